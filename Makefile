@@ -1,0 +1,66 @@
+# Rusta: every set-up step lives here, so a fresh machine needs only `make run` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+RUSTA   := $(BIN)/rusta
+DEMO    := examples/demo-crate
+JOBS    ?= 2
+export JAX_PLATFORMS ?= cpu
+
+# Debian crates for heavier local runs (gym, bench, LM corpus); never needed by `make test`.
+DEBIAN_CRATES := adler aho-corasick anyhow arbitrary bumpalo chunked-transfer encoding-rs errno \
+  fallible-iterator gimli globset gzip-header hex-literal inflate matches miniz-oxide num-bigint \
+  num-complex num-rational num-traits number-prefix object once-cell os-pipe parking-lot-core pest \
+  pest-generator pest-meta rand-chacha rand-core regex-syntax rustix shlex signal-hook-registry spin \
+  stackvector take-mut termcolor typenum ucd-trie unicode-bidi unicode-categories \
+  unicode-normalization unicode-xid value-bag version-check vte
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run demo test test-fast lint fmt bench crates model clean
+
+help: ## Show this help
+	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "rusta: $(PY) not found; install Python 3.11+"; exit 2; }
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install Rusta with its dev tools
+
+demo: $(STAMP) ## Reset the bundled demo crate to its broken state
+	$(RUSTA) demo reset $(DEMO)
+
+run: $(STAMP) ## Open Rusta on the bundled demo crate (creates the venv if missing)
+	@test -d $(DEMO) || $(RUSTA) demo reset $(DEMO)
+	$(RUSTA) tui $(DEMO)
+
+test: $(STAMP) ## Run the whole test suite (real cargo on fixture crates), as CI does
+	@command -v cargo >/dev/null || { echo "rusta: cargo is not on PATH; the suite needs the Rust toolchain"; exit 2; }
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
+
+test-fast: $(STAMP) ## Run the tests that need no cargo build
+	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
+
+lint: $(STAMP) ## ruff check
+	$(BIN)/ruff check .
+
+fmt: $(STAMP) ## ruff format + fix imports
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) ## Run every benchmark; prints a table, writes bench/results/*.json
+	$(BIN)/python -m bench
+
+crates: ## Install Debian crate sources for gym/bench/LM (apt-get, needs root)
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $(addprefix librust-,$(addsuffix -dev,$(DEBIAN_CRATES)))
+
+model: $(STAMP) ## Rebuild the shipped byte-LM checkpoint from the Debian corpus
+	$(BIN)/python -m engine.bytelm.train --preset small --ship
+
+clean: ## Remove the venv and caches (not your crates, not .rusta/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,101 @@
+"""Entry point of `rusta`: dispatch to one subcommand module, turn errors into one clear line.
+
+Each subcommand lives in `rusta_tui/cli/<module>.py` with `add_arguments(parser)` and `run(args) -> int`.
+Only the chosen module is imported, so `rusta check` never pays for JAX or Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from pathlib import Path
+
+# name -> (module under rusta_tui.cli, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "Run cargo check + clippy on a crate and show the diagnostics"),
+    "doctor": ("doctor", "Check the toolchain, isolation, cache and model; say how to fix what is missing"),
+    "demo": ("demo", "Manage the bundled demo crate (reset it to its broken state)"),
+    "probe": ("probe", "Ask the compiler for the type of an expression (type-of probe)"),
+    "explain": ("explain", "Explain the crate's diagnostics: root cause, invariant, options, references"),
+    "fix": ("fix", "Propose a validated fix and apply it through the reversible-patch path"),
+    "apply": ("apply", "Validate a patch file in a sandbox and apply it only if it is green"),
+    "undo": ("undo", "Undo the last patch Rusta applied"),
+    "redo": ("redo", "Redo the last undone patch"),
+    "history": ("history", "Show the operation log of applied, undone and redone patches"),
+    "diary": ("diary", "Read and write the DevLog: append, list, show, tail, verify, replay, export"),
+    "review": ("review", "Headless review of a crate or a diff for CI, with exit codes"),
+    "tui": ("tui", "Open the full-screen app on a crate"),
+    "lm": ("lm", "The byte LM: bits per byte and hotspots of files"),
+    "data": ("data", "Build the LM corpus snapshot and its provenance ledger"),
+}
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    """Subcommands whose module exists in this build; a missing one is not advertised."""
+    here = Path(__file__).parent
+    return {n: v for n, v in COMMANDS.items() if (here / f"{v[0]}.py").exists()}
+
+
+def build_parser(chosen: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rusta",
+        description="Rusta: a local-first pair-programmer for Rust. Run `rusta COMMAND --help` for details.",
+    )
+    parser.add_argument("--version", action="version", version="rusta 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in _available().items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(f"rusta_tui.cli.{module}").add_arguments(p)
+    return parser
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """Package root exceptions carry a user-facing sentence; they mark themselves with `user_facing`."""
+    return bool(getattr(exc, "user_facing", False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    available = _available()
+    chosen = argv[0] if argv and argv[0] in available else None
+    if not argv:
+        chosen = "tui" if "tui" in available else None
+        argv = ["tui"] if chosen else ["--help"]
+    parser = build_parser(chosen)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    module = importlib.import_module(f"rusta_tui.cli.{available[args.command][0]}")
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("rusta: interrupted; nothing half-written was left behind.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the one place a traceback is turned into a sentence
+        if _is_user_error(exc):
+            print(f"rusta: {exc}", file=sys.stderr)
+            return int(getattr(exc, "exit_code", EXIT_USAGE))
+        crash = Path(os.environ.get("RUSTA_CACHE_DIR", Path.home() / ".cache" / "rusta")) / "last-crash.txt"
+        try:
+            crash.parent.mkdir(parents=True, exist_ok=True)
+            crash.write_text(traceback.format_exc())
+            where = f" (details in {crash})"
+        except OSError:
+            where = ""
+        print(f"rusta: internal error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

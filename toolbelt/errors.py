@@ -1,0 +1,21 @@
+"""The toolbelt's root exception: one user-facing sentence, caught by the CLI and shown as one line."""
+
+from __future__ import annotations
+
+
+class ToolbeltError(Exception):
+    """Something in the environment or the input stops a tool from running at all.
+
+    Compile errors and failing tests are *not* errors: they are data in a report.
+    """
+
+    user_facing = True
+    exit_code = 2
+
+
+class NotACrate(ToolbeltError):
+    """The path holds no Cargo.toml (or one cargo cannot read)."""
+
+
+class ToolMissing(ToolbeltError):
+    """A required program (cargo, rustc, ...) is not on PATH."""

@@ -1,0 +1,154 @@
+"""Run one external program under hard limits: own process group, wall clock, memory, output size.
+
+Every external process Rusta starts goes through `run_limited`. A timeout, a cancel or an output
+overflow kills the whole process group (build scripts and test binaries included) and is reported
+as such; it is never mistaken for a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from toolbelt.errors import ToolMissing
+from toolbelt.types import Outcome, ProcessResult
+
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_MEMORY_BYTES = 8 * 1024**3  # address-space cap per process (RLIMIT_AS), inherited by children
+DEFAULT_OUTPUT_CAP = 64 * 1024**2  # bytes kept per stream; past that the group is killed
+
+
+def _limit_child(memory_bytes: int | None) -> Callable[[], None]:
+    def apply() -> None:
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_limited(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    output_cap: int = DEFAULT_OUTPUT_CAP,
+    stdin: bytes | None = None,
+    on_stdout_line: Callable[[bytes], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> ProcessResult:
+    """Run `argv` in its own session and process group; never raises for what the program does.
+
+    Raises ToolMissing only when the program itself cannot be started. `on_stdout_line` receives
+    each stdout line as it arrives (cargo's JSON stream), from a reader thread.
+    """
+    argv = tuple(str(a) for a in argv)
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=str(cwd),
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_limit_child(memory_bytes),
+        )
+    except FileNotFoundError as e:
+        raise ToolMissing(f"`{argv[0]}` is not on PATH; install it or fix PATH.") from e
+    except PermissionError as e:
+        raise ToolMissing(f"`{argv[0]}` cannot be executed: {e.strerror}.") from e
+    except NotADirectoryError as e:
+        raise ToolMissing(f"cannot run `{argv[0]}` in {cwd}: not a directory.") from e
+
+    chunks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
+    sizes = {"stdout": 0, "stderr": 0}
+    overflow = threading.Event()
+
+    def reader(name: str, stream, line_cb: Callable[[bytes], None] | None) -> None:
+        for line in iter(stream.readline, b""):
+            if sizes[name] + len(line) > output_cap:
+                overflow.set()
+                _kill_group(proc)
+                break
+            sizes[name] += len(line)
+            chunks[name].append(line)
+            if line_cb is not None:
+                try:
+                    line_cb(line)
+                except Exception:  # an analyzer bug must not leave the child unreaped
+                    pass
+        stream.close()
+
+    threads = [
+        threading.Thread(target=reader, args=("stdout", proc.stdout, on_stdout_line), daemon=True),
+        threading.Thread(target=reader, args=("stderr", proc.stderr, None), daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    if stdin is not None and proc.stdin is not None:
+        try:
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    outcome: Outcome | None = None
+    deadline = start + timeout_s
+    while True:
+        try:
+            proc.wait(timeout=0.05)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if overflow.is_set():
+            outcome = "output_cap"
+            _kill_group(proc)
+        elif cancel is not None and cancel.is_set():
+            outcome = "killed"
+            _kill_group(proc)
+        elif time.monotonic() > deadline:
+            outcome = "timeout"
+            _kill_group(proc)
+    # The leader is gone; make sure no grandchild (build script, test binary) outlives it.
+    _kill_group(proc)
+    for t in threads:
+        t.join(timeout=5)
+    if overflow.is_set():
+        outcome = "output_cap"
+    duration = time.monotonic() - start
+    rc = proc.returncode
+    if outcome is None:
+        outcome = "ok" if rc == 0 else "failed"
+    note = {
+        "timeout": f"killed after the {timeout_s:g} s limit",
+        "killed": "cancelled",
+        "output_cap": f"killed: output passed the {output_cap} byte cap",
+    }.get(outcome, "")
+    return ProcessResult(
+        argv=argv,
+        cwd=str(cwd),
+        returncode=rc,
+        outcome=outcome,
+        stdout=b"".join(chunks["stdout"]),
+        stderr=b"".join(chunks["stderr"]),
+        duration_s=duration,
+        truncated=outcome == "output_cap",
+        note=note,
+    )

@@ -1,0 +1,168 @@
+"""Structs that cross the toolbelt's edge: process results, rustc diagnostics, test results, reports.
+
+The diagnostic Structs mirror rustc's JSON format field for field (see rustc's
+`src/doc/rustc/src/json.md`) so nothing the compiler says is lost on the way to explain/repair/TUI.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    """Common base: frozen, keyword-only."""
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+Outcome = Literal["ok", "failed", "timeout", "killed", "output_cap", "error"]
+
+
+class ProcessResult(Base):
+    """What happened to one external process run under Rusta's limits.
+
+    `outcome` is the verdict: a timeout or a kill is never "ok", whatever the exit code said.
+    """
+
+    argv: tuple[str, ...]
+    cwd: str
+    returncode: int | None
+    outcome: Outcome
+    stdout: bytes = b""
+    stderr: bytes = b""
+    duration_s: float = 0.0
+    truncated: bool = False
+    note: str = ""
+
+
+# --- rustc / clippy diagnostics -----------------------------------------------------------------
+
+Applicability = Literal["MachineApplicable", "MaybeIncorrect", "HasPlaceholders", "Unspecified"]
+
+
+class SpanLine(Base):
+    """One line of source under a span, with the highlighted columns (1-based, end exclusive)."""
+
+    text: str
+    highlight_start: int
+    highlight_end: int
+
+
+class Expansion(Base):
+    """The macro expansion a span came from."""
+
+    span: Span
+    macro_decl_name: str
+    def_site_span: Span | None = None
+
+
+class Span(Base):
+    file_name: str
+    byte_start: int
+    byte_end: int
+    line_start: int
+    line_end: int
+    column_start: int
+    column_end: int
+    is_primary: bool
+    text: tuple[SpanLine, ...] = ()
+    label: str | None = None
+    suggested_replacement: str | None = None
+    suggestion_applicability: Applicability | None = None
+    expansion: Expansion | None = None
+
+
+class DiagnosticCode(Base):
+    code: str
+    explanation: str | None = None
+
+
+class Diagnostic(Base):
+    """One rustc or clippy diagnostic, children included (notes, help, suggestions)."""
+
+    message: str
+    level: str  # "error", "warning", "note", "help", "failure-note", "error: internal compiler error"
+    code: DiagnosticCode | None = None
+    spans: tuple[Span, ...] = ()
+    children: tuple[Diagnostic, ...] = ()
+    rendered: str | None = None
+    # Added by Rusta: which tool produced it and which cargo target it belongs to.
+    tool: Literal["rustc", "clippy"] = "rustc"
+    package_id: str = ""
+    target: str = ""
+
+    @property
+    def code_str(self) -> str | None:
+        return self.code.code if self.code else None
+
+    @property
+    def primary(self) -> Span | None:
+        for s in self.spans:
+            if s.is_primary:
+                return s
+        return self.spans[0] if self.spans else None
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+TestStatus = Literal["ok", "failed", "ignored"]
+
+
+class TestResult(Base):
+    name: str
+    status: TestStatus
+    output: str = ""
+    duration_s: float | None = None
+    suite: str = ""
+
+
+# --- toolchain ----------------------------------------------------------------------------------
+
+
+class Toolchain(Base):
+    """Exact versions used for a run; recorded with every report and DevLog record."""
+
+    rustc: str = ""
+    cargo: str = ""
+    clippy: str = ""
+    rustfmt: str = ""
+    pinned: str | None = None  # channel from rust-toolchain(.toml), if the crate pins one
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+ReportStatus = Literal["clean", "diagnostics", "failed", "timeout", "error"]
+
+
+class CheckReport(Base):
+    """The result of `cargo check`/`cargo clippy` on one crate."""
+
+    crate_root: str
+    tool: Literal["check", "clippy"]
+    status: ReportStatus
+    diagnostics: tuple[Diagnostic, ...] = ()
+    process: ProcessResult | None = None
+    toolchain: Toolchain | None = None
+    message: str = ""  # one sentence when status is failed/timeout/error
+
+
+class TestReport(Base):
+    """The result of `cargo test` on one crate."""
+
+    crate_root: str
+    status: Literal["passed", "failed", "build_failed", "timeout", "error"]
+    tests: tuple[TestResult, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    process: ProcessResult | None = None
+    toolchain: Toolchain | None = None
+    message: str = ""
+
+
+class FmtReport(Base):
+    crate_root: str
+    status: Literal["formatted", "unformatted", "error", "timeout"]
+    files: tuple[str, ...] = ()
+    process: ProcessResult | None = None
+    message: str = ""
