@@ -1,0 +1,64 @@
+"""Parse cargo's `--message-format=json` stream into Diagnostic Structs. Pure: bytes in, Structs out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import msgspec
+
+from toolbelt.types import Diagnostic
+
+
+class _Target(msgspec.Struct):
+    name: str = ""
+    kind: tuple[str, ...] = ()
+
+
+class _CompilerMessage(msgspec.Struct):
+    reason: str
+    package_id: str = ""
+    target: _Target | None = None
+    message: Diagnostic | None = None
+
+
+_decoder = msgspec.json.Decoder(_CompilerMessage)
+
+
+def parse_cargo_messages(
+    lines: Iterable[bytes | str], tool: Literal["rustc", "clippy"] = "rustc"
+) -> tuple[Diagnostic, ...]:
+    """Keep every `compiler-message`; skip other reasons and non-JSON lines (a build script's print).
+
+    Duplicate diagnostics (the same message reported for lib and test targets) are kept once.
+    Span-less summaries ("aborting due to ...", "For more information ...") are dropped: no location.
+    """
+    seen: set[tuple] = set()
+    out: list[Diagnostic] = []
+    for raw in lines:
+        line = raw.strip() if isinstance(raw, bytes) else raw.strip().encode()
+        if not line.startswith(b"{"):
+            continue
+        try:
+            msg = _decoder.decode(line)
+        except msgspec.DecodeError:
+            continue
+        if msg.reason != "compiler-message" or msg.message is None:
+            continue
+        d = msg.message
+        if not d.spans and (d.level == "failure-note" or d.message.startswith(("aborting due to", "could not compile"))):
+            continue
+        if d.message.endswith("warning emitted") or d.message.endswith("warnings emitted"):
+            continue
+        key = (d.message, d.code_str, tuple((s.file_name, s.byte_start, s.byte_end) for s in d.spans))
+        if key in seen:
+            continue
+        seen.add(key)
+        is_clippy = tool == "clippy" and (d.code_str or "").startswith("clippy::")
+        target = msg.target.name if msg.target else ""
+        out.append(
+            msgspec.structs.replace(
+                d, tool="clippy" if is_clippy else "rustc", package_id=msg.package_id, target=target
+            )
+        )
+    return tuple(out)
