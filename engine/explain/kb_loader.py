@@ -1,0 +1,164 @@
+"""Loads and validates the knowledge base: one TOML file per rustc code or clippy lint under kb/.
+
+The format is described in kb/FORMAT.md. Every entry is decoded into `KBEntry` with unknown fields
+forbidden, so a typo in a key fails the test that loads the whole KB instead of silently vanishing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from engine.explain.errors import KBEntryInvalid
+from engine.explain.types import ReferenceKind
+
+KB_DIR = Path(__file__).parent / "kb"
+KB_FORMAT_VERSION = 1
+
+# Root-cause strategies a KB entry may name; engine/explain/rootcause.py implements each one.
+RootCauseStrategy = Literal[
+    "primary",
+    "moved_at",
+    "borrowed_at",
+    "borrow_used_at",
+    "dropped_at",
+    "expected_due_to",
+    "declared_at",
+    "mutable_binding",
+    "trait_bound_at",
+    "definition_at",
+    "first_note",
+    "suggestion_at",
+    "first_occurrence",
+]
+
+# Placeholders a template may use; engine/explain/placeholders.py fills them from the diagnostic.
+PLACEHOLDERS = frozenset(
+    {
+        "code",
+        "message",
+        "name",
+        "type",
+        "expected",
+        "found",
+        "trait",
+        "method",
+        "lint",
+        "label",
+        "root_label",
+        "primary",
+        "root_cause",
+        "line",
+        "root_line",
+    }
+)
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class KBOption(_Base):
+    name: str
+    how: str
+    tradeoff: str
+
+
+class KBReference(_Base):
+    """`target` is a command for kind "explain", a path relative to the sysroot's
+    share/doc/rust/html/ for "std-doc"/"book"/"reference", or an address for "url"."""
+
+    title: str
+    kind: ReferenceKind
+    target: str
+
+
+class KBVariant(_Base):
+    """A refinement chosen when `when` (a regex) matches the diagnostic's message or a label."""
+
+    when: str
+    summary: str | None = None
+    why: str | None = None
+    root_cause: RootCauseStrategy | None = None
+    invariant: str | None = None
+
+
+class KBEntry(_Base):
+    code: str
+    title: str
+    invariant: str
+    summary: str
+    why: str
+    root_cause: RootCauseStrategy = "primary"
+    family: str = ""
+    version: int = KB_FORMAT_VERSION
+    options: tuple[KBOption, ...] = ()
+    references: tuple[KBReference, ...] = ()
+    variants: tuple[KBVariant, ...] = ()
+
+
+def unknown_placeholders(template: str) -> set[str]:
+    """Placeholder names in `template` that the filler does not know (typos in a summary)."""
+    return {m.group(1) for m in _PLACEHOLDER_RE.finditer(template)} - PLACEHOLDERS
+
+
+def code_for_path(path: Path) -> str:
+    """The code an entry's file name promises: kb/rustc/E0382.toml -> E0382, kb/clippy/x.toml -> clippy::x."""
+    return f"clippy::{path.stem}" if path.parent.name == "clippy" else path.stem
+
+
+def load_entry(path: Path) -> KBEntry:
+    """Decode and check one file; raises KBEntryInvalid naming the file and the problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        entry = msgspec.convert(raw, KBEntry)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as e:
+        raise KBEntryInvalid(f"knowledge-base entry {path.name} is invalid: {e}") from e
+    problems: list[str] = []
+    if entry.version != KB_FORMAT_VERSION:
+        problems.append(f"version {entry.version} is not {KB_FORMAT_VERSION}")
+    if entry.code != code_for_path(path):
+        problems.append(f"code {entry.code!r} does not match the file name (expected {code_for_path(path)!r})")
+    templates = [entry.summary] + [v.summary for v in entry.variants if v.summary]
+    for t in templates:
+        bad = unknown_placeholders(t)
+        if bad:
+            problems.append(f"unknown placeholders {sorted(bad)} in summary")
+    for v in entry.variants:
+        try:
+            re.compile(v.when)
+        except re.error as e:
+            problems.append(f"variant regex {v.when!r} does not compile: {e}")
+    if not entry.options:
+        problems.append("no [[options]]")
+    if problems:
+        raise KBEntryInvalid(f"knowledge-base entry {path.name} is invalid: " + "; ".join(problems))
+    return entry
+
+
+def kb_files(kb_dir: Path = KB_DIR) -> list[Path]:
+    return sorted([*kb_dir.glob("rustc/*.toml"), *kb_dir.glob("clippy/*.toml")])
+
+
+@functools.cache
+def load_kb(kb_dir: Path = KB_DIR) -> dict[str, KBEntry]:
+    """Every entry keyed by code ("E0382", "clippy::needless_range_loop"); loaded once per process."""
+    return {e.code: e for e in (load_entry(p) for p in kb_files(kb_dir))}
+
+
+@functools.cache
+def lookup(code: str | None, kb_dir: Path = KB_DIR) -> KBEntry | None:
+    """The entry for one code, reading only its file: `rusta explain` never parses the whole KB."""
+    if not code:
+        return None
+    if code.startswith("clippy::"):
+        path = kb_dir / "clippy" / f"{code.removeprefix('clippy::')}.toml"
+    else:
+        path = kb_dir / "rustc" / f"{code}.toml"
+    return load_entry(path) if path.is_file() else None

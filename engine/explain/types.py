@@ -1,0 +1,81 @@
+"""Structs an explanation is made of: locations, choices, references, a suggested patch, the explanation.
+
+These cross from the engine into modes, the TUI and `--json`; they are frozen msgspec Structs so a
+render never changes the facts it renders.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from toolbelt.types import Diagnostic
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    """Common base: frozen, keyword-only."""
+
+
+class Location(Base):
+    """A place in the user's crate (file relative to the crate root as rustc names it, 1-based)."""
+
+    file: str
+    line: int
+    column: int
+    label: str | None = None
+
+
+class Choice(Base):
+    """One way out of the error and what it costs."""
+
+    name: str
+    how: str
+    tradeoff: str
+
+
+ReferenceKind = Literal["explain", "std-doc", "book", "reference", "url"]
+
+
+class Reference(Base):
+    """Something the user can open offline: a command (`rustc --explain E0382`) or a local file path."""
+
+    title: str
+    kind: ReferenceKind
+    target: str
+
+
+PatchSource = Literal["rustc", "template"]
+
+
+class SuggestedPatch(Base):
+    """A unified diff built from the compiler's suggestions; `applicability` is rustc's, unchanged."""
+
+    diff: str
+    applicability: str
+    source: PatchSource = "rustc"
+
+
+class Explanation(Base):
+    """One story: a root cause, the invariant at stake, the ways out, and every diagnostic it explains.
+
+    `primary` is where rustc points; `root_cause` is where Rusta says the problem starts.
+    `summary` is one line (pair mode); `why` is the study-mode paragraph.
+    """
+
+    code: str | None
+    level: str
+    message: str
+    primary: Location
+    root_cause: Location
+    root_cause_reason: str
+    invariant: str
+    summary: str
+    why: str
+    title: str = ""
+    options: tuple[Choice, ...] = ()
+    references: tuple[Reference, ...] = ()
+    patch: SuggestedPatch | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    facts: tuple[str, ...] = ()
+    explain_text: str = ""  # the relevant passage of `rustc --explain CODE`, quoted in study mode
