@@ -1,1 +1,1 @@
-"""engine/repair"""
+"""Repair: candidate fixes from every source there is, validated in a sandbox; only green ones offered."""

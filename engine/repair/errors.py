@@ -1,0 +1,10 @@
+"""The repair engine's root exception."""
+
+from __future__ import annotations
+
+
+class RepairError(Exception):
+    """Repair could not run at all (the crate cannot be read, the sandbox cannot be made)."""
+
+    user_facing = True
+    exit_code = 2

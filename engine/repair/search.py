@@ -1,0 +1,212 @@
+"""The repair search: fix errors in dependency order, trying ranked candidates in a scratch copy.
+
+Each step targets the error that blocks the others (name resolution before types before borrows),
+tries candidates best-first under a budget of validations, keeps the first that removes the target
+without adding errors, and re-checks. When no error is left the crate's tests decide: only a
+candidate set that passes `cargo check` and `cargo test` is green. Nothing touches the user's files.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.repair.edits import unified_diff
+from engine.repair.errors import RepairError
+from engine.repair.suggestions import suggestion_candidates
+from engine.repair.templates import template_candidates
+from engine.repair.types import Candidate, RepairResult, Trial
+from engine.repair.workspace import Workspace
+from toolbelt.cargo_run import run_check, run_test
+from toolbelt.crate import find_crate_root
+from toolbelt.types import CheckReport, Diagnostic
+
+_RESOLVE = {"E0432", "E0433", "E0412", "E0425", "E0422", "E0423", "E0531", "E0405", "E0407", "E0583"}
+_BORROW_PREFIXES = ("E05",)
+_BORROW = {"E0382", "E0384", "E0596", "E0597", "E0716", "E0373", "E0499", "E0502", "E0594"}
+
+
+def phase(d: Diagnostic) -> int:
+    """Compiler phase of a diagnostic: resolution errors hide type errors, which hide borrow errors."""
+    code = d.code_str or ""
+    if code in _RESOLVE:
+        return 0
+    if code in _BORROW or code.startswith(_BORROW_PREFIXES):
+        return 2
+    return 1
+
+
+def _errors(report: CheckReport) -> list[Diagnostic]:
+    return [d for d in report.diagnostics if d.level.startswith("error")]
+
+
+def _key(d: Diagnostic) -> tuple:
+    p = d.primary
+    return (d.code_str, d.message, p.file_name if p else "", p.line_start if p else 0)
+
+
+def rank(candidates: list[Candidate]) -> list[Candidate]:
+    """Best first; the same edit proposed twice (rustc and a template) is tried once, at its best score."""
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.id not in best or c.score > best[c.id].score:
+            best[c.id] = c
+    return sorted(best.values(), key=lambda c: (-c.score, c.id))
+
+
+def candidates_for(d: Diagnostic, ws: Workspace) -> list[Candidate]:
+    return rank(suggestion_candidates(d) + template_candidates(d, ws.read, ws.files()))
+
+
+def repair(
+    crate: str | Path,
+    *,
+    budget: int = 12,
+    max_steps: int = 4,
+    run_tests: bool = True,
+    on_trial: Callable[[Trial], None] | None = None,
+    cancel: threading.Event | None = None,
+    workspace: Workspace | None = None,
+) -> RepairResult:
+    t0 = time.monotonic()
+    root = find_crate_root(crate)
+    ws = workspace or Workspace(root)
+    ws.sync()
+    report = run_check(ws.root, cancel=cancel)
+    if report.status in ("failed", "timeout", "error"):
+        raise RepairError(report.message or f"cargo check could not run ({report.status}).")
+    trials: list[Trial] = []
+    steps: list[Trial] = []
+    validations = 0
+
+    def record(trial: Trial) -> None:
+        trials.append(trial)
+        if on_trial is not None:
+            on_trial(trial)
+
+    def result(status: str, message: str = "") -> RepairResult:
+        changed = ws.changed_against_source()
+        diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
+        if status != "fixed":
+            for rel, (src, _) in changed.items():
+                (ws.root / rel).write_bytes(src)
+            diff = ""
+        return RepairResult(
+            crate_root=str(root),
+            status=status,
+            steps=tuple(steps),
+            trials=tuple(trials),
+            diff=diff,
+            explanation=_explain(steps) if status == "fixed" else message,
+            validations=validations,
+            duration_s=time.monotonic() - t0,
+            message=message,
+        )
+
+    if not _errors(report):
+        return result("clean", "cargo check reports no errors; nothing to repair.")
+    for _ in range(max_steps):
+        errors = _errors(report)
+        if not errors:
+            break
+        target = min(errors, key=lambda d: (phase(d), errors.index(d)))
+        progressed = False
+        for cand in candidates_for(target, ws):
+            if validations >= budget or (cancel is not None and cancel.is_set()):
+                break
+            try:
+                before = ws.try_edits(cand.edits)
+            except RepairError:
+                continue
+            validations += 1
+            t1 = time.monotonic()
+            after = run_check(ws.root, cancel=cancel)
+            left = _errors(after)
+            gone = _key(target) not in {_key(d) for d in left}
+            if after.status in ("timeout", "error", "failed"):
+                ws.revert(before)
+                record(
+                    Trial(
+                        candidate=cand,
+                        verdict="red",
+                        check_status=after.status,
+                        duration_s=time.monotonic() - t1,
+                    )
+                )
+                continue
+            if not left:
+                test_status = "not-run"
+                if run_tests:
+                    tests = run_test(ws.root, cancel=cancel)
+                    test_status = tests.status
+                green = not run_tests or test_status == "passed"
+                verdict = "apply-safe" if green and run_tests else ("maybe-incorrect" if green else "red")
+                trial = Trial(
+                    candidate=cand,
+                    verdict=verdict,
+                    check_status="clean",
+                    test_status=test_status,
+                    duration_s=time.monotonic() - t1,
+                )
+                record(trial)
+                if green:
+                    steps.append(trial)
+                    return result("fixed")
+                ws.revert(before)
+                continue
+            if (
+                gone
+                and len(left) < len(errors)
+                and all(phase(d) >= phase(target) or _key(d) in {_key(e) for e in errors} for d in left)
+            ):
+                trial = Trial(
+                    candidate=cand,
+                    verdict="maybe-incorrect",
+                    check_status="diagnostics",
+                    errors_after=len(left),
+                    duration_s=time.monotonic() - t1,
+                    note="step: removes the target error, others remain",
+                )
+                record(trial)
+                steps.append(trial)
+                report = after
+                progressed = True
+                break
+            ws.revert(before)
+            record(
+                Trial(
+                    candidate=cand,
+                    verdict="red",
+                    check_status="diagnostics",
+                    errors_after=len(left),
+                    duration_s=time.monotonic() - t1,
+                )
+            )
+        if not progressed:
+            why = "the budget ran out" if validations >= budget else "no candidate compiled"
+            return result(
+                "abstained",
+                f"No green fix for {target.code_str or 'the error'} at {_where(target)}: {why} ({validations} tried).",
+            )
+    return result("abstained", f"Errors remain after {max_steps} steps; I stop rather than guess.")
+
+
+def _where(d: Diagnostic) -> str:
+    p = d.primary
+    return f"{p.file_name}:{p.line_start}" if p else "an unknown place"
+
+
+def _explain(steps: list[Trial]) -> str:
+    lines = []
+    for t in steps:
+        c = t.candidate
+        lines.append(f"{', '.join(c.addresses)}: {c.description} ({c.source}, {c.family}).")
+    last = steps[-1]
+    tail = (
+        "cargo check is clean and the tests pass."
+        if last.test_status == "passed"
+        else "cargo check is clean; tests were not run."
+    )
+    return " ".join(lines) + " Validated in a scratch copy: " + tail

@@ -1,0 +1,64 @@
+"""Structs of the repair engine: byte edits, candidates, their earned verdicts, a repair's outcome."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class Edit(Base):
+    """Replace bytes [start, end) of `file` (crate-relative path) by `replacement`."""
+
+    file: str
+    start: int
+    end: int
+    replacement: str
+
+
+Source = Literal["rustc", "clippy", "template", "lm"]
+
+# What Rusta earned for a candidate by running it, not what rustc claimed.
+Verdict = Literal["apply-safe", "maybe-incorrect", "placeholder", "red", "untried"]
+
+
+class Candidate(Base):
+    id: str
+    edits: tuple[Edit, ...]
+    description: str
+    source: Source
+    family: str  # e.g. "add-mut", "clone", "rustc:MachineApplicable"
+    addresses: tuple[str, ...] = ()  # diagnostic codes it targets
+    applicability: str = "Unspecified"  # rustc's claim, when it came from rustc
+    score: float = 0.0  # higher first
+
+
+class Trial(Base):
+    """One candidate run through the sandbox."""
+
+    candidate: Candidate
+    verdict: Verdict
+    check_status: str
+    test_status: str = "not-run"
+    errors_after: int = 0
+    duration_s: float = 0.0
+    note: str = ""
+
+
+RepairStatus = Literal["fixed", "abstained", "clean", "error"]
+
+
+class RepairResult(Base):
+    crate_root: str
+    status: RepairStatus
+    steps: tuple[Trial, ...] = ()  # the green trial of each step, in the order applied
+    trials: tuple[Trial, ...] = ()  # every trial, green or not
+    diff: str = ""
+    explanation: str = ""
+    validations: int = 0
+    duration_s: float = 0.0
+    message: str = ""

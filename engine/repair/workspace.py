@@ -1,0 +1,99 @@
+"""A persistent scratch copy of a crate where candidate edits are tried and reverted.
+
+The copy lives under Rusta's cache (never in the user's tree) and keeps its own warm target dir, so
+a trial costs one incremental `cargo check`, not a fresh build. `sync` mirrors the user's files
+before each repair; a trial writes the edited files, and `revert` restores them byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from engine.repair.edits import apply_edits, by_file
+from engine.repair.errors import RepairError
+from engine.repair.types import Edit
+from toolbelt.paths import cache_dir
+
+_SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
+
+
+def _crate_files(root: Path) -> list[str]:
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
+        for f in filenames:
+            p = Path(dirpath, f)
+            if p.is_symlink() or not p.is_file():
+                continue
+            out.append(p.relative_to(root).as_posix())
+    return sorted(out)
+
+
+class Workspace:
+    """Scratch mirror of one crate. Not thread-safe: one repair at a time per crate."""
+
+    def __init__(self, source: Path, scratch: Path | None = None) -> None:
+        self.source = source.resolve()
+        key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
+        self.root = scratch or cache_dir() / "repair" / f"{self.source.name}-{key}"
+        self._pending: dict[str, bytes] = {}
+
+    def sync(self) -> None:
+        """Make the scratch copy equal to the user's crate (copy changed files, drop removed ones)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            want = set(_crate_files(self.source))
+            have = set(_crate_files(self.root))
+            for rel in have - want:
+                (self.root / rel).unlink()
+            for rel in want:
+                src, dst = self.source / rel, self.root / rel
+                if (
+                    dst.exists()
+                    and dst.stat().st_size == src.stat().st_size
+                    and dst.read_bytes() == src.read_bytes()
+                ):
+                    continue
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dst)
+        except OSError as e:
+            raise RepairError(f"cannot prepare a scratch copy of {self.source}: {e.strerror or e}.") from e
+        self._pending.clear()
+
+    def files(self) -> tuple[str, ...]:
+        return tuple(f for f in _crate_files(self.root) if f.endswith(".rs"))
+
+    def read(self, rel: str) -> bytes | None:
+        p = (self.root / rel).resolve()
+        if not p.is_relative_to(self.root.resolve()) or not p.is_file():
+            return None
+        return p.read_bytes()
+
+    def try_edits(self, edits: tuple[Edit, ...]) -> dict[str, bytes]:
+        """Write the edited files; return their previous bytes (what `revert` will restore)."""
+        before: dict[str, bytes] = {}
+        for rel, file_edits in by_file(edits).items():
+            old = self.read(rel)
+            if old is None:
+                raise RepairError(f"{rel} is outside the crate or missing.")
+            before[rel] = old
+            (self.root / rel).write_bytes(apply_edits(old, file_edits))
+        self._pending.update({k: v for k, v in before.items() if k not in self._pending})
+        return before
+
+    def revert(self, before: dict[str, bytes]) -> None:
+        for rel, data in before.items():
+            (self.root / rel).write_bytes(data)
+
+    def changed_against_source(self) -> dict[str, tuple[bytes, bytes]]:
+        """{path: (user's bytes, scratch bytes)} for every file the repair changed."""
+        out: dict[str, tuple[bytes, bytes]] = {}
+        for rel in self._pending:
+            src = (self.source / rel).read_bytes()
+            now = (self.root / rel).read_bytes()
+            if src != now:
+                out[rel] = (src, now)
+        return out
