@@ -1,0 +1,158 @@
+"""The explain engine's public API: diagnostics in, Explanations out.
+
+`explain_diagnostics` is pure given the knowledge base and the crate's files (it reads sources for
+patches and the sysroot for docs); `explain_report` takes a CheckReport. Probes and the
+`rustc --explain` text are opt-in: the fast path (pair mode, `--json`) never pays for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine.explain import placeholders, references
+from engine.explain.grouping import Group, Located, group
+from engine.explain.kb_loader import KBEntry, lookup
+from engine.explain.patch import suggested_patch
+from engine.explain.probes import probe_facts
+from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
+from engine.explain.types import Choice, Explanation, Location
+from toolbelt.types import CheckReport, Diagnostic
+
+EXPLAINED_LEVELS = ("error", "warning")
+
+
+def _matches(rx: str, diag: Diagnostic) -> bool:
+    texts = [diag.message, *(s.label or "" for s in diag.spans)]
+    for c in diag.children:
+        texts.append(c.message)
+        texts.extend(s.label or "" for s in c.spans)
+    pattern = re.compile(rx)
+    return any(pattern.search(t) for t in texts)
+
+
+class _Chosen:
+    """The entry's fields after the first matching variant has overridden some of them."""
+
+    def __init__(self, entry: KBEntry, diag: Diagnostic) -> None:
+        self.entry = entry
+        self.summary, self.why, self.root_cause, self.invariant = entry.summary, entry.why, entry.root_cause, entry.invariant
+        for v in entry.variants:
+            if _matches(v.when, diag):
+                self.summary = v.summary or self.summary
+                self.why = v.why or self.why
+                self.root_cause = v.root_cause or self.root_cause
+                self.invariant = v.invariant or self.invariant
+                break
+
+
+def _strategy(diag: Diagnostic, chosen: _Chosen | None) -> str:
+    if chosen is not None:
+        return chosen.root_cause
+    return DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
+
+
+def _locate(diag: Diagnostic) -> Located:
+    entry = lookup(diag.code_str)
+    chosen = _Chosen(entry, diag) if entry else None
+    strategy = _strategy(diag, chosen)
+    prim = primary_span(diag)
+    primary = to_location(prim) if prim is not None else Location(file="", line=0, column=0)
+    root, reason = locate(diag, strategy)
+    return Located(diag=diag, primary=primary, root=root, reason=reason, strategy=strategy)
+
+
+def _generic(diag: Diagnostic, vals: dict[str, str], root_differs: bool) -> tuple[str, str, str, tuple[Choice, ...]]:
+    """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
+    code = diag.code_str or ""
+    if code.startswith("clippy::"):
+        invariant = f"Clippy's `{code.removeprefix('clippy::')}` lint: code that says what it means, checked by a tool."
+    elif code:
+        invariant = f"The rule behind {code}; `rustc --explain {code}` states it."
+    else:
+        invariant = "The compiler's rule stated in the message."
+    where = f" It starts at {vals['root_cause']}." if root_differs else ""
+    summary = f"{diag.message} ({vals['primary']}).{where}"
+    notes = [c.message for c in diag.children if c.message and "for further information" not in c.message]
+    why = " ".join(notes) if notes else diag.message + "."
+    opts = tuple(
+        Choice(name="rustc's help", how=c.message, tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.")
+        for c in diag.children
+        if c.level == "help" and c.message and "for further information" not in c.message
+    )
+    return invariant, summary, why, opts
+
+
+def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_text: bool) -> Explanation:
+    diag = g.lead.diag
+    entry = lookup(diag.code_str)
+    chosen = _Chosen(entry, diag) if entry else None
+    root = g.root
+    vals = placeholders.values(diag, g.lead.primary, root)
+    root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
+    if chosen is not None:
+        invariant = chosen.invariant
+        summary = placeholders.fill(chosen.summary, vals)
+        why = placeholders.fill(chosen.why, vals)
+        options = tuple(
+            Choice(name=o.name, how=placeholders.fill(o.how, vals), tradeoff=placeholders.fill(o.tradeoff, vals))
+            for o in chosen.entry.options
+        )
+        title = chosen.entry.title
+    else:
+        invariant, summary, why, options = _generic(diag, vals, root_differs)
+        title = diag.message
+    facts: list[str] = []
+    for m in g.members:
+        for f in placeholders.facts(m.diag):
+            if f not in facts:
+                facts.append(f)
+    if probe:
+        facts.extend(f for f in probe_facts(crate_root, diag, root) if f not in facts)
+    if len(g.members) > 1:
+        facts.append(f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them.")
+    refs = references.resolve(entry, diag, placeholders.lint_url(diag))
+    text = ""
+    if with_explain_text and diag.code_str:
+        text = references.explain_passage(references.explain_text(diag.code_str))
+    return Explanation(
+        code=diag.code_str,
+        level=diag.level,
+        message=diag.message,
+        title=title,
+        primary=g.lead.primary,
+        root_cause=root,
+        root_cause_reason=g.reason,
+        invariant=invariant,
+        summary=summary,
+        why=why,
+        options=options,
+        references=refs,
+        patch=suggested_patch((m.diag for m in g.members), crate_root),
+        diagnostics=tuple(m.diag for m in g.members),
+        facts=tuple(facts),
+        explain_text=text,
+    )
+
+
+def explain_diagnostics(
+    diags: Iterable[Diagnostic],
+    crate_root: str | Path,
+    *,
+    probe: bool = False,
+    with_explain_text: bool = False,
+) -> tuple[Explanation, ...]:
+    """One Explanation per story, errors first, then warnings, each in rustc's order.
+
+    `probe` asks the compiler for facts the diagnostic leaves out (slow: a cargo run per probe);
+    `with_explain_text` fills `explain_text` from `rustc --explain` (cached on disk).
+    """
+    wanted = [d for d in diags if d.level in EXPLAINED_LEVELS]
+    ordered = [d for d in wanted if d.level == "error"] + [d for d in wanted if d.level != "error"]
+    groups = group([_locate(d) for d in ordered])
+    return tuple(_explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups)
+
+
+def explain_report(report: CheckReport, *, probe: bool = False, with_explain_text: bool = False) -> tuple[Explanation, ...]:
+    return explain_diagnostics(report.diagnostics, report.crate_root, probe=probe, with_explain_text=with_explain_text)

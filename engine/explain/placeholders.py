@@ -1,0 +1,154 @@
+"""Facts and template values read from the diagnostic's own words: names, types, expected/found.
+
+Pure string work over Diagnostic Structs. The compiler's words are kept exactly; only long std paths
+are shortened (`std::vec::Vec<std::string::String>` -> `Vec<String>`) where Rusta speaks herself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from engine.explain.types import Location
+from toolbelt.types import Diagnostic
+
+_STD_PATH = re.compile(r"\b(?:std|core|alloc)::(?:[a-z_][a-z0-9_]*::)+")
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+FALLBACK: dict[str, str] = {
+    "name": "the value",
+    "type": "its type",
+    "expected": "the expected type",
+    "found": "the found type",
+    "trait": "the trait",
+    "method": "the method",
+    "lint": "the lint",
+    "label": "rustc's label",
+    "root_label": "the root cause",
+}
+
+
+def short_type(text: str) -> str:
+    """Drop std module paths so `std::vec::Vec<std::string::String>` reads `Vec<String>`."""
+    return _STD_PATH.sub("", text)
+
+
+def _texts(diag: Diagnostic) -> Iterator[str]:
+    yield diag.message
+    for s in diag.spans:
+        if s.label:
+            yield s.label
+    for c in diag.children:
+        yield c.message
+        for s in c.spans:
+            if s.label:
+                yield s.label
+
+
+def _first(patterns: tuple[str, ...], texts: list[str]) -> str | None:
+    for p in patterns:
+        rx = re.compile(p)
+        for t in texts:
+            m = rx.search(t)
+            if m:
+                return m.group(1).strip("`")
+    return None
+
+
+def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str]:
+    """Every placeholder the diagnostic provides (see kb/FORMAT.md); missing ones are left out."""
+    texts = list(_texts(diag))
+    out: dict[str, str] = {"code": diag.code_str or "", "message": diag.message}
+    name = _first((r"`([^`]+)`",), [diag.message])
+    if name:
+        out["name"] = name
+    typ = _first(
+        (
+            r"has type `([^`]+)`",
+            r"for (?:struct|enum|union|type|reference|trait object|type parameter|opaque type|associated type|tuple|array|slice|raw pointer|fn item|closure|unit type|mutable reference) `([^`]+)`",
+            r"^`([^`]+)` doesn't implement",
+            r"the trait bound `([^`:]+):",
+            r"is not implemented for `([^`]+)`",
+        ),
+        texts,
+    )
+    if typ:
+        out["type"] = short_type(typ)
+    exp = _first((r"expected `([^`]+)`", r"expected (\w[\w ]*?), found", r"expected type `([^`]+)`"), texts)
+    found = _first((r"found `([^`]+)`", r", found ([\w&][^,`]*)$", r"found type `([^`]+)`"), texts)
+    if exp:
+        out["expected"] = short_type(exp)
+    if found:
+        out["found"] = short_type(found)
+    trait = _first(
+        (r"the trait `([^`]+)` is not implemented", r"doesn't implement `([^`]+)`", r"the trait bound `[^`:]+: ([^`]+)`", r"the trait `([^`]+)`"),
+        texts,
+    )
+    if trait:
+        out["trait"] = short_type(trait)
+    method = _first((r"no method named `([^`]+)`", r"no function or associated item named `([^`]+)`"), [diag.message])
+    if method:
+        out["method"] = method
+    if (diag.code_str or "").startswith("clippy::"):
+        out["lint"] = (diag.code_str or "").removeprefix("clippy::")
+    if primary.label:
+        out["label"] = primary.label
+    if root.label:
+        out["root_label"] = root.label
+    out["primary"] = f"{primary.file}:{primary.line}"
+    out["root_cause"] = f"{root.file}:{root.line}"
+    out["line"] = str(primary.line)
+    out["root_line"] = str(root.line)
+    return out
+
+
+def fill(template: str, vals: dict[str, str]) -> str:
+    """Replace known `{placeholders}`; any other brace text (Rust code) stays literal."""
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key in vals:
+            return vals[key]
+        if key in FALLBACK:
+            return FALLBACK[key]
+        return m.group(0)
+
+    return _PLACEHOLDER_RE.sub(sub, template).strip()
+
+
+_FACT_PATTERNS = (
+    re.compile(r"(move occurs because `[^`]+` has type `[^`]+`, which does not implement the `Copy` trait)"),
+    re.compile(r"(expected `[^`]+`, found `[^`]+`)"),
+    re.compile(r"(expected `[^`]+`, found .+)$"),
+    re.compile(r"(the trait `[^`]+` is not implemented for `[^`]+`)"),
+    re.compile(r"(`[^`]+` has type `[^`]+`)"),
+    re.compile(r"(this is found to be of type `[^`]+`)"),
+)
+
+_NOISE = ("on by default", "for further information visit", "`#[warn(", "`#[deny(", "`-D ", "to override `")
+
+
+def facts(diag: Diagnostic) -> tuple[str, ...]:
+    """Statements the compiler already made, kept in its words: types, moves, unmet bounds, notes."""
+    out: list[str] = []
+    for t in _texts(diag):
+        for rx in _FACT_PATTERNS:
+            m = rx.search(t)
+            if m:
+                out.append(short_type(m.group(1)))
+                break
+    for c in diag.children:
+        if c.level == "note" and not c.spans and not any(n in c.message for n in _NOISE):
+            out.append(c.message)
+    seen: set[str] = set()
+    uniq = [f for f in out if not (f in seen or seen.add(f))]
+    return tuple(uniq)
+
+
+def lint_url(diag: Diagnostic) -> str | None:
+    """The clippy lint's documentation address from its "for further information visit" help."""
+    for c in diag.children:
+        m = re.search(r"for further information visit (\S+)", c.message)
+        if m:
+            return m.group(1)
+    return None

@@ -1,0 +1,112 @@
+"""References a user can open offline: `rustc --explain` text (cached on disk per rustc version) and
+the docs rustup installed under the sysroot (std, the book, the reference). Only what exists is kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+from pathlib import Path
+
+from engine.explain.kb_loader import KBEntry
+from engine.explain.types import Reference
+from toolbelt.paths import cache_dir
+from toolbelt.process import run_limited
+from toolbelt.types import Diagnostic
+
+LOCAL_KINDS = ("std-doc", "book", "reference")
+_CODE_RE = re.compile(r"^E\d{4}$")
+
+
+@functools.cache
+def sysroot() -> Path | None:
+    """`rustc --print sysroot`, once per process; None when rustc is missing or says nothing."""
+    if shutil.which("rustc") is None:
+        return None
+    proc = run_limited(["rustc", "--print", "sysroot"], cwd=os.getcwd(), timeout_s=10.0)
+    text = proc.stdout.decode("utf-8", "replace").strip()
+    return Path(text) if proc.outcome == "ok" and text else None
+
+
+def doc_root() -> Path | None:
+    root = sysroot()
+    html = root / "share" / "doc" / "rust" / "html" if root else None
+    return html if html is not None and html.is_dir() else None
+
+
+@functools.cache
+def rustc_version() -> str:
+    proc = run_limited(["rustc", "-V"], cwd=os.getcwd(), timeout_s=10.0)
+    return proc.stdout.decode("utf-8", "replace").strip() if proc.outcome == "ok" else "unknown"
+
+
+def _version_key(version: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", version)[:80]
+
+
+def explain_text(code: str) -> str:
+    """The full text of `rustc --explain CODE`, cached under cache_dir()/explain/<rustc version>/.
+
+    Empty when the code is not a rustc error code or rustc does not know it.
+    """
+    if not _CODE_RE.match(code):
+        return ""
+    folder = cache_dir() / "explain" / _version_key(rustc_version())
+    cached = folder / f"{code}.md"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    proc = run_limited(["rustc", "--explain", code], cwd=os.getcwd(), timeout_s=20.0)
+    if proc.outcome != "ok":
+        return ""
+    text = proc.stdout.decode("utf-8", "replace")
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{code}.{os.getpid()}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(cached)
+    return text
+
+
+def explain_passage(text: str, max_chars: int = 600) -> str:
+    """The opening prose of an `--explain` text: the paragraphs before the first code block."""
+    prose: list[str] = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        if para.lstrip().startswith("```"):
+            break
+        if para.lstrip().startswith("#") or re.search(r"examples?:\s*$", para.strip(), re.I):
+            continue
+        prose.append(" ".join(ln.strip() for ln in para.splitlines()))
+        if sum(len(p) for p in prose) >= max_chars:
+            break
+    return "\n\n".join(prose).strip()
+
+
+def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tuple[Reference, ...]:
+    """The entry's references with local paths made absolute; missing files dropped; defaults added."""
+    out: list[Reference] = []
+    html = None
+    if entry is not None:
+        for r in entry.references:
+            if r.kind in LOCAL_KINDS:
+                if html is None:
+                    html = doc_root()
+                if html is None:
+                    continue
+                path = html / r.target
+                if path.is_file():
+                    out.append(Reference(title=r.title, kind=r.kind, target=str(path)))
+            else:
+                out.append(Reference(title=r.title, kind=r.kind, target=r.target))
+    code = diag.code_str or ""
+    have = {r.target for r in out}
+    if _CODE_RE.match(code) and f"rustc --explain {code}" not in have:
+        out.insert(0, Reference(title=f"rustc --explain {code}", kind="explain", target=f"rustc --explain {code}"))
+    if code.startswith("clippy::"):
+        lint = code.removeprefix("clippy::")
+        cmd = f"cargo clippy --explain {lint}"
+        if cmd not in have:
+            out.insert(0, Reference(title=cmd, kind="explain", target=cmd))
+        if lint_url and lint_url not in have:
+            out.append(Reference(title=f"clippy lint {lint} (online)", kind="url", target=lint_url))
+    return tuple(out)

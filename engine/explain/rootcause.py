@@ -1,0 +1,245 @@
+"""Root-cause strategies: pure functions that follow a diagnostic's spans, labels and notes to where
+the problem starts (the move before the use, the declaration that fixed the expected type, the bound
+that demands a trait, the borrow still alive).
+
+Each strategy returns a `Found` or None; `locate` falls back to rustc's primary span and says so.
+KB entries pick a strategy by name (kb/FORMAT.md lists them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from engine.explain.types import Location
+from toolbelt.types import Diagnostic, Span
+
+PRIMARY_REASON = "rustc's primary span is the root cause here"
+
+
+class Found(NamedTuple):
+    span: Span
+    reason: str
+
+
+def is_external(file_name: str) -> bool:
+    """std, registry and macro-internal spans: rustc names them absolutely or as `<...>`."""
+    return file_name.startswith(("/", "<")) or file_name.startswith("\\")
+
+
+def user_span(span: Span) -> Span:
+    """Walk a macro expansion back to the call site in the user's code (println!, vec!, derive)."""
+    seen = 0
+    while is_external(span.file_name) and span.expansion is not None and seen < 32:
+        span = span.expansion.span
+        seen += 1
+    return span
+
+
+def to_location(span: Span, label: str | None = None) -> Location:
+    s = user_span(span)
+    return Location(file=s.file_name, line=s.line_start, column=s.column_start, label=label or span.label or s.label)
+
+
+def primary_span(diag: Diagnostic) -> Span | None:
+    """rustc's primary span, walked back to user code; a child's primary when the top has none."""
+    span = diag.primary
+    if span is None:
+        for child in diag.children:
+            if child.primary is not None:
+                span = child.primary
+                break
+    return user_span(span) if span is not None else None
+
+
+def _all_spans(diag: Diagnostic) -> Iterator[tuple[Span, str]]:
+    """Top-level spans first, then each child's spans; with the text that describes each span."""
+    for s in diag.spans:
+        yield s, s.label or ""
+    for child in diag.children:
+        for s in child.spans:
+            yield s, (s.label or "") + " " + child.message
+
+
+def _label_match(diag: Diagnostic, patterns: tuple[str, ...], *, top_only: bool = False, skip_primary: bool = True) -> Found | None:
+    """The first span (top-level non-primary spans first, then children) whose label matches a pattern."""
+    regexes = [re.compile(p) for p in patterns]
+    for rx in regexes:
+        for s, text in _all_spans(diag):
+            if top_only and s not in diag.spans:
+                continue
+            if skip_primary and s in diag.spans and s.is_primary:
+                continue
+            if is_external(user_span(s).file_name):
+                continue
+            if rx.search(text):
+                return Found(s, f"rustc labels this span: \"{(s.label or text).strip()}\"")
+    return None
+
+
+def _moved_at(diag: Diagnostic) -> Found | None:
+    f = _label_match(diag, (r"value moved here", r"moved due to (this|the) ", r"value moved into closure here", r"\bmoved here\b"))
+    if f is not None:
+        return Found(f.span, f"the value is moved here, before the use rustc reports ({f.reason})")
+    return None
+
+
+def _borrowed_at(diag: Diagnostic) -> Found | None:
+    f = _label_match(
+        diag,
+        (
+            r"(immutable|mutable|first mutable|first) borrow occurs here",
+            r"borrow of `[^`]+` occurs here",
+            r"borrow occurs here",
+            r"`[^`]+` is borrowed here",
+        ),
+    )
+    if f is not None:
+        return Found(f.span, f"this borrow is still alive when the conflicting access happens ({f.reason})")
+    return None
+
+
+def _borrow_used_at(diag: Diagnostic) -> Found | None:
+    f = _label_match(diag, (r"later used here", r"later used by call", r"borrow later", r"used here"))
+    if f is not None:
+        return Found(f.span, f"this later use keeps the borrow alive ({f.reason})")
+    return None
+
+
+def _dropped_at(diag: Diagnostic) -> Found | None:
+    return _label_match(diag, (r"dropped here while still borrowed", r"dropped here"))
+
+
+def _expected_due_to(diag: Diagnostic) -> Found | None:
+    f = _label_match(
+        diag,
+        (
+            r"expected due to this",
+            r"because of return type",
+            r"expected due to the type of",
+            r"expected .* because of",
+            r"this is found to be of type",
+            r"expected because of this",
+        ),
+    )
+    if f is not None:
+        return Found(f.span, f"this is where the expected type comes from ({f.reason})")
+    f = _label_match(diag, (r"(function|method|associated function) defined here", r"parameter defined here"))
+    if f is not None:
+        return Found(f.span, f"the callee's signature fixes the expected type ({f.reason})")
+    return None
+
+
+def _mutable_binding(diag: Diagnostic) -> Found | None:
+    for child in diag.children:
+        if re.search(r"consider (changing this to be|making this binding|making this) mutable|to be mutable", child.message):
+            for s in child.spans:
+                if not is_external(user_span(s).file_name):
+                    return Found(s, f"this binding is not `mut`; rustc's help: \"{child.message}\"")
+    return _declared_at(diag)
+
+
+def _declared_at(diag: Diagnostic) -> Found | None:
+    f = _label_match(
+        diag,
+        (
+            r"first assignment to",
+            r"binding `[^`]+` declared here",
+            r"declared here",
+            r"defined here",
+            r"help: consider changing this to be mutable",
+        ),
+    )
+    if f is not None:
+        return Found(f.span, f"the declaration decides this ({f.reason})")
+    for child in diag.children:
+        if "mutable" in child.message:
+            for s in child.spans:
+                if not is_external(user_span(s).file_name):
+                    return Found(s, f"rustc's help points at the declaration: \"{child.message}\"")
+    return None
+
+
+def _trait_bound_at(diag: Diagnostic) -> Found | None:
+    f = _label_match(diag, (r"required by this bound", r"required by a bound in", r"required by an implicit"))
+    if f is not None:
+        return Found(f.span, f"this bound is what demands the trait ({f.reason})")
+    f = _label_match(diag, (r"required by a bound introduced by this call",))
+    if f is not None:
+        return Found(f.span, f"this call introduces the bound that demands the trait ({f.reason})")
+    return None
+
+
+def _definition_at(diag: Diagnostic) -> Found | None:
+    return _label_match(diag, (r"not found for this", r"defined here", r"declared here", r"`[^`]+` defined here"))
+
+
+def _first_note(diag: Diagnostic) -> Found | None:
+    for child in diag.children:
+        for s in child.spans:
+            if not is_external(user_span(s).file_name):
+                return Found(s, f"rustc's {child.level} points here: \"{child.message}\"")
+    return None
+
+
+def _suggestion_at(diag: Diagnostic) -> Found | None:
+    for child in diag.children:
+        for s in child.spans:
+            if s.suggested_replacement is not None and not is_external(s.file_name):
+                return Found(s, f"rustc suggests a change here: \"{child.message}\"")
+    return None
+
+
+def _first_occurrence(diag: Diagnostic) -> Found | None:
+    return None  # the primary span; grouping picks the earliest of the group
+
+
+STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
+    "primary": lambda d: None,
+    "moved_at": _moved_at,
+    "borrowed_at": _borrowed_at,
+    "borrow_used_at": _borrow_used_at,
+    "dropped_at": _dropped_at,
+    "expected_due_to": _expected_due_to,
+    "declared_at": _declared_at,
+    "mutable_binding": _mutable_binding,
+    "trait_bound_at": _trait_bound_at,
+    "definition_at": _definition_at,
+    "first_note": _first_note,
+    "suggestion_at": _suggestion_at,
+    "first_occurrence": _first_occurrence,
+}
+
+# For codes without a KB entry (or before the KB has one): a sensible default per code.
+DEFAULT_STRATEGY: dict[str, str] = {
+    "E0382": "moved_at",
+    "E0505": "borrowed_at",
+    "E0507": "primary",
+    "E0499": "borrowed_at",
+    "E0502": "borrowed_at",
+    "E0506": "borrowed_at",
+    "E0308": "expected_due_to",
+    "E0277": "trait_bound_at",
+    "E0596": "mutable_binding",
+    "E0384": "mutable_binding",
+    "E0594": "mutable_binding",
+    "E0425": "first_occurrence",
+    "E0433": "first_occurrence",
+    "E0412": "first_occurrence",
+    "E0432": "first_occurrence",
+}
+
+
+def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str]:
+    """Where the problem starts and why Rusta says so; the primary span when the strategy finds nothing."""
+    name = strategy or DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
+    fn = STRATEGIES.get(name)
+    found = fn(diag) if fn is not None else None
+    if found is not None:
+        loc = to_location(found.span)
+        return loc, found.reason
+    prim = primary_span(diag)
+    if prim is None:
+        return Location(file="", line=0, column=0, label=None), "rustc gave no location for this diagnostic"
+    return to_location(prim), PRIMARY_REASON
