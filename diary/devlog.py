@@ -1,0 +1,480 @@
+"""The DevLog: Rusta's append-only, crash-proof diary of every intent, action, validation and reflection.
+
+Records are msgspec entries in checksummed frames (`diary.frames`) spread over numbered segment
+files under `ROOT/.rusta/devlog/`. `append` returns only once the frame is fsynced. Opening the log
+recovers it: a torn tail left by a crash is cut back to the last whole record, damage in the middle
+is cut out, and every damaged byte is first kept in `quarantine/` and reported in `log.recovery`.
+
+Writers serialise on an flock held only for the few milliseconds of one append, so two Rusta
+processes never interleave frames; readers take no lock at all and see only whole, verified frames.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from diary import frames, schema, segments
+from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry
+from diary.types import KINDS, DamageReport, Entry, EntryKind, Location, RecoveryReport
+
+SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
+MAX_BYTES = 256 * 1024 * 1024  # compact when the whole log grows past this
+
+
+class _Seg:
+    """What this process knows of one segment file."""
+
+    __slots__ = ("number", "path", "header", "inode", "end", "damage")
+
+    def __init__(self, number: int, path: Path) -> None:
+        self.number = number
+        self.path = path
+        self.header: frames.SegmentHeader | None = None
+        self.inode = -1
+        self.end = 0  # scanned up to here: the end of the last whole frame
+        self.damage: list[frames.Damage] = []
+
+
+def new_session_id() -> str:
+    return f"s{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class DevLog:
+    """One repo's diary. Use `DevLog.open(root)`; safe to share between threads of one process only
+    through one instance per thread (it keeps no thread lock); safe across processes always."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        session: str | None = None,
+        readonly: bool = False,
+        segment_bytes: int = SEGMENT_BYTES,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
+        self.root = Path(root)
+        self.dir = segments.log_dir(root)
+        self.session = session or new_session_id()
+        self.readonly = readonly
+        self.segment_bytes = segment_bytes
+        self.max_bytes = max_bytes
+        self.recovery = RecoveryReport()
+        self._segs: dict[int, _Seg] = {}
+        self._locs: list[Location] = []
+        self._ids: dict[str, int] = {}
+        self._intents: dict[str, None] = {}  # ordered set of intent ids
+        self._settled: set[str] = set()
+        self._problems: list[tuple[int, int, str]] = []  # (segment, offset, why) of undecodable frames
+        self._wfd: int | None = None
+        self._wseg: int | None = None
+        self._closed = False
+
+    # --- opening and recovery -------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        root: str | Path,
+        session: str | None = None,
+        *,
+        readonly: bool = False,
+        segment_bytes: int = SEGMENT_BYTES,
+        max_bytes: int = MAX_BYTES,
+    ) -> DevLog:
+        """Open (creating if needed) the diary of `root` and recover it.
+
+        Repair needs the writer lock; if another process is appending right now, damage is left for
+        the first append (which repairs under the lock) and reported meanwhile. `readonly` never
+        creates, repairs or writes anything.
+        """
+        log = cls(root, session=session, readonly=readonly, segment_bytes=segment_bytes, max_bytes=max_bytes)
+        if readonly:
+            log.refresh()
+            log.recovery = log._report(repaired=False)
+            return log
+        try:
+            log.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise segments.io_error("creating", log.dir, e) from e
+        with segments.writer_lock(log.dir, blocking=False) as got:
+            if got:
+                log.recovery = log._repair()
+            else:
+                log.refresh()
+                log.recovery = log._report(repaired=False)
+        return log
+
+    def _report(self, *, repaired: bool, done: tuple[DamageReport, ...] = ()) -> RecoveryReport:
+        pending = tuple(
+            DamageReport(segment=s.path.name, start=d.start, end=d.end, reason=d.reason, at_tail=d.at_tail)
+            for s in self._segs.values()
+            for d in s.damage
+        )
+        return RecoveryReport(
+            damage=done + pending, entries=len(self._locs), segments=len(self._segs), repaired=repaired
+        )
+
+    def _repair(self) -> RecoveryReport:
+        """Under the writer lock: scan, then cut every damaged range out, keeping its bytes aside."""
+        self.refresh()
+        done: list[DamageReport] = []
+        rebuilt = False
+        for seg in list(self._segs.values()):
+            if not seg.damage and seg.header is not None:
+                continue
+            data = self._read(seg.path)
+            if seg.header is None:  # header torn or bad: nothing in it can be verified
+                q = segments.quarantine(self.dir, seg.path.name, 0, data) if data else None
+                self._unlink(seg.path)
+                why = seg.damage[0].reason if seg.damage else "segment header unreadable"
+                done.append(self._done(seg, 0, len(data), why, True, q, "removed"))
+                rebuilt = True
+                continue
+            tail_only = len(seg.damage) == 1 and seg.damage[0].at_tail
+            for d in seg.damage:
+                q = segments.quarantine(self.dir, seg.path.name, d.start, data[d.start : d.end])
+                action = "truncated" if tail_only else "rewritten"
+                done.append(self._done(seg, d.start, d.end, d.reason, d.at_tail, q, action))
+            if tail_only:
+                self._truncate(seg.path, seg.damage[0].start)
+                seg.end = seg.damage[0].start
+                seg.damage = []
+            else:
+                self._rewrite(seg, data)
+                rebuilt = True
+        if rebuilt:
+            self._reset_index()
+            self.refresh()
+        return self._report(repaired=bool(done), done=tuple(done))
+
+    @staticmethod
+    def _done(
+        seg: _Seg, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
+    ) -> DamageReport:
+        return DamageReport(
+            segment=seg.path.name,
+            start=start,
+            end=end,
+            reason=reason,
+            at_tail=at_tail,
+            quarantined=str(q) if q else None,
+            action=action,  # type: ignore[arg-type]
+        )
+
+    def _truncate(self, path: Path, size: int) -> None:
+        try:
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                os.ftruncate(fd, size)
+                segments.fsync_fd(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            raise segments.io_error("truncating", path, e) from e
+
+    def _unlink(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+            segments.fsync_dir(path.parent)
+        except OSError as e:
+            raise segments.io_error("removing", path, e) from e
+
+    def _rewrite(self, seg: _Seg, data: bytes) -> None:
+        """Write the segment again from its whole frames only (frames are re-sealed at new offsets)."""
+        assert seg.header is not None
+        out = bytearray(frames.encode_header(seg.header))
+        for item in frames.scan(seg.header, data):
+            if isinstance(item, frames.Frame):
+                out += frames.encode_frame(seg.header, len(out), item.body)
+        segments.write_file_durably(seg.path, bytes(out))
+
+    def _reset_index(self) -> None:
+        self._close_writer()
+        self._segs.clear()
+        self._locs.clear()
+        self._ids.clear()
+        self._intents.clear()
+        self._settled.clear()
+        self._problems.clear()
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _read(path: Path, start: int = 0) -> bytes:
+        with open(path, "rb") as f:
+            if start:
+                f.seek(start)
+            return f.read()
+
+    def refresh(self) -> None:
+        """Catch up with frames other processes appended (and segments they created or compacted)."""
+        on_disk = segments.list_segments(self.dir)
+        known = self._segs
+        for n, path in on_disk:
+            try:
+                ino = os.stat(path).st_ino
+            except FileNotFoundError:
+                continue
+            seg = known.get(n)
+            if seg is not None and seg.inode != ino:  # replaced by compaction or repair elsewhere
+                self._reset_index()
+                return self.refresh()
+            if seg is None:
+                seg = known[n] = _Seg(n, path)
+                seg.inode = ino
+            self._scan(seg, is_last=n == on_disk[-1][0])
+        gone = set(known) - {n for n, _ in on_disk}
+        if gone:
+            self._reset_index()
+            return self.refresh()
+        return None
+
+    def _scan(self, seg: _Seg, *, is_last: bool) -> None:
+        try:
+            if seg.header is None:
+                data = self._read(seg.path)
+                got = frames.decode_header(data)
+                if isinstance(got, str):
+                    seg.damage = [frames.Damage(start=0, end=len(data), reason=got, at_tail=True)]
+                    return
+                seg.header = got
+                seg.end = frames.SEGMENT_HEADER_SIZE
+                data = data[seg.end :]
+            else:
+                data = self._read(seg.path, seg.end)
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            raise segments.io_error("reading", seg.path, e) from e
+        base = seg.end
+        seg.damage = [d for d in seg.damage if d.end <= base]  # damage before `base` is not scanned again
+        for item in frames.scan(seg.header, data, 0, base):
+            if isinstance(item, frames.Frame):
+                self._index(seg.number, item.offset, item)
+                seg.end = item.offset + item.size
+            else:
+                seg.damage.append(item)
+                seg.end = item.end
+        if seg.damage and seg.damage[-1].at_tail and is_last:
+            seg.end = seg.damage[-1].start  # may be a write in progress: read it again next time
+
+    def _index(self, segno: int, offset: int, fr: frames.Frame) -> None:
+        try:
+            e = schema.decode(fr.body)
+        except schema.SchemaError as err:
+            self._problems.append((segno, offset, str(err)))
+            return
+        if e.id in self._ids:  # a copy left by a compaction that crashed before removing the old one
+            return
+        self._ids[e.id] = len(self._locs)
+        self._locs.append(Location(segment=segno, offset=offset, size=fr.size))
+        if e.kind == "intent":
+            self._intents[e.id] = None
+        if e.settles:
+            self._settled.add(e.settles)
+
+    def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
+        seg = self._segs[loc.segment]
+        if cache is not None:
+            data = cache.get(loc.segment)
+            if data is None:
+                cache.clear()
+                data = cache[loc.segment] = self._read(seg.path)
+            return data[loc.offset + frames.FRAME_HEADER_SIZE : loc.offset + loc.size]
+        with open(seg.path, "rb") as f:
+            f.seek(loc.offset + frames.FRAME_HEADER_SIZE)
+            return f.read(loc.size - frames.FRAME_HEADER_SIZE)
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, oldest first, as of now (catches up with other writers first)."""
+        self.refresh()
+        cache: dict[int, bytes] = {}
+        for loc in list(self._locs):
+            yield schema.decode(self._body_at(loc, cache))
+
+    def locations(self) -> list[tuple[Entry, Location]]:
+        self.refresh()
+        cache: dict[int, bytes] = {}
+        return [(schema.decode(self._body_at(loc, cache)), loc) for loc in list(self._locs)]
+
+    def get(self, eid: str) -> Entry:
+        """The entry with id `eid`, or with `eid` as the only matching id prefix."""
+        self.refresh()
+        i = self._ids.get(eid)
+        if i is None:
+            hits = [k for k in self._ids if k.startswith(eid)] if eid else []
+            if len(hits) != 1:
+                what = "no entry" if not hits else f"{len(hits)} entries"
+                raise EntryNotFound(f"{what} in the diary match id {eid!r}")
+            i = self._ids[hits[0]]
+        return schema.decode(self._body_at(self._locs[i]))
+
+    def __contains__(self, eid: str) -> bool:
+        return eid in self._ids
+
+    def __len__(self) -> int:
+        return len(self._locs)
+
+    def open_intents(self) -> list[Entry]:
+        """Intents nothing settled yet: tasks Rusta started and never finished (or is doing now)."""
+        self.refresh()
+        return [self.get(i) for i in self._intents if i not in self._settled]
+
+    def segment_files(self) -> list[Path]:
+        return [s.path for s in sorted(self._segs.values(), key=lambda s: s.number)]
+
+    def size_bytes(self) -> int:
+        return sum(s.end for s in self._segs.values())
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def append(
+        self,
+        kind: EntryKind,
+        payload: dict[str, Any],
+        *,
+        task: str | None = None,
+        settles: str | None = None,
+        repo_state: dict[str, Any] | None = None,
+    ) -> str:
+        """Record one entry; returns its id only once the frame is on disk (fsync).
+
+        `task` defaults to the intent's own id for an intent, and to the settled entry's task when
+        `settles` is given. Raises DiaryFull when the disk refuses the write (nothing recorded).
+        """
+        if self.readonly or self._closed:
+            raise InvalidEntry("this diary was opened read-only or is closed; it cannot record")
+        if kind not in KINDS:
+            raise InvalidEntry(f"unknown entry kind {kind!r}; use one of {', '.join(KINDS)}")
+        if not isinstance(payload, dict) or not all(isinstance(k, str) for k in payload):
+            raise InvalidEntry("the payload must be a dict with string keys")
+        ts = time.time()
+        with segments.writer_lock(self.dir):
+            self.refresh()
+            if any(s.damage or s.header is None for s in self._segs.values()):
+                rep = self._repair()  # a crash left damage (or open could not take the lock)
+                old = self.recovery.damage if self.recovery.repaired else ()
+                self.recovery = msgspec.structs.replace(rep, damage=old + rep.damage)
+            if settles is not None and settles not in self._ids:
+                raise InvalidEntry(f"entry {settles!r} to settle is not in the diary")
+            eid = self._new_id(ts)
+            if task is None:
+                task = eid if kind == "intent" else (self.get(settles).task if settles else None)
+            entry = Entry(
+                id=eid,
+                ts=ts,
+                session=self.session,
+                kind=kind,
+                task=task,
+                settles=settles,
+                version=schema.CURRENT_VERSION,
+                repo_state=dict(repo_state or {}),
+                payload=payload,
+            )
+            try:
+                body = schema.encode(entry)
+                schema.decode(body)
+            except (TypeError, ValueError) as e:
+                raise InvalidEntry(f"the payload cannot be recorded: {e}") from e
+            if len(body) > frames.MAX_BODY:
+                raise EntryTooLarge(f"entry of {len(body)} bytes is over the {frames.MAX_BODY}-byte limit")
+            self._write(body)
+        if self.size_bytes() > self.max_bytes:
+            from diary.compaction import compact
+
+            compact(self, self.max_bytes // 2)
+        return eid
+
+    def _new_id(self, ts: float) -> str:
+        stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime(ts))
+        while True:
+            eid = f"{stamp}-{secrets.token_hex(3)}"
+            if eid not in self._ids:
+                return eid
+
+    def _writable(self, need: int) -> _Seg:
+        """The segment to append to: the last one, or a new one when it is full (rotation)."""
+        last = max(self._segs) if self._segs else None
+        if last is not None:
+            seg = self._segs[last]
+            if seg.header is not None and (
+                seg.end == frames.SEGMENT_HEADER_SIZE or seg.end + need <= self.segment_bytes
+            ):
+                return seg
+        n = (last or 0) + 1
+        seg = _Seg(n, self.dir / segments.segment_name(n))
+        seg.header = frames.SegmentHeader(number=n, salt=frames.new_salt())
+        head = frames.encode_header(seg.header)
+        try:
+            fd = os.open(seg.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                segments.write_all(fd, head)
+                segments.fsync_fd(fd)
+            finally:
+                os.close(fd)
+            segments.fsync_dir(self.dir)
+        except OSError as e:
+            seg.path.unlink(missing_ok=True)
+            raise segments.io_error("creating segment", seg.path, e) from e
+        seg.inode = os.stat(seg.path).st_ino
+        seg.end = len(head)
+        self._segs[n] = seg
+        return seg
+
+    def _write(self, body: bytes) -> None:
+        seg = self._writable(frames.FRAME_HEADER_SIZE + len(body))
+        assert seg.header is not None
+        if self._wseg != seg.number:
+            self._close_writer()
+            try:
+                self._wfd = os.open(seg.path, os.O_WRONLY)
+            except OSError as e:
+                raise segments.io_error("opening", seg.path, e) from e
+            self._wseg = seg.number
+        fd = self._wfd
+        assert fd is not None
+        offset = seg.end
+        frame = frames.encode_frame(seg.header, offset, body)
+        try:
+            os.lseek(fd, offset, os.SEEK_SET)
+            segments.write_all(fd, frame)
+            segments.fsync_fd(fd)
+        except OSError as e:
+            self._undo_partial(fd, offset)
+            raise segments.io_error("appending to", seg.path, e) from e
+        self._index(seg.number, offset, frames.Frame(offset=offset, size=len(frame), body=body))
+        seg.end = offset + len(frame)
+
+    def _undo_partial(self, fd: int, offset: int) -> None:
+        """Cut a half-written frame so the log stays whole; recovery would cut it anyway."""
+        try:
+            os.ftruncate(fd, offset)
+            segments.fsync_fd(fd)
+        except OSError:
+            self._close_writer()
+
+    def _close_writer(self) -> None:
+        if self._wfd is not None:
+            try:
+                os.close(self._wfd)
+            except OSError as e:
+                raise DiaryIOError(f"closing the diary segment failed: {e}") from e
+            self._wfd = None
+            self._wseg = None
+
+    def close(self) -> None:
+        self._close_writer()
+        self._closed = True
+
+    def __enter__(self) -> DevLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,146 @@
+"""The DevLog's byte format: segment headers and length-prefixed, checksummed frames. Pure functions.
+
+A segment file is a 32-byte header followed by frames:
+
+    header  = magic "RSTDVLG\\n" (8) | format u16 | reserved u16 | segment no u32 | salt (8)
+              | reserved u32 | masked crc32c of the 28 bytes before it (4)
+    frame   = frame magic D7 1A (2) | type u8 | flags u8 | body length u32 | masked crc (4) | body
+
+All integers are little-endian. A frame's checksum covers the segment's salt and number, the
+frame's own file offset, its first 8 header bytes and the body. Like SQLite's WAL salts this ties
+a frame to one segment generation and one place: stale bytes from an older file, a frame copied
+inside a note, or a block the disk wrote to the wrong offset never verify. Like LevelDB the CRC is
+masked, and each frame is checked before anything in it is trusted. Unlike LevelDB's fixed 32 KiB
+blocks, frames have a magic so a reader can resynchronise after damage in the middle of a segment
+and keep every whole record that follows it.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from diary.crc import crc32c, extend, mask
+
+SEGMENT_MAGIC = b"RSTDVLG\n"
+FORMAT_VERSION = 1
+SEGMENT_HEADER = struct.Struct("<8sHHI8sI")  # + crc u32
+SEGMENT_HEADER_SIZE = SEGMENT_HEADER.size + 4  # 32
+FRAME_MAGIC = b"\xd7\x1a"
+FRAME_HEADER = struct.Struct("<2sBBII")
+FRAME_HEADER_SIZE = FRAME_HEADER.size  # 12
+FRAME_FULL = 1  # the only frame type so far: one whole entry
+MAX_BODY = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentHeader:
+    number: int
+    salt: bytes
+    format: int = FORMAT_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One whole, verified frame: where it sits and the entry bytes it carries."""
+
+    offset: int
+    size: int  # header + body
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A byte range [start, end) of a segment that holds no whole verified frame."""
+
+    start: int
+    end: int
+    reason: str
+    at_tail: bool
+
+
+def new_salt() -> bytes:
+    return os.urandom(8)
+
+
+def encode_header(h: SegmentHeader) -> bytes:
+    raw = SEGMENT_HEADER.pack(SEGMENT_MAGIC, h.format, 0, h.number, h.salt, 0)
+    return raw + struct.pack("<I", mask(crc32c(raw)))
+
+
+def decode_header(data: bytes) -> SegmentHeader | str:
+    """The header, or a reason it cannot be trusted."""
+    if len(data) < SEGMENT_HEADER_SIZE:
+        return f"segment header torn ({len(data)} of {SEGMENT_HEADER_SIZE} bytes)"
+    raw = data[: SEGMENT_HEADER.size]
+    magic, fmt, _reserved, number, salt, _r2 = SEGMENT_HEADER.unpack(raw)
+    if magic != SEGMENT_MAGIC:
+        return "not a DevLog segment (bad magic)"
+    (stored,) = struct.unpack_from("<I", data, SEGMENT_HEADER.size)
+    if stored != mask(crc32c(raw)):
+        return "segment header checksum mismatch"
+    if fmt != FORMAT_VERSION:
+        return f"segment format {fmt} is newer than this Rusta understands ({FORMAT_VERSION})"
+    return SegmentHeader(number=number, salt=salt, format=fmt)
+
+
+def _checksum(h: SegmentHeader, offset: int, head8: bytes, body: bytes | memoryview) -> int:
+    c = extend(0, h.salt + struct.pack("<IQ", h.number, offset) + head8)
+    return mask(extend(c, body))
+
+
+def encode_frame(h: SegmentHeader, offset: int, body: bytes) -> bytes:
+    """The frame for `body` when written at byte `offset` of segment `h`."""
+    if len(body) > MAX_BODY:
+        raise ValueError(f"frame body of {len(body)} bytes exceeds {MAX_BODY}")
+    head8 = FRAME_MAGIC + struct.pack("<BBI", FRAME_FULL, 0, len(body))
+    return head8 + struct.pack("<I", _checksum(h, offset, head8, body)) + body
+
+
+def _frame_at(h: SegmentHeader, data: bytes | memoryview, pos: int, base: int = 0) -> Frame | str:
+    end = len(data)
+    if end - pos < FRAME_HEADER_SIZE:
+        return "torn frame header"
+    magic, ftype, flags, length, stored = FRAME_HEADER.unpack_from(data, pos)
+    if magic != FRAME_MAGIC:
+        return "bad frame magic"
+    if ftype != FRAME_FULL or flags != 0:
+        return f"unknown frame type {ftype}/{flags}"
+    if length > MAX_BODY:
+        return f"frame length {length} over the limit"
+    start = pos + FRAME_HEADER_SIZE
+    if start + length > end:
+        return f"torn frame body ({end - start} of {length} bytes)"
+    body = bytes(data[start : start + length])
+    if _checksum(h, base + pos, bytes(data[pos : pos + 8]), body) != stored:
+        return "frame checksum mismatch"
+    return Frame(offset=base + pos, size=FRAME_HEADER_SIZE + length, body=body)
+
+
+def scan(
+    h: SegmentHeader, data: bytes, start: int = SEGMENT_HEADER_SIZE, base: int = 0
+) -> Iterator[Frame | Damage]:
+    """Every whole frame from `start`, in order, with the damaged ranges between them.
+
+    `data` holds the file from byte `base` on (so a tail can be scanned alone); all offsets in
+    what is yielded are file offsets.
+    After damage the scan looks for the next frame magic that begins a frame which verifies;
+    everything before it is reported as one Damage. Damage reaching the end of `data` is the tail.
+    """
+    pos = start
+    end = len(data)
+    while pos < end:
+        got = _frame_at(h, data, pos, base)
+        if isinstance(got, Frame):
+            yield got
+            pos += got.size
+            continue
+        reason = got
+        nxt = data.find(FRAME_MAGIC, pos + 1)
+        while nxt != -1 and not isinstance(_frame_at(h, data, nxt, base), Frame):
+            nxt = data.find(FRAME_MAGIC, nxt + 1)
+        stop = end if nxt == -1 else nxt
+        yield Damage(start=base + pos, end=base + stop, reason=reason, at_tail=nxt == -1)
+        pos = stop

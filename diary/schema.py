@@ -1,0 +1,84 @@
+"""On-disk schema of DevLog entries: one msgpack map per frame, tagged with its version in "v".
+
+Every version ever written keeps its wire Struct and its upgrade to `Entry` here, forever, so old
+logs stay readable. A new version adds a Struct and a tag; it never changes an old one. The golden
+logs under tests/golden/ fail the suite if an old version stops decoding to the same entries.
+
+Version 1 (the first): id, ts, session, kind, task, settles, repo_state, payload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from diary.types import Entry, EntryKind
+
+CURRENT_VERSION = 1
+
+
+class WireV1(msgspec.Struct, tag_field="v", tag=1, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: str
+    ts: float
+    session: str
+    kind: EntryKind
+    task: str | None = None
+    settles: str | None = None
+    repo_state: dict[str, Any] = msgspec.field(default_factory=dict)
+    payload: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+Wire = WireV1
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Wire)
+
+
+class SchemaError(ValueError):
+    """A verified frame whose body is not an entry of any known version."""
+
+
+def upgrade(w: Wire) -> Entry:
+    """The current `Entry` for a wire record of any version."""
+    if isinstance(w, WireV1):
+        return Entry(
+            id=w.id,
+            ts=w.ts,
+            session=w.session,
+            kind=w.kind,
+            task=w.task,
+            settles=w.settles,
+            version=1,
+            repo_state=w.repo_state,
+            payload=w.payload,
+        )
+    raise SchemaError(f"no upgrade for {type(w).__name__}")
+
+
+def encode(e: Entry) -> bytes:
+    """The frame body of `e`, in the current version."""
+    return _encoder.encode(
+        WireV1(
+            id=e.id,
+            ts=e.ts,
+            session=e.session,
+            kind=e.kind,
+            task=e.task,
+            settles=e.settles,
+            repo_state=e.repo_state,
+            payload=e.payload,
+        )
+    )
+
+
+def decode(body: bytes) -> Entry:
+    try:
+        return upgrade(_decoder.decode(body))
+    except msgspec.DecodeError as e:
+        raise SchemaError(str(e)) from e
+
+
+def encode_payload_check(payload: dict[str, Any]) -> None:
+    """Raise TypeError early if the payload cannot be encoded (before the lock is taken)."""
+    _encoder.encode(payload)
