@@ -1,0 +1,95 @@
+"""License policy: parse a Cargo.toml SPDX expression and decide whether a file may be trained on.
+
+Only permissive licenses go in. An OR expression is in when some branch is permissive (we choose
+that branch); an AND expression only when every part is. Anything unknown, copyleft or missing is
+out: a false "out" costs a few files, a false "in" contaminates the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERMISSIVE = frozenset(
+    {
+        "MIT",
+        "MIT-0",
+        "Apache-2.0",
+        "BSD-2-Clause",
+        "BSD-3-Clause",
+        "ISC",
+        "Zlib",
+        "Unlicense",
+        "0BSD",
+        "BSL-1.0",
+        "CC0-1.0",
+        "Unicode-DFS-2016",
+        "Unicode-3.0",
+    }
+)
+# Exceptions that only widen what a license allows.
+PERMISSIVE_EXCEPTIONS = frozenset({"LLVM-exception"})
+
+_TOKEN = re.compile(r"\(|\)|[A-Za-z0-9.+\-]+")
+
+
+class _Parser:
+    """Recursive descent over `or_expr := and_expr (OR and_expr)*; and_expr := atom (AND atom)*`."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise ValueError("unexpected end of license expression")
+        self.i += 1
+        return tok
+
+    def or_expr(self) -> bool:
+        ok = self.and_expr()
+        while self.peek() is not None and self.peek().upper() == "OR":  # type: ignore[union-attr]
+            self.take()
+            ok = self.and_expr() or ok
+        return ok
+
+    def and_expr(self) -> bool:
+        ok = self.atom()
+        while self.peek() is not None and self.peek().upper() == "AND":  # type: ignore[union-attr]
+            self.take()
+            ok = self.atom() and ok
+        return ok
+
+    def atom(self) -> bool:
+        tok = self.take()
+        if tok == "(":
+            ok = self.or_expr()
+            if self.take() != ")":
+                raise ValueError("unbalanced parentheses")
+        elif tok in {")", "OR", "AND", "WITH"}:
+            raise ValueError(f"unexpected {tok!r}")
+        else:
+            ok = tok.removesuffix("+") in PERMISSIVE
+        if self.peek() is not None and self.peek().upper() == "WITH":  # type: ignore[union-attr]
+            self.take()
+            ok = ok and self.take() in PERMISSIVE_EXCEPTIONS
+        return ok
+
+
+def is_permissive(expression: str) -> tuple[bool, str]:
+    """(allowed, reason). Old Cargo `MIT/Apache-2.0` slashes mean OR, as Cargo documents."""
+    expr = expression.strip()
+    if not expr:
+        return False, "no license field"
+    tokens = _TOKEN.findall(expr.replace("/", " OR "))
+    try:
+        parser = _Parser(tokens)
+        ok = parser.or_expr()
+        if parser.peek() is not None:
+            raise ValueError(f"trailing {parser.peek()!r}")
+    except ValueError as e:
+        return False, f"unparsable license expression: {e}"
+    return (True, "permissive license") if ok else (False, f"not permissive: {expr}")
