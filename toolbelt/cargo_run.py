@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
+from toolbelt.errors import ToolMissing
+from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
 from toolbelt.process import run_limited
 from toolbelt.testparse import parse_libtest
-from toolbelt.types import CheckReport, FmtReport, ProcessResult, TestReport
+from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
+from toolbelt.types import CheckReport, FmtReport, ProcessResult, TestReport, Toolchain
 
 CHECK_TIMEOUT_S = 300.0
 TEST_TIMEOUT_S = 600.0
@@ -33,6 +38,44 @@ def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> d
     return env
 
 
+def _cargo_exe(env: dict[str, str]) -> str:
+    """cargo's absolute path on the run's PATH; ToolMissing in one sentence when there is none."""
+    exe = shutil.which("cargo", path=env.get("PATH", os.defpath))
+    if exe is None:
+        raise ToolMissing("cargo is not on PATH; install Rust with rustup (https://rustup.rs) or fix PATH.")
+    return exe
+
+
+def _run_cargo(
+    root: Path,
+    args: Sequence[str],
+    *,
+    env: dict[str, str],
+    timeout_s: float,
+    cancel: threading.Event | None,
+    isolate: bool = True,
+    merge_stderr: bool = False,
+    on_stdout_line: Callable[[bytes], None] | None = None,
+) -> tuple[ProcessResult, Toolchain]:
+    """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel."""
+    argv = [_cargo_exe(env), *args]
+    require_pinned_toolchain(root)
+    holder: list[Toolchain] = []
+    probe = threading.Thread(target=lambda: holder.append(toolchain_versions(root)), daemon=True)
+    probe.start()
+    proc = run_limited(
+        isolated_argv(argv) if isolate else argv,
+        cwd=root,
+        env=env,
+        timeout_s=timeout_s,
+        cancel=cancel,
+        merge_stderr=merge_stderr,
+        on_stdout_line=on_stdout_line,
+    )
+    probe.join()
+    return proc, holder[0] if holder else Toolchain()
+
+
 def _failure_sentence(proc: ProcessResult) -> str:
     """One sentence from cargo's stderr when it failed without diagnostics (broken manifest, lock...)."""
     if proc.outcome == "timeout":
@@ -41,7 +84,12 @@ def _failure_sentence(proc: ProcessResult) -> str:
         return f"cargo was {proc.note}."
     if proc.outcome == "killed":
         return "cargo was cancelled."
-    lines = [ln.strip() for ln in proc.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    text = (proc.stderr or proc.stdout).decode("utf-8", "replace")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("{")]
+    if any("no such command: `clippy`" in ln for ln in lines):
+        return "cargo clippy is not installed; run `rustup component add clippy`, or use --no-clippy."
+    if any("no such command: `fmt`" in ln for ln in lines):
+        return "rustfmt is not installed; run `rustup component add rustfmt`."
     errors = [ln for ln in lines if ln.startswith("error")]
     pick = errors[0] if errors else (lines[-1] if lines else f"cargo exited with {proc.returncode}")
     detail = ""
@@ -60,19 +108,28 @@ def run_check(
     target_dir: Path | None = None,
     all_targets: bool = True,
     env_extra: dict[str, str] | None = None,
+    isolate: bool = True,
+    on_stdout_line: Callable[[bytes], None] | None = None,
 ) -> CheckReport:
-    """`cargo check` or `cargo clippy` with JSON diagnostics. Never "clean" unless cargo said so."""
+    """`cargo check` or `cargo clippy` with JSON diagnostics. Never "clean" unless cargo said so.
+
+    Clippy runs rustc underneath, so a clippy report holds every rustc diagnostic too: one clippy run
+    replaces check + clippy. `--keep-going` lets every crate of a workspace report, not only the first
+    one that fails.
+    """
     root = find_crate_root(crate)
     read_manifest(root)
-    argv = ["cargo", tool, "--message-format=json", "--quiet"]
+    argv = [tool, "--message-format=json", "--quiet", "--keep-going"]
     if all_targets:
         argv.append("--all-targets")
-    proc = run_limited(
+    proc, toolchain = _run_cargo(
+        root,
         argv,
-        cwd=root,
         env=cargo_env(target_dir or target_dir_for(root), env_extra),
         timeout_s=timeout_s,
         cancel=cancel,
+        isolate=isolate,
+        on_stdout_line=on_stdout_line,
     )
     diags = parse_cargo_messages(proc.stdout.splitlines(), "clippy" if tool == "clippy" else "rustc")
     if proc.outcome in ("timeout", "killed", "output_cap"):
@@ -84,7 +141,13 @@ def run_check(
     else:
         status, message = "failed", _failure_sentence(proc)
     return CheckReport(
-        crate_root=str(root), tool=tool, status=status, diagnostics=diags, process=proc, message=message
+        crate_root=str(root),
+        tool=tool,
+        status=status,
+        diagnostics=diags,
+        process=proc,
+        toolchain=toolchain,
+        message=message,
     )
 
 
@@ -96,20 +159,26 @@ def run_test(
     target_dir: Path | None = None,
     test_filter: str | None = None,
     env_extra: dict[str, str] | None = None,
+    isolate: bool = True,
 ) -> TestReport:
-    """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output."""
+    """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
+
+    stderr is merged into stdout so cargo's `Running ...` lines name the suite of the results that
+    follow; libtest is asked for its pretty format (one `test NAME ... ok` line per test).
+    """
     root = find_crate_root(crate)
     read_manifest(root)
-    argv = ["cargo", "test", "--message-format=json", "--quiet", "--no-fail-fast"]
-    argv.append("--")
+    argv = ["test", "--message-format=json", "--no-fail-fast", "--", "--format=pretty"]
     if test_filter:
         argv.append(test_filter)
-    proc = run_limited(
+    proc, toolchain = _run_cargo(
+        root,
         argv,
-        cwd=root,
         env=cargo_env(target_dir or target_dir_for(root), env_extra),
         timeout_s=timeout_s,
         cancel=cancel,
+        isolate=isolate,
+        merge_stderr=True,
     )
     out_lines = proc.stdout.splitlines()
     diags = parse_cargo_messages(out_lines)
@@ -128,14 +197,23 @@ def run_test(
     else:
         status, message = "error", _failure_sentence(proc)
     return TestReport(
-        crate_root=str(root), status=status, tests=tests, diagnostics=diags, process=proc, message=message
+        crate_root=str(root),
+        status=status,
+        tests=tests,
+        diagnostics=diags,
+        process=proc,
+        toolchain=toolchain,
+        message=message,
     )
 
 
 def run_fmt_check(crate: str | Path, *, timeout_s: float = 60.0) -> FmtReport:
     """`cargo fmt --check`: which files rustfmt would change."""
     root = find_crate_root(crate)
-    proc = run_limited(["cargo", "fmt", "--check", "--", "-l"], cwd=root, env=cargo_env(None), timeout_s=timeout_s)
+    env = cargo_env(None)
+    proc = run_limited(
+        [_cargo_exe(env), "fmt", "--check", "--", "-l"], cwd=root, env=env, timeout_s=timeout_s
+    )
     files = tuple(ln for ln in proc.stdout.decode("utf-8", "replace").splitlines() if ln.strip())
     if proc.outcome == "ok":
         status = "formatted"

@@ -19,3 +19,17 @@ class NotACrate(ToolbeltError):
 
 class ToolMissing(ToolbeltError):
     """A required program (cargo, rustc, ...) is not on PATH."""
+
+
+class DemoRefused(ToolbeltError):
+    """The demo destination exists and is not a Rusta demo crate, so it is not Rusta's to overwrite."""
+
+
+class ToolTimeout(ToolbeltError):
+    """A tool ran past its wall-clock limit; reported as a timeout, never as a pass."""
+
+    exit_code = 1
+
+
+class ToolchainMissing(ToolbeltError):
+    """The crate pins a toolchain rustup does not have, and rustup cannot download one here."""

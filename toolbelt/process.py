@@ -51,11 +51,14 @@ def run_limited(
     stdin: bytes | None = None,
     on_stdout_line: Callable[[bytes], None] | None = None,
     cancel: threading.Event | None = None,
+    merge_stderr: bool = False,
 ) -> ProcessResult:
     """Run `argv` in its own session and process group; never raises for what the program does.
 
     Raises ToolMissing only when the program itself cannot be started. `on_stdout_line` receives
-    each stdout line as it arrives (cargo's JSON stream), from a reader thread.
+    each stdout line as it arrives (cargo's JSON stream), from a reader thread. `merge_stderr` sends
+    stderr into stdout, keeping the two in the order the program wrote them (cargo test's `Running`
+    lines before each suite's results).
     """
     argv = tuple(str(a) for a in argv)
     start = time.monotonic()
@@ -66,7 +69,7 @@ def run_limited(
             env=dict(env) if env is not None else None,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
             preexec_fn=_limit_child(memory_bytes),
         )
@@ -96,10 +99,9 @@ def run_limited(
                     pass
         stream.close()
 
-    threads = [
-        threading.Thread(target=reader, args=("stdout", proc.stdout, on_stdout_line), daemon=True),
-        threading.Thread(target=reader, args=("stderr", proc.stderr, None), daemon=True),
-    ]
+    threads = [threading.Thread(target=reader, args=("stdout", proc.stdout, on_stdout_line), daemon=True)]
+    if proc.stderr is not None:
+        threads.append(threading.Thread(target=reader, args=("stderr", proc.stderr, None), daemon=True))
     for t in threads:
         t.start()
     if stdin is not None and proc.stdin is not None:
