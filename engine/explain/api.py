@@ -16,6 +16,7 @@ from engine.explain.grouping import Group, Located, group
 from engine.explain.kb_loader import KBEntry, lookup
 from engine.explain.patch import suggested_patch
 from engine.explain.probes import probe_facts
+from engine.explain.prompts import prompt_for
 from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
 from engine.explain.types import Choice, Explanation, Location
 from toolbelt.types import CheckReport, Diagnostic
@@ -63,6 +64,15 @@ def _locate(diag: Diagnostic) -> Located:
     return Located(diag=diag, primary=primary, root=root, reason=reason, strategy=strategy)
 
 
+def _sentence(text: str) -> str:
+    """Capitalized, with a full stop: rustc's lower-case fragments read as Rusta's sentences."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", ":")) else text + "."
+
+
 def _generic(diag: Diagnostic, vals: dict[str, str], root_differs: bool) -> tuple[str, str, str, tuple[Choice, ...]]:
     """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
     code = diag.code_str or ""
@@ -73,11 +83,11 @@ def _generic(diag: Diagnostic, vals: dict[str, str], root_differs: bool) -> tupl
     else:
         invariant = "The compiler's rule stated in the message."
     where = f" It starts at {vals['root_cause']}." if root_differs else ""
-    summary = f"{diag.message} ({vals['primary']}).{where}"
+    summary = f"{_sentence(diag.message)[:-1]} ({vals['primary']}).{where}"
     notes = [c.message for c in diag.children if c.message and "for further information" not in c.message]
-    why = " ".join(notes) if notes else diag.message + "."
+    why = " ".join(_sentence(n) for n in notes) if notes else _sentence(diag.message)
     opts = tuple(
-        Choice(name="rustc's help", how=c.message, tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.")
+        Choice(name="rustc's help", how=_sentence(c.message), tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.")
         for c in diag.children
         if c.level == "help" and c.message and "for further information" not in c.message
     )
@@ -133,6 +143,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         diagnostics=tuple(m.diag for m in g.members),
         facts=tuple(facts),
         explain_text=text,
+        prompt=prompt_for(g.lead.strategy, vals),
     )
 
 

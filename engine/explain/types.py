@@ -79,3 +79,4 @@ class Explanation(Base):
     diagnostics: tuple[Diagnostic, ...] = ()
     facts: tuple[str, ...] = ()
     explain_text: str = ""  # the relevant passage of `rustc --explain CODE`, quoted in study mode
+    prompt: str = ""  # study mode asks this before revealing the root cause

@@ -1,0 +1,23 @@
+"""Study mode's question, asked before the root cause is revealed: one per root-cause strategy."""
+
+from __future__ import annotations
+
+from engine.explain.placeholders import fill
+
+PROMPTS: dict[str, str] = {
+    "moved_at": "Before reading on: where do you think `{name}` stopped being usable?",
+    "borrowed_at": "Before reading on: which borrow do you think is still alive at {primary}?",
+    "borrow_used_at": "Before reading on: which later use do you think keeps the borrow alive?",
+    "dropped_at": "Before reading on: where do you think the borrowed value dies?",
+    "expected_due_to": "Before reading on: where do you think the expected type `{expected}` was decided?",
+    "declared_at": "Before reading on: which declaration do you think decides this?",
+    "mutable_binding": "Before reading on: which line do you think decides that `{name}` cannot change?",
+    "trait_bound_at": "Before reading on: what do you think demands `{trait}` here?",
+    "definition_at": "Before reading on: where do you think the missing piece should live?",
+    "first_occurrence": "Before reading on: why do you think rustc cannot see `{name}`?",
+}
+DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
+
+
+def prompt_for(strategy: str, vals: dict[str, str]) -> str:
+    return fill(PROMPTS.get(strategy, DEFAULT_PROMPT), vals)
