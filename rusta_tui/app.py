@@ -1,0 +1,307 @@
+"""The Rusta app: screens as modes, keys from the mode's keymap, state in one Session.
+
+Kept small on purpose: probe cycles live in `probe.py`, the Do/Undo workers in `patchflow.py`,
+what each tab shows in `screens/`. Handlers here update the Session and redraw the current screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+
+from rusta_tui import backends, keymaps
+from rusta_tui import settings as settings_io
+from rusta_tui.commands import RustaCommands
+from rusta_tui.messages import (
+    PatchApplied,
+    PatchFailed,
+    PatchUndone,
+    PatchValidated,
+    ProbeCancelled,
+    ProbeFinished,
+    ProbeStarted,
+    Recovered,
+    SourcesChanged,
+)
+from rusta_tui.patchflow import PatchFlowMixin, export_patch
+from rusta_tui.probe import ProbeMixin
+from rusta_tui.screens.base import RustaScreen
+from rusta_tui.screens.code import CodeScreen
+from rusta_tui.screens.devlog import DevLogScreen
+from rusta_tui.screens.help import HelpScreen
+from rusta_tui.screens.home import HomeScreen
+from rusta_tui.screens.review import ReviewScreen
+from rusta_tui.screens.settings import SettingsScreen
+from rusta_tui.screens.status import StatusScreen
+from rusta_tui.screens.tasks import TasksScreen
+from rusta_tui.state import PatchState, Session
+from rusta_tui.terminal import pick_theme, supports_unicode
+from rusta_tui.types import Mode, Settings
+from rusta_tui.views import patch_key
+
+
+class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
+    TITLE = "Rusta"
+    CSS_PATH = "rusta.tcss"
+    MODES: ClassVar = {
+        "home": HomeScreen,
+        "code": CodeScreen,
+        "tasks": TasksScreen,
+        "review": ReviewScreen,
+        "devlog": DevLogScreen,
+        "settings": SettingsScreen,
+        "status": StatusScreen,
+    }
+    DEFAULT_MODE: ClassVar[str] = "home"
+    COMMANDS: ClassVar = App.COMMANDS | {RustaCommands}
+    BINDINGS: ClassVar[list[BindingType]] = keymaps.bindings()
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        settings: Settings | None = None,
+        watch: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        ascii: bool | None = None,
+        theme: str | None = None,
+        recover: bool = True,
+    ) -> None:
+        super().__init__()
+        self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
+        s = self.session.settings
+        self.ascii = (not supports_unicode()) if ascii is None and s.ascii is None else bool(ascii or s.ascii)
+        self._watch = s.watch if watch is None else watch
+        self._theme = theme or pick_theme(s.theme)
+        self._recover = recover
+        self.session.why_open = s.mode == "study"
+        self.branch = backends.git_branch(root)
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.theme = self._theme
+        self.sub_title = f"{self.session.root.name} - {self.session.mode} mode"
+        self.start_probe("start")
+        if self._watch:
+            self.watch_sources()
+        if self._recover:
+            self.recover_on_start()
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
+        for job in self.session.jobs.values():
+            job.cancel.set()
+
+    def refresh_active(self) -> None:
+        if isinstance(self.screen, RustaScreen):
+            self.screen.refresh_view()
+
+    def say(self, text: str, *, severity: str = "information") -> None:
+        """Rusta's one line to the user; silent mode keeps only warnings and errors on screen."""
+        self.session.last_message = text
+        if self.session.mode != "silent" or severity != "information":
+            self.notify(text, severity=severity, timeout=4)  # type: ignore[arg-type]
+
+    # --- keys -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return keymaps.allowed(self.session.mode, action)
+
+    def action_goto(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.session.mode))
+
+    def action_cycle_mode(self) -> None:
+        self.set_mode(keymaps.next_mode(self.session.mode))
+
+    def set_mode(self, mode: Mode) -> None:
+        import msgspec
+
+        self.session.settings = msgspec.structs.replace(self.session.settings, mode=mode)
+        self.session.why_open = mode == "study"
+        self.sub_title = f"{self.session.root.name} - {mode} mode"
+        self.refresh_bindings()
+        self.refresh_active()
+        self.say(f"{mode.capitalize()} mode.")
+
+    def action_recheck(self) -> None:
+        self.start_probe("asked")
+
+    def action_cancel_jobs(self) -> None:
+        if not self.session.jobs:
+            self.say("Nothing is running.")
+            return
+        names = ", ".join(j.name for j in self.session.jobs.values())
+        for job in self.session.jobs.values():
+            job.cancel.set()
+        for group in list(self.session.jobs):
+            self.workers.cancel_group(self, group)
+        self.session.jobs.clear()
+        self.session.probe_state = "cancelled"
+        self.refresh_active()
+        self.say(f"Cancelled: {names}.")
+
+    def select_row(self, index: int) -> None:
+        if index != self.session.selected:
+            self.session.selected = max(0, index)
+            if not isinstance(self.screen, HomeScreen):
+                self.refresh_active()
+
+    def action_select(self, delta: int) -> None:
+        n = len(self.session.rows())
+        if n:
+            self.session.selected = (self.session.selected + delta) % n
+            self.refresh_active()
+
+    def action_toggle_why(self) -> None:
+        self.session.why_open = not self.session.why_open
+        if self.current_mode != "code":
+            self.action_goto("code")
+        else:
+            self.refresh_active()
+
+    # --- Do / Undo ------------------------------------------------------------------------------
+
+    def _selected_patch(self) -> tuple[str, object] | None:
+        expl = self.session.selected_explanation()
+        if expl is None or expl.patch is None:
+            self.say("No fix to work with here: this diagnostic has no suggested patch.", severity="warning")
+            return None
+        return patch_key(expl), expl
+
+    def action_validate(self, then_apply: bool = False) -> None:
+        picked = self._selected_patch()
+        if picked is None:
+            return
+        key, expl = picked
+        job = self.session.start_job("fix" if then_apply else "validate patch", "patch", key)
+        self.validate_patch(key, expl, job.cancel, then_apply)
+        self.say(f"Validating {key} in a sandbox.")
+        self.refresh_active()
+
+    def action_fix(self) -> None:
+        self.action_validate(then_apply=True)
+
+    def action_apply(self) -> None:
+        picked = self._selected_patch()
+        if picked is None:
+            return
+        key, _ = picked
+        state = self.session.patches.get(key)
+        if state is None or not state.ok:
+            self.say("Validate first (v): nothing lands until it is green.", severity="warning")
+            return
+        if state.applied:
+            self.say("Already applied; u undoes it.")
+            return
+        self.session.start_job("apply patch", "patch", key)
+        self.apply_patch(key, state.patch, state.validation)
+
+    def action_undo(self) -> None:
+        self.session.start_job("undo", "patch")
+        self.undo_patch(False)
+
+    def action_redo(self) -> None:
+        self.session.start_job("redo", "patch")
+        self.undo_patch(True)
+
+    def action_export(self) -> None:
+        picked = self._selected_patch()
+        if picked is not None:
+            path = export_patch(self.session.root, picked[1])
+            self.say(f"Exported to {path.relative_to(self.session.root)}.")
+
+    def save_settings(self, new: Settings) -> Path:
+        path = settings_io.save(self.session.root, new)
+        mode_changed = new.mode != self.session.mode
+        self.session.settings = new
+        if mode_changed:
+            self.set_mode(new.mode)
+        return path
+
+    # --- messages from workers ------------------------------------------------------------------
+
+    def on_sources_changed(self, message: SourcesChanged) -> None:
+        self.start_probe("saved " + ", ".join(message.paths[:3]))
+
+    def on_probe_started(self, message: ProbeStarted) -> None:
+        if message.generation == self.session.generation:
+            self.session.probe_state = f"checking ({message.reason})"
+            self.refresh_active()
+
+    def on_probe_cancelled(self, message: ProbeCancelled) -> None:
+        if message.generation == self.session.generation:
+            self.session.end_job("probe")
+            self.session.probe_state = "cancelled"
+            self.refresh_active()
+
+    def on_probe_finished(self, message: ProbeFinished) -> None:
+        s = self.session
+        if message.generation != s.generation:
+            return  # a newer save replaced this probe
+        s.end_job("probe")
+        s.report = message.report
+        s.explanations = message.explanations
+        s.explain_note = message.explain_note
+        s.probe_state = "done" if message.report.status in ("clean", "diagnostics") else message.report.status
+        s.probe_elapsed_s = message.elapsed_s
+        n = len(s.rows())
+        s.selected = min(s.selected, max(0, n - 1))
+        self.refresh_active()
+
+    def on_patch_validated(self, message: PatchValidated) -> None:
+        job = self.session.jobs.get("patch")
+        if job is not None and not (job.name == "fix" and message.ok):
+            self.session.end_job("patch")
+        self.session.patches[message.key] = PatchState(
+            key=message.key, patch=message.patch, validation=message.validation, ok=message.ok, summary=message.summary
+        )
+        verdict = "green" if message.ok else "red"
+        self.say(f"Validation {verdict}: {message.summary}", severity="information" if message.ok else "warning")
+        self.refresh_active()
+
+    def on_patch_applied(self, message: PatchApplied) -> None:
+        self.session.end_job("patch")
+        state = self.session.patches.get(message.key)
+        if state is not None:
+            state.applied, state.record = True, message.record
+        self.say(f"Applied {message.key}. u undoes it.")
+        self.start_probe("after apply")
+        self.refresh_active()
+
+    def on_patch_undone(self, message: PatchUndone) -> None:
+        self.session.end_job("patch")
+        for state in self.session.patches.values():
+            if state.applied and not message.redo:
+                state.applied = False
+        self.say(("Redone: " if message.redo else "Undone: ") + message.summary)
+        self.start_probe("after redo" if message.redo else "after undo")
+        self.refresh_active()
+
+    def on_patch_failed(self, message: PatchFailed) -> None:
+        self.session.end_job("patch")
+        self.say(message.sentence, severity="error")
+        self.refresh_active()
+
+    def on_recovered(self, message: Recovered) -> None:
+        s = self.session
+        s.recovered = message.intents
+        parts = []
+        if message.restored:
+            parts.append(message.restored)
+        if message.intents:
+            titles = ", ".join(getattr(i, "summary", "") or getattr(i, "id", "?") for i in message.intents[:3])
+            parts.append(f"{len(message.intents)} interrupted task(s): {titles}")
+        s.recovery_note = " ".join(parts) or message.note or "nothing to recover."
+        if message.intents or message.restored:
+            self.say(f"Recovered on start: {s.recovery_note}", severity="warning")
+        self.refresh_active()

@@ -1,0 +1,130 @@
+"""The TUI's doorway to the engine, the DevLog and the patch path: lazy imports, plain answers.
+
+Other packages land at different times. Each adapter imports its backing API on first use; when the
+API is not in this build it raises `Unavailable` with one sentence the screen shows as is, so no
+screen ever shows made-up data. Everything here may block: call it from a thread worker only.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from rusta_tui.errors import Unavailable
+from toolbelt.types import CheckReport
+
+
+def _module(name: str, what: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        missing = getattr(e, "name", "") or ""
+        if missing and not name.startswith(missing) and missing != name:
+            raise  # a real bug inside the module, not an absent module
+        raise Unavailable(f"{what} is not available in this build yet ({name}).") from e
+
+
+def _attr(name: str, attr: str, what: str) -> Any:
+    mod = _module(name, what)
+    fn = getattr(mod, attr, None)
+    if fn is None:
+        raise Unavailable(f"{what} is not available in this build yet ({name}.{attr}).")
+    return fn
+
+
+# --- explain -------------------------------------------------------------------------------------
+
+
+def explain(report: CheckReport) -> tuple[Any, ...]:
+    """`engine.explain.api.explain_report`: one Explanation per story in the report."""
+    return tuple(_attr("engine.explain.api", "explain_report", "Explanations")(report))
+
+
+def render(expl: Any, mode: str) -> Any:
+    """`modes.render(expl, mode)`: the rich renderable for the Explain bubble.
+
+    Taken from `modes.render` the module: once that submodule is imported, the package attribute
+    `modes.render` is the module, not the function, so the package-level name is not reliable.
+    """
+    return _attr("modes.render", "render", "Mode rendering")(expl, mode)
+
+
+# --- DevLog --------------------------------------------------------------------------------------
+
+
+def devlog(root: Path) -> Any:
+    return _attr("diary.devlog", "DevLog", "The DevLog").open(root)
+
+
+def devlog_entries(root: Path) -> tuple[Any, ...]:
+    return tuple(devlog(root).entries())
+
+
+def open_intents(root: Path) -> tuple[Any, ...]:
+    return tuple(devlog(root).open_intents())
+
+
+def log(root: Path, kind: str, payload: dict[str, Any], *, task: str | None = None) -> None:
+    """Append one DevLog record; the UI never fails an action because the log is missing."""
+    log_ = devlog(root)
+    if task is None:
+        log_.append(kind, payload)
+    else:
+        log_.append(kind, payload, task=task)
+
+
+# --- patching ------------------------------------------------------------------------------------
+
+
+def patching() -> Any:
+    return _module("engine.patching.api", "The patch path")
+
+
+def to_patch(root: Path, suggested: Any, rationale: str) -> Any:
+    """Turn an Explanation's SuggestedPatch into the patch path's Patch struct."""
+    mod = patching()
+    maker = getattr(mod, "patch_from_diff", None)
+    if maker is not None:
+        return maker(root, suggested.diff, rationale=rationale)
+    types = _module("engine.patching.types", "The patch path")
+    return types.Patch(diff=suggested.diff, rationale=rationale)
+
+
+def validate(root: Path, patch: Any) -> Any:
+    return patching().validate(root, patch)
+
+
+def apply(root: Path, patch: Any, validation: Any) -> Any:
+    return patching().apply(root, patch, validation)
+
+
+def undo(root: Path) -> Any:
+    return patching().undo(root)
+
+
+def redo(root: Path) -> Any:
+    return patching().redo(root)
+
+
+def history(root: Path) -> tuple[Any, ...]:
+    return tuple(patching().history(root))
+
+
+def recover(root: Path) -> Any:
+    return patching().recover(root)
+
+
+# --- repository ----------------------------------------------------------------------------------
+
+
+def git_branch(root: Path) -> str:
+    """The branch from `.git/HEAD` without running git: cheap enough for every refresh."""
+    for d in (root, *root.parents):
+        head = d / ".git" / "HEAD"
+        if head.is_file():
+            text = head.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("ref: refs/heads/"):
+                return text.removeprefix("ref: refs/heads/")
+            return f"detached at {text[:10]}"
+    return "not a git repository"

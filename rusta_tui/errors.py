@@ -1,0 +1,18 @@
+"""The TUI's root exception and the ones it raises; each carries one sentence for the user."""
+
+from __future__ import annotations
+
+
+class TuiError(Exception):
+    """Root of the TUI's exceptions: the CLI prints the sentence, never a traceback."""
+
+    user_facing = True
+    exit_code = 2
+
+
+class Unavailable(TuiError):
+    """A backing API (explain, DevLog, patch path) is not in this build yet."""
+
+
+class SettingsError(TuiError):
+    """`.rusta/settings.toml` cannot be read or written."""

@@ -1,0 +1,104 @@
+"""Keymaps per mode, as data: which keys exist, what they do, and which ones the footer shows.
+
+Study mode teaches (the Why drawer opens by itself, validate and apply are separate steps);
+pair mode acts (`f` validates and applies on green in one go); silent mode keeps the screen quiet
+(no Explain bubble, no one-key fix). The app builds its bindings from these tables and hides a
+binding whose action the current mode does not list.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from textual.binding import Binding
+
+from rusta_tui.types import MODES, Mode
+
+
+class Key(NamedTuple):
+    key: str
+    action: str
+    description: str
+    show: bool = True
+
+
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("1", "home", "Home"),
+    ("2", "code", "Code"),
+    ("3", "tasks", "Tasks"),
+    ("4", "review", "Review"),
+    ("5", "devlog", "DevLog"),
+    ("6", "settings", "Settings"),
+    ("7", "status", "Status"),
+)
+
+COMMON: tuple[Key, ...] = (
+    *(Key(k, f"goto('{name}')", title, False) for k, name, title in SCREENS),
+    Key("question_mark", "help", "Help"),
+    Key("m", "cycle_mode", "Mode"),
+    Key("r", "recheck", "Check", False),
+    Key("x", "cancel_jobs", "Cancel", False),
+    Key("n", "select(1)", "Next", False),
+    Key("p", "select(-1)", "Prev", False),
+    Key("q", "quit", "Quit"),
+)
+
+KEYMAPS: dict[Mode, tuple[Key, ...]] = {
+    "study": (
+        Key("w", "toggle_why", "Why"),
+        Key("v", "validate", "Validate"),
+        Key("a", "apply", "Apply"),
+        Key("u", "undo", "Undo"),
+        Key("U", "redo", "Redo", False),
+        Key("e", "export", "Export", False),
+    ),
+    "pair": (
+        Key("f", "fix", "Fix"),
+        Key("w", "toggle_why", "Why"),
+        Key("v", "validate", "Validate", False),
+        Key("a", "apply", "Apply", False),
+        Key("u", "undo", "Undo"),
+        Key("U", "redo", "Redo", False),
+        Key("e", "export", "Export", False),
+    ),
+    "silent": (
+        Key("v", "validate", "Validate"),
+        Key("a", "apply", "Apply"),
+        Key("u", "undo", "Undo"),
+        Key("e", "export", "Export", False),
+    ),
+}
+
+MODE_ACTIONS: frozenset[str] = frozenset(k.action for keys in KEYMAPS.values() for k in keys)
+
+
+def bindings() -> list[Binding]:
+    """Every key of every mode; `allowed` decides which of them is live now."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Binding] = []
+    for key in (*COMMON, *(k for m in MODES for k in KEYMAPS[m])):
+        if (key.key, key.action) in seen:
+            continue
+        seen.add((key.key, key.action))
+        out.append(Binding(key.key, key.action, key.description, show=key.show))
+    return out
+
+
+def allowed(mode: Mode, action: str) -> bool:
+    """A mode-specific action is live only in the modes whose keymap lists it."""
+    name = action.split("(", 1)[0]
+    if name not in {a.split("(", 1)[0] for a in MODE_ACTIONS}:
+        return True
+    return any(k.action.split("(", 1)[0] == name for k in KEYMAPS[mode])
+
+
+def next_mode(mode: Mode) -> Mode:
+    return MODES[(MODES.index(mode) + 1) % len(MODES)]
+
+
+def help_rows(mode: Mode) -> list[tuple[str, str]]:
+    """(key, what it does) for the help screen, common keys first."""
+    rows = [(k.key.replace("question_mark", "?"), k.description) for k in COMMON]
+    rows += [(k.key, k.description) for k in KEYMAPS[mode]]
+    rows.append(("ctrl+p", "Command palette"))
+    return rows

@@ -1,0 +1,102 @@
+"""Messages workers post to the app; only the app's handlers touch state and widgets.
+
+Each probe carries a generation number: a result from a probe a newer save replaced is dropped,
+so a slow stale check can never overwrite fresh diagnostics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from toolbelt.types import CheckReport
+
+
+class ProbeStarted(Message):
+    def __init__(self, generation: int, reason: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.reason = reason
+
+
+class ProbeFinished(Message):
+    """A check finished; `explanations` is empty and `explain_note` says why when explain is absent."""
+
+    def __init__(
+        self,
+        generation: int,
+        report: CheckReport,
+        explanations: tuple[Any, ...],
+        explain_note: str,
+        elapsed_s: float,
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.report = report
+        self.explanations = explanations
+        self.explain_note = explain_note
+        self.elapsed_s = elapsed_s
+
+
+class ProbeCancelled(Message):
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+class SourcesChanged(Message):
+    """watchfiles saw saves under the crate; the paths are relative to its root."""
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        super().__init__()
+        self.paths = paths
+
+
+class PatchValidated(Message):
+    def __init__(self, key: str, patch: Any, validation: Any, ok: bool, summary: str) -> None:
+        super().__init__()
+        self.key = key
+        self.patch = patch
+        self.validation = validation
+        self.ok = ok
+        self.summary = summary
+
+
+class PatchApplied(Message):
+    def __init__(self, key: str, record: Any, summary: str) -> None:
+        super().__init__()
+        self.key = key
+        self.record = record
+        self.summary = summary
+
+
+class PatchUndone(Message):
+    def __init__(self, record: Any, summary: str, redo: bool = False) -> None:
+        super().__init__()
+        self.record = record
+        self.summary = summary
+        self.redo = redo
+
+
+class PatchFailed(Message):
+    """Validation, apply or undo could not run; the sentence says why."""
+
+    def __init__(self, action: str, sentence: str) -> None:
+        super().__init__()
+        self.action = action
+        self.sentence = sentence
+
+
+class Recovered(Message):
+    """Start-up recovery ran: interrupted intents from the DevLog and what the patch path restored."""
+
+    def __init__(self, intents: tuple[Any, ...], restored: str, note: str) -> None:
+        super().__init__()
+        self.intents = intents
+        self.restored = restored
+        self.note = note
+
+
+class JobsChanged(Message):
+    """A job started or ended; the Status screen and the mode bar redraw."""

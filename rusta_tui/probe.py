@@ -1,0 +1,102 @@
+"""Probe cycles: watchfiles sees a save, a debounced check runs in a thread, a newer save cancels it.
+
+The watcher is an async worker on the event loop; the check is a thread worker with a cancel
+Event handed to `run_check`, so a superseded cargo is killed, not just ignored. Results come back
+as messages tagged with a generation; the handler drops any that a newer probe replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from rusta_tui import backends
+from rusta_tui.errors import Unavailable
+from rusta_tui.messages import ProbeCancelled, ProbeFinished, ProbeStarted, SourcesChanged
+from toolbelt.cargo_run import run_check
+
+if TYPE_CHECKING:
+    from rusta_tui.state import Session
+
+WATCHED_SUFFIXES = (".rs", ".toml")
+
+
+def relevant_changes(root: Path, changes: set[tuple[object, str]]) -> tuple[str, ...]:
+    """Saves that can change cargo's answer: Rust sources and manifests, never target/ or .rusta/."""
+    out = []
+    for _, raw in changes:
+        path = Path(raw)
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        if rel.parts and rel.parts[0] in ("target", ".rusta", ".git"):
+            continue
+        if path.suffix in WATCHED_SUFFIXES:
+            out.append(rel.as_posix())
+    return tuple(sorted(set(out)))
+
+
+class ProbeMixin:
+    """Mixed into RustaApp: the watcher and probe workers and the handle on the running probe."""
+
+    session: Session
+    _probe_cancel: threading.Event | None = None
+    _watch_stop: asyncio.Event | None = None
+
+    def start_probe(self, reason: str) -> None:
+        """Cancel the running check (kill its cargo) and start a fresh one."""
+        if self._probe_cancel is not None:
+            self._probe_cancel.set()
+        cancel = threading.Event()
+        self._probe_cancel = cancel
+        self.session.generation += 1
+        gen = self.session.generation
+        job = self.session.start_job(f"cargo {self.session.settings.check_tool}", "probe", reason)
+        job.cancel = cancel
+        self.run_probe(gen, reason, cancel)  # type: ignore[call-arg]
+
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def run_probe(self, generation: int, reason: str, cancel: threading.Event) -> None:
+        post = self.post_message  # type: ignore[attr-defined]
+        post(ProbeStarted(generation, reason))
+        t0 = time.monotonic()
+        report = run_check(self.session.root, tool=self.session.settings.check_tool, cancel=cancel)
+        if cancel.is_set():
+            post(ProbeCancelled(generation))
+            return
+        note = ""
+        try:
+            explanations = backends.explain(report)
+        except Unavailable as e:
+            explanations, note = (), str(e)
+        except Exception as e:  # an explain bug must not hide the compiler's diagnostics
+            explanations, note = (), f"Explain failed on this report: {type(e).__name__}: {e}"
+        post(ProbeFinished(generation, report, explanations, note, time.monotonic() - t0))
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def watch_sources(self) -> None:
+        from watchfiles import awatch
+
+        root = self.session.root
+        self._watch_stop = asyncio.Event()
+        async for changes in awatch(
+            root,
+            watch_filter=lambda _change, path: bool(relevant_changes(root, {(None, path)})),
+            debounce=self.session.settings.debounce_ms,
+            step=50,
+            stop_event=self._watch_stop,
+            recursive=True,
+        ):
+            paths = relevant_changes(root, changes)
+            if paths:
+                self.post_message(SourcesChanged(paths))  # type: ignore[attr-defined]
+
+    def stop_watching(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()

@@ -1,0 +1,49 @@
+"""The frame every tab shares: screen tabs on top, the body, the mode line and the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from rusta_tui.widgets.bars import ModeBar, NavBar
+
+if TYPE_CHECKING:
+    from rusta_tui.app import RustaApp
+    from rusta_tui.state import Session
+
+
+class RustaScreen(Screen[None]):
+    NAME: ClassVar[str] = ""
+
+    @property
+    def rusta(self) -> RustaApp:
+        return cast("RustaApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.rusta.session
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(id="nav")
+        yield from self.compose_body()
+        yield ModeBar(id="modebar")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        if self.rusta.ascii:
+            self.add_class("-ascii")
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Redraw from the Session; subclasses call super() and then draw their body."""
+        self.query_one(NavBar).show_current(self.NAME)
+        self.query_one(ModeBar).show_session(self.session, self.rusta.branch)

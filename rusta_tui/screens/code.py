@@ -1,0 +1,50 @@
+"""Code: the source around the selected diagnostic, its patch as a diff, the Explain bubble, the Why drawer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+
+from rusta_tui.screens.base import RustaScreen
+from rusta_tui.views import patch_key
+from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
+from rusta_tui.widgets.source import DiffView, SourceView
+
+
+class CodeScreen(RustaScreen):
+    NAME = "code"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="code-body"):
+            with Vertical(id="code-left"):
+                yield SourceView(id="source", classes="panel")
+                yield DiffView(id="diff", classes="panel")
+            with VerticalScroll(id="code-right"):
+                yield ExplainBubble(id="bubble", classes="panel")
+                yield WhyDrawer(id="why", classes="panel")
+
+    def on_mount(self) -> None:
+        self.query_one("#diff", DiffView).border_title = "Patch"
+        self.query_one("#bubble", ExplainBubble).border_title = "Explain"
+        self.query_one("#why", WhyDrawer).border_title = "Why (w)"
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        s = self.session
+        row = s.selected_row()
+        expl = s.selected_explanation()
+        source = self.query_one("#source", SourceView)
+        source.border_title = f"{row.file}:{row.line}" if row else "Source"
+        source.border_subtitle = f"{row.code} {row.level}" if row else ""
+        source.show(s.root, row)
+        diff = self.query_one("#diff", DiffView)
+        diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)
+        bubble = self.query_one("#bubble", ExplainBubble)
+        bubble.display = s.mode != "silent"
+        state = s.patches.get(patch_key(expl)) if expl is not None else None
+        note = s.explain_note if row is not None else "No diagnostic selected."
+        bubble.show(expl, s.mode, note, state)
+        why = self.query_one("#why", WhyDrawer)
+        why.display = s.why_open
+        why.show(expl)

@@ -1,0 +1,78 @@
+"""Home: every diagnostic by file with its severity, the hotspots, and what to do first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
+
+from rusta_tui.screens.base import RustaScreen
+from rusta_tui.views import hotspots, level_tag, suggestions
+
+LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
+
+
+class HomeScreen(RustaScreen):
+    NAME = "home"
+
+    def compose_body(self) -> ComposeResult:
+        table: DataTable[str | Text] = DataTable(id="diagnostics", cursor_type="row", zebra_stripes=False)
+        table.border_title = "Diagnostics"
+        yield table
+        with Horizontal(id="home-lower"):
+            yield Static(id="hotspots", classes="panel")
+            yield Static(id="suggestions", classes="panel")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#diagnostics", DataTable)
+        table.add_columns("", "Location", "Code", "Message")
+        self.query_one("#hotspots", Static).border_title = "Hotspots"
+        self.query_one("#suggestions", Static).border_title = "Suggestions"
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        s = self.session
+        table = self.query_one("#diagnostics", DataTable)
+        all_rows = s.rows()
+        table.clear()
+        for i, r in enumerate(all_rows):
+            tag = level_tag(r.level)
+            table.add_row(
+                Text(tag, style=LEVEL_STYLE.get(tag, "")),
+                f"{r.file}:{r.line}:{r.column}",
+                r.code,
+                r.message,
+                key=str(i),
+            )
+        if all_rows:
+            table.move_cursor(row=min(s.selected, len(all_rows) - 1))
+        hot = self.query_one("#hotspots", Static)
+        sug = self.query_one("#suggestions", Static)
+        if s.report is None:
+            table.border_subtitle = s.probe_state
+            hot.update(Text("The first check has not finished.", style="italic"))
+            sug.update("")
+            return
+        if s.report.status in ("failed", "timeout", "error"):
+            table.border_subtitle = f"cargo {s.report.status}"
+            hot.update(Text(s.report.message or f"cargo {s.report.status}.", style="bold red"))
+            sug.update("")
+            return
+        table.border_subtitle = "clean" if not all_rows else f"{len(all_rows)} from cargo {s.report.tool}"
+        spots = hotspots(all_rows)
+        hot.update(
+            "\n".join(f"{f}  {e}E {w}W" for f, e, w in spots) if spots else Text("No diagnostics.", style="green")
+        )
+        lines = suggestions(all_rows, s.explanations)
+        if not lines and s.explain_note:
+            lines = [s.explain_note]
+        sug.update("\n".join(lines) if lines else "Nothing to suggest.")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.rusta.select_row(event.cursor_row)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.rusta.select_row(event.cursor_row)
+        self.rusta.action_goto("code")

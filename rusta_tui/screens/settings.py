@@ -1,0 +1,86 @@
+"""Settings: mode, repo and style prefs, allow-lists of commands and paths; saved to `.rusta/settings.toml`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import msgspec
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from rusta_tui.screens.base import RustaScreen
+from rusta_tui.types import MODES, Settings
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+class SettingsScreen(RustaScreen):
+    NAME = "settings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "leave_input", "Leave", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="settings-form", classes="panel") as form:
+            form.border_title = "Settings (tab moves, ctrl+s saves)"
+            with Horizontal(classes="field"):
+                yield Label("Mode", classes="field-label")
+                yield Select([(m, m) for m in MODES], allow_blank=False, id="set-mode")
+            with Horizontal(classes="field"):
+                yield Label("Checker", classes="field-label")
+                yield Select([("clippy", "clippy"), ("check", "check")], allow_blank=False, id="set-tool")
+            with Horizontal(classes="field"):
+                yield Label("Watch saves", classes="field-label")
+                yield Switch(id="set-watch")
+            with Horizontal(classes="field"):
+                yield Label("Line width", classes="field-label")
+                yield Input(id="set-width", type="integer")
+            with Horizontal(classes="field"):
+                yield Label("Commands", classes="field-label")
+                yield Input(id="set-commands")
+            with Horizontal(classes="field"):
+                yield Label("Paths", classes="field-label")
+                yield Input(id="set-paths")
+            yield Static(id="settings-note")
+
+    def on_mount(self) -> None:
+        s = self.session.settings
+        self.query_one("#set-mode", Select).value = s.mode
+        self.query_one("#set-tool", Select).value = s.check_tool
+        self.query_one("#set-watch", Switch).value = s.watch
+        self.query_one("#set-width", Input).value = str(s.max_line_width)
+        self.query_one("#set-commands", Input).value = ", ".join(s.allow_commands)
+        self.query_one("#set-paths", Input).value = ", ".join(s.allow_paths)
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        mode = self.query_one("#set-mode", Select)
+        if mode.value != self.session.mode:
+            mode.value = self.session.mode
+
+    def form_settings(self) -> Settings:
+        width = self.query_one("#set-width", Input).value.strip()
+        return msgspec.structs.replace(
+            self.session.settings,
+            mode=str(self.query_one("#set-mode", Select).value),
+            check_tool=str(self.query_one("#set-tool", Select).value),
+            watch=self.query_one("#set-watch", Switch).value,
+            max_line_width=int(width) if width.isdigit() else self.session.settings.max_line_width,
+            allow_commands=_split(self.query_one("#set-commands", Input).value),
+            allow_paths=_split(self.query_one("#set-paths", Input).value),
+        )
+
+    def action_save(self) -> None:
+        path = self.rusta.save_settings(self.form_settings())
+        note = self.query_one("#settings-note", Static)
+        note.update(Text(f"Saved to {path.relative_to(self.session.root)}." if path else "Not saved.", style="bold"))
+
+    def action_leave_input(self) -> None:
+        self.query_one("#set-mode", Select).focus()

@@ -1,0 +1,55 @@
+"""Status: the repo, the branch, the sandbox, and every running job with its elapsed time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from rusta_tui.screens.base import RustaScreen
+
+
+class StatusScreen(RustaScreen):
+    NAME = "status"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="repo", classes="panel")
+        table: DataTable[str] = DataTable(id="jobs", cursor_type="row")
+        table.border_title = "Running jobs (x cancels all)"
+        yield table
+
+    def on_mount(self) -> None:
+        self.query_one("#repo", Static).border_title = "Repository"
+        self.query_one("#jobs", DataTable).add_columns("Job", "Elapsed", "Detail")
+        self.set_interval(1.0, self._tick)
+        super().on_mount()
+
+    def _tick(self) -> None:
+        if self.is_current and self.session.jobs:
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        s = self.session
+        rusta = self.rusta
+        validating = "validating" if "patch" in s.jobs else "idle"
+        last = next((p for p in reversed(s.patches.values()) if p.validation is not None), None)
+        text = Text()
+        text.append("Crate    ", style="bold")
+        text.append(f"{s.root.name}\n")
+        text.append("Branch   ", style="bold")
+        text.append(f"{rusta.branch}\n")
+        text.append("Sandbox  ", style="bold")
+        text.append(f"{validating}; last validation: {last.summary if last else 'none'}\n")
+        text.append("Probe    ", style="bold")
+        text.append(f"{s.probe_state}; watch {'on' if s.settings.watch else 'off'}, cargo {s.settings.check_tool}\n")
+        if s.recovery_note:
+            text.append("Recovery ", style="bold")
+            text.append(f"{s.recovery_note}\n")
+        self.query_one("#repo", Static).update(text)
+        table = self.query_one("#jobs", DataTable)
+        table.clear()
+        now = s.clock()
+        for job in s.jobs.values():
+            table.add_row(job.name, f"{now - job.started:.1f}s", job.detail)
+        table.border_subtitle = "no jobs running" if not s.jobs else f"{len(s.jobs)} running"

@@ -1,0 +1,72 @@
+"""Read and write `<root>/.rusta/settings.toml`: validated on read, written by replace-and-fsync."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+
+import msgspec
+
+from rusta_tui.errors import SettingsError
+from rusta_tui.types import Settings
+
+SETTINGS_FILE = Path(".rusta") / "settings.toml"
+
+
+def settings_path(root: Path) -> Path:
+    return root / SETTINGS_FILE
+
+
+def load(root: Path) -> Settings:
+    """The crate's settings, defaults when the file is absent; a broken file is an error, not ignored."""
+    path = settings_path(root)
+    if not path.is_file():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return msgspec.convert(raw, type=Settings)
+    except (tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as e:
+        raise SettingsError(f"{path} is broken: {e}.") from e
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise SettingsError(f"cannot write {type(value).__name__} to TOML.")
+
+
+def dumps(settings: Settings) -> str:
+    """Flat TOML, one key a line; `None` values are left out so the default applies on read."""
+    lines = ["# Rusta settings for this crate. Edit here or in the Settings screen."]
+    for name in settings.__struct_fields__:
+        value = getattr(settings, name)
+        if value is not None:
+            lines.append(f"{name} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def save(root: Path, settings: Settings) -> Path:
+    """Write atomically: a temp file in the same folder, fsync, rename."""
+    path = settings_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = dumps(settings)
+    fd, tmp = tempfile.mkstemp(prefix=".settings.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise SettingsError(f"cannot write {path}: {e.strerror}.") from e
+    return path

@@ -1,0 +1,86 @@
+"""What the app knows right now: the crate, the last report, the selection, patches in flight, jobs.
+
+One object owned by the app and mutated only by its message handlers, so screens are views of it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rusta_tui.types import JobView, Mode, Settings
+from rusta_tui.views import DiagRow, explanation_for, rows
+from toolbelt.types import CheckReport
+
+
+@dataclass
+class Job:
+    name: str
+    group: str
+    started: float
+    cancel: threading.Event
+    detail: str = ""
+
+    def view(self) -> JobView:
+        return JobView(name=self.name, group=self.group, started=self.started, detail=self.detail)
+
+
+@dataclass
+class PatchState:
+    """One explanation's patch through the loop: validated, applied, undone."""
+
+    key: str
+    patch: Any = None
+    validation: Any = None
+    ok: bool = False
+    summary: str = ""
+    applied: bool = False
+    record: Any = None
+
+
+@dataclass
+class Session:
+    root: Path
+    settings: Settings
+    clock: Callable[[], float] = time.monotonic
+    report: CheckReport | None = None
+    explanations: tuple[Any, ...] = ()
+    explain_note: str = ""
+    selected: int = 0
+    why_open: bool = False
+    probe_state: str = "not run yet"
+    probe_elapsed_s: float | None = None
+    generation: int = 0
+    patches: dict[str, PatchState] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    last_message: str = ""
+    recovered: tuple[Any, ...] = ()
+    recovery_note: str = ""
+
+    @property
+    def mode(self) -> Mode:
+        return self.settings.mode
+
+    def rows(self) -> list[DiagRow]:
+        return rows(self.report)
+
+    def selected_row(self) -> DiagRow | None:
+        all_rows = self.rows()
+        if not all_rows:
+            return None
+        return all_rows[min(self.selected, len(all_rows) - 1)]
+
+    def selected_explanation(self) -> Any | None:
+        return explanation_for(self.selected_row(), self.explanations)
+
+    def start_job(self, name: str, group: str, detail: str = "") -> Job:
+        job = Job(name=name, group=group, started=self.clock(), cancel=threading.Event(), detail=detail)
+        self.jobs[group] = job
+        return job
+
+    def end_job(self, group: str) -> None:
+        self.jobs.pop(group, None)

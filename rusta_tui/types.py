@@ -1,0 +1,38 @@
+"""Structs the TUI keeps on disk or hands between threads: settings and job snapshots."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+Mode = Literal["study", "pair", "silent"]
+MODES: tuple[Mode, ...] = ("study", "pair", "silent")
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    """Common base: frozen, keyword-only."""
+
+
+class Settings(Base, forbid_unknown_fields=True):
+    """What `<root>/.rusta/settings.toml` holds: repo prefs, style prefs, allow-lists and the mode."""
+
+    version: int = 1
+    mode: Mode = "study"
+    check_tool: Literal["check", "clippy"] = "clippy"
+    watch: bool = True
+    debounce_ms: int = 150
+    theme: str = ""  # empty: chosen from the terminal's colours
+    ascii: bool | None = None  # None: chosen from the locale
+    allow_commands: tuple[str, ...] = ("cargo check", "cargo clippy", "cargo test", "cargo fmt")
+    allow_paths: tuple[str, ...] = ("src/", "tests/", "benches/", "examples/")
+    max_line_width: int = 100
+
+
+class JobView(Base):
+    """A running job as the Status screen shows it."""
+
+    name: str
+    group: str
+    started: float
+    detail: str = ""

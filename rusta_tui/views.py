@@ -1,0 +1,151 @@
+"""Pure functions from reports and explanations to what the screens list: rows, hotspots, suggestions.
+
+No Textual here, so these are tested on real cargo output without an app.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, NamedTuple
+
+from toolbelt.types import CheckReport, Diagnostic
+
+LEVEL_RANK = {"error": 0, "warning": 1}
+LEVEL_TAG = {"error": "E", "warning": "W", "note": "N", "help": "H"}
+
+
+class DiagRow(NamedTuple):
+    file: str
+    line: int
+    column: int
+    level: str
+    code: str
+    message: str
+    diagnostic: Diagnostic
+
+
+def level_tag(level: str) -> str:
+    return LEVEL_TAG.get(level.split(":")[0], "?")
+
+
+def rows(report: CheckReport | None) -> list[DiagRow]:
+    """Top-level diagnostics with a span, by file, then severity, then line; duplicates dropped.
+
+    cargo reports a diagnostic once per target with `--all-targets`; the user wants it once.
+    """
+    if report is None:
+        return []
+    seen: set[tuple[str, int, int, str]] = set()
+    out: list[DiagRow] = []
+    for d in report.diagnostics:
+        span = d.primary
+        if span is None or d.level in ("failure-note",):
+            continue
+        key = (span.file_name, span.line_start, span.column_start, d.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            DiagRow(span.file_name, span.line_start, span.column_start, d.level, d.code_str or "", d.message, d)
+        )
+    out.sort(key=lambda r: (r.file, LEVEL_RANK.get(r.level, 2), r.line, r.column))
+    return out
+
+
+def hotspots(all_rows: list[DiagRow], top: int = 5) -> list[tuple[str, int, int]]:
+    """(file, errors, warnings) for the files with most diagnostics."""
+    errs = Counter(r.file for r in all_rows if r.level == "error")
+    total = Counter(r.file for r in all_rows)
+    return [(f, errs[f], n - errs[f]) for f, n in total.most_common(top)]
+
+
+def explanation_for(row: DiagRow | None, explanations: tuple[Any, ...]) -> Any | None:
+    """The explanation that covers this diagnostic: by membership first, then by primary location."""
+    if row is None:
+        return None
+    for e in explanations:
+        if row.diagnostic in getattr(e, "diagnostics", ()):
+            return e
+    for e in explanations:
+        p = e.primary
+        if p.file == row.file and p.line == row.line:
+            return e
+    return None
+
+
+def suggestions(all_rows: list[DiagRow], explanations: tuple[Any, ...], top: int = 4) -> list[str]:
+    """One line per story: the explanation's summary, else the compiler's first `help:` child."""
+    out: list[str] = []
+    for e in explanations[:top]:
+        fix = " (fix ready)" if getattr(e, "patch", None) is not None else ""
+        out.append(f"{e.primary.file}:{e.primary.line} {e.summary}{fix}")
+    if out:
+        return out
+    for r in all_rows:
+        helps = [c.message for c in r.diagnostic.children if c.level == "help"]
+        if helps:
+            out.append(f"{r.file}:{r.line} help: {helps[0]}")
+        if len(out) >= top:
+            break
+    return out
+
+
+def patch_key(expl: Any) -> str:
+    """A stable name for an explanation's patch: code, file and line."""
+    return f"{expl.code or expl.level}:{expl.primary.file}:{expl.primary.line}"
+
+
+def counts(all_rows: list[DiagRow]) -> tuple[int, int]:
+    errors = sum(1 for r in all_rows if r.level == "error")
+    return errors, len(all_rows) - errors
+
+
+# --- DevLog ----------------------------------------------------------------------------------------
+
+STAGES: tuple[str, ...] = ("Say", "Explain", "Do", "Undo", "Reflect")
+_UNDO_WORDS = ("undo", "rollback", "redo", "revert")
+
+
+def stage_of(entry: Any) -> str:
+    """Which step of Say -> Explain -> Do -> Undo -> Reflect a DevLog entry records.
+
+    A writer may name it (`payload["stage"]`); otherwise the entry kind decides, and an action
+    whose op is an undo, redo or rollback belongs to Undo.
+    """
+    payload = getattr(entry, "payload", {}) or {}
+    named = payload.get("stage")
+    if isinstance(named, str) and named.capitalize() in STAGES:
+        return named.capitalize()
+    kind = entry.kind
+    if kind == "intent":
+        return "Say"
+    if kind == "reflection":
+        return "Reflect"
+    if kind == "action":
+        op = str(payload.get("op", payload.get("action", ""))).lower()
+        return "Undo" if any(w in op for w in _UNDO_WORDS) else "Do"
+    if kind == "validation":
+        return "Do"
+    return "Explain"
+
+
+def timeline(entries: tuple[Any, ...]) -> list[tuple[str, list[Any]]]:
+    """Entries grouped by task (newest task first); entries without a task are left out."""
+    tasks: dict[str, list[Any]] = {}
+    for e in entries:
+        if e.task:
+            tasks.setdefault(e.task, []).append(e)
+    return sorted(tasks.items(), key=lambda kv: kv[1][0].ts, reverse=True)
+
+
+def filter_entries(entries: tuple[Any, ...], kind: str, needle: str) -> list[Any]:
+    """The DevLog viewer's filter: one kind (or all) and a case-insensitive search in summary and payload."""
+    needle = needle.lower().strip()
+    out = []
+    for e in entries:
+        if kind != "all" and e.kind != kind:
+            continue
+        if needle and needle not in (e.summary + " " + repr(e.payload)).lower():
+            continue
+        out.append(e)
+    return out

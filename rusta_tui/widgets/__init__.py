@@ -1,0 +1,1 @@
+"""Widgets the screens are built from; each renders from the app's Session and owns no state."""

@@ -1,0 +1,40 @@
+"""The one-line bars every screen shares: the screen tabs on top, the mode line above the footer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from rusta_tui.keymaps import SCREENS
+from rusta_tui.state import Session
+from rusta_tui.views import counts
+
+
+class NavBar(Static):
+    """`1 Home 2 Code ...` with the current screen marked; plain ASCII so it draws anywhere."""
+
+    def show_current(self, current: str) -> None:
+        text = Text()
+        for key, name, title in SCREENS:
+            style = "reverse bold" if name == current else ""
+            text.append(f" {key} {title} ", style=style)
+        self.update(text)
+
+
+class ModeBar(Static):
+    """Mode, crate, branch, probe state and counts: what the user needs to trust the screen."""
+
+    def show_session(self, session: Session, branch: str) -> None:
+        errors, warnings = counts(session.rows())
+        text = Text()
+        text.append(f" {session.mode.upper()} ", style="reverse bold")
+        text.append(f" {session.root.name} [{branch}] ")
+        probe = session.probe_state
+        if session.probe_elapsed_s is not None and probe == "done":
+            probe = f"checked in {session.probe_elapsed_s:.1f}s"
+        text.append(f" {probe} ")
+        if session.report is not None:
+            text.append(f" {errors}E {warnings}W ", style="bold")
+        if session.jobs:
+            text.append(f" jobs:{len(session.jobs)} (x cancels) ", style="bold")
+        self.update(text)

@@ -1,0 +1,65 @@
+"""The Explain bubble next to the selected diagnostic and the Why drawer below it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Static
+
+from rusta_tui import backends
+from rusta_tui.errors import Unavailable
+from rusta_tui.state import PatchState
+
+
+def _patch_line(state: PatchState | None, has_patch: bool) -> Text:
+    if not has_patch:
+        return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
+    if state is None:
+        return Text("Fix ready: v validates it in a sandbox.", style="bold")
+    if state.applied:
+        return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
+    if state.ok:
+        return Text(f"Validated green: a applies it. {state.summary}", style="bold green")
+    return Text(f"Not applied: {state.summary}", style="bold red")
+
+
+class ExplainBubble(Static):
+    """The selected story in the current mode's words (`modes.render`), with where the fix stands."""
+
+    def show(self, expl: Any | None, mode: str, note: str, state: PatchState | None) -> None:
+        if expl is None:
+            self.update(Text(note or "No explanation for this diagnostic.", style="italic"))
+            return
+        try:
+            body: RenderableType = backends.render(expl, mode)
+        except Unavailable:
+            body = Text(f"{expl.summary}\n\n{expl.why}" if mode == "study" else expl.summary)
+        self.update(Group(body, Text(""), _patch_line(state, expl.patch is not None)))
+
+
+class WhyDrawer(Static):
+    """Root cause, invariant, trade-offs and references: the reasons behind the bubble."""
+
+    def show(self, expl: Any | None) -> None:
+        if expl is None:
+            self.update(Text("Nothing to explain here.", style="italic"))
+            return
+        t = Text()
+        rc = expl.root_cause
+        t.append("Root cause ", style="bold")
+        t.append(f"{rc.file}:{rc.line}:{rc.column}")
+        t.append(f"  {expl.root_cause_reason}\n")
+        t.append("Invariant ", style="bold")
+        t.append(f"{expl.invariant}\n")
+        if expl.options:
+            t.append("Trade-offs\n", style="bold")
+            for c in expl.options:
+                t.append(f" - {c.name}: ", style="bold")
+                t.append(f"{c.how} Cost: {c.tradeoff}\n")
+        if expl.references:
+            t.append("References\n", style="bold")
+            for r in expl.references:
+                t.append(f" - {r.title}: {r.target}\n")
+        self.update(t)

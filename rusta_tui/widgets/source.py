@@ -1,0 +1,50 @@
+"""The source around a diagnostic and the diff of its patch, syntax-highlighted with rich."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.widgets import Static
+
+from rusta_tui.views import DiagRow
+
+CONTEXT_LINES = 6
+# An ANSI theme: uses the terminal's own 16 colours, so it reads the same in tmux and over SSH.
+SYNTAX_THEME = "ansi_dark"
+
+
+def source_window(root: Path, row: DiagRow) -> Syntax | Text:
+    path = root / row.file
+    try:
+        code = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return Text(f"{row.file} cannot be read: {e.strerror}.", style="italic")
+    first = max(1, row.line - CONTEXT_LINES)
+    last = row.line + CONTEXT_LINES
+    return Syntax(
+        code,
+        "rust",
+        theme=SYNTAX_THEME,
+        line_numbers=True,
+        line_range=(first, last),
+        highlight_lines={row.line},
+        word_wrap=False,
+    )
+
+
+class SourceView(Static):
+    def show(self, root: Path, row: DiagRow | None) -> None:
+        if row is None:
+            self.update(Text("No diagnostic selected.", style="italic"))
+            return
+        self.update(source_window(root, row))
+
+
+class DiffView(Static):
+    def show(self, diff: str | None) -> None:
+        if not diff:
+            self.update(Text("No patch suggested for this diagnostic.", style="italic"))
+            return
+        self.update(Syntax(diff, "diff", theme=SYNTAX_THEME, word_wrap=False))
