@@ -8,12 +8,13 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from toolbelt.crate import find_crate_root, read_manifest
+from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolMissing
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
 from toolbelt.process import run_limited
+from toolbelt.shadow import build_root
 from toolbelt.testparse import parse_libtest
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
 from toolbelt.types import CheckReport, FmtReport, ProcessResult, TestReport, Toolchain
@@ -57,15 +58,21 @@ def _run_cargo(
     merge_stderr: bool = False,
     on_stdout_line: Callable[[bytes], None] | None = None,
 ) -> tuple[ProcessResult, Toolchain]:
-    """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel."""
+    """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel.
+
+    Checks first what would make cargo fail obscurely: cargo missing, a pinned toolchain that is not
+    installed, an oversized source file; a read-only crate without Cargo.lock runs from a shadow copy.
+    """
     argv = [_cargo_exe(env), *args]
     require_pinned_toolchain(root)
+    check_source_sizes(root)
+    workdir = build_root(root)
     holder: list[Toolchain] = []
     probe = threading.Thread(target=lambda: holder.append(toolchain_versions(root)), daemon=True)
     probe.start()
     proc = run_limited(
         isolated_argv(argv) if isolate else argv,
-        cwd=root,
+        cwd=workdir,
         env=env,
         timeout_s=timeout_s,
         cancel=cancel,

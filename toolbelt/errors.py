@@ -25,10 +25,8 @@ class DemoRefused(ToolbeltError):
     """The demo destination exists and is not a Rusta demo crate, so it is not Rusta's to overwrite."""
 
 
-class ToolTimeout(ToolbeltError):
-    """A tool ran past its wall-clock limit; reported as a timeout, never as a pass."""
-
-    exit_code = 1
+class SourceTooLarge(ToolbeltError):
+    """A source file is too big for Rusta to hand to the compiler or read into memory safely."""
 
 
 class ToolchainMissing(ToolbeltError):

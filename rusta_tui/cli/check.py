@@ -1,0 +1,67 @@
+"""`rusta check`: clippy (or plain cargo check) on a crate, shown grouped by file, or as JSON lines.
+
+Exit codes: 0 clean, 1 diagnostics (errors or warnings), 2 when no verdict could be reached
+(not a crate, cargo missing, a timeout, cargo failing before the compiler spoke).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from toolbelt.cargo_run import CHECK_TIMEOUT_S, run_check
+from toolbelt.types import CheckReport
+
+EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_NO_VERDICT = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the crate, or a file or folder inside it (default: .)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per diagnostic per line")
+    parser.add_argument(
+        "--no-clippy",
+        action="store_true",
+        help="run plain `cargo check` (compiler diagnostics only, no lints)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=CHECK_TIMEOUT_S,
+        metavar="SECONDS",
+        help="stop cargo (and any build script) after this many seconds (default: %(default)g)",
+    )
+
+
+def _no_verdict_sentence(report: CheckReport, timeout_s: float) -> str:
+    if report.status == "timeout":
+        return (
+            f"cargo did not finish within {timeout_s:g} s and was stopped, build scripts included; "
+            "a build script or proc macro may hang. Allow more with --timeout."
+        )
+    return report.message or f"cargo {report.tool} failed without saying why."
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.timeout <= 0:
+        print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
+        return EXIT_NO_VERDICT
+    report = run_check(args.path, tool="check" if args.no_clippy else "clippy", timeout_s=args.timeout)
+    if report.status in ("failed", "timeout", "error"):
+        print(f"rusta: {_no_verdict_sentence(report, args.timeout)}", file=sys.stderr)
+        return EXIT_NO_VERDICT
+    if args.json:
+        from rusta_tui.cli.check_render import json_lines
+
+        out = sys.stdout.buffer
+        for line in json_lines(report):
+            out.write(line + b"\n")
+        out.flush()
+    else:
+        from rich.console import Console
+
+        from rusta_tui.cli.check_render import render_report
+
+        Console(highlight=False, soft_wrap=True).print(render_report(report))
+    return EXIT_CLEAN if report.status == "clean" else EXIT_DIAGNOSTICS
