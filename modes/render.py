@@ -7,6 +7,7 @@ renderable for the terminal and the TUI) show exactly the same words.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from typing import NamedTuple
 
@@ -41,9 +42,43 @@ def _wrap(text: str, indent: str = "  ") -> list[Line]:
     return out
 
 
+def first_change(diff: str) -> tuple[str, int, str, str] | None:
+    """(file, line, old line, new line) of the first changed line in a unified diff."""
+    file, old_no, removed = "", 0, None
+    for ln in diff.splitlines():
+        if ln.startswith("+++ "):
+            file = ln[4:].removeprefix("b/")
+        elif ln.startswith("@@"):
+            m = re.match(r"@@ -(\d+)", ln)
+            old_no = int(m.group(1)) if m else 0
+        elif ln.startswith("---"):
+            continue
+        elif ln.startswith("-"):
+            removed = removed if removed is not None else (old_no, ln[1:])
+            old_no += 1
+        elif ln.startswith("+"):
+            if removed is not None:
+                return file, removed[0], removed[1].strip(), ln[1:].strip()
+            return file, old_no, "", ln[1:].strip()
+        elif ln.startswith(" "):
+            if removed is not None:
+                return file, removed[0], removed[1].strip(), ""
+            old_no += 1
+    return None
+
+
 def _fix_line(e: Explanation) -> Line | None:
     if e.patch is not None:
-        return Line(f"Fix: rustc suggests a patch ({e.patch.applicability}); `rusta fix` validates it before it lands.", "green")
+        ch = first_change(e.patch.diff)
+        how = f"{e.patch.source} suggests, {e.patch.applicability}"
+        if ch is None:
+            return Line(f"Fix ({how}): see the patch; `rusta fix` validates it before it lands.", "green")
+        file, line, old, new = ch
+        if old and new:
+            return Line(f"Fix ({how}): {file}:{line} `{old}` -> `{new}`", "green")
+        if new:
+            return Line(f"Fix ({how}): insert `{new}` at {file}:{line}", "green")
+        return Line(f"Fix ({how}): delete `{old}` at {file}:{line}", "green")
     if e.options:
         o = e.options[0]
         return Line(f"Fix: {o.name}. {o.how}", "green")

@@ -1,0 +1,52 @@
+"""The `--json` shape of an Explanation: one flat object per story, stable keys, grouped diagnostics
+summarised (code, message, file, line) rather than dumped whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from engine.explain.types import Explanation, Location
+
+JSON_VERSION = 1
+
+
+def _loc(loc: Location) -> dict[str, Any]:
+    return {"file": loc.file, "line": loc.line, "column": loc.column, "label": loc.label}
+
+
+def to_dict(e: Explanation) -> dict[str, Any]:
+    grouped = []
+    for d in e.diagnostics:
+        p = d.primary
+        grouped.append(
+            {"code": d.code_str, "level": d.level, "message": d.message, "file": p.file_name if p else "", "line": p.line_start if p else 0}
+        )
+    return {
+        "version": JSON_VERSION,
+        "code": e.code,
+        "level": e.level,
+        "message": e.message,
+        "title": e.title,
+        "primary": _loc(e.primary),
+        "root_cause": _loc(e.root_cause),
+        "root_cause_reason": e.root_cause_reason,
+        "invariant": e.invariant,
+        "summary": e.summary,
+        "why": e.why,
+        "options": [{"name": o.name, "how": o.how, "tradeoff": o.tradeoff} for o in e.options],
+        "references": [{"title": r.title, "kind": r.kind, "target": r.target} for r in e.references],
+        "patch": None if e.patch is None else {"diff": e.patch.diff, "applicability": e.patch.applicability, "source": e.patch.source},
+        "facts": list(e.facts),
+        "diagnostics": grouped,
+        "prompt": e.prompt,
+        "explain_text": e.explain_text,
+    }
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def to_json_line(e: Explanation) -> str:
+    return _encoder.encode(to_dict(e)).decode("utf-8")

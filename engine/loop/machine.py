@@ -1,0 +1,235 @@
+"""The core loop as a state machine: Say (intent) -> Explain -> Do -> Undo -> Reflect.
+
+Every transition writes one DevLog record before it returns; an illegal transition raises
+IllegalTransition and writes nothing. Do needs an Explanation (no change without one) and goes
+through the patch path (validate in a sandbox, then apply), so nothing red ever lands. When the
+user rejects a suggestion, Rusta answers with evidence; when the user's evidence holds (their
+alternative validates green, or the compiler no longer complains), she concedes and records it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from engine.explain.jsonview import to_dict
+from engine.explain.types import Explanation
+from engine.loop.errors import IllegalTransition, NoExplanation
+from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, State
+
+MAX_LOGGED_STORIES = 50
+
+
+def _brief(e: Explanation) -> dict[str, Any]:
+    """What the DevLog keeps of an explanation: enough to replay the story, not the whole diagnostic."""
+    d = to_dict(e)
+    return {k: d[k] for k in ("code", "message", "primary", "root_cause", "root_cause_reason", "invariant", "summary")} | {
+        "patch": None if e.patch is None else {"applicability": e.patch.applicability, "source": e.patch.source},
+        "grouped": len(e.diagnostics),
+    }
+
+
+class CoreLoop:
+    """One task's loop over one crate. `devlog` and `patcher` default to the real diary and patch API."""
+
+    def __init__(self, root: str | Path, *, devlog: Any = None, patcher: Any = None) -> None:
+        self.root = Path(root)
+        self._log = devlog
+        self._owns_log = devlog is None
+        self._patcher = patcher
+        self.state: State = "idle"
+        self.task: str | None = None
+        self.intent = ""
+        self.explanations: tuple[Explanation, ...] = ()
+        self.records: list[tuple[str, str]] = []  # (step, DevLog id), in order
+        self.last_patch_id = ""
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    @property
+    def log(self) -> Any:
+        if self._log is None:
+            from diary.devlog import DevLog
+
+            self._log = DevLog.open(self.root)
+        return self._log
+
+    @property
+    def patcher(self) -> Any:
+        if self._patcher is None:
+            self._patcher = importlib.import_module("engine.patching.api")
+        return self._patcher
+
+    def close(self) -> None:
+        if self._owns_log and self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _check(self, step: str) -> str:
+        allowed, after = TRANSITIONS[step]
+        if self.state not in allowed:
+            raise IllegalTransition(
+                f"cannot {step} now: the loop is at '{self.state}'; {step} needs one of {', '.join(sorted(allowed))}."
+            )
+        return after
+
+    def _record(self, kind: str, step: str, summary: str, payload: dict[str, Any], *, settles: str | None = None) -> str:
+        body = {"summary": summary, "step": step, **payload}
+        rid = self.log.append(kind, body, task=self.task, settles=settles)
+        self.records.append((step, rid))
+        return rid
+
+    # --- Say ----------------------------------------------------------------------------------------
+
+    def say(self, intent: str) -> str:
+        """Open a task with the user's intent; its DevLog id becomes the task id."""
+        after = self._check("say")
+        if not intent.strip():
+            raise IllegalTransition("say needs an intent: what do you want to do?")
+        self.task = None
+        rid = self.log.append("intent", {"summary": intent.strip(), "step": "say"})
+        self.records.append(("say", rid))
+        self.task, self.intent, self.state = rid, intent.strip(), after  # type: ignore[assignment]
+        self.explanations = ()
+        return rid
+
+    # --- Explain ------------------------------------------------------------------------------------
+
+    def explain(self, explanations: tuple[Explanation, ...], *, mode: str = "pair") -> str:
+        after = self._check("explain")
+        stories = [_brief(e) for e in explanations[:MAX_LOGGED_STORIES]]
+        n = len(explanations)
+        summary = f"explained {n} {'story' if n == 1 else 'stories'} in {mode} mode"
+        if explanations:
+            summary += f"; first: {explanations[0].summary.splitlines()[0] if explanations[0].summary else explanations[0].message}"
+        rid = self._record("note", "explain", summary[:300], {"mode": mode, "count": n, "explanations": stories})
+        self.explanations, self.state = explanations, after  # type: ignore[assignment]
+        return rid
+
+    # --- Do / Undo ----------------------------------------------------------------------------------
+
+    def _patch_for(self, e: Explanation, diff: str, note: str) -> Any:
+        from engine.patching.types import DiagnosticRef, Patch
+
+        refs = tuple(
+            DiagnosticRef(code=d.code_str, message=d.message, file=d.primary.file_name if d.primary else "",
+                          line=d.primary.line_start if d.primary else None)
+            for d in e.diagnostics
+        )
+        why = f"{e.code or e.level}: {e.summary} Root cause {e.root_cause.file}:{e.root_cause.line}. {note}".strip()
+        return Patch.new(diff, why, addresses=refs)
+
+    def do(self, index: int = 0, *, diff: str | None = None) -> DoResult:
+        """Apply explanation `index`'s patch (or `diff`, the user's chosen option) if it validates green."""
+        after = self._check("do")
+        if not self.explanations:
+            raise NoExplanation("nothing is explained yet; Rusta never changes code without an explanation.")
+        if not 0 <= index < len(self.explanations):
+            raise NoExplanation(f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table.")
+        e = self.explanations[index]
+        text = diff if diff is not None else (e.patch.diff if e.patch else "")
+        if not text.strip():
+            raise NoExplanation(f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff.")
+        patch = self._patch_for(e, text, "" if diff is None else "The user's chosen option.")
+        validation = self.patcher.validate(self.root, patch)
+        if not validation.green:
+            rid = self._record(
+                "validation", "do", f"refused {patch.id}: {validation.reason}",
+                {"patch_id": patch.id, "verdict": validation.verdict, "reason": validation.reason,
+                 "new_errors": list(validation.new_errors), "failing_tests": list(validation.failing_tests)},
+            )
+            return DoResult(applied=False, verdict=validation.verdict, reason=validation.reason, patch_id=patch.id, record_id=rid)
+        self.patcher.apply(self.root, patch, validation)
+        rid = self._record(
+            "action", "do", f"applied {patch.id} for {e.code or e.level}",
+            {"patch_id": patch.id, "verdict": validation.verdict, "reason": validation.reason, "explanation": _brief(e)},
+        )
+        self.state, self.last_patch_id = after, patch.id  # type: ignore[assignment]
+        return DoResult(applied=True, verdict=validation.verdict, reason=validation.reason, patch_id=patch.id, record_id=rid)
+
+    def undo(self) -> str:
+        after = self._check("undo")
+        self.patcher.undo(self.root)
+        rid = self._record("action", "undo", f"undid {self.last_patch_id}", {"patch_id": self.last_patch_id})
+        self.state = after  # type: ignore[assignment]
+        return rid
+
+    # --- Reject: argue with evidence, concede when the evidence says so ------------------------------
+
+    def _evidence(self, e: Explanation) -> tuple[Evidence, ...]:
+        out = [Evidence(kind="compiler", text=e.message, where=f"{e.primary.file}:{e.primary.line}")]
+        if e.primary.label:
+            out.append(Evidence(kind="compiler", text=e.primary.label, where=f"{e.primary.file}:{e.primary.line}"))
+        if e.root_cause.label and (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line):
+            out.append(Evidence(kind="compiler", text=e.root_cause.label, where=f"{e.root_cause.file}:{e.root_cause.line}"))
+        out.extend(Evidence(kind="fact", text=f) for f in e.facts[:3])
+        return tuple(out)
+
+    def reject(self, reason: str, *, index: int = 0, alternative_diff: str | None = None, recheck: bool = False) -> Answer:
+        """The user rejects explanation `index`'s suggestion. Evidence decides who is right."""
+        self._check("reject")
+        if not self.explanations:
+            raise NoExplanation("there is no suggestion to reject yet.")
+        e = self.explanations[index]
+        if alternative_diff is not None:
+            patch = self._patch_for(e, alternative_diff, f"The user's alternative: {reason}")
+            v = self.patcher.validate(self.root, patch)
+            if v.green:
+                text = (f"Your alternative validates green ({v.reason}). I was wrong to insist on my suggestion; "
+                        "recorded.")
+                return self._concede(e, reason, text, (Evidence(kind="validation", text=v.reason, where=patch.id),))
+            ev = (Evidence(kind="validation", text=v.reason, where=patch.id),
+                  *(Evidence(kind="compiler", text=m) for m in v.new_errors[:3]),
+                  *(Evidence(kind="test", text=t) for t in v.failing_tests[:3]))
+            text = f"Your alternative does not hold: {v.reason}. The compiler still says: \"{e.message}\"."
+            return self._hold(e, reason, text, ev)
+        if recheck:
+            from engine.explain.api import explain_report
+            from toolbelt.cargo_run import run_check
+
+            now = explain_report(run_check(self.root))
+            still = [x for x in now if x.code == e.code and x.root_cause == e.root_cause]
+            if not still:
+                text = f"The compiler no longer reports {e.code or 'this'} at {e.root_cause.file}:{e.root_cause.line}. You were right; recorded."
+                return self._concede(e, reason, text, (Evidence(kind="compiler", text="cargo check no longer reports it"),))
+        ev = self._evidence(e)
+        text = f"The compiler's words stand: \"{e.message}\" at {e.primary.file}:{e.primary.line}. {e.root_cause_reason[:1].upper()}{e.root_cause_reason[1:]}."
+        return self._hold(e, reason, text, ev)
+
+    def _hold(self, e: Explanation, reason: str, text: str, ev: tuple[Evidence, ...]) -> Answer:
+        rid = self._record(
+            "note", "reject", f"user rejected {e.code or e.level}: {reason[:120]}; Rusta holds with evidence",
+            {"reason": reason, "conceded": False, "answer": text, "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev]},
+        )
+        self.state = "explained"
+        return Answer(conceded=False, text=text, evidence=ev, record_id=rid)
+
+    def _concede(self, e: Explanation, reason: str, text: str, ev: tuple[Evidence, ...]) -> Answer:
+        rid = self._record(
+            "reflection", "reject", f"conceded on {e.code or e.level}: {reason[:120]}",
+            {"reason": reason, "conceded": True, "answer": text, "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev]},
+        )
+        self.state = "explained"
+        return Answer(conceded=True, text=text, evidence=ev, record_id=rid)
+
+    # --- Reflect ------------------------------------------------------------------------------------
+
+    def reflect(self, text: str) -> str:
+        """Close the task: one reflection that settles the intent."""
+        after = self._check("reflect")
+        rid = self._record("reflection", "reflect", text.strip() or "done", {}, settles=self.task)
+        self.state = after  # type: ignore[assignment]
+        return rid
+
+
+def log_explain_run(root: str | Path, explanations: tuple[Explanation, ...], *, mode: str) -> None:
+    """`rusta explain` as a loop: Say, Explain, Reflect, so silent mode still leaves a DevLog trail."""
+    loop = CoreLoop(root)
+    try:
+        loop.say(f"explain the diagnostics of {Path(root).name}")
+        loop.explain(explanations, mode=mode)
+        n = len(explanations)
+        loop.reflect(f"explained {n} {'story' if n == 1 else 'stories'} in {mode} mode; no change made")
+    finally:
+        loop.close()

@@ -1,0 +1,119 @@
+"""`rusta explain`: run cargo clippy (rustc's checks included) on a crate and explain what it says.
+
+Fast path: no JAX, no Textual, no probes, no `--explain` text unless study mode or `--probe` asks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.explain.errors import ExplainError
+from engine.explain.types import Explanation
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here")
+    parser.add_argument("--code", help="only stories that include this code: E0382 or clippy::needless_range_loop")
+    parser.add_argument("--at", metavar="FILE:LINE", help="only stories with a diagnostic or root cause at this line")
+    parser.add_argument("--json", action="store_true", help="one JSON object per explanation, one per line")
+    parser.add_argument("--mode", choices=("study", "pair", "silent"), default="pair", help="how much to say (default pair)")
+    parser.add_argument("--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)")
+    parser.add_argument("--no-clippy", action="store_true", help="run cargo check only, without clippy's lints")
+    parser.add_argument("--no-log", action="store_true", help="do not record this run in the crate's DevLog")
+
+
+def _code_matches(e: Explanation, code: str) -> bool:
+    want = {code, f"clippy::{code}", code.removeprefix("clippy::")}
+    return any((d.code_str or "") in want for d in e.diagnostics) or (e.code or "") in want
+
+
+def _parse_at(at: str) -> tuple[str, int]:
+    file, sep, line = at.rpartition(":")
+    if not sep or not line.isdigit():
+        raise ExplainError(f"--at wants FILE:LINE (like src/lib.rs:12), not {at!r}.")
+    return file, int(line)
+
+
+def _at_matches(e: Explanation, crate_root: Path, file: str, line: int) -> bool:
+    target = (Path.cwd() / file).resolve()
+
+    def same(name: str) -> bool:
+        return name == file or (crate_root / name).resolve() == target or name.endswith("/" + file)
+
+    places = [(e.primary.file, e.primary.line), (e.root_cause.file, e.root_cause.line)]
+    for d in e.diagnostics:
+        for s in d.spans:
+            places.append((s.file_name, s.line_start))
+            if s.line_end != s.line_start:
+                places.extend((s.file_name, n) for n in range(s.line_start, s.line_end + 1))
+    return any(same(f) and n == line for f, n in places)
+
+
+def select(explanations: tuple[Explanation, ...], crate_root: Path, code: str | None, at: str | None) -> tuple[Explanation, ...]:
+    out = explanations
+    if code:
+        out = tuple(e for e in out if _code_matches(e, code))
+    if at:
+        file, line = _parse_at(at)
+        out = tuple(e for e in out if _at_matches(e, crate_root, file, line))
+    return out
+
+
+def _study_interactive(e: Explanation, console) -> None:  # noqa: ANN001 - rich Console, imported lazily
+    from modes.render import study_answer, study_question, to_rich
+
+    console.print(to_rich(study_question(e)))
+    try:
+        input("(press Enter to reveal) ")
+    except EOFError:
+        pass
+    console.print(to_rich(study_answer(e)))
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.explain.api import explain_report
+    from toolbelt.cargo_run import run_check
+
+    if args.at:
+        _parse_at(args.at)
+    report = run_check(args.path, tool="check" if args.no_clippy else "clippy")
+    if report.status == "failed" and not args.no_clippy and "clippy" in report.message:
+        report = run_check(args.path, tool="check")
+    if report.status in ("failed", "timeout", "error"):
+        raise ExplainError(report.message or f"cargo {report.tool} did not finish ({report.status}).")
+    study = args.mode == "study" and not args.json
+    explanations = explain_report(report, probe=args.probe or False, with_explain_text=study)
+    crate_root = Path(report.crate_root)
+    chosen = select(explanations, crate_root, args.code, args.at)
+    if not args.no_log:
+        from engine.loop import log_explain_run
+
+        log_explain_run(crate_root, chosen, mode=args.mode)
+    if args.json:
+        from engine.explain.jsonview import to_json_line
+
+        for e in chosen:
+            sys.stdout.write(to_json_line(e) + "\n")
+        return 0
+    if args.mode == "silent":
+        return 0
+    if not chosen:
+        what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
+        print(f"{crate_root.name}: {what}.")
+        return 0
+    from rich.console import Console
+
+    from modes.render import render
+
+    console = Console(highlight=False)
+    interactive = study and sys.stdin.isatty() and sys.stdout.isatty()
+    for i, e in enumerate(chosen):
+        if i:
+            console.print()
+        if interactive:
+            _study_interactive(e, console)
+        else:
+            console.print(render(e, args.mode))
+    return 0
