@@ -22,7 +22,7 @@ import msgspec
 
 from diary import frames, schema, segments
 from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry
-from diary.types import KINDS, DamageReport, Entry, EntryKind, Location, RecoveryReport
+from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
 
 SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
 MAX_BYTES = 256 * 1024 * 1024  # compact when the whole log grows past this
@@ -75,6 +75,7 @@ class DevLog:
         self._wfd: int | None = None
         self._wseg: int | None = None
         self._closed = False
+        self._compact_floor = 0
 
     # --- opening and recovery -------------------------------------------------------------------
 
@@ -386,11 +387,32 @@ class DevLog:
             if len(body) > frames.MAX_BODY:
                 raise EntryTooLarge(f"entry of {len(body)} bytes is over the {frames.MAX_BODY}-byte limit")
             self._write(body)
-        if self.size_bytes() > self.max_bytes:
+        if self.size_bytes() > max(self.max_bytes, self._compact_floor + self.segment_bytes):
             from diary.compaction import compact
 
-            compact(self, self.max_bytes // 2)
+            rep = compact(self, self.max_bytes // 2)
+            self._compact_floor = rep.bytes_after  # open tasks may keep it big; do not retry every append
         return eid
+
+    def compact(self, target_bytes: int | None = None) -> Any:
+        """Fold old segments until the log fits `target_bytes` (default: half of `max_bytes`)."""
+        from diary.compaction import compact
+
+        return compact(self, self.max_bytes // 2 if target_bytes is None else target_bytes)
+
+    def interrupted(self, *, exclude_session: str | None = None) -> list[Interrupted]:
+        """Open intents of other sessions (this one's are in progress), each with what to do about it."""
+        from diary.replay import advice, replay
+
+        entries = list(self.entries())
+        state = replay(entries)
+        out = []
+        for t in state.open_tasks:
+            if exclude_session is not None and t.session == exclude_session:
+                continue
+            recs = tuple(e for e in entries if e.task == t.intent and e.id != t.intent)
+            out.append(Interrupted(intent=self.get(t.intent), records=recs, advice=advice(t)))
+        return out
 
     def _new_id(self, ts: float) -> str:
         stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime(ts))
