@@ -1,0 +1,411 @@
+"""The type-of probe: ask the compiler itself for the type of the expression at FILE:LINE:COL.
+
+Method: in a scratch copy of the crate (never the user's files) the expression is rewritten as
+`{ let __rusta_mark: () = 0u8; let __rusta_probe: () = EXPR; unreachable!() }`, so rustc says
+"expected `()`, found `T`" (E0308) with the span of EXPR; the mark's own E0308 proves the code was
+type-checked, so a missing probe error means EXPR is `()` (or `!`), never a silent wrong answer.
+When the answer still holds inference holes (`Vec<_>`, `{integer}`), because the type came from
+the context, a second run checks a copy of the value *after* its whole statement was type-checked.
+
+The scratch copy and its target dir (`target_dir_for(root)` + "-probe") persist, so probes after
+the first are warm. Results are cached by the crate's source fingerprint, file, line and column.
+rust-analyzer is detected; when it is missing the probe says so and uses rustc alone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from toolbelt.cargo_run import run_check
+from toolbelt.crate import find_crate_root, read_manifest
+from toolbelt.errors import ToolbeltError
+from toolbelt.paths import cache_dir, target_dir_for
+from toolbelt.probe_scan import (
+    ExprSpan,
+    ProbeError,
+    binding_at,
+    enclosing_statement,
+    find_expression,
+    line_col,
+)
+from toolbelt.process import run_limited
+from toolbelt.types import Diagnostic
+
+__all__ = ["ProbeError", "TypeProbe", "rust_analyzer_status", "type_of"]
+
+PROBE_TIMEOUT_S = 180.0
+_SKIP_DIRS = frozenset({"target", ".git", ".hg", ".jj"})
+_VAGUE = re.compile(r"(?<![A-Za-z0-9_'])_(?![A-Za-z0-9_])|\{integer\}|\{float\}")
+
+
+class TypeProbe(msgspec.Struct, frozen=True, kw_only=True):
+    """The compiler's answer for one expression. `type` is as rustc prints it in the E0308 label."""
+
+    file: str  # relative to the crate root
+    line: int
+    col: int
+    expr: str
+    type: str
+    detail: str = ""  # rustc's note, e.g. "found struct `Map<std::slice::Iter<'_, String>, ...>`"
+    source: Literal["rustc", "rust-analyzer"] = "rustc"
+    method: Literal["in_place", "after_statement"] = "in_place"
+    duration_s: float = 0.0
+    cached: bool = False
+    note: str = ""
+
+
+_probe_decoder = msgspec.json.Decoder(TypeProbe)
+_encoder = msgspec.json.Encoder()
+
+
+def rust_analyzer_status() -> tuple[bool, str]:
+    """Whether a working rust-analyzer is on PATH, and one sentence saying so."""
+    if shutil.which("rust-analyzer") is None:
+        return False, "rust-analyzer is not on PATH; the type comes from rustc alone."
+    try:
+        proc = run_limited(["rust-analyzer", "--version"], cwd=Path.cwd(), timeout_s=10)
+    except ToolbeltError as e:  # ToolMissing or an unstartable binary: same answer for the probe
+        return False, f"rust-analyzer cannot start ({e}); the type comes from rustc alone."
+    if proc.outcome != "ok":
+        return False, "rust-analyzer on PATH is a rustup proxy without the component; the type comes from rustc alone."
+    version = proc.stdout.decode("utf-8", "replace").strip()
+    return True, f"{version} is installed, but Rusta's probe asks rustc; rust-analyzer hover is not wired yet."
+
+
+# --- scratch copy -------------------------------------------------------------------------------
+
+
+def _sync_tree(src: Path, dst: Path) -> None:
+    """Mirror the crate into the scratch folder, copying only what changed (size or mtime)."""
+    seen: set[Path] = set()
+    for path in src.rglob("*"):
+        rel = path.relative_to(src)
+        if rel.parts and rel.parts[0] in _SKIP_DIRS:
+            continue
+        if not path.is_file():
+            continue
+        seen.add(rel)
+        out = dst / rel
+        st = path.stat()
+        try:
+            ost = out.stat()
+            if ost.st_size == st.st_size and ost.st_mtime_ns == st.st_mtime_ns:
+                continue
+        except FileNotFoundError:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, out)
+    for path in list(dst.rglob("*")):
+        rel = path.relative_to(dst)
+        if path.is_file() and rel not in seen and rel.name != ".rusta-probe.lock":
+            path.unlink()
+
+
+def _fingerprint(root: Path, file_bytes: bytes, rel: str, line: int, col: int) -> str:
+    """Key for the result cache: the probed file's content, the rest of the crate's sources, the spot."""
+    h = hashlib.sha256(file_bytes)
+    h.update(f"\0{rel}\0{line}\0{col}\0".encode())
+    for path in sorted(root.rglob("*")):
+        rel_p = path.relative_to(root)
+        if rel_p.parts and rel_p.parts[0] in _SKIP_DIRS or not path.is_file():
+            continue
+        if path.suffix in (".rs", ".toml", ".lock"):
+            st = path.stat()
+            h.update(f"{rel_p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:32]
+
+
+# --- reading rustc's answer ---------------------------------------------------------------------
+
+
+def _found(d: Diagnostic) -> tuple[str, str]:
+    """(type, detail) from an E0308 'expected `()`, found ...' diagnostic."""
+    label = (d.primary.label if d.primary else None) or ""
+    detail = ""
+    for child in d.children:
+        for ln in child.message.splitlines():
+            if ln.strip().startswith("found "):
+                detail = ln.strip()
+    note_type = detail[detail.index("`") + 1 : detail.rindex("`")] if detail.count("`") >= 2 else ""
+    m = re.match(r"expected `[^`]*`, found (.*)$", label, re.S)
+    rest = m.group(1) if m else ""
+    if rest.startswith("`") and rest.endswith("`") and "..." not in rest:
+        return rest[1:-1], detail
+    if note_type:
+        return note_type, detail
+    return {"integer": "{integer}", "floating-point number": "{float}"}.get(rest, rest or label), detail
+
+
+def _byte(text: str, off: int) -> int:
+    return len(text[:off].encode("utf-8"))
+
+
+def _in_file(d: Diagnostic, scratch_file: Path, root: Path) -> list[tuple[int, int]]:
+    return [
+        (s.byte_start, s.byte_end)
+        for s in d.spans
+        if s.is_primary and (root / s.file_name).resolve() == scratch_file.resolve()
+    ]
+
+
+class _Rewrite(msgspec.Struct, frozen=True):
+    text: str
+    probe: tuple[int, int]  # char ranges in `text`
+    mark: tuple[int, int]
+    region: tuple[int, int]
+    origin: tuple[tuple[int, int, int], ...]  # (new start, new end, original start) of kept source
+
+
+# A piece: its text, its role ("" kept outside the region, "ins" inside it, "probe", "mark"),
+# and the offset in the original source it was copied from (None for inserted text).
+_Piece = tuple[str, str, int | None]
+
+
+def _assemble(pieces: list[_Piece]) -> _Rewrite:
+    ranges: dict[str, tuple[int, int]] = {}
+    origin: list[tuple[int, int, int]] = []
+    pos, first_ins, last_ins = 0, -1, 0
+    for piece, role, orig in pieces:
+        if role in ("probe", "mark"):
+            ranges[role] = (pos, pos + len(piece))
+        if role:
+            first_ins = pos if first_ins < 0 else first_ins
+            last_ins = pos + len(piece)
+        if orig is not None:
+            origin.append((pos, pos + len(piece), orig))
+        pos += len(piece)
+    return _Rewrite(
+        text="".join(p for p, _, _ in pieces),
+        probe=ranges["probe"],
+        mark=ranges["mark"],
+        region=(max(first_ins, 0), last_ins),
+        origin=tuple(origin),
+    )
+
+
+def _in_place(src: str, e: ExprSpan) -> _Rewrite:
+    return _assemble(
+        [
+            (src[: e.start], "", 0),
+            ("{ let __rusta_mark: () = ", "ins", None),
+            ("0u8", "mark", None),
+            ("; let __rusta_probe: () = ", "ins", None),
+            (e.text, "probe", e.start),
+            ("; unreachable!() }", "ins", None),
+            (src[e.end :], "", e.end),
+        ]
+    )
+
+
+def _after_statement(src: str, e: ExprSpan, stmt: tuple[int, int]) -> _Rewrite:
+    s0, s1 = stmt
+    return _assemble(
+        [
+            (src[:s0], "", 0),
+            ("let __rusta_probe; ", "ins", None),
+            (src[s0 : e.start], "ins", s0),
+            ("{ __rusta_probe = ", "ins", None),
+            (e.text, "ins", e.start),
+            ("; __rusta_probe }", "ins", None),
+            (src[e.end : s1], "ins", e.end),
+            (" let __rusta_mark: () = ", "ins", None),
+            ("0u8", "mark", None),
+            ("; let _: () = ", "ins", None),
+            ("__rusta_probe", "probe", None),
+            (";", "ins", None),
+            (src[s1:], "", s1),
+        ]
+    )
+
+
+def _after_binding(src: str, name: ExprSpan, stmt: tuple[int, int]) -> _Rewrite:
+    s1 = stmt[1]
+    return _assemble(
+        [
+            (src[:s1], "", 0),
+            (" let __rusta_mark: () = ", "ins", None),
+            ("0u8", "mark", None),
+            ("; let _: () = ", "ins", None),
+            (name.text, "probe", None),
+            (";", "ins", None),
+            (src[s1:], "", s1),
+        ]
+    )
+
+
+_LOC = re.compile(r"@([^:{}]+):(\d+):(\d+): (\d+):(\d+)\}")
+
+
+def _remap(ty: str, rw: _Rewrite, src: str, rel: str) -> str:
+    """Closure locations in rustc's type point into the rewrite; point them back at the user's file."""
+    starts = [0]
+    for ln in rw.text.split("\n"):
+        starts.append(starts[-1] + len(ln) + 1)
+
+    def back(line: int, col: int) -> tuple[int, int]:
+        x = starts[line - 1] + col - 1 if 0 < line < len(starts) else -1
+        for a, b, orig in rw.origin:
+            if a <= x <= b:
+                return line_col(src, orig + x - a)
+        return line, col
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group(1) != rel:
+            return m.group(0)
+        l1, c1 = back(int(m.group(2)), int(m.group(3)))
+        l2, c2 = back(int(m.group(4)), int(m.group(5)))
+        return f"@{rel}:{l1}:{c1}: {l2}:{c2}}}"
+
+    return _LOC.sub(repl, ty)
+
+
+def _check_rewrite(root: Path, scratch_file: Path, rw: _Rewrite, e: ExprSpan) -> tuple[str, str]:
+    """Compile the rewrite in the scratch copy; (type, detail) or a ProbeError saying why not."""
+    scratch_file.write_text(rw.text, encoding="utf-8")
+    report = run_check(root, target_dir=Path(str(target_dir_for(root)) + "-probe"), timeout_s=PROBE_TIMEOUT_S)
+    if report.status in ("timeout", "error", "failed"):
+        raise ProbeError(f"cargo check on the probe copy failed: {report.message}")
+    pb = (_byte(rw.text, rw.probe[0]), _byte(rw.text, rw.probe[1]))
+    mb = (_byte(rw.text, rw.mark[0]), _byte(rw.text, rw.mark[1]))
+    rb = (_byte(rw.text, rw.region[0]), _byte(rw.text, rw.region[1]))
+    best: tuple[int, Diagnostic] | None = None
+    mark_seen = False
+    others: list[Diagnostic] = []
+    for d in report.diagnostics:
+        for a, b in _in_file(d, scratch_file, root):
+            label = (d.primary.label if d.primary else "") or ""
+            if d.code_str == "E0308" and (a, b) == mb:
+                mark_seen = True
+            elif d.code_str == "E0308" and pb[0] <= a and b <= pb[1] and label.startswith("expected `()`"):
+                if best is None or b - a > best[0]:
+                    best = (b - a, d)
+            elif d.level.startswith("error") and a < rb[1] and b > rb[0]:
+                others.append(d)
+    if best is not None:
+        return _found(best[1])
+    if mark_seen and not others:
+        return "()", "rustc accepted it where `()` is expected: its type is `()` (or `!`, which coerces)."
+    if others:
+        raise ProbeError(
+            f"`{_short(e.text)}` cannot be probed in place: rustc says \"{others[0].message}\" "
+            "(is it a pattern, a binding or a macro argument rather than an expression?)."
+        )
+    errors = [d for d in report.diagnostics if d.level.startswith("error")]
+    why = f"; first error: {errors[0].message}" if errors else ""
+    raise ProbeError(
+        f"rustc never type-checked `{_short(e.text)}`: it is in code that is not compiled "
+        f"(cfg, a macro definition) or errors elsewhere stop rustc earlier{why}."
+    )
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= 60 else one[:57] + "..."
+
+
+def _probe(
+    scratch: Path, scratch_file: Path, src: str, expr: ExprSpan, rel: str, binding: bool
+) -> tuple[str, str, Literal["in_place", "after_statement"]]:
+    """In place first (exact for the expression itself); after its statement when context decides."""
+    stmt = enclosing_statement(src, expr.start, expr.end)
+    if binding:
+        if stmt is None:
+            raise ProbeError(f"the `let {expr.text}` statement has no `;` to probe after.")
+        rw = _after_binding(src, expr, stmt)
+        ty, detail = _check_rewrite(scratch, scratch_file, rw, expr)
+        return _remap(ty, rw, src, rel), _remap(detail, rw, src, rel), "after_statement"
+    rw = _in_place(src, expr)
+    try:
+        ty, detail = _check_rewrite(scratch, scratch_file, rw, expr)
+        failure: ProbeError | None = None
+    except ProbeError as e:
+        if stmt is None:
+            raise
+        ty, detail, failure = "", "", e
+    if stmt is not None and (failure is not None or _VAGUE.search(ty)):
+        rw2 = _after_statement(src, expr, stmt)
+        try:
+            ty2, detail2 = _check_rewrite(scratch, scratch_file, rw2, expr)
+        except ProbeError:
+            if failure is not None:
+                raise failure from None
+        else:
+            if failure is not None or len(_VAGUE.findall(ty2)) < len(_VAGUE.findall(ty)):
+                return _remap(ty2, rw2, src, rel), _remap(detail2, rw2, src, rel), "after_statement"
+    return _remap(ty, rw, src, rel), _remap(detail, rw, src, rel), "in_place"
+
+
+# --- the probe ----------------------------------------------------------------------------------
+
+
+def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, use_cache: bool = True) -> TypeProbe:
+    """The compiler's type for the expression at file:line:col (1-based; columns in characters).
+
+    `file` is absolute or relative to the crate root. Raises ProbeError (user-facing) when there is
+    no expression there or rustc gives no type for it; the user's files are only ever read.
+    """
+    started = time.monotonic()
+    root = find_crate_root(crate_root)
+    read_manifest(root)
+    path = Path(file)
+    path = (path if path.is_absolute() else root / path).resolve()
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError as e:
+        raise ProbeError(f"{file} is not inside the crate at {root}.") from e
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ProbeError(f"cannot read {file}: {e.strerror}.") from e
+    try:
+        src = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProbeError(f"{file} is not valid UTF-8 (byte {e.start}); rustc would reject it too.") from e
+    bound = binding_at(src, line, col)
+    expr = bound or find_expression(src, line, col)
+    ra_ok, ra_note = rust_analyzer_status()
+    probes = cache_dir() / "probes"
+    key = _fingerprint(root, raw, rel, line, col)
+    cached_at = probes / "results" / f"{key}.json"
+    if use_cache and cached_at.is_file():
+        try:
+            hit = _probe_decoder.decode(cached_at.read_bytes())
+            return msgspec.structs.replace(hit, cached=True, duration_s=time.monotonic() - started)
+        except (msgspec.DecodeError, OSError):
+            pass  # a damaged cache entry is just a miss
+    scratch = probes / target_dir_for(root).name
+    scratch.mkdir(parents=True, exist_ok=True)
+    with open(probes / f"{scratch.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _sync_tree(root, scratch)
+        scratch_file = scratch / rel
+        try:
+            ty, detail, method = _probe(scratch, scratch_file, src, expr, rel, bound is not None)
+        finally:
+            shutil.copy2(path, scratch_file)  # the next sync sees an unmodified copy
+    result = TypeProbe(
+        file=rel,
+        line=line,
+        col=col,
+        expr=expr.text,
+        type=ty,
+        detail=detail,
+        method=method,
+        duration_s=time.monotonic() - started,
+        note="" if ra_ok else ra_note,
+    )
+    try:
+        cached_at.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached_at.with_suffix(".tmp")
+        tmp.write_bytes(_encoder.encode(result))
+        tmp.replace(cached_at)
+    except OSError:
+        pass  # a read-only cache costs speed, not correctness
+    return result
