@@ -487,14 +487,14 @@ def _atomic_write_bytes(path: Path, data: bytes, perm: int, fsync: bool = True) 
         _fsync_dir(path.parent)
 
 
-def _make_dirs(root: Path, d: Path) -> None:
+def _make_dirs(root: Path, d: Path, sync: Callable[[Path], None]) -> None:
     missing = []
     while not d.exists():
         missing.append(d)
         d = d.parent
     for m in reversed(missing):
         m.mkdir()
-        _fsync_dir(m.parent)
+        sync(m.parent)
 
 
 def _umask() -> int:
@@ -503,8 +503,12 @@ def _umask() -> int:
     return old
 
 
-def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | None) -> None:
-    """Make `rel` hold exactly `entry` (None: absent), by atomic replace; never edits a file in place."""
+def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | None, durable: bool = True) -> None:
+    """Make `rel` hold exactly `entry` (None: absent), by atomic replace; never edits a file in place.
+
+    `durable=False` skips the fsyncs, for Rusta's own scratch copies only.
+    """
+    sync = _fsync_dir if durable else (lambda d: None)
     full = root / rel
     if entry is None:
         try:
@@ -514,22 +518,22 @@ def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | Non
         if stat.S_ISDIR(st.st_mode):
             raise SnapshotError(f"{rel} is a folder now; Rusta will not remove a folder.")
         os.unlink(full)
-        _fsync_dir(full.parent)
+        sync(full.parent)
         d = full.parent
         while d != root and d.is_dir() and not any(d.iterdir()):  # folders the patch had created
             d.rmdir()
-            _fsync_dir(d.parent)
+            sync(d.parent)
             d = d.parent
         return
     assert data is not None
-    _make_dirs(root, full.parent)
+    _make_dirs(root, full.parent, sync)
     if full.is_dir() and not full.is_symlink():
         raise SnapshotError(f"{rel} is a folder now; Rusta will not replace a folder with a file.")
     if entry.mode == MODE_LINK:
         tmp = _tmp_name(full)
         os.symlink(os.fsdecode(data), tmp)
         os.replace(tmp, full)
-        _fsync_dir(full.parent)
+        sync(full.parent)
         return
     if entry.perm is not None:
         perm = entry.perm
@@ -541,7 +545,7 @@ def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | Non
                 perm = stat.S_IMODE(st.st_mode) & ~0o111
         if entry.mode == MODE_EXEC:
             perm |= (perm & 0o444) >> 2
-    _atomic_write_bytes(full, data, perm)
+    _atomic_write_bytes(full, data, perm, fsync=durable)
 
 
 def restore_paths(

@@ -1,0 +1,175 @@
+"""The reversible-patch API for the CLI, the TUI and the repair engine.
+
+    validate(root, patch) -> Validation        sandbox check + test; never touches the user's files
+    apply(root, patch, validation) -> OpRecord only a green validation, only on unchanged files
+    undo(root, op_id=None, force=False) -> OpRecord
+    redo(root) -> OpRecord
+    history(root) -> list[OpRecord]
+    recover(root) -> list[str]                 finish or roll back what a crash interrupted
+    pending_undo(root, op_id=None) -> (OpRecord, {path: (current, would_write)})  for showing a diff
+
+`root` is any path inside the crate; Rusta's store and DevLog live in `<crate>/.rusta/`.
+Refusals raise `engine.patching.errors.PatchError` subclasses whose message is one sentence with
+the way out. Each call takes the crate's patch lock; they are blocking, run them off the UI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diary import snapshots as snaps
+from engine.patching import oplog, sandbox, transaction
+from engine.patching.diffs import apply_changes, parse_diff
+from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
+from engine.patching.types import OpRecord, Patch, Validation
+from toolbelt.crate import find_crate_root
+
+
+def crate_root(path: str | Path) -> Path:
+    return find_crate_root(path).resolve()
+
+
+def validate(root: str | Path, patch: Patch, env_extra: dict[str, str] | None = None) -> Validation:
+    """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception."""
+    r = crate_root(root)
+    transaction.recover(r)
+    return sandbox.validate(r, patch, env_extra)
+
+
+def _lock(r: Path):
+    return transaction.patch_lock(r, wait=True)
+
+
+def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
+    """Write a validated patch to the user's files as one crash-safe transaction."""
+    r = crate_root(root)
+    if validation.patch_id != patch.id:
+        raise NotGreen(f"this validation is for {validation.patch_id}, not {patch.id}; validate the patch first.")
+    if not validation.green:
+        raise NotGreen(f"patch {patch.id} is red and will not be applied: {validation.reason}")
+    with _lock(r):
+        transaction.recover_locked(r)
+        changed = [f.path for f in validation.base if _blob(r, f.path) != f.blob]
+        if changed:
+            raise StaleValidation(
+                f"{', '.join(changed)} changed after patch {patch.id} was validated; "
+                "validate it again (rerun `rusta apply`) so Rusta tests what is really there."
+            )
+        changes = parse_diff(patch.diff)
+        new = apply_changes(changes, lambda p: _read_current(r, p))
+        want = {f.path: f.blob for f in validation.result}
+        out: dict[str, tuple[int, bytes] | None] = {}
+        for path in sorted(set(new) | set(want)):
+            data = new.get(path)
+            if path not in new:  # a path the patch only reads
+                continue
+            cur = snaps.current_entry(r, path)
+            mode = cur[0] if cur and cur[0] != snaps.MODE_TREE else snaps.MODE_FILE
+            out[path] = None if data is None else (mode, data)
+        summary = f"applied {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}"
+        vsum = {"verdict": validation.verdict, "reason": validation.reason, "check": validation.check_status,
+                "tests": validation.test_status, "tests_run": validation.tests_run,
+                "flaky": list(validation.flaky_tests), "preexisting": list(validation.preexisting_failures),
+                "snapshot_validated": validation.snapshot_before, "total_s": validation.total_s}
+        return transaction.run_op(r, op="apply", patch_id=patch.id, changes=out, summary=summary,
+                                  explanation=patch.explanation, validation=vsum)
+
+
+def _blob(r: Path, path: str) -> str | None:
+    cur = snaps.current_entry(r, path)
+    return None if cur is None else cur[1]
+
+
+def _read_current(r: Path, path: str) -> bytes | None:
+    full = r / path
+    if full.is_symlink():
+        return None
+    try:
+        return full.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _differences(r: Path, op: OpRecord, snap: str) -> dict[str, tuple[bytes | None, bytes | None]]:
+    """Files of `op` whose current content is not what `snap` holds: path -> (current, in snapshot)."""
+    want = snaps.entries(r, snap)
+    out = {}
+    for path in op.files:
+        cur = snaps.current_entry(r, path)
+        w = (want[path].mode, want[path].blob) if path in want else None
+        if cur != w:
+            out[path] = (_read_current(r, path), snaps.read_blob(r, want[path].blob) if path in want else None)
+    return out
+
+
+def _target(r: Path, op_id: str | None, redo: bool = False) -> OpRecord:
+    st = oplog.stacks(r)
+    if op_id:
+        hits = [o for o in st.ops if o.op_id == op_id or o.op_id.startswith(op_id)]
+        if len(hits) != 1:
+            raise NothingToDo(f"no single operation matches {op_id!r}; see `rusta history`.")
+        return hits[0]
+    pile = st.redo if redo else st.undo
+    if not pile:
+        raise NothingToDo("nothing to redo: no undone patch is waiting." if redo
+                          else "nothing to undo: no patch Rusta applied is still in place.")
+    return pile[-1]
+
+
+def pending_undo(root: str | Path, op_id: str | None = None) -> tuple[OpRecord, dict[str, tuple[bytes | None, bytes | None]]]:
+    """The op `undo` would revert and the user's edits it would overwrite (empty when none)."""
+    r = crate_root(root)
+    op = _target(r, op_id)
+    return op, _differences(r, op, op.snapshot_after)
+
+
+def undo(root: str | Path, op_id: str | None = None, force: bool = False) -> OpRecord:
+    """Restore exactly the files of the last (or the named) op to their content before it."""
+    r = crate_root(root)
+    with _lock(r):
+        transaction.recover_locked(r)
+        op = _target(r, op_id)
+        edited = _differences(r, op, op.snapshot_after)
+        if edited and not force:
+            names = ", ".join(sorted(edited))
+            raise UserEdited(
+                f"{names} changed since Rusta's {op.op} {op.op_id} ({op.patch_id}); undo would overwrite your edit. "
+                "Commit or stash your edit first, or run `rusta undo --force` after reading `rusta undo --show`."
+            )
+        return _revert(r, op, op.snapshot_before, "undo", f"undid {op.op} {op.op_id} ({op.patch_id})")
+
+
+def redo(root: str | Path) -> OpRecord:
+    """Re-apply the most recently undone op, if its files still hold what the undo left."""
+    r = crate_root(root)
+    with _lock(r):
+        transaction.recover_locked(r)
+        op = _target(r, None, redo=True)
+        edited = _differences(r, op, op.snapshot_before)
+        if edited:
+            raise UserEdited(
+                f"{', '.join(sorted(edited))} changed since the undo; redo would overwrite your edit. "
+                "Commit or stash your edit first, then run `rusta redo` again."
+            )
+        return _revert(r, op, op.snapshot_after, "redo", f"redid {op.op} {op.op_id} ({op.patch_id})")
+
+
+def _revert(r: Path, op: OpRecord, source: str, kind: str, summary: str) -> OpRecord:
+    ent = snaps.entries(r, source)
+    changes: dict[str, tuple[int, bytes] | None] = {}
+    for path in op.files:
+        e = ent.get(path)
+        changes[path] = None if e is None else (e.mode, snaps.read_blob(r, e.blob))
+    return transaction.run_op(r, op=kind, patch_id=op.patch_id, changes=changes, summary=summary,  # type: ignore[arg-type]
+                              explanation=op.explanation, reverts=op.op_id)
+
+
+def history(root: str | Path) -> list[OpRecord]:
+    return oplog.history(crate_root(root))
+
+
+def recover(root: str | Path) -> list[str]:
+    return transaction.recover(crate_root(root))
+
+
+__all__ = ["Busy", "apply", "history", "pending_undo", "recover", "redo", "undo", "validate"]

@@ -1,0 +1,197 @@
+"""Unified diffs: parse with unidiff, apply to file contents. Pure: text in, bytes out, no IO.
+
+Context and removed lines must match exactly (no fuzz). A hunk may sit at another line than its
+header says, like `git apply`, but only where its lines match exactly; the nearest such place wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import msgspec
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
+
+from engine.patching.errors import ContextMismatch, DiffParseError
+
+FORBIDDEN_TOP = (".git", ".rusta", "target")
+
+
+class Hunk(msgspec.Struct, frozen=True, kw_only=True):
+    header: str
+    source_start: int
+    source: tuple[str, ...]  # context + removed lines, with their line endings
+    target: tuple[str, ...]  # context + added lines
+
+
+class FileChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One file of a diff. `old_path` is None for a new file, `new_path` None for a deletion."""
+
+    old_path: str | None
+    new_path: str | None
+    hunks: tuple[Hunk, ...]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for p in (self.old_path, self.new_path) if p))
+
+    @property
+    def kind(self) -> str:
+        if self.old_path is None:
+            return "add"
+        if self.new_path is None:
+            return "delete"
+        return "rename" if self.old_path != self.new_path else "modify"
+
+
+def _clean_path(raw: str, prefix: str) -> str | None:
+    if raw == "/dev/null":
+        return None
+    path = raw.split("\t", 1)[0]
+    if path.startswith(prefix):
+        path = path[len(prefix):]
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise DiffParseError(f"the diff names an unsafe path `{raw}`; paths must stay inside the crate.")
+    if parts[0] in FORBIDDEN_TOP:
+        raise DiffParseError(f"the diff touches `{path}`, which belongs to git, cargo or Rusta, not to the crate.")
+    return path
+
+
+def parse_diff(text: str) -> tuple[FileChange, ...]:
+    """Every file change of a unified diff; DiffParseError for binary patches or broken hunks."""
+    try:
+        ps = PatchSet(text)
+    except UnidiffParseError as e:
+        raise DiffParseError(f"the diff cannot be parsed: {e}.") from e
+    if not len(ps):
+        raise DiffParseError("the text holds no file changes; is it a unified diff?")
+    changes: list[FileChange] = []
+    for pf in ps:
+        if pf.is_binary_file:
+            raise DiffParseError(f"{pf.path}: binary patches are not supported; edit binary files yourself.")
+        src, dst = pf.source_file, pf.target_file
+        git_style = (src.startswith("a/") or src == "/dev/null") and (dst.startswith("b/") or dst == "/dev/null")
+        old = _clean_path(src, "a/" if git_style else "")
+        new = _clean_path(dst, "b/" if git_style else "")
+        if pf.is_added_file:
+            old = None
+        if pf.is_removed_file:
+            new = None
+        hunks = []
+        for h in pf:
+            source: list[str] = []
+            target: list[str] = []
+            last = ""
+            for line in h:
+                if line.line_type == "\\":  # "\ No newline at end of file" ends the previous line
+                    if last in (" ", "-") and source:
+                        source[-1] = source[-1].removesuffix("\n")
+                    if last in (" ", "+") and target:
+                        target[-1] = target[-1].removesuffix("\n")
+                    continue
+                if line.line_type in (" ", "-"):
+                    source.append(line.value)
+                if line.line_type in (" ", "+"):
+                    target.append(line.value)
+                last = line.line_type
+            header = f"@@ -{h.source_start},{h.source_length} +{h.target_start},{h.target_length} @@"
+            hunks.append(Hunk(header=header, source_start=h.source_start, source=tuple(source), target=tuple(target)))
+        changes.append(FileChange(old_path=old, new_path=new, hunks=tuple(hunks)))
+    return tuple(changes)
+
+
+def touched_paths(changes: tuple[FileChange, ...]) -> tuple[str, ...]:
+    """Every path the diff reads or writes (both sides of a rename), sorted, without duplicates."""
+    return tuple(sorted({p for c in changes for p in c.paths}))
+
+
+def _decode(data: bytes) -> list[str]:
+    return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+
+
+def _where(lines: list[str], hunk: Hunk, start: int, expected: int) -> int | None:
+    n = len(hunk.source)
+    if n == 0:
+        return min(max(expected, start), len(lines))
+    candidates = [i for i in range(start, len(lines) - n + 1) if lines[i : i + n] == list(hunk.source)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (abs(i - expected), i))
+
+
+def _mismatch(path: str, lines: list[str], hunk: Hunk, at: int) -> str:
+    for k, want in enumerate(hunk.source):
+        have = lines[at + k] if at + k < len(lines) else None
+        if have != want:
+            shown = "end of file" if have is None else f"`{have.rstrip()}`"
+            return (f"{path}: hunk {hunk.header} does not match the file: line {at + k + 1} is {shown} "
+                    f"where the patch expects `{want.rstrip()}`.")
+    return f"{path}: hunk {hunk.header} does not match the file."
+
+
+def apply_change(path: str, old: bytes | None, change: FileChange) -> bytes | None:
+    """The new content of one file; None when the change deletes it. Exact context, or ContextMismatch."""
+    if change.old_path is None:
+        if old is not None:
+            raise ContextMismatch(f"{path} already exists; the patch wants to create it.")
+        lines: list[str] = []
+    else:
+        if old is None:
+            raise ContextMismatch(f"{path} does not exist; the patch expects to change it.")
+        lines = _decode(old)
+    out: list[str] = []
+    pos = 0
+    for hunk in change.hunks:
+        expected = max(hunk.source_start - 1, 0) if hunk.source else hunk.source_start
+        at = _where(lines, hunk, pos, expected)
+        if at is None:
+            raise ContextMismatch(_mismatch(path, lines, hunk, max(min(expected, len(lines) - 1), pos)))
+        out.extend(lines[pos:at])
+        out.extend(hunk.target)
+        pos = at + len(hunk.source)
+    out.extend(lines[pos:])
+    text = "".join(out)
+    if change.new_path is None:
+        if text:
+            raise ContextMismatch(f"{path}: the patch deletes the file but its content differs from what the patch removes.")
+        return None
+    return text.encode("utf-8", "surrogateescape")
+
+
+def apply_changes(
+    changes: tuple[FileChange, ...], read: Callable[[str], bytes | None]
+) -> dict[str, bytes | None]:
+    """New content per touched path (None = delete), given a reader of the current contents."""
+    result: dict[str, bytes | None] = {}
+
+    def current(path: str) -> bytes | None:
+        return result[path] if path in result else read(path)
+
+    for c in changes:
+        if c.old_path is None:
+            assert c.new_path is not None
+            result[c.new_path] = apply_change(c.new_path, current(c.new_path), c)
+            continue
+        new = apply_change(c.old_path, current(c.old_path), c)
+        if c.new_path is None or c.new_path == c.old_path:
+            result[c.old_path] = new
+            continue
+        if current(c.new_path) is not None:
+            raise ContextMismatch(f"{c.new_path} already exists; the patch wants to rename {c.old_path} onto it.")
+        result[c.old_path] = None
+        result[c.new_path] = new
+    return result
+
+
+def render(changes: Mapping[str, tuple[bytes | None, bytes | None]]) -> str:
+    """A unified diff of path -> (before, after), for showing the user what undo would overwrite."""
+    import difflib
+
+    chunks = []
+    for path, (a, b) in sorted(changes.items()):
+        al = _decode(a) if a is not None else []
+        bl = _decode(b) if b is not None else []
+        chunks.extend(difflib.unified_diff(al, bl, "a/" + path if a is not None else "/dev/null",
+                                           "b/" + path if b is not None else "/dev/null"))
+    return "".join(c if c.endswith("\n") else c + "\n\\ No newline at end of file\n" for c in chunks)

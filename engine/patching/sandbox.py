@@ -1,0 +1,239 @@
+"""Validate a patch in a scratch copy of the crate: cargo check, then cargo test, offline, time-boxed.
+
+One persistent sandbox per crate lives in `cache_dir()/sandboxes/<crate>-<key>/` with its own
+cargo target dir. It is synced to each snapshot file by file (only files whose blob differs are
+rewritten, by atomic replace), so unchanged files keep their mtimes and cargo's build stays warm;
+nothing in it is a hard link to the user's files, so a build script or test that writes into its
+source tree can never reach them. An flock keeps two validations of one crate apart.
+
+Verdict policy (stated in `Validation`): green when the patch adds no compile error and, once the
+crate compiles, no test that passed before fails after. A failing test is re-run once by name and
+counted flaky when it then passes. Only when something still fails is the baseline (the tree
+without the patch) built or tested, so a green patch costs one check and one test run.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+from dulwich.objects import Blob
+
+from diary import snapshots as snaps
+from engine.patching.diffs import apply_changes, parse_diff, touched_paths
+from engine.patching.errors import PatchError
+from engine.patching.types import FileState, Patch, Validation
+from toolbelt.cargo_run import run_check, run_test
+from toolbelt.paths import cache_dir, target_dir_for
+from toolbelt.types import CheckReport, Diagnostic
+
+CHECK_TIMEOUT_S = 240.0
+TEST_TIMEOUT_S = 300.0
+RERUN_TIMEOUT_S = 120.0
+MAX_RERUNS = 5
+
+
+class _Manifest(msgspec.Struct, kw_only=True):
+    version: int = 1
+    files: dict[str, tuple[int, str, int | None]] = msgspec.field(default_factory=dict)  # mode, blob, perm
+    baseline_tree: str = ""
+    baseline_errors: list[str] = msgspec.field(default_factory=list)
+    baseline_failing: list[str] | None = None
+
+
+def sandbox_home(root: Path) -> Path:
+    key = target_dir_for(root).name  # `<crate>-<hash of its path>`
+    return cache_dir() / "sandboxes" / key
+
+
+@contextlib.contextmanager
+def _sandbox_lock(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _load_manifest(home: Path) -> _Manifest:
+    try:
+        return msgspec.json.decode((home / "manifest.json").read_bytes(), type=_Manifest)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return _Manifest()
+
+
+def _save_manifest(home: Path, m: _Manifest) -> None:
+    tmp = home / "manifest.json.tmp"
+    tmp.write_bytes(msgspec.json.encode(m))
+    os.replace(tmp, home / "manifest.json")
+
+
+def _sync(root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.FileEntry],
+          overrides: dict[str, bytes]) -> None:
+    """Make the sandbox tree hold exactly `want`, touching only files whose content or mode differ."""
+    crate.mkdir(parents=True, exist_ok=True)
+    if not manifest.files and any(crate.iterdir()):
+        shutil.rmtree(crate)  # unknown state (first run, or a crash mid-sync): start clean
+        crate.mkdir(parents=True)
+    for path in list(manifest.files):
+        if path not in want:
+            snaps.write_entry(crate, path, None, None, durable=False)
+            del manifest.files[path]
+    for path, e in want.items():
+        sig = (e.mode, e.blob, e.perm)
+        if manifest.files.get(path) == sig and (crate / path).exists():
+            continue
+        data = overrides[path] if path in overrides else snaps.read_blob(root, e.blob)
+        snaps.write_entry(crate, path, e, data, durable=False)
+        manifest.files[path] = sig
+
+
+def _error_keys(report: CheckReport) -> list[str]:
+    """Errors identified by code, message and file, not line: a patch moves lines."""
+    keys = []
+    for d in report.diagnostics:
+        if d.level.startswith("error"):
+            p = d.primary
+            keys.append(f"{d.code_str or '-'}|{d.message}|{p.file_name if p else ''}")
+    return keys
+
+
+def _first_line(d: Diagnostic) -> str:
+    p = d.primary
+    where = f" at {p.file_name}:{p.line_start}" if p else ""
+    return f"error{f'[{d.code_str}]' if d.code_str else ''}: {d.message}{where}"
+
+
+def prepare(root: Path, patch: Patch) -> tuple[str, dict[str, snaps.FileEntry], dict[str, snaps.FileEntry],
+                                              dict[str, bytes | None]]:
+    """Snapshot the user's tree and compute the patched files: (snapshot, before, after, new contents)."""
+    changes = parse_diff(patch.diff)
+    snap = snaps.snapshot(root, "before validation")
+    before = snaps.entries(root, snap)
+
+    def read(path: str) -> bytes | None:
+        e = before.get(path)
+        return None if e is None else snaps.read_blob(root, e.blob)
+
+    new = apply_changes(changes, read)
+    after = dict(before)
+    for path, data in new.items():
+        if data is None:
+            after.pop(path, None)
+        else:
+            old = before.get(path)
+            mode = old.mode if old else snaps.MODE_FILE
+            after[path] = snaps.FileEntry(path=path, mode=mode, blob=Blob.from_string(data).id.decode(),
+                                          perm=old.perm if old else None)
+    for p in touched_paths(changes):
+        new.setdefault(p, read(p))
+    return snap, before, after, new
+
+
+def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None) -> Validation:
+    """Run the patched crate through cargo check and cargo test in the sandbox; never touches `root`."""
+    t0 = time.monotonic()
+    root = root.resolve()
+    snap, before, after, new = prepare(root, patch)
+    files = sorted(new)
+    base = tuple(FileState(path=p, blob=before[p].blob if p in before else None) for p in files)
+    result = tuple(FileState(path=p, blob=after[p].blob if p in after else None) for p in files)
+    overrides = {p: d for p, d in new.items() if d is not None}
+    home = sandbox_home(root)
+    crate, target = home / "crate", home / "target"
+    baseline_key = ",".join(f"{e.path}:{e.blob}" for e in sorted(before.values(), key=lambda e: e.path))
+    baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
+    fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
+    with _sandbox_lock(home):
+        m = _load_manifest(home)
+        try:
+            _sync(root, crate, m, after, overrides)
+        except (OSError, snaps.SnapshotError) as e:
+            raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
+        finally:
+            _save_manifest(home, m)
+        chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra)
+        fields["check_s"] = chk.process.duration_s if chk.process else 0.0
+        errors = _error_keys(chk)
+        fields["errors_after"] = len(errors)
+        fields["warnings_after"] = sum(d.level == "warning" for d in chk.diagnostics)
+        fields["check_status"] = chk.status
+        if chk.status in ("failed", "timeout", "error"):
+            return _done(fields, t0, "red", f"cargo check did not finish: {chk.message}")
+        if errors:
+            if m.baseline_tree != baseline_key:
+                _sync(root, crate, m, before, {})
+                base_chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra)
+                m.baseline_tree, m.baseline_errors, m.baseline_failing = baseline_key, _error_keys(base_chk), None
+                _save_manifest(home, m)
+            fields["errors_before"] = len(m.baseline_errors)
+            added = collections.Counter(errors) - collections.Counter(m.baseline_errors)
+            new_diags = [d for d in chk.diagnostics if d.level.startswith("error")]
+            fields["new_errors"] = tuple(
+                _first_line(d) for d in new_diags if f"{d.code_str or '-'}|{d.message}|{d.primary.file_name if d.primary else ''}" in added
+            )[:10]
+            if added:
+                return _done(fields, t0, "red", f"the patch adds {sum(added.values())} compile error(s): {fields['new_errors'][0]}.")
+            if len(errors) >= len(m.baseline_errors):
+                return _done(fields, t0, "red", "the patch fixes no compile error and the crate still does not compile, so its tests cannot run.")
+            return _done(fields, t0, "green", f"the patch fixes {len(m.baseline_errors) - len(errors)} compile error(s) and adds none; "
+                                              f"{len(errors)} remain, so tests cannot run yet.")
+        return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra)
+
+
+def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, before: dict[str, snaps.FileEntry],
+          baseline_key: str, fields: dict, t0: float, env_extra: dict[str, str] | None) -> Validation:
+    rep = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra)
+    fields["test_s"] = rep.process.duration_s if rep.process else 0.0
+    fields["tests_run"] = sum(t.status != "ignored" for t in rep.tests)
+    if rep.status == "passed":
+        fields["test_status"] = "passed"
+        return _done(fields, t0, "green", f"cargo check is clean of errors and all {fields['tests_run']} tests pass.")
+    if rep.status in ("build_failed", "timeout", "error"):
+        fields["test_status"] = rep.status
+        why = {"build_failed": "the tests do not compile", "timeout": f"cargo test {rep.message or 'timed out'}",
+               "error": f"cargo test failed to run: {rep.message}"}[rep.status]
+        return _done(fields, t0, "red", why + ".")
+    failing = sorted({t.name for t in rep.tests if t.status == "failed"})
+    flaky = []
+    for name in failing[:MAX_RERUNS]:
+        again = run_test(crate, target_dir=target, timeout_s=RERUN_TIMEOUT_S, test_filter=name, env_extra=env_extra)
+        fields["test_s"] += again.process.duration_s if again.process else 0.0
+        if any(t.name == name and t.status == "ok" for t in again.tests):
+            flaky.append(name)
+    still = [n for n in failing if n not in flaky]
+    fields["flaky_tests"] = tuple(flaky)
+    fields["failing_tests"] = tuple(still)
+    if not still:
+        fields["test_status"] = "passed"
+        return _done(fields, t0, "green", f"all tests pass; {len(flaky)} failed once and passed on re-run (flaky): {', '.join(flaky)}.")
+    if m.baseline_tree != baseline_key or m.baseline_failing is None:
+        _sync(root, crate, m, before, {})
+        base = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra)
+        fields["test_s"] += base.process.duration_s if base.process else 0.0
+        if m.baseline_tree != baseline_key:
+            m.baseline_errors = []
+        m.baseline_tree = baseline_key
+        m.baseline_failing = sorted(t.name for t in base.tests if t.status == "failed") if base.status in ("passed", "failed") else []
+        _save_manifest(home, m)
+    pre = [n for n in still if n in m.baseline_failing]
+    blamed = [n for n in still if n not in pre]
+    fields["preexisting_failures"] = tuple(pre)
+    fields["failing_tests"] = tuple(blamed)
+    fields["test_status"] = "failed"
+    if blamed:
+        return _done(fields, t0, "red", f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}.")
+    return _done(fields, t0, "green", f"no test that passed before fails; {len(pre)} already failed before the patch: {', '.join(pre)}.")
+
+
+def _done(fields: dict, t0: float, verdict: str, reason: str) -> Validation:
+    return Validation(verdict=verdict, reason=reason, total_s=round(time.monotonic() - t0, 3), **fields)

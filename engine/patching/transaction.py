@@ -1,0 +1,199 @@
+"""The one write path to the user's files: a DevLog transaction that kill -9 cannot leave half done.
+
+Every apply, undo and redo is the same transaction on a set of files:
+
+    intent (op, files)  ->  snapshot_before (whole tree, incremental) and snapshot_after (derived,
+    in Rusta's store only)  ->  action "snapshot" naming both  ->  each file replaced atomically
+    ->  validation "verify" (the files now hold snapshot_after)  ->  action "done" settling the intent.
+
+Until the "snapshot" record is on disk no user file has been written, so an intent without it is
+simply closed. After it, `recover` compares each file with both snapshots: all at "after" means
+the work was done and it is finished; anything else is rolled back to "before". A file that
+matches neither was edited by the user after the crash and is left alone, and said so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from diary import snapshots as snaps
+from diary.devlog import DevLog
+from diary.types import Entry
+from engine.patching.types import OpKind, OpRecord
+
+CRASH_ENV = "RUSTA_TEST_CRASH_AT"
+OPS = ("apply", "undo", "redo")
+
+
+def crash_point(step: str) -> None:
+    """Test hook: die by SIGKILL at `step` when RUSTA_TEST_CRASH_AT names it. Inert otherwise."""
+    if os.environ.get(CRASH_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def patch_lock(root: Path, wait: bool = True) -> Iterator[bool]:
+    """One patch transaction (or recovery) per crate at a time, across processes.
+
+    Yields False instead of blocking when `wait` is False and another process holds it.
+    """
+    d = snaps.ensure_rusta_dir(root)
+    fd = os.open(d / "patching.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def run_op(
+    root: Path,
+    *,
+    op: OpKind,
+    patch_id: str,
+    changes: dict[str, tuple[int, bytes] | None],
+    summary: str,
+    explanation: str = "",
+    reverts: str | None = None,
+    validation: dict[str, Any] | None = None,
+) -> OpRecord:
+    """Write `changes` (path -> (git mode, bytes) or None to delete) as one crash-safe transaction.
+
+    The caller holds `patch_lock` and has checked its preconditions under it.
+    """
+    files = sorted(changes)
+    base = {"op": op, "patch_id": patch_id, "files": files}
+    log = DevLog.open(root)
+    try:
+        intent = log.append("intent", {**base, "summary": summary, "reverts": reverts, "explanation": explanation})
+        crash_point("after_intent")
+        before = snaps.snapshot(root, f"before {op} {patch_id}")
+        after = snaps.derive(root, before, changes, f"after {op} {patch_id}")
+        crash_point("after_snapshots")
+        log.append(
+            "action",
+            {**base, "step": "snapshot", "snapshot_before": before, "snapshot_after": after,
+             "summary": f"snapshots taken before writing {len(files)} file(s)"},
+            task=intent, repo_state={"snapshot": before},
+        )
+        crash_point("after_snapshot_record")
+        written = []
+
+        def each(path: str) -> None:
+            written.append(path)
+            crash_point(f"after_write_{len(written)}")
+
+        snaps.restore_paths(root, after, files, after_each=each)
+        crash_point("after_writes")
+        want = snaps.entries(root, after)
+        ok = all(snaps.current_entry(root, p) == ((want[p].mode, want[p].blob) if p in want else None) for p in files)
+        log.append(
+            "validation",
+            {**base, "step": "verify", "ok": ok, "validation": validation or {},
+             "summary": "files hold the new content" if ok else "files differ from what was written"},
+            task=intent, repo_state={"snapshot": after},
+        )
+        crash_point("after_verify_record")
+        payload = {**base, "step": "done", "snapshot_before": before, "snapshot_after": after, "summary": summary,
+                   "reverts": reverts, "explanation": explanation}
+        log.append("action", payload, settles=intent, repo_state={"snapshot": after})
+        crash_point("after_done")
+        return _record(intent, payload, log.get(intent).ts)
+    finally:
+        log.close()
+
+
+def _record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> OpRecord:
+    return OpRecord(
+        op_id=op_id, op=p["op"], patch_id=p.get("patch_id", ""), files=tuple(p.get("files", ())),
+        snapshot_before=p.get("snapshot_before", ""), snapshot_after=p.get("snapshot_after", ""),
+        summary=p.get("summary", ""), at=at, reverts=p.get("reverts"), state=state,
+        explanation=p.get("explanation", ""),
+    )
+
+
+def recover(root: Path) -> list[str]:
+    """Finish or roll back every patch transaction a crash interrupted; say what was done, per op.
+
+    Safe to call at every start: with nothing interrupted it only reads the DevLog.
+    """
+    root = root.resolve()
+    if not (root / ".rusta" / "devlog").is_dir():
+        return []
+    with patch_lock(root, wait=False) as mine:
+        if not mine:
+            return ["another Rusta process is patching this crate; recovery is left to it."]
+        return recover_locked(root)
+
+
+def recover_locked(root: Path) -> list[str]:
+    """`recover` for a caller that already holds the patch lock."""
+    if not (root / ".rusta" / "devlog").is_dir():
+        return []
+    said: list[str] = []
+    log = DevLog.open(root)
+    try:
+        open_ops = [e for e in log.open_intents() if e.payload.get("op") in OPS and "files" in e.payload]
+        if not open_ops:
+            return []
+        by_task: dict[str, list[Entry]] = {}
+        for e in log.entries():
+            if e.task:
+                by_task.setdefault(e.task, []).append(e)
+        for intent in open_ops:
+            said.append(_recover_one(root, log, intent, by_task.get(intent.id, [])))
+    finally:
+        log.close()
+    return said
+
+
+def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -> str:
+    p = intent.payload
+    files: list[str] = list(p["files"])
+    what = f"{p['op']} of {p.get('patch_id', '?')}"
+    base = {"op": p["op"], "patch_id": p.get("patch_id", ""), "files": files}
+    strays = snaps.remove_stray_temps(root, files)
+    snap = next((r.payload for r in records if r.payload.get("step") == "snapshot"), None)
+    if snap is None:
+        log.append("action", {**base, "step": "aborted", "recovered": True,
+                              "summary": f"interrupted {what} closed: no file had been written"}, settles=intent.id)
+        return f"interrupted {what}: stopped before writing any file; nothing to undo."
+    before, after = snap["snapshot_before"], snap["snapshot_after"]
+    eb, ea = snaps.entries(root, before), snaps.entries(root, after)
+
+    def state(path: str) -> str:
+        cur = snaps.current_entry(root, path)
+        b = (eb[path].mode, eb[path].blob) if path in eb else None
+        a = (ea[path].mode, ea[path].blob) if path in ea else None
+        return "after" if cur == a else "before" if cur == b else "other"
+
+    states = {f: state(f) for f in files}
+    extra = f" (removed {len(strays)} temp file(s))" if strays else ""
+    if all(s == "after" for s in states.values()):
+        payload = {**base, "step": "done", "snapshot_before": before, "snapshot_after": after,
+                   "summary": p.get("summary", ""), "reverts": p.get("reverts"),
+                   "explanation": p.get("explanation", ""), "recovered": True}
+        log.append("validation", {**base, "step": "verify", "ok": True, "recovered": True,
+                                  "summary": "all files already held the new content"}, task=intent.id)
+        log.append("action", payload, settles=intent.id)
+        return f"interrupted {what}: every file was already written; finished it{extra}."
+    restore = [f for f, s in states.items() if s == "after"]
+    snaps.restore_paths(root, before, restore)
+    left = sorted(f for f, s in states.items() if s == "other")
+    log.append("action", {**base, "step": "rolled_back", "snapshot_before": before, "snapshot_after": after,
+                          "restored": restore, "left_alone": left, "recovered": True,
+                          "summary": f"interrupted {what} rolled back"}, settles=intent.id)
+    msg = f"interrupted {what}: rolled back {len(restore)} file(s) to their content before it{extra}."
+    if left:
+        msg += f" Left alone, since they changed after the crash: {', '.join(left)}."
+    return msg

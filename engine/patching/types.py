@@ -1,0 +1,133 @@
+"""Structs of the reversible-patch path: the patch, its validation, and the op log's records.
+
+They cross into the TUI and the repair engine, and into the DevLog as JSON, so they are frozen
+msgspec Structs with tuples; `Patch` refuses an empty explanation at construction and at decode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    """Common base: frozen, keyword-only."""
+
+
+class DiagnosticRef(Base):
+    """The diagnostic a patch addresses: code, message and where rustc put it."""
+
+    message: str
+    code: str | None = None
+    file: str = ""
+    line: int | None = None
+
+
+class FileState(Base):
+    """A file's content identity: git blob id, or None when the file does not exist."""
+
+    path: str
+    blob: str | None
+
+
+Verdict = Literal["green", "red"]
+TestStatus = Literal["passed", "failed", "not_run", "build_failed", "timeout", "error"]
+
+
+class Validation(Base):
+    """What running the patched crate in a sandbox earned.
+
+    Policy: green when the patched crate adds no compile error that was not there before (and,
+    if errors remain, removes at least one), and, once it compiles, no test that passed before
+    fails after. A failing test is re-run once by name: passing then marks it flaky, not red.
+    Tests that already failed before the patch (the baseline) are listed, not blamed.
+    """
+
+    patch_id: str
+    verdict: Verdict
+    reason: str
+    snapshot_before: str
+    base: tuple[FileState, ...]
+    result: tuple[FileState, ...]
+    check_status: str
+    errors_before: int | None = None
+    errors_after: int = 0
+    warnings_after: int = 0
+    new_errors: tuple[str, ...] = ()
+    test_status: TestStatus = "not_run"
+    tests_run: int = 0
+    failing_tests: tuple[str, ...] = ()
+    flaky_tests: tuple[str, ...] = ()
+    preexisting_failures: tuple[str, ...] = ()
+    check_s: float = 0.0
+    test_s: float = 0.0
+    total_s: float = 0.0
+
+    @property
+    def green(self) -> bool:
+        return self.verdict == "green"
+
+
+class Patch(Base):
+    """A unified diff with the reason for it. No change without an explanation."""
+
+    id: str
+    diff: str
+    explanation: str
+    addresses: tuple[DiagnosticRef, ...] = ()
+    source: Literal["rusta", "file"] = "rusta"
+    created_at: float = 0.0
+    validation: Validation | None = None
+    snapshot_before: str | None = None
+    snapshot_after: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.explanation.strip():
+            raise ValueError("a patch needs a non-empty explanation")
+        if not self.diff.strip():
+            raise ValueError("a patch needs a non-empty diff")
+
+    @classmethod
+    def new(
+        cls,
+        diff: str,
+        explanation: str,
+        addresses: tuple[DiagnosticRef, ...] = (),
+        source: Literal["rusta", "file"] = "rusta",
+    ) -> Patch:
+        """A patch whose id is derived from its diff, so the same diff keeps the same id."""
+        from engine.patching.errors import DiffParseError, NoExplanation
+
+        if not explanation.strip():
+            raise NoExplanation("refusing a change without an explanation; say why it is right (e.g. --explain TEXT).")
+        if not diff.strip():
+            raise DiffParseError("the diff is empty; there is nothing to apply.")
+        pid = "p-" + hashlib.sha256(diff.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        return cls(id=pid, diff=diff, explanation=explanation.strip(), addresses=addresses, source=source,
+                   created_at=time.time())
+
+
+OpKind = Literal["apply", "undo", "redo"]
+
+
+class OpRecord(Base):
+    """One finished operation of the op log (derived from the DevLog, which is the source of truth).
+
+    `op_id` is the id of the DevLog intent that opened it. `reverts` names the op an undo reversed
+    or a redo re-applied. `files` are exactly the paths it wrote or deleted.
+    """
+
+    op_id: str
+    op: OpKind
+    patch_id: str
+    files: tuple[str, ...]
+    snapshot_before: str
+    snapshot_after: str
+    summary: str
+    at: float
+    reverts: str | None = None
+    state: Literal["done", "rolled_back"] = "done"
+    explanation: str = ""
