@@ -119,7 +119,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
             if f not in facts:
                 facts.append(f)
     if probe:
-        facts.extend(f for f in probe_facts(crate_root, diag, root) if f not in facts)
+        facts.extend(f for f in probe_facts(crate_root, diag, root, g.lead.primary) if f not in facts)
     if len(g.members) > 1:
         facts.append(f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them.")
     refs = references.resolve(entry, diag, placeholders.lint_url(diag))

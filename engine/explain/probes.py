@@ -1,7 +1,8 @@
 """Facts from compiler probes (`toolbelt.probe.type_of`), asked only in study mode or with `--probe`.
 
-The probe module is another part of the toolbelt; when it is not installed, or a probe fails, the
-explanation keeps the facts read from the diagnostic text and says nothing more.
+A probe is a cargo run in a scratch copy (slow on a cold cache), so the fast path never calls it.
+When the probe module is missing or a probe fails, the explanation keeps the facts read from the
+diagnostic text and says nothing more: a failed probe is not a fact.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import importlib.util
 from pathlib import Path
 
 from engine.explain.types import Location
+from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
+
+MAX_PROBES = 2
 
 
 def probe_available() -> bool:
@@ -21,12 +25,24 @@ def probe_available() -> bool:
         return False
 
 
-def probe_facts(crate_root: str | Path, diag: Diagnostic, root: Location) -> list[str]:
-    """`x` is `T` here, for the expression at the root cause; empty when probes are unavailable."""
-    if not probe_available() or root.line <= 0:
+def probe_facts(crate_root: str | Path, diag: Diagnostic, root: Location, primary: Location | None = None) -> list[str]:
+    """"`x` is `T` here" for the expressions at the root cause and the primary span."""
+    if not probe_available():
         return []
-    mod = importlib.import_module("toolbelt.probe")
-    type_of = getattr(mod, "type_of", None)
+    type_of = getattr(importlib.import_module("toolbelt.probe"), "type_of", None)
     if type_of is None:
         return []
-    return []
+    out: list[str] = []
+    places = [loc for loc in (root, primary) if loc is not None and loc.line > 0 and loc.file]
+    seen: set[tuple[str, int, int]] = set()
+    for loc in places[:MAX_PROBES]:
+        key = (loc.file, loc.line, loc.column)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            probe = type_of(crate_root, loc.file, loc.line, loc.column)
+        except (ToolbeltError, OSError, ValueError):
+            continue
+        out.append(f"`{probe.expr}` is `{probe.type}` at {loc.file}:{loc.line} (compiler probe)")
+    return out

@@ -21,6 +21,7 @@ PRIMARY_REASON = "rustc's primary span is the root cause here"
 class Found(NamedTuple):
     span: Span
     reason: str
+    label: str | None = None  # the span's label, or the message of the note that carries it
 
 
 def is_external(file_name: str) -> bool:
@@ -74,14 +75,15 @@ def _label_match(diag: Diagnostic, patterns: tuple[str, ...], *, top_only: bool 
             if is_external(user_span(s).file_name):
                 continue
             if rx.search(text):
-                return Found(s, f"rustc labels this span: \"{(s.label or text).strip()}\"")
+                label = (s.label or text).strip()
+                return Found(s, f"rustc labels this span: \"{label}\"", label)
     return None
 
 
 def _moved_at(diag: Diagnostic) -> Found | None:
     f = _label_match(diag, (r"value moved here", r"moved due to (this|the) ", r"value moved into closure here", r"\bmoved here\b"))
     if f is not None:
-        return Found(f.span, f"the value is moved here, before the use rustc reports ({f.reason})")
+        return Found(f.span, f"the value is moved here, before the use rustc reports ({f.reason})", f.label)
     return None
 
 
@@ -96,14 +98,14 @@ def _borrowed_at(diag: Diagnostic) -> Found | None:
         ),
     )
     if f is not None:
-        return Found(f.span, f"this borrow is still alive when the conflicting access happens ({f.reason})")
+        return Found(f.span, f"this borrow is still alive when the conflicting access happens ({f.reason})", f.label)
     return None
 
 
 def _borrow_used_at(diag: Diagnostic) -> Found | None:
     f = _label_match(diag, (r"later used here", r"later used by call", r"borrow later", r"used here"))
     if f is not None:
-        return Found(f.span, f"this later use keeps the borrow alive ({f.reason})")
+        return Found(f.span, f"this later use keeps the borrow alive ({f.reason})", f.label)
     return None
 
 
@@ -124,10 +126,10 @@ def _expected_due_to(diag: Diagnostic) -> Found | None:
         ),
     )
     if f is not None:
-        return Found(f.span, f"this is where the expected type comes from ({f.reason})")
+        return Found(f.span, f"this is where the expected type comes from ({f.reason})", f.label)
     f = _label_match(diag, (r"(function|method|associated function) defined here", r"parameter defined here"))
     if f is not None:
-        return Found(f.span, f"the callee's signature fixes the expected type ({f.reason})")
+        return Found(f.span, f"the callee's signature fixes the expected type ({f.reason})", f.label)
     return None
 
 
@@ -136,7 +138,7 @@ def _mutable_binding(diag: Diagnostic) -> Found | None:
         if re.search(r"consider (changing this to be|making this binding|making this) mutable|to be mutable", child.message):
             for s in child.spans:
                 if not is_external(user_span(s).file_name):
-                    return Found(s, f"this binding is not `mut`; rustc's help: \"{child.message}\"")
+                    return Found(s, f"this binding is not `mut`; rustc's help: \"{child.message}\"", child.message)
     return _declared_at(diag)
 
 
@@ -152,22 +154,22 @@ def _declared_at(diag: Diagnostic) -> Found | None:
         ),
     )
     if f is not None:
-        return Found(f.span, f"the declaration decides this ({f.reason})")
+        return Found(f.span, f"the declaration decides this ({f.reason})", f.label)
     for child in diag.children:
         if "mutable" in child.message:
             for s in child.spans:
                 if not is_external(user_span(s).file_name):
-                    return Found(s, f"rustc's help points at the declaration: \"{child.message}\"")
+                    return Found(s, f"rustc's help points at the declaration: \"{child.message}\"", child.message)
     return None
 
 
 def _trait_bound_at(diag: Diagnostic) -> Found | None:
     f = _label_match(diag, (r"required by this bound", r"required by a bound in", r"required by an implicit"))
     if f is not None:
-        return Found(f.span, f"this bound is what demands the trait ({f.reason})")
+        return Found(f.span, f"this bound is what demands the trait ({f.reason})", f.label)
     f = _label_match(diag, (r"required by a bound introduced by this call",))
     if f is not None:
-        return Found(f.span, f"this call introduces the bound that demands the trait ({f.reason})")
+        return Found(f.span, f"this call introduces the bound that demands the trait ({f.reason})", f.label)
     return None
 
 
@@ -179,7 +181,7 @@ def _first_note(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         for s in child.spans:
             if not is_external(user_span(s).file_name):
-                return Found(s, f"rustc's {child.level} points here: \"{child.message}\"")
+                return Found(s, f"rustc's {child.level} points here: \"{child.message}\"", s.label or child.message)
     return None
 
 
@@ -187,7 +189,7 @@ def _suggestion_at(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         for s in child.spans:
             if s.suggested_replacement is not None and not is_external(s.file_name):
-                return Found(s, f"rustc suggests a change here: \"{child.message}\"")
+                return Found(s, f"rustc suggests a change here: \"{child.message}\"", child.message)
     return None
 
 
@@ -237,8 +239,7 @@ def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str
     fn = STRATEGIES.get(name)
     found = fn(diag) if fn is not None else None
     if found is not None:
-        loc = to_location(found.span)
-        return loc, found.reason
+        return to_location(found.span, found.label), found.reason
     prim = primary_span(diag)
     if prim is None:
         return Location(file="", line=0, column=0, label=None), "rustc gave no location for this diagnostic"

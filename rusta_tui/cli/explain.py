@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if report.status in ("failed", "timeout", "error"):
         raise ExplainError(report.message or f"cargo {report.tool} did not finish ({report.status}).")
     study = args.mode == "study" and not args.json
-    explanations = explain_report(report, probe=args.probe or False, with_explain_text=study)
+    explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
     if not args.no_log:

@@ -1,0 +1,69 @@
+"""Root-cause localization on real rustc output: the move before the use, the declaration that fixed
+the expected type, the bound that demands a trait, the binding to make `mut`, the live borrow."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.explain.api import explain_report
+from engine.explain.rootcause import PRIMARY_REASON, locate
+from engine.explain.types import Explanation
+from toolbelt.types import CheckReport
+
+
+def _by_code(report: CheckReport) -> dict[str, list[Explanation]]:
+    out: dict[str, list[Explanation]] = {}
+    for e in explain_report(report):
+        out.setdefault(e.code or "", []).append(e)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("code", "primary_line", "root_line", "root_label_part"),
+    [
+        ("E0382", 3, 2, "value moved here"),
+        ("E0596", 20, 19, "mutable"),
+        ("E0384", 22, 21, "mutable"),
+        ("E0502", 29, 28, "immutable borrow occurs here"),
+        ("E0277", 34, 33, "required by this bound"),
+    ],
+)
+def test_root_cause_is_where_the_problem_starts(mixed: CheckReport, code: str, primary_line: int, root_line: int, root_label_part: str) -> None:
+    (e,) = _by_code(mixed)[code]
+    assert e.primary.line == primary_line
+    assert e.root_cause.line == root_line
+    assert root_label_part in (e.root_cause.label or "") or root_label_part in e.root_cause_reason
+    assert e.root_cause_reason != PRIMARY_REASON
+
+
+def test_expected_type_comes_from_the_annotation_or_the_return_type(mixed: CheckReport) -> None:
+    stories = sorted(_by_code(mixed)["E0308"], key=lambda e: e.primary.line)
+    annotated, returned = stories
+    assert (annotated.primary.line, annotated.root_cause.line) == (7, 7)
+    assert annotated.root_cause.column == 12 and annotated.root_cause.label == "expected due to this"
+    assert (returned.primary.line, returned.root_cause.line) == (12, 11)
+    assert "because of return type" in (returned.root_cause.label or "")
+
+
+def test_argument_mismatch_points_at_the_callee_signature(cascade: CheckReport) -> None:
+    (e,) = _by_code(cascade)["E0308"]
+    assert e.primary.line == 29
+    assert e.root_cause.line == 23  # fn width(s: &str): the parameter that fixed `&str`
+
+
+def test_no_strategy_match_falls_back_to_primary_and_says_so(mixed: CheckReport) -> None:
+    (e,) = _by_code(mixed)["E0599"]
+    assert (e.root_cause.line, e.root_cause.column) == (e.primary.line, e.primary.column) == (16, 20)
+    assert e.root_cause_reason == PRIMARY_REASON
+
+
+def test_unknown_strategy_or_no_match_is_primary(mixed: CheckReport) -> None:
+    d = next(d for d in mixed.diagnostics if d.code_str == "E0599")
+    loc, reason = locate(d, "moved_at")
+    assert (loc.line, reason) == (16, PRIMARY_REASON)
+
+
+def test_macro_spans_walk_back_to_the_users_call(demo: CheckReport) -> None:
+    for e in explain_report(demo):
+        assert not e.primary.file.startswith("/"), e
+        assert not e.root_cause.file.startswith("/"), e
