@@ -15,6 +15,7 @@ rust-analyzer is detected; when it is missing the probe says so and uses rustc a
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import re
 import shutil
@@ -66,6 +67,7 @@ _probe_decoder = msgspec.json.Decoder(TypeProbe)
 _encoder = msgspec.json.Encoder()
 
 
+@functools.cache
 def rust_analyzer_status() -> tuple[bool, str]:
     """Whether a working rust-analyzer is on PATH, and one sentence saying so."""
     if shutil.which("rust-analyzer") is None:
@@ -370,7 +372,6 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
         raise ProbeError(f"{file} is not valid UTF-8 (byte {e.start}); rustc would reject it too.") from e
     bound = binding_at(src, line, col)
     expr = bound or find_expression(src, line, col)
-    ra_ok, ra_note = rust_analyzer_status()
     probes = cache_dir() / "probes"
     key = _fingerprint(root, raw, rel, line, col)
     cached_at = probes / "results" / f"{key}.json"
@@ -380,6 +381,7 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
             return msgspec.structs.replace(hit, cached=True, duration_s=time.monotonic() - started)
         except (msgspec.DecodeError, OSError):
             pass  # a damaged cache entry is just a miss
+    ra_ok, ra_note = rust_analyzer_status()
     scratch = probes / target_dir_for(root).name
     scratch.mkdir(parents=True, exist_ok=True)
     with open(probes / f"{scratch.name}.lock", "w") as lock:
