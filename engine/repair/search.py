@@ -64,7 +64,7 @@ def repair(
     crate: str | Path,
     *,
     budget: int = 12,
-    max_steps: int = 4,
+    max_steps: int | None = None,
     run_tests: bool = True,
     on_trial: Callable[[Trial], None] | None = None,
     cancel: threading.Event | None = None,
@@ -89,16 +89,18 @@ def repair(
     def result(status: str, message: str = "") -> RepairResult:
         changed = ws.changed_against_source()
         diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
+        files = tuple(sorted((rel, new) for rel, (_, new) in changed.items()))
         if status != "fixed":
             for rel, (src, _) in changed.items():
                 (ws.root / rel).write_bytes(src)
-            diff = ""
+            diff, files = "", ()
         return RepairResult(
             crate_root=str(root),
             status=status,
             steps=tuple(steps),
             trials=tuple(trials),
             diff=diff,
+            files=files,
             explanation=_explain(steps) if status == "fixed" else message,
             validations=validations,
             duration_s=time.monotonic() - t0,
@@ -107,6 +109,8 @@ def repair(
 
     if not _errors(report):
         return result("clean", "cargo check reports no errors; nothing to repair.")
+    if max_steps is None:  # one step per error, a little slack, never unbounded
+        max_steps = min(12, len(_errors(report)) + 2)
     for _ in range(max_steps):
         errors = _errors(report)
         if not errors:

@@ -58,6 +58,7 @@ class RepairResult(Base):
     steps: tuple[Trial, ...] = ()  # the green trial of each step, in the order applied
     trials: tuple[Trial, ...] = ()  # every trial, green or not
     diff: str = ""
+    files: tuple[tuple[str, bytes], ...] = ()  # (crate-relative path, new content) of each changed file
     explanation: str = ""
     validations: int = 0
     duration_s: float = 0.0

@@ -1,0 +1,77 @@
+"""Repair gym bench: Rusta vs do-nothing, cargo fix, clippy --fix and naive suggestion-following.
+
+Episodes: one realistic mistake injected into a real Debian crate (never one of the held-out crates),
+kept only if it fails `cargo check`. Needs `make crates`. Environment knobs: RUSTA_GYM_CRATES
+(comma list), RUSTA_GYM_PER_CRATE (episodes per crate), RUSTA_GYM_SEED.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import defaultdict
+
+import msgspec
+
+from engine.gym.crates import prepare, verify
+from engine.gym.episodes import generate
+from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
+from toolbelt.paths import cache_dir
+
+DEV_CRATES = "adler,fnv,matches,take_mut,version_check,number_prefix,unicode-xid,fallible-iterator,shlex,hex-literal,termcolor,semver"
+
+
+def _rows(outcomes: list[Outcome]) -> list[dict]:
+    by: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by[o.method].append(o)
+    rows = []
+    for method in METHODS:
+        os_ = by.get(method, [])
+        if not os_:
+            continue
+        n = len(os_)
+        fixed = [o for o in os_ if o.solved]
+        rows.append(
+            {
+                "method": method,
+                "episodes": n,
+                "fix rate": round(len(fixed) / n, 3),
+                "exact restore": round(sum(o.exact for o in os_) / n, 3),
+                "broken apply": round(sum(o.broken_apply for o in os_) / n, 3),
+                "validations/fixed": round(sum(o.validations for o in fixed) / len(fixed), 2) if fixed else 0,
+                "median s/case": round(statistics.median(o.seconds for o in os_), 2),
+            }
+        )
+    return rows
+
+
+def run() -> dict:
+    crates = os.environ.get("RUSTA_GYM_CRATES", DEV_CRATES).split(",")
+    per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", "5"))
+    seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
+    outcomes: list[Outcome] = []
+    notes: list[str] = []
+    episodes = 0
+    for name in crates:
+        root = prepare(name, workdir_for(cache_dir(), name))
+        ok, why = verify(root)
+        if not ok:
+            notes.append(f"skipped {name}: {why}")
+            continue
+        pristine = _snapshot(root)
+        for ep in generate(name, root, seed=seed, count=per_crate):
+            episodes += 1
+            outcomes.extend(run_episode(ep, root, pristine, list(METHODS)))
+    kinds: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.method == "rusta":
+            kinds[o.kind].append(o)
+    for kind, os_ in sorted(kinds.items()):
+        notes.append(f"rusta on {kind}: {sum(o.solved for o in os_)}/{len(os_)}")
+    return {
+        "title": f"Repair gym: {episodes} single-mistake episodes on {len(crates)} Debian crates (seed {seed})",
+        "rows": _rows(outcomes),
+        "notes": notes,
+        "outcomes": [msgspec.to_builtins(o) for o in outcomes],
+    }

@@ -1,0 +1,1 @@
+"""The repair gym: real crates, one injected human mistake each, and the measure of who fixes them."""

@@ -1,0 +1,77 @@
+"""Generate repair episodes: one real mistake injected into one real crate, kept only if it fails.
+
+Deterministic from a seed: the same crates, seed and count give the same episodes. Sites are drawn
+round-robin over mutation kinds so no single kind dominates the set.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from pathlib import Path
+
+import msgspec
+
+from engine.gym.mutate import Mutation, apply, sites
+from toolbelt.cargo_run import run_check
+
+
+class Episode(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    crate: str
+    mutation: Mutation
+    codes: tuple[str, ...]  # the error codes the mutation produced
+
+
+def _lib_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in (root / "src").rglob("*.rs") if p.is_file())
+
+
+def _interleave(groups: dict[str, list[Mutation]], rng: random.Random) -> list[Mutation]:
+    for g in groups.values():
+        rng.shuffle(g)
+    kinds = sorted(groups)
+    rng.shuffle(kinds)
+    out: list[Mutation] = []
+    while any(groups.values()):
+        for k in kinds:
+            if groups[k]:
+                out.append(groups[k].pop())
+    return out
+
+
+def generate(crate: str, root: Path, *, seed: int, count: int, max_tries: int = 60) -> list[Episode]:
+    """Try sites in `root` (a prepared, passing crate) until `count` of them fail `cargo check`.
+
+    The crate is restored after every try, whatever happens.
+    """
+    rng = random.Random(f"{seed}:{crate}")
+    groups: dict[str, list[Mutation]] = defaultdict(list)
+    for rel in _lib_files(root):
+        text = (root / rel).read_bytes().decode("utf-8", "replace")
+        for m in sites(rel, text):
+            groups[m.kind].append(m)
+    episodes: list[Episode] = []
+    tried = 0
+    per_kind: dict[str, int] = defaultdict(int)
+    cap = max(1, (count + 2) // 3)  # no kind more than about a third of one crate's episodes
+    for m in _interleave(groups, rng):
+        if len(episodes) >= count or tried >= max_tries:
+            break
+        if per_kind[m.kind] >= cap:
+            continue
+        path = root / m.file
+        original = path.read_bytes()
+        tried += 1
+        try:
+            path.write_bytes(apply(original, m))
+            report = run_check(root, all_targets=False)
+        finally:
+            path.write_bytes(original)
+        codes = tuple(sorted({d.code_str or "" for d in report.diagnostics if d.level == "error"}))
+        if report.status == "diagnostics" and codes:
+            per_kind[m.kind] += 1
+            episodes.append(
+                Episode(id=f"{crate}:{m.file}:{m.line}:{m.kind}", crate=crate, mutation=m, codes=codes)
+            )
+    return episodes

@@ -1,0 +1,159 @@
+"""Run repair methods on gym episodes and judge each outcome with the real compiler and tests.
+
+Methods: Rusta's repair, and the baselines a user has today: do nothing, `cargo fix --broken-code`,
+`cargo clippy --fix --broken-code`, and naive "apply the first suggestion of every error".
+A case is solved only if `cargo test` passes and no file but the mutated one changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+
+from engine.gym.episodes import Episode
+from engine.gym.mutate import apply
+from engine.repair.edits import apply_edits, by_file
+from engine.repair.search import repair
+from engine.repair.suggestions import suggestion_candidates
+from toolbelt.cargo_run import cargo_env, run_check, run_test
+from toolbelt.paths import target_dir_for
+from toolbelt.process import run_limited
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    episode: str
+    kind: str
+    method: str
+    solved: bool
+    exact: bool
+    changed: tuple[str, ...]
+    broken_apply: bool
+    validations: int
+    seconds: float
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*.rs"))
+        if "target" not in p.parts
+    }
+
+
+def _restore(root: Path, pristine: dict[str, bytes]) -> None:
+    now = _snapshot(root)
+    for rel in now.keys() - pristine.keys():
+        (root / rel).unlink()
+    for rel, data in pristine.items():
+        if now.get(rel) != data:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+
+
+def method_nothing(root: Path) -> int:
+    return 0
+
+
+def _cargo_fix(root: Path, tool: list[str]) -> int:
+    argv = ["cargo", *tool, "--fix", "--broken-code", "--allow-dirty", "--allow-no-vcs", "--lib"]
+    run_limited(argv, cwd=root, env=cargo_env(target_dir_for(root)), timeout_s=300)
+    return 1
+
+
+def method_cargo_fix(root: Path) -> int:
+    return _cargo_fix(root, ["fix"])
+
+
+def method_clippy_fix(root: Path) -> int:
+    return _cargo_fix(root, ["clippy"])
+
+
+def method_naive(root: Path) -> int:
+    """The first suggestion of every error, whatever rustc's confidence, applied at once."""
+    report = run_check(root, all_targets=False)
+    edits = []
+    taken: list[tuple[str, int, int]] = []
+    for d in report.diagnostics:
+        if not d.level.startswith("error"):
+            continue
+        cands = suggestion_candidates(d)
+        if not cands:
+            continue
+        for e in cands[0].edits:
+            if any(f == e.file and not (e.end <= s or e.start >= t) for f, s, t in taken):
+                continue
+            taken.append((e.file, e.start, e.end))
+            edits.append(e)
+    for rel, file_edits in by_file(edits).items():
+        path = root / rel
+        path.write_bytes(apply_edits(path.read_bytes(), file_edits))
+    return 1
+
+
+def method_rusta(root: Path) -> int:
+    result = repair(root, budget=12)
+    for rel, new in result.files:
+        (root / rel).write_bytes(new)
+    return result.validations
+
+
+METHODS: dict[str, Callable[[Path], int]] = {
+    "rusta": method_rusta,
+    "naive-first-suggestion": method_naive,
+    "cargo-fix": method_cargo_fix,
+    "clippy-fix": method_clippy_fix,
+    "nothing": method_nothing,
+}
+
+
+def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: list[str]) -> list[Outcome]:
+    """Each method starts from the same mutated crate; the crate is pristine again afterwards."""
+    outcomes: list[Outcome] = []
+    for name in methods:
+        _restore(root, pristine)
+        path = root / ep.mutation.file
+        mutated = apply(pristine[ep.mutation.file], ep.mutation)
+        path.write_bytes(mutated)
+        t0 = time.monotonic()
+        validations = METHODS[name](root)
+        seconds = time.monotonic() - t0
+        now = _snapshot(root)
+        changed = tuple(
+            sorted(
+                k
+                for k in set(now) | set(pristine)
+                if now.get(k) != (mutated if k == ep.mutation.file else pristine.get(k))
+            )
+        )
+        tests = run_test(root)
+        passed = tests.status == "passed"
+        others = [c for c in changed if c != ep.mutation.file]
+        exact = now.get(ep.mutation.file) == pristine[ep.mutation.file] and not others
+        outcomes.append(
+            Outcome(
+                episode=ep.id,
+                kind=ep.mutation.kind,
+                method=name,
+                solved=passed and not others,
+                exact=exact,
+                changed=changed,
+                broken_apply=bool(changed) and not passed,
+                validations=validations,
+                seconds=seconds,
+            )
+        )
+    _restore(root, pristine)
+    return outcomes
+
+
+def workdir_for(cache: Path, crate: str) -> Path:
+    return cache / "gym" / "crates" / crate
+
+
+def reset_dir(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)

@@ -1,0 +1,115 @@
+"""The fix flow shared by `rusta fix` and the app: repair, turn the result into a Patch, apply it.
+
+Every step is in the DevLog: the intent before anything runs, one action record per candidate tried
+(the episodes the heads learn from), the validation, and a reflection that settles the intent. The
+final write goes through the reversible-patch path, which validates again in its own sandbox: the
+repair's scratch verdict is evidence, the patch path is the gate.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import msgspec
+
+from diary.devlog import DevLog
+from engine.patching import api as patching
+from engine.patching.types import DiagnosticRef, OpRecord, Patch, Validation
+from engine.repair.search import repair
+from engine.repair.types import RepairResult, Trial
+
+
+class Proposal(msgspec.Struct, frozen=True, kw_only=True):
+    result: RepairResult
+    patch: Patch | None
+    task: str | None
+
+
+def _trial_payload(t: Trial) -> dict:
+    c = t.candidate
+    return {
+        "summary": f"tried {c.description} ({c.family}) for {', '.join(c.addresses)}: {t.verdict}",
+        "op": "try",
+        "candidate": c.id,
+        "family": c.family,
+        "source": c.source,
+        "addresses": list(c.addresses),
+        "edits": [msgspec.to_builtins(e) for e in c.edits],
+        "verdict": t.verdict,
+        "check": t.check_status,
+        "tests": t.test_status,
+        "errors_after": t.errors_after,
+        "seconds": round(t.duration_s, 3),
+    }
+
+
+def propose(
+    root: Path,
+    *,
+    budget: int = 12,
+    run_tests: bool = True,
+    log: DevLog | None = None,
+    cancel: threading.Event | None = None,
+) -> Proposal:
+    task = None
+    if log is not None:
+        task = log.append("intent", {"summary": f"repair the errors in {root.name}", "goal": "repair"})
+
+    def on_trial(t: Trial) -> None:
+        if log is not None:
+            log.append("action", _trial_payload(t), task=task)
+
+    result = repair(root, budget=budget, run_tests=run_tests, on_trial=on_trial, cancel=cancel)
+    patch = None
+    if result.status == "fixed":
+        refs = tuple(
+            DiagnosticRef(message=t.candidate.description, code=(t.candidate.addresses or (None,))[0])
+            for t in result.steps
+        )
+        patch = Patch.new(result.diff, result.explanation, addresses=refs)
+    elif log is not None and task is not None:
+        outcome = "done" if result.status == "clean" else "abandoned"
+        log.append(
+            "reflection", {"summary": result.message or result.status, "outcome": outcome}, settles=task
+        )
+    return Proposal(result=result, patch=patch, task=task)
+
+
+def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Validation:
+    assert proposal.patch is not None
+    v = patching.validate(root, proposal.patch)
+    if log is not None:
+        log.append(
+            "validation",
+            {
+                "summary": f"sandbox: {v.verdict}: {v.reason}",
+                "tool": "test",
+                "ok": v.green,
+                "errors": v.errors_after,
+                "failed_tests": list(v.failing_tests),
+            },
+            task=proposal.task,
+        )
+    return v
+
+
+def commit(root: Path, proposal: Proposal, validation: Validation, *, log: DevLog | None = None) -> OpRecord:
+    """Apply a green proposal through the reversible-patch path and settle the repair intent."""
+    assert proposal.patch is not None
+    op = patching.apply(root, proposal.patch, validation)
+    if log is not None and proposal.task is not None:
+        log.append(
+            "reflection",
+            {
+                "summary": f"applied {proposal.patch.id} as {op.op_id}; `rusta undo` reverts it",
+                "outcome": "done",
+            },
+            settles=proposal.task,
+        )
+    return op
+
+
+def decline(proposal: Proposal, why: str, *, log: DevLog | None = None) -> None:
+    if log is not None and proposal.task is not None:
+        log.append("reflection", {"summary": why, "outcome": "rejected", "why": why}, settles=proposal.task)

@@ -1,0 +1,108 @@
+"""`rusta fix`: find a validated fix for the crate's errors, show why, and apply it only when green."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import msgspec
+from rich.console import Console
+from rich.syntax import Syntax
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here"
+    )
+    parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
+    parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
+    parser.add_argument("--budget", type=int, default=12, help="most candidates to validate (default 12)")
+    parser.add_argument("--no-tests", action="store_true", help="validate candidates with cargo check only")
+    parser.add_argument("--json", action="store_true", help="one JSON object with the outcome")
+
+
+def _emit_json(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from diary.devlog import DevLog
+    from engine.patching import api as patching
+    from engine.repair import flow
+    from toolbelt.crate import find_crate_root
+
+    console = Console(stderr=False, highlight=False)
+    root = find_crate_root(Path(args.path))
+    for line in patching.recover(root):
+        console.print(f"[yellow]recovered:[/] {line}")
+    with DevLog.open(root) as log:
+        if not args.json:
+            console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...")
+        proposal = flow.propose(root, budget=args.budget, run_tests=not args.no_tests, log=log)
+        result = proposal.result
+        tried = [
+            {"candidate": t.candidate.description, "family": t.candidate.family, "verdict": t.verdict}
+            for t in result.trials
+        ]
+        if result.status != "fixed" or proposal.patch is None:
+            if args.json:
+                _emit_json(
+                    {"status": result.status, "message": result.message, "tried": tried, "applied": None}
+                )
+            else:
+                console.print(result.message or "Nothing to do.")
+                if tried:
+                    console.print(f"I tried {len(tried)} candidate(s) and found no fix that is green as a whole, so I change nothing.")
+            return 0 if result.status == "clean" else 1
+        patch = proposal.patch
+        if not args.json:
+            console.print(f"[bold]Why:[/] {patch.explanation}")
+            console.print(Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"))
+        if args.dry_run:
+            flow.decline(proposal, "dry run: shown, not applied", log=log)
+            if args.json:
+                _emit_json(
+                    {
+                        "status": "fixed",
+                        "diff": patch.diff,
+                        "explanation": patch.explanation,
+                        "tried": tried,
+                        "applied": None,
+                    }
+                )
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                flow.decline(proposal, "not confirmed: no terminal to ask and no --yes", log=log)
+                console.print("Not applied: stdin is not a terminal; rerun with --yes to apply.")
+                return 1
+            answer = console.input("Validate in the sandbox and apply? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                flow.decline(proposal, "the user declined the fix", log=log)
+                console.print("Left as it was.")
+                return 1
+        validation = flow.validate(root, proposal, log=log)
+        if not validation.green:
+            flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
+            if args.json:
+                _emit_json({"status": "red", "message": validation.reason, "tried": tried, "applied": None})
+            else:
+                console.print(f"Not applied: the sandbox says red: {validation.reason}")
+            return 1
+        op = flow.commit(root, proposal, validation, log=log)
+        if args.json:
+            _emit_json(
+                {
+                    "status": "applied",
+                    "diff": patch.diff,
+                    "explanation": patch.explanation,
+                    "tried": tried,
+                    "applied": msgspec.to_builtins(op),
+                    "validation": msgspec.to_builtins(validation),
+                }
+            )
+        else:
+            console.print(f"Applied as {op.op_id} ({validation.reason}). `rusta undo` reverts it.")
+        return 0
