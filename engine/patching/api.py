@@ -15,6 +15,7 @@ the way out. Each call takes the crate's patch lock; they are blocking, run them
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from diary import snapshots as snaps
@@ -29,11 +30,15 @@ def crate_root(path: str | Path) -> Path:
     return find_crate_root(path).resolve()
 
 
-def validate(root: str | Path, patch: Patch, env_extra: dict[str, str] | None = None) -> Validation:
-    """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception."""
+def validate(root: str | Path, patch: Patch, *, cancel: threading.Event | None = None,
+             env_extra: dict[str, str] | None = None) -> Validation:
+    """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
+
+    Setting `cancel` stops cargo; the result is then red ("cancelled").
+    """
     r = crate_root(root)
     transaction.recover(r)
-    return sandbox.validate(r, patch, env_extra)
+    return sandbox.validate(r, patch, env_extra, cancel=cancel)
 
 
 def _lock(r: Path):
@@ -67,10 +72,14 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             mode = cur[0] if cur and cur[0] != snaps.MODE_TREE else snaps.MODE_FILE
             out[path] = None if data is None else (mode, data)
         summary = f"applied {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}"
-        vsum = {"verdict": validation.verdict, "reason": validation.reason, "check": validation.check_status,
-                "tests": validation.test_status, "tests_run": validation.tests_run,
-                "flaky": list(validation.flaky_tests), "preexisting": list(validation.preexisting_failures),
-                "snapshot_validated": validation.snapshot_before, "total_s": validation.total_s}
+        vsum = {"tool": "test" if validation.test_status != "not_run" else "check", "ok": validation.green,
+                "errors": validation.errors_after, "warnings": validation.warnings_after,
+                "failed_tests": list(validation.failing_tests), "verdict": validation.verdict,
+                "reason": validation.reason, "tests_run": validation.tests_run,
+                "flaky_tests": list(validation.flaky_tests),
+                "preexisting_failures": list(validation.preexisting_failures),
+                "snapshot_validated": validation.snapshot_before, "total_s": validation.total_s,
+                "summary": f"sandbox: {validation.verdict}, {validation.reason}"}
         return transaction.run_op(r, op="apply", patch_id=patch.id, changes=out, summary=summary,
                                   explanation=patch.explanation, validation=vsum)
 
@@ -136,7 +145,8 @@ def undo(root: str | Path, op_id: str | None = None, force: bool = False) -> OpR
                 f"{names} changed since Rusta's {op.op} {op.op_id} ({op.patch_id}); undo would overwrite your edit. "
                 "Commit or stash your edit first, or run `rusta undo --force` after reading `rusta undo --show`."
             )
-        return _revert(r, op, op.snapshot_before, "undo", f"undid {op.op} {op.op_id} ({op.patch_id})")
+        kind = "redo" if op.op == "undo" else "undo"  # undoing an undo re-applies the patch
+        return _revert(r, op, op.snapshot_before, kind, f"undid {op.op} {op.op_id} ({op.patch_id})")
 
 
 def redo(root: str | Path) -> OpRecord:

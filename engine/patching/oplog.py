@@ -6,7 +6,8 @@ the two stacks that `undo` and `redo` work on:
 - apply X: X goes on the undo stack; the redo stack is cleared (a new change forks history).
 - undo of X: X moves from the undo stack to the redo stack.
 - redo of X: X leaves the redo stack; the redo op R goes on the undo stack (undoing R undoes X again).
-- undo of an undo U (`rusta undo --op U`): re-applies what U removed; it goes on the undo stack.
+- undo of an undo U (`rusta undo --op U`): re-applies what U removed, so it is logged as a redo
+  (as `diary.replay` expects: a redo moves the patch back to the applied stack).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import msgspec
 
 from diary.devlog import DevLog
-from engine.patching.transaction import OPS, _record
+from engine.patching.transaction import OPS, _record, is_patch_intent
 from engine.patching.types import OpRecord
 
 
@@ -38,11 +39,13 @@ def history(root: Path) -> list[OpRecord]:
             p = e.payload
             if p.get("op") not in OPS:
                 continue
-            if e.kind == "intent":
+            if is_patch_intent(e):
                 intents[e.id] = e.ts
-            elif e.kind == "action" and e.settles and p.get("step") in ("done", "rolled_back"):
-                state = "done" if p["step"] == "done" else "rolled_back"
-                out.append(_record(e.settles, p, intents.get(e.settles, e.ts), state))
+            elif e.kind == "action" and e.settles in intents:
+                if p.get("status") == "done":
+                    out.append(_record(e.settles, p, intents[e.settles]))
+                elif p.get("step") == "rolled_back":
+                    out.append(_record(e.settles, p, intents[e.settles], "rolled_back"))
         return out
     finally:
         log.close()
@@ -62,14 +65,12 @@ def stacks(root: Path) -> Stacks:
         if o.op == "undo":
             if target is not None and target in undo:
                 undo.remove(target)
+            if target is not None:
                 redo.append(target)
-            else:  # an undo of an undo: it re-applied a change, which can itself be undone
-                undone = by_id.get(target.reverts or "") if target is not None else None
-                if undone is not None and undone in redo:
-                    redo.remove(undone)
-                undo.append(o)
-        else:  # redo
-            if target is not None and target in redo:
-                redo.remove(target)
-            undo.append(o)
+            continue
+        if target is not None and target.op == "undo":  # an undo of an undo: re-applies what it removed
+            target = by_id.get(target.reverts or "")
+        if target is not None and target in redo:
+            redo.remove(target)
+        undo.append(o)
     return Stacks(ops=tuple(ops), undo=tuple(undo), redo=tuple(redo))

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,7 +140,8 @@ def prepare(root: Path, patch: Patch) -> tuple[str, dict[str, snaps.FileEntry], 
     return snap, before, after, new
 
 
-def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None) -> Validation:
+def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
+             cancel: threading.Event | None = None) -> Validation:
     """Run the patched crate through cargo check and cargo test in the sandbox; never touches `root`."""
     t0 = time.monotonic()
     root = root.resolve()
@@ -161,7 +163,7 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None) 
             raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
         finally:
             _save_manifest(home, m)
-        chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra)
+        chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
         fields["errors_after"] = len(errors)
@@ -172,7 +174,9 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None) 
         if errors:
             if m.baseline_tree != baseline_key:
                 _sync(root, crate, m, before, {})
-                base_chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra)
+                base_chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
+                if base_chk.status not in ("clean", "diagnostics"):
+                    return _done(fields, t0, "red", f"cargo check of the crate without the patch did not finish: {base_chk.message}")
                 m.baseline_tree, m.baseline_errors, m.baseline_failing = baseline_key, _error_keys(base_chk), None
                 _save_manifest(home, m)
             fields["errors_before"] = len(m.baseline_errors)
@@ -187,12 +191,13 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None) 
                 return _done(fields, t0, "red", "the patch fixes no compile error and the crate still does not compile, so its tests cannot run.")
             return _done(fields, t0, "green", f"the patch fixes {len(m.baseline_errors) - len(errors)} compile error(s) and adds none; "
                                               f"{len(errors)} remain, so tests cannot run yet.")
-        return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra)
+        return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel)
 
 
 def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, before: dict[str, snaps.FileEntry],
-          baseline_key: str, fields: dict, t0: float, env_extra: dict[str, str] | None) -> Validation:
-    rep = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra)
+          baseline_key: str, fields: dict, t0: float, env_extra: dict[str, str] | None,
+          cancel: threading.Event | None) -> Validation:
+    rep = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
     fields["test_s"] = rep.process.duration_s if rep.process else 0.0
     fields["tests_run"] = sum(t.status != "ignored" for t in rep.tests)
     if rep.status == "passed":
@@ -206,7 +211,7 @@ def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, befor
     failing = sorted({t.name for t in rep.tests if t.status == "failed"})
     flaky = []
     for name in failing[:MAX_RERUNS]:
-        again = run_test(crate, target_dir=target, timeout_s=RERUN_TIMEOUT_S, test_filter=name, env_extra=env_extra)
+        again = run_test(crate, target_dir=target, timeout_s=RERUN_TIMEOUT_S, test_filter=name, env_extra=env_extra, cancel=cancel)
         fields["test_s"] += again.process.duration_s if again.process else 0.0
         if any(t.name == name and t.status == "ok" for t in again.tests):
             flaky.append(name)
@@ -218,12 +223,16 @@ def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, befor
         return _done(fields, t0, "green", f"all tests pass; {len(flaky)} failed once and passed on re-run (flaky): {', '.join(flaky)}.")
     if m.baseline_tree != baseline_key or m.baseline_failing is None:
         _sync(root, crate, m, before, {})
-        base = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra)
+        base = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
         fields["test_s"] += base.process.duration_s if base.process else 0.0
+        if base.status not in ("passed", "failed", "build_failed"):
+            fields["failing_tests"] = tuple(still)
+            fields["test_status"] = "failed"
+            return _done(fields, t0, "red", f"{len(still)} test(s) fail and the tests without the patch did not finish: {base.message}")
         if m.baseline_tree != baseline_key:
             m.baseline_errors = []
         m.baseline_tree = baseline_key
-        m.baseline_failing = sorted(t.name for t in base.tests if t.status == "failed") if base.status in ("passed", "failed") else []
+        m.baseline_failing = sorted(t.name for t in base.tests if t.status == "failed")
         _save_manifest(home, m)
     pre = [n for n in still if n in m.baseline_failing]
     blamed = [n for n in still if n not in pre]

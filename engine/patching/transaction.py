@@ -1,15 +1,22 @@
 """The one write path to the user's files: a DevLog transaction that kill -9 cannot leave half done.
 
-Every apply, undo and redo is the same transaction on a set of files:
+Every apply, undo and redo is the same transaction on a set of files (payloads follow
+`diary.replay`'s conventions):
 
-    intent (op, files)  ->  snapshot_before (whole tree, incremental) and snapshot_after (derived,
-    in Rusta's store only)  ->  action "snapshot" naming both  ->  each file replaced atomically
-    ->  validation "verify" (the files now hold snapshot_after)  ->  action "done" settling the intent.
+    intent      {"via": "patching", "op", "patch_id", "files", "summary", "reverts", "explanation"}
+    action      {"op": "snapshot", "for": op, "snapshot_before", "snapshot_after"}  both written to
+                Rusta's store first; snapshot_after is derived there, no user file touched yet
+    (files)     each replaced atomically, in sorted order
+    validation  {"tool": "test"|"check"|"verify", "ok", "written_ok", ...}  the sandbox verdict for an
+                apply, a content check for undo/redo
+    action      {"op", "status": "done", "patch_id", "files", "before"/"after": {path: sha256|None},
+                 "snapshot", "snapshot_before", "snapshot_after", "reverts"}  settles the intent
 
 Until the "snapshot" record is on disk no user file has been written, so an intent without it is
-simply closed. After it, `recover` compares each file with both snapshots: all at "after" means
-the work was done and it is finished; anything else is rolled back to "before". A file that
-matches neither was edited by the user after the crash and is left alone, and said so.
+simply closed ("status": "failed", "step": "aborted"). After it, `recover` compares each file with
+both snapshots: all at "after" means the work was done and it is finished; anything else is rolled
+back to "before" ("status": "failed", "step": "rolled_back"). A file matching neither was edited
+by the user after the crash and is left alone, and said so.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import Any
 
 from diary import snapshots as snaps
 from diary.devlog import DevLog
+from diary.replay import sha256_file
 from diary.types import Entry
 from engine.patching.types import OpKind, OpRecord
 
@@ -73,17 +81,19 @@ def run_op(
     """
     files = sorted(changes)
     base = {"op": op, "patch_id": patch_id, "files": files}
+    hashes_before = {f: sha256_file(root / f) for f in files}
     log = DevLog.open(root)
     try:
-        intent = log.append("intent", {**base, "summary": summary, "reverts": reverts, "explanation": explanation})
+        intent = log.append("intent", {**base, "via": "patching", "summary": summary, "reverts": reverts,
+                                        "explanation": explanation})
         crash_point("after_intent")
         before = snaps.snapshot(root, f"before {op} {patch_id}")
         after = snaps.derive(root, before, changes, f"after {op} {patch_id}")
         crash_point("after_snapshots")
         log.append(
             "action",
-            {**base, "step": "snapshot", "snapshot_before": before, "snapshot_after": after,
-             "summary": f"snapshots taken before writing {len(files)} file(s)"},
+            {"op": "snapshot", "for": op, "patch_id": patch_id, "files": files, "snapshot_before": before,
+             "snapshot_after": after, "summary": f"snapshots taken before writing {len(files)} file(s)"},
             task=intent, repo_state={"snapshot": before},
         )
         crash_point("after_snapshot_record")
@@ -97,14 +107,14 @@ def run_op(
         crash_point("after_writes")
         want = snaps.entries(root, after)
         ok = all(snaps.current_entry(root, p) == ((want[p].mode, want[p].blob) if p in want else None) for p in files)
-        log.append(
-            "validation",
-            {**base, "step": "verify", "ok": ok, "validation": validation or {},
-             "summary": "files hold the new content" if ok else "files differ from what was written"},
-            task=intent, repo_state={"snapshot": after},
-        )
-        crash_point("after_verify_record")
-        payload = {**base, "step": "done", "snapshot_before": before, "snapshot_after": after, "summary": summary,
+        check = dict(validation or {"tool": "verify", "ok": ok})
+        check.update(written_ok=ok, patch_id=patch_id, summary=check.get("summary") or (
+            "the files hold exactly the new content" if ok else "the files differ from what was written"))
+        log.append("validation", check, task=intent, repo_state={"snapshot": after})
+        crash_point("after_validation_record")
+        payload = {**base, "status": "done", "before": hashes_before,
+                   "after": {f: sha256_file(root / f) for f in files}, "snapshot": after,
+                   "snapshot_before": before, "snapshot_after": after, "summary": summary,
                    "reverts": reverts, "explanation": explanation}
         log.append("action", payload, settles=intent, repo_state={"snapshot": after})
         crash_point("after_done")
@@ -120,6 +130,10 @@ def _record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> Op
         summary=p.get("summary", ""), at=at, reverts=p.get("reverts"), state=state,
         explanation=p.get("explanation", ""),
     )
+
+
+def is_patch_intent(e: Entry) -> bool:
+    return e.kind == "intent" and e.payload.get("via") == "patching" and e.payload.get("op") in OPS
 
 
 def recover(root: Path) -> list[str]:
@@ -143,7 +157,7 @@ def recover_locked(root: Path) -> list[str]:
     said: list[str] = []
     log = DevLog.open(root)
     try:
-        open_ops = [e for e in log.open_intents() if e.payload.get("op") in OPS and "files" in e.payload]
+        open_ops = [e for e in log.open_intents() if is_patch_intent(e)]
         if not open_ops:
             return []
         by_task: dict[str, list[Entry]] = {}
@@ -163,9 +177,9 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
     what = f"{p['op']} of {p.get('patch_id', '?')}"
     base = {"op": p["op"], "patch_id": p.get("patch_id", ""), "files": files}
     strays = snaps.remove_stray_temps(root, files)
-    snap = next((r.payload for r in records if r.payload.get("step") == "snapshot"), None)
+    snap = next((r.payload for r in records if r.kind == "action" and r.payload.get("op") == "snapshot"), None)
     if snap is None:
-        log.append("action", {**base, "step": "aborted", "recovered": True,
+        log.append("action", {**base, "status": "failed", "step": "aborted", "recovered": True,
                               "summary": f"interrupted {what} closed: no file had been written"}, settles=intent.id)
         return f"interrupted {what}: stopped before writing any file; nothing to undo."
     before, after = snap["snapshot_before"], snap["snapshot_after"]
@@ -180,17 +194,19 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
     states = {f: state(f) for f in files}
     extra = f" (removed {len(strays)} temp file(s))" if strays else ""
     if all(s == "after" for s in states.values()):
-        payload = {**base, "step": "done", "snapshot_before": before, "snapshot_after": after,
+        payload = {**base, "status": "done", "snapshot": after, "snapshot_before": before, "snapshot_after": after,
+                   "after": {f: sha256_file(root / f) for f in files},
                    "summary": p.get("summary", ""), "reverts": p.get("reverts"),
                    "explanation": p.get("explanation", ""), "recovered": True}
-        log.append("validation", {**base, "step": "verify", "ok": True, "recovered": True,
-                                  "summary": "all files already held the new content"}, task=intent.id)
+        log.append("validation", {"tool": "verify", "ok": True, "written_ok": True, "recovered": True,
+                                  "patch_id": base["patch_id"],
+                                  "summary": "after a crash: every file already held the new content"}, task=intent.id)
         log.append("action", payload, settles=intent.id)
         return f"interrupted {what}: every file was already written; finished it{extra}."
     restore = [f for f, s in states.items() if s == "after"]
     snaps.restore_paths(root, before, restore)
     left = sorted(f for f, s in states.items() if s == "other")
-    log.append("action", {**base, "step": "rolled_back", "snapshot_before": before, "snapshot_after": after,
+    log.append("action", {**base, "status": "failed", "step": "rolled_back", "snapshot_before": before, "snapshot_after": after,
                           "restored": restore, "left_alone": left, "recovered": True,
                           "summary": f"interrupted {what} rolled back"}, settles=intent.id)
     msg = f"interrupted {what}: rolled back {len(restore)} file(s) to their content before it{extra}."
