@@ -81,14 +81,12 @@ def patching() -> Any:
     return _module("engine.patching.api", "The patch path")
 
 
-def to_patch(root: Path, suggested: Any, rationale: str) -> Any:
-    """Turn an Explanation's SuggestedPatch into the patch path's Patch struct."""
-    mod = patching()
-    maker = getattr(mod, "patch_from_diff", None)
-    if maker is not None:
-        return maker(root, suggested.diff, rationale=rationale)
+def to_patch(expl: Any) -> Any:
+    """Turn an Explanation's SuggestedPatch into the patch path's Patch, naming what it addresses."""
     types = _module("engine.patching.types", "The patch path")
-    return types.Patch(diff=suggested.diff, rationale=rationale)
+    p = expl.primary
+    ref = types.DiagnosticRef(code=expl.code, message=expl.message, file=p.file, line=p.line)
+    return types.Patch.new(expl.patch.diff, expl.summary or expl.message, addresses=(ref,))
 
 
 def validate(root: Path, patch: Any) -> Any:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def validation_ok(validation: Any) -> bool:
     """Green means the patch path said so; anything it did not call green is red."""
-    ok = getattr(validation, "ok", None)
+    ok = getattr(validation, "green", getattr(validation, "ok", None))
     if isinstance(ok, bool):
         return ok
     return str(getattr(validation, "status", "")).lower() in ("green", "ok", "passed")
@@ -70,7 +70,7 @@ class PatchFlowMixin:
     def validate_patch(self, key: str, expl: Any, cancel: threading.Event, then_apply: bool = False) -> None:
         root = self.session.root
         try:
-            patch = backends.to_patch(root, expl.patch, expl.summary)
+            patch = backends.to_patch(expl)
             validation = _call(backends.patching().validate, root, patch, cancel=cancel)
         except Unavailable as e:
             self._post(PatchFailed("validate", str(e)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,7 +64,8 @@ class ProbeMixin:
     def run_probe(self, generation: int, reason: str, cancel: threading.Event) -> None:
         post = self.post_message  # type: ignore[attr-defined]
         post(ProbeStarted(generation, reason))
-        t0 = time.monotonic()
+        clock = self.session.clock
+        t0 = clock()
         report = run_check(self.session.root, tool=self.session.settings.check_tool, cancel=cancel)
         if cancel.is_set():
             post(ProbeCancelled(generation))
@@ -77,7 +77,7 @@ class ProbeMixin:
             explanations, note = (), str(e)
         except Exception as e:  # an explain bug must not hide the compiler's diagnostics
             explanations, note = (), f"Explain failed on this report: {type(e).__name__}: {e}"
-        post(ProbeFinished(generation, report, explanations, note, time.monotonic() - t0))
+        post(ProbeFinished(generation, report, explanations, note, clock() - t0))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_sources(self) -> None:
