@@ -22,9 +22,9 @@ from typing import Literal
 IsolationMode = Literal["netns", "userns-netns", "offline-only"]
 
 DESCRIPTIONS: dict[IsolationMode, str] = {
-    "netns": "new network namespace (unshare -n) plus CARGO_NET_OFFLINE",
-    "userns-netns": "new user and network namespace (unshare -rn) plus CARGO_NET_OFFLINE",
-    "offline-only": "CARGO_NET_OFFLINE only: the kernel refuses a network namespace here",
+    "netns": "network namespace (unshare -n) + CARGO_NET_OFFLINE",
+    "userns-netns": "user+network namespace (unshare -rn) + CARGO_NET_OFFLINE",
+    "offline-only": "CARGO_NET_OFFLINE only (no namespace allowed)",
 }
 
 _PREFIX: dict[IsolationMode, tuple[str, ...]] = {

@@ -21,6 +21,7 @@ from toolbelt.types import Outcome, ProcessResult
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 8 * 1024**3  # address-space cap per process (RLIMIT_AS), inherited by children
+MEMORY_LIMIT_KIND = "RLIMIT_AS"  # rustc, cargo, clippy and test binaries verified to work under 8 GiB
 DEFAULT_OUTPUT_CAP = 64 * 1024**2  # bytes kept per stream; past that the group is killed
 
 

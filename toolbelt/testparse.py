@@ -10,9 +10,10 @@ import re
 
 from toolbelt.types import TestResult
 
-_RESULT = re.compile(r"^test (?P<name>\S+)(?: - should panic)? \.\.\. (?P<st>ok|FAILED|ignored)(?:, .*)?$")
-_SECTION = re.compile(r"^---- (?P<name>\S+) stdout ----$")
-_SUITE = re.compile(r"^\s*Running (?:unittests )?(?P<suite>\S+)")
+# Doc-test names contain spaces ("src/lib.rs - double (line 3)"), so the name runs up to " ... ".
+_RESULT = re.compile(r"^test (?P<name>.+?)(?: - should panic)? \.\.\. (?P<st>ok|FAILED|ignored)(?:, .*)?$")
+_SECTION = re.compile(r"^---- (?P<name>.+?) stdout ----$")
+_SUITE = re.compile(r"^\s*(?:Running (?:unittests )?(?P<suite>\S+)|Doc-tests (?P<doc>\S+))")
 
 
 def parse_libtest(text: str) -> tuple[TestResult, ...]:
@@ -23,7 +24,7 @@ def parse_libtest(text: str) -> tuple[TestResult, ...]:
     suite = ""
     for line in text.splitlines():
         if m := _SUITE.match(line):
-            suite = m.group("suite")
+            suite = m.group("suite") or f"doctests {m.group('doc')}"
             continue
         if m := _RESULT.match(line.strip()):
             name = m.group("name")
