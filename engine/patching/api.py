@@ -61,7 +61,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
                 "validate it again (rerun `rusta apply`) so Rusta tests what is really there."
             )
         changes = parse_diff(patch.diff)
-        new = apply_changes(changes, lambda p: _read_current(r, p))
+        new = apply_changes(changes, lambda p: read_current(r, p))
         want = {f.path: f.blob for f in validation.result}
         out: dict[str, tuple[int, bytes] | None] = {}
         for path in sorted(set(new) | set(want)):
@@ -89,7 +89,7 @@ def _blob(r: Path, path: str) -> str | None:
     return None if cur is None else cur[1]
 
 
-def _read_current(r: Path, path: str) -> bytes | None:
+def read_current(r: Path, path: str) -> bytes | None:
     full = r / path
     if full.is_symlink():
         return None
@@ -107,7 +107,7 @@ def _differences(r: Path, op: OpRecord, snap: str) -> dict[str, tuple[bytes | No
         cur = snaps.current_entry(r, path)
         w = (want[path].mode, want[path].blob) if path in want else None
         if cur != w:
-            out[path] = (_read_current(r, path), snaps.read_blob(r, want[path].blob) if path in want else None)
+            out[path] = (read_current(r, path), snaps.read_blob(r, want[path].blob) if path in want else None)
     return out
 
 

@@ -1,0 +1,91 @@
+"""`rusta apply PATCH_FILE`: validate a diff from elsewhere in the sandbox, then apply it only if green."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
+
+EXIT_RED = 3
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("patch_file", help="a unified diff (git diff or diff -u), or - for stdin (needs --yes)")
+    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    parser.add_argument("--explain", default=None, metavar="TEXT",
+                        help="why this change is right; default: the text before the diff in the file")
+    parser.add_argument("--yes", "-y", action="store_true", help="apply without asking once it is green")
+
+
+def explanation_from(text: str) -> str:
+    """The free text before the first file header (a commit message in `git format-patch` output)."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith(("diff --git ", "--- ", "Index: ")):
+            break
+        if line.startswith(("From ", "From: ", "Date: ")) or line.strip() == "---":
+            continue
+        if line.startswith("Subject: "):
+            line = line.removeprefix("Subject: ")
+            if line.startswith("[PATCH"):
+                line = line.split("]", 1)[-1].strip()
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on the terminal; without one, only --yes may say yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise Declined("stdin is not a terminal, so Rusta cannot ask; rerun with --yes to go ahead.")
+    try:
+        answer = input(f"{question} [y/N] ").strip().lower()
+    except EOFError:
+        answer = ""
+    if answer not in ("y", "yes"):
+        raise Declined("not applied: you said no.")
+
+
+def print_recovered(root: Path) -> None:
+    from engine.patching import api
+
+    for line in api.recover(root):
+        print(f"rusta: recovered: {line}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.patching import api
+    from engine.patching.render import validation_lines
+    from engine.patching.types import Patch
+
+    root = api.crate_root(args.path)
+    print_recovered(root)
+    if args.patch_file == "-":
+        if not args.yes:
+            raise Declined("a patch read from stdin cannot be confirmed interactively; add --yes.")
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.patch_file).read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            raise PatchError(f"cannot read {args.patch_file}: {e.strerror}.") from e
+    why = args.explain if args.explain is not None else explanation_from(text)
+    if not why.strip():
+        raise NoExplanation("refusing a change without an explanation: pass --explain TEXT, or put the "
+                            "reason above the diff in the file.")
+    patch = Patch.new(text, why, source="file")
+    print(f"Validating {patch.id} in a sandbox copy of {root.name}: cargo check, then cargo test (offline).",
+          file=sys.stderr)
+    validation = api.validate(root, patch)
+    for line in validation_lines(validation):
+        print(line)
+    if not validation.green:
+        raise NotGreen(f"not applied: {validation.reason}")
+    files = [f.path for f in validation.base]
+    confirm(f"Apply {patch.id} to {', '.join(files)}?", args.yes)
+    rec = api.apply(root, patch, validation)
+    print(f"Applied {patch.id} as op {rec.op_id}: {', '.join(rec.files)}. `rusta undo` takes it back.")
+    return 0

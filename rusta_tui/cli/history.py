@@ -1,0 +1,46 @@
+"""`rusta history`: the op log of applied, undone and redone patches, newest last."""
+
+from __future__ import annotations
+
+import argparse
+
+import msgspec
+
+from rusta_tui.cli.apply import print_recovered
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per op per line")
+    parser.add_argument("--files", action="store_true", help="list each op's files")
+    parser.add_argument("-n", type=int, default=0, help="only the last N ops")
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.patching import api, oplog
+    from engine.patching.render import files_line, op_line
+
+    root = api.crate_root(args.path)
+    print_recovered(root)
+    ops = api.history(root)
+    shown = ops[-args.n:] if args.n > 0 else ops
+    if args.json:
+        for o in shown:
+            print(msgspec.json.encode(o).decode())
+        return 0
+    if not ops:
+        print("No patch has been applied to this crate by Rusta yet.")
+        return 0
+    for o in shown:
+        print(op_line(o))
+        if args.files:
+            print(files_line(o))
+    st = oplog.stacks(root)
+    nxt = []
+    if st.undo:
+        nxt.append(f"`rusta undo` reverts {st.undo[-1].op} {st.undo[-1].op_id}")
+    if st.redo:
+        nxt.append(f"`rusta redo` re-applies {st.redo[-1].op_id}")
+    if nxt:
+        print("; ".join(nxt) + ".")
+    return 0
