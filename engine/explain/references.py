@@ -18,6 +18,8 @@ from toolbelt.types import Diagnostic
 
 LOCAL_KINDS = ("std-doc", "book", "reference")
 _CODE_RE = re.compile(r"^E\d{4}$")
+_LINT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+LINT_LISTINGS = ("warn-by-default.html", "deny-by-default.html", "allowed-by-default.html")
 
 
 @functools.cache
@@ -82,6 +84,27 @@ def explain_passage(text: str, max_chars: int = 600) -> str:
     return "\n\n".join(prose).strip()
 
 
+@functools.cache
+def _listing(name: str) -> str:
+    html = doc_root()
+    path = html / "rustc" / "lints" / "listing" / name if html else None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path else ""
+    except OSError:
+        return ""
+
+
+def rustc_lint_page(lint: str) -> str | None:
+    """The rustc book's listing page (with #anchor) that documents a rustc lint, when installed."""
+    anchor = lint.replace("_", "-")
+    for name in LINT_LISTINGS:
+        if f'id="{anchor}"' in _listing(name):
+            html = doc_root()
+            assert html is not None
+            return f"{html / 'rustc' / 'lints' / 'listing' / name}#{anchor}"
+    return None
+
+
 def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tuple[Reference, ...]:
     """The entry's references with local paths made absolute; missing files dropped; defaults added."""
     out: list[Reference] = []
@@ -102,6 +125,10 @@ def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tu
     have = {r.target for r in out}
     if _CODE_RE.match(code) and f"rustc --explain {code}" not in have:
         out.insert(0, Reference(title=f"rustc --explain {code}", kind="explain", target=f"rustc --explain {code}"))
+    if _LINT_RE.match(code):
+        page = rustc_lint_page(code)
+        if page is not None:
+            out.append(Reference(title=f"The rustc book: lint `{code}`", kind="reference", target=page))
     if code.startswith("clippy::"):
         lint = code.removeprefix("clippy::")
         cmd = f"cargo clippy --explain {lint}"
