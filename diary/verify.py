@@ -25,7 +25,6 @@ def verify(root: str | Path) -> VerifyReport:
     problems: list[EntryProblem] = []
     seen: dict[str, str] = {}
     intents: set[str] = set()
-    checkpoint = False
     nframes = nentries = 0
     last_no = segs[-1][0] if segs else 0
     for n, path in segs:
@@ -61,9 +60,7 @@ def verify(root: str | Path) -> VerifyReport:
                 )
                 continue
             nentries += 1
-            if e.kind == "note" and e.payload.get("op") == "checkpoint":
-                checkpoint = True
-            for msg, severity in _rules(e, seen, intents, checkpoint):
+            for msg, severity in _rules(e, seen, intents):
                 problems.append(
                     EntryProblem(
                         segment=name, offset=item.offset, entry_id=e.id, problem=msg, severity=severity
@@ -81,12 +78,14 @@ def verify(root: str | Path) -> VerifyReport:
     )
 
 
-def _rules(e: Entry, seen: dict[str, str], intents: set[str], checkpoint: bool) -> list[tuple[str, Severity]]:
+def _rules(e: Entry, seen: dict[str, str], intents: set[str]) -> list[tuple[str, Severity]]:
     """What is wrong with one decoded entry, given the ids before it."""
     out: list[tuple[str, Severity]] = []
     if e.id in seen:
         return [(f"duplicate id (first in {seen[e.id]}); left by an interrupted compaction", "warning")]
-    missing: Severity = "warning" if checkpoint else "error"  # a checkpoint may have folded it away
+    # A dangling reference is a warning: compaction folds settled records away, and recovery may have
+    # cut the record it named. Frame damage and schema violations are the errors.
+    missing: Severity = "warning"
     if not e.id:
         out.append(("empty id", "error"))
     if not (math.isfinite(e.ts) and e.ts > 0):
