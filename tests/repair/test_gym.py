@@ -1,0 +1,68 @@
+"""The gym: mutation operators (pure), manifest stripping (pure), episodes and judging with real cargo."""
+
+from __future__ import annotations
+
+from engine.gym.crates import is_held_out, strip_manifest
+from engine.gym.episodes import generate
+from engine.gym.mutate import apply, sites
+from engine.gym.runner import _snapshot, run_episode
+
+SRC = """use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct A { v: Vec<u8> }
+
+pub fn f(a: &A) -> Result<usize, fmt::Error> {
+    let mut n = a.v.clone().len();
+    n += g(&a.v)?;
+    Ok(n)
+}
+// let mut not_code = 1;
+#[cfg(test)]
+mod tests { fn t() { let mut x = 1; x += 1; } }
+"""
+
+
+def test_operators_find_sites_outside_comments_and_tests():
+    found = sites("src/lib.rs", SRC)
+    kinds = {m.kind for m in found}
+    assert {"missing-mut", "missing-clone", "missing-question-mark", "missing-use", "missing-derive", "missing-ref"} <= kinds
+    for m in found:
+        assert m.line < SRC.count("\n", 0, SRC.index("#[cfg(test)]")) + 1
+        assert "not_code" not in SRC.splitlines()[m.line - 1]
+
+
+def test_apply_is_exactly_one_edit():
+    data = SRC.encode()
+    for m in sites("src/lib.rs", SRC):
+        out = apply(data, m)
+        assert out != data
+        assert out[: m.start] == data[: m.start]
+        assert out[m.start + len(m.replacement.encode()) :] == data[m.end :]
+
+
+def test_strip_manifest_drops_dev_sections_only():
+    text = '[package]\nname = "x"\n\n[dependencies.a]\nversion = "1"\n\n[dev-dependencies.b]\nversion = "2"\n\n[[bench]]\nname = "z"\n\n[features]\nstd = []\n'
+    out = strip_manifest(text)
+    assert "[dependencies.a]" in out and "[features]" in out
+    assert "dev-dependencies" not in out and "[[bench]]" not in out and 'version = "2"' not in out
+
+
+def test_held_out_crates_are_recognised_in_both_spellings():
+    assert is_held_out("unicode-width") and is_held_out("unicode_width") and is_held_out("semver-parser")
+    assert not is_held_out("semver")
+
+
+def test_episodes_are_deterministic_real_failures_and_judged(fixture_crate):
+    root = fixture_crate("gym_small")
+    pristine = _snapshot(root)
+    first = generate("gym_small", root, seed=3, count=3, max_tries=12)
+    assert _snapshot(root) == pristine, "generation must restore the crate"
+    again = generate("gym_small", root, seed=3, count=3, max_tries=12)
+    assert [e.id for e in first] == [e.id for e in again] and first
+    assert all(e.codes for e in first)
+    outcomes = run_episode(first[0], root, pristine, ["nothing", "rusta"])
+    by = {o.method: o for o in outcomes}
+    assert not by["nothing"].solved and not by["nothing"].broken_apply
+    assert by["rusta"].solved and not by["rusta"].broken_apply
+    assert _snapshot(root) == pristine

@@ -1,0 +1,60 @@
+"""The repair engine on real crates with real cargo: green fixes only, the user's files untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from engine.repair.search import repair
+from toolbelt.cargo_run import run_test
+
+
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "target" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def test_repairs_every_mistake_and_leaves_user_files_alone(fixture_crate):
+    root = fixture_crate("repair_mistakes")
+    before = _digest(root)
+    result = repair(root, budget=30)
+    assert result.status == "fixed", result.message
+    assert _digest(root) == before, "repair must work in its scratch copy only"
+    assert {f for f, _ in result.files} == {"src/lib.rs"}
+    codes = {c for t in result.steps for c in t.candidate.addresses}
+    assert {"E0382", "E0384", "E0308", "E0369"} <= codes
+    assert result.steps[-1].verdict == "apply-safe" and result.steps[-1].test_status == "passed"
+    # The proposed content really is green: write it and run the tests ourselves.
+    for rel, data in result.files:
+        (root / rel).write_bytes(data)
+    assert run_test(root).status == "passed"
+
+
+def test_a_fix_that_compiles_but_fails_tests_is_never_offered(fixture_crate):
+    root = fixture_crate("repair_red")
+    before = _digest(root)
+    result = repair(root, budget=6)
+    assert result.status == "abstained"
+    assert result.diff == "" and result.files == ()
+    assert any(t.check_status == "clean" and t.verdict == "red" for t in result.trials), [
+        (t.candidate.family, t.verdict, t.test_status) for t in result.trials
+    ]
+    assert _digest(root) == before
+    assert "E0384" in result.message
+
+
+def test_clean_crate_needs_nothing(fixture_crate):
+    root = fixture_crate("gym_small")
+    assert repair(root).status == "clean"
+
+
+@pytest.mark.parametrize("budget", [0])
+def test_zero_budget_abstains_without_trying(fixture_crate, budget):
+    root = fixture_crate("repair_red")
+    result = repair(root, budget=budget)
+    assert result.status == "abstained" and result.validations == 0
