@@ -17,7 +17,9 @@ from diary.verify import verify
 def _small_log(root: Path) -> list[Entry]:
     with DevLog.open(root, session="dmg") as log:
         a = log.append("intent", {"summary": "fix E0382"})
-        log.append("action", {"summary": "apply", "op": "apply", "patch_id": "p1", "files": ["src/lib.rs"]}, task=a)
+        log.append(
+            "action", {"summary": "apply", "op": "apply", "patch_id": "p1", "files": ["src/lib.rs"]}, task=a
+        )
         log.append("validation", {"summary": "cargo check is green", "tool": "check", "ok": True}, task=a)
         log.append("reflection", {"summary": "done", "outcome": "done"}, settles=a)
         log.append("note", {"summary": "ü ✓ " + "x" * 40})
@@ -82,7 +84,9 @@ def test_bit_flip_at_every_offset(ram_path: Path, original: tuple[bytes, list[En
     assert lost_most == len(entries)  # a flip in the segment header makes the whole segment untrusted
 
 
-def test_damage_is_quarantined_and_reported(tmp_path: Path, original: tuple[bytes, list[Entry], list[int]]) -> None:
+def test_damage_is_quarantined_and_reported(
+    tmp_path: Path, original: tuple[bytes, list[Entry], list[int]]
+) -> None:
     data, entries, ends = original
     bad = bytearray(data)
     bad[ends[1] + 20] ^= 0xFF  # inside the third frame

@@ -17,7 +17,9 @@ from diary.torture import kill_trial
 def test_kill9_loses_no_acknowledged_record(tmp_path: Path) -> None:
     rng = random.Random(20261126)
     trials = [
-        kill_trial(tmp_path, seed, delay_s=rng.uniform(0.0, 0.15), segment_bytes=16384, during_open=seed % 6 == 5)
+        kill_trial(
+            tmp_path, seed, delay_s=rng.uniform(0.0, 0.15), segment_bytes=16384, during_open=seed % 6 == 5
+        )
         for seed in range(24)
     ]
     assert sum(t.acked for t in trials) > 40, "the writer must have been killed mid-work, not before it began"
