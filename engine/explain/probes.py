@@ -15,7 +15,7 @@ from engine.explain.types import Location
 from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
 
-MAX_PROBES = 2
+MAX_PROBES = 1  # the root cause's expression; each probe is a cargo run
 
 
 def probe_available() -> bool:

@@ -1,0 +1,101 @@
+"""`rusta explain` end to end in a subprocess: JSON lines, filters, modes, DevLog records, and the
+cold-start path never importing JAX or Textual."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REQUIRED = {"code", "message", "primary", "root_cause", "invariant", "options", "references", "patch"}
+
+
+def _rusta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args], cwd=cwd or REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    dest = tmp_path_factory.mktemp("cli") / "explain_mixed"
+    shutil.copytree(REPO / "tests" / "fixtures" / "explain_mixed", dest, ignore=shutil.ignore_patterns("target"))
+    return dest
+
+
+def test_json_has_one_object_per_story_with_the_required_keys(crate: Path) -> None:
+    out = _rusta("explain", str(crate), "--json", "--no-clippy")
+    assert out.returncode == 0, out.stderr
+    objs = [json.loads(ln) for ln in out.stdout.splitlines()]
+    assert len(objs) >= 9
+    for o in objs:
+        assert REQUIRED <= o.keys()
+        assert {"file", "line"} <= o["primary"].keys() and {"file", "line"} <= o["root_cause"].keys()
+        assert all(opt["tradeoff"] for opt in o["options"])
+        assert o["patch"] is None or {"diff", "applicability"} <= o["patch"].keys()
+    e0382 = next(o for o in objs if o["code"] == "E0382")
+    assert (e0382["primary"]["line"], e0382["root_cause"]["line"]) == (3, 2)
+
+
+def test_code_and_at_filters(crate: Path) -> None:
+    out = _rusta("explain", str(crate), "--json", "--no-clippy", "--code", "E0382")
+    assert [json.loads(ln)["code"] for ln in out.stdout.splitlines()] == ["E0382"]
+    # --at on the root cause's line (the move), relative to the crate as cwd
+    out = _rusta("explain", ".", "--json", "--no-clippy", "--at", "src/lib.rs:2", cwd=crate)
+    assert [json.loads(ln)["code"] for ln in out.stdout.splitlines()] == ["E0382"]
+    bad = _rusta("explain", str(crate), "--at", "src/lib.rs")
+    assert bad.returncode == 2 and "FILE:LINE" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_pair_is_short_and_silent_prints_nothing_but_logs(crate: Path) -> None:
+    pair = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382")
+    assert pair.returncode == 0, pair.stderr
+    lines = [ln for ln in pair.stdout.splitlines() if ln.strip()]
+    assert 2 <= len(lines) <= 4
+    assert "src/lib.rs:2" in pair.stdout and "!" not in pair.stdout
+    silent = _rusta("explain", str(crate), "--no-clippy", "--mode", "silent")
+    assert silent.returncode == 0 and silent.stdout == ""
+    from diary.devlog import DevLog
+
+    log = DevLog.open(crate, readonly=True)
+    steps = [(e.kind, e.payload.get("step")) for e in log.entries()]
+    assert ("note", "explain") in steps and ("intent", "say") in steps and ("reflection", "reflect") in steps
+    last = [e for e in log.entries() if e.payload.get("step") == "explain"][-1]
+    assert last.payload["mode"] == "silent" and last.payload["count"] >= 9
+    assert log.open_intents() == []
+
+
+def test_study_asks_before_it_reveals(crate: Path) -> None:
+    out = _rusta("explain", str(crate), "--no-clippy", "--mode", "study", "--code", "E0382", "--no-log")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    ask = text.index("Before reading on: where do you think `names` stopped being usable?")
+    assert ask < text.index("Root cause: src/lib.rs:2")
+    assert "rustc --explain E0382` says:" in text and "> A variable was used after its contents" in text
+    assert "compiler probe" in text  # study mode asks the compiler for the type
+
+
+def test_cli_path_imports_no_jax_or_textual(crate: Path) -> None:
+    code = (
+        "import sys; from rusta_tui.cli.main import main; "
+        f"rc = main(['explain', {str(crate)!r}, '--json', '--no-clippy', '--no-log']); "
+        "heavy = sorted(m for m in ('jax', 'flax', 'optax', 'orbax', 'textual') if m in sys.modules); "
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr); sys.exit(rc)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY=\n" in out.stderr or out.stderr.rstrip().endswith("HEAVY=")
+
+
+def test_not_a_crate_is_one_sentence(tmp_path: Path) -> None:
+    out = _rusta("explain", str(tmp_path))
+    assert out.returncode == 2
+    assert out.stderr.startswith("rusta: ") and "Traceback" not in out.stderr
