@@ -28,14 +28,14 @@ from rusta_tui.messages import (
     Recovered,
     SourcesChanged,
 )
-from rusta_tui.patchflow import PatchFlowMixin, export_patch
+from rusta_tui.patchflow import PatchFlowMixin
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.screens.code import CodeScreen
 from rusta_tui.screens.devlog import DevLogScreen
 from rusta_tui.screens.help import HelpScreen
 from rusta_tui.screens.home import HomeScreen
-from rusta_tui.screens.review import ReviewScreen
+from rusta_tui.screens.review import ReviewScreen, export_bundle
 from rusta_tui.screens.settings import SettingsScreen
 from rusta_tui.screens.status import StatusScreen
 from rusta_tui.screens.tasks import TasksScreen
@@ -217,7 +217,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
     def action_export(self) -> None:
         picked = self._selected_patch()
         if picked is not None:
-            path = export_patch(self.session.root, picked[1])
+            path = export_bundle(self.session.root, picked[0], picked[1].patch.diff)  # type: ignore[attr-defined]
             self.say(f"Exported to {path.relative_to(self.session.root)}.")
 
     def save_settings(self, new: Settings) -> Path:

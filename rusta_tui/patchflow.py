@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import re
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -17,7 +16,6 @@ from textual import work
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
 from rusta_tui.messages import PatchApplied, PatchFailed, PatchUndone, PatchValidated, Recovered
-from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
     from rusta_tui.state import Session
@@ -114,7 +112,10 @@ class PatchFlowMixin:
         restored = ""
         try:
             restored_obj = backends.recover(root)
-            restored = describe(restored_obj, "") if restored_obj is not None else ""
+            if isinstance(restored_obj, list | tuple):
+                restored = "; ".join(str(x) for x in restored_obj)
+            elif restored_obj is not None:
+                restored = describe(restored_obj, "")
         except Unavailable as e:
             notes.append(str(e))
         except Exception as e:
@@ -126,11 +127,3 @@ class PatchFlowMixin:
         except Exception as e:
             notes.append(_sentence("Reading the DevLog", e))
         self._post(Recovered(intents, restored, " ".join(notes)))
-
-
-def export_patch(root: Path, expl: Any) -> Path:
-    """Write the explanation's diff to `.rusta/patches/<key>.patch` for `git apply` or review."""
-    out = root / ".rusta" / "patches" / export_name(patch_key(expl))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(expl.patch.diff, encoding="utf-8")
-    return out

@@ -1,27 +1,58 @@
-"""Review: every suggested patch with its rationale; validate, apply, roll back, export as a .patch file."""
+"""Review: every patch bundle with its rationale; validate, apply, roll back (undo), export as a .patch file.
+
+Bundles are the fixes of the current diagnostics plus the patches applied in this session, whose
+diagnostics are gone once they land; the op history from the patch path sits underneath.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
+
 from rich.console import Group
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from rusta_tui import backends
+from rusta_tui.patchflow import export_name
 from rusta_tui.screens.base import RustaScreen
-from rusta_tui.views import patch_key
+from rusta_tui.state import PatchState
+from rusta_tui.views import explanation_for, patch_key
 from rusta_tui.widgets.source import DiffView
 
 
-def _status(state: object | None) -> str:
+class Bundle(NamedTuple):
+    key: str
+    where: str
+    rationale: str
+    diff: str
+    row: int | None  # index in Home's list when the diagnostic is still there
+    state: PatchState | None
+
+
+class HistoryLoaded(Message):
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        super().__init__()
+        self.lines = lines
+
+
+def _status(state: PatchState | None) -> str:
     if state is None:
         return "ready"
-    if getattr(state, "applied", False):
+    if state.applied:
         return "applied"
-    return "green" if getattr(state, "ok", False) else "red"
+    return "green" if state.ok else "red"
 
 
 class ReviewScreen(RustaScreen):
     NAME = "review"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export_bundle", "Export")]
+
+    history: tuple[str, ...] = ()
 
     def compose_body(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="bundles", cursor_type="row")
@@ -36,50 +67,90 @@ class ReviewScreen(RustaScreen):
         self.query_one("#review-diff", DiffView).border_title = "Diff"
         super().on_mount()
 
-    def _bundles(self) -> list[tuple[int, object]]:
-        """(row index in Home's list, explanation) for every explanation that carries a patch."""
+    def bundles(self) -> list[Bundle]:
         s = self.session
-        all_rows = s.rows()
-        out = []
-        for i, r in enumerate(all_rows):
-            from rusta_tui.views import explanation_for
-
+        out: list[Bundle] = []
+        seen: set[str] = set()
+        for i, r in enumerate(s.rows()):
             e = explanation_for(r, s.explanations)
-            if e is not None and e.patch is not None and all(e is not b for _, b in out):
-                out.append((i, e))
+            if e is None or e.patch is None or patch_key(e) in seen:
+                continue
+            key = patch_key(e)
+            seen.add(key)
+            where = f"{e.primary.file}:{e.primary.line}"
+            out.append(Bundle(key, where, e.summary, e.patch.diff, i, s.patches.get(key)))
+        for key, st in s.patches.items():
+            if key not in seen and st.applied and st.patch is not None:
+                where = key.split(":", 1)[-1]
+                out.append(Bundle(key, where, st.patch.explanation, st.patch.diff, None, st))
         return out
 
     def refresh_view(self) -> None:
         super().refresh_view()
+        self.load_history()
         s = self.session
         table = self.query_one("#bundles", DataTable)
         table.clear()
-        bundles = self._bundles()
-        for i, e in bundles:
-            state = s.patches.get(patch_key(e))
-            table.add_row(_status(state), f"{e.primary.file}:{e.primary.line}", e.summary, key=str(i))
-        rationale = self.query_one("#rationale", Static)
-        diff = self.query_one("#review-diff", DiffView)
-        if s.report is None:
-            rationale.update(Text("Waiting for the first check.", style="italic"))
-            diff.show(None)
+        bundles = self.bundles()
+        for b in bundles:
+            table.add_row(_status(b.state), b.where, b.rationale, key=b.key)
+        if s.report is None or not bundles:
+            note = "Waiting for the first check." if s.report is None else "No patch to review."
+            self.query_one("#rationale", Static).update(Text(s.explain_note or note, style="italic"))
+            self.query_one("#review-diff", DiffView).show(None)
             return
-        if not bundles:
-            rationale.update(Text(s.explain_note or "No patch to review: no diagnostic has a machine fix.", style="italic"))
-            diff.show(None)
-            return
-        current = next((n for n, (i, _) in enumerate(bundles) if i == s.selected), 0)
+        current = next((n for n, b in enumerate(bundles) if b.row == s.selected), 0)
         table.move_cursor(row=current)
-        e = bundles[current][1]
-        state = s.patches.get(patch_key(e))
-        text = Text(f"{e.summary}\n", style="bold")
-        text.append(f"{e.patch.source} suggestion, {e.patch.applicability}.")
-        parts: list[object] = [text]
-        if state is not None:
-            parts.append(Text(f"Validation: {state.summary}", style="green" if state.ok else "red"))
-        rationale.update(Group(*parts))
-        diff.show(e.patch.diff)
+        self.show_bundle(bundles[current])
+
+    def show_bundle(self, b: Bundle) -> None:
+        parts: list[Any] = [Text(b.rationale, style="bold")]
+        if b.state is not None and b.state.summary:
+            parts.append(Text(f"Validation: {b.state.summary}", style="green" if b.state.ok else "red"))
+        if self.history:
+            parts.append(Text("History: " + " | ".join(self.history[-3:]), style="dim"))
+        self.query_one("#rationale", Static).update(Group(*parts))
+        self.query_one("#review-diff", DiffView).show(b.diff)
+
+    def _highlighted(self) -> Bundle | None:
+        bundles = self.bundles()
+        table = self.query_one("#bundles", DataTable)
+        if not bundles or table.cursor_row >= len(bundles):
+            return None
+        return bundles[table.cursor_row]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None and int(event.row_key.value) != self.session.selected:
-            self.rusta.select_row(int(event.row_key.value))
+        b = self._highlighted()
+        if b is None:
+            return
+        self.show_bundle(b)
+        if b.row is not None and b.row != self.session.selected:
+            self.session.selected = b.row
+
+    def action_export_bundle(self) -> None:
+        b = self._highlighted()
+        if b is None:
+            self.rusta.say("No patch to export.", severity="warning")
+            return
+        out = export_bundle(self.session.root, b.key, b.diff)
+        self.rusta.say(f"Exported to {out.relative_to(self.session.root)}.")
+
+    @work(thread=True, exclusive=True, group="history-read", exit_on_error=False)
+    def load_history(self) -> None:
+        try:
+            ops = backends.history(self.session.root)
+            lines = tuple(f"{o.op} {o.patch_id}" for o in ops)
+        except Exception:  # the history is a convenience here; the CLI `rusta history` says why
+            lines = ()
+        self.post_message(HistoryLoaded(lines))
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        self.history = message.lines
+
+
+def export_bundle(root: Path, key: str, diff: str) -> Path:
+    """Write one bundle's diff to `.rusta/patches/<key>.patch`, ready for `git apply` or `rusta apply`."""
+    out = root / ".rusta" / "patches" / export_name(key)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(diff, encoding="utf-8")
+    return out
