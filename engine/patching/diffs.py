@@ -74,9 +74,12 @@ def parse_diff(text: str) -> tuple[FileChange, ...]:
         git_style = (src.startswith("a/") or src == "/dev/null") and (dst.startswith("b/") or dst == "/dev/null")
         old = _clean_path(src, "a/" if git_style else "")
         new = _clean_path(dst, "b/" if git_style else "")
-        if pf.is_added_file:
+        # unidiff also calls a change to or from an *empty* file added/removed (by its -0,0 hunk);
+        # only /dev/null or git's own "new/deleted file mode" header says a file appears or goes.
+        header = "\n".join(getattr(pf, "patch_info", None) or [])
+        if "\nnew file mode" in "\n" + header:
             old = None
-        if pf.is_removed_file:
+        if "\ndeleted file mode" in "\n" + header:
             new = None
         hunks = []
         for h in pf:
