@@ -10,7 +10,6 @@ whose state already covers what came before it, so replay gives the same answer 
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -69,9 +68,10 @@ def _compact_locked(log: DevLog, target_bytes: int) -> CompactReport:
     last = fold[-1]
     assert last.header is not None
     header = frames.SegmentHeader(number=last.number, salt=frames.new_salt())
+    now = log.clock()
     checkpoint = Entry(
-        id=log._new_id(time.time()),
-        ts=time.time(),
+        id=log._new_id(now),
+        ts=now,
         session=log.session,
         kind="note",
         task=None,

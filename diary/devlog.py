@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class DevLog:
         readonly: bool = False,
         segment_bytes: int = SEGMENT_BYTES,
         max_bytes: int = MAX_BYTES,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.root = Path(root)
         self.dir = segments.log_dir(root)
@@ -65,6 +66,7 @@ class DevLog:
         self.readonly = readonly
         self.segment_bytes = segment_bytes
         self.max_bytes = max_bytes
+        self.clock = clock  # injectable so golden logs can be made with fixed times
         self.recovery = RecoveryReport()
         self._segs: dict[int, _Seg] = {}
         self._locs: list[Location] = []
@@ -88,6 +90,7 @@ class DevLog:
         readonly: bool = False,
         segment_bytes: int = SEGMENT_BYTES,
         max_bytes: int = MAX_BYTES,
+        clock: Callable[[], float] = time.time,
     ) -> DevLog:
         """Open (creating if needed) the diary of `root` and recover it.
 
@@ -95,7 +98,14 @@ class DevLog:
         the first append (which repairs under the lock) and reported meanwhile. `readonly` never
         creates, repairs or writes anything.
         """
-        log = cls(root, session=session, readonly=readonly, segment_bytes=segment_bytes, max_bytes=max_bytes)
+        log = cls(
+            root,
+            session=session,
+            readonly=readonly,
+            segment_bytes=segment_bytes,
+            max_bytes=max_bytes,
+            clock=clock,
+        )
         if readonly:
             log.refresh()
             log.recovery = log._report(repaired=False)
@@ -356,7 +366,7 @@ class DevLog:
             raise InvalidEntry(f"unknown entry kind {kind!r}; use one of {', '.join(KINDS)}")
         if not isinstance(payload, dict) or not all(isinstance(k, str) for k in payload):
             raise InvalidEntry("the payload must be a dict with string keys")
-        ts = time.time()
+        ts = self.clock()
         with segments.writer_lock(self.dir):
             self.refresh()
             if any(s.damage or s.header is None for s in self._segs.values()):
