@@ -1,0 +1,109 @@
+"""Study, pair and silent render the same facts three ways; Rusta's voice holds in all of them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import modes
+from engine.explain.api import explain_report
+from engine.explain.kb_loader import load_kb
+from engine.explain.types import Explanation
+from modes.errors import UnknownMode
+from modes.render import first_change, render_ansi
+from toolbelt.cargo_run import run_check
+
+REPO = Path(__file__).resolve().parents[2]
+FILLER = re.compile(
+    r"(?i:\b(great question|simply|i think|basically|obviously|of course|don't worry|happy to help)\b)"
+    r"|(^|[.:;]\s+)Just\b|(?i:\bjust (use|add|do|write|call|change|remove|need|put|make)\b)"
+)
+
+
+def _prose(text: str) -> str:
+    """Text outside backticks and the patch: quoted code (`vec!`, `println!`) may carry a `!`."""
+    kept: list[str] = []
+    in_patch = False
+    for ln in text.splitlines():
+        if ln.startswith("Suggested patch"):
+            in_patch = True
+        elif not ln.strip():
+            in_patch = False
+        if not in_patch:
+            kept.append(ln)
+    return re.sub(r"`[^`]*`", "", "\n".join(kept))
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory: pytest.TempPathFactory) -> tuple[Explanation, ...]:
+    tmp = tmp_path_factory.mktemp("modes")
+    out: list[Explanation] = []
+    for name, src, tool in (("mixed", REPO / "tests/fixtures/explain_mixed", "check"), ("demo", REPO / "toolbelt/demo_crate", "clippy")):
+        dest = tmp / name
+        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".rusta"))
+        out.extend(explain_report(run_check(dest, tool=tool, target_dir=tmp / f"t-{name}"), with_explain_text=True))
+    return tuple(out)
+
+
+def test_pair_is_two_to_four_lines(stories: tuple[Explanation, ...]) -> None:
+    for e in stories:
+        lines = modes.render_text(e, "pair").splitlines()
+        assert 2 <= len(lines) <= 4, lines
+        assert e.code is None or e.code in lines[0]
+
+
+def test_silent_renders_nothing(stories: tuple[Explanation, ...]) -> None:
+    for e in stories:
+        assert modes.render_text(e, "silent") == ""
+        assert render_ansi(e, "silent", color=False).strip() == ""
+
+
+def test_study_asks_first_then_teaches(stories: tuple[Explanation, ...]) -> None:
+    for e in stories:
+        text = modes.render_text(e, "study")
+        assert text.index("Before reading on:") < text.index("Root cause:")
+        for part in ("Invariant", "Why", e.invariant.split()[0]):
+            assert part in text
+        if e.references:
+            assert "References" in text
+        if e.code and e.code.startswith("E"):
+            assert f"`rustc --explain {e.code}` says:" in text
+
+
+def test_same_facts_in_every_mode(stories: tuple[Explanation, ...]) -> None:
+    """Pair's root cause and fix are the ones study shows in full."""
+    for e in stories:
+        pair, study = modes.render_text(e, "pair"), modes.render_text(e, "study")
+        assert f"Root cause: {e.root_cause.file}:{e.root_cause.line}:{e.root_cause.column}" in study
+        if e.patch is not None:
+            ch = first_change(e.patch.diff)
+            assert ch is not None and f"{ch[0]}:{ch[1]}" in pair
+            assert e.patch.applicability in pair and e.patch.applicability in study
+
+
+def test_voice_no_exclamations_no_filler(stories: tuple[Explanation, ...]) -> None:
+    for e in stories:
+        for mode in ("study", "pair"):
+            prose = _prose(modes.render_text(e, mode))
+            assert "!" not in prose, (e.code, mode, prose)
+            assert not FILLER.search(prose), (e.code, mode, FILLER.search(prose))
+
+
+def test_knowledge_base_speaks_in_rustas_voice() -> None:
+    for code, entry in load_kb().items():
+        texts = [entry.summary, entry.why, entry.invariant, *(o.how + " " + o.tradeoff for o in entry.options)]
+        for t in texts:
+            prose = _prose(t)
+            assert "!" not in prose, (code, t)
+            assert not FILLER.search(prose), (code, FILLER.search(prose), t)
+
+
+def test_rich_renderable_and_unknown_mode(stories: tuple[Explanation, ...]) -> None:
+    e = stories[0]
+    ansi = render_ansi(e, "pair", color=True)
+    assert "\x1b[" in ansi and e.message in re.sub(r"\x1b\[[0-9;]*m", "", ansi).replace("\n", " ")
+    with pytest.raises(UnknownMode):
+        modes.render_text(e, "loud")  # type: ignore[arg-type]
