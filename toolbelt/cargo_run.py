@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Sequence
@@ -97,13 +98,18 @@ def _failure_sentence(proc: ProcessResult) -> str:
         return "cargo clippy is not installed; run `rustup component add clippy`, or use --no-clippy."
     if any("no such command: `fmt`" in ln for ln in lines):
         return "rustfmt is not installed; run `rustup component add rustfmt`."
-    errors = [ln for ln in lines if ln.startswith("error")]
-    pick = errors[0] if errors else (lines[-1] if lines else f"cargo exited with {proc.returncode}")
-    detail = ""
-    if errors:
-        idx = lines.index(errors[0])
-        detail = " ".join(lines[idx + 1 : idx + 3])
-    return (pick + (" " + detail if detail else "")).strip()
+    errors = [i for i, ln in enumerate(lines) if ln.startswith("error")]
+    if not errors:
+        return (lines[-1] if lines else f"cargo exited with {proc.returncode}").rstrip(".") + "."
+    first = errors[0]
+    parts = [lines[first].removeprefix("error:").strip()]
+    # cargo explains with "Caused by:" blocks; keep up to two causes, dropping the headers.
+    for ln in lines[first + 1 : first + 12]:
+        if ln.startswith(("error", "warning", "note: ", "help: ")) or len(parts) >= 3:
+            break
+        if ln != "Caused by:" and not re.match(r"^(\d+\s*)?[|^]", ln):  # skip source-snippet lines
+            parts.append(ln)
+    return ": ".join(p.rstrip(".:") for p in parts if p) + "."
 
 
 def run_check(
