@@ -44,6 +44,7 @@ class CoreLoop:
         self.explanations: tuple[Explanation, ...] = ()
         self.records: list[tuple[str, str]] = []  # (step, DevLog id), in order
         self.last_patch_id = ""
+        self.preferred: dict[int, str] = {}  # explanation index -> the user's alternative Rusta conceded to
 
     # --- plumbing ---------------------------------------------------------------------------------
 
@@ -105,6 +106,7 @@ class CoreLoop:
             summary += f"; first: {explanations[0].summary.splitlines()[0] if explanations[0].summary else explanations[0].message}"
         rid = self._record("note", "explain", summary[:300], {"mode": mode, "count": n, "explanations": stories})
         self.explanations, self.state = explanations, after  # type: ignore[assignment]
+        self.preferred = {}
         return rid
 
     # --- Do / Undo ----------------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class CoreLoop:
         if not 0 <= index < len(self.explanations):
             raise NoExplanation(f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table.")
         e = self.explanations[index]
+        if diff is None and index in self.preferred:
+            diff = self.preferred[index]
         text = diff if diff is not None else (e.patch.diff if e.patch else "")
         if not text.strip():
             raise NoExplanation(f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff.")
@@ -176,13 +180,14 @@ class CoreLoop:
             patch = self._patch_for(e, alternative_diff, f"The user's alternative: {reason}")
             v = self.patcher.validate(self.root, patch)
             if v.green:
-                text = (f"Your alternative validates green ({v.reason}). I was wrong to insist on my suggestion; "
-                        "recorded.")
+                text = (f"Your alternative validates green ({v.reason.rstrip('.')}). I was wrong to insist on mine; "
+                        "Do will apply yours. Recorded.")
+                self.preferred[index] = alternative_diff
                 return self._concede(e, reason, text, (Evidence(kind="validation", text=v.reason, where=patch.id),))
             ev = (Evidence(kind="validation", text=v.reason, where=patch.id),
                   *(Evidence(kind="compiler", text=m) for m in v.new_errors[:3]),
                   *(Evidence(kind="test", text=t) for t in v.failing_tests[:3]))
-            text = f"Your alternative does not hold: {v.reason}. The compiler still says: \"{e.message}\"."
+            text = f"Your alternative does not hold: {v.reason.rstrip('.')}. The compiler still says: \"{e.message}\"."
             return self._hold(e, reason, text, ev)
         if recheck:
             from engine.explain.api import explain_report
