@@ -36,7 +36,7 @@ class ExprSpan:
     text: str
 
 
-_IDENT = re.compile(r"(?:r#)?[A-Za-z_][A-Za-z0-9_]*")
+_IDENT = re.compile(r"(?:r#)?[^\W\d]\w*")  # Rust identifiers may be Unicode (XID)
 _NUM = re.compile(r"(?:0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9_]+)?)(?:[a-z][a-z0-9]*)?")
 _INT = re.compile(r"[0-9][0-9_]*")
 _PUNCT3 = ("..=", "...", "<<=", ">>=")
@@ -111,7 +111,7 @@ def lex(src: str) -> tuple[list[Tok], list[tuple[int, int]]]:
             toks.append(Tok("ident", m.group(), i, m.end()))
             i = m.end()
             continue
-        if c.isdigit():
+        if c in "0123456789":
             # After `.` a number is a tuple index: `t.0.1` is two fields, not the float 0.1.
             after_dot = bool(toks) and toks[-1].text == "."
             m = (_INT if after_dot else _NUM).match(src, i)
@@ -290,7 +290,7 @@ class _Scanner:
         if self.text(o) != "{" or o not in self.match or not self.text(k)[:1].isupper():
             return k
         a, b = self.text(o + 1), self.text(o + 2)
-        looks = a in ("}", "..") or (self.toks[o + 1].kind == "ident" and b in (":", ",", "}"))
+        looks = a in ("}", "..") or (_IDENT.fullmatch(a) is not None and b in (":", ",", "}"))
         return self.match[o] if looks else k
 
     def chain_end(self, k: int) -> int:
@@ -308,21 +308,23 @@ class _Scanner:
 
     def operand_end(self, k: int) -> int:
         """Last token of the whole operand starting at k (for prefix operators)."""
-        s = self.text(k)
-        if s in ("&", "&&", "*", "!", "-"):
-            return self.operand_end(k + 1 + (self.text(k + 1) == "mut"))
+        while self.text(k) in ("&", "&&", "*", "!", "-"):
+            k += 1 + (self.text(k + 1) == "mut")
         return self.chain_end(self.primary_end(k))
 
     def block_after(self, k: int) -> int:
         """End of the first `{...}` at bracket depth 0 from k (the body after a condition)."""
-        for j in range(k, len(self.toks)):
+        j = k
+        while j < len(self.toks):
             s = self.text(j)
             if s == "{" and j in self.match:
                 return self.match[j]
             if s in _OPEN and j in self.match:
-                return self.block_after(self.match[j] + 1)
+                j = self.match[j] + 1
+                continue
             if s in (";", "}", ")", "]"):
                 break
+            j += 1
         raise ProbeError(f"no block follows `{self.text(k - 1)}`.")
 
     def closure_end(self, k: int) -> int:
@@ -345,6 +347,8 @@ class _Scanner:
         return len(self.toks) - 1
 
     def primary_end(self, k: int) -> int:
+        if not 0 <= k < len(self.toks):
+            raise ProbeError("the expression is cut off by the end of the file.")
         s, t = self.text(k), self.toks[k]
         if s in ("(", "[", "{") and k in self.match:
             return self.match[k]
@@ -380,6 +384,8 @@ def find_expression(src: str, line: int, col: int) -> ExprSpan:
     if s in (")", "]", "}") and k in sc.match:
         k = sc.match[k]
         s = sc.text(k)
+    if s in _OPEN and k not in sc.match:
+        raise ProbeError(f"`{s}` at {line}:{col} has no matching `{_OPEN[s]}`.")
     prev_ends = sc.ends_expr(k - 1)
     if s in ("(", "[") and prev_ends:  # a call or an index: the chain up to its closing bracket
         first, last = sc.chain_start(k - 1), sc.match[k]

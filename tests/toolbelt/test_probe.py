@@ -12,6 +12,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rusta_tui.cli.main import main
 from tests.conftest import FIXTURES
@@ -59,7 +61,9 @@ def _col(src: str, line: int, needle: str, nth: int = 0) -> int:
         (6, "x\n", 0, "P { x: 1 }.x"),
     ],
 )
-def test_scanner_picks_the_expression_ending_under_the_cursor(line: int, needle: str, nth: int, expr: str) -> None:
+def test_scanner_picks_the_expression_ending_under_the_cursor(
+    line: int, needle: str, nth: int, expr: str
+) -> None:
     if needle.endswith("\n"):
         col = len(SRC.split("\n")[line - 1])
     else:
@@ -130,7 +134,14 @@ def _probe(crate: Path, line: int, needle: str, nth: int = 0, **kw: bool) -> Typ
         (22, '"hello"', 0, '"hello"', "&str", "in_place"),  # a literal
         (23, "max", 0, "std::cmp::max::<i8>(3, 4)", "i8", "in_place"),  # a generic call
         (24, "x", 1, "p.x", "i64", "in_place"),  # field access through a reference
-        (13, "filter", 0, "(0..limit).filter(|n| n % 2 == 0)", "Filter<std::ops::Range<u32>, {closure@src/lib.rs:13:23: 13:26}>", "in_place"),
+        (
+            13,
+            "filter",
+            0,
+            "(0..limit).filter(|n| n % 2 == 0)",
+            "Filter<std::ops::Range<u32>, {closure@src/lib.rs:13:23: 13:26}>",
+            "in_place",
+        ),
         (17, "count", 0, "count", "usize", "after_statement"),  # a `let` binding: the value it binds
         (30, "println", 0, 'println!("{n}")', "()", "in_place"),
     ],
@@ -186,8 +197,19 @@ def test_rust_analyzer_is_detected() -> None:
 
 
 def test_cli_json_and_text(types_crate: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["probe", "type-of", f"src/lib.rs:17:{_col((types_crate / 'src/lib.rs').read_text(), 17, 'len')}",
-                 "--crate", str(types_crate), "--json"]) == 0
+    assert (
+        main(
+            [
+                "probe",
+                "type-of",
+                f"src/lib.rs:17:{_col((types_crate / 'src/lib.rs').read_text(), 17, 'len')}",
+                "--crate",
+                str(types_crate),
+                "--json",
+            ]
+        )
+        == 0
+    )
     got = msgspec.json.decode(capsys.readouterr().out, type=TypeProbe)
     assert (got.expr, got.type) == ("names.len()", "usize")
     assert main(["probe", "type-of", str(types_crate / "src/lib.rs:22:20")]) == 0
@@ -195,3 +217,60 @@ def test_cli_json_and_text(types_crate: Path, capsys: pytest.CaptureFixture[str]
     assert '"hello"' in out and "&str" in out
     assert main(["probe", "type-of", "src/lib.rs:0:1", "--crate", str(types_crate)]) == 2
     assert "expected FILE:LINE:COL" in capsys.readouterr().err
+
+
+_frags = st.sampled_from(
+    [
+        "let",
+        " ",
+        "x",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "|",
+        "||",
+        "::",
+        "<",
+        ">",
+        "!",
+        "&",
+        "?",
+        "if",
+        "match",
+        "else",
+        "move",
+        "1",
+        "'a",
+        '"s',
+        'r#"',
+        "/*",
+        "//",
+        "\n",
+        ";",
+        ",",
+        "Foo",
+        "mut",
+        "await",
+        "-",
+        "0.1",
+        "é",
+        "²",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_frags, st.text(max_size=3)), max_size=25), st.integers(1, 4), st.integers(1, 40))
+def test_scanner_fuzz_raises_only_probe_error(parts: list[str], line: int, col: int) -> None:
+    src = "".join(parts)
+    try:
+        e = find_expression(src, line, col)
+    except ProbeError:
+        return
+    assert src[e.start : e.end] == e.text and e.text.strip()
+    enclosing_statement(src, e.start, e.end)
+    binding_at(src, line, col)
