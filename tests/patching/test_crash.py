@@ -1,0 +1,126 @@
+"""kill -9 during apply and during undo, at every step and at random times; recovery ends fully before or after.
+
+The operation runs in a child process (tests/patching/crash_driver.py) that SIGKILLs itself at the
+step named by RUSTA_TEST_CRASH_AT, or is killed by the test after a random delay.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from diary import snapshots as snaps
+from diary.devlog import DevLog
+from diary.replay import check_repo, replay
+from engine.patching import api
+from engine.patching.transaction import CRASH_ENV, is_patch_intent
+from tests.patching.helpers import git, repo_fingerprint, tree_hashes
+
+pytestmark = pytest.mark.xdist_group("patching-crash")
+
+REPO = Path(__file__).resolve().parents[2]
+EARLY = ["after_intent", "after_snapshots", "after_snapshot_record", "after_write_1", "after_write_2", "after_write_3"]
+LATE = ["after_writes", "after_validation_record", "after_done"]
+
+
+def run_driver(root: Path, args: list[str], crash_at: str | None = None, kill_after: float | None = None) -> int:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop(CRASH_ENV, None)
+    if crash_at:
+        env[CRASH_ENV] = crash_at
+    proc = subprocess.Popen([sys.executable, "-m", "tests.patching.crash_driver", str(root), *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if kill_after is not None:
+        time.sleep(kill_after)
+        proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    return proc.returncode
+
+
+def driver_args(tmp_path: Path, validated) -> list[str]:
+    p, v = tmp_path / "patch.json", tmp_path / "validation.json"
+    p.write_bytes(msgspec.json.encode(validated.patch))
+    v.write_bytes(msgspec.json.encode(validated.validation))
+    return ["apply", str(p), str(v)]
+
+
+def assert_whole(root: Path, fp: tuple, states: dict[str, dict], allowed: tuple[str, ...]) -> str:
+    """The tree is exactly one of the allowed states; the repo, the log and the files agree."""
+    now = tree_hashes(root)
+    match = [name for name in allowed if states[name] == now]
+    assert match, f"half-applied tree after recovery: {now}"
+    assert repo_fingerprint(root) == fp
+    assert not list(root.rglob(f"*{snaps.TMP_MARK}*")), "a temp file was left behind"
+    log = DevLog.open(root, readonly=True)
+    try:
+        assert not [e for e in log.open_intents() if is_patch_intent(e)]
+        state = replay(log.entries())
+    finally:
+        log.close()
+    assert check_repo(state, root).ok, check_repo(state, root)
+    return match[0]
+
+
+@pytest.mark.parametrize("step", EARLY + LATE)
+def test_kill_during_apply_then_recover(step: str, validated_template, crate_copy, tmp_path: Path) -> None:
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    rc = run_driver(root, driver_args(tmp_path, validated_template), crash_at=step)
+    assert rc == -signal.SIGKILL
+    said = api.recover(root)
+    assert said or step == "after_done"
+    after_ref = crate_copy("reference")
+    api.apply(after_ref, validated_template.patch, validated_template.validation)
+    states = {"before": before, "after": tree_hashes(after_ref)}
+    got = assert_whole(root, fp, states, ("before", "after"))
+    assert got == ("before" if step in EARLY else "after")
+    ops = [o for o in api.history(root) if o.state == "done"]
+    assert [o.op for o in ops] == ([] if got == "before" else ["apply"])
+    if got == "after":  # the recovered op is a normal op: undo works on it
+        api.undo(root)
+        assert tree_hashes(root) == before
+    assert api.recover(root) == []
+
+
+@pytest.mark.parametrize("step", EARLY + LATE)
+def test_kill_during_undo_then_recover(step: str, validated_template, crate_copy) -> None:
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    api.apply(root, validated_template.patch, validated_template.validation)
+    applied = tree_hashes(root)
+    rc = run_driver(root, ["undo"], crash_at=step)
+    assert rc == -signal.SIGKILL
+    api.recover(root)
+    got = assert_whole(root, fp, {"before": before, "applied": applied}, ("before", "applied"))
+    assert got == ("applied" if step in EARLY else "before")
+    if got == "applied":
+        api.undo(root)
+    else:
+        api.redo(root)
+        assert tree_hashes(root) == applied
+
+
+def test_random_kills_during_apply_and_undo(validated_template, crate_copy, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    ref = crate_copy("reference")
+    api.apply(ref, validated_template.patch, validated_template.validation)
+    states = {"before": before, "after": tree_hashes(ref)}
+    args = driver_args(tmp_path, validated_template)
+    seen = set()
+    for _ in range(6):
+        current = assert_whole(root, fp, states, ("before", "after"))
+        op = args if current == "before" else ["undo"]
+        run_driver(root, op, kill_after=rng.uniform(0.2, 1.2))
+        api.recover(root)
+        seen.add(assert_whole(root, fp, states, ("before", "after")))
+    assert git(root, "status", "--porcelain")  # the user's own untracked file is still reported
