@@ -17,9 +17,14 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import os
 import re
 import shutil
+import stat
 import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -85,41 +90,93 @@ def rust_analyzer_status() -> tuple[bool, str]:
 # --- scratch copy -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Scratch:
+    ws: Path  # the scratch copy of the workspace root (the crate itself when it has no workspace)
+    crate: Path  # the crate's folder inside it: cargo runs here
+    file: Path  # the probed file's copy
+    target: Path  # the probe target dir, warm across probes
+
+
+def _workspace_root(root: Path) -> Path:
+    """The nearest folder above `root` whose Cargo.toml has [workspace], as cargo finds it; else root."""
+    for d in root.parents:
+        manifest = d / "Cargo.toml"
+        if not manifest.is_file():
+            continue
+        try:
+            ws = tomllib.loads(manifest.read_text(encoding="utf-8")).get("workspace")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if not isinstance(ws, dict):
+            continue
+        rel = root.relative_to(d)
+        member = any(rel.match(m) or rel == Path(m) for m in ws.get("members", []) if isinstance(m, str))
+        excluded = any(rel == Path(x) or rel.is_relative_to(x) for x in ws.get("exclude", []) if isinstance(x, str))
+        return d if member and not excluded else root  # cargo stops at the first [workspace] it meets
+    return root
+
+
+_PATH_DEP = re.compile(r"""(\bpath\s*=\s*)(["'])([^"'\n]+)\2""")
+
+
+def _absolutize_path_deps(scratch_ws: Path, user_ws: Path) -> None:
+    """Path dependencies that point outside the copied workspace would dangle: point them at the originals."""
+    for rel, _ in list(_files(scratch_ws)):
+        if rel.name != "Cargo.toml":
+            continue
+        manifest, rel_dir = scratch_ws / rel, rel.parent
+        text = manifest.read_text(encoding="utf-8", errors="replace")
+
+        def fix(m: re.Match[str], rel_dir: Path = rel_dir) -> str:
+            target = Path(m.group(3))
+            if target.is_absolute():
+                return m.group(0)
+            orig = (user_ws / rel_dir / target).resolve()
+            if orig.is_relative_to(user_ws.resolve()):
+                return m.group(0)
+            return f"{m.group(1)}{m.group(2)}{orig}{m.group(2)}"
+
+        new = _PATH_DEP.sub(fix, text)
+        if new != text:
+            manifest.write_text(new, encoding="utf-8")
+
+
+def _files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every regular file under root except build output and VCS folders (pruned, never walked)."""
+    for d, dirs, names in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if x not in _SKIP_DIRS)
+        for name in sorted(names):
+            path = Path(d) / name
+            st = path.stat(follow_symlinks=True) if path.exists() else None
+            if st is not None and stat.S_ISREG(st.st_mode):
+                yield path.relative_to(root), st
+
+
 def _sync_tree(src: Path, dst: Path) -> None:
-    """Mirror the crate into the scratch folder, copying only what changed (size or mtime)."""
+    """Mirror the workspace into the scratch folder, copying only what changed (size or mtime)."""
     seen: set[Path] = set()
-    for path in src.rglob("*"):
-        rel = path.relative_to(src)
-        if rel.parts and rel.parts[0] in _SKIP_DIRS:
-            continue
-        if not path.is_file():
-            continue
+    for rel, st in _files(src):
         seen.add(rel)
         out = dst / rel
-        st = path.stat()
         try:
             ost = out.stat()
             if ost.st_size == st.st_size and ost.st_mtime_ns == st.st_mtime_ns:
                 continue
         except FileNotFoundError:
             out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, out)
-    for path in list(dst.rglob("*")):
-        rel = path.relative_to(dst)
-        if path.is_file() and rel not in seen and rel.name != ".rusta-probe.lock":
-            path.unlink()
+        shutil.copy2(src / rel, out)
+    for rel, _ in list(_files(dst)):
+        if rel not in seen:
+            (dst / rel).unlink()
 
 
-def _fingerprint(root: Path, file_bytes: bytes, rel: str, line: int, col: int) -> str:
-    """Key for the result cache: the probed file's content, the rest of the crate's sources, the spot."""
+def _fingerprint(ws: Path, file_bytes: bytes, rel: str, line: int, col: int) -> str:
+    """Key for the result cache: the probed file's content, the rest of the sources (size, mtime), the spot."""
     h = hashlib.sha256(file_bytes)
     h.update(f"\0{rel}\0{line}\0{col}\0".encode())
-    for path in sorted(root.rglob("*")):
-        rel_p = path.relative_to(root)
-        if rel_p.parts and rel_p.parts[0] in _SKIP_DIRS or not path.is_file():
-            continue
-        if path.suffix in (".rs", ".toml", ".lock"):
-            st = path.stat()
+    for rel_p, st in _files(ws):
+        if rel_p.suffix in (".rs", ".toml", ".lock"):
             h.update(f"{rel_p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()[:32]
 
@@ -149,11 +206,12 @@ def _byte(text: str, off: int) -> int:
     return len(text[:off].encode("utf-8"))
 
 
-def _in_file(d: Diagnostic, scratch_file: Path, root: Path) -> list[tuple[int, int]]:
+def _in_file(d: Diagnostic, sc: _Scratch) -> list[tuple[int, int]]:
+    """Primary spans in the probed file (cargo names files relative to the workspace root)."""
     return [
         (s.byte_start, s.byte_end)
         for s in d.spans
-        if s.is_primary and (root / s.file_name).resolve() == scratch_file.resolve()
+        if s.is_primary and (sc.ws / s.file_name).resolve() == sc.file.resolve()
     ]
 
 
@@ -268,10 +326,10 @@ def _remap(ty: str, rw: _Rewrite, src: str, rel: str) -> str:
     return _LOC.sub(repl, ty)
 
 
-def _check_rewrite(root: Path, scratch_file: Path, rw: _Rewrite, e: ExprSpan) -> tuple[str, str]:
+def _check_rewrite(sc: _Scratch, rw: _Rewrite, e: ExprSpan) -> tuple[str, str]:
     """Compile the rewrite in the scratch copy; (type, detail) or a ProbeError saying why not."""
-    scratch_file.write_text(rw.text, encoding="utf-8")
-    report = run_check(root, target_dir=Path(str(target_dir_for(root)) + "-probe"), timeout_s=PROBE_TIMEOUT_S)
+    sc.file.write_text(rw.text, encoding="utf-8")
+    report = run_check(sc.crate, target_dir=sc.target, timeout_s=PROBE_TIMEOUT_S)
     if report.status in ("timeout", "error", "failed"):
         raise ProbeError(f"cargo check on the probe copy failed: {report.message}")
     pb = (_byte(rw.text, rw.probe[0]), _byte(rw.text, rw.probe[1]))
@@ -281,7 +339,7 @@ def _check_rewrite(root: Path, scratch_file: Path, rw: _Rewrite, e: ExprSpan) ->
     mark_seen = False
     others: list[Diagnostic] = []
     for d in report.diagnostics:
-        for a, b in _in_file(d, scratch_file, root):
+        for a, b in _in_file(d, sc):
             label = (d.primary.label if d.primary else "") or ""
             if d.code_str == "E0308" and (a, b) == mb:
                 mark_seen = True
@@ -313,7 +371,7 @@ def _short(text: str) -> str:
 
 
 def _probe(
-    scratch: Path, scratch_file: Path, src: str, expr: ExprSpan, rel: str, binding: bool
+    sc: _Scratch, src: str, expr: ExprSpan, rel: str, binding: bool
 ) -> tuple[str, str, Literal["in_place", "after_statement"]]:
     """In place first (exact for the expression itself); after its statement when context decides."""
     stmt = enclosing_statement(src, expr.start, expr.end)
@@ -321,11 +379,11 @@ def _probe(
         if stmt is None:
             raise ProbeError(f"the `let {expr.text}` statement has no `;` to probe after.")
         rw = _after_binding(src, expr, stmt)
-        ty, detail = _check_rewrite(scratch, scratch_file, rw, expr)
+        ty, detail = _check_rewrite(sc, rw, expr)
         return _remap(ty, rw, src, rel), _remap(detail, rw, src, rel), "after_statement"
     rw = _in_place(src, expr)
     try:
-        ty, detail = _check_rewrite(scratch, scratch_file, rw, expr)
+        ty, detail = _check_rewrite(sc, rw, expr)
         failure: ProbeError | None = None
     except ProbeError as e:
         if stmt is None:
@@ -334,7 +392,7 @@ def _probe(
     if stmt is not None and (failure is not None or _VAGUE.search(ty)):
         rw2 = _after_statement(src, expr, stmt)
         try:
-            ty2, detail2 = _check_rewrite(scratch, scratch_file, rw2, expr)
+            ty2, detail2 = _check_rewrite(sc, rw2, expr)
         except ProbeError:
             if failure is not None:
                 raise failure from None
@@ -373,7 +431,8 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
     bound = binding_at(src, line, col)
     expr = bound or find_expression(src, line, col)
     probes = cache_dir() / "probes"
-    key = _fingerprint(root, raw, rel, line, col)
+    ws = _workspace_root(root)
+    key = _fingerprint(ws, raw, rel, line, col)
     cached_at = probes / "results" / f"{key}.json"
     if use_cache and cached_at.is_file():
         try:
@@ -382,16 +441,22 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
         except (msgspec.DecodeError, OSError):
             pass  # a damaged cache entry is just a miss
     ra_ok, ra_note = rust_analyzer_status()
-    scratch = probes / target_dir_for(root).name
-    scratch.mkdir(parents=True, exist_ok=True)
-    with open(probes / f"{scratch.name}.lock", "w") as lock:
+    scratch_ws = probes / target_dir_for(ws).name
+    scratch_ws.mkdir(parents=True, exist_ok=True)
+    sc = _Scratch(
+        ws=scratch_ws,
+        crate=scratch_ws / root.relative_to(ws),
+        file=scratch_ws / path.relative_to(ws),
+        target=Path(str(target_dir_for(root)) + "-probe"),
+    )
+    with open(probes / f"{scratch_ws.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _sync_tree(root, scratch)
-        scratch_file = scratch / rel
+        _sync_tree(ws, scratch_ws)
+        _absolutize_path_deps(scratch_ws, ws)
         try:
-            ty, detail, method = _probe(scratch, scratch_file, src, expr, rel, bound is not None)
+            ty, detail, method = _probe(sc, src, expr, path.relative_to(ws).as_posix(), bound is not None)
         finally:
-            shutil.copy2(path, scratch_file)  # the next sync sees an unmodified copy
+            shutil.copy2(path, sc.file)  # the next sync sees an unmodified copy
     result = TypeProbe(
         file=rel,
         line=line,
@@ -405,7 +470,7 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
     )
     try:
         cached_at.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached_at.with_suffix(".tmp")
+        tmp = cached_at.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(_encoder.encode(result))
         tmp.replace(cached_at)
     except OSError:

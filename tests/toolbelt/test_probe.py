@@ -274,3 +274,15 @@ def test_scanner_fuzz_raises_only_probe_error(parts: list[str], line: int, col: 
     assert src[e.start : e.end] == e.text and e.text.strip()
     enclosing_statement(src, e.start, e.end)
     binding_at(src, line, col)
+
+
+def test_workspace_member_with_path_dependency_outside(tmp_path: Path) -> None:
+    """A member inheriting from its workspace, with a path dependency outside it, probes like cargo builds."""
+    shutil.copytree(FIXTURES / "probe_ws", tmp_path / "probe_ws")
+    app = tmp_path / "probe_ws" / "ws" / "app"
+    before = _tree_digest(tmp_path / "probe_ws")
+    assert (_probe(app, 2, "util", use_cache=False).type, _probe(app, 3, "extra", use_cache=False).type) == (
+        "Vec<&str>",
+        "Meters",
+    )
+    assert _tree_digest(tmp_path / "probe_ws") == before
