@@ -27,7 +27,21 @@ def when(ts: float) -> str:
 
 
 def _code(s: str) -> str:
-    return "`" + s.replace("`", "'") + "`"
+    """An inline code span that quotes `s` exactly, backticks included (CommonMark double ticks)."""
+    return f"`` {s} ``" if "`" in s else f"`{s}`"
+
+
+def _command(argv: list[str]) -> str:
+    """The command as the user would type it: from the cargo/rustc word on, wrappers left out."""
+    names = [a.rsplit("/", 1)[-1] for a in argv]
+    for k in range(len(names) - 1, -1, -1):
+        if names[k] in ("cargo", "rustc", "rustfmt", "git"):
+            return " ".join([names[k], *argv[k + 1 :]])
+    return " ".join(argv)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def line(e: Entry) -> str:
@@ -42,7 +56,7 @@ def line(e: Entry) -> str:
         if op == "run" and isinstance(p.get("argv"), list):
             res = f" → {p['outcome']}" if p.get("outcome") else ""
             rc = f" (exit {p['returncode']})" if isinstance(p.get("returncode"), int) else ""
-            return f"- **Ran** {_code(' '.join(map(str, p['argv'])))}{res}{rc}. {s}".rstrip(". ") + "."
+            return f"- **Ran** {_code(_command([str(a) for a in p['argv']]))}{res}{rc}."
         if op in ("apply", "undo", "redo"):
             verb = {"apply": "Applied", "undo": "Undid", "redo": "Redid"}[op]
             files = ", ".join(map(str, p.get("files") or ())) or "no files listed"
@@ -50,9 +64,15 @@ def line(e: Entry) -> str:
             return f"- **{verb}** patch {p.get('patch_id', '?')} ({files}): {s}.{failed}"
         return f"- **Did:** {s}."
     if e.kind == "validation":
-        verdict = "green" if p.get("ok") else "not green"
         tool = p.get("tool", "check")
-        out = [f"- **Checked** with {tool}: {verdict}. {s}".rstrip(". ") + "."]
+        if p.get("ok"):
+            verdict = "green"
+        elif isinstance(p.get("errors"), int):
+            verdict = f"not green, {_plural(p['errors'], 'error')}"
+        else:
+            verdict = "not green"
+        extra = "" if s.startswith(str(tool)) or not s else f" {s}."
+        out = [f"- **Checked** with cargo {tool}: {verdict}.{extra}"]
         for d in (p.get("diagnostics") or ())[:5]:
             out.append("  " + _diag(d))
         for t in (p.get("failed_tests") or ())[:5]:
