@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import hashlib
 import os
 import re
 import shutil
-import stat
 import time
-import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -34,21 +29,21 @@ from toolbelt.cargo_run import run_check
 from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.errors import ToolbeltError
 from toolbelt.paths import cache_dir, target_dir_for
+from toolbelt.probe_rewrite import Rewrite, after_binding, after_statement, in_place, remap
 from toolbelt.probe_scan import (
     ExprSpan,
     ProbeError,
     binding_at,
     enclosing_statement,
     find_expression,
-    line_col,
 )
+from toolbelt.probe_scratch import Scratch, absolutize_path_deps, fingerprint, sync_tree, workspace_root
 from toolbelt.process import run_limited
 from toolbelt.types import Diagnostic
 
 __all__ = ["ProbeError", "TypeProbe", "rust_analyzer_status", "type_of"]
 
 PROBE_TIMEOUT_S = 180.0
-_SKIP_DIRS = frozenset({"target", ".git", ".hg", ".jj"})
 _VAGUE = re.compile(r"(?<![A-Za-z0-9_'])_(?![A-Za-z0-9_])|\{integer\}|\{float\}")
 
 
@@ -87,100 +82,6 @@ def rust_analyzer_status() -> tuple[bool, str]:
     return True, f"{version} is installed, but Rusta's probe asks rustc; rust-analyzer hover is not wired yet."
 
 
-# --- scratch copy -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Scratch:
-    ws: Path  # the scratch copy of the workspace root (the crate itself when it has no workspace)
-    crate: Path  # the crate's folder inside it: cargo runs here
-    file: Path  # the probed file's copy
-    target: Path  # the probe target dir, warm across probes
-
-
-def _workspace_root(root: Path) -> Path:
-    """The nearest folder above `root` whose Cargo.toml has [workspace], as cargo finds it; else root."""
-    for d in root.parents:
-        manifest = d / "Cargo.toml"
-        if not manifest.is_file():
-            continue
-        try:
-            ws = tomllib.loads(manifest.read_text(encoding="utf-8")).get("workspace")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        if not isinstance(ws, dict):
-            continue
-        rel = root.relative_to(d)
-        member = any(rel.match(m) or rel == Path(m) for m in ws.get("members", []) if isinstance(m, str))
-        excluded = any(rel == Path(x) or rel.is_relative_to(x) for x in ws.get("exclude", []) if isinstance(x, str))
-        return d if member and not excluded else root  # cargo stops at the first [workspace] it meets
-    return root
-
-
-_PATH_DEP = re.compile(r"""(\bpath\s*=\s*)(["'])([^"'\n]+)\2""")
-
-
-def _absolutize_path_deps(scratch_ws: Path, user_ws: Path) -> None:
-    """Path dependencies that point outside the copied workspace would dangle: point them at the originals."""
-    for rel, _ in list(_files(scratch_ws)):
-        if rel.name != "Cargo.toml":
-            continue
-        manifest, rel_dir = scratch_ws / rel, rel.parent
-        text = manifest.read_text(encoding="utf-8", errors="replace")
-
-        def fix(m: re.Match[str], rel_dir: Path = rel_dir) -> str:
-            target = Path(m.group(3))
-            if target.is_absolute():
-                return m.group(0)
-            orig = (user_ws / rel_dir / target).resolve()
-            if orig.is_relative_to(user_ws.resolve()):
-                return m.group(0)
-            return f"{m.group(1)}{m.group(2)}{orig}{m.group(2)}"
-
-        new = _PATH_DEP.sub(fix, text)
-        if new != text:
-            manifest.write_text(new, encoding="utf-8")
-
-
-def _files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every regular file under root except build output and VCS folders (pruned, never walked)."""
-    for d, dirs, names in os.walk(root):
-        dirs[:] = sorted(x for x in dirs if x not in _SKIP_DIRS)
-        for name in sorted(names):
-            path = Path(d) / name
-            st = path.stat(follow_symlinks=True) if path.exists() else None
-            if st is not None and stat.S_ISREG(st.st_mode):
-                yield path.relative_to(root), st
-
-
-def _sync_tree(src: Path, dst: Path) -> None:
-    """Mirror the workspace into the scratch folder, copying only what changed (size or mtime)."""
-    seen: set[Path] = set()
-    for rel, st in _files(src):
-        seen.add(rel)
-        out = dst / rel
-        try:
-            ost = out.stat()
-            if ost.st_size == st.st_size and ost.st_mtime_ns == st.st_mtime_ns:
-                continue
-        except FileNotFoundError:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src / rel, out)
-    for rel, _ in list(_files(dst)):
-        if rel not in seen:
-            (dst / rel).unlink()
-
-
-def _fingerprint(ws: Path, file_bytes: bytes, rel: str, line: int, col: int) -> str:
-    """Key for the result cache: the probed file's content, the rest of the sources (size, mtime), the spot."""
-    h = hashlib.sha256(file_bytes)
-    h.update(f"\0{rel}\0{line}\0{col}\0".encode())
-    for rel_p, st in _files(ws):
-        if rel_p.suffix in (".rs", ".toml", ".lock"):
-            h.update(f"{rel_p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()[:32]
-
-
 # --- reading rustc's answer ---------------------------------------------------------------------
 
 
@@ -206,7 +107,7 @@ def _byte(text: str, off: int) -> int:
     return len(text[:off].encode("utf-8"))
 
 
-def _in_file(d: Diagnostic, sc: _Scratch) -> list[tuple[int, int]]:
+def _in_file(d: Diagnostic, sc: Scratch) -> list[tuple[int, int]]:
     """Primary spans in the probed file (cargo names files relative to the workspace root)."""
     return [
         (s.byte_start, s.byte_end)
@@ -214,119 +115,7 @@ def _in_file(d: Diagnostic, sc: _Scratch) -> list[tuple[int, int]]:
         if s.is_primary and (sc.ws / s.file_name).resolve() == sc.file.resolve()
     ]
 
-
-class _Rewrite(msgspec.Struct, frozen=True):
-    text: str
-    probe: tuple[int, int]  # char ranges in `text`
-    mark: tuple[int, int]
-    region: tuple[int, int]
-    origin: tuple[tuple[int, int, int], ...]  # (new start, new end, original start) of kept source
-
-
-# A piece: its text, its role ("" kept outside the region, "ins" inside it, "probe", "mark"),
-# and the offset in the original source it was copied from (None for inserted text).
-_Piece = tuple[str, str, int | None]
-
-
-def _assemble(pieces: list[_Piece]) -> _Rewrite:
-    ranges: dict[str, tuple[int, int]] = {}
-    origin: list[tuple[int, int, int]] = []
-    pos, first_ins, last_ins = 0, -1, 0
-    for piece, role, orig in pieces:
-        if role in ("probe", "mark"):
-            ranges[role] = (pos, pos + len(piece))
-        if role:
-            first_ins = pos if first_ins < 0 else first_ins
-            last_ins = pos + len(piece)
-        if orig is not None:
-            origin.append((pos, pos + len(piece), orig))
-        pos += len(piece)
-    return _Rewrite(
-        text="".join(p for p, _, _ in pieces),
-        probe=ranges["probe"],
-        mark=ranges["mark"],
-        region=(max(first_ins, 0), last_ins),
-        origin=tuple(origin),
-    )
-
-
-def _in_place(src: str, e: ExprSpan) -> _Rewrite:
-    return _assemble(
-        [
-            (src[: e.start], "", 0),
-            ("{ let __rusta_mark: () = ", "ins", None),
-            ("0u8", "mark", None),
-            ("; let __rusta_probe: () = ", "ins", None),
-            (e.text, "probe", e.start),
-            ("; unreachable!() }", "ins", None),
-            (src[e.end :], "", e.end),
-        ]
-    )
-
-
-def _after_statement(src: str, e: ExprSpan, stmt: tuple[int, int]) -> _Rewrite:
-    s0, s1 = stmt
-    return _assemble(
-        [
-            (src[:s0], "", 0),
-            ("let __rusta_probe; ", "ins", None),
-            (src[s0 : e.start], "ins", s0),
-            ("{ __rusta_probe = ", "ins", None),
-            (e.text, "ins", e.start),
-            ("; __rusta_probe }", "ins", None),
-            (src[e.end : s1], "ins", e.end),
-            (" let __rusta_mark: () = ", "ins", None),
-            ("0u8", "mark", None),
-            ("; let _: () = ", "ins", None),
-            ("__rusta_probe", "probe", None),
-            (";", "ins", None),
-            (src[s1:], "", s1),
-        ]
-    )
-
-
-def _after_binding(src: str, name: ExprSpan, stmt: tuple[int, int]) -> _Rewrite:
-    s1 = stmt[1]
-    return _assemble(
-        [
-            (src[:s1], "", 0),
-            (" let __rusta_mark: () = ", "ins", None),
-            ("0u8", "mark", None),
-            ("; let _: () = ", "ins", None),
-            (name.text, "probe", None),
-            (";", "ins", None),
-            (src[s1:], "", s1),
-        ]
-    )
-
-
-_LOC = re.compile(r"@([^:{}]+):(\d+):(\d+): (\d+):(\d+)\}")
-
-
-def _remap(ty: str, rw: _Rewrite, src: str, rel: str) -> str:
-    """Closure locations in rustc's type point into the rewrite; point them back at the user's file."""
-    starts = [0]
-    for ln in rw.text.split("\n"):
-        starts.append(starts[-1] + len(ln) + 1)
-
-    def back(line: int, col: int) -> tuple[int, int]:
-        x = starts[line - 1] + col - 1 if 0 < line < len(starts) else -1
-        for a, b, orig in rw.origin:
-            if a <= x <= b:
-                return line_col(src, orig + x - a)
-        return line, col
-
-    def repl(m: re.Match[str]) -> str:
-        if m.group(1) != rel:
-            return m.group(0)
-        l1, c1 = back(int(m.group(2)), int(m.group(3)))
-        l2, c2 = back(int(m.group(4)), int(m.group(5)))
-        return f"@{rel}:{l1}:{c1}: {l2}:{c2}}}"
-
-    return _LOC.sub(repl, ty)
-
-
-def _check_rewrite(sc: _Scratch, rw: _Rewrite, e: ExprSpan) -> tuple[str, str]:
+def _check_rewrite(sc: Scratch, rw: Rewrite, e: ExprSpan) -> tuple[str, str]:
     """Compile the rewrite in the scratch copy; (type, detail) or a ProbeError saying why not."""
     sc.file.write_text(rw.text, encoding="utf-8")
     report = run_check(sc.crate, target_dir=sc.target, timeout_s=PROBE_TIMEOUT_S)
@@ -371,17 +160,17 @@ def _short(text: str) -> str:
 
 
 def _probe(
-    sc: _Scratch, src: str, expr: ExprSpan, rel: str, binding: bool
+    sc: Scratch, src: str, expr: ExprSpan, rel: str, binding: bool
 ) -> tuple[str, str, Literal["in_place", "after_statement"]]:
     """In place first (exact for the expression itself); after its statement when context decides."""
     stmt = enclosing_statement(src, expr.start, expr.end)
     if binding:
         if stmt is None:
             raise ProbeError(f"the `let {expr.text}` statement has no `;` to probe after.")
-        rw = _after_binding(src, expr, stmt)
+        rw = after_binding(src, expr, stmt)
         ty, detail = _check_rewrite(sc, rw, expr)
-        return _remap(ty, rw, src, rel), _remap(detail, rw, src, rel), "after_statement"
-    rw = _in_place(src, expr)
+        return remap(ty, rw, src, rel), remap(detail, rw, src, rel), "after_statement"
+    rw = in_place(src, expr)
     try:
         ty, detail = _check_rewrite(sc, rw, expr)
         failure: ProbeError | None = None
@@ -390,7 +179,7 @@ def _probe(
             raise
         ty, detail, failure = "", "", e
     if stmt is not None and (failure is not None or _VAGUE.search(ty)):
-        rw2 = _after_statement(src, expr, stmt)
+        rw2 = after_statement(src, expr, stmt)
         try:
             ty2, detail2 = _check_rewrite(sc, rw2, expr)
         except ProbeError:
@@ -398,8 +187,8 @@ def _probe(
                 raise failure from None
         else:
             if failure is not None or len(_VAGUE.findall(ty2)) < len(_VAGUE.findall(ty)):
-                return _remap(ty2, rw2, src, rel), _remap(detail2, rw2, src, rel), "after_statement"
-    return _remap(ty, rw, src, rel), _remap(detail, rw, src, rel), "in_place"
+                return remap(ty2, rw2, src, rel), remap(detail2, rw2, src, rel), "after_statement"
+    return remap(ty, rw, src, rel), remap(detail, rw, src, rel), "in_place"
 
 
 # --- the probe ----------------------------------------------------------------------------------
@@ -431,8 +220,8 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
     bound = binding_at(src, line, col)
     expr = bound or find_expression(src, line, col)
     probes = cache_dir() / "probes"
-    ws = _workspace_root(root)
-    key = _fingerprint(ws, raw, rel, line, col)
+    ws = workspace_root(root)
+    key = fingerprint(ws, raw, rel, line, col)
     cached_at = probes / "results" / f"{key}.json"
     if use_cache and cached_at.is_file():
         try:
@@ -443,7 +232,7 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
     ra_ok, ra_note = rust_analyzer_status()
     scratch_ws = probes / target_dir_for(ws).name
     scratch_ws.mkdir(parents=True, exist_ok=True)
-    sc = _Scratch(
+    sc = Scratch(
         ws=scratch_ws,
         crate=scratch_ws / root.relative_to(ws),
         file=scratch_ws / path.relative_to(ws),
@@ -451,8 +240,8 @@ def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, us
     )
     with open(probes / f"{scratch_ws.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _sync_tree(ws, scratch_ws)
-        _absolutize_path_deps(scratch_ws, ws)
+        sync_tree(ws, scratch_ws)
+        absolutize_path_deps(scratch_ws, ws)
         try:
             ty, detail, method = _probe(sc, src, expr, path.relative_to(ws).as_posix(), bound is not None)
         finally:
