@@ -1,7 +1,7 @@
 """Suggested patches: rustc's replacement spans turned into one unified diff. Pure: text in, diff out.
 
 Offsets are rustc's byte offsets into the UTF-8 file, so edits are applied to bytes and decoded
-afterwards; several replacements in one file are applied right to left; overlapping ones are
+afterwards; several replacements in one file are applied in one left-to-right pass; overlapping ones are
 dropped (rustc offers alternatives that overlap; the first wins).
 """
 
@@ -61,10 +61,13 @@ def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
         )
         if not overlaps:
             kept.append(e)
-    out = source
-    for e in sorted(kept, key=lambda e: e.byte_start, reverse=True):
-        out = out[: e.byte_start] + e.replacement.encode("utf-8") + out[e.byte_end :]
-    return out
+    out = bytearray()
+    pos = 0
+    for e in sorted(kept, key=lambda e: (e.byte_start, e.byte_end)):
+        out += source[pos : e.byte_start] + e.replacement.encode("utf-8")
+        pos = e.byte_end
+    out += source[pos:]
+    return bytes(out)
 
 
 def unified_diff(files: dict[str, bytes], edits: Iterable[Edit]) -> str:

@@ -87,22 +87,28 @@ def run(args: argparse.Namespace) -> int:
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
-    if not args.no_log:
+    _show(chosen, explanations, crate_root, args, study)
+    if not args.no_log:  # after the answer is on screen: the record costs a few fsyncs
         from engine.loop import log_explain_run
 
-        log_explain_run(crate_root, chosen, mode=args.mode)
+        log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
+    return 0
+
+
+def _show(chosen: tuple[Explanation, ...], explanations: tuple[Explanation, ...], crate_root: Path, args: argparse.Namespace, study: bool) -> None:
     if args.json:
         from engine.explain.jsonview import to_json_line
 
         for e in chosen:
             sys.stdout.write(to_json_line(e) + "\n")
-        return 0
+        sys.stdout.flush()
+        return
     if args.mode == "silent":
-        return 0
+        return
     if not chosen:
         what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
         print(f"{crate_root.name}: {what}.")
-        return 0
+        return
     from rich.console import Console
 
     from modes.render import render
@@ -116,4 +122,4 @@ def run(args: argparse.Namespace) -> int:
             _study_interactive(e, console)
         else:
             console.print(render(e, args.mode))
-    return 0
+    sys.stdout.flush()

@@ -8,7 +8,7 @@ import pytest
 from engine.explain.api import explain_report
 from engine.explain.rootcause import PRIMARY_REASON, locate
 from engine.explain.types import Explanation
-from toolbelt.types import CheckReport
+from toolbelt.types import CheckReport, Diagnostic
 
 
 def _by_code(report: CheckReport) -> dict[str, list[Explanation]]:
@@ -29,6 +29,7 @@ def _by_code(report: CheckReport) -> dict[str, list[Explanation]]:
     ],
 )
 def test_root_cause_is_where_the_problem_starts(mixed: CheckReport, code: str, primary_line: int, root_line: int, root_label_part: str) -> None:
+    """Through the public API, so the KB entry's chosen strategy is what is tested."""
     (e,) = _by_code(mixed)[code]
     assert e.primary.line == primary_line
     assert e.root_cause.line == root_line
@@ -36,19 +37,35 @@ def test_root_cause_is_where_the_problem_starts(mixed: CheckReport, code: str, p
     assert e.root_cause_reason != PRIMARY_REASON
 
 
+def _diag(report: CheckReport, code: str, line: int) -> Diagnostic:
+    return next(d for d in report.diagnostics if d.code_str == code and d.primary is not None and d.primary.line_start == line)
+
+
 def test_expected_type_comes_from_the_annotation_or_the_return_type(mixed: CheckReport) -> None:
-    stories = sorted(_by_code(mixed)["E0308"], key=lambda e: e.primary.line)
-    annotated, returned = stories
-    assert (annotated.primary.line, annotated.root_cause.line) == (7, 7)
-    assert annotated.root_cause.column == 12 and annotated.root_cause.label == "expected due to this"
-    assert (returned.primary.line, returned.root_cause.line) == (12, 11)
-    assert "because of return type" in (returned.root_cause.label or "")
+    loc, _ = locate(_diag(mixed, "E0308", 7), "expected_due_to")
+    assert (loc.line, loc.column, loc.label) == (7, 12, "expected due to this")
+    loc, reason = locate(_diag(mixed, "E0308", 12), "expected_due_to")
+    assert loc.line == 11 and "because of return type" in (loc.label or "") and "expected type comes from" in reason
 
 
 def test_argument_mismatch_points_at_the_callee_signature(cascade: CheckReport) -> None:
-    (e,) = _by_code(cascade)["E0308"]
-    assert e.primary.line == 29
-    assert e.root_cause.line == 23  # fn width(s: &str): the parameter that fixed `&str`
+    loc, reason = locate(_diag(cascade, "E0308", 29), "expected_due_to")
+    assert loc.line == 23  # fn width(s: &str): the parameter that fixed `&str`
+    assert "signature" in reason
+
+
+def test_suggestion_strategy_points_at_rustcs_change(mixed: CheckReport) -> None:
+    loc, reason = locate(_diag(mixed, "E0308", 12), "suggestion_at")
+    assert (loc.line, loc.column) == (12, 7) and "conversion method" in reason
+
+
+def test_every_strategy_returns_a_location_inside_the_crate(mixed: CheckReport, cascade: CheckReport) -> None:
+    from engine.explain.rootcause import STRATEGIES
+
+    for d in (*mixed.diagnostics, *cascade.diagnostics):
+        for name in STRATEGIES:
+            loc, reason = locate(d, name)
+            assert loc.line > 0 and loc.file.startswith("src/") and reason
 
 
 def test_no_strategy_match_falls_back_to_primary_and_says_so(mixed: CheckReport) -> None:
