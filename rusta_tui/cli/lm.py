@@ -9,8 +9,12 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint dir (default: the shipped small)")
-    parser.add_argument("--float", dest="use_float", action="store_true", help="dequantize once and run in float32")
+    parser.add_argument(
+        "--checkpoint", type=Path, default=None, help="checkpoint dir (default: the shipped small)"
+    )
+    parser.add_argument(
+        "--float", dest="use_float", action="store_true", help="dequantize once and run in float32"
+    )
     sub = parser.add_subparsers(dest="lm_command", metavar="ACTION", required=True)
     bpb = sub.add_parser("bpb", help="Bits per byte of each file")
     bpb.add_argument("files", nargs="+", type=Path)

@@ -1,0 +1,91 @@
+"""Checkpoint IO: orbax training checkpoints that survive kill -9, and the shipped int8 npz.
+
+Training state goes through an orbax CheckpointManager (StandardSave / StandardRestore into the
+abstract state from `nnx.eval_shape`); orbax writes each step to a temporary directory and renames
+it when complete, so a crash mid-save leaves the previous step intact and restart resumes from it.
+The shipped model is smaller and simpler: one npz of int8 weights and scales, with config.json,
+metrics.json and the data ledger hash beside it, written to a temporary folder and renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from engine.bytelm.config import ModelConfig
+from engine.bytelm.errors import BadCheckpoint, NoCheckpoint
+from engine.bytelm.types import TrainMetrics
+
+WEIGHTS = "weights.npz"
+CONFIG = "config.json"
+METRICS = "metrics.json"
+LEDGER = "ledger.sha256"
+
+
+def manager(directory: Path, keep: int = 2) -> Any:
+    import orbax.checkpoint as ocp
+
+    directory.mkdir(parents=True, exist_ok=True)
+    options = ocp.CheckpointManagerOptions(max_to_keep=keep, create=True)
+    return ocp.CheckpointManager(directory.resolve(), options=options)
+
+
+def save(mngr: Any, step: int, state: Any) -> None:
+    import orbax.checkpoint as ocp
+
+    mngr.save(step, args=ocp.args.StandardSave(state))
+
+
+def restore_latest(mngr: Any, abstract_state: Any) -> tuple[int, Any] | None:
+    """(step, state) of the newest complete checkpoint, or None for a fresh start."""
+    import orbax.checkpoint as ocp
+
+    step = mngr.latest_step()
+    if step is None:
+        return None
+    return step, mngr.restore(step, args=ocp.args.StandardRestore(abstract_state))
+
+
+def write_shipped(
+    out_dir: Path, cfg: ModelConfig, qflat: dict[str, np.ndarray], metrics: TrainMetrics, ledger_sha256: str
+) -> None:
+    """Replace `out_dir` with a new shipped checkpoint, atomically at the directory level."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        np.savez(tmp / WEIGHTS, **qflat)
+        cfg.save(tmp / CONFIG)
+        (tmp / METRICS).write_bytes(msgspec.json.format(msgspec.json.encode(metrics)) + b"\n")
+        (tmp / LEDGER).write_text(ledger_sha256 + "\n")
+        old = out_dir.with_name(f".{out_dir.name}-old")
+        if out_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_shipped(ckpt_dir: Path) -> tuple[ModelConfig, dict[str, np.ndarray]]:
+    if not (ckpt_dir / WEIGHTS).exists():
+        raise NoCheckpoint("no model checkpoint: run `make model`.")
+    cfg = ModelConfig.load(ckpt_dir / CONFIG)
+    try:
+        with np.load(ckpt_dir / WEIGHTS) as z:
+            qflat = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as e:
+        raise BadCheckpoint(f"model weights in {ckpt_dir} are unreadable: {e}") from e
+    return cfg, qflat
+
+
+def read_metrics(ckpt_dir: Path) -> dict[str, Any]:
+    path = ckpt_dir / METRICS
+    return json.loads(path.read_text()) if path.exists() else {}

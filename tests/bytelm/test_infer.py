@@ -1,0 +1,96 @@
+"""Inference on the trained `test` model: scoring, batching, windows, int8 vs float, infill, round trip."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.bytelm import checkpoint
+from engine.bytelm.data.collate import RESERVED_MAX
+from engine.bytelm.infer import LM
+from tests.bytelm.conftest import rust_code
+
+CODE = rust_code(7, fns=6).encode()
+
+
+@pytest.fixture(scope="module")
+def lm(trained: tuple[Path, Path]) -> LM:
+    return LM.load(trained[1])
+
+
+def test_score_shapes_finite_and_long_inputs(lm: LM) -> None:
+    assert len(CODE) > 2 * lm.cfg.ctx  # several overlapping windows
+    lp = lm.score(CODE)
+    assert lp.shape == (len(CODE),) and np.all(np.isfinite(lp)) and np.all(lp <= 0)
+    assert lm.score(b"").shape == (0,)
+    assert lm.score(b"x").shape == (1,)
+
+
+def test_causality_across_windows(lm: LM) -> None:
+    lp = lm.score(CODE)
+    for t in (3, lm.cfg.ctx + 5, len(CODE) - 2):
+        changed = CODE[:t] + b"#" + CODE[t + 1 :]
+        other = lm.score(changed)
+        np.testing.assert_array_equal(other[:t], lp[:t])
+
+
+def test_score_batch_equals_single_scores(lm: LM) -> None:
+    cands = [CODE[:50], CODE, b"fn main() {}\n"]
+    for got, data in zip(lm.score_batch(cands), cands, strict=True):
+        np.testing.assert_allclose(got, lm.score(data), rtol=1e-5, atol=1e-5)
+
+
+def test_trained_model_beats_uniform(lm: LM) -> None:
+    assert lm.bpb(CODE) < 7.0
+
+
+@pytest.mark.parametrize("use_jit", [True, False])
+def test_int8_within_one_percent_of_float(trained: tuple[Path, Path], use_jit: bool) -> None:
+    from flax import nnx
+
+    from engine.bytelm import checkpoint as ck
+    from engine.bytelm.config import test as test_cfg
+    from engine.bytelm.model import abstract
+
+    run_dir, _ = trained
+    mngr = ck.manager(run_dir)
+    import jax
+
+    from engine.bytelm.train import make_tx
+
+    cfg = test_cfg()
+    params = nnx.state(abstract(cfg), nnx.Param)
+    target = jax.eval_shape(lambda: {"params": params, "opt": make_tx(cfg, 40).init(params)})
+    step, state = ck.restore_latest(mngr, target)
+    assert step == 40
+    data = CODE[:300]
+    f = LM.from_params(cfg, state["params"], quantized=False, use_jit=use_jit).bpb(data)
+    q = LM.from_params(cfg, state["params"], quantized=True, use_jit=use_jit).bpb(data)
+    assert abs(q - f) / f < 0.01, (q, f)
+    shipped = LM.load(trained[1], use_jit=use_jit).bpb(data)
+    assert math.isclose(shipped, q, rel_tol=1e-5)
+
+
+def test_shipped_files_and_round_trip(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    _, ship = trained
+    assert {p.name for p in ship.iterdir()} == {"weights.npz", "config.json", "metrics.json", "ledger.sha256"}
+    cfg, qflat = checkpoint.read_shipped(ship)
+    assert cfg.name == "test" and any(v.dtype == np.int8 for v in qflat.values())
+    lm2 = LM(cfg, qflat)
+    np.testing.assert_array_equal(lm2.score(CODE[:100]), LM.load(ship).score(CODE[:100]))
+    metrics = checkpoint.read_metrics(ship)
+    assert metrics["step"] == 40 and len(metrics["ledger_sha256"]) == 64
+
+
+def test_infill_greedy_beam_and_constraints(lm: LM) -> None:
+    prefix, suffix = b"pub fn f(x: u32) -> u32 {\n    let y = ", b";\n    x + y\n}\n"
+    out = lm.infill(prefix, suffix, max_bytes=12)
+    assert isinstance(out, bytes) and len(out) <= 12
+    assert not any(b <= RESERVED_MAX for b in out)
+    beam = lm.infill(prefix, suffix, max_bytes=12, beam=3, stop=b"\n")
+    assert len(beam) <= 12 and b"\n" not in beam
+    digits = lm.infill(prefix, suffix, max_bytes=6, allowed=b"0123456789")
+    assert set(digits) <= set(b"0123456789")
