@@ -3,18 +3,23 @@
 Versions are recorded with every report (`CheckReport.toolchain`), so a result can always be tied
 to the compiler that produced it. rustup's proxies pick the toolchain from the crate's folder
 (`rust-toolchain.toml`), so versions are asked for with the crate as working directory and cached
-per pinned channel for the life of the process.
+per pinned channel for the life of the process, and on disk under a fingerprint of everything that
+chooses the binaries (four rustup round trips cost more than a warm `cargo check`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import threading
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import msgspec
+
 from toolbelt.errors import ToolchainMissing
+from toolbelt.paths import cache_dir
 from toolbelt.process import run_limited
 from toolbelt.types import Toolchain
 
@@ -114,6 +119,55 @@ def _version(argv: tuple[str, ...], cwd: Path) -> str:
     return proc.stdout.decode("utf-8", "replace").strip().splitlines()[0] if proc.stdout.strip() else ""
 
 
+def _fingerprint(pin: tuple[str, Path] | None) -> str:
+    """What decides which binaries run: PATH, the pin, rustup's settings and installed toolchains.
+
+    Any rustup install, update or default change touches one of these files, so a version cached
+    under this fingerprint is as good as asking the binaries again, at the cost of a few stats.
+    """
+    parts: list[str] = [os.environ.get("PATH", ""), os.environ.get("RUSTUP_TOOLCHAIN", ""), repr(pin)]
+    rustup_home = Path(os.environ.get("RUSTUP_HOME") or Path.home() / ".rustup")
+    watched = [rustup_home / "settings.toml"]
+    toolchains = rustup_home / "toolchains"
+    if toolchains.is_dir():
+        for tc in sorted(toolchains.iterdir()):
+            watched += [
+                tc,
+                tc / "lib" / "rustlib" / "multirust-channel-manifest.toml",
+                tc / "lib" / "rustlib" / "components",
+            ]
+    for tool in ("rustc", "cargo", "rustfmt", "cargo-clippy"):
+        exe = shutil.which(tool)
+        if exe:
+            watched += [Path(exe), Path(exe).resolve()]
+    for f in watched:
+        try:
+            st = f.stat()
+            parts.append(f"{f}:{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append(f"{f}:-")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _disk_get(key: str) -> Toolchain | None:
+    try:
+        return msgspec.json.decode((cache_dir() / "toolchains" / f"{key}.json").read_bytes(), type=Toolchain)
+    except (OSError, msgspec.DecodeError):
+        return None
+
+
+def _disk_put(key: str, tc: Toolchain) -> None:
+    """Best effort: a cache that cannot be written only costs the next run a few process starts."""
+    folder = cache_dir() / "toolchains"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(msgspec.json.encode(tc))
+        os.replace(tmp, folder / f"{key}.json")
+    except OSError:
+        pass
+
+
 def toolchain_versions(root: str | Path | None = None) -> Toolchain:
     """rustc/cargo/clippy/rustfmt versions as seen from `root` (cached per pinned channel).
 
@@ -127,10 +181,17 @@ def toolchain_versions(root: str | Path | None = None) -> Toolchain:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    with ThreadPoolExecutor(max_workers=len(_TOOLS)) as pool:
-        futures = {name: pool.submit(_version, argv, cwd) for name, argv in _TOOLS.items()}
-        found = {name: f.result() for name, f in futures.items()}
-    tc = Toolchain(pinned=pin[0] if pin else None, **found)
+    disk_key = _fingerprint(pin)
+    tc = _disk_get(disk_key)
+    if tc is None:
+        from concurrent.futures import ThreadPoolExecutor  # only on a cache miss: saves import time
+
+        with ThreadPoolExecutor(max_workers=len(_TOOLS)) as pool:
+            futures = {name: pool.submit(_version, argv, cwd) for name, argv in _TOOLS.items()}
+            found = {name: f.result() for name, f in futures.items()}
+        tc = Toolchain(pinned=pin[0] if pin else None, **found)
+        if all(found.values()):  # never cache an absence: installing the tool must show at once
+            _disk_put(disk_key, tc)
     with _lock:
         _cache[key] = tc
     return tc

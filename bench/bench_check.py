@@ -1,0 +1,185 @@
+"""`rusta check` against raw cargo: same diagnostics, and how much Rusta adds on a warm target dir.
+
+For the demo crate and for real Debian crates (`make crates`; copied out of /usr/share/cargo/registry
+with their dev-dependencies dropped, built offline against the Debian registry) this bench
+
+1. warms Rusta's target dir with one `rusta check`,
+2. times `rusta check --json` (the whole CLI: Python start, isolation, toolchain, clippy, parsing) and
+   `cargo clippy --all-targets --message-format=json --keep-going` on the same warm target dir,
+3. compares the distinct diagnostics cargo emitted with the ones Rusta printed.
+
+The goal is an overhead of at most 0.15 s per run. Not part of CI: Debian crates are not there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REGISTRY = Path("/usr/share/cargo/registry")
+DEBIAN_CRATES = ("semver-1", "anyhow-1")
+RUNS = 5
+GOAL_S = 0.15
+_CONFIG = """[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = "/usr/share/cargo/registry"
+
+[net]
+offline = true
+"""
+
+
+def _prepare_debian(prefix: str, into: Path) -> Path | None:
+    """Copy a registry crate out, as /work/shared/crates.md says: no dev-deps, tests, benches, examples."""
+    found = sorted(REGISTRY.glob(f"{prefix}*")) if REGISTRY.is_dir() else []
+    if not found:
+        return None
+    src = found[-1]
+    dest = into / src.name
+    shutil.copytree(src, dest)
+    for name in ("Cargo.lock", ".cargo-checksum.json"):
+        (dest / name).unlink(missing_ok=True)
+    for sub in ("tests", "benches", "examples"):
+        shutil.rmtree(dest / sub, ignore_errors=True)
+    out, skip = [], False
+    for line in (dest / "Cargo.toml").read_text().splitlines():
+        if line.startswith("["):
+            skip = bool(re.match(r"\[\[?(dev-dependencies|test|bench|example)\b", line))
+        if not skip:
+            out.append(line)
+    (dest / "Cargo.toml").write_text("\n".join(out) + "\n")
+    (dest / ".cargo").mkdir(exist_ok=True)
+    (dest / ".cargo" / "config.toml").write_text(_CONFIG)
+    return dest
+
+
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _rusta(root: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "check", "--json", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return time.perf_counter() - t0, r
+
+
+def _cargo(root: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    r = subprocess.run(
+        ["cargo", "clippy", "--all-targets", "--message-format=json", "--keep-going", "--quiet"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return time.perf_counter() - t0, r
+
+
+def _cargo_set(stdout: str) -> set[tuple]:
+    out = set()
+    for line in stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        msg = json.loads(line)
+        m = msg.get("message") if msg.get("reason") == "compiler-message" else None
+        if not m or not m["spans"]:
+            continue
+        p = next((s for s in m["spans"] if s["is_primary"]), m["spans"][0])
+        out.add((p["file_name"], p["line_start"], p["column_start"], m["level"], m["message"]))
+    return out
+
+
+def _rusta_set(stdout: str) -> set[tuple]:
+    rows = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return {(r["file"], r["line"], r["column"], r["level"], r["message"]) for r in rows if r["file"]}
+
+
+def _bench_one(name: str, root: Path, env: dict[str, str]) -> dict:
+    from toolbelt.paths import target_dir_for
+
+    t_cold, first = _rusta(root, env)
+    cargo_env = dict(env, CARGO_TARGET_DIR=str(target_dir_for(root)), CARGO_NET_OFFLINE="true")
+    _cargo(root, cargo_env)  # settle anything the first run left
+    rusta_t, cargo_t, rusta_cpu, cargo_cpu = [], [], [], []
+    last_r = last_c = None
+    for _ in range(RUNS):
+        c0 = _child_cpu()
+        dt, last_r = _rusta(root, env)
+        c1 = _child_cpu()
+        rusta_t.append(dt)
+        rusta_cpu.append(c1 - c0)
+        dt, last_c = _cargo(root, cargo_env)
+        cargo_t.append(dt)
+        cargo_cpu.append(_child_cpu() - c1)
+    assert last_r is not None and last_c is not None
+    r_set, c_set = _rusta_set(last_r.stdout), _cargo_set(last_c.stdout)
+    r_med, c_med = statistics.median(rusta_t), statistics.median(cargo_t)
+    return {
+        "crate": name,
+        "exit": last_r.returncode,
+        "diagnostics (cargo)": len(c_set),
+        "diagnostics (rusta)": len(r_set),
+        "same": r_set == c_set,
+        "cold rusta s": round(t_cold, 2),
+        "warm cargo s": round(c_med, 3),
+        "warm rusta s": round(r_med, 3),
+        "overhead s": round(r_med - c_med, 3),
+        "cpu overhead s": round(statistics.median(rusta_cpu) - statistics.median(cargo_cpu), 3),
+        "goal met": r_med - c_med <= GOAL_S,
+        "stderr": first.stderr.strip()[:120],
+    }
+
+
+def run() -> dict:
+    from toolbelt import demo
+
+    notes: list[str] = []
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="rusta-bench-check-") as tmp:
+        tmp_path = Path(tmp)
+        env = dict(os.environ, RUSTA_CACHE_DIR=str(tmp_path / "cache"))
+        crates: list[tuple[str, Path]] = [("demo-crate", demo.reset(tmp_path / "demo-crate"))]
+        missing = []
+        for prefix in DEBIAN_CRATES:
+            root = _prepare_debian(prefix, tmp_path)
+            if root is None:
+                missing.append(prefix)
+            else:
+                crates.append((root.name + " (Debian)", root))
+        if missing:
+            notes.append(
+                f"Debian crates not installed, not measured: {', '.join(missing)} (run `make crates`)."
+            )
+        for name, root in crates:
+            rows.append(_bench_one(name, root, env))
+    notes.append(
+        f"median of {RUNS} warm runs each; `rusta check` is the whole CLI (python start-up, network "
+        f"namespace, toolchain versions, clippy, parsing, JSON); goal: overhead <= {GOAL_S} s."
+    )
+    notes.append(
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times on a busy "
+        "machine are noisy, cpu overhead (user+sys of all child processes) much less so."
+    )
+    notes.append("same = the distinct (file, line, column, level, message) sets printed by both are equal.")
+    return {"title": "rusta check vs cargo clippy (warm target dir)", "rows": rows, "notes": notes}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
