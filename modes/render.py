@@ -33,13 +33,18 @@ def _heading(e: Explanation) -> Line:
     return Line(f"{level}{code} {_where(e.primary)}: {e.message}", "bold red" if level == "error" else "bold yellow")
 
 
-def _wrap(text: str, indent: str = "  ") -> list[Line]:
+def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
     out: list[Line] = []
     for para in text.strip().split("\n\n"):
         flat = " ".join(ln.strip() for ln in para.splitlines() if ln.strip())
         if flat:
-            out.extend(Line(w) for w in textwrap.wrap(flat, WIDTH, initial_indent=indent, subsequent_indent=indent))
+            out.extend(Line(w) for w in textwrap.wrap(flat, max(40, width), initial_indent=indent, subsequent_indent=indent))
     return out
+
+
+def _cap(text: str) -> str:
+    """Sentence case, except where the sentence starts with a name that is lower case (rustc, `x`)."""
+    return text if text.startswith(("rustc", "`", "cargo", "clippy")) else text[:1].upper() + text[1:]
 
 
 def first_change(diff: str) -> tuple[str, int, str, str] | None:
@@ -108,16 +113,16 @@ def study_question(e: Explanation) -> list[Line]:
     return lines
 
 
-def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"]) -> list[Line]:
+def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
     """The reveal: root cause and why, invariant, facts, the `--explain` passage, options, patch, references."""
     lines: list[Line] = [Line(f"Root cause: {_where(e.root_cause)}" + (f" ({e.root_cause.label})." if e.root_cause.label else "."), "bold")]
-    lines.extend(_wrap(e.root_cause_reason[:1].upper() + e.root_cause_reason[1:] + "."))
+    lines.extend(_wrap(_cap(e.root_cause_reason) + ".", width=width))
     lines.append(Line(""))
     lines.append(Line("Invariant", "bold"))
-    lines.extend(_wrap(e.invariant))
+    lines.extend(_wrap(e.invariant, width=width))
     lines.append(Line(""))
     lines.append(Line("Why", "bold"))
-    lines.extend(_wrap(e.why))
+    lines.extend(_wrap(e.why, width=width))
     if spec.facts and e.facts:
         lines.append(Line(""))
         lines.append(Line("Facts", "bold"))
@@ -125,14 +130,14 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"]) -> list[Line]:
     if spec.explain_passage and e.explain_text and e.code:
         lines.append(Line(""))
         lines.append(Line(f"`rustc --explain {e.code}` says:", "bold"))
-        lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text))
+        lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
     if e.options:
         lines.append(Line(""))
         lines.append(Line("Options", "bold"))
         for i, o in enumerate(e.options, 1):
             lines.append(Line(f"  {i}. {o.name}"))
-            lines.extend(_wrap(o.how, "     "))
-            lines.extend(_wrap(f"Cost: {o.tradeoff}", "     "))
+            lines.extend(_wrap(o.how, "     ", width=width))
+            lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
     if spec.patch_diff and e.patch is not None:
         lines.append(Line(""))
         lines.append(Line(f"Suggested patch ({e.patch.source}, {e.patch.applicability})", "bold"))
@@ -153,14 +158,14 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"]) -> list[Line]:
     return lines
 
 
-def lines_for(e: Explanation, mode: Mode) -> list[Line]:
+def lines_for(e: Explanation, mode: Mode, width: int = WIDTH) -> list[Line]:
     if mode not in SPECS:
         raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
     if mode == "silent":
         return []
     if mode == "pair":
         return pair_lines(e)
-    return [*study_question(e), Line("-" * 40, "dim"), *study_answer(e)]
+    return [*study_question(e), Line("-" * 40, "dim"), *study_answer(e, width=width)]
 
 
 def render_text(e: Explanation, mode: Mode) -> str:
@@ -172,12 +177,26 @@ def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
     from rich.console import Group
     from rich.text import Text
 
-    return Group(*(Text(ln.text, style=ln.style or "", no_wrap=False) for ln in lines))
+    return Group(*(Text(ln.text, style=ln.style or "", overflow="fold") for ln in lines))
 
 
-def render(e: Explanation, mode: Mode):  # -> rich.console.RenderableType
-    """A rich renderable (a Group of Text lines); empty for silent mode."""
-    return to_rich(lines_for(e, mode))
+class Rendered:
+    """A rich renderable that lays the explanation out for the width it is given (terminal, TUI pane)."""
+
+    def __init__(self, e: Explanation, mode: Mode) -> None:
+        lines_for(e, mode)  # refuse an unknown mode now, not at print time
+        self.explanation, self.mode = e, mode
+
+    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich protocol
+        from rich.text import Text
+
+        for ln in lines_for(self.explanation, self.mode, width=max(40, options.max_width - 2)):
+            yield Text(ln.text, style=ln.style or "", overflow="fold")
+
+
+def render(e: Explanation, mode: Mode) -> Rendered:
+    """A rich renderable; empty for silent mode."""
+    return Rendered(e, mode)
 
 
 def render_ansi(e: Explanation, mode: Mode, *, color: bool = True, width: int = WIDTH) -> str:

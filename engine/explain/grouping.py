@@ -46,7 +46,7 @@ def unresolved_name(d: Diagnostic) -> str | None:
     if not m:
         return None
     name = m.group(1)
-    return name.split("::")[0] if d.code_str in ("E0433", "E0432") else name
+    return name.split("::")[0] if d.code_str == "E0433" else name
 
 
 def _pos(loc: Location) -> tuple[str, int, int]:

@@ -15,6 +15,8 @@ PROMPTS: dict[str, str] = {
     "trait_bound_at": "Before reading on: what do you think demands `{trait}` here?",
     "definition_at": "Before reading on: where do you think the missing piece should live?",
     "first_occurrence": "Before reading on: why do you think rustc cannot see `{name}`?",
+    "suggestion_at": "Before reading on: where do you think the fix belongs, at {primary} or somewhere else?",
+    "first_note": "Before reading on: which part of rustc's notes do you think names the real problem?",
 }
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
 

@@ -69,7 +69,7 @@ def _study_interactive(e: Explanation, console) -> None:  # noqa: ANN001 - rich 
         input("(press Enter to reveal) ")
     except EOFError:
         pass
-    console.print(to_rich(study_answer(e)))
+    console.print(to_rich(study_answer(e, width=max(40, console.width - 2))))
 
 
 def run(args: argparse.Namespace) -> int:
