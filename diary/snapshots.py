@@ -170,12 +170,13 @@ def _git_files(root: Path) -> list[str]:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise SnapshotError(f"`git ls-files` failed in {root}: {err[-1] if err else proc.outcome}.")
     out = []
+    base = str(root) + os.sep
     for raw in proc.stdout.split(b"\0"):
         if not raw or raw.endswith(b"/"):  # empty or a nested repository
             continue
         rel = os.fsdecode(raw)
         try:
-            st = os.lstat(root / rel)
+            st = os.lstat(base + rel)
         except FileNotFoundError:  # tracked but deleted in the work tree
             continue
         if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
@@ -232,7 +233,7 @@ def current_entry(root: str | Path, rel: str) -> tuple[int, str] | None:
 
 
 def _load_cache(root: Path) -> _StatCache:
-    path = root / STORE_DIR / "snapshot-statcache.msgpack"
+    path = store_path(root) / "rusta-statcache.msgpack"
     try:
         return _CACHE_DEC.decode(path.read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
@@ -241,7 +242,7 @@ def _load_cache(root: Path) -> _StatCache:
 
 def _save_cache(root: Path, cache: _StatCache) -> None:
     _atomic_write_bytes(
-        root / STORE_DIR / "snapshot-statcache.msgpack", _CACHE_ENC.encode(cache), 0o644, fsync=False
+        store_path(root) / "rusta-statcache.msgpack", _CACHE_ENC.encode(cache), 0o644, fsync=False
     )
 
 
@@ -265,18 +266,16 @@ def snapshot(root: str | Path, message: str = "snapshot") -> SnapshotId:
             entries: list[FileEntry] = []
             pending: list[Blob] = []
             now = time.time_ns()
+            base = str(root) + os.sep
             for rel in list_files(root):
                 try:
-                    st = os.lstat(root / rel)
+                    st = os.lstat(base + rel)
                 except FileNotFoundError:
                     continue  # vanished while listing
                 old = cache.items.get(rel)
-                if (
-                    old is not None
-                    and (old.mtime_ns, old.ctime_ns, old.size, old.ino, old.st_mode)
-                    == (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
-                    and old.blob.encode() in store
-                ):
+                if old is not None and (old.mtime_ns, old.ctime_ns, old.size, old.ino, old.st_mode) == (
+                    st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode
+                ):  # the cache lives inside the store, so its blobs are there
                     blob_id = old.blob
                     mode = (
                         MODE_LINK

@@ -89,9 +89,10 @@ def _sync(root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.Fi
         if path not in want:
             snaps.write_entry(crate, path, None, None, durable=False)
             del manifest.files[path]
+    base = str(crate) + os.sep
     for path, e in want.items():
         sig = (e.mode, e.blob, e.perm)
-        if manifest.files.get(path) == sig and (crate / path).exists():
+        if manifest.files.get(path) == sig and os.path.lexists(base + path):
             continue
         data = overrides[path] if path in overrides else snaps.read_blob(root, e.blob)
         snaps.write_entry(crate, path, e, data, durable=False)
