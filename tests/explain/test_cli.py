@@ -99,3 +99,14 @@ def test_not_a_crate_is_one_sentence(tmp_path: Path) -> None:
     out = _rusta("explain", str(tmp_path))
     assert out.returncode == 2
     assert out.stderr.startswith("rusta: ") and "Traceback" not in out.stderr
+
+
+def test_clean_crate_has_nothing_to_explain(tmp_path: Path) -> None:
+    import shutil
+
+    dest = tmp_path / "fixed"
+    shutil.copytree(REPO / "toolbelt" / "demo_crate", dest, ignore=shutil.ignore_patterns("target", ".rusta"))
+    shutil.copytree(REPO / "toolbelt" / "demo_crate_fixed", dest, dirs_exist_ok=True)  # the fixed sources
+    out = _rusta("explain", str(dest), "--no-clippy", "--no-log")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("nothing to explain.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from engine.explain.api import explain_report
-from toolbelt.types import CheckReport
+from pathlib import Path
+
+from engine.explain.api import explain_diagnostics, explain_report
+from toolbelt.types import CheckReport, Diagnostic, DiagnosticCode, Span
 
 
 def test_unresolved_name_cascade_is_one_story(cascade: CheckReport) -> None:
@@ -27,3 +29,25 @@ def test_distinct_mistakes_stay_distinct(cascade: CheckReport, mixed: CheckRepor
     assert sum(len(e.diagnostics) for e in explain_report(mixed)) == len(
         [d for d in mixed.diagnostics if d.level in ("error", "warning")]
     )
+
+
+def _diag(code: str, level: str, line: int, label: str, moved_line: int) -> Diagnostic:
+    def span(ln: int, primary: bool, lab: str) -> Span:
+        return Span(file_name="src/lib.rs", byte_start=ln * 10, byte_end=ln * 10 + 3, line_start=ln, line_end=ln,
+                    column_start=5, column_end=8, is_primary=primary, label=lab)
+
+    return Diagnostic(message=f"use of moved value: `v` ({label})", level=level, code=DiagnosticCode(code=code),
+                      spans=(span(line, True, label), span(moved_line, False, "value moved here")))
+
+
+def test_same_root_cause_same_severity_is_one_story(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text("\n" * 40)
+    a = _diag("E0382", "error", 12, "value used here after move", 10)
+    b = _diag("E0382", "error", 14, "value borrowed here after move", 10)
+    c = _diag("E0382", "error", 20, "value used here after move", 18)
+    w = _diag("E0382", "warning", 22, "value used here after move", 10)  # never mixed with errors
+    stories = explain_diagnostics([a, b, c, w], tmp_path)
+    assert [len(e.diagnostics) for e in stories] == [2, 1, 1]
+    assert stories[0].root_cause.line == 10 and stories[0].primary.line == 12
+    assert stories[2].level == "warning"
