@@ -192,13 +192,17 @@ def _tokens(line: str, lineno: int) -> list[tuple[str, int]]:
                     f"line {lineno}, column {i + 1}: unterminated or invalid quoted string ({e.msg})."
                 ) from e
             if end < n and not line[end].isspace():
-                raise ActionParseError(f"line {lineno}, column {end + 1}: expected a space after the quoted string.")
+                raise ActionParseError(
+                    f"line {lineno}, column {end + 1}: expected a space after the quoted string."
+                )
             out.append((value, i + 1))
             i = end
             continue
         m = _BARE_RE.match(line, i)
         if m is None:
-            raise ActionParseError(f"line {lineno}, column {i + 1}: unexpected {line[i]!r}; quote arguments with \"...\".")
+            raise ActionParseError(
+                f'line {lineno}, column {i + 1}: unexpected {line[i]!r}; quote arguments with "...".'
+            )
         if m.end() < n and line[m.end()] == '"':
             raise ActionParseError(f"line {lineno}, column {m.end() + 1}: stray '\"' inside a bare word.")
         out.append((m.group(), i + 1))
@@ -220,11 +224,15 @@ def _arity(verb: str, args: list[tuple[str, int]], lo: int, hi: int, lineno: int
 def _parse_location(token: str, col: int) -> TypeOf:
     parts = token.rsplit(":", 2)
     if len(parts) != 3 or not parts[0]:
-        raise ActionParseError(f"line 1, column {col}: expected PATH:LINE:COL after `type_of`, got {token!r}.")
+        raise ActionParseError(
+            f"line 1, column {col}: expected PATH:LINE:COL after `type_of`, got {token!r}."
+        )
     path, line_s, col_s = parts
     for name, s in (("LINE", line_s), ("COL", col_s)):
         if not (s.isascii() and s.isdigit()) or int(s) < 1:
-            raise ActionParseError(f"line 1, column {col}: {name} in `type_of PATH:LINE:COL` must be a positive number, got {s!r}.")
+            raise ActionParseError(
+                f"line 1, column {col}: {name} in `type_of PATH:LINE:COL` must be a positive number, got {s!r}."
+            )
     return TypeOf(file=path, line=int(line_s), col=int(col_s))
 
 
@@ -247,7 +255,9 @@ def _parse_patch(lines: list[str]) -> Patch:
     while body and not body[-1].strip():
         body.pop()
     if not body or body[-1].rstrip("\r") != "end":
-        raise ActionParseError(f"line {len(lines)}: the patch block is not closed; expected `end` on its own line.")
+        raise ActionParseError(
+            f"line {len(lines)}: the patch block is not closed; expected `end` on its own line."
+        )
     diff_lines = body[:-1]
     if not diff_lines:
         raise ActionParseError("line 2: `patch` needs a unified diff between `patch` and `end`.")
@@ -274,7 +284,9 @@ def parse_action(text: str) -> Action:
             raise ActionParseError("line 1: `patch` stands alone on its line; the diff starts on line 2.")
         return _parse_patch(lines)
     if len(lines) > 1:
-        raise ActionParseError(f"line 2: `{first.split()[0]}` is a one-line action; only `patch` spans lines.")
+        raise ActionParseError(
+            f"line 2: `{first.split()[0]}` is a one-line action; only `patch` spans lines."
+        )
     toks = _tokens(lines[0], 1)
     verb, verb_col = toks[0]
     args = toks[1:]
@@ -284,7 +296,9 @@ def parse_action(text: str) -> Action:
     if verb == "test":
         _arity(verb, args, 0, 1, 1)
         if args and not args[0][0]:
-            raise ActionParseError(f"line 1, column {args[0][1]}: the test filter is empty; drop it to run all tests.")
+            raise ActionParseError(
+                f"line 1, column {args[0][1]}: the test filter is empty; drop it to run all tests."
+            )
         return RunTests(filter=args[0][0] if args else None)
     if verb == "type_of":
         _arity(verb, args, 1, 1, 1)
@@ -301,6 +315,10 @@ def parse_action(text: str) -> Action:
         _arity(verb, args, 1, 1, 1)
         reason, col = args[0]
         if not reason.strip():
-            raise ActionParseError(f"line 1, column {col}: an abstention needs a reason; expected `abstain \"REASON\"`.")
+            raise ActionParseError(
+                f'line 1, column {col}: an abstention needs a reason; expected `abstain "REASON"`.'
+            )
         return Abstain(reason=reason)
-    raise ActionParseError(f"line 1, column {verb_col}: unknown action {verb!r}; expected one of: {', '.join(VERBS)}.")
+    raise ActionParseError(
+        f"line 1, column {verb_col}: unknown action {verb!r}; expected one of: {', '.join(VERBS)}."
+    )

@@ -77,9 +77,15 @@ def rust_analyzer_status() -> tuple[bool, str]:
     except ToolbeltError as e:  # ToolMissing or an unstartable binary: same answer for the probe
         return False, f"rust-analyzer cannot start ({e}); the type comes from rustc alone."
     if proc.outcome != "ok":
-        return False, "rust-analyzer on PATH is a rustup proxy without the component; the type comes from rustc alone."
+        return (
+            False,
+            "rust-analyzer on PATH is a rustup proxy without the component; the type comes from rustc alone.",
+        )
     version = proc.stdout.decode("utf-8", "replace").strip()
-    return True, f"{version} is installed, but Rusta's probe asks rustc; rust-analyzer hover is not wired yet."
+    return (
+        True,
+        f"{version} is installed, but Rusta's probe asks rustc; rust-analyzer hover is not wired yet.",
+    )
 
 
 # --- reading rustc's answer ---------------------------------------------------------------------
@@ -115,6 +121,7 @@ def _in_file(d: Diagnostic, sc: Scratch) -> list[tuple[int, int]]:
         if s.is_primary and (sc.ws / s.file_name).resolve() == sc.file.resolve()
     ]
 
+
 def _check_rewrite(sc: Scratch, rw: Rewrite, e: ExprSpan) -> tuple[str, str]:
     """Compile the rewrite in the scratch copy; (type, detail) or a ProbeError saying why not."""
     sc.file.write_text(rw.text, encoding="utf-8")
@@ -143,7 +150,7 @@ def _check_rewrite(sc: Scratch, rw: Rewrite, e: ExprSpan) -> tuple[str, str]:
         return "()", "rustc accepted it where `()` is expected: its type is `()` (or `!`, which coerces)."
     if others:
         raise ProbeError(
-            f"`{_short(e.text)}` cannot be probed in place: rustc says \"{others[0].message}\" "
+            f'`{_short(e.text)}` cannot be probed in place: rustc says "{others[0].message}" '
             "(is it a pattern, a binding or a macro argument rather than an expression?)."
         )
     errors = [d for d in report.diagnostics if d.level.startswith("error")]
@@ -194,7 +201,9 @@ def _probe(
 # --- the probe ----------------------------------------------------------------------------------
 
 
-def type_of(crate_root: str | Path, file: str | Path, line: int, col: int, *, use_cache: bool = True) -> TypeProbe:
+def type_of(
+    crate_root: str | Path, file: str | Path, line: int, col: int, *, use_cache: bool = True
+) -> TypeProbe:
     """The compiler's type for the expression at file:line:col (1-based; columns in characters).
 
     `file` is absolute or relative to the crate root. Raises ProbeError (user-facing) when there is

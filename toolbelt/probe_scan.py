@@ -37,10 +37,31 @@ class ExprSpan:
 
 
 _IDENT = re.compile(r"(?:r#)?[^\W\d]\w*")  # Rust identifiers may be Unicode (XID)
-_NUM = re.compile(r"(?:0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9_]+)?)(?:[a-z][a-z0-9]*)?")
+_NUM = re.compile(
+    r"(?:0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+-]?[0-9_]+)?)(?:[a-z][a-z0-9]*)?"
+)
 _INT = re.compile(r"[0-9][0-9_]*")
 _PUNCT3 = ("..=", "...", "<<=", ">>=")
-_PUNCT2 = ("::", "->", "=>", "..", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=")
+_PUNCT2 = (
+    "::",
+    "->",
+    "=>",
+    "..",
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "+=",
+    "-=",
+    "*=",
+    "/=",
+    "%=",
+    "^=",
+    "&=",
+    "|=",
+)
 _CHAR = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.)|[^\\'\n])'")
 KEYWORDS = frozenset(
     "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref "
@@ -341,7 +362,11 @@ class _Scanner:
         start = j
         while j < len(self.toks):
             s = self.text(j)
-            if s in (",", ";") or (s in _CLOSE and j not in self.match) or (s in _CLOSE and self.match[j] < start):
+            if (
+                s in (",", ";")
+                or (s in _CLOSE and j not in self.match)
+                or (s in _CLOSE and self.match[j] < start)
+            ):
                 return j - 1
             j = self.match[j] + 1 if s in _OPEN and j in self.match else j + 1
         return len(self.toks) - 1
@@ -417,8 +442,10 @@ def binding_at(src: str, line: int, col: int) -> ExprSpan | None:
     for k, t in enumerate(sc.toks):
         if t.start <= off < t.end:
             before = sc.text(k - 1)
-            if t.kind == "ident" and t.text not in KEYWORDS and (
-                before == "let" or (before in ("mut", "ref") and sc.text(k - 2) == "let")
+            if (
+                t.kind == "ident"
+                and t.text not in KEYWORDS
+                and (before == "let" or (before in ("mut", "ref") and sc.text(k - 2) == "let"))
             ):
                 return ExprSpan(start=t.start, end=t.end, text=t.text)
             return None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 _SKIP_DIRS = frozenset({"target", ".git", ".hg", ".jj"})
 
+
 @dataclass(frozen=True, slots=True)
 class Scratch:
     ws: Path  # the scratch copy of the workspace root (the crate itself when it has no workspace)
@@ -40,7 +41,9 @@ def workspace_root(root: Path) -> Path:
             continue
         rel = root.relative_to(d)
         member = any(rel.match(m) or rel == Path(m) for m in ws.get("members", []) if isinstance(m, str))
-        excluded = any(rel == Path(x) or rel.is_relative_to(x) for x in ws.get("exclude", []) if isinstance(x, str))
+        excluded = any(
+            rel == Path(x) or rel.is_relative_to(x) for x in ws.get("exclude", []) if isinstance(x, str)
+        )
         return d if member and not excluded else root  # cargo stops at the first [workspace] it meets
     return root
 

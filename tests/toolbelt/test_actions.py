@@ -136,7 +136,9 @@ def test_malformed_json(data: bytes) -> None:
 
 # --- hypothesis ---------------------------------------------------------------------------------
 
-_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30)
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30
+)
 _line = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\n\r"), max_size=20)
 
 
@@ -158,7 +160,10 @@ _actions = st.one_of(
         line=st.integers(1, 10**6),
         col=st.integers(1, 10**4),
     ),
-    st.builds(Explain, code=st.from_regex(r"E\d{4}|clippy::[a-z][a-z0-9_]{0,20}|[a-z][a-z0-9_]{0,20}", fullmatch=True)),
+    st.builds(
+        Explain,
+        code=st.from_regex(r"E\d{4}|clippy::[a-z][a-z0-9_]{0,20}|[a-z][a-z0-9_]{0,20}", fullmatch=True),
+    ),
     st.builds(Abstain, reason=_text.filter(lambda s: s.strip() != "")),
     st.builds(Patch, diff=_diffs()),
 )
@@ -188,7 +193,12 @@ def test_fuzzed_text_raises_only_action_parse_error(text: str) -> None:
 
 
 @settings(max_examples=200)
-@given(st.lists(st.one_of(_line, st.sampled_from(["@@ -1 +1 @@", "--- a/x", "+++ b/x", "end", "\\ No newline"])), max_size=8))
+@given(
+    st.lists(
+        st.one_of(_line, st.sampled_from(["@@ -1 +1 @@", "--- a/x", "+++ b/x", "end", "\\ No newline"])),
+        max_size=8,
+    )
+)
 def test_fuzzed_patch_blocks_raise_only_action_parse_error(lines: list[str]) -> None:
     try:
         parse_action("patch\n" + "\n".join(lines))
