@@ -89,3 +89,19 @@ def read_shipped(ckpt_dir: Path) -> tuple[ModelConfig, dict[str, np.ndarray]]:
 def read_metrics(ckpt_dir: Path) -> dict[str, Any]:
     path = ckpt_dir / METRICS
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def describe_shipped(ckpt_dir: Path) -> str:
+    """One line for `rusta doctor`, without importing JAX: what is shipped, or how to get it."""
+    if not (ckpt_dir / WEIGHTS).exists():
+        return "no model checkpoint: run `make model`."
+    try:
+        cfg = ModelConfig.load(ckpt_dir / CONFIG)
+    except BadCheckpoint as e:
+        return f"model checkpoint in {ckpt_dir} is unreadable: {e}"
+    m = read_metrics(ckpt_dir)
+    size = (ckpt_dir / WEIGHTS).stat().st_size / 1e6
+    return (
+        f"byte LM `{cfg.name}` ({size:.1f} MB int8), step {m.get('step', '?')}, "
+        f"validation {m.get('valid_bpb', '?')} bpb"
+    )
