@@ -16,6 +16,7 @@ import pytest
 
 from engine.explain.api import explain_diagnostics
 from engine.explain.kb_loader import load_kb
+from engine.explain.placeholders import FALLBACK
 from engine.explain.types import Explanation
 from tests.explain.cases.fixture_markers import CRATE_TOOL, KB_FIXTURES, markers
 from toolbelt.cargo_run import run_check
@@ -23,6 +24,8 @@ from toolbelt.types import CheckReport, Diagnostic
 
 KB = load_kb()
 CRATES = sorted(CRATE_TOOL)
+# A fallback inside backticks reads as code that is not there: "`its type` has no field".
+_FALLBACK_AS_CODE = re.compile("`(" + "|".join(re.escape(v) for v in FALLBACK.values()) + ")`")
 _UNFILLED = re.compile(r"\{(code|message|name|type|expected|found|trait|method|lint|label|root_label|primary|root_cause|line|root_line)\}")
 
 
@@ -92,6 +95,8 @@ def test_engine_explains_every_kb_code_with_the_entry(crate: str, explanations: 
         for text in (ex.summary, ex.why, *(o.how for o in ex.options)):
             if _UNFILLED.search(text):
                 problems.append(f"{code}: unfilled placeholder in {text[:80]!r}")
+            if _FALLBACK_AS_CODE.search(text):
+                problems.append(f"{code}: a placeholder the diagnostic cannot fill, shown as code: {text[:80]!r}")
         if ex.root_cause.line <= 0 or ex.root_cause.file.startswith("/"):
             problems.append(f"{code}: root cause outside the crate: {ex.root_cause}")
         if not any(r.kind == "explain" for r in ex.references):
