@@ -178,10 +178,14 @@ def _definition_at(diag: Diagnostic) -> Found | None:
 
 
 def _first_note(diag: Diagnostic) -> Found | None:
+    """The first child note/help with a span in the user's code; its primary span when it has one
+    (E0038's note marks "...because method `m` references `Self`" as primary, the trait as context)."""
     for child in diag.children:
-        for s in child.spans:
-            if not is_external(user_span(s).file_name):
-                return Found(s, f"rustc's {child.level} points here: \"{child.message}\"", s.label or child.message)
+        spans = [s for s in child.spans if not is_external(user_span(s).file_name)]
+        if not spans:
+            continue
+        s = next((s for s in spans if s.is_primary), spans[0])
+        return Found(s, f"rustc's {child.level} points here: \"{(s.label or child.message).strip()}\"", s.label or child.message)
     return None
 
 
@@ -230,14 +234,19 @@ DEFAULT_STRATEGY: dict[str, str] = {
     "E0433": "first_occurrence",
     "E0412": "first_occurrence",
     "E0432": "first_occurrence",
+    "E0038": "first_note",
 }
 
 
 def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str]:
     """Where the problem starts and why Rusta says so; the primary span when the strategy finds nothing."""
-    name = strategy or DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
-    fn = STRATEGIES.get(name)
-    found = fn(diag) if fn is not None else None
+    default = DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
+    found = None
+    for name in dict.fromkeys((strategy or default, default)):  # the entry's choice, then the code's default
+        fn = STRATEGIES.get(name)
+        found = fn(diag) if fn is not None else None
+        if found is not None:
+            break
     if found is not None:
         return to_location(found.span, found.label), found.reason
     prim = primary_span(diag)
