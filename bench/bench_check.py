@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REGISTRY = Path("/usr/share/cargo/registry")
-DEBIAN_CRATES = ("semver-1", "anyhow-1")
+DEBIAN_CRATES = ("semver-1", "anyhow-1", "gimli-0.27")
 RUNS = 5
 GOAL_S = 0.15
 _CONFIG = """[source.crates-io]
@@ -83,7 +83,7 @@ def _rusta(root: Path, env: dict[str, str]) -> tuple[float, subprocess.Completed
 def _cargo(root: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
     t0 = time.perf_counter()
     r = subprocess.run(
-        ["cargo", "clippy", "--all-targets", "--message-format=json", "--keep-going", "--quiet"],
+        ["cargo", "clippy", "--all-targets", "--message-format=short", "--keep-going", "--quiet"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -92,23 +92,27 @@ def _cargo(root: Path, env: dict[str, str]) -> tuple[float, subprocess.Completed
     return time.perf_counter() - t0, r
 
 
-def _cargo_set(stdout: str) -> set[tuple]:
+_SHORT = re.compile(
+    r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<level>[a-z]+)(?:\[(?P<code>[^\]]+)\])?: (?P<msg>.*)$"
+)
+
+
+def _cargo_set(text: str) -> set[tuple]:
+    """What cargo shows a user (`--message-format=short`, stderr): file, line, column, level, code."""
     out = set()
-    for line in stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        msg = json.loads(line)
-        m = msg.get("message") if msg.get("reason") == "compiler-message" else None
-        if not m or not m["spans"]:
-            continue
-        p = next((s for s in m["spans"] if s["is_primary"]), m["spans"][0])
-        out.add((p["file_name"], p["line_start"], p["column_start"], m["level"], m["message"]))
+    for line in text.splitlines():
+        if m := _SHORT.match(line):
+            out.add((m["file"], int(m["line"]), int(m["col"]), m["level"], m["code"] or ""))
     return out
 
 
 def _rusta_set(stdout: str) -> set[tuple]:
     rows = [json.loads(line) for line in stdout.splitlines() if line.strip()]
-    return {(r["file"], r["line"], r["column"], r["level"], r["message"]) for r in rows if r["file"]}
+
+    def shown_code(code: str | None) -> str:  # cargo's short form names only rustc's E-codes
+        return code if code and re.fullmatch(r"E\d{4}", code) else ""
+
+    return {(r["file"], r["line"], r["column"], r["level"], shown_code(r["code"])) for r in rows if r["file"]}
 
 
 def _bench_one(name: str, root: Path, env: dict[str, str]) -> dict:
@@ -129,7 +133,7 @@ def _bench_one(name: str, root: Path, env: dict[str, str]) -> dict:
         cargo_t.append(dt)
         cargo_cpu.append(_child_cpu() - c1)
     assert last_r is not None and last_c is not None
-    r_set, c_set = _rusta_set(last_r.stdout), _cargo_set(last_c.stdout)
+    r_set, c_set = _rusta_set(last_r.stdout), _cargo_set(last_c.stderr)
     r_med, c_med = statistics.median(rusta_t), statistics.median(cargo_t)
     return {
         "crate": name,
@@ -177,7 +181,10 @@ def run() -> dict:
         f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times on a busy "
         "machine are noisy, cpu overhead (user+sys of all child processes) much less so."
     )
-    notes.append("same = the distinct (file, line, column, level, message) sets printed by both are equal.")
+    notes.append(
+        "same = the distinct (file, line, column, level, E-code) sets are equal: cargo's from what it shows "
+        "a user (--message-format=short), Rusta's from `rusta check --json`."
+    )
     return {"title": "rusta check vs cargo clippy (warm target dir)", "rows": rows, "notes": notes}
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 import msgspec
 
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 
 class _Target(msgspec.Struct):
@@ -46,7 +46,9 @@ def parse_cargo_messages(
         if msg.reason != "compiler-message" or msg.message is None:
             continue
         d = msg.message
-        if not d.spans and (d.level == "failure-note" or d.message.startswith(("aborting due to", "could not compile"))):
+        if not d.spans and (
+            d.level == "failure-note" or d.message.startswith(("aborting due to", "could not compile"))
+        ):
             continue
         if d.message.endswith("warning emitted") or d.message.endswith("warnings emitted"):
             continue
@@ -62,3 +64,29 @@ def parse_cargo_messages(
             )
         )
     return tuple(out)
+
+
+def _external(file_name: str) -> bool:
+    """Outside the workspace: std's sources (`/rustc/...`), the registry, another crate by path.
+
+    rustc names the workspace's own files relative to the workspace root, everything else absolute.
+    """
+    return file_name.startswith(("/", "<")) or file_name.startswith("..")
+
+
+def user_site(span: Span) -> Span:
+    """The place in the user's own code a span stands for, as rustc's human output shows it.
+
+    A lint can fire inside `unimplemented!()` or `assert_eq!` whose definition lives in std; rustc
+    then points at the macro call in the user's file. Follow the expansion chain outward to it.
+    """
+    s = span
+    while _external(s.file_name) and s.expansion is not None:
+        s = s.expansion.span
+    return s if not _external(s.file_name) else span
+
+
+def primary_user_span(d: Diagnostic) -> Span | None:
+    """The primary span mapped to the user's code (see `user_site`); None for span-less messages."""
+    p = d.primary
+    return user_site(p) if p is not None else None

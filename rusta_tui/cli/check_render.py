@@ -12,6 +12,7 @@ import msgspec
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from toolbelt.diagnostics import primary_user_span
 from toolbelt.types import CheckReport, Diagnostic, Span
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold blue", "help": "bold green"}
@@ -23,8 +24,13 @@ def _style(level: str) -> str:
 
 
 def _file_of(d: Diagnostic) -> str:
-    p = d.primary
+    p = primary_user_span(d)
     return p.file_name if p else _NO_FILE
+
+
+def _position(d: Diagnostic) -> tuple[int, int]:
+    p = primary_user_span(d)
+    return (p.line_start, p.column_start) if p else (0, 0)
 
 
 def group_by_file(diags: Iterable[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
@@ -33,7 +39,7 @@ def group_by_file(diags: Iterable[Diagnostic]) -> list[tuple[str, list[Diagnosti
     for d in diags:
         groups.setdefault(_file_of(d), []).append(d)
     for items in groups.values():
-        items.sort(key=lambda d: (d.primary.line_start, d.primary.column_start) if d.primary else (0, 0))
+        items.sort(key=_position)
 
     def order(item: tuple[str, list[Diagnostic]]) -> tuple[int, int, str]:
         name, items = item
@@ -101,7 +107,7 @@ def render_diagnostic(d: Diagnostic, gutter: int = 4) -> RenderableType:
     style = _style(d.level)
     head = Text("  ")
     head.append(_code_label(d), style=style)
-    p = d.primary
+    p = primary_user_span(d)
     if p is not None:
         head.append(f" {p.line_start}:{p.column_start}", style="dim")
     head.append("  " + d.message, style="bold")
@@ -138,7 +144,7 @@ def render_diagnostic(d: Diagnostic, gutter: int = 4) -> RenderableType:
 def render_report(report: CheckReport) -> RenderableType:
     """The whole report, file by file, with a one-line summary at the end."""
     diags = report.diagnostics
-    gutter = max([len(str(d.primary.line_start)) for d in diags if d.primary] or [1])
+    gutter = max([len(str(p.line_start)) for d in diags if (p := primary_user_span(d))] or [1])
     parts: list[RenderableType] = []
     for name, items in group_by_file(diags):
         e, w = counts(items)
@@ -178,7 +184,7 @@ def json_lines(report: CheckReport) -> Iterator[bytes]:
     """One JSON object per diagnostic: the flat fields scripts want, plus every span and child in full."""
     tc = msgspec.to_builtins(report.toolchain) if report.toolchain else None
     for d in report.diagnostics:
-        p = d.primary
+        p = primary_user_span(d)  # where the user's code is, as cargo's own output shows it
         yield _enc.encode(
             {
                 "code": d.code_str,

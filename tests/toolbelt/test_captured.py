@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolbelt import demo
-from toolbelt.diagnostics import parse_cargo_messages
+from toolbelt.diagnostics import parse_cargo_messages, primary_user_span, user_site
 from toolbelt.testparse import parse_libtest
 from toolbelt.types import Diagnostic
 
@@ -169,3 +169,17 @@ failures:
     bad = tests["src/lib.rs - Thing::new (line 10)"]
     assert bad.status == "failed" and "should_panic" in bad.output
     assert tests["tests::one"].suite == "src/lib.rs"
+
+
+def test_lint_inside_a_std_macro_points_at_the_users_call() -> None:
+    """Real gimli 0.27.0 output: the primary span is in std's `unimplemented!`; cargo shows the call site."""
+    (d,) = parse_cargo_messages(_lines("gimli-0.27.0.std-macro.jsonl"), "clippy")
+    assert d.primary is not None and d.primary.file_name.startswith("/rustc/")
+    site = primary_user_span(d)
+    assert site is not None and (site.file_name, site.line_start, site.column_start) == (
+        "src/read/line.rs",
+        2884,
+        66,
+    )
+    assert d.rendered and "src/read/line.rs:2884:66" in d.rendered
+    assert user_site(site) is site
