@@ -33,7 +33,7 @@ class CompactReport(Base):
 
 def compact(log: DevLog, target_bytes: int) -> CompactReport:
     """Fold the oldest sealed segments until the log fits in `target_bytes` (or nothing sealed is left)."""
-    with segments.writer_lock(log.dir):
+    with log._mutex, segments.writer_lock(log.dir):
         log.refresh()
         if any(s.damage or s.header is None for s in log._segs.values()):
             log._repair()

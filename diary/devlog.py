@@ -11,8 +11,10 @@ processes never interleave frames; readers take no lock at all and see only whol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +28,10 @@ from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Loca
 
 SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
 MAX_BYTES = 256 * 1024 * 1024  # compact when the whole log grows past this
+
+
+class _Stale(Exception):
+    """A segment changed under a reader since it was indexed; the index is rebuilt."""
 
 
 class _Seg:
@@ -47,8 +53,8 @@ def new_session_id() -> str:
 
 
 class DevLog:
-    """One repo's diary. Use `DevLog.open(root)`; safe to share between threads of one process only
-    through one instance per thread (it keeps no thread lock); safe across processes always."""
+    """One repo's diary. Use `DevLog.open(root)`. Safe across processes (flock) and between threads
+    sharing one instance (an RLock guards the index); readers never take the file lock."""
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class DevLog:
         self._wseg: int | None = None
         self._closed = False
         self._compact_floor = 0
+        self._mutex = threading.RLock()
 
     # --- opening and recovery -------------------------------------------------------------------
 
@@ -134,77 +141,9 @@ class DevLog:
 
     def _repair(self) -> RecoveryReport:
         """Under the writer lock: scan, then cut every damaged range out, keeping its bytes aside."""
-        self.refresh()
-        done: list[DamageReport] = []
-        rebuilt = False
-        for seg in list(self._segs.values()):
-            if not seg.damage and seg.header is not None:
-                continue
-            data = self._read(seg.path)
-            if seg.header is None:  # header torn or bad: nothing in it can be verified
-                q = segments.quarantine(self.dir, seg.path.name, 0, data) if data else None
-                self._unlink(seg.path)
-                why = seg.damage[0].reason if seg.damage else "segment header unreadable"
-                done.append(self._done(seg, 0, len(data), why, True, q, "removed"))
-                rebuilt = True
-                continue
-            tail_only = len(seg.damage) == 1 and seg.damage[0].at_tail
-            for d in seg.damage:
-                q = segments.quarantine(self.dir, seg.path.name, d.start, data[d.start : d.end])
-                action = "truncated" if tail_only else "rewritten"
-                done.append(self._done(seg, d.start, d.end, d.reason, d.at_tail, q, action))
-            if tail_only:
-                self._truncate(seg.path, seg.damage[0].start)
-                seg.end = seg.damage[0].start
-                seg.damage = []
-            else:
-                self._rewrite(seg, data)
-                rebuilt = True
-        if rebuilt:
-            self._reset_index()
-            self.refresh()
-        return self._report(repaired=bool(done), done=tuple(done))
+        from diary.recovery import repair
 
-    @staticmethod
-    def _done(
-        seg: _Seg, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
-    ) -> DamageReport:
-        return DamageReport(
-            segment=seg.path.name,
-            start=start,
-            end=end,
-            reason=reason,
-            at_tail=at_tail,
-            quarantined=str(q) if q else None,
-            action=action,  # type: ignore[arg-type]
-        )
-
-    def _truncate(self, path: Path, size: int) -> None:
-        try:
-            fd = os.open(path, os.O_WRONLY)
-            try:
-                os.ftruncate(fd, size)
-                segments.fsync_fd(fd)
-            finally:
-                os.close(fd)
-        except OSError as e:
-            raise segments.io_error("truncating", path, e) from e
-
-    def _unlink(self, path: Path) -> None:
-        try:
-            path.unlink(missing_ok=True)
-            segments.fsync_dir(path.parent)
-        except OSError as e:
-            raise segments.io_error("removing", path, e) from e
-
-    def _rewrite(self, seg: _Seg, data: bytes) -> None:
-        """Write the segment again from its whole frames only (frames are re-sealed at new offsets)."""
-        assert seg.header is not None
-        out = bytearray(frames.encode_header(seg.header))
-        for item in frames.scan(seg.header, data):
-            if isinstance(item, frames.Frame):
-                out += frames.encode_frame(seg.header, len(out), item.body)
-        segments.write_file_durably(seg.path, bytes(out))
+        return repair(self)
 
     def _reset_index(self) -> None:
         self._close_writer()
@@ -226,6 +165,10 @@ class DevLog:
 
     def refresh(self) -> None:
         """Catch up with frames other processes appended (and segments they created or compacted)."""
+        with self._mutex:
+            self._refresh()
+
+    def _refresh(self) -> None:
         on_disk = segments.list_segments(self.dir)
         known = self._segs
         for n, path in on_disk:
@@ -236,7 +179,7 @@ class DevLog:
             seg = known.get(n)
             if seg is not None and seg.inode != ino:  # replaced by compaction or repair elsewhere
                 self._reset_index()
-                return self.refresh()
+                return self._refresh()
             if seg is None:
                 seg = known[n] = _Seg(n, path)
                 seg.inode = ino
@@ -244,7 +187,7 @@ class DevLog:
         gone = set(known) - {n for n, _ in on_disk}
         if gone:
             self._reset_index()
-            return self.refresh()
+            return self._refresh()
         return None
 
     def _scan(self, seg: _Seg, *, is_last: bool) -> None:
@@ -292,28 +235,60 @@ class DevLog:
             self._settled.add(e.settles)
 
     def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
-        seg = self._segs[loc.segment]
-        if cache is not None:
-            data = cache.get(loc.segment)
-            if data is None:
-                cache.clear()
-                data = cache[loc.segment] = self._read(seg.path)
-            return data[loc.offset + frames.FRAME_HEADER_SIZE : loc.offset + loc.size]
-        with open(seg.path, "rb") as f:
-            f.seek(loc.offset + frames.FRAME_HEADER_SIZE)
-            return f.read(loc.size - frames.FRAME_HEADER_SIZE)
+        """The verified body of the frame at `loc`; _Stale if the file changed since it was indexed
+        (compaction or repair by another process): the frame is checked again, never trusted blindly."""
+        seg = self._segs.get(loc.segment)
+        if seg is None or seg.header is None:
+            raise _Stale
+        data = cache.get(loc.segment) if cache is not None else None
+        base = 0
+        if data is None:
+            try:
+                with open(seg.path, "rb") as f:
+                    if os.fstat(f.fileno()).st_ino != seg.inode:
+                        raise _Stale
+                    if cache is None:
+                        f.seek(loc.offset)
+                        data, base = f.read(loc.size), loc.offset
+                    else:
+                        data = f.read()
+                        cache.clear()
+                        cache[loc.segment] = data
+            except FileNotFoundError as e:
+                raise _Stale from e
+        got = frames.frame_at(seg.header, data, loc.offset - base, base)
+        if isinstance(got, str):
+            raise _Stale
+        return got.body
 
     def entries(self) -> Iterator[Entry]:
         """Every entry, oldest first, as of now (catches up with other writers first)."""
-        self.refresh()
-        cache: dict[int, bytes] = {}
-        for loc in list(self._locs):
-            yield schema.decode(self._body_at(loc, cache))
+        for e, _loc in self._walk():
+            yield e
+
+    def _walk(self) -> Iterator[tuple[Entry, Location]]:
+        yielded: set[str] = set()
+        for _attempt in range(5):
+            with self._mutex:
+                self.refresh()
+                locs = list(self._locs)
+            cache: dict[int, bytes] = {}
+            try:
+                for loc in locs:
+                    e = schema.decode(self._body_at(loc, cache))
+                    if e.id not in yielded:
+                        yielded.add(e.id)
+                        yield e, loc
+                return
+            except _Stale:
+                with self._mutex:
+                    self._reset_index()
+        raise DiaryIOError(
+            "the diary kept changing while it was read (another process compacting?); try again"
+        )
 
     def locations(self) -> list[tuple[Entry, Location]]:
-        self.refresh()
-        cache: dict[int, bytes] = {}
-        return [(schema.decode(self._body_at(loc, cache)), loc) for loc in list(self._locs)]
+        return list(self._walk())
 
     def get(self, eid: str) -> Entry:
         """The entry with id `eid`, or with `eid` as the only matching id prefix."""
@@ -325,7 +300,11 @@ class DevLog:
                 what = "no entry" if not hits else f"{len(hits)} entries"
                 raise EntryNotFound(f"{what} in the diary match id {eid!r}")
             i = self._ids[hits[0]]
-        return schema.decode(self._body_at(self._locs[i]))
+        try:
+            return schema.decode(self._body_at(self._locs[i]))
+        except _Stale:
+            self._reset_index()
+            return self.get(eid)
 
     def __contains__(self, eid: str) -> bool:
         return eid in self._ids
@@ -335,8 +314,10 @@ class DevLog:
 
     def open_intents(self) -> list[Entry]:
         """Intents nothing settled yet: tasks Rusta started and never finished (or is doing now)."""
-        self.refresh()
-        return [self.get(i) for i in self._intents if i not in self._settled]
+        with self._mutex:
+            self.refresh()
+            want = {i for i in self._intents if i not in self._settled}
+        return [e for e in self.entries() if e.id in want]
 
     def segment_files(self) -> list[Path]:
         return [s.path for s in sorted(self._segs.values(), key=lambda s: s.number)]
@@ -367,7 +348,7 @@ class DevLog:
         if not isinstance(payload, dict) or not all(isinstance(k, str) for k in payload):
             raise InvalidEntry("the payload must be a dict with string keys")
         ts = self.clock()
-        with segments.writer_lock(self.dir):
+        with self._mutex, segments.writer_lock(self.dir):
             self.refresh()
             if any(s.damage or s.header is None for s in self._segs.values()):
                 rep = self._repair()  # a crash left damage (or open could not take the lock)
@@ -504,6 +485,13 @@ class DevLog:
     def close(self) -> None:
         self._close_writer()
         self._closed = True
+
+    def __del__(self) -> None:
+        # A caller that drops the log without close() must not leak the segment's descriptor.
+        fd = getattr(self, "_wfd", None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def __enter__(self) -> DevLog:
         return self

@@ -99,7 +99,7 @@ def encode_frame(h: SegmentHeader, offset: int, body: bytes) -> bytes:
     return head8 + struct.pack("<I", _checksum(h, offset, head8, body)) + body
 
 
-def _frame_at(h: SegmentHeader, data: bytes | memoryview, pos: int, base: int = 0) -> Frame | str:
+def frame_at(h: SegmentHeader, data: bytes | memoryview, pos: int, base: int = 0) -> Frame | str:
     end = len(data)
     if end - pos < FRAME_HEADER_SIZE:
         return "torn frame header"
@@ -132,14 +132,14 @@ def scan(
     pos = start
     end = len(data)
     while pos < end:
-        got = _frame_at(h, data, pos, base)
+        got = frame_at(h, data, pos, base)
         if isinstance(got, Frame):
             yield got
             pos += got.size
             continue
         reason = got
         nxt = data.find(FRAME_MAGIC, pos + 1)
-        while nxt != -1 and not isinstance(_frame_at(h, data, nxt, base), Frame):
+        while nxt != -1 and not isinstance(frame_at(h, data, nxt, base), Frame):
             nxt = data.find(FRAME_MAGIC, nxt + 1)
         stop = end if nxt == -1 else nxt
         yield Damage(start=base + pos, end=base + stop, reason=reason, at_tail=nxt == -1)

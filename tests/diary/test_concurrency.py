@@ -54,3 +54,40 @@ def test_two_writers_and_a_reader(tmp_path: Path) -> None:
     sessions = [e.session for e in entries]
     switches = sum(1 for x, y in zip(sessions, sessions[1:], strict=False) if x != y)
     assert switches > 2, "the writers never ran at the same time; the test proved nothing"
+
+
+def test_threads_sharing_one_log(tmp_path: Path) -> None:
+    import threading
+
+    log = DevLog.open(tmp_path, segment_bytes=4000)
+    ids: list[list[str]] = [[] for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def write(k: int) -> None:
+        try:
+            for j in range(40):
+                ids[k].append(log.append("note", {"summary": f"t{k} n{j}", "pad": "p" * (j * 37 % 900)}))
+        except BaseException as e:  # surfaced by the assertion below
+            errors.append(e)
+
+    def read() -> None:
+        try:
+            while any(t.is_alive() for t in writers):
+                list(log.entries())
+        except BaseException as e:
+            errors.append(e)
+
+    writers = [threading.Thread(target=write, args=(k,)) for k in range(4)]
+    for t in writers:
+        t.start()
+    reader = threading.Thread(target=read)
+    reader.start()
+    for t in [*writers, reader]:
+        t.join()
+    assert errors == []
+    got = [e.id for e in log.entries()]
+    assert sorted(got) == sorted(i for chunk in ids for i in chunk) and len(got) == 160
+    for chunk in ids:
+        assert [i for i in got if i in set(chunk)] == chunk
+    log.close()
+    assert verify(tmp_path).ok

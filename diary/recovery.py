@@ -1,0 +1,101 @@
+"""Recovery of the DevLog after a crash or media damage: cut damage out, keep it aside, report it.
+
+This is what SQLite and LevelDB do on open, made stricter in one way: nothing is ever deleted.
+The damaged bytes of every range cut out are kept in `devlog/quarantine/` and named in the report,
+so a person can look at them; only whole, verified frames stay in the log.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from diary import frames, segments
+from diary.types import DamageReport, RecoveryReport
+
+if TYPE_CHECKING:
+    from diary.devlog import DevLog, _Seg
+
+
+def repair(log: DevLog) -> RecoveryReport:
+    """Under the writer lock: scan, then cut every damaged range out, keeping its bytes aside.
+
+    A lone torn tail is truncated in place; damage anywhere else makes the segment be written
+    again from its whole frames (atomic rename). A segment whose header cannot be trusted is
+    removed. Every damaged byte goes to quarantine/ first, and the report says where.
+    """
+    log.refresh()
+    done: list[DamageReport] = []
+    rebuilt = False
+    for seg in list(log._segs.values()):
+        if not seg.damage and seg.header is not None:
+            continue
+        data = log._read(seg.path)
+        if seg.header is None:  # header torn or bad: nothing in it can be verified
+            q = segments.quarantine(log.dir, seg.path.name, 0, data) if data else None
+            _unlink(seg.path)
+            why = seg.damage[0].reason if seg.damage else "segment header unreadable"
+            done.append(_done(seg, 0, len(data), why, True, q, "removed"))
+            rebuilt = True
+            continue
+        tail_only = len(seg.damage) == 1 and seg.damage[0].at_tail
+        for d in seg.damage:
+            q = segments.quarantine(log.dir, seg.path.name, d.start, data[d.start : d.end])
+            action = "truncated" if tail_only else "rewritten"
+            done.append(_done(seg, d.start, d.end, d.reason, d.at_tail, q, action))
+        if tail_only:
+            _truncate(seg.path, seg.damage[0].start)
+            seg.end = seg.damage[0].start
+            seg.damage = []
+        else:
+            _rewrite(seg, data)
+            rebuilt = True
+    if rebuilt:
+        log._reset_index()
+        log.refresh()
+    return log._report(repaired=bool(done), done=tuple(done))
+
+
+def _done(
+    seg: _Seg, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
+) -> DamageReport:
+    return DamageReport(
+        segment=seg.path.name,
+        start=start,
+        end=end,
+        reason=reason,
+        at_tail=at_tail,
+        quarantined=str(q) if q else None,
+        action=action,  # type: ignore[arg-type]
+    )
+
+
+def _truncate(path: Path, size: int) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, size)
+            segments.fsync_fd(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise segments.io_error("truncating", path, e) from e
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+        segments.fsync_dir(path.parent)
+    except OSError as e:
+        raise segments.io_error("removing", path, e) from e
+
+
+def _rewrite(seg: _Seg, data: bytes) -> None:
+    """Write the segment again from its whole frames only (frames are re-sealed at new offsets)."""
+    assert seg.header is not None
+    out = bytearray(frames.encode_header(seg.header))
+    for item in frames.scan(seg.header, data):
+        if isinstance(item, frames.Frame):
+            out += frames.encode_frame(seg.header, len(out), item.body)
+    segments.write_file_durably(seg.path, bytes(out))
