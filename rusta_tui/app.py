@@ -79,7 +79,6 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self._watch = s.watch if watch is None else watch
         self._theme = theme or pick_theme(s.theme)
         self._recover = recover
-        self.session.why_open = s.mode == "study"
         self.branch = backends.git_branch(root)
 
     # --- life cycle -----------------------------------------------------------------------------
@@ -127,11 +126,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         import msgspec
 
         self.session.settings = msgspec.structs.replace(self.session.settings, mode=mode)
-        self.session.why_open = mode == "study"
         self.sub_title = f"{self.session.root.name} - {mode} mode"
         self.refresh_bindings()
         self.refresh_active()
-        self.say(f"{mode.capitalize()} mode.")
 
     def action_recheck(self) -> None:
         self.start_probe("asked")
@@ -249,13 +246,15 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if message.generation != s.generation:
             return  # a newer save replaced this probe
         s.end_job("probe")
+        before = s.selected_row()
         s.report = message.report
         s.explanations = message.explanations
         s.explain_note = message.explain_note
         s.probe_state = "done" if message.report.status in ("clean", "diagnostics") else message.report.status
         s.probe_elapsed_s = message.elapsed_s
-        n = len(s.rows())
-        s.selected = min(s.selected, max(0, n - 1))
+        all_rows = s.rows()
+        same = [i for i, r in enumerate(all_rows) if before and (r.file, r.code, r.message) == (before.file, before.code, before.message)]
+        s.selected = same[0] if same else min(s.selected, max(0, len(all_rows) - 1))
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:
@@ -266,7 +265,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             key=message.key, patch=message.patch, validation=message.validation, ok=message.ok, summary=message.summary
         )
         verdict = "green" if message.ok else "red"
-        self.say(f"Validation {verdict}: {message.summary}", severity="information" if message.ok else "warning")
+        self.say(f"Validated {verdict}: {message.summary}", severity="information" if message.ok else "warning")
         self.refresh_active()
 
     def on_patch_applied(self, message: PatchApplied) -> None:

@@ -55,8 +55,8 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
     "pair": (
         Key("f", "fix", "Fix"),
         Key("w", "toggle_why", "Why"),
-        Key("v", "validate", "Validate", False),
-        Key("a", "apply", "Apply", False),
+        Key("v", "validate", "Validate"),
+        Key("a", "apply", "Apply"),
         Key("u", "undo", "Undo"),
         Key("U", "redo", "Redo", False),
         Key("e", "export", "Export", False),

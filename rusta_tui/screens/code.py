@@ -21,12 +21,13 @@ class CodeScreen(RustaScreen):
                 yield DiffView(id="diff", classes="panel")
             with VerticalScroll(id="code-right"):
                 yield ExplainBubble(id="bubble", classes="panel")
-                yield WhyDrawer(id="why", classes="panel")
+        with VerticalScroll(id="why-drawer", classes="panel"):
+            yield WhyDrawer(id="why")
 
     def on_mount(self) -> None:
         self.query_one("#diff", DiffView).border_title = "Patch"
         self.query_one("#bubble", ExplainBubble).border_title = "Explain"
-        self.query_one("#why", WhyDrawer).border_title = "Why (w)"
+        self.query_one("#why-drawer").border_title = "Why (w closes)"
         super().on_mount()
 
     def refresh_view(self) -> None:
@@ -39,12 +40,12 @@ class CodeScreen(RustaScreen):
         source.border_subtitle = f"{row.code} {row.level}" if row else ""
         source.show(s.root, row)
         diff = self.query_one("#diff", DiffView)
+        diff.display = not s.why_open  # the drawer takes the patch's place while it is open
         diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)
         bubble = self.query_one("#bubble", ExplainBubble)
         bubble.display = s.mode != "silent"
         state = s.patches.get(patch_key(expl)) if expl is not None else None
         note = s.explain_note if row is not None else "No diagnostic selected."
         bubble.show(expl, s.mode, note, state)
-        why = self.query_one("#why", WhyDrawer)
-        why.display = s.why_open
-        why.show(expl)
+        self.query_one("#why-drawer").display = s.why_open
+        self.query_one("#why", WhyDrawer).show(expl)

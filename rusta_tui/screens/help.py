@@ -26,9 +26,11 @@ class HelpScreen(ModalScreen[None]):
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2))
-        for key, what in help_rows(self.mode):
-            table.add_row(key, what)
+        table = Table(box=None, show_header=False, padding=(0, 1))
+        rows = help_rows(self.mode)
+        half = (len(rows) + 1) // 2
+        for left, right in zip(rows[:half], [*rows[half:], ("", "")], strict=False):
+            table.add_row(left[0], left[1], "  " + right[0], right[1])
         body = Static(table, id="help-body", classes="panel")
         body.border_title = f"Keys in {self.mode} mode (esc closes)"
         yield body

@@ -42,7 +42,7 @@ class HomeScreen(RustaScreen):
             table.add_row(
                 Text(tag, style=LEVEL_STYLE.get(tag, "")),
                 f"{r.file}:{r.line}:{r.column}",
-                r.code,
+                r.code.removeprefix("clippy::"),
                 r.message,
                 key=str(i),
             )
@@ -63,12 +63,14 @@ class HomeScreen(RustaScreen):
         table.border_subtitle = "clean" if not all_rows else f"{len(all_rows)} from cargo {s.report.tool}"
         spots = hotspots(all_rows)
         hot.update(
-            "\n".join(f"{f}  {e}E {w}W" for f, e, w in spots) if spots else Text("No diagnostics.", style="green")
+            Text("\n".join(f"{e}E {w}W {f}" for f, e, w in spots), no_wrap=True, overflow="ellipsis")
+            if spots
+            else Text("No diagnostics.", style="green")
         )
         lines = suggestions(all_rows, s.explanations)
         if not lines and s.explain_note:
             lines = [s.explain_note]
-        sug.update("\n".join(lines) if lines else "Nothing to suggest.")
+        sug.update(Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.rusta.select_row(event.cursor_row)

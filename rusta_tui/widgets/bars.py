@@ -22,19 +22,23 @@ class NavBar(Static):
 
 
 class ModeBar(Static):
-    """Mode, crate, branch, probe state and counts: what the user needs to trust the screen."""
+    """Mode, crate, branch, counts, and Rusta's last word (or the running probe): always in view."""
 
     def show_session(self, session: Session, branch: str) -> None:
         errors, warnings = counts(session.rows())
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {session.mode.upper()} ", style="reverse bold")
-        text.append(f" {session.root.name} [{branch}] ")
-        probe = session.probe_state
-        if session.probe_elapsed_s is not None and probe == "done":
-            probe = f"checked in {session.probe_elapsed_s:.1f}s"
-        text.append(f" {probe} ")
+        text.append(f" {session.root.name}")
+        text.append(f" [{branch}] " if branch else " ", style="dim")
         if session.report is not None:
-            text.append(f" {errors}E {warnings}W ", style="bold")
-        if session.jobs:
-            text.append(f" jobs:{len(session.jobs)} (x cancels) ", style="bold")
+            text.append(f"{errors}E {warnings}W ", style="bold")
+        probe = session.probe_state
+        if probe.startswith("checking"):
+            text.append(f"| {probe}", style="italic")
+        elif session.last_message:
+            text.append(f"| {session.last_message}")
+        elif session.probe_elapsed_s is not None and probe == "done":
+            text.append(f"| checked in {session.probe_elapsed_s:.1f}s")
+        else:
+            text.append(f"| {probe}")
         self.update(text)

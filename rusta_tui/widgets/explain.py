@@ -13,11 +13,13 @@ from rusta_tui.errors import Unavailable
 from rusta_tui.state import PatchState
 
 
-def _patch_line(state: PatchState | None, has_patch: bool) -> Text:
+def _patch_line(state: PatchState | None, has_patch: bool, mode: str) -> Text:
     if not has_patch:
         return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
     if state is None:
-        return Text("Fix ready: v validates it in a sandbox.", style="bold")
+        if mode == "pair":
+            return Text("Fix ready: f validates it in a sandbox and applies it when green.", style="bold")
+        return Text("Fix ready: v validates it in a sandbox (w: why).", style="bold")
     if state.applied:
         return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
     if state.ok:
@@ -35,8 +37,8 @@ class ExplainBubble(Static):
         try:
             body: RenderableType = backends.render(expl, mode)
         except Unavailable:
-            body = Text(f"{expl.summary}\n\n{expl.why}" if mode == "study" else expl.summary)
-        self.update(Group(body, Text(""), _patch_line(state, expl.patch is not None)))
+            body = Text(expl.summary)
+        self.update(Group(body, Text(""), _patch_line(state, expl.patch is not None, mode)))
 
 
 class WhyDrawer(Static):

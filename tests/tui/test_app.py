@@ -81,15 +81,17 @@ async def test_code_screen_bubble_and_why_drawer(demo_crate: Path, recorder: Rec
         assert app.session.selected_row().code == "E0382"
         bubble = app.screen.query_one(ExplainBubble)
         assert "E0382" in static_text(bubble)
+        drawer = app.screen.query_one("#why-drawer")
+        assert drawer.display is False  # study mode asks first; w reveals
+        await pilot.press("w")
+        await pilot.pause()
+        assert drawer.display is True
         why = app.screen.query_one(WhyDrawer)
-        assert why.display is True  # study mode opens the drawer by itself
         assert "Root cause" in static_text(why) and "Invariant" in static_text(why)
+        assert "Trade-offs" in static_text(why) and "References" in static_text(why)
         await pilot.press("w")
         await pilot.pause()
-        assert why.display is False
-        await pilot.press("w")
-        await pilot.pause()
-        assert why.display is True
+        assert drawer.display is False
 
 
 async def test_modes_switch_keymaps_and_rendering(demo_crate: Path, recorder: Recorder) -> None:
@@ -112,7 +114,7 @@ async def test_modes_switch_keymaps_and_rendering(demo_crate: Path, recorder: Re
         assert app.check_action("toggle_why", ()) is False
         await pilot.press("w")  # not a silent-mode key: nothing happens
         await pilot.pause()
-        assert app.screen.query_one(WhyDrawer).display is False
+        assert app.screen.query_one("#why-drawer").display is False
         await pilot.press("m")
         await pilot.pause()
         assert app.session.mode == "study"

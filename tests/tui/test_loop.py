@@ -34,7 +34,10 @@ async def test_open_why_validate_apply_undo_redo(demo_crate: Path, recorder: Rec
         await _select(pilot, app, "E0382")
         assert isinstance(app.screen, CodeScreen)
         assert "delivery" in static_text(app.screen.query_one(ExplainBubble))
-        assert app.screen.query_one(WhyDrawer).display
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.query_one("#why-drawer").display
+        assert "Invariant" in static_text(app.screen.query_one(WhyDrawer))
 
         await pilot.press("a")  # apply before validate is refused
         await pilot.pause()

@@ -1,0 +1,89 @@
+"""The real `rusta tui` in a real tmux session on the demo crate, driven by send-keys, read by capture-pane.
+
+This is the `make run` path as a user sees it: 80x24, keyboard only, see a diagnostic, read the
+explanation, validate and apply the fix, undo it. tmux must be installed (CI: `apt-get install tmux`).
+Waiting polls capture-pane against a deadline: the app runs in another process, so there is no
+message to await.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+RUSTA = Path(sys.executable).with_name("rusta")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True, timeout=10).stdout
+
+
+class Pane:
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def text(self) -> str:
+        return _tmux("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str) -> None:
+        _tmux("send-keys", "-t", self.session, *keys)
+
+    def wait_for(self, needle: str, timeout: float = 90.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.text()
+            if needle in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def tmux_app(demo_crate: Path):
+    if shutil.which("tmux") is None:
+        raise pytest.UsageError("tmux is not installed; the TUI's tmux test needs it (apt-get install tmux).")
+    session = f"rusta-test-{uuid.uuid4().hex[:8]}"
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    cache = os.environ["RUSTA_CACHE_DIR"]
+    command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui {demo_crate}"
+    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *sum((["-e", f"{k}={v}"] for k, v in env.items()), []), command)
+    try:
+        yield Pane(session), demo_crate
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+
+
+def test_make_run_path_in_tmux(tmux_app) -> None:
+    pane, crate = tmux_app
+    lib = crate / "src" / "lib.rs"
+    original = lib.read_bytes()
+    screen = pane.wait_for("from cargo clippy")
+    assert "E0382" in screen and "STUDY" in screen
+    # Home lists errors by file; E0382 is the second row of src/lib.rs's block.
+    rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
+    index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
+    pane.keys(*(["Down"] * index), "Enter")
+    screen = pane.wait_for("Explain")
+    assert "src/lib.rs:33" in screen and "delivery" in screen
+    pane.keys("w")
+    assert "Invariant" in pane.wait_for("Why (w closes)")
+    pane.keys("v")
+    pane.wait_for("Validated green")
+    assert lib.read_bytes() == original
+    pane.keys("a")
+    pane.wait_for("Applied E0382")
+    assert b"delivery.clone()" in lib.read_bytes()
+    pane.wait_for("3E 3W")
+    pane.keys("u")
+    pane.wait_for("Undone")
+    pane.wait_for("4E 3W")
+    assert lib.read_bytes() == original
+    pane.keys("q")
