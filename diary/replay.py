@@ -61,6 +61,7 @@ class OpenTask(Base):
     last_summary: str = ""
     patches: tuple[str, ...] = ()  # patch ops recorded in this task, e.g. "apply p1"
     validated: bool | None = None  # the last validation's verdict; None: never validated
+    files: tuple[str, ...] = ()  # files the task's records name (what it meant to change)
 
 
 class ReplayState(Base):
@@ -101,6 +102,7 @@ def replay(entries: Iterable[Entry]) -> ReplayState:
     checkpoint: str | None = None
     task_patches: dict[str, list[str]] = {}
     task_ok: dict[str, bool] = {}
+    task_files: dict[str, dict[str, None]] = {}
     covered: set[str] = set()
     for e in entries:
         p = e.payload
@@ -121,6 +123,9 @@ def replay(entries: Iterable[Entry]) -> ReplayState:
             intents[e.id] = e
         if e.task:
             last[e.task] = e
+            named = p.get("files")
+            if isinstance(named, list):
+                task_files.setdefault(e.task, {}).update({str(f): None for f in named})
         if e.settles:
             settled.add(e.settles)
         if e.kind == "action" and p.get("op") in PATCH_OPS and p.get("status", "done") != "failed":
@@ -140,6 +145,7 @@ def replay(entries: Iterable[Entry]) -> ReplayState:
             last_summary=last[i.id].summary if i.id in last else i.summary,
             patches=tuple(task_patches.get(i.id, ())),
             validated=task_ok.get(i.id),
+            files=tuple(task_files.get(i.id, ())),
         )
         for i in intents.values()
         if i.id not in settled

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,13 +18,34 @@ from tests.golden.make_golden import HERE, MAKERS, describe, install
 NAMES = sorted(MAKERS)
 
 
+def _holds(want: Any, got: Any, where: str) -> None:
+    """`got` says everything `want` recorded, the same way; fields added since are allowed."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict), where
+        for k, v in want.items():
+            assert k in got, f"{where}.{k} is gone"
+            _holds(v, got[k], f"{where}.{k}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{where}: {got!r} != {want!r}"
+        for i, (w, g) in enumerate(zip(want, got, strict=True)):
+            _holds(w, g, f"{where}[{i}]")
+    else:
+        assert got == want, f"{where}: {got!r} != recorded {want!r}"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_golden_log_replays_to_recorded_result(name: str, tmp_path: Path) -> None:
     want = json.loads((HERE / f"{name}.expected.json").read_text())
     got = json.loads(json.dumps(describe(install(name, tmp_path / "r")), sort_keys=True))
-    for key in want:
-        assert got[key] == want[key], f"{name}: {key} differs from the recorded result"
-    assert set(got) == set(want)
+    _holds(want, got, name)
+
+
+def test_a_changed_result_is_caught(tmp_path: Path) -> None:
+    want = json.loads((HERE / "loop_v1.expected.json").read_text())
+    got = json.loads(json.dumps(describe(install("loop_v1", tmp_path / "r")), sort_keys=True))
+    got["replay"]["applied"] = got["replay"]["applied"][:-1]
+    with pytest.raises(AssertionError):
+        _holds(want, got, "loop_v1")
 
 
 @pytest.mark.parametrize("name", NAMES)
