@@ -438,6 +438,17 @@ def read_blob(root: str | Path, blob_id: str) -> bytes:
         repo.close()
 
 
+def read_blobs(root: str | Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
+    """Many blobs with one open of the store (a sandbox's first copy reads them all)."""
+    repo = _open_repo(Path(root).resolve())
+    try:
+        return {b: repo[b.encode()].as_raw_string() for b in set(blob_ids)}
+    except KeyError as e:
+        raise SnapshotError(f"blob {e.args[0]!r} is missing from Rusta's store.") from e
+    finally:
+        repo.close()
+
+
 def read_file(root: str | Path, snap: SnapshotId, path: str) -> bytes | None:
     """The bytes of `path` in a snapshot (a symlink's target for links); None when it was absent."""
     e = entries(root, snap).get(path)

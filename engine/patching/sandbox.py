@@ -78,9 +78,14 @@ def _save_manifest(home: Path, m: _Manifest) -> None:
     os.replace(tmp, home / "manifest.json")
 
 
-def _sync(root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.FileEntry],
+def _sync(home: Path, root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.FileEntry],
           overrides: dict[str, bytes]) -> None:
-    """Make the sandbox tree hold exactly `want`, touching only files whose content or mode differ."""
+    """Make the sandbox tree hold exactly `want`, touching only files whose content or mode differ.
+
+    The manifest is removed while syncing and written back after, so a sync killed half way is
+    followed by a clean copy, never trusted.
+    """
+    (home / "manifest.json").unlink(missing_ok=True)
     crate.mkdir(parents=True, exist_ok=True)
     if not manifest.files and any(crate.iterdir()):
         shutil.rmtree(crate)  # unknown state (first run, or a crash mid-sync): start clean
@@ -90,13 +95,14 @@ def _sync(root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.Fi
             snaps.write_entry(crate, path, None, None, durable=False)
             del manifest.files[path]
     base = str(crate) + os.sep
-    for path, e in want.items():
-        sig = (e.mode, e.blob, e.perm)
-        if manifest.files.get(path) == sig and os.path.lexists(base + path):
-            continue
-        data = overrides[path] if path in overrides else snaps.read_blob(root, e.blob)
-        snaps.write_entry(crate, path, e, data, durable=False)
-        manifest.files[path] = sig
+    todo = [e for path, e in want.items()
+            if manifest.files.get(path) != (e.mode, e.blob, e.perm) or not os.path.lexists(base + path)]
+    blobs = snaps.read_blobs(root, [e.blob for e in todo if e.path not in overrides])
+    for e in todo:
+        data = overrides[e.path] if e.path in overrides else blobs[e.blob]
+        snaps.write_entry(crate, e.path, e, data, durable=False)
+        manifest.files[e.path] = (e.mode, e.blob, e.perm)
+    _save_manifest(home, manifest)
 
 
 def _error_keys(report: CheckReport) -> list[str]:
@@ -160,11 +166,9 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
     with _sandbox_lock(home):
         m = _load_manifest(home)
         try:
-            _sync(root, crate, m, after, overrides)
+            _sync(home, root, crate, m, after, overrides)
         except (OSError, snaps.SnapshotError) as e:
             raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
-        finally:
-            _save_manifest(home, m)
         chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
@@ -175,7 +179,7 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
             return _done(fields, t0, "red", f"cargo check did not finish: {chk.message}")
         if errors:
             if m.baseline_tree != baseline_key:
-                _sync(root, crate, m, before, {})
+                _sync(home, root, crate, m, before, {})
                 base_chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
                 if base_chk.status not in ("clean", "diagnostics"):
                     return _done(fields, t0, "red", f"cargo check of the crate without the patch did not finish: {base_chk.message}")
@@ -224,7 +228,7 @@ def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, befor
         fields["test_status"] = "passed"
         return _done(fields, t0, "green", f"all tests pass; {len(flaky)} failed once and passed on re-run (flaky): {', '.join(flaky)}.")
     if m.baseline_tree != baseline_key or m.baseline_failing is None:
-        _sync(root, crate, m, before, {})
+        _sync(home, root, crate, m, before, {})
         base = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
         fields["test_s"] += base.process.duration_s if base.process else 0.0
         if base.status not in ("passed", "failed", "build_failed"):

@@ -97,3 +97,23 @@ def test_fixing_one_of_two_errors_is_progress(tmp_path: Path) -> None:
     worse = broken.replace(b"\"1\"", b"'1'")
     v = api.validate(root, Patch.new(render({"src/text.rs": (broken, worse)}), "a char is not a u32 either"))
     assert v.verdict == "red"
+
+
+def test_a_sandbox_left_half_synced_is_copied_afresh(crate: Path) -> None:
+    """A validation killed mid-sync leaves no manifest; the next one must not trust the old files."""
+    home = sandbox_home(crate.resolve())
+    (home / "manifest.json").unlink(missing_ok=True)
+    (home / "crate" / "src" / "math.rs").write_text("garbage left by a killed sync\n")
+    v = api.validate(crate, Patch.new(diff_text("good.diff"), "adds double()"))
+    assert v.verdict == "green", v.reason
+    assert "pub fn double" in (home / "crate" / "src" / "math.rs").read_text()
+
+
+def test_patching_api_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, engine.patching.api, engine.patching.types; "
+            "print(','.join(m for m in ('jax', 'flax', 'textual', 'rusta_tui') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
