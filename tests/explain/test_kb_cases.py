@@ -13,6 +13,8 @@ import pytest
 
 from tests.explain.cases.runner import MARKER, CaseResult, evaluate, load_cases, materialize
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kb-cases")]
+
 CASES = {c.name: c for c in load_cases()}
 SAMPLE = (
     "move_then_use",  # E0382: the move two lines up

@@ -22,6 +22,8 @@ from tests.explain.cases.fixture_markers import CRATE_TOOL, KB_FIXTURES, markers
 from toolbelt.cargo_run import run_check
 from toolbelt.types import CheckReport, Diagnostic
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kb-fixtures")]
+
 KB = load_kb()
 CRATES = sorted(CRATE_TOOL)
 # A fallback inside backticks reads as code that is not there: "`its type` has no field".
