@@ -13,16 +13,34 @@ from modes.types import MODES, SPECS, Mode, ModeSpec
 if TYPE_CHECKING:
     from engine.explain.types import Explanation
 
-__all__ = ["MODES", "SPECS", "Mode", "ModeSpec", "render", "render_text"]
+__all__ = ["MODES", "SPECS", "Mode", "ModeSpec", "render", "render_text", "study_answer", "study_question"]
 
 
 def render(explanation: Explanation, mode: Mode) -> Any:
-    from modes.render import render as _render
+    """A rich renderable that lays itself out for the width it is given; empty for silent."""
+    from modes.rendering import render as _render
 
     return _render(explanation, mode)
 
 
 def render_text(explanation: Explanation, mode: Mode) -> str:
-    from modes.render import render_text as _render_text
+    """Plain text, the same words as `render`."""
+    from modes.rendering import render_text as _render_text
 
     return _render_text(explanation, mode)
+
+
+def study_question(explanation: Explanation) -> Any:
+    """Study mode before the reveal (the compiler's words and a question), as a rich renderable."""
+    from modes.rendering import study_question as _q
+    from modes.rendering import to_rich
+
+    return to_rich(_q(explanation))
+
+
+def study_answer(explanation: Explanation, width: int = 100) -> Any:
+    """Study mode's reveal (root cause, invariant, why, passage, options, patch, references)."""
+    from modes.rendering import study_answer as _a
+    from modes.rendering import to_rich
+
+    return to_rich(_a(explanation, width=width))

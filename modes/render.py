@@ -1,207 +1,37 @@
-"""Renders an Explanation as styled lines for study, pair or silent mode.
+"""Compatibility: `modes.render` is the function *and* this module.
 
-Lines are plain (text, style) pairs first, so `render_text` (CLI, logs, tests) and `render` (a rich
-renderable for the terminal and the TUI) show exactly the same words.
+Importing a submodule sets it as an attribute of its package, so a module named `modes/render.py`
+would replace the function `modes.render` the moment anyone imported it. This shim keeps older
+imports (`from modes.render import study_question`) working and makes the module itself callable,
+so `modes.render(explanation, mode)` renders whichever one the name points at. New code imports
+`modes.rendering`.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import textwrap
-from typing import NamedTuple
+import sys
+import types
+from typing import Any
 
-from engine.explain.types import Explanation, Location
-from modes.errors import UnknownMode
-from modes.types import SPECS, Mode, ModeSpec
-
-WIDTH = 100
-
-
-class Line(NamedTuple):
-    text: str
-    style: str = ""
-
-
-def _where(loc: Location) -> str:
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else "(no location)"
-
-
-def _heading(e: Explanation) -> Line:
-    level = e.level if e.level in ("error", "warning") else e.level.split(":")[0]
-    code = f"[{e.code}]" if e.code else ""
-    return Line(f"{level}{code} {_where(e.primary)}: {e.message}", "bold red" if level == "error" else "bold yellow")
+from modes.rendering import (  # noqa: F401 - re-exported
+    WIDTH,
+    Line,
+    Rendered,
+    first_change,
+    lines_for,
+    pair_lines,
+    render,
+    render_ansi,
+    render_text,
+    study_answer,
+    study_question,
+    to_rich,
+)
 
 
-def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
-    out: list[Line] = []
-    for para in text.strip().split("\n\n"):
-        flat = " ".join(ln.strip() for ln in para.splitlines() if ln.strip())
-        if flat:
-            out.extend(Line(w) for w in textwrap.wrap(flat, max(40, width), initial_indent=indent, subsequent_indent=indent))
-    return out
+class _CallableModule(types.ModuleType):
+    def __call__(self, explanation: Any, mode: Any) -> Rendered:
+        return render(explanation, mode)
 
 
-def _cap(text: str) -> str:
-    """Sentence case, except where the sentence starts with a name that is lower case (rustc, `x`)."""
-    return text if text.startswith(("rustc", "`", "cargo", "clippy")) else text[:1].upper() + text[1:]
-
-
-def first_change(diff: str) -> tuple[str, int, str, str] | None:
-    """(file, line, old line, new line) of the first changed line in a unified diff."""
-    file, old_no, removed = "", 0, None
-    for ln in diff.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("@@"):
-            m = re.match(r"@@ -(\d+)", ln)
-            old_no = int(m.group(1)) if m else 0
-        elif ln.startswith("---"):
-            continue
-        elif ln.startswith("-"):
-            removed = removed if removed is not None else (old_no, ln[1:])
-            old_no += 1
-        elif ln.startswith("+"):
-            if removed is not None:
-                return file, removed[0], removed[1].strip(), ln[1:].strip()
-            return file, old_no, "", ln[1:].strip()
-        elif ln.startswith(" "):
-            if removed is not None:
-                return file, removed[0], removed[1].strip(), ""
-            old_no += 1
-    return None
-
-
-def _fix_line(e: Explanation) -> Line | None:
-    if e.patch is not None:
-        ch = first_change(e.patch.diff)
-        how = f"{e.patch.source} suggests, {e.patch.applicability}"
-        if ch is None:
-            return Line(f"Fix ({how}): see the patch; `rusta fix` validates it before it lands.", "green")
-        file, line, old, new = ch
-        if old and new:
-            return Line(f"Fix ({how}): {file}:{line} `{old}` -> `{new}`", "green")
-        if new:
-            return Line(f"Fix ({how}): insert `{new}` at {file}:{line}", "green")
-        return Line(f"Fix ({how}): delete `{old}` at {file}:{line}", "green")
-    if e.options:
-        o = e.options[0]
-        return Line(f"Fix: {o.name}. {o.how}", "green")
-    return None
-
-
-def pair_lines(e: Explanation) -> list[Line]:
-    """2-4 lines: what, where it starts, the fix."""
-    lines = [_heading(e), Line(e.summary.splitlines()[0] if e.summary else e.message)]
-    root_shown = f"{e.root_cause.file}:{e.root_cause.line}" in lines[1].text
-    if (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line) and not root_shown:
-        lines.append(Line(f"Root cause: {_where(e.root_cause)} ({e.root_cause.label or e.root_cause_reason})."))
-    fix = _fix_line(e)
-    if fix is not None:
-        lines.append(fix)
-    return lines[:4]
-
-
-def study_question(e: Explanation) -> list[Line]:
-    """What study mode shows before the reveal: the compiler's words and a question."""
-    lines = [_heading(e)]
-    if e.title and e.title != e.message:
-        lines.append(Line(f"{e.code or 'rustc'}: {e.title}.", "bold"))
-    if e.prompt:
-        lines.append(Line(""))
-        lines.append(Line(e.prompt, "bold cyan"))
-    return lines
-
-
-def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
-    """The reveal: root cause and why, invariant, facts, the `--explain` passage, options, patch, references."""
-    lines: list[Line] = [Line(f"Root cause: {_where(e.root_cause)}" + (f" ({e.root_cause.label})." if e.root_cause.label else "."), "bold")]
-    lines.extend(_wrap(_cap(e.root_cause_reason) + ".", width=width))
-    lines.append(Line(""))
-    lines.append(Line("Invariant", "bold"))
-    lines.extend(_wrap(e.invariant, width=width))
-    lines.append(Line(""))
-    lines.append(Line("Why", "bold"))
-    lines.extend(_wrap(e.why, width=width))
-    if spec.facts and e.facts:
-        lines.append(Line(""))
-        lines.append(Line("Facts", "bold"))
-        lines.extend(Line(f"  - {f}") for f in e.facts)
-    if spec.explain_passage and e.explain_text and e.code:
-        lines.append(Line(""))
-        lines.append(Line(f"`rustc --explain {e.code}` says:", "bold"))
-        lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
-    if e.options:
-        lines.append(Line(""))
-        lines.append(Line("Options", "bold"))
-        for i, o in enumerate(e.options, 1):
-            lines.append(Line(f"  {i}. {o.name}"))
-            lines.extend(_wrap(o.how, "     ", width=width))
-            lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
-    if spec.patch_diff and e.patch is not None:
-        lines.append(Line(""))
-        lines.append(Line(f"Suggested patch ({e.patch.source}, {e.patch.applicability})", "bold"))
-        for ln in e.patch.diff.rstrip("\n").splitlines():
-            style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
-            lines.append(Line("  " + ln, style))
-    if len(e.diagnostics) > 1:
-        lines.append(Line(""))
-        lines.append(Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold"))
-        for d in e.diagnostics:
-            p = d.primary
-            where = f"{p.file_name}:{p.line_start}" if p else "?"
-            lines.append(Line(f"  - {where}: {d.message}"))
-    if spec.references and e.references:
-        lines.append(Line(""))
-        lines.append(Line("References", "bold"))
-        lines.extend(Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}") for r in e.references)
-    return lines
-
-
-def lines_for(e: Explanation, mode: Mode, width: int = WIDTH) -> list[Line]:
-    if mode not in SPECS:
-        raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
-    if mode == "silent":
-        return []
-    if mode == "pair":
-        return pair_lines(e)
-    return [*study_question(e), Line("-" * 40, "dim"), *study_answer(e, width=width)]
-
-
-def render_text(e: Explanation, mode: Mode) -> str:
-    """Plain text, no styles: what the CLI prints without a terminal and what tests read."""
-    return "\n".join(ln.text for ln in lines_for(e, mode))
-
-
-def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
-    from rich.console import Group
-    from rich.text import Text
-
-    return Group(*(Text(ln.text, style=ln.style or "", overflow="fold") for ln in lines))
-
-
-class Rendered:
-    """A rich renderable that lays the explanation out for the width it is given (terminal, TUI pane)."""
-
-    def __init__(self, e: Explanation, mode: Mode) -> None:
-        lines_for(e, mode)  # refuse an unknown mode now, not at print time
-        self.explanation, self.mode = e, mode
-
-    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich protocol
-        from rich.text import Text
-
-        for ln in lines_for(self.explanation, self.mode, width=max(40, options.max_width - 2)):
-            yield Text(ln.text, style=ln.style or "", overflow="fold")
-
-
-def render(e: Explanation, mode: Mode) -> Rendered:
-    """A rich renderable; empty for silent mode."""
-    return Rendered(e, mode)
-
-
-def render_ansi(e: Explanation, mode: Mode, *, color: bool = True, width: int = WIDTH) -> str:
-    from rich.console import Console
-
-    buf = io.StringIO()
-    Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color).print(render(e, mode))
-    return buf.getvalue()
+sys.modules[__name__].__class__ = _CallableModule

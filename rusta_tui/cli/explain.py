@@ -62,7 +62,7 @@ def select(explanations: tuple[Explanation, ...], crate_root: Path, code: str | 
 
 
 def _study_interactive(e: Explanation, console) -> None:  # noqa: ANN001 - rich Console, imported lazily
-    from modes.render import study_answer, study_question, to_rich
+    from modes.rendering import study_answer, study_question, to_rich
 
     console.print(to_rich(study_question(e)))
     try:
@@ -111,7 +111,7 @@ def _show(chosen: tuple[Explanation, ...], explanations: tuple[Explanation, ...]
         return
     from rich.console import Console
 
-    from modes.render import render
+    from modes.rendering import render
 
     console = Console(highlight=False)
     interactive = study and sys.stdin.isatty() and sys.stdout.isatty()
