@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 
 from diary import frames, schema, segments
-from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry
+from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry, NewerFormat
 from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
 
 SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
@@ -195,9 +195,16 @@ class DevLog:
             if seg.header is None:
                 data = self._read(seg.path)
                 got = frames.decode_header(data)
+                if isinstance(got, str) and got.startswith(frames.NEWER_FORMAT):
+                    raise NewerFormat(
+                        f"{seg.path.name} was written by a newer Rusta ({got}); upgrade Rusta to read this diary"
+                    )
                 if isinstance(got, str):
-                    seg.damage = [frames.Damage(start=0, end=len(data), reason=got, at_tail=True)]
-                    return
+                    saved = frames.salvage_header(data, seg.number)
+                    if saved is None:
+                        seg.damage = [frames.Damage(start=0, end=len(data), reason=got, at_tail=True)]
+                        return
+                    got, seg.damage = saved[0], [saved[1]]  # repair writes a fresh header
                 seg.header = got
                 seg.end = frames.SEGMENT_HEADER_SIZE
                 data = data[seg.end :]

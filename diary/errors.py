@@ -32,3 +32,7 @@ class EntryTooLarge(DiaryError):
 
 class InvalidEntry(DiaryError):
     """The kind, payload or references given to `append` break the schema."""
+
+
+class NewerFormat(DiaryError):
+    """The log was written by a newer Rusta; this one refuses to touch it rather than damage it."""

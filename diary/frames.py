@@ -33,6 +33,7 @@ FRAME_HEADER = struct.Struct("<2sBBII")
 FRAME_HEADER_SIZE = FRAME_HEADER.size  # 12
 FRAME_FULL = 1  # the only frame type so far: one whole entry
 MAX_BODY = 8 * 1024 * 1024
+NEWER_FORMAT = "segment written in unknown format"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,22 @@ def decode_header(data: bytes) -> SegmentHeader | str:
     if stored != mask(crc32c(raw)):
         return "segment header checksum mismatch"
     if fmt != FORMAT_VERSION:
-        return f"segment format {fmt} is newer than this Rusta understands ({FORMAT_VERSION})"
+        return f"{NEWER_FORMAT} {fmt} (this Rusta reads {FORMAT_VERSION})"
     return SegmentHeader(number=number, salt=salt, format=fmt)
+
+
+def salvage_header(data: bytes, number: int) -> tuple[SegmentHeader, Damage] | None:
+    """A header whose own bytes are damaged, rebuilt from its salt and the file's number, if the
+    frames after it verify with them (each frame's CRC covers both, so one verified frame proves
+    them right). Returns it with the damage to report, or None when nothing can be trusted."""
+    if len(data) < SEGMENT_HEADER_SIZE:
+        return None
+    h = SegmentHeader(number=number, salt=bytes(data[16:24]))
+    for item in scan(h, data):
+        if isinstance(item, Frame):
+            why = f"{decode_header(data)}; its frames verify with its salt, so they were kept"
+            return h, Damage(start=0, end=SEGMENT_HEADER_SIZE, reason=why, at_tail=False)
+    return None
 
 
 def _checksum(h: SegmentHeader, offset: int, head8: bytes, body: bytes | memoryview) -> int:

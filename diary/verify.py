@@ -32,8 +32,14 @@ def verify(root: str | Path) -> VerifyReport:
         name = path.name
         head = frames.decode_header(data)
         if isinstance(head, str):
-            damage.append(DamageReport(segment=name, start=0, end=len(data), reason=head, at_tail=True))
-            continue
+            saved = frames.salvage_header(data, n)
+            if saved is None:
+                damage.append(DamageReport(segment=name, start=0, end=len(data), reason=head, at_tail=True))
+                continue
+            head, d = saved
+            damage.append(
+                DamageReport(segment=name, start=d.start, end=d.end, reason=d.reason, at_tail=False)
+            )
         if head.number != n:
             problems.append(
                 EntryProblem(

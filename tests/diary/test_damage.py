@@ -4,12 +4,14 @@ returns an entry that was not written exactly so."""
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
 
-from diary import frames
+from diary import crc, frames
 from diary.devlog import DevLog
+from diary.errors import NewerFormat
 from diary.types import Entry
 from diary.verify import verify
 
@@ -78,10 +80,12 @@ def test_bit_flip_at_every_offset(ram_path: Path, original: tuple[bytes, list[En
         ro, fixed = _recover(ram_path, bytes(bad))
         assert _is_subsequence(ro, entries), pos
         assert fixed == ro, pos
-        if pos >= frames.SEGMENT_HEADER_SIZE:  # one flipped bit costs at most the frame it hit
+        if not 16 <= pos < 24:  # one flipped bit costs at most the frame it hit...
             assert len(fixed) >= len(entries) - 1, pos
+        if pos < frames.SEGMENT_HEADER_SIZE and not 16 <= pos < 24:  # ...and none for the header
+            assert fixed == entries, pos
         lost_most = max(lost_most, len(entries) - len(fixed))
-    assert lost_most == len(entries)  # a flip in the segment header makes the whole segment untrusted
+    assert lost_most == len(entries)  # a flip in the salt leaves nothing in the segment verifiable
 
 
 def test_damage_is_quarantined_and_reported(
@@ -104,3 +108,16 @@ def test_damage_is_quarantined_and_reported(
         assert kept == [bytes(bad[ends[1] : ends[2]]), b"\xd7\x1a torn"]
         assert list(log.entries()) == entries[:2] + entries[3:]
     assert verify(tmp_path).ok
+
+
+def test_a_newer_format_is_refused_not_repaired(tmp_path: Path) -> None:
+    with DevLog.open(tmp_path) as log:
+        log.append("note", {"summary": "from the future"})
+    seg = tmp_path / ".rusta" / "devlog" / "seg-00000001.log"
+    data = bytearray(seg.read_bytes())
+    head = frames.SEGMENT_HEADER.pack(frames.SEGMENT_MAGIC, 9, 0, 1, bytes(data[16:24]), 0)
+    data[:32] = head + struct.pack("<I", crc.mask(crc.crc32c(head)))
+    seg.write_bytes(bytes(data))
+    with pytest.raises(NewerFormat):
+        DevLog.open(tmp_path)
+    assert seg.read_bytes() == bytes(data)  # untouched
