@@ -9,7 +9,8 @@ directory that is not a git repo works too: its `.gitignore` files are read with
 Snapshots are incremental: a stat cache (path -> mtime, ctime, size, inode, mode -> blob id) means
 only changed files are read and hashed. Entries younger than `RACY_NS` at hashing time are never
 trusted, as in git, because a later write within the same timestamp tick could keep the same stat.
-Restores replace files atomically (temp file in the same folder, fsync, rename, fsync folder).
+Which files count, and how files are replaced atomically, is `diary.worktree`'s business; names
+from there are re-exported here so callers need one module.
 """
 
 from __future__ import annotations
@@ -24,12 +25,32 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import msgspec
-from dulwich.ignore import IgnoreFilterManager
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
-from diary.errors import DiaryError
-from toolbelt.process import run_limited
+from diary.worktree import (
+    EXCLUDED_TOP,
+    MODE_EXEC,
+    MODE_FILE,
+    MODE_LINK,
+    MODE_TREE,
+    TMP_MARK,
+    FileEntry,
+    SnapshotError,
+    atomic_write_bytes,
+    current_entry,
+    git_toplevel,
+    list_files,
+    read_entry,
+    remove_stray_temps,
+    write_entry,
+)
+
+__all__ = [
+    "EXCLUDED_TOP", "MODE_EXEC", "MODE_FILE", "MODE_LINK", "MODE_TREE", "TMP_MARK", "FileEntry", "SnapshotError",
+    "SnapshotId", "current_entry", "derive", "diff", "entries", "git_toplevel", "list_files", "read_blob",
+    "read_blobs", "read_file", "remove_stray_temps", "restore_paths", "snapshot", "store_path", "write_entry",
+]
 
 SnapshotId = str  # 40 hex digits: the id of a commit in Rusta's store
 
@@ -37,27 +58,7 @@ STORE_DIR = ".rusta"
 STORE_NAME = "snapshots.git"
 LATEST_REF = b"refs/rusta/snapshots/latest"
 AUTHOR = b"Rusta <rusta@localhost>"
-EXCLUDED_TOP = (".rusta", "target", ".git")
 RACY_NS = 100_000_000  # 100 ms: well above the kernel's coarse timestamp tick
-TMP_MARK = ".rusta-tmp-"
-
-MODE_FILE = 0o100644
-MODE_EXEC = 0o100755
-MODE_LINK = 0o120000
-MODE_TREE = 0o040000
-
-
-class SnapshotError(DiaryError):
-    """The snapshot store cannot read, write or restore what was asked."""
-
-
-class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """One file of a snapshot: git mode (644, 755 or symlink), blob id, exact permission bits."""
-
-    path: str
-    mode: int
-    blob: str
-    perm: int | None = None
 
 
 class _CacheItem(msgspec.Struct, frozen=True, array_like=True):
@@ -78,9 +79,6 @@ _CACHE_ENC = msgspec.msgpack.Encoder()
 _CACHE_DEC = msgspec.msgpack.Decoder(_StatCache)
 
 
-# --- locations ------------------------------------------------------------------------------------
-
-
 def store_path(root: str | Path) -> Path:
     return Path(root) / STORE_DIR / STORE_NAME
 
@@ -91,17 +89,8 @@ def ensure_rusta_dir(root: str | Path) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     gi = d / ".gitignore"
     if not gi.exists():
-        _atomic_write_bytes(gi, b"# Rusta's own files; never part of your repo.\n*\n", 0o644)
+        atomic_write_bytes(gi, b"# Rusta's own files; never part of your repo.\n*\n", 0o644)
     return d
-
-
-def git_toplevel(root: str | Path) -> Path | None:
-    """The enclosing git work tree, found by walking up to a `.git` entry (no process, no lock)."""
-    p = Path(root).resolve()
-    for d in (p, *p.parents):
-        if (d / ".git").exists():
-            return d
-    return None
 
 
 @contextlib.contextmanager
@@ -131,107 +120,6 @@ def _open_repo(root: Path) -> Repo:
         raise SnapshotError(f"cannot open Rusta's snapshot store at {path}: {e.strerror or e}.") from e
 
 
-# --- listing the working tree ---------------------------------------------------------------------
-
-
-def _excluded(rel: str) -> bool:
-    top = rel.split("/", 1)[0]
-    return top in EXCLUDED_TOP or TMP_MARK in rel.rsplit("/", 1)[-1]
-
-
-def list_files(root: str | Path) -> list[str]:
-    """Tracked plus untracked-not-ignored files under `root`, as sorted '/'-separated paths."""
-    root = Path(root)
-    if git_toplevel(root) is not None:
-        paths = _git_files(root)
-    else:
-        paths = _walk_files(root)
-    return sorted(p for p in set(paths) if not _excluded(p))
-
-
-def _git_files(root: Path) -> list[str]:
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    proc = run_limited(
-        [
-            "git",
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "--exclude=/target/",
-            "--exclude=/.rusta/",
-        ],
-        cwd=root,
-        env=env,
-        timeout_s=60,
-    )
-    if proc.outcome != "ok":
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SnapshotError(f"`git ls-files` failed in {root}: {err[-1] if err else proc.outcome}.")
-    out = []
-    base = str(root) + os.sep
-    for raw in proc.stdout.split(b"\0"):
-        if not raw or raw.endswith(b"/"):  # empty or a nested repository
-            continue
-        rel = os.fsdecode(raw)
-        try:
-            st = os.lstat(base + rel)
-        except FileNotFoundError:  # tracked but deleted in the work tree
-            continue
-        if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
-            out.append(rel)
-    return out
-
-
-def _walk_files(root: Path) -> list[str]:
-    ignore = IgnoreFilterManager(str(root), [], False)
-    out: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        keep = []
-        for d in sorted(dirnames):
-            rel = prefix + d
-            if os.path.islink(os.path.join(dirpath, d)):
-                filenames.append(d)  # a symlink to a folder is stored as a link
-            elif not (prefix == "" and d in EXCLUDED_TOP) and not ignore.is_ignored(rel + "/"):
-                keep.append(d)
-        dirnames[:] = keep
-        for f in filenames:
-            rel = prefix + f
-            if not ignore.is_ignored(rel):
-                st = os.lstat(os.path.join(dirpath, f))
-                if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
-                    out.append(rel)
-    return out
-
-
-# --- hashing --------------------------------------------------------------------------------------
-
-
-def _read_entry(root: Path, rel: str, st: os.stat_result) -> tuple[int, bytes]:
-    full = root / rel
-    if stat.S_ISLNK(st.st_mode):
-        return MODE_LINK, os.fsencode(os.readlink(full))
-    mode = MODE_EXEC if st.st_mode & 0o111 else MODE_FILE
-    with open(full, "rb") as f:
-        return mode, f.read()
-
-
-def current_entry(root: str | Path, rel: str) -> tuple[int, str] | None:
-    """(git mode, blob id) of the file as it is now, read fresh (no cache); None when absent."""
-    root = Path(root)
-    try:
-        st = os.lstat(root / rel)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if stat.S_ISDIR(st.st_mode):
-        return (MODE_TREE, "")
-    mode, data = _read_entry(root, rel, st)
-    return mode, Blob.from_string(data).id.decode()
-
-
 def _load_cache(root: Path) -> _StatCache:
     path = store_path(root) / "rusta-statcache.msgpack"
     try:
@@ -241,12 +129,9 @@ def _load_cache(root: Path) -> _StatCache:
 
 
 def _save_cache(root: Path, cache: _StatCache) -> None:
-    _atomic_write_bytes(
+    atomic_write_bytes(
         store_path(root) / "rusta-statcache.msgpack", _CACHE_ENC.encode(cache), 0o644, fsync=False
     )
-
-
-# --- writing snapshots ----------------------------------------------------------------------------
 
 
 def _perm_note(st_mode: int) -> int | None:
@@ -283,7 +168,7 @@ def snapshot(root: str | Path, message: str = "snapshot") -> SnapshotId:
                         else (MODE_EXEC if st.st_mode & 0o111 else MODE_FILE)
                     )
                 else:
-                    mode, data = _read_entry(root, rel, st)
+                    mode, data = read_entry(root, rel, st)
                     blob = Blob.from_string(data)
                     blob_id = blob.id.decode()
                     if blob.id not in store:
@@ -397,9 +282,6 @@ def derive(
             repo.close()
 
 
-# --- reading snapshots ----------------------------------------------------------------------------
-
-
 def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
     try:
         commit = repo[snap.encode()]
@@ -461,103 +343,6 @@ def diff(root: str | Path, snap_a: SnapshotId, snap_b: SnapshotId) -> tuple[str,
     return tuple(sorted(p for p in set(a) | set(b) if a.get(p) != b.get(p)))
 
 
-# --- restoring ------------------------------------------------------------------------------------
-
-
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
-
-
-def _atomic_write_bytes(path: Path, data: bytes, perm: int, fsync: bool = True) -> None:
-    tmp = _tmp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fchmod(fd, perm)
-        if fsync:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-    if fsync:
-        _fsync_dir(path.parent)
-
-
-def _make_dirs(root: Path, d: Path, sync: Callable[[Path], None]) -> None:
-    missing = []
-    while not d.exists():
-        missing.append(d)
-        d = d.parent
-    for m in reversed(missing):
-        m.mkdir()
-        sync(m.parent)
-
-
-def _umask() -> int:
-    old = os.umask(0o022)
-    os.umask(old)
-    return old
-
-
-def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | None, durable: bool = True) -> None:
-    """Make `rel` hold exactly `entry` (None: absent), by atomic replace; never edits a file in place.
-
-    `durable=False` skips the fsyncs, for Rusta's own scratch copies only.
-    """
-    sync = _fsync_dir if durable else (lambda d: None)
-    full = root / rel
-    if entry is None:
-        try:
-            st = os.lstat(full)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        if stat.S_ISDIR(st.st_mode):
-            raise SnapshotError(f"{rel} is a folder now; Rusta will not remove a folder.")
-        os.unlink(full)
-        sync(full.parent)
-        d = full.parent
-        while d != root and d.is_dir() and not any(d.iterdir()):  # folders the patch had created
-            d.rmdir()
-            sync(d.parent)
-            d = d.parent
-        return
-    assert data is not None
-    _make_dirs(root, full.parent, sync)
-    if full.is_dir() and not full.is_symlink():
-        raise SnapshotError(f"{rel} is a folder now; Rusta will not replace a folder with a file.")
-    if entry.mode == MODE_LINK:
-        tmp = _tmp_name(full)
-        os.symlink(os.fsdecode(data), tmp)
-        os.replace(tmp, full)
-        sync(full.parent)
-        return
-    if entry.perm is not None:
-        perm = entry.perm
-    else:
-        perm = 0o666 & ~_umask()
-        with contextlib.suppress(FileNotFoundError):
-            st = os.lstat(full)
-            if stat.S_ISREG(st.st_mode):
-                perm = stat.S_IMODE(st.st_mode) & ~0o111
-        if entry.mode == MODE_EXEC:
-            perm |= (perm & 0o444) >> 2
-    _atomic_write_bytes(full, data, perm, fsync=durable)
-
-
 def restore_paths(
     root: str | Path,
     snap: SnapshotId,
@@ -594,17 +379,3 @@ def restore_paths(
         if after_each is not None:
             after_each(rel)
     return tuple(changed)
-
-
-def remove_stray_temps(root: str | Path, paths: Iterable[str]) -> tuple[str, ...]:
-    """Delete temp files a killed writer left beside `paths`; returns what it removed."""
-    root = Path(root)
-    removed = []
-    for d in {(root / p).parent for p in paths}:
-        if not d.is_dir():
-            continue
-        for child in d.iterdir():
-            if TMP_MARK in child.name and child.name.startswith("."):
-                child.unlink()
-                removed.append(str(child.relative_to(root)))
-    return tuple(sorted(removed))
