@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
+
 REPO = Path(__file__).resolve().parents[2]
 REQUIRED = {"code", "message", "primary", "root_cause", "invariant", "options", "references", "patch"}
 

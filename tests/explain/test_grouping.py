@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.explain.api import explain_diagnostics, explain_report
 from toolbelt.types import CheckReport, Diagnostic, DiagnosticCode, Span
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("explain-engine")
 def test_unresolved_name_cascade_is_one_story(cascade: CheckReport) -> None:
     stories = [e for e in explain_report(cascade) if "HashMap" in e.message]
     assert len(stories) == 1
@@ -21,6 +25,8 @@ def test_unresolved_name_cascade_is_one_story(cascade: CheckReport) -> None:
     assert e.patch.diff.count("+use std::collections::HashMap;") == 1
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("explain-engine")
 def test_distinct_mistakes_stay_distinct(cascade: CheckReport, mixed: CheckReport) -> None:
     assert len(explain_report(cascade)) == 3
     codes = [e.code for e in explain_report(mixed)]

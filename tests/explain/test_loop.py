@@ -13,6 +13,8 @@ from engine.explain.api import explain_report
 from engine.loop import CoreLoop, IllegalTransition, NoExplanation
 from toolbelt.cargo_run import run_check
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-loop")]
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -85,6 +85,8 @@ def test_diff_reproduces_edits(tmp_path: Path, text: str, raw: list[tuple[int, i
         assert _git_apply(tmp_path, "f.rs", src, diff) == after
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("explain-engine")
 @pytest.mark.parametrize(("code", "applicability", "added"), [("E0382", "MachineApplicable", ".clone()"), ("E0596", "MachineApplicable", "let mut v")])
 def test_rustc_suggestions_become_patches(mixed: CheckReport, code: str, applicability: str, added: str) -> None:
     (e,) = [e for e in explain_report(mixed) if e.code == code]
@@ -93,12 +95,16 @@ def test_rustc_suggestions_become_patches(mixed: CheckReport, code: str, applica
     assert any(ln.startswith("+") and added in ln for ln in e.patch.diff.splitlines())
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("explain-engine")
 def test_maybe_incorrect_suggestion_keeps_its_applicability(mixed: CheckReport) -> None:
     e = next(e for e in explain_report(mixed) if e.code == "E0308" and e.primary.line == 12)
     assert e.patch is not None and e.patch.applicability == "MaybeIncorrect"
     assert "+    42.to_string()" in e.patch.diff
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("explain-engine")
 def test_no_suggestion_no_patch(mixed: CheckReport) -> None:
     e = next(e for e in explain_report(mixed) if e.code == "E0502")
     assert e.patch is None

@@ -8,10 +8,14 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from engine.explain import references
 from engine.explain.api import explain_report
 from toolbelt.paths import cache_dir
 from toolbelt.types import CheckReport
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-engine")]
 
 
 def test_every_reference_for_the_demo_crate_resolves(demo: CheckReport) -> None:

@@ -10,6 +10,8 @@ from engine.explain.rootcause import PRIMARY_REASON, locate
 from engine.explain.types import Explanation
 from toolbelt.types import CheckReport, Diagnostic
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-engine")]
+
 
 def _by_code(report: CheckReport) -> dict[str, list[Explanation]]:
     out: dict[str, list[Explanation]] = {}

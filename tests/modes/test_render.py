@@ -16,6 +16,8 @@ from modes.errors import UnknownMode
 from modes.rendering import first_change, render_ansi
 from toolbelt.cargo_run import run_check
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("modes")]
+
 REPO = Path(__file__).resolve().parents[2]
 FILLER = re.compile(
     r"(?i:\b(great question|simply|i think|basically|obviously|of course|don't worry|happy to help)\b)"
