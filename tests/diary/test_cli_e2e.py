@@ -117,3 +117,45 @@ def test_verify_reports_exact_offsets_and_append_repairs(tmp_path: Path) -> None
     assert ap.returncode == 0 and "cut out, the bytes are kept in" in ap.stderr
     assert rusta(tmp_path, "verify").returncode == 0
     assert len(list((tmp_path / ".rusta" / "devlog" / "quarantine").iterdir())) == 1
+
+
+def test_tail_follow_shows_new_records(tmp_path: Path) -> None:
+    import selectors
+    import time
+
+    with DevLog.open(tmp_path) as log:
+        first = log.append("note", records.note("before tail"))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    argv = [
+        sys.executable,
+        "-m",
+        "rusta_tui.cli.main",
+        "diary",
+        "--root",
+        str(tmp_path),
+        "tail",
+        "-f",
+        "--interval",
+        "0.05",
+    ]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
+    assert p.stdout is not None
+    sel = selectors.DefaultSelector()
+    sel.register(p.stdout, selectors.EVENT_READ)
+
+    def next_line(timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if sel.select(timeout=0.5):
+                return p.stdout.readline()
+        raise AssertionError("tail -f printed nothing")
+
+    try:
+        assert next_line().startswith(first)
+        with DevLog.open(tmp_path) as log:  # another process writes while tail follows
+            second = log.append("note", records.note("while tailing"))
+        line = next_line()
+        assert line.startswith(second) and "while tailing" in line
+    finally:
+        p.kill()
+        p.wait()
