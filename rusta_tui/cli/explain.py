@@ -22,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)")
     parser.add_argument("--no-clippy", action="store_true", help="run cargo check only, without clippy's lints")
     parser.add_argument("--no-log", action="store_true", help="do not record this run in the crate's DevLog")
+    act = parser.add_argument_group("acting on a story (N counts the stories shown, from 1)")
+    act.add_argument("--apply", type=int, metavar="N", help="Do: validate story N's patch in a sandbox and apply it only if green")
+    act.add_argument("--reject", type=int, metavar="N", help="reject story N's suggestion; Rusta answers with evidence")
+    act.add_argument("--reason", default="", help="why you reject it (with --reject)")
+    act.add_argument("--alternative", metavar="DIFF", help="your alternative as a unified diff file (with --reject); validated")
 
 
 def _code_matches(e: Explanation, code: str) -> bool:
@@ -88,11 +93,51 @@ def run(args: argparse.Namespace) -> int:
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
     _show(chosen, explanations, crate_root, args, study)
+    if args.apply is not None or args.reject is not None:
+        return _act(crate_root, chosen, args)
     if not args.no_log:  # after the answer is on screen: the record costs a few fsyncs
         from engine.loop import log_explain_run
 
         log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
     return 0
+
+
+def _story(chosen: tuple[Explanation, ...], n: int) -> int:
+    if not 1 <= n <= len(chosen):
+        raise ExplainError(f"there is no story {n}; {len(chosen)} {'is' if len(chosen) == 1 else 'are'} shown.")
+    return n - 1
+
+
+def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> int:
+    """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands."""
+    from engine.loop import CoreLoop
+
+    loop = CoreLoop(crate_root)
+    try:
+        if args.reject is not None:
+            i = _story(chosen, args.reject)
+            loop.say(f"reject the suggestion for {chosen[i].code or chosen[i].message}: {args.reason or 'no reason given'}")
+            loop.explain(chosen)
+            alt = Path(args.alternative).read_text(encoding="utf-8") if args.alternative else None
+            answer = loop.reject(args.reason or "rejected without a reason", index=i, alternative_diff=alt)
+            print(answer.text)
+            for ev in answer.evidence:
+                print(f"  {ev.kind}: {ev.text}" + (f" ({ev.where})" if ev.where else ""))
+            loop.reflect("conceded: the user's evidence holds" if answer.conceded else "held: the evidence supports the suggestion")
+            return 0
+        i = _story(chosen, args.apply)
+        loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
+        loop.explain(chosen)
+        result = loop.do(i)
+        if result.applied:
+            print(f"Applied {result.patch_id}: {result.reason} `rusta undo` reverts it.")
+            loop.reflect(f"applied {result.patch_id}")
+            return 0
+        print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
+        loop.reflect(f"refused {result.patch_id}: {result.verdict}")
+        return 1
+    finally:
+        loop.close()
 
 
 def _show(chosen: tuple[Explanation, ...], explanations: tuple[Explanation, ...], crate_root: Path, args: argparse.Namespace, study: bool) -> None:

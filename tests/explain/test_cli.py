@@ -112,3 +112,31 @@ def test_clean_crate_has_nothing_to_explain(tmp_path: Path) -> None:
     out = _rusta("explain", str(dest), "--no-clippy", "--no-log")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("nothing to explain.")
+
+
+def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
+    import shutil
+
+    from diary.devlog import DevLog
+
+    crate = tmp_path / "explain_loop"
+    shutil.copytree(REPO / "tests" / "fixtures" / "explain_loop", crate, ignore=shutil.ignore_patterns("target", ".rusta"))
+    src = crate / "src" / "lib.rs"
+    held = _rusta("explain", str(crate), "--no-clippy", "--reject", "1", "--reason", "cloning is wasteful")
+    assert held.returncode == 0, held.stderr
+    assert "The compiler's words stand" in held.stdout and "compiler: value moved here (src/lib.rs:3)" in held.stdout
+    alt = tmp_path / "borrow.diff"
+    alt.write_text(
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -3,1 +3,1 @@\n-    let taken = names;\n+    let taken = &names;\n"
+    )
+    conceded = _rusta("explain", str(crate), "--no-clippy", "--reject", "1", "--reason", "borrow it", "--alternative", str(alt))
+    assert conceded.returncode == 0, conceded.stderr
+    assert "I was wrong" in conceded.stdout
+    applied = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.splitlines()[-1].startswith("Applied p-") and "names.clone()" in src.read_text()
+    nothing = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
+    assert nothing.returncode == 2 and "there is no story 1" in nothing.stderr
+    log = DevLog.open(crate, readonly=True)
+    assert [e.payload.get("conceded") for e in log.entries() if e.payload.get("step") == "reject"] == [False, True]
+    assert log.open_intents() == []
