@@ -49,7 +49,8 @@ from diary.worktree import (
 __all__ = [
     "EXCLUDED_TOP", "MODE_EXEC", "MODE_FILE", "MODE_LINK", "MODE_TREE", "TMP_MARK", "FileEntry", "SnapshotError",
     "SnapshotId", "current_entry", "derive", "diff", "entries", "git_toplevel", "list_files", "read_blob",
-    "read_blobs", "read_file", "remove_stray_temps", "restore_paths", "snapshot", "store_path", "write_entry",
+    "read_blobs", "read_file", "remove_stray_temps", "restore_paths", "snapshot", "snapshot_entries", "store_path",
+    "write_entry",
 ]
 
 SnapshotId = str  # 40 hex digits: the id of a commit in Rusta's store
@@ -141,6 +142,11 @@ def _perm_note(st_mode: int) -> int | None:
 
 def snapshot(root: str | Path, message: str = "snapshot") -> SnapshotId:
     """Record the working tree's files in Rusta's store; return the commit id. Touches no user file."""
+    return snapshot_entries(root, message)[0]
+
+
+def snapshot_entries(root: str | Path, message: str = "snapshot") -> tuple[SnapshotId, dict[str, FileEntry]]:
+    """`snapshot`, also returning its files, which saves reading back the trees just written."""
     root = Path(root).resolve()
     with _locked(root):
         repo = _open_repo(root)
@@ -182,7 +188,7 @@ def snapshot(root: str | Path, message: str = "snapshot") -> SnapshotId:
             _add_objects(store, pending)
             snap = _commit(repo, entries, message)
             _save_cache(root, _StatCache(items=new_items))
-            return snap
+            return snap, {e.path: e for e in entries}
         finally:
             repo.close()
 

@@ -30,8 +30,13 @@ def crate_root(path: str | Path) -> Path:
     return find_crate_root(path).resolve()
 
 
-def validate(root: str | Path, patch: Patch, *, cancel: threading.Event | None = None,
-             env_extra: dict[str, str] | None = None) -> Validation:
+def validate(
+    root: str | Path,
+    patch: Patch,
+    *,
+    cancel: threading.Event | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
     Setting `cancel` stops cargo; the result is then red ("cancelled").
@@ -49,7 +54,9 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
     """Write a validated patch to the user's files as one crash-safe transaction."""
     r = crate_root(root)
     if validation.patch_id != patch.id:
-        raise NotGreen(f"this validation is for {validation.patch_id}, not {patch.id}; validate the patch first.")
+        raise NotGreen(
+            f"this validation is for {validation.patch_id}, not {patch.id}; validate the patch first."
+        )
     if not validation.green:
         raise NotGreen(f"patch {patch.id} is red and will not be applied: {validation.reason}")
     with _lock(r):
@@ -72,16 +79,30 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             mode = cur[0] if cur and cur[0] != snaps.MODE_TREE else snaps.MODE_FILE
             out[path] = None if data is None else (mode, data)
         summary = f"applied {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}"
-        vsum = {"tool": "test" if validation.test_status != "not_run" else "check", "ok": validation.green,
-                "errors": validation.errors_after, "warnings": validation.warnings_after,
-                "failed_tests": list(validation.failing_tests), "verdict": validation.verdict,
-                "reason": validation.reason, "tests_run": validation.tests_run,
-                "flaky_tests": list(validation.flaky_tests),
-                "preexisting_failures": list(validation.preexisting_failures),
-                "snapshot_validated": validation.snapshot_before, "total_s": validation.total_s,
-                "summary": f"sandbox: {validation.verdict}, {validation.reason}"}
-        return transaction.run_op(r, op="apply", patch_id=patch.id, changes=out, summary=summary,
-                                  explanation=patch.explanation, validation=vsum)
+        vsum = {
+            "tool": "test" if validation.test_status != "not_run" else "check",
+            "ok": validation.green,
+            "errors": validation.errors_after,
+            "warnings": validation.warnings_after,
+            "failed_tests": list(validation.failing_tests),
+            "verdict": validation.verdict,
+            "reason": validation.reason,
+            "tests_run": validation.tests_run,
+            "flaky_tests": list(validation.flaky_tests),
+            "preexisting_failures": list(validation.preexisting_failures),
+            "snapshot_validated": validation.snapshot_before,
+            "total_s": validation.total_s,
+            "summary": f"sandbox: {validation.verdict}, {validation.reason}",
+        }
+        return transaction.run_op(
+            r,
+            op="apply",
+            patch_id=patch.id,
+            changes=out,
+            summary=summary,
+            explanation=patch.explanation,
+            validation=vsum,
+        )
 
 
 def _blob(r: Path, path: str) -> str | None:
@@ -120,12 +141,17 @@ def _target(r: Path, op_id: str | None, redo: bool = False) -> OpRecord:
         return hits[0]
     pile = st.redo if redo else st.undo
     if not pile:
-        raise NothingToDo("nothing to redo: no undone patch is waiting." if redo
-                          else "nothing to undo: no patch Rusta applied is still in place.")
+        raise NothingToDo(
+            "nothing to redo: no undone patch is waiting."
+            if redo
+            else "nothing to undo: no patch Rusta applied is still in place."
+        )
     return pile[-1]
 
 
-def pending_undo(root: str | Path, op_id: str | None = None) -> tuple[OpRecord, dict[str, tuple[bytes | None, bytes | None]]]:
+def pending_undo(
+    root: str | Path, op_id: str | None = None
+) -> tuple[OpRecord, dict[str, tuple[bytes | None, bytes | None]]]:
     """The op `undo` would revert and the user's edits it would overwrite (empty when none)."""
     r = crate_root(root)
     op = _target(r, op_id)
@@ -170,8 +196,15 @@ def _revert(r: Path, op: OpRecord, source: str, kind: str, summary: str) -> OpRe
     for path in op.files:
         e = ent.get(path)
         changes[path] = None if e is None else (e.mode, snaps.read_blob(r, e.blob))
-    return transaction.run_op(r, op=kind, patch_id=op.patch_id, changes=changes, summary=summary,  # type: ignore[arg-type]
-                              explanation=op.explanation, reverts=op.op_id)
+    return transaction.run_op(
+        r,
+        op=kind,
+        patch_id=op.patch_id,
+        changes=changes,
+        summary=summary,  # type: ignore[arg-type]
+        explanation=op.explanation,
+        reverts=op.op_id,
+    )
 
 
 def history(root: str | Path) -> list[OpRecord]:

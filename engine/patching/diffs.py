@@ -49,12 +49,14 @@ def _clean_path(raw: str, prefix: str) -> str | None:
         return None
     path = raw.split("\t", 1)[0]
     if path.startswith(prefix):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     parts = path.split("/")
     if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise DiffParseError(f"the diff names an unsafe path `{raw}`; paths must stay inside the crate.")
     if parts[0] in FORBIDDEN_TOP:
-        raise DiffParseError(f"the diff touches `{path}`, which belongs to git, cargo or Rusta, not to the crate.")
+        raise DiffParseError(
+            f"the diff touches `{path}`, which belongs to git, cargo or Rusta, not to the crate."
+        )
     return path
 
 
@@ -71,7 +73,9 @@ def parse_diff(text: str) -> tuple[FileChange, ...]:
         if pf.is_binary_file:
             raise DiffParseError(f"{pf.path}: binary patches are not supported; edit binary files yourself.")
         src, dst = pf.source_file, pf.target_file
-        git_style = (src.startswith("a/") or src == "/dev/null") and (dst.startswith("b/") or dst == "/dev/null")
+        git_style = (src.startswith("a/") or src == "/dev/null") and (
+            dst.startswith("b/") or dst == "/dev/null"
+        )
         old = _clean_path(src, "a/" if git_style else "")
         new = _clean_path(dst, "b/" if git_style else "")
         # unidiff also calls a change to or from an *empty* file added/removed (by its -0,0 hunk);
@@ -99,7 +103,9 @@ def parse_diff(text: str) -> tuple[FileChange, ...]:
                     target.append(line.value)
                 last = line.line_type
             header = f"@@ -{h.source_start},{h.source_length} +{h.target_start},{h.target_length} @@"
-            hunks.append(Hunk(header=header, source_start=h.source_start, source=tuple(source), target=tuple(target)))
+            hunks.append(
+                Hunk(header=header, source_start=h.source_start, source=tuple(source), target=tuple(target))
+            )
         changes.append(FileChange(old_path=old, new_path=new, hunks=tuple(hunks)))
     return tuple(changes)
 
@@ -128,8 +134,10 @@ def _mismatch(path: str, lines: list[str], hunk: Hunk, at: int) -> str:
         have = lines[at + k] if at + k < len(lines) else None
         if have != want:
             shown = "end of file" if have is None else f"`{have.rstrip()}`"
-            return (f"{path}: hunk {hunk.header} does not match the file: line {at + k + 1} is {shown} "
-                    f"where the patch expects `{want.rstrip()}`.")
+            return (
+                f"{path}: hunk {hunk.header} does not match the file: line {at + k + 1} is {shown} "
+                f"where the patch expects `{want.rstrip()}`."
+            )
     return f"{path}: hunk {hunk.header} does not match the file."
 
 
@@ -157,7 +165,9 @@ def apply_change(path: str, old: bytes | None, change: FileChange) -> bytes | No
     text = "".join(out)
     if change.new_path is None:
         if text:
-            raise ContextMismatch(f"{path}: the patch deletes the file but its content differs from what the patch removes.")
+            raise ContextMismatch(
+                f"{path}: the patch deletes the file but its content differs from what the patch removes."
+            )
         return None
     return text.encode("utf-8", "surrogateescape")
 
@@ -181,7 +191,9 @@ def apply_changes(
             result[c.old_path] = new
             continue
         if current(c.new_path) is not None:
-            raise ContextMismatch(f"{c.new_path} already exists; the patch wants to rename {c.old_path} onto it.")
+            raise ContextMismatch(
+                f"{c.new_path} already exists; the patch wants to rename {c.old_path} onto it."
+            )
         result[c.old_path] = None
         result[c.new_path] = new
     return result
@@ -195,6 +207,12 @@ def render(changes: Mapping[str, tuple[bytes | None, bytes | None]]) -> str:
     for path, (a, b) in sorted(changes.items()):
         al = _decode(a) if a is not None else []
         bl = _decode(b) if b is not None else []
-        chunks.extend(difflib.unified_diff(al, bl, "a/" + path if a is not None else "/dev/null",
-                                           "b/" + path if b is not None else "/dev/null"))
+        chunks.extend(
+            difflib.unified_diff(
+                al,
+                bl,
+                "a/" + path if a is not None else "/dev/null",
+                "b/" + path if b is not None else "/dev/null",
+            )
+        )
     return "".join(c if c.endswith("\n") else c + "\n\\ No newline at end of file\n" for c in chunks)

@@ -78,8 +78,14 @@ def _save_manifest(home: Path, m: _Manifest) -> None:
     os.replace(tmp, home / "manifest.json")
 
 
-def _sync(home: Path, root: Path, crate: Path, manifest: _Manifest, want: dict[str, snaps.FileEntry],
-          overrides: dict[str, bytes]) -> None:
+def _sync(
+    home: Path,
+    root: Path,
+    crate: Path,
+    manifest: _Manifest,
+    want: dict[str, snaps.FileEntry],
+    overrides: dict[str, bytes],
+) -> None:
     """Make the sandbox tree hold exactly `want`, touching only files whose content or mode differ.
 
     The manifest is removed while syncing and written back after, so a sync killed half way is
@@ -95,8 +101,11 @@ def _sync(home: Path, root: Path, crate: Path, manifest: _Manifest, want: dict[s
             snaps.write_entry(crate, path, None, None, durable=False)
             del manifest.files[path]
     base = str(crate) + os.sep
-    todo = [e for path, e in want.items()
-            if manifest.files.get(path) != (e.mode, e.blob, e.perm) or not os.path.lexists(base + path)]
+    todo = [
+        e
+        for path, e in want.items()
+        if manifest.files.get(path) != (e.mode, e.blob, e.perm) or not os.path.lexists(base + path)
+    ]
     blobs = snaps.read_blobs(root, [e.blob for e in todo if e.path not in overrides])
     for e in todo:
         data = overrides[e.path] if e.path in overrides else blobs[e.blob]
@@ -121,12 +130,12 @@ def _first_line(d: Diagnostic) -> str:
     return f"error{f'[{d.code_str}]' if d.code_str else ''}: {d.message}{where}"
 
 
-def prepare(root: Path, patch: Patch) -> tuple[str, dict[str, snaps.FileEntry], dict[str, snaps.FileEntry],
-                                              dict[str, bytes | None]]:
+def prepare(
+    root: Path, patch: Patch
+) -> tuple[str, dict[str, snaps.FileEntry], dict[str, snaps.FileEntry], dict[str, bytes | None]]:
     """Snapshot the user's tree and compute the patched files: (snapshot, before, after, new contents)."""
     changes = parse_diff(patch.diff)
-    snap = snaps.snapshot(root, "before validation")
-    before = snaps.entries(root, snap)
+    snap, before = snaps.snapshot_entries(root, "before validation")
 
     def read(path: str) -> bytes | None:
         e = before.get(path)
@@ -140,15 +149,17 @@ def prepare(root: Path, patch: Patch) -> tuple[str, dict[str, snaps.FileEntry], 
         else:
             old = before.get(path)
             mode = old.mode if old else snaps.MODE_FILE
-            after[path] = snaps.FileEntry(path=path, mode=mode, blob=Blob.from_string(data).id.decode(),
-                                          perm=old.perm if old else None)
+            after[path] = snaps.FileEntry(
+                path=path, mode=mode, blob=Blob.from_string(data).id.decode(), perm=old.perm if old else None
+            )
     for p in touched_paths(changes):
         new.setdefault(p, read(p))
     return snap, before, after, new
 
 
-def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
-             cancel: threading.Event | None = None) -> Validation:
+def validate(
+    root: Path, patch: Patch, env_extra: dict[str, str] | None = None, cancel: threading.Event | None = None
+) -> Validation:
     """Run the patched crate through cargo check and cargo test in the sandbox; never touches `root`."""
     t0 = time.monotonic()
     root = root.resolve()
@@ -169,7 +180,9 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
             _sync(home, root, crate, m, after, overrides)
         except (OSError, snaps.SnapshotError) as e:
             raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
-        chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
+        chk = run_check(
+            crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+        )
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
         fields["errors_after"] = len(errors)
@@ -180,44 +193,94 @@ def validate(root: Path, patch: Patch, env_extra: dict[str, str] | None = None,
         if errors:
             if m.baseline_tree != baseline_key:
                 _sync(home, root, crate, m, before, {})
-                base_chk = run_check(crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
+                base_chk = run_check(
+                    crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+                )
                 if base_chk.status not in ("clean", "diagnostics"):
-                    return _done(fields, t0, "red", f"cargo check of the crate without the patch did not finish: {base_chk.message}")
-                m.baseline_tree, m.baseline_errors, m.baseline_failing = baseline_key, _error_keys(base_chk), None
+                    return _done(
+                        fields,
+                        t0,
+                        "red",
+                        f"cargo check of the crate without the patch did not finish: {base_chk.message}",
+                    )
+                m.baseline_tree, m.baseline_errors, m.baseline_failing = (
+                    baseline_key,
+                    _error_keys(base_chk),
+                    None,
+                )
                 _save_manifest(home, m)
             fields["errors_before"] = len(m.baseline_errors)
             added = collections.Counter(errors) - collections.Counter(m.baseline_errors)
             new_diags = [d for d in chk.diagnostics if d.level.startswith("error")]
             fields["new_errors"] = tuple(
-                _first_line(d) for d in new_diags if f"{d.code_str or '-'}|{d.message}|{d.primary.file_name if d.primary else ''}" in added
+                _first_line(d)
+                for d in new_diags
+                if f"{d.code_str or '-'}|{d.message}|{d.primary.file_name if d.primary else ''}" in added
             )[:10]
             if added:
-                return _done(fields, t0, "red", f"the patch adds {sum(added.values())} compile error(s): {fields['new_errors'][0]}.")
+                return _done(
+                    fields,
+                    t0,
+                    "red",
+                    f"the patch adds {sum(added.values())} compile error(s): {fields['new_errors'][0]}.",
+                )
             if len(errors) >= len(m.baseline_errors):
-                return _done(fields, t0, "red", "the patch fixes no compile error and the crate still does not compile, so its tests cannot run.")
-            return _done(fields, t0, "green", f"the patch fixes {len(m.baseline_errors) - len(errors)} compile error(s) and adds none; "
-                                              f"{len(errors)} remain, so tests cannot run yet.")
+                return _done(
+                    fields,
+                    t0,
+                    "red",
+                    "the patch fixes no compile error and the crate still does not compile, so its tests cannot run.",
+                )
+            return _done(
+                fields,
+                t0,
+                "green",
+                f"the patch fixes {len(m.baseline_errors) - len(errors)} compile error(s) and adds none; "
+                f"{len(errors)} remain, so tests cannot run yet.",
+            )
         return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel)
 
 
-def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, before: dict[str, snaps.FileEntry],
-          baseline_key: str, fields: dict, t0: float, env_extra: dict[str, str] | None,
-          cancel: threading.Event | None) -> Validation:
+def _test(
+    root: Path,
+    crate: Path,
+    target: Path,
+    m: _Manifest,
+    home: Path,
+    before: dict[str, snaps.FileEntry],
+    baseline_key: str,
+    fields: dict,
+    t0: float,
+    env_extra: dict[str, str] | None,
+    cancel: threading.Event | None,
+) -> Validation:
     rep = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
     fields["test_s"] = rep.process.duration_s if rep.process else 0.0
     fields["tests_run"] = sum(t.status != "ignored" for t in rep.tests)
     if rep.status == "passed":
         fields["test_status"] = "passed"
-        return _done(fields, t0, "green", f"cargo check is clean of errors and all {fields['tests_run']} tests pass.")
+        return _done(
+            fields, t0, "green", f"cargo check is clean of errors and all {fields['tests_run']} tests pass."
+        )
     if rep.status in ("build_failed", "timeout", "error"):
         fields["test_status"] = rep.status
-        why = {"build_failed": "the tests do not compile", "timeout": f"cargo test {rep.message or 'timed out'}",
-               "error": f"cargo test failed to run: {rep.message}"}[rep.status]
+        why = {
+            "build_failed": "the tests do not compile",
+            "timeout": f"cargo test {rep.message or 'timed out'}",
+            "error": f"cargo test failed to run: {rep.message}",
+        }[rep.status]
         return _done(fields, t0, "red", why + ".")
     failing = sorted({t.name for t in rep.tests if t.status == "failed"})
     flaky = []
     for name in failing[:MAX_RERUNS]:
-        again = run_test(crate, target_dir=target, timeout_s=RERUN_TIMEOUT_S, test_filter=name, env_extra=env_extra, cancel=cancel)
+        again = run_test(
+            crate,
+            target_dir=target,
+            timeout_s=RERUN_TIMEOUT_S,
+            test_filter=name,
+            env_extra=env_extra,
+            cancel=cancel,
+        )
         fields["test_s"] += again.process.duration_s if again.process else 0.0
         if any(t.name == name and t.status == "ok" for t in again.tests):
             flaky.append(name)
@@ -226,15 +289,27 @@ def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, befor
     fields["failing_tests"] = tuple(still)
     if not still:
         fields["test_status"] = "passed"
-        return _done(fields, t0, "green", f"all tests pass; {len(flaky)} failed once and passed on re-run (flaky): {', '.join(flaky)}.")
+        return _done(
+            fields,
+            t0,
+            "green",
+            f"all tests pass; {len(flaky)} failed once and passed on re-run (flaky): {', '.join(flaky)}.",
+        )
     if m.baseline_tree != baseline_key or m.baseline_failing is None:
         _sync(home, root, crate, m, before, {})
-        base = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
+        base = run_test(
+            crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+        )
         fields["test_s"] += base.process.duration_s if base.process else 0.0
         if base.status not in ("passed", "failed", "build_failed"):
             fields["failing_tests"] = tuple(still)
             fields["test_status"] = "failed"
-            return _done(fields, t0, "red", f"{len(still)} test(s) fail and the tests without the patch did not finish: {base.message}")
+            return _done(
+                fields,
+                t0,
+                "red",
+                f"{len(still)} test(s) fail and the tests without the patch did not finish: {base.message}",
+            )
         if m.baseline_tree != baseline_key:
             m.baseline_errors = []
         m.baseline_tree = baseline_key
@@ -246,8 +321,18 @@ def _test(root: Path, crate: Path, target: Path, m: _Manifest, home: Path, befor
     fields["failing_tests"] = tuple(blamed)
     fields["test_status"] = "failed"
     if blamed:
-        return _done(fields, t0, "red", f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}.")
-    return _done(fields, t0, "green", f"no test that passed before fails; {len(pre)} already failed before the patch: {', '.join(pre)}.")
+        return _done(
+            fields,
+            t0,
+            "red",
+            f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}.",
+        )
+    return _done(
+        fields,
+        t0,
+        "green",
+        f"no test that passed before fails; {len(pre)} already failed before the patch: {', '.join(pre)}.",
+    )
 
 
 def _done(fields: dict, t0: float, verdict: str, reason: str) -> Validation:

@@ -84,17 +84,27 @@ def run_op(
     hashes_before = {f: sha256_file(root / f) for f in files}
     log = DevLog.open(root)
     try:
-        intent = log.append("intent", {**base, "via": "patching", "summary": summary, "reverts": reverts,
-                                        "explanation": explanation})
+        intent = log.append(
+            "intent",
+            {**base, "via": "patching", "summary": summary, "reverts": reverts, "explanation": explanation},
+        )
         crash_point("after_intent")
         before = snaps.snapshot(root, f"before {op} {patch_id}")
         after = snaps.derive(root, before, changes, f"after {op} {patch_id}")
         crash_point("after_snapshots")
         log.append(
             "action",
-            {"op": "snapshot", "for": op, "patch_id": patch_id, "files": files, "snapshot_before": before,
-             "snapshot_after": after, "summary": f"snapshots taken before writing {len(files)} file(s)"},
-            task=intent, repo_state={"snapshot": before},
+            {
+                "op": "snapshot",
+                "for": op,
+                "patch_id": patch_id,
+                "files": files,
+                "snapshot_before": before,
+                "snapshot_after": after,
+                "summary": f"snapshots taken before writing {len(files)} file(s)",
+            },
+            task=intent,
+            repo_state={"snapshot": before},
         )
         crash_point("after_snapshot_record")
         written = []
@@ -106,16 +116,31 @@ def run_op(
         snaps.restore_paths(root, after, files, after_each=each)
         crash_point("after_writes")
         want = snaps.entries(root, after)
-        ok = all(snaps.current_entry(root, p) == ((want[p].mode, want[p].blob) if p in want else None) for p in files)
+        ok = all(
+            snaps.current_entry(root, p) == ((want[p].mode, want[p].blob) if p in want else None)
+            for p in files
+        )
         check = dict(validation or {"tool": "verify", "ok": ok})
-        check.update(written_ok=ok, patch_id=patch_id, summary=check.get("summary") or (
-            "the files hold exactly the new content" if ok else "the files differ from what was written"))
+        check.update(
+            written_ok=ok,
+            patch_id=patch_id,
+            summary=check.get("summary")
+            or ("the files hold exactly the new content" if ok else "the files differ from what was written"),
+        )
         log.append("validation", check, task=intent, repo_state={"snapshot": after})
         crash_point("after_validation_record")
-        payload = {**base, "status": "done", "before": hashes_before,
-                   "after": {f: sha256_file(root / f) for f in files}, "snapshot": after,
-                   "snapshot_before": before, "snapshot_after": after, "summary": summary,
-                   "reverts": reverts, "explanation": explanation}
+        payload = {
+            **base,
+            "status": "done",
+            "before": hashes_before,
+            "after": {f: sha256_file(root / f) for f in files},
+            "snapshot": after,
+            "snapshot_before": before,
+            "snapshot_after": after,
+            "summary": summary,
+            "reverts": reverts,
+            "explanation": explanation,
+        }
         log.append("action", payload, settles=intent, repo_state={"snapshot": after})
         crash_point("after_done")
         return _record(intent, payload, log.get(intent).ts)
@@ -125,9 +150,16 @@ def run_op(
 
 def _record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> OpRecord:
     return OpRecord(
-        op_id=op_id, op=p["op"], patch_id=p.get("patch_id", ""), files=tuple(p.get("files", ())),
-        snapshot_before=p.get("snapshot_before", ""), snapshot_after=p.get("snapshot_after", ""),
-        summary=p.get("summary", ""), at=at, reverts=p.get("reverts"), state=state,
+        op_id=op_id,
+        op=p["op"],
+        patch_id=p.get("patch_id", ""),
+        files=tuple(p.get("files", ())),
+        snapshot_before=p.get("snapshot_before", ""),
+        snapshot_after=p.get("snapshot_after", ""),
+        summary=p.get("summary", ""),
+        at=at,
+        reverts=p.get("reverts"),
+        state=state,
         explanation=p.get("explanation", ""),
     )
 
@@ -177,10 +209,21 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
     what = f"{p['op']} of {p.get('patch_id', '?')}"
     base = {"op": p["op"], "patch_id": p.get("patch_id", ""), "files": files}
     strays = snaps.remove_stray_temps(root, files)
-    snap = next((r.payload for r in records if r.kind == "action" and r.payload.get("op") == "snapshot"), None)
+    snap = next(
+        (r.payload for r in records if r.kind == "action" and r.payload.get("op") == "snapshot"), None
+    )
     if snap is None:
-        log.append("action", {**base, "status": "failed", "step": "aborted", "recovered": True,
-                              "summary": f"interrupted {what} closed: no file had been written"}, settles=intent.id)
+        log.append(
+            "action",
+            {
+                **base,
+                "status": "failed",
+                "step": "aborted",
+                "recovered": True,
+                "summary": f"interrupted {what} closed: no file had been written",
+            },
+            settles=intent.id,
+        )
         return f"interrupted {what}: stopped before writing any file; nothing to undo."
     before, after = snap["snapshot_before"], snap["snapshot_after"]
     eb, ea = snaps.entries(root, before), snaps.entries(root, after)
@@ -194,21 +237,50 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
     states = {f: state(f) for f in files}
     extra = f" (removed {len(strays)} temp file(s))" if strays else ""
     if all(s == "after" for s in states.values()):
-        payload = {**base, "status": "done", "snapshot": after, "snapshot_before": before, "snapshot_after": after,
-                   "after": {f: sha256_file(root / f) for f in files},
-                   "summary": p.get("summary", ""), "reverts": p.get("reverts"),
-                   "explanation": p.get("explanation", ""), "recovered": True}
-        log.append("validation", {"tool": "verify", "ok": True, "written_ok": True, "recovered": True,
-                                  "patch_id": base["patch_id"],
-                                  "summary": "after a crash: every file already held the new content"}, task=intent.id)
+        payload = {
+            **base,
+            "status": "done",
+            "snapshot": after,
+            "snapshot_before": before,
+            "snapshot_after": after,
+            "after": {f: sha256_file(root / f) for f in files},
+            "summary": p.get("summary", ""),
+            "reverts": p.get("reverts"),
+            "explanation": p.get("explanation", ""),
+            "recovered": True,
+        }
+        log.append(
+            "validation",
+            {
+                "tool": "verify",
+                "ok": True,
+                "written_ok": True,
+                "recovered": True,
+                "patch_id": base["patch_id"],
+                "summary": "after a crash: every file already held the new content",
+            },
+            task=intent.id,
+        )
         log.append("action", payload, settles=intent.id)
         return f"interrupted {what}: every file was already written; finished it{extra}."
     restore = [f for f, s in states.items() if s == "after"]
     snaps.restore_paths(root, before, restore)
     left = sorted(f for f, s in states.items() if s == "other")
-    log.append("action", {**base, "status": "failed", "step": "rolled_back", "snapshot_before": before, "snapshot_after": after,
-                          "restored": restore, "left_alone": left, "recovered": True,
-                          "summary": f"interrupted {what} rolled back"}, settles=intent.id)
+    log.append(
+        "action",
+        {
+            **base,
+            "status": "failed",
+            "step": "rolled_back",
+            "snapshot_before": before,
+            "snapshot_after": after,
+            "restored": restore,
+            "left_alone": left,
+            "recovered": True,
+            "summary": f"interrupted {what} rolled back",
+        },
+        settles=intent.id,
+    )
     msg = f"interrupted {what}: rolled back {len(restore)} file(s) to their content before it{extra}."
     if left:
         msg += f" Left alone, since they changed after the crash: {', '.join(left)}."

@@ -102,12 +102,20 @@ class Patch(Base):
         from engine.patching.errors import DiffParseError, NoExplanation
 
         if not explanation.strip():
-            raise NoExplanation("refusing a change without an explanation; say why it is right (e.g. --explain TEXT).")
+            raise NoExplanation(
+                "refusing a change without an explanation; say why it is right (e.g. --explain TEXT)."
+            )
         if not diff.strip():
             raise DiffParseError("the diff is empty; there is nothing to apply.")
         pid = "p-" + hashlib.sha256(diff.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-        return cls(id=pid, diff=diff, explanation=explanation.strip(), addresses=addresses, source=source,
-                   created_at=time.time())
+        return cls(
+            id=pid,
+            diff=diff,
+            explanation=explanation.strip(),
+            addresses=addresses,
+            source=source,
+            created_at=time.time(),
+        )
 
 
 OpKind = Literal["apply", "undo", "redo"]
