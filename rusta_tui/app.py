@@ -28,7 +28,7 @@ from rusta_tui.messages import (
     Recovered,
     SourcesChanged,
 )
-from rusta_tui.patchflow import PatchFlowMixin
+from rusta_tui.patchflow import PatchFlowMixin, Tasks
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.screens.code import CodeScreen
@@ -80,6 +80,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self._theme = theme or pick_theme(s.theme)
         self._recover = recover
         self.branch = backends.git_branch(root)
+        self.tasks = Tasks(root)
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -96,6 +97,12 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.stop_watching()
         for job in self.session.jobs.values():
             job.cancel.set()
+        self.tasks.close_all()
+
+    async def action_quit(self) -> None:
+        """Reflect the open tasks before leaving, so the next start finds nothing interrupted."""
+        self.tasks.close_all()
+        self.exit()
 
     def refresh_active(self) -> None:
         if isinstance(self.screen, RustaScreen):
@@ -140,6 +147,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         names = ", ".join(j.name for j in self.session.jobs.values())
         for job in self.session.jobs.values():
             job.cancel.set()
+        self.tasks.close_all()
         for group in list(self.session.jobs):
             self.workers.cancel_group(self, group)
         self.session.jobs.clear()
@@ -192,7 +200,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         picked = self._selected_patch()
         if picked is None:
             return
-        key, _ = picked
+        key, expl = picked
         state = self.session.patches.get(key)
         if state is None or not state.ok:
             self.say("Validate first (v): nothing lands until it is green.", severity="warning")
@@ -201,7 +209,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             self.say("Already applied; u undoes it.")
             return
         self.session.start_job("apply patch", "patch", key)
-        self.apply_patch(key, state.patch, state.validation)
+        self.apply_patch(key, expl)
 
     def action_undo(self) -> None:
         self.session.start_job("undo", "patch")

@@ -78,6 +78,11 @@ def log(root: Path, kind: str, payload: dict[str, Any], *, task: str | None = No
         log_.append(kind, payload, task=task)
 
 
+def core_loop(root: Path) -> Any:
+    """A fresh `engine.loop.machine.CoreLoop` on the crate: Say, Explain, Do, Undo, Reflect."""
+    return _attr("engine.loop.machine", "CoreLoop", "The core loop")(root)
+
+
 # --- patching ------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import re
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -56,18 +57,59 @@ def export_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-") + ".patch"
 
 
+class Tasks:
+    """One core loop (Say -> Explain -> Do -> Undo -> Reflect) per fix the user works on.
+
+    The loop writes the DevLog records, so the Tasks screen shows every fix as a task. Loops are
+    only touched from patch workers, one at a time (the lock), never from the event loop.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lock = threading.Lock()
+        self.loops: dict[str, Any] = {}
+        self.last_applied: str | None = None
+
+    def for_fix(self, key: str, expl: Any, mode: str) -> Any:
+        """The loop of this fix, opened (Say) and explained (Explain) on first use."""
+        loop = self.loops.get(key)
+        if loop is None or loop.state in ("idle", "reflected"):
+            loop = backends.core_loop(self.root)
+            loop.say(f"fix {expl.code or expl.level} at {expl.primary.file}:{expl.primary.line}")
+            self.loops[key] = loop
+        if loop.state in ("said", "undone"):
+            loop.explain((expl,), mode=mode)
+        return loop
+
+    def close_all(self) -> None:
+        """Reflect every open task on exit: what landed stays, and the DevLog says so."""
+        with self.lock:
+            for key, loop in self.loops.items():
+                try:
+                    if loop.state in ("said", "explained", "done", "undone"):
+                        kept = "applied and kept" if loop.state == "done" else "left without a change"
+                        loop.reflect(f"{key}: {kept} when the session ended")
+                finally:
+                    loop.close()
+            self.loops.clear()
+
+
 class PatchFlowMixin:
     """Mixed into RustaApp: the Do/Undo workers."""
 
     session: Session
+    tasks: Tasks
 
     def _post(self, message: Any) -> None:
         self.post_message(message)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def validate_patch(self, key: str, expl: Any, cancel: threading.Event, then_apply: bool = False) -> None:
+        """Validate in the sandbox and show the verdict; in pair mode go on to Do when green."""
         root = self.session.root
         try:
+            with self.tasks.lock:
+                self.tasks.for_fix(key, expl, self.session.mode)
             patch = backends.to_patch(expl)
             validation = _call(backends.patching().validate, root, patch, cancel=cancel)
         except Unavailable as e:
@@ -80,28 +122,49 @@ class PatchFlowMixin:
         summary = describe(validation, "green: it compiles and the tests pass." if ok else "red.")
         self._post(PatchValidated(key, patch, validation, ok, summary))
         if ok and then_apply and not cancel.is_set():
-            self._apply(key, patch, validation)
+            self._do(key, expl)
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def apply_patch(self, key: str, patch: Any, validation: Any) -> None:
-        self._apply(key, patch, validation)
+    def apply_patch(self, key: str, expl: Any) -> None:
+        self._do(key, expl)
 
-    def _apply(self, key: str, patch: Any, validation: Any) -> None:
+    def _do(self, key: str, expl: Any) -> None:
+        """The loop's Do: it validates again right before landing, so nothing red or stale lands."""
         try:
-            record = backends.apply(self.session.root, patch, validation)
+            with self.tasks.lock:
+                loop = self.tasks.for_fix(key, expl, self.session.mode)
+                result = loop.do(0)
+                if result.applied:
+                    self.tasks.last_applied = key
         except Exception as e:
             self._post(PatchFailed("apply", _sentence("Apply", e)))
             return
-        self._post(PatchApplied(key, record, describe(record, "applied.")))
+        if not result.applied:
+            self._post(PatchFailed("apply", f"Not applied: {result.reason}"))
+            return
+        self._post(PatchApplied(key, result, result.reason))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def undo_patch(self, redo: bool = False) -> None:
+        """Undo through the task's loop when it applied the last patch (Undo, then Reflect)."""
         try:
-            record = backends.redo(self.session.root) if redo else backends.undo(self.session.root)
+            with self.tasks.lock:
+                key = self.tasks.last_applied
+                loop = self.tasks.loops.get(key) if key else None
+                if not redo and loop is not None and loop.state == "done":
+                    patch_id = loop.last_patch_id
+                    loop.undo()
+                    loop.reflect(f"undid {patch_id}; the files are back as they were")
+                    self.tasks.last_applied = None
+                    record: Any = None
+                    summary = f"undid {patch_id}."
+                else:
+                    record = backends.redo(self.session.root) if redo else backends.undo(self.session.root)
+                    summary = describe(record, "redone." if redo else "undone.")
         except Exception as e:
             self._post(PatchFailed("redo" if redo else "undo", _sentence("Redo" if redo else "Undo", e)))
             return
-        self._post(PatchUndone(record, describe(record, "redone." if redo else "undone."), redo=redo))
+        self._post(PatchUndone(record, summary, redo=redo))
 
     @work(thread=True, exclusive=True, group="recover", exit_on_error=False)
     def recover_on_start(self) -> None:

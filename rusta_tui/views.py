@@ -109,11 +109,11 @@ _UNDO_WORDS = ("undo", "rollback", "redo", "revert")
 def stage_of(entry: Any) -> str:
     """Which step of Say -> Explain -> Do -> Undo -> Reflect a DevLog entry records.
 
-    A writer may name it (`payload["stage"]`); otherwise the entry kind decides, and an action
+    A writer may name it (`payload["stage"]`, or the core loop's `payload["step"]`); otherwise the entry kind decides, and an action
     whose op is an undo, redo or rollback belongs to Undo.
     """
     payload = getattr(entry, "payload", {}) or {}
-    named = payload.get("stage")
+    named = payload.get("stage", payload.get("step"))
     if isinstance(named, str) and named.capitalize() in STAGES:
         return named.capitalize()
     kind = entry.kind
@@ -130,12 +130,18 @@ def stage_of(entry: Any) -> str:
 
 
 def timeline(entries: tuple[Any, ...]) -> list[tuple[str, list[Any]]]:
-    """Entries grouped by task (newest task first); entries without a task are left out."""
+    """Entries grouped by task (most recently active first); entries without a task are left out."""
     tasks: dict[str, list[Any]] = {}
     for e in entries:
         if e.task:
             tasks.setdefault(e.task, []).append(e)
-    return sorted(tasks.items(), key=lambda kv: kv[1][0].ts, reverse=True)
+    return sorted(tasks.items(), key=lambda kv: (kv[1][-1].ts, kv[1][0].ts), reverse=True)
+
+
+def is_loop_task(items: list[Any]) -> bool:
+    """A task the core loop opened with Say (the user's intent), not one patch operation's own record."""
+    first = items[0]
+    return first.kind == "intent" and (first.payload or {}).get("step") == "say"
 
 
 def filter_entries(entries: tuple[Any, ...], kind: str, needle: str) -> list[Any]:

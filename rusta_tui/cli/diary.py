@@ -182,6 +182,13 @@ def _verify(root: Path, args: argparse.Namespace) -> int:
     for p in rep.problems:
         who = f" entry {p.entry_id}" if p.entry_id else ""
         print(f"{p.severity.upper():<7} {p.segment} offset {p.offset}{who}: {p.problem}")
+    from diary.recovery import past_repairs
+
+    repairs = past_repairs(root)
+    if repairs:
+        print(
+            f"{len(repairs)} damaged ranges were cut out by earlier repairs; their bytes are in .rusta/devlog/quarantine/."
+        )
     verdict = "ok" if rep.ok else "NOT ok"
     print(f"{verdict}: {len(rep.segments)} segments, {rep.frames} frames, {rep.entries} entries verified.")
     return 0 if rep.ok else 1

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
 from rusta_tui.screens.base import RustaScreen
-from rusta_tui.views import STAGES, stage_of, timeline
+from rusta_tui.views import STAGES, is_loop_task, stage_of, timeline
 
 
 class DevLogLoaded(Message):
@@ -68,19 +68,30 @@ class TasksScreen(DevLogScreenBase):
         if s.recovered:
             out.append(f"Interrupted and recovered: {s.recovery_note}\n\n", style="bold yellow")
         tasks = timeline(self.entries)
+        loops = [(t, items) for t, items in tasks if is_loop_task(items)]
+        ops = [(t, items) for t, items in tasks if not is_loop_task(items)]
         if not tasks:
             out.append(self.note or "No tasks recorded yet.", style="italic")
-        for task, items in tasks:
-            title = next((e.summary for e in items if e.kind == "intent"), items[0].summary) or task
+        for _task, items in loops:
             done = {stage_of(e) for e in items}
-            out.append(f"{title}\n", style="bold")
+            open_ = not any(e.kind == "reflection" for e in items)
+            out.append(items[0].summary or "task", style="bold")
+            out.append("  (open)\n" if open_ else "\n", style="yellow")
             out.append("  ")
             for stage in STAGES:
-                out.append(f"[{stage}]" if stage in done else f" {stage} ", style="bold green" if stage in done else "dim")
+                mark = f"[{stage}]" if stage in done else f" {stage} "
+                out.append(mark, style="bold green" if stage in done else "dim")
                 out.append(" ")
             out.append("\n")
-            for e in items:
-                stamp = time.strftime("%H:%M:%S", time.localtime(e.ts))
-                out.append(f"  {stamp} {stage_of(e):<7} {e.summary}\n")
+            for e in items[1:]:
+                out.append(f"  {_stamp(e.ts)} {stage_of(e):<7} {e.summary}\n")
             out.append("\n")
+        if ops:
+            out.append("Patch operations\n", style="bold")
+            for _task, items in ops:
+                out.append(f"  {_stamp(items[0].ts)} {items[0].summary}\n")
         self.query_one("#timeline", Static).update(out)
+
+
+def _stamp(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))

@@ -202,7 +202,7 @@ async def test_devlog_and_tasks_screens_read_the_log(demo_crate: Path, recorder:
     from diary.devlog import DevLog
 
     log = DevLog.open(demo_crate)
-    intent = log.append("intent", {"summary": "fix E0382 in restock"})
+    intent = log.append("intent", {"summary": "fix E0382 in restock", "step": "say"})
     log.append("note", {"summary": "explained the move", "stage": "explain"}, task=intent)
     log.append("reflection", {"summary": "clone or borrow"}, settles=intent)
     log.close()

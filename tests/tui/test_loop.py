@@ -82,7 +82,9 @@ async def test_open_why_validate_apply_undo_redo(demo_crate: Path, recorder: Rec
         await app.workers.wait_for_complete()
         await pilot.pause()
         timeline = static_text(app.screen.query_one("#timeline"))
-        assert "[Do]" in timeline and "[Undo]" in timeline
+        for stage in ("[Say]", "[Explain]", "[Do]", "[Undo]", "[Reflect]"):
+            assert stage in timeline, timeline
+        assert "fix E0382 at src/lib.rs:33" in timeline
 
 
 async def test_pair_mode_fix_key_validates_and_applies(demo_crate: Path, recorder: Recorder) -> None:
@@ -109,3 +111,10 @@ async def test_pair_mode_fix_key_validates_and_applies(demo_crate: Path, recorde
         await pilot.pause()
         exported = list((demo_crate / ".rusta" / "patches").glob("*.patch"))
         assert exported and "delivery.clone()" in exported[0].read_text()
+        await pilot.press("q")  # leaving reflects the open task: nothing looks interrupted next time
+        await pilot.pause()
+    from diary.devlog import DevLog
+
+    log = DevLog.open(demo_crate, readonly=True)
+    assert log.open_intents() == []
+    assert any(e.kind == "reflection" and "applied and kept" in e.summary for e in log.entries())
