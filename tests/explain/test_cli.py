@@ -140,3 +140,40 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     log = DevLog.open(crate, readonly=True)
     assert [e.payload.get("conceded") for e in log.entries() if e.payload.get("step") == "reject"] == [False, True]
     assert log.open_intents() == []
+
+
+def test_study_on_a_terminal_waits_for_the_prediction(crate: Path) -> None:
+    """On a tty, study mode shows the question and reveals nothing until the user answers."""
+    import pty
+    import select
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="120", TERM="dumb")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: rusta on a terminal
+        os.execve(sys.executable, [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy",
+                                   "--mode", "study", "--code", "E0382", "--no-log"], env)
+
+    def read_until(marker: bytes, limit_s: float) -> bytes:
+        buf, end = b"", time.monotonic() + limit_s
+        while marker not in buf and time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+        return buf
+
+    try:
+        before = read_until(b"press Enter to reveal", 240)
+        assert b"stopped being usable?" in before
+        assert b"Root cause:" not in before
+        os.write(fd, b"at the let\n")
+        after = read_until(b"References", 60)
+        assert b"Root cause: src/lib.rs:2" in after
+    finally:
+        os.waitpid(pid, 0)
