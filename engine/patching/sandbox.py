@@ -29,7 +29,7 @@ from dulwich.objects import Blob
 
 from diary import snapshots as snaps
 from engine.patching.diffs import apply_changes, parse_diff, touched_paths
-from engine.patching.errors import PatchError
+from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Validation
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.paths import cache_dir, target_dir_for
@@ -136,6 +136,15 @@ def prepare(
     """Snapshot the user's tree and compute the patched files: (snapshot, before, after, new contents)."""
     changes = parse_diff(patch.diff)
     snap, before = snaps.snapshot_entries(root, "before validation")
+    for p in touched_paths(changes):
+        e = before.get(p)
+        if e is not None and e.mode == snaps.MODE_LINK:
+            raise DiffParseError(f"{p} is a symbolic link; Rusta patches files, not links. Edit it yourself.")
+        if e is None and os.path.lexists(root / p):
+            raise DiffParseError(
+                f"{p} is ignored (by .gitignore or as build output), so Rusta cannot snapshot it and will not "
+                "patch it; un-ignore it or edit it yourself."
+            )
 
     def read(path: str) -> bytes | None:
         e = before.get(path)

@@ -117,3 +117,17 @@ def test_patching_api_import_stays_light() -> None:
             "print(','.join(m for m in ('jax', 'flax', 'textual', 'rusta_tui') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_ignored_files_and_symlinks_are_not_patched(tmp_path: Path) -> None:
+    from engine.patching.errors import DiffParseError
+
+    root = make_crate(tmp_path / "ign")
+    (root / ".gitignore").write_text("/target/\n*.gen.rs\n")
+    (root / "src" / "x.gen.rs").write_text("old\n")
+    os.symlink("text.rs", root / "src" / "link.rs")
+    for path in ("src/x.gen.rs", "src/link.rs"):
+        diff = render({path: (b"old\n" if "gen" in path else (root / "src" / "text.rs").read_bytes(), b"new\n")})
+        with pytest.raises(DiffParseError, match="ignored|symbolic link"):
+            api.validate(root, Patch.new(diff, "touch an ignored file or a link"))
+    assert (root / "src" / "x.gen.rs").read_text() == "old\n"
