@@ -8,8 +8,11 @@ so a person can look at them; only whole, verified frames stay in the log.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from diary import frames, segments
 from diary.types import DamageReport, RecoveryReport
@@ -26,6 +29,7 @@ def repair(log: DevLog) -> RecoveryReport:
     removed. Every damaged byte goes to quarantine/ first, and the report says where.
     """
     log.refresh()
+    _sweep_tmp(log.dir)
     done: list[DamageReport] = []
     rebuilt = False
     for seg in list(log._segs.values()):
@@ -54,7 +58,53 @@ def repair(log: DevLog) -> RecoveryReport:
     if rebuilt:
         log._reset_index()
         log.refresh()
+    if done:
+        _remember(log.dir, done)
     return log._report(repaired=bool(done), done=tuple(done))
+
+
+REPAIRS = "REPAIRS.jsonl"
+
+
+def _remember(d: Path, done: list[DamageReport]) -> None:
+    """Append what was cut to quarantine/REPAIRS.jsonl, so the damage stays on record after the
+    process that repaired it is gone (`rusta diary verify` lists it)."""
+    line = b"".join(msgspec.json.encode({"at": time.time(), **msgspec.to_builtins(r)}) + b"\n" for r in done)
+    path = d / "quarantine" / REPAIRS
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            segments.write_all(fd, line)
+            segments.fsync_fd(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise segments.io_error("recording the repair in", path, e) from e
+
+
+def past_repairs(root: str | Path) -> list[dict]:
+    """Every repair ever made to this diary, oldest first (read-only)."""
+    path = segments.log_dir(root) / "quarantine" / REPAIRS
+    try:
+        lines = path.read_bytes().splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for ln in lines:
+        try:
+            out.append(msgspec.json.decode(ln))
+        except msgspec.DecodeError:
+            continue  # a torn last line of this side file is harmless
+    return out
+
+
+def _sweep_tmp(d: Path) -> None:
+    """Remove the temporary files of a rewrite or compaction that a crash interrupted. Under the
+    writer lock nobody else is writing one, so any that exist are leftovers."""
+    for folder in (d, d / "quarantine"):
+        for p in folder.glob("*.tmp"):
+            p.unlink(missing_ok=True)
 
 
 def _done(
