@@ -41,6 +41,7 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
     rubric: tuple[str, ...] = ()
     tool: Literal["check", "clippy"] = "check"
     note: str = ""  # one line: what the mistake is and why the root cause is (not) at rustc's span
+    source: str = ""  # the case file's stem: "ownership", "heldout", ...
 
 
 class _RawCase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -63,6 +64,7 @@ class CaseResult(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     family: str
     code: str
+    source: str
     expected: str  # "src/lib.rs:12"
     found_code: bool  # the expected code was among the diagnostics
     rustc_primary: str
@@ -111,6 +113,7 @@ def load_cases(cases_dir: Path = CASES_DIR) -> list[Case]:
                     rubric=rc.rubric,
                     tool=rc.tool,
                     note=rc.note,
+                    source=f.stem,
                 )
             )
     names = [c.name for c in cases]
@@ -178,7 +181,8 @@ def evaluate(case: Case, parent: Path, target_dir: Path) -> CaseResult:
     codes = tuple(sorted({d.code_str or "" for d in report.diagnostics if d.level in ("error", "warning")}))
     if ex is None:
         return CaseResult(
-            name=case.name, family=case.family, code=case.code, expected=_at(*want), found_code=False,
+            name=case.name, family=case.family, code=case.code, source=case.source, expected=_at(*want),
+            found_code=False,
             rustc_primary="-", rusta_root="-", rustc_ok=False, rusta_ok=False, rubric_missing=case.rubric,
             explain_s=explain_s, cargo_s=cargo_s, codes_seen=codes,
         )
@@ -187,6 +191,7 @@ def evaluate(case: Case, parent: Path, target_dir: Path) -> CaseResult:
         name=case.name,
         family=case.family,
         code=case.code,
+        source=case.source,
         expected=_at(*want),
         found_code=True,
         rustc_primary=_at(prim.file, prim.line),
