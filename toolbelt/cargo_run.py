@@ -177,13 +177,14 @@ def run_test(
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
     stderr is merged into stdout so cargo's `Running ...` lines name the suite of the results that
-    follow; libtest is asked for its pretty format (one `test NAME ... ok` line per test).
+    follow; libtest's default (pretty) format gives one `test NAME ... ok` line per test.
     """
     root = find_crate_root(crate)
     read_manifest(root)
-    argv = ["test", "--message-format=json", "--no-fail-fast", "--", "--format=pretty"]
+    # No --quiet: cargo would pass it on to every harness, and libtest's terse output has no names.
+    argv = ["test", "--message-format=json", "--no-fail-fast"]
     if test_filter:
-        argv.append(test_filter)
+        argv += ["--", test_filter]
     proc, toolchain = _run_cargo(
         root,
         argv,

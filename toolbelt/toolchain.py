@@ -190,8 +190,9 @@ def toolchain_versions(root: str | Path | None = None) -> Toolchain:
             futures = {name: pool.submit(_version, argv, cwd) for name, argv in _TOOLS.items()}
             found = {name: f.result() for name, f in futures.items()}
         tc = Toolchain(pinned=pin[0] if pin else None, **found)
-        if all(found.values()):  # never cache an absence: installing the tool must show at once
-            _disk_put(disk_key, tc)
+        if not all(found.values()):  # never cache an absence: installing the tool must show at once
+            return tc
+        _disk_put(disk_key, tc)
     with _lock:
         _cache[key] = tc
     return tc

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.slow
 
 def test_libtest_every_outcome_live(fixture_crate) -> None:
     report = run_test(fixture_crate("libtest_mix"))
-    assert report.status == "failed"
+    seen = report.process.stdout.decode(errors="replace")[-3000:] if report.process else ""
+    assert report.status == "failed", (report.status, report.message, seen)
     got = {t.name: t.status for t in report.tests}
     assert got == {
         "tests::passes": "ok",
@@ -31,7 +32,7 @@ def test_libtest_every_outcome_live(fixture_crate) -> None:
     }
     fails = next(t for t in report.tests if t.name == "tests::fails")
     assert "double is wrong" in fails.output and "about to compare" in fails.output
-    assert report.toolchain is not None and report.toolchain.rustc.startswith("rustc ")
+    assert report.toolchain is not None and report.toolchain.rustc.startswith("rustc "), report.toolchain
 
 
 def test_check_records_toolchain_and_runs_under_the_memory_limit(fixture_crate) -> None:

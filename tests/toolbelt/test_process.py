@@ -72,3 +72,15 @@ def test_stream_lines(tmp_path):
 def test_missing_program(tmp_path):
     with pytest.raises(ToolMissing):
         run_limited(["definitely-not-a-program-xyz"], cwd=tmp_path)
+
+
+def test_merge_stderr_keeps_order(tmp_path):
+    r = run_limited(["sh", "-c", "echo one; echo two >&2; echo three"], cwd=tmp_path, merge_stderr=True)
+    assert r.stdout == b"one\ntwo\nthree\n" and r.stderr == b""
+
+
+def test_exit_is_seen_without_polling_delay(tmp_path):
+    t0 = time.monotonic()
+    for _ in range(10):
+        run_limited(["true"], cwd=tmp_path)
+    assert time.monotonic() - t0 < 2.0
