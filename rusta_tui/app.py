@@ -43,6 +43,7 @@ from rusta_tui.state import PatchState, Session
 from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
 from rusta_tui.views import patch_key
+from rusta_tui.widgets.bars import ModeBar
 
 
 class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
@@ -92,6 +93,12 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             self.watch_sources()
         if self._recover:
             self.recover_on_start()
+        self.set_interval(0.5, self._tick)
+
+    def _tick(self) -> None:
+        """Elapsed times of running jobs move while they run; nothing redraws when nothing runs."""
+        if self.session.jobs and isinstance(self.screen, RustaScreen):
+            self.screen.query_one(ModeBar).show_session(self.session, self.branch)
 
     def on_unmount(self) -> None:
         self.stop_watching()

@@ -9,13 +9,15 @@ from collections.abc import Mapping
 def supports_unicode(env: Mapping[str, str] | None = None) -> bool:
     """The locale decides: LC_ALL, then LC_CTYPE, then LANG; `C`/`POSIX` or a non-UTF-8 charset mean ASCII.
 
-    Python itself coerces the C locale to UTF-8, so the interpreter's encoding says nothing about
-    what the terminal can draw; the user's locale variables do.
+    Python itself coerces the C locale to UTF-8 (and sets LC_CTYPE=C.UTF-8 to say so), so the
+    interpreter's encoding says nothing about what the terminal can draw; the user's locale does.
     """
     env = os.environ if env is None else env
     forced = env.get("RUSTA_ASCII", "")
     if forced:
         return forced in ("0", "false", "no")
+    if env.get("LC_CTYPE") == "C.UTF-8" and not env.get("LC_ALL") and env.get("LANG", "C") in ("C", "POSIX"):
+        return False  # Python's own C-locale coercion (PEP 538) set LC_CTYPE; the terminal is still C
     for var in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = env.get(var, "")
         if value:

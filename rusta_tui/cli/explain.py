@@ -154,6 +154,12 @@ def _show(chosen: tuple[Explanation, ...], explanations: tuple[Explanation, ...]
         what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
         print(f"{crate_root.name}: {what}.")
         return
+    if not sys.stdout.isatty():  # a pipe or a file: plain text, and no rich import on the fast path
+        from modes.rendering import render_text
+
+        sys.stdout.write("\n\n".join(render_text(e, args.mode) for e in chosen) + "\n")
+        sys.stdout.flush()
+        return
     from rich.console import Console
 
     from modes.rendering import render

@@ -33,7 +33,11 @@ class ModeBar(Static):
         if session.report is not None:
             text.append(f"{errors}E {warnings}W ", style="bold")
         probe = session.probe_state
-        if probe.startswith("checking"):
+        busy = [j for j in session.jobs.values() if j.group != "probe"]
+        if busy:
+            job = busy[0]
+            text.append(f"| {job.name} {session.clock() - job.started:.1f}s (x cancels)", style="italic")
+        elif probe.startswith("checking"):
             text.append(f"| {probe}", style="italic")
         elif session.last_message:
             text.append(f"| {session.last_message}")

@@ -87,3 +87,25 @@ def test_make_run_path_in_tmux(tmux_app) -> None:
     pane.wait_for("4E 3W")
     assert lib.read_bytes() == original
     pane.keys("q")
+
+
+def test_c_locale_and_16_colors_draw_ascii(demo_crate: Path) -> None:
+    """LANG=C and TERM=screen: ASCII borders and the 16-colour ANSI theme, still fully usable."""
+    session = f"rusta-test-{uuid.uuid4().hex[:8]}"
+    cache = os.environ["RUSTA_CACHE_DIR"]
+    command = f"env TERM=screen LANG=C LC_ALL= RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {demo_crate}"
+    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+    try:
+        pane = Pane(session)
+        screen = pane.wait_for("from cargo clippy")
+        assert "+- Diagnostics" in screen
+        assert not any(ch in screen for ch in "╭╮╰╯│─")
+        colored = _tmux("capture-pane", "-p", "-e", "-t", session)
+        assert "38;5;" not in colored and "38;2;" not in colored  # no 256-colour or truecolor codes
+        pane.keys("q")
+        deadline = time.monotonic() + 10
+        while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
+            assert time.monotonic() < deadline, "q did not quit the app"
+            time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)

@@ -91,6 +91,8 @@ def test_keymaps_are_per_mode() -> None:
 
 def test_terminal_capabilities() -> None:
     assert not supports_unicode({"LANG": "C"})
+    assert not supports_unicode({"LANG": "C", "LC_CTYPE": "C.UTF-8"})  # PEP 538 coercion
+    assert supports_unicode({"LANG": "C.UTF-8", "LC_CTYPE": "C.UTF-8"})
     assert supports_unicode({"LANG": "en_US.UTF-8"})
     assert not supports_unicode({"LC_ALL": "POSIX", "LANG": "en_US.UTF-8"})
     assert not supports_unicode({"RUSTA_ASCII": "1", "LANG": "C.UTF-8"})
