@@ -127,7 +127,7 @@ def drop_into(file: str, text: str) -> Iterator[Mutation]:
 
 
 def drop_deref(file: str, text: str) -> Iterator[Mutation]:
-    for m in re.finditer(r"[(=\s](\*)[a-z_]\w*", text):
+    for m in re.finditer(r"[(=\s](\*)(?!mut\b|const\b)[a-z_]\w*", text):
         yield _mk("missing-deref", file, text, m.start(1), m.end(1), "")
 
 

@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
+
 from engine.repair.edits import unified_diff
 from engine.repair.errors import RepairError
 from engine.repair.suggestions import suggestion_candidates
-from engine.repair.templates import template_candidates
+from engine.repair.templates import combined_imports, template_candidates
 from engine.repair.types import Candidate, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
@@ -56,8 +58,23 @@ def rank(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(best.values(), key=lambda c: (-c.score, c.id))
 
 
-def candidates_for(d: Diagnostic, ws: Workspace) -> list[Candidate]:
-    return rank(suggestion_candidates(d) + template_candidates(d, ws.read, ws.files()))
+def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None = None) -> list[Candidate]:
+    """Candidates for `d`, each edit that other errors' suggestions also propose ranked higher.
+
+    One mistake often shows up as several errors whose help all points at the same edit (a missing
+    `?` breaks every later use of the value); that agreement is the best evidence of a root cause.
+    """
+    errors = errors or [d]
+    files = ws.files()
+    votes: dict[str, int] = {}
+    for other in errors:
+        for c in {
+            c.id for c in suggestion_candidates(other) + template_candidates(other, ws.read, files)
+        }:
+            votes[c] = votes.get(c, 0) + 1
+    own = suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined_imports(errors)
+    boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
+    return rank(boosted)
 
 
 def repair(
@@ -117,7 +134,7 @@ def repair(
             break
         target = min(errors, key=lambda d: (phase(d), errors.index(d)))
         progressed = False
-        for cand in candidates_for(target, ws):
+        for cand in candidates_for(target, ws, errors):
             if validations >= budget or (cancel is not None and cancel.is_set()):
                 break
             try:

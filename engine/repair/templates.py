@@ -174,6 +174,106 @@ def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
+def question_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """A value is a `Result`/`Option` where its users want what is inside: the `?` belongs where the
+    value was bound (`let buf = reader.fill_buf()?;`), not at each use."""
+    span = _primary(d)
+    if span is None:
+        return []
+    data = read(span.file_name)
+    if data is None:
+        return []
+    if not re.search(r"(?:found|for) (?:enum )?`(?:Result|Option)<", " ".join([d.message, span.label or ""])):
+        return []
+    head = data[: span.byte_start].decode("utf-8", "replace")
+    text = _span_text(span, read) or ""
+    name = text if re.fullmatch(r"[a-z_]\w*", text) else None
+    if name is None and (m := re.search(r"\b([a-z_]\w*)\s*\.\s*$", head)):
+        name = m.group(1)
+    if name is None:
+        return []
+    binds = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\b[^;=]*=[^;]*?(?P<semi>;)", head, re.S))
+    if not binds:
+        return []
+    pos = len(head[: binds[-1].start("semi")].encode())
+    edit = Edit(file=span.file_name, start=pos, end=pos, replacement="?")
+    return [
+        _make(
+            [edit],
+            f"propagate the error where `{name}` is bound",
+            "question-mark-at-binding",
+            d.code_str or "E0308",
+            0.7,
+        )
+    ]
+
+
+def differ_in_mutability(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0308 "types differ in mutability": a `&` that should be `&mut`."""
+    span = _primary(d)
+    if span is None or not span.label or "differ in mutability" not in span.label:
+        return []
+    text = _span_text(span, read) or ""
+    if text.startswith("&") and not text.startswith("&mut"):
+        edit = Edit(file=span.file_name, start=span.byte_start, end=span.byte_start + 1, replacement="&mut ")
+        return [_make([edit], "borrow mutably with `&mut`", "ref-mut", d.code_str or "E0308", 0.75)]
+    return []
+
+
+def combined_imports(errors: list[Diagnostic]) -> list[Candidate]:
+    """One edit that brings back every missing name at once: a lost `use` breaks many lines.
+
+    Two forms: each error's first suggested `use` line (crate items first), and, when several
+    suggestions come from one crate module, a glob import of that module.
+    """
+    per_file: dict[tuple[str, int], list[str]] = {}
+    modules: dict[tuple[str, int], dict[str, int]] = {}
+    for d in errors:
+        if (d.code_str or "") not in _IMPORT_CODES:
+            continue
+        for child in d.children:
+            lines = [
+                (s, s.suggested_replacement or "")
+                for s in child.spans
+                if (s.suggested_replacement or "").startswith("use ")
+            ]
+            if not lines:
+                continue
+            lines.sort(key=lambda sl: (not sl[1].startswith("use crate::"), sl[1]))
+            span, line = lines[0]
+            key = (span.file_name, span.byte_start)
+            if line not in per_file.setdefault(key, []):
+                per_file[key].append(line)
+            for _, text in lines:
+                if m := re.match(r"use (crate(?:::\w+)+)::\w+;", text):
+                    modules.setdefault(key, {}).setdefault(m.group(1), 0)
+                    modules[key][m.group(1)] += 1
+    out: list[Candidate] = []
+    if sum(len(v) for v in per_file.values()) >= 2:
+        edits = [
+            Edit(file=f, start=pos, end=pos, replacement="".join(lines))
+            for (f, pos), lines in per_file.items()
+        ]
+        out.append(_make(edits, "import every missing name", "use-all", "E0425", 0.6))
+    for (f, pos), mods in modules.items():
+        for mod, n in mods.items():
+            if n >= 2:
+                edit = Edit(file=f, start=pos, end=pos, replacement=f"use {mod}::*;\n")
+                out.append(
+                    _make(
+                        [edit],
+                        f"import everything from `{mod}`",
+                        "use-glob",
+                        "E0425",
+                        0.55 + 0.01 * min(n, 9),
+                    )
+                )
+    return out
+
+
+_IMPORT_CODES = {"E0425", "E0412", "E0433", "E0422", "E0405", "E0404", "E0432", "E0531", "E0423"}
+
+
 def _binding_name(d: Diagnostic) -> str | None:
     m = re.search(r"(?:variable|borrow|assign to) `\*?(?P<n>[A-Za-z_]\w*)`", d.message)
     if not m:
@@ -415,7 +515,9 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     code = d.code_str or ""
     out: list[Candidate] = []
     if code in ("E0308",):
-        out += mismatched_types(d, read)
+        out += mismatched_types(d, read) + differ_in_mutability(d, read)
+    if code in ("E0308", "E0599", "E0609", "E0608"):
+        out += question_at_binding(d, read)
     if code in ("E0596", "E0384", "E0594"):
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):
