@@ -100,6 +100,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             patch_id=patch.id,
             changes=out,
             summary=summary,
+            plan=f"apply {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}",
             explanation=patch.explanation,
             validation=vsum,
         )
@@ -198,10 +199,11 @@ def _revert(r: Path, op: OpRecord, source: str, kind: str, summary: str) -> OpRe
         changes[path] = None if e is None else (e.mode, snaps.read_blob(r, e.blob))
     return transaction.run_op(
         r,
-        op=kind,
+        op=kind,  # type: ignore[arg-type]
         patch_id=op.patch_id,
         changes=changes,
-        summary=summary,  # type: ignore[arg-type]
+        summary=summary,
+        plan=f"{kind} {op.op} {op.op_id} ({op.patch_id}) on {len(changes)} file(s)",
         explanation=op.explanation,
         reverts=op.op_id,
     )

@@ -71,12 +71,14 @@ def run_op(
     patch_id: str,
     changes: dict[str, tuple[int, bytes] | None],
     summary: str,
+    plan: str = "",
     explanation: str = "",
     reverts: str | None = None,
     validation: dict[str, Any] | None = None,
 ) -> OpRecord:
     """Write `changes` (path -> (git mode, bytes) or None to delete) as one crash-safe transaction.
 
+    `plan` is the intent's line (what is about to happen), `summary` the done record's (what did).
     The caller holds `patch_lock` and has checked its preconditions under it.
     """
     files = sorted(changes)
@@ -86,7 +88,8 @@ def run_op(
     try:
         intent = log.append(
             "intent",
-            {**base, "via": "patching", "summary": summary, "reverts": reverts, "explanation": explanation},
+            {**base, "via": "patching", "summary": plan or summary, "done_summary": summary, "reverts": reverts,
+             "explanation": explanation},
         )
         crash_point("after_intent")
         before = snaps.snapshot(root, f"before {op} {patch_id}")
@@ -244,7 +247,7 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
             "snapshot_before": before,
             "snapshot_after": after,
             "after": {f: sha256_file(root / f) for f in files},
-            "summary": p.get("summary", ""),
+            "summary": p.get("done_summary") or p.get("summary", ""),
             "reverts": p.get("reverts"),
             "explanation": p.get("explanation", ""),
             "recovered": True,
