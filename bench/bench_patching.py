@@ -21,20 +21,32 @@ FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "patch
 
 
 def _git(root: Path, *args: str) -> None:
-    env = dict(os.environ, GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@b")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="b",
+        GIT_AUTHOR_EMAIL="b@b",
+        GIT_COMMITTER_NAME="b",
+        GIT_COMMITTER_EMAIL="b@b",
+    )
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 def make_big_crate(root: Path, n: int = N_FILES) -> None:
     """A crate of `n` source files: n-2 tiny modules, lib.rs listing them, and a test file."""
     (root / "src" / "mods").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n')
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+    )
     mods = n - 2
     for i in range(mods):
         (root / "src" / "mods" / f"m{i:04}.rs").write_text(f"pub fn value() -> u64 {{\n    {i}\n}}\n")
     lines = [f'#[path = "mods/m{i:04}.rs"]\npub mod m{i:04};' for i in range(mods)]
-    lines.append("pub fn total() -> u64 {\n    " + " + ".join(f"m{i:04}::value()" for i in range(0, mods, 50)) + "\n}")
-    lines.append("#[cfg(test)]\nmod tests {\n    #[test]\n    fn sums() {\n        assert!(super::total() > 0);\n    }\n}")
+    lines.append(
+        "pub fn total() -> u64 {\n    " + " + ".join(f"m{i:04}::value()" for i in range(0, mods, 50)) + "\n}"
+    )
+    lines.append(
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn sums() {\n        assert!(super::total() > 0);\n    }\n}"
+    )
     (root / "src" / "lib.rs").write_text("\n".join(lines) + "\n")
     (root / ".gitignore").write_text("/target/\n")
     _git(root, "init", "-q")
@@ -55,7 +67,9 @@ def _timed(fn) -> tuple[float, object]:
 def _raw(root: Path, target: Path) -> float:
     env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_NET_OFFLINE="true")
     t = time.perf_counter()
-    subprocess.run(["cargo", "check", "--all-targets", "--quiet"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["cargo", "check", "--all-targets", "--quiet"], cwd=root, env=env, check=True, capture_output=True
+    )
     subprocess.run(["cargo", "test", "--quiet"], cwd=root, env=env, check=True, capture_output=True)
     return time.perf_counter() - t
 
@@ -70,8 +84,9 @@ def _toolbelt(root: Path, target: Path) -> float:
     return time.perf_counter() - t
 
 
-def _validation_vs_raw(root: Path, path: str, variants: list[tuple[str, str]], line: int,
-                       work: Path) -> tuple[float, float, float]:
+def _validation_vs_raw(
+    root: Path, path: str, variants: list[tuple[str, str]], line: int, work: Path
+) -> tuple[float, float, float]:
     """Median times of validate, raw cargo and toolbelt cargo for the same one-line edits of `path`."""
     from engine.patching import api
     from engine.patching.types import Patch
@@ -125,9 +140,16 @@ def run() -> dict:
 
         variants = [(str(k), f"    {k}") for k in (1007, 2007, 3007, 4007)][: RUNS + 1]
         v_big, r_big, t_big = _validation_vs_raw(big, "src/mods/m0007.rs", variants, 2, work)
-        rows.append({"case": f"validate, {N_FILES}-file crate, warm", "seconds": round(v_big, 2),
-                     "raw cargo": round(r_big, 2), "ratio": round(v_big / r_big, 2),
-                     "toolbelt cargo": round(t_big, 2), "ratio vs toolbelt": round(v_big / t_big, 2)})
+        rows.append(
+            {
+                "case": f"validate, {N_FILES}-file crate, warm",
+                "seconds": round(v_big, 2),
+                "raw cargo": round(r_big, 2),
+                "ratio": round(v_big / r_big, 2),
+                "toolbelt cargo": round(t_big, 2),
+                "ratio vs toolbelt": round(v_big / t_big, 2),
+            }
+        )
 
         patch = Patch.new(_edit_diff("src/mods/m0009.rs", "    9", "    99", 2), "bench: a one-file change")
         v = api.validate(big, patch)
@@ -145,14 +167,25 @@ def run() -> dict:
         rows.append({"case": "validate, small crate, cold sandbox", "seconds": round(t_cold, 2)})
         sv = [(str(k), f"    a + b + {k} - {k}") for k in range(RUNS + 1)]
         v_small, r_small, t_small = _validation_vs_raw(small, "src/math.rs", sv, 10, work)
-        rows.append({"case": "validate, small crate, warm", "seconds": round(v_small, 2),
-                     "raw cargo": round(r_small, 2), "ratio": round(v_small / r_small, 2),
-                     "toolbelt cargo": round(t_small, 2), "ratio vs toolbelt": round(v_small / t_small, 2)})
-        notes.append(f"goals: validation <= 1.2x raw cargo (warm, same edit); small crate <= 12 s. "
-                     f"cold small-crate validation includes building the sandbox target dir. Medians of {RUNS} runs.")
-        notes.append("raw cargo = `cargo check --all-targets && cargo test` in the crate with its own warm target "
-                     "dir after the same one-line edit; toolbelt cargo = the same two runs through toolbelt.cargo_run "
-                     "(network isolation, limits, JSON parsing); validate = snapshot + sandbox sync + toolbelt cargo.")
+        rows.append(
+            {
+                "case": "validate, small crate, warm",
+                "seconds": round(v_small, 2),
+                "raw cargo": round(r_small, 2),
+                "ratio": round(v_small / r_small, 2),
+                "toolbelt cargo": round(t_small, 2),
+                "ratio vs toolbelt": round(v_small / t_small, 2),
+            }
+        )
+        notes.append(
+            f"goals: validation <= 1.2x raw cargo (warm, same edit); small crate <= 12 s. "
+            f"cold small-crate validation includes building the sandbox target dir. Medians of {RUNS} runs."
+        )
+        notes.append(
+            "raw cargo = `cargo check --all-targets && cargo test` in the crate with its own warm target "
+            "dir after the same one-line edit; toolbelt cargo = the same two runs through toolbelt.cargo_run "
+            "(network isolation, limits, JSON parsing); validate = snapshot + sandbox sync + toolbelt cargo."
+        )
     finally:
         if old_cache is None:
             os.environ.pop("RUSTA_CACHE_DIR", None)

@@ -47,9 +47,29 @@ from diary.worktree import (
 )
 
 __all__ = [
-    "EXCLUDED_TOP", "MODE_EXEC", "MODE_FILE", "MODE_LINK", "MODE_TREE", "TMP_MARK", "FileEntry", "SnapshotError",
-    "SnapshotId", "current_entry", "derive", "diff", "entries", "git_toplevel", "list_files", "read_blob",
-    "read_blobs", "read_file", "remove_stray_temps", "restore_paths", "snapshot", "snapshot_entries", "store_path",
+    "EXCLUDED_TOP",
+    "MODE_EXEC",
+    "MODE_FILE",
+    "MODE_LINK",
+    "MODE_TREE",
+    "TMP_MARK",
+    "FileEntry",
+    "SnapshotError",
+    "SnapshotId",
+    "current_entry",
+    "derive",
+    "diff",
+    "entries",
+    "git_toplevel",
+    "list_files",
+    "read_blob",
+    "read_blobs",
+    "read_file",
+    "remove_stray_temps",
+    "restore_paths",
+    "snapshot",
+    "snapshot_entries",
+    "store_path",
     "write_entry",
 ]
 
@@ -165,7 +185,11 @@ def snapshot_entries(root: str | Path, message: str = "snapshot") -> tuple[Snaps
                     continue  # vanished while listing
                 old = cache.items.get(rel)
                 if old is not None and (old.mtime_ns, old.ctime_ns, old.size, old.ino, old.st_mode) == (
-                    st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                    st.st_size,
+                    st.st_ino,
+                    st.st_mode,
                 ):  # the cache lives inside the store, so its blobs are there
                     blob_id = old.blob
                     mode = (

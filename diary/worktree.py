@@ -198,7 +198,9 @@ def _umask() -> int:
     return old
 
 
-def write_entry(root: Path, rel: str, entry: FileEntry | None, data: bytes | None, durable: bool = True) -> None:
+def write_entry(
+    root: Path, rel: str, entry: FileEntry | None, data: bytes | None, durable: bool = True
+) -> None:
     """Make `rel` hold exactly `entry` (None: absent), by atomic replace; never edits a file in place.
 
     `durable=False` skips the fsyncs, for Rusta's own scratch copies only.

@@ -88,8 +88,14 @@ def run_op(
     try:
         intent = log.append(
             "intent",
-            {**base, "via": "patching", "summary": plan or summary, "done_summary": summary, "reverts": reverts,
-             "explanation": explanation},
+            {
+                **base,
+                "via": "patching",
+                "summary": plan or summary,
+                "done_summary": summary,
+                "reverts": reverts,
+                "explanation": explanation,
+            },
         )
         crash_point("after_intent")
         before = snaps.snapshot(root, f"before {op} {patch_id}")

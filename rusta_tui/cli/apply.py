@@ -12,10 +12,16 @@ EXIT_RED = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("patch_file", help="a unified diff (git diff or diff -u), or - for stdin (needs --yes)")
+    parser.add_argument(
+        "patch_file", help="a unified diff (git diff or diff -u), or - for stdin (needs --yes)"
+    )
     parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
-    parser.add_argument("--explain", default=None, metavar="TEXT",
-                        help="why this change is right; default: the text before the diff in the file")
+    parser.add_argument(
+        "--explain",
+        default=None,
+        metavar="TEXT",
+        help="why this change is right; default: the text before the diff in the file",
+    )
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking once it is green")
 
 
@@ -74,11 +80,15 @@ def run(args: argparse.Namespace) -> int:
             raise PatchError(f"cannot read {args.patch_file}: {e.strerror}.") from e
     why = args.explain if args.explain is not None else explanation_from(text)
     if not why.strip():
-        raise NoExplanation("refusing a change without an explanation: pass --explain TEXT, or put the "
-                            "reason above the diff in the file.")
+        raise NoExplanation(
+            "refusing a change without an explanation: pass --explain TEXT, or put the "
+            "reason above the diff in the file."
+        )
     patch = Patch.new(text, why, source="file")
-    print(f"Validating {patch.id} in a sandbox copy of {root.name}: cargo check, then cargo test (offline).",
-          file=sys.stderr)
+    print(
+        f"Validating {patch.id} in a sandbox copy of {root.name}: cargo check, then cargo test (offline).",
+        file=sys.stderr,
+    )
     validation = api.validate(root, patch)
     for line in validation_lines(validation):
         print(line)

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     root = api.crate_root(args.path)
     print_recovered(root)
     ops = api.history(root)
-    shown = ops[-args.n:] if args.n > 0 else ops
+    shown = ops[-args.n :] if args.n > 0 else ops
     if args.json:
         for o in shown:
             print(msgspec.json.encode(o).decode())

@@ -17,5 +17,7 @@ def run(args: argparse.Namespace) -> int:
     root = api.crate_root(args.path)
     print_recovered(root)
     rec = api.redo(root)
-    print(f"{rec.summary[0].upper()}{rec.summary[1:]}: {', '.join(rec.files)} written again (op {rec.op_id}).")
+    print(
+        f"{rec.summary[0].upper()}{rec.summary[1:]}: {', '.join(rec.files)} written again (op {rec.op_id})."
+    )
     return 0

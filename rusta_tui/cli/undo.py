@@ -10,11 +10,22 @@ from rusta_tui.cli.apply import confirm, print_recovered
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
-    parser.add_argument("--op", default=None, metavar="ID",
-                        help="undo this op (see `rusta history`) instead of the last one; an undo's id re-applies")
-    parser.add_argument("--show", action="store_true", help="show what undo would write and which edits of yours it would replace; change nothing")
-    parser.add_argument("--force", action="store_true",
-                        help="undo even over your edits, after showing them (they stay in Rusta's snapshot store)")
+    parser.add_argument(
+        "--op",
+        default=None,
+        metavar="ID",
+        help="undo this op (see `rusta history`) instead of the last one; an undo's id re-applies",
+    )
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="show what undo would write and which edits of yours it would replace; change nothing",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="undo even over your edits, after showing them (they stay in Rusta's snapshot store)",
+    )
     parser.add_argument("--yes", "-y", action="store_true", help="with --force: do not ask")
 
 
@@ -44,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         confirm("Replace your edits and undo?", args.yes)
     rec = api.undo(root, args.op, force=args.force)
-    print(f"{rec.summary[0].upper()}{rec.summary[1:]}: {', '.join(rec.files)} restored (op {rec.op_id}). "
-          "`rusta redo` puts it back.")
+    print(
+        f"{rec.summary[0].upper()}{rec.summary[1:]}: {', '.join(rec.files)} restored (op {rec.op_id}). "
+        "`rusta redo` puts it back."
+    )
     return 0

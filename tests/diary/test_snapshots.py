@@ -14,16 +14,27 @@ from diary import snapshots as snaps
 
 
 def git(repo: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@t")
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def repo_state(repo: Path) -> tuple[str, str, str, str]:
     """What must never change: status, HEAD, the index bytes, the refs (branches and stash)."""
     index = hashlib.sha256((repo / ".git" / "index").read_bytes()).hexdigest()
-    return (git(repo, "status", "--porcelain", "--untracked-files=all"), git(repo, "rev-parse", "HEAD"), index,
-            git(repo, "for-each-ref"))
+    return (
+        git(repo, "status", "--porcelain", "--untracked-files=all"),
+        git(repo, "rev-parse", "HEAD"),
+        index,
+        git(repo, "for-each-ref"),
+    )
 
 
 def make_tree(root: Path) -> None:
@@ -92,7 +103,9 @@ def test_store_is_a_bare_repo_with_rusta_refs(git_repo: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["git", "plain"])
-def test_restore_brings_back_deleted_renamed_binary_modes_and_links(kind: str, git_repo: Path, plain_dir: Path) -> None:
+def test_restore_brings_back_deleted_renamed_binary_modes_and_links(
+    kind: str, git_repo: Path, plain_dir: Path
+) -> None:
     root = git_repo if kind == "git" else plain_dir
     before_state = repo_state(root) if kind == "git" else None
     a = snaps.snapshot(root)
@@ -106,7 +119,15 @@ def test_restore_brings_back_deleted_renamed_binary_modes_and_links(kind: str, g
     (root / "src" / "deep" / "added.rs").write_text("// added\n")
     b = snaps.snapshot(root)
     changed = set(snaps.diff(root, a, b))
-    assert changed == {"src/old.rs", "src/new.rs", "data.bin", "run.sh", "secret.txt", "lib-link", "src/deep/added.rs"}
+    assert changed == {
+        "src/old.rs",
+        "src/new.rs",
+        "data.bin",
+        "run.sh",
+        "secret.txt",
+        "lib-link",
+        "src/deep/added.rs",
+    }
     written = snaps.restore_paths(root, a, sorted(changed))
     assert set(written) == changed
     assert (root / "src" / "old.rs").read_text() == "// to be renamed\n"
@@ -137,10 +158,15 @@ def test_incremental_snapshot_sees_same_size_edits(git_repo: Path) -> None:
 
 def test_derive_records_an_after_state_without_touching_files(plain_dir: Path) -> None:
     a = snaps.snapshot(plain_dir)
-    b = snaps.derive(plain_dir, a, {"src/lib.rs": (snaps.MODE_FILE, b"changed\n"), "src/old.rs": None}, "after")
+    b = snaps.derive(
+        plain_dir, a, {"src/lib.rs": (snaps.MODE_FILE, b"changed\n"), "src/old.rs": None}, "after"
+    )
     assert snaps.diff(plain_dir, a, b) == ("src/lib.rs", "src/old.rs")
     assert (plain_dir / "src" / "lib.rs").read_text() == "pub fn one() -> u32 { 1 }\n"
-    assert snaps.current_entry(plain_dir, "src/lib.rs") == (snaps.MODE_FILE, snaps.entries(plain_dir, a)["src/lib.rs"].blob)
+    assert snaps.current_entry(plain_dir, "src/lib.rs") == (
+        snaps.MODE_FILE,
+        snaps.entries(plain_dir, a)["src/lib.rs"].blob,
+    )
 
 
 def test_rusta_dir_is_invisible_to_git(git_repo: Path) -> None:

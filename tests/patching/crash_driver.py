@@ -1,7 +1,7 @@
 """Run one patch operation in a child process, so a test can kill -9 it (RUSTA_TEST_CRASH_AT or a timer).
 
-    python -m tests.patching.crash_driver ROOT apply PATCH_JSON VALIDATION_JSON
-    python -m tests.patching.crash_driver ROOT undo|redo
+python -m tests.patching.crash_driver ROOT apply PATCH_JSON VALIDATION_JSON
+python -m tests.patching.crash_driver ROOT undo|redo
 """
 
 from __future__ import annotations

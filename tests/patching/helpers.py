@@ -14,9 +14,17 @@ GOOD_FILES = ("NOTES.txt", "src/extra.rs", "src/lib.rs", "src/math.rs")
 
 
 def git(repo: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@t")
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+    env = dict(
+        os.environ,
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def make_crate(dest: Path, *, git_repo: bool = True) -> Path:

@@ -29,13 +29,22 @@ def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_crate(tmp_path_factory.mktemp("cli") / "crate")
 
 
-def rusta(crate: Path, *args: str, crash_at: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def rusta(
+    crate: Path, *args: str, crash_at: str | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop(CRASH_ENV, None)
     if crash_at:
         env[CRASH_ENV] = crash_at
-    return subprocess.run([sys.executable, "-m", "rusta_tui.cli.main", *args], cwd=crate, env=env, text=True,
-                          capture_output=True, input=stdin if stdin is not None else "", timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=crate,
+        env=env,
+        text=True,
+        capture_output=True,
+        input=stdin if stdin is not None else "",
+        timeout=300,
+    )
 
 
 def test_refusals_change_nothing(crate: Path) -> None:
@@ -46,7 +55,9 @@ def test_refusals_change_nothing(crate: Path) -> None:
     assert piped.returncode == 1 and "stdin is not a terminal" in piped.stderr
     assert piped.stdout.startswith("GREEN:")
     red = rusta(crate, "apply", str(DIFFS / "breaks_test.diff"), "--explain", "flip parity", "--yes")
-    assert red.returncode == 3 and "rusta: not applied:" in red.stderr and "tests::describes_even" in red.stderr
+    assert (
+        red.returncode == 3 and "rusta: not applied:" in red.stderr and "tests::describes_even" in red.stderr
+    )
     assert "Traceback" not in bare.stderr + piped.stderr + red.stderr
     assert tree_hashes(crate) == files and repo_fingerprint(crate) == fp
     assert "No patch has been applied" in rusta(crate, "history").stdout
@@ -60,7 +71,9 @@ def test_apply_history_undo_redo_and_a_protected_edit(crate: Path) -> None:
     assert "Applied p-" in applied.stdout
     after = tree_hashes(crate)
     hist = rusta(crate, "history", "--files")
-    assert " apply " in hist.stdout and "files: NOTES.txt, src/extra.rs, src/lib.rs, src/math.rs" in hist.stdout
+    assert (
+        " apply " in hist.stdout and "files: NOTES.txt, src/extra.rs, src/lib.rs, src/math.rs" in hist.stdout
+    )
     lib = crate / "src" / "lib.rs"
     lib.write_text(lib.read_text() + "// mine\n")
     refused = rusta(crate, "undo")
@@ -76,17 +89,30 @@ def test_apply_history_undo_redo_and_a_protected_edit(crate: Path) -> None:
     assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
     assert repo_fingerprint(crate) == fp
     assert [ln.split()[3] for ln in rusta(crate, "history").stdout.splitlines() if ln[:1].isdigit()] == [
-        "apply", "undo", "redo", "undo"]
+        "apply",
+        "undo",
+        "redo",
+        "undo",
+    ]
 
 
 def test_kill_9_in_the_middle_of_rusta_apply(crate: Path) -> None:
     before = tree_hashes(crate)
-    killed = rusta(crate, "apply", str(DIFFS / "good.diff"), "--explain", "adds double()", "--yes",
-                   crash_at="after_write_2")
+    killed = rusta(
+        crate,
+        "apply",
+        str(DIFFS / "good.diff"),
+        "--explain",
+        "adds double()",
+        "--yes",
+        crash_at="after_write_2",
+    )
     assert killed.returncode == -signal.SIGKILL
     assert tree_hashes(crate) != before, "the kill landed after some files were written"
     hist = rusta(crate, "history")
-    assert "rusta: recovered: interrupted apply of p-" in hist.stderr and "rolled back 2 file(s)" in hist.stderr
+    assert (
+        "rusta: recovered: interrupted apply of p-" in hist.stderr and "rolled back 2 file(s)" in hist.stderr
+    )
     assert "[rolled back]" in hist.stdout
     assert tree_hashes(crate) == before
     assert rusta(crate, "history").stderr == "", "recovery happens once"

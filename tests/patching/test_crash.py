@@ -27,17 +27,31 @@ from tests.patching.helpers import git, repo_fingerprint, tree_hashes
 pytestmark = pytest.mark.xdist_group("patching-crash")
 
 REPO = Path(__file__).resolve().parents[2]
-EARLY = ["after_intent", "after_snapshots", "after_snapshot_record", "after_write_1", "after_write_2", "after_write_3"]
+EARLY = [
+    "after_intent",
+    "after_snapshots",
+    "after_snapshot_record",
+    "after_write_1",
+    "after_write_2",
+    "after_write_3",
+]
 LATE = ["after_writes", "after_validation_record", "after_done"]
 
 
-def run_driver(root: Path, args: list[str], crash_at: str | None = None, kill_after: float | None = None) -> int:
+def run_driver(
+    root: Path, args: list[str], crash_at: str | None = None, kill_after: float | None = None
+) -> int:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop(CRASH_ENV, None)
     if crash_at:
         env[CRASH_ENV] = crash_at
-    proc = subprocess.Popen([sys.executable, "-m", "tests.patching.crash_driver", str(root), *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.patching.crash_driver", str(root), *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     if kill_after is not None:
         time.sleep(kill_after)
         proc.send_signal(signal.SIGKILL)

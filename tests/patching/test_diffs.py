@@ -66,7 +66,10 @@ def test_hunk_found_at_an_offset_but_only_on_exact_lines() -> None:
 
 def test_mismatch_names_the_line() -> None:
     diff = "--- a/x.rs\n+++ b/x.rs\n@@ -2,2 +2,2 @@\n fn b() {}\n-fn zz() {}\n+fn c() { 1 }\n"
-    with pytest.raises(ContextMismatch, match=r"x.rs: hunk @@ -2,2 \+2,2 @@ does not match the file: line 3 is `fn c\(\) \{\}` where the patch expects `fn zz\(\) \{\}`"):
+    with pytest.raises(
+        ContextMismatch,
+        match=r"x.rs: hunk @@ -2,2 \+2,2 @@ does not match the file: line 3 is `fn c\(\) \{\}` where the patch expects `fn zz\(\) \{\}`",
+    ):
         apply_changes(parse_diff(diff), {"x.rs": LIB.encode()}.get)
 
 
@@ -84,7 +87,9 @@ def test_no_newline_at_end_of_file_both_ways() -> None:
     assert apply_changes(parse_diff(diff), {"x": b"a\nb"}.get)["x"] == b"a\nc\n"
 
 
-@pytest.mark.parametrize("path", ["../etc/passwd", "/etc/passwd", ".git/config", "target/debug/x", ".rusta/x", "a/../../b"])
+@pytest.mark.parametrize(
+    "path", ["../etc/passwd", "/etc/passwd", ".git/config", "target/debug/x", ".rusta/x", "a/../../b"]
+)
 def test_unsafe_paths_are_refused(path: str) -> None:
     diff = f"--- {path}\n+++ {path}\n@@ -1 +1 @@\n-a\n+b\n"
     with pytest.raises(DiffParseError):
@@ -92,7 +97,9 @@ def test_unsafe_paths_are_refused(path: str) -> None:
 
 
 def test_binary_and_empty_diffs_are_refused() -> None:
-    binary = "diff --git a/img.png b/img.png\nindex 1..2 100644\nBinary files a/img.png and b/img.png differ\n"
+    binary = (
+        "diff --git a/img.png b/img.png\nindex 1..2 100644\nBinary files a/img.png and b/img.png differ\n"
+    )
     with pytest.raises(DiffParseError, match="binary"):
         parse_diff(binary)
     with pytest.raises(DiffParseError):

@@ -41,8 +41,14 @@ def test_apply_undo_redo_round_trip_in_a_git_repo(validated_template, crate_copy
     assert after != before and after["NOTES.txt"] is None and after["src/extra.rs"]
     assert repo_fingerprint(root) == fp
     assert set(git(root, "status", "--porcelain").splitlines()) == set(status0.splitlines()) | {
-        " D NOTES.txt", " M src/lib.rs", " M src/math.rs", "?? src/extra.rs"}
-    assert stat.S_IMODE((root / "src" / "lib.rs").stat().st_mode) == 0o640, "a patched file keeps its permissions"
+        " D NOTES.txt",
+        " M src/lib.rs",
+        " M src/math.rs",
+        "?? src/extra.rs",
+    }
+    assert stat.S_IMODE((root / "src" / "lib.rs").stat().st_mode) == 0o640, (
+        "a patched file keeps its permissions"
+    )
     undo = api.undo(root)
     assert undo.reverts == rec.op_id and tree_hashes(root) == before
     assert git(root, "status", "--porcelain") == status0 and repo_fingerprint(root) == fp
@@ -80,7 +86,10 @@ def test_undo_refuses_to_overwrite_a_user_edit(validated_template, crate_copy) -
     lib = root / "src" / "lib.rs"
     edited = lib.read_text() + "// the user's own line\n"
     lib.write_text(edited)
-    with pytest.raises(UserEdited, match=r"src/lib.rs changed since .*Commit or stash your edit first, or run `rusta undo --force`"):
+    with pytest.raises(
+        UserEdited,
+        match=r"src/lib.rs changed since .*Commit or stash your edit first, or run `rusta undo --force`",
+    ):
         api.undo(root)
     assert lib.read_text() == edited and (root / "src" / "extra.rs").exists()
     op, diffs = api.pending_undo(root)

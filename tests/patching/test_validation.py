@@ -37,7 +37,9 @@ def test_green_patch_leaves_the_users_files_alone(crate: Path) -> None:
     assert repo_fingerprint(crate) == fp and tree_hashes(crate) == files
     sandbox_lib = sandbox_home(crate.resolve()) / "crate" / "src" / "lib.rs"
     assert sandbox_lib.exists() and os.stat(sandbox_lib).st_nlink == 1
-    assert (crate / "src" / "lib.rs").stat().st_nlink == 1, "the sandbox must never hard-link the user's files"
+    assert (crate / "src" / "lib.rs").stat().st_nlink == 1, (
+        "the sandbox must never hard-link the user's files"
+    )
 
 
 def test_patch_that_breaks_tests_is_red_and_never_applied(crate: Path) -> None:
@@ -61,8 +63,11 @@ def test_patch_with_a_compile_error_is_red(crate: Path) -> None:
 
 
 def test_a_test_that_fails_once_is_flaky_not_red(crate: Path, tmp_path: Path) -> None:
-    v = api.validate(crate, Patch.new(diff_text("good.diff"), "adds double()"),
-                     env_extra={"RUSTA_TEST_FLAKY_DIR": str(tmp_path)})
+    v = api.validate(
+        crate,
+        Patch.new(diff_text("good.diff"), "adds double()"),
+        env_extra={"RUSTA_TEST_FLAKY_DIR": str(tmp_path)},
+    )
     assert v.verdict == "green", v.reason
     assert v.flaky_tests == ("tests::flaky_once",) and not v.failing_tests
 
@@ -88,13 +93,15 @@ def test_fixing_one_of_two_errors_is_progress(tmp_path: Path) -> None:
     root = make_crate(tmp_path / "two", git_repo=False)
     text = root / "src" / "text.rs"
     good = text.read_bytes()
-    broken = good + b"\npub fn one() -> u32 { \"1\" }\n\npub fn two() -> u32 { \"2\" }\n"
+    broken = good + b'\npub fn one() -> u32 { "1" }\n\npub fn two() -> u32 { "2" }\n'
     text.write_bytes(broken)
-    half = good + b"\npub fn one() -> u32 { 1 }\n\npub fn two() -> u32 { \"2\" }\n"
-    v = api.validate(root, Patch.new(render({"src/text.rs": (broken, half)}), "return a number, not a string"))
+    half = good + b'\npub fn one() -> u32 { 1 }\n\npub fn two() -> u32 { "2" }\n'
+    v = api.validate(
+        root, Patch.new(render({"src/text.rs": (broken, half)}), "return a number, not a string")
+    )
     assert v.verdict == "green", v.reason
     assert (v.errors_before, v.errors_after, v.test_status) == (2, 1, "not_run")
-    worse = broken.replace(b"\"1\"", b"'1'")
+    worse = broken.replace(b'"1"', b"'1'")
     v = api.validate(root, Patch.new(render({"src/text.rs": (broken, worse)}), "a char is not a u32 either"))
     assert v.verdict == "red"
 
@@ -113,8 +120,10 @@ def test_patching_api_import_stays_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, engine.patching.api, engine.patching.types; "
-            "print(','.join(m for m in ('jax', 'flax', 'textual', 'rusta_tui') if m in sys.modules))")
+    code = (
+        "import sys, engine.patching.api, engine.patching.types; "
+        "print(','.join(m for m in ('jax', 'flax', 'textual', 'rusta_tui') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -127,7 +136,9 @@ def test_ignored_files_and_symlinks_are_not_patched(tmp_path: Path) -> None:
     (root / "src" / "x.gen.rs").write_text("old\n")
     os.symlink("text.rs", root / "src" / "link.rs")
     for path in ("src/x.gen.rs", "src/link.rs"):
-        diff = render({path: (b"old\n" if "gen" in path else (root / "src" / "text.rs").read_bytes(), b"new\n")})
+        diff = render(
+            {path: (b"old\n" if "gen" in path else (root / "src" / "text.rs").read_bytes(), b"new\n")}
+        )
         with pytest.raises(DiffParseError, match="ignored|symbolic link"):
             api.validate(root, Patch.new(diff, "touch an ignored file or a link"))
     assert (root / "src" / "x.gen.rs").read_text() == "old\n"
