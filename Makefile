@@ -17,7 +17,7 @@ DEBIAN_CRATES := adler aho-corasick anyhow arbitrary bumpalo chunked-transfer en
   unicode-normalization unicode-xid value-bag version-check vte
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint fmt bench crates model clean
+.PHONY: help venv sysdeps run demo test test-fast lint fmt bench crates model clean
 
 help: ## Show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,7 +38,11 @@ run: $(STAMP) ## Open Rusta on the bundled demo crate (creates the venv if missi
 	@test -d $(DEMO) || $(RUSTA) demo reset $(DEMO)
 	$(RUSTA) tui $(DEMO)
 
-test: $(STAMP) ## Run the whole test suite (real cargo on fixture crates), as CI does
+sysdeps: ## Install the Debian tools the test suite drives (tmux), if missing
+	@command -v tmux >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends tmux; } \
+	  || { echo "rusta: tmux is missing and could not be installed (apt-get install tmux)"; exit 2; }
+
+test: $(STAMP) sysdeps ## Run the whole test suite (real cargo on fixture crates), as CI does
 	@command -v cargo >/dev/null || { echo "rusta: cargo is not on PATH; the suite needs the Rust toolchain"; exit 2; }
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
 
