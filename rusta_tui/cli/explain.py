@@ -14,19 +14,42 @@ from engine.explain.types import Explanation
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here")
-    parser.add_argument("--code", help="only stories that include this code: E0382 or clippy::needless_range_loop")
-    parser.add_argument("--at", metavar="FILE:LINE", help="only stories with a diagnostic or root cause at this line")
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here"
+    )
+    parser.add_argument(
+        "--code", help="only stories that include this code: E0382 or clippy::needless_range_loop"
+    )
+    parser.add_argument(
+        "--at", metavar="FILE:LINE", help="only stories with a diagnostic or root cause at this line"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per explanation, one per line")
-    parser.add_argument("--mode", choices=("study", "pair", "silent"), default="pair", help="how much to say (default pair)")
-    parser.add_argument("--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)")
-    parser.add_argument("--no-clippy", action="store_true", help="run cargo check only, without clippy's lints")
+    parser.add_argument(
+        "--mode", choices=("study", "pair", "silent"), default="pair", help="how much to say (default pair)"
+    )
+    parser.add_argument(
+        "--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)"
+    )
+    parser.add_argument(
+        "--no-clippy", action="store_true", help="run cargo check only, without clippy's lints"
+    )
     parser.add_argument("--no-log", action="store_true", help="do not record this run in the crate's DevLog")
     act = parser.add_argument_group("acting on a story (N counts the stories shown, from 1)")
-    act.add_argument("--apply", type=int, metavar="N", help="Do: validate story N's patch in a sandbox and apply it only if green")
-    act.add_argument("--reject", type=int, metavar="N", help="reject story N's suggestion; Rusta answers with evidence")
+    act.add_argument(
+        "--apply",
+        type=int,
+        metavar="N",
+        help="Do: validate story N's patch in a sandbox and apply it only if green",
+    )
+    act.add_argument(
+        "--reject", type=int, metavar="N", help="reject story N's suggestion; Rusta answers with evidence"
+    )
     act.add_argument("--reason", default="", help="why you reject it (with --reject)")
-    act.add_argument("--alternative", metavar="DIFF", help="your alternative as a unified diff file (with --reject); validated")
+    act.add_argument(
+        "--alternative",
+        metavar="DIFF",
+        help="your alternative as a unified diff file (with --reject); validated",
+    )
 
 
 def _code_matches(e: Explanation, code: str) -> bool:
@@ -56,7 +79,9 @@ def _at_matches(e: Explanation, crate_root: Path, file: str, line: int) -> bool:
     return any(same(f) and n == line for f, n in places)
 
 
-def select(explanations: tuple[Explanation, ...], crate_root: Path, code: str | None, at: str | None) -> tuple[Explanation, ...]:
+def select(
+    explanations: tuple[Explanation, ...], crate_root: Path, code: str | None, at: str | None
+) -> tuple[Explanation, ...]:
     out = explanations
     if code:
         out = tuple(e for e in out if _code_matches(e, code))
@@ -104,7 +129,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _story(chosen: tuple[Explanation, ...], n: int) -> int:
     if not 1 <= n <= len(chosen):
-        raise ExplainError(f"there is no story {n}; {len(chosen)} {'is' if len(chosen) == 1 else 'are'} shown.")
+        raise ExplainError(
+            f"there is no story {n}; {len(chosen)} {'is' if len(chosen) == 1 else 'are'} shown."
+        )
     return n - 1
 
 
@@ -116,14 +143,20 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
     try:
         if args.reject is not None:
             i = _story(chosen, args.reject)
-            loop.say(f"reject the suggestion for {chosen[i].code or chosen[i].message}: {args.reason or 'no reason given'}")
+            loop.say(
+                f"reject the suggestion for {chosen[i].code or chosen[i].message}: {args.reason or 'no reason given'}"
+            )
             loop.explain(chosen)
             alt = Path(args.alternative).read_text(encoding="utf-8") if args.alternative else None
             answer = loop.reject(args.reason or "rejected without a reason", index=i, alternative_diff=alt)
             print(answer.text)
             for ev in answer.evidence:
                 print(f"  {ev.kind}: {ev.text}" + (f" ({ev.where})" if ev.where else ""))
-            loop.reflect("conceded: the user's evidence holds" if answer.conceded else "held: the evidence supports the suggestion")
+            loop.reflect(
+                "conceded: the user's evidence holds"
+                if answer.conceded
+                else "held: the evidence supports the suggestion"
+            )
             return 0
         i = _story(chosen, args.apply)
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
@@ -140,7 +173,13 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         loop.close()
 
 
-def _show(chosen: tuple[Explanation, ...], explanations: tuple[Explanation, ...], crate_root: Path, args: argparse.Namespace, study: bool) -> None:
+def _show(
+    chosen: tuple[Explanation, ...],
+    explanations: tuple[Explanation, ...],
+    crate_root: Path,
+    args: argparse.Namespace,
+    study: bool,
+) -> None:
     if args.json:
         from engine.explain.jsonview import to_json_line
 

@@ -21,10 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=int, default=12, help="most candidates to validate (default 12)")
     parser.add_argument("--no-tests", action="store_true", help="validate candidates with cargo check only")
     parser.add_argument("--json", action="store_true", help="one JSON object with the outcome")
+    parser.add_argument(
+        "--alternatives", type=int, default=1, metavar="N", help="look for up to N green fixes to choose from"
+    )
+    parser.add_argument(
+        "--pick", type=int, metavar="K", help="apply green alternative K (1 = Rusta's first choice)"
+    )
 
 
-def _emit_json(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj) + "\n")
+def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:
+    sys.stdout.write(json.dumps({**obj, "alternatives": alternatives or []}) + "\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,22 +46,42 @@ def run(args: argparse.Namespace) -> int:
     with DevLog.open(root) as log:
         if not args.json:
             console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...")
-        proposal = flow.propose(root, budget=args.budget, run_tests=not args.no_tests, log=log)
+        want = max(args.alternatives, args.pick or 1)
+        proposal = flow.propose(
+            root, budget=args.budget, run_tests=not args.no_tests, log=log, alternatives=want
+        )
         result = proposal.result
         tried = [
             {"candidate": t.candidate.description, "family": t.candidate.family, "verdict": t.verdict}
             for t in result.trials
         ]
+        greens = [
+            {"description": a.description, "family": a.family, "verdict": a.verdict, "diff": a.diff}
+            for a in result.alternatives
+        ]
         if result.status != "fixed" or proposal.patch is None:
             if args.json:
                 _emit_json(
-                    {"status": result.status, "message": result.message, "tried": tried, "applied": None}
+                    {"status": result.status, "message": result.message, "tried": tried, "applied": None},
+                    greens,
                 )
             else:
                 console.print(result.message or "Nothing to do.")
                 if tried:
-                    console.print(f"I tried {len(tried)} candidate(s) and found no fix that is green as a whole, so I change nothing.")
+                    console.print(
+                        f"I tried {len(tried)} candidate(s) and found no fix that is green as a whole, so I change nothing."
+                    )
             return 0 if result.status == "clean" else 1
+        alts = result.alternatives
+        if len(alts) > 1 and not args.json:
+            console.print(f"{len(alts)} green fixes, best first:")
+            for i, a in enumerate(alts, 1):
+                console.print(f"  {i}. {a.description} ({a.family}, {a.verdict})")
+        pick = args.pick
+        if pick is None and len(alts) > 1 and not args.yes and sys.stdin.isatty():
+            answer = console.input(f"Which one? [1-{len(alts)}, default 1] ").strip()
+            pick = int(answer) if answer.isdigit() else 1
+        proposal = flow.choose(proposal, (pick or 1) - 1)
         patch = proposal.patch
         if not args.json:
             console.print(f"[bold]Why:[/] {patch.explanation}")
@@ -70,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
                         "explanation": patch.explanation,
                         "tried": tried,
                         "applied": None,
-                    }
+                    },
+                    greens,
                 )
             return 0
         if not args.yes:
@@ -87,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
         if not validation.green:
             flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
             if args.json:
-                _emit_json({"status": "red", "message": validation.reason, "tried": tried, "applied": None})
+                _emit_json(
+                    {"status": "red", "message": validation.reason, "tried": tried, "applied": None}, greens
+                )
             else:
                 console.print(f"Not applied: the sandbox says red: {validation.reason}")
             return 1
@@ -101,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
                     "tried": tried,
                     "applied": msgspec.to_builtins(op),
                     "validation": msgspec.to_builtins(validation),
-                }
+                },
+                greens,
             )
         else:
             console.print(f"Applied as {op.op_id} ({validation.reason}). `rusta undo` reverts it.")

@@ -1,0 +1,165 @@
+"""`rusta review`: a headless review of a crate (or of a diff against it) for CI, with exit codes.
+
+Without --diff: cargo clippy, then one line per story (code, place, Rusta's summary, whether a
+machine fix exists and, with --validate-fixes, whether it validates green in the sandbox).
+With --diff FILE: the diff is validated in the sandbox against the crate and never applied.
+
+Exit codes: 0 pass; 1 findings at or above --fail-on, or a red diff; 2 no verdict (not a crate,
+cargo failing before the compiler spoke, the patch path missing). Imports no Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+EXIT_PASS, EXIT_FINDINGS, EXIT_NO_VERDICT = 0, 1, 2
+
+
+class FixView(msgspec.Struct, frozen=True, kw_only=True):
+    source: str
+    applicability: str
+    verdict: str | None = None  # green/red when validated
+    reason: str = ""
+
+
+class Finding(msgspec.Struct, frozen=True, kw_only=True):
+    code: str | None
+    level: str
+    file: str
+    line: int
+    summary: str
+    fix: FixView | None = None
+
+
+class DiffVerdict(msgspec.Struct, frozen=True, kw_only=True):
+    file: str
+    verdict: str
+    reason: str
+    errors_before: int | None = None
+    errors_after: int = 0
+
+
+class Review(msgspec.Struct, frozen=True, kw_only=True):
+    version: int = 1
+    crate: str
+    tool: str
+    errors: int
+    warnings: int
+    findings: tuple[Finding, ...] = ()
+    diff: DiffVerdict | None = None
+    verdict: str  # pass / fail
+    reason: str
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the crate, or a file inside it (default: .)")
+    parser.add_argument("--diff", metavar="FILE", help="validate this unified diff against the crate (never applied)")
+    parser.add_argument("--validate-fixes", action="store_true", help="validate every suggested fix in the sandbox")
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when findings at this level or worse remain (default: %(default)s)",
+    )
+    parser.add_argument("--no-clippy", action="store_true", help="plain `cargo check`, no lints")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+
+def _validate(root: Path, diff: str, why: str) -> Any:
+    from engine.patching import api
+    from engine.patching.types import Patch
+
+    return api.validate(root, Patch.new(diff, why))
+
+
+def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, ...]:
+    from engine.explain.api import explain_report
+
+    out = []
+    for e in explain_report(report):
+        fix = None
+        if e.patch is not None:
+            fix = FixView(source=e.patch.source, applicability=e.patch.applicability)
+            if validate_fixes:
+                v = _validate(root, e.patch.diff, e.summary or e.message)
+                fix = msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason)
+        out.append(
+            Finding(code=e.code, level=e.level, file=e.primary.file, line=e.primary.line, summary=e.summary, fix=fix)
+        )
+    return tuple(out)
+
+
+def build_review(root: Path, *, tool: str, diff_file: str | None, validate_fixes: bool, fail_on: str) -> Review:
+    from toolbelt.cargo_run import run_check
+
+    report = run_check(root, tool=tool)
+    if report.status in ("failed", "timeout", "error"):
+        raise NoVerdict(report.message or f"cargo {tool} failed without saying why.")
+    errors = sum(1 for d in report.diagnostics if d.level.startswith("error"))
+    warnings = sum(1 for d in report.diagnostics if d.level == "warning")
+    findings = _findings(root, report, validate_fixes)
+    diff = None
+    if diff_file is not None:
+        text = Path(diff_file).read_text(encoding="utf-8")
+        v = _validate(root, text, f"review of {Path(diff_file).name}")
+        diff = DiffVerdict(
+            file=diff_file, verdict=v.verdict, reason=v.reason, errors_before=v.errors_before, errors_after=v.errors_after
+        )
+    if diff is not None and diff.verdict != "green":
+        verdict, reason = "fail", f"the diff is red: {diff.reason}"
+    elif fail_on == "error" and errors:
+        verdict, reason = "fail", f"{errors} compile error(s) remain"
+    elif fail_on == "warning" and (errors or warnings):
+        verdict, reason = "fail", f"{errors} error(s) and {warnings} warning(s) remain"
+    else:
+        verdict, reason = "pass", "nothing at or above --fail-on" if diff is None else f"the diff is green: {diff.reason}"
+    return Review(
+        crate=root.name, tool=tool, errors=errors, warnings=warnings, findings=findings, diff=diff,
+        verdict=verdict, reason=reason,
+    )
+
+
+class NoVerdict(Exception):
+    user_facing = True
+    exit_code = EXIT_NO_VERDICT
+
+
+def render_text(review: Review) -> str:
+    lines = [f"Review of {review.crate}: {review.errors} error(s), {review.warnings} warning(s) (cargo {review.tool})"]
+    for f in review.findings:
+        fix = ""
+        if f.fix is not None:
+            fix = f"  [fix: {f.fix.source}, {f.fix.applicability}"
+            fix += f", validated {f.fix.verdict}]" if f.fix.verdict else "]"
+        lines.append(f"  {f.level:<7} {f.code or '-':<24} {f.file}:{f.line}  {f.summary}{fix}")
+    if review.diff is not None:
+        lines.append(f"Diff {review.diff.file}: {review.diff.verdict}. {review.diff.reason}")
+    lines.append(f"Verdict: {review.verdict} ({review.reason}).")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from toolbelt.crate import find_crate_root, read_manifest
+
+    root = find_crate_root(args.path)
+    read_manifest(root)
+    if args.diff is not None and not Path(args.diff).is_file():
+        print(f"rusta: {args.diff}: no such file.", file=sys.stderr)
+        return EXIT_NO_VERDICT
+    review = build_review(
+        root,
+        tool="check" if args.no_clippy else "clippy",
+        diff_file=args.diff,
+        validate_fixes=args.validate_fixes,
+        fail_on=args.fail_on,
+    )
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(review).decode() + "\n")
+    else:
+        print(render_text(review))
+    return EXIT_PASS if review.verdict == "pass" else EXIT_FINDINGS
