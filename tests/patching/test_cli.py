@@ -116,3 +116,48 @@ def test_kill_9_in_the_middle_of_rusta_apply(crate: Path) -> None:
     assert "[rolled back]" in hist.stdout
     assert tree_hashes(crate) == before
     assert rusta(crate, "history").stderr == "", "recovery happens once"
+
+
+def _on_a_terminal(crate: Path, answer: bytes, *args: str) -> tuple[int, str]:
+    """Run rusta with a pseudo-terminal as stdin/stdout, answer its question, return (exit code, output)."""
+    import pty
+    import select
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop(CRASH_ENV, None)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become rusta
+        os.chdir(crate)
+        os.execve(sys.executable, [sys.executable, "-m", "rusta_tui.cli.main", *args], env)
+    out = b""
+    answered = False
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not answered and b"[y/N]" in out:
+            os.write(fd, answer)
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+
+def test_apply_asks_on_a_terminal(crate: Path) -> None:
+    before = tree_hashes(crate)
+    code, out = _on_a_terminal(crate, b"n\n", "apply", str(DIFFS / "good.diff"), "--explain", "adds double()")
+    assert code == 1 and "Apply p-" in out and "you said no" in out
+    assert tree_hashes(crate) == before
+    code, out = _on_a_terminal(crate, b"y\n", "apply", str(DIFFS / "good.diff"), "--explain", "adds double()")
+    assert code == 0 and "Applied p-" in out
+    assert tree_hashes(crate) != before
+    assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
