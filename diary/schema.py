@@ -78,7 +78,3 @@ def decode(body: bytes) -> Entry:
     except msgspec.DecodeError as e:
         raise SchemaError(str(e)) from e
 
-
-def encode_payload_check(payload: dict[str, Any]) -> None:
-    """Raise TypeError early if the payload cannot be encoded (before the lock is taken)."""
-    _encoder.encode(payload)
