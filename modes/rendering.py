@@ -30,7 +30,9 @@ def _where(loc: Location) -> str:
 def _heading(e: Explanation) -> Line:
     level = e.level if e.level in ("error", "warning") else e.level.split(":")[0]
     code = f"[{e.code}]" if e.code else ""
-    return Line(f"{level}{code} {_where(e.primary)}: {e.message}", "bold red" if level == "error" else "bold yellow")
+    return Line(
+        f"{level}{code} {_where(e.primary)}: {e.message}", "bold red" if level == "error" else "bold yellow"
+    )
 
 
 def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
@@ -38,7 +40,10 @@ def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
     for para in text.strip().split("\n\n"):
         flat = " ".join(ln.strip() for ln in para.splitlines() if ln.strip())
         if flat:
-            out.extend(Line(w) for w in textwrap.wrap(flat, max(40, width), initial_indent=indent, subsequent_indent=indent))
+            out.extend(
+                Line(w)
+                for w in textwrap.wrap(flat, max(40, width), initial_indent=indent, subsequent_indent=indent)
+            )
     return out
 
 
@@ -95,7 +100,9 @@ def pair_lines(e: Explanation) -> list[Line]:
     lines = [_heading(e), Line(e.summary.splitlines()[0] if e.summary else e.message)]
     root_shown = f"{e.root_cause.file}:{e.root_cause.line}" in lines[1].text
     if (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line) and not root_shown:
-        lines.append(Line(f"Root cause: {_where(e.root_cause)} ({e.root_cause.label or e.root_cause_reason})."))
+        lines.append(
+            Line(f"Root cause: {_where(e.root_cause)} ({e.root_cause.label or e.root_cause_reason}).")
+        )
     fix = _fix_line(e)
     if fix is not None:
         lines.append(fix)
@@ -115,7 +122,13 @@ def study_question(e: Explanation) -> list[Line]:
 
 def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
     """The reveal: root cause and why, invariant, facts, the `--explain` passage, options, patch, references."""
-    lines: list[Line] = [Line(f"Root cause: {_where(e.root_cause)}" + (f" ({e.root_cause.label})." if e.root_cause.label else "."), "bold")]
+    lines: list[Line] = [
+        Line(
+            f"Root cause: {_where(e.root_cause)}"
+            + (f" ({e.root_cause.label})." if e.root_cause.label else "."),
+            "bold",
+        )
+    ]
     lines.extend(_wrap(_cap(e.root_cause_reason) + ".", width=width))
     lines.append(Line(""))
     lines.append(Line("Invariant", "bold"))
@@ -154,7 +167,10 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
     if spec.references and e.references:
         lines.append(Line(""))
         lines.append(Line("References", "bold"))
-        lines.extend(Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}") for r in e.references)
+        lines.extend(
+            Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}")
+            for r in e.references
+        )
     return lines
 
 
@@ -203,5 +219,7 @@ def render_ansi(e: Explanation, mode: Mode, *, color: bool = True, width: int = 
     from rich.console import Console
 
     buf = io.StringIO()
-    Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color).print(render(e, mode))
+    Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color).print(
+        render(e, mode)
+    )
     return buf.getvalue()

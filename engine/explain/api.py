@@ -38,7 +38,12 @@ class _Chosen:
 
     def __init__(self, entry: KBEntry, diag: Diagnostic) -> None:
         self.entry = entry
-        self.summary, self.why, self.root_cause, self.invariant = entry.summary, entry.why, entry.root_cause, entry.invariant
+        self.summary, self.why, self.root_cause, self.invariant = (
+            entry.summary,
+            entry.why,
+            entry.root_cause,
+            entry.invariant,
+        )
         for v in entry.variants:
             if _matches(v.when, diag):
                 self.summary = v.summary or self.summary
@@ -73,7 +78,9 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", ":")) else text + "."
 
 
-def _generic(diag: Diagnostic, vals: dict[str, str], root_differs: bool) -> tuple[str, str, str, tuple[Choice, ...]]:
+def _generic(
+    diag: Diagnostic, vals: dict[str, str], root_differs: bool
+) -> tuple[str, str, str, tuple[Choice, ...]]:
     """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
     code = diag.code_str or ""
     if code.startswith("clippy::"):
@@ -87,7 +94,11 @@ def _generic(diag: Diagnostic, vals: dict[str, str], root_differs: bool) -> tupl
     notes = [c.message for c in diag.children if c.message and "for further information" not in c.message]
     why = " ".join(_sentence(n) for n in notes) if notes else _sentence(diag.message)
     opts = tuple(
-        Choice(name="rustc's help", how=_sentence(c.message), tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.")
+        Choice(
+            name="rustc's help",
+            how=_sentence(c.message),
+            tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.",
+        )
         for c in diag.children
         if c.level == "help" and c.message and "for further information" not in c.message
     )
@@ -106,7 +117,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         summary = placeholders.fill(chosen.summary, vals)
         why = placeholders.fill(chosen.why, vals)
         options = tuple(
-            Choice(name=o.name, how=placeholders.fill(o.how, vals), tradeoff=placeholders.fill(o.tradeoff, vals))
+            Choice(
+                name=o.name, how=placeholders.fill(o.how, vals), tradeoff=placeholders.fill(o.tradeoff, vals)
+            )
             for o in chosen.entry.options
         )
         title = chosen.entry.title
@@ -121,7 +134,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     if probe:
         facts.extend(f for f in probe_facts(crate_root, diag, root, g.lead.primary) if f not in facts)
     if len(g.members) > 1:
-        facts.append(f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them.")
+        facts.append(
+            f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them."
+        )
     refs = references.resolve(entry, diag, placeholders.lint_url(diag))
     text = ""
     if with_explain_text and diag.code_str:
@@ -162,8 +177,14 @@ def explain_diagnostics(
     wanted = [d for d in diags if d.level in EXPLAINED_LEVELS]
     ordered = [d for d in wanted if d.level == "error"] + [d for d in wanted if d.level != "error"]
     groups = group([_locate(d) for d in ordered])
-    return tuple(_explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups)
+    return tuple(
+        _explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups
+    )
 
 
-def explain_report(report: CheckReport, *, probe: bool = False, with_explain_text: bool = False) -> tuple[Explanation, ...]:
-    return explain_diagnostics(report.diagnostics, report.crate_root, probe=probe, with_explain_text=with_explain_text)
+def explain_report(
+    report: CheckReport, *, probe: bool = False, with_explain_text: bool = False
+) -> tuple[Explanation, ...]:
+    return explain_diagnostics(
+        report.diagnostics, report.crate_root, probe=probe, with_explain_text=with_explain_text
+    )

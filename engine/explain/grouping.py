@@ -13,7 +13,9 @@ from typing import NamedTuple
 from engine.explain.types import Location
 from toolbelt.types import Diagnostic
 
-RESOLUTION_CODES = frozenset({"E0425", "E0433", "E0412", "E0432", "E0422", "E0423", "E0531", "E0405", "E0407"})
+RESOLUTION_CODES = frozenset(
+    {"E0425", "E0433", "E0412", "E0432", "E0422", "E0423", "E0531", "E0405", "E0407"}
+)
 _NAME_RE = re.compile(r"`([^`]+)`")
 
 
@@ -79,7 +81,9 @@ def group(items: list[Located]) -> list[Group]:
         lead = members[0]
         if unresolved_name(lead.diag) is not None and len(members) > 1:
             first = min(members, key=lambda m: _pos(m.primary))
-            reason = f"the first of {len(members)} uses of an unresolved name; the others fail for the same reason"
+            reason = (
+                f"the first of {len(members)} uses of an unresolved name; the others fail for the same reason"
+            )
             out.append(Group(lead=first, members=tuple(members), root=first.primary, reason=reason))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))

@@ -21,7 +21,13 @@ def to_dict(e: Explanation) -> dict[str, Any]:
     for d in e.diagnostics:
         p = d.primary
         grouped.append(
-            {"code": d.code_str, "level": d.level, "message": d.message, "file": p.file_name if p else "", "line": p.line_start if p else 0}
+            {
+                "code": d.code_str,
+                "level": d.level,
+                "message": d.message,
+                "file": p.file_name if p else "",
+                "line": p.line_start if p else 0,
+            }
         )
     return {
         "version": JSON_VERSION,
@@ -37,7 +43,9 @@ def to_dict(e: Explanation) -> dict[str, Any]:
         "why": e.why,
         "options": [{"name": o.name, "how": o.how, "tradeoff": o.tradeoff} for o in e.options],
         "references": [{"title": r.title, "kind": r.kind, "target": r.target} for r in e.references],
-        "patch": None if e.patch is None else {"diff": e.patch.diff, "applicability": e.patch.applicability, "source": e.patch.source},
+        "patch": None
+        if e.patch is None
+        else {"diff": e.patch.diff, "applicability": e.patch.applicability, "source": e.patch.source},
         "facts": list(e.facts),
         "diagnostics": grouped,
         "prompt": e.prompt,

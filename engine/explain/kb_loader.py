@@ -124,7 +124,9 @@ def load_entry(path: Path) -> KBEntry:
     if entry.version != KB_FORMAT_VERSION:
         problems.append(f"version {entry.version} is not {KB_FORMAT_VERSION}")
     if entry.code != code_for_path(path):
-        problems.append(f"code {entry.code!r} does not match the file name (expected {code_for_path(path)!r})")
+        problems.append(
+            f"code {entry.code!r} does not match the file name (expected {code_for_path(path)!r})"
+        )
     templates = [entry.summary] + [v.summary for v in entry.variants if v.summary]
     for t in templates:
         bad = unknown_placeholders(t)

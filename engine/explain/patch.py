@@ -33,7 +33,13 @@ def suggestion_edits(diag: Diagnostic) -> list[Edit]:
     best_rank = 99
     for child in diag.children:
         edits = [
-            Edit(s.file_name, s.byte_start, s.byte_end, s.suggested_replacement, s.suggestion_applicability or "Unspecified")
+            Edit(
+                s.file_name,
+                s.byte_start,
+                s.byte_end,
+                s.suggested_replacement,
+                s.suggestion_applicability or "Unspecified",
+            )
             for s in child.spans
             if s.suggested_replacement is not None and not is_external(s.file_name)
         ]
@@ -56,7 +62,9 @@ def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
         if e.byte_start > e.byte_end or e.byte_end > len(source):
             continue
         overlaps = any(
-            e.byte_start < k.byte_end and k.byte_start < e.byte_end or (e.byte_start == e.byte_end == k.byte_start == k.byte_end)
+            e.byte_start < k.byte_end
+            and k.byte_start < e.byte_end
+            or (e.byte_start == e.byte_end == k.byte_start == k.byte_end)
             for k in kept
         )
         if not overlaps:

@@ -81,12 +81,19 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     if found:
         out["found"] = short_type(found)
     trait = _first(
-        (r"the trait `([^`]+)` is not implemented", r"doesn't implement `([^`]+)`", r"the trait bound `[^`:]+: ([^`]+)`", r"the trait `([^`]+)`"),
+        (
+            r"the trait `([^`]+)` is not implemented",
+            r"doesn't implement `([^`]+)`",
+            r"the trait bound `[^`:]+: ([^`]+)`",
+            r"the trait `([^`]+)`",
+        ),
         texts,
     )
     if trait:
         out["trait"] = short_type(trait)
-    method = _first((r"no method named `([^`]+)`", r"no function or associated item named `([^`]+)`"), [diag.message])
+    method = _first(
+        (r"no method named `([^`]+)`", r"no function or associated item named `([^`]+)`"), [diag.message]
+    )
     if method:
         out["method"] = method
     if (diag.code_str or "").startswith("clippy::"):

@@ -25,8 +25,10 @@ def probe_available() -> bool:
         return False
 
 
-def probe_facts(crate_root: str | Path, diag: Diagnostic, root: Location, primary: Location | None = None) -> list[str]:
-    """"`x` is `T` here" for the expressions at the root cause and the primary span."""
+def probe_facts(
+    crate_root: str | Path, diag: Diagnostic, root: Location, primary: Location | None = None
+) -> list[str]:
+    """Facts of the form "`x` is `T` here" for the expression at the root cause (and the primary span)."""
     if not probe_available():
         return []
     type_of = getattr(importlib.import_module("toolbelt.probe"), "type_of", None)

@@ -124,7 +124,9 @@ def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tu
     code = diag.code_str or ""
     have = {r.target for r in out}
     if _CODE_RE.match(code) and f"rustc --explain {code}" not in have:
-        out.insert(0, Reference(title=f"rustc --explain {code}", kind="explain", target=f"rustc --explain {code}"))
+        out.insert(
+            0, Reference(title=f"rustc --explain {code}", kind="explain", target=f"rustc --explain {code}")
+        )
     if _LINT_RE.match(code):
         page = rustc_lint_page(code)
         if page is not None:

@@ -40,7 +40,9 @@ def user_span(span: Span) -> Span:
 
 def to_location(span: Span, label: str | None = None) -> Location:
     s = user_span(span)
-    return Location(file=s.file_name, line=s.line_start, column=s.column_start, label=label or span.label or s.label)
+    return Location(
+        file=s.file_name, line=s.line_start, column=s.column_start, label=label or span.label or s.label
+    )
 
 
 def primary_span(diag: Diagnostic) -> Span | None:
@@ -63,7 +65,9 @@ def _all_spans(diag: Diagnostic) -> Iterator[tuple[Span, str]]:
             yield s, (s.label or "") + " " + child.message
 
 
-def _label_match(diag: Diagnostic, patterns: tuple[str, ...], *, top_only: bool = False, skip_primary: bool = True) -> Found | None:
+def _label_match(
+    diag: Diagnostic, patterns: tuple[str, ...], *, top_only: bool = False, skip_primary: bool = True
+) -> Found | None:
     """The first span (top-level non-primary spans first, then children) whose label matches a pattern."""
     regexes = [re.compile(p) for p in patterns]
     for rx in regexes:
@@ -76,12 +80,20 @@ def _label_match(diag: Diagnostic, patterns: tuple[str, ...], *, top_only: bool 
                 continue
             if rx.search(text):
                 label = (s.label or text).strip()
-                return Found(s, f"rustc labels this span: \"{label}\"", label)
+                return Found(s, f'rustc labels this span: "{label}"', label)
     return None
 
 
 def _moved_at(diag: Diagnostic) -> Found | None:
-    f = _label_match(diag, (r"value moved here", r"moved due to (this|the) ", r"value moved into closure here", r"\bmoved here\b"))
+    f = _label_match(
+        diag,
+        (
+            r"value moved here",
+            r"moved due to (this|the) ",
+            r"value moved into closure here",
+            r"\bmoved here\b",
+        ),
+    )
     if f is not None:
         return Found(f.span, f"the value is moved here, before the use rustc reports ({f.reason})", f.label)
     return None
@@ -98,7 +110,9 @@ def _borrowed_at(diag: Diagnostic) -> Found | None:
         ),
     )
     if f is not None:
-        return Found(f.span, f"this borrow is still alive when the conflicting access happens ({f.reason})", f.label)
+        return Found(
+            f.span, f"this borrow is still alive when the conflicting access happens ({f.reason})", f.label
+        )
     return None
 
 
@@ -135,10 +149,15 @@ def _expected_due_to(diag: Diagnostic) -> Found | None:
 
 def _mutable_binding(diag: Diagnostic) -> Found | None:
     for child in diag.children:
-        if re.search(r"consider (changing this to be|making this binding|making this) mutable|to be mutable", child.message):
+        if re.search(
+            r"consider (changing this to be|making this binding|making this) mutable|to be mutable",
+            child.message,
+        ):
             for s in child.spans:
                 if not is_external(user_span(s).file_name):
-                    return Found(s, f"this binding is not `mut`; rustc's help: \"{child.message}\"", child.message)
+                    return Found(
+                        s, f'this binding is not `mut`; rustc\'s help: "{child.message}"', child.message
+                    )
     return _declared_at(diag)
 
 
@@ -159,7 +178,9 @@ def _declared_at(diag: Diagnostic) -> Found | None:
         if "mutable" in child.message:
             for s in child.spans:
                 if not is_external(user_span(s).file_name):
-                    return Found(s, f"rustc's help points at the declaration: \"{child.message}\"", child.message)
+                    return Found(
+                        s, f'rustc\'s help points at the declaration: "{child.message}"', child.message
+                    )
     return None
 
 
@@ -174,7 +195,9 @@ def _trait_bound_at(diag: Diagnostic) -> Found | None:
 
 
 def _definition_at(diag: Diagnostic) -> Found | None:
-    return _label_match(diag, (r"not found for this", r"defined here", r"declared here", r"`[^`]+` defined here"))
+    return _label_match(
+        diag, (r"not found for this", r"defined here", r"declared here", r"`[^`]+` defined here")
+    )
 
 
 def _first_note(diag: Diagnostic) -> Found | None:
@@ -185,7 +208,11 @@ def _first_note(diag: Diagnostic) -> Found | None:
         if not spans:
             continue
         s = next((s for s in spans if s.is_primary), spans[0])
-        return Found(s, f"rustc's {child.level} points here: \"{(s.label or child.message).strip()}\"", s.label or child.message)
+        return Found(
+            s,
+            f'rustc\'s {child.level} points here: "{(s.label or child.message).strip()}"',
+            s.label or child.message,
+        )
     return None
 
 
@@ -193,7 +220,7 @@ def _suggestion_at(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         for s in child.spans:
             if s.suggested_replacement is not None and not is_external(s.file_name):
-                return Found(s, f"rustc suggests a change here: \"{child.message}\"", child.message)
+                return Found(s, f'rustc suggests a change here: "{child.message}"', child.message)
     return None
 
 

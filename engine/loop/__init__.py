@@ -7,6 +7,14 @@ from engine.loop.machine import CoreLoop, log_explain_run
 from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, State
 
 __all__ = [
-    "TRANSITIONS", "Answer", "CoreLoop", "DoResult", "Evidence", "IllegalTransition", "LoopError",
-    "NoExplanation", "State", "log_explain_run",
+    "TRANSITIONS",
+    "Answer",
+    "CoreLoop",
+    "DoResult",
+    "Evidence",
+    "IllegalTransition",
+    "LoopError",
+    "NoExplanation",
+    "State",
+    "log_explain_run",
 ]

@@ -24,8 +24,13 @@ MAX_LOGGED_STORIES = 50
 def _brief(e: Explanation) -> dict[str, Any]:
     """What the DevLog keeps of an explanation: enough to replay the story, not the whole diagnostic."""
     d = to_dict(e)
-    return {k: d[k] for k in ("code", "message", "primary", "root_cause", "root_cause_reason", "invariant", "summary")} | {
-        "patch": None if e.patch is None else {"applicability": e.patch.applicability, "source": e.patch.source},
+    return {
+        k: d[k]
+        for k in ("code", "message", "primary", "root_cause", "root_cause_reason", "invariant", "summary")
+    } | {
+        "patch": None
+        if e.patch is None
+        else {"applicability": e.patch.applicability, "source": e.patch.source},
         "grouped": len(e.diagnostics),
     }
 
@@ -75,7 +80,9 @@ class CoreLoop:
             )
         return after
 
-    def _record(self, kind: str, step: str, summary: str, payload: dict[str, Any], *, settles: str | None = None) -> str:
+    def _record(
+        self, kind: str, step: str, summary: str, payload: dict[str, Any], *, settles: str | None = None
+    ) -> str:
         body = {"summary": summary, "step": step, **payload}
         rid = self.log.append(kind, body, task=self.task, settles=settles)
         self.records.append((step, rid))
@@ -104,7 +111,9 @@ class CoreLoop:
         summary = f"explained {n} {'story' if n == 1 else 'stories'} in {mode} mode"
         if explanations:
             summary += f"; first: {explanations[0].summary.splitlines()[0] if explanations[0].summary else explanations[0].message}"
-        rid = self._record("note", "explain", summary[:300], {"mode": mode, "count": n, "explanations": stories})
+        rid = self._record(
+            "note", "explain", summary[:300], {"mode": mode, "count": n, "explanations": stories}
+        )
         self.explanations, self.state = explanations, after  # type: ignore[assignment]
         self.preferred = {}
         return rid
@@ -115,8 +124,12 @@ class CoreLoop:
         from engine.patching.types import DiagnosticRef, Patch
 
         refs = tuple(
-            DiagnosticRef(code=d.code_str, message=d.message, file=d.primary.file_name if d.primary else "",
-                          line=d.primary.line_start if d.primary else None)
+            DiagnosticRef(
+                code=d.code_str,
+                message=d.message,
+                file=d.primary.file_name if d.primary else "",
+                line=d.primary.line_start if d.primary else None,
+            )
             for d in e.diagnostics
         )
         why = f"{e.code or e.level}: {e.summary} Root cause {e.root_cause.file}:{e.root_cause.line}. {note}".strip()
@@ -128,29 +141,59 @@ class CoreLoop:
         if not self.explanations:
             raise NoExplanation("nothing is explained yet; Rusta never changes code without an explanation.")
         if not 0 <= index < len(self.explanations):
-            raise NoExplanation(f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table.")
+            raise NoExplanation(
+                f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table."
+            )
         e = self.explanations[index]
         if diff is None and index in self.preferred:
             diff = self.preferred[index]
         text = diff if diff is not None else (e.patch.diff if e.patch else "")
         if not text.strip():
-            raise NoExplanation(f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff.")
+            raise NoExplanation(
+                f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff."
+            )
         patch = self._patch_for(e, text, "" if diff is None else "The user's chosen option.")
         validation = self.patcher.validate(self.root, patch)
         if not validation.green:
             rid = self._record(
-                "validation", "do", f"refused {patch.id}: {validation.reason}",
-                {"patch_id": patch.id, "verdict": validation.verdict, "reason": validation.reason,
-                 "new_errors": list(validation.new_errors), "failing_tests": list(validation.failing_tests)},
+                "validation",
+                "do",
+                f"refused {patch.id}: {validation.reason}",
+                {
+                    "patch_id": patch.id,
+                    "verdict": validation.verdict,
+                    "reason": validation.reason,
+                    "new_errors": list(validation.new_errors),
+                    "failing_tests": list(validation.failing_tests),
+                },
             )
-            return DoResult(applied=False, verdict=validation.verdict, reason=validation.reason, patch_id=patch.id, record_id=rid)
+            return DoResult(
+                applied=False,
+                verdict=validation.verdict,
+                reason=validation.reason,
+                patch_id=patch.id,
+                record_id=rid,
+            )
         self.patcher.apply(self.root, patch, validation)
         rid = self._record(
-            "action", "do", f"applied {patch.id} for {e.code or e.level}",
-            {"patch_id": patch.id, "verdict": validation.verdict, "reason": validation.reason, "explanation": _brief(e)},
+            "action",
+            "do",
+            f"applied {patch.id} for {e.code or e.level}",
+            {
+                "patch_id": patch.id,
+                "verdict": validation.verdict,
+                "reason": validation.reason,
+                "explanation": _brief(e),
+            },
         )
         self.state, self.last_patch_id = after, patch.id  # type: ignore[assignment]
-        return DoResult(applied=True, verdict=validation.verdict, reason=validation.reason, patch_id=patch.id, record_id=rid)
+        return DoResult(
+            applied=True,
+            verdict=validation.verdict,
+            reason=validation.reason,
+            patch_id=patch.id,
+            record_id=rid,
+        )
 
     def undo(self) -> str:
         after = self._check("undo")
@@ -164,13 +207,21 @@ class CoreLoop:
     def _evidence(self, e: Explanation) -> tuple[Evidence, ...]:
         out = [Evidence(kind="compiler", text=e.message, where=f"{e.primary.file}:{e.primary.line}")]
         if e.primary.label:
-            out.append(Evidence(kind="compiler", text=e.primary.label, where=f"{e.primary.file}:{e.primary.line}"))
+            out.append(
+                Evidence(kind="compiler", text=e.primary.label, where=f"{e.primary.file}:{e.primary.line}")
+            )
         if e.root_cause.label and (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line):
-            out.append(Evidence(kind="compiler", text=e.root_cause.label, where=f"{e.root_cause.file}:{e.root_cause.line}"))
+            out.append(
+                Evidence(
+                    kind="compiler", text=e.root_cause.label, where=f"{e.root_cause.file}:{e.root_cause.line}"
+                )
+            )
         out.extend(Evidence(kind="fact", text=f) for f in e.facts[:3])
         return tuple(out)
 
-    def reject(self, reason: str, *, index: int = 0, alternative_diff: str | None = None, recheck: bool = False) -> Answer:
+    def reject(
+        self, reason: str, *, index: int = 0, alternative_diff: str | None = None, recheck: bool = False
+    ) -> Answer:
         """The user rejects explanation `index`'s suggestion. Evidence decides who is right."""
         self._check("reject")
         if not self.explanations:
@@ -180,14 +231,20 @@ class CoreLoop:
             patch = self._patch_for(e, alternative_diff, f"The user's alternative: {reason}")
             v = self.patcher.validate(self.root, patch)
             if v.green:
-                text = (f"Your alternative validates green ({v.reason.rstrip('.')}). I was wrong to insist on mine; "
-                        "Do will apply yours. Recorded.")
+                text = (
+                    f"Your alternative validates green ({v.reason.rstrip('.')}). I was wrong to insist on mine; "
+                    "Do will apply yours. Recorded."
+                )
                 self.preferred[index] = alternative_diff
-                return self._concede(e, reason, text, (Evidence(kind="validation", text=v.reason, where=patch.id),))
-            ev = (Evidence(kind="validation", text=v.reason, where=patch.id),
-                  *(Evidence(kind="compiler", text=m) for m in v.new_errors[:3]),
-                  *(Evidence(kind="test", text=t) for t in v.failing_tests[:3]))
-            text = f"Your alternative does not hold: {v.reason.rstrip('.')}. The compiler still says: \"{e.message}\"."
+                return self._concede(
+                    e, reason, text, (Evidence(kind="validation", text=v.reason, where=patch.id),)
+                )
+            ev = (
+                Evidence(kind="validation", text=v.reason, where=patch.id),
+                *(Evidence(kind="compiler", text=m) for m in v.new_errors[:3]),
+                *(Evidence(kind="test", text=t) for t in v.failing_tests[:3]),
+            )
+            text = f'Your alternative does not hold: {v.reason.rstrip(".")}. The compiler still says: "{e.message}".'
             return self._hold(e, reason, text, ev)
         if recheck:
             from engine.explain.api import explain_report
@@ -197,23 +254,39 @@ class CoreLoop:
             still = [x for x in now if x.code == e.code and x.root_cause == e.root_cause]
             if not still:
                 text = f"The compiler no longer reports {e.code or 'this'} at {e.root_cause.file}:{e.root_cause.line}. You were right; recorded."
-                return self._concede(e, reason, text, (Evidence(kind="compiler", text="cargo check no longer reports it"),))
+                return self._concede(
+                    e, reason, text, (Evidence(kind="compiler", text="cargo check no longer reports it"),)
+                )
         ev = self._evidence(e)
-        text = f"The compiler's words stand: \"{e.message}\" at {e.primary.file}:{e.primary.line}. {e.root_cause_reason[:1].upper()}{e.root_cause_reason[1:]}."
+        text = f'The compiler\'s words stand: "{e.message}" at {e.primary.file}:{e.primary.line}. {e.root_cause_reason[:1].upper()}{e.root_cause_reason[1:]}.'
         return self._hold(e, reason, text, ev)
 
     def _hold(self, e: Explanation, reason: str, text: str, ev: tuple[Evidence, ...]) -> Answer:
         rid = self._record(
-            "note", "reject", f"user rejected {e.code or e.level}: {reason[:120]}; Rusta holds with evidence",
-            {"reason": reason, "conceded": False, "answer": text, "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev]},
+            "note",
+            "reject",
+            f"user rejected {e.code or e.level}: {reason[:120]}; Rusta holds with evidence",
+            {
+                "reason": reason,
+                "conceded": False,
+                "answer": text,
+                "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev],
+            },
         )
         self.state = "explained"
         return Answer(conceded=False, text=text, evidence=ev, record_id=rid)
 
     def _concede(self, e: Explanation, reason: str, text: str, ev: tuple[Evidence, ...]) -> Answer:
         rid = self._record(
-            "reflection", "reject", f"conceded on {e.code or e.level}: {reason[:120]}",
-            {"reason": reason, "conceded": True, "answer": text, "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev]},
+            "reflection",
+            "reject",
+            f"conceded on {e.code or e.level}: {reason[:120]}",
+            {
+                "reason": reason,
+                "conceded": True,
+                "answer": text,
+                "evidence": [{"kind": x.kind, "text": x.text, "where": x.where} for x in ev],
+            },
         )
         self.state = "explained"
         return Answer(conceded=True, text=text, evidence=ev, record_id=rid)

@@ -20,7 +20,12 @@ REQUIRED = {"code", "message", "primary", "root_cause", "invariant", "options", 
 def _rusta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args], cwd=cwd or REPO, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -29,7 +34,9 @@ def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
     dest = tmp_path_factory.mktemp("cli") / "explain_mixed"
-    shutil.copytree(REPO / "tests" / "fixtures" / "explain_mixed", dest, ignore=shutil.ignore_patterns("target"))
+    shutil.copytree(
+        REPO / "tests" / "fixtures" / "explain_mixed", dest, ignore=shutil.ignore_patterns("target")
+    )
     return dest
 
 
@@ -120,16 +127,31 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     from diary.devlog import DevLog
 
     crate = tmp_path / "explain_loop"
-    shutil.copytree(REPO / "tests" / "fixtures" / "explain_loop", crate, ignore=shutil.ignore_patterns("target", ".rusta"))
+    shutil.copytree(
+        REPO / "tests" / "fixtures" / "explain_loop", crate, ignore=shutil.ignore_patterns("target", ".rusta")
+    )
     src = crate / "src" / "lib.rs"
     held = _rusta("explain", str(crate), "--no-clippy", "--reject", "1", "--reason", "cloning is wasteful")
     assert held.returncode == 0, held.stderr
-    assert "The compiler's words stand" in held.stdout and "compiler: value moved here (src/lib.rs:3)" in held.stdout
+    assert (
+        "The compiler's words stand" in held.stdout
+        and "compiler: value moved here (src/lib.rs:3)" in held.stdout
+    )
     alt = tmp_path / "borrow.diff"
     alt.write_text(
         "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -3,1 +3,1 @@\n-    let taken = names;\n+    let taken = &names;\n"
     )
-    conceded = _rusta("explain", str(crate), "--no-clippy", "--reject", "1", "--reason", "borrow it", "--alternative", str(alt))
+    conceded = _rusta(
+        "explain",
+        str(crate),
+        "--no-clippy",
+        "--reject",
+        "1",
+        "--reason",
+        "borrow it",
+        "--alternative",
+        str(alt),
+    )
     assert conceded.returncode == 0, conceded.stderr
     assert "I was wrong" in conceded.stdout
     applied = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
@@ -138,7 +160,10 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     nothing = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
     assert nothing.returncode == 2 and "there is no story 1" in nothing.stderr
     log = DevLog.open(crate, readonly=True)
-    assert [e.payload.get("conceded") for e in log.entries() if e.payload.get("step") == "reject"] == [False, True]
+    assert [e.payload.get("conceded") for e in log.entries() if e.payload.get("step") == "reject"] == [
+        False,
+        True,
+    ]
     assert log.open_intents() == []
 
 
@@ -151,8 +176,23 @@ def test_study_on_a_terminal_waits_for_the_prediction(crate: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="120", TERM="dumb")
     pid, fd = pty.fork()
     if pid == 0:  # the child: rusta on a terminal
-        os.execve(sys.executable, [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy",
-                                   "--mode", "study", "--code", "E0382", "--no-log"], env)
+        os.execve(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "rusta_tui.cli.main",
+                "explain",
+                str(crate),
+                "--no-clippy",
+                "--mode",
+                "study",
+                "--code",
+                "E0382",
+                "--no-log",
+            ],
+            env,
+        )
 
     def read_until(marker: bytes, limit_s: float) -> bytes:
         buf, end = b"", time.monotonic() + limit_s

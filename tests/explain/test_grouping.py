@@ -17,7 +17,9 @@ def test_unresolved_name_cascade_is_one_story(cascade: CheckReport) -> None:
     assert len(stories) == 1
     (e,) = stories
     assert len(e.diagnostics) == 3
-    assert {d.code_str for d in e.diagnostics} == {"E0433", "E0425"} or {d.code_str for d in e.diagnostics} == {"E0433", "E0412"}
+    assert {d.code_str for d in e.diagnostics} == {"E0433", "E0425"} or {
+        d.code_str for d in e.diagnostics
+    } == {"E0433", "E0412"}
     assert (e.root_cause.file, e.root_cause.line) == ("src/lib.rs", 4)  # the first use
     assert any("share this root cause" in f for f in e.facts)
     # every diagnostic suggests the same import: one patch, one `use` line
@@ -39,11 +41,24 @@ def test_distinct_mistakes_stay_distinct(cascade: CheckReport, mixed: CheckRepor
 
 def _diag(code: str, level: str, line: int, label: str, moved_line: int) -> Diagnostic:
     def span(ln: int, primary: bool, lab: str) -> Span:
-        return Span(file_name="src/lib.rs", byte_start=ln * 10, byte_end=ln * 10 + 3, line_start=ln, line_end=ln,
-                    column_start=5, column_end=8, is_primary=primary, label=lab)
+        return Span(
+            file_name="src/lib.rs",
+            byte_start=ln * 10,
+            byte_end=ln * 10 + 3,
+            line_start=ln,
+            line_end=ln,
+            column_start=5,
+            column_end=8,
+            is_primary=primary,
+            label=lab,
+        )
 
-    return Diagnostic(message=f"use of moved value: `v` ({label})", level=level, code=DiagnosticCode(code=code),
-                      spans=(span(line, True, label), span(moved_line, False, "value moved here")))
+    return Diagnostic(
+        message=f"use of moved value: `v` ({label})",
+        level=level,
+        code=DiagnosticCode(code=code),
+        spans=(span(line, True, label), span(moved_line, False, "value moved here")),
+    )
 
 
 def test_same_root_cause_same_severity_is_one_story(tmp_path: Path) -> None:

@@ -54,6 +54,11 @@ def test_unknown_placeholder_in_summary_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_strategy_is_refused(tmp_path: Path) -> None:
-    p = _write(tmp_path, "rustc", "E0382.toml", GOOD.replace('root_cause = "moved_at"', 'root_cause = "moved_somewhere"'))
+    p = _write(
+        tmp_path,
+        "rustc",
+        "E0382.toml",
+        GOOD.replace('root_cause = "moved_at"', 'root_cause = "moved_somewhere"'),
+    )
     with pytest.raises(KBEntryInvalid):
         load_entry(p)

@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def crate(tmp_path: Path) -> Path:
     dest = tmp_path / "explain_loop"
-    shutil.copytree(REPO / "tests" / "fixtures" / "explain_loop", dest, ignore=shutil.ignore_patterns("target", ".rusta"))
+    shutil.copytree(
+        REPO / "tests" / "fixtures" / "explain_loop", dest, ignore=shutil.ignore_patterns("target", ".rusta")
+    )
     return dest
 
 
@@ -32,7 +34,13 @@ def _entries(root: Path) -> list[tuple[str, str]]:
 
 def test_illegal_transitions_raise_and_write_nothing(crate: Path) -> None:
     loop = CoreLoop(crate)
-    for step in (lambda: loop.do(), loop.undo, lambda: loop.explain(()), lambda: loop.reflect("x"), lambda: loop.reject("no")):
+    for step in (
+        lambda: loop.do(),
+        loop.undo,
+        lambda: loop.explain(()),
+        lambda: loop.reflect("x"),
+        lambda: loop.reject("no"),
+    ):
         with pytest.raises(IllegalTransition):
             step()
     assert loop.state == "idle"

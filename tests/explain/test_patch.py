@@ -28,16 +28,16 @@ def _git_apply(tmp: Path, name: str, before: bytes, diff: str) -> bytes:
 
 
 def test_multibyte_offsets_and_several_edits_in_one_file(tmp_path: Path) -> None:
-    src = "fn größe() {\n    let s = \"é\";\n    let v = Vec::new();\n}\n".encode()
+    src = 'fn größe() {\n    let s = "é";\n    let v = Vec::new();\n}\n'.encode()
     # byte offsets, as rustc reports them: `let v` -> `let mut v`, `\"é\"` -> `\"é\".to_string()`
     v_at = src.index(b"let v") + 4
-    lit_end = src.index("\"é\"".encode()) + len("\"é\"".encode())
+    lit_end = src.index('"é"'.encode()) + len('"é"'.encode())
     edits = [
         Edit("src/lib.rs", v_at, v_at, "mut ", "MachineApplicable"),
         Edit("src/lib.rs", lit_end, lit_end, ".to_string()", "MaybeIncorrect"),
     ]
     after = apply_edits(src, edits)
-    assert after.decode() == "fn größe() {\n    let s = \"é\".to_string();\n    let mut v = Vec::new();\n}\n"
+    assert after.decode() == 'fn größe() {\n    let s = "é".to_string();\n    let mut v = Vec::new();\n}\n'
     diff = unified_diff({"src/lib.rs": src}, edits)
     assert _git_apply(tmp_path, "src/lib.rs", src, diff) == after
     assert weakest(e.applicability for e in edits) == "MaybeIncorrect"
@@ -67,7 +67,12 @@ _text = st.text(alphabet=st.sampled_from(list("ab \n{}é→") + ["ß"]), min_siz
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(_text, st.lists(st.tuples(st.integers(0, 80), st.integers(0, 6), st.text(alphabet="xyé\n", max_size=5)), max_size=4))
+@given(
+    _text,
+    st.lists(
+        st.tuples(st.integers(0, 80), st.integers(0, 6), st.text(alphabet="xyé\n", max_size=5)), max_size=4
+    ),
+)
 def test_diff_reproduces_edits(tmp_path: Path, text: str, raw: list[tuple[int, int, str]]) -> None:
     src = text.encode()
     # offsets on character boundaries, as rustc gives them
@@ -87,8 +92,13 @@ def test_diff_reproduces_edits(tmp_path: Path, text: str, raw: list[tuple[int, i
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("explain-engine")
-@pytest.mark.parametrize(("code", "applicability", "added"), [("E0382", "MachineApplicable", ".clone()"), ("E0596", "MachineApplicable", "let mut v")])
-def test_rustc_suggestions_become_patches(mixed: CheckReport, code: str, applicability: str, added: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "applicability", "added"),
+    [("E0382", "MachineApplicable", ".clone()"), ("E0596", "MachineApplicable", "let mut v")],
+)
+def test_rustc_suggestions_become_patches(
+    mixed: CheckReport, code: str, applicability: str, added: str
+) -> None:
     (e,) = [e for e in explain_report(mixed) if e.code == code]
     assert e.patch is not None and e.patch.source == "rustc"
     assert e.patch.applicability == applicability

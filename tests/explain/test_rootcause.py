@@ -30,7 +30,9 @@ def _by_code(report: CheckReport) -> dict[str, list[Explanation]]:
         ("E0277", 34, 33, "required by this bound"),
     ],
 )
-def test_root_cause_is_where_the_problem_starts(mixed: CheckReport, code: str, primary_line: int, root_line: int, root_label_part: str) -> None:
+def test_root_cause_is_where_the_problem_starts(
+    mixed: CheckReport, code: str, primary_line: int, root_line: int, root_label_part: str
+) -> None:
     """Through the public API, so the KB entry's chosen strategy is what is tested."""
     (e,) = _by_code(mixed)[code]
     assert e.primary.line == primary_line
@@ -40,14 +42,22 @@ def test_root_cause_is_where_the_problem_starts(mixed: CheckReport, code: str, p
 
 
 def _diag(report: CheckReport, code: str, line: int) -> Diagnostic:
-    return next(d for d in report.diagnostics if d.code_str == code and d.primary is not None and d.primary.line_start == line)
+    return next(
+        d
+        for d in report.diagnostics
+        if d.code_str == code and d.primary is not None and d.primary.line_start == line
+    )
 
 
 def test_expected_type_comes_from_the_annotation_or_the_return_type(mixed: CheckReport) -> None:
     loc, _ = locate(_diag(mixed, "E0308", 7), "expected_due_to")
     assert (loc.line, loc.column, loc.label) == (7, 12, "expected due to this")
     loc, reason = locate(_diag(mixed, "E0308", 12), "expected_due_to")
-    assert loc.line == 11 and "because of return type" in (loc.label or "") and "expected type comes from" in reason
+    assert (
+        loc.line == 11
+        and "because of return type" in (loc.label or "")
+        and "expected type comes from" in reason
+    )
 
 
 def test_argument_mismatch_points_at_the_callee_signature(cascade: CheckReport) -> None:

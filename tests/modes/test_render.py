@@ -43,10 +43,15 @@ def _prose(text: str) -> str:
 def stories(tmp_path_factory: pytest.TempPathFactory) -> tuple[Explanation, ...]:
     tmp = tmp_path_factory.mktemp("modes")
     out: list[Explanation] = []
-    for name, src, tool in (("mixed", REPO / "tests/fixtures/explain_mixed", "check"), ("demo", REPO / "toolbelt/demo_crate", "clippy")):
+    for name, src, tool in (
+        ("mixed", REPO / "tests/fixtures/explain_mixed", "check"),
+        ("demo", REPO / "toolbelt/demo_crate", "clippy"),
+    ):
         dest = tmp / name
         shutil.copytree(src, dest, ignore=shutil.ignore_patterns("target", ".rusta"))
-        out.extend(explain_report(run_check(dest, tool=tool, target_dir=tmp / f"t-{name}"), with_explain_text=True))
+        out.extend(
+            explain_report(run_check(dest, tool=tool, target_dir=tmp / f"t-{name}"), with_explain_text=True)
+        )
     return tuple(out)
 
 
@@ -96,7 +101,12 @@ def test_voice_no_exclamations_no_filler(stories: tuple[Explanation, ...]) -> No
 
 def test_knowledge_base_speaks_in_rustas_voice() -> None:
     for code, entry in load_kb().items():
-        texts = [entry.summary, entry.why, entry.invariant, *(o.how + " " + o.tradeoff for o in entry.options)]
+        texts = [
+            entry.summary,
+            entry.why,
+            entry.invariant,
+            *(o.how + " " + o.tradeoff for o in entry.options),
+        ]
         for t in texts:
             prose = _prose(t)
             assert "!" not in prose, (code, t)
@@ -111,7 +121,9 @@ def test_rich_renderable_and_unknown_mode(stories: tuple[Explanation, ...]) -> N
         modes.render_text(e, "loud")  # type: ignore[arg-type]
 
 
-def test_modes_render_stays_callable_after_the_submodule_is_imported(stories: tuple[Explanation, ...]) -> None:
+def test_modes_render_stays_callable_after_the_submodule_is_imported(
+    stories: tuple[Explanation, ...],
+) -> None:
     """`import modes.render` makes `modes.render` the module; the shim keeps it callable."""
     import importlib
 
