@@ -57,3 +57,12 @@ def test_review_outside_a_crate_says_so(tmp_path: Path) -> None:
     out = review(str(tmp_path))
     assert out.returncode == 2
     assert "not inside a Rust crate" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_headless_parts_import_no_textual() -> None:
+    code = (
+        "import sys, rusta_tui.cli.review, rusta_tui.cli.tui, rusta_tui.views, rusta_tui.settings, rusta_tui.terminal;"
+        "bad = [m for m in ('textual', 'jax', 'flax') if m in sys.modules]; assert not bad, bad"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
