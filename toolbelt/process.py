@@ -119,16 +119,21 @@ def run_limited(
     exited = threading.Event()
     waiter = threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True)
     waiter.start()
-    while not exited.wait(0.05):
-        if overflow.is_set():
-            outcome = "output_cap"
-            _kill_group(proc)
-        elif cancel is not None and cancel.is_set():
-            outcome = "killed"
-            _kill_group(proc)
-        elif time.monotonic() > deadline:
-            outcome = "timeout"
-            _kill_group(proc)
+    try:
+        while not exited.wait(0.05):
+            if overflow.is_set():
+                outcome = "output_cap"
+                _kill_group(proc)
+            elif cancel is not None and cancel.is_set():
+                outcome = "killed"
+                _kill_group(proc)
+            elif time.monotonic() > deadline:
+                outcome = "timeout"
+                _kill_group(proc)
+    except BaseException:
+        # Ctrl-C reaches only Rusta (the child has its own session): take the whole group down with us.
+        _kill_group(proc)
+        raise
     proc.wait()
     # The leader is gone; make sure no grandchild (build script, test binary) outlives it.
     _kill_group(proc)

@@ -84,3 +84,23 @@ def test_exit_is_seen_without_polling_delay(tmp_path):
     for _ in range(10):
         run_limited(["true"], cwd=tmp_path)
     assert time.monotonic() - t0 < 2.0
+
+
+def test_interrupt_kills_the_group(tmp_path):
+    """Ctrl-C reaches only Rusta (the child runs in its own session); the child must die with her."""
+    import signal
+    import subprocess
+    import sys
+
+    pidfile = tmp_path / "pid"
+    code = (
+        "from toolbelt.process import run_limited\n"
+        f"run_limited(['sh', '-c', 'sleep 60 & echo $! > {pidfile}; wait'], cwd={str(tmp_path)!r}, timeout_s=60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    parent.send_signal(signal.SIGINT)
+    parent.wait(timeout=20)
+    assert not _alive(int(pidfile.read_text())), "the child outlived Rusta's Ctrl-C"
