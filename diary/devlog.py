@@ -7,6 +7,14 @@ is cut out, and every damaged byte is first kept in `quarantine/` and reported i
 
 Writers serialise on an flock held only for the few milliseconds of one append, so two Rusta
 processes never interleave frames; readers take no lock at all and see only whole, verified frames.
+
+Use (payload conventions in `diary.replay`, builders in `diary.records`):
+
+    log = DevLog.open(root)                       # once per process; DevLog.open(root, readonly=True) to read
+    t = log.append("intent", {"summary": "fix E0382 in src/lib.rs"})      # before acting
+    log.append("action", {"summary": "cargo check", "op": "run", "argv": [...]}, task=t)
+    log.append("reflection", {"summary": "fixed", "outcome": "done"}, settles=t)   # closes the task
+    for i in log.interrupted(exclude_session=log.session): print(i.intent.summary, i.advice)
 """
 
 from __future__ import annotations

@@ -124,3 +124,17 @@ def reflection(outcome: Outcome, summary: str, why: str | None = None) -> dict[s
 def note(text: str, *, author: Literal["user", "rusta"] = "rusta") -> dict[str, Any]:
     first = text.strip().splitlines()[0][:120] if text.strip() else ""
     return {"summary": first, "text": text, "author": author}
+
+
+def repo_state(*, snapshot: str | None = None, toolchain: Any = None, **extra: Any) -> dict[str, Any]:
+    """The `repo_state` of a record: snapshot id and toolchain versions (a toolbelt Toolchain)."""
+    out: dict[str, Any] = {}
+    if snapshot:
+        out["snapshot"] = snapshot
+    if toolchain is not None:
+        for name in ("rustc", "cargo", "clippy", "rustfmt"):
+            v = getattr(toolchain, name, "")
+            if v:
+                out[name] = v
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out

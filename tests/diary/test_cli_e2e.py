@@ -31,7 +31,12 @@ def _record_fix_loop(crate: Path) -> tuple[str, str]:
         red = run_check(crate)
         assert red.process is not None
         log.append("action", records.run(red.process, "cargo check"), task=t)
-        log.append("validation", records.validation(red), task=t)
+        log.append(
+            "validation",
+            records.validation(red),
+            task=t,
+            repo_state=records.repo_state(toolchain=red.toolchain),
+        )
         lib = crate / "src" / "lib.rs"
         before = records.file_hashes(crate, ["src/lib.rs"])
         lib.write_text(FIXED)
@@ -62,6 +67,8 @@ def test_diary_commands_on_a_real_crate(fixture_crate) -> None:  # noqa: ANN001
 
     show = rusta(crate, "show", t1[:15])
     assert json.loads(show.stdout)["payload"]["codes"] == ["E0382"]
+    rows = [json.loads(x) for x in rusta(crate, "export", "--format", "jsonl").stdout.splitlines()]
+    assert rows[2]["repo_state"]["rustc"].startswith("rustc 1.")  # the toolchain that gave the verdict
 
     opened = rusta(crate, "list", "--open")
     assert t2 in opened.stdout and "Stopped before acting" in opened.stdout and t1 not in opened.stdout
