@@ -62,7 +62,7 @@ def run() -> dict:
     }
     notes = [
         "held-out = tests/explain/cases/heldout.toml: written after the last KB tuning and never tuned against; "
-        "earlier held-out rounds that were later used for tuning live in round2.toml.",
+        "earlier held-out rounds, scored once and then used for tuning, live in round2.toml and round3.toml.",
         "Correct = the reported file and line equal the case's marked line (//~ ROOT); columns ignored.",
         "rusta_root_cause = Explanation.root_cause; rustc_primary = rustc's primary span of the same diagnostic.",
         f"{len(cases)} cases in tests/explain/cases/*.toml, {len(elsewhere)} of them with the mistake away from rustc's span; "
