@@ -1,7 +1,7 @@
-"""Fixtures for the transaction tests: one real validation per module, then cheap copies of the crate.
+"""Fixtures for the transaction tests: one real validation per session, then cheap copies of the crate.
 
-The template crate (a git repo, with its `.rusta/` store and DevLog) is validated once with real
-cargo; each test copies it, so apply/undo/redo and the kill -9 tests need no further cargo run.
+The template crate (a git repo, with its `.rusta/` store and DevLog) is validated once per test
+process with real cargo; each test copies it, so apply/undo/redo and the kill -9 tests need no further cargo run.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Validated(msgspec.Struct, frozen=True):
     validation: Validation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def validated_template(tmp_path_factory: pytest.TempPathFactory) -> Validated:
     cache = tmp_path_factory.getbasetemp() / "rusta-cache"
     cache.mkdir(exist_ok=True)
