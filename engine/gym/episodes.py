@@ -13,6 +13,7 @@ from pathlib import Path
 import msgspec
 
 from engine.gym.mutate import Mutation, apply, sites
+from engine.repair.workspace import write_fresh
 from toolbelt.cargo_run import run_check
 
 
@@ -64,10 +65,10 @@ def generate(crate: str, root: Path, *, seed: int, count: int, max_tries: int = 
         original = path.read_bytes()
         tried += 1
         try:
-            path.write_bytes(apply(original, m))
+            write_fresh(path, apply(original, m))
             report = run_check(root, all_targets=False)
         finally:
-            path.write_bytes(original)
+            write_fresh(path, original)
         codes = tuple(sorted({d.code_str or "" for d in report.diagnostics if d.level == "error"}))
         if report.status == "diagnostics" and codes:
             per_kind[m.kind] += 1

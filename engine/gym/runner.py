@@ -19,6 +19,7 @@ from engine.gym.mutate import apply
 from engine.repair.edits import apply_edits, by_file
 from engine.repair.search import repair
 from engine.repair.suggestions import suggestion_candidates
+from engine.repair.workspace import write_fresh
 from toolbelt.cargo_run import cargo_env, run_check, run_test
 from toolbelt.paths import target_dir_for
 from toolbelt.process import run_limited
@@ -51,7 +52,7 @@ def _restore(root: Path, pristine: dict[str, bytes]) -> None:
     for rel, data in pristine.items():
         if now.get(rel) != data:
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
+            write_fresh(root / rel, data)
 
 
 def method_nothing(root: Path) -> int:
@@ -90,14 +91,14 @@ def method_naive(root: Path) -> int:
             edits.append(e)
     for rel, file_edits in by_file(edits).items():
         path = root / rel
-        path.write_bytes(apply_edits(path.read_bytes(), file_edits))
+        write_fresh(path, apply_edits(path.read_bytes(), file_edits))
     return 1
 
 
 def method_rusta(root: Path) -> int:
     result = repair(root, budget=12)
     for rel, new in result.files:
-        (root / rel).write_bytes(new)
+        write_fresh(root / rel, new)
     return result.validations
 
 
@@ -117,7 +118,7 @@ def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: li
         _restore(root, pristine)
         path = root / ep.mutation.file
         mutated = apply(pristine[ep.mutation.file], ep.mutation)
-        path.write_bytes(mutated)
+        write_fresh(path, mutated)
         t0 = time.monotonic()
         validations = METHODS[name](root)
         seconds = time.monotonic() - t0

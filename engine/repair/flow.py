@@ -51,6 +51,7 @@ def propose(
     run_tests: bool = True,
     log: DevLog | None = None,
     cancel: threading.Event | None = None,
+    alternatives: int = 1,
 ) -> Proposal:
     task = None
     if log is not None:
@@ -60,7 +61,9 @@ def propose(
         if log is not None:
             log.append("action", _trial_payload(t), task=task)
 
-    result = repair(root, budget=budget, run_tests=run_tests, on_trial=on_trial, cancel=cancel)
+    result = repair(
+        root, budget=budget, run_tests=run_tests, on_trial=on_trial, cancel=cancel, alternatives=alternatives
+    )
     patch = None
     if result.status == "fixed":
         refs = tuple(
@@ -74,6 +77,22 @@ def propose(
             "reflection", {"summary": result.message or result.status, "outcome": outcome}, settles=task
         )
     return Proposal(result=result, patch=patch, task=task)
+
+
+def choose(proposal: Proposal, index: int) -> Proposal:
+    """The proposal with green alternative `index` (0 = the one Rusta ranked first) as its patch."""
+    alts = proposal.result.alternatives
+    if not 0 <= index < len(alts):
+        from engine.repair.errors import RepairError
+
+        raise RepairError(f"there is no alternative {index + 1}; pick 1 to {len(alts)}.")
+    if index == 0:
+        return proposal
+    alt = alts[index]
+    assert proposal.patch is not None
+    explanation = proposal.patch.explanation.replace(alts[0].description, alt.description, 1)
+    patch = Patch.new(alt.diff, explanation, addresses=proposal.patch.addresses)
+    return msgspec.structs.replace(proposal, patch=patch)
 
 
 def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Validation:

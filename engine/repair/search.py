@@ -19,7 +19,7 @@ from engine.repair.edits import unified_diff
 from engine.repair.errors import RepairError
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import combined_imports, template_candidates
-from engine.repair.types import Candidate, RepairResult, Trial
+from engine.repair.types import Alternative, Candidate, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.crate import find_crate_root
@@ -68,9 +68,7 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
     files = ws.files()
     votes: dict[str, int] = {}
     for other in errors:
-        for c in {
-            c.id for c in suggestion_candidates(other) + template_candidates(other, ws.read, files)
-        }:
+        for c in {c.id for c in suggestion_candidates(other) + template_candidates(other, ws.read, files)}:
             votes[c] = votes.get(c, 0) + 1
     own = suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined_imports(errors)
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
@@ -86,7 +84,9 @@ def repair(
     on_trial: Callable[[Trial], None] | None = None,
     cancel: threading.Event | None = None,
     workspace: Workspace | None = None,
+    alternatives: int = 1,
 ) -> RepairResult:
+    """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes."""
     t0 = time.monotonic()
     root = find_crate_root(crate)
     ws = workspace or Workspace(root)
@@ -96,6 +96,7 @@ def repair(
         raise RepairError(report.message or f"cargo check could not run ({report.status}).")
     trials: list[Trial] = []
     steps: list[Trial] = []
+    greens: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
     validations = 0
 
     def record(trial: Trial) -> None:
@@ -103,13 +104,13 @@ def repair(
         if on_trial is not None:
             on_trial(trial)
 
-    def result(status: str, message: str = "") -> RepairResult:
+    def result(status: str, message: str = "", alts: tuple[Alternative, ...] = ()) -> RepairResult:
         changed = ws.changed_against_source()
         diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
         files = tuple(sorted((rel, new) for rel, (_, new) in changed.items()))
         if status != "fixed":
             for rel, (src, _) in changed.items():
-                (ws.root / rel).write_bytes(src)
+                ws.write(rel, src)
             diff, files = "", ()
         return RepairResult(
             crate_root=str(root),
@@ -118,6 +119,7 @@ def repair(
             trials=tuple(trials),
             diff=diff,
             files=files,
+            alternatives=alts,
             explanation=_explain(steps) if status == "fixed" else message,
             validations=validations,
             duration_s=time.monotonic() - t0,
@@ -173,9 +175,10 @@ def repair(
                 )
                 record(trial)
                 if green:
-                    steps.append(trial)
-                    return result("fixed")
+                    greens.append((trial, ws.changed_against_source()))
                 ws.revert(before)
+                if len(greens) >= alternatives:
+                    break
                 continue
             if (
                 gone
@@ -199,12 +202,18 @@ def repair(
             record(
                 Trial(
                     candidate=cand,
-                    verdict="red",
+                    verdict="placeholder" if cand.applicability == "HasPlaceholders" else "red",
                     check_status="diagnostics",
                     errors_after=len(left),
                     duration_s=time.monotonic() - t1,
                 )
             )
+        if greens:
+            first, files = greens[0]
+            for rel, (_, new) in files.items():
+                ws.write(rel, new)
+            steps.append(first)
+            return result("fixed", alts=tuple(_alternative(t, f) for t, f in greens))
         if not progressed:
             why = "the budget ran out" if validations >= budget else "no candidate compiled"
             return result(
@@ -212,6 +221,18 @@ def repair(
                 f"No green fix for {target.code_str or 'the error'} at {_where(target)}: {why} ({validations} tried).",
             )
     return result("abstained", f"Errors remain after {max_steps} steps; I stop rather than guess.")
+
+
+def _alternative(t: Trial, changed: dict[str, tuple[bytes, bytes]]) -> Alternative:
+    diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
+    files = tuple(sorted((rel, new) for rel, (_, new) in changed.items()))
+    return Alternative(
+        description=t.candidate.description,
+        family=t.candidate.family,
+        verdict=t.verdict,
+        diff=diff,
+        files=files,
+    )
 
 
 def _where(d: Diagnostic) -> str:

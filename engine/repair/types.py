@@ -49,6 +49,16 @@ class Trial(Base):
     note: str = ""
 
 
+class Alternative(Base):
+    """One complete green fix; the user may pick any of them, not only the first."""
+
+    description: str
+    family: str
+    verdict: Verdict
+    diff: str
+    files: tuple[tuple[str, bytes], ...]
+
+
 RepairStatus = Literal["fixed", "abstained", "clean", "error"]
 
 
@@ -60,6 +70,7 @@ class RepairResult(Base):
     diff: str = ""
     files: tuple[tuple[str, bytes], ...] = ()  # (crate-relative path, new content) of each changed file
     explanation: str = ""
+    alternatives: tuple[Alternative, ...] = ()  # every green fix found, the chosen one first
     validations: int = 0
     duration_s: float = 0.0
     message: str = ""

@@ -10,12 +10,26 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 from engine.repair.edits import apply_edits, by_file
 from engine.repair.errors import RepairError
 from engine.repair.types import Edit
 from toolbelt.paths import cache_dir
+
+
+def write_fresh(path: Path, data: bytes) -> None:
+    """Write and stamp the file with the precise clock.
+
+    The kernel stamps writes with a coarse clock (a few ms), and cargo calls a source fresh when its
+    mtime is not newer than the last build's: a write right after a build could go unseen and the
+    check would report the old file. An explicit nanosecond stamp is always newer.
+    """
+    path.write_bytes(data)
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+
 
 _SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
 
@@ -51,17 +65,23 @@ class Workspace:
                 (self.root / rel).unlink()
             for rel in want:
                 src, dst = self.source / rel, self.root / rel
-                if (
-                    dst.exists()
-                    and dst.stat().st_size == src.stat().st_size
-                    and dst.read_bytes() == src.read_bytes()
-                ):
+                data = src.read_bytes()
+                if dst.exists() and dst.read_bytes() == data:
+                    # Same bytes, but an earlier or crashed run may have built other bytes here since:
+                    # a fresh stamp makes cargo re-check this crate (its dependencies stay warm).
+                    now = time.time_ns()
+                    os.utime(dst, ns=(now, now))
                     continue
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
+                write_fresh(dst, data)
+                shutil.copymode(src, dst)
         except OSError as e:
             raise RepairError(f"cannot prepare a scratch copy of {self.source}: {e.strerror or e}.") from e
         self._pending.clear()
+
+    def write(self, rel: str, data: bytes) -> None:
+        write_fresh(self.root / rel, data)
+        self._pending.setdefault(rel, b"")
 
     def files(self) -> tuple[str, ...]:
         return tuple(f for f in _crate_files(self.root) if f.endswith(".rs"))
@@ -80,13 +100,13 @@ class Workspace:
             if old is None:
                 raise RepairError(f"{rel} is outside the crate or missing.")
             before[rel] = old
-            (self.root / rel).write_bytes(apply_edits(old, file_edits))
+            write_fresh(self.root / rel, apply_edits(old, file_edits))
         self._pending.update({k: v for k, v in before.items() if k not in self._pending})
         return before
 
     def revert(self, before: dict[str, bytes]) -> None:
         for rel, data in before.items():
-            (self.root / rel).write_bytes(data)
+            write_fresh(self.root / rel, data)
 
     def changed_against_source(self) -> dict[str, tuple[bytes, bytes]]:
         """{path: (user's bytes, scratch bytes)} for every file the repair changed."""
