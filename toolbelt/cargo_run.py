@@ -14,7 +14,7 @@ from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolMissing
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
-from toolbelt.process import run_limited
+from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
 from toolbelt.shadow import build_root
 from toolbelt.testparse import parse_libtest
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
@@ -40,6 +40,17 @@ def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> d
     return env
 
 
+# How rustc dies when the address-space limit bites: at start-up (mapping LLVM), in an allocation, or
+# when a thread's stack cannot be reserved.
+_OUT_OF_MEMORY = (
+    "memory allocation of",
+    "failed to map segment from shared object",
+    "Cannot allocate memory",
+    "out of memory",
+    "SIGSEGV",
+)
+
+
 def _cargo_exe(env: dict[str, str]) -> str:
     """cargo's absolute path on the run's PATH; ToolMissing in one sentence when there is none."""
     exe = shutil.which("cargo", path=env.get("PATH", os.defpath))
@@ -58,6 +69,7 @@ def _run_cargo(
     isolate: bool = True,
     merge_stderr: bool = False,
     on_stdout_line: Callable[[bytes], None] | None = None,
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
 ) -> tuple[ProcessResult, Toolchain]:
     """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel.
 
@@ -79,6 +91,7 @@ def _run_cargo(
         cancel=cancel,
         merge_stderr=merge_stderr,
         on_stdout_line=on_stdout_line,
+        memory_bytes=memory_bytes,
     )
     probe.join()
     return proc, holder[0] if holder else Toolchain()
@@ -96,6 +109,11 @@ def _failure_sentence(proc: ProcessResult) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("{")]
     if any("no such command: `clippy`" in ln for ln in lines):
         return "cargo clippy is not installed; run `rustup component add clippy`, or use --no-clippy."
+    if any(any(sign in ln for sign in _OUT_OF_MEMORY) for ln in lines):
+        return (
+            "the compiler ran out of memory or crashed under Rusta's per-process memory limit "
+            "(RLIMIT_AS); the crate may need more than the limit allows."
+        )
     if any("no such command: `fmt`" in ln for ln in lines):
         return "rustfmt is not installed; run `rustup component add rustfmt`."
     errors = [i for i, ln in enumerate(lines) if ln.startswith("error")]
@@ -123,6 +141,7 @@ def run_check(
     env_extra: dict[str, str] | None = None,
     isolate: bool = True,
     on_stdout_line: Callable[[bytes], None] | None = None,
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
 ) -> CheckReport:
     """`cargo check` or `cargo clippy` with JSON diagnostics. Never "clean" unless cargo said so.
 
@@ -143,6 +162,7 @@ def run_check(
         cancel=cancel,
         isolate=isolate,
         on_stdout_line=on_stdout_line,
+        memory_bytes=memory_bytes,
     )
     diags = parse_cargo_messages(proc.stdout.splitlines(), "clippy" if tool == "clippy" else "rustc")
     if proc.outcome in ("timeout", "killed", "output_cap"):
@@ -173,6 +193,7 @@ def run_test(
     test_filter: str | None = None,
     env_extra: dict[str, str] | None = None,
     isolate: bool = True,
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
 ) -> TestReport:
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
@@ -193,6 +214,7 @@ def run_test(
         cancel=cancel,
         isolate=isolate,
         merge_stderr=True,
+        memory_bytes=memory_bytes,
     )
     out_lines = proc.stdout.splitlines()
     diags = parse_cargo_messages(out_lines)

@@ -94,3 +94,13 @@ def test_fixed_demo_runs_clean_without_isolation_too(tmp_path: Path) -> None:
     for src in demo.fixed_dir().rglob("*.rs"):
         shutil.copyfile(src, root / src.relative_to(demo.fixed_dir()))
     assert run_check(root, tool="check", isolate=False).status == "clean"
+
+
+def test_memory_limit_binds_and_is_reported_plainly(fixture_crate) -> None:
+    """Far below what rustc needs, the limit bites and the report says so in one sentence; 8 GiB
+    (every other test here) leaves rustc ample room: it checks small crates in under 600 MiB."""
+    root = fixture_crate("borrow_error")
+    starved = run_check(root, tool="check", memory_bytes=200 * 1024**2)
+    assert starved.status == "failed"
+    assert "memory limit" in starved.message, starved.message
+    assert run_check(root, tool="check", memory_bytes=1024**3).status == "diagnostics"
