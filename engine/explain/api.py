@@ -185,6 +185,8 @@ def explain_diagnostics(
 def explain_report(
     report: CheckReport, *, probe: bool = False, with_explain_text: bool = False
 ) -> tuple[Explanation, ...]:
+    if report.toolchain is not None:
+        references.remember_rustc_version(report.toolchain.rustc)
     return explain_diagnostics(
         report.diagnostics, report.crate_root, probe=probe, with_explain_text=with_explain_text
     )

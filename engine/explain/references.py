@@ -22,14 +22,46 @@ _LINT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LINT_LISTINGS = ("warn-by-default.html", "deny-by-default.html", "allowed-by-default.html")
 
 
+_known_version: list[str] = []  # the rustc version a CheckReport already recorded, if any
+
+
+def remember_rustc_version(version: str) -> None:
+    """A version string cargo_run already read (CheckReport.toolchain.rustc): saves a `rustc -V`
+    and lets the sysroot come from the disk cache instead of a `rustc --print sysroot`."""
+    if version and not _known_version:
+        _known_version.append(version)
+
+
+def _sysroot_cache() -> Path | None:
+    if not _known_version:
+        return None
+    return cache_dir() / "explain" / _version_key(_known_version[0]) / "sysroot.txt"
+
+
 @functools.cache
 def sysroot() -> Path | None:
-    """`rustc --print sysroot`, once per process; None when rustc is missing or says nothing."""
+    """`rustc --print sysroot`, once per process (and once per rustc version on disk when the version is
+    known); None when rustc is missing or says nothing."""
+    cached = _sysroot_cache()
+    if cached is not None and cached.is_file():
+        path = Path(cached.read_text(encoding="utf-8").strip())
+        if path.is_dir():
+            return path
     if shutil.which("rustc") is None:
         return None
     proc = run_limited(["rustc", "--print", "sysroot"], cwd=os.getcwd(), timeout_s=10.0)
     text = proc.stdout.decode("utf-8", "replace").strip()
-    return Path(text) if proc.outcome == "ok" and text else None
+    if proc.outcome != "ok" or not text:
+        return None
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".sysroot.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(cached)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next run a process
+    return Path(text)
 
 
 def doc_root() -> Path | None:
@@ -40,6 +72,8 @@ def doc_root() -> Path | None:
 
 @functools.cache
 def rustc_version() -> str:
+    if _known_version:
+        return _known_version[0]
     proc = run_limited(["rustc", "-V"], cwd=os.getcwd(), timeout_s=10.0)
     return proc.stdout.decode("utf-8", "replace").strip() if proc.outcome == "ok" else "unknown"
 

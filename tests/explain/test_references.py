@@ -60,3 +60,20 @@ def test_explain_passage_is_prose_before_the_first_example() -> None:
 def test_non_codes_have_no_explain_text() -> None:
     assert references.explain_text("clippy::len_zero") == ""
     assert references.explain_text("unused_variables") == ""
+
+
+def test_sysroot_is_cached_on_disk_per_rustc_version(demo: CheckReport, tmp_path: Path) -> None:
+    assert demo.toolchain is not None and demo.toolchain.rustc.startswith("rustc ")
+    references.remember_rustc_version(demo.toolchain.rustc)
+    references.sysroot.cache_clear()
+    real = references.sysroot()
+    assert real is not None and (real / "share" / "doc" / "rust" / "html").is_dir()
+    cached = references._sysroot_cache()
+    assert cached is not None and cached.read_text().strip() == str(real)
+    # the next process reads the file instead of running rustc: prove it by planting another folder
+    cached.write_text(str(tmp_path))
+    references.sysroot.cache_clear()
+    assert references.sysroot() == tmp_path
+    cached.unlink()
+    references.sysroot.cache_clear()
+    assert references.sysroot() == real
