@@ -1,12 +1,15 @@
 """The reversible-patch API for the CLI, the TUI and the repair engine.
 
-    validate(root, patch) -> Validation        sandbox check + test; never touches the user's files
+    validate(root, patch, *, cancel=None, env_extra=None) -> Validation
+                                               sandbox check + test; never touches the user's files
     apply(root, patch, validation) -> OpRecord only a green validation, only on unchanged files
     undo(root, op_id=None, force=False) -> OpRecord
     redo(root) -> OpRecord
     history(root) -> list[OpRecord]
     recover(root) -> list[str]                 finish or roll back what a crash interrupted
-    pending_undo(root, op_id=None) -> (OpRecord, {path: (current, would_write)})  for showing a diff
+    pending_undo(root, op_id=None) -> (OpRecord, {path: (current, Rusta's)})  the edits undo would replace
+    landed(patch, validation, record) -> Patch   the patch with its validation and snapshots filled in
+    read_current(root, path) -> bytes | None    a file's bytes now (None: absent or a symlink)
 
 `root` is any path inside the crate; Rusta's store and DevLog live in `<crate>/.rusta/`.
 Refusals raise `engine.patching.errors.PatchError` subclasses whose message is one sentence with
@@ -18,12 +21,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import msgspec
+
 from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes, parse_diff
 from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
 from engine.patching.types import OpRecord, Patch, Validation
 from toolbelt.crate import find_crate_root
+
+MAX_DIFF_IN_LOG = 1024 * 1024  # the DevLog keeps the diff of every apply, up to this size
 
 
 def crate_root(path: str | Path) -> Path:
@@ -103,7 +110,23 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             plan=f"apply {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}",
             explanation=patch.explanation,
             validation=vsum,
+            extra={
+                "diff": patch.diff if len(patch.diff) <= MAX_DIFF_IN_LOG else patch.diff[:MAX_DIFF_IN_LOG],
+                "diff_truncated": len(patch.diff) > MAX_DIFF_IN_LOG,
+                "addresses": [msgspec.to_builtins(a) for a in patch.addresses],
+                "source": patch.source,
+            },
         )
+
+
+def landed(patch: Patch, validation: Validation, record: OpRecord) -> Patch:
+    """The patch with its validation and the snapshots around it filled in, for showing or storing."""
+    return msgspec.structs.replace(
+        patch,
+        validation=validation,
+        snapshot_before=record.snapshot_before,
+        snapshot_after=record.snapshot_after,
+    )
 
 
 def _blob(r: Path, path: str) -> str | None:
@@ -217,4 +240,4 @@ def recover(root: str | Path) -> list[str]:
     return transaction.recover(crate_root(root))
 
 
-__all__ = ["Busy", "apply", "history", "pending_undo", "recover", "redo", "undo", "validate"]
+__all__ = ["Busy", "apply", "history", "landed", "pending_undo", "recover", "redo", "undo", "validate"]

@@ -75,10 +75,12 @@ def run_op(
     explanation: str = "",
     reverts: str | None = None,
     validation: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> OpRecord:
     """Write `changes` (path -> (git mode, bytes) or None to delete) as one crash-safe transaction.
 
-    `plan` is the intent's line (what is about to happen), `summary` the done record's (what did).
+    `plan` is the intent's line (what is about to happen), `summary` the done record's (what did);
+    `extra` goes into the intent as is (the diff and what it addresses, for an apply).
     The caller holds `patch_lock` and has checked its preconditions under it.
     """
     files = sorted(changes)
@@ -95,6 +97,7 @@ def run_op(
                 "done_summary": summary,
                 "reverts": reverts,
                 "explanation": explanation,
+                **(extra or {}),
             },
         )
         crash_point("after_intent")
