@@ -22,7 +22,7 @@ def test_kill9_loses_no_acknowledged_record(tmp_path: Path) -> None:
         )
         for seed in range(24)
     ]
-    assert sum(t.acked for t in trials) > 40, "the writer must have been killed mid-work, not before it began"
+    assert sum(1 for t in trials if t.acked) >= 8, "the writer must have been killed mid-work, not before it began"
     for t in trials:
         assert t.lost == (), t
         assert t.verify_ok, t
@@ -34,7 +34,7 @@ def test_kill9_during_compaction_keeps_open_intents(tmp_path: Path) -> None:
         kill_trial(tmp_path, seed, delay_s=rng.uniform(0.0, 0.2), segment_bytes=6000, max_bytes=30000)
         for seed in range(14)
     ]
-    assert sum(t.acked for t in trials) > 20
+    assert sum(1 for t in trials if t.acked) >= 5
     for t in trials:
         assert t.lost == (), t
         assert t.verify_ok, t
