@@ -43,11 +43,31 @@ def _no_verdict_sentence(report: CheckReport, timeout_s: float) -> str:
     return report.message or f"cargo {report.tool} failed without saying why."
 
 
+def _run_with_spinner(path: str, tool: str, timeout_s: float) -> CheckReport:
+    """A cold build of a big crate takes a minute: show on stderr that work is going on, and how far."""
+    from rich.console import Console
+
+    built = [0]
+    console = Console(stderr=True)
+    with console.status(f"cargo {tool} is checking {path}") as status:
+
+        def on_line(line: bytes) -> None:
+            if b'"reason":"compiler-artifact"' in line:
+                built[0] += 1
+                status.update(f"cargo {tool} is checking {path}: {built[0]} crates built")
+
+        return run_check(path, tool=tool, timeout_s=timeout_s, on_stdout_line=on_line)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
         return EXIT_NO_VERDICT
-    report = run_check(args.path, tool="check" if args.no_clippy else "clippy", timeout_s=args.timeout)
+    tool = "check" if args.no_clippy else "clippy"
+    if args.json or not sys.stderr.isatty():
+        report = run_check(args.path, tool=tool, timeout_s=args.timeout)
+    else:
+        report = _run_with_spinner(args.path, tool, args.timeout)
     if report.status in ("failed", "timeout", "error"):
         print(f"rusta: {_no_verdict_sentence(report, args.timeout)}", file=sys.stderr)
         return EXIT_NO_VERDICT

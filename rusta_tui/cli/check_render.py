@@ -164,10 +164,11 @@ def summary_line(report: CheckReport) -> Text:
     e, w = counts(report.diagnostics)
     tool = "clippy" if report.tool == "clippy" else "cargo check"
     seconds = report.process.duration_s if report.process else 0.0
+    line = Text()
     if report.status == "clean":
-        line = Text("clean", style="bold green")
+        line.append("clean", style="bold green")
     else:
-        line = Text(_plural(e, "error"), style="bold red" if e else "green")
+        line.append(_plural(e, "error"), style="bold red" if e else "green")
         line.append(", ")
         line.append(_plural(w, "warning"), style="bold yellow" if w else "green")
     tc = report.toolchain

@@ -82,3 +82,15 @@ def test_doctor_table_and_missing_cargo(tmp_path) -> None:
     assert "Traceback" not in r.stderr
     assert "FAIL" in r.stdout and "https://rustup.rs" in r.stdout
     assert "Missing what Rusta needs: cargo, rustc, clippy, rustfmt" in r.stdout
+
+
+def test_unwritable_cache_fails_with_a_fix(tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    import os
+
+    env = dict(os.environ, RUSTA_CACHE_DIR=str(blocker / "cache"))
+    r = subprocess.run([*RUSTA, "--json"], capture_output=True, text=True, timeout=120, env=env)
+    checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
+    assert checks["cache"]["status"] == "fail" and "RUSTA_CACHE_DIR" in checks["cache"]["fix"]
+    assert r.returncode == 1
