@@ -312,8 +312,10 @@ class DevLog:
         if i is None:
             hits = [k for k in self._ids if k.startswith(eid)] if eid else []
             if len(hits) != 1:
-                what = "no entry" if not hits else f"{len(hits)} entries"
-                raise EntryNotFound(f"{what} in the diary match id {eid!r}")
+                what = (
+                    "no entry in the diary matches" if not hits else f"{len(hits)} entries in the diary match"
+                )
+                raise EntryNotFound(f"{what} id {eid!r}; `rusta diary list` shows the ids")
             i = self._ids[hits[0]]
         try:
             return schema.decode(self._body_at(self._locs[i]))
