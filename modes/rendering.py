@@ -30,8 +30,11 @@ def _where(loc: Location) -> str:
 def _heading(e: Explanation) -> Line:
     level = e.level if e.level in ("error", "warning") else e.level.split(":")[0]
     code = f"[{e.code}]" if e.code else ""
+    more = len(e.diagnostics) - 1
+    tail = f" (+{more} more from the same cause)" if more > 0 else ""
     return Line(
-        f"{level}{code} {_where(e.primary)}: {e.message}", "bold red" if level == "error" else "bold yellow"
+        f"{level}{code} {_where(e.primary)}: {e.message}{tail}",
+        "bold red" if level == "error" else "bold yellow",
     )
 
 
@@ -67,6 +70,8 @@ def first_change(diff: str) -> tuple[str, int, str, str] | None:
             removed = removed if removed is not None else (old_no, ln[1:])
             old_no += 1
         elif ln.startswith("+"):
+            if not ln[1:].strip() and removed is None:
+                continue  # a blank line added around an insertion says nothing
             if removed is not None:
                 return file, removed[0], removed[1].strip(), ln[1:].strip()
             return file, old_no, "", ln[1:].strip()
