@@ -47,8 +47,12 @@ _OUT_OF_MEMORY = (
     "failed to map segment from shared object",
     "Cannot allocate memory",
     "out of memory",
-    "SIGSEGV",
 )
+
+
+def _out_of_memory(line: str) -> bool:
+    """A sign of the limit biting; a SIGSEGV counts only in rustc itself, never in a user's test binary."""
+    return any(sign in line for sign in _OUT_OF_MEMORY) or ("SIGSEGV" in line and "rustc" in line)
 
 
 def _cargo_exe(env: dict[str, str]) -> str:
@@ -109,7 +113,7 @@ def _failure_sentence(proc: ProcessResult) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("{")]
     if any("no such command: `clippy`" in ln for ln in lines):
         return "cargo clippy is not installed; run `rustup component add clippy`, or use --no-clippy."
-    if any(any(sign in ln for sign in _OUT_OF_MEMORY) for ln in lines):
+    if any(_out_of_memory(ln) for ln in lines):
         return (
             "the compiler ran out of memory or crashed under Rusta's per-process memory limit "
             "(RLIMIT_AS); the crate may need more than the limit allows."
