@@ -15,7 +15,7 @@ from engine.explain.types import Location
 from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
 
-MAX_PROBES = 1  # the root cause's expression; each probe is a cargo run
+MAX_PROBES = 1  # answered probes per story: each one is a cargo run
 
 
 def probe_available() -> bool:
@@ -37,7 +37,9 @@ def probe_facts(
     out: list[str] = []
     places = [loc for loc in (root, primary) if loc is not None and loc.line > 0 and loc.file]
     seen: set[tuple[str, int, int]] = set()
-    for loc in places[:MAX_PROBES]:
+    for loc in places:  # the root cause first; the primary span when no expression is there
+        if len(out) >= MAX_PROBES:
+            break
         key = (loc.file, loc.line, loc.column)
         if key in seen:
             continue
