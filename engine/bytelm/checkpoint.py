@@ -26,6 +26,7 @@ WEIGHTS = "weights.npz"
 CONFIG = "config.json"
 METRICS = "metrics.json"
 LEDGER = "ledger.sha256"
+COUNTS = "ngram.npz"
 
 
 def manager(directory: Path, keep: int = 2) -> Any:
@@ -53,7 +54,12 @@ def restore_latest(mngr: Any, abstract_state: Any) -> tuple[int, Any] | None:
 
 
 def write_shipped(
-    out_dir: Path, cfg: ModelConfig, qflat: dict[str, np.ndarray], metrics: TrainMetrics, ledger_sha256: str
+    out_dir: Path,
+    cfg: ModelConfig,
+    qflat: dict[str, np.ndarray],
+    metrics: TrainMetrics,
+    ledger_sha256: str,
+    counts: Any = None,
 ) -> None:
     """Replace `out_dir` with a new shipped checkpoint, atomically at the directory level."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +69,8 @@ def write_shipped(
         cfg.save(tmp / CONFIG)
         (tmp / METRICS).write_bytes(msgspec.json.format(msgspec.json.encode(metrics)) + b"\n")
         (tmp / LEDGER).write_text(ledger_sha256 + "\n")
+        if counts is not None:
+            counts.save(tmp / COUNTS)
         old = out_dir.with_name(f".{out_dir.name}-old")
         if out_dir.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -84,6 +92,14 @@ def read_shipped(ckpt_dir: Path) -> tuple[ModelConfig, dict[str, np.ndarray]]:
     except (OSError, ValueError) as e:
         raise BadCheckpoint(f"model weights in {ckpt_dir} are unreadable: {e}") from e
     return cfg, qflat
+
+
+def read_counts(ckpt_dir: Path) -> Any:
+    """The count model shipped beside the net, or None when there is none."""
+    from engine.bytelm.ngram import CountModel
+
+    path = ckpt_dir / COUNTS
+    return CountModel.load(path) if path.exists() else None
 
 
 def read_metrics(ckpt_dir: Path) -> dict[str, Any]:

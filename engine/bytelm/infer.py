@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from engine.bytelm import checkpoint, quant
+from engine.bytelm import checkpoint, ngram, quant
 from engine.bytelm import model as bytelm_model
 from engine.bytelm.config import ModelConfig
 from engine.bytelm.data.collate import DOC_SEP, FIM_MID, FIM_PRE, FIM_SUF, RESERVED_MAX
@@ -72,7 +72,14 @@ _extend_jit = jax.jit(extend, static_argnums=0)
 class LM:
     """A loaded byte LM. Not thread-safe across calls that decode; scoring is pure."""
 
-    def __init__(self, cfg: ModelConfig, weights: dict[str, np.ndarray], *, use_jit: bool = True) -> None:
+    def __init__(
+        self,
+        cfg: ModelConfig,
+        weights: dict[str, np.ndarray],
+        *,
+        use_jit: bool = True,
+        counts: ngram.CountModel | None = None,
+    ) -> None:
         abstract = bytelm_model.abstract(cfg)
         graphdef, state = nnx.split(abstract, nnx.Param)
         paths, treedef = jax.tree_util.tree_flatten_with_path(state)
@@ -83,16 +90,22 @@ class LM:
         self.spec = Spec(cfg=cfg, graphdef=graphdef, template=(treedef, names))
         self.weights = {k: jnp.asarray(v) for k, v in weights.items()}
         self.quantized = quant.is_quantized(weights)
+        self.counts = counts  # corpus n-gram + in-file cache mixed in when present (see ngram.py)
         self._logp = functools.partial(_target_logp_jit if use_jit else target_logp, self.spec)
         self._extend = functools.partial(_extend_jit if use_jit else extend, self.spec)
 
     @classmethod
-    def load(cls, ckpt_dir: Path | None = None, *, quantized: bool = True, use_jit: bool = True) -> LM:
+    def load(
+        cls, ckpt_dir: Path | None = None, *, quantized: bool = True, use_jit: bool = True, mix: bool = True
+    ) -> LM:
+        """The shipped model; `mix=False` scores with the net alone, ignoring the count model."""
         jax.config.update("jax_compilation_cache_dir", str(jax_cache_dir()))
-        cfg, qflat = checkpoint.read_shipped(ckpt_dir or shipped_dir("small"))
+        ckpt_dir = ckpt_dir or shipped_dir("small")
+        cfg, qflat = checkpoint.read_shipped(ckpt_dir)
         if not quantized:
             qflat = {k: np.asarray(v) for k, v in quant.dequantize(qflat).items()}
-        return cls(cfg, qflat, use_jit=use_jit)
+        counts = checkpoint.read_counts(ckpt_dir) if mix else None
+        return cls(cfg, qflat, use_jit=use_jit, counts=counts)
 
     @classmethod
     def from_params(
@@ -142,10 +155,13 @@ class LM:
         logp = self._run(
             np.concatenate(all_windows) if all_windows else np.zeros((0, self.cfg.ctx + 1), np.uint8)
         )
-        return [
+        out = [
             np.concatenate([logp[row, a : a + c] for row, a, c in plan]) if plan else np.zeros(0, np.float32)
             for plan in plans
         ]
+        if self.counts is not None:
+            out = [self.counts.logp(d, lp) if lp.size else lp for d, lp in zip(candidates, out, strict=True)]
+        return out
 
     def bpb(self, data: bytes) -> float:
         lp = self.score(data)
@@ -198,8 +214,11 @@ class LM:
         done: list[tuple[float, bytes]] = []
         logp_BxV = logits_all
         history = np.tile(prompt[-bytelm_model.HISTORY :], (beam, 1)).astype(np.int32)
+        left = prefix
         for t in range(max_bytes):
             lp = np.asarray(logp_BxV, dtype=np.float64)[: len(beams)]
+            if self.counts is not None:  # the cache sees the prefix and what was decoded so far
+                lp = np.stack([self.counts.next_logp(left + beams[i][1], lp[i]) for i in range(len(beams))])
             lp[:, ban] = -np.inf
             cand = []
             for i, (score, _text) in enumerate(beams):

@@ -107,6 +107,39 @@ def batched_bpb(evaluate: Any, params: Any, windows: np.ndarray, batch: int) -> 
     return float(np.mean(vals)) if vals else float("nan")
 
 
+def fit_counts(
+    cfg: ModelConfig,
+    qflat: dict[str, np.ndarray],
+    train_stream: np.ndarray,
+    valid_stream: np.ndarray,
+    metrics: TrainMetrics,
+    n_files: int,
+) -> tuple[Any, TrainMetrics]:
+    """Count the training split, tune the net's mixing weight on validation files, report both."""
+    import msgspec
+
+    from engine.bytelm import ngram
+    from engine.bytelm.infer import LM
+
+    t0 = time.monotonic()
+    counts = ngram.build(train_stream)
+    docs = [d[:16384] for d in bytes(valid_stream).strip(b"\x00").split(b"\x00")[:n_files] if d]
+    net = LM(cfg, qflat)
+    samples = list(zip(docs, net.score_batch(docs), strict=True))
+    w = ngram.tune_weight(counts, samples)
+    per_file = [float(-counts.logp(d, lp).mean() / LN2) for d, lp in samples]
+    net_only = [float(-lp.mean() / LN2) for _, lp in samples]
+    print(
+        f"count model: {time.monotonic() - t0:.0f}s, net weight {w:.1f}; validation per file "
+        f"{np.mean(net_only):.3f} bpb net alone, {np.mean(per_file):.3f} bpb mixed ({len(docs)} files)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return counts, msgspec.structs.replace(
+        metrics, valid_bpb_mixed=round(float(np.mean(per_file)), 4), count_weight=w
+    )
+
+
 def _fmt_eta(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     return f"{m // 60}h{m % 60:02d}m" if m >= 60 else f"{m}m{s:02d}s"
@@ -199,8 +232,9 @@ def train(args: argparse.Namespace) -> TrainMetrics:
         file=sys.stderr,
     )
     if args.ship:
+        counts, metrics = fit_counts(cfg, qflat, train_stream, valid_stream, metrics, args.eval_files)
         out = args.out or shipped_dir(cfg.name)
-        checkpoint.write_shipped(out, cfg, qflat, metrics, manifest.ledger_sha256)
+        checkpoint.write_shipped(out, cfg, qflat, metrics, manifest.ledger_sha256, counts)
         print(f"shipped {out} ({quant.nbytes(qflat) / 1e6:.1f} MB int8)", file=sys.stderr)
     return metrics
 
@@ -214,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--eval-windows", type=int, default=256)
+    p.add_argument("--eval-files", type=int, default=24, help="validation files for the count-model mix")
     p.add_argument("--snapshot", type=Path, default=None, help="corpus snapshot dir (built if missing)")
     p.add_argument("--registry", type=Path, default=None)
     p.add_argument("--run-dir", type=Path, default=None, help="orbax checkpoints (default: Rusta's cache)")

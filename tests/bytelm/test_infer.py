@@ -70,19 +70,35 @@ def test_int8_within_one_percent_of_float(trained: tuple[Path, Path], use_jit: b
     f = LM.from_params(cfg, state["params"], quantized=False, use_jit=use_jit).bpb(data)
     q = LM.from_params(cfg, state["params"], quantized=True, use_jit=use_jit).bpb(data)
     assert abs(q - f) / f < 0.01, (q, f)
-    shipped = LM.load(trained[1], use_jit=use_jit).bpb(data)
+    shipped = LM.load(trained[1], use_jit=use_jit, mix=False).bpb(data)
     assert math.isclose(shipped, q, rel_tol=1e-5)
 
 
 def test_shipped_files_and_round_trip(trained: tuple[Path, Path], tmp_path: Path) -> None:
     _, ship = trained
-    assert {p.name for p in ship.iterdir()} == {"weights.npz", "config.json", "metrics.json", "ledger.sha256"}
+    assert {p.name for p in ship.iterdir()} == {
+        "weights.npz",
+        "config.json",
+        "metrics.json",
+        "ledger.sha256",
+        "ngram.npz",
+    }
     cfg, qflat = checkpoint.read_shipped(ship)
     assert cfg.name == "test" and any(v.dtype == np.int8 for v in qflat.values())
     lm2 = LM(cfg, qflat)
-    np.testing.assert_array_equal(lm2.score(CODE[:100]), LM.load(ship).score(CODE[:100]))
+    np.testing.assert_array_equal(lm2.score(CODE[:100]), LM.load(ship, mix=False).score(CODE[:100]))
     metrics = checkpoint.read_metrics(ship)
     assert metrics["step"] == 40 and len(metrics["ledger_sha256"]) == 64
+    assert metrics["valid_bpb_mixed"] < metrics["valid_bpb_int8"]
+
+
+def test_count_mix_helps_and_stays_causal(lm: LM) -> None:
+    assert lm.counts is not None
+    net_only = LM(lm.cfg, {k: np.asarray(v) for k, v in lm.weights.items()})
+    assert lm.bpb(CODE) < net_only.bpb(CODE)
+    lp = lm.score(CODE)
+    for t in (1, 200, len(CODE) - 1):
+        np.testing.assert_array_equal(lm.score(CODE[:t] + b"Q" + CODE[t + 1 :])[:t], lp[:t])
 
 
 def test_infill_greedy_beam_and_constraints(lm: LM) -> None:
