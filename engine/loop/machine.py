@@ -90,13 +90,16 @@ class CoreLoop:
 
     # --- Say ----------------------------------------------------------------------------------------
 
-    def say(self, intent: str) -> str:
+    def say(self, intent: str, *, mode: str | None = None) -> str:
         """Open a task with the user's intent; its DevLog id becomes the task id."""
         after = self._check("say")
         if not intent.strip():
             raise IllegalTransition("say needs an intent: what do you want to do?")
         self.task = None
-        rid = self.log.append("intent", {"summary": intent.strip(), "step": "say"})
+        payload: dict[str, Any] = {"summary": intent.strip()[:300], "goal": intent.strip(), "step": "say"}
+        if mode in ("study", "pair", "silent"):
+            payload["mode"] = mode
+        rid = self.log.append("intent", payload)
         self.records.append(("say", rid))
         self.task, self.intent, self.state = rid, intent.strip(), after  # type: ignore[assignment]
         self.explanations = ()
@@ -112,7 +115,10 @@ class CoreLoop:
         if explanations:
             summary += f"; first: {explanations[0].summary.splitlines()[0] if explanations[0].summary else explanations[0].message}"
         rid = self._record(
-            "note", "explain", summary[:300], {"mode": mode, "count": n, "explanations": stories}
+            "note",
+            "explain",
+            summary[:300],
+            {"author": "rusta", "mode": mode, "count": n, "explanations": stories},
         )
         self.explanations, self.state = explanations, after  # type: ignore[assignment]
         self.preferred = {}
@@ -160,6 +166,10 @@ class CoreLoop:
                 "do",
                 f"refused {patch.id}: {validation.reason}",
                 {
+                    "tool": "test",
+                    "ok": False,
+                    "errors": validation.errors_after,
+                    "failed_tests": list(validation.failing_tests),
                     "patch_id": patch.id,
                     "verdict": validation.verdict,
                     "reason": validation.reason,
@@ -180,6 +190,7 @@ class CoreLoop:
             "do",
             f"applied {patch.id} for {e.code or e.level}",
             {
+                "op": "loop.do",  # the patch path records the authoritative op "apply" itself
                 "patch_id": patch.id,
                 "verdict": validation.verdict,
                 "reason": validation.reason,
@@ -198,7 +209,12 @@ class CoreLoop:
     def undo(self) -> str:
         after = self._check("undo")
         self.patcher.undo(self.root)
-        rid = self._record("action", "undo", f"undid {self.last_patch_id}", {"patch_id": self.last_patch_id})
+        rid = self._record(
+            "action",
+            "undo",
+            f"undid {self.last_patch_id}",
+            {"op": "loop.undo", "patch_id": self.last_patch_id},  # the patch path records op "undo"
+        )
         self.state = after  # type: ignore[assignment]
         return rid
 
@@ -267,6 +283,7 @@ class CoreLoop:
             "reject",
             f"user rejected {e.code or e.level}: {reason[:120]}; Rusta holds with evidence",
             {
+                "author": "rusta",
                 "reason": reason,
                 "conceded": False,
                 "answer": text,
@@ -282,6 +299,8 @@ class CoreLoop:
             "reject",
             f"conceded on {e.code or e.level}: {reason[:120]}",
             {
+                "outcome": "rejected",
+                "why": f"the user's evidence holds: {ev[0].text if ev else reason}",
                 "reason": reason,
                 "conceded": True,
                 "answer": text,
@@ -293,10 +312,12 @@ class CoreLoop:
 
     # --- Reflect ------------------------------------------------------------------------------------
 
-    def reflect(self, text: str) -> str:
-        """Close the task: one reflection that settles the intent."""
+    def reflect(self, text: str, *, outcome: str = "done") -> str:
+        """Close the task: one reflection that settles the intent (outcome done/failed/abandoned/rejected)."""
         after = self._check("reflect")
-        rid = self._record("reflection", "reflect", text.strip() or "done", {}, settles=self.task)
+        rid = self._record(
+            "reflection", "reflect", text.strip() or outcome, {"outcome": outcome}, settles=self.task
+        )
         self.state = after  # type: ignore[assignment]
         return rid
 
@@ -305,7 +326,7 @@ def log_explain_run(root: str | Path, explanations: tuple[Explanation, ...], *, 
     """`rusta explain` as a loop: Say, Explain, Reflect, so silent mode still leaves a DevLog trail."""
     loop = CoreLoop(root)
     try:
-        loop.say(f"explain the diagnostics of {Path(root).name}")
+        loop.say(f"explain the diagnostics of {Path(root).name}", mode=mode)
         loop.explain(explanations, mode=mode)
         n = len(explanations)
         loop.reflect(f"explained {n} {'story' if n == 1 else 'stories'} in {mode} mode; no change made")

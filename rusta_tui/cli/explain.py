@@ -167,7 +167,7 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
             loop.reflect(f"applied {result.patch_id}")
             return 0
         print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
-        loop.reflect(f"refused {result.patch_id}: {result.verdict}")
+        loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
         return 1
     finally:
         loop.close()

@@ -115,6 +115,14 @@ def test_the_whole_loop_argues_concedes_applies_and_undoes(crate: Path) -> None:
     assert mine[4].payload["conceded"] is True
     assert mine[-1].settles == task
     assert all(en.payload.get("summary") for en in mine)
+    assert mine[0].payload["goal"] == "make total compile"
+    assert mine[-1].payload["outcome"] == "done" and mine[4].payload["outcome"] == "rejected"
+    # the diary's replay agrees: the loop's own records never count as patch ops twice
+    from diary.replay import replay
+
+    state = replay(log.entries())
+    assert state.problems == () and state.open_tasks == ()
+    assert [p.patch_id for p in state.undone] == [done.patch_id] and state.applied == ()
 
 
 def test_do_refuses_a_red_patch_and_leaves_files_alone(crate: Path) -> None:
