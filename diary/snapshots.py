@@ -16,7 +16,6 @@ from there are re-exported here so callers need one module.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import stat
@@ -39,6 +38,7 @@ from diary.worktree import (
     SnapshotError,
     atomic_write_bytes,
     current_entry,
+    file_lock,
     git_toplevel,
     list_files,
     read_entry,
@@ -58,6 +58,7 @@ __all__ = [
     "SnapshotId",
     "current_entry",
     "derive",
+    "file_lock",
     "diff",
     "entries",
     "git_toplevel",
@@ -116,14 +117,10 @@ def ensure_rusta_dir(root: str | Path) -> Path:
 
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    """One writer at a time per store, across processes (released by the kernel on kill -9)."""
+    """One writer at a time per store, across processes."""
     ensure_rusta_dir(root)
-    fd = os.open(root / STORE_DIR / "snapshots.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with file_lock(root / STORE_DIR / "snapshots.lock"):
         yield
-    finally:
-        os.close(fd)
 
 
 def _open_repo(root: Path) -> Repo:

@@ -10,10 +10,11 @@ kill -9 leaves each file wholly old or wholly new, and a stray temp file at wors
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -257,3 +258,22 @@ def remove_stray_temps(root: str | Path, paths: Iterable[str]) -> tuple[str, ...
                 child.unlink()
                 removed.append(str(child.relative_to(root)))
     return tuple(sorted(removed))
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """An exclusive flock on `path` (created if missing), released by the kernel even on kill -9.
+
+    Yields False instead of blocking when `wait` is off and another process holds it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)

@@ -15,13 +15,10 @@ without the patch) built or tested, so a green patch costs one check and one tes
 from __future__ import annotations
 
 import collections
-import contextlib
-import fcntl
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -52,17 +49,6 @@ class _Manifest(msgspec.Struct, kw_only=True):
 def sandbox_home(root: Path) -> Path:
     key = target_dir_for(root).name  # `<crate>-<hash of its path>`
     return cache_dir() / "sandboxes" / key
-
-
-@contextlib.contextmanager
-def _sandbox_lock(home: Path) -> Iterator[None]:
-    home.mkdir(parents=True, exist_ok=True)
-    fd = os.open(home / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _load_manifest(home: Path) -> _Manifest:
@@ -183,7 +169,7 @@ def validate(
     baseline_key += "|" + ",".join(f"{k}={v}" for k, v in sorted((env_extra or {}).items()))
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
-    with _sandbox_lock(home):
+    with snaps.file_lock(home / "lock"):
         m = _load_manifest(home)
         try:
             _sync(home, root, crate, m, after, overrides)

@@ -22,7 +22,6 @@ by the user after the crash and is left alone, and said so.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import signal
 from collections.abc import Iterator
@@ -52,16 +51,8 @@ def patch_lock(root: Path, wait: bool = True) -> Iterator[bool]:
     Yields False instead of blocking when `wait` is False and another process holds it.
     """
     d = snaps.ensure_rusta_dir(root)
-    fd = os.open(d / "patching.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
+    with snaps.file_lock(d / "patching.lock", wait=wait) as got:
+        yield got
 
 
 def run_op(

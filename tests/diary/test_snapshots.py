@@ -5,25 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from diary import snapshots as snaps
-
-
-def git(repo: Path, *args: str) -> str:
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@t",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@t",
-    )
-    return subprocess.run(
-        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
-    ).stdout
+from tests.patching.helpers import git  # GIT_OPTIONAL_LOCKS=0: `git status` must not rewrite the index
 
 
 def repo_state(repo: Path) -> tuple[str, str, str, str]:
