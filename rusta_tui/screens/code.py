@@ -43,7 +43,7 @@ class CodeScreen(RustaScreen):
         diff.display = not s.why_open  # the drawer takes the patch's place while it is open
         diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)
         bubble = self.query_one("#bubble", ExplainBubble)
-        bubble.display = s.mode != "silent"
+        self.query_one("#code-right").display = s.mode != "silent"
         state = s.patches.get(patch_key(expl)) if expl is not None else None
         note = s.explain_note if row is not None else "No diagnostic selected."
         bubble.show(expl, s.mode, note, state)

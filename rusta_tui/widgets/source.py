@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -21,14 +22,17 @@ def source_window(root: Path, row: DiagRow) -> Syntax | Text:
         code = path.read_text(encoding="utf-8", errors="replace")
     except OSError as e:
         return Text(f"{row.file} cannot be read: {e.strerror}.", style="italic")
+    lines = code.splitlines()
     first = max(1, row.line - CONTEXT_LINES)
-    last = row.line + CONTEXT_LINES
+    last = min(len(lines), row.line + CONTEXT_LINES)
+    # The panel is narrow at 80 columns: drop the window's common indentation to buy columns back.
+    window = textwrap.dedent("\n".join(lines[first - 1 : last]))
     return Syntax(
-        code,
+        window,
         "rust",
         theme=SYNTAX_THEME,
         line_numbers=True,
-        line_range=(first, last),
+        start_line=first,
         highlight_lines={row.line},
         word_wrap=False,
     )
