@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -23,6 +24,13 @@ class DevLogLoaded(Message):
         super().__init__()
         self.entries = entries
         self.note = note
+
+
+class InterruptedClosed(Message):
+    def __init__(self, count: int, error: str) -> None:
+        super().__init__()
+        self.count = count
+        self.error = error
 
 
 class DevLogScreenBase(RustaScreen):
@@ -56,6 +64,43 @@ class DevLogScreenBase(RustaScreen):
 
 class TasksScreen(DevLogScreenBase):
     NAME = "tasks"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "close_interrupted", "Close interrupted")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_interrupted":
+            return bool(self.session.recovered)
+        return True
+
+    def action_close_interrupted(self) -> None:
+        self.close_interrupted(self.session.recovered)
+
+    @work(thread=True, exclusive=True, group="devlog-write", exit_on_error=False)
+    def close_interrupted(self, intents: tuple[Any, ...]) -> None:
+        """Reflect each interrupted task, so it stops being reported on every start."""
+        try:
+            log = backends.devlog(self.session.root)
+            try:
+                for intent in intents:
+                    log.append(
+                        "reflection",
+                        {"summary": "closed after an interruption; recover checked the files", "step": "reflect"},
+                        settles=intent.id,
+                    )
+            finally:
+                log.close()
+            self.post_message(InterruptedClosed(len(intents), ""))
+        except Exception as e:  # the log refused: say so, keep the tasks open
+            self.post_message(InterruptedClosed(0, f"The DevLog refused the reflection: {e}"))
+
+    def on_interrupted_closed(self, message: InterruptedClosed) -> None:
+        if message.error:
+            self.rusta.say(message.error, severity="error")
+            return
+        self.session.recovered = ()
+        self.session.recovery_note = f"closed {message.count} interrupted task(s)."
+        self.rusta.say(f"Closed {message.count} interrupted task(s).")
+        self.refresh_bindings()
+        self.refresh_view()
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="tasks-scroll", classes="panel") as scroll:
@@ -66,7 +111,7 @@ class TasksScreen(DevLogScreenBase):
         out = Text()
         s = self.session
         if s.recovered:
-            out.append(f"Interrupted and recovered: {s.recovery_note}\n\n", style="bold yellow")
+            out.append(f"Interrupted and recovered: {s.recovery_note}\nc closes them.\n\n", style="bold yellow")
         tasks = timeline(self.entries)
         loops = [(t, items) for t, items in tasks if is_loop_task(items)]
         ops = [(t, items) for t, items in tasks if not is_loop_task(items)]

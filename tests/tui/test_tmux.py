@@ -109,3 +109,42 @@ def test_c_locale_and_16_colors_draw_ascii(demo_crate: Path) -> None:
             time.sleep(0.2)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+
+
+def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
+    """Apply a fix, kill -9 the app with its task open; the next start says what was interrupted."""
+    pane, crate = tmux_app
+    screen = pane.wait_for("from cargo clippy")
+    rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
+    index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
+    pane.keys(*(["Down"] * index), "Enter")
+    pane.wait_for("Explain")
+    pane.keys("v")
+    pane.wait_for("Validated green")
+    pane.keys("a")
+    pane.wait_for("Applied E0382")
+    pid = int(_tmux("display-message", "-p", "-t", pane.session, "#{pane_pid}").strip())
+    os.kill(pid, 9)
+    subprocess.run(["tmux", "kill-session", "-t", pane.session], capture_output=True, timeout=10)
+    lib = (crate / "src" / "lib.rs").read_bytes()
+    assert b"delivery.clone()" in lib  # the applied patch is whole, never half-written
+
+    again = Pane(f"{pane.session}-2")
+    cache = os.environ["RUSTA_CACHE_DIR"]
+    _tmux("new-session", "-d", "-s", again.session, "-x", "80", "-y", "24",
+          f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {crate}")
+    try:
+        again.wait_for("Recovered on start")
+        again.keys("3")
+        screen = again.wait_for("(open)")
+        assert "fix E0382 at src/lib.rs:33" in screen
+        again.keys("u")  # the interrupted task's patch can still be undone
+        again.wait_for("Undone")
+        assert b"delivery.clone()" not in (crate / "src" / "lib.rs").read_bytes()
+        again.keys("3", "c")  # close the interrupted task: it stops being reported
+        again.wait_for("Closed 1 interrupted")
+        from diary.devlog import DevLog
+
+        assert DevLog.open(crate, readonly=True).open_intents() == []
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", again.session], capture_output=True, timeout=10)
