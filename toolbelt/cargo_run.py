@@ -12,6 +12,7 @@ from pathlib import Path
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolMissing
+from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
 from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
@@ -74,6 +75,7 @@ def _run_cargo(
     merge_stderr: bool = False,
     on_stdout_line: Callable[[bytes], None] | None = None,
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    loopback: bool = False,
 ) -> tuple[ProcessResult, Toolchain]:
     """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel.
 
@@ -87,16 +89,23 @@ def _run_cargo(
     holder: list[Toolchain] = []
     probe = threading.Thread(target=lambda: holder.append(toolchain_versions(root)), daemon=True)
     probe.start()
-    proc = run_limited(
-        isolated_argv(argv) if isolate else argv,
-        cwd=workdir,
-        env=env,
-        timeout_s=timeout_s,
-        cancel=cancel,
-        merge_stderr=merge_stderr,
-        on_stdout_line=on_stdout_line,
-        memory_bytes=memory_bytes,
-    )
+
+    def go() -> ProcessResult:
+        return run_limited(
+            isolated_argv(argv, loopback=loopback) if isolate else argv,
+            cwd=workdir,
+            env=env,
+            timeout_s=timeout_s,
+            cancel=cancel,
+            merge_stderr=merge_stderr,
+            on_stdout_line=on_stdout_line,
+            memory_bytes=memory_bytes,
+        )
+
+    proc = go()
+    if isolate and proc.outcome == "failed" and (proc.stderr or proc.stdout).startswith(b"unshare: "):
+        forget_isolation()  # the kernel's policy changed since the mode was cached: detect again
+        proc = go()
     probe.join()
     return proc, holder[0] if holder else Toolchain()
 
@@ -219,6 +228,7 @@ def run_test(
         isolate=isolate,
         merge_stderr=True,
         memory_bytes=memory_bytes,
+        loopback=True,  # a crate's own tests may serve and connect on 127.0.0.1
     )
     out_lines = proc.stdout.splitlines()
     diags = parse_cargo_messages(out_lines)

@@ -7,7 +7,8 @@ inside it only a private loopback exists, so nothing outside the process tree ca
 private loopback is brought up when `ip` is available, so a crate's own tests that talk to
 127.0.0.1 inside one process still behave as they do under plain `cargo test`.
 
-Which mode is possible is found once per process, by trying it, and cached.
+Which mode is possible is found by trying it, once per boot and user (cached in Rusta's cache
+folder under the kernel's boot id), and once per process after that.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import os
 import shutil
 import subprocess
 from collections.abc import Sequence
-from typing import Literal
+from pathlib import Path
+from typing import Literal, cast
+
+from toolbelt.paths import cache_dir
 
 IsolationMode = Literal["netns", "userns-netns", "offline-only"]
 
@@ -51,12 +55,7 @@ def _try(argv: Sequence[str]) -> bool:
     return done.returncode == 0
 
 
-@functools.cache
-def isolation_mode() -> IsolationMode:
-    """The strongest isolation this kernel grants, tried once and cached. `RUSTA_ISOLATION=offline`
-    forces offline-only (for machines where namespaces misbehave)."""
-    if os.environ.get("RUSTA_ISOLATION", "").lower() in ("offline", "offline-only", "none"):
-        return "offline-only"
+def _detect() -> IsolationMode:
     unshare = shutil.which("unshare")
     if unshare is None:
         return "offline-only"
@@ -67,6 +66,52 @@ def isolation_mode() -> IsolationMode:
     return "offline-only"
 
 
+def _boot_key() -> str | None:
+    """The kernel's boot id plus uid: namespace policy cannot change without a reboot or a sysctl,
+    and a sysctl change shows up as a failed run, after which the cache is dropped (see `forget`)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+    return f"{boot}-{os.getuid()}"
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "isolation" / key
+
+
+@functools.cache
+def isolation_mode() -> IsolationMode:
+    """The strongest isolation this kernel grants. `RUSTA_ISOLATION=offline` forces offline-only (for
+    machines where namespaces misbehave)."""
+    if os.environ.get("RUSTA_ISOLATION", "").lower() in ("offline", "offline-only", "none"):
+        return "offline-only"
+    key = _boot_key()
+    if key is not None:
+        try:
+            cached = _cache_file(key).read_text().strip()
+        except OSError:
+            cached = ""
+        if cached in DESCRIPTIONS:
+            return cast(IsolationMode, cached)
+    mode = _detect()
+    if key is not None:
+        try:
+            _cache_file(key).parent.mkdir(parents=True, exist_ok=True)
+            _cache_file(key).write_text(mode)
+        except OSError:
+            pass  # best effort: detection is cheap, only not free
+    return mode
+
+
+def forget() -> None:
+    """Drop the cached mode (in this process and on disk) so the next call tries again."""
+    key = _boot_key()
+    if key is not None:
+        _cache_file(key).unlink(missing_ok=True)
+    isolation_mode.cache_clear()
+
+
 @functools.cache
 def _shell_prefix() -> tuple[str, ...]:
     """`sh -c LO_UP sh` when `ip` exists (so the namespace has a working 127.0.0.1), else nothing."""
@@ -75,14 +120,17 @@ def _shell_prefix() -> tuple[str, ...]:
     return ("sh", "-c", _LO_UP, "sh")
 
 
-def isolated_argv(argv: Sequence[str], mode: IsolationMode | None = None) -> list[str]:
+def isolated_argv(
+    argv: Sequence[str], mode: IsolationMode | None = None, *, loopback: bool = True
+) -> list[str]:
     """`argv` wrapped so it runs without network in the given (default: detected) mode.
 
-    The program in `argv[0]` should be an absolute path: a missing program would otherwise surface
-    as unshare's own error rather than Rusta's sentence.
+    `loopback=False` skips bringing the private 127.0.0.1 up (two process starts saved): builds and
+    checks never need it, test binaries may. The program in `argv[0]` should be an absolute path: a
+    missing program would otherwise surface as unshare's own error rather than Rusta's sentence.
     """
     mode = isolation_mode() if mode is None else mode
     if mode == "offline-only":
         return list(argv)
     unshare = shutil.which("unshare") or "unshare"
-    return [unshare, *_PREFIX[mode], "--", *_shell_prefix(), *argv]
+    return [unshare, *_PREFIX[mode], "--", *(_shell_prefix() if loopback else ()), *argv]

@@ -83,3 +83,25 @@ def test_private_loopback_works_inside(tmp_path: Path) -> None:
     )
     proc = run_limited(isolated_argv([sys.executable, "-c", code]), cwd=tmp_path, timeout_s=20)
     assert proc.stdout.strip() == b"ok", proc.stderr
+
+
+def test_mode_is_cached_per_boot_and_forget_detects_again(tmp_path: Path) -> None:
+    from toolbelt import isolation
+
+    isolation.forget()
+    first = isolation.isolation_mode()
+    key = isolation._boot_key()
+    assert key is not None and isolation._cache_file(key).read_text() == first
+    isolation._cache_file(key).write_text("offline-only")  # as if the kernel had refused namespaces
+    isolation.isolation_mode.cache_clear()
+    assert isolation.isolation_mode() == "offline-only"  # the cache is believed...
+    isolation.forget()
+    assert isolation.isolation_mode() == first == _fresh_probe()  # ...until forgotten
+
+
+def test_loopback_stays_down_when_not_asked_for(tmp_path: Path) -> None:
+    code = "import socket\na = socket.socket()\ntry:\n    a.bind(('127.0.0.1', 0)); a.listen(1); socket.create_connection(a.getsockname(), timeout=3); print('up')\nexcept OSError:\n    print('down')\n"
+    proc = run_limited(
+        isolated_argv([sys.executable, "-c", code], loopback=False), cwd=tmp_path, timeout_s=20
+    )
+    assert proc.stdout.strip() == b"down"
