@@ -217,11 +217,7 @@ def write_entry(
             raise SnapshotError(f"{rel} is a folder now; Rusta will not remove a folder.")
         os.unlink(full)
         sync(full.parent)
-        d = full.parent
-        while d != root and d.is_dir() and not any(d.iterdir()):  # folders the patch had created
-            d.rmdir()
-            sync(d.parent)
-            d = d.parent
+        prune_empty_dirs(root, rel, durable)
         return
     assert data is not None
     _make_dirs(root, full.parent, sync)
@@ -277,3 +273,13 @@ def file_lock(path: Path, *, wait: bool = True) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
+
+
+def prune_empty_dirs(root: Path, rel: str, durable: bool = True) -> None:
+    """Remove the folders above `rel` that are now empty (a patch had created them), up to `root`."""
+    d = (root / rel).parent
+    while d != root and d.is_dir() and not d.is_symlink() and not any(d.iterdir()):
+        d.rmdir()
+        if durable:
+            _fsync_dir(d.parent)
+        d = d.parent

@@ -32,6 +32,7 @@ from diary import snapshots as snaps
 from diary.devlog import DevLog
 from diary.replay import sha256_file
 from diary.types import Entry
+from engine.patching.errors import PatchError
 from engine.patching.types import OpKind, OpRecord
 
 CRASH_ENV = "RUSTA_TEST_CRASH_AT"
@@ -76,7 +77,6 @@ def run_op(
     """
     files = sorted(changes)
     base = {"op": op, "patch_id": patch_id, "files": files}
-    hashes_before = {f: sha256_file(root / f) for f in files}
     log = DevLog.open(root)
     try:
         intent = log.append(
@@ -92,10 +92,32 @@ def run_op(
             },
         )
         crash_point("after_intent")
+        return _run_steps(root, log, intent, base, changes, summary, explanation, reverts, validation)
+    finally:
+        log.close()
+
+
+def _run_steps(
+    root: Path,
+    log: DevLog,
+    intent: str,
+    base: dict[str, Any],
+    changes: dict[str, tuple[int, bytes] | None],
+    summary: str,
+    explanation: str,
+    reverts: str | None,
+    validation: dict[str, Any] | None,
+) -> OpRecord:
+    """The steps after the intent. Any exception (a full disk, a folder in a file's way, Ctrl-C)
+    is met at once by the same recovery a restart would run, then re-raised: never half applied."""
+    op, patch_id, files = base["op"], base["patch_id"], base["files"]
+    hashes_before = {f: sha256_file(root / f) for f in files}
+    records: list[Entry] = []
+    try:
         before = snaps.snapshot(root, f"before {op} {patch_id}")
         after = snaps.derive(root, before, changes, f"after {op} {patch_id}")
         crash_point("after_snapshots")
-        log.append(
+        snap_eid = log.append(
             "action",
             {
                 "op": "snapshot",
@@ -109,6 +131,7 @@ def run_op(
             task=intent,
             repo_state={"snapshot": before},
         )
+        records.append(log.get(snap_eid))
         crash_point("after_snapshot_record")
         written = []
 
@@ -145,10 +168,19 @@ def run_op(
             "explanation": explanation,
         }
         log.append("action", payload, settles=intent, repo_state={"snapshot": after})
-        crash_point("after_done")
-        return _record(intent, payload, log.get(intent).ts)
-    finally:
-        log.close()
+    except BaseException as exc:
+        said = ""
+        with contextlib.suppress(Exception):
+            if intent not in {e.settles for e in log.entries() if e.settles}:
+                said = _recover_one(root, log, log.get(intent), records)
+        if isinstance(exc, Exception) and said:
+            why = (
+                str(exc).rstrip(".") if getattr(exc, "user_facing", False) else f"{type(exc).__name__}: {exc}"
+            )
+            raise PatchError(f"{why}. Then: {said[0].lower()}{said[1:]}") from exc
+        raise
+    crash_point("after_done")
+    return _record(intent, payload, log.get(intent).ts)
 
 
 def _record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> OpRecord:
@@ -268,6 +300,9 @@ def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -
         return f"interrupted {what}: every file was already written; finished it{extra}."
     restore = [f for f, s in states.items() if s == "after"]
     snaps.restore_paths(root, before, restore)
+    for f in files:
+        if f not in eb and states[f] != "other":  # a folder made for a file that was never written
+            snaps.prune_empty_dirs(root, f)
     left = sorted(f for f, s in states.items() if s == "other")
     log.append(
         "action",

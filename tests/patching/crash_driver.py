@@ -2,10 +2,16 @@
 
 python -m tests.patching.crash_driver ROOT apply PATCH_JSON VALIDATION_JSON
 python -m tests.patching.crash_driver ROOT undo|redo
+
+RUSTA_TEST_FSIZE=N caps the size of any file the child writes (RLIMIT_FSIZE), so a write fails
+with EFBIG as on a full disk.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +23,9 @@ from engine.patching.types import Patch, Validation
 
 def main(argv: list[str]) -> int:
     root, op = Path(argv[0]), argv[1]
+    if cap := os.environ.get("RUSTA_TEST_FSIZE"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (int(cap), int(cap)))
     if op == "apply":
         patch = msgspec.json.decode(Path(argv[2]).read_bytes(), type=Patch)
         validation = msgspec.json.decode(Path(argv[3]).read_bytes(), type=Validation)
@@ -30,4 +39,10 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except Exception as e:  # as the CLI does: one line for a user-facing error
+        if not getattr(e, "user_facing", False):
+            raise
+        print(f"{type(e).__module__}.{type(e).__name__}: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -36,12 +36,19 @@ EARLY = [
     "after_write_3",
 ]
 LATE = ["after_writes", "after_validation_record", "after_done"]
+LAST_STDERR: list[str] = []
 
 
 def run_driver(
-    root: Path, args: list[str], crash_at: str | None = None, kill_after: float | None = None
+    root: Path,
+    args: list[str],
+    crash_at: str | None = None,
+    kill_after: float | None = None,
+    fsize: int | None = None,
 ) -> int:
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    if fsize:
+        env["RUSTA_TEST_FSIZE"] = str(fsize)
     env.pop(CRASH_ENV, None)
     if crash_at:
         env[CRASH_ENV] = crash_at
@@ -55,7 +62,8 @@ def run_driver(
     if kill_after is not None:
         time.sleep(kill_after)
         proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
+    LAST_STDERR.append(err.decode("utf-8", "replace"))
     return proc.returncode
 
 
@@ -138,3 +146,33 @@ def test_random_kills_during_apply_and_undo(validated_template, crate_copy, tmp_
         api.recover(root)
         seen.add(assert_whole(root, fp, states, ("before", "after")))
     assert git(root, "status", "--porcelain")  # the user's own untracked file is still reported
+
+
+def test_a_write_that_fails_midway_is_rolled_back_at_once(crate_copy, tmp_path: Path) -> None:
+    """A full disk (RLIMIT_FSIZE) on the second file: the first is put back before the error is shown.
+
+    The cap (2 MB) lets the DevLog (which keeps the diff up to 1 MB) and the compressed blob through,
+    and stops the 2.6 MB file itself.
+    """
+    from engine.patching.diffs import render
+    from engine.patching.types import Patch
+
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    big = "".join(f"line {i} of a file too big for the disk\n" for i in range(60000)).encode()  # 2.6 MB
+    diff = render({"NOTES.txt": ((root / "NOTES.txt").read_bytes(), None), "assets/big.txt": (None, big)})
+    patch = Patch.new(diff, "drop the notes, add a big asset")
+    validation = api.validate(root, patch)
+    assert validation.green, validation.reason
+    (tmp_path / "p.json").write_bytes(msgspec.json.encode(patch))
+    (tmp_path / "v.json").write_bytes(msgspec.json.encode(validation))
+    rc = run_driver(root, ["apply", str(tmp_path / "p.json"), str(tmp_path / "v.json")], fsize=2_000_000)
+    assert rc == 2
+    assert LAST_STDERR[-1].splitlines()[-1] == (
+        "engine.patching.errors.PatchError: cannot write assets/big.txt: File too large. "
+        f"Then: interrupted apply of {patch.id}: rolled back 1 file(s) to their content before it."
+    )
+    assert (root / "NOTES.txt").exists() and not (root / "assets").exists()
+    assert_whole(root, fp, {"before": before}, ("before",))
+    assert api.recover(root) == [], "the failing process already rolled itself back"
+    assert [o.state for o in api.history(root)] == ["rolled_back"]
