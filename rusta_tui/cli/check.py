@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"rusta: {_no_verdict_sentence(report, args.timeout)}", file=sys.stderr)
         return EXIT_NO_VERDICT
     if args.json:
-        from rusta_tui.cli.check_render import json_lines
+        from toolbelt.report_json import json_lines
 
         out = sys.stdout.buffer
         for line in json_lines(report):

@@ -1,14 +1,14 @@
 """How `rusta check` shows a CheckReport: grouped by file, one header line per diagnostic, the source
 line with the primary label under it, then the compiler's help and notes, each on one line.
 
-Pure functions from a report to rich renderables or to JSON lines; the CLI module does the IO.
+Pure functions from a report to rich renderables; the CLI module does the IO. The JSON form lives in
+`toolbelt.report_json`, so `rusta check --json` never imports rich.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import msgspec
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -176,33 +176,3 @@ def summary_line(report: CheckReport) -> Text:
     version = full.split()[1] if len(full.split()) > 1 else ""
     line.append(f"  ({tool}{' ' + version if version else ''}, {seconds:.1f} s)", style="dim")
     return line
-
-
-_enc = msgspec.json.Encoder()
-
-
-def json_lines(report: CheckReport) -> Iterator[bytes]:
-    """One JSON object per diagnostic: the flat fields scripts want, plus every span and child in full."""
-    tc = msgspec.to_builtins(report.toolchain) if report.toolchain else None
-    for d in report.diagnostics:
-        p = primary_user_span(d)  # where the user's code is, as cargo's own output shows it
-        yield _enc.encode(
-            {
-                "code": d.code_str,
-                "level": d.level,
-                "message": d.message,
-                "file": p.file_name if p else None,
-                "line": p.line_start if p else None,
-                "column": p.column_start if p else None,
-                "end_line": p.line_end if p else None,
-                "end_column": p.column_end if p else None,
-                "label": p.label if p else None,
-                "tool": d.tool,
-                "target": d.target,
-                "crate_root": report.crate_root,
-                "spans": msgspec.to_builtins(d.spans),
-                "children": msgspec.to_builtins(d.children),
-                "rendered": d.rendered,
-                "toolchain": tc,
-            }
-        )

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from rusta_tui.cli.check_render import counts, group_by_file, json_lines, render_report
+from rusta_tui.cli.check_render import counts, group_by_file, render_report
 from toolbelt.diagnostics import parse_cargo_messages
+from toolbelt.report_json import json_lines
 from toolbelt.testparse import parse_libtest
 from toolbelt.types import CheckReport, Toolchain
 

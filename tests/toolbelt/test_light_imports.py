@@ -15,6 +15,7 @@ MODULES = [
     "toolbelt.toolchain",
     "rusta_tui.cli.check",
     "rusta_tui.cli.check_render",
+    "toolbelt.report_json",
     "rusta_tui.cli.doctor",
     "rusta_tui.cli.demo",
 ]
@@ -31,6 +32,6 @@ def test_no_ml_no_textual(module: str) -> None:
 
 
 def test_json_check_path_does_not_load_rich() -> None:
-    code = "import sys, rusta_tui.cli.check, toolbelt.cargo_run; print('rich' in sys.modules)"
+    code = "import sys, rusta_tui.cli.check, toolbelt.cargo_run, toolbelt.report_json; print('rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
