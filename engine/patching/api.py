@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 import msgspec
+from dulwich.objects import Blob
 
 from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
@@ -74,18 +75,17 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
                 f"{', '.join(changed)} changed after patch {patch.id} was validated; "
                 "validate it again (rerun `rusta apply`) so Rusta tests what is really there."
             )
-        changes = parse_diff(patch.diff)
-        new = apply_changes(changes, lambda p: read_current(r, p))
+        new = apply_changes(parse_diff(patch.diff), lambda p: read_current(r, p))
         want = {f.path: f.blob for f in validation.result}
         out: dict[str, tuple[int, bytes] | None] = {}
-        for path in sorted(set(new) | set(want)):
-            data = new.get(path)
-            if path not in new:  # a path the patch only reads
-                continue
+        for path, data in sorted(new.items()):
+            if want.get(path) != (None if data is None else Blob.from_string(data).id.decode()):
+                raise StaleValidation(f"{path} would not come out as validated; validate the patch again.")
             cur = snaps.current_entry(r, path)
             mode = cur[0] if cur and cur[0] != snaps.MODE_TREE else snaps.MODE_FILE
             out[path] = None if data is None else (mode, data)
-        summary = f"applied {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}"
+        first = patch.explanation.splitlines()[0][:120]
+        summary = f"applied {patch.id} to {len(out)} file(s): {first}"
         vsum = {
             "tool": "test" if validation.test_status != "not_run" else "check",
             "ok": validation.green,
@@ -107,7 +107,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             patch_id=patch.id,
             changes=out,
             summary=summary,
-            plan=f"apply {patch.id} to {len(out)} file(s): {patch.explanation.splitlines()[0][:120]}",
+            plan=f"apply {patch.id} to {len(out)} file(s): {first}",
             explanation=patch.explanation,
             validation=vsum,
             extra={
