@@ -100,14 +100,14 @@ def _sync(
     _save_manifest(home, manifest)
 
 
+def _error_key(d: Diagnostic) -> str:
+    """An error identified by code, message and file, not line: a patch moves lines."""
+    p = d.primary
+    return f"{d.code_str or '-'}|{d.message}|{p.file_name if p else ''}"
+
+
 def _error_keys(report: CheckReport) -> list[str]:
-    """Errors identified by code, message and file, not line: a patch moves lines."""
-    keys = []
-    for d in report.diagnostics:
-        if d.level.startswith("error"):
-            p = d.primary
-            keys.append(f"{d.code_str or '-'}|{d.message}|{p.file_name if p else ''}")
-    return keys
+    return [_error_key(d) for d in report.diagnostics if d.level.startswith("error")]
 
 
 def _first_line(d: Diagnostic) -> str:
@@ -192,48 +192,39 @@ def validate(
                     crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel
                 )
                 if base_chk.status not in ("clean", "diagnostics"):
-                    return _done(
-                        fields,
-                        t0,
-                        "red",
-                        f"cargo check of the crate without the patch did not finish: {base_chk.message}",
-                    )
+                    why = f"cargo check of the crate without the patch did not finish: {base_chk.message}"
+                    return _done(fields, t0, "red", why)
                 m.baseline_tree, m.baseline_errors, m.baseline_failing = (
                     baseline_key,
                     _error_keys(base_chk),
                     None,
                 )
                 _save_manifest(home, m)
-            fields["errors_before"] = len(m.baseline_errors)
-            added = collections.Counter(errors) - collections.Counter(m.baseline_errors)
-            new_diags = [d for d in chk.diagnostics if d.level.startswith("error")]
-            fields["new_errors"] = tuple(
-                _first_line(d)
-                for d in new_diags
-                if f"{d.code_str or '-'}|{d.message}|{d.primary.file_name if d.primary else ''}" in added
-            )[:10]
-            if added:
-                return _done(
-                    fields,
-                    t0,
-                    "red",
-                    f"the patch adds {sum(added.values())} compile error(s): {fields['new_errors'][0]}.",
-                )
-            if len(errors) >= len(m.baseline_errors):
-                return _done(
-                    fields,
-                    t0,
-                    "red",
-                    "the patch fixes no compile error and the crate still does not compile, so its tests cannot run.",
-                )
-            return _done(
-                fields,
-                t0,
-                "green",
-                f"the patch fixes {len(m.baseline_errors) - len(errors)} compile error(s) and adds none; "
-                f"{len(errors)} remain, so tests cannot run yet.",
-            )
+            return _judge_errors(fields, t0, chk, m.baseline_errors)
         return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel)
+
+
+def _judge_errors(fields: dict, t0: float, chk: CheckReport, baseline: list[str]) -> Validation:
+    """The crate still has errors: green only if the patch adds none and removes at least one."""
+    errors = _error_keys(chk)
+    fields["errors_before"] = len(baseline)
+    added = collections.Counter(errors) - collections.Counter(baseline)
+    fields["new_errors"] = tuple(
+        _first_line(d) for d in chk.diagnostics if d.level.startswith("error") and _error_key(d) in added
+    )[:10]
+    if added:
+        why = f"the patch adds {sum(added.values())} compile error(s): {fields['new_errors'][0]}."
+        return _done(fields, t0, "red", why)
+    if len(errors) >= len(baseline):
+        why = (
+            "the patch fixes no compile error and the crate still does not compile, so its tests cannot run."
+        )
+        return _done(fields, t0, "red", why)
+    why = (
+        f"the patch fixes {len(baseline) - len(errors)} compile error(s) and adds none; "
+        f"{len(errors)} remain, so tests cannot run yet."
+    )
+    return _done(fields, t0, "green", why)
 
 
 def _test(
