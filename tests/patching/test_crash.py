@@ -24,7 +24,7 @@ from engine.patching import api
 from engine.patching.transaction import CRASH_ENV, is_patch_intent
 from tests.patching.helpers import git, repo_fingerprint, tree_hashes
 
-pytestmark = pytest.mark.xdist_group("patching-crash")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("patching-crash")]  # one real validation (cargo)
 
 REPO = Path(__file__).resolve().parents[2]
 EARLY = [

@@ -13,7 +13,10 @@ from engine.patching import api, oplog
 from engine.patching.errors import NothingToDo, StaleValidation
 from tests.patching.helpers import tree_hashes
 
-pytestmark = pytest.mark.xdist_group("patching-transaction")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("patching-transaction"),
+]  # one real validation (cargo)
 
 
 def test_random_walk_matches_the_model(validated_template, crate_copy) -> None:

@@ -15,7 +15,10 @@ from engine.patching import api
 from engine.patching.errors import NothingToDo, StaleValidation, UserEdited
 from tests.patching.helpers import GOOD_FILES, git, repo_fingerprint, tree_hashes
 
-pytestmark = pytest.mark.xdist_group("patching-transaction")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("patching-transaction"),
+]  # one real validation (cargo)
 
 UNTOUCHED = ("run.sh", "logo.bin", "src/text.rs", "Cargo.toml", "scratch.txt")
 
