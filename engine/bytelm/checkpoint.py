@@ -64,6 +64,7 @@ def write_shipped(
     """Replace `out_dir` with a new shipped checkpoint, atomically at the directory level."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    tmp.chmod(0o755)
     try:
         np.savez(tmp / WEIGHTS, **qflat)
         cfg.save(tmp / CONFIG)

@@ -10,6 +10,7 @@ kill -9 sees exactly the data it would have seen. Compiled programs go to JAX's 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -140,6 +141,20 @@ def fit_counts(
     )
 
 
+def _read_progress(run_dir: Path) -> dict[str, float]:
+    """Loss and wall time of earlier runs, so metrics survive a resume (best effort: a hint, not state)."""
+    try:
+        return json.loads((run_dir / "progress.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_progress(run_dir: Path, step: int, loss_ema: float, wall_s: float) -> None:
+    tmp = run_dir / "progress.json.tmp"
+    tmp.write_text(json.dumps({"step": step, "loss_ema": loss_ema, "wall_s": wall_s}))
+    tmp.replace(run_dir / "progress.json")
+
+
 def _fmt_eta(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     return f"{m // 60}h{m % 60:02d}m" if m >= 60 else f"{m}m{s:02d}s"
@@ -175,9 +190,12 @@ def train(args: argparse.Namespace) -> TrainMetrics:
     mngr = checkpoint.manager(run_dir)
     start = 0
     restored = checkpoint.restore_latest(mngr, jax.eval_shape(lambda: state))
+    progress = _read_progress(run_dir)
     if restored is not None:
         start, state = restored
         print(f"resumed from step {start} ({run_dir})", file=sys.stderr, flush=True)
+    else:
+        progress = {}
     train_step, evaluate = make_steps(graphdef, tx, mesh)
     print(
         f"training {cfg.name}: {n_params / 1e6:.2f}M params, {n_dev} device(s), batch {batch} x {cfg.ctx}, "
@@ -186,7 +204,8 @@ def train(args: argparse.Namespace) -> TrainMetrics:
         flush=True,
     )
     t0 = time.monotonic()
-    loss_ema, step = float("nan"), start
+    loss_ema, step = float(progress.get("loss_ema", "nan")), start
+    wall_before = float(progress.get("wall_s", 0.0))
     deadline = t0 + args.minutes * 60 if args.minutes else math.inf
     while step < total:
         rng = np.random.default_rng([cfg.seed, step])
@@ -204,12 +223,13 @@ def train(args: argparse.Namespace) -> TrainMetrics:
             )
         if step % args.save_every == 0 or step == total or time.monotonic() > deadline:
             checkpoint.save(mngr, step, state)
+            _write_progress(run_dir, step, loss_ema, wall_before + time.monotonic() - t0)
             print(f"saved step {step}", file=sys.stderr, flush=True)
         if time.monotonic() > deadline:
             print(f"time budget of {args.minutes} min reached at step {step}", file=sys.stderr, flush=True)
             break
     mngr.wait_until_finished()
-    wall = time.monotonic() - t0
+    wall = wall_before + time.monotonic() - t0
 
     windows = eval_windows(valid_stream, cfg.ctx, args.eval_windows)
     valid_bpb = batched_bpb(evaluate, state["params"], windows, batch)
