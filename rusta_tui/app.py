@@ -77,11 +77,12 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
         s = self.session.settings
         self.ascii = (not supports_unicode()) if ascii is None and s.ascii is None else bool(ascii or s.ascii)
-        self._watch = s.watch if watch is None else watch
+        self.watching = s.watch if watch is None else watch
         self._theme = theme or pick_theme(s.theme)
         self._recover = recover
         self.branch = backends.git_branch(root)
         self.tasks = Tasks(root)
+        self.sandbox = backends.sandbox_state(root)
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -89,7 +90,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.theme = self._theme
         self.sub_title = f"{self.session.root.name} - {self.session.mode} mode"
         self.start_probe("start")
-        if self._watch:
+        if self.watching:
             self.watch_sources()
         if self._recover:
             self.recover_on_start()
@@ -235,7 +236,15 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
     def save_settings(self, new: Settings) -> Path:
         path = settings_io.save(self.session.root, new)
         mode_changed = new.mode != self.session.mode
+        watch_changed = new.watch != self.session.settings.watch
         self.session.settings = new
+        if watch_changed:
+            self.watching = new.watch
+            if new.watch:
+                self.watch_sources()
+            else:
+                self.stop_watching()
+                self.workers.cancel_group(self, "watch")
         if mode_changed:
             self.set_mode(new.mode)
         return path
@@ -273,6 +282,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:
+        self.sandbox = backends.sandbox_state(self.session.root)
         job = self.session.jobs.get("patch")
         if job is not None and not (job.name == "fix" and message.ok):
             self.session.end_job("patch")

@@ -61,21 +61,34 @@ def devlog(root: Path) -> Any:
     return _attr("diary.devlog", "DevLog", "The DevLog").open(root)
 
 
+def _read_devlog(root: Path) -> Any:
+    """Read-only: viewing the log never creates, repairs or locks anything."""
+    return _attr("diary.devlog", "DevLog", "The DevLog").open(root, readonly=True)
+
+
 def devlog_entries(root: Path) -> tuple[Any, ...]:
-    return tuple(devlog(root).entries())
+    log = _read_devlog(root)
+    try:
+        return tuple(log.entries())
+    finally:
+        log.close()
 
 
 def open_intents(root: Path) -> tuple[Any, ...]:
-    return tuple(devlog(root).open_intents())
+    log = _read_devlog(root)
+    try:
+        return tuple(log.open_intents())
+    finally:
+        log.close()
 
 
-def log(root: Path, kind: str, payload: dict[str, Any], *, task: str | None = None) -> None:
-    """Append one DevLog record; the UI never fails an action because the log is missing."""
-    log_ = devlog(root)
-    if task is None:
-        log_.append(kind, payload)
-    else:
-        log_.append(kind, payload, task=task)
+def sandbox_state(root: Path) -> str:
+    """Where validation runs and whether it has been set up yet; no IO beyond one stat."""
+    try:
+        home = _attr("engine.patching.sandbox", "sandbox_home", "The sandbox")(root)
+    except Unavailable as e:
+        return str(e)
+    return "sandbox ready in Rusta's cache" if home.exists() else "sandbox created on first validation"
 
 
 def core_loop(root: Path) -> Any:

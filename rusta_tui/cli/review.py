@@ -58,8 +58,12 @@ class Review(msgspec.Struct, frozen=True, kw_only=True):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a file inside it (default: .)")
-    parser.add_argument("--diff", metavar="FILE", help="validate this unified diff against the crate (never applied)")
-    parser.add_argument("--validate-fixes", action="store_true", help="validate every suggested fix in the sandbox")
+    parser.add_argument(
+        "--diff", metavar="FILE", help="validate this unified diff against the crate (never applied)"
+    )
+    parser.add_argument(
+        "--validate-fixes", action="store_true", help="validate every suggested fix in the sandbox"
+    )
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -89,12 +93,21 @@ def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, .
                 v = _validate(root, e.patch.diff, e.summary or e.message)
                 fix = msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason)
         out.append(
-            Finding(code=e.code, level=e.level, file=e.primary.file, line=e.primary.line, summary=e.summary, fix=fix)
+            Finding(
+                code=e.code,
+                level=e.level,
+                file=e.primary.file,
+                line=e.primary.line,
+                summary=e.summary,
+                fix=fix,
+            )
         )
     return tuple(out)
 
 
-def build_review(root: Path, *, tool: str, diff_file: str | None, validate_fixes: bool, fail_on: str) -> Review:
+def build_review(
+    root: Path, *, tool: str, diff_file: str | None, validate_fixes: bool, fail_on: str
+) -> Review:
     from toolbelt.cargo_run import run_check
 
     report = run_check(root, tool=tool)
@@ -108,7 +121,11 @@ def build_review(root: Path, *, tool: str, diff_file: str | None, validate_fixes
         text = Path(diff_file).read_text(encoding="utf-8")
         v = _validate(root, text, f"review of {Path(diff_file).name}")
         diff = DiffVerdict(
-            file=diff_file, verdict=v.verdict, reason=v.reason, errors_before=v.errors_before, errors_after=v.errors_after
+            file=diff_file,
+            verdict=v.verdict,
+            reason=v.reason,
+            errors_before=v.errors_before,
+            errors_after=v.errors_after,
         )
     if diff is not None and diff.verdict != "green":
         verdict, reason = "fail", f"the diff is red: {diff.reason}"
@@ -117,10 +134,19 @@ def build_review(root: Path, *, tool: str, diff_file: str | None, validate_fixes
     elif fail_on == "warning" and (errors or warnings):
         verdict, reason = "fail", f"{errors} error(s) and {warnings} warning(s) remain"
     else:
-        verdict, reason = "pass", "nothing at or above --fail-on" if diff is None else f"the diff is green: {diff.reason}"
+        verdict, reason = (
+            "pass",
+            "nothing at or above --fail-on" if diff is None else f"the diff is green: {diff.reason}",
+        )
     return Review(
-        crate=root.name, tool=tool, errors=errors, warnings=warnings, findings=findings, diff=diff,
-        verdict=verdict, reason=reason,
+        crate=root.name,
+        tool=tool,
+        errors=errors,
+        warnings=warnings,
+        findings=findings,
+        diff=diff,
+        verdict=verdict,
+        reason=reason,
     )
 
 
@@ -130,7 +156,9 @@ class NoVerdict(Exception):
 
 
 def render_text(review: Review) -> str:
-    lines = [f"Review of {review.crate}: {review.errors} error(s), {review.warnings} warning(s) (cargo {review.tool})"]
+    lines = [
+        f"Review of {review.crate}: {review.errors} error(s), {review.warnings} warning(s) (cargo {review.tool})"
+    ]
     for f in review.findings:
         fix = ""
         if f.fix is not None:

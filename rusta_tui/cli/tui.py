@@ -25,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_io.load(root)
     if args.mode:
         settings = msgspec.structs.replace(settings, mode=args.mode)
-    app = RustaApp(root, settings=settings, watch=False if args.no_watch else None, ascii=True if args.ascii else None)
+    app = RustaApp(
+        root, settings=settings, watch=False if args.no_watch else None, ascii=True if args.ascii else None
+    )
     app.run()
     return int(app.return_code or 0)

@@ -41,8 +41,10 @@ class StatusScreen(RustaScreen):
         text.append(f"{rusta.branch}\n")
         text.append("Sandbox  ", style="bold")
         text.append(f"{validating}; last validation: {last.summary if last else 'none'}\n")
+        text.append("         ")
+        text.append(f"{rusta.sandbox}\n", style="dim")
         text.append("Probe    ", style="bold")
-        text.append(f"{s.probe_state}; watch {'on' if s.settings.watch else 'off'}, cargo {s.settings.check_tool}\n")
+        text.append(f"{s.probe_state}; watch {'on' if rusta.watching else 'off'}, cargo {s.settings.check_tool}\n")
         if s.recovery_note:
             text.append("Recovery ", style="bold")
             text.append(f"{s.recovery_note}\n")
