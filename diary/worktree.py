@@ -22,6 +22,7 @@ from dulwich.ignore import IgnoreFilterManager
 from dulwich.objects import Blob
 
 from diary.errors import DiaryError
+from toolbelt.errors import ToolMissing
 from toolbelt.process import run_limited
 
 EXCLUDED_TOP = (".rusta", "target", ".git")
@@ -63,9 +64,13 @@ def _excluded(rel: str) -> bool:
 def list_files(root: str | Path) -> list[str]:
     """Tracked plus untracked-not-ignored files under `root`, as sorted '/'-separated paths."""
     root = Path(root)
+    paths = None
     if git_toplevel(root) is not None:
-        paths = _git_files(root)
-    else:
+        try:
+            paths = _git_files(root)
+        except ToolMissing:  # a repo but no git program: the .gitignore files still say what counts
+            paths = None
+    if paths is None:
         paths = _walk_files(root)
     return sorted(p for p in set(paths) if not _excluded(p))
 

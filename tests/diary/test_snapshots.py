@@ -167,3 +167,9 @@ def test_missing_snapshot_is_one_sentence(plain_dir: Path) -> None:
     snaps.snapshot(plain_dir)
     with pytest.raises(snaps.SnapshotError, match="not in Rusta's store"):
         snaps.read_file(plain_dir, "0" * 40, "src/lib.rs")
+
+
+def test_a_repo_without_the_git_program_falls_back_to_gitignore_files(git_repo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no `git` to run: the real situation, not a mock
+    files = snaps.entries(git_repo, snaps.snapshot(git_repo))
+    assert "noise.log" not in files and "untracked.rs" in files and "src/lib.rs" in files
