@@ -44,14 +44,10 @@ def explain(report: CheckReport) -> tuple[Any, ...]:
 def render(expl: Any, mode: str) -> Any:
     """The Explain bubble: study mode asks its question first (the Why drawer reveals the answer);
     the other modes use `modes.render(expl, mode)`.
-
-    Taken from `modes.render` the module: once that submodule is imported, the package attribute
-    `modes.render` is the module, not the function, so the package-level name is not reliable.
     """
     if mode == "study":
-        question = _attr("modes.render", "study_question", "Mode rendering")(expl)
-        return _attr("modes.render", "to_rich", "Mode rendering")(question)
-    return _attr("modes.render", "render", "Mode rendering")(expl, mode)
+        return _attr("modes", "study_question", "Mode rendering")(expl)
+    return _attr("modes", "render", "Mode rendering")(expl, mode)
 
 
 # --- DevLog --------------------------------------------------------------------------------------
