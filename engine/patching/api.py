@@ -26,7 +26,7 @@ from dulwich.objects import Blob
 
 from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
-from engine.patching.diffs import apply_changes, parse_diff
+from engine.patching.diffs import apply_changes
 from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
 from engine.patching.types import OpRecord, Patch, Validation
 from toolbelt.crate import find_crate_root
@@ -75,7 +75,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
                 f"{', '.join(changed)} changed after patch {patch.id} was validated; "
                 "validate it again (rerun `rusta apply`) so Rusta tests what is really there."
             )
-        new = apply_changes(parse_diff(patch.diff), lambda p: read_current(r, p))
+        new = apply_changes(sandbox.crate_changes(r, patch.diff), lambda p: read_current(r, p))
         want = {f.path: f.blob for f in validation.result}
         out: dict[str, tuple[int, bytes] | None] = {}
         for path, data in sorted(new.items()):

@@ -110,6 +110,24 @@ def parse_diff(text: str) -> tuple[FileChange, ...]:
     return tuple(changes)
 
 
+def strip_prefix(changes: tuple[FileChange, ...], prefix: str) -> tuple[FileChange, ...]:
+    """Paths relative to the crate when the diff was made from the repo's top (`crate/src/x.rs`).
+
+    Only when every path of the diff starts with `prefix` (e.g. "crate/"); otherwise unchanged.
+    """
+    if not prefix or not all(p.startswith(prefix) for c in changes for p in c.paths):
+        return changes
+    cut = len(prefix)
+    return tuple(
+        msgspec.structs.replace(
+            c,
+            old_path=c.old_path[cut:] if c.old_path else None,
+            new_path=c.new_path[cut:] if c.new_path else None,
+        )
+        for c in changes
+    )
+
+
 def touched_paths(changes: tuple[FileChange, ...]) -> tuple[str, ...]:
     """Every path the diff reads or writes (both sides of a rename), sorted, without duplicates."""
     return tuple(sorted({p for c in changes for p in c.paths}))

@@ -25,7 +25,7 @@ import msgspec
 from dulwich.objects import Blob
 
 from diary import snapshots as snaps
-from engine.patching.diffs import apply_changes, parse_diff, touched_paths
+from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Validation
 from toolbelt.cargo_run import run_check, run_test
@@ -116,11 +116,20 @@ def _first_line(d: Diagnostic) -> str:
     return f"error{f'[{d.code_str}]' if d.code_str else ''}: {d.message}{where}"
 
 
+def crate_changes(root: Path, diff: str) -> tuple[FileChange, ...]:
+    """The diff's file changes, relative to the crate even when made from the top of its git repo."""
+    changes = parse_diff(diff)
+    top = snaps.git_toplevel(root)
+    if top is not None and top != root:
+        changes = strip_prefix(changes, root.relative_to(top).as_posix() + "/")
+    return changes
+
+
 def prepare(
     root: Path, patch: Patch
 ) -> tuple[str, dict[str, snaps.FileEntry], dict[str, snaps.FileEntry], dict[str, bytes | None]]:
     """Snapshot the user's tree and compute the patched files: (snapshot, before, after, new contents)."""
-    changes = parse_diff(patch.diff)
+    changes = crate_changes(root, patch.diff)
     snap, before = snaps.snapshot_entries(root, "before validation")
     for p in touched_paths(changes):
         e = before.get(p)

@@ -142,3 +142,26 @@ def test_ignored_files_and_symlinks_are_not_patched(tmp_path: Path) -> None:
         with pytest.raises(DiffParseError, match="ignored|symbolic link"):
             api.validate(root, Patch.new(diff, "touch an ignored file or a link"))
     assert (root / "src" / "x.gen.rs").read_text() == "old\n"
+
+
+def test_a_diff_made_at_the_top_of_the_repo_fits_a_crate_below_it(tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    from tests.patching.helpers import FIXTURES, git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "patch_crate", repo / "crates" / "pc")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    crate = repo / "crates" / "pc"
+    diff = re.sub(r"(?m)^(diff --git a/|--- a/|\+\+\+ b/)", r"\1crates/pc/", diff_text("good.diff"))
+    diff = diff.replace(" b/src/", " b/crates/pc/src/").replace(" b/NOTES.txt", " b/crates/pc/NOTES.txt")
+    patch = Patch.new(diff, "adds double(), diff made from the repo's top")
+    v = api.validate(crate, patch)
+    assert v.verdict == "green", v.reason
+    assert {f.path for f in v.base} == {"NOTES.txt", "src/extra.rs", "src/lib.rs", "src/math.rs"}
+    api.apply(crate, patch, v)
+    assert (crate / "src" / "extra.rs").exists() and not (crate / "NOTES.txt").exists()
+    assert not (repo / "src").exists()
