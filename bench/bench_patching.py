@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 N_FILES = 1000
-RUNS = 3
+RUNS = 5
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "patch_crate"
 
 

@@ -176,3 +176,19 @@ def test_a_write_that_fails_midway_is_rolled_back_at_once(crate_copy, tmp_path: 
     assert_whole(root, fp, {"before": before}, ("before",))
     assert api.recover(root) == [], "the failing process already rolled itself back"
     assert [o.state for o in api.history(root)] == ["rolled_back"]
+
+
+@pytest.mark.parametrize("step", ["after_snapshot_record", "after_write_2", "after_validation_record"])
+def test_kill_during_redo_then_recover(step: str, validated_template, crate_copy) -> None:
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    api.apply(root, validated_template.patch, validated_template.validation)
+    applied = tree_hashes(root)
+    api.undo(root)
+    assert run_driver(root, ["redo"], crash_at=step) == -signal.SIGKILL
+    api.recover(root)
+    got = assert_whole(root, fp, {"before": before, "applied": applied}, ("before", "applied"))
+    assert got == ("applied" if step == "after_validation_record" else "before")
+    if got == "before":
+        api.redo(root)  # the interrupted redo is still waiting on the redo stack
+    assert tree_hashes(root) == applied
