@@ -166,18 +166,33 @@ async def test_a_save_under_src_triggers_a_check(demo_crate: Path, recorder: Rec
         assert app.session.report is later.report
 
 
-async def test_cancel_key_stops_the_probe(demo_crate: Path, recorder: Recorder) -> None:
-    app = make_app(demo_crate)
+def slow_crate(tmp_path: Path) -> Path:
+    """A crate whose build script sleeps a minute: a check that only a cancel ends in time."""
+    root = tmp_path / "slow"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "slow"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "build.rs").write_text("fn main() { std::thread::sleep(std::time::Duration::from_secs(60)); }\n")
+    (root / "src" / "lib.rs").write_text("pub fn one() -> u8 { 1 }\n")
+    return root
+
+
+async def test_cancel_key_kills_a_running_check(tmp_path: Path, recorder: Recorder) -> None:
+    app = make_app(slow_crate(tmp_path))
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeStarted)
         await pilot.press("7")
         await pilot.pause()
-        assert "probe" in app.session.jobs or recorder.of(ProbeFinished)
+        jobs = app.screen.query_one("#jobs", DataTable)
+        assert jobs.row_count == 1 and "cargo clippy" in str(jobs.get_row_at(0))
+        assert "probe" in app.session.jobs
         await pilot.press("x")
+        await recorder.wait_for(ProbeCancelled, timeout=30)  # the build script sleeps 60 s: cargo was killed
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.jobs == {}
-        assert app.session.probe_state in ("cancelled", "done")
+        assert app.session.probe_state == "cancelled"
+        assert jobs.row_count == 0
+        assert not recorder.of(ProbeFinished)
 
 
 async def test_settings_saved_to_toml(demo_crate: Path, recorder: Recorder) -> None:
