@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from rusta_tui.screens.tasks import DevLogScreenBase
 from rusta_tui.views import filter_entries
@@ -31,6 +33,7 @@ class DevLogScreen(DevLogScreenBase):
         table: DataTable[str] = DataTable(id="devlog-table", cursor_type="row")
         table.border_title = "DevLog"
         yield table
+        yield Static(id="devlog-detail", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#devlog-table", DataTable).add_columns("Time", "Kind", "Task", "Summary")
@@ -57,13 +60,33 @@ class DevLogScreen(DevLogScreenBase):
     def on_select_changed(self, _: Select.Changed) -> None:
         self.draw_entries()
 
-    def draw_entries(self) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        shown = self._shown()
+        if 0 <= event.cursor_row < len(shown):
+            self.query_one("#devlog-detail", Static).update(detail(shown[event.cursor_row]))
+
+    def _shown(self) -> list[Any]:
         kind = str(self.query_one("#devlog-kind", Select).value)
-        needle = self.query_one("#devlog-search", Input).value
-        shown = filter_entries(self.entries, kind, needle)
+        return filter_entries(self.entries, kind, self.query_one("#devlog-search", Input).value)
+
+    def draw_entries(self) -> None:
+        shown = self._shown()
         table = self.query_one("#devlog-table", DataTable)
         table.clear()
         for e in shown:
             stamp = time.strftime("%m-%d %H:%M:%S", time.localtime(e.ts))
             table.add_row(stamp, e.kind, (e.task or "")[-8:], e.summary or repr(e.payload)[:60])
         table.border_subtitle = self.note or f"{len(shown)} of {len(self.entries)} records"
+        self.query_one("#devlog-detail", Static).update(detail(shown[0]) if shown else "")
+
+
+def detail(entry: Any) -> Text:
+    """One record in full: id, task, what it settles, and every payload field on its own line."""
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(f"{entry.id} {entry.kind}", style="bold")
+    if entry.settles:
+        t.append(f"  settles {entry.settles}")
+    for key, value in entry.payload.items():
+        t.append(f"\n{key}: ", style="bold")
+        t.append(json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value)
+    return t
