@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,11 @@ from diary import snapshots as snaps
 from diary.devlog import DevLog
 from diary.replay import sha256_file
 from diary.types import Entry
-from engine.patching.errors import PatchError
+from engine.patching.errors import Busy, PatchError
 from engine.patching.types import OpKind, OpRecord
 
 CRASH_ENV = "RUSTA_TEST_CRASH_AT"
+LOCK_WAIT_S = 30.0
 OPS = ("apply", "undo", "redo")
 
 
@@ -49,11 +51,21 @@ def crash_point(step: str) -> None:
 def patch_lock(root: Path, wait: bool = True) -> Iterator[bool]:
     """One patch transaction (or recovery) per crate at a time, across processes.
 
-    Yields False instead of blocking when `wait` is False and another process holds it.
+    Yields False at once when `wait` is off and another process holds it; with `wait`, tries for
+    LOCK_WAIT_S (a transaction holds it for well under a second) and then raises Busy.
     """
     d = snaps.ensure_rusta_dir(root)
-    with snaps.file_lock(d / "patching.lock", wait=wait) as got:
-        yield got
+    deadline = time.monotonic() + (LOCK_WAIT_S if wait else 0.0)
+    while True:
+        with snaps.file_lock(d / "patching.lock", wait=False) as got:
+            if got or time.monotonic() >= deadline:
+                if not got and wait:
+                    raise Busy(
+                        "another Rusta process is changing files in this crate; try again in a moment."
+                    )
+                yield got
+                return
+        time.sleep(0.05)
 
 
 def run_op(

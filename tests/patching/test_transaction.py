@@ -129,3 +129,37 @@ def test_nothing_to_undo_is_one_sentence(crate_copy) -> None:
         api.undo(root)
     with pytest.raises(NothingToDo, match="nothing to redo"):
         api.redo(root)
+
+
+def test_a_second_process_waits_then_says_busy(validated_template, crate_copy, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from engine.patching import transaction
+    from engine.patching.errors import Busy
+
+    root = crate_copy()
+    api.apply(root, validated_template.patch, validated_template.validation)
+    applied = tree_hashes(root)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+            str(root / ".rusta" / "patching.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(transaction, "LOCK_WAIT_S", 0.3)
+        with pytest.raises(Busy, match="another Rusta process"):
+            api.undo(root)
+        assert api.recover(root) == ["another Rusta process is patching this crate; recovery is left to it."]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert tree_hashes(root) == applied
+    api.undo(root)  # the lock is free again
