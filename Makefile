@@ -12,7 +12,7 @@ export JAX_PLATFORMS ?= cpu
 DEBIAN_CRATES := adler aho-corasick anyhow arbitrary bumpalo chunked-transfer encoding-rs errno \
   fallible-iterator gimli globset gzip-header hex-literal inflate matches miniz-oxide num-bigint \
   num-complex num-rational num-traits number-prefix object once-cell os-pipe parking-lot-core pest \
-  pest-generator pest-meta rand-chacha rand-core regex-syntax rustix shlex signal-hook-registry spin \
+  pest-generator pest-meta rand-chacha rand-core regex-syntax rustix semver shlex signal-hook-registry spin \
   stackvector take-mut termcolor typenum ucd-trie unicode-bidi unicode-categories \
   unicode-normalization unicode-xid value-bag version-check vte
 
