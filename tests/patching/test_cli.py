@@ -161,3 +161,18 @@ def test_apply_asks_on_a_terminal(crate: Path) -> None:
     assert code == 0 and "Applied p-" in out
     assert tree_hashes(crate) != before
     assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
+
+
+def test_patch_from_stdin_needs_yes_and_history_as_json(crate: Path) -> None:
+    import json
+
+    before = tree_hashes(crate)
+    text = "Adds double() and extra::greet.\n" + (DIFFS / "good.diff").read_text()
+    asked = rusta(crate, "apply", "-", stdin=text)
+    assert asked.returncode == 1 and "cannot be confirmed interactively; add --yes" in asked.stderr
+    done = rusta(crate, "apply", "-", "--yes", stdin=text)
+    assert done.returncode == 0, done.stderr
+    last = json.loads(rusta(crate, "history", "--json", "-n", "1").stdout)
+    assert last["op"] == "apply" and last["explanation"] == "Adds double() and extra::greet."
+    assert last["files"] == ["NOTES.txt", "src/extra.rs", "src/lib.rs", "src/math.rs"]
+    assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
