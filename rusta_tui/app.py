@@ -42,7 +42,7 @@ from rusta_tui.screens.tasks import TasksScreen
 from rusta_tui.state import PatchState, Session
 from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
-from rusta_tui.views import patch_key
+from rusta_tui.views import DiagRow, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
 
 
@@ -166,6 +166,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
     def select_row(self, index: int) -> None:
         if index != self.session.selected:
             self.session.selected = max(0, index)
+            self.session.focus_key = None  # the user moved on
             if not isinstance(self.screen, HomeScreen):
                 self.refresh_active()
 
@@ -173,6 +174,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         n = len(self.session.rows())
         if n:
             self.session.selected = (self.session.selected + delta) % n
+            self.session.focus_key = None
             self.refresh_active()
 
     def action_toggle_why(self) -> None:
@@ -196,6 +198,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if picked is None:
             return
         key, expl = picked
+        self.session.focus_key = key
         job = self.session.start_job("fix" if then_apply else "validate patch", "patch", key)
         self.validate_patch(key, expl, job.cancel, then_apply)
         self.say(f"Validating {key} in a sandbox.")
@@ -277,8 +280,14 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         s.probe_state = "done" if message.report.status in ("clean", "diagnostics") else message.report.status
         s.probe_elapsed_s = message.elapsed_s
         all_rows = s.rows()
-        same = [i for i, r in enumerate(all_rows) if before and (r.file, r.code, r.message) == (before.file, before.code, before.message)]
-        s.selected = same[0] if same else min(s.selected, max(0, len(all_rows) - 1))
+        # Stay on the fix being worked on (it comes back after an undo), else on the same diagnostic.
+        focus = [i for i, r in enumerate(all_rows) if s.focus_key and _key_of(r, s.explanations) == s.focus_key]
+        same = [
+            i for i, r in enumerate(all_rows)
+            if before and (r.file, r.code, r.message) == (before.file, before.code, before.message)
+        ]
+        picked = focus or same
+        s.selected = picked[0] if picked else min(s.selected, max(0, len(all_rows) - 1))
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:
@@ -329,3 +338,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if message.intents or message.restored:
             self.say(f"Recovered on start: {s.recovery_note}", severity="warning")
         self.refresh_active()
+
+
+def _key_of(row: DiagRow, explanations: tuple[object, ...]) -> str | None:
+    expl = explanation_for(row, explanations)
+    return patch_key(expl) if expl is not None else None

@@ -73,7 +73,8 @@ class HomeScreen(RustaScreen):
         sug.update(Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.rusta.select_row(event.cursor_row)
+        # The table's cursor now, not the event's: a redraw emits stale highlights (row 0 after clear).
+        self.rusta.select_row(event.data_table.cursor_row)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.rusta.select_row(event.cursor_row)
