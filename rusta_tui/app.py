@@ -76,7 +76,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         super().__init__()
         self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
         s = self.session.settings
-        self.ascii = (not supports_unicode()) if ascii is None and s.ascii is None else bool(ascii or s.ascii)
+        if ascii is None:
+            ascii = s.ascii if s.ascii is not None else not supports_unicode()
+        self.ascii = ascii
         self.watching = s.watch if watch is None else watch
         self._theme = theme or pick_theme(s.theme)
         self._recover = recover
