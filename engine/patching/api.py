@@ -111,7 +111,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             explanation=patch.explanation,
             validation=vsum,
             extra={
-                "diff": patch.diff if len(patch.diff) <= MAX_DIFF_IN_LOG else patch.diff[:MAX_DIFF_IN_LOG],
+                "diff": patch.diff[:MAX_DIFF_IN_LOG],
                 "diff_truncated": len(patch.diff) > MAX_DIFF_IN_LOG,
                 "addresses": [msgspec.to_builtins(a) for a in patch.addresses],
                 "source": patch.source,

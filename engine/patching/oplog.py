@@ -17,7 +17,7 @@ from pathlib import Path
 import msgspec
 
 from diary.devlog import DevLog
-from engine.patching.transaction import OPS, _record, is_patch_intent
+from engine.patching.transaction import OPS, is_patch_intent, op_record
 from engine.patching.types import OpRecord
 
 
@@ -43,9 +43,9 @@ def history(root: Path) -> list[OpRecord]:
                 intents[e.id] = e.ts
             elif e.kind == "action" and e.settles in intents:
                 if p.get("status") == "done":
-                    out.append(_record(e.settles, p, intents[e.settles]))
+                    out.append(op_record(e.settles, p, intents[e.settles]))
                 elif p.get("step") == "rolled_back":
-                    out.append(_record(e.settles, p, intents[e.settles], "rolled_back"))
+                    out.append(op_record(e.settles, p, intents[e.settles], "rolled_back"))
         return out
     finally:
         log.close()

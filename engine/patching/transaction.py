@@ -192,10 +192,10 @@ def _run_steps(
             raise PatchError(f"{why}. Then: {said[0].lower()}{said[1:]}") from exc
         raise
     crash_point("after_done")
-    return _record(intent, payload, log.get(intent).ts)
+    return op_record(intent, payload, log.get(intent).ts)
 
 
-def _record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> OpRecord:
+def op_record(op_id: str, p: dict[str, Any], at: float, state: str = "done") -> OpRecord:
     return OpRecord(
         op_id=op_id,
         op=p["op"],
