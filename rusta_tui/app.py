@@ -119,10 +119,15 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             self.screen.refresh_view()
 
     def say(self, text: str, *, severity: str = "information") -> None:
-        """Rusta's one line to the user; silent mode keeps only warnings and errors on screen."""
+        """Rusta's one line to the user, in the mode bar; warnings and errors also pop up.
+
+        At 80x24 stacked toasts would hide the code, so information stays in the mode bar.
+        """
         self.session.last_message = text
-        if self.session.mode != "silent" or severity != "information":
-            self.notify(text, severity=severity, timeout=4)  # type: ignore[arg-type]
+        if severity != "information":
+            self.notify(text, severity=severity, timeout=5)  # type: ignore[arg-type]
+        elif isinstance(self.screen, RustaScreen):
+            self.screen.query_one(ModeBar).show_session(self.session, self.branch)
 
     # --- keys -----------------------------------------------------------------------------------
 
