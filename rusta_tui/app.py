@@ -344,6 +344,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         s.recovery_note = " ".join(parts) or message.note or "nothing to recover."
         if message.intents or message.restored:
             self.say(f"Recovered on start: {s.recovery_note}", severity="warning")
+        if message.blocked:
+            s.recovery_note = message.blocked
+            self.say(message.blocked, severity="error")
         self.refresh_active()
 
 

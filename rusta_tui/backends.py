@@ -78,6 +78,21 @@ def open_intents(root: Path) -> tuple[Any, ...]:
         log.close()
 
 
+def unpatchable_reason(root: Path) -> str:
+    """Why the patch path could not snapshot this crate, said before the user tries; empty when it can.
+
+    The snapshot store counts only files git would track; a crate inside a repo that ignores it
+    (say `examples/demo-crate/` in `.gitignore`) has none, and every patch would be refused.
+    """
+    files = _attr("diary.worktree", "list_files", "The snapshot store")(root)
+    if "Cargo.toml" in files:
+        return ""
+    return (
+        f"{root.name} is ignored by the git repository around it, so Rusta cannot snapshot it and will "
+        "refuse every fix. Move the crate out of that repository or un-ignore it."
+    )
+
+
 def sandbox_state(root: Path) -> str:
     """Where validation runs and whether it has been set up yet; no IO beyond one stat."""
     try:

@@ -91,11 +91,12 @@ class PatchFailed(Message):
 class Recovered(Message):
     """Start-up recovery ran: interrupted intents from the DevLog and what the patch path restored."""
 
-    def __init__(self, intents: tuple[Any, ...], restored: str, note: str) -> None:
+    def __init__(self, intents: tuple[Any, ...], restored: str, note: str, blocked: str = "") -> None:
         super().__init__()
         self.intents = intents
         self.restored = restored
         self.note = note
+        self.blocked = blocked  # why no patch can land here, when the crate cannot be snapshotted
 
 
 class JobsChanged(Message):

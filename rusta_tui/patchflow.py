@@ -189,4 +189,9 @@ class PatchFlowMixin:
             notes.append(str(e))
         except Exception as e:
             notes.append(_sentence("Reading the DevLog", e))
-        self._post(Recovered(intents, restored, " ".join(notes)))
+        try:
+            blocked = backends.unpatchable_reason(root)
+        except Exception as e:  # git missing or failing: the patch path will say so itself
+            blocked = ""
+            notes.append(_sentence("Listing the crate's files", e))
+        self._post(Recovered(intents, restored, " ".join(notes), blocked))

@@ -263,3 +263,22 @@ async def test_ascii_borders_follow_the_terminal(demo_crate: Path, recorder: Rec
         await pilot.pause()
         border = app.screen.query_one("#diagnostics").styles.border_top[0]
         assert border == ("ascii" if ascii_ else "round")
+
+
+async def test_an_ignored_crate_is_flagged_before_any_fix(tmp_path: Path, recorder: Recorder) -> None:
+    """A crate the surrounding repo ignores cannot be snapshotted: Rusta says so on start."""
+    import subprocess
+
+    from toolbelt import demo
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").write_text("examples/demo-crate/\n")
+    crate = demo.reset(repo / "examples" / "demo-crate")
+    app = make_app(crate)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        rec = await recorder.wait_for(Recovered)
+        await pilot.pause()
+        assert "ignored by the git repository around it" in rec.blocked
+        assert "refuse every fix" in app.session.recovery_note
