@@ -32,6 +32,7 @@ import msgspec
 
 from diary import frames, schema, segments
 from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry, NewerFormat
+from diary.rustadir import ensure_rusta_dir
 from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
 
 SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
@@ -126,6 +127,7 @@ class DevLog:
             log.recovery = log._report(repaired=False)
             return log
         try:
+            ensure_rusta_dir(log.dir.parent.parent)
             log.dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise segments.io_error("creating", log.dir, e) from e

@@ -27,6 +27,7 @@ import msgspec
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
+from diary.rustadir import ensure_rusta_dir
 from diary.worktree import (
     EXCLUDED_TOP,
     MODE_EXEC,
@@ -105,16 +106,6 @@ _CACHE_DEC = msgspec.msgpack.Decoder(_StatCache)
 
 def store_path(root: str | Path) -> Path:
     return Path(root) / STORE_DIR / STORE_NAME
-
-
-def ensure_rusta_dir(root: str | Path) -> Path:
-    """Create `<root>/.rusta/` with a `.gitignore` of `*`, so the user's `git status` never lists it."""
-    d = Path(root) / STORE_DIR
-    d.mkdir(parents=True, exist_ok=True)
-    gi = d / ".gitignore"
-    if not gi.exists():
-        atomic_write_bytes(gi, b"# Rusta's own files; never part of your repo.\n*\n", 0o644)
-    return d
 
 
 @contextlib.contextmanager
