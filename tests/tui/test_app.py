@@ -15,7 +15,7 @@ from rusta_tui.screens.help import HelpScreen
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from tests.tui.conftest import Recorder
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SIZE = (80, 24)
 

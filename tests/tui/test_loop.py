@@ -13,7 +13,7 @@ from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from tests.tui.conftest import Recorder
 from tests.tui.test_app import static_text
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 
 async def _select(pilot, app: RustaApp, code: str) -> None:

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # real cargo on the demo crate
+
 RUSTA = Path(sys.executable).with_name("rusta")
 
 MOVE_FIX = """--- a/src/lib.rs

@@ -14,6 +14,8 @@ from textual.pilot import Pilot
 from rusta_tui.app import RustaApp
 from tests.tui.conftest import frozen_clock
 
+pytestmark = pytest.mark.slow  # real cargo on the demo crate
+
 
 @pytest.fixture
 def snapshot_crate(tmp_path: Path) -> Path:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real cargo on the demo crate
+
 RUSTA = Path(sys.executable).with_name("rusta")
 
 

@@ -25,6 +25,7 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory):
     return run_check(root, tool="clippy")
 
 
+@pytest.mark.slow
 def test_rows_are_by_file_errors_first_and_deduplicated(demo_report) -> None:
     all_rows = rows(demo_report)
     assert all_rows, "the demo crate has planted mistakes"
@@ -39,6 +40,7 @@ def test_rows_are_by_file_errors_first_and_deduplicated(demo_report) -> None:
         assert levels == sorted(levels, key=lambda lv: 0 if lv == "error" else 1)
 
 
+@pytest.mark.slow
 def test_hotspots_count_per_file(demo_report) -> None:
     all_rows = rows(demo_report)
     spots = hotspots(all_rows)
