@@ -175,6 +175,10 @@ def atomic_write_bytes(path: Path, data: bytes, perm: int, fsync: bool = True) -
         while view:
             view = view[os.write(fd, view) :]
         os.fchmod(fd, perm)
+        # Stamp with the precise clock: the kernel's coarse write stamp can equal the last build's,
+        # and cargo would then take the new content for the already-built old one.
+        now = time.time_ns()
+        os.utime(fd, ns=(now, now))
         if fsync:
             os.fsync(fd)
     except BaseException:
