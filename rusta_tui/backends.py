@@ -93,6 +93,13 @@ def unpatchable_reason(root: Path) -> str:
     )
 
 
+def network_isolation() -> str:
+    """How builds and tests in the sandbox are kept off the network (may run a probe: worker only)."""
+    from toolbelt import isolation
+
+    return isolation.DESCRIPTIONS[isolation.isolation_mode()]
+
+
 def sandbox_state(root: Path) -> str:
     """Where validation runs and whether it has been set up yet; no IO beyond one stat."""
     try:

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from rusta_tui import backends
 from rusta_tui.screens.base import RustaScreen
+
+
+class NetworkKnown(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class StatusScreen(RustaScreen):
     NAME = "status"
+    network = "checking"
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="repo", classes="panel")
@@ -22,7 +32,20 @@ class StatusScreen(RustaScreen):
         self.query_one("#repo", Static).border_title = "Repository"
         self.query_one("#jobs", DataTable).add_columns("Job", "Elapsed", "Detail")
         self.set_interval(1.0, self._tick)
+        self.check_network()
         super().on_mount()
+
+    @work(thread=True, exclusive=True, group="network", exit_on_error=False)
+    def check_network(self) -> None:
+        try:
+            text = backends.network_isolation()
+        except Exception as e:  # shown, not raised: the patch path refuses on its own if it must
+            text = f"unknown ({e})"
+        self.post_message(NetworkKnown(text))
+
+    def on_network_known(self, message: NetworkKnown) -> None:
+        self.network = message.text
+        self.refresh_view()
 
     def _tick(self) -> None:
         if self.is_current and self.session.jobs:
@@ -43,6 +66,8 @@ class StatusScreen(RustaScreen):
         text.append(f"{validating}; last validation: {last.summary if last else 'none'}\n")
         text.append("         ")
         text.append(f"{rusta.sandbox}\n", style="dim")
+        text.append("Network  ", style="bold")
+        text.append(f"off in the sandbox: {self.network}\n")
         text.append("Probe    ", style="bold")
         text.append(f"{s.probe_state}; watch {'on' if rusta.watching else 'off'}, cargo {s.settings.check_tool}\n")
         if s.recovery_note:
