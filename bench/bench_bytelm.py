@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -74,8 +73,8 @@ def _load_and_first_score(ckpt: Path, sample: Path) -> float:
         f"lm=LM.load(Path({str(ckpt)!r})); lm.score(Path({str(sample)!r}).read_bytes()[:4096]); "
         "print(time.perf_counter()-t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
-    return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else float("nan")
+    res = run_limited([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], timeout_s=300)
+    return float(res.stdout.decode().strip().splitlines()[-1]) if res.outcome == "ok" else float("nan")
 
 
 def _tiny_int8_speed(sample: bytes) -> tuple[int, float, float]:
@@ -103,13 +102,17 @@ def _bpb(lp: np.ndarray) -> float:
 
 
 def run() -> dict:
-    from engine.bytelm.checkpoint import read_metrics
-    from engine.bytelm.infer import LM
-
     ckpt = shipped_dir("small")
     files = bench_files()
     datas = [p.read_bytes() for p in files]
     total = sum(map(len, datas))
+    # the compressors run before JAX is imported: forking a process that runs XLA threads is unsafe
+    xz = [compressed_bpb(["xz", "-9e", "-c"], d) for d in datas]
+    gz = [compressed_bpb(["gzip", "-9", "-c", "-n"], d) for d in datas]
+    load_s = _load_and_first_score(ckpt, files[0])
+
+    from engine.bytelm.checkpoint import read_metrics
+    from engine.bytelm.infer import LM
     shipped = LM.load(ckpt)  # int8 net + count model: what `rusta lm` uses
     net8 = LM.load(ckpt, mix=False)
     netf = LM.load(ckpt, quantized=False, mix=False)
@@ -124,10 +127,10 @@ def run() -> dict:
             "bytes": len(d),
             "shipped": round(_bpb(m), 3),
             "net": round(_bpb(n), 3),
-            "xz": round(compressed_bpb(["xz", "-9e", "-c"], d), 3),
-            "gzip": round(compressed_bpb(["gzip", "-9", "-c", "-n"], d), 3),
+            "xz": round(x, 3),
+            "gzip": round(g, 3),
         }
-        for p, d, n, m in zip(files, datas, net_lps, mixed_lps, strict=True)
+        for p, d, n, m, x, g in zip(files, datas, net_lps, mixed_lps, xz, gz, strict=True)
     ]
     rows = []
     labels = (
@@ -169,7 +172,6 @@ def run() -> dict:
         )
         rows.append({"row": f"infill exact match, single line, greedy ({name})", "spans": len(spans),
                      "exact": exact, "rate": round(exact / max(1, len(spans)), 3)})  # fmt: skip
-    load_s = _load_and_first_score(ckpt, files[0])
     rows.append({"row": "load + first score (small, fresh process, 4 KiB)", "seconds": round(load_s, 2)})
     tiny_params, tiny_mb, tiny_rate = _tiny_int8_speed(b"".join(datas)[:2048])
     rows.append({"row": "tiny int8 scoring (untrained, ctx 1024)", "params": tiny_params, "int8 MB": round(tiny_mb, 1),

@@ -120,5 +120,5 @@ def describe_shipped(ckpt_dir: Path) -> str:
     size = (ckpt_dir / WEIGHTS).stat().st_size / 1e6
     return (
         f"byte LM `{cfg.name}` ({size:.1f} MB int8), step {m.get('step', '?')}, "
-        f"validation {m.get('valid_bpb', '?')} bpb"
+        f"validation {m.get('valid_bpb', '?')} bpb net alone, {m.get('valid_bpb_mixed', '?')} bpb with counts"
     )

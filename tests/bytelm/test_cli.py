@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.bytelm.conftest import rust_code
+
+# One xdist worker builds the shared snapshot and trains the `test` model once for all of these.
+pytestmark = pytest.mark.xdist_group("bytelm")
 
 
 def _rusta(*argv: str) -> subprocess.CompletedProcess[str]:

@@ -34,7 +34,7 @@ def test_shapes_finite_and_causal(net: M.ByteLM, use_jit: bool) -> None:
     logits_BxLxV = f(state, x)
     assert logits_BxLxV.shape == (2, cfg.ctx, 256)
     assert bool(jnp.all(jnp.isfinite(logits_BxLxV)))
-    for t in (0, 5, cfg.ctx // 2, cfg.ctx - 1):
+    for t in (0, cfg.ctx // 2, cfg.ctx - 1):
         changed = x.at[:, t].set((x[:, t] + 7) % 256)
         other = f(state, changed)
         np.testing.assert_array_equal(np.asarray(other[:, :t]), np.asarray(logits_BxLxV[:, :t]))
@@ -43,13 +43,13 @@ def test_shapes_finite_and_causal(net: M.ByteLM, use_jit: bool) -> None:
 
 def test_kv_cache_matches_full_forward(net: M.ByteLM) -> None:
     cfg = net.cfg
-    x = _tokens(3, 24, seed=2)
+    x = _tokens(3, 16, seed=2)
     full = net(x)
     cache = M.empty_cache(cfg, 3)
     zeros = jnp.zeros((3, M.HISTORY), x.dtype)
     got, cache = net.extend(x[:, :10], zeros, jnp.int32(0), cache)
     np.testing.assert_allclose(got, full[:, :10], atol=1e-5)
-    for t in range(10, 24):
+    for t in range(10, 16):
         step, cache = net.extend(x[:, t : t + 1], x[:, t - M.HISTORY : t], jnp.int32(t), cache)
         np.testing.assert_allclose(step[:, 0], full[:, t], atol=1e-5)
 

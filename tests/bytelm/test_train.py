@@ -9,7 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
+
+
+# One xdist worker builds the shared snapshot and trains the `test` model once for all of these.
+pytestmark = pytest.mark.xdist_group("bytelm")
 
 
 def _cmd(snap: Path, run_dir: Path, steps: int) -> list[str]:
