@@ -72,6 +72,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         ascii: bool | None = None,
         theme: str | None = None,
         recover: bool = True,
+        network: Callable[[], str] = backends.network_isolation,
     ) -> None:
         super().__init__()
         self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
@@ -85,6 +86,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.branch = backends.git_branch(root)
         self.tasks = Tasks(root)
         self.sandbox = backends.sandbox_state(root)
+        self.network_probe = network  # tests pin it: namespaces differ between machines
 
     # --- life cycle -----------------------------------------------------------------------------
 

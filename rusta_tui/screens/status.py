@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from rusta_tui import backends
 from rusta_tui.screens.base import RustaScreen
 
 
@@ -38,7 +37,7 @@ class StatusScreen(RustaScreen):
     @work(thread=True, exclusive=True, group="network", exit_on_error=False)
     def check_network(self) -> None:
         try:
-            text = backends.network_isolation()
+            text = self.rusta.network_probe()
         except Exception as e:  # shown, not raised: the patch path refuses on its own if it must
             text = f"unknown ({e})"
         self.post_message(NetworkKnown(text))
