@@ -288,3 +288,22 @@ async def test_an_ignored_crate_is_flagged_before_any_fix(tmp_path: Path, record
         else:
             assert "ignored by the git repository around it" in rec.blocked
             assert "refuse every fix" in app.session.recovery_note
+
+
+async def test_next_prev_and_recheck_keys(demo_crate: Path, recorder: Recorder) -> None:
+    app = make_app(demo_crate)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.press("2")
+        await pilot.pause()
+        first = app.session.selected_row()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.selected == 1 and app.session.selected_row() != first
+        assert app.screen.query_one("#source").border_title.startswith(app.session.selected_row().file)
+        await pilot.press("p", "p")  # wraps around to the last diagnostic
+        await pilot.pause()
+        assert app.session.selected == len(app.session.rows()) - 1
+        await pilot.press("r")
+        again = await recorder.wait_for(ProbeFinished, lambda m: m.generation == 2)
+        assert again.report.status == "diagnostics"
