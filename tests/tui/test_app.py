@@ -307,3 +307,23 @@ async def test_next_prev_and_recheck_keys(demo_crate: Path, recorder: Recorder) 
         await pilot.press("r")
         again = await recorder.wait_for(ProbeFinished, lambda m: m.generation == 2)
         assert again.report.status == "diagnostics"
+
+
+async def test_a_clean_crate_says_so_on_every_screen(tmp_path: Path, recorder: Recorder) -> None:
+    root = tmp_path / "clean"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "clean"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text("pub fn one() -> u8 {\n    1\n}\n")
+    app = make_app(root)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        done = await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        assert done.report.status == "clean"
+        assert app.screen.query_one("#diagnostics").border_subtitle == "clean"
+        for key in "2345671":
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("2", "v", "w", "e")  # nothing selected: each says so, nothing breaks
+        await pilot.pause()
+        assert "No fix" in app.session.last_message
