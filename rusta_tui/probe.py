@@ -18,6 +18,7 @@ from rusta_tui import backends
 from rusta_tui.errors import Unavailable
 from rusta_tui.messages import ProbeCancelled, ProbeFinished, ProbeStarted, SourcesChanged
 from toolbelt.cargo_run import run_check
+from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
     from rusta_tui.state import Session
@@ -66,7 +67,12 @@ class ProbeMixin:
         post(ProbeStarted(generation, reason))
         clock = self.session.clock
         t0 = clock()
-        report = run_check(self.session.root, tool=self.session.settings.check_tool, cancel=cancel)
+        tool = self.session.settings.check_tool
+        try:
+            report = run_check(self.session.root, tool=tool, cancel=cancel)
+        except Exception as e:  # a manifest broken by a save: say it on Home, keep watching
+            sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"
+            report = CheckReport(crate_root=str(self.session.root), tool=tool, status="error", message=sentence)
         if cancel.is_set():
             post(ProbeCancelled(generation))
             return

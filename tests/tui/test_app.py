@@ -327,3 +327,19 @@ async def test_a_clean_crate_says_so_on_every_screen(tmp_path: Path, recorder: R
         await pilot.press("2", "v", "w", "e")  # nothing selected: each says so, nothing breaks
         await pilot.pause()
         assert "No fix" in app.session.last_message
+
+
+async def test_a_broken_manifest_is_said_and_the_next_save_recovers(demo_crate: Path, recorder: Recorder) -> None:
+    app = make_app(demo_crate, watch=True)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished, lambda m: m.generation == 1)
+        manifest = demo_crate / "Cargo.toml"
+        good = manifest.read_text()
+        manifest.write_text(good + "\n[broken\n")
+        bad = await recorder.wait_for(ProbeFinished, lambda m: m.report.status == "error", timeout=60)
+        await pilot.pause()
+        assert "Cargo.toml is broken" in bad.report.message
+        assert "Cargo.toml is broken" in static_text(app.screen.query_one("#hotspots"))
+        assert "probe" not in app.session.jobs
+        manifest.write_text(good)
+        await recorder.wait_for(ProbeFinished, lambda m: m.report.status == "diagnostics" and m.generation > 1, timeout=60)
