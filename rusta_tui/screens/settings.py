@@ -38,6 +38,7 @@ class SettingsScreen(RustaScreen):
             with Horizontal(classes="field"):
                 yield Label("Watch saves", classes="field-label")
                 yield Switch(id="set-watch")
+                yield Label("", id="set-watch-word", classes="field-label")
             with Horizontal(classes="field"):
                 yield Label("Line width", classes="field-label")
                 yield Input(id="set-width", type="integer")
@@ -54,10 +55,15 @@ class SettingsScreen(RustaScreen):
         self.query_one("#set-mode", Select).value = s.mode
         self.query_one("#set-tool", Select).value = s.check_tool
         self.query_one("#set-watch", Switch).value = s.watch
+        self.query_one("#set-watch-word", Label).update("on" if s.watch else "off")
         self.query_one("#set-width", Input).value = str(s.max_line_width)
         self.query_one("#set-commands", Input).value = ", ".join(s.allow_commands)
         self.query_one("#set-paths", Input).value = ", ".join(s.allow_paths)
         super().on_mount()
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """The knob is colour only; the word says it on monochrome terminals too."""
+        self.query_one("#set-watch-word", Label).update("on" if event.value else "off")
 
     def refresh_view(self) -> None:
         super().refresh_view()
