@@ -102,8 +102,13 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
 
     def _tick(self) -> None:
         """Elapsed times of running jobs move while they run; nothing redraws when nothing runs."""
-        if self.session.jobs and isinstance(self.screen, RustaScreen):
-            self.screen.query_one(ModeBar).show_session(self.session, self.branch)
+        if self.session.jobs:
+            self._redraw_modebar()
+
+    def _redraw_modebar(self) -> None:
+        """Only the mode line; a screen still composing has none yet, and draws itself on mount."""
+        for bar in self.screen.query(ModeBar):
+            bar.show_session(self.session, self.branch)
 
     def on_unmount(self) -> None:
         self.stop_watching()
@@ -128,8 +133,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.session.last_message = text
         if severity != "information":
             self.notify(text, severity=severity, timeout=5)  # type: ignore[arg-type]
-        elif isinstance(self.screen, RustaScreen):
-            self.screen.query_one(ModeBar).show_session(self.session, self.branch)
+        else:
+            self._redraw_modebar()
 
     # --- keys -----------------------------------------------------------------------------------
 

@@ -54,6 +54,11 @@ def find_root(start: Path | None) -> Path:
     """The folder whose .rusta/devlog exists, else the nearest with Cargo.toml or .git, else cwd."""
     here = (start or Path.cwd()).resolve()
     if start is not None:
+        if not here.is_dir():  # never create a diary in a folder the user did not have
+            from diary.errors import DiaryError
+
+            what = "is not a folder" if here.exists() else "does not exist"
+            raise DiaryError(f"{start} {what}; --root takes the crate or repo folder.")
         return here
     for d in (here, *here.parents):
         if (d / ".rusta" / "devlog").is_dir():

@@ -121,9 +121,13 @@ def run(args: argparse.Namespace) -> int:
     if args.apply is not None or args.reject is not None:
         return _act(crate_root, chosen, args)
     if not args.no_log:  # after the answer is on screen: the record costs a few fsyncs
+        from diary.errors import DiaryError
         from engine.loop import log_explain_run
 
-        log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
+        try:
+            log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
+        except DiaryError as e:  # the answer was given; a read-only crate only loses the record
+            print(f"rusta: explained, but not recorded in the DevLog: {e}", file=sys.stderr)
     return 0
 
 
@@ -169,6 +173,9 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
         loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
         return 1
+    except BaseException as exc:  # an error or Ctrl-C: the task is settled with the reason, not left open
+        loop.abandon(exc)
+        raise
     finally:
         loop.close()
 

@@ -30,7 +30,7 @@ class RustaScreen(Screen[None]):
         yield NavBar(id="nav")
         yield from self.compose_body()
         yield ModeBar(id="modebar")
-        yield Footer()
+        yield Footer(show_command_palette=not self.rusta.ascii)  # its separator is a Unicode bar
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -44,6 +44,13 @@ class RustaScreen(Screen[None]):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        """Redraw from the Session; subclasses call super() and then draw their body."""
+        """Redraw from the Session. A key can arrive between `switch_mode` and the new screen's
+        compose; until its widgets exist there is nothing to draw, and on_mount draws it then."""
+        if not self.query(ModeBar):
+            return
         self.query_one(NavBar).show_current(self.NAME)
         self.query_one(ModeBar).show_session(self.session, self.rusta.branch)
+        self.draw()
+
+    def draw(self) -> None:
+        """Draw the body from the Session; each screen implements it."""

@@ -30,15 +30,14 @@ class CodeScreen(RustaScreen):
         self.query_one("#why-drawer").border_title = "Why (w closes)"
         super().on_mount()
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         s = self.session
         row = s.selected_row()
         expl = s.selected_explanation()
         source = self.query_one("#source", SourceView)
         source.border_title = f"{row.file}:{row.line}" if row else "Source"
         source.border_subtitle = f"{row.code} {row.level}" if row else ""
-        source.show(s.root, row)
+        source.show(s.root, row, self.rusta.ascii)
         diff = self.query_one("#diff", DiffView)
         diff.display = not s.why_open  # the drawer takes the patch's place while it is open
         diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)

@@ -31,8 +31,7 @@ class HomeScreen(RustaScreen):
         self.query_one("#suggestions", Static).border_title = "Suggestions"
         super().on_mount()
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         s = self.session
         table = self.query_one("#diagnostics", DataTable)
         all_rows = s.rows()

@@ -85,8 +85,7 @@ class ReviewScreen(RustaScreen):
                 out.append(Bundle(key, where, st.patch.explanation, st.patch.diff, None, st))
         return out
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         self.load_history()
         s = self.session
         table = self.query_one("#bundles", DataTable)

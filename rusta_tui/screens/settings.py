@@ -65,8 +65,7 @@ class SettingsScreen(RustaScreen):
         """The knob is colour only; the word says it on monochrome terminals too."""
         self.query_one("#set-watch-word", Label).update("on" if event.value else "off")
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         mode = self.query_one("#set-mode", Select)
         if mode.value != self.session.mode:
             mode.value = self.session.mode

@@ -50,8 +50,7 @@ class StatusScreen(RustaScreen):
         if self.is_current and self.session.jobs:
             self.refresh_view()
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         s = self.session
         rusta = self.rusta
         validating = "validating" if "patch" in s.jobs else "idle"

@@ -39,8 +39,7 @@ class DevLogScreenBase(RustaScreen):
     entries: tuple[Any, ...] = ()
     note: str = "Loading the DevLog."
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def draw(self) -> None:
         self.load_devlog()
 
     @work(thread=True, exclusive=True, group="devlog-read", exit_on_error=False)

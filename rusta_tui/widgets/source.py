@@ -16,7 +16,7 @@ CONTEXT_LINES = 6
 SYNTAX_THEME = "ansi_dark"
 
 
-def source_window(root: Path, row: DiagRow) -> Syntax | Text:
+def source_window(root: Path, row: DiagRow, ascii: bool = False) -> Syntax | Text:
     path = root / row.file
     try:
         code = path.read_text(encoding="utf-8", errors="replace")
@@ -27,23 +27,27 @@ def source_window(root: Path, row: DiagRow) -> Syntax | Text:
     last = min(len(lines), row.line + CONTEXT_LINES)
     # The panel is narrow at 80 columns: drop the window's common indentation to buy columns back.
     window = textwrap.dedent("\n".join(lines[first - 1 : last]))
-    return Syntax(
+    syntax = Syntax(
         window,
         "rust",
         theme=SYNTAX_THEME,
         line_numbers=True,
         start_line=first,
-        highlight_lines={row.line},
+        highlight_lines=set() if ascii else {row.line},  # rich's marker is a Unicode arrow
         word_wrap=False,
     )
+    if ascii:
+        at = row.line - first + 1
+        syntax.stylize_range("reverse", (at, 0), (at + 1, 0))
+    return syntax
 
 
 class SourceView(Static):
-    def show(self, root: Path, row: DiagRow | None) -> None:
+    def show(self, root: Path, row: DiagRow | None, ascii: bool = False) -> None:
         if row is None:
             self.update(Text("No diagnostic selected.", style="italic"))
             return
-        self.update(source_window(root, row))
+        self.update(source_window(root, row, ascii))
 
 
 class DiffView(Static):

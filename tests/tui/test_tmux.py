@@ -72,11 +72,10 @@ def test_make_run_path_in_tmux(tmux_app) -> None:
     # Home lists errors by file; E0382 is the second row of src/lib.rs's block.
     rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
     index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
-    pane.keys(*(["Down"] * index), "Enter")
-    screen = pane.wait_for("Explain")
-    assert "src/lib.rs:33" in screen and "delivery" in screen
-    pane.keys("w")
-    assert "Invariant" in pane.wait_for("Why (w closes)")
+    pane.keys(*(["Down"] * index), "Enter", "w")  # typed fast: w lands while Code is still composing
+    screen = pane.wait_for("Why (w closes)")
+    assert "Explain" in screen and "src/lib.rs:33" in screen and "delivery" in screen
+    assert "Invariant" in screen
     pane.keys("v")
     pane.wait_for("Validated green")
     assert lib.read_bytes() == original
