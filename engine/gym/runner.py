@@ -15,6 +15,7 @@ from pathlib import Path
 import msgspec
 
 from engine.gym.episodes import Episode
+from engine.gym.errors import GymError
 from engine.gym.mutate import apply
 from engine.repair.edits import apply_edits, by_file
 from engine.repair.search import repair
@@ -59,9 +60,12 @@ def method_nothing(root: Path) -> int:
     return 0
 
 
-def _cargo_fix(root: Path, tool: list[str]) -> int:
-    argv = ["cargo", *tool, "--fix", "--broken-code", "--allow-dirty", "--allow-no-vcs", "--lib"]
-    run_limited(argv, cwd=root, env=cargo_env(target_dir_for(root)), timeout_s=300)
+def _cargo_fix(root: Path, command: list[str]) -> int:
+    """Run a fixer as users do; one that cannot even start is a broken baseline, not a zero score."""
+    argv = ["cargo", *command, "--broken-code", "--allow-dirty", "--allow-no-vcs", "--lib"]
+    proc = run_limited(argv, cwd=root, env=cargo_env(target_dir_for(root)), timeout_s=300)
+    if proc.returncode not in (0, 101) and b"error: unexpected argument" in proc.stderr:
+        raise GymError(f"`{' '.join(argv)}` was refused: {proc.stderr.decode(errors='replace').strip()[:200]}")
     return 1
 
 
@@ -70,7 +74,7 @@ def method_cargo_fix(root: Path) -> int:
 
 
 def method_clippy_fix(root: Path) -> int:
-    return _cargo_fix(root, ["clippy"])
+    return _cargo_fix(root, ["clippy", "--fix"])
 
 
 def method_naive(root: Path) -> int:
