@@ -114,11 +114,17 @@ def typo(file: str, text: str) -> Iterator[Mutation]:
     """Misspell a use of a local binding (not its declaration): drop one interior letter."""
     for m in re.finditer(r"\blet\s+(?:mut\s+)?([a-z_][a-z0-9_]{3,})\b", text):
         name = m.group(1)
-        use = re.compile(rf"\b{name}\b").search(text, m.end())
+        use = None
+        for u in re.finditer(rf"\b{name}\b", text[m.end() :]):
+            before = text[: m.end() + u.start()]
+            if not re.search(r"(?:\b(?:Some|Ok|Err)\(|\blet\s+(?:mut\s+)?|\|)\s*$", before):
+                use = u
+                break
         if use is None:
             continue
+        use_start, use_end = m.end() + use.start(), m.end() + use.end()
         bad = name[:2] + name[3:]
-        yield _mk("typo", file, text, use.start(), use.end(), bad)
+        yield _mk("typo", file, text, use_start, use_end, bad)
 
 
 def drop_into(file: str, text: str) -> Iterator[Mutation]:

@@ -208,6 +208,25 @@ def question_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
 
 
+def question_on_scrutinee(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """`let (a, b) = parse(s);` where parse returns a Result: rustc labels the expression
+    "this expression has type `Result<...>`"; the `?` goes at its end."""
+    out: list[Candidate] = []
+    for s in d.spans:
+        if s.label and re.match(r"this expression has type `(?:Result|Option)<", s.label):
+            edit = _insert(s, True, "?")
+            out.append(
+                _make(
+                    [edit],
+                    "propagate the error with `?` on the matched expression",
+                    "question-mark",
+                    d.code_str or "E0308",
+                    0.7,
+                )
+            )
+    return out
+
+
 def differ_in_mutability(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0308 "types differ in mutability": a `&` that should be `&mut`."""
     span = _primary(d)
@@ -518,6 +537,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += mismatched_types(d, read) + differ_in_mutability(d, read)
     if code in ("E0308", "E0599", "E0609", "E0608"):
         out += question_at_binding(d, read)
+    if code == "E0308":
+        out += question_on_scrutinee(d, read)
     if code in ("E0596", "E0384", "E0594"):
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):
