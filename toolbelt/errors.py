@@ -31,3 +31,7 @@ class SourceTooLarge(ToolbeltError):
 
 class ToolchainMissing(ToolbeltError):
     """The crate pins a toolchain rustup does not have, and rustup cannot download one here."""
+
+
+class CacheUnwritable(ToolbeltError):
+    """Rusta's cache folder (targets, sandboxes, scratch copies) cannot be created or written."""

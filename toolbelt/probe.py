@@ -28,7 +28,7 @@ import msgspec
 from toolbelt.cargo_run import run_check
 from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.errors import ToolbeltError
-from toolbelt.paths import cache_dir, target_dir_for
+from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.probe_rewrite import Rewrite, after_binding, after_statement, in_place, remap
 from toolbelt.probe_scan import (
     ExprSpan,
@@ -228,7 +228,7 @@ def type_of(
         raise ProbeError(f"{file} is not valid UTF-8 (byte {e.start}); rustc would reject it too.") from e
     bound = binding_at(src, line, col)
     expr = bound or find_expression(src, line, col)
-    probes = cache_dir() / "probes"
+    probes = writable_cache_dir() / "probes"
     ws = workspace_root(root)
     key = fingerprint(ws, raw, rel, line, col)
     cached_at = probes / "results" / f"{key}.json"

@@ -29,7 +29,7 @@ from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_p
 from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Validation
 from toolbelt.cargo_run import run_check, run_test
-from toolbelt.paths import cache_dir, target_dir_for
+from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
 CHECK_TIMEOUT_S = 240.0
@@ -48,7 +48,7 @@ class _Manifest(msgspec.Struct, kw_only=True):
 
 def sandbox_home(root: Path) -> Path:
     key = target_dir_for(root).name  # `<crate>-<hash of its path>`
-    return cache_dir() / "sandboxes" / key
+    return writable_cache_dir() / "sandboxes" / key
 
 
 def _load_manifest(home: Path) -> _Manifest:

@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.repair.edits import apply_edits, by_file
 from engine.repair.errors import RepairError
 from engine.repair.types import Edit
-from toolbelt.paths import cache_dir
+from toolbelt.paths import writable_cache_dir
 
 
 def write_fresh(path: Path, data: bytes) -> None:
@@ -52,7 +52,7 @@ class Workspace:
     def __init__(self, source: Path, scratch: Path | None = None) -> None:
         self.source = source.resolve()
         key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
-        self.root = scratch or cache_dir() / "repair" / f"{self.source.name}-{key}"
+        self.root = scratch or writable_cache_dir() / "repair" / f"{self.source.name}-{key}"
         self._pending: dict[str, bytes] = {}
 
     def sync(self) -> None:
