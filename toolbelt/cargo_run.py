@@ -11,7 +11,7 @@ from pathlib import Path
 
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
-from toolbelt.errors import ToolMissing
+from toolbelt.errors import ToolbeltError, ToolMissing
 from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
@@ -87,7 +87,15 @@ def _run_cargo(
     check_source_sizes(root)
     workdir = build_root(root)
     holder: list[Toolchain] = []
-    probe = threading.Thread(target=lambda: holder.append(toolchain_versions(root)), daemon=True)
+
+    def read_versions() -> None:
+        # Best effort, like an absent tool: a failure here must never print a thread traceback.
+        try:
+            holder.append(toolchain_versions(root))
+        except (ToolbeltError, OSError, RuntimeError):  # RuntimeError: the interpreter is shutting down
+            holder.append(Toolchain())
+
+    probe = threading.Thread(target=read_versions, daemon=True)
     probe.start()
 
     def go() -> ProcessResult:
@@ -102,11 +110,13 @@ def _run_cargo(
             memory_bytes=memory_bytes,
         )
 
-    proc = go()
-    if isolate and proc.outcome == "failed" and (proc.stderr or proc.stdout).startswith(b"unshare: "):
-        forget_isolation()  # the kernel's policy changed since the mode was cached: detect again
+    try:
         proc = go()
-    probe.join()
+        if isolate and proc.outcome == "failed" and (proc.stderr or proc.stdout).startswith(b"unshare: "):
+            forget_isolation()  # the kernel's policy changed since the mode was cached: detect again
+            proc = go()
+    finally:
+        probe.join()  # never leave the probe running into interpreter shutdown (Ctrl-C, an error)
     return proc, holder[0] if holder else Toolchain()
 
 
