@@ -22,7 +22,7 @@ from engine.repair.templates import combined_imports, template_candidates
 from engine.repair.types import Alternative, Candidate, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
-from toolbelt.crate import find_crate_root
+from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.types import CheckReport, Diagnostic
 
 _RESOLVE = {"E0432", "E0433", "E0412", "E0425", "E0422", "E0423", "E0531", "E0405", "E0407", "E0583"}
@@ -89,6 +89,7 @@ def repair(
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes."""
     t0 = time.monotonic()
     root = find_crate_root(crate)
+    read_manifest(root)  # a broken Cargo.toml is named where the user can fix it, not in the scratch copy
     ws = workspace or Workspace(root)
     ws.sync()
     report = run_check(ws.root, cancel=cancel)
