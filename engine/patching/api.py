@@ -73,7 +73,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
         if changed:
             raise StaleValidation(
                 f"{', '.join(changed)} changed after patch {patch.id} was validated; "
-                "validate it again (rerun `rusta apply`) so Rusta tests what is really there."
+                "nothing was written; run the command again so Rusta validates what is really there."
             )
         new = apply_changes(sandbox.crate_changes(r, patch.diff), lambda p: read_current(r, p))
         want = {f.path: f.blob for f in validation.result}
