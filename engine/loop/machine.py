@@ -72,6 +72,13 @@ class CoreLoop:
             self._log.close()
             self._log = None
 
+    def abandon(self, exc: BaseException) -> None:
+        """Settle the open task that an error or Ctrl-C stopped, with the reason (see diary.tasks)."""
+        if self.task is not None and self._log is not None:
+            from diary.tasks import settle_failed
+
+            settle_failed(self._log, self.task, exc)
+
     def _check(self, step: str) -> str:
         allowed, after = TRANSITIONS[step]
         if self.state not in allowed:
@@ -330,5 +337,8 @@ def log_explain_run(root: str | Path, explanations: tuple[Explanation, ...], *, 
         loop.explain(explanations, mode=mode)
         n = len(explanations)
         loop.reflect(f"explained {n} {'story' if n == 1 else 'stories'} in {mode} mode; no change made")
+    except BaseException as exc:
+        loop.abandon(exc)
+        raise
     finally:
         loop.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import msgspec
 
 from diary.devlog import DevLog
+from diary.tasks import settling
 from engine.patching import api as patching
 from engine.patching.types import DiagnosticRef, OpRecord, Patch, Validation
 from engine.repair.search import repair
@@ -61,9 +62,15 @@ def propose(
         if log is not None:
             log.append("action", _trial_payload(t), task=task)
 
-    result = repair(
-        root, budget=budget, run_tests=run_tests, on_trial=on_trial, cancel=cancel, alternatives=alternatives
-    )
+    with settling(log, lambda: task):
+        result = repair(
+            root,
+            budget=budget,
+            run_tests=run_tests,
+            on_trial=on_trial,
+            cancel=cancel,
+            alternatives=alternatives,
+        )
     patch = None
     if result.status == "fixed":
         refs = tuple(
@@ -102,7 +109,7 @@ def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Va
         log.append(
             "validation",
             {
-                "summary": f"sandbox: {v.verdict}: {v.reason}",
+                "summary": f"sandbox: {v.verdict}: {v.reason.rstrip('.')}",
                 "tool": "test",
                 "ok": v.green,
                 "errors": v.errors_after,

@@ -100,7 +100,9 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
     if not args.json:
         console.print(f"[bold]Why:[/] {patch.explanation}")
         # soft_wrap: a diff line is never cut at the console width (a cut line is not the patch)
-        console.print(Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True)
+        console.print(
+            Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True
+        )
     if args.dry_run:
         flow.decline(proposal, "dry run: shown, not applied", log=log)
         if args.json:
