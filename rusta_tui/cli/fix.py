@@ -10,11 +10,24 @@ from typing import TYPE_CHECKING
 
 import msgspec
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 
 if TYPE_CHECKING:
     from diary.devlog import DevLog
+    from engine.patching.types import Patch
     from engine.repair.flow import Proposal
+
+
+def positive(text: str) -> int:
+    """A count from 1: `--pick 0` or `--budget -3` is a usage error, not a silent default."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
+    return n
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,15 +36,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
-    parser.add_argument("--budget", type=int, default=12, help="most candidates to validate (default 12)")
+    parser.add_argument(
+        "--budget", type=positive, default=12, help="most candidates to validate (default 12)"
+    )
     parser.add_argument("--no-tests", action="store_true", help="validate candidates with cargo check only")
     parser.add_argument("--json", action="store_true", help="one JSON object with the outcome")
     parser.add_argument(
-        "--alternatives", type=int, default=1, metavar="N", help="look for up to N green fixes to choose from"
+        "--alternatives",
+        type=positive,
+        default=1,
+        metavar="N",
+        help="look for up to N green fixes to choose from",
     )
     parser.add_argument(
-        "--pick", type=int, metavar="K", help="apply green alternative K (1 = Rusta's first choice)"
+        "--pick", type=positive, metavar="K", help="apply green alternative K (1 = Rusta's first choice)"
     )
+
+
+def show_patch(console: Console, patch: Patch) -> None:
+    """The explanation and the diff exactly as they are: no rich markup read into `#[derive(..)]`, no cut lines."""
+    console.print(f"[bold]Why:[/] {escape(patch.explanation)}")
+    # soft_wrap: a diff line is never cut at the console width (a cut line is not the patch)
+    console.print(Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True)
 
 
 def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:
@@ -48,10 +74,10 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=False, highlight=False)
     root = find_crate_root(Path(args.path))
     for line in patching.recover(root):
-        console.print(f"[yellow]recovered:[/] {line}")
+        console.print(f"[yellow]recovered:[/] {escape(line)}")
     with DevLog.open(root) as log:
         if not args.json:
-            console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...")
+            console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...", markup=False)
         want = max(args.alternatives, args.pick or 1)
         proposal = flow.propose(
             root, budget=args.budget, run_tests=not args.no_tests, log=log, alternatives=want
@@ -80,7 +106,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                 greens,
             )
         else:
-            console.print(result.message or "Nothing to do.")
+            console.print(result.message or "Nothing to do.", markup=False)
             if tried:
                 console.print(
                     f"I tried {len(tried)} candidate(s) and found no fix that is green as a whole, so I change nothing."
@@ -90,19 +116,15 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
     if len(alts) > 1 and not args.json:
         console.print(f"{len(alts)} green fixes, best first:")
         for i, a in enumerate(alts, 1):
-            console.print(f"  {i}. {a.description} ({a.family}, {a.verdict})")
+            console.print(f"  {i}. {a.description} ({a.family}, {a.verdict})", markup=False)
     pick = args.pick
     if pick is None and len(alts) > 1 and not args.yes and sys.stdin.isatty():
-        answer = console.input(f"Which one? [1-{len(alts)}, default 1] ").strip()
+        answer = console.input(escape(f"Which one? [1-{len(alts)}, default 1] ")).strip()
         pick = int(answer) if answer.isdigit() else 1
     proposal = flow.choose(proposal, (pick or 1) - 1)
     patch = proposal.patch
     if not args.json:
-        console.print(f"[bold]Why:[/] {patch.explanation}")
-        # soft_wrap: a diff line is never cut at the console width (a cut line is not the patch)
-        console.print(
-            Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True
-        )
+        show_patch(console, patch)
     if args.dry_run:
         flow.decline(proposal, "dry run: shown, not applied", log=log)
         if args.json:
@@ -122,7 +144,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             flow.decline(proposal, "not confirmed: no terminal to ask and no --yes", log=log)
             console.print("Not applied: stdin is not a terminal; rerun with --yes to apply.")
             return 1
-        answer = console.input("Validate in the sandbox and apply? [y/N] ").strip().lower()
+        answer = console.input(escape("Validate in the sandbox and apply? [y/N] ")).strip().lower()
         if answer not in ("y", "yes"):
             flow.decline(proposal, "the user declined the fix", log=log)
             console.print("Left as it was.")
@@ -135,7 +157,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                 {"status": "red", "message": validation.reason, "tried": tried, "applied": None}, greens
             )
         else:
-            console.print(f"Not applied: the sandbox says red: {validation.reason}")
+            console.print(f"Not applied: the sandbox says red: {validation.reason}", markup=False)
         return 1
     op = flow.commit(root, proposal, validation, log=log)
     if args.json:
@@ -151,5 +173,5 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             greens,
         )
     else:
-        console.print(f"Applied as {op.op_id}: {validation.reason} `rusta undo` reverts it.")
+        console.print(f"Applied as {op.op_id}: {validation.reason} `rusta undo` reverts it.", markup=False)
     return 0
