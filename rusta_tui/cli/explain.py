@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.at:
         _parse_at(args.at)
+    if args.alternative:  # bad input is refused before cargo runs
+        _read_alternative(args.alternative)
     report = run_check(args.path, tool="check" if args.no_clippy else "clippy")
     if report.status == "failed" and not args.no_clippy and "clippy" in report.message:
         report = run_check(args.path, tool="check")
@@ -131,6 +133,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_alternative(path: str) -> str:
+    """The user's alternative diff; a missing or unreadable file is one sentence, not a traceback."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ExplainError(
+            f"{path} is not valid UTF-8 (byte {e.start}); --alternative wants a unified diff."
+        ) from e
+    except OSError as e:
+        raise ExplainError(f"cannot read {path}: {e.strerror or e}.") from e
+
+
 def _story(chosen: tuple[Explanation, ...], n: int) -> int:
     if not 1 <= n <= len(chosen):
         raise ExplainError(
@@ -151,7 +165,7 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
                 f"reject the suggestion for {chosen[i].code or chosen[i].message}: {args.reason or 'no reason given'}"
             )
             loop.explain(chosen)
-            alt = Path(args.alternative).read_text(encoding="utf-8") if args.alternative else None
+            alt = _read_alternative(args.alternative) if args.alternative else None
             answer = loop.reject(args.reason or "rejected without a reason", index=i, alternative_diff=alt)
             print(answer.text)
             for ev in answer.evidence:

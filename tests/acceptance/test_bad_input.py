@@ -181,3 +181,14 @@ def test_fix_explain_undo_redo_agree_in_history_and_replay(demo_copy: Path) -> N
     applied = [o["patch_id"] for o in history if o["op"] == "apply"]
     assert [a["patch_id"] for a in state["state"]["applied"]] == applied
     assert state["state"]["undone"] == []
+
+
+def test_explain_alternative_that_cannot_be_read(demo_copy: Path, tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.diff"
+    latin1.write_bytes(b"caf\xe9\n")
+    one_sentence(
+        rusta("explain", str(demo_copy), "--reject", "1", "--alternative", str(tmp_path / "missing.diff")),
+        2,
+        "cannot read",
+    )
+    one_sentence(rusta("explain", str(demo_copy), "--reject", "1", "--alternative", str(latin1)), 2, "UTF-8")
