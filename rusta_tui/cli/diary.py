@@ -19,35 +19,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     sub = parser.add_subparsers(dest="diary_command", metavar="ACTION", required=True)
     ap = sub.add_parser("append", help="Write a record (a note by default); exits 0 once it is durable")
-    ap.add_argument("--kind", choices=KINDS, default="note")
+    ap.add_argument("--kind", choices=KINDS, default="note", help="the record's kind (default: note)")
     ap.add_argument("--task", default=None, help="task id (the intent's id) this record belongs to")
     ap.add_argument("--settles", default=None, help="id of the entry this record settles")
     ap.add_argument("text", nargs="+", help="the note's text")
     ls = sub.add_parser("list", help="One line per entry, oldest first")
-    ls.add_argument("--kind", choices=KINDS, default=None)
+    ls.add_argument("--kind", choices=KINDS, default=None, help="only entries of this kind")
     ls.add_argument("--open", action="store_true", help="only interrupted tasks, with what to do about them")
     ls.add_argument("-n", type=int, default=0, help="only the last N entries")
     sh = sub.add_parser("show", help="One entry in full (an id prefix is enough)")
-    sh.add_argument("id")
+    sh.add_argument("id", help="an entry id, or a prefix that matches one entry")
     tl = sub.add_parser("tail", help="The last entries; -f to follow new ones")
-    tl.add_argument("-n", type=int, default=10)
-    tl.add_argument("-f", "--follow", action="store_true")
+    tl.add_argument("-n", type=int, default=10, help="how many of the last entries (default 10)")
+    tl.add_argument("-f", "--follow", action="store_true", help="keep printing new entries until Ctrl-C")
     tl.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
     vf = sub.add_parser("verify", help="Check every frame and entry; exact offsets of any damage")
-    vf.add_argument("--json", action="store_true")
+    vf.add_argument("--json", action="store_true", help="the report as one JSON object")
     rp = sub.add_parser("replay", help="Re-derive open tasks and the undo stack from the log; check the repo")
-    rp.add_argument("--json", action="store_true")
+    rp.add_argument("--json", action="store_true", help="the state as one JSON object")
     rp.add_argument("--no-check", action="store_true", help="do not compare with the repo's files")
     ex = sub.add_parser("export", help="Export the log as JSON lines or Markdown notes")
-    ex.add_argument("--format", choices=("jsonl", "md"), default="md")
+    ex.add_argument(
+        "--format",
+        choices=("jsonl", "md"),
+        default="md",
+        help="md (default): notes to read; jsonl: one entry per line",
+    )
     ex.add_argument("--task", default=None, help="only this task")
-    ex.add_argument("-o", "--output", type=Path, default=None)
+    ex.add_argument("-o", "--output", type=Path, default=None, help="write to this file instead of stdout")
     st = sub.add_parser("settle", help="Close an interrupted task with a reflection")
-    st.add_argument("id")
+    st.add_argument("id", help="the interrupted intent's id (`rusta diary list --open`)")
     st.add_argument("--outcome", choices=("done", "failed", "abandoned", "rejected"), default="abandoned")
-    st.add_argument("--why", default="")
+    st.add_argument("--why", default="", help="why it ends this way (recorded in the reflection)")
     cp = sub.add_parser("compact", help="Fold old segments under a size limit; open tasks are kept")
-    cp.add_argument("--max-bytes", type=int, default=None)
+    cp.add_argument(
+        "--max-bytes", type=int, default=None, help="size to fold down to (default: half the log's limit)"
+    )
 
 
 def find_root(start: Path | None) -> Path:
@@ -115,6 +122,12 @@ def _append(root: Path, args: argparse.Namespace) -> int:
     text = " ".join(args.text).strip()
     summary = text.splitlines()[0][:120] if text else ""
     with _open(root, readonly=False) as log:
+        if args.task is not None and args.task not in log:
+            from diary.errors import InvalidEntry
+
+            raise InvalidEntry(
+                f"task '{args.task}' is not in the diary; `rusta diary list --kind intent` shows the tasks"
+            )
         eid = log.append(
             args.kind,
             {"summary": summary, "text": text, "author": "user"},
@@ -236,12 +249,23 @@ def _export(root: Path, args: argparse.Namespace) -> int:
 
     log = _open(root, readonly=True)
     entries = [e for e in log.entries() if args.task is None or e.task == args.task or e.id == args.task]
+    if args.task is not None and not entries:
+        from diary.errors import EntryNotFound
+
+        raise EntryNotFound(
+            f"no task '{args.task}' in the diary; `rusta diary list --kind intent` shows the tasks"
+        )
     if args.format == "jsonl":
         data = b"".join(to_jsonl(entries))
     else:
         data = to_markdown(entries, title=f"Rusta's diary: {root.name}").encode()
     if args.output:
-        args.output.write_bytes(data)
+        try:
+            args.output.write_bytes(data)
+        except OSError as e:
+            from diary.errors import DiaryError
+
+            raise DiaryError(f"cannot write {args.output}: {e.strerror or e}.") from e
     else:
         sys.stdout.buffer.write(data)
     return 0

@@ -192,3 +192,14 @@ def test_explain_alternative_that_cannot_be_read(demo_copy: Path, tmp_path: Path
         "cannot read",
     )
     one_sentence(rusta("explain", str(demo_copy), "--reject", "1", "--alternative", str(latin1)), 2, "UTF-8")
+
+
+def test_diary_export_and_append_refuse_what_is_not_there(demo_copy: Path, tmp_path: Path) -> None:
+    root = str(demo_copy)
+    assert rusta("diary", "--root", root, "append", "first note").returncode == 0
+    one_sentence(
+        rusta("diary", "--root", root, "export", "-o", str(tmp_path / "no" / "x.md")), 2, "cannot write"
+    )
+    one_sentence(rusta("diary", "--root", root, "export", "--task", "zzz"), 2, "no task 'zzz'")
+    one_sentence(rusta("diary", "--root", root, "append", "--task", "zzz", "hi"), 2, "not in the diary")
+    assert len(rusta("diary", "--root", root, "list").stdout.splitlines()) == 1  # nothing half-recorded
