@@ -25,6 +25,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking once it is green")
 
 
+def add_crate_arguments(parser: argparse.ArgumentParser) -> None:
+    """The crate as `rusta check PATH` and `rusta fix PATH` take it, positional, with --path kept as well."""
+    parser.add_argument(
+        "crate", nargs="?", default=None, metavar="PATH", help="the crate, or a folder inside it (default: .)"
+    )
+    parser.add_argument("--path", default=None, help="the same as PATH")
+
+
+def crate_arg(args: argparse.Namespace) -> str:
+    if args.crate is not None and args.path is not None and args.crate != args.path:
+        raise PatchError(f"two crates given ({args.crate} and --path {args.path}); give one.")
+    return args.crate or args.path or "."
+
+
 def explanation_from(text: str) -> str:
     """The free text before the first file header (a commit message in `git format-patch` output)."""
     out = []

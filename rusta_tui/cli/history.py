@@ -6,11 +6,11 @@ import argparse
 
 import msgspec
 
-from rusta_tui.cli.apply import print_recovered
+from rusta_tui.cli.apply import add_crate_arguments, crate_arg, print_recovered
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    add_crate_arguments(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object per op per line")
     parser.add_argument("--files", action="store_true", help="list each op's files")
     parser.add_argument("-n", type=int, default=0, help="only the last N ops")
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.patching import api, oplog
     from engine.patching.render import files_line, op_line
 
-    root = api.crate_root(args.path)
+    root = api.crate_root(crate_arg(args))
     print_recovered(root)
     ops = api.history(root)
     shown = ops[-args.n :] if args.n > 0 else ops

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from rusta_tui.cli.apply import print_recovered
+from rusta_tui.cli.apply import add_crate_arguments, crate_arg, print_recovered
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    add_crate_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.patching import api
 
-    root = api.crate_root(args.path)
+    root = api.crate_root(crate_arg(args))
     print_recovered(root)
     rec = api.redo(root)
     print(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rusta_tui.cli.apply import confirm, print_recovered
+from rusta_tui.cli.apply import add_crate_arguments, confirm, crate_arg, print_recovered
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    add_crate_arguments(parser)
     parser.add_argument(
         "--op",
         default=None,
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.patching import api
     from engine.patching.diffs import render
 
-    root = api.crate_root(args.path)
+    root = api.crate_root(crate_arg(args))
     print_recovered(root)
     op, edited = api.pending_undo(root, args.op)
     if args.show or (args.force and edited):

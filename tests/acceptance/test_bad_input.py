@@ -203,3 +203,10 @@ def test_diary_export_and_append_refuse_what_is_not_there(demo_copy: Path, tmp_p
     one_sentence(rusta("diary", "--root", root, "export", "--task", "zzz"), 2, "no task 'zzz'")
     one_sentence(rusta("diary", "--root", root, "append", "--task", "zzz", "hi"), 2, "not in the diary")
     assert len(rusta("diary", "--root", root, "list").stdout.splitlines()) == 1  # nothing half-recorded
+
+
+def test_history_undo_redo_take_the_crate_like_check_and_fix(demo_copy: Path) -> None:
+    r = rusta("history", str(demo_copy))
+    assert r.returncode == 0 and "No patch has been applied" in r.stdout
+    one_sentence(rusta("undo", str(demo_copy)), 1, "nothing to undo")
+    one_sentence(rusta("redo", str(demo_copy), "--path", str(demo_copy / "src")), 2, "two crates given")
