@@ -22,6 +22,7 @@ from dulwich.ignore import IgnoreFilterManager
 from dulwich.objects import Blob
 
 from diary.errors import DiaryError
+from diary.segments import fsync_dir
 from toolbelt.errors import ToolMissing
 from toolbelt.process import run_limited
 
@@ -155,14 +156,6 @@ def current_entry(root: str | Path, rel: str) -> tuple[int, str] | None:
     return mode, Blob.from_string(data).id.decode()
 
 
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
 
@@ -189,7 +182,7 @@ def atomic_write_bytes(path: Path, data: bytes, perm: int, fsync: bool = True) -
     os.close(fd)
     os.replace(tmp, path)
     if fsync:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _make_dirs(root: Path, d: Path, sync: Callable[[Path], None]) -> None:
@@ -215,7 +208,7 @@ def write_entry(
 
     `durable=False` skips the fsyncs, for Rusta's own scratch copies only.
     """
-    sync = _fsync_dir if durable else (lambda d: None)
+    sync = fsync_dir if durable else (lambda d: None)
     full = root / rel
     if entry is None:
         try:
@@ -290,5 +283,5 @@ def prune_empty_dirs(root: Path, rel: str, durable: bool = True) -> None:
     while d != root and d.is_dir() and not d.is_symlink() and not any(d.iterdir()):
         d.rmdir()
         if durable:
-            _fsync_dir(d.parent)
+            fsync_dir(d.parent)
         d = d.parent
