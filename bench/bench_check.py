@@ -25,19 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REGISTRY = Path("/usr/share/cargo/registry")
+from engine.gym.crates import CONFIG, REGISTRY, strip_manifest
+
 DEBIAN_CRATES = ("semver-1", "anyhow-1", "gimli-0.27")
 RUNS = 5
 GOAL_S = 0.15
-_CONFIG = """[source.crates-io]
-replace-with = "debian"
-
-[source.debian]
-directory = "/usr/share/cargo/registry"
-
-[net]
-offline = true
-"""
 
 
 def _prepare_debian(prefix: str, into: Path) -> Path | None:
@@ -52,15 +44,10 @@ def _prepare_debian(prefix: str, into: Path) -> Path | None:
         (dest / name).unlink(missing_ok=True)
     for sub in ("tests", "benches", "examples"):
         shutil.rmtree(dest / sub, ignore_errors=True)
-    out, skip = [], False
-    for line in (dest / "Cargo.toml").read_text().splitlines():
-        if line.startswith("["):
-            skip = bool(re.match(r"\[\[?(dev-dependencies|test|bench|example)\b", line))
-        if not skip:
-            out.append(line)
-    (dest / "Cargo.toml").write_text("\n".join(out) + "\n")
+    manifest = dest / "Cargo.toml"
+    manifest.write_text(strip_manifest(manifest.read_text()))  # the gym's rules, one copy of them
     (dest / ".cargo").mkdir(exist_ok=True)
-    (dest / ".cargo" / "config.toml").write_text(_CONFIG)
+    (dest / ".cargo" / "config.toml").write_text(CONFIG)
     return dest
 
 
