@@ -6,6 +6,7 @@ Fast path: no JAX, no Textual, no probes, no `--explain` text unless study mode 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -23,7 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at", metavar="FILE:LINE", help="only stories with a diagnostic or root cause at this line"
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object per explanation, one per line")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per explanation, one per line; with --apply/--reject, a last object with the outcome",
+    )
     parser.add_argument(
         "--mode", choices=("study", "pair", "silent"), default="pair", help="how much to say (default pair)"
     )
@@ -153,8 +158,15 @@ def _story(chosen: tuple[Explanation, ...], n: int) -> int:
     return n - 1
 
 
+def _json_out(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
 def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> int:
     """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands."""
+    import msgspec
+
     from engine.loop import CoreLoop
 
     loop = CoreLoop(crate_root)
@@ -167,9 +179,12 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
             loop.explain(chosen)
             alt = _read_alternative(args.alternative) if args.alternative else None
             answer = loop.reject(args.reason or "rejected without a reason", index=i, alternative_diff=alt)
-            print(answer.text)
-            for ev in answer.evidence:
-                print(f"  {ev.kind}: {ev.text}" + (f" ({ev.where})" if ev.where else ""))
+            if args.json:  # stdout stays JSON lines: the answer is one more object, tagged by its kind
+                _json_out({"kind": "answer", "story": args.reject, **msgspec.to_builtins(answer)})
+            else:
+                print(answer.text)
+                for ev in answer.evidence:
+                    print(f"  {ev.kind}: {ev.text}" + (f" ({ev.where})" if ev.where else ""))
             loop.reflect(
                 "conceded: the user's evidence holds"
                 if answer.conceded
@@ -180,11 +195,15 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
         loop.explain(chosen)
         result = loop.do(i)
+        if args.json:
+            _json_out({"kind": "do", "story": args.apply, **msgspec.to_builtins(result)})
         if result.applied:
-            print(f"Applied {result.patch_id}: {result.reason} `rusta undo` reverts it.")
+            if not args.json:
+                print(f"Applied {result.patch_id}: {result.reason} `rusta undo` reverts it.")
             loop.reflect(f"applied {result.patch_id}")
             return 0
-        print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
+        if not args.json:
+            print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
         loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
         return 1
     except BaseException as exc:  # an error or Ctrl-C: the task is settled with the reason, not left open

@@ -210,3 +210,11 @@ def test_history_undo_redo_take_the_crate_like_check_and_fix(demo_copy: Path) ->
     assert r.returncode == 0 and "No patch has been applied" in r.stdout
     one_sentence(rusta("undo", str(demo_copy)), 1, "nothing to undo")
     one_sentence(rusta("redo", str(demo_copy), "--path", str(demo_copy / "src")), 2, "two crates given")
+
+
+def test_explain_json_apply_keeps_stdout_json(demo_copy: Path) -> None:
+    r = rusta("explain", str(demo_copy), "--json", "--code", "E0596", "--apply", "1")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]  # every line parses: no prose mixed in
+    assert rows[0]["code"] == "E0596"
+    assert rows[-1]["kind"] == "do" and rows[-1]["applied"] is True and rows[-1]["patch_id"]
