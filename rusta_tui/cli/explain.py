@@ -15,9 +15,7 @@ from engine.explain.types import Explanation
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here"
-    )
+    parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument(
         "--code", help="only stories that include this code: E0382 or clippy::needless_range_loop"
     )

@@ -31,9 +31,7 @@ def positive(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", default=".", help="the crate (a folder with Cargo.toml); default: here"
-    )
+    parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
     parser.add_argument(
