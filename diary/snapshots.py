@@ -45,6 +45,7 @@ from diary.worktree import (
     prune_empty_dirs,
     read_entry,
     remove_stray_temps,
+    utf8_name,
     write_entry,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "snapshot",
     "snapshot_entries",
     "store_path",
+    "utf8_name",
     "write_entry",
 ]
 
@@ -193,7 +195,9 @@ def snapshot_entries(root: str | Path, message: str = "snapshot") -> tuple[Snaps
                     blob_id = blob.id.decode()
                     if blob.id not in store:
                         pending.append(blob)
-                if now - st.st_mtime_ns > RACY_NS and now - st.st_ctime_ns > RACY_NS:
+                # a name that is not UTF-8 stays out of the cache: it is hashed again next time
+                fresh = now - st.st_mtime_ns > RACY_NS and now - st.st_ctime_ns > RACY_NS
+                if fresh and utf8_name(rel):
                     new_items[rel] = _CacheItem(
                         st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode, blob_id
                     )

@@ -156,6 +156,17 @@ def current_entry(root: str | Path, rel: str) -> tuple[int, str] | None:
     return mode, Blob.from_string(data).id.decode()
 
 
+def utf8_name(rel: str) -> bool:
+    """Whether a listed path is valid UTF-8. Names come from the OS with surrogate escapes; trees take
+    any bytes, but Rusta's JSON and msgpack caches cannot, so they skip such a file (it is simply
+    read or copied again next time) instead of failing the snapshot or the validation."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
 

@@ -59,8 +59,10 @@ def _load_manifest(home: Path) -> _Manifest:
 
 
 def _save_manifest(home: Path, m: _Manifest) -> None:
+    # JSON holds only UTF-8 names; a file named otherwise is simply written again at the next sync
+    kept = msgspec.structs.replace(m, files={k: v for k, v in m.files.items() if snaps.utf8_name(k)})
     tmp = home / "manifest.json.tmp"
-    tmp.write_bytes(msgspec.json.encode(m))
+    tmp.write_bytes(msgspec.json.encode(kept))
     os.replace(tmp, home / "manifest.json")
 
 

@@ -218,3 +218,17 @@ def test_explain_json_apply_keeps_stdout_json(demo_copy: Path) -> None:
     rows = [json.loads(line) for line in r.stdout.splitlines()]  # every line parses: no prose mixed in
     assert rows[0]["code"] == "E0596"
     assert rows[-1]["kind"] == "do" and rows[-1]["applied"] is True and rows[-1]["patch_id"]
+
+
+def test_a_file_name_that_is_not_utf8_does_not_break_fix_undo_redo(demo_copy: Path) -> None:
+    odd = os.fsencode(demo_copy) + b"/notes-\xff.txt"
+    with open(odd, "wb") as f:
+        f.write(b"kept as it is\n")
+    fixed = rusta("fix", str(demo_copy), "--yes", "--no-tests")
+    assert fixed.returncode == 0 and "Applied as" in fixed.stdout, fixed.stderr
+    assert rusta("undo", str(demo_copy)).returncode == 0
+    assert rusta("redo", str(demo_copy)).returncode == 0
+    with open(odd, "rb") as f:
+        assert f.read() == b"kept as it is\n"
+    state = json.loads(rusta("diary", "--root", str(demo_copy), "replay", "--json").stdout)
+    assert state["repo"]["mismatches"] == [] and state["state"]["open_tasks"] == []
