@@ -343,3 +343,23 @@ async def test_a_broken_manifest_is_said_and_the_next_save_recovers(demo_crate: 
         assert "probe" not in app.session.jobs
         manifest.write_text(good)
         await recorder.wait_for(ProbeFinished, lambda m: m.report.status == "diagnostics" and m.generation > 1, timeout=60)
+
+
+async def test_random_key_storm_never_crashes(demo_crate: Path, recorder: Recorder) -> None:
+    """150 keys from every keymap in a seeded random order, most without waiting in between."""
+    import random
+
+    keys = [*"1234567", "question_mark", "escape", "m", "r", "x", "n", "p", "w", "v", "a", "u", "U", "e", "f",
+            "down", "up", "enter", "tab", "k", "c", "slash", "ctrl+s", "ctrl+p", "space"]
+    rnd = random.Random(8)
+    app = make_app(demo_crate)
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        for _ in range(150):
+            await pilot.press(rnd.choice(keys))
+            if rnd.random() < 0.1:
+                await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+    assert app.return_code in (None, 0)
