@@ -229,6 +229,7 @@ def train(args: argparse.Namespace) -> TrainMetrics:
             print(f"time budget of {args.minutes} min reached at step {step}", file=sys.stderr, flush=True)
             break
     mngr.wait_until_finished()
+    mngr.close()
     wall = wall_before + time.monotonic() - t0
 
     windows = eval_windows(valid_stream, cfg.ctx, args.eval_windows)

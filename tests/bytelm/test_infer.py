@@ -67,6 +67,7 @@ def test_int8_within_one_percent_of_float(trained: tuple[Path, Path], use_jit: b
     params = nnx.state(abstract(cfg), nnx.Param)
     target = jax.eval_shape(lambda: {"params": params, "opt": make_tx(cfg, 40).init(params)})
     step, state = ck.restore_latest(mngr, target)
+    mngr.close()
     assert step == 40
     data = CODE[:200]
     f = LM.from_params(cfg, state["params"], quantized=False, use_jit=use_jit).bpb(data)
