@@ -168,3 +168,17 @@ def test_fim_window_keeps_length_and_content() -> None:
         assert pre + mid + suf == text[:125]
     batch = sample_batch(np.frombuffer(text * 4, dtype=np.uint8), 6, 32, rng)
     assert batch.shape == (6, 33)
+
+
+def test_cli_snapshot_prints_counts(registry: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "data", "snapshot", "--registry", str(registry),
+         "--out", str(tmp_path / "snap")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert (
+        out.stdout.startswith(f"snapshot {tmp_path / 'snap'}: ") and "held out for evaluation" in out.stdout
+    )
+    assert "ledger sha256 " in out.stdout and (tmp_path / "snap" / "ledger.csv").exists()
