@@ -160,6 +160,13 @@ class CoreLoop:
         e = self.explanations[index]
         if diff is None and index in self.preferred:
             diff = self.preferred[index]
+        if diff is None and e.patch is not None and e.patch.applicability == "HasPlaceholders":
+            # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
+            raise NoExplanation(
+                f"rustc's suggestion for {e.code or e.message} at {e.primary.file}:{e.primary.line} has "
+                "placeholders (like `<item>`), so it cannot compile as written; write the change and "
+                "`rusta apply` it, or let `rusta fix` look for a green one."
+            )
         text = diff if diff is not None else (e.patch.diff if e.patch else "")
         if not text.strip():
             raise NoExplanation(
