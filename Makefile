@@ -10,7 +10,7 @@ export JAX_PLATFORMS ?= cpu
 
 # Debian crates for heavier local runs (gym, bench, LM corpus); never needed by `make test`.
 DEBIAN_CRATES := adler aho-corasick anyhow arbitrary bumpalo chunked-transfer encoding-rs errno \
-  fallible-iterator gimli globset gzip-header hex-literal inflate matches miniz-oxide num-bigint \
+  fallible-iterator fnv gimli globset gzip-header hex-literal inflate matches miniz-oxide num-bigint \
   num-complex num-rational num-traits number-prefix object once-cell os-pipe parking-lot-core pest \
   pest-generator pest-meta rand-chacha rand-core regex-syntax rustix semver shlex signal-hook-registry spin \
   stackvector take-mut termcolor typenum ucd-trie unicode-bidi unicode-categories \
