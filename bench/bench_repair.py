@@ -4,7 +4,7 @@ Episodes: one realistic mistake injected into a real Debian crate (never one of 
 kept only if it fails `cargo check`. Needs `make crates`. Environment knobs: RUSTA_GYM_CRATES
 (comma list), RUSTA_GYM_SPLIT (dev, the crates the templates were tuned on, or heldout),
 RUSTA_GYM_PER_CRATE (episodes per crate), RUSTA_GYM_SEED. Results go to bench/results/repair.json
-(dev) and repair_heldout.json (heldout).
+(dev) and repair_heldout.json (heldout). RUSTA_GYM_METHODS (comma list) runs fewer methods.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def run(split: str | None = None) -> dict:
             notes.append(f"skipped {name}: {why}")
             continue
         pristine = _snapshot(root)
+        methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
         for ep in generate(name, root, seed=seed, count=per_crate):
             episodes += 1
-            outcomes.extend(run_episode(ep, root, pristine, list(METHODS)))
+            outcomes.extend(run_episode(ep, root, pristine, methods))
     kinds: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         if o.method == "rusta":
