@@ -132,7 +132,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         """
         self.session.last_message = text
         if severity != "information":
-            self.notify(text, severity=severity, timeout=5)  # type: ignore[arg-type]
+            self.notify(text, severity=severity, timeout=10 if severity == "error" else 5)  # type: ignore[arg-type]
         else:
             self._redraw_modebar()
 
