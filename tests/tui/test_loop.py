@@ -118,3 +118,23 @@ async def test_pair_mode_fix_key_validates_and_applies(demo_crate: Path, recorde
     log = DevLog.open(demo_crate, readonly=True)
     assert log.open_intents() == []
     assert any(e.kind == "reflection" and "applied and kept" in e.summary for e in log.entries())
+
+
+async def test_undo_never_overwrites_an_edit_made_after_apply(demo_crate: Path, recorder: Recorder) -> None:
+    lib = demo_crate / "src" / "lib.rs"
+    app = RustaApp(demo_crate, watch=False, theme="textual-dark")
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.press("m")  # pair mode: f validates and applies
+        await _select(pilot, app, "E0382")
+        await pilot.press("f")
+        await recorder.wait_for(PatchApplied)
+        await app.workers.wait_for_complete()
+        edited = lib.read_text().replace("delivery.len()", "delivery.len() // my own edit")
+        lib.write_text(edited)
+        await pilot.press("u")
+        failed = await recorder.wait_for(PatchFailed)
+        await pilot.pause()
+        assert "overwrite your edit" in failed.sentence
+        assert lib.read_text() == edited  # the user's edit is still there
+        assert "probe" not in app.session.jobs and "patch" not in app.session.jobs
