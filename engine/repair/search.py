@@ -49,6 +49,22 @@ def _key(d: Diagnostic) -> tuple:
     return (d.code_str, d.message, p.file_name if p else "", p.line_start if p else 0)
 
 
+def next_target(errors: list[Diagnostic]) -> Diagnostic:
+    """The error to repair next: earliest compiler phase, then the earliest place in the source.
+
+    Not cargo's output order: cargo builds the lib and its test harness in parallel, so the same
+    mistake reported by both (`&Item` and `&inventory::Item`) arrives in either order, and a repair
+    that followed that order picked different fixes for one crate from run to run.
+    """
+
+    def where(d: Diagnostic) -> tuple:
+        p = d.primary
+        at = (p.file_name, p.line_start, p.column_start) if p else ("", 0, 0)
+        return (*at, d.code_str or "", d.message)
+
+    return min(errors, key=lambda d: (phase(d), where(d)))
+
+
 def rank(candidates: list[Candidate]) -> list[Candidate]:
     """Best first; the same edit proposed twice (rustc and a template) is tried once, at its best score."""
     best: dict[str, Candidate] = {}
@@ -135,7 +151,7 @@ def repair(
         errors = _errors(report)
         if not errors:
             break
-        target = min(errors, key=lambda d: (phase(d), errors.index(d)))
+        target = next_target(errors)
         progressed = False
         for cand in candidates_for(target, ws, errors):
             if validations >= budget or (cancel is not None and cancel.is_set()):

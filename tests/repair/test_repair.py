@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.repair.search import repair
-from toolbelt.cargo_run import run_test
+from engine.repair.search import next_target, repair
+from toolbelt import demo
+from toolbelt.cargo_run import run_check, run_test
 
 
 def _digest(root: Path) -> str:
@@ -58,3 +59,14 @@ def test_zero_budget_abstains_without_trying(fixture_crate, budget):
     root = fixture_crate("repair_red")
     result = repair(root, budget=budget)
     assert result.status == "abstained" and result.validations == 0
+
+
+def test_next_target_does_not_follow_cargo_output_order(tmp_path):
+    """The demo's lib and its test harness both report E0369, in whichever order cargo finishes them."""
+    report = run_check(demo.reset(tmp_path / "demo"))
+    errors = [d for d in report.diagnostics if d.level == "error"]
+    assert len([d for d in errors if d.code_str == "E0369"]) == 2  # the same mistake, two units
+    firsts = {id(next_target(order)) for order in (errors, errors[::-1], errors[1:] + errors[:1])}
+    assert len(firsts) == 1
+    later = [d for d in errors if d is not next_target(errors)]
+    assert {id(next_target(o)) for o in (later, later[::-1])} == {id(next_target(later))}
