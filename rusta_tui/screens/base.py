@@ -38,6 +38,8 @@ class RustaScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.rusta.ascii:
             self.add_class("-ascii")
+            for arrow in self.query(".down-arrow, .up-arrow"):  # Select's arrows are Unicode triangles
+                arrow.update("v" if arrow.has_class("down-arrow") else "^")  # type: ignore[attr-defined]
         self.refresh_view()
 
     def on_screen_resume(self) -> None:
