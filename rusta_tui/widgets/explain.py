@@ -55,6 +55,9 @@ class WhyDrawer(Static):
         t.append(f"  {expl.root_cause_reason}\n")
         t.append("Invariant ", style="bold")
         t.append(f"{expl.invariant}\n")
+        if expl.why:
+            t.append("Why ", style="bold")
+            t.append(" ".join(expl.why.split()) + "\n")
         if expl.options:
             t.append("Trade-offs\n", style="bold")
             for c in expl.options:
