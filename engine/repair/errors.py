@@ -8,3 +8,9 @@ class RepairError(Exception):
 
     user_facing = True
     exit_code = 2
+
+
+class RepairBusy(RepairError):
+    """Another process is repairing the same crate in the same scratch copy."""
+
+    exit_code = 3

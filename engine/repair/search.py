@@ -15,8 +15,9 @@ from pathlib import Path
 
 import msgspec
 
+from diary.worktree import file_lock
 from engine.repair.edits import unified_diff
-from engine.repair.errors import RepairError
+from engine.repair.errors import RepairBusy, RepairError
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import combined_imports, template_candidates
 from engine.repair.types import Alternative, Candidate, RepairResult, Trial
@@ -102,11 +103,34 @@ def repair(
     workspace: Workspace | None = None,
     alternatives: int = 1,
 ) -> RepairResult:
-    """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes."""
-    t0 = time.monotonic()
+    """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
+
+    One repair per scratch copy at a time, across processes: a second `rusta fix` (or the app) on the
+    same crate would otherwise see the first one's trial edits and judge candidates on a mixed tree.
+    """
     root = find_crate_root(crate)
     read_manifest(root)  # a broken Cargo.toml is named where the user can fix it, not in the scratch copy
     ws = workspace or Workspace(root)
+    with file_lock(ws.root.parent / f"{ws.root.name}.lock", wait=False) as mine:
+        if not mine:
+            raise RepairBusy(
+                f"another repair of {root.name} is running (`rusta fix` or the app); "
+                "wait for it to finish, then try again."
+            )
+        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives)
+
+
+def _search(
+    root: Path,
+    ws: Workspace,
+    budget: int,
+    max_steps: int | None,
+    run_tests: bool,
+    on_trial: Callable[[Trial], None] | None,
+    cancel: threading.Event | None,
+    alternatives: int,
+) -> RepairResult:
+    t0 = time.monotonic()
     ws.sync()
     report = run_check(ws.root, cancel=cancel)
     if report.status in ("failed", "timeout", "error"):

@@ -149,7 +149,8 @@ def test_two_fixes_at_once_apply_one_patch(demo_copy: Path) -> None:
         assert "Traceback" not in out + err
         assert code in (0, 1, 3), (code, out, err)
         if code == 3:
-            assert len(err.strip().splitlines()) == 1 and "run the command again" in err
+            assert len(err.strip().splitlines()) == 1
+            assert "another repair of demo is running" in err or "run the command again" in err
     assert sum("Applied as" in out for _, out, _ in results) == 1
     r = rusta("diary", "--root", str(demo_copy), "replay", "--json")
     state = json.loads(r.stdout)
@@ -240,3 +241,15 @@ def test_explain_apply_of_a_placeholder_suggestion_is_refused_plainly(demo_copy:
     one_sentence(r, 2, "placeholders", "rusta apply")
     assert files_of(demo_copy) == before
     assert open_tasks(demo_copy) == []
+
+
+def test_fix_refuses_while_another_repair_holds_the_scratch_copy(demo_copy: Path) -> None:
+    from diary.worktree import file_lock
+    from engine.repair.workspace import Workspace
+
+    ws = Workspace(demo_copy)  # the same scratch copy the subprocess resolves (same RUSTA_CACHE_DIR)
+    with file_lock(ws.root.parent / f"{ws.root.name}.lock"):
+        r = rusta("fix", str(demo_copy), "--yes")
+    one_sentence(r, 3, "another repair of demo is running")
+    assert open_tasks(demo_copy) == []
+    assert rusta("fix", str(demo_copy), "--dry-run", "--no-tests").returncode == 0  # free again
