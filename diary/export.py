@@ -40,6 +40,12 @@ def _command(argv: list[str]) -> str:
     return " ".join(argv)
 
 
+def _end(text: str) -> str:
+    """The text as a sentence: one full stop, never two (summaries often end with their own)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -49,8 +55,8 @@ def line(e: Entry) -> str:
     p = e.payload
     s = e.summary
     if e.kind == "intent":
-        goal = f" Goal: {p['goal']}." if isinstance(p.get("goal"), str) else ""
-        return f"- **Intent.** {s}.{goal}".replace("..", ".")
+        goal = f" Goal: {_end(p['goal'])}" if isinstance(p.get("goal"), str) else ""
+        return f"- **Intent.** {_end(s)}{goal}"
     if e.kind == "action":
         op = p.get("op")
         if op == "run" and isinstance(p.get("argv"), list):
@@ -61,8 +67,8 @@ def line(e: Entry) -> str:
             verb = {"apply": "Applied", "undo": "Undid", "redo": "Redid"}[op]
             files = ", ".join(map(str, p.get("files") or ())) or "no files listed"
             failed = " It failed and changed nothing." if p.get("status") == "failed" else ""
-            return f"- **{verb}** patch {p.get('patch_id', '?')} ({files}): {s}.{failed}"
-        return f"- **Did:** {s}."
+            return f"- **{verb}** patch {p.get('patch_id', '?')} ({files}): {_end(s)}{failed}"
+        return f"- **Did:** {_end(s)}"
     if e.kind == "validation":
         tool = p.get("tool", "check")
         if p.get("ok"):
@@ -71,7 +77,7 @@ def line(e: Entry) -> str:
             verdict = f"not green, {_plural(p['errors'], 'error')}"
         else:
             verdict = "not green"
-        extra = "" if s.startswith(str(tool)) or not s else f" {s}."
+        extra = "" if s.startswith(str(tool)) or not s else f" {_end(s)}"
         out = [f"- **Checked** with cargo {tool}: {verdict}.{extra}"]
         for d in (p.get("diagnostics") or ())[:5]:
             out.append("  " + _diag(d))
@@ -81,7 +87,7 @@ def line(e: Entry) -> str:
     if e.kind == "reflection":
         outcome = p.get("outcome")
         why = f" Why: {p['why']}" if isinstance(p.get("why"), str) else ""
-        return f"- **Decided** ({outcome}): {s}.{why}" if outcome else f"- **Decided:** {s}.{why}"
+        return f"- **Decided** ({outcome}): {_end(s)}{why}" if outcome else f"- **Decided:** {_end(s)}{why}"
     text = p.get("text") if isinstance(p.get("text"), str) else s
     who = "the user" if p.get("author") == "user" else "Rusta"
     return f"- **Note** from {who}: {text}"

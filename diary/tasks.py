@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from diary.errors import DiaryError
+from diary.records import reflection
 
 
 def _reason(exc: BaseException) -> tuple[str, str]:
@@ -36,9 +37,7 @@ def settle_failed(log: Any, task: str | None, exc: BaseException) -> str | None:
         return None
     outcome, why = _reason(exc)
     try:
-        return log.append(
-            "reflection", {"summary": f"stopped: {why}", "outcome": outcome, "why": why}, settles=task
-        )
+        return log.append("reflection", reflection(outcome, f"stopped: {why}"), settles=task)
     except DiaryError:
         return None  # the open intent is the record: replay shows the task as interrupted
 
