@@ -295,9 +295,12 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         s.probe_elapsed_s = message.elapsed_s
         all_rows = s.rows()
         # Stay on the fix being worked on (it comes back after an undo), else on the same diagnostic.
-        focus = [i for i, r in enumerate(all_rows) if s.focus_key and _key_of(r, s.explanations) == s.focus_key]
+        focus = [
+            i for i, r in enumerate(all_rows) if s.focus_key and _key_of(r, s.explanations) == s.focus_key
+        ]
         same = [
-            i for i, r in enumerate(all_rows)
+            i
+            for i, r in enumerate(all_rows)
             if before and (r.file, r.code, r.message) == (before.file, before.code, before.message)
         ]
         picked = focus or same
@@ -310,10 +313,16 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if job is not None and not (job.name == "fix" and message.ok):
             self.session.end_job("patch")
         self.session.patches[message.key] = PatchState(
-            key=message.key, patch=message.patch, validation=message.validation, ok=message.ok, summary=message.summary
+            key=message.key,
+            patch=message.patch,
+            validation=message.validation,
+            ok=message.ok,
+            summary=message.summary,
         )
         verdict = "green" if message.ok else "red"
-        self.say(f"Validated {verdict}: {message.summary}", severity="information" if message.ok else "warning")
+        self.say(
+            f"Validated {verdict}: {message.summary}", severity="information" if message.ok else "warning"
+        )
         self.refresh_active()
 
     def on_patch_applied(self, message: PatchApplied) -> None:
@@ -346,7 +355,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if message.restored:
             parts.append(message.restored)
         if message.intents:
-            titles = ", ".join(getattr(i, "summary", "") or getattr(i, "id", "?") for i in message.intents[:3])
+            titles = ", ".join(
+                getattr(i, "summary", "") or getattr(i, "id", "?") for i in message.intents[:3]
+            )
             parts.append(f"{len(message.intents)} interrupted task(s): {titles}")
         s.recovery_note = " ".join(parts) or message.note or "nothing to recover."
         if message.intents or message.restored:

@@ -72,7 +72,9 @@ class ProbeMixin:
             report = run_check(self.session.root, tool=tool, cancel=cancel)
         except Exception as e:  # a manifest broken by a save: say it on Home, keep watching
             sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"
-            report = CheckReport(crate_root=str(self.session.root), tool=tool, status="error", message=sentence)
+            report = CheckReport(
+                crate_root=str(self.session.root), tool=tool, status="error", message=sentence
+            )
         if cancel.is_set():
             post(ProbeCancelled(generation))
             return

@@ -46,7 +46,9 @@ def rows(report: CheckReport | None) -> list[DiagRow]:
             continue
         seen.add(key)
         out.append(
-            DiagRow(span.file_name, span.line_start, span.column_start, d.level, d.code_str or "", d.message, d)
+            DiagRow(
+                span.file_name, span.line_start, span.column_start, d.level, d.code_str or "", d.message, d
+            )
         )
     out.sort(key=lambda r: (r.file, LEVEL_RANK.get(r.level, 2), r.line, r.column))
     return out

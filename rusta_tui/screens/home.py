@@ -69,7 +69,9 @@ class HomeScreen(RustaScreen):
         lines = suggestions(all_rows, s.explanations)
         if not lines and s.explain_note:
             lines = [s.explain_note]
-        sug.update(Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis"))
+        sug.update(
+            Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis")
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # The table's cursor now, not the event's: a redraw emits stale highlights (row 0 after clear).

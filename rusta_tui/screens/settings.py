@@ -85,7 +85,9 @@ class SettingsScreen(RustaScreen):
     def action_save(self) -> None:
         path = self.rusta.save_settings(self.form_settings())
         note = self.query_one("#settings-note", Static)
-        note.update(Text(f"Saved to {path.relative_to(self.session.root)}." if path else "Not saved.", style="bold"))
+        note.update(
+            Text(f"Saved to {path.relative_to(self.session.root)}." if path else "Not saved.", style="bold")
+        )
 
     def action_leave_input(self) -> None:
         self.query_one("#set-mode", Select).focus()

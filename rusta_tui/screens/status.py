@@ -67,7 +67,9 @@ class StatusScreen(RustaScreen):
         text.append("Network  ", style="bold")
         text.append(f"off in the sandbox: {self.network}\n")
         text.append("Probe    ", style="bold")
-        text.append(f"{s.probe_state}; watch {'on' if rusta.watching else 'off'}, cargo {s.settings.check_tool}\n")
+        text.append(
+            f"{s.probe_state}; watch {'on' if rusta.watching else 'off'}, cargo {s.settings.check_tool}\n"
+        )
         if s.recovery_note:
             text.append("Recovery ", style="bold")
             text.append(f"{s.recovery_note}\n")

@@ -82,7 +82,10 @@ class TasksScreen(DevLogScreenBase):
                 for intent in intents:
                     log.append(
                         "reflection",
-                        {"summary": "closed after an interruption; recover checked the files", "step": "reflect"},
+                        {
+                            "summary": "closed after an interruption; recover checked the files",
+                            "step": "reflect",
+                        },
                         settles=intent.id,
                     )
             finally:
@@ -110,7 +113,9 @@ class TasksScreen(DevLogScreenBase):
         out = Text()
         s = self.session
         if s.recovered:
-            out.append(f"Interrupted and recovered: {s.recovery_note}\nc closes them.\n\n", style="bold yellow")
+            out.append(
+                f"Interrupted and recovered: {s.recovery_note}\nc closes them.\n\n", style="bold yellow"
+            )
         tasks = timeline(self.entries)
         loops = [(t, items) for t, items in tasks if is_loop_task(items)]
         ops = [(t, items) for t, items in tasks if not is_loop_task(items)]

@@ -53,7 +53,9 @@ async def test_every_screen_by_key(demo_crate: Path, recorder: Recorder) -> None
     app = make_app(demo_crate)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished)
-        for key, name in zip("1234567", ("home", "code", "tasks", "review", "devlog", "settings", "status"), strict=True):
+        for key, name in zip(
+            "1234567", ("home", "code", "tasks", "review", "devlog", "settings", "status"), strict=True
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == name
@@ -329,7 +331,9 @@ async def test_a_clean_crate_says_so_on_every_screen(tmp_path: Path, recorder: R
         assert "No fix" in app.session.last_message
 
 
-async def test_a_broken_manifest_is_said_and_the_next_save_recovers(demo_crate: Path, recorder: Recorder) -> None:
+async def test_a_broken_manifest_is_said_and_the_next_save_recovers(
+    demo_crate: Path, recorder: Recorder
+) -> None:
     app = make_app(demo_crate, watch=True)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished, lambda m: m.generation == 1)
@@ -342,15 +346,42 @@ async def test_a_broken_manifest_is_said_and_the_next_save_recovers(demo_crate: 
         assert "Cargo.toml is broken" in static_text(app.screen.query_one("#hotspots"))
         assert "probe" not in app.session.jobs
         manifest.write_text(good)
-        await recorder.wait_for(ProbeFinished, lambda m: m.report.status == "diagnostics" and m.generation > 1, timeout=60)
+        await recorder.wait_for(
+            ProbeFinished, lambda m: m.report.status == "diagnostics" and m.generation > 1, timeout=60
+        )
 
 
 async def test_random_key_storm_never_crashes(demo_crate: Path, recorder: Recorder) -> None:
     """100 keys from every keymap in a seeded random order, most without waiting in between."""
     import random
 
-    keys = [*"1234567", "question_mark", "escape", "m", "r", "x", "n", "p", "w", "v", "a", "u", "U", "e", "f",
-            "down", "up", "enter", "tab", "k", "c", "slash", "ctrl+s", "ctrl+p", "space"]
+    keys = [
+        *"1234567",
+        "question_mark",
+        "escape",
+        "m",
+        "r",
+        "x",
+        "n",
+        "p",
+        "w",
+        "v",
+        "a",
+        "u",
+        "U",
+        "e",
+        "f",
+        "down",
+        "up",
+        "enter",
+        "tab",
+        "k",
+        "c",
+        "slash",
+        "ctrl+s",
+        "ctrl+p",
+        "space",
+    ]
     rnd = random.Random(8)
     app = make_app(demo_crate)
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:

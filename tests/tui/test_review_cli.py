@@ -24,7 +24,7 @@ MOVE_FIX = """--- a/src/lib.rs
      }
 """
 
-BREAKS_MORE = MOVE_FIX.replace("delivery.clone());", "delivery.clone()); let x: u8 = \"no\";")
+BREAKS_MORE = MOVE_FIX.replace("delivery.clone());", 'delivery.clone()); let x: u8 = "no";')
 
 
 def review(*args: str) -> subprocess.CompletedProcess[str]:

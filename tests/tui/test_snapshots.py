@@ -27,7 +27,13 @@ def snapshot_crate(tmp_path: Path) -> Path:
 
 def app_for(root: Path, **kw) -> RustaApp:
     return RustaApp(
-        root, watch=False, clock=frozen_clock, theme="textual-dark", recover=False, network=lambda: "pinned by the test", **kw
+        root,
+        watch=False,
+        clock=frozen_clock,
+        theme="textual-dark",
+        recover=False,
+        network=lambda: "pinned by the test",
+        **kw,
     )
 
 

@@ -56,7 +56,18 @@ def tmux_app(demo_crate: Path):
     env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
     cache = os.environ["RUSTA_CACHE_DIR"]
     command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui {demo_crate}"
-    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *sum((["-e", f"{k}={v}"] for k, v in env.items()), []), command)
+    _tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        *sum((["-e", f"{k}={v}"] for k, v in env.items()), []),
+        command,
+    )
     try:
         yield Pane(session), demo_crate
     finally:
@@ -132,8 +143,17 @@ def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
 
     again = Pane(f"{pane.session}-2")
     cache = os.environ["RUSTA_CACHE_DIR"]
-    _tmux("new-session", "-d", "-s", again.session, "-x", "80", "-y", "24",
-          f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {crate}")
+    _tmux(
+        "new-session",
+        "-d",
+        "-s",
+        again.session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {crate}",
+    )
     try:
         again.wait_for("Recovered on start")
         again.keys("3")
