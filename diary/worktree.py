@@ -66,7 +66,7 @@ def list_files(root: str | Path) -> list[str]:
     """Tracked plus untracked-not-ignored files under `root`, as sorted '/'-separated paths."""
     root = Path(root)
     paths = None
-    if git_toplevel(root) is not None:
+    if git_toplevel(root) is not None and not _root_ignored(root):
         try:
             paths = _git_files(root)
         except ToolMissing:  # a repo but no git program: the .gitignore files still say what counts
@@ -74,6 +74,21 @@ def list_files(root: str | Path) -> list[str]:
     if paths is None:
         paths = _walk_files(root)
     return sorted(p for p in set(paths) if not _excluded(p))
+
+
+def _root_ignored(root: Path) -> bool:
+    """The repo around `root` ignores `root` itself (a crate kept in an ignored folder, like the demo
+    under examples/): then git lists none of its files, and only the crate's own rules count."""
+    top = git_toplevel(root)
+    if top is None or top == root.resolve():
+        return False
+    try:
+        proc = run_limited(
+            ["git", "check-ignore", "-q", "."], cwd=root, env=dict(os.environ, GIT_OPTIONAL_LOCKS="0"), timeout_s=30
+        )
+    except ToolMissing:
+        return False
+    return proc.returncode == 0
 
 
 def _git_files(root: Path) -> list[str]:
