@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import threading
@@ -23,6 +24,37 @@ DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 8 * 1024**3  # address-space cap per process (RLIMIT_AS), inherited by children
 MEMORY_LIMIT_KIND = "RLIMIT_AS"  # rustc, cargo, clippy and test binaries verified to work under 8 GiB
 DEFAULT_OUTPUT_CAP = 64 * 1024**2  # bytes kept per stream; past that the group is killed
+
+
+_PRLIMIT = shutil.which("prlimit")  # util-linux, on every Debian system
+
+
+def _spawn_argv(
+    argv: tuple[str, ...], cwd: str | Path, env: Mapping[str, str] | None, memory_bytes: int | None
+) -> tuple[tuple[str, ...], Callable[[], None] | None]:
+    """The argv to start and the preexec hook, if any.
+
+    Limits are set by `prlimit` rather than a `preexec_fn`: a preexec_fn makes subprocess run
+    Python's fork hooks, and a module imported in another thread meanwhile (logging registers
+    such hooks) then fails in them and prints a traceback at the user. Without prlimit the hook is
+    the fallback. The program is looked up first, so a missing one is still a clear ToolMissing.
+    """
+    name = argv[0]
+    if "/" in name:
+        exe = str(Path(cwd, name)) if not os.path.isabs(name) else name
+        if not os.path.exists(exe):
+            raise ToolMissing(f"`{name}` does not exist.")
+    else:
+        found = shutil.which(name, path=(env or os.environ).get("PATH", os.defpath))
+        if found is None:
+            raise ToolMissing(f"`{name}` is not on PATH; install it or fix PATH.")
+        exe = found
+    if not os.access(exe, os.X_OK) or os.path.isdir(exe):
+        raise ToolMissing(f"`{name}` cannot be executed: permission denied.")
+    if _PRLIMIT is None:
+        return argv, _limit_child(memory_bytes)
+    limits = ["--core=0"] + ([f"--as={memory_bytes}"] if memory_bytes else [])
+    return (_PRLIMIT, *limits, "--", exe, *argv[1:]), None
 
 
 def _limit_child(memory_bytes: int | None) -> Callable[[], None]:
@@ -63,16 +95,17 @@ def run_limited(
     """
     argv = tuple(str(a) for a in argv)
     start = time.monotonic()
+    spawn, preexec = _spawn_argv(argv, cwd, env, memory_bytes)
     try:
         proc = subprocess.Popen(
-            argv,
+            spawn,
             cwd=str(cwd),
             env=dict(env) if env is not None else None,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_limit_child(memory_bytes),
+            preexec_fn=preexec,
         )
     except FileNotFoundError as e:
         raise ToolMissing(f"`{argv[0]}` is not on PATH; install it or fix PATH.") from e

@@ -104,3 +104,18 @@ def test_interrupt_kills_the_group(tmp_path):
     parent.send_signal(signal.SIGINT)
     parent.wait(timeout=20)
     assert not _alive(int(pidfile.read_text())), "the child outlived Rusta's Ctrl-C"
+
+
+def test_no_fork_hooks_run_so_a_concurrent_import_cannot_traceback(tmp_path):
+    """With a preexec_fn, subprocess runs Python's at-fork hooks; a module that registers one in
+    another thread meanwhile (logging does) then raised in them and printed a traceback at the user.
+    Limits now come from prlimit, so spawning runs no hooks at all."""
+    import os as _os
+
+    calls: list[str] = []
+    _os.register_at_fork(before=lambda: calls.append("before"))
+    r = run_limited(["sh", "-c", "ulimit -c; ulimit -v"], cwd=tmp_path, memory_bytes=512 * 1024**2)
+    assert r.outcome == "ok"
+    assert calls == []
+    core, vmem = r.stdout.decode().split()
+    assert core == "0" and vmem == str(512 * 1024)  # ulimit -v is in KiB
