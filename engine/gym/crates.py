@@ -64,18 +64,28 @@ def strip_manifest(text: str) -> str:
     return "".join(out)
 
 
+_DROP_TOP = {"tests", "benches", "examples", "target", ".pc", "debian"}
+_DROP_ANY = {".cargo-checksum.json", "Cargo.lock"}
+
+
+def _top_level_ignore(src: Path):
+    """Drop the crate's own tests/benches/examples folders, not a `src/tests/` module deeper down."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        drop = {n for n in names if n in _DROP_ANY}
+        if Path(directory) == src:
+            drop |= {n for n in names if n in _DROP_TOP}
+        return drop
+
+    return ignore
+
+
 def prepare(name: str, dest: Path) -> Path:
     """Copy crate `name` to dest (replacing it), made standalone; returns dest."""
     src = find_source(name)
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(
-        src,
-        dest,
-        ignore=shutil.ignore_patterns(
-            "tests", "benches", "examples", "target", ".cargo-checksum.json", "Cargo.lock", ".pc", "debian"
-        ),
-    )
+    shutil.copytree(src, dest, ignore=_top_level_ignore(src))
     manifest = dest / "Cargo.toml"
     manifest.write_text(strip_manifest(manifest.read_text()))
     (dest / ".cargo").mkdir(exist_ok=True)

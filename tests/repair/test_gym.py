@@ -66,3 +66,21 @@ def test_episodes_are_deterministic_real_failures_and_judged(fixture_crate):
     assert not by["nothing"].solved and not by["nothing"].broken_apply
     assert by["rusta"].solved and not by["rusta"].broken_apply
     assert _snapshot(root) == pristine
+
+
+def test_prepare_drops_only_top_level_test_folders(tmp_path, monkeypatch):
+    import engine.gym.crates as crates
+
+    src = tmp_path / "registry" / "demo-1.0.0"
+    (src / "src" / "tests").mkdir(parents=True)
+    (src / "tests").mkdir()
+    (src / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "1.0.0"\n\n[dev-dependencies]\nx = "1"\n')
+    (src / "src" / "lib.rs").write_text("mod tests;\n")
+    (src / "src" / "tests" / "mod.rs").write_text("\n")
+    (src / "tests" / "it.rs").write_text("\n")
+    (src / "Cargo.lock").write_text("\n")
+    monkeypatch.setattr(crates, "REGISTRY", tmp_path / "registry")
+    out = crates.prepare("demo", tmp_path / "out")
+    assert (out / "src" / "tests" / "mod.rs").exists()
+    assert not (out / "tests").exists() and not (out / "Cargo.lock").exists()
+    assert "dev-dependencies" not in (out / "Cargo.toml").read_text()
