@@ -46,7 +46,10 @@ def _available() -> dict[str, tuple[str, str]]:
 def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rusta",
-        description="Rusta: a local-first pair-programmer for Rust. Run `rusta COMMAND --help` for details.",
+        description=(
+            "Rusta: a local-first pair-programmer for Rust. `rusta` alone opens the full-screen app on the "
+            "crate here; run `rusta COMMAND --help` for details."
+        ),
     )
     parser.add_argument("--version", action="version", version="rusta 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
