@@ -4,7 +4,8 @@ Episodes: one realistic mistake injected into a real Debian crate (never one of 
 kept only if it fails `cargo check`. Needs `make crates`. Environment knobs: RUSTA_GYM_CRATES
 (comma list), RUSTA_GYM_SPLIT (dev, the crates the templates were tuned on, or heldout),
 RUSTA_GYM_PER_CRATE (episodes per crate), RUSTA_GYM_SEED. Results go to bench/results/repair.json
-(dev) and repair_heldout.json (heldout). RUSTA_GYM_METHODS (comma list) runs fewer methods.
+(dev) and repair_heldout.json (heldout), with an `episodes` list (id, crate, kind, error codes) that
+engine/diagindex indexes. RUSTA_GYM_METHODS (comma list) runs fewer methods.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from collections import defaultdict
 import msgspec
 
 from engine.gym.crates import prepare, verify
-from engine.gym.episodes import generate
+from engine.gym.episodes import Episode, generate
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
 from toolbelt.paths import cache_dir
 
 DEV_CRATES = "adler,fnv,matches,take_mut,version_check,number_prefix,unicode-xid,fallible-iterator,shlex,hex-literal,termcolor,semver"
 # Never looked at while writing templates: the same kinds of mistakes on other crates.
 HELDOUT_CRATES = "unicode-bidi,gzip-header,chunked_transfer,inflate,os_pipe,unicode-normalization,typenum"
+
+
+def episode_record(ep: Episode) -> dict:
+    """What engine/diagindex reads: which error codes each episode's mistake produced."""
+    return {"id": ep.id, "crate": ep.crate, "kind": ep.mutation.kind, "codes": list(ep.codes)}
 
 
 def _rows(outcomes: list[Outcome]) -> list[dict]:
@@ -59,6 +65,7 @@ def run(split: str | None = None) -> dict:
     outcomes: list[Outcome] = []
     notes: list[str] = []
     episodes = 0
+    records: list[dict] = []
     for name in crates:
         root = prepare(name, workdir_for(cache_dir(), name))
         ok, why = verify(root)
@@ -69,6 +76,7 @@ def run(split: str | None = None) -> dict:
         methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
         for ep in generate(name, root, seed=seed, count=per_crate):
             episodes += 1
+            records.append(episode_record(ep))
             outcomes.extend(run_episode(ep, root, pristine, methods))
     kinds: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
@@ -82,4 +90,5 @@ def run(split: str | None = None) -> dict:
         "rows": _rows(outcomes),
         "notes": notes,
         "outcomes": [msgspec.to_builtins(o) for o in outcomes],
+        "episodes": records,
     }
