@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from engine.explain import placeholders, references
-from engine.explain.grouping import Group, Located, group
+from engine.explain import lintstory, placeholders, references
+from engine.explain.grouping import CFG_LINT, Group, Located, group
 from engine.explain.kb_loader import KBEntry, lookup
 from engine.explain.patch import suggested_patch
 from engine.explain.probes import probe_facts
@@ -126,6 +126,10 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)
         title = diag.message
+    if diag.code_str == CFG_LINT:
+        options = lintstory.cfg_options(diag, len(g.members), crate_root) or options
+    if g.kind in ("lint", "cfg"):
+        summary = lintstory.summary(g, summary, from_kb=chosen is not None)
     facts: list[str] = []
     for m in g.members:
         for f in placeholders.facts(m.diag):
@@ -133,7 +137,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
                 facts.append(f)
     if probe:
         facts.extend(f for f in probe_facts(crate_root, diag, root, g.lead.primary) if f not in facts)
-    if len(g.members) > 1:
+    if g.kind in ("lint", "cfg"):
+        facts.append(lintstory.fact(g))
+    elif len(g.members) > 1:
         facts.append(
             f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them."
         )
@@ -177,8 +183,8 @@ def explain_diagnostics(
     wanted = [d for d in diags if d.level in EXPLAINED_LEVELS]
     ordered = [d for d in wanted if d.level == "error"] + [d for d in wanted if d.level != "error"]
     groups = group([_locate(d) for d in ordered])
-    return tuple(
-        _explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups
+    return lintstory.with_combined_cfg_fact(
+        tuple(_explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups)
     )
 
 

@@ -1,14 +1,17 @@
 """Grouping: one root cause that produces several diagnostics is one story, not five.
 
-Two rules, both pure: diagnostics of the same severity whose root cause is the same place form one
+Three rules, all pure: diagnostics of the same severity whose root cause is the same place form one
 group; unresolved-name errors (E0425, E0433, E0412, E0432, ...) about the same name form one group
-whose root cause is the earliest occurrence.
+whose root cause is the earliest occurrence; lint warnings with the same code and the same message
+once item names are blanked (`dead_code` for ten functions, `needless_return` five times) form one
+group whose root cause is the first place rustc reports. `unexpected_cfgs` keeps the cfg's name in
+its key: every use of one undeclared cfg is one story, because one declaration fixes them all.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from engine.explain.types import Location
 from toolbelt.types import Diagnostic
@@ -17,6 +20,11 @@ RESOLUTION_CODES = frozenset(
     {"E0425", "E0433", "E0412", "E0432", "E0422", "E0423", "E0531", "E0405", "E0407"}
 )
 _NAME_RE = re.compile(r"`([^`]+)`")
+_TICKED_RE = re.compile(r"`[^`]*`")
+_ERROR_CODE_RE = re.compile(r"E\d{4}")
+CFG_LINT = "unexpected_cfgs"
+
+GroupKind = Literal["root", "name", "lint", "cfg"]
 
 
 class Located(NamedTuple):
@@ -34,6 +42,7 @@ class Group(NamedTuple):
     members: tuple[Located, ...]
     root: Location
     reason: str
+    kind: GroupKind = "root"
 
 
 def _severity(d: Diagnostic) -> str:
@@ -51,6 +60,20 @@ def unresolved_name(d: Diagnostic) -> str | None:
     return name.split("::")[0] if d.code_str == "E0433" else name
 
 
+def lint_key(d: Diagnostic) -> tuple[str, str] | None:
+    """(code, normalised message) for a lint warning; None for errors and E-coded diagnostics.
+
+    Backticked names are blanked so "function `a` is never used" and "function `b` is never used"
+    share a key; for `unexpected_cfgs` the message is kept whole, since the cfg's name is the cause.
+    """
+    code = d.code_str or ""
+    if not code or _severity(d) == "error" or _ERROR_CODE_RE.fullmatch(code):
+        return None
+    if code == CFG_LINT:
+        return code, d.message
+    return code, _TICKED_RE.sub("`_`", d.message)
+
+
 def _pos(loc: Location) -> tuple[str, int, int]:
     return (loc.file, loc.line, loc.column)
 
@@ -63,9 +86,11 @@ def group(items: list[Located]) -> list[Group]:
         sev = _severity(it.diag)
         name = unresolved_name(it.diag)
         key_name = ("name", sev, name, it.primary.file) if name else None
+        lint = lint_key(it.diag)
+        key_lint = ("lint", *lint) if lint else None
         key_root = ("root", sev, _pos(it.root)) if it.root.line > 0 else None
         idx = None
-        for k in (key_name, key_root):
+        for k in (key_name, key_lint, key_root):
             if k is not None and k in keys:
                 idx = keys[k]
                 break
@@ -73,7 +98,7 @@ def group(items: list[Located]) -> list[Group]:
             idx = len(buckets)
             buckets.append([])
         buckets[idx].append(it)
-        for k in (key_name, key_root):
+        for k in (key_name, key_lint, key_root):
             if k is not None:
                 keys.setdefault(k, idx)
     out: list[Group] = []
@@ -84,7 +109,31 @@ def group(items: list[Located]) -> list[Group]:
             reason = (
                 f"the first of {len(members)} uses of an unresolved name; the others fail for the same reason"
             )
-            out.append(Group(lead=first, members=tuple(members), root=first.primary, reason=reason))
+            out.append(
+                Group(lead=first, members=tuple(members), root=first.primary, reason=reason, kind="name")
+            )
+        elif (
+            len(members) > 1
+            and (key := lint_key(lead.diag)) is not None
+            and all(lint_key(m.diag) == key for m in members[1:])
+        ):
+            out.append(_lint_group(lead, members))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
     return out
+
+
+def _lint_group(lead: Located, members: list[Located]) -> Group:
+    """One story for a lint repeated in several places: the first place rustc reports leads."""
+    code = lead.diag.code_str or ""
+    n = len(members)
+    if code == CFG_LINT:
+        m = _NAME_RE.findall(lead.diag.message)
+        cfg = m[-1] if m else "this cfg"
+        reason = (
+            f"the first of {n} uses of the cfg `{cfg}`, which the crate never declares; "
+            "one declaration clears all of them"
+        )
+        return Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="cfg")
+    reason = f"the first of {n} places where rustc reports the same `{code}` lint; each place needs the same change"
+    return Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="lint")
