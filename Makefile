@@ -63,6 +63,7 @@ fmt: $(STAMP) ## ruff format + fix imports
 
 bench: $(STAMP) ## Run every benchmark; prints a table, writes bench/results/*.json
 	$(BIN)/python -m bench
+	$(BIN)/python -m engine.diagindex build
 
 crates: ## Install Debian crate sources for gym/bench/LM (apt-get, needs root)
 	apt-get update -q

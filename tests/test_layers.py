@@ -7,7 +7,17 @@ import sys
 
 import pytest
 
-LIGHT = ["toolbelt", "toolbelt.types", "toolbelt.process", "diary", "modes", "engine", "rusta_tui.cli.main"]
+LIGHT = [
+    "toolbelt",
+    "toolbelt.types",
+    "toolbelt.process",
+    "diary",
+    "modes",
+    "engine",
+    "engine.diagindex",
+    "engine.repair.search",
+    "rusta_tui.cli.main",
+]
 
 
 @pytest.mark.parametrize("module", LIGHT)
