@@ -353,6 +353,25 @@ def moved_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
+def receiver_by_reference(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """A method that "takes ownership of the receiver `self`" was meant to borrow it: `&self`.
+
+    rustc points the note at the callee's `self` parameter; the mistake is in that signature,
+    not at the call that moved the value.
+    """
+    out: list[Candidate] = []
+    for child in d.children:
+        if "takes ownership of the receiver" not in child.message:
+            continue
+        for s in child.spans:
+            if _span_text(s, read) == "self":
+                edit = Edit(file=s.file_name, start=s.byte_start, end=s.byte_end, replacement="&self")
+                out.append(
+                    _make([edit], "borrow the receiver: `&self`", "ref-self", d.code_str or "E0507", 0.65)
+                )
+    return out
+
+
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:
     if abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -542,7 +561,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code in ("E0596", "E0384", "E0594"):
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):
-        out += moved_value(d, read)
+        out += moved_value(d, read) + receiver_by_reference(d, read)
     if code in ("E0425", "E0412", "E0433", "E0422", "E0432", "E0531", "E0423"):
         out += unresolved_name(d, read, crate_files)
     if code in ("E0277", "E0369", "E0599", "E0382", "E0600"):
