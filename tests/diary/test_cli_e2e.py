@@ -65,7 +65,12 @@ def test_diary_commands_on_a_real_crate(fixture_crate) -> None:  # noqa: ANN001
     assert ls.returncode == 0 and len(ls.stdout.splitlines()) == 8
     assert "fix E0382 in src/lib.rs" in ls.stdout and note_id in ls.stdout
 
-    show = rusta(crate, "show", t1[:15])
+    # A prefix finds the entry when it is unique. Ids made in the same second share their first 14
+    # characters, so take the shortest prefix no other id has (a fixed length was a 1-in-16 flake).
+    ids = [json.loads(x)["id"] for x in rusta(crate, "export", "--format", "jsonl").stdout.splitlines()]
+    n = next(n for n in range(8, len(t1) + 1) if sum(i.startswith(t1[:n]) for i in ids) == 1)
+    show = rusta(crate, "show", t1[:n])
+    assert show.returncode == 0, (show.stdout, show.stderr)
     assert json.loads(show.stdout)["payload"]["codes"] == ["E0382"]
     rows = [json.loads(x) for x in rusta(crate, "export", "--format", "jsonl").stdout.splitlines()]
     assert rows[2]["repo_state"]["rustc"].startswith("rustc 1.")  # the toolchain that gave the verdict
