@@ -18,8 +18,9 @@ import msgspec
 from diary.worktree import file_lock
 from engine.repair.edits import unified_diff
 from engine.repair.errors import RepairBusy, RepairError
+from engine.repair.names import combined_imports
 from engine.repair.suggestions import suggestion_candidates
-from engine.repair.templates import combined_imports, template_candidates
+from engine.repair.templates import template_candidates
 from engine.repair.types import Alternative, Candidate, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test

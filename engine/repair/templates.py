@@ -7,16 +7,14 @@ sandbox decides which of them are right; a template only has to be plausible and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from engine.repair.suggestions import _cid
+from engine.repair.derive import missing_derive
+from engine.repair.names import unresolved_name
+from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
-from toolbelt.types import Diagnostic, Span
-
-Reader = Callable[[str], bytes | None]  # crate-relative path -> bytes, None if unreadable
+from toolbelt.types import Diagnostic
 
 _EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
-_NAME = re.compile(r"`(?P<name>[^`]+)`")
 _NUMERIC = {
     "i8",
     "i16",
@@ -33,88 +31,6 @@ _NUMERIC = {
     "f32",
     "f64",
 }
-_STD_ITEMS = {
-    "HashMap": "std::collections::HashMap",
-    "HashSet": "std::collections::HashSet",
-    "BTreeMap": "std::collections::BTreeMap",
-    "BTreeSet": "std::collections::BTreeSet",
-    "VecDeque": "std::collections::VecDeque",
-    "BinaryHeap": "std::collections::BinaryHeap",
-    "Rc": "std::rc::Rc",
-    "Arc": "std::sync::Arc",
-    "Mutex": "std::sync::Mutex",
-    "RwLock": "std::sync::RwLock",
-    "RefCell": "std::cell::RefCell",
-    "Cell": "std::cell::Cell",
-    "Ordering": "std::cmp::Ordering",
-    "fmt": "std::fmt",
-    "io": "std::io",
-    "mem": "std::mem",
-    "ptr": "std::ptr",
-    "Path": "std::path::Path",
-    "PathBuf": "std::path::PathBuf",
-    "Read": "std::io::Read",
-    "Write": "std::io::Write",
-    "BufRead": "std::io::BufRead",
-    "FromStr": "std::str::FromStr",
-    "Display": "std::fmt::Display",
-    "Debug": "std::fmt::Debug",
-    "Cow": "std::borrow::Cow",
-    "Borrow": "std::borrow::Borrow",
-    "Hash": "std::hash::Hash",
-    "Hasher": "std::hash::Hasher",
-    "Duration": "std::time::Duration",
-    "Instant": "std::time::Instant",
-    "PhantomData": "std::marker::PhantomData",
-    "Infallible": "std::convert::Infallible",
-    "TryFrom": "std::convert::TryFrom",
-    "TryInto": "std::convert::TryInto",
-    "Deref": "std::ops::Deref",
-    "DerefMut": "std::ops::DerefMut",
-    "Range": "std::ops::Range",
-    "Error": "std::error::Error",
-    "NonNull": "std::ptr::NonNull",
-    "Wrapping": "std::num::Wrapping",
-    "Entry": "std::collections::hash_map::Entry",
-}
-_DERIVE_FOR = {
-    "==": ("PartialEq",),
-    "!=": ("PartialEq",),
-    "<": ("PartialEq", "PartialOrd"),
-    ">": ("PartialEq", "PartialOrd"),
-    "<=": ("PartialEq", "PartialOrd"),
-    ">=": ("PartialEq", "PartialOrd"),
-}
-_DERIVABLE = ("Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default")
-
-
-def _primary(d: Diagnostic) -> Span | None:
-    return d.primary
-
-
-def _make(edits: list[Edit], description: str, family: str, code: str, score: float) -> Candidate:
-    t = tuple(edits)
-    return Candidate(
-        id=_cid(t),
-        edits=t,
-        description=description,
-        source="template",
-        family=family,
-        addresses=(code,),
-        score=score,
-    )
-
-
-def _insert(span: Span, at_end: bool, text: str) -> Edit:
-    pos = span.byte_end if at_end else span.byte_start
-    return Edit(file=span.file_name, start=pos, end=pos, replacement=text)
-
-
-def _span_text(span: Span, read: Reader) -> str | None:
-    data = read(span.file_name)
-    if data is None:
-        return None
-    return data[span.byte_start : span.byte_end].decode("utf-8", "replace")
 
 
 def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
@@ -239,60 +155,6 @@ def differ_in_mutability(d: Diagnostic, read: Reader) -> list[Candidate]:
     return []
 
 
-def combined_imports(errors: list[Diagnostic]) -> list[Candidate]:
-    """One edit that brings back every missing name at once: a lost `use` breaks many lines.
-
-    Two forms: each error's first suggested `use` line (crate items first), and, when several
-    suggestions come from one crate module, a glob import of that module.
-    """
-    per_file: dict[tuple[str, int], list[str]] = {}
-    modules: dict[tuple[str, int], dict[str, int]] = {}
-    for d in errors:
-        if (d.code_str or "") not in _IMPORT_CODES:
-            continue
-        for child in d.children:
-            lines = [
-                (s, s.suggested_replacement or "")
-                for s in child.spans
-                if (s.suggested_replacement or "").startswith("use ")
-            ]
-            if not lines:
-                continue
-            lines.sort(key=lambda sl: (not sl[1].startswith("use crate::"), sl[1]))
-            span, line = lines[0]
-            key = (span.file_name, span.byte_start)
-            if line not in per_file.setdefault(key, []):
-                per_file[key].append(line)
-            for _, text in lines:
-                if m := re.match(r"use (crate(?:::\w+)+)::\w+;", text):
-                    modules.setdefault(key, {}).setdefault(m.group(1), 0)
-                    modules[key][m.group(1)] += 1
-    out: list[Candidate] = []
-    if sum(len(v) for v in per_file.values()) >= 2:
-        edits = [
-            Edit(file=f, start=pos, end=pos, replacement="".join(lines))
-            for (f, pos), lines in per_file.items()
-        ]
-        out.append(_make(edits, "import every missing name", "use-all", "E0425", 0.6))
-    for (f, pos), mods in modules.items():
-        for mod, n in mods.items():
-            if n >= 2:
-                edit = Edit(file=f, start=pos, end=pos, replacement=f"use {mod}::*;\n")
-                out.append(
-                    _make(
-                        [edit],
-                        f"import everything from `{mod}`",
-                        "use-glob",
-                        "E0425",
-                        0.55 + 0.01 * min(n, 9),
-                    )
-                )
-    return out
-
-
-_IMPORT_CODES = {"E0425", "E0412", "E0433", "E0422", "E0405", "E0404", "E0432", "E0531", "E0423"}
-
-
 def _binding_name(d: Diagnostic) -> str | None:
     m = re.search(r"(?:variable|borrow|assign to) `\*?(?P<n>[A-Za-z_]\w*)`", d.message)
     if not m:
@@ -369,183 +231,6 @@ def receiver_by_reference(d: Diagnostic, read: Reader) -> list[Candidate]:
                 out.append(
                     _make([edit], "borrow the receiver: `&self`", "ref-self", d.code_str or "E0507", 0.65)
                 )
-    return out
-
-
-def _edit_distance(a: str, b: str, limit: int = 3) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    """E0425/E0412/E0433/E0422/E0432/E0599: a typo by edit distance, or a missing `use`."""
-    span = _primary(d)
-    m = _NAME.search(d.message)
-    if span is None or not m:
-        return []
-    name = m.group("name").split("::")[-1]
-    code = d.code_str or "E0425"
-    data = read(span.file_name) or b""
-    text = data.decode("utf-8", "replace")
-    out: list[Candidate] = []
-    idents = set(re.findall(r"\b[A-Za-z_]\w*\b", text)) - {name}
-    near = sorted((_edit_distance(name, i), i) for i in idents if abs(len(i) - len(name)) <= 2)
-    target = _span_text(span, read) or ""
-    for dist, ident in near[:3]:
-        if dist > 2 or target != name:
-            continue
-        out.append(
-            _make(
-                [Edit(file=span.file_name, start=span.byte_start, end=span.byte_end, replacement=ident)],
-                f"did you mean `{ident}`",
-                "typo",
-                code,
-                0.6 - 0.1 * dist,
-            )
-        )
-    for path in _import_paths(name, read, crate_files):
-        pos = _use_insert_pos(data)
-        out.append(
-            _make(
-                [Edit(file=span.file_name, start=pos, end=pos, replacement=f"use {path};\n")],
-                f"import `{path}`",
-                "use",
-                code,
-                0.55,
-            )
-        )
-    return out
-
-
-def _import_paths(name: str, read: Reader, crate_files: tuple[str, ...]) -> list[str]:
-    paths: list[str] = []
-    if name in _STD_ITEMS:
-        paths.append(_STD_ITEMS[name])
-    decl = re.compile(
-        rf"^\s*pub(?:\([^)]*\))?\s+(?:fn|struct|enum|trait|type|const|static|mod)\s+{re.escape(name)}\b", re.M
-    )
-    for f in crate_files:
-        body = read(f)
-        if body and decl.search(body.decode("utf-8", "replace")):
-            mod = _module_path(f)
-            if mod is not None:
-                paths.append("::".join(["crate", *mod, name]))
-    return paths[:3]
-
-
-def _module_path(f: str) -> list[str] | None:
-    parts = f.split("/")
-    if not parts or parts[0] != "src":
-        return None
-    parts = parts[1:]
-    last = parts[-1].removesuffix(".rs")
-    parts = parts[:-1] + ([] if last in ("lib", "main", "mod") else [last])
-    return parts
-
-
-def _use_insert_pos(data: bytes) -> int:
-    """After the last top-level `use` line, else after leading inner attributes and doc comments."""
-    pos = 0
-    offset = 0
-    for line in data.split(b"\n"):
-        stripped = line.strip()
-        nxt = offset + len(line) + 1
-        if stripped.startswith(b"use ") and line.startswith(b"use "):
-            pos = min(nxt, len(data))
-        elif pos == 0 and (stripped.startswith(b"#![") or stripped.startswith(b"//!")):
-            pos = min(nxt, len(data))
-        offset = nxt
-    return pos
-
-
-def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    """E0277/E0369/E0599: derive the missing trait on the type, where the type is defined in this crate."""
-    traits: tuple[str, ...] = ()
-    type_name: str | None = None
-    msg = d.message
-    if m := re.search(r"binary operation `(?P<op>[^`]+)` cannot be applied to type `&?(?P<t>\w+)", msg):
-        traits, type_name = _DERIVE_FOR.get(m.group("op"), ()), m.group("t")
-    elif m := re.search(
-        r"`&?(?P<t>\w+)(?:<[^`]*>)?` doesn't implement `(?:std::fmt::|fmt::)?(?P<tr>\w+)`", msg
-    ):
-        traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(
-        r"the trait bound `&?(?P<t>\w+)(?:<[^`]*>)?: (?:\w+::)*(?P<tr>\w+)` is not satisfied", msg
-    ):
-        traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(r"the trait `(?:\w+::)*(?P<tr>\w+)` is not implemented for `&?(?P<t>\w+)", msg):
-        traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(r"method named `(?P<meth>\w+)` found for (?:struct|enum) `(?P<t>\w+)", msg):
-        traits = {
-            "clone": ("Clone",),
-            "eq": ("PartialEq",),
-            "cmp": ("Ord",),
-            "partial_cmp": ("PartialOrd",),
-            "hash": ("Hash",),
-            "fmt": ("Debug",),
-        }.get(m.group("meth"), ())
-        type_name = m.group("t")
-    if type_name is None:
-        for s in _walk_text(d):
-            if m := re.search(r"`(?P<t>\w+)` with `#\[derive\((?P<tr>\w+)\)\]`", s):
-                traits, type_name = (m.group("tr"),), m.group("t")
-                break
-    traits = tuple(t for t in traits if t in _DERIVABLE)
-    if not traits or type_name is None:
-        return []
-    if "Copy" in traits:
-        traits = ("Clone", "Copy")
-    if "Eq" in traits or "Hash" in traits:
-        traits = ("PartialEq", *traits)
-    if "Ord" in traits:
-        traits = ("PartialEq", "Eq", "PartialOrd", "Ord")
-    code = d.code_str or "E0277"
-    decl = re.compile(
-        rf"^(?P<indent>[ \t]*)(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum)\s+{re.escape(type_name)}\b", re.M
-    )
-    for f in crate_files:
-        body = read(f)
-        if not body:
-            continue
-        text = body.decode("utf-8", "replace")
-        m = decl.search(text)
-        if not m:
-            continue
-        edit = _derive_edit(f, text, m.start(), m.group("indent"), traits)
-        if edit is None:
-            return []
-        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, 0.7)]
-    return []
-
-
-def _derive_edit(f: str, text: str, decl_start: int, indent: str, traits: tuple[str, ...]) -> Edit | None:
-    before = text[:decl_start]
-    attrs = list(re.finditer(r"#\[derive\((?P<list>[^)]*)\)\]\s*(?:#\[[^\]]*\]\s*|///[^\n]*\n\s*)*$", before))
-    if attrs:
-        a = attrs[-1]
-        have = {t.strip() for t in a.group("list").split(",") if t.strip()}
-        add = [t for t in traits if t not in have]
-        if not add:
-            return None
-        end = a.start("list") + len(a.group("list").rstrip().rstrip(","))
-        pos = len(text[:end].encode())
-        sep = ", " if have else ""
-        return Edit(file=f, start=pos, end=pos, replacement=sep + ", ".join(add))
-    pos = len(before.encode())
-    return Edit(file=f, start=pos, end=pos, replacement=f"#[derive({', '.join(traits)})]\n{indent}")
-
-
-def _walk_text(d: Diagnostic) -> list[str]:
-    out = [d.message]
-    for c in d.children:
-        out.extend(_walk_text(c))
     return out
 
 

@@ -1,0 +1,103 @@
+"""The derive template: a missing `#[derive(...)]` on a type defined in this crate. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from toolbelt.types import Diagnostic
+
+_DERIVE_FOR = {
+    "==": ("PartialEq",),
+    "!=": ("PartialEq",),
+    "<": ("PartialEq", "PartialOrd"),
+    ">": ("PartialEq", "PartialOrd"),
+    "<=": ("PartialEq", "PartialOrd"),
+    ">=": ("PartialEq", "PartialOrd"),
+}
+_DERIVABLE = ("Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default")
+
+
+def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """E0277/E0369/E0599: derive the missing trait on the type, where the type is defined in this crate."""
+    traits: tuple[str, ...] = ()
+    type_name: str | None = None
+    msg = d.message
+    if m := re.search(r"binary operation `(?P<op>[^`]+)` cannot be applied to type `&?(?P<t>\w+)", msg):
+        traits, type_name = _DERIVE_FOR.get(m.group("op"), ()), m.group("t")
+    elif m := re.search(
+        r"`&?(?P<t>\w+)(?:<[^`]*>)?` doesn't implement `(?:std::fmt::|fmt::)?(?P<tr>\w+)`", msg
+    ):
+        traits, type_name = (m.group("tr"),), m.group("t")
+    elif m := re.search(
+        r"the trait bound `&?(?P<t>\w+)(?:<[^`]*>)?: (?:\w+::)*(?P<tr>\w+)` is not satisfied", msg
+    ):
+        traits, type_name = (m.group("tr"),), m.group("t")
+    elif m := re.search(r"the trait `(?:\w+::)*(?P<tr>\w+)` is not implemented for `&?(?P<t>\w+)", msg):
+        traits, type_name = (m.group("tr"),), m.group("t")
+    elif m := re.search(r"method named `(?P<meth>\w+)` found for (?:struct|enum) `(?P<t>\w+)", msg):
+        traits = {
+            "clone": ("Clone",),
+            "eq": ("PartialEq",),
+            "cmp": ("Ord",),
+            "partial_cmp": ("PartialOrd",),
+            "hash": ("Hash",),
+            "fmt": ("Debug",),
+        }.get(m.group("meth"), ())
+        type_name = m.group("t")
+    if type_name is None:
+        for s in _walk_text(d):
+            if m := re.search(r"`(?P<t>\w+)` with `#\[derive\((?P<tr>\w+)\)\]`", s):
+                traits, type_name = (m.group("tr"),), m.group("t")
+                break
+    traits = tuple(t for t in traits if t in _DERIVABLE)
+    if not traits or type_name is None:
+        return []
+    if "Copy" in traits:
+        traits = ("Clone", "Copy")
+    if "Eq" in traits or "Hash" in traits:
+        traits = ("PartialEq", *traits)
+    if "Ord" in traits:
+        traits = ("PartialEq", "Eq", "PartialOrd", "Ord")
+    code = d.code_str or "E0277"
+    decl = re.compile(
+        rf"^(?P<indent>[ \t]*)(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum)\s+{re.escape(type_name)}\b", re.M
+    )
+    for f in crate_files:
+        body = read(f)
+        if not body:
+            continue
+        text = body.decode("utf-8", "replace")
+        m = decl.search(text)
+        if not m:
+            continue
+        edit = _derive_edit(f, text, m.start(), m.group("indent"), traits)
+        if edit is None:
+            return []
+        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, 0.7)]
+    return []
+
+
+def _derive_edit(f: str, text: str, decl_start: int, indent: str, traits: tuple[str, ...]) -> Edit | None:
+    before = text[:decl_start]
+    attrs = list(re.finditer(r"#\[derive\((?P<list>[^)]*)\)\]\s*(?:#\[[^\]]*\]\s*|///[^\n]*\n\s*)*$", before))
+    if attrs:
+        a = attrs[-1]
+        have = {t.strip() for t in a.group("list").split(",") if t.strip()}
+        add = [t for t in traits if t not in have]
+        if not add:
+            return None
+        end = a.start("list") + len(a.group("list").rstrip().rstrip(","))
+        pos = len(text[:end].encode())
+        sep = ", " if have else ""
+        return Edit(file=f, start=pos, end=pos, replacement=sep + ", ".join(add))
+    pos = len(before.encode())
+    return Edit(file=f, start=pos, end=pos, replacement=f"#[derive({', '.join(traits)})]\n{indent}")
+
+
+def _walk_text(d: Diagnostic) -> list[str]:
+    out = [d.message]
+    for c in d.children:
+        out.extend(_walk_text(c))
+    return out

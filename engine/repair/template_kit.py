@@ -1,0 +1,40 @@
+"""Small pieces every candidate template uses: reading spans, making edits and candidates. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.repair.suggestions import _cid
+from engine.repair.types import Candidate, Edit
+from toolbelt.types import Diagnostic, Span
+
+Reader = Callable[[str], bytes | None]  # crate-relative path -> bytes, None if unreadable
+
+
+def _primary(d: Diagnostic) -> Span | None:
+    return d.primary
+
+
+def _make(edits: list[Edit], description: str, family: str, code: str, score: float) -> Candidate:
+    t = tuple(edits)
+    return Candidate(
+        id=_cid(t),
+        edits=t,
+        description=description,
+        source="template",
+        family=family,
+        addresses=(code,),
+        score=score,
+    )
+
+
+def _insert(span: Span, at_end: bool, text: str) -> Edit:
+    pos = span.byte_end if at_end else span.byte_start
+    return Edit(file=span.file_name, start=pos, end=pos, replacement=text)
+
+
+def _span_text(span: Span, read: Reader) -> str | None:
+    data = read(span.file_name)
+    if data is None:
+        return None
+    return data[span.byte_start : span.byte_end].decode("utf-8", "replace")
