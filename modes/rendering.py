@@ -31,7 +31,9 @@ def _heading(e: Explanation) -> Line:
     level = e.level if e.level in ("error", "warning") else e.level.split(":")[0]
     code = f"[{e.code}]" if e.code else ""
     more = len(e.diagnostics) - 1
-    tail = f" (+{more} more from the same cause)" if more > 0 else ""
+    # One lint repeated in many places is "places"; errors that one root cause produced are "same cause".
+    repeated = all(d.code_str == e.code and not d.level.startswith("error") for d in e.diagnostics)
+    tail = f" (+{more} more {'places' if repeated else 'from the same cause'})" if more > 0 else ""
     return Line(
         f"{level}{code} {_where(e.primary)}: {e.message}{tail}",
         "bold red" if level == "error" else "bold yellow",
