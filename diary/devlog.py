@@ -33,28 +33,11 @@ import msgspec
 from diary import frames, schema, segments
 from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry, NewerFormat
 from diary.rustadir import ensure_rusta_dir
+from diary.segments import SegmentState, StaleSegment
 from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
 
 SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
 MAX_BYTES = 256 * 1024 * 1024  # compact when the whole log grows past this
-
-
-class _Stale(Exception):
-    """A segment changed under a reader since it was indexed; the index is rebuilt."""
-
-
-class _Seg:
-    """What this process knows of one segment file."""
-
-    __slots__ = ("number", "path", "header", "inode", "end", "damage")
-
-    def __init__(self, number: int, path: Path) -> None:
-        self.number = number
-        self.path = path
-        self.header: frames.SegmentHeader | None = None
-        self.inode = -1
-        self.end = 0  # scanned up to here: the end of the last whole frame
-        self.damage: list[frames.Damage] = []
 
 
 def new_session_id() -> str:
@@ -83,7 +66,7 @@ class DevLog:
         self.max_bytes = max_bytes
         self.clock = clock  # injectable so golden logs can be made with fixed times
         self.recovery = RecoveryReport()
-        self._segs: dict[int, _Seg] = {}
+        self._segs: dict[int, SegmentState] = {}
         self._locs: list[Location] = []
         self._ids: dict[str, int] = {}
         self._intents: dict[str, None] = {}  # ordered set of intent ids
@@ -191,7 +174,7 @@ class DevLog:
                 self._reset_index()
                 return self._refresh()
             if seg is None:
-                seg = known[n] = _Seg(n, path)
+                seg = known[n] = SegmentState(n, path)
                 seg.inode = ino
             self._scan(seg, is_last=n == on_disk[-1][0])
         gone = set(known) - {n for n, _ in on_disk}
@@ -200,7 +183,7 @@ class DevLog:
             return self._refresh()
         return None
 
-    def _scan(self, seg: _Seg, *, is_last: bool) -> None:
+    def _scan(self, seg: SegmentState, *, is_last: bool) -> None:
         try:
             if seg.header is None:
                 data = self._read(seg.path)
@@ -252,18 +235,18 @@ class DevLog:
             self._settled.add(e.settles)
 
     def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
-        """The verified body of the frame at `loc`; _Stale if the file changed since it was indexed
+        """The verified body of the frame at `loc`; StaleSegment if the file changed since it was indexed
         (compaction or repair by another process): the frame is checked again, never trusted blindly."""
         seg = self._segs.get(loc.segment)
         if seg is None or seg.header is None:
-            raise _Stale
+            raise StaleSegment
         data = cache.get(loc.segment) if cache is not None else None
         base = 0
         if data is None:
             try:
                 with open(seg.path, "rb") as f:
                     if os.fstat(f.fileno()).st_ino != seg.inode:
-                        raise _Stale
+                        raise StaleSegment
                     if cache is None:
                         f.seek(loc.offset)
                         data, base = f.read(loc.size), loc.offset
@@ -272,10 +255,10 @@ class DevLog:
                         cache.clear()
                         cache[loc.segment] = data
             except FileNotFoundError as e:
-                raise _Stale from e
+                raise StaleSegment from e
         got = frames.frame_at(seg.header, data, loc.offset - base, base)
         if isinstance(got, str):
-            raise _Stale
+            raise StaleSegment
         return got.body
 
     def entries(self) -> Iterator[Entry]:
@@ -297,7 +280,7 @@ class DevLog:
                         yielded.add(e.id)
                         yield e, loc
                 return
-            except _Stale:
+            except StaleSegment:
                 with self._mutex:
                     self._reset_index()
         raise DiaryIOError(
@@ -321,7 +304,7 @@ class DevLog:
             i = self._ids[hits[0]]
         try:
             return schema.decode(self._body_at(self._locs[i]))
-        except _Stale:
+        except StaleSegment:
             self._reset_index()
             return self.get(eid)
 
@@ -412,17 +395,9 @@ class DevLog:
 
     def interrupted(self, *, exclude_session: str | None = None) -> list[Interrupted]:
         """Open intents of other sessions (this one's are in progress), each with what to do about it."""
-        from diary.replay import advice, replay
+        from diary.replay import interrupted_tasks
 
-        entries = list(self.entries())
-        state = replay(entries)
-        out = []
-        for t in state.open_tasks:
-            if exclude_session is not None and t.session == exclude_session:
-                continue
-            recs = tuple(e for e in entries if e.task == t.intent and e.id != t.intent)
-            out.append(Interrupted(intent=self.get(t.intent), records=recs, advice=advice(t)))
-        return out
+        return interrupted_tasks(list(self.entries()), exclude_session=exclude_session)
 
     def _new_id(self, ts: float) -> str:
         stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime(ts))
@@ -431,7 +406,7 @@ class DevLog:
             if eid not in self._ids:
                 return eid
 
-    def _writable(self, need: int) -> _Seg:
+    def _writable(self, need: int) -> SegmentState:
         """The segment to append to: the last one, or a new one when it is full (rotation)."""
         last = max(self._segs) if self._segs else None
         if last is not None:
@@ -441,7 +416,7 @@ class DevLog:
             ):
                 return seg
         n = (last or 0) + 1
-        seg = _Seg(n, self.dir / segments.segment_name(n))
+        seg = SegmentState(n, self.dir / segments.segment_name(n))
         seg.header = frames.SegmentHeader(number=n, salt=frames.new_salt())
         head = frames.encode_header(seg.header)
         try:

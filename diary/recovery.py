@@ -18,7 +18,7 @@ from diary import frames, segments
 from diary.types import DamageReport, RecoveryReport
 
 if TYPE_CHECKING:
-    from diary.devlog import DevLog, _Seg
+    from diary.devlog import DevLog
 
 
 def repair(log: DevLog) -> RecoveryReport:
@@ -108,7 +108,7 @@ def _sweep_tmp(d: Path) -> None:
 
 
 def _done(
-    seg: _Seg, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
+    seg: segments.SegmentState, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
 ) -> DamageReport:
     return DamageReport(
         segment=seg.path.name,
@@ -141,7 +141,7 @@ def _unlink(path: Path) -> None:
         raise segments.io_error("removing", path, e) from e
 
 
-def _rewrite(seg: _Seg, data: bytes) -> None:
+def _rewrite(seg: segments.SegmentState, data: bytes) -> None:
     """Write the segment again from its whole frames only (frames are re-sealed at new offsets)."""
     assert seg.header is not None
     out = bytearray(frames.encode_header(seg.header))

@@ -40,7 +40,8 @@ from typing import Any
 
 import msgspec
 
-from diary.types import Base, Entry
+from diary.errors import EntryNotFound
+from diary.types import Base, Entry, Interrupted
 
 PATCH_OPS = ("apply", "undo", "redo")
 
@@ -244,3 +245,18 @@ def advice(task: OpenTask) -> str:
 
 def state_json(state: ReplayState) -> dict[str, Any]:
     return msgspec.to_builtins(state)
+
+
+def interrupted_tasks(entries: list[Entry], *, exclude_session: str | None = None) -> list[Interrupted]:
+    """The open intents in `entries` (but those of `exclude_session`, still in progress), each with
+    its records and what to do about it: what `DevLog.interrupted` reports on start-up."""
+    by_id = {e.id: e for e in entries}
+    out = []
+    for t in replay(entries).open_tasks:
+        if exclude_session is not None and t.session == exclude_session:
+            continue
+        if t.intent not in by_id:
+            raise EntryNotFound(f"no entry {t.intent} in the diary")
+        recs = tuple(e for e in entries if e.task == t.intent and e.id != t.intent)
+        out.append(Interrupted(intent=by_id[t.intent], records=recs, advice=advice(t)))
+    return out

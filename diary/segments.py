@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from diary import frames
 from diary.errors import DiaryFull, DiaryIOError
 
 SEGMENT_RE = re.compile(r"^seg-(\d{8})\.log$")
@@ -136,3 +137,21 @@ def quarantine(d: Path, seg_name: str, start: int, data: bytes) -> Path:
         n += 1
     write_file_durably(path, data)
     return path
+
+
+class StaleSegment(Exception):
+    """A segment changed under a reader since it was indexed; the index is rebuilt."""
+
+
+class SegmentState:
+    """What this process knows of one segment file."""
+
+    __slots__ = ("number", "path", "header", "inode", "end", "damage")
+
+    def __init__(self, number: int, path: Path) -> None:
+        self.number = number
+        self.path = path
+        self.header: frames.SegmentHeader | None = None
+        self.inode = -1
+        self.end = 0  # scanned up to here: the end of the last whole frame
+        self.damage: list[frames.Damage] = []
