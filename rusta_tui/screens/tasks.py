@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -52,13 +53,13 @@ class DevLogScreenBase(RustaScreen):
         except Exception as e:  # a damaged or locked log must not take the app down
             self.post_message(DevLogLoaded((), f"The DevLog cannot be read: {e}"))
 
+    # Each screen draws the loaded entries its own way; declared here, defined by every subclass.
+    draw_entries: Callable[[], None]
+
     def on_dev_log_loaded(self, message: DevLogLoaded) -> None:
         self.entries = message.entries
         self.note = message.note
         self.draw_entries()
-
-    def draw_entries(self) -> None:
-        raise NotImplementedError
 
 
 class TasksScreen(DevLogScreenBase):
