@@ -1,75 +1,34 @@
 """Inference on CPU: per-byte log-probs, batch scoring of candidate patches, KV-cache infill.
 
-`LM.load()` reads the shipped int8 npz and keeps the weights int8 in memory; the jitted forward
-dequantizes them per call (float fallback: `quantized=False` dequantizes once at load). Files longer
-than the context are scored in overlapping windows so every byte after the first window keeps at
-least ctx/2 bytes of left context. Log-probs are natural logs; bits per byte = -mean / ln 2.
+Scoring runs the numpy forward (npnet.py) and never imports JAX: `LM.load` + the first score of a
+4 KiB file take well under the 2-3 s that importing jax alone cost. JAX is imported on the first
+`infill`, which decodes with a KV cache in jitted steps (jaxnet.py).
+`LM.load()` reads the shipped int8 npz; the numpy forward dequantizes it once to float32
+(`quantized=False` only changes what `weights` holds, not the kernels that run).
+Files longer than the context are scored in overlapping windows: the first window scores its
+ctx bytes, every later one starts STRIDE bytes on and scores only its last STRIDE bytes, so each
+of them keeps at least ctx - STRIDE bytes of left context. Log-probs are natural logs; bits per
+byte = -mean / ln 2.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-from flax import nnx
 
-from engine.bytelm import checkpoint, ngram, quant
-from engine.bytelm import model as bytelm_model
+from engine.bytelm import checkpoint, npnet, quant
 from engine.bytelm.config import ModelConfig
 from engine.bytelm.data.collate import DOC_SEP, FIM_MID, FIM_PRE, FIM_SUF, RESERVED_MAX
-from engine.bytelm.paths import jax_cache_dir, shipped_dir
+from engine.bytelm.paths import shipped_dir
 
+if TYPE_CHECKING:
+    from engine.bytelm import ngram
 
-@dataclasses.dataclass(frozen=True)
-class Spec:
-    """What the jitted functions need statically to rebuild the model from a flat weight dict."""
-
-    cfg: ModelConfig
-    graphdef: Any
-    template: Any  # (treedef, names) of the param state
-
-    def __hash__(self) -> int:
-        return hash((self.cfg, self.graphdef, self.template))
-
-
-def _merge(spec: Spec, weights: dict[str, jax.Array]) -> bytelm_model.ByteLM:
-    flat = quant.dequantize(weights)
-    state = jax.tree_util.tree_unflatten(spec.template[0], [flat[n] for n in spec.template[1]])
-    return nnx.merge(spec.graphdef, state)
-
-
-def target_logp(spec: Spec, weights: dict[str, jax.Array], tokens_BxL1: jax.Array) -> jax.Array:
-    """Log p(tokens[:, t+1] | tokens[:, :t+1]) as logp_BxL."""
-    tokens = tokens_BxL1.astype(jnp.int32)
-    logits_BxLxV = _merge(spec, weights)(tokens[:, :-1])
-    logp = jax.nn.log_softmax(logits_BxLxV, axis=-1)
-    return jnp.take_along_axis(logp, tokens[:, 1:, None], axis=-1)[..., 0]
-
-
-def extend(
-    spec: Spec,
-    weights: dict[str, jax.Array],
-    tokens_BxL: jax.Array,
-    prev_BxH: jax.Array,
-    start: jax.Array,
-    cache: Any,
-) -> tuple[jax.Array, Any]:
-    """KV-cache step; returns log-softmax of the last position (logp_BxV) and the new cache."""
-    logits_BxLxV, cache = _merge(spec, weights).extend(tokens_BxL, prev_BxH, start, cache)
-    return jax.nn.log_softmax(logits_BxLxV[:, -1], axis=-1), cache
-
-
-_target_logp_jit = jax.jit(target_logp, static_argnums=0)
-# Dequantizing in its own program keeps XLA from fusing the int8->f32 convert into the matmuls,
-# which on CPU pushes them off the fast GEMM path (measured ~25% slower than float).
-_dequantize_jit = jax.jit(quant.dequantize)
-_extend_jit = jax.jit(extend, static_argnums=0)
+STRIDE_KEEP_DIV = 4  # later windows keep ctx // 4 bytes of left context (stride 3/4 ctx)
+TOKENS_PER_CALL = 1024  # window tokens per numpy forward: 4 windows of 256 keep the working set in L2
 
 
 class LM:
@@ -83,32 +42,23 @@ class LM:
         use_jit: bool = True,
         counts: ngram.CountModel | None = None,
     ) -> None:
-        abstract = bytelm_model.abstract(cfg)
-        graphdef, state = nnx.split(abstract, nnx.Param)
-        paths, treedef = jax.tree_util.tree_flatten_with_path(state)
-        names = tuple(
-            jax.tree_util.keystr(p, simple=True, separator="/").removesuffix("/value") for p, _ in paths
-        )
         self.cfg = cfg
-        self.spec = Spec(cfg=cfg, graphdef=graphdef, template=(treedef, names))
-        self.weights = {k: jnp.asarray(v) for k, v in weights.items()}
+        self.weights = {k: np.asarray(v) for k, v in weights.items()}
         self.quantized = quant.is_quantized(weights)
         self.counts = counts  # corpus n-gram + in-file cache mixed in when present (see ngram.py)
-        self._logp = functools.partial(_target_logp_jit if use_jit else target_logp, self.spec)
-        self._dequantize = _dequantize_jit if use_jit else quant.dequantize
-        self._extend = functools.partial(_extend_jit if use_jit else extend, self.spec)
+        self.net = npnet.NumpyNet(cfg, self.weights)
+        self.use_jit = use_jit  # for the JAX decoder only; scoring has nothing to compile
+        self._jax: tuple[Any, dict[str, Any]] | None = None  # (spec, device weights), on first infill
 
     @classmethod
     def load(
         cls, ckpt_dir: Path | None = None, *, quantized: bool = True, use_jit: bool = True, mix: bool = True
     ) -> LM:
         """The shipped model; `mix=False` scores with the net alone, ignoring the count model."""
-        jax.config.update("jax_compilation_cache_dir", str(jax_cache_dir()))
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         ckpt_dir = ckpt_dir or shipped_dir("small")
         cfg, qflat = checkpoint.read_shipped(ckpt_dir)
         if not quantized:
-            qflat = {k: np.asarray(v) for k, v in quant.dequantize(qflat).items()}
+            qflat = quant.dequantize(qflat)
         counts = checkpoint.read_counts(ckpt_dir) if mix else None
         return cls(cfg, qflat, use_jit=use_jit, counts=counts)
 
@@ -121,9 +71,13 @@ class LM:
 
     # --- scoring -------------------------------------------------------------------------------
 
+    @property
+    def stride(self) -> int:
+        return self.cfg.ctx - self.cfg.ctx // STRIDE_KEEP_DIV
+
     def _windows(self, data: bytes) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
         """Windows_NxL1 over DOC_SEP + data and, per window, (row, first kept target, count)."""
-        ctx, stride = self.cfg.ctx, self.cfg.ctx // 2
+        ctx, stride = self.cfg.ctx, self.stride
         stream = np.frombuffer(bytes([DOC_SEP]) + data, dtype=np.uint8)
         n = len(data)
         rows, plan, covered, s = [], [], 0, 0
@@ -137,21 +91,24 @@ class LM:
             covered, s = end, s + stride
         return np.stack(rows) if rows else np.zeros((0, ctx + 1), np.uint8), plan
 
-    def _run(self, windows: np.ndarray, chunk: int = 64) -> np.ndarray:
-        """Log-probs for all windows, `chunk` rows per call (bounded memory), the last chunk padded
-        to a multiple of 8 rows so only a few shapes are ever compiled."""
-        out = []
-        weights = (
-            self._dequantize(self.weights) if self.quantized else self.weights
-        )  # float only for this call
-        for i in range(0, len(windows), chunk):
-            part = windows[i : i + chunk]
-            n = len(part)
-            pad = (-n) % 8 if n > 4 else (-n) % 4
-            if pad:
-                part = np.concatenate([part, np.zeros((pad, part.shape[1]), np.uint8)])
-            out.append(np.asarray(self._logp(weights, jnp.asarray(part)))[:n])
-        return np.concatenate(out) if out else np.zeros((0, self.cfg.ctx), np.float32)
+    def _run(self, windows: np.ndarray, firsts: np.ndarray, needs: np.ndarray) -> list[np.ndarray]:
+        """Per window i, log-probs of its targets firsts[i]..needs[i]-1.
+
+        Windows sharing a first kept target run together, longest first, TOKENS_PER_CALL tokens
+        per forward; each call's windows are cut to the longest need among them (causal: what
+        follows a position changes nothing before it), so short candidates cost what they are."""
+        out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(windows)
+        with npnet.single_thread_blas():
+            for first in np.unique(firsts):
+                idx = np.flatnonzero(firsts == first)
+                idx = idx[np.argsort(-needs[idx], kind="stable")]
+                while idx.size:
+                    length = int(needs[idx[0]])
+                    part, idx = np.split(idx, [max(1, TOKENS_PER_CALL // length)])
+                    logp = self.net.target_logp(windows[part, : length + 1], int(first))
+                    for row, j in enumerate(part):
+                        out[j] = logp[row, : needs[j] - first]
+        return out
 
     def score(self, data: bytes) -> np.ndarray:
         """Per-byte natural log-probs of `data` read as a whole file (after a document separator)."""
@@ -159,16 +116,17 @@ class LM:
 
     def score_batch(self, candidates: list[bytes]) -> list[np.ndarray]:
         """Per-byte log-probs of many candidates (patched files, spans) in one batched forward."""
-        all_windows, plans = [], []
+        all_windows, plans, firsts, needs = [], [], [], []
         for data in candidates:
             w, plan = self._windows(data)
-            plans.append([(row + sum(len(x) for x in all_windows), a, c) for row, a, c in plan])
+            plans.append([(row + sum(len(x) for x in all_windows), c) for row, _, c in plan])
+            firsts.extend(a for _, a, _ in plan)
+            needs.extend(a + c for _, a, c in plan)
             all_windows.append(w)
-        logp = self._run(
-            np.concatenate(all_windows) if all_windows else np.zeros((0, self.cfg.ctx + 1), np.uint8)
-        )
+        windows = np.concatenate(all_windows) if all_windows else np.zeros((0, self.cfg.ctx + 1), np.uint8)
+        logp = self._run(windows, np.asarray(firsts, np.int64), np.asarray(needs, np.int64))
         out = [
-            np.concatenate([logp[row, a : a + c] for row, a, c in plan]) if plan else np.zeros(0, np.float32)
+            np.concatenate([logp[row] for row, _ in plan]) if plan else np.zeros(0, np.float32)
             for plan in plans
         ]
         if self.counts is not None:
@@ -207,6 +165,13 @@ class LM:
         end-of-middle (DOC_SEP), at any byte in `stop` (e.g. b"\\n" for a single line, not included),
         or after max_bytes. `allowed` constrains the bytes that may be produced.
         """
+        import jax.numpy as jnp
+
+        from engine.bytelm import jaxnet
+        from engine.bytelm import model as bytelm_model
+
+        spec, weights = self._decoder()
+        step = jaxnet.extend_jit if self.use_jit else jaxnet.extend
         ctx = self.cfg.ctx
         prompt = np.frombuffer(self._prompt(prefix, suffix, max_bytes), dtype=np.uint8)
         p = prompt.size
@@ -221,10 +186,10 @@ class LM:
         cache = bytelm_model.empty_cache(self.cfg, beam)
         zeros_h = jnp.zeros((beam, bytelm_model.HISTORY), jnp.int32)
         # prefill the whole context at once (one shape, one compile); later steps overwrite p..
-        logits_all, cache = self._prefill(padded, zeros_h, cache, p)
+        logits_all, cache = jaxnet.prefill_jit(spec, weights, jnp.asarray(padded, jnp.int32), zeros_h, cache)
         beams: list[tuple[float, bytes]] = [(0.0, b"")]
         done: list[tuple[float, bytes]] = []
-        logp_BxV = logits_all
+        logp_BxV = logits_all[:, p - 1]
         history = np.tile(prompt[-bytelm_model.HISTORY :], (beam, 1)).astype(np.int32)
         left = prefix
         for t in range(max_bytes):
@@ -255,8 +220,8 @@ class LM:
             cache = [(jnp.take(k, idx, axis=0), jnp.take(v, idx, axis=0)) for k, v in cache]
             history = history[idx]
             tok = np.array(tokens + [tokens[0]] * (beam - len(tokens)), np.int32)
-            logp_BxV, cache = self._extend(
-                self.weights, jnp.asarray(tok[:, None]), jnp.asarray(history), jnp.int32(p + t), cache
+            logp_BxV, cache = step(
+                spec, weights, jnp.asarray(tok[:, None]), jnp.asarray(history), jnp.int32(p + t), cache
             )
             history = np.concatenate([history[:, 1:], tok[:, None]], axis=1)
             beams = nxt
@@ -264,17 +229,13 @@ class LM:
             done = beams
         return max(done, key=lambda d: d[0])[1]
 
-    def _prefill(self, padded: np.ndarray, zeros_h: jax.Array, cache: Any, p: int) -> tuple[jax.Array, Any]:
-        logits, cache = self._extend_all(padded, zeros_h, cache)
-        return logits[:, p - 1], cache
+    def _decoder(self) -> tuple[Any, dict[str, Any]]:
+        """(spec, weights on the JAX device): JAX is imported and the weights moved once, here."""
+        if self._jax is None:
+            import jax.numpy as jnp
 
-    def _extend_all(self, padded: np.ndarray, zeros_h: jax.Array, cache: Any) -> tuple[jax.Array, Any]:
-        return _prefill_fn(self.spec, self.weights, jnp.asarray(padded, jnp.int32), zeros_h, cache)
+            from engine.bytelm import jaxnet
 
-
-@functools.partial(jax.jit, static_argnums=0)
-def _prefill_fn(
-    spec: Spec, weights: dict[str, jax.Array], tokens_BxL: jax.Array, prev_BxH: jax.Array, cache: Any
-) -> tuple[jax.Array, Any]:
-    logits_BxLxV, cache = _merge(spec, weights).extend(tokens_BxL, prev_BxH, jnp.int32(0), cache)
-    return jax.nn.log_softmax(logits_BxLxV, axis=-1), cache
+            jaxnet.use_compile_cache()
+            self._jax = (jaxnet.make_spec(self.cfg), {k: jnp.asarray(v) for k, v in self.weights.items()})
+        return self._jax

@@ -2,18 +2,21 @@
 
 Matrices (Linear kernels, D_in x D_out) get one float32 scale per output column; embedding tables
 (rows x D) one scale per row, so a rare byte or bucket keeps its own range. Norm scales stay float.
-Activations stay float32: on CPU the win is a 4x smaller checkpoint and memory footprint; the
-dequantizing multiply happens inside the jitted forward, so the weights live in memory as int8.
+Activations stay float32: on CPU the win is a 4x smaller checkpoint. Scoring (npnet.py) dequantizes
+once at load; the JAX decoder dequantizes inside its jitted forward. JAX and Flax are imported only
+by the functions that take JAX state, so reading and dequantizing a checkpoint never loads them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-from flax import nnx
+
+if TYPE_CHECKING:
+    import jax
+    from flax import nnx
 
 Q8 = ".q8"
 SCALE = ".scale"
@@ -21,6 +24,9 @@ SCALE = ".scale"
 
 def flat_params(model_or_state: nnx.Module | nnx.State) -> dict[str, np.ndarray | jax.Array]:
     """name -> array, names like `blocks/0/attn/qkv/kernel`; the order is the pytree's."""
+    import jax
+    from flax import nnx
+
     state = model_or_state if isinstance(model_or_state, nnx.State) else nnx.state(model_or_state, nnx.Param)
     out = {}
     for path, leaf in jax.tree_util.tree_flatten_with_path(state)[0]:
@@ -30,6 +36,8 @@ def flat_params(model_or_state: nnx.Module | nnx.State) -> dict[str, np.ndarray 
 
 def state_from_flat(template: nnx.State, flat: Mapping[str, jax.Array | np.ndarray]) -> nnx.State:
     """Rebuild an nnx.State shaped like `template` from a flat dict (works under jit)."""
+    import jax
+
     paths, treedef = jax.tree_util.tree_flatten_with_path(template)
     names = [jax.tree_util.keystr(p, simple=True, separator="/").removesuffix("/value") for p, _ in paths]
     return jax.tree_util.tree_unflatten(treedef, [flat[n] for n in names])
@@ -55,15 +63,16 @@ def quantize(flat: Mapping[str, np.ndarray | jax.Array]) -> dict[str, np.ndarray
     return out
 
 
-def dequantize(qflat: Mapping[str, jax.Array | np.ndarray]) -> dict[str, jax.Array]:
-    """Inverse of `quantize` (up to rounding); float entries pass through. Traceable."""
-    out: dict[str, jax.Array] = {}
+def dequantize(qflat: Mapping[str, Any]) -> dict[str, Any]:
+    """Inverse of `quantize` (up to rounding); float entries pass through. Array-agnostic: numpy in,
+    numpy out; JAX arrays or tracers in (under jit), JAX out."""
+    out: dict[str, Any] = {}
     for name, value in qflat.items():
         if name.endswith(Q8):
             base = name.removesuffix(Q8)
-            out[base] = jnp.asarray(value).astype(jnp.float32) * jnp.asarray(qflat[base + SCALE])
+            out[base] = value.astype(np.float32) * qflat[base + SCALE]
         elif not name.endswith(SCALE):
-            out[name] = jnp.asarray(value)
+            out[name] = value
     return out
 
 
