@@ -165,8 +165,9 @@ class NumpyNet:
         Queries go in blocks that see only the keys up to their own end, so most of the masked
         half of the score matrix is never computed. Scores are laid out (key, query), since numpy
         reduces over a non-last axis ~4x faster than over the last. exp() runs on the raw scores:
-        softmax does not need the max subtracted unless exp over- or underflows, which the
-        denominator shows (inf, or below 1e-30), and only then is the block redone with it."""
+        softmax does not need the max subtracted unless exp or p @ v over- or underflows, which
+        shows as a non-finite sum or a denominator below 1e-30; only then is the block redone
+        with the max subtracted (under np.errstate, so the first try warns nothing)."""
         cfg = self.cfg
         k = cfg.head_dim
         length = x_NxD.shape[0] // b
@@ -177,10 +178,12 @@ class NumpyNet:
             e = min(a + QUERY_BLOCK, length)
             s_BxHxTxQ = k_BxHxLxK[:, :, :e] @ q_BxHxLxK[:, :, a:e].transpose(0, 1, 3, 2)
             s_BxHxTxQ[:, :, a:e] += self._mask_QxQ[: e - a, : e - a]
-            p_BxHxTxQ = np.exp(s_BxHxTxQ)
-            y_BxHxQxK1 = p_BxHxTxQ.transpose(0, 1, 3, 2) @ v1_BxHxLxK1[:, :, :e]
+            with np.errstate(over="ignore", invalid="ignore"):
+                p_BxHxTxQ = np.exp(s_BxHxTxQ)
+                y_BxHxQxK1 = p_BxHxTxQ.transpose(0, 1, 3, 2) @ v1_BxHxLxK1[:, :, :e]
+                finite = np.isfinite(y_BxHxQxK1.sum())
             den = y_BxHxQxK1[..., k:]
-            if not (np.isfinite(den).all() and den.min() > _MIN_DEN):
+            if not (finite and den.min() > _MIN_DEN):
                 s_BxHxTxQ -= s_BxHxTxQ.max(axis=2, keepdims=True)
                 np.exp(s_BxHxTxQ, out=s_BxHxTxQ)
                 y_BxHxQxK1 = s_BxHxTxQ.transpose(0, 1, 3, 2) @ v1_BxHxLxK1[:, :, :e]
