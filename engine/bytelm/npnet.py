@@ -5,16 +5,20 @@ the model. Scoring needs no gradients, no cache and no compiler: a few float32 G
 (windows x ctx, D) blocks, which numpy hands to OpenBLAS. The network is `model.ByteLM` exactly
 (same weights, same flat names); `infer.LM` scores with this and imports JAX only to decode.
 
-Rewrites that keep the function and save work, all done once at load:
-- int8 weights are dequantized to float32 (numpy has no int8 GEMM; an int8 matmul falls off BLAS
-  and runs ~50x slower), so the quantized and float checkpoints run the same kernels.
+Rewrites that keep the function and save work, the weight ones done once at load:
+- int8 weights are dequantized to float32: numpy has no int8 GEMM, a (1024 x 128) @ (128 x 512)
+  int8 product took 69 ms against 1.8 ms in float32, so the quantized and the float checkpoint
+  run the same float32 kernels (int8 only shrinks the file).
 - RMSNorm scales are folded into the matrix that follows them, the 1/sqrt(K) attention scale
   into the query columns, GELU's 0.5 into the down projection (a power of two: exact).
-- RoPE rotates (even, odd) dimension pairs. q.k is unchanged when the same permutation is
-  applied to the dimensions of q and k, so the q and k columns are reordered to [evens, odds]
-  and the rotation works on two contiguous halves with sin/cos tables built once per length.
+- RoPE rotates (even, odd) pairs, which read as complex64 numbers are one complex product with a
+  table built at load (0.2 ms against 0.57 ms for the real-valued form per 2 windows and layer).
+- Attention runs in query blocks of QUERY_BLOCK that see only the keys up to their own end,
+  scores laid out (key, query) so reductions run down rows, exp() on raw scores with a checked
+  fallback, and softmax's denominator taken from a ones column appended to v.
 - The LM head's log-softmax is a logsumexp per row and a gather of the target logit; the last
   block runs its attention queries, MLP and head only on the positions whose log-probs are kept.
+- One BLAS thread (`single_thread_blas`): see there why.
 Measured numbers and the chosen batch and stride are in `infer.py`'s docstring.
 Array names carry shape suffixes: B windows, L length, D model, H heads, K head dim, F d_ff, V 256.
 """
