@@ -101,11 +101,14 @@ def test_lm_score_equals_jax_over_the_same_windows(trained: tuple[Path, Path]) -
     assert [x.size for x in got] == [5, 700, 300]
 
 
-def test_loading_and_scoring_never_import_jax() -> None:
+def test_loading_and_scoring_never_import_jax(trained: tuple[Path, Path]) -> None:
+    """The trained test checkpoint with its count model, and the shipped net, in a fresh process."""
     code = (
-        "import sys; from engine.bytelm.infer import LM; lm = LM.load(); "
-        "lp = lm.score(b'fn main() {\\n    println!(\"hi\");\\n}\\n'); "
-        "assert lp.shape == (34,) and (lp <= 0).all(), lp; "
+        "import sys; from pathlib import Path; from engine.bytelm.infer import LM; "
+        "src = b'fn main() {\\n    println!(\"hi\");\\n}\\n'; "
+        f"mixed = LM.load(Path({str(trained[1])!r})); assert mixed.counts is not None; "
+        "lps = [mixed.score(src), LM.load(mix=False).score(src)]; "
+        "assert all(lp.shape == (len(src),) and (lp <= 0).all() for lp in lps), lps; "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib', 'flax', 'optax')); "
         "print(heavy)"
     )
