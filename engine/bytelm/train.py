@@ -116,29 +116,33 @@ def fit_counts(
     metrics: TrainMetrics,
     n_files: int,
 ) -> tuple[Any, TrainMetrics]:
-    """Count the training split, tune the net's mixing weight on validation files, report both."""
+    """Count the training split, fit the gate on half the validation files, report on the other half.
+
+    Files are cut to 48 KiB and shorter than 512 bytes are skipped, as in the bench, so the gate
+    is fit to the kind of file it is measured on.
+    """
     import msgspec
 
-    from engine.bytelm import ngram
+    from engine.bytelm import gatefit, ngram
     from engine.bytelm.infer import LM
 
     t0 = time.monotonic()
     counts = ngram.build(train_stream)
-    docs = [d[:16384] for d in bytes(valid_stream).strip(b"\x00").split(b"\x00")[:n_files] if d]
+    docs = [d[: 48 * 1024] for d in bytes(valid_stream).strip(b"\x00").split(b"\x00") if len(d) >= 512]
+    docs = docs[:n_files]
     net = LM(cfg, qflat)
     samples = list(zip(docs, net.score_batch(docs), strict=True))
-    w = ngram.tune_weight(counts, samples)
-    per_file = [float(-counts.logp(d, lp).mean() / LN2) for d, lp in samples]
-    net_only = [float(-lp.mean() / LN2) for _, lp in samples]
+    fit_on, report_on = samples[0::2], samples[1::2]
+    gatefit.fit_gate(counts, fit_on)
+    mixed = gatefit.per_file_bpb(counts, report_on)
+    net_only = float(np.mean([-lp.mean() / LN2 for _, lp in report_on]))
     print(
-        f"count model: {time.monotonic() - t0:.0f}s, net weight {w:.1f}; validation per file "
-        f"{np.mean(net_only):.3f} bpb net alone, {np.mean(per_file):.3f} bpb mixed ({len(docs)} files)",
+        f"count model: {time.monotonic() - t0:.0f}s; on {len(report_on)} validation files not used for the "
+        f"gate: {net_only:.3f} bpb per file net alone, {mixed:.3f} bpb with counts",
         file=sys.stderr,
         flush=True,
     )
-    return counts, msgspec.structs.replace(
-        metrics, valid_bpb_mixed=round(float(np.mean(per_file)), 4), count_weight=w
-    )
+    return counts, msgspec.structs.replace(metrics, valid_bpb_mixed=round(mixed, 4))
 
 
 def _read_progress(run_dir: Path) -> dict[str, float]:
@@ -269,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--eval-windows", type=int, default=256)
-    p.add_argument("--eval-files", type=int, default=24, help="validation files for the count-model mix")
+    p.add_argument("--eval-files", type=int, default=200, help="validation files for the count-model gate")
     p.add_argument("--snapshot", type=Path, default=None, help="corpus snapshot dir (built if missing)")
     p.add_argument("--registry", type=Path, default=None)
     p.add_argument("--run-dir", type=Path, default=None, help="orbax checkpoints (default: Rusta's cache)")

@@ -77,7 +77,6 @@ class TrainMetrics(Base, kw_only=True):
     valid_bpb: float
     valid_bpb_int8: float | None = None
     valid_bpb_mixed: float | None = None  # int8 net + count model, per validation file
-    count_weight: float | None = None
     wall_s: float
     params: int
     ledger_sha256: str

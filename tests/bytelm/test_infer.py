@@ -85,6 +85,7 @@ def test_shipped_files_and_round_trip(trained: tuple[Path, Path], tmp_path: Path
         "metrics.json",
         "ledger.sha256",
         "ngram.npz",
+        "gate.json",
     }
     cfg, qflat = checkpoint.read_shipped(ship)
     assert cfg.name == "test" and any(v.dtype == np.int8 for v in qflat.values())
