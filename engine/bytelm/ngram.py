@@ -41,6 +41,7 @@ def min_count(k: int) -> int:
     """Pairs seen fewer times are dropped (mostly noise, and most of the size)."""
     return 1 if k <= 2 else 2 if k <= 4 else 3 if k <= 6 else 4 if k <= 12 else 6
 
+
 _EXACT, _STEP = 32, 1.08  # counts below 32 are exact, above they are stored to within 4%
 
 
@@ -210,7 +211,9 @@ def gate_weights(F: np.ndarray, G: np.ndarray) -> np.ndarray:
 class CountModel:
     """The corpus tables, the cache orders and the gate G (features x stages: net, then each order)."""
 
-    def __init__(self, tables: dict[int, Table], cache_orders: tuple[int, ...], gate: np.ndarray | None) -> None:
+    def __init__(
+        self, tables: dict[int, Table], cache_orders: tuple[int, ...], gate: np.ndarray | None
+    ) -> None:
         self.tables = dict(sorted(tables.items()))
         self.cache_orders = tuple(cache_orders)
         n_stages = 1 + len(self.tables) + len(self.cache_orders)
@@ -275,7 +278,11 @@ class CountModel:
         for k, t in self.tables.items():
             arrays.update({f"{k}.{name}": a for name, a in t.arrays().items()})
         np.savez_compressed(path, **arrays)
-        gate = {"format": FORMAT, "cache_orders": list(self.cache_orders), "gate": self.gate.round(6).tolist()}
+        gate = {
+            "format": FORMAT,
+            "cache_orders": list(self.cache_orders),
+            "gate": self.gate.round(6).tolist(),
+        }
         path.with_name(GATE).write_text(json.dumps(gate) + "\n")
 
     @classmethod
@@ -283,7 +290,9 @@ class CountModel:
         try:
             gate = json.loads(path.with_name(GATE).read_text())
         except (OSError, ValueError) as e:
-            raise ValueError(f"the count model's {GATE} is missing or unreadable; rebuild it with `make model`") from e
+            raise ValueError(
+                f"the count model's {GATE} is missing or unreadable; rebuild it with `make model`"
+            ) from e
         with np.load(path) as z:
             if "format" not in z.files or int(z["format"]) != FORMAT or gate.get("format") != FORMAT:
                 raise ValueError(f"{path.name} is an older count-model format; rebuild it with `make model`")
