@@ -65,7 +65,9 @@ def _cargo_fix(root: Path, command: list[str]) -> int:
     argv = ["cargo", *command, "--broken-code", "--allow-dirty", "--allow-no-vcs", "--lib"]
     proc = run_limited(argv, cwd=root, env=cargo_env(target_dir_for(root)), timeout_s=300)
     if proc.returncode not in (0, 101) and b"error: unexpected argument" in proc.stderr:
-        raise GymError(f"`{' '.join(argv)}` was refused: {proc.stderr.decode(errors='replace').strip()[:200]}")
+        raise GymError(
+            f"`{' '.join(argv)}` was refused: {proc.stderr.decode(errors='replace').strip()[:200]}"
+        )
     return 1
 
 
@@ -99,15 +101,21 @@ def method_naive(root: Path) -> int:
     return 1
 
 
-def method_rusta(root: Path) -> int:
-    result = repair(root, budget=12)
+def method_rusta(root: Path, *, rank_with_lm: bool = True) -> int:
+    result = repair(root, budget=12, rank_with_lm=rank_with_lm)
     for rel, new in result.files:
         write_fresh(root / rel, new)
     return result.validations
 
 
+def method_rusta_no_lm(root: Path) -> int:
+    """Rusta with the byte LM's tie-breaking off: ties keep their heuristic order (by id)."""
+    return method_rusta(root, rank_with_lm=False)
+
+
 METHODS: dict[str, Callable[[Path], int]] = {
     "rusta": method_rusta,
+    "rusta-no-lm": method_rusta_no_lm,
     "naive-first-suggestion": method_naive,
     "cargo-fix": method_cargo_fix,
     "clippy-fix": method_clippy_fix,

@@ -16,6 +16,8 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
+from engine.heads.naturalness import Scorer, shipped_lm
+from engine.repair import lmorder
 from engine.repair.edits import unified_diff
 from engine.repair.errors import RepairBusy, RepairError
 from engine.repair.names import combined_imports
@@ -103,8 +105,10 @@ def repair(
     cancel: threading.Event | None = None,
     workspace: Workspace | None = None,
     alternatives: int = 1,
+    rank_with_lm: bool = True,
 ) -> RepairResult:
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
+    `rank_with_lm` lets the byte LM order candidates the heuristics score alike (`engine.repair.lmorder`).
 
     One repair per scratch copy at a time, across processes: a second `rusta fix` (or the app) on the
     same crate would otherwise see the first one's trial edits and judge candidates on a mixed tree.
@@ -118,7 +122,8 @@ def repair(
                 f"another repair of {root.name} is running (`rusta fix` or the app); "
                 "wait for it to finish, then try again."
             )
-        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives)
+        lm = shipped_lm() if rank_with_lm else None
+        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, lm)
 
 
 def _search(
@@ -130,6 +135,7 @@ def _search(
     on_trial: Callable[[Trial], None] | None,
     cancel: threading.Event | None,
     alternatives: int,
+    lm: Scorer | None,
 ) -> RepairResult:
     t0 = time.monotonic()
     ws.sync()
@@ -178,7 +184,7 @@ def _search(
             break
         target = next_target(errors)
         progressed = False
-        for cand in candidates_for(target, ws, errors):
+        for cand in lmorder.order(candidates_for(target, ws, errors), ws.read, lm):
             if validations >= budget or (cancel is not None and cancel.is_set()):
                 break
             try:

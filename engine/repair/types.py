@@ -35,6 +35,7 @@ class Candidate(Base):
     addresses: tuple[str, ...] = ()  # diagnostic codes it targets
     applicability: str = "Unspecified"  # rustc's claim, when it came from rustc
     score: float = 0.0  # higher first
+    lm_delta_bits: float | None = None  # bits the edit adds to the code around it (heads.rank), if scored
 
 
 class Trial(Base):
