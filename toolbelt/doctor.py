@@ -8,6 +8,7 @@ checks that start programs run in parallel, so the whole report costs about one 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -191,14 +192,40 @@ def checkpoint_dir() -> Path | None:
 
 
 def check_model() -> DoctorCheck:
+    """Present is not working: load the checkpoint and score a snippet, in a process of its own
+    (toolbelt imports no ML)."""
     where = checkpoint_dir()
-    if where is not None and where.is_dir() and any(where.iterdir()):
-        return DoctorCheck(name="model checkpoint", status="ok", required=False, detail=str(where))
+    if where is None or not where.is_dir() or not any(where.iterdir()):
+        return DoctorCheck(
+            name="model checkpoint",
+            status="warn",
+            required=False,
+            detail=f"not built yet ({where})" if where else "not built yet",
+            fix="run `make model`",
+        )
+    res = run_limited(
+        [sys.executable, "-m", "engine.bytelm.selfcheck", str(where)],
+        cwd=where.parents[2].parent,
+        timeout_s=60,
+    )
+    try:
+        out = json.loads(res.stdout.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        out = {
+            "ok": False,
+            "error": (res.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1],
+        }
+    if out.get("ok"):
+        detail = (
+            f"{out['preset']}, step {out['step']}, {'net + counts' if out['counts'] else 'net only'}: "
+            f"loads and scores a snippet at {out['sample_bpb']} bpb in {out['seconds']} s"
+        )
+        return DoctorCheck(name="model checkpoint", status="ok", required=False, detail=detail)
     return DoctorCheck(
         name="model checkpoint",
         status="warn",
         required=False,
-        detail=f"not built yet ({where})" if where else "not built yet",
+        detail=f"{where} does not load: {out.get('error', 'unknown error')}",
         fix="run `make model`",
     )
 

@@ -61,6 +61,8 @@ def test_doctor_json_matches_the_machine() -> None:
     assert checks["model checkpoint"]["status"] == ("ok" if has_model else "warn")
     if not has_model:
         assert checks["model checkpoint"]["fix"] == "run `make model`"
+    else:  # present is not enough: the check loaded it and scored a snippet
+        assert "loads and scores a snippet" in checks["model checkpoint"]["detail"]
     assert checks["memory limit"]["detail"].startswith("RLIMIT_AS 8 GiB")
     assert body["ok"] is True and r.returncode == 0
 
