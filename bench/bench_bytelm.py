@@ -126,21 +126,26 @@ def run() -> dict:
     net_s = time.perf_counter() - t0
     mixed_lps = [shipped.counts.logp(d, lp) for d, lp in zip(datas, net_lps, strict=True)]
     mixed_s = time.perf_counter() - t0
+    # ablation: the same gate and tables with the net replaced by a uniform guess (what the net adds)
+    uniform = [np.full(len(d), -math.log(256.0), np.float32) for d in datas]
+    counts_lps = [shipped.counts.logp(d, u) for d, u in zip(datas, uniform, strict=True)]
     per_file = [
         {
             "file": str(p.relative_to(DEFAULT_REGISTRY)),
             "bytes": len(d),
             "shipped": round(_bpb(m), 3),
             "net": round(_bpb(n), 3),
+            "counts": round(_bpb(c), 3),
             "xz": round(x, 3),
             "gzip": round(g, 3),
         }
-        for p, d, n, m, x, g in zip(files, datas, net_lps, mixed_lps, xz, gz, strict=True)
+        for p, d, n, m, c, x, g in zip(files, datas, net_lps, mixed_lps, counts_lps, xz, gz, strict=True)
     ]
     rows = []
     labels = (
         ("shipped", "bytelm small: int8 net + counts (shipped)"),
         ("net", "bytelm small: int8 net alone"),
+        ("counts", "bytelm small: counts alone (net replaced by uniform)"),
         ("xz", "xz -9e per file"),
         ("gzip", "gzip -9 per file"),
     )
