@@ -145,7 +145,7 @@ def run() -> dict:
     labels = (
         ("shipped", "bytelm small: int8 net + counts (shipped)"),
         ("net", "bytelm small: int8 net alone"),
-        ("counts", "bytelm small: counts alone (net replaced by uniform)"),
+        ("counts", "bytelm small: counts alone (net replaced by uniform, gate as shipped)"),
         ("xz", "xz -9e per file"),
         ("gzip", "gzip -9 per file"),
     )
