@@ -52,11 +52,17 @@ def _candidate_regions(
 
 
 def order(
-    candidates: list[Candidate], read: Callable[[str], bytes | None], lm: Scorer | None
+    candidates: list[Candidate],
+    read: Callable[[str], bytes | None],
+    load_lm: Callable[[], Scorer | None] | None,
 ) -> list[Candidate]:
     """`candidates` (best first) with each run of equal heuristic score reordered by the LM, each
-    candidate it scored carrying `lm_delta_bits`. Without an LM, or without ties, the order stands."""
-    if lm is None or len({c.score for c in candidates}) == len(candidates):
+    candidate it scored carrying `lm_delta_bits`. Without an LM, or without ties, the order stands.
+    The LM is loaded (`load_lm`) only when there is a tie to break: most repairs never need it."""
+    if load_lm is None or len({c.score for c in candidates}) == len(candidates):
+        return candidates
+    lm = load_lm()
+    if lm is None:
         return candidates
     members: dict[float, list[int]] = {}
     for i, c in enumerate(candidates):

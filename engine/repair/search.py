@@ -122,8 +122,8 @@ def repair(
                 f"another repair of {root.name} is running (`rusta fix` or the app); "
                 "wait for it to finish, then try again."
             )
-        lm = shipped_lm() if rank_with_lm else None
-        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, lm)
+        load_lm = shipped_lm if rank_with_lm else None
+        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, load_lm)
 
 
 def _search(
@@ -135,7 +135,7 @@ def _search(
     on_trial: Callable[[Trial], None] | None,
     cancel: threading.Event | None,
     alternatives: int,
-    lm: Scorer | None,
+    load_lm: Callable[[], Scorer | None] | None,
 ) -> RepairResult:
     t0 = time.monotonic()
     ws.sync()
@@ -184,7 +184,7 @@ def _search(
             break
         target = next_target(errors)
         progressed = False
-        for cand in lmorder.order(candidates_for(target, ws, errors), ws.read, lm):
+        for cand in lmorder.order(candidates_for(target, ws, errors), ws.read, load_lm):
             if validations >= budget or (cancel is not None and cancel.is_set()):
                 break
             try:
