@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_under_borrow
 from engine.repair.derive import missing_derive
 from engine.repair.names import unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
@@ -242,7 +243,11 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code in ("E0308", "E0599", "E0609", "E0608"):
         out += question_at_binding(d, read)
     if code == "E0308":
-        out += question_on_scrutinee(d, read)
+        out += question_on_scrutinee(d, read) + deref_under_borrow(d, read)
+    if code in ("E0308", "E0369", "E0277"):
+        out += deref_at_binding(d, read)
+    if code == "E0631":
+        out += closure_bound_mutability(d, read)
     if code in ("E0596", "E0384", "E0594"):
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):

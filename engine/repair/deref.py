@@ -1,0 +1,127 @@
+"""Deref and borrow-kind templates that the plain expected/found rules miss. Pure.
+
+Three shapes seen in real crates: a borrow of a pointer where a borrow of its target was meant
+(`&mut self.ptr` for `&mut *self.ptr`), a binding that holds a pointer where its uses want the value
+(`let b = unsafe { ptr };` for `unsafe { *ptr }`), and a closure bound that takes `&T` where the
+closure passed to it takes `&mut T`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make, _primary, _span_text
+from engine.repair.types import Candidate, Edit
+from toolbelt.types import Diagnostic
+
+_EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
+_INDIRECTION = ("*mut ", "*const ", "&mut ", "&")
+_POINTER_TYPE = re.compile(r"(?:\*mut |\*const |&mut |&)\S")
+
+
+def _ref_prefix(ty: str) -> str | None:
+    if ty.startswith("&mut "):
+        return "&mut "
+    if ty.startswith("&"):
+        return "&"
+    return None
+
+
+def deref_under_borrow(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Expected `&mut T`, found `&mut *mut T` (or `&&T`): the borrow wants the pointee, `&mut *p`."""
+    span = _primary(d)
+    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+        return []
+    exp, found = m.group("exp"), m.group("found")
+    ref = _ref_prefix(exp)
+    if ref is None or not found.startswith(ref):
+        return []
+    inner, target = found[len(ref) :], exp[len(ref) :]
+    if not any(inner.startswith(p) and inner[len(p) :] == target for p in _INDIRECTION):
+        return []
+    text = _span_text(span, read) or ""
+    b = re.match(r"&\s*(?:mut\s+)?", text)
+    if b is None or text[b.end() :].startswith("*"):
+        return []
+    pos = span.byte_start + len(text[: b.end()].encode())
+    edit = Edit(file=span.file_name, start=pos, end=pos, replacement="*")
+    return [_make([edit], "borrow what the pointer points to", "deref", d.code_str or "E0308", 0.7)]
+
+
+def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """A local holds a pointer or reference (`expected because this is `*const u8``) where its uses
+    want the value: the `*` belongs where it is bound, inside an `unsafe { }` initializer if any."""
+    out: list[Candidate] = []
+    for s in d.spans:
+        label = s.label or ""
+        ty = label.removeprefix("expected because this is ").strip("`")
+        if not _POINTER_TYPE.match(ty):
+            continue
+        name = _span_text(s, read) or ""
+        data = read(s.file_name)
+        if data is None or not re.fullmatch(r"[a-z_]\w*", name):
+            continue
+        head = data[: s.byte_start].decode("utf-8", "replace")
+        binds = list(
+            re.finditer(
+                rf"\blet\s+(?:mut\s+)?{re.escape(name)}\b[^;=]*=\s*(?P<unsafe>unsafe\s*\{{\s*)?(?P<init>[^;]*?);",
+                head,
+                re.S,
+            )
+        )
+        if not binds:
+            continue
+        init = binds[-1].group("init")
+        if init.startswith("*"):
+            continue
+        pos = len(head[: binds[-1].start("init")].encode())
+        edit = Edit(file=s.file_name, start=pos, end=pos, replacement="*")
+        out.append(
+            _make(
+                [edit], f"dereference where `{name}` is bound", "deref-at-binding", d.code_str or "E0308", 0.6
+            )
+        )
+        break
+    return out
+
+
+_CLOSURE_SIG = re.compile(
+    r"expected closure signature `(?P<exp>[^`]+)`\s*found closure signature `(?P<found>[^`]+)`"
+)
+
+
+def closure_bound_mutability(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0631: the bound says `Fn(&T)` and the closure takes `&mut T`; make the bound `&mut T`.
+
+    rustc points a child at the bound ("required by this bound"); when its text has exactly one
+    shared borrow and the signatures differ only there, that borrow is the mistake.
+    """
+    text = " ".join(_notes(d))
+    m = _CLOSURE_SIG.search(text)
+    if not m or "&mut " not in m.group("found"):
+        return []
+    exp_args = re.sub(r"&'\w+ ", "&", m.group("exp"))
+    if "&mut " in exp_args or "&" not in exp_args:
+        return []
+    out: list[Candidate] = []
+    for c in d.children:
+        for s in c.spans:
+            if "required by this bound" not in (s.label or ""):
+                continue
+            bound = _span_text(s, read) or ""
+            shared = [b for b in re.finditer(r"&(?!mut\b)(?:'\w+\s+)?", bound)]
+            if len(shared) != 1:
+                continue
+            pos = s.byte_start + len(bound[: shared[0].end()].encode())
+            edit = Edit(file=s.file_name, start=pos, end=pos, replacement="mut ")
+            out.append(
+                _make([edit], "let the bound take `&mut`", "ref-mut-bound", d.code_str or "E0631", 0.65)
+            )
+    return out
+
+
+def _notes(d: Diagnostic) -> list[str]:
+    out = [d.message]
+    for c in d.children:
+        out.extend(_notes(c))
+    return out
