@@ -235,6 +235,33 @@ def receiver_by_reference(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
+def owned_for_trait(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 on `&T` where rustc says the trait "is implemented for `T`": pass an owned value.
+
+    A dropped `.clone()` (`entries(self.clone())` became `entries(self)`) reads this way; cloning is
+    the fix that keeps the borrow intact, dereferencing the one for `Copy` types.
+    """
+    span = _primary(d)
+    m = re.search(r"`&(?:mut )?(?P<t>[^`]+)` is not|bound `&(?:mut )?(?P<b>[^`:]+): ", d.message)
+    if span is None or m is None:
+        return []
+    owned = m.group("t") or m.group("b")
+    if not any(f"is implemented for `{owned}`" in c.message for c in d.children):
+        return []
+    text = _span_text(span, read) or ""
+    simple = re.fullmatch(r"[\w.]+(?:\(\))?", text) is not None
+    code = d.code_str or "E0277"
+    clone = (
+        [_insert(span, True, ".clone()")]
+        if simple
+        else [_insert(span, False, "("), _insert(span, True, ").clone()")]
+    )
+    return [
+        _make(clone, "pass an owned clone", "clone", code, 0.6),
+        _make([_insert(span, False, "*")], "dereference the borrow", "deref", code, 0.5),
+    ]
+
+
 def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     code = d.code_str or ""
     out: list[Candidate] = []
@@ -256,4 +283,6 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += unresolved_name(d, read, crate_files)
     if code in ("E0277", "E0369", "E0599", "E0382", "E0600"):
         out += missing_derive(d, read, crate_files)
+    if code == "E0277":
+        out += owned_for_trait(d, read)
     return out
