@@ -16,6 +16,7 @@ _DERIVE_FOR = {
     "<=": ("PartialEq", "PartialOrd"),
     ">=": ("PartialEq", "PartialOrd"),
 }
+_PATH = r"(?:\w+::)*"  # rustc names a type by its path (`version::Version`) when it helps
 _DERIVABLE = ("Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default")
 
 
@@ -24,19 +25,23 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
     traits: tuple[str, ...] = ()
     type_name: str | None = None
     msg = d.message
-    if m := re.search(r"binary operation `(?P<op>[^`]+)` cannot be applied to type `&?(?P<t>\w+)", msg):
+    if m := re.search(
+        rf"binary operation `(?P<op>[^`]+)` cannot be applied to type `&?{_PATH}(?P<t>\w+)", msg
+    ):
         traits, type_name = _DERIVE_FOR.get(m.group("op"), ()), m.group("t")
     elif m := re.search(
-        r"`&?(?P<t>\w+)(?:<[^`]*>)?` doesn't implement `(?:std::fmt::|fmt::)?(?P<tr>\w+)`", msg
+        rf"`&?{_PATH}(?P<t>\w+)(?:<[^`]*>)?` doesn't implement `(?:std::fmt::|fmt::)?(?P<tr>\w+)`", msg
     ):
         traits, type_name = (m.group("tr"),), m.group("t")
     elif m := re.search(
-        r"the trait bound `&?(?P<t>\w+)(?:<[^`]*>)?: (?:\w+::)*(?P<tr>\w+)` is not satisfied", msg
+        rf"the trait bound `&?{_PATH}(?P<t>\w+)(?:<[^`]*>)?: (?:\w+::)*(?P<tr>\w+)` is not satisfied", msg
     ):
         traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(r"the trait `(?:\w+::)*(?P<tr>\w+)` is not implemented for `&?(?P<t>\w+)", msg):
+    elif m := re.search(
+        rf"the trait `(?:\w+::)*(?P<tr>\w+)` is not implemented for `&?{_PATH}(?P<t>\w+)", msg
+    ):
         traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(r"method named `(?P<meth>\w+)` found for (?:struct|enum) `(?P<t>\w+)", msg):
+    elif m := re.search(rf"method named `(?P<meth>\w+)` found for (?:struct|enum) `{_PATH}(?P<t>\w+)", msg):
         traits = {
             "clone": ("Clone",),
             "eq": ("PartialEq",),
@@ -48,8 +53,8 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
         type_name = m.group("t")
     if type_name is None:
         for s in _walk_text(d):
-            if m := re.search(r"`(?P<t>\w+)` with `#\[derive\((?P<tr>\w+)\)\]`", s):
-                traits, type_name = (m.group("tr"),), m.group("t")
+            if m := re.search(rf"`{_PATH}(?P<t>\w+)` with `#\[derive\((?P<tr>[\w, ]+)\)\]`", s):
+                traits, type_name = tuple(t.strip() for t in m.group("tr").split(",")), m.group("t")
                 break
     traits = tuple(t for t in traits if t in _DERIVABLE)
     if not traits or type_name is None:

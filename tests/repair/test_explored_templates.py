@@ -1,4 +1,4 @@
-"""Deref and borrow-kind mistakes seen in real crates, repaired with real cargo on a fixture crate."""
+"""Mistakes seen while exploring dev crates (derefs, borrow kinds, clones, derives), repaired with real cargo."""
 
 from __future__ import annotations
 
@@ -21,3 +21,15 @@ def test_pointer_derefs_closure_bound_mutability_and_owned_clone(fixture_crate):
     for rel, data in result.files:
         (root / rel).write_bytes(data)
     assert run_test(root).status == "passed"
+
+
+def test_derive_on_a_type_rustc_names_by_its_path(fixture_crate):
+    """rustc's own help adds a second `#[derive(PartialEq, PartialOrd)]` (E0119); the template
+    adds `PartialOrd` to the derive already there."""
+    root = fixture_crate("repair_derive_path")
+    result = repair(root, budget=6)
+    assert result.status == "fixed", result.message
+    assert result.steps[0].candidate.family == "derive"
+    text = dict(result.files)["src/lib.rs"].decode()
+    assert "#[derive(PartialEq, Eq, Copy, Clone, Ord, PartialOrd)]" in text
+    assert result.steps[-1].verdict == "apply-safe"
