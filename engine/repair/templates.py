@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.containers import element_conversion
 from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_under_borrow
 from engine.repair.derive import missing_derive
 from engine.repair.names import unresolved_name
@@ -270,7 +271,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code in ("E0308", "E0599", "E0609", "E0608"):
         out += question_at_binding(d, read)
     if code == "E0308":
-        out += question_on_scrutinee(d, read) + deref_under_borrow(d, read)
+        out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code == "E0631":

@@ -6,17 +6,19 @@ from engine.repair.search import repair
 from toolbelt.cargo_run import run_test
 
 
-def test_pointer_derefs_closure_bound_mutability_and_owned_clone(fixture_crate):
+def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
     root = fixture_crate("repair_deref")
     result = repair(root, budget=12)
     assert result.status == "fixed", result.message
     families = {t.candidate.family for t in result.steps}
-    assert {"deref", "deref-at-binding", "ref-mut-bound", "clone"} <= families, families
+    assert {"deref", "deref-at-binding", "ref-mut-bound", "clone", "convert-element"} <= families, families
     text = dict(result.files)["src/lib.rs"].decode()
     assert "unsafe { &mut *self.data.get() }" in text
     assert "let byte = unsafe { *ptr };" in text
     assert "impl FnOnce(&mut fmt::Formatter)" in text
     assert "entries(self.clone())" in text
+    assert ".map(|(_, prec, assoc)| (*prec, *assoc))" in text
+    assert "(version.map(|v| v.to_string()), " in text
     assert result.steps[-1].verdict == "apply-safe"
     for rel, data in result.files:
         (root / rel).write_bytes(data)
