@@ -1,8 +1,9 @@
 """Deref and borrow-kind templates that the plain expected/found rules miss. Pure.
 
-Three shapes seen in real crates: a borrow of a pointer where a borrow of its target was meant
+Shapes seen in real crates: a borrow of a pointer where a borrow of its target was meant
 (`&mut self.ptr` for `&mut *self.ptr`), a binding that holds a pointer where its uses want the value
-(`let b = unsafe { ptr };` for `unsafe { *ptr }`), and a closure bound that takes `&T` where the
+(`let b = unsafe { ptr };` for `unsafe { *ptr }`), a method called on a raw pointer that exists on
+its pointee (`(p).as_ptr()` for `(*p).as_ptr()`), and a closure bound that takes `&T` where the
 closure passed to it takes `&mut T`.
 """
 
@@ -83,6 +84,72 @@ def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
         )
         break
     return out
+
+
+def _receiver_start(text: str, end: int) -> int:
+    """Where the receiver expression ending at `end` starts: words, paths, calls and groups."""
+    i = end
+    while i > 0:
+        c = text[i - 1]
+        if c in ")]":
+            depth, j = 0, i - 1
+            while j >= 0:
+                depth += text[j] in ")]"
+                depth -= text[j] in "(["
+                if depth == 0:
+                    break
+                j -= 1
+            if j < 0:
+                return i
+            i = j
+        elif c.isalnum() or c in "_.":
+            i -= 1
+        elif text[max(0, i - 2) : i] == "::":
+            i -= 2
+        else:
+            break
+    return i
+
+
+def _closes_at(text: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        depth += text[i] == "("
+        depth -= text[i] == ")"
+        if depth == 0:
+            return i
+    return -1
+
+
+def deref_receiver(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0599 on a raw pointer for a method its pointee has: call it on `*p` (`(*p).m()`)."""
+    span = _primary(d)
+    if span is None or "found for raw pointer" not in d.message:
+        return []
+    data = read(span.file_name)
+    if data is None:
+        return []
+    head = data[: span.byte_start].decode("utf-8", "replace")
+    dot = len(head.rstrip())
+    if not head[:dot].endswith("."):
+        return []
+    end = dot - 1
+    start = _receiver_start(head, end)
+    recv = head[start:end]
+    if not recv or recv.startswith("*"):
+        return []
+
+    def at(i: int, s: str) -> Edit:
+        pos = len(head[:i].encode())
+        return Edit(file=span.file_name, start=pos, end=pos, replacement=s)
+
+    if recv.startswith("(") and _closes_at(recv, 0) == len(recv) - 1:
+        edits = [at(start + 1, "*")]
+    else:
+        edits = [at(start, "(*"), at(end, ")")]
+    return [
+        _make(edits, "call the method on what the pointer points to", "deref", d.code_str or "E0599", 0.6)
+    ]
 
 
 _CLOSURE_SIG = re.compile(

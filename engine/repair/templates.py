@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.repair.containers import element_conversion
-from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_under_borrow
+from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_receiver, deref_under_borrow
 from engine.repair.derive import missing_derive
 from engine.repair.names import unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
@@ -274,6 +274,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
+    if code == "E0599":
+        out += deref_receiver(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code in ("E0596", "E0384", "E0594"):

@@ -17,6 +17,7 @@ def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
     assert "let byte = unsafe { *ptr };" in text
     assert "impl FnOnce(&mut fmt::Formatter)" in text
     assert "entries(self.clone())" in text
+    assert "unsafe { (*self.data.get()).first().copied() }" in text
     assert ".map(|(_, prec, assoc)| (*prec, *assoc))" in text
     assert "(version.map(|v| v.to_string()), " in text
     assert result.steps[-1].verdict == "apply-safe"
