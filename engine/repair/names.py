@@ -162,6 +162,39 @@ def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -
     return out
 
 
+def crate_root_import(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """E0432 `unresolved import `crate::atomic``: the crate root lost its `use core::sync::atomic;`.
+
+    rustc's help rewrites each importing line to the similar path it found; putting that path back
+    at the root restores every importer with one edit in one file, as the code was written.
+    """
+    m = re.search(r"unresolved import `crate::(?P<name>\w+)`", d.message)
+    root = next((f for f in ("src/lib.rs", "src/main.rs") if f in crate_files), None)
+    if m is None or root is None:
+        return []
+    name = m.group("name")
+    paths = {
+        s.suggested_replacement
+        for c in d.children
+        for s in c.spans
+        if s.suggested_replacement and re.fullmatch(rf"(?:\w+::)+{name}", s.suggested_replacement)
+    }
+    data = read(root)
+    if data is None:
+        return []
+    pos = _use_insert_pos(data)
+    return [
+        _make(
+            [Edit(file=root, start=pos, end=pos, replacement=f"use {path};\n")],
+            f"import `{path}` at the crate root",
+            "use-root",
+            d.code_str or "E0432",
+            0.6,
+        )
+        for path in sorted(paths)
+    ]
+
+
 def _import_paths(name: str, read: Reader, crate_files: tuple[str, ...]) -> list[str]:
     paths: list[str] = []
     if name in _STD_ITEMS:

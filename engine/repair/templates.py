@@ -11,7 +11,7 @@ import re
 from engine.repair.containers import element_conversion
 from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_receiver, deref_under_borrow
 from engine.repair.derive import missing_derive
-from engine.repair.names import unresolved_name
+from engine.repair.names import crate_root_import, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
@@ -284,6 +284,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += moved_value(d, read) + receiver_by_reference(d, read)
     if code in ("E0425", "E0412", "E0433", "E0422", "E0432", "E0531", "E0423"):
         out += unresolved_name(d, read, crate_files)
+    if code == "E0432":
+        out += crate_root_import(d, read, crate_files)
     if code in ("E0277", "E0369", "E0599", "E0382", "E0600"):
         out += missing_derive(d, read, crate_files)
     if code == "E0277":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from engine.repair.search import repair
 from toolbelt.cargo_run import run_test
 
@@ -35,4 +37,13 @@ def test_derive_on_a_type_rustc_names_by_its_path(fixture_crate):
     assert result.steps[0].candidate.family == "derive"
     text = dict(result.files)["src/lib.rs"].decode()
     assert "#[derive(PartialEq, Eq, Copy, Clone, Ord, PartialOrd)]" in text
+    assert result.steps[-1].verdict == "apply-safe"
+
+
+def test_a_lost_root_use_is_restored_at_the_root_not_in_every_importer(fixture_crate):
+    root = fixture_crate("repair_root_use")
+    result = repair(root, budget=6)
+    assert result.status == "fixed", result.message
+    assert {f for f, _ in result.files} == {"src/lib.rs"}
+    assert re.search(r"^use (?:core|std)::sync::atomic;$", dict(result.files)["src/lib.rs"].decode(), re.M)
     assert result.steps[-1].verdict == "apply-safe"
