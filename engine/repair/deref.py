@@ -3,8 +3,9 @@
 Shapes seen in real crates: a borrow of a pointer where a borrow of its target was meant
 (`&mut self.ptr` for `&mut *self.ptr`), a binding that holds a pointer where its uses want the value
 (`let b = unsafe { ptr };` for `unsafe { *ptr }`), a method called on a raw pointer that exists on
-its pointee (`(p).as_ptr()` for `(*p).as_ptr()`), and a closure bound that takes `&T` where the
-closure passed to it takes `&mut T`.
+its pointee (`(p).as_ptr()` for `(*p).as_ptr()`), a closure bound that takes `&T` where the
+closure passed to it takes `&mut T`, and a loop that moves its items where it was meant to borrow
+them (`for c in v.items` for `for c in &v.items`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,34 @@ def deref_under_borrow(d: Diagnostic, read: Reader) -> list[Candidate]:
     pos = span.byte_start + len(text[: b.end()].encode())
     edit = Edit(file=span.file_name, start=pos, end=pos, replacement="*")
     return [_make([edit], "borrow what the pointer points to", "deref", d.code_str or "E0308", 0.7)]
+
+
+def borrow_loop_source(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Expected `&T`, found `T` on a loop variable: iterate by reference (`for x in &xs`).
+
+    rustc offers `&x` at the use, which compiles only when nothing else moved out of `xs`;
+    borrowing where the loop takes its items is the fix when the loop lost its `&`.
+    """
+    span = _primary(d)
+    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+        return []
+    exp, found = m.group("exp"), m.group("found")
+    ref = _ref_prefix(exp)
+    name = _span_text(span, read) or ""
+    data = read(span.file_name)
+    if ref is None or exp[len(ref) :] != found or data is None or not re.fullmatch(r"[a-z_]\w*", name):
+        return []
+    head = data[: span.byte_start].decode("utf-8", "replace")
+    loops = list(
+        re.finditer(rf"\bfor\s+[^{{;]*?\b{re.escape(name)}\b[^{{;]*?\s+in\s+(?P<src>[^{{;]*?)\s*\{{", head)
+    )
+    if not loops or loops[-1].group("src").startswith("&"):
+        return []
+    pos = len(head[: loops[-1].start("src")].encode())
+    edit = Edit(file=span.file_name, start=pos, end=pos, replacement=ref)
+    return [
+        _make([edit], f"iterate by reference: `{ref.strip()}`", "borrow-loop", d.code_str or "E0308", 0.6)
+    ]
 
 
 def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 
 from engine.repair.containers import element_conversion
-from engine.repair.deref import closure_bound_mutability, deref_at_binding, deref_receiver, deref_under_borrow
+from engine.repair.deref import (
+    borrow_loop_source,
+    closure_bound_mutability,
+    deref_at_binding,
+    deref_receiver,
+    deref_under_borrow,
+)
 from engine.repair.derive import missing_derive
 from engine.repair.names import crate_root_import, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
@@ -272,6 +278,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += question_at_binding(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
+        out += borrow_loop_source(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code == "E0599":

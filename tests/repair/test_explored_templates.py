@@ -13,12 +13,20 @@ def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
     result = repair(root, budget=12)
     assert result.status == "fixed", result.message
     families = {t.candidate.family for t in result.steps}
-    assert {"deref", "deref-at-binding", "ref-mut-bound", "clone", "convert-element"} <= families, families
+    assert {
+        "deref",
+        "deref-at-binding",
+        "ref-mut-bound",
+        "clone",
+        "convert-element",
+        "borrow-loop",
+    } <= families, families
     text = dict(result.files)["src/lib.rs"].decode()
     assert "unsafe { &mut *self.data.get() }" in text
     assert "let byte = unsafe { *ptr };" in text
     assert "impl FnOnce(&mut fmt::Formatter)" in text
     assert "entries(self.clone())" in text
+    assert "for limit in &req.limits {" in text
     assert "unsafe { (*self.data.get()).first().copied() }" in text
     assert ".map(|(_, prec, assoc)| (*prec, *assoc))" in text
     assert "(version.map(|v| v.to_string()), " in text
