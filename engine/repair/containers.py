@@ -74,39 +74,56 @@ def element_conversion(d: Diagnostic, read: Reader) -> list[Candidate]:
     (wrapper, want), (_, have) = exp, found
     text = _span_text(span, read) or ""
     code = d.code_str or "E0308"
-    body = _closure_body(text)
     out: list[Candidate] = []
+    if (body := _closure_body(text)) is not None:
+        return _inside(text, span.byte_start, span.file_name, body, want, have, code)
+    data = read(span.file_name)
+    if (call := re.fullmatch(r"(?P<f>[a-z_]\w*)\(.*\)", text, re.S)) and data is not None:
+        # A local closure made the value (`let split = |s| ...map(|s| s.trim());`): convert there.
+        head = data[: span.byte_start].decode("utf-8", "replace")
+        name = re.escape(call.group("f"))
+        binds = list(re.finditer(rf"\blet\s+{name}\s*=\s*(?:move\s+)?\|[^|]*\|\s*(?P<body>[^;]*);", head))
+        if binds and (inner := _closure_body(binds[-1].group("body"))) is not None:
+            base = len(head[: binds[-1].start("body")].encode())
+            out += _inside(binds[-1].group("body"), base, span.file_name, inner, want, have, code)
+    if wrapper in ("Option", "Result"):
+        end = span.byte_start + len(text.rstrip().encode())
+
+        def adapter(s: str, why: str, score: float) -> Candidate:
+            edit = Edit(file=span.file_name, start=end, end=end, replacement=s)
+            return _make([edit], why, "convert-element", code, score)
+
+        if want == "String" and have in _STRS:
+            out.append(adapter(".map(|s| s.to_string())", "own each element", 0.55))
+        elif _is_ref_of(have, want):
+            out.append(adapter(".cloned()", "clone the element out", 0.55))
+            out.append(adapter(".copied()", "copy the element out", 0.5))
+    return out
+
+
+def _inside(
+    text: str, base: int, file: str, body: tuple[int, int], want: str, have: str, code: str
+) -> list[Candidate]:
+    """Convert the closure body `text[b0:b1]`; `base` is the byte offset of `text` in `file`."""
 
     def at(i: int, s: str) -> Edit:
-        pos = span.byte_start + len(text[:i].encode())
-        return Edit(file=span.file_name, start=pos, end=pos, replacement=s)
+        pos = base + len(text[:i].encode())
+        return Edit(file=file, start=pos, end=pos, replacement=s)
 
-    if body is not None:
-        b0, b1 = body
-        simple = re.fullmatch(r"[\w.]+(?:\(\))?", text[b0:b1]) is not None
-        suffix: str | None = None
-        if want == "String" and have in _STRS:
-            suffix = ".to_string()"
-        elif _is_ref_of(have, want):
-            out.append(_make([at(b0, "*")], "dereference inside the closure", "deref", code, 0.65))
-            suffix = ".clone()"
-        elif want.startswith("(") and have.startswith("("):
-            out += _tuple_derefs(text, b0, b1, want, have, at, code)
-        if suffix is not None:
-            edits = [at(b1, suffix)] if simple else [at(b0, "("), at(b1, ")" + suffix)]
-            out.append(
-                _make(edits, f"convert inside the closure with `{suffix}`", "convert-element", code, 0.65)
-            )
-        return out
-    if wrapper in ("Option", "Result"):
-        end = len(text.rstrip())
-        if want == "String" and have in _STRS:
-            out.append(
-                _make([at(end, ".map(|s| s.to_string())")], "own each element", "convert-element", code, 0.55)
-            )
-        elif _is_ref_of(have, want):
-            out.append(_make([at(end, ".cloned()")], "clone the element out", "convert-element", code, 0.55))
-            out.append(_make([at(end, ".copied()")], "copy the element out", "convert-element", code, 0.5))
+    b0, b1 = body
+    simple = re.fullmatch(r"[\w.]+(?:\(\))?", text[b0:b1]) is not None
+    suffix: str | None = None
+    out: list[Candidate] = []
+    if want == "String" and have in _STRS:
+        suffix = ".to_string()"
+    elif _is_ref_of(have, want):
+        out.append(_make([at(b0, "*")], "dereference inside the closure", "deref", code, 0.65))
+        suffix = ".clone()"
+    elif want.startswith("(") and have.startswith("("):
+        out += _tuple_derefs(text, b0, b1, want, have, at, code)
+    if suffix is not None:
+        edits = [at(b1, suffix)] if simple else [at(b0, "("), at(b1, ")" + suffix)]
+        out.append(_make(edits, f"convert inside the closure with `{suffix}`", "convert-element", code, 0.65))
     return out
 
 

@@ -10,7 +10,7 @@ from toolbelt.cargo_run import run_test
 
 def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
     root = fixture_crate("repair_deref")
-    result = repair(root, budget=12)
+    result = repair(root, budget=20)  # ten mistakes, one validation each when all goes well
     assert result.status == "fixed", result.message
     families = {t.candidate.family for t in result.steps}
     assert {
@@ -27,6 +27,7 @@ def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
     assert "impl FnOnce(&mut fmt::Formatter)" in text
     assert "entries(self.clone())" in text
     assert "for limit in &req.limits {" in text
+    assert ".map(|s| s.trim().to_string());" in text  # in the closure both errors come from
     assert "unsafe { (*self.data.get()).first().copied() }" in text
     assert ".map(|(_, prec, assoc)| (*prec, *assoc))" in text
     assert "(version.map(|v| v.to_string()), " in text
