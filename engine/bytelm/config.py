@@ -1,7 +1,7 @@
 """The byte LM's configuration: one frozen dataclass with named presets, saved as JSON beside checkpoints.
 
 `test` trains in seconds in CI, `small` is what ships (int8 4 MB; 5000 steps, 20 MB of bytes,
-take about an hour on two CPU cores, resumable). `small` is sized by compute, not by the checkpoint
+took 1 h 53 min on two shared CPU cores, resumable). `small` is sized by compute, not by the checkpoint
 limit: an hour of two shared CPU cores is a few 1e13 FLOPs, and at that budget a compute-optimal
 model has about a million non-embedding parameters, so d=128 x 4 layers sees ~4x more bytes than
 d=256 would and ends lower; the hashed n-gram tables add capacity that costs lookups, not FLOPs.

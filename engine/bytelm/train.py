@@ -145,18 +145,35 @@ def fit_counts(
     return counts, msgspec.structs.replace(metrics, valid_bpb_mixed=round(mixed, 4))
 
 
-def _read_progress(run_dir: Path) -> dict[str, float]:
-    """Loss and wall time of earlier runs, so metrics survive a resume (best effort: a hint, not state)."""
+PROGRESS_KEPT = 8  # saves remembered in progress.json; orbax may finish an older one than the last
+
+
+def _read_progress(run_dir: Path, step: int) -> dict[str, float]:
+    """Loss and wall time recorded at `step`, so metrics survive a resume (a hint, not state).
+
+    Orbax saves in the background, so a kill can leave progress.json one save ahead of the newest
+    complete checkpoint: entries are kept per step and only the restored step's is used."""
     try:
-        return json.loads((run_dir / "progress.json").read_text())
+        entries = json.loads((run_dir / "progress.json").read_text())
     except (OSError, ValueError):
         return {}
+    entry = entries.get(str(step)) if isinstance(entries, dict) else None
+    return entry if isinstance(entry, dict) else {}
 
 
 def _write_progress(run_dir: Path, step: int, loss_ema: float, wall_s: float) -> None:
+    path = run_dir / "progress.json"
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError):
+        entries = {}
+    if not isinstance(entries, dict) or "step" in entries:  # the one-entry format before per-step
+        entries = {}
+    entries[str(step)] = {"loss_ema": loss_ema, "wall_s": wall_s}
+    entries = dict(sorted(entries.items(), key=lambda kv: int(kv[0]))[-PROGRESS_KEPT:])
     tmp = run_dir / "progress.json.tmp"
-    tmp.write_text(json.dumps({"step": step, "loss_ema": loss_ema, "wall_s": wall_s}))
-    tmp.replace(run_dir / "progress.json")
+    tmp.write_text(json.dumps(entries))
+    tmp.replace(path)
 
 
 def _fmt_eta(seconds: float) -> str:
@@ -194,12 +211,11 @@ def train(args: argparse.Namespace) -> TrainMetrics:
     mngr = checkpoint.manager(run_dir)
     start = 0
     restored = checkpoint.restore_latest(mngr, jax.eval_shape(lambda: state))
-    progress = _read_progress(run_dir)
+    progress: dict[str, float] = {}
     if restored is not None:
         start, state = restored
+        progress = _read_progress(run_dir, start)
         print(f"resumed from step {start} ({run_dir})", file=sys.stderr, flush=True)
-    else:
-        progress = {}
     train_step, evaluate = make_steps(graphdef, tx, mesh)
     print(
         f"training {cfg.name}: {n_params / 1e6:.2f}M params, {n_dev} device(s), batch {batch} x {cfg.ctx}, "
@@ -256,7 +272,13 @@ def train(args: argparse.Namespace) -> TrainMetrics:
         f"valid {valid_bpb:.4f} bpb float, {valid_int8:.4f} bpb int8 on {len(windows)} windows",
         file=sys.stderr,
     )
-    if args.ship:
+    if args.ship and step < total and not args.ship_partial:
+        print(
+            f"stopped at step {step} of {total}: the shipped checkpoint is left as it is. Run the same "
+            "command again to resume (add --ship-partial to ship this step anyway).",
+            file=sys.stderr,
+        )
+    elif args.ship:
         counts, metrics = fit_counts(cfg, qflat, train_stream, valid_stream, metrics, args.eval_files)
         out = args.out or shipped_dir(cfg.name)
         checkpoint.write_shipped(out, cfg, qflat, metrics, manifest.ledger_sha256, counts)
@@ -269,7 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", choices=sorted(PRESETS), default="small")
     p.add_argument("--steps", type=int, default=0, help="total steps (default: the preset's)")
     p.add_argument("--batch", type=int, default=0, help="global batch (default: the preset's)")
-    p.add_argument("--minutes", type=float, default=0.0, help="stop (and save) after this much wall time")
+    p.add_argument(
+        "--minutes",
+        type=float,
+        default=0.0,
+        help="stop the training loop (and save) after this much wall time; evaluation and the count "
+        "model (about 5 min for small) come after it",
+    )
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--eval-windows", type=int, default=256)
@@ -277,7 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot", type=Path, default=None, help="corpus snapshot dir (built if missing)")
     p.add_argument("--registry", type=Path, default=None)
     p.add_argument("--run-dir", type=Path, default=None, help="orbax checkpoints (default: Rusta's cache)")
-    p.add_argument("--ship", action="store_true", help="write the int8 checkpoint into the repo")
+    p.add_argument(
+        "--ship", action="store_true", help="when all steps are done, write the int8 checkpoint into the repo"
+    )
+    p.add_argument(
+        "--ship-partial",
+        action="store_true",
+        help="with --ship: ship even if --minutes stopped training early",
+    )
     p.add_argument(
         "--out",
         type=Path,

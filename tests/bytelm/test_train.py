@@ -56,3 +56,37 @@ def test_kill9_then_resume(tiny_snapshot: Path, tmp_path: Path) -> None:
     # the newest complete checkpoint: the last one announced, or the one before if kill -9 hit mid-save
     assert resumed and int(resumed[0].split()[3]) in {saved[-1], saved[-1] - 5}
     assert f"step {saved[-1] + 5}/{saved[-1] + 5}" in again.stderr
+
+
+def test_a_run_stopped_by_minutes_leaves_the_shipped_checkpoint_alone(
+    tiny_snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.bytelm.train import train
+
+    from .conftest import train_args
+
+    ship = tmp_path / "ship"
+    metrics = train(train_args(tiny_snapshot, tmp_path / "run", 100000, ship=True, out=ship, minutes=1e-4))
+    assert metrics.step < 100000
+    assert not ship.exists()
+    assert "the shipped checkpoint is left as it is" in capsys.readouterr().err
+    again = train(
+        train_args(
+            tiny_snapshot, tmp_path / "run", 100000, ship=True, out=ship, minutes=1e-4, ship_partial=True
+        )
+    )
+    assert again.step > metrics.step  # resumed, then shipped because asked to
+    assert (ship / "metrics.json").exists()
+
+
+def test_progress_is_read_for_the_restored_step_only(tmp_path: Path) -> None:
+    from engine.bytelm.train import PROGRESS_KEPT, _read_progress, _write_progress
+
+    (tmp_path / "progress.json").write_text('{"step": 250, "loss_ema": 2.0, "wall_s": 9.0}')  # old format
+    assert _read_progress(tmp_path, 250) == {}
+    for step in range(10, 10 * (PROGRESS_KEPT + 3), 10):
+        _write_progress(tmp_path, step, loss_ema=1.0 / step, wall_s=float(step))
+    # kill -9 after progress for 100 was written but before orbax finished step 100: 90 is restored
+    assert _read_progress(tmp_path, 90) == {"loss_ema": 1.0 / 90, "wall_s": 90.0}
+    assert _read_progress(tmp_path, 95) == {}
+    assert _read_progress(tmp_path, 10) == {}  # forgotten: only the last PROGRESS_KEPT saves are kept
