@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +84,23 @@ def write_shipped(
         raise
 
 
+REBUILD = "rebuild it with `make model` (or `git checkout` the shipped one)"
+
+
+def _npz_error(path: Path, e: Exception) -> BadCheckpoint:
+    """One sentence for an npz that does not load: numpy's own words suggest allow_pickle."""
+    return BadCheckpoint(f"{path} is not a valid npz file ({type(e).__name__}); {REBUILD}.")
+
+
 def read_shipped(ckpt_dir: Path) -> tuple[ModelConfig, dict[str, np.ndarray]]:
     if not (ckpt_dir / WEIGHTS).exists():
-        raise NoCheckpoint("no model checkpoint: run `make model`.")
+        raise NoCheckpoint(f"no model checkpoint in {ckpt_dir}: run `make model`.")
     cfg = ModelConfig.load(ckpt_dir / CONFIG)
     try:
         with np.load(ckpt_dir / WEIGHTS) as z:
             qflat = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as e:
-        raise BadCheckpoint(f"model weights in {ckpt_dir} are unreadable: {e}") from e
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise _npz_error(ckpt_dir / WEIGHTS, e) from e
     return cfg, qflat
 
 
@@ -100,7 +109,14 @@ def read_counts(ckpt_dir: Path) -> Any:
     from engine.bytelm.ngram import CountModel
 
     path = ckpt_dir / COUNTS
-    return CountModel.load(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return CountModel.load(path)
+    except (OSError, KeyError, zipfile.BadZipFile) as e:
+        raise _npz_error(path, e) from e
+    except ValueError as e:  # an older format or a missing gate.json: CountModel says which
+        raise BadCheckpoint(f"{ckpt_dir}: {e}") from e
 
 
 def read_metrics(ckpt_dir: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ MIN_LINE_BYTES = 4
 
 
 def file_score(lm: LM, path: str, data: bytes) -> FileScore:
-    return FileScore(path=path, bytes=len(data), bpb=lm.bpb(data))
+    return FileScore(path=path, bytes=len(data), bpb=lm.bpb(data) if data else None)
 
 
 def line_bits(data: bytes, logp: np.ndarray) -> list[tuple[int, float, str]]:
@@ -28,7 +28,9 @@ def line_bits(data: bytes, logp: np.ndarray) -> list[tuple[int, float, str]]:
     for number, line in enumerate(data.split(b"\n"), start=1):
         end = min(start + len(line) + 1, len(data))
         if len(line.strip()) >= MIN_LINE_BYTES and end > start:
-            out.append((number, float(bits[start:end].mean()), line.decode("utf-8", "replace").rstrip()))
+            out.append(
+                (number, float(bits[start:end].mean()), line.decode("utf-8", "backslashreplace").rstrip())
+            )
         start = end
     return out
 

@@ -51,11 +51,11 @@ class SnapshotManifest(Base, kw_only=True):
 
 
 class FileScore(Base):
-    """Bits per byte of one file under the model."""
+    """Bits per byte of one file under the model; None for an empty file (0.0 would read as perfect)."""
 
     path: str
     bytes: int
-    bpb: float
+    bpb: float | None
 
 
 class LineScore(Base):

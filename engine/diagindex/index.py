@@ -67,7 +67,9 @@ def load(path: Path = INDEX_PATH) -> DiagIndex:
     try:
         return _DECODER.decode(path.read_bytes())
     except (OSError, msgspec.DecodeError) as e:
-        raise IndexUnreadable(f"Cannot read the diagnostic index {path}; rebuild it with `python -m engine.diagindex build`.") from e
+        raise IndexUnreadable(
+            f"Cannot read the diagnostic index {path}; rebuild it with `python -m engine.diagindex build`."
+        ) from e
 
 
 @functools.cache

@@ -21,7 +21,10 @@ from engine.diagindex.types import Example
 KB_FIXTURES = Path("tests/fixtures/kb")
 CASES = Path("tests/explain/cases")
 KB_ENTRIES = Path("engine/explain/kb")
-REPAIR_RESULTS = (("dev", Path("bench/results/repair.json")), ("heldout", Path("bench/results/repair_heldout.json")))
+REPAIR_RESULTS = (
+    ("dev", Path("bench/results/repair.json")),
+    ("heldout", Path("bench/results/repair_heldout.json")),
+)
 
 _KB_MARK = re.compile(r"^\s*// kb: (\S+)\s*$")
 _ROOT_MARK = "//~ ROOT"
@@ -112,11 +115,16 @@ def gym_episode_examples(repo: Path) -> Iterator[Pair]:
             raise SourceInvalid(f"{path} is not readable JSON: {e}") from e
         solved = {o["episode"]: o["solved"] for o in data.get("outcomes", []) if o.get("method") == "rusta"}
         for ep in data.get("episodes", []):
-            verdict = {True: "rusta solved it", False: "rusta failed"}.get(solved.get(ep["id"]), "rusta not run")
+            verdict = {True: "rusta solved it", False: "rusta failed"}.get(
+                solved.get(ep["id"]), "rusta not run"
+            )
             note = f"{split} gym, {ep['kind']}: {verdict} ({rel.as_posix()})"
             for code in ep["codes"]:
                 if code:
-                    yield code, Example(kind="gym-episode", ref=ep["id"], line=_episode_line(ep["id"]), note=note)
+                    yield (
+                        code,
+                        Example(kind="gym-episode", ref=ep["id"], line=_episode_line(ep["id"]), note=note),
+                    )
 
 
 def kb_titles(repo: Path) -> dict[str, str]:

@@ -13,21 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
+from rusta_tui.cli.argtypes import positive
+
 if TYPE_CHECKING:
     from diary.devlog import DevLog
     from engine.patching.types import Patch
     from engine.repair.flow import Proposal
-
-
-def positive(text: str) -> int:
-    """A count from 1: `--pick 0` or `--budget -3` is a usage error, not a silent default."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
-    return n
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

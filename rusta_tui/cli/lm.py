@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from rusta_tui.cli.argtypes import positive
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -21,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     bpb.add_argument("--json", action="store_true", help="one JSON object per file: path, bytes, bpb")
     hot = sub.add_parser("hotspots", help="The lines the model finds most surprising")
     hot.add_argument("file", type=Path)
-    hot.add_argument("-n", type=int, default=10, help="how many lines (default 10)")
+    hot.add_argument("-n", type=positive, default=10, help="how many lines (default 10)")
     hot.add_argument("--json", action="store_true")
 
 
@@ -42,8 +44,13 @@ def run(args: argparse.Namespace) -> int:
     if args.lm_command == "bpb":
         for path in args.files:
             score = file_score(lm, str(path), _read(path))
+            if score.bpb is None:
+                print(f"{path}: empty, nothing to score.", file=sys.stderr)
             if args.json:
-                print(json.dumps({"path": score.path, "bytes": score.bytes, "bpb": round(score.bpb, 4)}))
+                bpb = None if score.bpb is None else round(score.bpb, 4)
+                print(json.dumps({"path": score.path, "bytes": score.bytes, "bpb": bpb}))
+            elif score.bpb is None:
+                print(f"{'-':>6}      {score.bytes:8d} bytes  {score.path} (empty)")
             else:
                 print(f"{score.bpb:6.3f} bpb  {score.bytes:8d} bytes  {score.path}")
         return 0

@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _selfcheck(where: Path) -> tuple[int, dict]:
     out = subprocess.run(
-        [sys.executable, "-m", "engine.bytelm.selfcheck", str(where)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "engine.bytelm.selfcheck", str(where)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     return out.returncode, json.loads(out.stdout.strip().splitlines()[-1])
 
