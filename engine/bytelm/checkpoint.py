@@ -10,8 +10,6 @@ metrics.json and the data ledger hash beside it, written to a temporary folder a
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import msgspec
 import numpy as np
 
 from engine.bytelm.config import ModelConfig
+from engine.bytelm.dirswap import replacing
 from engine.bytelm.errors import BadCheckpoint, NoCheckpoint
 from engine.bytelm.types import TrainMetrics
 
@@ -63,25 +62,13 @@ def write_shipped(
     counts: Any = None,
 ) -> None:
     """Replace `out_dir` with a new shipped checkpoint, atomically at the directory level."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    tmp.chmod(0o755)
-    try:
+    with replacing(out_dir) as tmp:
         np.savez(tmp / WEIGHTS, **qflat)
         cfg.save(tmp / CONFIG)
         (tmp / METRICS).write_bytes(msgspec.json.format(msgspec.json.encode(metrics)) + b"\n")
         (tmp / LEDGER).write_text(ledger_sha256 + "\n")
         if counts is not None:
             counts.save(tmp / COUNTS)
-        old = out_dir.with_name(f".{out_dir.name}-old")
-        if out_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 REBUILD = "rebuild it with `make model` (or `git checkout` the shipped one)"

@@ -18,5 +18,9 @@ class NoCorpus(ByteLMError):
     """The corpus snapshot is missing or empty."""
 
 
+class SnapshotNotWritten(ByteLMError):
+    """The corpus snapshot could not be written (folder not writable, disk full); the old one stands."""
+
+
 class BadCheckpoint(ByteLMError):
     """A checkpoint exists but cannot be read back (wrong format, version or config)."""

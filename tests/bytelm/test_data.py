@@ -182,3 +182,38 @@ def test_cli_snapshot_prints_counts(registry: Path, tmp_path: Path) -> None:
         out.stdout.startswith(f"snapshot {tmp_path / 'snap'}: ") and "held out for evaluation" in out.stdout
     )
     assert "ledger sha256 " in out.stdout and (tmp_path / "snap" / "ledger.csv").exists()
+
+
+def _snapshot_cli(registry: Path, out: Path, fsize: int | None = None) -> subprocess.CompletedProcess[str]:
+    import resource
+
+    def cap() -> None:
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    argv = ["data", "snapshot", "--registry", str(registry), "--out", str(out)]
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *argv], capture_output=True, text=True, preexec_fn=cap
+    )
+
+
+def test_unwritable_out_is_one_sentence(registry: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = _snapshot_cli(registry, blocker / "snap")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith(f"rusta: cannot write the snapshot to {blocker / 'snap'}: "), out.stderr
+
+
+def test_disk_full_keeps_the_previous_snapshot_whole(registry: Path, tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    assert _snapshot_cli(registry, snap).returncode == 0
+    before = {p.name: p.read_bytes() for p in snap.iterdir()}
+    train_bytes = (snap / "train.bin").stat().st_size
+    out = _snapshot_cli(registry, snap, fsize=train_bytes // 2)  # train.bin cannot be written whole
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert (
+        out.stderr.startswith(f"rusta: cannot write the snapshot to {snap}: ") and "unchanged" in out.stderr
+    )
+    assert {p.name: p.read_bytes() for p in snap.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".snap")] == []  # no half-written sibling

@@ -9,6 +9,7 @@ bench measures generalisation rather than recall.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +22,8 @@ from engine.bytelm.data.collate import DOC_SEP, RESERVED_MAX
 from engine.bytelm.data.dedup import Deduper
 from engine.bytelm.data.ledger import write_ledger
 from engine.bytelm.data.licenses import is_permissive
-from engine.bytelm.errors import NoCorpus
+from engine.bytelm.dirswap import replacing
+from engine.bytelm.errors import NoCorpus, SnapshotNotWritten
 from engine.bytelm.types import LedgerRow, SnapshotManifest
 
 DEFAULT_REGISTRY = Path("/usr/share/cargo/registry")
@@ -161,13 +163,36 @@ def _reason_key(reason: str) -> str:
 
 
 def snapshot(registry: Path, out_dir: Path) -> SnapshotManifest:
-    """Build the snapshot in `out_dir` (created); raise NoCorpus when nothing could go in."""
+    """Build the snapshot and swap it in as `out_dir` whole; raise NoCorpus when nothing could go
+    in, SnapshotNotWritten (the old snapshot intact) when it cannot be written."""
     if not registry.is_dir():
         raise NoCorpus(f"no crate registry at {registry}: run `make crates` first.")
+    _check_writable(out_dir)  # before a scan of minutes, not after
     rows, kept = scan(registry)
     if not kept["train"]:
         raise NoCorpus(f"no permissively licensed Rust files found under {registry}.")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with replacing(out_dir) as tmp:
+            manifest = _write(rows, kept, registry, tmp)
+    except OSError as e:
+        raise SnapshotNotWritten(
+            f"cannot write the snapshot to {out_dir}: {e.strerror or e}; the previous snapshot is unchanged."
+        ) from e
+    return manifest
+
+
+def _check_writable(out_dir: Path) -> None:
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir.parent):
+            pass
+    except OSError as e:
+        raise SnapshotNotWritten(f"cannot write the snapshot to {out_dir}: {e.strerror or e}.") from e
+
+
+def _write(
+    rows: list[LedgerRow], kept: dict[str, list[bytes]], registry: Path, out_dir: Path
+) -> SnapshotManifest:
     sep = bytes([DOC_SEP])
     for split in ("train", "valid"):
         (out_dir / f"{split}.bin").write_bytes(sep + sep.join(kept[split]) + sep)
