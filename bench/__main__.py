@@ -6,6 +6,7 @@ Run one with `python -m bench NAME` (e.g. `python -m bench diary`).
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
 import sys
@@ -38,8 +39,27 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+def available() -> list[str]:
+    return sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+
+
+def parse(argv: list[str]) -> list[str]:
+    names = available()
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Run benchmarks side by side with the raw tools; print a table each and write "
+        "bench/results/NAME.json. With no NAME, run them all (what `make bench` does).",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(names))
+    asked = parser.parse_args(argv).names
+    unknown = [n for n in asked if n not in names]
+    if unknown:
+        parser.error(f"no bench named {', '.join(unknown)}; there are {', '.join(names)}")
+    return asked or names
+
+
 def main(argv: list[str]) -> int:
-    names = argv or sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    names = parse(argv)
     console = Console()
     RESULTS.mkdir(exist_ok=True)
     failed = 0

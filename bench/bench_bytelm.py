@@ -118,6 +118,7 @@ def run() -> dict:
 
     from engine.bytelm.checkpoint import read_metrics
     from engine.bytelm.infer import LM
+
     shipped = LM.load(ckpt)  # int8 net + count model: what `rusta lm` uses
     net8 = LM.load(ckpt, mix=False)
     netf = LM.load(ckpt, quantized=False, mix=False)

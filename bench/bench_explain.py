@@ -47,7 +47,9 @@ def run() -> dict:
         for case in cases:
             results.append(evaluate(case, parent, target))
     wall = time.monotonic() - t0
-    elsewhere = [r for r, c in zip(results, cases, strict=True) if (c.expected_file, c.expected_line) != _primary_of(r)]
+    elsewhere = [
+        r for r, c in zip(results, cases, strict=True) if (c.expected_file, c.expected_line) != _primary_of(r)
+    ]
     held = [r for r in results if r.source == "heldout"]
     rows = [_row("all", results), _row("not at rustc span", elsewhere), _row("held-out (untuned)", held)]
     for fam in sorted({r.family for r in results}):
