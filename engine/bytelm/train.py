@@ -89,6 +89,34 @@ def make_steps(graphdef: Any, tx: Any, mesh: Any) -> tuple[Any, Any]:
     return train, evaluate
 
 
+def restore_float(cfg: ModelConfig, run_dir: Path) -> tuple[int, dict[str, np.ndarray]] | None:
+    """(step, float32 weights by name) of the newest training checkpoint in `run_dir`, or None.
+
+    Only int8 ships; the float weights live in the run dir of whoever trained, and the bench's
+    int8-vs-float row reads them from there."""
+    if not run_dir.is_dir():
+        return None
+    import jax
+    from flax import nnx
+
+    from engine.bytelm import model as bytelm_model
+    from engine.bytelm import quant
+
+    _, params = nnx.split(bytelm_model.abstract(cfg), nnx.Param)
+    tx = make_tx(cfg, cfg.steps)  # the optimizer state's shapes do not depend on the schedule
+    mngr = checkpoint.manager(run_dir)
+    try:
+        restored = checkpoint.restore_latest(
+            mngr, jax.eval_shape(lambda: {"params": params, "opt": tx.init(params)})
+        )
+    finally:
+        mngr.close()
+    if restored is None:
+        return None
+    step, state = restored
+    return step, {k: np.asarray(v, np.float32) for k, v in quant.flat_params(state["params"]).items()}
+
+
 def load_split(snap: Path, split: str) -> np.ndarray:
     path = snap / f"{split}.bin"
     if not path.exists():

@@ -45,6 +45,20 @@ def test_score_batch_equals_single_scores(lm: LM) -> None:
         np.testing.assert_allclose(got, lm.score(data), rtol=1e-5, atol=1e-5)
 
 
+def test_threads_change_speed_not_scores(trained: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows and files are shared between threads; every log-prob must be what one thread gives."""
+    cands = [CODE * 3, CODE[:50], b"fn main() {}\n", CODE[7:] * 2]  # several windows, several calls
+    scores = {}
+    for n in ("1", "2", "3"):
+        monkeypatch.setenv("RUSTA_LM_THREADS", n)
+        threaded = LM.load(trained[1])
+        assert threaded.workers == int(n) and threaded.counts is not None
+        scores[n] = threaded.score_batch(cands)
+    for got in (scores["2"], scores["3"]):
+        for a, b in zip(got, scores["1"], strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_trained_model_beats_uniform(lm: LM) -> None:
     assert lm.bpb(CODE) < 7.0
 

@@ -90,3 +90,22 @@ def test_progress_is_read_for_the_restored_step_only(tmp_path: Path) -> None:
     assert _read_progress(tmp_path, 90) == {"loss_ema": 1.0 / 90, "wall_s": 90.0}
     assert _read_progress(tmp_path, 95) == {}
     assert _read_progress(tmp_path, 10) == {}  # forgotten: only the last PROGRESS_KEPT saves are kept
+
+
+def test_restore_float_reads_the_weights_int8_was_made_from(trained: tuple[Path, Path]) -> None:
+    import numpy as np
+
+    from engine.bytelm import checkpoint, quant
+    from engine.bytelm.config import preset
+    from engine.bytelm.train import restore_float
+
+    run_dir, shipped = trained
+    step, floats = restore_float(preset("test"), run_dir)
+    assert step == 40
+    _, qflat = checkpoint.read_shipped(shipped)
+    deq = quant.dequantize(qflat)
+    assert set(floats) == set(deq)
+    for name, w in floats.items():
+        assert w.dtype == np.float32 and w.shape == deq[name].shape
+        assert np.abs(w - deq[name]).max() <= 0.01 * np.abs(w).max() + 1e-6, name  # int8 rounding only
+    assert restore_float(preset("test"), run_dir / "nowhere") is None
