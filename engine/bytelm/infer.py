@@ -215,6 +215,12 @@ class LM:
         end-of-middle (DOC_SEP), at any byte in `stop` (e.g. b"\\n" for a single line, not included),
         or after max_bytes. `allowed` constrains the bytes that may be produced.
         """
+        if beam < 1 or max_bytes < 1:
+            raise ValueError(
+                f"infill needs beam >= 1 and max_bytes >= 1 (got beam {beam}, max_bytes {max_bytes})"
+            )
+        if allowed is not None and not set(allowed) - set(range(1, RESERVED_MAX + 1)):
+            raise ValueError("infill's `allowed` leaves no byte to write")
         import jax.numpy as jnp
 
         from engine.bytelm import jaxnet

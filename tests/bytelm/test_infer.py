@@ -128,3 +128,9 @@ def test_infill_greedy_beam_and_constraints(lm: LM) -> None:
     assert len(beam) <= 12 and b"\n" not in beam
     digits = lm.infill(prefix, suffix, max_bytes=6, allowed=b"0123456789")
     assert set(digits) <= set(b"0123456789")
+
+
+def test_infill_rejects_arguments_that_leave_nothing_to_decode(lm: LM) -> None:
+    for kw in ({"beam": 0}, {"max_bytes": 0}, {"allowed": b""}, {"allowed": bytes([1, 2, 3])}):
+        with pytest.raises(ValueError, match="infill"):
+            lm.infill(b"let x = ", b";\n", **{"max_bytes": 4, **kw})
