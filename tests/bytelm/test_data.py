@@ -21,7 +21,7 @@ from engine.bytelm.data.collate import (
 )
 from engine.bytelm.data.corpus import held_out_files, snapshot, split_of
 from engine.bytelm.data.ledger import ledger_sha256, read_ledger
-from engine.bytelm.data.licenses import is_permissive
+from engine.bytelm.data.licenses import is_permissive, license_from_files, license_from_text
 from engine.bytelm.errors import NoCorpus
 
 
@@ -32,6 +32,20 @@ def _crate(reg: Path, name: str, version: str, license: str | None, files: dict[
     (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "{version}"\n{lic}')
     for rel, text in files.items():
         (root / rel).write_text(text)
+
+
+MIT_TEXT = """MIT License
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+"""
+GPL_TEXT = """                    GNU GENERAL PUBLIC LICENSE
+                       Version 3, 29 June 2007
+"""
+APACHE_TEXT = """                              Apache License
+                        Version 2.0, January 2004
+                     http://www.apache.org/licenses/
+"""
 
 
 def _code(seed: int) -> str:
@@ -53,6 +67,8 @@ def registry(tmp_path: Path) -> Path:
     _crate(reg, "good_two", "0.3.1", "MIT/Apache-2.0", {"src/lib.rs": _code(3)})
     _crate(reg, "gpl-thing", "1.0.0", "GPL-3.0-only", {"src/lib.rs": _code(4)})
     _crate(reg, "nolicense", "1.0.0", None, {"src/lib.rs": _code(5)})
+    _crate(reg, "by-file", "1.0.0", None, {"src/lib.rs": _code(9), "LICENSE-MIT": MIT_TEXT})
+    _crate(reg, "gpl-by-file", "1.0.0", None, {"src/lib.rs": _code(10), "COPYING": GPL_TEXT})
     _crate(reg, "mixed", "2.0.0", "MIT AND GPL-2.0", {"src/lib.rs": _code(6)})
     # exact copy and a reindented near copy of good-one's lib.rs
     _crate(
@@ -81,6 +97,19 @@ def test_license_policy() -> None:
     assert not is_permissive("LGPL-2.1-or-later")[0]
     assert not is_permissive("")[0]
     assert not is_permissive("MIT OR (")[0]
+    assert is_permissive("GPL-2.0 WITH Classpath-exception-2.0") == (
+        False,
+        "not permissive: GPL-2.0 WITH Classpath-exception-2.0",
+    )
+
+
+def test_license_files_name_what_their_text_says() -> None:
+    assert license_from_text(MIT_TEXT) == "MIT" and license_from_text(APACHE_TEXT) == "Apache-2.0"
+    assert license_from_text(GPL_TEXT) == "GPL-3.0" and license_from_text("all rights reserved") is None
+    assert (
+        license_from_files([APACHE_TEXT, MIT_TEXT]) == "Apache-2.0 OR MIT"
+    )  # dual-licensed crates ship both
+    assert license_from_files(["nothing we know"]) == ""
 
 
 def test_snapshot_ledger_and_splits(registry: Path, tmp_path: Path) -> None:
@@ -91,7 +120,12 @@ def test_snapshot_ledger_and_splits(registry: Path, tmp_path: Path) -> None:
     assert len(rows) == m.files_seen == sum(1 for _ in registry.rglob("*.rs"))
     assert rows["good-one-1.0.0/src/lib.rs"].decision == "in"
     assert rows["gpl-thing-1.0.0/src/lib.rs"].decision == "out"
-    assert rows["nolicense-1.0.0/src/lib.rs"].reason == "no license field"
+    assert rows["nolicense-1.0.0/src/lib.rs"].reason == "no license field, no license file recognised"
+    assert (
+        rows["by-file-1.0.0/src/lib.rs"].decision == "in"
+        and rows["by-file-1.0.0/src/lib.rs"].license == "MIT"
+    )
+    assert rows["gpl-by-file-1.0.0/src/lib.rs"].reason == "not permissive: GPL-3.0"
     assert rows["mixed-2.0.0/src/lib.rs"].decision == "out"
     assert rows["zz-copycat-1.0.0/src/lib.rs"].reason.startswith("exact duplicate of good-one")
     assert "duplicate of good-one" in rows["zz-copycat-1.0.0/src/near.rs"].reason

@@ -21,7 +21,7 @@ import msgspec
 from engine.bytelm.data.collate import DOC_SEP, RESERVED_MAX
 from engine.bytelm.data.dedup import Deduper
 from engine.bytelm.data.ledger import write_ledger
-from engine.bytelm.data.licenses import is_permissive
+from engine.bytelm.data.licenses import is_permissive, license_from_files
 from engine.bytelm.dirswap import replacing
 from engine.bytelm.errors import NoCorpus, SnapshotNotWritten
 from engine.bytelm.types import LedgerRow, SnapshotManifest
@@ -79,10 +79,27 @@ def crates_in(registry: Path) -> list[CrateDir]:
                 root=manifest.parent,
                 name=name,
                 version=version if isinstance(version, str) else "?",
-                license=lic if isinstance(lic, str) else "",
+                license=lic
+                if isinstance(lic, str) and lic.strip()
+                else _license_from_files(manifest.parent, pkg),
             )
         )
     return sorted(found, key=lambda c: (canonical(c.name), c.version))
+
+
+def _license_from_files(root: Path, pkg: dict) -> str:
+    """No `license` field: read `license-file` and LICENSE*/COPYING* beside Cargo.toml."""
+    named = pkg.get("license-file")
+    paths = [root / named] if isinstance(named, str) else []
+    paths += sorted(p for pat in ("LICENSE*", "LICENCE*", "COPYING*") for p in root.glob(pat))
+    texts = []
+    for path in dict.fromkeys(paths):
+        try:
+            if path.is_file() and path.stat().st_size < 256 * 1024:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return license_from_files(texts)
 
 
 def rust_files(root: Path) -> Iterator[Path]:

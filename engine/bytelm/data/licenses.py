@@ -75,7 +75,8 @@ class _Parser:
             ok = tok.removesuffix("+") in PERMISSIVE
         if self.peek() is not None and self.peek().upper() == "WITH":  # type: ignore[union-attr]
             self.take()
-            ok = ok and self.take() in PERMISSIVE_EXCEPTIONS
+            exception = self.take()  # always consumed: GPL WITH x is "not permissive", not unparsable
+            ok = ok and exception in PERMISSIVE_EXCEPTIONS
         return ok
 
 
@@ -83,7 +84,7 @@ def is_permissive(expression: str) -> tuple[bool, str]:
     """(allowed, reason). Old Cargo `MIT/Apache-2.0` slashes mean OR, as Cargo documents."""
     expr = expression.strip()
     if not expr:
-        return False, "no license field"
+        return False, "no license field, no license file recognised"
     tokens = _TOKEN.findall(expr.replace("/", " OR "))
     try:
         parser = _Parser(tokens)
@@ -93,3 +94,37 @@ def is_permissive(expression: str) -> tuple[bool, str]:
     except ValueError as e:
         return False, f"unparsable license expression: {e}"
     return (True, "permissive license") if ok else (False, f"not permissive: {expr}")
+
+
+# What a license file's text says, for a Cargo.toml with `license-file` or no license field at all.
+# Copyleft texts are recognised too, so the ledger says "not permissive: GPL-3.0" rather than
+# "no license field". Checked in order; the first match names the file's license.
+_TEXT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("AGPL-3.0", ("gnu affero general public license",)),
+    ("LGPL-3.0", ("gnu lesser general public license",)),
+    ("GPL-3.0", ("gnu general public license",)),
+    ("MPL-2.0", ("mozilla public license",)),
+    ("Apache-2.0", ("apache license", "version 2.0")),
+    ("MIT", ("permission is hereby granted, free of charge",)),
+    ("BSD-3-Clause", ("redistribution and use in source and binary forms", "neither the name")),
+    ("BSD-2-Clause", ("redistribution and use in source and binary forms",)),
+    ("ISC", ("permission to use, copy, modify, and/or distribute this software for any purpose",)),
+    ("Zlib", ("this software is provided 'as-is'", "altered source versions must be plainly marked")),
+    ("Unlicense", ("this is free and unencumbered software released into the public domain",)),
+)
+
+
+def license_from_text(text: str) -> str | None:
+    """The SPDX id a license file's text matches, or None when it matches none we know."""
+    flat = " ".join(text.lower().split())
+    for spdx, markers in _TEXT_MARKERS:
+        if all(m in flat for m in markers):
+            return spdx
+    return None
+
+
+def license_from_files(texts: list[str]) -> str:
+    """An SPDX expression from a crate's license files (several files: the crate is offered under
+    each, as dual MIT/Apache crates ship them), or "" when none is recognised."""
+    found = sorted({spdx for t in texts if (spdx := license_from_text(t))})
+    return " OR ".join(found)
