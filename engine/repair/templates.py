@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.blocks import tail_semicolon
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
     borrow_loop_source,
@@ -281,6 +282,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += borrow_loop_source(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
+    if code in ("E0308", "E0271"):
+        out += tail_semicolon(d, read)
     if code == "E0599":
         out += deref_receiver(d, read)
     if code == "E0631":

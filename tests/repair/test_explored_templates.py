@@ -56,3 +56,15 @@ def test_a_lost_root_use_is_restored_at_the_root_not_in_every_importer(fixture_c
     assert {f for f, _ in result.files} == {"src/lib.rs"}
     assert re.search(r"^use (?:core|std)::sync::atomic;$", dict(result.files)["src/lib.rs"].decode(), re.M)
     assert result.steps[-1].verdict == "apply-safe"
+
+
+def test_gym_seed_41_mistakes_without_a_rustc_suggestion(fixture_crate):
+    """A closure body ending in a stray `;` (E0271: returns `()` where `bool` was wanted)."""
+    root = fixture_crate("repair_gym41")
+    result = repair(root, budget=8)
+    assert result.status == "fixed", result.message
+    families = {t.candidate.family for t in result.steps}
+    assert {"remove-semicolon"} <= families, families
+    text = dict(result.files)["src/lib.rs"].decode()
+    assert "c == 'k' || c == 'M' || c == 'G'\n    })" in text
+    assert result.steps[-1].verdict == "apply-safe"
