@@ -219,15 +219,11 @@ def test_cli_snapshot_prints_counts(registry: Path, tmp_path: Path) -> None:
 
 
 def _snapshot_cli(registry: Path, out: Path, fsize: int | None = None) -> subprocess.CompletedProcess[str]:
-    import resource
-
-    def cap() -> None:
-        if fsize is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
+    # RLIMIT_FSIZE through prlimit, not a preexec_fn: this worker may hold JAX's threads when it forks
+    cap = ["prlimit", f"--fsize={fsize}", "--"] if fsize is not None else []
     argv = ["data", "snapshot", "--registry", str(registry), "--out", str(out)]
     return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *argv], capture_output=True, text=True, preexec_fn=cap
+        [*cap, sys.executable, "-m", "rusta_tui.cli.main", *argv], capture_output=True, text=True
     )
 
 

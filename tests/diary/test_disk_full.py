@@ -5,7 +5,6 @@ once space is back. Tested against a real size limit: RLIMIT_FSIZE in a child pr
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,11 +32,10 @@ except DiaryFull as e:
 """
 
 
-def _limit(nbytes: int):  # noqa: ANN202
-    def set_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
-
-    return set_limit
+def _limit(nbytes: int) -> list[str]:
+    """RLIMIT_FSIZE through util-linux's prlimit: a preexec_fn would fork a pytest worker that may
+    hold JAX's threads (and run Python in the child), which can deadlock."""
+    return ["prlimit", f"--fsize={nbytes}", "--"]
 
 
 def _check_readable(root: Path, acked: list[str]) -> None:
@@ -54,11 +52,10 @@ def _check_readable(root: Path, acked: list[str]) -> None:
 def test_file_size_limit_gives_clear_error_and_log_stays_whole(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tmp_path)],
+        [*_limit(20_000), sys.executable, "-c", CHILD, str(tmp_path)],
         capture_output=True,
         text=True,
         env=env,
-        preexec_fn=_limit(20_000),
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
@@ -84,9 +81,7 @@ def test_cli_append_on_full_disk_exits_nonzero_with_one_line(tmp_path: Path) -> 
     ok = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert ok.returncode == 0, ok.stderr
     size = sum(p.stat().st_size for p in (tmp_path / ".rusta" / "devlog").glob("seg-*.log"))
-    full = subprocess.run(
-        argv, capture_output=True, text=True, env=env, preexec_fn=_limit(size + 100), timeout=60
-    )
+    full = subprocess.run([*_limit(size + 100), *argv], capture_output=True, text=True, env=env, timeout=60)
     assert full.returncode == 4
     assert full.stderr.startswith("rusta: the disk is full") and full.stderr.count("\n") == 1, full.stderr
     _check_readable(tmp_path, [ok.stdout.strip()])

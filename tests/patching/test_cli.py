@@ -126,10 +126,19 @@ def _on_a_terminal(crate: Path, answer: bytes, *args: str) -> tuple[int, str]:
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop(CRASH_ENV, None)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become rusta
-        os.chdir(crate)
-        os.execve(sys.executable, [sys.executable, "-m", "rusta_tui.cli.main", *args], env)
+    # openpty + Popen rather than pty.fork: forking a pytest worker that may hold JAX's threads and
+    # running Python in the child before exec can deadlock
+    fd, tty = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=crate,
+        env=env,
+        stdin=tty,
+        stdout=tty,
+        stderr=tty,
+        start_new_session=True,
+    )
+    os.close(tty)
     out = b""
     answered = False
     deadline = time.monotonic() + 240
@@ -147,9 +156,9 @@ def _on_a_terminal(crate: Path, answer: bytes, *args: str) -> tuple[int, str]:
         if not answered and b"[y/N]" in out:
             os.write(fd, answer)
             answered = True
-    _, status = os.waitpid(pid, 0)
+    code = proc.wait(timeout=60)
     os.close(fd)
-    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+    return code, out.decode("utf-8", "replace")
 
 
 def test_apply_asks_on_a_terminal(crate: Path) -> None:
