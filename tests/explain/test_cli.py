@@ -174,25 +174,18 @@ def test_study_on_a_terminal_waits_for_the_prediction(crate: Path) -> None:
     import time
 
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="120", TERM="dumb")
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: rusta on a terminal
-        os.execve(
-            sys.executable,
-            [
-                sys.executable,
-                "-m",
-                "rusta_tui.cli.main",
-                "explain",
-                str(crate),
-                "--no-clippy",
-                "--mode",
-                "study",
-                "--code",
-                "E0382",
-                "--no-log",
-            ],
-            env,
-        )
+    # openpty + Popen, not pty.fork: forking a worker that may hold JAX's threads can deadlock
+    fd, tty = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--mode", "study",
+         "--code", "E0382", "--no-log"],
+        env=env,
+        stdin=tty,
+        stdout=tty,
+        stderr=tty,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(tty)
 
     def read_until(marker: bytes, limit_s: float) -> bytes:
         buf, end = b"", time.monotonic() + limit_s
@@ -216,4 +209,9 @@ def test_study_on_a_terminal_waits_for_the_prediction(crate: Path) -> None:
         after = read_until(b"References", 60)
         assert b"Root cause: src/lib.rs:2" in after
     finally:
-        os.waitpid(pid, 0)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # still waiting for an answer the test never gave
+            proc.kill()
+            proc.wait()
+        os.close(fd)
