@@ -18,6 +18,7 @@ from engine.repair.deref import (
     deref_under_borrow,
 )
 from engine.repair.derive import missing_derive
+from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
@@ -99,16 +100,37 @@ def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
+def _question_where_bound(file: str, head: str, name: str, code: str, score: float) -> list[Candidate]:
+    """`?` at the end of the last `let name = ...;` in `head` (the file's text before the use)."""
+    binds = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\b[^;=]*=[^;]*?(?P<semi>;)", head, re.S))
+    if not binds:
+        return []
+    pos = len(head[: binds[-1].start("semi")].encode())
+    edit = Edit(file=file, start=pos, end=pos, replacement="?")
+    return [
+        _make([edit], f"propagate the error where `{name}` is bound", "question-mark-at-binding", code, score)
+    ]
+
+
+_WRAPPED = re.compile(r"(?:Result|Option)<.*>")
+
+
 def question_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
     """A value is a `Result`/`Option` where its users want what is inside: the `?` belongs where the
-    value was bound (`let buf = reader.fill_buf()?;`), not at each use."""
+    value was bound (`let buf = reader.fill_buf()?;`), not at each use. An operator on it (E0369
+    "cannot subtract `{integer}` from `Option<u8>`") labels the operand with its type."""
     span = _primary(d)
     if span is None:
         return []
+    operand = [s for s in d.spans if s.label and _WRAPPED.fullmatch(s.label)]
+    if operand and d.code_str == "E0369":
+        span = operand[0]
+    elif not re.search(
+        r"(?:found|for) (?:enum )?`(?:Result|Option)<", " ".join([d.message, span.label or ""])
+    ):
+        return []
     data = read(span.file_name)
     if data is None:
-        return []
-    if not re.search(r"(?:found|for) (?:enum )?`(?:Result|Option)<", " ".join([d.message, span.label or ""])):
         return []
     head = data[: span.byte_start].decode("utf-8", "replace")
     text = _span_text(span, read) or ""
@@ -117,35 +139,30 @@ def question_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
         name = m.group(1)
     if name is None:
         return []
-    binds = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\b[^;=]*=[^;]*?(?P<semi>;)", head, re.S))
-    if not binds:
-        return []
-    pos = len(head[: binds[-1].start("semi")].encode())
-    edit = Edit(file=span.file_name, start=pos, end=pos, replacement="?")
-    return [
-        _make(
-            [edit],
-            f"propagate the error where `{name}` is bound",
-            "question-mark-at-binding",
-            d.code_str or "E0308",
-            0.7,
-        )
-    ]
+    return _question_where_bound(span.file_name, head, name, d.code_str or "E0308", 0.7)
 
 
 def question_on_scrutinee(d: Diagnostic, read: Reader) -> list[Candidate]:
     """`let (a, b) = parse(s);` where parse returns a Result: rustc labels the expression
-    "this expression has type `Result<...>`"; the `?` goes at its end."""
+    "this expression has type `Result<...>`"; the `?` goes at its end. When the expression is a
+    local (`match v` after `let v = it.next();`), the `?` where it is bound is tried first: its
+    other uses (`v - 48`, `v as char`) want the inner value too."""
     out: list[Candidate] = []
+    code = d.code_str or "E0308"
     for s in d.spans:
         if s.label and re.match(r"this expression has type `(?:Result|Option)<", s.label):
+            text = _span_text(s, read) or ""
+            data = read(s.file_name)
+            if data is not None and re.fullmatch(r"[a-z_]\w*", text):
+                head = data[: s.byte_start].decode("utf-8", "replace")
+                out += _question_where_bound(s.file_name, head, text, code, 0.72)
             edit = _insert(s, True, "?")
             out.append(
                 _make(
                     [edit],
                     "propagate the error with `?` on the matched expression",
                     "question-mark",
-                    d.code_str or "E0308",
+                    code,
                     0.7,
                 )
             )
@@ -275,7 +292,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     out: list[Candidate] = []
     if code in ("E0308",):
         out += mismatched_types(d, read) + differ_in_mutability(d, read)
-    if code in ("E0308", "E0599", "E0609", "E0608"):
+    if code in ("E0308", "E0599", "E0609", "E0608", "E0369"):
         out += question_at_binding(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
@@ -299,5 +316,5 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code in ("E0277", "E0369", "E0599", "E0382", "E0600"):
         out += missing_derive(d, read, crate_files)
     if code == "E0277":
-        out += owned_for_trait(d, read)
+        out += owned_for_trait(d, read) + conversion_before_into(d, read)
     return out
