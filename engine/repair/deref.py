@@ -78,6 +78,30 @@ def borrow_loop_source(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
 
 
+def borrow_self_param(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Expected `&T`, found `T` on `self`: the method lost the `&` of its receiver (`fn m(self)`
+    for `fn m(&self)`). rustc's `&self` at the use compiles, but the method still consumes its
+    receiver, so callers that use the value afterwards (tests, other methods) break."""
+    span = _primary(d)
+    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+        return []
+    ref = _ref_prefix(m.group("exp"))
+    data = read(span.file_name)
+    if ref is None or data is None or _span_text(span, read) != "self":
+        return []
+    head = data[: span.byte_start].decode("utf-8", "replace")
+    sigs = list(re.finditer(r"\bfn\s+\w+\s*(?:<[^(]*>)?\s*\(\s*(?P<recv>(?:mut\s+)?self)\s*[,)]", head))
+    if not sigs:
+        return []
+    sig = sigs[-1]
+    start = len(head[: sig.start("recv")].encode())
+    end = len(head[: sig.end("recv")].encode())
+    edit = Edit(file=span.file_name, start=start, end=end, replacement=f"{ref}self")
+    return [
+        _make([edit], f"take the receiver by reference: `{ref}self`", "ref-self", d.code_str or "E0308", 0.65)
+    ]
+
+
 def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
     """A local holds a pointer or reference (`expected because this is `*const u8``) where its uses
     want the value: the `*` belongs where it is bound, inside an `unsafe { }` initializer if any."""

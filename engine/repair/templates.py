@@ -12,6 +12,7 @@ from engine.repair.blocks import tail_semicolon
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
     borrow_loop_source,
+    borrow_self_param,
     closure_bound_mutability,
     deref_at_binding,
     deref_receiver,
@@ -296,7 +297,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += question_at_binding(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
-        out += borrow_loop_source(d, read)
+        out += borrow_loop_source(d, read) + borrow_self_param(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code in ("E0308", "E0271"):
