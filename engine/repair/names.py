@@ -162,6 +162,37 @@ def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -
     return out
 
 
+_NO_METHOD = re.compile(
+    r"^no (?:method|function or associated item|associated item) named `(?P<name>\w+)` found"
+)
+
+
+def method_typo(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0599 "no method named `net` found": a misspelled method, not a missing one. The names the
+    file calls as methods or defines with `fn` come first, then its other words (`let next = ...`);
+    rustc's own "similar name" (`ne`) only knows the receiver's methods with one fewer letter."""
+    span = _primary(d)
+    m = _NO_METHOD.search(d.message)
+    if span is None or m is None or _span_text(span, read) != m.group("name"):
+        return []
+    name = m.group("name")
+    text = (read(span.file_name) or b"").decode("utf-8", "replace")
+    methods = set(re.findall(r"(?:\.|::|\bfn\s+)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(", text))
+    words = set(re.findall(r"\b[a-z_]\w*\b", text))
+    near = sorted(
+        (_edit_distance(name, i), i not in methods, i)
+        for i in (methods | words) - {name}
+        if abs(len(i) - len(name)) <= 2
+    )
+    out: list[Candidate] = []
+    for dist, _, ident in near[:3]:
+        if dist > 2:
+            break
+        edit = Edit(file=span.file_name, start=span.byte_start, end=span.byte_end, replacement=ident)
+        out.append(_make([edit], f"did you mean `{ident}`", "typo", d.code_str or "E0599", 0.6 - 0.1 * dist))
+    return out
+
+
 def crate_root_import(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """E0432 `unresolved import `crate::atomic``: the crate root lost its `use core::sync::atomic;`.
 

@@ -20,7 +20,7 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.into import conversion_before_into
-from engine.repair.names import crate_root_import, unresolved_name
+from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
@@ -303,7 +303,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code in ("E0308", "E0271"):
         out += tail_semicolon(d, read)
     if code == "E0599":
-        out += deref_receiver(d, read)
+        out += deref_receiver(d, read) + method_typo(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code in ("E0596", "E0384", "E0594"):

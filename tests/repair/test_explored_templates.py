@@ -75,3 +75,12 @@ def test_dev_gym_mistakes_rustc_has_no_suggestion_for(fixture_crate):
     assert "let v = it.next()?;" in text and "match v {" in text
     assert "pub fn contains(&self, x: u32) -> bool {\n        in_span(self, x)" in text
     assert result.steps[-1].verdict == "apply-safe"
+
+
+def test_a_misspelled_method_is_the_nearest_name_the_file_uses(fixture_crate):
+    root = fixture_crate("repair_method_typo")
+    result = repair(root, budget=4)
+    assert result.status == "fixed", result.message
+    assert result.steps[0].candidate.family == "typo"
+    assert "let next = it.next()?;" in dict(result.files)["src/lib.rs"].decode()
+    assert result.steps[-1].verdict == "apply-safe"
