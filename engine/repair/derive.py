@@ -21,7 +21,7 @@ _DERIVABLE = ("Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", 
 
 
 def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    """E0277/E0369/E0599: derive the missing trait on the type, where the type is defined in this crate."""
+    """E0277/E0369/E0599/E0382: derive the missing trait on the type, where the type is defined in this crate."""
     traits: tuple[str, ...] = ()
     type_name: str | None = None
     msg = d.message
@@ -51,6 +51,16 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
             "fmt": ("Debug",),
         }.get(m.group("meth"), ())
         type_name = m.group("t")
+    score = 0.7
+    if type_name is None:
+        # E0382: "move occurs because `v` has type `U32X4`, which does not implement the `Copy` trait"
+        # on a crate type: a lost `Copy` derive, tried after cloning or borrowing at the move.
+        for label in (s.label or "" for s in d.spans):
+            if m := re.search(
+                rf"has type `{_PATH}(?P<t>\w+)`, which does not implement the `Copy` trait", label
+            ):
+                traits, type_name, score = ("Copy",), m.group("t"), 0.5
+                break
     if type_name is None:
         for s in _walk_text(d):
             if m := re.search(rf"`{_PATH}(?P<t>\w+)` with `#\[derive\((?P<tr>[\w, ]+)\)\]`", s):
@@ -80,7 +90,7 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
         edit = _derive_edit(f, text, m.start(), m.group("indent"), traits)
         if edit is None:
             return []
-        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, 0.7)]
+        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, score)]
     return []
 
 

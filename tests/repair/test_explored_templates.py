@@ -39,13 +39,16 @@ def test_derefs_borrow_kinds_clones_and_element_conversions(fixture_crate):
 
 def test_derive_on_a_type_rustc_names_by_its_path(fixture_crate):
     """rustc's own help adds a second `#[derive(PartialEq, PartialOrd)]` (E0119); the template
-    adds `PartialOrd` to the derive already there."""
+    adds `PartialOrd` to the derive already there. A use after move of a crate type that is
+    `Clone` but lost `Copy` (adler seed 79) gets `Copy` back once a clone at the move fails."""
     root = fixture_crate("repair_derive_path")
-    result = repair(root, budget=6)
+    result = repair(root, budget=8)
     assert result.status == "fixed", result.message
     assert result.steps[0].candidate.family == "derive"
+    assert result.steps[-1].candidate.family == "derive"  # E0382 on a crate type: its lost `Copy`
     text = dict(result.files)["src/lib.rs"].decode()
     assert "#[derive(PartialEq, Eq, Copy, Clone, Ord, PartialOrd)]" in text
+    assert "#[derive(Clone, Copy)]\npub struct Step" in text
     assert result.steps[-1].verdict == "apply-safe"
 
 
