@@ -23,6 +23,7 @@ from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
+from engine.repair.unsized import borrow_unsized_type
 from toolbelt.types import Diagnostic
 
 _EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
@@ -318,4 +319,5 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += missing_derive(d, read, crate_files)
     if code == "E0277":
         out += owned_for_trait(d, read) + conversion_before_into(d, read)
+        out += borrow_unsized_type(d, read, crate_files)
     return out

@@ -66,16 +66,24 @@ def test_dev_gym_mistakes_rustc_has_no_suggestion_for(fixture_crate):
     to a type that converts from `String` only, and a `match` on an `Option` local whose other uses
     want the inner value too (the `?` goes where it is bound, not on the scrutinee), and `fn m(self)`
     passing `self` where `&Self` is wanted: rustc's `&self` at the use leaves the tests' second call
-    a use after move; the receiver takes the `&`."""
+    a use after move; the receiver takes the `&`. A signature's `(char, str)` that lost its `&`
+    (E0277 unsized `str`, reported at the caller's pattern) gets it back in the signature."""
     root = fixture_crate("repair_gym41")
     result = repair(root, budget=12)
     assert result.status == "fixed", result.message
     families = {t.candidate.family for t in result.steps}
-    assert {"remove-semicolon", "convert", "question-mark-at-binding", "ref-self"} <= families, families
+    assert {
+        "remove-semicolon",
+        "convert",
+        "question-mark-at-binding",
+        "ref-self",
+        "borrow-type",
+    } <= families, families
     text = dict(result.files)["src/lib.rs"].decode()
     assert "c == 'k' || c == 'M' || c == 'G'\n    })" in text
     assert "let buf: Vec<u8> = token.to_string().into();" in text
     assert "let v = it.next()?;" in text and "match v {" in text
+    assert "fn split_sign(s: &str) -> Option<(char, &str)> {" in text
     assert "pub fn contains(&self, x: u32) -> bool {\n        in_span(self, x)" in text
     assert result.steps[-1].verdict == "apply-safe"
 
