@@ -102,6 +102,29 @@ def borrow_self_param(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
 
 
+def trait_receiver_like_impl(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0053 where the impl takes `&self` and the trait's declaration ("type in trait") takes `self`:
+    the declaration lost its `&`. rustc offers to change each impl to `self` instead, one edit per
+    impl that moves every receiver; one edit in the trait agrees with all of them. Every impl's
+    error votes for it, so with two impls or more it is tried before rustc's per-impl edit."""
+    span = _primary(d)
+    if span is None:
+        return []
+    recv = _span_text(span, read) or ""
+    if not re.fullmatch(r"&(?:'\w+\s+)?(?:mut\s+)?self", recv):
+        return []
+    out: list[Candidate] = []
+    for c in d.children:
+        if c.message.strip() != "type in trait":
+            continue
+        for s in c.spans:
+            if (_span_text(s, read) or "") in ("self", "mut self"):
+                edit = Edit(file=s.file_name, start=s.byte_start, end=s.byte_end, replacement=recv)
+                why = f"the trait's method takes `{recv}` like its impls"
+                out.append(_make([edit], why, "ref-self", d.code_str or "E0053", 0.85))
+    return out
+
+
 def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
     """A local holds a pointer or reference (`expected because this is `*const u8``) where its uses
     want the value: the `*` belongs where it is bound, inside an `unsafe { }` initializer if any."""

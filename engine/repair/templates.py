@@ -17,6 +17,7 @@ from engine.repair.deref import (
     deref_at_binding,
     deref_receiver,
     deref_under_borrow,
+    trait_receiver_like_impl,
 )
 from engine.repair.derive import missing_derive
 from engine.repair.into import conversion_before_into
@@ -305,6 +306,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += tail_semicolon(d, read)
     if code == "E0599":
         out += deref_receiver(d, read) + method_typo(d, read)
+    if code == "E0053":
+        out += trait_receiver_like_impl(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code in ("E0596", "E0384", "E0594"):
