@@ -102,6 +102,32 @@ def borrow_self_param(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
 
 
+def deref_earlier_arm(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """`match` arms (or `if`/`else`) of incompatible types, expected `&T`, found `T`: the earlier arm
+    that "is found to be of type `&T`" lost its `*` (`Included(o) => o` beside `Excluded(o) => *o + 1`).
+    rustc's `&(*o + 1)` on the later arm makes the whole match a reference its users do not want."""
+    span = _primary(d)
+    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+        return []
+    exp, found = m.group("exp"), m.group("found")
+    ref = _ref_prefix(exp)
+    if ref is None or exp[len(ref) :] != found or "incompatible types" not in d.message:
+        return []
+    out: list[Candidate] = []
+    for s in d.spans:
+        if s.is_primary or (s.label or "") not in (
+            f"this is found to be of type `{exp}`",
+            "expected because of this",
+        ):
+            continue
+        text = _span_text(s, read) or ""
+        if not re.fullmatch(r"[a-z_]\w*(?:\.\w+)*", text):
+            continue
+        edit = Edit(file=s.file_name, start=s.byte_start, end=s.byte_start, replacement="*")
+        out.append(_make([edit], "dereference the earlier arm", "deref", d.code_str or "E0308", 0.65))
+    return out
+
+
 def trait_receiver_like_impl(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0053 where the impl takes `&self` and the trait's declaration ("type in trait") takes `self`:
     the declaration lost its `&`. rustc offers to change each impl to `self` instead, one edit per

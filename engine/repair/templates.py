@@ -15,6 +15,7 @@ from engine.repair.deref import (
     borrow_self_param,
     closure_bound_mutability,
     deref_at_binding,
+    deref_earlier_arm,
     deref_receiver,
     deref_under_borrow,
     trait_receiver_like_impl,
@@ -299,7 +300,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += question_at_binding(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
-        out += borrow_loop_source(d, read) + borrow_self_param(d, read)
+        out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code in ("E0308", "E0271"):
