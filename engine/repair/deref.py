@@ -128,6 +128,40 @@ def deref_earlier_arm(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
+_REF_RANGE = re.compile(
+    r"`(?:core::ops::|std::ops::)?Range(?:From|To|Inclusive|ToInclusive)?<&(?:mut )?\w+>`"
+)
+_RANGE_EXPR = re.compile(r"(?P<a>[a-z_][\w.]*)?\s*\.\.=?\s*(?P<b>[a-z_][\w.]*)?")
+
+
+def deref_range_bounds(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 on a range of references (`str` "cannot be indexed by `RangeFrom<&usize>`"): a bound
+    lost its `*` (`s.get(pos..)` for `s.get(*pos..)`); dereference the named bounds."""
+    span = _primary(d)
+    if span is None or not _REF_RANGE.search(" ".join(_notes(d))):
+        return []
+    text = _span_text(span, read) or ""
+    m = _RANGE_EXPR.fullmatch(text.strip())
+    if m is None or not (m.group("a") or m.group("b")):
+        return []
+    lead = len(text) - len(text.lstrip())
+
+    def at(group: str) -> Edit:
+        pos = span.byte_start + len(text[: lead + m.start(group)].encode())
+        return Edit(file=span.file_name, start=pos, end=pos, replacement="*")
+
+    named = [g for g in ("a", "b") if m.group(g)]
+    out = [
+        _make([at(g) for g in named], "dereference the range's bounds", "deref", d.code_str or "E0277", 0.6)
+    ]
+    if len(named) == 2:
+        out += [
+            _make([at(g)], "dereference the range's bound", "deref", d.code_str or "E0277", 0.55)
+            for g in named
+        ]
+    return out
+
+
 def trait_receiver_like_impl(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0053 where the impl takes `&self` and the trait's declaration ("type in trait") takes `self`:
     the declaration lost its `&`. rustc offers to change each impl to `self` instead, one edit per

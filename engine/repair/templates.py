@@ -16,6 +16,7 @@ from engine.repair.deref import (
     closure_bound_mutability,
     deref_at_binding,
     deref_earlier_arm,
+    deref_range_bounds,
     deref_receiver,
     deref_under_borrow,
     trait_receiver_like_impl,
@@ -323,5 +324,5 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += missing_derive(d, read, crate_files)
     if code == "E0277":
         out += owned_for_trait(d, read) + conversion_before_into(d, read)
-        out += borrow_unsized_type(d, read, crate_files)
+        out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
     return out
