@@ -92,14 +92,22 @@ def test_a_misspelled_method_is_the_nearest_name_the_file_uses(fixture_crate):
     """And a trait method that lost its `&self` (E0053 on each impl, termcolor seed 79): the `&`
     goes back in the trait, not `self` in every impl as rustc suggests. And `match` arms of types
     `&usize` and `usize` (pest seed 41): the earlier arm gets the `*`, not `&(..)` on the later one. A range of `&usize` (pest seed 41)
-    dereferences its bound."""
+    dereferences its bound. A helper that lost `&self`, called from two `&self` methods (E0507
+    twice, semver seed 97), gets its `&` back rather than a `.clone()` at each call."""
     root = fixture_crate("repair_method_typo")
-    result = repair(root, budget=10)
+    result = repair(root, budget=12)
     assert result.status == "fixed", result.message
-    assert sorted(t.candidate.family for t in result.steps) == ["deref", "deref", "ref-self", "typo"]
+    assert sorted(t.candidate.family for t in result.steps) == [
+        "deref",
+        "deref",
+        "ref-self",
+        "ref-self",
+        "typo",
+    ]
     text = dict(result.files)["src/lib.rs"].decode()
     assert "let next = it.next()?;" in text
     assert "Bound::Included(at) => *at," in text
     assert "out.extend(text.get(*pos..));" in text
+    assert "fn is_short(&self) -> bool {" in text and ".clone().is_short()" not in text
     assert "    fn width(&self) -> usize;" in text and "fn width(self)" not in text
     assert result.steps[-1].verdict == "apply-safe"
