@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +46,8 @@ from engine.bytelm.paths import shipped_dir
 if TYPE_CHECKING:
     from engine.bytelm import ngram
 
+T = TypeVar("T")
+R = TypeVar("R")
 STRIDE_KEEP_DIV = 4  # later windows keep ctx // 4 bytes of left context (stride 3/4 ctx)
 TOKENS_PER_CALL = 1024  # window tokens per numpy forward: 4 windows of 256 keep the working set in L2
 
@@ -141,14 +144,16 @@ class LM:
             for row, j in enumerate(part):
                 out[j] = logp[row, : needs[j] - first]
 
-        workers = min(self.workers, len(calls))
-        if workers <= 1:
-            for call in calls:
-                forward(call)
-        else:  # numpy releases the GIL in its kernels, so forwards on two threads overlap
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(forward, calls))
+        self._map(forward, calls)
         return out
+
+    def _map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        """`fn` over `items` on up to `workers` threads: numpy releases the GIL in its kernels."""
+        workers = min(self.workers, len(items))
+        if workers <= 1:
+            return [fn(x) for x in items]
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(fn, items))
 
     def score(self, data: bytes) -> np.ndarray:
         """Per-byte natural log-probs of `data` read as a whole file (after a document separator)."""
@@ -175,12 +180,7 @@ class LM:
             def mix(pair: tuple[bytes, np.ndarray]) -> np.ndarray:
                 return counts.logp(pair[0], pair[1]) if pair[1].size else pair[1]
 
-            pairs = list(zip(candidates, out, strict=True))
-            if self.workers > 1 and len(pairs) > 1:
-                with ThreadPoolExecutor(min(self.workers, len(pairs))) as pool:
-                    out = list(pool.map(mix, pairs))
-            else:
-                out = [mix(p) for p in pairs]
+            out = self._map(mix, list(zip(candidates, out, strict=True)))
         return out
 
     def bpb(self, data: bytes) -> float:
