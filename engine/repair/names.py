@@ -6,6 +6,7 @@ import re
 
 from engine.repair.template_kit import Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
+from toolbelt.probe_scan import KEYWORDS
 from toolbelt.types import Diagnostic
 
 _NAME = re.compile(r"`(?P<name>[^`]+)`")
@@ -167,12 +168,6 @@ _NO_METHOD = re.compile(
 )
 
 
-_KEYWORDS = set(
-    "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut "
-    "pub ref return self static struct super trait true type unsafe use where while async await dyn".split()
-)
-
-
 def method_typo(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0599 "no method named `net` found": a misspelled method, not a missing one. The names the
     file calls as methods or defines with `fn` come first, then its other words (`let next = ...`);
@@ -184,7 +179,7 @@ def method_typo(d: Diagnostic, read: Reader) -> list[Candidate]:
     name = m.group("name")
     text = (read(span.file_name) or b"").decode("utf-8", "replace")
     methods = set(re.findall(r"(?:\.|::|\bfn\s+)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(", text))
-    words = set(re.findall(r"\b[a-z_]\w*\b", text)) - _KEYWORDS
+    words = set(re.findall(r"\b[a-z_]\w*\b", text)) - KEYWORDS
     near = sorted(
         (_edit_distance(name, i), i not in methods, i)
         for i in (methods | words) - {name}
