@@ -66,12 +66,18 @@ def parse_cargo_messages(
     return tuple(out)
 
 
-def _external(file_name: str) -> bool:
-    """Outside the workspace: std's sources (`/rustc/...`), the registry, another crate by path.
+def in_user_crate(file_name: str) -> bool:
+    """A file of the user's workspace, as rustc names it: relative to the workspace root.
 
-    rustc names the workspace's own files relative to the workspace root, everything else absolute.
+    Everything else rustc names absolutely (std's `/rustc/...`, the registry, a path dependency
+    outside the workspace), as `<...>` (macro-generated code) or through `..`. The one predicate
+    explain, repair and the renderers share: only these files are ever read for a story or edited.
     """
-    return file_name.startswith(("/", "<")) or file_name.startswith("..")
+    return not (
+        file_name.startswith(("/", "<", "\\", ".."))
+        or ".cargo/registry" in file_name
+        or (len(file_name) > 2 and file_name[1:3] == ":\\")  # C:\ on Windows
+    )
 
 
 def user_site(span: Span) -> Span:
@@ -81,9 +87,11 @@ def user_site(span: Span) -> Span:
     then points at the macro call in the user's file. Follow the expansion chain outward to it.
     """
     s = span
-    while _external(s.file_name) and s.expansion is not None:
+    for _ in range(64):  # expansion chains are short; a bound keeps a malformed one from looping
+        if in_user_crate(s.file_name) or s.expansion is None:
+            break
         s = s.expansion.span
-    return s if not _external(s.file_name) else span
+    return s if in_user_crate(s.file_name) else span
 
 
 def primary_user_span(d: Diagnostic) -> Span | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from engine.explain.types import Location
+from toolbelt.diagnostics import in_user_crate, user_site
 from toolbelt.types import Diagnostic, Span
 
 PRIMARY_REASON = "rustc's primary span is the root cause here"
@@ -24,22 +25,8 @@ class Found(NamedTuple):
     label: str | None = None  # the span's label, or the message of the note that carries it
 
 
-def is_external(file_name: str) -> bool:
-    """std, registry and macro-internal spans: rustc names them absolutely or as `<...>`."""
-    return file_name.startswith(("/", "<")) or file_name.startswith("\\")
-
-
-def user_span(span: Span) -> Span:
-    """Walk a macro expansion back to the call site in the user's code (println!, vec!, derive)."""
-    seen = 0
-    while is_external(span.file_name) and span.expansion is not None and seen < 32:
-        span = span.expansion.span
-        seen += 1
-    return span
-
-
 def to_location(span: Span, label: str | None = None) -> Location:
-    s = user_span(span)
+    s = user_site(span)
     return Location(
         file=s.file_name, line=s.line_start, column=s.column_start, label=label or span.label or s.label
     )
@@ -53,7 +40,7 @@ def primary_span(diag: Diagnostic) -> Span | None:
             if child.primary is not None:
                 span = child.primary
                 break
-    return user_span(span) if span is not None else None
+    return user_site(span) if span is not None else None
 
 
 def _all_spans(diag: Diagnostic) -> Iterator[tuple[Span, str]]:
@@ -76,7 +63,7 @@ def _label_match(
                 continue
             if skip_primary and s in diag.spans and s.is_primary:
                 continue
-            if is_external(user_span(s).file_name):
+            if not in_user_crate(user_site(s).file_name):
                 continue
             if rx.search(text):
                 label = (s.label or text).strip()
@@ -154,7 +141,7 @@ def _mutable_binding(diag: Diagnostic) -> Found | None:
             child.message,
         ):
             for s in child.spans:
-                if not is_external(user_span(s).file_name):
+                if in_user_crate(user_site(s).file_name):
                     return Found(
                         s, f'this binding is not `mut`; rustc\'s help: "{child.message}"', child.message
                     )
@@ -177,7 +164,7 @@ def _declared_at(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         if "mutable" in child.message:
             for s in child.spans:
-                if not is_external(user_span(s).file_name):
+                if in_user_crate(user_site(s).file_name):
                     return Found(
                         s, f'rustc\'s help points at the declaration: "{child.message}"', child.message
                     )
@@ -204,7 +191,7 @@ def _first_note(diag: Diagnostic) -> Found | None:
     """The first child note/help with a span in the user's code; its primary span when it has one
     (E0038's note marks "...because method `m` references `Self`" as primary, the trait as context)."""
     for child in diag.children:
-        spans = [s for s in child.spans if not is_external(user_span(s).file_name)]
+        spans = [s for s in child.spans if in_user_crate(user_site(s).file_name)]
         if not spans:
             continue
         s = next((s for s in spans if s.is_primary), spans[0])
@@ -219,7 +206,7 @@ def _first_note(diag: Diagnostic) -> Found | None:
 def _suggestion_at(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         for s in child.spans:
-            if s.suggested_replacement is not None and not is_external(s.file_name):
+            if s.suggested_replacement is not None and in_user_crate(s.file_name):
                 return Found(s, f'rustc suggests a change here: "{child.message}"', child.message)
     return None
 

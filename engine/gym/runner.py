@@ -14,10 +14,10 @@ from pathlib import Path
 
 import msgspec
 
+from engine.edits import apply_edits, by_file
 from engine.gym.episodes import Episode
 from engine.gym.errors import GymError
 from engine.gym.mutate import apply
-from engine.repair.edits import apply_edits, by_file
 from engine.repair.search import repair
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.workspace import write_fresh

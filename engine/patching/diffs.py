@@ -12,6 +12,7 @@ import msgspec
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
+from engine.edits import unified_diff
 from engine.patching.errors import ContextMismatch, DiffParseError
 
 FORBIDDEN_TOP = (".git", ".rusta", "target")
@@ -219,18 +220,8 @@ def apply_changes(
 
 def render(changes: Mapping[str, tuple[bytes | None, bytes | None]]) -> str:
     """A unified diff of path -> (before, after), for showing the user what undo would overwrite."""
-    import difflib
-
-    chunks = []
-    for path, (a, b) in sorted(changes.items()):
-        al = _decode(a) if a is not None else []
-        bl = _decode(b) if b is not None else []
-        chunks.extend(
-            difflib.unified_diff(
-                al,
-                bl,
-                "a/" + path if a is not None else "/dev/null",
-                "b/" + path if b is not None else "/dev/null",
-            )
-        )
-    return "".join(c if c.endswith("\n") else c + "\n\\ No newline at end of file\n" for c in chunks)
+    return unified_diff(
+        {p: a for p, (a, _) in changes.items()},
+        {p: b for p, (_, b) in changes.items()},
+        errors="surrogateescape",
+    )

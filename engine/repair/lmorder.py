@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import msgspec
 
+from engine.edits import EditError, apply_edits, by_file
 from engine.heads.naturalness import Scorer, delta_bits
-from engine.repair.edits import apply_edits, by_file
 from engine.repair.errors import RepairError
 from engine.repair.types import Candidate
 
@@ -46,7 +46,7 @@ def _candidate_regions(
             return None
         try:
             out.append(regions(text, cand, rel))
-        except RepairError:  # an edit that does not apply is the validator's business
+        except (RepairError, EditError):  # an edit that does not apply is the validator's business
             return None
     return out
 

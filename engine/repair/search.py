@@ -16,9 +16,9 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
+from engine.edits import unified_diff
 from engine.heads.naturalness import Scorer, shipped_lm
 from engine.repair import lmorder
-from engine.repair.edits import unified_diff
 from engine.repair.errors import RepairBusy, RepairError
 from engine.repair.names import combined_imports
 from engine.repair.suggestions import suggestion_candidates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.repair.suggestions import _cid
+from engine.edits import edit_id
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic, Span
 
@@ -18,7 +18,7 @@ def _primary(d: Diagnostic) -> Span | None:
 def _make(edits: list[Edit], description: str, family: str, code: str, score: float) -> Candidate:
     t = tuple(edits)
     return Candidate(
-        id=_cid(t),
+        id=edit_id(t),
         edits=t,
         description=description,
         source="template",

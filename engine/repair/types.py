@@ -6,18 +6,11 @@ from typing import Literal
 
 import msgspec
 
+from engine.edits import Edit
+
 
 class Base(msgspec.Struct, frozen=True, kw_only=True):
     pass
-
-
-class Edit(Base):
-    """Replace bytes [start, end) of `file` (crate-relative path) by `replacement`."""
-
-    file: str
-    start: int
-    end: int
-    replacement: str
 
 
 Source = Literal["rustc", "clippy", "template", "lm"]

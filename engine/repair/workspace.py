@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from engine.repair.edits import apply_edits, by_file
+from engine.edits import EditError, apply_edits, by_file
 from engine.repair.errors import RepairError
 from engine.repair.types import Edit
 from toolbelt.paths import writable_cache_dir
@@ -95,12 +95,18 @@ class Workspace:
     def try_edits(self, edits: tuple[Edit, ...]) -> dict[str, bytes]:
         """Write the edited files; return their previous bytes (what `revert` will restore)."""
         before: dict[str, bytes] = {}
-        for rel, file_edits in by_file(edits).items():
+        after: dict[str, bytes] = {}
+        for rel, file_edits in by_file(edits).items():  # every file computed before any is written
             old = self.read(rel)
             if old is None:
                 raise RepairError(f"{rel} is outside the crate or missing.")
+            try:
+                after[rel] = apply_edits(old, file_edits)
+            except EditError as e:
+                raise RepairError(str(e)) from e
             before[rel] = old
-            write_fresh(self.root / rel, apply_edits(old, file_edits))
+        for rel, data in after.items():
+            write_fresh(self.root / rel, data)
         self._pending.update({k: v for k, v in before.items() if k not in self._pending})
         return before
 

@@ -1,0 +1,211 @@
+"""Byte edits, their application and their unified diffs, and the edits rustc suggests: one module.
+
+Explain, repair, the gym and patching all turn "replace these bytes of this file" into new files and a
+`git apply`-able diff. They used to carry three copies that disagreed on overlaps, on the trailing
+newline marker and on which spans count as the user's; this is the one copy. Pure: bytes in, bytes out.
+
+Offsets are rustc's byte offsets into the UTF-8 file, so edits apply to bytes and decode afterwards.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+
+import msgspec
+
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic, Span
+
+# rustc's applicability levels, most trustworthy first.
+APPLICABILITY_RANK = {"MachineApplicable": 0, "MaybeIncorrect": 1, "HasPlaceholders": 2, "Unspecified": 3}
+
+
+class EditError(ValueError):
+    """An edit that cannot apply: it overlaps another or reaches outside the file."""
+
+
+class Edit(msgspec.Struct, frozen=True, kw_only=True):
+    """Replace bytes [start, end) of `file` (crate-relative path) by `replacement`."""
+
+    file: str
+    start: int
+    end: int
+    replacement: str
+
+
+class Suggestion(msgspec.Struct, frozen=True, kw_only=True):
+    """One of rustc's suggestions: the edits that belong together, its message and its applicability."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: str = "Unspecified"
+
+    @property
+    def has_placeholder(self) -> bool:
+        """`/* value */`-style holes rustc leaves for the user: such a suggestion can never compile."""
+        return self.applicability == "HasPlaceholders" and any("/*" in e.replacement for e in self.edits)
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def apply_edits(text: bytes, edits: Iterable[Edit]) -> bytes:
+    """Apply edits to one file's bytes (offsets into the original); overlapping edits are an EditError."""
+    out: list[bytes] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            raise EditError(f"overlapping or out-of-range edit in {e.file} at byte {e.start}.")
+        out.append(text[pos : e.start])
+        out.append(e.replacement.encode())
+        pos = e.end
+    out.append(text[pos:])
+    return b"".join(out)
+
+
+def overlaps(a: Edit, b: Edit) -> bool:
+    """Two edits touch the same bytes, or insert at the same point (their order would be a guess)."""
+    if a.file != b.file:
+        return False
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def first_non_overlapping(edits: Iterable[Edit]) -> list[Edit]:
+    """Keep edits in order, dropping any that overlaps one kept earlier (rustc's alternatives overlap)."""
+    kept: list[Edit] = []
+    for e in edits:
+        if e not in kept and not any(overlaps(e, k) for k in kept):
+            kept.append(e)
+    return kept
+
+
+def by_file(edits: Iterable[Edit]) -> dict[str, list[Edit]]:
+    grouped: dict[str, list[Edit]] = {}
+    for e in edits:
+        grouped.setdefault(e.file, []).append(e)
+    return grouped
+
+
+def apply_to_files(files: Mapping[str, bytes], edits: Iterable[Edit]) -> dict[str, bytes]:
+    """The new bytes of every file the edits touch (files missing from `files` are an EditError)."""
+    out: dict[str, bytes] = {}
+    for name, mine in by_file(edits).items():
+        if name not in files:
+            raise EditError(f"an edit names {name}, which is not in the crate.")
+        out[name] = apply_edits(files[name], mine)
+    return out
+
+
+def edit_id(edits: Iterable[Edit]) -> str:
+    """A stable id for a set of edits: the same change proposed twice (rustc and a rule) is one candidate."""
+    h = hashlib.sha1()
+    for e in sorted(edits, key=lambda e: (e.file, e.start, e.end, e.replacement)):
+        h.update(f"{e.file}\0{e.start}\0{e.end}\0{e.replacement}\0".encode())
+    return h.hexdigest()[:12]
+
+
+# --- diffs ---------------------------------------------------------------------------------------
+
+
+def _lines(data: bytes | None, errors: str) -> list[str]:
+    return [] if data is None else data.decode("utf-8", errors).splitlines(keepends=True)
+
+
+def unified_diff(
+    before: Mapping[str, bytes | None], after: Mapping[str, bytes | None], *, errors: str = "replace"
+) -> str:
+    """A git-style unified diff (a/ b/ prefixes) of the files that differ, in path order.
+
+    A file absent on one side, or None there, is an addition or a deletion (`/dev/null`); a last line
+    without a newline gets git's marker, so `git apply` and `patch` read the diff back exactly.
+    `errors="surrogateescape"` keeps undecodable bytes, for a diff that is applied back, not shown.
+    """
+    chunks: list[str] = []
+    for path in sorted(set(before) | set(after)):
+        a, b = before.get(path), after.get(path)
+        if a == b:
+            continue
+        lines = difflib.unified_diff(
+            _lines(a, errors),
+            _lines(b, errors),
+            f"a/{path}" if a is not None else "/dev/null",
+            f"b/{path}" if b is not None else "/dev/null",
+            n=3,
+        )
+        chunks.append(
+            "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines)
+        )
+    return "".join(chunks)
+
+
+def diff_of_edits(files: Mapping[str, bytes], edits: Iterable[Edit]) -> str:
+    """The diff that `edits` make to `files`; "" when they change nothing."""
+    after = apply_to_files(files, edits)
+    return unified_diff({k: files[k] for k in after}, after)
+
+
+def line_col_to_byte(text: bytes, line: int, col: int) -> int:
+    """rustc's 1-based line and 1-based *character* column to a byte offset."""
+    lines = text.split(b"\n")
+    if line < 1 or line > len(lines):
+        raise EditError(f"line {line} is outside the file.")
+    offset = sum(len(x) + 1 for x in lines[: line - 1])
+    prefix = lines[line - 1].decode("utf-8", "replace")[: col - 1]
+    return offset + len(prefix.encode())
+
+
+# --- rustc's suggestions -------------------------------------------------------------------------
+
+
+def _walk(d: Diagnostic) -> Iterator[Diagnostic]:
+    yield d
+    for c in d.children:
+        yield from _walk(c)
+
+
+def _edit(span: Span) -> Edit:
+    return Edit(
+        file=span.file_name,
+        start=span.byte_start,
+        end=span.byte_end,
+        replacement=span.suggested_replacement or "",
+    )
+
+
+def suggestions(diag: Diagnostic) -> list[Suggestion]:
+    """Every suggestion rustc makes in the user's crate, in rustc's order, at every applicability.
+
+    A help child whose spans all sit at one place offers alternatives (one suggestion each);
+    otherwise its spans form one combined edit (rename here and there together).
+    """
+    out: list[Suggestion] = []
+    for child in _walk(diag):
+        spans = [s for s in child.spans if s.suggested_replacement is not None and in_user_crate(s.file_name)]
+        if not spans:
+            continue
+        places = {(s.file_name, s.byte_start, s.byte_end) for s in spans}
+        groups = [[s] for s in spans] if len(spans) > 1 and len(places) == 1 else [spans]
+        for group in groups:
+            out.append(
+                Suggestion(
+                    message=child.message,
+                    edits=tuple(_edit(s) for s in group),
+                    applicability=weakest(s.suggestion_applicability or "Unspecified" for s in group),
+                )
+            )
+    return out
+
+
+def weakest(applicabilities: Iterable[str]) -> str:
+    """The least trustworthy of several applicabilities: a combined edit is only as good as its worst part."""
+    return max(applicabilities, key=lambda a: APPLICABILITY_RANK.get(a, 3), default="Unspecified")
+
+
+def best_suggestion(diag: Diagnostic) -> Suggestion | None:
+    """rustc's most trustworthy suggestion (by applicability, then rustc's order)."""
+    found = suggestions(diag)
+    return min(found, key=lambda s: APPLICABILITY_RANK.get(s.applicability, 3)) if found else None
