@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, NamedTuple
 
+from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
 
 LEVEL_RANK = {"error": 0, "warning": 1}
@@ -31,20 +32,16 @@ def level_tag(level: str) -> str:
 def rows(report: CheckReport | None) -> list[DiagRow]:
     """Top-level diagnostics with a span, by file, then severity, then line; duplicates dropped.
 
-    cargo reports a diagnostic once per target with `--all-targets`; the user wants it once.
+    cargo reports a diagnostic once per target with `--all-targets`, sometimes naming a type by two
+    paths; the user wants it once (`toolbelt.diag_identity`).
     """
     if report is None:
         return []
-    seen: set[tuple[str, int, int, str]] = set()
     out: list[DiagRow] = []
-    for d in report.diagnostics:
+    for d in distinct(report.diagnostics):
         span = d.primary
         if span is None or d.level in ("failure-note",):
             continue
-        key = (span.file_name, span.line_start, span.column_start, d.message)
-        if key in seen:
-            continue
-        seen.add(key)
         out.append(
             DiagRow(
                 span.file_name, span.line_start, span.column_start, d.level, d.code_str or "", d.message, d

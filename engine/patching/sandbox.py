@@ -29,6 +29,7 @@ from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_p
 from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Validation
 from toolbelt.cargo_run import run_check, run_test
+from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -103,13 +104,17 @@ def _sync(
 
 
 def _error_key(d: Diagnostic) -> str:
-    """An error identified by code, message and file, not line: a patch moves lines."""
+    """An error identified by code, message and file, not line: a patch moves lines.
+
+    Module paths are trimmed from the message: lib and lib test may name one type two ways.
+    """
     p = d.primary
-    return f"{d.code_str or '-'}|{d.message}|{p.file_name if p else ''}"
+    return f"{d.code_str or '-'}|{trim_paths(d.message)}|{p.file_name if p else ''}"
 
 
 def _error_keys(report: CheckReport) -> list[str]:
-    return [_error_key(d) for d in report.diagnostics if d.level.startswith("error")]
+    """One key per error, each counted once however many targets reported it."""
+    return [_error_key(d) for d in distinct(report.diagnostics) if d.level.startswith("error")]
 
 
 def _first_line(d: Diagnostic) -> str:

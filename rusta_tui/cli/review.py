@@ -109,12 +109,14 @@ def build_review(
     root: Path, *, tool: str, diff_file: str | None, validate_fixes: bool, fail_on: str
 ) -> Review:
     from toolbelt.cargo_run import run_check
+    from toolbelt.diag_identity import distinct
 
     report = run_check(root, tool=tool)
     if report.status in ("failed", "timeout", "error"):
         raise NoVerdict(report.message or f"cargo {tool} failed without saying why.")
-    errors = sum(1 for d in report.diagnostics if d.level.startswith("error"))
-    warnings = sum(1 for d in report.diagnostics if d.level == "warning")
+    each_once = distinct(report.diagnostics)  # lib and lib test report one error twice
+    errors = sum(1 for d in each_once if d.level.startswith("error"))
+    warnings = sum(1 for d in each_once if d.level == "warning")
     findings = _findings(root, report, validate_fixes)
     diff = None
     if diff_file is not None:

@@ -70,3 +70,14 @@ def test_headless_parts_import_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_an_error_lib_and_lib_test_both_report_counts_once(demo_crate: Path) -> None:
+    """cargo check names E0369's type `&Item` for lib and `&inventory::Item` for lib test: one error."""
+    plain = json.loads(review(str(demo_crate), "--no-clippy", "--fail-on", "never", "--json").stdout)
+    assert plain["errors"] == 4, plain
+    out = review(str(demo_crate), "--validate-fixes", "--json")
+    data = json.loads(out.stdout)
+    move = next(f for f in data["findings"] if f["code"] == "E0382")
+    assert move["fix"]["verdict"] == "green", move
+    assert "fixes 1 compile error(s) and adds none; 3 remain" in move["fix"]["reason"], move
