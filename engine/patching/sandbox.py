@@ -183,6 +183,7 @@ def validate(
     crate, target = home / "crate", home / "target"
     baseline_key = ",".join(f"{e.path}:{e.blob}" for e in sorted(before.values(), key=lambda e: e.path))
     baseline_key += "|" + ",".join(f"{k}={v}" for k, v in sorted((env_extra or {}).items()))
+    baseline_key += "|errors-v2"  # error keys trim module paths now: baselines cached before are stale
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
     with snaps.file_lock(home / "lock"):
