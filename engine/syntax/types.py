@@ -1,0 +1,66 @@
+"""Structs the syntax layer answers with: shapes and bindings, never tree-sitter nodes (they hold a tree)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class Range(Base):
+    """A byte range of one file, with rustc's 1-based line of its start."""
+
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+SelfKind = Literal["self", "&self", "&mut self", "mut self", "none"]
+
+
+class FnSig(Base):
+    """The function or method that encloses a place."""
+
+    name: str
+    range: Range  # the whole item
+    self_param: SelfKind = "none"
+    self_range: Range | None = None  # the `self` parameter, where there is one
+    return_type: str | None = None  # None: the function returns `()`
+    return_range: Range | None = None
+    is_async: bool = False
+    in_impl_of: str | None = None  # `Display` in `impl Display for T`; None in an inherent impl or free fn
+    in_trait: bool = False
+
+
+class Binding(Base):
+    """Where a name is bound: a `let`, a parameter, a pattern of `for`/`match`/closure."""
+
+    name: str
+    kind: Literal["let", "param", "for", "pattern", "closure-param"]
+    range: Range  # the identifier in its pattern
+    mutable: bool
+    type_text: str | None = None  # the annotation, when written
+
+
+class Shape(Base):
+    """What the code at a span is, as the syntax tree says (not as regexes over text guess).
+
+    `kind` is tree-sitter-rust's node kind of the smallest named node covering the span.
+    """
+
+    kind: str
+    text: str
+    in_pattern: bool = False  # the span is (in) a pattern: `let &x`, a match arm, a parameter
+    in_closure: Range | None = None  # the innermost closure around the span
+    for_iterable: bool = False  # the span is the iterable of a `for` (its hidden `into_iter` moves it)
+    tail_expression: bool = False  # the span is the value of a block (no `;` after it)
+    statement: bool = False  # the span is an expression statement ending in `;`
+    if_without_else: Range | None = None  # an `if` with no `else` that contains or is the span
+    await_on: bool = False  # the span is the operand of `.await`
+    method_call: str | None = None  # the span is the receiver of a method call: the method's name
+    enclosing_fn: FnSig | None = None

@@ -1,0 +1,82 @@
+"""The syntax layer answers shape questions from the tree: loops, closures, patterns, receivers, tails."""
+
+from __future__ import annotations
+
+from engine.syntax.tree import binding_of, bindings, enclosing_fn, identifiers, shape
+
+SRC = b"""struct S { name: String }
+impl std::fmt::Display for S {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { write!(f, "{}", self.name) }
+}
+impl S {
+    fn take(self) -> String { self.name }
+    async fn wait(&mut self) {}
+}
+fn main() {
+    let v = vec![String::new()];
+    for s in v { drop(s); }
+    let mut total: usize = 0;
+    let add = |x: usize| x + 1;
+    let Some(first) = v.first() else { return };
+    let text = "for s in v";  // a string that looks like a loop
+    if total > 0 { total += 1 }
+    match total { 0 => {}, n => total = n }
+    v.len()
+}
+"""
+
+
+def test_for_iterable_is_a_loop_only_in_code_not_in_a_string() -> None:
+    start = SRC.index(b"for s in v {") + len(b"for s in ")
+    loop = shape(SRC, start, start + 1)
+    assert loop.for_iterable and loop.kind == "identifier"
+    s = SRC.index(b'"for s in v"') + len(b'"for s in ')
+    assert not shape(SRC, s, s + 1).for_iterable
+
+
+def test_receivers_and_signatures() -> None:
+    s = SRC.index(b"self.name }") + 1
+    take = enclosing_fn(SRC, s)
+    assert take is not None and take.name == "take" and take.self_param == "self"
+    assert take.return_type == "String" and take.in_impl_of is None
+    fmt = enclosing_fn(SRC, SRC.index(b"write!"))
+    assert fmt is not None and fmt.self_param == "&self" and fmt.in_impl_of == "std::fmt::Display"
+    wait = enclosing_fn(SRC, SRC.index(b"async fn wait") + 20)
+    assert wait is not None and wait.is_async and wait.self_param == "&mut self" and wait.return_type is None
+    call = SRC.index(b"v.first()")
+    assert shape(SRC, call, call + 1).method_call == "first"
+
+
+def test_closures_patterns_tails_and_if_without_else() -> None:
+    x = SRC.index(b"x + 1")
+    assert shape(SRC, x, x + 1).in_closure is not None
+    first = SRC.index(b"first)")
+    assert shape(SRC, first, first + 5).in_pattern
+    assert not shape(SRC, x, x + 5).in_pattern
+    tail = SRC.index(b"v.len()")
+    assert shape(SRC, tail, tail + len(b"v.len()")).tail_expression
+    inc = SRC.index(b"total += 1")
+    sh = shape(SRC, inc, inc + len(b"total += 1"))
+    assert sh.if_without_else is not None and sh.if_without_else.text.startswith("if total > 0")
+
+
+def test_bindings_know_mut_kind_and_scope() -> None:
+    found = {(b.name, b.kind, b.mutable) for b in bindings(SRC)}
+    assert {
+        ("v", "let", False),
+        ("s", "for", False),
+        ("total", "let", True),
+        ("x", "closure-param", False),
+    } <= found
+    assert ("first", "let", False) in found and ("n", "pattern", False) in found
+    total = binding_of(SRC, "total", SRC.index(b"total > 0"))
+    assert total is not None and total.mutable and total.type_text == "usize" and total.range.line == 12
+    assert binding_of(SRC, "s", SRC.index(b"v.len()")) is None  # the loop's `s` is out of scope there
+    assert {"v", "S", "name", "total"} <= identifiers(SRC) and "w" not in identifiers(SRC)
+
+
+def test_broken_code_still_parses_around_the_error() -> None:
+    broken = b"fn main() { let mut x = ; for y in z { y.push( } }"
+    s = broken.index(b"z")
+    assert shape(broken, s, s + 1).for_iterable
+    assert enclosing_fn(broken, s) is not None
