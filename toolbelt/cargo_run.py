@@ -17,9 +17,17 @@ from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
 from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
 from toolbelt.shadow import build_root
-from toolbelt.testparse import parse_libtest
+from toolbelt.testparse import LibtestAnalyzer, parse_run
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
-from toolbelt.types import CheckReport, FmtReport, ProcessResult, TestReport, Toolchain
+from toolbelt.types import (
+    CheckReport,
+    FmtReport,
+    ProcessResult,
+    SuiteResult,
+    TestEvent,
+    TestReport,
+    Toolchain,
+)
 
 CHECK_TIMEOUT_S = 300.0
 TEST_TIMEOUT_S = 600.0
@@ -217,35 +225,54 @@ def run_test(
     env_extra: dict[str, str] | None = None,
     isolate: bool = True,
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    test_filters: Sequence[str] = (),
+    exact: bool = False,
+    backtrace: bool = False,
+    on_event: Callable[[TestEvent], None] | None = None,
 ) -> TestReport:
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
     stderr is merged into stdout so cargo's `Running ...` lines name the suite of the results that
     follow; libtest's default (pretty) format gives one `test NAME ... ok` line per test.
+    `test_filters` (with `test_filter`) are libtest filters, matched exactly with `exact`;
+    `backtrace` sets RUST_BACKTRACE=1 so a failure names its frames; `on_event` hears each suite and
+    test as the output streams in (on a reader thread).
     """
     root = find_crate_root(crate)
     read_manifest(root)
     # No --quiet: cargo would pass it on to every harness, and libtest's terse output has no names.
     argv = ["test", "--message-format=json", "--no-fail-fast"]
-    if test_filter:
-        argv += ["--", test_filter]
+    filters = ([test_filter] if test_filter else []) + list(test_filters)
+    if filters or exact:
+        argv += ["--", *(["--exact"] if exact else []), *filters]
+    env_base = {"RUST_BACKTRACE": "1"} if backtrace else {}
+    on_line = None
+    if on_event is not None:
+        stream = LibtestAnalyzer()
+
+        def on_line(raw: bytes) -> None:
+            if not raw.lstrip().startswith(b"{"):
+                for event in stream.feed(raw.decode("utf-8", "replace")):
+                    on_event(event)
+
     proc, toolchain = _run_cargo(
         root,
         argv,
-        env=cargo_env(target_dir or target_dir_for(root), env_extra),
+        env=cargo_env(target_dir or target_dir_for(root), {**env_base, **(env_extra or {})}),
         timeout_s=timeout_s,
         cancel=cancel,
         isolate=isolate,
         merge_stderr=True,
+        on_stdout_line=on_line,
         memory_bytes=memory_bytes,
         loopback=True,  # a crate's own tests may serve and connect on 127.0.0.1
     )
     out_lines = proc.stdout.splitlines()
     diags = parse_cargo_messages(out_lines)
     text = b"\n".join(ln for ln in out_lines if not ln.lstrip().startswith(b"{")).decode("utf-8", "replace")
-    tests = parse_libtest(text)
+    tests, suites, running = parse_run(text)
     if proc.outcome == "timeout":
-        status, message = "timeout", _failure_sentence(proc)
+        status, message = "timeout", _failure_sentence(proc) + _still_running(suites, running)
     elif proc.outcome in ("killed", "output_cap"):
         status, message = "error", _failure_sentence(proc)
     elif any(d.level.startswith("error") for d in diags):
@@ -260,11 +287,21 @@ def run_test(
         crate_root=str(root),
         status=status,
         tests=tests,
+        suites=suites,
         diagnostics=diags,
         process=proc,
         toolchain=toolchain,
         message=message,
     )
+
+
+def _still_running(suites: tuple[SuiteResult, ...], running: str | None) -> str:
+    """Which suite a timeout stopped, and how far it got: the hung test is among its unfinished ones."""
+    if running is None:
+        return ""
+    s = suites[-1]
+    done = s.passed + s.failed + s.ignored
+    return f" The suite {running} was still running: {done} of {s.planned} tests had finished."
 
 
 def run_fmt_check(crate: str | Path, *, timeout_s: float = 60.0) -> FmtReport:

@@ -110,12 +110,86 @@ class Diagnostic(Base):
 TestStatus = Literal["ok", "failed", "ignored"]
 
 
+class Frame(Base):
+    """One backtrace frame in the user's crate: the function and where it stood (file relative to the
+    crate, as libtest prints it)."""
+
+    function: str
+    file: str
+    line: int
+    column: int = 0
+
+
+class TestFailure(Base):
+    """What a failing test's panic said, parsed from libtest's report of it.
+
+    `left`/`right` are set only for `assert_eq!`/`assert_ne!`; `frames` holds only the user's frames,
+    innermost first (RUST_BACKTRACE=1), empty when the run had no backtrace. A doctest's location is in
+    rustdoc's own numbering, so it is left out (`file` empty).
+    """
+
+    message: str
+    kind: Literal["assert_eq", "assert_ne", "assert", "panic", "other"] = "panic"
+    left: str | None = None
+    right: str | None = None
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    frames: tuple[Frame, ...] = ()
+
+
 class TestResult(Base):
     name: str
     status: TestStatus
     output: str = ""
-    duration_s: float | None = None
+    duration_s: float | None = None  # stable libtest times suites, not tests: None there
     suite: str = ""
+    failure: TestFailure | None = None
+
+
+class SuiteResult(Base):
+    """One test binary's run: `unittests src/lib.rs`, `tests/api.rs`, or a crate's doctests.
+
+    `duration_s` is libtest's own "finished in" figure; None when the suite never finished (timeout).
+    """
+
+    name: str
+    kind: Literal["unit", "integration", "doctest", "other"]
+    planned: int = 0
+    passed: int = 0
+    failed: int = 0
+    ignored: int = 0
+    filtered_out: int = 0
+    duration_s: float | None = None
+
+
+class SuiteStarted(Base, tag="suite_started"):
+    """A test binary began: `running N tests`."""
+
+    suite: str
+    kind: Literal["unit", "integration", "doctest", "other"]
+    planned: int
+
+
+class TestFinished(Base, tag="test_finished"):
+    """One `test NAME ... ok|FAILED|ignored` line; the failure's details come with SuiteFinished."""
+
+    result: TestResult
+
+
+class TestSlow(Base, tag="test_slow"):
+    """libtest's own warning: the test has been running for over 60 seconds."""
+
+    name: str
+    suite: str
+
+
+class SuiteFinished(Base, tag="suite_finished"):
+    suite: SuiteResult
+    failures: tuple[TestResult, ...] = ()
+
+
+TestEvent = SuiteStarted | TestFinished | TestSlow | SuiteFinished
 
 
 # --- toolchain ----------------------------------------------------------------------------------
@@ -154,6 +228,7 @@ class TestReport(Base):
     crate_root: str
     status: Literal["passed", "failed", "build_failed", "timeout", "error"]
     tests: tuple[TestResult, ...] = ()
+    suites: tuple[SuiteResult, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     process: ProcessResult | None = None
     toolchain: Toolchain | None = None
