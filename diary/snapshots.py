@@ -11,6 +11,13 @@ only changed files are read and hashed. Entries younger than `RACY_NS` at hashin
 trusted, as in git, because a later write within the same timestamp tick could keep the same stat.
 Which files count, and how files are replaced atomically, is `diary.worktree`'s business; names
 from there are re-exported here so callers need one module.
+
+Durability: dulwich fsyncs each object file (`core.fsyncObjectFiles`) but not the folders that
+name them, so after a power loss a fsynced object could still be missing. Every write here fsyncs
+the folders that gained an entry (`objects/xx/`, `objects/` when `xx/` is new, `objects/pack/`, the
+ref's folders) before `snapshot`/`derive` return, that is before the DevLog records the op.
+`diary.gc` collects what no op needs; a commit's parent may then be gone (nothing reads parents
+but `_commit`, which only reads the latest).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
 from diary.rustadir import ensure_rusta_dir
+from diary.segments import fsync_dir
 from diary.worktree import (
     EXCLUDED_TOP,
     MODE_EXEC,
@@ -62,10 +70,12 @@ __all__ = [
     "current_entry",
     "derive",
     "file_lock",
+    "fsync_new_entries",
     "diff",
     "entries",
     "git_toplevel",
     "list_files",
+    "open_locked",
     "prune_empty_dirs",
     "read_blob",
     "read_blobs",
@@ -118,6 +128,18 @@ def _locked(root: Path) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def open_locked(root: str | Path) -> Iterator[Repo]:
+    """The store under its writer lock, for `diary.gc`, which rewrites it."""
+    root = Path(root).resolve()
+    with _locked(root):
+        repo = _open_repo(root)
+        try:
+            yield repo
+        finally:
+            repo.close()
+
+
 def _open_repo(root: Path) -> Repo:
     path = store_path(root)
     try:
@@ -128,9 +150,34 @@ def _open_repo(root: Path) -> Repo:
         cfg = repo.get_config()
         cfg.set((b"core",), b"fsyncObjectFiles", True)
         cfg.write_to_path()
+        _fsync_tree(path)
         return Repo(str(path))
     except OSError as e:
         raise SnapshotError(f"cannot open Rusta's snapshot store at {path}: {e.strerror or e}.") from e
+
+
+def _fsync_tree(path: Path) -> None:
+    """A new store: every file and folder in it, then the folder above (`.rusta/`) that names it."""
+    for d, _dirs, files in os.walk(path, topdown=False):
+        for f in files:
+            fd = os.open(os.path.join(d, f), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(d))
+    fsync_dir(path.parent)
+
+
+def fsync_new_entries(store, ids: Iterable[bytes], packed: bool) -> None:
+    """Fsync the folders that now name the objects `ids`, so the entries outlive a power loss."""
+    objects = Path(store.path)
+    if packed:
+        fsync_dir(objects / "pack")
+        return
+    for sub in sorted({i[:2].decode() for i in ids}):
+        fsync_dir(objects / sub)
+    fsync_dir(objects)  # names `xx/` when it was made now; cheap when it was not
 
 
 def _load_cache(root: Path) -> _StatCache:
@@ -212,13 +259,28 @@ def snapshot_entries(root: str | Path, message: str = "snapshot") -> tuple[Snaps
 
 
 def _add_objects(store, objs: list) -> None:
-    """Loose objects for a few (fsynced by dulwich), one pack for many (one fsync, not thousands)."""
+    """Loose objects for a few (fsynced by dulwich), one pack for many (one fsync, not thousands);
+    then the folders that name them (see the module docstring)."""
     unique = {o.id: o for o in objs}
-    if len(unique) > 64:
+    if not unique:
+        return
+    packed = len(unique) > 64
+    if packed:
         store.add_objects([(o, None) for o in unique.values()])
     else:
         for o in unique.values():
             store.add_object(o)
+    fsync_new_entries(store, unique, packed)
+
+
+def _set_latest(repo: Repo, commit_id: bytes) -> None:
+    """Point the latest ref at `commit_id`; fsync its folder and, the first time, the ones above."""
+    ref = Path(repo.controldir()) / os.fsdecode(LATEST_REF)
+    new = [d for d in (ref.parent, ref.parent.parent, ref.parent.parent.parent) if not d.exists()]
+    repo.refs[LATEST_REF] = commit_id
+    fsync_dir(ref.parent)
+    for d in new:
+        fsync_dir(d.parent)
 
 
 def _build_trees(entries: Iterable[FileEntry], out: list) -> bytes:
@@ -271,8 +333,8 @@ def _commit(repo: Repo, entries: list[FileEntry], message: str) -> SnapshotId:
     c.message = (
         f"rusta {message}\n\n".encode() + json.dumps({"perms": perms}, sort_keys=True).encode() + b"\n"
     )
-    repo.object_store.add_object(c)
-    repo.refs[LATEST_REF] = c.id
+    _add_objects(repo.object_store, [c])
+    _set_latest(repo, c.id)
     return c.id.decode()
 
 
@@ -310,7 +372,10 @@ def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
     try:
         commit = repo[snap.encode()]
     except KeyError as e:
-        raise SnapshotError(f"snapshot {snap[:12]} is not in Rusta's store.") from e
+        raise SnapshotError(
+            f"snapshot {snap[:12]} is not in Rusta's store; `rusta gc` collects the snapshots of ops "
+            "past the end of the undo history, which `rusta history` shows."
+        ) from e
     perms = json.loads(commit.message.decode().split("\n\n", 1)[1]).get("perms", {})
     out: list[FileEntry] = []
 
