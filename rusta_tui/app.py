@@ -19,6 +19,7 @@ from rusta_tui import settings as settings_io
 from rusta_tui.commands import RustaCommands
 from rusta_tui.messages import (
     PatchApplied,
+    PatchCancelled,
     PatchFailed,
     PatchUndone,
     PatchValidated,
@@ -29,6 +30,7 @@ from rusta_tui.messages import (
     SourcesChanged,
 )
 from rusta_tui.patchflow import PatchFlowMixin, Tasks
+from rusta_tui.patchstatus import CANCELLED, placeholder_sentence, placeholders
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.screens.code import CodeScreen
@@ -212,6 +214,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         if picked is None:
             return
         key, expl = picked
+        if placeholders(expl):
+            self.say(placeholder_sentence(expl), severity="warning")
+            return
         self.session.focus_key = key
         job = self.session.start_job("fix" if then_apply else "validate patch", "patch", key)
         self.validate_patch(key, expl, job.cancel, then_apply)
@@ -227,6 +232,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             return
         key, expl = picked
         state = self.session.patches.get(key)
+        if state is not None and state.status == "not_run":
+            self.say(state.summary, severity="warning")
+            return
         if state is None or not state.ok:
             self.say("Validate first (v): nothing lands until it is green.", severity="warning")
             return
@@ -317,12 +325,24 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             patch=message.patch,
             validation=message.validation,
             ok=message.ok,
+            status=message.status,  # type: ignore[arg-type]
             summary=message.summary,
         )
-        verdict = "green" if message.ok else "red"
-        self.say(
-            f"Validated {verdict}: {message.summary}", severity="information" if message.ok else "warning"
-        )
+        if message.status == "not_run":
+            self.say(message.summary)
+        else:
+            self.say(
+                f"Validated {message.status}: {message.summary}",
+                severity="information" if message.ok else "warning",
+            )
+        self.refresh_active()
+
+    def on_patch_cancelled(self, message: PatchCancelled) -> None:
+        job = self.session.jobs.get("patch")
+        if job is not None and job.detail == message.key:
+            self.session.end_job("patch")
+        self.session.patches[message.key] = PatchState(key=message.key, status="cancelled", summary=CANCELLED)
+        self.say(f"Cancelled the validation of {message.key}; nothing was applied.")
         self.refresh_active()
 
     def on_patch_applied(self, message: PatchApplied) -> None:

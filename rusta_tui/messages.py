@@ -54,13 +54,26 @@ class SourcesChanged(Message):
 
 
 class PatchValidated(Message):
-    def __init__(self, key: str, patch: Any, validation: Any, ok: bool, summary: str) -> None:
+    """A validation finished; `status` is green, red or not_run (`rusta_tui.patchstatus.judge`)."""
+
+    def __init__(
+        self, key: str, patch: Any, validation: Any, ok: bool, summary: str, status: str = ""
+    ) -> None:
         super().__init__()
         self.key = key
         self.patch = patch
         self.validation = validation
         self.ok = ok
         self.summary = summary
+        self.status = status or ("green" if ok else "red")
+
+
+class PatchCancelled(Message):
+    """The user cancelled this patch's validation (x); nothing was judged and nothing applied."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
 
 
 class PatchApplied(Message):

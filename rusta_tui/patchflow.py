@@ -16,7 +16,15 @@ from textual import work
 
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
-from rusta_tui.messages import PatchApplied, PatchFailed, PatchUndone, PatchValidated, Recovered
+from rusta_tui.messages import (
+    PatchApplied,
+    PatchCancelled,
+    PatchFailed,
+    PatchUndone,
+    PatchValidated,
+    Recovered,
+)
+from rusta_tui.patchstatus import judge
 
 if TYPE_CHECKING:
     from rusta_tui.state import Session
@@ -113,14 +121,21 @@ class PatchFlowMixin:
             patch = backends.to_patch(expl)
             validation = _call(backends.patching().validate, root, patch, cancel=cancel)
         except Unavailable as e:
-            self._post(PatchFailed("validate", str(e)))
+            self._post(PatchCancelled(key) if cancel.is_set() else PatchFailed("validate", str(e)))
             return
         except Exception as e:
-            self._post(PatchFailed("validate", _sentence("Validation", e)))
+            self._post(
+                PatchCancelled(key)
+                if cancel.is_set()
+                else PatchFailed("validate", _sentence("Validation", e))
+            )
+            return
+        if cancel.is_set():  # x killed cargo: the red it reports is the cancel, not the patch
+            self._post(PatchCancelled(key))
             return
         ok = validation_ok(validation)
-        summary = describe(validation, "green: it compiles and the tests pass." if ok else "red.")
-        self._post(PatchValidated(key, patch, validation, ok, summary))
+        status, summary = judge(validation, expl.level)
+        self._post(PatchValidated(key, patch, validation, ok, summary, status))
         if ok and then_apply and not cancel.is_set():
             self._do(key, expl)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rusta_tui.patchstatus import PatchStatus
 from rusta_tui.types import JobView, Mode, Settings
 from rusta_tui.views import DiagRow, explanation_for, rows
 from toolbelt.types import CheckReport
@@ -37,6 +38,7 @@ class PatchState:
     patch: Any = None
     validation: Any = None
     ok: bool = False
+    status: PatchStatus = "ready"
     summary: str = ""
     applied: bool = False
     record: Any = None

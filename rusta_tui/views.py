@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, NamedTuple
 
+from rusta_tui.patchstatus import placeholders
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -76,7 +77,9 @@ def suggestions(all_rows: list[DiagRow], explanations: tuple[Any, ...], top: int
     """One line per story: the explanation's summary, else the compiler's first `help:` child."""
     out: list[str] = []
     for e in explanations[:top]:
-        fix = " (fix ready)" if getattr(e, "patch", None) is not None else ""
+        fix = ""
+        if getattr(e, "patch", None) is not None:
+            fix = " (needs your input)" if placeholders(e) else " (fix ready)"
         out.append(f"{e.primary.file}:{e.primary.line} {e.summary}{fix}")
     if out:
         return out

@@ -23,7 +23,7 @@ EXIT_PASS, EXIT_FINDINGS, EXIT_NO_VERDICT = 0, 1, 2
 class FixView(msgspec.Struct, frozen=True, kw_only=True):
     source: str
     applicability: str
-    verdict: str | None = None  # green/red when validated
+    verdict: str | None = None  # green, red or not_run when validated; needs_input for placeholders
     reason: str = ""
 
 
@@ -83,15 +83,18 @@ def _validate(root: Path, diff: str, why: str) -> Any:
 
 def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, ...]:
     from engine.explain.api import explain_report
+    from rusta_tui.patchstatus import judge, placeholder_sentence, placeholders
 
     out = []
     for e in explain_report(report):
         fix = None
         if e.patch is not None:
             fix = FixView(source=e.patch.source, applicability=e.patch.applicability)
-            if validate_fixes:
-                v = _validate(root, e.patch.diff, e.summary or e.message)
-                fix = msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason)
+            if placeholders(e):  # it cannot compile as written: validating it would only say red
+                fix = msgspec.structs.replace(fix, verdict="needs_input", reason=placeholder_sentence(e))
+            elif validate_fixes:
+                status, reason = judge(_validate(root, e.patch.diff, e.summary or e.message), e.level)
+                fix = msgspec.structs.replace(fix, verdict=status, reason=reason)
         out.append(
             Finding(
                 code=e.code,
@@ -165,7 +168,12 @@ def render_text(review: Review) -> str:
         fix = ""
         if f.fix is not None:
             fix = f"  [fix: {f.fix.source}, {f.fix.applicability}"
-            fix += f", validated {f.fix.verdict}]" if f.fix.verdict else "]"
+            if f.fix.verdict == "needs_input":
+                fix += ", needs your input]"
+            elif f.fix.verdict == "not_run":
+                fix += ", not run: the crate does not compile yet]"
+            else:
+                fix += f", validated {f.fix.verdict}]" if f.fix.verdict else "]"
         lines.append(f"  {f.level:<7} {f.code or '-':<24} {f.file}:{f.line}  {f.summary}{fix}")
     if review.diff is not None:
         lines.append(f"Diff {review.diff.file}: {review.diff.verdict}. {review.diff.reason}")

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from rusta_tui import backends
 from rusta_tui.patchflow import export_name
+from rusta_tui.patchstatus import placeholders
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.state import PatchState
 from rusta_tui.views import explanation_for, patch_key
@@ -32,6 +33,7 @@ class Bundle(NamedTuple):
     diff: str
     row: int | None  # index in Home's list when the diagnostic is still there
     state: PatchState | None
+    placeholder: bool = False  # rustc's suggestion has `<item>`-style holes for the user to fill
 
 
 class HistoryLoaded(Message):
@@ -40,12 +42,14 @@ class HistoryLoaded(Message):
         self.lines = lines
 
 
-def _status(state: PatchState | None) -> str:
-    if state is None:
-        return "ready"
-    if state.applied:
+def _status(b: Bundle) -> str:
+    if b.state is not None and b.state.applied:
         return "applied"
-    return "green" if state.ok else "red"
+    if b.placeholder:
+        return "needs input"
+    if b.state is None:
+        return "ready"
+    return b.state.status.replace("_", " ")
 
 
 class ReviewScreen(RustaScreen):
@@ -78,7 +82,9 @@ class ReviewScreen(RustaScreen):
             key = patch_key(e)
             seen.add(key)
             where = f"{e.primary.file}:{e.primary.line}"
-            out.append(Bundle(key, where, e.summary, e.patch.diff, i, s.patches.get(key)))
+            out.append(
+                Bundle(key, where, e.summary, e.patch.diff, i, s.patches.get(key), bool(placeholders(e)))
+            )
         for key, st in s.patches.items():
             if key not in seen and st.applied and st.patch is not None:
                 where = key.split(":", 1)[-1]
@@ -92,7 +98,7 @@ class ReviewScreen(RustaScreen):
         table.clear()
         bundles = self.bundles()
         for b in bundles:
-            table.add_row(_status(b.state), b.where, b.rationale, key=b.key)
+            table.add_row(_status(b), b.where, b.rationale, key=b.key)
         if s.report is None or not bundles:
             note = "Waiting for the first check." if s.report is None else "No patch to review."
             self.query_one("#rationale", Static).update(Text(s.explain_note or note, style="italic"))
@@ -105,7 +111,8 @@ class ReviewScreen(RustaScreen):
     def show_bundle(self, b: Bundle) -> None:
         parts: list[Any] = [Text(b.rationale, style="bold")]
         if b.state is not None and b.state.summary:
-            parts.append(Text(f"Validation: {b.state.summary}", style="green" if b.state.ok else "red"))
+            style = {"green": "green", "red": "red"}.get(b.state.status, "yellow")
+            parts.append(Text(f"Validation: {b.state.summary}", style=style))
         if self.history:
             parts.append(Text("History: " + " | ".join(self.history[-3:]), style="dim"))
         self.query_one("#rationale", Static).update(Group(*parts))

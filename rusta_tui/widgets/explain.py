@@ -10,12 +10,15 @@ from textual.widgets import Static
 
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
+from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
 
 
-def _patch_line(state: PatchState | None, has_patch: bool, mode: str) -> Text:
-    if not has_patch:
+def _patch_line(state: PatchState | None, expl: Any, mode: str) -> Text:
+    if expl.patch is None:
         return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
+    if placeholders(expl):
+        return Text(placeholder_sentence(expl), style="bold yellow")
     if state is None:
         if mode == "pair":
             return Text("Fix ready: f validates it in a sandbox and applies it when green.", style="bold")
@@ -24,7 +27,11 @@ def _patch_line(state: PatchState | None, has_patch: bool, mode: str) -> Text:
         return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
     if state.ok:
         return Text(f"Validated green: a applies it. {state.summary}", style="bold green")
-    return Text(f"Not applied: {state.summary}", style="bold red")
+    if state.status == "cancelled":
+        return Text(f"Validation cancelled: v validates it again. {state.summary}", style="bold yellow")
+    if state.status == "not_run":
+        return Text(state.summary, style="bold yellow")
+    return Text(f"Validated red, not applied: {state.summary}", style="bold red")
 
 
 class ExplainBubble(Static):
@@ -38,7 +45,7 @@ class ExplainBubble(Static):
             body: RenderableType = backends.render(expl, mode)
         except Unavailable:
             body = Text(expl.summary)
-        self.update(Group(body, Text(""), _patch_line(state, expl.patch is not None, mode)))
+        self.update(Group(body, Text(""), _patch_line(state, expl, mode)))
 
 
 class WhyDrawer(Static):
