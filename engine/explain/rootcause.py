@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from engine.explain.types import Location
+from engine.facts.parse import facts_of
+from engine.facts.types import Origin
 from toolbelt.diagnostics import in_user_crate, user_site
 from toolbelt.types import Diagnostic, Span
 
@@ -172,7 +174,7 @@ def _declared_at(diag: Diagnostic) -> Found | None:
 
 
 def _trait_bound_at(diag: Diagnostic) -> Found | None:
-    f = _label_match(diag, (r"required by this bound", r"required by a bound in", r"required by an implicit"))
+    f = _label_match(diag, (r"required by this bound", r"required by a bound in\b", r"required by an implicit"))
     if f is not None:
         return Found(f.span, f"this bound is what demands the trait ({f.reason})", f.label)
     f = _label_match(diag, (r"required by a bound introduced by this call",))
@@ -252,8 +254,26 @@ DEFAULT_STRATEGY: dict[str, str] = {
 }
 
 
+# Origins that rustc's children name as the cause: they outrank where the error merely happened.
+_CAUSES = ("consuming-receiver", "trait-bound", "closure-kind", "missing-else")
+
+
+def _origin_location(origin: Origin) -> Location:
+    p = origin.place
+    return Location(file=p.file, line=p.line, column=p.column, label=p.label)
+
+
 def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str]:
-    """Where the problem starts and why Rusta says so; the primary span when the strategy finds nothing."""
+    """Where the problem starts and why Rusta says so.
+
+    rustc's children first (`engine.facts`): a consuming receiver, a bound, a closure-kind requirement
+    or a missing `else` they name in the user's code is the root cause. Then the entry's strategy,
+    then the code's default, then the origin of lesser kinds (the move, the expected type); rustc's
+    primary span only when nothing points elsewhere, and then it says so.
+    """
+    origin = facts_of(diag).origin
+    if origin is not None and origin.kind in _CAUSES:
+        return _origin_location(origin), origin.reason
     default = DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
     found = None
     for name in dict.fromkeys((strategy or default, default)):  # the entry's choice, then the code's default
@@ -263,6 +283,8 @@ def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str
             break
     if found is not None:
         return to_location(found.span, found.label), found.reason
+    if origin is not None:
+        return _origin_location(origin), origin.reason
     prim = primary_span(diag)
     if prim is None:
         return Location(file="", line=0, column=0, label=None), "rustc gave no location for this diagnostic"

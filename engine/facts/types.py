@@ -1,0 +1,86 @@
+"""Structs of diagnostic facts: what rustc said, typed, with every place mapped to the user's code."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from engine.edits import Suggestion
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class Place(Base):
+    """A span in the user's crate (crate-relative file, byte range, rustc's 1-based line and column)."""
+
+    file: str
+    start: int
+    end: int
+    line: int
+    column: int
+    label: str | None = None
+
+
+class Note(Base):
+    """One child note or help, with its places in the user's code (std's places are dropped)."""
+
+    level: str
+    message: str
+    places: tuple[Place, ...] = ()
+
+
+MoveKind = Literal["for-loop", "method", "closure", "call", "plain"]
+OriginKind = Literal[
+    "consuming-receiver",  # a method taking `self` by value moved the value
+    "trait-bound",  # a bound (`T: Display`, `F: Fn()`) demands what the value lacks
+    "closure-kind",  # the `Fn`/`FnMut` bound that forbids the closure to consume its capture
+    "missing-else",  # an `if` without `else` evaluates to `()`
+    "move",  # the move before the use
+    "expected-type",  # where the expected type comes from
+]
+
+
+class Origin(Base):
+    """Where the problem starts, when rustc's own children point there, and the sentence that says so."""
+
+    kind: OriginKind
+    place: Place
+    reason: str
+
+
+class Facts(Base):
+    """What one diagnostic states. Absent facts are None: no fact, no statement."""
+
+    code: str | None
+    level: str
+    message: str
+    primary: Place | None = None
+    expected: str | None = None  # the expected type, as rustc writes it
+    found: str | None = None
+    binding: str | None = None  # the variable the error is about (`v` in "use of moved value: `v`")
+    binding_type: str | None = None  # its type, from "move occurs because `v` has type `T`"
+    not_copy: bool = False  # rustc says the type does not implement `Copy`
+    moved_at: Place | None = None
+    move_kind: MoveKind | None = None
+    consumer: str | None = None  # `S::consume` in "`S::consume` takes ownership of the receiver `self`"
+    consumer_at: Place | None = None  # its `self` parameter, when that is the user's code
+    closure_kind: Literal["Fn", "FnMut"] | None = None
+    closure_at: Place | None = None
+    trait_name: str | None = None  # the unsatisfied trait
+    bound_at: Place | None = None  # "required by this bound in `f`"
+    bound_call_at: Place | None = None  # "required by a bound introduced by this call"
+    expected_due_to: Place | None = None
+    callee_at: Place | None = None  # "function defined here"
+    missing_else: bool = False
+    borrowed_at: Place | None = None  # the other borrow, still alive (E0499/E0502/E0505/E0506)
+    later_used_at: Place | None = None
+    make_mut_at: Place | None = None  # rustc's "consider changing this to be mutable"
+    type_defined_at: Place | None = (
+        None  # "consider implementing `Clone` for this type", "... not found for this"
+    )
+    notes: tuple[Note, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    origin: Origin | None = None

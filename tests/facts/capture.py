@@ -1,0 +1,49 @@
+"""Regenerate captured.json: real rustc JSON for small programs, one crate each (run by hand, needs cargo).
+
+    python tests/facts/capture.py
+
+Written for this test suite (no reserved corpus): each program shows one general shape of mistake.
+"""
+
+import json
+import pathlib
+import subprocess
+import tempfile
+
+HERE = pathlib.Path(__file__).parent
+cases = {
+    "move_for": 'fn main(){ let v = vec![String::new()]; for s in v { drop(s); } println!("{}", v.len()); }',
+    "move_self": 'struct S{v:Vec<u8>} impl S{ fn consume(self)->usize{self.v.len()} } fn main(){ let s=S{v:vec![]}; let a=s.consume(); let b=s.consume(); println!("{a}{b}"); }',
+    "move_closure": 'fn main(){ let s=String::from("a"); let f=move || s.len(); println!("{}", s); f(); }',
+    "e0507_fn": "fn call<F: Fn()>(f: F){f()} fn main(){ let s=String::new(); call(|| drop(s)); }",
+    "e0507_idx": "fn main(){ let v=vec![String::new()]; let s: String = v[0]; drop(s); }",
+    "e0507_self": "struct S{name:String} impl S{ fn take(&self)->String{ self.name } } fn main(){}",
+    "e0277_bound": 'use std::fmt::Display; fn show<T: Display>(t:T){println!("{t}")} struct P; fn main(){ show(P); }',
+    "e0308_ifelse": "fn f(x:bool)->i32{ if x { 1 } } fn main(){ f(true); }",
+    "e0308_semi": "fn f()->i32{ 1; } fn main(){ f(); }",
+    "e0308_let": 'fn main(){ let x: i32 = "a"; }',
+    "e0308_arg": "fn g(s:&str){} fn main(){ let s=String::new(); g(s); }",
+    "e0596_iter": "fn main(){ let v=vec![1]; for x in v.iter() { *x += 1; } }",
+    "e0596_decl": "fn main(){ let v=Vec::new(); v.push(1); }",
+    "e0599": "struct P; fn main(){ let p=P; p.nope(); }",
+    "e0599_bound": "fn f<T>(t:T)->T{ t.clone() } fn main(){}",
+    "e0502": 'fn main(){ let mut v=vec![1]; let first=&v[0]; v.push(2); println!("{first}"); }',
+    "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
+}
+out = {}
+tmp = pathlib.Path(tempfile.mkdtemp())
+for name, src in cases.items():
+    d = tmp / name
+    (d / "src").mkdir(parents=True, exist_ok=True)
+    (d / "Cargo.toml").write_text(f'[package]\nname="{name}"\nversion="0.1.0"\nedition="2021"\n')
+    (d / "src/main.rs").write_text(src + "\n")
+    p = subprocess.run(
+        ["cargo", "check", "--message-format=json", "-q"], cwd=d, capture_output=True, text=True
+    )
+    msgs = [
+        json.loads(line)["message"]
+        for line in p.stdout.splitlines()
+        if line.startswith("{") and json.loads(line).get("reason") == "compiler-message"
+    ]
+    out[name] = {"source": src + "\n", "diagnostics": [m for m in msgs if m["level"] == "error"]}
+(HERE / "captured.json").write_text(json.dumps(out, indent=0))
