@@ -13,9 +13,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from rusta_tui.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, epilog
+
 # name -> (module under rusta_tui.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "Run cargo check + clippy on a crate and show the diagnostics"),
+    "test": ("test", "Run the crate's tests; show each failure's assertion diff, location and frames"),
     "doctor": ("doctor", "Check the toolchain, isolation, cache and model; say how to fix what is missing"),
     "demo": ("demo", "Manage the bundled demo crate (reset it to its broken state)"),
     "probe": ("probe", "Ask the compiler for the type of an expression (type-of probe)"),
@@ -32,10 +35,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("data", "Build the LM corpus snapshot and its provenance ledger"),
 }
 
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-
 
 def _available() -> dict[str, tuple[str, str]]:
     """Subcommands whose module exists in this build; a missing one is not advertised."""
@@ -50,11 +49,19 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
             "Rusta: a local-first pair-programmer for Rust. `rusta` alone opens the full-screen app on the "
             "crate here; run `rusta COMMAND --help` for details."
         ),
+        epilog=epilog(None),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version="rusta 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in _available().items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=epilog(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         if name == chosen:
             importlib.import_module(f"rusta_tui.cli.{module}").add_arguments(p)
     return parser

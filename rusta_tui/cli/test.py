@@ -1,0 +1,221 @@
+"""`rusta test`: run a crate's tests, show each result as it arrives, then each failure with its panic
+message, the assertion's left/right as a diff, its location and the frames in the user's crate.
+
+`--failed` re-runs only the tests that failed last time (remembered under `.rusta/tests/`), FILTER
+is libtest's name filter, `--explain` says for each failure what the test states, what happened
+instead, where it went wrong and what to look at next. `--json` prints one object.
+
+Exit codes: 0 every test passed, 1 tests failed, 2 the tests could not run (a build error, a timeout,
+not a crate, nothing remembered for --failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from engine.testexplain.errors import TestExplainError
+from engine.testexplain.summary import EXIT_NO_VERDICT, build_errors, exit_code, run_view
+from toolbelt.cargo_run import TEST_TIMEOUT_S, run_test
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from engine.testexplain.types import TestStory
+    from toolbelt.types import TestEvent, TestReport, TestResult
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
+    parser.add_argument(
+        "filter", nargs="?", help="run only the tests whose name contains this (libtest's filter)"
+    )
+    parser.add_argument("--failed", action="store_true", help="re-run only the tests that failed last time")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="explain each failure: what the test states, what happened, where it went wrong, what next",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("study", "pair"),
+        default="pair",
+        help="with --explain: study asks you to guess the wrong line before Rusta says (default pair)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object with every suite, test and failure"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TEST_TIMEOUT_S,
+        metavar="SECONDS",
+        help="stop the build and the tests after this many seconds; a hung test ends here (default: %(default)g)",
+    )
+
+
+def _filters(args: argparse.Namespace, root: object) -> tuple[list[str], bool] | None:
+    """(libtest filters, exact) for this run; None when --failed has nothing to re-run."""
+    if not args.failed:
+        return ([args.filter] if args.filter else []), False
+    from engine.testexplain.lastrun import recall
+
+    memory = recall(root)  # type: ignore[arg-type]
+    if memory is None:
+        raise TestExplainError(
+            "no earlier `rusta test` run is remembered for this crate; run `rusta test` first."
+        )
+    names = sorted({f.name for f in memory.failed if not f.suite.startswith("doctests ")})
+    docs = len({f.name for f in memory.failed if f.suite.startswith("doctests ")})
+    if docs:
+        print(
+            f"rusta: note: {docs} failed doctest{'s are' if docs != 1 else ' is'} not re-run by name: rustdoc "
+            "splits its test arguments on spaces, so a doctest's name cannot be matched exactly; "
+            "a plain `rusta test` runs every doctest.",
+            file=sys.stderr,
+        )
+    if not names:
+        return None
+    return names, True
+
+
+def run(args: argparse.Namespace) -> int:
+    from toolbelt.crate import find_crate_root
+
+    if args.timeout <= 0:
+        print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
+        return EXIT_NO_VERDICT
+    if args.failed and args.filter:
+        print("rusta: give either FILTER or --failed, not both.", file=sys.stderr)
+        return EXIT_NO_VERDICT
+    root = find_crate_root(args.path)
+    chosen = _filters(args, root)
+    if chosen is None:
+        print("No test that can be re-run by name failed last time; nothing to re-run.")
+        return 0
+    filters, exact = chosen
+    if args.json:
+        report = run_test(root, timeout_s=args.timeout, test_filters=filters, exact=exact, backtrace=True)
+        console = None
+    else:
+        console = _console()
+        if args.failed:
+            console.print(
+                f"Re-running {len(filters)} failed test{'s' if len(filters) != 1 else ''}.", style="dim"
+            )
+        report = _run_streaming(root, args.timeout, filters, exact, console)
+    _remember(root, report)
+    stories = _stories(report) if args.explain and report.status == "failed" else ()
+    if args.json:
+        import msgspec
+
+        sys.stdout.buffer.write(msgspec.json.encode(run_view(report, stories)) + b"\n")
+        sys.stdout.flush()
+        return exit_code(report)
+    assert console is not None
+    _show(report, stories, args, console)
+    return exit_code(report)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _run_streaming(
+    root: object, timeout_s: float, filters: list[str], exact: bool, console: Console
+) -> TestReport:
+    """Each suite and test printed as libtest reports it; the reader thread prints, one line at a time."""
+    from rusta_tui.cli.test_render import event_line
+
+    lock = threading.Lock()
+
+    def on_event(event: TestEvent) -> None:
+        line = event_line(event)
+        if line is not None:
+            with lock:
+                console.print(line)
+
+    return run_test(
+        root,  # type: ignore[arg-type]
+        timeout_s=timeout_s,
+        test_filters=filters,
+        exact=exact,
+        backtrace=True,
+        on_event=on_event,
+    )
+
+
+def _remember(root: object, report: TestReport) -> None:
+    if report.status not in ("passed", "failed"):
+        return  # a run that did not finish says nothing about which tests fail
+    from engine.testexplain.lastrun import recall, remember, updated
+
+    try:
+        remember(root, updated(recall(root), report))  # type: ignore[arg-type]
+    except TestExplainError as e:
+        print(f"rusta: note: {e}", file=sys.stderr)
+
+
+def _stories(report: TestReport) -> tuple[TestStory, ...]:
+    from engine.testexplain.story import explain_report
+
+    return explain_report(report)
+
+
+def _show(
+    report: TestReport, stories: tuple[TestStory, ...], args: argparse.Namespace, console: Console
+) -> None:
+    from rusta_tui.cli.test_render import render_failure, summary_lines
+
+    if report.status == "build_failed":
+        n = build_errors(report)
+        for d in [d for d in report.diagnostics if d.level.startswith("error")][:3]:
+            p = d.primary
+            where = f" {p.file_name}:{p.line_start}:{p.column_start}" if p else ""
+            console.print(f"  {d.level}{'[' + d.code_str + ']' if d.code_str else ''}{where}  {d.message}")
+        plural = "error" if n == 1 else "errors"
+        print(
+            f"rusta: the tests cannot run: the crate does not build ({n} compile {plural}); "
+            f"`rusta explain {args.path}` explains {'it' if n == 1 else 'them'}.",
+            file=sys.stderr,
+        )
+        return
+    if report.status in ("timeout", "error"):
+        extra = " Allow more with --timeout." if report.status == "timeout" else ""
+        print(f"rusta: {report.message or 'cargo test did not finish.'}{extra}", file=sys.stderr)
+        return
+    by_test = {(s.suite, s.test): s for s in stories}
+    failed: list[TestResult] = [t for t in report.tests if t.status == "failed"]
+    if failed:
+        console.print()
+    for t in failed:
+        console.print(render_failure(t, width=console.width))
+        story = by_test.get((t.suite, t.name))
+        if story is not None:
+            _show_story(story, args.mode, console)
+        console.print()
+    for line in summary_lines(report, filtered=bool(args.filter or args.failed)):
+        console.print(line)
+
+
+def _show_story(story: TestStory, mode: str, console: Console) -> None:
+    from rusta_tui.cli.test_render import render_story
+
+    if mode == "study" and story.where:
+        console.print(render_story(story, reveal=False))
+        console.print(f"  {story.prompt}", style="bold")
+        if sys.stdin.isatty():
+            try:
+                guess = input("  your guess: ").strip()
+            except EOFError:
+                guess = ""
+            if guess:
+                hit = story.where_at and guess.endswith(story.where_at)
+                console.print(
+                    "  Same place I would look." if hit else f"  I would look elsewhere: {story.where_at}."
+                )
+    console.print(render_story(story, reveal=True, skip_head=mode == "study" and bool(story.where)))
