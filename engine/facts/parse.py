@@ -139,6 +139,7 @@ def facts_of(diag: Diagnostic) -> Facts:
         f["expected_due_to"] = hit[0]
     if hit := _first(diag, re.compile(r"(?:function|method|associated function) defined here")):
         f["callee_at"] = hit[0]
+    f["behind_reference"] = bool(re.search(r"behind a `&` reference", diag.message))
     f["missing_else"] = any("without `else` evaluate to `()`" in c.message for c in diag.children)
     if hit := _first(diag, _BORROWED):
         f["borrowed_at"] = hit[0]

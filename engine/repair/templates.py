@@ -22,6 +22,7 @@ from engine.repair.deref import (
     trait_receiver_like_impl,
 )
 from engine.repair.derive import missing_derive
+from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
@@ -326,4 +327,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0277":
         out += owned_for_trait(d, read) + conversion_before_into(d, read)
         out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
+    # the edit grammar: operators at the sites the facts name, for every code; an edit a template
+    # also proposes is one candidate (search.rank keeps its best score)
+    out += grammar_candidates(d, read)
     return out

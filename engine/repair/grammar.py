@@ -1,0 +1,294 @@
+"""The edit grammar: a small set of operators applied at the sites a diagnostic's facts name.
+
+Templates answer one shape each; most single mistakes are one token or one call away from the fix,
+and which token follows from the types rustc states. So: take the sites (the expression rustc's
+primary span covers, the move site, the binding's declaration, the consuming `self`), and the
+expected/found types; propose each operator whose type relation fits (`&`, `&mut`, `*`, drop a
+`&`/`*`, `.clone()`, `.to_owned()`, `.to_string()`, `.as_str()`, `.as_ref()`, `.as_deref()`,
+`.to_path_buf()`, `.to_vec()`, `.into()`, `as T`, `?`, `.unwrap()`, `Some(..)`/`Ok(..)`, `mut`,
+`self` → `&self`). Shapes come from the syntax layer (parentheses where precedence needs them, no
+`&` inside a pattern). The sandbox judges; scores here are priors that order the tries (borrowing
+before cloning), to be replaced by the learned Action head.
+
+Pure: a Diagnostic and a file reader in, Candidates out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.edits import Edit
+from engine.facts.parse import facts_of
+from engine.facts.types import Facts, Place
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate
+from engine.syntax.tree import binding_of, shape
+from toolbelt.types import Diagnostic
+
+NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
+# Node kinds a postfix (`.m()`, `?`, `as T`) or prefix (`&`, `*`) attaches to without parentheses.
+_ATOMIC = frozenset(
+    {
+        "identifier",
+        "self",
+        "field_expression",
+        "call_expression",
+        "index_expression",
+        "macro_invocation",
+        "parenthesized_expression",
+        "scoped_identifier",
+        "integer_literal",
+        "float_literal",
+        "string_literal",
+        "char_literal",
+        "boolean_literal",
+        "try_expression",
+        "await_expression",
+        "tuple_expression",
+        "array_expression",
+        "struct_expression",
+        "generic_function",
+    }
+)
+_MOVES = ("E0382", "E0505")
+_MUTABILITY = ("E0596", "E0594", "E0384")
+
+
+def _strip_refs(ty: str) -> tuple[str, str]:
+    """`&mut &str` -> ("&mut ", "&str")... one level: the outer reference and the rest."""
+    for ref in ("&mut ", "&"):
+        if ty.startswith(ref):
+            return ref, ty[len(ref) :].lstrip()
+    m = re.match(r"&'\w+ (mut )?", ty)
+    if m:
+        return ("&mut " if m.group(1) else "&"), ty[m.end() :]
+    return "", ty
+
+
+def _generic_arg(ty: str, head: str) -> str | None:
+    """`Option<T>` -> `T` for head `Option`; `Result<T, E>` -> `T`."""
+    if not (ty.startswith(head + "<") and ty.endswith(">")):
+        return None
+    inner = ty[len(head) + 1 : -1]
+    depth = 0
+    for i, ch in enumerate(inner):
+        depth += ch == "<"
+        depth -= ch == ">"
+        if ch == "," and depth == 0:
+            return inner[:i].strip()
+    return inner.strip()
+
+
+class _Site:
+    """One expression in the user's file, with what the syntax tree says about it."""
+
+    def __init__(self, place: Place, source: bytes) -> None:
+        self.place = place
+        self.text = source[place.start : place.end].decode("utf-8", "replace")
+        self.shape = shape(source, place.start, place.end)
+        covered = self.shape.text == self.text
+        self.atomic = covered and self.shape.kind in _ATOMIC
+
+    def insert(self, at_end: bool, text: str) -> Edit:
+        pos = self.place.end if at_end else self.place.start
+        return Edit(file=self.place.file, start=pos, end=pos, replacement=text)
+
+    def replace(self, text: str) -> Edit:
+        return Edit(file=self.place.file, start=self.place.start, end=self.place.end, replacement=text)
+
+    def postfix(self, suffix: str) -> list[Edit]:
+        if self.atomic:
+            return [self.insert(True, suffix)]
+        return [self.replace(f"({self.text}){suffix}")]
+
+    def prefix(self, pre: str) -> list[Edit]:
+        if self.atomic or self.shape.kind in ("unary_expression", "reference_expression"):
+            return [self.insert(False, pre)]
+        return [self.replace(f"{pre}({self.text})")]
+
+    def wrap(self, head: str) -> list[Edit]:
+        return [self.insert(False, f"{head}("), self.insert(True, ")")]
+
+
+Op = tuple[list[Edit], str, str, float]  # edits, description, family, prior
+
+
+def _conversions(site: _Site, expected: str, found: str, returns: str | None) -> list[Op]:
+    """Operators that turn a value of type `found` into one of type `expected`, by their relation."""
+    ops: list[Op] = []
+    e_ref, e_bare = _strip_refs(expected)
+    f_ref, f_bare = _strip_refs(found)
+    text = site.text
+    if e_bare == f_bare and e_ref and not f_ref:
+        ops.append((site.prefix(e_ref), f"borrow it with `{e_ref.strip()}`", "op:borrow", 0.7))
+    if (
+        e_bare == f_bare
+        and e_ref == "&mut "
+        and f_ref == "&"
+        and text.startswith("&")
+        and not text.startswith("&mut")
+    ):
+        edit = Edit(
+            file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="&mut "
+        )
+        ops.append(([edit], "borrow mutably with `&mut`", "op:borrow-mut", 0.75))
+    if e_bare == f_bare and f_ref and not e_ref:
+        if text.startswith("&"):
+            cut = len("&mut ") if text.startswith("&mut ") else 1
+            edit = Edit(
+                file=site.place.file, start=site.place.start, end=site.place.start + cut, replacement=""
+            )
+            ops.append(([edit], "pass the value, not a borrow of it", "op:unborrow", 0.7))
+        ops.append(
+            (site.prefix("*"), "dereference the borrow", "op:deref", 0.66 if e_bare in NUMERIC else 0.6)
+        )
+        if e_bare not in NUMERIC:
+            ops.append((site.postfix(".clone()"), "clone the borrowed value", "op:clone", 0.55))
+    if f_ref and e_ref and f_bare == e_ref + e_bare:  # `&&T` where `&T` is expected
+        ops.append((site.prefix("*"), "dereference one level", "op:deref", 0.55))
+    if text.startswith("*") and e_bare == f_bare and e_ref and not f_ref:
+        edit = Edit(file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="")
+        ops.append(([edit], "keep the borrow: drop the `*`", "op:undo-deref", 0.72))
+    owned = {"String": ("str", "String"), "PathBuf": ("Path", "PathBuf"), "OsString": ("OsStr", "OsString")}
+    if not e_ref and e_bare in owned and f_bare in owned[e_bare] and (f_ref or f_bare != e_bare):
+        method = ".to_string()" if e_bare == "String" else ".to_owned()"
+        if e_bare == "PathBuf":
+            method = ".to_path_buf()"
+        ops.append(
+            (site.postfix(method), f"make an owned `{e_bare}` with `{method[1:]}`", "op:to-owned", 0.7)
+        )
+        if method != ".to_owned()":
+            ops.append((site.postfix(".to_owned()"), f"make an owned `{e_bare}`", "op:to-owned", 0.62))
+    views = {"str": ("String", ".as_str()"), "Path": ("PathBuf", ".as_path()"), "[": ("Vec<", ".as_slice()")}
+    for view, (owner, method) in views.items():
+        if e_ref == "&" and e_bare.startswith(view) and not f_ref and f_bare.startswith(owner):
+            ops.append((site.prefix("&"), "borrow it", "op:borrow", 0.7))
+            ops.append((site.postfix(method), f"view it with `{method[1:]}`", "op:as-view", 0.66))
+    if not e_ref and e_bare.startswith("Vec<") and f_ref == "&" and f_bare.startswith("["):
+        ops.append(
+            (site.postfix(".to_vec()"), "copy the slice into a `Vec` with `to_vec()`", "op:to-owned", 0.68)
+        )
+    if e_bare in NUMERIC and f_bare in NUMERIC and e_bare != f_bare and not e_ref:
+        cast = site.postfix(f" as {e_bare}") if site.atomic else [site.replace(f"({text}) as {e_bare}")]
+        if f_ref:
+            cast = [site.replace(f"*{text} as {e_bare}")] if site.atomic else cast
+        ops.append((cast, f"convert with `as {e_bare}`", "op:cast", 0.72))
+    for holder in ("Option", "Result"):
+        inner = _generic_arg(found, holder)
+        if inner is not None and _generic_arg(expected, holder) is None:
+            if _types_meet(inner, expected):
+                fits = returns is not None and returns.startswith(holder)
+                ops.append((site.postfix("?"), "propagate it with `?`", "op:question", 0.68 if fits else 0.4))
+                ops.append(
+                    (site.postfix(".unwrap()"), "unwrap it (panics on the other case)", "op:unwrap", 0.3)
+                )
+        wanted = _generic_arg(expected, holder)
+        if wanted is not None and _generic_arg(found, holder) is None and _types_meet(found, wanted):
+            ctor = "Some" if holder == "Option" else "Ok"
+            ops.append((site.wrap(ctor), f"wrap it in `{ctor}`", "op:wrap", 0.66))
+    e_opt, f_opt = _generic_arg(expected, "Option"), _generic_arg(found, "Option")
+    if e_opt is not None and f_opt is not None:
+        ref, bare = _strip_refs(e_opt)
+        if ref == "&" and (bare == f_opt or (bare == "str" and f_opt == "String")):
+            method = ".as_deref()" if bare != f_opt else ".as_ref()"
+            ops.append((site.postfix(method), f"borrow the contents with `{method[1:]}`", "op:as-ref", 0.66))
+    if f_ref == "&" and e_opt is not None and _generic_arg(f_bare, "Option") is not None:
+        ops.append((site.postfix(".as_ref()"), "borrow the contents with `as_ref()`", "op:as-ref", 0.64))
+    if not ops and not e_ref and expected not in ("()",) and found not in ("()",):
+        ops.append((site.postfix(".into()"), f"convert with `.into()` to `{expected}`", "op:into", 0.3))
+    return ops
+
+
+def _types_meet(a: str, b: str) -> bool:
+    """Loose: equal up to one outer reference (`&str` meets `str`, `String` meets `&String`)."""
+    return _strip_refs(a)[1] == _strip_refs(b)[1]
+
+
+def _site(place: Place | None, read: Reader) -> tuple[_Site, bytes] | None:
+    if place is None or place.end <= place.start:
+        return None
+    source = read(place.file)
+    if source is None or place.end > len(source):
+        return None
+    return _Site(place, source), source
+
+
+def _sharing(site: _Site) -> list[Op]:
+    """A move that should have been a borrow, or a copy: borrow first, clone second."""
+    if site.shape.in_pattern or site.text.startswith("&"):
+        return []
+    return [
+        (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62),
+        (site.postfix(".clone()"), f"clone `{site.text}` so the original stays usable", "op:clone", 0.56),
+    ]
+
+
+def _make_mut(f: Facts, read: Reader) -> list[Op]:
+    if f.binding is None or f.primary is None:
+        return []
+    source = read(f.primary.file)
+    if source is None:
+        return []
+    name = f.binding.split(".")[0].lstrip("*")
+    b = binding_of(source, name, f.primary.start)
+    if b is None:
+        return []
+    ops: list[Op] = []
+    if not b.mutable and not f.behind_reference:
+        edit = Edit(file=f.primary.file, start=b.range.start, end=b.range.start, replacement="mut ")
+        ops.append(([edit], f"declare `{name}` as `mut` (line {b.range.line})", "op:mut", 0.74))
+    if b.type_text and b.type_text.startswith("&") and not b.type_text.startswith("&mut"):
+        at = source.find(b.type_text.encode(), b.range.end)
+        if at >= 0:
+            edit = Edit(file=f.primary.file, start=at, end=at + 1, replacement="&mut ")
+            ops.append(([edit], f"take `{name}` as `&mut`", "op:param-mut", 0.72))
+    return ops
+
+
+def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Every operator whose facts fit, at every site they name; the sandbox decides which is right."""
+    f = facts_of(d)
+    code = f.code or ""
+    ops: list[Op] = []
+    if f.expected and f.found and (hit := _site(f.primary, read)):
+        site, _ = hit
+        if not site.shape.in_pattern:
+            fn = site.shape.enclosing_fn
+            ops += _conversions(site, f.expected, f.found, fn.return_type if fn else None)
+    if code in _MOVES and f.move_kind != "closure" and (hit := _site(f.moved_at, read)):
+        ops += _sharing(hit[0])
+    if code == "E0507" and (hit := _site(f.primary, read)):
+        ops += _sharing(hit[0])
+    if code in _MUTABILITY:
+        ops += _make_mut(f, read)
+    prim = d.primary
+    if prim is not None and "differ in mutability" in (prim.label or "") and (hit := _site(f.primary, read)):
+        site = hit[0]
+        if site.text.startswith("&") and not site.text.startswith("&mut"):
+            edit = Edit(
+                file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="&mut "
+            )
+            ops.append(([edit], "make it `&mut`, as the other side expects", "op:borrow-mut", 0.74))
+        elif site.text.startswith("&mut"):
+            edit = Edit(
+                file=site.place.file, start=site.place.start, end=site.place.start + 4, replacement="&"
+            )
+            ops.append(([edit], "make it a shared `&`, as the other side expects", "op:borrow-shared", 0.6))
+    if code == "E0614" and (hit := _site(f.primary, read)) and hit[0].text.startswith("*"):
+        site = hit[0]
+        edit = Edit(file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="")
+        ops.append(([edit], "drop the `*`: the value is not a reference", "op:undo-deref", 0.7))
+    if (
+        f.consumer_at is not None
+        and (hit := _site(f.consumer_at, read))
+        and hit[0].text in ("self", "mut self")
+    ):
+        ops.append(
+            (
+                [hit[0].replace("&self")],
+                f"let `{f.consumer}` borrow `self` instead of taking it",
+                "op:ref-self",
+                0.5,
+            )
+        )
+    return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

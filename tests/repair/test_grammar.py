@@ -1,0 +1,105 @@
+"""The edit grammar on real rustc JSON (tests/facts/captured.json): for each general shape, the fix a
+developer would write is among the candidates, ranked above the alternatives it should beat, and it
+compiles with the real rustc."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from engine.edits import apply_edits
+from engine.repair.grammar import grammar_candidates
+from engine.repair.types import Candidate
+from toolbelt.types import Diagnostic
+
+CAPTURED = json.loads((Path(__file__).parents[1] / "facts" / "captured.json").read_text())
+
+# case -> (the fixed line as a developer writes it, a snippet of the source it replaces)
+EXPECTED = {
+    "cast": ("{ x as f64 }", "{ x }"),
+    "cast_binary": ("{ (a + b) as f64 }", "{ a + b }"),
+    "cast_arg": ("half(n as f64)", "half(n)"),
+    "to_path_buf": ("{ p.to_path_buf() }", "{ p }"),
+    "to_string": ('{ "rusta".to_string() }', '{ "rusta" }'),
+    "as_str": ("shout(&s)", "shout(s)"),
+    "as_ref": ("{ o.as_ref() }", "{ o }"),
+    "question": ("s.parse::<i32>()?;", "s.parse::<i32>();"),
+    "some": ("{ Some(x) }", "{ x }"),
+    "deref": ("{ *x }", "{ x }"),
+    "to_vec": ("{ v.to_vec() }", "{ v }"),
+    "trait_mut_self": ("fn inc(&mut self) {}", "fn inc(&self) {}"),
+    "param_mut": ("fn push(v: &mut Vec<i32>)", "fn push(v: &Vec<i32>)"),
+    "e0596_decl": ("let mut v=Vec::new()", "let v=Vec::new()"),
+    "move_for": ("for s in &v", "for s in v"),
+    "e0507_idx": ("let s: String = v[0].clone();", "let s: String = v[0];"),
+    "move_idx_match": ("match &v[0]", "match v[0]"),
+    "move_self": ("fn consume(&self)", "fn consume(self)"),
+}
+
+
+def _candidates(case: str) -> tuple[list[Candidate], bytes]:
+    entry = CAPTURED[case]
+    source = entry["source"].encode()
+    diag = msgspec.convert(entry["diagnostics"][0], Diagnostic)
+    cands = grammar_candidates(diag, lambda rel: source if rel == "src/main.rs" else None)
+    return sorted(cands, key=lambda c: -c.score), source
+
+
+def _fixed(c: Candidate, source: bytes) -> str:
+    return apply_edits(source, c.edits).decode()
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_the_developers_fix_is_proposed(case: str) -> None:
+    want, was = EXPECTED[case]
+    cands, source = _candidates(case)
+    assert was in source.decode()
+    fixed = [_fixed(c, source) for c in cands]
+    assert any(want in f for f in fixed), f"{case}: {[c.description for c in cands]}"
+
+
+def test_borrowing_is_tried_before_cloning() -> None:
+    cands, _ = _candidates("e0507_idx")
+    families = [c.family for c in cands]
+    assert families.index("op:borrow") < families.index("op:clone")
+
+
+def test_no_borrow_inside_a_pattern_and_no_operator_without_a_fact() -> None:
+    cands, _ = _candidates("e0599")  # no method named `nope`: no type relation, no move, no binding
+    assert cands == []
+    cands, _ = _candidates("e0308_ifelse")  # expected `i32`, found `()`: no conversion makes `()` an i32
+    assert all(c.family != "op:into" for c in cands)
+    cands, _ = _candidates("param_mut")  # behind a `&` reference: `mut v` would not help
+    assert [c.family for c in cands] == ["op:param-mut"]
+
+
+@pytest.mark.slow
+def test_each_proposed_fix_compiles_with_rustc(tmp_path: Path) -> None:
+    """The fix for each shape, applied to its program, passes the real compiler (not just our guess)."""
+    failures = []
+    for case, (want, _) in sorted(EXPECTED.items()):
+        cands, source = _candidates(case)
+        fix = next(c for c in cands if want in _fixed(c, source))
+        path = tmp_path / f"{case}.rs"
+        path.write_text(_fixed(fix, source))
+        proc = subprocess.run(
+            [
+                "rustc",
+                "--edition",
+                "2021",
+                "--emit=metadata",
+                "-o",
+                str(tmp_path / f"{case}.rmeta"),
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error")]
+        if proc.returncode != 0:
+            failures.append((case, errors[:2]))
+    assert failures == []
