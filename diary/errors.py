@@ -36,3 +36,7 @@ class InvalidEntry(DiaryError):
 
 class NewerFormat(DiaryError):
     """The log was written by a newer Rusta; this one refuses to touch it rather than damage it."""
+
+
+class GcError(DiaryError):
+    """Garbage collection cannot read or rewrite the store, or the caps in settings are broken."""

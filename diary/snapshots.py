@@ -84,6 +84,7 @@ __all__ = [
     "restore_paths",
     "snapshot",
     "snapshot_entries",
+    "stat_cache_blobs",
     "store_path",
     "utf8_name",
     "write_entry",
@@ -186,6 +187,11 @@ def _load_cache(root: Path) -> _StatCache:
         return _CACHE_DEC.decode(path.read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return _StatCache()
+
+
+def stat_cache_blobs(root: str | Path) -> set[str]:
+    """Blobs the stat cache vouches for: the next snapshot reuses them unread, so gc must keep them."""
+    return {i.blob for i in _load_cache(Path(root)).items.values()}
 
 
 def _save_cache(root: Path, cache: _StatCache) -> None:
