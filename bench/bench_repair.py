@@ -2,7 +2,8 @@
 
 Episodes: one realistic mistake injected into a real Debian crate (never one of the held-out crates),
 kept only if it fails `cargo check`. Needs `make crates`. Environment knobs: RUSTA_GYM_CRATES
-(comma list), RUSTA_GYM_SPLIT (dev, the crates the templates were tuned on, or heldout),
+(comma list), RUSTA_GYM_SPLIT (dev, the crates the templates were tuned on; heldout, other crates; families, the
+mutation kinds of engine/gym/families.py that no rule was written against, on both crate lists),
 RUSTA_GYM_PER_CRATE (episodes per crate), RUSTA_GYM_SEED. Results go to bench/results/repair.json
 (dev) and repair_heldout.json (heldout), with an `episodes` list (id, crate, kind, error codes) that
 engine/diagindex indexes. RUSTA_GYM_METHODS (comma list) runs fewer methods.
@@ -18,6 +19,7 @@ import msgspec
 
 from engine.gym.crates import prepare, verify
 from engine.gym.episodes import Episode, generate
+from engine.gym.families import FAMILY_OPERATORS
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
 from toolbelt.paths import cache_dir
 
@@ -58,7 +60,8 @@ def _rows(outcomes: list[Outcome]) -> list[dict]:
 
 def run(split: str | None = None) -> dict:
     split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
-    default = HELDOUT_CRATES if split == "heldout" else DEV_CRATES
+    default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
+    operators = FAMILY_OPERATORS if split == "families" else None
     crates = os.environ.get("RUSTA_GYM_CRATES", default).split(",")
     per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", "5"))
     seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
@@ -74,7 +77,7 @@ def run(split: str | None = None) -> dict:
             continue
         pristine = _snapshot(root)
         methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
-        for ep in generate(name, root, seed=seed, count=per_crate):
+        for ep in generate(name, root, seed=seed, count=per_crate, operators=operators):
             episodes += 1
             records.append(episode_record(ep))
             outcomes.extend(run_episode(ep, root, pristine, methods))

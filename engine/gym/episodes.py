@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.gym.mutate import Mutation, apply, sites
+from engine.gym.mutate import Mutation, Operators, apply, sites
 from engine.repair.workspace import write_fresh
 from toolbelt.cargo_run import run_check
 
@@ -41,7 +41,9 @@ def _interleave(groups: dict[str, list[Mutation]], rng: random.Random) -> list[M
     return out
 
 
-def generate(crate: str, root: Path, *, seed: int, count: int, max_tries: int = 60) -> list[Episode]:
+def generate(
+    crate: str, root: Path, *, seed: int, count: int, max_tries: int = 60, operators: Operators | None = None
+) -> list[Episode]:
     """Try sites in `root` (a prepared, passing crate) until `count` of them fail `cargo check`.
 
     The crate is restored after every try, whatever happens.
@@ -50,7 +52,7 @@ def generate(crate: str, root: Path, *, seed: int, count: int, max_tries: int = 
     groups: dict[str, list[Mutation]] = defaultdict(list)
     for rel in _lib_files(root):
         text = (root / rel).read_bytes().decode("utf-8", "replace")
-        for m in sites(rel, text):
+        for m in sites(rel, text, operators):
             groups[m.kind].append(m)
     episodes: list[Episode] = []
     tried = 0

@@ -166,11 +166,17 @@ OPERATORS: dict[str, Callable[[str, str], Iterator[Mutation]]] = {
 }
 
 
-def sites(file: str, text: str) -> list[Mutation]:
-    """Every site of every operator in the library part of a file (tests excluded), in a stable order."""
+Operators = dict[str, Callable[[str, str], Iterator[Mutation]]]
+
+
+def sites(file: str, text: str, operators: Operators | None = None) -> list[Mutation]:
+    """Every site of every operator in the library part of a file (tests excluded), in a stable order.
+
+    `operators` defaults to the dev families (OPERATORS); gym.families holds the held-out ones.
+    """
     limit = _byte(text, _test_region_start(text))
     out: list[Mutation] = []
-    for op in OPERATORS.values():
+    for op in (OPERATORS if operators is None else operators).values():
         for mut in op(file, text):
             char_pos = len(text.encode()[: mut.start].decode("utf-8", "replace"))
             if mut.start < limit and _in_code(text, char_pos):

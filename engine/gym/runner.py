@@ -103,7 +103,8 @@ def method_naive(root: Path) -> int:
 
 def method_rusta(root: Path, *, rank_with_lm: bool = True) -> int:
     result = repair(root, budget=12, rank_with_lm=rank_with_lm)
-    for rel, new in result.files:
+    applied = result.files if result.status == "fixed" else ()  # a partial fix leaves errors: not applied
+    for rel, new in applied:
         write_fresh(root / rel, new)
     return result.validations
 
