@@ -41,6 +41,7 @@ from rusta_tui.screens.review import ReviewScreen, export_bundle
 from rusta_tui.screens.settings import SettingsScreen
 from rusta_tui.screens.status import StatusScreen
 from rusta_tui.screens.tasks import TasksScreen
+from rusta_tui.screens.tests import TestsScreen
 from rusta_tui.state import PatchState, Session
 from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
@@ -59,6 +60,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         "devlog": DevLogScreen,
         "settings": SettingsScreen,
         "status": StatusScreen,
+        "tests": TestsScreen,  # T on Home and Code
     }
     DEFAULT_MODE: ClassVar[str] = "home"
     COMMANDS: ClassVar = App.COMMANDS | {RustaCommands}

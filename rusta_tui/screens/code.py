@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from rusta_tui.screens.base import RustaScreen
@@ -13,6 +16,7 @@ from rusta_tui.widgets.source import DiffView, SourceView
 
 class CodeScreen(RustaScreen):
     NAME = "code"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="code-body"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
@@ -15,6 +18,7 @@ LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
 
 class HomeScreen(RustaScreen):
     NAME = "home"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
 
     def compose_body(self) -> ComposeResult:
         table: DataTable[str | Text] = DataTable(id="diagnostics", cursor_type="row", zebra_stripes=False)

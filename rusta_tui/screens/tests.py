@@ -1,0 +1,229 @@
+"""Tests: the crate's tests run in a thread worker, listed with pass/fail as they stream; a failure's
+message, assertion diff, frames and story beside them; `t` runs them all, `F` re-runs the failed.
+
+The run's results live on this screen (not in the Session): nothing else reads them yet.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from rusta_tui.screens.base import RustaScreen
+from toolbelt import types as tt
+
+_MARK = {"ok": ("ok", "green"), "failed": ("FAIL", "bold red"), "ignored": ("skip", "yellow")}
+
+
+class TestsStreamed(Message):
+    """One test's result as libtest printed it (the failure's details come with TestsFinished)."""
+
+    __test__ = False
+    bubble = False  # for this screen only
+
+    def __init__(self, result: tt.TestResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class TestsFinished(Message):
+    __test__ = False
+    bubble = False
+
+    def __init__(self, report: tt.TestReport | None, error: str = "") -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+class TestsScreen(RustaScreen):
+    NAME = "tests"
+    DEFAULT_CSS = """
+    #tests-body { height: 1fr; }
+    #tests-table { width: 2fr; height: 1fr; }
+    #tests-right { width: 3fr; height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "run_tests", "Run tests"),
+        Binding("F", "rerun_failed", "Re-run failed"),
+    ]
+
+    results: list[tt.TestResult]
+    report: tt.TestReport | None = None
+    note: str = "Starting."
+    running: bool = False
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="tests-body"):
+            table: DataTable[str | Text] = DataTable(id="tests-table", cursor_type="row")
+            table.border_title = "Tests"
+            yield table
+            with VerticalScroll(id="tests-right", classes="panel"):
+                yield Static(id="tests-detail")
+
+    def on_mount(self) -> None:
+        self.results = []
+        self.revealed: set[tuple[str, str]] = set()
+        self.query_one("#tests-table", DataTable).add_columns("", "Test", "Suite")
+        self.query_one("#tests-right").border_title = "Failure"
+        super().on_mount()
+        self.query_one("#tests-table", DataTable).focus()
+        self.action_run_tests()
+
+    # --- running --------------------------------------------------------------------------------
+
+    def action_run_tests(self) -> None:
+        self._start([], "Running every test.")
+
+    def action_rerun_failed(self) -> None:
+        names = sorted(
+            {t.name for t in self.results if t.status == "failed" and not t.suite.startswith("doctests ")}
+        )
+        if not names:
+            self.rusta.say("No failed test to re-run (a doctest cannot be re-run by name).")
+            return
+        self._start(names, f"Re-running {len(names)} failed test{'s' if len(names) != 1 else ''}.")
+
+    def _start(self, names: list[str], note: str) -> None:
+        self.results, self.report, self.note, self.running = [], None, note, True
+        cancel = self.session.start_job("tests", "tests").cancel
+        self.run_tests(names, cancel)
+        self.draw()
+
+    @work(thread=True, exclusive=True, group="tests", exit_on_error=False)
+    def run_tests(self, names: list[str], cancel: threading.Event) -> None:
+        from toolbelt.cargo_run import run_test
+
+        def on_event(event: tt.TestEvent) -> None:
+            if isinstance(event, tt.TestFinished):
+                self.post_message(TestsStreamed(event.result))
+
+        try:
+            report = run_test(
+                self.session.root,
+                test_filters=names,
+                exact=bool(names),
+                backtrace=True,
+                cancel=cancel,
+                on_event=on_event,
+            )
+        except Exception as e:  # not a crate, cargo missing: one sentence, never a dead worker
+            self.post_message(TestsFinished(None, str(e) or type(e).__name__))
+            return
+        self.post_message(TestsFinished(report))
+
+    def on_tests_streamed(self, message: TestsStreamed) -> None:
+        self.results.append(message.result)
+        self._add_row(message.result)
+        self._subtitle()
+
+    def on_tests_finished(self, message: TestsFinished) -> None:
+        self.session.end_job("tests")
+        self.running = False
+        self.report = message.report
+        if message.report is None:
+            self.note = message.error
+        else:
+            self.results = list(message.report.tests)
+            self.note = _verdict(message.report)
+            _remember(message.report)
+        self.rusta.say(self.note, severity="information" if message.report is not None else "error")
+        self.draw()
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        if not hasattr(self, "results"):
+            return  # drawn again by on_mount once the table exists
+        table = self.query_one("#tests-table", DataTable)
+        table.clear()
+        order = sorted(self.results, key=lambda t: t.status != "failed")  # failures first
+        self.results = order
+        for t in order:
+            self._add_row(t)
+        self._subtitle()
+        self._show_detail(table.cursor_row)
+
+    def _add_row(self, t: tt.TestResult) -> None:
+        word, style = _MARK[t.status]
+        self.query_one("#tests-table", DataTable).add_row(Text(word, style=style), t.name, t.suite)
+
+    def _subtitle(self) -> None:
+        table = self.query_one("#tests-table", DataTable)
+        failed = sum(1 for t in self.results if t.status == "failed")
+        counts = f"{len(self.results) - failed} passed, {failed} failed"
+        table.border_subtitle = f"running: {counts}" if self.running else counts
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter reveals where Rusta would look (study mode asks first)."""
+        if 0 <= event.cursor_row < len(self.results):
+            t = self.results[event.cursor_row]
+            self.revealed.add((t.suite, t.name))
+            self._show_detail(event.cursor_row)
+
+    def _show_detail(self, row: int) -> None:
+        detail = self.query_one("#tests-detail", Static)
+        if not 0 <= row < len(self.results) or self.report is None:
+            detail.update(Text(self.note, style="italic"))
+            return
+        t = self.results[row]
+        reveal = self.session.mode != "study" or (t.suite, t.name) in self.revealed
+        detail.update(failure_view(t, self.session.root, reveal))
+
+
+def failure_view(t: tt.TestResult, root: object, reveal: bool) -> RenderableType:
+    """The failure as `rusta test --explain` shows it; unrevealed, it asks before it says where."""
+    from engine.testexplain.story import explain_failure, read_sources
+    from rusta_tui.cli.test_render import render_failure, render_story
+
+    if t.status != "failed":
+        return Text(f"{t.name}: {t.status}.", style="green" if t.status == "ok" else "yellow")
+    story = explain_failure(t, read_sources(root))  # type: ignore[arg-type]
+    parts: list[RenderableType] = [render_failure(t), Text("")]
+    if not reveal:
+        parts += [
+            render_story(story, reveal=False),
+            Text("  " + story.prompt + " Enter reveals mine.", style="bold"),
+        ]
+    else:
+        parts.append(render_story(story))
+    return Group(*parts)
+
+
+def _verdict(report: tt.TestReport) -> str:
+    if report.status == "build_failed":
+        n = sum(1 for d in report.diagnostics if d.level.startswith("error"))
+        return f"The tests cannot run: the crate does not build ({n} compile error{'s' if n != 1 else ''})."
+    if report.status in ("timeout", "error"):
+        return report.message or f"cargo test: {report.status}."
+    failed = sum(1 for t in report.tests if t.status == "failed")
+    if not report.tests:
+        return "No tests ran."
+    if failed:
+        return f"{failed} of {len(report.tests)} tests failed; F re-runs them."
+    return f"All {len(report.tests)} tests passed."
+
+
+def _remember(report: tt.TestReport) -> None:
+    """Keep `rusta test --failed` in step with what the app ran; a read-only crate just forgets."""
+    if report.status not in ("passed", "failed"):
+        return
+    from engine.testexplain.errors import TestExplainError
+    from engine.testexplain.lastrun import recall, remember, updated
+
+    try:
+        remember(report.crate_root, updated(recall(report.crate_root), report))
+    except TestExplainError:
+        pass  # the memory is a convenience; the run's results are on screen either way
