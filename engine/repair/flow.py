@@ -17,7 +17,8 @@ from diary.devlog import DevLog
 from diary.tasks import settling
 from engine.patching import api as patching
 from engine.patching.types import DiagnosticRef, OpRecord, Patch, Validation
-from engine.repair.search import repair
+from engine.repair.baseline import test_key
+from engine.repair.search import Accept, repair
 from engine.repair.types import RepairResult, Trial
 
 
@@ -53,7 +54,9 @@ def propose(
     log: DevLog | None = None,
     cancel: threading.Event | None = None,
     alternatives: int = 1,
+    accept: Accept = "maybe",
 ) -> Proposal:
+    """Run the repair and turn a complete ("fixed") or partial fix into a Patch; other outcomes have none."""
     task = None
     if log is not None:
         task = log.append("intent", {"summary": f"repair the errors in {root.name}", "goal": "repair"})
@@ -70,9 +73,10 @@ def propose(
             on_trial=on_trial,
             cancel=cancel,
             alternatives=alternatives,
+            accept=accept,
         )
     patch = None
-    if result.status == "fixed":
+    if result.status in ("fixed", "partial") and result.diff:
         refs = tuple(
             DiagnosticRef(message=t.candidate.description, code=(t.candidate.addresses or (None,))[0])
             for t in result.steps
@@ -104,7 +108,7 @@ def choose(proposal: Proposal, index: int) -> Proposal:
 
 def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Validation:
     assert proposal.patch is not None
-    v = patching.validate(root, proposal.patch)
+    v = rejudge(patching.validate(root, proposal.patch), proposal.result)
     if log is not None:
         log.append(
             "validation",
@@ -118,6 +122,29 @@ def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Va
             task=proposal.task,
         )
     return v
+
+
+def rejudge(v: Validation, result: RepairResult) -> Validation:
+    """The gate's verdict, with tests that already failed at the repair's baseline not blamed.
+
+    The gate compares the patched crate with the crate as it is, which does not compile, so it has
+    no test results to compare with and blames every failing test. The repair knows better: its
+    baseline is the last state that compiled (HEAD or a green snapshot). Only a red verdict whose
+    every blamed test failed there turns green, and the reason says so; anything else stands.
+    """
+    if v.green or not result.baseline or v.errors_after or v.test_status != "failed" or not v.failing_tests:
+        return v
+    old = {test_key(n) for n in result.baseline_failing}
+    if any(test_key(n) not in old for n in v.failing_tests):
+        return v
+    pre = tuple(sorted({*v.preexisting_failures, *v.failing_tests}))
+    reason = (
+        f"cargo check is clean and no test fails that did not fail at {result.baseline}; "
+        f"{len(pre)} already failed there: {', '.join(pre)}."
+    )
+    return msgspec.structs.replace(
+        v, verdict="green", reason=reason, failing_tests=(), preexisting_failures=pre
+    )
 
 
 def commit(root: Path, proposal: Proposal, validation: Validation, *, log: DevLog | None = None) -> OpRecord:

@@ -1,17 +1,24 @@
 """The repair search: fix errors in dependency order, trying ranked candidates in a scratch copy.
 
-Each step targets the error that blocks the others (name resolution before types before borrows),
-tries candidates best-first under a budget of validations, keeps the first that removes the target
-without adding errors, and re-checks. When no error is left the crate's tests decide: only a
-candidate set that passes `cargo check` and `cargo test` is green. Nothing touches the user's files.
+Each step targets the error that blocks the others (name resolution before types before borrows,
+denied lints last), tries candidates best-first under the user's budget of validations, keeps the
+first that removes the target without adding errors, and re-checks. An error with no green
+candidate is set aside and the next one is tried: independent mistakes are fixed independently.
+When no error is left the crate's tests decide, against the test baseline (`engine.repair.baseline`):
+green means `cargo check` is clean and no test fails that did not already fail at the last state
+that compiled. When errors remain, the validated steps found so far are offered as a partial fix,
+with what is left and why. Nothing touches the user's files.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -19,28 +26,43 @@ from diary.worktree import file_lock
 from engine.edits import unified_diff
 from engine.heads.naturalness import Scorer, shipped_lm
 from engine.repair import lmorder
+from engine.repair.baseline import judge, load
 from engine.repair.errors import RepairBusy, RepairError
 from engine.repair.names import combined_imports
+from engine.repair.reasons import Attempt, code_of, reason, user_span
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
-from engine.repair.types import Alternative, Candidate, RepairResult, Trial
+from engine.repair.types import Alternative, Baseline, Candidate, Leftover, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.crate import find_crate_root, read_manifest
-from toolbelt.types import CheckReport, Diagnostic
+from toolbelt.paths import target_dir_for
+from toolbelt.types import CheckReport, Diagnostic, TestReport
+
+Accept = Literal["safe", "maybe"]
 
 _RESOLVE = {"E0432", "E0433", "E0412", "E0425", "E0422", "E0423", "E0531", "E0405", "E0407", "E0583"}
-_BORROW_PREFIXES = ("E05",)
-_BORROW = {"E0382", "E0384", "E0596", "E0597", "E0716", "E0373", "E0499", "E0502", "E0594"}
+# The borrow checker's own codes (rustc_borrowck). Not every E05xx: E0599 (no method) and E0560 (no
+# field) are type errors that hide borrow errors, and were once ordered after them.
+_BORROW = {
+    "E0373", "E0381", "E0382", "E0384", "E0499", "E0500", "E0501", "E0502", "E0503", "E0505",
+    "E0506", "E0507", "E0508", "E0509", "E0510", "E0515", "E0521", "E0524", "E0594", "E0596",
+    "E0597", "E0626", "E0712", "E0713", "E0716",
+}  # fmt: skip
+_ERROR_CODE = re.compile(r"E\d{4}")
 
 
 def phase(d: Diagnostic) -> int:
-    """Compiler phase of a diagnostic: resolution errors hide type errors, which hide borrow errors."""
+    """Compiler phase of a diagnostic: resolution errors hide type errors, which hide borrow errors;
+    a denied lint (`#![deny(..)]`, a `clippy::` code, any code that is not E0000-shaped) comes last,
+    because the code it lints may still change while the real errors are fixed."""
     code = d.code_str or ""
     if code in _RESOLVE:
         return 0
-    if code in _BORROW or code.startswith(_BORROW_PREFIXES):
+    if code in _BORROW:
         return 2
+    if code and not _ERROR_CODE.fullmatch(code):
+        return 3
     return 1
 
 
@@ -51,6 +73,28 @@ def _errors(report: CheckReport) -> list[Diagnostic]:
 def _key(d: Diagnostic) -> tuple:
     p = d.primary
     return (d.code_str, d.message, p.file_name if p else "", p.line_start if p else 0)
+
+
+def gate_key(d: Diagnostic) -> str:
+    """An error as the patch gate counts it (`engine.patching.sandbox`): code, message, file, no line."""
+    p = d.primary
+    return f"{d.code_str or '-'}|{d.message}|{p.file_name if p else ''}"
+
+
+def stable_keys(errors: list[Diagnostic]) -> dict[int, tuple]:
+    """id(d) -> a key that survives steps elsewhere: (code, message, file, rank among the distinct
+    places with that code and message in that file). Lines move when a step adds a line above; the
+    lib and its test harness report one mistake twice at one place, and those share a key."""
+    places: dict[str, set[tuple[int, int]]] = {}
+    for d in errors:
+        p = d.primary
+        places.setdefault(gate_key(d), set()).add((p.line_start, p.column_start) if p else (0, 0))
+    out = {}
+    for d in errors:
+        p = d.primary
+        at = (p.line_start, p.column_start) if p else (0, 0)
+        out[id(d)] = (gate_key(d), sorted(places[gate_key(d)]).index(at))
+    return out
 
 
 def next_target(errors: list[Diagnostic]) -> Diagnostic:
@@ -106,9 +150,13 @@ def repair(
     workspace: Workspace | None = None,
     alternatives: int = 1,
     rank_with_lm: bool = True,
+    accept: Accept = "maybe",
 ) -> RepairResult:
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
     `rank_with_lm` lets the byte LM order candidates the heuristics score alike (`engine.repair.lmorder`).
+    `budget` bounds validations and nothing else; `max_steps`, when given, bounds kept steps.
+    `accept="safe"` holds back a green fix whose only evidence is the compiler's (no test ran and
+    passed, and rustc did not call every edit machine-applicable); the result says how many.
 
     One repair per scratch copy at a time, across processes: a second `rusta fix` (or the app) on the
     same crate would otherwise see the first one's trial edits and judge candidates on a mixed tree.
@@ -123,82 +171,138 @@ def repair(
                 "wait for it to finish, then try again."
             )
         load_lm = shipped_lm if rank_with_lm else None
-        return _search(root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, load_lm)
-
-
-def _search(
-    root: Path,
-    ws: Workspace,
-    budget: int,
-    max_steps: int | None,
-    run_tests: bool,
-    on_trial: Callable[[Trial], None] | None,
-    cancel: threading.Event | None,
-    alternatives: int,
-    load_lm: Callable[[], Scorer | None] | None,
-) -> RepairResult:
-    t0 = time.monotonic()
-    ws.sync()
-    report = run_check(ws.root, cancel=cancel)
-    if report.status in ("failed", "timeout", "error"):
-        raise RepairError(report.message or f"cargo check could not run ({report.status}).")
-    trials: list[Trial] = []
-    steps: list[Trial] = []
-    greens: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
-    validations = 0
-
-    def record(trial: Trial) -> None:
-        trials.append(trial)
-        if on_trial is not None:
-            on_trial(trial)
-
-    def result(status: str, message: str = "", alts: tuple[Alternative, ...] = ()) -> RepairResult:
-        changed = ws.changed_against_source()
-        diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
-        files = tuple(sorted((rel, new) for rel, (_, new) in changed.items()))
-        if status != "fixed":
-            for rel, (src, _) in changed.items():
-                ws.write(rel, src)
-            diff, files = "", ()
-        return RepairResult(
-            crate_root=str(root),
-            status=status,
-            steps=tuple(steps),
-            trials=tuple(trials),
-            diff=diff,
-            files=files,
-            alternatives=alts,
-            explanation=_explain(steps) if status == "fixed" else message,
-            validations=validations,
-            duration_s=time.monotonic() - t0,
-            message=message,
+        search = _Search(
+            root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, load_lm, accept
         )
+        return search.run()
 
-    if not _errors(report):
-        return result("clean", "cargo check reports no errors; nothing to repair.")
-    if max_steps is None:  # one step per error, a little slack, never unbounded
-        max_steps = min(12, len(_errors(report)) + 2)
-    for _ in range(max_steps):
-        errors = _errors(report)
-        if not errors:
-            break
-        target = next_target(errors)
-        progressed = False
-        for cand in lmorder.order(candidates_for(target, ws, errors), ws.read, load_lm):
-            if validations >= budget or (cancel is not None and cancel.is_set()):
+
+class _Search:
+    """One repair's state: the scratch copy, the trials so far, the steps kept, the lazy baseline."""
+
+    def __init__(
+        self,
+        root: Path,
+        ws: Workspace,
+        budget: int,
+        max_steps: int | None,
+        run_tests: bool,
+        on_trial: Callable[[Trial], None] | None,
+        cancel: threading.Event | None,
+        alternatives: int,
+        load_lm: Callable[[], Scorer | None] | None,
+        accept: Accept,
+    ) -> None:
+        self.root, self.ws, self.budget, self.max_steps = root, ws, budget, max_steps
+        self.run_tests, self.on_trial, self.cancel = run_tests, on_trial, cancel
+        self.alternatives, self.load_lm, self.accept = alternatives, load_lm, accept
+        self.t0 = time.monotonic()
+        self.trials: list[Trial] = []
+        self.steps: list[Trial] = []
+        self.states: list[tuple[dict[str, bytes], CheckReport, tuple]] = []  # after each step, its target
+        self.validations = 0
+        self._baseline: Baseline | None = None
+
+    # --- small helpers -------------------------------------------------------------------------
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def record(self, trial: Trial) -> None:
+        self.trials.append(trial)
+        if self.on_trial is not None:
+            self.on_trial(trial)
+
+    def baseline(self) -> Baseline:
+        """Loaded on first need: most repairs end with every test passing and never pay for it."""
+        if self._baseline is None:
+            self._baseline = load(self.root, target_dir=target_dir_for(self.ws.root), cancel=self.cancel)
+        return self._baseline
+
+    def where(self, d: Diagnostic) -> str:
+        s = user_span(d)
+        if s is None:
+            return "an unknown place"
+        return f"{s.file_name}:{self.ws.user_line(s.file_name, s.line_start)}"
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {rel: new for rel, (_, new) in self.ws.changed_against_source().items()}
+
+    # --- the search ----------------------------------------------------------------------------
+
+    def run(self) -> RepairResult:
+        ws = self.ws
+        ws.sync()
+        report = run_check(ws.root, cancel=self.cancel)
+        if report.status in ("failed", "timeout", "error"):
+            raise RepairError(ws.user_text(report.message) or f"cargo check could not run ({report.status}).")
+        if not _errors(report):
+            return self.clean()
+        initial = report
+        attempts: dict[tuple, Attempt] = {}
+        greens: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
+        held: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
+        stop = ""
+        while True:
+            errors = _errors(report)
+            keys = stable_keys(errors)
+            open_ = [d for d in errors if keys[id(d)] not in attempts]
+            if not open_:
+                break
+            if self.max_steps is not None and len(self.steps) >= self.max_steps:
+                stop = f"the step limit ({self.max_steps}) was reached"
+                break
+            if self.validations >= self.budget:
+                stop = f"the budget of {self.budget} validations ran out"
+                break
+            if self.cancelled():
+                stop = "cancelled"
+                break
+            target = next_target(open_)
+            att = Attempt(target, self.where(target))
+            after = self.attempt(att, errors, greens, held)
+            if greens:
+                first, files = greens[0]
+                for rel, (_, new) in files.items():
+                    ws.write(rel, new)
+                self.steps.append(first)
+                return self.result(
+                    "fixed",
+                    alts=tuple(_alternative(t, f) for t, f in greens),
+                    held=tuple(_alternative(t, f) for t, f in held),
+                )
+            if after is not None:
+                self.states.append((self.snapshot(), after, keys[id(target)]))
+                report = after
+                continue
+            attempts[keys[id(target)]] = att
+        return self.stopped(initial, attempts, stop, tuple(_alternative(t, f) for t, f in held))
+
+    def attempt(self, att: Attempt, errors: list[Diagnostic], greens: list, held: list) -> CheckReport | None:
+        """Try `att.target`'s candidates; the report after a kept step, or None (greens/held filled)."""
+        ws, target = self.ws, att.target
+        cands = lmorder.order(candidates_for(target, ws, errors), ws.read, self.load_lm)
+        att.candidates = len(cands)
+        for cand in cands:
+            if self.validations >= self.budget:
+                att.out_of_budget = True
+                break
+            if self.cancelled():
+                att.cancelled = True
                 break
             try:
                 before = ws.try_edits(cand.edits)
             except RepairError:
+                att.candidates -= 1  # its edits do not apply here: not a candidate after all
                 continue
-            validations += 1
+            self.validations += 1
+            att.tried += 1
             t1 = time.monotonic()
-            after = run_check(ws.root, cancel=cancel)
+            after = run_check(ws.root, cancel=self.cancel)
             left = _errors(after)
-            gone = _key(target) not in {_key(d) for d in left}
             if after.status in ("timeout", "error", "failed"):
                 ws.revert(before)
-                record(
+                self.record(
                     Trial(
                         candidate=cand,
                         verdict="red",
@@ -208,26 +312,21 @@ def _search(
                 )
                 continue
             if not left:
-                test_status = "not-run"
-                if run_tests:
-                    tests = run_test(ws.root, cancel=cancel)
-                    test_status = tests.status
-                green = not run_tests or test_status == "passed"
-                verdict = "apply-safe" if green and run_tests else ("maybe-incorrect" if green else "red")
-                trial = Trial(
-                    candidate=cand,
-                    verdict=verdict,
-                    check_status="clean",
-                    test_status=test_status,
-                    duration_s=time.monotonic() - t1,
-                )
-                record(trial)
-                if green:
+                trial = self.judge_clean(cand, t1)
+                self.record(trial)
+                if trial.verdict == "red":
+                    att.red_tests += 1
+                    att.blamed.update(trial.failing_tests)
+                elif trial.verdict == "apply-safe" or self.accept == "maybe":
                     greens.append((trial, ws.changed_against_source()))
+                else:
+                    att.held_back += 1
+                    held.append((trial, ws.changed_against_source()))
                 ws.revert(before)
-                if len(greens) >= alternatives:
+                if len(greens) >= self.alternatives:
                     break
                 continue
+            gone = _key(target) not in {_key(d) for d in left}
             if (
                 gone
                 and len(left) < len(errors)
@@ -241,13 +340,11 @@ def _search(
                     duration_s=time.monotonic() - t1,
                     note="step: removes the target error, others remain",
                 )
-                record(trial)
-                steps.append(trial)
-                report = after
-                progressed = True
-                break
+                self.record(trial)
+                self.steps.append(trial)
+                return after
             ws.revert(before)
-            record(
+            self.record(
                 Trial(
                     candidate=cand,
                     verdict="placeholder" if cand.applicability == "HasPlaceholders" else "red",
@@ -256,19 +353,202 @@ def _search(
                     duration_s=time.monotonic() - t1,
                 )
             )
-        if greens:
-            first, files = greens[0]
-            for rel, (_, new) in files.items():
-                ws.write(rel, new)
-            steps.append(first)
-            return result("fixed", alts=tuple(_alternative(t, f) for t, f in greens))
-        if not progressed:
-            why = "the budget ran out" if validations >= budget else "no candidate compiled"
-            return result(
-                "abstained",
-                f"No green fix for {target.code_str or 'the error'} at {_where(target)}: {why} ({validations} tried).",
+        return None
+
+    def judge_clean(self, cand: Candidate, t1: float) -> Trial:
+        """A candidate after which cargo check is clean: the tests decide, against the baseline."""
+        test_status, blamed, pre, passed = "not-run", (), (), 0
+        if self.run_tests:
+            tests = run_test(self.ws.root, cancel=self.cancel)
+            test_status = tests.status
+            passed = sum(t.status == "ok" for t in tests.tests)
+            if tests.status == "failed":
+                blamed, pre = judge(tests.tests, self.baseline())
+                ok = not blamed
+            else:
+                ok = tests.status == "passed"
+                blamed = _not_run(tests) if not ok else ()
+        else:
+            ok = True
+        if not ok:
+            verdict = "red"
+        elif passed > 0 or all(
+            c.applicability == "MachineApplicable" for c in (cand, *(t.candidate for t in self.steps))
+        ):
+            verdict = "apply-safe"  # a test ran and passed, or rustc vouches for every edit and it compiles
+        else:
+            verdict = "maybe-incorrect"  # only the compiler's word for it
+        return Trial(
+            candidate=cand,
+            verdict=verdict,
+            check_status="clean",
+            test_status=test_status,
+            duration_s=time.monotonic() - t1,
+            failing_tests=tuple(blamed),
+            preexisting_failures=tuple(pre),
+        )
+
+    # --- outcomes ------------------------------------------------------------------------------
+
+    def clean(self) -> RepairResult:
+        """cargo check is clean: nothing to repair only if the tests pass too (or were not asked for)."""
+        if not self.run_tests:
+            return self.result(
+                "clean", "cargo check reports no errors; tests not run (--no-tests); nothing to repair."
             )
-    return result("abstained", f"Errors remain after {max_steps} steps; I stop rather than guess.")
+        tests = run_test(self.ws.root, cancel=self.cancel)
+        if tests.status == "passed":
+            n = sum(t.status == "ok" for t in tests.tests)
+            return self.result(
+                "clean", f"cargo check reports no errors and all {n} tests pass; nothing to repair."
+            )
+        if tests.status in ("timeout", "error"):
+            raise RepairError(
+                f"cargo check is clean, but cargo test did not finish: {self.ws.user_text(tests.message)}"
+            )
+        if tests.status == "build_failed":
+            return self.result(
+                "failing-tests",
+                "cargo check is clean, but the tests do not compile; Rusta repairs what cargo check reports.",
+                failing=_not_run(tests),
+            )
+        base = self.baseline()
+        blamed, pre = judge(tests.tests, base)
+        failing = (*blamed, *pre)
+        msg = f"cargo check is clean, but {_count(len(failing), 'test')} fail: {_names(failing)}."
+        if pre:
+            msg += f" {_count(len(pre), 'test')} already failed at {base.label}: {_names(pre)}."
+        msg += " Rusta repairs compile errors; she has no fix for a failing test yet."
+        return self.result("failing-tests", msg, failing=failing, pre=pre)
+
+    def stopped(
+        self, initial: CheckReport, attempts: dict[tuple, Attempt], stop: str, held: tuple
+    ) -> RepairResult:
+        """No complete fix: keep the longest run of steps the patch gate will call green, say the rest."""
+        before = Counter(gate_key(d) for d in _errors(initial))
+        keep = None
+        for i, (_, rep, _) in enumerate(self.states):
+            now = Counter(gate_key(d) for d in _errors(rep))
+            if not (now - before) and sum(now.values()) < sum(before.values()):
+                keep = i
+        if keep is None:
+            self.ws.set_state({})
+            final, kept = initial, []
+        else:
+            self.ws.set_state(self.states[keep][0])
+            final, kept = self.states[keep][1], self.steps[: keep + 1]
+        dropped = {k for _, _, k in self.states[(keep if keep is not None else -1) + 1 :]}
+        base = self._baseline
+        label = base.label if base is not None and base.usable else ""
+        note = base.note if base is not None else ""
+        errors = _errors(final)
+        keys = stable_keys(errors)
+        left: list[Leftover] = []
+        seen = set()
+        for d in sorted(errors, key=lambda d: (phase(d), _place(d))):
+            k = keys[id(d)]
+            if k in seen:
+                continue
+            seen.add(k)
+            if k in attempts:
+                why = reason(attempts[k], label, note)
+            elif k in dropped:
+                why = "its fix brought new errors that Rusta could not fix, so it is left out"
+            else:
+                why = f"not tried: {stop or 'the search stopped'}"
+            left.append(
+                Leftover(
+                    code=code_of(d), message=self.ws.user_text(d.message), where=self.where(d), reason=why
+                )
+            )
+        self.steps = kept
+        parts = [f"{x.code} at {x.where}: {x.reason}" for x in left]
+        if kept:
+            n_before, n_after = len(set(stable_keys(_errors(initial)).values())), len(left)
+            msg = (
+                f"Partial fix: {n_before - n_after} of {n_before} errors fixed, {n_after} left. "
+                + "; ".join(parts)
+            )
+            return self.result("partial", msg + ".", left=tuple(left), held=held)
+        if len(parts) == 1:
+            msg = f"No green fix for {parts[0]}."
+        else:
+            msg = f"No green fix; {len(parts)} errors left. " + "; ".join(parts) + "."
+        return self.result("abstained", msg, left=tuple(left), held=held)
+
+    def result(
+        self,
+        status: str,
+        message: str = "",
+        alts: tuple[Alternative, ...] = (),
+        held: tuple[Alternative, ...] = (),
+        left: tuple[Leftover, ...] = (),
+        failing: tuple[str, ...] = (),
+        pre: tuple[str, ...] = (),
+    ) -> RepairResult:
+        ws = self.ws
+        changed = ws.changed_against_source()
+        diff = unified_diff({k: v[0] for k, v in changed.items()}, {k: v[1] for k, v in changed.items()})
+        files = tuple(sorted((rel, new) for rel, (_, new) in changed.items()))
+        if status not in ("fixed", "partial"):
+            ws.set_state({})
+            diff, files = "", ()
+        base = self._baseline
+        last = self.steps[-1] if status == "fixed" else None
+        if last is not None:
+            pre = last.preexisting_failures
+        explanation = message
+        if status in ("fixed", "partial"):
+            explanation = _explain(self.steps, base, status == "fixed") + (
+                " " + message if status == "partial" else ""
+            )
+        return RepairResult(
+            crate_root=str(self.root),
+            status=status,  # type: ignore[arg-type]
+            steps=tuple(self.steps),
+            trials=tuple(self.trials),
+            diff=diff,
+            files=files,
+            alternatives=alts,
+            explanation=explanation,
+            validations=self.validations,
+            duration_s=time.monotonic() - self.t0,
+            message=message,
+            baseline=base.label if base is not None and base.usable else "",
+            baseline_note=base.note if base is not None and not base.usable else "",
+            baseline_failing=tuple(
+                sorted(t.name for t in base.tests if t.status == "failed")
+                if base is not None and base.usable
+                else ()
+            ),
+            preexisting_failures=tuple(pre),
+            failing_tests=tuple(failing),
+            left=left,
+            held_back=held,
+        )
+
+
+def _not_run(tests: TestReport) -> tuple[str, ...]:
+    """For a test run that did not finish or build: its first compile error, as the thing that failed."""
+    first = next((d for d in tests.diagnostics if d.level.startswith("error")), None)
+    return (
+        (f"the tests do not compile: {first.message}",)
+        if first is not None
+        else (f"cargo test: {tests.status}",)
+    )
+
+
+def _place(d: Diagnostic) -> tuple:
+    p = d.primary
+    return (p.file_name, p.line_start, p.column_start) if p else ("", 0, 0)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+def _names(names: tuple[str, ...] | list[str], most: int = 8) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _alternative(t: Trial, changed: dict[str, tuple[bytes, bytes]]) -> Alternative:
@@ -283,20 +563,22 @@ def _alternative(t: Trial, changed: dict[str, tuple[bytes, bytes]]) -> Alternati
     )
 
 
-def _where(d: Diagnostic) -> str:
-    p = d.primary
-    return f"{p.file_name}:{p.line_start}" if p else "an unknown place"
-
-
-def _explain(steps: list[Trial]) -> str:
+def _explain(steps: list[Trial], base: Baseline | None, complete: bool) -> str:
     lines = []
     for t in steps:
         c = t.candidate
         lines.append(f"{', '.join(c.addresses)}: {c.description} ({c.source}, {c.family}).")
+    if not complete:
+        return " ".join(lines) + " Validated in a scratch copy: these steps fix errors and add none."
     last = steps[-1]
-    tail = (
-        "cargo check is clean and the tests pass."
-        if last.test_status == "passed"
-        else "cargo check is clean; tests were not run."
-    )
+    if last.test_status == "passed":
+        tail = "cargo check is clean and the tests pass."
+    elif last.test_status == "failed" and base is not None and base.usable:
+        pre = last.preexisting_failures
+        tail = (
+            f"cargo check is clean and no test fails that did not fail at {base.label}; "
+            f"{_count(len(pre), 'test')} already failed there, not mine: {_names(pre)}."
+        )
+    else:
+        tail = "cargo check is clean; tests were not run."
     return " ".join(lines) + " Validated in a scratch copy: " + tail

@@ -41,6 +41,8 @@ class Trial(Base):
     errors_after: int = 0
     duration_s: float = 0.0
     note: str = ""
+    failing_tests: tuple[str, ...] = ()  # tests that fail with it and did not fail at the baseline
+    preexisting_failures: tuple[str, ...] = ()  # tests that fail with it and already failed there
 
 
 class Alternative(Base):
@@ -53,7 +55,44 @@ class Alternative(Base):
     files: tuple[tuple[str, bytes], ...]
 
 
-RepairStatus = Literal["fixed", "abstained", "clean", "error"]
+class BaselineTest(Base, forbid_unknown_fields=True, kw_only=True):
+    name: str
+    status: Literal["ok", "failed", "ignored"]
+    suite: str = ""
+
+
+class Baseline(Base, forbid_unknown_fields=True, kw_only=True):
+    """Per-test outcomes of the crate's suite at the last state that compiled, cached by its tree id.
+
+    `source` says where the state came from: HEAD's tree in the user's git repo, the last snapshot
+    Rusta applied a tested green patch to, or nothing ("none", with `note` saying why). A baseline
+    whose suite did not build or finish (`status` other than passed/failed) is kept as such, so the
+    same tree is not built again, but it is not usable.
+    """
+
+    version: int = 1
+    source: Literal["head", "snapshot", "none"]
+    tree: str = ""
+    label: str = ""  # how the user knows it: "HEAD (1a2b3c4)", "snapshot 5d6e7f8"
+    status: str = "none"  # the suite's TestReport status there
+    tests: tuple[BaselineTest, ...] = ()
+    note: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return self.source != "none" and self.status in ("passed", "failed")
+
+
+class Leftover(Base):
+    """An error the search stopped on, where the user's file has it, and the true reason."""
+
+    code: str
+    message: str
+    where: str  # the user's file and line, never the scratch copy's
+    reason: str
+
+
+RepairStatus = Literal["fixed", "partial", "abstained", "clean", "failing-tests", "error"]
 
 
 class RepairResult(Base):
@@ -68,3 +107,11 @@ class RepairResult(Base):
     validations: int = 0
     duration_s: float = 0.0
     message: str = ""
+    # Added with the test baseline and partial fixes; defaults keep older records decodable.
+    baseline: str = ""  # label of the baseline tests were judged against; "" when none was needed or found
+    baseline_note: str = ""  # why there is no baseline, when one was needed
+    baseline_failing: tuple[str, ...] = ()  # every test that failed at the baseline
+    preexisting_failures: tuple[str, ...] = ()  # tests that fail after the fix and already failed there
+    failing_tests: tuple[str, ...] = ()  # "failing-tests": the tests that fail on a crate that compiles
+    left: tuple[Leftover, ...] = ()  # "partial" and "abstained": what is left and why
+    held_back: tuple[Alternative, ...] = ()  # green fixes below the accepted verdict, best first

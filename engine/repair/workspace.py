@@ -7,6 +7,7 @@ before each repair; a trial writes the edited files, and `revert` restores them 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import shutil
@@ -123,3 +124,37 @@ class Workspace:
             if src != now:
                 out[rel] = (src, now)
         return out
+
+    def set_state(self, files: dict[str, bytes]) -> None:
+        """Make every file the repair touched hold `files[rel]`, or the user's bytes when absent."""
+        for rel in self._pending:
+            want = files.get(rel)
+            if want is None:
+                want = (self.source / rel).read_bytes()
+            if self.read(rel) != want:
+                write_fresh(self.root / rel, want)
+
+    def user_line(self, rel: str, line: int) -> int:
+        """The line of the user's file that scratch line `line` of `rel` stands for.
+
+        Steps already taken in the scratch copy move lines (an added `use` shifts everything below);
+        a location shown to the user must be in her file as it is, so unchanged lines map exactly and
+        a line inside a changed region maps to where that region starts.
+        """
+        now = self.read(rel)
+        src_path = self.source / rel
+        if now is None or rel not in self._pending or not src_path.is_file():
+            return line
+        src = src_path.read_bytes()
+        if src == now:
+            return line
+        a, b = src.splitlines(), now.splitlines()
+        at = line - 1
+        for tag, i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if j1 <= at < j2:
+                return (i1 + (at - j1) if tag == "equal" else i1) + 1
+        return max(1, min(line, len(a)))
+
+    def user_text(self, text: str) -> str:
+        """`text` with the scratch copy's path replaced by the user's crate."""
+        return text.replace(str(self.root), str(self.source))

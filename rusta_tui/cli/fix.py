@@ -1,4 +1,7 @@
-"""`rusta fix`: find a validated fix for the crate's errors, show why, and apply it only when green."""
+"""`rusta fix`: find a validated fix for the crate's errors, show why, and apply it only when green.
+
+The exit code says the state the crate is left in, never merely that Rusta ran: see `EXIT_CODES`.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +22,36 @@ if TYPE_CHECKING:
     from diary.devlog import DevLog
     from engine.patching.types import Patch
     from engine.repair.flow import Proposal
+    from engine.repair.types import RepairResult
+
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_TESTS = 5
+EXIT_CODES = """\
+exit codes:
+  0  fixed: the fix was applied (or, with --dry-run, found) and cargo check is clean and the
+     tests pass (or --no-tests); or nothing to repair: check is clean and the tests pass
+  1  compile errors remain: no green fix, a partial fix (applied or not), declined, or red
+  2  no verdict: not a crate, a broken Cargo.toml, an unusable cache, cargo did not finish
+  3  another repair or change of this crate is running
+  4  the DevLog (.rusta/) cannot be written
+  5  cargo check is clean but tests fail: before any fix (Rusta names them), or after one
+     when they already failed at the baseline (HEAD or the last green snapshot)
+  130 interrupted"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_CODES
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
     parser.add_argument(
-        "--budget", type=positive, default=12, help="most candidates to validate (default 12)"
+        "--budget",
+        type=positive,
+        default=12,
+        help="most candidates to validate, the only limit on the search (default 12)",
     )
     parser.add_argument("--no-tests", action="store_true", help="validate candidates with cargo check only")
     parser.add_argument("--json", action="store_true", help="one JSON object with the outcome")
@@ -39,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pick", type=positive, metavar="K", help="apply green alternative K (1 = Rusta's first choice)"
+    )
+    parser.add_argument(
+        "--accept",
+        choices=("safe", "maybe"),
+        help=(
+            "safe: only a fix some test passed with, or that rustc calls machine-applicable; "
+            "maybe: also one only the compiler vouches for (default: safe, maybe with --no-tests)"
+        ),
     )
 
 
@@ -68,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...", markup=False)
         want = max(args.alternatives, args.pick or 1)
+        accept = args.accept or ("maybe" if args.no_tests else "safe")
         proposal = flow.propose(
-            root, budget=args.budget, run_tests=not args.no_tests, log=log, alternatives=want
+            root, budget=args.budget, run_tests=not args.no_tests, log=log, alternatives=want, accept=accept
         )
         with settling(log, lambda: proposal.task):  # an error or Ctrl-C from here on settles the task
             return _finish(args, console, root, log, proposal)
@@ -88,19 +122,28 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         {"description": a.description, "family": a.family, "verdict": a.verdict, "diff": a.diff}
         for a in result.alternatives
     ]
-    if result.status != "fixed" or proposal.patch is None:
+    facts = _facts(result)
+    if result.status not in ("fixed", "partial") or proposal.patch is None:
         if args.json:
             _emit_json(
-                {"status": result.status, "message": result.message, "tried": tried, "applied": None},
+                {
+                    "status": result.status,
+                    "message": result.message,
+                    "tried": tried,
+                    "applied": None,
+                    **facts,
+                },
                 greens,
             )
         else:
             console.print(result.message or "Nothing to do.", markup=False)
-            if tried:
-                console.print(
-                    f"I tried {len(tried)} candidate(s) and found no fix that is green as a whole, so I change nothing."
-                )
-        return 0 if result.status == "clean" else 1
+            if result.status == "abstained":
+                n = result.validations
+                console.print(f"I validated {n} candidate{'s' if n != 1 else ''}; nothing changed.")
+        if result.status == "clean":
+            return EXIT_OK
+        return EXIT_TESTS if result.status == "failing-tests" else EXIT_ERRORS
+    partial = result.status == "partial"
     alts = result.alternatives
     if len(alts) > 1 and not args.json:
         console.print(f"{len(alts)} green fixes, best first:")
@@ -110,57 +153,92 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
     if pick is None and len(alts) > 1 and not args.yes and sys.stdin.isatty():
         answer = console.input(escape(f"Which one? [1-{len(alts)}, default 1] ")).strip()
         pick = int(answer) if answer.isdigit() else 1
-    proposal = flow.choose(proposal, (pick or 1) - 1)
+    if not partial:
+        proposal = flow.choose(proposal, (pick or 1) - 1)
     patch = proposal.patch
     if not args.json:
         show_patch(console, patch)
+        if result.preexisting_failures:
+            pre = result.preexisting_failures
+            console.print(
+                f"{len(pre)} test{'s' if len(pre) != 1 else ''} already failed at {result.baseline}; "
+                f"not mine: {', '.join(pre)}",
+                markup=False,
+            )
+    after_fix = EXIT_ERRORS if partial else (EXIT_TESTS if result.preexisting_failures else EXIT_OK)
     if args.dry_run:
         flow.decline(proposal, "dry run: shown, not applied", log=log)
         if args.json:
             _emit_json(
                 {
-                    "status": "fixed",
+                    "status": result.status,
                     "diff": patch.diff,
                     "explanation": patch.explanation,
                     "tried": tried,
                     "applied": None,
+                    **facts,
                 },
                 greens,
             )
-        return 0
+        return after_fix
     if not args.yes:
         if not sys.stdin.isatty():
             flow.decline(proposal, "not confirmed: no terminal to ask and no --yes", log=log)
             console.print("Not applied: stdin is not a terminal; rerun with --yes to apply.")
-            return 1
-        answer = console.input(escape("Validate in the sandbox and apply? [y/N] ")).strip().lower()
+            return EXIT_ERRORS
+        what = "this partial fix" if partial else "it"
+        answer = console.input(escape(f"Validate {what} in the sandbox and apply? [y/N] ")).strip().lower()
         if answer not in ("y", "yes"):
             flow.decline(proposal, "the user declined the fix", log=log)
             console.print("Left as it was.")
-            return 1
+            return EXIT_ERRORS
     validation = flow.validate(root, proposal, log=log)
     if not validation.green:
         flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
         if args.json:
             _emit_json(
-                {"status": "red", "message": validation.reason, "tried": tried, "applied": None}, greens
+                {"status": "red", "message": validation.reason, "tried": tried, "applied": None, **facts},
+                greens,
             )
         else:
             console.print(f"Not applied: the sandbox says red: {validation.reason}", markup=False)
-        return 1
+        return EXIT_ERRORS
     op = flow.commit(root, proposal, validation, log=log)
     if args.json:
         _emit_json(
             {
                 "status": "applied",
+                "repair": result.status,
                 "diff": patch.diff,
                 "explanation": patch.explanation,
                 "tried": tried,
                 "applied": msgspec.to_builtins(op),
                 "validation": msgspec.to_builtins(validation),
+                **facts,
             },
             greens,
         )
     else:
-        console.print(f"Applied as {op.op_id}: {validation.reason} `rusta undo` reverts it.", markup=False)
-    return 0
+        left = f" {len(result.left)} error{'s' if len(result.left) != 1 else ''} left." if partial else ""
+        console.print(
+            f"Applied as {op.op_id}: {validation.reason}{left} `rusta undo` reverts it.", markup=False
+        )
+    if partial:
+        return EXIT_ERRORS
+    tests_fail = validation.test_status == "failed" or bool(validation.preexisting_failures)
+    return EXIT_TESTS if tests_fail else EXIT_OK
+
+
+def _facts(result: RepairResult) -> dict:
+    """What the JSON carries besides the outcome: the baseline, old failures, what is left and why."""
+    return {
+        "baseline": result.baseline or None,
+        "baseline_note": result.baseline_note or None,
+        "preexisting_failures": list(result.preexisting_failures),
+        "failing_tests": list(result.failing_tests),
+        "left": [msgspec.to_builtins(x) for x in result.left],
+        "held_back": [
+            {"description": a.description, "family": a.family, "diff": a.diff} for a in result.held_back
+        ],
+        "validations": result.validations,
+    }
