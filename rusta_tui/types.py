@@ -6,12 +6,17 @@ from typing import Literal
 
 import msgspec
 
+from toolbelt.paths import StorageLimits
+
 Mode = Literal["study", "pair", "silent"]
 MODES: tuple[Mode, ...] = ("study", "pair", "silent")
 
 
 class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
+
+
+_LIMITS = StorageLimits()
 
 
 class Settings(Base, forbid_unknown_fields=True):
@@ -27,6 +32,11 @@ class Settings(Base, forbid_unknown_fields=True):
     allow_commands: tuple[str, ...] = ("cargo check", "cargo clippy", "cargo test", "cargo fmt")
     allow_paths: tuple[str, ...] = ("src/", "tests/", "benches/", "examples/")
     max_line_width: int = 100
+    # storage caps (`rusta gc`); defaults from toolbelt.paths.StorageLimits, which gc and doctor read
+    cache_cap_mb: int = _LIMITS.cache_cap_mb
+    snapshot_cap_mb: int = _LIMITS.snapshot_cap_mb
+    snapshot_max_age_days: int = _LIMITS.snapshot_max_age_days
+    undo_history_ops: int = _LIMITS.undo_history_ops
 
 
 class JobView(Base):

@@ -21,7 +21,7 @@ from typing import Literal
 import msgspec
 
 from toolbelt.isolation import DESCRIPTIONS, isolation_mode
-from toolbelt.paths import cache_dir
+from toolbelt.paths import StorageLimits, cache_dir, cache_entries
 from toolbelt.process import DEFAULT_MEMORY_BYTES, MEMORY_LIMIT_KIND, run_limited
 from toolbelt.toolchain import installed_toolchains, toolchain_versions
 
@@ -180,7 +180,40 @@ def check_cache() -> list[DoctorCheck]:
         )
     else:
         disk = DoctorCheck(name="disk space", status="ok", required=False, detail=detail)
-    return [writable, disk]
+    return [writable, disk, check_cache_size()]
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def check_cache_size(limits: StorageLimits | None = None) -> DoctorCheck:
+    """What each kind of cache entry takes, against the cap `rusta gc` brings it under."""
+    limits = limits or StorageLimits()
+    usage = cache_entries()
+    count = {k: sum(e.kind == k for e in usage.entries) for k in usage.by_kind}
+    parts = [f"{k} {_size(n)}" + (f" ({count[k]})" if count[k] else "") for k, n in usage.by_kind.items()]
+    evictable = sum(e.bytes for e in usage.entries)
+    cap = limits.cache_cap_mb * 1024**2
+    detail = ", ".join(parts) + f"; cap {_size(cap)} (cache_cap_mb) on all but other"
+    gone = sum(not e.crate_exists for e in usage.entries)
+    why = []
+    if evictable > cap:
+        why.append(f"over the cap by {_size(evictable - cap)}")
+    if gone:
+        why.append(f"{gone} entr{'y' if gone == 1 else 'ies'} of deleted crates")
+    if why:
+        return DoctorCheck(
+            name="cache size",
+            status="warn",
+            required=False,
+            detail=f"{detail}; {', '.join(why)}",
+            fix="run `rusta gc`",
+        )
+    return DoctorCheck(name="cache size", status="ok", required=False, detail=detail)
 
 
 def checkpoint_dir() -> Path | None:

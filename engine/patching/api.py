@@ -24,6 +24,7 @@ from pathlib import Path
 import msgspec
 from dulwich.objects import Blob
 
+from diary import gc
 from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes
@@ -101,7 +102,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             "total_s": validation.total_s,
             "summary": f"sandbox: {validation.verdict}, {validation.reason}",
         }
-        return transaction.run_op(
+        record = transaction.run_op(
             r,
             op="apply",
             patch_id=patch.id,
@@ -117,6 +118,8 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
                 "source": patch.source,
             },
         )
+        gc.after_apply(r)  # quiet; collects only past a cap, and notes in the DevLog what it did
+        return record
 
 
 def landed(patch: Patch, validation: Validation, record: OpRecord) -> Patch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 import msgspec
 
@@ -43,4 +44,30 @@ def run(args: argparse.Namespace) -> int:
         nxt.append(f"`rusta redo` re-applies {st.redo[-1].op_id}")
     if nxt:
         print("; ".join(nxt) + ".")
+    print(history_end(root, ops))
     return 0
+
+
+def history_end(root, ops) -> str:
+    """Where undo stops: the oldest op gc keeps undoable, from the cap in settings (and its last run)."""
+    from diary import gc
+
+    limits = gc.limits_for(root)
+    kept = min(len(ops), limits.undo_history_ops)
+    if kept >= len(ops):
+        return (
+            f"Undo history: all {len(ops)} op(s) are kept (the cap is {limits.undo_history_ops}, "
+            "undo_history_ops in .rusta/settings.toml)."
+        )
+    floor = ops[-kept].op_id if kept else None
+    last = gc.load_state(root)
+    when = "" if last is None else f"; gc last ran {time.strftime('%Y-%m-%d %H:%M', time.localtime(last.at))}"
+    start = (
+        f"ends at {floor}: the newest {kept} op(s) stay undoable"
+        if floor
+        else "is empty: no op stays undoable"
+    )
+    return (
+        f"Undo history {start} (undo_history_ops = {limits.undo_history_ops}); the {len(ops) - kept} older "
+        f"op(s) may no longer undo, since `rusta gc` collects their snapshots when the store is over its cap{when}."
+    )

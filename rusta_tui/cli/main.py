@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "undo": ("undo", "Undo the last patch Rusta applied"),
     "redo": ("redo", "Redo the last undone patch"),
     "history": ("history", "Show the operation log of applied, undone and redone patches"),
+    "gc": ("gc", "Free Rusta's cache and snapshot store down to their caps (--dry-run says what)"),
     "diary": ("diary", "Read and write the DevLog: append, list, show, tail, verify, replay, export"),
     "review": ("review", "Headless review of a crate or a diff for CI, with exit codes"),
     "tui": ("tui", "Open the full-screen app on a crate"),
