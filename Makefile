@@ -2,8 +2,10 @@
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed
+APP     := $(VENV)/.installed-app
+DEV     := $(VENV)/.installed-dev
 RUSTA   := $(BIN)/rusta
+PREFIX  ?= $(HOME)/.local
 DEMO    := examples/demo-crate
 JOBS    ?= 2
 export JAX_PLATFORMS ?= cpu
@@ -22,46 +24,62 @@ HELDOUT_CRATES := atomic beef bit-set bit-vec bytesize either fixedbitset heck i
 MODEL_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps run demo test test-fast lint fmt bench crates model clean
+.PHONY: help venv install sysdeps run demo test test-fast lint fmt bench crates model clean
 
 help: ## Show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+# Two stamps: the app needs no JAX (scoring is numpy), so `make run` installs only what it needs;
+# the tests, the bench and `make model` also need the `dev` and `train` extras.
+$(APP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "rusta: $(PY) not found; install Python 3.11+"; exit 2; }
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@test -x $(BIN)/python || { echo "rusta: creating $(VENV)"; $(PY) -m venv $(VENV); }
+	@echo "rusta: installing Rusta and what the app needs into $(VENV) (no JAX; a minute the first time)"
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -e .
 	@touch $@
 
-venv: $(STAMP) ## Create .venv and install Rusta with its dev tools
+$(DEV): $(APP)
+	@echo "rusta: installing the test and training tools into $(VENV) (pytest, ruff, JAX, Flax, Optax, Orbax)"
+	@$(BIN)/python -m pip install -q -e '.[dev,train]'
+	@touch $@
 
-demo: $(STAMP) ## Reset the bundled demo crate to its broken state
+venv: $(DEV) ## Create .venv and install Rusta with its dev and training tools
+
+install: $(APP) ## Put `rusta` on PATH: a link in $(PREFIX)/bin to this checkout's .venv/bin/rusta
+	@mkdir -p $(PREFIX)/bin
+	@ln -sf $(abspath $(RUSTA)) $(PREFIX)/bin/rusta
+	@echo "rusta: linked $(PREFIX)/bin/rusta -> $(abspath $(RUSTA))"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+	  *) echo "rusta: $(PREFIX)/bin is not on your PATH; add it, or run $(RUSTA)";; esac
+
+demo: $(APP) ## Reset the bundled demo crate to its broken state
 	$(RUSTA) demo reset $(DEMO)
 
-run: $(STAMP) ## Open Rusta on the bundled demo crate (creates the venv if missing)
-	@test -d $(DEMO) || $(RUSTA) demo reset $(DEMO)
-	$(RUSTA) tui $(DEMO)
+run: $(APP) ## Open Rusta on the bundled demo crate (creates the venv if missing)
+	@test -d $(DEMO) || { echo "rusta: writing the demo crate to $(DEMO)"; $(RUSTA) demo reset $(DEMO); }
+	@echo "rusta: opening $(RUSTA) tui $(DEMO) (q quits; $(RUSTA) --help lists the commands)"
+	@$(RUSTA) tui $(DEMO)
 
 sysdeps: ## Install the Debian tools the test suite drives (tmux), if missing
 	@command -v tmux >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends tmux; } \
 	  || { echo "rusta: tmux is missing and could not be installed (apt-get install tmux)"; exit 2; }
 
-test: $(STAMP) sysdeps ## Run the whole test suite (real cargo on fixture crates), as CI does
+test: $(DEV) sysdeps ## Run the whole test suite (real cargo on fixture crates), as CI does
 	@command -v cargo >/dev/null || { echo "rusta: cargo is not on PATH; the suite needs the Rust toolchain"; exit 2; }
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
 
-test-fast: $(STAMP) ## Run the tests that need no cargo build
+test-fast: $(DEV) ## Run the tests that need no cargo build
 	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
 
-lint: $(STAMP) ## ruff check
+lint: $(DEV) ## ruff check
 	$(BIN)/ruff check .
 
-fmt: $(STAMP) ## ruff format + fix imports
+fmt: $(DEV) ## ruff format + fix imports
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Run every benchmark; prints a table, writes bench/results/*.json
+bench: $(DEV) ## Run every benchmark; prints a table, writes bench/results/*.json
 	$(BIN)/python -m bench
 	$(BIN)/python -m engine.diagindex build
 
@@ -69,7 +87,7 @@ crates: ## Install Debian crate sources for gym/bench/LM (apt-get, needs root)
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends $(addprefix librust-,$(addsuffix -dev,$(DEBIAN_CRATES) $(HELDOUT_CRATES)))
 
-model: $(STAMP) ## Rebuild the shipped byte-LM checkpoint (needs `make crates`; MODEL_ARGS="--minutes 20")
+model: $(DEV) ## Rebuild the shipped byte-LM checkpoint (needs `make crates`; MODEL_ARGS="--minutes 20")
 	$(BIN)/python -m engine.bytelm.train --preset small --ship $(MODEL_ARGS)
 
 clean: ## Remove the venv and caches (not your crates, not .rusta/)

@@ -29,4 +29,29 @@ def run(args: argparse.Namespace) -> int:
         root, settings=settings, watch=False if args.no_watch else None, ascii=True if args.ascii else None
     )
     app.run()
+    where = _shown(root)
+    print(f"Rusta closed. Every step is in the DevLog: {invocation()} diary --root {where} list")
     return int(app.return_code or 0)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it here: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def invocation() -> str:
+    """How to run `rusta` from here: `rusta` when it is on PATH, else the venv's script by its path.
+
+    `make run` installs into `.venv` without activating it, so a bare `rusta` would not be found.
+    """
+    import shutil
+    import sys
+
+    script = Path(sys.executable).with_name("rusta")
+    found = shutil.which("rusta")
+    if found and (not script.exists() or Path(found).resolve() == script.resolve()):
+        return "rusta"
+    return _shown(script) if script.exists() else f"{sys.executable} -m rusta_tui.cli.main"

@@ -1,0 +1,51 @@
+"""What each `rusta` command's exit status means, printed at the end of its `--help`.
+
+A script that runs Rusta decides on these numbers, so they are data in one place. Every command
+shares the last three: 2 bad input, 70 an internal error (a bug: details in the crash file), 130
+interrupted. "Refused" (3) is Rusta declining on purpose (a red patch, your edit in the way) and
+is never an internal error.
+"""
+
+from __future__ import annotations
+
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+COMMON: tuple[tuple[int, str], ...] = (
+    (EXIT_USAGE, "bad input: not a crate, a bad argument, a broken file; one sentence says which"),
+    (EXIT_INTERNAL, "internal error in Rusta (a bug); the details are in ~/.cache/rusta/last-crash.txt"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C); nothing half-written is left behind"),
+)
+
+BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
+    "check": ((0, "clean"), (1, "diagnostics"), (2, "no verdict: cargo did not finish (or bad input)")),
+    "test": ((0, "every test passed"), (1, "tests failed"), (2, "the tests could not run")),
+    "doctor": ((0, "everything Rusta needs is present"), (1, "something is missing; each line says how")),
+    "demo": ((0, "done"), (2, "refused: the folder holds something other than the demo crate")),
+    "probe": ((0, "the compiler answered"),),
+    "explain": (
+        (0, "explained (with --apply: applied; with --reject: answered)"),
+        (1, "--apply: refused, the patch is not green; nothing changed"),
+    ),
+    "fix": ((0, "fixed, or nothing to fix"), (1, "no green fix found, or not applied"), (3, "refused")),
+    "apply": ((0, "applied"), (1, "declined at the prompt"), (3, "refused: the patch is not green")),
+    "undo": ((0, "undone"), (1, "nothing to undo"), (3, "refused: your edits are in the way (--force)")),
+    "redo": ((0, "redone"), (1, "nothing to redo"), (3, "refused: your edits are in the way")),
+    "history": ((0, "listed"),),
+    "diary": ((0, "done"), (1, "verify found damage"), (4, "the DevLog cannot be written (full, I/O)")),
+    "review": ((0, "pass"), (1, "findings at or above --fail-on, or a red diff"), (2, "no verdict")),
+    "tui": ((0, "the app closed normally"),),
+    "lm": ((0, "scored"),),
+    "data": ((0, "built"),),
+}
+
+
+def epilog(command: str | None) -> str:
+    """The `Exit codes:` block for one command (or for `rusta` itself), one code a line."""
+    own = BY_COMMAND.get(command or "", ((0, "success"),))
+    codes = dict(own)
+    for code, text in COMMON:
+        codes.setdefault(code, text)
+    return "Exit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in sorted(codes.items()))
