@@ -84,35 +84,76 @@ def first_change(diff: str) -> tuple[str, int, str, str] | None:
     return None
 
 
-def _fix_line(e: Explanation) -> Line | None:
-    if e.patch is not None:
-        ch = first_change(e.patch.diff)
-        how = f"{e.patch.source} suggests, {e.patch.applicability}"
-        if ch is None:
-            return Line(f"Fix ({how}): see the patch; `rusta fix` validates it before it lands.", "green")
-        file, line, old, new = ch
-        if old and new:
-            return Line(f"Fix ({how}): {file}:{line} `{old}` -> `{new}`", "green")
-        if new:
-            return Line(f"Fix ({how}): insert `{new}` at {file}:{line}", "green")
-        return Line(f"Fix ({how}): delete `{old}` at {file}:{line}", "green")
-    if e.options:
-        o = e.options[0]
-        return Line(f"Fix: {o.name}. {o.how}", "green")
+_NOTE_NOISE = (
+    "for further information",
+    "for more information",
+    "on by default",
+    "`#[warn(",
+    "`#[deny(",
+    "to override `",
+)
+
+
+def rustc_why(e: Explanation) -> str | None:
+    """rustc's own reason, in its words: a label that says "because", else its first note."""
+    if not e.diagnostics:
+        return None
+    d = e.diagnostics[0]
+    for s in d.spans:
+        if not s.is_primary and s.label and "because" in s.label:
+            return s.label
+    for c in d.children:
+        if c.level == "note" and c.message and not any(n in c.message for n in _NOTE_NOISE):
+            return c.message
     return None
 
 
+def fix_changes(diff: str) -> str:
+    """Every line a diff removes and adds, in one line: what pair mode shows of a fix, in full."""
+    old = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    new = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    old, new = [x for x in old if x], [x for x in new if x]
+    a, b = "; ".join(f"`{x}`" for x in old), "; ".join(f"`{x}`" for x in new)
+    if old and new:
+        return f"{a} -> {b}"
+    return f"insert {b}" if new else f"delete {a}"
+
+
+def _fix_line(e: Explanation) -> Line | None:
+    """The best option that shows code, all its lines, with what validation said of it."""
+    if not e.fixes:  # no patch: the first way out whose words survived the evidence check
+        o = next((o for o in e.options if o.how), None)
+        return Line(f"Way out: {o.name}. {o.how}", "green") if o is not None else None
+    f = e.fixes[0]
+    state = "compiles" if f.validated == "compiles" else "not checked yet"
+    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+    cost = f"; {f.cost}" if f.cost else ""
+    return Line(f"Fix ({state}, {by}{cost}): {f.file}:{f.line} {fix_changes(f.patch)}", "green")
+
+
 def pair_lines(e: Explanation) -> list[Line]:
-    """2-4 lines: what, where it starts, the fix."""
-    lines = [_heading(e), Line(e.summary.splitlines()[0] if e.summary else e.message)]
-    root_shown = f"{e.root_cause.file}:{e.root_cause.line}" in lines[1].text
-    if (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line) and not root_shown:
+    """2-4 lines that add to rustc: its reason, where the problem starts, the best fix in full.
+
+    When there is no root cause elsewhere and no fix, Rusta says she has nothing to add.
+    """
+    lines = [_heading(e)]
+    grouped = len(e.diagnostics) > 1  # the summary says how the grouped diagnostics hang together
+    if grouped and e.summary:
+        lines.append(Line(e.summary.splitlines()[0]))
+    why = rustc_why(e)
+    root_elsewhere = (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line)
+    root_shown = f"{e.root_cause.file}:{e.root_cause.line}" in " ".join(ln.text for ln in lines)
+    if root_elsewhere and not root_shown:
         lines.append(
             Line(f"Root cause: {_where(e.root_cause)} ({e.root_cause.label or e.root_cause_reason}).")
         )
     fix = _fix_line(e)
     if fix is not None:
         lines.append(fix)
+    if why and len(lines) < 4:
+        lines.insert(1 + (grouped and bool(e.summary)), Line(f"Why (rustc): {why}"))
+    if not (root_elsewhere or fix or grouped):
+        lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines[:4]
 
 
@@ -158,12 +199,16 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
             lines.append(Line(f"  {i}. {o.name}"))
             lines.extend(_wrap(o.how, "     ", width=width))
             lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
-    if spec.patch_diff and e.patch is not None:
-        lines.append(Line(""))
-        lines.append(Line(f"Suggested patch ({e.patch.source}, {e.patch.applicability})", "bold"))
-        for ln in e.patch.diff.rstrip("\n").splitlines():
-            style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
-            lines.append(Line("  " + ln, style))
+    if spec.patch_diff and e.fixes:
+        for f in e.fixes:
+            lines.append(Line(""))
+            state = "compiles" if f.validated == "compiles" else "not checked yet"
+            by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+            cost = f"; {f.cost}" if f.cost else ""
+            lines.append(Line(f"Fix: {_cap(f.name)} ({state}, {by}{cost})", "bold"))
+            for ln in f.patch.rstrip("\n").splitlines():
+                style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
+                lines.append(Line("  " + ln, style))
     if len(e.diagnostics) > 1:
         lines.append(Line(""))
         lines.append(Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold"))

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from engine.explain import lintstory, placeholders, references
+from engine.explain import evidence, lintstory, placeholders, references
+from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, group
-from engine.explain.kb_loader import KBEntry, lookup
+from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
 from engine.explain.probes import probe_facts
 from engine.explain.prompts import prompt_for
@@ -105,6 +106,20 @@ def _generic(
     return invariant, summary, why, opts
 
 
+def _honest_choices(
+    kb_options: Iterable[KBOption], vals: dict[str, str], ev: evidence.Evidence, costs_known: bool
+) -> tuple[Choice, ...]:
+    """The KB's options with every sentence whose code this program lacks removed (see evidence.py);
+    an option left with nothing to say is dropped."""
+    out: list[Choice] = []
+    for o in kb_options:
+        how = evidence.honest(placeholders.fill(o.how, vals), ev)
+        tradeoff = evidence.honest(placeholders.fill(o.tradeoff, vals), ev, costs_known=costs_known)
+        if how or tradeoff:
+            out.append(Choice(name=o.name, how=how, tradeoff=tradeoff))
+    return tuple(out)
+
+
 def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_text: bool) -> Explanation:
     diag = g.lead.diag
     entry = lookup(diag.code_str)
@@ -112,16 +127,16 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     root = g.root
     vals = placeholders.values(diag, g.lead.primary, root)
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
+    members = tuple(m.diag for m in g.members)
+    fixes = fix_options.build(members, crate_root)
     if chosen is not None:
+        ev = evidence.gather(members, crate_root)
+        costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))
         invariant = chosen.invariant
-        summary = placeholders.fill(chosen.summary, vals)
-        why = placeholders.fill(chosen.why, vals)
-        options = tuple(
-            Choice(
-                name=o.name, how=placeholders.fill(o.how, vals), tradeoff=placeholders.fill(o.tradeoff, vals)
-            )
-            for o in chosen.entry.options
-        )
+        _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)
+        summary = evidence.honest(placeholders.fill(chosen.summary, vals), ev) or generic_summary
+        why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
+        options = _honest_choices(chosen.entry.options, vals, ev, costs_known)
         title = chosen.entry.title
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)
@@ -165,6 +180,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         facts=tuple(facts),
         explain_text=text,
         prompt=prompt_for(g.lead.strategy, vals),
+        fixes=fixes,
     )
 
 

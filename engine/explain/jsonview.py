@@ -1,5 +1,9 @@
 """The `--json` shape of an Explanation: one flat object per story, stable keys, grouped diagnostics
-summarised (code, message, file, line) rather than dumped whole."""
+summarised (code, message, file, line) rather than dumped whole.
+
+`options` lists the options that show code first (`patch` is their diff, `validated` is "compiles" or
+"not-checked"; one that failed is never listed), then the knowledge base's prose options (`patch` and
+`validated` null: they show no code to check)."""
 
 from __future__ import annotations
 
@@ -7,13 +11,31 @@ from typing import Any
 
 import msgspec
 
-from engine.explain.types import Explanation, Location
+from engine.explain.types import Explanation, Location, PatchOption
 
 JSON_VERSION = 1
 
 
 def _loc(loc: Location) -> dict[str, Any]:
     return {"file": loc.file, "line": loc.line, "column": loc.column, "label": loc.label}
+
+
+def _fix(f: PatchOption) -> dict[str, Any]:
+    """An option that shows code: its diff, the lines it adds, and what validation said of it."""
+    return {
+        "name": f.name,
+        "how": "",
+        "tradeoff": f.cost,
+        "patch": f.patch,
+        "validated": f.validated,
+        "id": f.id,
+        "shows": list(f.shows),
+        "file": f.file,
+        "line": f.line,
+        "kind": f.kind,
+        "source": f.source,
+        "applicability": f.applicability,
+    }
 
 
 def to_dict(e: Explanation) -> dict[str, Any]:
@@ -41,7 +63,13 @@ def to_dict(e: Explanation) -> dict[str, Any]:
         "invariant": e.invariant,
         "summary": e.summary,
         "why": e.why,
-        "options": [{"name": o.name, "how": o.how, "tradeoff": o.tradeoff} for o in e.options],
+        "options": [
+            *(_fix(f) for f in e.fixes),
+            *(
+                {"name": o.name, "how": o.how, "tradeoff": o.tradeoff, "patch": None, "validated": None}
+                for o in e.options
+            ),
+        ],
         "references": [{"title": r.title, "kind": r.kind, "target": r.target} for r in e.references],
         "patch": None
         if e.patch is None

@@ -67,7 +67,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"has type `([^`]+)`",
             r"for (?:struct|enum|union|type|reference|trait object|type parameter|opaque type|associated type|tuple|array|slice|raw pointer|fn item|closure|unit type|mutable reference) `([^`]+)`",
             r"^`([^`]+)` doesn't implement",
-            r"the trait bound `([^`:]+):",
+            r"the trait bound `([^`]+?): [^`]+`",  # `std::string::String: Foo`: the type is up to ": "
             r"is not implemented for `([^`]+)`",
         ),
         texts,
@@ -84,7 +84,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
         (
             r"the trait `([^`]+)` is not implemented",
             r"doesn't implement `([^`]+)`",
-            r"the trait bound `[^`:]+: ([^`]+)`",
+            r"the trait bound `[^`]+?: ([^`]+)`",
             r"the trait `([^`]+)`",
         ),
         texts,

@@ -10,6 +10,7 @@ from typing import Literal
 
 import msgspec
 
+from engine.edits import Edit
 from toolbelt.types import Diagnostic
 
 
@@ -56,6 +57,33 @@ class SuggestedPatch(Base):
     source: PatchSource = "rustc"
 
 
+Validation = Literal["compiles", "fails", "not-checked"]
+FixKind = Literal["borrow", "clone", "other"]
+
+
+class PatchOption(Base):
+    """A way out that shows code: an edit set, its diff, and what the sandbox said of it.
+
+    `shows` holds the added lines exactly as the diff has them, so what the user reads is what would
+    land. `validated` is "not-checked" until `engine.explain.validation` ran it; a "fails" option is
+    never shown. `cost` is empty unless a type fact supports a claim ("allocates" needs an owning type).
+    """
+
+    id: str  # engine.edits.edit_id of the edits
+    name: str
+    edits: tuple[Edit, ...]
+    patch: str  # unified diff
+    shows: tuple[str, ...]  # the `+` lines of the diff, without the `+`
+    file: str
+    line: int  # the first changed line, 1-based, in the file before the change
+    source: str  # "rustc" or "template"
+    applicability: str = "Unspecified"
+    kind: FixKind = "other"
+    cost: str = ""
+    validated: Validation = "not-checked"
+    check_s: float = 0.0  # added latency of its validation (0 when cached or not checked)
+
+
 class Explanation(Base):
     """One story: a root cause, the invariant at stake, the ways out, and every diagnostic it explains.
 
@@ -80,3 +108,4 @@ class Explanation(Base):
     facts: tuple[str, ...] = ()
     explain_text: str = ""  # the relevant passage of `rustc --explain CODE`, quoted in study mode
     prompt: str = ""  # study mode asks this before revealing the root cause
+    fixes: tuple[PatchOption, ...] = ()  # concrete patches, best first; "fails" ones are removed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,11 @@ def test_json_has_one_object_per_story_with_the_required_keys(crate: Path) -> No
     for o in objs:
         assert REQUIRED <= o.keys()
         assert {"file", "line"} <= o["primary"].keys() and {"file", "line"} <= o["root_cause"].keys()
-        assert all(opt["tradeoff"] for opt in o["options"])
+        for opt in o["options"]:  # code is a patch with its validation state; prose says what it costs
+            if opt["patch"] is None:
+                assert opt["validated"] is None and (opt["how"] or opt["tradeoff"])
+            else:
+                assert opt["validated"] == "not-checked" and opt["shows"] and not opt["how"]
         assert o["patch"] is None or {"diff", "applicability"} <= o["patch"].keys()
     e0382 = next(o for o in objs if o["code"] == "E0382")
     assert (e0382["primary"]["line"], e0382["root_cause"]["line"]) == (3, 2)
@@ -71,7 +76,7 @@ def test_pair_is_short_and_silent_prints_nothing_but_logs(crate: Path) -> None:
     assert 2 <= len(lines) <= 4
     assert "src/lib.rs:2" in pair.stdout and "!" not in pair.stdout
     silent = _rusta("explain", str(crate), "--no-clippy", "--mode", "silent")
-    assert silent.returncode == 0 and silent.stdout == ""
+    assert silent.returncode == 0 and re.fullmatch(r"logged \d+ stories to the DevLog\n", silent.stdout)
     from diary.devlog import DevLog
 
     log = DevLog.open(crate, readonly=True)

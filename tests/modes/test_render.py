@@ -30,7 +30,7 @@ def _prose(text: str) -> str:
     kept: list[str] = []
     in_patch = False
     for ln in text.splitlines():
-        if ln.startswith("Suggested patch"):
+        if ln.startswith(("Suggested patch", "Fix: ")):  # a patch block: its header and diff
             in_patch = True
         elif not ln.strip():
             in_patch = False
@@ -85,10 +85,11 @@ def test_same_facts_in_every_mode(stories: tuple[Explanation, ...]) -> None:
     for e in stories:
         pair, study = modes.render_text(e, "pair"), modes.render_text(e, "study")
         assert f"Root cause: {e.root_cause.file}:{e.root_cause.line}:{e.root_cause.column}" in study
-        if e.patch is not None:
-            ch = first_change(e.patch.diff)
-            assert ch is not None and f"{ch[0]}:{ch[1]}" in pair
-            assert e.patch.applicability in pair and e.patch.applicability in study
+        if e.fixes:  # pair shows the best option that shows code, all its lines; study shows its diff
+            best = e.fixes[0]
+            assert f"{best.file}:{best.line}" in pair
+            for line in best.shows:
+                assert f"`{line.strip()}`" in pair and f"+{line}" in study
 
 
 def test_voice_no_exclamations_no_filler(stories: tuple[Explanation, ...]) -> None:

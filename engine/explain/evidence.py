@@ -1,0 +1,150 @@
+"""What a code snippet in Rusta's words may rest on: the program's own text, or rustc's own words.
+
+The knowledge base's sentences are written for every program with a given error code; filled in,
+they can show code this program does not have (`&v[i]` where there is no `v`, `let mut *container`).
+A sentence that shows code keeps it only when the code is text of the program around the error (the
+enclosing function, or a few lines around the span outside any function) or something rustc's
+diagnostic itself quotes. Otherwise the sentence goes; the concrete, compiled code lives in the
+story's patch options instead (`engine.explain.options`).
+
+Matching is on tokens, so `&v[i]` and `& v [ i ]` are the same code and `std` is not a token-aligned
+part of `std::string::String` ... unless rustc or the program writes it alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+
+from engine.explain.placeholders import short_type
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.probe_scan import KEYWORDS
+from toolbelt.types import Diagnostic
+
+_TICKED = re.compile(r"`([^`\n]+)`")
+_TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d[\w.]*|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z`(\"'])")
+_AROUND = 12  # lines either side of a span outside any function
+# Cost words a template may not say unless a type fact supports them.
+_COST = re.compile(r"\b(?:allocat\w*|heap|copies|a copy of the data)\b", re.I)
+
+
+class Evidence(msgspec.Struct, frozen=True, kw_only=True):
+    program: str  # the program's text around the story's spans, as space-joined tokens
+    rustc: frozenset[str]  # every item rustc quotes in backticks, as space-joined tokens
+
+
+def tokens(code: str) -> str:
+    return " ".join(_TOKEN.findall(code))
+
+
+def snippets(text: str) -> list[str]:
+    """The backticked code in a piece of Rusta's text."""
+    return [m.group(1) for m in _TICKED.finditer(text)]
+
+
+def _walk(d: Diagnostic) -> Iterator[Diagnostic]:
+    yield d
+    for c in d.children:
+        yield from _walk(c)
+
+
+def rustc_quotes(diags: Iterable[Diagnostic]) -> frozenset[str]:
+    """Every item rustc quotes (types, paths, names, code), with std paths shortened as Rusta does."""
+    out: set[str] = set()
+    for d in diags:
+        for node in _walk(d):
+            texts = [node.message, *(s.label or "" for s in node.spans)]
+            for t in texts:
+                for q in snippets(t):
+                    out.add(tokens(q))
+                    out.add(tokens(short_type(q)))
+    out.discard("")
+    return frozenset(out)
+
+
+def _around(source: bytes, start: int, end: int, line: int) -> str:
+    try:
+        from engine.syntax.tree import enclosing_fn
+    except ImportError:  # the syntax layer is optional here: lines around the span do
+        sig = None
+    else:
+        sig = enclosing_fn(source, start, end)
+    if sig is not None:
+        return sig.range.text
+    lines = source.decode("utf-8", "replace").splitlines()
+    return "\n".join(lines[max(0, line - 1 - _AROUND) : line + _AROUND])
+
+
+def program_text(diags: Iterable[Diagnostic], crate_root: str | Path) -> str:
+    """The code around every user-crate span of the story (primary and child spans)."""
+    root = Path(crate_root)
+    files: dict[str, bytes | None] = {}
+    parts: list[str] = []
+    seen: set[tuple[str, int, int]] = set()
+    for d in diags:
+        for node in _walk(d):
+            for s in node.spans:
+                if not in_user_crate(s.file_name) or (s.file_name, s.byte_start, s.byte_end) in seen:
+                    continue
+                seen.add((s.file_name, s.byte_start, s.byte_end))
+                if s.file_name not in files:
+                    try:
+                        files[s.file_name] = (root / s.file_name).read_bytes()
+                    except OSError:
+                        files[s.file_name] = None
+                data = files[s.file_name]
+                if data is not None and s.byte_end <= len(data):
+                    parts.append(_around(data, s.byte_start, s.byte_end, s.line_start))
+    return "\n".join(parts)
+
+
+def gather(diags: Iterable[Diagnostic], crate_root: str | Path) -> Evidence:
+    ds = tuple(diags)
+    return Evidence(program=" " + tokens(program_text(ds, crate_root)) + " ", rustc=rustc_quotes(ds))
+
+
+def vocabulary(snippet: str) -> bool:
+    """Only keywords and punctuation (`self`, `&mut`, `'static`): the language's words, which say
+    nothing about what this program has."""
+    toks = _TOKEN.findall(snippet)
+    return all(t in KEYWORDS or t == "'static" or not (t[0].isalnum() or t[0] in "_'") for t in toks)
+
+
+def backed(snippet: str, ev: Evidence) -> bool:
+    """The snippet is the program's text (token for token), something rustc quotes, or vocabulary."""
+    t = tokens(snippet)
+    return not t or vocabulary(snippet) or t in ev.rustc or f" {t} " in ev.program
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, never split inside backticks (code has dots)."""
+    out: list[str] = []
+    buf = ""
+    for part in _SENTENCE_END.split(text.strip()):
+        buf = f"{buf} {part}" if buf else part
+        if buf.count("`") % 2 == 0:
+            out.append(buf)
+            buf = ""
+    if buf:
+        out.append(buf)
+    return out
+
+
+def honest(text: str, ev: Evidence, *, costs_known: bool = True) -> str:
+    """The text without the sentences whose code the evidence does not back (or whose cost claim
+    no type fact supports, when `costs_known` is False). Paragraph breaks are kept."""
+    paras: list[str] = []
+    for para in text.split("\n\n"):
+        flat = " ".join(para.split())
+        kept = [
+            s
+            for s in sentences(flat)
+            if all(backed(c, ev) for c in snippets(s)) and (costs_known or not _COST.search(s))
+        ]
+        if kept:
+            paras.append(" ".join(kept))
+    return "\n\n".join(paras)

@@ -1,0 +1,202 @@
+"""The options of a story that show code: every rustc suggestion and every repair candidate, as patches.
+
+An option that shows code is an edit set with its diff, never a filled-in template: what the user
+reads (`shows`) is the diff's added lines, so it names only what the program has or what the patch
+adds. Validation (`engine.explain.validation`) later marks each one compiles or fails; until then it
+is "not-checked" and says so.
+
+Ranking is rustc's trust level and the repair engine's score, then two rules that need no guess:
+options that compiled go before unchecked ones, and a borrow goes before a clone of the same value.
+A cost word ("allocates") is said only when rustc named the value's type and that type owns heap data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import msgspec
+
+from engine.edits import EditError, diff_of_edits
+from engine.explain.types import FixKind, PatchOption
+from engine.repair.suggestions import suggestion_candidates
+from engine.repair.templates import template_candidates
+from engine.repair.types import Candidate
+from toolbelt.types import Diagnostic
+
+MAX_OPTIONS = 8  # per story: every rustc suggestion fits; the templates' long tail does not
+_SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
+_CLONE_CALLS = (".clone()", ".to_owned()", ".to_vec()", ".to_string()", ".cloned()")
+_BORROW_FAMILIES = {"borrow", "ref-mut", "ref-self", "borrow-loop-source", "borrow-self-param"}
+_HAS_TYPE = re.compile(r"has type `([^`]+)`")
+# std types whose clone allocates and copies what they own; Rc/Arc clones share instead
+_OWNING = re.compile(
+    r"(?:(?:std|alloc|core)::(?:[a-z_]+::)*)?"
+    r"(?:String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|BinaryHeap|LinkedList|PathBuf|OsString|CString)\b"
+)
+_SHARED = re.compile(r"(?:(?:std|alloc)::(?:[a-z_]+::)*)?(?:Rc|Arc)<")
+_STATE_RANK = {"compiles": 0, "not-checked": 1, "fails": 2}
+
+
+def crate_rs_files(root: Path) -> tuple[str, ...]:
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
+        out.extend(Path(dirpath, f).relative_to(root).as_posix() for f in filenames if f.endswith(".rs"))
+    return tuple(sorted(out))
+
+
+def _reader(root: Path, cache: dict[str, bytes | None]):  # -> Reader
+    def read(rel: str) -> bytes | None:
+        if rel not in cache:
+            p = (root / rel).resolve()
+            ok = p.is_relative_to(root.resolve()) and p.is_file()
+            cache[rel] = p.read_bytes() if ok else None
+        return cache[rel]
+
+    return read
+
+
+def added_lines(diff: str) -> tuple[str, ...]:
+    """The `+` lines of a unified diff, as they will read in the file (blank ones dropped)."""
+    return tuple(
+        ln[1:]
+        for ln in diff.splitlines()
+        if ln.startswith("+") and not ln.startswith("+++") and ln[1:].strip()
+    )
+
+
+def _first_line(diff: str) -> tuple[str, int]:
+    file, old_no = "", 0
+    for ln in diff.splitlines():
+        if ln.startswith("+++ "):
+            file = ln[4:].removeprefix("b/")
+        elif ln.startswith("@@"):
+            m = re.match(r"@@ -(\d+)", ln)
+            old_no = int(m.group(1)) if m else 0
+        elif ln.startswith(("-", "+")) and not ln.startswith(("---", "+++")):
+            return file, old_no
+        elif ln.startswith(" "):
+            old_no += 1
+    return file, old_no
+
+
+def _kind(c: Candidate) -> FixKind:
+    """Borrow or clone, from what the edit writes (and the template's family where it has one)."""
+    text = " ".join(e.replacement for e in c.edits)
+    if c.family == "clone" or any(call in text for call in _CLONE_CALLS):
+        return "clone"
+    if c.family in _BORROW_FAMILIES or any(
+        re.match(r"\s*(?:&|ref\b)", e.replacement) and e.start == e.end for e in c.edits
+    ):
+        return "borrow"
+    return "other"
+
+
+def value_type(diag: Diagnostic) -> str | None:
+    """The type of the value the story is about, when rustc names it ("`v` has type `Vec<u8>`")."""
+    texts = [diag.message, *(s.label or "" for s in diag.spans)]
+    for c in diag.children:
+        texts.append(c.message)
+        texts.extend(s.label or "" for s in c.spans)
+    for t in texts:
+        m = _HAS_TYPE.search(t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def clone_cost(type_text: str | None) -> str:
+    """What cloning a value of this type costs, or "" when the type does not tell."""
+    if not type_text:
+        return ""
+    bare = type_text.removeprefix("&mut ").removeprefix("&").strip()
+    if _SHARED.match(bare):
+        return "copies a pointer and bumps a reference count"
+    if _OWNING.match(bare):
+        return f"allocates and copies the `{bare}`"
+    return ""
+
+
+def _option(c: Candidate, files: Mapping[str, bytes], cost_type: str | None) -> PatchOption | None:
+    if not all(e.file in files for e in c.edits):
+        return None
+    try:
+        diff = diff_of_edits({k: files[k] for k in {e.file for e in c.edits}}, c.edits)
+    except EditError:
+        return None
+    if not diff:
+        return None
+    file, line = _first_line(diff)
+    kind = _kind(c)
+    return PatchOption(
+        id=c.id,
+        name=c.description,
+        edits=c.edits,
+        patch=diff,
+        shows=added_lines(diff),
+        file=file,
+        line=line,
+        source="rustc" if c.source in ("rustc", "clippy") else "template",
+        applicability=c.applicability,
+        kind=kind,
+        cost=clone_cost(cost_type) if kind == "clone" else "",
+    )
+
+
+def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOption, ...]:
+    """Every rustc suggestion and repair candidate for a story's diagnostics, as patches, best first.
+
+    rustc's suggestions with a `/* placeholder */` are left out: they cannot compile as written.
+    """
+    root = Path(crate_root)
+    cache: dict[str, bytes | None] = {}
+    read = _reader(root, cache)
+    rs_files = crate_rs_files(root)
+    best: dict[str, tuple[Candidate, str | None]] = {}
+    order: list[str] = []
+    for d in diags:
+        cost_type = value_type(d)
+        try:
+            found = suggestion_candidates(d) + template_candidates(d, read, rs_files)
+        except (OSError, ValueError, IndexError):  # a template reading a file changed under it
+            found = suggestion_candidates(d)
+        for c in found:
+            if c.id not in best:
+                order.append(c.id)
+            if c.id not in best or c.score > best[c.id][0].score:
+                best[c.id] = (c, cost_type)
+    ranked = sorted(order, key=lambda i: (best[i][0].source == "template", -best[i][0].score))
+    files = {rel: data for rel in {e.file for i in ranked for e in best[i][0].edits} if (data := read(rel))}
+    out: list[PatchOption] = []
+    for i in ranked:
+        opt = _option(best[i][0], files, best[i][1])
+        if opt is not None:
+            out.append(opt)
+        if len(out) >= MAX_OPTIONS:
+            break
+    return rank(out)
+
+
+def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
+    """Compiled before unchecked, failed ones removed, and a borrow before any clone in its group."""
+    kept = sorted((o for o in options if o.validated != "fails"), key=lambda o: _STATE_RANK[o.validated])
+    out: list[PatchOption] = []
+    for state in ("compiles", "not-checked"):
+        group = [o for o in kept if o.validated == state]
+        borrows = [o for o in group if o.kind == "borrow"]
+        shown: set[str] = set()
+        for o in group:
+            if o.kind == "clone":
+                out.extend(b for b in borrows if b.id not in shown)
+                shown.update(b.id for b in borrows)
+            if o.id not in shown:
+                out.append(o)
+                shown.add(o.id)
+    return tuple(out)
+
+
+def with_state(option: PatchOption, validated: str, check_s: float) -> PatchOption:
+    return msgspec.structs.replace(option, validated=validated, check_s=check_s)
