@@ -17,6 +17,7 @@ from textual.binding import BindingType
 from rusta_tui import backends, keymaps
 from rusta_tui import settings as settings_io
 from rusta_tui.commands import RustaCommands
+from rusta_tui.errors import SettingsError
 from rusta_tui.messages import (
     PatchApplied,
     PatchCancelled,
@@ -45,7 +46,7 @@ from rusta_tui.screens.tests import TestsScreen
 from rusta_tui.state import PatchState, Session
 from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
-from rusta_tui.views import DiagRow, explanation_for, patch_key
+from rusta_tui.views import DiagRow, counts, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
 
 
@@ -143,7 +144,10 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
     # --- keys -----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return keymaps.allowed(self.session.mode, action)
+        return keymaps.allowed(self.session.mode, action, parameters)
+
+    def action_unavailable(self, key: str) -> None:
+        self.say(keymaps.not_here(self.session.mode, key))
 
     def action_goto(self, name: str) -> None:
         if self.current_mode != name:
@@ -153,7 +157,17 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         self.push_screen(HelpScreen(self.session.mode))
 
     def action_cycle_mode(self) -> None:
-        self.set_mode(keymaps.next_mode(self.session.mode))
+        self.choose_mode(keymaps.next_mode(self.session.mode))
+
+    def choose_mode(self, mode: Mode) -> None:
+        """The user's choice of mode (m, the palette), remembered in `.rusta/settings.toml`."""
+        self.set_mode(mode)
+        try:
+            settings_io.save(self.session.root, self.session.settings)
+        except SettingsError as e:
+            self.say(f"{self.session.mode} mode for now; not remembered: {e}", severity="warning")
+            return
+        self.say(f"{self.session.mode.capitalize()} mode; the next launch starts in it too.")
 
     def set_mode(self, mode: Mode) -> None:
         import msgspec
@@ -296,6 +310,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         s = self.session
         if message.generation != s.generation:
             return  # a newer save replaced this probe
+        job = s.jobs.get("probe")
+        reason = job.detail if job is not None else ""
         s.end_job("probe")
         before = s.selected_row()
         s.report = message.report
@@ -315,6 +331,14 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         ]
         picked = focus or same
         s.selected = picked[0] if picked else min(s.selected, max(0, len(all_rows) - 1))
+        if reason == "asked" or reason.startswith("saved "):
+            # the answer to r or a save, said even when nothing changed, so the old line does not return
+            errors, warnings = counts(all_rows)
+            if s.probe_state != "done":
+                verdict = (message.report.message or f"cargo {s.probe_state}.").rstrip(".")
+            else:
+                verdict = f"{errors} error(s), {warnings} warning(s)" if all_rows else "clean"
+            s.last_message = f"Checked ({reason}) in {message.elapsed_s:.1f}s: {verdict}."
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:

@@ -25,7 +25,7 @@ class RustaCommands(Provider):
             if action is not None:
                 out.append((key.description, f"key {key.key}", action))
         for mode in KEYMAPS:
-            out.append((f"Switch to {mode} mode", "", partial(app.set_mode, mode)))
+            out.append((f"Switch to {mode} mode", "", partial(app.choose_mode, mode)))
         out.append(("Check the crate now", "key r", app.action_recheck))
         out.append(("Cancel running jobs", "key x", app.action_cancel_jobs))
         out.append(("Help: keys of this mode", "key ?", app.action_help))

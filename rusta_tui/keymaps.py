@@ -71,9 +71,35 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
 
 MODE_ACTIONS: frozenset[str] = frozenset(k.action for keys in KEYMAPS.values() for k in keys)
 
+# Why a key of another mode does nothing here; pressing it says so instead of doing nothing.
+MODE_REASONS: dict[Mode, str] = {
+    "study": "study mode takes one step at a time (v validates, a applies)",
+    "pair": "pair mode has every key",
+    "silent": "silent mode keeps the screen quiet",
+}
+NOT_HERE: dict[tuple[Mode, str], str] = {
+    ("study", "f"): "f is pair mode's one-key fix; study mode takes one step at a time: v validates, "
+    "then a applies (m switches mode).",
+    ("silent", "f"): "f is pair mode's one-key fix; in silent mode v validates, then a applies "
+    "(m switches mode).",
+}
+
+
+def not_here(mode: Mode, key: str) -> str:
+    """The sentence a key of another mode answers with in this one."""
+    if (mode, key) in NOT_HERE:
+        return NOT_HERE[(mode, key)]
+    what = next((k.description for m in MODES for k in KEYMAPS[m] if k.key == key), key)
+    modes = " and ".join(m for m in MODES if any(k.key == key for k in KEYMAPS[m]))
+    return f"{key} ({what}) is a {modes} mode key; {MODE_REASONS[mode]} (m switches mode)."
+
 
 def bindings() -> list[Binding]:
-    """Every key of every mode; `allowed` decides which of them is live now."""
+    """Every key of every mode; `allowed` decides which of them is live now.
+
+    Each mode key also gets a hidden `unavailable` binding after it, live where the mode lacks the
+    key, so pressing it in the wrong mode says why instead of doing nothing.
+    """
     seen: set[tuple[str, str]] = set()
     out: list[Binding] = []
     for key in (*COMMON, *(k for m in MODES for k in KEYMAPS[m])):
@@ -81,12 +107,17 @@ def bindings() -> list[Binding]:
             continue
         seen.add((key.key, key.action))
         out.append(Binding(key.key, key.action, key.description, show=key.show))
+    for key in dict.fromkeys(k.key for m in MODES for k in KEYMAPS[m]):
+        out.append(Binding(key, f"unavailable('{key}')", "", show=False))
     return out
 
 
-def allowed(mode: Mode, action: str) -> bool:
-    """A mode-specific action is live only in the modes whose keymap lists it."""
+def allowed(mode: Mode, action: str, parameters: tuple[object, ...] = ()) -> bool:
+    """A mode-specific action is live only in the modes whose keymap lists it; `unavailable(key)`
+    only where the mode lacks that key."""
     name = action.split("(", 1)[0]
+    if name == "unavailable":
+        return bool(parameters) and not any(k.key == parameters[0] for k in KEYMAPS[mode])
     if name not in {a.split("(", 1)[0] for a in MODE_ACTIONS}:
         return True
     return any(k.action.split("(", 1)[0] == name for k in KEYMAPS[mode])

@@ -61,6 +61,9 @@ def _call(fn: Any, *args: Any, cancel: threading.Event) -> Any:
     return fn(*args, cancel=cancel) if takes_cancel else fn(*args)
 
 
+_OPEN = ("said", "explained", "done", "undone")  # loop states a Reflect still has to settle
+
+
 def export_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-") + ".patch"
 
@@ -82,6 +85,7 @@ class Tasks:
         """The loop of this fix, opened (Say) and explained (Explain) on first use."""
         loop = self.loops.get(key)
         if loop is None or loop.state in ("idle", "reflected"):
+            self._close_others(key)
             loop = backends.core_loop(self.root)
             loop.say(f"fix {expl.code or expl.level} at {expl.primary.file}:{expl.primary.line}")
             self.loops[key] = loop
@@ -89,12 +93,23 @@ class Tasks:
             loop.explain((expl,), mode=mode)
         return loop
 
+    def _close_others(self, key: str) -> None:
+        """The user moved to another story: reflect the open ones now, and say that is why."""
+        for other in [k for k in self.loops if k != key]:
+            loop = self.loops.pop(other)
+            try:
+                if loop.state in _OPEN:
+                    kept = "applied and kept" if loop.state == "done" else "left without a change"
+                    loop.reflect(f"{other}: {kept}; switched stories to {key}")
+            finally:
+                loop.close()
+
     def close_all(self) -> None:
         """Reflect every open task on exit: what landed stays, and the DevLog says so."""
         with self.lock:
             for key, loop in self.loops.items():
                 try:
-                    if loop.state in ("said", "explained", "done", "undone"):
+                    if loop.state in _OPEN:
                         kept = "applied and kept" if loop.state == "done" else "left without a change"
                         loop.reflect(f"{key}: {kept} when the session ended")
                 finally:

@@ -59,7 +59,9 @@ class ProbeMixin:
         gen = self.session.generation
         job = self.session.start_job(f"cargo {self.session.settings.check_tool}", "probe", reason)
         job.cancel = cancel
+        self.session.probe_state = f"checking ({reason})"  # at once: the key or the save has an answer
         self.run_probe(gen, reason, cancel)  # type: ignore[call-arg]
+        self._redraw_modebar()  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def run_probe(self, generation: int, reason: str, cancel: threading.Event) -> None:

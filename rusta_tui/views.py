@@ -73,14 +73,33 @@ def explanation_for(row: DiagRow | None, explanations: tuple[Any, ...]) -> Any |
     return None
 
 
+def story_number(expl: Any | None, explanations: tuple[Any, ...]) -> int | None:
+    """The story's number, from 1, in the order `rusta explain` shows them: `--apply N` takes it."""
+    if expl is None:
+        return None
+    for i, e in enumerate(explanations, 1):
+        if e is expl:
+            return i
+    for i, e in enumerate(explanations, 1):
+        if e == expl:
+            return i
+    return None
+
+
+def story_tag(expl: Any | None, explanations: tuple[Any, ...]) -> str:
+    """`#N`, or empty when the diagnostic belongs to no story."""
+    n = story_number(expl, explanations)
+    return f"#{n}" if n is not None else ""
+
+
 def suggestions(all_rows: list[DiagRow], explanations: tuple[Any, ...], top: int = 4) -> list[str]:
     """One line per story: the explanation's summary, else the compiler's first `help:` child."""
     out: list[str] = []
-    for e in explanations[:top]:
+    for n, e in enumerate(explanations[:top], 1):
         fix = ""
         if getattr(e, "patch", None) is not None:
             fix = " (needs your input)" if placeholders(e) else " (fix ready)"
-        out.append(f"{e.primary.file}:{e.primary.line} {e.summary}{fix}")
+        out.append(f"#{n} {e.primary.file}:{e.primary.line} {e.summary}{fix}")
     if out:
         return out
     for r in all_rows:

@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)"
     )
     parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="check every option that shows code in a scratch copy (cached); failing ones are dropped",
+    )
+    parser.add_argument(
         "--no-clippy", action="store_true", help="run cargo check only, without clippy's lints"
     )
     parser.add_argument("--no-log", action="store_true", help="do not record this run in the crate's DevLog")
@@ -122,18 +127,40 @@ def run(args: argparse.Namespace) -> int:
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
+    if args.validate:
+        chosen = _validated(chosen, crate_root)
     _show(chosen, explanations, crate_root, args, study)
     if args.apply is not None or args.reject is not None:
         return _act(crate_root, chosen, args)
-    if not args.no_log:  # after the answer is on screen: the record costs a few fsyncs
-        from diary.errors import DiaryError
-        from engine.loop import log_explain_run
+    silent = args.mode == "silent" and not args.json
+    stories = f"{len(chosen)} {'story' if len(chosen) == 1 else 'stories'}"
+    if args.no_log:
+        if silent:
+            print(f"{stories}; not logged (--no-log).")
+        return 0
+    from diary.errors import DiaryError  # after the answer is on screen: the record costs a few fsyncs
+    from engine.loop import log_explain_run
 
-        try:
-            log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
-        except DiaryError as e:  # the answer was given; a read-only crate only loses the record
-            print(f"rusta: explained, but not recorded in the DevLog: {e}", file=sys.stderr)
+    try:
+        log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
+    except DiaryError as e:  # the answer was given; a read-only crate only loses the record
+        print(f"rusta: explained, but not recorded in the DevLog: {e}", file=sys.stderr)
+        return 0
+    if silent:  # silent mode writes only to the DevLog; one line says that it did
+        print(f"logged {stories} to the DevLog")
     return 0
+
+
+def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[Explanation, ...]:
+    """The stories with each code-showing option checked; what it cost goes to stderr, not the answer."""
+    from engine.explain.validation import validate
+
+    run = validate(chosen, crate_root)
+    print(
+        f"rusta: {run.checked} options checked in {run.wall_s:.1f} s, {run.cached} from the cache.",
+        file=sys.stderr,
+    )
+    return run.explanations
 
 
 def _read_alternative(path: str) -> str:
@@ -234,7 +261,10 @@ def _show(
     if not sys.stdout.isatty():  # a pipe or a file: plain text, and no rich import on the fast path
         from modes.rendering import render_text
 
-        sys.stdout.write("\n\n".join(render_text(e, args.mode) for e in chosen) + "\n")
+        # numbered as --apply N and --reject N count them
+        sys.stdout.write(
+            "\n\n".join(f"#{i} {render_text(e, args.mode)}" for i, e in enumerate(chosen, 1)) + "\n"
+        )
         sys.stdout.flush()
         return
     from rich.console import Console
@@ -246,6 +276,7 @@ def _show(
     for i, e in enumerate(chosen):
         if i:
             console.print()
+        console.print(f"#{i + 1}", style="bold", end=" ")  # the N of --apply N
         if interactive:
             _study_interactive(e, console)
         else:

@@ -46,14 +46,21 @@ def run(args: argparse.Namespace) -> int:
             if cur != new:
                 would[path] = (cur, new)
         print(f"undo would revert {op.op} {op.op_id} ({op.patch_id}): {op.summary}")
-        if edited:
+        if not would:  # say so in one line, not under an empty heading (after `demo reset`, say)
+            hold = "already holds" if len(op.files) == 1 else "already hold"
+            print(f"undo would write nothing: {', '.join(op.files)} {hold} what it restores.")
+            if args.show:
+                return 0
+        if edited and would:
             print(f"your edits since then, in {', '.join(sorted(edited))}, would be replaced:")
             sys.stdout.write(render({p: (theirs, mine) for p, (mine, theirs) in edited.items()}))
-        print("undo would write:")
-        sys.stdout.write(render(would))
+        if would:
+            print("undo would write:")
+            sys.stdout.write(render(would))
         if args.show:
             return 0
-        confirm("Replace your edits and undo?", args.yes)
+        if would:
+            confirm("Replace your edits and undo?", args.yes)
     rec = api.undo(root, args.op, force=args.force)
     print(
         f"{rec.summary[0].upper()}{rec.summary[1:]}: {', '.join(rec.files)} restored (op {rec.op_id}). "

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from rusta_tui.screens.base import RustaScreen
-from rusta_tui.views import patch_key
+from rusta_tui.views import patch_key, story_tag
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from rusta_tui.widgets.source import DiffView, SourceView
 
@@ -46,6 +46,8 @@ class CodeScreen(RustaScreen):
         diff.display = not s.why_open  # the drawer takes the patch's place while it is open
         diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)
         bubble = self.query_one("#bubble", ExplainBubble)
+        tag = story_tag(expl, s.explanations)
+        bubble.border_title = f"Explain, story {tag}" if tag else "Explain"
         self.query_one("#code-right").display = s.mode != "silent"
         state = s.patches.get(patch_key(expl)) if expl is not None else None
         note = s.explain_note if row is not None else "No diagnostic selected."

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
 from rusta_tui.screens.base import RustaScreen
-from rusta_tui.views import hotspots, level_tag, suggestions
+from rusta_tui.views import explanation_for, hotspots, level_tag, story_tag, suggestions
 
 LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
 
@@ -30,7 +30,7 @@ class HomeScreen(RustaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#diagnostics", DataTable)
-        table.add_columns("", "Location", "Code", "Message")
+        table.add_columns("", "#", "Location", "Code", "Message")
         self.query_one("#hotspots", Static).border_title = "Hotspots"
         self.query_one("#suggestions", Static).border_title = "Suggestions"
         super().on_mount()
@@ -44,6 +44,7 @@ class HomeScreen(RustaScreen):
             tag = level_tag(r.level)
             table.add_row(
                 Text(tag, style=LEVEL_STYLE.get(tag, "")),
+                story_tag(explanation_for(r, s.explanations), s.explanations),
                 f"{r.file}:{r.line}:{r.column}",
                 r.code.removeprefix("clippy::"),
                 r.message,

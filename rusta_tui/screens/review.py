@@ -22,7 +22,7 @@ from rusta_tui.patchflow import export_name
 from rusta_tui.patchstatus import placeholders
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.state import PatchState
-from rusta_tui.views import explanation_for, patch_key
+from rusta_tui.views import explanation_for, patch_key, story_tag
 from rusta_tui.widgets.source import DiffView
 
 
@@ -34,6 +34,7 @@ class Bundle(NamedTuple):
     row: int | None  # index in Home's list when the diagnostic is still there
     state: PatchState | None
     placeholder: bool = False  # rustc's suggestion has `<item>`-style holes for the user to fill
+    story: str = ""  # `#N`, the number `rusta explain --apply N` takes
 
 
 class HistoryLoaded(Message):
@@ -66,7 +67,7 @@ class ReviewScreen(RustaScreen):
         yield DiffView(id="review-diff", classes="panel")
 
     def on_mount(self) -> None:
-        self.query_one("#bundles", DataTable).add_columns("State", "Where", "Rationale")
+        self.query_one("#bundles", DataTable).add_columns("State", "Where", "#", "Rationale")
         self.query_one("#rationale", Static).border_title = "Rationale"
         self.query_one("#review-diff", DiffView).border_title = "Diff"
         super().on_mount()
@@ -83,7 +84,16 @@ class ReviewScreen(RustaScreen):
             seen.add(key)
             where = f"{e.primary.file}:{e.primary.line}"
             out.append(
-                Bundle(key, where, e.summary, e.patch.diff, i, s.patches.get(key), bool(placeholders(e)))
+                Bundle(
+                    key,
+                    where,
+                    e.summary,
+                    e.patch.diff,
+                    i,
+                    s.patches.get(key),
+                    bool(placeholders(e)),
+                    story_tag(e, s.explanations),
+                )
             )
         for key, st in s.patches.items():
             if key not in seen and st.applied and st.patch is not None:
@@ -98,7 +108,7 @@ class ReviewScreen(RustaScreen):
         table.clear()
         bundles = self.bundles()
         for b in bundles:
-            table.add_row(_status(b), b.where, b.rationale, key=b.key)
+            table.add_row(_status(b), b.where, b.story, b.rationale, key=b.key)
         if s.report is None or not bundles:
             note = "Waiting for the first check." if s.report is None else "No patch to review."
             self.query_one("#rationale", Static).update(Text(s.explain_note or note, style="italic"))
