@@ -253,7 +253,7 @@ class _Search:
                 stop = f"the step limit ({self.max_steps}) was reached"
                 break
             if self.validations >= self.budget:
-                stop = f"the budget of {self.budget} validations ran out"
+                stop = f"the budget of {_count(self.budget, 'validation')} ran out"
                 break
             if self.cancelled():
                 stop = "cancelled"
@@ -466,8 +466,8 @@ class _Search:
         if kept:
             n_before, n_after = len(set(stable_keys(_errors(initial)).values())), len(left)
             msg = (
-                f"Partial fix: {n_before - n_after} of {n_before} errors fixed, {n_after} left. "
-                + "; ".join(parts)
+                f"Partial fix: {n_before - n_after} of {n_before} errors fixed and none added; "
+                f"{n_after} left: " + "; ".join(parts)
             )
             return self.result("partial", msg + ".", left=tuple(left), held=held)
         if len(parts) == 1:
@@ -569,7 +569,7 @@ def _explain(steps: list[Trial], base: Baseline | None, complete: bool) -> str:
         c = t.candidate
         lines.append(f"{', '.join(c.addresses)}: {c.description} ({c.source}, {c.family}).")
     if not complete:
-        return " ".join(lines) + " Validated in a scratch copy: these steps fix errors and add none."
+        return " ".join(lines) + " Validated in a scratch copy; tests cannot run while errors remain."
     last = steps[-1]
     if last.test_status == "passed":
         tail = "cargo check is clean and the tests pass."

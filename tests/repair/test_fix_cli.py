@@ -1,0 +1,99 @@
+"""`rusta fix` as a user runs it: real processes on fixture crates. Its exit code says the state the
+crate is left in: never 0 while check or tests fail."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.repair.test_baseline import ALREADY, BAD, GOOD, git, good_then_bad
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def rusta(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_help_lists_the_exit_codes() -> None:
+    r = rusta("fix", "--help")
+    assert r.returncode == 0
+    assert "exit codes:" in r.stdout and "--accept {safe,maybe}" in r.stdout
+    for code in ("0", "1", "2", "3", "4", "5"):
+        assert f"\n  {code}  " in r.stdout, code
+
+
+def test_check_clean_but_tests_failing_is_not_nothing_to_repair(fixture_crate) -> None:
+    root = fixture_crate("repair_baseline")
+    lib = root / "src" / "lib.rs"
+    lib.write_bytes(lib.read_bytes().replace(BAD, GOOD))  # compiles; two of its tests fail
+    r = rusta("fix", str(root), "--yes")
+    assert r.returncode == 5, r.stdout + r.stderr
+    said = " ".join(r.stdout.split())
+    assert "nothing to repair" not in said
+    assert "cargo check is clean, but 2 tests fail:" in said
+    assert all(name in said for name in ALREADY)
+    skipped = rusta("fix", str(root), "--no-tests", "--json")
+    assert skipped.returncode == 0, skipped.stderr
+    assert json.loads(skipped.stdout)["status"] == "clean"
+
+
+def test_fix_over_old_failures_applies_names_them_and_exits_5(fixture_crate) -> None:
+    root = fixture_crate("repair_baseline")
+    good_then_bad(root, commit=True)
+    r = rusta("fix", str(root), "--yes")
+    assert r.returncode == 5, r.stdout + r.stderr
+    assert "Applied as" in r.stdout
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    said = " ".join(r.stdout.split())
+    assert f"2 tests already failed at HEAD ({head}); not mine:" in said
+    assert all(name in said for name in ALREADY)
+    assert GOOD in (root / "src" / "lib.rs").read_bytes()
+    assert rusta("undo", str(root)).returncode == 0
+    assert BAD in (root / "src" / "lib.rs").read_bytes()
+
+
+def test_partial_fix_is_shown_applied_only_with_yes_and_exits_1(fixture_crate) -> None:
+    root = fixture_crate("repair_partial")
+    lib = root / "src" / "lib.rs"
+    before = lib.read_bytes()
+    shown = rusta("fix", str(root), "--dry-run")
+    assert shown.returncode == 1 and lib.read_bytes() == before
+    said = " ".join(shown.stdout.split())
+    assert "Partial fix:" in said and "E0599 at src/lib.rs:14: 0 candidates" in said
+    asked = rusta("fix", str(root))  # no --yes and no terminal: not applied
+    assert asked.returncode == 1 and "rerun with --yes" in asked.stdout and lib.read_bytes() == before
+    done = rusta("fix", str(root), "--yes", "--json")
+    assert done.returncode == 1, done.stderr
+    out = json.loads(done.stdout)
+    assert out["status"] == "applied" and out["repair"] == "partial"
+    assert out["validation"]["verdict"] == "green"
+    assert [x["code"] for x in out["left"]] == ["E0599"]
+    text = lib.read_text()
+    assert "let mut count" in text and "use std::collections::HashMap;" in text
+
+
+def test_held_back_fix_says_why_and_accept_maybe_applies_it(fixture_crate) -> None:
+    root = fixture_crate("repair_untested")
+    held = rusta("fix", str(root), "--yes")
+    assert held.returncode == 1, held.stdout + held.stderr
+    said = " ".join(held.stdout.split())
+    assert "held back as maybe-incorrect; `--accept maybe` applies the best" in said
+    assert "no candidate compiled" not in said
+    taken = rusta("fix", str(root), "--yes", "--accept", "maybe")
+    assert taken.returncode == 0 and "Applied as" in taken.stdout, taken.stdout + taken.stderr
+    assert (
+        "s.to_string()" in (root / "src" / "lib.rs").read_text()
+        or "s.to_owned()" in (root / "src" / "lib.rs").read_text()
+    )
