@@ -86,8 +86,10 @@ def _generic(
     code = diag.code_str or ""
     if code.startswith("clippy::"):
         invariant = f"Clippy's `{code.removeprefix('clippy::')}` lint: code that says what it means, checked by a tool."
-    elif code:
+    elif re.fullmatch(r"E\d{4}", code):
         invariant = f"The rule behind {code}; `rustc --explain {code}` states it."
+    elif code:  # a rustc lint: `rustc --explain` knows only error codes
+        invariant = f"rustc's `{code}` lint."
     else:
         invariant = "The compiler's rule stated in the message."
     where = f" It starts at {vals['root_cause']}." if root_differs else ""

@@ -25,7 +25,7 @@ from toolbelt.probe_scan import KEYWORDS
 from toolbelt.types import Diagnostic
 
 _TICKED = re.compile(r"`([^`\n]+)`")
-_TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d[\w.]*|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
+_TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d\w*(?:\.\d\w*)?|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z`(\"'])")
 _AROUND = 12  # lines either side of a span outside any function
 # Cost words a template may not say unless a type fact supports them.

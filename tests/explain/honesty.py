@@ -1,0 +1,143 @@
+"""The honesty check's parts: a corpus of erroneous programs, and a judge for every code snippet shown.
+
+The corpus is the error index's first erroneous example of each code (`rustc --explain EXXXX`, which
+is offline), each written into a tiny crate at test time, plus the explain fixture crates.
+
+A snippet Rusta shows (backticked code in the rendered pair and study text, and every added line of
+every patch she shows) is honest when it is
+- text of the program (token for token, anywhere in the crate's sources), or
+- something rustc's diagnostics themselves quote (a type, a path, a name; std paths may be shortened), or
+- only keywords and punctuation (`self`, `&mut`): the language's words, no claim about the program, or
+- part of an option whose validation state is "compiles" (its patch compiled in context).
+
+The judge is written apart from `engine.explain.evidence`, so the test does not grade the engine with
+the engine's own rule. It reads Explanations through getattr so it can also grade an older tree
+(without `fixes`) for a before/after share.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+
+CODES = (
+    "E0382", "E0499", "E0502", "E0505", "E0507", "E0596", "E0384", "E0308", "E0277", "E0599",
+    "E0425", "E0433", "E0106", "E0373", "E0381", "E0597", "E0515", "E0716", "E0061", "E0369",
+    "E0614", "E0603", "E0623", "E0040",
+)  # fmt: skip
+KEYWORDS = frozenset(
+    "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref "
+    "return self Self static struct super trait true type unsafe use where while async await dyn".split()
+)
+_TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d\w*(?:\.\d\w*)?|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
+_TICK = re.compile(r"`([^`\n]+)`")
+_STD = re.compile(r"\b(?:std|core|alloc)::(?:[a-z_][a-z0-9_]*::)+")
+
+
+def toks(code: str) -> str:
+    return " ".join(_TOKEN.findall(code))
+
+
+def erroneous_example(code: str) -> str | None:
+    """The first code block of `rustc --explain CODE`, hidden `# ` lines restored; None if it needs
+    nightly (`#![feature]`) or there is none."""
+    text = subprocess.run(
+        ["rustc", "--explain", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    m = re.search(r"^```[^\n]*\n(.*?)^```", text, re.S | re.M)
+    if m is None:
+        return None
+    lines = []
+    for ln in m.group(1).splitlines():
+        if ln == "#" or ln.startswith("# "):
+            ln = ln[2:]
+        elif ln.startswith("##"):
+            ln = ln[1:]
+        lines.append(ln)
+    body = "\n".join(lines) + "\n"
+    return None if "#![feature" in body else body
+
+
+def write_example_crate(dest: Path, code: str, body: str) -> Path:
+    name = f"ex_{code.lower()}"
+    crate = dest / name
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(
+        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+    )
+    (crate / "src" / "lib.rs").write_text("#![allow(unused, dead_code)]\n" + body)
+    return crate
+
+
+def _walk(d) -> Iterator:  # noqa: ANN001 - a Diagnostic
+    yield d
+    for c in d.children:
+        yield from _walk(c)
+
+
+def rustc_quotes(diags) -> set[str]:  # noqa: ANN001
+    out: set[str] = set()
+    for d in diags:
+        if d.code_str:
+            out.add(toks(d.code_str))  # the code or lint name rustc reports
+        for n in _walk(d):
+            for t in (n.message, *(s.label or "" for s in n.spans)):
+                for q in _TICK.findall(t):
+                    out.add(toks(q))
+                    out.add(toks(_STD.sub("", q)))
+    return out
+
+
+def program_tokens(crate: Path) -> str:
+    text = "\n".join(
+        p.read_text(errors="replace") for p in sorted(crate.rglob("*.rs")) if "target" not in p.parts
+    )
+    return f" {toks(text)} "
+
+
+class Snippet(msgspec.Struct, frozen=True):
+    code: str
+    where: str  # "text" or "patch"
+    validated: str | None = None  # the option's state, for a patch line
+
+
+def shown(e, render) -> list[Snippet]:  # noqa: ANN001 - an Explanation, modes.rendering.render_text
+    """Every code snippet of one story: backticks in the pair text, the summary, why, root-cause
+    reason, facts and options (the invariant states the language's rule, not a claim about the
+    program, and the `rustc --explain` passage is rustc's), and each shown patch's `+` lines."""
+    texts = [render(e, "pair"), e.summary, e.why, e.root_cause_reason, *e.facts]
+    texts += [t for o in e.options for t in (o.name, o.how, o.tradeoff)]
+    out = [Snippet(code=q, where="text") for t in texts for q in _TICK.findall(t)]
+    fixes = getattr(e, "fixes", None)
+    if fixes is not None:
+        for f in fixes:
+            out.extend(Snippet(code=q, where="text") for q in _TICK.findall(f.name))
+            out.extend(Snippet(code=s, where="patch", validated=f.validated) for s in f.shows)
+    elif e.patch is not None:  # an older tree showed rustc's patch unchecked
+        out.extend(
+            Snippet(code=ln[1:], where="patch", validated="not-checked")
+            for ln in e.patch.diff.splitlines()
+            if ln.startswith("+") and not ln.startswith("+++") and ln[1:].strip()
+        )
+    return out
+
+
+def compiled_lines(e) -> str:  # noqa: ANN001
+    return " ".join(
+        f" {toks(s)} " for f in getattr(e, "fixes", ()) if f.validated == "compiles" for s in f.shows
+    )
+
+
+def judge(e, snippet: Snippet, program: str, quotes: set[str]) -> bool:  # noqa: ANN001
+    t = toks(snippet.code)
+    if not t or f" {t} " in program or t in quotes:
+        return True
+    if all(x in KEYWORDS or x == "'static" or not (x[0].isalnum() or x[0] in "_'") for x in t.split()):
+        return True
+    if snippet.where == "patch":
+        return snippet.validated == "compiles"
+    return f" {t} " in compiled_lines(e)
