@@ -49,6 +49,8 @@ from rusta_tui.types import Mode, Settings
 from rusta_tui.views import DiagRow, counts, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
 
+OWN_WRITE_WINDOW_S = 2.0  # debounce (150 ms) plus watchfiles' latency, with a wide margin
+
 
 class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
     TITLE = "Rusta"
@@ -136,6 +138,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         At 80x24 stacked toasts would hide the code, so information stays in the mode bar.
         """
         self.session.last_message = text
+        self.session.said_at = self.session.clock()
         if severity != "information":
             self.notify(text, severity=severity, timeout=10 if severity == "error" else 5)  # type: ignore[arg-type]
         else:
@@ -312,6 +315,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             return  # a newer save replaced this probe
         job = s.jobs.get("probe")
         reason = job.detail if job is not None else ""
+        # A save right after Rusta spoke is usually her own write (apply, undo): keep what she said.
+        own_write = job is not None and s.said_at >= job.started - OWN_WRITE_WINDOW_S
         s.end_job("probe")
         before = s.selected_row()
         s.report = message.report
@@ -331,7 +336,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         ]
         picked = focus or same
         s.selected = picked[0] if picked else min(s.selected, max(0, len(all_rows) - 1))
-        if reason == "asked" or reason.startswith("saved "):
+        if reason == "asked" or (reason.startswith("saved ") and not own_write):
             # the answer to r or a save, said even when nothing changed, so the old line does not return
             errors, warnings = counts(all_rows)
             if s.probe_state != "done":

@@ -60,6 +60,7 @@ class Session:
     patches: dict[str, PatchState] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     last_message: str = ""
+    said_at: float = float("-inf")  # when Rusta last spoke (the session clock)
     focus_key: str | None = None  # the fix the user last validated: selection follows it across checks
     recovered: tuple[Any, ...] = ()
     recovery_note: str = ""
