@@ -204,7 +204,7 @@ def load(
             return base
         notes.append(f"{label} {base.note or 'has no test results'}")
     if not notes:
-        notes.append("the crate is not in a git repo with a commit, and Rusta applied no tested fix to it")
+        notes.append("not in a git repo with a commit, and no tested fix applied")
     return Baseline(source="none", note="; ".join(notes))
 
 

@@ -202,6 +202,9 @@ class _Search:
         self.states: list[tuple[dict[str, bytes], CheckReport, tuple]] = []  # after each step, its target
         self.validations = 0
         self._baseline: Baseline | None = None
+        self.red_runs: list[
+            tuple[int, tuple[str, ...]]
+        ] = []  # (steps in effect, tests blamed) per test-red trial
 
     # --- small helpers -------------------------------------------------------------------------
 
@@ -317,6 +320,7 @@ class _Search:
                 if trial.verdict == "red":
                     att.red_tests += 1
                     att.blamed.update(trial.failing_tests)
+                    self.red_runs.append((len(self.steps), trial.failing_tests))
                 elif trial.verdict == "apply-safe" or self.accept == "maybe":
                     greens.append((trial, ws.changed_against_source()))
                 else:
@@ -468,8 +472,16 @@ class _Search:
             msg = (
                 f"Partial fix: {n_before - n_after} of {n_before} errors fixed and none added; "
                 f"{n_after} left: " + "; ".join(parts)
-            )
-            return self.result("partial", msg + ".", left=tuple(left), held=held)
+            ) + "."
+            # Tests never ran on these steps alone (the crate did not compile); if they ran once the
+            # steps plus a last candidate compiled and a test broke, a step may share the blame.
+            suspect = sorted({n for k, names in self.red_runs if min(k, len(kept)) > 0 for n in names})
+            if suspect:
+                msg += (
+                    f" Careful: with these steps and a candidate for the last error the crate compiled, "
+                    f"but {_names(suspect)} failed; a step may share the blame."
+                )
+            return self.result("partial", msg, left=tuple(left), held=held)
         if len(parts) == 1:
             msg = f"No green fix for {parts[0]}."
         else:

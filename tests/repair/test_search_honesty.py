@@ -180,3 +180,20 @@ def test_each_reason_rests_on_what_happened() -> None:
     )
     assert "every test must pass" in reason(a, "", "not in a git repo")
     assert reason(_attempt(candidates=2, cancelled=True)) == "cancelled before any candidate was tried"
+
+
+def test_a_partial_fix_says_when_tests_broke_once_its_steps_compiled(tmp_path: Path) -> None:
+    """`mut x` compiles but breaks `first_is_one`; that only shows once `bump` compiles too, so the
+    kept step is not proven wrong, and the result says it may be."""
+    root = crate(
+        tmp_path / "suspect",
+        "pub fn first() -> i32 {\n    let x = 1;\n    x = 2;\n    x\n}\n\n"
+        "pub fn bump() -> i32 {\n    let count = 1;\n    count += 1;\n    count\n}\n\n"
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn first_is_one() {\n        assert_eq!(super::first(), 1);\n    }\n\n"
+        "    #[test]\n    fn bump_is_two() {\n        assert_eq!(super::bump(), 2);\n    }\n}\n",
+    )
+    result = repair(root, budget=6, rank_with_lm=False)
+    assert result.status == "partial", result.message
+    assert "Careful:" in result.message and "tests::first_is_one failed" in result.message
+    (left,) = result.left
+    assert "compiled but tests fail: tests::first_is_one" in left.reason
