@@ -7,6 +7,7 @@ A case is solved only if `cargo test` passes and no file but the mutated one cha
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -114,9 +115,19 @@ def method_rusta_no_lm(root: Path) -> int:
     return method_rusta(root, rank_with_lm=False)
 
 
+def method_rusta_no_grammar(root: Path) -> int:
+    """Rusta without the edit grammar (engine/repair/grammar.py): rustc's suggestions and the rules only."""
+    os.environ["RUSTA_NO_GRAMMAR"] = "1"
+    try:
+        return method_rusta(root, rank_with_lm=False)
+    finally:
+        os.environ.pop("RUSTA_NO_GRAMMAR", None)
+
+
 METHODS: dict[str, Callable[[Path], int]] = {
     "rusta": method_rusta,
     "rusta-no-lm": method_rusta_no_lm,
+    "rusta-no-grammar": method_rusta_no_grammar,
     "naive-first-suggestion": method_naive,
     "cargo-fix": method_cargo_fix,
     "clippy-fix": method_clippy_fix,

@@ -6,6 +6,7 @@ sandbox decides which of them are right; a template only has to be plausible and
 
 from __future__ import annotations
 
+import os
 import re
 
 from engine.repair.blocks import tail_semicolon
@@ -329,5 +330,6 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
     # the edit grammar: operators at the sites the facts name, for every code; an edit a template
     # also proposes is one candidate (search.rank keeps its best score)
-    out += grammar_candidates(d, read)
+    if os.environ.get("RUSTA_NO_GRAMMAR") != "1":  # the bench's ablation row, never a user setting
+        out += grammar_candidates(d, read)
     return out
