@@ -166,8 +166,12 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         for c in found:
             if c.id not in best:
                 order.append(c.id)
-            if c.id not in best or c.score > best[c.id][0].score:
                 best[c.id] = (c, cost_type)
+                continue
+            # one edit from rustc and a template: cite rustc, rank by the better score
+            held = best[c.id][0]
+            keep = held if held.source != "template" or c.source == "template" else c
+            best[c.id] = (msgspec.structs.replace(keep, score=max(held.score, c.score)), cost_type)
     ranked = sorted(order, key=lambda i: (best[i][0].source == "template", -best[i][0].score))
     files = {rel: data for rel in {e.file for i in ranked for e in best[i][0].edits} if (data := read(rel))}
     out: list[PatchOption] = []
