@@ -1,12 +1,12 @@
 """Checks each code-showing option of a story in a scratch copy of the crate, and remembers the answer.
 
-An option compiles when, with its edits applied, the story's error is gone and no error took its
-place: every error left was already there, or is a later-phase error (borrowck runs only once types
+An option compiles when, with its edits applied, the story's error (or warning) is gone and no error
+took its place: every error left was already there, or is a later-phase error (borrowck runs only once types
 check) reported away from the lines the edit wrote. Anything else fails and is no longer shown. A
 check that could not finish (timeout, cargo missing) leaves the option "not-checked".
 
-Runs only when asked (`rusta explain --validate`, the app's background worker); the fast path never
-pays for it. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
+Runs only when asked (`rusta explain --validate`; the app calls `validate` from a worker, with
+`cancel` and `on_story`); the fast path never pays for it. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
 the story's errors, so a second run over unchanged files costs no cargo run. The scratch copy is
 Rusta's own (never the user's tree, never the repair engine's copy) and one validation runs at a time
 per crate, across processes.
@@ -35,7 +35,7 @@ from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: warning stories are judged on their warning
 
 Key = tuple[str, str, str, str]  # level, code, file, message without module paths
 
@@ -65,12 +65,9 @@ def _key(d: Diagnostic) -> Key:
     return (d.level, d.code_str or "", p.file_name if p else "", trim_paths(d.message))
 
 
-def _counted(report: CheckReport, lints: bool) -> Counter[Key]:
-    keep = [
-        d
-        for d in distinct(report.diagnostics)
-        if d.level.startswith("error") or (lints and (d.code_str or "").startswith("clippy::"))
-    ]
+def _counted(report: CheckReport) -> Counter[Key]:
+    """Errors and warnings (a warning story's target is a warning; only new errors disqualify)."""
+    keep = [d for d in distinct(report.diagnostics) if d.level.startswith(("error", "warning"))]
     return Counter(_key(d) for d in keep)
 
 
@@ -130,21 +127,19 @@ def _edited_lines(o: PatchOption) -> dict[str, set[int]]:
     return out
 
 
-def verdict(
-    e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, lints: bool
-) -> Validation:
+def verdict(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> Validation:
     """Pure: what one trial's check says of the option (see the module docstring)."""
     if after.status in ("timeout", "error", "failed"):
         return "not-checked"
-    now = _counted(after, lints)
-    targets = {_key(d) for d in e.diagnostics if d.level.startswith("error") or lints}
+    now = _counted(after)
+    targets = {_key(d) for d in e.diagnostics}
     if not any(now[k] < before[k] for k in targets):
         return "fails"
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
     wrote = _edited_lines(o)
     extra = now - before
     for d in distinct(after.diagnostics):
-        if _key(d) not in extra:
+        if _key(d) not in extra or not d.level.startswith("error"):
             continue
         p = d.primary
         on_edit = p is not None and any(
@@ -177,7 +172,7 @@ class _Trials:
             report = run_check(self.ws.root, tool=tool, cancel=self.cancel)
             if report.status in ("timeout", "error", "failed"):
                 return None
-            self.baselines[tool] = _counted(report, tool == "clippy")
+            self.baselines[tool] = _counted(report)
         return self.baselines[tool]
 
     def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float]:
@@ -194,7 +189,7 @@ class _Trials:
             after = run_check(self.ws.root, tool=tool, cancel=self.cancel)
         finally:
             self.ws.revert(saved)
-        return verdict(e, o, before, after, tool == "clippy"), time.monotonic() - t0
+        return verdict(e, o, before, after), time.monotonic() - t0
 
 
 def validate(

@@ -55,6 +55,10 @@ pub fn first(v: &Vec<String>) -> usize {
     let s = v[0];
     s.len()
 }
+
+pub fn unused() {
+    let spare = 5;
+}
 """
 LOOP_B = """pub struct Report {
     pub lines: usize,
@@ -205,3 +209,10 @@ def test_cli_validate_flag(crates: dict[str, Path]) -> None:
     assert "options checked in" in out.stderr and "Traceback" not in out.stderr
     states = {o["validated"] for ln in out.stdout.splitlines() for o in json.loads(ln)["options"]}
     assert "compiles" in states and "fails" not in states and "not-checked" not in states
+
+
+def test_a_warning_storys_fix_is_judged_on_its_warning(crates: dict[str, Path]) -> None:
+    e = _story(_explain(crates["a"]), 31)  # unused variable `spare`: rustc's `_spare`
+    assert e.level == "warning" and any("_spare" in ln for f in e.fixes for ln in f.shows)
+    checked = validate([e], crates["a"]).explanations[0]
+    assert [f.validated for f in checked.fixes if any("_spare" in ln for ln in f.shows)] == ["compiles"]
