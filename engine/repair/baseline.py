@@ -200,6 +200,8 @@ def load(
             continue
         tree, label, write = state
         base = cached(tree) or _run(root, source, tree, label, write, target_dir, cancel)
+        # The outcomes belong to the tree; the name is today's (another commit or snapshot may hold it).
+        base = msgspec.structs.replace(base, source=source, label=label) if base.source != "none" else base
         if base.usable:
             return base
         notes.append(f"{label} {base.note or 'has no test results'}")

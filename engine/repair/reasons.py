@@ -1,16 +1,18 @@
-"""Why the search stopped on an error, in words that rest on what happened. Pure.
+"""The search's words: why it stopped on an error, what a fix rests on. Pure.
 
 Each targeted error gets an `Attempt` tally while its candidates run; `reason` turns the tally into
 the one true sentence: no candidate at all is not "none compiled", candidates never run because the
 budget ran out are not "tried", and green candidates held back by policy are named as such.
+Locations are the user's: `user_span` maps spans out of std's macros.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.repair.types import Baseline, Leftover, Trial
 from toolbelt.diagnostics import user_site
-from toolbelt.types import Diagnostic, Span
+from toolbelt.types import Diagnostic, Span, TestReport
 
 
 class Attempt:
@@ -85,3 +87,62 @@ def user_span(d: Diagnostic) -> Span | None:
         if not _external(s.file_name):
             return s
     return None
+
+
+def not_run(tests: TestReport) -> tuple[str, ...]:
+    """For a test run that did not finish or build: its first compile error, as the thing that failed."""
+    first = next((d for d in tests.diagnostics if d.level.startswith("error")), None)
+    return (
+        (f"the tests do not compile: {first.message}",)
+        if first is not None
+        else (f"cargo test: {tests.status}",)
+    )
+
+
+def count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+def names(items: tuple[str, ...] | list[str], most: int = 8) -> str:
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def explain(steps: list[Trial], base: Baseline | None, complete: bool) -> str:
+    """Each step, then what the scratch copy showed: the tests, or old failures named as not mine."""
+    lines = []
+    for t in steps:
+        c = t.candidate
+        lines.append(f"{', '.join(c.addresses)}: {c.description} ({c.source}, {c.family}).")
+    if not complete:
+        return " ".join(lines) + " Validated in a scratch copy; tests cannot run while errors remain."
+    last = steps[-1]
+    if last.test_status == "passed":
+        tail = "cargo check is clean and the tests pass."
+    elif last.test_status == "failed" and base is not None and base.usable:
+        pre = last.preexisting_failures
+        tail = (
+            f"cargo check is clean and no test fails that did not fail at {base.label}; "
+            f"{count(len(pre), 'test')} already failed there, not mine: {names(pre)}."
+        )
+    else:
+        tail = "cargo check is clean; tests were not run."
+    return " ".join(lines) + " Validated in a scratch copy: " + tail
+
+
+def stopped_message(partial: bool, n_before: int, left: list[Leftover], suspect: list[str]) -> str:
+    """What a search without a complete fix says: the steps it kept, each error left and why."""
+    parts = [f"{x.code} at {x.where}: {x.reason}" for x in left]
+    if partial:
+        msg = (
+            f"Partial fix: {n_before - len(left)} of {n_before} errors fixed and none added; "
+            f"{len(left)} left: " + "; ".join(parts) + "."
+        )
+        if suspect:
+            msg += (
+                " Careful: with these steps and a candidate for the last error the crate compiled, "
+                f"but {names(suspect)} failed; a step may share the blame."
+            )
+        return msg
+    if len(parts) == 1:
+        return f"No green fix for {parts[0]}."
+    return f"No green fix; {len(parts)} errors left. " + "; ".join(parts) + "."

@@ -24,12 +24,23 @@ import msgspec
 
 from diary.worktree import file_lock
 from engine.edits import unified_diff
+from engine.heads.action import Ranker, shipped_head
 from engine.heads.naturalness import Scorer, shipped_lm
-from engine.repair import lmorder
+from engine.repair import headorder
 from engine.repair.baseline import judge, load
 from engine.repair.errors import RepairBusy, RepairError
 from engine.repair.names import combined_imports
-from engine.repair.reasons import Attempt, code_of, reason, user_span
+from engine.repair.reasons import (
+    Attempt,
+    code_of,
+    count,
+    explain,
+    names,
+    not_run,
+    reason,
+    stopped_message,
+    user_span,
+)
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
 from engine.repair.types import Alternative, Baseline, Candidate, Leftover, RepairResult, Trial
@@ -37,7 +48,7 @@ from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.paths import target_dir_for
-from toolbelt.types import CheckReport, Diagnostic, TestReport
+from toolbelt.types import CheckReport, Diagnostic
 
 Accept = Literal["safe", "maybe"]
 
@@ -97,6 +108,18 @@ def stable_keys(errors: list[Diagnostic]) -> dict[int, tuple]:
     return out
 
 
+def keep_index(initial: list[Diagnostic], after_each: list[list[Diagnostic]]) -> int | None:
+    """The last step after which the errors are a strict sub-multiset of the initial ones (as the
+    patch gate counts them): the longest partial fix that adds no error. None when there is none."""
+    before = Counter(gate_key(d) for d in initial)
+    keep = None
+    for i, errors in enumerate(after_each):
+        now = Counter(gate_key(d) for d in errors)
+        if not (now - before) and sum(now.values()) < sum(before.values()):
+            keep = i
+    return keep
+
+
 def next_target(errors: list[Diagnostic]) -> Diagnostic:
     """The error to repair next: earliest compiler phase, then the earliest place in the source.
 
@@ -151,9 +174,13 @@ def repair(
     alternatives: int = 1,
     rank_with_lm: bool = True,
     accept: Accept = "maybe",
+    rank_with_heads: bool | Ranker = True,
 ) -> RepairResult:
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
     `rank_with_lm` lets the byte LM order candidates the heuristics score alike (`engine.repair.lmorder`).
+    `rank_with_heads` lets the learned Action head order them (`engine.repair.headorder`) and the
+    Confidence head rate a fix (`RepairResult.confidence`); off, or with no weights shipped, the
+    prior order with the LM tiebreak stands; another `Ranker` (the bench's random order) replaces it.
     `budget` bounds validations and nothing else; `max_steps`, when given, bounds kept steps.
     `accept="safe"` holds back a green fix whose only evidence is the compiler's (no test ran and
     passed, and rustc did not call every edit machine-applicable); the result says how many.
@@ -174,6 +201,7 @@ def repair(
         search = _Search(
             root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, load_lm, accept
         )
+        search.head = shipped_head() if rank_with_heads is True else rank_with_heads or None
         return search.run()
 
 
@@ -202,6 +230,7 @@ class _Search:
         self.states: list[tuple[dict[str, bytes], CheckReport, tuple]] = []  # after each step, its target
         self.validations = 0
         self._baseline: Baseline | None = None
+        self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
         self.red_runs: list[
             tuple[int, tuple[str, ...]]
         ] = []  # (steps in effect, tests blamed) per test-red trial
@@ -256,7 +285,7 @@ class _Search:
                 stop = f"the step limit ({self.max_steps}) was reached"
                 break
             if self.validations >= self.budget:
-                stop = f"the budget of {_count(self.budget, 'validation')} ran out"
+                stop = f"the budget of {count(self.budget, 'validation')} ran out"
                 break
             if self.cancelled():
                 stop = "cancelled"
@@ -284,7 +313,7 @@ class _Search:
     def attempt(self, att: Attempt, errors: list[Diagnostic], greens: list, held: list) -> CheckReport | None:
         """Try `att.target`'s candidates; the report after a kept step, or None (greens/held filled)."""
         ws, target = self.ws, att.target
-        cands = lmorder.order(candidates_for(target, ws, errors), ws.read, self.load_lm)
+        cands = headorder.order(candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head)
         att.candidates = len(cands)
         for cand in cands:
             if self.validations >= self.budget:
@@ -371,7 +400,7 @@ class _Search:
                 ok = not blamed
             else:
                 ok = tests.status == "passed"
-                blamed = _not_run(tests) if not ok else ()
+                blamed = not_run(tests) if not ok else ()
         else:
             ok = True
         if not ok:
@@ -414,14 +443,14 @@ class _Search:
             return self.result(
                 "failing-tests",
                 "cargo check is clean, but the tests do not compile; Rusta repairs what cargo check reports.",
-                failing=_not_run(tests),
+                failing=not_run(tests),
             )
         base = self.baseline()
         blamed, pre = judge(tests.tests, base)
         failing = (*blamed, *pre)
-        msg = f"cargo check is clean, but {_count(len(failing), 'test')} fail: {_names(failing)}."
+        msg = f"cargo check is clean, but {count(len(failing), 'test')} fail: {names(failing)}."
         if pre:
-            msg += f" {_count(len(pre), 'test')} already failed at {base.label}: {_names(pre)}."
+            msg += f" {count(len(pre), 'test')} already failed at {base.label}: {names(pre)}."
         msg += " Rusta repairs compile errors; she has no fix for a failing test yet."
         return self.result("failing-tests", msg, failing=failing, pre=pre)
 
@@ -429,12 +458,7 @@ class _Search:
         self, initial: CheckReport, attempts: dict[tuple, Attempt], stop: str, held: tuple
     ) -> RepairResult:
         """No complete fix: keep the longest run of steps the patch gate will call green, say the rest."""
-        before = Counter(gate_key(d) for d in _errors(initial))
-        keep = None
-        for i, (_, rep, _) in enumerate(self.states):
-            now = Counter(gate_key(d) for d in _errors(rep))
-            if not (now - before) and sum(now.values()) < sum(before.values()):
-                keep = i
+        keep = keep_index(_errors(initial), [_errors(rep) for _, rep, _ in self.states])
         if keep is None:
             self.ws.set_state({})
             final, kept = initial, []
@@ -466,27 +490,12 @@ class _Search:
                 )
             )
         self.steps = kept
-        parts = [f"{x.code} at {x.where}: {x.reason}" for x in left]
-        if kept:
-            n_before, n_after = len(set(stable_keys(_errors(initial)).values())), len(left)
-            msg = (
-                f"Partial fix: {n_before - n_after} of {n_before} errors fixed and none added; "
-                f"{n_after} left: " + "; ".join(parts)
-            ) + "."
-            # Tests never ran on these steps alone (the crate did not compile); if they ran once the
-            # steps plus a last candidate compiled and a test broke, a step may share the blame.
-            suspect = sorted({n for k, names in self.red_runs if min(k, len(kept)) > 0 for n in names})
-            if suspect:
-                msg += (
-                    f" Careful: with these steps and a candidate for the last error the crate compiled, "
-                    f"but {_names(suspect)} failed; a step may share the blame."
-                )
-            return self.result("partial", msg, left=tuple(left), held=held)
-        if len(parts) == 1:
-            msg = f"No green fix for {parts[0]}."
-        else:
-            msg = f"No green fix; {len(parts)} errors left. " + "; ".join(parts) + "."
-        return self.result("abstained", msg, left=tuple(left), held=held)
+        n_before = len(set(stable_keys(_errors(initial)).values()))
+        # Tests never ran on kept steps alone (the crate did not compile); if they ran once the steps
+        # plus a last candidate compiled and a test broke, a step may share the blame.
+        suspect = sorted({n for k, names in self.red_runs if min(k, len(kept)) > 0 for n in names})
+        msg = stopped_message(bool(kept), n_before, left, suspect)
+        return self.result("partial" if kept else "abstained", msg, left=tuple(left), held=held)
 
     def result(
         self,
@@ -511,7 +520,7 @@ class _Search:
             pre = last.preexisting_failures
         explanation = message
         if status in ("fixed", "partial"):
-            explanation = _explain(self.steps, base, status == "fixed") + (
+            explanation = explain(self.steps, base, status == "fixed") + (
                 " " + message if status == "partial" else ""
             )
         return RepairResult(
@@ -537,30 +546,15 @@ class _Search:
             failing_tests=tuple(failing),
             left=left,
             held_back=held,
+            confidence=headorder.confidence_of(self.steps)
+            if status in ("fixed", "partial") and self.head is not None
+            else None,
         )
-
-
-def _not_run(tests: TestReport) -> tuple[str, ...]:
-    """For a test run that did not finish or build: its first compile error, as the thing that failed."""
-    first = next((d for d in tests.diagnostics if d.level.startswith("error")), None)
-    return (
-        (f"the tests do not compile: {first.message}",)
-        if first is not None
-        else (f"cargo test: {tests.status}",)
-    )
 
 
 def _place(d: Diagnostic) -> tuple:
     p = d.primary
     return (p.file_name, p.line_start, p.column_start) if p else ("", 0, 0)
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'s' if n != 1 else ''}"
-
-
-def _names(names: tuple[str, ...] | list[str], most: int = 8) -> str:
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _alternative(t: Trial, changed: dict[str, tuple[bytes, bytes]]) -> Alternative:
@@ -573,24 +567,3 @@ def _alternative(t: Trial, changed: dict[str, tuple[bytes, bytes]]) -> Alternati
         diff=diff,
         files=files,
     )
-
-
-def _explain(steps: list[Trial], base: Baseline | None, complete: bool) -> str:
-    lines = []
-    for t in steps:
-        c = t.candidate
-        lines.append(f"{', '.join(c.addresses)}: {c.description} ({c.source}, {c.family}).")
-    if not complete:
-        return " ".join(lines) + " Validated in a scratch copy; tests cannot run while errors remain."
-    last = steps[-1]
-    if last.test_status == "passed":
-        tail = "cargo check is clean and the tests pass."
-    elif last.test_status == "failed" and base is not None and base.usable:
-        pre = last.preexisting_failures
-        tail = (
-            f"cargo check is clean and no test fails that did not fail at {base.label}; "
-            f"{_count(len(pre), 'test')} already failed there, not mine: {_names(pre)}."
-        )
-    else:
-        tail = "cargo check is clean; tests were not run."
-    return " ".join(lines) + " Validated in a scratch copy: " + tail

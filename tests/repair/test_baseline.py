@@ -105,6 +105,10 @@ def test_head_baseline_lets_the_fix_through_and_names_old_failures(fixture_crate
     assert cached is not None and cached.source == "head" and cached.usable
     assert (_rusta_cache / "repair" / "baselines" / f"{tree}.json").is_file()
     assert not (_rusta_cache / "repair" / "baselines" / tree).exists()  # the checkout is gone
+    git(root, "commit", "-q", "--allow-empty", "-m", "same tree, new commit")
+    again = bl.load(root)  # from the cache, named after today's HEAD
+    assert again.label == f"HEAD ({git(root, 'rev-parse', 'HEAD').strip()[:7]})" != result.baseline
+    assert again.tests == cached.tests
 
 
 def test_without_a_baseline_every_test_must_pass_and_it_says_so(fixture_crate) -> None:
