@@ -18,9 +18,8 @@ from toolbelt.types import Diagnostic, Span, TestReport
 class Attempt:
     """What happened to one target's candidates. Mutable tally, local to one search."""
 
-    def __init__(self, target: Diagnostic, where: str) -> None:
+    def __init__(self, target: Diagnostic) -> None:
         self.target = target
-        self.where = where
         self.candidates = 0  # generated for it
         self.tried = 0  # validated (cargo check ran)
         self.red_tests = 0  # compiled, but a test that did not fail at the baseline failed

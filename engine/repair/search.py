@@ -291,7 +291,7 @@ class _Search:
                 stop = "cancelled"
                 break
             target = next_target(open_)
-            att = Attempt(target, self.where(target))
+            att = Attempt(target)
             after = self.attempt(att, errors, greens, held)
             if greens:
                 first, files = greens[0]

@@ -156,7 +156,7 @@ def test_locations_inside_std_macros_are_the_users_call(tmp_path: Path) -> None:
 def _attempt(**tally: int) -> Attempt:
     from toolbelt.types import DiagnosticCode
 
-    a = Attempt(Diagnostic(message="m", level="error", code=DiagnosticCode(code="E0308")), "src/lib.rs:3")
+    a = Attempt(Diagnostic(message="m", level="error", code=DiagnosticCode(code="E0308")))
     for k, v in tally.items():
         setattr(a, k, v)
     return a
