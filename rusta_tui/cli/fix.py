@@ -1,6 +1,6 @@
 """`rusta fix`: find a validated fix for the crate's errors, show why, and apply it only when green.
 
-The exit code says the state the crate is left in, never merely that Rusta ran: see `EXIT_CODES`.
+The exit code says the state the crate is left in, never merely that Rusta ran (`rusta_tui.cli.exitcodes`).
 """
 
 from __future__ import annotations
@@ -27,23 +27,10 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
-EXIT_TESTS = 5
-EXIT_CODES = """\
-exit codes:
-  0  fixed: the fix was applied (or, with --dry-run, found) and cargo check is clean and the
-     tests pass (or --no-tests); or nothing to repair: check is clean and the tests pass
-  1  compile errors remain: no green fix, a partial fix (applied or not), declined, or red
-  2  no verdict: not a crate, a broken Cargo.toml, an unusable cache, cargo did not finish
-  3  another repair or change of this crate is running
-  4  the DevLog (.rusta/) cannot be written
-  5  cargo check is clean but tests fail: before any fix (Rusta names them), or after one
-     when they already failed at the baseline (HEAD or the last green snapshot)
-  130 interrupted"""
+EXIT_TESTS = 5  # the meaning of each code is in rusta_tui.cli.exitcodes (shown by --help)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EXIT_CODES
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
