@@ -43,6 +43,8 @@ def _trial_payload(t: Trial) -> dict:
         "tests": t.test_status,
         "errors_after": t.errors_after,
         "seconds": round(t.duration_s, 3),
+        "failing_tests": list(t.failing_tests),
+        "preexisting_failures": list(t.preexisting_failures),
     }
 
 
