@@ -21,11 +21,8 @@ from engine.gym.crates import prepare, verify
 from engine.gym.episodes import Episode, generate
 from engine.gym.families import FAMILY_OPERATORS
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
+from engine.gym.splits import DEV_CRATES, HELDOUT_CRATES
 from toolbelt.paths import cache_dir
-
-DEV_CRATES = "adler,fnv,matches,take_mut,version_check,number_prefix,unicode-xid,fallible-iterator,shlex,hex-literal,termcolor,semver"
-# Never looked at while writing templates: the same kinds of mistakes on other crates.
-HELDOUT_CRATES = "unicode-bidi,gzip-header,chunked_transfer,inflate,os_pipe,unicode-normalization,typenum"
 
 
 def episode_record(ep: Episode) -> dict:

@@ -32,6 +32,9 @@ class Settings(Base, forbid_unknown_fields=True):
     allow_commands: tuple[str, ...] = ("cargo check", "cargo clippy", "cargo test", "cargo fmt")
     allow_paths: tuple[str, ...] = ("src/", "tests/", "benches/", "examples/")
     max_line_width: int = 100
+    # `rusta fix --yes` applies a fix at least this likely to be the developer's (the Confidence head,
+    # engine.repair.headorder.apply_decision); None: the head's own threshold, shipped with its weights.
+    fix_min_confidence: float | None = None
     # storage caps (`rusta gc`); defaults from toolbelt.paths.StorageLimits, which gc and doctor read
     cache_cap_mb: int = _LIMITS.cache_cap_mb
     snapshot_cap_mb: int = _LIMITS.snapshot_cap_mb

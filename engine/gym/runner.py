@@ -1,6 +1,7 @@
 """Run repair methods on gym episodes and judge each outcome with the real compiler and tests.
 
-Methods: Rusta's repair, and the baselines a user has today: do nothing, `cargo fix --broken-code`,
+Methods: Rusta's repair (with its learned heads, without them, with a random candidate order),
+and the baselines a user has today: do nothing, `cargo fix --broken-code`,
 `cargo clippy --fix --broken-code`, and naive "apply the first suggestion of every error".
 A case is solved only if `cargo test` passes and no file but the mutated one changed.
 """
@@ -19,6 +20,7 @@ from engine.edits import apply_edits, by_file
 from engine.gym.episodes import Episode
 from engine.gym.errors import GymError
 from engine.gym.mutate import apply
+from engine.heads.action import RandomOrder, Ranker
 from engine.repair.search import repair
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.workspace import write_fresh
@@ -102,8 +104,8 @@ def method_naive(root: Path) -> int:
     return 1
 
 
-def method_rusta(root: Path, *, rank_with_lm: bool = True) -> int:
-    result = repair(root, budget=12, rank_with_lm=rank_with_lm)
+def method_rusta(root: Path, *, rank_with_lm: bool = True, rank_with_heads: bool | Ranker = True) -> int:
+    result = repair(root, budget=12, rank_with_lm=rank_with_lm, rank_with_heads=rank_with_heads)
     applied = result.files if result.status == "fixed" else ()  # a partial fix leaves errors: not applied
     for rel, new in applied:
         write_fresh(root / rel, new)
@@ -124,10 +126,22 @@ def method_rusta_no_grammar(root: Path) -> int:
         os.environ.pop("RUSTA_NO_GRAMMAR", None)
 
 
+def method_rusta_no_heads(root: Path) -> int:
+    """Rusta without the learned heads: the hand-set prior order, ties broken by the byte LM."""
+    return method_rusta(root, rank_with_heads=False)
+
+
+def method_random_order(root: Path) -> int:
+    """Rusta's candidates and validation, tried in a random order: the floor an order must beat."""
+    return method_rusta(root, rank_with_heads=RandomOrder(seed=0))
+
+
 METHODS: dict[str, Callable[[Path], int]] = {
     "rusta": method_rusta,
     "rusta-no-lm": method_rusta_no_lm,
     "rusta-no-grammar": method_rusta_no_grammar,
+    "rusta-no-heads": method_rusta_no_heads,
+    "random-order": method_random_order,
     "naive-first-suggestion": method_naive,
     "cargo-fix": method_cargo_fix,
     "clippy-fix": method_clippy_fix,

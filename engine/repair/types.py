@@ -29,6 +29,10 @@ class Candidate(Base):
     applicability: str = "Unspecified"  # rustc's claim, when it came from rustc
     score: float = 0.0  # higher first
     lm_delta_bits: float | None = None  # bits the edit adds to the code around it (heads.rank), if scored
+    # Set by the Action head (engine.repair.headorder) when it ordered the candidates.
+    head_p_compile: float | None = None  # P(the edit compiles)
+    head_p_exact: float | None = None  # P(the edit is the one a developer would write)
+    head_rank: int | None = None  # its place in the head's order (0 = tried first)
 
 
 class Trial(Base):
@@ -115,3 +119,15 @@ class RepairResult(Base):
     failing_tests: tuple[str, ...] = ()  # "failing-tests": the tests that fail on a crate that compiles
     left: tuple[Leftover, ...] = ()  # "partial" and "abstained": what is left and why
     held_back: tuple[Alternative, ...] = ()  # green fixes below the accepted verdict, best first
+    # The Confidence head (engine.heads.confidence): P(the fix is the one a developer would write);
+    # None when no head ran or the result is not a fix.
+    confidence: float | None = None
+
+
+class ApplyDecision(Base):
+    """Whether `rusta fix --yes` applies a fixed result, by the Confidence head, and why in words."""
+
+    apply: bool
+    confidence: float | None  # None: no head ran (no weights shipped, or heads turned off)
+    threshold: float | None
+    reason: str
