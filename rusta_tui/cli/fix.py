@@ -124,6 +124,14 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             )
         else:
             console.print(result.message or "Nothing to do.", markup=False)
+            if result.held_back:
+                best = result.held_back[0]
+                console.print(
+                    f"The best one held back, compiled in a scratch copy: {best.description}", markup=False
+                )
+                console.print(
+                    Syntax(best.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True
+                )
             if result.status == "abstained":
                 n = result.validations
                 console.print(f"I validated {n} candidate{'s' if n != 1 else ''}; nothing changed.")

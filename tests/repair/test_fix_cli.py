@@ -93,6 +93,8 @@ def test_held_back_fix_says_why_and_accept_maybe_applies_it(fixture_crate) -> No
     said = " ".join(held.stdout.split())
     assert "held back as maybe-incorrect; `--accept maybe` applies the best" in said
     assert "no candidate compiled" not in said
+    assert "The best one held back" in said and "+    s." in held.stdout  # shown, not applied
+    assert "    s\n}" in (root / "src" / "lib.rs").read_text()
     taken = rusta("fix", str(root), "--yes", "--accept", "maybe")
     assert taken.returncode == 0 and "Applied as" in taken.stdout, taken.stdout + taken.stderr
     assert (
