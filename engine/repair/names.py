@@ -254,15 +254,19 @@ def _module_path(f: str) -> list[str] | None:
 
 
 def _use_insert_pos(data: bytes) -> int:
-    """After the last top-level `use` line, else after leading inner attributes and doc comments."""
+    """After the last top-level `use` line, else after the file's header: its inner attributes and
+    `//!` docs (all of them: a `use` between two doc lines would end the crate's doc comment)."""
     pos = 0
     offset = 0
+    header = True
     for line in data.split(b"\n"):
         stripped = line.strip()
-        nxt = offset + len(line) + 1
-        if stripped.startswith(b"use ") and line.startswith(b"use "):
-            pos = min(nxt, len(data))
-        elif pos == 0 and (stripped.startswith(b"#![") or stripped.startswith(b"//!")):
-            pos = min(nxt, len(data))
+        nxt = min(offset + len(line) + 1, len(data))
+        if line.startswith(b"use "):
+            pos, header = nxt, False
+        elif header and stripped.startswith((b"#![", b"//!")):
+            pos = nxt
+        elif stripped:
+            header = False
         offset = nxt
     return pos
