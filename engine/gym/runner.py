@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import apply_edits, by_file
+from engine.edits import apply_edits, by_file, first_non_overlapping
 from engine.gym.episodes import Episode
 from engine.gym.errors import GymError
 from engine.gym.mutate import apply
@@ -86,19 +86,13 @@ def method_naive(root: Path) -> int:
     """The first suggestion of every error, whatever rustc's confidence, applied at once."""
     report = run_check(root, all_targets=False)
     edits = []
-    taken: list[tuple[str, int, int]] = []
     for d in report.diagnostics:
         if not d.level.startswith("error"):
             continue
         cands = suggestion_candidates(d)
-        if not cands:
-            continue
-        for e in cands[0].edits:
-            if any(f == e.file and not (e.end <= s or e.start >= t) for f, s, t in taken):
-                continue
-            taken.append((e.file, e.start, e.end))
-            edits.append(e)
-    for rel, file_edits in by_file(edits).items():
+        if cands:
+            edits.extend(cands[0].edits)
+    for rel, file_edits in by_file(first_non_overlapping(edits)).items():
         path = root / rel
         write_fresh(path, apply_edits(path.read_bytes(), file_edits))
     return 1
