@@ -1,0 +1,82 @@
+"""The rule behind every rustc error code without a full KB entry, and behind code-less parse errors.
+
+A diagnostic the knowledge base has no entry for still deserves the rule it breaks, in Rusta's words,
+rather than a pointer to `rustc --explain`. The sentences live in kb/invariants.toml (one per code,
+one per parse-error message prefix); this module decodes that file once, with unknown fields
+forbidden, and answers `invariant_for`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+
+import msgspec
+
+from engine.explain.errors import KBEntryInvalid
+from engine.explain.kb_loader import KB_DIR
+
+INVARIANTS_PATH = KB_DIR / "invariants.toml"
+INVARIANTS_FORMAT_VERSION = 1
+
+_CODE_RE = re.compile(r"E\d{4}")
+
+
+class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class CodeInvariant(_Base):
+    title: str
+    invariant: str
+
+
+class SyntaxInvariant(_Base):
+    """A parse error without a code, recognised by the start of rustc's message."""
+
+    prefix: str
+    title: str
+    invariant: str
+
+
+class Invariants(_Base):
+    version: int
+    codes: dict[str, CodeInvariant]
+    syntax: tuple[SyntaxInvariant, ...] = ()
+
+
+@functools.cache
+def load_invariants(path: Path = INVARIANTS_PATH) -> Invariants:
+    """The decoded file, checked once per process; raises KBEntryInvalid naming the problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        table = msgspec.convert(raw, Invariants)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as e:
+        raise KBEntryInvalid(f"{path.name} is invalid: {e}") from e
+    problems: list[str] = []
+    if table.version != INVARIANTS_FORMAT_VERSION:
+        problems.append(f"version {table.version} is not {INVARIANTS_FORMAT_VERSION}")
+    problems.extend(
+        f"{code!r} is not a rustc error code" for code in table.codes if not _CODE_RE.fullmatch(code)
+    )
+    prefixes = [s.prefix for s in table.syntax]
+    problems.extend(f"prefix {p!r} is listed twice" for p in sorted(set(prefixes)) if prefixes.count(p) > 1)
+    if problems:
+        raise KBEntryInvalid(f"{path.name} is invalid: " + "; ".join(problems))
+    return table
+
+
+def invariant_for(code: str | None, message: str, path: Path = INVARIANTS_PATH) -> tuple[str, str] | None:
+    """(title, invariant) for an error code, or for a code-less parse error by its message's longest
+    matching prefix; None when the file says nothing about it (a lint, an unknown message)."""
+    table = load_invariants(path)
+    if code:
+        found = table.codes.get(code)
+        return (found.title, found.invariant) if found else None
+    matches = [s for s in table.syntax if message.startswith(s.prefix)]
+    if not matches:
+        return None
+    best = max(matches, key=lambda s: len(s.prefix))
+    return best.title, best.invariant
