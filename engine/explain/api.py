@@ -14,6 +14,7 @@ from pathlib import Path
 from engine.explain import evidence, lintstory, placeholders, references
 from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, group
+from engine.explain.invariants import invariant_for
 from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
 from engine.explain.probes import probe_facts
@@ -84,11 +85,12 @@ def _generic(
 ) -> tuple[str, str, str, tuple[Choice, ...]]:
     """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
     code = diag.code_str or ""
-    if code.startswith("clippy::"):
+    known = invariant_for(code, diag.message)
+    if known is not None:
+        invariant = known[1]
+    elif code.startswith("clippy::"):
         invariant = f"Clippy's `{code.removeprefix('clippy::')}` lint: code that says what it means, checked by a tool."
-    elif re.fullmatch(r"E\d{4}", code):
-        invariant = f"The rule behind {code}; `rustc --explain {code}` states it."
-    elif code:  # a rustc lint: `rustc --explain` knows only error codes
+    elif code and not re.fullmatch(r"E\d{4}", code):  # a rustc lint: `rustc --explain` knows only error codes
         invariant = f"rustc's `{code}` lint."
     else:
         invariant = "The compiler's rule stated in the message."
@@ -112,13 +114,16 @@ def _honest_choices(
     kb_options: Iterable[KBOption], vals: dict[str, str], ev: evidence.Evidence, costs_known: bool
 ) -> tuple[Choice, ...]:
     """The KB's options with every sentence whose code this program lacks removed (see evidence.py);
-    an option left with nothing to say is dropped."""
+    an option named after such code, or left with nothing to say, is dropped."""
     out: list[Choice] = []
     for o in kb_options:
+        name = placeholders.fill(o.name, vals)
+        if not all(evidence.backed(c, ev) for c in evidence.snippets(name)):
+            continue  # the option is named after code this program lacks
         how = evidence.honest(placeholders.fill(o.how, vals), ev)
         tradeoff = evidence.honest(placeholders.fill(o.tradeoff, vals), ev, costs_known=costs_known)
         if how or tradeoff:
-            out.append(Choice(name=o.name, how=how, tradeoff=tradeoff))
+            out.append(Choice(name=name, how=how, tradeoff=tradeoff))
     return tuple(out)
 
 
@@ -142,7 +147,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         title = chosen.entry.title
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)
-        title = diag.message
+        known = invariant_for(diag.code_str, diag.message)
+        title = known[0] if known is not None else diag.message
     if diag.code_str == CFG_LINT:
         options = lintstory.cfg_options(diag, len(g.members), crate_root) or options
     if g.kind in ("lint", "cfg"):

@@ -1,7 +1,7 @@
 """The honesty check: every code snippet Rusta shows is the program's, rustc's, or a patch that compiled.
 
 Real cargo on a corpus nobody tuned the knowledge base on: the error index's erroneous examples
-(generated from `rustc --explain`, offline) and the explain fixture crates. Each crate is explained,
+(generated from `rustc --explain`, offline) and the explain and knowledge-base fixture crates. Each crate is explained,
 its options are validated in the scratch copy, and every snippet shown in pair and study mode is
 judged by `tests/explain/honesty.py` (see there for the rule).
 """
@@ -22,7 +22,15 @@ from toolbelt.cargo_run import run_check
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-honesty")]
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = ("explain_mixed", "explain_cascade", "borrow_error")
+FIXTURES = (
+    "explain_mixed",
+    "explain_cascade",
+    "borrow_error",
+    "kb/kb_borrow",
+    "kb/kb_resolve",
+    "kb/kb_types",
+)
+CLIPPY_FIXTURES = ("kb/kb_clippy",)  # clippy's lints, with clippy's suggestions
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +41,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         body = honesty.erroneous_example(code)
         if body is not None:
             crates.append(honesty.write_example_crate(tmp, code, body))
-    for name in FIXTURES:
-        dest = tmp / name
+    for name in FIXTURES + CLIPPY_FIXTURES:
+        dest = tmp / Path(name).name
         shutil.copytree(REPO / "tests" / "fixtures" / name, dest, ignore=shutil.ignore_patterns("target"))
         crates.append(dest)
     return crates
@@ -45,7 +53,8 @@ def test_every_shown_snippet_is_the_programs_rustcs_or_compiled(corpus: list[Pat
     target = corpus[0].parent / "target"
     total, lies, stories, with_code = 0, [], 0, 0
     for crate in corpus:
-        report = run_check(crate, target_dir=target / crate.name)
+        tool = "clippy" if any(crate.name == Path(c).name for c in CLIPPY_FIXTURES) else "check"
+        report = run_check(crate, tool=tool, target_dir=target / crate.name)
         assert report.status in ("diagnostics", "clean"), (crate.name, report.message)
         explained = validate(explain_report(report), crate).explanations
         program = honesty.program_tokens(crate)
