@@ -22,7 +22,7 @@ from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, shape
+from engine.syntax.tree import binding_of, let_initializer, shape
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -79,6 +79,20 @@ def _generic_arg(ty: str, head: str) -> str | None:
     return inner.strip()
 
 
+def _is_type(kind: str) -> bool:
+    return kind.endswith("_type") or kind in (
+        "type_identifier",
+        "primitive_type",
+        "type_arguments",
+        "lifetime",
+    )
+
+
+def _nameable(ty: str) -> bool:
+    """A type one can convert into by name: not a fn item, closure, opaque or inferred type."""
+    return not any(m in ty for m in ("{", "impl ", "dyn ", "fn(", "_", "closure", "[async"))
+
+
 class _Site:
     """One expression in the user's file, with what the syntax tree says about it."""
 
@@ -86,8 +100,10 @@ class _Site:
         self.place = place
         self.text = source[place.start : place.end].decode("utf-8", "replace")
         self.shape = shape(source, place.start, place.end)
-        covered = self.shape.text == self.text
-        self.atomic = covered and self.shape.kind in _ATOMIC
+        # An operator wraps a whole expression or nothing: `cfg.&(into_summary())` is what wrapping
+        # the method-call part of `cfg.into_summary()` gives, and a type (`-> f64`) is no value.
+        self.expression = self.shape.text == self.text and not _is_type(self.shape.kind)
+        self.atomic = self.expression and self.shape.kind in _ATOMIC
 
     def insert(self, at_end: bool, text: str) -> Edit:
         pos = self.place.end if at_end else self.place.start
@@ -177,11 +193,14 @@ def _conversions(site: _Site, expected: str, found: str, returns: str | None) ->
         inner = _generic_arg(found, holder)
         if inner is not None and _generic_arg(expected, holder) is None:
             if _types_meet(inner, expected):
-                fits = returns is not None and returns.startswith(holder)
-                ops.append((site.postfix("?"), "propagate it with `?`", "op:question", 0.68 if fits else 0.4))
-                ops.append(
-                    (site.postfix(".unwrap()"), "unwrap it (panics on the other case)", "op:unwrap", 0.3)
-                )
+                i_ref, _ = _strip_refs(inner)
+                owned = ""
+                if i_ref and not e_ref:  # `Option<&u32>` where `u32` is expected
+                    owned = ".copied()" if e_bare in NUMERIC or e_bare in ("bool", "char") else ".cloned()"
+                if returns is not None and returns.startswith(holder):  # `?` only where it can return
+                    ops.append((site.postfix(f"{owned}?"), "propagate it with `?`", "op:question", 0.68))
+                unwrap = site.postfix(f"{owned}.unwrap()")
+                ops.append((unwrap, "unwrap it (panics on the other case)", "op:unwrap", 0.3))
         wanted = _generic_arg(expected, holder)
         if wanted is not None and _generic_arg(found, holder) is None and _types_meet(found, wanted):
             ctor = "Some" if holder == "Option" else "Ok"
@@ -194,7 +213,7 @@ def _conversions(site: _Site, expected: str, found: str, returns: str | None) ->
             ops.append((site.postfix(method), f"borrow the contents with `{method[1:]}`", "op:as-ref", 0.66))
     if f_ref == "&" and e_opt is not None and _generic_arg(f_bare, "Option") is not None:
         ops.append((site.postfix(".as_ref()"), "borrow the contents with `as_ref()`", "op:as-ref", 0.64))
-    if not ops and not e_ref and expected not in ("()",) and found not in ("()",):
+    if not ops and not e_ref and _nameable(expected) and _nameable(found) and "()" not in (expected, found):
         ops.append((site.postfix(".into()"), f"convert with `.into()` to `{expected}`", "op:into", 0.3))
     return ops
 
@@ -213,9 +232,26 @@ def _site(place: Place | None, read: Reader) -> tuple[_Site, bytes] | None:
     return _Site(place, source), source
 
 
+def _receiver(place: Place, read: Reader) -> _Site | None:
+    """`cfg` in `cfg.into_summary()`, given rustc's span of the method call part `into_summary()`."""
+    source = read(place.file)
+    if source is None:
+        return None
+    head = source[max(0, place.start - 128) : place.start]
+    m = re.search(rb"([A-Za-z_][\w.]*?)\s*\.\s*$", head)
+    if m is None:
+        return None
+    start = place.start - len(head) + m.start(1)
+    where = Place(
+        file=place.file, start=start, end=start + len(m.group(1)), line=place.line, column=place.column
+    )
+    site = _Site(where, source)
+    return site if site.expression else None
+
+
 def _sharing(site: _Site) -> list[Op]:
     """A move that should have been a borrow, or a copy: borrow first, clone second."""
-    if site.shape.in_pattern or site.text.startswith("&"):
+    if not site.expression or site.shape.in_pattern or site.text.startswith("&"):
         return []
     return [
         (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62),
@@ -245,6 +281,44 @@ def _make_mut(f: Facts, read: Reader) -> list[Op]:
     return ops
 
 
+_POSTFIX = re.compile(r"^(\?|\.\w+\(\))$")
+
+
+def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
+    """A postfix conversion at a use of a `let` binding, moved to the binding's value.
+
+    rustc suggests `buf?.is_empty()` at the use it reports; when the value is used again, every other
+    use breaks the same way, and the fix a developer writes is `let buf = reader.fill_buf()?;`. So
+    each postfix (rustc's or the grammar's) on a plain local also goes where the local is bound.
+    """
+    postfixes = [
+        (e, s.message) for s in f.suggestions if len(s.edits) == 1 for e in s.edits if e.start == e.end
+    ]
+    postfixes += [
+        (e, desc) for edits, desc, _, _ in own if len(edits) == 1 for e in edits if e.start == e.end
+    ]
+    out: list[Op] = []
+    seen: set[tuple[str, int, str]] = set()
+    for e, desc in postfixes:
+        if not _POSTFIX.match(e.replacement):
+            continue
+        source = read(e.file)
+        if source is None or e.start > len(source):
+            continue
+        m = re.search(rb"([A-Za-z_]\w*)$", source[max(0, e.start - 64) : e.start])
+        if m is None:
+            continue
+        name = m.group(1).decode()
+        value = let_initializer(source, name, e.start)
+        if value is None or value.end > e.start or (e.file, value.end, e.replacement) in seen:
+            continue
+        seen.add((e.file, value.end, e.replacement))
+        edit = Edit(file=e.file, start=value.end, end=value.end, replacement=e.replacement)
+        what = desc.rstrip(".").split(",")[0]
+        out.append(([edit], f"{what}, where `{name}` is bound (line {value.line})", "op:at-binding", 0.66))
+    return out
+
+
 def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     """Every operator whose facts fit, at every site they name; the sandbox decides which is right."""
     f = facts_of(d)
@@ -252,10 +326,15 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     ops: list[Op] = []
     if f.expected and f.found and (hit := _site(f.primary, read)):
         site, _ = hit
-        if not site.shape.in_pattern:
+        if site.expression and not site.shape.in_pattern:
             fn = site.shape.enclosing_fn
             ops += _conversions(site, f.expected, f.found, fn.return_type if fn else None)
-    if code in _MOVES and f.move_kind != "closure" and (hit := _site(f.moved_at, read)):
+    if code in _MOVES and f.move_kind == "method" and f.moved_at is not None:
+        receiver = _receiver(f.moved_at, read)  # a method taking `self` moved it: clone the receiver
+        if receiver is not None and not receiver.shape.in_pattern:
+            text = receiver.text
+            ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
+    elif code in _MOVES and f.move_kind != "closure" and (hit := _site(f.moved_at, read)):
         ops += _sharing(hit[0])
     if code == "E0507" and (hit := _site(f.primary, read)):
         ops += _sharing(hit[0])
@@ -291,4 +370,5 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
                 0.5,
             )
         )
+    ops += _hoisted(f, read, ops)
     return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

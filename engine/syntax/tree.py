@@ -278,6 +278,23 @@ def binding_of(source: bytes, name: str, at: int) -> Binding | None:
     return best
 
 
+def let_initializer(source: bytes, name: str, at: int) -> Range | None:
+    """The value of the `let` that binds `name` in scope at `at` (`reader.fill_buf()` in
+    `let buf = reader.fill_buf();`); None for a parameter, a pattern, or a `let` without a value."""
+    b = binding_of(source, name, at)
+    if b is None or b.kind != "let":
+        return None
+    node = node_at(source, b.range.start, b.range.end)
+    decl = next((a for a in ancestors(node) if a.type == "let_declaration"), None)
+    if decl is None:
+        return None
+    pattern = decl.child_by_field_name("pattern")
+    if pattern is None or pattern.type != "identifier":  # `let Some(x) = ..`: the value is not `x`
+        return None
+    value = decl.child_by_field_name("value")
+    return _range(value) if value is not None else None
+
+
 def identifiers(source: bytes) -> set[str]:
     """Every identifier the file names: what "the program has a `v`" means to an honest explanation."""
     names: set[str] = set()

@@ -42,6 +42,12 @@ cases = {
     "trait_mut_self": "trait T { fn inc(&mut self); } struct S(u8); impl T for S { fn inc(&self) {} } fn main() {}",
     "param_mut": "fn push(v: &Vec<i32>) { v.push(1); } fn main() {}",
     "move_idx_match": "enum E { A(String) } fn f(v: &Vec<E>) -> usize { match v[0] { E::A(s) => s.len() } } fn main() {}",
+    "question_use": "use std::io::{self, BufRead}; pub fn first(r: &mut dyn BufRead) -> io::Result<usize> { let buf = r.fill_buf(); if buf.is_empty() { return Ok(0); } Ok(buf.len()) } fn main() {}",
+    "to_string_use": 'fn keep(s: String) -> usize { s.len() } fn main() { let name = "rusta"; keep(name); }',
+    "method_move": '#[derive(Clone)] struct C { n: String } impl C { fn into_s(self) -> String { self.n } } fn main() { let c = C { n: String::new() }; let s = c.into_s(); println!("{s}{}", c.n); }',
+    "stray_semi_type": "fn avg(xs: &[f64]) -> f64 { let s: f64 = xs.iter().sum(); s / xs.len() as f64; } fn main() {}",
+    "fn_item": "fn double(x: i32) -> i32 { x * 2 } fn square(x: i32) -> i32 { x * x } fn main() { let mut op = double; op = square; op(1); }",
+    "option_ref": 'use std::collections::HashMap; fn main() { let m: HashMap<&str, u32> = HashMap::new(); let a: u32 = m.get("a"); println!("{a}"); }',
     "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
 }
 out = {}

@@ -38,6 +38,10 @@ EXPECTED = {
     "e0507_idx": ("let s: String = v[0].clone();", "let s: String = v[0];"),
     "move_idx_match": ("match &v[0]", "match v[0]"),
     "move_self": ("fn consume(&self)", "fn consume(self)"),
+    "question_use": ("let buf = r.fill_buf()?;", "let buf = r.fill_buf();"),
+    "to_string_use": ('let name = "rusta".to_string();', 'let name = "rusta";'),
+    "method_move": ("let s = c.clone().into_s();", "let s = c.into_s();"),
+    "option_ref": ('m.get("a").copied().unwrap();', 'm.get("a");'),
 }
 
 
@@ -103,3 +107,14 @@ def test_each_proposed_fix_compiles_with_rustc(tmp_path: Path) -> None:
         if proc.returncode != 0:
             failures.append((case, errors[:2]))
     assert failures == []
+
+
+def test_operators_wrap_whole_expressions_never_types_or_method_parts() -> None:
+    cands, source = _candidates("method_move")  # rustc's move span is `into_s()`, not an expression
+    assert all(".&(" not in _fixed(c, source) and ".(into_s" not in _fixed(c, source) for c in cands)
+    cands, _ = _candidates("stray_semi_type")  # expected `f64`, found `()`: the site is the type `f64`
+    assert cands == []
+    cands, _ = _candidates("fn_item")  # a fn item type cannot be converted into by name
+    assert all(c.family != "op:into" for c in cands)
+    cands, _ = _candidates("option_ref")  # `?` in `fn main()` that returns `()` cannot compile
+    assert all(c.family != "op:question" for c in cands)

@@ -80,3 +80,12 @@ def test_broken_code_still_parses_around_the_error() -> None:
     s = broken.index(b"z")
     assert shape(broken, s, s + 1).for_iterable
     assert enclosing_fn(broken, s) is not None
+
+
+def test_let_initializer_is_the_bound_value_only_for_a_let() -> None:
+    from engine.syntax.tree import let_initializer
+
+    value = let_initializer(SRC, "v", SRC.index(b"v.len()"))
+    assert value is not None and value.text == "vec![String::new()]" and value.line == 10
+    assert let_initializer(SRC, "x", SRC.index(b"x + 1")) is None  # a closure parameter
+    assert let_initializer(SRC, "first", SRC.index(b'let text')) is None  # let-else pattern, not a plain value
