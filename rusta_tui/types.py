@@ -40,6 +40,8 @@ class Settings(Base, forbid_unknown_fields=True):
     snapshot_cap_mb: int = _LIMITS.snapshot_cap_mb
     snapshot_max_age_days: int = _LIMITS.snapshot_max_age_days
     undo_history_ops: int = _LIMITS.undo_history_ops
+    # the targets a check covers when no --lib/--tests/--all-targets is given (`rusta check` and the app)
+    check_targets: Literal["default", "lib", "tests", "all"] = "all"
 
 
 class JobView(Base):

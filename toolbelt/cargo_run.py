@@ -16,6 +16,8 @@ from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
 from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
+from toolbelt.selection import Selection
+from toolbelt.selection import current as current_selection
 from toolbelt.shadow import build_root
 from toolbelt.testparse import LibtestAnalyzer, parse_run
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
@@ -173,18 +175,20 @@ def run_check(
     isolate: bool = True,
     on_stdout_line: Callable[[bytes], None] | None = None,
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    selection: Selection | None = None,
 ) -> CheckReport:
     """`cargo check` or `cargo clippy` with JSON diagnostics. Never "clean" unless cargo said so.
 
     Clippy runs rustc underneath, so a clippy report holds every rustc diagnostic too: one clippy run
     replaces check + clippy. `--keep-going` lets every crate of a workspace report, not only the first
-    one that fails.
+    one that fails. `selection` (default: the process's, see toolbelt.selection) picks packages,
+    features and targets; its targets replace `all_targets` when it names some.
     """
     root = find_crate_root(crate)
     read_manifest(root)
-    argv = [tool, "--message-format=json", "--quiet", "--keep-going"]
-    if all_targets:
-        argv.append("--all-targets")
+    sel = selection if selection is not None else current_selection()
+    argv = [tool, "--message-format=json", "--quiet", "--keep-going", *sel.package_args()]
+    argv += sel.check_target_args("all" if all_targets else "default")
     proc, toolchain = _run_cargo(
         root,
         argv,
@@ -229,6 +233,7 @@ def run_test(
     exact: bool = False,
     backtrace: bool = False,
     on_event: Callable[[TestEvent], None] | None = None,
+    selection: Selection | None = None,
 ) -> TestReport:
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
@@ -241,7 +246,14 @@ def run_test(
     root = find_crate_root(crate)
     read_manifest(root)
     # No --quiet: cargo would pass it on to every harness, and libtest's terse output has no names.
-    argv = ["test", "--message-format=json", "--no-fail-fast"]
+    sel = selection if selection is not None else current_selection()
+    argv = [
+        "test",
+        "--message-format=json",
+        "--no-fail-fast",
+        *sel.package_args(),
+        *sel.target_args("default"),
+    ]
     filters = ([test_filter] if test_filter else []) + list(test_filters)
     if filters or exact:
         argv += ["--", *(["--exact"] if exact else []), *filters]

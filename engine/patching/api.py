@@ -30,13 +30,14 @@ from engine.patching import oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes
 from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
 from engine.patching.types import OpRecord, Patch, Validation
-from toolbelt.crate import find_crate_root
+from toolbelt.cargo_workspace import project_root
 
 MAX_DIFF_IN_LOG = 1024 * 1024  # the DevLog keeps the diff of every apply, up to this size
 
 
 def crate_root(path: str | Path) -> Path:
-    return find_crate_root(path).resolve()
+    """The workspace root for a member: its manifests inherit from there and rustc names files from there."""
+    return project_root(path)
 
 
 def validate(

@@ -29,6 +29,7 @@ from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_p
 from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Validation
 from toolbelt.cargo_run import run_check, run_test
+from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
@@ -98,6 +99,8 @@ def _sync(
     blobs = snaps.read_blobs(root, [e.blob for e in todo if e.path not in overrides])
     for e in todo:
         data = overrides[e.path] if e.path in overrides else blobs[e.blob]
+        if is_manifest(e.path):  # a path dependency outside the workspace is read where it is
+            data = absolutize_outside_paths(data, (root / e.path).parent, root)
         snaps.write_entry(crate, e.path, e, data, durable=False)
         manifest.files[e.path] = (e.mode, e.blob, e.perm)
     _save_manifest(home, manifest)

@@ -46,7 +46,8 @@ from engine.repair.templates import template_candidates
 from engine.repair.types import Alternative, Baseline, Candidate, Leftover, RepairResult, Trial
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
-from toolbelt.crate import find_crate_root, read_manifest
+from toolbelt.cargo_workspace import project_root
+from toolbelt.crate import read_manifest
 from toolbelt.paths import target_dir_for
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -188,7 +189,7 @@ def repair(
     One repair per scratch copy at a time, across processes: a second `rusta fix` (or the app) on the
     same crate would otherwise see the first one's trial edits and judge candidates on a mixed tree.
     """
-    root = find_crate_root(crate)
+    root = project_root(crate)  # a member's workspace: inherited fields and rustc's file names
     read_manifest(root)  # a broken Cargo.toml is named where the user can fix it, not in the scratch copy
     ws = workspace or Workspace(root)
     with file_lock(ws.root.parent / f"{ws.root.name}.lock", wait=False) as mine:

@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.edits import EditError, apply_edits, by_file
 from engine.repair.errors import RepairError
 from engine.repair.types import Edit
+from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.paths import writable_cache_dir
 
 
@@ -67,6 +68,8 @@ class Workspace:
             for rel in want:
                 src, dst = self.source / rel, self.root / rel
                 data = src.read_bytes()
+                if is_manifest(rel):  # a path dependency outside the workspace is read where it is
+                    data = absolutize_outside_paths(data, src.parent, self.source)
                 if dst.exists() and dst.read_bytes() == data:
                     # Same bytes, but an earlier or crashed run may have built other bytes here since:
                     # a fresh stamp makes cargo re-check this crate (its dependencies stay warm).

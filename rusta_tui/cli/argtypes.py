@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from toolbelt.selection import Selection
+
 
 def positive(text: str) -> int:
     """A count from 1: `--pick 0`, `--budget -3` or `hotspots -n 0` is a usage error."""
@@ -14,3 +16,66 @@ def positive(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
     return n
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """`-p`, `--features`, `--all-features`, `--no-default-features` and one target set, as cargo spells them."""
+    group = parser.add_argument_group("what cargo covers (as cargo's own flags)")
+    group.add_argument(
+        "-p",
+        "--package",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this workspace member (repeatable; default: the member PATH is in, else cargo's)",
+    )
+    group.add_argument(
+        "-F",
+        "--features",
+        action="append",
+        default=[],
+        metavar="LIST",
+        help="features to enable, comma- or space-separated (repeatable)",
+    )
+    group.add_argument("--all-features", action="store_true", help="enable every feature")
+    group.add_argument("--no-default-features", action="store_true", help="leave the default features off")
+    targets = group.add_mutually_exclusive_group()
+    targets.add_argument("--lib", dest="targets", action="store_const", const="lib", help="the library only")
+    targets.add_argument(
+        "--tests", dest="targets", action="store_const", const="tests", help="the test targets"
+    )
+    targets.add_argument(
+        "--all-targets",
+        dest="targets",
+        action="store_const",
+        const="all",
+        help="every target; the default for a check unless check_targets in .rusta/settings.toml says otherwise",
+    )
+
+
+def selection_from_args(args: argparse.Namespace) -> Selection:
+    """The command's Selection, made the process's default for every cargo run (toolbelt.selection.use).
+
+    A PATH inside a workspace member selects that member when no `-p` is given; the check's default
+    target set comes from `check_targets` in the crate's settings.
+    """
+    from rusta_tui import settings as rusta_settings
+    from toolbelt import selection
+    from toolbelt.cargo_workspace import member_package, project_root
+
+    path = getattr(args, "path", None) or "."
+    packages = tuple(args.package)
+    if not packages:
+        member = member_package(path)
+        packages = (member,) if member else ()
+    features = tuple(f for chunk in args.features for f in chunk.replace(",", " ").split())
+    sel = Selection(
+        packages=packages,
+        features=features,
+        all_features=args.all_features,
+        no_default_features=args.no_default_features,
+        targets=args.targets,
+        check_default=rusta_settings.load(project_root(path)).check_targets,
+    )
+    selection.use(sel)
+    return sel

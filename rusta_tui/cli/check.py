@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
 from toolbelt.cargo_run import CHECK_TIMEOUT_S, run_check
 from toolbelt.types import CheckReport
 
@@ -16,6 +17,7 @@ EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_NO_VERDICT = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument(
         "path", nargs="?", default=".", help="the crate, or a file or folder inside it (default: .)"
     )
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
         return EXIT_NO_VERDICT
+    selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     tool = "check" if args.no_clippy else "clippy"
     if args.json or not sys.stderr.isatty():
         report = run_check(args.path, tool=tool, timeout_s=args.timeout)

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from engine.explain.errors import ExplainError
 from engine.explain.types import Explanation
+from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument(
         "--code", help="only stories that include this code: E0382 or clippy::needless_range_loop"
@@ -118,9 +120,13 @@ def run(args: argparse.Namespace) -> int:
         _parse_at(args.at)
     if args.alternative:  # bad input is refused before cargo runs
         _read_alternative(args.alternative)
-    report = run_check(args.path, tool="check" if args.no_clippy else "clippy")
+    selection_from_args(args)  # -p/--features/targets for every cargo run of this command
+    from toolbelt.cargo_workspace import project_root
+
+    where = project_root(args.path)  # a member's diagnostics name files from its workspace root
+    report = run_check(where, tool="check" if args.no_clippy else "clippy")
     if report.status == "failed" and not args.no_clippy and "clippy" in report.message:
-        report = run_check(args.path, tool="check")
+        report = run_check(where, tool="check")
     if report.status in ("failed", "timeout", "error"):
         raise ExplainError(report.message or f"cargo {report.tool} did not finish ({report.status}).")
     study = args.mode == "study" and not args.json

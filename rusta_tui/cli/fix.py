@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from rusta_tui.cli.argtypes import positive
+from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
 
 if TYPE_CHECKING:
     from diary.devlog import DevLog
@@ -31,6 +31,7 @@ EXIT_TESTS = 5  # the meaning of each code is in rusta_tui.cli.exitcodes (shown 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
@@ -78,10 +79,11 @@ def run(args: argparse.Namespace) -> int:
     from diary.tasks import settling
     from engine.patching import api as patching
     from engine.repair import flow
-    from toolbelt.crate import find_crate_root
+    from toolbelt.cargo_workspace import project_root
 
     console = Console(stderr=False, highlight=False)
-    root = find_crate_root(Path(args.path))
+    selection_from_args(args)  # -p/--features/targets for every cargo run of this command
+    root = project_root(Path(args.path))
     for line in patching.recover(root):
         console.print(f"[yellow]recovered:[/] {escape(line)}")
     with DevLog.open(root) as log:

@@ -17,6 +17,8 @@ from typing import Any
 
 import msgspec
 
+from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+
 EXIT_PASS, EXIT_FINDINGS, EXIT_NO_VERDICT = 0, 1, 2
 
 
@@ -57,6 +59,7 @@ class Review(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a file inside it (default: .)")
     parser.add_argument(
         "--diff", metavar="FILE", help="validate this unified diff against the crate (never applied)"
@@ -182,9 +185,11 @@ def render_text(review: Review) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from toolbelt.crate import find_crate_root, read_manifest
+    from toolbelt.cargo_workspace import project_root
+    from toolbelt.crate import read_manifest
 
-    root = find_crate_root(args.path)
+    selection_from_args(args)  # -p/--features/targets for every cargo run of this command
+    root = project_root(args.path)
     read_manifest(root)
     if args.diff is not None and not Path(args.diff).is_file():
         print(f"rusta: {args.diff}: no such file.", file=sys.stderr)

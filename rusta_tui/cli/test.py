@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from engine.testexplain.types import TestStory
     from toolbelt.types import TestEvent, TestReport, TestResult
 
+from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
     parser.add_argument(
         "filter", nargs="?", help="run only the tests whose name contains this (libtest's filter)"
@@ -82,7 +85,7 @@ def _filters(args: argparse.Namespace, root: object) -> tuple[list[str], bool] |
 
 
 def run(args: argparse.Namespace) -> int:
-    from toolbelt.crate import find_crate_root
+    from toolbelt.cargo_workspace import project_root
 
     if args.timeout <= 0:
         print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
@@ -90,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     if args.failed and args.filter:
         print("rusta: give either FILTER or --failed, not both.", file=sys.stderr)
         return EXIT_NO_VERDICT
-    root = find_crate_root(args.path)
+    selection_from_args(args)  # -p/--features/targets for every cargo run of this command
+    root = project_root(args.path)
     chosen = _filters(args, root)
     if chosen is None:
         print("No test that can be re-run by name failed last time; nothing to re-run.")

@@ -1,0 +1,57 @@
+"""Where a member's workspace is, and how a copy of it keeps outside path dependencies: no cargo needed."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from toolbelt.cargo_workspace import absolutize_outside_paths, member_package, project_root, workspace_root
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ws_inherit"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    dest = tmp_path / "ws_inherit"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+def test_a_member_belongs_to_its_workspace_and_names_its_package(tree: Path) -> None:
+    ws = tree / "ws"
+    assert workspace_root(ws / "app") == ws.resolve()
+    assert project_root(ws / "app" / "src" / "lib.rs") == ws.resolve()
+    assert member_package(ws / "app") == "app"
+    assert member_package(ws) is None
+    # a path dependency outside the workspace is a crate of its own
+    assert workspace_root(tree / "shared") == (tree / "shared").resolve()
+
+
+def test_excluded_and_unlisted_crates_stand_alone(tree: Path) -> None:
+    ws = tree / "ws"
+    (ws / "tool" / "src").mkdir(parents=True)
+    (ws / "tool" / "Cargo.toml").write_text('[package]\nname = "tool"\nversion = "0.1.0"\n')
+    text = (ws / "Cargo.toml").read_text().replace('members = ["app", "wscore"]', 'members = ["*"]')
+    (ws / "Cargo.toml").write_text(text.replace('resolver = "2"', 'resolver = "2"\nexclude = ["tool"]'))
+    assert workspace_root(ws / "tool") == (ws / "tool").resolve()
+    assert workspace_root(ws / "wscore") == ws.resolve()  # matched by the glob
+
+
+def test_outside_paths_become_absolute_and_inside_ones_stay(tree: Path) -> None:
+    ws = tree / "ws"
+    data = (ws / "Cargo.toml").read_bytes()
+    out = absolutize_outside_paths(data, ws, ws)
+    parsed = tomllib.loads(out.decode())
+    deps = parsed["workspace"]["dependencies"]
+    assert deps["wscore"]["path"] == "wscore"
+    assert deps["shared"]["path"] == (tree / "shared").resolve().as_posix()
+    assert (
+        parsed["patch"]["crates-io"]["tinyhex"]["path"] == (tree / "vendor" / "tinyhex").resolve().as_posix()
+    )
+    # everything else is byte for byte the same
+    assert out.replace((tree.resolve().as_posix() + "/").encode(), b"../") == data
+    member = (ws / "app" / "Cargo.toml").read_bytes()
+    assert absolutize_outside_paths(member, ws / "app", ws) == member

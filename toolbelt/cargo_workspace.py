@@ -1,0 +1,132 @@
+"""Where a crate sits in its cargo workspace, and what a copy of that workspace needs to still build.
+
+A member that inherits (`version.workspace = true`, `[workspace.dependencies]`, `[workspace.lints]`)
+does not build without its workspace root, and rustc names files relative to that root; so the
+sandbox and the repair scratch copy mirror the whole workspace, never a lone member. Path
+dependencies and `[patch]` entries that point outside the workspace are not copied: the copy's
+manifests name them by absolute path instead, so cargo reads them where they are (read-only use).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from pathlib import Path
+
+from toolbelt.crate import find_crate_root
+
+
+def _manifest(d: Path) -> dict | None:
+    try:
+        return tomllib.loads((d / "Cargo.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _matches(rel: str, patterns: list) -> bool:
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(rel, p.rstrip("/")) for p in patterns)
+
+
+def workspace_root(crate_root: Path) -> Path:
+    """The workspace `crate_root` belongs to, as cargo finds it; the crate itself when it has none.
+
+    cargo honours `package.workspace` first, else takes the nearest folder above with a
+    `[workspace]` table; a crate that table does not list (or lists in `exclude`) stands alone.
+    """
+    crate_root = crate_root.resolve()
+    own = _manifest(crate_root)
+    if own is None or "workspace" in own:
+        return crate_root
+    pkg = own.get("package")
+    pointer = pkg.get("workspace") if isinstance(pkg, dict) else None
+    if isinstance(pointer, str):
+        return (crate_root / pointer).resolve()
+    for d in crate_root.parents:
+        m = _manifest(d)
+        if m is None or not isinstance(m.get("workspace"), dict):
+            continue
+        ws = m["workspace"]
+        rel = crate_root.relative_to(d).as_posix()
+        if _matches(rel, ws.get("exclude", [])):
+            return crate_root
+        if _matches(rel, ws.get("members", [])) or _in_deps(d, m, crate_root):
+            return d
+        return crate_root
+    return crate_root
+
+
+def _in_deps(ws_dir: Path, manifest: dict, crate_root: Path) -> bool:
+    """A path dependency of the workspace root is a member too (cargo's implicit membership)."""
+    return any((ws_dir / p).resolve() == crate_root for p in _dependency_paths(manifest))
+
+
+def project_root(path: str | Path) -> Path:
+    """The folder Rusta works in for `path`: its workspace root (where rustc's file names start)."""
+    return workspace_root(find_crate_root(path))
+
+
+def member_package(path: str | Path) -> str | None:
+    """The package name when `path` is inside a workspace member below the root, else None.
+
+    `rusta fix app/` then works on the whole workspace (one sandbox, one DevLog) but selects `-p app`,
+    which is what cargo does when it runs inside that member.
+    """
+    crate = find_crate_root(path).resolve()
+    if workspace_root(crate) == crate:
+        return None
+    m = _manifest(crate) or {}
+    pkg = m.get("package")
+    name = pkg.get("name") if isinstance(pkg, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _dependency_paths(manifest: dict) -> list[str]:
+    """Every `path = "..."` of a dependency table, `[workspace.dependencies]` and `[patch.*]`."""
+    tables: list[dict] = []
+    for key in ("dependencies", "dev-dependencies", "build-dependencies"):
+        tables.append(manifest.get(key) or {})
+        for tgt in (manifest.get("target") or {}).values():
+            if isinstance(tgt, dict):
+                tables.append(tgt.get(key) or {})
+    ws = manifest.get("workspace")
+    if isinstance(ws, dict):
+        tables.append(ws.get("dependencies") or {})
+    tables.extend(t for t in (manifest.get("patch") or {}).values() if isinstance(t, dict))
+    tables.extend(t for t in (manifest.get("replace") or {}).values() if isinstance(t, dict))
+    return [
+        spec["path"]
+        for table in tables
+        if isinstance(table, dict)
+        for spec in table.values()
+        if isinstance(spec, dict) and isinstance(spec.get("path"), str)
+    ]
+
+
+_PATH_VALUE = re.compile(rb'(\bpath\s*=\s*)(["\'])([^"\'\n]*)\2')
+
+
+def absolutize_outside_paths(data: bytes, manifest_dir: Path, ws_root: Path) -> bytes:
+    """`data` (a Cargo.toml of the workspace at `manifest_dir`) with every path that leaves the
+    workspace made absolute, so that the manifest still resolves from a copy elsewhere.
+
+    Paths inside the workspace stay relative: the copy holds those files. Only `path = "..."` values
+    are touched, and only when they resolve outside `ws_root`; anything else is left byte for byte.
+    """
+    ws_root = ws_root.resolve()
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        raw = m.group(3).decode("utf-8", "surrogateescape")
+        if Path(raw).is_absolute():
+            return m.group(0)
+        target = (manifest_dir / raw).resolve()
+        if target.is_relative_to(ws_root):
+            return m.group(0)
+        quoted = target.as_posix().encode("utf-8", "surrogateescape")
+        return m.group(1) + b'"' + quoted.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+
+    return _PATH_VALUE.sub(fix, data)
+
+
+def is_manifest(rel: str) -> bool:
+    return rel == "Cargo.toml" or rel.endswith("/Cargo.toml")
