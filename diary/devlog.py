@@ -32,6 +32,7 @@ import msgspec
 
 from diary import frames, schema, segments
 from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry, NewerFormat
+from diary.payloads import PayloadBase, payload_of
 from diary.rustadir import ensure_rusta_dir
 from diary.segments import SegmentState, StaleSegment
 from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
@@ -332,7 +333,7 @@ class DevLog:
     def append(
         self,
         kind: EntryKind,
-        payload: dict[str, Any],
+        payload: dict[str, Any] | PayloadBase,
         *,
         task: str | None = None,
         settles: str | None = None,
@@ -347,8 +348,14 @@ class DevLog:
             raise InvalidEntry("this diary was opened read-only or is closed; it cannot record")
         if kind not in KINDS:
             raise InvalidEntry(f"unknown entry kind {kind!r}; use one of {', '.join(KINDS)}")
-        if not isinstance(payload, dict) or not all(isinstance(k, str) for k in payload):
-            raise InvalidEntry("the payload must be a dict with string keys")
+        if not isinstance(payload, PayloadBase) and (
+            not isinstance(payload, dict) or not all(isinstance(k, str) for k in payload)
+        ):
+            raise InvalidEntry("the payload must be a typed payload or a dict with string keys")
+        try:
+            typed = payload_of(kind, payload, strict=True)
+        except msgspec.ValidationError as e:
+            raise InvalidEntry(f"the payload does not fit a {kind} record: {e}") from e
         ts = self.clock()
         with self._mutex, segments.writer_lock(self.dir):
             self.refresh()
@@ -370,7 +377,7 @@ class DevLog:
                 settles=settles,
                 version=schema.CURRENT_VERSION,
                 repo_state=dict(repo_state or {}),
-                payload=payload,
+                payload=typed,
             )
             try:
                 body = schema.encode(entry)

@@ -12,14 +12,18 @@ from typing import Any
 
 import msgspec
 
+from diary.payloads import as_dict, tag_of
 from diary.types import Entry
 
 _json = msgspec.json.Encoder()
 
 
 def to_jsonl(entries: Iterable[Entry]) -> Iterable[bytes]:
+    """One object per record, its payload flat as its writer recorded it, plus its "type" tag."""
     for e in entries:
-        yield _json.encode(e) + b"\n"
+        d = msgspec.to_builtins(e)
+        d["payload"] = {"type": tag_of(e.payload), **as_dict(e.payload)}
+        yield _json.encode(d) + b"\n"
 
 
 def when(ts: float) -> str:

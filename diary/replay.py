@@ -1,7 +1,8 @@
 """Re-derive Rusta's state from the DevLog alone: open tasks, applied patches, the undo/redo stacks.
 
 Payload conventions (every writer follows these; `rusta diary replay` and the golden logs hold
-them to it). Every payload has "summary": one line a colleague would write.
+them to it; since schema v2 each is a typed Struct of `diary.payloads`, read here through its dict
+view). Every payload has "summary": one line a colleague would write.
 
 Loop records, grouped by `task` (the intent's id):
   intent       {"summary", "goal"?: str, "mode"?: "study"|"pair"|"silent", "codes"?: [str]}
@@ -116,6 +117,12 @@ def replay(entries: Iterable[Entry]) -> ReplayState:
             n = base.entries  # the checkpoint itself is bookkeeping, not a record of work
             checkpoint = e.id
             covered = {str(k) for k in p.get("kept", ())}
+            # Records before a checkpoint are folded into its state: only copies a compaction that
+            # died before unlinking left behind come first, and only the tasks it kept are open.
+            for folded in (intents, last, task_patches, task_ok, task_files):
+                for tid in [t for t in folded if t not in covered]:
+                    del folded[tid]
+            settled.clear()
             continue
         counted = e.id not in covered
         n += counted

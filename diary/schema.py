@@ -4,7 +4,9 @@ Every version ever written keeps its wire Struct and its upgrade to `Entry` here
 logs stay readable. A new version adds a Struct and a tag; it never changes an old one. The golden
 logs under tests/golden/ fail the suite if an old version stops decoding to the same entries.
 
-Version 1 (the first): id, ts, session, kind, task, settles, repo_state, payload.
+Version 1 (the first): id, ts, session, kind, task, settles, repo_state, payload (a free dict).
+Version 2: the same, with `payload` a member of the `diary.payloads.Payload` union, tagged in
+"type" and validated at decode. A v1 payload is read into the same Structs by `payload_of`.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 import msgspec
 
+from diary.payloads import Payload, payload_of
 from diary.types import Entry, EntryKind
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 
 class WireV1(msgspec.Struct, tag_field="v", tag=1, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -29,10 +32,21 @@ class WireV1(msgspec.Struct, tag_field="v", tag=1, frozen=True, kw_only=True, fo
     payload: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-Wire = WireV1
+class WireV2(msgspec.Struct, tag_field="v", tag=2, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: str
+    ts: float
+    session: str
+    kind: EntryKind
+    task: str | None = None
+    settles: str | None = None
+    repo_state: dict[str, Any] = msgspec.field(default_factory=dict)
+    payload: Payload
+
+
+Wire = WireV1 | WireV2
 
 _encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(Wire)
+_decoder: msgspec.msgpack.Decoder[Wire] = msgspec.msgpack.Decoder(Wire)  # type: ignore[arg-type]
 
 
 class SchemaError(ValueError):
@@ -51,13 +65,44 @@ def upgrade(w: Wire) -> Entry:
             settles=w.settles,
             version=1,
             repo_state=w.repo_state,
+            payload=payload_of(w.kind, w.payload),
+        )
+    if isinstance(w, WireV2):
+        return Entry(
+            id=w.id,
+            ts=w.ts,
+            session=w.session,
+            kind=w.kind,
+            task=w.task,
+            settles=w.settles,
+            version=2,
+            repo_state=w.repo_state,
             payload=w.payload,
         )
     raise SchemaError(f"no upgrade for {type(w).__name__}")
 
 
 def encode(e: Entry) -> bytes:
-    """The frame body of `e`, in the current version."""
+    """The frame body of `e`, in the current version. A dict payload is typed first, strictly: a
+    writer whose value does not fit its field is told so (msgspec.ValidationError, a ValueError)."""
+    return _encoder.encode(
+        WireV2(
+            id=e.id,
+            ts=e.ts,
+            session=e.session,
+            kind=e.kind,
+            task=e.task,
+            settles=e.settles,
+            repo_state=e.repo_state,
+            payload=payload_of(e.kind, e.payload, strict=True),
+        )
+    )
+
+
+def encode_v1(e: Entry) -> bytes:
+    """The frame body of `e` as version 1 wrote it (the golden logs check old bytes still match)."""
+    from diary.payloads import as_dict
+
     return _encoder.encode(
         WireV1(
             id=e.id,
@@ -67,7 +112,7 @@ def encode(e: Entry) -> bytes:
             task=e.task,
             settles=e.settles,
             repo_state=e.repo_state,
-            payload=e.payload,
+            payload=as_dict(e.payload),
         )
     )
 
@@ -77,4 +122,3 @@ def decode(body: bytes) -> Entry:
         return upgrade(_decoder.decode(body))
     except msgspec.DecodeError as e:
         raise SchemaError(str(e)) from e
-

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from diary.payloads import Payload
+
 EntryKind = Literal["intent", "action", "validation", "reflection", "note"]
 KINDS: tuple[str, ...] = ("intent", "action", "validation", "reflection", "note")
 
@@ -22,7 +24,9 @@ class Entry(Base, kw_only=True):
 
     `task` groups the records of one loop (the id of the intent that opened it); `settles` names
     the entry this one closes. `repo_state` holds the snapshot id and toolchain versions when the
-    writer knew them; `payload` is the caller's JSON-able dict, with a one-line "summary".
+    writer knew them; `payload` is a typed member of `diary.payloads.Payload` (any version's
+    record is read into one), with a one-line "summary"; it still answers `.get(key)` like the
+    dict it replaced.
     """
 
     id: str
@@ -33,7 +37,7 @@ class Entry(Base, kw_only=True):
     settles: str | None = None
     version: int
     repo_state: dict[str, Any] = msgspec.field(default_factory=dict)
-    payload: dict[str, Any] = msgspec.field(default_factory=dict)
+    payload: Payload
 
     @property
     def summary(self) -> str:

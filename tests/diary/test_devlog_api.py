@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from diary import schema
 from diary.devlog import DevLog
 from diary.errors import DiaryError, EntryNotFound, InvalidEntry
 
@@ -23,7 +24,7 @@ def test_append_read_settle_reopen(tmp_path: Path) -> None:
         assert [e.kind for e in got] == ["intent", "action", "validation"]
         assert got[0].task == a and got[1].task == a and got[2].task == a
         assert got[0].repo_state == {"snapshot": "abc"} and got[0].session == "s1"
-        assert got[2].settles == a and got[0].version == 1
+        assert got[2].settles == a and got[0].version == schema.CURRENT_VERSION
         assert log.get(b).payload["argv"] == ["cargo", "check"]
         assert log.get(c[:-2]).id == c
         assert log.recovery.clean

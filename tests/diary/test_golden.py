@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from diary import frames, schema
@@ -50,7 +51,7 @@ def test_a_changed_result_is_caught(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_v1_frames_decode_and_reencode_byte_for_byte(name: str) -> None:
-    """The v1 decoder reads every whole frame; today's writer would write v1 entries identically."""
+    """The v1 decoder reads every whole frame into typed payloads without losing a key."""
     whole = 0
     for seg in sorted((HERE / name / "devlog").glob("seg-*.log")):
         data = seg.read_bytes()
@@ -62,12 +63,14 @@ def test_v1_frames_decode_and_reencode_byte_for_byte(name: str) -> None:
             whole += 1
             e = schema.decode(item.body)
             assert e.version == 1
-            if schema.CURRENT_VERSION == 1:
-                assert schema.encode(e) == item.body
-                assert (
-                    frames.encode_frame(head, item.offset, item.body)
-                    == data[item.offset : item.offset + item.size]
-                )
+            # read into typed payloads, a v1 record loses no key and no value
+            assert msgspec.msgpack.decode(schema.encode_v1(e)) == msgspec.msgpack.decode(item.body)
+            assert (
+                frames.encode_frame(head, item.offset, item.body)
+                == data[item.offset : item.offset + item.size]
+            )
+            # and today's writer records the same entry in v2, which reads back the same
+            assert schema.decode(schema.encode(e)).payload == e.payload
     assert whole > 5
 
 
