@@ -14,6 +14,7 @@ from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolbeltError, ToolMissing
 from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
+from toolbelt.offline_deps import offline_sentence
 from toolbelt.paths import target_dir_for
 from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
 from toolbelt.selection import Selection
@@ -130,8 +131,15 @@ def _run_cargo(
     return proc, holder[0] if holder else Toolchain()
 
 
-def _failure_sentence(proc: ProcessResult) -> str:
-    """One sentence from cargo's stderr when it failed without diagnostics (broken manifest, lock...)."""
+def _failure_sentence(proc: ProcessResult, root: Path | None = None) -> str:
+    """One sentence from cargo's stderr when it failed without diagnostics (broken manifest, lock...).
+
+    With `root`, a dependency cargo cannot resolve offline is named with where Rusta looked and the fix.
+    """
+    if root is not None and proc.outcome == "failed":
+        offline = offline_sentence(root, (proc.stderr or proc.stdout).decode("utf-8", "replace"))
+        if offline is not None:
+            return offline
     if proc.outcome == "timeout":
         return f"cargo was {proc.note}."
     if proc.outcome == "output_cap":
@@ -207,7 +215,7 @@ def run_check(
     elif any(d.level.startswith("error") for d in diags):
         status, message = "diagnostics", ""
     else:
-        status, message = "failed", _failure_sentence(proc)
+        status, message = "failed", _failure_sentence(proc, root)
     return CheckReport(
         crate_root=str(root),
         tool=tool,
@@ -294,7 +302,7 @@ def run_test(
     elif any(t.status == "failed" for t in tests):
         status, message = "failed", ""
     else:
-        status, message = "error", _failure_sentence(proc)
+        status, message = "error", _failure_sentence(proc, root)
     return TestReport(
         crate_root=str(root),
         status=status,
