@@ -1,0 +1,145 @@
+"""The two sides of a review as sandboxes under Rusta's cache: a commit exported with dulwich, or a copy
+of the working tree. Only reads the user's repository: HEAD, the index and branches are never touched.
+
+A commit's export is immutable, so it is kept (keyed by commit id) and reused by the next review; a
+working-tree copy is made fresh each time and removed by `discard`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import stat
+from pathlib import Path
+
+from dulwich.errors import NotGitRepository
+from dulwich.object_store import iter_tree_contents
+from dulwich.objects import Commit
+from dulwich.objectspec import parse_commit
+from dulwich.repo import Repo
+
+from diary.worktree import list_files
+from engine.review.errors import NotARepo, ReviewError, RevisionNotFound
+from toolbelt.paths import crate_key, writable_cache_dir
+
+_ANCESTRY = re.compile(r"(\^|~\d*)+$")
+
+
+def open_repo(crate_root: Path) -> tuple[Repo, str]:
+    """The repository around the crate and the crate's folder inside it ("" at the top)."""
+    try:
+        repo = Repo.discover(str(crate_root))
+    except NotGitRepository as e:
+        raise NotARepo(f"{crate_root} is not inside a git repository; --base needs one.") from e
+    top = Path(repo.path).resolve()
+    rel = crate_root.resolve().relative_to(top).as_posix()
+    return repo, "" if rel == "." else rel
+
+
+def resolve(repo: Repo, rev: str) -> Commit:
+    """The commit `rev` names: a ref, a (short) id, with `~N` and `^` steps back along first parents."""
+    m = _ANCESTRY.search(rev)
+    name, steps = (rev[: m.start()], m.group(0)) if m else (rev, "")
+    try:
+        commit = parse_commit(repo, name.encode())
+    except (KeyError, ValueError) as e:
+        raise RevisionNotFound(f"`{rev}` names no commit in {repo.path}.") from e
+    for token in re.findall(r"\^|~\d*", steps):
+        n = 1 if token in ("^", "~") else int(token[1:])
+        for _ in range(n):
+            if not commit.parents:
+                raise RevisionNotFound(f"`{rev}` goes back past the first commit.")
+            commit = repo[commit.parents[0]]
+    return commit
+
+
+def review_home(crate_root: Path) -> Path:
+    return writable_cache_dir() / "review" / crate_key(crate_root)
+
+
+def export_commit(repo: Repo, commit: Commit, crate_rel: str, crate_root: Path) -> Path:
+    """The crate's files at `commit` in a folder of the cache (made once per commit, then reused)."""
+    dest = review_home(crate_root) / commit.id.decode()[:16]
+    done = dest / ".rusta-export-complete"
+    if done.exists():
+        return dest
+    tmp = dest.with_name(dest.name + f".tmp-{secrets.token_hex(3)}")
+    prefix = (crate_rel + "/").encode() if crate_rel else b""
+    try:
+        for entry in iter_tree_contents(repo.object_store, commit.tree):
+            if (
+                entry.path is None
+                or entry.mode is None
+                or entry.sha is None
+                or not entry.path.startswith(prefix)
+            ):
+                continue
+            if stat.S_ISDIR(entry.mode) or entry.mode == 0o160000:  # a submodule: not the crate's
+                continue
+            rel = os.fsdecode(entry.path[len(prefix) :])
+            if rel.split("/", 1)[0] in (".rusta", "target"):
+                continue
+            out = tmp / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            data = repo.object_store[entry.sha].as_raw_string()
+            if stat.S_ISLNK(entry.mode):
+                os.symlink(os.fsdecode(data), out)
+            else:
+                out.write_bytes(data)
+                if entry.mode & 0o111:
+                    out.chmod(0o755)
+        if not (tmp / "Cargo.toml").is_file():
+            raise ReviewError(
+                f"the crate has no Cargo.toml at {commit.id.decode()[:12]}; it did not exist yet."
+            )
+        (tmp / ".rusta-export-complete").write_text(commit.id.decode() + "\n")
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp.rename(dest)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReviewError(
+            f"the crate at {commit.id.decode()[:12]} cannot be exported ({e.strerror or e})."
+        ) from e
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def copy_worktree(crate_root: Path) -> Path:
+    """The crate's working tree (tracked and untracked-not-ignored files) copied into the cache."""
+    dest = review_home(crate_root) / f"wt-{os.getpid()}-{secrets.token_hex(3)}"
+    try:
+        for rel in list_files(crate_root):
+            src = crate_root / rel
+            out = dest / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_symlink():
+                os.symlink(os.readlink(src), out)
+            else:
+                shutil.copy2(src, out)
+    except OSError as e:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise ReviewError(f"the working tree of {crate_root} cannot be copied ({e.strerror or e}).") from e
+    return dest
+
+
+def discard(sandbox: Path) -> None:
+    """Remove a working-tree copy (a commit's export is kept for the next review)."""
+    if sandbox.name.startswith("wt-"):
+        shutil.rmtree(sandbox, ignore_errors=True)
+
+
+def source_files(sandbox: Path) -> dict[str, bytes]:
+    """The Rust sources and Cargo.toml of a sandbox, by crate-relative path."""
+    out: dict[str, bytes] = {}
+    for p in sorted(sandbox.rglob("*")):
+        rel = p.relative_to(sandbox).as_posix()
+        if rel.split("/", 1)[0] in ("target", ".rusta") or not p.is_file() or p.is_symlink():
+            continue
+        if rel.endswith(".rs") or rel == "Cargo.toml":
+            out[rel] = p.read_bytes()
+    return out

@@ -1,0 +1,272 @@
+"""A review of base..head end to end: export both sides, run cargo on each, blame, find, judge.
+
+The IO edge of the review: it calls dulwich (revisions), cargo (toolbelt.cargo_run) and the patch
+sandbox (engine.patching) and writes DevLog records to the user's crate (.rusta/, ignored by git);
+everything it decides is done by the pure modules. The user's files, HEAD, index and branches are
+only read.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import msgspec
+
+from diary import records
+from diary.devlog import DevLog
+from engine.edits import diff_of_edits
+from engine.review import revisions
+from engine.review.blame import blame
+from engine.review.errors import ReviewError
+from engine.review.findings import finding, from_api_change, from_hit, replacements
+from engine.review.linemap import line_map
+from engine.review.patterns import new_hits
+from engine.review.publicapi import api_changes, package_version, public_items
+from engine.review.rules import RULES, diagnostic_rule
+from engine.review.testdelta import test_delta
+from engine.review.types import Finding, Place, Review, ReviewFix, Side
+from toolbelt.cargo_run import run_check, run_test
+from toolbelt.diag_identity import distinct
+from toolbelt.types import CheckReport, TestReport
+
+MODEL_NOTE = "no model: the findings come from cargo, the syntax tree and the sandbox"
+MAX_VALIDATED_FIXES = 3
+_LEVEL_RANK = {"error": 2, "warning": 1, "note": 0}
+
+
+class SideRun(msgspec.Struct, frozen=True, kw_only=True):
+    check: CheckReport
+    tests: TestReport | None
+
+
+def _run_side(
+    sandbox: Path, target: Path, tool: str, run_tests: bool, timeout_s: float, label: str
+) -> SideRun:
+    check = run_check(sandbox, tool=tool, target_dir=target, timeout_s=timeout_s)
+    if check.status in ("failed", "timeout", "error"):
+        raise ReviewError(f"cargo {tool} did not finish on {label}: {check.message or check.status}")
+    tests = run_test(sandbox, target_dir=target, timeout_s=timeout_s) if run_tests else None
+    return SideRun(check=check, tests=tests)
+
+
+def _side(label: str, commit: str | None, run: SideRun, files: dict[str, bytes]) -> Side:
+    each = [d for d in distinct(run.check.diagnostics)]
+    return Side(
+        label=label,
+        commit=commit,
+        check_status=run.check.status,
+        errors=sum(1 for d in each if d.level.startswith("error")),
+        warnings=sum(1 for d in each if d.level == "warning"),
+        test_status=run.tests.status if run.tests is not None else "not_run",
+        tests_run=sum(1 for t in run.tests.tests if t.status != "ignored") if run.tests else 0,
+        version=package_version(files.get("Cargo.toml"))[0],
+    )
+
+
+def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
+    """The fix with the sandbox's verdict (check, then tests) and the applicability it earned."""
+    if budget[0] <= 0:
+        return msgspec.structs.replace(
+            fix,
+            applicability="MaybeIncorrect",
+            reason=f"not validated: the first {MAX_VALIDATED_FIXES} fixes were",
+        )
+    budget[0] -= 1
+    from engine.patching import api
+    from engine.patching.types import Patch
+
+    v = api.validate(head_dir, Patch.new(fix.diff, fix.description))
+    earned = fix.applicability if v.green else "MaybeIncorrect"
+    return msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason, applicability=earned)
+
+
+def _diagnostic_findings(
+    new: tuple, head_dir: Path, files: dict[str, bytes], validate: bool, budget: list[int]
+) -> list[Finding]:
+    from engine.explain.api import explain_diagnostics
+
+    out = []
+    for e in explain_diagnostics(new, head_dir):
+        tool = e.diagnostics[0].tool if e.diagnostics else "rustc"
+        rule = diagnostic_rule(e.code, e.level, tool)
+        fix = None
+        if e.patch is not None:
+            fix = ReviewFix(
+                description=e.summary or e.message,
+                diff=e.patch.diff,
+                replacements=replacements(e.patch.diff, files),
+                source="clippy" if tool == "clippy" and e.patch.source == "rustc" else e.patch.source,
+                applicability=e.patch.applicability,
+            )
+            if validate:
+                fix = _validated(head_dir, fix, budget)
+        explanation = " ".join(x for x in (e.summary, e.why) if x).strip() or e.message
+        out.append(
+            finding(
+                rule=rule.id,
+                kind="diagnostic",
+                level="error" if e.level.startswith("error") else "warning",
+                place=Place(file=e.primary.file, line=e.primary.line, column=e.primary.column),
+                message=e.message,
+                explanation=explanation,
+                files=files,
+                fix=fix,
+            )
+        )
+    return out
+
+
+def _pattern_findings(
+    base: dict[str, bytes],
+    head: dict[str, bytes],
+    changed: list[str],
+    head_dir: Path,
+    validate: bool,
+    budget: list[int],
+) -> list[Finding]:
+    out = []
+    for path in changed:
+        if not path.endswith(".rs") or path not in head:
+            continue
+        lines = frozenset(line_map(_s(base.get(path)), _s(head[path])).changed)
+        for h in new_hits(path, base.get(path), head[path], lines):
+            fix = None
+            if h.fix:
+                diff = diff_of_edits(head, h.fix)
+                fix = ReviewFix(
+                    description=h.fix_description, diff=diff, replacements=replacements(diff, head)
+                )
+                if validate:
+                    fix = _validated(head_dir, fix, budget)
+            out.append(from_hit(path, h, head, fix))
+    return out
+
+
+def _s(b: bytes | None) -> str | None:
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def _api_findings(base: dict[str, bytes], head: dict[str, bytes]) -> list[Finding]:
+    bv, _ = package_version(base.get("Cargo.toml"))
+    hv, line = package_version(head.get("Cargo.toml"))
+    if bv != hv:
+        return []
+    return [
+        from_api_change(c, bv, hv, line, head) for c in api_changes(public_items(base), public_items(head))
+    ]
+
+
+def judge(findings: tuple[Finding, ...], fail_on: str) -> tuple[str, str]:
+    """("pass" | "fail", why) for --fail-on error|warning|never."""
+    if fail_on == "never":
+        return "pass", "--fail-on never"
+    floor = _LEVEL_RANK[fail_on]
+    bad = [f for f in findings if _LEVEL_RANK[f.level] >= floor]
+    if bad:
+        errors = sum(1 for f in bad if f.level == "error")
+        return "fail", f"{errors} error(s) and {len(bad) - errors} warning(s) at or above --fail-on {fail_on}"
+    return "pass", f"nothing at or above --fail-on {fail_on}"
+
+
+def review_revisions(
+    path: Path,
+    base_rev: str,
+    head_rev: str | None = None,
+    *,
+    tool: str = "clippy",
+    run_tests: bool = True,
+    validate_fixes: bool = True,
+    fail_on: str = "error",
+    timeout_s: float = 300.0,
+    log: DevLog | None = None,
+) -> Review:
+    """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`."""
+    t0 = time.monotonic()
+    repo, rel = revisions.open_repo(path)
+    task = None
+    head_label = head_rev or "working tree"
+    if log is not None:
+        task = log.append(
+            "intent", records.intent(f"review {base_rev}..{head_label} of {path.name}", goal="review")
+        )
+    try:
+        base_c = revisions.resolve(repo, base_rev)
+        head_c = revisions.resolve(repo, head_rev) if head_rev else None
+        base_dir = revisions.export_commit(repo, base_c, rel, path)
+        head_dir = (
+            revisions.export_commit(repo, head_c, rel, path) if head_c else revisions.copy_worktree(path)
+        )
+    finally:
+        repo.close()
+    try:
+        # One target dir per side: cargo judges freshness by mtimes and paths, and two copies of one
+        # package sharing a target dir can be taken for each other.
+        home = revisions.review_home(path)
+        base_run = _run_side(base_dir, home / "target-base", tool, run_tests, timeout_s, base_rev)
+        head_run = _run_side(head_dir, home / "target-head", tool, run_tests, timeout_s, head_label)
+        if log is not None:
+            for r in (base_run, head_run):
+                if r.check.process is not None:
+                    log.append("action", records.run(r.check.process), task=task)
+                log.append("validation", records.validation(r.check), task=task)
+        base_files, head_files = revisions.source_files(base_dir), revisions.source_files(head_dir)
+        changed = sorted(
+            p for p in set(base_files) | set(head_files) if base_files.get(p) != head_files.get(p)
+        )
+        maps = {p: line_map(_s(base_files.get(p)), _s(head_files.get(p))) for p in changed}
+        b = blame(base_run.check.diagnostics, head_run.check.diagnostics, maps)
+        budget = [MAX_VALIDATED_FIXES if validate_fixes else 0]
+        found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, budget)
+        found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, budget)
+        found += _api_findings(base_files, head_files)
+        delta = test_delta(base_run.tests, head_run.tests) if run_tests else test_delta(None, None)
+        for name in delta.broken:
+            t = next((t for t in head_run.tests.tests if t.name == name), None) if head_run.tests else None
+            fail = t.failure if t is not None else None
+            place = Place(file=fail.file if fail and fail.file else "", line=fail.line if fail else 0)
+            message = f"test `{name}` passed at {base_rev} and fails at {head_label}" + (
+                f": {fail.message}" if fail and fail.message else "."
+            )
+            found.append(
+                finding(
+                    rule="rusta/test-broken",
+                    kind="diagnostic",
+                    level="error",
+                    place=place,
+                    message=message,
+                    explanation=RULES["rusta/test-broken"].help,
+                    files=head_files,
+                )
+            )
+        findings = tuple(found)
+        verdict, reason = judge(findings, fail_on)
+        review = Review(
+            crate=path.name,
+            base=_side(base_rev, base_c.id.decode(), base_run, base_files),
+            head=_side(head_label, head_c.id.decode() if head_c else None, head_run, head_files),
+            files_changed=tuple(changed),
+            findings=findings,
+            preexisting=len(b.kept),
+            fixed=tuple(f"{d.code_str or d.level}: {d.message}" for d in b.gone),
+            tests=delta,
+            model=MODEL_NOTE,
+            verdict=verdict,  # type: ignore[arg-type]
+            reason=reason,
+            duration_s=round(time.monotonic() - t0, 2),
+        )
+    except Exception as e:
+        if log is not None and task is not None:
+            log.append(
+                "reflection", records.reflection("failed", "review could not run", str(e)), settles=task
+            )
+        raise
+    finally:
+        revisions.discard(head_dir)
+    if log is not None and task is not None:
+        log.append(
+            "reflection",
+            records.reflection("done", f"review {review.verdict}: {len(findings)} finding(s); {reason}"),
+            settles=task,
+        )
+    return review

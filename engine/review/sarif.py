@@ -1,0 +1,135 @@
+"""A Review as SARIF 2.1.0 (the OASIS schema is vendored in schema/ and checked in the tests). Pure.
+
+Rules carry Rusta's help text and a `file://` address into rustup's offline docs when the toolchain
+installed them; results carry regions, `partialFingerprints`, and `fixes` only for patches the
+sandbox judged green, with the applicability they earned in the fix's properties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.review.rules import RULES, diagnostic_rule, doc_uri
+from engine.review.types import Finding, Review, Rule
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_FILE = Path(__file__).with_name("schema") / "sarif-schema-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+
+
+def _rule_of(f: Finding) -> Rule:
+    return RULES.get(f.rule) or diagnostic_rule(
+        f.rule, f.level, "clippy" if f.rule.startswith("clippy") else "rustc"
+    )
+
+
+def _descriptor(rule: Rule, doc_root: Path | None) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.short},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": rule.help},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.level]},
+    }
+    uri = doc_uri(rule, doc_root)
+    if uri:
+        d["helpUri"] = uri
+    return d
+
+
+def _region(f: Finding) -> dict[str, Any]:
+    r: dict[str, Any] = {"startLine": max(f.place.line, 1), "startColumn": max(f.place.column, 1)}
+    if f.place.end_line:
+        r["endLine"] = f.place.end_line
+    if f.place.end_column:
+        r["endColumn"] = f.place.end_column
+    if f.line_text:
+        r["snippet"] = {"text": f.line_text}
+    return r
+
+
+def _fixes(f: Finding) -> list[dict[str, Any]]:
+    fix = f.fix
+    if fix is None or fix.verdict != "green" or not fix.replacements:
+        return []
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for r in fix.replacements:
+        by_file.setdefault(r.file, []).append(
+            {
+                "deletedRegion": {"charOffset": r.offset, "charLength": r.length},
+                "insertedContent": {"text": r.text},
+            }
+        )
+    return [
+        {
+            "description": {"text": fix.description},
+            "artifactChanges": [
+                {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"}, "replacements": reps}
+                for file, reps in by_file.items()
+            ],
+            "properties": {
+                "applicability": fix.applicability,
+                "source": fix.source,
+                "validation": fix.verdict,
+                "validationReason": fix.reason,
+            },
+        }
+    ]
+
+
+def _result(f: Finding, index: int) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index,
+        "level": _SARIF_LEVEL[f.level],
+        "message": {"text": f"{f.message} {f.explanation}".strip()},
+        "partialFingerprints": {"rustaFinding/v1": f.fingerprint},
+        "properties": {"kind": f.kind},
+    }
+    if f.place.file:
+        res["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.place.file, "uriBaseId": "SRCROOT"},
+                    "region": _region(f),
+                }
+            }
+        ]
+    fixes = _fixes(f)
+    if fixes:
+        res["fixes"] = fixes
+    return res
+
+
+def to_sarif(review: Review, *, doc_root: Path | None, crate_uri: str | None = None) -> dict[str, Any]:
+    """The SARIF log of one review (one run). `crate_uri` anchors SRCROOT when known."""
+    rules: list[Rule] = []
+    index: dict[str, int] = {}
+    for f in review.findings:
+        if f.rule not in index:
+            index[f.rule] = len(rules)
+            rules.append(_rule_of(f))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "rusta",
+                "version": "0.1.0",
+                "rules": [_descriptor(r, doc_root) for r in rules],
+            }
+        },
+        "results": [_result(f, index[f.rule]) for f in review.findings],
+        "properties": {
+            "base": review.base.commit or review.base.label,
+            "head": review.head.commit or review.head.label,
+            "verdict": review.verdict,
+            "testsBroken": list(review.tests.broken),
+            "testsAdded": list(review.tests.added),
+            "testsNotRun": list(review.tests.not_run),
+            "model": review.model,
+        },
+    }
+    if crate_uri:
+        run["originalUriBaseIds"] = {"SRCROOT": {"uri": crate_uri.rstrip("/") + "/"}}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
