@@ -67,6 +67,10 @@ def propose(
         if log is not None:
             log.append("action", _trial_payload(t), task=task)
 
+    def on_note(payload: dict) -> None:
+        if log is not None:
+            log.append("note", payload, task=task)
+
     with settling(log, lambda: task):
         result = repair(
             root,
@@ -76,6 +80,7 @@ def propose(
             cancel=cancel,
             alternatives=alternatives,
             accept=accept,
+            on_note=on_note,
         )
     patch = None
     if result.status in ("fixed", "partial") and result.diff:

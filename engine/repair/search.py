@@ -176,12 +176,14 @@ def repair(
     rank_with_lm: bool = True,
     accept: Accept = "maybe",
     rank_with_heads: bool | Ranker = True,
+    on_note: Callable[[dict], None] | None = None,
 ) -> RepairResult:
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
     `rank_with_lm` lets the byte LM order candidates the heuristics score alike (`engine.repair.lmorder`).
     `rank_with_heads` lets the learned Action head order them (`engine.repair.headorder`) and the
     Confidence head rate a fix (`RepairResult.confidence`); off, or with no weights shipped, the
     prior order with the LM tiebreak stands; another `Ranker` (the bench's random order) replaces it.
+    `on_note` hears what is not a trial (a test run, a localization) as a DevLog payload.
     `budget` bounds validations and nothing else; `max_steps`, when given, bounds kept steps.
     `accept="safe"` holds back a green fix whose only evidence is the compiler's (no test ran and
     passed, and rustc did not call every edit machine-applicable); the result says how many.
@@ -203,6 +205,7 @@ def repair(
             root, ws, budget, max_steps, run_tests, on_trial, cancel, alternatives, load_lm, accept
         )
         search.head = shipped_head() if rank_with_heads is True else rank_with_heads or None
+        search.on_note = on_note  # test repair's test runs and localizations, for the DevLog
         return search.run()
 
 
@@ -430,7 +433,7 @@ class _Search:
             return self.result(
                 "clean", "cargo check reports no errors; tests not run (--no-tests); nothing to repair."
             )
-        tests = run_test(self.ws.root, cancel=self.cancel)
+        tests = run_test(self.ws.root, cancel=self.cancel, backtrace=True)  # frames localize a failure
         if tests.status == "passed":
             n = sum(t.status == "ok" for t in tests.tests)
             return self.result(
@@ -452,7 +455,11 @@ class _Search:
         msg = f"cargo check is clean, but {count(len(failing), 'test')} fail: {names(failing)}."
         if pre:
             msg += f" {count(len(pre), 'test')} already failed at {base.label}: {names(pre)}."
-        msg += " Rusta repairs compile errors; she has no fix for a failing test yet."
+        if blamed:
+            from engine.testrepair.bridge import repair_failing
+
+            return repair_failing(self, tests, blamed, pre, msg)
+        msg += " Each failed there already; Rusta leaves them as they were."
         return self.result("failing-tests", msg, failing=failing, pre=pre)
 
     def stopped(

@@ -1,0 +1,168 @@
+"""The localization signals of one crate and one test run: a feature vector per line of library code.
+
+The call graph is static and by name (`engine.syntax.program`): a test "reaches" every function whose
+name its calls lead to. It over-approximates (every `fmt` for one `format!`, every `new`) and misses
+calls rustc resolves through traits (`==`, `for`, `?`), so reach is a proxy for coverage, not coverage:
+Rusta never instruments a build. Ochiai uses that reach as each test's spectrum.
+
+Pure apart from the optional LM, which is passed in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from engine.bytelm.hotspots import line_bits
+from engine.heads.naturalness import Scorer
+from engine.syntax.program import FnInfo, functions, macro_calls, test_modules
+from engine.syntax.sites import sites
+from engine.testrepair.types import FEATURES
+from toolbelt.types import TestResult
+
+
+class Line:
+    """A candidate line while its features are computed (internal; Suspect is what leaves)."""
+
+    __slots__ = ("file", "line", "fn", "text", "x")
+
+    def __init__(self, file: str, line: int, fn: FnInfo, text: str) -> None:
+        self.file, self.line, self.fn, self.text = file, line, fn, text
+        self.x = dict.fromkeys(FEATURES, 0.0)
+
+
+def library_file(rel: str, test_files: set[str]) -> bool:
+    """Library source: under src/, not a binary's main, not a module declared `#[cfg(test)]`."""
+    return rel.startswith("src/") and rel.endswith(".rs") and rel not in test_files and "/bin/" not in rel
+
+
+def test_files(files: Mapping[str, bytes]) -> set[str]:
+    out = set()
+    for rel, data in files.items():
+        if not rel.endswith(".rs"):
+            continue
+        folder = rel.rsplit("/", 1)[0]
+        stem = rel.rsplit("/", 1)[-1].removesuffix(".rs")
+        here = folder if stem in ("lib", "main", "mod") else f"{folder}/{stem}"
+        for name in test_modules(data):
+            out |= {f"{here}/{name}.rs", f"{here}/{name}/mod.rs"}
+    return out
+
+
+def _reach(graph: Mapping[str, Sequence[str]], start: Sequence[str]) -> dict[str, int]:
+    """Fewest calls from the `start` functions to each name (BFS over names)."""
+    dist: dict[str, int] = {}
+    todo = deque((c, 1) for s in start for c in graph.get(s, ()))
+    while todo:
+        name, d = todo.popleft()
+        if name in dist:
+            continue
+        dist[name] = d
+        todo.extend((c, d + 1) for c in graph.get(name, ()) if c not in dist)
+    return dist
+
+
+def _test_fn(name: str) -> str:
+    return name.split("::")[-1].split(" ")[0]
+
+
+def lines_with_features(
+    files: Mapping[str, bytes],
+    failing: Sequence[TestResult],
+    passing: Sequence[str],
+    lm: Scorer | None,
+) -> list[Line]:
+    """Every line of code in the crate's non-test functions, with its FEATURES filled in."""
+    tests_only = test_files(files)
+    fns: dict[str, list[FnInfo]] = {
+        rel: functions(data) for rel, data in files.items() if rel.endswith(".rs")
+    }
+    graph: dict[str, set[str]] = {}
+    tests: dict[str, list[FnInfo]] = {}
+    for rel, found in fns.items():
+        lib = library_file(rel, tests_only)
+        for f in found:
+            if f.is_test or not lib or f.in_test_code:
+                graph.setdefault(f"#test:{f.name}" if f.is_test else f"#aux:{f.name}", set()).update(f.calls)
+                if f.is_test:
+                    tests.setdefault(f.name, []).append(f)
+            else:
+                graph.setdefault(f.name, set()).update(f.calls)
+    for data in files.values():
+        for mac, calls in macro_calls(data).items():
+            graph.setdefault(mac, set()).update(calls)
+    # test helpers (non-#[test] fns in test code) are entered through their name as well
+    for key in [k for k in graph if k.startswith("#aux:")]:
+        graph.setdefault(key[5:], set()).update(graph[key])
+    frozen = {k: sorted(v) for k, v in graph.items()}
+
+    def reach_of(test: str) -> dict[str, int]:
+        if " - " in test:  # a doctest, `src/date.rs - date::Date::parse (line 33)`: it uses its item
+            item = test.split(" - ", 1)[1].split(" (line")[0].split("::")[-1]
+            return {item: 1, **{k: d + 1 for k, d in _reach(frozen, [item]).items() if k != item}}
+        return _reach(frozen, [f"#test:{_test_fn(test)}"])
+
+    fail_reach = [reach_of(t.name) for t in failing]
+    pass_reach = [reach_of(n) for n in passing]
+    frames = [fr for t in failing if t.failure is not None for fr in t.failure.frames]
+
+    out: list[Line] = []
+    for rel, found in fns.items():
+        if not library_file(rel, tests_only):
+            continue
+        data = files[rel]
+        text_lines = data.split(b"\n")
+        site_lines: dict[int, int] = {}
+        for s in sites(data):
+            site_lines[s.range.line] = site_lines.get(s.range.line, 0) + 1
+        for f in found:
+            if f.in_test_code or f.is_test:
+                continue
+            d = min((r[f.name] for r in fail_reach if f.name in r), default=0)
+            reach_all = sum(f.name in r for r in fail_reach) / max(1, len(fail_reach))
+            ef = sum(f.name in r for r in fail_reach)
+            ep = sum(f.name in r for r in pass_reach)
+            ochiai = ef / math.sqrt(max(1, len(fail_reach)) * (ef + ep)) if ef else 0.0
+            in_frames = [fr for fr in frames if rel.endswith(fr.file) or fr.file.endswith(rel)]
+            fn_hit = any(
+                f.range.line <= fr.line <= f.range.line + f.range.text.count("\n") for fr in in_frames
+            )
+            for ln in f.lines:
+                text = text_lines[ln - 1].decode("utf-8", "replace") if ln - 1 < len(text_lines) else ""
+                line = Line(rel, ln, f, text.strip())
+                x = line.x
+                x["frame_line"] = float(any(fr.line == ln for fr in in_frames))
+                x["frame_fn"] = float(fn_hit)
+                x["reach"] = 1.0 / d if d else 0.0
+                x["reach_all"] = reach_all
+                x["ochiai"] = ochiai
+                x["sites"] = min(site_lines.get(ln, 0), 3) / 3
+                x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
+                out.append(line)
+    if lm is not None:
+        _add_lm(out, files, lm)
+    return out
+
+
+def _add_lm(lines: list[Line], files: Mapping[str, bytes], lm: Scorer) -> None:
+    """Mean bits per byte of each line, z-scored over the lines that some failing test reaches
+    (the LM is slow on big crates; lines no failing test reaches are not suspects anyway)."""
+    wanted = sorted({ln.file for ln in lines if ln.x["reach"] > 0 or ln.x["frame_fn"] > 0})
+    if not wanted:
+        return
+    scored = lm.score_batch([files[rel] for rel in wanted])
+    bits: dict[tuple[str, int], float] = {}
+    for rel, logp in zip(wanted, scored, strict=True):
+        for number, b, _ in line_bits(files[rel], logp):
+            bits[(rel, number)] = b
+    vals = np.array([bits[(ln.file, ln.line)] for ln in lines if (ln.file, ln.line) in bits], np.float64)
+    if vals.size < 2:
+        return
+    mu, sd = float(vals.mean()), float(vals.std()) or 1.0
+    for ln in lines:
+        b = bits.get((ln.file, ln.line))
+        if b is not None:
+            ln.x["lm"] = (b - mu) / sd

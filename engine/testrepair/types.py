@@ -1,0 +1,67 @@
+"""Structs of test repair: a ranked line, a localization, a grammar mutant, the fitted weights."""
+
+from __future__ import annotations
+
+import msgspec
+
+from engine.edits import Edit
+
+# The localization signals, in the order of a weight vector. Each is a number per line of library code.
+FEATURES: tuple[str, ...] = (
+    "frame_line",  # a backtrace frame of a failing test (outside test code) is at this line
+    "frame_fn",  # a frame of a failing test is in this line's function
+    "reach",  # 1/d: d the fewest calls from a failing test to this line's function (0: unreachable)
+    "reach_all",  # the share of failing tests that reach the function
+    "ochiai",  # spectrum suspiciousness of the function, with call-graph reach as coverage
+    "lm",  # the byte LM's surprisal of the line, z-scored over the crate's candidate lines
+    "sites",  # how many grammar sites the line holds (capped at 3, over 3)
+    "small_fn",  # 1/sqrt(lines of code in the function)
+)
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class Suspect(Base, kw_only=True):
+    """One line of library code and how likely it holds the bug."""
+
+    file: str
+    line: int
+    function: str
+    text: str
+    score: float  # the fitted model's P(this is the buggy line)
+    features: tuple[float, ...]  # in FEATURES order
+
+
+class Localization(Base, kw_only=True):
+    suspects: tuple[Suspect, ...]  # best first
+    failing: tuple[str, ...]
+    passing: int
+    used_lm: bool
+    note: str = ""  # what the evidence rests on, in words
+
+
+class Mutant(Base, kw_only=True):
+    """One grammar edit at a syntax-tree node: a repair candidate, or (inverted) a gym mistake."""
+
+    kind: str  # the site kind and its direction: "relational", "int+1", "drop-not", ...
+    edit: Edit
+    line: int
+    before: str
+    after: str
+
+    @property
+    def description(self) -> str:
+        b, a = self.before.strip() or "(nothing)", self.after.strip() or "(nothing)"
+        return f"`{b}` -> `{a}` at {self.edit.file}:{self.line}"
+
+
+class Weights(Base, forbid_unknown_fields=True, kw_only=True):
+    """A logistic model over FEATURES, fitted on the gym's dev split (`engine.testrepair.fit`)."""
+
+    version: int = 1
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    fitted_on: str = ""  # which episodes, in words
