@@ -143,3 +143,15 @@ def source_files(sandbox: Path) -> dict[str, bytes]:
         if rel.endswith(".rs") or rel == "Cargo.toml":
             out[rel] = p.read_bytes()
     return out
+
+
+def all_files(sandbox: Path) -> dict[str, bytes]:
+    """Every regular file of a sandbox (not Rusta's or cargo's own), by crate-relative path."""
+    out: dict[str, bytes] = {}
+    for p in sorted(sandbox.rglob("*")):
+        rel = p.relative_to(sandbox).as_posix()
+        if rel.split("/", 1)[0] in ("target", ".rusta") or rel.startswith(".rusta-export"):
+            continue
+        if p.is_file() and not p.is_symlink():
+            out[rel] = p.read_bytes()
+    return out

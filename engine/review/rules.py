@@ -11,6 +11,8 @@ from pathlib import Path
 
 from engine.review.types import Rule
 
+LINT_LISTINGS = ("warn-by-default.html", "deny-by-default.html", "allowed-by-default.html")
+
 RULES: dict[str, Rule] = {
     r.id: r
     for r in (
@@ -42,7 +44,7 @@ RULES: dict[str, Rule] = {
             help="`as` between integer types never fails: it keeps the low bits, so a value too large "
             "for the target wraps and a negative one reads as a large unsigned. `T::try_from(x)` says "
             "when the value does not fit.",
-            doc="reference/expressions/operator-expr.html",
+            doc="reference/expressions/operator-expr.html#type-cast-expressions",
         ),
         Rule(
             id="rusta/blocking-in-async",
@@ -105,7 +107,7 @@ def diagnostic_rule(code: str | None, level: str, tool: str) -> Rule:
         doc = f"error_codes/{ident}.html"
         help_text = f"`rustc --explain {ident}` describes this error offline."
     elif ident not in ("rustc", "clippy"):
-        doc = "rustc/lints/listing/warn-by-default.html"
+        doc = f"rustc/lints/listing/{{listing}}#{ident.replace('_', '-')}"
         help_text = f"rustc's lint `{ident}`; the lint listing describes it."
     else:
         doc, help_text = "", "A diagnostic rustc gave without a code."
@@ -117,5 +119,14 @@ def doc_uri(rule: Rule, doc_root: Path | None) -> str | None:
     """`file://` address of the rule's reference in the installed docs; None when it is not there."""
     if not rule.doc or doc_root is None:
         return None
-    path = doc_root / rule.doc.split("#", 1)[0]
-    return path.as_uri() if path.is_file() else None
+    page, _, anchor = rule.doc.partition("#")
+    if "{listing}" in page:  # a lint: the listing (warn, deny or allow by default) that names it
+        for listing in LINT_LISTINGS:
+            path = doc_root / page.format(listing=listing)
+            if path.is_file() and f'id="{anchor}"' in path.read_text(encoding="utf-8", errors="replace"):
+                return f"{path.as_uri()}#{anchor}"
+        return None
+    path = doc_root / page
+    if not path.is_file():
+        return None
+    return f"{path.as_uri()}#{anchor}" if anchor else path.as_uri()

@@ -180,6 +180,7 @@ def review_revisions(
     fail_on: str = "error",
     timeout_s: float = 300.0,
     log: DevLog | None = None,
+    export_dir: Path | None = None,
 ) -> Review:
     """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`."""
     t0 = time.monotonic()
@@ -199,6 +200,7 @@ def review_revisions(
         )
     finally:
         repo.close()
+    repo_top = Path(repo.path)
     try:
         # One target dir per side: cargo judges freshness by mtimes and paths, and two copies of one
         # package sharing a target dir can be taken for each other.
@@ -206,10 +208,20 @@ def review_revisions(
         base_run = _run_side(base_dir, home / "target-base", tool, run_tests, timeout_s, base_rev)
         head_run = _run_side(head_dir, home / "target-head", tool, run_tests, timeout_s, head_label)
         if log is not None:
-            for r in (base_run, head_run):
+            for label, r in ((base_rev, base_run), (head_label, head_run)):
                 if r.check.process is not None:
-                    log.append("action", records.run(r.check.process), task=task)
-                log.append("validation", records.validation(r.check), task=task)
+                    log.append("action", records.run(r.check.process, f"cargo {tool} on {label}"), task=task)
+                log.append(
+                    "validation",
+                    records.validation(r.check, f"cargo {tool} on {label}: {r.check.status}"),
+                    task=task,
+                )
+                if r.tests is not None:
+                    log.append(
+                        "validation",
+                        records.validation(r.tests, f"cargo test on {label}: {r.tests.status}"),
+                        task=task,
+                    )
         base_files, head_files = revisions.source_files(base_dir), revisions.source_files(head_dir)
         changed = sorted(
             p for p in set(base_files) | set(head_files) if base_files.get(p) != head_files.get(p)
@@ -255,6 +267,11 @@ def review_revisions(
             reason=reason,
             duration_s=round(time.monotonic() - t0, 2),
         )
+        if export_dir is not None:
+            from engine.review.mbox import write_series
+
+            wt = None if head_c else (revisions.all_files(base_dir), revisions.all_files(head_dir))
+            write_series(export_dir, repo_top, rel, review, wt)
     except Exception as e:
         if log is not None and task is not None:
             log.append(

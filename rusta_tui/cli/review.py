@@ -74,7 +74,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="exit 1 when findings at this level or worse remain (default: %(default)s)",
     )
     parser.add_argument("--no-clippy", action="store_true", help="plain `cargo check`, no lints")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout (= --format json)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "md", "json", "sarif"),
+        default=None,
+        help="output format (default: text)",
+    )
+    parser.add_argument("--base", metavar="REV", help="review what changed since this revision")
+    parser.add_argument(
+        "--head", metavar="REV", help="with --base: the revision reviewed (default: the working tree)"
+    )
+    parser.add_argument(
+        "--no-tests", action="store_true", help="with --base: do not run the tests on either side"
+    )
+    parser.add_argument(
+        "--no-validate", action="store_true", help="with --base: do not validate fixes in the sandbox"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds per cargo run; with --batch, per crate (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--export", metavar="DIR", help="with --base: write the change and Rusta's patches as an mbox"
+    )
+    parser.add_argument("--batch", nargs="+", metavar="DIR", help="review many crates; one summary table")
+    parser.add_argument(
+        "--jobs", type=int, default=2, metavar="N", help="with --batch: crates at a time (default: 2)"
+    )
+    parser.add_argument(
+        "--state", metavar="FILE", help="with --batch: the resume file (default: in the cache)"
+    )
 
 
 def _validate(root: Path, diff: str, why: str) -> Any:
@@ -188,9 +221,25 @@ def run(args: argparse.Namespace) -> int:
     from toolbelt.cargo_workspace import project_root
     from toolbelt.crate import read_manifest
 
+    fmt = args.format or ("json" if args.json else "text")
+    args.format, args.json = fmt, fmt == "json"
+    if args.batch:
+        from rusta_tui.cli.review_batch import run_batch
+
+        return run_batch(args)
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     root = project_root(args.path)
     read_manifest(root)
+    if args.base is not None:
+        from rusta_tui.cli.review_rev import run as run_revisions
+
+        return run_revisions(args, root)
+    if args.head is not None or args.export is not None or fmt in ("md", "sarif"):
+        print(
+            f"rusta: --head, --export and --format {fmt} need --base REV to measure the change from.",
+            file=sys.stderr,
+        )
+        return EXIT_NO_VERDICT
     if args.diff is not None and not Path(args.diff).is_file():
         print(f"rusta: {args.diff}: no such file.", file=sys.stderr)
         return EXIT_NO_VERDICT
