@@ -61,6 +61,12 @@ def _is_one(n: tree_sitter.Node | None) -> bool:
     return n is not None and n.type == "integer_literal" and _ONE.fullmatch(n.text or b"") is not None
 
 
+def _additive(n: tree_sitter.Node) -> bool:
+    """`a - b`: one more `+ 1` / `- 1` binds as meant without parentheses."""
+    op = _op(n) if n.type == "binary_expression" else None
+    return op is not None and (op.text or b"") in (b"+", b"-")
+
+
 def _needs_wrap(n: tree_sitter.Node) -> bool:
     p = n.parent
     if p is None:
@@ -122,7 +128,7 @@ def _sites_of(n: tree_sitter.Node) -> list[Site]:
         if ops and len(n.named_children) == 2:
             out.append(Site(kind="range", range=_r(ops[0])))
             end = n.named_children[1]
-            if end.type in ("identifier", "field_expression", "call_expression"):
+            if end.type in ("identifier", "field_expression", "call_expression") or _additive(end):
                 out.append(Site(kind="bound", range=_r(end)))
     elif t == "call_expression":
         f = n.child_by_field_name("function")
@@ -143,6 +149,9 @@ def _sites_of(n: tree_sitter.Node) -> list[Site]:
             real = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")]
             if len(real) >= 2:
                 out.append(Site(kind="args", range=_r(args), parts=tuple(_r(a) for a in real)))
+            for a in real:  # `min(self.end)` where `min(self.end - 1)` was meant
+                if a.type in ("identifier", "field_expression") or _additive(a):
+                    out.append(Site(kind="bound", range=_r(a)))
     elif t == "index_expression":
         idx = n.named_children[-1] if len(n.named_children) == 2 else None
         if idx is not None and idx.type in ("identifier", "field_expression"):
