@@ -110,27 +110,55 @@ def export_commit(repo: Repo, commit: Commit, crate_rel: str, crate_root: Path) 
 
 
 def copy_worktree(crate_root: Path) -> Path:
-    """The crate's working tree (tracked and untracked-not-ignored files) copied into the cache."""
-    dest = review_home(crate_root) / f"wt-{os.getpid()}-{secrets.token_hex(3)}"
+    """The crate's working tree (tracked and untracked-not-ignored files) mirrored into the cache.
+
+    The mirror is kept between reviews and only files whose bytes differ are rewritten, so their
+    mtimes move and cargo rebuilds exactly what changed. Hold `worktree_lock` around its use.
+    """
+    dest = review_home(crate_root) / "worktree"
+    keep = set(list_files(crate_root))
     try:
-        for rel in list_files(crate_root):
-            src = crate_root / rel
-            out = dest / rel
-            out.parent.mkdir(parents=True, exist_ok=True)
+        dest.mkdir(parents=True, exist_ok=True)
+        for p in sorted(dest.rglob("*"), reverse=True):
+            rel = p.relative_to(dest).as_posix()
+            if rel.split("/", 1)[0] == ".rusta":
+                continue
+            if (p.is_file() or p.is_symlink()) and rel not in keep:
+                p.unlink()
+            elif p.is_dir() and not p.is_symlink() and not any(p.iterdir()):
+                p.rmdir()
+        for rel in sorted(keep):
+            src, out = crate_root / rel, dest / rel
             if src.is_symlink():
+                if out.is_symlink() and os.readlink(out) == os.readlink(src):
+                    continue
+                out.parent.mkdir(parents=True, exist_ok=True)
+                if out.exists() or out.is_symlink():
+                    out.unlink()
                 os.symlink(os.readlink(src), out)
-            else:
-                shutil.copy2(src, out)
+                continue
+            data = src.read_bytes()
+            if out.is_file() and not out.is_symlink() and out.read_bytes() == data:
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if out.is_symlink():
+                out.unlink()
+            out.write_bytes(data)
+            out.chmod(src.stat().st_mode & 0o777)
     except OSError as e:
-        shutil.rmtree(dest, ignore_errors=True)
         raise ReviewError(f"the working tree of {crate_root} cannot be copied ({e.strerror or e}).") from e
     return dest
 
 
-def discard(sandbox: Path) -> None:
-    """Remove a working-tree copy (a commit's export is kept for the next review)."""
-    if sandbox.name.startswith("wt-"):
-        shutil.rmtree(sandbox, ignore_errors=True)
+def worktree_lock(crate_root: Path) -> Path:
+    """The lock file that keeps two reviews of one crate's working tree from sharing the mirror."""
+    return review_home(crate_root) / "worktree.lock"
+
+
+def target_for(sandbox: Path) -> Path:
+    """A cargo target dir per sandbox: cargo judges freshness by mtimes, so two sandboxes of one
+    package sharing a target dir can be taken for each other (same package, older files)."""
+    return sandbox.parent / f"target-{sandbox.name}"
 
 
 def source_files(sandbox: Path) -> dict[str, bytes]:

@@ -8,13 +8,16 @@ only read.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 import msgspec
+from dulwich.objects import Commit
 
 from diary import records
 from diary.devlog import DevLog
+from diary.worktree import file_lock
 from engine.edits import diff_of_edits
 from engine.review import revisions
 from engine.review.blame import blame
@@ -24,7 +27,7 @@ from engine.review.linemap import line_map
 from engine.review.patterns import new_hits
 from engine.review.publicapi import api_changes, package_version, public_items
 from engine.review.rules import RULES, diagnostic_rule
-from engine.review.testdelta import test_delta
+from engine.review.testdelta import delta_of_tests
 from engine.review.types import Finding, Place, Review, ReviewFix, Side
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.diag_identity import distinct
@@ -187,26 +190,77 @@ def review_revisions(
     repo, rel = revisions.open_repo(path)
     task = None
     head_label = head_rev or "working tree"
-    if log is not None:
-        task = log.append(
-            "intent", records.intent(f"review {base_rev}..{head_label} of {path.name}", goal="review")
-        )
     try:
         base_c = revisions.resolve(repo, base_rev)
         head_c = revisions.resolve(repo, head_rev) if head_rev else None
         base_dir = revisions.export_commit(repo, base_c, rel, path)
-        head_dir = (
-            revisions.export_commit(repo, head_c, rel, path) if head_c else revisions.copy_worktree(path)
-        )
+        head_export = revisions.export_commit(repo, head_c, rel, path) if head_c else None
     finally:
         repo.close()
     repo_top = Path(repo.path)
+    if log is not None:
+        task = log.append(
+            "intent", records.intent(f"review {base_rev}..{head_label} of {path.name}", goal="review")
+        )
+    with contextlib.ExitStack() as stack:
+        if head_export is None:  # one review at a time uses this crate's working-tree mirror
+            stack.enter_context(file_lock(revisions.worktree_lock(path)))
+        head_dir = head_export or revisions.copy_worktree(path)
+        review = _review_sides(
+            path,
+            base_rev,
+            head_label,
+            base_c,
+            head_c,
+            base_dir,
+            head_dir,
+            rel,
+            repo_top,
+            tool=tool,
+            run_tests=run_tests,
+            validate_fixes=validate_fixes,
+            fail_on=fail_on,
+            timeout_s=timeout_s,
+            log=log,
+            task=task,
+            export_dir=export_dir,
+            t0=t0,
+        )
+    if log is not None and task is not None:
+        log.append(
+            "reflection",
+            records.reflection(
+                "done", f"review {review.verdict}: {len(review.findings)} finding(s); {review.reason}"
+            ),
+            settles=task,
+        )
+    return review
+
+
+def _review_sides(
+    path: Path,
+    base_rev: str,
+    head_label: str,
+    base_c: Commit,
+    head_c: Commit | None,
+    base_dir: Path,
+    head_dir: Path,
+    rel: str,
+    repo_top: Path,
+    *,
+    tool: str,
+    run_tests: bool,
+    validate_fixes: bool,
+    fail_on: str,
+    timeout_s: float,
+    log: DevLog | None,
+    task: str | None,
+    export_dir: Path | None,
+    t0: float,
+) -> Review:
     try:
-        # One target dir per side: cargo judges freshness by mtimes and paths, and two copies of one
-        # package sharing a target dir can be taken for each other.
-        home = revisions.review_home(path)
-        base_run = _run_side(base_dir, home / "target-base", tool, run_tests, timeout_s, base_rev)
-        head_run = _run_side(head_dir, home / "target-head", tool, run_tests, timeout_s, head_label)
+        base_run = _run_side(base_dir, revisions.target_for(base_dir), tool, run_tests, timeout_s, base_rev)
+        head_run = _run_side(head_dir, revisions.target_for(head_dir), tool, run_tests, timeout_s, head_label)
         if log is not None:
             for label, r in ((base_rev, base_run), (head_label, head_run)):
                 if r.check.process is not None:
@@ -232,7 +286,7 @@ def review_revisions(
         found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, budget)
         found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, budget)
         found += _api_findings(base_files, head_files)
-        delta = test_delta(base_run.tests, head_run.tests) if run_tests else test_delta(None, None)
+        delta = delta_of_tests(base_run.tests, head_run.tests) if run_tests else delta_of_tests(None, None)
         for name in delta.broken:
             t = next((t for t in head_run.tests.tests if t.name == name), None) if head_run.tests else None
             fail = t.failure if t is not None else None
@@ -278,12 +332,4 @@ def review_revisions(
                 "reflection", records.reflection("failed", "review could not run", str(e)), settles=task
             )
         raise
-    finally:
-        revisions.discard(head_dir)
-    if log is not None and task is not None:
-        log.append(
-            "reflection",
-            records.reflection("done", f"review {review.verdict}: {len(findings)} finding(s); {reason}"),
-            settles=task,
-        )
     return review

@@ -26,7 +26,7 @@ def _name(key: tuple[str, str]) -> str:
     return key[1]
 
 
-def test_delta(base: TestReport | None, head: TestReport | None) -> TestDelta:
+def delta_of_tests(base: TestReport | None, head: TestReport | None) -> TestDelta:
     b, h = _by_key(base), _by_key(head)
     broken = [k for k, t in h.items() if t.status == "failed" and k in b and b[k].status == "ok"]
     added = [k for k in h if k not in b]
