@@ -42,7 +42,11 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "redo": ((0, "redone"), (1, "nothing to redo"), (3, "refused: your edits are in the way")),
     "history": ((0, "listed"),),
     "diary": ((0, "done"), (1, "verify found damage"), (4, "the DevLog cannot be written (full, I/O)")),
-    "review": ((0, "pass"), (1, "findings at or above --fail-on, or a red diff"), (2, "no verdict")),
+    "review": (
+        (0, "pass"),
+        (1, "findings at or above --fail-on, or a red diff (--batch: some crate failed)"),
+        (2, "no verdict: the review could not run (no toolchain, a timeout, no such revision); never 0"),
+    ),
     "tui": ((0, "the app closed normally"),),
     "lm": ((0, "scored"),),
     "data": ((0, "built"),),
