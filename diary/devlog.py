@@ -267,12 +267,12 @@ class DevLog:
         for e, _loc in self._walk():
             yield e
 
-    def _walk(self) -> Iterator[tuple[Entry, Location]]:
+    def _walk(self, after: tuple[int, int] | None = None) -> Iterator[tuple[Entry, Location]]:
         yielded: set[str] = set()
         for _attempt in range(5):
             with self._mutex:
                 self.refresh()
-                locs = list(self._locs)
+                locs = [x for x in self._locs if after is None or (x.segment, x.offset) > after]
             cache: dict[int, bytes] = {}
             try:
                 for loc in locs:
@@ -290,6 +290,18 @@ class DevLog:
 
     def locations(self) -> list[tuple[Entry, Location]]:
         return list(self._walk())
+
+    def locate(self, eid: str) -> Location | None:
+        """Where the record `eid` lies now (None when it is not in the log, or was compacted away)."""
+        with self._mutex:
+            self.refresh()
+            i = self._ids.get(eid)
+            return None if i is None else self._locs[i]
+
+    def since(self, segment: int, offset: int) -> Iterator[tuple[Entry, Location]]:
+        """The records whose frames lie after (segment, offset), oldest first; only those are read
+        and decoded, so a reader that keeps its place (the memory's sync) pays for new records only."""
+        return self._walk((segment, offset))
 
     def get(self, eid: str) -> Entry:
         """The entry with id `eid`, or with `eid` as the only matching id prefix."""

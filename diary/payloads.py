@@ -208,6 +208,8 @@ class ReflectionBody(PayloadBase, tag="reflection"):
     patch_id: Str = UNSET
     codes: Strs = UNSET
     families: Strs = UNSET
+    by: Str = UNSET  # "user" when the user turned the proposal down (not a dry run or a red sandbox)
+    reason: Str = UNSET  # the user's words for it
 
 
 class NoteBody(PayloadBase, tag="note"):
@@ -215,6 +217,14 @@ class NoteBody(PayloadBase, tag="note"):
     author: Str = UNSET
     via: Str = UNSET
     step: Str = UNSET
+
+
+class ForgetBody(PayloadBase, tag="forget"):
+    """The user told Rusta to forget one memory item (`rusta memory forget`); the memory is rebuilt
+    from the DevLog, so the forgetting is recorded there too."""
+
+    op: str  # "memory.forget"
+    item: str  # the item's key, e.g. "pref:E0382:clone"
 
 
 class CheckpointBody(PayloadBase, tag="checkpoint"):
@@ -238,6 +248,7 @@ Payload = (
     | RejectBody
     | ReflectionBody
     | NoteBody
+    | ForgetBody
     | CheckpointBody
 )
 
@@ -262,6 +273,8 @@ def body_type(kind: str, d: dict[str, Any]) -> type[PayloadBase]:
         return ReflectionBody
     if op == "checkpoint":
         return CheckpointBody
+    if op == "memory.forget":
+        return ForgetBody
     if step == "explain":
         return ExplainBody
     return NoteBody

@@ -164,12 +164,30 @@ def commit(root: Path, proposal: Proposal, validation: Validation, *, log: DevLo
             {
                 "summary": f"applied {proposal.patch.id} as {op.op_id}; `rusta undo` reverts it",
                 "outcome": "done",
+                **_steps(proposal),
             },
             settles=proposal.task,
         )
     return op
 
 
-def decline(proposal: Proposal, why: str, *, log: DevLog | None = None) -> None:
+def decline(
+    proposal: Proposal, why: str, *, log: DevLog | None = None, by_user: bool = False, reason: str = ""
+) -> None:
+    """Settle the repair without applying. `by_user`: the user turned it down (the memory counts it
+    against the fix's families, with `reason`); a dry run or a red sandbox is not a rejection."""
     if log is not None and proposal.task is not None:
-        log.append("reflection", {"summary": why, "outcome": "rejected", "why": why}, settles=proposal.task)
+        p = {"summary": why, "outcome": "rejected", "why": why, **_steps(proposal)}
+        if by_user:
+            p |= {"by": "user", "reason": reason}
+        log.append("reflection", p, settles=proposal.task)
+
+
+def _steps(proposal: Proposal) -> dict:
+    """The patch and, step by step, the code each step fixed and its family (what memory learns)."""
+    steps = proposal.result.steps
+    return {
+        "patch_id": proposal.patch.id if proposal.patch is not None else "",
+        "codes": [(t.candidate.addresses or ("",))[0] for t in steps],
+        "families": [t.candidate.family for t in steps],
+    }

@@ -26,6 +26,7 @@ from diary.worktree import file_lock
 from engine.edits import unified_diff
 from engine.heads.action import Ranker, shipped_head
 from engine.heads.naturalness import Scorer, shipped_lm
+from engine.memory import priors as memory_priors
 from engine.repair import headorder
 from engine.repair.baseline import judge, load
 from engine.repair.errors import RepairBusy, RepairError
@@ -318,6 +319,7 @@ class _Search:
         """Try `att.target`'s candidates; the report after a kept step, or None (greens/held filled)."""
         ws, target = self.ws, att.target
         cands = headorder.order(candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head)
+        cands = memory_priors.for_repair(cands, target, self.root)  # this repo's style and preferences
         att.candidates = len(cands)
         for cand in cands:
             if self.validations >= self.budget:

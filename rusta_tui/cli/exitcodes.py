@@ -41,6 +41,8 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "undo": ((0, "undone"), (1, "nothing to undo"), (3, "refused: your edits are in the way (--force)")),
     "redo": ((0, "redone"), (1, "nothing to redo"), (3, "refused: your edits are in the way")),
     "history": ((0, "listed"),),
+    "learn": ((0, "synced"),),
+    "memory": ((0, "shown, forgotten or exported"),),
     "diary": ((0, "done"), (1, "verify found damage"), (4, "the DevLog cannot be written (full, I/O)")),
     "review": (
         (0, "pass"),

@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
     parser.add_argument(
+        "--reject",
+        metavar="REASON",
+        help="show the fix and turn it down; the repo's memory ranks its kind lower next time",
+    )
+    parser.add_argument(
         "--budget",
         type=positive,
         default=12,
@@ -163,6 +168,17 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                 markup=False,
             )
     after_fix = EXIT_ERRORS if partial else (EXIT_TESTS if result.preexisting_failures else EXIT_OK)
+    if args.reject is not None:
+        reason = args.reject.strip() or "no reason given"
+        flow.decline(proposal, f"the user rejected the fix: {reason}", log=log, by_user=True, reason=reason)
+        if args.json:
+            _emit_json(
+                {"status": "rejected", "reason": reason, "diff": patch.diff, "tried": tried, "applied": None, **facts},
+                greens,
+            )
+        else:
+            console.print("Rejected and remembered: this repo's memory ranks the fix lower next time.")
+        return EXIT_ERRORS
     if args.dry_run:
         flow.decline(proposal, "dry run: shown, not applied", log=log)
         if args.json:
@@ -186,7 +202,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         what = "this partial fix" if partial else "it"
         answer = console.input(escape(f"Validate {what} in the sandbox and apply? [y/N] ")).strip().lower()
         if answer not in ("y", "yes"):
-            flow.decline(proposal, "the user declined the fix", log=log)
+            flow.decline(proposal, "the user declined the fix", log=log, by_user=True)
             console.print("Left as it was.")
             return EXIT_ERRORS
     validation = flow.validate(root, proposal, log=log)

@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "redo": ("redo", "Redo the last undone patch"),
     "history": ("history", "Show the operation log of applied, undone and redone patches"),
     "gc": ("gc", "Free Rusta's cache and snapshot store down to their caps (--dry-run says what)"),
+    "learn": ("learn", "Fold the DevLog into the crate's memory (learn sync): preferences, style, mistakes"),
+    "memory": ("memory", "Show, explain, forget or export what Rusta remembers about the crate"),
     "diary": ("diary", "Read and write the DevLog: append, list, show, tail, verify, replay, export"),
     "review": ("review", "Headless review of a crate or a diff for CI, with exit codes"),
     "tui": ("tui", "Open the full-screen app on a crate"),

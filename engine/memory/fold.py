@@ -1,0 +1,242 @@
+"""Fold DevLog records into the memory: a pure function from (Memory, records) to Memory.
+
+What each record teaches (the payloads are `diary.payloads` Structs, matched by type):
+- a patch applied (PatchBody "apply") is kept until an undo of the same patch id says otherwise;
+  its (code, family) pairs come from the repair's reflection (`families`, `codes`) or from the
+  core loop's `loop.do` record (the explanation's code, family "explain:<source>");
+- an undo moves the patch's pairs from kept to undone, a redo back;
+- the next patch operation's `before` hashes differing from a patch's `after` hashes: the user
+  edited the patched files afterwards;
+- a repair reflection turned down `by` the user: rejected, with their reason;
+- a core-loop reject: the user argued; Rusta held or conceded (the voice);
+- codes in a task's stories, tried candidates and validations: mistakes met, once per task;
+- a forget note: the item and its effect are gone, as of that record.
+Being pure and incremental, folding the log in one go or in pieces gives the same memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import msgspec
+
+from diary.payloads import (
+    ActionBody,
+    ExplainBody,
+    ForgetBody,
+    PatchBody,
+    ReflectionBody,
+    RejectBody,
+    TryBody,
+    ValidationBody,
+)
+from diary.types import Entry
+from engine.memory.types import Cursor, FamilyPref, Memory, Mistake, PatchMemo, Seen, Voice
+
+KEEP_SEEN = 20  # evidence kept per item, newest last
+KEEP_PATCHES = 50
+KEEP_PLACES = 5
+
+
+class _Folder:
+    """The memory as mutable dicts while a batch of records is folded."""
+
+    def __init__(self, m: Memory) -> None:
+        self.m = m
+        self.prefs = {(p.code, p.family): p for p in m.prefs}
+        self.mistakes = {x.code: x for x in m.mistakes}
+        self.voice = m.voice
+        self.patches = {p.patch_id: p for p in m.patches}
+        self.forgotten = list(m.forgotten)
+        self.task_codes: dict[str, set[str]] = {}  # per task in this batch: codes already counted
+
+    # --- preferences ---------------------------------------------------------------------------
+
+    def pref(self, code: str, family: str, e: Entry, what: str, note: str = "", **delta: int) -> None:
+        p = self.prefs.get((code, family)) or FamilyPref(code=code, family=family)
+        changes = {k: max(0, getattr(p, k) + v) for k, v in delta.items()}
+        seen = (*p.seen, Seen(entry=e.id, ts=e.ts, what=what, note=note))[-KEEP_SEEN:]  # type: ignore[arg-type]
+        reasons = (*p.reasons, note)[-KEEP_SEEN:] if what == "rejected" and note else p.reasons
+        self.prefs[(code, family)] = msgspec.structs.replace(p, **changes, seen=seen, reasons=reasons)
+
+    def patch_applied(self, e: Entry, b: PatchBody) -> None:
+        pid = b.get("patch_id", "")
+        self.check_edits(e, b)
+        old = self.patches.pop(pid, None)
+        memo = PatchMemo(patch_id=pid, pairs=old.pairs if old else (), after=dict(b.get("after") or {}))
+        self.patches[pid] = memo
+        for code, fam in memo.pairs:
+            self.pref(code, fam, e, "kept", kept=1)
+        while len(self.patches) > KEEP_PATCHES:
+            self.patches.pop(next(iter(self.patches)))
+
+    def attribute(self, e: Entry, pid: str, pairs: list[tuple[str, str]]) -> None:
+        """Name the (code, family) pairs of an applied patch (they arrive after its apply record)."""
+        memo = self.patches.get(pid)
+        if memo is None or not pairs:
+            return
+        new = [p for p in pairs if p not in memo.pairs]
+        if memo.state == "applied":
+            for code, fam in new:
+                self.pref(code, fam, e, "kept", kept=1)
+                self.resolved(code, fam)
+        self.patches[pid] = msgspec.structs.replace(memo, pairs=(*memo.pairs, *new))
+
+    def patch_moved(self, e: Entry, b: PatchBody, op: str) -> None:
+        pid = b.get("patch_id", "")
+        self.check_edits(e, b)
+        memo = self.patches.get(pid)
+        if memo is None:
+            return
+        if op == "undo" and memo.state == "applied":
+            for code, fam in memo.pairs:
+                self.pref(code, fam, e, "undone", kept=-1, undone=1)
+            self.patches[pid] = msgspec.structs.replace(memo, state="undone", after={})
+        elif op == "redo" and memo.state == "undone":
+            for code, fam in memo.pairs:
+                self.pref(code, fam, e, "kept", kept=1, undone=-1)
+            self.patches[pid] = msgspec.structs.replace(
+                memo, state="applied", after=dict(b.get("after") or {})
+            )
+
+    def check_edits(self, e: Entry, b: PatchBody) -> None:
+        """A patch whose files were changed by hand before this operation was edited afterwards."""
+        before = b.get("before") or {}
+        for pid, memo in list(self.patches.items()):
+            shared = [f for f in memo.after if f in before]
+            if not shared:
+                continue
+            if any(before[f] != memo.after[f] for f in shared):
+                for code, fam in memo.pairs:
+                    self.pref(code, fam, e, "edited", edited=1)
+            self.patches[pid] = msgspec.structs.replace(memo, after={})
+
+    # --- mistakes ------------------------------------------------------------------------------
+
+    def met(self, e: Entry, code: str, place: str = "", message: str = "") -> None:
+        if not code:
+            return
+        task = e.task or e.id
+        counted = self.task_codes.setdefault(task, set())
+        x = self.mistakes.get(code) or Mistake(code=code)
+        if code in counted:
+            if place and place not in x.places:
+                self.mistakes[code] = msgspec.structs.replace(x, places=(*x.places, place)[-KEEP_PLACES:])
+            return
+        counted.add(code)
+        self.mistakes[code] = msgspec.structs.replace(
+            x,
+            count=x.count + 1,
+            places=(*x.places, place)[-KEEP_PLACES:] if place else x.places,
+            messages=(*[m for m in x.messages if m != message], message)[-3:] if message else x.messages,
+            seen=(*x.seen, Seen(entry=e.id, ts=e.ts, what="met", note=message))[-KEEP_SEEN:],
+        )
+
+    def resolved(self, code: str, family: str) -> None:
+        x = self.mistakes.get(code)
+        if x is None:
+            return
+        by = dict(x.resolved)
+        by[family] = by.get(family, 0) + 1
+        self.mistakes[code] = msgspec.structs.replace(x, resolved=tuple(sorted(by.items())))
+
+    # --- forgetting ----------------------------------------------------------------------------
+
+    def forget(self, key: str) -> None:
+        kind, _, rest = key.partition(":")
+        if kind == "pref":
+            code, _, family = rest.partition(":")
+            self.prefs.pop(("" if code == "-" else code, family), None)
+            self.patches = {
+                k: msgspec.structs.replace(p, pairs=tuple(x for x in p.pairs if x != (code, family)))
+                for k, p in self.patches.items()
+            }
+        elif kind == "mistake":
+            self.mistakes.pop(rest, None)
+        elif key == "voice":
+            self.voice = Voice()
+        elif kind == "style" and key not in self.forgotten:
+            self.forgotten.append(key)
+        elif key == "all":
+            self.prefs.clear()
+            self.mistakes.clear()
+            self.voice = Voice()
+            self.patches.clear()
+
+    def done(self, cursor: Cursor, n: int) -> Memory:
+        return msgspec.structs.replace(
+            self.m,
+            cursor=cursor,
+            records=self.m.records + n,
+            prefs=tuple(sorted(self.prefs.values(), key=lambda p: (p.code, p.family))),
+            mistakes=tuple(sorted(self.mistakes.values(), key=lambda x: (-x.count, x.code))),
+            voice=self.voice,
+            patches=tuple(self.patches.values()),
+            forgotten=tuple(self.forgotten),
+        )
+
+
+def _pairs(codes: Iterable[str], families: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, family) per step: the lists run in parallel (one entry per step of the fix)."""
+    cs, fs = list(codes), list(families)
+    if len(cs) != len(fs):  # an older writer: every code with every family
+        cs = list(dict.fromkeys(c for c in cs if c)) or [""]
+        return [(c, f) for c in cs for f in dict.fromkeys(f for f in fs if f)]
+    return list(dict.fromkeys((c or "", f) for c, f in zip(cs, fs, strict=True) if f))
+
+
+def fold(m: Memory, records: Iterable[tuple[Entry, Cursor]]) -> Memory:
+    """`m` with `records` (oldest first, each with the cursor just past it) folded in."""
+    f = _Folder(m)
+    n = 0
+    cursor = m.cursor
+    for e, cursor in records:  # noqa: B007 - the last cursor is the memory's
+        n += 1
+        _one(f, e)
+    return f.done(cursor, n)
+
+
+def _one(f: _Folder, e: Entry) -> None:
+    b = e.payload
+    if isinstance(b, PatchBody) and b.get("status", "done") != "failed":
+        if b.op == "apply":
+            f.patch_applied(e, b)
+        elif b.op in ("undo", "redo"):
+            f.patch_moved(e, b, b.op)
+    elif isinstance(b, ForgetBody):
+        f.forget(b.item)
+    elif isinstance(b, ReflectionBody):
+        pairs = _pairs(b.get("codes") or (), b.get("families") or ())
+        if b.get("outcome") == "done" and b.get("patch_id"):
+            f.attribute(e, b.get("patch_id"), pairs)
+        elif b.get("outcome") == "rejected" and b.get("by") == "user":
+            for code, fam in pairs:
+                f.pref(code, fam, e, "rejected", b.get("reason") or "", rejected=1)
+    elif isinstance(b, ActionBody) and b.get("op") == "loop.do":
+        brief = b.get("explanation") or {}
+        code = str(brief.get("code") or "")
+        src = (brief.get("patch") or {}).get("source") or "rustc"
+        f.attribute(e, b.get("patch_id", ""), [(code, f"explain:{src}")])
+    elif isinstance(b, RejectBody):
+        held = b.get("conceded") is False
+        v = f.voice
+        f.voice = msgspec.structs.replace(
+            v,
+            argued=v.argued + 1,
+            rusta_held=v.rusta_held + held,
+            conceded=v.conceded + (not held),
+            seen=(*v.seen, Seen(entry=e.id, ts=e.ts, what="argued", note=b.get("reason") or ""))[-KEEP_SEEN:],
+        )
+    elif isinstance(b, ExplainBody):
+        for s in b.get("explanations") or ():
+            prim = s.get("primary") or {}
+            place = f"{prim.get('file')}:{prim.get('line')}" if prim.get("file") else ""
+            f.met(e, str(s.get("code") or ""), place, str(s.get("message") or ""))
+    elif isinstance(b, TryBody):
+        for code in b.get("addresses") or ():
+            f.met(e, code)
+    elif isinstance(b, ValidationBody):
+        for d in b.get("diagnostics") or ():
+            if isinstance(d, dict) and d.get("level") in ("error", "warning"):
+                place = f"{d.get('file')}:{d.get('line')}" if d.get("file") else ""
+                f.met(e, str(d.get("code") or ""), place, str(d.get("message") or ""))

@@ -1,0 +1,121 @@
+"""What the memory changes in the repair's order: priors per (code, family) and the repo's style.
+
+`adjustment` is a count prior, not a fitted weight: the log odds of a family being kept rather
+than refused in this repo, with one imagined keep and one imagined refusal (Laplace), an edit
+afterwards counting half a refusal, bounded to [-MAX_ADJ, MAX_ADJ]. `arrange` moves each
+candidate by `PULL` places per unit of it, so one keep or one undo reorders near-ties only while
+repeated evidence moves a family across the list. A family the user undid or rejected twice (and
+kept less often) goes last, and says so when it is proposed anyway.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import msgspec
+
+from engine.memory.style import render
+from engine.memory.types import FamilyPref, Memory
+from engine.repair.types import Candidate
+from toolbelt.types import Diagnostic
+
+MAX_ADJ = 2.0
+PULL = 1.5  # list places per unit of adjustment
+REFUSALS = 2  # undos plus rejections that retire a family for a code
+
+
+def pref_of(m: Memory, code: str, family: str) -> FamilyPref | None:
+    return next((p for p in m.prefs if p.code == code and p.family == family), None)
+
+
+def adjustment(m: Memory, code: str, family: str) -> float:
+    """The score adjustment the memory gives `family` for `code` (0.0 when it knows nothing)."""
+    p = pref_of(m, code, family)
+    if p is None:
+        return 0.0
+    bad = p.refused + 0.5 * p.edited
+    return max(-MAX_ADJ, min(MAX_ADJ, math.log((p.kept + 1) / (bad + 1))))
+
+
+def retired(m: Memory, code: str, family: str) -> FamilyPref | None:
+    """The preference that retires `family` for `code`: refused twice or more, kept less often."""
+    p = pref_of(m, code, family)
+    return p if p is not None and p.refused >= REFUSALS and p.refused > p.kept else None
+
+
+def refusal_words(p: FamilyPref) -> str:
+    if p.rejected and p.undone:
+        return f"rejected or undid this {_times(p.refused)}"
+    return f"{'rejected' if p.rejected else 'undid'} this {_times(p.refused)}"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def arrange(cands: list[Candidate], code: str, m: Memory | None) -> list[Candidate]:
+    """`cands` (in the ranking's order) reordered by the memory: priors, retired families last,
+    each candidate rendered in the repo's style. Without a memory, `cands` as they are."""
+    if m is None or not cands:
+        return cands
+    others = sum(1 for c in cands if retired(m, code, c.family) is None)
+    keyed = []
+    for pos, c in enumerate(cands):
+        gone = retired(m, code, c.family)
+        if gone is not None:
+            why = (
+                f"it is tried only after the {others} other candidate(s) for {code or 'this error'}"
+                if others
+                else f"it is the only candidate Rusta has for {code or 'this error'} here"
+            )
+            c = msgspec.structs.replace(
+                c,
+                description=f"{c.description} (you {refusal_words(gone)}; here is why I still think so: {why}, and it compiles)",
+            )
+        keyed.append((gone is not None, pos - PULL * adjustment(m, code, c.family), pos, c))
+    keyed.sort(key=lambda k: k[:3])
+    return [k[3] for k in keyed]
+
+
+def for_repair(cands: list[Candidate], target: Diagnostic, root: str | Path) -> list[Candidate]:
+    """The repair's hook: `cands` for `target` rendered in the repo's style and ordered by what the
+    memory of the crate at `root` says (synced first: cheap, it reads only new DevLog records)."""
+    m = current(root)
+    if m is None:
+        return cands
+    p = target.primary
+    expr = (p.file_name, p.byte_start, p.byte_end) if p is not None else None
+    styled = [render(c, m.style, expr) for c in cands]
+    return arrange(styled, target.code_str or "", m)
+
+
+_cache: dict[Path, tuple[tuple, Memory]] = {}
+
+
+def current(root: str | Path) -> Memory | None:
+    """The crate's memory, synced with its DevLog; None when it cannot be read or written (a
+    memory that fails never stops a repair). Cached until the DevLog changes."""
+    from diary.segments import log_dir
+    from engine.memory.errors import MemoryStoreError
+    from engine.memory.store import load, memory_path, sync
+
+    root = Path(root).resolve()
+    d = log_dir(root)
+    try:
+        sig = tuple(sorted((p.name, p.stat().st_size) for p in d.glob("seg-*.log"))) if d.is_dir() else ()
+        sig += (memory_path(root).exists(),)
+    except OSError:
+        sig = ()
+    hit = _cache.get(root)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    try:
+        m = sync(root).memory
+    except MemoryStoreError:
+        try:
+            return load(root)
+        except MemoryStoreError:
+            return None
+    _cache[root] = (sig, m)
+    return m

@@ -1,0 +1,136 @@
+"""The memory in Rusta's words: each item, what it changes, and where she learned it."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from engine.memory.priors import REFUSALS, adjustment, retired
+from engine.memory.types import FamilyPref, Memory, Mistake, Seen, StyleFact, Voice
+
+WEEK_S = 7 * 24 * 3600
+STUBBORN_MIN, STUBBORN_MAX = 0.2, 0.8
+_NOUN = {
+    "kept": "keep",
+    "undone": "undo",
+    "rejected": "rejection",
+    "edited": "edit",
+    "met": "meeting",
+    "argued": "argument",
+}
+_ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def day(ts: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts))
+
+
+def learned_from(seen: tuple[Seen, ...]) -> str:
+    """ "learned from 3 undos on 2026-11-30 and 1 rejection on 2026-12-01" (the newest evidence)."""
+    if not seen:
+        return "learned from nothing left in the DevLog"
+    groups = Counter((s.what, day(s.ts)) for s in seen)
+    parts = [
+        f"{n} {_NOUN.get(what, what)}{'s' if n != 1 else ''} on {d}"
+        for (what, d), n in sorted(groups.items(), key=lambda kv: kv[0][1])
+    ]
+    return "learned from " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+
+
+def pref_line(m: Memory, p: FamilyPref) -> str:
+    bits = [f"kept {p.kept}", f"undone {p.undone}", f"rejected {p.rejected}", f"edited afterwards {p.edited}"]
+    adj = adjustment(m, p.code, p.family)
+    if retired(m, p.code, p.family) is not None:
+        effect = f"not proposed first again: refused {p.refused} times (the limit is {REFUSALS})"
+    elif adj > 0:
+        effect = f"ranked higher for {p.code or 'any code'} (+{adj:.2f})"
+    elif adj < 0:
+        effect = f"ranked lower for {p.code or 'any code'} ({adj:.2f})"
+    else:
+        effect = "no effect on the order yet"
+    why = f' Your reason: "{p.reasons[-1]}".' if p.reasons else ""
+    return f"{p.family} for {p.code or 'any code'}: {', '.join(bits)}; {effect}.{why} {learned_from(p.seen).capitalize()}."
+
+
+def this_week(x: Mistake, now: float | None = None) -> int:
+    now = time.time() if now is None else now
+    return sum(1 for s in x.seen if s.what == "met" and now - s.ts <= WEEK_S)
+
+
+def mistake_line(x: Mistake, now: float | None = None) -> str:
+    how = ", ".join(f"{fam} {n}x" for fam, n in x.resolved) or "no fix of Rusta's kept yet"
+    where = f"; last at {x.places[-1]}" if x.places else ""
+    return (
+        f"{x.code}: met in {x.count} task(s), {this_week(x, now)} this week; resolved by {how}{where}. "
+        f"{learned_from(x.seen).capitalize()}."
+    )
+
+
+def style_line(s: StyleFact) -> str:
+    what = {
+        "string-from-str": "a &str becomes a String with",
+        "error-handling": "errors are passed on with",
+        "import-groups": "`use` lines are",
+        "impl-trait": "trait arguments are written as",
+        "error-crate": "errors are built with",
+        "config": "config",
+    }[s.name]
+    counts = ", ".join(f"{k} {n}" for k, n in s.counts)
+    based = f" ({counts}; in {s.source})" if counts else f" (from {s.source})"
+    effect = " Candidates are rendered this way before validation." if s.name == "string-from-str" else ""
+    return f"{what} {s.value}{based}.{effect}"
+
+
+def stubbornness(v: Voice) -> float:
+    """How firmly Rusta holds when argued with: the share of arguments where the compiler's evidence
+    held, smoothed toward 0.5 by two imagined arguments, within [STUBBORN_MIN, STUBBORN_MAX]."""
+    share = (v.rusta_held + 1) / (v.argued + 2)
+    return round(max(STUBBORN_MIN, min(STUBBORN_MAX, share)), 2)
+
+
+def voice_line(v: Voice) -> str:
+    s = stubbornness(v)
+    if not v.argued:
+        return f"No argument yet in this repo; stubbornness {s:.2f} (bounds {STUBBORN_MIN}-{STUBBORN_MAX})."
+    return (
+        f"You argued {v.argued} time(s); the compiler's evidence held {v.rusta_held}, yours {v.conceded}: "
+        f"stubbornness {s:.2f} (bounds {STUBBORN_MIN}-{STUBBORN_MAX}). {learned_from(v.seen).capitalize()}."
+    )
+
+
+def study_line(m: Memory, code: str, place: str = "", now: float | None = None) -> str:
+    """What study mode says about a code this user has met before ("" for a first meeting).
+
+    E.g. "Third E0502 this week: the last one was at src/lib.rs:40 too; it went away with op:borrow."
+    """
+    x = next((x for x in m.mistakes if x.code == code), None)
+    if x is None or x.count < 2:
+        return ""
+    week = this_week(x, now)
+    n = week if week >= 2 else x.count
+    when = " this week" if week >= 2 else " in this repo"
+    head = f"{_ORDINAL.get(n, f'{n}th')} {code}{when}".capitalize()
+    bits = []
+    earlier = [p for p in x.places if p and p != place]
+    if place and place in x.places[:-1]:
+        bits.append(f"{place} again")
+    elif earlier:
+        bits.append(f"the last one was at {earlier[-1]}")
+    if x.resolved:
+        fam, k = max(x.resolved, key=lambda r: r[1])
+        bits.append(f"it went away with {fam} {k} time(s) before")
+    return head + (": " + "; ".join(bits) if bits else "") + "."
+
+
+def recurring(m: Memory, limit: int = 3) -> list[Mistake]:
+    """The user's recurring mistakes, most often met first (twice or more)."""
+    return [x for x in m.mistakes if x.count >= 2][:limit]
+
+
+def show(m: Memory) -> list[tuple[str, str]]:
+    """Every item as (key, sentence), in the order `rusta memory show` lists them."""
+    out = [(p.key, pref_line(m, p)) for p in m.prefs]
+    out += [(x.key, mistake_line(x)) for x in m.mistakes]
+    out += [(s.key, style_line(s)) for s in m.style]
+    out.append((m.voice.key, voice_line(m.voice)))
+    return out

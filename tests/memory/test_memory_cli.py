@@ -1,0 +1,123 @@
+"""The memory as a user meets it: real `rusta fix --reject`, `rusta fix --yes`, `rusta undo`,
+`rusta learn sync` and `rusta memory` processes on fixture crates copied to tmp_path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.memory import store
+from tests.repair.test_fix_cli import rusta
+
+pytestmark = pytest.mark.slow
+
+CLONE = "names.clone()"
+BORROW = "&names"
+RUSTC = "pref:E0382:rustc:MachineApplicable"
+
+
+def fix_json(root: Path, *args: str) -> dict:
+    r = rusta("fix", str(root), "--json", *args)
+    assert r.stdout.strip(), r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def rejected_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """borrow_error after the user rejected rustc's clone twice (one crate for the module).
+
+    By default (`--accept safe`) Rusta proposes the clone both times: rustc marks it machine-applicable,
+    while the borrow is a template only the compiler vouches for, so it is held back."""
+    root = tmp_path_factory.mktemp("mem") / "borrow_error"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "borrow_error", root)
+    runs = [fix_json(root, "--reject", "a clone hides the ownership mistake")]
+    runs.append(fix_json(root, "--reject", "still not a clone"))
+    runs.append(fix_json(root, "--dry-run"))
+    runs.append(fix_json(root, "--dry-run", "--accept", "maybe"))
+    return root, runs
+
+
+def test_two_rejections_of_a_family_change_the_proposal(rejected_twice: tuple[Path, list[dict]]) -> None:
+    first, second, safe, maybe = rejected_twice[1]
+    assert first["status"] == second["status"] == "rejected"
+    assert CLONE in first["diff"] and CLONE in second["diff"]
+    assert first["tried"][0]["family"] == "rustc:MachineApplicable"  # before: rustc's clone came first
+    assert safe["tried"][0]["family"] == "op:borrow"  # after: the retired family is tried last
+    # the clone is still the only fix with more than the compiler's word: proposed, saying why
+    assert (
+        CLONE in safe["diff"]
+        and "you rejected this twice; here is why I still think so" in safe["explanation"]
+    )
+    assert BORROW in maybe["diff"] and CLONE not in maybe["diff"]
+
+
+def test_memory_show_explains_where_it_learned(rejected_twice: tuple[Path, list[dict]]) -> None:
+    root = rejected_twice[0]
+    r = rusta("memory", "show", str(root))
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert RUSTC in said and "rejected 2" in said and "Learned from 2 rejections on" in said
+    assert 'Your reason: "still not a clone"' in said
+    assert "kept on this machine only" in said
+
+
+def test_deleting_the_memory_and_syncing_rebuilds_the_same(rejected_twice: tuple[Path, list[dict]]) -> None:
+    root = rejected_twice[0]
+    assert rusta("learn", "sync", str(root)).returncode == 0
+    before = store.load(root)
+    again = json.loads(rusta("learn", "sync", str(root), "--json").stdout)
+    assert again["folded"] == 0 and not again["rebuilt"]  # incremental: nothing new, nothing re-read
+    shutil.rmtree(root / ".rusta" / "memory")
+    r = rusta("learn", "sync", str(root), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["rebuilt"] and out["folded"] == before.records and RUSTC in out["items"]
+    assert store.load(root) == before
+
+
+def test_forget_removes_the_item_and_its_effect(
+    rejected_twice: tuple[Path, list[dict]], tmp_path: Path
+) -> None:
+    root = tmp_path / "crate"
+    shutil.copytree(rejected_twice[0], root, ignore=shutil.ignore_patterns("target"))
+    bad = rusta("memory", "forget", "pref:E9999:nothing", str(root))
+    assert bad.returncode == 2 and "remembers no item" in bad.stderr and "Traceback" not in bad.stderr
+    r = rusta("memory", "forget", RUSTC, str(root))
+    assert r.returncode == 0, r.stderr
+    assert RUSTC not in store.keys(store.load(root))
+    assert fix_json(root, "--dry-run", "--accept", "maybe")["tried"][0]["family"] == "rustc:MachineApplicable"
+    shutil.rmtree(root / ".rusta" / "memory")  # and a rebuild from the DevLog forgets it too
+    assert RUSTC not in json.loads(rusta("learn", "sync", str(root), "--json").stdout)["items"]
+
+
+def test_two_undos_retire_a_family_too(fixture_crate) -> None:
+    root = fixture_crate("borrow_error")
+    for _ in range(2):
+        done = fix_json(root, "--yes")  # --accept safe: rustc's machine-applicable clone
+        assert done["applied"] and CLONE in done["diff"], done
+        u = rusta("undo", str(root))
+        assert u.returncode == 0, u.stdout + u.stderr
+    m = store.sync(root).memory
+    pref = next(p for p in m.prefs if p.key == RUSTC)
+    assert (pref.kept, pref.undone, pref.rejected) == (0, 2, 0)
+    assert BORROW in fix_json(root, "--dry-run", "--accept", "maybe")["diff"]
+
+
+def test_a_to_owned_repo_gets_to_owned_candidates(fixture_crate) -> None:
+    plain = fixture_crate("heads_order")
+    owned = plain.parent / "owned"
+    shutil.copytree(plain, owned)
+    (owned / "src" / "names.rs").write_text(
+        'pub fn names() -> Vec<String> {\n    vec!["ada".to_owned(), "grace".to_owned()]\n}\n\n'
+        'pub fn title() -> String {\n    "Dr".to_owned()\n}\n'
+    )
+    lib = owned / "src" / "lib.rs"
+    lib.write_text("pub mod names;\n" + lib.read_text())
+    control = fix_json(plain, "--dry-run", "--accept", "maybe")
+    assert "name.to_string()" in control["diff"]  # without the habit, the ranking's first choice
+    styled = fix_json(owned, "--dry-run", "--accept", "maybe")
+    assert "name.to_owned()" in styled["diff"] and ".to_string()" not in styled["diff"]
+    assert styled["tried"][0]["family"] == control["tried"][0]["family"]  # same fix, the repo's words
