@@ -7,7 +7,7 @@ Otherwise the operand's type is not in the text, and she says "may".
 
 from __future__ import annotations
 
-from engine.syntax.tree import binding_of
+from engine.syntax.tree import binding_of, node_at
 
 # (bits, signed); usize/isize taken as 64-bit, the targets Rusta runs on.
 INTS: dict[str, tuple[int, bool]] = {
@@ -91,6 +91,8 @@ def cast_message(source: bytes, operand: str, operand_kind: str, at: int, dst: s
     if operand_kind == "identifier":
         b = binding_of(source, operand, at)
         src = b.type_text.strip() if b is not None and b.type_text else None
+        if b is not None and src is None and b.kind == "let":
+            src = _initializer_type(source, b.range.start, b.range.end)
     if src is not None and (src in INTS or src in FLOATS):
         v = verdict_for_types(src, dst)
         if v is None:
@@ -104,3 +106,20 @@ def cast_message(source: bytes, operand: str, operand_kind: str, at: int, dst: s
     return (
         f"`{operand} as {dst}` may truncate or change sign: the syntax does not show the type of `{operand}`."
     )
+
+
+def _initializer_type(source: bytes, start: int, end: int) -> str | None:
+    """The type a `let` without annotation shows in its value: `x as T`, or a suffixed literal."""
+    n = node_at(source, start, end)
+    while n is not None and n.type != "let_declaration":
+        n = n.parent
+    value = n.child_by_field_name("value") if n is not None else None
+    if value is None:
+        return None
+    if value.type == "type_cast_expression":
+        ty = value.child_by_field_name("type")
+        return (ty.text or b"").decode() if ty is not None else None
+    if value.type == "integer_literal":
+        lit = literal_value((value.text or b"").decode())
+        return lit[1] if lit is not None else None
+    return None

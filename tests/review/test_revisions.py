@@ -267,3 +267,22 @@ def test_a_revision_that_does_not_exist_exits_2(repo: dict) -> None:
     out = rusta(".", "--base", "no-such-branch", cwd=repo["root"])
     assert out.returncode == 2
     assert "names no commit" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_fail_on_warning_fails_where_fail_on_error_passes(repo: dict) -> None:
+    args = (
+        ".",
+        "--base",
+        repo["c1"],
+        "--head",
+        repo["c2"],
+        "--no-tests",
+        "--no-validate",
+        "--format",
+        "json",
+    )
+    lenient = rusta(*args, cwd=repo["root"])
+    strict = rusta(*args, "--fail-on", "warning", cwd=repo["root"])
+    assert lenient.returncode == 0, lenient.stderr
+    assert strict.returncode == 1, strict.stderr
+    assert json.loads(strict.stdout)["verdict"] == "fail"

@@ -104,8 +104,8 @@ def test_unsafe_and_lossy_casts_on_changed_lines_two_crates() -> None:
     assert any(
         ln == 6 and "`300 as u8` truncates: 300 does not fit" in m and "becomes 44" in m for ln, m in casts
     )
-    # `small` has no annotation: the syntax does not show its type, so Rusta says "may", not "can"
-    assert any(ln == 7 and m.startswith("`small as u32` may truncate") for ln, m in casts)
+    # `small` is `n as u8` and `big` is `300 as u8`: u8 -> u32 loses nothing; `v` shows no type
+    assert not any(ln == 7 and ("`small" in m or "`big" in m) for ln, m in casts)
     assert not any("`w" in m for _, m in casts)
     b = _rules("src/stack.rs", BASE_B, HEAD_B)
     assert ("rusta/new-unsafe", 4) in [(r, ln) for r, ln, _ in b]
@@ -169,6 +169,9 @@ def test_cast_decisions_from_annotations_and_literals() -> None:
     at = len(src) - 1
     assert cast_message(src, "a", "identifier", at, "u32") is None
     assert "can change sign" in cast_message(src, "b", "identifier", at, "u32")
+    shown = b"fn g(x: i64) { let small = x as u8; let lit = 7i64; }"
+    assert cast_message(shown, "small", "identifier", len(shown) - 1, "u16") is None
+    assert "can truncate: `lit` is `i64`" in cast_message(shown, "lit", "identifier", len(shown) - 1, "i8")
     assert "can truncate" in cast_message(src, "c", "identifier", at, "i32")
     assert "can truncate: `d` is `u64`" in cast_message(src, "d", "identifier", at, "u16")
     assert cast_message(src, "255", "integer_literal", at, "u8") is None
