@@ -38,7 +38,7 @@ CACHE_KINDS: tuple[CacheKind, ...] = ("targets", "sandboxes", "scratch")
 # folder under cache_dir() -> kind; anything else there (isolation, toolchains, explain, probe
 # results) is small metadata that is counted but never evicted
 _LAYOUT: dict[str, CacheKind] = {"targets": "targets", "sandboxes": "sandboxes", "repair": "scratch"}
-_LAYOUT |= {"probes": "scratch", "shadows": "scratch"}
+_LAYOUT |= {"probes": "scratch", "shadows": "scratch", "review": "scratch"}  # review: exports + targets
 _REGISTRY = "crates"
 
 
