@@ -131,3 +131,15 @@ def write_series(
     (dest / "review.mbox").write_bytes(mbox.getvalue())
     written.append(dest / "review.mbox")
     return written
+
+
+def patch_message(subject: str, body: str, diff: str, *, at: int | None = None) -> bytes:
+    """One patch as a format-patch mail (Subject, Rusta's rationale, then the diff after `---`).
+
+    `git am` takes it as a commit; `git apply` and `rusta apply` read past the mail header to the diff.
+    """
+    message = f"{subject.strip().rstrip('.')}\n\n{body.strip()}\n" if body.strip() else subject.strip()
+    buf = io.BytesIO()
+    commit = _commit(message, int(time.time()) if at is None else at)
+    write_commit_patch(buf, commit, diff.encode("utf-8"), (1, 1), version="rusta 0.1.0", encoding="utf-8")
+    return buf.getvalue()

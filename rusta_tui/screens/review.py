@@ -148,8 +148,9 @@ class ReviewScreen(RustaScreen):
         if b is None:
             self.rusta.say("No patch to export.", severity="warning")
             return
-        out = export_bundle(self.session.root, b.key, b.diff)
-        self.rusta.say(f"Exported to {out.relative_to(self.session.root)}.")
+        proof = b.state.summary if b.state is not None else ""
+        out = export_bundle(self.session.root, b.key, b.diff, rationale=b.rationale, proof=proof)
+        self.rusta.say(f"Exported to {out.relative_to(self.session.root)} (git am takes it).")
 
     @work(thread=True, exclusive=True, group="history-read", exit_on_error=False)
     def load_history(self) -> None:
@@ -164,9 +165,23 @@ class ReviewScreen(RustaScreen):
         self.history = message.lines
 
 
-def export_bundle(root: Path, key: str, diff: str) -> Path:
-    """Write one bundle's diff to `.rusta/patches/<key>.patch`, ready for `git apply` or `rusta apply`."""
-    out = root / ".rusta" / "patches" / export_name(key)
+def export_bundle(root: Path, key: str, diff: str, *, rationale: str = "", proof: str = "") -> Path:
+    """Write one bundle to `.rusta/patches/<key>.patch` as a format-patch mail: `git am` makes it a
+    commit whose message holds Rusta's rationale and the validation that ran; `git apply` and
+    `rusta apply` read the diff after the mail header."""
+    from diary.rustadir import ensure_rusta_dir
+    from engine.review.mbox import patch_message
+
+    subject = f"rusta: {rationale.splitlines()[0]}" if rationale.strip() else f"rusta: patch {key}"
+    body = "\n".join(
+        x
+        for x in (
+            f"Explanation: {rationale.strip()}" if rationale.strip() else "",
+            f"Proof: {proof}" if proof else "",
+        )
+        if x
+    )
+    out = ensure_rusta_dir(root) / "patches" / export_name(key)  # .rusta/ with its .gitignore
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(diff, encoding="utf-8")
+    out.write_bytes(patch_message(subject, body, diff))
     return out
