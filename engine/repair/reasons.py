@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.repair.types import Baseline, Leftover, Trial
-from toolbelt.diagnostics import user_site
+from toolbelt.diagnostics import in_user_crate, user_site
 from toolbelt.types import Diagnostic, Span, TestReport
 
 
@@ -27,6 +27,7 @@ class Attempt:
         self.held_back = 0  # green, but below the accepted verdict
         self.out_of_budget = False
         self.cancelled = False
+        self.undone = 0  # its edits that removed it as a step, undone when they led to a dead end
 
 
 def code_of(d: Diagnostic) -> str:
@@ -38,6 +39,12 @@ def reason(a: Attempt, baseline_label: str = "", baseline_note: str = "") -> str
     code = code_of(a.target)
     if a.cancelled and a.tried == 0:
         return "cancelled before any candidate was tried"
+    if a.candidates == 0 and a.undone:
+        n = a.undone
+        return (
+            f"{count(n, 'edit')} removed it but left errors Rusta could not fix, "
+            f"so {'they were' if n > 1 else 'it was'} undone"
+        )
     if a.candidates == 0:
         return f"0 candidates: Rusta has no edit for {code} here"
     if a.held_back:
@@ -63,10 +70,6 @@ def reason(a: Attempt, baseline_label: str = "", baseline_note: str = "") -> str
     return f"no candidate compiled ({a.tried} tried)"
 
 
-def _external(file_name: str) -> bool:
-    return file_name.startswith(("/", "<", ".."))
-
-
 def _spans(d: Diagnostic) -> Iterable[Span]:
     yield from d.spans
     for c in d.children:
@@ -79,11 +82,11 @@ def user_span(d: Diagnostic) -> Span | None:
     p = d.primary
     if p is not None:
         s = user_site(p)
-        if not _external(s.file_name):
+        if in_user_crate(s.file_name):
             return s
     for s in _spans(d):
         s = user_site(s)
-        if not _external(s.file_name):
+        if in_user_crate(s.file_name):
             return s
     return None
 

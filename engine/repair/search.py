@@ -63,6 +63,7 @@ _BORROW = {
     "E0597", "E0626", "E0712", "E0713", "E0716",
 }  # fmt: skip
 _ERROR_CODE = re.compile(r"E\d{4}")
+_MAX_BACKTRACKS = 3  # dead-end steps undone per repair; the budget bounds the work as well
 
 
 def phase(d: Diagnostic) -> int:
@@ -236,6 +237,9 @@ class _Search:
         self.validations = 0
         self._baseline: Baseline | None = None
         self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
+        self.banned: dict[tuple, set[str]] = {}  # target key -> step edits undone by a backtrack
+        # (errors fixed, steps, states, attempts) of the best partial fix before a backtrack
+        self.best_partial: tuple[int, list[Trial], list, dict] | None = None
         self.red_runs: list[
             tuple[int, tuple[str, ...]]
         ] = []  # (steps in effect, tests blamed) per test-red trial
@@ -279,13 +283,21 @@ class _Search:
         attempts: dict[tuple, Attempt] = {}
         greens: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
         held: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
+        depth: dict[tuple, int] = {}  # attempt key -> steps in effect when it was made
         stop = ""
+        backtracks = 0
         while True:
             errors = _errors(report)
             keys = stable_keys(errors)
             open_ = [d for d in errors if keys[id(d)] not in attempts]
             if not open_:
-                break
+                if not self.can_backtrack(backtracks):
+                    break
+                backtracks += 1
+                self.remember_partial(initial, attempts)
+                report = self.backtrack(initial)
+                attempts = {k: a for k, a in attempts.items() if depth[k] <= len(self.steps)}
+                continue
             if self.max_steps is not None and len(self.steps) >= self.max_steps:
                 stop = f"the step limit ({self.max_steps}) was reached"
                 break
@@ -297,7 +309,7 @@ class _Search:
                 break
             target = next_target(open_)
             att = Attempt(target)
-            after = self.attempt(att, errors, greens, held)
+            after = self.attempt(att, errors, greens, held, self.banned.get(keys[id(target)], set()))
             if greens:
                 first, files = greens[0]
                 for rel, (_, new) in files.items():
@@ -313,13 +325,66 @@ class _Search:
                 report = after
                 continue
             attempts[keys[id(target)]] = att
+            depth[keys[id(target)]] = len(self.steps)
         return self.stopped(initial, attempts, stop, tuple(_alternative(t, f) for t, f in held))
 
-    def attempt(self, att: Attempt, errors: list[Diagnostic], greens: list, held: list) -> CheckReport | None:
-        """Try `att.target`'s candidates; the report after a kept step, or None (greens/held filled)."""
+    def can_backtrack(self, done: int) -> bool:
+        """Every open error was tried and none has a green fix: if a step led here, undo it once more
+        is affordable (a step that removes its target can still be the wrong edit: rustc's `buf?` at
+        one use, where `?` at the binding fixes every use)."""
+        return (
+            bool(self.steps)
+            and done < _MAX_BACKTRACKS
+            and self.budget - self.validations >= 2
+            and not self.cancelled()
+        )
+
+    def remember_partial(self, initial: CheckReport, attempts: dict[tuple, Attempt]) -> None:
+        """Before undoing steps, keep the best partial fix found so far: a backtrack that finds no
+        complete fix must not leave the user with fewer fixed errors than before it."""
+        keep = keep_index(_errors(initial), [_errors(rep) for _, rep, _ in self.states])
+        if keep is None:
+            return
+        fixed = len(_errors(initial)) - len(_errors(self.states[keep][1]))
+        if self.best_partial is None or fixed > self.best_partial[0]:
+            self.best_partial = (fixed, self.steps[: keep + 1], self.states[: keep + 1], dict(attempts))
+
+    def restore_best_partial(
+        self, initial: CheckReport, attempts: dict[tuple, Attempt]
+    ) -> dict[tuple, Attempt]:
+        """The remembered partial fix when it fixed more than where the search ended, with the
+        attempts as they were then (their reasons describe that state); else `attempts`."""
+        if self.best_partial is None:
+            return attempts
+        keep = keep_index(_errors(initial), [_errors(rep) for _, rep, _ in self.states])
+        fixed = len(_errors(initial)) - len(_errors(self.states[keep][1])) if keep is not None else 0
+        if self.best_partial[0] <= fixed:
+            return attempts
+        _, steps, states, then = self.best_partial
+        self.steps, self.states = list(steps), list(states)
+        return then
+
+    def backtrack(self, initial: CheckReport) -> CheckReport:
+        """Undo the last step, ban its edit for its target, and return the report from before it."""
+        step = self.steps.pop()
+        _, _, target_key = self.states.pop()
+        self.banned.setdefault(target_key, set()).add(step.candidate.id)
+        snapshot, report = (self.states[-1][0], self.states[-1][1]) if self.states else ({}, initial)
+        self.ws.set_state(snapshot)
+        return report
+
+    def attempt(
+        self, att: Attempt, errors: list[Diagnostic], greens: list, held: list, banned: set[str]
+    ) -> CheckReport | None:
+        """Try `att.target`'s candidates; the report after a kept step, or None (greens/held filled).
+        `banned`: edits already taken as a step for this target that led to a dead end."""
         ws, target = self.ws, att.target
-        cands = headorder.order(candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head)
-        cands = memory_priors.for_repair(cands, target, self.root)  # this repo's style and preferences
+        ordered = headorder.order(
+            candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head
+        )
+        ordered = memory_priors.for_repair(ordered, target, self.root)  # this repo's style and preferences
+        cands = [c for c in ordered if c.id not in banned]
+        att.undone = len(ordered) - len(cands)
         att.candidates = len(cands)
         for cand in cands:
             if self.validations >= self.budget:
@@ -468,6 +533,7 @@ class _Search:
         self, initial: CheckReport, attempts: dict[tuple, Attempt], stop: str, held: tuple
     ) -> RepairResult:
         """No complete fix: keep the longest run of steps the patch gate will call green, say the rest."""
+        attempts = self.restore_best_partial(initial, attempts)
         keep = keep_index(_errors(initial), [_errors(rep) for _, rep, _ in self.states])
         if keep is None:
             self.ws.set_state({})

@@ -121,7 +121,8 @@ def test_budget_that_runs_out_is_not_called_a_failed_compile(fixture_crate) -> N
     """Whichever candidate goes first, every error left says the budget stopped it, not the compiler."""
     result = repair(fixture_crate("repair_partial"), budget=1, rank_with_lm=False)
     assert result.status in ("partial", "abstained") and result.validations == 1
-    assert len(result.left) >= 3 and all("budget" in x.reason for x in result.left), result.left
+    # the first candidate may fix its error (the import is placed right): then two are left
+    assert len(result.left) >= 2 and all("budget" in x.reason for x in result.left), result.left
     assert not re.search(r"no candidate compiled \(\d+ tried\)", result.message)
     assert sum(x.reason == "not tried: the budget of 1 validation ran out" for x in result.left) >= 2
 
