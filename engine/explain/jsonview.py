@@ -28,6 +28,8 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "tradeoff": f.cost,
         "patch": f.patch,
         "validated": f.validated,
+        "errors_left": f.errors_left,
+        "state": f.state_words,
         "id": f.id,
         "shows": list(f.shows),
         "file": f.file,

@@ -185,12 +185,14 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
 
 
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
-    """Compiled before unchecked, failed ones removed, and a borrow before any clone in its group."""
+    """Compiled before unchecked, failed ones removed. Among compiled options a borrow goes before any
+    clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
+    Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
     kept = sorted((o for o in options if o.validated != "fails"), key=lambda o: _STATE_RANK[o.validated])
     out: list[PatchOption] = []
     for state in ("compiles", "not-checked"):
         group = [o for o in kept if o.validated == state]
-        borrows = [o for o in group if o.kind == "borrow"]
+        borrows = [o for o in group if o.kind == "borrow"] if state == "compiles" else []
         shown: set[str] = set()
         for o in group:
             if o.kind == "clone":
@@ -202,5 +204,5 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     return tuple(out)
 
 
-def with_state(option: PatchOption, validated: str, check_s: float) -> PatchOption:
-    return msgspec.structs.replace(option, validated=validated, check_s=check_s)
+def with_state(option: PatchOption, validated: str, check_s: float, errors_left: int = 0) -> PatchOption:
+    return msgspec.structs.replace(option, validated=validated, check_s=check_s, errors_left=errors_left)

@@ -82,6 +82,17 @@ class PatchOption(Base):
     cost: str = ""
     validated: Validation = "not-checked"
     check_s: float = 0.0  # added latency of its validation (0 when cached or not checked)
+    errors_left: int = 0  # errors the crate still had after the validated edit (other mistakes)
+
+    @property
+    def state_words(self) -> str:
+        """What validation earned, in words that claim no more than it showed."""
+        if self.validated != "compiles":
+            return "not checked yet"
+        if self.errors_left:
+            n = self.errors_left
+            return f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}"
+        return "compiles"
 
 
 class Explanation(Base):

@@ -35,7 +35,7 @@ from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
-CACHE_VERSION = 2  # 2: warning stories are judged on their warning
+CACHE_VERSION = 3  # 2: warning stories are judged on their warning; 3: errors left after the edit
 
 Key = tuple[str, str, str, str]  # level, code, file, message without module paths
 
@@ -44,6 +44,7 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     version: int
     validated: Validation
     check_s: float
+    errors_left: int = 0
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -175,21 +176,23 @@ class _Trials:
             self.baselines[tool] = _counted(report)
         return self.baselines[tool]
 
-    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float]:
+    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int]:
+        """The verdict, its seconds, and how many errors the crate still has with the edit in."""
         tool = _tool(e)
         before = self.baseline(tool)
         if before is None:
-            return "not-checked", 0.0
+            return "not-checked", 0.0, 0
         t0 = time.monotonic()
         try:
             saved = self.ws.try_edits(o.edits)
         except RepairError:
-            return "fails", 0.0
+            return "fails", 0.0, 0
         try:
             after = run_check(self.ws.root, tool=tool, cancel=self.cancel)
         finally:
             self.ws.revert(saved)
-        return verdict(e, o, before, after), time.monotonic() - t0
+        left = len({_key(d) for d in distinct(after.diagnostics) if d.level.startswith("error")})
+        return verdict(e, o, before, after), time.monotonic() - t0, left
 
 
 def validate(
@@ -222,18 +225,21 @@ def validate(
                 hit = _cached(key)
                 if hit is not None:
                     cached += 1
-                    fixes.append(opts.with_state(o, hit.validated, 0.0))
+                    fixes.append(opts.with_state(o, hit.validated, 0.0, hit.errors_left))
                     continue
                 trials = trials or _Trials(root, cancel)
                 try:
-                    state, took = trials.trial(e, o)
+                    state, took, left = trials.trial(e, o)
                 except RepairError as err:
                     raise ExplainError(str(err)) from err
                 checked += 1
                 durations.append(took)
                 if state != "not-checked":
-                    _remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took))
-                fixes.append(opts.with_state(o, state, took))
+                    _remember(
+                        key,
+                        CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, errors_left=left),
+                    )
+                fixes.append(opts.with_state(o, state, took, left))
             done = msgspec.structs.replace(e, fixes=opts.rank(fixes))
             out.append(done)
             if on_story is not None:
