@@ -125,7 +125,7 @@ def _fix_line(e: Explanation) -> Line | None:
         o = next((o for o in e.options if o.how), None)
         return Line(f"Way out: {o.name}. {o.how}", "green") if o is not None else None
     f = e.fixes[0]
-    state = "compiles" if f.validated == "compiles" else "not checked yet"
+    state = f.state_words
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
     cost = f"; {f.cost}" if f.cost else ""
     return Line(f"Fix ({state}, {by}{cost}): {f.file}:{f.line} {fix_changes(f.patch)}", "green")
@@ -202,7 +202,7 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
     if spec.patch_diff and e.fixes:
         for f in e.fixes:
             lines.append(Line(""))
-            state = "compiles" if f.validated == "compiles" else "not checked yet"
+            state = f.state_words
             by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
             cost = f"; {f.cost}" if f.cost else ""
             lines.append(Line(f"Fix: {_cap(f.name)} ({state}, {by}{cost})", "bold"))
