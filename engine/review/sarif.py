@@ -89,14 +89,13 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "properties": {"kind": f.kind},
     }
     if f.place.file:
-        res["locations"] = [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.place.file, "uriBaseId": "SRCROOT"},
-                    "region": _region(f),
-                }
-            }
-        ]
+        where = {"artifactLocation": {"uri": f.place.file, "uriBaseId": "SRCROOT"}, "region": _region(f)}
+    else:  # libtest gave no place (a test that never reached an assertion): the crate's manifest
+        where = {
+            "artifactLocation": {"uri": "Cargo.toml", "uriBaseId": "SRCROOT"},
+            "region": {"startLine": 1},
+        }
+    res["locations"] = [{"physicalLocation": where}]
     fixes = _fixes(f)
     if fixes:
         res["fixes"] = fixes
