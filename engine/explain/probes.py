@@ -12,10 +12,17 @@ import importlib.util
 from pathlib import Path
 
 from engine.explain.types import Location
+from engine.facts.parse import facts_of
 from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
 
 MAX_PROBES = 1  # answered probes per story: each one is a cargo run
+_PRIMITIVES = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 bool char str".split())
+
+
+def _is_type(text: str) -> bool:
+    """A type as rustc writes one; a probe's stand-in word (`future`, `closure`) is not a fact."""
+    return bool(text) and (text in _PRIMITIVES or not text.isalpha() or not text.islower())
 
 
 def probe_available() -> bool:
@@ -35,6 +42,7 @@ def probe_facts(
     if type_of is None:
         return []
     out: list[str] = []
+    said = facts_of(diag)  # rustc's own found type at its primary span outranks a probe's answer
     places = [loc for loc in (root, primary) if loc is not None and loc.line > 0 and loc.file]
     seen: set[tuple[str, int, int]] = set()
     for loc in places:  # the root cause first; the primary span when no expression is there
@@ -48,5 +56,11 @@ def probe_facts(
             probe = type_of(crate_root, loc.file, loc.line, loc.column)
         except (ToolbeltError, OSError, ValueError):
             continue
+        at_primary = said.primary is not None and (said.primary.line, said.primary.column) == (
+            loc.line,
+            loc.column,
+        )
+        if not _is_type(probe.type) or (at_primary and said.found and probe.type != said.found):
+            continue  # not a type, or it contradicts what rustc said of the same expression
         out.append(f"`{probe.expr}` is `{probe.type}` at {loc.file}:{loc.line} (compiler probe)")
     return out
