@@ -157,9 +157,12 @@ def pair_lines(e: Explanation) -> list[Line]:
     return lines[:4]
 
 
-def study_question(e: Explanation) -> list[Line]:
-    """What study mode shows before the reveal: the compiler's words and a question."""
+def study_question(e: Explanation, recall: str = "") -> list[Line]:
+    """What study mode shows before the reveal: the compiler's words and a question. `recall` is
+    what the memory says about this user meeting the code before ("Third E0502 this week: ...")."""
     lines = [_heading(e)]
+    if recall:
+        lines.append(Line(recall, "yellow"))
     if e.title and e.title != e.message:
         lines.append(Line(f"{e.code or 'rustc'}: {e.title}.", "bold"))
     if e.prompt:
@@ -226,19 +229,19 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
     return lines
 
 
-def lines_for(e: Explanation, mode: Mode, width: int = WIDTH) -> list[Line]:
+def lines_for(e: Explanation, mode: Mode, width: int = WIDTH, recall: str = "") -> list[Line]:
     if mode not in SPECS:
         raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
     if mode == "silent":
         return []
     if mode == "pair":
         return pair_lines(e)
-    return [*study_question(e), Line("-" * 40, "dim"), *study_answer(e, width=width)]
+    return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width)]
 
 
-def render_text(e: Explanation, mode: Mode) -> str:
+def render_text(e: Explanation, mode: Mode, recall: str = "") -> str:
     """Plain text, no styles: what the CLI prints without a terminal and what tests read."""
-    return "\n".join(ln.text for ln in lines_for(e, mode))
+    return "\n".join(ln.text for ln in lines_for(e, mode, recall=recall))
 
 
 def to_rich(lines: list[Line]):  # -> rich.console.RenderableType

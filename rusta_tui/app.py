@@ -18,6 +18,7 @@ from rusta_tui import backends, keymaps
 from rusta_tui import settings as settings_io
 from rusta_tui.commands import RustaCommands
 from rusta_tui.errors import SettingsError
+from rusta_tui.memoryflow import MemoryMixin
 from rusta_tui.messages import (
     PatchApplied,
     PatchCancelled,
@@ -52,7 +53,7 @@ from rusta_tui.widgets.bars import ModeBar
 OWN_WRITE_WINDOW_S = 2.0  # debounce (150 ms) plus watchfiles' latency, with a wide margin
 
 
-class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
+class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, App[None]):
     TITLE = "Rusta"
     CSS_PATH = "rusta.tcss"
     MODES: ClassVar = {
@@ -105,6 +106,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
             self.watch_sources()
         if self._recover:
             self.recover_on_start()
+        self.sync_memory("start")  # incremental: only the DevLog records since the last sync
         self.set_interval(0.5, self._tick)
 
     def _tick(self) -> None:
@@ -122,6 +124,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, App[None]):
         for job in self.session.jobs.values():
             job.cancel.set()
         self.tasks.close_all()
+        self.sync_memory_now()  # after each session, what it taught is in memory
 
     async def action_quit(self) -> None:
         """Reflect the open tasks before leaving, so the next start finds nothing interrupted."""

@@ -36,6 +36,7 @@ from engine.memory.types import Cursor, FamilyPref, Memory, Mistake, PatchMemo, 
 KEEP_SEEN = 20  # evidence kept per item, newest last
 KEEP_PATCHES = 50
 KEEP_PLACES = 5
+SAME_MEETING_S = 600
 
 
 class _Folder:
@@ -124,6 +125,8 @@ class _Folder:
                 self.mistakes[code] = msgspec.structs.replace(x, places=(*x.places, place)[-KEEP_PLACES:])
             return
         counted.add(code)
+        if _same_meeting(x, e.ts, place, message):
+            return
         self.mistakes[code] = msgspec.structs.replace(
             x,
             count=x.count + 1,
@@ -174,6 +177,16 @@ class _Folder:
             patches=tuple(self.patches.values()),
             forgotten=tuple(self.forgotten),
         )
+
+
+def _same_meeting(x: Mistake, ts: float, place: str, message: str) -> bool:
+    """The code seen again where it was last (`rusta explain` run twice on one error), or without a
+    place (a repair's try) within `SAME_MEETING_S` of the last sighting: one meeting, not two."""
+    if not x.seen:
+        return False
+    if place and x.places and x.places[-1] == place and x.messages and x.messages[-1] == message:
+        return True
+    return (not place or not x.places) and ts - x.seen[-1].ts < SAME_MEETING_S
 
 
 def _pairs(codes: Iterable[str], families: Iterable[str]) -> list[tuple[str, str]]:

@@ -21,6 +21,10 @@ _NOUN = {
 _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 
 
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def day(ts: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ts))
 
@@ -49,7 +53,7 @@ def pref_line(m: Memory, p: FamilyPref) -> str:
     else:
         effect = "no effect on the order yet"
     why = f' Your reason: "{p.reasons[-1]}".' if p.reasons else ""
-    return f"{p.family} for {p.code or 'any code'}: {', '.join(bits)}; {effect}.{why} {learned_from(p.seen).capitalize()}."
+    return f"{p.family} for {p.code or 'any code'}: {', '.join(bits)}; {effect}.{why} {_cap(learned_from(p.seen))}."
 
 
 def this_week(x: Mistake, now: float | None = None) -> int:
@@ -62,7 +66,7 @@ def mistake_line(x: Mistake, now: float | None = None) -> str:
     where = f"; last at {x.places[-1]}" if x.places else ""
     return (
         f"{x.code}: met in {x.count} task(s), {this_week(x, now)} this week; resolved by {how}{where}. "
-        f"{learned_from(x.seen).capitalize()}."
+        f"{_cap(learned_from(x.seen))}."
     )
 
 
@@ -94,28 +98,32 @@ def voice_line(v: Voice) -> str:
         return f"No argument yet in this repo; stubbornness {s:.2f} (bounds {STUBBORN_MIN}-{STUBBORN_MAX})."
     return (
         f"You argued {v.argued} time(s); the compiler's evidence held {v.rusta_held}, yours {v.conceded}: "
-        f"stubbornness {s:.2f} (bounds {STUBBORN_MIN}-{STUBBORN_MAX}). {learned_from(v.seen).capitalize()}."
+        f"stubbornness {s:.2f} (bounds {STUBBORN_MIN}-{STUBBORN_MAX}). {_cap(learned_from(v.seen))}."
     )
 
 
-def study_line(m: Memory, code: str, place: str = "", now: float | None = None) -> str:
-    """What study mode says about a code this user has met before ("" for a first meeting).
+def study_line(m: Memory, code: str, place: str = "", message: str = "", now: float | None = None) -> str:
+    """What study mode says about a code the user meets again ("" on a first meeting). `m` may or
+    may not hold this meeting yet: one at the last place with the last message is the same one.
 
-    E.g. "Third E0502 this week: the last one was at src/lib.rs:40 too; it went away with op:borrow."
+    E.g. "Third E0502 this week: src/lib.rs:40 again; it went away with op:borrow 2 time(s) before."
     """
     x = next((x for x in m.mistakes if x.code == code), None)
-    if x is None or x.count < 2:
+    if x is None or x.count < 1:
         return ""
+    same = bool(place) and x.places[-1:] == (place,) and x.messages[-1:] == (message,)
     week = this_week(x, now)
-    n = week if week >= 2 else x.count
-    when = " this week" if week >= 2 else " in this repo"
-    head = f"{_ORDINAL.get(n, f'{n}th')} {code}{when}".capitalize()
+    new = 0 if same else 1
+    n, when = (week + new, " this week") if week + new >= 2 else (x.count + new, " in this repo")
+    if n < 2:
+        return ""
+    head = _cap(f"{_ORDINAL.get(n, f'{n}th')} {code}{when}")
     bits = []
-    earlier = [p for p in x.places if p and p != place]
-    if place and place in x.places[:-1]:
+    before = x.places[:-1] if same else x.places
+    if place and place in before:
         bits.append(f"{place} again")
-    elif earlier:
-        bits.append(f"the last one was at {earlier[-1]}")
+    elif before:
+        bits.append(f"the last one was at {before[-1]}")
     if x.resolved:
         fam, k = max(x.resolved, key=lambda r: r[1])
         bits.append(f"it went away with {fam} {k} time(s) before")

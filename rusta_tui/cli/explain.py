@@ -101,10 +101,10 @@ def select(
     return out
 
 
-def _study_interactive(e: Explanation, console) -> None:  # noqa: ANN001 - rich Console, imported lazily
+def _study_interactive(e: Explanation, console, recall: str = "") -> None:  # noqa: ANN001 - rich Console
     from modes.rendering import study_answer, study_question, to_rich
 
-    console.print(to_rich(study_question(e)))
+    console.print(to_rich(study_question(e, recall)))
     try:
         input("(press Enter to reveal) ")
     except EOFError:
@@ -155,6 +155,17 @@ def run(args: argparse.Namespace) -> int:
     if silent:  # silent mode writes only to the DevLog; one line says that it did
         print(f"logged {stories} to the DevLog")
     return 0
+
+
+def _recalls(chosen: tuple[Explanation, ...], crate_root: Path) -> list[str]:
+    """Study mode's word on codes this user met before in this repo (the memory, synced first)."""
+    from engine.memory.priors import current
+    from engine.memory.words import study_line
+
+    m = current(crate_root)
+    if m is None:
+        return [""] * len(chosen)
+    return [study_line(m, e.code or "", f"{e.primary.file}:{e.primary.line}", e.message) for e in chosen]
 
 
 def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[Explanation, ...]:
@@ -264,12 +275,17 @@ def _show(
         what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
         print(f"{crate_root.name}: {what}.")
         return
+    recalls = _recalls(chosen, crate_root) if study else [""] * len(chosen)
     if not sys.stdout.isatty():  # a pipe or a file: plain text, and no rich import on the fast path
         from modes.rendering import render_text
 
         # numbered as --apply N and --reject N count them
         sys.stdout.write(
-            "\n\n".join(f"#{i} {render_text(e, args.mode)}" for i, e in enumerate(chosen, 1)) + "\n"
+            "\n\n".join(
+                f"#{i} {render_text(e, args.mode, recall=r)}"
+                for i, (e, r) in enumerate(zip(chosen, recalls, strict=True), 1)
+            )
+            + "\n"
         )
         sys.stdout.flush()
         return
@@ -284,7 +300,9 @@ def _show(
             console.print()
         console.print(f"#{i + 1}", style="bold", end=" ")  # the N of --apply N
         if interactive:
-            _study_interactive(e, console)
+            _study_interactive(e, console, recalls[i])
         else:
+            if recalls[i]:
+                console.print(recalls[i], style="yellow", markup=False)
             console.print(render(e, args.mode))
     sys.stdout.flush()

@@ -27,12 +27,14 @@ class HomeScreen(RustaScreen):
         with Horizontal(id="home-lower"):
             yield Static(id="hotspots", classes="panel")
             yield Static(id="suggestions", classes="panel")
+            yield Static(id="recurring", classes="panel")
 
     def on_mount(self) -> None:
         table = self.query_one("#diagnostics", DataTable)
         table.add_columns("", "#", "Location", "Code", "Message")
         self.query_one("#hotspots", Static).border_title = "Hotspots"
         self.query_one("#suggestions", Static).border_title = "Suggestions"
+        self.query_one("#recurring", Static).border_title = "Your recurring mistakes"
         super().on_mount()
 
     def draw(self) -> None:
@@ -52,6 +54,7 @@ class HomeScreen(RustaScreen):
             )
         if all_rows:
             table.move_cursor(row=min(s.selected, len(all_rows) - 1))
+        self.draw_recurring()
         hot = self.query_one("#hotspots", Static)
         sug = self.query_one("#suggestions", Static)
         if s.report is None:
@@ -76,6 +79,21 @@ class HomeScreen(RustaScreen):
             lines = [s.explain_note]
         sug.update(
             Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis")
+        )
+
+    def draw_recurring(self) -> None:
+        """The codes this user met twice or more in this repo; hidden until there is one."""
+        from engine.memory.words import recurring
+
+        panel = self.query_one("#recurring", Static)
+        mistakes = recurring(self.rusta.memory) if self.rusta.memory is not None else []
+        panel.display = bool(mistakes)
+        panel.update(
+            Text(
+                "\n".join(f"{x.code} x{x.count}" + (f" {x.places[-1]}" if x.places else "") for x in mistakes),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
 from rich.text import Text
@@ -14,9 +14,29 @@ from textual.widgets import Input, Label, Select, Static, Switch
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.types import MODES, Settings
 
+if TYPE_CHECKING:
+    from engine.memory.types import Memory
+
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def memory_text(memory: Memory | None) -> Text:
+    """The Memory section: the voice first (how stubborn Rusta is here), then every item, explained."""
+    from engine.memory.words import show, voice_line
+
+    out = Text("Memory (this repo, this machine only)\n", style="bold")
+    if memory is None:
+        return out.append("Not synced yet.", style="italic")
+    out.append(f"Voice: {voice_line(memory.voice)}\n")
+    items = [(k, t) for k, t in show(memory) if k != "voice"]
+    for key, text in items:
+        out.append(f"{key}\n", style="bold")
+        out.append(f"  {text}\n")
+    if not items:
+        out.append("Nothing learned yet.", style="italic")
+    return out
 
 
 class SettingsScreen(RustaScreen):
@@ -49,6 +69,10 @@ class SettingsScreen(RustaScreen):
                 yield Label("Paths", classes="field-label")
                 yield Input(id="set-paths")
             yield Static(id="settings-note")
+            yield Static(id="settings-memory")
+            with Horizontal(classes="field"):
+                yield Label("Forget", classes="field-label")
+                yield Input(id="memory-forget", placeholder="an item's key, or all; Enter forgets it")
 
     def on_mount(self) -> None:
         s = self.session.settings
@@ -69,6 +93,13 @@ class SettingsScreen(RustaScreen):
         mode = self.query_one("#set-mode", Select)
         if mode.value != self.session.mode:
             mode.value = self.session.mode
+        self.query_one("#settings-memory", Static).update(memory_text(self.rusta.memory))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Forgetting is recorded in the DevLog and the memory synced, in the memory worker."""
+        if event.input.id == "memory-forget" and event.value.strip():
+            self.rusta.sync_memory("forget", forget=event.value.strip())
+            event.input.value = ""
 
     def form_settings(self) -> Settings:
         width = self.query_one("#set-width", Input).value.strip()
