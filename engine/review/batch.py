@@ -127,9 +127,15 @@ def run_batch(
             if on_row is not None:
                 on_row(done[key], True)
 
+    cancel = threading.Event()
+
     def one(c: Path) -> None:
         key = str(c.resolve())
-        proc = run_limited(argv_for(c), cwd=c, timeout_s=time_limit_s, memory_bytes=None)
+        if cancel.is_set():
+            return
+        proc = run_limited(argv_for(c), cwd=c, timeout_s=time_limit_s, memory_bytes=None, cancel=cancel)
+        if cancel.is_set():  # interrupted: this crate has no verdict and is reviewed again on resume
+            return
         row = row_from_output(key, proc.returncode, proc.stdout, proc.duration_s, proc.outcome == "timeout")
         _append(state, row, lock)
         rows[key] = row
@@ -138,9 +144,15 @@ def run_batch(
                 on_row(row, False)
 
     todo = [c for c in crates if str(c.resolve()) not in rows]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         for fut in [pool.submit(one, c) for c in todo]:
             fut.result()
+    except BaseException:  # Ctrl-C: stop the running reviews now; the state file keeps what finished
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [rows[str(c.resolve())] for c in crates]
 
 

@@ -95,3 +95,21 @@ def test_a_crate_past_its_time_limit_is_a_timeout_and_the_batch_exits_2(tmp_path
     )
     assert out.returncode == 2, out.stdout + out.stderr
     assert any(ln.split()[:2] == ["clean", "timeout"] for ln in out.stdout.splitlines())
+
+
+def test_ctrl_c_stops_the_running_review_at_once_and_keeps_what_finished(tmp_path: Path) -> None:
+    crates = make_crates(tmp_path)
+    state = tmp_path / "state.jsonl"
+    argv = [str(RUSTA), "review", "--batch", *map(str, crates), "--jobs", "1", "--state", str(state)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (state.exists() and state.read_bytes().count(b"\n") >= 1):
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)  # the parent only, as a terminal's Ctrl-C would reach it
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - t0 < 20  # the crate under review was killed, not waited for
+    rows = [json.loads(line) for line in state.read_text().splitlines()]
+    assert 1 <= len(rows) < 3 and all(r["status"] in ("pass", "fail") for r in rows)
