@@ -157,6 +157,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _humble_word(crate_root: Path) -> str:
+    """When the user has often been right in this repo (the memory's voice), Rusta holds less firmly
+    and asks for their version; otherwise she says nothing more."""
+    from engine.memory.priors import current
+    from engine.memory.words import stubbornness
+
+    m = current(crate_root)
+    if m is None or stubbornness(m.voice) >= 0.5:
+        return ""
+    v = m.voice
+    return (
+        f"You were right {v.conceded} of {v.argued} times in this repo, so I may be wrong: "
+        "give me your version with --alternative FILE and I will validate it."
+    )
+
+
 def _recalls(chosen: tuple[Explanation, ...], crate_root: Path) -> list[str]:
     """Study mode's word on codes this user met before in this repo (the memory, synced first)."""
     from engine.memory.priors import current
@@ -227,6 +243,8 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
                 print(answer.text)
                 for ev in answer.evidence:
                     print(f"  {ev.kind}: {ev.text}" + (f" ({ev.where})" if ev.where else ""))
+                if not answer.conceded and alt is None and (humble := _humble_word(crate_root)):
+                    print(humble)
             loop.reflect(
                 "conceded: the user's evidence holds"
                 if answer.conceded

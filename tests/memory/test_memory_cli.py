@@ -137,3 +137,30 @@ def test_study_mode_speaks_to_a_mistake_met_before(fixture_crate) -> None:
     )
     later = rusta("explain", str(root), "--mode", "study")
     assert "Second E0382 this week: the last one was at src/lib.rs:3." in later.stdout, later.stdout
+
+
+def test_a_user_often_right_gets_a_humbler_rusta(fixture_crate) -> None:
+    from diary.devlog import DevLog
+
+    root = fixture_crate("borrow_error")
+    firm = rusta("explain", str(root), "--reject", "1", "--reason", "the move is fine")
+    assert firm.returncode == 0, firm.stderr
+    assert "The compiler's words stand" in firm.stdout and "so I may be wrong" not in firm.stdout
+    with DevLog.open(root) as log:  # three arguments the user won (what the loop records on a concession)
+        for _ in range(3):
+            t = log.append("intent", {"summary": "reject", "step": "say"})
+            log.append(
+                "reflection",
+                {
+                    "summary": "conceded",
+                    "step": "reject",
+                    "outcome": "rejected",
+                    "conceded": True,
+                    "reason": "r",
+                },
+                task=t,
+            )
+    humble = rusta("explain", str(root), "--reject", "1", "--reason", "the move is fine")
+    assert "You were right 3 of 5 times in this repo, so I may be wrong" in humble.stdout, humble.stdout
+    said = " ".join(rusta("memory", "show", str(root)).stdout.split())
+    assert "You argued 5 time(s); the compiler's evidence held 2, yours 3: stubbornness 0.43" in said
