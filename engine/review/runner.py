@@ -28,7 +28,7 @@ from engine.review.patterns import new_hits
 from engine.review.publicapi import api_changes, package_version, public_items
 from engine.review.rules import RULES, diagnostic_rule
 from engine.review.testdelta import delta_of_tests
-from engine.review.types import Finding, Place, Review, ReviewFix, Side
+from engine.review.types import Finding, Place, Review, ReviewFix, Side, TestDelta
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, TestReport
@@ -286,7 +286,11 @@ def _review_sides(
         found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, budget)
         found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, budget)
         found += _api_findings(base_files, head_files)
-        delta = delta_of_tests(base_run.tests, head_run.tests) if run_tests else delta_of_tests(None, None)
+        delta = (
+            delta_of_tests(base_run.tests, head_run.tests)
+            if run_tests
+            else TestDelta(note="not run: --no-tests")
+        )
         for name in delta.broken:
             t = next((t for t in head_run.tests.tests if t.name == name), None) if head_run.tests else None
             fail = t.failure if t is not None else None

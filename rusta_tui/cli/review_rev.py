@@ -51,5 +51,12 @@ def run(args: argparse.Namespace, root: Path) -> int:
             log=log,
             export_dir=Path(args.export) if args.export else None,
         )
-    sys.stdout.write(output(review, args.format, root) + "\n")
+    if args.format == "text":
+        from rich.console import Console
+
+        from rusta_tui.cli.review_text import revision_review_text
+
+        Console(highlight=False, soft_wrap=True).print(revision_review_text(review))
+    else:
+        sys.stdout.write(output(review, args.format, root) + "\n")
     return EXIT_PASS if review.verdict == "pass" else EXIT_FINDINGS
