@@ -2,10 +2,11 @@
 
 The hand-set priors (`rustc` MachineApplicable 0.9, a borrow 0.7, a clone 0.55...) encode guesses
 about which edit compiles; the gym knows. For every candidate of a target error it recorded whether
-the edit compiled and whether it restored the original code, and this head fits two logistic
-regressions on that: P(compiles) and P(exact restore). Candidates are tried by the expected grade
-P(compiles) + P(exact), so an edit a developer would write comes before one that merely compiles,
-and both before one that does not.
+the edit compiled, whether it left no error at all and whether it restored the original code, and
+this head fits three logistic regressions on that: P(compiles), P(clean) and P(exact restore).
+Candidates are tried by the expected grade P(compiles) + P(clean) + P(exact), so an edit a developer
+would write comes before one that merely compiles, one that clears every error (a glob `use`) before
+one that clears the target only (one name of twenty), and all of them before one that does not.
 
 Features are hashed strings (the error code, message words, source, family, applicability, the
 tokens the edit inserts and removes, where it sits, the type relation) plus a few numbers (the
@@ -28,7 +29,7 @@ import numpy as np
 
 from engine.heads.types import CandidateView
 
-VERSION = 1
+VERSION = 2
 WEIGHTS = Path(__file__).parent / "weights" / "action.json"
 NUMERIC = (
     "prior",
@@ -68,6 +69,7 @@ class ActionWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     version: int = VERSION
     spec: FeatureSpec
     compile: Logistic
+    clean: Logistic
     exact: Logistic
     trained_on: str  # what data: split, episodes, samples
 
@@ -210,9 +212,8 @@ class ActionHead:
             raise ValueError(f"action head weights are version {weights.version}; this code reads {VERSION}")
         self.weights = weights
         self.spec = weights.spec
-        self._wc = np.asarray(weights.compile.weights)
-        self._we = np.asarray(weights.exact.weights)
-        if self._wc.shape != (self.spec.width,) or self._we.shape != (self.spec.width,):
+        self._w = {name: np.asarray(getattr(weights, name).weights) for name in ("compile", "clean", "exact")}
+        if any(w.shape != (self.spec.width,) for w in self._w.values()):
             raise ValueError("action head weights do not match their feature spec")
 
     @classmethod
@@ -223,25 +224,33 @@ class ActionHead:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_encoder.encode(self.weights) + b"\n")
 
-    def predict(self, views: list[CandidateView]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(compiles)_N, P(exact)_N)."""
-        if not views:
-            return np.zeros(0), np.zeros(0)
+    def probabilities(self, views: list[CandidateView]) -> dict[str, np.ndarray]:
+        """{"compile": P(compiles)_N, "clean": P(no error left)_N, "exact": P(exact restore)_N}."""
         x_NxW = featurize(views, self.spec)
-        pc = sigmoid(x_NxW @ self._wc + self.weights.compile.bias)
-        pe = sigmoid(x_NxW @ self._we + self.weights.exact.bias)
-        return pc, pe
+        return {
+            name: sigmoid(x_NxW @ w + getattr(self.weights, name).bias) if views else np.zeros(0)
+            for name, w in self._w.items()
+        }
+
+    def predict(self, views: list[CandidateView]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(compiles)_N, P(exact)_N): what the Confidence head reads."""
+        p = self.probabilities(views)
+        return p["compile"], p["exact"]
 
     def rank(self, views: list[CandidateView]) -> tuple[list[int], np.ndarray, np.ndarray]:
-        """(indices of `views` best first, P(compiles)_N, P(exact)_N): by the expected grade
-        P(compiles) + P(exact), then the prior order."""
-        pc, pe = self.predict(views)
-        return order_by_grade(pc, pe, [v.prior_rank for v in views]), pc, pe
+        """(indices of `views` best first, P(compiles)_N, P(exact)_N): by the expected grade, then
+        the prior order."""
+        p = self.probabilities(views)
+        return order_by_grade(grade(p), [v.prior_rank for v in views]), p["compile"], p["exact"]
 
 
-def order_by_grade(pc_N: np.ndarray, pe_N: np.ndarray, prior_rank: list[int]) -> list[int]:
-    grade = pc_N + pe_N
-    return sorted(range(len(prior_rank)), key=lambda i: (-round(float(grade[i]), 9), prior_rank[i]))
+def grade(p: dict[str, np.ndarray]) -> np.ndarray:
+    """Expected grade_N: how many of compiles, clean and exact a candidate is expected to earn."""
+    return p["compile"] + p["clean"] + p["exact"]
+
+
+def order_by_grade(grade_N: np.ndarray, prior_rank: list[int]) -> list[int]:
+    return sorted(range(len(prior_rank)), key=lambda i: (-round(float(grade_N[i]), 9), prior_rank[i]))
 
 
 class Ranker(Protocol):
@@ -276,6 +285,7 @@ def shipped_head() -> ActionHead | None:
 def fit(
     views: list[CandidateView],
     compiles_N: np.ndarray,
+    clean_N: np.ndarray,
     exact_N: np.ndarray,
     groups_N: np.ndarray,
     *,
@@ -284,18 +294,25 @@ def fit(
     l2: dict[str, float] | None = None,
     trained_on: str = "",
 ) -> ActionHead:
-    """Fit both regressions; each one's ridge is `l2[name]` when given, else the grid value with the
+    """Fit the three regressions; each one's ridge is `l2[name]` when given, else the grid value with the
     best log loss under episode-grouped 4-fold cross-validation (episodes, not candidates, are the
     unit of leakage)."""
     spec = spec or FeatureSpec()
     x_NxW = featurize(views, spec)
     heads = {}
-    for name, y in (("compile", compiles_N.astype(float)), ("exact", exact_N.astype(float))):
+    labels = {"compile": compiles_N, "clean": clean_N, "exact": exact_N}
+    for name, y in ((k, v.astype(float)) for k, v in labels.items()):
         ridge = l2[name] if l2 is not None else choose_l2(x_NxW, y, groups_N, l2_grid)
         w, b = fit_logistic(x_NxW, y, ridge)
         heads[name] = Logistic(weights=tuple(round(float(v), 6) for v in w), bias=round(b, 6), l2=ridge)
     return ActionHead(
-        ActionWeights(spec=spec, compile=heads["compile"], exact=heads["exact"], trained_on=trained_on)
+        ActionWeights(
+            spec=spec,
+            compile=heads["compile"],
+            clean=heads["clean"],
+            exact=heads["exact"],
+            trained_on=trained_on,
+        )
     )
 
 

@@ -23,7 +23,7 @@ import msgspec
 import numpy as np
 
 from engine.heads import confidence
-from engine.heads.action import WEIGHTS, ActionHead, fit, folds, order_by_grade
+from engine.heads.action import WEIGHTS, ActionHead, fit, folds, grade, order_by_grade
 from engine.heads.types import Sample
 from toolbelt.paths import cache_dir
 
@@ -60,39 +60,42 @@ def episodes(samples: list[Sample]) -> dict[str, list[int]]:
     return out
 
 
-def _arrays(samples: list[Sample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    compiles = np.array([s.compiles for s in samples], dtype=bool)
-    exact = np.array([s.exact for s in samples], dtype=bool)
-    groups = np.array([s.episode for s in samples])
-    return compiles, exact, groups
+def _arrays(samples: list[Sample]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    labels = {
+        "compile": np.array([s.compiles for s in samples], dtype=bool),
+        "clean": np.array([s.clean for s in samples], dtype=bool),
+        "exact": np.array([s.exact for s in samples], dtype=bool),
+    }
+    return labels, np.array([s.episode for s in samples])
 
 
 def fit_action(samples: list[Sample], l2: dict[str, float] | None = None) -> ActionHead:
-    compiles, exact, groups = _arrays(samples)
+    y, groups = _arrays(samples)
     n_ep = len(set(groups.tolist()))
     return fit(
         [s.view for s in samples],
-        compiles,
-        exact,
+        y["compile"],
+        y["clean"],
+        y["exact"],
         groups,
         l2=l2,
         trained_on=f"dev split: {n_ep} episodes, {len(samples)} validated candidates",
     )
 
 
-def cross_fitted(samples: list[Sample], l2: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """P(compiles), P(exact) for each dev sample from a head fitted on the other folds (with the
+def cross_fitted(samples: list[Sample], l2: dict[str, float]) -> dict[str, np.ndarray]:
+    """The head's probabilities for each dev sample from a head fitted on the other folds (with the
     ridge the full fit chose: choosing it again inside each fold would cost four times as much)."""
-    _, _, groups = _arrays(samples)
+    _, groups = _arrays(samples)
     fold = folds(groups)
-    pc, pe = np.zeros(len(samples)), np.zeros(len(samples))
+    out = {k: np.zeros(len(samples)) for k in ("compile", "clean", "exact")}
     for f in np.unique(fold):
         tr = [s for s, g in zip(samples, fold, strict=True) if g != f]
         te = np.nonzero(fold == f)[0]
-        head = fit_action(tr, l2)
-        c, e = head.predict([samples[i].view for i in te])
-        pc[te], pe[te] = c, e
-    return pc, pe
+        p = fit_action(tr, l2).probabilities([samples[i].view for i in te])
+        for k in out:
+            out[k][te] = p[k]
+    return out
 
 
 def first_green(order: list[int], samples: list[Sample]) -> tuple[int, int] | None:
@@ -103,13 +106,14 @@ def first_green(order: list[int], samples: list[Sample]) -> tuple[int, int] | No
     return None
 
 
-def orders(samples: list[Sample], pc: np.ndarray, pe: np.ndarray) -> dict[str, dict[str, list[int]]]:
+def orders(samples: list[Sample], p: dict[str, np.ndarray]) -> dict[str, dict[str, list[int]]]:
     eps = episodes(samples)
+    g = grade(p)
     rng = random.Random(0)
     out: dict[str, dict[str, list[int]]] = {"prior": {}, "head": {}, "random": {}}
     for key, idx in eps.items():
         out["prior"][key] = idx
-        sub = order_by_grade(pc[idx], pe[idx], [samples[i].view.prior_rank for i in idx])
+        sub = order_by_grade(g[idx], [samples[i].view.prior_rank for i in idx])
         out["head"][key] = [idx[j] for j in sub]
         shuffled = idx[:]
         rng.shuffle(shuffled)
@@ -117,32 +121,32 @@ def orders(samples: list[Sample], pc: np.ndarray, pe: np.ndarray) -> dict[str, d
     return out
 
 
-def ranking_report(samples: list[Sample], pc: np.ndarray, pe: np.ndarray) -> dict:
+def _mean(xs: list) -> float | None:
+    return round(float(np.mean(xs)), 3) if xs else None
+
+
+def ranking_report(samples: list[Sample], p: dict[str, np.ndarray]) -> dict:
     rows = {}
-    for name, by_ep in orders(samples, pc, pe).items():
-        hits = [first_green(o, samples) for o in by_ep.values()]
-        hits = [h for h in hits if h is not None]
+    for name, by_ep in orders(samples, p).items():
+        hits = [h for h in (first_green(o, samples) for o in by_ep.values()) if h is not None]
         rows[name] = {
             "episodes with a green candidate": len(hits),
-            "validations to first green": round(float(np.mean([p + 1 for p, _ in hits])), 3)
-            if hits
-            else None,
-            "first green is exact": round(float(np.mean([samples[i].exact for _, i in hits])), 3)
-            if hits
-            else None,
+            "validations to first green": _mean([pos + 1 for pos, _ in hits]),
+            "first green is exact": _mean([samples[i].exact for _, i in hits]),
+            "first green leaves no error": _mean([samples[i].clean for _, i in hits]),
         }
     return {"episodes": len(episodes(samples)), "samples": len(samples), "orders": rows}
 
 
-def top_green(samples: list[Sample], pc: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def top_green(samples: list[Sample], p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Confidence features and exact labels of the head order's first green candidate per episode."""
     xs, ys = [], []
-    for o in orders(samples, pc, pe)["head"].values():
+    for o in orders(samples, p)["head"].values():
         hit = first_green(o, samples)
         if hit is None:
             continue
         pos, i = hit
-        xs.append(confidence.features(float(pe[i]), float(pc[i]), pos))
+        xs.append(confidence.features(float(p["exact"][i]), float(p["compile"][i]), pos))
         ys.append(samples[i].exact)
     return np.array(xs).reshape(-1, len(confidence.FEATURES)), np.array(ys, dtype=bool)
 
@@ -180,8 +184,9 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: set[str] = frozens
     everything = dedupe(read_samples(dev))
     dev_s = [s for s in everything if s.episode not in exclude]
     head = fit_action(dev_s)
-    pc, pe = cross_fitted(dev_s, {"compile": head.weights.compile.l2, "exact": head.weights.exact.l2})
-    x, y = top_green(dev_s, pc, pe)
+    l2 = {k: getattr(head.weights, k).l2 for k in ("compile", "clean", "exact")}
+    p = cross_fitted(dev_s, l2)
+    x, y = top_green(dev_s, p)
     conf = confidence.fit(
         x,
         y,
@@ -191,8 +196,8 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: set[str] = frozens
     report = {
         "excluded bench episodes": len({s.episode for s in everything} - {s.episode for s in dev_s}),
         "action": {
-            "l2": {"compile": head.weights.compile.l2, "exact": head.weights.exact.l2},
-            "dev (cross-fitted)": ranking_report(dev_s, pc, pe),
+            "l2": l2,
+            "dev (cross-fitted)": ranking_report(dev_s, p),
         },
         "confidence": {
             "threshold": conf.threshold,
@@ -202,9 +207,9 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: set[str] = frozens
     }
     if heldout is not None and heldout.exists():
         ho = dedupe(read_samples(heldout))
-        hc, he = head.predict([s.view for s in ho])
-        report["action"]["held-out crates"] = ranking_report(ho, hc, he)
-        hx, hy = top_green(ho, hc, he)
+        hp = head.probabilities([s.view for s in ho])
+        report["action"]["held-out crates"] = ranking_report(ho, hp)
+        hx, hy = top_green(ho, hp)
         report["confidence"]["held-out crates"] = confidence_report(conf, hx, hy)
     if ship:
         head.save(WEIGHTS)
