@@ -38,23 +38,22 @@ def _matches(rx: str, diag: Diagnostic) -> bool:
 
 
 class _Chosen:
-    """The entry's fields after the first matching variant has overridden some of them."""
+    """The entry's fields after the matching variants have overridden some of them: per field, the
+    first matching variant that sets it wins (one variant may say which operator's trait is at stake,
+    another where the derive goes)."""
 
     def __init__(self, entry: KBEntry, diag: Diagnostic) -> None:
         self.entry = entry
-        self.summary, self.why, self.root_cause, self.invariant = (
-            entry.summary,
-            entry.why,
-            entry.root_cause,
-            entry.invariant,
-        )
+        fields = ("summary", "why", "root_cause", "invariant")
+        chosen: dict[str, str] = {}
         for v in entry.variants:
             if _matches(v.when, diag):
-                self.summary = v.summary or self.summary
-                self.why = v.why or self.why
-                self.root_cause = v.root_cause or self.root_cause
-                self.invariant = v.invariant or self.invariant
-                break
+                for f in fields:
+                    if f not in chosen and getattr(v, f):
+                        chosen[f] = getattr(v, f)
+        self.summary, self.why, self.root_cause, self.invariant = (
+            chosen.get(f) or getattr(entry, f) for f in fields
+        )
 
 
 def _strategy(diag: Diagnostic, chosen: _Chosen | None) -> str:
