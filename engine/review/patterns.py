@@ -51,7 +51,9 @@ def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         stack.extend(reversed(n.children))
 
 
-def _text(n: tree_sitter.Node | None) -> str:
+def _text(n: tree_sitter.Node | None, field: str | None = None) -> str:
+    if n is not None and field is not None:
+        n = n.child_by_field_name(field)
     return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
@@ -87,6 +89,21 @@ def _enclosing_async_fn(n: tree_sitter.Node) -> tree_sitter.Node | None:
             return a if mods is not None and "async" in _text(mods).split() else None
         a = a.parent
     return None
+
+
+def _enclosing_fn(n: tree_sitter.Node) -> tree_sitter.Node | None:
+    a = n.parent
+    while a is not None and a.type not in ("function_item", "closure_expression"):
+        a = a.parent
+    return a if a is not None and a.type == "function_item" else None
+
+
+def _returns(n: tree_sitter.Node) -> str | None:
+    """ "Option" or "Result" when the function around `n` returns one (its type's first name)."""
+    f = _enclosing_fn(n)
+    ret = f.child_by_field_name("return_type") if f is not None else None
+    name = _text(ret).split("<", 1)[0].rsplit("::", 1)[-1].strip() if ret is not None else ""
+    return name if name in ("Option", "Result") else None
 
 
 def _hit(rule: str, n: tree_sitter.Node, message: str, key: str, **fix: object) -> Hit:
@@ -132,12 +149,21 @@ def _call_hits(n: tree_sitter.Node, library: bool) -> Iterator[Hit]:
     if fn.type == "field_expression":
         method = _text(fn.child_by_field_name("field"))
         if method in ("unwrap", "expect") and library and not _in_test_code(n):
-            recv = _text(fn.child_by_field_name("value"))
+            value = fn.child_by_field_name("value")
+            recv = _text(value)
+            fix: dict[str, object] = {}
+            returns = _returns(n)
+            if value is not None and returns in ("Option", "Result"):
+                fix = {
+                    "fix": (Edit(file="", start=value.end_byte, end=n.end_byte, replacement="?"),),
+                    "fix_description": f"Pass the failure to the caller with `?`: `{_text(_enclosing_fn(n), 'name')}` returns {returns}.",
+                }
             yield _hit(
                 "rusta/panic-in-library",
                 n,
                 f"`{recv}.{method}(..)` panics in library code when the value is absent or an error.",
                 _text(n),
+                **fix,
             )
         if method == "lock" and (n.parent is None or n.parent.type != "await_expression"):
             if _enclosing_async_fn(n) is not None:
@@ -178,6 +204,22 @@ def _unsafe_hits(n: tree_sitter.Node) -> Iterator[Hit]:
         yield _hit("rusta/new-unsafe", n, f"A new `{head}`: the compiler trusts the promise it makes.", head)
 
 
+def _try_from(cast: tree_sitter.Node, value: tree_sitter.Node, ty: str) -> dict[str, object]:
+    """`T::try_from(x)?` (`.ok()?` in an Option fn) in place of `x as T`, where the fn can return early."""
+    returns = _returns(cast)
+    if returns is None:
+        return {}
+    tail = ".ok()?" if returns == "Option" else "?"
+    operand = _text(value)
+    if value.type == "parenthesized_expression":
+        operand = operand[1:-1].strip()
+    text = f"{ty}::try_from({operand}){tail}"
+    return {
+        "fix": (Edit(file="", start=cast.start_byte, end=cast.end_byte, replacement=text),),
+        "fix_description": f"Convert with `{text}`: a value that does not fit returns early instead of wrapping.",
+    }
+
+
 def hits(path: str, source: bytes) -> list[Hit]:
     """Every risky shape in one file (all lines; `new_hits` keeps the change's)."""
     library = is_library_file(path)
@@ -194,7 +236,7 @@ def hits(path: str, source: bytes) -> list[Hit]:
             if value is not None and ty is not None:
                 msg = cast_message(source, _text(value), value.type, n.start_byte, _text(ty))
                 if msg:
-                    out.append(_hit("rusta/lossy-cast", n, msg, _text(n)))
+                    out.append(_hit("rusta/lossy-cast", n, msg, _text(n), **_try_from(n, value, _text(ty))))
         elif n.type in ("attribute_item", "inner_attribute_item"):
             attr = next((c for c in n.children if c.type == "attribute"), None)
             if attr is not None and _text(attr).split("(", 1)[0].strip() == "allow":

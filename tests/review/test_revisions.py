@@ -73,6 +73,11 @@ fn helper() -> i64 {
 C3 = (
     C2.replace("    xs.iter().sum()\n", "    xs.iter().sum::<i64>().max(1)\n")
     + """
+pub fn parse_byte(s: &str) -> Option<u8> {
+    let n: i64 = s.trim().parse().ok()?;
+    Some(n as u8)
+}
+
 pub fn low_byte(x: i64) -> u8 {
     let p = &x as *const i64;
     let v: i64 = unsafe { *p };
@@ -186,6 +191,19 @@ def test_a_range_of_two_commits_as_sarif_that_validates_with_fixes_and_exits_on_
     assert rep["insertedContent"]["text"] == "_" and rep["deletedRegion"]["charLength"] == 0
     lib = (root / "src" / "lib.rs").read_text()
     assert lib[rep["deletedRegion"]["charOffset"] :].startswith("spare")
+    # Rusta's own patch for a lossy cast in a fn that returns Option, validated green in the sandbox
+    cast = next(
+        x for x in run["results"] if x["ruleId"] == "rusta/lossy-cast" and "`n as u8`" in x["message"]["text"]
+    )
+    assert "can truncate or change sign: `n` is `i64`" in cast["message"]["text"]
+    (cast_fix,) = cast["fixes"]
+    assert cast_fix["properties"]["validation"] == "green" and cast_fix["properties"]["source"] == "rusta"
+    assert (
+        cast_fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+        == "u8::try_from(n).ok()?"
+    )
+    low = next(x for x in run["results"] if "`v as u8`" in x["message"]["text"])
+    assert "fixes" not in low  # `low_byte` returns a plain u8: no early return to offer
     never = rusta(
         ".",
         "--base",
@@ -251,7 +269,7 @@ def test_export_writes_a_series_that_git_am_applies_with_rustas_rationale(repo: 
     )
     assert out.returncode == 0, out.stderr
     patches = sorted(out_dir.glob("*.patch"))
-    assert len(patches) == 3, [p.name for p in patches]  # two commits, then Rusta's green fix
+    assert len(patches) == 4, [p.name for p in patches]  # two commits, then Rusta's two green fixes
     mbox = (out_dir / "review.mbox").read_text()
     assert "Rusta's review of the files this patch touches:" in mbox
     assert "Proof: the sandbox ran cargo check and cargo test" in mbox
@@ -259,8 +277,12 @@ def test_export_writes_a_series_that_git_am_applies_with_rustas_rationale(repo: 
     subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
     git(clone, "checkout", "-q", "-b", "review", repo["c1"])
     git(clone, "am", "-q", str(out_dir / "review.mbox"))
-    assert (clone / "src" / "lib.rs").read_text() == C3.replace("let spare", "let _spare")
-    assert "unsafe" in git(clone, "log", "-1", "--format=%B", "HEAD~1")
+    assert (clone / "src" / "lib.rs").read_text() == C3.replace("let spare", "let _spare").replace(
+        "Some(n as u8)", "Some(u8::try_from(n).ok()?)"
+    )
+    assert "unsafe" in git(clone, "log", "-1", "--format=%B", "HEAD~2")  # c3's message, with the review
+    last = git(clone, "log", "-1", "--format=%an%n%B", "HEAD")
+    assert last.startswith("Rusta\nrusta: Convert with `u8::try_from(n).ok()?`") and "Proof:" in last
 
 
 def test_a_revision_that_does_not_exist_exits_2(repo: dict) -> None:
