@@ -223,3 +223,34 @@ def test_test_delta_broken_added_not_run_and_still_failing() -> None:
             "gone",
         }
     )
+
+
+def test_early_return_patches_only_where_the_fn_can_return_early_two_crates() -> None:
+    from engine.edits import apply_edits
+
+    parser = b"""pub fn parse(s: &str) -> Result<u8, Box<dyn std::error::Error>> {
+    let n: i64 = s.parse().unwrap();
+    Ok((n + 1) as u8)
+}
+pub fn plain(v: Option<u8>) -> u8 {
+    v.unwrap()
+}
+"""
+    stack = b"""pub struct Stack(Vec<u32>);
+impl Stack {
+    pub fn top16(&self) -> Option<u16> {
+        let t: u32 = *self.0.last().expect("never empty");
+        Some(t as u16)
+    }
+}
+"""
+    out = {}
+    for path, src in (("src/parse.rs", parser), ("src/stack.rs", stack)):
+        lines = frozenset(line_map("", src.decode()).changed)
+        for h in new_hits(path, b"", src, lines):
+            out[(path, h.line)] = apply_edits(src, h.fix).decode().splitlines()[h.line - 1] if h.fix else None
+    assert out[("src/parse.rs", 2)] == "    let n: i64 = s.parse()?;"
+    assert out[("src/parse.rs", 3)] == "    Ok(u8::try_from(n + 1)?)"
+    assert out[("src/parse.rs", 6)] is None  # `plain` returns u8: nothing to return early with
+    assert out[("src/stack.rs", 4)] == "        let t: u32 = *self.0.last()?;"
+    assert out[("src/stack.rs", 5)] == "        Some(u16::try_from(t).ok()?)"
