@@ -204,7 +204,7 @@ def _unsafe_hits(n: tree_sitter.Node) -> Iterator[Hit]:
         yield _hit("rusta/new-unsafe", n, f"A new `{head}`: the compiler trusts the promise it makes.", head)
 
 
-def _try_from(cast: tree_sitter.Node, value: tree_sitter.Node, ty: str) -> dict[str, object]:
+def _try_from(cast: tree_sitter.Node, value: tree_sitter.Node, ty: str, edition: str) -> dict[str, object]:
     """`T::try_from(x)?` (`.ok()?` in an Option fn) in place of `x as T`, where the fn can return early."""
     returns = _returns(cast)
     if returns is None:
@@ -213,14 +213,16 @@ def _try_from(cast: tree_sitter.Node, value: tree_sitter.Node, ty: str) -> dict[
     operand = _text(value)
     if value.type == "parenthesized_expression":
         operand = operand[1:-1].strip()
-    text = f"{ty}::try_from({operand}){tail}"
+    # TryFrom is in the prelude from edition 2021 on; before, name it through core
+    call = f"{ty}::try_from" if edition >= "2021" else f"<{ty} as core::convert::TryFrom<_>>::try_from"
+    text = f"{call}({operand}){tail}"
     return {
         "fix": (Edit(file="", start=cast.start_byte, end=cast.end_byte, replacement=text),),
         "fix_description": f"Convert with `{text}`: a value that does not fit returns early instead of wrapping.",
     }
 
 
-def hits(path: str, source: bytes) -> list[Hit]:
+def hits(path: str, source: bytes, edition: str = "2021") -> list[Hit]:
     """Every risky shape in one file (all lines; `new_hits` keeps the change's)."""
     library = is_library_file(path)
     out: list[Hit] = []
@@ -236,7 +238,9 @@ def hits(path: str, source: bytes) -> list[Hit]:
             if value is not None and ty is not None:
                 msg = cast_message(source, _text(value), value.type, n.start_byte, _text(ty))
                 if msg:
-                    out.append(_hit("rusta/lossy-cast", n, msg, _text(n), **_try_from(n, value, _text(ty))))
+                    out.append(
+                        _hit("rusta/lossy-cast", n, msg, _text(n), **_try_from(n, value, _text(ty), edition))
+                    )
         elif n.type in ("attribute_item", "inner_attribute_item"):
             attr = next((c for c in n.children if c.type == "attribute"), None)
             if attr is not None and _text(attr).split("(", 1)[0].strip() == "allow":
@@ -260,10 +264,12 @@ def _with_file(h: Hit, path: str) -> Hit:
     return msgspec.structs.replace(h, fix=tuple(msgspec.structs.replace(e, file=path) for e in h.fix))
 
 
-def new_hits(path: str, base: bytes | None, head: bytes, changed: frozenset[int] | set[int]) -> list[Hit]:
+def new_hits(
+    path: str, base: bytes | None, head: bytes, changed: frozenset[int] | set[int], edition: str = "2021"
+) -> list[Hit]:
     """The shapes on changed lines that head holds more of than base (moved code is not new)."""
-    before = Counter((h.rule, h.key) for h in hits(path, base)) if base is not None else Counter()
-    after = hits(path, head)
+    before = Counter((h.rule, h.key) for h in hits(path, base, edition)) if base is not None else Counter()
+    after = hits(path, head, edition)
     surplus = Counter((h.rule, h.key) for h in after)
     surplus.subtract(before)
     out = []

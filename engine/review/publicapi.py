@@ -139,3 +139,13 @@ def package_version(manifest: bytes | None) -> tuple[str, int]:
         if re.match(r"\s*version\s*=", line):
             return version, i
     return version, 0
+
+
+def package_edition(manifest: bytes | None) -> str:
+    """`package.edition` of a Cargo.toml; cargo's default, "2015", when it says none."""
+    try:
+        data = tomllib.loads((manifest or b"").decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return "2015"
+    e = data.get("package", {}).get("edition", "2015")
+    return e if isinstance(e, str) else "2015"

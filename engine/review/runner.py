@@ -25,7 +25,7 @@ from engine.review.errors import ReviewError
 from engine.review.findings import finding, from_api_change, from_hit, replacements
 from engine.review.linemap import line_map
 from engine.review.patterns import new_hits
-from engine.review.publicapi import api_changes, package_version, public_items
+from engine.review.publicapi import api_changes, package_edition, package_version, public_items
 from engine.review.rules import RULES, diagnostic_rule
 from engine.review.testdelta import delta_of_tests
 from engine.review.types import Finding, Place, Review, ReviewFix, Side, TestDelta
@@ -44,11 +44,13 @@ class SideRun(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _run_side(
-    sandbox: Path, target: Path, tool: str, run_tests: bool, timeout_s: float, label: str
+    sandbox: Path, target: Path, tool: str, run_tests: bool, timeout_s: float, label: str, crate: Path
 ) -> SideRun:
     check = run_check(sandbox, tool=tool, target_dir=target, timeout_s=timeout_s)
     if check.status in ("failed", "timeout", "error"):
-        raise ReviewError(f"cargo {tool} did not finish on {label}: {check.message or check.status}")
+        # cargo speaks of the sandbox; the user acts on their crate (its .cargo/config.toml, its deps)
+        said = (check.message or check.status).replace(str(sandbox), str(crate))
+        raise ReviewError(f"cargo {tool} did not finish on {label}: {said}")
     tests = run_test(sandbox, target_dir=target, timeout_s=timeout_s) if run_tests else None
     return SideRun(check=check, tests=tests)
 
@@ -80,6 +82,14 @@ def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
     from engine.patching.types import Patch
 
     v = api.validate(head_dir, Patch.new(fix.diff, fix.description))
+    if not v.green and not v.new_errors and v.errors_before and v.errors_after <= v.errors_before:
+        # The crate has errors at head that this patch does not touch: it adds none, and that is all
+        # the sandbox can say; its tests could not run, so it earns no more than MaybeIncorrect.
+        why = (
+            f"adds no compile error, but head already has {v.errors_after} error(s) the patch does not "
+            "touch, so its tests could not run"
+        )
+        return msgspec.structs.replace(fix, verdict="not_run", reason=why, applicability="MaybeIncorrect")
     earned = fix.applicability if v.green else "MaybeIncorrect"
     return msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason, applicability=earned)
 
@@ -128,12 +138,13 @@ def _pattern_findings(
     validate: bool,
     budget: list[int],
 ) -> list[Finding]:
+    edition = package_edition(head.get("Cargo.toml"))
     out = []
     for path in changed:
         if not path.endswith(".rs") or path not in head:
             continue
         lines = frozenset(line_map(_s(base.get(path)), _s(head[path])).changed)
-        for h in new_hits(path, base.get(path), head[path], lines):
+        for h in new_hits(path, base.get(path), head[path], lines, edition):
             fix = None
             if h.fix:
                 diff = diff_of_edits(head, h.fix)
@@ -259,8 +270,12 @@ def _review_sides(
     t0: float,
 ) -> Review:
     try:
-        base_run = _run_side(base_dir, revisions.target_for(base_dir), tool, run_tests, timeout_s, base_rev)
-        head_run = _run_side(head_dir, revisions.target_for(head_dir), tool, run_tests, timeout_s, head_label)
+        base_run = _run_side(
+            base_dir, revisions.target_for(base_dir), tool, run_tests, timeout_s, base_rev, path
+        )
+        head_run = _run_side(
+            head_dir, revisions.target_for(head_dir), tool, run_tests, timeout_s, head_label, path
+        )
         if log is not None:
             for label, r in ((base_rev, base_run), (head_label, head_run)):
                 if r.check.process is not None:

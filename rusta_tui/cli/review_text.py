@@ -38,6 +38,8 @@ def revision_review_text(r: Review) -> Text:
             out.append(f"{f.message}\n")
             if f.fix is not None:
                 words, style = _FIX_WORDS[f.fix.verdict]
+                if f.fix.verdict == "not_run" and f.fix.reason:
+                    words = f"not proven: {f.fix.reason}"
                 out.append(f"         fix: {f.fix.description} ({f.fix.applicability}, ")
                 out.append(words, style=style)
                 out.append(")\n")
