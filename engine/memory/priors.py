@@ -94,8 +94,9 @@ _cache: dict[Path, tuple[tuple, Memory]] = {}
 
 
 def current(root: str | Path) -> Memory | None:
-    """The crate's memory, synced with its DevLog; None when it cannot be read or written (a
-    memory that fails never stops a repair). Cached until the DevLog changes."""
+    """The crate's memory, folded up to its DevLog's last record without writing anything; None
+    when it cannot be read (a memory that fails never stops a repair). Cached until the DevLog
+    or the saved memory changes."""
     from diary.segments import log_dir
     from engine.memory.errors import MemoryStoreError
     from engine.memory.store import load, memory_path, sync
@@ -111,7 +112,7 @@ def current(root: str | Path) -> Memory | None:
     if hit is not None and hit[0] == sig:
         return hit[1]
     try:
-        m = sync(root).memory
+        m = sync(root, save_it=False).memory  # read only: a repair leaves the crate's files alone
     except MemoryStoreError:
         try:
             return load(root)

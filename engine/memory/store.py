@@ -62,14 +62,16 @@ def save(root: str | Path, m: Memory) -> Path:
     return path
 
 
-def sync(root: str | Path) -> SyncReport:
-    """Fold the DevLog records written since the last sync into the memory and save it."""
+def sync(root: str | Path, *, save_it: bool = True) -> SyncReport:
+    """Fold the DevLog records written since the last sync into the memory and save it (not with
+    `save_it=False`: a reader such as the repair, which must leave the crate's files alone)."""
     root = Path(root)
     old = load(root)
     m = old or Memory()
     if not log_dir(root).is_dir():
         new = msgspec.structs.replace(m, style=_style(root, m))
-        save(root, new)
+        if save_it:
+            save(root, new)
         return SyncReport(folded=0, rebuilt=old is None, memory=new)
     try:
         with DevLog.open(root, readonly=True) as log:
@@ -85,7 +87,7 @@ def sync(root: str | Path) -> SyncReport:
         m, ((e, Cursor(entry=e.id, ts=e.ts, segment=loc.segment, offset=loc.offset)) for e, loc in pairs)
     )
     new = msgspec.structs.replace(new, style=_style(root, new))
-    if new != old:
+    if save_it and new != old:
         save(root, new)
     return SyncReport(folded=len(pairs), rebuilt=old is None, memory=new)
 
