@@ -182,3 +182,21 @@ def macro_calls(source: bytes) -> dict[str, tuple[str, ...]]:
             continue
         stack.extend(n.named_children)
     return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def calls_at_line(source: bytes, line: int) -> tuple[str, ...]:
+    """The names called by the statement at 1-based `line` (a panicking `assert_eq!(parse(s), ..)`
+    line of a test: what it checked, which is sharper evidence than all the test reaches)."""
+    root = parse(source).root_node
+    lines = source.split(b"\n")
+    if not 1 <= line <= len(lines):
+        return ()
+    col = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    node = root.named_descendant_for_point_range((line - 1, col), (line - 1, col))
+    while node is not None and node.type not in ("expression_statement", "let_declaration") and node.parent:
+        if node.type in ("block", "function_item"):
+            break
+        node = node.parent
+    if node is None or node.type in ("block", "function_item", "source_file"):
+        return ()
+    return tuple(sorted(_call_names(node)))

@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.bytelm.hotspots import line_bits
 from engine.heads.naturalness import Scorer
-from engine.syntax.program import FnInfo, functions, macro_calls, test_modules
+from engine.syntax.program import FnInfo, calls_at_line, functions, macro_calls, test_modules
 from engine.syntax.sites import sites
 from engine.testrepair.types import FEATURES
 from toolbelt.types import TestResult
@@ -108,6 +108,22 @@ def lines_with_features(
     fail_reach = [reach_of(t.name) for t in failing]
     pass_reach = [reach_of(n) for n in passing]
     frames = [fr for t in failing if t.failure is not None for fr in t.failure.frames]
+    assert_reach: dict[str, int] = {}
+    for t in failing:  # the test's own frame (or the panic's place) is the line that checked
+        f = t.failure
+        spots = [(fr.file, fr.line) for fr in (f.frames if f else ())] + (
+            [(f.file, f.line)] if f and f.file else []
+        )
+        for file, line in spots:
+            rel = next((r for r in files if r.endswith(file) or file.endswith(r)), None)
+            if rel is None:
+                continue
+            called = calls_at_line(files[rel], line)
+            for name, d in {
+                **{c: 1 for c in called},
+                **{k: v + 1 for k, v in _reach(frozen, called).items()},
+            }.items():
+                assert_reach[name] = min(assert_reach.get(name, d), d)
 
     out: list[Line] = []
     for rel, found in fns.items():
@@ -138,9 +154,12 @@ def lines_with_features(
                 x["frame_fn"] = float(fn_hit)
                 x["reach"] = 1.0 / d if d else 0.0
                 x["reach_all"] = reach_all
+                x["assert_reach"] = 1.0 / assert_reach[f.name] if f.name in assert_reach else 0.0
                 x["ochiai"] = ochiai
                 x["sites"] = min(site_lines.get(ln, 0), 3) / 3
                 x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
+                x["sites_x_ochiai"] = x["sites"] * ochiai
+                x["sites_x_assert"] = x["sites"] * x["assert_reach"]
                 out.append(line)
     if lm is not None:
         _add_lm(out, files, lm)

@@ -12,10 +12,13 @@ FEATURES: tuple[str, ...] = (
     "frame_fn",  # a frame of a failing test is in this line's function
     "reach",  # 1/d: d the fewest calls from a failing test to this line's function (0: unreachable)
     "reach_all",  # the share of failing tests that reach the function
+    "assert_reach",  # 1/d from the calls on the line where a failing test panicked (0: unreachable)
     "ochiai",  # spectrum suspiciousness of the function, with call-graph reach as coverage
     "lm",  # the byte LM's surprisal of the line, z-scored over the crate's candidate lines
     "sites",  # how many grammar sites the line holds (capped at 3, over 3)
     "small_fn",  # 1/sqrt(lines of code in the function)
+    "sites_x_ochiai",  # sites * ochiai: a line that can hold a slip, in a function the failures share
+    "sites_x_assert",  # sites * assert_reach
 )
 
 
