@@ -6,6 +6,7 @@ import re
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import item_text
 from toolbelt.types import Diagnostic
 
 _DERIVE_FOR = {
@@ -87,11 +88,23 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
         m = decl.search(text)
         if not m:
             continue
+        if "Copy" in traits and _owns_heap(body, len(text[: m.end()].encode()) - 1):
+            return []  # a `String`/`Vec`/`Box` field can never be `Copy`: the derive cannot compile
         edit = _derive_edit(f, text, m.start(), m.group("indent"), traits)
         if edit is None:
             return []
         return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, score)]
     return []
+
+
+_OWNING = re.compile(r"\b(String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|Rc|Arc|PathBuf|OsString)\b|&\s*mut\b")
+
+
+def _owns_heap(source: bytes, at: int) -> bool:
+    """The type's definition (read with the syntax layer; `at` is a byte inside its name) names an
+    owning std type or a `&mut`."""
+    text = item_text(source, at)
+    return text is not None and bool(_OWNING.search(text))
 
 
 def _derive_edit(f: str, text: str, decl_start: int, indent: str, traits: tuple[str, ...]) -> Edit | None:

@@ -281,7 +281,10 @@ def _make_mut(f: Facts, read: Reader) -> list[Op]:
     return ops
 
 
-_POSTFIX = re.compile(r"^(\?|\.\w+\(\))$")
+# Conversions that change what the binding holds, so moving them to its value fixes every use.
+# Not `.clone()` (a clone at the binding still moves at the use) nor views like `.as_str()` (a
+# borrow of a temporary would not outlive the `let`).
+_POSTFIX = re.compile(r"^(\?|\.unwrap\(\)|\.to_string\(\)|\.to_owned\(\)|\.to_path_buf\(\)|\.to_vec\(\))$")
 
 
 def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:

@@ -71,10 +71,8 @@ def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
         out.append(
             _make([_insert(span, True, ".to_string()")], "make an owned `String`", "to-string", code, 0.7)
         )
-    if found.startswith(("Result<", "Option<")) and not exp.startswith(("Result<", "Option<")):
-        out.append(
-            _make([_insert(span, True, "?")], "propagate the error with `?`", "question-mark", code, 0.65)
-        )
+    # `?` on a found Result/Option is the edit grammar's (engine.repair.grammar): it proposes it only
+    # where the enclosing function returns the same kind, so never `?` inside `fn main()`.
     if exp.startswith("Result<") and not found.startswith("Result<"):
         out.append(
             _make(

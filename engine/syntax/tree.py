@@ -295,6 +295,15 @@ def let_initializer(source: bytes, name: str, at: int) -> Range | None:
     return _range(value) if value is not None else None
 
 
+def item_text(source: bytes, at: int) -> str | None:
+    """The whole struct/enum/union/fn item whose text contains byte `at` (a declaration's start)."""
+    node = node_at(source, at, at + 1)
+    for n in (node, *ancestors(node)):
+        if n.type in ("struct_item", "enum_item", "union_item", "function_item", "impl_item", "trait_item"):
+            return (n.text or b"").decode("utf-8", "replace")
+    return None
+
+
 def identifiers(source: bytes) -> set[str]:
     """Every identifier the file names: what "the program has a `v`" means to an honest explanation."""
     names: set[str] = set()

@@ -48,6 +48,8 @@ cases = {
     "stray_semi_type": "fn avg(xs: &[f64]) -> f64 { let s: f64 = xs.iter().sum(); s / xs.len() as f64; } fn main() {}",
     "fn_item": "fn double(x: i32) -> i32 { x * 2 } fn square(x: i32) -> i32 { x * x } fn main() { let mut op = double; op = square; op(1); }",
     "option_ref": 'use std::collections::HashMap; fn main() { let m: HashMap<&str, u32> = HashMap::new(); let a: u32 = m.get("a"); println!("{a}"); }',
+    "copy_point": '#[derive(Debug)]\nstruct Pt { x: i32, y: i32 }\nfn show(p: Pt) -> i32 { p.x + p.y }\nfn main() { let p = Pt { x: 1, y: 2 }; show(p); println!("{:?}", p); }',
+    "copy_string": '#[derive(Debug)]\nstruct Named { name: String }\nfn show(n: Named) -> usize { n.name.len() }\nfn main() { let n = Named { name: String::new() }; show(n); println!("{:?}", n); }',
     "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
 }
 out = {}

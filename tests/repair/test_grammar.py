@@ -112,6 +112,7 @@ def test_each_proposed_fix_compiles_with_rustc(tmp_path: Path) -> None:
 def test_operators_wrap_whole_expressions_never_types_or_method_parts() -> None:
     cands, source = _candidates("method_move")  # rustc's move span is `into_s()`, not an expression
     assert all(".&(" not in _fixed(c, source) and ".(into_s" not in _fixed(c, source) for c in cands)
+    assert not any(c.family == "op:at-binding" for c in cands)  # a clone at `let c = ..` still moves
     cands, _ = _candidates("stray_semi_type")  # expected `f64`, found `()`: the site is the type `f64`
     assert cands == []
     cands, _ = _candidates("fn_item")  # a fn item type cannot be converted into by name

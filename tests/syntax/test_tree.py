@@ -89,3 +89,10 @@ def test_let_initializer_is_the_bound_value_only_for_a_let() -> None:
     assert value is not None and value.text == "vec![String::new()]" and value.line == 10
     assert let_initializer(SRC, "x", SRC.index(b"x + 1")) is None  # a closure parameter
     assert let_initializer(SRC, "first", SRC.index(b'let text')) is None  # let-else pattern, not a plain value
+
+
+def test_item_text_is_the_whole_declaration() -> None:
+    from engine.syntax.tree import item_text
+
+    assert item_text(SRC, SRC.index(b"struct S") + 7) == "struct S { name: String }"
+    assert item_text(SRC, 0) is not None
