@@ -85,6 +85,7 @@ def first_change(diff: str) -> tuple[str, int, str, str] | None:
 
 
 _NOTE_NOISE = (
+    "defined here",  # "`Status` defined here", "function defined here": a place, not a reason
     "for further information",
     "for more information",
     "on by default",
@@ -101,10 +102,11 @@ def rustc_why(e: Explanation) -> str | None:
     d = e.diagnostics[0]
     for s in d.spans:
         if not s.is_primary and s.label and "because" in s.label:
-            return s.label
+            return " ".join(s.label.split())
     for c in d.children:
         if c.level == "note" and c.message and not any(n in c.message for n in _NOTE_NOISE):
-            return c.message
+            # rustc's multi-line notes ("expected type `u32`\n   found enum ..."): one line here
+            return " ".join(c.message.split())
     return None
 
 
