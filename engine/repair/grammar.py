@@ -22,7 +22,7 @@ from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, let_initializer, shape
+from engine.syntax.tree import binding_of, let_initializer, shape, untyped_let_at
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -322,6 +322,28 @@ def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
     return out
 
 
+_AS_FN_POINTER = re.compile(r"^ as (fn\(.*)$")
+
+
+def _fn_pointer(f: Facts, read: Reader) -> list[Op]:
+    """Two fn items are two types; rustc suggests casting to the fn pointer type. The declaration
+    that fixed the expected type (`let mut op = double;`) takes that type once, and every later
+    assignment of another fn of that signature compiles: `let mut op: fn(i32) -> i32 = double;`."""
+    pointer = next(
+        (m.group(1) for s in f.suggestions for e in s.edits if (m := _AS_FN_POINTER.match(e.replacement))),
+        None,
+    )
+    at = f.expected_due_to
+    source = read(at.file) if at is not None else None
+    if pointer is None or at is None or source is None:
+        return []
+    end = untyped_let_at(source, at.start)
+    if end is None:
+        return []
+    edit = Edit(file=at.file, start=end, end=end, replacement=f": {pointer}")
+    return [([edit], f"declare it with the fn pointer type `{pointer}`", "op:annotate", 0.72)]
+
+
 def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     """Every operator whose facts fit, at every site they name; the sandbox decides which is right."""
     f = facts_of(d)
@@ -373,5 +395,6 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
                 0.5,
             )
         )
+    ops += _fn_pointer(f, read)
     ops += _hoisted(f, read, ops)
     return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

@@ -295,6 +295,19 @@ def let_initializer(source: bytes, name: str, at: int) -> Range | None:
     return _range(value) if value is not None else None
 
 
+def untyped_let_at(source: bytes, at: int) -> int | None:
+    """The end of the pattern of the `let` whose value contains byte `at`, when it has no type
+    annotation (where `: T` would go); None otherwise."""
+    node = node_at(source, at, at + 1)
+    decl = next((a for a in (node, *ancestors(node)) if a.type == "let_declaration"), None)
+    if decl is None or decl.child_by_field_name("type") is not None:
+        return None
+    value, pattern = decl.child_by_field_name("value"), decl.child_by_field_name("pattern")
+    if value is None or pattern is None or not _is_within(node, value):
+        return None
+    return pattern.end_byte
+
+
 def item_text(source: bytes, at: int) -> str | None:
     """The whole struct/enum/union/fn item whose text contains byte `at` (a declaration's start)."""
     node = node_at(source, at, at + 1)

@@ -42,6 +42,7 @@ EXPECTED = {
     "to_string_use": ('let name = "rusta".to_string();', 'let name = "rusta";'),
     "method_move": ("let s = c.clone().into_s();", "let s = c.into_s();"),
     "option_ref": ('m.get("a").copied().unwrap();', 'm.get("a");'),
+    "fn_item": ("let mut op: fn(i32) -> i32 = double;", "let mut op = double;"),
 }
 
 
