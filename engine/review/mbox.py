@@ -19,6 +19,7 @@ from dulwich.patch import write_commit_patch, write_tree_diff
 from dulwich.repo import Repo
 
 from engine.edits import unified_diff
+from engine.review.stack import stack_fixes
 from engine.review.types import Finding, Review
 
 RUSTA = b"Rusta <rusta@localhost>"
@@ -81,6 +82,7 @@ def write_series(
     crate_rel: str,
     review: Review,
     worktree_files: tuple[dict[str, bytes], dict[str, bytes]] | None,
+    head_files: dict[str, bytes] | None = None,
 ) -> list[Path]:
     """Write NNNN-*.patch files and review.mbox under `dest`; returns the files, mbox last."""
     messages: list[tuple[Commit, str]] = []
@@ -103,9 +105,9 @@ def write_series(
                 f"{_rationale(_relevant(review, _touched(diff), crate_rel))}\n"
             )
             messages.append((_commit(msg, now), diff))
-    for f in review.findings:
-        if f.fix is None or f.fix.verdict != "green":
-            continue
+    stacked = [f for f, _ in stack_fixes(head_files, review.findings)] if head_files is not None else []
+    for f in stacked:  # the green fixes that still apply one after another, as `git am` will
+        assert f.fix is not None
         msg = (
             f"rusta: {f.fix.description.rstrip('.')}\n\n"
             f"Intent: answer {f.rule} at {f.place.file}:{f.place.line}: {f.message}\n"

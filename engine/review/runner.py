@@ -195,6 +195,7 @@ def review_revisions(
     timeout_s: float = 300.0,
     log: DevLog | None = None,
     export_dir: Path | None = None,
+    export_branch: str | None = None,
 ) -> Review:
     """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`."""
     t0 = time.monotonic()
@@ -206,6 +207,10 @@ def review_revisions(
         head_c = revisions.resolve(repo, head_rev) if head_rev else None
         base_dir = revisions.export_commit(repo, base_c, rel, path)
         head_export = revisions.export_commit(repo, head_c, rel, path) if head_c else None
+        if export_branch is not None and b"refs/heads/" + export_branch.encode() in repo.refs:
+            raise ReviewError(
+                f"branch `{export_branch}` exists already; Rusta never moves a branch. Pick a new name."
+            )
     finally:
         repo.close()
     repo_top = Path(repo.path)
@@ -235,6 +240,7 @@ def review_revisions(
             log=log,
             task=task,
             export_dir=export_dir,
+            export_branch=export_branch,
             t0=t0,
         )
     if log is not None and task is not None:
@@ -267,6 +273,7 @@ def _review_sides(
     log: DevLog | None,
     task: str | None,
     export_dir: Path | None,
+    export_branch: str | None,
     t0: float,
 ) -> Review:
     try:
@@ -340,11 +347,25 @@ def _review_sides(
             reason=reason,
             duration_s=round(time.monotonic() - t0, 2),
         )
+        if export_dir is not None or export_branch is not None:
+            head_all = revisions.all_files(head_dir)
         if export_dir is not None:
             from engine.review.mbox import write_series
 
-            wt = None if head_c else (revisions.all_files(base_dir), revisions.all_files(head_dir))
-            write_series(export_dir, repo_top, rel, review, wt)
+            wt = None if head_c else (revisions.all_files(base_dir), head_all)
+            write_series(export_dir, repo_top, rel, review, wt, head_all)
+        if export_branch is not None:
+            from engine.review.branch import make_branch
+
+            tip, n = make_branch(repo_top, export_branch, rel, review, head_all)
+            said = f"branch {export_branch} at {tip[:12]}: head and {n} green fix(es); `git branch -D {export_branch}` removes it"
+            review = msgspec.structs.replace(review, branch=said)
+            if log is not None:
+                log.append(
+                    "action",
+                    {"summary": said, "op": "branch", "ref": export_branch, "commit": tip},
+                    task=task,
+                )
     except Exception as e:
         if log is not None and task is not None:
             log.append(

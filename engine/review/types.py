@@ -109,6 +109,7 @@ class Review(Base):
     verdict: Literal["pass", "fail"] = "pass"
     reason: str = ""
     duration_s: float = 0.0
+    branch: str = ""  # with --export-branch: the branch made, in words
 
 
 class Rule(Base):

@@ -101,6 +101,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--export", metavar="DIR", help="with --base: write the change and Rusta's patches as an mbox"
     )
+    parser.add_argument(
+        "--export-branch",
+        metavar="NAME",
+        help="with --base: make branch NAME (head plus Rusta's green fixes) in your repo; nothing else moves",
+    )
     parser.add_argument("--batch", nargs="+", metavar="DIR", help="review many crates; one summary table")
     parser.add_argument(
         "--jobs", type=int, default=2, metavar="N", help="with --batch: crates at a time (default: 2)"
@@ -234,9 +239,9 @@ def run(args: argparse.Namespace) -> int:
         from rusta_tui.cli.review_rev import run as run_revisions
 
         return run_revisions(args, root)
-    if args.head is not None or args.export is not None or fmt in ("md", "sarif"):
+    if args.head is not None or args.export is not None or args.export_branch or fmt in ("md", "sarif"):
         print(
-            f"rusta: --head, --export and --format {fmt} need --base REV to measure the change from.",
+            f"rusta: --head, --export, --export-branch and --format {fmt} need --base REV to measure the change from.",
             file=sys.stderr,
         )
         return EXIT_NO_VERDICT

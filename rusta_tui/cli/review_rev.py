@@ -50,6 +50,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             timeout_s=args.time_limit,
             log=log,
             export_dir=Path(args.export) if args.export else None,
+            export_branch=args.export_branch,
         )
     if args.format == "text":
         from rich.console import Console
@@ -59,4 +60,6 @@ def run(args: argparse.Namespace, root: Path) -> int:
         Console(highlight=False, soft_wrap=True).print(revision_review_text(review))
     else:
         sys.stdout.write(output(review, args.format, root) + "\n")
+    if review.branch:
+        print(f"rusta: {review.branch}.", file=sys.stderr)
     return EXIT_PASS if review.verdict == "pass" else EXIT_FINDINGS

@@ -308,3 +308,38 @@ def test_fail_on_warning_fails_where_fail_on_error_passes(repo: dict) -> None:
     assert lenient.returncode == 0, lenient.stderr
     assert strict.returncode == 1, strict.stderr
     assert json.loads(strict.stdout)["verdict"] == "fail"
+
+
+def test_export_branch_makes_a_branch_of_the_working_tree_and_green_fixes_and_moves_nothing(
+    repo: dict,
+) -> None:
+    root = repo["root"]
+    lib = root / "src" / "lib.rs"
+    edited = C3.replace("    total(xs) / 2\n", "    let extra = 3;\n    total(xs) / 2\n")
+    lib.write_text(edited)
+    before = (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "status", "--porcelain"),
+        (root / ".git" / "index").read_bytes(),
+    )
+    try:
+        out = rusta(".", "--base", "HEAD", "--export-branch", "rusta/review", "--fail-on", "never", cwd=root)
+        assert out.returncode == 0, out.stderr
+        assert "branch rusta/review at" in out.stderr and "git branch -D rusta/review" in out.stderr
+        assert (
+            git(root, "rev-parse", "HEAD"),
+            git(root, "status", "--porcelain"),
+            (root / ".git" / "index").read_bytes(),
+        ) == before
+        assert lib.read_text() == edited
+        assert git(root, "rev-parse", "rusta/review~2") == repo["c3"]
+        assert git(root, "show", "rusta/review~1:src/lib.rs") == edited.rstrip("\n")
+        tip = git(root, "show", "rusta/review:src/lib.rs")
+        assert "let _extra = 3;" in tip and "let spare = 1;" in tip  # only the change's warning is fixed
+        assert git(root, "show", "rusta/review:Cargo.toml") == MANIFEST.rstrip("\n")
+        assert git(root, "log", "-1", "--format=%an", "rusta/review") == "Rusta"
+        again = rusta(".", "--base", "HEAD", "--export-branch", "rusta/review", "--no-tests", cwd=root)
+        assert again.returncode == 2 and "exists already" in again.stderr
+    finally:
+        git(root, "checkout", "-q", "--", "src/lib.rs")
+        git(root, "branch", "-q", "-D", "rusta/review")
