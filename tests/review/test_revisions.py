@@ -343,3 +343,24 @@ def test_export_branch_makes_a_branch_of_the_working_tree_and_green_fixes_and_mo
     finally:
         git(root, "checkout", "-q", "--", "src/lib.rs")
         git(root, "branch", "-q", "-D", "rusta/review")
+
+
+def test_a_fix_on_a_head_that_already_fails_to_compile_is_not_proven_not_green(tmp_path: Path) -> None:
+    """semver's shape: a bench or test target that never compiles on this toolchain, at base and head."""
+    root = tmp_path / "gauge"
+    (root / "src").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "Cargo.toml").write_text(MANIFEST.replace("ledger", "gauge"))
+    (root / ".gitignore").write_text("/target\nCargo.lock\n")
+    (root / "src" / "lib.rs").write_text("pub fn level(x: u64) -> Option<u64> {\n    Some(x)\n}\n")
+    (root / "tests" / "old.rs").write_text('#[test]\nfn old() {\n    let n: u8 = "not a number";\n}\n')
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "gauge")
+    (root / "src" / "lib.rs").write_text("pub fn level(x: u64) -> Option<u8> {\n    Some(x as u8)\n}\n")
+    r = review_revisions(root, "HEAD", run_tests=False)
+    assert not any(f.kind == "diagnostic" for f in r.findings)  # the test target's E0308 is not the change's
+    (cast,) = [f for f in r.findings if f.rule == "rusta/lossy-cast"]
+    assert cast.fix is not None and cast.fix.verdict == "not_run"
+    assert cast.fix.applicability == "MaybeIncorrect"
+    assert "adds no compile error, but head already has 1 error(s)" in cast.fix.reason
