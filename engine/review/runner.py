@@ -335,6 +335,7 @@ def _review_sides(
         verdict, reason = judge(findings, fail_on)
         review = Review(
             crate=path.name,
+            crate_path=rel,
             base=_side(base_rev, base_c.id.decode(), base_run, base_files),
             head=_side(head_label, head_c.id.decode() if head_c else None, head_run, head_files),
             files_changed=tuple(changed),

@@ -50,7 +50,12 @@ def _region(f: Finding) -> dict[str, Any]:
     return r
 
 
-def _fixes(f: Finding) -> list[dict[str, Any]]:
+def _uri(crate_path: str, file: str) -> str:
+    """A path relative to the repository's top, where code-scanning viewers resolve them."""
+    return f"{crate_path}/{file}" if crate_path else file
+
+
+def _fixes(f: Finding, crate_path: str) -> list[dict[str, Any]]:
     fix = f.fix
     if fix is None or fix.verdict != "green" or not fix.replacements:
         return []
@@ -66,7 +71,10 @@ def _fixes(f: Finding) -> list[dict[str, Any]]:
         {
             "description": {"text": fix.description},
             "artifactChanges": [
-                {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"}, "replacements": reps}
+                {
+                    "artifactLocation": {"uri": _uri(crate_path, file), "uriBaseId": "SRCROOT"},
+                    "replacements": reps,
+                }
                 for file, reps in by_file.items()
             ],
             "properties": {
@@ -79,7 +87,7 @@ def _fixes(f: Finding) -> list[dict[str, Any]]:
     ]
 
 
-def _result(f: Finding, index: int) -> dict[str, Any]:
+def _result(f: Finding, index: int, crate_path: str) -> dict[str, Any]:
     res: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
@@ -89,21 +97,25 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "properties": {"kind": f.kind},
     }
     if f.place.file:
-        where = {"artifactLocation": {"uri": f.place.file, "uriBaseId": "SRCROOT"}, "region": _region(f)}
+        where = {
+            "artifactLocation": {"uri": _uri(crate_path, f.place.file), "uriBaseId": "SRCROOT"},
+            "region": _region(f),
+        }
     else:  # libtest gave no place (a test that never reached an assertion): the crate's manifest
         where = {
-            "artifactLocation": {"uri": "Cargo.toml", "uriBaseId": "SRCROOT"},
+            "artifactLocation": {"uri": _uri(crate_path, "Cargo.toml"), "uriBaseId": "SRCROOT"},
             "region": {"startLine": 1},
         }
     res["locations"] = [{"physicalLocation": where}]
-    fixes = _fixes(f)
+    fixes = _fixes(f, crate_path)
     if fixes:
         res["fixes"] = fixes
     return res
 
 
-def to_sarif(review: Review, *, doc_root: Path | None, crate_uri: str | None = None) -> dict[str, Any]:
-    """The SARIF log of one review (one run). `crate_uri` anchors SRCROOT when known."""
+def to_sarif(review: Review, *, doc_root: Path | None, repo_uri: str | None = None) -> dict[str, Any]:
+    """The SARIF log of one review (one run). URIs are relative to the repository's top (SRCROOT),
+    which `repo_uri` names when known."""
     rules: list[Rule] = []
     index: dict[str, int] = {}
     for f in review.findings:
@@ -118,7 +130,7 @@ def to_sarif(review: Review, *, doc_root: Path | None, crate_uri: str | None = N
                 "rules": [_descriptor(r, doc_root) for r in rules],
             }
         },
-        "results": [_result(f, index[f.rule]) for f in review.findings],
+        "results": [_result(f, index[f.rule], review.crate_path) for f in review.findings],
         "properties": {
             "base": review.base.commit or review.base.label,
             "head": review.head.commit or review.head.label,
@@ -129,6 +141,6 @@ def to_sarif(review: Review, *, doc_root: Path | None, crate_uri: str | None = N
             "model": review.model,
         },
     }
-    if crate_uri:
-        run["originalUriBaseIds"] = {"SRCROOT": {"uri": crate_uri.rstrip("/") + "/"}}
+    if repo_uri:
+        run["originalUriBaseIds"] = {"SRCROOT": {"uri": repo_uri.rstrip("/") + "/"}}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -100,6 +100,7 @@ class Review(Base):
     base: Side
     head: Side
     version: int = 1
+    crate_path: str = ""  # the crate's folder inside the repository ("" at its top)
     files_changed: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     preexisting: int = 0

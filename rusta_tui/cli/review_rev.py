@@ -28,7 +28,10 @@ def output(review: Review, fmt: str, crate: Path) -> str:
         from engine.explain.references import doc_root
         from engine.review.sarif import to_sarif
 
-        return json.dumps(to_sarif(review, doc_root=doc_root(), crate_uri=crate.resolve().as_uri()), indent=2)
+        top = crate.resolve()
+        for _ in Path(review.crate_path).parts:
+            top = top.parent
+        return json.dumps(to_sarif(review, doc_root=doc_root(), repo_uri=top.as_uri()), indent=2)
     from rusta_tui.cli.review_text import render_revision_review
 
     return render_revision_review(review)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import msgspec
 
 from engine.review.markdown import to_markdown
 from engine.review.sarif import SCHEMA_FILE, to_sarif
@@ -55,7 +56,8 @@ REVIEW = Review(
 
 
 def test_sarif_validates_and_carries_only_green_fixes() -> None:
-    doc = to_sarif(REVIEW, doc_root=None, crate_uri="file:///work/ledger")
+    nested = msgspec.structs.replace(REVIEW, crate_path="crates/ledger")  # a crate below the repo's top
+    doc = to_sarif(nested, doc_root=None, repo_uri="file:///work/repo")
     jsonschema.Draft4Validator(
         json.loads(SCHEMA_FILE.read_text()), format_checker=jsonschema.FormatChecker()
     ).validate(doc)
@@ -65,6 +67,11 @@ def test_sarif_validates_and_carries_only_green_fixes() -> None:
     assert [r["ruleIndex"] for r in results] == [0, 0, 1, 2]
     assert all(r["partialFingerprints"]["rustaFinding/v1"] for r in results)
     assert all(r["locations"] for r in results)  # code-scanning viewers need one, even for a test
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"crates/ledger/src/lib.rs", "crates/ledger/Cargo.toml"}  # relative to the repo's top
+    change = results[0]["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"]
+    assert change == "crates/ledger/src/lib.rs"
+    assert doc["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"] == "file:///work/repo/"
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
     assert all(r["help"]["text"] for r in rules) and not any("helpUri" in r for r in rules)  # no docs root
 
