@@ -63,10 +63,11 @@ def export_commit(repo: Repo, commit: Commit, crate_rel: str, crate_root: Path) 
     """The crate's files at `commit` in a folder of the cache (made once per commit, then reused)."""
     dest = review_home(crate_root) / commit.id.decode()[:16]
     done = dest / ".rusta-export-complete"
-    if done.exists():
+    if done.exists() and (dest / OWNED).exists():
         return dest
     tmp = dest.with_name(dest.name + f".tmp-{secrets.token_hex(3)}")
     prefix = (crate_rel + "/").encode() if crate_rel else b""
+    owned: list[str] = []
     try:
         for entry in iter_tree_contents(repo.object_store, commit.tree):
             if (
@@ -83,6 +84,7 @@ def export_commit(repo: Repo, commit: Commit, crate_rel: str, crate_root: Path) 
                 continue
             out = tmp / rel
             out.parent.mkdir(parents=True, exist_ok=True)
+            owned.append(rel)
             data = repo.object_store[entry.sha].as_raw_string()
             if stat.S_ISLNK(entry.mode):
                 os.symlink(os.fsdecode(data), out)
@@ -94,6 +96,7 @@ def export_commit(repo: Repo, commit: Commit, crate_rel: str, crate_root: Path) 
             raise ReviewError(
                 f"the crate has no Cargo.toml at {commit.id.decode()[:12]}; it did not exist yet."
             )
+        _write_owned(tmp, owned)
         (tmp / ".rusta-export-complete").write_text(commit.id.decode() + "\n")
         if dest.exists():
             shutil.rmtree(dest)
@@ -145,6 +148,7 @@ def copy_worktree(crate_root: Path) -> Path:
                 out.unlink()
             out.write_bytes(data)
             out.chmod(src.stat().st_mode & 0o777)
+        _write_owned(dest, sorted(keep))
     except OSError as e:
         raise ReviewError(f"the working tree of {crate_root} cannot be copied ({e.strerror or e}).") from e
     return dest
@@ -161,25 +165,26 @@ def target_for(sandbox: Path) -> Path:
     return sandbox.parent / f"target-{sandbox.name}"
 
 
-def source_files(sandbox: Path) -> dict[str, bytes]:
-    """The Rust sources and Cargo.toml of a sandbox, by crate-relative path."""
-    out: dict[str, bytes] = {}
-    for p in sorted(sandbox.rglob("*")):
-        rel = p.relative_to(sandbox).as_posix()
-        if rel.split("/", 1)[0] in ("target", ".rusta") or not p.is_file() or p.is_symlink():
-            continue
-        if rel.endswith(".rs") or rel == "Cargo.toml":
-            out[rel] = p.read_bytes()
-    return out
+OWNED = ".rusta-files"  # the paths a sandbox holds for the user (cargo may add a Cargo.lock)
+
+
+def _write_owned(sandbox: Path, paths: list[str]) -> None:
+    (sandbox / OWNED).write_text("".join(p + "\n" for p in paths), encoding="utf-8")
 
 
 def all_files(sandbox: Path) -> dict[str, bytes]:
-    """Every regular file of a sandbox (not Rusta's or cargo's own), by crate-relative path."""
+    """The user's files in a sandbox (what the commit or the working tree held, nothing cargo wrote),
+    by crate-relative path; symlinks are left out."""
     out: dict[str, bytes] = {}
-    for p in sorted(sandbox.rglob("*")):
-        rel = p.relative_to(sandbox).as_posix()
-        if rel.split("/", 1)[0] in ("target", ".rusta") or rel.startswith(".rusta-export"):
-            continue
-        if p.is_file() and not p.is_symlink():
+    for rel in (sandbox / OWNED).read_text(encoding="utf-8").splitlines():
+        p = sandbox / rel
+        if rel and p.is_file() and not p.is_symlink():
             out[rel] = p.read_bytes()
     return out
+
+
+def source_files(sandbox: Path) -> dict[str, bytes]:
+    """The Rust sources and Cargo.toml of a sandbox, by crate-relative path."""
+    return {
+        rel: data for rel, data in all_files(sandbox).items() if rel.endswith(".rs") or rel == "Cargo.toml"
+    }

@@ -337,6 +337,12 @@ def test_export_branch_makes_a_branch_of_the_working_tree_and_green_fixes_and_mo
         tip = git(root, "show", "rusta/review:src/lib.rs")
         assert "let _extra = 3;" in tip and "let spare = 1;" in tip  # only the change's warning is fixed
         assert git(root, "show", "rusta/review:Cargo.toml") == MANIFEST.rstrip("\n")
+        # the repo's files only: not the Cargo.lock cargo wrote into the sandbox
+        assert git(root, "ls-tree", "-r", "--name-only", "rusta/review").split() == [
+            ".gitignore",
+            "Cargo.toml",
+            "src/lib.rs",
+        ]
         assert git(root, "log", "-1", "--format=%an", "rusta/review") == "Rusta"
         again = rusta(".", "--base", "HEAD", "--export-branch", "rusta/review", "--no-tests", cwd=root)
         assert again.returncode == 2 and "exists already" in again.stderr
