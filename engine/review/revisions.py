@@ -1,8 +1,9 @@
 """The two sides of a review as sandboxes under Rusta's cache: a commit exported with dulwich, or a copy
 of the working tree. Only reads the user's repository: HEAD, the index and branches are never touched.
 
-A commit's export is immutable, so it is kept (keyed by commit id) and reused by the next review; a
-working-tree copy is made fresh each time and removed by `discard`.
+A commit's export is immutable, so it is kept (keyed by commit id) and reused by the next review; the
+working tree has one mirror per crate, synced file by file. Each sandbox has its own cargo target dir
+and lists the files it holds for the user (`.rusta-files`), apart from what cargo writes there.
 """
 
 from __future__ import annotations
