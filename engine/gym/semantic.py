@@ -61,6 +61,14 @@ def crate_dir(name: str) -> Path:
     return home() / "crates" / name
 
 
+def pristine(name: str) -> dict[str, bytes]:
+    """The .rs files of gym crate `name` as prepared (prepared now if the cache lacks it)."""
+    root = crate_dir(name)
+    if not (root / "Cargo.toml").is_file():
+        prepare(name, root)
+    return library_sources(root)
+
+
 def library_sources(root: Path) -> dict[str, bytes]:
     files = {
         p.relative_to(root).as_posix(): p.read_bytes()

@@ -5,7 +5,7 @@ to raw-feature weights) over every candidate line of each episode, the mutated l
 models: with the LM's surprisal and without it (the model used when the LM is off is fitted without
 it, not the full one with a zero). Single-signal rankings use the signal alone (ties in source order).
 
-    python -m engine.testrepair.fit /path/to/dev.jsonl [--write]
+    python -m engine.testrepair.fit engine/testrepair/data/dev-episodes.jsonl [--write]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import msgspec
 import numpy as np
 
 from engine.edits import apply_edits
-from engine.gym.semantic import SemanticEpisode, crate_dir, library_sources, load
+from engine.gym.semantic import SemanticEpisode, load, pristine
 from engine.heads.naturalness import Scorer, shipped_lm
 from engine.testrepair.localize import matrix, rank_lines, weights_path
 from engine.testrepair.signals import Line, lines_with_features
@@ -29,7 +29,7 @@ NO_LM = tuple(f for f in FEATURES if f != "lm")
 
 def episode_lines(ep: SemanticEpisode, lm: Scorer | None) -> tuple[list[Line], int | None]:
     """The episode's candidate lines and the index of the mutated one (None if it is not a candidate)."""
-    files = library_sources(crate_dir(ep.crate))
+    files = pristine(ep.crate)
     rel = ep.mutant.edit.file
     files[rel] = apply_edits(files[rel], [ep.mutant.edit])
     lines = lines_with_features(files, ep.failing, ep.passing, lm)
