@@ -5,7 +5,8 @@ than refused in this repo, with one imagined keep and one imagined refusal (Lapl
 afterwards counting half a refusal, bounded to [-MAX_ADJ, MAX_ADJ]. `arrange` moves each
 candidate by `PULL` places per unit of it, so one keep or one undo reorders near-ties only while
 repeated evidence moves a family across the list. A family the user undid or rejected twice (and
-kept less often) goes last, and says so when it is proposed anyway.
+kept less often) goes last, and says so when it is proposed anyway. The repo's habit for passing
+an error on (`?`, `.expect(`, `.unwrap()`) moves a candidate that writes it by `STYLE_BONUS`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from toolbelt.types import Diagnostic
 MAX_ADJ = 2.0
 PULL = 1.5  # list places per unit of adjustment
 REFUSALS = 2  # undos plus rejections that retire a family for a code
+STYLE_BONUS = 0.5  # the repo's way of passing an error on: worth half a unit of preference
 
 
 def pref_of(m: Memory, code: str, family: str) -> FamilyPref | None:
@@ -54,6 +56,23 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
+_HANDLING = {"?": "?", ".expect(": ".expect(", ".unwrap()": ".unwrap()"}
+
+
+def style_bonus(c: Candidate, m: Memory) -> float:
+    """+STYLE_BONUS for a candidate that passes an error on the way the repo does (`?`, `.expect(`,
+    `.unwrap()`), -STYLE_BONUS for one that uses another of the three; 0 when the repo has no habit
+    or the candidate handles no error."""
+    habit = next((s.value for s in m.style if s.name == "error-handling"), None)
+    if habit is None:
+        return 0.0
+    text = "".join(e.replacement for e in c.edits)
+    used = [k for k, mark in _HANDLING.items() if (text.rstrip().endswith("?") if k == "?" else mark in text)]
+    if not used:
+        return 0.0
+    return STYLE_BONUS if habit in used else -STYLE_BONUS
+
+
 def arrange(cands: list[Candidate], code: str, m: Memory | None) -> list[Candidate]:
     """`cands` (in the ranking's order) reordered by the memory: priors, retired families last,
     each candidate rendered in the repo's style. Without a memory, `cands` as they are."""
@@ -73,7 +92,8 @@ def arrange(cands: list[Candidate], code: str, m: Memory | None) -> list[Candida
                 c,
                 description=f"{c.description} (you {refusal_words(gone)}; here is why I still think so: {why}, and it compiles)",
             )
-        keyed.append((gone is not None, pos - PULL * adjustment(m, code, c.family), pos, c))
+        prior = adjustment(m, code, c.family) + style_bonus(c, m)
+        keyed.append((gone is not None, pos - PULL * prior, pos, c))
     keyed.sort(key=lambda k: k[:3])
     return [k[3] for k in keyed]
 

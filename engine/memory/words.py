@@ -81,7 +81,10 @@ def style_line(s: StyleFact) -> str:
     }[s.name]
     counts = ", ".join(f"{k} {n}" for k, n in s.counts)
     based = f" ({counts}; in {s.source})" if counts else f" (from {s.source})"
-    effect = " Candidates are rendered this way before validation." if s.name == "string-from-str" else ""
+    effect = {
+        "string-from-str": " Candidates are rendered this way before validation.",
+        "error-handling": " Fixes that pass an error on this way are tried earlier.",
+    }.get(s.name, " Shown, not yet acted on.")
     return f"{what} {s.value}{based}.{effect}"
 
 

@@ -20,7 +20,7 @@ from engine.memory.errors import NoSuchItem
 from engine.memory.fold import fold
 from engine.memory.priors import adjustment, arrange, retired
 from engine.memory.style import mine, render
-from engine.memory.types import Cursor, Memory, Voice
+from engine.memory.types import Cursor, Memory, StyleFact, Voice
 from engine.memory.words import show, stubbornness, study_line
 from engine.repair.types import Candidate
 
@@ -262,3 +262,13 @@ def test_a_memory_of_another_version_is_rebuilt(root: Path) -> None:
     assert store.load(root) is None
     assert store.sync(root).memory == good
     assert fold(Memory(), []) == Memory(cursor=Cursor())
+
+
+def test_the_repos_way_of_passing_an_error_on_moves_its_candidate_up() -> None:
+    m = Memory(style=(StyleFact(name="error-handling", value="?", counts=(("?", 9), (".unwrap()", 1))),))
+    cands = [cand("unwrap", ".unwrap()"), cand("question", "?"), cand("expect", '.expect("present")')]
+    assert [c.family for c in arrange(cands, "E0308", m)] == ["question", "unwrap", "expect"]
+    assert [c.family for c in arrange(cands, "E0308", Memory())] == ["unwrap", "question", "expect"]
+    # a habit is worth about one place, not more: three places behind, `?` stays behind
+    far = [cand("unwrap", ".unwrap()"), cand("a"), cand("b"), cand("question", "?")]
+    assert [c.family for c in arrange(far, "E0308", m)][-1] == "question"
