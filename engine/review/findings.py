@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping
 
 from engine.patching.diffs import apply_change, parse_diff
+from engine.patching.errors import PatchError
 from engine.review.patterns import Hit
 from engine.review.publicapi import ApiChange
 from engine.review.rules import RULES
@@ -59,10 +60,17 @@ def replacements(diff: str, files: Mapping[str, bytes]) -> tuple[Replacement, ..
     """Each file's change as one replacement of characters: the span between the common prefix and
     suffix of before and after (SARIF's deletedRegion and insertedContent)."""
     out: list[Replacement] = []
-    for change in parse_diff(diff):
+    try:
+        changes = parse_diff(diff)
+    except PatchError:
+        return ()  # a diff Rusta cannot read back has no replacements to offer (and no SARIF fix)
+    for change in changes:
         path = change.new_path or change.old_path or ""
         old = files.get(path)
-        new = apply_change(path, old, change)
+        try:
+            new = apply_change(path, old, change)
+        except PatchError:
+            return ()
         a = (old or b"").decode("utf-8", "replace")
         b = (new or b"").decode("utf-8", "replace")
         i = 0

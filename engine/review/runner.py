@@ -75,7 +75,7 @@ def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
         return msgspec.structs.replace(
             fix,
             applicability="MaybeIncorrect",
-            reason=f"not validated: the first {MAX_VALIDATED_FIXES} fixes were",
+            reason=f"not validated: a review validates its first {MAX_VALIDATED_FIXES} fixes only",
         )
     budget[0] -= 1
     from engine.patching import api

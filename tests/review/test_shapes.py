@@ -254,3 +254,12 @@ impl Stack {
     assert out[("src/parse.rs", 6)] is None  # `plain` returns u8: nothing to return early with
     assert out[("src/stack.rs", 4)] == "        let t: u32 = *self.0.last()?;"
     assert out[("src/stack.rs", 5)] == "        Some(u16::try_from(t).ok()?)"
+
+
+def test_replacements_from_a_diff_and_none_from_one_that_does_not_apply() -> None:
+    from engine.review.findings import replacements
+
+    diff = "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1 +1 @@\n-let a = 1;\n+let _a = 1;\n"
+    (r,) = replacements(diff, {"src/lib.rs": b"let a = 1;\n"})
+    assert (r.offset, r.length, r.text) == (4, 0, "_")
+    assert replacements(diff, {"src/lib.rs": b"let b = 2;\n"}) == ()
