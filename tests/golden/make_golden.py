@@ -182,6 +182,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "loop_v1": make_loop,
     "damaged_v1": make_damaged,
     "compacted_v1": make_compacted,
+    "loop_v2": make_loop,  # the same history as loop_v1, written with typed payloads (schema v2)
 }
 
 
