@@ -298,6 +298,8 @@ def _review_sides(
                         records.validation(r.tests, f"cargo test on {label}: {r.tests.status}"),
                         task=task,
                     )
+        base_all, head_all = revisions.all_files(base_dir), revisions.all_files(head_dir)
+        every_changed = sorted(p for p in set(base_all) | set(head_all) if base_all.get(p) != head_all.get(p))
         base_files, head_files = revisions.source_files(base_dir), revisions.source_files(head_dir)
         changed = sorted(
             p for p in set(base_files) | set(head_files) if base_files.get(p) != head_files.get(p)
@@ -338,7 +340,7 @@ def _review_sides(
             crate_path=rel,
             base=_side(base_rev, base_c.id.decode(), base_run, base_files),
             head=_side(head_label, head_c.id.decode() if head_c else None, head_run, head_files),
-            files_changed=tuple(changed),
+            files_changed=tuple(every_changed),
             findings=findings,
             preexisting=len(b.kept),
             fixed=tuple(f"{d.code_str or d.level}: {d.message}" for d in b.gone),
@@ -348,12 +350,10 @@ def _review_sides(
             reason=reason,
             duration_s=round(time.monotonic() - t0, 2),
         )
-        if export_dir is not None or export_branch is not None:
-            head_all = revisions.all_files(head_dir)
         if export_dir is not None:
             from engine.review.mbox import write_series
 
-            wt = None if head_c else (revisions.all_files(base_dir), head_all)
+            wt = None if head_c else (base_all, head_all)
             write_series(export_dir, repo_top, rel, review, wt, head_all)
         if export_branch is not None:
             from engine.review.branch import make_branch
