@@ -18,12 +18,16 @@ from diary.types import Entry
 _json = msgspec.json.Encoder()
 
 
+def entry_json(e: Entry) -> dict[str, Any]:
+    """A record as JSON builtins, its payload flat as its writer recorded it, plus its "type" tag."""
+    d = msgspec.to_builtins(e)
+    d["payload"] = {"type": tag_of(e.payload), **as_dict(e.payload)}
+    return d
+
+
 def to_jsonl(entries: Iterable[Entry]) -> Iterable[bytes]:
-    """One object per record, its payload flat as its writer recorded it, plus its "type" tag."""
     for e in entries:
-        d = msgspec.to_builtins(e)
-        d["payload"] = {"type": tag_of(e.payload), **as_dict(e.payload)}
-        yield _json.encode(d) + b"\n"
+        yield _json.encode(entry_json(e)) + b"\n"
 
 
 def when(ts: float) -> str:

@@ -161,7 +161,9 @@ def _show(root: Path, args: argparse.Namespace) -> int:
 
     log = _open(root, readonly=True)
     e = log.get(args.id)
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(e), indent=2).decode() + "\n")
+    from diary.export import entry_json
+
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(entry_json(e)), indent=2).decode() + "\n")
     return 0
 
 
