@@ -3,7 +3,8 @@
 What each record teaches (the payloads are `diary.payloads` Structs, matched by type):
 - a patch applied (PatchBody "apply") is kept until an undo of the same patch id says otherwise;
   its (code, family) pairs come from the repair's reflection (`families`, `codes`) or from the
-  core loop's `loop.do` record (the explanation's code, family "explain:<source>");
+  core loop's `loop.do` record (the explanation's code; rustc's suggestion gets the repair's family
+  for it, "rustc:<applicability>", a template's "explain:<source>");
 - an undo moves the patch's pairs from kept to undone, a redo back;
 - the next patch operation's `before` hashes differing from a patch's `after` hashes: the user
   edited the patched files afterwards;
@@ -228,8 +229,15 @@ def _one(f: _Folder, e: Entry) -> None:
     elif isinstance(b, ActionBody) and b.get("op") == "loop.do":
         brief = b.get("explanation") or {}
         code = str(brief.get("code") or "")
-        src = (brief.get("patch") or {}).get("source") or "rustc"
-        f.attribute(e, b.get("patch_id", ""), [(code, f"explain:{src}")])
+        patch = brief.get("patch") or {}
+        src = patch.get("source") or "rustc"
+        # rustc's suggestion carries the family the repair gives it, so both learn from one undo
+        fam = (
+            f"rustc:{patch.get('applicability')}"
+            if src == "rustc" and patch.get("applicability")
+            else f"explain:{src}"
+        )
+        f.attribute(e, b.get("patch_id", ""), [(code, fam)])
     elif isinstance(b, RejectBody):
         held = b.get("conceded") is False
         v = f.voice

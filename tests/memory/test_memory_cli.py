@@ -164,3 +164,14 @@ def test_a_user_often_right_gets_a_humbler_rusta(fixture_crate) -> None:
     assert "You were right 3 of 5 times in this repo, so I may be wrong" in humble.stdout, humble.stdout
     said = " ".join(rusta("memory", "show", str(root)).stdout.split())
     assert "You argued 5 time(s); the compiler's evidence held 2, yours 3: stubbornness 0.43" in said
+
+
+def test_an_undo_after_explain_apply_counts_for_the_repair_too(fixture_crate) -> None:
+    root = fixture_crate("borrow_error")
+    applied = rusta("explain", str(root), "--apply", "1")
+    assert applied.returncode == 0 and "Applied" in applied.stdout, applied.stdout + applied.stderr
+    assert rusta("undo", str(root)).returncode == 0
+    fix_json(root, "--reject", "no clone here either")  # rustc's clone again, from rusta fix
+    pref = next(p for p in store.sync(root).memory.prefs if p.key == RUSTC)
+    assert (pref.undone, pref.rejected) == (1, 1)
+    assert BORROW in fix_json(root, "--dry-run", "--accept", "maybe")["diff"]
