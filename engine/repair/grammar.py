@@ -22,7 +22,7 @@ from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, let_initializer, shape, untyped_let_at
+from engine.syntax.tree import binding_of, enclosing, let_initializer, shape, untyped_let_at
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -322,6 +322,31 @@ def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
     return out
 
 
+_OWNED = {"str": "String", "Path": "PathBuf", "OsStr": "OsString", "CStr": "CString"}
+
+
+def _owned_field(f: Facts, read: Reader) -> list[Op]:
+    """A borrowed field with no lifetime (`name: &str`, E0106): the struct can own it instead
+    (`name: String`), the usual choice for data a struct keeps; rustc only offers a lifetime
+    parameter, which every user of the struct must then carry."""
+    at = f.primary
+    source = read(at.file) if at is not None else None
+    if at is None or source is None:
+        return []
+    ref = enclosing(source, at.start, at.end, ("reference_type",))
+    if ref is None or enclosing(source, at.start, at.end, ("field_declaration",)) is None:
+        return []
+    _, r = ref
+    inner = r.text.removeprefix("&").strip()
+    owned = _OWNED.get(inner)
+    if owned is None and inner.startswith("[") and inner.endswith("]"):
+        owned = f"Vec<{inner[1:-1]}>"
+    if owned is None:
+        return []
+    edit = Edit(file=at.file, start=r.start, end=r.end, replacement=owned)
+    return [([edit], f"let the struct own it: `{owned}` instead of `{r.text}`", "op:owned-field", 0.6)]
+
+
 _AS_FN_POINTER = re.compile(r"^ as (fn\(.*)$")
 
 
@@ -396,5 +421,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
             )
         )
     ops += _fn_pointer(f, read)
+    if code == "E0106":
+        ops += _owned_field(f, read)
     ops += _hoisted(f, read, ops)
     return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

@@ -12,6 +12,7 @@ with what is left and why. Nothing touches the user's files.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -64,6 +65,7 @@ _BORROW = {
 }  # fmt: skip
 _ERROR_CODE = re.compile(r"E\d{4}")
 _MAX_BACKTRACKS = 3  # dead-end steps undone per repair; the budget bounds the work as well
+_TRADE = 2  # new errors a step may trade its target for (see _Search.trade)
 
 
 def phase(d: Diagnostic) -> int:
@@ -238,6 +240,7 @@ class _Search:
         self._baseline: Baseline | None = None
         self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
         self.banned: dict[tuple, set[str]] = {}  # target key -> step edits undone by a backtrack
+        self.seen: set[str] = {hashlib.sha256(b"").hexdigest()}  # trees the steps have made
         # (errors fixed, steps, states, attempts) of the best partial fix before a backtrack
         self.best_partial: tuple[int, list[Trial], list, dict] | None = None
         self.red_runs: list[
@@ -328,6 +331,30 @@ class _Search:
             depth[keys[id(target)]] = len(self.steps)
         return self.stopped(initial, attempts, stop, tuple(_alternative(t, f) for t, f in held))
 
+    def trade(self, target: Diagnostic, errors: list[Diagnostic], left: list[Diagnostic]) -> bool:
+        """A trade: the target gone for new errors (at most `_TRADE` more than before), all of another
+        kind and no earlier phase than the target (`name: &str` -> `String` trades the lifetime error
+        for a type error at each use, which the next steps fix). Taken only when no candidate makes
+        plain progress; `unseen` keeps trades from going in circles, backtracking undoes one that
+        leads nowhere, and a partial fix keeps only steps that added no error."""
+        before = {_key(e) for e in errors}
+        new = [d for d in left if _key(d) not in before]
+        return (
+            len(left) <= len(errors) + _TRADE
+            and bool(new)
+            and all(phase(d) >= phase(target) and d.code_str != target.code_str for d in new)
+        )
+
+    def unseen(self) -> bool:
+        """The tree after this step was never a state of this search: a step may not undo another."""
+        key = hashlib.sha256(
+            b"".join(rel.encode() + b"\0" + data for rel, data in sorted(self.snapshot().items()))
+        ).hexdigest()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
     def can_backtrack(self, done: int) -> bool:
         """Every open error was tried and none has a green fix: if a step led here, undo it once more
         is affordable (a step that removes its target can still be the wrong edit: rustc's `buf?` at
@@ -386,6 +413,7 @@ class _Search:
         cands = [c for c in ordered if c.id not in banned]
         att.undone = len(ordered) - len(cands)
         att.candidates = len(cands)
+        trade: tuple[Candidate, CheckReport] | None = None
         for cand in cands:
             if self.validations >= self.budget:
                 att.out_of_budget = True
@@ -431,23 +459,12 @@ class _Search:
                     break
                 continue
             gone = _key(target) not in {_key(d) for d in left}
-            if (
-                gone
-                and len(left) < len(errors)
-                and all(phase(d) >= phase(target) or _key(d) in {_key(e) for e in errors} for d in left)
-            ):
-                trial = Trial(
-                    candidate=cand,
-                    verdict="maybe-incorrect",
-                    check_status="diagnostics",
-                    errors_after=len(left),
-                    duration_s=time.monotonic() - t1,
-                    note="step: removes the target error, others remain",
-                )
-                self.record(trial)
-                self.steps.append(trial)
-                return after
+            in_phase = all(phase(d) >= phase(target) or _key(d) in {_key(e) for e in errors} for d in left)
+            if gone and in_phase and len(left) < len(errors) and self.unseen():
+                return self.take(cand, after, len(left), t1, "step: removes the target error, others remain")
             ws.revert(before)
+            if gone and in_phase and trade is None and self.trade(target, errors, left):
+                trade = (cand, after)  # kept in reserve: taken only if no candidate makes plain progress
             self.record(
                 Trial(
                     candidate=cand,
@@ -455,9 +472,40 @@ class _Search:
                     check_status="diagnostics",
                     errors_after=len(left),
                     duration_s=time.monotonic() - t1,
+                    note="a trade: its target for other errors; kept in reserve"
+                    if trade and trade[0] is cand
+                    else "",
                 )
             )
+        if trade is not None and not greens and not self.cancelled():
+            cand, after = trade
+            try:
+                before = ws.try_edits(cand.edits)  # the same edits on the same tree: `after` stands
+            except RepairError:
+                return None
+            if self.unseen():
+                return self.take(
+                    cand,
+                    after,
+                    len(_errors(after)),
+                    time.monotonic(),
+                    "step: a trade, its target for errors of another kind that later steps may fix",
+                )
+            ws.revert(before)
         return None
+
+    def take(self, cand: Candidate, after: CheckReport, left: int, t1: float, note: str) -> CheckReport:
+        trial = Trial(
+            candidate=cand,
+            verdict="maybe-incorrect",
+            check_status="diagnostics",
+            errors_after=left,
+            duration_s=time.monotonic() - t1,
+            note=note,
+        )
+        self.record(trial)
+        self.steps.append(trial)
+        return after
 
     def judge_clean(self, cand: Candidate, t1: float) -> Trial:
         """A candidate after which cargo check is clean: the tests decide, against the baseline."""

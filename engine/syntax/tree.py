@@ -308,6 +308,15 @@ def untyped_let_at(source: bytes, at: int) -> int | None:
     return pattern.end_byte
 
 
+def enclosing(source: bytes, start: int, end: int, kinds: tuple[str, ...]) -> tuple[str, Range] | None:
+    """The nearest node of one of `kinds` around [start, end) (itself included): its kind and range."""
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.type in kinds:
+            return n.type, _range(n)
+    return None
+
+
 def item_text(source: bytes, at: int) -> str | None:
     """The whole struct/enum/union/fn item whose text contains byte `at` (a declaration's start)."""
     node = node_at(source, at, at + 1)

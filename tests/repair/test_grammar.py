@@ -44,6 +44,8 @@ EXPECTED = {
     "option_ref": ('m.get("a").copied().unwrap();', 'm.get("a");'),
     "fn_item": ("let mut op: fn(i32) -> i32 = double;", "let mut op = double;"),
 }
+# Fixes that are one step of several (the uses must change too): proposed, not compiled alone.
+STEPS = {"str_field": ("pub name: String,", "pub name: &str,")}
 
 
 def _candidates(case: str) -> tuple[list[Candidate], bytes]:
@@ -58,9 +60,9 @@ def _fixed(c: Candidate, source: bytes) -> str:
     return apply_edits(source, c.edits).decode()
 
 
-@pytest.mark.parametrize("case", sorted(EXPECTED))
+@pytest.mark.parametrize("case", sorted(EXPECTED | STEPS))
 def test_the_developers_fix_is_proposed(case: str) -> None:
-    want, was = EXPECTED[case]
+    want, was = (EXPECTED | STEPS)[case]
     cands, source = _candidates(case)
     assert was in source.decode()
     fixed = [_fixed(c, source) for c in cands]
