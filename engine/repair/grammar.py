@@ -214,6 +214,7 @@ def _conversions(site: _Site, expected: str, found: str, returns: str | None) ->
     if f_ref == "&" and e_opt is not None and _generic_arg(f_bare, "Option") is not None:
         ops.append((site.postfix(".as_ref()"), "borrow the contents with `as_ref()`", "op:as-ref", 0.64))
     if not ops and not e_ref and _nameable(expected) and _nameable(found) and "()" not in (expected, found):
+        # `.into()` needs `From<found> for expected`; rustc would have said so for a std pair
         ops.append((site.postfix(".into()"), f"convert with `.into()` to `{expected}`", "op:into", 0.3))
     return ops
 

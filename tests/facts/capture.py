@@ -51,6 +51,7 @@ cases = {
     "copy_point": '#[derive(Debug)]\nstruct Pt { x: i32, y: i32 }\nfn show(p: Pt) -> i32 { p.x + p.y }\nfn main() { let p = Pt { x: 1, y: 2 }; show(p); println!("{:?}", p); }',
     "copy_string": '#[derive(Debug)]\nstruct Named { name: String }\nfn show(n: Named) -> usize { n.name.len() }\nfn main() { let n = Named { name: String::new() }; show(n); println!("{:?}", n); }',
     "str_field": 'pub struct User {\n    pub name: &str,\n    pub age: u32,\n}\nfn main() { let u = User { name: "a", age: 1 }; println!("{}", u.age); }',
+    "await_missing": "async fn count() -> u32 { 42 } async fn twice() -> u32 { let n: u32 = count(); n * 2 } fn main() {}",
     "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
 }
 out = {}
