@@ -258,13 +258,20 @@ _RENAMED: dict[tuple[type, str], str] = {(SnapshotBody, "for"): "for_"}
 def body_type(kind: str, d: dict[str, Any]) -> type[PayloadBase]:
     """The Struct a record of `kind` with these keys is read into."""
     op, step = d.get("op"), d.get("step")
+    op = op if isinstance(op, str) else None  # an old record's odd value is kept, not matched on
+    step = step if isinstance(step, str) else None
     if kind == "intent":
         return IntentBody
     if kind == "action":
-        return {"run": RunBody, "apply": PatchBody, "undo": PatchBody, "redo": PatchBody}.get(
-            op,
-            {"snapshot": SnapshotBody, "try": TryBody}.get(op, ActionBody),  # type: ignore[arg-type]
-        )
+        by_op: dict[str | None, type[PayloadBase]] = {
+            "run": RunBody,
+            "apply": PatchBody,
+            "undo": PatchBody,
+            "redo": PatchBody,
+            "snapshot": SnapshotBody,
+            "try": TryBody,
+        }
+        return by_op.get(op, ActionBody)
     if kind == "validation":
         return ValidationBody
     if step == "reject":
@@ -292,6 +299,23 @@ def payload_of(kind: str, d: dict[str, Any] | PayloadBase, *, strict: bool = Fal
     if isinstance(d, PayloadBase):
         return d
     cls = body_type(kind, d)
+    if strict:
+        return _fit(cls, d, strict=True)
+    try:
+        return _fit(cls, d)
+    except msgspec.ValidationError:  # a required field is missing or odd: the kind's plain Struct
+        return _fit(_PLAIN.get(kind, NoteBody), d)
+
+
+_PLAIN: dict[str, type[PayloadBase]] = {
+    "intent": IntentBody,
+    "action": ActionBody,
+    "validation": ValidationBody,
+    "reflection": ReflectionBody,
+}
+
+
+def _fit(cls: type[PayloadBase], d: dict[str, Any], *, strict: bool = False) -> PayloadBase:
     names = _names(cls)
     known = {k: v for k, v in d.items() if k in names}
     extra = {k: v for k, v in d.items() if k not in names}
@@ -301,7 +325,8 @@ def payload_of(kind: str, d: dict[str, Any] | PayloadBase, *, strict: bool = Fal
         if strict:
             raise
     fitted: dict[str, Any] = {}
-    for k, v in known.items():
+    required = {f.encode_name for f in msgspec.structs.fields(cls) if f.required}
+    for k, v in sorted(known.items(), key=lambda kv: kv[0] not in required):  # required ones first
         try:
             msgspec.convert({**fitted, k: v}, cls)
             fitted[k] = v

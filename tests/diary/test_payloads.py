@@ -6,6 +6,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diary import schema
 from diary.devlog import DevLog
@@ -16,6 +18,7 @@ from diary.payloads import (
     IntentBody,
     NoteBody,
     PatchBody,
+    Payload,
     ReflectionBody,
     RejectBody,
     RunBody,
@@ -96,3 +99,49 @@ def test_a_v1_value_that_does_not_fit_is_kept_not_refused() -> None:
     e = schema.decode(v1)
     assert isinstance(e.payload, ValidationBody) and e.payload.tool == "check"
     assert e.payload.get("ok") == "yes" and as_dict(e.payload) == {"ok": "yes", "tool": "check"}
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+_keys = st.sampled_from(
+    [
+        "summary",
+        "op",
+        "step",
+        "patch_id",
+        "files",
+        "ok",
+        "errors",
+        "outcome",
+        "type",
+        "extra",
+        "for",
+        "by",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["intent", "action", "validation", "reflection", "note"]),
+    d=st.dictionaries(_keys | st.text(max_size=6), _json, max_size=6),
+)
+def test_any_v1_dict_reads_back_as_written(kind: str, d: dict) -> None:
+    """Whatever a v1 writer recorded, the typed payload gives back every key and value, and a v2
+    record of it decodes to the same payload."""
+    p = payload_of(kind, d)
+    assert as_dict(p) == d
+    assert all(p.get(k, "absent") == v for k, v in d.items())
+    v2 = msgspec.msgpack.decode(msgspec.msgpack.encode(p), type=Payload)
+    assert v2 == p
+
+
+def test_an_odd_v1_value_beside_a_required_field_keeps_the_rest_typed() -> None:
+    p = payload_of("action", {"summary": "s", "op": "apply", "files": 3, "patch_id": "p1"})
+    assert isinstance(p, PatchBody) and p.summary == "s" and p.patch_id == "p1" and p.extra == {"files": 3}
+    q = payload_of("note", {"summary": "half a forget", "op": "memory.forget"})  # its item is missing
+    assert isinstance(q, NoteBody) and as_dict(q) == {"summary": "half a forget", "op": "memory.forget"}
