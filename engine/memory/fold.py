@@ -18,14 +18,17 @@ Being pure and incremental, folding the log in one go or in pieces gives the sam
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 import msgspec
+from msgspec import UNSET
 
 from diary.payloads import (
     ActionBody,
     ExplainBody,
     ForgetBody,
     PatchBody,
+    PayloadBase,
     ReflectionBody,
     RejectBody,
     TryBody,
@@ -33,6 +36,8 @@ from diary.payloads import (
 )
 from diary.types import Entry
 from engine.memory.types import Cursor, FamilyPref, Memory, Mistake, PatchMemo, Seen, Voice
+
+T = TypeVar("T")
 
 KEEP_SEEN = 20  # evidence kept per item, newest last
 KEEP_PATCHES = 50
@@ -62,10 +67,10 @@ class _Folder:
         self.prefs[(code, family)] = msgspec.structs.replace(p, **changes, seen=seen, reasons=reasons)
 
     def patch_applied(self, e: Entry, b: PatchBody) -> None:
-        pid = b.get("patch_id", "")
+        pid = _of(b, "patch_id", "")
         self.check_edits(e, b)
         old = self.patches.pop(pid, None)
-        memo = PatchMemo(patch_id=pid, pairs=old.pairs if old else (), after=dict(b.get("after") or {}))
+        memo = PatchMemo(patch_id=pid, pairs=old.pairs if old else (), after=_of(b, "after", {}))
         self.patches[pid] = memo
         for code, fam in memo.pairs:
             self.pref(code, fam, e, "kept", kept=1)
@@ -85,7 +90,7 @@ class _Folder:
         self.patches[pid] = msgspec.structs.replace(memo, pairs=(*memo.pairs, *new))
 
     def patch_moved(self, e: Entry, b: PatchBody, op: str) -> None:
-        pid = b.get("patch_id", "")
+        pid = _of(b, "patch_id", "")
         self.check_edits(e, b)
         memo = self.patches.get(pid)
         if memo is None:
@@ -97,13 +102,11 @@ class _Folder:
         elif op == "redo" and memo.state == "undone":
             for code, fam in memo.pairs:
                 self.pref(code, fam, e, "kept", kept=1, undone=-1)
-            self.patches[pid] = msgspec.structs.replace(
-                memo, state="applied", after=dict(b.get("after") or {})
-            )
+            self.patches[pid] = msgspec.structs.replace(memo, state="applied", after=_of(b, "after", {}))
 
     def check_edits(self, e: Entry, b: PatchBody) -> None:
         """A patch whose files were changed by hand before this operation was edited afterwards."""
-        before = b.get("before") or {}
+        before = _of(b, "before", {})
         for pid, memo in list(self.patches.items()):
             shared = [f for f in memo.after if f in before]
             if not shared:
@@ -180,6 +183,19 @@ class _Folder:
         )
 
 
+def _of(b: PayloadBase, key: str, default: T) -> T:
+    """The payload's value for `key` when it has the default's type (an old record may hold
+    anything under a key), else the default."""
+    if key in b.__struct_fields__ and getattr(b, key) is UNSET:
+        return default  # a typed field never written (an odd old value sits in `extra`): not used
+    v = b.get(key, default)
+    return v if isinstance(v, type(default)) else default
+
+
+def _strs(b: PayloadBase, key: str) -> list[str]:
+    return [x for x in _of(b, key, []) if isinstance(x, str)]
+
+
 def _same_meeting(x: Mistake, ts: float, place: str, message: str) -> bool:
     """The code seen again where it was last (`rusta explain` run twice on one error), or without a
     place (a repair's try) within `SAME_MEETING_S` of the last sighting: one meeting, not two."""
@@ -212,7 +228,7 @@ def fold(m: Memory, records: Iterable[tuple[Entry, Cursor]]) -> Memory:
 
 def _one(f: _Folder, e: Entry) -> None:
     b = e.payload
-    if isinstance(b, PatchBody) and b.get("status", "done") != "failed":
+    if isinstance(b, PatchBody) and _of(b, "status", "done") != "failed":
         if b.op == "apply":
             f.patch_applied(e, b)
         elif b.op in ("undo", "redo"):
@@ -220,16 +236,16 @@ def _one(f: _Folder, e: Entry) -> None:
     elif isinstance(b, ForgetBody):
         f.forget(b.item)
     elif isinstance(b, ReflectionBody):
-        pairs = _pairs(b.get("codes") or (), b.get("families") or ())
-        if b.get("outcome") == "done" and b.get("patch_id"):
-            f.attribute(e, b.get("patch_id"), pairs)
+        pairs = _pairs(_strs(b, "codes"), _strs(b, "families"))
+        if b.get("outcome") == "done" and _of(b, "patch_id", ""):
+            f.attribute(e, _of(b, "patch_id", ""), pairs)
         elif b.get("outcome") == "rejected" and b.get("by") == "user":
             for code, fam in pairs:
-                f.pref(code, fam, e, "rejected", b.get("reason") or "", rejected=1)
+                f.pref(code, fam, e, "rejected", _of(b, "reason", ""), rejected=1)
     elif isinstance(b, ActionBody) and b.get("op") == "loop.do":
-        brief = b.get("explanation") or {}
+        brief = _of(b, "explanation", {})
         code = str(brief.get("code") or "")
-        patch = brief.get("patch") or {}
+        patch = brief.get("patch") if isinstance(brief.get("patch"), dict) else {}
         src = patch.get("source") or "rustc"
         # rustc's suggestion carries the family the repair gives it, so both learn from one undo
         fam = (
@@ -237,7 +253,7 @@ def _one(f: _Folder, e: Entry) -> None:
             if src == "rustc" and patch.get("applicability")
             else f"explain:{src}"
         )
-        f.attribute(e, b.get("patch_id", ""), [(code, fam)])
+        f.attribute(e, _of(b, "patch_id", ""), [(code, fam)])
     elif isinstance(b, RejectBody):
         held = b.get("conceded") is False
         v = f.voice
@@ -246,18 +262,20 @@ def _one(f: _Folder, e: Entry) -> None:
             argued=v.argued + 1,
             rusta_held=v.rusta_held + held,
             conceded=v.conceded + (not held),
-            seen=(*v.seen, Seen(entry=e.id, ts=e.ts, what="argued", note=b.get("reason") or ""))[-KEEP_SEEN:],
+            seen=(*v.seen, Seen(entry=e.id, ts=e.ts, what="argued", note=_of(b, "reason", "")))[-KEEP_SEEN:],
         )
     elif isinstance(b, ExplainBody):
-        for s in b.get("explanations") or ():
-            prim = s.get("primary") or {}
+        for s in _of(b, "explanations", []):
+            if not isinstance(s, dict):
+                continue
+            prim = s.get("primary") if isinstance(s.get("primary"), dict) else {}
             place = f"{prim.get('file')}:{prim.get('line')}" if prim.get("file") else ""
             f.met(e, str(s.get("code") or ""), place, str(s.get("message") or ""))
     elif isinstance(b, TryBody):
-        for code in b.get("addresses") or ():
+        for code in _strs(b, "addresses"):
             f.met(e, code)
     elif isinstance(b, ValidationBody):
-        for d in b.get("diagnostics") or ():
+        for d in _of(b, "diagnostics", []):
             if isinstance(d, dict) and d.get("level") in ("error", "warning"):
                 place = f"{d.get('file')}:{d.get('line')}" if d.get("file") else ""
                 f.met(e, str(d.get("code") or ""), place, str(d.get("message") or ""))

@@ -12,8 +12,12 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diary.devlog import DevLog
+from diary.payloads import payload_of
+from diary.types import Entry
 from engine.edits import Edit
 from engine.memory import store
 from engine.memory.errors import NoSuchItem
@@ -272,3 +276,77 @@ def test_the_repos_way_of_passing_an_error_on_moves_its_candidate_up() -> None:
     # a habit is worth about one place, not more: three places behind, `?` stays behind
     far = [cand("unwrap", ".unwrap()"), cand("a"), cand("b"), cand("question", "?")]
     assert [c.family for c in arrange(far, "E0308", m)][-1] == "question"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["intent", "action", "validation", "reflection", "note"]),
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "op",
+                        "step",
+                        "patch_id",
+                        "after",
+                        "before",
+                        "codes",
+                        "families",
+                        "outcome",
+                        "by",
+                        "explanations",
+                        "diagnostics",
+                        "addresses",
+                        "conceded",
+                        "explanation",
+                        "item",
+                        "status",
+                    ]
+                ),
+                st.sampled_from(
+                    [
+                        "apply",
+                        "undo",
+                        "redo",
+                        "try",
+                        "loop.do",
+                        "reject",
+                        "explain",
+                        "memory.forget",
+                        "done",
+                        "rejected",
+                        "user",
+                        True,
+                        False,
+                        3,
+                        None,
+                        ["E0382"],
+                        ["x", 1],
+                        {"src/lib.rs": "h"},
+                        {"src/lib.rs": 5},
+                        [{"code": "E0382"}],
+                        [3],
+                        {"code": 1},
+                    ]
+                ),
+                max_size=6,
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_any_old_record_folds_without_error_and_the_memory_round_trips(records: list) -> None:
+    """Old logs may hold anything under any key; the fold never raises and what it makes saves and
+    loads as the same memory."""
+    entries = [
+        (
+            Entry(
+                id=f"e{i}", ts=1.0 + i, session="s", kind=k, task="e0", version=1, payload=payload_of(k, d)
+            ),
+            Cursor(entry=f"e{i}", ts=1.0 + i, segment=1, offset=i),
+        )
+        for i, (k, d) in enumerate(records)
+    ]
+    m = fold(Memory(), entries)
+    assert msgspec.json.decode(msgspec.json.encode(m), type=Memory) == m
