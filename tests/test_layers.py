@@ -16,6 +16,10 @@ LIGHT = [
     "engine",
     "engine.diagindex",
     "engine.repair.search",
+    "engine.memory.store",
+    "engine.memory.priors",
+    "diary.payloads",
+    "rusta_tui.cli.memory",
     "rusta_tui.cli.main",
 ]
 
