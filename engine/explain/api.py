@@ -163,6 +163,13 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         facts.extend(f for f in probe_facts(crate_root, diag, root, g.lead.primary) if f not in facts)
     if g.kind in ("lint", "cfg"):
         facts.append(lintstory.fact(g))
+    elif g.kind == "shape":
+        places = ", ".join(f"{m.primary.file}:{m.primary.line}" for m in g.members[:6])
+        more = f" and {len(g.members) - 6} more" if len(g.members) > 6 else ""
+        facts.append(
+            f"{len(g.members)} places make this same mistake ({places}{more}); each needs the same change."
+        )
+        summary = f"{len(g.members)} places, one mistake: {summary}"
     elif len(g.members) > 1:
         facts.append(
             f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them."

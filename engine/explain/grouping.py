@@ -1,11 +1,13 @@
 """Grouping: one root cause that produces several diagnostics is one story, not five.
 
-Three rules, all pure: diagnostics of the same severity whose root cause is the same place form one
+Four rules, all pure: diagnostics of the same severity whose root cause is the same place form one
 group; unresolved-name errors (E0425, E0433, E0412, E0432, ...) about the same name form one group
 whose root cause is the earliest occurrence; lint warnings with the same code and the same message
 once item names are blanked (`dead_code` for ten functions, `needless_return` five times) form one
 group whose root cause is the first place rustc reports. `unexpected_cfgs` keeps the cfg's name in
 its key: every use of one undeclared cfg is one story, because one declaration fixes them all.
+Compile errors of one shape (same code, same message once names are blanked, same expected and
+found types in their typed facts) are one story too: one mistake made in several places.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from typing import Literal, NamedTuple
 
 from engine.explain.types import Location
+from engine.facts.parse import facts_of
 from toolbelt.types import Diagnostic
 
 RESOLUTION_CODES = frozenset(
@@ -24,7 +27,7 @@ _TICKED_RE = re.compile(r"`[^`]*`")
 _ERROR_CODE_RE = re.compile(r"E\d{4}")
 CFG_LINT = "unexpected_cfgs"
 
-GroupKind = Literal["root", "name", "lint", "cfg"]
+GroupKind = Literal["root", "name", "lint", "cfg", "shape"]
 
 
 class Located(NamedTuple):
@@ -74,6 +77,19 @@ def lint_key(d: Diagnostic) -> tuple[str, str] | None:
     return code, _TICKED_RE.sub("`_`", d.message)
 
 
+def shape_key(d: Diagnostic) -> tuple | None:
+    """(code, message with names blanked, expected, found) for a compile error whose typed facts
+    name both types: nine closures that take `&_` where `u32` is expected are one mistake, made
+    nine times. None for lints and for errors without a type pair (their places differ in kind)."""
+    code = d.code_str or ""
+    if _severity(d) != "error" or not _ERROR_CODE_RE.fullmatch(code):
+        return None
+    f = facts_of(d)
+    if not (f.expected and f.found):
+        return None
+    return code, _TICKED_RE.sub("`_`", d.message), f.expected, f.found
+
+
 def _pos(loc: Location) -> tuple[str, int, int]:
     return (loc.file, loc.line, loc.column)
 
@@ -89,8 +105,10 @@ def group(items: list[Located]) -> list[Group]:
         lint = lint_key(it.diag)
         key_lint = ("lint", *lint) if lint else None
         key_root = ("root", sev, _pos(it.root)) if it.root.line > 0 else None
+        shape = shape_key(it.diag)
+        key_shape = ("shape", *shape) if shape else None
         idx = None
-        for k in (key_name, key_lint, key_root):
+        for k in (key_name, key_lint, key_root, key_shape):
             if k is not None and k in keys:
                 idx = keys[k]
                 break
@@ -98,7 +116,7 @@ def group(items: list[Located]) -> list[Group]:
             idx = len(buckets)
             buckets.append([])
         buckets[idx].append(it)
-        for k in (key_name, key_lint, key_root):
+        for k in (key_name, key_lint, key_root, key_shape):
             if k is not None:
                 keys.setdefault(k, idx)
     out: list[Group] = []
@@ -118,6 +136,18 @@ def group(items: list[Located]) -> list[Group]:
             and all(lint_key(m.diag) == key for m in members[1:])
         ):
             out.append(_lint_group(lead, members))
+        elif (
+            len(members) > 1
+            and (key := shape_key(lead.diag)) is not None
+            and all(shape_key(m.diag) == key for m in members[1:])
+            and len({_pos(m.root) for m in members}) > 1
+        ):
+            n = len(members)
+            reason = (
+                f"the first of {n} places with the same mistake ({key[0]}: expected `{key[2]}`, "
+                f"found `{key[3]}`); each place needs the same change"
+            )
+            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="shape"))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
     return out
