@@ -99,15 +99,33 @@ def arrange(cands: list[Candidate], code: str, m: Memory | None) -> list[Candida
 
 
 def for_repair(cands: list[Candidate], target: Diagnostic, root: str | Path) -> list[Candidate]:
-    """The repair's hook: `cands` for `target` rendered in the repo's style and ordered by what the
-    memory of the crate at `root` says (synced first: cheap, it reads only new DevLog records)."""
+    """The repair's hook: `cands` for `target` ordered by what the memory of the crate at `root`
+    says, each `&str` to `String` conversion also offered in the repo's style, just before the
+    original (which stays, in case the rendering does not compile)."""
     m = current(root)
     if m is None:
         return cands
-    p = target.primary
-    expr = (p.file_name, p.byte_start, p.byte_end) if p is not None else None
-    styled = [render(c, m.style, expr) for c in cands]
-    return arrange(styled, target.code_str or "", m)
+    if str_to_string(target):
+        p = target.primary
+        expr = (p.file_name, p.byte_start, p.byte_end) if p is not None else None
+        styled: list[Candidate] = []
+        for c in cands:
+            r = render(c, m.style, expr)
+            styled += [msgspec.structs.replace(r, id=f"{c.id}+style"), c] if r is not c else [c]
+        cands = styled
+    return arrange(cands, target.code_str or "", m)
+
+
+_STR_REFS = ("&str", "&'static str", "&String", "&&str", "&mut str")
+
+
+def str_to_string(target: Diagnostic) -> bool:
+    """rustc says a `String` was expected where a string reference was found: the one case where
+    `.to_string()`, `.to_owned()` and `String::from` are the same fix."""
+    from engine.facts.parse import facts_of
+
+    f = facts_of(target)
+    return (f.expected or "") in ("String", "std::string::String") and (f.found or "") in _STR_REFS
 
 
 _cache: dict[Path, tuple[tuple, Memory]] = {}

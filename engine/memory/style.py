@@ -7,7 +7,9 @@ Trait` arguments against generic bounds, the error crate in Cargo.toml, and the 
 (`MAJORITY` of at least `MIN_SEEN` uses), so a repo with no habit gets no rewrite.
 
 Rendering changes a candidate's inserted text only, never the span it edits, so the diff shows
-the same change in the repo's words; the compiler still validates the rendered candidate.
+the same change in the repo's words; the compiler still validates the rendered candidate. Only
+`.to_owned()` and `String::from` are rendered to: a repo's `"x".into()` is recorded, but `.into()`
+leans on type inference and is not written into a fix.
 """
 
 from __future__ import annotations
@@ -150,15 +152,15 @@ def render(c: Candidate, style: tuple[StyleFact, ...], expr: tuple[str, int, int
     and family (it is the same fix), its description names the rendering.
     """
     want = fact(style, "string-from-str")
-    if want is None or want.value == ".to_string()":
-        return c
+    if want is None or want.value not in (".to_owned()", "String::from"):
+        return c  # `.into()` leans on inference (a closure may not fix its type): not a rendering
     edits: list[Edit] = []
     changed = False
     for e in c.edits:
         if e.replacement != ".to_string()" or e.start != e.end:
             edits.append(e)
             continue
-        if want.value in (".to_owned()", ".into()"):
+        if want.value == ".to_owned()":
             edits.append(msgspec.structs.replace(e, replacement=want.value))
             changed = True
         elif want.value == "String::from" and expr is not None and expr[0] == e.file and expr[2] == e.start:

@@ -350,3 +350,29 @@ def test_any_old_record_folds_without_error_and_the_memory_round_trips(records: 
     ]
     m = fold(Memory(), entries)
     assert msgspec.json.decode(msgspec.json.encode(m), type=Memory) == m
+
+
+def test_rendering_needs_rustc_to_say_a_string_reference_was_found() -> None:
+    from toolbelt.types import Diagnostic, DiagnosticCode, Span
+
+    def diag(expected: str, found: str) -> Diagnostic:
+        span = Span(
+            file_name="src/lib.rs",
+            byte_start=0,
+            byte_end=1,
+            line_start=1,
+            line_end=1,
+            column_start=1,
+            column_end=2,
+            is_primary=True,
+            label=f"expected `{expected}`, found `{found}`",
+        )
+        return Diagnostic(
+            level="error", message="mismatched types", code=DiagnosticCode(code="E0308"), spans=(span,)
+        )
+
+    from engine.memory.priors import str_to_string
+
+    assert str_to_string(diag("String", "&str"))
+    assert not str_to_string(diag("String", "u32"))  # `.to_owned()` of a u32 is no String
+    assert not str_to_string(diag("Option<String>", "Option<&str>"))
