@@ -1,7 +1,10 @@
-"""`make bench`: run every `bench/bench_*.py`, print one table, write `bench/results/<name>.json`.
+"""`make bench` and `rusta bench`: run every `bench/bench_*.py`, write `bench/results/<name>.json`
+(with the machine and the git revision), then print one table of every goal (bench/targets.py).
 
 A bench module exposes `run() -> dict` returning {"title": str, "rows": [dict, ...], "notes": [str]}.
-Run one with `python -m bench NAME` (e.g. `python -m bench diary`).
+Run one with `python -m bench NAME` (e.g. `python -m bench diary`). `--quick` runs each at tiny sizes
+to prove it still runs (nothing written, no timing judged); `--table` prints the goals table from the
+results on disk; `--plot` draws each goal's trend across revisions.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -43,7 +47,7 @@ def available() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
 
 
-def parse(argv: list[str]) -> list[str]:
+def parse(argv: list[str]) -> argparse.Namespace:
     names = available()
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -51,31 +55,74 @@ def parse(argv: list[str]) -> list[str]:
         "bench/results/NAME.json. With no NAME, run them all (what `make bench` does).",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(names))
-    asked = parser.parse_args(argv).names
-    unknown = [n for n in asked if n not in names]
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: check every bench still runs (no results written)"
+    )
+    parser.add_argument("--table", action="store_true", help="only print the goals table from bench/results")
+    parser.add_argument("--plot", action="store_true", help="draw each goal's trend across revisions")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in names]
     if unknown:
         parser.error(f"no bench named {', '.join(unknown)}; there are {', '.join(names)}")
-    return asked or names
+    args.names = args.names or names
+    return args
+
+
+def goals_table(results_dir: Path = RESULTS) -> Table:
+    from bench.targets import load_results, table_rows
+
+    return _table(
+        "Rusta's goals: her figure, the anchor's from the same run, met or missed",
+        table_rows(load_results(results_dir)),
+    )
 
 
 def main(argv: list[str]) -> int:
-    names = parse(argv)
+    args = parse(argv)
     console = Console()
+    if args.table or args.plot:
+        if args.table:
+            console.print(goals_table())
+        if args.plot:
+            from bench.trends import plot
+
+            for line in plot(RESULTS):
+                console.print(line, markup=False)
+        return 0
+    if args.quick:
+        from bench.quick import QUICK_ENV
+
+        os.environ.update(QUICK_ENV)  # before any bench module is imported: they size themselves on import
     RESULTS.mkdir(exist_ok=True)
-    failed = 0
-    for name in names:
+    failed: list[str] = []
+    for name in args.names:
         t0 = time.monotonic()
         try:
             result = importlib.import_module(f"bench.bench_{name}").run()
         except Exception:
-            failed += 1
+            failed.append(name)
             console.print(f"[red]bench {name} failed[/red]\n{traceback.format_exc()}")
             continue
         result["seconds"] = round(time.monotonic() - t0, 2)
+        if args.quick:
+            console.print(f"{name}: ran in {result['seconds']:.1f} s, {len(result.get('rows', []))} rows")
+            continue
+        from bench.trends import append_history, stamp
+
+        result = stamp(result, HERE.parent)
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+        append_history(RESULTS, name, result)
         console.print(_table(result.get("title", name), result.get("rows", [])))
         for note in result.get("notes", []):
             console.print(f"  {note}")
+    if args.quick:
+        ok = len(args.names) - len(failed)
+        console.print(
+            f"{ok} of {len(args.names)} benchmarks ran"
+            + (f"; failed: {', '.join(failed)}" if failed else ".")
+        )
+    else:
+        console.print(goals_table())
     return 1 if failed else 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.quick import size
 from engine.bytelm.data.corpus import DEFAULT_REGISTRY, canonical, held_out_files
 from engine.bytelm.paths import shipped_dir
 from toolbelt.process import run_limited
@@ -22,7 +23,7 @@ from toolbelt.process import run_limited
 MAX_FILE = 48 * 1024
 MIN_FILE = 512
 PER_CRATE = 3
-INFILL_SPANS = 40
+INFILL_SPANS = size(40, 1)
 
 
 def bench_files(registry: Path = DEFAULT_REGISTRY) -> list[Path]:
@@ -60,7 +61,7 @@ def infill_spans(datas: list[bytes], n: int) -> list[tuple[bytes, bytes, bytes]]
     return spans[:n]
 
 
-def _throughput(lm: object, datas: list[bytes], runs: int = 3) -> float:
+def _throughput(lm: object, datas: list[bytes], runs: int = size(3, 1)) -> float:
     """Bytes/s of the numpy scoring path (net only when lm was loaded with mix=False), the best of
     `runs`: on cores shared with other jobs the fastest run is the one least disturbed."""
     lm.score_batch(datas[:2])  # warm caches and pages; there is nothing to compile
@@ -117,8 +118,8 @@ def _bpb(lp: np.ndarray) -> float:
 
 def run() -> dict:
     ckpt = shipped_dir("small")
-    files = bench_files()
-    datas = [p.read_bytes() for p in files]
+    files = bench_files()[: size(10**6, 2)]
+    datas = [p.read_bytes()[: size(MAX_FILE, 1024)] for p in files]
     total = sum(map(len, datas))
     # the compressors run before JAX is imported: forking a process that runs XLA threads is unsafe
     xz = [compressed_bpb(["xz", "-9e", "-c"], d) for d in datas]

@@ -14,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.quick import size
 from toolbelt.cargo_run import cargo_env
 from toolbelt.demo import reset
 from toolbelt.paths import target_dir_for
 
-RUNS = 5
+RUNS = size(5, 1)
 
 
 def _time(argv: list[str], cwd: Path, env: dict[str, str]) -> list[float]:

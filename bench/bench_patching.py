@@ -15,8 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-N_FILES = 1000
-RUNS = 5
+from bench.quick import size
+
+N_FILES = size(1000, 60)  # the test sums every 50th module: it needs two
+RUNS = size(5, 1)
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "patch_crate"
 
 

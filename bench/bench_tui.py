@@ -13,7 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROUNDS = 5
+from bench.quick import size
+
+ROUNDS = size(5, 1)
 
 
 def _edit(lib: Path, i: int) -> None:

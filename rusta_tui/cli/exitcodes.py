@@ -52,6 +52,7 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "tui": ((0, "the app closed normally"),),
     "lm": ((0, "scored"),),
     "data": ((0, "built"),),
+    "bench": ((0, "ran (with --quick: every bench ran)"), (1, "a bench failed; its traceback is shown")),
 }
 
 

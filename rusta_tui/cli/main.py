@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tui": ("tui", "Open the full-screen app on a crate"),
     "lm": ("lm", "The byte LM: bits per byte and hotspots of files"),
     "data": ("data", "Build the LM corpus snapshot and its provenance ledger"),
+    "bench": ("bench", "Run the benchmarks and show one table of every goal: met or missed"),
 }
 
 

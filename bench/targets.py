@@ -1,0 +1,224 @@
+"""Every goal Rusta is held to, as data, and the one table that says where each stands.
+
+A target reads Rusta's figure and its anchor's (raw cargo, xz, a baseline method) from the JSON a
+bench wrote in the same run, and compares them with the goal. A figure that is absent (the bench
+has not run, a row is missing) is "not measured", never met. Pure: dicts in, rows out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Results = dict[str, dict]
+Kind = Literal["at_most", "at_least", "over_anchor_at_most", "ratio_at_most", "at_least_anchor"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """`kind` says how Rusta's figure meets `goal`: at most / at least an absolute value, at most
+    `goal` over the anchor, at most `goal` times the anchor, or at least the anchor."""
+
+    id: str
+    words: str
+    bench: str
+    kind: Kind
+    goal: float
+    unit: str
+    read: Callable[[dict], tuple[float | None, float | None]]  # (rusta, anchor)
+    anchor: str = ""
+
+
+def _row(result: dict, key: str, value: str) -> dict | None:
+    return next((r for r in result.get("rows", []) if str(r.get(key, "")) == value), None)
+
+
+def _num(row: dict | None, field: str) -> float | None:
+    v = None if row is None else row.get(field)
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _explain_cli(res: dict) -> tuple[float | None, float | None]:
+    return (
+        _num(_row(res, "command", "rusta explain DEMO (pair)"), "median_s"),
+        _num(_row(res, "command", "cargo clippy alone (same target dir)"), "median_s"),
+    )
+
+
+def _tui(res: dict) -> tuple[float | None, float | None]:
+    return (
+        _num(_row(res, "what", "app: save -> new report"), "median_s"),
+        _num(_row(res, "what", "raw cargo clippy"), "median_s"),
+    )
+
+
+def _validate(case: str, anchor: str) -> Callable[[dict], tuple[float | None, float | None]]:
+    def read(res: dict) -> tuple[float | None, float | None]:
+        row = _row(res, "case", case)
+        return _num(row, "seconds"), _num(row, anchor) if anchor else None
+
+    return read
+
+
+def _check(res: dict) -> tuple[float | None, float | None]:
+    """The crate with the largest overhead: the goal holds for every crate or it does not hold."""
+    rows = [r for r in res.get("rows", []) if _num(r, "warm rusta s") is not None]
+    if not rows:
+        return None, None
+    worst = max(rows, key=lambda r: r["warm rusta s"] - r["warm cargo s"])
+    return _num(worst, "warm rusta s"), _num(worst, "warm cargo s")
+
+
+def _method(method: str, anchor: str) -> Callable[[dict], tuple[float | None, float | None]]:
+    def read(res: dict) -> tuple[float | None, float | None]:
+        return _num(_row(res, "method", method), "fix rate"), _num(_row(res, "method", anchor), "fix rate")
+
+    return read
+
+
+def _broken(res: dict) -> tuple[float | None, float | None]:
+    return _num(_row(res, "method", "rusta"), "broken apply"), _num(
+        _row(res, "method", "naive-first-suggestion"), "broken apply"
+    )
+
+
+def _bytelm(res: dict) -> tuple[float | None, float | None]:
+    return (
+        _num(_row(res, "row", "bytelm small: int8 net + counts (shipped)"), "byte-weighted bpb"),
+        _num(_row(res, "row", "xz -9e per file"), "byte-weighted bpb"),
+    )
+
+
+def _explain_root(res: dict) -> tuple[float | None, float | None]:
+    row = _row(res, "cases", "all")
+    if row is None:
+        return None, None
+
+    def pct(text: object) -> float | None:
+        try:
+            k, n = str(text).split(" ")[0].split("/")
+            return int(k) / int(n)
+        except (ValueError, ZeroDivisionError):
+            return None
+
+    return pct(row.get("rusta_root_cause")), pct(row.get("rustc_primary"))
+
+
+def _diary_lost(res: dict) -> tuple[float | None, float | None]:
+    rows = [r for r in res.get("rows", []) if str(r.get("case", "")).startswith("kill -9")]
+    return (float(sum(r.get("lost", 0) for r in rows)) if rows else None), None
+
+
+def _diary_recover(res: dict) -> tuple[float | None, float | None]:
+    return _num(_row(res, "case", "recover 100 MB, torn tail"), "seconds"), None
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(id="cold-explain", words="cold `rusta explain` (demo crate)", bench="explain_cli",
+           kind="at_most", goal=2.0, unit="s", read=_explain_cli, anchor="cargo clippy"),
+    Target(id="explain-overhead", words="`rusta explain` over raw clippy", bench="explain_cli",
+           kind="over_anchor_at_most", goal=0.2, unit="s", read=_explain_cli, anchor="cargo clippy"),
+    Target(id="probe-cycle", words="app: save to updated diagnostics", bench="tui",
+           kind="at_most", goal=1.5, unit="s", read=_tui, anchor="cargo clippy"),
+    Target(id="check-overhead", words="`rusta check --json` over raw clippy (worst crate)", bench="check",
+           kind="over_anchor_at_most", goal=0.15, unit="s", read=_check, anchor="cargo clippy"),
+    Target(id="small-validation", words="validation of a small crate, cold sandbox", bench="patching",
+           kind="at_most", goal=12.0, unit="s", read=_validate("validate, small crate, cold sandbox", ""),
+           anchor=""),
+    Target(id="validation-ratio", words="validation, 1,000-file crate, warm", bench="patching",
+           kind="ratio_at_most", goal=1.2, unit="s",
+           read=_validate("validate, 1000-file crate, warm", "raw cargo"), anchor="cargo check && test"),
+    Target(id="bytelm-bpb", words="byte LM on held-out files (byte-weighted)", bench="bytelm",
+           kind="at_most", goal=0.75, unit="bpb", read=_bytelm, anchor="xz -9e"),
+    Target(id="repair-dev", words="repair fix rate, dev crates", bench="repair",
+           kind="at_least_anchor", goal=1.0, unit="", read=_method("rusta", "naive-first-suggestion"),
+           anchor="naive suggestions"),
+    Target(id="repair-heldout", words="repair fix rate, held-out crates", bench="repair_heldout",
+           kind="at_least_anchor", goal=1.0, unit="", read=_method("rusta", "naive-first-suggestion"),
+           anchor="naive suggestions"),
+    Target(id="repair-families", words="repair fix rate, unseen mistake families", bench="repair_families",
+           kind="at_least", goal=0.8, unit="", read=_method("rusta-no-lm", "rusta-no-grammar"),
+           anchor="without the grammar"),
+    Target(id="repair-broken", words="broken applies, dev crates", bench="repair",
+           kind="at_most", goal=0.0, unit="", read=_broken, anchor="naive suggestions"),
+    Target(id="explain-root", words="root cause on the right line", bench="explain",
+           kind="at_least_anchor", goal=1.0, unit="", read=_explain_root, anchor="rustc's primary span"),
+    Target(id="devlog-lost", words="DevLog kill -9 trials: acknowledged records lost", bench="diary",
+           kind="at_most", goal=0.0, unit="", read=_diary_lost),
+    Target(id="devlog-recover", words="DevLog recovery, 100 MB", bench="diary",
+           kind="at_most", goal=1.0, unit="s", read=_diary_recover),
+)  # fmt: skip
+
+
+def load_results(folder: Path) -> Results:
+    out: Results = {}
+    for f in sorted(folder.glob("*.json")):
+        try:
+            out[f.stem] = json.loads(f.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+    return out
+
+
+def verdict(t: Target, rusta: float | None, anchor: float | None) -> str:
+    if rusta is None or (
+        t.kind in ("over_anchor_at_most", "ratio_at_most", "at_least_anchor") and anchor is None
+    ):
+        return "not measured"
+    met = {
+        "at_most": lambda: rusta <= t.goal,
+        "at_least": lambda: rusta >= t.goal,
+        "over_anchor_at_most": lambda: rusta - anchor <= t.goal,  # type: ignore[operator]
+        "ratio_at_most": lambda: anchor > 0 and rusta / anchor <= t.goal,  # type: ignore[operator]
+        "at_least_anchor": lambda: rusta >= anchor,  # type: ignore[operator]
+    }[t.kind]()
+    return "met" if met else "missed"
+
+
+def goal_words(t: Target) -> str:
+    u = f" {t.unit}" if t.unit else ""
+    return {
+        "at_most": f"<= {t.goal:g}{u}",
+        "at_least": f">= {t.goal:g}{u}",
+        "over_anchor_at_most": f"<= {t.anchor} + {t.goal:g}{u}",
+        "ratio_at_most": f"<= {t.goal:g}x {t.anchor}",
+        "at_least_anchor": f">= {t.anchor}",
+    }[t.kind]
+
+
+def figures(results: Results) -> dict[str, float]:
+    """Rusta's figure per target id, for the trend history."""
+    out: dict[str, float] = {}
+    for t in TARGETS:
+        if t.bench in results:
+            rusta, _ = t.read(results[t.bench])
+            if rusta is not None:
+                out[t.id] = rusta
+    return out
+
+
+def table_rows(results: Results) -> list[dict[str, str]]:
+    rows = []
+    for t in TARGETS:
+        res = results.get(t.bench)
+        rusta, anchor = t.read(res) if res is not None else (None, None)
+        ratio = f"{rusta / anchor:.2f}" if rusta is not None and anchor else ""
+        rows.append(
+            {
+                "what": t.words,
+                "goal": goal_words(t),
+                "rusta": "" if rusta is None else f"{rusta:.3g}",
+                "anchor": ""
+                if anchor is None
+                else f"{anchor:.3g} ({t.anchor})"
+                if t.anchor
+                else f"{anchor:.3g}",
+                "ratio": ratio,
+                "verdict": verdict(t, rusta, anchor),
+                "revision": str((res or {}).get("revision", ""))[:10],
+            }
+        )
+    return rows

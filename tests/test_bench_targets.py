@@ -1,0 +1,75 @@
+"""The goals table: each target's figure, its anchor, the ratio and met/missed/not measured, in words."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.targets import TARGETS, table_rows, verdict
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _by_what(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {r["what"]: r for r in rows}
+
+
+def test_figures_and_anchors_come_from_the_same_results() -> None:
+    results = {
+        "check": {
+            "revision": "abc1234def",
+            "rows": [
+                {"crate": "a", "warm rusta s": 0.5, "warm cargo s": 0.4},
+                {"crate": "b", "warm rusta s": 0.9, "warm cargo s": 0.5},  # the worst overhead decides
+            ],
+        },
+        "tui": {
+            "rows": [
+                {"what": "app: save -> new report", "median_s": 1.2},
+                {"what": "raw cargo clippy", "median_s": 1.0},
+            ]
+        },
+    }
+    rows = _by_what(table_rows(results))
+    check = rows["`rusta check --json` over raw clippy (worst crate)"]
+    assert (check["rusta"], check["anchor"], check["ratio"], check["verdict"]) == (
+        "0.9", "0.5 (cargo clippy)", "1.80", "missed",
+    )  # fmt: skip
+    assert check["revision"] == "abc1234def"
+    assert rows["app: save to updated diagnostics"]["verdict"] == "met"
+    assert rows["cold `rusta explain` (demo crate)"]["verdict"] == "not measured"
+    assert len(rows) == len(TARGETS)
+
+
+def test_a_missing_anchor_is_not_measured_never_met() -> None:
+    t = next(t for t in TARGETS if t.kind == "over_anchor_at_most")
+    assert verdict(t, 0.1, None) == "not measured"
+    assert verdict(t, 0.3, 0.2) == "met"
+    assert verdict(t, 0.5, 0.2) == "missed"
+
+
+def test_table_and_plot_run_on_the_results_in_the_repo() -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "bench", "--table", "--plot"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "met or missed" in out.stdout and "Traceback" not in out.stderr
+    assert "matplotlib" in out.stdout or "trends.png" in out.stdout  # a PNG, or why not
+
+
+@pytest.mark.slow
+def test_quick_runs_every_bench() -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "bench", "--quick"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    n = len(list((REPO / "bench").glob("bench_*.py")))
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert f"{n} of {n} benchmarks ran." in out.stdout
