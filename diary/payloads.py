@@ -173,6 +173,7 @@ class ValidationBody(PayloadBase, tag="validation"):
     patch_id: Str = UNSET
     written_ok: bool | UnsetType = UNSET
     step: Str = UNSET
+    proofs: tuple[dict[str, Any], ...] | UnsetType = UNSET  # engine.patching.types.Proof as dicts
 
 
 class ExplainBody(PayloadBase, tag="explain"):

@@ -104,15 +104,13 @@ def check_nightly() -> DoctorCheck:
 
 
 def check_miri() -> DoctorCheck:
-    version = _first_line(["cargo", "+nightly", "miri", "--version"])
-    if version:
-        return DoctorCheck(name="miri", status="ok", required=False, detail=version)
+    from toolbelt.miri import probe_miri
+
+    st = probe_miri()
+    if st.available:
+        return DoctorCheck(name="miri", status="ok", required=False, detail=st.version)
     return DoctorCheck(
-        name="miri",
-        status="warn",
-        required=False,
-        detail="not installed",
-        fix="rustup +nightly component add miri",
+        name="miri", status="warn", required=False, detail=f"not available: {st.reason}", fix=st.fix
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 from dulwich.objects import Blob
@@ -46,14 +47,27 @@ def validate(
     *,
     cancel: threading.Event | None = None,
     env_extra: dict[str, str] | None = None,
+    fuzz: Literal["refactor", "fix"] | None = None,
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
-    Setting `cancel` stops cargo; the result is then red ("cancelled").
+    Setting `cancel` stops cargo; the result is then red ("cancelled"). `fuzz` adds differential
+    fuzzing of the changed fns once the rest is green: under "refactor" a behaviour change is red,
+    under "fix" it is shown as evidence.
     """
     r = crate_root(root)
     transaction.recover(r)
-    return sandbox.validate(r, patch, env_extra, cancel=cancel)
+    v = sandbox.validate(r, patch, env_extra, cancel=cancel)
+    if fuzz is None or not v.green:
+        return v
+    from engine.proofs.fuzz import fuzz_patch
+
+    proofs = fuzz_patch(r, patch, intent=fuzz)
+    bad = [p for p in proofs if p.status == "failed"]
+    v = msgspec.structs.replace(v, proofs=v.proofs + proofs)
+    if bad:
+        v = msgspec.structs.replace(v, verdict="red", reason=bad[0].detail.split(": ", 1)[1])
+    return v
 
 
 def _lock(r: Path):
@@ -101,6 +115,7 @@ def apply(root: str | Path, patch: Patch, validation: Validation) -> OpRecord:
             "preexisting_failures": list(validation.preexisting_failures),
             "snapshot_validated": validation.snapshot_before,
             "total_s": validation.total_s,
+            "proofs": [msgspec.to_builtins(p) for p in validation.proofs],
             "summary": f"sandbox: {validation.verdict}, {validation.reason}",
         }
         record = transaction.run_op(

@@ -26,6 +26,9 @@ def validation_lines(v: Validation) -> list[str]:
         lines.append(f"  flaky (failed once, passed on re-run): {', '.join(v.flaky_tests)}")
     if v.preexisting_failures:
         lines.append(f"  already failing before the patch: {', '.join(v.preexisting_failures)}")
+    for p in v.proofs:
+        if p.kind not in ("check", "tests"):  # those two are the lines above
+            lines.append(f"  proof {p.status}: {p.detail}")
     lines.append(f"  validated against snapshot {v.snapshot_before[:12]} in {v.total_s:.1f} s")
     return lines
 

@@ -27,7 +27,7 @@ from dulwich.objects import Blob
 from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
-from engine.patching.types import FileState, Patch, Validation
+from engine.patching.types import FileState, Patch, Proof, Validation
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
@@ -189,6 +189,7 @@ def validate(
     baseline_key += "|errors-v2"  # error keys trim module paths now: baselines cached before are stale
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
+    fields["proofs"] = _unsafe_proofs(root, before, new)
     with snaps.file_lock(home / "lock"):
         m = _load_manifest(home)
         try:
@@ -341,5 +342,21 @@ def _test(
     )
 
 
+def _unsafe_proofs(
+    root: Path, before: dict[str, snaps.FileEntry], new: dict[str, bytes | None]
+) -> tuple[Proof, ...]:
+    """The miri proof (installed or not, and that it did not run) when changed items hold `unsafe`."""
+    from engine.proofs.collect import miri_proof, unsafe_changed
+
+    def old(p: str) -> bytes | None:
+        return snaps.read_blob(root, before[p].blob) if p in before else None
+
+    proof = miri_proof(unsafe_changed({p: (old(p), d) for p, d in new.items() if p.endswith(".rs")}))
+    return () if proof is None else (proof,)
+
+
 def _done(fields: dict, t0: float, verdict: str, reason: str) -> Validation:
+    from engine.proofs.collect import run_proofs
+
+    fields = dict(fields, proofs=run_proofs(fields) + tuple(fields.get("proofs", ())))
     return Validation(verdict=verdict, reason=reason, total_s=round(time.monotonic() - t0, 3), **fields)

@@ -37,6 +37,25 @@ Verdict = Literal["green", "red"]
 TestStatus = Literal["passed", "failed", "not_run", "build_failed", "timeout", "error"]
 
 
+ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt"]
+ProofStatus = Literal["passed", "failed", "skipped", "evidence"]
+
+
+class Proof(Base):
+    """One piece of evidence a validation earned, or one it could not earn and why.
+
+    `status` "evidence" is a behaviour change the patch meant to make (shown, not blamed);
+    "skipped" always carries the reason in `detail` (e.g. "miri: not installed").
+    """
+
+    kind: ProofKind
+    status: ProofStatus
+    detail: str
+    count: int = 0
+    passed: int = 0
+    seconds: float = 0.0
+
+
 class Validation(Base):
     """What running the patched crate in a sandbox earned.
 
@@ -65,6 +84,7 @@ class Validation(Base):
     check_s: float = 0.0
     test_s: float = 0.0
     total_s: float = 0.0
+    proofs: tuple[Proof, ...] = ()
 
     @property
     def green(self) -> bool:

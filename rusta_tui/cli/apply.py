@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+import msgspec
 
 from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
 
@@ -23,6 +26,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="why this change is right; default: the text before the diff in the file",
     )
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking once it is green")
+    parser.add_argument(
+        "--fuzz",
+        nargs="?",
+        const="refactor",
+        choices=("refactor", "fix"),
+        default=None,
+        help="differential fuzzing of changed fns (Rusta's own generator, not libFuzzer): a behaviour "
+        "change is red for a refactor (the default), evidence for a fix",
+    )
+    parser.add_argument("--no-format", action="store_true", help="do not rustfmt the items the patch changes")
+    parser.add_argument("--json", action="store_true", help="print the validation as one JSON object")
 
 
 def add_crate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,13 +117,27 @@ def run(args: argparse.Namespace) -> int:
         f"Validating {patch.id} in a sandbox copy of {root.name}: cargo check, then cargo test (offline).",
         file=sys.stderr,
     )
-    validation = api.validate(root, patch)
-    for line in validation_lines(validation):
-        print(line)
+    fmt = None
+    if not args.no_format:
+        from engine.proofs.formatting import format_patch
+
+        patch, fmt = format_patch(root, patch)
+    validation = api.validate(root, patch, fuzz=args.fuzz)
+    if fmt is not None:
+        validation = msgspec.structs.replace(validation, proofs=validation.proofs + (fmt,))
+    if args.json:
+        out = {"patch_id": patch.id, "diff": patch.diff, "validation": msgspec.to_builtins(validation)}
+        print(json.dumps(out))
+    else:
+        for line in validation_lines(validation):
+            print(line)
     if not validation.green:
         raise NotGreen(f"not applied: {validation.reason}")
     files = [f.path for f in validation.base]
     confirm(f"Apply {patch.id} to {', '.join(files)}?", args.yes)
     rec = api.apply(root, patch, validation)
-    print(f"Applied {patch.id} as op {rec.op_id}: {', '.join(rec.files)}. `rusta undo` takes it back.")
+    print(
+        f"Applied {patch.id} as op {rec.op_id}: {', '.join(rec.files)}. `rusta undo` takes it back.",
+        file=sys.stderr if args.json else sys.stdout,
+    )
     return 0

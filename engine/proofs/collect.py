@@ -1,0 +1,82 @@
+"""The proofs a sandbox validation earned, from what actually ran: check, tests, and miri or why not.
+
+miri is not run by Rusta yet; when a patch changes items holding `unsafe` code, the proof says
+whether miri is installed (with rustup's own reason when it is not) and that it did not run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.patching.types import Proof
+from engine.syntax.fn_items import changed_items
+from toolbelt.miri import miri_status
+
+
+def unsafe_changed(files: dict[str, tuple[bytes | None, bytes | None]]) -> list[str]:
+    """Names of the changed items (path: name) that hold `unsafe` code, old or new side."""
+    out = []
+    for path, (old, new) in sorted(files.items()):
+        if not path.endswith(".rs") or new is None:
+            continue
+        for prev, it in changed_items(old or b"", new):
+            if it.has_unsafe or (prev is not None and prev.has_unsafe):
+                out.append(f"{path}: {it.name}")
+    return out
+
+
+def miri_proof(unsafe: list[str]) -> Proof | None:
+    """None when the patch touches no unsafe code (miri would add nothing)."""
+    if not unsafe:
+        return None
+    where = ", ".join(unsafe[:5])
+    st = miri_status()
+    if not st.available:
+        detail = (
+            f"miri: not installed ({st.reason}); the unsafe code changed in {where} was not run under miri."
+        )
+    else:
+        detail = (
+            f"miri: {st.version} is installed, but Rusta does not run it yet; {where} changed unsafe code."
+        )
+    return Proof(kind="miri", status="skipped", detail=detail, count=len(unsafe))
+
+
+def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
+    """Check and test proofs from a validation's fields, exactly as far as they ran."""
+    errs = f.get("errors_after", 0)
+    status = f.get("check_status", "")
+    ok = status in ("clean", "diagnostics") and not f.get("new_errors")
+    check = Proof(
+        kind="check",
+        status="passed" if ok and not errs else ("failed" if not ok else "passed"),
+        detail=f"cargo check {status}: {errs} error(s), {f.get('warnings_after', 0)} warning(s).",
+        seconds=round(f.get("check_s", 0.0), 3),
+    )
+    if ok and errs and f.get("errors_before") is not None:
+        check = Proof(
+            kind="check",
+            status="passed",
+            detail=f"cargo check: errors {f['errors_before']} -> {errs}, none added.",
+            seconds=round(f.get("check_s", 0.0), 3),
+        )
+    ts = f.get("test_status", "not_run")
+    run = f.get("tests_run", 0)
+    if ts == "not_run":
+        tests = Proof(
+            kind="tests", status="skipped", detail="cargo test: not run (the crate does not compile)."
+        )
+    else:
+        failed = len(f.get("failing_tests", ())) + len(f.get("preexisting_failures", ()))
+        passed = max(run - failed, 0)
+        tests = Proof(
+            kind="tests",
+            status="passed" if ts == "passed" or not f.get("failing_tests") else "failed",
+            detail=f"cargo test {ts}: {passed} of {run} test(s) passed.",
+            count=run,
+            passed=passed,
+            seconds=round(f.get("test_s", 0.0), 3),
+        )
+        if ts in ("build_failed", "timeout", "error"):
+            tests = Proof(kind="tests", status="failed", detail=f"cargo test {ts}.", seconds=tests.seconds)
+    return (check, tests)

@@ -1,0 +1,168 @@
+"""Differential fuzzing of a patch: the old and the new body of each changed free fn, same inputs.
+
+MVP, stated plainly: Rusta's own seeded generator in a `#[cfg(test)]` harness run by `cargo test`
+in a scratch copy; nightly libFuzzer (cargo-fuzz) is not used. Only top-level, non-generic,
+non-async, safe free fns whose signature the patch keeps and whose parameters are integers, bool,
+char, `&str`/`String`, `&[int]`/`Vec<int>` are fuzzed; everything else is named as skipped. A hang
+inside one call is not caught per input: the whole run is time-boxed and then reported as such.
+
+Intent decides the colour: a difference under a "refactor" is a failed proof (red); under a "fix"
+(the patch means to change behaviour, e.g. a repair of a failing test) it is shown as evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from engine.patching.diffs import apply_changes
+from engine.patching.sandbox import crate_changes, sandbox_home
+from engine.patching.types import Patch, Proof
+from engine.proofs.fuzz_harness import harness, owned_type
+from engine.repair.workspace import Workspace
+from engine.syntax.fn_items import Item, changed_items, rename_calls
+from toolbelt.cargo_run import run_test
+
+Intent = Literal["refactor", "fix"]
+BUILD_TIMEOUT_S = 240.0
+NOT_LIBFUZZER = "Rusta's own seeded generator, not libFuzzer"
+
+
+def _why_not(prev: Item | None, it: Item) -> str | None:
+    if it.kind != "function_item":
+        return "not a free function"
+    if prev is None:
+        return "a new function, nothing to compare with"
+    if prev.params != it.params or prev.return_type != it.return_type:
+        return "its signature changed"
+    if it.generic or it.is_async or it.has_self:
+        return "generic, async or a method"
+    if (
+        "unsafe" in it.text[: it.body_start - it.start]
+        or "const" in it.text[: it.body_start - it.start].split()
+    ):
+        return "an unsafe or const fn"
+    bad = [t for _, t in it.params if owned_type(t) is None]
+    if bad:
+        return f"Rusta cannot generate {', '.join(bad)}"
+    if not it.params:
+        return "it takes no input"
+    return None
+
+
+def fuzz_targets(old: bytes, new: bytes) -> tuple[list[tuple[Item, Item]], list[str]]:
+    """Changed fns that can be fuzzed (old, new), and one line for each changed item that cannot."""
+    ok, skipped = [], []
+    for prev, it in changed_items(old, new):
+        why = _why_not(prev, it)
+        if why is None and prev is not None:
+            ok.append((prev, it))
+        elif it.kind == "function_item":
+            skipped.append(f"{it.name}: {why}")
+    return ok, skipped
+
+
+def _read(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None
+
+
+def fuzz_patch(
+    root: Path,
+    patch: Patch,
+    *,
+    intent: Intent = "refactor",
+    max_inputs: int = 10000,
+    time_s: float = 5.0,
+    seed: int = 1,
+) -> tuple[Proof, ...]:
+    """One Proof per fuzzed fn (or one "skipped" Proof saying why nothing was fuzzed)."""
+    root = root.resolve()
+    changes = crate_changes(root, patch.diff)
+    new = apply_changes(changes, lambda p: _read(root, p))
+    plan: dict[str, list[tuple[Item, Item]]] = {}
+    skipped: list[str] = []
+    for path, data in sorted(new.items()):
+        old = _read(root, path)
+        if data is None or old is None or not path.endswith(".rs"):
+            continue
+        ok, no = fuzz_targets(old, data)
+        skipped += no
+        if ok:
+            plan[path] = ok
+    if not plan:
+        why = "; ".join(skipped) or "the patch changes no free function body"
+        return (Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run: {why}."),)
+    ws = Workspace(root, scratch=sandbox_home(root) / "fuzz-crate")
+    ws.sync()
+    for path, data in new.items():
+        if data is not None:
+            ws.write(path, data)
+    proofs: list[Proof] = []
+    for path, pairs in plan.items():
+        text = new[path] or b""
+        for prev, it in pairs:
+            old_name, module = f"__rusta_old_{it.name}", f"__rusta_fuzz_{it.name}"
+            old_fn = rename_calls(prev.text, it.name, old_name)
+            text += (
+                f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
+                + harness(it.name, old_name, list(it.params), module).encode()
+            )
+        ws.write(path, text)
+        for _prev, it in pairs:
+            proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed))
+    for s in skipped:
+        proofs.append(Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run for {s}."))
+    return tuple(proofs)
+
+
+def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_s: float, seed: int) -> Proof:
+    out = scratch / f".rusta-fuzz-{name}.txt"
+    out.unlink(missing_ok=True)
+    env = {
+        "RUSTA_FUZZ_OUT": str(out),
+        "RUSTA_FUZZ_N": str(n),
+        "RUSTA_FUZZ_MS": str(int(time_s * 1000)),
+        "RUSTA_FUZZ_SEED": str(seed),
+    }
+    rep = run_test(
+        scratch,
+        target_dir=sandbox_home(root) / "fuzz-target",
+        timeout_s=BUILD_TIMEOUT_S + time_s * 3,
+        test_filter=f"__rusta_fuzz_{name}::differential",
+        env_extra=env,
+    )
+    secs = rep.process.duration_s if rep.process else 0.0
+    try:
+        lines = out.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    done = next((ln.split("\t") for ln in lines if ln.startswith("DONE\t")), None)
+    if done is None:
+        if rep.status == "build_failed":
+            why = "the harness did not compile (the return type may lack Debug)"
+        else:
+            why = f"cargo test {rep.status}{': ' + rep.message if rep.message else ''} (a hang counts here)"
+        return Proof(kind="fuzz", status="skipped", detail=f"fuzz {name}: not run: {why}.", seconds=secs)
+    count, ms = int(done[1]), int(done[2])
+    diff = next((ln.split("\t") for ln in lines if ln.startswith("DIFF\t")), None)
+    if diff is None:
+        detail = f"fuzz {name}: old and new agree on {count} inputs in {ms} ms ({NOT_LIBFUZZER})."
+        return Proof(
+            kind="fuzz", status="passed", detail=detail, count=count, passed=count, seconds=ms / 1000
+        )
+    args = diff[1][1:-2] if diff[1].endswith(",)") else diff[1][1:-1]
+    what = f"{name}({args}): before {diff[2]}, after {diff[3]}"
+    if intent == "fix":
+        detail = (
+            f"fuzz {name}: behaviour changes, as the fix intends: {what} (minimised, after {count} inputs)."
+        )
+        return Proof(
+            kind="fuzz", status="evidence", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
+        )
+    detail = f"fuzz {name}: the refactor changes behaviour: {what} (minimised, after {count} inputs)."
+    return Proof(
+        kind="fuzz", status="failed", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
+    )

@@ -1,0 +1,128 @@
+"""Items of a Rust file as a patch sees them: which fns and impls changed, their parameters, `unsafe`.
+
+Proofs ask these questions of the old and the new text of a file: which top-level items differ
+(to format only those, to fuzz only those), whether a changed item holds `unsafe` code (for miri),
+and what a free function takes (to know whether Rusta can generate its inputs). Pure: bytes in,
+Structs out; tree-sitter nodes stay here.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from engine.syntax.tree import parse
+
+ITEM_KINDS = ("function_item", "impl_item", "trait_item", "mod_item", "struct_item", "enum_item")
+
+
+class Item(msgspec.Struct, frozen=True, kw_only=True):
+    """A top-level item: kind, name (fns; impls get their header), byte range, 0-based rows, text."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    row_start: int
+    row_end: int
+    text: str
+    has_unsafe: bool = False
+    params: tuple[tuple[str, str], ...] = ()  # (pattern, type) of a fn; () for other items
+    generic: bool = False
+    is_async: bool = False
+    has_self: bool = False
+    return_type: str | None = None
+    body_start: int = 0  # byte offset of a fn's body block
+
+
+def _contains_unsafe(node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in ("unsafe_block",) or (n.type == "unsafe" and not n.is_named) or n.type == "unsafe":
+            return True
+        stack.extend(n.children)
+    return False
+
+
+def _item(n) -> Item:
+    text = (n.text or b"").decode("utf-8", "replace")
+    name_node = n.child_by_field_name("name")
+    if n.type == "impl_item":
+        body = n.child_by_field_name("body")
+        name = text[: (body.start_byte - n.start_byte) if body is not None else len(text)].strip()
+    else:
+        name = (name_node.text or b"").decode() if name_node is not None else ""
+    fields: dict = {}
+    if n.type == "function_item":
+        params = n.child_by_field_name("parameters")
+        ps: list[tuple[str, str]] = []
+        has_self = False
+        for c in params.named_children if params is not None else []:
+            if c.type == "self_parameter":
+                has_self = True
+            elif c.type == "parameter":
+                pat, ty = c.child_by_field_name("pattern"), c.child_by_field_name("type")
+                ps.append(((pat.text or b"").decode(), (ty.text or b"").decode() if ty is not None else ""))
+        ret = n.child_by_field_name("return_type")
+        mods = next((c for c in n.children if c.type == "function_modifiers"), None)
+        body = n.child_by_field_name("body")
+        fields = dict(
+            params=tuple(ps),
+            generic=n.child_by_field_name("type_parameters") is not None,
+            is_async=mods is not None and b"async" in (mods.text or b""),
+            has_self=has_self,
+            return_type=(ret.text or b"").decode() if ret is not None else None,
+            body_start=body.start_byte if body is not None else n.end_byte,
+        )
+    return Item(
+        kind=n.type,
+        name=name,
+        start=n.start_byte,
+        end=n.end_byte,
+        row_start=n.start_point[0],
+        row_end=n.end_point[0],
+        text=text,
+        has_unsafe=_contains_unsafe(n),
+        **fields,
+    )
+
+
+def top_items(source: bytes) -> list[Item]:
+    """The file's top-level items (attributes excluded from the range), in order."""
+    return [_item(n) for n in parse(source).root_node.named_children if n.type in ITEM_KINDS]
+
+
+def _key(it: Item) -> tuple[str, str]:
+    return it.kind, it.name
+
+
+def changed_items(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
+    """Items of `new` whose text differs from the same-named item of `old` (None: the item is new).
+
+    Items are matched by kind and name, in order, so two impls of one header pair up one by one.
+    """
+    olds: dict[tuple[str, str], list[Item]] = {}
+    for it in top_items(old):
+        olds.setdefault(_key(it), []).append(it)
+    out: list[tuple[Item | None, Item]] = []
+    for it in top_items(new):
+        same = olds.get(_key(it))
+        prev = same.pop(0) if same else None
+        if prev is None or prev.text != it.text:
+            out.append((prev, it))
+    return out
+
+
+def rename_calls(fn_text: str, name: str, new_name: str) -> str:
+    """`fn_text` with its own name and every identifier `name` in it renamed (recursion included)."""
+    src = fn_text.encode()
+    spots: list[tuple[int, int]] = []
+    stack = [parse(src).root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "identifier" and n.text == name.encode():
+            spots.append((n.start_byte, n.end_byte))
+        stack.extend(n.children)
+    for s, e in sorted(spots, reverse=True):
+        src = src[:s] + new_name.encode() + src[e:]
+    return src.decode()
