@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from toolbelt.build_script import build_script_sentence
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolbeltError, ToolMissing
@@ -137,9 +138,10 @@ def _failure_sentence(proc: ProcessResult, root: Path | None = None) -> str:
     With `root`, a dependency cargo cannot resolve offline is named with where Rusta looked and the fix.
     """
     if root is not None and proc.outcome == "failed":
-        offline = offline_sentence(root, (proc.stderr or proc.stdout).decode("utf-8", "replace"))
-        if offline is not None:
-            return offline
+        said = (proc.stderr or proc.stdout).decode("utf-8", "replace")
+        found = offline_sentence(root, said) or build_script_sentence(said)
+        if found is not None:
+            return found
     if proc.outcome == "timeout":
         return f"cargo was {proc.note}."
     if proc.outcome == "output_cap":

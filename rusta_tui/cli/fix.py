@@ -28,6 +28,28 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_TESTS = 5  # the meaning of each code is in rusta_tui.cli.exitcodes (shown by --help)
+EXIT_DEVLOG = 4
+
+
+def _read_only(root: Path) -> str | None:
+    """Why Rusta cannot write to `root`, in one sentence; None when she can.
+
+    A fix writes the user's files and the DevLog in `.rusta/`; on a read-only mount or without write
+    permission both would fail half way, so say so before any cargo run.
+    """
+    import os
+
+    try:
+        ro_mount = bool(os.statvfs(root).f_flag & os.ST_RDONLY)
+    except OSError:
+        ro_mount = False
+    if not ro_mount and os.access(root, os.W_OK):
+        return None
+    where = "is on a read-only filesystem" if ro_mount else "is not writable by you"
+    return (
+        f"{root} {where}, so rusta fix cannot write a fix or its DevLog there; nothing was changed. "
+        "`rusta check` and `rusta explain` work on it."
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=False, highlight=False)
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     root = project_root(Path(args.path))
+    if (why := _read_only(root)) is not None:
+        print(f"rusta: {why}", file=sys.stderr)
+        return EXIT_DEVLOG
     for line in patching.recover(root):
         console.print(f"[yellow]recovered:[/] {escape(line)}")
     with DevLog.open(root) as log:
@@ -173,7 +198,14 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         flow.decline(proposal, f"the user rejected the fix: {reason}", log=log, by_user=True, reason=reason)
         if args.json:
             _emit_json(
-                {"status": "rejected", "reason": reason, "diff": patch.diff, "tried": tried, "applied": None, **facts},
+                {
+                    "status": "rejected",
+                    "reason": reason,
+                    "diff": patch.diff,
+                    "tried": tried,
+                    "applied": None,
+                    **facts,
+                },
                 greens,
             )
         else:
