@@ -1,0 +1,30 @@
+"""Tiny crates for the proofs tests, written by a generator of our own (no fixture copied from elsewhere)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from engine.edits import unified_diff
+
+
+def make_crate(
+    root: Path, lib: str, name: str = "proofs_fixture", extra: dict[str, str] | None = None
+) -> Path:
+    """A git-tracked library crate holding `lib` as src/lib.rs (Rusta snapshots need git)."""
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(lib)
+    for rel, text in (extra or {}).items():
+        (root / rel).write_text(text)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", "."], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
+    return root
+
+
+def diff_of(root: Path, new_lib: str) -> str:
+    """The diff that turns the crate's src/lib.rs into `new_lib`."""
+    old = (root / "src" / "lib.rs").read_bytes()
+    return unified_diff({"src/lib.rs": old}, {"src/lib.rs": new_lib.encode()})

@@ -1,0 +1,88 @@
+"""Differential fuzzing on real crates with real cargo: a refactor that keeps behaviour, one that does not."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.patching.types import Patch
+from engine.proofs.fuzz import fuzz_patch, fuzz_targets
+from tests.proofs.crates import diff_of, make_crate
+
+pytestmark = pytest.mark.slow
+
+LIB = """\
+pub fn half(x: i32) -> i32 {
+    x / 2
+}
+
+pub fn count_a(s: &str, v: &[u8]) -> usize {
+    s.chars().filter(|c| *c == 'a').count() + v.len()
+}
+
+pub fn width(s: String) -> usize {
+    s.len()
+}
+
+pub fn clamp_low(x: i64, on: bool) -> i64 {
+    if on && x < 0 { 0 } else { x }
+}
+
+pub fn scale(v: Vec<u8>, by: u8) -> Vec<u8> {
+    v.iter().map(|b| b * by).collect()
+}
+"""
+
+KEEPS = (
+    LIB.replace(
+        "s.chars().filter(|c| *c == 'a').count() + v.len()", "s.matches('a').count() + v.iter().count()"
+    )
+    .replace("if on && x < 0 { 0 } else { x }", "if on { x.max(0) } else { x }")
+    .replace("v.iter().map(|b| b * by).collect()", "v.into_iter().map(|b| b * by).collect()")
+)
+CHANGES = LIB.replace("x / 2", "x >> 1").replace("s.len()", "s.chars().count()")
+
+
+@pytest.fixture(scope="module")
+def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return make_crate(tmp_path_factory.mktemp("fuzz") / "crate", LIB)
+
+
+def test_a_refactor_that_keeps_behaviour_passes_on_every_input(crate: Path) -> None:
+    patch = Patch.new(diff_of(crate, KEEPS), "refactor: iterator forms")
+    proofs = fuzz_patch(crate, patch, max_inputs=3000, time_s=10)
+    assert sorted(p.detail.split(":")[0] for p in proofs) == ["fuzz clamp_low", "fuzz count_a", "fuzz scale"]
+    for p in proofs:
+        assert p.status == "passed", p.detail
+        assert p.count == 3000 and p.passed == 3000
+        assert "not libFuzzer" in p.detail
+
+
+def test_a_silent_edge_case_change_is_found_and_minimised(crate: Path) -> None:
+    patch = Patch.new(diff_of(crate, CHANGES), "refactor: cheaper arithmetic")
+    proofs = {p.detail.split(":")[0]: p for p in fuzz_patch(crate, patch, max_inputs=3000, time_s=10)}
+    half, width = proofs["fuzz half"], proofs["fuzz width"]
+    assert half.status == "failed" and width.status == "failed"
+    # -1 / 2 == 0 but -1 >> 1 == -1: shrinking toward 0 lands on the smallest witness
+    assert "half(-1): before 0, after -1" in half.detail
+    # a single non-ASCII char: bytes and chars differ; halving leaves one char
+    witness = width.detail.split("width(")[1].split(")")[0]
+    assert len(witness.strip('"')) == 1 and not witness.strip('"').isascii(), width.detail
+    # the same difference under a fix is evidence, not a failure
+    fixed = fuzz_patch(crate, patch, intent="fix", max_inputs=3000, time_s=10)
+    assert {p.status for p in fixed} == {"evidence"}
+
+
+def test_what_cannot_be_fuzzed_is_named_with_the_reason() -> None:
+    old = b"pub fn f(p: &mut Vec<i32>) { p.push(1) }\npub fn g<T: Copy>(x: T) -> T { x }\nfn h(x: u8) -> u8 { x }\n"
+    new = b"pub fn f(p: &mut Vec<i32>) { p.push(2) }\npub fn g<T: Copy>(x: T) -> T { { x } }\nfn h(x: u16) -> u16 { x }\n"
+    ok, skipped = fuzz_targets(old, new)
+    assert ok == []
+    assert skipped == [
+        "f: Rusta cannot generate &mut Vec<i32>",
+        "g: generic, async or a method",
+        "h: its signature changed",
+    ]

@@ -1,0 +1,99 @@
+"""Proofs on a real validation: check and tests with counts, miri told truthfully, all in the DevLog."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from diary.devlog import DevLog
+from engine.patching import api
+from engine.patching.render import validation_lines
+from engine.patching.types import Patch
+from engine.proofs.collect import miri_proof
+from tests.proofs.crates import diff_of, make_crate
+from toolbelt.doctor import check_miri
+from toolbelt.miri import probe_miri
+
+pytestmark = pytest.mark.slow
+
+LIB = """\
+pub fn first(v: &[u8]) -> u8 {
+    unsafe { *v.as_ptr() }
+}
+
+pub fn plain(x: u8) -> u8 {
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_is_first() { assert_eq!(super::first(&[7, 8]), 7); }
+    #[test]
+    fn plain_is_plain() { assert_eq!(super::plain(3), 3); }
+}
+"""
+
+
+def _miri_installed_per_rustup() -> bool:
+    """An independent witness: rustup's own list of installed nightly components."""
+    if shutil.which("rustup") is None:
+        return False
+    out = subprocess.run(
+        ["rustup", "component", "list", "--installed", "--toolchain", "nightly"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=dict(os.environ, RUSTUP_AUTO_INSTALL="0"),
+    )
+    return out.returncode == 0 and any(ln.startswith("miri") for ln in out.stdout.splitlines())
+
+
+def test_miri_availability_is_reported_truthfully_by_probe_and_doctor() -> None:
+    truth = _miri_installed_per_rustup()
+    st = probe_miri()
+    assert st.available == truth, st
+    doc = check_miri()
+    assert (doc.status == "ok") == truth
+    if not truth:
+        assert st.reason and st.reason in doc.detail and doc.fix  # rustup's own words, and the way out
+        assert miri_proof(["src/lib.rs: f"]).detail.startswith("miri: not installed (")
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory: pytest.TempPathFactory):
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    root = make_crate(tmp_path_factory.mktemp("val") / "crate", LIB, name="proofs_unsafe")
+    new = LIB.replace("unsafe { *v.as_ptr() }", "unsafe { *v.as_ptr().add(0) }")
+    patch = Patch.new(diff_of(root, new), "reads the first byte through add(0)")
+    v = api.validate(root, patch)
+    rec = api.apply(root, patch, v)
+    return root, v, rec
+
+
+def test_a_validation_lists_what_ran_with_counts_and_why_miri_did_not(applied) -> None:
+    _root, v, _rec = applied
+    assert v.green, v.reason
+    kinds = {p.kind: p for p in v.proofs}
+    assert kinds["check"].status == "passed" and "0 error(s)" in kinds["check"].detail
+    assert (kinds["tests"].count, kinds["tests"].passed) == (2, 2)
+    miri = kinds["miri"]
+    assert miri.status == "skipped" and "src/lib.rs: first" in miri.detail and "plain" not in miri.detail
+    assert miri.detail.startswith("miri: not installed (") != probe_miri().available
+    assert any(line.startswith("  proof skipped: miri:") for line in validation_lines(v))
+
+
+def test_the_devlog_record_of_the_validation_carries_the_proofs(applied) -> None:
+    root, v, rec = applied
+    log = DevLog.open(root, readonly=True)
+    try:
+        recs = [e for e in log.entries() if e.kind == "validation" and e.task == rec.op_id]
+    finally:
+        log.close()
+    assert recs, "no validation record for the apply"
+    proofs = recs[-1].payload.get("proofs")
+    assert [p["kind"] for p in proofs] == [p.kind for p in v.proofs]
+    assert proofs[-1]["detail"] == v.proofs[-1].detail
