@@ -125,6 +125,7 @@ def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Va
                 "ok": v.green,
                 "errors": v.errors_after,
                 "failed_tests": list(v.failing_tests),
+                "proofs": [msgspec.to_builtins(p) for p in v.proofs],
             },
             task=proposal.task,
         )

@@ -97,6 +97,12 @@ def show_patch(console: Console, patch: Patch) -> None:
     console.print(Syntax(patch.diff, "diff", theme="ansi_dark", background_color="default"), soft_wrap=True)
 
 
+def _print_proofs(console, validation) -> None:
+    """What ran for this patch and what did not, and why (check, tests with counts, miri, fuzz)."""
+    for p in validation.proofs:
+        console.print(f"  proof {p.status}: {p.detail}", markup=False)
+
+
 def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:
     sys.stdout.write(json.dumps({**obj, "alternatives": alternatives or []}) + "\n")
 
@@ -242,11 +248,19 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
         if args.json:
             _emit_json(
-                {"status": "red", "message": validation.reason, "tried": tried, "applied": None, **facts},
+                {
+                    "status": "red",
+                    "message": validation.reason,
+                    "tried": tried,
+                    "applied": None,
+                    "proofs": msgspec.to_builtins(validation.proofs),
+                    **facts,
+                },
                 greens,
             )
         else:
             console.print(f"Not applied: the sandbox says red: {validation.reason}", markup=False)
+            _print_proofs(console, validation)
         return EXIT_ERRORS
     op = flow.commit(root, proposal, validation, log=log)
     if args.json:
@@ -268,6 +282,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         console.print(
             f"Applied as {op.op_id}: {validation.reason}{left} `rusta undo` reverts it.", markup=False
         )
+        _print_proofs(console, validation)
     if partial:
         return EXIT_ERRORS
     tests_fail = validation.test_status == "failed" or bool(validation.preexisting_failures)

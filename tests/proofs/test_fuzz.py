@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from engine.patching.types import Patch
 from engine.proofs.fuzz import fuzz_patch, fuzz_targets
+from rusta_tui.cli.apply import EXIT_RED
 from tests.proofs.crates import diff_of, make_crate
 
 pytestmark = pytest.mark.slow
@@ -86,3 +90,26 @@ def test_what_cannot_be_fuzzed_is_named_with_the_reason() -> None:
         "g: generic, async or a method",
         "h: its signature changed",
     ]
+
+
+def _rusta(crate: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=crate,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def test_rusta_apply_fuzz_stops_a_behaviour_changing_refactor_before_the_users_files(crate: Path) -> None:
+    before = (crate / "src" / "lib.rs").read_bytes()
+    (crate / ".." / "p.diff").write_text(diff_of(crate, CHANGES))
+    out = _rusta(crate, "apply", "../p.diff", "--explain", "refactor", "--fuzz", "--yes", "--json")
+    assert out.returncode == EXIT_RED, out.stderr
+    assert (crate / "src" / "lib.rs").read_bytes() == before
+    v = json.loads(out.stdout)["validation"]
+    assert v["verdict"] == "red" and "half(-1)" in v["reason"]
+    assert {p["kind"] for p in v["proofs"]} >= {"check", "tests", "fuzz", "rustfmt"}
