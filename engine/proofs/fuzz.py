@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from diary import snapshots as snaps
 from engine.patching.diffs import apply_changes
 from engine.patching.sandbox import crate_changes, sandbox_home
 from engine.patching.types import Patch, Proof
@@ -95,7 +96,26 @@ def fuzz_patch(
     if not plan:
         why = "; ".join(skipped) or "the patch changes no free function body"
         return (Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run: {why}."),)
-    ws = Workspace(root, scratch=sandbox_home(root) / "fuzz-crate")
+    home = sandbox_home(root)
+    home.mkdir(parents=True, exist_ok=True)
+    with snaps.file_lock(home / "fuzz-lock"):  # one scratch copy per crate: two fuzz runs take turns
+        proofs = _fuzz_in_scratch(root, home, new, plan, intent, max_inputs, time_s, seed)
+    for s in skipped:
+        proofs.append(Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run for {s}."))
+    return tuple(proofs)
+
+
+def _fuzz_in_scratch(
+    root: Path,
+    home: Path,
+    new: dict[str, bytes | None],
+    plan: dict[str, list[tuple[Item, Item]]],
+    intent: Intent,
+    max_inputs: int,
+    time_s: float,
+    seed: int,
+) -> list[Proof]:
+    ws = Workspace(root, scratch=home / "fuzz-crate")
     ws.sync()
     for path, data in new.items():
         if data is not None:
@@ -113,9 +133,7 @@ def fuzz_patch(
         ws.write(path, text)
         for _prev, it in pairs:
             proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed))
-    for s in skipped:
-        proofs.append(Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run for {s}."))
-    return tuple(proofs)
+    return proofs
 
 
 def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_s: float, seed: int) -> Proof:

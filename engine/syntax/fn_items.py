@@ -8,37 +8,17 @@ Structs out; tree-sitter nodes stay here.
 
 from __future__ import annotations
 
-import msgspec
-
 from engine.syntax.tree import parse
+from engine.syntax.types import Item
 
 ITEM_KINDS = ("function_item", "impl_item", "trait_item", "mod_item", "struct_item", "enum_item")
-
-
-class Item(msgspec.Struct, frozen=True, kw_only=True):
-    """A top-level item: kind, name (fns; impls get their header), byte range, 0-based rows, text."""
-
-    kind: str
-    name: str
-    start: int
-    end: int
-    row_start: int
-    row_end: int
-    text: str
-    has_unsafe: bool = False
-    params: tuple[tuple[str, str], ...] = ()  # (pattern, type) of a fn; () for other items
-    generic: bool = False
-    is_async: bool = False
-    has_self: bool = False
-    return_type: str | None = None
-    body_start: int = 0  # byte offset of a fn's body block
 
 
 def _contains_unsafe(node) -> bool:
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.type in ("unsafe_block",) or (n.type == "unsafe" and not n.is_named) or n.type == "unsafe":
+        if n.type in ("unsafe_block", "unsafe"):  # a block, or the keyword of an unsafe fn/impl/trait
             return True
         stack.extend(n.children)
     return False

@@ -64,3 +64,22 @@ class Shape(Base):
     await_on: bool = False  # the span is the operand of `.await`
     method_call: str | None = None  # the span is the receiver of a method call: the method's name
     enclosing_fn: FnSig | None = None
+
+
+class Item(Base):
+    """A top-level item: kind, name (fns; impls get their header), byte range, 0-based rows, text."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    row_start: int
+    row_end: int
+    text: str
+    has_unsafe: bool = False
+    params: tuple[tuple[str, str], ...] = ()  # (pattern, type) of a fn; () for other items
+    generic: bool = False
+    is_async: bool = False
+    has_self: bool = False
+    return_type: str | None = None
+    body_start: int = 0  # byte offset of a fn's body block
