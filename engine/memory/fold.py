@@ -59,9 +59,15 @@ class _Folder:
 
     # --- preferences ---------------------------------------------------------------------------
 
-    def pref(self, code: str, family: str, e: Entry, what: str, note: str = "", **delta: int) -> None:
+    def pref(
+        self, code: str, family: str, e: Entry, what: str, note: str = "", refused: str = "", **delta: int
+    ) -> None:
         p = self.prefs.get((code, family)) or FamilyPref(code=code, family=family)
-        changes = {k: max(0, getattr(p, k) + v) for k, v in delta.items()}
+        changes: dict = {k: max(0, getattr(p, k) + v) for k, v in delta.items()}
+        if refused:
+            changes["refused_patches"] = (*(x for x in p.refused_patches if x != refused), refused)[
+                -KEEP_SEEN:
+            ]
         seen = (*p.seen, Seen(entry=e.id, ts=e.ts, what=what, note=note))[-KEEP_SEEN:]  # type: ignore[arg-type]
         reasons = (*p.reasons, note)[-KEEP_SEEN:] if what == "rejected" and note else p.reasons
         self.prefs[(code, family)] = msgspec.structs.replace(p, **changes, seen=seen, reasons=reasons)
@@ -97,7 +103,7 @@ class _Folder:
             return
         if op == "undo" and memo.state == "applied":
             for code, fam in memo.pairs:
-                self.pref(code, fam, e, "undone", kept=-1, undone=1)
+                self.pref(code, fam, e, "undone", refused=pid, kept=-1, undone=1)
             self.patches[pid] = msgspec.structs.replace(memo, state="undone", after={})
         elif op == "redo" and memo.state == "undone":
             for code, fam in memo.pairs:
@@ -241,7 +247,9 @@ def _one(f: _Folder, e: Entry) -> None:
             f.attribute(e, _of(b, "patch_id", ""), pairs)
         elif b.get("outcome") == "rejected" and b.get("by") == "user":
             for code, fam in pairs:
-                f.pref(code, fam, e, "rejected", _of(b, "reason", ""), rejected=1)
+                f.pref(
+                    code, fam, e, "rejected", _of(b, "reason", ""), refused=_of(b, "patch_id", ""), rejected=1
+                )
     elif isinstance(b, ActionBody) and b.get("op") == "loop.do":
         brief = _of(b, "explanation", {})
         code = str(brief.get("code") or "")

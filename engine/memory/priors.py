@@ -5,17 +5,21 @@ than refused in this repo, with one imagined keep and one imagined refusal (Lapl
 afterwards counting half a refusal, bounded to [-MAX_ADJ, MAX_ADJ]. `arrange` moves each
 candidate by `PULL` places per unit of it, so one keep or one undo reorders near-ties only while
 repeated evidence moves a family across the list. A family the user undid or rejected twice (and
-kept less often) goes last, and says so when it is proposed anyway. The repo's habit for passing
+kept less often) goes last, and says so when it is proposed anyway; the very patch the user
+refused (same change, same code: the evidence has not changed) is not proposed again at all. The repo's habit for passing
 an error on (`?`, `.expect(`, `.unwrap()`) moves a candidate that writes it by `STYLE_BONUS`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
+from engine.edits import EditError, diff_of_edits
 from engine.memory.style import render
 from engine.memory.types import FamilyPref, Memory
 from engine.repair.types import Candidate
@@ -59,6 +63,22 @@ def _times(n: int) -> str:
 _HANDLING = {"?": "?", ".expect(": ".expect(", ".unwrap()": ".unwrap()"}
 
 
+def _refused_again(m: Memory, code: str, c: Candidate, patch_id: Callable[[Candidate], str | None]) -> bool:
+    gone = retired(m, code, c.family)
+    return gone is not None and bool(gone.refused_patches) and patch_id(c) in gone.refused_patches
+
+
+def candidate_patch_id(c: Candidate, root: str | Path) -> str | None:
+    """The id `rusta fix` gives the patch of `c` alone on the crate as it is (a first step): the
+    hash of its diff, as `Patch.new` computes it. None when its files cannot be read or it is empty."""
+    try:
+        files = {e.file: (Path(root) / e.file).read_bytes() for e in c.edits}
+        diff = diff_of_edits(files, c.edits)
+    except (OSError, EditError):
+        return None
+    return "p-" + hashlib.sha256(diff.encode("utf-8", "surrogateescape")).hexdigest()[:12] if diff else None
+
+
 def style_bonus(c: Candidate, m: Memory) -> float:
     """+STYLE_BONUS for a candidate that passes an error on the way the repo does (`?`, `.expect(`,
     `.unwrap()`), -STYLE_BONUS for one that uses another of the three; 0 when the repo has no habit
@@ -73,11 +93,20 @@ def style_bonus(c: Candidate, m: Memory) -> float:
     return STYLE_BONUS if habit in used else -STYLE_BONUS
 
 
-def arrange(cands: list[Candidate], code: str, m: Memory | None) -> list[Candidate]:
-    """`cands` (in the ranking's order) reordered by the memory: priors, retired families last,
-    each candidate rendered in the repo's style. Without a memory, `cands` as they are."""
+def arrange(
+    cands: list[Candidate],
+    code: str,
+    m: Memory | None,
+    patch_id: Callable[[Candidate], str | None] | None = None,
+) -> list[Candidate]:
+    """`cands` (in the ranking's order) reordered by the memory: priors first, retired families
+    last. A retired family's candidate whose patch is one the user already refused (`patch_id`
+    gives a candidate's, when it can be known) is not proposed at all: the evidence has not changed.
+    Without a memory, `cands` as they are."""
     if m is None or not cands:
         return cands
+    if patch_id is not None:
+        cands = [c for c in cands if not _refused_again(m, code, c, patch_id)]
     others = sum(1 for c in cands if retired(m, code, c.family) is None)
     keyed = []
     for pos, c in enumerate(cands):
@@ -113,7 +142,7 @@ def for_repair(cands: list[Candidate], target: Diagnostic, root: str | Path) -> 
             r = render(c, m.style, expr)
             styled += [msgspec.structs.replace(r, id=f"{c.id}+style"), c] if r is not c else [c]
         cands = styled
-    return arrange(cands, target.code_str or "", m)
+    return arrange(cands, target.code_str or "", m, lambda c: candidate_patch_id(c, root))
 
 
 _STR_REFS = ("&str", "&'static str", "&String", "&&str", "&mut str")

@@ -39,6 +39,7 @@ class FamilyPref(Base):
     rejected: int = 0
     edited: int = 0  # the user changed the patched files before Rusta's next operation
     reasons: tuple[str, ...] = ()  # the user's words when rejecting, newest last
+    refused_patches: tuple[str, ...] = ()  # ids of the exact patches undone or rejected (id = hash of diff)
     seen: tuple[Seen, ...] = ()
 
     @property

@@ -45,7 +45,10 @@ def pref_line(m: Memory, p: FamilyPref) -> str:
     bits = [f"kept {p.kept}", f"undone {p.undone}", f"rejected {p.rejected}", f"edited afterwards {p.edited}"]
     adj = adjustment(m, p.code, p.family)
     if retired(m, p.code, p.family) is not None:
-        effect = f"not proposed first again: refused {p.refused} times (the limit is {REFUSALS})"
+        effect = (
+            f"retired: refused {p.refused} times (the limit is {REFUSALS}); the patches you refused are not "
+            "proposed again, and one for changed code only last, saying why"
+        )
     elif adj > 0:
         effect = f"ranked higher for {p.code or 'any code'} (+{adj:.2f})"
     elif adj < 0:

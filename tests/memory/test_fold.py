@@ -254,7 +254,7 @@ def test_show_explains_each_item(root: Path) -> None:
     items = dict(show(store.sync(root).memory))
     said = items["pref:E0382:clone"]
     assert "rejected 2" in said and 'Your reason: "still hides it"' in said
-    assert "Learned from 2 rejections on 2026-" in said and "not proposed first again" in said
+    assert "Learned from 2 rejections on 2026-" in said and "retired: refused 2 times" in said
 
 
 def test_a_memory_of_another_version_is_rebuilt(root: Path) -> None:

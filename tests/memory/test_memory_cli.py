@@ -45,13 +45,23 @@ def test_two_rejections_of_a_family_change_the_proposal(rejected_twice: tuple[Pa
     assert first["status"] == second["status"] == "rejected"
     assert CLONE in first["diff"] and CLONE in second["diff"]
     assert first["tried"][0]["family"] == "rustc:MachineApplicable"  # before: rustc's clone came first
-    assert safe["tried"][0]["family"] == "op:borrow"  # after: the retired family is tried last
-    # the clone is still the only fix with more than the compiler's word: proposed, saying why
-    assert (
-        CLONE in safe["diff"]
-        and "you rejected this twice; here is why I still think so" in safe["explanation"]
-    )
+    # after: the very clone refused twice on unchanged code is not proposed again, not even last
+    assert safe["status"] == "abstained" and CLONE not in json.dumps(safe)
+    assert [t["family"] for t in safe["tried"]] == ["op:borrow"]
     assert BORROW in maybe["diff"] and CLONE not in maybe["diff"]
+
+
+def test_a_refused_family_returns_only_when_the_code_changed_and_says_why(
+    rejected_twice: tuple[Path, list[dict]], tmp_path: Path
+) -> None:
+    root = tmp_path / "crate"
+    shutil.copytree(rejected_twice[0], root, ignore=shutil.ignore_patterns("target"))
+    lib = root / "src" / "lib.rs"
+    lib.write_text("/// Adds up the names.\n" + lib.read_text())  # new evidence: the code is not the same
+    again = fix_json(root, "--dry-run")
+    assert [t["family"] for t in again["tried"]] == ["op:borrow", "rustc:MachineApplicable"]
+    assert CLONE in again["diff"]
+    assert "you rejected this twice; here is why I still think so" in again["explanation"]
 
 
 def test_memory_show_explains_where_it_learned(rejected_twice: tuple[Path, list[dict]]) -> None:
