@@ -12,12 +12,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 from textual import work
 
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
 from rusta_tui.messages import ProbeCancelled, ProbeFinished, ProbeStarted, SourcesChanged
 from toolbelt.cargo_run import run_check
+from toolbelt.selection import current as current_selection
 from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
@@ -71,7 +73,9 @@ class ProbeMixin:
         t0 = clock()
         tool = self.session.settings.check_tool
         try:
-            report = run_check(self.session.root, tool=tool, cancel=cancel)
+            targets = self.session.settings.check_targets  # the crate's default target set (Settings)
+            chosen = msgspec.structs.replace(current_selection(), check_default=targets)
+            report = run_check(self.session.root, tool=tool, cancel=cancel, selection=chosen)
         except Exception as e:  # a manifest broken by a save: say it on Home, keep watching
             sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"
             report = CheckReport(
