@@ -4,7 +4,7 @@ MVP, stated plainly: Rusta's own seeded generator in a `#[cfg(test)]` harness ru
 in a scratch copy; nightly libFuzzer (cargo-fuzz) is not used. Only top-level, non-generic,
 non-async, safe free fns whose signature the patch keeps and whose parameters are integers, bool,
 char, `&str`/`String`, `&[int]`/`Vec<int>` are fuzzed; everything else is named as skipped. A hang
-inside one call is not caught per input: the whole run is time-boxed and then reported as such.
+inside one call is caught by a watchdog in the harness (HANG_MS) and reported with its input, unshrunk.
 
 Intent decides the colour: a difference under a "refactor" is a failed proof (red); under a "fix"
 (the patch means to change behaviour, e.g. a repair of a failing test) it is shown as evidence.
@@ -26,6 +26,7 @@ from toolbelt.cargo_run import run_test
 
 Intent = Literal["refactor", "fix"]
 BUILD_TIMEOUT_S = 240.0
+HANG_MS = 2000  # one call that runs longer than this is a hang
 NOT_LIBFUZZER = "Rusta's own seeded generator, not libFuzzer"
 
 
@@ -122,17 +123,17 @@ def _fuzz_in_scratch(
             ws.write(path, data)
     proofs: list[Proof] = []
     for path, pairs in plan.items():
-        text = new[path] or b""
-        for prev, it in pairs:
+        for prev, it in pairs:  # one harness at a time: one that cannot compile spoils no other
             old_name, module = f"__rusta_old_{it.name}", f"__rusta_fuzz_{it.name}"
             old_fn = rename_calls(prev.text, it.name, old_name)
-            text += (
-                f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
-                + harness(it.name, old_name, list(it.params), module).encode()
+            ws.write(
+                path,
+                (new[path] or b"")
+                + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
+                + harness(it.name, old_name, list(it.params), module).encode(),
             )
-        ws.write(path, text)
-        for _prev, it in pairs:
             proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed))
+        ws.write(path, new[path] or b"")
     return proofs
 
 
@@ -140,6 +141,7 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
     out = scratch / f".rusta-fuzz-{name}.txt"
     out.unlink(missing_ok=True)
     env = {
+        "RUSTA_FUZZ_HANG_MS": str(HANG_MS),
         "RUSTA_FUZZ_OUT": str(out),
         "RUSTA_FUZZ_N": str(n),
         "RUSTA_FUZZ_MS": str(int(time_s * 1000)),
@@ -157,6 +159,9 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
         lines = out.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         lines = []
+    hang = next((ln.split("\t") for ln in lines if ln.startswith("HANG\t")), None)
+    if hang is not None:
+        return _hang(name, intent, hang, secs)
     done = next((ln.split("\t") for ln in lines if ln.startswith("DONE\t")), None)
     if done is None:
         if rep.status == "build_failed":
@@ -171,7 +176,7 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
         return Proof(
             kind="fuzz", status="passed", detail=detail, count=count, passed=count, seconds=ms / 1000
         )
-    args = diff[1][1:-2] if diff[1].endswith(",)") else diff[1][1:-1]
+    args = _args(diff[1])
     what = f"{name}({args}): before {diff[2]}, after {diff[3]}"
     if intent == "fix":
         detail = (
@@ -183,4 +188,27 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
     detail = f"fuzz {name}: the refactor changes behaviour: {what} (minimised, after {count} inputs)."
     return Proof(
         kind="fuzz", status="failed", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
+    )
+
+
+def _args(debug: str) -> str:
+    return debug[1:-2] if debug.endswith(",)") else debug[1:-1]
+
+
+def _hang(name: str, intent: Intent, hang: list[str], secs: float) -> Proof:
+    """A call that did not return: a new side that hangs is red whatever the intent."""
+    side, args, ms = hang[1], _args(hang[2]), int(hang[3])
+    if side == "new":
+        detail = (
+            f"fuzz {name}: the new version does not return within {ms} ms on {name}({args}) (not shrunk)."
+        )
+        return Proof(kind="fuzz", status="failed", detail=detail, seconds=secs)
+    what = f"the old version does not return within {ms} ms on {name}({args}), the new one does"
+    if intent == "fix":
+        return Proof(kind="fuzz", status="evidence", detail=f"fuzz {name}: {what}.", seconds=secs)
+    return Proof(
+        kind="fuzz",
+        status="failed",
+        detail=f"fuzz {name}: the refactor changes behaviour: {what}.",
+        seconds=secs,
     )

@@ -3,7 +3,8 @@
 Rusta's own generator, not libFuzzer: seeded splitmix64, edge cases first (0, 1, -1, MIN, MAX,
 empty, unicode), then random values; both sides run under `catch_unwind`, an outcome is the `Debug`
 text of the result or "panic: <message>" (two panics count as the same behaviour). The first differing input is shrunk (numbers toward 0,
-strings and vectors by halving) and written to the file named by RUSTA_FUZZ_OUT.
+strings and vectors by halving) and written to the file named by RUSTA_FUZZ_OUT. A watchdog thread
+reports a call that has not returned within RUSTA_FUZZ_HANG_MS (which side, on what) and ends the run.
 """
 
 from __future__ import annotations
@@ -140,8 +141,26 @@ mod {module} {{
     use super::*;
 {PRELUDE}
     type Args = {tup};
-    fn run_new(a: &Args) -> String {{ outcome(|| {fn}({args})) }}
-    fn run_old(a: &Args) -> String {{ outcome(|| {old_fn}({args})) }}
+    // the call in progress, for the watchdog: which side, on what, since when
+    static CUR: std::sync::Mutex<Option<(Args, &'static str, std::time::Instant)>> = std::sync::Mutex::new(None);
+    fn mark(a: &Args, side: &'static str) {{
+        *CUR.lock().unwrap_or_else(|e| e.into_inner()) = Some((a.clone(), side, std::time::Instant::now()));
+    }}
+    fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {fn}({args})) }}
+    fn run_old(a: &Args) -> String {{ mark(a, "old"); outcome(|| {old_fn}({args})) }}
+    fn watchdog(out: String, hang_ms: u128) {{
+        std::thread::spawn(move || loop {{
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let cur = CUR.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some((a, side, t)) = cur {{
+                if t.elapsed().as_millis() > hang_ms {{
+                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&out).unwrap();
+                    writeln!(f, "HANG\t{{}}\t{{:?}}\t{{}}", side, a, hang_ms).unwrap();
+                    std::process::exit(0);
+                }}
+            }}
+        }});
+    }}
     fn differs(a: &Args) -> bool {{
         // a panic on both sides is the same behaviour, whatever each message says
         let (n, o) = (run_new(a), run_old(a));
@@ -154,6 +173,8 @@ mod {module} {{
         let ms: u128 = std::env::var("RUSTA_FUZZ_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(5000);
         let seed: u64 = std::env::var("RUSTA_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
         let out = std::env::var("RUSTA_FUZZ_OUT").unwrap();
+        let hang_ms: u128 = std::env::var("RUSTA_FUZZ_HANG_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+        watchdog(out.clone(), hang_ms);
         let t0 = std::time::Instant::now();
         let mut rng = Rng(seed);
 {edges}
@@ -176,6 +197,7 @@ mod {module} {{
             }}
             writeln!(f, "DIFF\\t{{:?}}\\t{{}}\\t{{}}", a, run_old(&a), run_new(&a)).unwrap();
         }}
+        *CUR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         writeln!(f, "DONE\\t{{}}\\t{{}}", k, t0.elapsed().as_millis()).unwrap();
     }}
 }}

@@ -113,3 +113,33 @@ def test_rusta_apply_fuzz_stops_a_behaviour_changing_refactor_before_the_users_f
     v = json.loads(out.stdout)["validation"]
     assert v["verdict"] == "red" and "half(-1)" in v["reason"]
     assert {p["kind"] for p in v["proofs"]} >= {"check", "tests", "fuzz", "rustfmt"}
+
+
+ODD = """\
+pub struct Opaque(pub u8);
+
+pub fn wrap(x: u8) -> Opaque {
+    Opaque(x)
+}
+
+pub fn step(n: u8) -> u8 {
+    n
+}
+"""
+
+
+def test_a_hang_is_caught_with_its_input_and_a_harness_that_cannot_compile_says_so(tmp_path: Path) -> None:
+    root = make_crate(tmp_path / "odd", ODD, name="proofs_odd")
+    new = ODD.replace("Opaque(x)\n", "Opaque(x + 0)\n").replace(
+        "    n\n",
+        "    let mut i = n;\n    while i % 2 == 0 {\n        i = i.wrapping_add(2);\n    }\n    i\n",
+    )
+    proofs = {
+        p.detail.split(":")[0]: p for p in fuzz_patch(root, Patch.new(diff_of(root, new), "loop"), time_s=5)
+    }
+    step = proofs["fuzz step"]
+    assert (
+        step.status == "failed" and "the new version does not return within 2000 ms on step(0)" in step.detail
+    )
+    wrap = proofs["fuzz wrap"]
+    assert wrap.status == "skipped" and "did not compile" in wrap.detail
