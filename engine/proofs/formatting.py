@@ -42,6 +42,9 @@ def format_new_text(old: bytes, new: bytes, crate: Path) -> tuple[bytes, int]:
 def format_patch(root: Path, patch: Patch) -> tuple[Patch, Proof]:
     """The patch with its changed items formatted (a new id when that changed it), and what happened."""
     changes = crate_changes(root, patch.diff)
+    if any(c.kind not in ("modify", "add") for c in changes) or "\nnew mode " in patch.diff:
+        why = "rustfmt: not run: the patch renames, deletes or changes the mode of files; its diff stays as given."
+        return patch, Proof(kind="rustfmt", status="skipped", detail=why)
     new = apply_changes(changes, lambda p: _read(root, p))
     before = {p: _read(root, p) for p in new}
     after = dict(new)
