@@ -122,6 +122,12 @@ def run(args: argparse.Namespace) -> int:
         from engine.proofs.formatting import format_patch
 
         patch, fmt = format_patch(root, patch)
+    if args.fuzz:
+        print(
+            f"Then differential fuzzing of the changed fns ({args.fuzz}): Rusta's own seeded generator; "
+            "nightly libFuzzer is not used.",
+            file=sys.stderr,
+        )
     validation = api.validate(root, patch, fuzz=args.fuzz)
     if fmt is not None:
         validation = msgspec.structs.replace(validation, proofs=validation.proofs + (fmt,))
