@@ -44,22 +44,20 @@ def miri_proof(unsafe: list[str]) -> Proof | None:
 
 def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
     """Check and test proofs from a validation's fields, exactly as far as they ran."""
-    errs = f.get("errors_after", 0)
+    errs, before = f.get("errors_after", 0), f.get("errors_before")
     status = f.get("check_status", "")
-    ok = status in ("clean", "diagnostics") and not f.get("new_errors")
-    check = Proof(
-        kind="check",
-        status="passed" if ok and not errs else ("failed" if not ok else "passed"),
-        detail=f"cargo check {status}: {errs} error(s), {f.get('warnings_after', 0)} warning(s).",
-        seconds=round(f.get("check_s", 0.0), 3),
-    )
-    if ok and errs and f.get("errors_before") is not None:
-        check = Proof(
-            kind="check",
-            status="passed",
-            detail=f"cargo check: errors {f['errors_before']} -> {errs}, none added.",
-            seconds=round(f.get("check_s", 0.0), 3),
-        )
+    secs = round(f.get("check_s", 0.0), 3)
+    finished = status in ("clean", "diagnostics")
+    if not finished:
+        check = Proof(kind="check", status="failed", detail=f"cargo check {status}.", seconds=secs)
+    elif errs and before is not None:
+        added = len(f.get("new_errors", ()))
+        good = not added and errs < before
+        detail = f"cargo check: errors {before} -> {errs}, {added or 'none'} added."
+        check = Proof(kind="check", status="passed" if good else "failed", detail=detail, seconds=secs)
+    else:
+        detail = f"cargo check {status}: {errs} error(s), {f.get('warnings_after', 0)} warning(s)."
+        check = Proof(kind="check", status="failed" if errs else "passed", detail=detail, seconds=secs)
     ts = f.get("test_status", "not_run")
     run = f.get("tests_run", 0)
     if ts == "not_run":
@@ -67,12 +65,14 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
             kind="tests", status="skipped", detail="cargo test: not run (the crate does not compile)."
         )
     else:
-        failed = len(f.get("failing_tests", ())) + len(f.get("preexisting_failures", ()))
+        pre = f.get("preexisting_failures", ())
+        failed = len(f.get("failing_tests", ())) + len(pre)
         passed = max(run - failed, 0)
         tests = Proof(
             kind="tests",
             status="passed" if ts == "passed" or not f.get("failing_tests") else "failed",
-            detail=f"cargo test {ts}: {passed} of {run} test(s) passed.",
+            detail=f"cargo test: {passed} of {run} test(s) passed"
+            + (f"; {len(pre)} already failed before the patch." if pre else "."),
             count=run,
             passed=passed,
             seconds=round(f.get("test_s", 0.0), 3),
