@@ -149,7 +149,7 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
     }
     rep = run_test(
         scratch,
-        target_dir=sandbox_home(root) / "fuzz-target",
+        target_dir=sandbox_home(root) / "target",  # dependencies built by validation stay warm
         timeout_s=BUILD_TIMEOUT_S + time_s * 3,
         test_filter=f"__rusta_fuzz_{name}::differential",
         env_extra=env,
