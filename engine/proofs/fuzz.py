@@ -132,24 +132,32 @@ def _fuzz_in_scratch(
                 + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
                 + harness(it.name, old_name, list(it.params), module).encode(),
             )
-            proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed))
+            trace = prev.has_unsafe or it.has_unsafe
+            proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed, trace))
         ws.write(path, new[path] or b"")
     return proofs
 
 
-def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_s: float, seed: int) -> Proof:
+def _run_one(
+    scratch: Path, root: Path, name: str, intent: Intent, n: int, time_s: float, seed: int, trace: bool
+) -> Proof:
     out = scratch / f".rusta-fuzz-{name}.txt"
+    tracef = scratch / f".rusta-fuzz-{name}.trace"
     out.unlink(missing_ok=True)
+    tracef.unlink(missing_ok=True)
     env = {
         "RUSTA_FUZZ_HANG_MS": str(HANG_MS),
         "RUSTA_FUZZ_OUT": str(out),
         "RUSTA_FUZZ_N": str(n),
         "RUSTA_FUZZ_MS": str(int(time_s * 1000)),
         "RUSTA_FUZZ_SEED": str(seed),
+        **({"RUSTA_FUZZ_TRACE": str(tracef)} if trace else {}),
     }
     rep = run_test(
         scratch,
-        target_dir=sandbox_home(root) / "target",  # dependencies built by validation stay warm
+        # its own target dir: cargo names a path crate's artifacts without its path, so sharing the
+        # sandbox's would let validation run the fuzz-built test binary (seen: a harness test failing there)
+        target_dir=sandbox_home(root) / "fuzz-target",
         timeout_s=BUILD_TIMEOUT_S + time_s * 3,
         test_filter=f"__rusta_fuzz_{name}::differential",
         env_extra=env,
@@ -163,11 +171,15 @@ def _run_one(scratch: Path, root: Path, name: str, intent: Intent, n: int, time_
     if hang is not None:
         return _hang(name, intent, hang, secs)
     done = next((ln.split("\t") for ln in lines if ln.startswith("DONE\t")), None)
+    crash = _crash(name, intent, tracef, rep.message) if done is None and trace else None
+    if crash is not None:
+        return crash
     if done is None:
         if rep.status == "build_failed":
             why = "the harness did not compile (the return type may lack Debug)"
         else:
-            why = f"cargo test {rep.status}{': ' + rep.message if rep.message else ''} (a hang counts here)"
+            msg = (rep.message or "").splitlines()[0][:160] if rep.message else ""
+            why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
         return Proof(kind="fuzz", status="skipped", detail=f"fuzz {name}: not run: {why}.", seconds=secs)
     count, ms = int(done[1]), int(done[2])
     diff = next((ln.split("\t") for ln in lines if ln.startswith("DIFF\t")), None)
@@ -212,3 +224,22 @@ def _hang(name: str, intent: Intent, hang: list[str], secs: float) -> Proof:
         detail=f"fuzz {name}: the refactor changes behaviour: {what}.",
         seconds=secs,
     )
+
+
+def _crash(name: str, intent: Intent, tracef: Path, message: str) -> Proof | None:
+    """The harness died mid-call (unsafe code, e.g. SIGSEGV): the traced input that killed it."""
+    try:
+        last = tracef.read_text(encoding="utf-8", errors="replace").splitlines()[-1].split("\t")
+    except (OSError, IndexError):
+        return None
+    if len(last) != 3 or last[0] != "TRY":
+        return None
+    sig = next((w.strip("(),:") for w in message.split() if w.startswith("SIG")), "a crash")
+    side, args = last[1], _args(last[2])
+    what = f"the {side} version crashes ({sig}) on {name}({args})"
+    if side == "new":
+        return Proof(kind="fuzz", status="failed", detail=f"fuzz {name}: {what} (not shrunk).")
+    what += ", the new one does not"
+    status = "evidence" if intent == "fix" else "failed"
+    lead = "" if intent == "fix" else "the refactor changes behaviour: "
+    return Proof(kind="fuzz", status=status, detail=f"fuzz {name}: {lead}{what} (not shrunk).")

@@ -143,7 +143,12 @@ mod {module} {{
     type Args = {tup};
     // the call in progress, for the watchdog: which side, on what, since when
     static CUR: std::sync::Mutex<Option<(Args, &'static str, std::time::Instant)>> = std::sync::Mutex::new(None);
+    // with RUSTA_FUZZ_TRACE, each call is written down first: a crash (unsafe code) leaves its input
+    static TRACE: std::sync::Mutex<Option<std::fs::File>> = std::sync::Mutex::new(None);
     fn mark(a: &Args, side: &'static str) {{
+        if let Some(f) = TRACE.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {{
+            let _ = writeln!(f, "TRY\t{{}}\t{{:?}}", side, a);
+        }}
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = Some((a.clone(), side, std::time::Instant::now()));
     }}
     fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {fn}({args})) }}
@@ -175,6 +180,9 @@ mod {module} {{
         let out = std::env::var("RUSTA_FUZZ_OUT").unwrap();
         let hang_ms: u128 = std::env::var("RUSTA_FUZZ_HANG_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
         watchdog(out.clone(), hang_ms);
+        if let Ok(t) = std::env::var("RUSTA_FUZZ_TRACE") {{
+            *TRACE.lock().unwrap() = std::fs::File::create(t).ok();
+        }}
         let t0 = std::time::Instant::now();
         let mut rng = Rng(seed);
 {edges}

@@ -13,6 +13,7 @@ from engine.patching import api
 from engine.patching.render import validation_lines
 from engine.patching.types import Patch
 from engine.proofs.collect import miri_proof
+from engine.proofs.fuzz import fuzz_patch
 from tests.proofs.crates import diff_of, make_crate
 from toolbelt.doctor import check_miri
 from toolbelt.miri import probe_miri
@@ -97,3 +98,13 @@ def test_the_devlog_record_of_the_validation_carries_the_proofs(applied) -> None
     proofs = recs[-1].payload.get("proofs")
     assert [p["kind"] for p in proofs] == [p.kind for p in v.proofs]
     assert proofs[-1]["detail"] == v.proofs[-1].detail
+
+
+def test_fuzzing_unsafe_code_names_the_input_that_crashed_the_old_version(applied) -> None:
+    root, _v, _rec = applied
+    lib = (root / "src" / "lib.rs").read_text()
+    guarded = lib.replace("    unsafe {", "    assert!(!v.is_empty());\n    unsafe {", 1)
+    patch = Patch.new(diff_of(root, guarded), "guard the empty slice")
+    proof = next(p for p in fuzz_patch(root, patch, intent="fix", time_s=5) if "first" in p.detail)
+    assert proof.status == "evidence", proof.detail
+    assert "the old version crashes (SIGSEGV) on first([]), the new one does not" in proof.detail
