@@ -93,7 +93,7 @@ def print_recovered(root: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.patching import api
     from engine.patching.render import validation_lines
-    from engine.patching.types import Patch
+    from engine.patching.types import Patch, Proof
 
     root = api.crate_root(args.path)
     print_recovered(root)
@@ -129,8 +129,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     validation = api.validate(root, patch, fuzz=args.fuzz)
-    if fmt is not None:
-        validation = msgspec.structs.replace(validation, proofs=validation.proofs + (fmt,))
+    extra = () if fmt is None else (fmt,)
+    if args.fuzz is None:
+        extra += (
+            Proof(kind="fuzz", status="skipped", detail="fuzz: not run: not asked for (--fuzz runs it)."),
+        )
+    validation = msgspec.structs.replace(validation, proofs=validation.proofs + extra)
     if args.json:
         out = {"patch_id": patch.id, "diff": patch.diff, "validation": msgspec.to_builtins(validation)}
         print(json.dumps(out))
