@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quick import size
+from bench.quick import quick, size
 from engine.bytelm.data.corpus import DEFAULT_REGISTRY, canonical, held_out_files
 from engine.bytelm.paths import shipped_dir
 from toolbelt.process import run_limited
@@ -132,7 +132,7 @@ def run() -> dict:
     shipped = LM.load(ckpt)  # int8 net + count model: what `rusta lm` uses
     net8 = LM.load(ckpt, mix=False)
     metrics = read_metrics(ckpt)
-    float_run = _float_weights(net8, metrics)
+    float_run = None if quick() else _float_weights(net8, metrics)  # quick: no JAX import
     netf = LM(net8.cfg, float_run[1]) if float_run else LM.load(ckpt, quantized=False, mix=False)
     t0 = time.perf_counter()
     net_lps = net8.score_batch(datas)
@@ -212,7 +212,7 @@ def run() -> dict:
         rows.append({"row": f"infill exact match, single line, greedy ({name})", "spans": len(spans),
                      "exact": exact, "rate": round(exact / max(1, len(spans)), 3)})  # fmt: skip
     rows.append({"row": "load + first score (small, fresh process, 4 KiB)", "seconds": round(load_s, 2)})
-    tiny_params, tiny_mb, tiny_rate = _tiny_int8_speed(b"".join(datas)[:2048])
+    tiny_params, tiny_mb, tiny_rate = (0, 0.0, 0.0) if quick() else _tiny_int8_speed(b"".join(datas)[:2048])
     rows.append({"row": "tiny int8 scoring (untrained, ctx 1024)", "params": tiny_params, "int8 MB": round(tiny_mb, 1),
                  "bytes/s": round(tiny_rate)})  # fmt: skip
     return {

@@ -71,7 +71,7 @@ def run() -> dict:
     rows: list[dict] = []
     notes: list[str] = []
     base = Path(tempfile.mkdtemp(prefix="rusta-bench-diary-"))
-    n_app = 300 if QUICK else 2000
+    n_app = 50 if QUICK else 2000
     for pad in (100, 4000):
         r = _appends(base / f"app{pad}", n_app, pad)
         rows.append({"case": f"append x{n_app}, ~{pad + 120} B, disk", **r})
@@ -81,7 +81,7 @@ def run() -> dict:
             r = _appends(Path(d), n_app, 100)
         rows.append({"case": f"append x{n_app}, ~220 B, tmpfs", **r})
 
-    size = (10 if QUICK else 100) * 1024 * 1024
+    size = (2 if QUICK else 100) * 1024 * 1024
     big = base / "big"
     t0 = time.perf_counter()
     n = _build_big_log(big, size)
@@ -117,7 +117,7 @@ def run() -> dict:
         "recover: open with repair: scan, CRC and decode every frame, cut the torn tail into quarantine"
     )
 
-    trials = 60 if QUICK else 300
+    trials = 8 if QUICK else 300
     rng = random.Random(42)
     for mode, kw in (("no compaction", {}), ("compaction on", {"max_bytes": 40000})):
         root = base / f"kill-{mode.split()[0]}"
