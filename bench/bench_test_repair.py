@@ -163,7 +163,11 @@ def run() -> dict:
         for row in ROWS:
             if row != "rusta" and split not in ABLATE:
                 continue
-            cases = [run_case(e, row, work) for e in eps]
+            cases = []
+            for e in eps:  # each case is appended as it ends: a long run stopped early still says something
+                cases.append(run_case(e, row, work))
+                with (home() / "bench-cases.jsonl").open("ab") as f:
+                    f.write(msgspec.json.encode(cases[-1]) + b"\n")
             cases_out.extend(msgspec.to_builtins(c) for c in cases)
             rows.append(_row(split, row, cases))
         kinds: dict[str, int] = {}
