@@ -24,7 +24,7 @@ from pathlib import Path
 
 import msgspec
 
-from bench.quick import size
+from bench.quick import QUICK, size
 from engine.edits import apply_edits
 from engine.gym.errors import GymError
 from engine.gym.semantic import SemanticEpisode, crate_dir, generate, home, library_sources, load, save
@@ -42,6 +42,8 @@ HELDOUT = os.environ.get("RUSTA_TR_HELDOUT", "unicode-bidi,gzip-header,chunked_t
 PER_CRATE = size(int(os.environ.get("RUSTA_TR_PER_CRATE", "3")), 1)
 BUDGET = int(os.environ.get("RUSTA_TR_BUDGET", "16"))
 ROWS = os.environ.get("RUSTA_TR_ROWS", "rusta,no-lm,random").split(",")
+if QUICK:  # `--quick`: one crate per split, Rusta alone, to prove the path still runs
+    DEV, HELDOUT, ROWS = DEV.split(",")[0], HELDOUT.split(",")[0], ["rusta"]
 ABLATE = os.environ.get("RUSTA_TR_ABLATE_SPLITS", "heldout").split(",")
 
 
