@@ -85,6 +85,13 @@ def _broken(res: dict) -> tuple[float | None, float | None]:
     )
 
 
+def _honest(res: dict) -> tuple[float | None, float | None]:
+    return (
+        _num(_row(res, "figure", "snippets honest, validated (goal 1.0)"), "value"),
+        _num(_row(res, "figure", "snippets honest, unvalidated"), "value"),
+    )
+
+
 def _bytelm(res: dict) -> tuple[float | None, float | None]:
     return (
         _num(_row(res, "row", "bytelm small: int8 net + counts (shipped)"), "byte-weighted bpb"),
@@ -140,12 +147,15 @@ TARGETS: tuple[Target, ...] = (
            kind="at_least_anchor", goal=1.0, unit="", read=_method("rusta", "naive-first-suggestion"),
            anchor="naive suggestions"),
     Target(id="repair-families", words="repair fix rate, unseen mistake families", bench="repair_families",
-           kind="at_least", goal=0.8, unit="", read=_method("rusta-no-lm", "rusta-no-grammar"),
+           kind="at_least", goal=0.8, unit="", read=_method("rusta", "rusta-no-grammar"),
            anchor="without the grammar"),
     Target(id="repair-broken", words="broken applies, dev crates", bench="repair",
            kind="at_most", goal=0.0, unit="", read=_broken, anchor="naive suggestions"),
     Target(id="explain-root", words="root cause on the right line", bench="explain",
            kind="at_least_anchor", goal=1.0, unit="", read=_explain_root, anchor="rustc's primary span"),
+    Target(id="explain-honest", words="shown code snippets that are true (validated options)",
+           bench="explain_honesty", kind="at_least", goal=1.0, unit="", read=_honest,
+           anchor="before validation"),
     Target(id="devlog-lost", words="DevLog kill -9 trials: acknowledged records lost", bench="diary",
            kind="at_most", goal=0.0, unit="", read=_diary_lost),
     Target(id="devlog-recover", words="DevLog recovery, 100 MB", bench="diary",
