@@ -112,12 +112,20 @@ def _generic(
 
 
 def _honest_choices(
-    kb_options: Iterable[KBOption], vals: dict[str, str], ev: evidence.Evidence, costs_known: bool
+    kb_options: Iterable[KBOption],
+    vals: dict[str, str],
+    ev: evidence.Evidence,
+    costs_known: bool,
+    root_differs: bool = True,
 ) -> tuple[Choice, ...]:
     """The KB's options with every sentence whose code this program lacks removed (see evidence.py);
-    an option named after such code, or left with nothing to say, is dropped."""
+    an option named after such code, or left with nothing to say, is dropped. An option that acts
+    "at the root cause" is dropped when the root cause is rustc's own span: there is no declaration
+    elsewhere to change, and the advice would ask for the type the expression already has."""
     out: list[Choice] = []
     for o in kb_options:
+        if not root_differs and "at the root cause" in o.how:
+            continue
         name = placeholders.fill(o.name, vals)
         if not all(evidence.backed(c, ev) for c in evidence.snippets(name)):
             continue  # the option is named after code this program lacks
@@ -144,7 +152,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)
         summary = evidence.honest(placeholders.fill(chosen.summary, vals), ev) or generic_summary
         why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
-        options = _honest_choices(chosen.entry.options, vals, ev, costs_known)
+        options = _honest_choices(chosen.entry.options, vals, ev, costs_known, root_differs)
         title = chosen.entry.title
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)

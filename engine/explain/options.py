@@ -27,6 +27,9 @@ from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
 
 MAX_OPTIONS = 8  # per story: every rustc suggestion fits; the templates' long tail does not
+# Rusta's own candidates below this prior are guesses without a type fact behind them (`.into()` into
+# any type, `.unwrap()`): shown as a fix they were wrong more often than right in blind reviews.
+MIN_PRIOR = 0.4
 _SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
 _CLONE_CALLS = (".clone()", ".to_owned()", ".to_vec()", ".to_string()", ".cloned()")
 _BORROW_FAMILIES = {"borrow", "ref-mut", "ref-self", "borrow-loop-source", "borrow-self-param"}
@@ -164,6 +167,8 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
         for c in found:
+            if c.source == "template" and c.score < MIN_PRIOR:
+                continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix
             if c.id not in best:
                 order.append(c.id)
                 best[c.id] = (c, cost_type)

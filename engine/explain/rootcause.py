@@ -283,7 +283,7 @@ def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str
             break
     if found is not None:
         return to_location(found.span, found.label), found.reason
-    if origin is not None:
+    if origin is not None and (strategy or default) != "primary":  # "primary" is a choice, not a gap
         return _origin_location(origin), origin.reason
     prim = primary_span(diag)
     if prim is None:

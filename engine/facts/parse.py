@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import msgspec
 
-from engine.edits import suggestions
+from engine.edits import Suggestion, suggestions
 from engine.facts.types import Facts, MoveKind, Note, Origin, Place
 from toolbelt.diagnostics import in_user_crate, user_site
 from toolbelt.types import Diagnostic, Span
@@ -179,13 +179,27 @@ def _with_origin(f: Facts) -> Facts:
     requirement, a missing `else`) before where it merely *happened* (the move, the expected type).
     """
     origin: Origin | None = None
+    restrict = next(
+        (
+            s
+            for s in f.suggestions
+            if re.match(r"consider (further )?restricting (type parameter|this bound)", s.message)
+        ),
+        None,
+    )
     if f.consumer_at is not None:
+        # the call that moved the value is where the fix goes (or `&self` at the receiver): name both
+        what = f"`{f.consumer}` takes `self` by value (line {f.consumer_at.line})"
         origin = Origin(
             kind="consuming-receiver",
-            place=f.consumer_at,
-            reason=f"`{f.consumer}` takes `self` by value, so calling it moves `{f.binding}`"
-            if f.binding
-            else f"`{f.consumer}` takes `self` by value",
+            place=f.moved_at or f.consumer_at,
+            reason=f"{what}, so this call moves `{f.binding}`" if f.binding else what,
+        )
+    elif restrict is not None and f.trait_name and (at := _suggested_at(f, restrict)) is not None:
+        origin = Origin(
+            kind="trait-bound",
+            place=at,
+            reason=f"this type parameter has no `{f.trait_name}` bound, and what it is passed to demands one",
         )
     elif f.closure_kind is not None and (fn_bound := _note_place(f, "closures require captured values")):
         origin = Origin(
@@ -215,6 +229,16 @@ def _with_origin(f: Facts) -> Facts:
             reason=f"`{f.expected}` is expected because of this",
         )
     return msgspec.structs.replace(f, origin=origin)
+
+
+def _suggested_at(f: Facts, s: Suggestion) -> Place | None:
+    """The place of a suggestion's first edit, as its note recorded it (with rustc's line)."""
+    e = s.edits[0] if s.edits else None
+    if e is None:
+        return None
+    return next(
+        (p for n in f.notes for p in n.places if (p.file, p.start, p.end) == (e.file, e.start, e.end)), None
+    )
 
 
 def _note_place(f: Facts, words: str) -> Place | None:

@@ -38,7 +38,9 @@ def test_a_consuming_receiver_in_the_users_code_is_the_origin() -> None:
     f, src = _facts("move_self")
     assert f.consumer == "S::consume" and _text(src, f.consumer_at) == "self"
     assert f.origin is not None and f.origin.kind == "consuming-receiver"
-    assert _text(src, f.origin.place) == "self" and f.origin.place != f.primary
+    # the call that moved it is where the fix goes; the reason names the `self` that consumes
+    assert _text(src, f.origin.place) == "consume()" and f.origin.place != f.primary
+    assert f"(line {f.consumer_at.line})" in f.origin.reason
 
 
 def test_an_fn_closure_capture_points_at_the_fn_bound() -> None:
@@ -52,6 +54,12 @@ def test_a_trait_bound_is_the_origin_of_e0277() -> None:
     assert f.trait_name == "std::fmt::Display"
     assert f.origin is not None and f.origin.kind == "trait-bound" and _text(src, f.origin.place) == "Display"
     assert f.bound_call_at is not None
+
+
+def test_a_missing_bound_on_the_callers_type_parameter_is_the_origin() -> None:
+    f, src = _facts("bound_generic")  # render<T: Display> called from all<T>: the fix is all's bound
+    assert f.origin is not None and f.origin.kind == "trait-bound" and f.origin.place.line == 3
+    assert "no `std::fmt::Display` bound" in f.origin.reason
 
 
 def test_if_without_else_and_expected_types() -> None:
