@@ -44,14 +44,14 @@ class _Chosen:
 
     def __init__(self, entry: KBEntry, diag: Diagnostic) -> None:
         self.entry = entry
-        fields = ("summary", "why", "root_cause", "invariant")
-        chosen: dict[str, str] = {}
+        fields = ("summary", "why", "root_cause", "invariant", "title", "options")
+        chosen: dict[str, object] = {}
         for v in entry.variants:
             if _matches(v.when, diag):
                 for f in fields:
                     if f not in chosen and getattr(v, f):
                         chosen[f] = getattr(v, f)
-        self.summary, self.why, self.root_cause, self.invariant = (
+        self.summary, self.why, self.root_cause, self.invariant, self.title, self.options = (
             chosen.get(f) or getattr(entry, f) for f in fields
         )
 
@@ -152,8 +152,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)
         summary = evidence.honest(placeholders.fill(chosen.summary, vals), ev) or generic_summary
         why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
-        options = _honest_choices(chosen.entry.options, vals, ev, costs_known, root_differs)
-        title = chosen.entry.title
+        options = _honest_choices(chosen.options, vals, ev, costs_known, root_differs)
+        title = chosen.title
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)
         known = invariant_for(diag.code_str, diag.message)

@@ -87,6 +87,8 @@ class KBVariant(_Base):
     why: str | None = None
     root_cause: RootCauseStrategy | None = None
     invariant: str | None = None
+    title: str | None = None
+    options: tuple[KBOption, ...] | None = None  # replaces the entry's options when this variant matches
 
 
 class KBEntry(_Base):
