@@ -348,6 +348,34 @@ def _owned_field(f: Facts, read: Reader) -> list[Op]:
     return [([edit], f"let the struct own it: `{owned}` instead of `{r.text}`", "op:owned-field", 0.6)]
 
 
+def _owned_return(f: Facts, read: Reader) -> list[Op]:
+    """E0515, a reference to a local returned: return the local itself and own the return type
+    (`-> &str` with `&s` becomes `-> String` with `s`); rustc offers no edit here."""
+    hit = _site(f.primary, read)
+    if hit is None:
+        return []
+    site, _ = hit
+    fn = site.shape.enclosing_fn
+    if fn is None or fn.return_range is None or not site.text.startswith("&") or site.text.startswith("&mut"):
+        return []
+    ret = (
+        re.sub(r"^&\s*(?:'\w+\s+)?", "", fn.return_range.text)
+        if fn.return_range.text.startswith("&")
+        else None
+    )
+    if ret is None:
+        return []
+    owned = _OWNED.get(ret) or (f"Vec<{ret[1:-1]}>" if ret.startswith("[") and ret.endswith("]") else None)
+    if owned is None:
+        return []
+    file = site.place.file
+    edits = [
+        Edit(file=file, start=fn.return_range.start, end=fn.return_range.end, replacement=owned),
+        Edit(file=file, start=site.place.start, end=site.place.start + 1, replacement=""),
+    ]
+    return [(edits, f"return the owned `{owned}` instead of a reference to a local", "op:owned-return", 0.66)]
+
+
 _AS_FN_POINTER = re.compile(r"^ as (fn\(.*)$")
 
 
@@ -424,5 +452,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     ops += _fn_pointer(f, read)
     if code == "E0106":
         ops += _owned_field(f, read)
+    if code == "E0515":
+        ops += _owned_return(f, read)
     ops += _hoisted(f, read, ops)
     return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

@@ -53,6 +53,7 @@ cases = {
     "str_field": 'pub struct User {\n    pub name: &str,\n    pub age: u32,\n}\nfn main() { let u = User { name: "a", age: 1 }; println!("{}", u.age); }',
     "await_missing": "async fn count() -> u32 { 42 } async fn twice() -> u32 { let n: u32 = count(); n * 2 } fn main() {}",
     "bound_generic": 'use std::fmt::Display;\nfn render<T: Display>(x: T) -> String { format!("<{x}>") }\npub fn all<T>(items: Vec<T>) -> Vec<String> { items.into_iter().map(|x| render(x)).collect() }\nfn main() {}',
+    "return_local": 'pub fn greeting(name: &str) -> &str {\n    let s = format!("Hello, {name}!");\n    &s\n}\nfn main() { greeting("a"); }',
     "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
 }
 out = {}

@@ -43,6 +43,7 @@ EXPECTED = {
     "method_move": ("let s = c.clone().into_s();", "let s = c.into_s();"),
     "option_ref": ('m.get("a").copied().unwrap();', 'm.get("a");'),
     "fn_item": ("let mut op: fn(i32) -> i32 = double;", "let mut op = double;"),
+    "return_local": ("pub fn greeting(name: &str) -> String {", "pub fn greeting(name: &str) -> &str {"),
 }
 # Fixes that are one step of several (the uses must change too): proposed, not compiled alone.
 STEPS = {"str_field": ("pub name: String,", "pub name: &str,")}
