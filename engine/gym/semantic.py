@@ -7,7 +7,7 @@ tests keep their panic messages and backtrace frames (RUST_BACKTRACE=1), the pas
 names: what localization is fitted and measured on. Crates come from engine.gym.splits; held-out
 crates are split by crate, never by episode.
 
-    python -m engine.gym.semantic --split dev --per-crate 8 --seed 1
+    python -m engine.gym.semantic --split dev --per-crate 8 --seed N  (any seed but the bench's)
 """
 
 from __future__ import annotations

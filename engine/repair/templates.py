@@ -251,7 +251,8 @@ def receiver_by_reference(d: Diagnostic, read: Reader) -> list[Candidate]:
 
     rustc points the note at the callee's `self` parameter; the mistake is in that signature,
     not at the call that moved the value. Each call's error votes for this one edit: with two or
-    more it is tried before rustc's `.clone()` at each call (semver seed 97), with one after it.
+    more it is tried before rustc's `.clone()` at each call (one signature edit beats a clone per
+    call site), with one after it.
     """
     out: list[Candidate] = []
     for child in d.children:
