@@ -10,7 +10,6 @@ The corpus is the honesty test's (tests/explain/honesty.py): the error index's e
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 import time
@@ -23,16 +22,6 @@ from engine.explain.validation import validate
 from modes.rendering import render_text
 from tests.explain import honesty
 from toolbelt.cargo_run import run_check
-
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = (
-    "explain_mixed",
-    "explain_cascade",
-    "borrow_error",
-    "kb/kb_borrow",
-    "kb/kb_resolve",
-    "kb/kb_types",
-)
 
 
 def _share(k: int, n: int) -> float:
@@ -57,15 +46,8 @@ def run() -> dict:
     checks: list[float] = []
     with tempfile.TemporaryDirectory(prefix="rusta-bench-honesty-") as tmp:
         root = Path(tmp)
-        crates: list[Path] = []
-        for code in honesty.CODES[: size(len(honesty.CODES), 3)]:
-            body = honesty.erroneous_example(code)
-            if body is not None:
-                crates.append(honesty.write_example_crate(root, code, body))
-        for name in FIXTURES[: size(len(FIXTURES), 1)]:
-            dest = root / Path(name).name
-            shutil.copytree(REPO / "tests" / "fixtures" / name, dest, ignore=shutil.ignore_patterns("target"))
-            crates.append(dest)
+        codes = honesty.CODES[: size(len(honesty.CODES), 3)]
+        crates = honesty.build_corpus(root, codes, honesty.FIXTURES[: size(len(honesty.FIXTURES), 1)])
         for crate in crates:
             report = run_check(crate, target_dir=root / "target" / crate.name)
             explained = explain_report(report)

@@ -18,6 +18,7 @@ the engine's own rule. It reads Explanations through getattr so it can also grad
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,32 @@ def erroneous_example(code: str) -> str | None:
         lines.append(ln)
     body = "\n".join(lines) + "\n"
     return None if "#![feature" in body else body
+
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = (
+    "explain_mixed",
+    "explain_cascade",
+    "borrow_error",
+    "kb/kb_borrow",
+    "kb/kb_resolve",
+    "kb/kb_types",
+)
+CLIPPY_FIXTURES = ("kb/kb_clippy",)  # clippy's lints, with clippy's suggestions
+
+
+def build_corpus(dest: Path, codes: tuple[str, ...], fixtures: tuple[str, ...]) -> list[Path]:
+    """The corpus under `dest`: one crate per code's erroneous example, then copies of the fixtures."""
+    crates: list[Path] = []
+    for code in codes:
+        body = erroneous_example(code)
+        if body is not None:
+            crates.append(write_example_crate(dest, code, body))
+    for name in fixtures:
+        copy = dest / Path(name).name
+        shutil.copytree(REPO / "tests" / "fixtures" / name, copy, ignore=shutil.ignore_patterns("target"))
+        crates.append(copy)
+    return crates
 
 
 def write_example_crate(dest: Path, code: str, body: str) -> Path:

@@ -8,7 +8,6 @@ judged by `tests/explain/honesty.py` (see there for the rule).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,31 +20,11 @@ from toolbelt.cargo_run import run_check
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-honesty")]
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = (
-    "explain_mixed",
-    "explain_cascade",
-    "borrow_error",
-    "kb/kb_borrow",
-    "kb/kb_resolve",
-    "kb/kb_types",
-)
-CLIPPY_FIXTURES = ("kb/kb_clippy",)  # clippy's lints, with clippy's suggestions
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    tmp = tmp_path_factory.mktemp("honesty")
-    crates: list[Path] = []
-    for code in honesty.CODES:
-        body = honesty.erroneous_example(code)
-        if body is not None:
-            crates.append(honesty.write_example_crate(tmp, code, body))
-    for name in FIXTURES + CLIPPY_FIXTURES:
-        dest = tmp / Path(name).name
-        shutil.copytree(REPO / "tests" / "fixtures" / name, dest, ignore=shutil.ignore_patterns("target"))
-        crates.append(dest)
-    return crates
+    fixtures = honesty.FIXTURES + honesty.CLIPPY_FIXTURES
+    return honesty.build_corpus(tmp_path_factory.mktemp("honesty"), honesty.CODES, fixtures)
 
 
 def test_every_shown_snippet_is_the_programs_rustcs_or_compiled(corpus: list[Path]) -> None:
@@ -53,7 +32,7 @@ def test_every_shown_snippet_is_the_programs_rustcs_or_compiled(corpus: list[Pat
     target = corpus[0].parent / "target"
     total, lies, stories, with_code = 0, [], 0, 0
     for crate in corpus:
-        tool = "clippy" if any(crate.name == Path(c).name for c in CLIPPY_FIXTURES) else "check"
+        tool = "clippy" if any(crate.name == Path(c).name for c in honesty.CLIPPY_FIXTURES) else "check"
         report = run_check(crate, tool=tool, target_dir=target / crate.name)
         assert report.status in ("diagnostics", "clean"), (crate.name, report.message)
         explained = validate(explain_report(report), crate).explanations
