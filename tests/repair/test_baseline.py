@@ -6,8 +6,6 @@ doctest that was always wrong, a test that needs another platform); the mistake 
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import msgspec
@@ -19,26 +17,13 @@ from engine.repair import baseline as bl
 from engine.repair import flow
 from engine.repair.search import repair
 from engine.repair.types import Baseline, BaselineTest
+from tests.patching.helpers import git
 from toolbelt import types as tb
 from toolbelt.cargo_run import run_test
 
 GOOD = b"pub fn label(s: &str) -> String {\n    s.to_string()\n}\n"
 BAD = b"pub fn label(s: &str) -> String {\n    s\n}\n"
 ALREADY = {"tests::needs_another_platform", "src/lib.rs - double (line 7)"}
-
-
-def git(repo: Path, *args: str) -> str:
-    env = dict(
-        os.environ,
-        GIT_OPTIONAL_LOCKS="0",
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@t",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@t",
-    )
-    return subprocess.run(
-        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def good_then_bad(root: Path, *, commit: bool) -> None:
