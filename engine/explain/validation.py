@@ -28,7 +28,7 @@ from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.types import Explanation, PatchOption, Validation
 from engine.repair.errors import RepairError
-from engine.repair.search import phase
+from engine.repair.targets import phase
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct, trim_paths

@@ -33,7 +33,7 @@ from engine.heads.naturalness import shipped_lm
 from engine.heads.types import Sample
 from engine.repair.errors import RepairError
 from engine.repair.headorder import lm_deltas, views
-from engine.repair.search import _errors, _key, candidates_for, gate_key, next_target
+from engine.repair.targets import candidates_for, error_key, errors_of, gate_key, next_target
 from engine.repair.workspace import Workspace, write_fresh
 from toolbelt.cargo_run import run_check
 from toolbelt.paths import cache_dir
@@ -51,7 +51,7 @@ def episode_samples(
         ws = Workspace(root)
         ws.sync()
         report = run_check(ws.root)
-        errors = _errors(report)
+        errors = errors_of(report)
         if not errors:
             return []
         target = next_target(errors)
@@ -66,9 +66,9 @@ def episode_samples(
                 continue
             try:
                 after = run_check(ws.root)
-                left = _errors(after)
+                left = errors_of(after)
                 ran = after.status not in ("timeout", "error", "failed")
-                gone = ran and _key(target) not in {_key(d) for d in left}
+                gone = ran and error_key(target) not in {error_key(d) for d in left}
                 new = any(gate_key(d) not in before_keys for d in left)
                 exact = ws.read(rel) == pristine[rel] and all(ws.read(f) == pristine.get(f) for f in before)
             finally:

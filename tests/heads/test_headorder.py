@@ -5,7 +5,8 @@ from __future__ import annotations
 from engine.heads.action import shipped_head
 from engine.heads.naturalness import shipped_lm
 from engine.repair import headorder, lmorder
-from engine.repair.search import _errors, candidates_for, next_target, repair
+from engine.repair.search import repair
+from engine.repair.targets import candidates_for, errors_of, next_target
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 
@@ -14,7 +15,7 @@ def test_head_reorders_the_same_candidates_and_carries_its_beliefs(fixture_crate
     root = fixture_crate("heads_order")
     ws = Workspace(root, scratch=tmp_path / "scratch")
     ws.sync()
-    errors = _errors(run_check(ws.root))
+    errors = errors_of(run_check(ws.root))
     target = next_target(errors)
     assert target.code_str == "E0308"
     cands = candidates_for(target, ws, errors)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.repair.search import next_target, repair
+from engine.repair.search import repair
+from engine.repair.targets import next_target
 from toolbelt import demo
 from toolbelt.cargo_run import run_check, run_test
 

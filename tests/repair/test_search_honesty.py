@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from engine.repair.reasons import Attempt, reason, user_span
-from engine.repair.search import next_target, phase, repair
+from engine.repair.search import repair
+from engine.repair.targets import next_target, phase
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 from toolbelt.types import Diagnostic
