@@ -8,12 +8,12 @@ patches and the sysroot for docs); `explain_report` takes a CheckReport. Probes 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import msgspec
 
-from engine.explain import evidence, lintstory, placeholders, references
+from engine.explain import applicable, evidence, lintstory, placeholders, references, shapes
 from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, group
 from engine.explain.invariants import invariant_for
@@ -23,6 +23,7 @@ from engine.explain.probes import probe_facts
 from engine.explain.prompts import prompt_for
 from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
 from engine.explain.types import Choice, Explanation, Location
+from engine.facts.parse import facts_of
 from toolbelt.types import CheckReport, Diagnostic
 
 EXPLAINED_LEVELS = ("error", "warning")
@@ -42,12 +43,12 @@ class _Chosen:
     first matching variant that sets it wins (one variant may say which operator's trait is at stake,
     another where the derive goes)."""
 
-    def __init__(self, entry: KBEntry, diag: Diagnostic) -> None:
+    def __init__(self, entry: KBEntry, diag: Diagnostic, tags: frozenset[str] = frozenset()) -> None:
         self.entry = entry
         fields = ("summary", "why", "root_cause", "invariant", "title", "options")
         chosen: dict[str, object] = {}
         for v in entry.variants:
-            if _matches(v.when, diag):
+            if (v.shape is None or v.shape in tags) and (not v.when or _matches(v.when, diag)):
                 for f in fields:
                     if f not in chosen and getattr(v, f):
                         chosen[f] = getattr(v, f)
@@ -117,14 +118,18 @@ def _honest_choices(
     ev: evidence.Evidence,
     costs_known: bool,
     root_differs: bool = True,
+    possible: Callable[[str], bool] = lambda _: True,
 ) -> tuple[Choice, ...]:
     """The KB's options with every sentence whose code this program lacks removed (see evidence.py);
     an option named after such code, or left with nothing to say, is dropped. An option that acts
     "at the root cause" is dropped when the root cause is rustc's own span: there is no declaration
-    elsewhere to change, and the advice would ask for the type the expression already has."""
+    elsewhere to change, and the advice would ask for the type the expression already has. An option
+    whose `requires` a fact does not support (`possible`) is impossible here and dropped."""
     out: list[Choice] = []
     for o in kb_options:
         if not root_differs and "at the root cause" in o.how:
+            continue
+        if not all(possible(p) for p in o.requires):
             continue
         name = placeholders.fill(o.name, vals)
         if not all(evidence.backed(c, ev) for c in evidence.snippets(name)):
@@ -136,12 +141,29 @@ def _honest_choices(
     return tuple(out)
 
 
+def _possible(diag: Diagnostic, vals: dict[str, str], crate_root: str | Path) -> Callable[[str], bool]:
+    """The predicate test for this story's options; the crate's type names are read only if asked."""
+    f = facts_of(diag)
+    names: dict[str, frozenset[str]] = {}
+
+    def test(predicate: str) -> bool:
+        if not names and predicate.startswith("local_type"):
+            names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
+        return applicable.holds(predicate, f, vals, names)
+
+    return test
+
+
 def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_text: bool) -> Explanation:
     diag = g.lead.diag
     entry = lookup(diag.code_str)
-    chosen = _Chosen(entry, diag) if entry else None
+    tags: frozenset[str] = frozenset()
+    vals = placeholders.values(diag, g.lead.primary, g.root)
+    if entry is not None and any(v.shape for v in entry.variants):
+        tags, shape_vals = shapes.at_primary(diag, crate_root)
+        vals.update(shape_vals)
+    chosen = _Chosen(entry, diag, tags) if entry else None
     root = g.root
-    vals = placeholders.values(diag, g.lead.primary, root)
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
     fixes = fix_options.build(members, crate_root)
@@ -152,7 +174,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)
         summary = evidence.honest(placeholders.fill(chosen.summary, vals), ev) or generic_summary
         why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
-        options = _honest_choices(chosen.options, vals, ev, costs_known, root_differs)
+        options = _honest_choices(
+            chosen.options, vals, ev, costs_known, root_differs, _possible(diag, vals, crate_root)
+        )
         title = chosen.title
     else:
         invariant, summary, why, options = _generic(diag, vals, root_differs)
@@ -163,7 +187,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     if g.kind in ("lint", "cfg"):
         summary = lintstory.summary(g, summary, from_kb=chosen is not None)
     facts: list[str] = []
-    for m in g.members:
+    for m in g.members if g.kind != "consequence" else g.members[:1]:
         for f in placeholders.facts(m.diag):
             if f not in facts:
                 facts.append(f)
@@ -178,6 +202,12 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
             f"{len(g.members)} places make this same mistake ({places}{more}); each needs the same change."
         )
         summary = f"{len(g.members)} places, one mistake: {summary}"
+    elif g.kind == "consequence":
+        for m in g.members[1:]:
+            facts.append(
+                f"rustc reports the same mistake again as {m.diag.code_str} at {m.primary.file}:{m.primary.line} "
+                f"(\"{m.diag.message[:90]}\"): it follows from this error, and fixing this one clears it."
+            )
     elif len(g.members) > 1:
         facts.append(
             f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them."

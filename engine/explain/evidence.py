@@ -107,10 +107,22 @@ def gather(diags: Iterable[Diagnostic], crate_root: str | Path) -> Evidence:
     return Evidence(program=" " + tokens(program_text(ds, crate_root)) + " ", rustc=rustc_quotes(ds))
 
 
+# The prelude's names: in scope in every program, so naming them claims nothing about this one.
+PRELUDE = frozenset(
+    "Option Some None Result Ok Err Box String Vec Clone Copy Default Drop From Into TryFrom TryInto "
+    "Iterator IntoIterator ToString ToOwned PartialEq Eq PartialOrd Ord Send Sync Sized Fn FnMut "
+    "FnOnce AsRef AsMut".split()
+)
+
+
 def vocabulary(snippet: str) -> bool:
-    """Only keywords and punctuation (`self`, `&mut`, `'static`): the language's words, which say
-    nothing about what this program has."""
+    """Only keywords and punctuation (`self`, `&mut`, `'static`), or one prelude name (`None`,
+    `TryFrom`): the language's words, which say nothing about what this program has. A type built
+    of prelude names (`Vec<&String>`) is a claim about the program's types, so it is not vocabulary."""
     toks = _TOKEN.findall(snippet)
+    names = [t for t in toks if t[0].isalpha() or t[0] == "_"]
+    if len(names) == 1 and names[0] in PRELUDE and len(toks) <= 2:
+        return True
     return all(t in KEYWORDS or t == "'static" or not (t[0].isalnum() or t[0] in "_'") for t in toks)
 
 

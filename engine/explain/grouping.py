@@ -7,7 +7,10 @@ once item names are blanked (`dead_code` for ten functions, `needless_return` fi
 group whose root cause is the first place rustc reports. `unexpected_cfgs` keeps the cfg's name in
 its key: every use of one undeclared cfg is one story, because one declaration fixes them all.
 Compile errors of one shape (same code, same message once names are blanked, same expected and
-found types in their typed facts) are one story too: one mistake made in several places.
+found types in their typed facts) are one story too: one mistake made in several places. And an
+error that rustc derives from another on the same line (a method whose trait bounds fail because
+an earlier step lacks `Clone`; `u32 + usize` reported as a type mismatch and again as a missing
+`Add<usize>`) joins that error's story: one mistake, seen twice.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ _TICKED_RE = re.compile(r"`[^`]*`")
 _ERROR_CODE_RE = re.compile(r"E\d{4}")
 CFG_LINT = "unexpected_cfgs"
 
-GroupKind = Literal["root", "name", "lint", "cfg", "shape"]
+GroupKind = Literal["root", "name", "lint", "cfg", "shape", "consequence"]
 
 
 class Located(NamedTuple):
@@ -150,6 +153,70 @@ def group(items: list[Located]) -> list[Group]:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="shape"))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
+    return _merge_consequences(out)
+
+
+_DERIVED_CODES = frozenset({"E0599", "E0277"})
+_CAUSE_CODES = frozenset({"E0308", "E0277"})
+
+
+def _texts(d: Diagnostic) -> str:
+    parts = [d.message, *(s.label or "" for s in d.spans)]
+    for c in d.children:
+        parts.append(c.message)
+        parts.extend(s.label or "" for s in c.spans)
+    return "\n".join(parts)
+
+
+def _cause_type(d: Diagnostic) -> str | None:
+    """The type an error is about: the found type of a mismatch, the type that lacks a trait."""
+    f = facts_of(d)
+    if (d.code_str or "") == "E0308":
+        return f.found
+    m = re.search(r"the trait bound `([^`]+?): [^`]+` is not satisfied", d.message) or re.search(
+        r"is not implemented for `([^`]+)`", _texts(d)
+    )
+    return m.group(1) if m else None
+
+
+def consequence_of(b: Located, a: Located) -> bool:
+    """Whether error `b` is rustc reporting `a`'s mistake again from another angle: both on one line,
+    `b` a bound or operator failure (E0599's unmet bounds, E0277's missing operator impl), and `b`'s
+    words name the type `a` is about."""
+    if b is a or (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
+        return False
+    bc, ac = b.diag.code_str or "", a.diag.code_str or ""
+    if bc not in _DERIVED_CODES or ac not in _CAUSE_CODES or _severity(a.diag) != "error":
+        return False
+    if bc == "E0599" and "trait bounds were not satisfied" not in _texts(b.diag):
+        return False
+    if bc == "E0277" and not re.search(r"no implementation for `", _texts(b.diag)):
+        return False
+    typ = _cause_type(a.diag)
+    if not typ or len(typ) < 2:
+        return False
+    return re.search(rf"(?<![\w:]){re.escape(typ)}(?![\w])", _texts(b.diag)) is not None
+
+
+def _merge_consequences(groups: list[Group]) -> list[Group]:
+    """Fold each single-diagnostic group whose error follows from another group's lead into it."""
+    out = list(groups)
+    i = 0
+    while i < len(out):
+        g = out[i]
+        host = None
+        if len(g.members) == 1:
+            host = next(
+                (h for h in out if h is not g and consequence_of(g.lead, h.lead)),
+                None,
+            )
+        if host is None:
+            i += 1
+            continue
+        j = out.index(host)
+        out[j] = host._replace(members=(*host.members, *g.members), kind="consequence")
+        del out[i]
+        i = 0 if j > i else i
     return out
 
 

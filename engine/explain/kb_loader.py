@@ -14,6 +14,8 @@ from typing import Literal
 
 import msgspec
 
+from engine.explain.applicable import PREDICATES
+
 from engine.explain.errors import KBEntryInvalid
 from engine.explain.types import ReferenceKind
 
@@ -55,6 +57,7 @@ PLACEHOLDERS = frozenset(
         "root_cause",
         "line",
         "root_line",
+        "operator",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -65,9 +68,13 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
 
 
 class KBOption(_Base):
+    """One way out. `requires` names the facts it needs (engine/explain/applicable.py): an option
+    that is impossible for this program (an impl the orphan rule forbids) is not shown."""
+
     name: str
     how: str
     tradeoff: str
+    requires: tuple[str, ...] = ()
 
 
 class KBReference(_Base):
@@ -80,9 +87,13 @@ class KBReference(_Base):
 
 
 class KBVariant(_Base):
-    """A refinement chosen when `when` (a regex) matches the diagnostic's message or a label."""
+    """A refinement chosen when `when` (a regex) matches the diagnostic's message or a label, and,
+    if `shape` is set, the syntax layer finds that shape at rustc's primary span (`binary_rhs`: the
+    right operand of a binary operator). A shape variant may not move the root cause: root causes are
+    located before the source is read."""
 
-    when: str
+    when: str = ""
+    shape: str | None = None
     summary: str | None = None
     why: str | None = None
     root_cause: RootCauseStrategy | None = None
@@ -103,6 +114,10 @@ class KBEntry(_Base):
     options: tuple[KBOption, ...] = ()
     references: tuple[KBReference, ...] = ()
     variants: tuple[KBVariant, ...] = ()
+
+
+# Shapes a variant may ask for, answered by engine/explain/shapes.py from the syntax layer.
+SHAPES = frozenset({"binary_rhs", "binary_lhs", "for_iterable", "tail_expression", "await_on", "in_closure", "in_pattern"})
 
 
 def unknown_placeholders(template: str) -> set[str]:
@@ -139,6 +154,16 @@ def load_entry(path: Path) -> KBEntry:
             re.compile(v.when)
         except re.error as e:
             problems.append(f"variant regex {v.when!r} does not compile: {e}")
+        if v.shape is not None and v.shape not in SHAPES:
+            problems.append(f"variant shape {v.shape!r} is not one of {sorted(SHAPES)}")
+        if v.shape is not None and v.root_cause is not None:
+            problems.append(f"variant shape {v.shape!r} may not set root_cause")
+        if not v.when and v.shape is None:
+            problems.append("a variant needs `when` or `shape`")
+    for o in (*entry.options, *(o for v in entry.variants for o in v.options or ())):
+        bad = set(o.requires) - PREDICATES
+        if bad:
+            problems.append(f"option {o.name!r} requires unknown predicates {sorted(bad)}")
     if not entry.options:
         problems.append("no [[options]]")
     if problems:

@@ -92,7 +92,12 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     if trait:
         out["trait"] = short_type(trait)
     method = _first(
-        (r"no method named `([^`]+)`", r"no function or associated item named `([^`]+)`"), [diag.message]
+        (
+            r"no method named `([^`]+)`",
+            r"no function or associated item named `([^`]+)`",
+            r"the method `([^`]+)` exists for",
+        ),
+        [diag.message],
     )
     if method:
         out["method"] = method
@@ -132,7 +137,16 @@ _FACT_PATTERNS = (
     re.compile(r"(this is found to be of type `[^`]+`)"),
 )
 
-_NOISE = ("on by default", "for further information visit", "`#[warn(", "`#[deny(", "`-D ", "to override `")
+_NOISE = (
+    "on by default",
+    "for further information visit",
+    "`#[warn(",
+    "`#[deny(",
+    "`-D ",
+    "to override `",
+    "the full name for the type has been written to",  # a scratch path of Rusta's, not a fact
+    "consider using `--verbose` to print",
+)
 
 
 def facts(diag: Diagnostic) -> tuple[str, ...]:
@@ -146,7 +160,7 @@ def facts(diag: Diagnostic) -> tuple[str, ...]:
                 break
     for c in diag.children:
         if c.level == "note" and not c.spans and not any(n in c.message for n in _NOISE):
-            out.append(c.message)
+            out.append(" ".join(c.message.split()))
     seen: set[str] = set()
     uniq = [f for f in out if not (f in seen or seen.add(f))]
     return tuple(uniq)

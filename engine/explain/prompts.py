@@ -21,5 +21,12 @@ PROMPTS: dict[str, str] = {
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
 
 
+_NEEDS = {"moved_at": "name", "expected_due_to": "expected", "mutable_binding": "name", "trait_bound_at": "trait", "first_occurrence": "name"}
+
+
 def prompt_for(strategy: str, vals: dict[str, str]) -> str:
-    return fill(PROMPTS.get(strategy, DEFAULT_PROMPT), vals)
+    """The strategy's question when the diagnostic names what it asks about; the general question
+    otherwise (never "what demands `the trait`", a placeholder's fallback shown as code)."""
+    needed = _NEEDS.get(strategy)
+    template = PROMPTS.get(strategy, DEFAULT_PROMPT) if needed is None or needed in vals else DEFAULT_PROMPT
+    return fill(template, vals)

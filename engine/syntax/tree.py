@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
+from typing import Literal
 
 import tree_sitter
 import tree_sitter_rust
@@ -171,6 +172,7 @@ def shape(source: bytes, start: int, end: int) -> Shape:
         if call.type == "call_expression" and value is not None and value.id == node.id:
             field = parent.child_by_field_name("field")
             method = (field.text or b"").decode() if field is not None else None
+    operator, side = _operand_of(node)
     fn = next((a for a in ancestors(node) if a.type in _FN_KINDS), None)
     return Shape(
         kind=node.type,
@@ -183,8 +185,56 @@ def shape(source: bytes, start: int, end: int) -> Shape:
         if_without_else=if_without_else,
         await_on=parent is not None and parent.type == "await_expression",
         method_call=method,
+        operator=operator,
+        operand_side=side,
         enclosing_fn=fn_sig(fn) if fn is not None else None,
     )
+
+
+_OPERATOR_KINDS = ("binary_expression", "compound_assignment_expr")
+
+
+def _operand_of(node: tree_sitter.Node) -> tuple[str | None, Literal["left", "right"] | None]:
+    """The binary operator `node` is a direct operand of (through parentheses), and on which side."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        child, parent = parent, parent.parent
+    if parent is None or parent.type not in _OPERATOR_KINDS:
+        return None, None
+    op = parent.child_by_field_name("operator")
+    left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+    side: Literal["left", "right"] | None = (
+        "left" if left is not None and left.id == child.id else "right" if right is not None and right.id == child.id else None
+    )
+    if op is None or side is None:
+        return None, None
+    return (op.text or b"").decode(), side
+
+
+_TYPE_ITEMS = {
+    "struct_item": "type",
+    "enum_item": "type",
+    "union_item": "type",
+    "type_item": "type",
+    "trait_item": "trait",
+}
+
+
+def defined_names(source: bytes) -> dict[str, frozenset[str]]:
+    """The names of the types ("type") and traits ("trait") this file defines, at any depth: what
+    "is this type the crate's own" means when the orphan rule decides whether it may get an impl."""
+    found: dict[str, set[str]] = {"type": set(), "trait": set()}
+    stack = [parse(source).root_node]
+    while stack:
+        n = stack.pop()
+        kind = _TYPE_ITEMS.get(n.type)
+        if kind is not None:
+            name = n.child_by_field_name("name")
+            if name is not None:
+                found[kind].add((name.text or b"").decode())
+        if n.type in ("source_file", "mod_item", "declaration_list", "function_item", "block", "impl_item"):
+            stack.extend(n.named_children)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def _pattern_idents(pattern: tree_sitter.Node) -> Iterator[tree_sitter.Node]:

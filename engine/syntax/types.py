@@ -63,6 +63,8 @@ class Shape(Base):
     if_without_else: Range | None = None  # an `if` with no `else` that contains or is the span
     await_on: bool = False  # the span is the operand of `.await`
     method_call: str | None = None  # the span is the receiver of a method call: the method's name
+    operator: str | None = None  # the span is an operand of a binary operator (`+`, `==`, `+=`): which
+    operand_side: Literal["left", "right"] | None = None  # and which side of it
     enclosing_fn: FnSig | None = None
 
 

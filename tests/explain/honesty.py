@@ -7,7 +7,8 @@ A snippet Rusta shows (backticked code in the rendered pair and study text, and 
 every patch she shows) is honest when it is
 - text of the program (token for token, anywhere in the crate's sources), or
 - something rustc's diagnostics themselves quote (a type, a path, a name; std paths may be shortened), or
-- only keywords and punctuation (`self`, `&mut`): the language's words, no claim about the program, or
+- only keywords and punctuation (`self`, `&mut`): the language's words, no claim about the program,
+- one name of the prelude alone (`None`, `Copy`): in scope in every program, so no claim either, or
 - part of an option whose validation state is "compiles" (its patch compiled in context).
 
 The judge is written apart from `engine.explain.evidence`, so the test does not grade the engine with
@@ -33,6 +34,11 @@ CODES = (
 KEYWORDS = frozenset(
     "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref "
     "return self Self static struct super trait true type unsafe use where while async await dyn".split()
+)
+PRELUDE = frozenset(
+    "Option Some None Result Ok Err Box String Vec Clone Copy Default Drop From Into TryFrom TryInto "
+    "Iterator IntoIterator ToString ToOwned PartialEq Eq PartialOrd Ord Send Sync Sized Fn FnMut "
+    "FnOnce AsRef AsMut".split()
 )
 _TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d\w*(?:\.\d\w*)?|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
 _TICK = re.compile(r"`([^`\n]+)`")
@@ -165,6 +171,10 @@ def judge(e, snippet: Snippet, program: str, quotes: set[str]) -> bool:  # noqa:
         return True
     if all(x in KEYWORDS or x == "'static" or not (x[0].isalnum() or x[0] in "_'") for x in t.split()):
         return True
+    if snippet.where != "patch" and len(t.split()) <= 2 and any(x in PRELUDE for x in t.split()):
+        names = [x for x in t.split() if x[0].isalpha() or x[0] == "_"]
+        if names and len(names) == 1 and names[0] in PRELUDE:
+            return True
     if snippet.where == "patch":
         return snippet.validated == "compiles"
     return f" {t} " in compiled_lines(e)

@@ -96,3 +96,27 @@ def test_item_text_is_the_whole_declaration() -> None:
 
     assert item_text(SRC, SRC.index(b"struct S") + 7) == "struct S { name: String }"
     assert item_text(SRC, 0) is not None
+
+
+def test_shape_names_the_binary_operator_and_the_side_through_parentheses() -> None:
+    from engine.syntax.tree import shape
+
+    src = b"fn f(a: u32, b: &[u8]) -> u32 { a + (b.len()) }\nfn g(mut x: u8) { x += 1u16; }\n"
+    i = src.index(b"b.len()")
+    s = shape(src, i, i + len(b"b.len()"))
+    assert (s.operator, s.operand_side) == ("+", "right")
+    i = src.index(b"a +")
+    assert (shape(src, i, i + 1).operator, shape(src, i, i + 1).operand_side) == ("+", "left")
+    i = src.index(b"1u16")
+    assert shape(src, i, i + 4).operator == "+="
+    i = src.index(b"b: &")
+    assert shape(src, i, i + 1).operator is None
+
+
+def test_defined_names_finds_types_and_traits_at_any_depth_but_not_uses() -> None:
+    from engine.syntax.tree import defined_names
+
+    src = b"struct S; mod m { pub trait T {} enum E { A } }\nfn g() { struct Inner; let s: Vec<S> = vec![]; }\ntype Alias = u8;\n"
+    names = defined_names(src)
+    assert names["type"] == {"S", "E", "Inner", "Alias"}
+    assert names["trait"] == {"T"}

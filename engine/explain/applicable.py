@@ -1,0 +1,79 @@
+"""Whether a knowledge-base option applies to the program in front of Rusta, decided by facts.
+
+A KB option is written for every program with one error code; some of them are only possible for
+some programs. "Implement or derive it" is impossible for `u32: Add<usize>` (the orphan rule: the
+crate owns neither the type nor the trait), and "relax the bound" is impossible when the bound is
+std's. An option lists the predicates it needs in `requires`; an option whose predicate no fact
+supports is not shown. Predicates, each a fact and nothing else:
+
+- `local_type`: the type the story is about is defined in the user's crate (syntax layer);
+- `local_type_or_trait`: the type or the unsatisfied trait is the crate's own (an impl is allowed);
+- `local_bound`: rustc's "required by this bound in" note points into the user's crate;
+- `user_callee`: rustc's "function defined here" points into the user's crate.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine.facts.types import Facts
+
+PREDICATES = frozenset({"local_type", "local_type_or_trait", "local_bound", "user_callee"})
+_PATH_HEAD = re.compile(r"^(?:&(?:'\w+\s+)?(?:mut\s+)?|\*(?:const|mut)\s+|dyn\s+|impl\s+)+")
+
+
+def base_name(type_text: str) -> str:
+    """`&mut foo::Task<'a, T>` -> `Task`: the name an item definition would carry."""
+    t = _PATH_HEAD.sub("", type_text.strip())
+    t = t.split("<", 1)[0].strip()
+    return t.rsplit("::", 1)[-1]
+
+
+@functools.lru_cache(maxsize=8)
+def _crate_names(root: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, frozenset[str]]:
+    from engine.syntax.tree import defined_names
+
+    out: dict[str, set[str]] = {"type": set(), "trait": set()}
+    for rel, _ in stamp:
+        try:
+            data = (Path(root) / rel).read_bytes()
+        except OSError:
+            continue
+        for kind, names in defined_names(data).items():
+            out[kind].update(names)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def crate_names(root: str | Path, rs_files: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Types and traits the crate defines, cached until a file's mtime changes."""
+    stamp: list[tuple[str, int]] = []
+    for rel in rs_files:
+        try:
+            stamp.append((rel, (Path(root) / rel).stat().st_mtime_ns))
+        except OSError:
+            continue
+    return _crate_names(str(root), tuple(stamp))
+
+
+def holds(
+    predicate: str,
+    facts: Facts,
+    vals: dict[str, str],
+    names: dict[str, frozenset[str]],
+) -> bool:
+    """Whether one predicate holds for this story; unknown means no (no fact, no statement)."""
+    typ = vals.get("type")
+    local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
+    if predicate == "local_type":
+        return local_type
+    if predicate == "local_type_or_trait":
+        trait = vals.get("trait")
+        return local_type or (bool(trait) and base_name(trait) in names.get("trait", frozenset()))
+    if predicate == "local_bound":
+        return facts.bound_at is not None
+    if predicate == "user_callee":
+        return facts.callee_at is not None
+    return False

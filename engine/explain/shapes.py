@@ -1,0 +1,44 @@
+"""The syntax shape at rustc's primary span, as tags a KB variant can ask for (`shape = "binary_rhs"`).
+
+Why tags and not regexes: "this `u32` was expected because it is the right operand of `+`" is a fact
+about the tree around the span, not about rustc's words. The file is read once per story; a span
+outside the user's crate, or a file that is gone, has no tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic
+
+
+def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str], dict[str, str]]:
+    """(tags, extra placeholder values) for the diagnostic's primary span."""
+    prim = diag.primary
+    if prim is None or not in_user_crate(prim.file_name):
+        return frozenset(), {}
+    try:
+        source = (Path(crate_root) / prim.file_name).read_bytes()
+    except OSError:
+        return frozenset(), {}
+    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
+        return frozenset(), {}
+    from engine.syntax.tree import shape
+
+    s = shape(source, prim.byte_start, prim.byte_end)
+    tags: set[str] = set()
+    vals: dict[str, str] = {}
+    if s.operator and s.operand_side:
+        tags.add(f"binary_{'rhs' if s.operand_side == 'right' else 'lhs'}")
+        vals["operator"] = s.operator
+    for flag, tag in (
+        (s.for_iterable, "for_iterable"),
+        (s.tail_expression, "tail_expression"),
+        (s.await_on, "await_on"),
+        (s.in_closure is not None, "in_closure"),
+        (s.in_pattern, "in_pattern"),
+    ):
+        if flag:
+            tags.add(tag)
+    return frozenset(tags), vals

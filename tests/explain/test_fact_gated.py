@@ -1,0 +1,91 @@
+"""Options and stories decided by facts, not by the error code alone. Real cargo on small crates.
+
+- An option that is impossible for this program is not shown: no "implement the operator" for
+  `f64 * f32` (the crate owns neither type nor trait), no "relax the bound" when the bound is std's;
+  both appear when the crate owns what they would change.
+- An error rustc derives from another on the same line (unmet bounds on an iterator adapter; an
+  operator's missing impl after a type mismatch) joins that error's story.
+- E0308's why follows the shape the syntax layer sees (the right operand of an operator) instead of
+  listing places the expectation might come from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.api import explain_report
+from modes.rendering import render_text
+from toolbelt.cargo_run import run_check
+
+pytestmark = pytest.mark.slow
+
+SRC = """pub struct Point { pub x: i32 }
+pub struct Celsius(pub f64);
+
+pub fn biggest(ps: &[Point]) -> Option<Point> {
+    ps.iter().copied().max_by_key(|p| p.x)
+}
+
+pub fn scale(a: f32, b: f64) -> f64 {
+    b * a
+}
+
+pub fn total(start: u64, items: &[u8]) -> u64 {
+    start + items.len()
+}
+
+pub fn first_word(s: &str) -> Result<String, String> {
+    let w = s.split(' ').next()?;
+    Ok(w.to_string())
+}
+
+pub fn label<T: std::fmt::Display>(t: T) -> String { format!("{t}") }
+pub fn show() -> String { label(Celsius(1.0)) }
+"""
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("gated") / "gated"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "gated"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(SRC)
+    report = run_check(root, target_dir=root.parent / "target")
+    return explain_report(report)
+
+
+def _at(stories, line: int):
+    return next(e for e in stories if e.primary.line == line)
+
+
+def test_an_adapter_whose_bounds_fail_joins_the_missing_trait_story(stories) -> None:
+    e = _at(stories, 5)
+    assert e.code == "E0277" and {d.code_str for d in e.diagnostics} == {"E0277", "E0599"}
+    assert any("follows from this error" in f for f in e.facts)
+    assert not any(s.code == "E0599" and s.primary.line == 5 for s in stories if s is not e)
+
+
+@pytest.mark.parametrize("line", [9, 13])
+def test_an_operator_mismatch_is_one_story_and_its_why_names_the_operator(stories, line: int) -> None:
+    e = _at(stories, line)
+    assert e.code == "E0308" and len(e.diagnostics) == 2
+    assert "operand" in e.why and "annotation, a return type or a parameter" not in e.why
+    names = [o.name for o in e.options]
+    assert "implement the operator" not in names and "implement or derive it" not in names
+
+
+def test_relax_the_bound_only_when_the_bound_is_the_crates(stories) -> None:
+    own = _at(stories, 22)
+    assert "relax the bound" in [o.name for o in own.options]
+    std = _at(stories, 5)
+    assert "relax the bound" not in [o.name for o in std.options]
+
+
+def test_question_mark_on_an_option_offers_an_error_not_an_impl(stories) -> None:
+    e = _at(stories, 17)
+    names = [o.name for o in e.options]
+    assert names[0] == "give `None` an error" and "implement or derive it" not in names
+    assert "the trait`" not in e.prompt
+    assert "`.ok_or(...)?`" in render_text(e, mode="pair")
