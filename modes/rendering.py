@@ -110,15 +110,47 @@ def rustc_why(e: Explanation) -> str | None:
     return None
 
 
-def fix_changes(diff: str) -> str:
-    """Every line a diff removes and adds, in one line: what pair mode shows of a fix, in full."""
-    old = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
-    new = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
-    old, new = [x for x in old if x], [x for x in new if x]
+def _change_blocks(diff: str) -> list[tuple[int, list[str], list[str]]]:
+    """(old line number, removed lines, added lines) for each run of changed lines in a diff."""
+    blocks: list[tuple[int, list[str], list[str]]] = []
+    old_no, current = 0, None
+    for ln in diff.splitlines():
+        if ln.startswith(("+++", "---")):
+            continue
+        if ln.startswith("@@"):
+            m = re.match(r"@@ -(\d+)", ln)
+            old_no, current = (int(m.group(1)) if m else 0), None
+        elif ln.startswith(("-", "+")):
+            if current is None:
+                current = (old_no, [], [])
+                blocks.append(current)
+            if ln.startswith("-"):
+                current[1].append(ln[1:].strip())
+                old_no += 1
+            else:
+                current[2].append(ln[1:].strip())
+        else:
+            current = None
+            old_no += 1
+    return [(n, [x for x in a if x], [x for x in b if x]) for n, a, b in blocks if any(a) or any(b)]
+
+
+def _one_change(old: list[str], new: list[str]) -> str:
     a, b = "; ".join(f"`{x}`" for x in old), "; ".join(f"`{x}`" for x in new)
     if old and new:
         return f"{a} -> {b}"
     return f"insert {b}" if new else f"delete {a}"
+
+
+def fix_changes(diff: str) -> str:
+    """Every line a diff removes and adds, in one line: what pair mode shows of a fix, in full. A fix
+    that changes several places names each place's line, so `-> &str` and `&s` never blur into one."""
+    blocks = _change_blocks(diff)
+    if len(blocks) <= 1:
+        old = [x for _, a, _ in blocks for x in a]
+        new = [x for _, _, b in blocks for x in b]
+        return _one_change(old, new)
+    return "; ".join(f"line {n}: {_one_change(a, b)}" for n, a, b in blocks)
 
 
 def _fix_line(e: Explanation) -> Line | None:
@@ -130,7 +162,9 @@ def _fix_line(e: Explanation) -> Line | None:
     state = f.state_words
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
     cost = f"; {f.cost}" if f.cost else ""
-    return Line(f"Fix ({state}, {by}{cost}): {f.file}:{f.line} {fix_changes(f.patch)}", "green")
+    changes = fix_changes(f.patch)
+    where = f.file if changes.startswith("line ") else f"{f.file}:{f.line}"
+    return Line(f"Fix ({state}, {by}{cost}): {where} {changes}", "green")
 
 
 def pair_lines(e: Explanation) -> list[Line]:
@@ -203,7 +237,8 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
         for i, o in enumerate(e.options, 1):
             lines.append(Line(f"  {i}. {o.name}"))
             lines.extend(_wrap(o.how, "     ", width=width))
-            lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
+            if o.tradeoff:
+                lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
     if spec.patch_diff and e.fixes:
         for f in e.fixes:
             lines.append(Line(""))

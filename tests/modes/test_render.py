@@ -144,3 +144,19 @@ def test_first_change_skips_blank_added_lines() -> None:
     assert first_change(diff) == ("src/lib.rs", 2, "", "use std::collections::HashMap;")
     replace = "--- a/f.rs\n+++ b/f.rs\n@@ -3,2 +3,2 @@\n a\n-let v = 1;\n+let mut v = 1;\n"
     assert first_change(replace) == ("f.rs", 4, "let v = 1;", "let mut v = 1;")
+
+
+def test_a_fix_that_changes_two_places_names_each_line() -> None:
+    from modes.rendering import fix_changes
+
+    diff = (
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,4 +1,4 @@\n"
+        "-pub fn greeting(name: &str) -> &str {\n+pub fn greeting(name: &str) -> String {\n"
+        '     let s = format!("Hello, {name}!");\n-    &s\n+    s\n }\n'
+    )
+    assert fix_changes(diff) == (
+        "line 1: `pub fn greeting(name: &str) -> &str {` -> `pub fn greeting(name: &str) -> String {`; "
+        "line 3: `&s` -> `s`"
+    )
+    one = "--- a/x.rs\n+++ b/x.rs\n@@ -2,1 +2,2 @@\n+#[derive(Clone)]\n struct S;\n"
+    assert fix_changes(one) == "insert `#[derive(Clone)]`"
