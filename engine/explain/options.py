@@ -91,7 +91,7 @@ def _kind(c: Candidate) -> FixKind:
     text = " ".join(e.replacement for e in c.edits)
     if c.family == "clone" or any(call in text for call in _CLONE_CALLS):
         return "clone"
-    if c.family in _BORROW_FAMILIES or any(
+    if c.family in _BORROW_FAMILIES or c.family.startswith("op:borrow") or any(
         re.match(r"\s*(?:&|ref\b)", e.replacement) and e.start == e.end for e in c.edits
     ):
         return "borrow"

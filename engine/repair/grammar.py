@@ -250,6 +250,25 @@ def _receiver(place: Place, read: Reader) -> _Site | None:
     return site if site.expression else None
 
 
+# std's consuming methods that have a borrowing twin with the same items by reference.
+BORROWING_TWIN = {"into_iter": "iter", "into_keys": "keys", "into_values": "values", "into_bytes": "as_bytes"}
+
+
+def _borrowing_twin(moved_at: Place, read: Reader) -> list[Op]:
+    """A consuming method that moved a value used later (`v.into_iter()`): its borrowing twin
+    (`v.iter()`) leaves `v` usable, and costs no copy. Before any clone."""
+    source = read(moved_at.file)
+    if source is None:
+        return []
+    called = re.match(rb"([a-z_]+)\s*\(", source[moved_at.start : moved_at.end])
+    twin = BORROWING_TWIN.get(called.group(1).decode()) if called else None
+    if twin is None:
+        return []
+    name = called.group(1).decode()
+    edit = Edit(file=moved_at.file, start=moved_at.start, end=moved_at.start + len(name), replacement=twin)
+    return [([edit], f"call `{twin}()`, which borrows, instead of `{name}()`, which consumes", "op:borrow-twin", 0.64)]
+
+
 def _sharing(site: _Site) -> list[Op]:
     """A move that should have been a borrow, or a copy: borrow first, clone second."""
     if not site.expression or site.shape.in_pattern or site.text.startswith("&"):
@@ -409,6 +428,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
             fn = site.shape.enclosing_fn
             ops += _conversions(site, f.expected, f.found, fn.return_type if fn else None)
     if code in _MOVES and f.move_kind == "method" and f.moved_at is not None:
+        ops += _borrowing_twin(f.moved_at, read)
         receiver = _receiver(f.moved_at, read)  # a method taking `self` moved it: clone the receiver
         if receiver is not None and not receiver.shape.in_pattern:
             text = receiver.text

@@ -54,6 +54,8 @@ cases = {
     "await_missing": "async fn count() -> u32 { 42 } async fn twice() -> u32 { let n: u32 = count(); n * 2 } fn main() {}",
     "bound_generic": 'use std::fmt::Display;\nfn render<T: Display>(x: T) -> String { format!("<{x}>") }\npub fn all<T>(items: Vec<T>) -> Vec<String> { items.into_iter().map(|x| render(x)).collect() }\nfn main() {}',
     "return_local": 'pub fn greeting(name: &str) -> &str {\n    let s = format!("Hello, {name}!");\n    &s\n}\nfn main() { greeting("a"); }',
+    "twin_iter": 'fn main(){ let scores = vec![1, 2]; let d: Vec<i32> = scores.into_iter().map(|s| s * 2).collect(); let t: i32 = scores.iter().sum(); println!("{d:?}{t}"); }',
+    "twin_keys": 'use std::collections::HashMap; fn main(){ let m: HashMap<String, u8> = HashMap::new(); let n = m.into_keys().count(); println!("{n} {}", m.len()); }',
     "e0382_field": '#[derive(Debug)] struct A{n:String} fn main(){ let a=A{n:String::new()}; let b=a; println!("{:?}",a); drop(b); }',
 }
 out = {}

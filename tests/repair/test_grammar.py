@@ -43,6 +43,8 @@ EXPECTED = {
     "method_move": ("let s = c.clone().into_s();", "let s = c.into_s();"),
     "option_ref": ('m.get("a").copied().unwrap();', 'm.get("a");'),
     "fn_item": ("let mut op: fn(i32) -> i32 = double;", "let mut op = double;"),
+    "twin_iter": ("scores.iter().map(|s| s * 2)", "scores.into_iter().map(|s| s * 2)"),
+    "twin_keys": ("let n = m.keys().count();", "let n = m.into_keys().count();"),
     "return_local": ("pub fn greeting(name: &str) -> String {", "pub fn greeting(name: &str) -> &str {"),
 }
 # Fixes that are one step of several (the uses must change too): proposed, not compiled alone.
@@ -74,6 +76,13 @@ def test_borrowing_is_tried_before_cloning() -> None:
     cands, _ = _candidates("e0507_idx")
     families = [c.family for c in cands]
     assert families.index("op:borrow") < families.index("op:clone")
+
+
+def test_a_borrowing_twin_goes_before_a_clone_of_the_receiver() -> None:
+    for case in ("twin_iter", "twin_keys"):
+        cands, _ = _candidates(case)
+        families = [c.family for c in cands]
+        assert families.index("op:borrow-twin") < families.index("op:clone"), (case, families)
 
 
 def test_no_borrow_inside_a_pattern_and_no_operator_without_a_fact() -> None:
