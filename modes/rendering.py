@@ -188,6 +188,8 @@ def pair_lines(e: Explanation) -> list[Line]:
         lines.append(fix)
     if why and len(lines) < 4:
         lines.insert(1 + (grouped and bool(e.summary)), Line(f"Why (rustc): {why}"))
+    elif not why and not grouped and e.shape_summary and e.summary and len(lines) < 4:
+        lines.insert(1, Line(f"Why: {e.summary.splitlines()[0]}"))  # Rusta's, from a fact or the syntax
     if not (root_elsewhere or fix or grouped):
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines[:4]

@@ -141,15 +141,21 @@ def _honest_choices(
     return tuple(out)
 
 
-def _possible(diag: Diagnostic, vals: dict[str, str], crate_root: str | Path) -> Callable[[str], bool]:
-    """The predicate test for this story's options; the crate's type names are read only if asked."""
+def _possible(
+    diag: Diagnostic, vals: dict[str, str], crate_root: str | Path, tags: frozenset[str] | None
+) -> Callable[[str], bool]:
+    """The predicate test for this story's options; the crate's type names and the syntax shape are
+    read only if an option asks."""
     f = facts_of(diag)
     names: dict[str, frozenset[str]] = {}
+    shape_tags: list[frozenset[str]] = [tags] if tags is not None else []
 
     def test(predicate: str) -> bool:
         if not names and predicate.startswith("local_type"):
             names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
-        return applicable.holds(predicate, f, vals, names)
+        if not shape_tags and predicate in applicable.SHAPE_PREDICATES:
+            shape_tags.append(shapes.at_primary(diag, crate_root)[0])
+        return applicable.holds(predicate, f, vals, names, shape_tags[0] if shape_tags else frozenset())
 
     return test
 
@@ -158,10 +164,12 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     diag = g.lead.diag
     entry = lookup(diag.code_str)
     tags: frozenset[str] = frozenset()
+    read_tags = False
     vals = placeholders.values(diag, g.lead.primary, g.root)
     if entry is not None and any(v.shape for v in entry.variants):
         tags, shape_vals = shapes.at_primary(diag, crate_root)
         vals.update(shape_vals)
+        read_tags = True
     chosen = _Chosen(entry, diag, tags) if entry else None
     root = g.root
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
@@ -172,13 +180,16 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))
         invariant = chosen.invariant
         _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)
-        summary = evidence.honest(placeholders.fill(chosen.summary, vals), ev) or generic_summary
+        specific = evidence.honest(placeholders.fill(chosen.summary, vals), ev)
+        shape_summary = bool(specific) and chosen.summary is not chosen.entry.summary
+        summary = specific or generic_summary
         why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
         options = _honest_choices(
-            chosen.options, vals, ev, costs_known, root_differs, _possible(diag, vals, crate_root)
+            chosen.options, vals, ev, costs_known, root_differs, _possible(diag, vals, crate_root, tags if read_tags else None)
         )
         title = chosen.title
     else:
+        shape_summary = False
         invariant, summary, why, options = _generic(diag, vals, root_differs)
         known = invariant_for(diag.code_str, diag.message)
         title = known[0] if known is not None else diag.message
@@ -235,6 +246,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         explain_text=text,
         prompt=prompt_for(g.lead.strategy, vals),
         fixes=fixes,
+        shape_summary=shape_summary and g.kind not in ("lint", "cfg", "shape"),
     )
 
 
@@ -297,7 +309,12 @@ def _after_errors(e: Explanation, near: set[str]) -> Explanation:
                 named.update(_WORD.findall(ln.text[max(0, ln.highlight_start - 1) : ln.highlight_end - 1]))
     if not (named - _NOT_NAMES) & near:
         return e
-    return msgspec.structs.replace(e, fixes=(), facts=(*e.facts, CASCADE))
+    wait = Choice(
+        name="fix the errors first",
+        how="This warning names what an error's fix touches, so it may change or vanish once the errors are fixed.",
+        tradeoff="",
+    )
+    return msgspec.structs.replace(e, fixes=(), options=(wait,), facts=(*e.facts, CASCADE))
 
 
 def explain_report(

@@ -9,7 +9,9 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `local_type`: the type the story is about is defined in the user's crate (syntax layer);
 - `local_type_or_trait`: the type or the unsatisfied trait is the crate's own (an impl is allowed);
 - `local_bound`: rustc's "required by this bound in" note points into the user's crate;
-- `user_callee`: rustc's "function defined here" points into the user's crate.
+- `user_callee`: rustc's "function defined here" points into the user's crate;
+- `in_async`, `in_sync_fn`: the syntax layer puts rustc's primary span inside an `async fn` or
+  block, or inside a plain fn (where `.await` is impossible).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from pathlib import Path
 
 from engine.facts.types import Facts
 
-PREDICATES = frozenset({"local_type", "local_type_or_trait", "local_bound", "user_callee"})
+PREDICATES = frozenset(
+    {"local_type", "local_type_or_trait", "local_bound", "user_callee", "in_async", "in_sync_fn"}
+)
+SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn"})
 _PATH_HEAD = re.compile(r"^(?:&(?:'\w+\s+)?(?:mut\s+)?|\*(?:const|mut)\s+|dyn\s+|impl\s+)+")
 
 
@@ -63,8 +68,11 @@ def holds(
     facts: Facts,
     vals: dict[str, str],
     names: dict[str, frozenset[str]],
+    tags: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether one predicate holds for this story; unknown means no (no fact, no statement)."""
+    if predicate in SHAPE_PREDICATES:
+        return predicate in tags
     typ = vals.get("type")
     local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":

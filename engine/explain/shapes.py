@@ -24,7 +24,7 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         return frozenset(), {}
     if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
         return frozenset(), {}
-    from engine.syntax.tree import shape
+    from engine.syntax.tree import enclosing, shape
 
     s = shape(source, prim.byte_start, prim.byte_end)
     tags: set[str] = set()
@@ -41,4 +41,10 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     ):
         if flag:
             tags.add(tag)
+    if enclosing(source, prim.byte_start, prim.byte_end, ("async_block",)) is not None or (
+        s.enclosing_fn is not None and s.enclosing_fn.is_async
+    ):
+        tags.add("in_async")
+    elif s.enclosing_fn is not None and s.in_closure is None:
+        tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
     return frozenset(tags), vals

@@ -120,3 +120,6 @@ class Explanation(Base):
     explain_text: str = ""  # the relevant passage of `rustc --explain CODE`, quoted in study mode
     prompt: str = ""  # study mode asks this before revealing the root cause
     fixes: tuple[PatchOption, ...] = ()  # concrete patches, best first; "fails" ones are removed
+    # the summary is a shape's own (a KB variant's, from a fact or the syntax), not the code's generic
+    # line: pair mode shows it as Rusta's reason when rustc gives none
+    shape_summary: bool = False

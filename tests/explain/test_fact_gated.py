@@ -43,7 +43,18 @@ pub fn first_word(s: &str) -> Result<String, String> {
 
 pub fn label<T: std::fmt::Display>(t: T) -> String { format!("{t}") }
 pub fn show() -> String { label(Celsius(1.0)) }
+
+async fn fetch() -> u32 { 7 }
+pub fn sync_caller() -> u32 { let n: u32 = fetch(); n }
+pub async fn async_caller() -> u32 { let n: u32 = fetch(); n }
+
+pub fn stock(m: &std::collections::HashMap<String, u32>) -> u32 { let n: u32 = m.get("a"); n }
+pub fn name(m: &std::collections::HashMap<u8, String>) -> Option<String> { m.get(&1) }
 """
+
+
+def _line(text: str) -> int:
+    return next(i for i, ln in enumerate(SRC.splitlines(), 1) if text in ln)
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +100,20 @@ def test_question_mark_on_an_option_offers_an_error_not_an_impl(stories) -> None
     assert names[0] == "give `None` an error" and "implement or derive it" not in names
     assert "the trait`" not in e.prompt
     assert "`.ok_or(...)?`" in render_text(e, mode="pair")
+
+
+def test_a_future_where_a_value_is_expected_offers_what_the_context_allows(stories) -> None:
+    sync = _at(stories, _line("pub fn sync_caller"))
+    assert "future" in sync.summary
+    assert [o.name for o in sync.options] == ["run it on an executor"]  # no `.await` in a plain fn
+    inside = _at(stories, _line("pub async fn async_caller"))
+    assert [o.name for o in inside.options] == ["await it"]
+    assert "Why: " in render_text(sync, mode="pair")  # Rusta's reason, since rustc gives none there
+
+
+def test_an_option_where_a_value_is_expected_says_what_none_means_but_not_for_option_to_option(stories) -> None:
+    plain = _at(stories, _line("pub fn stock"))
+    assert "may be `None`" in plain.summary and "fall back to a value" in [o.name for o in plain.options]
+    both = _at(stories, _line("pub fn name"))
+    assert "may be `None`" not in both.summary
+    assert "fall back to a value" not in [o.name for o in both.options]
