@@ -39,9 +39,15 @@ try:  # the C implementation, when the optional dependency is present
     def extend(crc: int, data: bytes | bytearray | memoryview) -> int:
         return int(_g.extend(crc, bytes(data)))
 
+    try:  # bytes only, no wrapper: for the scan's hot loop
+        from google_crc32c._crc32c import extend as extend_bytes
+    except ImportError:  # google-crc32c's own pure-Python fallback
+        extend_bytes = extend
+
     IMPLEMENTATION = f"google-crc32c ({_g.implementation})"
 except ImportError:  # pragma: no cover - depends on the environment
     extend = extend_py
+    extend_bytes = extend_py
     IMPLEMENTATION = "pure python"
 
 

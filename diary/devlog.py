@@ -210,30 +210,31 @@ class DevLog:
             raise segments.io_error("reading", seg.path, e) from e
         base = seg.end
         seg.damage = [d for d in seg.damage if d.end <= base]  # damage before `base` is not scanned again
-        for item in frames.scan(seg.header, data, 0, base):
-            if isinstance(item, frames.Frame):
-                self._index(seg.number, item.offset, item)
-                seg.end = item.offset + item.size
-            else:
+        index, segno = self._index, seg.number
+        for item in frames.scan_bodies(seg.header, data, 0, base):
+            if isinstance(item, frames.Damage):
                 seg.damage.append(item)
                 seg.end = item.end
+            else:
+                index(segno, *item)
+                seg.end = item[0] + item[1]
         if seg.damage and seg.damage[-1].at_tail and is_last:
             seg.end = seg.damage[-1].start  # may be a write in progress: read it again next time
 
-    def _index(self, segno: int, offset: int, fr: frames.Frame) -> None:
+    def _index(self, segno: int, offset: int, size: int, body: bytes) -> None:
         try:
-            e = schema.decode(fr.body)
+            eid, kind, settles = schema.index_fields(body)
         except schema.SchemaError as err:
             self._problems.append((segno, offset, str(err)))
             return
-        if e.id in self._ids:  # a copy left by a compaction that crashed before removing the old one
+        if eid in self._ids:  # a copy left by a compaction that crashed before removing the old one
             return
-        self._ids[e.id] = len(self._locs)
-        self._locs.append(Location(segment=segno, offset=offset, size=fr.size))
-        if e.kind == "intent":
-            self._intents[e.id] = None
-        if e.settles:
-            self._settled.add(e.settles)
+        self._ids[eid] = len(self._locs)
+        self._locs.append(Location(segment=segno, offset=offset, size=size))
+        if kind == "intent":
+            self._intents[eid] = None
+        if settles:
+            self._settled.add(settles)
 
     def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
         """The verified body of the frame at `loc`; StaleSegment if the file changed since it was indexed
@@ -475,7 +476,7 @@ class DevLog:
         except OSError as e:
             self._undo_partial(fd, offset)
             raise segments.io_error("appending to", seg.path, e) from e
-        self._index(seg.number, offset, frames.Frame(offset=offset, size=len(frame), body=body))
+        self._index(seg.number, offset, len(frame), body)
         seg.end = offset + len(frame)
 
     def _undo_partial(self, fd: int, offset: int) -> None:

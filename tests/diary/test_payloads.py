@@ -145,3 +145,25 @@ def test_an_odd_v1_value_beside_a_required_field_keeps_the_rest_typed() -> None:
     assert isinstance(p, PatchBody) and p.summary == "s" and p.patch_id == "p1" and p.extra == {"files": 3}
     q = payload_of("note", {"summary": "half a forget", "op": "memory.forget"})  # its item is missing
     assert isinstance(q, NoteBody) and as_dict(q) == {"summary": "half a forget", "op": "memory.forget"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["intent", "action", "validation", "reflection", "note", "bogus"]),
+    d=st.dictionaries(_keys | st.text(max_size=6), _json, max_size=4),
+    version=st.sampled_from([1, 2, 3]),
+    settles=st.none() | st.text(max_size=4),
+)
+def test_index_fields_refuse_exactly_what_decode_refuses(kind: str, d: dict, version: int, settles) -> None:
+    """Opening a log reads only (id, kind, settles) of each record; a body decode would refuse must
+    be refused there too, or the index would list an entry that cannot be read."""
+    raw = {"v": version, "id": "e1", "ts": 1.0, "session": "s", "kind": kind, "settles": settles}
+    raw["payload"] = d if version != 2 else {"type": kind, **d}
+    body = msgspec.msgpack.encode(raw)
+    try:
+        e = schema.decode(body)
+    except schema.SchemaError:
+        with pytest.raises(schema.SchemaError):
+            schema.index_fields(body)
+        return
+    assert schema.index_fields(body) == (e.id, e.kind, e.settles)
