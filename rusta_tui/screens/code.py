@@ -1,4 +1,9 @@
-"""Code: the source around the selected diagnostic, its patch as a diff, the Explain bubble, the Why drawer."""
+"""Code: the source around the selected diagnostic, its patch as a diff, the Explain bubble, the Why drawer.
+
+Under 110 columns the panes stack and each takes the full width (the source's error column and the
+patch's `+` line need it more than a side column does); wider, the Explain bubble sits on the right.
+Every pane scrolls from the keyboard: Tab moves between them, and the focused one has a heavy border.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +11,34 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical
 
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import patch_key, story_tag
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from rusta_tui.widgets.source import DiffView, SourceView
 
+PATCH_CONTEXT = 1  # unchanged lines kept around each change: the Source pane shows the rest
+
 
 class CodeScreen(RustaScreen):
     NAME = "code"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = "#diff"  # the patch is what a user must read before applying it
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="code-body"):
+        with Container(id="code-body"):
             with Vertical(id="code-left"):
                 yield SourceView(id="source", classes="panel")
                 yield DiffView(id="diff", classes="panel")
-            with VerticalScroll(id="code-right"):
-                yield ExplainBubble(id="bubble", classes="panel")
-        with VerticalScroll(id="why-drawer", classes="panel"):
-            yield WhyDrawer(id="why")
+            yield ExplainBubble(id="bubble", classes="panel")
+        yield WhyDrawer(id="why-drawer", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#diff", DiffView).border_title = "Patch"
         self.query_one("#bubble", ExplainBubble).border_title = "Explain"
-        self.query_one("#why-drawer").border_title = "Why (w closes)"
+        self.query_one("#why-drawer", WhyDrawer).border_title = "Why (w closes)"
         super().on_mount()
 
     def draw(self) -> None:
@@ -39,18 +46,27 @@ class CodeScreen(RustaScreen):
         row = s.selected_row()
         expl = s.selected_explanation()
         source = self.query_one("#source", SourceView)
-        source.border_title = f"{row.file}:{row.line}" if row else "Source"
+        source.border_title = f"{row.file}:{row.line}:{row.column}" if row else "Source"
         source.border_subtitle = f"{row.code} {row.level}" if row else ""
         source.show(s.root, row, self.rusta.ascii)
         diff = self.query_one("#diff", DiffView)
-        diff.display = not s.why_open  # the drawer takes the patch's place while it is open
-        diff.show(expl.patch.diff if expl is not None and expl.patch is not None else None)
+        diff.show(
+            expl.patch.diff if expl is not None and expl.patch is not None else None, context=PATCH_CONTEXT
+        )
         bubble = self.query_one("#bubble", ExplainBubble)
         tag = story_tag(expl, s.explanations)
         bubble.border_title = f"Explain, story {tag}" if tag else "Explain"
-        self.query_one("#code-right").display = s.mode != "silent"
         state = s.patches.get(patch_key(expl)) if expl is not None else None
         note = s.explain_note if row is not None else "No diagnostic selected."
         bubble.show(expl, s.mode, note, state)
-        self.query_one("#why-drawer").display = s.why_open
-        self.query_one("#why", WhyDrawer).show(expl)
+        self.query_one("#why-drawer", WhyDrawer).show(expl)
+        self.set_class(s.mode == "silent", "-silent")
+        opened = s.why_open and not self.has_class("-why")
+        closed = not s.why_open and self.has_class("-why")
+        self.set_class(s.why_open, "-why")  # the drawer takes the patch's place while it is open
+        if opened:
+            drawer = self.query_one("#why-drawer", WhyDrawer)
+            drawer.scroll_home(animate=False, immediate=True)
+            self.call_after_refresh(drawer.focus)  # PageDown scrolls what was just opened
+        elif closed:
+            self.call_after_refresh(self.query_one("#diff").focus)

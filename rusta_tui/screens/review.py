@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from rusta_tui import backends
 from rusta_tui.patchflow import export_name
@@ -23,6 +23,7 @@ from rusta_tui.patchstatus import placeholders
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.state import PatchState
 from rusta_tui.views import explanation_for, patch_key, story_tag
+from rusta_tui.widgets.panes import Pane
 from rusta_tui.widgets.source import DiffView
 
 
@@ -63,12 +64,12 @@ class ReviewScreen(RustaScreen):
         table: DataTable[str] = DataTable(id="bundles", cursor_type="row")
         table.border_title = "Patch bundles (v validate, a apply, u undo, e export)"
         yield table
-        yield Static(id="rationale", classes="panel")
+        yield Pane(id="rationale", classes="panel")
         yield DiffView(id="review-diff", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#bundles", DataTable).add_columns("State", "Where", "#", "Rationale")
-        self.query_one("#rationale", Static).border_title = "Rationale"
+        self.query_one("#rationale", Pane).border_title = "Rationale"
         self.query_one("#review-diff", DiffView).border_title = "Diff"
         super().on_mount()
 
@@ -111,7 +112,7 @@ class ReviewScreen(RustaScreen):
             table.add_row(_status(b), b.where, b.story, b.rationale, key=b.key)
         if s.report is None or not bundles:
             note = "Waiting for the first check." if s.report is None else "No patch to review."
-            self.query_one("#rationale", Static).update(Text(s.explain_note or note, style="italic"))
+            self.query_one("#rationale", Pane).set_body(Text(s.explain_note or note, style="italic"))
             self.query_one("#review-diff", DiffView).show(None)
             return
         current = next((n for n, b in enumerate(bundles) if b.row == s.selected), 0)
@@ -125,7 +126,7 @@ class ReviewScreen(RustaScreen):
             parts.append(Text(f"Validation: {b.state.summary}", style=style))
         if self.history:
             parts.append(Text("History: " + " | ".join(self.history[-3:]), style="dim"))
-        self.query_one("#rationale", Static).update(Group(*parts))
+        self.query_one("#rationale", Pane).set_body(Group(*parts), key=b.key)
         self.query_one("#review-diff", DiffView).show(b.diff)
 
     def _highlighted(self) -> Bundle | None:

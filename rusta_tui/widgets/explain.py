@@ -6,12 +6,18 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual.widgets import Static
 
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
 from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
+from rusta_tui.widgets.panes import Pane
+
+
+def _story_key(expl: Any) -> tuple[object, ...]:
+    """Which story a pane shows: a redraw of the same one keeps the pane's scroll."""
+    p = expl.primary
+    return (expl.code, expl.message, p.file, p.line, p.column)
 
 
 def _patch_line(state: PatchState | None, expl: Any, mode: str) -> Text:
@@ -34,26 +40,26 @@ def _patch_line(state: PatchState | None, expl: Any, mode: str) -> Text:
     return Text(f"Validated red, not applied: {state.summary}", style="bold red")
 
 
-class ExplainBubble(Static):
+class ExplainBubble(Pane):
     """The selected story in the current mode's words (`modes.render`), with where the fix stands."""
 
     def show(self, expl: Any | None, mode: str, note: str, state: PatchState | None) -> None:
         if expl is None:
-            self.update(Text(note or "No explanation for this diagnostic.", style="italic"))
+            self.set_body(Text(note or "No explanation for this diagnostic.", style="italic"))
             return
         try:
             body: RenderableType = backends.render(expl, mode)
         except Unavailable:
             body = Text(expl.summary)
-        self.update(Group(body, Text(""), _patch_line(state, expl, mode)))
+        self.set_body(Group(body, Text(""), _patch_line(state, expl, mode)), key=(_story_key(expl), mode))
 
 
-class WhyDrawer(Static):
+class WhyDrawer(Pane):
     """Root cause, invariant, trade-offs and references: the reasons behind the bubble."""
 
     def show(self, expl: Any | None) -> None:
         if expl is None:
-            self.update(Text("Nothing to explain here.", style="italic"))
+            self.set_body(Text("Nothing to explain here.", style="italic"))
             return
         t = Text()
         rc = expl.root_cause
@@ -74,4 +80,4 @@ class WhyDrawer(Static):
             t.append("References\n", style="bold")
             for r in expl.references:
                 t.append(f" - {r.title}: {r.target}\n")
-        self.update(t)
+        self.set_body(t, key=_story_key(expl))

@@ -57,3 +57,8 @@ class Recorder:
 @pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
+
+
+def screen_text(app) -> str:
+    """The screen as the terminal shows it, one line per row: what a user can read right now."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -112,7 +112,7 @@ async def test_modes_switch_keymaps_and_rendering(demo_crate: Path, recorder: Re
         await pilot.press("m")
         await pilot.pause()
         assert app.session.mode == "silent"
-        assert app.screen.query_one("#code-right").display is False
+        assert app.screen.query_one("#bubble").display is False
         assert app.check_action("toggle_why", ()) is False
         await pilot.press("w")  # not a silent-mode key: nothing happens
         await pilot.pause()

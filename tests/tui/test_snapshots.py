@@ -1,4 +1,4 @@
-"""Snapshots of the main screens at 80x24 on the demo crate, clocks frozen, theme pinned.
+"""Snapshots of the main screens at 80x24 (Code also at 120x40) on the demo crate, clocks frozen, theme pinned.
 
 Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update` and
 look at the SVGs in tests/tui/__snapshots__/ before committing them.
@@ -84,6 +84,24 @@ def test_code_study_question(snap_compare, snapshot_crate: Path) -> None:
 
 def test_code_pair_mode(snap_compare, snapshot_crate: Path) -> None:
     assert snap_compare(app_for(snapshot_crate), run_before=select_code("E0382", "m"))
+
+
+def test_code_patch_wide(snap_compare, snapshot_crate: Path) -> None:
+    """120x40: the Explain bubble beside the source; the patch's `+` line in view."""
+    assert snap_compare(
+        app_for(snapshot_crate), run_before=select_code("E0382", "m"), terminal_size=(120, 40)
+    )
+
+
+def test_code_with_why_wide(snap_compare, snapshot_crate: Path) -> None:
+    assert snap_compare(
+        app_for(snapshot_crate), run_before=select_code("E0382", "w"), terminal_size=(120, 40)
+    )
+
+
+def test_code_derive_in_another_file(snap_compare, snapshot_crate: Path) -> None:
+    """80x24: a patch in another file than the error, with its file named above its lines."""
+    assert snap_compare(app_for(snapshot_crate), run_before=select_code("E0369", "m"))
 
 
 def test_review(snap_compare, snapshot_crate: Path) -> None:

@@ -85,8 +85,13 @@ def test_make_run_path_in_tmux(tmux_app) -> None:
     index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
     pane.keys(*(["Down"] * index), "Enter", "w")  # typed fast: w lands while Code is still composing
     screen = pane.wait_for("Why (w closes)")
-    assert "Explain" in screen and "src/lib.rs:33" in screen and "delivery" in screen
-    assert "Invariant" in screen
+    assert "src/lib.rs:33" in screen and "delivery" in screen
+    assert "Invariant" in screen  # at 80x24 the drawer takes the Patch's and the bubble's place
+    pane.keys("w")
+    screen = pane.wait_for("Patch")
+    # the patch is read whole before it is applied: its `+` line is on screen at 80x24
+    assert "32 +         self.items.extend(delivery.clone());" in screen
+    assert "Explain" in screen
     pane.keys("v")
     pane.wait_for("Validated green")
     assert lib.read_bytes() == original
