@@ -22,62 +22,27 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from diary import frames, schema, segments
-from diary.errors import DiaryIOError, EntryNotFound, EntryTooLarge, InvalidEntry, NewerFormat
+from diary.errors import DiaryIOError, EntryTooLarge, InvalidEntry
+from diary.logindex import MAX_BYTES, SEGMENT_BYTES, LogIndex, new_session_id
 from diary.payloads import PayloadBase, payload_of
 from diary.rustadir import ensure_rusta_dir
-from diary.segments import SegmentState, StaleSegment
-from diary.types import KINDS, DamageReport, Entry, EntryKind, Interrupted, Location, RecoveryReport
+from diary.segments import SegmentState
+from diary.types import KINDS, Entry, EntryKind, Interrupted, RecoveryReport
 
-SEGMENT_BYTES = 4 * 1024 * 1024  # rotate to a new segment past this size
-MAX_BYTES = 256 * 1024 * 1024  # compact when the whole log grows past this
-
-
-def new_session_id() -> str:
-    return f"s{os.getpid()}-{secrets.token_hex(3)}"
+__all__ = ["MAX_BYTES", "SEGMENT_BYTES", "DevLog", "new_session_id"]
 
 
-class DevLog:
+class DevLog(LogIndex):
     """One repo's diary. Use `DevLog.open(root)`. Safe across processes (flock) and between threads
     sharing one instance (an RLock guards the index); readers never take the file lock."""
-
-    def __init__(
-        self,
-        root: str | Path,
-        *,
-        session: str | None = None,
-        readonly: bool = False,
-        segment_bytes: int = SEGMENT_BYTES,
-        max_bytes: int = MAX_BYTES,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.root = Path(root)
-        self.dir = segments.log_dir(root)
-        self.session = session or new_session_id()
-        self.readonly = readonly
-        self.segment_bytes = segment_bytes
-        self.max_bytes = max_bytes
-        self.clock = clock  # injectable so golden logs can be made with fixed times
-        self.recovery = RecoveryReport()
-        self._segs: dict[int, SegmentState] = {}
-        self._locs: list[Location] = []
-        self._ids: dict[str, int] = {}
-        self._intents: dict[str, None] = {}  # ordered set of intent ids
-        self._settled: set[str] = set()
-        self._problems: list[tuple[int, int, str]] = []  # (segment, offset, why) of undecodable frames
-        self._wfd: int | None = None
-        self._wseg: int | None = None
-        self._closed = False
-        self._compact_floor = 0
-        self._mutex = threading.RLock()
 
     # --- opening and recovery -------------------------------------------------------------------
 
@@ -123,223 +88,11 @@ class DevLog:
                 log.recovery = log._report(repaired=False)
         return log
 
-    def _report(self, *, repaired: bool, done: tuple[DamageReport, ...] = ()) -> RecoveryReport:
-        pending = tuple(
-            DamageReport(segment=s.path.name, start=d.start, end=d.end, reason=d.reason, at_tail=d.at_tail)
-            for s in self._segs.values()
-            for d in s.damage
-        )
-        return RecoveryReport(
-            damage=done + pending, entries=len(self._locs), segments=len(self._segs), repaired=repaired
-        )
-
     def _repair(self) -> RecoveryReport:
         """Under the writer lock: scan, then cut every damaged range out, keeping its bytes aside."""
         from diary.recovery import repair
 
         return repair(self)
-
-    def _reset_index(self) -> None:
-        self._close_writer()
-        self._segs.clear()
-        self._locs.clear()
-        self._ids.clear()
-        self._intents.clear()
-        self._settled.clear()
-        self._problems.clear()
-
-    # --- reading --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _read(path: Path, start: int = 0) -> bytes:
-        with open(path, "rb") as f:
-            if start:
-                f.seek(start)
-            return f.read()
-
-    def refresh(self) -> None:
-        """Catch up with frames other processes appended (and segments they created or compacted)."""
-        with self._mutex:
-            self._refresh()
-
-    def _refresh(self) -> None:
-        on_disk = segments.list_segments(self.dir)
-        known = self._segs
-        for n, path in on_disk:
-            try:
-                ino = os.stat(path).st_ino
-            except FileNotFoundError:
-                continue
-            seg = known.get(n)
-            if seg is not None and seg.inode != ino:  # replaced by compaction or repair elsewhere
-                self._reset_index()
-                return self._refresh()
-            if seg is None:
-                seg = known[n] = SegmentState(n, path)
-                seg.inode = ino
-            self._scan(seg, is_last=n == on_disk[-1][0])
-        gone = set(known) - {n for n, _ in on_disk}
-        if gone:
-            self._reset_index()
-            return self._refresh()
-        return None
-
-    def _scan(self, seg: SegmentState, *, is_last: bool) -> None:
-        try:
-            if seg.header is None:
-                data = self._read(seg.path)
-                got = frames.decode_header(data)
-                if isinstance(got, str) and got.startswith(frames.NEWER_FORMAT):
-                    raise NewerFormat(
-                        f"{seg.path.name} was written by a newer Rusta ({got}); upgrade Rusta to read this diary"
-                    )
-                if isinstance(got, str):
-                    saved = frames.salvage_header(data, seg.number)
-                    if saved is None:
-                        seg.damage = [frames.Damage(start=0, end=len(data), reason=got, at_tail=True)]
-                        return
-                    got, seg.damage = saved[0], [saved[1]]  # repair writes a fresh header
-                seg.header = got
-                seg.end = frames.SEGMENT_HEADER_SIZE
-                data = data[seg.end :]
-            else:
-                data = self._read(seg.path, seg.end)
-        except FileNotFoundError:
-            return
-        except OSError as e:
-            raise segments.io_error("reading", seg.path, e) from e
-        base = seg.end
-        seg.damage = [d for d in seg.damage if d.end <= base]  # damage before `base` is not scanned again
-        index, segno = self._index, seg.number
-        for item in frames.scan_bodies(seg.header, data, 0, base):
-            if isinstance(item, frames.Damage):
-                seg.damage.append(item)
-                seg.end = item.end
-            else:
-                index(segno, *item)
-                seg.end = item[0] + item[1]
-        if seg.damage and seg.damage[-1].at_tail and is_last:
-            seg.end = seg.damage[-1].start  # may be a write in progress: read it again next time
-
-    def _index(self, segno: int, offset: int, size: int, body: bytes) -> None:
-        try:
-            eid, kind, settles = schema.index_fields(body)
-        except schema.SchemaError as err:
-            self._problems.append((segno, offset, str(err)))
-            return
-        if eid in self._ids:  # a copy left by a compaction that crashed before removing the old one
-            return
-        self._ids[eid] = len(self._locs)
-        self._locs.append(Location(segment=segno, offset=offset, size=size))
-        if kind == "intent":
-            self._intents[eid] = None
-        if settles:
-            self._settled.add(settles)
-
-    def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
-        """The verified body of the frame at `loc`; StaleSegment if the file changed since it was indexed
-        (compaction or repair by another process): the frame is checked again, never trusted blindly."""
-        seg = self._segs.get(loc.segment)
-        if seg is None or seg.header is None:
-            raise StaleSegment
-        data = cache.get(loc.segment) if cache is not None else None
-        base = 0
-        if data is None:
-            try:
-                with open(seg.path, "rb") as f:
-                    if os.fstat(f.fileno()).st_ino != seg.inode:
-                        raise StaleSegment
-                    if cache is None:
-                        f.seek(loc.offset)
-                        data, base = f.read(loc.size), loc.offset
-                    else:
-                        data = f.read()
-                        cache.clear()
-                        cache[loc.segment] = data
-            except FileNotFoundError as e:
-                raise StaleSegment from e
-        got = frames.frame_at(seg.header, data, loc.offset - base, base)
-        if isinstance(got, str):
-            raise StaleSegment
-        return got.body
-
-    def entries(self) -> Iterator[Entry]:
-        """Every entry, oldest first, as of now (catches up with other writers first)."""
-        for e, _loc in self._walk():
-            yield e
-
-    def _walk(self, after: tuple[int, int] | None = None) -> Iterator[tuple[Entry, Location]]:
-        yielded: set[str] = set()
-        for _attempt in range(5):
-            with self._mutex:
-                self.refresh()
-                locs = [x for x in self._locs if after is None or (x.segment, x.offset) > after]
-            cache: dict[int, bytes] = {}
-            try:
-                for loc in locs:
-                    e = schema.decode(self._body_at(loc, cache))
-                    if e.id not in yielded:
-                        yielded.add(e.id)
-                        yield e, loc
-                return
-            except StaleSegment:
-                with self._mutex:
-                    self._reset_index()
-        raise DiaryIOError(
-            "the diary kept changing while it was read (another process compacting?); try again"
-        )
-
-    def locations(self) -> list[tuple[Entry, Location]]:
-        return list(self._walk())
-
-    def locate(self, eid: str) -> Location | None:
-        """Where the record `eid` lies now (None when it is not in the log, or was compacted away)."""
-        with self._mutex:
-            self.refresh()
-            i = self._ids.get(eid)
-            return None if i is None else self._locs[i]
-
-    def since(self, segment: int, offset: int) -> Iterator[tuple[Entry, Location]]:
-        """The records whose frames lie after (segment, offset), oldest first; only those are read
-        and decoded, so a reader that keeps its place (the memory's sync) pays for new records only."""
-        return self._walk((segment, offset))
-
-    def get(self, eid: str) -> Entry:
-        """The entry with id `eid`, or with `eid` as the only matching id prefix."""
-        self.refresh()
-        i = self._ids.get(eid)
-        if i is None:
-            hits = [k for k in self._ids if k.startswith(eid)] if eid else []
-            if len(hits) != 1:
-                what = (
-                    "no entry in the diary matches" if not hits else f"{len(hits)} entries in the diary match"
-                )
-                raise EntryNotFound(f"{what} id {eid!r}; `rusta diary list` shows the ids")
-            i = self._ids[hits[0]]
-        try:
-            return schema.decode(self._body_at(self._locs[i]))
-        except StaleSegment:
-            self._reset_index()
-            return self.get(eid)
-
-    def __contains__(self, eid: str) -> bool:
-        return eid in self._ids
-
-    def __len__(self) -> int:
-        return len(self._locs)
-
-    def open_intents(self) -> list[Entry]:
-        """Intents nothing settled yet: tasks Rusta started and never finished (or is doing now)."""
-        with self._mutex:
-            self.refresh()
-            want = {i for i in self._intents if i not in self._settled}
-        return [e for e in self.entries() if e.id in want]
-
-    def segment_files(self) -> list[Path]:
-        return [s.path for s in sorted(self._segs.values(), key=lambda s: s.number)]
-
-    def size_bytes(self) -> int:
-        return sum(s.end for s in self._segs.values())
 
     # --- writing --------------------------------------------------------------------------------
 
