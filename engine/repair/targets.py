@@ -13,6 +13,7 @@ from collections import Counter
 import msgspec
 
 from engine.repair.names import combined_imports
+from engine.repair.placement import place_imports
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
@@ -120,11 +121,17 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
     """
     errors = errors or [d]
     files = ws.files()
+
+    def placed(cands: list[Candidate]) -> list[Candidate]:
+        return place_imports(cands, ws.read, files)  # one import, one place: where the file keeps its own
+
     votes: dict[str, int] = {}
     for other in errors:
-        for c in {c.id for c in suggestion_candidates(other) + template_candidates(other, ws.read, files)}:
+        for c in {
+            c.id for c in placed(suggestion_candidates(other) + template_candidates(other, ws.read, files))
+        }:
             votes[c] = votes.get(c, 0) + 1
-    own = suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined_imports(errors)
+    own = placed(suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined_imports(errors))
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
     return rank(boosted)
 
