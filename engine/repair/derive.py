@@ -90,14 +90,16 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
             continue
         if "Copy" in traits and _owns_heap(body, len(text[: m.end()].encode()) - 1):
             return []  # a `String`/`Vec`/`Box` field can never be `Copy`: the derive cannot compile
-        edit = _derive_edit(f, text, m.start(), m.group("indent"), traits)
+        edit = _derive_edit(f, text, m.start(), m.group("indent"), traits, _precedence(read, crate_files))
         if edit is None:
             return []
         return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, score)]
     return []
 
 
-_OWNING = re.compile(r"\b(String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|Rc|Arc|PathBuf|OsString)\b|&\s*mut\b")
+_OWNING = re.compile(
+    r"\b(String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|Rc|Arc|PathBuf|OsString)\b|&\s*mut\b"
+)
 
 
 def _owns_heap(source: bytes, at: int) -> bool:
@@ -107,15 +109,58 @@ def _owns_heap(source: bytes, at: int) -> bool:
     return text is not None and bool(_OWNING.search(text))
 
 
-def _derive_edit(f: str, text: str, decl_start: int, indent: str, traits: tuple[str, ...]) -> Edit | None:
+_DERIVE_LIST = re.compile(r"#\[derive\((?P<list>[^)\n]*)\)\]")
+
+
+def _precedence(read: Reader, crate_files: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """(a, b) -> how many of the crate's derive lists name `a` before `b`: the order its author keeps."""
+    votes: dict[tuple[str, str], int] = {}
+    for f in crate_files:
+        body = read(f)
+        for m in _DERIVE_LIST.finditer(body.decode("utf-8", "replace") if body else ""):
+            names = [t.strip() for t in m.group("list").split(",") if t.strip()]
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    votes[(a, b)] = votes.get((a, b), 0) + 1
+    return votes
+
+
+def ordered_insert(have: list[str], add: list[str], votes: dict[tuple[str, str], int]) -> list[str]:
+    """`have` with each of `add` where the crate's other derive lists put it (most pairs in their
+    order); with no evidence, at the end."""
+    out = list(have)
+    for t in add:
+
+        def agree(i: int, t: str = t) -> int:
+            return sum(votes.get((x, t), 0) for x in out[:i]) + sum(votes.get((t, x), 0) for x in out[i:])
+
+        best = max(range(len(out) + 1), key=lambda i: (agree(i), i))
+        out.insert(best, t)
+    return out
+
+
+def _derive_edit(
+    f: str,
+    text: str,
+    decl_start: int,
+    indent: str,
+    traits: tuple[str, ...],
+    votes: dict[tuple[str, str], int],
+) -> Edit | None:
     before = text[:decl_start]
     attrs = list(re.finditer(r"#\[derive\((?P<list>[^)]*)\)\]\s*(?:#\[[^\]]*\]\s*|///[^\n]*\n\s*)*$", before))
     if attrs:
         a = attrs[-1]
-        have = {t.strip() for t in a.group("list").split(",") if t.strip()}
+        names = [t.strip() for t in a.group("list").split(",") if t.strip()]
+        have = set(names)
         add = [t for t in traits if t not in have]
         if not add:
             return None
+        if "\n" not in a.group("list") and names:  # one line: the list is rewritten in the crate's order
+            start, end = (len(text[: a.start("list")].encode()), len(text[: a.end("list")].encode()))
+            return Edit(
+                file=f, start=start, end=end, replacement=", ".join(ordered_insert(names, add, votes))
+            )
         end = a.start("list") + len(a.group("list").rstrip().rstrip(","))
         pos = len(text[:end].encode())
         sep = ", " if have else ""
