@@ -55,6 +55,29 @@ def _rows(outcomes: list[Outcome]) -> list[dict]:
     return rows
 
 
+def confidence_figures(outcomes: list[Outcome], method: str = "rusta") -> dict | None:
+    """The Confidence head on this split's fixes: is P(exact) calibrated (ECE) and does it rank exact
+    restores above the rest (AUROC)? None when the head rated no fix."""
+    rated = [o for o in outcomes if o.method == method and o.solved and o.confidence is not None]
+    if not rated:
+        return None
+    import numpy as np  # the bench may; engine.heads.confidence's figures need it
+
+    from engine.heads.confidence import auroc, ece
+
+    conf_N = np.array([o.confidence for o in rated], dtype=float)
+    exact_N = np.array([o.exact for o in rated], dtype=bool)
+    both = 0 < exact_N.sum() < len(exact_N)
+    return {
+        "method": method,
+        "fixes rated": len(rated),
+        "exact rate": round(float(exact_N.mean()), 3),
+        "mean confidence": round(float(conf_N.mean()), 3),
+        "ECE": round(float(ece(conf_N, exact_N)), 3),
+        "AUROC": round(float(auroc(conf_N, exact_N)), 3) if both else None,  # undefined with one class
+    }
+
+
 def run(split: str | None = None) -> dict:
     split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
     default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
@@ -84,11 +107,17 @@ def run(split: str | None = None) -> dict:
             kinds[o.kind].append(o)
     for kind, os_ in sorted(kinds.items()):
         notes.append(f"rusta on {kind}: {sum(o.solved for o in os_)}/{len(os_)}")
+    conf = confidence_figures(outcomes)
+    if conf is not None:
+        notes.append(
+            f"confidence head on rusta's {conf['fixes rated']} fixes: ECE {conf['ECE']}, AUROC {conf['AUROC']}"
+        )
     return {
         "title": f"Repair gym ({split}): {episodes} single-mistake episodes on {len(crates)} Debian crates (seed {seed})",
         "split": split,
         "rows": _rows(outcomes),
         "notes": notes,
+        "confidence": conf,
         "outcomes": [msgspec.to_builtins(o) for o in outcomes],
         "episodes": records,
     }

@@ -39,6 +39,7 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     broken_apply: bool
     validations: int
     seconds: float
+    confidence: float | None = None  # the Confidence head's P(exact) for Rusta's fix; None: no head ran
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -98,20 +99,23 @@ def method_naive(root: Path) -> int:
     return 1
 
 
-def method_rusta(root: Path, *, rank_with_lm: bool = True, rank_with_heads: bool | Ranker = True) -> int:
+def method_rusta(
+    root: Path, *, rank_with_lm: bool = True, rank_with_heads: bool | Ranker = True
+) -> tuple[int, float | None]:
+    """Validations, and the Confidence head's rating of the fix (None when no head ran)."""
     result = repair(root, budget=12, rank_with_lm=rank_with_lm, rank_with_heads=rank_with_heads)
     applied = result.files if result.status == "fixed" else ()  # a partial fix leaves errors: not applied
     for rel, new in applied:
         write_fresh(root / rel, new)
-    return result.validations
+    return result.validations, result.confidence
 
 
-def method_rusta_no_lm(root: Path) -> int:
+def method_rusta_no_lm(root: Path) -> tuple[int, float | None]:
     """Rusta with the byte LM's tie-breaking off: ties keep their heuristic order (by id)."""
     return method_rusta(root, rank_with_lm=False)
 
 
-def method_rusta_no_grammar(root: Path) -> int:
+def method_rusta_no_grammar(root: Path) -> tuple[int, float | None]:
     """Rusta without the edit grammar (engine/repair/grammar.py): rustc's suggestions and the rules only."""
     os.environ["RUSTA_NO_GRAMMAR"] = "1"
     try:
@@ -120,17 +124,17 @@ def method_rusta_no_grammar(root: Path) -> int:
         os.environ.pop("RUSTA_NO_GRAMMAR", None)
 
 
-def method_rusta_no_heads(root: Path) -> int:
+def method_rusta_no_heads(root: Path) -> tuple[int, float | None]:
     """Rusta without the learned heads: the hand-set prior order, ties broken by the byte LM."""
     return method_rusta(root, rank_with_heads=False)
 
 
-def method_random_order(root: Path) -> int:
+def method_random_order(root: Path) -> tuple[int, float | None]:
     """Rusta's candidates and validation, tried in a random order: the floor an order must beat."""
     return method_rusta(root, rank_with_heads=RandomOrder(seed=0))
 
 
-METHODS: dict[str, Callable[[Path], int]] = {
+METHODS: dict[str, Callable[[Path], int | tuple[int, float | None]]] = {
     "rusta": method_rusta,
     "rusta-no-lm": method_rusta_no_lm,
     "rusta-no-grammar": method_rusta_no_grammar,
@@ -152,7 +156,8 @@ def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: li
         mutated = apply(pristine[ep.mutation.file], ep.mutation)
         write_fresh(path, mutated)
         t0 = time.monotonic()
-        validations = METHODS[name](root)
+        ran = METHODS[name](root)
+        validations, confidence = ran if isinstance(ran, tuple) else (ran, None)
         seconds = time.monotonic() - t0
         now = _snapshot(root)
         changed = tuple(
@@ -177,6 +182,7 @@ def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: li
                 broken_apply=bool(changed) and not passed,
                 validations=validations,
                 seconds=seconds,
+                confidence=confidence,
             )
         )
     _restore(root, pristine)

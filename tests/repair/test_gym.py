@@ -84,3 +84,19 @@ def test_prepare_drops_only_top_level_test_folders(tmp_path, monkeypatch):
     assert (out / "src" / "tests" / "mod.rs").exists()
     assert not (out / "tests").exists() and not (out / "Cargo.lock").exists()
     assert "dev-dependencies" not in (out / "Cargo.toml").read_text()
+
+
+def test_the_bench_rates_the_confidence_head_on_rustas_fixes() -> None:
+    from bench.bench_repair import confidence_figures
+    from engine.gym.runner import Outcome
+
+    def o(conf: float | None, exact: bool, solved: bool = True, method: str = "rusta") -> Outcome:
+        return Outcome(
+            episode="e", kind="k", method=method, solved=solved, exact=exact, changed=(),
+            broken_apply=False, validations=1, seconds=0.1, confidence=conf,
+        )  # fmt: skip
+
+    got = confidence_figures([o(0.9, True), o(0.8, True), o(0.3, False), o(0.99, True, solved=False), o(None, True)])
+    assert got is not None and got["fixes rated"] == 3 and got["AUROC"] == 1.0
+    assert 0 < got["ECE"] < 0.3
+    assert confidence_figures([o(None, True), o(0.5, True, method="rusta-no-heads")]) is None
