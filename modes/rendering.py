@@ -145,7 +145,12 @@ def _one_change(old: list[str], new: list[str]) -> str:
 def fix_changes(diff: str) -> str:
     """Every line a diff removes and adds, in one line: what pair mode shows of a fix, in full. A fix
     that changes several places names each place's line, so `-> &str` and `&s` never blur into one."""
-    blocks = _change_blocks(diff)
+    blocks: list[tuple[int, list[str], list[str]]] = []
+    for n, a, b in _change_blocks(diff):  # n lines replaced by n lines: each line with its own change
+        if len(a) == len(b) > 1:
+            blocks.extend((n + i, [x], [y]) for i, (x, y) in enumerate(zip(a, b)))
+        else:
+            blocks.append((n, a, b))
     if len(blocks) <= 1:
         old = [x for _, a, _ in blocks for x in a]
         new = [x for _, _, b in blocks for x in b]

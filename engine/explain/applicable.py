@@ -8,7 +8,8 @@ supports is not shown. Predicates, each a fact and nothing else:
 
 - `local_type`: the type the story is about is defined in the user's crate (syntax layer);
 - `local_type_or_trait`: the type or the unsatisfied trait is the crate's own (an impl is allowed);
-- `local_bound`: rustc's "required by this bound in" note points into the user's crate;
+- `local_bound`: rustc's "required by this bound in" note (or the bound that makes a closure
+  `Fn`/`FnMut`) points into the user's crate;
 - `user_callee`: rustc's "function defined here" points into the user's crate;
 - `in_async`, `in_sync_fn`: the syntax layer puts rustc's primary span inside an `async fn` or
   block, or inside a plain fn (where `.await` is impossible).
@@ -81,7 +82,7 @@ def holds(
         trait = vals.get("trait")
         return local_type or (bool(trait) and base_name(trait) in names.get("trait", frozenset()))
     if predicate == "local_bound":
-        return facts.bound_at is not None
+        return facts.bound_at is not None or facts.closure_at is not None
     if predicate == "user_callee":
         return facts.callee_at is not None
     return False

@@ -117,7 +117,9 @@ class KBEntry(_Base):
 
 
 # Shapes a variant may ask for, answered by engine/explain/shapes.py from the syntax layer.
-SHAPES = frozenset({"binary_rhs", "binary_lhs", "for_iterable", "tail_expression", "await_on", "in_closure", "in_pattern"})
+SHAPES = frozenset(
+    {"binary_rhs", "binary_lhs", "for_iterable", "tail_expression", "await_on", "in_closure", "in_pattern", "in_type_def"}
+)
 
 
 def unknown_placeholders(template: str) -> set[str]:

@@ -140,6 +140,7 @@ _FACT_PATTERNS = (
 _NOISE = (
     "on by default",
     "for further information visit",
+    "for more information see",
     "`#[warn(",
     "`#[deny(",
     "`-D ",

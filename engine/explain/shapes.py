@@ -41,6 +41,8 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     ):
         if flag:
             tags.add(tag)
+    if enclosing(source, prim.byte_start, prim.byte_end, ("struct_item", "enum_item", "union_item")):
+        tags.add("in_type_def")
     if enclosing(source, prim.byte_start, prim.byte_end, ("async_block",)) is not None or (
         s.enclosing_fn is not None and s.enclosing_fn.is_async
     ):

@@ -160,3 +160,16 @@ def test_a_fix_that_changes_two_places_names_each_line() -> None:
     )
     one = "--- a/x.rs\n+++ b/x.rs\n@@ -2,1 +2,2 @@\n+#[derive(Clone)]\n struct S;\n"
     assert fix_changes(one) == "insert `#[derive(Clone)]`"
+
+
+def test_adjacent_lines_replaced_one_for_one_read_as_separate_changes() -> None:
+    from modes.rendering import fix_changes
+
+    diff = (
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n"
+        "-pub struct User {\n-    pub name: &str,\n+pub struct User<'a> {\n+    pub name: &'a str,\n"
+        "     pub age: u32,\n"
+    )
+    assert fix_changes(diff) == (
+        "line 1: `pub struct User {` -> `pub struct User<'a> {`; line 2: `pub name: &str,` -> `pub name: &'a str,`"
+    )

@@ -1,0 +1,127 @@
+"""Ownership and lifetime stories told by the shape rustc reports, not by the error code's template.
+
+Real cargo on two small crates (one with borrow-check errors, one with lifetime errors, since rustc
+stops before borrow checking when lifetimes are missing):
+- a move inside a loop is told as a loop (the next iteration finds the value gone);
+- a value moved into a closure is told as a capture;
+- a move out of an `Fn` closure's capture is told as a closure that may run again, and
+  "accept `FnOnce`" is offered only when the bound is the crate's;
+- a match through a reference is told as bindings that would move out of borrowed data;
+- a reference stored in a struct, and a returned reference with no input, get their own stories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.api import explain_report
+from toolbelt.cargo_run import run_check
+
+pytestmark = pytest.mark.slow
+
+BORROWS = """pub fn consume(v: Vec<String>) -> usize { v.len() }
+
+pub fn each_round(names: Vec<String>) -> usize {
+    let mut total = 0;
+    for _ in 0..3 {
+        total += consume(names);
+    }
+    total
+}
+
+pub fn while_rounds(mut left: u8, words: Vec<String>) -> usize {
+    let mut n = 0;
+    while left > 0 {
+        n += consume(words);
+        left -= 1;
+    }
+    n
+}
+
+pub fn spawnish(label: String) -> usize {
+    let f = move || label.len();
+    f() + label.len()
+}
+
+pub fn twice<F: Fn() -> usize>(f: F) -> usize { f() + f() }
+
+pub fn captured(data: Vec<u8>) -> usize {
+    twice(move || { let v = data; v.len() })
+}
+
+pub struct Profile { pub nickname: Option<String> }
+
+pub fn display(p: &Profile) -> String {
+    match p.nickname {
+        Some(n) => n,
+        None => String::new(),
+    }
+}
+"""
+
+LIFETIMES = """pub struct Token {
+    pub text: &str,
+    pub at: usize,
+}
+
+pub fn default_name() -> &str {
+    "anonymous"
+}
+"""
+
+
+def _explain(tmp: Path, name: str, src: str):
+    root = tmp / name
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(src)
+    return explain_report(run_check(root, target_dir=tmp / "target"))
+
+
+def _line(src: str, text: str) -> int:
+    return next(i for i, ln in enumerate(src.splitlines(), 1) if text in ln)
+
+
+@pytest.fixture(scope="module")
+def borrows(tmp_path_factory: pytest.TempPathFactory):
+    return _explain(tmp_path_factory.mktemp("shapes"), "borrows", BORROWS)
+
+
+def _story(stories, src: str, text: str):
+    line = _line(src, text)
+    return next(e for e in stories if line in (e.primary.line, e.root_cause.line))
+
+
+@pytest.mark.parametrize("text", ["total += consume(names);", "n += consume(words);"])
+def test_a_move_in_a_loop_is_told_as_a_loop(borrows, text: str) -> None:
+    e = _story(borrows, BORROWS, text)
+    assert e.code == "E0382" and "loop" in e.summary and "iteration" in e.why
+
+
+def test_a_move_into_a_closure_is_told_as_a_capture(borrows) -> None:
+    e = _story(borrows, BORROWS, "let f = move || label.len();")
+    assert e.code == "E0382" and "closure" in e.summary and "loop" not in e.summary
+
+
+def test_a_move_out_of_an_fn_capture_says_the_closure_may_run_again(borrows) -> None:
+    e = _story(borrows, BORROWS, "twice(move || { let v = data; v.len() })")
+    assert e.code == "E0507" and "run again" in e.summary
+    assert "accept `FnOnce`" in [o.name for o in e.options]  # the `F: Fn()` bound is this crate's
+
+
+def test_a_match_through_a_reference_is_told_as_moving_bindings(borrows) -> None:
+    e = _story(borrows, BORROWS, "match p.nickname {")
+    assert e.code == "E0507" and "binds" in e.summary
+    assert [o.name for o in e.options][0] == "match on a reference"
+
+
+def test_a_reference_in_a_struct_and_a_returned_reference_without_input(tmp_path: Path) -> None:
+    stories = _explain(tmp_path, "lifetimes", LIFETIMES)
+    field = _story(stories, LIFETIMES, "pub text: &str,")
+    assert field.code == "E0106" and "stored in the type" in field.summary
+    assert "two reference inputs" not in field.why
+    assert [o.name for o in field.options] == ["name the lifetime", "own the data"]
+    ret = _story(stories, LIFETIMES, "pub fn default_name() -> &str {")
+    assert "takes none" in ret.summary and "return static data" in [o.name for o in ret.options]
