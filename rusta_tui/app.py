@@ -17,6 +17,7 @@ from textual.binding import BindingType
 from rusta_tui import backends, keymaps
 from rusta_tui import settings as settings_io
 from rusta_tui.commands import RustaCommands
+from rusta_tui.editor import EditorMixin
 from rusta_tui.errors import SettingsError
 from rusta_tui.memoryflow import MemoryMixin
 from rusta_tui.messages import (
@@ -53,7 +54,7 @@ from rusta_tui.widgets.bars import ModeBar
 OWN_WRITE_WINDOW_S = 2.0  # debounce (150 ms) plus watchfiles' latency, with a wide margin
 
 
-class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, App[None]):
+class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
     TITLE = "Rusta"
     CSS_PATH = "rusta.tcss"
     MODES: ClassVar = {

@@ -40,6 +40,7 @@ COMMON: tuple[Key, ...] = (
     Key("x", "cancel_jobs", "Cancel", False),
     Key("n", "select(1)", "Next", False),
     Key("p", "select(-1)", "Prev", False),
+    Key("o", "open_editor", "Open in $EDITOR", False),
     Key("q", "quit", "Quit"),
 )
 
