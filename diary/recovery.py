@@ -103,8 +103,9 @@ def _sweep_tmp(d: Path) -> None:
     """Remove the temporary files of a rewrite or compaction that a crash interrupted. Under the
     writer lock nobody else is writing one, so any that exist are leftovers."""
     for folder in (d, d / "quarantine"):
-        for p in folder.glob("*.tmp"):
-            p.unlink(missing_ok=True)
+        for pattern in ("*.tmp", f".*{segments.TMP_MARK}*"):  # old writers' names, and replace_file's
+            for p in folder.glob(pattern):
+                p.unlink(missing_ok=True)
 
 
 def _done(

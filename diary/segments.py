@@ -18,6 +18,9 @@ from pathlib import Path
 
 from diary import frames
 from diary.errors import DiaryFull, DiaryIOError
+from toolbelt.atomic_file import TMP_MARK, fsync_dir, fsync_fd, replace_file
+
+__all__ = ["TMP_MARK", "fsync_dir", "fsync_fd"]  # the diary's names for them, kept
 
 SEGMENT_RE = re.compile(r"^seg-(\d{8})\.log$")
 FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
@@ -46,26 +49,6 @@ def list_segments(d: Path) -> list[tuple[int, Path]]:
     return out
 
 
-def fsync_fd(fd: int) -> None:
-    """fsync, or F_FULLFSYNC where plain fsync does not reach the platter (macOS)."""
-    full = getattr(fcntl, "F_FULLFSYNC", None)
-    if full is not None:
-        try:
-            fcntl.fcntl(fd, full)
-            return
-        except OSError:
-            pass
-    os.fsync(fd)
-
-
-def fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def io_error(what: str, path: Path, e: OSError) -> Exception:
     """The diary's error for an OSError at the edge: disk full is told apart from other failures."""
     if e.errno in FULL_ERRNOS:
@@ -88,19 +71,9 @@ def write_all(fd: int, data: bytes) -> None:
 
 def write_file_durably(path: Path, data: bytes) -> None:
     """Write a new file next to its final name, fsync it, rename it into place, fsync the folder."""
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            write_all(fd, data)
-            fsync_fd(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
+        replace_file(path, data, mode=0o644)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise io_error("writing", path, e) from e
 
 

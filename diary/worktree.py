@@ -13,7 +13,6 @@ import contextlib
 import fcntl
 import os
 import stat
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -23,11 +22,11 @@ from dulwich.objects import Blob
 
 from diary.errors import DiaryError
 from diary.segments import fsync_dir
+from toolbelt.atomic_file import TMP_MARK, replace_file, temp_name
 from toolbelt.errors import ToolMissing
 from toolbelt.process import run_limited
 
 EXCLUDED_TOP = (".rusta", "target", ".git")
-TMP_MARK = ".rusta-tmp-"
 
 MODE_FILE = 0o100644
 MODE_EXEC = 0o100755
@@ -84,7 +83,10 @@ def _root_ignored(root: Path) -> bool:
         return False
     try:
         proc = run_limited(
-            ["git", "check-ignore", "-q", "."], cwd=root, env=dict(os.environ, GIT_OPTIONAL_LOCKS="0"), timeout_s=30
+            ["git", "check-ignore", "-q", "."],
+            cwd=root,
+            env=dict(os.environ, GIT_OPTIONAL_LOCKS="0"),
+            timeout_s=30,
         )
     except ToolMissing:
         return False
@@ -182,33 +184,9 @@ def utf8_name(rel: str) -> bool:
     return True
 
 
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
-
-
 def atomic_write_bytes(path: Path, data: bytes, perm: int, fsync: bool = True) -> None:
-    tmp = _tmp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fchmod(fd, perm)
-        # Stamp with the precise clock: the kernel's coarse write stamp can equal the last build's,
-        # and cargo would then take the new content for the already-built old one.
-        now = time.time_ns()
-        os.utime(fd, ns=(now, now))
-        if fsync:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-    if fsync:
-        fsync_dir(path.parent)
+    """`toolbelt.atomic_file.replace_file` with exact permissions (the snapshot's), by its old name."""
+    replace_file(path, data, perm=perm, durable=fsync)
 
 
 def _make_dirs(root: Path, d: Path, sync: Callable[[Path], None]) -> None:
@@ -252,7 +230,7 @@ def write_entry(
     if full.is_dir() and not full.is_symlink():
         raise SnapshotError(f"{rel} is a folder now; Rusta will not replace a folder with a file.")
     if entry.mode == MODE_LINK:
-        tmp = _tmp_name(full)
+        tmp = temp_name(full)
         os.symlink(os.fsdecode(data), tmp)
         os.replace(tmp, full)
         sync(full.parent)

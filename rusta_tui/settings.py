@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import msgspec
 
 from rusta_tui.errors import SettingsError
 from rusta_tui.types import Settings
+from toolbelt.atomic_file import replace_file
 
 SETTINGS_FILE = Path(".rusta") / "settings.toml"
 
@@ -40,6 +38,8 @@ def _toml_value(value: object) -> str:
     if isinstance(value, float):
         return repr(value)  # 0.75, inf, nan: each a TOML float
     if isinstance(value, str):
+        import json  # only when saving: `rusta check` loads settings on its start-up path
+
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
@@ -57,18 +57,11 @@ def dumps(settings: Settings) -> str:
 
 
 def save(root: Path, settings: Settings) -> Path:
-    """Write atomically: a temp file in the same folder, fsync, rename."""
+    """Write atomically: a temp file in the same folder, fsync, rename, fsync of the folder."""
     path = settings_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = dumps(settings)
-    fd, tmp = tempfile.mkstemp(prefix=".settings.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace_file(path, dumps(settings).encode("utf-8"), perm=0o600)  # as mkstemp made it before
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise SettingsError(f"cannot write {path}: {e.strerror}.") from e
     return path

@@ -8,14 +8,13 @@ the same sources with each mistake fixed by one edit; tests use it to prove the 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
 
 import msgspec
 
+from toolbelt.atomic_file import replace_file
 from toolbelt.errors import DemoRefused
 
 DEFAULT_DEST = Path("examples/demo-crate")
@@ -123,17 +122,7 @@ def is_demo_crate(path: Path) -> bool:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Replace one file whole: a crash leaves the old or the new content, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, data, perm=0o644)
 
 
 def reset(dest: Path = DEFAULT_DEST) -> Path:

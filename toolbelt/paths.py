@@ -15,6 +15,7 @@ from typing import Literal
 
 import msgspec
 
+from toolbelt.atomic_file import replace_file
 from toolbelt.errors import CacheUnwritable
 
 _usable: set[str] = set()
@@ -140,9 +141,7 @@ def _remember(cache: Path, key: str, root: Path) -> None:
         return
     try:
         rec.parent.mkdir(exist_ok=True)
-        tmp = rec.with_name(f".{key}.{os.getpid()}.tmp")
-        tmp.write_bytes(_owner_enc.encode(_Owner(path=str(root))))
-        os.replace(tmp, rec)
+        replace_file(rec, _owner_enc.encode(_Owner(path=str(root))), durable=False)
     except OSError:
         pass  # a registry that cannot be written only makes this entry's crate unknown to gc
 

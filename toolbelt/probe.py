@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import os
 import re
 import shutil
 import time
@@ -25,6 +24,7 @@ from typing import Literal
 
 import msgspec
 
+from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check
 from toolbelt.crate import find_crate_root, read_manifest
 from toolbelt.errors import ToolbeltError
@@ -268,9 +268,7 @@ def type_of(
     )
     try:
         cached_at.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached_at.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(_encoder.encode(result))
-        tmp.replace(cached_at)
+        replace_file(cached_at, _encoder.encode(result), durable=False)
     except OSError:
         pass  # a read-only cache costs speed, not correctness
     return result

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import msgspec
 
+from toolbelt.atomic_file import replace_file
 from toolbelt.errors import ToolchainMissing
 from toolbelt.paths import cache_dir
 from toolbelt.process import run_limited
@@ -161,9 +162,7 @@ def _disk_put(key: str, tc: Toolchain) -> None:
     folder = cache_dir() / "toolchains"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(msgspec.json.encode(tc))
-        os.replace(tmp, folder / f"{key}.json")
+        replace_file(folder / f"{key}.json", msgspec.json.encode(tc), durable=False)
     except OSError:
         pass
 

@@ -28,6 +28,7 @@ from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Proof, Validation
+from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
@@ -63,9 +64,7 @@ def _load_manifest(home: Path) -> _Manifest:
 def _save_manifest(home: Path, m: _Manifest) -> None:
     # JSON holds only UTF-8 names; a file named otherwise is simply written again at the next sync
     kept = msgspec.structs.replace(m, files={k: v for k, v in m.files.items() if snaps.utf8_name(k)})
-    tmp = home / "manifest.json.tmp"
-    tmp.write_bytes(msgspec.json.encode(kept))
-    os.replace(tmp, home / "manifest.json")
+    replace_file(home / "manifest.json", msgspec.json.encode(kept), durable=False)
 
 
 def _sync(

@@ -6,7 +6,6 @@ in it go in. A full run thus replaces it; `--failed` or a FILTER run amends it.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import msgspec
 from diary.rustadir import ensure_rusta_dir
 from engine.testexplain.errors import TestExplainError
 from engine.testexplain.types import FailedTest, LastRun
+from toolbelt.atomic_file import replace_file
 from toolbelt.types import TestReport
 
 _DECODER = msgspec.json.Decoder(LastRun)
@@ -54,12 +54,7 @@ def remember(root: str | Path, memory: LastRun) -> Path:
     try:
         ensure_rusta_dir(root)
         path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(_ENCODER.encode(memory))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace_file(path, _ENCODER.encode(memory))
     except Exception as e:  # DiaryError from ensure_rusta_dir, OSError from the write
         if not isinstance(e, OSError) and not getattr(e, "user_facing", False):
             raise
