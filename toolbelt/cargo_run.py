@@ -9,19 +9,16 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from toolbelt.build_script import build_script_sentence
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import parse_cargo_messages
 from toolbelt.errors import ToolbeltError, ToolMissing
 from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
-from toolbelt.offline_deps import offline_sentence
 from toolbelt.paths import target_dir_for
 from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
 from toolbelt.selection import Selection
 from toolbelt.selection import current as current_selection
 from toolbelt.shadow import build_root
-from toolbelt.testparse import LibtestAnalyzer, parse_run
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
 from toolbelt.types import (
     CheckReport,
@@ -138,6 +135,9 @@ def _failure_sentence(proc: ProcessResult, root: Path | None = None) -> str:
     With `root`, a dependency cargo cannot resolve offline is named with where Rusta looked and the fix.
     """
     if root is not None and proc.outcome == "failed":
+        from toolbelt.build_script import build_script_sentence  # only when cargo failed: saves start-up
+        from toolbelt.offline_deps import offline_sentence
+
         said = (proc.stderr or proc.stdout).decode("utf-8", "replace")
         found = offline_sentence(root, said) or build_script_sentence(said)
         if found is not None:
@@ -253,6 +253,8 @@ def run_test(
     `backtrace` sets RUST_BACKTRACE=1 so a failure names its frames; `on_event` hears each suite and
     test as the output streams in (on a reader thread).
     """
+    from toolbelt.testparse import LibtestAnalyzer, parse_run  # not on `rusta check`'s start-up path
+
     root = find_crate_root(crate)
     read_manifest(root)
     # No --quiet: cargo would pass it on to every harness, and libtest's terse output has no names.

@@ -10,7 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from rusta_tui.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, epilog
@@ -58,7 +57,10 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version="rusta 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in _available().items():
+    commands = _available()
+    if chosen is not None:  # the others are listed only by `rusta --help`; building them costs start-up
+        commands = {chosen: commands[chosen]}
+    for name, (module, help_text) in commands.items():
         p = sub.add_parser(
             name,
             help=help_text,
@@ -100,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         if _is_user_error(exc):
             print(f"rusta: {exc}", file=sys.stderr)
             return int(getattr(exc, "exit_code", EXIT_USAGE))
+        import traceback  # only here: a crash is the one path that needs it
+
         crash = Path(os.environ.get("RUSTA_CACHE_DIR", Path.home() / ".cache" / "rusta")) / "last-crash.txt"
         try:
             crash.parent.mkdir(parents=True, exist_ok=True)
