@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
-from toolbelt.diagnostics import parse_cargo_messages
+from toolbelt.diagnostics import MessageStream, parse_cargo_messages
 from toolbelt.errors import ToolbeltError, ToolMissing
 from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
@@ -199,6 +199,15 @@ def run_check(
     sel = selection if selection is not None else current_selection()
     argv = [tool, "--message-format=json", "--quiet", "--keep-going", *sel.package_args()]
     argv += sel.check_target_args("all" if all_targets else "default")
+    stream = MessageStream("clippy" if tool == "clippy" else "rustc")
+    fed = [0]
+
+    def on_line(line: bytes) -> None:
+        stream.feed(line)  # decoded as it arrives, while cargo works
+        fed[0] += len(line)
+        if on_stdout_line is not None:
+            on_stdout_line(line)
+
     proc, toolchain = _run_cargo(
         root,
         argv,
@@ -206,10 +215,15 @@ def run_check(
         timeout_s=timeout_s,
         cancel=cancel,
         isolate=isolate,
-        on_stdout_line=on_stdout_line,
+        on_stdout_line=on_line,
         memory_bytes=memory_bytes,
     )
-    diags = parse_cargo_messages(proc.stdout.splitlines(), "clippy" if tool == "clippy" else "rustc")
+    # The stream saw every byte unless a retry (isolation re-detected) or a failing feed broke it.
+    diags = (
+        stream.result()
+        if fed[0] == len(proc.stdout)
+        else parse_cargo_messages(proc.stdout.splitlines(), stream.tool)
+    )
     if proc.outcome in ("timeout", "killed", "output_cap"):
         status, message = "timeout" if proc.outcome == "timeout" else "error", _failure_sentence(proc)
     elif proc.outcome == "ok":

@@ -25,45 +25,62 @@ class _CompilerMessage(msgspec.Struct):
 _decoder = msgspec.json.Decoder(_CompilerMessage)
 
 
-def parse_cargo_messages(
-    lines: Iterable[bytes | str], tool: Literal["rustc", "clippy"] = "rustc"
-) -> tuple[Diagnostic, ...]:
-    """Keep every `compiler-message`; skip other reasons and non-JSON lines (a build script's print).
+class MessageStream:
+    """`parse_cargo_messages` fed one line at a time, as cargo writes them (from the reader thread of
+    `toolbelt.process.run_limited`): each line is decoded once, while cargo is still working, so
+    what Rusta adds after cargo exits does not grow with the number of diagnostics."""
 
-    Duplicate diagnostics (the same message reported for lib and test targets) are kept once.
-    Span-less summaries ("aborting due to ...", "For more information ...") are dropped: no location.
-    """
-    seen: set[tuple] = set()
-    out: list[Diagnostic] = []
-    for raw in lines:
+    def __init__(self, tool: Literal["rustc", "clippy"] = "rustc") -> None:
+        self.tool = tool
+        self._seen: set[tuple] = set()
+        self._out: list[Diagnostic] = []
+
+    def feed(self, raw: bytes | str) -> None:
+        """Keep a `compiler-message`; skip other reasons and non-JSON lines (a build script's print).
+
+        Duplicate diagnostics (the same message reported for lib and test targets) are kept once.
+        Span-less summaries ("aborting due to ...", "For more information ...") are dropped: no location.
+        """
         line = raw.strip() if isinstance(raw, bytes) else raw.strip().encode()
         if not line.startswith(b"{"):
-            continue
+            return
         try:
             msg = _decoder.decode(line)
         except msgspec.DecodeError:
-            continue
+            return
         if msg.reason != "compiler-message" or msg.message is None:
-            continue
+            return
         d = msg.message
         if not d.spans and (
             d.level == "failure-note" or d.message.startswith(("aborting due to", "could not compile"))
         ):
-            continue
+            return
         if d.message.endswith("warning emitted") or d.message.endswith("warnings emitted"):
-            continue
+            return
         key = (d.message, d.code_str, tuple((s.file_name, s.byte_start, s.byte_end) for s in d.spans))
-        if key in seen:
-            continue
-        seen.add(key)
-        is_clippy = tool == "clippy" and (d.code_str or "").startswith("clippy::")
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        is_clippy = self.tool == "clippy" and (d.code_str or "").startswith("clippy::")
         target = msg.target.name if msg.target else ""
-        out.append(
+        self._out.append(
             msgspec.structs.replace(
                 d, tool="clippy" if is_clippy else "rustc", package_id=msg.package_id, target=target
             )
         )
-    return tuple(out)
+
+    def result(self) -> tuple[Diagnostic, ...]:
+        return tuple(self._out)
+
+
+def parse_cargo_messages(
+    lines: Iterable[bytes | str], tool: Literal["rustc", "clippy"] = "rustc"
+) -> tuple[Diagnostic, ...]:
+    """Every diagnostic of cargo's JSON stream, once each, in order (see `MessageStream.feed`)."""
+    stream = MessageStream(tool)
+    for raw in lines:
+        stream.feed(raw)
+    return stream.result()
 
 
 def in_user_crate(file_name: str) -> bool:

@@ -104,3 +104,17 @@ def test_memory_limit_binds_and_is_reported_plainly(fixture_crate) -> None:
     assert starved.status == "failed"
     assert "memory limit" in starved.message, starved.message
     assert run_check(root, tool="check", memory_bytes=1024**3).status == "diagnostics"
+
+
+def test_diagnostics_decoded_as_they_stream_equal_a_parse_of_the_whole_output(tmp_path: Path) -> None:
+    """run_check decodes cargo's lines in the reader thread while cargo works; what it reports must be
+    what a parse of the whole captured stream gives, diagnostic for diagnostic (lib and test targets
+    both report the demo's, so the de-duplication is exercised too)."""
+    from toolbelt import demo
+    from toolbelt.diagnostics import parse_cargo_messages
+
+    root = demo.reset(tmp_path / "demo")
+    seen: list[bytes] = []
+    report = run_check(root, tool="clippy", on_stdout_line=seen.append)
+    assert report.diagnostics and b"".join(seen) == report.process.stdout
+    assert report.diagnostics == parse_cargo_messages(report.process.stdout.splitlines(), "clippy")
