@@ -69,6 +69,9 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"^`([^`]+)` doesn't implement",
             r"the trait bound `([^`]+?): [^`]+`",  # `std::string::String: Foo`: the type is up to ": "
             r"is not implemented for `([^`]+)`",
+            r"might be missing for `([^`]+)`",
+            r"cannot be applied to type `([^`]+)`",
+            r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",
         ),
         texts,
     )

@@ -117,3 +117,19 @@ def test_an_option_where_a_value_is_expected_says_what_none_means_but_not_for_op
     both = _at(stories, _line("pub fn name"))
     assert "may be `None`" not in both.summary
     assert "fall back to a value" not in [o.name for o in both.options]
+
+
+def test_an_operator_on_the_crates_own_type_offers_an_impl_never_a_derive_of_arithmetic(tmp_path: Path) -> None:
+    root = tmp_path / "ops"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "ops"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(
+        "pub struct Meters(pub f64);\npub fn longer(m: Meters) -> Meters { m + 1.0 }\n"
+        "pub fn shorter(m: Meters) -> Meters { m - Meters(1.0) }\n"
+    )
+    stories = [e for e in explain_report(run_check(root, target_dir=tmp_path / "t")) if e.code == "E0369"]
+    assert len(stories) == 2
+    for e in stories:
+        names = [o.name for o in e.options]
+        assert names[0] == "implement the operator" and "derive or implement the trait" not in names
+        assert "cannot be derived" in e.options[0].how
