@@ -24,7 +24,7 @@ HELDOUT_CRATES := atomic beef bit-set bit-vec bytesize either fixedbitset heck i
 MODEL_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install sysdeps run demo test test-fast lint fmt bench crates model clean
+.PHONY: help venv install sysdeps run demo test test-fast lint fmt bench bench-long crates model clean
 
 help: ## Show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,6 +82,10 @@ fmt: $(DEV) ## ruff format + fix imports
 bench: $(DEV) ## Run every benchmark; prints a table, writes bench/results/*.json
 	$(BIN)/python -m bench
 	$(BIN)/python -m engine.diagindex build
+
+TRIALS ?= 10000
+bench-long: $(DEV) ## The long reliability run, not in CI: TRIALS kill -9 trials of DevLog writers (10000), with and without compaction
+	RUSTA_BENCH_KILL_TRIALS=$(TRIALS) $(BIN)/python -m bench diary
 
 crates: ## Install Debian crate sources for gym/bench/LM (apt-get, needs root)
 	apt-get update -q

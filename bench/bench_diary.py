@@ -1,6 +1,8 @@
 """DevLog bench: append throughput and latency with fsync, recovery of a 100 MB log, kill -9 trials.
 
 `python -m bench diary`. Sizes can be cut for a quick look with RUSTA_BENCH_QUICK=1.
+`make bench-long` sets RUSTA_BENCH_KILL_TRIALS (10,000): that many kill -9 trials with compaction
+off and as many with it on, instead of the usual 300 and 100. Not part of CI.
 """
 
 from __future__ import annotations
@@ -117,13 +119,14 @@ def run() -> dict:
         "recover: open with repair: scan, CRC and decode every frame, cut the torn tail into quarantine"
     )
 
-    trials = 8 if QUICK else 300
+    long_run = int(os.environ.get("RUSTA_BENCH_KILL_TRIALS", "0") or 0)
+    trials = long_run or (8 if QUICK else 300)
     rng = random.Random(42)
     for mode, kw in (("no compaction", {}), ("compaction on", {"max_bytes": 40000})):
         root = base / f"kill-{mode.split()[0]}"
         res = []
         t0 = time.perf_counter()
-        count = trials if mode == "no compaction" else trials // 3
+        count = trials if mode == "no compaction" or long_run else trials // 3
         for seed in range(count):
             res.append(
                 kill_trial(
