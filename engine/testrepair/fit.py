@@ -11,6 +11,8 @@ it, not the full one with a zero). Single-signal rankings use the signal alone (
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,21 +20,63 @@ import msgspec
 import numpy as np
 
 from engine.edits import apply_edits
-from engine.gym.semantic import SemanticEpisode, load, pristine
+from engine.gym.semantic import SemanticEpisode, crate_dir, home, load, pristine
 from engine.heads.naturalness import Scorer, shipped_lm
+from engine.repair.workspace import Workspace, write_fresh
+from engine.testrepair.coverage import COVERAGE_VERSION, Coverage, Spectra, line_spectra, measure
 from engine.testrepair.localize import matrix, rank_lines, weights_path
 from engine.testrepair.signals import Line, lines_with_features
 from engine.testrepair.types import FEATURES, Weights
 
 NO_LM = tuple(f for f in FEATURES if f != "lm")
+FIT_EPISODES = Path(__file__).parent / "data" / "dev-episodes.jsonl"  # what the shipped weights saw
 
 
-def episode_lines(ep: SemanticEpisode, lm: Scorer | None) -> tuple[list[Line], int | None]:
-    """The episode's candidate lines and the index of the mutated one (None if it is not a candidate)."""
+_COV_DEC = msgspec.json.Decoder(tuple[str, Coverage | None])
+
+
+def _coverage_cache() -> Path:
+    return home() / f"coverage-v{COVERAGE_VERSION}.jsonl"
+
+
+def episode_spectra(ep: SemanticEpisode, files: dict[str, bytes]) -> Spectra | None:
+    """The mutated crate's measured coverage, as `rusta fix` would measure it (cached per episode:
+    one probed build each)."""
+    cache = _coverage_cache()
+    if cache.is_file():
+        for line in cache.read_bytes().splitlines():
+            eid, cov = _COV_DEC.decode(line)
+            if eid == ep.id:
+                return line_spectra(cov, [t.name for t in ep.failing], ep.passing) if cov else None
+    with tempfile.TemporaryDirectory(prefix="rusta-fit-") as tmp:
+        case = Path(tmp) / ep.crate
+        shutil.copytree(crate_dir(ep.crate), case, ignore=shutil.ignore_patterns("target"))
+        rel = ep.mutant.edit.file
+        write_fresh(case / rel, files[rel])
+        ws = Workspace(case)
+        ws.sync()
+        cov = measure(ws, files, [*(t.name for t in ep.failing), *ep.passing])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with cache.open("ab") as f:
+        f.write(msgspec.json.encode((ep.id, cov)) + b"\n")
+    return line_spectra(cov, [t.name for t in ep.failing], ep.passing) if cov else None
+
+
+def episode_inputs(ep: SemanticEpisode, coverage: bool = True) -> tuple[dict[str, bytes], Spectra | None]:
+    """The mutated crate's files and, with `coverage`, its measured spectra."""
     files = pristine(ep.crate)
     rel = ep.mutant.edit.file
     files[rel] = apply_edits(files[rel], [ep.mutant.edit])
-    lines = lines_with_features(files, ep.failing, ep.passing, lm)
+    return files, episode_spectra(ep, files) if coverage else None
+
+
+def episode_lines(
+    ep: SemanticEpisode, lm: Scorer | None, coverage: bool = True
+) -> tuple[list[Line], int | None]:
+    """The episode's candidate lines and the index of the mutated one (None if it is not a candidate)."""
+    files, spectra = episode_inputs(ep, coverage)
+    rel = ep.mutant.edit.file
+    lines = lines_with_features(files, ep.failing, ep.passing, lm, spectra)
     hit = next((i for i, ln in enumerate(lines) if ln.file == rel and ln.line == ep.mutant.line), None)
     return lines, hit
 

@@ -16,6 +16,7 @@ import msgspec
 import numpy as np
 
 from engine.heads.naturalness import Scorer
+from engine.testrepair.coverage import Spectra
 from engine.testrepair.errors import TestRepairError
 from engine.testrepair.signals import Line, lines_with_features
 from engine.testrepair.types import FEATURES, Localization, Suspect, Weights
@@ -66,17 +67,29 @@ def localize(
     lm: Scorer | None,
     weights: Weights | None = None,
     limit: int = 50,
+    spectra: Spectra | None = None,
 ) -> Localization:
-    """The `limit` most suspect lines of library code for these failing and passing tests."""
-    lines = lines_with_features(files, failing, passing, lm)
+    """The `limit` most suspect lines of library code for these failing and passing tests
+    (`spectra`: the measured coverage, when a probed build ran)."""
+    lines = lines_with_features(files, failing, passing, lm, spectra)
     w = weights or shipped_weights(lm is not None)
     p = probabilities(lines, w) if lines else np.zeros(0)
     order = rank_lines(lines, p)[:limit]
-    reached = sum(1 for ln in lines if ln.x["reach"] > 0)
     framed = any(ln.x["frame_line"] > 0 for ln in lines)
+    if spectra is not None:
+        ran = sum(1 for ln in lines if ln.x["cov_fail"] > 0)
+        where = (
+            f"{ran} ran in the failing tests (coverage measured with probes, "
+            f"{spectra.failing} failing and {spectra.passing} passing tests traced)"
+        )
+    else:
+        reached = sum(1 for ln in lines if ln.x["reach"] > 0)
+        where = (
+            f"{reached} in functions the failing tests reach through the call graph read from the "
+            "source (a static proxy for coverage: the probed build did not run)"
+        )
     note = (
-        f"{len(lines)} lines of library code; {reached} in functions the failing tests reach "
-        "through the call graph read from the source (a static proxy for coverage)"
+        f"{len(lines)} lines of library code; {where}"
         + ("; a backtrace frame points into the library" if framed else "")
         + ("; the byte LM's surprisal weighed in" if lm is not None else "")
         + "."

@@ -2,8 +2,10 @@
 
 The call graph is static and by name (`engine.syntax.program`): a test "reaches" every function whose
 name its calls lead to. It over-approximates (every `fmt` for one `format!`, every `new`) and misses
-calls rustc resolves through traits (`==`, `for`, `?`), so reach is a proxy for coverage, not coverage:
-Rusta never instruments a build. Ochiai uses that reach as each test's spectrum.
+calls rustc resolves through traits (`==`, `for`, `?`), so reach is a proxy for coverage, not coverage.
+The line-level coverage features therefore come from a probed build when `engine.testrepair.coverage`
+could measure one, and fall back to this reach otherwise. Ochiai uses that reach as each test's
+spectrum.
 
 Pure apart from the optional LM, which is passed in.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +24,9 @@ from engine.heads.naturalness import Scorer
 from engine.syntax.program import FnInfo, calls_at_line, functions, macro_calls, test_modules
 from engine.syntax.sites import sites
 from engine.testrepair.types import FEATURES
+
+if TYPE_CHECKING:
+    from engine.testrepair.coverage import Spectra
 from toolbelt.types import TestResult
 
 
@@ -74,8 +80,12 @@ def lines_with_features(
     failing: Sequence[TestResult],
     passing: Sequence[str],
     lm: Scorer | None,
+    spectra: Spectra | None = None,
 ) -> list[Line]:
-    """Every line of code in the crate's non-test functions, with its FEATURES filled in."""
+    """Every line of code in the crate's non-test functions, with its FEATURES filled in.
+
+    `spectra`: measured line coverage; without it (or for a line it has no probe for) the coverage
+    features take the call graph's function-level proxies."""
     tests_only = test_files(files)
     fns: dict[str, list[FnInfo]] = {
         rel: functions(data) for rel, data in files.items() if rel.endswith(".rs")
@@ -160,6 +170,14 @@ def lines_with_features(
                 x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
                 x["sites_x_ochiai"] = x["sites"] * ochiai
                 x["sites_x_assert"] = x["sites"] * x["assert_reach"]
+                seen = spectra.lines.get((rel, ln)) if spectra is not None else None
+                if seen is None:
+                    x["cov_fail"], x["cov_ochiai"] = reach_all, ochiai
+                else:
+                    ef_l, ep_l = seen
+                    x["cov_fail"] = ef_l / spectra.failing
+                    x["cov_ochiai"] = ef_l / math.sqrt(spectra.failing * (ef_l + ep_l)) if ef_l else 0.0
+                x["sites_x_cov"] = x["sites"] * x["cov_ochiai"]
                 out.append(line)
     if lm is not None:
         _add_lm(out, files, lm)
@@ -169,7 +187,9 @@ def lines_with_features(
 def _add_lm(lines: list[Line], files: Mapping[str, bytes], lm: Scorer) -> None:
     """Mean bits per byte of each line, z-scored over the lines that some failing test reaches
     (the LM is slow on big crates; lines no failing test reaches are not suspects anyway)."""
-    wanted = sorted({ln.file for ln in lines if ln.x["reach"] > 0 or ln.x["frame_fn"] > 0})
+    wanted = sorted(
+        {ln.file for ln in lines if ln.x["reach"] > 0 or ln.x["frame_fn"] > 0 or ln.x["cov_fail"] > 0}
+    )
     if not wanted:
         return
     scored = lm.score_batch([files[rel] for rel in wanted])

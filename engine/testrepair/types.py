@@ -19,6 +19,11 @@ FEATURES: tuple[str, ...] = (
     "small_fn",  # 1/sqrt(lines of code in the function)
     "sites_x_ochiai",  # sites * ochiai: a line that can hold a slip, in a function the failures share
     "sites_x_assert",  # sites * assert_reach
+    # measured coverage (`engine.testrepair.coverage`), line by line; where it was not measured (the
+    # probed build failed, or the line's fn has no probes), the call-graph proxies stand in for it
+    "cov_fail",  # the share of failing tests that ran the line (else reach_all)
+    "cov_ochiai",  # Ochiai of the line over the tests' measured spectra (else ochiai)
+    "sites_x_cov",  # sites * cov_ochiai
 )
 
 

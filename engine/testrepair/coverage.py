@@ -1,0 +1,120 @@
+"""Measured test coverage: build the scratch copy with source probes (`engine.testrepair.probes`), run
+the suite once, read which statements each test ran, and put the user's code back.
+
+One extra build and one suite run per repair. When the probed crate does not build (a macro or const
+context the probes do not know) or the run does not finish, the answer is None and localization
+falls back to the call graph read from the source: coverage is evidence when it exists, never a
+precondition.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from engine.edits import Edit
+from engine.repair.workspace import Workspace
+from engine.syntax.types import Base
+from engine.testrepair.probes import Probe, instrument, line_probes
+from engine.testrepair.signals import library_file, test_files
+from toolbelt.cargo_run import run_test
+
+COVERAGE_VERSION = 1
+
+
+class Coverage(Base, kw_only=True):
+    """Which probes each test ran (tests named as libtest names them)."""
+
+    version: int = COVERAGE_VERSION
+    probes: tuple[Probe, ...]
+    tests: tuple[tuple[str, tuple[int, ...]], ...]
+    seconds: float = 0.0
+
+
+def library_root(root: Path, files: Mapping[str, bytes]) -> str | None:
+    """The library target's root file, crate-relative (`[lib] path`, else src/lib.rs)."""
+    try:
+        manifest = tomllib.loads((root / "Cargo.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    rel = str((manifest.get("lib") or {}).get("path", "src/lib.rs")).removeprefix("./")
+    return rel if rel in files else None
+
+
+def parse_hits(text: str, known: Sequence[str] | None = None) -> dict[str, set[int]]:
+    """`name TAB id` lines -> {test name: probe ids}; lines cut short by a killed process are skipped."""
+    want = set(known) if known is not None else None
+    out: dict[str, set[int]] = {}
+    for line in text.splitlines():
+        name, _, pid = line.rpartition("\t")
+        if not name or not pid.isdigit() or (want is not None and name not in want):
+            continue
+        out.setdefault(name, set()).add(int(pid))
+    return out
+
+
+def measure(
+    ws: Workspace,
+    files: Mapping[str, bytes],
+    tests: Sequence[str],
+    *,
+    timeout_s: float = 120.0,
+    cancel: threading.Event | None = None,
+) -> Coverage | None:
+    """Run the suite once with probes in the library; None when the probed crate cannot run it."""
+    import time
+
+    root_file = library_root(ws.root, files)
+    if root_file is None:
+        return None
+    tests_only = test_files(files)
+    lib = {rel for rel in files if library_file(rel, tests_only)}
+    inst = instrument(files, lib, root_file)
+    edits = tuple(
+        Edit(file=rel, start=0, end=len(files[rel]), replacement=new.decode()) for rel, new in inst.files
+    )
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="rusta-cov-") as tmp:
+        out = Path(tmp) / "hits.tsv"
+        before = ws.try_edits(edits)
+        try:
+            rep = run_test(
+                ws.root, env_extra={"RUSTA_COV_FILE": str(out)}, timeout_s=timeout_s, cancel=cancel
+            )
+        finally:
+            ws.revert(before)
+        if rep.status not in ("passed", "failed"):
+            return None
+        text = out.read_text(encoding="utf-8", errors="replace") if out.is_file() else ""
+    hits = parse_hits(text, tests)
+    return Coverage(
+        probes=inst.probes,
+        tests=tuple(sorted((k, tuple(sorted(v))) for k, v in hits.items())),
+        seconds=round(time.monotonic() - t0, 2),
+    )
+
+
+class Spectra(Base, kw_only=True):
+    """Per line, how many failing and passing tests ran it; only tests the probes heard from count."""
+
+    failing: int
+    passing: int
+    lines: dict[tuple[str, int], tuple[int, int]]  # (file, line) -> (failing that ran it, passing)
+
+
+def line_spectra(cov: Coverage, failing: Sequence[str], passing: Sequence[str]) -> Spectra | None:
+    """None when no failing test left a trace (a doctest, or a test whose work ran in other threads):
+    then the call graph has to stand in for coverage."""
+    ran = dict(cov.tests)
+    fail_sets = [set(ran[t]) for t in failing if ran.get(t)]
+    if not fail_sets:
+        return None
+    pass_sets = [set(ran[t]) for t in passing if ran.get(t)]
+    lines = {
+        key: (sum(not s.isdisjoint(ids) for s in fail_sets), sum(not s.isdisjoint(ids) for s in pass_sets))
+        for key, ids in line_probes(cov.probes).items()
+    }
+    return Spectra(failing=len(fail_sets), passing=len(pass_sets), lines=lines)
