@@ -148,8 +148,37 @@ class CoreLoop:
         why = f"{e.code or e.level}: {e.summary} Root cause {e.root_cause.file}:{e.root_cause.line}. {note}".strip()
         return Patch.new(diff, why, addresses=refs)
 
+    MAX_TRIES = 3  # options tried in order by `do` without a chosen diff; each try is recorded
+
+    def _candidates(self, e: Explanation, index: int, diff: str | None) -> list[tuple[str, str]]:
+        """(diff, note) to try, best first: the user's diff alone; else the story's options that did
+        not fail validation, in their order (compiled first); else rustc's suggested patch."""
+        if diff is None and index in self.preferred:
+            diff = self.preferred[index]
+        if diff is not None:
+            return [(diff, "The user's chosen option.")]
+        options = [f for f in e.fixes if f.validated != "fails" and f.patch.strip()][: self.MAX_TRIES]
+        if options:
+            return [(f.patch, f"Option: {f.name}.") for f in options]
+        if e.patch is not None and e.patch.applicability == "HasPlaceholders":
+            # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
+            raise NoExplanation(
+                f"rustc's suggestion for {e.code or e.message} at {e.primary.file}:{e.primary.line} has "
+                "placeholders (like `<item>`), so it cannot compile as written; write the change and "
+                "`rusta apply` it, or let `rusta fix` look for a green one."
+            )
+        text = e.patch.diff if e.patch else ""
+        if not text.strip():
+            raise NoExplanation(
+                f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff."
+            )
+        return [(text, "")]
+
     def do(self, index: int = 0, *, diff: str | None = None) -> DoResult:
-        """Apply explanation `index`'s patch (or `diff`, the user's chosen option) if it validates green."""
+        """Apply explanation `index`'s patch (or `diff`, the user's chosen option) if it validates green.
+
+        Without a chosen diff, the story's options are tried in their order, at most MAX_TRIES, and the
+        first green one lands: rustc's first suggestion is not always the one that compiles."""
         after = self._check("do")
         if not self.explanations:
             raise NoExplanation("nothing is explained yet; Rusta never changes code without an explanation.")
@@ -158,23 +187,13 @@ class CoreLoop:
                 f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table."
             )
         e = self.explanations[index]
-        if diff is None and index in self.preferred:
-            diff = self.preferred[index]
-        if diff is None and e.patch is not None and e.patch.applicability == "HasPlaceholders":
-            # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
-            raise NoExplanation(
-                f"rustc's suggestion for {e.code or e.message} at {e.primary.file}:{e.primary.line} has "
-                "placeholders (like `<item>`), so it cannot compile as written; write the change and "
-                "`rusta apply` it, or let `rusta fix` look for a green one."
-            )
-        text = diff if diff is not None else (e.patch.diff if e.patch else "")
-        if not text.strip():
-            raise NoExplanation(
-                f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff."
-            )
-        patch = self._patch_for(e, text, "" if diff is None else "The user's chosen option.")
-        validation = self.patcher.validate(self.root, patch)
-        if not validation.green:
+        tries = self._candidates(e, index, diff)
+        refused: DoResult | None = None
+        for n, (text, note) in enumerate(tries, 1):
+            patch = self._patch_for(e, text, note)
+            validation = self.patcher.validate(self.root, patch)
+            if validation.green:
+                break
             rid = self._record(
                 "validation",
                 "do",
@@ -191,13 +210,19 @@ class CoreLoop:
                     "failing_tests": list(validation.failing_tests),
                 },
             )
-            return DoResult(
+            reason = validation.reason
+            if len(tries) > 1:
+                reason = f"{reason} ({n} of {len(tries)} options tried, none green.)" if n == len(tries) else reason
+            refused = DoResult(
                 applied=False,
                 verdict=validation.verdict,
-                reason=validation.reason,
+                reason=reason,
                 patch_id=patch.id,
                 record_id=rid,
             )
+        else:
+            assert refused is not None
+            return refused
         self.patcher.apply(self.root, patch, validation)
         rid = self._record(
             "action",

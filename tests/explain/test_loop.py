@@ -148,3 +148,35 @@ def test_concedes_when_the_compiler_no_longer_complains(crate: Path) -> None:
     answer = loop.reject("I fixed it myself", recheck=True)
     assert answer.conceded and "no longer reports" in answer.text
     loop.close()
+
+
+MATCH_THROUGH_REF = """pub struct Profile { pub nickname: Option<String> }
+
+pub fn display(p: &Profile) -> String {
+    match p.nickname {
+        Some(n) => n,
+        None => String::from("anonymous"),
+    }
+}
+"""
+
+
+def test_do_lands_the_first_option_that_is_green_when_rustcs_first_is_not(tmp_path: Path) -> None:
+    """rustc's `match &p.nickname` alone leaves `n` a `&String` where a `String` is returned (red);
+    the next option, a clone, is green: `do` tries them in order, records the refusal, lands the clone."""
+    root = tmp_path / "matchref"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "matchref"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(MATCH_THROUGH_REF)
+    (e,) = explain_report(run_check(root))
+    assert e.fixes and "&p.nickname" in e.fixes[0].patch  # rustc's borrow is offered first, unchecked
+    loop = CoreLoop(root)
+    loop.say("fix the match")
+    loop.explain((e,))
+    result = loop.do(0)
+    assert result.applied, result.reason
+    assert ".clone()" in (root / "src" / "lib.rs").read_text()
+    assert run_check(root).status == "clean"
+    kinds = _entries(root)
+    assert ("validation", "do") in kinds  # the red try is on the record, not hidden
+    loop.close()
