@@ -21,6 +21,8 @@ from rusta_tui.editor import EditorMixin
 from rusta_tui.errors import SettingsError
 from rusta_tui.memoryflow import MemoryMixin
 from rusta_tui.messages import (
+    OptionsChecked,
+    OptionsDone,
     PatchApplied,
     PatchCancelled,
     PatchFailed,
@@ -122,6 +124,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
 
     def on_unmount(self) -> None:
         self.stop_watching()
+        if self._probe_cancel is not None:
+            self._probe_cancel.set()  # the background options check too
         for job in self.session.jobs.values():
             job.cancel.set()
         self.tasks.close_all()
@@ -195,6 +199,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         for job in self.session.jobs.values():
             job.cancel.set()
         self.tasks.close_all()
+        self.workers.cancel_group(self, "options")
         for group in list(self.session.jobs):
             self.workers.cancel_group(self, group)
         self.session.jobs.clear()
@@ -348,6 +353,22 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
             else:
                 verdict = f"{errors} error(s), {warnings} warning(s)" if all_rows else "clean"
             s.last_message = f"Checked ({reason}) in {message.elapsed_s:.1f}s: {verdict}."
+        self.refresh_active()
+        self.start_options_check(message.generation, message.explanations)
+
+    def on_options_checked(self, message: OptionsChecked) -> None:
+        s = self.session
+        if message.generation == s.generation and message.index < len(s.explanations):
+            stories = list(s.explanations)
+            stories[message.index] = message.explanation
+            s.explanations = tuple(stories)
+            self.refresh_active()
+
+    def on_options_done(self, message: OptionsDone) -> None:
+        if message.generation != self.session.generation:
+            return
+        if message.note:
+            self.say(message.note)
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:

@@ -45,6 +45,27 @@ class ProbeCancelled(Message):
         self.generation = generation
 
 
+class OptionsChecked(Message):
+    """Explain's validation checked story `index`'s options: `explanation` replaces it (failed ones gone)."""
+
+    def __init__(self, generation: int, index: int, explanation: Any) -> None:
+        super().__init__()
+        self.generation = generation
+        self.index = index
+        self.explanation = explanation
+
+
+class OptionsDone(Message):
+    """The options check of one probe ended; `note` says why when it did not finish."""
+
+    def __init__(self, generation: int, checked: int, cached: int, note: str = "") -> None:
+        super().__init__()
+        self.generation = generation
+        self.checked = checked
+        self.cached = cached
+        self.note = note
+
+
 class SourcesChanged(Message):
     """watchfiles saw saves under the crate; the paths are relative to its root."""
 

@@ -17,7 +17,14 @@ from textual import work
 
 from rusta_tui import backends
 from rusta_tui.errors import Unavailable
-from rusta_tui.messages import ProbeCancelled, ProbeFinished, ProbeStarted, SourcesChanged
+from rusta_tui.messages import (
+    OptionsChecked,
+    OptionsDone,
+    ProbeCancelled,
+    ProbeFinished,
+    ProbeStarted,
+    SourcesChanged,
+)
 from toolbelt.cargo_run import run_check
 from toolbelt.selection import current as current_selection
 from toolbelt.types import CheckReport
@@ -54,7 +61,7 @@ class ProbeMixin:
     def start_probe(self, reason: str) -> None:
         """Cancel the running check (kill its cargo) and start a fresh one."""
         if self._probe_cancel is not None:
-            self._probe_cancel.set()
+            self._probe_cancel.set()  # the options check of the old report stops with it
         cancel = threading.Event()
         self._probe_cancel = cancel
         self.session.generation += 1
@@ -92,6 +99,36 @@ class ProbeMixin:
         except Exception as e:  # an explain bug must not hide the compiler's diagnostics
             explanations, note = (), f"Explain failed on this report: {type(e).__name__}: {e}"
         post(ProbeFinished(generation, report, explanations, note, clock() - t0))
+
+    def start_options_check(self, generation: int, explanations: tuple[object, ...]) -> None:
+        """Check every story's code options in explain's scratch copy, in the background; each story
+        shows "compiles" as its answer arrives, failed options disappear, and a newer check stops it."""
+        if not explanations or self._probe_cancel is None:
+            return
+        # Not a job in the mode line: it runs behind the user's work, and the answer to r or a save
+        # stays readable there. A newer check, x on it, or quitting stops it (the probe's Event).
+        self.check_options(generation, explanations, self._probe_cancel)  # type: ignore[call-arg]
+
+    @work(thread=True, exclusive=True, group="options", exit_on_error=False)
+    def check_options(
+        self, generation: int, explanations: tuple[object, ...], cancel: threading.Event
+    ) -> None:
+        from engine.explain.validation import validate
+
+        post = self.post_message  # type: ignore[attr-defined]
+        try:
+            run = validate(
+                explanations,  # type: ignore[arg-type]
+                self.session.root,
+                cancel=cancel,
+                on_story=lambda i, e: post(OptionsChecked(generation, i, e)),
+            )
+        except Exception as e:  # the options stay "not checked yet", which is true
+            sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"
+            post(OptionsDone(generation, 0, 0, f"Options not checked: {sentence}"))
+            return
+        note = "Options check cancelled." if cancel.is_set() else ""
+        post(OptionsDone(generation, run.checked, run.cached, note))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_sources(self) -> None:
