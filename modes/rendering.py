@@ -11,6 +11,7 @@ import re
 import textwrap
 from typing import NamedTuple
 
+from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location
 from modes.errors import UnknownMode
 from modes.types import SPECS, Mode, ModeSpec
@@ -84,29 +85,35 @@ def first_change(diff: str) -> tuple[str, int, str, str] | None:
     return None
 
 
-_NOTE_NOISE = (
-    "defined here",  # "`Status` defined here", "function defined here": a place, not a reason
-    "for further information",
-    "for more information",
-    "on by default",
-    "`#[warn(",
-    "`#[deny(",
-    "to override `",
-)
-
-
 def rustc_why(e: Explanation) -> str | None:
     """rustc's own reason, in its words: a label that says "because", else its first note."""
     if not e.diagnostics:
         return None
     d = e.diagnostics[0]
-    for s in d.spans:
-        if not s.is_primary and s.label and "because" in s.label:
-            return " ".join(s.label.split())
+    for s in (*d.spans, *(s for c in d.children for s in c.spans)):
+        if not s.is_primary or s not in d.spans:
+            if s.label and "because" in s.label:
+                return " ".join(s.label.split()).lstrip(".")
     for c in d.children:
-        if c.level == "note" and c.message and not any(n in c.message for n in _NOTE_NOISE):
-            # rustc's multi-line notes ("expected type `u32`\n   found enum ..."): one line here
-            return " ".join(c.message.split())
+        # "`Status` defined here", "function defined here": a place, not a reason
+        if c.level == "note" and "defined here" not in c.message and (note := clean_note(c.message)):
+            return note  # rustc's multi-line notes ("expected type `u32`\n found enum ..."): one line
+    return None
+
+
+# help text that restates the error (which trait is missing, which types do have it) is not advice
+_RESTATES = re.compile(r"the (?:trait|following|method)\b|`[^`]+` (?:is|are) not implemented")
+
+
+def rustc_help(e: Explanation) -> str | None:
+    """rustc's first help that is advice in words (not a patch: those are the story's fixes)."""
+    if not e.diagnostics:
+        return None
+    for c in e.diagnostics[0].children:
+        if c.level == "help" and not any(s.suggested_replacement is not None for s in c.spans):
+            note = clean_note(c.message)
+            if note and not _RESTATES.match(note):
+                return note
     return None
 
 
@@ -160,9 +167,14 @@ def fix_changes(diff: str) -> str:
 
 def _fix_line(e: Explanation) -> Line | None:
     """The best option that shows code, all its lines, with what validation said of it."""
-    if not e.fixes:  # no patch: the first way out whose words survived the evidence check
+    if not e.fixes:  # no patch: rustc's own advice, unless Rusta has a way out for this very shape
+        help_text = rustc_help(e)
+        if help_text and not e.shape_summary and e.level == "error":
+            return Line(f"Help (rustc): {help_text}", "green")
         o = next((o for o in e.options if o.how), None)
-        return Line(f"Way out: {o.name}. {o.how}", "green") if o is not None else None
+        if o is not None:
+            return Line(f"Way out: {o.name}. {o.how}", "green")
+        return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
     state = f.state_words
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"

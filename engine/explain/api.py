@@ -98,8 +98,11 @@ def _generic(
         invariant = "The compiler's rule stated in the message."
     where = f" It starts at {vals['root_cause']}." if root_differs else ""
     summary = f"{_sentence(diag.message)[:-1]} ({vals['primary']}).{where}"
-    notes = [c.message for c in diag.children if c.message and "for further information" not in c.message]
-    why = " ".join(_sentence(n) for n in notes) if notes else _sentence(diag.message)
+    notes = [
+        note for c in diag.children if c.level in ("note", "help") and (note := placeholders.clean_note(c.message))
+    ]
+    # rustc's notes, each its own sentence, never run together (a list in a note stays one note)
+    why = " ".join(_sentence(n) for n in notes[:2]) if notes else _sentence(diag.message)
     opts = tuple(
         Choice(
             name="rustc's help",

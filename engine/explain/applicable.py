@@ -11,6 +11,8 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `local_bound`: rustc's "required by this bound in" note (or the bound that makes a closure
   `Fn`/`FnMut`) points into the user's crate;
 - `user_callee`: rustc's "function defined here" points into the user's crate;
+- `binding_not_mut`: rustc offers to make a binding `mut` (so it is not `mut` yet);
+- `behind_reference`: rustc says the place is behind a `&` reference;
 - `in_async`, `in_sync_fn`: the syntax layer puts rustc's primary span inside an `async fn` or
   block, or inside a plain fn (where `.await` is impossible).
 """
@@ -25,7 +27,16 @@ from pathlib import Path
 from engine.facts.types import Facts
 
 PREDICATES = frozenset(
-    {"local_type", "local_type_or_trait", "local_bound", "user_callee", "in_async", "in_sync_fn"}
+    {
+        "local_type",
+        "local_type_or_trait",
+        "local_bound",
+        "user_callee",
+        "in_async",
+        "in_sync_fn",
+        "binding_not_mut",
+        "behind_reference",
+    }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn"})
 _PATH_HEAD = re.compile(r"^(?:&(?:'\w+\s+)?(?:mut\s+)?|\*(?:const|mut)\s+|dyn\s+|impl\s+)+")
@@ -85,4 +96,8 @@ def holds(
         return facts.bound_at is not None or facts.closure_at is not None
     if predicate == "user_callee":
         return facts.callee_at is not None
+    if predicate == "binding_not_mut":
+        return facts.make_mut_at is not None
+    if predicate == "behind_reference":
+        return facts.behind_reference
     return False

@@ -59,7 +59,9 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     """Every placeholder the diagnostic provides (see kb/FORMAT.md); missing ones are left out."""
     texts = list(_texts(diag))
     out: dict[str, str] = {"code": diag.code_str or "", "message": diag.message}
-    name = _first((r"`([^`]+)`",), [diag.message])
+    name = _first((r"`([^`]+)`",), [diag.message]) or _first(
+        (r"consider giving `([^`]+)` (?:an explicit type|a type)",), texts
+    )
     if name:
         out["name"] = name
     typ = _first(
@@ -142,8 +144,6 @@ _FACT_PATTERNS = (
 
 _NOISE = (
     "on by default",
-    "for further information visit",
-    "for more information see",
     "`#[warn(",
     "`#[deny(",
     "`-D ",
@@ -151,6 +151,16 @@ _NOISE = (
     "the full name for the type has been written to",  # a scratch path of Rusta's, not a fact
     "consider using `--verbose` to print",
 )
+_POINTER = re.compile(r"\s*(?:for (?:more|further) information,? (?:see|visit)\b.*)$", re.S | re.I)
+
+
+def clean_note(message: str) -> str | None:
+    """A child note in one line, without its reading pointer ("for more information, see chapter 8
+    ..."), or None when nothing but noise is left (lint levels, Rusta's own scratch paths)."""
+    if any(n in message for n in _NOISE):
+        return None
+    text = " ".join(_POINTER.sub("", message).split())
+    return text or None
 
 
 def facts(diag: Diagnostic) -> tuple[str, ...]:
@@ -163,8 +173,8 @@ def facts(diag: Diagnostic) -> tuple[str, ...]:
                 out.append(short_type(m.group(1)))
                 break
     for c in diag.children:
-        if c.level == "note" and not c.spans and not any(n in c.message for n in _NOISE):
-            out.append(" ".join(c.message.split()))
+        if c.level == "note" and not c.spans and (note := clean_note(c.message)):
+            out.append(note)
     seen: set[str] = set()
     uniq = [f for f in out if not (f in seen or seen.add(f))]
     return tuple(uniq)

@@ -17,6 +17,7 @@ from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
 
 MAX_PROBES = 1  # answered probes per story: each one is a cargo run
+UNINFERRED = frozenset({"E0282", "E0283", "E0284", "E0790"})  # "type annotations needed" and kin
 _PRIMITIVES = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 bool char str".split())
 
 
@@ -36,8 +37,8 @@ def probe_facts(
     crate_root: str | Path, diag: Diagnostic, root: Location, primary: Location | None = None
 ) -> list[str]:
     """Facts of the form "`x` is `T` here" for the expression at the root cause (and the primary span)."""
-    if not probe_available():
-        return []
+    if not probe_available() or (diag.code_str or "") in UNINFERRED:
+        return []  # a probe cannot know a type rustc itself could not infer
     type_of = getattr(importlib.import_module("toolbelt.probe"), "type_of", None)
     if type_of is None:
         return []
@@ -62,5 +63,7 @@ def probe_facts(
         )
         if not _is_type(probe.type) or (at_primary and said.found and probe.type != said.found):
             continue  # not a type, or it contradicts what rustc said of the same expression
+        if probe.type == "()" and "()" not in (said.expected or "") + (said.found or ""):
+            continue  # the probe asks "is it `()`?": no error there may mean "unknown", not "unit"
         out.append(f"`{probe.expr}` is `{probe.type}` at {loc.file}:{loc.line} (compiler probe)")
     return out

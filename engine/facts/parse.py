@@ -34,6 +34,7 @@ _HAS_TYPE = re.compile(
 _MOVED = re.compile(r"\bmoved (?:due to|into closure|here)|value moved into closure here|\bis moved here")
 _CONSUMER = re.compile(rf"{_TICK} takes ownership of the receiver `self`, which moves {_TICK}")
 _CLOSURE_KIND = re.compile(r"captured by this `(FnMut|Fn)` closure")
+_WANTS_FNMUT = re.compile(r"change this to accept `FnMut` instead of `Fn`")
 _TRAIT_MESSAGE = (
     re.compile(rf"the trait bound {_TICK} is not satisfied"),
     re.compile(rf"{_TICK} (?:doesn't|does not) implement {_TICK}"),
@@ -127,6 +128,9 @@ def facts_of(diag: Diagnostic) -> Facts:
     if hit := _first(diag, _CLOSURE_KIND):
         f["closure_at"] = hit[0]
         f["closure_kind"] = "FnMut" if "`FnMut`" in hit[1] else "Fn"
+    elif hit := _first(diag, _WANTS_FNMUT):  # E0596: the closure mutates a capture; the bound says `Fn`
+        f["closure_at"] = hit[0]
+        f["closure_kind"] = "Fn"
     for rx in _TRAIT_MESSAGE:
         if m := rx.search(diag.message):
             f["trait_name"] = _trait_of(m)
@@ -207,6 +211,13 @@ def _with_origin(f: Facts) -> Facts:
             place=fn_bound,
             reason=f"this bound makes the closure `{f.closure_kind}`: it may run more than once, "
             "so it cannot give away what it captured",
+        )
+    elif f.closure_kind == "Fn" and f.closure_at is not None and (f.code or "") == "E0596":
+        origin = Origin(
+            kind="closure-kind",
+            place=f.closure_at,
+            reason="this bound takes an `Fn` closure, which may only read what it captured; "
+            "the closure changes its capture, which makes it `FnMut`",
         )
     elif f.bound_at is not None and f.trait_name:
         origin = Origin(

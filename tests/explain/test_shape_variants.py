@@ -125,3 +125,76 @@ def test_a_reference_in_a_struct_and_a_returned_reference_without_input(tmp_path
     assert [o.name for o in field.options] == ["name the lifetime", "own the data"]
     ret = _story(stories, LIFETIMES, "pub fn default_name() -> &str {")
     assert "takes none" in ret.summary and "return static data" in [o.name for o in ret.options]
+
+
+MUTATION = """use std::collections::HashMap;
+use std::rc::Rc;
+
+pub fn on_each<F: Fn(&str)>(items: &[&str], f: F) { for i in items { f(i) } }
+
+pub fn tally(items: &[&str]) -> usize {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    on_each(items, |w| { *seen.entry(w.to_string()).or_insert(0) += 1; });
+    seen.len()
+}
+
+pub struct Stock { pub items: Vec<String> }
+pub struct Shop { pub stock: Rc<Stock> }
+
+pub fn restock(shop: &mut Shop, item: &str) {
+    shop.stock.items.push(item.to_string());
+}
+
+pub fn count_up(n: u32) -> u32 {
+    let total = 0;
+    for i in 0..n { total += i; }
+    total
+}
+
+pub fn bump(v: &Vec<u32>) { v.push(1); }
+"""
+
+INFER = """pub struct Order { pub cents: u64 }
+
+pub fn mean(orders: &[Order]) -> f64 {
+    let total = orders.iter().map(|o| o.cents).sum();
+    total as f64 / orders.len() as f64
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def mutation(tmp_path_factory: pytest.TempPathFactory):
+    return _explain(tmp_path_factory.mktemp("mutation"), "mutation", MUTATION)
+
+
+def test_mutating_a_capture_of_an_fn_closure_is_about_the_bound_not_the_binding(mutation) -> None:
+    e = _story(mutation, MUTATION, "on_each(items, |w|")
+    assert e.code == "E0596" and e.title == "mutation inside an `Fn` closure"
+    assert (e.root_cause.line, "FnMut" in e.root_cause_reason) == (_line(MUTATION, "pub fn on_each"), True)
+    names = [o.name for o in e.options]
+    assert names[0] == "accept `FnMut`" and "make the binding mut" not in names
+
+
+def test_mutating_through_rc_asks_for_interior_mutability_not_mut_or_ref_mut(mutation) -> None:
+    e = _story(mutation, MUTATION, "shop.stock.items.push")
+    assert e.code == "E0596" and e.title == "mutation through a shared pointer"
+    names = [o.name for o in e.options]
+    assert names[0] == "interior mutability"
+    assert "make the binding mut" not in names and "take &mut in the signature" not in names
+
+
+def test_the_binding_and_the_reference_stories_offer_only_what_applies(mutation) -> None:
+    # E0384 (assign twice) is not E0596; the E0596 cases: a `&Vec` parameter, and the plain binding
+    bump = _story(mutation, MUTATION, "pub fn bump(v: &Vec<u32>)")
+    names = [o.name for o in bump.options]
+    assert "take &mut in the signature" in names and "make the binding mut" not in names
+
+
+def test_an_uninferred_type_names_the_generic_call_and_no_probe_invents_one(tmp_path: Path) -> None:
+    (e,) = _explain(tmp_path, "infer", INFER)
+    assert e.code == "E0282" and "`total`" in e.summary
+    assert [o.name for o in e.options] == ["annotate the binding", "name it at the call"]
+    from engine.explain.probes import probe_facts
+
+    assert probe_facts(tmp_path / "infer", e.diagnostics[0], e.root_cause, e.primary) == []
