@@ -209,7 +209,7 @@ def deref_at_binding(d: Diagnostic, read: Reader) -> list[Candidate]:
         if not binds:
             continue
         init = binds[-1].group("init")
-        if init.startswith("*"):
+        if init.startswith(("*", "&")):  # `*&x` is the place `x` again, not a value behind a pointer
             continue
         pos = len(head[: binds[-1].start("init")].encode())
         edit = Edit(file=s.file_name, start=pos, end=pos, replacement="*")

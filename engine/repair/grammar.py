@@ -22,7 +22,7 @@ from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, enclosing, let_initializer, shape, untyped_let_at
+from engine.syntax.tree import binding_of, enclosing, let_initializer, shape, struct_base, untyped_let_at
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -269,9 +269,36 @@ def _borrowing_twin(moved_at: Place, read: Reader) -> list[Op]:
     return [([edit], f"call `{twin}()`, which borrows, instead of `{name}()`, which consumes", "op:borrow-twin", 0.64)]
 
 
+# Expressions that name a place (a variable, a field, an element): what a move moves out of. A borrow
+# or a clone of anything else (`&S { ..base }`, `}.clone()`) copies a new value, not the moved one.
+PLACES = frozenset(
+    {"identifier", "self", "field_expression", "index_expression", "scoped_identifier", "unary_expression"}
+)
+
+
+def _update_base(site: _Site, read: Reader) -> list[Op]:
+    """A struct literal with `..base` moved `base`'s other fields: clone the base, not the literal."""
+    if site.shape.kind != "struct_expression":
+        return []
+    source = read(site.place.file)
+    base = struct_base(source, site.place.start, site.place.end) if source is not None else None
+    if base is None:
+        return []
+    at = Place(file=site.place.file, start=base.start, end=base.end, line=base.line, column=1)
+    inner = _Site(at, source)
+    if not inner.expression:
+        return []
+    return [(inner.postfix(".clone()"), f"fill the rest from a clone of `{inner.text}`", "op:clone", 0.56)]
+
+
 def _sharing(site: _Site) -> list[Op]:
     """A move that should have been a borrow, or a copy: borrow first, clone second."""
-    if not site.expression or site.shape.in_pattern or site.text.startswith("&"):
+    if (
+        not site.expression
+        or site.shape.in_pattern
+        or site.text.startswith("&")
+        or site.shape.kind not in PLACES
+    ):
         return []
     return [
         (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62),
@@ -434,7 +461,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
             text = receiver.text
             ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
     elif code in _MOVES and f.move_kind != "closure" and (hit := _site(f.moved_at, read)):
-        ops += _sharing(hit[0])
+        ops += _sharing(hit[0]) or _update_base(hit[0], read)
     if code == "E0507" and (hit := _site(f.primary, read)):
         ops += _sharing(hit[0])
     if code in _MUTABILITY:

@@ -29,7 +29,7 @@ from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from engine.repair.unsized import borrow_unsized_type
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 _EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
 _NUMERIC = {
@@ -226,6 +226,18 @@ def add_mut(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
 
 
+def _names_a_place(s: Span, read: Reader) -> bool:
+    """The span is a whole place expression (a variable, a field, an element), per the syntax tree."""
+    from engine.repair.grammar import PLACES
+    from engine.syntax.tree import shape
+
+    data = read(s.file_name)
+    if data is None or s.byte_end > len(data):
+        return False
+    sh = shape(data, s.byte_start, s.byte_end)
+    return sh.kind in PLACES and sh.text == data[s.byte_start : s.byte_end].decode("utf-8", "replace")
+
+
 def moved_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0382/E0505/E0507: clone at the move, or borrow instead of moving."""
     code = d.code_str or "E0382"
@@ -237,6 +249,8 @@ def moved_value(d: Diagnostic, read: Reader) -> list[Candidate]:
             or "move occurs" in s.label
             and s.is_primary
         ):
+            if not _names_a_place(s, read):
+                continue  # `&S { ..base }` or `}.clone()` would copy a new value, not the moved one
             out.append(
                 _make([_insert(s, True, ".clone()")], "clone the value where it is moved", "clone", code, 0.6)
             )

@@ -386,3 +386,15 @@ def identifiers(source: bytes) -> set[str]:
             names.add((n.text or b"").decode())
         stack.extend(n.children)
     return names
+
+
+def struct_base(source: bytes, start: int, end: int) -> Range | None:
+    """The base expression of the struct-update syntax around [start, end): `base` in
+    `S { a: 1, ..base }`, which moves every field the literal does not name."""
+    node = node_at(source, start, end)
+    lit = next((n for n in (node, *ancestors(node)) if n.type == "struct_expression"), None)
+    body = lit.child_by_field_name("body") if lit is not None else None
+    for c in body.named_children if body is not None else ():
+        if c.type == "base_field_initializer" and c.named_children:
+            return _range(c.named_children[-1])
+    return None

@@ -133,3 +133,16 @@ def test_an_operator_on_the_crates_own_type_offers_an_impl_never_a_derive_of_ari
         names = [o.name for o in e.options]
         assert names[0] == "implement the operator" and "derive or implement the trait" not in names
         assert "cannot be derived" in e.options[0].how
+
+
+def test_question_mark_on_a_future_says_await_not_from(tmp_path: Path) -> None:
+    root = tmp_path / "qfut"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "qfut"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(
+        "async fn load(id: u8) -> Result<u8, String> { Ok(id) }\n"
+        "pub async fn twice(id: u8) -> Result<u8, String> { let v = load(id)?; Ok(v * 2) }\n"
+    )
+    (e,) = explain_report(run_check(root, target_dir=tmp_path / "t"))
+    assert "future" in e.summary and "From" not in e.summary
+    assert [o.name for o in e.options] == ["await, then `?`"]
