@@ -7,7 +7,8 @@ is "not-checked" and says so.
 
 Ranking is rustc's trust level and the repair engine's score, then two rules that need no guess:
 options that compiled go before unchecked ones, and a borrow goes before a clone of the same value.
-A cost word ("allocates") is said only when rustc named the value's type and that type owns heap data.
+A cost word ("allocates") is said only when rustc named the value's type and that type owns heap data;
+an `as` cast's hazard (a negative `i32` wrapping to a huge `usize`) only from the two types rustc named.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import msgspec
 
 from engine.edits import EditError, diff_of_edits
 from engine.explain.types import FixKind, PatchOption
+from engine.facts.parse import facts_of
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
@@ -123,7 +125,37 @@ def clone_cost(type_text: str | None) -> str:
     return ""
 
 
-def _option(c: Candidate, files: Mapping[str, bytes], cost_type: str | None) -> PatchOption | None:
+_BITS = {"8": 8, "16": 16, "32": 32, "64": 64, "128": 128, "size": 64}  # usize/isize: a 64-bit target
+_MANTISSA = {"f32": 24, "f64": 53}
+_AS = re.compile(r"\bas\s+([iuf](?:8|16|32|64|128|size))\b")
+
+
+def cast_cost(source: str | None, target: str) -> str:
+    """What `as {target}` does to a `{source}` value that does not fit, from the two types alone;
+    "" when the cast is lossless or a type is not a primitive number."""
+    src, dst = (source or "").strip(), target.strip()
+    if src == dst or src[:1] not in "iuf" or dst[:1] not in "iuf" or (src[1:] not in _BITS and src not in _MANTISSA):
+        return ""
+    if src in _MANTISSA:
+        if dst in _MANTISSA:
+            return "" if dst == "f64" else "a `f64` loses precision as a `f32`, and large values become infinite"
+        return f"drops the fraction, and a value outside `{dst}`'s range saturates (NaN becomes 0)"
+    bits = _BITS.get(src[1:], 0)
+    if dst in _MANTISSA:
+        return f"a `{src}` beyond 2^{_MANTISSA[dst]} loses precision" if bits > _MANTISSA[dst] else ""
+    dbits = _BITS.get(dst[1:], 0)
+    if src[0] == "i" and dst[0] == "u":
+        return f"a negative `{src}` wraps to a huge `{dst}`"
+    if src[0] == "u" and dst[0] == "i" and dbits <= bits:
+        return f"a `{src}` above `{dst}::MAX` wraps to a negative `{dst}`"
+    if dbits < bits:
+        return f"a `{src}` that does not fit in `{dst}` is cut to its low bits"
+    return ""
+
+
+def _option(
+    c: Candidate, files: Mapping[str, bytes], cost_type: str | None, found: str | None = None
+) -> PatchOption | None:
     if not all(e.file in files for e in c.edits):
         return None
     try:
@@ -145,8 +177,17 @@ def _option(c: Candidate, files: Mapping[str, bytes], cost_type: str | None) -> 
         source="rustc" if c.source in ("rustc", "clippy") else "template",
         applicability=c.applicability,
         kind=kind,
-        cost=clone_cost(cost_type) if kind == "clone" else "",
+        cost=clone_cost(cost_type) if kind == "clone" else _casts_cost(c, found),
     )
+
+
+def _casts_cost(c: Candidate, found: str | None) -> str:
+    """The hazard of an `as` cast the edit writes, when rustc named the type it converts from."""
+    for e in c.edits:
+        m = _AS.search(e.replacement)
+        if m:
+            return cast_cost(found, m.group(1))
+    return ""
 
 
 def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOption, ...]:
@@ -159,9 +200,11 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     read = _reader(root, cache)
     rs_files = crate_rs_files(root)
     best: dict[str, tuple[Candidate, str | None]] = {}
+    found_of: dict[str, str | None] = {}
     order: list[str] = []
     for d in diags:
         cost_type = value_type(d)
+        found_type = facts_of(d).found
         try:
             found = suggestion_candidates(d) + template_candidates(d, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
@@ -169,6 +212,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         for c in found:
             if c.source == "template" and c.score < MIN_PRIOR:
                 continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix
+            found_of.setdefault(c.id, found_type)
             if c.id not in best:
                 order.append(c.id)
                 best[c.id] = (c, cost_type)
@@ -181,7 +225,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     files = {rel: data for rel in {e.file for i in ranked for e in best[i][0].edits} if (data := read(rel))}
     out: list[PatchOption] = []
     for i in ranked:
-        opt = _option(best[i][0], files, best[i][1])
+        opt = _option(best[i][0], files, best[i][1], found_of.get(i))
         if opt is not None:
             out.append(opt)
         if len(out) >= MAX_OPTIONS:
@@ -193,7 +237,10 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     """Compiled before unchecked, failed ones removed. Among compiled options a borrow goes before any
     clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
     Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
-    kept = sorted((o for o in options if o.validated != "fails"), key=lambda o: _STATE_RANK[o.validated])
+    kept = sorted(
+        (o for o in options if o.validated != "fails"),
+        key=lambda o: (_STATE_RANK[o.validated], o.panics_until_filled),  # a `todo!()` hole goes last
+    )
     out: list[PatchOption] = []
     for state in ("compiles", "not-checked"):
         group = [o for o in kept if o.validated == state]

@@ -85,10 +85,17 @@ class PatchOption(Base):
     errors_left: int = 0  # errors the crate still had after the validated edit (other mistakes)
 
     @property
+    def panics_until_filled(self) -> bool:
+        """The patch writes `todo!()` or `unimplemented!()`: it compiles, but it is a hole to fill."""
+        return any("todo!(" in ln or "unimplemented!(" in ln for ln in self.shows)
+
+    @property
     def state_words(self) -> str:
         """What validation earned, in words that claim no more than it showed."""
         if self.validated != "compiles":
-            return "not checked yet"
+            return "not checked yet" + ("; needs your input where it says todo!()" if self.panics_until_filled else "")
+        if self.panics_until_filled:
+            return "compiles, but its todo!() panics until you write that branch"
         if self.errors_left:
             n = self.errors_left
             return f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}"

@@ -222,3 +222,27 @@ def test_a_warning_storys_fix_is_judged_on_its_warning(crates: dict[str, Path]) 
     assert e.level == "warning" and any("_spare" in ln for f in e.fixes for ln in f.shows)
     checked = validate([e], crates["a"]).explanations[0]
     assert [f.validated for f in checked.fixes if any("_spare" in ln for ln in f.shows)] == ["compiles"]
+
+
+def test_cast_costs_come_from_the_two_types() -> None:
+    from engine.explain.options import cast_cost
+
+    assert cast_cost("i32", "usize") == "a negative `i32` wraps to a huge `usize`"
+    assert cast_cost("usize", "u32") == "a `usize` that does not fit in `u32` is cut to its low bits"
+    assert cast_cost("u32", "i32") == "a `u32` above `i32::MAX` wraps to a negative `i32`"
+    assert "fraction" in cast_cost("f64", "u8")
+    assert cast_cost("u64", "f64") == "a `u64` beyond 2^53 loses precision"
+    assert cast_cost("u8", "u32") == "" and cast_cost("i16", "i64") == "" and cast_cost("u16", "f32") == ""
+    assert cast_cost("String", "u32") == "" and cast_cost(None, "u8") == ""
+
+
+def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
+    from engine.explain.options import rank
+    from engine.explain.types import PatchOption
+
+    def opt(i: str, line: str) -> PatchOption:
+        return PatchOption(id=i, name=i, edits=(), patch="", shows=(line,), file="a.rs", line=1, source="rustc", validated="compiles")
+
+    hole, full = opt("hole", "let Some(c) = p() else { todo!() };"), opt("full", "let Some(c) = p() else { continue };")
+    assert [o.id for o in rank([hole, full])] == ["full", "hole"]
+    assert hole.state_words.startswith("compiles, but its todo!() panics") and full.state_words == "compiles"
