@@ -180,7 +180,9 @@ def suggestions(diag: Diagnostic) -> list[Suggestion]:
     """Every suggestion rustc makes in the user's crate, in rustc's order, at every applicability.
 
     A help child whose spans all sit at one place offers alternatives (one suggestion each);
-    otherwise its spans form one combined edit (rename here and there together).
+    otherwise its spans form one combined edit (rename here and there together). A help that begins
+    "if you ..." depends on the help before it ("if you change the return type to expect trait
+    objects, box the returned expressions"): the two are one suggestion, since neither compiles alone.
     """
     out: list[Suggestion] = []
     for child in _walk(diag):
@@ -197,6 +199,25 @@ def suggestions(diag: Diagnostic) -> list[Suggestion]:
                     applicability=weakest(s.suggestion_applicability or "Unspecified" for s in group),
                 )
             )
+    return _joined_dependents(out)
+
+
+def _joined_dependents(found: list[Suggestion]) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    for s in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and s.message.lower().startswith("if you ")
+            and not any(overlaps(a, b) for a in prev.edits for b in s.edits)
+        ):
+            out[-1] = Suggestion(
+                message=f"{prev.message}; {s.message}",
+                edits=(*prev.edits, *s.edits),
+                applicability=weakest((prev.applicability, s.applicability)),
+            )
+        else:
+            out.append(s)
     return out
 
 

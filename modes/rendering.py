@@ -85,6 +85,10 @@ def first_change(diff: str) -> tuple[str, int, str, str] | None:
     return None
 
 
+# a label that only points ("expected because of this") names a place, not a reason
+_POINTER_LABEL = re.compile(r"^expected (?:because of|due to) this\b")
+
+
 def rustc_why(e: Explanation) -> str | None:
     """rustc's own reason, in its words: a label that says "because", else its first note."""
     if not e.diagnostics:
@@ -92,7 +96,7 @@ def rustc_why(e: Explanation) -> str | None:
     d = e.diagnostics[0]
     for s in (*d.spans, *(s for c in d.children for s in c.spans)):
         if not s.is_primary or s not in d.spans:
-            if s.label and "because" in s.label:
+            if s.label and "because" in s.label and not _POINTER_LABEL.match(s.label):
                 return " ".join(s.label.split()).lstrip(".")
     for c in d.children:
         # "`Status` defined here", "function defined here": a place, not a reason
@@ -194,6 +198,8 @@ def pair_lines(e: Explanation) -> list[Line]:
     if grouped and e.summary:
         lines.append(Line(e.summary.splitlines()[0]))
     why = rustc_why(e)
+    if why and e.shape_summary and why.startswith("expected "):
+        why = None  # rustc only restates the two types; Rusta's reason for this shape says more
     root_elsewhere = (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line)
     root_shown = f"{e.root_cause.file}:{e.root_cause.line}" in " ".join(ln.text for ln in lines)
     if root_elsewhere and not root_shown:

@@ -198,3 +198,34 @@ def test_an_uninferred_type_names_the_generic_call_and_no_probe_invents_one(tmp_
     from engine.explain.probes import probe_facts
 
     assert probe_facts(tmp_path / "infer", e.diagnostics[0], e.root_cause, e.primary) == []
+
+
+TWO_TYPES = """pub struct Line { pub quiet: bool }
+
+pub fn visible<'a>(lines: &'a [Line], all: bool) -> impl Iterator<Item = &'a Line> {
+    if all {
+        lines.iter()
+    } else {
+        lines.iter().filter(|l| !l.quiet)
+    }
+}
+
+pub fn evens(n: u32, rev: bool) -> impl Iterator<Item = u32> {
+    match rev {
+        true => (0..n).rev(),
+        false => (0..n).step_by(2),
+    }
+}
+"""
+
+
+def test_two_branch_types_behind_impl_trait_are_one_story_with_rustcs_helps_joined(tmp_path: Path) -> None:
+    stories = _explain(tmp_path, "twotypes", TWO_TYPES)
+    e = _story(stories, TWO_TYPES, "lines.iter().filter(|l| !l.quiet)")
+    assert e.code == "E0308" and "one concrete type" in e.summary
+    assert [o.name for o in e.options][0] == "one type for every branch"
+    # rustc's "change the return type" and "if you change the return type ..., box ..." are one fix
+    boxed = [f for f in e.fixes if "Box<dyn" in f.patch]
+    assert boxed and all("Box::new(" in f.patch for f in boxed)
+    arms = _story(stories, TWO_TYPES, "false => (0..n).step_by(2),")
+    assert arms.code == "E0308"
