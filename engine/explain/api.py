@@ -137,7 +137,7 @@ def _honest_choices(
         name = placeholders.fill(o.name, vals)
         if not all(evidence.backed(c, ev) for c in evidence.snippets(name)):
             continue  # the option is named after code this program lacks
-        how = evidence.honest(placeholders.fill(o.how, vals), ev)
+        how = evidence.without_unwritable(evidence.honest(placeholders.fill(o.how, vals), ev))
         tradeoff = evidence.honest(placeholders.fill(o.tradeoff, vals), ev, costs_known=costs_known)
         if how or tradeoff:
             out.append(Choice(name=name, how=how, tradeoff=tradeoff))

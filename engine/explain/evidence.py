@@ -160,3 +160,17 @@ def honest(text: str, ev: Evidence, *, costs_known: bool = True) -> str:
         if kept:
             paras.append(" ".join(kept))
     return "\n\n".join(paras)
+
+
+_UNWRITABLE = re.compile(r"\{(?:closure|async|coroutine|integer\}|float\}|unknown|type error)")
+
+
+def writable(snippet: str) -> bool:
+    """Whether code could say this: rustc prints types no program can write (`{closure@src/a.rs:3:9}`,
+    `{integer}`), and advice to write one ("change the annotation to ...") is no advice."""
+    return _UNWRITABLE.search(snippet) is None
+
+
+def without_unwritable(text: str) -> str:
+    """The text without the sentences that ask for a type no program can write."""
+    return " ".join(s for s in sentences(" ".join(text.split())) if all(writable(c) for c in snippets(s)))

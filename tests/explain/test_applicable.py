@@ -51,3 +51,12 @@ def test_the_loader_refuses_unknown_predicates_and_shapes_that_move_the_root(tmp
         load_entry(p)
     p.write_text(base + opt + '[[variants]]\nshape = "binary_rhs"\nwhy = "w2"\n')
     assert load_entry(p).variants[0].shape == "binary_rhs"
+
+
+def test_advice_to_write_a_type_no_program_can_write_is_dropped() -> None:
+    from engine.explain.evidence import without_unwritable, writable
+
+    assert not writable("Filter<Iter<'_, Line>, {closure@src/main.rs:18:29: 18:32}>")
+    assert not writable("{integer}") and writable("Vec<u32>")
+    text = "Change the annotation to `Filter<Iter<'_, L>, {closure@src/a.rs:1:2}>`. Or convert the value."
+    assert without_unwritable(text) == "Or convert the value."
