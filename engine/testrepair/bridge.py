@@ -57,6 +57,19 @@ def abstain_message(out: TestRepairOutcome, failing: Sequence[str]) -> str:
     return f"{lead} None of {count(len(out.trials), 'edit')} {made} ({first}); {out.stop}."
 
 
+def weak_tests_message(out: TestRepairOutcome) -> str:
+    """Said when another edit at the green edit's site passes every test too: a fact from validation."""
+    if out.green is None or not out.also_green:
+        return ""
+    mine = out.green.candidate.description
+    others = " and ".join(f"`{t.candidate.edits[0].replacement}`" for t in out.also_green)
+    return (
+        f"The tests are too weak to be sure: {others} at the same place "
+        f"{'passes' if len(out.also_green) == 1 else 'pass'} every test as well as {mine}. "
+        "I chose the edit that reads most likely; a test that tells them apart would settle it."
+    )
+
+
 def repair_failing(
     search: _Search, tests: TestReport, blamed: Sequence[str], pre: Sequence[str], head: str
 ) -> RepairResult:
@@ -107,6 +120,16 @@ def repair_failing(
             diff=result.diff,
             files=out.files,
         )
+        weak = weak_tests_message(out)
+        if weak:
+            note_weak = {
+                "summary": weak,
+                "op": "weak-tests",
+                "also_green": [t.candidate.description for t in out.also_green],
+            }
+            if note is not None:
+                note(note_weak)
+            result = msgspec.structs.replace(result, explanation=f"{result.explanation} {weak}", message=weak)
         return msgspec.structs.replace(result, alternatives=(alt,))
     return search.result(
         "failing-tests", f"{head} {abstain_message(out, blamed)}", failing=all_failing, pre=pre
