@@ -19,6 +19,7 @@ the way out. Each call takes the crate's patch lock; they are blocking, run them
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,7 @@ from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes
 from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
-from engine.patching.types import OpRecord, Patch, Validation
+from engine.patching.types import BenchPolicy, OpRecord, Patch, Proof, ProofKind, Validation
 from toolbelt.cargo_workspace import project_root
 
 MAX_DIFF_IN_LOG = 1024 * 1024  # the DevLog keeps the diff of every apply, up to this size
@@ -48,21 +49,41 @@ def validate(
     cancel: threading.Event | None = None,
     env_extra: dict[str, str] | None = None,
     fuzz: Literal["refactor", "fix"] | None = None,
+    bench: BenchPolicy | None = None,
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
     Setting `cancel` stops cargo; the result is then red ("cancelled"). `fuzz` adds differential
     fuzzing of the changed fns once the rest is green: under "refactor" a behaviour change is red,
-    under "fix" it is shown as evidence.
+    under "fix" it is shown as evidence. `bench` times the changed fns before and after once the
+    rest is green: a slowdown beyond the policy's allowance is red unless the policy accepts it.
     """
     r = crate_root(root)
     transaction.recover(r)
     v = sandbox.validate(r, patch, env_extra, cancel=cancel)
-    if fuzz is None or not v.green:
-        return v
-    from engine.proofs.fuzz import fuzz_patch
+    if fuzz is not None:
+        from engine.proofs.fuzz import fuzz_patch
 
-    proofs = fuzz_patch(r, patch, intent=fuzz)
+        v = _with_proofs(v, "fuzz", lambda: fuzz_patch(r, patch, intent=fuzz))
+    if bench is not None:
+        from engine.proofs.bench import bench_patch
+
+        pol = bench
+        v = _with_proofs(
+            v,
+            "bench",
+            lambda: bench_patch(r, patch, max_slowdown=pol.max_slowdown, accept_slower=pol.accept_slower),
+        )
+    return v
+
+
+def _with_proofs(v: Validation, kind: ProofKind, run: Callable[[], tuple[Proof, ...]]) -> Validation:
+    """The validation with `run`'s proofs when it is green so far (the first failed proof turns it red
+    and gives the reason), or with one proof saying `kind` did not run on a red patch."""
+    if not v.green:
+        why = Proof(kind=kind, status="skipped", detail=f"{kind}: not run: the patch is already red.")
+        return msgspec.structs.replace(v, proofs=v.proofs + (why,))
+    proofs = run()
     bad = [p for p in proofs if p.status == "failed"]
     v = msgspec.structs.replace(v, proofs=v.proofs + proofs)
     if bad:

@@ -37,8 +37,34 @@ Verdict = Literal["green", "red"]
 TestStatus = Literal["passed", "failed", "not_run", "build_failed", "timeout", "error"]
 
 
-ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt"]
+ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt", "bench"]
 ProofStatus = Literal["passed", "failed", "skipped", "evidence"]
+
+
+class BenchStats(Base):
+    """A before/after timing of one fn: medians in ns per call, each side's spread (half the IQR over
+    the median), the median of the paired ratios new/old with its 95% interval, and the verdict."""
+
+    old_ns: float
+    new_ns: float
+    old_spread: float
+    new_spread: float
+    ratio: float
+    low: float
+    high: float
+    samples: int
+    inputs: int
+    reps: int
+    noise: float
+    verdict: Literal["slower", "faster", "no_change", "unclear"]
+
+
+class BenchPolicy(Base):
+    """How a validation judges a before/after timing: a slowdown whose whole 95% interval lies beyond
+    `max_slowdown` (0.20: 20%) is red, unless the user has accepted it."""
+
+    max_slowdown: float = 0.20
+    accept_slower: bool = False
 
 
 class Proof(Base):
@@ -54,6 +80,7 @@ class Proof(Base):
     count: int = 0
     passed: int = 0
     seconds: float = 0.0
+    bench: BenchStats | None = None  # kind "bench" only
 
 
 class Validation(Base):

@@ -12,6 +12,7 @@ Intent decides the colour: a difference under a "refactor" is a failed proof (re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -71,6 +72,62 @@ def _read(root: Path, path: str) -> bytes | None:
         return None
 
 
+Plan = dict[str, list[tuple[Item, Item]]]
+
+
+def plan_targets(root: Path, patch: Patch) -> tuple[dict[str, bytes | None], Plan, list[str]]:
+    """The patched files, the changed fns Rusta can call with generated inputs (by file), and why not the rest."""
+    changes = crate_changes(root, patch.diff)
+    new = apply_changes(changes, lambda p: _read(root, p))
+    plan: Plan = {}
+    skipped: list[str] = []
+    for path, data in sorted(new.items()):
+        old = _read(root, path)
+        if data is None or old is None or not path.endswith(".rs"):
+            continue
+        ok, no = fuzz_targets(old, data)
+        skipped += no
+        if ok:
+            plan[path] = ok
+    return new, plan, skipped
+
+
+def in_scratch(
+    root: Path,
+    new: dict[str, bytes | None],
+    plan: Plan,
+    scratch: str,
+    harness_of: Callable[[Item, str], str],
+    run: Callable[[Path, Item, Item], Proof],
+) -> list[Proof]:
+    """Each planned fn in turn in the scratch copy `scratch` (under the sandbox's home, locked): the
+    patched files, the old fn renamed `__rusta_old_<name>` and `harness_of(new item, old name)`
+    appended to its file, then `run(scratch root, old item, new item)`. One harness at a time, so one
+    that cannot compile spoils no other."""
+    home = sandbox_home(root)
+    home.mkdir(parents=True, exist_ok=True)
+    proofs: list[Proof] = []
+    with snaps.file_lock(home / f"{scratch}-lock"):  # one scratch copy per crate and kind: runs take turns
+        ws = Workspace(root, scratch=home / scratch)
+        ws.sync()
+        for path, data in new.items():
+            if data is not None:
+                ws.write(path, data)
+        for path, pairs in plan.items():
+            for prev, it in pairs:
+                old_name = f"__rusta_old_{it.name}"
+                old_fn = rename_calls(prev.text, it.name, old_name)
+                ws.write(
+                    path,
+                    (new[path] or b"")
+                    + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
+                    + harness_of(it, old_name).encode(),
+                )
+                proofs.append(run(ws.root, prev, it))
+            ws.write(path, new[path] or b"")
+    return proofs
+
+
 def fuzz_patch(
     root: Path,
     patch: Patch,
@@ -82,60 +139,23 @@ def fuzz_patch(
 ) -> tuple[Proof, ...]:
     """One Proof per fuzzed fn (or one "skipped" Proof saying why nothing was fuzzed)."""
     root = root.resolve()
-    changes = crate_changes(root, patch.diff)
-    new = apply_changes(changes, lambda p: _read(root, p))
-    plan: dict[str, list[tuple[Item, Item]]] = {}
-    skipped: list[str] = []
-    for path, data in sorted(new.items()):
-        old = _read(root, path)
-        if data is None or old is None or not path.endswith(".rs"):
-            continue
-        ok, no = fuzz_targets(old, data)
-        skipped += no
-        if ok:
-            plan[path] = ok
+    new, plan, skipped = plan_targets(root, patch)
     if not plan:
         why = "; ".join(skipped) or "the patch changes no free function body"
         return (Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run: {why}."),)
-    home = sandbox_home(root)
-    home.mkdir(parents=True, exist_ok=True)
-    with snaps.file_lock(home / "fuzz-lock"):  # one scratch copy per crate: two fuzz runs take turns
-        proofs = _fuzz_in_scratch(root, home, new, plan, intent, max_inputs, time_s, seed)
+    proofs = in_scratch(
+        root,
+        new,
+        plan,
+        "fuzz-crate",
+        lambda it, old: harness(it.name, old, list(it.params), f"__rusta_fuzz_{it.name}"),
+        lambda scratch, prev, it: _run_one(
+            scratch, root, it.name, intent, max_inputs, time_s, seed, prev.has_unsafe or it.has_unsafe
+        ),
+    )
     for s in skipped:
         proofs.append(Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run for {s}."))
     return tuple(proofs)
-
-
-def _fuzz_in_scratch(
-    root: Path,
-    home: Path,
-    new: dict[str, bytes | None],
-    plan: dict[str, list[tuple[Item, Item]]],
-    intent: Intent,
-    max_inputs: int,
-    time_s: float,
-    seed: int,
-) -> list[Proof]:
-    ws = Workspace(root, scratch=home / "fuzz-crate")
-    ws.sync()
-    for path, data in new.items():
-        if data is not None:
-            ws.write(path, data)
-    proofs: list[Proof] = []
-    for path, pairs in plan.items():
-        for prev, it in pairs:  # one harness at a time: one that cannot compile spoils no other
-            old_name, module = f"__rusta_old_{it.name}", f"__rusta_fuzz_{it.name}"
-            old_fn = rename_calls(prev.text, it.name, old_name)
-            ws.write(
-                path,
-                (new[path] or b"")
-                + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
-                + harness(it.name, old_name, list(it.params), module).encode(),
-            )
-            trace = prev.has_unsafe or it.has_unsafe
-            proofs.append(_run_one(ws.root, root, it.name, intent, max_inputs, time_s, seed, trace))
-        ws.write(path, new[path] or b"")
-    return proofs
 
 
 def _run_one(
@@ -188,7 +208,7 @@ def _run_one(
         return Proof(
             kind="fuzz", status="passed", detail=detail, count=count, passed=count, seconds=ms / 1000
         )
-    args = _args(diff[1])
+    args = args_text(diff[1])
     what = f"{name}({args}): before {diff[2]}, after {diff[3]}"
     if intent == "fix":
         detail = (
@@ -203,13 +223,13 @@ def _run_one(
     )
 
 
-def _args(debug: str) -> str:
+def args_text(debug: str) -> str:
     return debug[1:-2] if debug.endswith(",)") else debug[1:-1]
 
 
 def _hang(name: str, intent: Intent, hang: list[str], secs: float) -> Proof:
     """A call that did not return: a new side that hangs is red whatever the intent."""
-    side, args, ms = hang[1], _args(hang[2]), int(hang[3])
+    side, args, ms = hang[1], args_text(hang[2]), int(hang[3])
     if side == "new":
         detail = (
             f"fuzz {name}: the new version does not return within {ms} ms on {name}({args}) (not shrunk)."
@@ -235,7 +255,7 @@ def _crash(name: str, intent: Intent, tracef: Path, message: str) -> Proof | Non
     if len(last) != 3 or last[0] != "TRY":
         return None
     sig = next((w.strip("(),:") for w in message.split() if w.startswith("SIG")), "a crash")
-    side, args = last[1], _args(last[2])
+    side, args = last[1], args_text(last[2])
     what = f"the {side} version crashes ({sig}) on {name}({args})"
     if side == "new":
         return Proof(kind="fuzz", status="failed", detail=f"fuzz {name}: {what} (not shrunk).")

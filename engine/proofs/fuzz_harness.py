@@ -25,6 +25,11 @@ def owned_type(ty: str) -> tuple[str, str] | None:
     return None
 
 
+def call_args(kinds: list[tuple[str, str]]) -> str:
+    """The call's argument list from a tuple `a` of owned values: borrowed where the fn takes a reference."""
+    return ", ".join(f"&a.{i}" if how == "ref" else f"a.{i}.clone()" for i, (_, how) in enumerate(kinds))
+
+
 PRELUDE = r"""
     use std::io::Write;
     use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -118,11 +123,7 @@ def harness(fn: str, old_fn: str, params: list[tuple[str, str]], module: str) ->
     n = len(params)
     tys = ", ".join(k[0] for k in kinds)  # type: ignore[index]
     tup = f"({tys},)"
-    args = ", ".join(f"{'&' if k[1] == 'ref' else ''}a.{i}.clone()" for i, k in enumerate(kinds))  # type: ignore[index]
-    args = ", ".join(
-        (f"&a.{i}" if k[1] == "ref" else f"a.{i}.clone()")  # type: ignore[index]
-        for i, k in enumerate(kinds)
-    )
+    args = call_args(kinds)  # type: ignore[arg-type]
     edges = "\n".join(f"        let e{i} = <{k[0]}>::edges();" for i, k in enumerate(kinds))  # type: ignore[index]
     pick_edge = ", ".join(
         f"e{i}[((k as usize) / {'*'.join(['1'] + [f'e{j}.len()' for j in range(i)])}) % e{i}.len()].clone()"

@@ -1,0 +1,143 @@
+"""Before/after benchmarks of a patch: each changed free fn that can be called with generated inputs,
+old and new, timed in the sandbox at release settings.
+
+The crate's own `benches/` are not run: criterion is not among the offline crates, and a bench that
+touches the changed fn is not known without running it. Rusta times the changed fns themselves
+(engine.proofs.bench_harness; statistics in engine.proofs.bench_stats) in a scratch copy built with
+opt-level 3 and without debug assertions or overflow checks, in a target folder of its own.
+
+A slowdown whose whole 95% interval lies beyond `max_slowdown` is a failed proof (the patch turns red)
+unless the user accepts it; any other measured change is evidence; no measurable change passes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.patching.sandbox import sandbox_home
+from engine.patching.types import Patch, Proof
+from engine.proofs.bench_harness import bench_harness
+from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
+from engine.proofs.fuzz import args_text, in_scratch, plan_targets
+from engine.syntax.fn_items import Item
+from toolbelt.cargo_run import run_test
+
+BUILD_TIMEOUT_S = 300.0
+HANG_MS = 2000
+# release settings for the test profile, by cargo's own environment overrides (the crate's files stay as they are)
+RELEASE_ENV = {
+    "CARGO_PROFILE_TEST_OPT_LEVEL": "3",
+    "CARGO_PROFILE_TEST_DEBUG_ASSERTIONS": "false",
+    "CARGO_PROFILE_TEST_OVERFLOW_CHECKS": "false",
+    "CARGO_PROFILE_TEST_DEBUG": "0",
+    "CARGO_PROFILE_TEST_INCREMENTAL": "false",
+}
+
+
+def bench_patch(
+    root: Path,
+    patch: Patch,
+    *,
+    samples: int = 31,
+    sample_ms: int = 10,
+    time_s: float = 10.0,
+    noise: float = NOISE,
+    max_slowdown: float = MAX_SLOWDOWN,
+    accept_slower: bool = False,
+    seed: int = 1,
+) -> tuple[Proof, ...]:
+    """One Proof per timed fn (or one "skipped" Proof saying why nothing was timed)."""
+    root = root.resolve()
+    new, plan, skipped = plan_targets(root, patch)
+    note = (
+        " (the crate's benches/ were not run: Rusta times changed fns itself)"
+        if (root / "benches").is_dir()
+        else ""
+    )
+    if not plan:
+        why = "; ".join(skipped) or "the patch changes no free function body"
+        return (Proof(kind="bench", status="skipped", detail=f"bench: not run: {why}{note}."),)
+    env = {
+        **RELEASE_ENV,
+        "RUSTA_BENCH_SAMPLES": str(samples),
+        "RUSTA_BENCH_SAMPLE_MS": str(sample_ms),
+        "RUSTA_BENCH_MS": str(int(time_s * 1000)),
+        "RUSTA_BENCH_HANG_MS": str(HANG_MS),
+        "RUSTA_BENCH_SEED": str(seed),
+    }
+
+    def run(scratch: Path, _prev: Item, it: Item) -> Proof:
+        return _run_one(scratch, root, it.name, env, time_s, noise, max_slowdown, accept_slower)
+
+    proofs = in_scratch(
+        root,
+        new,
+        plan,
+        "bench-crate",
+        lambda it, old: bench_harness(it.name, old, list(it.params), f"__rusta_bench_{it.name}"),
+        run,
+    )
+    for s in skipped:
+        proofs.append(Proof(kind="bench", status="skipped", detail=f"bench: not run for {s}."))
+    if note:
+        proofs.append(Proof(kind="bench", status="skipped", detail=f"bench: {note.strip(' ()')}."))
+    return tuple(proofs)
+
+
+def _run_one(
+    scratch: Path,
+    root: Path,
+    name: str,
+    env: dict[str, str],
+    time_s: float,
+    noise: float,
+    max_slowdown: float,
+    accept_slower: bool,
+) -> Proof:
+    out = scratch / f".rusta-bench-{name}.txt"
+    out.unlink(missing_ok=True)
+    rep = run_test(
+        scratch,
+        target_dir=sandbox_home(root) / "bench-target",  # release settings: artifacts of their own
+        timeout_s=BUILD_TIMEOUT_S + time_s * 3,
+        test_filter=f"__rusta_bench_{name}::timing",
+        env_extra={**env, "RUSTA_BENCH_OUT": str(out)},
+    )
+    secs = rep.process.duration_s if rep.process else 0.0
+    try:
+        lines = [ln.split("\t") for ln in out.read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        lines = []
+    tags = {ln[0]: ln for ln in lines}
+    if "HANG" in tags:
+        side, args, ms = tags["HANG"][1], tags["HANG"][2], tags["HANG"][3]
+        why = f"the {side} version does not return within {ms} ms on {name}({args_text(args)})"
+        return Proof(kind="bench", status="skipped", detail=f"bench {name}: not run: {why}.", seconds=secs)
+    if "EMPTY" in tags:
+        why = f"one side panics on every one of the {tags['EMPTY'][1]} generated inputs"
+        return Proof(kind="bench", status="skipped", detail=f"bench {name}: not run: {why}.", seconds=secs)
+    pairs = [(float(ln[1]), float(ln[2])) for ln in lines if ln[0] == "S"]
+    if "DONE" not in tags or not pairs:
+        if rep.status == "build_failed":
+            why = "the timing harness did not compile"
+        else:
+            msg = (rep.message or "").splitlines()[0][:160] if rep.message else ""
+            why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
+        return Proof(kind="bench", status="skipped", detail=f"bench {name}: not run: {why}.", seconds=secs)
+    inputs, dropped, reps = int(tags["DONE"][1]), int(tags["DONE"][2]), int(tags["DONE"][3])
+    stats = summarise(pairs, inputs=inputs, reps=reps, noise=noise)
+    detail = describe(name, stats)
+    if dropped:
+        detail = detail[:-1] + f" ({dropped} input(s) left out: a side panics on them)."
+    if stats.verdict == "no_change":
+        status = "passed"
+    elif stats.verdict == "slower" and stats.low > 1 + max_slowdown:
+        if accept_slower:
+            status = "evidence"
+            detail += f" Slower than the {max_slowdown:.0%} allowed, accepted by the user."
+        else:
+            status = "failed"
+            detail += f" Slower than the {max_slowdown:.0%} allowed: not applied without consent."
+    else:
+        status = "evidence"
+    return Proof(kind="bench", status=status, detail=detail, count=stats.samples, seconds=secs, bench=stats)
