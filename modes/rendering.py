@@ -159,7 +159,7 @@ def fix_changes(diff: str) -> str:
     blocks: list[tuple[int, list[str], list[str]]] = []
     for n, a, b in _change_blocks(diff):  # n lines replaced by n lines: each line with its own change
         if len(a) == len(b) > 1:
-            blocks.extend((n + i, [x], [y]) for i, (x, y) in enumerate(zip(a, b)))
+            blocks.extend((n + i, [x], [y]) for i, (x, y) in enumerate(zip(a, b, strict=True)))
         else:
             blocks.append((n, a, b))
     if len(blocks) <= 1:
@@ -213,7 +213,7 @@ def pair_lines(e: Explanation) -> list[Line]:
         lines.insert(1 + (grouped and bool(e.summary)), Line(f"Why (rustc): {why}"))
     elif not why and not grouped and e.shape_summary and e.summary and len(lines) < 4:
         lines.insert(1, Line(f"Why: {e.summary.splitlines()[0]}"))  # Rusta's, from a fact or the syntax
-    if not (root_elsewhere or fix or grouped):
+    if len(lines) == 1 + bool(why):  # no line of Rusta's own: say so rather than pad
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines[:4]
 
@@ -291,19 +291,51 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
     return lines
 
 
-def lines_for(e: Explanation, mode: Mode, width: int = WIDTH, recall: str = "") -> list[Line]:
+_MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detailed explanations)")
+
+
+def rustc_lines(e: Explanation) -> list[Line]:
+    """rustc's own rendering of the story's diagnostic (each one of a story rustc reports twice), below
+    its first line, which the heading already says: pair mode adds to rustc and drops nothing of it."""
+    diags = e.diagnostics if len(e.diagnostics) <= 2 else e.diagnostics[:1]
+    out: list[Line] = []
+    for i, d in enumerate(diags):
+        text = (d.rendered or "").rstrip("\n")
+        rows = [r for r in text.splitlines() if not _MORE_INFO.match(r)]
+        if i == 0 and rows and e.message in rows[0]:
+            rows = rows[1:]
+        out.extend(Line(r, "dim") for r in rows if r.strip() or out)
+    while out and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
+def lines_for(
+    e: Explanation, mode: Mode, width: int = WIDTH, recall: str = "", *, with_rustc: bool = False
+) -> list[Line]:
+    """What one mode shows of a story; `with_rustc` puts rustc's own text under pair mode's heading
+    (the CLI, where rustc's output is not on screen otherwise)."""
     if mode not in SPECS:
         raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
     if mode == "silent":
         return []
     if mode == "pair":
-        return pair_lines(e)
+        lines = pair_lines(e)
+        if not with_rustc:
+            return lines
+        # rustc's reason and help are in its own text now: Rusta's lines are only what she adds
+        own = [ln for ln in lines[1:] if not ln.text.startswith(("Why (rustc):", "Help (rustc):"))]
+        if not own or own[0].text.startswith("Nothing to add"):
+            own = [Line("Rusta: nothing to add to rustc's words here.", "dim")]
+        else:
+            own = [Line(f"Rusta: {own[0].text}", own[0].style), *own[1:]]
+        return [lines[0], *rustc_lines(e), *own]
     return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width)]
 
 
-def render_text(e: Explanation, mode: Mode, recall: str = "") -> str:
+def render_text(e: Explanation, mode: Mode, recall: str = "", *, with_rustc: bool = False) -> str:
     """Plain text, no styles: what the CLI prints without a terminal and what tests read."""
-    return "\n".join(ln.text for ln in lines_for(e, mode, recall=recall))
+    return "\n".join(ln.text for ln in lines_for(e, mode, recall=recall, with_rustc=with_rustc))
 
 
 def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
@@ -316,20 +348,21 @@ def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
 class Rendered:
     """A rich renderable that lays the explanation out for the width it is given (terminal, TUI pane)."""
 
-    def __init__(self, e: Explanation, mode: Mode) -> None:
+    def __init__(self, e: Explanation, mode: Mode, *, with_rustc: bool = False) -> None:
         lines_for(e, mode)  # refuse an unknown mode now, not at print time
-        self.explanation, self.mode = e, mode
+        self.explanation, self.mode, self.with_rustc = e, mode, with_rustc
 
     def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich protocol
         from rich.text import Text
 
-        for ln in lines_for(self.explanation, self.mode, width=max(40, options.max_width - 2)):
+        width = max(40, options.max_width - 2)
+        for ln in lines_for(self.explanation, self.mode, width=width, with_rustc=self.with_rustc):
             yield Text(ln.text, style=ln.style or "", overflow="fold")
 
 
-def render(e: Explanation, mode: Mode) -> Rendered:
+def render(e: Explanation, mode: Mode, *, with_rustc: bool = False) -> Rendered:
     """A rich renderable; empty for silent mode."""
-    return Rendered(e, mode)
+    return Rendered(e, mode, with_rustc=with_rustc)
 
 
 def render_ansi(e: Explanation, mode: Mode, *, color: bool = True, width: int = WIDTH) -> str:

@@ -99,7 +99,9 @@ def _generic(
     where = f" It starts at {vals['root_cause']}." if root_differs else ""
     summary = f"{_sentence(diag.message)[:-1]} ({vals['primary']}).{where}"
     notes = [
-        note for c in diag.children if c.level in ("note", "help") and (note := placeholders.clean_note(c.message))
+        note
+        for c in diag.children
+        if c.level in ("note", "help") and (note := placeholders.clean_note(c.message))
     ]
     # rustc's notes, each its own sentence, never run together (a list in a note stays one note)
     why = " ".join(_sentence(n) for n in notes[:2]) if notes else _sentence(diag.message)
@@ -188,7 +190,12 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         summary = specific or generic_summary
         why = evidence.honest(placeholders.fill(chosen.why, vals), ev, costs_known=costs_known) or generic_why
         options = _honest_choices(
-            chosen.options, vals, ev, costs_known, root_differs, _possible(diag, vals, crate_root, tags if read_tags else None)
+            chosen.options,
+            vals,
+            ev,
+            costs_known,
+            root_differs,
+            _possible(diag, vals, crate_root, tags if read_tags else None),
         )
         title = chosen.title
     else:
@@ -220,7 +227,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         for m in g.members[1:]:
             facts.append(
                 f"rustc reports the same mistake again as {m.diag.code_str} at {m.primary.file}:{m.primary.line} "
-                f"(\"{m.diag.message[:90]}\"): it follows from this error, and fixing this one clears it."
+                f'("{m.diag.message[:90]}"): it follows from this error, and fixing this one clears it.'
             )
     elif len(g.members) > 1:
         facts.append(

@@ -15,7 +15,6 @@ from typing import Literal
 import msgspec
 
 from engine.explain.applicable import PREDICATES
-
 from engine.explain.errors import KBEntryInvalid
 from engine.explain.types import ReferenceKind
 
@@ -118,7 +117,16 @@ class KBEntry(_Base):
 
 # Shapes a variant may ask for, answered by engine/explain/shapes.py from the syntax layer.
 SHAPES = frozenset(
-    {"binary_rhs", "binary_lhs", "for_iterable", "tail_expression", "await_on", "in_closure", "in_pattern", "in_type_def"}
+    {
+        "binary_rhs",
+        "binary_lhs",
+        "for_iterable",
+        "tail_expression",
+        "await_on",
+        "in_closure",
+        "in_pattern",
+        "in_type_def",
+    }
 )
 
 

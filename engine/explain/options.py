@@ -93,8 +93,10 @@ def _kind(c: Candidate) -> FixKind:
     text = " ".join(e.replacement for e in c.edits)
     if c.family == "clone" or any(call in text for call in _CLONE_CALLS):
         return "clone"
-    if c.family in _BORROW_FAMILIES or c.family.startswith("op:borrow") or any(
-        re.match(r"\s*(?:&|ref\b)", e.replacement) and e.start == e.end for e in c.edits
+    if (
+        c.family in _BORROW_FAMILIES
+        or c.family.startswith("op:borrow")
+        or any(re.match(r"\s*(?:&|ref\b)", e.replacement) and e.start == e.end for e in c.edits)
     ):
         return "borrow"
     return "other"
@@ -134,11 +136,18 @@ def cast_cost(source: str | None, target: str) -> str:
     """What `as {target}` does to a `{source}` value that does not fit, from the two types alone;
     "" when the cast is lossless or a type is not a primitive number."""
     src, dst = (source or "").strip(), target.strip()
-    if src == dst or src[:1] not in "iuf" or dst[:1] not in "iuf" or (src[1:] not in _BITS and src not in _MANTISSA):
+    if (
+        src == dst
+        or src[:1] not in "iuf"
+        or dst[:1] not in "iuf"
+        or (src[1:] not in _BITS and src not in _MANTISSA)
+    ):
         return ""
     if src in _MANTISSA:
         if dst in _MANTISSA:
-            return "" if dst == "f64" else "a `f64` loses precision as a `f32`, and large values become infinite"
+            return (
+                "" if dst == "f64" else "a `f64` loses precision as a `f32`, and large values become infinite"
+            )
         return f"drops the fraction, and a value outside `{dst}`'s range saturates (NaN becomes 0)"
     bits = _BITS.get(src[1:], 0)
     if dst in _MANTISSA:

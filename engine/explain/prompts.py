@@ -21,7 +21,13 @@ PROMPTS: dict[str, str] = {
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
 
 
-_NEEDS = {"moved_at": "name", "expected_due_to": "expected", "mutable_binding": "name", "trait_bound_at": "trait", "first_occurrence": "name"}
+_NEEDS = {
+    "moved_at": "name",
+    "expected_due_to": "expected",
+    "mutable_binding": "name",
+    "trait_bound_at": "trait",
+    "first_occurrence": "name",
+}
 
 
 def prompt_for(strategy: str, vals: dict[str, str]) -> str:

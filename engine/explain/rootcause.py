@@ -174,7 +174,9 @@ def _declared_at(diag: Diagnostic) -> Found | None:
 
 
 def _trait_bound_at(diag: Diagnostic) -> Found | None:
-    f = _label_match(diag, (r"required by this bound", r"required by a bound in\b", r"required by an implicit"))
+    f = _label_match(
+        diag, (r"required by this bound", r"required by a bound in\b", r"required by an implicit")
+    )
     if f is not None:
         return Found(f.span, f"this bound is what demands the trait ({f.reason})", f.label)
     f = _label_match(diag, (r"required by a bound introduced by this call",))

@@ -93,7 +93,9 @@ class PatchOption(Base):
     def state_words(self) -> str:
         """What validation earned, in words that claim no more than it showed."""
         if self.validated != "compiles":
-            return "not checked yet" + ("; needs your input where it says todo!()" if self.panics_until_filled else "")
+            return "not checked yet" + (
+                "; needs your input where it says todo!()" if self.panics_until_filled else ""
+            )
         if self.panics_until_filled:
             return "compiles, but its todo!() panics until you write that branch"
         if self.errors_left:

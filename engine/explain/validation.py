@@ -35,7 +35,9 @@ from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
-CACHE_VERSION = 4  # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error
+CACHE_VERSION = (
+    4  # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error
+)
 
 Key = tuple[str, str, str, str]  # level, code, file, message without module paths
 

@@ -9,14 +9,17 @@ alternative validates green, or the compiler no longer complains), she concedes 
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.explain.jsonview import to_dict
 from engine.explain.types import Explanation
 from engine.loop.errors import IllegalTransition, NoExplanation
-from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, State
+from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, LogWriter, Patcher, State
+
+if TYPE_CHECKING:
+    from diary.types import EntryKind
+    from engine.patching.types import Patch
 
 MAX_LOGGED_STORIES = 50
 
@@ -38,7 +41,9 @@ def _brief(e: Explanation) -> dict[str, Any]:
 class CoreLoop:
     """One task's loop over one crate. `devlog` and `patcher` default to the real diary and patch API."""
 
-    def __init__(self, root: str | Path, *, devlog: Any = None, patcher: Any = None) -> None:
+    def __init__(
+        self, root: str | Path, *, devlog: LogWriter | None = None, patcher: Patcher | None = None
+    ) -> None:
         self.root = Path(root)
         self._log = devlog
         self._owns_log = devlog is None
@@ -54,7 +59,7 @@ class CoreLoop:
     # --- plumbing ---------------------------------------------------------------------------------
 
     @property
-    def log(self) -> Any:
+    def log(self) -> LogWriter:
         if self._log is None:
             from diary.devlog import DevLog
 
@@ -62,9 +67,11 @@ class CoreLoop:
         return self._log
 
     @property
-    def patcher(self) -> Any:
+    def patcher(self) -> Patcher:
         if self._patcher is None:
-            self._patcher = importlib.import_module("engine.patching.api")
+            from engine.patching import api
+
+            self._patcher = api
         return self._patcher
 
     def close(self) -> None:
@@ -88,7 +95,7 @@ class CoreLoop:
         return after
 
     def _record(
-        self, kind: str, step: str, summary: str, payload: dict[str, Any], *, settles: str | None = None
+        self, kind: EntryKind, step: str, summary: str, payload: dict[str, Any], *, settles: str | None = None
     ) -> str:
         body = {"summary": summary, "step": step, **payload}
         rid = self.log.append(kind, body, task=self.task, settles=settles)
@@ -133,7 +140,7 @@ class CoreLoop:
 
     # --- Do / Undo ----------------------------------------------------------------------------------
 
-    def _patch_for(self, e: Explanation, diff: str, note: str) -> Any:
+    def _patch_for(self, e: Explanation, diff: str, note: str) -> Patch:
         from engine.patching.types import DiagnosticRef, Patch
 
         refs = tuple(
@@ -212,7 +219,11 @@ class CoreLoop:
             )
             reason = validation.reason
             if len(tries) > 1:
-                reason = f"{reason} ({n} of {len(tries)} options tried, none green.)" if n == len(tries) else reason
+                reason = (
+                    f"{reason} ({n} of {len(tries)} options tried, none green.)"
+                    if n == len(tries)
+                    else reason
+                )
             refused = DoResult(
                 applied=False,
                 verdict=validation.verdict,

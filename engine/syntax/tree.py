@@ -204,7 +204,11 @@ def _operand_of(node: tree_sitter.Node) -> tuple[str | None, Literal["left", "ri
     op = parent.child_by_field_name("operator")
     left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
     side: Literal["left", "right"] | None = (
-        "left" if left is not None and left.id == child.id else "right" if right is not None and right.id == child.id else None
+        "left"
+        if left is not None and left.id == child.id
+        else "right"
+        if right is not None and right.id == child.id
+        else None
     )
     if op is None or side is None:
         return None, None

@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--probe", action="store_true", help="ask the compiler for facts the diagnostic leaves out (slower)"
     )
     parser.add_argument(
+        "--no-rustc",
+        action="store_true",
+        help="pair mode: only Rusta's lines, without rustc's own text under each heading",
+    )
+    parser.add_argument(
         "--validate",
         action="store_true",
         help="check every option that shows code in a scratch copy (cached); failing ones are dropped",
@@ -294,13 +299,14 @@ def _show(
         print(f"{crate_root.name}: {what}.")
         return
     recalls = _recalls(chosen, crate_root) if study else [""] * len(chosen)
+    with_rustc = args.mode == "pair" and not args.no_rustc  # pair adds to rustc's text, never replaces it
     if not sys.stdout.isatty():  # a pipe or a file: plain text, and no rich import on the fast path
         from modes.rendering import render_text
 
         # numbered as --apply N and --reject N count them
         sys.stdout.write(
             "\n\n".join(
-                f"#{i} {render_text(e, args.mode, recall=r)}"
+                f"#{i} {render_text(e, args.mode, recall=r, with_rustc=with_rustc)}"
                 for i, (e, r) in enumerate(zip(chosen, recalls, strict=True), 1)
             )
             + "\n"
@@ -322,5 +328,5 @@ def _show(
         else:
             if recalls[i]:
                 console.print(recalls[i], style="yellow", markup=False)
-            console.print(render(e, args.mode))
+            console.print(render(e, args.mode, with_rustc=with_rustc))
     sys.stdout.flush()

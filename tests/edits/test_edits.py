@@ -158,16 +158,25 @@ def test_edit_is_a_frozen_struct_that_crosses_layers() -> None:
 
 
 def test_a_help_that_begins_if_you_joins_the_help_before_it() -> None:
-    from engine.edits import Suggestion, _joined_dependents
     from engine.edits import Edit as E
+    from engine.edits import Suggestion, _joined_dependents
 
-    ret = Suggestion(message="you could change the return type", edits=(E(file="a.rs", start=0, end=4, replacement="Box"),))
+    ret = Suggestion(
+        message="you could change the return type", edits=(E(file="a.rs", start=0, end=4, replacement="Box"),)
+    )
     box = Suggestion(
         message="if you change the return type to expect trait objects, box the returned expressions",
-        edits=(E(file="a.rs", start=10, end=10, replacement="Box::new("), E(file="a.rs", start=20, end=20, replacement=")")),
+        edits=(
+            E(file="a.rs", start=10, end=10, replacement="Box::new("),
+            E(file="a.rs", start=20, end=20, replacement=")"),
+        ),
     )
-    other = Suggestion(message="consider borrowing here", edits=(E(file="a.rs", start=30, end=30, replacement="&"),))
+    other = Suggestion(
+        message="consider borrowing here", edits=(E(file="a.rs", start=30, end=30, replacement="&"),)
+    )
     (joined, alone) = _joined_dependents([ret, box, other])
     assert len(joined.edits) == 3 and joined.message.startswith("you could change") and alone == other
-    clash = Suggestion(message="if you do it here too", edits=(E(file="a.rs", start=2, end=3, replacement="x"),))
+    clash = Suggestion(
+        message="if you do it here too", edits=(E(file="a.rs", start=2, end=3, replacement="x"),)
+    )
     assert _joined_dependents([ret, clash]) == [ret, clash]  # overlapping edits cannot be one fix

@@ -70,11 +70,15 @@ def test_code_and_at_filters(crate: Path) -> None:
 
 
 def test_pair_is_short_and_silent_prints_nothing_but_logs(crate: Path) -> None:
-    pair = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382")
+    pair = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382", "--no-rustc")
     assert pair.returncode == 0, pair.stderr
     lines = [ln for ln in pair.stdout.splitlines() if ln.strip()]
     assert 2 <= len(lines) <= 4
     assert "src/lib.rs:2" in pair.stdout and "!" not in pair.stdout
+    # by default pair mode keeps rustc's own text under the heading, and Rusta's lines follow it
+    full = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382").stdout
+    assert full.index("value borrowed here after move") < full.index("Rusta: ")
+    assert [ln for ln in full.splitlines() if ln.startswith("Rusta: ")][0][len("Rusta: ") :] in pair.stdout
     silent = _rusta("explain", str(crate), "--no-clippy", "--mode", "silent")
     assert silent.returncode == 0 and re.fullmatch(r"logged \d+ stories to the DevLog\n", silent.stdout)
     from diary.devlog import DevLog

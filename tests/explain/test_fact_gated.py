@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.explain.api import explain_report
 from modes.rendering import render_text
-from toolbelt.cargo_run import run_check
+from tests.explain.crates import explain_lib, line_of
 
 pytestmark = pytest.mark.slow
 
@@ -54,17 +53,12 @@ pub fn name(m: &std::collections::HashMap<u8, String>) -> Option<String> { m.get
 
 
 def _line(text: str) -> int:
-    return next(i for i, ln in enumerate(SRC.splitlines(), 1) if text in ln)
+    return line_of(SRC, text)
 
 
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("gated") / "gated"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "gated"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(SRC)
-    report = run_check(root, target_dir=root.parent / "target")
-    return explain_report(report)
+    return explain_lib(tmp_path_factory.mktemp("gated"), "gated", SRC)
 
 
 def _at(stories, line: int):
@@ -111,7 +105,9 @@ def test_a_future_where_a_value_is_expected_offers_what_the_context_allows(stori
     assert "Why: " in render_text(sync, mode="pair")  # Rusta's reason, since rustc gives none there
 
 
-def test_an_option_where_a_value_is_expected_says_what_none_means_but_not_for_option_to_option(stories) -> None:
+def test_an_option_where_a_value_is_expected_says_what_none_means_but_not_for_option_to_option(
+    stories,
+) -> None:
     plain = _at(stories, _line("pub fn stock"))
     assert "may be `None`" in plain.summary and "fall back to a value" in [o.name for o in plain.options]
     both = _at(stories, _line("pub fn name"))
@@ -119,15 +115,14 @@ def test_an_option_where_a_value_is_expected_says_what_none_means_but_not_for_op
     assert "fall back to a value" not in [o.name for o in both.options]
 
 
-def test_an_operator_on_the_crates_own_type_offers_an_impl_never_a_derive_of_arithmetic(tmp_path: Path) -> None:
-    root = tmp_path / "ops"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "ops"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(
+def test_an_operator_on_the_crates_own_type_offers_an_impl_never_a_derive_of_arithmetic(
+    tmp_path: Path,
+) -> None:
+    src = (
         "pub struct Meters(pub f64);\npub fn longer(m: Meters) -> Meters { m + 1.0 }\n"
         "pub fn shorter(m: Meters) -> Meters { m - Meters(1.0) }\n"
     )
-    stories = [e for e in explain_report(run_check(root, target_dir=tmp_path / "t")) if e.code == "E0369"]
+    stories = [e for e in explain_lib(tmp_path, "ops", src) if e.code == "E0369"]
     assert len(stories) == 2
     for e in stories:
         names = [o.name for o in e.options]
@@ -136,13 +131,10 @@ def test_an_operator_on_the_crates_own_type_offers_an_impl_never_a_derive_of_ari
 
 
 def test_question_mark_on_a_future_says_await_not_from(tmp_path: Path) -> None:
-    root = tmp_path / "qfut"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "qfut"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(
+    src = (
         "async fn load(id: u8) -> Result<u8, String> { Ok(id) }\n"
         "pub async fn twice(id: u8) -> Result<u8, String> { let v = load(id)?; Ok(v * 2) }\n"
     )
-    (e,) = explain_report(run_check(root, target_dir=tmp_path / "t"))
+    (e,) = explain_lib(tmp_path, "qfut", src)
     assert "future" in e.summary and "From" not in e.summary
     assert [o.name for o in e.options] == ["await, then `?`"]

@@ -241,8 +241,21 @@ def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
     from engine.explain.types import PatchOption
 
     def opt(i: str, line: str) -> PatchOption:
-        return PatchOption(id=i, name=i, edits=(), patch="", shows=(line,), file="a.rs", line=1, source="rustc", validated="compiles")
+        return PatchOption(
+            id=i,
+            name=i,
+            edits=(),
+            patch="",
+            shows=(line,),
+            file="a.rs",
+            line=1,
+            source="rustc",
+            validated="compiles",
+        )
 
-    hole, full = opt("hole", "let Some(c) = p() else { todo!() };"), opt("full", "let Some(c) = p() else { continue };")
+    hole, full = (
+        opt("hole", "let Some(c) = p() else { todo!() };"),
+        opt("full", "let Some(c) = p() else { continue };"),
+    )
     assert [o.id for o in rank([hole, full])] == ["full", "hole"]
     assert hole.state_words.startswith("compiles, but its todo!() panics") and full.state_words == "compiles"

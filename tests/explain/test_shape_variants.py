@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.explain.api import explain_report
-from toolbelt.cargo_run import run_check
+from tests.explain.crates import explain_lib, line_of
 
 pytestmark = pytest.mark.slow
 
@@ -72,16 +71,8 @@ pub fn default_name() -> &str {
 """
 
 
-def _explain(tmp: Path, name: str, src: str):
-    root = tmp / name
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(src)
-    return explain_report(run_check(root, target_dir=tmp / "target"))
-
-
-def _line(src: str, text: str) -> int:
-    return next(i for i, ln in enumerate(src.splitlines(), 1) if text in ln)
+_explain = explain_lib
+_line = line_of
 
 
 @pytest.fixture(scope="module")

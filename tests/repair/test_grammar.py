@@ -149,7 +149,10 @@ def test_moves_are_shared_only_at_places_and_a_struct_update_clones_its_base() -
     assert _fixed_text(src, edits) == "fn f(base: S) -> S { let t = S { a: 1, ..base.clone() }; t }\n"
     name = src.index(b"base }")
     place = _Site(Place(file="x.rs", start=name, end=name + 4, line=1, column=1), src)
-    assert [d for _, d, _, _ in _sharing(place)] == ["borrow `base` instead of moving it", "clone `base` so the original stays usable"]
+    assert [d for _, d, _, _ in _sharing(place)] == [
+        "borrow `base` instead of moving it",
+        "clone `base` so the original stays usable",
+    ]
 
 
 def _fixed_text(src: bytes, edits) -> str:

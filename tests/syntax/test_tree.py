@@ -88,7 +88,9 @@ def test_let_initializer_is_the_bound_value_only_for_a_let() -> None:
     value = let_initializer(SRC, "v", SRC.index(b"v.len()"))
     assert value is not None and value.text == "vec![String::new()]" and value.line == 10
     assert let_initializer(SRC, "x", SRC.index(b"x + 1")) is None  # a closure parameter
-    assert let_initializer(SRC, "first", SRC.index(b'let text')) is None  # let-else pattern, not a plain value
+    assert (
+        let_initializer(SRC, "first", SRC.index(b"let text")) is None
+    )  # let-else pattern, not a plain value
 
 
 def test_item_text_is_the_whole_declaration() -> None:
