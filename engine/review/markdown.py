@@ -63,6 +63,8 @@ def _finding(i: int, f: Finding) -> list[str]:
         }[f.fix.verdict]
         out += [f"Suggested patch ({f.fix.source}, {f.fix.applicability}). {status}", "", "```diff"]
         out += [f.fix.diff.rstrip("\n"), "```", ""]
+        if f.fix.proofs:
+            out += [f"- proof {p.status}: {p.detail}" for p in f.fix.proofs] + [""]
     return out
 
 

@@ -89,9 +89,13 @@ def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
             f"adds no compile error, but head already has {v.errors_after} error(s) the patch does not "
             "touch, so its tests could not run"
         )
-        return msgspec.structs.replace(fix, verdict="not_run", reason=why, applicability="MaybeIncorrect")
+        return msgspec.structs.replace(
+            fix, verdict="not_run", reason=why, applicability="MaybeIncorrect", proofs=v.proofs
+        )
     earned = fix.applicability if v.green else "MaybeIncorrect"
-    return msgspec.structs.replace(fix, verdict=v.verdict, reason=v.reason, applicability=earned)
+    return msgspec.structs.replace(
+        fix, verdict=v.verdict, reason=v.reason, applicability=earned, proofs=v.proofs
+    )
 
 
 def _diagnostic_findings(

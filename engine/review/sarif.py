@@ -2,7 +2,9 @@
 
 Rules carry Rusta's help text and a `file://` address into rustup's offline docs when the toolchain
 installed them; results carry regions, `partialFingerprints`, and `fixes` only for patches the
-sandbox judged green, with the applicability they earned in the fix's properties.
+sandbox judged green, with the applicability they earned and the proofs behind it (check, tests, miri
+or why not, and a timing where one ran) in the fix's properties; a result whose fix is not offered
+carries its verdict and proofs in its own properties.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from engine.patching.types import Proof
 from engine.review.rules import RULES, diagnostic_rule, doc_uri
 from engine.review.types import Finding, Review, Rule
 
@@ -82,9 +85,38 @@ def _fixes(f: Finding, crate_path: str) -> list[dict[str, Any]]:
                 "source": fix.source,
                 "validation": fix.verdict,
                 "validationReason": fix.reason,
+                "proofs": sarif_proofs(fix.proofs),
             },
         }
     ]
+
+
+def sarif_proofs(proofs: tuple[Proof, ...]) -> list[dict[str, Any]]:
+    """Each proof as a property bag entry, camelCase as SARIF's own names are; a timing's numbers
+    only where one ran."""
+    out = []
+    for p in proofs:
+        d: dict[str, Any] = {"kind": p.kind, "status": p.status, "detail": p.detail}
+        if p.count:
+            d |= {"count": p.count, "passed": p.passed}
+        if p.seconds:
+            d["seconds"] = p.seconds
+        if p.bench is not None:
+            b = p.bench
+            d["bench"] = {
+                "verdict": b.verdict,
+                "ratio": b.ratio,
+                "interval95": [b.low, b.high],
+                "oldNsPerCall": b.old_ns,
+                "newNsPerCall": b.new_ns,
+                "oldSpread": b.old_spread,
+                "newSpread": b.new_spread,
+                "samples": b.samples,
+                "inputs": b.inputs,
+                "noiseThreshold": b.noise,
+            }
+        out.append(d)
+    return out
 
 
 def _result(f: Finding, index: int, crate_path: str) -> dict[str, Any]:
@@ -110,6 +142,12 @@ def _result(f: Finding, index: int, crate_path: str) -> dict[str, Any]:
     fixes = _fixes(f, crate_path)
     if fixes:
         res["fixes"] = fixes
+    elif f.fix is not None:  # a fix Rusta does not offer: why not, and what the sandbox ran for it
+        res["properties"] |= {
+            "fixValidation": f.fix.verdict,
+            "fixValidationReason": f.fix.reason,
+            "fixProofs": sarif_proofs(f.fix.proofs),
+        }
     return res
 
 

@@ -10,6 +10,8 @@ from typing import Literal
 
 import msgspec
 
+from engine.patching.types import Proof
+
 
 class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
@@ -53,6 +55,7 @@ class ReviewFix(Base):
     applicability: str = "MaybeIncorrect"
     verdict: FixVerdict = "not_run"
     reason: str = ""
+    proofs: tuple[Proof, ...] = ()  # what the sandbox ran for it (check, tests, miri or why not)
 
 
 class Finding(Base):

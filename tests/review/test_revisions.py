@@ -187,6 +187,9 @@ def test_a_range_of_two_commits_as_sarif_that_validates_with_fixes_and_exits_on_
     (fix,) = spare["fixes"]
     assert fix["properties"]["validation"] == "green"
     assert fix["properties"]["applicability"] == "MachineApplicable"
+    proofs = {p["kind"]: p for p in fix["properties"]["proofs"]}  # what the sandbox ran, with counts
+    assert proofs["check"]["status"] == "passed" and proofs["tests"]["status"] == "passed"
+    assert proofs["tests"]["count"] >= 1 and "already failed before the patch" in proofs["tests"]["detail"]
     rep = fix["artifactChanges"][0]["replacements"][0]
     assert rep["insertedContent"]["text"] == "_" and rep["deletedRegion"]["charLength"] == 0
     lib = (root / "src" / "lib.rs").read_text()
