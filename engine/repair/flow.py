@@ -9,6 +9,7 @@ repair's scratch verdict is evidence, the patch path is the gate.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -20,6 +21,7 @@ from engine.patching.types import DiagnosticRef, OpRecord, Patch, Validation
 from engine.repair.baseline import test_key
 from engine.repair.search import Accept, repair
 from engine.repair.types import RepairResult, Trial
+from toolbelt.types import Diagnostic
 
 
 class Proposal(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,8 +59,10 @@ def propose(
     cancel: threading.Event | None = None,
     alternatives: int = 1,
     accept: Accept = "maybe",
+    focus: Callable[[Diagnostic], bool] | None = None,
 ) -> Proposal:
-    """Run the repair and turn a complete ("fixed") or partial fix into a Patch; other outcomes have none."""
+    """Run the repair and turn a complete ("fixed") or partial fix into a Patch; other outcomes have none.
+    `focus` aims the repair at the errors it accepts (`engine.repair.search.repair`)."""
     task = None
     if log is not None:
         task = log.append("intent", {"summary": f"repair the errors in {root.name}", "goal": "repair"})
@@ -81,6 +85,7 @@ def propose(
             alternatives=alternatives,
             accept=accept,
             on_note=on_note,
+            focus=focus,
         )
     patch = None
     if result.status in ("fixed", "partial") and result.diff:
@@ -113,9 +118,12 @@ def choose(proposal: Proposal, index: int) -> Proposal:
     return msgspec.structs.replace(proposal, patch=patch)
 
 
-def validate(root: Path, proposal: Proposal, *, log: DevLog | None = None) -> Validation:
+def validate(
+    root: Path, proposal: Proposal, *, log: DevLog | None = None, cancel: threading.Event | None = None
+) -> Validation:
+    """The patch gate's verdict on the proposal; `cancel` stops its cargo (the verdict is then red)."""
     assert proposal.patch is not None
-    v = rejudge(patching.validate(root, proposal.patch), proposal.result)
+    v = rejudge(patching.validate(root, proposal.patch, cancel=cancel), proposal.result)
     if log is not None:
         log.append(
             "validation",

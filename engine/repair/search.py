@@ -65,6 +65,7 @@ def repair(
     accept: Accept = "maybe",
     rank_with_heads: bool | Ranker = True,
     on_note: Callable[[dict], None] | None = None,
+    focus: Callable[[Diagnostic], bool] | None = None,
 ) -> RepairResult:
     """Repair `crate` in a scratch copy; `alternatives` > 1 keeps looking for other green final fixes.
     `rank_with_lm` lets the byte LM order candidates the heuristics score alike (`engine.repair.lmorder`).
@@ -72,6 +73,8 @@ def repair(
     Confidence head rate a fix (`RepairResult.confidence`); off, or with no weights shipped, the
     prior order with the LM tiebreak stands; another `Ranker` (the bench's random order) replaces it.
     `on_note` hears what is not a trial (a test run, a localization) as a DevLog payload.
+    `focus`, when given, picks the errors to aim at (the app's fix key on one story): only those are
+    targets, and the search ends when none of them is open; the others are left as they are.
     `budget` bounds validations and nothing else; `max_steps`, when given, bounds kept steps.
     `accept="safe"` holds back a green fix whose only evidence is the compiler's (no test ran and
     passed, and rustc did not call every edit machine-applicable); the result says how many.
@@ -94,6 +97,7 @@ def repair(
         )
         search.head = shipped_head() if rank_with_heads is True else rank_with_heads or None
         search.on_note = on_note  # test repair's test runs and localizations, for the DevLog
+        search.focus = focus
         return search.run()
 
 
@@ -123,6 +127,7 @@ class _Search:
         self.validations = 0
         self._baseline: Baseline | None = None
         self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
+        self.focus: Callable[[Diagnostic], bool] | None = None  # the errors aimed at, from repair()
         self.banned: dict[tuple, set[str]] = {}  # target key -> step edits undone by a backtrack
         self.seen: set[str] = {hashlib.sha256(b"").hexdigest()}  # trees the steps have made
         # (errors fixed, steps, states, attempts) of the best partial fix before a backtrack
@@ -177,7 +182,12 @@ class _Search:
             errors = errors_of(report)
             keys = stable_keys(errors)
             open_ = [d for d in errors if keys[id(d)] not in attempts]
+            if self.focus is not None:
+                open_ = [d for d in open_ if self.focus(d)]
             if not open_:
+                if self.focus is not None:
+                    stop = "the fix was aimed at another error"
+                    break
                 if not self.can_backtrack(backtracks):
                     break
                 backtracks += 1
