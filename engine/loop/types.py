@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import msgspec
+
+if TYPE_CHECKING:
+    from diary.types import EntryKind
+    from engine.patching.types import OpRecord, Patch, Validation
 
 State = Literal["idle", "said", "explained", "done", "undone", "reflected"]
 Step = Literal["say", "explain", "do", "undo", "reject", "reflect"]
@@ -22,6 +27,31 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 class Base(msgspec.Struct, frozen=True, kw_only=True):
     pass
+
+
+class LogWriter(Protocol):
+    """What the loop needs of a DevLog (`diary.devlog.DevLog` is one): append records, close."""
+
+    def append(
+        self,
+        kind: EntryKind,
+        payload: dict[str, Any],
+        *,
+        task: str | None = None,
+        settles: str | None = None,
+    ) -> str: ...
+
+    def close(self) -> None: ...
+
+
+class Patcher(Protocol):
+    """What the loop needs of the patch path (the module `engine.patching.api` is one)."""
+
+    def validate(self, root: Path, patch: Patch) -> Validation: ...
+
+    def apply(self, root: Path, patch: Patch, validation: Validation) -> OpRecord: ...
+
+    def undo(self, root: Path) -> OpRecord: ...
 
 
 EvidenceKind = Literal["compiler", "probe", "test", "validation", "fact"]
