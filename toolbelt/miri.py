@@ -69,3 +69,88 @@ def probe_miri(timeout_s: float = PROBE_TIMEOUT_S) -> MiriStatus:
 def miri_status() -> MiriStatus:
     """The probe, once per process: validations of many patches ask the same question."""
     return probe_miri()
+
+
+MIRI_TEST_TIMEOUT_S = 300.0
+# the headers miri gives what it finds (a rustc-style `error:` line, not a panic); "aborting due to"
+# and cargo's own "test failed" lines are not findings
+_FINDINGS = (
+    "Undefined Behavior",
+    "memory leaked",
+    "deadlock",
+    "abnormal termination",
+    "resource exhaustion",
+    "the evaluated program leaked memory",
+)
+_UNSUPPORTED = "unsupported operation"
+
+
+class MiriRun(msgspec.Struct, frozen=True, kw_only=True):
+    """What `cargo +nightly miri test` said: tests that passed, the first finding (and in which test),
+    or what miri could not run; `status` is "passed", "finding", "unsupported", "failed", "timeout"."""
+
+    status: str
+    passed: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    finding: str = ""  # miri's own header line, e.g. "Undefined Behavior: memory access failed: ..."
+    test: str = ""  # the test running when miri stopped, when libtest named it
+    where: str = ""  # miri's first ` --> file:line:col`
+    seconds: float = 0.0
+
+
+def parse_miri_test(text: str, *, exited_ok: bool) -> MiriRun:
+    """Pure: the merged stdout and stderr of `cargo miri test`."""
+    passed, failed = [], []
+    current, finding, where, unsupported, finding_test = "", "", "", "", ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("test ") and " ... " in line:
+            name, _, rest = line[5:].partition(" ... ")
+            current = name.strip()
+            if rest == "ok":
+                passed.append(current)
+            elif rest.startswith("FAILED"):
+                failed.append(current)
+            line = rest
+        if line.startswith("error: "):
+            msg = line.removeprefix("error: ")
+            if not finding and msg.startswith(_FINDINGS):
+                finding = msg
+                finding_test = current
+            elif not unsupported and msg.startswith(_UNSUPPORTED):
+                unsupported, finding_test = msg, current
+        elif line.startswith("--> ") and (finding or unsupported) and not where:
+            where = line.removeprefix("--> ")
+    if finding:
+        return MiriRun(
+            status="finding", passed=tuple(passed), finding=finding, test=finding_test, where=where
+        )
+    if unsupported:
+        return MiriRun(
+            status="unsupported", passed=tuple(passed), finding=unsupported, test=finding_test, where=where
+        )
+    if failed or not exited_ok:
+        return MiriRun(status="failed", passed=tuple(passed), failed=tuple(failed))
+    return MiriRun(status="passed", passed=tuple(passed))
+
+
+def run_miri_tests(
+    crate: Path, filters: list[str], *, target_dir: Path, timeout_s: float = MIRI_TEST_TIMEOUT_S
+) -> MiriRun:
+    """`cargo +nightly miri test --offline -- FILTERS` in `crate` (a scratch copy), offline."""
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return MiriRun(status="failed", finding="cargo is not on PATH")
+    env = dict(
+        os.environ,
+        RUSTUP_AUTO_INSTALL="0",
+        CARGO_NET_OFFLINE="true",
+        CARGO_TARGET_DIR=str(target_dir),
+        RUST_BACKTRACE="0",
+    )
+    argv = [cargo, "+nightly", "miri", "test", "--offline", "--no-fail-fast", "--", *filters]
+    proc = run_limited(argv, cwd=crate, env=env, timeout_s=timeout_s, memory_bytes=None, merge_stderr=True)
+    if proc.outcome == "timeout":
+        return MiriRun(status="timeout", seconds=proc.duration_s)
+    run = parse_miri_test(proc.stdout.decode("utf-8", "replace"), exited_ok=proc.outcome == "ok")
+    return msgspec.structs.replace(run, seconds=proc.duration_s)

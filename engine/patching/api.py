@@ -61,6 +61,10 @@ def validate(
     r = crate_root(root)
     transaction.recover(r)
     v = sandbox.validate(r, patch, env_extra, cancel=cancel)
+    if v.green and any(p.kind == "miri" for p in v.proofs):  # the patch changes unsafe code
+        from engine.proofs.miri import with_miri
+
+        v = with_miri(r, patch, v)
     if fuzz is not None:
         from engine.proofs.fuzz import fuzz_patch
 

@@ -1,1 +1,1 @@
-"""Evidence for patches beyond check and test: rustfmt of changed items, miri status, differential fuzzing."""
+"""Evidence for patches beyond check and test: rustfmt of changed items, miri, differential fuzzing, before/after timing."""

@@ -1,7 +1,7 @@
 """The proofs a sandbox validation earned, from what actually ran: check, tests, and miri or why not.
 
-miri is not run by Rusta yet; when a patch changes items holding `unsafe` code, the proof says
-whether miri is installed (with rustup's own reason when it is not) and that it did not run.
+When a patch changes items holding `unsafe` code, the miri proof says whether miri is installed (with
+rustup's own reason when it is not); engine.proofs.miri runs it on a green patch when it is.
 """
 
 from __future__ import annotations
@@ -36,9 +36,7 @@ def miri_proof(unsafe: list[str]) -> Proof | None:
             f"miri: not installed ({st.reason}); the unsafe code changed in {where} was not run under miri."
         )
     else:
-        detail = (
-            f"miri: {st.version} is installed, but Rusta does not run it yet; {where} changed unsafe code."
-        )
+        detail = f"miri: {st.version}; it runs on the tests reaching {where} once check and tests are green."
     return Proof(kind="miri", status="skipped", detail=detail, count=len(unsafe))
 
 
