@@ -1,7 +1,7 @@
 """The Rusta app: screens as modes, keys from the mode's keymap, state in one Session.
 
-Kept small on purpose: probe cycles live in `probe.py`, the Do/Undo workers in `patchflow.py`,
-what each tab shows in `screens/`. Handlers here update the Session and redraw the current screen.
+Kept small on purpose: probe cycles live in `probe.py`, the Do/Undo workers in `patchflow.py`, the
+fix key in `fixflow.py`, what each tab shows in `screens/`. Handlers here update the Session and redraw the current screen.
 """
 
 from __future__ import annotations
@@ -9,16 +9,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
 
-from rusta_tui import backends, keymaps
+from rusta_tui import keymaps
 from rusta_tui import settings as settings_io
 from rusta_tui.commands import RustaCommands
+from rusta_tui.crate_facts import git_branch, network_isolation, sandbox_state
 from rusta_tui.editor import EditorMixin
 from rusta_tui.errors import SettingsError
+from rusta_tui.fixflow import FixFlowMixin
 from rusta_tui.memoryflow import MemoryMixin
 from rusta_tui.messages import (
     OptionsChecked,
@@ -38,6 +40,7 @@ from rusta_tui.patchflow import PatchFlowMixin, Tasks
 from rusta_tui.patchstatus import CANCELLED, placeholder_sentence, placeholders
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
+from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.screens.code import CodeScreen
 from rusta_tui.screens.devlog import DevLogScreen
 from rusta_tui.screens.help import HelpScreen
@@ -53,10 +56,13 @@ from rusta_tui.types import Mode, Settings
 from rusta_tui.views import DiagRow, counts, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
 
+if TYPE_CHECKING:
+    from engine.explain.types import Explanation
+
 OWN_WRITE_WINDOW_S = 2.0  # debounce (150 ms) plus watchfiles' latency, with a wide margin
 
 
-class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
+class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixin, App[None]):
     TITLE = "Rusta"
     CSS_PATH = "rusta.tcss"
     MODES: ClassVar = {
@@ -83,7 +89,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         ascii: bool | None = None,
         theme: str | None = None,
         recover: bool = True,
-        network: Callable[[], str] = backends.network_isolation,
+        network: Callable[[], str] = network_isolation,
     ) -> None:
         super().__init__()
         self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
@@ -94,9 +100,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         self.watching = s.watch if watch is None else watch
         self._theme = theme or pick_theme(s.theme)
         self._recover = recover
-        self.branch = backends.git_branch(root)
+        self.branch = git_branch(root)
         self.tasks = Tasks(root)
-        self.sandbox = backends.sandbox_state(root)
+        self.sandbox = sandbox_state(root)
         self.network_probe = network  # tests pin it: namespaces differ between machines
 
     # --- life cycle -----------------------------------------------------------------------------
@@ -119,6 +125,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
 
     def _redraw_modebar(self) -> None:
         """Only the mode line; a screen still composing has none yet, and draws itself on mount."""
+        if not self.screen_stack:
+            return
         for bar in self.screen.query(ModeBar):
             bar.show_session(self.session, self.branch)
 
@@ -129,15 +137,18 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         for job in self.session.jobs.values():
             job.cancel.set()
         self.tasks.close_all()
+        self._decline_pending_choice("left without a choice when the session ended")
         self.sync_memory_now()  # after each session, what it taught is in memory
 
     async def action_quit(self) -> None:
         """Reflect the open tasks before leaving, so the next start finds nothing interrupted."""
         self.tasks.close_all()
+        self._decline_pending_choice("left without a choice when the session ended")
         self.exit()
 
     def refresh_active(self) -> None:
-        if isinstance(self.screen, RustaScreen):
+        """Redraw the current tab; a worker's message can arrive after the last screen is gone (on exit)."""
+        if self.screen_stack and isinstance(self.screen, RustaScreen):
             self.screen.refresh_view()
 
     def say(self, text: str, *, severity: str = "information") -> None:
@@ -155,6 +166,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
     # --- keys -----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ChooseFixScreen) and action not in ("quit", "cancel_jobs"):
+            return False  # the choice is open: its keys answer, not the tabs' or another fix's
         return keymaps.allowed(self.session.mode, action, parameters)
 
     def action_unavailable(self, key: str) -> None:
@@ -230,14 +243,14 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
 
     # --- Do / Undo ------------------------------------------------------------------------------
 
-    def _selected_patch(self) -> tuple[str, object] | None:
+    def _selected_patch(self) -> tuple[str, Explanation] | None:
         expl = self.session.selected_explanation()
         if expl is None or expl.patch is None:
             self.say("No fix to work with here: this diagnostic has no suggested patch.", severity="warning")
             return None
         return patch_key(expl), expl
 
-    def action_validate(self, then_apply: bool = False) -> None:
+    def action_validate(self) -> None:
         picked = self._selected_patch()
         if picked is None:
             return
@@ -246,13 +259,10 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
             self.say(placeholder_sentence(expl), severity="warning")
             return
         self.session.focus_key = key
-        job = self.session.start_job("fix" if then_apply else "validate patch", "patch", key)
-        self.validate_patch(key, expl, job.cancel, then_apply)
+        job = self.session.start_job("validate patch", "patch", key)
+        self.validate_patch(key, expl, job.cancel)
         self.say(f"Validating {key} in a sandbox.")
         self.refresh_active()
-
-    def action_fix(self) -> None:
-        self.action_validate(then_apply=True)
 
     def action_apply(self) -> None:
         picked = self._selected_patch()
@@ -283,7 +293,10 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
     def action_export(self) -> None:
         picked = self._selected_patch()
         if picked is not None:
-            path = export_bundle(self.session.root, picked[0], picked[1].patch.diff)  # type: ignore[attr-defined]
+            key, expl = picked
+            state = self.session.patches.get(key)
+            shown = state.patch.diff if state is not None and state.patch is not None else expl.patch.diff  # type: ignore[union-attr]
+            path = export_bundle(self.session.root, key, shown)
             self.say(f"Exported to {path.relative_to(self.session.root)}.")
 
     def save_settings(self, new: Settings) -> Path:
@@ -372,7 +385,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:
-        self.sandbox = backends.sandbox_state(self.session.root)
+        self.sandbox = sandbox_state(self.session.root)
         job = self.session.jobs.get("patch")
         if job is not None and not (job.name == "fix" and message.ok):
             self.session.end_job("patch")
@@ -381,7 +394,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
             patch=message.patch,
             validation=message.validation,
             ok=message.ok,
-            status=message.status,  # type: ignore[arg-type]
+            status=message.status,
             summary=message.summary,
         )
         if message.status == "not_run":
@@ -398,14 +411,17 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         if job is not None and job.detail == message.key:
             self.session.end_job("patch")
         self.session.patches[message.key] = PatchState(key=message.key, status="cancelled", summary=CANCELLED)
-        self.say(f"Cancelled the validation of {message.key}; nothing was applied.")
+        self.say(message.said or f"Cancelled the validation of {message.key}; nothing was applied.")
         self.refresh_active()
 
     def on_patch_applied(self, message: PatchApplied) -> None:
         self.session.end_job("patch")
         state = self.session.patches.get(message.key)
-        if state is not None:
-            state.applied, state.record = True, message.record
+        if state is None:
+            state = self.session.patches[message.key] = PatchState(key=message.key, ok=True, status="green")
+        state.applied, state.patch_id = True, message.patch_id
+        if message.patch is not None:
+            state.patch = message.patch
         self.say(f"Applied {message.key}. u undoes it.")
         self.start_probe("after apply")
         self.refresh_active()
@@ -431,9 +447,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         if message.restored:
             parts.append(message.restored)
         if message.intents:
-            titles = ", ".join(
-                getattr(i, "summary", "") or getattr(i, "id", "?") for i in message.intents[:3]
-            )
+            titles = ", ".join(i.summary or i.id for i in message.intents[:3])
             parts.append(f"{len(message.intents)} interrupted task(s): {titles}")
         s.recovery_note = " ".join(parts) or message.note or "nothing to recover."
         if message.intents or message.restored:
@@ -444,6 +458,6 @@ class RustaApp(ProbeMixin, PatchFlowMixin, MemoryMixin, EditorMixin, App[None]):
         self.refresh_active()
 
 
-def _key_of(row: DiagRow, explanations: tuple[object, ...]) -> str | None:
+def _key_of(row: DiagRow, explanations: tuple[Explanation, ...]) -> str | None:
     expl = explanation_for(row, explanations)
     return patch_key(expl) if expl is not None else None

@@ -18,8 +18,8 @@ class RustaCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = cast("RustaApp", self.app)
         out: list[tuple[str, str, Callable[[], object]]] = []
-        for key, name, title in SCREENS:
-            out.append((f"Go to {title}", f"key {key}", partial(app.action_goto, name)))
+        for digit, name, title in SCREENS:
+            out.append((f"Go to {title}", f"key {digit}", partial(app.action_goto, name)))
         for key in KEYMAPS[app.session.mode]:
             action = getattr(app, f"action_{key.action.split('(')[0]}", None)
             if action is not None:

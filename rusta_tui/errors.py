@@ -10,9 +10,5 @@ class TuiError(Exception):
     exit_code = 2
 
 
-class Unavailable(TuiError):
-    """A backing API (explain, DevLog, patch path) is not in this build yet."""
-
-
 class SettingsError(TuiError):
     """`.rusta/settings.toml` cannot be read or written."""

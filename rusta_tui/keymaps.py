@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from rusta_tui.types import MODES, Mode
 
@@ -95,21 +95,21 @@ def not_here(mode: Mode, key: str) -> str:
     return f"{key} ({what}) is a {modes} mode key; {MODE_REASONS[mode]} (m switches mode)."
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     """Every key of every mode; `allowed` decides which of them is live now.
 
     Each mode key also gets a hidden `unavailable` binding after it, live where the mode lacks the
     key, so pressing it in the wrong mode says why instead of doing nothing.
     """
     seen: set[tuple[str, str]] = set()
-    out: list[Binding] = []
+    out: list[BindingType] = []
     for key in (*COMMON, *(k for m in MODES for k in KEYMAPS[m])):
         if (key.key, key.action) in seen:
             continue
         seen.add((key.key, key.action))
         out.append(Binding(key.key, key.action, key.description, show=key.show))
-    for key in dict.fromkeys(k.key for m in MODES for k in KEYMAPS[m]):
-        out.append(Binding(key, f"unavailable('{key}')", "", show=False))
+    for name in dict.fromkeys(k.key for m in MODES for k in KEYMAPS[m]):
+        out.append(Binding(name, f"unavailable('{name}')", "", show=False))
     return out
 
 

@@ -7,7 +7,7 @@ read); the result reaches the UI as a `MemorySynced` message, and Home and Setti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
@@ -37,6 +37,8 @@ class MemoryMixin:
         def post_message(self, message: Message) -> bool: ...
 
         def refresh_active(self) -> None: ...
+
+        def say(self, text: str, *, severity: str = "information") -> None: ...
 
     @work(thread=True, exclusive=True, group="memory", exit_on_error=False)
     def sync_memory(self, reason: str = "start", forget: str | None = None) -> None:
@@ -68,6 +70,4 @@ class MemoryMixin:
         self.refresh_active()
 
     def say_memory_error(self, error: str) -> None:
-        say: Any = getattr(self, "say", None)
-        if say is not None:
-            say(f"Memory not synced: {error}", severity="warning")
+        self.say(f"Memory not synced: {error}", severity="warning")

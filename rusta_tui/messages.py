@@ -6,11 +6,18 @@ so a slow stale check can never overwrite fresh diagnostics.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from rusta_tui.patchstatus import PatchStatus
 from toolbelt.types import CheckReport
+
+if TYPE_CHECKING:
+    from diary.types import Entry
+    from engine.explain.types import Explanation
+    from engine.patching.types import OpRecord, Patch, Validation
+    from engine.repair.flow import Proposal
 
 
 class ProbeStarted(Message):
@@ -27,7 +34,7 @@ class ProbeFinished(Message):
         self,
         generation: int,
         report: CheckReport,
-        explanations: tuple[Any, ...],
+        explanations: tuple[Explanation, ...],
         explain_note: str,
         elapsed_s: float,
     ) -> None:
@@ -48,7 +55,7 @@ class ProbeCancelled(Message):
 class OptionsChecked(Message):
     """Explain's validation checked story `index`'s options: `explanation` replaces it (failed ones gone)."""
 
-    def __init__(self, generation: int, index: int, explanation: Any) -> None:
+    def __init__(self, generation: int, index: int, explanation: Explanation) -> None:
         super().__init__()
         self.generation = generation
         self.index = index
@@ -78,7 +85,13 @@ class PatchValidated(Message):
     """A validation finished; `status` is green, red or not_run (`rusta_tui.patchstatus.judge`)."""
 
     def __init__(
-        self, key: str, patch: Any, validation: Any, ok: bool, summary: str, status: str = ""
+        self,
+        key: str,
+        patch: Patch,
+        validation: Validation,
+        ok: bool,
+        summary: str,
+        status: PatchStatus | None = None,
     ) -> None:
         super().__init__()
         self.key = key
@@ -86,27 +99,42 @@ class PatchValidated(Message):
         self.validation = validation
         self.ok = ok
         self.summary = summary
-        self.status = status or ("green" if ok else "red")
+        self.status: PatchStatus = status or ("green" if ok else "red")
+
+
+class FixProposed(Message):
+    """The repair (`engine.repair.flow.propose`, as `rusta fix` runs it) found several green fixes for
+    story `key`; the user picks one before anything is validated again or applied."""
+
+    def __init__(self, key: str, proposal: Proposal) -> None:
+        super().__init__()
+        self.key = key
+        self.proposal = proposal
 
 
 class PatchCancelled(Message):
-    """The user cancelled this patch's validation (x); nothing was judged and nothing applied."""
+    """The user cancelled this patch's validation (x) or chose none of its fixes; nothing was judged
+    and nothing applied. `said` replaces the usual sentence when there is a better one."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, said: str = "") -> None:
         super().__init__()
         self.key = key
+        self.said = said
 
 
 class PatchApplied(Message):
-    def __init__(self, key: str, record: Any, summary: str) -> None:
+    """A patch landed; `patch_id` names it in the patch path's history (u undoes it)."""
+
+    def __init__(self, key: str, patch_id: str, summary: str, patch: Patch | None = None) -> None:
         super().__init__()
         self.key = key
-        self.record = record
+        self.patch_id = patch_id
         self.summary = summary
+        self.patch = patch  # what landed, when it is not the story's own patch (the fix key's repair)
 
 
 class PatchUndone(Message):
-    def __init__(self, record: Any, summary: str, redo: bool = False) -> None:
+    def __init__(self, record: OpRecord | None, summary: str, redo: bool = False) -> None:
         super().__init__()
         self.record = record
         self.summary = summary
@@ -125,7 +153,7 @@ class PatchFailed(Message):
 class Recovered(Message):
     """Start-up recovery ran: interrupted intents from the DevLog and what the patch path restored."""
 
-    def __init__(self, intents: tuple[Any, ...], restored: str, note: str, blocked: str = "") -> None:
+    def __init__(self, intents: tuple[Entry, ...], restored: str, note: str, blocked: str = "") -> None:
         super().__init__()
         self.intents = intents
         self.restored = restored

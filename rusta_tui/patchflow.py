@@ -6,16 +6,14 @@ the invariants (sandbox, green before landing, undo for everything); the app onl
 
 from __future__ import annotations
 
-import inspect
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
+from textual.message import Message
 
-from rusta_tui import backends
-from rusta_tui.errors import Unavailable
 from rusta_tui.messages import (
     PatchApplied,
     PatchCancelled,
@@ -27,38 +25,28 @@ from rusta_tui.messages import (
 from rusta_tui.patchstatus import judge
 
 if TYPE_CHECKING:
+    from diary.types import Entry
+    from engine.explain.types import Explanation
+    from engine.loop.machine import CoreLoop
+    from engine.patching.types import OpRecord, Patch
     from rusta_tui.state import Session
 
 
-def validation_ok(validation: Any) -> bool:
-    """Green means the patch path said so; anything it did not call green is red."""
-    ok = getattr(validation, "green", getattr(validation, "ok", None))
-    if isinstance(ok, bool):
-        return ok
-    return str(getattr(validation, "status", "")).lower() in ("green", "ok", "passed")
-
-
-def describe(obj: Any, fallback: str) -> str:
-    for attr in ("summary", "message", "reason"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return fallback
-
-
-def _sentence(action: str, exc: BaseException) -> str:
+def sentence(action: str, exc: BaseException) -> str:
+    """One line for the user: a package's own sentence as it is, anything else named as a failure."""
     if getattr(exc, "user_facing", False):
         return str(exc)
     return f"{action} failed: {type(exc).__name__}: {exc}"
 
 
-def _call(fn: Any, *args: Any, cancel: threading.Event) -> Any:
-    """Pass the cancel Event where the patch path takes one, so x stops a sandbox build."""
-    try:
-        takes_cancel = "cancel" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        takes_cancel = False
-    return fn(*args, cancel=cancel) if takes_cancel else fn(*args)
+def story_patch(expl: Explanation) -> Patch:
+    """The story's suggested patch as the patch path's Patch, naming the diagnostic it addresses."""
+    from engine.patching.types import DiagnosticRef, Patch
+
+    assert expl.patch is not None
+    p = expl.primary
+    ref = DiagnosticRef(code=expl.code, message=expl.message, file=p.file, line=p.line)
+    return Patch.new(expl.patch.diff, expl.summary or expl.message, addresses=(ref,))
 
 
 _OPEN = ("said", "explained", "done", "undone")  # loop states a Reflect still has to settle
@@ -78,15 +66,17 @@ class Tasks:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.lock = threading.Lock()
-        self.loops: dict[str, Any] = {}
+        self.loops: dict[str, CoreLoop] = {}
         self.last_applied: str | None = None
 
-    def for_fix(self, key: str, expl: Any, mode: str) -> Any:
+    def for_fix(self, key: str, expl: Explanation, mode: str) -> CoreLoop:
         """The loop of this fix, opened (Say) and explained (Explain) on first use."""
+        from engine.loop.machine import CoreLoop
+
         loop = self.loops.get(key)
         if loop is None or loop.state in ("idle", "reflected"):
             self._close_others(key)
-            loop = backends.core_loop(self.root)
+            loop = CoreLoop(self.root)
             loop.say(f"fix {expl.code or expl.level} at {expl.primary.file}:{expl.primary.line}")
             self.loops[key] = loop
         if loop.state in ("said", "undone"):
@@ -118,47 +108,38 @@ class Tasks:
 
 
 class PatchFlowMixin:
-    """Mixed into RustaApp: the Do/Undo workers."""
+    """Mixed into RustaApp: the Do/Undo workers of the story's own patch (v, a, u, U)."""
 
     session: Session
     tasks: Tasks
 
-    def _post(self, message: Any) -> None:
+    def _post(self, message: Message) -> None:
         self.post_message(message)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def validate_patch(self, key: str, expl: Any, cancel: threading.Event, then_apply: bool = False) -> None:
-        """Validate in the sandbox and show the verdict; in pair mode go on to Do when green."""
+    def validate_patch(self, key: str, expl: Explanation, cancel: threading.Event) -> None:
+        """Validate the story's patch in the sandbox and show the verdict; nothing lands."""
+        from engine.patching.api import validate
+
         root = self.session.root
         try:
             with self.tasks.lock:
                 self.tasks.for_fix(key, expl, self.session.mode)
-            patch = backends.to_patch(expl)
-            validation = _call(backends.patching().validate, root, patch, cancel=cancel)
-        except Unavailable as e:
-            self._post(PatchCancelled(key) if cancel.is_set() else PatchFailed("validate", str(e)))
-            return
+            patch = story_patch(expl)
+            validation = validate(root, patch, cancel=cancel)
         except Exception as e:
             self._post(
-                PatchCancelled(key)
-                if cancel.is_set()
-                else PatchFailed("validate", _sentence("Validation", e))
+                PatchCancelled(key) if cancel.is_set() else PatchFailed("validate", sentence("Validation", e))
             )
             return
         if cancel.is_set():  # x killed cargo: the red it reports is the cancel, not the patch
             self._post(PatchCancelled(key))
             return
-        ok = validation_ok(validation)
         status, summary = judge(validation, expl.level)
-        self._post(PatchValidated(key, patch, validation, ok, summary, status))
-        if ok and then_apply and not cancel.is_set():
-            self._do(key, expl)
+        self._post(PatchValidated(key, patch, validation, validation.green, summary, status))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def apply_patch(self, key: str, expl: Any) -> None:
-        self._do(key, expl)
-
-    def _do(self, key: str, expl: Any) -> None:
+    def apply_patch(self, key: str, expl: Explanation) -> None:
         """The loop's Do: it validates again right before landing, so nothing red or stale lands."""
         try:
             with self.tasks.lock:
@@ -167,61 +148,60 @@ class PatchFlowMixin:
                 if result.applied:
                     self.tasks.last_applied = key
         except Exception as e:
-            self._post(PatchFailed("apply", _sentence("Apply", e)))
+            self._post(PatchFailed("apply", sentence("Apply", e)))
             return
         if not result.applied:
             self._post(PatchFailed("apply", f"Not applied: {result.reason}"))
             return
-        self._post(PatchApplied(key, result, result.reason))
+        self._post(PatchApplied(key, result.patch_id, result.reason))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def undo_patch(self, redo: bool = False) -> None:
         """Undo through the task's loop when it applied the last patch (Undo, then Reflect)."""
+        from engine.patching import api as patching
+
         try:
             with self.tasks.lock:
                 key = self.tasks.last_applied
                 loop = self.tasks.loops.get(key) if key else None
+                record: OpRecord | None = None
                 if not redo and loop is not None and loop.state == "done":
                     patch_id = loop.last_patch_id
                     loop.undo()
                     loop.reflect(f"undid {patch_id}; the files are back as they were")
                     self.tasks.last_applied = None
-                    record: Any = None
                     summary = f"undid {patch_id}."
                 else:
-                    record = backends.redo(self.session.root) if redo else backends.undo(self.session.root)
-                    summary = describe(record, "redone." if redo else "undone.")
+                    record = patching.redo(self.session.root) if redo else patching.undo(self.session.root)
+                    summary = record.summary or ("redone." if redo else "undone.")
         except Exception as e:
-            self._post(PatchFailed("redo" if redo else "undo", _sentence("Redo" if redo else "Undo", e)))
+            self._post(PatchFailed("redo" if redo else "undo", sentence("Redo" if redo else "Undo", e)))
             return
         self._post(PatchUndone(record, summary, redo=redo))
 
     @work(thread=True, exclusive=True, group="recover", exit_on_error=False)
     def recover_on_start(self) -> None:
         """Finish or roll back what a crash interrupted, then say what was found."""
+        from diary.devlog import DevLog
+        from engine.patching.api import recover
+        from rusta_tui.crate_facts import unpatchable_reason
+
         root = self.session.root
         notes: list[str] = []
-        intents: tuple[Any, ...] = ()
+        intents: tuple[Entry, ...] = ()
         restored = ""
         try:
-            restored_obj = backends.recover(root)
-            if isinstance(restored_obj, list | tuple):
-                restored = "; ".join(str(x) for x in restored_obj)
-            elif restored_obj is not None:
-                restored = describe(restored_obj, "")
-        except Unavailable as e:
-            notes.append(str(e))
+            restored = "; ".join(recover(root))
         except Exception as e:
-            notes.append(_sentence("Recovery", e))
+            notes.append(sentence("Recovery", e))
         try:
-            intents = backends.open_intents(root)
-        except Unavailable as e:
-            notes.append(str(e))
+            with DevLog.open(root, readonly=True) as log:  # reading never creates, repairs or locks
+                intents = tuple(log.open_intents())
         except Exception as e:
-            notes.append(_sentence("Reading the DevLog", e))
+            notes.append(sentence("Reading the DevLog", e))
         try:
-            blocked = backends.unpatchable_reason(root)
+            blocked = unpatchable_reason(root)
         except Exception as e:  # git missing or failing: the patch path will say so itself
             blocked = ""
-            notes.append(_sentence("Listing the crate's files", e))
+            notes.append(sentence("Listing the crate's files", e))
         self._post(Recovered(intents, restored, " ".join(notes), blocked))

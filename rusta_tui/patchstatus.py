@@ -11,7 +11,11 @@ input before it can compile. Pure functions, no Textual.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from engine.explain.types import Explanation
+    from engine.patching.types import Validation
 
 PatchStatus = Literal["ready", "placeholder", "green", "red", "not_run", "cancelled", "applied"]
 
@@ -21,9 +25,9 @@ CANCELLED = "Cancelled before it finished; nothing was applied."
 _PLACEHOLDER = re.compile(r"<[a-z][a-z_ ]*>")
 
 
-def placeholders(expl: Any) -> tuple[str, ...]:
+def placeholders(expl: Explanation) -> tuple[str, ...]:
     """The placeholders (`<item>`) in a HasPlaceholders patch's added lines; empty for any other patch."""
-    patch = getattr(expl, "patch", None)
+    patch = expl.patch
     if patch is None or patch.applicability != "HasPlaceholders":
         return ()
     added = [ln[1:] for ln in patch.diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
@@ -31,12 +35,12 @@ def placeholders(expl: Any) -> tuple[str, ...]:
     return tuple(found) or ("a placeholder",)
 
 
-def placeholder_sentence(expl: Any) -> str:
+def placeholder_sentence(expl: Explanation) -> str:
     names = ", ".join(f"`{p}`" if p.startswith("<") else p for p in placeholders(expl))
     return f"Needs your input: rustc's suggestion has {names} to fill in, so it cannot compile as written."
 
 
-def judge(validation: Any, level: str) -> tuple[PatchStatus, str]:
+def judge(validation: Validation, level: str) -> tuple[PatchStatus, str]:
     """The status and sentence of a finished validation of a patch for a diagnostic at `level`."""
     if validation.verdict == "green":
         return "green", validation.reason

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
 from textual import work
 
-from rusta_tui import backends
-from rusta_tui.errors import Unavailable
 from rusta_tui.messages import (
     OptionsChecked,
     OptionsDone,
@@ -30,12 +29,13 @@ from toolbelt.selection import current as current_selection
 from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
+    from engine.explain.types import Explanation
     from rusta_tui.state import Session
 
 WATCHED_SUFFIXES = (".rs", ".toml")
 
 
-def relevant_changes(root: Path, changes: set[tuple[object, str]]) -> tuple[str, ...]:
+def relevant_changes(root: Path, changes: Iterable[tuple[object, str]]) -> tuple[str, ...]:
     """Saves that can change cargo's answer: Rust sources and manifests, never target/ or .rusta/."""
     out = []
     for _, raw in changes:
@@ -91,16 +91,16 @@ class ProbeMixin:
         if cancel.is_set():
             post(ProbeCancelled(generation))
             return
+        from engine.explain.api import explain_report
+
         note = ""
         try:
-            explanations = backends.explain(report)
-        except Unavailable as e:
-            explanations, note = (), str(e)
+            explanations = explain_report(report)
         except Exception as e:  # an explain bug must not hide the compiler's diagnostics
             explanations, note = (), f"Explain failed on this report: {type(e).__name__}: {e}"
         post(ProbeFinished(generation, report, explanations, note, clock() - t0))
 
-    def start_options_check(self, generation: int, explanations: tuple[object, ...]) -> None:
+    def start_options_check(self, generation: int, explanations: tuple[Explanation, ...]) -> None:
         """Check every story's code options in explain's scratch copy, in the background; each story
         shows "compiles" as its answer arrives, failed options disappear, and a newer check stops it."""
         if not explanations or self._probe_cancel is None:
@@ -111,14 +111,14 @@ class ProbeMixin:
 
     @work(thread=True, exclusive=True, group="options", exit_on_error=False)
     def check_options(
-        self, generation: int, explanations: tuple[object, ...], cancel: threading.Event
+        self, generation: int, explanations: tuple[Explanation, ...], cancel: threading.Event
     ) -> None:
         from engine.explain.validation import validate
 
         post = self.post_message  # type: ignore[attr-defined]
         try:
             run = validate(
-                explanations,  # type: ignore[arg-type]
+                explanations,
                 self.session.root,
                 cancel=cancel,
                 on_story=lambda i, e: post(OptionsChecked(generation, i, e)),

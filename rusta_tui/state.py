@@ -10,12 +10,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rusta_tui.patchstatus import PatchStatus
 from rusta_tui.types import JobView, Mode, Settings
 from rusta_tui.views import DiagRow, explanation_for, rows
 from toolbelt.types import CheckReport
+
+if TYPE_CHECKING:
+    from diary.types import Entry
+    from engine.explain.types import Explanation
+    from engine.patching.types import Patch, Validation
+    from engine.repair.flow import Proposal
 
 
 @dataclass
@@ -32,16 +38,17 @@ class Job:
 
 @dataclass
 class PatchState:
-    """One explanation's patch through the loop: validated, applied, undone."""
+    """One story's patch through the loop: validated, applied, undone. `patch` is what was validated:
+    the story's own patch (v, a) or the repair's fix for it (f), which may differ."""
 
     key: str
-    patch: Any = None
-    validation: Any = None
+    patch: Patch | None = None
+    validation: Validation | None = None
     ok: bool = False
     status: PatchStatus = "ready"
     summary: str = ""
     applied: bool = False
-    record: Any = None
+    patch_id: str = ""  # the landed patch's id in the patch path's history
 
 
 @dataclass
@@ -50,7 +57,7 @@ class Session:
     settings: Settings
     clock: Callable[[], float] = time.monotonic
     report: CheckReport | None = None
-    explanations: tuple[Any, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
     explain_note: str = ""
     selected: int = 0
     why_open: bool = False
@@ -62,8 +69,10 @@ class Session:
     last_message: str = ""
     said_at: float = float("-inf")  # when Rusta last spoke (the session clock)
     focus_key: str | None = None  # the fix the user last validated: selection follows it across checks
-    recovered: tuple[Any, ...] = ()
+    recovered: tuple[Entry, ...] = ()
     recovery_note: str = ""
+    choosing: Proposal | None = None  # green fixes found by f, waiting for the user's pick
+    choosing_key: str = ""
 
     @property
     def mode(self) -> Mode:
@@ -78,7 +87,7 @@ class Session:
             return None
         return all_rows[min(self.selected, len(all_rows) - 1)]
 
-    def selected_explanation(self) -> Any | None:
+    def selected_explanation(self) -> Explanation | None:
         return explanation_for(self.selected_row(), self.explanations)
 
     def start_job(self, name: str, group: str, detail: str = "") -> Job:

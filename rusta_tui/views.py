@@ -6,11 +6,15 @@ No Textual here, so these are tested on real cargo output without an app.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rusta_tui.patchstatus import placeholders
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
+
+if TYPE_CHECKING:
+    from diary.types import Entry
+    from engine.explain.types import Explanation
 
 LEVEL_RANK = {"error": 0, "warning": 1}
 LEVEL_TAG = {"error": "E", "warning": "W", "note": "N", "help": "H"}
@@ -59,12 +63,12 @@ def hotspots(all_rows: list[DiagRow], top: int = 5) -> list[tuple[str, int, int]
     return [(f, errs[f], n - errs[f]) for f, n in total.most_common(top)]
 
 
-def explanation_for(row: DiagRow | None, explanations: tuple[Any, ...]) -> Any | None:
+def explanation_for(row: DiagRow | None, explanations: tuple[Explanation, ...]) -> Explanation | None:
     """The explanation that covers this diagnostic: by membership first, then by primary location."""
     if row is None:
         return None
     for e in explanations:
-        if row.diagnostic in getattr(e, "diagnostics", ()):
+        if row.diagnostic in e.diagnostics:
             return e
     for e in explanations:
         p = e.primary
@@ -73,7 +77,7 @@ def explanation_for(row: DiagRow | None, explanations: tuple[Any, ...]) -> Any |
     return None
 
 
-def story_number(expl: Any | None, explanations: tuple[Any, ...]) -> int | None:
+def story_number(expl: Explanation | None, explanations: tuple[Explanation, ...]) -> int | None:
     """The story's number, from 1, in the order `rusta explain` shows them: `--apply N` takes it."""
     if expl is None:
         return None
@@ -86,18 +90,18 @@ def story_number(expl: Any | None, explanations: tuple[Any, ...]) -> int | None:
     return None
 
 
-def story_tag(expl: Any | None, explanations: tuple[Any, ...]) -> str:
+def story_tag(expl: Explanation | None, explanations: tuple[Explanation, ...]) -> str:
     """`#N`, or empty when the diagnostic belongs to no story."""
     n = story_number(expl, explanations)
     return f"#{n}" if n is not None else ""
 
 
-def suggestions(all_rows: list[DiagRow], explanations: tuple[Any, ...], top: int = 4) -> list[str]:
+def suggestions(all_rows: list[DiagRow], explanations: tuple[Explanation, ...], top: int = 4) -> list[str]:
     """One line per story: the explanation's summary, else the compiler's first `help:` child."""
     out: list[str] = []
     for n, e in enumerate(explanations[:top], 1):
         fix = ""
-        if getattr(e, "patch", None) is not None:
+        if e.patch is not None:
             fix = " (needs your input)" if placeholders(e) else " (fix ready)"
         out.append(f"#{n} {e.primary.file}:{e.primary.line} {e.summary}{fix}")
     if out:
@@ -111,7 +115,7 @@ def suggestions(all_rows: list[DiagRow], explanations: tuple[Any, ...], top: int
     return out
 
 
-def patch_key(expl: Any) -> str:
+def patch_key(expl: Explanation) -> str:
     """A stable name for an explanation's patch: code, file and line."""
     return f"{expl.code or expl.level}:{expl.primary.file}:{expl.primary.line}"
 
@@ -127,13 +131,13 @@ STAGES: tuple[str, ...] = ("Say", "Explain", "Do", "Undo", "Reflect")
 _UNDO_WORDS = ("undo", "rollback", "redo", "revert")
 
 
-def stage_of(entry: Any) -> str:
+def stage_of(entry: Entry) -> str:
     """Which step of Say -> Explain -> Do -> Undo -> Reflect a DevLog entry records.
 
     A writer may name it (`payload["stage"]`, or the core loop's `payload["step"]`); otherwise the entry kind decides, and an action
     whose op is an undo, redo or rollback belongs to Undo.
     """
-    payload = getattr(entry, "payload", {}) or {}
+    payload = entry.payload
     named = payload.get("stage", payload.get("step"))
     if isinstance(named, str) and named.capitalize() in STAGES:
         return named.capitalize()
@@ -150,22 +154,24 @@ def stage_of(entry: Any) -> str:
     return "Explain"
 
 
-def timeline(entries: tuple[Any, ...]) -> list[tuple[str, list[Any]]]:
+def timeline(entries: tuple[Entry, ...]) -> list[tuple[str, list[Entry]]]:
     """Entries grouped by task (most recently active first); entries without a task are left out."""
-    tasks: dict[str, list[Any]] = {}
+    tasks: dict[str, list[Entry]] = {}
     for e in entries:
         if e.task:
             tasks.setdefault(e.task, []).append(e)
     return sorted(tasks.items(), key=lambda kv: (kv[1][-1].ts, kv[1][0].ts), reverse=True)
 
 
-def is_loop_task(items: list[Any]) -> bool:
-    """A task the core loop opened with Say (the user's intent), not one patch operation's own record."""
+def is_loop_task(items: list[Entry]) -> bool:
+    """A task the core loop opened with Say (the user's intent) or a repair (`rusta fix`, the fix key),
+    not one patch operation's own record."""
     first = items[0]
-    return first.kind == "intent" and (first.payload or {}).get("step") == "say"
+    payload = first.payload
+    return first.kind == "intent" and (payload.get("step") == "say" or payload.get("goal") == "repair")
 
 
-def filter_entries(entries: tuple[Any, ...], kind: str, needle: str) -> list[Any]:
+def filter_entries(entries: tuple[Entry, ...], kind: str, needle: str) -> list[Entry]:
     """The DevLog viewer's filter: one kind (or all) and a case-insensitive search in summary and payload."""
     needle = needle.lower().strip()
     out = []

@@ -24,7 +24,7 @@ PATCH_CONTEXT = 1  # unchanged lines kept around each change: the Source pane sh
 class CodeScreen(RustaScreen):
     NAME = "code"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = "#diff"  # the patch is what a user must read before applying it
 
     def compose_body(self) -> ComposeResult:
@@ -49,14 +49,18 @@ class CodeScreen(RustaScreen):
         source.border_title = f"{row.file}:{row.line}:{row.column}" if row else "Source"
         source.border_subtitle = f"{row.code} {row.level}" if row else ""
         source.show(s.root, row, self.rusta.ascii)
+        state = s.patches.get(patch_key(expl)) if expl is not None else None
         diff = self.query_one("#diff", DiffView)
-        diff.show(
-            expl.patch.diff if expl is not None and expl.patch is not None else None, context=PATCH_CONTEXT
-        )
+        if state is not None and state.patch is not None:  # what was validated or applied (f: the repair's)
+            diff.show(state.patch.diff, context=PATCH_CONTEXT)
+        else:
+            diff.show(
+                expl.patch.diff if expl is not None and expl.patch is not None else None,
+                context=PATCH_CONTEXT,
+            )
         bubble = self.query_one("#bubble", ExplainBubble)
         tag = story_tag(expl, s.explanations)
         bubble.border_title = f"Explain, story {tag}" if tag else "Explain"
-        state = s.patches.get(patch_key(expl)) if expl is not None else None
         note = s.explain_note if row is not None else "No diagnostic selected."
         bubble.show(expl, s.mode, note, state)
         self.query_one("#why-drawer", WhyDrawer).show(expl)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,9 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from rusta_tui.screens.tasks import DevLogScreenBase
 from rusta_tui.views import filter_entries
+
+if TYPE_CHECKING:
+    from diary.types import Entry
 
 KIND_CHOICES = ("all", "intent", "action", "validation", "reflection", "note")
 
@@ -65,7 +68,7 @@ class DevLogScreen(DevLogScreenBase):
         if 0 <= event.cursor_row < len(shown):
             self.query_one("#devlog-detail", Static).update(detail(shown[event.cursor_row]))
 
-    def _shown(self) -> list[Any]:
+    def _shown(self) -> list[Entry]:
         kind = str(self.query_one("#devlog-kind", Select).value)
         return filter_entries(self.entries, kind, self.query_one("#devlog-search", Input).value)
 
@@ -80,7 +83,7 @@ class DevLogScreen(DevLogScreenBase):
         self.query_one("#devlog-detail", Static).update(detail(shown[0]) if shown else "")
 
 
-def detail(entry: Any) -> Text:
+def detail(entry: Entry) -> Text:
     """One record in full: id, task, what it settles, and every payload field on its own line."""
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append(f"{entry.id} {entry.kind}", style="bold")

@@ -7,9 +7,9 @@ diagnostics are gone once they land; the op history from the patch path sits und
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from rusta_tui import backends
 from rusta_tui.patchflow import export_name
 from rusta_tui.patchstatus import placeholders
 from rusta_tui.screens.base import RustaScreen
@@ -84,14 +83,16 @@ class ReviewScreen(RustaScreen):
             key = patch_key(e)
             seen.add(key)
             where = f"{e.primary.file}:{e.primary.line}"
+            state = s.patches.get(key)
             out.append(
                 Bundle(
                     key,
                     where,
                     e.summary,
-                    e.patch.diff,
+                    # what was validated (f: the repair's fix for it), else the story's own patch
+                    state.patch.diff if state is not None and state.patch is not None else e.patch.diff,
                     i,
-                    s.patches.get(key),
+                    state,
                     bool(placeholders(e)),
                     story_tag(e, s.explanations),
                 )
@@ -120,7 +121,7 @@ class ReviewScreen(RustaScreen):
         self.show_bundle(bundles[current])
 
     def show_bundle(self, b: Bundle) -> None:
-        parts: list[Any] = [Text(b.rationale, style="bold")]
+        parts: list[RenderableType] = [Text(b.rationale, style="bold")]
         if b.state is not None and b.state.summary:
             style = {"green": "green", "red": "red"}.get(b.state.status, "yellow")
             parts.append(Text(f"Validation: {b.state.summary}", style=style))
@@ -155,8 +156,10 @@ class ReviewScreen(RustaScreen):
 
     @work(thread=True, exclusive=True, group="history-read", exit_on_error=False)
     def load_history(self) -> None:
+        from engine.patching.api import history
+
         try:
-            ops = backends.history(self.session.root)
+            ops = history(self.session.root)
             lines = tuple(f"{o.op} {o.patch_id}" for o in ops)
         except Exception:  # the history is a convenience here; the CLI `rusta history` says why
             lines = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -14,14 +14,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from rusta_tui import backends
-from rusta_tui.errors import Unavailable
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import STAGES, is_loop_task, stage_of, timeline
 
+if TYPE_CHECKING:
+    from diary.types import Entry
+
 
 class DevLogLoaded(Message):
-    def __init__(self, entries: tuple[Any, ...], note: str) -> None:
+    def __init__(self, entries: tuple[Entry, ...], note: str) -> None:
         super().__init__()
         self.entries = entries
         self.note = note
@@ -37,7 +38,7 @@ class InterruptedClosed(Message):
 class DevLogScreenBase(RustaScreen):
     """Screens that read the DevLog: they load it in a thread worker whenever they come into view."""
 
-    entries: tuple[Any, ...] = ()
+    entries: tuple[Entry, ...] = ()
     note: str = "Loading the DevLog."
 
     def draw(self) -> None:
@@ -45,11 +46,12 @@ class DevLogScreenBase(RustaScreen):
 
     @work(thread=True, exclusive=True, group="devlog-read", exit_on_error=False)
     def load_devlog(self) -> None:
+        from diary.devlog import DevLog
+
         try:
-            entries = backends.devlog_entries(self.session.root)
+            with DevLog.open(self.session.root, readonly=True) as log:  # viewing creates nothing
+                entries = tuple(log.entries())
             self.post_message(DevLogLoaded(entries, "" if entries else "The DevLog is empty."))
-        except Unavailable as e:
-            self.post_message(DevLogLoaded((), str(e)))
         except Exception as e:  # a damaged or locked log must not take the app down
             self.post_message(DevLogLoaded((), f"The DevLog cannot be read: {e}"))
 
@@ -75,11 +77,12 @@ class TasksScreen(DevLogScreenBase):
         self.close_interrupted(self.session.recovered)
 
     @work(thread=True, exclusive=True, group="devlog-write", exit_on_error=False)
-    def close_interrupted(self, intents: tuple[Any, ...]) -> None:
+    def close_interrupted(self, intents: tuple[Entry, ...]) -> None:
         """Reflect each interrupted task, so it stops being reported on every start."""
+        from diary.devlog import DevLog
+
         try:
-            log = backends.devlog(self.session.root)
-            try:
+            with DevLog.open(self.session.root) as log:
                 for intent in intents:
                     log.append(
                         "reflection",
@@ -89,8 +92,6 @@ class TasksScreen(DevLogScreenBase):
                         },
                         settles=intent.id,
                     )
-            finally:
-                log.close()
             self.post_message(InterruptedClosed(len(intents), ""))
         except Exception as e:  # the log refused: say so, keep the tasks open
             self.post_message(InterruptedClosed(0, f"The DevLog refused the reflection: {e}"))

@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from rusta_tui import backends
-from rusta_tui.errors import Unavailable
+from modes import render, study_question
 from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
 from rusta_tui.widgets.panes import Pane
 
+if TYPE_CHECKING:
+    from engine.explain.types import Explanation
+    from rusta_tui.types import Mode
 
-def _story_key(expl: Any) -> tuple[object, ...]:
+
+def _story_key(expl: Explanation) -> tuple[object, ...]:
     """Which story a pane shows: a redraw of the same one keeps the pane's scroll."""
     p = expl.primary
     return (expl.code, expl.message, p.file, p.line, p.column)
 
 
-def _patch_line(state: PatchState | None, expl: Any, mode: str) -> Text:
+def _patch_line(state: PatchState | None, expl: Explanation, mode: Mode) -> Text:
+    if state is not None and state.applied:
+        return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
     if expl.patch is None:
+        if mode == "pair" and expl.level.startswith("error"):
+            return Text("f looks for a fix as rusta fix does and applies it when green.", style="bold")
         return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
     if placeholders(expl):
         return Text(placeholder_sentence(expl), style="bold yellow")
     if state is None:
-        if mode == "pair":
-            return Text("Fix ready: f validates it in a sandbox and applies it when green.", style="bold")
+        if mode == "pair" and expl.level.startswith("error"):
+            return Text(
+                "Fix ready: f validates rusta fix's fix for it in a sandbox and applies it when green.",
+                style="bold",
+            )
         return Text("Fix ready: v validates it in a sandbox (w: why).", style="bold")
-    if state.applied:
-        return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
     if state.ok:
         return Text(f"Validated green: a applies it. {state.summary}", style="bold green")
     if state.status == "cancelled":
@@ -43,21 +51,19 @@ def _patch_line(state: PatchState | None, expl: Any, mode: str) -> Text:
 class ExplainBubble(Pane):
     """The selected story in the current mode's words (`modes.render`), with where the fix stands."""
 
-    def show(self, expl: Any | None, mode: str, note: str, state: PatchState | None) -> None:
+    def show(self, expl: Explanation | None, mode: Mode, note: str, state: PatchState | None) -> None:
         if expl is None:
             self.set_body(Text(note or "No explanation for this diagnostic.", style="italic"))
             return
-        try:
-            body: RenderableType = backends.render(expl, mode)
-        except Unavailable:
-            body = Text(expl.summary)
+        # study mode asks its question first (the Why drawer reveals the answer)
+        body: RenderableType = study_question(expl) if mode == "study" else render(expl, mode)
         self.set_body(Group(body, Text(""), _patch_line(state, expl, mode)), key=(_story_key(expl), mode))
 
 
 class WhyDrawer(Pane):
     """Root cause, invariant, trade-offs and references: the reasons behind the bubble."""
 
-    def show(self, expl: Any | None) -> None:
+    def show(self, expl: Explanation | None) -> None:
         if expl is None:
             self.set_body(Text("Nothing to explain here.", style="italic"))
             return

@@ -117,7 +117,9 @@ async def test_pair_mode_fix_key_validates_and_applies(demo_crate: Path, recorde
 
     log = DevLog.open(demo_crate, readonly=True)
     assert log.open_intents() == []
-    assert any(e.kind == "reflection" and "applied and kept" in e.summary for e in log.entries())
+    # f is rusta fix's repair: its task ends with the reflection that the patch landed
+    done = [e for e in log.entries() if e.kind == "reflection" and e.payload.get("outcome") == "done"]
+    assert any("rusta undo` reverts it" in e.summary for e in done)
 
 
 async def test_undo_never_overwrites_an_edit_made_after_apply(demo_crate: Path, recorder: Recorder) -> None:
@@ -125,7 +127,7 @@ async def test_undo_never_overwrites_an_edit_made_after_apply(demo_crate: Path, 
     app = RustaApp(demo_crate, watch=False, theme="textual-dark")
     async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished)
-        await pilot.press("m")  # pair mode: f validates and applies
+        await pilot.press("m")  # pair mode: f finds rusta fix's fix, validates and applies it
         await _select(pilot, app, "E0382")
         await pilot.press("f")
         await recorder.wait_for(PatchApplied)
