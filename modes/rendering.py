@@ -211,7 +211,14 @@ def pair_lines(e: Explanation) -> list[Line]:
         lines.append(fix)
     if why and len(lines) < 4:
         lines.insert(1 + (grouped and bool(e.summary)), Line(f"Why (rustc): {why}"))
-    elif not why and not grouped and e.shape_summary and e.summary and len(lines) < 4:
+    elif (
+        not why
+        and not grouped
+        and e.shape_summary
+        and e.summary
+        and not e.summary.lower().startswith("expected ")  # a restatement of the two types is no reason
+        and len(lines) < 4
+    ):
         lines.insert(1, Line(f"Why: {e.summary.splitlines()[0]}"))  # Rusta's, from a fact or the syntax
     if len(lines) == 1 + bool(why):  # no line of Rusta's own: say so rather than pad
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))

@@ -112,7 +112,11 @@ def _generic(
             tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.",
         )
         for c in diag.children
-        if c.level == "help" and c.message and "for further information" not in c.message
+        # a help that carries an edit is a fix, judged by validation; only advice in words is an option
+        if c.level == "help"
+        and c.message
+        and "for further information" not in c.message
+        and not any(s.suggested_replacement is not None for s in c.spans)
     )
     return invariant, summary, why, opts
 
@@ -160,6 +164,8 @@ def _possible(
             names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
         if not shape_tags and predicate in applicable.SHAPE_PREDICATES:
             shape_tags.append(shapes.at_primary(diag, crate_root)[0])
+        if predicate == "declaration_editable":
+            return not any(shapes.in_trait_signature(p, crate_root) for p in (f.expected_due_to, f.primary))
         return applicable.holds(predicate, f, vals, names, shape_tags[0] if shape_tags else frozenset())
 
     return test
@@ -229,10 +235,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
                 f"rustc reports the same mistake again as {m.diag.code_str} at {m.primary.file}:{m.primary.line} "
                 f'("{m.diag.message[:90]}"): it follows from this error, and fixing this one clears it.'
             )
-    elif len(g.members) > 1:
-        facts.append(
-            f"{len(g.members)} diagnostics share this root cause; fixing it should clear all of them."
-        )
+    elif len(g.members) > 1:  # rustc traces them to one place; whether one edit clears all, validation says
+        facts.append(f"rustc traces {len(g.members)} diagnostics to this root cause.")
     refs = references.resolve(entry, diag, placeholders.lint_url(diag))
     text = ""
     if with_explain_text and diag.code_str:

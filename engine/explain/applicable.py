@@ -13,6 +13,8 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `user_callee`: rustc's "function defined here" points into the user's crate;
 - `binding_not_mut`: rustc offers to make a binding `mut` (so it is not `mut` yet);
 - `behind_reference`: rustc says the place is behind a `&` reference;
+- `declaration_editable`: the place that fixed the expected type is not a signature a trait
+  imposes (an `impl Display for T` method's return type is the trait's, not the crate's to change);
 - `in_async`, `in_sync_fn`: the syntax layer puts rustc's primary span inside an `async fn` or
   block, or inside a plain fn (where `.await` is impossible).
 """
@@ -36,6 +38,7 @@ PREDICATES = frozenset(
         "in_sync_fn",
         "binding_not_mut",
         "behind_reference",
+        "declaration_editable",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn"})
@@ -85,6 +88,8 @@ def holds(
     """Whether one predicate holds for this story; unknown means no (no fact, no statement)."""
     if predicate in SHAPE_PREDICATES:
         return predicate in tags
+    if predicate == "declaration_editable":
+        return "trait_signature" not in tags
     typ = vals.get("type")
     local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":

@@ -50,3 +50,21 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     elif s.enclosing_fn is not None and s.in_closure is None:
         tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
     return frozenset(tags), vals
+
+
+def in_trait_signature(place, crate_root: str | Path) -> bool:  # noqa: ANN001 - a facts Place or None
+    """Whether `place` is in the signature of a method that implements a trait: a signature the trait
+    imposes, so "change the declaration" there is no option."""
+    if place is None:
+        return False
+    try:
+        source = (Path(crate_root) / place.file).read_bytes()
+    except OSError:
+        return False
+    from engine.syntax.tree import enclosing_fn
+
+    sig = enclosing_fn(source, place.start, place.end)
+    if sig is None or sig.in_impl_of is None:
+        return False
+    body_start = sig.range.text.find("{")
+    return body_start < 0 or place.start < sig.range.start + len(sig.range.text[:body_start].encode())

@@ -138,3 +138,18 @@ def test_question_mark_on_a_future_says_await_not_from(tmp_path: Path) -> None:
     (e,) = explain_lib(tmp_path, "qfut", src)
     assert "future" in e.summary and "From" not in e.summary
     assert [o.name for o in e.options] == ["await, then `?`"]
+
+
+def test_a_signature_a_trait_imposes_is_not_offered_for_change(tmp_path: Path) -> None:
+    src = (
+        "use std::fmt;\npub struct P { pub x: i32 }\n"
+        "impl fmt::Display for P {\n"
+        "    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n"
+        '        write!(f, "{}", self.x);\n    }\n}\n'
+        "pub fn width(s: &str) -> u32 {\n    s.len()\n}\n"
+    )
+    stories = {e.primary.line: e for e in explain_lib(tmp_path, "imposed", src)}
+    fmt = next(e for line, e in stories.items() if line in (4, 5))
+    assert "change the declaration" not in [o.name for o in fmt.options]
+    free = stories[9]
+    assert "change the declaration" in [o.name for o in free.options]  # the crate's own fn may change

@@ -21,7 +21,7 @@ def test_unresolved_name_cascade_is_one_story(cascade: CheckReport) -> None:
         d.code_str for d in e.diagnostics
     } == {"E0433", "E0412"}
     assert (e.root_cause.file, e.root_cause.line) == ("src/lib.rs", 4)  # the first use
-    assert any("share this root cause" in f for f in e.facts)
+    assert any("diagnostics to this root cause" in f for f in e.facts)
     # every diagnostic suggests the same import: one patch, one `use` line
     assert e.patch is not None
     assert e.patch.diff.count("+use std::collections::HashMap;") == 1

@@ -38,4 +38,4 @@ def test_three_places_one_shape_one_story_and_another_shape_apart(tmp_path: Path
         same.facts
     )
     assert same.summary.startswith("3 places, one mistake:")
-    assert not any("share this root cause" in f for f in same.facts)  # each place needs its own edit
+    assert not any("diagnostics to this root cause" in f for f in same.facts)  # each place needs its own edit

@@ -220,3 +220,32 @@ def test_two_branch_types_behind_impl_trait_are_one_story_with_rustcs_helps_join
     assert boxed and all("Box::new(" in f.patch for f in boxed)
     arms = _story(stories, TWO_TYPES, "false => (0..n).step_by(2),")
     assert arms.code == "E0308"
+
+
+MATCHES = """pub fn op(cmd: String) -> u8 {
+    match cmd {
+        "add" => 1,
+        "sub" => 2,
+        _ => 0,
+    }
+}
+
+pub fn largest<T>(xs: &[T]) -> &T {
+    let mut best = &xs[0];
+    for x in xs { if x > best { best = x; } }
+    best
+}
+
+pub const GREETING: String = String::from("hi");
+"""
+
+
+def test_string_literal_patterns_against_a_string_say_match_on_a_view(tmp_path: Path) -> None:
+    stories = _explain(tmp_path, "matches", MATCHES)
+    e = _story(stories, MATCHES, '"add" => 1,')
+    assert e.code == "E0308" and "patterns do not convert" in e.summary
+    assert [o.name for o in e.options][0] == "match on a view"
+    bound = next(s for s in stories if s.code == "E0369")
+    assert [o.name for o in bound.options][0] == "add the bound"
+    const = next(s for s in stories if s.code == "E0015")
+    assert "make the callee const fn" not in [o.name for o in const.options]  # `String::from` is std's
