@@ -43,7 +43,8 @@ ProofStatus = Literal["passed", "failed", "skipped", "evidence"]
 
 class BenchStats(Base):
     """A before/after timing of one fn: medians in ns per call, each side's spread (half the IQR over
-    the median), the median of the paired ratios new/old with its 95% interval, and the verdict."""
+    the median), the median of the paired ratios new/old with its 95% interval, the A/A control, and
+    the verdict."""
 
     old_ns: float
     new_ns: float
@@ -52,10 +53,11 @@ class BenchStats(Base):
     ratio: float
     low: float
     high: float
+    control: float  # the A/A ratio: a second copy of the old code against the first
     samples: int
     inputs: int
     reps: int
-    noise: float
+    noise: float  # the threshold used: 5%, or how far the A/A control strayed when that was more
     verdict: Literal["slower", "faster", "no_change", "unclear"]
 
 

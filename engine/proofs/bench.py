@@ -19,7 +19,7 @@ from engine.patching.types import Patch, Proof
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.fuzz import args_text, in_scratch, plan_targets
-from engine.syntax.fn_items import Item
+from engine.syntax.fn_items import Item, rename_calls
 from toolbelt.cargo_run import run_test
 
 BUILD_TIMEOUT_S = 300.0
@@ -74,7 +74,7 @@ def bench_patch(
         new,
         plan,
         "bench-crate",
-        lambda it, old: bench_harness(it.name, old, list(it.params), f"__rusta_bench_{it.name}"),
+        _harness,
         run,
     )
     for s in skipped:
@@ -82,6 +82,15 @@ def bench_patch(
     if note:
         proofs.append(Proof(kind="bench", status="skipped", detail=f"bench: {note.strip(' ()')}."))
     return tuple(proofs)
+
+
+def _harness(prev: Item, it: Item, old_name: str) -> str:
+    """The timing harness, after a second copy of the old fn (the A/A control) beside the first."""
+    control = f"__rusta_control_{it.name}"
+    copy = rename_calls(prev.text, it.name, control)
+    return f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{copy}\n" + bench_harness(
+        it.name, old_name, control, list(it.params), f"__rusta_bench_{it.name}"
+    )
 
 
 def _run_one(
@@ -116,8 +125,8 @@ def _run_one(
     if "EMPTY" in tags:
         why = f"one side panics on every one of the {tags['EMPTY'][1]} generated inputs"
         return Proof(kind="bench", status="skipped", detail=f"bench {name}: not run: {why}.", seconds=secs)
-    pairs = [(float(ln[1]), float(ln[2])) for ln in lines if ln[0] == "S"]
-    if "DONE" not in tags or not pairs:
+    rounds = [(float(ln[1]), float(ln[2]), float(ln[3])) for ln in lines if ln[0] == "S" and len(ln) == 4]
+    if "DONE" not in tags or not rounds:
         if rep.status == "build_failed":
             why = "the timing harness did not compile"
         else:
@@ -125,7 +134,7 @@ def _run_one(
             why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
         return Proof(kind="bench", status="skipped", detail=f"bench {name}: not run: {why}.", seconds=secs)
     inputs, dropped, reps = int(tags["DONE"][1]), int(tags["DONE"][2]), int(tags["DONE"][3])
-    stats = summarise(pairs, inputs=inputs, reps=reps, noise=noise)
+    stats = summarise(rounds, inputs=inputs, reps=reps, noise=noise)
     detail = describe(name, stats)
     if dropped:
         detail = detail[:-1] + f" ({dropped} input(s) left out: a side panics on them)."

@@ -5,9 +5,10 @@ side panics is left out, so both sides time the same, successful work. Each call
 `#[inline(never)]` wrapper with `black_box` on the arguments and the result, so neither side is folded
 away or inlined into the loop differently. Method: warm-up for RUSTA_BENCH_WARM_MS, then a batch size
 (repetitions of the whole input pool) calibrated so one sample lasts about RUSTA_BENCH_SAMPLE_MS, then
-RUSTA_BENCH_SAMPLES pairs of samples, the order inside a pair alternating (old-new, new-old) so load
-that drifts over the run hits both sides alike. Each pair is written as `S<TAB>old ns<TAB>new ns` per
-call; the statistics are Python's (engine.proofs.bench_stats). A call that does not return within
+RUSTA_BENCH_SAMPLES rounds of samples of three sides (old, new, and a second copy of old as an A/A
+control), the order inside a round rotating so load that drifts over the run hits all sides alike.
+Each round is written as `S<TAB>old<TAB>new<TAB>control` in ns per call; the statistics are Python's
+(engine.proofs.bench_stats). A call that does not return within
 RUSTA_BENCH_HANG_MS while the pool is built ends the run with a HANG line, as in fuzzing.
 """
 
@@ -16,8 +17,10 @@ from __future__ import annotations
 from engine.proofs.fuzz_harness import PRELUDE, call_args, owned_type
 
 
-def bench_harness(fn: str, old_fn: str, params: list[tuple[str, str]], module: str) -> str:
-    """A `#[cfg(test)] mod` timing `fn` against `old_fn` (both in scope via `super::*`)."""
+def bench_harness(fn: str, old_fn: str, control_fn: str, params: list[tuple[str, str]], module: str) -> str:
+    """A `#[cfg(test)] mod` timing `fn` against `old_fn`, and `control_fn` (a second copy of the old
+    fn, placed elsewhere in the binary) against `old_fn`: the A/A ratio shows how far code placement
+    and the machine move the same code, which no threshold chosen in advance can know."""
     kinds = [owned_type(t) for _, t in params]
     assert all(k is not None for k in kinds)
     tup = "(" + ", ".join(k[0] for k in kinds) + ",)"  # type: ignore[index]
@@ -43,6 +46,8 @@ mod {module} {{
     fn call_new(a: &Args) {{ let a = black_box(a); black_box({fn}({args})); }}
     #[inline(never)]
     fn call_old(a: &Args) {{ let a = black_box(a); black_box({old_fn}({args})); }}
+    #[inline(never)]
+    fn call_control(a: &Args) {{ let a = black_box(a); black_box({control_fn}({args})); }}
     static CUR: std::sync::Mutex<Option<(Args, &'static str, Instant)>> = std::sync::Mutex::new(None);
     fn ok(a: &Args, side: &'static str, f: fn(&Args)) -> bool {{
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = Some((a.clone(), side, Instant::now()));
@@ -97,6 +102,7 @@ mod {module} {{
         while w.elapsed().as_millis() < warm_ms as u128 {{
             sample(call_old, &pool, 1);
             sample(call_new, &pool, 1);
+            sample(call_control, &pool, 1);
         }}
         let mut reps: u64 = 1;
         loop {{
@@ -109,12 +115,13 @@ mod {module} {{
         let mut done = 0;
         for i in 0..samples {{
             if t0.elapsed().as_millis() > budget_ms && done >= 5 {{ break; }}
-            let (o, n) = if i % 2 == 0 {{
-                let o = sample(call_old, &pool, reps); (o, sample(call_new, &pool, reps))
-            }} else {{
-                let n = sample(call_new, &pool, reps); (sample(call_old, &pool, reps), n)
-            }};
-            writeln!(f, "S\\t{{}}\\t{{}}", o, n).unwrap();
+            // three sides, each order of the three in turn: no side is always first or last
+            let order: [usize; 3] = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0], [1, 0, 2], [0, 2, 1]][(i % 6) as usize];
+            let mut t = [0f64; 3];
+            for side in order {{
+                t[side] = sample([call_old, call_new, call_control][side], &pool, reps);
+            }}
+            writeln!(f, "S\\t{{}}\\t{{}}\\t{{}}", t[0], t[1], t[2]).unwrap();
             done += 1;
         }}
         writeln!(f, "DONE\\t{{}}\\t{{}}\\t{{}}\\t{{}}", pool.len(), dropped, reps, t0.elapsed().as_millis()).unwrap();

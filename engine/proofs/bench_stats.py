@@ -3,8 +3,10 @@
 Pure. The harness writes pairs of samples (old, new) taken back to back; each pair's ratio new/old
 cancels the load both sides shared, and the median of the ratios has a distribution-free 95% interval
 from order statistics (the sign test's binomial), so no normality is assumed and no random resampling
-is needed. A change counts only when the whole interval lies beyond the noise threshold; a median
-inside the threshold, or an interval that holds 1, is "no measurable change".
+is needed. The noise threshold is 5% or, when larger, how far an A/A control (a second copy of the old
+code, timed in the same rounds) strays from 1: code placement alone moves a nanosecond fn by 10-30%.
+A change counts only when the whole interval lies beyond the threshold; a median inside it, or an
+interval that holds 1, is "no measurable change".
 """
 
 from __future__ import annotations
@@ -61,18 +63,23 @@ def spread(xs: list[float]) -> float:
 
 
 def summarise(
-    pairs: list[tuple[float, float]], *, inputs: int, reps: int, noise: float = NOISE
+    rounds: list[tuple[float, float, float]], *, inputs: int, reps: int, noise: float = NOISE
 ) -> BenchStats:
-    olds, news = [o for o, _ in pairs], [n for _, n in pairs]
-    ratios = [n / o for o, n in pairs if o > 0]
+    """Rounds of (old, new, control) ns per call. The threshold is the larger of `noise` and how far
+    the A/A control (the same old code, placed elsewhere) strays from 1 at either end of its interval."""
+    olds, news = [r[0] for r in rounds], [r[1] for r in rounds]
+    ratios = [n / o for o, n, _ in rounds if o > 0]
+    controls = [c / o for o, _, c in rounds if o > 0]
     ratio = median(ratios)
     low, high = median_interval(ratios)
+    c_low, c_high = median_interval(controls)
+    threshold = max(noise, abs(c_low - 1), abs(c_high - 1))
     verdict: BenchVerdict
-    if low > 1 + noise:
+    if low > 1 + threshold:
         verdict = "slower"
-    elif high < 1 - noise:
+    elif high < 1 - threshold:
         verdict = "faster"
-    elif low <= 1 <= high or abs(ratio - 1) <= noise:
+    elif low <= 1 <= high or abs(ratio - 1) <= threshold:
         verdict = "no_change"
     else:
         verdict = "unclear"
@@ -84,10 +91,11 @@ def summarise(
         ratio=ratio,
         low=low,
         high=high,
-        samples=len(pairs),
+        control=median(controls),
+        samples=len(rounds),
         inputs=inputs,
         reps=reps,
-        noise=noise,
+        noise=threshold,
         verdict=verdict,
     )
 
@@ -120,5 +128,5 @@ def describe(name: str, s: BenchStats) -> str:
     return (
         f"bench {name}: {head}: {_ns(s.old_ns)} before (±{s.old_spread:.0%}), {_ns(s.new_ns)} after "
         f"(±{s.new_spread:.0%}); ratio {s.ratio:.3f}, 95% interval {s.low:.3f}-{s.high:.3f}, "
-        f"{s.samples} interleaved samples over {s.inputs} input(s){note}."
+        f"{s.samples} interleaved samples over {s.inputs} input(s), A/A control {s.control:.3f}{note}."
     )

@@ -97,11 +97,11 @@ def in_scratch(
     new: dict[str, bytes | None],
     plan: Plan,
     scratch: str,
-    harness_of: Callable[[Item, str], str],
+    harness_of: Callable[[Item, Item, str], str],
     run: Callable[[Path, Item, Item], Proof],
 ) -> list[Proof]:
     """Each planned fn in turn in the scratch copy `scratch` (under the sandbox's home, locked): the
-    patched files, the old fn renamed `__rusta_old_<name>` and `harness_of(new item, old name)`
+    patched files, the old fn renamed `__rusta_old_<name>` and `harness_of(old item, new item, old name)`
     appended to its file, then `run(scratch root, old item, new item)`. One harness at a time, so one
     that cannot compile spoils no other."""
     home = sandbox_home(root)
@@ -121,7 +121,7 @@ def in_scratch(
                     path,
                     (new[path] or b"")
                     + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
-                    + harness_of(it, old_name).encode(),
+                    + harness_of(prev, it, old_name).encode(),
                 )
                 proofs.append(run(ws.root, prev, it))
             ws.write(path, new[path] or b"")
@@ -148,7 +148,7 @@ def fuzz_patch(
         new,
         plan,
         "fuzz-crate",
-        lambda it, old: harness(it.name, old, list(it.params), f"__rusta_fuzz_{it.name}"),
+        lambda _prev, it, old: harness(it.name, old, list(it.params), f"__rusta_fuzz_{it.name}"),
         lambda scratch, prev, it: _run_one(
             scratch, root, it.name, intent, max_inputs, time_s, seed, prev.has_unsafe or it.has_unsafe
         ),

@@ -114,6 +114,7 @@ def sarif_proofs(proofs: tuple[Proof, ...]) -> list[dict[str, Any]]:
                 "samples": b.samples,
                 "inputs": b.inputs,
                 "noiseThreshold": b.noise,
+                "controlRatio": b.control,
             }
         out.append(d)
     return out

@@ -24,6 +24,7 @@ STATS = BenchStats(
     old_spread=0.1,
     new_spread=0.05,
     ratio=8.8,
+    control=1.02,
     low=8.1,
     high=9.6,
     samples=31,
