@@ -98,12 +98,15 @@ def not_here(mode: Mode, key: str) -> str:
 def bindings() -> list[BindingType]:
     """Every key of every mode; `allowed` decides which of them is live now.
 
-    Each mode key also gets a hidden `unavailable` binding after it, live where the mode lacks the
-    key, so pressing it in the wrong mode says why instead of doing nothing.
+    The mode's own keys come first, so at 80 columns the footer shows its verbs (pair mode's `f Fix`
+    leads) before the keys every mode shares. Each mode key also gets a hidden `unavailable` binding
+    after it, live where the mode lacks the key, so pressing it in the wrong mode says why instead of
+    doing nothing.
     """
     seen: set[tuple[str, str]] = set()
     out: list[BindingType] = []
-    for key in (*COMMON, *(k for m in MODES for k in KEYMAPS[m])):
+    by_reach = sorted(MODES, key=lambda m: -len(KEYMAPS[m]))  # pair (every key) first: its order wins
+    for key in (*(k for m in by_reach for k in KEYMAPS[m]), *COMMON):
         if (key.key, key.action) in seen:
             continue
         seen.add((key.key, key.action))

@@ -30,7 +30,8 @@ class RustaScreen(Screen[None]):
         yield NavBar(id="nav")
         yield from self.compose_body()
         yield ModeBar(id="modebar")
-        yield Footer(show_command_palette=not self.rusta.ascii)  # its separator is a Unicode bar
+        # compact: at 80 columns every key of pair mode fits, f Fix and q Quit included
+        yield Footer(show_command_palette=not self.rusta.ascii, compact=True)  # its separator is Unicode
 
     def compose_body(self) -> ComposeResult:
         yield from ()

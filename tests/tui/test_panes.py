@@ -13,6 +13,7 @@ import pytest
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import ProbeFinished
 from rusta_tui.patchstatus import placeholders
+from rusta_tui.types import Settings
 from tests.tui.conftest import Recorder, screen_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -140,3 +141,22 @@ async def test_error_past_the_right_edge_is_scrolled_into_view(tmp_path: Path, r
         source = app.screen.query_one("#source")
         assert source.scroll_x > 0
         assert '+ "x_marks_it";' in screen_text(app)  # the operator rustc points at, and what follows
+
+
+async def test_pair_modes_footer_shows_f_fix_at_80_columns(demo_crate: Path, recorder: Recorder) -> None:
+    app = RustaApp(
+        demo_crate,
+        settings=Settings(mode="pair"),
+        watch=False,
+        theme="textual-dark",
+        recover=False,
+        network=lambda: "pinned",
+    )
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        for tab in ("1", "2", "3", "4", "6", "7"):  # the DevLog's search keys leave no room for q Quit
+            await pilot.press(tab)
+            await pilot.pause()
+            footer = screen_text(app).splitlines()[-1]
+            assert "f Fix" in footer and "q Quit" in footer, (tab, footer)
+        await app.workers.wait_for_complete()
