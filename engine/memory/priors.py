@@ -19,8 +19,8 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import EditError, diff_of_edits
-from engine.memory.style import render
+from engine.edits import EditError, diff_of_edits, edit_id
+from engine.memory.render import Reader, render, str_to_string  # noqa: F401 - str_to_string: callers
 from engine.memory.types import FamilyPref, Memory
 from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
@@ -127,34 +127,35 @@ def arrange(
     return [k[3] for k in keyed]
 
 
-def for_repair(cands: list[Candidate], target: Diagnostic, root: str | Path) -> list[Candidate]:
+def for_repair(
+    cands: list[Candidate], target: Diagnostic, root: str | Path, read: Reader | None = None
+) -> list[Candidate]:
     """The repair's hook: `cands` for `target` ordered by what the memory of the crate at `root`
-    says, each `&str` to `String` conversion also offered in the repo's style, just before the
-    original (which stays, in case the rendering does not compile)."""
+    says, each candidate a habit of the repo applies to also offered in the repo's style, just
+    before the original (which stays, in case the rendering does not compile). `read` gives the
+    files as the repair sees them (its scratch copy, after earlier steps); without it, `root`'s."""
     m = current(root)
     if m is None:
         return cands
-    if str_to_string(target):
-        p = target.primary
-        expr = (p.file_name, p.byte_start, p.byte_end) if p is not None else None
+    if m.style:
+        base = Path(root)
+        reader = read or (lambda rel: _read(base / rel))
         styled: list[Candidate] = []
         for c in cands:
-            r = render(c, m.style, expr)
-            styled += [msgspec.structs.replace(r, id=f"{c.id}+style"), c] if r is not c else [c]
-        cands = styled
+            r = render(c, m.style, target, reader)
+            if r is not c:
+                styled.append(msgspec.structs.replace(r, id=f"{c.id}+style"))
+            styled.append(c)
+        seen: set[str] = set()  # a rendering another template already wrote is tried once, first
+        cands = [c for c in styled if not ((k := edit_id(c.edits)) in seen or seen.add(k))]
     return arrange(cands, target.code_str or "", m, lambda c: candidate_patch_id(c, root))
 
 
-_STR_REFS = ("&str", "&'static str", "&String", "&&str", "&mut str")
-
-
-def str_to_string(target: Diagnostic) -> bool:
-    """rustc says a `String` was expected where a string reference was found: the one case where
-    `.to_string()`, `.to_owned()` and `String::from` are the same fix."""
-    from engine.facts.parse import facts_of
-
-    f = facts_of(target)
-    return (f.expected or "") in ("String", "std::string::String") and (f.found or "") in _STR_REFS
+def _read(p: Path) -> bytes | None:
+    try:
+        return p.read_bytes()
+    except OSError:
+        return None
 
 
 _cache: dict[Path, tuple[tuple, Memory]] = {}

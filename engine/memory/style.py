@@ -1,15 +1,12 @@
-"""The repo's style, mined from its code and config, and candidates rendered in it.
+"""The repo's style, mined from its code and config: each habit with the counts it rests on.
 
 Mining counts habits in the crate's own `.rs` files (not `target/`, not `.rusta/`): how a `&str`
 becomes a `String`, `?` against `.expect`/`.unwrap`, blank-line groups among `use` lines, `impl
-Trait` arguments against generic bounds, the error crate in Cargo.toml, and the keys set in
-`rustfmt.toml`/`.rustfmt.toml`/`clippy.toml`. A habit is recorded only with a clear majority
-(`MAJORITY` of at least `MIN_SEEN` uses), so a repo with no habit gets no rewrite.
-
-Rendering changes a candidate's inserted text only, never the span it edits, so the diff shows
-the same change in the repo's words; the compiler still validates the rendered candidate. Only
-`.to_owned()` and `String::from` are rendered to: a repo's `"x".into()` is recorded, but `.into()`
-leans on type inference and is not written into a fix.
+Trait` arguments against generic bounds, `Self` against the type's own name inside its `impl`, a
+closure that only calls (`|s| s.to_string()`) against a path (`ToString::to_string`), the error
+crate in Cargo.toml, and the keys set in `rustfmt.toml`/`.rustfmt.toml`/`clippy.toml`. A habit is
+recorded only with a clear majority (`MAJORITY` of at least `MIN_SEEN` uses), so a repo with no
+habit gets no rewrite. `engine.memory.render` writes candidates in these habits.
 """
 
 from __future__ import annotations
@@ -18,11 +15,7 @@ import re
 import tomllib
 from pathlib import Path
 
-import msgspec
-
-from engine.edits import Edit
 from engine.memory.types import StyleFact
-from engine.repair.types import Candidate
 
 MIN_SEEN = 3
 MAJORITY = 0.6
@@ -40,6 +33,16 @@ _ERRORS = {
     ".expect(": re.compile(rb"\.expect\("),
     ".unwrap()": re.compile(rb"\.unwrap\(\)"),
 }
+_ADAPTERS = (
+    rb"\.(?:map|and_then|filter_map|flat_map|map_err|for_each|filter|any|all|unwrap_or_else|ok_or_else)\(\s*"
+)
+_CLOSURES = {
+    # a closure that only hands its argument on: `|s| s.to_string()`, `|e| Error::Io(e)`
+    "closure": re.compile(_ADAPTERS + rb"\|(\w+)\|\s*(?:\1\.\w+\(\)|[\w:]+\(\s*\1\s*\))\s*\)"),
+    # the same as a path: `ToString::to_string`, `Error::Io`, `str::trim`
+    "path": re.compile(_ADAPTERS + rb"(?:[A-Za-z_]\w*::)+[A-Za-z_]\w*\s*\)"),
+}
+_FORCED_SELF = rb"(?!(?:Item|Output|Err|Error|Target|Owned|IntoIter)\b)"  # associated types: no choice
 _IMPL_ARG = re.compile(rb"fn\s+\w+\s*(?:<[^>]*>)?\s*\([^)]*:\s*impl\s+\w")
 _GENERIC_BOUND = re.compile(rb"fn\s+\w+\s*<\s*\w+\s*:\s*\w")
 _CONFIGS = ("rustfmt.toml", ".rustfmt.toml", "clippy.toml", ".clippy.toml")
@@ -83,6 +86,8 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
     errs = dict.fromkeys(_ERRORS, 0)
     groups = {"grouped": 0, "one block": 0}
     impl = {"impl Trait": 0, "generics": 0}
+    selfs = {"Self": 0, "type name": 0}
+    closures = dict.fromkeys(_CLOSURES, 0)
     for p in files:
         try:
             text = p.read_bytes()[:MAX_BYTES]
@@ -97,6 +102,10 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
         groups["one block"] += one
         impl["impl Trait"] += len(_IMPL_ARG.findall(text))
         impl["generics"] += len(_GENERIC_BOUND.findall(text))
+        for k, n in _self_uses(text).items():
+            selfs[k] += n
+        for k, rx in _CLOSURES.items():
+            closures[k] += len(rx.findall(text))
     where = f"{len(files)} .rs file(s)"
     out: list[StyleFact] = []
     for name, counts in (
@@ -104,6 +113,8 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
         ("error-handling", errs),
         ("import-groups", groups),
         ("impl-trait", impl),
+        ("self-type", selfs),
+        ("closure-style", closures),
     ):
         win = _winner(counts)
         if win is not None:
@@ -130,49 +141,45 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
     return tuple(out)
 
 
+def _self_uses(text: bytes) -> dict[str, int]:
+    """Inside each `impl Name` (generic or not): `Self::`, `Self {`, `Self(`, `-> Self` against the
+    same with `Name`. Associated types (`Self::Item`) are not a choice and are not counted."""
+    out = {"Self": 0, "type name": 0}
+    if b"impl" not in text:
+        return out
+    from engine.syntax.tree import parse
+
+    for node in parse(text).root_node.children:
+        ty, body = node.child_by_field_name("type"), node.child_by_field_name("body")
+        if node.type != "impl_item" or ty is None or body is None:
+            continue
+        base = ty.child_by_field_name("type") if ty.type == "generic_type" else ty
+        if base is None or base.type != "type_identifier":
+            continue
+        name = re.escape(text[base.start_byte : base.end_byte])
+        inner = text[body.start_byte : body.end_byte]
+        out["Self"] += len(re.findall(rb"\bSelf(?:::" + _FORCED_SELF + rb"|\s*[{(])|->\s*Self\b", inner))
+        named = rb"(?<![\w:])" + name + rb"(?:::|\s*[{(])|->\s*" + name + rb"\b"
+        out["type name"] += len(re.findall(named, inner))
+    return out
+
+
 def _error_crate(root: Path) -> str:
+    """The error crates the crate depends on, "anyhow + thiserror"; one only its tests use is
+    marked "(dev)" (library code cannot name it)."""
     try:
         data = tomllib.loads((root / "Cargo.toml").read_text(errors="replace"))
     except (OSError, tomllib.TOMLDecodeError):
         return ""
-    deps = {**data.get("dependencies", {}), **data.get("dev-dependencies", {})}
+    deps, dev = data.get("dependencies", {}), data.get("dev-dependencies", {})
     found = [c for c in ("anyhow", "thiserror", "eyre", "color-eyre", "snafu") if c in deps]
+    found += [
+        f"{c} (dev)"
+        for c in ("anyhow", "thiserror", "eyre", "color-eyre", "snafu")
+        if c in dev and c not in deps
+    ]
     return " + ".join(found)
 
 
 def fact(style: tuple[StyleFact, ...], name: str) -> StyleFact | None:
     return next((s for s in style if s.name == name), None)
-
-
-def render(c: Candidate, style: tuple[StyleFact, ...], expr: tuple[str, int, int] | None = None) -> Candidate:
-    """`c` with its `&str` to `String` conversion written the repo's way.
-
-    `expr` is (file, start, end) of the expression the diagnostic points at, which a `String::from`
-    rendering wraps; without it only the method forms are rewritten. The candidate keeps its id
-    and family (it is the same fix), its description names the rendering.
-    """
-    want = fact(style, "string-from-str")
-    if want is None or want.value not in (".to_owned()", "String::from"):
-        return c  # `.into()` leans on inference (a closure may not fix its type): not a rendering
-    edits: list[Edit] = []
-    changed = False
-    for e in c.edits:
-        if e.replacement != ".to_string()" or e.start != e.end:
-            edits.append(e)
-            continue
-        if want.value == ".to_owned()":
-            edits.append(msgspec.structs.replace(e, replacement=want.value))
-            changed = True
-        elif want.value == "String::from" and expr is not None and expr[0] == e.file and expr[2] == e.start:
-            edits.append(Edit(file=e.file, start=expr[1], end=expr[1], replacement="String::from("))
-            edits.append(msgspec.structs.replace(e, replacement=")"))
-            changed = True
-        else:
-            edits.append(e)
-    if not changed:
-        return c
-    return msgspec.structs.replace(
-        c,
-        edits=tuple(sorted(edits, key=lambda e: (e.file, e.start, e.end))),
-        description=c.description.replace("to_string", want.value.strip(".()")) + " (in this repo's style)",
-    )

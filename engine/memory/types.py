@@ -69,8 +69,17 @@ class Mistake(Base):
 class StyleFact(Base):
     """One habit of the repo's code, with the counts it rests on."""
 
-    name: Literal["string-from-str", "error-handling", "import-groups", "impl-trait", "error-crate", "config"]
-    value: str  # ".to_owned()", "?", "grouped", "anyhow", "rustfmt.toml: max_width = 80", ...
+    name: Literal[
+        "string-from-str",
+        "error-handling",
+        "import-groups",
+        "impl-trait",
+        "self-type",
+        "closure-style",
+        "error-crate",
+        "config",
+    ]
+    value: str  # ".to_owned()", "?", "grouped", "Self", "path", "anyhow", "rustfmt.toml: max_width = 80", ...
     counts: tuple[tuple[str, int], ...] = ()
     source: str = ""  # "12 files under src/"
 

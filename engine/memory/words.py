@@ -79,13 +79,22 @@ def style_line(s: StyleFact) -> str:
         "error-handling": "errors are passed on with",
         "import-groups": "`use` lines are",
         "impl-trait": "trait arguments are written as",
+        "self-type": "inside an impl, the type is called",
+        "closure-style": "a closure that only calls one function is written as a",
         "error-crate": "errors are built with",
         "config": "config",
     }[s.name]
     counts = ", ".join(f"{k} {n}" for k, n in s.counts)
     based = f" ({counts}; in {s.source})" if counts else f" (from {s.source})"
+    rendered = " Candidates are rendered this way before validation."
     effect = {
-        "string-from-str": " Candidates are rendered this way before validation.",
+        "string-from-str": rendered,
+        "self-type": rendered,
+        "closure-style": rendered,
+        "import-groups": rendered if s.value == "grouped" else " Shown, not yet acted on.",
+        "error-crate": " A boxed error in a return type is written as its Result before validation."
+        if any(c.strip() in ("anyhow", "eyre", "color-eyre") for c in s.value.split("+"))
+        else " Shown, not yet acted on.",
         "error-handling": " Fixes that pass an error on this way are tried earlier.",
     }.get(s.name, " Shown, not yet acted on.")
     return f"{what} {s.value}{based}.{effect}"

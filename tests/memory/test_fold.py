@@ -23,7 +23,6 @@ from engine.memory import store
 from engine.memory.errors import NoSuchItem
 from engine.memory.fold import fold
 from engine.memory.priors import adjustment, arrange, retired
-from engine.memory.style import mine, render
 from engine.memory.types import Cursor, Memory, StyleFact, Voice
 from engine.memory.words import show, stubbornness, study_line
 from engine.repair.types import Candidate
@@ -221,32 +220,6 @@ def test_the_voice_stays_within_bounds() -> None:
     assert 0.5 < stubbornness(Voice(argued=3, rusta_held=2, conceded=1)) < 0.8
 
 
-def test_style_is_mined_only_from_a_clear_majority_and_rendered(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "lib.rs").write_text(
-        'fn a() -> String { "x".to_owned() }\nfn b() -> String { "y".to_owned() }\n'
-        'fn c() -> String { "z".to_owned() }\nfn d() -> String { "w".to_string() }\n'
-    )
-    (tmp_path / "rustfmt.toml").write_text("max_width = 80\n")
-    facts = {s.name: s for s in mine(tmp_path)}
-    assert facts["string-from-str"].value == ".to_owned()"
-    assert dict(facts["string-from-str"].counts)[".to_owned()"] == 3
-    assert facts["config"].value == "rustfmt.toml: max_width = 80"
-    c = cand("to-string", ".to_string()")
-    r = render(c, tuple(facts.values()))
-    assert r.edits[0].replacement == ".to_owned()" and r.family == c.family and r.edits[0].start == 1
-    (src / "lib.rs").write_text('fn a() -> String { "x".to_owned() }\nfn d() -> String { "w".to_string() }\n')
-    assert "string-from-str" not in {s.name for s in mine(tmp_path)}  # two of each: no habit
-    from_repo = tuple(
-        msgspec.structs.replace(s, value="String::from")
-        for s in facts.values()
-        if s.name == "string-from-str"
-    )
-    wrapped = render(c, from_repo, ("src/lib.rs", 0, 1))
-    assert [(e.start, e.replacement) for e in wrapped.edits] == [(0, "String::from("), (1, ")")]
-
-
 def test_show_explains_each_item(root: Path) -> None:
     with DevLog.open(root, clock=Clock()) as log:
         rejected(log, "E0382", "clone", "hides the bug")
@@ -350,29 +323,3 @@ def test_any_old_record_folds_without_error_and_the_memory_round_trips(records: 
     ]
     m = fold(Memory(), entries)
     assert msgspec.json.decode(msgspec.json.encode(m), type=Memory) == m
-
-
-def test_rendering_needs_rustc_to_say_a_string_reference_was_found() -> None:
-    from toolbelt.types import Diagnostic, DiagnosticCode, Span
-
-    def diag(expected: str, found: str) -> Diagnostic:
-        span = Span(
-            file_name="src/lib.rs",
-            byte_start=0,
-            byte_end=1,
-            line_start=1,
-            line_end=1,
-            column_start=1,
-            column_end=2,
-            is_primary=True,
-            label=f"expected `{expected}`, found `{found}`",
-        )
-        return Diagnostic(
-            level="error", message="mismatched types", code=DiagnosticCode(code="E0308"), spans=(span,)
-        )
-
-    from engine.memory.priors import str_to_string
-
-    assert str_to_string(diag("String", "&str"))
-    assert not str_to_string(diag("String", "u32"))  # `.to_owned()` of a u32 is no String
-    assert not str_to_string(diag("Option<String>", "Option<&str>"))

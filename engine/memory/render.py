@@ -1,0 +1,309 @@
+"""Candidates written in the repo's style: each mined habit as a rewrite of a candidate's inserted text.
+
+A rendering changes what an edit inserts, or, for a `use` line, where it goes; it never changes
+which code a fix touches, so the diff shows the same change in the repo's words, and the compiler
+validates the rendered candidate like any other (the repair also keeps the original, just after
+it, in case the rendering does not compile). Each rule needs a fact and a shape:
+
+- `string-from-str`: a `&str` made a `String` with `.to_string()` is written `.to_owned()` or
+  `String::from(..)`, where rustc said a `String` was expected and a string reference found, or,
+  inside a closure (`.map(|s| s.to_string())`), where the expected type is the found one with
+  `String` in place of the string reference (`Option<String>` for `Option<&str>`). `.into()` is
+  recorded but never written: it leans on inference.
+- `closure-style`: in a repo that writes paths, a closure that only calls one method on its
+  argument (`.map(|x| x.clone())`) is written as the path (`.map(Clone::clone)`).
+- `self-type`: inside `impl Name`, `Self::`/`Self {`/`-> Self` against `Name::`/`Name {`/`-> Name`
+  (only for an `impl` of a plain name: `Self` in `impl<T> Foo<T>` is not always `Foo`).
+- `error-crate`: a return type `Result<T, Box<dyn std::error::Error>>` becomes `anyhow::Result<T>`
+  (`eyre::`, `color_eyre::`), or `Result<T>` where the file imports the crate's `Result`; only for
+  a crate the library itself depends on.
+- `import-groups`: in a repo that separates `std`, external and `crate` imports by blank lines, a
+  `use` whose kind has no group in the file starts its own, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import msgspec
+
+from engine.edits import Edit
+from engine.memory.types import StyleFact
+from engine.repair.types import Candidate
+from toolbelt.types import Diagnostic
+
+Reader = Callable[[str], bytes | None]
+Rule = Callable[[list[Edit], dict[str, str], "Scene"], list[Edit]]
+
+
+class Scene:
+    """What a rule may look at besides the candidate: the target error and the files as they are."""
+
+    def __init__(self, target: Diagnostic | None, read: Reader) -> None:
+        self.target, self.read = target, read
+        self._facts = None
+
+    def facts(self):  # noqa: ANN201 - engine.facts.parse.Facts, imported lazily
+        if self._facts is None and self.target is not None:
+            from engine.facts.parse import facts_of
+
+            self._facts = facts_of(self.target)
+        return self._facts
+
+
+# --- String conversions ---------------------------------------------------------------------------
+
+_STR_REFS = ("&str", "&'static str", "&String", "&&str", "&mut str")
+_STRING = re.compile(r"\b(?:std::string::)?String\b")
+_STR_REF = re.compile(r"&(?:'static |'_ |mut )?(?:str|String)\b|&&str\b")
+
+
+def str_to_string(target: Diagnostic | None) -> bool:
+    """rustc says a `String` was expected where a string reference was found: the one case where
+    `.to_string()`, `.to_owned()` and `String::from` on the expression are the same fix."""
+    f = Scene(target, lambda _: None).facts()
+    return (
+        f is not None
+        and (f.expected or "") in ("String", "std::string::String")
+        and (f.found or "") in _STR_REFS
+    )
+
+
+def str_elements(target: Diagnostic | None) -> bool:
+    """The expected type is the found one with `String` where it holds a string reference
+    (`Option<String>` for `Option<&str>`, `Vec<String>` for `Vec<&str>`): a closure that converts
+    each element may spell the conversion any of the three ways."""
+    f = Scene(target, lambda _: None).facts()
+    if f is None or not f.expected or not f.found:
+        return False
+    e, fo = _STRING.sub("S", f.expected.replace(" ", "")), _STR_REF.sub("S", f.found.replace(" ", ""))
+    return e == fo and "S" in e and f.expected != f.found
+
+
+_CLOSURE_CALL = re.compile(r"\|(?P<v>\w+)\|\s*(?P=v)\.(?P<m>to_string|to_owned|clone|into)\(\)")
+_ADAPTED = re.compile(
+    r"\.(?P<a>map|and_then|filter_map|flat_map|map_err|for_each|unwrap_or_else|ok_or_else)\(\s*"
+    r"\|(?P<v>\w+)\|\s*(?P=v)\.(?P<m>to_string|to_owned|clone|into)\(\)\s*\)"
+)
+_PATHS = {
+    "to_string": "ToString::to_string",
+    "to_owned": "ToOwned::to_owned",
+    "clone": "Clone::clone",
+    "into": "Into::into",
+}
+
+
+def _strings(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    want = style.get("string-from-str")
+    if want not in (".to_owned()", "String::from"):
+        return edits  # `.into()` leans on inference (a closure may not fix its type): not a rendering
+    out: list[Edit] = []
+    postfix = str_to_string(scene.target)
+    p = scene.target.primary if postfix and scene.target is not None else None
+    for e in edits:
+        if postfix and e.replacement == ".to_string()" and e.start == e.end:
+            if want == ".to_owned()":
+                out.append(msgspec.structs.replace(e, replacement=".to_owned()"))
+                continue
+            if p is not None and p.file_name == e.file and p.byte_end == e.start:
+                out.append(
+                    Edit(file=e.file, start=p.byte_start, end=p.byte_start, replacement="String::from(")
+                )
+                out.append(msgspec.structs.replace(e, replacement=")"))
+                continue
+        if str_elements(scene.target) and _CLOSURE_CALL.search(e.replacement):
+            e = msgspec.structs.replace(
+                e, replacement=_CLOSURE_CALL.sub(lambda m: _owned(m, want), e.replacement)
+            )
+        out.append(e)
+    return out
+
+
+def _owned(m: re.Match[str], want: str) -> str:
+    if m.group("m") != "to_string":
+        return m.group(0)
+    v = m.group("v")
+    return f"|{v}| {v}.to_owned()" if want == ".to_owned()" else f"|{v}| String::from({v})"
+
+
+def _closures(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    if style.get("closure-style") != "path":
+        return edits
+
+    def path(m: re.Match[str]) -> str:
+        method = m.group("m")
+        to_string = method == "to_string" or (method == "to_owned" and str_elements(scene.target))
+        if to_string and str_elements(scene.target) and style.get("string-from-str") == "String::from":
+            return f".{m.group('a')}(String::from)"
+        if to_string and str_elements(scene.target) and style.get("string-from-str") == ".to_owned()":
+            return f".{m.group('a')}(str::to_owned)"
+        return f".{m.group('a')}({_PATHS[method]})"
+
+    return [msgspec.structs.replace(e, replacement=_ADAPTED.sub(path, e.replacement)) for e in edits]
+
+
+# --- Self against the type's name -------------------------------------------------------------------
+
+_FORCED = r"(?!(?:Item|Output|Err|Error|Target|Owned|IntoIter)\b)"
+
+
+def _impl_name(data: bytes, pos: int) -> str | None:
+    """The plain type name of the `impl` whose body holds byte `pos`, else None."""
+    from engine.syntax.tree import parse
+
+    for node in parse(data).root_node.children:
+        ty, body = node.child_by_field_name("type"), node.child_by_field_name("body")
+        if (
+            node.type == "impl_item"
+            and ty is not None
+            and body is not None
+            and body.start_byte < pos < body.end_byte
+        ):
+            return data[ty.start_byte : ty.end_byte].decode() if ty.type == "type_identifier" else None
+    return None
+
+
+def _self_type(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    want = style.get("self-type")
+    if want not in ("Self", "type name"):
+        return edits
+    out: list[Edit] = []
+    for e in edits:
+        data = scene.read(e.file) if re.search(r"\b[A-Z]\w*\b", e.replacement) else None
+        name = _impl_name(data, e.start) if data else None
+        if name is None:
+            out.append(e)
+            continue
+        text = e.replacement
+        if want == "type name":
+            text = re.sub(rf"(?<![\w:])Self(?=::{_FORCED}|\s*[{{(])|(?<=->\s)Self\b", name, text)
+        else:
+            text = re.sub(rf"(?<![\w:]){name}(?=::|\s*[{{(])|(?<=->\s){name}\b", "Self", text)
+            after = (data or b"")[e.end : e.end + 2]
+            if text == name and (after == b"::" or after[:1] in (b"{", b"(")):
+                text = "Self"  # a name fixed in a path or literal: `Countr::new` -> `Self::new`
+        out.append(msgspec.structs.replace(e, replacement=text) if text != e.replacement else e)
+    return out
+
+
+# --- the error crate's Result -----------------------------------------------------------------------
+
+_BOXED = re.compile(
+    r"\bResult<(?P<t>[^<>]*(?:<[^<>]*>)?[^<>]*?),\s*Box<dyn\s+(?:std::error::)?Error(?:\s*\+\s*(?:Send|Sync|'static))*>\s*>"
+)
+_CRATES = {"anyhow": "anyhow", "eyre": "eyre", "color-eyre": "color_eyre"}
+
+
+def _error_crate(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    deps = [c.strip() for c in style.get("error-crate", "").split("+")]
+    crate = next((_CRATES[c] for c in deps if c in _CRATES), None)  # "anyhow (dev)" is not library code's
+    if crate is None:
+        return edits
+    out: list[Edit] = []
+    for e in edits:
+        if not _BOXED.search(e.replacement):
+            out.append(e)
+            continue
+        data = (scene.read(e.file) or b"").decode("utf-8", "replace")
+        imported = re.search(rf"^use {crate}::(?:Result|\{{[^}}]*\bResult\b[^}}]*\}});", data, re.M)
+        prefix = "" if imported else f"{crate}::"
+        text = _BOXED.sub(lambda m, pre=prefix: f"{pre}Result<{m.group('t').strip()}>", e.replacement)
+        out.append(msgspec.structs.replace(e, replacement=text))
+    return out
+
+
+# --- import groups ----------------------------------------------------------------------------------
+
+_USE_LINE = re.compile(r"use ([\w:]+)(?:::\{[^}]*\}|::\*)?;\n")
+_ORDER = ("std", "extern", "crate")
+
+
+def _kind(path: str) -> str:
+    root = path.split("::")[0]
+    return (
+        "std"
+        if root in ("std", "core", "alloc")
+        else "crate"
+        if root in ("crate", "self", "super")
+        else "extern"
+    )
+
+
+def _groups(data: bytes) -> list[tuple[int, int, set[str]]]:
+    """Runs of top-level `use` lines: (start byte, end byte after the last newline, kinds in it)."""
+    runs: list[tuple[int, int, set[str]]] = []
+    offset, last_end = 0, -1
+    for line in data.split(b"\n"):
+        end = min(offset + len(line) + 1, len(data))
+        m = re.match(rb"use ([\w:]+)", line)
+        if m:
+            k = _kind(m.group(1).decode())
+            if runs and last_end == offset:
+                s, _, kinds = runs[-1]
+                runs[-1] = (s, end, kinds | {k})
+            else:
+                runs.append((offset, end, {k}))
+            last_end = end
+        offset = end
+    return runs
+
+
+def _import_groups(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    if style.get("import-groups") != "grouped":
+        return edits
+    out: list[Edit] = []
+    for e in edits:
+        m = _USE_LINE.fullmatch(e.replacement)
+        data = scene.read(e.file) if m and e.start == e.end else None
+        runs = _groups(data) if data else []
+        kind = _kind(m.group(1)) if m else ""
+        if not runs or any(kind in kinds for _, _, kinds in runs):
+            out.append(e)  # a group of its kind exists (the placement chose it) or no imports yet
+            continue
+        later = [r for r in runs if min(_ORDER.index(k) for k in r[2]) > _ORDER.index(kind)]
+        if later:
+            at, text = later[0][0], e.replacement + "\n"
+        else:
+            at, text = runs[-1][1], "\n" + e.replacement
+        out.append(Edit(file=e.file, start=at, end=at, replacement=text))
+    return out
+
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("string-from-str", _strings),
+    ("closure-style", _closures),
+    ("self-type", _self_type),
+    ("error-crate", _error_crate),
+    ("import-groups", _import_groups),
+)
+
+
+def render(
+    c: Candidate, style: tuple[StyleFact, ...], target: Diagnostic | None = None, read: Reader | None = None
+) -> Candidate:
+    """`c` written in the repo's style (`c` itself when no habit applies). It keeps its id and family
+    (it is the same fix); its description names the rendering."""
+    facts = {s.name: s.value for s in style}
+    if not facts:
+        return c
+    scene = Scene(target, read or (lambda _: None))
+    edits = list(c.edits)
+    used: list[str] = []
+    for name, rule in RULES:
+        if name not in facts:
+            continue
+        new = rule(edits, facts, scene)
+        if new != edits:
+            edits = new
+            used.append(name)
+    if not used:
+        return c
+    desc = c.description
+    if "string-from-str" in used and "to_string" in desc:
+        desc = desc.replace("to_string", facts["string-from-str"].strip(".()"))
+    return msgspec.structs.replace(
+        c,
+        edits=tuple(sorted(edits, key=lambda e: (e.file, e.start, e.end))),
+        description=f"{desc} (in this repo's style: {', '.join(used)})",
+    )
