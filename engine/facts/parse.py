@@ -109,7 +109,12 @@ def facts_of(diag: Diagnostic) -> Facts:
     f: dict = {"code": diag.code_str, "level": diag.level, "message": diag.message}
     f["primary"] = place(prim) if prim is not None else None
 
-    m = _EXPECTED_FOUND.search(joined) or _EXPECTED_FOUND_NOTE.search(joined)
+    # the types of this mismatch: rustc's message and labels, then its notes; never a help about some
+    # other impl ("for that trait implementation, expected `ParseIntError`, found `io::Error`")
+    own = "\n".join(
+        [diag.message, *(s.label or "" for s in diag.spans), *(c.message for c in diag.children if c.level == "note")]
+    )
+    m = _EXPECTED_FOUND.search(own) or _EXPECTED_FOUND_NOTE.search(own)
     if m:
         f["expected"], f["found"] = _unticks(m.group(1)), _unticks(m.group(2))
     for rx in _BINDING_IN_MESSAGE:
