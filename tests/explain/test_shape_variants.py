@@ -249,3 +249,10 @@ def test_string_literal_patterns_against_a_string_say_match_on_a_view(tmp_path: 
     assert [o.name for o in bound.options][0] == "add the bound"
     const = next(s for s in stories if s.code == "E0015")
     assert "make the callee const fn" not in [o.name for o in const.options]  # `String::from` is std's
+
+
+def test_copy_on_a_type_that_owns_text_says_why_and_offers_clone(tmp_path: Path) -> None:
+    src = "#[derive(Clone, Copy)]\npub struct Tag {\n    pub id: u32,\n    pub text: String,\n}\n"
+    (e,) = _explain(tmp_path, "copytag", src)
+    assert e.code == "E0204" and "bit for bit" in e.why
+    assert [o.name for o in e.options][0] == "derive only Clone"
