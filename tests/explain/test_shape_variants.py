@@ -256,3 +256,31 @@ def test_copy_on_a_type_that_owns_text_says_why_and_offers_clone(tmp_path: Path)
     (e,) = _explain(tmp_path, "copytag", src)
     assert e.code == "E0204" and "bit for bit" in e.why
     assert [o.name for o in e.options][0] == "derive only Clone"
+
+
+RETURNED = """use std::collections::HashMap;
+
+pub struct Cache { map: HashMap<u32, String> }
+
+impl Cache {
+    pub fn get_or_make(&mut self, k: u32) -> &String {
+        if let Some(v) = self.map.get(&k) {
+            return v;
+        }
+        self.map.insert(k, k.to_string());
+        &self.map[&k]
+    }
+}
+
+pub async fn fetch() -> Result<u8, String> { Ok(1) }
+pub async fn label() -> String { let n = fetch().await?; n.to_string() }
+"""
+
+
+def test_a_borrow_returned_on_one_path_is_the_known_limitation_not_a_reorder(tmp_path: Path) -> None:
+    stories = _explain(tmp_path, "returned", RETURNED)
+    e = next(s for s in stories if s.code == "E0502")
+    assert "returned from the function on one path" in e.summary
+    assert "reorder" not in [o.name for o in e.options]
+    q = next(s for s in stories if s.code == "E0277")  # `?` in an async fn returning String
+    assert "returns neither" in q.summary and "From" not in q.summary
