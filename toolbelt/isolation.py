@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, cast
 
-from toolbelt.paths import cache_dir
+from toolbelt.cache_root import cache_dir
 
 IsolationMode = Literal["netns", "userns-netns", "offline-only"]
 

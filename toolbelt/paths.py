@@ -8,7 +8,6 @@ stamped by `target_dir_for` (which every cargo run, sandbox and probe goes throu
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -16,6 +15,7 @@ from typing import Literal
 import msgspec
 
 from toolbelt.atomic_file import replace_file
+from toolbelt.cache_root import cache_dir, crate_key
 from toolbelt.errors import CacheUnwritable
 
 _usable: set[str] = set()
@@ -68,15 +68,6 @@ class CacheUsage(msgspec.Struct, frozen=True, kw_only=True):
         return sum(self.by_kind.values())
 
 
-def cache_dir() -> Path:
-    """`$RUSTA_CACHE_DIR`, else `$XDG_CACHE_HOME/rusta`, else `~/.cache/rusta`."""
-    env = os.environ.get("RUSTA_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "rusta"
-
-
 def writable_cache_dir() -> Path:
     """`cache_dir()`, created if missing; CacheUnwritable with one sentence when it cannot be written.
 
@@ -100,12 +91,6 @@ def writable_cache_dir() -> Path:
         )
     _usable.add(str(d))
     return d
-
-
-def crate_key(crate_root: str | Path) -> str:
-    """`<crate>-<16 hex of sha256 of its resolved path>`: the name of every per-crate cache entry."""
-    root = Path(crate_root).resolve()
-    return f"{root.name}-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
 
 
 def target_dir_for(crate_root: str | Path) -> Path:

@@ -7,6 +7,7 @@ as such; it is never mistaken for a pass.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -14,11 +15,14 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolbelt.errors import ToolMissing
-from toolbelt.types import Outcome, ProcessResult
+
+if TYPE_CHECKING:  # toolbelt.types imports msgspec: `rusta check` starts cargo before paying for it
+    from toolbelt.types import Outcome, ProcessResult
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 8 * 1024**3  # address-space cap per process (RLIMIT_AS), inherited by children
@@ -73,6 +77,151 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+class Started:
+    """A program `start_limited` started: its output is read from the first byte on (so it never blocks on
+    a full pipe), kept in memory, and handed to a line callback that may be attached later (`attach`
+    replays what came before). `finish` watches it to the end."""
+
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        *,
+        argv: tuple[str, ...],
+        cwd: str,
+        env: Mapping[str, str] | None,
+        memory_bytes: int | None,
+        output_cap: int,
+        merge_stderr: bool,
+        start: float,
+        on_stdout_line: Callable[[bytes], None] | None,
+    ) -> None:
+        self.proc = proc
+        self.argv, self.cwd, self.env = argv, cwd, env
+        self.memory_bytes, self.output_cap, self.merge_stderr = memory_bytes, output_cap, merge_stderr
+        self.start = start
+        self.chunks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
+        self.sizes = {"stdout": 0, "stderr": 0}
+        self.overflow = threading.Event()
+        self._lock = threading.Lock()
+        self._line_cb = on_stdout_line
+        self.threads = [threading.Thread(target=self._read, args=("stdout", proc.stdout), daemon=True)]
+        if proc.stderr is not None:
+            self.threads.append(
+                threading.Thread(target=self._read, args=("stderr", proc.stderr), daemon=True)
+            )
+        for t in self.threads:
+            t.start()
+
+    def _read(self, name: str, stream) -> None:
+        for line in iter(stream.readline, b""):
+            if self.sizes[name] + len(line) > self.output_cap:
+                self.overflow.set()
+                _kill_group(self.proc)
+                break
+            with self._lock:  # a callback attached meanwhile sees every line once, in order
+                self.sizes[name] += len(line)
+                self.chunks[name].append(line)
+                if name == "stdout" and self._line_cb is not None:
+                    _call(self._line_cb, line)
+        stream.close()
+
+    def attach(self, on_stdout_line: Callable[[bytes], None] | None) -> None:
+        """From now on each stdout line goes to `on_stdout_line`; the lines read so far go first."""
+        if on_stdout_line is None:
+            return
+        with self._lock:
+            for line in self.chunks["stdout"]:
+                _call(on_stdout_line, line)
+            self._line_cb = on_stdout_line
+
+    def kill(self) -> None:
+        """Kill the whole group and reap it, so nothing it held (a cargo build lock) outlives this call."""
+        _kill_group(self.proc)
+        self.proc.wait()
+        for t in self.threads:
+            t.join(timeout=5)
+
+
+def _call(cb: Callable[[bytes], None], line: bytes) -> None:
+    try:
+        cb(line)
+    except Exception:  # an analyzer bug must not leave the child unreaped
+        pass
+
+
+def start_limited(
+    argv: Sequence[str],
+    *,
+    cwd: str | Path,
+    env: Mapping[str, str] | None = None,
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    output_cap: int = DEFAULT_OUTPUT_CAP,
+    stdin_pipe: bool = False,
+    on_stdout_line: Callable[[bytes], None] | None = None,
+    merge_stderr: bool = False,
+) -> Started:
+    """Start `argv` in its own session and process group, under the limits; see `run_limited`."""
+    argv = tuple(str(a) for a in argv)
+    start = time.monotonic()
+    spawn, preexec = _spawn_argv(argv, cwd, env, memory_bytes)
+    with _interrupt_deferred() as interrupted:
+        try:
+            proc = subprocess.Popen(
+                spawn,
+                cwd=str(cwd),
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+                start_new_session=True,
+                preexec_fn=preexec,
+            )
+        except FileNotFoundError as e:
+            raise ToolMissing(f"`{argv[0]}` is not on PATH; install it or fix PATH.") from e
+        except PermissionError as e:
+            raise ToolMissing(f"`{argv[0]}` cannot be executed: {e.strerror}.") from e
+        except NotADirectoryError as e:
+            raise ToolMissing(f"cannot run `{argv[0]}` in {cwd}: not a directory.") from e
+        try:
+            started = Started(
+                proc,
+                argv=argv,
+                cwd=str(cwd),
+                env=env,
+                memory_bytes=memory_bytes,
+                output_cap=output_cap,
+                merge_stderr=merge_stderr,
+                start=start,
+                on_stdout_line=on_stdout_line,
+            )
+        except BaseException:
+            _kill_group(proc)
+            raise
+    if interrupted:  # Ctrl-C came while the child was being started: it must not outlive Rusta
+        _kill_group(proc)
+        raise KeyboardInterrupt
+    return started
+
+
+@contextlib.contextmanager
+def _interrupt_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C back while a child is started: a KeyboardInterrupt inside Popen, after the fork,
+    would lose the child's handle and leave its group running. Only the main thread, and only when
+    Python's own handler is in place; the list says whether Ctrl-C came meanwhile."""
+    hit: list[int] = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield hit
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: hit.append(signum))
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_limited(
     argv: Sequence[str],
     *,
@@ -93,68 +242,46 @@ def run_limited(
     stderr into stdout, keeping the two in the order the program wrote them (cargo test's `Running`
     lines before each suite's results).
     """
-    argv = tuple(str(a) for a in argv)
-    start = time.monotonic()
-    spawn, preexec = _spawn_argv(argv, cwd, env, memory_bytes)
+    started = start_limited(
+        argv,
+        cwd=cwd,
+        env=env,
+        memory_bytes=memory_bytes,
+        output_cap=output_cap,
+        stdin_pipe=stdin is not None,
+        on_stdout_line=on_stdout_line,
+        merge_stderr=merge_stderr,
+    )
+    proc = started.proc
     try:
-        proc = subprocess.Popen(
-            spawn,
-            cwd=str(cwd),
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=preexec,
-        )
-    except FileNotFoundError as e:
-        raise ToolMissing(f"`{argv[0]}` is not on PATH; install it or fix PATH.") from e
-    except PermissionError as e:
-        raise ToolMissing(f"`{argv[0]}` cannot be executed: {e.strerror}.") from e
-    except NotADirectoryError as e:
-        raise ToolMissing(f"cannot run `{argv[0]}` in {cwd}: not a directory.") from e
+        if stdin is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write(stdin)
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+    except BaseException:  # Ctrl-C while feeding it: take the whole group down with us
+        _kill_group(proc)
+        raise
+    return finish(started, timeout_s=timeout_s, cancel=cancel)
 
-    chunks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
-    sizes = {"stdout": 0, "stderr": 0}
-    overflow = threading.Event()
 
-    def reader(name: str, stream, line_cb: Callable[[bytes], None] | None) -> None:
-        for line in iter(stream.readline, b""):
-            if sizes[name] + len(line) > output_cap:
-                overflow.set()
-                _kill_group(proc)
-                break
-            sizes[name] += len(line)
-            chunks[name].append(line)
-            if line_cb is not None:
-                try:
-                    line_cb(line)
-                except Exception:  # an analyzer bug must not leave the child unreaped
-                    pass
-        stream.close()
-
-    threads = [threading.Thread(target=reader, args=("stdout", proc.stdout, on_stdout_line), daemon=True)]
-    if proc.stderr is not None:
-        threads.append(threading.Thread(target=reader, args=("stderr", proc.stderr, None), daemon=True))
-    for t in threads:
-        t.start()
-    if stdin is not None and proc.stdin is not None:
-        try:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
-
+def finish(
+    started: Started, *, timeout_s: float = DEFAULT_TIMEOUT_S, cancel: threading.Event | None = None
+) -> ProcessResult:
+    """Watch a started program to its end under the wall-clock limit (counted from its start) and a
+    cancel; whatever happens, the whole group is killed and reaped before this returns."""
+    proc = started.proc
     outcome: Outcome | None = None
-    deadline = start + timeout_s
-    # A thread blocks in wait() so the exit is seen at once (Popen.wait(timeout) polls with sleeps of up
-    # to 50 ms, a visible share of a warm `cargo check`); this loop only watches the limits.
-    exited = threading.Event()
-    waiter = threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True)
-    waiter.start()
+    deadline = started.start + timeout_s
     try:
+        # A thread blocks in wait() so the exit is seen at once (Popen.wait(timeout) polls with sleeps
+        # of up to 50 ms, a visible share of a warm `cargo check`); this loop only watches the limits.
+        exited = threading.Event()
+        waiter = threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True)
+        waiter.start()
         while not exited.wait(0.05):
-            if overflow.is_set():
+            if started.overflow.is_set():
                 outcome = "output_cap"
                 _kill_group(proc)
             elif cancel is not None and cancel.is_set():
@@ -170,26 +297,28 @@ def run_limited(
     proc.wait()
     # The leader is gone; make sure no grandchild (build script, test binary) outlives it.
     _kill_group(proc)
-    for t in threads:
+    from toolbelt.types import ProcessResult  # msgspec: imported once nothing is left running
+
+    for t in started.threads:
         t.join(timeout=5)
-    if overflow.is_set():
+    if started.overflow.is_set():
         outcome = "output_cap"
-    duration = time.monotonic() - start
+    duration = time.monotonic() - started.start
     rc = proc.returncode
     if outcome is None:
         outcome = "ok" if rc == 0 else "failed"
     note = {
         "timeout": f"killed after the {timeout_s:g} s limit",
         "killed": "cancelled",
-        "output_cap": f"killed: output passed the {output_cap} byte cap",
+        "output_cap": f"killed: output passed the {started.output_cap} byte cap",
     }.get(outcome, "")
     return ProcessResult(
-        argv=argv,
-        cwd=str(cwd),
+        argv=started.argv,
+        cwd=started.cwd,
         returncode=rc,
         outcome=outcome,
-        stdout=b"".join(chunks["stdout"]),
-        stderr=b"".join(chunks["stderr"]),
+        stdout=b"".join(started.chunks["stdout"]),
+        stderr=b"".join(started.chunks["stderr"]),
         duration_s=duration,
         truncated=outcome == "output_cap",
         note=note,
