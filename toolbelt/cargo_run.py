@@ -9,13 +9,15 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from toolbelt import cargo_early
+from toolbelt.cargo_early import cargo_env, check_args
 from toolbelt.crate import check_source_sizes, find_crate_root, read_manifest
 from toolbelt.diagnostics import MessageStream, parse_cargo_messages
 from toolbelt.errors import ToolbeltError, ToolMissing
 from toolbelt.isolation import forget as forget_isolation
 from toolbelt.isolation import isolated_argv
 from toolbelt.paths import target_dir_for
-from toolbelt.process import DEFAULT_MEMORY_BYTES, run_limited
+from toolbelt.process import DEFAULT_MEMORY_BYTES, finish, run_limited
 from toolbelt.selection import Selection
 from toolbelt.selection import current as current_selection
 from toolbelt.shadow import build_root
@@ -32,22 +34,6 @@ from toolbelt.types import (
 
 CHECK_TIMEOUT_S = 300.0
 TEST_TIMEOUT_S = 600.0
-
-
-def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment every cargo run gets: offline, no color, Rusta's own target dir."""
-    env = dict(os.environ)
-    env.update(
-        CARGO_NET_OFFLINE="true",
-        CARGO_TERM_COLOR="never",
-        CARGO_TERM_PROGRESS_WHEN="never",
-        RUST_BACKTRACE="0",
-    )
-    if target_dir is not None:
-        env["CARGO_TARGET_DIR"] = str(target_dir)
-    if extra:
-        env.update(extra)
-    return env
 
 
 # How rustc dies when the address-space limit bites: at start-up (mapping LLVM), in an allocation, or
@@ -85,11 +71,13 @@ def _run_cargo(
     on_stdout_line: Callable[[bytes], None] | None = None,
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
     loopback: bool = False,
+    adopt_early: bool = False,
 ) -> tuple[ProcessResult, Toolchain]:
     """Run cargo in `root`, network-isolated, while the toolchain versions are read in parallel.
 
     Checks first what would make cargo fail obscurely: cargo missing, a pinned toolchain that is not
     installed, an oversized source file; a read-only crate without Cargo.lock runs from a shadow copy.
+    `adopt_early`: take over the cargo `toolbelt.cargo_early` started, if it is exactly this run.
     """
     argv = [_cargo_exe(env), *args]
     require_pinned_toolchain(root)
@@ -107,9 +95,18 @@ def _run_cargo(
     probe = threading.Thread(target=read_versions, daemon=True)
     probe.start()
 
-    def go() -> ProcessResult:
+    def go(first: bool = False) -> ProcessResult:
+        spawn = isolated_argv(argv, loopback=loopback) if isolate else argv
+        early = (
+            cargo_early.claim(spawn, workdir, env, memory_bytes, merge_stderr)
+            if first and adopt_early
+            else None
+        )
+        if early is not None:
+            early.attach(on_stdout_line)
+            return finish(early, timeout_s=timeout_s, cancel=cancel)
         return run_limited(
-            isolated_argv(argv, loopback=loopback) if isolate else argv,
+            spawn,
             cwd=workdir,
             env=env,
             timeout_s=timeout_s,
@@ -120,7 +117,7 @@ def _run_cargo(
         )
 
     try:
-        proc = go()
+        proc = go(first=True)
         if isolate and proc.outcome == "failed" and (proc.stderr or proc.stdout).startswith(b"unshare: "):
             forget_isolation()  # the kernel's policy changed since the mode was cached: detect again
             proc = go()
@@ -197,8 +194,7 @@ def run_check(
     root = find_crate_root(crate)
     read_manifest(root)
     sel = selection if selection is not None else current_selection()
-    argv = [tool, "--message-format=json", "--quiet", "--keep-going", *sel.package_args()]
-    argv += sel.check_target_args("all" if all_targets else "default")
+    argv = check_args(tool, sel.package_args(), sel.check_target_args("all" if all_targets else "default"))
     stream = MessageStream("clippy" if tool == "clippy" else "rustc")
     fed = [0]
 
@@ -217,6 +213,7 @@ def run_check(
         isolate=isolate,
         on_stdout_line=on_line,
         memory_bytes=memory_bytes,
+        adopt_early=True,
     )
     # The stream saw every byte unless a retry (isolation re-detected) or a failing feed broke it.
     diags = (

@@ -80,6 +80,20 @@ def _is_user_error(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check"]:
+        # cargo starts now, with the standard library alone; the rest of Rusta is imported while it
+        # runs, and the check takes the process over only if it is exactly the run it would make
+        from toolbelt import cargo_early
+
+        cargo_early.start_check(argv[1:])
+        try:
+            return _main(argv)
+        finally:
+            cargo_early.discard()  # not taken over (bad input, an error): never leave it running
+    return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     available = _available()
     chosen = argv[0] if argv and argv[0] in available else None
     if not argv:

@@ -1,0 +1,161 @@
+"""Start `rusta check`'s cargo before the rest of Rusta is imported; hand it over only when it is
+exactly the run that was asked for.
+
+Python's start-up and Rusta's imports (msgspec, the Structs, the parsers, the settings) cost tens of
+milliseconds on every check: time in which a warm `cargo check` could already be running. So
+`start_check` guesses, from the command line and a few stats, the command `run_check` is about to
+make, and starts it with the standard library alone. `run_check` then works its command out the
+usual way, every check included (toolchain pin, source sizes, read-only crate, workspace member,
+settings) and `claim`s the early process only when program, arguments, folder, environment and
+limits are all identical; otherwise the early process group is killed and reaped first. A wrong
+guess costs a wasted start, never a different result. Cases the guess does not cover start nothing
+early: any flag besides --json and --no-clippy, a crate inside another manifest's folder (a
+workspace member gets `-p`), a toolchain pin (rustup might try to install it), a read-only crate
+without Cargo.lock (it runs from a shadow copy), a `.rusta/settings.toml` that sets check_targets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from toolbelt import isolation
+from toolbelt.cache_root import cache_dir, crate_key
+from toolbelt.process import DEFAULT_MEMORY_BYTES, Started, start_limited
+
+_lock = threading.Lock()
+_pending: Started | None = None
+last = "none"  # what became of the last early start: "none", "adopted" or "replaced" (for tests)
+
+
+def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment every cargo run gets: offline, no color, Rusta's own target dir."""
+    env = dict(os.environ)
+    env.update(
+        CARGO_NET_OFFLINE="true",
+        CARGO_TERM_COLOR="never",
+        CARGO_TERM_PROGRESS_WHEN="never",
+        RUST_BACKTRACE="0",
+    )
+    if target_dir is not None:
+        env["CARGO_TARGET_DIR"] = str(target_dir)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def check_args(tool: str, package_args: Sequence[str], target_args: Sequence[str]) -> list[str]:
+    """cargo's arguments for a check: JSON diagnostics, every crate of a workspace reporting."""
+    return [tool, "--message-format=json", "--quiet", "--keep-going", *package_args, *target_args]
+
+
+def _crate_root(path: str) -> Path | None:
+    p = Path(path).resolve()
+    if not p.exists():
+        return None
+    start = p if p.is_dir() else p.parent
+    return next((d for d in (start, *start.parents) if (d / "Cargo.toml").is_file()), None)
+
+
+def _sets_check_targets(root: Path) -> bool:
+    f = root / ".rusta" / "settings.toml"
+    if not f.is_file():
+        return False
+    import tomllib
+
+    try:
+        return "check_targets" in tomllib.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # broken: the settings module says so in its own words; start nothing
+
+
+def guess_check(args: Sequence[str]) -> tuple[list[str], Path, dict[str, str]] | None:
+    """The argv, folder and environment `run_check` will most likely use for `rusta check ARGS`,
+    or None when the common case does not apply."""
+    tool, path = "clippy", None
+    for a in args:
+        if a == "--json":
+            continue
+        if a == "--no-clippy":
+            tool = "check"
+        elif a.startswith("-") or path is not None:
+            return None
+        else:
+            path = a
+    root = _crate_root(path or ".")
+    if root is None:
+        return None
+    for d in (root, *root.parents):
+        if d != root and (d / "Cargo.toml").is_file():
+            return None
+        if (d / "rust-toolchain.toml").is_file() or (d / "rust-toolchain").is_file():
+            return None
+    has_lock = any((d / "Cargo.lock").is_file() for d in (root, *root.parents))
+    if not has_lock and not os.access(root, os.W_OK):
+        return None
+    if _sets_check_targets(root):
+        return None
+    env = cargo_env(cache_dir() / "targets" / crate_key(root))
+    cargo = shutil.which("cargo", path=env.get("PATH", os.defpath))
+    if cargo is None:
+        return None
+    argv = [cargo, *check_args(tool, (), ("--all-targets",))]
+    return isolation.isolated_argv(argv, loopback=False), root, env
+
+
+def start_check(args: Sequence[str]) -> None:
+    """Start the guessed cargo run of `rusta check ARGS` now, if there is a guess; never raises."""
+    global _pending
+    try:
+        plan = guess_check(args)
+        if plan is None:
+            return
+        argv, cwd, env = plan
+        started = start_limited(argv, cwd=cwd, env=env, memory_bytes=DEFAULT_MEMORY_BYTES)
+    except Exception:  # anything odd: the ordinary path meets it again and says it in its own words
+        return
+    with _lock:
+        _pending = started
+    atexit.register(discard)
+
+
+def claim(
+    argv: Sequence[str],
+    cwd: str | Path,
+    env: Mapping[str, str],
+    memory_bytes: int | None,
+    merge_stderr: bool = False,
+) -> Started | None:
+    """The early process when it runs exactly `argv` in `cwd` with `env`, the memory limit and the
+    same stderr; otherwise None, after the early one (if any) has been killed and reaped."""
+    global _pending, last
+    with _lock:
+        started, _pending = _pending, None
+    if started is None:
+        return None
+    same = (
+        started.argv == tuple(str(a) for a in argv)
+        and started.cwd == str(cwd)
+        and dict(started.env or {}) == dict(env)
+        and started.memory_bytes == memory_bytes
+        and started.merge_stderr == merge_stderr
+    )
+    if same:
+        last = "adopted"
+        return started
+    last = "replaced"
+    started.kill()
+    return None
+
+
+def discard() -> None:
+    """Kill and reap an early process nobody claimed (the check stopped on bad input or an error)."""
+    global _pending
+    with _lock:
+        started, _pending = _pending, None
+    if started is not None:
+        started.kill()
