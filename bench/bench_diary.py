@@ -120,7 +120,7 @@ def run() -> dict:
     )
 
     long_run = int(os.environ.get("RUSTA_BENCH_KILL_TRIALS", "0") or 0)
-    trials = long_run or (8 if QUICK else 300)
+    trials = long_run or (3 if QUICK else 300)
     rng = random.Random(42)
     for mode, kw in (("no compaction", {}), ("compaction on", {"max_bytes": 40000})):
         root = base / f"kill-{mode.split()[0]}"
