@@ -217,7 +217,7 @@ def _with_origin(f: Facts) -> Facts:
             reason=f"this bound makes the closure `{f.closure_kind}`: it may run more than once, "
             "so it cannot give away what it captured",
         )
-    elif f.closure_kind == "Fn" and f.closure_at is not None and (f.code or "") == "E0596":
+    elif f.closure_kind == "Fn" and f.closure_at is not None and (f.code or "") in ("E0596", "E0594"):
         origin = Origin(
             kind="closure-kind",
             place=f.closure_at,

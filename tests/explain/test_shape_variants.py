@@ -284,3 +284,34 @@ def test_a_borrow_returned_on_one_path_is_the_known_limitation_not_a_reorder(tmp
     assert "reorder" not in [o.name for o in e.options]
     q = next(s for s in stories if s.code == "E0277")  # `?` in an async fn returning String
     assert "returns neither" in q.summary and "From" not in q.summary
+
+
+MORE = """use std::time::Instant;
+
+pub static STARTED: Instant = Instant::now();
+
+pub fn retry<F: Fn() -> bool>(n: u32, op: F) -> bool { (0..n).any(|_| op()) }
+
+pub fn count_tries() -> u32 {
+    let mut tries = 0;
+    retry(3, || { tries += 1; false });
+    tries
+}
+
+pub struct Profile { pub name: String }
+async fn load() -> Profile { Profile { name: String::new() } }
+pub async fn greet() -> String { let p = load(); p.name.clone() }
+"""
+
+
+def test_an_fn_closure_assigning_a_capture_a_future_read_as_a_struct_and_a_runtime_static(tmp_path: Path) -> None:
+    stories = _explain(tmp_path, "more", MORE)
+    assign = next(s for s in stories if s.code == "E0594")
+    assert assign.title == "assignment inside an `Fn` closure"
+    assert assign.root_cause.line == _line(MORE, "pub fn retry") and "FnMut" in assign.root_cause_reason
+    assert [o.name for o in assign.options][0] == "accept `FnMut`"
+    field = next(s for s in stories if s.code == "E0609")
+    assert "future" in field.summary and [o.name for o in field.options] == ["await it where it is created"]
+    static = next(s for s in stories if s.code == "E0015")
+    assert [o.name for o in static.options][0] == "compute lazily"
+    assert "use a function" not in [o.name for o in static.options]
