@@ -1,17 +1,21 @@
 """What the memory changes in the repair's order: priors per (code, family) and the repo's style.
 
-`adjustment` is a count prior, not a fitted weight: the log odds of a family being kept rather
-than refused in this repo, with one imagined keep and one imagined refusal (Laplace), an edit
-afterwards counting half a refusal, bounded to [-MAX_ADJ, MAX_ADJ]. `arrange` moves each
-candidate by `PULL` places per unit of it, so one keep or one undo reorders near-ties only while
-repeated evidence moves a family across the list. A family the user undid or rejected twice (and
-kept less often) goes last, and says so when it is proposed anyway; the very patch the user
-refused (same change, same code: the evidence has not changed) is not proposed again at all. The repo's habit for passing
-an error on (`?`, `.expect(`, `.unwrap()`) moves a candidate that writes it by `STYLE_BONUS`.
+The prior of a family for a code is the log odds of the user keeping rather than refusing it in this
+repo, with imagined keeps and refusals added (`keep_prior`, `refuse_prior`), an edit afterwards
+counting `edit_weight` of a refusal, bounded to +-`max_adj`. `arrange` moves each candidate by
+`pull` places per unit of it. A family refused `refusals` times (and kept less often) goes last, and
+says so when it is proposed anyway; the very patch the user refused (same change, same code: the
+evidence has not changed) is not proposed again at all. The repo's habit for passing an error on
+(`?`, `.expect(`, `.unwrap()`) moves a candidate that writes it `style_bonus` places.
+
+These numbers are data (`weights/priors.json`), fitted by `engine.memory.fit` on the gym's dev
+episodes with simulated keep/undo histories and reported on the held-out crates; `PriorWeights()`'s
+defaults are the hand-set rules the fit started from, used only when no fitted file is shipped.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable
@@ -25,29 +29,53 @@ from engine.memory.types import FamilyPref, Memory
 from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
 
-MAX_ADJ = 2.0
-PULL = 1.5  # list places per unit of adjustment
-REFUSALS = 2  # undos plus rejections that retire a family for a code
-STYLE_BONUS = 0.5  # the repo's way of passing an error on: worth half a unit of preference
+WEIGHTS = Path(__file__).parent / "weights" / "priors.json"
+
+
+class PriorWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The priors' numbers; the defaults are the hand-set rules, used only without a fitted file."""
+
+    version: int = 1
+    keep_prior: float = 1.0  # imagined keeps of every family
+    refuse_prior: float = 1.0  # imagined refusals
+    edit_weight: float = 0.5  # an edit afterwards, as a share of a refusal
+    max_adj: float = 2.0  # the largest adjustment either way
+    pull: float = 1.5  # list places per unit of adjustment
+    refusals: int = 2  # undos plus rejections that retire a family for a code
+    style_bonus: float = 0.75  # list places for the repo's way of passing an error on
+
+
+@functools.cache
+def shipped() -> PriorWeights:
+    """The fitted weights, loaded once; the hand-set defaults when none are shipped."""
+    try:
+        return msgspec.json.decode(WEIGHTS.read_bytes(), type=PriorWeights)
+    except (OSError, msgspec.DecodeError):
+        return PriorWeights()
 
 
 def pref_of(m: Memory, code: str, family: str) -> FamilyPref | None:
     return next((p for p in m.prefs if p.code == code and p.family == family), None)
 
 
-def adjustment(m: Memory, code: str, family: str) -> float:
+def adjustment(m: Memory, code: str, family: str, w: PriorWeights | None = None) -> float:
     """The score adjustment the memory gives `family` for `code` (0.0 when it knows nothing)."""
+    w = w or shipped()
     p = pref_of(m, code, family)
     if p is None:
         return 0.0
-    bad = p.refused + 0.5 * p.edited
-    return max(-MAX_ADJ, min(MAX_ADJ, math.log((p.kept + 1) / (bad + 1))))
+    bad = p.refused + w.edit_weight * p.edited
+    odds = math.log((p.kept + w.keep_prior) / (bad + w.refuse_prior)) - math.log(
+        w.keep_prior / w.refuse_prior
+    )
+    return max(-w.max_adj, min(w.max_adj, odds))
 
 
-def retired(m: Memory, code: str, family: str) -> FamilyPref | None:
-    """The preference that retires `family` for `code`: refused twice or more, kept less often."""
+def retired(m: Memory, code: str, family: str, w: PriorWeights | None = None) -> FamilyPref | None:
+    """The preference that retires `family` for `code`: refused `refusals` times, kept less often."""
+    w = w or shipped()
     p = pref_of(m, code, family)
-    return p if p is not None and p.refused >= REFUSALS and p.refused > p.kept else None
+    return p if p is not None and p.refused >= w.refusals and p.refused > p.kept else None
 
 
 def refusal_words(p: FamilyPref) -> str:
@@ -63,8 +91,10 @@ def _times(n: int) -> str:
 _HANDLING = {"?": "?", ".expect(": ".expect(", ".unwrap()": ".unwrap()"}
 
 
-def _refused_again(m: Memory, code: str, c: Candidate, patch_id: Callable[[Candidate], str | None]) -> bool:
-    gone = retired(m, code, c.family)
+def _refused_again(
+    m: Memory, code: str, c: Candidate, patch_id: Callable[[Candidate], str | None], w: PriorWeights
+) -> bool:
+    gone = retired(m, code, c.family, w)
     return gone is not None and bool(gone.refused_patches) and patch_id(c) in gone.refused_patches
 
 
@@ -79,10 +109,11 @@ def candidate_patch_id(c: Candidate, root: str | Path) -> str | None:
     return "p-" + hashlib.sha256(diff.encode("utf-8", "surrogateescape")).hexdigest()[:12] if diff else None
 
 
-def style_bonus(c: Candidate, m: Memory) -> float:
-    """+STYLE_BONUS for a candidate that passes an error on the way the repo does (`?`, `.expect(`,
-    `.unwrap()`), -STYLE_BONUS for one that uses another of the three; 0 when the repo has no habit
+def style_bonus(c: Candidate, m: Memory, w: PriorWeights | None = None) -> float:
+    """+`style_bonus` for a candidate that passes an error on the way the repo does (`?`, `.expect(`,
+    `.unwrap()`), minus it for one that uses another of the three; 0 when the repo has no habit
     or the candidate handles no error."""
+    bonus = (w or shipped()).style_bonus
     habit = next((s.value for s in m.style if s.name == "error-handling"), None)
     if habit is None:
         return 0.0
@@ -90,7 +121,7 @@ def style_bonus(c: Candidate, m: Memory) -> float:
     used = [k for k, mark in _HANDLING.items() if (text.rstrip().endswith("?") if k == "?" else mark in text)]
     if not used:
         return 0.0
-    return STYLE_BONUS if habit in used else -STYLE_BONUS
+    return bonus if habit in used else -bonus
 
 
 def arrange(
@@ -98,6 +129,7 @@ def arrange(
     code: str,
     m: Memory | None,
     patch_id: Callable[[Candidate], str | None] | None = None,
+    w: PriorWeights | None = None,
 ) -> list[Candidate]:
     """`cands` (in the ranking's order) reordered by the memory: priors first, retired families
     last. A retired family's candidate whose patch is one the user already refused (`patch_id`
@@ -105,12 +137,13 @@ def arrange(
     Without a memory, `cands` as they are."""
     if m is None or not cands:
         return cands
+    w = w or shipped()
     if patch_id is not None:
-        cands = [c for c in cands if not _refused_again(m, code, c, patch_id)]
-    others = sum(1 for c in cands if retired(m, code, c.family) is None)
+        cands = [c for c in cands if not _refused_again(m, code, c, patch_id, w)]
+    others = sum(1 for c in cands if retired(m, code, c.family, w) is None)
     keyed = []
     for pos, c in enumerate(cands):
-        gone = retired(m, code, c.family)
+        gone = retired(m, code, c.family, w)
         if gone is not None:
             why = (
                 f"it is tried only after the {others} other candidate(s) for {code or 'this error'}"
@@ -121,8 +154,8 @@ def arrange(
                 c,
                 description=f"{c.description} (you {refusal_words(gone)}; here is why I still think so: {why}, and it compiles)",
             )
-        prior = adjustment(m, code, c.family) + style_bonus(c, m)
-        keyed.append((gone is not None, pos - PULL * prior, pos, c))
+        shift = w.pull * adjustment(m, code, c.family, w) + style_bonus(c, m, w)
+        keyed.append((gone is not None, pos - shift, pos, c))
     keyed.sort(key=lambda k: k[:3])
     return [k[3] for k in keyed]
 

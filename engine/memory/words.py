@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from engine.memory.priors import REFUSALS, adjustment, retired
+from engine.memory.priors import adjustment, retired, shipped
 from engine.memory.types import FamilyPref, Memory, Mistake, Seen, StyleFact, Voice
 
 WEEK_S = 7 * 24 * 3600
@@ -43,18 +43,18 @@ def learned_from(seen: tuple[Seen, ...]) -> str:
 
 def pref_line(m: Memory, p: FamilyPref) -> str:
     bits = [f"kept {p.kept}", f"undone {p.undone}", f"rejected {p.rejected}", f"edited afterwards {p.edited}"]
-    adj = adjustment(m, p.code, p.family)
+    adj = adjustment(m, p.code, p.family) * shipped().pull  # in list places
     if retired(m, p.code, p.family) is not None:
         effect = (
-            f"retired: refused {p.refused} times (the limit is {REFUSALS}); the patches you refused are not "
+            f"retired: refused {p.refused} times (the limit is {shipped().refusals}); the patches you refused are not "
             "proposed again, and one for changed code only last, saying why"
         )
     elif adj > 0:
-        effect = f"ranked higher for {p.code or 'any code'} (+{adj:.2f})"
+        effect = f"ranked higher for {p.code or 'any code'} (+{adj:.2f} places)"
     elif adj < 0:
-        effect = f"ranked lower for {p.code or 'any code'} ({adj:.2f})"
+        effect = f"ranked lower for {p.code or 'any code'} ({adj:.2f} places)"
     else:
-        effect = "no effect on the order yet"
+        effect = f"no effect on the order until it is refused {shipped().refusals} times"
     why = f' Your reason: "{p.reasons[-1]}".' if p.reasons else ""
     return f"{p.family} for {p.code or 'any code'}: {', '.join(bits)}; {effect}.{why} {_cap(learned_from(p.seen))}."
 

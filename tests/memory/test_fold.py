@@ -22,7 +22,7 @@ from engine.edits import Edit
 from engine.memory import store
 from engine.memory.errors import NoSuchItem
 from engine.memory.fold import fold
-from engine.memory.priors import adjustment, arrange, retired
+from engine.memory.priors import PriorWeights, adjustment, arrange, retired
 from engine.memory.types import Cursor, Memory, StyleFact, Voice
 from engine.memory.words import show, stubbornness, study_line
 from engine.repair.types import Candidate
@@ -243,12 +243,14 @@ def test_a_memory_of_another_version_is_rebuilt(root: Path) -> None:
 
 def test_the_repos_way_of_passing_an_error_on_moves_its_candidate_up() -> None:
     m = Memory(style=(StyleFact(name="error-handling", value="?", counts=(("?", 9), (".unwrap()", 1))),))
+    w = PriorWeights(style_bonus=0.75)  # the mechanism; the shipped number is fitted (test_priors_fit)
     cands = [cand("unwrap", ".unwrap()"), cand("question", "?"), cand("expect", '.expect("present")')]
-    assert [c.family for c in arrange(cands, "E0308", m)] == ["question", "unwrap", "expect"]
-    assert [c.family for c in arrange(cands, "E0308", Memory())] == ["unwrap", "question", "expect"]
-    # a habit is worth about one place, not more: three places behind, `?` stays behind
+    assert [c.family for c in arrange(cands, "E0308", m, w=w)] == ["question", "unwrap", "expect"]
+    assert [c.family for c in arrange(cands, "E0308", Memory(), w=w)] == ["unwrap", "question", "expect"]
+    # a habit worth less than two places: three places behind, `?` stays behind
     far = [cand("unwrap", ".unwrap()"), cand("a"), cand("b"), cand("question", "?")]
-    assert [c.family for c in arrange(far, "E0308", m)][-1] == "question"
+    assert [c.family for c in arrange(far, "E0308", m, w=w)][-1] == "question"
+    assert [c.family for c in arrange(cands, "E0308", m, w=PriorWeights(style_bonus=0.0))][0] == "unwrap"
 
 
 @settings(max_examples=200, deadline=None)
