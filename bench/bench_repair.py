@@ -78,12 +78,12 @@ def confidence_figures(outcomes: list[Outcome], method: str = "rusta") -> dict |
     }
 
 
-def run(split: str | None = None) -> dict:
+def run(split: str | None = None, per_crate_default: int = 5) -> dict:
     split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
     default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
     operators = FAMILY_OPERATORS if split == "families" else None
     crates = os.environ.get("RUSTA_GYM_CRATES", default).split(",")
-    per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", "5"))
+    per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", str(per_crate_default)))
     seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
     outcomes: list[Outcome] = []
     notes: list[str] = []
