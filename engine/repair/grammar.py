@@ -20,36 +20,13 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
+from engine.repair.sites import Op, Site, receiver_of, site_at
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, enclosing, let_initializer, shape, struct_base, untyped_let_at
+from engine.syntax.tree import binding_of, enclosing, let_initializer, struct_base, untyped_let_at
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
-# Node kinds a postfix (`.m()`, `?`, `as T`) or prefix (`&`, `*`) attaches to without parentheses.
-_ATOMIC = frozenset(
-    {
-        "identifier",
-        "self",
-        "field_expression",
-        "call_expression",
-        "index_expression",
-        "macro_invocation",
-        "parenthesized_expression",
-        "scoped_identifier",
-        "integer_literal",
-        "float_literal",
-        "string_literal",
-        "char_literal",
-        "boolean_literal",
-        "try_expression",
-        "await_expression",
-        "tuple_expression",
-        "array_expression",
-        "struct_expression",
-        "generic_function",
-    }
-)
 _MOVES = ("E0382", "E0505")
 _MUTABILITY = ("E0596", "E0594", "E0384")
 
@@ -79,57 +56,12 @@ def _generic_arg(ty: str, head: str) -> str | None:
     return inner.strip()
 
 
-def _is_type(kind: str) -> bool:
-    return kind.endswith("_type") or kind in (
-        "type_identifier",
-        "primitive_type",
-        "type_arguments",
-        "lifetime",
-    )
-
-
 def _nameable(ty: str) -> bool:
     """A type one can convert into by name: not a fn item, closure, opaque or inferred type."""
     return not any(m in ty for m in ("{", "impl ", "dyn ", "fn(", "_", "closure", "[async"))
 
 
-class _Site:
-    """One expression in the user's file, with what the syntax tree says about it."""
-
-    def __init__(self, place: Place, source: bytes) -> None:
-        self.place = place
-        self.text = source[place.start : place.end].decode("utf-8", "replace")
-        self.shape = shape(source, place.start, place.end)
-        # An operator wraps a whole expression or nothing: `cfg.&(into_summary())` is what wrapping
-        # the method-call part of `cfg.into_summary()` gives, and a type (`-> f64`) is no value.
-        self.expression = self.shape.text == self.text and not _is_type(self.shape.kind)
-        self.atomic = self.expression and self.shape.kind in _ATOMIC
-
-    def insert(self, at_end: bool, text: str) -> Edit:
-        pos = self.place.end if at_end else self.place.start
-        return Edit(file=self.place.file, start=pos, end=pos, replacement=text)
-
-    def replace(self, text: str) -> Edit:
-        return Edit(file=self.place.file, start=self.place.start, end=self.place.end, replacement=text)
-
-    def postfix(self, suffix: str) -> list[Edit]:
-        if self.atomic:
-            return [self.insert(True, suffix)]
-        return [self.replace(f"({self.text}){suffix}")]
-
-    def prefix(self, pre: str) -> list[Edit]:
-        if self.atomic or self.shape.kind in ("unary_expression", "reference_expression"):
-            return [self.insert(False, pre)]
-        return [self.replace(f"{pre}({self.text})")]
-
-    def wrap(self, head: str) -> list[Edit]:
-        return [self.insert(False, f"{head}("), self.insert(True, ")")]
-
-
-Op = tuple[list[Edit], str, str, float]  # edits, description, family, prior
-
-
-def _conversions(site: _Site, expected: str, found: str, returns: str | None) -> list[Op]:
+def _conversions(site: Site, expected: str, found: str, returns: str | None) -> list[Op]:
     """Operators that turn a value of type `found` into one of type `expected`, by their relation."""
     ops: list[Op] = []
     e_ref, e_bare = _strip_refs(expected)
@@ -224,32 +156,6 @@ def _types_meet(a: str, b: str) -> bool:
     return _strip_refs(a)[1] == _strip_refs(b)[1]
 
 
-def _site(place: Place | None, read: Reader) -> tuple[_Site, bytes] | None:
-    if place is None or place.end <= place.start:
-        return None
-    source = read(place.file)
-    if source is None or place.end > len(source):
-        return None
-    return _Site(place, source), source
-
-
-def _receiver(place: Place, read: Reader) -> _Site | None:
-    """`cfg` in `cfg.into_summary()`, given rustc's span of the method call part `into_summary()`."""
-    source = read(place.file)
-    if source is None:
-        return None
-    head = source[max(0, place.start - 128) : place.start]
-    m = re.search(rb"([A-Za-z_][\w.]*?)\s*\.\s*$", head)
-    if m is None:
-        return None
-    start = place.start - len(head) + m.start(1)
-    where = Place(
-        file=place.file, start=start, end=start + len(m.group(1)), line=place.line, column=place.column
-    )
-    site = _Site(where, source)
-    return site if site.expression else None
-
-
 # std's consuming methods that have a borrowing twin with the same items by reference.
 BORROWING_TWIN = {"into_iter": "iter", "into_keys": "keys", "into_values": "values", "into_bytes": "as_bytes"}
 
@@ -266,7 +172,14 @@ def _borrowing_twin(moved_at: Place, read: Reader) -> list[Op]:
         return []
     name = called.group(1).decode()
     edit = Edit(file=moved_at.file, start=moved_at.start, end=moved_at.start + len(name), replacement=twin)
-    return [([edit], f"call `{twin}()`, which borrows, instead of `{name}()`, which consumes", "op:borrow-twin", 0.64)]
+    return [
+        (
+            [edit],
+            f"call `{twin}()`, which borrows, instead of `{name}()`, which consumes",
+            "op:borrow-twin",
+            0.64,
+        )
+    ]
 
 
 # Expressions that name a place (a variable, a field, an element): what a move moves out of. A borrow
@@ -276,7 +189,7 @@ PLACES = frozenset(
 )
 
 
-def _update_base(site: _Site, read: Reader) -> list[Op]:
+def _update_base(site: Site, read: Reader) -> list[Op]:
     """A struct literal with `..base` moved `base`'s other fields: clone the base, not the literal."""
     if site.shape.kind != "struct_expression":
         return []
@@ -285,13 +198,13 @@ def _update_base(site: _Site, read: Reader) -> list[Op]:
     if base is None:
         return []
     at = Place(file=site.place.file, start=base.start, end=base.end, line=base.line, column=1)
-    inner = _Site(at, source)
+    inner = Site(at, source)
     if not inner.expression:
         return []
     return [(inner.postfix(".clone()"), f"fill the rest from a clone of `{inner.text}`", "op:clone", 0.56)]
 
 
-def _sharing(site: _Site) -> list[Op]:
+def _sharing(site: Site) -> list[Op]:
     """A move that should have been a borrow, or a copy: borrow first, clone second."""
     if (
         not site.expression
@@ -397,7 +310,7 @@ def _owned_field(f: Facts, read: Reader) -> list[Op]:
 def _owned_return(f: Facts, read: Reader) -> list[Op]:
     """E0515, a reference to a local returned: return the local itself and own the return type
     (`-> &str` with `&s` becomes `-> String` with `s`); rustc offers no edit here."""
-    hit = _site(f.primary, read)
+    hit = site_at(f.primary, read)
     if hit is None:
         return []
     site, _ = hit
@@ -449,25 +362,29 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     f = facts_of(d)
     code = f.code or ""
     ops: list[Op] = []
-    if f.expected and f.found and (hit := _site(f.primary, read)):
+    if f.expected and f.found and (hit := site_at(f.primary, read)):
         site, _ = hit
         if site.expression and not site.shape.in_pattern:
             fn = site.shape.enclosing_fn
             ops += _conversions(site, f.expected, f.found, fn.return_type if fn else None)
     if code in _MOVES and f.move_kind == "method" and f.moved_at is not None:
         ops += _borrowing_twin(f.moved_at, read)
-        receiver = _receiver(f.moved_at, read)  # a method taking `self` moved it: clone the receiver
+        receiver = receiver_of(f.moved_at, read)  # a method taking `self` moved it: clone the receiver
         if receiver is not None and not receiver.shape.in_pattern:
             text = receiver.text
             ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
-    elif code in _MOVES and f.move_kind != "closure" and (hit := _site(f.moved_at, read)):
+    elif code in _MOVES and f.move_kind != "closure" and (hit := site_at(f.moved_at, read)):
         ops += _sharing(hit[0]) or _update_base(hit[0], read)
-    if code == "E0507" and (hit := _site(f.primary, read)):
+    if code == "E0507" and (hit := site_at(f.primary, read)):
         ops += _sharing(hit[0])
     if code in _MUTABILITY:
         ops += _make_mut(f, read)
     prim = d.primary
-    if prim is not None and "differ in mutability" in (prim.label or "") and (hit := _site(f.primary, read)):
+    if (
+        prim is not None
+        and "differ in mutability" in (prim.label or "")
+        and (hit := site_at(f.primary, read))
+    ):
         site = hit[0]
         if site.text.startswith("&") and not site.text.startswith("&mut"):
             edit = Edit(
@@ -479,13 +396,13 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
                 file=site.place.file, start=site.place.start, end=site.place.start + 4, replacement="&"
             )
             ops.append(([edit], "make it a shared `&`, as the other side expects", "op:borrow-shared", 0.6))
-    if code == "E0614" and (hit := _site(f.primary, read)) and hit[0].text.startswith("*"):
+    if code == "E0614" and (hit := site_at(f.primary, read)) and hit[0].text.startswith("*"):
         site = hit[0]
         edit = Edit(file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="")
         ops.append(([edit], "drop the `*`: the value is not a reference", "op:undo-deref", 0.7))
     if (
         f.consumer_at is not None
-        and (hit := _site(f.consumer_at, read))
+        and (hit := site_at(f.consumer_at, read))
         and hit[0].text in ("self", "mut self")
     ):
         ops.append(

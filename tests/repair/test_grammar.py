@@ -138,17 +138,18 @@ def test_moves_are_shared_only_at_places_and_a_struct_update_clones_its_base() -
     """`&S { ..base }` and `S { .. }.clone()` copy a new value, not the moved one: the borrow and the
     clone go on places; a struct literal's `..base` gets the clone on `base`."""
     from engine.facts.types import Place
-    from engine.repair.grammar import _sharing, _Site, _update_base
+    from engine.repair.grammar import _sharing, _update_base
+    from engine.repair.sites import Site
 
     src = b"fn f(base: S) -> S { let t = S { a: 1, ..base }; t }\n"
     lit = src.index(b"S { a")
     end = src.index(b"}; t") + 1
-    site = _Site(Place(file="x.rs", start=lit, end=end, line=1, column=1), src)
+    site = Site(Place(file="x.rs", start=lit, end=end, line=1, column=1), src)
     assert site.shape.kind == "struct_expression" and _sharing(site) == []
     ((edits, desc, _, _),) = _update_base(site, lambda rel: src)
     assert _fixed_text(src, edits) == "fn f(base: S) -> S { let t = S { a: 1, ..base.clone() }; t }\n"
     name = src.index(b"base }")
-    place = _Site(Place(file="x.rs", start=name, end=name + 4, line=1, column=1), src)
+    place = Site(Place(file="x.rs", start=name, end=name + 4, line=1, column=1), src)
     assert [d for _, d, _, _ in _sharing(place)] == [
         "borrow `base` instead of moving it",
         "clone `base` so the original stays usable",
