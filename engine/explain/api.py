@@ -30,12 +30,8 @@ EXPLAINED_LEVELS = ("error", "warning")
 
 
 def _matches(rx: str, diag: Diagnostic) -> bool:
-    texts = [diag.message, *(s.label or "" for s in diag.spans)]
-    for c in diag.children:
-        texts.append(c.message)
-        texts.extend(s.label or "" for s in c.spans)
     pattern = re.compile(rx)
-    return any(pattern.search(t) for t in texts)
+    return any(pattern.search(t) for t in placeholders.texts(diag))
 
 
 class _Chosen:

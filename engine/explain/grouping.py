@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from engine.explain.placeholders import texts
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
 from toolbelt.types import Diagnostic
@@ -161,11 +162,7 @@ _CAUSE_CODES = frozenset({"E0308", "E0277"})
 
 
 def _texts(d: Diagnostic) -> str:
-    parts = [d.message, *(s.label or "" for s in d.spans)]
-    for c in d.children:
-        parts.append(c.message)
-        parts.extend(s.label or "" for s in c.spans)
-    return "\n".join(parts)
+    return "\n".join(texts(d))
 
 
 def _cause_type(d: Diagnostic) -> str | None:

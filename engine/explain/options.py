@@ -21,6 +21,7 @@ from pathlib import Path
 import msgspec
 
 from engine.edits import EditError, diff_of_edits
+from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
 from engine.repair.suggestions import suggestion_candidates
@@ -104,11 +105,7 @@ def _kind(c: Candidate) -> FixKind:
 
 def value_type(diag: Diagnostic) -> str | None:
     """The type of the value the story is about, when rustc names it ("`v` has type `Vec<u8>`")."""
-    texts = [diag.message, *(s.label or "" for s in diag.spans)]
-    for c in diag.children:
-        texts.append(c.message)
-        texts.extend(s.label or "" for s in c.spans)
-    for t in texts:
+    for t in texts(diag):
         m = _HAS_TYPE.search(t)
         if m:
             return m.group(1)

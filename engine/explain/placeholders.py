@@ -33,7 +33,8 @@ def short_type(text: str) -> str:
     return _STD_PATH.sub("", text)
 
 
-def _texts(diag: Diagnostic) -> Iterator[str]:
+def texts(diag: Diagnostic) -> Iterator[str]:
+    """Every text rustc attached to a diagnostic: its message, its labels, its children's messages and labels."""
     yield diag.message
     for s in diag.spans:
         if s.label:
@@ -57,10 +58,10 @@ def _first(patterns: tuple[str, ...], texts: list[str]) -> str | None:
 
 def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str]:
     """Every placeholder the diagnostic provides (see kb/FORMAT.md); missing ones are left out."""
-    texts = list(_texts(diag))
+    said = list(texts(diag))
     out: dict[str, str] = {"code": diag.code_str or "", "message": diag.message}
     name = _first((r"`([^`]+)`",), [diag.message]) or _first(
-        (r"consider giving `([^`]+)` (?:an explicit type|a type)",), texts
+        (r"consider giving `([^`]+)` (?:an explicit type|a type)",), said
     )
     if name:
         out["name"] = name
@@ -75,12 +76,12 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"cannot be applied to type `([^`]+)`",
             r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",
         ),
-        texts,
+        said,
     )
     if typ:
         out["type"] = short_type(typ)
-    exp = _first((r"expected `([^`]+)`", r"expected (\w[\w ]*?), found", r"expected type `([^`]+)`"), texts)
-    found = _first((r"found `([^`]+)`", r", found ([\w&][^,`]*)$", r"found type `([^`]+)`"), texts)
+    exp = _first((r"expected `([^`]+)`", r"expected (\w[\w ]*?), found", r"expected type `([^`]+)`"), said)
+    found = _first((r"found `([^`]+)`", r", found ([\w&][^,`]*)$", r"found type `([^`]+)`"), said)
     if exp:
         out["expected"] = short_type(exp)
     if found:
@@ -92,7 +93,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"the trait bound `[^`]+?: ([^`]+)`",
             r"the trait `([^`]+)`",
         ),
-        texts,
+        said,
     )
     if trait:
         out["trait"] = short_type(trait)
@@ -166,7 +167,7 @@ def clean_note(message: str) -> str | None:
 def facts(diag: Diagnostic) -> tuple[str, ...]:
     """Statements the compiler already made, kept in its words: types, moves, unmet bounds, notes."""
     out: list[str] = []
-    for t in _texts(diag):
+    for t in texts(diag):
         for rx in _FACT_PATTERNS:
             m = rx.search(t)
             if m:
