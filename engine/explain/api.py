@@ -170,14 +170,12 @@ def _possible(
 def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_text: bool) -> Explanation:
     diag = g.lead.diag
     entry = lookup(diag.code_str)
-    tags: frozenset[str] = frozenset()
-    read_tags = False
+    tags: frozenset[str] | None = None  # the syntax shape, read only when a variant asks for one
     vals = placeholders.values(diag, g.lead.primary, g.root)
     if entry is not None and any(v.shape for v in entry.variants):
         tags, shape_vals = shapes.at_primary(diag, crate_root)
         vals.update(shape_vals)
-        read_tags = True
-    chosen = _Chosen(entry, diag, tags) if entry else None
+    chosen = _Chosen(entry, diag, tags or frozenset()) if entry else None
     root = g.root
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
@@ -197,7 +195,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
             ev,
             costs_known,
             root_differs,
-            _possible(diag, vals, crate_root, tags if read_tags else None),
+            _possible(diag, vals, crate_root, tags),
         )
         title = chosen.title
     else:
