@@ -30,6 +30,7 @@ from engine.explain.types import Explanation, PatchOption, Validation
 from engine.repair.errors import RepairError
 from engine.repair.targets import phase
 from engine.repair.workspace import Workspace
+from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
@@ -104,11 +105,9 @@ def _cached(key: str) -> CachedVerdict | None:
 
 def _remember(key: str, verdict: CachedVerdict) -> None:
     path = _cache_path(key)
-    tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(_encoder.encode(verdict))
-        tmp.replace(path)
+        replace_file(path, _encoder.encode(verdict), durable=False)  # a cache: a hint, not a record
     except OSError:
         pass  # a read-only cache only costs the next run a cargo check
 
