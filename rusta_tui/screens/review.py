@@ -58,6 +58,14 @@ class ReviewScreen(RustaScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export_bundle", "Export")]
 
     history: tuple[str, ...] = ()
+    _keep_row = True
+
+    def on_screen_resume(self) -> None:
+        self._keep_row = False
+        try:
+            super().on_screen_resume()
+        finally:
+            self._keep_row = True
 
     def compose_body(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="bundles", cursor_type="row")
@@ -107,6 +115,9 @@ class ReviewScreen(RustaScreen):
         self.load_history()
         s = self.session
         table = self.query_one("#bundles", DataTable)
+        # a redraw while the user is here (a check or an option's validation answering) keeps the row
+        # they are on; coming back to Review follows the story chosen elsewhere
+        was = self._cursor_key(table) if self._keep_row else None
         table.clear()
         bundles = self.bundles()
         for b in bundles:
@@ -116,9 +127,22 @@ class ReviewScreen(RustaScreen):
             self.query_one("#rationale", Pane).set_body(Text(s.explain_note or note, style="italic"))
             self.query_one("#review-diff", DiffView).show(None)
             return
-        current = next((n for n, b in enumerate(bundles) if b.row == s.selected), 0)
+        current = next((n for n, b in enumerate(bundles) if b.key == was), None)
+        if current is None:
+            current = next((n for n, b in enumerate(bundles) if b.row == s.selected), 0)
         table.move_cursor(row=current)
         self.show_bundle(bundles[current])
+
+    @staticmethod
+    def _cursor_key(table: DataTable[str]) -> str | None:
+        if table.row_count == 0:
+            return None
+        from textual.widgets.data_table import CellDoesNotExist
+
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:  # a cursor past the rows: no row to keep
+            return None
 
     def show_bundle(self, b: Bundle) -> None:
         parts: list[RenderableType] = [Text(b.rationale, style="bold")]
