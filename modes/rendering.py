@@ -11,6 +11,8 @@ import re
 import textwrap
 from typing import NamedTuple
 
+import msgspec
+
 from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location
 from modes.errors import UnknownMode
@@ -169,13 +171,22 @@ def fix_changes(diff: str) -> str:
     return "; ".join(f"line {n}: {_one_change(a, b)}" for n, a, b in blocks)
 
 
-def _fix_line(e: Explanation) -> Line | None:
-    """The best option that shows code, all its lines, with what validation said of it."""
+def repeats(text: str, failed: tuple[str, ...]) -> bool:
+    """The prose names the code of an option that just failed (`move || ...` after `move ||`)."""
+    code = " ".join(re.findall(r"`([^`]+)`", text)).replace("...", " ")
+    return any(frag and frag in code for frag in failed)
+
+
+def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
+    """The best option that shows code, all its lines, with what validation said of it. `failed`
+    holds the code of options validation rejected: a way out in words that repeats one is skipped."""
     if not e.fixes:  # no patch: rustc's own advice, unless Rusta has a way out for this very shape
         help_text = rustc_help(e)
+        if help_text and repeats(f"`{help_text}`", failed):
+            help_text = None
         if help_text and not e.shape_summary and e.level == "error":
             return Line(f"Help (rustc): {help_text}", "green")
-        o = next((o for o in e.options if o.how), None)
+        o = next((o for o in e.options if o.how and not repeats(f"{o.name} {o.how}", failed)), None)
         if o is not None:
             return Line(f"Way out: {o.name}. {o.how}", "green")
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
@@ -185,13 +196,16 @@ def _fix_line(e: Explanation) -> Line | None:
     cost = f"; {f.cost}" if f.cost else ""
     changes = fix_changes(f.patch)
     where = f.file if changes.startswith("line ") else f"{f.file}:{f.line}"
-    return Line(f"Fix ({state}, {by}{cost}): {where} {changes}", "green")
+    mark = " ✓" if f.validated == "compiles" else ""
+    return Line(f"Fix{mark} ({state}, {by}{cost}): {where} {changes}", "green")
 
 
-def pair_lines(e: Explanation) -> list[Line]:
+def pair_lines(e: Explanation, *, pending: bool = False) -> list[Line]:
     """2-4 lines that add to rustc: its reason, where the problem starts, the best fix in full.
 
-    When there is no root cause elsewhere and no fix, Rusta says she has nothing to add.
+    When there is no root cause elsewhere and no fix, Rusta says she has nothing to add. `pending`:
+    the fixes are still being checked, so the lines that show no code come now, the fix later
+    (`modes.verdicts`), and "nothing to add" waits for the verdicts.
     """
     lines = [_heading(e)]
     grouped = len(e.diagnostics) > 1  # the summary says how the grouped diagnostics hang together
@@ -206,7 +220,7 @@ def pair_lines(e: Explanation) -> list[Line]:
         lines.append(
             Line(f"Root cause: {_where(e.root_cause)} ({e.root_cause.label or e.root_cause_reason}).")
         )
-    fix = _fix_line(e)
+    fix = None if pending else fix_line(e)
     if fix is not None:
         lines.append(fix)
     if why and len(lines) < 4:
@@ -220,7 +234,7 @@ def pair_lines(e: Explanation) -> list[Line]:
         and len(lines) < 4
     ):
         lines.insert(1, Line(f"Why: {e.summary.splitlines()[0]}"))  # Rusta's, from a fact or the syntax
-    if len(lines) == 1 + bool(why):  # no line of Rusta's own: say so rather than pad
+    if len(lines) == 1 + bool(why) and not pending:  # no line of Rusta's own: say so rather than pad
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines[:4]
 
@@ -318,31 +332,47 @@ def rustc_lines(e: Explanation) -> list[Line]:
 
 
 def lines_for(
-    e: Explanation, mode: Mode, width: int = WIDTH, recall: str = "", *, with_rustc: bool = False
+    e: Explanation,
+    mode: Mode,
+    width: int = WIDTH,
+    recall: str = "",
+    *,
+    with_rustc: bool = False,
+    pending: bool = False,
 ) -> list[Line]:
     """What one mode shows of a story; `with_rustc` puts rustc's own text under pair mode's heading
-    (the CLI, where rustc's output is not on screen otherwise)."""
+    (the CLI, where rustc's output is not on screen otherwise). `pending`: the story's fixes are
+    being checked and come later, so no code is shown now."""
     if mode not in SPECS:
         raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
     if mode == "silent":
         return []
+    pending = pending and bool(e.fixes)
     if mode == "pair":
-        lines = pair_lines(e)
+        lines = pair_lines(e, pending=pending)
         if not with_rustc:
             return lines
         # rustc's reason and help are in its own text now: Rusta's lines are only what she adds
         own = [ln for ln in lines[1:] if not ln.text.startswith(("Why (rustc):", "Help (rustc):"))]
+        if not own and pending:
+            return [lines[0], *rustc_lines(e)]
         if not own or own[0].text.startswith("Nothing to add"):
             own = [Line("Rusta: nothing to add to rustc's words here.", "dim")]
         else:
             own = [Line(f"Rusta: {own[0].text}", own[0].style), *own[1:]]
         return [lines[0], *rustc_lines(e), *own]
+    if pending:  # the code comes with its verdict (modes.verdicts)
+        e = msgspec.structs.replace(e, fixes=())
     return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width)]
 
 
-def render_text(e: Explanation, mode: Mode, recall: str = "", *, with_rustc: bool = False) -> str:
+def render_text(
+    e: Explanation, mode: Mode, recall: str = "", *, with_rustc: bool = False, pending: bool = False
+) -> str:
     """Plain text, no styles: what the CLI prints without a terminal and what tests read."""
-    return "\n".join(ln.text for ln in lines_for(e, mode, recall=recall, with_rustc=with_rustc))
+    return "\n".join(
+        ln.text for ln in lines_for(e, mode, recall=recall, with_rustc=with_rustc, pending=pending)
+    )
 
 
 def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
@@ -355,21 +385,25 @@ def to_rich(lines: list[Line]):  # -> rich.console.RenderableType
 class Rendered:
     """A rich renderable that lays the explanation out for the width it is given (terminal, TUI pane)."""
 
-    def __init__(self, e: Explanation, mode: Mode, *, with_rustc: bool = False) -> None:
+    def __init__(
+        self, e: Explanation, mode: Mode, *, with_rustc: bool = False, pending: bool = False
+    ) -> None:
         lines_for(e, mode)  # refuse an unknown mode now, not at print time
-        self.explanation, self.mode, self.with_rustc = e, mode, with_rustc
+        self.explanation, self.mode, self.with_rustc, self.pending = e, mode, with_rustc, pending
 
     def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich protocol
         from rich.text import Text
 
         width = max(40, options.max_width - 2)
-        for ln in lines_for(self.explanation, self.mode, width=width, with_rustc=self.with_rustc):
+        for ln in lines_for(
+            self.explanation, self.mode, width=width, with_rustc=self.with_rustc, pending=self.pending
+        ):
             yield Text(ln.text, style=ln.style or "", overflow="fold")
 
 
-def render(e: Explanation, mode: Mode, *, with_rustc: bool = False) -> Rendered:
+def render(e: Explanation, mode: Mode, *, with_rustc: bool = False, pending: bool = False) -> Rendered:
     """A rich renderable; empty for silent mode."""
-    return Rendered(e, mode, with_rustc=with_rustc)
+    return Rendered(e, mode, with_rustc=with_rustc, pending=pending)
 
 
 def render_ansi(e: Explanation, mode: Mode, *, color: bool = True, width: int = WIDTH) -> str:

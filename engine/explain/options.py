@@ -240,12 +240,18 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
 
 
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
-    """Compiled before unchecked, failed ones removed. Among compiled options a borrow goes before any
+    """Compiled before unchecked, failed ones removed; among compiled options the one that leaves the
+    fewest errors in the crate goes first (it fixes more of them), and a borrow goes before any
     clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
     Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
     kept = sorted(
         (o for o in options if o.validated != "fails"),
-        key=lambda o: (_STATE_RANK[o.validated], o.panics_until_filled),  # a `todo!()` hole goes last
+        # a `todo!()` hole goes last; among compiling fixes, the one that leaves fewer errors first
+        key=lambda o: (
+            _STATE_RANK[o.validated],
+            o.panics_until_filled,
+            o.errors_left if o.validated == "compiles" else 0,
+        ),
     )
     out: list[PatchOption] = []
     for state in ("compiles", "not-checked"):
@@ -262,5 +268,9 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     return tuple(out)
 
 
-def with_state(option: PatchOption, validated: str, check_s: float, errors_left: int = 0) -> PatchOption:
-    return msgspec.structs.replace(option, validated=validated, check_s=check_s, errors_left=errors_left)
+def with_state(
+    option: PatchOption, validated: str, check_s: float, errors_left: int = 0, fails_because: str = ""
+) -> PatchOption:
+    return msgspec.structs.replace(
+        option, validated=validated, check_s=check_s, errors_left=errors_left, fails_because=fails_because
+    )

@@ -83,6 +83,8 @@ class PatchOption(Base):
     validated: Validation = "not-checked"
     check_s: float = 0.0  # added latency of its validation (0 when cached or not checked)
     errors_left: int = 0  # errors the crate still had after the validated edit (other mistakes)
+    # when validation failed: the compiler's first new error with the edit in, in its words
+    fails_because: str = ""
 
     @property
     def panics_until_filled(self) -> bool:

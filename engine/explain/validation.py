@@ -2,11 +2,13 @@
 
 An option compiles when, with its edits applied, the story's error (or warning) is gone and no error
 took its place: every error left was already there, or is a later-phase error (borrowck runs only once types
-check) reported away from the lines the edit wrote. Anything else fails and is no longer shown. A
-check that could not finish (timeout, cargo missing) leaves the option "not-checked".
+check) reported away from the lines the edit wrote. Anything else fails and is no longer shown as a
+fix; the compiler's new error (or "the error stays") is kept as `fails_because`, so the CLI can say
+why rustc's own suggestion does not work here. A check that could not finish (timeout, cargo
+missing) leaves the option "not-checked".
 
-Runs only when asked (`rusta explain --validate`; the app calls `validate` from a worker, with
-`cancel` and `on_story`); the fast path never pays for it. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
+`rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
+calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
 the story's errors, so a second run over unchanged files costs no cargo run. The scratch copy is
 Rusta's own (never the user's tree, never the repair engine's copy) and one validation runs at a time
 per crate, across processes.
@@ -36,9 +38,9 @@ from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
-CACHE_VERSION = (
-    4  # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error
-)
+# 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
+# 5: a failed verdict keeps the compiler's reason
+CACHE_VERSION = 5
 
 Key = tuple[str, str, str, str]  # level, code, file, message without module paths
 
@@ -48,6 +50,7 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     validated: Validation
     check_s: float
     errors_left: int = 0
+    reason: str = ""  # why it fails, in the compiler's words
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +61,8 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     cached: int = 0  # verdicts read from the cache
     wall_s: float = 0.0  # the whole added latency, sync and baseline included
     check_s: tuple[float, ...] = ()  # each option's own cargo run
+    # per story (in order), the options that failed, each with `fails_because`
+    failed: tuple[tuple[PatchOption, ...], ...] = ()
 
 
 _encoder = msgspec.json.Encoder()
@@ -129,14 +134,30 @@ def _edited_lines(o: PatchOption) -> dict[str, set[int]]:
     return out
 
 
+def reason_words(d: Diagnostic) -> str:
+    """One line in the compiler's words: code, message, and its primary label when it says more."""
+    p = d.primary
+    label = " ".join((p.label or "").split()) if p else ""
+    where = f" at {p.file_name}:{p.line_start}" if p else ""
+    head = f"{d.code_str + ' ' if d.code_str else ''}{trim_paths(d.message)}"
+    return head + (f" ({label})" if label and label not in d.message else "") + where
+
+
 def verdict(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> Validation:
     """Pure: what one trial's check says of the option (see the module docstring)."""
+    return judge(e, o, before, after)[0]
+
+
+def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> tuple[Validation, str]:
+    """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
+    compiler's words, or that the story's own error stays."""
     if after.status in ("timeout", "error", "failed"):
-        return "not-checked"
+        return "not-checked", ""
     now = _counted(after)
     targets = {_key(d) for d in e.diagnostics}
     if not any(now[k] < before[k] for k in targets):
-        return "fails"
+        stays = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
+        return "fails", "the error stays" + (f": {reason_words(stays)}" if stays else "")
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
     wrote = _edited_lines(o)
     extra = now - before
@@ -148,8 +169,8 @@ def verdict(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckRe
             n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
         )
         if phase(d) <= target_phase or on_edit:
-            return "fails"
-    return "compiles"
+            return "fails", reason_words(d)
+    return "compiles", ""
 
 
 def trials_dir(root: Path) -> Path:
@@ -177,17 +198,18 @@ class _Trials:
             self.baselines[tool] = _counted(report)
         return self.baselines[tool]
 
-    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int]:
-        """The verdict, its seconds, and how many errors the crate still has with the edit in."""
+    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int, str]:
+        """The verdict, its seconds, how many errors the crate still has with the edit in, and why
+        it fails when it does."""
         tool = _tool(e)
         before = self.baseline(tool)
         if before is None:
-            return "not-checked", 0.0, 0
+            return "not-checked", 0.0, 0, ""
         t0 = time.monotonic()
         try:
             saved = self.ws.try_edits(o.edits)
-        except RepairError:
-            return "fails", 0.0, 0
+        except RepairError as err:
+            return "fails", 0.0, 0, f"the edit does not apply: {err}"
         try:
             after = run_check(self.ws.root, tool=tool, cancel=self.cancel)
         finally:
@@ -195,7 +217,8 @@ class _Trials:
         # every error left counts, three "mismatched types" in one file included (distinct() already
         # folds the same error reported by two targets)
         left = sum(1 for d in distinct(after.diagnostics) if d.level.startswith("error"))
-        return verdict(e, o, before, after), time.monotonic() - t0, left
+        state, why = judge(e, o, before, after)
+        return state, time.monotonic() - t0, left, why
 
 
 def validate(
@@ -204,17 +227,20 @@ def validate(
     *,
     cancel: threading.Event | None = None,
     on_story: Callable[[int, Explanation], None] | None = None,
+    on_failed: Callable[[int, tuple[PatchOption, ...]], None] | None = None,
 ) -> ValidationRun:
     """Every story's options checked in the scratch copy (or read from the cache), failed ones removed.
 
     `on_story(i, explanation)` is called as each story is done, so the app can show each answer as
-    it arrives.
+    it arrives; `on_failed(i, options)` just before it, with the story's failed options (each with
+    its `fails_because`), so the CLI can say why rustc's own suggestion does not compile.
     """
     t0 = time.monotonic()
     root = Path(crate_root).resolve()
     stories = tuple(explanations)
     trials: _Trials | None = None
     out: list[Explanation] = []
+    failed: list[tuple[PatchOption, ...]] = []
     checked = cached = 0
     durations: list[float] = []
     with file_lock(trials_dir(root).with_suffix(".lock")):
@@ -228,11 +254,11 @@ def validate(
                 hit = _cached(key)
                 if hit is not None:
                     cached += 1
-                    fixes.append(opts.with_state(o, hit.validated, 0.0, hit.errors_left))
+                    fixes.append(opts.with_state(o, hit.validated, 0.0, hit.errors_left, hit.reason))
                     continue
                 trials = trials or _Trials(root, cancel)
                 try:
-                    state, took, left = trials.trial(e, o)
+                    state, took, left, why = trials.trial(e, o)
                 except RepairError as err:
                     raise ExplainError(str(err)) from err
                 checked += 1
@@ -240,11 +266,20 @@ def validate(
                 if state != "not-checked":
                     _remember(
                         key,
-                        CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, errors_left=left),
+                        CachedVerdict(
+                            version=CACHE_VERSION,
+                            validated=state,
+                            check_s=took,
+                            errors_left=left,
+                            reason=why,
+                        ),
                     )
-                fixes.append(opts.with_state(o, state, took, left))
+                fixes.append(opts.with_state(o, state, took, left, why))
             done = msgspec.structs.replace(e, fixes=opts.rank(fixes))
             out.append(done)
+            failed.append(tuple(o for o in fixes if o.validated == "fails"))
+            if on_failed is not None:
+                on_failed(i, failed[-1])
             if on_story is not None:
                 on_story(i, done)
     return ValidationRun(
@@ -253,4 +288,5 @@ def validate(
         cached=cached,
         wall_s=time.monotonic() - t0,
         check_s=tuple(durations),
+        failed=tuple(failed),
     )

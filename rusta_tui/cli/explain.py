@@ -27,7 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per explanation, one per line; with --apply/--reject, a last object with the outcome",
+        help="one JSON object per explanation, one per line, written once every option is checked: each "
+        "option's patch and validated state, and under 'failed' the ones that do not compile with the "
+        "compiler's reason (with --no-validate at once, every option 'not-checked'); with "
+        "--apply/--reject, a last object with the outcome",
     )
     parser.add_argument(
         "--mode", choices=("study", "pair", "silent"), default="pair", help="how much to say (default pair)"
@@ -40,10 +43,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pair mode: only Rusta's lines, without rustc's own text under each heading",
     )
-    parser.add_argument(
+    checking = parser.add_mutually_exclusive_group()
+    checking.add_argument(
         "--validate",
         action="store_true",
-        help="check every option that shows code in a scratch copy (cached); failing ones are dropped",
+        help="check every option that shows code in a scratch copy (the default, except in silent mode)",
+    )
+    checking.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="the fast path: show the stories and their fixes unchecked, marked 'not checked yet'. "
+        "Without it, pair and study print each story at once, then check its fixes in a scratch "
+        "copy (cached) and show only those that compile, with a line on why rustc's own suggestion "
+        "fails when it does",
     )
     parser.add_argument(
         "--no-clippy", action="store_true", help="run cargo check only, without clippy's lints"
@@ -106,17 +118,6 @@ def select(
     return out
 
 
-def _study_interactive(e: Explanation, console, recall: str = "") -> None:  # noqa: ANN001 - rich Console
-    from modes.rendering import study_answer, study_question, to_rich
-
-    console.print(to_rich(study_question(e, recall)))
-    try:
-        input("(press Enter to reveal) ")
-    except EOFError:
-        pass
-    console.print(to_rich(study_answer(e, width=max(40, console.width - 2))))
-
-
 def run(args: argparse.Namespace) -> int:
     from engine.explain.api import explain_report
     from toolbelt.cargo_run import run_check
@@ -138,9 +139,26 @@ def run(args: argparse.Namespace) -> int:
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
-    if args.validate:
-        chosen = _validated(chosen, crate_root)
-    _show(chosen, explanations, crate_root, args, study)
+    stopped = False
+    if args.json or args.mode == "silent":  # no words to show first: checked, then written
+        checking = args.validate or (args.json and not args.no_validate)
+        failed: tuple[tuple, ...] = ()
+        if checking:
+            chosen, failed = _validated(chosen, crate_root)
+        if args.json:
+            _json_stories(chosen, failed)
+    else:
+        from rusta_tui.cli.explain_show import show
+
+        recalls = _recalls(chosen, crate_root) if study else [""] * len(chosen)
+        try:
+            chosen = show(chosen, explanations, crate_root, args, recalls, checking=not args.no_validate)
+        except KeyboardInterrupt:  # the stories on screen stand; the record says they were shown
+            stopped = True
+    if stopped:
+        if not args.no_log:
+            _log(crate_root, chosen, args)
+        return 130
     if args.apply is not None or args.reject is not None:
         return _act(crate_root, chosen, args)
     silent = args.mode == "silent" and not args.json
@@ -149,17 +167,22 @@ def run(args: argparse.Namespace) -> int:
         if silent:
             print(f"{stories}; not logged (--no-log).")
         return 0
-    from diary.errors import DiaryError  # after the answer is on screen: the record costs a few fsyncs
+    if _log(crate_root, chosen, args) and silent:  # silent mode writes only to the DevLog; one line says so
+        print(f"logged {stories} to the DevLog")
+    return 0
+
+
+def _log(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> bool:
+    """The DevLog record, after the answer is on screen (it costs a few fsyncs); False if not written."""
+    from diary.errors import DiaryError
     from engine.loop import log_explain_run
 
     try:
         log_explain_run(crate_root, chosen, mode="json" if args.json else args.mode)
     except DiaryError as e:  # the answer was given; a read-only crate only loses the record
         print(f"rusta: explained, but not recorded in the DevLog: {e}", file=sys.stderr)
-        return 0
-    if silent:  # silent mode writes only to the DevLog; one line says that it did
-        print(f"logged {stories} to the DevLog")
-    return 0
+        return False
+    return True
 
 
 def _humble_word(crate_root: Path) -> str:
@@ -189,8 +212,9 @@ def _recalls(chosen: tuple[Explanation, ...], crate_root: Path) -> list[str]:
     return [study_line(m, e.code or "", f"{e.primary.file}:{e.primary.line}", e.message) for e in chosen]
 
 
-def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[Explanation, ...]:
-    """The stories with each code-showing option checked; what it cost goes to stderr, not the answer."""
+def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[tuple[Explanation, ...], tuple]:
+    """The stories with each code-showing option checked, and each story's failed options; what it
+    cost goes to stderr, not the answer."""
     from engine.explain.validation import validate
 
     run = validate(chosen, crate_root)
@@ -198,7 +222,23 @@ def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[Expla
         f"rusta: {run.checked} options checked in {run.wall_s:.1f} s, {run.cached} from the cache.",
         file=sys.stderr,
     )
-    return run.explanations
+    return run.explanations, run.failed
+
+
+def _json_stories(chosen: tuple[Explanation, ...], failed: tuple) -> None:
+    """One object per story; `failed` lists the options that did not compile, with the reason."""
+    import msgspec
+
+    from engine.explain.jsonview import to_dict
+
+    for i, e in enumerate(chosen):
+        d = to_dict(e)
+        d["failed"] = [
+            {"name": o.name, "patch": o.patch, "source": o.source, "fails_because": o.fails_because}
+            for o in (failed[i] if i < len(failed) else ())
+        ]
+        sys.stdout.write(msgspec.json.encode(d).decode("utf-8") + "\n")
+    sys.stdout.flush()
 
 
 def _read_alternative(path: str) -> str:
@@ -276,57 +316,3 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         raise
     finally:
         loop.close()
-
-
-def _show(
-    chosen: tuple[Explanation, ...],
-    explanations: tuple[Explanation, ...],
-    crate_root: Path,
-    args: argparse.Namespace,
-    study: bool,
-) -> None:
-    if args.json:
-        from engine.explain.jsonview import to_json_line
-
-        for e in chosen:
-            sys.stdout.write(to_json_line(e) + "\n")
-        sys.stdout.flush()
-        return
-    if args.mode == "silent":
-        return
-    if not chosen:
-        what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
-        print(f"{crate_root.name}: {what}.")
-        return
-    recalls = _recalls(chosen, crate_root) if study else [""] * len(chosen)
-    with_rustc = args.mode == "pair" and not args.no_rustc  # pair adds to rustc's text, never replaces it
-    if not sys.stdout.isatty():  # a pipe or a file: plain text, and no rich import on the fast path
-        from modes.rendering import render_text
-
-        # numbered as --apply N and --reject N count them
-        sys.stdout.write(
-            "\n\n".join(
-                f"#{i} {render_text(e, args.mode, recall=r, with_rustc=with_rustc)}"
-                for i, (e, r) in enumerate(zip(chosen, recalls, strict=True), 1)
-            )
-            + "\n"
-        )
-        sys.stdout.flush()
-        return
-    from rich.console import Console
-
-    from modes.rendering import render
-
-    console = Console(highlight=False)
-    interactive = study and sys.stdin.isatty() and sys.stdout.isatty()
-    for i, e in enumerate(chosen):
-        if i:
-            console.print()
-        console.print(f"#{i + 1}", style="bold", end=" ")  # the N of --apply N
-        if interactive:
-            _study_interactive(e, console, recalls[i])
-        else:
-            if recalls[i]:
-                console.print(recalls[i], style="yellow", markup=False)
-            console.print(render(e, args.mode, with_rustc=with_rustc))
-    sys.stdout.flush()

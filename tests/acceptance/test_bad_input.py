@@ -84,7 +84,7 @@ def test_unwritable_rusta_folder_is_one_sentence(demo_copy: Path, tmp_path: Path
     before = files_of(demo_copy)
     one_sentence(rusta("apply", "--path", str(demo_copy), "--yes", str(diff)), 4, ".rusta", "failed")
     one_sentence(rusta("fix", str(demo_copy), "--yes"), 4, ".rusta")
-    explained = rusta("explain", str(demo_copy), "--code", "E0596")
+    explained = rusta("explain", str(demo_copy), "--code", "E0596", "--no-validate")
     assert explained.returncode == 0 and "E0596" in explained.stdout  # the answer still comes
     one_sentence(explained, 0, "not recorded in the DevLog")
     assert files_of(demo_copy) == before

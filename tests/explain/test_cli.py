@@ -42,7 +42,7 @@ def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_json_has_one_object_per_story_with_the_required_keys(crate: Path) -> None:
-    out = _rusta("explain", str(crate), "--json", "--no-clippy")
+    out = _rusta("explain", str(crate), "--no-validate", "--json", "--no-clippy")
     assert out.returncode == 0, out.stderr
     objs = [json.loads(ln) for ln in out.stdout.splitlines()]
     assert len(objs) >= 9
@@ -60,26 +60,26 @@ def test_json_has_one_object_per_story_with_the_required_keys(crate: Path) -> No
 
 
 def test_code_and_at_filters(crate: Path) -> None:
-    out = _rusta("explain", str(crate), "--json", "--no-clippy", "--code", "E0382")
+    out = _rusta("explain", str(crate), "--no-validate", "--json", "--no-clippy", "--code", "E0382")
     assert [json.loads(ln)["code"] for ln in out.stdout.splitlines()] == ["E0382"]
     # --at on the root cause's line (the move), relative to the crate as cwd
-    out = _rusta("explain", ".", "--json", "--no-clippy", "--at", "src/lib.rs:2", cwd=crate)
+    out = _rusta("explain", ".", "--no-validate", "--json", "--no-clippy", "--at", "src/lib.rs:2", cwd=crate)
     assert [json.loads(ln)["code"] for ln in out.stdout.splitlines()] == ["E0382"]
-    bad = _rusta("explain", str(crate), "--at", "src/lib.rs")
+    bad = _rusta("explain", str(crate), "--no-validate", "--at", "src/lib.rs")
     assert bad.returncode == 2 and "FILE:LINE" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_pair_is_short_and_silent_prints_nothing_but_logs(crate: Path) -> None:
-    pair = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382", "--no-rustc")
+    pair = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--code", "E0382", "--no-rustc")
     assert pair.returncode == 0, pair.stderr
     lines = [ln for ln in pair.stdout.splitlines() if ln.strip()]
     assert 2 <= len(lines) <= 4
     assert "src/lib.rs:2" in pair.stdout and "!" not in pair.stdout
     # by default pair mode keeps rustc's own text under the heading, and Rusta's lines follow it
-    full = _rusta("explain", str(crate), "--no-clippy", "--code", "E0382").stdout
+    full = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--code", "E0382").stdout
     assert full.index("value borrowed here after move") < full.index("Rusta: ")
     assert [ln for ln in full.splitlines() if ln.startswith("Rusta: ")][0][len("Rusta: ") :] in pair.stdout
-    silent = _rusta("explain", str(crate), "--no-clippy", "--mode", "silent")
+    silent = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--mode", "silent")
     assert silent.returncode == 0 and re.fullmatch(r"logged \d+ stories to the DevLog\n", silent.stdout)
     from diary.devlog import DevLog
 
@@ -92,7 +92,17 @@ def test_pair_is_short_and_silent_prints_nothing_but_logs(crate: Path) -> None:
 
 
 def test_study_asks_before_it_reveals(crate: Path) -> None:
-    out = _rusta("explain", str(crate), "--no-clippy", "--mode", "study", "--code", "E0382", "--no-log")
+    out = _rusta(
+        "explain",
+        str(crate),
+        "--no-validate",
+        "--no-clippy",
+        "--mode",
+        "study",
+        "--code",
+        "E0382",
+        "--no-log",
+    )
     assert out.returncode == 0, out.stderr
     text = out.stdout
     ask = text.index("Before reading on: where do you think `names` stopped being usable?")
@@ -114,7 +124,7 @@ def test_cli_path_imports_no_jax_or_textual(crate: Path) -> None:
 
 
 def test_not_a_crate_is_one_sentence(tmp_path: Path) -> None:
-    out = _rusta("explain", str(tmp_path))
+    out = _rusta("explain", str(tmp_path), "--no-validate")
     assert out.returncode == 2
     assert out.stderr.startswith("rusta: ") and "Traceback" not in out.stderr
 
@@ -125,7 +135,7 @@ def test_clean_crate_has_nothing_to_explain(tmp_path: Path) -> None:
     dest = tmp_path / "fixed"
     shutil.copytree(REPO / "toolbelt" / "demo_crate", dest, ignore=shutil.ignore_patterns("target", ".rusta"))
     shutil.copytree(REPO / "toolbelt" / "demo_crate_fixed", dest, dirs_exist_ok=True)  # the fixed sources
-    out = _rusta("explain", str(dest), "--no-clippy", "--no-log")
+    out = _rusta("explain", str(dest), "--no-validate", "--no-clippy", "--no-log")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("nothing to explain.")
 
@@ -140,7 +150,16 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
         REPO / "tests" / "fixtures" / "explain_loop", crate, ignore=shutil.ignore_patterns("target", ".rusta")
     )
     src = crate / "src" / "lib.rs"
-    held = _rusta("explain", str(crate), "--no-clippy", "--reject", "1", "--reason", "cloning is wasteful")
+    held = _rusta(
+        "explain",
+        str(crate),
+        "--no-validate",
+        "--no-clippy",
+        "--reject",
+        "1",
+        "--reason",
+        "cloning is wasteful",
+    )
     assert held.returncode == 0, held.stderr
     assert (
         "The compiler's words stand" in held.stdout
@@ -163,10 +182,10 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     )
     assert conceded.returncode == 0, conceded.stderr
     assert "I was wrong" in conceded.stdout
-    applied = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
+    applied = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--apply", "1")
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.splitlines()[-1].startswith("Applied p-") and "names.clone()" in src.read_text()
-    nothing = _rusta("explain", str(crate), "--no-clippy", "--apply", "1")
+    nothing = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--apply", "1")
     assert nothing.returncode == 2 and "there is no story 1" in nothing.stderr
     log = DevLog.open(crate, readonly=True)
     assert [e.payload.get("conceded") for e in log.entries() if e.payload.get("step") == "reject"] == [
@@ -186,7 +205,7 @@ def test_study_on_a_terminal_waits_for_the_prediction(crate: Path) -> None:
     # openpty + Popen, not pty.fork: forking a worker that may hold JAX's threads can deadlock
     fd, tty = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--mode", "study",
+        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-validate", "--no-clippy", "--mode", "study",
          "--code", "E0382", "--no-log"],
         env=env,
         stdin=tty,

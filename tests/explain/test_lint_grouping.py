@@ -129,7 +129,16 @@ def test_cli_json_has_one_line_per_story(crate: Path, tmp_path: Path) -> None:
     shutil.copytree(crate, copy, ignore=shutil.ignore_patterns("target", ".rusta"))
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(copy), "--json", "--no-log"],
+        [
+            sys.executable,
+            "-m",
+            "rusta_tui.cli.main",
+            "explain",
+            str(copy),
+            "--json",
+            "--no-log",
+            "--no-validate",
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,

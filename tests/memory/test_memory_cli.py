@@ -135,17 +135,17 @@ def test_a_to_owned_repo_gets_to_owned_candidates(fixture_crate) -> None:
 
 def test_study_mode_speaks_to_a_mistake_met_before(fixture_crate) -> None:
     root = fixture_crate("borrow_error")
-    first = rusta("explain", str(root), "--mode", "study")
+    first = rusta("explain", str(root), "--mode", "study", "--no-validate")
     assert first.returncode == 0, first.stderr
     assert "E0382 this week" not in first.stdout  # a first meeting: nothing to recall
-    again = rusta("explain", str(root), "--mode", "study")
+    again = rusta("explain", str(root), "--mode", "study", "--no-validate")
     assert "E0382 this week" not in again.stdout  # the same error asked about twice is one meeting
     lib = root / "src" / "lib.rs"
     lib.write_text(
         lib.read_text().replace("let taken = names;", "let taken = &names;")
         + "\npub fn count(items: Vec<u8>) -> usize {\n    let moved = items;\n    items.len() + moved.len()\n}\n"
     )
-    later = rusta("explain", str(root), "--mode", "study")
+    later = rusta("explain", str(root), "--mode", "study", "--no-validate")
     assert "Second E0382 this week: the last one was at src/lib.rs:3." in later.stdout, later.stdout
 
 

@@ -1,0 +1,138 @@
+"""What pair and study mode add once validation has answered: the fixes that compile, in full, and
+why rustc's own suggestion does not compile when it does not.
+
+`rusta explain` prints each story's words first and these lines after the scratch-copy check, so the
+first answer is not held up by cargo. A fix that failed is never shown; when rustc suggested it, one
+line says so with the compiler's new error, since the user has just read that suggestion in rustc's
+text. Rusta's own failed templates are dropped without a word: nobody has seen them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.explain.types import Explanation, PatchOption
+from modes.rendering import WIDTH, Line, fix_changes, fix_line, repeats
+
+_IDENT = re.compile(r"[\w.&*:'!]")
+
+
+def fragment(o: PatchOption) -> str:
+    """The code an option changes, as few tokens as say it: `move ||`, `report.clone()`, `&report`.
+
+    A one-line replacement is cut to what differs, widened to whole words (and one more token when
+    the change is a keyword alone); anything larger is named by the option's own name.
+    """
+    changes = fix_changes(o.patch)
+    m = re.fullmatch(r"`([^`]*)` -> `([^`]*)`", changes)
+    if not m:
+        add = re.fullmatch(r"insert `([^`;]*)`", changes)
+        return f"`{add.group(1)}`" if add else _named(o)
+    old, new = m.group(1), m.group(2)
+    i = 0
+    while i < min(len(old), len(new)) and old[i] == new[i]:
+        i += 1
+    j = 0
+    while j < min(len(old), len(new)) - i and old[-1 - j] == new[-1 - j]:
+        j += 1
+    start, end = i, len(new) - j
+    if start >= end:  # only a deletion: name what goes
+        gone = old[i : len(old) - j].strip()
+        return f"deleting `{gone}`" if gone else _named(o)
+    while start > 0 and _IDENT.match(new[start - 1]):
+        start -= 1
+    while end < len(new) and _IDENT.match(new[end]):
+        end += 1
+    frag = new[start:end].strip()
+    if len(frag) <= 5 and frag.isalpha():  # `move`, `mut`, `ref`: the keyword with what it qualifies
+        rest = new[end:].split()
+        frag = f"{frag} {rest[0]}" if rest else frag
+    return f"`{frag}`" if frag else _named(o)
+
+
+def _named(o: PatchOption) -> str:
+    """An edit too large to quote, by rustc's own words for it (its first clause)."""
+    return f"suggestion ({o.name.split(';')[0].strip()})"
+
+
+def failed_code(failed: tuple[PatchOption, ...]) -> tuple[str, ...]:
+    """The changed code of each failed option, for `modes.rendering` to skip prose that repeats it."""
+    return tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
+
+
+def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
+    """One line on rustc's own suggestion when it does not compile here, quoting the new error."""
+    o = next((o for o in failed if o.source == "rustc"), None)
+    if o is None:
+        return None
+    why = o.fails_because or "the check failed"
+    return Line(f"rustc's {fragment(o)} does not compile here: {why}.", "yellow")
+
+
+def _others(e: Explanation) -> Line | None:
+    n = sum(1 for o in e.fixes[1:] if o.validated == "compiles")
+    if not n:
+        return None
+    return Line(
+        f"  +{n} other fix{'es' if n > 1 else ''} compile{'' if n > 1 else 's'} (--mode study shows them).",
+        "dim",
+    )
+
+
+def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | None
+    """The first way out in words that does not repeat a failed option's code (name only is fine)."""
+    code = failed_code(failed)
+    return next((o for o in e.options if not repeats(f"{o.name} {o.how}", code)), None)
+
+
+def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
+    """Pair mode after the check: rustc's failed suggestion and why, then the best fix that compiles
+    in full (or one validation could not finish, still "not checked yet"), or the next way out."""
+    lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    best = fix_line(e, failed_code(failed))
+    if best is not None:
+        lines.append(best)
+        if e.fixes and (more := _others(e)):
+            lines.append(more)
+    elif (o := _next_way(e, failed)) is not None:
+        cost = f" Cost: {o.tradeoff}" if o.tradeoff and not o.how else ""
+        lines.append(Line(f"Way out: {o.name}." + (f" {o.how}" if o.how else "") + cost, "green"))
+    elif failed and not lines:
+        n = len(failed)
+        lines.append(Line(f"None of the {n} fix{'es' if n > 1 else ''} tried compiles here.", "dim"))
+    if not lines:
+        lines.append(Line("Nothing to add to rustc's words here.", "dim"))
+    return lines
+
+
+def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: int = WIDTH) -> list[Line]:
+    """Study mode after the check: every fix that compiles as its diff (and those validation could
+    not finish, marked so); rustc's failed suggestion in one line; the failed templates not at all."""
+    lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    for f in e.fixes:
+        mark = " ✓" if f.validated == "compiles" else ""
+        by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+        cost = f"; {f.cost}" if f.cost else ""
+        lines.append(
+            Line(f"Fix{mark}: {f.name[:1].upper()}{f.name[1:]} ({f.state_words}, {by}{cost})", "bold")
+        )
+        for ln in f.patch.rstrip("\n").splitlines():
+            style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
+            lines.append(Line("  " + ln, style))
+    if not e.fixes:
+        n = len(failed)
+        lines.append(
+            Line(
+                f"None of the {n} fix{'es' if n > 1 else ''} tried compiles here; the options above say which way to go.",
+                "dim",
+            )
+        )
+    return lines
+
+
+def verdict_lines(
+    e: Explanation, failed: tuple[PatchOption, ...], mode: str, width: int = WIDTH
+) -> list[Line]:
+    if mode == "study":
+        return study_verdict_lines(e, failed, width)
+    return pair_verdict_lines(e, failed)

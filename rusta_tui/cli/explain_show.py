@@ -1,0 +1,214 @@
+"""What `rusta explain` prints: each story's words at once, then its fixes as validation answers.
+
+Validation runs in a thread (`Checks`) while the stories are on screen: cargo in a scratch copy
+takes seconds, and the first answer must not wait for it. A fix that compiles is printed in full
+with its ✓; one that fails is never printed, and when rustc suggested it, one line says why with
+the compiler's new error. Ctrl-C stops the check (its cargo run is cancelled, not orphaned); what
+was printed stands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+from engine.explain.types import Explanation, PatchOption
+
+Failed = tuple[PatchOption, ...]
+
+STOPPED = "Stopped checking the fixes: the stories above stand; the fixes not yet checked are not shown."
+
+
+class Checks:
+    """Validation of the shown stories in a background thread, answered story by story."""
+
+    def __init__(self, stories: tuple[Explanation, ...], crate_root: Path) -> None:
+        self.stories, self.crate_root = stories, crate_root
+        self.cancel = threading.Event()
+        self._cond = threading.Condition()
+        self._done: dict[int, tuple[Explanation, Failed]] = {}
+        self._failed: dict[int, Failed] = {}
+        self.finished = False
+        self.error: Exception | None = None
+        self.run = None  # the ValidationRun, once finished
+        self._thread = threading.Thread(target=self._work, name="rusta-explain-checks", daemon=True)
+
+    def start(self) -> Checks:
+        self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        from engine.explain.validation import validate
+
+        def failed(i: int, options: Failed) -> None:
+            self._failed[i] = options
+
+        def story(i: int, e: Explanation) -> None:
+            with self._cond:
+                self._done[i] = (e, self._failed.pop(i, ()))
+                self._cond.notify_all()
+
+        try:
+            self.run = validate(
+                self.stories, self.crate_root, cancel=self.cancel, on_story=story, on_failed=failed
+            )
+        except Exception as e:  # noqa: BLE001 - reported by the CLI as one line; the fixes stay unchecked
+            self.error = e
+        finally:
+            with self._cond:
+                self.finished = True
+                self._cond.notify_all()
+
+    def wait(self, i: int) -> tuple[Explanation, Failed] | None:
+        """Story i with its verdicts, or None when the check ended without it (an error)."""
+        with self._cond:
+            while i not in self._done and not self.finished:
+                self._cond.wait(0.2)  # a timeout, so Ctrl-C reaches the main thread promptly
+            return self._done.get(i)
+
+    def stop(self) -> None:
+        self.cancel.set()
+        self._thread.join(timeout=15)
+
+    def validated(self) -> tuple[Explanation, ...]:
+        """Every story, with its verdicts where they came back."""
+        return tuple(self._done.get(i, (e, ()))[0] for i, e in enumerate(self.stories))
+
+
+def summary(checks: Checks) -> None:
+    """What the check cost, on stderr: the answer is stdout's."""
+    run = checks.run
+    if checks.error is not None:
+        err = checks.error
+        words = str(err) if getattr(err, "user_facing", False) else f"{type(err).__name__}: {err}"
+        print(f"rusta: the fixes were not checked: {words}", file=sys.stderr)
+    elif run is not None:
+        print(
+            f"rusta: {run.checked} options checked in {run.wall_s:.1f} s, {run.cached} from the cache.",
+            file=sys.stderr,
+        )
+
+
+class Out:
+    """One place that writes: rich on a terminal, plain text to a pipe (no rich import there)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stdout.isatty()
+        self.console = None
+        if self.tty:
+            from rich.console import Console
+
+            self.console = Console(highlight=False)
+
+    @property
+    def width(self) -> int:
+        return max(40, self.console.width - 2) if self.console is not None else 100
+
+    def lines(self, lines: list, prefix: str = "", *, hang: bool = False) -> None:  # of rendering.Line
+        """`prefix` before the first line; `hang` indents the others under it."""
+        rest = " " * len(prefix) if hang else ""
+        if self.console is None:
+            for n, ln in enumerate(lines):
+                sys.stdout.write((prefix if n == 0 else rest) + ln.text + "\n")
+            sys.stdout.flush()
+            return
+        from rich.text import Text
+
+        for n, ln in enumerate(lines):
+            pad = prefix if n == 0 else rest
+            self.console.print(Text(pad + ln.text, style=ln.style or "", overflow="fold"))
+
+    def text(self, s: str, style: str = "") -> None:
+        if self.console is None:
+            sys.stdout.write(s + "\n")
+            sys.stdout.flush()
+        else:
+            self.console.print(s, style=style or None, markup=False, highlight=False)
+
+
+def _study_interactive(e: Explanation, out: Out, recall: str, pending: bool) -> None:
+    from modes.rendering import lines_for, study_question
+
+    out.lines(study_question(e, recall))
+    try:
+        input("(press Enter to reveal) ")
+    except EOFError:
+        pass
+    answer = lines_for(e, "study", width=out.width, recall=recall, pending=pending)
+    out.lines(answer[len(study_question(e, recall)) + 1 :])  # the answer part, below the rule
+
+
+def show(
+    chosen: tuple[Explanation, ...],
+    explanations: tuple[Explanation, ...],
+    crate_root: Path,
+    args: argparse.Namespace,
+    recalls: list[str],
+    checking: bool,
+) -> tuple[Explanation, ...]:
+    """Pair or study mode on the terminal or a pipe; returns the stories as validated (for the DevLog).
+
+    `checking`: validate the stories that show code, printing their fixes as the verdicts come."""
+    from modes.rendering import lines_for
+
+    out = Out()
+    if not chosen:
+        what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
+        out.text(f"{crate_root.name}: {what}.")
+        return chosen
+    mode = args.mode
+    with_rustc = mode == "pair" and not args.no_rustc  # pair adds to rustc's text, never replaces it
+    pending = checking and any(e.fixes for e in chosen)
+    interactive = mode == "study" and out.tty and sys.stdin.isatty()
+    checks = Checks(chosen, crate_root) if pending else None
+    if checks is not None and interactive:
+        checks.start()  # the user reads the question while cargo works
+    try:
+        for i, e in enumerate(chosen):
+            if i:
+                out.text("")
+            if interactive:
+                out.text(f"#{i + 1}", "bold")  # the N of --apply N
+                _study_interactive(e, out, recalls[i], pending)
+                if checks is not None and e.fixes:
+                    _print_verdict(out, checks, i, mode, "")
+                continue
+            if recalls[i]:
+                out.text(recalls[i], "yellow")
+            lines = lines_for(e, mode, width=out.width, with_rustc=with_rustc, pending=pending)
+            out.lines(lines, prefix=f"#{i + 1} ")  # numbered as --apply N and --reject N count them
+        if checks is not None and not interactive:
+            n = sum(len(e.fixes) for e in chosen)
+            out.text("")
+            out.text(
+                f"Checking {n} fix{'es' if n > 1 else ''} in a scratch copy (--no-validate skips this):",
+                "dim",
+            )
+            checks.start()
+            for i, e in enumerate(chosen):
+                if e.fixes:
+                    _print_verdict(out, checks, i, mode, f"#{i + 1} ")
+    except KeyboardInterrupt:
+        if checks is None:
+            raise
+        checks.stop()
+        out.text("")
+        out.text(STOPPED, "yellow")
+        raise
+    if checks is None:
+        return chosen
+    summary(checks)
+    return checks.validated()
+
+
+def _print_verdict(out: Out, checks: Checks, i: int, mode: str, prefix: str) -> None:
+    from modes.verdicts import verdict_lines
+
+    got = checks.wait(i)
+    if got is None:  # the check ended early: the fixes as they were, "not checked yet"
+        e, failed = checks.stories[i], ()
+    else:
+        e, failed = got
+    out.lines(verdict_lines(e, failed, mode, width=out.width), prefix=prefix, hang=True)

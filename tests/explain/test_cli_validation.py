@@ -1,0 +1,145 @@
+"""`rusta explain` validates the fixes it shows by default: real cargo on crates written here, the
+story's words first, then only fixes that compile, and one line on why rustc's own suggestion fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.explain.crates import write_lib
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
+
+REPO = Path(__file__).resolve().parents[2]
+
+# rustc suggests `&t.owner`, which makes `out` a Vec<&String> (E0308); its clone compiles
+BORROW_IN_LOOP = """pub struct Ticket {
+    pub owner: String,
+}
+
+pub fn owners(tickets: &[Ticket]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tickets {
+        let o = t.owner;
+        out.push(o);
+    }
+    out
+}
+"""
+
+# rustc suggests `move ||`, which moves `tag` in the loop's first pass (E0382)
+THREADS_IN_LOOP = """use std::thread;
+
+pub fn announce(tag: String) {
+    let mut workers = Vec::new();
+    for n in 0..3 {
+        workers.push(thread::spawn(|| println!("{tag} {n}")));
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+}
+"""
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200", RUSTA_CACHE_DIR=str(tmp / "cache"))
+
+
+def _explain(tmp: Path, crate: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--no-log"]
+    return subprocess.run([*argv, *args], env=_env(tmp), capture_output=True, text=True, timeout=300)
+
+
+def test_a_failing_rustc_borrow_is_not_shown_its_reason_is_and_the_clone_gets_a_tick(tmp_path: Path) -> None:
+    crate = write_lib(tmp_path, "tickets", BORROW_IN_LOOP)
+    out = _explain(tmp_path, crate)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    story, _, checked = text.partition("Checking 2 fixes in a scratch copy")
+    assert "error[E0507]" in story and "Fix" not in story  # the words first, no code before its verdict
+    assert (
+        "rustc's `&t.owner` does not compile here: E0308 mismatched types "
+        "(expected `Vec<String>`, found `Vec<&String>`)" in checked
+    )
+    fixes = [ln for ln in checked.splitlines() if "Fix" in ln]
+    assert len(fixes) == 1 and "Fix ✓ (compiles" in fixes[0] and "`let o = t.owner.clone();`" in fixes[0]
+    assert "-> `let o = &t.owner;`" not in text
+    assert "2 options checked" in out.stderr and "0 from the cache" in out.stderr
+
+    again = _explain(tmp_path, crate)  # unchanged files: every verdict from the cache, no cargo run
+    assert again.stdout == out.stdout
+    assert "0 options checked" in again.stderr and "2 from the cache" in again.stderr
+
+    fast = _explain(tmp_path, crate, "--no-validate")  # the fast path: unchecked, and says so
+    assert "Checking" not in fast.stdout and "Fix (not checked yet, rustc" in fast.stdout
+
+    study = _explain(tmp_path, crate, "--mode", "study")
+    assert "Fix ✓: " in study.stdout and "+        let o = t.owner.clone();" in study.stdout
+    assert (
+        "+        let o = &t.owner;" not in study.stdout
+        and "rustc's `&t.owner` does not compile" in study.stdout
+    )
+
+
+def test_a_failing_rustc_move_is_explained_and_not_repeated_as_a_way_out(tmp_path: Path) -> None:
+    crate = write_lib(tmp_path, "announce", THREADS_IN_LOOP)
+    out = _explain(tmp_path, crate)
+    assert out.returncode == 0, out.stderr
+    checked = out.stdout.partition("in a scratch copy")[2]
+    assert (
+        "rustc's `move ||` does not compile here: E0382 use of moved value: `tag` "
+        "(value moved into closure here, in previous iteration of loop)" in checked
+    )
+    assert "Fix" not in checked and "Way out: move" not in checked  # the failed option, not offered again
+
+
+def test_json_carries_each_options_state_and_the_failed_ones_with_their_reason(tmp_path: Path) -> None:
+    crate = write_lib(tmp_path, "tickets_json", BORROW_IN_LOOP)
+    out = _explain(tmp_path, crate, "--json")
+    assert out.returncode == 0, out.stderr
+    (story,) = [json.loads(ln) for ln in out.stdout.splitlines()]
+    coded = [o for o in story["options"] if o["patch"] is not None]
+    assert [o["validated"] for o in coded] == ["compiles"] and ".clone()" in coded[0]["patch"]
+    (failed,) = story["failed"]
+    assert failed["source"] == "rustc" and failed["fails_because"].startswith("E0308 mismatched types")
+    fast = json.loads(_explain(tmp_path, crate, "--json", "--no-validate").stdout)
+    assert {o["validated"] for o in fast["options"] if o["patch"]} == {"not-checked"} and fast["failed"] == []
+
+
+SLOW_IN_SCRATCH = """fn main() {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    if dir.contains("explain-validation") {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+"""
+
+
+def test_ctrl_c_while_checking_keeps_the_stories_and_exits_cleanly(tmp_path: Path) -> None:
+    crate = write_lib(tmp_path, "interrupted", BORROW_IN_LOOP)
+    (crate / "build.rs").write_text(SLOW_IN_SCRATCH)  # only the scratch copy's check is slow
+    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy"]
+    proc = subprocess.Popen(
+        argv, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("Checking"):
+            break
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and time.monotonic() - t0 < 30  # the scratch cargo was stopped too
+    assert "error[E0507]" in "".join(seen)
+    assert rest.strip().endswith("the fixes not yet checked are not shown.") and "Fix" not in rest
+    assert "Traceback" not in err
