@@ -41,7 +41,7 @@ def test_figures_and_anchors_come_from_the_same_results() -> None:
     )  # fmt: skip
     assert check["revision"] == "abc1234def"
     assert rows["app: save to updated diagnostics"]["verdict"] == "met"
-    assert rows["cold `rusta explain` (demo crate)"]["verdict"] == "not measured"
+    assert rows["cold `rusta explain` to the first story (demo crate)"]["verdict"] == "not measured"
     assert len(rows) == len(TARGETS)
 
 
