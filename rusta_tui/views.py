@@ -9,6 +9,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from rusta_tui.patchstatus import placeholders
+from toolbelt.cargo_workspace import package_name
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -61,6 +62,20 @@ def hotspots(all_rows: list[DiagRow], top: int = 5) -> list[tuple[str, int, int]
     errs = Counter(r.file for r in all_rows if r.level == "error")
     total = Counter(r.file for r in all_rows)
     return [(f, errs[f], n - errs[f]) for f, n in total.most_common(top)]
+
+
+def by_member(all_rows: list[DiagRow]) -> list[tuple[str, int, int]]:
+    """(workspace member, errors, warnings) per package that has diagnostics, by name; empty when
+    they all come from one package, so a lone crate shows no member header."""
+    errs: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for r in all_rows:
+        name = package_name(r.diagnostic.package_id) or "?"
+        total[name] += 1
+        errs[name] += r.level == "error"
+    if len(total) < 2:
+        return []
+    return [(m, errs[m], total[m] - errs[m]) for m in sorted(total)]
 
 
 def explanation_for(row: DiagRow | None, explanations: tuple[Explanation, ...]) -> Explanation | None:

@@ -130,3 +130,20 @@ def absolutize_outside_paths(data: bytes, manifest_dir: Path, ws_root: Path) -> 
 
 def is_manifest(rel: str) -> bool:
     return rel == "Cargo.toml" or rel.endswith("/Cargo.toml")
+
+
+def package_name(package_id: str) -> str:
+    """The package's name in a cargo package id, in either spelling cargo has used:
+    `name 0.1.0 (path+file:///ws/name)` (before 1.77) or `path+file:///ws/dir#name@0.1.0`, where
+    `#0.1.0` alone means the name is the folder's. "" when there is no id."""
+    pid = package_id.strip()
+    if not pid:
+        return ""
+    if " " in pid:
+        return pid.split(" ", 1)[0]
+    url, _, frag = pid.partition("#")
+    if "@" in frag:
+        return frag.split("@", 1)[0]
+    if frag and not frag[0].isdigit():
+        return frag  # `#name` with no version
+    return url.rstrip("/").rsplit("/", 1)[-1]

@@ -11,7 +11,15 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
 from rusta_tui.screens.base import RustaScreen
-from rusta_tui.views import explanation_for, hotspots, level_tag, story_tag, suggestions
+from rusta_tui.views import (
+    DiagRow,
+    by_member,
+    explanation_for,
+    hotspots,
+    level_tag,
+    story_tag,
+    suggestions,
+)
 
 LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
 
@@ -21,6 +29,7 @@ class HomeScreen(RustaScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
 
     def compose_body(self) -> ComposeResult:
+        yield Static(id="members", classes="panel")
         table: DataTable[str | Text] = DataTable(id="diagnostics", cursor_type="row", zebra_stripes=False)
         table.border_title = "Diagnostics"
         yield table
@@ -32,6 +41,7 @@ class HomeScreen(RustaScreen):
     def on_mount(self) -> None:
         table = self.query_one("#diagnostics", DataTable)
         table.add_columns("", "#", "Location", "Code", "Message")
+        self.query_one("#members", Static).border_title = "Workspace members"
         self.query_one("#hotspots", Static).border_title = "Hotspots"
         self.query_one("#suggestions", Static).border_title = "Suggestions"
         self.query_one("#recurring", Static).border_title = "Your recurring mistakes"
@@ -55,6 +65,7 @@ class HomeScreen(RustaScreen):
         if all_rows:
             table.move_cursor(row=min(s.selected, len(all_rows) - 1))
         self.draw_recurring()
+        self.draw_members(all_rows)
         hot = self.query_one("#hotspots", Static)
         sug = self.query_one("#suggestions", Static)
         if s.report is None:
@@ -79,6 +90,15 @@ class HomeScreen(RustaScreen):
             lines = [s.explain_note]
         sug.update(
             Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis")
+        )
+
+    def draw_members(self, all_rows: list[DiagRow]) -> None:
+        """One line per workspace member with diagnostics; hidden for a lone crate."""
+        panel = self.query_one("#members", Static)
+        members = by_member(all_rows)
+        panel.display = bool(members)
+        panel.update(
+            Text("\n".join(f"{e}E {w}W {m}" for m, e, w in members), no_wrap=True, overflow="ellipsis")
         )
 
     def draw_recurring(self) -> None:

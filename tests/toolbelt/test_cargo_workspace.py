@@ -55,3 +55,13 @@ def test_outside_paths_become_absolute_and_inside_ones_stay(tree: Path) -> None:
     assert out.replace((tree.resolve().as_posix() + "/").encode(), b"../") == data
     member = (ws / "app" / "Cargo.toml").read_bytes()
     assert absolutize_outside_paths(member, ws / "app", ws) == member
+
+
+def test_package_name_reads_both_spellings_of_a_package_id() -> None:
+    from toolbelt.cargo_workspace import package_name
+
+    assert package_name("ledger 0.2.0 (path+file:///w/crates/ledger)") == "ledger"
+    assert package_name("path+file:///w/crates/dir#ledger-core@0.2.0") == "ledger-core"
+    assert package_name("path+file:///w/crates/tally#1.0.0") == "tally"
+    assert package_name("registry+https://github.com/rust-lang/crates.io-index#serde@1.0.1") == "serde"
+    assert package_name("") == ""

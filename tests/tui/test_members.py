@@ -1,0 +1,59 @@
+"""Home on a cargo workspace: one header line per member with diagnostics, none for a lone crate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from rusta_tui.messages import ProbeFinished
+from rusta_tui.views import by_member
+from tests.tui.conftest import Recorder
+from tests.tui.test_app import make_app, static_text
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+def workspace(root: Path) -> Path:
+    """A virtual workspace: `ledger` with an error (which hides its lints), `tally` with one warning, `quiet` clean."""
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n',
+        "crates/ledger/Cargo.toml": '[package]\nname = "ledger"\nversion = "0.2.0"\nedition = "2021"\n',
+        "crates/ledger/src/lib.rs": "pub fn total(xs: &[u32]) -> u32 {\n    let unused = 3;\n"
+        '    let n: u32 = "seven";\n    xs.iter().sum::<u32>() + n\n}\n',
+        "crates/tally/Cargo.toml": '[package]\nname = "tally"\nversion = "1.0.0"\nedition = "2021"\n',
+        "crates/tally/src/lib.rs": "pub fn count(s: &str) -> usize {\n    let spare = s.len();\n    0\n}\n",
+        "crates/quiet/Cargo.toml": '[package]\nname = "quiet"\nversion = "0.1.0"\nedition = "2021"\n',
+        "crates/quiet/src/lib.rs": "pub fn one() -> u8 {\n    1\n}\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+async def test_home_shows_one_line_per_member_with_diagnostics(tmp_path: Path, recorder: Recorder) -> None:
+    app = make_app(workspace(tmp_path / "ws"))
+    async with app.run_test(size=(100, 30), message_hook=recorder) as pilot:
+        done = await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        assert done.report.status == "diagnostics"
+        assert by_member(app.session.rows()) == [("ledger", 1, 0), ("tally", 0, 1)]
+        panel = app.screen.query_one("#members", Static)
+        assert panel.display
+        lines = [ln.strip() for ln in static_text(panel).splitlines() if ln.strip()]
+        assert lines == ["1E 0W ledger", "0E 1W tally"]
+
+
+async def test_a_lone_crate_shows_no_member_header(tmp_path: Path, recorder: Recorder) -> None:
+    root = tmp_path / "lone"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "lone"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text("pub fn f() {\n    let a = 1;\n    let b = 2;\n}\n")
+    app = make_app(root)
+    async with app.run_test(size=(100, 30), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        assert len(app.session.rows()) == 2
+        assert not app.screen.query_one("#members", Static).display
