@@ -171,10 +171,16 @@ def fix_changes(diff: str) -> str:
     return "; ".join(f"line {n}: {_one_change(a, b)}" for n, a, b in blocks)
 
 
+RUSTC_FAILED = "\0rustc"  # in `failed`: rustc's own suggestion is among the options that failed
+
+
 def repeats(text: str, failed: tuple[str, ...]) -> bool:
-    """The prose names the code of an option that just failed (`move || ...` after `move ||`)."""
+    """The prose names the code of an option that just failed (`move || ...` after `move ||`), or
+    defers to rustc's suggestion ("as rustc suggests") when that is what failed."""
+    if RUSTC_FAILED in failed and re.search(r"\brustc suggest", text):
+        return True
     code = " ".join(re.findall(r"`([^`]+)`", text)).replace("...", " ")
-    return any(frag and frag in code for frag in failed)
+    return any(frag and frag != RUSTC_FAILED and frag in code for frag in failed)
 
 
 def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:

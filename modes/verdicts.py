@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from engine.explain.types import Explanation, PatchOption
-from modes.rendering import WIDTH, Line, fix_changes, fix_line, repeats
+from modes.rendering import RUSTC_FAILED, WIDTH, Line, fix_changes, fix_line, repeats
 
 _IDENT = re.compile(r"[\w.&*:'!]")
 
@@ -57,7 +57,8 @@ def _named(o: PatchOption) -> str:
 
 def failed_code(failed: tuple[PatchOption, ...]) -> tuple[str, ...]:
     """The changed code of each failed option, for `modes.rendering` to skip prose that repeats it."""
-    return tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
+    rustc = (RUSTC_FAILED,) if any(o.source == "rustc" for o in failed) else ()
+    return rustc + tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
 
 
 def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
@@ -76,6 +77,12 @@ def _others(e: Explanation) -> Line | None:
     return Line(
         f"  +{n} other fix{'es' if n > 1 else ''} compile{'' if n > 1 else 's'} (--mode study shows them).",
         "dim",
+    )
+
+
+def _none_compiles(n: int) -> str:
+    return (
+        "The one fix tried does not compile here" if n == 1 else f"None of the {n} fixes tried compiles here"
     )
 
 
@@ -98,8 +105,7 @@ def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[
         cost = f" Cost: {o.tradeoff}" if o.tradeoff and not o.how else ""
         lines.append(Line(f"Way out: {o.name}." + (f" {o.how}" if o.how else "") + cost, "green"))
     elif failed and not lines:
-        n = len(failed)
-        lines.append(Line(f"None of the {n} fix{'es' if n > 1 else ''} tried compiles here.", "dim"))
+        lines.append(Line(_none_compiles(len(failed)) + ".", "dim"))
     if not lines:
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines
@@ -119,11 +125,10 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: 
         for ln in f.patch.rstrip("\n").splitlines():
             style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
             lines.append(Line("  " + ln, style))
-    if not e.fixes:
-        n = len(failed)
+    if not e.fixes and failed:
         lines.append(
             Line(
-                f"None of the {n} fix{'es' if n > 1 else ''} tried compiles here; the options above say which way to go.",
+                _none_compiles(len(failed)) + "; the options above say which way to go.",
                 "dim",
             )
         )

@@ -218,10 +218,9 @@ def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[tuple
     from engine.explain.validation import validate
 
     run = validate(chosen, crate_root)
-    print(
-        f"rusta: {run.checked} options checked in {run.wall_s:.1f} s, {run.cached} from the cache.",
-        file=sys.stderr,
-    )
+    from rusta_tui.cli.explain_show import cost_words
+
+    print(cost_words(run), file=sys.stderr)
     return run.explanations, run.failed
 
 

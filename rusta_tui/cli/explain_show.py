@@ -85,10 +85,13 @@ def summary(checks: Checks) -> None:
         words = str(err) if getattr(err, "user_facing", False) else f"{type(err).__name__}: {err}"
         print(f"rusta: the fixes were not checked: {words}", file=sys.stderr)
     elif run is not None:
-        print(
-            f"rusta: {run.checked} options checked in {run.wall_s:.1f} s, {run.cached} from the cache.",
-            file=sys.stderr,
-        )
+        print(cost_words(run), file=sys.stderr)
+
+
+def cost_words(run) -> str:  # noqa: ANN001 - engine.explain.validation.ValidationRun
+    """What a check cost, in one line for stderr."""
+    n = run.checked
+    return f"rusta: {n} option{'' if n == 1 else 's'} checked in {run.wall_s:.1f} s, {run.cached} from the cache."
 
 
 class Out:

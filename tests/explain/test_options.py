@@ -214,7 +214,7 @@ def test_cli_validate_flag(crates: dict[str, Path]) -> None:
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "options checked in" in out.stderr and "Traceback" not in out.stderr
+    assert " checked in " in out.stderr and "Traceback" not in out.stderr
     states = {o["validated"] for ln in out.stdout.splitlines() for o in json.loads(ln)["options"]}
     assert "compiles" in states and "fails" not in states and "not-checked" not in states
 

@@ -1,0 +1,50 @@
+"""What pair mode says once validation answered, on stories built as data: the changed code is quoted
+in as few tokens as say it, and a way out that repeats a failed option is not offered."""
+
+from __future__ import annotations
+
+from engine.explain.types import Choice, Explanation, Location, PatchOption
+from modes.verdicts import fragment, pair_verdict_lines
+
+
+def _option(old: str, new: str, *, source: str = "rustc", name: str = "use it") -> PatchOption:
+    patch = f"--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -3 +3 @@\n-{old}\n+{new}\n"
+    return PatchOption(
+        id="x", name=name, edits=(), patch=patch, shows=(new,), file="src/lib.rs", line=3, source=source,
+        validated="fails", fails_because="E0382 use of moved value: `cfg`",
+    )  # fmt: skip
+
+
+def _story(*options: Choice) -> Explanation:
+    here = Location(file="src/lib.rs", line=3, column=5)
+    return Explanation(
+        code="E0373", level="error", message="closure may outlive the current function", primary=here,
+        root_cause=here, root_cause_reason="", invariant="", summary="", why="", options=options,
+    )  # fmt: skip
+
+
+def test_fragment_quotes_what_changed_widened_to_whole_tokens() -> None:
+    assert fragment(_option("    go(|| run(cfg));", "    go(move || run(cfg));")) == "`move ||`"
+    assert fragment(_option("    show(item);", "    show(item.clone());")) == "`item.clone()`"
+    assert fragment(_option("    let v = rec.name;", "    let v = &rec.name;")) == "`&rec.name`"
+    assert fragment(_option("a\n-b", "c\n+d", name="add a bound; and more")) == "suggestion (add a bound)"
+
+
+def test_a_failed_rustc_option_is_explained_and_prose_that_repeats_it_is_skipped() -> None:
+    failed = (_option("    go(|| run(cfg));", "    go(move || run(cfg));"),)
+    e = _story(
+        Choice(name="move the captures", how="Write `move || ...` so the closure owns `cfg`.", tradeoff=""),
+        Choice(name="lend it", how="Pass a reference, as rustc suggests.", tradeoff=""),
+        Choice(name="scoped threads", how="", tradeoff="The function waits for the threads."),
+    )
+    lines = [ln.text for ln in pair_verdict_lines(e, failed)]
+    assert lines == [
+        "rustc's `move ||` does not compile here: E0382 use of moved value: `cfg`.",
+        "Way out: scoped threads. Cost: The function waits for the threads.",
+    ]
+
+
+def test_rustas_own_failed_templates_are_dropped_without_a_word() -> None:
+    failed = (_option("    show(item);", "    show(item.clone());", source="template"),)
+    e = _story(Choice(name="clone it", how="Call `item.clone()` first.", tradeoff=""))
+    assert [ln.text for ln in pair_verdict_lines(e, failed)] == ["The one fix tried does not compile here."]
