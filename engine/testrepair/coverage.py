@@ -18,11 +18,12 @@ from pathlib import Path
 from engine.edits import Edit
 from engine.repair.workspace import Workspace
 from engine.syntax.types import Base
-from engine.testrepair.probes import Probe, instrument, line_probes
+from engine.testrepair.probes import Instrumented, Probe, instrument, line_probes
 from engine.testrepair.signals import library_file, test_files
 from toolbelt.cargo_run import run_test
+from toolbelt.types import Diagnostic, TestReport
 
-COVERAGE_VERSION = 1
+COVERAGE_VERSION = 2
 
 
 class Coverage(Base, kw_only=True):
@@ -64,7 +65,10 @@ def measure(
     timeout_s: float = 120.0,
     cancel: threading.Event | None = None,
 ) -> Coverage | None:
-    """Run the suite once with probes in the library; None when the probed crate cannot run it."""
+    """Run the suite once with probes in the library; None when the probed crate cannot run it.
+
+    A probed build that fails is retried once without probes in the fns its errors point at (a
+    shape the probes do not know costs those fns' line coverage, not the crate's)."""
     import time
 
     root_file = library_root(ws.root, files)
@@ -72,11 +76,38 @@ def measure(
         return None
     tests_only = test_files(files)
     lib = {rel for rel in files if library_file(rel, tests_only)}
-    inst = instrument(files, lib, root_file)
+    t0 = time.monotonic()
+    skip: frozenset[tuple[str, int]] = frozenset()
+    for _ in range(2):
+        inst = instrument(files, lib, root_file, skip)
+        rep, text = _probed_run(ws, files, inst, timeout_s, cancel)
+        if rep.status != "build_failed":
+            break
+        spots = _error_spots(rep.diagnostics, lib)
+        if not spots or spots <= skip:
+            return None
+        skip |= spots
+    if rep.status not in ("passed", "failed"):
+        return None
+    hits = parse_hits(text, tests)
+    return Coverage(
+        probes=inst.probes,
+        tests=tuple(sorted((k, tuple(sorted(v))) for k, v in hits.items())),
+        seconds=round(time.monotonic() - t0, 2),
+    )
+
+
+def _probed_run(
+    ws: Workspace,
+    files: Mapping[str, bytes],
+    inst: Instrumented,
+    timeout_s: float,
+    cancel: threading.Event | None,
+) -> tuple[TestReport, str]:
+    """The suite's run with `inst`'s files in the scratch copy (put back afterwards) and the hits file."""
     edits = tuple(
         Edit(file=rel, start=0, end=len(files[rel]), replacement=new.decode()) for rel, new in inst.files
     )
-    t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rusta-cov-") as tmp:
         out = Path(tmp) / "hits.tsv"
         before = ws.try_edits(edits)
@@ -86,14 +117,19 @@ def measure(
             )
         finally:
             ws.revert(before)
-        if rep.status not in ("passed", "failed"):
-            return None
         text = out.read_text(encoding="utf-8", errors="replace") if out.is_file() else ""
-    hits = parse_hits(text, tests)
-    return Coverage(
-        probes=inst.probes,
-        tests=tuple(sorted((k, tuple(sorted(v))) for k, v in hits.items())),
-        seconds=round(time.monotonic() - t0, 2),
+    return rep, text
+
+
+def _error_spots(diags: Sequence[Diagnostic], lib: set[str]) -> frozenset[tuple[str, int]]:
+    """(file, line) of each error's spans in library files."""
+    return frozenset(
+        (sp.file_name, ln)
+        for d in diags
+        if d.level.startswith("error")
+        for sp in d.spans
+        if sp.file_name in lib
+        for ln in range(sp.line_start, sp.line_end + 1)
     )
 
 

@@ -11,7 +11,13 @@ each test in a thread named after it, so the file is each test's spectrum. Probe
 so line numbers stay the user's.
 
 A line's probes are the innermost probed statements (or arm) that spans it; the fn's entry probe spans
-the whole fn. Test code, const fns and const contexts are never probed. Pure: bytes in, bytes out.
+the whole fn. An arm's pattern (and guard) is tested whenever its match runs, even when the arm is not
+taken (a slip in the pattern sends the value to another arm), so its lines also answer to the probe of
+the statement (or arm) holding the match: a second Probe record with that probe's id.
+
+Source tree-sitter cannot parse (an ERROR node: `try!(..)` in a 2015 crate, a macro it does not know)
+gets no probe inside it, and a statement it breaks takes its probe before the broken part. Test code,
+const fns and const contexts are never probed. Pure: bytes in, bytes out.
 """
 
 from __future__ import annotations
@@ -125,6 +131,7 @@ class _Probing:
         self.next_id = next_id
         self.inserts: list[tuple[int, str]] = []  # (byte offset, text), applied back to front
         self.probes: list[Probe] = []
+        self.owner: dict[int, int] = {}
 
     def add(self, at: int, first: int, last: int, fn_line: int, text: str | None = None) -> None:
         pid = self.next_id
@@ -137,31 +144,54 @@ class _Probing:
         if body is None or body.type != "block":
             return
         fl = _line(fn)
+        self.owner = {body.id: self.next_id}  # node id -> the probe that runs with it
         self.add(body.start_byte + 1, fl, _last(fn), fl)  # the entry probe spans the whole fn
         stack = [body]
         while stack:
             n = stack.pop()
             if n.type == "function_item" and n != fn:
                 continue  # a nested fn is probed as a fn of its own
+            if n.type == "ERROR":
+                continue  # unparsed source: a probe inside it could land mid-token-tree
             if n.type == "block" and not _in_const_context(n, fn):
                 self.block(n, fl, entry=n == body)
             elif n.type == "match_arm" and not _in_const_context(n, fn):
-                v = n.child_by_field_name("value")
-                if v is not None and v.type != "block":
-                    self.add(v.start_byte, _line(n), _last(n), fl, "{{ " + _CALL + " ")
-                    self.inserts.append((v.end_byte, " }"))
+                self.arm(n, fl)
             stack.extend(n.named_children)
+
+    def _owner_of(self, n: tree_sitter.Node) -> int | None:
+        p = n.parent
+        while p is not None:
+            if p.id in self.owner:
+                return self.owner[p.id]
+            p = p.parent
+        return None
+
+    def arm(self, n: tree_sitter.Node, fl: int) -> None:
+        v = n.child_by_field_name("value")
+        if v is None:
+            return
+        arrow = next((c for c in n.children if c.type == "=>"), v)
+        pattern_last = _line(arrow)
+        held = self._owner_of(n)
+        if held is not None:  # the pattern is tested whenever the match runs
+            self.probes.append(Probe(id=held, file=self.rel, first=_line(n), last=pattern_last, fn_line=fl))
+        if v.type != "block" and not n.has_error:
+            self.owner[n.id] = self.next_id
+            self.add(v.start_byte, _line(n), _last(n), fl, "{{ " + _CALL + " ")
+            self.inserts.append((v.end_byte, " }"))
 
     def block(self, block: tree_sitter.Node, fl: int, entry: bool = False) -> None:
         kids = [c for c in block.named_children]
-        lead: tree_sitter.Node | None = None  # the first attribute of a run before a statement
+        lead: tree_sitter.Node | None = None  # the first attribute (or unparsed part) before a statement
         for c in kids:
-            if c.type == "attribute_item":
+            if c.type in ("attribute_item", "ERROR"):
                 lead = lead or c
                 continue
             if c.type in _SKIP_CHILDREN:
                 continue
             start = lead if lead is not None else c
+            self.owner[c.id] = self.next_id
             self.add(start.start_byte, _line(c), _last(c), fl)
             lead = None
         if not entry and not any(c.type not in _SKIP_CHILDREN for c in kids):
@@ -175,9 +205,15 @@ def _apply(data: bytes, inserts: list[tuple[int, str]]) -> bytes:
     return out
 
 
-def instrument(files: Mapping[str, bytes], library: set[str], root: str) -> Instrumented:
+def instrument(
+    files: Mapping[str, bytes],
+    library: set[str],
+    root: str,
+    skip: frozenset[tuple[str, int]] = frozenset(),
+) -> Instrumented:
     """Probe every non-test, non-const fn of the `library` files; the recorder goes into `root`
-    (the library's root file, `src/lib.rs` usually)."""
+    (the library's root file, `src/lib.rs` usually). `skip`: (file, line) spots inside which no fn
+    is probed (where a probed build failed)."""
     out: list[tuple[str, bytes]] = []
     probes: list[Probe] = []
     next_id = 0
@@ -193,6 +229,8 @@ def instrument(files: Mapping[str, bytes], library: set[str], root: str) -> Inst
                     found.append(n)
                 stack.extend(n.named_children)
             for fn in found:
+                if any(f == rel and _line(fn) <= ln <= _last(fn) for f, ln in skip):
+                    continue
                 if not _is_const_fn(fn) and not in_test_code(fn):
                     p.fn(fn)
         next_id = p.next_id
@@ -217,4 +255,4 @@ def line_probes(probes: tuple[Probe, ...]) -> dict[tuple[str, int], tuple[int, .
                 best[key] = (span, [p.id])
             elif span == have[0]:
                 have[1].append(p.id)
-    return {k: tuple(sorted(v[1])) for k, v in best.items()}
+    return {k: tuple(sorted(set(v[1]))) for k, v in best.items()}

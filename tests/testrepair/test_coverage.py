@@ -71,7 +71,11 @@ def test_probes_keep_lines_and_skip_tests_and_const_contexts() -> None:
     at = line_probes(inst.probes)
     fn_entry = {p.id for p in inst.probes if p.first == p.fn_line}
     arm0, arm1 = at[("src/lib.rs", 11)], at[("src/lib.rs", 12)]
-    assert len(arm0) == 1 and arm0 != arm1 and not set(arm0) & fn_entry, "each arm has its own probe"
+    match = set(arm0) & set(arm1)
+    assert len(match) == 1 and not match & fn_entry, "an arm's pattern answers to its match's statement"
+    assert len(set(arm0) - match) == 1 and set(arm0) - match != set(arm1) - match, (
+        "each arm has its own probe"
+    )
     assert ("src/lib.rs", 2) not in at, "a const fn's lines have no probe: the call graph stands in"
 
 
@@ -149,3 +153,127 @@ def test_measured_spectra_name_the_lines_each_test_ran(edition: str, head: str, 
     loc = localize(files, failing, passing, lm=None, spectra=spectra)
     assert loc.suspects[0].line == buggy, [(s.line, s.text) for s in loc.suspects[:3]]
     assert "coverage measured" in loc.note
+
+
+# A 2015 crate: `try!` is an ERROR node to tree-sitter, and the slip sits in a match arm's pattern
+# (the failing test sends its value to another arm, so the slipped arm's value never runs).
+OLD = """use std::io;
+
+pub fn code(level: u8) -> &'static str {
+    match level {
+        1 => "low",
+        3 => "high",
+        _ => "other",
+    }
+}
+
+pub fn checked(level: u8) -> io::Result<&'static str> {
+    if level > 9 {
+        return Err(io::Error::new(io::ErrorKind::Other, "too big"));
+    }
+    Ok(code(level))
+}
+
+pub fn twice(level: u8) -> io::Result<String> {
+    let a = try!(checked(level));
+    let b = match level {
+        0 => try!(checked(0)),
+        _ => a,
+    };
+    Ok(format!("{}{}", a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn low() {
+        assert_eq!(twice(1).unwrap(), "lowlow");
+    }
+    #[test]
+    fn high() {
+        assert_eq!(code(2), "high");
+    }
+}
+"""
+
+
+def test_probes_around_unparsed_macros_keep_the_file_compiling() -> None:
+    inst = instrument({"src/lib.rs": OLD.encode()}, {"src/lib.rs"}, "src/lib.rs")
+    ((_, new),) = inst.files
+    lines = new.split(b"\n")
+    assert b"hit(" in lines[18] and lines[18].index(b"hit(") < lines[18].index(b"try!"), (
+        "the probe goes before the unparsed `try!`, never between it and its arguments"
+    )
+    assert b"try!(checked(0))" in lines[20] and b"{ crate::" not in lines[20], (
+        "an arm whose value tree-sitter could not parse is not wrapped"
+    )
+    at = line_probes(inst.probes)
+    stmt = at[("src/lib.rs", 4)]
+    assert set(stmt) <= set(at[("src/lib.rs", 6)]), "an arm's pattern answers to its match's probe too"
+
+
+def test_skipped_spots_leave_their_fn_unprobed() -> None:
+    inst = instrument(
+        {"src/lib.rs": OLD.encode()}, {"src/lib.rs"}, "src/lib.rs", frozenset({("src/lib.rs", 19)})
+    )
+    ((_, new),) = inst.files
+    lines = new.split(b"\n")
+    assert b"hit(" not in b"\n".join(lines[17:25]), "the fn holding a failed spot has no probe"
+    assert b"hit(" in lines[3], "other fns keep theirs"
+
+
+@pytest.mark.slow
+def test_a_slipped_arm_pattern_ran_in_the_failing_test_on_a_2015_crate(tmp_path: Path) -> None:
+    root = tmp_path / "old"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "old"\nversion = "0.1.0"\n')  # edition 2015
+    src = OLD.encode()
+    (root / "src" / "lib.rs").write_bytes(src)
+    ws = Workspace(root, tmp_path / "scratch")
+    ws.sync()
+    rep = run_test(ws.root)
+    failing = [t.name for t in rep.tests if t.status == "failed"]
+    passing = [t.name for t in rep.tests if t.status == "ok"]
+    assert failing == ["tests::high"], rep.message
+    cov = measure(ws, {"src/lib.rs": src}, failing + passing)
+    assert cov is not None, "the probed 2015 crate builds"
+    assert ws.read("src/lib.rs") == src
+    spectra = line_spectra(cov, failing, passing)
+    assert spectra is not None
+    assert spectra.lines[("src/lib.rs", 6)][0] == 1, "the slipped pattern `3 =>` counts as run"
+    assert spectra.lines[("src/lib.rs", 7)][0] == 1, "the arm the value fell into"
+    assert spectra.lines[("src/lib.rs", 19)] == (0, 1), "`try!` lines are measured too"
+
+
+@pytest.mark.slow
+def test_a_probed_build_that_fails_is_retried_without_the_fns_it_blames(tmp_path: Path, monkeypatch) -> None:
+    import engine.testrepair.coverage as coverage
+    from engine.testrepair import probes
+
+    real = probes.instrument
+
+    def breaking(files, library, root, skip=frozenset()):  # a shape the probes get wrong, in `checked`
+        inst = real(files, library, root, skip)
+        if skip:
+            return inst
+        out = tuple(
+            (rel, new.replace(b"if level > 9 {", b'if level > 9 { let _: u8 = "";', 1))
+            for rel, new in inst.files
+        )
+        return probes.Instrumented(files=out, probes=inst.probes)
+
+    monkeypatch.setattr(coverage, "instrument", breaking)
+    root = tmp_path / "old"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "old"\nversion = "0.1.0"\n')
+    src = OLD.encode()
+    (root / "src" / "lib.rs").write_bytes(src)
+    ws = Workspace(root, tmp_path / "scratch")
+    ws.sync()
+    cov = coverage.measure(ws, {"src/lib.rs": src}, ["tests::high", "tests::low"])
+    assert cov is not None, "the second, narrower probed build ran"
+    at = line_probes(cov.probes)
+    assert ("src/lib.rs", 12) not in at, "the blamed fn lost its probes"
+    assert ("src/lib.rs", 6) in at, "the others kept theirs"
+    assert ws.read("src/lib.rs") == src
