@@ -15,7 +15,7 @@ import msgspec
 
 from engine.explain import applicable, evidence, lintstory, placeholders, references, shapes
 from engine.explain import options as fix_options
-from engine.explain.grouping import CFG_LINT, Group, Located, group
+from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, group
 from engine.explain.invariants import invariant_for
 from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
@@ -167,6 +167,10 @@ def _possible(
     return test
 
 
+def _where(loc: Location, *, column: bool = False) -> str:
+    return f"{loc.file}:{loc.line}" + (f":{loc.column}" if column else "")
+
+
 def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_text: bool) -> Explanation:
     diag = g.lead.diag
     entry = lookup(diag.code_str)
@@ -223,6 +227,14 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
             f"{len(g.members)} places make this same mistake ({places}{more}); each needs the same change."
         )
         summary = f"{len(g.members)} places, one mistake: {summary}"
+    elif g.kind == "type":
+        lines = len({(m.primary.file, m.primary.line) for m in g.members}) == len(g.members)
+        places = ", ".join(_where(m.primary, column=not lines) for m in g.members[:6])
+        more = f" and {len(g.members) - 6} more" if len(g.members) > 6 else ""
+        key = cause_key(diag)
+        fact = cause_fact(key) if key else "one fact about one type"
+        facts.append(f"{len(g.members)} errors, one cause: {fact} (at {places}{more}).")
+        summary = f"{len(g.members)} errors, one cause: {summary}"
     elif g.kind == "consequence":
         for m in g.members[1:]:
             facts.append(
@@ -254,7 +266,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         explain_text=text,
         prompt=prompt_for(g.lead.strategy, vals),
         fixes=fixes,
-        shape_summary=shape_summary and g.kind not in ("lint", "cfg", "shape"),
+        shape_summary=shape_summary and g.kind not in ("lint", "cfg", "shape", "type"),
     )
 
 

@@ -10,7 +10,10 @@ Compile errors of one shape (same code, same message once names are blanked, sam
 found types in their typed facts) are one story too: one mistake made in several places. And an
 error that rustc derives from another on the same line (a method whose trait bounds fail because
 an earlier step lacks `Clone`; `u32 + usize` reported as a type mismatch and again as a missing
-`Add<usize>`) joins that error's story: one mistake, seen twice.
+`Add<usize>`) joins that error's story: one mistake, seen twice. Errors that state the same fact
+about one type (`ConfigError` lacks `From<ParseIntError>` at every `?`; a field read twice on a
+future that was never awaited; one missing method called twice) are one story as well: one cause,
+reported at each use (`cause_key`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from engine.explain.placeholders import texts
+from engine.explain.placeholders import short_type, texts
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
 from toolbelt.types import Diagnostic
@@ -31,7 +34,7 @@ _TICKED_RE = re.compile(r"`[^`]*`")
 _ERROR_CODE_RE = re.compile(r"E\d{4}")
 CFG_LINT = "unexpected_cfgs"
 
-GroupKind = Literal["root", "name", "lint", "cfg", "shape", "consequence"]
+GroupKind = Literal["root", "name", "lint", "cfg", "shape", "consequence", "type"]
 
 
 class Located(NamedTuple):
@@ -94,6 +97,66 @@ def shape_key(d: Diagnostic) -> tuple | None:
     return code, _TICKED_RE.sub("`_`", d.message), f.expected, f.found
 
 
+_NOT_IMPL = re.compile(r"the trait `([^`]+)` is not implemented for `([^`]+)`")
+_ON_TYPE = re.compile(r"\bon type `([^`]+)`")
+
+
+def _primary_label(d: Diagnostic) -> str:
+    return next((s.label or "" for s in d.spans if s.is_primary), "")
+
+
+def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
+    """(code, the type, what rustc says of it) for a compile error that states one fact about one
+    type, so that every error with the same key has one cause: the type lacks the trait (E0277), a
+    field is read on a type that only wraps the struct (E0609 whose label says where the field is;
+    "unknown field" is a typo per place, not one cause), or the same method is missing on the same
+    type (E0599, the same message word for word)."""
+    code = d.code_str or ""
+    if _severity(d) != "error":
+        return None
+    if code == "E0277":
+        m = next((m for t in texts(d) if (m := _NOT_IMPL.search(t))), None)
+        return (code, short_type(m.group(2)), short_type(m.group(1))) if m else None
+    if code in ("E0609", "E0610"):
+        m, label = _ON_TYPE.search(d.message), _primary_label(d)
+        if m and label and not label.startswith("unknown field"):
+            return code, short_type(m.group(1)), _TICKED_RE.sub("`_`", label)
+        return None
+    if code == "E0599":
+        names = _NAME_RE.findall(d.message)
+        return (code, short_type(names[-1]), d.message) if names else None
+    return None
+
+
+def cause_fact(key: tuple[str, str, str]) -> str:
+    """The fact a `cause_key` stands for, in words."""
+    code, typ, what = key
+    return f"`{typ}` lacks `{what}`" if code == "E0277" else f"rustc reports the same {code} on `{typ}`"
+
+
+def _cause_reason(key: tuple[str, str, str], n: int) -> str:
+    return f"the first of {n} places where {cause_fact(key)}: one cause, reported at each use"
+
+
+def _traits_reason(members: list[Located]) -> str | None:
+    """One type missing several traits at one place (a map key without `Eq` and `Hash`): one story
+    that names them all, since one derive list can carry them (rustc suggests each derive alone)."""
+    keys = [cause_key(m.diag) for m in members]
+    if any(k is None or k[0] != "E0277" for k in keys) or len({k[1] for k in keys if k}) != 1:
+        return None
+    typ = keys[0][1] if keys[0] else ""
+    traits = list(dict.fromkeys(k[2] for k in keys if k))
+    if len(traits) < 2:
+        return None
+    named = ", ".join(f"`{t}`" for t in traits[:-1]) + f" and `{traits[-1]}`"
+    derive = all(
+        any(re.search(rf"#\[derive\({re.escape(t)}\)\]", c.message) for c in m.diag.children)
+        for m, t in zip(members, (k[2] for k in keys if k), strict=True)
+    )
+    tail = f"; one `#[derive({', '.join(traits)})]` on `{typ}` gives {'both' if len(traits) == 2 else 'all of them'} (rustc suggests each alone)"
+    return f"`{typ}` needs {named} here{tail if derive else ''}"
+
+
 def _pos(loc: Location) -> tuple[str, int, int]:
     return (loc.file, loc.line, loc.column)
 
@@ -111,8 +174,11 @@ def group(items: list[Located]) -> list[Group]:
         key_root = ("root", sev, _pos(it.root)) if it.root.line > 0 else None
         shape = shape_key(it.diag)
         key_shape = ("shape", *shape) if shape else None
+        cause = cause_key(it.diag)
+        key_cause = ("type", *cause) if cause else None
+        keyset = (key_name, key_lint, key_root, key_shape, key_cause)
         idx = None
-        for k in (key_name, key_lint, key_root, key_shape):
+        for k in keyset:
             if k is not None and k in keys:
                 idx = keys[k]
                 break
@@ -120,7 +186,7 @@ def group(items: list[Located]) -> list[Group]:
             idx = len(buckets)
             buckets.append([])
         buckets[idx].append(it)
-        for k in (key_name, key_lint, key_root, key_shape):
+        for k in keyset:
             if k is not None:
                 keys.setdefault(k, idx)
     out: list[Group] = []
@@ -152,6 +218,16 @@ def group(items: list[Located]) -> list[Group]:
                 f"found `{key[3]}`); each place needs the same change"
             )
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="shape"))
+        elif (
+            len(members) > 1
+            and (key := cause_key(lead.diag)) is not None
+            and all(cause_key(m.diag) == key for m in members[1:])
+            and len({_pos(m.root) for m in members}) > 1
+        ):
+            reason = _cause_reason(key, len(members))
+            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="type"))
+        elif len(members) > 1 and (reason := _traits_reason(members)) is not None:
+            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
     return _merge_consequences(out)
