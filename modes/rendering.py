@@ -16,7 +16,7 @@ import msgspec
 from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location
 from modes.errors import UnknownMode
-from modes.types import SPECS, Mode, ModeSpec
+from modes.types import SPECS, Mode
 
 WIDTH = 100
 
@@ -245,77 +245,13 @@ def pair_lines(e: Explanation, *, pending: bool = False) -> list[Line]:
     return lines[:4]
 
 
-def study_question(e: Explanation, recall: str = "") -> list[Line]:
-    """What study mode shows before the reveal: the compiler's words and a question. `recall` is
-    what the memory says about this user meeting the code before ("Third E0502 this week: ...")."""
-    lines = [_heading(e)]
-    if recall:
-        lines.append(Line(recall, "yellow"))
-    if e.title and e.title != e.message:
-        lines.append(Line(f"{e.code or 'rustc'}: {e.title}.", "bold"))
-    if e.prompt:
-        lines.append(Line(""))
-        lines.append(Line(e.prompt, "bold cyan"))
-    return lines
+def __getattr__(name: str):  # noqa: ANN202 - module attribute hook
+    """Study mode lives in `modes.study`; `from modes.rendering import study_question` still works."""
+    if name in ("study_question", "study_answer"):
+        from modes import study
 
-
-def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
-    """The reveal: root cause and why, invariant, facts, the `--explain` passage, options, patch, references."""
-    lines: list[Line] = [
-        Line(
-            f"Root cause: {_where(e.root_cause)}"
-            + (f" ({e.root_cause.label})." if e.root_cause.label else "."),
-            "bold",
-        )
-    ]
-    lines.extend(_wrap(_cap(e.root_cause_reason) + ".", width=width))
-    lines.append(Line(""))
-    lines.append(Line("Invariant", "bold"))
-    lines.extend(_wrap(e.invariant, width=width))
-    lines.append(Line(""))
-    lines.append(Line("Why", "bold"))
-    lines.extend(_wrap(e.why, width=width))
-    if spec.facts and e.facts:
-        lines.append(Line(""))
-        lines.append(Line("Facts", "bold"))
-        lines.extend(Line(f"  - {f}") for f in e.facts)
-    if spec.explain_passage and e.explain_text and e.code:
-        lines.append(Line(""))
-        lines.append(Line(f"`rustc --explain {e.code}` says:", "bold"))
-        lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
-    if e.options:
-        lines.append(Line(""))
-        lines.append(Line("Options", "bold"))
-        for i, o in enumerate(e.options, 1):
-            lines.append(Line(f"  {i}. {o.name}"))
-            lines.extend(_wrap(o.how, "     ", width=width))
-            if o.tradeoff:
-                lines.extend(_wrap(f"Cost: {o.tradeoff}", "     ", width=width))
-    if spec.patch_diff and e.fixes:
-        for f in e.fixes:
-            lines.append(Line(""))
-            state = f.state_words
-            by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-            cost = f"; {f.cost}" if f.cost else ""
-            lines.append(Line(f"Fix: {_cap(f.name)} ({state}, {by}{cost})", "bold"))
-            for ln in f.patch.rstrip("\n").splitlines():
-                style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
-                lines.append(Line("  " + ln, style))
-    if len(e.diagnostics) > 1:
-        lines.append(Line(""))
-        lines.append(Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold"))
-        for d in e.diagnostics:
-            p = d.primary
-            where = f"{p.file_name}:{p.line_start}" if p else "?"
-            lines.append(Line(f"  - {where}: {d.message}"))
-    if spec.references and e.references:
-        lines.append(Line(""))
-        lines.append(Line("References", "bold"))
-        lines.extend(
-            Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}")
-            for r in e.references
-        )
-    return lines
+        return getattr(study, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detailed explanations)")
@@ -367,6 +303,8 @@ def lines_for(
         else:
             own = [Line(f"Rusta: {own[0].text}", own[0].style), *own[1:]]
         return [lines[0], *rustc_lines(e), *own]
+    from modes.study import study_answer, study_question
+
     if pending:  # the code comes with its verdict (modes.verdicts)
         e = msgspec.structs.replace(e, fixes=())
     return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width)]

@@ -1,0 +1,127 @@
+"""Study mode: rustc's own text and a question first, then Rusta's layer, which adds to rustc and
+never repeats it.
+
+The question part carries everything rustc said (its rendered text, notes, underlines and helps),
+so nothing rustc knew is lost. The reveal is what rustc does not say: where the problem starts when
+that is elsewhere, the rule at stake, rustc's notes read as one sentence where only their layout
+showed it (`engine.explain.notes`), the options with what each costs, the fixes, and references.
+A sentence of Rusta's that restates one of rustc's notes is left out; so is a section left empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.explain import notes
+from engine.explain.evidence import sentences, writable
+from engine.explain.types import Explanation
+from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, rustc_lines
+from modes.types import SPECS, ModeSpec
+
+# the fallback invariant of a code with no rule of its own: it says nothing, so it is not shown
+_NO_RULE = "The compiler's rule stated in the message."
+# "2 errors, one cause: ", "3 places, one mistake: ": the grouping's prefix, said under Root cause
+_GROUP_PREFIX = re.compile(r"^\d+ (?:errors, one cause|places, one mistake): ")
+_PROBE_TYPE = re.compile(r"^`(.+)` is `(.+)` at \S+ \(compiler probe\)$", re.S)
+
+
+def study_question(e: Explanation, recall: str = "", *, with_rustc: bool = True) -> list[Line]:
+    """What study mode shows before the reveal: rustc's words, whole, and a question. `recall` is
+    what the memory says about this user meeting the code before ("Third E0502 this week: ...")."""
+    lines = [_heading(e)]
+    if recall:
+        lines.append(Line(recall, "yellow"))
+    if with_rustc:
+        lines.extend(rustc_lines(e))
+    if e.title and e.title != e.message:
+        lines.append(Line(f"{e.code or 'rustc'}: {e.title}.", "bold"))
+    if e.prompt:
+        lines.append(Line(""))
+        lines.append(Line(e.prompt, "bold cyan"))
+    return lines
+
+
+def _root(e: Explanation, width: int) -> list[Line]:
+    at = _where(e.root_cause)
+    elsewhere = (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line)
+    if not elsewhere and e.root_cause_reason.startswith("rustc's primary span"):
+        return [Line(f"Root cause: {at}, where rustc points; none of its notes points elsewhere.", "bold")]
+    label = f" ({e.root_cause.label})" if e.root_cause.label else ""
+    return [Line(f"Root cause: {at}{label}.", "bold"), *_wrap(_cap(e.root_cause_reason) + ".", width=width)]
+
+
+def why_text(e: Explanation) -> str:
+    """Rusta's reading of rustc's notes, then her own reasons, without a sentence rustc already said."""
+    rustc = notes.rustc_texts(e.diagnostics)
+    said = list(notes.digest(e.diagnostics))
+    for para in e.why.split("\n\n"):
+        said.extend(s for s in sentences(" ".join(para.split())) if not notes.restates(s, rustc))
+    summary = _GROUP_PREFIX.sub("", e.summary.splitlines()[0]) if e.summary else ""
+    if not said and summary and not notes.restates(summary, rustc):
+        said.append(summary)
+    return " ".join(said)
+
+
+def new_facts(e: Explanation) -> list[str]:
+    """The facts rustc's text does not already state: the compiler probe's types (not the ones no
+    program can write, nor a whole closure body), and what Rusta worked out about the story."""
+    rustc = notes.rustc_texts(e.diagnostics)
+    out: list[str] = []
+    for f in e.facts:
+        m = _PROBE_TYPE.match(f)
+        if m and ("\n" in m.group(1) or not writable(m.group(2))):
+            continue
+        if not m and notes.restates(f, rustc):
+            continue
+        out.append(" ".join(f.split()) if m else f)
+    return out
+
+
+def _options(e: Explanation, width: int) -> list[Line]:
+    lines = [Line(""), Line("Options", "bold")]
+    for i, o in enumerate(e.options, 1):
+        if not o.how:  # nothing to do but what the name says: name and trade-off in one entry
+            lines.extend(_wrap(f"{i}. {o.name}. Trade-off: {o.tradeoff}", "  ", width=width))
+            continue
+        lines.append(Line(f"  {i}. {o.name}"))
+        lines.extend(_wrap(o.how, "     ", width=width))
+        if o.tradeoff:
+            lines.extend(_wrap(f"Trade-off: {o.tradeoff}", "     ", width=width))
+    return lines
+
+
+def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
+    """The reveal: root cause, invariant, why, new facts, the `--explain` passage, options, fixes,
+    the story's diagnostics and references."""
+    lines = _root(e, width)
+    if e.invariant and e.invariant != _NO_RULE:
+        lines += [Line(""), Line("Invariant", "bold"), *_wrap(e.invariant, width=width)]
+    if why := why_text(e):
+        lines += [Line(""), Line("Why", "bold"), *_wrap(why, width=width)]
+    if spec.facts and (facts := new_facts(e)):
+        lines += [Line(""), Line("Facts", "bold"), *(Line(f"  - {f}") for f in facts)]
+    if spec.explain_passage and e.explain_text and e.code:
+        lines += [Line(""), Line(f"`rustc --explain {e.code}` says:", "bold")]
+        lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
+    if e.options:
+        lines += _options(e, width)
+    if spec.patch_diff and e.fixes:
+        for f in e.fixes:
+            by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+            cost = f"; {f.cost}" if f.cost else ""
+            lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({f.state_words}, {by}{cost})", "bold")]
+            for ln in f.patch.rstrip("\n").splitlines():
+                style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
+                lines.append(Line("  " + ln, style))
+    if len(e.diagnostics) > 1:
+        lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
+        for d in e.diagnostics:
+            p = d.primary
+            lines.append(Line(f"  - {f'{p.file_name}:{p.line_start}' if p else '?'}: {d.message}"))
+    if spec.references and e.references:
+        lines += [Line(""), Line("References", "bold")]
+        lines.extend(
+            Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}")
+            for r in e.references
+        )
+    return lines
