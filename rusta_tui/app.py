@@ -37,7 +37,7 @@ from rusta_tui.messages import (
     SourcesChanged,
 )
 from rusta_tui.patchflow import PatchFlowMixin, Tasks
-from rusta_tui.patchstatus import CANCELLED, placeholder_sentence, placeholders
+from rusta_tui.patchstatus import CANCELLED
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.screens.choose import ChooseFixScreen
@@ -241,60 +241,10 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         else:
             self.refresh_active()
 
-    # --- Do / Undo ------------------------------------------------------------------------------
-
-    def _selected_patch(self) -> tuple[str, Explanation] | None:
-        expl = self.session.selected_explanation()
-        if expl is None or expl.patch is None:
-            self.say("No fix to work with here: this diagnostic has no suggested patch.", severity="warning")
-            return None
-        return patch_key(expl), expl
-
-    def action_validate(self) -> None:
-        picked = self._selected_patch()
-        if picked is None:
-            return
-        key, expl = picked
-        if placeholders(expl):
-            self.say(placeholder_sentence(expl), severity="warning")
-            return
-        self.session.focus_key = key
-        job = self.session.start_job("validate patch", "patch", key)
-        self.validate_patch(key, expl, job.cancel)
-        self.say(f"Validating {key} in a sandbox.")
-        self.refresh_active()
-
-    def action_apply(self) -> None:
-        picked = self._selected_patch()
-        if picked is None:
-            return
-        key, expl = picked
-        state = self.session.patches.get(key)
-        if state is not None and state.status == "not_run":
-            self.say(state.summary, severity="warning")
-            return
-        if state is None or not state.ok:
-            self.say("Validate first (v): nothing lands until it is green.", severity="warning")
-            return
-        if state.applied:
-            self.say("Already applied; u undoes it.")
-            return
-        self.session.start_job("apply patch", "patch", key)
-        self.apply_patch(key, expl)
-
-    def action_undo(self) -> None:
-        self.session.start_job("undo", "patch")
-        self.undo_patch(False)
-
-    def action_redo(self) -> None:
-        self.session.start_job("redo", "patch")
-        self.undo_patch(True)
-
     def action_export(self) -> None:
         picked = self._selected_patch()
         if picked is not None:
-            key, expl = picked
-            state = self.session.patches.get(key)
+            key, expl, state = picked
             shown = state.patch.diff if state is not None and state.patch is not None else expl.patch.diff  # type: ignore[union-attr]
             path = export_bundle(self.session.root, key, shown)
             self.say(f"Exported to {path.relative_to(self.session.root)}.")
@@ -396,6 +346,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
             ok=message.ok,
             status=message.status,
             summary=message.summary,
+            chosen=message.chosen,
         )
         if message.status == "not_run":
             self.say(message.summary)
@@ -410,7 +361,15 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         job = self.session.jobs.get("patch")
         if job is not None and job.detail == message.key:
             self.session.end_job("patch")
-        self.session.patches[message.key] = PatchState(key=message.key, status="cancelled", summary=CANCELLED)
+        before = self.session.patches.get(message.key)
+        pick = before if before is not None and before.chosen else None  # stays: v validates it again
+        self.session.patches[message.key] = PatchState(
+            key=message.key,
+            status="cancelled",
+            summary=CANCELLED,
+            patch=pick.patch if pick is not None else None,
+            chosen=pick.chosen if pick is not None else "",
+        )
         self.say(message.said or f"Cancelled the validation of {message.key}; nothing was applied.")
         self.refresh_active()
 

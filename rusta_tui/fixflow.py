@@ -30,12 +30,14 @@ if TYPE_CHECKING:
     from engine.repair.flow import Proposal
     from engine.repair.search import Accept
     from engine.repair.types import RepairResult
+    from rusta_tui.patchflow import Tasks
     from rusta_tui.state import Session
     from toolbelt.types import Diagnostic
 
 # `rusta fix`'s defaults (rusta_tui/cli/fix.py): the same budget, tests run, only "safe" fixes.
 BUDGET: Final = 12
 ACCEPT: Final[Accept] = "safe"
+SEARCH_CANCELLED: Final = "Fix search cancelled; nothing was applied."  # fits the mode line at 80
 ALTERNATIVES: Final = 3  # green fixes looked for when the fix leaves the crate compiling (`--alternatives 3`)
 
 
@@ -54,6 +56,14 @@ def story_focus(expl: Explanation) -> Callable[[Diagnostic], bool]:
     return lambda d: at(d) in wanted
 
 
+def pick_label(proposal: Proposal, index: int) -> str:
+    """The user's pick in words, kept beside its patch: `v` and `a` name it and work on it later."""
+    alts = proposal.result.alternatives
+    if len(alts) > 1:
+        return f"fix {index + 1} of {len(alts)}: {alts[index].description}"
+    return f"rusta fix's fix: {alts[0].description}" if alts else "rusta fix's fix"
+
+
 def no_fix_sentence(result: RepairResult) -> str:
     """Why there is no patch, in the repair's words; the best held-back fix is named when there is one."""
     text = result.message or f"No fix: the repair ended {result.status}."
@@ -66,6 +76,7 @@ class FixFlowMixin:
     """Mixed into RustaApp: the fix key's workers."""
 
     session: Session
+    tasks: Tasks
     # the app's own, declared for the type checker: these handlers run on the app
     say: Callable[..., None]
     refresh_active: Callable[[], None]
@@ -153,15 +164,19 @@ class FixFlowMixin:
                     if cancel.is_set():
                         if proposal.patch is not None:
                             flow.decline(proposal, "cancelled by the user before it was applied", log=log)
-                        self._post(PatchCancelled(key))
+                        self._post(PatchCancelled(key, SEARCH_CANCELLED))
                     elif proposal.patch is None:
                         self._post(PatchFailed("fix", no_fix_sentence(proposal.result)))
                     elif len(proposal.result.alternatives) > 1:
                         self._post(FixProposed(key, proposal))  # the intent stays open until the pick
                     else:
-                        self._land(key, proposal, log, cancel)
+                        self._land(key, proposal, log, cancel, pick_label(proposal, 0))
         except Exception as e:
-            self._post(PatchCancelled(key) if cancel.is_set() else PatchFailed("fix", sentence("Fix", e)))
+            self._post(
+                PatchCancelled(key, SEARCH_CANCELLED)
+                if cancel.is_set()
+                else PatchFailed("fix", sentence("Fix", e))
+            )
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def land_choice(self, key: str, proposal: Proposal, index: int | None, cancel: threading.Event) -> None:
@@ -177,12 +192,13 @@ class FixFlowMixin:
                     flow.decline(proposal, "the user chose none of the green fixes", log=log, by_user=True)
                     self._post(PatchCancelled(key, f"Left as it was: none of the {n} green fixes chosen."))
                 else:
-                    self._land(key, flow.choose(proposal, index), log, cancel)
+                    self._land(key, flow.choose(proposal, index), log, cancel, pick_label(proposal, index))
         except Exception as e:
             self._post(PatchCancelled(key) if cancel.is_set() else PatchFailed("fix", sentence("Fix", e)))
 
-    def _land(self, key: str, proposal: Proposal, log: DevLog, cancel: threading.Event) -> None:
-        """The patch gate validates again, then the patch lands through the reversible path."""
+    def _land(self, key: str, proposal: Proposal, log: DevLog, cancel: threading.Event, chosen: str) -> None:
+        """The patch gate validates again, then the patch lands through the reversible path. `chosen`
+        stays with the patch: after an undo, v validates and a applies this fix, not the story's own."""
         from engine.repair import flow
 
         patch = proposal.patch
@@ -193,9 +209,11 @@ class FixFlowMixin:
             self._post(PatchCancelled(key))
             return
         status, summary = judge(validation, "error")
-        self._post(PatchValidated(key, patch, validation, validation.green, summary, status))
+        self._post(PatchValidated(key, patch, validation, validation.green, summary, status, chosen))
         if not validation.green:
             flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
             return
-        op = flow.commit(self.session.root, proposal, validation, log=log)
+        with self.tasks.lock:
+            op = flow.commit(self.session.root, proposal, validation, log=log)
+            self.tasks.last_applied = None  # u now undoes this patch, not an older task's loop
         self._post(PatchApplied(key, op.patch_id, validation.reason, patch))

@@ -92,6 +92,7 @@ class PatchValidated(Message):
         ok: bool,
         summary: str,
         status: PatchStatus | None = None,
+        chosen: str = "",
     ) -> None:
         super().__init__()
         self.key = key
@@ -100,6 +101,7 @@ class PatchValidated(Message):
         self.ok = ok
         self.summary = summary
         self.status: PatchStatus = status or ("green" if ok else "red")
+        self.chosen = chosen  # the user's pick in Choose a fix ("fix 2: ..."), when `patch` is one
 
 
 class FixProposed(Message):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,14 +23,15 @@ from rusta_tui.messages import (
     PatchValidated,
     Recovered,
 )
-from rusta_tui.patchstatus import judge
+from rusta_tui.patchstatus import judge, placeholder_sentence, placeholders
+from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
     from diary.types import Entry
     from engine.explain.types import Explanation
     from engine.loop.machine import CoreLoop
     from engine.patching.types import OpRecord, Patch
-    from rusta_tui.state import Session
+    from rusta_tui.state import PatchState, Session
 
 
 def sentence(action: str, exc: BaseException) -> str:
@@ -69,15 +71,17 @@ class Tasks:
         self.loops: dict[str, CoreLoop] = {}
         self.last_applied: str | None = None
 
-    def for_fix(self, key: str, expl: Explanation, mode: str) -> CoreLoop:
-        """The loop of this fix, opened (Say) and explained (Explain) on first use."""
+    def for_fix(self, key: str, expl: Explanation, mode: str, chosen: str = "") -> CoreLoop:
+        """The loop of this fix, opened (Say) and explained (Explain) on first use; its intent names
+        the user's pick when they chose one of f's fixes."""
         from engine.loop.machine import CoreLoop
 
         loop = self.loops.get(key)
         if loop is None or loop.state in ("idle", "reflected"):
             self._close_others(key)
             loop = CoreLoop(self.root)
-            loop.say(f"fix {expl.code or expl.level} at {expl.primary.file}:{expl.primary.line}")
+            where = f"{expl.code or expl.level} at {expl.primary.file}:{expl.primary.line}"
+            loop.say(f"apply {chosen} for {where}" if chosen else f"fix {where}")
             self.loops[key] = loop
         if loop.state in ("said", "undone"):
             loop.explain((expl,), mode=mode)
@@ -108,24 +112,84 @@ class Tasks:
 
 
 class PatchFlowMixin:
-    """Mixed into RustaApp: the Do/Undo workers of the story's own patch (v, a, u, U)."""
+    """Mixed into RustaApp: the keys and workers of Do and Undo (v, a, u, U).
+
+    What `a` lands is the patch `v` (or f) validated and the Patch pane shows: the story's own
+    patch, or the fix the user picked in Choose a fix. Never another one."""
 
     session: Session
     tasks: Tasks
+    # the app's own, declared for the type checker: these handlers run on the app
+    say: Callable[..., None]
+    refresh_active: Callable[[], None]
+
+    def _selected_patch(self) -> tuple[str, Explanation, PatchState | None] | None:
+        """The selected story, its key and where its patch stands; None (said) when it has no patch
+        at all: neither its own nor one f found for it."""
+        expl = self.session.selected_explanation()
+        state = self.session.patches.get(patch_key(expl)) if expl is not None else None
+        if expl is None or (expl.patch is None and (state is None or state.patch is None)):
+            self.say("No fix to work with here: this diagnostic has no suggested patch.", severity="warning")
+            return None
+        return patch_key(expl), expl, state
+
+    def action_validate(self) -> None:
+        picked = self._selected_patch()
+        if picked is None:
+            return
+        key, expl, state = picked
+        if state is not None and state.chosen and state.patch is not None:
+            patch, chosen = state.patch, state.chosen  # the user's pick, not the story's own patch
+        elif placeholders(expl):
+            self.say(placeholder_sentence(expl), severity="warning")
+            return
+        else:
+            patch, chosen = story_patch(expl), ""
+        self.session.focus_key = key
+        job = self.session.start_job("validate patch", "patch", key)
+        self.validate_patch(key, expl, patch, job.cancel, chosen)
+        self.say(f"Validating {chosen or key} in a sandbox.")
+        self.refresh_active()
+
+    def action_apply(self) -> None:
+        picked = self._selected_patch()
+        if picked is None:
+            return
+        key, expl, state = picked
+        if state is not None and state.status == "not_run":
+            self.say(state.summary, severity="warning")
+            return
+        if state is None or not state.ok or state.patch is None:
+            self.say("Validate first (v): nothing lands until it is green.", severity="warning")
+            return
+        if state.applied:
+            self.say("Already applied; u undoes it.")
+            return
+        self.session.start_job("apply patch", "patch", key)
+        self.apply_patch(key, expl, state.patch, state.chosen)
 
     def _post(self, message: Message) -> None:
         self.post_message(message)  # type: ignore[attr-defined]
 
+    def action_undo(self) -> None:
+        self.session.start_job("undo", "patch")
+        self.undo_patch(False)
+
+    def action_redo(self) -> None:
+        self.session.start_job("redo", "patch")
+        self.undo_patch(True)
+
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def validate_patch(self, key: str, expl: Explanation, cancel: threading.Event) -> None:
-        """Validate the story's patch in the sandbox and show the verdict; nothing lands."""
+    def validate_patch(
+        self, key: str, expl: Explanation, patch: Patch, cancel: threading.Event, chosen: str = ""
+    ) -> None:
+        """Validate the patch in the sandbox and show the verdict; nothing lands."""
         from engine.patching.api import validate
 
         root = self.session.root
         try:
             with self.tasks.lock:
-                self.tasks.for_fix(key, expl, self.session.mode)
-            patch = story_patch(expl)
+                self.tasks.for_fix(key, expl, self.session.mode, chosen)
             validation = validate(root, patch, cancel=cancel)
         except Exception as e:
             self._post(
@@ -136,15 +200,16 @@ class PatchFlowMixin:
             self._post(PatchCancelled(key))
             return
         status, summary = judge(validation, expl.level)
-        self._post(PatchValidated(key, patch, validation, validation.green, summary, status))
+        self._post(PatchValidated(key, patch, validation, validation.green, summary, status, chosen))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def apply_patch(self, key: str, expl: Explanation) -> None:
-        """The loop's Do: it validates again right before landing, so nothing red or stale lands."""
+    def apply_patch(self, key: str, expl: Explanation, patch: Patch, chosen: str = "") -> None:
+        """The loop's Do with the validated patch: it validates again right before landing, so
+        nothing red or stale lands, and the DevLog records the diff that did."""
         try:
             with self.tasks.lock:
-                loop = self.tasks.for_fix(key, expl, self.session.mode)
-                result = loop.do(0)
+                loop = self.tasks.for_fix(key, expl, self.session.mode, chosen)
+                result = loop.do(0, diff=patch.diff)
                 if result.applied:
                     self.tasks.last_applied = key
         except Exception as e:
@@ -153,7 +218,7 @@ class PatchFlowMixin:
         if not result.applied:
             self._post(PatchFailed("apply", f"Not applied: {result.reason}"))
             return
-        self._post(PatchApplied(key, result.patch_id, result.reason))
+        self._post(PatchApplied(key, result.patch_id, result.reason, patch))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def undo_patch(self, redo: bool = False) -> None:

@@ -39,7 +39,8 @@ class Job:
 @dataclass
 class PatchState:
     """One story's patch through the loop: validated, applied, undone. `patch` is what was validated:
-    the story's own patch (v, a) or the repair's fix for it (f), which may differ."""
+    the story's own patch (v) or the repair's fix for it (f), which may differ. `a` lands `patch`,
+    never another one; when `chosen` names the user's pick in Choose a fix, `v` validates it again."""
 
     key: str
     patch: Patch | None = None
@@ -49,6 +50,7 @@ class PatchState:
     summary: str = ""
     applied: bool = False
     patch_id: str = ""  # the landed patch's id in the patch path's history
+    chosen: str = ""  # "fix 2: <description>": the user's pick among f's green fixes
 
 
 @dataclass

@@ -24,13 +24,21 @@ def _story_key(expl: Explanation) -> tuple[object, ...]:
 
 
 def _patch_line(state: PatchState | None, expl: Explanation, mode: Mode) -> Text:
+    line = _patch_state(state, expl, mode)
+    if state is not None and state.chosen:  # v and a work on the user's pick: name it
+        line = Text.assemble((f"Your pick, {state.chosen}. ", "bold"), line)
+    return line
+
+
+def _patch_state(state: PatchState | None, expl: Explanation, mode: Mode) -> Text:
     if state is not None and state.applied:
         return Text(f"Applied. u undoes it. {state.summary}", style="bold green")
-    if expl.patch is None:
+    picked = state is not None and bool(state.chosen)  # then the story's own patch is beside the point
+    if not picked and expl.patch is None:
         if mode == "pair" and expl.level.startswith("error"):
             return Text("f looks for a fix as rusta fix does and applies it when green.", style="bold")
         return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
-    if placeholders(expl):
+    if not picked and placeholders(expl):
         return Text(placeholder_sentence(expl), style="bold yellow")
     if state is None:
         if mode == "pair" and expl.level.startswith("error"):
