@@ -146,7 +146,9 @@ class TestsScreen(RustaScreen):
             return  # drawn again by on_mount once the table exists
         table = self.query_one("#tests-table", DataTable)
         table.clear()
-        order = sorted(self.results, key=lambda t: t.status != "failed")  # failures first
+        # failures first, then by suite and name: libtest prints in the order its threads finish,
+        # and a list that reshuffles on every run cannot be compared with the last one
+        order = sorted(self.results, key=lambda t: (t.status != "failed", t.suite, t.name))
         self.results = order
         for t in order:
             self._add_row(t)
