@@ -23,6 +23,37 @@ _DERIVABLE = ("Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", 
 
 def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """E0277/E0369/E0599/E0382: derive the missing trait on the type, where the type is defined in this crate."""
+    wanted = _wanted(d)
+    if wanted is None:
+        return []
+    type_name, traits, score = wanted
+    return _derive(type_name, traits, score, d.code_str or "E0277", read, crate_files)
+
+
+def combined_derives(errors: list[Diagnostic], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """One derive that gives a type every trait several errors ask of it (`HashSet<Point>` needs
+    `Eq` and `Hash`, two errors): the one edit a developer writes, instead of one per error."""
+    per_type: dict[str, list[str]] = {}
+    asked: dict[str, int] = {}
+    for d in errors:
+        wanted = _wanted(d)
+        if wanted is None:
+            continue
+        type_name, traits, _ = wanted
+        have = per_type.setdefault(type_name, [])
+        new = [t for t in traits if t not in have]
+        have.extend(new)
+        asked[type_name] = asked.get(type_name, 0) + bool(new)
+    out: list[Candidate] = []
+    for type_name, traits in per_type.items():
+        if asked[type_name] >= 2:
+            code = next((d.code_str for d in errors if d.code_str), None) or "E0277"
+            out += _derive(type_name, tuple(traits), 0.75, code, read, crate_files)
+    return out
+
+
+def _wanted(d: Diagnostic) -> tuple[str, tuple[str, ...], float] | None:
+    """(type, traits to derive, prior) that the diagnostic asks of a type, or None."""
     traits: tuple[str, ...] = ()
     type_name: str | None = None
     msg = d.message
@@ -69,14 +100,31 @@ def missing_derive(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) ->
                 break
     traits = tuple(t for t in traits if t in _DERIVABLE)
     if not traits or type_name is None:
-        return []
-    if "Copy" in traits:
-        traits = ("Clone", "Copy")
-    if "Eq" in traits or "Hash" in traits:
-        traits = ("PartialEq", *traits)
-    if "Ord" in traits:
-        traits = ("PartialEq", "Eq", "PartialOrd", "Ord")
-    code = d.code_str or "E0277"
+        return None
+    return type_name, traits, score
+
+
+def _derive(
+    type_name: str,
+    traits: tuple[str, ...],
+    score: float,
+    code: str,
+    read: Reader,
+    crate_files: tuple[str, ...],
+) -> list[Candidate]:
+    # a derive needs its supertraits: Copy needs Clone, Eq needs PartialEq, Ord needs all three
+    need = {
+        "Copy": ("Clone",),
+        "Eq": ("PartialEq",),
+        "Hash": ("PartialEq",),
+        "Ord": ("PartialEq", "Eq", "PartialOrd"),
+    }
+    full: list[str] = []
+    for t in traits:
+        for sup in (*need.get(t, ()), t):
+            if sup not in full:
+                full.append(sup)
+    traits = tuple(full)
     decl = re.compile(
         rf"^(?P<indent>[ \t]*)(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum)\s+{re.escape(type_name)}\b", re.M
     )
@@ -173,4 +221,33 @@ def _walk_text(d: Diagnostic) -> list[str]:
     out = [d.message]
     for c in d.children:
         out.extend(_walk_text(c))
+    return out
+
+
+_DERIVE_LINE = re.compile(r"#\[derive\((?P<list>[\w, ]+)\)\]\n(?P<indent>[ \t]*)")
+
+
+def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """rustc's derive suggestions (`#[derive(Hash)]` on a line of its own) written into the type's
+    existing `#[derive(..)]` list instead, in the crate's order: one list per type, as people keep
+    it. Every other candidate is returned as it is."""
+    out: list[Candidate] = []
+    votes: dict[tuple[str, str], int] | None = None
+    for c in cands:
+        m = _DERIVE_LINE.fullmatch(c.edits[0].replacement) if len(c.edits) == 1 else None
+        e = c.edits[0]
+        data = read(e.file) if m is not None and e.start == e.end else None
+        if m is None or data is None:
+            out.append(c)
+            continue
+        votes = votes if votes is not None else _precedence(read, crate_files)
+        text = data.decode("utf-8", "replace")
+        traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip())
+        at = len(data[: e.start].decode("utf-8", "replace"))
+        edit = _derive_edit(e.file, text, at, m.group("indent"), traits, votes)
+        if edit is None or edit.replacement == e.replacement:
+            out.append(c)
+            continue
+        desc = f"derive {', '.join(traits)} in the existing list ({c.description.rstrip('.')})"
+        out.append(_make([edit], desc, "derive", c.addresses[0] if c.addresses else "E0277", c.score))
     return out

@@ -12,6 +12,7 @@ from collections import Counter
 
 import msgspec
 
+from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.names import combined_imports
 from engine.repair.placement import place_imports
 from engine.repair.suggestions import suggestion_candidates
@@ -123,7 +124,8 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
     files = ws.files()
 
     def placed(cands: list[Candidate]) -> list[Candidate]:
-        return place_imports(cands, ws.read, files)  # one import, one place: where the file keeps its own
+        # one import, one place: where the file keeps its own; one derive list per type
+        return into_derive_lists(place_imports(cands, ws.read, files), ws.read, files)
 
     votes: dict[str, int] = {}
     for other in errors:
@@ -131,7 +133,8 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
             c.id for c in placed(suggestion_candidates(other) + template_candidates(other, ws.read, files))
         }:
             votes[c] = votes.get(c, 0) + 1
-    own = placed(suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined_imports(errors))
+    combined = combined_imports(errors) + combined_derives(errors, ws.read, files)
+    own = placed(suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined)
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
     return rank(boosted)
 
