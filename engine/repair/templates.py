@@ -23,6 +23,7 @@ from engine.repair.deref import (
     trait_receiver_like_impl,
 )
 from engine.repair.derive import missing_derive
+from engine.repair.design import design_candidates
 from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
@@ -341,6 +342,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0277":
         out += owned_for_trait(d, read) + conversion_before_into(d, read)
         out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
+    out += design_candidates(d, read, crate_files)  # fixes beyond rustc's span: signatures, callers, impls
     # the edit grammar: operators at the sites the facts name, for every code; an edit a template
     # also proposes is one candidate (search.rank keeps its best score)
     if os.environ.get("RUSTA_NO_GRAMMAR") != "1":  # the bench's ablation row, never a user setting

@@ -1,0 +1,387 @@
+"""Design-level fixes: the edit an experienced developer writes, which is often not at rustc's span
+and not rustc's suggestion. Each rule reads typed facts from the diagnostic and shape facts from the
+syntax tree (`engine.syntax.design`), and proposes one or a few edits; the sandbox judges them.
+
+- collecting `&str` items into `Vec<String>`: convert each item before `collect` (`.map(String::from)`);
+- `?` whose error has no `From` into the fn's error: `.map_err(|e| e.to_string())` into a `String`,
+  `impl From<E> for Local` (or `.map_err(Local::Variant)`) where a local enum wraps `E`;
+- a `static`/`const` `String` built at run time (E0015): a `&str` literal;
+- arithmetic on two numeric types (E0277 "cannot divide `f64` by `usize`"): cast the integer operand;
+- a private field in a struct literal (E0451): call the type's constructor with the literal's values;
+- a value moved into a by-value parameter inside a loop (E0382): the parameter borrows (`&str`,
+  `&[T]`, `&T`) and every call site passes a borrow;
+- a tail `Option<T>` where the fn returns `T`: return the `Option`, when no caller in the crate
+  needs the bare value.
+
+Pure: a Diagnostic, a file reader and the crate's files in, Candidates out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.edits import Edit
+from engine.facts.parse import facts_of
+from engine.facts.types import Place
+from engine.repair.sites import Site, site_at
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate
+from engine.syntax import design as syn
+from engine.syntax.tree import enclosing
+from toolbelt.types import Diagnostic, Span
+
+NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
+_COPY = NUMERIC | {"bool", "char"}
+_BUILT = re.compile(
+    r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
+)
+_NOT_CONVERT = re.compile(r"`\?` couldn't convert the error to `(?P<to>.+)`$")
+_INFERRED_ERR = re.compile(r"type mismatch resolving `<.+ as FromStr>::Err == (?P<to>.+)`$")
+_FROM_LABEL = re.compile(r"the trait `From<(?P<src>.+)>` is not implemented for `(?P<to>.+)`")
+_NO_IMPL = re.compile(r"no implementation for `(?P<l>\S+) (?P<op>\S+) (?P<r>\S+)`")
+_LITERAL_STRING = re.compile(
+    r'^(?:String::from\((?P<a>r?#*"[^"]*"#*)\)|(?P<b>r?#*"[^"]*"#*)\.(?:to_string|to_owned|into)\(\))$', re.S
+)
+
+
+def _primary(d: Diagnostic) -> Span | None:
+    return d.primary
+
+
+def _short(ty: str) -> str:
+    """A type as the code writes it: `std::vec::Vec<std::string::String>` -> `Vec<String>` (rustc
+    spells paths out when the same output names two types alike)."""
+    return re.sub(r"\b(?:[a-z_]\w*::)+", "", ty)
+
+
+def _element_of(coll: str) -> str | None:
+    m = re.fullmatch(
+        r"(?:\w+::)*(?:Vec|VecDeque|HashSet|BTreeSet|BinaryHeap|LinkedList|Box)<(?P<e>.+)>", coll
+    )
+    if m:
+        return m.group("e").split(",")[0].strip() if "<" not in m.group("e") else m.group("e")
+    return None
+
+
+def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """`collect()` into a collection of owned items from an iterator of borrowed ones: convert each
+    item on the way (`.map(String::from)`, `.cloned()`, `.copied()`), right before `collect`."""
+    span = _primary(d)
+    m = _BUILT.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    want, item = _element_of(_short(m.group("coll"))), _short(m.group("item"))
+    dot = source.rfind(b".", 0, span.byte_start)
+    if want is None or dot < 0 or source[dot + 1 : span.byte_start].strip():
+        return []
+    code = d.code_str or "E0277"
+    maps: list[tuple[str, str]] = []
+    if want == "String" and item in ("&str", "&mut str", "char", "&char"):
+        maps.append((".map(String::from)", f"turn each `{item}` into a `String` before collecting"))
+        maps.append((".map(|s| s.to_string())", f"call `to_string` on each `{item}` before collecting"))
+    elif want == "String" and item in ("&&str", "&String"):
+        adapter = ".cloned()" if item == "&String" else ".map(|s| s.to_string())"
+        maps.append((adapter, f"own each `{item}` as a `String` before collecting"))
+    elif item in (f"&{want}", f"&mut {want}"):
+        adapter = ".copied()" if want in _COPY else ".cloned()"
+        maps.append((adapter, f"{adapter[1:-2]} each `{item}` into a `{want}` before collecting"))
+    elif want == "PathBuf" and item in ("&Path", "&str", "&PathBuf"):
+        maps.append((".map(PathBuf::from)", "turn each item into a `PathBuf` before collecting"))
+    out = []
+    for i, (text, why) in enumerate(maps):
+        edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
+        out.append(_make([edit], why, "op:map-items", code, 0.72 - 0.04 * i))
+    return out
+
+
+def _local_type(read: Reader, files: tuple[str, ...], name: str) -> tuple[str, str, int] | None:
+    """(file, kind, end byte) of the crate's `struct`/`enum` named `name`."""
+    for f in files:
+        source = read(f)
+        for kind in ("enum_item", "struct_item"):
+            end = syn.item_end(source, kind, name) if source else None
+            if end is not None:
+                return f, kind, end
+    return None
+
+
+def _question_after_call(source: bytes, end: int) -> int | None:
+    """The `?` right after the call whose name ends at `end` (`parse` in `s.parse()?`), or None."""
+    if source[end : end + 1] != b"(":
+        return None
+    depth, i = 0, end
+    while i < len(source):
+        depth += (source[i : i + 1] == b"(") - (source[i : i + 1] == b")")
+        i += 1
+        if depth == 0:
+            break
+    return i if source[i : i + 1] == b"?" else None
+
+
+def _parse_turbofish(source: bytes, q: int) -> tuple[int, str] | None:
+    """`let n: i64 = p.parse()?`: with a closure in `map_err`, `parse` can no longer infer its type
+    from the `let`, so it is named (`parse::<i64>()`). (byte after `parse`, the type) or None."""
+    if not source[:q].endswith(b".parse()"):
+        return None
+    let = enclosing(source, q, q + 1, ("let_declaration",))
+    m = re.match(r"let\s+(?:mut\s+)?\w+\s*:\s*([^=]+?)\s*=", let[1].text) if let else None
+    return (q - len("()"), m.group(1)) if m else None
+
+
+def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
+    """`?` cannot turn the callee's error into the fn's: convert it on the way out, or teach the
+    fn's own error type to take it (`impl From`), which fixes every `?` of that kind at once."""
+    span = _primary(d)
+    source = read(span.file_name) if span is not None else None
+    if span is None or source is None:
+        return []
+    m = _NOT_CONVERT.search(d.message)
+    lab = _FROM_LABEL.search(_short(span.label or ""))
+    infer = _INFERRED_ERR.search(_short(d.message))
+    if m is not None and lab is not None and source[span.byte_start : span.byte_end] == b"?":
+        to, src, at = _short(m.group("to")), _short(lab.group("src")), span.byte_start
+    elif (
+        infer is not None and (q := _question_after_call(source, span.byte_end)) and (f := facts_of(d)).found
+    ):
+        # E0271: `let n: u16 = s.parse()?` in a fn whose error is not `parse`'s: the same mistake,
+        # reported while inferring `parse`'s type (rustc: "expected `ConfigError`, found `ParseIntError`")
+        to, src, at = _short(infer.group("to")), _short(f.found), q
+    else:
+        return []
+    code = d.code_str or "E0277"
+
+    turbofish = _parse_turbofish(source, at)
+
+    def before_q(text: str, why: str, score: float) -> Candidate:
+        if turbofish is not None:  # `parse()` learns its type from `?`'s output no longer: name it
+            pos, ty = turbofish
+            edits = [Edit(file=span.file_name, start=pos, end=pos, replacement=f"::<{ty}>")]
+            return _make(
+                [*edits, Edit(file=span.file_name, start=at, end=at, replacement=text)],
+                why,
+                "op:map-err",
+                code,
+                score,
+            )
+        return _make(
+            [Edit(file=span.file_name, start=at, end=at, replacement=text)], why, "op:map-err", code, score
+        )
+
+    if to == "String":
+        return [
+            before_q(".map_err(|e| e.to_string())", "turn the error into the `String` the fn returns", 0.72)
+        ]
+    name = to.split("<")[0].split("::")[-1]
+    local = _local_type(read, files, name)
+    if local is None:
+        return []
+    file, kind, end = local
+    body = read(file) or b""
+    wraps = syn.variant_wrapping(body, name, src) if kind == "enum_item" else None
+    if wraps is None:
+        return []
+    variant, written = wraps
+    impl = (
+        f"\n\nimpl From<{written}> for {name} {{\n    fn from(e: {written}) -> Self {{\n"
+        f"        {name}::{variant}(e)\n    }}\n}}"
+    )
+    return [
+        _make(
+            [Edit(file=file, start=end, end=end, replacement=impl)],
+            f"implement `From<{written}>` for `{name}`: every `?` on that error converts into `{name}::{variant}`",
+            "op:impl-from",
+            code,
+            0.72,
+        ),
+        before_q(f".map_err({name}::{variant})", f"wrap the error in `{name}::{variant}`", 0.66),
+    ]
+
+
+def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0015: a `static`/`const` `String` (or `Vec`) built by a call: the literal itself, borrowed for
+    `'static`, needs no call (`static NAME: &str = "..."`)."""
+    span = _primary(d)
+    source = read(span.file_name) if span is not None else None
+    if span is None or source is None:
+        return []
+    item = syn.static_item_at(source, span.byte_start)
+    if item is None:
+        return []
+    ty, value = item.type.text.strip(), item.value.text.strip()
+    new: tuple[str, str] | None = None
+    if ty == "String" and (lit := _LITERAL_STRING.match(value)):
+        new = ("&str", lit.group("a") or lit.group("b"))
+    elif (vec := re.fullmatch(r"Vec<(.+)>", ty)) and (elems := re.fullmatch(r"vec!\s*\[(.*)\]", value, re.S)):
+        new = (f"&[{vec.group(1)}]", f"&[{elems.group(1)}]")
+    if new is None:
+        return []
+    f = span.file_name
+    edits = [
+        Edit(file=f, start=item.type.start, end=item.type.end, replacement=new[0]),
+        Edit(file=f, start=item.value.start, end=item.value.end, replacement=new[1]),
+    ]
+    why = f"make `{item.name}` a `{new[0]}`: the literal lives for the whole program, no call needed"
+    return [_make(edits, why, "op:static-literal", d.code_str or "E0015", 0.72)]
+
+
+def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Arithmetic between two numeric types: cast the integer operand to the float, or the right
+    operand to the left's integer type (the result keeps the left's type)."""
+    span = _primary(d)
+    m = _NO_IMPL.search(span.label or "") if span is not None else None
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    lt, rt = m.group("l").lstrip("&"), m.group("r").lstrip("&")
+    if lt not in NUMERIC or rt not in NUMERIC or lt == rt:
+        return []
+    ops = syn.operands(source, span.byte_start)
+    if ops is None:
+        return []
+    sides = [(ops[1], m.group("r"), lt, 0.72)]  # the right operand to the left's type
+    compound = m.group("op").endswith("=") and m.group("op") not in ("==", "!=", "<=", ">=")
+    if lt.startswith("f") and not rt.startswith("f"):
+        pass
+    elif rt.startswith("f") and not lt.startswith("f") and not compound:
+        sides = [(ops[0], m.group("l"), rt, 0.72)]  # the integer goes to the float
+    elif not compound:
+        sides.append((ops[0], m.group("l"), rt, 0.5))
+    out = []
+    for r, written, target, score in sides:
+        place = Place(file=span.file_name, start=r.start, end=r.end, line=r.line, column=1)
+        site = Site(place, source)
+        if not site.expression:
+            continue
+        text = site.text
+        if written.startswith("&"):
+            edit = site.replace(f"*{text} as {target}" if site.atomic else f"*({text}) as {target}")
+        else:
+            edit = (
+                site.insert(True, f" as {target}") if site.atomic else site.replace(f"({text}) as {target}")
+            )
+        out.append(
+            _make([edit], f"convert `{text}` with `as {target}`", "op:cast", d.code_str or "E0277", score)
+        )
+    return out
+
+
+def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
+    """E0451: a struct literal outside the type's module cannot name its private fields; the type's
+    own constructor can, and takes the same values (matched by parameter name)."""
+    span = _primary(d)
+    source = read(span.file_name) if span is not None else None
+    if span is None or source is None:
+        return []
+    lit = syn.struct_literal_at(source, span.byte_start, span.byte_end)
+    if lit is None or lit.has_base:
+        return []
+    name = lit.path.split("<")[0].split("::")[-1]
+    values = dict(lit.fields)
+    out: list[Candidate] = []
+    for f in files:
+        body = read(f)
+        for ctor in syn.constructors(body, name) if body and name.encode() in body else ():
+            if not ctor.public or set(ctor.params) != set(values):
+                continue
+            call = f"{lit.path}::{ctor.name}({', '.join(values[p] for p in ctor.params)})"
+            edit = Edit(file=span.file_name, start=lit.range.start, end=lit.range.end, replacement=call)
+            why = f"build it with `{name}::{ctor.name}`, which can set the private fields"
+            out.append(_make([edit], why, "op:constructor", d.code_str or "E0451", 0.72))
+    return out
+
+
+_BORROWED = {"String": "&str", "PathBuf": "&Path", "OsString": "&OsStr"}
+
+
+def borrowed_param(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
+    """E0382: a fn that takes a value by value, called in a loop, moved it on the first pass. When
+    the fn only reads it, the parameter borrows and each caller lends: `&str` for `String`, `&[T]`
+    for `Vec<T>`, `&T` otherwise, and `&x` (not `x.clone()`) at every call in the crate."""
+    param_span = next(
+        (
+            s
+            for c in d.children
+            if "parameter type in" in c.message and "to borrow instead" in c.message
+            for s in c.spans
+            if (s.label or "").startswith("this parameter takes ownership")
+        ),
+        None,
+    )
+    source = read(param_span.file_name) if param_span is not None else None
+    if param_span is None or source is None:
+        return []
+    p = syn.param_at(source, param_span.byte_start, param_span.byte_end)
+    if p is None or p.type.text.startswith(("&", "impl ", "dyn ")):
+        return []
+    ty = p.type.text
+    vec = re.fullmatch(r"Vec<(.+)>", ty)
+    new = _BORROWED.get(ty) or (f"&[{vec.group(1)}]" if vec else f"&{ty}")
+    edits = [Edit(file=param_span.file_name, start=p.type.start, end=p.type.end, replacement=new)]
+    for f in files:
+        body = read(f)
+        if not body or p.fn_name.encode() not in body:
+            continue
+        for arg in syn.call_arguments(body, p.fn_name, p.index, method=p.has_self):
+            text = arg.text
+            if text.endswith(".clone()") and re.fullmatch(r"[\w.]+\.clone\(\)", text):
+                edits.append(
+                    Edit(file=f, start=arg.start, end=arg.end, replacement="&" + text[: -len(".clone()")])
+                )
+            elif not text.startswith("&"):
+                edits.append(Edit(file=f, start=arg.start, end=arg.start, replacement="&"))
+    if len(edits) < 2:
+        return []
+    why = f"let `{p.fn_name}` borrow it (`{new}`) and pass `&` at its {len(edits) - 1} call(s): it only reads it"
+    # In a loop, rustc's `.clone()` copies an owned buffer on every pass, for a fn that only reads it
+    # (rustc's own note says so): the borrow goes first there; elsewhere it follows the clone.
+    in_loop = any("in previous iteration of loop" in (s.label or "") for s in d.spans)
+    owns = ty in _BORROWED or vec is not None or ty.startswith(("Box<", "HashMap<", "BTreeMap<", "HashSet<"))
+    return [_make(edits, why, "op:borrow-param", d.code_str or "E0382", 0.92 if in_loop and owns else 0.68)]
+
+
+def option_return(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """A tail `Option<T>` where the fn promises `T`: the fn may have nothing to return, so say so in
+    its type (`-> Option<T>`), rather than panicking inside it. Offered above `.unwrap()` only when
+    no call in the file needs the bare value (the sandbox judges the rest)."""
+    f = facts_of(d)
+    hit = site_at(f.primary, read) if f.expected and f.found else None
+    expected, found = _short(f.expected or ""), _short(f.found or "")
+    if hit is None or found != f"Option<{expected}>":
+        return []
+    site, source = hit
+    fn = site.shape.enclosing_fn
+    if fn is None or fn.return_range is None or fn.return_range.text != expected:
+        return []
+    if not site.expression or source[site.place.end : fn.range.end].strip() != b"}":
+        return []  # the fn's own tail, not a nested block's
+    edit = Edit(file=site.place.file, start=fn.return_range.start, end=fn.return_range.end, replacement=found)
+    callers = len(re.findall(rb"\b" + re.escape(fn.name.encode()) + rb"\s*\(", source)) - 1 if fn.name else 1
+    score = 0.42 if callers == 0 else 0.28
+    return [
+        _make(
+            [edit],
+            f"return `{found}`: say in the type that there may be nothing",
+            "op:option-return",
+            f.code or "E0308",
+            score,
+        )
+    ]
+
+
+def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
+    code = d.code_str or ""
+    out: list[Candidate] = []
+    if code in ("E0277", "E0271"):
+        out += error_conversion(d, read, files)
+    if code == "E0277":
+        out += collect_items(d, read) + operand_cast(d, read)
+    if code == "E0015":
+        out += static_literal(d, read)
+    if code == "E0451":
+        out += constructor_call(d, read, files)
+    if code in ("E0382", "E0505"):
+        out += borrowed_param(d, read, files)
+    if code == "E0308":
+        out += option_return(d, read)
+    return out

@@ -1,0 +1,209 @@
+"""Syntax facts for design-level repairs: operands, static items, struct literals, constructors,
+parameters, call sites and enum variants. The questions `engine.repair.design` asks before it
+proposes an edit that reaches beyond rustc's span (a signature and its callers, a constructor call).
+
+Pure: bytes in, Structs out. Tree-sitter nodes never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from engine.syntax.tree import _range, ancestors, node_at, parse
+from engine.syntax.types import Base, Range
+
+
+class StaticItem(Base, kw_only=True):
+    name: str
+    type: Range
+    value: Range
+
+
+class Literal(Base, kw_only=True):
+    """A struct literal `path::Name { a: 1, b }`: its type path and each field's value text."""
+
+    range: Range
+    path: str
+    fields: tuple[tuple[str, str], ...]
+    has_base: bool
+
+
+class Constructor(Base, kw_only=True):
+    """An associated fn without `self` that returns `Self` (or the type by name)."""
+
+    name: str
+    params: tuple[str, ...]
+    public: bool
+
+
+class Param(Base, kw_only=True):
+    """A parameter of a fn item: the fn's name, its index among the non-`self` parameters, its type."""
+
+    fn_name: str
+    index: int
+    type: Range
+    has_self: bool
+
+
+def _text(n: tree_sitter.Node | None) -> str:
+    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
+
+
+def _walk(n: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    stack = [n]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        stack.extend(reversed(cur.children))
+
+
+def operands(source: bytes, op_start: int) -> tuple[Range, Range] | None:
+    """The two operands of the binary (or compound assignment) expression whose operator starts at
+    `op_start`: `total` and `xs.len()` in `total / xs.len()`."""
+    node = node_at(source, op_start, op_start + 1)
+    for n in (node, *ancestors(node)):
+        if n.type in ("binary_expression", "compound_assignment_expr"):
+            op = n.child_by_field_name("operator")
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            if op is not None and op.start_byte == op_start and left is not None and right is not None:
+                return _range(left), _range(right)
+    return None
+
+
+def static_item_at(source: bytes, at: int) -> StaticItem | None:
+    """The `static`/`const` item whose value covers byte `at`."""
+    node = node_at(source, at, at + 1)
+    for n in (node, *ancestors(node)):
+        if n.type in ("static_item", "const_item"):
+            ty, value = n.child_by_field_name("type"), n.child_by_field_name("value")
+            if ty is None or value is None:
+                return None
+            return StaticItem(name=_text(n.child_by_field_name("name")), type=_range(ty), value=_range(value))
+    return None
+
+
+def struct_literal_at(source: bytes, start: int, end: int) -> Literal | None:
+    node = node_at(source, start, end)
+    lit = next((n for n in (node, *ancestors(node)) if n.type == "struct_expression"), None)
+    if lit is None:
+        return None
+    body = lit.child_by_field_name("body")
+    fields: list[tuple[str, str]] = []
+    has_base = False
+    for c in body.named_children if body is not None else ():
+        if c.type == "field_initializer":
+            fields.append((_text(c.child_by_field_name("field")), _text(c.child_by_field_name("value"))))
+        elif c.type == "shorthand_field_initializer":
+            fields.append((_text(c), _text(c)))
+        elif c.type == "base_field_initializer":
+            has_base = True
+    return Literal(
+        range=_range(lit),
+        path=_text(lit.child_by_field_name("name")),
+        fields=tuple(fields),
+        has_base=has_base,
+    )
+
+
+def _param_name(p: tree_sitter.Node) -> str:
+    pat = p.child_by_field_name("pattern")
+    if pat is not None and pat.type == "mut_pattern":
+        pat = pat.named_children[-1] if pat.named_children else None
+    return _text(pat)
+
+
+def constructors(source: bytes, type_name: str) -> list[Constructor]:
+    """Associated fns of `impl type_name` (no trait) that take no `self` and return the type."""
+    out: list[Constructor] = []
+    for n in _walk(parse(source).root_node):
+        if n.type != "impl_item" or n.child_by_field_name("trait") is not None:
+            continue
+        ty = _text(n.child_by_field_name("type")).split("<")[0].split("::")[-1]
+        body = n.child_by_field_name("body")
+        if ty != type_name or body is None:
+            continue
+        for f in body.named_children:
+            if f.type != "function_item":
+                continue
+            ret = _text(f.child_by_field_name("return_type")).split("<")[0]
+            params = f.child_by_field_name("parameters")
+            plist = [
+                p for p in (params.named_children if params is not None else ()) if p.type != "attribute_item"
+            ]
+            if ret not in ("Self", type_name) or any(p.type == "self_parameter" for p in plist):
+                continue
+            public = any(c.type == "visibility_modifier" for c in f.children)
+            names = tuple(_param_name(p) for p in plist if p.type == "parameter")
+            out.append(Constructor(name=_text(f.child_by_field_name("name")), params=names, public=public))
+    return out
+
+
+def param_at(source: bytes, start: int, end: int) -> Param | None:
+    """The parameter of a fn item whose type (or pattern) covers [start, end)."""
+    node = node_at(source, start, end)
+    param = next((n for n in (node, *ancestors(node)) if n.type == "parameter"), None)
+    if param is None or param.parent is None or param.parent.parent is None:
+        return None
+    fn = param.parent.parent
+    ty = param.child_by_field_name("type")
+    if fn.type != "function_item" or ty is None:
+        return None
+    plist = [p for p in param.parent.named_children if p.type in ("parameter", "self_parameter")]
+    has_self = any(p.type == "self_parameter" for p in plist)
+    index = [p for p in plist if p.type == "parameter"].index(param)
+    return Param(
+        fn_name=_text(fn.child_by_field_name("name")), index=index, type=_range(ty), has_self=has_self
+    )
+
+
+def call_arguments(source: bytes, fn_name: str, index: int, method: bool) -> list[Range]:
+    """The `index`-th argument of every call of `fn_name` in the file: `f(a)`, `m::f(a)`,
+    `Type::f(a)`, and for a method `x.f(a)`."""
+    out: list[Range] = []
+    for n in _walk(parse(source).root_node):
+        if n.type != "call_expression":
+            continue
+        callee, args = n.child_by_field_name("function"), n.child_by_field_name("arguments")
+        if callee is None or args is None:
+            continue
+        if callee.type in ("identifier", "scoped_identifier"):
+            name = callee if callee.type == "identifier" else callee.child_by_field_name("name")
+            ok = not method and _text(name) == fn_name
+        elif callee.type == "field_expression":
+            ok = method and _text(callee.child_by_field_name("field")) == fn_name
+        else:
+            ok = False
+        real = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")]
+        if ok and index < len(real):
+            out.append(_range(real[index]))
+    return out
+
+
+def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, str] | None:
+    """(variant, its field type as written) of `enum enum_name` whose only tuple field is `inner`
+    (compared by the type's last path segment): `Bad` and `ParseIntError` in `Bad(ParseIntError)`."""
+    want = inner.split("::")[-1]
+    for n in _walk(parse(source).root_node):
+        if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
+            continue
+        body = n.child_by_field_name("body")
+        for v in body.named_children if body is not None else ():
+            fields = v.child_by_field_name("body") if v.type == "enum_variant" else None
+            if fields is None or fields.type != "ordered_field_declaration_list":
+                continue
+            types = [
+                c for c in fields.named_children if c.type not in ("attribute_item", "visibility_modifier")
+            ]
+            if len(types) == 1 and _text(types[0]).split("::")[-1] == want:
+                return _text(v.child_by_field_name("name")), _text(types[0])
+    return None
+
+
+def item_end(source: bytes, kind: str, name: str) -> int | None:
+    """The byte after the `struct`/`enum` item `name` (kind: "struct_item" or "enum_item")."""
+    for n in _walk(parse(source).root_node):
+        if n.type == kind and _text(n.child_by_field_name("name")) == name:
+            return n.end_byte
+    return None
