@@ -24,6 +24,7 @@ from engine.edits import EditError, diff_of_edits
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
+from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
@@ -208,11 +209,14 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     best: dict[str, tuple[Candidate, str | None]] = {}
     found_of: dict[str, str | None] = {}
     order: list[str] = []
-    for d in diags:
+    diags = list(diags)
+    combined = combined_derives(diags, read, rs_files)  # one derive for every trait the errors ask
+    for i, d in enumerate(diags):
         cost_type = value_type(d)
         found_type = facts_of(d).found
         try:
-            found = suggestion_candidates(d) + template_candidates(d, read, rs_files)
+            found = suggestion_candidates(d) + template_candidates(d, read, rs_files) + combined * (i == 0)
+            found = into_derive_lists(found, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
         for c in found:
