@@ -9,6 +9,7 @@ message to await.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -174,3 +175,45 @@ def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
         assert DevLog.open(crate, readonly=True).open_intents() == []
     finally:
         subprocess.run(["tmux", "kill-session", "-t", again.session], capture_output=True, timeout=10)
+
+
+def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
+    """f, then x while the repair's cargo runs: the screen says cancelled, not red, and nothing lands."""
+    from engine.repair.workspace import Workspace
+
+    root = shutil.copytree(
+        Path(__file__).resolve().parents[1] / "fixtures" / "slow_fix", tmp_path / "slow_fix"
+    )
+    original = (root / "src" / "lib.rs").read_bytes()
+    scratch = Workspace(root).root  # where the repair tries its candidates
+    session = f"rusta-test-{uuid.uuid4().hex[:8]}"
+    cache = os.environ["RUSTA_CACHE_DIR"]
+    command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --mode pair --no-watch {root}"
+    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8", command)
+    try:
+        pane = Pane(session)
+        screen = pane.wait_for("E0382")
+        rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
+        index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
+        pane.keys(*(["Down"] * index), "Enter")
+        pane.wait_for("Explain")
+        pane.keys("f")
+        deadline = time.monotonic() + 90
+        while not (scratch / "building-the-fix").exists():  # the clone candidate's cargo is running
+            assert time.monotonic() < deadline, f"the search never built the fix:\n{pane.text()}"
+            time.sleep(0.1)
+        pane.keys("x")
+        screen = pane.wait_for("Fix search cancelled; nothing was applied.", timeout=30)
+        assert not re.search(r"\bred\b", screen, re.IGNORECASE), screen  # a cancel is no verdict
+        assert "cargo was cancelled" not in screen
+        assert (root / "src" / "lib.rs").read_bytes() == original
+        pane.keys("q")
+        deadline = time.monotonic() + 10
+        while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
+            assert time.monotonic() < deadline, "q did not quit the app"
+            time.sleep(0.2)
+        from diary.devlog import DevLog
+
+        assert DevLog.open(root, readonly=True).open_intents() == []  # the cancelled repair is settled
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
