@@ -40,7 +40,7 @@ $(APP): pyproject.toml
 	@touch $@
 
 $(DEV): $(APP)
-	@echo "rusta: installing the test and training tools into $(VENV) (pytest, ruff, JAX, Flax, Optax, Orbax)"
+	@echo "rusta: installing the test and training tools into $(VENV) (pytest, ruff, mypy, JAX, Flax, Optax, Orbax)"
 	@$(BIN)/python -m pip install -q -e '.[dev,train]'
 	@touch $@
 
@@ -72,8 +72,9 @@ test: $(DEV) sysdeps ## Run the whole test suite (real cargo on fixture crates),
 test-fast: $(DEV) ## Run the tests that need no cargo build
 	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
 
-lint: $(DEV) ## ruff check
+lint: $(DEV) ## ruff check, and mypy on the app (its scope and why: [tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 fmt: $(DEV) ## ruff format + fix imports
 	$(BIN)/ruff check --fix --select I .

@@ -69,7 +69,7 @@ class ProbeMixin:
         job = self.session.start_job(f"cargo {self.session.settings.check_tool}", "probe", reason)
         job.cancel = cancel
         self.session.probe_state = f"checking ({reason})"  # at once: the key or the save has an answer
-        self.run_probe(gen, reason, cancel)  # type: ignore[call-arg]
+        self.run_probe(gen, reason, cancel)
         self._redraw_modebar()  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
@@ -107,7 +107,7 @@ class ProbeMixin:
             return
         # Not a job in the mode line: it runs behind the user's work, and the answer to r or a save
         # stays readable there. A newer check, x on it, or quitting stops it (the probe's Event).
-        self.check_options(generation, explanations, self._probe_cancel)  # type: ignore[call-arg]
+        self.check_options(generation, explanations, self._probe_cancel)
 
     @work(thread=True, exclusive=True, group="options", exit_on_error=False)
     def check_options(

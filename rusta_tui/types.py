@@ -19,7 +19,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
 _LIMITS = StorageLimits()
 
 
-class Settings(Base, forbid_unknown_fields=True):
+class Settings(Base, frozen=True, forbid_unknown_fields=True):
     """What `<root>/.rusta/settings.toml` holds: repo prefs, style prefs, allow-lists and the mode."""
 
     version: int = 1
@@ -44,7 +44,7 @@ class Settings(Base, forbid_unknown_fields=True):
     check_targets: Literal["default", "lib", "tests", "all"] = "all"
 
 
-class JobView(Base):
+class JobView(Base, frozen=True):
     """A running job as the Status screen shows it."""
 
     name: str

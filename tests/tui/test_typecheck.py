@@ -1,0 +1,31 @@
+"""The app type-checks: mypy with the project's own config ([tool.mypy] in pyproject.toml), as `make lint`
+runs it. CI runs `make test`, not `make lint`, so this is what stops a renamed engine function, a
+wrong argument or a missing field from reaching a user's session."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow  # about 15 s cold
+
+
+def test_the_app_type_checks() -> None:
+    if importlib.util.find_spec("mypy") is None:
+        raise pytest.UsageError(
+            "mypy is not installed; `make venv` installs the dev tools (it is in .[dev])."
+        )
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
