@@ -68,6 +68,12 @@ class Checks:
                 self._cond.wait(0.2)  # a timeout, so Ctrl-C reaches the main thread promptly
             return self._done.get(i)
 
+    def join(self) -> None:
+        """Until the check has returned (the last story's answer comes a moment before its cost)."""
+        with self._cond:
+            while not self.finished:
+                self._cond.wait(0.2)
+
     def stop(self) -> None:
         self.cancel.set()
         self._thread.join(timeout=15)
@@ -193,6 +199,8 @@ def show(
             for i, e in enumerate(chosen):
                 if e.fixes:
                     _print_verdict(out, checks, i, mode, f"#{i + 1} ")
+        if checks is not None:
+            checks.join()
     except KeyboardInterrupt:
         if checks is None:
             raise
