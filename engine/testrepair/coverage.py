@@ -139,6 +139,8 @@ class Spectra(Base, kw_only=True):
     failing: int
     passing: int
     lines: dict[tuple[str, int], tuple[int, int]]  # (file, line) -> (failing that ran it, passing)
+    # (file, line) -> which failing and which passing tests (their indices) ran it
+    who: dict[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
 
 def line_spectra(cov: Coverage, failing: Sequence[str], passing: Sequence[str]) -> Spectra | None:
@@ -149,8 +151,12 @@ def line_spectra(cov: Coverage, failing: Sequence[str], passing: Sequence[str]) 
     if not fail_sets:
         return None
     pass_sets = [set(ran[t]) for t in passing if ran.get(t)]
-    lines = {
-        key: (sum(not s.isdisjoint(ids) for s in fail_sets), sum(not s.isdisjoint(ids) for s in pass_sets))
+    who = {
+        key: (
+            tuple(i for i, s in enumerate(fail_sets) if not s.isdisjoint(ids)),
+            tuple(i for i, s in enumerate(pass_sets) if not s.isdisjoint(ids)),
+        )
         for key, ids in line_probes(cov.probes).items()
     }
-    return Spectra(failing=len(fail_sets), passing=len(pass_sets), lines=lines)
+    lines = {key: (len(f), len(p)) for key, (f, p) in who.items()}
+    return Spectra(failing=len(fail_sets), passing=len(pass_sets), lines=lines, who=who)

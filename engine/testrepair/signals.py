@@ -5,7 +5,7 @@ name its calls lead to. It over-approximates (every `fmt` for one `format!`, eve
 calls rustc resolves through traits (`==`, `for`, `?`), so reach is a proxy for coverage, not coverage.
 The line-level coverage features therefore come from a probed build when `engine.testrepair.coverage`
 could measure one, and fall back to this reach otherwise. Ochiai uses that reach as each test's
-spectrum.
+spectrum. Short `const`/`static` items are suspects too, scored through the code that uses them.
 
 Pure apart from the optional LM, which is passed in.
 """
@@ -13,16 +13,20 @@ Pure apart from the optional LM, which is passed in.
 from __future__ import annotations
 
 import math
+import re
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import tree_sitter
 
 from engine.bytelm.hotspots import line_bits
 from engine.heads.naturalness import Scorer
-from engine.syntax.program import FnInfo, calls_at_line, functions, macro_calls, test_modules
+from engine.syntax.program import FnInfo, calls_at_line, functions, in_test_code, macro_calls, test_modules
 from engine.syntax.sites import sites
+from engine.syntax.tree import parse
+from engine.syntax.types import Range
 from engine.testrepair.types import FEATURES
 
 if TYPE_CHECKING:
@@ -179,9 +183,109 @@ def lines_with_features(
                     x["cov_ochiai"] = ef_l / math.sqrt(spectra.failing * (ef_l + ep_l)) if ef_l else 0.0
                 x["sites_x_cov"] = x["sites"] * x["cov_ochiai"]
                 out.append(line)
+
+    def const_spectrum(users: Sequence[Line]) -> dict[str, float]:
+        """A const runs with any of its users: union of their tests (measured, else by reach)."""
+        names = {u.fn.name for u in users}
+        ef = sum(any(n in r for n in names) for r in fail_reach)
+        ep = sum(any(n in r for n in names) for r in pass_reach)
+        x = {"reach_all": ef / max(1, len(fail_reach))}
+        x["ochiai"] = ef / math.sqrt(max(1, len(fail_reach)) * (ef + ep)) if ef else 0.0
+        ran = [spectra.who.get((u.file, u.line)) for u in users] if spectra is not None else []
+        if spectra is not None and all(r is not None for r in ran) and ran:
+            ef_l = len({i for r in ran if r for i in r[0]})
+            ep_l = len({i for r in ran if r for i in r[1]})
+            x["cov_fail"] = ef_l / spectra.failing
+            x["cov_ochiai"] = ef_l / math.sqrt(spectra.failing * (ef_l + ep_l)) if ef_l else 0.0
+        else:
+            x["cov_fail"], x["cov_ochiai"] = x["reach_all"], x["ochiai"]
+        return x
+
+    out.extend(_const_lines(files, tests_only, out, const_spectrum))
     if lm is not None:
         _add_lm(out, files, lm)
     return out
+
+
+CONST_MAX_LINES = 3  # longer items are tables: one inherited score on each row would flood the ranking
+
+
+def _const_lines(
+    files: Mapping[str, bytes],
+    tests_only: set[str],
+    code: Sequence[Line],
+    spectrum: Callable[[Sequence[Line]], dict[str, float]],
+) -> list[Line]:
+    """A short `const`/`static` item of library code (associated consts too) as a suspect: a wrong
+    limit or constant is a slip no statement shows. It has no coverage of its own: it ran in a test
+    that ran any line naming it (`spectrum`), and takes the other features of the user that looks most
+    suspect; its own grammar sites count as its own. An item no fn line names is left out."""
+    uses: dict[str, list[Line]] = {}
+    for ln in code:
+        for word in set(_WORD.findall(ln.text)):
+            uses.setdefault(word, []).append(ln)
+    out: list[Line] = []
+    for rel, data in files.items():
+        if not library_file(rel, tests_only):
+            continue
+        site_lines: dict[int, int] = {}
+        for s in sites(data):
+            site_lines[s.range.line] = site_lines.get(s.range.line, 0) + 1
+        text_lines = data.split(b"\n")
+        for node in _const_items(parse(data).root_node):
+            name_node = node.child_by_field_name("name")
+            name = (name_node.text or b"").decode() if name_node is not None else ""
+            first, last = node.start_point[0] + 1, node.end_point[0] + 1
+            users = uses.get(name, [])
+            if not users or last - first >= CONST_MAX_LINES:
+                continue
+            best = max(users, key=lambda u: (u.x["cov_ochiai"], u.x["cov_fail"], u.x["reach"]))
+            shared = spectrum(users)
+            info = FnInfo(
+                name=name,
+                range=_node_range(node),
+                body=_node_range(node),
+                lines=tuple(range(first, last + 1)),
+            )
+            for number in range(first, last + 1):
+                line = Line(rel, number, info, text_lines[number - 1].decode("utf-8", "replace").strip())
+                line.x.update(best.x)
+                line.x.update(shared)
+                line.x["frame_line"] = 0.0
+                line.x["small_fn"] = 1.0
+                line.x["sites"] = min(site_lines.get(number, 0), 3) / 3
+                line.x["sites_x_ochiai"] = line.x["sites"] * line.x["ochiai"]
+                line.x["sites_x_assert"] = line.x["sites"] * line.x["assert_reach"]
+                line.x["sites_x_cov"] = line.x["sites"] * line.x["cov_ochiai"]
+                out.append(line)
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _const_items(root: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """`const` and `static` items outside fns and test code."""
+    found, stack = [], [root]
+    while stack:
+        n = stack.pop()
+        if n.type in ("function_item", "macro_definition", "macro_invocation"):
+            continue
+        if n.type in ("const_item", "static_item"):
+            if not in_test_code(n):
+                found.append(n)
+            continue
+        stack.extend(n.named_children)
+    return found
+
+
+def _node_range(node: tree_sitter.Node) -> Range:
+    return Range(
+        start=node.start_byte,
+        end=node.end_byte,
+        line=node.start_point[0] + 1,
+        text=(node.text or b"").decode("utf-8", "replace"),
+    )
 
 
 def _add_lm(lines: list[Line], files: Mapping[str, bytes], lm: Scorer) -> None:

@@ -22,6 +22,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 CASES = {
     "testrepair_range": (27, b"        self.start <= x && x < self.end\n"),  # `<` turned into `<=`
     "testrepair_window": (9, b"    for i in 0..=xs.len() - width {\n"),  # an off-by-one range bound
+    "testrepair_pager": (4, b"pub const PAGE_SIZE: usize = 4;\n"),  # a constant off by one, no statement
 }
 
 pytestmark = pytest.mark.slow
