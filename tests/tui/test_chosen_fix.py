@@ -98,3 +98,34 @@ async def test_v_and_a_work_on_the_fix_the_user_chose(label_crate: Path, recorde
         assert said, [e.summary for e in entries if e.kind == "intent"]
         dos = [e for e in entries if e.payload.get("step") == "do" and e.task == said[-1].id]
         assert any(e.summary.startswith("applied ") for e in dos)
+
+
+async def test_u_after_f_undoes_fs_patch_not_an_older_tasks(demo_crate: Path, recorder: Recorder) -> None:
+    """a lands one story's fix through its loop, f lands another's: u takes back f's, and says so."""
+    lib = demo_crate / "src" / "lib.rs"
+    app = pair_app(demo_crate)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await _select(pilot, app, "E0382")
+        await pilot.press("v")
+        await recorder.wait_for(PatchValidated)
+        gen = app.session.generation
+        await pilot.press("a")
+        first = await recorder.wait_for(PatchApplied)
+        await _settle(app, pilot, recorder, gen)
+        await _select(pilot, app, "E0369")
+        gen = app.session.generation
+        await pilot.press("f")
+        await recorder.wait_for(PatchApplied, lambda _m: len(recorder.of(PatchApplied)) > 1)
+        await _settle(app, pilot, recorder, gen)
+        gen = app.session.generation
+        await pilot.press("u")
+        undone = await recorder.wait_for(PatchUndone)
+        await _settle(app, pilot, recorder, gen)
+        assert first.patch_id not in undone.summary, undone.summary
+        assert "delivery.clone()" in lib.read_text()  # the older fix stays
+        assert "E0369" in {r.code for r in app.session.rows()}
+        assert not recorder.of(PatchFailed)
+    with DevLog.open(demo_crate, readonly=True) as log:
+        undos = [e for e in log.entries() if e.payload.get("op") == "loop.undo"]
+        assert not [e for e in undos if e.payload.get("patch_id") == first.patch_id]
