@@ -288,7 +288,38 @@ def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
             edit = Edit(file=span.file_name, start=lit.range.start, end=lit.range.end, replacement=call)
             why = f"build it with `{name}::{ctor.name}`, which can set the private fields"
             out.append(_make([edit], why, "op:constructor", d.code_str or "E0451", 0.72))
-    return out
+    return out or _new_constructor(d, lit, values, name, read, files)
+
+
+def _new_constructor(
+    d: Diagnostic, lit: syn.Literal, values: dict[str, str], name: str, read: Reader, files: tuple[str, ...]
+) -> list[Candidate]:
+    """No constructor takes these fields: add `pub fn new` with one parameter per field (the types
+    from the struct), inside the type's module where private fields are visible, and call it."""
+    span = _primary(d)
+    for f in files:
+        body = read(f)
+        sd = syn.struct_def(body, name) if body and name.encode() in body else None
+        if sd is None or set(values) != {n for n, _ in sd.fields}:
+            continue
+        pad = sd.indent + "    "
+        params = ", ".join(f"{n}: {t}" for n, t in sd.fields)
+        inits = ", ".join(n for n, _ in sd.fields)
+        fn = f"{pad}pub fn new({params}) -> Self {{\n{pad}    {name} {{ {inits} }}\n{pad}}}\n"
+        if sd.impl_open is not None:
+            add = Edit(file=f, start=sd.impl_open, end=sd.impl_open, replacement=f"\n{fn}")
+        else:
+            add = Edit(
+                file=f,
+                start=sd.end,
+                end=sd.end,
+                replacement=f"\n\n{sd.indent}impl {name} {{\n{fn}{sd.indent}}}",
+            )
+        call = f"{lit.path}::new({', '.join(values[n] for n, _ in sd.fields)})"
+        use = Edit(file=span.file_name, start=lit.range.start, end=lit.range.end, replacement=call)
+        why = f"give `{name}` a `pub fn new` that sets every field, and call it"
+        return [_make([add, use], why, "op:constructor", d.code_str or "E0451", 0.6)]
+    return []
 
 
 _BORROWED = {"String": "&str", "PathBuf": "&Path", "OsString": "&OsStr"}

@@ -207,3 +207,41 @@ def item_end(source: bytes, kind: str, name: str) -> int | None:
         if n.type == kind and _text(n.child_by_field_name("name")) == name:
             return n.end_byte
     return None
+
+
+class StructDef(Base, kw_only=True):
+    """A named-field struct: its fields (name, type as written), where its item ends, and where the
+    body of its first inherent `impl` opens (the byte after `{`), if it has one in this file."""
+
+    fields: tuple[tuple[str, str], ...]
+    end: int
+    indent: str
+    impl_open: int | None
+
+
+def struct_def(source: bytes, name: str) -> StructDef | None:
+    root = parse(source).root_node
+    item = next(
+        (n for n in _walk(root) if n.type == "struct_item" and _text(n.child_by_field_name("name")) == name),
+        None,
+    )
+    body = item.child_by_field_name("body") if item is not None else None
+    if item is None or body is None or body.type != "field_declaration_list":
+        return None
+    fields = tuple(
+        (_text(f.child_by_field_name("name")), _text(f.child_by_field_name("type")))
+        for f in body.named_children
+        if f.type == "field_declaration"
+    )
+    line_start = source.rfind(b"\n", 0, item.start_byte) + 1
+    indent = source[line_start : item.start_byte].decode("utf-8", "replace")
+    indent = indent if not indent.strip() else ""
+    impl_open = None
+    for n in _walk(root):
+        if n.type == "impl_item" and n.child_by_field_name("trait") is None:
+            ty = _text(n.child_by_field_name("type")).split("<")[0]
+            impl_body = n.child_by_field_name("body")
+            if ty == name and impl_body is not None and impl_body.parent is not None:
+                impl_open = impl_body.start_byte + 1
+                break
+    return StructDef(fields=fields, end=item.end_byte, indent=indent, impl_open=impl_open)

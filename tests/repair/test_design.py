@@ -70,6 +70,13 @@ CASES = {
         'let p = money::Price { cents: 250, currency: "EUR" };',
         'let p = money::Price::make("EUR", 250);',
     ),
+    "new_constructor": (
+        "mod geo {\n    pub struct Span {\n        start: u32,\n        len: u32,\n    }\n\n    impl Span {\n"
+        "        pub fn end(&self) -> u32 {\n            self.start + self.len\n        }\n    }\n}\n\n"
+        "pub fn tail() -> u32 {\n    geo::Span { start: 4, len: 3 }.end()\n}\n",
+        "    geo::Span { start: 4, len: 3 }.end()",
+        "    geo::Span::new(4, 3).end()",
+    ),
     "borrowed_param": (
         "fn checksum(data: Vec<u8>) -> u32 {\n    data.iter().map(|b| *b as u32).sum()\n}\n\n"
         "pub fn rounds(data: Vec<u8>) -> u32 {\n    let mut acc = 0;\n    for _ in 0..3 {\n"
