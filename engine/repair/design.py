@@ -32,6 +32,9 @@ from toolbelt.types import Diagnostic, Span
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
 _COPY = NUMERIC | {"bool", "char"}
+_FOLDED = re.compile(
+    r"a value of type `(?P<to>\w+)` cannot be made by (?:summing|multiplying) an iterator over elements of type `(?P<item>&?\w+)`"
+)
 _BUILT = re.compile(
     r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
 )
@@ -93,6 +96,39 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
         edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
         out.append(_make([edit], why, "op:map-items", code, 0.72 - 0.04 * i))
     return out
+
+
+def widen_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """`sum()`/`product()` into a wider number than the items (`u64` from `u32`): cast inside the
+    `map` closure that makes the items, each operand of its arithmetic first (so the product cannot
+    overflow in the narrow type), or add a `.map(|x| x as T)` when there is no closure."""
+    span = _primary(d)
+    m = _FOLDED.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    to, item = m.group("to"), m.group("item")
+    if to not in NUMERIC or item.lstrip("&") not in NUMERIC:
+        return []
+    code, f = d.code_str or "E0277", span.file_name
+    mb = syn.map_body_before(source, span.byte_start)
+    if mb is not None and mb.operands:
+        edits = [Edit(file=f, start=r.end, end=r.end, replacement=f" as {to}") for r in mb.operands]
+        return [_make(edits, f"compute each item in `{to}`: cast both operands", "op:cast", code, 0.72)]
+    if mb is not None:
+        b = mb.body
+        edit = (
+            Edit(file=f, start=b.end, end=b.end, replacement=f" as {to}")
+            if mb.atomic
+            else Edit(file=f, start=b.start, end=b.end, replacement=f"({b.text}) as {to}")
+        )
+        return [_make([edit], f"make each item a `{to}` inside the closure", "op:cast", code, 0.7)]
+    dot = source.rfind(b".", 0, span.byte_start)
+    if dot < 0 or source[dot + 1 : span.byte_start].strip():
+        return []
+    star = "*" if item.startswith("&") else ""
+    edit = Edit(file=f, start=dot, end=dot, replacement=f".map(|x| {star}x as {to})")
+    return [_make([edit], f"make each item a `{to}` before adding them up", "op:cast", code, 0.68)]
 
 
 def _local_type(read: Reader, files: tuple[str, ...], name: str) -> tuple[str, str, int] | None:
@@ -406,7 +442,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
     if code in ("E0277", "E0271"):
         out += error_conversion(d, read, files)
     if code == "E0277":
-        out += collect_items(d, read) + operand_cast(d, read)
+        out += collect_items(d, read) + operand_cast(d, read) + widen_items(d, read)
     if code == "E0015":
         out += static_literal(d, read)
     if code == "E0451":

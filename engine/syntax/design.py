@@ -245,3 +245,52 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
                 impl_open = impl_body.start_byte + 1
                 break
     return StructDef(fields=fields, end=item.end_byte, indent=indent, impl_open=impl_open)
+
+
+class MapBody(Base, kw_only=True):
+    """The body of the `.map(|x| body)` closure right before a method call (`.sum()`), and when the
+    body is arithmetic on two operands, those operands."""
+
+    body: Range
+    atomic: bool
+    operands: tuple[Range, ...] = ()
+
+
+_ATOMIC_KINDS = ("identifier", "field_expression", "call_expression", "integer_literal", "index_expression")
+
+
+def map_body_before(source: bytes, method_start: int) -> MapBody | None:
+    """`i.cents * i.quantity` for `items.iter().map(|i| i.cents * i.quantity).sum()`, given `sum`'s start."""
+    node = node_at(source, method_start, method_start + 1)
+    field = next((n for n in (node, *ancestors(node)) if n.type == "field_expression"), None)
+    call = field.child_by_field_name("value") if field is not None else None
+    callee = (
+        call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    )
+    if (
+        callee is None
+        or callee.type != "field_expression"
+        or _text(callee.child_by_field_name("field")) != "map"
+    ):
+        return None
+    args = call.child_by_field_name("arguments")
+    closure = args.named_children[0] if args is not None and len(args.named_children) == 1 else None
+    body = (
+        closure.child_by_field_name("body")
+        if closure is not None and closure.type == "closure_expression"
+        else None
+    )
+    if body is None or body.type == "block":
+        return None
+    ops: tuple[Range, ...] = ()
+    op = body.child_by_field_name("operator") if body.type == "binary_expression" else None
+    if op is not None and _text(op) in ("*", "+", "-"):
+        left, right = body.child_by_field_name("left"), body.child_by_field_name("right")
+        if (
+            left is not None
+            and right is not None
+            and left.type in _ATOMIC_KINDS
+            and right.type in _ATOMIC_KINDS
+        ):
+            ops = (_range(left), _range(right))
+    return MapBody(body=_range(body), atomic=body.type in _ATOMIC_KINDS, operands=ops)

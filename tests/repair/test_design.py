@@ -51,6 +51,17 @@ CASES = {
         "    NotANumber(ParseFloatError),\n}\n\npub fn",
         "impl From<ParseFloatError> for Reading {\n    fn from(e: ParseFloatError) -> Self {\n",
     ),
+    "widen_in_closure": (
+        "pub struct Cell {\n    pub w: u16,\n    pub h: u16,\n}\n\n"
+        "pub fn area(cells: &[Cell]) -> u32 {\n    cells.iter().map(|c| c.w * c.h).sum()\n}\n",
+        "cells.iter().map(|c| c.w * c.h).sum()",
+        "cells.iter().map(|c| c.w as u32 * c.h as u32).sum()",
+    ),
+    "widen_items": (
+        "pub fn checksum(bytes: &[u8]) -> u32 {\n    let total: u32 = bytes.iter().sum();\n    total % 251\n}\n",
+        "let total: u32 = bytes.iter().sum();",
+        "let total: u32 = bytes.iter().map(|x| *x as u32).sum();",
+    ),
     "static_str": (
         'pub const BANNER: String = "welcome".to_string();\n\npub fn width() -> usize {\n    BANNER.len()\n}\n',
         'pub const BANNER: String = "welcome".to_string();',
