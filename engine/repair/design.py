@@ -6,7 +6,7 @@ syntax tree (`engine.syntax.design`), and proposes one or a few edits; the sandb
 - `?` whose error has no `From` into the fn's error: `.map_err(|e| e.to_string())` into a `String`,
   `impl From<E> for Local` (or `.map_err(Local::Variant)`) where a local enum wraps `E`;
 - a `static`/`const` `String` built at run time (E0015): a `&str` literal;
-- arithmetic on two numeric types (E0277 "cannot divide `f64` by `usize`"): cast the integer operand;
+- arithmetic on two numeric types, or a sum wider than its items: `engine.repair.numeric`;
 - a private field in a struct literal (E0451): call the type's constructor with the literal's values;
 - a value moved into a by-value parameter inside a loop (E0382): the parameter borrows (`&str`,
   `&[T]`, `&T`) and every call site passes a borrow;
@@ -22,26 +22,21 @@ import re
 
 from engine.edits import Edit
 from engine.facts.parse import facts_of
-from engine.facts.types import Place
-from engine.repair.sites import Site, site_at
+from engine.repair import numeric
+from engine.repair.sites import site_at
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from engine.syntax.tree import enclosing
 from toolbelt.types import Diagnostic, Span
 
-NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
-_COPY = NUMERIC | {"bool", "char"}
-_FOLDED = re.compile(
-    r"a value of type `(?P<to>\w+)` cannot be made by (?:summing|multiplying) an iterator over elements of type `(?P<item>&?\w+)`"
-)
+_COPY = numeric.NUMERIC | {"bool", "char"}
 _BUILT = re.compile(
     r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
 )
 _NOT_CONVERT = re.compile(r"`\?` couldn't convert the error to `(?P<to>.+)`$")
 _INFERRED_ERR = re.compile(r"type mismatch resolving `<.+ as FromStr>::Err == (?P<to>.+)`$")
 _FROM_LABEL = re.compile(r"the trait `From<(?P<src>.+)>` is not implemented for `(?P<to>.+)`")
-_NO_IMPL = re.compile(r"no implementation for `(?P<l>\S+) (?P<op>\S+) (?P<r>\S+)`")
 _LITERAL_STRING = re.compile(
     r'^(?:String::from\((?P<a>r?#*"[^"]*"#*)\)|(?P<b>r?#*"[^"]*"#*)\.(?:to_string|to_owned|into)\(\))$', re.S
 )
@@ -96,39 +91,6 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
         edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
         out.append(_make([edit], why, "op:map-items", code, 0.72 - 0.04 * i))
     return out
-
-
-def widen_items(d: Diagnostic, read: Reader) -> list[Candidate]:
-    """`sum()`/`product()` into a wider number than the items (`u64` from `u32`): cast inside the
-    `map` closure that makes the items, each operand of its arithmetic first (so the product cannot
-    overflow in the narrow type), or add a `.map(|x| x as T)` when there is no closure."""
-    span = _primary(d)
-    m = _FOLDED.search(d.message)
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
-        return []
-    to, item = m.group("to"), m.group("item")
-    if to not in NUMERIC or item.lstrip("&") not in NUMERIC:
-        return []
-    code, f = d.code_str or "E0277", span.file_name
-    mb = syn.map_body_before(source, span.byte_start)
-    if mb is not None and mb.operands:
-        edits = [Edit(file=f, start=r.end, end=r.end, replacement=f" as {to}") for r in mb.operands]
-        return [_make(edits, f"compute each item in `{to}`: cast both operands", "op:cast", code, 0.72)]
-    if mb is not None:
-        b = mb.body
-        edit = (
-            Edit(file=f, start=b.end, end=b.end, replacement=f" as {to}")
-            if mb.atomic
-            else Edit(file=f, start=b.start, end=b.end, replacement=f"({b.text}) as {to}")
-        )
-        return [_make([edit], f"make each item a `{to}` inside the closure", "op:cast", code, 0.7)]
-    dot = source.rfind(b".", 0, span.byte_start)
-    if dot < 0 or source[dot + 1 : span.byte_start].strip():
-        return []
-    star = "*" if item.startswith("&") else ""
-    edit = Edit(file=f, start=dot, end=dot, replacement=f".map(|x| {star}x as {to})")
-    return [_make([edit], f"make each item a `{to}` before adding them up", "op:cast", code, 0.68)]
 
 
 def _local_type(read: Reader, files: tuple[str, ...], name: str) -> tuple[str, str, int] | None:
@@ -259,47 +221,6 @@ def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
     why = f"make `{item.name}` a `{new[0]}`: the literal lives for the whole program, no call needed"
     return [_make(edits, why, "op:static-literal", d.code_str or "E0015", 0.72)]
-
-
-def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
-    """Arithmetic between two numeric types: cast the integer operand to the float, or the right
-    operand to the left's integer type (the result keeps the left's type)."""
-    span = _primary(d)
-    m = _NO_IMPL.search(span.label or "") if span is not None else None
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
-        return []
-    lt, rt = m.group("l").lstrip("&"), m.group("r").lstrip("&")
-    if lt not in NUMERIC or rt not in NUMERIC or lt == rt:
-        return []
-    ops = syn.operands(source, span.byte_start)
-    if ops is None:
-        return []
-    sides = [(ops[1], m.group("r"), lt, 0.72)]  # the right operand to the left's type
-    compound = m.group("op").endswith("=") and m.group("op") not in ("==", "!=", "<=", ">=")
-    if lt.startswith("f") and not rt.startswith("f"):
-        pass
-    elif rt.startswith("f") and not lt.startswith("f") and not compound:
-        sides = [(ops[0], m.group("l"), rt, 0.72)]  # the integer goes to the float
-    elif not compound:
-        sides.append((ops[0], m.group("l"), rt, 0.5))
-    out = []
-    for r, written, target, score in sides:
-        place = Place(file=span.file_name, start=r.start, end=r.end, line=r.line, column=1)
-        site = Site(place, source)
-        if not site.expression:
-            continue
-        text = site.text
-        if written.startswith("&"):
-            edit = site.replace(f"*{text} as {target}" if site.atomic else f"*({text}) as {target}")
-        else:
-            edit = (
-                site.insert(True, f" as {target}") if site.atomic else site.replace(f"({text}) as {target}")
-            )
-        out.append(
-            _make([edit], f"convert `{text}` with `as {target}`", "op:cast", d.code_str or "E0277", score)
-        )
-    return out
 
 
 def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
@@ -442,7 +363,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
     if code in ("E0277", "E0271"):
         out += error_conversion(d, read, files)
     if code == "E0277":
-        out += collect_items(d, read) + operand_cast(d, read) + widen_items(d, read)
+        out += collect_items(d, read) + numeric.operand_cast(d, read) + numeric.widen_items(d, read)
     if code == "E0015":
         out += static_literal(d, read)
     if code == "E0451":
