@@ -31,11 +31,12 @@ def render_text(explanation: Explanation, mode: Mode) -> str:
 
 
 def study_question(explanation: Explanation) -> Any:
-    """Study mode before the reveal (the compiler's words and a question), as a rich renderable."""
-    from modes.rendering import study_question as _q
+    """Study mode before the reveal (the heading and a question), as a rich renderable for the TUI,
+    whose panes show the source and the diagnostic already; the CLI prints rustc's text with it."""
     from modes.rendering import to_rich
+    from modes.study import study_question as _q
 
-    return to_rich(_q(explanation))
+    return to_rich(_q(explanation, with_rustc=False))
 
 
 def study_answer(explanation: Explanation, width: int = 100) -> Any:
