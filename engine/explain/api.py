@@ -126,7 +126,7 @@ def _honest_choices(
     possible: Callable[[str], bool] = lambda _: True,
 ) -> tuple[Choice, ...]:
     """The KB's options with every sentence whose code this program lacks removed (see evidence.py);
-    an option named after such code, or left with nothing to say, is dropped. An option that acts
+    an option named after such code, or left without a sentence saying what to do, is dropped. An option that acts
     "at the root cause" is dropped when the root cause is rustc's own span: there is no declaration
     elsewhere to change, and the advice would ask for the type the expression already has. An option
     whose `requires` a fact does not support (`possible`) is impossible here and dropped."""
@@ -141,7 +141,7 @@ def _honest_choices(
             continue  # the option is named after code this program lacks
         how = evidence.without_unwritable(evidence.honest(placeholders.fill(o.how, vals), ev))
         tradeoff = evidence.honest(placeholders.fill(o.tradeoff, vals), ev, costs_known=costs_known)
-        if how or tradeoff:
+        if how:  # an option that no longer says what to do is filler, whatever its cost line says
             out.append(Choice(name=name, how=how, tradeoff=tradeoff))
     return tuple(out)
 

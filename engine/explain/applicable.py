@@ -16,7 +16,13 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `declaration_editable`: the place that fixed the expected type is not a signature a trait
   imposes (an `impl Display for T` method's return type is the trait's, not the crate's to change);
 - `in_async`, `in_sync_fn`: the syntax layer puts rustc's primary span inside an `async fn` or
-  block, or inside a plain fn (where `.await` is impossible).
+  block, or inside a plain fn (where `.await` is impossible);
+- `match_value_unused`: the `match` at rustc's span is a statement whose value nobody uses (so an
+  `if let` can replace it; a `match` that must give a value for every case cannot become one);
+- `literal_conversion`: rustc's span converts a string literal (`String::from("x")`), so a
+  `&'static str` holds the same text;
+- `iterator_types`: the expected or found type rustc names is one of std's iterators or iterator
+  adapters (`Iter`, `Filter`, `Map`, ...): "build the same chain" presumes a chain.
 """
 
 from __future__ import annotations
@@ -39,9 +45,18 @@ PREDICATES = frozenset(
         "binding_not_mut",
         "behind_reference",
         "declaration_editable",
+        "match_value_unused",
+        "literal_conversion",
+        "iterator_types",
     }
 )
-SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn"})
+SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
+# std's iterators and adapters: the types an iterator chain is made of
+_ITERATORS = frozenset(
+    "Iter IterMut IntoIter Range RangeInclusive Chars CharIndices Bytes Lines Split SplitWhitespace Keys "
+    "Values Drain Filter Map FilterMap FlatMap Flatten Rev StepBy Chain Zip Enumerate Skip Take SkipWhile "
+    "TakeWhile MapWhile Peekable Cloned Copied Inspect Scan Fuse Cycle Empty Once Repeat".split()
+)
 _PATH_HEAD = re.compile(r"^(?:&(?:'\w+\s+)?(?:mut\s+)?|\*(?:const|mut)\s+|dyn\s+|impl\s+)+")
 
 
@@ -103,6 +118,8 @@ def holds(
         return facts.callee_at is not None
     if predicate == "binding_not_mut":
         return facts.make_mut_at is not None
+    if predicate == "iterator_types":
+        return any(base_name(vals.get(k) or "") in _ITERATORS for k in ("expected", "found"))
     if predicate == "behind_reference":
         return facts.behind_reference
     return False

@@ -115,15 +115,26 @@ PRELUDE = frozenset(
 )
 
 
+# a path into std, with at most generic arguments and an empty call: `std::borrow::Cow<'_, str>`
+_STD_PATH = re.compile(r"std(?:::[A-Za-z_]\w*)+(?:<[^<>]*>)?(?:\(\))?")
+# primitive types and the lifetimes and wildcard every program may write
+_LANGUAGE = frozenset(
+    "str bool char u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64 'static '_ _".split()
+)
+
+
 def vocabulary(snippet: str) -> bool:
-    """Only keywords and punctuation (`self`, `&mut`, `'static`), or one prelude name (`None`,
-    `TryFrom`): the language's words, which say nothing about what this program has. A type built
-    of prelude names (`Vec<&String>`) is a claim about the program's types, so it is not vocabulary."""
+    """Only keywords and punctuation (`self`, `&mut`, `'static`, `_`), one prelude name (`None`,
+    `TryFrom`), or a path into `std::` (`std::sync::LazyLock`): the language's and the standard
+    library's words, which say nothing about what this program has. A type built of prelude names
+    (`Vec<&String>`) is a claim about the program's types, so it is not vocabulary."""
     toks = _TOKEN.findall(snippet)
-    names = [t for t in toks if t[0].isalpha() or t[0] == "_"]
+    if _STD_PATH.fullmatch(snippet.strip()):
+        return all(vocabulary(a) for a in re.split(r"[<>,]", snippet)[1:] if a.strip())
+    names = [t for t in toks if (t[0].isalpha() or t[0] == "_") and t != "_"]
     if len(names) == 1 and names[0] in PRELUDE and len(toks) <= 2:
         return True
-    return all(t in KEYWORDS or t == "'static" or not (t[0].isalnum() or t[0] in "_'") for t in toks)
+    return all(t in KEYWORDS or t in _LANGUAGE or not (t[0].isalnum() or t[0] in "_'") for t in toks)
 
 
 def backed(snippet: str, ev: Evidence) -> bool:

@@ -126,6 +126,9 @@ SHAPES = frozenset(
         "in_closure",
         "in_pattern",
         "in_type_def",
+        "loop_over_borrow",
+        "in_loop",
+        "literal_conversion",
     }
 )
 

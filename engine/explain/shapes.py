@@ -49,7 +49,31 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         tags.add("in_async")
     elif s.enclosing_fn is not None and s.in_closure is None:
         tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
+    tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
     return frozenset(tags), vals
+
+
+def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[str]:
+    """Tags that decide whether a way out is possible here (engine/syntax/story_shapes.py)."""
+    from engine.syntax import story_shapes as ss
+
+    prim = diag.primary
+    others = [
+        (s.byte_start, s.byte_end)
+        for node in (diag, *diag.children)
+        for s in node.spans
+        if prim is not None and s.file_name == prim.file_name and s.byte_end <= len(source)
+    ]
+    tags: set[str] = set()
+    for tag, holds in (
+        ("loop_over_borrow", lambda: ss.loop_over_other_borrow(source, start, end, others)),
+        ("in_loop", lambda: ss.in_loop_body(source, start, end)),
+        ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
+        ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
+    ):
+        if holds():
+            tags.add(tag)
+    return tags
 
 
 def in_trait_signature(place, crate_root: str | Path) -> bool:  # noqa: ANN001 - a facts Place or None

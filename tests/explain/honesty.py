@@ -8,7 +8,10 @@ every patch she shows) is honest when it is
 - text of the program (token for token, anywhere in the crate's sources), or
 - something rustc's diagnostics themselves quote (a type, a path, a name; std paths may be shortened), or
 - only keywords and punctuation (`self`, `&mut`): the language's words, no claim about the program,
-- one name of the prelude alone (`None`, `Copy`): in scope in every program, so no claim either, or
+- one name of the prelude alone (`None`, `Copy`): in scope in every program, so no claim either,
+- a path into std (`std::thread::scope`, `std::borrow::Cow<'_, str>`) whose item the installed std
+  documentation has (its page, and a method's anchor on it), with only language words as generic
+  arguments, or
 - part of an option whose validation state is "compiles" (its patch compiled in context).
 
 The judge is written apart from `engine.explain.evidence`, so the test does not grade the engine with
@@ -18,6 +21,7 @@ the engine's own rule. It reads Explanations through getattr so it can also grad
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -165,11 +169,48 @@ def compiled_lines(e) -> str:  # noqa: ANN001
     )
 
 
+_LANGUAGE = frozenset(
+    "str bool char u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64 'static '_ _".split()
+)
+_STD_ITEM = re.compile(r"std((?:::[A-Za-z_]\w*)+)(?:<([^<>]*)>)?(?:\(\))?")
+
+
+def _language(t: str) -> bool:
+    return all(x in KEYWORDS or x in _LANGUAGE or not (x[0].isalnum() or x[0] in "_'") for x in t.split())
+
+
+@functools.cache
+def _std_docs() -> Path:
+    sysroot = subprocess.run(["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True)
+    return Path(sysroot.stdout.strip()) / "share" / "doc" / "rust" / "html" / "std"
+
+
+def std_item_documented(code: str) -> bool:
+    """`std::a::b::Item` (optionally `::method`, `<args>`, `()`) names a page of the installed std docs."""
+    m = _STD_ITEM.fullmatch(code.strip())
+    if m is None or not all(_language(toks(a)) for a in (m.group(2) or "").split(",") if a.strip()):
+        return False
+    where, parts = _std_docs(), m.group(1).strip(":").split("::")
+    while parts and (where / parts[0]).is_dir():
+        where, parts = where / parts[0], parts[1:]
+    if not parts or len(parts) > 2:
+        return False
+    pages = [p for p in where.glob(f"*.{parts[0]}.html") if p.name.split(".")[0] in _ITEM_KINDS]
+    if not pages or len(parts) == 1:
+        return bool(pages)
+    return any(f'id="method.{parts[1]}"' in p.read_text(errors="replace") for p in pages)
+
+
+_ITEM_KINDS = frozenset({"fn", "struct", "enum", "trait", "macro", "type", "constant", "primitive"})
+
+
 def judge(e, snippet: Snippet, program: str, quotes: set[str]) -> bool:  # noqa: ANN001
     t = toks(snippet.code)
     if not t or f" {t} " in program or t in quotes:
         return True
-    if all(x in KEYWORDS or x == "'static" or not (x[0].isalnum() or x[0] in "_'") for x in t.split()):
+    if _language(t):
+        return True
+    if snippet.where != "patch" and std_item_documented(snippet.code):
         return True
     if snippet.where != "patch" and len(t.split()) <= 2 and any(x in PRELUDE for x in t.split()):
         names = [x for x in t.split() if x[0].isalpha() or x[0] == "_"]

@@ -1,0 +1,100 @@
+"""Shape questions behind a story's "way out": facts from the tree that decide whether an option is
+possible for the code in front of Rusta.
+
+- `loop_over_other_borrow`: the span is in the body of a `for` loop whose iterable holds one of the
+  other spans (`for it in self.items.iter_mut() { self.log(..) }`): the loop keeps the first borrow
+  alive for its whole body, so no reordering inside the body ends it.
+- `in_loop_body`: the span is inside the body of a `for`/`while`/`loop` of the same function (a value
+  moved there is gone on the next iteration).
+- `literal_conversion`: the span is a conversion of a string literal (`String::from("x")`,
+  `"x".to_string()`, `"x".to_owned()`, `"x".into()`): a `&'static str` holds the same text.
+- `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
+  or the tail of a function that returns nothing): only then can `if let` replace it.
+
+Pure: bytes and byte offsets in, booleans out. Tree-sitter nodes never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import tree_sitter
+
+from engine.syntax.tree import ancestors, node_at
+
+_LOOPS = ("for_expression", "while_expression", "loop_expression")
+_BOUNDARY = ("function_item", "closure_expression", "impl_item", "trait_item")
+_CONVERSIONS = frozenset({"to_string", "to_owned", "into", "from", "new"})
+
+
+def _within(start: int, end: int, node: tree_sitter.Node | None) -> bool:
+    return node is not None and node.start_byte <= start and end <= node.end_byte
+
+
+def loop_over_other_borrow(source: bytes, start: int, end: int, others: Iterable[tuple[int, int]]) -> bool:
+    node = node_at(source, start, end)
+    spans = [(s, e) for s, e in others if (s, e) != (start, end)]
+    for a in ancestors(node):
+        if a.type in ("function_item", "impl_item"):
+            return False
+        if a.type != "for_expression":
+            continue
+        body, value = a.child_by_field_name("body"), a.child_by_field_name("value")
+        if _within(start, end, body) and any(_within(s, e, value) for s, e in spans):
+            return True
+    return False
+
+
+def in_loop_body(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    for a in ancestors(node):
+        if a.type == "function_item":
+            return False
+        if a.type in _LOOPS and _within(start, end, a.child_by_field_name("body")):
+            return True
+    return False
+
+
+def _string_literal(n: tree_sitter.Node | None) -> bool:
+    return n is not None and n.type in ("string_literal", "raw_string_literal")
+
+
+def literal_conversion(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    call = next((n for n in (node, *ancestors(node)) if n.type == "call_expression"), None)
+    if call is None or not (call.start_byte <= start and end <= call.end_byte):
+        return False
+    fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+    named_args = args.named_children if args is not None else []
+    if fn is not None and fn.type == "field_expression":  # "x".to_string()
+        method = fn.child_by_field_name("field")
+        name = (method.text or b"").decode() if method is not None else ""
+        return name in _CONVERSIONS and not named_args and _string_literal(fn.child_by_field_name("value"))
+    if fn is not None and fn.type == "scoped_identifier":  # String::from("x")
+        name = fn.child_by_field_name("name")
+        return (
+            (name.text or b"").decode() in _CONVERSIONS
+            and len(named_args) == 1
+            and _string_literal(named_args[0])
+        )
+    return False
+
+
+def match_value_unused(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    match = next((n for n in (node, *ancestors(node)) if n.type == "match_expression"), None)
+    if match is None:
+        return False
+    stmt = match.parent
+    if stmt is None or stmt.type != "expression_statement":
+        return False  # a `let` initializer, an argument, a `return`: the value is used
+    block = stmt.parent
+    if (stmt.text or b"").rstrip().endswith(b";") or block is None or block.type != "block":
+        return True
+    if block.named_children and block.named_children[-1].id != stmt.id:
+        return True  # a statement in the middle of a block: its value is discarded
+    owner = block.parent
+    if owner is not None and owner.type == "function_item":
+        ret = owner.child_by_field_name("return_type")
+        return ret is None or (ret.text or b"").strip() == b"()"
+    return False  # the value of a block that some expression uses
