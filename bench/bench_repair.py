@@ -17,6 +17,7 @@ from collections import defaultdict
 
 import msgspec
 
+from bench.quick import quick
 from engine.gym.crates import prepare, verify
 from engine.gym.episodes import Episode, generate
 from engine.gym.families import FAMILY_OPERATORS
@@ -78,16 +79,14 @@ def confidence_figures(outcomes: list[Outcome], method: str = "rusta") -> dict |
     }
 
 
-def run(split: str | None = None, per_crate_default: int = 5) -> dict:
-    split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
-    default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
-    operators = FAMILY_OPERATORS if split == "families" else None
-    crates = os.environ.get("RUSTA_GYM_CRATES", default).split(",")
-    per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", str(per_crate_default)))
-    seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
+_QUICK_RUNS: dict[tuple, tuple[list[Outcome], list[dict], str]] = {}
+
+
+def _episodes(
+    crates: list[str], per_crate: int, seed: int, operators: object, methods: list[str], notes: list[str]
+) -> tuple[list[Outcome], list[dict]]:
+    """Every episode of `crates`, each run by every method: the outcomes and the episode records."""
     outcomes: list[Outcome] = []
-    notes: list[str] = []
-    episodes = 0
     records: list[dict] = []
     for name in crates:
         root = prepare(name, workdir_for(cache_dir(), name))
@@ -96,11 +95,29 @@ def run(split: str | None = None, per_crate_default: int = 5) -> dict:
             notes.append(f"skipped {name}: {why}")
             continue
         pristine = _snapshot(root)
-        methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
         for ep in generate(name, root, seed=seed, count=per_crate, operators=operators):
-            episodes += 1
             records.append(episode_record(ep))
             outcomes.extend(run_episode(ep, root, pristine, methods))
+    return outcomes, records
+
+
+def run(split: str | None = None, per_crate_default: int = 5) -> dict:
+    split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
+    default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
+    operators = FAMILY_OPERATORS if split == "families" else None
+    crates = os.environ.get("RUSTA_GYM_CRATES", default).split(",")
+    per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", str(per_crate_default)))
+    seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
+    methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
+    key = (tuple(crates), per_crate, seed, operators is not None, tuple(methods))
+    notes: list[str] = []
+    if quick() and key in _QUICK_RUNS:  # `--quick` runs every split on one crate: the same episodes
+        outcomes, records, first = _QUICK_RUNS[key]
+        notes.append(f"quick: the {first} split's episodes (same crate, seed and mutations), not run again")
+    else:
+        outcomes, records = _episodes(crates, per_crate, seed, operators, methods, notes)
+        _QUICK_RUNS.setdefault(key, (outcomes, records, split))
+    episodes = len(records)
     kinds: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         if o.method == "rusta":

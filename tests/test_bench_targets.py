@@ -74,7 +74,8 @@ def test_quick_runs_benches_at_tiny_sizes_and_writes_nothing() -> None:
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    assert "3 of 3 benchmarks ran." in out.stdout
+    assert "3 of 3 benchmarks ran at quick sizes" in out.stdout
+    assert "No figure below is a result" in out.stdout  # the quick table says it is quick
     assert "explain: ran in" in out.stdout and "check: ran in" in out.stdout
     after = {p.name: p.read_bytes() for p in results.glob("*") if p.is_file()}
     assert after == before
