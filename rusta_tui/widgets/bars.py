@@ -26,7 +26,7 @@ class ModeBar(Static):
 
     def show_session(self, session: Session, branch: str) -> None:
         errors, warnings = counts(session.rows())
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(overflow="ellipsis")  # wraps to a second line at 80 columns (rusta.tcss)
         text.append(f" {session.mode.upper()} ", style="reverse bold")
         text.append(f" {session.root.name}")
         text.append(f" [{branch}] " if branch else " ", style="dim")

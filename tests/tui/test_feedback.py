@@ -129,3 +129,28 @@ async def test_switching_stories_is_said_in_the_devlog(demo_crate: Path, recorde
     ended = [e.summary for e in log.entries() if e.kind == "reflection" and "session ended" in e.summary]
     assert ended and not any("E0382" in r for r in ended), ended
     assert log.open_intents() == []
+
+
+async def test_a_long_answer_is_read_whole_at_80_columns(demo_crate: Path, recorder: Recorder) -> None:
+    """The mode line takes a second row when Rusta's answer needs it, instead of cutting it with '…'."""
+    from tests.tui.conftest import screen_text
+
+    app = RustaApp(demo_crate, watch=False, theme="textual-dark", recover=False, network=lambda: "pinned")
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await _select(pilot, app, "E0382")
+        await pilot.press("v")
+        validated = await recorder.wait_for(PatchValidated)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = app.session.last_message
+        assert said.startswith("Validated green") and len(said) > 44, said
+        bar = app.screen.query_one(ModeBar)
+        assert bar.region.height == 2
+        shown = " ".join(screen_text(app).splitlines()[-3:-1])  # the mode line's rows, above the footer
+        words = " ".join(shown.split())
+        assert validated.summary.split()[-1] in words and "…" not in shown, shown
+        await pilot.press("x")  # a short answer ("Nothing is running.") gives the row back
+        await pilot.pause()
+        assert app.session.last_message == "Nothing is running."
+        assert bar.region.height == 1
