@@ -15,22 +15,12 @@ from textual.pilot import Pilot
 
 from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.types import Settings
-from tests.tui.test_fix_key import LABEL_LIB
+from tests.tui.test_fix_key import label_crate as label_crate  # the fixture: a fixed folder name
 from tests.tui.test_snapshots import app_for, settle
 
 pytestmark = pytest.mark.slow  # real cargo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture
-def label_crate(tmp_path: Path) -> Path:
-    """One error that several green edits fix; a fixed folder name, since it is on screen."""
-    root = tmp_path / "label"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "label"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LABEL_LIB)
-    return root
 
 
 async def _choose_a_fix(pilot: Pilot) -> None:

@@ -28,6 +28,13 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True, timeout=10).stdout
 
 
+def _wait_gone(session: str) -> None:
+    deadline = time.monotonic() + 10
+    while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "q did not quit the app"
+        time.sleep(0.2)
+
+
 class Pane:
     def __init__(self, session: str) -> None:
         self.session = session
@@ -121,10 +128,7 @@ def test_c_locale_and_16_colors_draw_ascii(demo_crate: Path) -> None:
         colored = _tmux("capture-pane", "-p", "-e", "-t", session)
         assert "38;5;" not in colored and "38;2;" not in colored  # no 256-colour or truecolor codes
         pane.keys("q")
-        deadline = time.monotonic() + 10
-        while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
-            assert time.monotonic() < deadline, "q did not quit the app"
-            time.sleep(0.2)
+        _wait_gone(session)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
 
@@ -208,10 +212,7 @@ def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
         assert "cargo was cancelled" not in screen
         assert (root / "src" / "lib.rs").read_bytes() == original
         pane.keys("q")
-        deadline = time.monotonic() + 10
-        while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
-            assert time.monotonic() < deadline, "q did not quit the app"
-            time.sleep(0.2)
+        _wait_gone(session)
         from diary.devlog import DevLog
 
         assert DevLog.open(root, readonly=True).open_intents() == []  # the cancelled repair is settled
