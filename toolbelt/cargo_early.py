@@ -1,5 +1,5 @@
-"""Start `rusta check`'s cargo before the rest of Rusta is imported; hand it over only when it is
-exactly the run that was asked for.
+"""Start the cargo of `rusta check` and `rusta explain` before the rest of Rusta is imported; hand it
+over only when it is exactly the run that was asked for.
 
 Python's start-up and Rusta's imports (msgspec, the Structs, the parsers, the settings) cost tens of
 milliseconds on every check: time in which a warm `cargo check` could already be running. So
@@ -9,9 +9,10 @@ usual way, every check included (toolchain pin, source sizes, read-only crate, w
 settings) and `claim`s the early process only when program, arguments, folder, environment and
 limits are all identical; otherwise the early process group is killed and reaped first. A wrong
 guess costs a wasted start, never a different result. Cases the guess does not cover start nothing
-early: any flag besides --json and --no-clippy, a crate inside another manifest's folder (a
-workspace member gets `-p`), a toolchain pin (rustup might try to install it), a read-only crate
-without Cargo.lock (it runs from a shadow copy), a `.rusta/settings.toml` that sets check_targets.
+early: a flag that changes what cargo runs (a selection flag) or one the guess does not know, a crate
+inside another manifest's folder (a workspace member gets `-p`), a toolchain pin (rustup might try to
+install it), a read-only crate without Cargo.lock (it runs from a shadow copy), a
+`.rusta/settings.toml` that sets check_targets.
 """
 
 from __future__ import annotations
@@ -73,19 +74,48 @@ def _sets_check_targets(root: Path) -> bool:
         return True  # broken: the settings module says so in its own words; start nothing
 
 
-def guess_check(args: Sequence[str]) -> tuple[list[str], Path, dict[str, str]] | None:
-    """The argv, folder and environment `run_check` will most likely use for `rusta check ARGS`,
-    or None when the common case does not apply."""
+# The options of each command that leave its check unchanged: flags, and those that take a value
+# (`--mode study` or `--mode=study`). Anything else (a selection flag, an abbreviation) starts nothing.
+_FLAGS = {
+    "check": frozenset({"--json"}),
+    "explain": frozenset({"--json", "--probe", "--no-rustc", "--validate", "--no-validate", "--no-log"}),
+}
+_VALUED = {
+    "check": frozenset[str](),
+    "explain": frozenset({"--code", "--at", "--mode", "--apply", "--reject", "--reason", "--alternative"}),
+}
+
+
+def _tool_and_path(command: str, args: Sequence[str]) -> tuple[str, str | None] | None:
+    """(clippy or check, the PATH argument) as the command's parser would read ARGS; None when unsure."""
     tool, path = "clippy", None
-    for a in args:
-        if a == "--json":
+    flags, valued = _FLAGS[command], _VALUED[command]
+    it = iter(args)
+    for a in it:
+        if a in flags:
             continue
         if a == "--no-clippy":
             tool = "check"
+        elif a in valued:
+            if next(it, None) is None:
+                return None  # argparse refuses it
+        elif a.partition("=")[0] in valued and "=" in a:
+            continue
         elif a.startswith("-") or path is not None:
             return None
         else:
             path = a
+    return tool, path
+
+
+def guess_check(args: Sequence[str], command: str = "check") -> tuple[list[str], Path, dict[str, str]] | None:
+    """The argv, folder and environment `run_check` will most likely use for `rusta COMMAND ARGS`
+    (check, or explain, whose first cargo run is the same check), or None when the common case does
+    not apply."""
+    read = _tool_and_path(command, args)
+    if read is None:
+        return None
+    tool, path = read
     root = _crate_root(path or ".")
     if root is None:
         return None
@@ -107,11 +137,11 @@ def guess_check(args: Sequence[str]) -> tuple[list[str], Path, dict[str, str]] |
     return isolation.isolated_argv(argv, loopback=False), root, env
 
 
-def start_check(args: Sequence[str]) -> None:
-    """Start the guessed cargo run of `rusta check ARGS` now, if there is a guess; never raises."""
+def start_check(args: Sequence[str], command: str = "check") -> None:
+    """Start the guessed cargo run of `rusta COMMAND ARGS` now, if there is a guess; never raises."""
     global _pending
     try:
-        plan = guess_check(args)
+        plan = guess_check(args, command)
         if plan is None:
             return
         argv, cwd, env = plan

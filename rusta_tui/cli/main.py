@@ -80,12 +80,12 @@ def _is_user_error(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["check"]:
+    if argv[:1] in (["check"], ["explain"]):
         # cargo starts now, with the standard library alone; the rest of Rusta is imported while it
         # runs, and the check takes the process over only if it is exactly the run it would make
         from toolbelt import cargo_early
 
-        cargo_early.start_check(argv[1:])
+        cargo_early.start_check(argv[1:], argv[0])
         try:
             return _main(argv)
         finally:

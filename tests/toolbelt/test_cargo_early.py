@@ -107,3 +107,30 @@ def test_the_early_start_imports_no_msgspec_and_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_explain_takes_the_early_check_over_and_says_what_the_ordinary_path_says(tmp_path) -> None:
+    crate = _crate(tmp_path / "expl", "expl", BODY)
+    cache = tmp_path / "cache"
+    args = ("explain", "--json", "--no-validate", "--no-log", "--mode", "pair", str(crate))
+    how, rc, early_rows = _cli("main", *args, cache=cache)
+    assert how == "adopted" and rc == 0
+    how, rc2, plain_rows = _cli("_main", *args, cache=cache)
+    assert how == "none" and rc2 == rc
+    assert early_rows == plain_rows and {r["code"] for r in plain_rows} >= {"E0308"}
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "expected"),
+    [
+        ("explain", ["--mode", "study", "--code=E0308", "--no-validate", "c"], ("clippy", "c")),
+        ("explain", ["--no-clippy", "--at", "src/lib.rs:3", "--json"], ("check", None)),
+        ("explain", ["-p", "app", "c"], None),  # a selection changes cargo's arguments
+        ("explain", ["--mode"], None),  # argparse refuses it; nothing starts
+        ("explain", ["--no-val", "c"], None),  # an abbreviation argparse may expand: not guessed
+        ("check", ["--mode", "study", "c"], None),  # check has no --mode
+        ("check", ["--json", "c"], ("clippy", "c")),
+    ],
+)
+def test_the_guess_reads_each_commands_options_or_starts_nothing(command, args, expected) -> None:
+    assert cargo_early._tool_and_path(command, args) == expected
