@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from pathlib import Path
 
 import msgspec
 
 from engine.explain.errors import KBEntryInvalid
+from engine.explain.kb_cache import TomlInvalid, parse_toml
 from engine.explain.kb_loader import KB_DIR
 
 INVARIANTS_PATH = KB_DIR / "invariants.toml"
@@ -51,9 +51,9 @@ class Invariants(_Base):
 def load_invariants(path: Path = INVARIANTS_PATH) -> Invariants:
     """The decoded file, checked once per process; raises KBEntryInvalid naming the problem."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = parse_toml(path)
         table = msgspec.convert(raw, Invariants)
-    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as e:
+    except (OSError, TomlInvalid, msgspec.ValidationError) as e:
         raise KBEntryInvalid(f"{path.name} is invalid: {e}") from e
     problems: list[str] = []
     if table.version != INVARIANTS_FORMAT_VERSION:

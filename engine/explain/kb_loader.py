@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +15,7 @@ import msgspec
 
 from engine.explain.applicable import PREDICATES
 from engine.explain.errors import KBEntryInvalid
+from engine.explain.kb_cache import TomlInvalid, parse_toml
 from engine.explain.types import ReferenceKind
 
 KB_DIR = Path(__file__).parent / "kb"
@@ -146,9 +146,9 @@ def code_for_path(path: Path) -> str:
 def load_entry(path: Path) -> KBEntry:
     """Decode and check one file; raises KBEntryInvalid naming the file and the problem."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = parse_toml(path)
         entry = msgspec.convert(raw, KBEntry)
-    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as e:
+    except (OSError, TomlInvalid, msgspec.ValidationError) as e:
         raise KBEntryInvalid(f"knowledge-base entry {path.name} is invalid: {e}") from e
     problems: list[str] = []
     if entry.version != KB_FORMAT_VERSION:
