@@ -132,6 +132,56 @@ def _rusta_set(stdout: str) -> set[tuple]:
     return {(r["file"], r["line"], r["column"], r["level"], shown_code(r["code"])) for r in rows if r["file"]}
 
 
+def _cpu_of(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """Median user+sys seconds of `argv` run `runs` times."""
+    env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cpu = []
+    for _ in range(runs):
+        c0 = _child_cpu()
+        subprocess.run(argv, env=env, capture_output=True, check=False)
+        cpu.append(_child_cpu() - c0)
+    return statistics.median(cpu)
+
+
+def _where_time_goes(env: dict[str, str], crates: list[tuple[str, Path]]) -> list[str]:
+    """What Rusta's CPU on top of cargo is made of: Python's start, the check's imports, and per crate
+    the decoding of cargo's stream and the JSON lines written, timed in this process."""
+    from toolbelt.diagnostics import MessageStream
+    from toolbelt.paths import target_dir_for
+    from toolbelt.report_json import json_lines
+    from toolbelt.types import CheckReport
+
+    runs = size(9, 1)
+    bare = _cpu_of([sys.executable, "-S", "-c", "pass"], env, runs)
+    start = _cpu_of([sys.executable, "-c", "pass"], env, runs)
+    imports = _cpu_of([sys.executable, "-c", "import rusta_tui.cli.main, rusta_tui.cli.check"], env, runs)
+    notes = [
+        f"where Rusta's CPU goes (medians of {runs}): Python itself {bare:.3f} s, its site and .pth files "
+        f"+{start - bare:.3f} s (an editable install's import finder is most of it; `pip install .` has none), "
+        f"the check's imports +{imports - start:.3f} s (msgspec about half)"
+    ]
+    for name, root in crates:
+        cargo_env = dict(env, CARGO_TARGET_DIR=str(target_dir_for(root)), CARGO_NET_OFFLINE="true")
+        out = subprocess.run(
+            ["cargo", "clippy", "--all-targets", "--message-format=json", "--keep-going", "--quiet"],
+            cwd=root, env=cargo_env, capture_output=True, check=False,
+        ).stdout.splitlines()  # fmt: skip
+        t0 = time.process_time()
+        stream = MessageStream("clippy")
+        for line in out:
+            stream.feed(line)
+        diags = stream.result()
+        t1 = time.process_time()
+        report = CheckReport(crate_root=str(root), tool="clippy", status="diagnostics", diagnostics=diags)
+        sum(len(b) for b in json_lines(report))
+        t2 = time.process_time()
+        notes.append(
+            f"  {name}: {len(diags)} diagnostics from {len(out)} lines: decode {1000 * (t1 - t0):.1f} ms, "
+            f"JSON lines {1000 * (t2 - t1):.1f} ms"
+        )
+    return notes
+
+
 def _bench_one(name: str, root: Path, env: dict[str, str]) -> dict:
     from toolbelt.paths import target_dir_for
 
@@ -198,6 +248,7 @@ def run() -> dict:
             )
         for name, root in crates:
             rows.append(_bench_one(name, root, env))
+        notes.extend(_where_time_goes(env, crates))
     notes.append(
         f"{RUNS} warm runs each, rusta and cargo in turn; overhead = median of the paired differences; "
         "`rusta check` is the whole CLI (python start-up, network namespace, toolchain versions, clippy, "
