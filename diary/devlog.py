@@ -29,7 +29,7 @@ from typing import Any
 
 import msgspec
 
-from diary import frames, schema, segments
+from diary import frames, indexcache, schema, segments
 from diary.errors import DiaryIOError, EntryTooLarge, InvalidEntry
 from diary.logindex import MAX_BYTES, SEGMENT_BYTES, LogIndex, new_session_id
 from diary.payloads import PayloadBase, payload_of
@@ -188,6 +188,8 @@ class DevLog(LogIndex):
                 seg.end == frames.SEGMENT_HEADER_SIZE or seg.end + need <= self.segment_bytes
             ):
                 return seg
+            if seg.header is not None and not seg.damage:  # sealed now: the next open reads its cache
+                indexcache.save_sealed(self.dir, last, seg.header, seg.inode)
         n = (last or 0) + 1
         seg = SegmentState(n, self.dir / segments.segment_name(n))
         seg.header = frames.SegmentHeader(number=n, salt=frames.new_salt())
