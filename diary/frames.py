@@ -173,7 +173,13 @@ def scan_bodies(
             magic, ftype, flags, length, stored = unpack(data, pos)
             body_at = pos + FRAME_HEADER_SIZE
             stop = body_at + length
-            if magic == FRAME_MAGIC and ftype == FRAME_FULL and not flags and length <= MAX_BODY and stop <= end:
+            if (
+                magic == FRAME_MAGIC
+                and ftype == FRAME_FULL
+                and not flags
+                and length <= MAX_BODY
+                and stop <= end
+            ):
                 body = data[body_at:stop]
                 c = ext(ext(pre, pack_offset(base + pos) + data[pos : pos + 8]), body)
                 if ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + _MASK_DELTA) & 0xFFFFFFFF == stored:  # mask(c)
@@ -181,7 +187,8 @@ def scan_bodies(
                     pos = stop
                     continue
         got = frame_at(h, data, pos, base)
-        if isinstance(got, Frame):  # never: the inline check is frame_at's; kept so the two cannot drift apart
+        # never a Frame: the inline check is frame_at's; kept so the two cannot drift apart
+        if isinstance(got, Frame):
             yield got.offset, got.size, got.body
             pos += got.size
             continue

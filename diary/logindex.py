@@ -1,7 +1,8 @@
 """The DevLog's reading side: an index of where each whole, verified record lies, and reading them.
 
-The index is built by scanning the segment files (`diary.frames.scan_bodies`) and caught up with
-other writers by `refresh`; every read checks its frame again, so a file changed underneath (by a
+The index is built by scanning the segment files (`diary.frames.scan_bodies`), or for a sealed
+segment from its index cache (`diary.indexcache`), and caught up with other writers by `refresh`;
+every read checks its frame again, so a file changed underneath (by a
 compaction or repair in another process) is noticed and the index rebuilt. `diary.devlog.DevLog`
 adds opening with recovery, and appending.
 """
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from diary import frames, schema, segments
+from diary import frames, indexcache, schema, segments
 from diary.errors import DiaryIOError, EntryNotFound, NewerFormat
 from diary.segments import SegmentState, StaleSegment
 from diary.types import DamageReport, Entry, Location, RecoveryReport
@@ -61,6 +62,7 @@ class LogIndex:
         self._closed = False
         self._compact_floor = 0
         self._mutex = threading.RLock()
+        self._distrust: set[int] = set()  # segments whose index cache a read found wrong: scanned instead
 
     def _report(self, *, repaired: bool, done: tuple[DamageReport, ...] = ()) -> RecoveryReport:
         pending = tuple(
@@ -121,9 +123,16 @@ class LogIndex:
         return None
 
     def _scan(self, seg: SegmentState, *, is_last: bool) -> None:
+        sealed = not is_last and seg.number not in self._distrust
         try:
             if seg.header is None:
-                data = self._read(seg.path)
+                with open(seg.path, "rb") as f:
+                    st = os.fstat(f.fileno())  # before reading: the cache's key is the file that was read
+                    seg.inode = st.st_ino
+                    if sealed and self._from_cache(seg, st, f.read(frames.SEGMENT_HEADER_SIZE)):
+                        return
+                    f.seek(0)
+                    data = f.read()
                 got = frames.decode_header(data)
                 if isinstance(got, str) and got.startswith(frames.NEWER_FORMAT):
                     raise NewerFormat(
@@ -137,8 +146,10 @@ class LogIndex:
                     got, seg.damage = saved[0], [saved[1]]  # repair writes a fresh header
                 seg.header = got
                 seg.end = frames.SEGMENT_HEADER_SIZE
+                keep = sealed and not self.readonly and not seg.damage and len(data) == st.st_size
                 data = data[seg.end :]
             else:
+                keep = False
                 data = self._read(seg.path, seg.end)
         except FileNotFoundError:
             return
@@ -147,30 +158,61 @@ class LogIndex:
         base = seg.end
         seg.damage = [d for d in seg.damage if d.end <= base]  # damage before `base` is not scanned again
         index, segno = self._index, seg.number
+        records: list[indexcache.Record] = []
+        problems: list[tuple[int, str]] = []
         for item in frames.scan_bodies(seg.header, data, 0, base):
             if isinstance(item, frames.Damage):
                 seg.damage.append(item)
                 seg.end = item.end
             else:
-                index(segno, *item)
+                got = index(segno, *item)
+                if keep:
+                    records.append(got) if isinstance(got, tuple) else problems.append((item[0], got))
                 seg.end = item[0] + item[1]
         if seg.damage and seg.damage[-1].at_tail and is_last:
             seg.end = seg.damage[-1].start  # may be a write in progress: read it again next time
+        if keep and not seg.damage:
+            indexcache.save(self.dir, segno, st, seg.header, records, problems)
 
-    def _index(self, segno: int, offset: int, size: int, body: bytes) -> None:
+    def _from_cache(self, seg: SegmentState, st: os.stat_result, head: bytes) -> bool:
+        """Index a sealed segment from its cache, if it has one made from this very file."""
+        got = frames.decode_header(head)
+        if isinstance(got, str):
+            return False
+        ix = indexcache.load(self.dir, seg.number, st, got)
+        if ix is None:
+            return False
+        seg.header, seg.end, seg.damage = got, ix.size, []
+        segno, ids, locs, intents, settled = seg.number, self._ids, self._locs, self._intents, self._settled
+        for offset, size, eid, kind, settles in ix.records:  # what `_index` does, without a decode
+            if eid in ids:
+                continue
+            ids[eid] = len(locs)
+            locs.append(Location(segment=segno, offset=offset, size=size))
+            if kind == "intent":
+                intents[eid] = None
+            if settles:
+                settled.add(settles)
+        self._problems.extend((segno, offset, why) for offset, why in ix.problems)
+        return True
+
+    def _index(self, segno: int, offset: int, size: int, body: bytes) -> indexcache.Record | str:
+        """Index one verified frame; returns what a cache keeps of it, or why it is no entry."""
         try:
             eid, kind, settles = schema.index_fields(body)
         except schema.SchemaError as err:
             self._problems.append((segno, offset, str(err)))
-            return
+            return str(err)
+        rec = (offset, size, eid, kind, settles)
         if eid in self._ids:  # a copy left by a compaction that crashed before removing the old one
-            return
+            return rec
         self._ids[eid] = len(self._locs)
         self._locs.append(Location(segment=segno, offset=offset, size=size))
         if kind == "intent":
             self._intents[eid] = None
         if settles:
             self._settled.add(settles)
+        return rec
 
     def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
         """The verified body of the frame at `loc`; StaleSegment if the file changed since it was indexed
@@ -196,6 +238,9 @@ class LogIndex:
                 raise StaleSegment from e
         got = frames.frame_at(seg.header, data, loc.offset - base, base)
         if isinstance(got, str):
+            self._distrust.add(loc.segment)  # damaged, or swapped by a compaction: scan it from now on
+            if not self.readonly:
+                indexcache.forget(self.dir, loc.segment)
             raise StaleSegment
         return got.body
 

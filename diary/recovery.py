@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from diary import frames, segments
+from diary import frames, indexcache, segments
 from diary.types import DamageReport, RecoveryReport
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def repair(log: DevLog) -> RecoveryReport:
         log.refresh()
     if done:
         _remember(log.dir, done)
+    indexcache.sweep(log.dir, set(log._segs))
     return log._report(repaired=bool(done), done=tuple(done))
 
 
