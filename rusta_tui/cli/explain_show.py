@@ -76,7 +76,10 @@ class Checks:
 
     def stop(self) -> None:
         self.cancel.set()
-        self._thread.join(timeout=15)
+        try:
+            self._thread.join(timeout=15)
+        except RuntimeError:  # Ctrl-C came while the thread was starting: with cancel set it starts no cargo
+            pass
 
     def validated(self) -> tuple[Explanation, ...]:
         """Every story, with its verdicts where they came back."""

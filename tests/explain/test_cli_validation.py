@@ -143,3 +143,19 @@ def test_ctrl_c_while_checking_keeps_the_stories_and_exits_cleanly(tmp_path: Pat
     assert "error[E0507]" in "".join(seen)
     assert rest.strip().endswith("the fixes not yet checked are not shown.") and "Fix" not in rest
     assert "Traceback" not in err
+
+
+def test_ctrl_c_while_the_check_thread_is_starting_stops_it_without_a_crash(tmp_path: Path) -> None:
+    """Ctrl-C can land inside Thread.start, before the thread runs: stopping then must not raise."""
+    from rusta_tui.cli.explain_show import Checks
+
+    checks = Checks((), tmp_path)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    checks._thread.start = interrupted  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        checks.start()
+    checks.stop()
+    assert checks.cancel.is_set()
