@@ -213,7 +213,7 @@ def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:
     elif (vec := re.fullmatch(r"Vec<(.+)>", ty)) and (elems := re.fullmatch(r"vec!\s*\[(.*)\]", value, re.S)):
         new = (f"&[{vec.group(1)}]", f"&[{elems.group(1)}]")
     if new is None:
-        return []
+        return _lazy_static(d, item, span.file_name)
     f = span.file_name
     edits = [
         Edit(file=f, start=item.type.start, end=item.type.end, replacement=new[0]),
@@ -221,6 +221,38 @@ def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:
     ]
     why = f"make `{item.name}` a `{new[0]}`: the literal lives for the whole program, no call needed"
     return [_make(edits, why, "op:static-literal", d.code_str or "E0015", 0.72)]
+
+
+def _lazy_static(d: Diagnostic, item: syn.StaticItem, file: str) -> list[Candidate]:
+    """E0015 on a `static` whose value needs a call at run time (`Instant::now()`, `HashMap::new()`
+    with its `const` gone): computed once, on first use, by `LazyLock`, which rustc's own note names
+    (so the toolchain has it). A `const` is re-evaluated at each use, so it gets no such edit."""
+    lazy = any("LazyLock::new" in c.message for c in d.children)
+    if (
+        not lazy
+        or item.kind != "static_item"
+        or item.type.text.startswith(("&", "std::sync::LazyLock", "LazyLock"))
+    ):
+        return []
+    value = item.value.text
+    bare = re.fullmatch(r"((?:\w+::)+\w+)\(\)", value)  # `Instant::now()`: the fn itself, no closure
+    init = bare.group(1) if bare else f"|| {value}"
+    edits = [
+        Edit(
+            file=file,
+            start=item.type.start,
+            end=item.type.end,
+            replacement=f"std::sync::LazyLock<{item.type.text}>",
+        ),
+        Edit(
+            file=file,
+            start=item.value.start,
+            end=item.value.end,
+            replacement=f"std::sync::LazyLock::new({init})",
+        ),
+    ]
+    why = f"compute `{item.name}` once, on first use, with `LazyLock`"
+    return [_make(edits, why, "op:lazy-static", d.code_str or "E0015", 0.62)]
 
 
 def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:

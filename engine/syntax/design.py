@@ -16,6 +16,7 @@ from engine.syntax.types import Base, Range
 
 
 class StaticItem(Base, kw_only=True):
+    kind: str  # "static_item" or "const_item"
     name: str
     type: Range
     value: Range
@@ -80,7 +81,8 @@ def static_item_at(source: bytes, at: int) -> StaticItem | None:
             ty, value = n.child_by_field_name("type"), n.child_by_field_name("value")
             if ty is None or value is None:
                 return None
-            return StaticItem(name=_text(n.child_by_field_name("name")), type=_range(ty), value=_range(value))
+            name = _text(n.child_by_field_name("name"))
+            return StaticItem(kind=n.type, name=name, type=_range(ty), value=_range(value))
     return None
 
 

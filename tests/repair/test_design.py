@@ -67,6 +67,12 @@ CASES = {
         'pub const BANNER: String = "welcome".to_string();',
         'pub const BANNER: &str = "welcome";',
     ),
+    "lazy_static": (
+        "use std::time::SystemTime;\n\nstatic BOOT: SystemTime = SystemTime::now();\n\n"
+        "pub fn since_boot() -> u64 {\n    BOOT.elapsed().map(|d| d.as_secs()).unwrap_or(0)\n}\n",
+        "static BOOT: SystemTime = SystemTime::now();",
+        "static BOOT: std::sync::LazyLock<SystemTime> = std::sync::LazyLock::new(SystemTime::now);",
+    ),
     "operand_cast": (
         "pub fn ratio(hits: u32, total: f32) -> f32 {\n    hits / total\n}\n",
         "    hits / total\n",
