@@ -18,6 +18,11 @@ from engine.explain.kb_loader import KB_DIR, load_entry
 ENTRY = (KB_DIR / "rustc" / "E0382.toml").read_text()
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))  # no other test's KB entries in it
+
+
 def test_the_cached_table_is_tomllibs_and_a_changed_source_is_parsed_again(tmp_path: Path) -> None:
     src = tmp_path / "rustc" / "E0382.toml"
     src.parent.mkdir()
@@ -54,7 +59,7 @@ def test_a_warm_explain_reads_the_kb_without_importing_tomllib(tmp_path: Path) -
         "import sys; from engine.explain.kb_loader import lookup; from engine.explain.invariants import "
         "invariant_for; lookup('E0382'); invariant_for('E0433', ''); print('tomllib' in sys.modules)"
     )
-    env = dict(os.environ, RUSTA_CACHE_DIR=str(tmp_path / "cache"))  # a cache no other test warmed
+    env = dict(os.environ)
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
         for _ in "ab"
