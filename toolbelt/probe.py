@@ -226,18 +226,18 @@ def type_of(
         src = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ProbeError(f"{file} is not valid UTF-8 (byte {e.start}); rustc would reject it too.") from e
-    bound = binding_at(src, line, col)
-    expr = bound or find_expression(src, line, col)
     probes = writable_cache_dir() / "probes"
     ws = workspace_root(root)
     key = fingerprint(ws, raw, rel, line, col)
     cached_at = probes / "results" / f"{key}.json"
-    if use_cache and cached_at.is_file():
+    if use_cache and cached_at.is_file():  # before the scan: an answer cached for these bytes stands
         try:
             hit = _probe_decoder.decode(cached_at.read_bytes())
             return msgspec.structs.replace(hit, cached=True, duration_s=time.monotonic() - started)
         except (msgspec.DecodeError, OSError):
             pass  # a damaged cache entry is just a miss
+    bound = binding_at(src, line, col)
+    expr = bound or find_expression(src, line, col)
     ra_ok, ra_note = rust_analyzer_status()
     scratch_ws = probes / target_dir_for(ws).name
     scratch_ws.mkdir(parents=True, exist_ok=True)

@@ -172,6 +172,23 @@ def test_cache_and_users_files_untouched(types_crate: Path) -> None:
     assert not _probe(types_crate, 18, "first_word").cached
 
 
+def test_a_cached_answer_is_read_without_scanning_the_file_again(
+    types_crate: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Study mode probes every story on every run; the key is the file's bytes and the spot, so a hit
+    needs no lexing (the scan costs milliseconds a probe, the lookup a read)."""
+    first = _probe(types_crate, 18, "first_word")
+    import toolbelt.probe as probe_module
+
+    def no_scan(*_a: object, **_k: object) -> None:
+        raise AssertionError("scanned the source for a cached answer")
+
+    monkeypatch.setattr(probe_module, "binding_at", no_scan)
+    monkeypatch.setattr(probe_module, "find_expression", no_scan)
+    again = _probe(types_crate, 18, "first_word")
+    assert again.cached and (again.expr, again.type) == (first.expr, first.type)
+
+
 def test_clear_failures(types_crate: Path) -> None:
     with pytest.raises(ProbeError, match="cannot be probed in place"):
         _probe(types_crate, 20, "s|", use_cache=False)  # `s` in `|s|` is a pattern
