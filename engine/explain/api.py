@@ -285,9 +285,10 @@ def explain_diagnostics(
     wanted = [d for d in diags if d.level in EXPLAINED_LEVELS]
     ordered = [d for d in wanted if d.level == "error"] + [d for d in wanted if d.level != "error"]
     groups = group([_locate(d) for d in ordered])
-    stories = tuple(
-        _explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups
-    )
+    with fix_options.one_run():  # the stories read one walk of the crate, each file once
+        stories = tuple(
+            _explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups
+        )
     errors = [d for d in wanted if d.level == "error" and re.fullmatch(r"E\d{4}", d.code_str or "E0000")]
     if errors:
         near = _error_words(errors, stories)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import msgspec
@@ -47,12 +49,33 @@ _SHARED = re.compile(r"(?:(?:std|alloc)::(?:[a-z_]+::)*)?(?:Rc|Arc)<")
 _STATE_RANK = {"compiles": 0, "not-checked": 1, "fails": 2}
 
 
+# Inside `one_run` (one explain run, on this thread) the crate is walked once and each file read once,
+# however many stories ask: a walk of a 1,000-file crate costs ~8 ms, and every story's options asked.
+_run: ContextVar[dict[tuple[str, Path], object] | None] = ContextVar("rusta_explain_run", default=None)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """The stories built inside see one walk and one read of each file: the same program, read once."""
+    token = _run.set({})
+    try:
+        yield
+    finally:
+        _run.reset(token)
+
+
 def crate_rs_files(root: Path) -> tuple[str, ...]:
+    memo = _run.get()
+    if memo is not None and ("walk", root) in memo:
+        return memo["walk", root]  # type: ignore[return-value]
     out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
         out.extend(Path(dirpath, f).relative_to(root).as_posix() for f in filenames if f.endswith(".rs"))
-    return tuple(sorted(out))
+    found = tuple(sorted(out))
+    if memo is not None:
+        memo["walk", root] = found
+    return found
 
 
 def _reader(root: Path, cache: dict[str, bytes | None]):  # -> Reader
@@ -203,7 +226,8 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     rustc's suggestions with a `/* placeholder */` are left out: they cannot compile as written.
     """
     root = Path(crate_root)
-    cache: dict[str, bytes | None] = {}
+    memo = _run.get()
+    cache: dict[str, bytes | None] = {} if memo is None else memo.setdefault(("read", root), {})  # type: ignore[assignment]
     read = _reader(root, cache)
     rs_files = crate_rs_files(root)
     best: dict[str, tuple[Candidate, str | None]] = {}
