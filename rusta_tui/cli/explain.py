@@ -130,12 +130,13 @@ def run(args: argparse.Namespace) -> int:
     from toolbelt.cargo_workspace import project_root
 
     where = project_root(args.path)  # a member's diagnostics name files from its workspace root
+    study = args.mode == "study" and not args.json
+    _prepare(where, args, study)  # while cargo runs (started early by main), not after it
     report = run_check(where, tool="check" if args.no_clippy else "clippy")
     if report.status == "failed" and not args.no_clippy and "clippy" in report.message:
         report = run_check(where, tool="check")
     if report.status in ("failed", "timeout", "error"):
         raise ExplainError(report.message or f"cargo {report.tool} did not finish ({report.status}).")
-    study = args.mode == "study" and not args.json
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
@@ -170,6 +171,22 @@ def run(args: argparse.Namespace) -> int:
     if _log(crate_root, chosen, args) and silent:  # silent mode writes only to the DevLog; one line says so
         print(f"logged {stories} to the DevLog")
     return 0
+
+
+def _prepare(crate_root: Path, args: argparse.Namespace, study: bool) -> None:
+    """What the first story needs that cargo's output does not decide: the renderer's modules and, in
+    study mode, the user's memory of this repo (folded from its DevLog). Done before the check is
+    waited on, it overlaps cargo instead of following it; the answer is the same either way."""
+    if args.json:
+        import engine.explain.jsonview  # noqa: F401
+    elif args.mode != "silent":
+        import modes.rendering  # noqa: F401
+        import rusta_tui.cli.explain_show  # noqa: F401
+    if study:
+        import modes.study  # noqa: F401
+        from engine.memory.priors import current
+
+        current(crate_root)  # cached until the DevLog changes; _recalls reads it
 
 
 def _log(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> bool:
