@@ -69,17 +69,9 @@ def base_name(type_text: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _crate_names(root: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, frozenset[str]]:
-    from engine.syntax.tree import defined_names
+    from engine.explain.names_cache import crate_defined_names  # parses only files changed since the last run
 
-    out: dict[str, set[str]] = {"type": set(), "trait": set()}
-    for rel, _ in stamp:
-        try:
-            data = (Path(root) / rel).read_bytes()
-        except OSError:
-            continue
-        for kind, names in defined_names(data).items():
-            out[kind].update(names)
-    return {k: frozenset(v) for k, v in out.items()}
+    return crate_defined_names(root, (rel for rel, _ in stamp))
 
 
 def crate_names(root: str | Path, rs_files: Iterable[str]) -> dict[str, frozenset[str]]:
