@@ -27,6 +27,7 @@ from pathlib import Path
 from toolbelt import isolation
 from toolbelt.cache_root import cache_dir, crate_key
 from toolbelt.process import DEFAULT_MEMORY_BYTES, Started, start_limited
+from toolbelt.shadow import has_lockfile
 
 _lock = threading.Lock()
 _pending: Started | None = None
@@ -124,8 +125,7 @@ def guess_check(args: Sequence[str], command: str = "check") -> tuple[list[str],
             return None
         if (d / "rust-toolchain.toml").is_file() or (d / "rust-toolchain").is_file():
             return None
-    has_lock = any((d / "Cargo.lock").is_file() for d in (root, *root.parents))
-    if not has_lock and not os.access(root, os.W_OK):
+    if not has_lockfile(root) and not os.access(root, os.W_OK):
         return None
     if _sets_check_targets(root):
         return None

@@ -20,8 +20,12 @@ _IGNORE = shutil.ignore_patterns("target", ".git", ".rusta", "node_modules")
 
 
 def has_lockfile(root: Path) -> bool:
-    """A Cargo.lock in the crate or in a folder above it (a workspace root)."""
-    return any((d / "Cargo.lock").is_file() for d in (root, *root.parents))
+    """A Cargo.lock beside a manifest, in the crate or in a folder above it (a workspace root).
+
+    A lock with no Cargo.toml beside it (one left in /tmp by some earlier run) is no workspace's:
+    cargo ignores it and would still have to write the crate's own.
+    """
+    return any((d / "Cargo.lock").is_file() and (d / "Cargo.toml").is_file() for d in (root, *root.parents))
 
 
 def needs_shadow(root: Path) -> bool:
