@@ -227,6 +227,24 @@ def _walk_text(d: Diagnostic) -> list[str]:
 _DERIVE_LINE = re.compile(r"#\[derive\((?P<list>[\w, ]+)\)\]\n(?P<indent>[ \t]*)")
 
 
+def derive_into_list(
+    e: Edit, read: Reader, crate_files: tuple[str, ...], votes: dict[tuple[str, str], int] | None = None
+) -> Edit | None:
+    """A `#[derive(..)]` line of its own (rustc's suggestion) rewritten into the type's existing
+    `#[derive(..)]` list, in the crate's order; None when `e` is no such line or there is no list.
+    `votes`, the crate's trait order, is computed here when not given."""
+    m = _DERIVE_LINE.fullmatch(e.replacement)
+    data = read(e.file) if m is not None and e.start == e.end else None
+    if m is None or data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip())
+    at = len(data[: e.start].decode("utf-8", "replace"))
+    votes = votes if votes is not None else _precedence(read, crate_files)
+    edit = _derive_edit(e.file, text, at, m.group("indent"), traits, votes)
+    return None if edit is None or edit.replacement == e.replacement else edit
+
+
 def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """rustc's derive suggestions (`#[derive(Hash)]` on a line of its own) written into the type's
     existing `#[derive(..)]` list instead, in the crate's order: one list per type, as people keep
@@ -234,20 +252,15 @@ def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[s
     out: list[Candidate] = []
     votes: dict[tuple[str, str], int] | None = None
     for c in cands:
-        m = _DERIVE_LINE.fullmatch(c.edits[0].replacement) if len(c.edits) == 1 else None
-        e = c.edits[0]
-        data = read(e.file) if m is not None and e.start == e.end else None
-        if m is None or data is None:
+        is_line = len(c.edits) == 1 and _DERIVE_LINE.fullmatch(c.edits[0].replacement) is not None
+        if is_line and votes is None:
+            votes = _precedence(read, crate_files)
+        edit = derive_into_list(c.edits[0], read, crate_files, votes) if is_line else None
+        if edit is None:
             out.append(c)
             continue
-        votes = votes if votes is not None else _precedence(read, crate_files)
-        text = data.decode("utf-8", "replace")
-        traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip())
-        at = len(data[: e.start].decode("utf-8", "replace"))
-        edit = _derive_edit(e.file, text, at, m.group("indent"), traits, votes)
-        if edit is None or edit.replacement == e.replacement:
-            out.append(c)
-            continue
+        m = _DERIVE_LINE.fullmatch(c.edits[0].replacement)
+        traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip()) if m else ()
         desc = f"derive {', '.join(traits)} in the existing list ({c.description.rstrip('.')})"
         out.append(_make([edit], desc, "derive", c.addresses[0] if c.addresses else "E0277", c.score))
     return out
