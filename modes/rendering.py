@@ -172,6 +172,22 @@ def fix_changes(diff: str) -> str:
 
 
 RUSTC_FAILED = "\0rustc"  # in `failed`: rustc's own suggestion is among the options that failed
+KIND_FAILED = "\0kind:"  # in `failed`, + "borrow", "clone" or "move": an option of that kind failed
+# a way out whose name (or rustc's help) leads with doing what an option of that kind did
+_RECOMMENDS = {
+    "borrow": re.compile(
+        r"^(?:consider )?(?:borrow|take a reference|iterate by reference|match on a reference)"
+    ),
+    "clone": re.compile(r"^(?:consider )?(?:clon|copy out|use cloned)"),
+    "move": re.compile(r"`move`|^move the captures"),
+}
+
+
+def recommends(name: str, failed: tuple[str, ...]) -> bool:
+    """The way out (its name, or rustc's help line) recommends what a failed option did: "borrow
+    instead of moving" after the borrow was rejected, "clone it" after the clone was."""
+    kinds = {f.removeprefix(KIND_FAILED) for f in failed if f.startswith(KIND_FAILED)}
+    return any(_RECOMMENDS[k].search(name.strip().lower()) for k in kinds if k in _RECOMMENDS)
 
 
 def repeats(text: str, failed: tuple[str, ...]) -> bool:
@@ -188,11 +204,18 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
     holds the code of options validation rejected: a way out in words that repeats one is skipped."""
     if not e.fixes:  # no patch: rustc's own advice, unless Rusta has a way out for this very shape
         help_text = rustc_help(e)
-        if help_text and repeats(f"`{help_text}`", failed):
+        if help_text and (repeats(f"`{help_text}`", failed) or recommends(help_text, failed)):
             help_text = None
         if help_text and not e.shape_summary and e.level == "error":
             return Line(f"Help (rustc): {help_text}", "green")
-        o = next((o for o in e.options if o.how and not repeats(f"{o.name} {o.how}", failed)), None)
+        o = next(
+            (
+                o
+                for o in e.options
+                if o.how and not repeats(f"{o.name} {o.how}", failed) and not recommends(o.name, failed)
+            ),
+            None,
+        )
         if o is not None:
             return Line(f"Way out: {o.name}. {o.how}", "green")
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from engine.explain.types import Explanation, PatchOption
-from modes.rendering import RUSTC_FAILED, WIDTH, Line, fix_changes, fix_line, repeats
+from modes.rendering import KIND_FAILED, RUSTC_FAILED, WIDTH, Line, fix_changes, fix_line, recommends, repeats
 
 _IDENT = re.compile(r"[\w.&*:'!]")
 
@@ -55,10 +55,22 @@ def _named(o: PatchOption) -> str:
     return f"suggestion ({o.name.split(';')[0].strip()})"
 
 
+def fix_kinds(o: PatchOption) -> set[str]:
+    """What the option did, as a way out in words would say it: borrow, clone, or add `move`."""
+    kinds = {o.kind} - {"other"}
+    if re.search(r"\bmove\s*\|", " ".join(o.shows)) and not any(
+        re.search(r"\bmove\s*\|", ln[1:]) for ln in o.patch.splitlines() if ln.startswith("-")
+    ):
+        kinds.add("move")
+    return kinds
+
+
 def failed_code(failed: tuple[PatchOption, ...]) -> tuple[str, ...]:
-    """The changed code of each failed option, for `modes.rendering` to skip prose that repeats it."""
+    """The changed code of each failed option, and the kinds of fix that failed, for
+    `modes.rendering` to skip prose that repeats the code or recommends the same kind of fix."""
     rustc = (RUSTC_FAILED,) if any(o.source == "rustc" for o in failed) else ()
-    return rustc + tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
+    kinds = tuple(sorted({KIND_FAILED + k for o in failed for k in fix_kinds(o)}))
+    return rustc + kinds + tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
 
 
 def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
@@ -89,7 +101,10 @@ def _none_compiles(n: int) -> str:
 def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | None
     """The first way out in words that does not repeat a failed option's code (name only is fine)."""
     code = failed_code(failed)
-    return next((o for o in e.options if not repeats(f"{o.name} {o.how}", code)), None)
+    return next(
+        (o for o in e.options if not repeats(f"{o.name} {o.how}", code) and not recommends(o.name, code)),
+        None,
+    )
 
 
 def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
@@ -126,9 +141,16 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: 
             style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
             lines.append(Line("  " + ln, style))
     if not e.fixes and failed:
+        kinds = sorted({k for o in failed for k in fix_kinds(o)})
+        said = {"borrow": "borrow", "clone": "clone", "move": "add `move`"}
         lines.append(
             Line(
-                _none_compiles(len(failed)) + "; the options above say which way to go.",
+                _none_compiles(len(failed))
+                + (
+                    f"; the options above that {' or '.join(said[k] for k in kinds)} do not work as written."
+                    if kinds
+                    else "; the options above say which way to go."
+                ),
                 "dim",
             )
         )

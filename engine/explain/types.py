@@ -57,7 +57,9 @@ class SuggestedPatch(Base):
     source: PatchSource = "rustc"
 
 
-Validation = Literal["compiles", "fails", "not-checked"]
+# "type-checks": the edit passed the checks rustc ran, but errors of an earlier phase were left in the
+# crate, so borrow checking never ran on it (no ✓; `engine.explain.joint`)
+Validation = Literal["compiles", "type-checks", "fails", "not-checked"]
 FixKind = Literal["borrow", "clone", "other"]
 
 
@@ -94,6 +96,8 @@ class PatchOption(Base):
     @property
     def state_words(self) -> str:
         """What validation earned, in words that claim no more than it showed."""
+        if self.validated == "type-checks":
+            return "type-checks; borrow checking waits on the other errors"
         if self.validated != "compiles":
             return "not checked yet" + (
                 "; needs your input where it says todo!()" if self.panics_until_filled else ""

@@ -7,6 +7,11 @@ fix; the compiler's new error (or "the error stays") is kept as `fails_because`,
 why rustc's own suggestion does not work here. A check that could not finish (timeout, cargo
 missing) leaves the option "not-checked".
 
+That answer is whole only when the edit leaves no error of an earlier phase behind: rustc skips
+borrow checking in a body that still has one. An option that does is "type-checks" after its own
+trial, and is then checked together with the best fix of each story that owns such an error
+(`engine.explain.joint`); only that joint build can make it "compiles".
+
 `rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
 calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
 the story's errors, so a second run over unchanged files costs no cargo run. The scratch copy is
@@ -26,8 +31,12 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
+from engine.explain import joint
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
+from engine.explain.joint import Key
+from engine.explain.joint import counted as _counted
+from engine.explain.joint import key as _key
 from engine.explain.types import Explanation, PatchOption, Validation
 from engine.repair.errors import RepairError
 from engine.repair.targets import phase
@@ -39,10 +48,8 @@ from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
-# 5: a failed verdict keeps the compiler's reason
-CACHE_VERSION = 5
-
-Key = tuple[str, str, str, str]  # level, code, file, message without module paths
+# 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain
+CACHE_VERSION = 6
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -51,6 +58,8 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     check_s: float
     errors_left: int = 0
     reason: str = ""  # why it fails, in the compiler's words
+    # "type-checks": the earlier-phase errors left with the edit in (what the joint check must fix)
+    hiding: tuple[Key, ...] = ()
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,24 +78,15 @@ _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(CachedVerdict)
 
 
-def _key(d: Diagnostic) -> Key:
-    p = d.primary
-    return (d.level, d.code_str or "", p.file_name if p else "", trim_paths(d.message))
-
-
-def _counted(report: CheckReport) -> Counter[Key]:
-    """Errors and warnings (a warning story's target is a warning; only new errors disqualify)."""
-    keep = [d for d in distinct(report.diagnostics) if d.level.startswith(("error", "warning"))]
-    return Counter(_key(d) for d in keep)
-
-
 def _tool(e: Explanation) -> str:
     return "clippy" if (e.code or "").startswith("clippy::") else "check"
 
 
-def _cache_key(root: Path, e: Explanation, o: PatchOption) -> str:
-    h = hashlib.sha256(f"v{CACHE_VERSION}\0{root.resolve()}\0{_tool(e)}\0{o.id}\0".encode())
-    for rel in sorted({ed.file for ed in o.edits}):
+def _cache_key(root: Path, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...] = ()) -> str:
+    """The option's verdict; with `others`, its joint verdict with those companions."""
+    ids = "\0".join(c.id for c in others)
+    h = hashlib.sha256(f"v{CACHE_VERSION}\0{root.resolve()}\0{_tool(e)}\0{o.id}\0{ids}\0".encode())
+    for rel in sorted({ed.file for ed in (*o.edits, *(ed for c in others for ed in c.edits))}):
         try:
             h.update(rel.encode() + b"\0" + hashlib.sha256((root / rel).read_bytes()).digest())
         except OSError:
@@ -198,27 +198,54 @@ class _Trials:
             self.baselines[tool] = _counted(report)
         return self.baselines[tool]
 
-    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int, str]:
-        """The verdict, its seconds, how many errors the crate still has with the edit in, and why
-        it fails when it does."""
+    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int, str, tuple[Key, ...]]:
+        """The verdict, its seconds, how many errors the crate still has with the edit in, why it
+        fails when it does, and, for "type-checks", the earlier-phase errors that kept borrowck away."""
         tool = _tool(e)
         before = self.baseline(tool)
         if before is None:
-            return "not-checked", 0.0, 0, ""
+            return "not-checked", 0.0, 0, "", ()
         t0 = time.monotonic()
         try:
-            saved = self.ws.try_edits(o.edits)
+            after = self._check(o.edits, tool)
         except RepairError as err:
-            return "fails", 0.0, 0, f"the edit does not apply: {err}"
-        try:
-            after = run_check(self.ws.root, tool=tool, cancel=self.cancel)
-        finally:
-            self.ws.revert(saved)
+            return "fails", 0.0, 0, f"the edit does not apply: {err}", ()
         # every error left counts, three "mismatched types" in one file included (distinct() already
         # folds the same error reported by two targets)
         left = sum(1 for d in distinct(after.diagnostics) if d.level.startswith("error"))
         state, why = judge(e, o, before, after)
-        return state, time.monotonic() - t0, left, why
+        hidden = joint.hiding(e, after) if state == "compiles" else ()
+        return ("type-checks" if hidden else state), time.monotonic() - t0, left, why, hidden
+
+    def _check(self, edits: tuple, tool: str) -> CheckReport:
+        saved = self.ws.try_edits(edits)
+        try:
+            return run_check(self.ws.root, tool=tool, cancel=self.cancel)
+        finally:
+            self.ws.revert(saved)
+
+    def joint_trial(
+        self, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...]
+    ) -> tuple[Validation, str]:
+        """`o` checked with `others` (the companions, `joint.companions`) in the crate at once."""
+        tool = _tool(e)
+        before = self.baseline(tool)
+        wrote = joint.written_lines(self.ws.read, o, others)
+        if before is None or wrote is None:
+            return "type-checks", ""
+        rest = tuple(ed for c in others for ed in c.edits)
+        try:
+            after = self._check((*o.edits, *rest), tool)
+        except RepairError:
+            return "type-checks", ""
+
+        def alone() -> CheckReport | None:
+            try:
+                return self._check(rest, tool)
+            except RepairError:
+                return None
+
+        return joint.joint_judge(e, before, after, wrote, alone, reason_words)  # type: ignore[return-value]
 
 
 def validate(
@@ -233,60 +260,120 @@ def validate(
 
     `on_story(i, explanation)` is called as each story is done, so the app can show each answer as
     it arrives; `on_failed(i, options)` just before it, with the story's failed options (each with
-    its `fails_because`), so the CLI can say why rustc's own suggestion does not compile.
+    its `fails_because`), so the CLI can say why rustc's own suggestion does not compile. A story
+    with an option that only type-checks alone is answered after every story's own trials, once the
+    joint check (with the other stories' best fixes) has run.
     """
     t0 = time.monotonic()
     root = Path(crate_root).resolve()
     stories = tuple(explanations)
-    trials: _Trials | None = None
+    run = _Run(root, cancel)
     out: list[Explanation] = []
-    failed: list[tuple[PatchOption, ...]] = []
-    checked = cached = 0
-    durations: list[float] = []
+    waiting: list[int] = []
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
-            fixes: list[PatchOption] = []
-            for o in e.fixes:
-                if cancel is not None and cancel.is_set():
-                    fixes.append(o)
-                    continue
-                key = _cache_key(root, e, o)
-                hit = _cached(key)
-                if hit is not None:
-                    cached += 1
-                    fixes.append(opts.with_state(o, hit.validated, 0.0, hit.errors_left, hit.reason))
-                    continue
-                trials = trials or _Trials(root, cancel)
-                try:
-                    state, took, left, why = trials.trial(e, o)
-                except RepairError as err:
-                    raise ExplainError(str(err)) from err
-                checked += 1
-                durations.append(took)
-                if state != "not-checked":
-                    _remember(
-                        key,
-                        CachedVerdict(
-                            version=CACHE_VERSION,
-                            validated=state,
-                            check_s=took,
-                            errors_left=left,
-                            reason=why,
-                        ),
-                    )
-                fixes.append(opts.with_state(o, state, took, left, why))
-            done = msgspec.structs.replace(e, fixes=opts.rank(fixes))
-            out.append(done)
-            failed.append(tuple(o for o in fixes if o.validated == "fails"))
-            if on_failed is not None:
-                on_failed(i, failed[-1])
-            if on_story is not None:
-                on_story(i, done)
+            out.append(msgspec.structs.replace(e, fixes=opts.rank(run.alone(i, e, o) for o in e.fixes)))
+            if any(o.validated == "type-checks" for o in out[i].fixes):
+                waiting.append(i)
+            else:
+                run.answer(i, out[i], on_failed, on_story)
+        for i in waiting:
+            out[i] = msgspec.structs.replace(
+                out[i], fixes=opts.rank(run.together(i, o, out) for o in out[i].fixes)
+            )
+            run.answer(i, out[i], on_failed, on_story)
     return ValidationRun(
         explanations=tuple(out),
-        checked=checked,
-        cached=cached,
+        checked=run.checked,
+        cached=run.cached,
         wall_s=time.monotonic() - t0,
-        check_s=tuple(durations),
-        failed=tuple(failed),
+        check_s=tuple(run.durations),
+        failed=tuple(run.failed[i] for i in range(len(stories))),
     )
+
+
+class _Run:
+    """One `validate` call: the trials (set up on the first cache miss), the counts, the failures."""
+
+    def __init__(self, root: Path, cancel: threading.Event | None) -> None:
+        self.root, self.cancel = root, cancel
+        self.trials: _Trials | None = None
+        self.checked = self.cached = 0
+        self.durations: list[float] = []
+        self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
+        self.failed: dict[int, tuple[PatchOption, ...]] = {}
+        self.tried: dict[int, list[PatchOption]] = {}
+
+    def _trials(self) -> _Trials:
+        self.trials = self.trials or _Trials(self.root, self.cancel)
+        return self.trials
+
+    def _stopped(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def alone(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:
+        """The option's own trial (or its cached verdict)."""
+        if self._stopped():
+            return o
+        key = _cache_key(self.root, e, o)
+        hit = _cached(key)
+        if hit is not None:
+            self.cached += 1
+            done = opts.with_state(o, hit.validated, 0.0, hit.errors_left, hit.reason)
+            self.hiding[(i, o.id)] = hit.hiding
+        else:
+            try:
+                state, took, left, why, hidden = self._trials().trial(e, o)
+            except RepairError as err:
+                raise ExplainError(str(err)) from err
+            self.checked += 1
+            self.durations.append(took)
+            if state != "not-checked":
+                verdict = CachedVerdict(
+                    version=CACHE_VERSION,
+                    validated=state,
+                    check_s=took,
+                    errors_left=left,
+                    reason=why,
+                    hiding=hidden,
+                )
+                _remember(key, verdict)
+            self.hiding[(i, o.id)] = hidden
+            done = opts.with_state(o, state, took, left, why)
+        self.tried.setdefault(i, []).append(done)
+        return done
+
+    def together(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
+        """A "type-checks" option checked with the companions that fix what hid borrowck from it."""
+        e = stories[i]
+        keys = self.hiding.get((i, o.id), ())
+        if o.validated != "type-checks" or self._stopped():
+            return o
+        others = joint.companions(i, o, keys, stories) if keys else None
+        if not others:
+            return o
+        key = _cache_key(self.root, e, o, others)
+        hit = _cached(key)
+        if hit is not None:
+            self.cached += 1
+            state, why = hit.validated, hit.reason
+        else:
+            t0 = time.monotonic()
+            try:
+                state, why = self._trials().joint_trial(e, o, others)
+            except RepairError as err:
+                raise ExplainError(str(err)) from err
+            took = time.monotonic() - t0
+            self.checked += 1
+            self.durations.append(took)
+            _remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, reason=why))
+        done = opts.with_state(o, state, o.check_s, o.errors_left, why)
+        self.tried[i] = [done if t.id == o.id else t for t in self.tried.get(i, [])]
+        return done
+
+    def answer(self, i: int, e: Explanation, on_failed, on_story) -> None:  # noqa: ANN001 - validate's callbacks
+        self.failed[i] = tuple(t for t in self.tried.get(i, []) if t.validated == "fails")
+        if on_failed is not None:
+            on_failed(i, self.failed[i])
+        if on_story is not None:
+            on_story(i, e)

@@ -1,0 +1,124 @@
+"""A fix is "compiles" only when borrow checking ran on it: real cargo on crates written here.
+
+rustc skips borrowck in a body that still has a type error, so a fix checked alone next to another
+story's type error only type-checks. It is checked again with the other story's best fix (and then
+earns ✓ or fails), or, when that story has no fix, shown as "type-checks" without ✓ and not counted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.validation import validate
+from modes.verdicts import pair_verdict_lines, study_verdict_lines
+from tests.explain.crates import explain_lib
+
+pytestmark = [pytest.mark.slow]
+
+# two type errors in one body; `*t` for the first passes typeck and fails in borrowck (E0507) once
+# the second is fixed by its own `.to_string()`
+TWO_TYPE_ERRORS = """pub fn label(tags: &[String], fallback: &str) -> (String, String) {
+    let first: String = match tags.first() {
+        Some(t) => t,
+        None => String::new(),
+    };
+    let other: String = fallback;
+    (first, other)
+}
+"""
+
+# the second error (a missing argument) has no fix Rusta can write: borrowck never runs on the body
+MISSING_ARGUMENT = """fn clamp_width(n: usize, most: usize) -> usize {
+    n.min(most)
+}
+
+pub fn widest(words: &[String]) -> (String, usize) {
+    let best: String = match words.iter().max_by_key(|w| w.len()) {
+        Some(w) => w,
+        None => String::new(),
+    };
+    let width = clamp_width(best.len());
+    (best, width)
+}
+"""
+
+# the borrow (`&q`) fails with E0502 at `q.take()`, the clone fails (no Clone): "borrow instead of
+# moving" must not be offered in words afterwards
+MOVED_THEN_MUTATED = """pub struct Queue {
+    items: Vec<u32>,
+}
+
+impl Queue {
+    pub fn take(&mut self) -> Option<u32> {
+        self.items.pop()
+    }
+}
+
+pub fn drain(mut q: Queue) -> Vec<u32> {
+    let saved = q;
+    let mut out = Vec::new();
+    while let Some(v) = q.take() {
+        out.push(v);
+    }
+    out.push(saved.items.len() as u32);
+    out
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _shows(o) -> str:  # noqa: ANN001 - a PatchOption
+    return " ".join(o.shows)
+
+
+def test_a_fix_that_only_type_checks_is_judged_with_the_other_storys_fix(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "joint", TWO_TYPE_ERRORS)
+    first = next(e for e in stories if e.primary.line == 3)
+    assert any("*t" in _shows(o) for o in first.fixes)  # the deref template is offered
+
+    run = validate(stories, tmp_path / "joint")
+    i = stories.index(first)
+    checked, failed = run.explanations[i], run.failed[i]
+    deref = [o for o in failed if "*t" in _shows(o)]
+    assert deref and "E0507" in deref[0].fails_because, failed
+    assert "with the other errors fixed" in deref[0].fails_because
+    assert all("*t" not in _shows(o) for o in checked.fixes)
+    assert checked.fixes and all(o.validated == "compiles" for o in checked.fixes)
+    assert "to_string()" in _shows(checked.fixes[0])
+
+    again = validate(stories, tmp_path / "joint")  # the joint verdicts come from the cache
+    assert again.checked == 0 and again.failed[i] and "E0507" in again.failed[i][0].fails_because
+
+
+def test_with_no_fix_for_the_other_error_the_verdict_says_what_was_checked(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "partial", MISSING_ARGUMENT)
+    run = validate(stories, tmp_path / "partial")
+    i = next(n for n, e in enumerate(stories) if e.code == "E0308")
+    e, failed = run.explanations[i], run.failed[i]
+    assert e.fixes and all(o.validated == "type-checks" for o in e.fixes)  # `*w` among them, unproven
+
+    pair = "\n".join(ln.text for ln in pair_verdict_lines(e, failed))
+    assert "✓" not in pair and "other fix" not in pair
+    assert "type-checks; borrow checking waits on the other errors" in pair
+    study = "\n".join(ln.text for ln in study_verdict_lines(e, failed))
+    assert "✓" not in study and "type-checks; borrow checking waits" in study
+
+
+def test_a_way_out_in_words_does_not_recommend_the_kind_of_fix_that_failed(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "moved", MOVED_THEN_MUTATED)
+    run = validate(stories, tmp_path / "moved")
+    i = next(n for n, e in enumerate(stories) if e.code == "E0382")
+    e, failed = run.explanations[i], run.failed[i]
+    assert {o.kind for o in failed} >= {"borrow", "clone"}, failed
+    assert any(c.name.startswith("borrow") for c in e.options)  # the KB offers it in words
+
+    pair = "\n".join(ln.text for ln in pair_verdict_lines(e, failed)).lower()
+    assert "borrow instead" not in pair and "clone at the move" not in pair, pair
+    study = "\n".join(ln.text for ln in study_verdict_lines(e, failed))
+    assert "that borrow or clone do not work as written" in study
