@@ -13,8 +13,8 @@ import os
 import shutil
 from pathlib import Path
 
+from toolbelt.cache_root import cache_dir  # stdlib only: cargo_early reads has_lockfile before msgspec
 from toolbelt.errors import ToolbeltError
-from toolbelt.paths import cache_dir
 
 _IGNORE = shutil.ignore_patterns("target", ".git", ".rusta", "node_modules")
 
