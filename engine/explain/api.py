@@ -16,7 +16,7 @@ import msgspec
 from engine.explain import applicable, evidence, lintstory, placeholders, references, shapes
 from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, group
-from engine.explain.invariants import invariant_for
+from engine.explain.invariants import invariant_for, syntax_entry
 from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
 from engine.explain.probes import probe_facts
@@ -114,6 +114,10 @@ def _generic(
         and "for further information" not in c.message
         and not any(s.suggested_replacement is not None for s in c.spans)
     )
+    entry = syntax_entry(diag.message) if not code else None
+    if entry is not None and entry.why:  # a code-less error with its own story in kb/invariants.toml
+        why = " ".join(entry.why.split())
+        opts = tuple(Choice(name=o.name, how=o.how, tradeoff=o.tradeoff) for o in entry.options) + opts
     return invariant, summary, why, opts
 
 

@@ -7,6 +7,8 @@ std's. An option lists the predicates it needs in `requires`; an option whose pr
 supports is not shown. Predicates, each a fact and nothing else:
 
 - `local_type`: the type the story is about is defined in the user's crate (syntax layer);
+- `foreign_type`: the type the story is about is known and not defined in the user's crate (a
+  number, a std type): "the value is the wrong one" presupposes it is not the crate's own struct;
 - `local_type_or_trait`: the type or the unsatisfied trait is the crate's own (an impl is allowed);
 - `local_bound`: rustc's "required by this bound in" note (or the bound that makes a closure
   `Fn`/`FnMut`) points into the user's crate;
@@ -22,7 +24,10 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `literal_conversion`: rustc's span converts a string literal (`String::from("x")`), so a
   `&'static str` holds the same text;
 - `iterator_types`: the expected or found type rustc names is one of std's iterators or iterator
-  adapters (`Iter`, `Filter`, `Map`, ...): "build the same chain" presumes a chain.
+  adapters (`Iter`, `Filter`, `Map`, ...): "build the same chain" presumes a chain;
+- `std_get_disjoint_mut`: the installed rustc is 1.86 or later, whose std has `get_disjoint_mut` on
+  slices and `HashMap` (never offered to a toolchain that lacks it); `std_lacks_get_disjoint_mut`, its
+  opposite, for the older ways round it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from engine.facts.types import Facts
 PREDICATES = frozenset(
     {
         "local_type",
+        "foreign_type",
         "local_type_or_trait",
         "local_bound",
         "user_callee",
@@ -48,6 +54,8 @@ PREDICATES = frozenset(
         "match_value_unused",
         "literal_conversion",
         "iterator_types",
+        "std_get_disjoint_mut",
+        "std_lacks_get_disjoint_mut",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
@@ -85,6 +93,14 @@ def crate_names(root: str | Path, rs_files: Iterable[str]) -> dict[str, frozense
     return _crate_names(str(root), tuple(stamp))
 
 
+def rustc_at_least(major: int, minor: int) -> bool:
+    """Whether the installed rustc (the version a check already recorded) is at least `major.minor`."""
+    from engine.explain.references import rustc_version
+
+    m = re.search(r"\brustc (\d+)\.(\d+)", rustc_version())
+    return m is not None and (int(m.group(1)), int(m.group(2))) >= (major, minor)
+
+
 def holds(
     predicate: str,
     facts: Facts,
@@ -101,6 +117,8 @@ def holds(
     local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":
         return local_type
+    if predicate == "foreign_type":
+        return bool(typ) and not local_type
     if predicate == "local_type_or_trait":
         trait = vals.get("trait")
         return local_type or (bool(trait) and base_name(trait) in names.get("trait", frozenset()))
@@ -112,6 +130,10 @@ def holds(
         return facts.make_mut_at is not None
     if predicate == "iterator_types":
         return any(base_name(vals.get(k) or "") in _ITERATORS for k in ("expected", "found"))
+    if predicate == "std_get_disjoint_mut":
+        return rustc_at_least(1, 86)
+    if predicate == "std_lacks_get_disjoint_mut":
+        return not rustc_at_least(1, 86)
     if predicate == "behind_reference":
         return facts.behind_reference
     return False

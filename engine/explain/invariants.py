@@ -33,12 +33,34 @@ class CodeInvariant(_Base):
     invariant: str
 
 
-class SyntaxInvariant(_Base):
-    """A parse error without a code, recognised by the start of rustc's message."""
+class SyntaxOption(_Base):
+    """A way out for a code-less error, in the KB's words (`name`, `how`, `tradeoff`)."""
 
-    prefix: str
+    name: str
+    how: str
+    tradeoff: str
+
+
+class SyntaxInvariant(_Base):
+    """An error without a code, recognised by the start of rustc's message (`prefix`) or, for a
+    message that starts with a number ("2 positional arguments in format string ..."), by a regex
+    matched at its start (`pattern`); optionally with the story's `why` and ways out."""
+
     title: str
     invariant: str
+    prefix: str = ""
+    pattern: str = ""
+    why: str = ""
+    options: tuple[SyntaxOption, ...] = ()
+
+    def matches(self, message: str) -> bool:
+        if self.prefix:
+            return message.startswith(self.prefix)
+        return re.match(self.pattern, message) is not None
+
+    @property
+    def weight(self) -> int:
+        return len(self.prefix or self.pattern)
 
 
 class Invariants(_Base):
@@ -61,22 +83,32 @@ def load_invariants(path: Path = INVARIANTS_PATH) -> Invariants:
     problems.extend(
         f"{code!r} is not a rustc error code" for code in table.codes if not _CODE_RE.fullmatch(code)
     )
-    prefixes = [s.prefix for s in table.syntax]
+    prefixes = [s.prefix for s in table.syntax if s.prefix]
     problems.extend(f"prefix {p!r} is listed twice" for p in sorted(set(prefixes)) if prefixes.count(p) > 1)
+    for s in table.syntax:
+        if bool(s.prefix) == bool(s.pattern):
+            problems.append(f"{s.title!r} needs exactly one of prefix and pattern")
+        elif s.pattern:
+            try:
+                re.compile(s.pattern)
+            except re.error as e:
+                problems.append(f"pattern {s.pattern!r} is not a regex: {e}")
     if problems:
         raise KBEntryInvalid(f"{path.name} is invalid: " + "; ".join(problems))
     return table
 
 
+def syntax_entry(message: str, path: Path = INVARIANTS_PATH) -> SyntaxInvariant | None:
+    """The entry for a code-less error: the longest matching prefix or pattern."""
+    matches = [s for s in load_invariants(path).syntax if s.matches(message)]
+    return max(matches, key=lambda s: s.weight) if matches else None
+
+
 def invariant_for(code: str | None, message: str, path: Path = INVARIANTS_PATH) -> tuple[str, str] | None:
-    """(title, invariant) for an error code, or for a code-less parse error by its message's longest
-    matching prefix; None when the file says nothing about it (a lint, an unknown message)."""
-    table = load_invariants(path)
+    """(title, invariant) for an error code, or for a code-less error by its message's longest
+    matching prefix or pattern; None when the file says nothing about it (a lint, an unknown message)."""
     if code:
-        found = table.codes.get(code)
+        found = load_invariants(path).codes.get(code)
         return (found.title, found.invariant) if found else None
-    matches = [s for s in table.syntax if message.startswith(s.prefix)]
-    if not matches:
-        return None
-    best = max(matches, key=lambda s: len(s.prefix))
-    return best.title, best.invariant
+    best = syntax_entry(message, path)
+    return (best.title, best.invariant) if best is not None else None

@@ -36,6 +36,7 @@ RootCauseStrategy = Literal[
     "first_note",
     "suggestion_at",
     "first_occurrence",
+    "static_required_at",
 ]
 
 # Placeholders a template may use; engine/explain/placeholders.py fills them from the diagnostic.
@@ -129,6 +130,7 @@ SHAPES = frozenset(
         "loop_over_borrow",
         "in_loop",
         "literal_conversion",
+        "get_mut_twice",
     }
 )
 

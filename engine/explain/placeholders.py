@@ -67,13 +67,14 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
         out["name"] = name
     typ = _first(
         (
-            r"has type `([^`]+)`",
+            r"(?<!this expression )has type `([^`]+)`",  # a method-chain note's start is not the failing type
             r"for (?:struct|enum|union|type|reference|trait object|type parameter|opaque type|associated type|tuple|array|slice|raw pointer|fn item|closure|unit type|mutable reference) `([^`]+)`",
             r"^`([^`]+)` doesn't implement",
             r"the trait bound `([^`]+?): [^`]+`",  # `std::string::String: Foo`: the type is up to ": "
             r"is not implemented for `([^`]+)`",
             r"might be missing for `([^`]+)`",
             r"cannot be applied to type `([^`]+)`",
+            r"^cannot index into a value of type `([^`]+)`",
             r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",
         ),
         said,

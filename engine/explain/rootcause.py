@@ -116,6 +116,19 @@ def _dropped_at(diag: Diagnostic) -> Found | None:
     return _label_match(diag, (r"dropped here while still borrowed", r"dropped here"))
 
 
+def _static_required_at(diag: Diagnostic) -> Found | None:
+    """The call whose argument must be `'static` (rustc: "argument requires that `x` is borrowed for
+    `'static`"): a `thread::spawn` or another API that keeps its argument past every local scope."""
+    f = _label_match(diag, (r"requires that `[^`]+` is borrowed for `'static`", r"borrowed for `'static`"))
+    if f is not None:
+        return Found(
+            f.span,
+            f"this call keeps its argument for `'static`, past every local scope ({f.reason})",
+            f.label,
+        )
+    return None
+
+
 def _expected_due_to(diag: Diagnostic) -> Found | None:
     f = _label_match(
         diag,
@@ -233,6 +246,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "first_note": _first_note,
     "suggestion_at": _suggestion_at,
     "first_occurrence": _first_occurrence,
+    "static_required_at": _static_required_at,
 }
 
 # For codes without a KB entry (or before the KB has one): a sensible default per code.

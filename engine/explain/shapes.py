@@ -68,6 +68,7 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
     for tag, holds in (
         ("loop_over_borrow", lambda: ss.loop_over_other_borrow(source, start, end, others)),
         ("in_loop", lambda: ss.in_loop_body(source, start, end)),
+        ("get_mut_twice", lambda: ss.get_mut_twice(source, start, end, others)),
         ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
     ):

@@ -8,6 +8,8 @@ possible for the code in front of Rusta.
   moved there is gone on the next iteration).
 - `literal_conversion`: the span is a conversion of a string literal (`String::from("x")`,
   `"x".to_string()`, `"x".to_owned()`, `"x".into()`): a `&'static str` holds the same text.
+- `get_mut_twice`: the span is the receiver of a `.get_mut(..)` call and so is another of the
+  diagnostic's spans (two lookups on one map or slice, each holding a `&mut` into it).
 - `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
   or the tail of a function that returns nothing): only then can `if let` replace it.
 
@@ -53,6 +55,27 @@ def in_loop_body(source: bytes, start: int, end: int) -> bool:
         if a.type in _LOOPS and _within(start, end, a.child_by_field_name("body")):
             return True
     return False
+
+
+def method_on(source: bytes, start: int, end: int) -> str | None:
+    """The method called on the expression at the span (`m` in `m.get_mut(k)` gives "get_mut")."""
+    node = node_at(source, start, end)
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    field = node.parent
+    if field is None or field.type != "field_expression" or field.child_by_field_name("value") != node:
+        return None
+    call = field.parent
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function") != field:
+        return None
+    name = field.child_by_field_name("field")
+    return name.text.decode("utf-8", "replace") if name is not None and name.text else None
+
+
+def get_mut_twice(source: bytes, start: int, end: int, others: Iterable[tuple[int, int]]) -> bool:
+    if method_on(source, start, end) != "get_mut":
+        return False
+    return any((s, e) != (start, end) and method_on(source, s, e) == "get_mut" for s, e in others)
 
 
 def _string_literal(n: tree_sitter.Node | None) -> bool:

@@ -20,7 +20,7 @@ from toolbelt.cargo_run import run_check
 
 TABLE = load_invariants()
 SENTENCES = [(code, e.invariant) for code, e in TABLE.codes.items()] + [
-    (s.prefix, s.invariant) for s in TABLE.syntax
+    (s.prefix or s.pattern, s.invariant) for s in TABLE.syntax
 ]
 FILLER = re.compile(r"\b(simply|just|basically)\b", re.IGNORECASE)
 RULE_NAME = re.compile(r"^[A-Z][A-Za-z ]*[A-Za-z]: \S")

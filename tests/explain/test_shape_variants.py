@@ -246,7 +246,7 @@ def test_string_literal_patterns_against_a_string_say_match_on_a_view(tmp_path: 
     assert e.code == "E0308" and "patterns do not convert" in e.summary
     assert [o.name for o in e.options][0] == "match on a view"
     bound = next(s for s in stories if s.code == "E0369")
-    assert [o.name for o in bound.options][0] == "add the bound"
+    assert [o.name for o in bound.options][0] == "add the complete bound"
     const = next(s for s in stories if s.code == "E0015")
     assert "make the callee const fn" not in [o.name for o in const.options]  # `String::from` is std's
 
