@@ -2,7 +2,8 @@
 why rustc's own suggestion does not compile when it does not.
 
 `rusta explain` prints each story's words first and these lines after the scratch-copy check, so the
-first answer is not held up by cargo. A fix that failed is never shown; when rustc suggested it, one
+first answer is not held up by cargo. A fix that removes the error but lets rustc report one it hid
+("uncovers") is shown without ✓, with that error quoted, and not counted. A fix that failed is never shown; when rustc suggested it, one
 line says so with the compiler's new error, since the user has just read that suggestion in rustc's
 text. Rusta's own failed templates are dropped without a word: nobody has seen them.
 """
@@ -82,6 +83,16 @@ def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
     return Line(f"rustc's {fragment(o)} does not compile here: {why}.", "yellow")
 
 
+def rustc_uncovers_line(e: Explanation) -> Line | None:
+    """rustc's own suggestion that removes the story's error, after which rustc reports another one
+    away from the edit (one the first error hid): it works, and the line says what comes next."""
+    o = next((o for o in e.fixes[1:] if o.source == "rustc" and o.validated == "uncovers"), None)
+    if o is None:
+        return None
+    then = o.fails_because or "another error"
+    return Line(f"rustc's {fragment(o)} works for this error; rustc then reports {then}.", "yellow")
+
+
 def _others(e: Explanation) -> Line | None:
     n = sum(1 for o in e.fixes[1:] if o.validated == "compiles")
     if not n:
@@ -110,7 +121,7 @@ def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | N
 def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
     """Pair mode after the check: rustc's failed suggestion and why, then the best fix that compiles
     in full (or one validation could not finish, still "not checked yet"), or the next way out."""
-    lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    lines = [ln for ln in (rustc_failed_line(failed), rustc_uncovers_line(e)) if ln is not None]
     best = fix_line(e, failed_code(failed))
     if best is not None:
         lines.append(best)

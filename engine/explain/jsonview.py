@@ -1,7 +1,8 @@
 """The `--json` shape of an Explanation: one flat object per story, stable keys, grouped diagnostics
 summarised (code, message, file, line) rather than dumped whole.
 
-`options` lists the options that show code first (`patch` is their diff, `validated` is "compiles" or
+`options` lists the options that show code first (`patch` is their diff, `validated` is "compiles",
+"type-checks", "uncovers" (its error is gone; `state` quotes the one rustc reports next) or
 "not-checked"; one that failed is never listed), then the knowledge base's prose options (`patch` and
 `validated` null: they show no code to check)."""
 

@@ -46,7 +46,7 @@ _OWNING = re.compile(
     r"(?:String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|BinaryHeap|LinkedList|PathBuf|OsString|CString)\b"
 )
 _SHARED = re.compile(r"(?:(?:std|alloc)::(?:[a-z_]+::)*)?(?:Rc|Arc)<")
-_STATE_RANK = {"compiles": 0, "type-checks": 1, "not-checked": 2, "fails": 3}
+_STATE_RANK = {"compiles": 0, "type-checks": 1, "uncovers": 2, "not-checked": 3, "fails": 4}
 
 
 # Inside `one_run` (one explain run, on this thread) the crate is walked once and each file read once,
@@ -282,7 +282,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
         ),
     )
     out: list[PatchOption] = []
-    for state in ("compiles", "type-checks", "not-checked"):
+    for state in ("compiles", "type-checks", "uncovers", "not-checked"):
         group = [o for o in kept if o.validated == state]
         borrows = [o for o in group if o.kind == "borrow"] if state != "not-checked" else []
         shown: set[str] = set()

@@ -58,8 +58,10 @@ class SuggestedPatch(Base):
 
 
 # "type-checks": the edit passed the checks rustc ran, but errors of an earlier phase were left in the
-# crate, so borrow checking never ran on it (no ✓; `engine.explain.joint`)
-Validation = Literal["compiles", "type-checks", "fails", "not-checked"]
+# crate, so borrow checking never ran on it (no ✓; `engine.explain.joint`). "uncovers": the story's
+# error is gone, but rustc now reports another error away from the lines the edit wrote, one the
+# first error hid or the same mistake made elsewhere (no ✓, not counted; `fails_because` quotes it)
+Validation = Literal["compiles", "type-checks", "uncovers", "fails", "not-checked"]
 FixKind = Literal["borrow", "clone", "other"]
 
 
@@ -85,7 +87,8 @@ class PatchOption(Base):
     validated: Validation = "not-checked"
     check_s: float = 0.0  # added latency of its validation (0 when cached or not checked)
     errors_left: int = 0  # errors the crate still had after the validated edit (other mistakes)
-    # when validation failed: the compiler's first new error with the edit in, in its words
+    # the compiler's first new error with the edit in, in its words: why it failed, or, for
+    # "uncovers", the error it revealed
     fails_because: str = ""
 
     @property
@@ -98,6 +101,8 @@ class PatchOption(Base):
         """What validation earned, in words that claim no more than it showed."""
         if self.validated == "type-checks":
             return "type-checks; borrow checking waits on the other errors"
+        if self.validated == "uncovers":
+            return "fixes this error; rustc then reports " + (self.fails_because or "another error")
         if self.validated != "compiles":
             return "not checked yet" + (
                 "; needs your input where it says todo!()" if self.panics_until_filled else ""

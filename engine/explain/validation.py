@@ -1,11 +1,13 @@
 """Checks each code-showing option of a story in a scratch copy of the crate, and remembers the answer.
 
 An option compiles when, with its edits applied, the story's error (or warning) is gone and no error
-took its place: every error left was already there, or is a later-phase error (borrowck runs only once types
-check) reported away from the lines the edit wrote. Anything else fails and is no longer shown as a
-fix; the compiler's new error (or "the error stays") is kept as `fails_because`, so the CLI can say
-why rustc's own suggestion does not work here. A check that could not finish (timeout, cargo
-missing) leaves the option "not-checked".
+took its place: every error left was already there, or is a later-phase error (borrowck runs only once
+types check) reported away from the lines the edit wrote. When a resolve or type error (one with a
+code) goes and rustc then reports another of its phase away from those lines (one the first error
+hid, or the same mistake elsewhere), the option "uncovers" it: it works for this error, without ✓.
+Anything else fails and is no longer shown as a fix; the compiler's new error (or "the error stays")
+is kept as `fails_because`, so the CLI can say why rustc's own suggestion does not work here. A check
+that could not finish (timeout, cargo missing) leaves the option "not-checked".
 
 That answer is whole only when the edit leaves no error of an earlier phase behind: rustc skips
 borrow checking in a body that still has one. An option that does is "type-checks" after its own
@@ -48,8 +50,9 @@ from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
 
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
-# 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain
-CACHE_VERSION = 6
+# 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
+# 7: "uncovers" an error the story's error hid
+CACHE_VERSION = 7
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -161,15 +164,24 @@ def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckRepo
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
     wrote = _edited_lines(o)
     extra = now - before
-    for d in distinct(after.diagnostics):
-        if _key(d) not in extra or not d.level.startswith("error"):
-            continue
+    new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
+
+    def on_edit(d: Diagnostic) -> bool:
         p = d.primary
-        on_edit = p is not None and any(
+        return p is not None and any(
             n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
         )
-        if phase(d) <= target_phase or on_edit:
+
+    for d in new:
+        if on_edit(d) or (phase(d) <= target_phase and target_phase >= joint.BORROWCK):
             return "fails", reason_words(d)
+    # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
+    # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
+    # (no code) is not judged so: after one, the parser's recovery decides what rustc says next
+    early = [d for d in new if phase(d) <= target_phase]
+    coded = all(d.code_str for d in (*e.diagnostics, *early))
+    if early:
+        return ("uncovers", reason_words(early[0])) if coded else ("fails", reason_words(early[0]))
     return "compiles", ""
 
 

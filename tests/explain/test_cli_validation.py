@@ -114,6 +114,37 @@ def test_json_carries_each_options_state_and_the_failed_ones_with_their_reason(t
     assert {o["validated"] for o in fast["options"] if o["patch"]} == {"not-checked"} and fast["failed"] == []
 
 
+# rustc's `widths: Vec<_>` removes E0282; rustc then reports E0277 `f32: Ord` at the later `.max()`,
+# an error the missing type hid: the annotation works, it is not "does not compile here"
+ANNOTATION_UNCOVERS = """pub fn widest(line: &str) -> Option<f32> {
+    let widths = line.split(',').map(|w| w.trim().len() as f32).collect();
+    let top = widths.iter().copied().max();
+    top
+}
+"""
+
+
+def test_a_fix_that_uncovers_a_hidden_error_works_for_its_own_and_quotes_the_next(tmp_path: Path) -> None:
+    crate = write_lib(tmp_path, "widths", ANNOTATION_UNCOVERS)
+    out = _explain(tmp_path, crate)
+    assert out.returncode == 0, out.stderr
+    checked = out.stdout.partition("in a scratch copy")[2]
+    assert "does not compile" not in checked and "✓" not in checked and "other fix" not in checked
+    (fix,) = [ln for ln in checked.splitlines() if "Fix" in ln]
+    assert (
+        "Fix (fixes this error; rustc then reports E0277 the trait bound `f32: Ord` is not satisfied" in fix
+    )
+    assert "at src/lib.rs:3, rustc" in fix and "`let widths: Vec<_> = " in fix
+
+    study = _explain(tmp_path, crate, "--mode", "study").stdout
+    assert "does not compile" not in study and "✓" not in study
+    assert "fixes this error; rustc then reports E0277" in study and "+    let widths: Vec<_> =" in study
+
+    (story,) = [json.loads(ln) for ln in _explain(tmp_path, crate, "--json").stdout.splitlines()]
+    (coded,) = [o for o in story["options"] if o["patch"] is not None]
+    assert coded["validated"] == "uncovers" and story["failed"] == []
+
+
 SLOW_IN_SCRATCH = """fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     if dir.contains("explain-validation") {
