@@ -110,7 +110,9 @@ class HomeScreen(RustaScreen):
         panel.display = bool(mistakes)
         panel.update(
             Text(
-                "\n".join(f"{x.code} x{x.count}" + (f" {x.places[-1]}" if x.places else "") for x in mistakes),
+                "\n".join(
+                    f"{x.code} x{x.count}" + (f" {x.places[-1]}" if x.places else "") for x in mistakes
+                ),
                 no_wrap=True,
                 overflow="ellipsis",
             )
