@@ -15,7 +15,7 @@ import tree_sitter
 from engine.edits import Edit
 from engine.review.casts import cast_message
 from engine.review.types import Base
-from engine.syntax.tree import parse
+from engine.syntax.tree import parse, preorder
 
 BLOCKING_PATHS = ("std::thread::sleep", "thread::sleep", "std::fs::", "fs::")
 BIN_PREFIXES = ("src/bin/", "tests/", "examples/", "benches/")
@@ -41,14 +41,6 @@ class Hit(Base):
 def is_library_file(path: str) -> bool:
     """A file of the library target: not a binary, test, example, bench or build script."""
     return path.endswith(".rs") and not path.startswith(BIN_PREFIXES) and path not in BIN_FILES
-
-
-def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
 
 
 def _text(n: tree_sitter.Node | None, field: str | None = None) -> str:
@@ -226,7 +218,7 @@ def hits(path: str, source: bytes, edition: str = "2021") -> list[Hit]:
     """Every risky shape in one file (all lines; `new_hits` keeps the change's)."""
     library = is_library_file(path)
     out: list[Hit] = []
-    for n in _walk(parse(source).root_node):
+    for n in preorder(parse(source).root_node):
         if n.type in ("unsafe_block", "function_item", "impl_item", "trait_item"):
             out.extend(_unsafe_hits(n))
         if n.type == "macro_invocation":

@@ -7,11 +7,9 @@ Pure: bytes in, Structs out. Tree-sitter nodes never leave this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, node_at, parse
+from engine.syntax.tree import _range, ancestors, node_at, parse, preorder
 from engine.syntax.types import Base, Range
 
 
@@ -50,14 +48,6 @@ class Param(Base, kw_only=True):
 
 def _text(n: tree_sitter.Node | None) -> str:
     return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
-def _walk(n: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [n]
-    while stack:
-        cur = stack.pop()
-        yield cur
-        stack.extend(reversed(cur.children))
 
 
 def operands(source: bytes, op_start: int) -> tuple[Range, Range] | None:
@@ -119,7 +109,7 @@ def _param_name(p: tree_sitter.Node) -> str:
 def constructors(source: bytes, type_name: str) -> list[Constructor]:
     """Associated fns of `impl type_name` (no trait) that take no `self` and return the type."""
     out: list[Constructor] = []
-    for n in _walk(parse(source).root_node):
+    for n in preorder(parse(source).root_node):
         if n.type != "impl_item" or n.child_by_field_name("trait") is not None:
             continue
         ty = _text(n.child_by_field_name("type")).split("<")[0].split("::")[-1]
@@ -164,7 +154,7 @@ def call_arguments(source: bytes, fn_name: str, index: int, method: bool) -> lis
     """The `index`-th argument of every call of `fn_name` in the file: `f(a)`, `m::f(a)`,
     `Type::f(a)`, and for a method `x.f(a)`."""
     out: list[Range] = []
-    for n in _walk(parse(source).root_node):
+    for n in preorder(parse(source).root_node):
         if n.type != "call_expression":
             continue
         callee, args = n.child_by_field_name("function"), n.child_by_field_name("arguments")
@@ -187,7 +177,7 @@ def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, st
     """(variant, its field type as written) of `enum enum_name` whose only tuple field is `inner`
     (compared by the type's last path segment): `Bad` and `ParseIntError` in `Bad(ParseIntError)`."""
     want = inner.split("::")[-1]
-    for n in _walk(parse(source).root_node):
+    for n in preorder(parse(source).root_node):
         if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
             continue
         body = n.child_by_field_name("body")
@@ -205,7 +195,7 @@ def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, st
 
 def item_end(source: bytes, kind: str, name: str) -> int | None:
     """The byte after the `struct`/`enum` item `name` (kind: "struct_item" or "enum_item")."""
-    for n in _walk(parse(source).root_node):
+    for n in preorder(parse(source).root_node):
         if n.type == kind and _text(n.child_by_field_name("name")) == name:
             return n.end_byte
     return None
@@ -224,7 +214,11 @@ class StructDef(Base, kw_only=True):
 def struct_def(source: bytes, name: str) -> StructDef | None:
     root = parse(source).root_node
     item = next(
-        (n for n in _walk(root) if n.type == "struct_item" and _text(n.child_by_field_name("name")) == name),
+        (
+            n
+            for n in preorder(root)
+            if n.type == "struct_item" and _text(n.child_by_field_name("name")) == name
+        ),
         None,
     )
     body = item.child_by_field_name("body") if item is not None else None
@@ -239,7 +233,7 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
     indent = source[line_start : item.start_byte].decode("utf-8", "replace")
     indent = indent if not indent.strip() else ""
     impl_open = None
-    for n in _walk(root):
+    for n in preorder(root):
         if n.type == "impl_item" and n.child_by_field_name("trait") is None:
             ty = _text(n.child_by_field_name("type")).split("<")[0]
             impl_body = n.child_by_field_name("body")

@@ -70,6 +70,15 @@ def node_at(source: bytes, start: int, end: int) -> tree_sitter.Node:
     return node
 
 
+def preorder(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """Every node under `node` (itself first), in source order, without recursion (deep trees)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
 def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     n = node.parent
     while n is not None:
