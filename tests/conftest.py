@@ -13,7 +13,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def pytest_configure(config: pytest.Config) -> None:
     if shutil.which("cargo") is None:
-        raise pytest.UsageError("cargo is not on PATH: Rusta's tests run the real cargo and cannot run without it.")
+        raise pytest.UsageError(
+            "cargo is not on PATH: Rusta's tests run the real cargo and cannot run without it."
+        )
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     os.environ["CARGO_TERM_COLOR"] = "never"
 

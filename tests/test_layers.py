@@ -36,6 +36,8 @@ def test_light_modules_do_not_import_ml_or_ui(module: str) -> None:
 
 
 def test_rusta_help_lists_commands() -> None:
-    out = subprocess.run([sys.executable, "-m", "rusta_tui.cli.main", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0
     assert "usage: rusta" in out.stdout

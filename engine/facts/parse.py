@@ -112,7 +112,11 @@ def facts_of(diag: Diagnostic) -> Facts:
     # the types of this mismatch: rustc's message and labels, then its notes; never a help about some
     # other impl ("for that trait implementation, expected `ParseIntError`, found `io::Error`")
     own = "\n".join(
-        [diag.message, *(s.label or "" for s in diag.spans), *(c.message for c in diag.children if c.level == "note")]
+        [
+            diag.message,
+            *(s.label or "" for s in diag.spans),
+            *(c.message for c in diag.children if c.level == "note"),
+        ]
     )
     m = _EXPECTED_FOUND.search(own) or _EXPECTED_FOUND_NOTE.search(own)
     if m:

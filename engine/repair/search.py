@@ -304,7 +304,9 @@ class _Search:
         ordered = headorder.order(
             candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head
         )
-        ordered = memory_priors.for_repair(ordered, target, self.root, ws.read)  # the repo's style, preferences
+        ordered = memory_priors.for_repair(
+            ordered, target, self.root, ws.read
+        )  # the repo's style, preferences
         cands = [c for c in ordered if c.id not in banned]
         att.undone = len(ordered) - len(cands)
         att.candidates = len(cands)

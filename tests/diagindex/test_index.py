@@ -37,7 +37,9 @@ def _copy_sources(dest: Path) -> Path:
 
 
 def test_committed_index_is_up_to_date() -> None:
-    assert INDEX_PATH.read_bytes() == encode(INDEX), "index.json is stale: run `python -m engine.diagindex build`"
+    assert INDEX_PATH.read_bytes() == encode(INDEX), (
+        "index.json is stale: run `python -m engine.diagindex build`"
+    )
 
 
 def test_build_is_deterministic_and_independent_of_where_the_repo_is(tmp_path: Path) -> None:
@@ -64,7 +66,9 @@ def test_every_kb_code_with_a_fixture_has_its_fixture_item() -> None:
     for crate in sorted(CRATE_TOOL):
         for code, file, lo, hi in markers(crate):
             ref = f"{KB_FIXTURES.as_posix()}/{crate}/{file}"
-            hits = [e for e in lookup(code, INDEX) if e.kind == "kb-fixture" and e.ref == ref and e.line == lo]
+            hits = [
+                e for e in lookup(code, INDEX) if e.kind == "kb-fixture" and e.ref == ref and e.line == lo
+            ]
             if len(hits) != 1 or f"lines {lo}-{hi}" not in hits[0].note:
                 missing.append(f"{code} at {ref}:{lo}")
             if code in titles and INDEX.entries[code].title != titles[code]:
@@ -77,7 +81,9 @@ def test_every_kb_code_with_a_fixture_has_its_fixture_item() -> None:
 
 def test_every_explain_case_is_indexed_at_its_root_marker() -> None:
     cases = load_cases()
-    indexed = [(code, e) for code, entry in INDEX.entries.items() for e in entry.examples if e.kind == "explain-case"]
+    indexed = [
+        (code, e) for code, entry in INDEX.entries.items() for e in entry.examples if e.kind == "explain-case"
+    ]
     assert len(indexed) == len(cases)
     for case in cases:
         mine = [e for code, e in indexed if code == case.code and e.note.startswith(f"case {case.name} (")]
@@ -111,7 +117,13 @@ def test_gym_episodes_are_indexed_under_each_of_their_codes() -> None:
 
 @pytest.mark.parametrize(
     ("given", "want"),
-    [("E0382", "E0382"), ("e382", "E0382"), ("382", "E0382"), ("len_zero", "clippy::len_zero"), ("clippy::len_zero", "clippy::len_zero")],
+    [
+        ("E0382", "E0382"),
+        ("e382", "E0382"),
+        ("382", "E0382"),
+        ("len_zero", "clippy::len_zero"),
+        ("clippy::len_zero", "clippy::len_zero"),
+    ],
 )
 def test_normalize(given: str, want: str) -> None:
     assert normalize(given) == want
@@ -147,10 +159,17 @@ def test_cli_show_and_check_load_no_ml_or_ui() -> None:
         "heavy = sorted(k for k in ('jax', 'flax', 'optax', 'orbax', 'textual') if k in sys.modules); "
         "print('HEAVY=' + ','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    )
     assert "E0382: use of a moved value" in out.stdout
     assert "kb-fixture   tests/fixtures/kb/kb_borrow/src/lib.rs:" in out.stdout
     assert "The diagnostic index is up to date." in out.stdout
     assert "HEAVY=\n" in out.stdout
-    missing = subprocess.run([sys.executable, "-m", "engine.diagindex", "show", "E9999"], capture_output=True, text=True, cwd=REPO_ROOT)
+    missing = subprocess.run(
+        [sys.executable, "-m", "engine.diagindex", "show", "E9999"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
     assert missing.returncode == 1 and "E9999: not in the index" in missing.stdout

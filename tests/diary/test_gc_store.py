@@ -114,11 +114,13 @@ def test_store_over_its_cap_comes_under_it_and_undo_still_works(tmp_path: Path) 
     assert (root / "src" / "blob.txt").read_bytes() == contents["p14"]
 
 
-def test_gc_after_apply_runs_only_over_the_cap_and_notes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gc_after_apply_runs_only_over_the_cap_and_notes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     root = _crate(tmp_path / "crate")
     _history(root, 2)
-    (root / ".rusta" / "settings.toml").write_text("snapshot_cap_mb = 64\nmode = \"pair\"\n")
+    (root / ".rusta" / "settings.toml").write_text('snapshot_cap_mb = 64\nmode = "pair"\n')
     assert gc.limits_for(root).snapshot_cap_mb == 64
     before = _listing(snaps.store_path(root))
     (tmp_path / "cache").mkdir()

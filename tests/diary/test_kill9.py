@@ -22,7 +22,9 @@ def test_kill9_loses_no_acknowledged_record(tmp_path: Path) -> None:
         )
         for seed in range(24)
     ]
-    assert sum(1 for t in trials if t.acked) >= 8, "the writer must have been killed mid-work, not before it began"
+    assert sum(1 for t in trials if t.acked) >= 8, (
+        "the writer must have been killed mid-work, not before it began"
+    )
     for t in trials:
         assert t.lost == (), t
         assert t.verify_ok, t

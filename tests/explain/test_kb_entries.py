@@ -21,7 +21,9 @@ from toolbelt.process import run_limited
 KB = load_kb()
 RUSTC = sorted(c for c in KB if not c.startswith("clippy::"))
 CLIPPY = sorted(c for c in KB if c.startswith("clippy::"))
-FILLER = re.compile(r"\b(simply|obviously|great question|i think|basically|of course)\b|(^|[.] )just\b", re.IGNORECASE)
+FILLER = re.compile(
+    r"\b(simply|obviously|great question|i think|basically|of course)\b|(^|[.] )just\b", re.IGNORECASE
+)
 INVARIANT = re.compile(r"^[A-Z][^:.]{2,60}: \S")
 BRACED = re.compile(r"\{([a-z_]+)\}")
 
@@ -58,7 +60,9 @@ def test_entry_quality(code: str) -> None:
     names = [o.name for o in e.options]
     assert len(set(names)) == len(names), f"{code}: duplicate option names"
     for o in e.options:
-        assert len(o.tradeoff) >= 15 and o.tradeoff != o.how, f"{code}: option {o.name!r} has no real trade-off"
+        assert len(o.tradeoff) >= 15 and o.tradeoff != o.how, (
+            f"{code}: option {o.name!r} has no real trade-off"
+        )
     assert e.family, f"{code}: no family"
     assert INVARIANT.match(e.invariant), f"{code}: invariant must start with its name: {e.invariant!r}"
     assert "\n" not in e.summary.strip(), f"{code}: summary must be one line"
@@ -76,7 +80,11 @@ def test_references_open_offline(code: str) -> None:
     """The first reference is the offline `--explain`; local doc paths exist in this toolchain."""
     e = KB[code]
     first = e.references[0] if e.references else None
-    want = f"cargo clippy --explain {code.removeprefix('clippy::')}" if code in CLIPPY else f"rustc --explain {code}"
+    want = (
+        f"cargo clippy --explain {code.removeprefix('clippy::')}"
+        if code in CLIPPY
+        else f"rustc --explain {code}"
+    )
     assert first is not None and first.kind == "explain" and first.target == want
     docs = doc_root()
     assert docs is not None, "rustup's docs are not installed (share/doc/rust/html)"
@@ -94,7 +102,9 @@ def test_explain_commands_print_text() -> None:
         assert "no longer emitted" not in text, f"{code} is no longer emitted by this rustc"
     for code in CLIPPY:
         lint = code.removeprefix("clippy::")
-        assert "What it does" in _run(["cargo", "clippy", "--explain", lint]), f"cargo clippy --explain {lint} failed"
+        assert "What it does" in _run(["cargo", "clippy", "--explain", lint]), (
+            f"cargo clippy --explain {lint} failed"
+        )
 
 
 def _run(argv: list[str]) -> str:

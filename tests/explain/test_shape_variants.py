@@ -304,7 +304,9 @@ pub async fn greet() -> String { let p = load(); p.name.clone() }
 """
 
 
-def test_an_fn_closure_assigning_a_capture_a_future_read_as_a_struct_and_a_runtime_static(tmp_path: Path) -> None:
+def test_an_fn_closure_assigning_a_capture_a_future_read_as_a_struct_and_a_runtime_static(
+    tmp_path: Path,
+) -> None:
     stories = _explain(tmp_path, "more", MORE)
     assign = next(s for s in stories if s.code == "E0594")
     assert assign.title == "assignment inside an `Fn` closure"

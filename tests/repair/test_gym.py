@@ -26,7 +26,14 @@ mod tests { fn t() { let mut x = 1; x += 1; } }
 def test_operators_find_sites_outside_comments_and_tests():
     found = sites("src/lib.rs", SRC)
     kinds = {m.kind for m in found}
-    assert {"missing-mut", "missing-clone", "missing-question-mark", "missing-use", "missing-derive", "missing-ref"} <= kinds
+    assert {
+        "missing-mut",
+        "missing-clone",
+        "missing-question-mark",
+        "missing-use",
+        "missing-derive",
+        "missing-ref",
+    } <= kinds
     for m in found:
         assert m.line < SRC.count("\n", 0, SRC.index("#[cfg(test)]")) + 1
         assert "not_code" not in SRC.splitlines()[m.line - 1]
@@ -74,7 +81,9 @@ def test_prepare_drops_only_top_level_test_folders(tmp_path, monkeypatch):
     src = tmp_path / "registry" / "demo-1.0.0"
     (src / "src" / "tests").mkdir(parents=True)
     (src / "tests").mkdir()
-    (src / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "1.0.0"\n\n[dev-dependencies]\nx = "1"\n')
+    (src / "Cargo.toml").write_text(
+        '[package]\nname = "demo"\nversion = "1.0.0"\n\n[dev-dependencies]\nx = "1"\n'
+    )
     (src / "src" / "lib.rs").write_text("mod tests;\n")
     (src / "src" / "tests" / "mod.rs").write_text("\n")
     (src / "tests" / "it.rs").write_text("\n")
@@ -96,7 +105,9 @@ def test_the_bench_rates_the_confidence_head_on_rustas_fixes() -> None:
             broken_apply=False, validations=1, seconds=0.1, confidence=conf,
         )  # fmt: skip
 
-    got = confidence_figures([o(0.9, True), o(0.8, True), o(0.3, False), o(0.99, True, solved=False), o(None, True)])
+    got = confidence_figures(
+        [o(0.9, True), o(0.8, True), o(0.3, False), o(0.99, True, solved=False), o(None, True)]
+    )
     assert got is not None and got["fixes rated"] == 3 and got["AUROC"] == 1.0
     assert 0 < got["ECE"] < 0.3
     assert confidence_figures([o(None, True), o(0.5, True, method="rusta-no-heads")]) is None

@@ -51,7 +51,9 @@ def test_check_start_up_loads_only_what_a_check_needs(tmp_path) -> None:
     )
     env = dict(__import__("os").environ, RUSTA_CACHE_DIR=str(tmp_path / "cache"))
     for _ in range(2):  # the second run is the steady state: the toolchain versions are cached
-        out = subprocess.run([sys.executable, "-c", code, str(crate)], capture_output=True, text=True, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(crate)], capture_output=True, text=True, env=env
+        )
     rc, _, loaded = out.stderr.strip().splitlines()[-1].partition(" ")
     assert rc == "0", out.stderr
     unneeded = {"toolbelt.offline_deps", "toolbelt.build_script", "toolbelt.testparse", "traceback", "rich"}

@@ -128,7 +128,9 @@ def materialize(case: Case, parent: Path) -> Path:
     crate = "case_" + case.name
     root = parent / crate
     root.mkdir(parents=True, exist_ok=True)
-    (root / "Cargo.toml").write_text(f'[package]\nname = "{crate}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n')
+    (root / "Cargo.toml").write_text(
+        f'[package]\nname = "{crate}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+    )
     (root / "Cargo.lock").write_text(f'version = 4\n\n[[package]]\nname = "{crate}"\nversion = "0.1.0"\n')
     for rel, text in case.files.items():
         p = root / rel
@@ -181,10 +183,20 @@ def evaluate(case: Case, parent: Path, target_dir: Path) -> CaseResult:
     codes = tuple(sorted({d.code_str or "" for d in report.diagnostics if d.level in ("error", "warning")}))
     if ex is None:
         return CaseResult(
-            name=case.name, family=case.family, code=case.code, source=case.source, expected=_at(*want),
+            name=case.name,
+            family=case.family,
+            code=case.code,
+            source=case.source,
+            expected=_at(*want),
             found_code=False,
-            rustc_primary="-", rusta_root="-", rustc_ok=False, rusta_ok=False, rubric_missing=case.rubric,
-            explain_s=explain_s, cargo_s=cargo_s, codes_seen=codes,
+            rustc_primary="-",
+            rusta_root="-",
+            rustc_ok=False,
+            rusta_ok=False,
+            rubric_missing=case.rubric,
+            explain_s=explain_s,
+            cargo_s=cargo_s,
+            codes_seen=codes,
         )
     prim, rootl = ex.primary, ex.root_cause
     return CaseResult(
