@@ -151,20 +151,9 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: 
         for ln in f.patch.rstrip("\n").splitlines():
             style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
             lines.append(Line("  " + ln, style))
-    if not e.fixes and failed:
-        kinds = sorted({k for o in failed for k in fix_kinds(o)})
-        said = {"borrow": "borrow", "clone": "clone", "move": "add `move`"}
-        lines.append(
-            Line(
-                _none_compiles(len(failed))
-                + (
-                    f"; the options above that {' or '.join(said[k] for k in kinds)} do not work as written."
-                    if kinds
-                    else "; the options above say which way to go."
-                ),
-                "dim",
-            )
-        )
+    if not e.fixes and failed:  # what was tried, as edits; never a verdict on the ways out in words
+        tried = "; ".join(dict.fromkeys(o.name for o in failed if o.name))
+        lines.append(Line(_none_compiles(len(failed)) + (f" as written: {tried}." if tried else "."), "dim"))
     return lines
 
 
