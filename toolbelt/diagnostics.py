@@ -24,6 +24,26 @@ class _CompilerMessage(msgspec.Struct):
 
 _decoder = msgspec.json.Decoder(_CompilerMessage)
 
+# rustc's notes about where it saved a long type name: a scratch path of the build (Rusta's own cache
+# under ~/.cache when it checks in a target dir of its own), not a fact about the program
+_SCRATCH_NOTES = (
+    "the full name for the type has been written to",
+    "consider using `--verbose` to print the full type name",
+)
+
+
+def _without_scratch_notes(d: Diagnostic) -> Diagnostic:
+    """The diagnostic without rustc's long-type-file notes, in its children and its rendered text."""
+    if not any(c.message.startswith(_SCRATCH_NOTES) for c in d.children):
+        return d
+    rendered = d.rendered
+    if rendered is not None:
+        rendered = "".join(
+            ln for ln in rendered.splitlines(keepends=True) if not any(n in ln for n in _SCRATCH_NOTES)
+        )
+    children = tuple(c for c in d.children if not c.message.startswith(_SCRATCH_NOTES))
+    return msgspec.structs.replace(d, children=children, rendered=rendered)
+
 
 class MessageStream:
     """`parse_cargo_messages` fed one line at a time, as cargo writes them (from the reader thread of
@@ -50,7 +70,7 @@ class MessageStream:
             return
         if msg.reason != "compiler-message" or msg.message is None:
             return
-        d = msg.message
+        d = _without_scratch_notes(msg.message)
         if not d.spans and (
             d.level == "failure-note" or d.message.startswith(("aborting due to", "could not compile"))
         ):
