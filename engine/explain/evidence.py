@@ -169,8 +169,13 @@ def honest(text: str, ev: Evidence, *, costs_known: bool = True) -> str:
             if all(backed(c, ev) for c in snippets(s)) and (costs_known or not _COST.search(s))
         ]
         if kept:
-            paras.append(" ".join(kept))
+            paras.append(_closed(" ".join(kept)))
     return "\n\n".join(paras)
+
+
+def _closed(text: str) -> str:
+    """A paragraph whose last clause went (`A; B` without `B`) ends as a sentence, not on the `;`."""
+    return text[:-1] + "." if text.endswith((";", ",", ":")) else text
 
 
 _UNWRITABLE = re.compile(r"\{(?:closure|async|coroutine|integer\}|float\}|unknown|type error)")
@@ -184,4 +189,6 @@ def writable(snippet: str) -> bool:
 
 def without_unwritable(text: str) -> str:
     """The text without the sentences that ask for a type no program can write."""
-    return " ".join(s for s in sentences(" ".join(text.split())) if all(writable(c) for c in snippets(s)))
+    return _closed(
+        " ".join(s for s in sentences(" ".join(text.split())) if all(writable(c) for c in snippets(s)))
+    )

@@ -98,3 +98,8 @@ def test_rustcs_long_type_scratch_path_never_reaches_a_diagnostic(tmp_path) -> N
     ]
     assert any("{closure@" in t for t in said)
     assert not any("long-type" in t or "has been written to" in t or str(tmp_path) in t for t in said)
+
+
+def test_a_cost_line_whose_last_clause_goes_still_ends_as_a_sentence(crates) -> None:
+    e = _with(crates["types"], TYPES, "args.get(1)?", "E0277")
+    assert e.options and all(not o.tradeoff.rstrip().endswith((";", ",")) for o in e.options)
