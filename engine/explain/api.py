@@ -164,6 +164,9 @@ def _possible(
             names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
         if not shape_tags and predicate in applicable.SHAPE_PREDICATES:
             shape_tags.append(shapes.at_primary(diag, crate_root)[0])
+        if predicate in ("type_parameter", "not_type_parameter"):
+            bound = shapes.bound_on_type_parameter(diag, vals.get("type"), crate_root)
+            return bound == (predicate == "type_parameter")
         if predicate == "declaration_editable":
             return not any(shapes.in_trait_signature(p, crate_root) for p in (f.expected_due_to, f.primary))
         return applicable.holds(predicate, f, vals, names, shape_tags[0] if shape_tags else frozenset())

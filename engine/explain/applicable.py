@@ -27,7 +27,12 @@ supports is not shown. Predicates, each a fact and nothing else:
   adapters (`Iter`, `Filter`, `Map`, ...): "build the same chain" presumes a chain;
 - `std_get_disjoint_mut`: the installed rustc is 1.86 or later, whose std has `get_disjoint_mut` on
   slices and `HashMap` (never offered to a toolchain that lacks it); `std_lacks_get_disjoint_mut`, its
-  opposite, for the older ways round it.
+  opposite, for the older ways round it;
+- `type_parameter`: the type a trait is missing on (the story's type, or a plain type in an unmet
+  bound rustc lists) is a generic parameter declared around rustc's span (syntax layer): only a bound
+  on its declaration gives it the trait; `not_type_parameter`, its opposite (a derive or an impl);
+- `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
+  name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ PREDICATES = frozenset(
         "iterator_types",
         "std_get_disjoint_mut",
         "std_lacks_get_disjoint_mut",
+        "type_parameter",
+        "not_type_parameter",
+        "similar_name_help",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
@@ -134,6 +142,8 @@ def holds(
         return rustc_at_least(1, 86)
     if predicate == "std_lacks_get_disjoint_mut":
         return not rustc_at_least(1, 86)
+    if predicate == "similar_name_help":
+        return facts.similar_name_help
     if predicate == "behind_reference":
         return facts.behind_reference
     return False

@@ -7,6 +7,7 @@ outside the user's crate, or a file that is gone, has no tags.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from toolbelt.diagnostics import in_user_crate
@@ -93,3 +94,32 @@ def in_trait_signature(place, crate_root: str | Path) -> bool:  # noqa: ANN001 -
         return False
     body_start = sig.range.text.find("{")
     return body_start < 0 or place.start < sig.range.start + len(sig.range.text[:body_start].encode())
+
+
+# an unmet bound on a plain name (`T: std::fmt::Display`, `&T: ToString`), as rustc's notes list them
+_PLAIN_BOUND = re.compile(r"`(?:&(?:mut )?)?([A-Za-z_]\w*): [^`]+`")
+
+
+def bound_on_type_parameter(diag: Diagnostic, typ: str | None, crate_root: str | Path) -> bool:
+    """Whether the type a trait is missing on (the story's type, or a plain type in an unmet bound
+    rustc lists) is a generic parameter declared around rustc's primary span: the fix is a bound on
+    its declaration, never a derive or an impl (the caller chooses the type)."""
+    prim = diag.primary
+    if prim is None or not in_user_crate(prim.file_name):
+        return False
+    from engine.explain.applicable import base_name
+
+    wanted = {base_name(typ)} if typ and "<" not in typ else set()
+    for node in (diag, *diag.children):
+        wanted.update(m.group(1) for m in _PLAIN_BOUND.finditer(node.message))
+    if not wanted:
+        return False
+    try:
+        source = (Path(crate_root) / prim.file_name).read_bytes()
+    except OSError:
+        return False
+    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
+        return False
+    from engine.syntax.story_shapes import type_parameters_around
+
+    return bool(wanted & type_parameters_around(source, prim.byte_start, prim.byte_end))

@@ -153,6 +153,10 @@ def facts_of(diag: Diagnostic) -> Facts:
     if hit := _first(diag, re.compile(r"(?:function|method|associated function) defined here")):
         f["callee_at"] = hit[0]
     f["behind_reference"] = bool(re.search(r"behind a `&` reference", diag.message))
+    f["similar_name_help"] = any(
+        re.search(r"with a similar name exists|similarly named|a similar name", t)
+        for t in (*(c.message for c in diag.children), *(w for _, w in _labelled(diag)))
+    )
     f["missing_else"] = any("without `else` evaluate to `()`" in c.message for c in diag.children)
     if hit := _first(diag, _BORROWED):
         f["borrowed_at"] = hit[0]

@@ -13,7 +13,9 @@ possible for the code in front of Rusta.
 - `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
   or the tail of a function that returns nothing): only then can `if let` replace it.
 
-Pure: bytes and byte offsets in, booleans out. Tree-sitter nodes never leave this module.
+- `type_parameters_around`: the generic type parameters the enclosing items declare.
+
+Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
 """
 
 from __future__ import annotations
@@ -121,3 +123,21 @@ def match_value_unused(source: bytes, start: int, end: int) -> bool:
         ret = owner.child_by_field_name("return_type")
         return ret is None or (ret.text or b"").strip() == b"()"
     return False  # the value of a block that some expression uses
+
+
+def type_parameters_around(source: bytes, start: int, end: int) -> frozenset[str]:
+    """The generic type parameters in scope at [start, end): every `<T, U: Bound>` of the items
+    (fn, impl, trait, type definition) that enclose the span. A type named by one of them is the
+    caller's choice, so no derive or impl can give it a trait; only a bound can."""
+    names: set[str] = set()
+    for a in ancestors(node_at(source, start, end)):
+        params = a.child_by_field_name("type_parameters")
+        if params is None:
+            continue
+        for p in params.named_children:
+            name = p.child_by_field_name("name") if p.type == "type_parameter" else None
+            if name is None and p.type == "type_identifier":
+                name = p
+            if name is not None and name.text:
+                names.add(name.text.decode("utf-8", "replace"))
+    return frozenset(names)

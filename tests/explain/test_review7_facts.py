@@ -90,6 +90,12 @@ def _text(e) -> str:
     return " ".join([e.summary, e.why, *(f"{o.name} {o.how} {o.tradeoff}" for o in e.options)])
 
 
+def test_a_trait_missing_on_a_type_parameter_is_a_bound_not_a_derive(crates) -> None:
+    e = _with(crates["types"], TYPES, "k.to_string()", "E0599")
+    assert "satisfy the bound" not in _names(e) and "a derive or an impl when" not in _text(e)
+    assert _names(e)[0] == "bound the type parameter" and "where" in e.options[0].how
+
+
 def test_rustcs_long_type_scratch_path_never_reaches_a_diagnostic(tmp_path) -> None:
     # clippy's driver writes a long closure type to a file under the target dir and says where
     report = run_check(write_lib(tmp_path, "r7_long", TYPES), tool="clippy", target_dir=tmp_path / "target")
