@@ -109,3 +109,16 @@ def test_rustcs_long_type_scratch_path_never_reaches_a_diagnostic(tmp_path) -> N
 def test_a_cost_line_whose_last_clause_goes_still_ends_as_a_sentence(crates) -> None:
     e = _with(crates["types"], TYPES, "args.get(1)?", "E0277")
     assert e.options and all(not o.tradeoff.rstrip().endswith((";", ",")) for o in e.options)
+
+
+def test_rustcs_similar_name_is_claimed_only_when_its_help_names_one(crates) -> None:
+    none = _with(crates["names"], NAMES, "crate_total + 1", "E0425")
+    assert "lists a similar" not in _text(none) and "fix the spelling" not in _names(none)
+    some = _with(crates["names"], NAMES, "totl_len + 1", "E0425")
+    assert "fix the spelling" in _names(some)
+
+
+def test_a_name_rustc_offers_to_import_is_an_import_first(crates) -> None:
+    e = _with(crates["names"], NAMES, "rows: HashMap", "E0425")
+    assert _names(e)[0] == "import it" and "fix the spelling" not in _names(e)
+    assert "declare it" not in _names(e) and "not imported" in e.summary
