@@ -252,11 +252,40 @@ def _cause_type(d: Diagnostic) -> str | None:
     return m.group(1) if m else None
 
 
+# a closure's type as rustc prints it in a bound: `{closure@src/main.rs:39:17: 39:29}`
+_CLOSURE_AT = re.compile(r"\{closure@([^:}]+):(\d+):(\d+)")
+_CLOSURE_CAUSE_CODES = frozenset({"E0631", "E0308"})
+
+
+def _closure_consequence(b: Located, a: Located) -> bool:
+    """Whether `b`'s unmet bounds (E0599/E0277) are on a closure whose signature error `a` (E0631, or
+    an E0308 mismatch) reports at that closure: fixing the closure clears both, wherever `b` points."""
+    bc, ac = b.diag.code_str or "", a.diag.code_str or ""
+    if bc not in _DERIVED_CODES or ac not in _CLOSURE_CAUSE_CODES or _severity(a.diag) != "error":
+        return False
+    closures = {
+        (f, int(ln), int(col))
+        for f, ln, col in _CLOSURE_AT.findall(_texts(b.diag))
+        if "/" in f or f.endswith(".rs")
+    }
+    spans = [s for node in (a.diag, *a.diag.children) for s in node.spans]
+    return any(
+        s.line_start == ln and s.column_start == col and (s.file_name == f or s.file_name.endswith(f"/{f}"))
+        for s in spans
+        for f, ln, col in closures
+    )
+
+
 def consequence_of(b: Located, a: Located) -> bool:
-    """Whether error `b` is rustc reporting `a`'s mistake again from another angle: both on one line,
-    `b` a bound or operator failure (E0599's unmet bounds, E0277's missing operator impl), and `b`'s
-    words name the type `a` is about."""
-    if b is a or (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
+    """Whether error `b` is rustc reporting `a`'s mistake again from another angle: `b`'s unmet
+    bounds are on the closure whose signature `a` rejects; or both on one line, `b` a bound or
+    operator failure (E0599's unmet bounds, E0277's missing operator impl), and `b`'s words name the
+    type `a` is about."""
+    if b is a:
+        return False
+    if _closure_consequence(b, a):
+        return True
+    if (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
         return False
     bc, ac = b.diag.code_str or "", a.diag.code_str or ""
     if bc not in _DERIVED_CODES or ac not in _CAUSE_CODES or _severity(a.diag) != "error":

@@ -220,6 +220,14 @@ def _first_note(diag: Diagnostic) -> Found | None:
     return None
 
 
+def _closure_signature_at(diag: Diagnostic) -> Found | None:
+    """E0631: the closure whose written signature differs from the one the bound expects."""
+    f = _label_match(diag, (r"found signature defined here",))
+    if f is not None:
+        return Found(f.span, "this closure's signature is the one the bound rejects", f.label)
+    return None
+
+
 def _suggestion_at(diag: Diagnostic) -> Found | None:
     for child in diag.children:
         for s in child.spans:
@@ -247,6 +255,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "suggestion_at": _suggestion_at,
     "first_occurrence": _first_occurrence,
     "static_required_at": _static_required_at,
+    "closure_signature_at": _closure_signature_at,
 }
 
 # For codes without a KB entry (or before the KB has one): a sensible default per code.
@@ -267,6 +276,7 @@ DEFAULT_STRATEGY: dict[str, str] = {
     "E0412": "first_occurrence",
     "E0432": "first_occurrence",
     "E0038": "first_note",
+    "E0631": "closure_signature_at",
 }
 
 

@@ -96,6 +96,15 @@ def test_a_trait_missing_on_a_type_parameter_is_a_bound_not_a_derive(crates) -> 
     assert _names(e)[0] == "bound the type parameter" and "where" in e.options[0].how
 
 
+def test_a_closure_signature_error_and_the_iterator_method_it_breaks_are_one_story(crates) -> None:
+    stories = [e for e in crates["types"] if e.code in ("E0631", "E0599")]
+    closure_line = line_of(TYPES, ".filter(|w: &String|")
+    (e,) = [e for e in stories if e.primary.line in (closure_line, closure_line + 1)]
+    assert e.code == "E0631" and e.root_cause.line == closure_line
+    assert e.root_cause.column == TYPES.splitlines()[closure_line - 1].index("|w") + 1
+    assert any("E0599" in f for f in e.facts) and "derive" not in _text(e)
+
+
 def test_rustcs_long_type_scratch_path_never_reaches_a_diagnostic(tmp_path) -> None:
     # clippy's driver writes a long closure type to a file under the target dir and says where
     report = run_check(write_lib(tmp_path, "r7_long", TYPES), tool="clippy", target_dir=tmp_path / "target")
