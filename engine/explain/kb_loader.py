@@ -131,6 +131,7 @@ SHAPES = frozenset(
         "in_loop",
         "literal_conversion",
         "get_mut_twice",
+        "returned_earlier",
     }
 )
 

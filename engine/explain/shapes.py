@@ -66,6 +66,17 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         if prim is not None and s.file_name == prim.file_name and s.byte_end <= len(source)
     ]
     tags: set[str] = set()
+    # The borrow rustc says is returned ends before the conflicting use starts: it is returned on an
+    # earlier path (NLL's conditional-return case). A return after the use is a real conflict.
+    returned = [
+        s
+        for s in diag.spans
+        if (s.label or "").startswith("returning this value requires")
+        and prim is not None
+        and s.file_name == prim.file_name
+    ]
+    if returned and all(s.byte_end <= start for s in returned):
+        tags.add("returned_earlier")
     for tag, holds in (
         ("loop_over_borrow", lambda: ss.loop_over_other_borrow(source, start, end, others)),
         ("in_loop", lambda: ss.in_loop_body(source, start, end)),

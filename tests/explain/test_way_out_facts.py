@@ -62,6 +62,18 @@ impl Counts {
         self.per.insert(k.to_string(), Vec::new());
         self.per.get_mut(k).unwrap()
     }
+
+    fn bump(&mut self, k: &str) {
+        self.per.remove(k);
+    }
+
+    pub fn peek(&mut self, k: &str) -> Option<&Vec<u32>> {
+        let v = self.per.get(k);
+        if v.is_some() {
+            self.bump(k);
+        }
+        v
+    }
 }
 
 pub struct Person {
@@ -206,6 +218,13 @@ def test_a_borrow_returned_on_one_path_is_checked_first_and_the_entry_api_is_not
     entry = next(o for o in e.options if o.name == "one call that does both")
     assert "No runtime cost" not in entry.tradeoff and "every call" in entry.tradeoff
     assert "later used here" not in e.why
+
+
+def test_a_borrow_returned_after_the_mutation_is_a_real_conflict_not_the_known_limitation(borrows) -> None:
+    e = _story(borrows, BORROWS, "self.bump(k);")
+    assert e.code == "E0502", e.code
+    assert "Polonius" not in e.why and "returned from the function on one path" not in e.summary
+    assert "no reordering helps" not in e.why
 
 
 def test_a_local_built_in_the_function_is_returned_owned_not_borrowed_from_an_input(borrows) -> None:
