@@ -128,6 +128,32 @@ def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
     return None
 
 
+def fix_site(d: Diagnostic) -> tuple[str, int] | None:
+    """Where rustc's help would edit to restrict a type parameter (`T: Clone + Hash` at the line of
+    `T`'s bounds). A type parameter is a different type in each item that declares it: two errors
+    that `T` lacks `Hash` in two functions are two fixes, not one cause."""
+    for c in d.children:
+        if "type parameter" not in c.message:
+            continue
+        for s in c.spans:
+            if s.suggested_replacement is not None:
+                return s.file_name, s.line_start
+    return None
+
+
+_BORROW_CODES = frozenset({"E0499", "E0502", "E0505", "E0506"})
+
+
+def borrowed_place(d: Diagnostic) -> str | None:
+    """The place a borrow conflict is about (`self.items` in "cannot borrow `self.items` as
+    mutable"): two conflicts with one earlier borrow but on different places (`*self` through a
+    method, `self.items` itself) need different fixes, so one root span alone is not one cause."""
+    if (d.code_str or "") not in _BORROW_CODES:
+        return None
+    m = _NAME_RE.search(d.message)
+    return m.group(1) if m else None
+
+
 def cause_fact(key: tuple[str, str, str]) -> str:
     """The fact a `cause_key` stands for, in words."""
     code, typ, what = key
@@ -171,11 +197,11 @@ def group(items: list[Located]) -> list[Group]:
         key_name = ("name", sev, name, it.primary.file) if name else None
         lint = lint_key(it.diag)
         key_lint = ("lint", *lint) if lint else None
-        key_root = ("root", sev, _pos(it.root)) if it.root.line > 0 else None
+        key_root = ("root", sev, _pos(it.root), borrowed_place(it.diag)) if it.root.line > 0 else None
         shape = shape_key(it.diag)
         key_shape = ("shape", *shape) if shape else None
         cause = cause_key(it.diag)
-        key_cause = ("type", *cause) if cause else None
+        key_cause = ("type", *cause, fix_site(it.diag)) if cause else None
         keyset = (key_name, key_lint, key_root, key_shape, key_cause)
         idx = None
         for k in keyset:
@@ -222,6 +248,7 @@ def group(items: list[Located]) -> list[Group]:
             len(members) > 1
             and (key := cause_key(lead.diag)) is not None
             and all(cause_key(m.diag) == key for m in members[1:])
+            and len({fix_site(m.diag) for m in members}) == 1
             and len({_pos(m.root) for m in members}) > 1
         ):
             reason = _cause_reason(key, len(members))
