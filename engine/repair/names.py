@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.placement import module_use_edit
 from engine.repair.template_kit import Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.probe_scan import KEYWORDS
@@ -150,10 +151,10 @@ def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -
             )
         )
     for path in _import_paths(name, read, crate_files):
-        pos = _use_insert_pos(data)
+        pos, line = module_use_edit(data, span.byte_start, path) or (_use_insert_pos(data), f"use {path};\n")
         out.append(
             _make(
-                [Edit(file=span.file_name, start=pos, end=pos, replacement=f"use {path};\n")],
+                [Edit(file=span.file_name, start=pos, end=pos, replacement=line)],
                 f"import `{path}`",
                 "use",
                 code,

@@ -190,3 +190,38 @@ def _merge(edits: list[Edit], blank: set[tuple[str, int]]) -> tuple[Edit, ...]:
             texts = [*lines, "\n"] if (f, s) in blank else lines
         merged.append(Edit(file=f, start=s, end=end, replacement="".join(texts)))
     return tuple(merged)
+
+
+def module_use_edit(data: bytes, at: int, path: str) -> tuple[int, str] | None:
+    """(offset, text) for `use {path};` in the innermost inline `mod name { .. }` around byte `at`:
+    a `use` at the crate root does not reach into a module, so the import goes where the name is
+    used, after the module's own `use` lines (else first in it), indented like its items. None when
+    `at` is not inside an inline module (the file's own scope takes it)."""
+    body = None
+    stack = [parse(data).root_node]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if child.start_byte <= at < child.end_byte:
+                if child.type == "declaration_list" and node.type == "mod_item":
+                    body = child
+                stack.append(child)
+    if body is None:
+        return None
+    items = [c for c in body.named_children if c.type != "line_comment"]
+    uses = [c for c in items if c.type == "use_declaration"]
+    if uses:
+        pos = uses[-1].end_byte
+        pos = data.index(b"\n", pos) + 1 if b"\n" in data[pos:] else len(data)
+    else:
+        pos = (
+            data.index(b"\n", body.start_byte) + 1
+            if b"\n" in data[body.start_byte :]
+            else body.start_byte + 1
+        )
+    first = uses[-1] if uses else (items[0] if items else None)
+    line_start = data.rfind(b"\n", 0, first.start_byte) + 1 if first is not None else pos
+    indent = data[line_start : first.start_byte].decode() if first is not None else "    "
+    if indent.strip():
+        indent = "    "
+    return pos, f"{indent}use {path};\n"
