@@ -357,6 +357,17 @@ def _fn_pointer(f: Facts, read: Reader) -> list[Op]:
     return [([edit], f"declare it with the fn pointer type `{pointer}`", "op:annotate", 0.72)]
 
 
+def _take_option(f: Facts, site: Site) -> list[Op]:
+    """E0507 on an `Option<..>` place behind `&mut`: `.take()` moves the value out and leaves `None`
+    in its place, so the owner stays whole (the way out for a field of a node, a slot, a cache)."""
+    typ = (f.binding_type or "").removeprefix("std::option::")
+    if not typ.startswith("Option<") or "mutable reference" not in (f.message or ""):
+        return []
+    if site.shape.in_pattern or not site.expression:
+        return []
+    return [(site.postfix(".take()"), f"take it: `{site.text}.take()` leaves `None` behind", "op:take", 0.7)]
+
+
 def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     """Every operator whose facts fit, at every site they name; the sandbox decides which is right."""
     f = facts_of(d)
@@ -377,6 +388,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
         ops += _sharing(hit[0]) or _update_base(hit[0], read)
     if code == "E0507" and (hit := site_at(f.primary, read)):
         ops += _sharing(hit[0])
+        ops += _take_option(f, hit[0])
     if code in _MUTABILITY:
         ops += _make_mut(f, read)
     prim = d.primary
