@@ -267,6 +267,18 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     return rank(out)
 
 
+# rustc's placeholder words in a suggestion (`.expect("REASON")`) and a whole container cloned only to
+# index or slice it (`&words.clone()[0]`): both compile, neither is what an expert writes
+_PLACEHOLDER = re.compile(r'"(?:REASON|reason|\.\.\.|TODO)"')
+_CLONE_TO_INDEX = re.compile(r"\.clone\(\)\s*\[")
+
+
+def inexpert(o: PatchOption) -> int:
+    """1 when the patch keeps rustc's placeholder text or clones a whole container to read one
+    element: it ranks below a fix of its own state that does neither."""
+    return int(any(_PLACEHOLDER.search(ln) or _CLONE_TO_INDEX.search(ln) for ln in o.shows))
+
+
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     """Compiled before unchecked, failed ones removed; among compiled options the one that leaves the
     fewest errors in the crate goes first (it fixes more of them), and a borrow goes before any
@@ -279,6 +291,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             _STATE_RANK[o.validated],
             o.panics_until_filled,
             o.errors_left if o.validated == "compiles" else 0,
+            inexpert(o),
         ),
     )
     out: list[PatchOption] = []

@@ -261,3 +261,28 @@ def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
     )
     assert [o.id for o in rank([hole, full])] == ["full", "hole"]
     assert hole.state_words.startswith("compiles, but its todo!() panics") and full.state_words == "compiles"
+
+
+def test_a_placeholder_or_a_container_cloned_to_index_ranks_below_a_real_fix() -> None:
+    from engine.explain.options import rank
+    from engine.explain.types import PatchOption
+
+    def opt(i: str, line: str, source: str = "rustc") -> PatchOption:
+        return PatchOption(
+            id=i,
+            name=i,
+            edits=(),
+            patch="",
+            shows=(line,),
+            file="a.rs",
+            line=1,
+            source=source,
+            validated="compiles",
+        )
+
+    placeholder = opt("placeholder", 'let n: u16 = arg.parse().expect("REASON");')
+    real = opt("real", "let n: u16 = arg.parse().unwrap_or(0);", "template")
+    assert [o.id for o in rank([placeholder, real])] == ["real", "placeholder"]
+    whole = opt("whole", "let head = &names.clone()[0];")
+    one = opt("one", "let head = names[0].clone();", "template")
+    assert [o.id for o in rank([whole, one])] == ["one", "whole"]
