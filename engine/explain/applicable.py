@@ -31,6 +31,9 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `type_parameter`: the type a trait is missing on (the story's type, or a plain type in an unmet
   bound rustc lists) is a generic parameter declared around rustc's span (syntax layer): only a bound
   on its declaration gives it the trait; `not_type_parameter`, its opposite (a derive or an impl);
+- `option_place`: rustc says the moved place has type `Option<..>` ("move occurs because `*r` has type
+  `Option<Box<Node>>`"): only then can `Option::take` leave `None` behind;
+- `consuming_receiver`: rustc says a method "takes ownership of the receiver `self`";
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
@@ -64,6 +67,8 @@ PREDICATES = frozenset(
         "type_parameter",
         "not_type_parameter",
         "similar_name_help",
+        "option_place",
+        "consuming_receiver",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
@@ -144,6 +149,10 @@ def holds(
         return not rustc_at_least(1, 86)
     if predicate == "similar_name_help":
         return facts.similar_name_help
+    if predicate == "option_place":
+        return base_name(facts.binding_type or "") == "Option"
+    if predicate == "consuming_receiver":
+        return facts.consumer is not None
     if predicate == "behind_reference":
         return facts.behind_reference
     return False
