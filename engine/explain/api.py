@@ -78,12 +78,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", ":")) else text + "."
 
 
+def _texts(diag: Diagnostic) -> tuple[str, ...]:
+    """rustc's labels and child messages: what a syntax entry's `when` is searched in."""
+    return (*(s.label or "" for s in diag.spans), *(c.message for c in diag.children))
+
+
 def _generic(
     diag: Diagnostic, vals: dict[str, str], root_differs: bool
 ) -> tuple[str, str, str, tuple[Choice, ...]]:
     """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
     code = diag.code_str or ""
-    known = invariant_for(code, diag.message)
+    known = invariant_for(code, diag.message, texts=_texts(diag))
     if known is not None:
         invariant = known[1]
     elif code.startswith("clippy::"):
@@ -114,7 +119,7 @@ def _generic(
         and "for further information" not in c.message
         and not any(s.suggested_replacement is not None for s in c.spans)
     )
-    entry = syntax_entry(diag.message) if not code else None
+    entry = syntax_entry(diag.message, texts=_texts(diag)) if not code else None
     if entry is not None and entry.why:  # a code-less error with its own story in kb/invariants.toml
         why = " ".join(entry.why.split())
         opts = tuple(Choice(name=o.name, how=o.how, tradeoff=o.tradeoff) for o in entry.options) + opts
@@ -212,7 +217,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     else:
         shape_summary = False
         invariant, summary, why, options = _generic(diag, vals, root_differs)
-        known = invariant_for(diag.code_str, diag.message)
+        known = invariant_for(diag.code_str, diag.message, texts=_texts(diag))
         title = known[0] if known is not None else diag.message
     if diag.code_str == CFG_LINT:
         options = lintstory.cfg_options(diag, len(g.members), crate_root) or options

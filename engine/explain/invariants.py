@@ -44,23 +44,28 @@ class SyntaxOption(_Base):
 class SyntaxInvariant(_Base):
     """An error without a code, recognised by the start of rustc's message (`prefix`) or, for a
     message that starts with a number ("2 positional arguments in format string ..."), by a regex
-    matched at its start (`pattern`); optionally with the story's `why` and ways out."""
+    matched at its start (`pattern`); optionally with the story's `why` and ways out. `when`, a regex
+    searched in rustc's labels and child messages, narrows an entry to one cause of that message (it
+    wins over the same prefix without it)."""
 
     title: str
     invariant: str
     prefix: str = ""
     pattern: str = ""
+    when: str = ""
     why: str = ""
     options: tuple[SyntaxOption, ...] = ()
 
-    def matches(self, message: str) -> bool:
+    def matches(self, message: str, texts: tuple[str, ...] = ()) -> bool:
+        if self.when and not any(re.search(self.when, t) for t in texts):
+            return False
         if self.prefix:
             return message.startswith(self.prefix)
         return re.match(self.pattern, message) is not None
 
     @property
     def weight(self) -> int:
-        return len(self.prefix or self.pattern)
+        return len(self.prefix or self.pattern) + (1000 if self.when else 0)
 
 
 class Invariants(_Base):
@@ -83,11 +88,15 @@ def load_invariants(path: Path = INVARIANTS_PATH) -> Invariants:
     problems.extend(
         f"{code!r} is not a rustc error code" for code in table.codes if not _CODE_RE.fullmatch(code)
     )
-    prefixes = [s.prefix for s in table.syntax if s.prefix]
-    problems.extend(f"prefix {p!r} is listed twice" for p in sorted(set(prefixes)) if prefixes.count(p) > 1)
+    prefixes = [(s.prefix, s.when) for s in table.syntax if s.prefix]
+    problems.extend(
+        f"prefix {p[0]!r} is listed twice" for p in sorted(set(prefixes)) if prefixes.count(p) > 1
+    )
     for s in table.syntax:
         if bool(s.prefix) == bool(s.pattern):
             problems.append(f"{s.title!r} needs exactly one of prefix and pattern")
+        elif s.when and not _compiles(s.when):
+            problems.append(f"when {s.when!r} is not a regex")
         elif s.pattern:
             try:
                 re.compile(s.pattern)
@@ -98,17 +107,29 @@ def load_invariants(path: Path = INVARIANTS_PATH) -> Invariants:
     return table
 
 
-def syntax_entry(message: str, path: Path = INVARIANTS_PATH) -> SyntaxInvariant | None:
-    """The entry for a code-less error: the longest matching prefix or pattern."""
-    matches = [s for s in load_invariants(path).syntax if s.matches(message)]
+def _compiles(rx: str) -> bool:
+    try:
+        re.compile(rx)
+    except re.error:
+        return False
+    return True
+
+
+def syntax_entry(
+    message: str, path: Path = INVARIANTS_PATH, texts: tuple[str, ...] = ()
+) -> SyntaxInvariant | None:
+    """The entry for a code-less error: the longest matching prefix or pattern, a `when` first."""
+    matches = [s for s in load_invariants(path).syntax if s.matches(message, texts)]
     return max(matches, key=lambda s: s.weight) if matches else None
 
 
-def invariant_for(code: str | None, message: str, path: Path = INVARIANTS_PATH) -> tuple[str, str] | None:
+def invariant_for(
+    code: str | None, message: str, path: Path = INVARIANTS_PATH, texts: tuple[str, ...] = ()
+) -> tuple[str, str] | None:
     """(title, invariant) for an error code, or for a code-less error by its message's longest
     matching prefix or pattern; None when the file says nothing about it (a lint, an unknown message)."""
     if code:
         found = load_invariants(path).codes.get(code)
         return (found.title, found.invariant) if found else None
-    best = syntax_entry(message, path)
+    best = syntax_entry(message, path, texts)
     return (best.title, best.invariant) if best is not None else None
