@@ -16,7 +16,7 @@ import pytest
 
 from engine.explain.api import explain_report
 from engine.explain.jsonview import to_dict
-from engine.explain.types import Explanation
+from engine.explain.types import Explanation, PatchOption
 from engine.explain.validation import validate
 from modes.rendering import render_text
 from toolbelt.cargo_run import run_check
@@ -238,22 +238,23 @@ def test_cast_costs_come_from_the_two_types() -> None:
     assert cast_cost("String", "u32") == "" and cast_cost(None, "u8") == ""
 
 
+def opt(i: str, line: str, source: str = "rustc") -> PatchOption:
+    """A compiled option that shows one line."""
+    return PatchOption(
+        id=i,
+        name=i,
+        edits=(),
+        patch="",
+        shows=(line,),
+        file="a.rs",
+        line=1,
+        source=source,
+        validated="compiles",
+    )
+
+
 def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
     from engine.explain.options import rank
-    from engine.explain.types import PatchOption
-
-    def opt(i: str, line: str) -> PatchOption:
-        return PatchOption(
-            id=i,
-            name=i,
-            edits=(),
-            patch="",
-            shows=(line,),
-            file="a.rs",
-            line=1,
-            source="rustc",
-            validated="compiles",
-        )
 
     hole, full = (
         opt("hole", "let Some(c) = p() else { todo!() };"),
@@ -265,20 +266,6 @@ def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
 
 def test_a_placeholder_or_a_container_cloned_to_index_ranks_below_a_real_fix() -> None:
     from engine.explain.options import rank
-    from engine.explain.types import PatchOption
-
-    def opt(i: str, line: str, source: str = "rustc") -> PatchOption:
-        return PatchOption(
-            id=i,
-            name=i,
-            edits=(),
-            patch="",
-            shows=(line,),
-            file="a.rs",
-            line=1,
-            source=source,
-            validated="compiles",
-        )
 
     placeholder = opt("placeholder", 'let n: u16 = arg.parse().expect("REASON");')
     real = opt("real", "let n: u16 = arg.parse().unwrap_or(0);", "template")

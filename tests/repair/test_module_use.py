@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engine.repair.names import unresolved_name
 from engine.repair.placement import module_use_edit
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 SRC = """pub mod ledger {
@@ -37,16 +38,8 @@ pub fn count() -> usize {
 """
 
 
-def _crate(tmp: Path, src: str) -> Path:
-    root = tmp / "books"
-    (root / "src").mkdir(parents=True, exist_ok=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "books"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(src)
-    return root
-
-
 def test_rustas_own_import_lands_in_the_module_that_uses_the_name(tmp_path: Path) -> None:
-    root = _crate(tmp_path, SRC)
+    root = write_lib(tmp_path, "books", SRC)
     report = run_check(root, target_dir=tmp_path / "target")
     errors = [d for d in report.diagnostics if d.level == "error" and "BTreeMap" in d.message]
     assert errors

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.edits import apply_edits
 from engine.repair.grammar import grammar_candidates
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 SRC = """pub struct Slot {
@@ -26,16 +27,8 @@ pub fn rename(s: &mut Slot) -> String {
 """
 
 
-def _crate(tmp: Path, src: str) -> Path:
-    root = tmp / "slots"
-    (root / "src").mkdir(parents=True, exist_ok=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "slots"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(src)
-    return root
-
-
 def test_a_move_out_of_an_option_behind_mut_is_tried_as_take(tmp_path: Path) -> None:
-    root = _crate(tmp_path, SRC)
+    root = write_lib(tmp_path, "slots", SRC)
     errors = [d for d in run_check(root, target_dir=tmp_path / "target").diagnostics if d.code_str == "E0507"]
     assert len(errors) == 2
 
