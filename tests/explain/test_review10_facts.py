@@ -8,7 +8,9 @@ errors).
   (`+ 'static`), never "tie the lifetimes to the output" (there is no output), and no option claims a
   help rustc did not give;
 - a slice indexed by a signed integer names that integer and converts it, never a `SliceIndex` list;
-- a tuple struct whose field is private has a private constructor: a privacy story, not a namespace one.
+- a tuple struct whose field is private has a private constructor: a privacy story, not a namespace one;
+- any type may implement `Index` (not "only collections"), and the impl takes the index type the code
+  uses; a `const` is computed once at compile time and inlined, never "at each use".
 """
 
 from __future__ import annotations
@@ -82,6 +84,19 @@ pub fn price() -> money::Cents {
 pub fn fee() -> Cents {
     Cents(99)
 }
+
+pub struct Board {
+    pub n: usize,
+    pub cells: Vec<char>,
+}
+
+impl Board {
+    pub fn corner(&self) -> char {
+        self[(0, 0)]
+    }
+}
+
+pub const HALF_TURN: f64 = 4.0f64.atan();
 """
 
 
@@ -134,3 +149,16 @@ def test_a_private_field_hides_a_tuple_struct_constructor(crates, text: str, cod
     assert "private" in e.summary and "named fields" not in _text(e) and "namespace" not in e.invariant
     assert e.root_cause.line == line_of(TYPES, "pub struct Cents(u64);")
     assert _names(e) == ["add a public constructor", "make the fields pub"]
+
+
+def test_indexing_a_local_type_offers_its_index_impl_without_a_false_rule(crates) -> None:
+    e = _story(crates["types"], TYPES, "self[(0, 0)]", "E0608")
+    assert "Only collections" not in e.why and "any type the crate gives an impl" in e.why
+    impl = next(o for o in e.options if o.name == "implement Index")
+    assert "Index<usize>" not in impl.how and "tuple of positions" in impl.how
+
+
+def test_a_const_is_computed_at_compile_time_not_at_each_use(crates) -> None:
+    e = _story(crates["types"], TYPES, "pub const HALF_TURN", "E0015")
+    fn = next(o for o in e.options if o.name == "use a function")
+    assert "at each use, so the meaning stays" not in fn.tradeoff and "compile time" in fn.tradeoff
