@@ -24,3 +24,18 @@ def explain_lib(tmp: Path, name: str, src: str) -> tuple[Explanation, ...]:
 
 def line_of(src: str, text: str) -> int:
     return next(i for i, ln in enumerate(src.splitlines(), 1) if text in ln)
+
+
+def story(stories, src: str, text: str, code: str | None = None) -> Explanation:
+    """The story whose rustc span is on the line of `src` holding `text` (of `code`, when given)."""
+    line = line_of(src, text)
+    return next(e for e in stories if e.primary.line == line and (code is None or e.code == code))
+
+
+def story_text(e: Explanation) -> str:
+    """Everything a story says in words: summary, why, and each option's name, how and trade-off."""
+    return " ".join([e.summary, e.why, *(f"{o.name} {o.how} {o.tradeoff}" for o in e.options)])
+
+
+def option_names(e: Explanation) -> list[str]:
+    return [o.name for o in e.options]

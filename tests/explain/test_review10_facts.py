@@ -18,6 +18,9 @@ from __future__ import annotations
 import pytest
 
 from tests.explain.crates import explain_lib, line_of
+from tests.explain.crates import option_names as _names
+from tests.explain.crates import story as _story
+from tests.explain.crates import story_text as _text
 
 pytestmark = pytest.mark.slow
 
@@ -106,19 +109,6 @@ def crates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
     return {
         name: explain_lib(tmp, f"r10_{name}", src) for name, src in (("borrows", BORROWS), ("types", TYPES))
     }
-
-
-def _story(stories, src: str, text: str, code: str | None = None):
-    line = line_of(src, text)
-    return next(e for e in stories if e.primary.line == line and (code is None or e.code == code))
-
-
-def _text(e) -> str:
-    return " ".join([e.summary, e.why, *(f"{o.name} {o.how} {o.tradeoff}" for o in e.options)])
-
-
-def _names(e) -> list[str]:
-    return [o.name for o in e.options]
 
 
 def test_option_take_needs_an_option_and_a_consuming_call_runs_on_the_owned_value(crates) -> None:
