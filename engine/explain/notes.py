@@ -66,6 +66,10 @@ def restates(sentence: str, rustc: list[str]) -> bool:
     return any(SequenceMatcher(None, s, t).ratio() >= 0.8 for t in rustc if abs(len(t) - len(s)) < len(s))
 
 
+_GENERIC = re.compile(r"(?<![\w:])[A-Z](?![\w:])")  # a lone type parameter: `[T]`, `Vec<T>`
+_MORE = re.compile(r"and \d+ others")
+
+
 def _join(items: list[str]) -> str:
     quoted = [f"`{x}`" for x in items]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
@@ -85,7 +89,9 @@ def impl_list(d: Diagnostic) -> str | None:
             continue
         pairs = _IMPLEMENTS.findall("\n".join([c.message, *(s.label or "" for s in c.spans)]))
         if missing is not None:  # `&f64` implements `Div<f64>` too: only the type at stake counts
-            pairs = [(o, t) for o, t in pairs if short_type(o) == short_type(missing.group(2))] or pairs
+            pairs = [(o, t) for o, t in pairs if short_type(o) == short_type(missing.group(2))]
+            if not pairs:  # the list is of other types' impls (`usize` where `i32` indexes): no claim
+                return None
         owners = {short_type(o) for o, _ in pairs}
         if not pairs or len(owners) != 1:
             return None
@@ -95,7 +101,10 @@ def impl_list(d: Diagnostic) -> str | None:
         if missing is None or _args(short_type(missing.group(1)), owner)[0] != base:
             return f"rustc lists the `{base}` impls `{owner}` has: for {_join(have)}."
         want = _args(short_type(missing.group(1)), owner)[1]
-        return f"`{owner}` implements `{base}` for {_join(have)} only, not for `{want}`."
+        if any(_GENERIC.search(h) for h in have):  # `[T]` covers `[f32]`: a "not for" would be false
+            return f"rustc lists the `{base}` impls `{owner}` has: for {_join(have)}."
+        only = "" if _MORE.search(c.message) else " only"  # "and 12 others": the list is cut
+        return f"`{owner}` implements `{base}` for {_join(have)}{only}, not for `{want}`."
     return None
 
 

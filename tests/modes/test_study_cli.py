@@ -48,6 +48,12 @@ FROM_LIST = """pub fn level(s: &str) -> Result<u8, String> {
 """
 
 
+INDEX_BY_I32 = """pub fn at(xs: &[f32], i: i32) -> f32 {
+    xs[i]
+}
+"""
+
+
 def _study(root: Path) -> str:
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     out = subprocess.run(
@@ -95,6 +101,13 @@ def test_a_list_note_is_summed_up_never_cut_into_a_sentence(tmp_path: Path) -> N
     why = _section(answer, "Why")
     assert "following other types" not in why.lower()
     assert re.search(r"`String` implements `From` for .*`&str`.* only, not for `ParseIntError`\.", why)
+
+
+def test_a_list_of_another_types_impls_makes_no_claim_about_the_type_at_stake(tmp_path: Path) -> None:
+    """rustc lists `usize`'s `SliceIndex` impls when an `i32` indexes: they say nothing of `i32`, and
+    `usize`'s `[T]` covers `[f32]`, so "usize implements it ... only, not for [f32]" would be false."""
+    _question, answer = _question_and_answer(_study(write_lib(tmp_path, "indexi32", INDEX_BY_I32)))
+    assert "only, not for" not in answer and "not for `[f32]`" not in answer, answer
 
 
 def test_placeholders_are_paired_with_arguments(tmp_path: Path) -> None:
