@@ -27,6 +27,7 @@ from engine.repair.design import design_candidates
 from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
+from engine.repair.okor import propagate_wrapped
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from engine.repair.unsized import borrow_unsized_type
@@ -316,6 +317,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += mismatched_types(d, read) + differ_in_mutability(d, read)
     if code in ("E0308", "E0599", "E0609", "E0608", "E0369"):
         out += question_at_binding(d, read)
+    if code in ("E0308", "E0599"):
+        out += propagate_wrapped(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
         out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
