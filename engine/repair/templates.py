@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 
+from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
@@ -319,6 +320,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += question_at_binding(d, read)
     if code in ("E0308", "E0599"):
         out += propagate_wrapped(d, read)
+    if code == "E0368":
+        out += binary_for_assign(d, read)
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
         out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
