@@ -75,6 +75,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"might be missing for `([^`]+)`",
             r"cannot be applied to type `([^`]+)`",
             r"^cannot index into a value of type `([^`]+)`",
+            r"^no field `[^`]+` on type `([^`]+)`",
             r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",
         ),
         said,

@@ -1,0 +1,92 @@
+"""Statements a fact decides, never the error code's template. Real cargo on small crates.
+
+- a field read on a `Result`/`Option` is reached by handling the wrapper where the value is made,
+  never "fix the name" or "add the field to the struct";
+- a field read on a type parameter (`&Self` in a trait's default method) needs an accessor method in
+  the trait; "add the field" is offered only for the crate's own struct that lacks it;
+- a mutable borrow through `RefCell::borrow`'s guard is fixed by the RefCell's mutable borrow, never
+  "store it in a RefCell" nor an "immutable binding".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.explain.crates import explain_lib
+from tests.explain.crates import option_names as _names
+from tests.explain.crates import story as _story
+from tests.explain.crates import story_text as _text
+
+pytestmark = pytest.mark.slow
+
+FIELDS = """use std::sync::Mutex;
+
+pub struct Tally {
+    pub hits: u32,
+}
+
+pub fn bump(t: &Mutex<Tally>) -> u32 {
+    t.lock().hits + 1
+}
+
+pub trait Animal {
+    fn legs(&self) -> u32;
+    fn describe(&self) -> String {
+        format!("{} legs, {} kg", self.legs(), self.weight)
+    }
+}
+
+pub fn first(v: &[Tally]) -> u32 {
+    v.first().hits
+}
+
+pub fn misses(t: &Tally) -> u32 {
+    t.misses
+}
+"""
+
+CELLS = """use std::cell::RefCell;
+
+pub struct Log {
+    pub lines: RefCell<Vec<String>>,
+}
+
+impl Log {
+    pub fn add(&self, s: &str) {
+        self.lines.borrow().push(s.to_string());
+    }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def crates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
+    tmp = tmp_path_factory.mktemp("r11")
+    return {
+        name: explain_lib(tmp, f"r11_{name}", src) for name, src in (("fields", FIELDS), ("cells", CELLS))
+    }
+
+
+@pytest.mark.parametrize("text", ["t.lock().hits", "v.first().hits"])
+def test_a_field_read_on_a_result_or_option_unwraps_where_the_value_is_made(crates, text: str) -> None:
+    e = _story(crates["fields"], FIELDS, text, "E0609")
+    assert _names(e) == ["unwrap where the value is made"]
+    assert "add the field" not in _names(e) and "fix the name" not in _names(e)
+    assert "`Result` or `Option`" in e.summary
+
+
+def test_a_field_read_on_self_in_a_trait_needs_an_accessor(crates) -> None:
+    e = _story(crates["fields"], FIELDS, "self.weight", "E0609")
+    assert _names(e)[0] == "add an accessor method to the trait"
+    assert "add the field" not in _names(e) and "Add it to the struct definition" not in _text(e)
+
+
+def test_add_the_field_stays_for_the_crates_own_struct(crates) -> None:
+    e = _story(crates["fields"], FIELDS, "t.misses", "E0609")
+    assert "add the field" in _names(e)
+
+
+def test_a_mutable_borrow_through_a_refcell_shared_borrow_says_borrow_mut(crates) -> None:
+    e = _story(crates["cells"], CELLS, "self.lines.borrow().push", "E0596")
+    assert _names(e) == ["borrow it mutably"] and "borrow_mut" in e.options[0].how
+    assert "immutable binding" not in e.title and "store it in a RefCell" not in _text(e)
