@@ -5,7 +5,9 @@
 - a field read on a type parameter (`&Self` in a trait's default method) needs an accessor method in
   the trait; "add the field" is offered only for the crate's own struct that lacks it;
 - a mutable borrow through `RefCell::borrow`'s guard is fixed by the RefCell's mutable borrow, never
-  "store it in a RefCell" nor an "immutable binding".
+  "store it in a RefCell" nor an "immutable binding";
+- a recursive type whose variant holds itself twice boxes every recursive field (rustc's help boxes
+  one) before any redesign with indices.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ pub fn first(v: &[Tally]) -> u32 {
 
 pub fn misses(t: &Tally) -> u32 {
     t.misses
+}
+
+pub enum Tree {
+    Leaf(i64),
+    Pair(Tree, Tree),
 }
 """
 
@@ -90,3 +97,9 @@ def test_a_mutable_borrow_through_a_refcell_shared_borrow_says_borrow_mut(crates
     e = _story(crates["cells"], CELLS, "self.lines.borrow().push", "E0596")
     assert _names(e) == ["borrow it mutably"] and "borrow_mut" in e.options[0].how
     assert "immutable binding" not in e.title and "store it in a RefCell" not in _text(e)
+
+
+def test_a_type_recursive_in_two_fields_boxes_every_one_before_indices(crates) -> None:
+    e = _story(crates["fields"], FIELDS, "pub enum Tree", "E0072")
+    assert _names(e)[0] == "box every recursive field" and "use indices" in _names(e)[1:]
+    assert "not only the one rustc's help marks" in e.options[0].how
