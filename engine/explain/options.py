@@ -279,6 +279,14 @@ def inexpert(o: PatchOption) -> int:
     return int(any(_PLACEHOLDER.search(ln) or _CLONE_TO_INDEX.search(ln) for ln in o.shows))
 
 
+_REBIND = re.compile(r"^\s*(\w+) = \1\s*\.\s*\w+\(")
+
+
+def _rebinds(o: PatchOption) -> bool:
+    """`b = b.append(x);`: keeps what a `self`-taking method returns, where a clone loses it."""
+    return any(_REBIND.match(ln) for ln in o.shows)
+
+
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     """Compiled before unchecked, failed ones removed; among compiled options the one that leaves the
     fewest errors in the crate goes first (it fixes more of them), and a borrow goes before any
@@ -297,7 +305,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     out: list[PatchOption] = []
     for state in ("compiles", "type-checks", "uncovers", "not-checked"):
         group = [o for o in kept if o.validated == state]
-        borrows = [o for o in group if o.kind == "borrow"] if state != "not-checked" else []
+        borrows = [o for o in group if o.kind == "borrow" or _rebinds(o)] if state != "not-checked" else []
         shown: set[str] = set()
         for o in group:
             if o.kind == "clone":
