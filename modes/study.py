@@ -45,9 +45,24 @@ def _root(e: Explanation, width: int) -> list[Line]:
     at = _where(e.root_cause)
     elsewhere = (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line)
     if not elsewhere and e.root_cause_reason.startswith("rustc's primary span"):
+        if _marks_elsewhere(e):  # a label on another line is rustc's too: never claim nothing points there
+            return [Line(f"Root cause: {at}, where rustc points.", "bold")]
         return [Line(f"Root cause: {at}, where rustc points; none of its notes points elsewhere.", "bold")]
     label = f" ({e.root_cause.label})" if e.root_cause.label else ""
     return [Line(f"Root cause: {at}{label}.", "bold"), *_wrap(_cap(e.root_cause_reason) + ".", width=width)]
+
+
+def _marks_elsewhere(e: Explanation) -> bool:
+    """Whether any of rustc's labelled spans, or any span of a note or help, is off the primary line."""
+    here = (e.primary.file, e.primary.line)
+
+    def off(d, child: bool) -> bool:
+        return any(
+            (child or (sp.label and not sp.is_primary)) and (sp.file_name, sp.line_start) != here
+            for sp in d.spans
+        ) or any(off(c, True) for c in d.children)
+
+    return any(off(d, False) for d in e.diagnostics)
 
 
 def why_text(e: Explanation) -> str:

@@ -34,7 +34,7 @@ _HAS_TYPE = re.compile(
 _MOVED = re.compile(r"\bmoved (?:due to|into closure|here)|value moved into closure here|\bis moved here")
 _CONSUMER = re.compile(rf"{_TICK} takes ownership of the receiver `self`, which moves {_TICK}")
 _CLOSURE_KIND = re.compile(r"captured by this `(FnMut|Fn)` closure")
-_WANTS_FNMUT = re.compile(r"change this to accept `FnMut` instead of `Fn`")
+_WANTS_FNMUT = re.compile(r"change this to (?:accept|return) `FnMut` instead of `Fn`")
 _TRAIT_MESSAGE = (
     re.compile(rf"the trait bound {_TICK} is not satisfied"),
     re.compile(rf"{_TICK} (?:doesn't|does not) implement {_TICK}"),

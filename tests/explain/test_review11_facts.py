@@ -7,14 +7,17 @@
 - a mutable borrow through `RefCell::borrow`'s guard is fixed by the RefCell's mutable borrow, never
   "store it in a RefCell" nor an "immutable binding";
 - a recursive type whose variant holds itself twice boxes every recursive field (rustc's help boxes
-  one) before any redesign with indices.
+  one) before any redesign with indices;
+- rustc's "change this to return `FnMut`" on a returned `impl Fn` is the root cause, and study mode
+  never says "none of its notes points elsewhere" while rustc labels another line.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.explain.crates import explain_lib
+from modes.study import _root
+from tests.explain.crates import explain_lib, line_of
 from tests.explain.crates import option_names as _names
 from tests.explain.crates import story as _story
 from tests.explain.crates import story_text as _text
@@ -63,6 +66,14 @@ impl Log {
         self.lines.borrow().push(s.to_string());
     }
 }
+
+pub fn recorder() -> impl Fn(u32) -> usize {
+    let mut seen = Vec::new();
+    move |x| {
+        seen.push(x);
+        seen.len()
+    }
+}
 """
 
 
@@ -103,3 +114,16 @@ def test_a_type_recursive_in_two_fields_boxes_every_one_before_indices(crates) -
     e = _story(crates["fields"], FIELDS, "pub enum Tree", "E0072")
     assert _names(e)[0] == "box every recursive field" and "use indices" in _names(e)[1:]
     assert "not only the one rustc's help marks" in e.options[0].how
+
+
+def test_a_returned_impl_fn_that_mutates_a_capture_starts_at_the_return_type(crates) -> None:
+    e = _story(crates["cells"], CELLS, "seen.push(x)", "E0596")
+    assert e.root_cause.line == line_of(CELLS, "pub fn recorder()")
+
+
+def test_study_never_denies_a_label_rustc_put_on_another_line(crates) -> None:
+    generic = _story(crates["fields"], FIELDS, "self.weight", "E0609")
+    assert generic.root_cause.line == generic.primary.line
+    assert "none of its notes points elsewhere" not in _root(generic, 100)[0].text
+    local = _story(crates["fields"], FIELDS, "t.misses", "E0609")
+    assert "none of its notes points elsewhere" in _root(local, 100)[0].text
