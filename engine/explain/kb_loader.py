@@ -119,6 +119,7 @@ class KBEntry(_Base):
 # Shapes a variant may ask for, answered by engine/explain/shapes.py from the syntax layer.
 SHAPES = frozenset(
     {
+        "calls_own_closure",
         "binary_rhs",
         "binary_lhs",
         "for_iterable",

@@ -83,6 +83,7 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         ("get_mut_twice", lambda: ss.get_mut_twice(source, start, end, others)),
         ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
+        ("calls_own_closure", lambda: ss.calls_own_closure(source, start, end)),
     ):
         if holds():
             tags.add(tag)

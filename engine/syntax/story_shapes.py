@@ -13,6 +13,9 @@ possible for the code in front of Rusta.
 - `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
   or the tail of a function that returns nothing): only then can `if let` replace it.
 
+- `calls_own_closure`: the span is a name used inside a closure whose `let` binds that same name
+  (`let walk = |n| .. walk(m) ..`): a closure cannot see its own binding, which starts after it.
+
 - `type_parameters_around`: the generic type parameters the enclosing items declare.
 
 Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
@@ -55,6 +58,19 @@ def in_loop_body(source: bytes, start: int, end: int) -> bool:
         if a.type == "function_item":
             return False
         if a.type in _LOOPS and _within(start, end, a.child_by_field_name("body")):
+            return True
+    return False
+
+
+def calls_own_closure(source: bytes, start: int, end: int) -> bool:
+    name = source[start:end]
+    for a in ancestors(node_at(source, start, end)):
+        if a.type == "function_item":
+            return False
+        if a.type != "closure_expression" or a.parent is None or a.parent.type != "let_declaration":
+            continue
+        pattern = a.parent.child_by_field_name("pattern")
+        if pattern is not None and pattern.type == "identifier" and pattern.text == name:
             return True
     return False
 

@@ -9,7 +9,8 @@
 - a recursive type whose variant holds itself twice boxes every recursive field (rustc's help boxes
   one) before any redesign with indices;
 - rustc's "change this to return `FnMut`" on a returned `impl Fn` is the root cause, and study mode
-  never says "none of its notes points elsewhere" while rustc labels another line.
+  never says "none of its notes points elsewhere" while rustc labels another line;
+- a closure that calls itself becomes a nested fn, never "move the declaration to an enclosing scope".
 """
 
 from __future__ import annotations
@@ -76,12 +77,30 @@ pub fn recorder() -> impl Fn(u32) -> usize {
 }
 """
 
+NAMES = """pub fn countdown(n: u32) -> Vec<u32> {
+    let step = |k: u32, out: &mut Vec<u32>| {
+        out.push(k);
+        if k > 0 {
+            step(k - 1, out);
+        }
+    };
+    let mut out = Vec::new();
+    step(n, &mut out);
+    out
+}
+
+pub fn twice(x: u32) -> u32 {
+    doubled(x)
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def crates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
     tmp = tmp_path_factory.mktemp("r11")
     return {
-        name: explain_lib(tmp, f"r11_{name}", src) for name, src in (("fields", FIELDS), ("cells", CELLS))
+        name: explain_lib(tmp, f"r11_{name}", src)
+        for name, src in (("fields", FIELDS), ("cells", CELLS), ("names", NAMES))
     }
 
 
@@ -127,3 +146,10 @@ def test_study_never_denies_a_label_rustc_put_on_another_line(crates) -> None:
     assert "none of its notes points elsewhere" not in _root(generic, 100)[0].text
     local = _story(crates["fields"], FIELDS, "t.misses", "E0609")
     assert "none of its notes points elsewhere" in _root(local, 100)[0].text
+
+
+def test_a_closure_that_calls_itself_becomes_a_nested_fn(crates) -> None:
+    e = _story(crates["names"], NAMES, "step(k - 1, out)", "E0425")
+    assert _names(e) == ["make it a nested fn"] and "enclosing scope" not in _text(e)
+    other = _story(crates["names"], NAMES, "doubled(x)", "E0425")
+    assert "make it a nested fn" not in _names(other)
