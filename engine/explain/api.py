@@ -165,9 +165,9 @@ def _possible(
     shape_tags: list[frozenset[str]] = [tags] if tags is not None else []
 
     def test(predicate: str) -> bool:
-        if not names and predicate.startswith("local_type"):
+        if not names and predicate in applicable.NAME_PREDICATES:
             names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
-        if not shape_tags and predicate in applicable.SHAPE_PREDICATES:
+        if not shape_tags and predicate in applicable.TAG_PREDICATES:
             shape_tags.append(shapes.at_primary(diag, crate_root)[0])
         if predicate in ("type_parameter", "not_type_parameter"):
             bound = shapes.bound_on_type_parameter(diag, vals.get("type"), crate_root)

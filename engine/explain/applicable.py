@@ -34,6 +34,10 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `option_place`: rustc says the moved place has type `Option<..>` ("move occurs because `*r` has type
   `Option<Box<Node>>`"): only then can `Option::take` leave `None` behind;
 - `consuming_receiver`: rustc says a method "takes ownership of the receiver `self`";
+- `clone_possible`: the value can be cloned: rustc's help says "consider cloning", or the type is
+  not a std type whose installed documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
+- `not_moved_into_spawn`: no span rustc labels "value moved into closure here" is a closure passed to
+  `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
@@ -69,9 +73,13 @@ PREDICATES = frozenset(
         "similar_name_help",
         "option_place",
         "consuming_receiver",
+        "clone_possible",
+        "not_moved_into_spawn",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
+TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn"}  # decided by the syntax tags at rustc's spans
+NAME_PREDICATES = frozenset({"local_type", "local_type_or_trait", "clone_possible"})
 # std's iterators and adapters: the types an iterator chain is made of
 _ITERATORS = frozenset(
     "Iter IterMut IntoIter Range RangeInclusive Chars CharIndices Bytes Lines Split SplitWhitespace Keys "
@@ -124,6 +132,8 @@ def holds(
     """Whether one predicate holds for this story; unknown means no (no fact, no statement)."""
     if predicate in SHAPE_PREDICATES:
         return predicate in tags
+    if predicate == "not_moved_into_spawn":
+        return "moved_into_spawn" not in tags
     if predicate == "declaration_editable":
         return "trait_signature" not in tags
     typ = vals.get("type")
@@ -153,6 +163,12 @@ def holds(
         return base_name(facts.binding_type or "") == "Option"
     if predicate == "consuming_receiver":
         return facts.consumer is not None
+    if predicate == "clone_possible":
+        from engine.explain.stdtraits import std_implements
+
+        return (
+            facts.clone_help or local_type or not typ or std_implements(base_name(typ), "Clone") is not False
+        )
     if predicate == "behind_reference":
         return facts.behind_reference
     return False

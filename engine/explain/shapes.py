@@ -77,6 +77,16 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
     ]
     if returned and all(s.byte_end <= start for s in returned):
         tags.add("returned_earlier")
+    moved_into = [
+        s
+        for s in diag.spans
+        if (s.label or "").startswith("value moved into closure here")
+        and prim is not None
+        and s.file_name == prim.file_name
+        and s.byte_end <= len(source)
+    ]
+    if any(ss.closure_to_spawn(source, s.byte_start, s.byte_end) for s in moved_into):
+        tags.add("moved_into_spawn")
     for tag, holds in (
         ("loop_over_borrow", lambda: ss.loop_over_other_borrow(source, start, end, others)),
         ("in_loop", lambda: ss.in_loop_body(source, start, end)),

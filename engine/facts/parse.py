@@ -157,6 +157,7 @@ def facts_of(diag: Diagnostic) -> Facts:
         re.search(r"with a similar name exists|similarly named|a similar name", t)
         for t in (*(c.message for c in diag.children), *(w for _, w in _labelled(diag)))
     )
+    f["clone_help"] = any("consider cloning" in c.message for c in diag.children)
     f["missing_else"] = any("without `else` evaluate to `()`" in c.message for c in diag.children)
     if hit := _first(diag, _BORROWED):
         f["borrowed_at"] = hit[0]

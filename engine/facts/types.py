@@ -78,6 +78,7 @@ class Facts(Base):
     borrowed_at: Place | None = None  # the other borrow, still alive (E0499/E0502/E0505/E0506)
     later_used_at: Place | None = None
     similar_name_help: bool = False  # rustc's help names an item "with a similar name"
+    clone_help: bool = False  # rustc's help says "consider cloning" the moved value
     behind_reference: bool = False  # "... which is behind a `&` reference": the binding is not the problem
     make_mut_at: Place | None = None  # rustc's "consider changing this to be mutable"
     type_defined_at: Place | None = (

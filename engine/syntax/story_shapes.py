@@ -16,6 +16,9 @@ possible for the code in front of Rusta.
 - `calls_own_closure`: the span is a name used inside a closure whose `let` binds that same name
   (`let walk = |n| .. walk(m) ..`): a closure cannot see its own binding, which starts after it.
 
+- `closure_to_spawn`: the span is a closure passed to `thread::spawn` (or `std::thread::spawn`), which
+  requires `'static`: the closure can own what it captures, never borrow it from the caller.
+
 - `type_parameters_around`: the generic type parameters the enclosing items declare.
 
 Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
@@ -73,6 +76,15 @@ def calls_own_closure(source: bytes, start: int, end: int) -> bool:
         if pattern is not None and pattern.type == "identifier" and pattern.text == name:
             return True
     return False
+
+
+def closure_to_spawn(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    closure = next((a for a in (node, *ancestors(node)) if a.type == "closure_expression"), None)
+    args = closure.parent if closure is not None else None
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return fn is not None and fn.text.replace(b" ", b"") in (b"thread::spawn", b"std::thread::spawn")
 
 
 def method_on(source: bytes, start: int, end: int) -> str | None:

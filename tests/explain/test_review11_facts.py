@@ -10,7 +10,9 @@
   one) before any redesign with indices;
 - rustc's "change this to return `FnMut`" on a returned `impl Fn` is the root cause, and study mode
   never says "none of its notes points elsewhere" while rustc labels another line;
-- a closure that calls itself becomes a nested fn, never "move the declaration to an enclosing scope".
+- a closure that calls itself becomes a nested fn, never "move the declaration to an enclosing scope";
+- "clone at the move" needs a type that can be cloned (rustc's "consider cloning" help, or std's docs
+  showing a `Clone` impl: `File` has none), and no borrow goes into a closure `thread::spawn` takes.
 """
 
 from __future__ import annotations
@@ -94,13 +96,31 @@ pub fn twice(x: u32) -> u32 {
 }
 """
 
+MOVES = """use std::fs::File;
+use std::thread;
+
+pub fn drain(files: Vec<File>) {
+    let log = File::create("log.txt").unwrap();
+    for f in files {
+        thread::spawn(move || {
+            let _ = (&f, &log);
+        });
+    }
+}
+
+pub fn names(v: Vec<String>) -> usize {
+    let w = v;
+    v.len() + w.len()
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def crates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
     tmp = tmp_path_factory.mktemp("r11")
     return {
         name: explain_lib(tmp, f"r11_{name}", src)
-        for name, src in (("fields", FIELDS), ("cells", CELLS), ("names", NAMES))
+        for name, src in (("fields", FIELDS), ("cells", CELLS), ("names", NAMES), ("moves", MOVES))
     }
 
 
@@ -153,3 +173,14 @@ def test_a_closure_that_calls_itself_becomes_a_nested_fn(crates) -> None:
     assert _names(e) == ["make it a nested fn"] and "enclosing scope" not in _text(e)
     other = _story(crates["names"], NAMES, "doubled(x)", "E0425")
     assert "make it a nested fn" not in _names(other)
+
+
+def test_a_value_moved_into_a_spawned_thread_is_neither_borrowed_nor_cloned_when_not_clone(crates) -> None:
+    e = _story(crates["moves"], MOVES, "thread::spawn(move ||", "E0382")
+    assert "borrow instead of moving" not in _names(e) and "clone at the move" not in _names(e)
+    assert "clone it per iteration" not in e.why
+
+
+def test_a_clonable_value_keeps_its_clone_and_borrow(crates) -> None:
+    e = _story(crates["moves"], MOVES, "v.len() + w.len()", "E0382")
+    assert _names(e)[:2] == ["borrow instead of moving", "clone at the move"]
