@@ -12,7 +12,9 @@
   never says "none of its notes points elsewhere" while rustc labels another line;
 - a closure that calls itself becomes a nested fn, never "move the declaration to an enclosing scope";
 - "clone at the move" needs a type that can be cloned (rustc's "consider cloning" help, or std's docs
-  showing a `Clone` impl: `File` has none), and no borrow goes into a closure `thread::spawn` takes.
+  showing a `Clone` impl: `File` has none), and no borrow goes into a closure `thread::spawn` takes;
+- values returned while they borrow a local are made to own their data or take it from the caller,
+  never "return the owned value" (there is none) or `Cow`.
 """
 
 from __future__ import annotations
@@ -68,6 +70,15 @@ impl Log {
     pub fn add(&self, s: &str) {
         self.lines.borrow().push(s.to_string());
     }
+}
+
+pub struct Word<'a> {
+    pub text: &'a str,
+}
+
+pub fn words(line: &str) -> Vec<Word<'_>> {
+    let trimmed = line.trim().replace(",", " ");
+    trimmed.split(' ').map(|w| Word { text: w }).collect()
 }
 
 pub fn recorder() -> impl Fn(u32) -> usize {
@@ -184,3 +195,9 @@ def test_a_value_moved_into_a_spawned_thread_is_neither_borrowed_nor_cloned_when
 def test_a_clonable_value_keeps_its_clone_and_borrow(crates) -> None:
     e = _story(crates["moves"], MOVES, "v.len() + w.len()", "E0382")
     assert _names(e)[:2] == ["borrow instead of moving", "clone at the move"]
+
+
+def test_values_borrowing_a_local_own_their_data_or_take_it_from_the_caller(crates) -> None:
+    e = _story(crates["cells"], CELLS, "trimmed.split(' ')", "E0515")
+    assert _names(e) == ["return owned data", "let the caller own it"]
+    assert "Cow" not in _text(e) and "return it owned" not in e.why
