@@ -25,8 +25,8 @@ from engine.bytelm.hotspots import line_bits
 from engine.heads.naturalness import Scorer
 from engine.syntax.program import FnInfo, calls_at_line, functions, in_test_code, macro_calls, test_modules
 from engine.syntax.sites import sites
+from engine.syntax.tree import _range as _node_range
 from engine.syntax.tree import parse
-from engine.syntax.types import Range
 from engine.testrepair.types import FEATURES
 
 if TYPE_CHECKING:
@@ -277,15 +277,6 @@ def _const_items(root: tree_sitter.Node) -> list[tree_sitter.Node]:
             continue
         stack.extend(n.named_children)
     return found
-
-
-def _node_range(node: tree_sitter.Node) -> Range:
-    return Range(
-        start=node.start_byte,
-        end=node.end_byte,
-        line=node.start_point[0] + 1,
-        text=(node.text or b"").decode("utf-8", "replace"),
-    )
 
 
 def _add_lm(lines: list[Line], files: Mapping[str, bytes], lm: Scorer) -> None:
