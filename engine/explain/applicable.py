@@ -79,7 +79,7 @@ PREDICATES = frozenset(
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
 TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn"}  # decided by the syntax tags at rustc's spans
-NAME_PREDICATES = frozenset({"local_type", "local_type_or_trait", "clone_possible"})
+NAME_PREDICATES = frozenset({"local_type", "foreign_type", "local_type_or_trait", "clone_possible"})
 # std's iterators and adapters: the types an iterator chain is made of
 _ITERATORS = frozenset(
     "Iter IterMut IntoIter Range RangeInclusive Chars CharIndices Bytes Lines Split SplitWhitespace Keys "
