@@ -14,7 +14,7 @@ from typing import NamedTuple
 import msgspec
 
 from engine.explain.placeholders import clean_note
-from engine.explain.types import Explanation, Location
+from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.types import SPECS, Mode
 
@@ -220,13 +220,29 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
             return Line(f"Way out: {o.name}. {o.how}", "green")
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
-    state = f.state_words
-    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-    cost = f"; {f.cost}" if f.cost else ""
     changes = fix_changes(f.patch)
     where = f.file if changes.startswith("line ") else f"{f.file}:{f.line}"
-    mark = " ✓" if f.validated == "compiles" else ""
-    return Line(f"Fix{mark} ({state}, {by}{cost}): {where} {changes}", "green")
+    return Line(f"Fix{fix_mark(f)} ({fix_terms(f)}): {where} {changes}", "green")
+
+
+def fix_mark(f: PatchOption) -> str:
+    """The ✓ of a fix that compiled in the scratch copy; nothing for any lesser verdict."""
+    return " ✓" if f.validated == "compiles" else ""
+
+
+def fix_terms(f: PatchOption) -> str:
+    """What a fix line says in brackets: what validation earned, who suggested it, what it costs."""
+    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+    cost = f"; {f.cost}" if f.cost else ""
+    return f"{f.state_words}, {by}{cost}"
+
+
+def diff_lines(patch: str) -> list[Line]:
+    """A fix's diff, indented, added lines green and removed ones red."""
+    return [
+        Line("  " + ln, "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim")
+        for ln in patch.rstrip("\n").splitlines()
+    ]
 
 
 def pair_lines(e: Explanation, *, pending: bool = False) -> list[Line]:

@@ -15,7 +15,7 @@ import re
 from engine.explain import notes
 from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
-from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, rustc_lines
+from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
 from modes.types import SPECS, ModeSpec
 
 # the fallback invariant of a code with no rule of its own: it says nothing, so it is not shown
@@ -122,12 +122,7 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
         lines += _options(e, width)
     if spec.patch_diff and e.fixes:
         for f in e.fixes:
-            by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-            cost = f"; {f.cost}" if f.cost else ""
-            lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({f.state_words}, {by}{cost})", "bold")]
-            for ln in f.patch.rstrip("\n").splitlines():
-                style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
-                lines.append(Line("  " + ln, style))
+            lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({fix_terms(f)})", "bold"), *diff_lines(f.patch)]
     if len(e.diagnostics) > 1:
         lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
         for d in e.diagnostics:

@@ -13,7 +13,19 @@ from __future__ import annotations
 import re
 
 from engine.explain.types import Explanation, PatchOption
-from modes.rendering import KIND_FAILED, RUSTC_FAILED, WIDTH, Line, fix_changes, fix_line, recommends, repeats
+from modes.rendering import (
+    KIND_FAILED,
+    RUSTC_FAILED,
+    WIDTH,
+    Line,
+    diff_lines,
+    fix_changes,
+    fix_line,
+    fix_mark,
+    fix_terms,
+    recommends,
+    repeats,
+)
 
 _IDENT = re.compile(r"[\w.&*:'!]")
 
@@ -142,15 +154,8 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: 
     not finish, marked so); rustc's failed suggestion in one line; the failed templates not at all."""
     lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
     for f in e.fixes:
-        mark = " ✓" if f.validated == "compiles" else ""
-        by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-        cost = f"; {f.cost}" if f.cost else ""
-        lines.append(
-            Line(f"Fix{mark}: {f.name[:1].upper()}{f.name[1:]} ({f.state_words}, {by}{cost})", "bold")
-        )
-        for ln in f.patch.rstrip("\n").splitlines():
-            style = "green" if ln.startswith("+") else "red" if ln.startswith("-") else "dim"
-            lines.append(Line("  " + ln, style))
+        lines.append(Line(f"Fix{fix_mark(f)}: {f.name[:1].upper()}{f.name[1:]} ({fix_terms(f)})", "bold"))
+        lines.extend(diff_lines(f.patch))
     if not e.fixes and failed:  # what was tried, as edits; never a verdict on the ways out in words
         tried = "; ".join(dict.fromkeys(o.name for o in failed if o.name))
         lines.append(Line(_none_compiles(len(failed)) + (f" as written: {tried}." if tried else "."), "dim"))
