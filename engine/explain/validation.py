@@ -146,11 +146,6 @@ def reason_words(d: Diagnostic) -> str:
     return head + (f" ({label})" if label and label not in d.message else "") + where
 
 
-def verdict(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> Validation:
-    """Pure: what one trial's check says of the option (see the module docstring)."""
-    return judge(e, o, before, after)[0]
-
-
 def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> tuple[Validation, str]:
     """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
     compiler's words, or that the story's own error stays."""
