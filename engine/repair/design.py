@@ -24,11 +24,11 @@ from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
 from engine.repair.sites import site_at
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from engine.syntax.tree import enclosing
-from toolbelt.types import Diagnostic, Span
+from toolbelt.types import Diagnostic
 
 _COPY = numeric.NUMERIC | {"bool", "char"}
 _BUILT = re.compile(
@@ -40,10 +40,6 @@ _FROM_LABEL = re.compile(r"the trait `From<(?P<src>.+)>` is not implemented for 
 _LITERAL_STRING = re.compile(
     r'^(?:String::from\((?P<a>r?#*"[^"]*"#*)\)|(?P<b>r?#*"[^"]*"#*)\.(?:to_string|to_owned|into)\(\))$', re.S
 )
-
-
-def _primary(d: Diagnostic) -> Span | None:
-    return d.primary
 
 
 def _short(ty: str) -> str:
