@@ -148,19 +148,11 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
     turbofish = _parse_turbofish(source, at)
 
     def before_q(text: str, why: str, score: float) -> Candidate:
+        edits = [Edit(file=span.file_name, start=at, end=at, replacement=text)]
         if turbofish is not None:  # `parse()` learns its type from `?`'s output no longer: name it
             pos, ty = turbofish
-            edits = [Edit(file=span.file_name, start=pos, end=pos, replacement=f"::<{ty}>")]
-            return _make(
-                [*edits, Edit(file=span.file_name, start=at, end=at, replacement=text)],
-                why,
-                "op:map-err",
-                code,
-                score,
-            )
-        return _make(
-            [Edit(file=span.file_name, start=at, end=at, replacement=text)], why, "op:map-err", code, score
-        )
+            edits.insert(0, Edit(file=span.file_name, start=pos, end=pos, replacement=f"::<{ty}>"))
+        return _make(edits, why, "op:map-err", code, score)
 
     if to == "String":
         return [
