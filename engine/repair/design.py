@@ -24,7 +24,7 @@ from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
 from engine.repair.sites import site_at
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _dot_before, _make, _primary
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from engine.syntax.tree import enclosing
@@ -66,8 +66,8 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     if span is None or m is None or source is None:
         return []
     want, item = _element_of(_short(m.group("coll"))), _short(m.group("item"))
-    dot = source.rfind(b".", 0, span.byte_start)
-    if want is None or dot < 0 or source[dot + 1 : span.byte_start].strip():
+    dot = _dot_before(source, span.byte_start)
+    if want is None or dot is None:
         return []
     code = d.code_str or "E0277"
     maps: list[tuple[str, str]] = []

@@ -12,7 +12,7 @@ import re
 from engine.edits import Edit
 from engine.facts.types import Place
 from engine.repair.sites import Site
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _dot_before, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from toolbelt.types import Diagnostic
@@ -90,8 +90,8 @@ def widen_items(d: Diagnostic, read: Reader) -> list[Candidate]:
             else Edit(file=f, start=b.start, end=b.end, replacement=f"({b.text}) as {to}")
         )
         return [_make([edit], f"make each item a `{to}` inside the closure", "op:cast", code, 0.7)]
-    dot = source.rfind(b".", 0, span.byte_start)
-    if dot < 0 or source[dot + 1 : span.byte_start].strip():
+    dot = _dot_before(source, span.byte_start)
+    if dot is None:
         return []
     star = "*" if item.startswith("&") else ""
     edit = Edit(file=f, start=dot, end=dot, replacement=f".map(|x| {star}x as {to})")

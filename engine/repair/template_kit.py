@@ -38,3 +38,9 @@ def _span_text(span: Span, read: Reader) -> str | None:
     if data is None:
         return None
     return data[span.byte_start : span.byte_end].decode("utf-8", "replace")
+
+
+def _dot_before(source: bytes, at: int) -> int | None:
+    """The `.` of the method call whose name starts at byte `at` (only whitespace between), or None."""
+    dot = source.rfind(b".", 0, at)
+    return None if dot < 0 or source[dot + 1 : at].strip() else dot
