@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.deref import _closes_at
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
@@ -18,23 +19,13 @@ _CALL = re.compile(r"(?P<name>\w+)\s*\((?P<args>[^()]*)\)\s*$", re.S)
 _IDENT = re.compile(r"\b[a-z_]\w*\b")
 
 
-def _balanced(text: str, open_at: int) -> int | None:
-    """Index just past the `)` that closes the `(` at `open_at`."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
-        if depth == 0:
-            return i + 1
-    return None
-
-
 def _nearby_error(body: str, call: re.Match[str] | None) -> str | None:
     """The error expression of the last `.ok_or(E)?`/`.ok_or_else(|| E)?` in `body`, with the
     arguments of the call it follows replaced by this call's, position by position."""
     found: str | None = None
     for m in re.finditer(r"\.\s*ok_or(?P<else>_else)?\s*\(", body):
-        end = _balanced(body, m.end() - 1)
-        if end is None or not body[end:].lstrip().startswith("?"):
+        end = _closes_at(body, m.end() - 1) + 1  # just past the `)`; 0 when it never closes
+        if end == 0 or not body[end:].lstrip().startswith("?"):
             continue
         expr = body[m.end() : end - 1].strip()
         if m.group("else"):
