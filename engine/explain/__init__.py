@@ -5,5 +5,5 @@ Public API (import from the modules; this package imports nothing itself, so it 
     engine.explain.api.explain_report(report, *, probe=False, with_explain_text=False)
     engine.explain.api.explain_diagnostics(diags, crate_root, *, probe=False, with_explain_text=False)
     engine.explain.types: Explanation, Location, Choice, Reference, SuggestedPatch
-    engine.explain.jsonview.to_dict / to_json_line: the `rusta explain --json` shape
+    engine.explain.jsonview.to_dict: the `rusta explain --json` shape
 """

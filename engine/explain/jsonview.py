@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from engine.explain.types import Explanation, Location, PatchOption
 
 JSON_VERSION = 1
@@ -82,10 +80,3 @@ def to_dict(e: Explanation) -> dict[str, Any]:
         "prompt": e.prompt,
         "explain_text": e.explain_text,
     }
-
-
-_encoder = msgspec.json.Encoder()
-
-
-def to_json_line(e: Explanation) -> str:
-    return _encoder.encode(to_dict(e)).decode("utf-8")
