@@ -127,11 +127,12 @@ class PatchFlowMixin:
         """The selected story, its key and where its patch stands; None (said) when it has no patch
         at all: neither its own nor one f found for it."""
         expl = self.session.selected_explanation()
-        state = self.session.patches.get(patch_key(expl)) if expl is not None else None
+        key = patch_key(expl) if expl is not None else ""
+        state = self.session.patches.get(key)
         if expl is None or (expl.patch is None and (state is None or state.patch is None)):
             self.say("No fix to work with here: this diagnostic has no suggested patch.", severity="warning")
             return None
-        return patch_key(expl), expl, state
+        return key, expl, state
 
     def action_validate(self) -> None:
         picked = self._selected_patch()
