@@ -22,7 +22,7 @@ import msgspec
 from engine.edits import edit_id
 from engine.repair.template_kit import Reader
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import parse
+from engine.syntax.tree import ancestors, node_at, parse
 
 _USE_LINES = re.compile(r"(?:use [\w:{}, *]+;\n)+\n*")  # rustc adds a blank line after a first import
 _USE = re.compile(r"use ([\w:{}, *]+);")
@@ -197,15 +197,15 @@ def module_use_edit(data: bytes, at: int, path: str) -> tuple[int, str] | None:
     a `use` at the crate root does not reach into a module, so the import goes where the name is
     used, after the module's own `use` lines (else first in it), indented like its items. None when
     `at` is not inside an inline module (the file's own scope takes it)."""
-    body = None
-    stack = [parse(data).root_node]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            if child.start_byte <= at < child.end_byte:
-                if child.type == "declaration_list" and node.type == "mod_item":
-                    body = child
-                stack.append(child)
+    here = node_at(data, at, at + 1)
+    body = next(
+        (
+            n
+            for n in (here, *ancestors(here))
+            if n.type == "declaration_list" and n.parent is not None and n.parent.type == "mod_item"
+        ),
+        None,
+    )
     if body is None:
         return None
     items = [c for c in body.named_children if c.type != "line_comment"]

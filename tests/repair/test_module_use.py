@@ -66,3 +66,11 @@ def test_a_name_outside_every_module_keeps_the_file_scope() -> None:
         inner.index(b"\n\n    fn") + 1,
         "    use std::fmt;\n",
     )
+
+
+def test_the_innermost_inline_module_takes_the_import() -> None:
+    src = b"mod a {\n    use std::io;\n\n    mod b {\n        fn f() {}\n    }\n}\n"
+    assert module_use_edit(src, src.index(b"fn f"), "std::fmt") == (
+        src.index(b"mod b {\n") + len(b"mod b {\n"),
+        "        use std::fmt;\n",
+    )
