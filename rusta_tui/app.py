@@ -37,7 +37,6 @@ from rusta_tui.messages import (
     SourcesChanged,
 )
 from rusta_tui.patchflow import PatchFlowMixin, Tasks
-from rusta_tui.patchstatus import CANCELLED
 from rusta_tui.probe import ProbeMixin
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.screens.choose import ChooseFixScreen
@@ -366,11 +365,11 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         self.session.patches[message.key] = PatchState(
             key=message.key,
             status="cancelled",
-            summary=CANCELLED,
+            summary=message.state,
             patch=pick.patch if pick is not None else None,
             chosen=pick.chosen if pick is not None else "",
         )
-        self.say(message.said or f"Cancelled the validation of {message.key}; nothing was applied.")
+        self.say(message.said or message.state)
         self.refresh_active()
 
     def on_patch_applied(self, message: PatchApplied) -> None:

@@ -18,7 +18,7 @@ from textual.message import Message
 
 from rusta_tui.messages import FixProposed, PatchApplied, PatchCancelled, PatchFailed, PatchValidated
 from rusta_tui.patchflow import sentence
-from rusta_tui.patchstatus import judge
+from rusta_tui.patchstatus import FIX_CANCELLED, SEARCH_CANCELLED, judge, none_chosen
 from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.views import patch_key
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # `rusta fix`'s defaults (rusta_tui/cli/fix.py): the same budget, tests run, only "safe" fixes.
 BUDGET: Final = 12
 ACCEPT: Final[Accept] = "safe"
-SEARCH_CANCELLED: Final = "Fix search cancelled; nothing was applied."  # fits the mode line at 80
+SEARCH_SAID: Final = "Fix search cancelled; nothing was applied."  # fits the mode line at 80
 ALTERNATIVES: Final = 3  # green fixes looked for when the fix leaves the crate compiling (`--alternatives 3`)
 
 
@@ -164,7 +164,7 @@ class FixFlowMixin:
                     if cancel.is_set():
                         if proposal.patch is not None:
                             flow.decline(proposal, "cancelled by the user before it was applied", log=log)
-                        self._post(PatchCancelled(key, SEARCH_CANCELLED))
+                        self._post(PatchCancelled(key, SEARCH_CANCELLED, SEARCH_SAID))
                     elif proposal.patch is None:
                         self._post(PatchFailed("fix", no_fix_sentence(proposal.result)))
                     elif len(proposal.result.alternatives) > 1:
@@ -173,7 +173,7 @@ class FixFlowMixin:
                         self._land(key, proposal, log, cancel, pick_label(proposal, 0))
         except Exception as e:
             self._post(
-                PatchCancelled(key, SEARCH_CANCELLED)
+                PatchCancelled(key, SEARCH_CANCELLED, SEARCH_SAID)
                 if cancel.is_set()
                 else PatchFailed("fix", sentence("Fix", e))
             )
@@ -190,11 +190,19 @@ class FixFlowMixin:
                 if index is None:
                     n = len(proposal.result.alternatives)
                     flow.decline(proposal, "the user chose none of the green fixes", log=log, by_user=True)
-                    self._post(PatchCancelled(key, f"Left as it was: none of the {n} green fixes chosen."))
+                    self._post(
+                        PatchCancelled(
+                            key, none_chosen(n), f"Left as it was: none of the {n} green fixes chosen."
+                        )
+                    )
                 else:
                     self._land(key, flow.choose(proposal, index), log, cancel, pick_label(proposal, index))
         except Exception as e:
-            self._post(PatchCancelled(key) if cancel.is_set() else PatchFailed("fix", sentence("Fix", e)))
+            self._post(
+                PatchCancelled(key, FIX_CANCELLED)
+                if cancel.is_set()
+                else PatchFailed("fix", sentence("Fix", e))
+            )
 
     def _land(self, key: str, proposal: Proposal, log: DevLog, cancel: threading.Event, chosen: str) -> None:
         """The patch gate validates again, then the patch lands through the reversible path. `chosen`
@@ -206,7 +214,7 @@ class FixFlowMixin:
         validation = flow.validate(self.session.root, proposal, log=log, cancel=cancel)
         if cancel.is_set():
             flow.decline(proposal, "cancelled by the user during validation", log=log)
-            self._post(PatchCancelled(key))
+            self._post(PatchCancelled(key, FIX_CANCELLED))
             return
         status, summary = judge(validation, "error")
         self._post(PatchValidated(key, patch, validation, validation.green, summary, status, chosen))

@@ -115,12 +115,14 @@ class FixProposed(Message):
 
 
 class PatchCancelled(Message):
-    """The user cancelled this patch's validation (x) or chose none of its fixes; nothing was judged
-    and nothing applied. `said` replaces the usual sentence when there is a better one."""
+    """The user cancelled this patch's validation or fix search (x), or chose none of its fixes;
+    nothing was judged and nothing applied. `state` is the one sentence the Explain bubble keeps
+    (`rusta_tui.patchstatus`); `said`, when given, is a shorter one for the mode line."""
 
-    def __init__(self, key: str, said: str = "") -> None:
+    def __init__(self, key: str, state: str, said: str = "") -> None:
         super().__init__()
         self.key = key
+        self.state = state
         self.said = said
 
 

@@ -23,7 +23,7 @@ from rusta_tui.messages import (
     PatchValidated,
     Recovered,
 )
-from rusta_tui.patchstatus import judge, placeholder_sentence, placeholders
+from rusta_tui.patchstatus import VALIDATION_CANCELLED, judge, placeholder_sentence, placeholders
 from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
@@ -194,11 +194,13 @@ class PatchFlowMixin:
             validation = validate(root, patch, cancel=cancel)
         except Exception as e:
             self._post(
-                PatchCancelled(key) if cancel.is_set() else PatchFailed("validate", sentence("Validation", e))
+                PatchCancelled(key, VALIDATION_CANCELLED)
+                if cancel.is_set()
+                else PatchFailed("validate", sentence("Validation", e))
             )
             return
         if cancel.is_set():  # x killed cargo: the red it reports is the cancel, not the patch
-            self._post(PatchCancelled(key))
+            self._post(PatchCancelled(key, VALIDATION_CANCELLED))
             return
         status, summary = judge(validation, expl.level)
         self._post(PatchValidated(key, patch, validation, validation.green, summary, status, chosen))

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 PatchStatus = Literal["ready", "placeholder", "green", "red", "not_run", "cancelled", "applied"]
 
 NOT_RUN = "Not run: the crate does not compile yet. Fix its errors, then validate this again."
-CANCELLED = "Cancelled before it finished; nothing was applied."
+# A stopped step leaves the code as it was: each sentence says so and names the key that starts it again.
+VALIDATION_CANCELLED = "Validation cancelled; your code is unchanged, and v validates the fix again."
+SEARCH_CANCELLED = "Fix search cancelled; your code is unchanged, and f searches again."
+FIX_CANCELLED = "Fix cancelled before it landed; your code is unchanged, and f searches again."
+
+
+def none_chosen(n: int) -> str:
+    return f"None of the {n} green fixes chosen; your code is unchanged, and f offers them again."
+
 
 _PLACEHOLDER = re.compile(r"<[a-z][a-z_ ]*>")
 

@@ -50,7 +50,7 @@ def _patch_state(state: PatchState | None, expl: Explanation, mode: Mode) -> Tex
     if state.ok:
         return Text(f"Validated green: a applies it. {state.summary}", style="bold green")
     if state.status == "cancelled":
-        return Text(f"Validation cancelled: v validates it again. {state.summary}", style="bold yellow")
+        return Text(state.summary, style="bold yellow")
     if state.status == "not_run":
         return Text(state.summary, style="bold yellow")
     return Text(f"Validated red, not applied: {state.summary}", style="bold red")

@@ -24,9 +24,12 @@ from rusta_tui.messages import (
     PatchFailed,
     ProbeFinished,
 )
+from rusta_tui.patchstatus import SEARCH_CANCELLED, none_chosen
 from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.types import Settings
+from rusta_tui.widgets.explain import ExplainBubble
 from tests.tui.conftest import Recorder, screen_text
+from tests.tui.test_app import static_text
 from tests.tui.test_honest_states import FIXTURES, _select, _until
 from toolbelt import demo
 
@@ -156,6 +159,11 @@ async def test_the_second_green_fix_lands_when_picked_and_esc_keeps_the_code(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert declined.said.startswith("Left as it was")
+        offered = len(recorder.of(FixProposed)[0].proposal.result.alternatives)
+        assert app.session.patches[declined.key].summary == none_chosen(
+            offered
+        )  # none chosen: not "cancelled"
+        assert "ancel" not in static_text(app.screen.query_one(ExplainBubble))
         assert lib.read_text() == LABEL_LIB
 
         await pilot.press("f")
@@ -206,6 +214,8 @@ async def test_x_during_the_fix_keys_search_cancels_it(tmp_path: Path, recorder:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.patches[cancelled.key].status == "cancelled"
+        bubble = " ".join(static_text(app.screen.query_one(ExplainBubble)).split())
+        assert SEARCH_CANCELLED in bubble and "Validation cancelled" not in bubble  # f's words, not v's
         assert not recorder.of(PatchApplied) and not recorder.of(PatchFailed)
         assert app.session.jobs == {}
     with DevLog.open(root, readonly=True) as log:
