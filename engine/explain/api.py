@@ -355,6 +355,9 @@ def explain_report(
 ) -> tuple[Explanation, ...]:
     if report.toolchain is not None:
         references.remember_rustc_version(report.toolchain.rustc)
-    return explain_diagnostics(
-        report.diagnostics, report.crate_root, probe=probe, with_explain_text=with_explain_text
-    )
+    diags = report.diagnostics
+    if report.tool == "clippy":  # clippy's run spells out std paths rustc would have trimmed
+        from engine.explain.trimpaths import rustc_paths
+
+        diags = rustc_paths(diags, report.crate_root)
+    return explain_diagnostics(diags, report.crate_root, probe=probe, with_explain_text=with_explain_text)
