@@ -7,6 +7,8 @@ Pure: bytes in, Structs out. Tree-sitter nodes never leave this module.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import tree_sitter
 
 from engine.syntax.tree import _range, ancestors, node_at, parse, preorder
@@ -106,16 +108,24 @@ def _param_name(p: tree_sitter.Node) -> str:
     return _text(pat)
 
 
+def own_impl_bodies(root: tree_sitter.Node, type_name: str) -> Iterator[tree_sitter.Node]:
+    """The bodies of the type's own (inherent, not trait) `impl` blocks, in source order; the type is
+    matched by its last path segment without generics (`impl<T> a::Stack<T>` is Stack's)."""
+    for n in preorder(root):
+        if n.type != "impl_item" or n.child_by_field_name("trait") is not None:
+            continue
+        body = n.child_by_field_name("body")
+        if (
+            body is not None
+            and _text(n.child_by_field_name("type")).split("<")[0].split("::")[-1] == type_name
+        ):
+            yield body
+
+
 def constructors(source: bytes, type_name: str) -> list[Constructor]:
     """Associated fns of `impl type_name` (no trait) that take no `self` and return the type."""
     out: list[Constructor] = []
-    for n in preorder(parse(source).root_node):
-        if n.type != "impl_item" or n.child_by_field_name("trait") is not None:
-            continue
-        ty = _text(n.child_by_field_name("type")).split("<")[0].split("::")[-1]
-        body = n.child_by_field_name("body")
-        if ty != type_name or body is None:
-            continue
+    for body in own_impl_bodies(parse(source).root_node, type_name):
         for f in body.named_children:
             if f.type != "function_item":
                 continue
@@ -232,14 +242,8 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
     line_start = source.rfind(b"\n", 0, item.start_byte) + 1
     indent = source[line_start : item.start_byte].decode("utf-8", "replace")
     indent = indent if not indent.strip() else ""
-    impl_open = None
-    for n in preorder(root):
-        if n.type == "impl_item" and n.child_by_field_name("trait") is None:
-            ty = _text(n.child_by_field_name("type")).split("<")[0]
-            impl_body = n.child_by_field_name("body")
-            if ty == name and impl_body is not None and impl_body.parent is not None:
-                impl_open = impl_body.start_byte + 1
-                break
+    first = next(own_impl_bodies(root, name), None)
+    impl_open = first.start_byte + 1 if first is not None else None
     return StructDef(fields=fields, end=item.end_byte, indent=indent, impl_open=impl_open)
 
 
