@@ -227,22 +227,37 @@ def _walk_text(d: Diagnostic) -> list[str]:
 _DERIVE_LINE = re.compile(r"#\[derive\((?P<list>[\w, ]+)\)\]\n(?P<indent>[ \t]*)")
 
 
+def _derive_line(e: Edit) -> tuple[tuple[str, ...], str] | None:
+    """(traits, indent) of a `#[derive(..)]` line of its own inserted by `e`; None for any other edit."""
+    m = _DERIVE_LINE.fullmatch(e.replacement) if e.start == e.end else None
+    if m is None:
+        return None
+    return tuple(t.strip() for t in m.group("list").split(",") if t.strip()), m.group("indent")
+
+
+def _into_list(
+    e: Edit, line: tuple[tuple[str, ...], str], read: Reader, votes: dict[tuple[str, str], int]
+) -> Edit | None:
+    data = read(e.file)
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    at = len(data[: e.start].decode("utf-8", "replace"))
+    traits, indent = line
+    edit = _derive_edit(e.file, text, at, indent, traits, votes)
+    return None if edit is None or edit.replacement == e.replacement else edit
+
+
 def derive_into_list(
     e: Edit, read: Reader, crate_files: tuple[str, ...], votes: dict[tuple[str, str], int] | None = None
 ) -> Edit | None:
     """A `#[derive(..)]` line of its own (rustc's suggestion) rewritten into the type's existing
     `#[derive(..)]` list, in the crate's order; None when `e` is no such line or there is no list.
     `votes`, the crate's trait order, is computed here when not given."""
-    m = _DERIVE_LINE.fullmatch(e.replacement)
-    data = read(e.file) if m is not None and e.start == e.end else None
-    if m is None or data is None:
+    line = _derive_line(e)
+    if line is None:
         return None
-    text = data.decode("utf-8", "replace")
-    traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip())
-    at = len(data[: e.start].decode("utf-8", "replace"))
-    votes = votes if votes is not None else _precedence(read, crate_files)
-    edit = _derive_edit(e.file, text, at, m.group("indent"), traits, votes)
-    return None if edit is None or edit.replacement == e.replacement else edit
+    return _into_list(e, line, read, votes if votes is not None else _precedence(read, crate_files))
 
 
 def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
@@ -252,15 +267,13 @@ def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[s
     out: list[Candidate] = []
     votes: dict[tuple[str, str], int] | None = None
     for c in cands:
-        is_line = len(c.edits) == 1 and _DERIVE_LINE.fullmatch(c.edits[0].replacement) is not None
-        if is_line and votes is None:
+        line = _derive_line(c.edits[0]) if len(c.edits) == 1 else None
+        if line is not None and votes is None:
             votes = _precedence(read, crate_files)
-        edit = derive_into_list(c.edits[0], read, crate_files, votes) if is_line else None
-        if edit is None:
+        edit = _into_list(c.edits[0], line, read, votes) if line is not None and votes is not None else None
+        if line is None or edit is None:
             out.append(c)
             continue
-        m = _DERIVE_LINE.fullmatch(c.edits[0].replacement)
-        traits = tuple(t.strip() for t in m.group("list").split(",") if t.strip()) if m else ()
-        desc = f"derive {', '.join(traits)} in the existing list ({c.description.rstrip('.')})"
+        desc = f"derive {', '.join(line[0])} in the existing list ({c.description.rstrip('.')})"
         out.append(_make([edit], desc, "derive", c.addresses[0] if c.addresses else "E0277", c.score))
     return out
