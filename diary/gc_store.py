@@ -15,6 +15,7 @@ import contextlib
 import os
 import time
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,7 @@ class _Objects:
     def __init__(self, store) -> None:
         self.size: dict[bytes, int] = {}
         self.commits: dict[bytes, tuple[int, bytes]] = {}  # id -> (commit time, tree)
+        self.parent: dict[bytes, bytes] = {}  # commit -> the snapshot that was latest before it
         self.children: dict[bytes, tuple[bytes, ...]] = {}  # tree -> entries
         for sha in list(store):
             type_num, raw = store.get_raw(sha)
@@ -113,10 +115,29 @@ class _Objects:
             if type_num == 1:
                 c = ShaFile.from_raw_string(type_num, raw)
                 self.commits[sha] = (c.commit_time, c.tree)
+                if c.parents:
+                    self.parent[sha] = c.parents[0]
             elif type_num == 2:
                 t = ShaFile.from_raw_string(type_num, raw)
                 self.children[sha] = tuple(i.sha for i in t.iteritems() if i.mode != 0o160000)
         self._memo: dict[bytes, frozenset[bytes]] = {}
+
+    def age_order(self, shas: Iterable[bytes]) -> list[bytes]:
+        """`shas` oldest first. A commit's time is whole seconds, and a validation, an op's before
+        and its after often share one; within a second the parent chain (each snapshot's parent is
+        the one that was latest before it) says which came first, never the ids' order."""
+        depth: dict[bytes, int] = {}
+        for sha in self.commits:
+            chain = []
+            c: bytes | None = sha
+            while c is not None and c not in depth and c in self.commits:
+                chain.append(c)
+                c = self.parent.get(c)
+            d = depth.get(c, -1) if c is not None else -1
+            for c in reversed(chain):
+                d += 1
+                depth[c] = d
+        return sorted(shas, key=lambda s: (self.commits[s][0], depth[s]))
 
     def reach(self, commit: bytes) -> frozenset[bytes]:
         """The commit, its trees and blobs (not its parents: each snapshot stands alone)."""
@@ -170,7 +191,7 @@ def plan_store(
     if missing:
         notes.append(f"already missing from the store: snapshots of {', '.join(missing)}.")
     live = {sha for sha in protected if sha in objs.commits}
-    rest = sorted((sha for sha in objs.commits if sha not in live), key=lambda s: objs.commits[s][0])
+    rest = objs.age_order(sha for sha in objs.commits if sha not in live)
     max_age = limits.snapshot_max_age_days * 86400.0
     drop: list[Removal] = []
     keepers = []

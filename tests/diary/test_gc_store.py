@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import time
+import types
 from pathlib import Path
 
 import msgspec
@@ -112,6 +113,38 @@ def test_store_over_its_cap_comes_under_it_and_undo_still_works(tmp_path: Path) 
     with pytest.raises(snaps.SnapshotError):
         api.undo(root, op_id=ops[0].op_id)
     assert (root / "src" / "blob.txt").read_bytes() == contents["p14"]
+
+
+def _chain(root: Path) -> list[str]:
+    """Every snapshot, oldest first, from the latest back along the parent links."""
+    out = []
+    with snaps.open_locked(root) as repo:
+        c: bytes | None = repo.refs[snaps.LATEST_REF]
+        while c is not None:
+            out.append(c.decode())
+            parents = repo[c].parents
+            c = parents[0] if parents else None
+    return out[::-1]
+
+
+def test_snapshots_made_within_one_second_go_oldest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commit times are whole seconds; a fast machine makes a whole history in one. gc must still
+    drop in the order the snapshots were made (once it went by their ids, and kept the oldest)."""
+    second = float(int(time.time()))
+    monkeypatch.setattr(snaps, "time", types.SimpleNamespace(time=lambda: second, time_ns=time.time_ns))
+    root = _crate(tmp_path / "crate")
+    _history(root, 10)
+    made = _chain(root)
+    assert len(made) == 20  # each op's before is the validation just made (same tree)
+    limits = StorageLimits(snapshot_cap_mb=2, undo_history_ops=2)
+    plan = gc.collect(root, dry_run=True, limits=limits, now=second + 2 * gc.GRACE_S)
+    dropped = [r.path for r in plan.removals if r.kind == "snapshots"]
+    kept_by_history = {s for o in oplog.history(root)[-2:] for s in (o.snapshot_before, o.snapshot_after)}
+    droppable = [s for s in made[:-1] if s not in kept_by_history]  # the latest is always kept
+    assert len(dropped) >= 5
+    assert dropped == droppable[: len(dropped)]
 
 
 def test_gc_after_apply_runs_only_over_the_cap_and_notes_it(
