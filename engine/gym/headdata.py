@@ -54,7 +54,7 @@ def episode_samples(
         errors = errors_of(report)
         if not errors:
             return []
-        target = next_target(errors)
+        target = next_target(errors, ws.read)
         cands = candidates_for(target, ws, errors)
         vs = views(cands, target, ws.read, lm_deltas(cands, ws.read, lm))
         before_keys = {gate_key(d) for d in errors}

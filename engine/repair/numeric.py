@@ -15,6 +15,7 @@ from engine.repair.sites import Site
 from engine.repair.template_kit import Reader, _dot_before, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
+from engine.syntax.types import Range
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -46,6 +47,13 @@ def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
         sides = [(ops[0], m.group("l"), rt, 0.72)]  # the integer goes to the float
     elif not compound:
         sides.append((ops[0], m.group("l"), rt, 0.5))
+    # An operand written `x as T` states the type the arithmetic is meant in: the other operand goes
+    # to T, and the cast is never cast again (`n as u64 as u32`).
+    stated = {i: syn.cast_type(source, ops[i]) for i in (0, 1)}
+    if stated[1] == rt and not compound:
+        sides = [(ops[0], m.group("l"), rt, 0.74)]
+    elif stated[0] == lt:
+        sides = [s for s in sides if s[0] is not ops[0]]
     out = []
     for r, written, target, score in sides:
         place = Place(file=span.file_name, start=r.start, end=r.end, line=r.line, column=1)
@@ -63,6 +71,51 @@ def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
             _make([edit], f"convert `{text}` with `as {target}`", "op:cast", d.code_str or "E0277", score)
         )
     return out
+
+
+def operator_mix(d: Diagnostic, read: Reader) -> Range | None:
+    """The whole arithmetic expression of a numeric-mix error ("no implementation for `u32 * u64`"),
+    None for any other error."""
+    span = d.primary
+    m = _NO_IMPL.search(span.label or "") if span is not None else None
+    source = read(span.file_name) if span is not None and m is not None else None
+    if span is None or m is None or source is None:
+        return None
+    if m.group("l").lstrip("&") not in NUMERIC or m.group("r").lstrip("&") not in NUMERIC:
+        return None
+    return syn.operation(source, span.byte_start)
+
+
+def inner_mix(target: Diagnostic, errors: list[Diagnostic], read: Reader) -> Diagnostic:
+    """The innermost numeric-mix error inside the expression `target` is about, else `target`.
+
+    rustc types arithmetic inside out and reports each level: in `base + step * n as u64` the `*`
+    mixes u32 and u64, and the `+` and the mismatches around it only follow from that. The inner
+    operator names both operand types, so the cast goes where the mix starts.
+    """
+    seen = {id(target)}
+    while True:
+        span = target.primary
+        source = read(span.file_name) if span is not None else None
+        if span is None or source is None:
+            return target
+        own = operator_mix(target, read)
+        outer = own or syn.reach(source, span.byte_start, span.byte_end)
+        inside = []
+        for d in errors:
+            r = operator_mix(d, read) if id(d) not in seen and d.primary is not None else None
+            if r is None or d.primary.file_name != span.file_name:
+                continue
+            if (
+                outer.start <= r.start
+                and r.end <= outer.end
+                and (own is None or (r.start, r.end) != (own.start, own.end))
+            ):
+                inside.append((r.end - r.start, r.start, d))
+        if not inside:
+            return target
+        target = min(inside, key=lambda t: (-t[0], t[1]))[2]  # the next level in, not the deepest at once
+        seen.add(id(target))
 
 
 def widen_items(d: Diagnostic, read: Reader) -> list[Candidate]:

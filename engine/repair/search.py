@@ -204,7 +204,7 @@ class _Search:
             if self.cancelled():
                 stop = "cancelled"
                 break
-            target = next_target(open_)
+            target = next_target(open_, ws.read)
             att = Attempt(target)
             after = self.attempt(att, errors, greens, held, self.banned.get(keys[id(target)], set()))
             if greens:

@@ -14,8 +14,10 @@ import msgspec
 
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.names import combined_imports
+from engine.repair.numeric import inner_mix
 from engine.repair.placement import place_imports
 from engine.repair.suggestions import suggestion_candidates
+from engine.repair.template_kit import Reader
 from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
 from engine.repair.workspace import Workspace
@@ -89,8 +91,10 @@ def keep_index(initial: list[Diagnostic], after_each: list[list[Diagnostic]]) ->
     return keep
 
 
-def next_target(errors: list[Diagnostic]) -> Diagnostic:
-    """The error to repair next: earliest compiler phase, then the earliest place in the source.
+def next_target(errors: list[Diagnostic], read: Reader | None = None) -> Diagnostic:
+    """The error to repair next: earliest compiler phase, then the earliest place in the source;
+    with the source at hand (`read`), a numeric mix nested inside that error's expression goes first
+    (`numeric.inner_mix`): the outer errors follow from it.
 
     Not cargo's output order: cargo builds the lib and its test harness in parallel, so the same
     mistake reported by both (`&Item` and `&inventory::Item`) arrives in either order, and a repair
@@ -102,7 +106,11 @@ def next_target(errors: list[Diagnostic]) -> Diagnostic:
         at = (p.file_name, p.line_start, p.column_start) if p else ("", 0, 0)
         return (*at, d.code_str or "", d.message)
 
-    return min(errors, key=lambda d: (phase(d), where(d)))
+    first = min(errors, key=lambda d: (phase(d), where(d)))
+    if read is None:
+        return first
+    same_phase = sorted((d for d in errors if phase(d) == phase(first)), key=where)
+    return inner_mix(first, same_phase, read)
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:

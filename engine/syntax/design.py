@@ -52,17 +52,46 @@ def _text(n: tree_sitter.Node | None) -> str:
     return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
-def operands(source: bytes, op_start: int) -> tuple[Range, Range] | None:
-    """The two operands of the binary (or compound assignment) expression whose operator starts at
-    `op_start`: `total` and `xs.len()` in `total / xs.len()`."""
+def _operation(source: bytes, op_start: int) -> tree_sitter.Node | None:
     node = node_at(source, op_start, op_start + 1)
     for n in (node, *ancestors(node)):
         if n.type in ("binary_expression", "compound_assignment_expr"):
             op = n.child_by_field_name("operator")
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             if op is not None and op.start_byte == op_start and left is not None and right is not None:
-                return _range(left), _range(right)
+                return n
     return None
+
+
+def operands(source: bytes, op_start: int) -> tuple[Range, Range] | None:
+    """The two operands of the binary (or compound assignment) expression whose operator starts at
+    `op_start`: `total` and `xs.len()` in `total / xs.len()`."""
+    n = _operation(source, op_start)
+    if n is None:
+        return None
+    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+    return (_range(left), _range(right)) if left is not None and right is not None else None
+
+
+def operation(source: bytes, op_start: int) -> Range | None:
+    """The whole binary (or compound assignment) expression whose operator starts at `op_start`."""
+    n = _operation(source, op_start)
+    return _range(n) if n is not None else None
+
+
+def reach(source: bytes, start: int, end: int) -> Range:
+    """The smallest named node that covers [start, end): what an error at that span is about."""
+    return _range(node_at(source, start, end))
+
+
+def cast_type(source: bytes, r: Range) -> str | None:
+    """`T` when the expression at `r` is a cast `x as T` (parentheses around it allowed), else None."""
+    node = node_at(source, r.start, r.end)
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node.type != "type_cast_expression":
+        return None
+    return _text(node.child_by_field_name("type")) or None
 
 
 def static_item_at(source: bytes, at: int) -> StaticItem | None:
