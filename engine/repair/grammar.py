@@ -241,6 +241,28 @@ def _make_mut(f: Facts, read: Reader) -> list[Op]:
     return ops
 
 
+def _mut_at_binding(site: Site, source: bytes) -> list[Op]:
+    """A local that holds `&x` used where `&mut` is wanted: `let view = &counts;` then `bump(view)`.
+    rustc reports the use; the borrow is made where the local is bound, so it becomes `&mut` there
+    (and a written `&T` annotation with it)."""
+    name = site.text
+    if not re.fullmatch(r"[A-Za-z_]\w*", name):
+        return []
+    b = binding_of(source, name, site.place.start)
+    value = let_initializer(source, name, site.place.start)
+    if b is None or value is None or not value.text.startswith("&") or value.text.startswith("&mut"):
+        return []
+    file = site.place.file
+    edits = [Edit(file=file, start=value.start, end=value.start + 1, replacement="&mut ")]
+    if b.type_text is not None:
+        at = source.find(b.type_text.encode(), b.range.end, value.start)
+        if not b.type_text.startswith("&") or b.type_text.startswith("&mut") or at < 0:
+            return []
+        edits.insert(0, Edit(file=file, start=at, end=at + 1, replacement="&mut "))
+    desc = f"borrow mutably where `{name}` is bound (line {value.line})"
+    return [(edits, desc, "op:borrow-mut", 0.72)]
+
+
 # Conversions that change what the binding holds, so moving them to its value fixes every use.
 # Not `.clone()` (a clone at the binding still moves at the use) nor views like `.as_str()` (a
 # borrow of a temporary would not outlive the `let`).
@@ -408,6 +430,8 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
                 file=site.place.file, start=site.place.start, end=site.place.start + 4, replacement="&"
             )
             ops.append(([edit], "make it a shared `&`, as the other side expects", "op:borrow-shared", 0.6))
+        elif f.expected and f.expected.startswith("&mut"):
+            ops += _mut_at_binding(site, hit[1])
     if code == "E0614" and (hit := site_at(f.primary, read)) and hit[0].text.startswith("*"):
         site = hit[0]
         edit = Edit(file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="")
