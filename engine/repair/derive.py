@@ -173,14 +173,23 @@ def _precedence(read: Reader, crate_files: tuple[str, ...]) -> dict[tuple[str, s
     return votes
 
 
+# Rust's own convention, for a crate whose lists say nothing of a pair: a derivable supertrait comes
+# before the trait that needs it (`Clone, Copy`, `PartialEq, Eq`, `PartialOrd, Ord`). Half a vote:
+# one list of the crate's own outweighs it.
+_SUPER_FIRST = {("Clone", "Copy"), ("PartialEq", "Eq"), ("PartialOrd", "Ord"), ("PartialEq", "PartialOrd")}
+
+
 def ordered_insert(have: list[str], add: list[str], votes: dict[tuple[str, str], int]) -> list[str]:
     """`have` with each of `add` where the crate's other derive lists put it (most pairs in their
-    order); with no evidence, at the end."""
+    order), else before the derive that needs it; with no evidence, at the end."""
     out = list(have)
     for t in add:
 
-        def agree(i: int, t: str = t) -> int:
-            return sum(votes.get((x, t), 0) for x in out[:i]) + sum(votes.get((t, x), 0) for x in out[i:])
+        def agree(i: int, t: str = t) -> float:
+            def vote(pair: tuple[str, str]) -> float:
+                return votes.get(pair, 0) + 0.5 * (pair in _SUPER_FIRST)
+
+            return sum(vote((x, t)) for x in out[:i]) + sum(vote((t, x)) for x in out[i:])
 
         best = max(range(len(out) + 1), key=lambda i: (agree(i), i))
         out.insert(best, t)
