@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
+from engine.explain.joint import ARTEFACT, JOINT_FAILS
 from engine.explain.types import Explanation, PatchOption
 from modes.rendering import (
     KIND_FAILED,
     RUSTC_FAILED,
-    WIDTH,
     Line,
+    _cap,
     diff_lines,
     fix_changes,
     fix_line,
@@ -92,6 +93,13 @@ def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
     if o is None:
         return None
     why = o.fails_because or "the check failed"
+    if why == ARTEFACT:  # a lint's fix for a warning that fixing the errors makes go away
+        return Line(f"rustc's {fragment(o)} is not needed: {why}.", "yellow")
+    if why.endswith(JOINT_FAILS):  # it compiles alone; it breaks the set of fixes shown with it
+        return Line(
+            f"rustc's {fragment(o)} breaks the build once the other errors are fixed: {why.removesuffix(JOINT_FAILS)}.",
+            "yellow",
+        )
     return Line(f"rustc's {fragment(o)} does not compile here: {why}.", "yellow")
 
 
@@ -149,12 +157,12 @@ def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[
     return lines
 
 
-def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: int = WIDTH) -> list[Line]:
+def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
     """Study mode after the check: every fix that compiles as its diff (and those validation could
     not finish, marked so); rustc's failed suggestion in one line; the failed templates not at all."""
     lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
     for f in e.fixes:
-        lines.append(Line(f"Fix{fix_mark(f)}: {f.name[:1].upper()}{f.name[1:]} ({fix_terms(f)})", "bold"))
+        lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f)})", "bold"))
         lines.extend(diff_lines(f.patch))
     if not e.fixes and failed:  # what was tried, as edits; never a verdict on the ways out in words
         tried = "; ".join(dict.fromkeys(o.name for o in failed if o.name))
@@ -162,9 +170,8 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], width: 
     return lines
 
 
-def verdict_lines(
-    e: Explanation, failed: tuple[PatchOption, ...], mode: str, width: int = WIDTH
-) -> list[Line]:
+def verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:
+    """The lines wrap where they are printed (`out.lines`), so no width is asked here."""
     if mode == "study":
-        return study_verdict_lines(e, failed, width)
+        return study_verdict_lines(e, failed)
     return pair_verdict_lines(e, failed)

@@ -12,6 +12,15 @@ owns one of them (`companions`). The joint build decides:
 - an error on the option's lines, or a new one that the companions alone do not cause: "fails";
 - errors of an earlier phase still left (a story has no fix that compiles, or the fixes overlap):
   "type-checks", shown without ✓ and not counted among the fixes that compile.
+
+A lint's fix in a crate with errors is judged the same way, against every error left: the error's
+fix may need what the lint's fix removes (`let mut c` is unused only while `fn bump(&self)` is
+wrong), so alone it only "type-checks". Jointly, a new error fails it, and a warning that the
+companions alone make go away was an artefact of the errors: the fix is not needed (`ARTEFACT`).
+
+The same joint build retries an option that failed alone on a line another story's best fix
+rewrites (`rewriter`): `for n in &names` fails at `longest = n;` and compiles beside that story's
+`longest = n.clone();`. The set compiles, so the option says so (`PatchOption.together_with`).
 """
 
 from __future__ import annotations
@@ -47,10 +56,21 @@ def early_errors(report: CheckReport) -> list[Diagnostic]:
     return [d for d in distinct(report.diagnostics) if d.level.startswith("error") and phase(d) < BORROWCK]
 
 
+ARTEFACT = "the warning goes away once the other errors are fixed"
+JOINT_FAILS = " (with the other errors fixed)"  # ends the reason of a fix that fails only jointly
+
+
+def is_lint(e: Explanation) -> bool:
+    return bool(e.diagnostics) and not any(d.level.startswith("error") for d in e.diagnostics)
+
+
 def hiding(e: Explanation, after: CheckReport) -> tuple[Key, ...]:
     """The errors left after the edit that kept borrow checking from running, when the story's own
-    error is of an earlier phase. A borrowck story's body was borrow-checked already (its error was
-    reported), so errors elsewhere hide nothing from it."""
+    error is of an earlier phase; for a lint's story, every error left (its fix may remove what
+    theirs needs). A borrowck story's body was borrow-checked already (its error was reported), so
+    errors elsewhere hide nothing from it."""
+    if is_lint(e):
+        return tuple(sorted({key(d) for d in distinct(after.diagnostics) if d.level.startswith("error")}))
     if min((phase(d) for d in e.diagnostics), default=0) >= BORROWCK:
         return ()
     return tuple(sorted({key(d) for d in early_errors(after)}))
@@ -64,9 +84,12 @@ def companions(
     i: int, o: PatchOption, keys: tuple[Key, ...], stories: list[Explanation]
 ) -> tuple[PatchOption, ...] | None:
     """The best fix of each other story that owns one of `keys` (none overlapping `o` or each other),
-    or None when one of those errors has no such fix: the joint build would still stop before borrowck."""
+    or None when one of those errors has no such fix: the joint build would still stop before borrowck.
+    A lint's fix is checked beside the fixes there are (None when there are none): an error with no
+    fix shown is in no set of fixes the user is offered."""
     chosen: list[PatchOption] = []
     left = set(keys)
+    lint = is_lint(stories[i])
     for j, s in enumerate(stories):
         mine = {key(d) for d in s.diagnostics} & left
         if j == i or not mine:
@@ -80,11 +103,48 @@ def companions(
             ),
             None,
         )
-        if best is None:
+        if best is None and not lint:
             return None
-        chosen.append(best)
+        if best is not None:
+            chosen.append(best)
         left -= mine
-    return tuple(chosen) if not left else None
+    return tuple(chosen) if not left and chosen else None
+
+
+def _best(s: Explanation) -> PatchOption | None:
+    return next((f for f in s.fixes if f.validated in ("compiles", "type-checks")), None)
+
+
+def rewriter(i: int, o: PatchOption, at: tuple[str, int], stories: list[Explanation]) -> PatchOption | None:
+    """The best fix of another story that rewrites line `at` (file, line), where `o` of story `i`
+    failed alone, without touching `o`'s own edits: the two meet there, so only their set can be judged."""
+    file, line = at
+    for j, s in enumerate(stories):
+        best = _best(s) if j != i else None
+        if (
+            best is not None
+            and line in new_lines(best.patch).get(file, ())
+            and not _overlaps(best.edits, o.edits)
+        ):
+            return best
+    return None
+
+
+def new_lines(patch: str) -> dict[str, set[int]]:
+    """Lines (in the edited file) that a diff wrote, from its new-side line numbers."""
+    out: dict[str, set[int]] = {}
+    file, new_no = "", 0
+    for ln in patch.splitlines():
+        if ln.startswith("+++ "):
+            file = ln[4:].removeprefix("b/")
+        elif ln.startswith("@@"):
+            new_no = int(ln.split("+")[1].split(",")[0].split(" ")[0])
+        elif ln.startswith("+"):
+            out.setdefault(file, set()).add(new_no)
+            new_no += 1
+        elif ln.startswith(" "):
+            new_no += 1
+    return out
 
 
 def written_lines(read: Callable[[str], bytes | None], o: PatchOption, others: tuple[PatchOption, ...]):
@@ -110,6 +170,17 @@ def written_lines(read: Callable[[str], bytes | None], o: PatchOption, others: t
     return out
 
 
+def early_errors_new(before: Counter[Key], after: CheckReport) -> bool:
+    return any(phase(d) < BORROWCK for d in new_errors(before, after))
+
+
+def new_errors(before: Counter[Key], after: CheckReport) -> list[Diagnostic]:
+    now = counted(after)
+    return [
+        d for d in distinct(after.diagnostics) if d.level.startswith("error") and now[key(d)] > before[key(d)]
+    ]
+
+
 def joint_judge(
     e: Explanation,
     before: Counter[Key],
@@ -120,27 +191,31 @@ def joint_judge(
 ) -> tuple[str, str]:
     """The verdict of the joint build (see the module docstring). `before` is the crate's own errors;
     `base()` checks the companions alone, asked only when a new error is away from `o`'s lines."""
-    if after.status in ("timeout", "error", "failed") or early_errors(after):
+    if after.status in ("timeout", "error", "failed"):
         return "type-checks", ""
+    if early_errors(after) and not (is_lint(e) and not early_errors_new(before, after)):
+        return "type-checks", ""  # a lint's joint build may keep an error no fix touches, in another body
     now = counted(after)
     targets = {key(d) for d in e.diagnostics}
     if not any(now[k] < before[k] for k in targets):
-        return "fails", "the error stays once the other errors are fixed"
-    new = [
-        d for d in distinct(after.diagnostics) if d.level.startswith("error") and now[key(d)] > before[key(d)]
-    ]
+        return "fails", (
+            "the warning" if is_lint(e) else "the error"
+        ) + " stays once the other errors are fixed"
+    new = new_errors(before, after)
     for d in new:
         p = d.primary
         if p is not None and any(
             n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
         ):
-            return "fails", reason(d) + " (with the other errors fixed)"
-    if new:
+            return "fails", reason(d) + JOINT_FAILS
+    if new or is_lint(e):
         alone = base()
         if alone is None:
             return "type-checks", ""
         theirs = counted(alone)
         for d in new:
             if now[key(d)] > theirs[key(d)]:
-                return "fails", reason(d) + " (with the other errors fixed)"
+                return "fails", reason(d) + JOINT_FAILS
+        if is_lint(e) and not any(theirs[k] for k in targets):
+            return "fails", ARTEFACT
     return "compiles", ""

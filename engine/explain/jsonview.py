@@ -28,6 +28,7 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "patch": f.patch,
         "validated": f.validated,
         "errors_left": f.errors_left,
+        "together_with": list(f.together_with),  # the other fixes it compiles beside
         "state": f.state_words,
         "id": f.id,
         "shows": list(f.shows),

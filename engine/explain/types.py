@@ -58,7 +58,8 @@ class SuggestedPatch(Base):
 
 
 # "type-checks": the edit passed the checks rustc ran, but errors of an earlier phase were left in the
-# crate, so borrow checking never ran on it (no ✓; `engine.explain.joint`). "uncovers": the story's
+# crate, so borrow checking never ran on it, or a lint's fix sits in a crate with errors whose fixes
+# may need what it removes (no ✓; `engine.explain.joint`). "uncovers": the story's
 # error is gone, but rustc now reports another error away from the lines the edit wrote, one the
 # first error hid or the same mistake made elsewhere (no ✓, not counted; `fails_because` quotes it)
 Validation = Literal["compiles", "type-checks", "uncovers", "fails", "not-checked"]
@@ -90,6 +91,9 @@ class PatchOption(Base):
     # the compiler's first new error with the edit in, in its words: why it failed, or, for
     # "uncovers", the error it revealed
     fails_because: str = ""
+    # the other stories' fix lines this option was checked with when it compiles only beside them
+    # (`for n in &names` with `longest = n.clone();`): the set is what compiles, so it is named
+    together_with: tuple[str, ...] = ()
 
     @property
     def panics_until_filled(self) -> bool:
@@ -100,7 +104,7 @@ class PatchOption(Base):
     def state_words(self) -> str:
         """What validation earned, in words that claim no more than it showed."""
         if self.validated == "type-checks":
-            return "type-checks; borrow checking waits on the other errors"
+            return "type-checks; the full check waits on the other errors"
         if self.validated == "uncovers":
             return "fixes this error; rustc then reports " + (self.fails_because or "another error")
         if self.validated != "compiles":
@@ -109,6 +113,8 @@ class PatchOption(Base):
             )
         if self.panics_until_filled:
             return "compiles, but its todo!() panics until you write that branch"
+        if self.together_with:
+            return "compiles together with " + " and ".join(f"`{t}`" for t in self.together_with)
         if self.errors_left:
             n = self.errors_left
             return f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}"

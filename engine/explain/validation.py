@@ -51,8 +51,9 @@ from toolbelt.types import CheckReport, Diagnostic
 
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
 # 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
-# 7: "uncovers" an error the story's error hid
-CACHE_VERSION = 7
+# 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
+# and the companions' lines, a lint's fix waits on every error left
+CACHE_VERSION = 8
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -63,6 +64,8 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     reason: str = ""  # why it fails, in the compiler's words
     # "type-checks": the earlier-phase errors left with the edit in (what the joint check must fix)
     hiding: tuple[Key, ...] = ()
+    # "fails": (file, line) of the new error, where another story's fix may meet this one
+    fails_at: tuple[str, int] | None = None
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,23 +123,6 @@ def _remember(key: str, verdict: CachedVerdict) -> None:
         pass  # a read-only cache only costs the next run a cargo check
 
 
-def _edited_lines(o: PatchOption) -> dict[str, set[int]]:
-    """Lines (in the edited file) that the edit wrote, from the diff's new-side line numbers."""
-    out: dict[str, set[int]] = {}
-    file, new_no = "", 0
-    for ln in o.patch.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("@@"):
-            new_no = int(ln.split("+")[1].split(",")[0].split(" ")[0])
-        elif ln.startswith("+"):
-            out.setdefault(file, set()).add(new_no)
-            new_no += 1
-        elif ln.startswith(" "):
-            new_no += 1
-    return out
-
-
 def reason_words(d: Diagnostic) -> str:
     """One line in the compiler's words: code, message, and its primary label when it says more."""
     p = d.primary
@@ -146,18 +132,25 @@ def reason_words(d: Diagnostic) -> str:
     return head + (f" ({label})" if label and label not in d.message else "") + where
 
 
-def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> tuple[Validation, str]:
+Verdict = tuple[Validation, str, "tuple[str, int] | None"]
+
+
+def _at(d: Diagnostic) -> tuple[str, int] | None:
+    return (d.primary.file_name, d.primary.line_start) if d.primary else None
+
+
+def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> Verdict:
     """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
-    compiler's words, or that the story's own error stays."""
+    compiler's words, or that the story's own error stays; and where that new error is."""
     if after.status in ("timeout", "error", "failed"):
-        return "not-checked", ""
+        return "not-checked", "", None
     now = _counted(after)
     targets = {_key(d) for d in e.diagnostics}
     if not any(now[k] < before[k] for k in targets):
         stays = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
-        return "fails", "the error stays" + (f": {reason_words(stays)}" if stays else "")
+        return "fails", "the error stays" + (f": {reason_words(stays)}" if stays else ""), None
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
-    wrote = _edited_lines(o)
+    wrote = joint.new_lines(o.patch)
     extra = now - before
     new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
 
@@ -169,15 +162,15 @@ def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckRepo
 
     for d in new:
         if on_edit(d) or (phase(d) <= target_phase and target_phase >= joint.BORROWCK):
-            return "fails", reason_words(d)
+            return "fails", reason_words(d), _at(d)
     # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
     # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
     # (no code) is not judged so: after one, the parser's recovery decides what rustc says next
     early = [d for d in new if phase(d) <= target_phase]
     coded = all(d.code_str for d in (*e.diagnostics, *early))
     if early:
-        return ("uncovers", reason_words(early[0])) if coded else ("fails", reason_words(early[0]))
-    return "compiles", ""
+        return ("uncovers" if coded else "fails"), reason_words(early[0]), _at(early[0])
+    return "compiles", "", None
 
 
 def trials_dir(root: Path) -> Path:
@@ -205,24 +198,37 @@ class _Trials:
             self.baselines[tool] = _counted(report)
         return self.baselines[tool]
 
-    def trial(self, e: Explanation, o: PatchOption) -> tuple[Validation, float, int, str, tuple[Key, ...]]:
-        """The verdict, its seconds, how many errors the crate still has with the edit in, why it
-        fails when it does, and, for "type-checks", the earlier-phase errors that kept borrowck away."""
+    def trial(self, e: Explanation, o: PatchOption) -> CachedVerdict | None:
+        """The option's verdict alone: how many errors the crate still has with the edit in, why it
+        fails and where when it does, and, for "type-checks", the errors its whole verdict waits on.
+        None when no verdict could be had (no baseline, a timeout)."""
         tool = _tool(e)
         before = self.baseline(tool)
         if before is None:
-            return "not-checked", 0.0, 0, "", ()
+            return None
         t0 = time.monotonic()
         try:
             after = self._check(o.edits, tool)
         except RepairError as err:
-            return "fails", 0.0, 0, f"the edit does not apply: {err}", ()
-        # every error left counts, three "mismatched types" in one file included (distinct() already
-        # folds the same error reported by two targets)
-        left = sum(1 for d in distinct(after.diagnostics) if d.level.startswith("error"))
-        state, why = judge(e, o, before, after)
+            return CachedVerdict(
+                version=CACHE_VERSION,
+                validated="fails",
+                check_s=0.0,
+                reason=f"the edit does not apply: {err}",
+            )
+        state, why, at = judge(e, o, before, after)
+        if state == "not-checked":
+            return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()
-        return ("type-checks" if hidden else state), time.monotonic() - t0, left, why, hidden
+        return CachedVerdict(
+            version=CACHE_VERSION,
+            validated="type-checks" if hidden else state,
+            check_s=time.monotonic() - t0,
+            errors_left=_errors(after),
+            reason=why,
+            hiding=hidden,
+            fails_at=at if state == "fails" else None,
+        )
 
     def _check(self, edits: tuple, tool: str) -> CheckReport:
         saved = self.ws.try_edits(edits)
@@ -233,18 +239,18 @@ class _Trials:
 
     def joint_trial(
         self, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...]
-    ) -> tuple[Validation, str]:
-        """`o` checked with `others` (the companions, `joint.companions`) in the crate at once."""
+    ) -> tuple[Validation, str, int]:
+        """`o` checked with `others` (its companions) in the crate at once; the errors left."""
         tool = _tool(e)
         before = self.baseline(tool)
         wrote = joint.written_lines(self.ws.read, o, others)
         if before is None or wrote is None:
-            return "type-checks", ""
+            return "type-checks", "", 0
         rest = tuple(ed for c in others for ed in c.edits)
         try:
             after = self._check((*o.edits, *rest), tool)
         except RepairError:
-            return "type-checks", ""
+            return "type-checks", "", 0
 
         def alone() -> CheckReport | None:
             try:
@@ -252,7 +258,14 @@ class _Trials:
             except RepairError:
                 return None
 
-        return joint.joint_judge(e, before, after, wrote, alone, reason_words)  # type: ignore[return-value]
+        state, why = joint.joint_judge(e, before, after, wrote, alone, reason_words)
+        return state, why, _errors(after)  # type: ignore[return-value]
+
+
+def _errors(report: CheckReport) -> int:
+    """Every error left counts, three "mismatched types" in one file included (distinct() already
+    folds the same error reported by two targets)."""
+    return sum(1 for d in distinct(report.diagnostics) if d.level.startswith("error"))
 
 
 def validate(
@@ -268,39 +281,50 @@ def validate(
     `on_story(i, explanation)` is called as each story is done, so the app can show each answer as
     it arrives; `on_failed(i, options)` just before it, with the story's failed options (each with
     its `fails_because`), so the CLI can say why rustc's own suggestion does not compile. A story
-    with an option that only type-checks alone is answered after every story's own trials, once the
-    joint check (with the other stories' best fixes) has run.
+    with an option that only type-checks alone, or that failed on a line another story's fix
+    rewrites, is answered after every story's own trials, once its joint check has run.
     """
     t0 = time.monotonic()
     root = Path(crate_root).resolve()
     stories = tuple(explanations)
     run = _Run(root, cancel)
     out: list[Explanation] = []
+    failed: list[tuple[PatchOption, ...]] = []
     waiting: list[int] = []
+
+    def answer(i: int) -> None:
+        if on_failed is not None:
+            on_failed(i, failed[i])
+        if on_story is not None:
+            on_story(i, out[i])
+
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
-            out.append(msgspec.structs.replace(e, fixes=opts.rank(run.alone(i, e, o) for o in e.fixes)))
-            if any(o.validated == "type-checks" for o in out[i].fixes):
+            checked = [run.alone(i, e, o) for o in e.fixes]
+            out.append(msgspec.structs.replace(e, fixes=opts.rank(checked)))
+            failed.append(tuple(o for o in checked if o.validated == "fails"))
+            if any(run.waits(i, o) for o in checked):
                 waiting.append(i)
             else:
-                run.answer(i, out[i], on_failed, on_story)
+                answer(i)
         for i in waiting:
-            out[i] = msgspec.structs.replace(
-                out[i], fixes=opts.rank(run.together(i, o, out) for o in out[i].fixes)
-            )
-            run.answer(i, out[i], on_failed, on_story)
+            checked = [run.together(i, o, out) for o in (*out[i].fixes, *failed[i])]
+            out[i] = msgspec.structs.replace(out[i], fixes=opts.rank(checked))
+            failed[i] = tuple(o for o in checked if o.validated == "fails")
+            answer(i)
     return ValidationRun(
         explanations=tuple(out),
         checked=run.checked,
         cached=run.cached,
         wall_s=time.monotonic() - t0,
         check_s=tuple(run.durations),
-        failed=tuple(run.failed[i] for i in range(len(stories))),
+        failed=tuple(failed),
     )
 
 
 class _Run:
-    """One `validate` call: the trials (set up on the first cache miss), the counts, the failures."""
+    """One `validate` call: the trials (set up on the first cache miss), the counts, and what each
+    option's joint check needs (the errors it waits on, where it failed)."""
 
     def __init__(self, root: Path, cancel: threading.Event | None) -> None:
         self.root, self.cancel = root, cancel
@@ -308,8 +332,7 @@ class _Run:
         self.checked = self.cached = 0
         self.durations: list[float] = []
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
-        self.failed: dict[int, tuple[PatchOption, ...]] = {}
-        self.tried: dict[int, list[PatchOption]] = {}
+        self.fails_at: dict[tuple[int, str], tuple[str, int]] = {}
 
     def _trials(self) -> _Trials:
         self.trials = self.trials or _Trials(self.root, self.cancel)
@@ -318,69 +341,70 @@ class _Run:
     def _stopped(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
+    def waits(self, i: int, o: PatchOption) -> bool:
+        """Whether the option's verdict is whole only after a joint check."""
+        return o.validated == "type-checks" or (i, o.id) in self.fails_at
+
     def alone(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:
         """The option's own trial (or its cached verdict)."""
         if self._stopped():
             return o
         key = _cache_key(self.root, e, o)
-        hit = _cached(key)
-        if hit is not None:
+        verdict = _cached(key)
+        took = 0.0
+        if verdict is not None:
             self.cached += 1
-            done = opts.with_state(o, hit.validated, 0.0, hit.errors_left, hit.reason)
-            self.hiding[(i, o.id)] = hit.hiding
         else:
             try:
-                state, took, left, why, hidden = self._trials().trial(e, o)
+                verdict = self._trials().trial(e, o)
             except RepairError as err:
                 raise ExplainError(str(err)) from err
             self.checked += 1
-            self.durations.append(took)
-            if state != "not-checked":
-                verdict = CachedVerdict(
-                    version=CACHE_VERSION,
-                    validated=state,
-                    check_s=took,
-                    errors_left=left,
-                    reason=why,
-                    hiding=hidden,
-                )
-                _remember(key, verdict)
-            self.hiding[(i, o.id)] = hidden
-            done = opts.with_state(o, state, took, left, why)
-        self.tried.setdefault(i, []).append(done)
-        return done
+            self.durations.append(verdict.check_s if verdict else 0.0)
+            if verdict is None:
+                return opts.with_state(o, "not-checked", 0.0)
+            took = verdict.check_s
+            _remember(key, verdict)
+        self.hiding[(i, o.id)] = verdict.hiding
+        if verdict.fails_at is not None:
+            self.fails_at[(i, o.id)] = verdict.fails_at
+        return opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
 
     def together(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
-        """A "type-checks" option checked with the companions that fix what hid borrowck from it."""
+        """A "type-checks" option checked with the companions that fix what its verdict waits on; a
+        failed one with the other story's fix that rewrites the line where it failed."""
+        if self._stopped() or not self.waits(i, o):
+            return o
+        if o.validated == "type-checks":
+            keys = self.hiding.get((i, o.id), ())
+            others = joint.companions(i, o, keys, stories) if keys else None
+        else:
+            meets = joint.rewriter(i, o, self.fails_at[(i, o.id)], stories)
+            others = (meets,) if meets is not None else None
         e = stories[i]
-        keys = self.hiding.get((i, o.id), ())
-        if o.validated != "type-checks" or self._stopped():
-            return o
-        others = joint.companions(i, o, keys, stories) if keys else None
-        if not others:
-            return o
+        if not others:  # a lint's fix beside errors that no fix shown touches: its own verdict stands
+            return opts.with_state(o, "compiles", o.check_s, o.errors_left) if joint.is_lint(e) else o
         key = _cache_key(self.root, e, o, others)
-        hit = _cached(key)
-        if hit is not None:
+        verdict = _cached(key)
+        if verdict is not None:
             self.cached += 1
-            state, why = hit.validated, hit.reason
         else:
             t0 = time.monotonic()
             try:
-                state, why = self._trials().joint_trial(e, o, others)
+                state, why, left = self._trials().joint_trial(e, o, others)
             except RepairError as err:
                 raise ExplainError(str(err)) from err
             took = time.monotonic() - t0
             self.checked += 1
             self.durations.append(took)
-            _remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, reason=why))
-        done = opts.with_state(o, state, o.check_s, o.errors_left, why)
-        self.tried[i] = [done if t.id == o.id else t for t in self.tried.get(i, [])]
-        return done
-
-    def answer(self, i: int, e: Explanation, on_failed, on_story) -> None:  # noqa: ANN001 - validate's callbacks
-        self.failed[i] = tuple(t for t in self.tried.get(i, []) if t.validated == "fails")
-        if on_failed is not None:
-            on_failed(i, self.failed[i])
-        if on_story is not None:
-            on_story(i, e)
+            verdict = CachedVerdict(
+                version=CACHE_VERSION, validated=state, check_s=took, errors_left=left, reason=why
+            )
+            _remember(key, verdict)
+        if o.validated == "fails":  # retried beside the fix it met: only a compiling set changes it
+            if verdict.validated != "compiles":
+                return o
+            lines = tuple(dict.fromkeys(ln.strip() for c in others for ln in c.shows))
+            done = opts.with_state(o, "compiles", o.check_s, verdict.errors_left)
+            return msgspec.structs.replace(done, together_with=lines)
+        return opts.with_state(o, verdict.validated, o.check_s, o.errors_left, verdict.reason)

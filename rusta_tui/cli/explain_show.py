@@ -225,4 +225,4 @@ def _print_verdict(out: Out, checks: Checks, i: int, mode: str, prefix: str) -> 
         e, failed = checks.stories[i], ()
     else:
         e, failed = got
-    out.lines(verdict_lines(e, failed, mode, width=out.width), prefix=prefix, hang=True)
+    out.lines(verdict_lines(e, failed, mode), prefix=prefix, hang=True)

@@ -105,9 +105,9 @@ def test_with_no_fix_for_the_other_error_the_verdict_says_what_was_checked(tmp_p
 
     pair = "\n".join(ln.text for ln in pair_verdict_lines(e, failed))
     assert "✓" not in pair and "other fix" not in pair
-    assert "type-checks; borrow checking waits on the other errors" in pair
+    assert "type-checks; the full check waits on the other errors" in pair
     study = "\n".join(ln.text for ln in study_verdict_lines(e, failed))
-    assert "✓" not in study and "type-checks; borrow checking waits" in study
+    assert "✓" not in study and "type-checks; the full check waits" in study
 
 
 def test_a_way_out_in_words_does_not_recommend_the_kind_of_fix_that_failed(tmp_path: Path) -> None:

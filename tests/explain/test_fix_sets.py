@@ -1,0 +1,142 @@
+"""✓ fixes are judged as the set the user is shown: real cargo on crates written here.
+
+A lint's fix in a crate with errors is checked beside the errors' fixes (an unused `mut` is unused
+only while the `&self` error stands); an option that failed on a line another story's fix rewrites
+is retried beside that fix (`for x in &v` fails at `best = x;` and compiles with `best = x.clone();`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.validation import validate
+from modes.verdicts import pair_verdict_lines, study_verdict_lines
+from tests.explain.crates import explain_lib
+
+pytestmark = [pytest.mark.slow]
+
+# `bump(&self)` assigns a field (E0594); the caller's `let mut t` is unused only because of it
+UNUSED_MUT_ASSIGN = """pub struct Tally {
+    hits: u64,
+}
+
+impl Tally {
+    pub fn bump(&self) {
+        self.hits += 1;
+    }
+}
+
+pub fn count(words: &[&str]) -> u64 {
+    let mut t = Tally { hits: 0 };
+    for _ in words {
+        t.bump();
+    }
+    t.hits
+}
+"""
+
+# the same shape through a method call (E0596 on `push`), in a different program
+UNUSED_MUT_PUSH = """pub struct Shelf {
+    books: Vec<String>,
+}
+
+impl Shelf {
+    pub fn stock(&self, title: &str) {
+        self.books.push(title.to_string());
+    }
+}
+
+pub fn fill(titles: &[&str]) -> usize {
+    let mut shelf = Shelf { books: Vec::new() };
+    for t in titles {
+        shelf.stock(t);
+    }
+    shelf.books.len()
+}
+"""
+
+# rustc's `&people` alone makes `first = who;` a `&String` (E0308); with the other story's
+# `first = who.clone();` the pair compiles
+LOOP_BORROW_AND_CLONE = """pub fn initials(people: Vec<String>) -> (usize, String) {
+    let mut first = String::new();
+    for who in people {
+        if first.is_empty() {
+            first = who;
+        }
+        println!("{}", who);
+    }
+    (people.len(), first)
+}
+"""
+
+LOOP_BORROW_AND_CLONE_2 = """pub fn longest(words: Vec<String>) -> usize {
+    let mut best = String::new();
+    let mut total = 0;
+    for w in words {
+        if w.len() > best.len() {
+            best = w;
+        }
+        total += w.len();
+    }
+    total + best.len() + words.len()
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _text(lines) -> str:  # noqa: ANN001 - modes.rendering.Line
+    return "\n".join(ln.text for ln in lines)
+
+
+@pytest.mark.parametrize(("name", "src"), [("assign", UNUSED_MUT_ASSIGN), ("push", UNUSED_MUT_PUSH)])
+def test_a_lints_fix_that_breaks_the_errors_fix_loses_its_check(tmp_path: Path, name: str, src: str) -> None:
+    stories = explain_lib(tmp_path, name, src)
+    lint = next(i for i, e in enumerate(stories) if e.code == "unused_mut")
+    assert stories[lint].fixes  # rustc's "remove this `mut`"
+    run = validate(stories, tmp_path / name)
+
+    error = next(e for e in run.explanations if e.level == "error")
+    assert error.fixes[0].validated == "compiles" and "&mut self" in error.fixes[0].shows[0]
+    assert run.explanations[lint].fixes == ()  # no ✓ on a fix that breaks the other one
+    failed = run.failed[lint]
+    assert failed and "E0596" in failed[0].fails_because, failed
+    pair = _text(pair_verdict_lines(run.explanations[lint], failed))
+    assert "✓" not in pair
+    assert "breaks the build once the other errors are fixed: E0596" in pair, pair
+
+    again = validate(stories, tmp_path / name)  # the joint verdict comes from the cache
+    assert again.checked == 0 and again.explanations[lint].fixes == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "borrow", "clone"),
+    [
+        ("initials", LOOP_BORROW_AND_CLONE, "for who in &people {", "first = who.clone();"),
+        ("longest", LOOP_BORROW_AND_CLONE_2, "for w in &words {", "best = w.clone();"),
+    ],
+)
+def test_rustcs_rejected_borrow_is_retried_with_the_other_storys_fix(
+    tmp_path: Path, name: str, src: str, borrow: str, clone: str
+) -> None:
+    stories = explain_lib(tmp_path, name, src)
+    run = validate(stories, tmp_path / name)
+    i = next(n for n, e in enumerate(stories) if any(borrow in " ".join(o.shows) for o in e.fixes))
+    e = run.explanations[i]
+    assert not any(borrow in " ".join(o.shows) for o in run.failed[i])
+    best = e.fixes[0]  # the borrow now leads the whole-Vec clone
+    assert best.validated == "compiles" and borrow in best.shows[0], e.fixes
+    assert best.together_with == (clone,)
+    pair = _text(pair_verdict_lines(e, run.failed[i]))
+    assert f"Fix ✓ (compiles together with `{clone}`" in pair and "does not compile" not in pair, pair
+    study = _text(study_verdict_lines(e, run.failed[i]))
+    assert f"compiles together with `{clone}`" in study
+
+    alone = validate([stories[i]], tmp_path / name)  # with no other story, no set to compile
+    assert not any(o.together_with for o in alone.explanations[0].fixes)
+    assert any(borrow in " ".join(o.shows) for o in alone.failed[0])
