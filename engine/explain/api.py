@@ -174,6 +174,11 @@ def _possible(
             return bound == (predicate == "type_parameter")
         if predicate == "declaration_editable":
             return not any(shapes.in_trait_signature(p, crate_root) for p in (f.expected_due_to, f.primary))
+        if predicate == "local_impl_trait":
+            trait = shapes.impl_trait_name(diag, crate_root)
+            if not names:
+                names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
+            return trait is not None and trait in names.get("trait", frozenset())
         return applicable.holds(predicate, f, vals, names, shape_tags[0] if shape_tags else frozenset())
 
     return test

@@ -38,6 +38,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   not a std type whose installed documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
 - `not_moved_into_spawn`: no span rustc labels "value moved into closure here" is a closure passed to
   `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
+- `local_impl_trait`: rustc's span is in an `impl Trait for T` whose trait the crate defines (syntax
+  layer): only then can the trait's declaration change (a default body, a new item);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
@@ -75,6 +77,7 @@ PREDICATES = frozenset(
         "consuming_receiver",
         "clone_possible",
         "not_moved_into_spawn",
+        "local_impl_trait",
     }
 )
 SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})

@@ -125,7 +125,7 @@ _LANGUAGE = frozenset(
 
 def vocabulary(snippet: str) -> bool:
     """Only keywords and punctuation (`self`, `&mut`, `'static`, `_`), one prelude name (`None`,
-    `TryFrom`), or a path into `std::` (`std::sync::LazyLock`): the language's and the standard
+    `TryFrom`, `impl Fn`), or a path into `std::` (`std::sync::LazyLock`): the language's and the standard
     library's words, which say nothing about what this program has. A type built of prelude names
     (`Vec<&String>`) is a claim about the program's types, so it is not vocabulary."""
     toks = _TOKEN.findall(snippet)
@@ -133,6 +133,8 @@ def vocabulary(snippet: str) -> bool:
         return all(vocabulary(a) for a in re.split(r"[<>,]", snippet)[1:] if a.strip())
     names = [t for t in toks if (t[0].isalpha() or t[0] == "_") and t != "_"]
     if len(names) == 1 and names[0] in PRELUDE and len(toks) <= 2:
+        return True
+    if len(toks) == 2 and toks[0] in ("impl", "dyn") and toks[1] in PRELUDE:  # `impl Fn`, `dyn Iterator`
         return True
     return all(t in KEYWORDS or t in _LANGUAGE or not (t[0].isalnum() or t[0] in "_'") for t in toks)
 

@@ -74,6 +74,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"is not implemented for `([^`]+)`",
             r"might be missing for `([^`]+)`",
             r"cannot be applied to type `([^`]+)`",
+            r"^cannot apply unary operator `[^`]+` to type `([^`]+)`",
             r"^cannot index into a value of type `([^`]+)`",
             r"^no field `[^`]+` on type `([^`]+)`",
             r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",

@@ -145,3 +145,29 @@ def bound_on_type_parameter(diag: Diagnostic, typ: str | None, crate_root: str |
     from engine.syntax.story_shapes import type_parameters_around
 
     return bool(wanted & type_parameters_around(source, prim.byte_start, prim.byte_end))
+
+
+def impl_trait_name(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """The trait of the `impl Trait for T` block rustc's primary span is in (`Iterator` for
+    `impl<A> std::iter::Iterator for Merge<A>`), its last path segment without generics; None when
+    the span is not in a trait impl of the user's crate."""
+    prim = diag.primary
+    if prim is None or not in_user_crate(prim.file_name):
+        return None
+    try:
+        source = (Path(crate_root) / prim.file_name).read_bytes()
+    except OSError:
+        return None
+    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
+        return None
+    from engine.syntax.tree import ancestors, node_at
+
+    node = node_at(source, prim.byte_start, prim.byte_end)
+    for n in (node, *ancestors(node)):
+        if n.type == "impl_item":
+            trait = n.child_by_field_name("trait")
+            if trait is None or trait.text is None:
+                return None
+            path = trait.text.decode("utf-8", "replace").split("<", 1)[0]
+            return path.rsplit("::", 1)[-1].strip() or None
+    return None

@@ -112,10 +112,6 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
         if e_ref == "&" and e_bare.startswith(view) and not f_ref and f_bare.startswith(owner):
             ops.append((site.prefix("&"), "borrow it", "op:borrow", 0.7))
             ops.append((site.postfix(method), f"view it with `{method[1:]}`", "op:as-view", 0.66))
-    if e_ref == "&" and e_bare == "[u8]" and f_bare in ("str", "String"):  # text where bytes are read
-        ops.append(
-            (site.postfix(".as_bytes()"), "view the text's bytes with `as_bytes()`", "op:as-view", 0.7)
-        )
     if not e_ref and e_bare.startswith("Vec<") and f_ref == "&" and f_bare.startswith("["):
         ops.append(
             (site.postfix(".to_vec()"), "copy the slice into a `Vec` with `to_vec()`", "op:to-owned", 0.68)

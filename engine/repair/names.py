@@ -135,7 +135,7 @@ def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -
     data = read(span.file_name) or b""
     text = data.decode("utf-8", "replace")
     out: list[Candidate] = []
-    idents = set(re.findall(r"\b[A-Za-z_]\w*\b", text)) - {name}
+    idents = set(re.findall(r"\b[A-Za-z_]\w*\b", text)) - {name} - KEYWORDS  # `out` is never a typo of `mut`
     near = sorted((_edit_distance(name, i), i) for i in idents if abs(len(i) - len(name)) <= 2)
     target = _span_text(span, read) or ""
     for dist, ident in near[:3]:

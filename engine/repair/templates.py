@@ -25,6 +25,7 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
+from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
@@ -326,6 +327,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
         out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
+        out += closure_for_fn_pointer(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code in ("E0308", "E0271"):
