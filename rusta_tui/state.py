@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rusta_tui.patchstatus import PatchStatus
 from rusta_tui.types import JobView, Mode, Settings
-from rusta_tui.views import DiagRow, explanation_for, rows
+from rusta_tui.views import DiagRow, explanation_for, in_story_order, rows
 from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
@@ -80,8 +80,20 @@ class Session:
     def mode(self) -> Mode:
         return self.settings.mode
 
+    _rows: tuple[object, object, list[DiagRow]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def rows(self) -> list[DiagRow]:
-        return rows(self.report)
+        """The table's rows in story order; worked out again only when the report or stories change."""
+        cached = self._rows
+        if cached is None or cached[0] is not self.report or cached[1] is not self.explanations:
+            cached = self._rows = (
+                self.report,
+                self.explanations,
+                in_story_order(rows(self.report), self.explanations),
+            )
+        return list(cached[2])
 
     def selected_row(self) -> DiagRow | None:
         all_rows = self.rows()

@@ -105,6 +105,19 @@ def story_number(expl: Explanation | None, explanations: tuple[Explanation, ...]
     return None
 
 
+def in_story_order(all_rows: list[DiagRow], explanations: tuple[Explanation, ...]) -> list[DiagRow]:
+    """The rows by story number, so `#N` counts down the table as `rusta explain` counts its stories;
+    a story's rows stay together in reading order, and rows of no story follow, by file."""
+    numbers = {id(e): n for n, e in enumerate(explanations)}
+    last = len(explanations)
+
+    def number(row: DiagRow) -> int:
+        expl = explanation_for(row, explanations)
+        return last if expl is None else numbers.get(id(expl), last)
+
+    return sorted(all_rows, key=number)  # stable: `rows`' order within a story
+
+
 def story_tag(expl: Explanation | None, explanations: tuple[Explanation, ...]) -> str:
     """`#N`, or empty when the diagnostic belongs to no story."""
     n = story_number(expl, explanations)

@@ -22,6 +22,10 @@ from rusta_tui.views import (
 )
 
 LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
+# Home's rows besides the table's own: tabs 1, mode line 2, footer 1, the lower panels 8, and the
+# table's border and header 3. The members panel shows only where the table keeps MIN_TABLE_ROWS.
+HOME_CHROME = 15
+MIN_TABLE_ROWS = 10
 
 
 class HomeScreen(RustaScreen):
@@ -93,13 +97,21 @@ class HomeScreen(RustaScreen):
         )
 
     def draw_members(self, all_rows: list[DiagRow]) -> None:
-        """One line per workspace member with diagnostics; hidden for a lone crate."""
+        """One line per workspace member with diagnostics, hidden for a lone crate. Where the panel
+        would take rows the table needs (80x24), the counts go in the table's title instead."""
         panel = self.query_one("#members", Static)
+        table = self.query_one("#diagnostics", DataTable)
         members = by_member(all_rows)
-        panel.display = bool(members)
+        fits = self.app.size.height - HOME_CHROME - (len(members) + 2) >= MIN_TABLE_ROWS
+        panel.display = bool(members) and fits
         panel.update(
             Text("\n".join(f"{e}E {w}W {m}" for m, e, w in members), no_wrap=True, overflow="ellipsis")
         )
+        compact = ", ".join(f"{m} {e}E {w}W" for m, e, w in members)
+        table.border_title = f"Diagnostics: {compact}" if members and not fits else "Diagnostics"
+
+    def on_resize(self) -> None:
+        self.draw_members(self.session.rows())
 
     def draw_recurring(self) -> None:
         """The codes this user met twice or more in this repo; hidden until there is one."""

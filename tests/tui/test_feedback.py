@@ -94,6 +94,7 @@ async def test_stories_carry_the_number_explain_apply_takes(demo_crate: Path, re
             expl = app.session.explanations[int(tag[1:]) - 1]
             assert r.diagnostic in expl.diagnostics and (expl.primary.file, expl.primary.line) == (file, line)
         assert str(table.get_row_at(0)[1]).startswith("#")
+        assert_numbers_count_down(table)
         suggestions = static_text(app.screen.query_one("#suggestions"))
         assert "#1 " in suggestions and "#2 " in suggestions
 
@@ -105,6 +106,35 @@ async def test_stories_carry_the_number_explain_apply_takes(demo_crate: Path, re
         review = app.screen.query_one("#bundles")
         numbers = {str(review.get_row_at(i)[2]) for i in range(review.row_count)}
         assert f"#{n}" in numbers
+
+
+def assert_numbers_count_down(table) -> None:
+    """`#N` goes up down the table (a story's rows together), and rows of no story come last."""
+    tags = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+    numbers = [int(t[1:]) for t in tags if t]
+    assert numbers and numbers == sorted(numbers) and numbers[0] == 1, tags
+    assert tags == [t for t in tags if t] + [t for t in tags if not t], tags
+
+
+async def test_story_numbers_follow_the_rows_when_rustc_reports_out_of_line_order(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    """rustc reports a name it cannot resolve before a move, whatever their lines: the story order
+    (`rusta explain`'s) differs from the file's, and the table follows the stories."""
+    root = tmp_path / "ledger"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "ledger"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(
+        "pub fn twice(v: Vec<u8>) -> usize {\n    let w = v;\n    v.len() + w.len()\n}\n\n"
+        "pub fn total(xs: &[u32]) -> u32 {\n    xs.iter().sum::<u32>() + bonus\n}\n"
+    )
+    app = make_app(root)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        assert [e.code for e in app.session.explanations] == ["E0425", "E0382"]
+        assert [r.code for r in app.session.rows()] == ["E0425", "E0382"]  # line 7 before line 3
+        assert_numbers_count_down(app.screen.query_one("#diagnostics"))
 
 
 async def test_switching_stories_is_said_in_the_devlog(demo_crate: Path, recorder: Recorder) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from rusta_tui.messages import ProbeFinished
 from rusta_tui.views import by_member
@@ -44,6 +44,22 @@ async def test_home_shows_one_line_per_member_with_diagnostics(tmp_path: Path, r
         assert panel.display
         lines = [ln.strip() for ln in static_text(panel).splitlines() if ln.strip()]
         assert lines == ["1E 0W ledger", "0E 1W tally"]
+
+
+async def test_at_80x24_the_members_fold_into_the_table_title(tmp_path: Path, recorder: Recorder) -> None:
+    """The panel would take four of the table's rows at 80x24: one title line says the same instead."""
+    app = make_app(workspace(tmp_path / "ws"))
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        table = app.screen.query_one("#diagnostics", DataTable)
+        assert not app.screen.query_one("#members", Static).display
+        assert table.border_title == "Diagnostics: ledger 1E 0W, tally 0E 1W"
+        assert table.size.height >= 10  # the rows the panel would have taken stay with the table
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert app.screen.query_one("#members", Static).display
+        assert table.border_title == "Diagnostics"
 
 
 async def test_a_lone_crate_shows_no_member_header(tmp_path: Path, recorder: Recorder) -> None:
