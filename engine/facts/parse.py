@@ -22,6 +22,12 @@ from toolbelt.types import Diagnostic, Span
 
 _TICK = r"`((?:[^`]|``)+)`"
 _EXPECTED_FOUND = re.compile(rf"expected {_TICK}, found {_TICK}")
+# A literal's type not yet chosen, in rustc's words ("expected `&u32`, found integer"), and as rustc
+# writes it in notes (`{integer}`).
+_LITERAL = {"integer": "{integer}", "floating-point number": "{float}"}
+_EXPECTED_FOUND_LITERAL = re.compile(
+    rf"expected (?:{_TICK}|(integer|floating-point number)), found (?:{_TICK}|(integer|floating-point number))"
+)
 _EXPECTED_FOUND_NOTE = re.compile(r"expected (?:\w+ )*`(.+?)`\n\s*found (?:\w+ )*`(.+?)`", re.S)
 _BINDING_IN_MESSAGE = (
     re.compile(r"(?:use|borrow) of (?:moved|possibly-uninitialized|partially moved) value: `([^`]+)`"),
@@ -121,6 +127,10 @@ def facts_of(diag: Diagnostic) -> Facts:
     m = _EXPECTED_FOUND.search(own) or _EXPECTED_FOUND_NOTE.search(own)
     if m:
         f["expected"], f["found"] = _unticks(m.group(1)), _unticks(m.group(2))
+    elif m := _EXPECTED_FOUND_LITERAL.search(own):  # one side a literal: never both (that is no mismatch)
+        e, e_lit, fo, f_lit = m.groups()
+        f["expected"] = _unticks(e) if e is not None else _LITERAL[e_lit]
+        f["found"] = _unticks(fo) if fo is not None else _LITERAL[f_lit]
     for rx in _BINDING_IN_MESSAGE:
         if m := rx.search(diag.message):
             f["binding"] = m.group(1)

@@ -61,6 +61,15 @@ def _nameable(ty: str) -> bool:
     return not any(m in ty for m in ("{", "impl ", "dyn ", "fn(", "_", "closure", "[async"))
 
 
+def _same_value(expected: str, found: str) -> bool:
+    """The same type, or a literal's number type (`{integer}`, `{float}`) that `found` can be."""
+    if expected == "{integer}":
+        return found in NUMERIC and not found.startswith("f")
+    if expected == "{float}":
+        return found in ("f32", "f64")
+    return expected == found
+
+
 def _conversions(site: Site, expected: str, found: str, returns: str | None) -> list[Op]:
     """Operators that turn a value of type `found` into one of type `expected`, by their relation."""
     ops: list[Op] = []
@@ -80,7 +89,7 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
             file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="&mut "
         )
         ops.append(([edit], "borrow mutably with `&mut`", "op:borrow-mut", 0.75))
-    if e_bare == f_bare and f_ref and not e_ref:
+    if _same_value(e_bare, f_bare) and f_ref and not e_ref:
         if text.startswith("&"):
             cut = len("&mut ") if text.startswith("&mut ") else 1
             edit = Edit(
@@ -90,7 +99,7 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
         ops.append(
             (site.prefix("*"), "dereference the borrow", "op:deref", 0.66 if e_bare in NUMERIC else 0.6)
         )
-        if e_bare not in NUMERIC:
+        if e_bare not in NUMERIC and e_bare == f_bare:
             ops.append((site.postfix(".clone()"), "clone the borrowed value", "op:clone", 0.55))
     if f_ref and e_ref and f_bare == e_ref + e_bare:  # `&&T` where `&T` is expected
         ops.append((site.prefix("*"), "dereference one level", "op:deref", 0.55))
@@ -112,6 +121,10 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
         if e_ref == "&" and e_bare.startswith(view) and not f_ref and f_bare.startswith(owner):
             ops.append((site.prefix("&"), "borrow it", "op:borrow", 0.7))
             ops.append((site.postfix(method), f"view it with `{method[1:]}`", "op:as-view", 0.66))
+    if e_ref == "&" and e_bare == "[u8]" and f_bare in ("str", "String"):  # text where bytes are read
+        ops.append(
+            (site.postfix(".as_bytes()"), "view the text's bytes with `as_bytes()`", "op:as-view", 0.7)
+        )
     if not e_ref and e_bare.startswith("Vec<") and f_ref == "&" and f_bare.startswith("["):
         ops.append(
             (site.postfix(".to_vec()"), "copy the slice into a `Vec` with `to_vec()`", "op:to-owned", 0.68)
@@ -270,11 +283,12 @@ _POSTFIX = re.compile(r"^(\?|\.unwrap\(\)|\.to_string\(\)|\.to_owned\(\)|\.to_pa
 
 
 def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
-    """A postfix conversion at a use of a `let` binding, moved to the binding's value.
+    """A postfix conversion (or a `*`) at a use of a `let` binding, moved to the binding's value.
 
     rustc suggests `buf?.is_empty()` at the use it reports; when the value is used again, every other
     use breaks the same way, and the fix a developer writes is `let buf = reader.fill_buf()?;`. So
-    each postfix (rustc's or the grammar's) on a plain local also goes where the local is bound.
+    each postfix (rustc's or the grammar's) on a plain local also goes where the local is bound; so
+    does a `*` (`let v = *x;`, not `*v` at each use of `let v = x;`).
     """
     postfixes = [
         (e, s.message) for s in f.suggestions if len(s.edits) == 1 for e in s.edits if e.start == e.end
@@ -285,12 +299,15 @@ def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
     out: list[Op] = []
     seen: set[tuple[str, int, str]] = set()
     for e, desc in postfixes:
-        if not _POSTFIX.match(e.replacement):
-            continue
         source = read(e.file)
         if source is None or e.start > len(source):
             continue
-        m = re.search(rb"([A-Za-z_]\w*)$", source[max(0, e.start - 64) : e.start])
+        if e.replacement == "*":  # a dereference of the local, where a value is wanted
+            m = re.match(rb"([A-Za-z_]\w*)(?![\w.(\[:!])", source[e.start : e.start + 64])
+        elif _POSTFIX.match(e.replacement):
+            m = re.search(rb"([A-Za-z_]\w*)$", source[max(0, e.start - 64) : e.start])
+        else:
+            continue
         if m is None:
             continue
         name = m.group(1).decode()
@@ -298,9 +315,17 @@ def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
         if value is None or value.end > e.start or (e.file, value.end, e.replacement) in seen:
             continue
         seen.add((e.file, value.end, e.replacement))
-        edit = Edit(file=e.file, start=value.end, end=value.end, replacement=e.replacement)
         what = desc.rstrip(".").split(",")[0]
-        out.append(([edit], f"{what}, where `{name}` is bound (line {value.line})", "op:at-binding", 0.66))
+        if e.replacement == "*":
+            site = Site(
+                Place(file=e.file, start=value.start, end=value.end, line=value.line, column=1), source
+            )
+            if not site.expression or value.text.startswith("&"):  # `*&x` undoes the borrow, fixes nothing
+                continue
+            edits = site.prefix("*")
+        else:
+            edits = [Edit(file=e.file, start=value.end, end=value.end, replacement=e.replacement)]
+        out.append((edits, f"{what}, where `{name}` is bound (line {value.line})", "op:at-binding", 0.66))
     return out
 
 
