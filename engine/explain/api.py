@@ -59,13 +59,13 @@ def _strategy(diag: Diagnostic, chosen: _Chosen | None) -> str:
     return DEFAULT_STRATEGY.get(diag.code_str or "", "primary")
 
 
-def _locate(diag: Diagnostic) -> Located:
+def _locate(diag: Diagnostic, crate_root: str | Path | None = None) -> Located:
     entry = lookup(diag.code_str)
     chosen = _Chosen(entry, diag) if entry else None
     strategy = _strategy(diag, chosen)
     prim = primary_span(diag)
     primary = to_location(prim) if prim is not None else Location(file="", line=0, column=0)
-    root, reason = locate(diag, strategy)
+    root, reason = locate(diag, strategy, crate_root)
     return Located(diag=diag, primary=primary, root=root, reason=reason, strategy=strategy)
 
 
@@ -301,7 +301,7 @@ def explain_diagnostics(
     """
     wanted = [d for d in diags if d.level in EXPLAINED_LEVELS]
     ordered = [d for d in wanted if d.level == "error"] + [d for d in wanted if d.level != "error"]
-    groups = group([_locate(d) for d in ordered])
+    groups = group([_locate(d, crate_root) for d in ordered])
     with fix_options.one_run():  # the stories read one walk of the crate, each file once
         stories = tuple(
             _explanation(g, crate_root, probe=probe, with_explain_text=with_explain_text) for g in groups

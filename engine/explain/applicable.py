@@ -38,6 +38,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   not a std type whose installed documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
 - `not_moved_into_spawn`: no span rustc labels "value moved into closure here" is a closure passed to
   `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
+- `static_atomic_type`, `static_other_type`: rustc says a `static` item cannot be written to, and
+  its declared type (syntax layer) is an integer or `bool`, which std has a stable atomic for, or not;
 - `local_impl_trait`: rustc's span is in an `impl Trait for T` whose trait the crate defines (syntax
   layer): only then can the trait's declaration change (a default body, a new item);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
@@ -78,9 +80,20 @@ PREDICATES = frozenset(
         "clone_possible",
         "not_moved_into_spawn",
         "local_impl_trait",
+        "static_atomic_type",
+        "static_other_type",
     }
 )
-SHAPE_PREDICATES = frozenset({"in_async", "in_sync_fn", "match_value_unused", "literal_conversion"})
+SHAPE_PREDICATES = frozenset(
+    {
+        "in_async",
+        "in_sync_fn",
+        "match_value_unused",
+        "literal_conversion",
+        "static_atomic_type",
+        "static_other_type",
+    }
+)
 TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn"}  # decided by the syntax tags at rustc's spans
 NAME_PREDICATES = frozenset({"local_type", "foreign_type", "local_type_or_trait", "clone_possible"})
 # std's iterators and adapters: the types an iterator chain is made of

@@ -37,6 +37,7 @@ RootCauseStrategy = Literal[
     "suggestion_at",
     "first_occurrence",
     "static_required_at",
+    "static_item",
 ]
 
 # Placeholders a template may use; engine/explain/placeholders.py fills them from the diagnostic.
@@ -120,6 +121,7 @@ class KBEntry(_Base):
 SHAPES = frozenset(
     {
         "calls_own_closure",
+        "clones_reference",
         "binary_rhs",
         "binary_lhs",
         "for_iterable",

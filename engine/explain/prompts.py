@@ -17,6 +17,7 @@ PROMPTS: dict[str, str] = {
     "first_occurrence": "Before reading on: why do you think rustc cannot see `{name}`?",
     "suggestion_at": "Before reading on: where do you think the fix belongs, at {primary} or somewhere else?",
     "static_required_at": "Before reading on: which call do you think needs the borrow to last forever?",
+    "static_item": "Before reading on: what do you think stops a `static` from changing?",
     "first_note": "Before reading on: which part of rustc's notes do you think names the real problem?",
 }
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
+from engine.explain.rootsyntax import source_root
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
 from engine.facts.types import Origin
@@ -129,6 +131,15 @@ def _static_required_at(diag: Diagnostic) -> Found | None:
     return None
 
 
+def _static_item(diag: Diagnostic) -> Found | None:
+    """The `static` item rustc says cannot be written to or borrowed as mutable: its declaration,
+    where its type (an atomic, a lock) or the design (state passed explicitly) changes."""
+    f = _label_match(diag, (r"this `static` cannot be",))
+    if f is not None:
+        return Found(f.span, f"a `static` item is immutable; its declaration decides ({f.reason})", f.label)
+    return None
+
+
 def _expected_due_to(diag: Diagnostic) -> Found | None:
     f = _label_match(
         diag,
@@ -143,9 +154,8 @@ def _expected_due_to(diag: Diagnostic) -> Found | None:
     )
     if f is not None:
         return Found(f.span, f"this is where the expected type comes from ({f.reason})", f.label)
-    f = _label_match(diag, (r"(function|method|associated function) defined here", r"parameter defined here"))
-    if f is not None:
-        return Found(f.span, f"the callee's signature fixes the expected type ({f.reason})", f.label)
+    # never the callee's "function defined here": a signature states what it expects and is not the
+    # mistake; an argument that does not fit is placed by `rootsyntax` (the argument, its binding)
     return None
 
 
@@ -255,6 +265,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "suggestion_at": _suggestion_at,
     "first_occurrence": _first_occurrence,
     "static_required_at": _static_required_at,
+    "static_item": _static_item,
     "closure_signature_at": _closure_signature_at,
 }
 
@@ -289,15 +300,21 @@ def _origin_location(origin: Origin) -> Location:
     return Location(file=p.file, line=p.line, column=p.column, label=p.label)
 
 
-def locate(diag: Diagnostic, strategy: str | None = None) -> tuple[Location, str]:
+def locate(
+    diag: Diagnostic, strategy: str | None = None, crate_root: str | Path | None = None
+) -> tuple[Location, str]:
     """Where the problem starts and why Rusta says so.
 
     rustc's children first (`engine.facts`): a consuming receiver, a bound, a closure-kind requirement
     or a missing `else` they name in the user's code is the root cause. Then the entry's strategy,
     then the code's default, then the origin of lesser kinds (the move, the expected type); rustc's
-    primary span only when nothing points elsewhere, and then it says so.
+    primary span only when nothing points elsewhere, and then it says so. With the crate's source,
+    the syntax layer goes first where rustc's spans stop at a symptom (`rootsyntax`).
     """
-    origin = facts_of(diag).origin
+    facts = facts_of(diag)
+    if (placed := source_root(diag, facts, crate_root)) is not None:
+        return placed
+    origin = facts.origin
     if origin is not None and origin.kind in _CAUSES:
         return _origin_location(origin), origin.reason
     default = DEFAULT_STRATEGY.get(diag.code_str or "", "primary")

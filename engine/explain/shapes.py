@@ -51,7 +51,33 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     elif s.enclosing_fn is not None and s.in_closure is None:
         tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
     tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
+    tags.update(_static_tags(diag, source))
+    from engine.explain.rootsyntax import cloned_reference
+
+    if cloned_reference(diag, crate_root) is not None:
+        tags.add("clones_reference")
     return frozenset(tags), vals
+
+
+# the types std has a stable atomic for (`std::sync::atomic::AtomicU64` for `u64`)
+_ATOMIC_TYPES = frozenset("bool u8 u16 u32 u64 usize i8 i16 i32 i64 isize".split())
+
+
+def _static_tags(diag: Diagnostic, source: bytes) -> set[str]:
+    """`static_atomic_type` / `static_other_type`: rustc says a `static` item cannot be written to
+    (or borrowed as mutable), and its declared type has a std atomic, or has not."""
+    from engine.syntax.origins import static_type
+
+    prim = diag.primary
+    for s in diag.spans:
+        if not (s.label or "").startswith("this `static` cannot") or prim is None:
+            continue
+        if s.file_name != prim.file_name or s.byte_end > len(source):
+            continue
+        typ = static_type(source, s.byte_start, s.byte_end)
+        if typ is not None:
+            return {"static_atomic_type" if typ in _ATOMIC_TYPES else "static_other_type"}
+    return set()
 
 
 def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[str]:

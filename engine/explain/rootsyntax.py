@@ -1,0 +1,187 @@
+"""Root causes that need the source: rustc's spans stop at the symptom, and a declaration they name
+(the callee's signature, the `spawn` call) is correct code, never the root cause.
+
+- An argument that does not fit its parameter: the argument is where the types differ; when it is
+  `&x` and the parameter wants `&mut`, and `x` is declared without `mut`, that declaration is why the
+  argument cannot simply be `&mut x`.
+- A value that cannot be sent or shared between threads: where the variable holding the `Rc`,
+  `RefCell`, `Cell` (rustc's non-`Send` type) was made or its type declared.
+- A `.clone()` whose result is a reference: the type has no `Clone` where the call is made, so method
+  lookup cloned the reference.
+
+Each answer rests on rustc's words (the types, the label) and a shape from the syntax layer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.explain.types import Location
+from engine.facts.types import Facts
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic, Span
+
+_ARGUMENT = re.compile(r"arguments to this (?:function|method|associated function) are incorrect")
+_EXPECTED_FOUND = re.compile(r"expected `[^`]+`, found `[^`]+`")
+_NOT_THREAD_SAFE = re.compile(r"cannot be (sent|shared) between threads safely")
+_NOT_IMPLEMENTED = re.compile(
+    r"the trait `(?:std::marker::|core::marker::)?(Send|Sync)` is not implemented for `([^`]+)`"
+)
+_CLONED_REF = re.compile(r"this argument has type `&([^`]+)`|`([^`]+)` does not implement `Clone`, so")
+
+
+def _source(crate_root: str | Path, file: str) -> bytes | None:
+    try:
+        return (Path(crate_root) / file).read_bytes()
+    except OSError:
+        return None
+
+
+def _location(source: bytes, file: str, start: int, label: str | None = None) -> Location:
+    line_start = source.rfind(b"\n", 0, start) + 1
+    return Location(
+        file=file,
+        line=source.count(b"\n", 0, start) + 1,
+        column=len(source[line_start:start].decode("utf-8", "replace")) + 1,
+        label=label,
+    )
+
+
+def _span_location(s: Span, label: str | None = None) -> Location:
+    return Location(file=s.file_name, line=s.line_start, column=s.column_start, label=label or s.label)
+
+
+def _argument(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tuple[Location, str] | None:
+    if any(_ARGUMENT.search(s.label or "") for s in diag.spans):
+        prim = diag.primary  # one argument: rustc's span is the argument
+    elif _ARGUMENT.search(diag.message):  # several: rustc's span is the callee, each argument labelled
+        prim = next(
+            (s for s in diag.spans if not s.is_primary and _EXPECTED_FOUND.match(s.label or "")), None
+        )
+    else:
+        return None
+    if prim is None or not in_user_crate(prim.file_name):
+        return None
+    callee = f" (line {f.callee_at.line})" if f.callee_at is not None else ""
+    source = _source(crate_root, prim.file_name)
+    wants_mut = (f.expected or "").startswith("&mut ") and (f.found or "").startswith("&")
+    if source is not None and wants_mut and not (f.found or "").startswith("&mut "):
+        from engine.syntax.origins import shared_borrow_of
+        from engine.syntax.tree import binding_of
+
+        name = shared_borrow_of(source, prim.byte_start, prim.byte_end)
+        b = binding_of(source, name, prim.byte_start) if name else None
+        if b is not None and not b.mutable and b.kind in ("let", "param"):
+            return _location(source, prim.file_name, b.range.start, f"`{name}` declared without `mut`"), (
+                f"the argument `&{name}` at line {prim.line_start} lends `{name}` shared, and the "
+                f"parameter{callee} wants `&mut`; `{name}` is declared here without `mut`, so "
+                f"`&mut {name}` needs `let mut {name}` first"
+            )
+    fixed_here = any(  # rustc's own fix changes the argument (`&name`, `.to_string()`): it is the place
+        c.file_name == prim.file_name and c.byte_start <= prim.byte_end and prim.byte_start <= c.byte_end
+        for ch in diag.children
+        for c in ch.spans
+        if c.suggested_replacement is not None
+    )
+    declared = _declared_argument(source, prim, f) if source is not None and not fixed_here else None
+    if declared is not None:
+        return declared
+    return _span_location(prim, "this argument"), (
+        f"this argument's type is the one that differs; the callee's signature{callee} only states "
+        "what the parameter expects"
+    )
+
+
+def _declared_argument(source: bytes, prim: Span, f: Facts) -> tuple[Location, str] | None:
+    """The argument is a variable whose type its own declaration writes, and the callee is the crate's:
+    two declarations disagree, and the parameter rustc marks is the one the call cannot change."""
+    from engine.syntax.origins import plain_name
+    from engine.syntax.tree import binding_of
+
+    name = plain_name(source, prim.byte_start, prim.byte_end)
+    b = binding_of(source, name, prim.byte_start) if name else None
+    if b is None or b.type_text is None or f.callee_at is None:
+        return None
+    note = next((n for n in f.notes if f.callee_at in n.places), None)
+    param = next((p for p in note.places if p != f.callee_at), None) if note is not None else None
+    if param is None:
+        return None
+    where = Location(file=param.file, line=param.line, column=param.column, label="the parameter")
+    return where, (
+        f"`{name}` has the type its declaration writes (`{b.type_text}`, line {b.range.line}), and this "
+        "parameter of the crate's own function declares another: two declarations disagree, and the "
+        "call cannot settle it; one of them changes"
+    )
+
+
+def _head(typ: str) -> str | None:
+    """The outer type's name: `Rc` in `std::rc::Rc<RefCell<T>>`, `*mut` for a raw pointer."""
+    if typ.startswith(("*mut ", "*const ")):
+        return None  # a raw pointer has no name to look for in the source
+    m = re.match(r"&?(?:'\w+ )?(?:mut )?((?:\w+::)*)(\w+)", typ)
+    return m.group(2) if m else None
+
+
+def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tuple[Location, str] | None:
+    prim = diag.primary
+    if prim is None or not _NOT_THREAD_SAFE.search(diag.message) or not in_user_crate(prim.file_name):
+        return None
+    texts = [diag.message, *(c.message for c in diag.children)]
+    m = next((m for t in texts if (m := _NOT_IMPLEMENTED.search(t))), None)
+    head = _head(m.group(2)) if m else None
+    source = _source(crate_root, prim.file_name)
+    if m is None or head is None or source is None or prim.byte_end > len(source):
+        return None
+    from engine.syntax.origins import holder_of
+
+    b = holder_of(source, prim.byte_start, prim.byte_end, head)
+    if b is None:
+        return None
+    trait, typ = m.group(1), m.group(2)
+    verb = "sent to" if trait == "Send" else "shared with"
+    return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` starts here"), (
+        f"`{b.name}` is made here, with `{head}` in its declaration, and rustc says `{typ}` is not "
+        f"`{trait}`; the code at "
+        f"line {prim.line_start} uses `{b.name}`, so it cannot be {verb} another thread"
+    )
+
+
+def cloned_reference(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str] | None:
+    """A `.clone()` rustc gives the type `&T` (a label "this argument has type `&T`...", or its note
+    "`T` does not implement `Clone`, so `&T` was cloned instead"): where it is, and why."""
+    if diag.code_str != "E0308":
+        return None
+    from engine.syntax.origins import clones_by_method
+
+    for node in (diag, *diag.children):
+        for s in node.spans:
+            text = f"{s.label or ''} {node.message if node is not diag else ''}"
+            m = _CLONED_REF.search(text)
+            if m is None or not in_user_crate(s.file_name):
+                continue
+            source = _source(crate_root, s.file_name)
+            if (
+                source is None
+                or s.byte_end > len(source)
+                or not clones_by_method(source, s.byte_start, s.byte_end)
+            ):
+                continue
+            inner = m.group(1) or m.group(2).removeprefix("&")
+            return _span_location(s, "`.clone()` of a reference"), (
+                f"`.clone()` here gives `&{inner}`: `{inner}` is not known to implement `Clone` here, "
+                f"so method lookup cloned the reference instead of the `{inner}` behind it"
+            )
+    return None
+
+
+def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tuple[Location, str] | None:
+    """The root cause that the source places, or None when rustc's spans are all there is."""
+    if crate_root is None:
+        return None
+    if (found := cloned_reference(diag, crate_root)) is not None:
+        return found
+    for rule in (_argument, _not_thread_safe):
+        if (found := rule(diag, f, crate_root)) is not None:
+            return found
+    return None

@@ -1,0 +1,116 @@
+"""Where a value came from, answered by the tree: the questions behind a root cause that rustc's spans
+leave at the symptom (the argument, the `spawn` call, the `.clone()` whose type surprised).
+
+- `shared_borrow_of`: the span is `&name` (a shared borrow of a plain variable): the name.
+- `holder_of`: among the variables the span uses, the one declared (before the span) with a type
+  named `head` in its `let` (annotation or value: `Rc::new(..)`, `Rc::clone(&x)`), followed back
+  through a value that only re-uses another such variable, to where the value was first made.
+- `plain_name`: the span is exactly one variable's name.
+- `clones_by_method`: the span is a `.clone()` call with no arguments.
+
+Pure: bytes and byte offsets in, names and ranges out. Tree-sitter nodes never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from engine.syntax.tree import _range, ancestors, binding_of, node_at, preorder
+from engine.syntax.types import Binding
+
+
+def shared_borrow_of(source: bytes, start: int, end: int) -> str | None:
+    node = node_at(source, start, end)
+    if node.type != "reference_expression" or (node.start_byte, node.end_byte) != (start, end):
+        return None
+    if any(c.type == "mutable_specifier" for c in node.children):
+        return None
+    value = node.child_by_field_name("value")
+    return (value.text or b"").decode() if value is not None and value.type == "identifier" else None
+
+
+def plain_name(source: bytes, start: int, end: int) -> str | None:
+    """The span is exactly one variable's name (`width`): the name."""
+    node = node_at(source, start, end)
+    if node.type != "identifier" or (node.start_byte, node.end_byte) != (start, end):
+        return None
+    return (node.text or b"").decode()
+
+
+def _names(node: tree_sitter.Node, head: str) -> bool:
+    """Whether the subtree names the type `head` (`Rc` in `Rc<T>`, `Rc::new(..)`, `std::rc::Rc`)."""
+    return any(
+        n.type in ("identifier", "type_identifier") and n.text == head.encode() for n in preorder(node)
+    )
+
+
+def _declaration(source: bytes, b: Binding) -> tree_sitter.Node | None:
+    node = node_at(source, b.range.start, b.range.end)
+    return next((a for a in ancestors(node) if a.type in ("let_declaration", "parameter")), None)
+
+
+def _used(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    for n in preorder(node):
+        if n.type == "identifier" and (n.parent is None or n.parent.type != "scoped_identifier"):
+            yield n
+
+
+def holder_of(source: bytes, start: int, end: int, head: str) -> Binding | None:
+    """The variable the span uses whose declaration names `head`, traced back to where it was made."""
+    span = node_at(source, start, end)
+    found: Binding | None = None
+    for ident in _used(span):
+        b = binding_of(source, (ident.text or b"").decode(), ident.start_byte)
+        if b is None or b.range.start >= start:
+            continue
+        decl = _declaration(source, b)
+        if decl is not None and _names(decl, head):
+            found = b
+            break
+    for _ in range(8):  # `let h = Rc::clone(&hits);`: the value was made where `hits` was
+        decl = _declaration(source, found) if found is not None else None
+        value = (
+            decl.child_by_field_name("value") if decl is not None and decl.type == "let_declaration" else None
+        )
+        if found is None or value is None:
+            break
+        earlier = None
+        for ident in _used(value):
+            b = binding_of(source, (ident.text or b"").decode(), ident.start_byte)
+            if (
+                b is not None
+                and b.range.start < found.range.start
+                and (d := _declaration(source, b)) is not None
+            ):
+                if _names(d, head):
+                    earlier = b
+                    break
+        if earlier is None:
+            break
+        found = earlier
+    return found
+
+
+def declaration_range(source: bytes, b: Binding):  # noqa: ANN201 - a Range
+    """The whole `let` (or parameter) that binds `b`."""
+    decl = _declaration(source, b)
+    return _range(decl) if decl is not None else b.range
+
+
+def clones_by_method(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    if node.type != "call_expression":
+        return False
+    fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    field = fn.child_by_field_name("field") if fn is not None and fn.type == "field_expression" else None
+    return field is not None and field.text == b"clone" and args is not None and not args.named_children
+
+
+def static_type(source: bytes, start: int, end: int) -> str | None:
+    """The declared type of the `static` item at [start, end) (`u64` in `static N: u64 = 0;`)."""
+    node = node_at(source, start, end)
+    item = next((n for n in (node, *ancestors(node)) if n.type == "static_item"), None)
+    ty = item.child_by_field_name("type") if item is not None else None
+    return (ty.text or b"").decode() if ty is not None else None
