@@ -47,7 +47,9 @@ def test_derive_on_a_type_rustc_names_by_its_path(fixture_crate):
     assert result.steps[0].candidate.family == "derive"
     assert result.steps[-1].candidate.family == "derive"  # E0382 on a crate type: its lost `Copy`
     text = dict(result.files)["src/lib.rs"].decode()
-    assert "#[derive(PartialEq, Eq, Copy, Clone, Ord, PartialOrd)]" in text
+    assert (
+        "#[derive(PartialEq, Eq, Copy, Clone, PartialOrd, Ord)]" in text
+    )  # PartialOrd before Ord: Rust's convention
     assert "#[derive(Copy, Clone)]\npub struct Step" in text  # the order the crate's other derive keeps
     assert result.steps[-1].verdict == "apply-safe"
 
