@@ -20,10 +20,12 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
+from engine.repair.binding_ops import hoisted, make_mut, mut_at_binding
 from engine.repair.sites import Op, Site, receiver_of, site_at
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import binding_of, enclosing, let_initializer, struct_base, untyped_let_at
+from engine.syntax import design as syn
+from engine.syntax.tree import enclosing, struct_base, untyped_let_at
 from toolbelt.types import Diagnostic
 
 NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -232,103 +234,6 @@ def _sharing(site: Site) -> list[Op]:
     ]
 
 
-def _make_mut(f: Facts, read: Reader) -> list[Op]:
-    if f.binding is None or f.primary is None:
-        return []
-    source = read(f.primary.file)
-    if source is None:
-        return []
-    name = f.binding.split(".")[0].lstrip("*")
-    b = binding_of(source, name, f.primary.start)
-    if b is None:
-        return []
-    ops: list[Op] = []
-    if not b.mutable and not f.behind_reference:
-        edit = Edit(file=f.primary.file, start=b.range.start, end=b.range.start, replacement="mut ")
-        ops.append(([edit], f"declare `{name}` as `mut` (line {b.range.line})", "op:mut", 0.74))
-    if b.type_text and b.type_text.startswith("&") and not b.type_text.startswith("&mut"):
-        at = source.find(b.type_text.encode(), b.range.end)
-        if at >= 0:
-            edit = Edit(file=f.primary.file, start=at, end=at + 1, replacement="&mut ")
-            ops.append(([edit], f"take `{name}` as `&mut`", "op:param-mut", 0.72))
-    return ops
-
-
-def _mut_at_binding(site: Site, source: bytes) -> list[Op]:
-    """A local that holds `&x` used where `&mut` is wanted: `let view = &counts;` then `bump(view)`.
-    rustc reports the use; the borrow is made where the local is bound, so it becomes `&mut` there
-    (and a written `&T` annotation with it)."""
-    name = site.text
-    if not re.fullmatch(r"[A-Za-z_]\w*", name):
-        return []
-    b = binding_of(source, name, site.place.start)
-    value = let_initializer(source, name, site.place.start)
-    if b is None or value is None or not value.text.startswith("&") or value.text.startswith("&mut"):
-        return []
-    file = site.place.file
-    edits = [Edit(file=file, start=value.start, end=value.start + 1, replacement="&mut ")]
-    if b.type_text is not None:
-        at = source.find(b.type_text.encode(), b.range.end, value.start)
-        if not b.type_text.startswith("&") or b.type_text.startswith("&mut") or at < 0:
-            return []
-        edits.insert(0, Edit(file=file, start=at, end=at + 1, replacement="&mut "))
-    desc = f"borrow mutably where `{name}` is bound (line {value.line})"
-    return [(edits, desc, "op:borrow-mut", 0.72)]
-
-
-# Conversions that change what the binding holds, so moving them to its value fixes every use.
-# Not `.clone()` (a clone at the binding still moves at the use) nor views like `.as_str()` (a
-# borrow of a temporary would not outlive the `let`).
-_POSTFIX = re.compile(r"^(\?|\.unwrap\(\)|\.to_string\(\)|\.to_owned\(\)|\.to_path_buf\(\)|\.to_vec\(\))$")
-
-
-def _hoisted(f: Facts, read: Reader, own: list[Op]) -> list[Op]:
-    """A postfix conversion (or a `*`) at a use of a `let` binding, moved to the binding's value.
-
-    rustc suggests `buf?.is_empty()` at the use it reports; when the value is used again, every other
-    use breaks the same way, and the fix a developer writes is `let buf = reader.fill_buf()?;`. So
-    each postfix (rustc's or the grammar's) on a plain local also goes where the local is bound; so
-    does a `*` (`let v = *x;`, not `*v` at each use of `let v = x;`).
-    """
-    postfixes = [
-        (e, s.message) for s in f.suggestions if len(s.edits) == 1 for e in s.edits if e.start == e.end
-    ]
-    postfixes += [
-        (e, desc) for edits, desc, _, _ in own if len(edits) == 1 for e in edits if e.start == e.end
-    ]
-    out: list[Op] = []
-    seen: set[tuple[str, int, str]] = set()
-    for e, desc in postfixes:
-        source = read(e.file)
-        if source is None or e.start > len(source):
-            continue
-        if e.replacement == "*":  # a dereference of the local, where a value is wanted
-            m = re.match(rb"([A-Za-z_]\w*)(?![\w.(\[:!])", source[e.start : e.start + 64])
-        elif _POSTFIX.match(e.replacement):
-            m = re.search(rb"([A-Za-z_]\w*)$", source[max(0, e.start - 64) : e.start])
-        else:
-            continue
-        if m is None:
-            continue
-        name = m.group(1).decode()
-        value = let_initializer(source, name, e.start)
-        if value is None or value.end > e.start or (e.file, value.end, e.replacement) in seen:
-            continue
-        seen.add((e.file, value.end, e.replacement))
-        what = desc.rstrip(".").split(",")[0]
-        if e.replacement == "*":
-            site = Site(
-                Place(file=e.file, start=value.start, end=value.end, line=value.line, column=1), source
-            )
-            if not site.expression or value.text.startswith("&"):  # `*&x` undoes the borrow, fixes nothing
-                continue
-            edits = site.prefix("*")
-        else:
-            edits = [Edit(file=e.file, start=value.end, end=value.end, replacement=e.replacement)]
-        out.append((edits, f"{what}, where `{name}` is bound (line {value.line})", "op:at-binding", 0.66))
-    return out
-
-
 _OWNED = {"str": "String", "Path": "PathBuf", "OsStr": "OsString", "CStr": "CString"}
 
 
@@ -415,6 +320,30 @@ def _take_option(f: Facts, site: Site) -> list[Op]:
     return [(site.postfix(".take()"), f"take it: `{site.text}.take()` leaves `None` behind", "op:take", 0.7)]
 
 
+_CAST_REF = re.compile(r"casting `((?:&(?:'\w+ )?)+)(\w+)` as `(\w+)` is invalid")
+
+
+def _deref_cast(d: Diagnostic, f: Facts, read: Reader) -> list[Op]:
+    """`b as char` where `b: &&u8` (E0606): one `*` per reference level reaches the number; rustc
+    suggests the `*` for one level only."""
+    m = _CAST_REF.search(d.message)
+    source = read(f.primary.file) if f.primary is not None and m is not None else None
+    if m is None or source is None or f.primary is None or m.group(2) not in NUMERIC | {"bool", "char"}:
+        return []
+    value = syn.cast_operand(source, f.primary.start, f.primary.end)
+    if value is None:
+        return []
+    site = Site(
+        Place(file=f.primary.file, start=value.start, end=value.end, line=value.line, column=1), source
+    )
+    if not site.expression:
+        return []
+    stars = "*" * m.group(1).count("&")
+    return [
+        (site.prefix(stars), f"dereference `{site.text}` to the `{m.group(2)}` it points to", "op:deref", 0.7)
+    ]
+
+
 def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     """Every operator whose facts fit, at every site they name; the sandbox decides which is right."""
     f = facts_of(d)
@@ -437,7 +366,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
         ops += _sharing(hit[0])
         ops += _take_option(f, hit[0])
     if code in _MUTABILITY:
-        ops += _make_mut(f, read)
+        ops += make_mut(f, read)
     prim = d.primary
     if (
         prim is not None
@@ -456,7 +385,9 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
             )
             ops.append(([edit], "make it a shared `&`, as the other side expects", "op:borrow-shared", 0.6))
         elif f.expected and f.expected.startswith("&mut"):
-            ops += _mut_at_binding(site, hit[1])
+            ops += mut_at_binding(site, hit[1])
+    if code == "E0606":
+        ops += _deref_cast(d, f, read)
     if code == "E0614" and (hit := site_at(f.primary, read)) and hit[0].text.startswith("*"):
         site = hit[0]
         edit = Edit(file=site.place.file, start=site.place.start, end=site.place.start + 1, replacement="")
@@ -479,5 +410,5 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
         ops += _owned_field(f, read)
     if code == "E0515":
         ops += _owned_return(f, read)
-    ops += _hoisted(f, read, ops)
+    ops += hoisted(f, read, ops)
     return [_make(edits, desc, family, code or d.message, score) for edits, desc, family, score in ops]

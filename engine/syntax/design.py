@@ -84,6 +84,14 @@ def reach(source: bytes, start: int, end: int) -> Range:
     return _range(node_at(source, start, end))
 
 
+def cast_operand(source: bytes, start: int, end: int) -> Range | None:
+    """The value of the cast `x as T` that [start, end) covers (rustc's span of a cast error)."""
+    node = node_at(source, start, end)
+    cast = next((n for n in (node, *ancestors(node)) if n.type == "type_cast_expression"), None)
+    value = cast.child_by_field_name("value") if cast is not None else None
+    return _range(value) if value is not None else None
+
+
 def cast_type(source: bytes, r: Range) -> str | None:
     """`T` when the expression at `r` is a cast `x as T` (parentheses around it allowed), else None."""
     node = node_at(source, r.start, r.end)

@@ -1,0 +1,38 @@
+"""A cast of a reference to a reference (`b as char`, `b: &&u8`, E0606): rustc suggests no `*` for
+two levels; the grammar dereferences once per level. Real cargo on two crates written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.repair.search import repair
+from tests.explain.crates import write_lib
+
+LETTERS = """pub fn letters(xs: &[&u8]) -> String {
+    xs.iter().map(|b| **b as char).collect()
+}
+"""
+
+WIDE = """pub fn widths(rows: &[&u16]) -> u64 {
+    let mut total = 0;
+    for w in rows.iter().filter(|w| ***w > 2) {
+        total += **w as u64;
+    }
+    total
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "good", "cast"), [("letters", LETTERS, "**b as char"), ("wide", WIDE, "**w as u64")]
+)
+def test_a_double_reference_is_dereferenced_to_the_number(
+    tmp_path: Path, name: str, good: str, cast: str
+) -> None:
+    result = repair(
+        write_lib(tmp_path, name, good.replace(cast, cast.lstrip("*"))), budget=6, run_tests=False
+    )
+    assert result.status == "fixed", result.message
+    assert dict(result.files)["src/lib.rs"].decode() == good
