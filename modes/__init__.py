@@ -30,6 +30,15 @@ def render_text(explanation: Explanation, mode: Mode) -> str:
     return _render_text(explanation, mode)
 
 
+def checked(explanation: Explanation, failed: tuple, mode: Mode) -> Any:
+    """What validation added to a story (`modes.verdicts.checked_lines`), as a rich renderable: the
+    app's pane says why rustc's suggestion fails, as `rusta explain` does."""
+    from modes.rendering import to_rich
+    from modes.verdicts import checked_lines
+
+    return to_rich(checked_lines(explanation, failed, mode))
+
+
 def study_question(explanation: Explanation) -> Any:
     """Study mode before the reveal (the heading and a question), as a rich renderable for the TUI,
     whose panes show the source and the diagnostic already; the CLI prints rustc's text with it."""

@@ -24,6 +24,7 @@ from modes.rendering import (
     fix_line,
     fix_mark,
     fix_terms,
+    pair_lines,
     recommends,
     repeats,
 )
@@ -168,6 +169,15 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
         tried = "; ".join(dict.fromkeys(o.name for o in failed if o.name))
         lines.append(Line(_none_compiles(len(failed)) + (f" as written: {tried}." if tried else "."), "dim"))
     return lines
+
+
+def checked_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:
+    """A story once validation answered it, as the app shows it in one pane: pair mode's lines with
+    the verdicts in place of the unchecked fix (what `rusta explain` prints in two steps); study
+    mode's question keeps the answer hidden, so only why rustc's suggestion fails is added."""
+    if mode == "pair":
+        return [*pair_lines(e, pending=True), *pair_verdict_lines(e, failed)]
+    return [ln for ln in (rustc_failed_line(failed),) if ln is not None]
 
 
 def verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:

@@ -292,6 +292,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         before = s.selected_row()
         s.report = message.report
         s.explanations = message.explanations
+        s.failed_fixes = {}
         s.explain_note = message.explain_note
         s.probe_state = "done" if message.report.status in ("clean", "diagnostics") else message.report.status
         s.probe_elapsed_s = message.elapsed_s
@@ -324,6 +325,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
             stories = list(s.explanations)
             stories[message.index] = message.explanation
             s.explanations = tuple(stories)
+            s.failed_fixes[message.index] = message.failed
             self.refresh_active()
 
     def on_options_done(self, message: OptionsDone) -> None:

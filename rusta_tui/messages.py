@@ -15,7 +15,7 @@ from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
     from diary.types import Entry
-    from engine.explain.types import Explanation
+    from engine.explain.types import Explanation, PatchOption
     from engine.patching.types import OpRecord, Patch, Validation
     from engine.repair.flow import Proposal
 
@@ -53,13 +53,17 @@ class ProbeCancelled(Message):
 
 
 class OptionsChecked(Message):
-    """Explain's validation checked story `index`'s options: `explanation` replaces it (failed ones gone)."""
+    """Explain's validation checked story `index`'s options: `explanation` replaces it (failed ones
+    gone); `failed` holds those, each with why it failed in the compiler's words."""
 
-    def __init__(self, generation: int, index: int, explanation: Explanation) -> None:
+    def __init__(
+        self, generation: int, index: int, explanation: Explanation, failed: tuple[PatchOption, ...] = ()
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.index = index
         self.explanation = explanation
+        self.failed = failed
 
 
 class OptionsDone(Message):

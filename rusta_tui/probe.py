@@ -116,12 +116,14 @@ class ProbeMixin:
         from engine.explain.validation import validate
 
         post = self.post_message  # type: ignore[attr-defined]
+        failed: dict[int, tuple] = {}
         try:
             run = validate(
                 explanations,
                 self.session.root,
                 cancel=cancel,
-                on_story=lambda i, e: post(OptionsChecked(generation, i, e)),
+                on_failed=failed.__setitem__,
+                on_story=lambda i, e: post(OptionsChecked(generation, i, e, failed.pop(i, ()))),
             )
         except Exception as e:  # the options stay "not checked yet", which is true
             sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"

@@ -19,7 +19,7 @@ from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
     from diary.types import Entry
-    from engine.explain.types import Explanation
+    from engine.explain.types import Explanation, PatchOption
     from engine.patching.types import Patch, Validation
     from engine.repair.flow import Proposal
 
@@ -75,6 +75,8 @@ class Session:
     recovery_note: str = ""
     choosing: Proposal | None = None  # green fixes found by f, waiting for the user's pick
     choosing_key: str = ""
+    # story index -> its options that failed validation (why, in the compiler's words), once answered
+    failed_fixes: dict[int, tuple[PatchOption, ...]] = field(default_factory=dict)
 
     @property
     def mode(self) -> Mode:

@@ -62,7 +62,8 @@ class CodeScreen(RustaScreen):
         tag = story_tag(expl, s.explanations)
         bubble.border_title = f"Explain, story {tag}" if tag else "Explain"
         note = s.explain_note if row is not None else "No diagnostic selected."
-        bubble.show(expl, s.mode, note, state)
+        at = next((i for i, x in enumerate(s.explanations) if x is expl), -1)
+        bubble.show(expl, s.mode, note, state, s.failed_fixes.get(at))
         self.query_one("#why-drawer", WhyDrawer).show(expl)
         self.set_class(s.mode == "silent", "-silent")
         opened = s.why_open and not self.has_class("-why")

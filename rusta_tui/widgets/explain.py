@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from modes import render, study_question
+from modes import checked, render, study_question
 from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
 from rusta_tui.widgets.panes import Pane
 
 if TYPE_CHECKING:
-    from engine.explain.types import Explanation
+    from engine.explain.types import Explanation, PatchOption
     from rusta_tui.types import Mode
 
 
@@ -59,12 +59,24 @@ def _patch_state(state: PatchState | None, expl: Explanation, mode: Mode) -> Tex
 class ExplainBubble(Pane):
     """The selected story in the current mode's words (`modes.render`), with where the fix stands."""
 
-    def show(self, expl: Explanation | None, mode: Mode, note: str, state: PatchState | None) -> None:
+    def show(
+        self,
+        expl: Explanation | None,
+        mode: Mode,
+        note: str,
+        state: PatchState | None,
+        failed: tuple[PatchOption, ...] | None = None,
+    ) -> None:
+        """`failed`: the story's options that validation rejected, once it answered (None before)."""
         if expl is None:
             self.set_body(Text(note or "No explanation for this diagnostic.", style="italic"))
             return
         # study mode asks its question first (the Why drawer reveals the answer)
         body: RenderableType = study_question(expl) if mode == "study" else render(expl, mode)
+        if failed is not None and mode == "pair":
+            body = checked(expl, failed, mode)  # the verdicts, with why rustc's suggestion fails
+        elif failed:
+            body = Group(body, checked(expl, failed, mode))
         self.set_body(Group(body, Text(""), _patch_line(state, expl, mode)), key=(_story_key(expl), mode))
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import OptionsChecked, OptionsDone, ProbeFinished
+from tests.explain.crates import write_lib
 from tests.tui.conftest import Recorder, screen_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -44,3 +45,50 @@ async def test_a_new_check_stops_the_old_options_check(demo_crate: Path, recorde
         # the stories shown are the new report's, checked: the old check's answers cannot undo that
         e0382 = next(e for e in app.session.explanations if e.code == "E0382")
         assert e0382.fixes and all(o.validated == "compiles" for o in e0382.fixes)
+
+
+# rustc's "remove this `mut`" passes alone and breaks `bump(&mut self)`'s fix: the pane says so
+UNUSED_MUT = """pub struct Tally {
+    hits: u64,
+}
+
+impl Tally {
+    pub fn bump(&self) {
+        self.hits += 1;
+    }
+}
+
+pub fn count(words: &[&str]) -> u64 {
+    let mut t = Tally { hits: 0 };
+    for _ in words {
+        t.bump();
+    }
+    t.hits
+}
+"""
+
+
+async def test_the_pane_says_why_rustcs_fix_failed(
+    tmp_path: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    crate = write_lib(tmp_path, "tally", UNUSED_MUT)
+    app = RustaApp(crate, watch=False, theme="textual-dark", recover=False, network=lambda: "pinned")
+    async with app.run_test(size=(140, 40), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await recorder.wait_for(OptionsDone, timeout=300)
+        lint = next(m for m in recorder.of(OptionsChecked) if m.explanation.code == "unused_mut")
+        assert lint.failed and "E0596" in lint.failed[0].fails_because  # the message carries why
+        await pilot.press("2")
+        if app.session.mode != "pair":
+            await pilot.press("m")
+        while app.session.selected_row().code != "unused_mut":
+            await pilot.press("n")
+        await pilot.pause()
+        screen = screen_text(app)
+        assert "rustc's deleting `mut` breaks the build" in screen and "E0596" in screen, screen
+        assert "✓" not in screen
+        while app.session.selected_row().code != "E0594":
+            await pilot.press("n")
+        await pilot.pause()
+        assert "Fix ✓ (compiles, rustc" in screen_text(app)  # the error's own fix keeps its ✓
