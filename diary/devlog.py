@@ -189,7 +189,7 @@ class DevLog(LogIndex):
             ):
                 return seg
             if seg.header is not None and not seg.damage:  # sealed now: the next open reads its cache
-                indexcache.save_sealed(self.dir, last, seg.header, seg.inode)
+                indexcache.save_sealed(self.dir, seg)
         n = (last or 0) + 1
         seg = SegmentState(n, self.dir / segments.segment_name(n))
         seg.header = frames.SegmentHeader(number=n, salt=frames.new_salt())
@@ -207,6 +207,7 @@ class DevLog(LogIndex):
             raise segments.io_error("creating segment", seg.path, e) from e
         seg.inode = os.stat(seg.path).st_ino
         seg.end = len(head)
+        seg.records = []  # every frame of it is this writer's: the cache at its sealing comes from these
         self._segs[n] = seg
         return seg
 
@@ -231,7 +232,7 @@ class DevLog(LogIndex):
         except OSError as e:
             self._undo_partial(fd, offset)
             raise segments.io_error("appending to", seg.path, e) from e
-        self._index(seg.number, offset, len(frame), body)
+        self._index(seg, offset, len(frame), body)
         seg.end = offset + len(frame)
 
     def _undo_partial(self, fd: int, offset: int) -> None:

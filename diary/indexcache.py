@@ -118,32 +118,22 @@ def save(
         replace_file(path, encode(ix), mode=0o644, durable=False)
 
 
-def save_sealed(log_dir: Path, number: int, header: frames.SegmentHeader, inode: int) -> None:
-    """Read a segment a writer just sealed (rotated away from) and keep its cache, so that a crash
-    later in a long session finds it: only whole, undamaged segments that are still the file `inode`."""
-    from diary import schema
-
+def save_sealed(log_dir: Path, seg: segments.SegmentState) -> None:
+    """Keep the cache of a segment a writer just sealed (rotated away from), so that a crash later
+    in a long session finds it. Its records are the ones the writer gathered while it indexed every
+    frame from the header on (scanned at open or refresh, then its own appends, each verified or
+    fsynced): the file is not read again. Only a whole, undamaged segment that is still the file
+    the writer indexed, to the byte, gets one."""
+    if seg.records is None or seg.damage or seg.header is None:
+        return
+    records, problems, seg.records, seg.problems = seg.records, seg.problems, None, []
     try:
-        with open(log_dir / segments.segment_name(number), "rb") as f:
-            st = os.fstat(f.fileno())
-            data = f.read()
+        st = os.stat(seg.path)
     except OSError:
         return
-    if st.st_ino != inode or len(data) != st.st_size:
+    if st.st_ino != seg.inode or st.st_size != seg.end:
         return
-    records: list[Record] = []
-    problems: list[tuple[int, str]] = []
-    for item in frames.scan_bodies(header, data):
-        if isinstance(item, frames.Damage):
-            return
-        offset, size, body = item
-        try:
-            eid, kind, settles = schema.index_fields(body)
-        except schema.SchemaError as err:
-            problems.append((offset, str(err)))
-            continue
-        records.append((offset, size, eid, kind, settles))
-    save(log_dir, number, st, header, records, problems)
+    save(log_dir, seg.number, st, seg.header, records, problems)
 
 
 def forget(log_dir: Path, number: int) -> None:

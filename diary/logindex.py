@@ -146,6 +146,7 @@ class LogIndex:
                     got, seg.damage = saved[0], [saved[1]]  # repair writes a fresh header
                 seg.header = got
                 seg.end = frames.SEGMENT_HEADER_SIZE
+                seg.records, seg.problems = [], []
                 keep = sealed and not self.readonly and not seg.damage and len(data) == st.st_size
                 data = data[seg.end :]
             else:
@@ -157,22 +158,21 @@ class LogIndex:
             raise segments.io_error("reading", seg.path, e) from e
         base = seg.end
         seg.damage = [d for d in seg.damage if d.end <= base]  # damage before `base` is not scanned again
-        index, segno = self._index, seg.number
-        records: list[indexcache.Record] = []
-        problems: list[tuple[int, str]] = []
+        index = self._index
         for item in frames.scan_bodies(seg.header, data, 0, base):
             if isinstance(item, frames.Damage):
                 seg.damage.append(item)
                 seg.end = item.end
             else:
-                got = index(segno, *item)
-                if keep:
-                    records.append(got) if isinstance(got, tuple) else problems.append((item[0], got))
+                index(seg, *item)
                 seg.end = item[0] + item[1]
         if seg.damage and seg.damage[-1].at_tail and is_last:
             seg.end = seg.damage[-1].start  # may be a write in progress: read it again next time
-        if keep and not seg.damage:
-            indexcache.save(self.dir, segno, st, seg.header, records, problems)
+        if is_last:
+            return  # its records stay gathered: the writer that seals it writes its cache from them
+        if keep and not seg.damage and seg.records is not None:
+            indexcache.save(self.dir, seg.number, st, seg.header, seg.records, seg.problems)
+        seg.records, seg.problems = None, []  # sealed: no writer appends to it, nothing to gather
 
     def _from_cache(self, seg: SegmentState, st: os.stat_result, head: bytes) -> bool:
         """Index a sealed segment from its cache, if it has one made from this very file."""
@@ -196,23 +196,26 @@ class LogIndex:
         self._problems.extend((segno, offset, why) for offset, why in ix.problems)
         return True
 
-    def _index(self, segno: int, offset: int, size: int, body: bytes) -> indexcache.Record | str:
-        """Index one verified frame; returns what a cache keeps of it, or why it is no entry."""
+    def _index(self, seg: SegmentState, offset: int, size: int, body: bytes) -> None:
+        """Index one verified frame of `seg`, and keep what its index cache will say of it."""
+        segno = seg.number
         try:
             eid, kind, settles = schema.index_fields(body)
         except schema.SchemaError as err:
             self._problems.append((segno, offset, str(err)))
-            return str(err)
-        rec = (offset, size, eid, kind, settles)
+            if seg.records is not None:
+                seg.problems.append((offset, str(err)))
+            return
+        if seg.records is not None:
+            seg.records.append((offset, size, eid, kind, settles))
         if eid in self._ids:  # a copy left by a compaction that crashed before removing the old one
-            return rec
+            return
         self._ids[eid] = len(self._locs)
         self._locs.append(Location(segment=segno, offset=offset, size=size))
         if kind == "intent":
             self._intents[eid] = None
         if settles:
             self._settled.add(settles)
-        return rec
 
     def _body_at(self, loc: Location, cache: dict[int, bytes] | None = None) -> bytes:
         """The verified body of the frame at `loc`; StaleSegment if the file changed since it was indexed

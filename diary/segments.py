@@ -119,7 +119,7 @@ class StaleSegment(Exception):
 class SegmentState:
     """What this process knows of one segment file."""
 
-    __slots__ = ("number", "path", "header", "inode", "end", "damage")
+    __slots__ = ("number", "path", "header", "inode", "end", "damage", "records", "problems")
 
     def __init__(self, number: int, path: Path) -> None:
         self.number = number
@@ -128,3 +128,7 @@ class SegmentState:
         self.inode = -1
         self.end = 0  # scanned up to here: the end of the last whole frame
         self.damage: list[frames.Damage] = []
+        # what an index cache keeps, gathered while every frame from the header on is indexed (the
+        # segment a writer appends to); None where it is not (a sealed segment, read from its cache)
+        self.records: list[tuple[int, int, str, str, str | None]] | None = None
+        self.problems: list[tuple[int, str]] = []

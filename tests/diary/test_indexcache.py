@@ -154,3 +154,37 @@ def test_kill9_of_writers_and_of_cache_writers_never_leaves_a_wrong_index(tmp_pa
         leftovers = [p for p in indexcache.index_dir(log.dir).iterdir() if p.suffix != ".idx"]
         assert leftovers == []  # the open swept the temp files of the killed cache writer
     shutil.rmtree(tmp_path / ".rusta")
+
+
+def test_the_append_that_rotates_writes_the_cache_without_reading_the_segment_again(
+    ram_path: Path, monkeypatch
+) -> None:
+    """Two writers take turns, so each seals segments holding the other's records too: the sealing
+    writer's cache comes from what it indexed (its refresh read the other's frames), and the append
+    that rotates scans no byte of the sealed segment."""
+    a = DevLog.open(ram_path, session="a", segment_bytes=4000)
+    b = DevLog.open(ram_path, session="b", segment_bytes=4000)
+    scanned: list[int] = []
+    real = frames.scan_bodies
+
+    def counting(header, data, *args):  # noqa: ANN001, ANN202 - frames.scan_bodies, counted
+        scanned.append(len(data) - (args[0] if args else 0))
+        return real(header, data, *args)
+
+    monkeypatch.setattr(frames, "scan_bodies", counting)
+    rotations = 0
+    for k in range(120):
+        log = (a, b)[k % 2]
+        before = len(log.segment_files())
+        scanned.clear()
+        t = log.append("intent", {"summary": f"task {k}", "pad": "q" * (k % 5) * 60})
+        if len(log.segment_files()) > before:
+            rotations += 1
+            assert sum(scanned) < 1500, scanned  # the other writer's two new frames, not the sealed segment
+        log.append("reflection", {"summary": "done", "outcome": "done"}, settles=t)
+    a.close()
+    b.close()
+    assert rotations > 5
+    segs = DevLog.open(ram_path, readonly=True).segment_files()
+    assert [p.stem for p in _caches(ram_path)] == [s.stem for s in segs[:-1]]
+    assert _state(DevLog.open(ram_path, readonly=True)) == _scanned(ram_path)
