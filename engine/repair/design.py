@@ -86,7 +86,30 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     for i, (text, why) in enumerate(maps):
         edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
         out.append(_make([edit], why, "op:map-items", code, 0.72 - 0.04 * i))
-    return out
+    return _in_map_body(span.file_name, source, span.byte_start, want, item, code) + out
+
+
+def _in_map_body(file: str, source: bytes, at: int, want: str, item: str, code: str) -> list[Candidate]:
+    """The conversion inside the `.map(|x| body)` the items already pass through, when there is one:
+    `.map(|w| w.to_string())` is what was meant, not `.map(|w| w).map(String::from)`."""
+    mb = syn.map_body_before(source, at)
+    if mb is None:
+        return []
+    if want == "String" and item.lstrip("&") in ("str", "mut str", "char", "String"):
+        method, why = ".to_string()", f"make each `{item}` a `String` in the `map` closure"
+    elif item.lstrip("&").removeprefix("mut ") == want:
+        method = ".clone()" if want not in _COPY else ""
+        why = f"own each `{item}` as a `{want}` in the `map` closure"
+    else:
+        return []
+    b = mb.body
+    if not method:  # a Copy item: one `*` per reference level
+        stars = "*" * (len(item) - len(item.lstrip("&")))
+        text = f"{stars}{b.text}" if mb.atomic else f"{stars}({b.text})"
+    else:
+        text = f"{b.text}{method}" if mb.atomic else f"({b.text}){method}"
+    edit = Edit(file=file, start=b.start, end=b.end, replacement=text)
+    return [_make([edit], why, "op:map-items", code, 0.74)]
 
 
 def _local_type(read: Reader, files: tuple[str, ...], name: str) -> tuple[str, str, int] | None:

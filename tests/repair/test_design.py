@@ -23,7 +23,7 @@ CASES = {
         "    let tags: Vec<String> = line.split(',').map(|t| t.trim()).collect();\n"
         "    tags\n}\n",
         "line.split(',').map(|t| t.trim()).collect();",
-        "line.split(',').map(|t| t.trim()).map(String::from).collect();",
+        "line.split(',').map(|t| t.trim().to_string()).collect();",  # in the map it passes through
     ),
     "collect_cloned": (
         "pub fn ids(v: &[u64]) -> Vec<u64> {\n    v.iter().filter(|x| **x > 2).collect()\n}\n",
