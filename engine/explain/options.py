@@ -5,8 +5,9 @@ reads (`shows`) is the diff's added lines, so it names only what the program has
 adds. Validation (`engine.explain.validation`) later marks each one compiles or fails; until then it
 is "not-checked" and says so.
 
-Ranking is rustc's trust level and the repair engine's score, then two rules that need no guess:
-options that compiled go before unchecked ones, and a borrow goes before a clone of the same value.
+Ranking is rustc's trust level and the repair engine's score, then rules that need no guess:
+options that compiled go before unchecked ones, one that changes what the code means (a cast that
+loses value, `engine.explain.meaning`) after one that does not, and a borrow before a clone.
 A cost word ("allocates") is said only when rustc named the value's type and that type owns heap data;
 an `as` cast's hazard (a negative `i32` wrapping to a huge `usize`) only from the two types rustc named.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 import msgspec
 
 from engine.edits import EditError, diff_of_edits
+from engine.explain.meaning import meaning_cost
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
@@ -174,6 +176,8 @@ def cast_cost(source: str | None, target: str) -> str:
     if dst in _MANTISSA:
         return f"a `{src}` beyond 2^{_MANTISSA[dst]} loses precision" if bits > _MANTISSA[dst] else ""
     dbits = _BITS.get(dst[1:], 0)
+    if src[0] == "i" and dst[0] == "u" and dbits < bits:
+        return f"a negative `{src}`, or one above `{dst}::MAX`, is cut to its low bits"
     if src[0] == "i" and dst[0] == "u":
         return f"a negative `{src}` wraps to a huge `{dst}`"
     if src[0] == "u" and dst[0] == "i" and dbits <= bits:
@@ -207,7 +211,9 @@ def _option(
         source="rustc" if c.source in ("rustc", "clippy") else "template",
         applicability=c.applicability,
         kind=kind,
-        cost=clone_cost(cost_type) if kind == "clone" else _casts_cost(c, found),
+        cost=clone_cost(cost_type)
+        if kind == "clone"
+        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff)),
     )
 
 
@@ -279,6 +285,14 @@ def inexpert(o: PatchOption) -> int:
     return int(any(_PLACEHOLDER.search(ln) or _CLONE_TO_INDEX.search(ln) for ln in o.shows))
 
 
+def changes_meaning(o: PatchOption) -> int:
+    """1 when the option's cost flags a change of meaning (a cast that loses value, a frozen run-time
+    value, a derived order; `engine.explain.meaning`): it ranks after an option of its own state
+    that has none, so `pixels[i] as i32` (widening) leads `amount as u8`. A clone's cost is a price,
+    not a change of meaning."""
+    return int(bool(o.cost) and o.kind != "clone")
+
+
 _REBIND = re.compile(r"^\s*(\w+) = \1\s*\.\s*\w+\(")
 
 
@@ -300,6 +314,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             o.panics_until_filled,
             o.errors_left if o.validated == "compiles" else 0,
             inexpert(o),
+            changes_meaning(o),
         ),
     )
     out: list[PatchOption] = []

@@ -1,0 +1,85 @@
+"""What an option's code means beyond removing the error: the flags a ✓ must not hide.
+
+A ✓ says the crate compiles with the option in; it does not say the program still does what its
+author meant. Each flag here rests on the edit's own code read through the syntax tree, or on the
+two types of a cast, and is said as the option's cost; an option with such a flag ranks after one
+of the same verdict without (`engine.explain.options.rank`).
+- A cast that can lose value (`cast_cost`: narrowing, or a sign change): `amount as u8` wraps a
+  negative or large `i32`, where `pixels[i] as i32` widens and keeps every value.
+- A `LazyLock`/`OnceLock` whose value comes from a run-time source (a clock, the environment, a
+  random number): it is taken on first use, not at start-up, and never again.
+- A derived `PartialOrd`/`Ord`: the order is the fields' declaration order (a variant's, for an
+  enum), which then decides every comparison, sort and heap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from engine.repair.types import Edit
+
+# std calls whose value depends on when or where the program runs
+_RUN_TIME = re.compile(
+    r"\b(?:Instant::now|SystemTime::now|(?:std::)?env::(?:var|var_os|vars|args|args_os|current_dir)"
+    r"|process::id|thread_rng|rand::random|random\(\)|read_to_string|fs::read)\b"
+)
+_LAZY = re.compile(r"\b(?:LazyLock|LazyCell|OnceLock|OnceCell|lazy_static!)\b")
+_ORDERING = re.compile(r"#\[derive\([^)]*\b(?:PartialOrd|Ord)\b")
+
+
+def frozen_value(edits: Iterable[Edit]) -> str:
+    """The flag of a lazily initialised static or cell around a run-time source, or ""."""
+    for e in edits:
+        if _LAZY.search(e.replacement) and (m := _RUN_TIME.search(e.replacement)):
+            source = m.group(0)
+            return f"`{source}` runs on first use, not at start-up, and that value stays"
+    return ""
+
+
+def _adds_order(diff: str) -> bool:
+    """The diff writes a derive of `PartialOrd`/`Ord` where none was: `Eq)]` -> `Eq, PartialOrd, Ord)]`."""
+    added = [ln[1:] for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    removed = [ln[1:] for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    return any(_ORDERING.search(a) for a in added) and not any(_ORDERING.search(r) for r in removed)
+
+
+def derived_order(edits: Iterable[Edit], files: Mapping[str, bytes], diff: str) -> str:
+    """The flag of a derive that adds `PartialOrd`/`Ord`: the fields (or variants) that decide the
+    order, in declaration order, read from the item the derive is written on."""
+    if not _adds_order(diff):
+        return ""
+    for e in edits:
+        if e.file not in files:
+            continue
+        from engine.syntax.tree import parse, preorder  # the parser only for a derive of an order
+
+        source = files[e.file]
+        item = next(
+            (
+                n
+                for n in preorder(parse(source).root_node)
+                if n.type in ("struct_item", "enum_item") and n.start_byte >= e.end
+            ),
+            None,
+        )
+        body = item.child_by_field_name("body") if item is not None else None
+        if item is None or body is None:
+            continue
+        kind = "field_declaration" if item.type == "struct_item" else "enum_variant"
+        names = [
+            (c.child_by_field_name("name").text or b"").decode()
+            for c in body.named_children
+            if c.type == kind and c.child_by_field_name("name") is not None
+        ]
+        if len(names) < 2:
+            continue
+        shown = ", then ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        what = "fields" if kind == "field_declaration" else "variants"
+        return f"the derived order compares {what} in declaration order: {shown}"
+    return ""
+
+
+def meaning_cost(edits: tuple[Edit, ...], files: Mapping[str, bytes], diff: str) -> str:
+    """The first flag the option earns, or ""."""
+    return frozen_value(edits) or derived_order(edits, files, diff)

@@ -1,0 +1,138 @@
+"""A ✓ does not hide a change of meaning: real cargo on crates written here, two per shape.
+
+A cast that can lose value ranks after one that widens and says what it loses; a lazily initialised
+static around a clock or the environment says when the value is taken; a derived order names the
+fields (or variants) that decide it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.options import cast_cost
+from engine.explain.validation import validate
+from tests.explain.crates import explain_lib
+
+pytestmark = [pytest.mark.slow]
+
+SHADE = """pub fn shade(levels: &mut Vec<u8>, step: i32) {
+    for i in 0..levels.len() {
+        let v = levels[i] + step;
+        levels[i] = if v > 255 { 255 } else { v as u8 };
+    }
+}
+"""
+VOLUME = """pub fn louder(samples: &mut [u16], gain: i64) -> i64 {
+    let mut peak = 0;
+    for s in samples.iter() {
+        let v = *s + gain;
+        if v > peak {
+            peak = v;
+        }
+    }
+    peak
+}
+"""
+CLOCK = """use std::time::SystemTime;
+
+static BOOTED: SystemTime = SystemTime::now();
+
+pub fn age() -> u64 {
+    BOOTED.elapsed().map(|d| d.as_secs()).unwrap_or(0)
+}
+"""
+ENV = """static HOME: String = std::env::var("HOME").unwrap_or_default();
+
+pub fn home_len() -> usize {
+    HOME.len()
+}
+"""
+HEAP = """use std::collections::BinaryHeap;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Job {
+    pub urgency: u32,
+    pub label: String,
+}
+
+pub fn next(jobs: Vec<Job>) -> Option<Job> {
+    let mut heap = BinaryHeap::new();
+    for j in jobs {
+        heap.push(j);
+    }
+    heap.pop()
+}
+"""
+SET = """use std::collections::BTreeSet;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Level {
+    Low,
+    Mid,
+    High,
+}
+
+pub fn distinct(levels: Vec<Level>) -> usize {
+    let set: BTreeSet<Level> = levels.into_iter().collect();
+    set.len()
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _fixes(tmp_path: Path, name: str, src: str):  # noqa: ANN202 - the checked fixes of the crate's first story
+    stories = explain_lib(tmp_path, name, src)
+    return validate(stories, tmp_path / name).explanations[0].fixes
+
+
+def test_a_narrowing_cast_names_both_ways_it_loses_value() -> None:
+    assert cast_cost("i32", "u8") == "a negative `i32`, or one above `u8::MAX`, is cut to its low bits"
+    assert cast_cost("i32", "u64") == "a negative `i32` wraps to a huge `u64`"  # wider: only the sign
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "wide", "narrow"),
+    [
+        ("shade", SHADE, "levels[i] as i32 + step", "step as u8"),
+        ("volume", VOLUME, "(*s) as i64 + gain", "gain as u16"),
+    ],
+)
+def test_a_widening_cast_leads_the_narrowing_one(
+    tmp_path: Path, name: str, src: str, wide: str, narrow: str
+) -> None:
+    fixes = _fixes(tmp_path, name, src)
+    shows = [" ".join(f.shows) for f in fixes]
+    assert any(wide in s for s in shows) and any(narrow in s for s in shows), shows
+    i_wide = next(i for i, s in enumerate(shows) if wide in s)
+    i_narrow = next(i for i, s in enumerate(shows) if narrow in s)
+    assert i_wide < i_narrow and fixes[i_wide].validated == fixes[i_narrow].validated == "compiles"
+    assert fixes[i_wide].cost == "" and "cut to its low bits" in fixes[i_narrow].cost
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "source"), [("clock", CLOCK, "SystemTime::now"), ("env", ENV, "env::var")]
+)
+def test_a_lazy_static_around_a_run_time_value_says_when_it_is_taken(
+    tmp_path: Path, name: str, src: str, source: str
+) -> None:
+    lazy = next(f for f in _fixes(tmp_path, name, src) if "LazyLock" in " ".join(f.shows))
+    assert lazy.validated == "compiles"
+    assert source in lazy.cost and "first use, not at start-up" in lazy.cost, lazy.cost
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "order"),
+    [
+        ("heap", HEAP, "fields in declaration order: `urgency`, then `label`"),
+        ("set", SET, "variants in declaration order: `Low`, then `Mid`, then `High`"),
+    ],
+)
+def test_a_derived_order_names_what_decides_it(tmp_path: Path, name: str, src: str, order: str) -> None:
+    derive = next(f for f in _fixes(tmp_path, name, src) if "Ord" in " ".join(f.shows))
+    assert derive.validated == "compiles" and order in derive.cost, derive.cost
