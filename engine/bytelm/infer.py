@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,6 +52,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 STRIDE_KEEP_DIV = 4  # later windows keep ctx // 4 bytes of left context (stride 3/4 ctx)
 TOKENS_PER_CALL = 1024  # window tokens per numpy forward: 4 windows of 256 keep the working set in L2
+MEMO_BYTES = 16 << 20  # scored candidates kept (bytes of input): repair scores the same regions again
 
 
 def scoring_threads() -> int:
@@ -79,6 +82,9 @@ class LM:
         self.use_jit = use_jit  # for the JAX decoder only; scoring has nothing to compile
         self.workers = scoring_threads()
         self._jax: tuple[Any, dict[str, Any]] | None = None  # (spec, device weights), on first infill
+        self._memo: OrderedDict[bytes, np.ndarray] = OrderedDict()  # candidate -> its log-probs, LRU
+        self._memo_bytes = 0
+        self._memo_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -160,7 +166,30 @@ class LM:
         return self.score_batch([data])[0]
 
     def score_batch(self, candidates: list[bytes]) -> list[np.ndarray]:
-        """Per-byte log-probs of many candidates (patched files, spans) in one batched forward."""
+        """Per-byte log-probs of many candidates (patched files, spans) in one batched forward.
+
+        Each candidate is scored as a document of its own, so its log-probs depend on its bytes
+        alone: a candidate scored before (localization scores a file that repair's deltas score
+        again; each delta batch repeats the regions before the edit) is answered from an LRU memo,
+        read-only, and only the others run."""
+        with self._memo_lock:
+            known = {c: self._memo[c] for c in candidates if c in self._memo}
+            for c in known:
+                self._memo.move_to_end(c)
+        todo = list(dict.fromkeys(c for c in candidates if c not in known))
+        fresh = dict(zip(todo, self._score_fresh(todo), strict=True)) if todo else {}
+        with self._memo_lock:
+            for c, lp in fresh.items():
+                lp.setflags(write=False)
+                if c not in self._memo and len(c) <= MEMO_BYTES // 4:
+                    self._memo[c] = lp
+                    self._memo_bytes += len(c)
+            while self._memo_bytes > MEMO_BYTES:
+                c, _ = self._memo.popitem(last=False)
+                self._memo_bytes -= len(c)
+        return [known[c] if c in known else fresh[c] for c in candidates]
+
+    def _score_fresh(self, candidates: list[bytes]) -> list[np.ndarray]:
         all_windows, plans, firsts, needs = [], [], [], []
         for data in candidates:
             w, plan = self._windows(data)

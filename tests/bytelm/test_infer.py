@@ -134,3 +134,23 @@ def test_infill_rejects_arguments_that_leave_nothing_to_decode(lm: LM) -> None:
     for kw in ({"beam": 0}, {"max_bytes": 0}, {"allowed": b""}, {"allowed": bytes([1, 2, 3])}):
         with pytest.raises(ValueError, match="infill"):
             lm.infill(b"let x = ", b";\n", **{"max_bytes": 4, **kw})
+
+
+def test_a_candidate_scored_again_is_answered_from_the_memo_with_the_same_log_probs(
+    lm: LM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring is pure: a region repair scores before each edit, or a file localization scored,
+    costs one forward, and the memo gives back exactly what the forward gave."""
+    a, b = b"fn main() { let x = 1; }\n", b"pub fn two() -> u32 { 2 }\n"
+    first = lm.score_batch([a, b])
+    ran: list[list[bytes]] = []
+    fresh = lm._score_fresh
+    monkeypatch.setattr(lm, "_score_fresh", lambda cs: ran.append(cs) or fresh(cs))
+    c = b"// a new one\n"
+    again = lm.score_batch([b, c, a, c])
+    assert ran == [[c]]  # only the new candidate, once
+    np.testing.assert_array_equal(again[0], first[1])
+    np.testing.assert_array_equal(again[2], first[0])
+    assert again[1] is again[3]
+    with pytest.raises(ValueError):
+        again[0][0] = 0.0  # shared with the memo: read-only
