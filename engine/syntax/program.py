@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tree_sitter
 
+from engine.syntax.receivers import Receivers, struct_fields
 from engine.syntax.tree import ancestors, parse
 from engine.syntax.types import Base, Range
 
@@ -25,11 +26,15 @@ class FnInfo(Base, kw_only=True):
 
     name: str
     owner: str = ""  # the impl's or trait's type, "" for a free fn
+    in_trait: bool = False  # declared in a trait (a default method): `owner` is the trait
     range: Range
     body: Range
     is_test: bool = False  # carries `#[test]` (or a test-framework attribute)
     in_test_code: bool = False  # a test, or inside `#[cfg(test)]` code
     calls: tuple[str, ...] = ()  # names it calls (last path segment), sorted, deduplicated
+    # (name, receiver type) per call, sorted, deduplicated: the type (`engine.syntax.receivers`) where
+    # the tree shows it (`self.len()` in `impl Buf` is ("len", "Buf")), "" where it does not
+    typed_calls: tuple[tuple[str, str], ...] = ()
     lines: tuple[int, ...] = ()  # 1-based lines of code in its body, nested items excluded
 
 
@@ -77,32 +82,41 @@ def test_modules(source: bytes) -> tuple[str, ...]:
 
 
 def _call_names(body: tree_sitter.Node) -> set[str]:
-    names: set[str] = set()
+    return {name for name, _ in _typed_calls(body, None)}
+
+
+def _typed_calls(body: tree_sitter.Node, recv: Receivers | None) -> set[tuple[str, str]]:
+    """(name, receiver type) of each call under `body`; the type is "" without `recv` or where the
+    tree does not show it."""
+    found: set[tuple[str, str]] = set()
     stack = [body]
     while stack:
         n = stack.pop()
         if n.type == "call_expression":
             f = n.child_by_field_name("function")
+            t = ""
             if f is not None:
-                if f.type == "field_expression":
+                if f.type == "generic_function":
+                    f = f.child_by_field_name("function")
+                if f is not None and f.type == "field_expression":
+                    t = recv.of(f.child_by_field_name("value")) if recv else ""
                     f = f.child_by_field_name("field")
-                elif f.type in ("scoped_identifier", "generic_function"):
-                    f = f.child_by_field_name("name") or f.child_by_field_name("function") or f
-                    if f is not None and f.type == "scoped_identifier":
-                        f = f.child_by_field_name("name")
+                elif f is not None and f.type == "scoped_identifier":
+                    t = recv.scoped(f) if recv else ""
+                    f = f.child_by_field_name("name")
                 if f is not None and f.type in ("identifier", "field_identifier"):
-                    names.add((f.text or b"").decode())
+                    found.add(((f.text or b"").decode(), t))
         elif n.type == "identifier" and n.parent is not None and n.parent.type == "token_tree":
             nxt = n.next_sibling
             if nxt is not None and nxt.type == "token_tree" and (nxt.text or b"").startswith(b"("):
-                names.add((n.text or b"").decode())
+                found.add(((n.text or b"").decode(), recv.of_token(n) if recv else ""))
         elif n.type == "macro_invocation":
             m = n.child_by_field_name("macro")
             if m is not None:
-                names.add(f"{(m.text or b'').decode().split('::')[-1]}!")
+                found.add((f"{(m.text or b'').decode().split('::')[-1]}!", ""))
         if n.type not in ("function_item",) or n is body:
             stack.extend(n.children)
-    return names
+    return found
 
 
 def _code_lines(body: tree_sitter.Node) -> set[int]:
@@ -142,7 +156,9 @@ def _range(node: tree_sitter.Node) -> Range:
 def functions(source: bytes) -> list[FnInfo]:
     """Every fn with a body in the file, in source order."""
     out: list[FnInfo] = []
-    stack = [parse(source).root_node]
+    root = parse(source).root_node
+    fields = struct_fields(root)
+    stack = [root]
     found: list[tree_sitter.Node] = []
     while stack:
         n = stack.pop()
@@ -153,15 +169,21 @@ def functions(source: bytes) -> list[FnInfo]:
         body = n.child_by_field_name("body")
         name = n.child_by_field_name("name")
         assert body is not None
+        owner = _owner(n)
+        typed = _typed_calls(body, Receivers(n, owner, fields))
         out.append(
             FnInfo(
                 name=(name.text or b"").decode() if name is not None else "",
-                owner=_owner(n),
+                owner=owner,
+                in_trait=any(
+                    a.type == "trait_item" for a in ancestors(n) if a.type in ("trait_item", "impl_item")
+                ),
                 range=_range(n),
                 body=_range(body),
                 is_test=any(_test_attr(a) for a in _attrs(n)),
                 in_test_code=in_test_code(n),
-                calls=tuple(sorted(_call_names(body))),
+                calls=tuple(sorted({name for name, _ in typed})),
+                typed_calls=tuple(sorted(typed)),
                 lines=tuple(sorted(_code_lines(body))),
             )
         )

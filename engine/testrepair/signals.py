@@ -1,7 +1,7 @@
 """The localization signals of one crate and one test run: a feature vector per line of library code.
 
-The call graph is static and by name (`engine.syntax.program`): a test "reaches" every function whose
-name its calls lead to. It over-approximates (every `fmt` for one `format!`, every `new`) and misses
+The call graph is static (`engine.testrepair.callgraph`): a method call goes to its receiver's type
+where the syntax tree shows it, else to every function of that name. It over-approximates and misses
 calls rustc resolves through traits (`==`, `for`, `?`), so reach is a proxy for coverage, not coverage.
 The line-level coverage features therefore come from a probed build when `engine.testrepair.coverage`
 could measure one, and fall back to this reach otherwise. Ochiai uses that reach as each test's
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,10 +22,11 @@ import tree_sitter
 
 from engine.bytelm.hotspots import line_bits
 from engine.heads.naturalness import Scorer
-from engine.syntax.program import FnInfo, calls_at_line, functions, in_test_code, macro_calls, test_modules
+from engine.syntax.program import FnInfo, calls_at_line, functions, in_test_code, test_modules
 from engine.syntax.sites import sites
 from engine.syntax.tree import _range as _node_range
 from engine.syntax.tree import parse
+from engine.testrepair.callgraph import CallGraph, fn_key
 from engine.testrepair.types import FEATURES
 
 if TYPE_CHECKING:
@@ -62,23 +62,6 @@ def test_files(files: Mapping[str, bytes]) -> set[str]:
     return out
 
 
-def _reach(graph: Mapping[str, Sequence[str]], start: Sequence[str]) -> dict[str, int]:
-    """Fewest calls from the `start` functions to each name (BFS over names)."""
-    dist: dict[str, int] = {}
-    todo = deque((c, 1) for s in start for c in graph.get(s, ()))
-    while todo:
-        name, d = todo.popleft()
-        if name in dist:
-            continue
-        dist[name] = d
-        todo.extend((c, d + 1) for c in graph.get(name, ()) if c not in dist)
-    return dist
-
-
-def _test_fn(name: str) -> str:
-    return name.split("::")[-1].split(" ")[0]
-
-
 def lines_with_features(
     files: Mapping[str, bytes],
     failing: Sequence[TestResult],
@@ -94,33 +77,9 @@ def lines_with_features(
     fns: dict[str, list[FnInfo]] = {
         rel: functions(data) for rel, data in files.items() if rel.endswith(".rs")
     }
-    graph: dict[str, set[str]] = {}
-    tests: dict[str, list[FnInfo]] = {}
-    for rel, found in fns.items():
-        lib = library_file(rel, tests_only)
-        for f in found:
-            if f.is_test or not lib or f.in_test_code:
-                graph.setdefault(f"#test:{f.name}" if f.is_test else f"#aux:{f.name}", set()).update(f.calls)
-                if f.is_test:
-                    tests.setdefault(f.name, []).append(f)
-            else:
-                graph.setdefault(f.name, set()).update(f.calls)
-    for data in files.values():
-        for mac, calls in macro_calls(data).items():
-            graph.setdefault(mac, set()).update(calls)
-    # test helpers (non-#[test] fns in test code) are entered through their name as well
-    for key in [k for k in graph if k.startswith("#aux:")]:
-        graph.setdefault(key[5:], set()).update(graph[key])
-    frozen = {k: sorted(v) for k, v in graph.items()}
-
-    def reach_of(test: str) -> dict[str, int]:
-        if " - " in test:  # a doctest, `src/date.rs - date::Date::parse (line 33)`: it uses its item
-            item = test.split(" - ", 1)[1].split(" (line")[0].split("::")[-1]
-            return {item: 1, **{k: d + 1 for k, d in _reach(frozen, [item]).items() if k != item}}
-        return _reach(frozen, [f"#test:{_test_fn(test)}"])
-
-    fail_reach = [reach_of(t.name) for t in failing]
-    pass_reach = [reach_of(n) for n in passing]
+    graph = CallGraph(files, fns, {rel for rel in fns if library_file(rel, tests_only)})
+    fail_reach = [graph.of_test(t.name) for t in failing]
+    pass_reach = [graph.of_test(n) for n in passing]
     frames = [fr for t in failing if t.failure is not None for fr in t.failure.frames]
     assert_reach: dict[str, int] = {}
     for t in failing:  # the test's own frame (or the panic's place) is the line that checked
@@ -132,11 +91,7 @@ def lines_with_features(
             rel = next((r for r in files if r.endswith(file) or file.endswith(r)), None)
             if rel is None:
                 continue
-            called = calls_at_line(files[rel], line)
-            for name, d in {
-                **{c: 1 for c in called},
-                **{k: v + 1 for k, v in _reach(frozen, called).items()},
-            }.items():
+            for name, d in graph.from_calls(calls_at_line(files[rel], line)).items():
                 assert_reach[name] = min(assert_reach.get(name, d), d)
 
     out: list[Line] = []
@@ -151,10 +106,11 @@ def lines_with_features(
         for f in found:
             if f.in_test_code or f.is_test:
                 continue
-            d = min((r[f.name] for r in fail_reach if f.name in r), default=0)
-            reach_all = sum(f.name in r for r in fail_reach) / max(1, len(fail_reach))
-            ef = sum(f.name in r for r in fail_reach)
-            ep = sum(f.name in r for r in pass_reach)
+            key = fn_key(f)
+            d = min((r[key] for r in fail_reach if key in r), default=0)
+            reach_all = sum(key in r for r in fail_reach) / max(1, len(fail_reach))
+            ef = sum(key in r for r in fail_reach)
+            ep = sum(key in r for r in pass_reach)
             ochiai = ef / math.sqrt(max(1, len(fail_reach)) * (ef + ep)) if ef else 0.0
             in_frames = [fr for fr in frames if rel.endswith(fr.file) or fr.file.endswith(rel)]
             fn_hit = any(
@@ -168,7 +124,7 @@ def lines_with_features(
                 x["frame_fn"] = float(fn_hit)
                 x["reach"] = 1.0 / d if d else 0.0
                 x["reach_all"] = reach_all
-                x["assert_reach"] = 1.0 / assert_reach[f.name] if f.name in assert_reach else 0.0
+                x["assert_reach"] = 1.0 / assert_reach[key] if key in assert_reach else 0.0
                 x["ochiai"] = ochiai
                 x["sites"] = min(site_lines.get(ln, 0), 3) / 3
                 x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
@@ -186,7 +142,7 @@ def lines_with_features(
 
     def const_spectrum(users: Sequence[Line]) -> dict[str, float]:
         """A const runs with any of its users: union of their tests (measured, else by reach)."""
-        names = {u.fn.name for u in users}
+        names = {fn_key(u.fn) for u in users}
         ef = sum(any(n in r for n in names) for r in fail_reach)
         ep = sum(any(n in r for n in names) for r in pass_reach)
         x = {"reach_all": ef / max(1, len(fail_reach))}
