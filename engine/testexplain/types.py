@@ -21,6 +21,16 @@ class Callee(Base):
     line: int = 0
 
 
+class SuspectLine(Base):
+    """A line of library code test repair's localization ranks high for the run's failures."""
+
+    file: str
+    line: int
+    function: str
+    text: str
+    p: float  # the fitted model's probability that this line holds the bug
+
+
 class TestStory(Base):
     """One failing test, explained from facts: libtest's report, the backtrace, the test's source.
 
@@ -45,6 +55,8 @@ class TestStory(Base):
     callees: tuple[Callee, ...] = ()
     next_steps: tuple[str, ...] = ()
     prompt: str = ""  # study mode: the question asked before `where` is revealed
+    suspects: tuple[SuspectLine, ...] = ()  # the localization's top lines, best first (`suspects.py`)
+    suspects_note: str = ""  # what that ranking rests on, in words
 
 
 class TestRunView(Base, kw_only=True):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 import msgspec
@@ -147,6 +147,27 @@ def _candidate(m: Mutant, failing: Sequence[str], prio: float) -> Candidate:
     )
 
 
+def measured_localization(
+    ws: Workspace,
+    files: Mapping[str, bytes],
+    failing: Sequence[TestResult],
+    passing: Sequence[str],
+    *,
+    lm: Scorer | None,
+    coverage: bool = True,
+    timeout_s: float = 120.0,
+    cancel: threading.Event | None = None,
+) -> Localization:
+    """The ranking `rusta fix`, `rusta test --explain` and the bench share: coverage measured with one
+    probed run of these tests (unless `coverage` is off, or the probed build fails), then localize."""
+    names = [t.name for t in failing]
+    spectra = None
+    if coverage:
+        cov = measure(ws, files, [*names, *passing], timeout_s=timeout_s, cancel=cancel)
+        spectra = line_spectra(cov, names, passing) if cov is not None else None
+    return localize(files, failing, passing, lm=lm, spectra=spectra)
+
+
 def repair_tests(
     ws: Workspace,
     failing: Sequence[TestResult],
@@ -170,11 +191,9 @@ def repair_tests(
     """
     files = {rel: data for rel in ws.files() if (data := ws.read(rel)) is not None}
     names = [t.name for t in failing]
-    spectra = None
-    if coverage:
-        cov = measure(ws, files, [*names, *passing], timeout_s=timeout_s, cancel=cancel)
-        spectra = line_spectra(cov, names, passing) if cov is not None else None
-    loc = localize(files, failing, passing, lm=lm, spectra=spectra)
+    loc = measured_localization(
+        ws, files, failing, passing, lm=lm, coverage=coverage, timeout_s=timeout_s, cancel=cancel
+    )
     if on_localized is not None:
         on_localized(loc)
     cands = candidates(loc, files, lm=lm, order=order, seed=seed, message=failure_words(failing))

@@ -100,6 +100,10 @@ def render_story(story: TestStory, *, reveal: bool = True, skip_head: bool = Fal
     if reveal:
         if story.where:
             parts.append(_labelled("Where", story.where))
+        for i, sus in enumerate(story.suspects):
+            line = _labelled("Look at", "") if i == 0 else Text(" " * 11)
+            line.append(f"{sus.file}:{sus.line}  `{sus.text}`  (in {sus.function})")
+            parts.append(line)
         for step in story.next_steps:
             parts.append(_labelled("Next", step))
     return Group(*parts)
@@ -107,7 +111,7 @@ def render_story(story: TestStory, *, reveal: bool = True, skip_head: bool = Fal
 
 def _labelled(label: str, text: str) -> Text:
     line = Text(f"  {label + ':':<9}", style="bold magenta")
-    line.append(text or "(unknown)")
+    line.append(text or ("" if label == "Look at" else "(unknown)"))
     return line
 
 

@@ -102,3 +102,18 @@ def test_crate_without_tests_passes_and_says_so(tmp_path: Path) -> None:
     (tmp_path / ".rusta" / "tests" / "last-run.json").unlink()
     first = rusta("--failed", str(tmp_path))
     assert first.returncode == 2 and "run `rusta test` first" in first.stderr
+
+
+def test_explain_ranks_lines_as_test_repair_does(fixture_crate) -> None:
+    """--explain names the localization's top lines: the slip in `Span::contains` is among them, found
+    through the receiver's type although `Window` has a `contains` (and a `len`, a `new`) too."""
+    root = fixture_crate("testexplain_spans")
+    r = rusta(str(root), "--explain", "--json")
+    assert r.returncode == 1, r.stderr
+    (story,) = json.loads(r.stdout)["stories"]
+    assert story["test"] == "tests::span_holds_its_end"
+    top = [(s["file"], s["line"], s["function"]) for s in story["suspects"]]
+    assert ("src/lib.rs", 24, "contains") in top and len(top) == 5
+    assert "coverage measured with probes" in story["suspects_note"]
+    shown = rusta(str(root), "--explain")
+    assert "  Look at: src/lib.rs:24  `self.start <= x && x < self.end`  (in contains)" in shown.stdout
