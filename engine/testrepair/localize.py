@@ -91,7 +91,7 @@ def localize(
     note = (
         f"{len(lines)} lines of library code; {where}"
         + ("; a backtrace frame points into the library" if framed else "")
-        + ("; the byte LM's surprisal weighed in" if lm is not None else "")
+        + ("; the byte LM's surprisal weighed in" if lm is not None and "lm" in w.features else "")
         + "."
     )
     return Localization(
