@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.repair.search import repair
-from tests.explain.crates import write_lib
+from tests.repair.restore import assert_restored
 
 WORDS = """pub fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(|w| w.to_string()).collect()
@@ -40,9 +39,4 @@ LEVELS = """pub fn levels(raw: &[u8]) -> Vec<u8> {
 def test_the_conversion_goes_back_into_the_map_closure(
     tmp_path: Path, name: str, good: str, conv: str, dropped: str
 ) -> None:
-    bad = good.replace(f"| {conv})", f"| {dropped})")
-    assert bad != good
-    result = repair(write_lib(tmp_path, name, bad), budget=6, run_tests=False)
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/lib.rs"].decode() == good
-    assert result.validations == 1
+    assert_restored(tmp_path, name, good.replace(f"| {conv})", f"| {dropped})"), good, validations=1)

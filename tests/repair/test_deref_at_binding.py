@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from engine.facts.parse import facts_of
-from engine.repair.search import repair
 from engine.repair.targets import errors_of
 from tests.explain.crates import write_lib
+from tests.repair.restore import assert_restored
 from toolbelt.cargo_run import run_check
 
 LARGEST = """pub fn largest(xs: &[u32]) -> u32 {
@@ -45,11 +45,7 @@ PEAK = """pub fn peak(levels: &[u8]) -> u8 {
 def test_the_dereference_goes_where_the_local_is_bound(
     tmp_path: Path, name: str, good: str, deref: str
 ) -> None:
-    root = write_lib(tmp_path, name, good.replace(deref, deref.replace("*", "")))
-    result = repair(root, budget=6, run_tests=False)
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/lib.rs"].decode() == good
-    assert result.validations == 1
+    assert_restored(tmp_path, name, good.replace(deref, deref.replace("*", "")), good, validations=1)
 
 
 def test_an_unsuffixed_literal_side_is_read_as_its_rustc_type(tmp_path: Path) -> None:

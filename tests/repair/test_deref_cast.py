@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.repair.search import repair
-from tests.explain.crates import write_lib
+from tests.repair.restore import assert_restored
 
 LETTERS = """pub fn letters(xs: &[&u8]) -> String {
     xs.iter().map(|b| **b as char).collect()
@@ -31,8 +30,4 @@ WIDE = """pub fn widths(rows: &[&u16]) -> u64 {
 def test_a_double_reference_is_dereferenced_to_the_number(
     tmp_path: Path, name: str, good: str, cast: str
 ) -> None:
-    result = repair(
-        write_lib(tmp_path, name, good.replace(cast, cast.lstrip("*"))), budget=6, run_tests=False
-    )
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/lib.rs"].decode() == good
+    assert_restored(tmp_path, name, good.replace(cast, cast.lstrip("*")), good)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.repair.search import repair
-from tests.explain.crates import write_lib
+from tests.repair.restore import assert_restored
 
 HISTOGRAM = """fn bump(counts: &mut Vec<u32>, at: usize) {
     counts[at] += 1;
@@ -78,8 +77,4 @@ def test_the_borrow_becomes_mut_where_the_local_is_bound(
     bad = good
     for a, b in zip(was, now, strict=True):
         bad = bad.replace(a, b)
-    assert bad != good
-    result = repair(write_lib(tmp_path, name, bad), budget=6, run_tests=False)
-    assert result.status == "fixed"
-    assert dict(result.files)["src/lib.rs"].decode() == good
-    assert result.validations == 1
+    assert_restored(tmp_path, name, bad, good, validations=1)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine.repair.numeric import operand_cast
-from engine.repair.search import repair
 from engine.repair.targets import errors_of, next_target
 from tests.explain.crates import write_lib
+from tests.repair.restore import assert_restored
 from toolbelt.cargo_run import run_check
 
 OFFSET = """pub fn offset(base: u64, step: u32, n: usize) -> u64 {
@@ -43,11 +43,7 @@ CASES = [
 def test_the_dropped_cast_comes_back_on_the_operand_it_left(
     tmp_path: Path, name: str, good: str, cast: str, dropped: str
 ) -> None:
-    root = write_lib(tmp_path, name, good.replace(cast, dropped))
-    result = repair(root, budget=6, run_tests=False)
-    assert result.status == "fixed"
-    assert dict(result.files)["src/lib.rs"].decode() == good
-    assert result.validations == 1
+    assert_restored(tmp_path, name, good.replace(cast, dropped), good, validations=1)
 
 
 def test_the_target_is_the_inner_mix_and_its_cast_operand_is_not_cast_again(tmp_path: Path) -> None:
