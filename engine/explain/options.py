@@ -129,6 +129,16 @@ def _kind(c: Candidate) -> FixKind:
     return "other"
 
 
+_DEREFS = ("deref", "op:deref")
+
+
+def moves_out(expected: str | None) -> bool:
+    """`*r` where the value wanted is an owning type (`String`, `Vec<_>`): that moves out of the
+    borrow, which borrowck refuses (E0507) for any type that is not `Copy`. Checked alone beside a
+    type error it would only type-check, so it is never offered."""
+    return bool(expected) and bool(_OWNING.fullmatch((expected or "").strip().split("<")[0]))
+
+
 def value_type(diag: Diagnostic) -> str | None:
     """The type of the value the story is about, when rustc names it ("`v` has type `Vec<u8>`")."""
     for t in texts(diag):
@@ -252,6 +262,8 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         for c in found:
             if c.source == "template" and c.score < MIN_PRIOR:
                 continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix
+            if c.family in _DEREFS and moves_out(facts_of(d).expected):
+                continue
             found_of.setdefault(c.id, found_type)
             if c.id not in best:
                 order.append(c.id)

@@ -17,8 +17,8 @@ from tests.explain.crates import explain_lib
 
 pytestmark = [pytest.mark.slow]
 
-# two type errors in one body; `*t` for the first passes typeck and fails in borrowck (E0507) once
-# the second is fixed by its own `.to_string()`
+# two type errors in one body: the first's fixes only type-check until the second's `.to_string()`
+# is in beside them
 TWO_TYPE_ERRORS = """pub fn label(tags: &[String], fallback: &str) -> (String, String) {
     let first: String = match tags.first() {
         Some(t) => t,
@@ -80,20 +80,19 @@ def _shows(o) -> str:  # noqa: ANN001 - a PatchOption
 def test_a_fix_that_only_type_checks_is_judged_with_the_other_storys_fix(tmp_path: Path) -> None:
     stories = explain_lib(tmp_path, "joint", TWO_TYPE_ERRORS)
     first = next(e for e in stories if e.primary.line == 3)
-    assert any("*t" in _shows(o) for o in first.fixes)  # the deref template is offered
+    # `*t` would move the `String` out of the borrow (E0507 once borrowck runs): never offered
+    assert first.fixes and all("*t" not in _shows(o) for o in first.fixes)
 
     run = validate(stories, tmp_path / "joint")
     i = stories.index(first)
-    checked, failed = run.explanations[i], run.failed[i]
-    deref = [o for o in failed if "*t" in _shows(o)]
-    assert deref and "E0507" in deref[0].fails_because, failed
-    assert "with the other errors fixed" in deref[0].fails_because
-    assert all("*t" not in _shows(o) for o in checked.fixes)
-    assert checked.fixes and all(o.validated == "compiles" for o in checked.fixes)
+    checked = run.explanations[i]
+    assert checked.fixes and all(o.validated == "compiles" for o in checked.fixes)  # whole, jointly
     assert "to_string()" in _shows(checked.fixes[0])
 
     again = validate(stories, tmp_path / "joint")  # the joint verdicts come from the cache
-    assert again.checked == 0 and again.failed[i] and "E0507" in again.failed[i][0].fails_because
+    assert again.checked == 0 and [o.validated for o in again.explanations[i].fixes] == [
+        o.validated for o in checked.fixes
+    ]
 
 
 def test_with_no_fix_for_the_other_error_the_verdict_says_what_was_checked(tmp_path: Path) -> None:

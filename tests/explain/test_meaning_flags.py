@@ -136,3 +136,36 @@ def test_a_lazy_static_around_a_run_time_value_says_when_it_is_taken(
 def test_a_derived_order_names_what_decides_it(tmp_path: Path, name: str, src: str, order: str) -> None:
     derive = next(f for f in _fixes(tmp_path, name, src) if "Ord" in " ".join(f.shows))
     assert derive.validated == "compiles" and order in derive.cost, derive.cost
+
+
+# `*r` for an owning type moves out of the borrow (E0507); for a `Copy` type it is the fix
+FIRST_NAME = """pub fn title(names: &Vec<String>) -> String {
+    let first: String = names.first().unwrap();
+    first
+}
+"""
+OWNER_BYTES = """use std::collections::HashMap;
+
+pub fn owner(m: &HashMap<u32, Vec<u8>>, k: u32) -> usize {
+    let bytes: Vec<u8> = m.get(&k).unwrap();
+    bytes.len()
+}
+"""
+FIRST_SCORE = """pub fn best(scores: &Vec<u32>) -> u32 {
+    let top: u32 = scores.first().unwrap();
+    top
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "deref_shown"),
+    [("names", FIRST_NAME, False), ("bytes", OWNER_BYTES, False), ("scores", FIRST_SCORE, True)],
+)
+def test_no_option_moves_an_owning_value_out_of_a_borrow(
+    tmp_path: Path, name: str, src: str, deref_shown: bool
+) -> None:
+    e = explain_lib(tmp_path, name, src)[0]
+    assert e.fixes  # the conversions and clones are offered, unchecked
+    derefs = [f for f in e.fixes if any(" = *" in s for s in f.shows)]
+    assert bool(derefs) == deref_shown, [f.shows for f in e.fixes]
