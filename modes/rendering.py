@@ -50,7 +50,7 @@ def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
         if flat:
             out.extend(
                 Line(w)
-                for w in textwrap.wrap(flat, max(40, width), initial_indent=indent, subsequent_indent=indent)
+                for w in textwrap.wrap(flat, max(24, width), initial_indent=indent, subsequent_indent=indent)
             )
     return out
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from engine.explain import notes
 from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
@@ -135,3 +137,27 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
             for r in e.references
         )
     return lines
+
+
+class StudyPane:
+    """Study mode as `rusta explain --mode study` prints it, the question, a rule and the reveal, laid
+    out for the width it is given: the app's Explain bubble. rustc's quoted text and the fixes' diffs
+    are left out, since the app's Code and Patch panes show them beside it; the question stays on top,
+    and the reveal is a scroll away, as it is an Enter away on the terminal."""
+
+    def __init__(self, e: Explanation) -> None:
+        self.explanation = e
+
+    def lines(self, width: int) -> list[Line]:
+        spec = msgspec.structs.replace(SPECS["study"], patch_diff=False)
+        return [
+            *study_question(self.explanation, with_rustc=False),
+            Line("-" * min(40, width), "dim"),
+            *study_answer(self.explanation, spec, width=width),
+        ]
+
+    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich protocol
+        from rich.text import Text
+
+        for ln in self.lines(max(20, options.max_width - 1)):
+            yield Text(ln.text, style=ln.style or "", overflow="fold")

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from modes import checked, render, study_question
+from modes import checked, render
+from modes.study import StudyPane
 from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
 from rusta_tui.widgets.panes import Pane
@@ -71,8 +72,8 @@ class ExplainBubble(Pane):
         if expl is None:
             self.set_body(Text(note or "No explanation for this diagnostic.", style="italic"))
             return
-        # study mode asks its question first (the Why drawer reveals the answer)
-        body: RenderableType = study_question(expl) if mode == "study" else render(expl, mode)
+        # study mode asks its question first; the answer follows below a rule, as `rusta explain` shows it
+        body: RenderableType = StudyPane(expl) if mode == "study" else render(expl, mode)
         if failed is not None and mode == "pair":
             body = checked(expl, failed, mode)  # the verdicts, with why rustc's suggestion fails
         elif failed:

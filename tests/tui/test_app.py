@@ -83,6 +83,13 @@ async def test_code_screen_bubble_and_why_drawer(demo_crate: Path, recorder: Rec
         assert app.session.selected_row().code == "E0382"
         bubble = app.screen.query_one(ExplainBubble)
         assert "E0382" in static_text(bubble)
+        # what `rusta explain --mode study` prints: the question on top, then a rule and the reveal
+        said = static_text(bubble)
+        question, rule, root, options = (
+            said.index(x) for x in ("Before reading on", "-" * 20, "Root cause", "Options")
+        )
+        assert question < rule < root < options
+        assert bubble.scroll_y == 0 and "error[E0382]" in said.splitlines()[0]
         drawer = app.screen.query_one("#why-drawer")
         assert drawer.display is False  # study mode asks first; w reveals
         await pilot.press("w")
