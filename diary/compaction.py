@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from diary.devlog import DevLog
 
 
-class CompactReport(Base):
+class CompactReport(Base, frozen=True):
     folded_segments: tuple[str, ...] = ()
     dropped: int = 0
     kept: int = 0

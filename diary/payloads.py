@@ -77,7 +77,7 @@ Strs = tuple[str, ...] | UnsetType
 Hashes = dict[str, str | None] | UnsetType
 
 
-class IntentBody(PayloadBase, tag="intent"):
+class IntentBody(PayloadBase, tag="intent", frozen=True):
     """Written before acting. A patch-path intent (`via` "patching") names its op and patch."""
 
     goal: Str = UNSET
@@ -98,7 +98,7 @@ class IntentBody(PayloadBase, tag="intent"):
     families: Strs = UNSET  # the fix families a patch was built from
 
 
-class RunBody(PayloadBase, tag="run"):
+class RunBody(PayloadBase, tag="run", frozen=True):
     op: str
     argv: Strs = UNSET
     cwd: Str = UNSET
@@ -107,7 +107,7 @@ class RunBody(PayloadBase, tag="run"):
     duration_s: float | UnsetType = UNSET
 
 
-class PatchBody(PayloadBase, tag="patch"):
+class PatchBody(PayloadBase, tag="patch", frozen=True):
     """An apply, undo or redo as it landed (or, with status "failed", did not)."""
 
     op: str  # apply | undo | redo
@@ -125,7 +125,7 @@ class PatchBody(PayloadBase, tag="patch"):
     step: Str = UNSET
 
 
-class SnapshotBody(PayloadBase, tag="snapshot"):
+class SnapshotBody(PayloadBase, tag="snapshot", frozen=True):
     op: str
     for_: Str = msgspec.field(default=UNSET, name="for")
     patch_id: Str = UNSET
@@ -134,7 +134,7 @@ class SnapshotBody(PayloadBase, tag="snapshot"):
     snapshot_after: Str = UNSET
 
 
-class TryBody(PayloadBase, tag="try"):
+class TryBody(PayloadBase, tag="try", frozen=True):
     """One repair candidate run through the sandbox: what the heads and the memory learn from."""
 
     op: str
@@ -152,7 +152,7 @@ class TryBody(PayloadBase, tag="try"):
     preexisting_failures: Strs = UNSET
 
 
-class ActionBody(PayloadBase, tag="action"):
+class ActionBody(PayloadBase, tag="action", frozen=True):
     """Any other action: the core loop's `loop.do`/`loop.undo`, a tool's own op."""
 
     op: Str = UNSET
@@ -160,7 +160,7 @@ class ActionBody(PayloadBase, tag="action"):
     patch_id: Str = UNSET
 
 
-class ValidationBody(PayloadBase, tag="validation"):
+class ValidationBody(PayloadBase, tag="validation", frozen=True):
     tool: Str = UNSET
     ok: bool | UnsetType = UNSET
     status: Str = UNSET
@@ -176,7 +176,7 @@ class ValidationBody(PayloadBase, tag="validation"):
     proofs: tuple[dict[str, Any], ...] | UnsetType = UNSET  # engine.patching.types.Proof as dicts
 
 
-class ExplainBody(PayloadBase, tag="explain"):
+class ExplainBody(PayloadBase, tag="explain", frozen=True):
     """The core loop's Explain step: the stories told, in which mode."""
 
     step: str
@@ -186,7 +186,7 @@ class ExplainBody(PayloadBase, tag="explain"):
     explanations: tuple[dict[str, Any], ...] | UnsetType = UNSET
 
 
-class RejectBody(PayloadBase, tag="reject"):
+class RejectBody(PayloadBase, tag="reject", frozen=True):
     """The user argued with a suggestion; `conceded` says whether Rusta gave way."""
 
     step: str
@@ -200,7 +200,7 @@ class RejectBody(PayloadBase, tag="reject"):
     code: str | None | UnsetType = UNSET
 
 
-class ReflectionBody(PayloadBase, tag="reflection"):
+class ReflectionBody(PayloadBase, tag="reflection", frozen=True):
     """What was decided. A repair's reflection names the patch, its codes and fix families."""
 
     outcome: Str = UNSET
@@ -213,14 +213,14 @@ class ReflectionBody(PayloadBase, tag="reflection"):
     reason: Str = UNSET  # the user's words for it
 
 
-class NoteBody(PayloadBase, tag="note"):
+class NoteBody(PayloadBase, tag="note", frozen=True):
     text: Str = UNSET
     author: Str = UNSET
     via: Str = UNSET
     step: Str = UNSET
 
 
-class ForgetBody(PayloadBase, tag="forget"):
+class ForgetBody(PayloadBase, tag="forget", frozen=True):
     """The user told Rusta to forget one memory item (`rusta memory forget`); the memory is rebuilt
     from the DevLog, so the forgetting is recorded there too."""
 
@@ -228,7 +228,7 @@ class ForgetBody(PayloadBase, tag="forget"):
     item: str  # the item's key, e.g. "pref:E0382:clone"
 
 
-class CheckpointBody(PayloadBase, tag="checkpoint"):
+class CheckpointBody(PayloadBase, tag="checkpoint", frozen=True):
     """Compaction's note: the replay state of everything it folded away."""
 
     op: str

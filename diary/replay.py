@@ -47,14 +47,14 @@ from diary.types import Base, Entry, Interrupted
 PATCH_OPS = ("apply", "undo", "redo")
 
 
-class PatchRef(Base):
+class PatchRef(Base, frozen=True):
     patch_id: str
     files: tuple[str, ...] = ()
     entry: str = ""  # id of the record that last moved it
     summary: str = ""
 
 
-class OpenTask(Base):
+class OpenTask(Base, frozen=True):
     intent: str
     summary: str
     ts: float
@@ -66,7 +66,7 @@ class OpenTask(Base):
     files: tuple[str, ...] = ()  # files the task's records name (what it meant to change)
 
 
-class ReplayState(Base):
+class ReplayState(Base, frozen=True):
     """Everything the log alone says about the repo and Rusta's work."""
 
     entries: int = 0
@@ -80,7 +80,7 @@ class ReplayState(Base):
     checkpoint: str | None = None
 
 
-class RepoCheck(Base):
+class RepoCheck(Base, frozen=True):
     """The repo measured against the log's `expected` file hashes."""
 
     checked: int

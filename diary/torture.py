@@ -85,7 +85,7 @@ def _slow_writes(chunk: int) -> None:
     segments.write_all = write_all
 
 
-class Trial(Base):
+class Trial(Base, frozen=True):
     """One kill -9 of a writer and the recovery after it."""
 
     acked: int

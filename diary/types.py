@@ -19,7 +19,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
 
 
-class Entry(Base, kw_only=True):
+class Entry(Base, kw_only=True, frozen=True):
     """One DevLog record.
 
     `task` groups the records of one loop (the id of the intent that opened it); `settles` names
@@ -45,7 +45,7 @@ class Entry(Base, kw_only=True):
         return s if isinstance(s, str) else ""
 
 
-class Location(Base):
+class Location(Base, frozen=True):
     """Where a record lives: segment number and byte offset of its frame."""
 
     segment: int
@@ -53,7 +53,7 @@ class Location(Base):
     size: int
 
 
-class DamageReport(Base):
+class DamageReport(Base, frozen=True):
     """One damaged byte range found on open or by verify, and where its bytes were put."""
 
     segment: str  # file name
@@ -65,7 +65,7 @@ class DamageReport(Base):
     action: Literal["none", "truncated", "rewritten", "removed"] = "none"
 
 
-class RecoveryReport(Base):
+class RecoveryReport(Base, frozen=True):
     """What opening the log found and did. Empty `damage` means the log was whole."""
 
     damage: tuple[DamageReport, ...] = ()
@@ -78,7 +78,7 @@ class RecoveryReport(Base):
         return not self.damage
 
 
-class EntryProblem(Base):
+class EntryProblem(Base, frozen=True):
     """A frame that verified but whose entry breaks the schema or the log's rules."""
 
     segment: str
@@ -88,7 +88,7 @@ class EntryProblem(Base):
     severity: Literal["error", "warning"] = "error"
 
 
-class VerifyReport(Base):
+class VerifyReport(Base, frozen=True):
     segments: tuple[str, ...]
     frames: int
     entries: int
@@ -100,7 +100,7 @@ class VerifyReport(Base):
         return not self.damage and not any(p.severity == "error" for p in self.problems)
 
 
-class Interrupted(Base):
+class Interrupted(Base, frozen=True):
     """An intent that nothing settled: Rusta stopped mid-task. `advice` says what to do about it."""
 
     intent: Entry

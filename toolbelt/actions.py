@@ -49,25 +49,25 @@ class _Act(msgspec.Struct, frozen=True, kw_only=True, tag_field="action"):
     """Common base: frozen, keyword-only, tagged by `action`."""
 
 
-class Check(_Act, tag="check"):
+class Check(_Act, tag="check", frozen=True):
     """`cargo check` on the crate."""
 
 
-class Clippy(_Act, tag="clippy"):
+class Clippy(_Act, tag="clippy", frozen=True):
     """`cargo clippy` on the crate."""
 
 
-class RunTests(_Act, tag="test"):
+class RunTests(_Act, tag="test", frozen=True):
     """`cargo test`, optionally filtered by a test-name substring. (Not named Test*: pytest collects those.)"""
 
     filter: _NonEmpty | None = None
 
 
-class Fmt(_Act, tag="fmt"):
+class Fmt(_Act, tag="fmt", frozen=True):
     """`cargo fmt --check`."""
 
 
-class TypeOf(_Act, tag="type_of"):
+class TypeOf(_Act, tag="type_of", frozen=True):
     """The compiler's type for the expression at FILE:LINE:COL (1-based, columns in characters)."""
 
     file: _NonEmpty
@@ -75,27 +75,27 @@ class TypeOf(_Act, tag="type_of"):
     col: _Positive
 
 
-class Explain(_Act, tag="explain"):
+class Explain(_Act, tag="explain", frozen=True):
     """Explain a diagnostic code: E0382, clippy::lint_name, or a rustc lint name."""
 
     code: _Code
 
 
-class Patch(_Act, tag="patch"):
+class Patch(_Act, tag="patch", frozen=True):
     """Apply a unified diff (through the validated, reversible patch path)."""
 
     diff: _NonEmpty
 
 
-class Undo(_Act, tag="undo"):
+class Undo(_Act, tag="undo", frozen=True):
     """Undo the last applied patch."""
 
 
-class Redo(_Act, tag="redo"):
+class Redo(_Act, tag="redo", frozen=True):
     """Redo the last undone patch."""
 
 
-class Abstain(_Act, tag="abstain"):
+class Abstain(_Act, tag="abstain", frozen=True):
     """Do nothing, and say why: an expected outcome, not an error."""
 
     reason: _Reason

@@ -20,7 +20,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
 Outcome = Literal["ok", "failed", "timeout", "killed", "output_cap", "error"]
 
 
-class ProcessResult(Base):
+class ProcessResult(Base, frozen=True):
     """What happened to one external process run under Rusta's limits.
 
     `outcome` is the verdict: a timeout or a kill is never "ok", whatever the exit code said.
@@ -42,7 +42,7 @@ class ProcessResult(Base):
 Applicability = Literal["MachineApplicable", "MaybeIncorrect", "HasPlaceholders", "Unspecified"]
 
 
-class SpanLine(Base):
+class SpanLine(Base, frozen=True):
     """One line of source under a span, with the highlighted columns (1-based, end exclusive)."""
 
     text: str
@@ -50,7 +50,7 @@ class SpanLine(Base):
     highlight_end: int
 
 
-class Expansion(Base):
+class Expansion(Base, frozen=True):
     """The macro expansion a span came from."""
 
     span: Span
@@ -58,7 +58,7 @@ class Expansion(Base):
     def_site_span: Span | None = None
 
 
-class Span(Base):
+class Span(Base, frozen=True):
     file_name: str
     byte_start: int
     byte_end: int
@@ -74,12 +74,12 @@ class Span(Base):
     expansion: Expansion | None = None
 
 
-class DiagnosticCode(Base):
+class DiagnosticCode(Base, frozen=True):
     code: str
     explanation: str | None = None
 
 
-class Diagnostic(Base):
+class Diagnostic(Base, frozen=True):
     """One rustc or clippy diagnostic, children included (notes, help, suggestions)."""
 
     message: str
@@ -110,7 +110,7 @@ class Diagnostic(Base):
 TestStatus = Literal["ok", "failed", "ignored"]
 
 
-class Frame(Base):
+class Frame(Base, frozen=True):
     """One backtrace frame in the user's crate: the function and where it stood (file relative to the
     crate, as libtest prints it)."""
 
@@ -120,7 +120,7 @@ class Frame(Base):
     column: int = 0
 
 
-class TestFailure(Base):
+class TestFailure(Base, frozen=True):
     """What a failing test's panic said, parsed from libtest's report of it.
 
     `left`/`right` are set only for `assert_eq!`/`assert_ne!`; `frames` holds only the user's frames,
@@ -138,7 +138,7 @@ class TestFailure(Base):
     frames: tuple[Frame, ...] = ()
 
 
-class TestResult(Base):
+class TestResult(Base, frozen=True):
     name: str
     status: TestStatus
     output: str = ""
@@ -147,7 +147,7 @@ class TestResult(Base):
     failure: TestFailure | None = None
 
 
-class SuiteResult(Base):
+class SuiteResult(Base, frozen=True):
     """One test binary's run: `unittests src/lib.rs`, `tests/api.rs`, or a crate's doctests.
 
     `duration_s` is libtest's own "finished in" figure; None when the suite never finished (timeout).
@@ -163,7 +163,7 @@ class SuiteResult(Base):
     duration_s: float | None = None
 
 
-class SuiteStarted(Base, tag="suite_started"):
+class SuiteStarted(Base, tag="suite_started", frozen=True):
     """A test binary began: `running N tests`."""
 
     suite: str
@@ -171,20 +171,20 @@ class SuiteStarted(Base, tag="suite_started"):
     planned: int
 
 
-class TestFinished(Base, tag="test_finished"):
+class TestFinished(Base, tag="test_finished", frozen=True):
     """One `test NAME ... ok|FAILED|ignored` line; the failure's details come with SuiteFinished."""
 
     result: TestResult
 
 
-class TestSlow(Base, tag="test_slow"):
+class TestSlow(Base, tag="test_slow", frozen=True):
     """libtest's own warning: the test has been running for over 60 seconds."""
 
     name: str
     suite: str
 
 
-class SuiteFinished(Base, tag="suite_finished"):
+class SuiteFinished(Base, tag="suite_finished", frozen=True):
     suite: SuiteResult
     failures: tuple[TestResult, ...] = ()
 
@@ -195,7 +195,7 @@ TestEvent = SuiteStarted | TestFinished | TestSlow | SuiteFinished
 # --- toolchain ----------------------------------------------------------------------------------
 
 
-class Toolchain(Base):
+class Toolchain(Base, frozen=True):
     """Exact versions used for a run; recorded with every report and DevLog record."""
 
     rustc: str = ""
@@ -210,7 +210,7 @@ class Toolchain(Base):
 ReportStatus = Literal["clean", "diagnostics", "failed", "timeout", "error"]
 
 
-class CheckReport(Base):
+class CheckReport(Base, frozen=True):
     """The result of `cargo check`/`cargo clippy` on one crate."""
 
     crate_root: str
@@ -222,7 +222,7 @@ class CheckReport(Base):
     message: str = ""  # one sentence when status is failed/timeout/error
 
 
-class TestReport(Base):
+class TestReport(Base, frozen=True):
     """The result of `cargo test` on one crate."""
 
     crate_root: str
@@ -235,7 +235,7 @@ class TestReport(Base):
     message: str = ""
 
 
-class FmtReport(Base):
+class FmtReport(Base, frozen=True):
     crate_root: str
     status: Literal["formatted", "unformatted", "error", "timeout"]
     files: tuple[str, ...] = ()

@@ -18,7 +18,7 @@ Decision = Literal["in", "out"]
 Split = Literal["train", "valid", "heldout", "none"]
 
 
-class LedgerRow(Base):
+class LedgerRow(Base, frozen=True):
     """One source file of the corpus and what the snapshot decided about it, and why."""
 
     crate: str
@@ -32,7 +32,7 @@ class LedgerRow(Base):
     split: Split = "none"
 
 
-class SnapshotManifest(Base, kw_only=True):
+class SnapshotManifest(Base, kw_only=True, frozen=True):
     """What a snapshot holds; `ledger_sha256` ties a checkpoint to the exact data it saw."""
 
     version: int = 1
@@ -50,7 +50,7 @@ class SnapshotManifest(Base, kw_only=True):
     out_reasons: dict[str, int]
 
 
-class FileScore(Base):
+class FileScore(Base, frozen=True):
     """Bits per byte of one file under the model; None for an empty file (0.0 would read as perfect)."""
 
     path: str
@@ -58,7 +58,7 @@ class FileScore(Base):
     bpb: float | None
 
 
-class LineScore(Base):
+class LineScore(Base, frozen=True):
     """One line with its mean surprise in bits per byte, for hotspots."""
 
     line: int
@@ -66,7 +66,7 @@ class LineScore(Base):
     text: str
 
 
-class TrainMetrics(Base, kw_only=True):
+class TrainMetrics(Base, kw_only=True, frozen=True):
     """Metrics written beside a checkpoint."""
 
     version: int = 1

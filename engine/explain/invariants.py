@@ -28,12 +28,12 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     pass
 
 
-class CodeInvariant(_Base):
+class CodeInvariant(_Base, frozen=True):
     title: str
     invariant: str
 
 
-class SyntaxOption(_Base):
+class SyntaxOption(_Base, frozen=True):
     """A way out for a code-less error, in the KB's words (`name`, `how`, `tradeoff`)."""
 
     name: str
@@ -41,7 +41,7 @@ class SyntaxOption(_Base):
     tradeoff: str
 
 
-class SyntaxInvariant(_Base):
+class SyntaxInvariant(_Base, frozen=True):
     """An error without a code, recognised by the start of rustc's message (`prefix`) or, for a
     message that starts with a number ("2 positional arguments in format string ..."), by a regex
     matched at its start (`pattern`); optionally with the story's `why` and ways out. `when`, a regex
@@ -68,7 +68,7 @@ class SyntaxInvariant(_Base):
         return len(self.prefix or self.pattern) + (1000 if self.when else 0)
 
 
-class Invariants(_Base):
+class Invariants(_Base, frozen=True):
     version: int
     codes: dict[str, CodeInvariant]
     syntax: tuple[SyntaxInvariant, ...] = ()

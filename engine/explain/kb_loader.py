@@ -68,7 +68,7 @@ class _Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     pass
 
 
-class KBOption(_Base):
+class KBOption(_Base, frozen=True):
     """One way out. `requires` names the facts it needs (engine/explain/applicable.py): an option
     that is impossible for this program (an impl the orphan rule forbids) is not shown."""
 
@@ -78,7 +78,7 @@ class KBOption(_Base):
     requires: tuple[str, ...] = ()
 
 
-class KBReference(_Base):
+class KBReference(_Base, frozen=True):
     """`target` is a command for kind "explain", a path relative to the sysroot's
     share/doc/rust/html/ for "std-doc"/"book"/"reference", or an address for "url"."""
 
@@ -87,7 +87,7 @@ class KBReference(_Base):
     target: str
 
 
-class KBVariant(_Base):
+class KBVariant(_Base, frozen=True):
     """A refinement chosen when `when` (a regex) matches the diagnostic's message or a label, and,
     if `shape` is set, the syntax layer finds that shape at rustc's primary span (`binary_rhs`: the
     right operand of a binary operator). A shape variant may not move the root cause: root causes are
@@ -103,7 +103,7 @@ class KBVariant(_Base):
     options: tuple[KBOption, ...] | None = None  # replaces the entry's options when this variant matches
 
 
-class KBEntry(_Base):
+class KBEntry(_Base, frozen=True):
     code: str
     title: str
     invariant: str

@@ -18,7 +18,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
 
 
-class Location(Base):
+class Location(Base, frozen=True):
     """A place in the user's crate (file relative to the crate root as rustc names it, 1-based)."""
 
     file: str
@@ -27,7 +27,7 @@ class Location(Base):
     label: str | None = None
 
 
-class Choice(Base):
+class Choice(Base, frozen=True):
     """One way out of the error and what it costs."""
 
     name: str
@@ -38,7 +38,7 @@ class Choice(Base):
 ReferenceKind = Literal["explain", "std-doc", "book", "reference", "url"]
 
 
-class Reference(Base):
+class Reference(Base, frozen=True):
     """Something the user can open offline: a command (`rustc --explain E0382`) or a local file path."""
 
     title: str
@@ -49,7 +49,7 @@ class Reference(Base):
 PatchSource = Literal["rustc", "template"]
 
 
-class SuggestedPatch(Base):
+class SuggestedPatch(Base, frozen=True):
     """A unified diff built from the compiler's suggestions; `applicability` is rustc's, unchanged."""
 
     diff: str
@@ -66,7 +66,7 @@ Validation = Literal["compiles", "type-checks", "uncovers", "fails", "not-checke
 FixKind = Literal["borrow", "clone", "other"]
 
 
-class PatchOption(Base):
+class PatchOption(Base, frozen=True):
     """A way out that shows code: an edit set, its diff, and what the sandbox said of it.
 
     `shows` holds the added lines exactly as the diff has them, so what the user reads is what would
@@ -121,7 +121,7 @@ class PatchOption(Base):
         return "compiles"
 
 
-class Explanation(Base):
+class Explanation(Base, frozen=True):
     """One story: a root cause, the invariant at stake, the ways out, and every diagnostic it explains.
 
     `primary` is where rustc points; `root_cause` is where Rusta says the problem starts.

@@ -13,7 +13,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     pass
 
 
-class Place(Base):
+class Place(Base, frozen=True):
     """A span in the user's crate (crate-relative file, byte range, rustc's 1-based line and column)."""
 
     file: str
@@ -24,7 +24,7 @@ class Place(Base):
     label: str | None = None
 
 
-class Note(Base):
+class Note(Base, frozen=True):
     """One child note or help, with its places in the user's code (std's places are dropped)."""
 
     level: str
@@ -43,7 +43,7 @@ OriginKind = Literal[
 ]
 
 
-class Origin(Base):
+class Origin(Base, frozen=True):
     """Where the problem starts, when rustc's own children point there, and the sentence that says so."""
 
     kind: OriginKind
@@ -51,7 +51,7 @@ class Origin(Base):
     reason: str
 
 
-class Facts(Base):
+class Facts(Base, frozen=True):
     """What one diagnostic states. Absent facts are None: no fact, no statement."""
 
     code: str | None

@@ -20,7 +20,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
 Site = Literal["primary", "span", "same-file", "other-file"]
 
 
-class CandidateView(Base, forbid_unknown_fields=True, kw_only=True):
+class CandidateView(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """One candidate for one target error, as the Action head sees it."""
 
     code: str  # the target's error code, or "" for a lint without one
@@ -41,7 +41,7 @@ class CandidateView(Base, forbid_unknown_fields=True, kw_only=True):
     lm_delta_bits: float | None = None  # bits the edit adds to the code around it, when the LM ran
 
 
-class Sample(Base, forbid_unknown_fields=True, kw_only=True):
+class Sample(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """One candidate validated in the gym: the view plus what the compiler and the original said."""
 
     version: int = 1

@@ -57,7 +57,7 @@ class Patcher(Protocol):
 EvidenceKind = Literal["compiler", "probe", "test", "validation", "fact"]
 
 
-class Evidence(Base):
+class Evidence(Base, frozen=True):
     """One piece of evidence, quoted exactly from where it came from."""
 
     kind: EvidenceKind
@@ -65,7 +65,7 @@ class Evidence(Base):
     where: str = ""
 
 
-class Answer(Base):
+class Answer(Base, frozen=True):
     """Rusta's reply to a rejected suggestion: she holds her ground with evidence, or concedes."""
 
     conceded: bool
@@ -74,7 +74,7 @@ class Answer(Base):
     record_id: str = ""
 
 
-class DoResult(Base):
+class DoResult(Base, frozen=True):
     """What Do earned: the validation verdict and whether the change landed."""
 
     applied: bool

@@ -20,7 +20,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     pass
 
 
-class Seen(Base):
+class Seen(Base, frozen=True):
     """One piece of evidence: a DevLog record, when, and what it showed."""
 
     entry: str
@@ -29,7 +29,7 @@ class Seen(Base):
     note: str = ""  # the user's reason for a rejection, the diagnostic for a mistake
 
 
-class FamilyPref(Base):
+class FamilyPref(Base, frozen=True):
     """How the user treated patches of one fix family for one code in this repo."""
 
     code: str  # "E0382", a lint name, or "" when the patch named none
@@ -51,7 +51,7 @@ class FamilyPref(Base):
         return self.undone + self.rejected
 
 
-class Mistake(Base):
+class Mistake(Base, frozen=True):
     """A code or lint the user met, how often (once per task), and how it went away."""
 
     code: str
@@ -66,7 +66,7 @@ class Mistake(Base):
         return f"mistake:{self.code}"
 
 
-class StyleFact(Base):
+class StyleFact(Base, frozen=True):
     """One habit of the repo's code, with the counts it rests on."""
 
     name: Literal[
@@ -88,7 +88,7 @@ class StyleFact(Base):
         return f"style:{self.name}"
 
 
-class Voice(Base):
+class Voice(Base, frozen=True):
     """How often Rusta was right when the user argued (`--reject`), and the stubbornness it sets."""
 
     argued: int = 0
@@ -101,7 +101,7 @@ class Voice(Base):
         return "voice"
 
 
-class Cursor(Base):
+class Cursor(Base, frozen=True):
     """Where the last sync stopped in the DevLog: the last record folded and its frame."""
 
     entry: str = ""
@@ -110,7 +110,7 @@ class Cursor(Base):
     offset: int = -1
 
 
-class PatchMemo(Base):
+class PatchMemo(Base, frozen=True):
     """A patch Rusta applied: what it fixed with which family, and the files' hashes after it."""
 
     patch_id: str
@@ -119,13 +119,13 @@ class PatchMemo(Base):
     state: Literal["applied", "undone"] = "applied"
 
 
-class SyncReport(Base):
+class SyncReport(Base, frozen=True):
     folded: int  # records folded by this sync
     rebuilt: bool  # started from nothing (no memory yet, or a compaction dropped the cursor)
     memory: Memory
 
 
-class Memory(Base):
+class Memory(Base, frozen=True):
     version: int = MEMORY_VERSION
     cursor: Cursor = Cursor()
     records: int = 0  # DevLog records folded so far

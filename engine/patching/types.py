@@ -17,7 +17,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
 
 
-class DiagnosticRef(Base):
+class DiagnosticRef(Base, frozen=True):
     """The diagnostic a patch addresses: code, message and where rustc put it."""
 
     message: str
@@ -26,7 +26,7 @@ class DiagnosticRef(Base):
     line: int | None = None
 
 
-class FileState(Base):
+class FileState(Base, frozen=True):
     """A file's content identity: git blob id, or None when the file does not exist."""
 
     path: str
@@ -41,7 +41,7 @@ ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt", "bench"]
 ProofStatus = Literal["passed", "failed", "skipped", "evidence"]
 
 
-class BenchStats(Base):
+class BenchStats(Base, frozen=True):
     """A before/after timing of one fn: medians in ns per call, each side's spread (half the IQR over
     the median), the median of the paired ratios new/old with its 95% interval, the A/A control, and
     the verdict."""
@@ -61,7 +61,7 @@ class BenchStats(Base):
     verdict: Literal["slower", "faster", "no_change", "unclear"]
 
 
-class BenchPolicy(Base):
+class BenchPolicy(Base, frozen=True):
     """How a validation judges a before/after timing: a slowdown whose whole 95% interval lies beyond
     `max_slowdown` (0.20: 20%) is red, unless the user has accepted it."""
 
@@ -69,7 +69,7 @@ class BenchPolicy(Base):
     accept_slower: bool = False
 
 
-class Proof(Base):
+class Proof(Base, frozen=True):
     """One piece of evidence a validation earned, or one it could not earn and why.
 
     `status` "evidence" is a behaviour change the patch meant to make (shown, not blamed);
@@ -85,7 +85,7 @@ class Proof(Base):
     bench: BenchStats | None = None  # kind "bench" only
 
 
-class Validation(Base):
+class Validation(Base, frozen=True):
     """What running the patched crate in a sandbox earned.
 
     Policy: green when the patched crate adds no compile error that was not there before (and,
@@ -120,7 +120,7 @@ class Validation(Base):
         return self.verdict == "green"
 
 
-class Patch(Base):
+class Patch(Base, frozen=True):
     """A unified diff with the reason for it. No change without an explanation."""
 
     id: str
@@ -170,7 +170,7 @@ class Patch(Base):
 OpKind = Literal["apply", "undo", "redo"]
 
 
-class OpRecord(Base):
+class OpRecord(Base, frozen=True):
     """One finished operation of the op log (derived from the DevLog, which is the source of truth).
 
     `op_id` is the id of the DevLog intent that opened it. `reverts` names the op an undo reversed

@@ -19,7 +19,7 @@ Source = Literal["rustc", "clippy", "template", "lm"]
 Verdict = Literal["apply-safe", "maybe-incorrect", "placeholder", "red", "untried"]
 
 
-class Candidate(Base):
+class Candidate(Base, frozen=True):
     id: str
     edits: tuple[Edit, ...]
     description: str
@@ -35,7 +35,7 @@ class Candidate(Base):
     head_rank: int | None = None  # its place in the head's order (0 = tried first)
 
 
-class Trial(Base):
+class Trial(Base, frozen=True):
     """One candidate run through the sandbox."""
 
     candidate: Candidate
@@ -49,7 +49,7 @@ class Trial(Base):
     preexisting_failures: tuple[str, ...] = ()  # tests that fail with it and already failed there
 
 
-class Alternative(Base):
+class Alternative(Base, frozen=True):
     """One complete green fix; the user may pick any of them, not only the first."""
 
     description: str
@@ -59,13 +59,13 @@ class Alternative(Base):
     files: tuple[tuple[str, bytes], ...]
 
 
-class BaselineTest(Base, forbid_unknown_fields=True, kw_only=True):
+class BaselineTest(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):
     name: str
     status: Literal["ok", "failed", "ignored"]
     suite: str = ""
 
 
-class Baseline(Base, forbid_unknown_fields=True, kw_only=True):
+class Baseline(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """Per-test outcomes of the crate's suite at the last state that compiled, cached by its tree id.
 
     `source` says where the state came from: HEAD's tree in the user's git repo, the last snapshot
@@ -87,7 +87,7 @@ class Baseline(Base, forbid_unknown_fields=True, kw_only=True):
         return self.source != "none" and self.status in ("passed", "failed")
 
 
-class Leftover(Base):
+class Leftover(Base, frozen=True):
     """An error the search stopped on, where the user's file has it, and the true reason."""
 
     code: str
@@ -99,7 +99,7 @@ class Leftover(Base):
 RepairStatus = Literal["fixed", "partial", "abstained", "clean", "failing-tests", "error"]
 
 
-class RepairResult(Base):
+class RepairResult(Base, frozen=True):
     crate_root: str
     status: RepairStatus
     steps: tuple[Trial, ...] = ()  # the green trial of each step, in the order applied
@@ -124,7 +124,7 @@ class RepairResult(Base):
     confidence: float | None = None
 
 
-class ApplyDecision(Base):
+class ApplyDecision(Base, frozen=True):
     """Whether `rusta fix --yes` applies a fixed result, by the Confidence head, and why in words."""
 
     apply: bool

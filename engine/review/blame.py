@@ -18,7 +18,7 @@ from toolbelt.types import Diagnostic
 REVIEWED_LEVELS = ("error", "warning")
 
 
-class Blame(Base):
+class Blame(Base, frozen=True):
     """`new` were brought by the change; `kept` were there before; `gone` the change removed."""
 
     new: tuple[Diagnostic, ...] = ()

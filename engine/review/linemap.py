@@ -15,7 +15,7 @@ from engine.review.types import Base
 _TRIVIAL = {"", "{", "}", "};", ")", "(", "]", "[", "});", "),", "},"}
 
 
-class LineMap(Base):
+class LineMap(Base, frozen=True):
     """`kept` pairs (base line, head line) for lines kept or moved; `changed` lists head lines written."""
 
     kept: tuple[tuple[int, int], ...] = ()

@@ -22,7 +22,7 @@ BIN_PREFIXES = ("src/bin/", "tests/", "examples/", "benches/")
 BIN_FILES = ("src/main.rs", "build.rs")
 
 
-class Hit(Base):
+class Hit(Base, frozen=True):
     """One risky shape: its rule, where it is (bytes, 1-based lines and columns), what Rusta says."""
 
     rule: str

@@ -33,7 +33,7 @@ _ITEMS = {
 _BODY_KINDS = ("block",)  # a fn's body is not its API; a struct's fields and an enum's variants are
 
 
-class PubItem(Base):
+class PubItem(Base, frozen=True):
     path: str  # `crate::shapes::Circle::area`
     kind: str
     signature: str
@@ -41,7 +41,7 @@ class PubItem(Base):
     line: int
 
 
-class ApiChange(Base):
+class ApiChange(Base, frozen=True):
     item: PubItem
     change: Literal["removed", "changed", "added"]
     before: str = ""

@@ -22,7 +22,7 @@ FindingKind = Literal["diagnostic", "pattern", "api"]
 FixVerdict = Literal["green", "red", "not_run"]
 
 
-class Place(Base):
+class Place(Base, frozen=True):
     """A region of one file of the crate at head: 1-based lines and columns, end column exclusive."""
 
     file: str
@@ -32,7 +32,7 @@ class Place(Base):
     end_column: int = 0  # 0: to the end of the line
 
 
-class Replacement(Base):
+class Replacement(Base, frozen=True):
     """One edit of a fix as SARIF writes it: characters [offset, offset+length) become `text`."""
 
     file: str
@@ -41,7 +41,7 @@ class Replacement(Base):
     text: str
 
 
-class ReviewFix(Base):
+class ReviewFix(Base, frozen=True):
     """A patch Rusta proposes for a finding, with what the sandbox said of it.
 
     `applicability` is what the patch earned: rustc's own word when rustc suggested it, downgraded to
@@ -58,7 +58,7 @@ class ReviewFix(Base):
     proofs: tuple[Proof, ...] = ()  # what the sandbox ran for it (check, tests, miri or why not)
 
 
-class Finding(Base):
+class Finding(Base, frozen=True):
     """One thing the change did or risks, on head's lines. `rule` names the rule in the SARIF run."""
 
     rule: str
@@ -72,7 +72,7 @@ class Finding(Base):
     fix: ReviewFix | None = None
 
 
-class TestDelta(Base):
+class TestDelta(Base, frozen=True):
     """Tests the change broke (passed at base, fail at head), added, and did not run at head."""
 
     broken: tuple[str, ...] = ()
@@ -83,7 +83,7 @@ class TestDelta(Base):
     note: str = ""  # why tests did not run, when they did not
 
 
-class Side(Base):
+class Side(Base, frozen=True):
     """What one revision's sandbox said: its label, commit, and the runs' outcomes."""
 
     label: str  # "working tree" or the revision as the user wrote it
@@ -96,7 +96,7 @@ class Side(Base):
     version: str = ""  # Cargo.toml's package.version
 
 
-class Review(Base):
+class Review(Base, frozen=True):
     """A whole review of base..head. `findings` are the change's only; `preexisting` were there before."""
 
     crate: str
@@ -116,7 +116,7 @@ class Review(Base):
     branch: str = ""  # with --export-branch: the branch made, in words
 
 
-class Rule(Base):
+class Rule(Base, frozen=True):
     """One rule of the review: its id, name, default level, a short line, help text and a reference."""
 
     id: str

@@ -15,14 +15,14 @@ from engine.syntax.tree import _range, ancestors, node_at, parse, preorder
 from engine.syntax.types import Base, Range
 
 
-class StaticItem(Base, kw_only=True):
+class StaticItem(Base, kw_only=True, frozen=True):
     kind: str  # "static_item" or "const_item"
     name: str
     type: Range
     value: Range
 
 
-class Literal(Base, kw_only=True):
+class Literal(Base, kw_only=True, frozen=True):
     """A struct literal `path::Name { a: 1, b }`: its type path and each field's value text."""
 
     range: Range
@@ -31,7 +31,7 @@ class Literal(Base, kw_only=True):
     has_base: bool
 
 
-class Constructor(Base, kw_only=True):
+class Constructor(Base, kw_only=True, frozen=True):
     """An associated fn without `self` that returns `Self` (or the type by name)."""
 
     name: str
@@ -39,7 +39,7 @@ class Constructor(Base, kw_only=True):
     public: bool
 
 
-class Param(Base, kw_only=True):
+class Param(Base, kw_only=True, frozen=True):
     """A parameter of a fn item: the fn's name, its index among the non-`self` parameters, its type."""
 
     fn_name: str
@@ -248,7 +248,7 @@ def item_end(source: bytes, kind: str, name: str) -> int | None:
     return None
 
 
-class StructDef(Base, kw_only=True):
+class StructDef(Base, kw_only=True, frozen=True):
     """A named-field struct: its fields (name, type as written), where its item ends, and where the
     body of its first inherent `impl` opens (the byte after `{`), if it has one in this file."""
 
@@ -284,7 +284,7 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
     return StructDef(fields=fields, end=item.end_byte, indent=indent, impl_open=impl_open)
 
 
-class MapBody(Base, kw_only=True):
+class MapBody(Base, kw_only=True, frozen=True):
     """The body of the `.map(|x| body)` closure right before a method call (`.sum()`), and when the
     body is arithmetic on two operands, those operands."""
 

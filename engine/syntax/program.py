@@ -21,7 +21,7 @@ _TEST_ATTRS = ("test", "tokio::test", "async_std::test", "quickcheck", "proptest
 _NOT_CODE = {"line_comment", "block_comment", "block", "declaration_list", "attribute_item"}
 
 
-class FnInfo(Base, kw_only=True):
+class FnInfo(Base, kw_only=True, frozen=True):
     """One `fn` with a body."""
 
     name: str

@@ -31,7 +31,7 @@ BITWISE = ("&", "|", "^", "<<", ">>")
 _TOO_TIGHT = {"*", "/", "%", "<<", ">>", "&", "|", "^", "as"}
 
 
-class Site(Base, kw_only=True):
+class Site(Base, kw_only=True, frozen=True):
     """One place the grammar may edit: `range` is what an edit replaces; `parts` are operands or
     arguments (the left operand of `x + 1`, the operand of `!x`, the arguments of a call)."""
 

@@ -11,7 +11,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     pass
 
 
-class Range(Base):
+class Range(Base, frozen=True):
     """A byte range of one file, with rustc's 1-based line of its start."""
 
     start: int
@@ -23,7 +23,7 @@ class Range(Base):
 SelfKind = Literal["self", "&self", "&mut self", "mut self", "none"]
 
 
-class FnSig(Base):
+class FnSig(Base, frozen=True):
     """The function or method that encloses a place."""
 
     name: str
@@ -37,7 +37,7 @@ class FnSig(Base):
     in_trait: bool = False
 
 
-class Binding(Base):
+class Binding(Base, frozen=True):
     """Where a name is bound: a `let`, a parameter, a pattern of `for`/`match`/closure."""
 
     name: str
@@ -47,7 +47,7 @@ class Binding(Base):
     type_text: str | None = None  # the annotation, when written
 
 
-class Shape(Base):
+class Shape(Base, frozen=True):
     """What the code at a span is, as the syntax tree says (not as regexes over text guess).
 
     `kind` is tree-sitter-rust's node kind of the smallest named node covering the span.
@@ -68,7 +68,7 @@ class Shape(Base):
     enclosing_fn: FnSig | None = None
 
 
-class Item(Base):
+class Item(Base, frozen=True):
     """A top-level item: kind, name (fns; impls get their header), byte range, 0-based rows, text."""
 
     kind: str

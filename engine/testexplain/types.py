@@ -13,7 +13,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
 
 
-class Callee(Base):
+class Callee(Base, frozen=True):
     """A function the failing assertion calls, and where the crate defines it (empty when it does not)."""
 
     name: str
@@ -21,7 +21,7 @@ class Callee(Base):
     line: int = 0
 
 
-class SuspectLine(Base):
+class SuspectLine(Base, frozen=True):
     """A line of library code test repair's localization ranks high for the run's failures."""
 
     file: str
@@ -31,7 +31,7 @@ class SuspectLine(Base):
     p: float  # the fitted model's probability that this line holds the bug
 
 
-class TestStory(Base):
+class TestStory(Base, frozen=True):
     """One failing test, explained from facts: libtest's report, the backtrace, the test's source.
 
     `where_basis` says how sure the `where` is: "backtrace" when a user frame below the test names
@@ -59,7 +59,7 @@ class TestStory(Base):
     suspects_note: str = ""  # what that ranking rests on, in words
 
 
-class TestRunView(Base, kw_only=True):
+class TestRunView(Base, kw_only=True, frozen=True):
     """`rusta test --json`: one object with the verdict, every suite, every test (failures parsed)
     and, with --explain, a story per failing test."""
 
@@ -79,12 +79,12 @@ class TestRunView(Base, kw_only=True):
     toolchain: Toolchain | None = None
 
 
-class FailedTest(Base):
+class FailedTest(Base, frozen=True):
     name: str
     suite: str
 
 
-class LastRun(Base, kw_only=True, forbid_unknown_fields=True):
+class LastRun(Base, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """`.rusta/tests/last-run.json`: the tests that failed when they last ran, for `--failed`."""
 
     version: int = 1

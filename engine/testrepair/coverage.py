@@ -26,7 +26,7 @@ from toolbelt.types import Diagnostic, TestReport
 COVERAGE_VERSION = 2
 
 
-class Coverage(Base, kw_only=True):
+class Coverage(Base, kw_only=True, frozen=True):
     """Which probes each test ran (tests named as libtest names them)."""
 
     version: int = COVERAGE_VERSION
@@ -133,7 +133,7 @@ def _error_spots(diags: Sequence[Diagnostic], lib: set[str]) -> frozenset[tuple[
     )
 
 
-class Spectra(Base, kw_only=True):
+class Spectra(Base, kw_only=True, frozen=True):
     """Per line, how many failing and passing tests ran it; only tests the probes heard from count."""
 
     failing: int

@@ -88,7 +88,7 @@ pub mod __rusta_cov {
 """
 
 
-class Probe(Base, kw_only=True):
+class Probe(Base, kw_only=True, frozen=True):
     """One probe: the lines of the statement (or arm, or whole fn) whose execution it records."""
 
     id: int
@@ -98,7 +98,7 @@ class Probe(Base, kw_only=True):
     fn_line: int  # the line of the fn it belongs to (`fn` keyword's line)
 
 
-class Instrumented(Base, kw_only=True):
+class Instrumented(Base, kw_only=True, frozen=True):
     files: tuple[tuple[str, bytes], ...]  # the probed files, root included
     probes: tuple[Probe, ...]
 

@@ -31,7 +31,7 @@ class Base(msgspec.Struct, frozen=True, kw_only=True):
     pass
 
 
-class Suspect(Base, kw_only=True):
+class Suspect(Base, kw_only=True, frozen=True):
     """One line of library code and how likely it holds the bug."""
 
     file: str
@@ -42,7 +42,7 @@ class Suspect(Base, kw_only=True):
     features: tuple[float, ...]  # in FEATURES order
 
 
-class Localization(Base, kw_only=True):
+class Localization(Base, kw_only=True, frozen=True):
     suspects: tuple[Suspect, ...]  # best first
     failing: tuple[str, ...]
     passing: int
@@ -50,7 +50,7 @@ class Localization(Base, kw_only=True):
     note: str = ""  # what the evidence rests on, in words
 
 
-class Mutant(Base, kw_only=True):
+class Mutant(Base, kw_only=True, frozen=True):
     """One grammar edit at a syntax-tree node: a repair candidate, or (inverted) a gym mistake."""
 
     kind: str  # the site kind and its direction: "relational", "int+1", "drop-not", ...
@@ -65,7 +65,7 @@ class Mutant(Base, kw_only=True):
         return f"`{b}` -> `{a}` at {self.edit.file}:{self.line}"
 
 
-class Weights(Base, forbid_unknown_fields=True, kw_only=True):
+class Weights(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):
     """A logistic model over FEATURES, fitted on the gym's dev split (`engine.testrepair.fit`)."""
 
     version: int = 1
