@@ -10,6 +10,11 @@ of the same verdict without (`engine.explain.options.rank`).
   random number): it is taken on first use, not at start-up, and never again.
 - A derived `PartialOrd`/`Ord`: the order is the fields' declaration order (a variant's, for an
   enum), which then decides every comparison, sort and heap.
+- A sentinel: `-1` made `usize::MAX` keeps "no value" as a number the type cannot tell from a real
+  one, where `Option<usize>` says it in the type.
+- An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics.
+- A derive of `PartialEq` asked only because a value is compared with `None` (rustc's spans: one
+  operand of the `==` is the `None` literal): `.is_none()` or `let Some(..) else` needs no derive.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from engine.repair.types import Edit
+from toolbelt.types import Diagnostic
 
 # std calls whose value depends on when or where the program runs
 _RUN_TIME = re.compile(
@@ -80,6 +86,65 @@ def derived_order(edits: Iterable[Edit], files: Mapping[str, bytes], diff: str) 
     return ""
 
 
-def meaning_cost(edits: tuple[Edit, ...], files: Mapping[str, bytes], diff: str) -> str:
+_NEGATIVE = re.compile(r"(?<![\w)\]])-\s*\d")
+_SENTINEL = re.compile(r"\b([iu](?:8|16|32|64|128|size))::(MAX|MIN)\b")
+_DERIVES_EQ = re.compile(r"#\[derive\([^)]*\bPartialEq\b")
+
+
+def _changed(diff: str) -> tuple[list[str], list[str]]:
+    lines = diff.splitlines()
+    removed = [ln[1:] for ln in lines if ln.startswith("-") and not ln.startswith("---")]
+    added = [ln[1:] for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
+    return removed, added
+
+
+def sentinel(diff: str) -> str:
+    """The flag of a negative literal replaced by an integer type's `MAX`/`MIN`, or ""."""
+    removed, added = _changed(diff)
+    if not any(_NEGATIVE.search(r) for r in removed):
+        return ""
+    m = next((m for a in added if (m := _SENTINEL.search(a))), None)
+    if m is None:
+        return ""
+    return f'`{m.group(0)}` stands for "no value" as a real `{m.group(1)}`; `Option<{m.group(1)}>` says it in the type'
+
+
+def _compares_with_none(diag: Diagnostic | None) -> bool:
+    """rustc's `==`/`!=` error whose labelled operand is the `None` literal itself."""
+    if diag is None or diag.code_str != "E0369":
+        return False
+    for sp in diag.spans:
+        for ln in sp.text:
+            if ln.text[ln.highlight_start - 1 : ln.highlight_end - 1].strip() == "None":
+                return True
+    return False
+
+
+def derive_for_none(diag: Diagnostic | None, diff: str) -> str:
+    """The flag of a `PartialEq` derive whose only use is comparing with `None`, or ""."""
+    removed, added = _changed(diff)
+    adds_eq = any(_DERIVES_EQ.search(a) for a in added) and not any(_DERIVES_EQ.search(r) for r in removed)
+    if not adds_eq or not _compares_with_none(diag):
+        return ""
+    return "derives `PartialEq` only to compare with `None`; `.is_none()` needs no derive"
+
+
+def adds_unwrap(diff: str) -> str:
+    """The flag of an edit that writes more `.unwrap()` calls than it removes, or ""."""
+    removed, added = _changed(diff)
+    if sum(a.count(".unwrap()") for a in added) <= sum(r.count(".unwrap()") for r in removed):
+        return ""
+    return "`.unwrap()` panics where the value is `None` or `Err`"
+
+
+def meaning_cost(
+    edits: tuple[Edit, ...], files: Mapping[str, bytes], diff: str, diag: Diagnostic | None = None
+) -> str:
     """The first flag the option earns, or ""."""
-    return frozen_value(edits) or derived_order(edits, files, diff)
+    return (
+        frozen_value(edits)
+        or derived_order(edits, files, diff)
+        or sentinel(diff)
+        or derive_for_none(diag, diff)
+        or adds_unwrap(diff)
+    )

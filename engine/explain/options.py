@@ -198,7 +198,11 @@ def cast_cost(source: str | None, target: str) -> str:
 
 
 def _option(
-    c: Candidate, files: Mapping[str, bytes], cost_type: str | None, found: str | None = None
+    c: Candidate,
+    files: Mapping[str, bytes],
+    cost_type: str | None,
+    found: str | None = None,
+    diag: Diagnostic | None = None,
 ) -> PatchOption | None:
     if not all(e.file in files for e in c.edits):
         return None
@@ -223,7 +227,7 @@ def _option(
         kind=kind,
         cost=clone_cost(cost_type)
         if kind == "clone"
-        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff)),
+        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag)),
     )
 
 
@@ -248,6 +252,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     rs_files = crate_rs_files(root)
     best: dict[str, tuple[Candidate, str | None]] = {}
     found_of: dict[str, str | None] = {}
+    diag_of: dict[str, Diagnostic] = {}
     order: list[str] = []
     diags = list(diags)
     combined = combined_derives(diags, read, rs_files)  # one derive for every trait the errors ask
@@ -265,6 +270,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             if c.family in _DEREFS and moves_out(facts_of(d).expected):
                 continue
             found_of.setdefault(c.id, found_type)
+            diag_of.setdefault(c.id, d)
             if c.id not in best:
                 order.append(c.id)
                 best[c.id] = (c, cost_type)
@@ -277,7 +283,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     files = {rel: data for rel in {e.file for i in ranked for e in best[i][0].edits} if (data := read(rel))}
     out: list[PatchOption] = []
     for i in ranked:
-        opt = _option(best[i][0], files, best[i][1], found_of.get(i))
+        opt = _option(best[i][0], files, best[i][1], found_of.get(i), diag_of.get(i))
         if opt is not None:
             out.append(opt)
         if len(out) >= MAX_OPTIONS:

@@ -169,3 +169,68 @@ def test_no_option_moves_an_owning_value_out_of_a_borrow(
     assert e.fixes  # the conversions and clones are offered, unchecked
     derefs = [f for f in e.fixes if any(" = *" in s for s in f.shows)]
     assert bool(derefs) == deref_shown, [f.shows for f in e.fixes]
+
+
+# `-1` for an unsigned "not found": rustc offers `usize::MAX`/`u32::MAX`, a sentinel
+FIND = """pub fn find(v: &[i32], x: i32) -> usize {
+    let mut found: usize = -1;
+    for (i, y) in v.iter().enumerate() {
+        if *y == x {
+            found = i;
+        }
+    }
+    found
+}
+"""
+SLOT = """pub fn slot(ids: &[u32], want: u32) -> u32 {
+    let mut at = 0;
+    for id in ids {
+        if *id == want {
+            return at;
+        }
+        at += 1;
+    }
+    return -1;
+}
+"""
+# an `Option` compared with `None` (rustc offers a `PartialEq` derive) and read through (`.unwrap()`)
+ITEM = """pub struct Item {
+    pub name: String,
+}
+
+pub fn label(found: Option<&Item>) -> String {
+    if found == None {
+        return String::new();
+    }
+    found.name.clone()
+}
+"""
+POINT = """pub struct Point {
+    pub x: i64,
+}
+
+pub fn first_x(p: Option<Point>) -> i64 {
+    if p != None {
+        return p.x;
+    }
+    0
+}
+"""
+
+
+@pytest.mark.parametrize(("name", "src", "ty"), [("find", FIND, "usize"), ("slot", SLOT, "u32")])
+def test_a_sentinel_for_no_value_is_flagged(tmp_path: Path, name: str, src: str, ty: str) -> None:
+    fix = next(f for f in _fixes(tmp_path, name, src) if f"{ty}::MAX" in " ".join(f.shows))
+    assert f"`Option<{ty}>` says it in the type" in fix.cost, fix.cost
+
+
+@pytest.mark.parametrize(("name", "src"), [("item", ITEM), ("point", POINT)])
+def test_a_derive_only_to_compare_with_none_and_an_added_unwrap_are_flagged(
+    tmp_path: Path, name: str, src: str
+) -> None:
+    stories = explain_lib(tmp_path, name, src)
+    fixes = [f for e in validate(stories, tmp_path / name).explanations for f in e.fixes]
+    derive = next(f for f in fixes if "PartialEq" in " ".join(f.shows))
+    assert "only to compare with `None`; `.is_none()` needs no derive" in derive.cost, derive.cost
+    unwrap = next(f for f in fixes if ".unwrap()" in " ".join(f.shows))
+    assert "panics where the value is `None`" in unwrap.cost, unwrap.cost
