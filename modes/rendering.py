@@ -126,7 +126,8 @@ def rustc_help(e: Explanation) -> str | None:
 def _change_blocks(diff: str) -> list[tuple[int, list[str], list[str]]]:
     """(old line number, removed lines, added lines) for each run of changed lines in a diff."""
     blocks: list[tuple[int, list[str], list[str]]] = []
-    old_no, current = 0, None
+    old_no = 0
+    current: tuple[int, list[str], list[str]] | None = None
     for ln in diff.splitlines():
         if ln.startswith(("+++", "---")):
             continue

@@ -72,7 +72,7 @@ def _named(o: PatchOption) -> str:
 
 def fix_kinds(o: PatchOption) -> set[str]:
     """What the option did, as a way out in words would say it: borrow, clone, or add `move`."""
-    kinds = {o.kind} - {"other"}
+    kinds: set[str] = {str(o.kind)} - {"other"}
     if re.search(r"\bmove\s*\|", " ".join(o.shows)) and not any(
         re.search(r"\bmove\s*\|", ln[1:]) for ln in o.patch.splitlines() if ln.startswith("-")
     ):

@@ -103,7 +103,13 @@ class Abstain(_Act, tag="abstain", frozen=True):
 
 Action = Check | Clippy | RunTests | Fmt | TypeOf | Explain | Patch | Undo | Redo | Abstain
 
-_NO_ARGS: dict[str, type[_Act]] = {"check": Check, "clippy": Clippy, "fmt": Fmt, "undo": Undo, "redo": Redo}
+_NO_ARGS: dict[str, type[Check | Clippy | Fmt | Undo | Redo]] = {
+    "check": Check,
+    "clippy": Clippy,
+    "fmt": Fmt,
+    "undo": Undo,
+    "redo": Redo,
+}
 VERBS = ("check", "clippy", "test", "fmt", "type_of", "explain", "patch", "undo", "redo", "abstain")
 _USAGE = {
     "check": "check",
@@ -159,7 +165,7 @@ def format_action(action: Action) -> str:
             return type(action).__struct_config__.tag  # type: ignore[return-value]
         case RunTests(filter=None):
             return "test"
-        case RunTests(filter=f):
+        case RunTests(filter=str() as f):
             return f"test {_token(f)}"
         case TypeOf(file=f, line=ln, col=c):
             return f"type_of {_token(f'{f}:{ln}:{c}')}"

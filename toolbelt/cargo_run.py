@@ -24,11 +24,15 @@ from toolbelt.shadow import build_root
 from toolbelt.toolchain import require_pinned_toolchain, toolchain_versions
 from toolbelt.types import (
     CheckReport,
+    CheckTool,
     FmtReport,
+    FmtStatus,
     ProcessResult,
+    ReportStatus,
     SuiteResult,
     TestEvent,
     TestReport,
+    TestReportStatus,
     Toolchain,
 )
 
@@ -173,7 +177,7 @@ def _failure_sentence(proc: ProcessResult, root: Path | None = None) -> str:
 def run_check(
     crate: str | Path,
     *,
-    tool: str = "check",
+    tool: CheckTool = "check",
     timeout_s: float = CHECK_TIMEOUT_S,
     cancel: threading.Event | None = None,
     target_dir: Path | None = None,
@@ -221,6 +225,7 @@ def run_check(
         if fed[0] == len(proc.stdout)
         else parse_cargo_messages(proc.stdout.splitlines(), stream.tool)
     )
+    status: ReportStatus
     if proc.outcome in ("timeout", "killed", "output_cap"):
         status, message = "timeout" if proc.outcome == "timeout" else "error", _failure_sentence(proc)
     elif proc.outcome == "ok":
@@ -306,6 +311,7 @@ def run_test(
     diags = parse_cargo_messages(out_lines)
     text = b"\n".join(ln for ln in out_lines if not ln.lstrip().startswith(b"{")).decode("utf-8", "replace")
     tests, suites, running = parse_run(text)
+    status: TestReportStatus
     if proc.outcome == "timeout":
         status, message = "timeout", _failure_sentence(proc) + _still_running(suites, running)
     elif proc.outcome in ("killed", "output_cap"):
@@ -347,6 +353,7 @@ def run_fmt_check(crate: str | Path, *, timeout_s: float = 60.0) -> FmtReport:
         [_cargo_exe(env), "fmt", "--check", "--", "-l"], cwd=root, env=env, timeout_s=timeout_s
     )
     files = tuple(ln for ln in proc.stdout.decode("utf-8", "replace").splitlines() if ln.strip())
+    status: FmtStatus
     if proc.outcome == "ok":
         status = "formatted"
     elif proc.outcome == "timeout":

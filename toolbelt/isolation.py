@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 from toolbelt.cache_root import cache_dir
 
@@ -93,7 +93,7 @@ def isolation_mode() -> IsolationMode:
         except OSError:
             cached = ""
         if cached in DESCRIPTIONS:
-            return cast(IsolationMode, cached)
+            return cached
     mode = _detect()
     if key is not None:
         try:

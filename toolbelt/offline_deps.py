@@ -171,10 +171,10 @@ def the_fix(root: Path, name: str, seen: tuple[SourceSeen, ...]) -> str:
         return f"add it to {d}: `cargo vendor {d}` while online"
     unpointed = [s for s in seen if s.directory and s.has_it]
     if unpointed:
-        d = unpointed[0].directory
+        vendored = unpointed[0].directory
         return (
             f'point cargo at the vendored copy: a .cargo/config.toml with [source.crates-io] replace-with = "vendored" '
-            f'and [source.vendored] directory = "{d}"'
+            f'and [source.vendored] directory = "{vendored}"'
         )
     if _has_crate(DEBIAN_REGISTRY, name):
         snippet = DEBIAN_SNIPPET.replace("\n\n", " ").replace("\n", " ").strip()

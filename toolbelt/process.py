@@ -278,7 +278,12 @@ def finish(
         # A thread blocks in wait() so the exit is seen at once (Popen.wait(timeout) polls with sleeps
         # of up to 50 ms, a visible share of a warm `cargo check`); this loop only watches the limits.
         exited = threading.Event()
-        waiter = threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True)
+
+        def wait_exit() -> None:
+            proc.wait()
+            exited.set()
+
+        waiter = threading.Thread(target=wait_exit, daemon=True)
         waiter.start()
         while not exited.wait(0.05):
             if started.overflow.is_set():

@@ -17,6 +17,7 @@ from typing import Literal
 
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import (
+    FailureKind,
     Frame,
     SuiteFinished,
     SuiteResult,
@@ -231,7 +232,7 @@ def _failure(
     )
 
 
-def _assertion(body: list[str]) -> tuple[str, str, str | None, str | None]:
+def _assertion(body: list[str]) -> tuple[FailureKind, str, str | None, str | None]:
     """(kind, message, left, right) from the panic message's lines."""
     first = body[0] if body else ""
     if m := _ASSERT_EQ.match(first):
@@ -245,7 +246,7 @@ def _assertion(body: list[str]) -> tuple[str, str, str | None, str | None]:
                 into, ln = right, ln.removeprefix(" right: ")
             if into is not None:
                 into.append(ln)
-        kind = "assert_eq" if m.group("op") == "==" else "assert_ne"
+        kind: FailureKind = "assert_eq" if m.group("op") == "==" else "assert_ne"
         if left and right:
             return kind, first, "\n".join(left), "\n".join(right)
         return kind, "\n".join(body), None, None

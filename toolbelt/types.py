@@ -108,6 +108,7 @@ class Diagnostic(Base, frozen=True):
 # --- tests --------------------------------------------------------------------------------------
 
 TestStatus = Literal["ok", "failed", "ignored"]
+FailureKind = Literal["assert_eq", "assert_ne", "assert", "panic", "other"]
 
 
 class Frame(Base, frozen=True):
@@ -129,7 +130,7 @@ class TestFailure(Base, frozen=True):
     """
 
     message: str
-    kind: Literal["assert_eq", "assert_ne", "assert", "panic", "other"] = "panic"
+    kind: FailureKind = "panic"
     left: str | None = None
     right: str | None = None
     file: str = ""
@@ -208,13 +209,16 @@ class Toolchain(Base, frozen=True):
 # --- reports ------------------------------------------------------------------------------------
 
 ReportStatus = Literal["clean", "diagnostics", "failed", "timeout", "error"]
+CheckTool = Literal["check", "clippy"]
+TestReportStatus = Literal["passed", "failed", "build_failed", "timeout", "error"]
+FmtStatus = Literal["formatted", "unformatted", "error", "timeout"]
 
 
 class CheckReport(Base, frozen=True):
     """The result of `cargo check`/`cargo clippy` on one crate."""
 
     crate_root: str
-    tool: Literal["check", "clippy"]
+    tool: CheckTool
     status: ReportStatus
     diagnostics: tuple[Diagnostic, ...] = ()
     process: ProcessResult | None = None
@@ -226,7 +230,7 @@ class TestReport(Base, frozen=True):
     """The result of `cargo test` on one crate."""
 
     crate_root: str
-    status: Literal["passed", "failed", "build_failed", "timeout", "error"]
+    status: TestReportStatus
     tests: tuple[TestResult, ...] = ()
     suites: tuple[SuiteResult, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -237,7 +241,7 @@ class TestReport(Base, frozen=True):
 
 class FmtReport(Base, frozen=True):
     crate_root: str
-    status: Literal["formatted", "unformatted", "error", "timeout"]
+    status: FmtStatus
     files: tuple[str, ...] = ()
     process: ProcessResult | None = None
     message: str = ""
