@@ -45,8 +45,7 @@ def frozen_value(edits: Iterable[Edit]) -> str:
 
 def _adds_order(diff: str) -> bool:
     """The diff writes a derive of `PartialOrd`/`Ord` where none was: `Eq)]` -> `Eq, PartialOrd, Ord)]`."""
-    added = [ln[1:] for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
-    removed = [ln[1:] for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    removed, added = _changed(diff)
     return any(_ORDERING.search(a) for a in added) and not any(_ORDERING.search(r) for r in removed)
 
 

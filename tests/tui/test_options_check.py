@@ -9,6 +9,7 @@ import pytest
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import OptionsChecked, OptionsDone, ProbeFinished
 from tests.explain.crates import write_lib
+from tests.explain.test_fix_sets import UNUSED_MUT_ASSIGN
 from tests.tui.conftest import Recorder, screen_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -48,24 +49,7 @@ async def test_a_new_check_stops_the_old_options_check(demo_crate: Path, recorde
 
 
 # rustc's "remove this `mut`" passes alone and breaks `bump(&mut self)`'s fix: the pane says so
-UNUSED_MUT = """pub struct Tally {
-    hits: u64,
-}
-
-impl Tally {
-    pub fn bump(&self) {
-        self.hits += 1;
-    }
-}
-
-pub fn count(words: &[&str]) -> u64 {
-    let mut t = Tally { hits: 0 };
-    for _ in words {
-        t.bump();
-    }
-    t.hits
-}
-"""
+UNUSED_MUT = UNUSED_MUT_ASSIGN
 
 
 async def test_the_pane_says_why_rustcs_fix_failed(
