@@ -156,8 +156,10 @@ class DevLog(LogIndex):
         if self.size_bytes() > max(self.max_bytes, self._compact_floor + self.segment_bytes):
             from diary.compaction import compact
 
-            rep = compact(self, self.max_bytes // 2)
-            self._compact_floor = rep.bytes_after  # open tasks may keep it big; do not retry every append
+            compacted = compact(self, self.max_bytes // 2)
+            self._compact_floor = (
+                compacted.bytes_after
+            )  # open tasks may keep it big; do not retry every append
         return eid
 
     def compact(self, target_bytes: int | None = None) -> Any:

@@ -55,7 +55,7 @@ class PayloadBase(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True,
     def items(self) -> list[tuple[str, Any]]:
         return list(as_dict(self).items())
 
-    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
 

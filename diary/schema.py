@@ -46,7 +46,7 @@ class WireV2(msgspec.Struct, tag_field="v", tag=2, frozen=True, kw_only=True, fo
 Wire = WireV1 | WireV2
 
 _encoder = msgspec.msgpack.Encoder()
-_decoder: msgspec.msgpack.Decoder[Wire] = msgspec.msgpack.Decoder(Wire)  # type: ignore[arg-type]
+_decoder: msgspec.msgpack.Decoder[Wire] = msgspec.msgpack.Decoder(Wire)
 
 
 class SchemaError(ValueError):

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from diary.errors import DiaryError
-from diary.records import reflection
+from diary.records import Outcome, reflection
 
 
-def _reason(exc: BaseException) -> tuple[str, str]:
+def _reason(exc: BaseException) -> tuple[Outcome, str]:
     """(outcome, one-line reason) for an exception that stopped a task."""
     if isinstance(exc, KeyboardInterrupt):
         return "abandoned", "interrupted by the user (Ctrl-C); nothing half-written was left behind"

@@ -36,9 +36,9 @@ def verify(root: str | Path) -> VerifyReport:
             if saved is None:
                 damage.append(DamageReport(segment=name, start=0, end=len(data), reason=head, at_tail=True))
                 continue
-            head, d = saved
+            head, hurt = saved
             damage.append(
-                DamageReport(segment=name, start=d.start, end=d.end, reason=d.reason, at_tail=False)
+                DamageReport(segment=name, start=hurt.start, end=hurt.end, reason=hurt.reason, at_tail=False)
             )
         if head.number != n:
             problems.append(
