@@ -72,7 +72,7 @@ test: $(DEV) sysdeps ## Run the whole test suite (real cargo on fixture crates),
 test-fast: $(DEV) ## Run the tests that need no cargo build
 	$(BIN)/python -m pytest -n $(JOBS) -q -m "not slow"
 
-lint: $(DEV) ## ruff check, and mypy on the app (its scope and why: [tool.mypy] in pyproject.toml)
+lint: $(DEV) ## ruff check, and mypy on every package (the modules not clean yet: [tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

@@ -11,7 +11,7 @@ import sys
 
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
 from toolbelt.cargo_run import CHECK_TIMEOUT_S, run_check
-from toolbelt.types import CheckReport
+from toolbelt.types import CheckReport, CheckTool
 
 EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_NO_VERDICT = 0, 1, 2
 
@@ -45,7 +45,7 @@ def _no_verdict_sentence(report: CheckReport, timeout_s: float) -> str:
     return report.message or f"cargo {report.tool} failed without saying why."
 
 
-def _run_with_spinner(path: str, tool: str, timeout_s: float) -> CheckReport:
+def _run_with_spinner(path: str, tool: CheckTool, timeout_s: float) -> CheckReport:
     """A cold build of a big crate takes a minute: show on stderr that work is going on, and how far."""
     from rich.console import Console
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         print("rusta: --timeout must be a positive number of seconds.", file=sys.stderr)
         return EXIT_NO_VERDICT
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
-    tool = "check" if args.no_clippy else "clippy"
+    tool: CheckTool = "check" if args.no_clippy else "clippy"
     if args.json or not sys.stderr.isatty():
         report = run_check(args.path, tool=tool, timeout_s=args.timeout)
     else:

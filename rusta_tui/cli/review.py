@@ -13,11 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+
+if TYPE_CHECKING:
+    from toolbelt.types import CheckTool
 
 EXIT_PASS, EXIT_FINDINGS, EXIT_NO_VERDICT = 0, 1, 2
 
@@ -150,7 +153,7 @@ def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, .
 
 
 def build_review(
-    root: Path, *, tool: str, diff_file: str | None, validate_fixes: bool, fail_on: str
+    root: Path, *, tool: CheckTool, diff_file: str | None, validate_fixes: bool, fail_on: str
 ) -> Review:
     from toolbelt.cargo_run import run_check
     from toolbelt.diag_identity import distinct
