@@ -171,6 +171,18 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     return lines
 
 
+def set_line(size: int, verdict: str) -> Line | None:
+    """What the stories' lead ✓ fixes do applied at once, when validation built them together."""
+    if size < 2 or not verdict:
+        return None
+    if verdict == "compiles":
+        return Line(f"Together, the {size} ✓ fixes above compile.", "green")
+    return Line(
+        f"Together, the {size} ✓ fixes above do not compile: {verdict}. Apply one, then check again.",
+        "yellow",
+    )
+
+
 def checked_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:
     """A story once validation answered it, as the app shows it in one pane: pair mode's lines with
     the verdicts in place of the unchecked fix (what `rusta explain` prints in two steps); study

@@ -111,6 +111,16 @@ def companions(
     return tuple(chosen) if not left and chosen else None
 
 
+def lead_set(stories: list[Explanation]) -> tuple[PatchOption, ...]:
+    """The ✓ fix each story leads with, when two or more stories have one and none overlap: the set
+    a user applying every shown fix gets, which `validation` builds once."""
+    leads = [s.fixes[0] for s in stories if s.fixes and s.fixes[0].validated == "compiles"]
+    for n, a in enumerate(leads):
+        if any(_overlaps(a.edits, b.edits) for b in leads[n + 1 :]):
+            return ()
+    return tuple(leads) if len(leads) >= 2 else ()
+
+
 def _best(s: Explanation) -> PatchOption | None:
     return next((f for f in s.fixes if f.validated in ("compiles", "type-checks")), None)
 

@@ -78,6 +78,10 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     check_s: tuple[float, ...] = ()  # each option's own cargo run
     # per story (in order), the options that failed, each with `fails_because`
     failed: tuple[tuple[PatchOption, ...], ...] = ()
+    # the stories' lead ✓ fixes applied at once (when two or more, none overlapping): how many, and
+    # "compiles" or the compiler's first new error; "" when not checked
+    set_size: int = 0
+    set_verdict: str = ""
 
 
 _encoder = msgspec.json.Encoder()
@@ -261,6 +265,27 @@ class _Trials:
         state, why = joint.joint_judge(e, before, after, wrote, alone, reason_words)
         return state, why, _errors(after)  # type: ignore[return-value]
 
+    def set_trial(self, e: Explanation, leads: tuple[PatchOption, ...]) -> tuple[Validation, str, float]:
+        """Every lead fix in at once: a new error (one the crate did not have) means the set breaks,
+        since each of them alone added none."""
+        before = self.baseline(_tool(e))
+        if before is None:
+            return "not-checked", "", 0.0
+        t0 = time.monotonic()
+        try:
+            after = self._check(tuple(ed for o in leads for ed in o.edits), _tool(e))
+        except RepairError as err:
+            return "fails", f"the edits do not apply together: {err}", time.monotonic() - t0
+        if after.status in ("timeout", "error", "failed"):
+            return "not-checked", "", time.monotonic() - t0
+        new = joint.new_errors(before, after)
+        took = time.monotonic() - t0
+        return ("fails", reason_words(new[0]), took) if new else ("compiles", "", took)
+
+
+# a marker among a set check's companions, so its cache key never meets a joint check's
+_SET = PatchOption(id="lead-set", name="", edits=(), patch="", shows=(), file="", line=0, source="rusta")
+
 
 def _errors(report: CheckReport) -> int:
     """Every error left counts, three "mismatched types" in one file included (distinct() already
@@ -312,6 +337,8 @@ def validate(
             out[i] = msgspec.structs.replace(out[i], fixes=opts.rank(checked))
             failed[i] = tuple(o for o in checked if o.validated == "fails")
             answer(i)
+        leads = joint.lead_set(out)
+        verdict = run.as_set(stories[0], leads) if leads else ""
     return ValidationRun(
         explanations=tuple(out),
         checked=run.checked,
@@ -319,6 +346,8 @@ def validate(
         wall_s=time.monotonic() - t0,
         check_s=tuple(run.durations),
         failed=tuple(failed),
+        set_size=len(leads),
+        set_verdict=verdict,
     )
 
 
@@ -369,6 +398,27 @@ class _Run:
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
         return opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
+
+    def as_set(self, e: Explanation, leads: tuple[PatchOption, ...]) -> str:
+        """The lead fixes applied at once: "compiles", or the compiler's first new error ("" when
+        the check could not finish). Cached under the set's ids and the bytes of the files."""
+        if self._stopped():
+            return ""
+        key = _cache_key(self.root, e, leads[0], (*leads[1:], _SET))
+        verdict = _cached(key)
+        if verdict is not None:
+            self.cached += 1
+            return "compiles" if verdict.validated == "compiles" else verdict.reason
+        try:
+            state, why, took = self._trials().set_trial(e, leads)
+        except RepairError as err:
+            raise ExplainError(str(err)) from err
+        self.checked += 1
+        self.durations.append(took)
+        if state == "not-checked":
+            return ""
+        _remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, reason=why))
+        return "compiles" if state == "compiles" else why
 
     def together(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
         """A "type-checks" option checked with the companions that fix what its verdict waits on; a

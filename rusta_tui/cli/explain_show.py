@@ -213,8 +213,19 @@ def show(
         raise
     if checks is None:
         return chosen
+    _print_set(out, checks)
     summary(checks)
     return checks.validated()
+
+
+def _print_set(out: Out, checks: Checks) -> None:
+    from modes.verdicts import set_line
+
+    run = checks.run
+    line = set_line(run.set_size, run.set_verdict) if run is not None else None
+    if line is not None:
+        out.text("")
+        out.text(line.text, line.style)
 
 
 def _print_verdict(out: Out, checks: Checks, i: int, mode: str, prefix: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.explain.validation import validate
-from modes.verdicts import pair_verdict_lines, study_verdict_lines
+from modes.verdicts import pair_verdict_lines, set_line, study_verdict_lines
 from tests.explain.crates import explain_lib
 
 pytestmark = [pytest.mark.slow]
@@ -140,3 +140,22 @@ def test_rustcs_rejected_borrow_is_retried_with_the_other_storys_fix(
     alone = validate([stories[i]], tmp_path / name)  # with no other story, no set to compile
     assert not any(o.together_with for o in alone.explanations[0].fixes)
     assert any(borrow in " ".join(o.shows) for o in alone.failed[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "src"), [("initials", LOOP_BORROW_AND_CLONE), ("longest", LOOP_BORROW_AND_CLONE_2)]
+)
+def test_the_lead_fixes_are_built_together_once(tmp_path: Path, name: str, src: str) -> None:
+    stories = explain_lib(tmp_path, name, src)
+    run = validate(stories, tmp_path / name)
+    leads = [e.fixes[0] for e in run.explanations if e.fixes and e.fixes[0].validated == "compiles"]
+    assert len(leads) == run.set_size == 2 and run.set_verdict == "compiles"
+    assert set_line(run.set_size, run.set_verdict) == ("Together, the 2 ✓ fixes above compile.", "green")
+    again = validate(stories, tmp_path / name)
+    assert again.checked == 0 and again.set_verdict == "compiles"  # the set's verdict is cached too
+
+
+def test_a_set_that_breaks_says_so_and_one_alone_says_nothing() -> None:
+    broke = set_line(3, "E0499 cannot borrow `q` as mutable more than once at a time at src/lib.rs:9")
+    assert broke is not None and broke.text.startswith("Together, the 3 ✓ fixes above do not compile: E0499")
+    assert set_line(1, "compiles") is None and set_line(2, "") is None

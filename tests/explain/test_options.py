@@ -162,8 +162,9 @@ def test_options_that_fail_are_dropped_and_verdicts_are_cached(
     shown = [f for e in es for f in e.fixes]
     assert shown and all(f.validated == "not-checked" for f in shown)
     first = validate(es, crates["a"])
-    # one run per option, and one more for the lint's fix checked beside the errors' fixes
-    assert first.checked == len(shown) + 1 and first.cached == 0
+    # one run per option, one more for the lint's fix checked beside the errors' fixes, and one for
+    # the stories' lead fixes built together
+    assert first.checked == len(shown) + 2 and first.cached == 0 and first.set_verdict == "compiles"
     kept = [f for e in first.explanations for f in e.fixes]
     assert len(kept) < len(shown) and all(f.validated == "compiles" for f in kept)  # failures dropped
     assert len(first.check_s) == first.checked and all(s > 0 for s in first.check_s)
