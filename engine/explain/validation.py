@@ -15,7 +15,7 @@ trial, and is then checked together with the best fix of each story that owns su
 (`engine.explain.joint`); only that joint build can make it "compiles".
 
 `rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
-calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk by the bytes of the files the edit touches, the edit's id and
+calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk (`engine.explain.verdict_cache`) by the bytes of the files the edit touches, the edit's id and
 the story's errors, so a second run over unchanged files costs no cargo run. The scratch copy is
 Rusta's own (never the user's tree, never the repair engine's copy) and one validation runs at a time
 per crate, across processes.
@@ -40,32 +40,15 @@ from engine.explain.joint import Key
 from engine.explain.joint import counted as _counted
 from engine.explain.joint import key as _key
 from engine.explain.types import Explanation, PatchOption, Validation
+from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, cache_key, cached, remember
+from engine.explain.verdict_cache import tool as tool_of
 from engine.repair.errors import RepairError
 from engine.repair.targets import phase
 from engine.repair.workspace import Workspace
-from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import CheckReport, Diagnostic
-
-# 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
-# 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
-# 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
-# and the companions' lines, a lint's fix waits on every error left
-CACHE_VERSION = 8
-
-
-class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    version: int
-    validated: Validation
-    check_s: float
-    errors_left: int = 0
-    reason: str = ""  # why it fails, in the compiler's words
-    # "type-checks": the earlier-phase errors left with the edit in (what the joint check must fix)
-    hiding: tuple[Key, ...] = ()
-    # "fails": (file, line) of the new error, where another story's fix may meet this one
-    fails_at: tuple[str, int] | None = None
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -82,49 +65,6 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     # "compiles" or the compiler's first new error; "" when not checked
     set_size: int = 0
     set_verdict: str = ""
-
-
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(CachedVerdict)
-
-
-def _tool(e: Explanation) -> str:
-    return "clippy" if (e.code or "").startswith("clippy::") else "check"
-
-
-def _cache_key(root: Path, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...] = ()) -> str:
-    """The option's verdict; with `others`, its joint verdict with those companions."""
-    ids = "\0".join(c.id for c in others)
-    h = hashlib.sha256(f"v{CACHE_VERSION}\0{root.resolve()}\0{_tool(e)}\0{o.id}\0{ids}\0".encode())
-    for rel in sorted({ed.file for ed in (*o.edits, *(ed for c in others for ed in c.edits))}):
-        try:
-            h.update(rel.encode() + b"\0" + hashlib.sha256((root / rel).read_bytes()).digest())
-        except OSError:
-            h.update(rel.encode() + b"\0missing")
-    for k in sorted({_key(d) for d in e.diagnostics}):
-        h.update("\0".join(k).encode())
-    return h.hexdigest()
-
-
-def _cache_path(key: str) -> Path:
-    return writable_cache_dir() / "explain-validation" / key[:2] / f"{key}.json"
-
-
-def _cached(key: str) -> CachedVerdict | None:
-    try:
-        v = _decoder.decode(_cache_path(key).read_bytes())
-    except (OSError, msgspec.DecodeError):
-        return None
-    return v if v.version == CACHE_VERSION else None
-
-
-def _remember(key: str, verdict: CachedVerdict) -> None:
-    path = _cache_path(key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, _encoder.encode(verdict), durable=False)  # a cache: a hint, not a record
-    except OSError:
-        pass  # a read-only cache only costs the next run a cargo check
 
 
 def reason_words(d: Diagnostic) -> str:
@@ -206,7 +146,7 @@ class _Trials:
         """The option's verdict alone: how many errors the crate still has with the edit in, why it
         fails and where when it does, and, for "type-checks", the errors its whole verdict waits on.
         None when no verdict could be had (no baseline, a timeout)."""
-        tool = _tool(e)
+        tool = tool_of(e)
         before = self.baseline(tool)
         if before is None:
             return None
@@ -245,7 +185,7 @@ class _Trials:
         self, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...]
     ) -> tuple[Validation, str, int]:
         """`o` checked with `others` (its companions) in the crate at once; the errors left."""
-        tool = _tool(e)
+        tool = tool_of(e)
         before = self.baseline(tool)
         wrote = joint.written_lines(self.ws.read, o, others)
         if before is None or wrote is None:
@@ -268,12 +208,12 @@ class _Trials:
     def set_trial(self, e: Explanation, leads: tuple[PatchOption, ...]) -> tuple[Validation, str, float]:
         """Every lead fix in at once: a new error (one the crate did not have) means the set breaks,
         since each of them alone added none."""
-        before = self.baseline(_tool(e))
+        before = self.baseline(tool_of(e))
         if before is None:
             return "not-checked", "", 0.0
         t0 = time.monotonic()
         try:
-            after = self._check(tuple(ed for o in leads for ed in o.edits), _tool(e))
+            after = self._check(tuple(ed for o in leads for ed in o.edits), tool_of(e))
         except RepairError as err:
             return "fails", f"the edits do not apply together: {err}", time.monotonic() - t0
         if after.status in ("timeout", "error", "failed"):
@@ -378,8 +318,8 @@ class _Run:
         """The option's own trial (or its cached verdict)."""
         if self._stopped():
             return o
-        key = _cache_key(self.root, e, o)
-        verdict = _cached(key)
+        key = cache_key(self.root, e, o)
+        verdict = cached(key)
         took = 0.0
         if verdict is not None:
             self.cached += 1
@@ -393,7 +333,7 @@ class _Run:
             if verdict is None:
                 return opts.with_state(o, "not-checked", 0.0)
             took = verdict.check_s
-            _remember(key, verdict)
+            remember(key, verdict)
         self.hiding[(i, o.id)] = verdict.hiding
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
@@ -404,8 +344,8 @@ class _Run:
         the check could not finish). Cached under the set's ids and the bytes of the files."""
         if self._stopped():
             return ""
-        key = _cache_key(self.root, e, leads[0], (*leads[1:], _SET))
-        verdict = _cached(key)
+        key = cache_key(self.root, e, leads[0], (*leads[1:], _SET))
+        verdict = cached(key)
         if verdict is not None:
             self.cached += 1
             return "compiles" if verdict.validated == "compiles" else verdict.reason
@@ -417,7 +357,7 @@ class _Run:
         self.durations.append(took)
         if state == "not-checked":
             return ""
-        _remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, reason=why))
+        remember(key, CachedVerdict(version=CACHE_VERSION, validated=state, check_s=took, reason=why))
         return "compiles" if state == "compiles" else why
 
     def together(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
@@ -434,8 +374,8 @@ class _Run:
         e = stories[i]
         if not others:  # a lint's fix beside errors that no fix shown touches: its own verdict stands
             return opts.with_state(o, "compiles", o.check_s, o.errors_left) if joint.is_lint(e) else o
-        key = _cache_key(self.root, e, o, others)
-        verdict = _cached(key)
+        key = cache_key(self.root, e, o, others)
+        verdict = cached(key)
         if verdict is not None:
             self.cached += 1
         else:
@@ -450,7 +390,7 @@ class _Run:
             verdict = CachedVerdict(
                 version=CACHE_VERSION, validated=state, check_s=took, errors_left=left, reason=why
             )
-            _remember(key, verdict)
+            remember(key, verdict)
         if o.validated == "fails":  # retried beside the fix it met: only a compiling set changes it
             if verdict.validated != "compiles":
                 return o

@@ -1,0 +1,78 @@
+"""Explain's verdict cache: each option's answer (and each joint or set check's), on disk, keyed by
+the bytes of the files the edits touch, the edits' ids and the story's errors, so a second run over
+unchanged files costs no cargo run. A cache is a hint: an unreadable or older entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import msgspec
+
+from engine.explain.joint import Key
+from engine.explain.joint import key as _key
+from engine.explain.types import Explanation, PatchOption, Validation
+from toolbelt.atomic_file import replace_file
+from toolbelt.paths import writable_cache_dir
+
+# 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
+# 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
+# 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
+# and the companions' lines, a lint's fix waits on every error left
+CACHE_VERSION = 8
+
+
+class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    version: int
+    validated: Validation
+    check_s: float
+    errors_left: int = 0
+    reason: str = ""  # why it fails, in the compiler's words
+    # "type-checks": the earlier-phase errors left with the edit in (what the joint check must fix)
+    hiding: tuple[Key, ...] = ()
+    # "fails": (file, line) of the new error, where another story's fix may meet this one
+    fails_at: tuple[str, int] | None = None
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(CachedVerdict)
+
+
+def tool(e: Explanation) -> str:
+    return "clippy" if (e.code or "").startswith("clippy::") else "check"
+
+
+def cache_key(root: Path, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...] = ()) -> str:
+    """The option's verdict; with `others`, its joint verdict with those companions."""
+    ids = "\0".join(c.id for c in others)
+    h = hashlib.sha256(f"v{CACHE_VERSION}\0{root.resolve()}\0{tool(e)}\0{o.id}\0{ids}\0".encode())
+    for rel in sorted({ed.file for ed in (*o.edits, *(ed for c in others for ed in c.edits))}):
+        try:
+            h.update(rel.encode() + b"\0" + hashlib.sha256((root / rel).read_bytes()).digest())
+        except OSError:
+            h.update(rel.encode() + b"\0missing")
+    for k in sorted({_key(d) for d in e.diagnostics}):
+        h.update("\0".join(k).encode())
+    return h.hexdigest()
+
+
+def cache_path(key: str) -> Path:
+    return writable_cache_dir() / "explain-validation" / key[:2] / f"{key}.json"
+
+
+def cached(key: str) -> CachedVerdict | None:
+    try:
+        v = _decoder.decode(cache_path(key).read_bytes())
+    except (OSError, msgspec.DecodeError):
+        return None
+    return v if v.version == CACHE_VERSION else None
+
+
+def remember(key: str, verdict: CachedVerdict) -> None:
+    path = cache_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, _encoder.encode(verdict), durable=False)  # a cache: a hint, not a record
+    except OSError:
+        pass  # a read-only cache only costs the next run a cargo check
