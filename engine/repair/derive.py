@@ -73,8 +73,16 @@ def _wanted(d: Diagnostic) -> tuple[str, tuple[str, ...], float] | None:
         rf"the trait `(?:\w+::)*(?P<tr>\w+)` is not implemented for `&?{_PATH}(?P<t>\w+)", msg
     ):
         traits, type_name = (m.group("tr"),), m.group("t")
-    elif m := re.search(rf"method named `(?P<meth>\w+)` found for (?:struct|enum) `{_PATH}(?P<t>\w+)", msg):
-        traits = {
+    elif m := re.search(
+        rf"(?:method|function or associated item) named `(?P<meth>\w+)` found for (?:struct|enum) `{_PATH}(?P<t>\w+)",
+        msg,
+    ):
+        # rustc lists the traits that define the item ("candidate #1: `Default`"); the table is for
+        # when it lists none
+        named = tuple(
+            c.group(1) for t in _walk_text(d) for c in re.finditer(r"candidate #\d+: `(?:\w+::)*(\w+)`", t)
+        )
+        traits = tuple(t for t in named if t in _DERIVABLE) or {
             "clone": ("Clone",),
             "eq": ("PartialEq",),
             "cmp": ("Ord",),
