@@ -143,22 +143,23 @@ def _roots(data: bytes) -> set[str]:
     return {m.group(1).decode() for m in _ANY_USE.finditer(data)}
 
 
-# std's modules that are core's or alloc's re-exported (std's docs): a `no_std` crate (one built with
-# std too, by a feature, included) takes the same module from there, though rustc names `std::` alone.
+# std's modules that are core's, re-exported whole (`pub use core::{iter, ..}` in std's lib.rs): the
+# same items under either path. A `no_std` crate (one built with std too, by a feature, included)
+# imports them from core, though rustc names `std::` alone. Not alloc's: `extern crate alloc` is
+# often behind a cfg the build at hand does not set.
 _NO_STD = re.compile(rb"#!\[(?:cfg_attr\([^\]]*)?\bno_std\b")
 _CORE = frozenset(
-    "any array ascii cell char clone cmp convert default f32 f64 future hash hint iter marker mem num "
-    "ops option panic pin primitive ptr result slice str task time".split()
+    "any array cell char clone cmp convert default future hint iter marker mem ops option pin ptr result".split()
 )
-_ALLOC = frozenset("borrow boxed collections fmt rc string sync vec".split())
 
 
-def _own_root_twins(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    """For each `use std::m..` insertion, the same import from `core::`/`alloc::` in a `no_std` crate
-    whose files import from that root."""
-    twins: list[Candidate] = []
+def _own_root(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """Each `use std::m..` insertion as the same import from `core::` in a `no_std` crate whose files
+    import from core (the same items: no extra candidate, no extra validation)."""
+    out: list[Candidate] = []
     roots: set[str] | None = None
     for c in cands:
+        out.append(c)
         if not c.edits or not all(_USE_LINES.fullmatch(e.replacement) for e in c.edits):
             continue
         paths = [m.group(1) for e in c.edits for m in _USE.finditer(e.replacement)]
@@ -167,13 +168,12 @@ def _own_root_twins(cands: list[Candidate], read: Reader, crate_files: tuple[str
         if roots is None:
             texts = [b for f in crate_files if (b := read(f))]
             if not any(_NO_STD.search(b) for b in texts):
-                return []
+                return cands
             roots = set().union(*(_roots(b) for b in texts))
 
         def own(p: str, roots: set[str] = roots) -> str | None:
             m = p.split("::")[1]
-            root = "core" if m in _CORE else "alloc" if m in _ALLOC else None
-            return f"{root}::{p.removeprefix('std::')}" if root in roots else None
+            return f"core::{p.removeprefix('std::')}" if m in _CORE and "core" in roots else None
 
         if all(own(p) for p in paths):
             edits = tuple(
@@ -182,24 +182,15 @@ def _own_root_twins(cands: list[Candidate], read: Reader, crate_files: tuple[str
                 )
                 for e in c.edits
             )
-            desc = f"{c.description.rstrip('.')}, from the root the crate imports from"
-            twin = msgspec.structs.replace(
-                c,
-                edits=edits,
-                id=edit_id(edits),
-                description=desc,
-                family="use:own-root",
-                score=c.score + _SAME_ROOT,
-            )
-            twins.append(twin)
-    return twins
+            out[-1] = msgspec.structs.replace(c, edits=edits, id=edit_id(edits))
+    return out
 
 
 def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...] = ()) -> list[Candidate]:
     """Each candidate with its top-level `use` insertions moved to `use_position`; others as they were.
     A candidate importing through a root the crate's files already import from gains `_SAME_ROOT`;
-    a `std::` import gets its `core::`/`alloc::` twin in a `no_std` crate."""
-    cands = cands + _own_root_twins(cands, read, crate_files)
+    a `std::` import of a module std re-exports whole from core comes from `core::` in a `no_std` crate."""
+    cands = _own_root(cands, read, crate_files)
     out = []
     roots: set[str] | None = None
     for c in cands:
