@@ -200,7 +200,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     root = g.root
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
-    fixes = fix_options.build(members, crate_root)
+    # a consequence's own suggestions keep the mistake it follows from (rustc's E0027 patches name the
+    # misspelt field): only the lead's fix is the story's
+    fixes = fix_options.build(members[:1] if g.kind == "consequence" else members, crate_root)
     if chosen is not None:
         ev = evidence.gather(members, crate_root)
         costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))

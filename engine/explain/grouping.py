@@ -303,6 +303,24 @@ def _closure_consequence(b: Located, a: Located) -> bool:
     )
 
 
+def _inside(a: Diagnostic, b: Diagnostic) -> bool:
+    """`a`'s primary span lies within `b`'s."""
+    pa, pb = a.primary, b.primary
+    return (
+        pa is not None
+        and pb is not None
+        and pa.file_name == pb.file_name
+        and (pb.line_start, pb.column_start) <= (pa.line_start, pa.column_start)
+        and (pa.line_end, pa.column_end) <= (pb.line_end, pb.column_end)
+    )
+
+
+def _pattern_consequence(b: Located, a: Located) -> bool:
+    """`b` says a struct pattern misses a field (E0027) and `a` that the same pattern names a field the
+    type lacks (E0026): the misspelt field is the missing one, and its rename clears both."""
+    return (b.diag.code_str, a.diag.code_str) == ("E0027", "E0026") and _inside(a.diag, b.diag)
+
+
 def consequence_of(b: Located, a: Located) -> bool:
     """Whether error `b` is rustc reporting `a`'s mistake again from another angle: `b`'s unmet
     bounds are on the closure whose signature `a` rejects; or both on one line, `b` a bound or
@@ -310,7 +328,7 @@ def consequence_of(b: Located, a: Located) -> bool:
     type `a` is about."""
     if b is a:
         return False
-    if _closure_consequence(b, a):
+    if _closure_consequence(b, a) or _pattern_consequence(b, a):
         return True
     if (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
         return False

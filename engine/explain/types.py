@@ -94,6 +94,9 @@ class PatchOption(Base, frozen=True):
     # the other stories' fix lines this option was checked with when it compiles only beside them
     # (`for n in &names` with `longest = n.clone();`): the set is what compiles, so it is named
     together_with: tuple[str, ...] = ()
+    # the other stories (0-based, in the order validated) whose every error is gone with this edit in:
+    # they follow from this story's mistake, so this fix is the one to apply first
+    clears: tuple[int, ...] = ()
 
     @property
     def panics_until_filled(self) -> bool:
@@ -103,6 +106,13 @@ class PatchOption(Base, frozen=True):
     @property
     def state_words(self) -> str:
         """What validation earned, in words that claim no more than it showed."""
+        words = self._state_words()
+        if self.clears and self.validated in ("compiles", "uncovers"):
+            them = " and ".join(f"#{j + 1}" for j in self.clears)
+            words += f"; it clears {them} too, whose errors follow from this one"
+        return words
+
+    def _state_words(self) -> str:
         if self.validated == "type-checks":
             return "type-checks; the full check waits on the other errors"
         if self.validated == "uncovers":

@@ -36,6 +36,7 @@ from diary.worktree import file_lock
 from engine.explain import joint
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
+from engine.explain.followons import cleared, follow_ons
 from engine.explain.joint import Key
 from engine.explain.joint import counted as _counted
 from engine.explain.joint import key as _key
@@ -165,6 +166,7 @@ class _Trials:
             return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()
         return CachedVerdict(
+            cleared=cleared(e, before, after) if state in ("compiles", "uncovers") else (),
             version=CACHE_VERSION,
             validated="type-checks" if hidden else state,
             check_s=time.monotonic() - t0,
@@ -258,6 +260,8 @@ def validate(
     waiting: list[int] = []
 
     def answer(i: int) -> None:
+        fixes = tuple(run.clears(i, o, list(stories)) for o in out[i].fixes)
+        out[i] = msgspec.structs.replace(out[i], fixes=fixes)
         if on_failed is not None:
             on_failed(i, failed[i])
         if on_story is not None:
@@ -302,6 +306,14 @@ class _Run:
         self.durations: list[float] = []
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
         self.fails_at: dict[tuple[int, str], tuple[str, int]] = {}
+        self.cleared: dict[tuple[int, str], tuple[Key, ...]] = {}
+
+    def clears(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
+        """The option with the other stories it clears named, when it works for its own error."""
+        keys = self.cleared.get((i, o.id), ())
+        if not keys or o.validated not in ("compiles", "uncovers"):
+            return o
+        return msgspec.structs.replace(o, clears=follow_ons(stories, i, o, keys))
 
     def _trials(self) -> _Trials:
         self.trials = self.trials or _Trials(self.root, self.cancel)
@@ -335,6 +347,7 @@ class _Run:
             took = verdict.check_s
             remember(key, verdict)
         self.hiding[(i, o.id)] = verdict.hiding
+        self.cleared[(i, o.id)] = verdict.cleared
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
         return opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)

@@ -19,8 +19,8 @@ from toolbelt.paths import writable_cache_dir
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
 # 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
 # 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
-# and the companions' lines, a lint's fix waits on every error left
-CACHE_VERSION = 8
+# and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears
+CACHE_VERSION = 9
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +33,9 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     hiding: tuple[Key, ...] = ()
     # "fails": (file, line) of the new error, where another story's fix may meet this one
     fails_at: tuple[str, int] | None = None
+    # the crate's other errors (not the story's) that are gone with the edit in: a story whose
+    # errors are all among them follows from this one
+    cleared: tuple[Key, ...] = ()
 
 
 _encoder = msgspec.json.Encoder()
