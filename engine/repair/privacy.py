@@ -28,3 +28,54 @@ def make_pub(d: Diagnostic, read: Reader) -> list[Candidate]:
     name = f"`{m.group(1)}`" if m else "the item"
     edit = Edit(file=span.file_name, start=span.byte_start, end=span.byte_start, replacement="pub ")
     return [_make([edit], f"make {name} `pub` where it is defined", "make-pub", d.code_str or "E0624", 0.75)]
+
+
+_FIELD = re.compile(r"field `(\w+)` of (?:struct|union) `(?:[\w:]+::)?(\w+)(?:<[^`]*)?` is private")
+_COPY_TYPES = re.compile(r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)")
+
+
+def _getter_type(field_type: str) -> tuple[str, str]:
+    """The getter's return type and body for a field of this type: a copy of a number, a borrow of
+    what the field owns (`&str` for a `String`, a slice for a `Vec`), a reference otherwise."""
+    t = field_type.strip()
+    if _COPY_TYPES.fullmatch(t):
+        return t, "self.{f}"
+    if t == "String":
+        return "&str", "&self.{f}"
+    m = re.fullmatch(r"Vec<(.+)>", t)
+    if m:
+        return f"&[{m.group(1)}]", "&self.{f}"
+    return f"&{t}", "&self.{f}"
+
+
+def add_getter(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """E0616: a read of a private field becomes a call of a getter the type adds in its own `impl`
+    (one edit set: the method and the call), so the type keeps control of the field; when the type
+    already has a method of that name, the call alone."""
+    from engine.syntax.design import struct_def
+
+    m, span = _FIELD.search(d.message), d.primary
+    if m is None or span is None:
+        return []
+    field, type_name = m.group(1), m.group(2)
+    for rel in crate_files:
+        data = read(rel)
+        if data is None or f"struct {type_name}".encode() not in data:
+            continue
+        sd = struct_def(data, type_name)
+        if sd is None or field not in dict(sd.fields):
+            continue
+        call = Edit(file=span.file_name, start=span.byte_start, end=span.byte_end, replacement=f"{field}()")
+        if re.search(rf"\bfn\s+{field}\s*\(\s*&self\s*\)".encode(), data):
+            return [_make([call], f"call `{field}()` instead", "getter", "E0616", 0.75)]
+        ret, body = _getter_type(dict(sd.fields)[field])
+        ind = sd.indent + "    "
+        method = f"{ind}pub fn {field}(&self) -> {ret} {{\n{ind}    {body.format(f=field)}\n{ind}}}\n"
+        if sd.impl_open is not None:
+            add = Edit(file=rel, start=sd.impl_open, end=sd.impl_open, replacement="\n" + method)
+        else:
+            block = f"\n\n{sd.indent}impl {type_name} {{\n{method}{sd.indent}}}"
+            add = Edit(file=rel, start=sd.end, end=sd.end, replacement=block)
+        desc = f"add a getter `{field}(&self) -> {ret}` to `{type_name}` and call it"
+        return [_make([add, call], desc, "getter", "E0616", 0.8)]
+    return []

@@ -30,7 +30,7 @@ from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
-from engine.repair.privacy import make_pub
+from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
@@ -341,6 +341,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += closure_bound_mutability(d, read)
     if code == "E0624":
         out += make_pub(d, read)
+    if code == "E0616":
+        out += add_getter(d, read, crate_files)
     if code in ("E0596", "E0384", "E0594"):
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):
