@@ -19,6 +19,7 @@ from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
 from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
 from modes.types import SPECS, ModeSpec
+from toolbelt.diagnostics import primary_user_span
 
 # the fallback invariant of a code with no rule of its own: it says nothing, so it is not shown
 _NO_RULE = "The compiler's rule stated in the message."
@@ -107,6 +108,20 @@ def _options(e: Explanation, width: int) -> list[Line]:
     return lines
 
 
+def story_list(e: Explanation) -> list[str]:
+    """The story's diagnostics, one line per place in the user's code: a span inside a std or
+    external macro (`vec![...]`) is shown at the macro call, as rustc's own text shows it, and the
+    same message at the same line is said once with its count. Empty when nothing has a message."""
+    counts: dict[str, int] = {}
+    for d in e.diagnostics:
+        if not d.message.strip():
+            continue
+        p = primary_user_span(d)
+        item = f"{f'{p.file_name}:{p.line_start}' if p else '?'}: {d.message}"
+        counts[item] = counts.get(item, 0) + 1
+    return [item if n == 1 else f"{item} (x{n})" for item, n in counts.items()]
+
+
 def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
     """The reveal: root cause, invariant, why, new facts, the `--explain` passage, options, fixes,
     the story's diagnostics and references."""
@@ -125,11 +140,9 @@ def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = W
     if spec.patch_diff and e.fixes:
         for f in e.fixes:
             lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({fix_terms(f)})", "bold"), *diff_lines(f.patch)]
-    if len(e.diagnostics) > 1:
+    if len(e.diagnostics) > 1 and (listed := story_list(e)):
         lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
-        for d in e.diagnostics:
-            p = d.primary
-            lines.append(Line(f"  - {f'{p.file_name}:{p.line_start}' if p else '?'}: {d.message}"))
+        lines.extend(Line(f"  - {item}") for item in listed)
     if spec.references and e.references:
         lines += [Line(""), Line("References", "bold")]
         lines.extend(

@@ -172,6 +172,8 @@ def _possible(
         if predicate in ("type_parameter", "not_type_parameter"):
             bound = shapes.bound_on_type_parameter(diag, vals.get("type"), crate_root)
             return bound == (predicate == "type_parameter")
+        if predicate in applicable.RUSTC_SAYS:
+            return any(applicable.RUSTC_SAYS[predicate].search(t) for t in placeholders.texts(diag))
         if predicate == "declaration_editable":
             return not any(shapes.in_trait_signature(p, crate_root) for p in (f.expected_due_to, f.primary))
         if predicate == "local_impl_trait":

@@ -136,6 +136,9 @@ def vocabulary(snippet: str) -> bool:
         return True
     if len(toks) == 2 and toks[0] in ("impl", "dyn") and toks[1] in PRELUDE:  # `impl Fn`, `dyn Iterator`
         return True
+    # a bound of the language's words: `where Self: Sized`
+    if toks and toks[0] == "where" and all(n in KEYWORDS or n in PRELUDE for n in names):
+        return True
     return all(t in KEYWORDS or t in _LANGUAGE or not (t[0].isalnum() or t[0] in "_'") for t in toks)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.explain.types import Explanation, Location, PatchOption
+from toolbelt.diagnostics import primary_user_span
 
 JSON_VERSION = 1
 
@@ -43,7 +44,7 @@ def _fix(f: PatchOption) -> dict[str, Any]:
 def to_dict(e: Explanation) -> dict[str, Any]:
     grouped = []
     for d in e.diagnostics:
-        p = d.primary
+        p = primary_user_span(d)  # a span inside std's `vec![...]` is reported at the user's call
         grouped.append(
             {
                 "code": d.code_str,
