@@ -42,6 +42,10 @@ supports is not shown. Predicates, each a fact and nothing else:
   its declared type (syntax layer) is an integer or `bool`, which std has a stable atomic for, or not;
 - `local_impl_trait`: rustc's span is in an `impl Trait for T` whose trait the crate defines (syntax
   layer): only then can the trait's declaration change (a default body, a new item);
+- `rustc_enum_alternative`, `generic_method`: rustc's words say so (its help offers an enum of the
+  implementing types; its note says the method is generic), see `RUSTC_SAYS`;
+- `thread_ends_in_fn`: the function does not hand its thread out (no `JoinHandle` in its return type,
+  the spawn is not its tail), so a `std::thread::scope` inside it can hold the thread;
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
@@ -55,6 +59,12 @@ from pathlib import Path
 
 from engine.facts.types import Facts
 
+# Predicates that hold where rustc's own words say so (a message, a label or a help): rustc's
+# alternatives stay among the options, and an option for one kind of method is kept to that kind.
+RUSTC_SAYS = {
+    "rustc_enum_alternative": re.compile(r"consider defining an enum where each variant holds"),
+    "generic_method": re.compile(r"method `[^`]+` has generic type parameters"),
+}
 PREDICATES = frozenset(
     {
         "local_type",
@@ -79,9 +89,11 @@ PREDICATES = frozenset(
         "consuming_receiver",
         "clone_possible",
         "not_moved_into_spawn",
+        "thread_ends_in_fn",
         "local_impl_trait",
         "static_atomic_type",
         "static_other_type",
+        *RUSTC_SAYS,
     }
 )
 SHAPE_PREDICATES = frozenset(
@@ -94,7 +106,8 @@ SHAPE_PREDICATES = frozenset(
         "static_other_type",
     }
 )
-TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn"}  # decided by the syntax tags at rustc's spans
+# decided by the syntax tags at rustc's spans
+TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn", "thread_ends_in_fn"}
 NAME_PREDICATES = frozenset({"local_type", "foreign_type", "local_type_or_trait", "clone_possible"})
 # std's iterators and adapters: the types an iterator chain is made of
 _ITERATORS = frozenset(
@@ -150,6 +163,8 @@ def holds(
         return predicate in tags
     if predicate == "not_moved_into_spawn":
         return "moved_into_spawn" not in tags
+    if predicate == "thread_ends_in_fn":
+        return "handle_escapes" not in tags
     if predicate == "declaration_editable":
         return "trait_signature" not in tags
     typ = vals.get("type")

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
+
+if TYPE_CHECKING:
+    from engine.syntax.types import FnSig
 
 
 def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str], dict[str, str]]:
@@ -51,12 +55,24 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     elif s.enclosing_fn is not None and s.in_closure is None:
         tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
     tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
+    if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
+        tags.add("handle_escapes")
     tags.update(_static_tags(diag, source))
     from engine.explain.rootsyntax import cloned_reference
 
     if cloned_reference(diag, crate_root) is not None:
         tags.add("clones_reference")
     return frozenset(tags), vals
+
+
+def _handle_escapes(fn: FnSig | None, tail: bool, text: bytes) -> bool:
+    """The thread outlives the function: the function returns its `JoinHandle` (in its signature,
+    or the spawn call is its tail), so a `std::thread::scope` inside it cannot hold the thread."""
+    if fn is None:
+        return False
+    if fn.return_type is not None and "JoinHandle" in fn.return_type:
+        return True
+    return tail and b"spawn(" in text
 
 
 # the types std has a stable atomic for (`std::sync::atomic::AtomicU64` for `u64`)

@@ -1,0 +1,45 @@
+"""A borrow moved into a thread that outlives its function: the ways out own or share the data, and
+`std::thread::scope` is offered only where the function could hold the thread. Real cargo on
+small library crates written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.explain.crates import explain_lib, story_text
+from tests.explain.crates import option_names as names
+
+pytestmark = pytest.mark.slow
+
+RETURNS_HANDLE = """use std::thread;
+
+pub fn shout(words: &[String]) -> thread::JoinHandle<usize> {
+    thread::spawn(move || {
+        let mut n = 0;
+        for w in words {
+            n += w.len();
+        }
+        n
+    })
+}
+"""
+
+JOINS_INSIDE = """use std::thread;
+
+pub fn count(words: &[String]) -> usize {
+    let h = thread::spawn(move || words.len());
+    h.join().unwrap()
+}
+"""
+
+
+def test_a_function_returning_the_join_handle_gets_owned_or_shared_data_not_a_scope(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "returns_handle", RETURNS_HANDLE) if s.code == "E0521")
+    assert names(e) == ["move an owned copy in", "share with Arc", "take ownership in the signature"]
+    assert "`ToOwned`" in story_text(e) and "`std::sync::Arc`" in story_text(e)
+    assert "thread::scope" not in story_text(e)
+
+
+def test_a_thread_joined_inside_the_function_may_be_scoped(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "joins_inside", JOINS_INSIDE) if s.code == "E0521")
+    assert names(e)[-1] == "scoped threads"
