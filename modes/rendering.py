@@ -107,8 +107,11 @@ def rustc_why(e: Explanation) -> str | None:
     return None
 
 
-# help text that restates the error (which trait is missing, which types do have it) is not advice
-_RESTATES = re.compile(r"the (?:trait|following|method)\b|`[^`]+` (?:is|are) not implemented")
+# help text that restates the error (which trait is missing, which types do have it) is not advice,
+# also when rustc says first where the type sits ("within `{closure@..}`, the trait `Send` is not ...")
+_RESTATES = re.compile(
+    r"(?:within `.+?`, )?(?:the (?:trait|following|method)\b|`[^`]+` (?:is|are) not implemented)"
+)
 
 
 def rustc_help(e: Explanation) -> str | None:

@@ -13,7 +13,8 @@ an earlier step lacks `Clone`; `u32 + usize` reported as a type mismatch and aga
 `Add<usize>`) joins that error's story: one mistake, seen twice. Errors that state the same fact
 about one type (`ConfigError` lacks `From<ParseIntError>` at every `?`; a field read twice on a
 future that was never awaited; one missing method called twice) are one story as well: one cause,
-reported at each use (`cause_key`).
+reported at each use (`cause_key`). A query cycle (E0391) on a type that E0072 says contains itself
+is that error's knock-on: the same missing indirection.
 """
 
 from __future__ import annotations
@@ -321,6 +322,24 @@ def _pattern_consequence(b: Located, a: Located) -> bool:
     return (b.diag.code_str, a.diag.code_str) == ("E0027", "E0026") and _inside(a.diag, b.diag)
 
 
+_RECURSIVE = re.compile(r"recursive types? `([^`]+)`")
+_CYCLE_FOR = re.compile(r"cycle detected when [^`]*`([^`]+)`")
+
+
+def _last(path: str) -> str:
+    return re.sub(r"<.*", "", path).rsplit("::", 1)[-1]
+
+
+def _cycle_consequence(b: Located, a: Located) -> bool:
+    """Whether `b` is a query cycle (E0391: drop-check constraints, layout) on the type that `a`
+    (E0072) says contains itself: both come from the one field without indirection, and boxing it
+    clears both."""
+    if (b.diag.code_str, a.diag.code_str) != ("E0391", "E0072"):
+        return False
+    cyc, rec = _CYCLE_FOR.search(b.diag.message), _RECURSIVE.search(a.diag.message)
+    return cyc is not None and rec is not None and _last(cyc.group(1)) == _last(rec.group(1))
+
+
 def consequence_of(b: Located, a: Located) -> bool:
     """Whether error `b` is rustc reporting `a`'s mistake again from another angle: `b`'s unmet
     bounds are on the closure whose signature `a` rejects; or both on one line, `b` a bound or
@@ -328,7 +347,7 @@ def consequence_of(b: Located, a: Located) -> bool:
     type `a` is about."""
     if b is a:
         return False
-    if _closure_consequence(b, a) or _pattern_consequence(b, a):
+    if _closure_consequence(b, a) or _cycle_consequence(b, a) or _pattern_consequence(b, a):
         return True
     if (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
         return False

@@ -35,6 +35,7 @@ RootCauseStrategy = Literal[
     "definition_at",
     "first_note",
     "suggestion_at",
+    "signature_at",
     "first_occurrence",
     "static_required_at",
     "static_item",
@@ -59,6 +60,7 @@ PLACEHOLDERS = frozenset(
         "line",
         "root_line",
         "operator",
+        "operand",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -122,6 +124,7 @@ SHAPES = frozenset(
     {
         "calls_own_closure",
         "clones_reference",
+        "compares_with_none",
         "binary_rhs",
         "binary_lhs",
         "for_iterable",

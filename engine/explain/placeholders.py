@@ -25,6 +25,7 @@ FALLBACK: dict[str, str] = {
     "lint": "the lint",
     "label": "rustc's label",
     "root_label": "the root cause",
+    "operand": "the value",
 }
 
 

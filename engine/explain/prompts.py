@@ -16,6 +16,7 @@ PROMPTS: dict[str, str] = {
     "definition_at": "Before reading on: where do you think the missing piece should live?",
     "first_occurrence": "Before reading on: why do you think rustc cannot see `{name}`?",
     "suggestion_at": "Before reading on: where do you think the fix belongs, at {primary} or somewhere else?",
+    "signature_at": "Before reading on: where do you think the fix belongs, at {primary} or somewhere else?",
     "static_required_at": "Before reading on: which call do you think needs the borrow to last forever?",
     "static_item": "Before reading on: what do you think stops a `static` from changing?",
     "first_note": "Before reading on: which part of rustc's notes do you think names the real problem?",

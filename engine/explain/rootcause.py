@@ -246,6 +246,16 @@ def _suggestion_at(diag: Diagnostic) -> Found | None:
     return None
 
 
+def _signature_at(diag: Diagnostic) -> Found | None:
+    """The enclosing signature rustc labels as the thing to change (`?` in a function returning
+    `i32`: "this function should return `Result` or `Option`"), never the `?` itself."""
+    return _label_match(
+        diag,
+        (r"this (?:function|method|closure|async block|block|async closure) should return",),
+        top_only=True,
+    )
+
+
 def _first_occurrence(diag: Diagnostic) -> Found | None:
     return None  # the primary span; grouping picks the earliest of the group
 
@@ -263,6 +273,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "definition_at": _definition_at,
     "first_note": _first_note,
     "suggestion_at": _suggestion_at,
+    "signature_at": _signature_at,
     "first_occurrence": _first_occurrence,
     "static_required_at": _static_required_at,
     "static_item": _static_item,

@@ -6,6 +6,8 @@
   argument cannot simply be `&mut x`.
 - A value that cannot be sent or shared between threads: where the variable holding the `Rc`,
   `RefCell`, `Cell` (rustc's non-`Send` type) was made or its type declared.
+- `x == None` on an `Option` whose type has no `PartialEq`: the comparison, not the type's header
+  where rustc offers a derive; a variant test needs no trait.
 - A `.clone()` whose result is a reference: the type has no `Clone` where the call is made, so method
   lookup cloned the reference.
 
@@ -175,12 +177,38 @@ def cloned_reference(diag: Diagnostic, crate_root: str | Path) -> tuple[Location
     return None
 
 
+def none_comparison(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str, str] | None:
+    """`x == None` (E0369) on an `Option` whose type has no `PartialEq`: the comparison, the
+    operand's text, and why it is the root (rustc's derive only makes this comparison compile)."""
+    prim = diag.primary
+    if diag.code_str != "E0369" or prim is None or not in_user_crate(prim.file_name):
+        return None
+    source = _source(crate_root, prim.file_name)
+    if source is None or prim.byte_end > len(source):
+        return None
+    from engine.syntax.origins import compared_with_none
+
+    found = compared_with_none(source, prim.byte_start)
+    if found is None:
+        return None
+    whole, other, op = found
+    method = "is_none" if op == "==" else "is_some"
+    return (
+        _location(source, prim.file_name, whole.start, f"`{whole.text}`"),
+        other.text,
+        f"`{whole.text}` compares values to ask which variant `{other.text}` is; `.{method}()` (or a "
+        "pattern) asks that without `PartialEq`, which rustc's derive would add only for this comparison",
+    )
+
+
 def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tuple[Location, str] | None:
     """The root cause that the source places, or None when rustc's spans are all there is."""
     if crate_root is None:
         return None
     if (found := cloned_reference(diag, crate_root)) is not None:
         return found
+    if (cmp := none_comparison(diag, crate_root)) is not None:
+        return cmp[0], cmp[2]
     for rule in (_argument, _not_thread_safe):
         if (found := rule(diag, f, crate_root)) is not None:
             return found

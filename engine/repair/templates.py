@@ -30,8 +30,10 @@ from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
+from engine.repair.optioncmp import none_comparison
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
+from engine.repair.recursive import box_recursive
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from engine.repair.unsized import borrow_unsized_type
@@ -337,6 +339,10 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += deref_receiver(d, read) + method_typo(d, read)
     if code == "E0053":
         out += trait_receiver_like_impl(d, read)
+    if code == "E0072":
+        out += box_recursive(d, read, crate_files)
+    if code == "E0369":
+        out += none_comparison(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code == "E0624":

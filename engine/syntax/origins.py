@@ -114,3 +114,26 @@ def static_type(source: bytes, start: int, end: int) -> str | None:
     item = next((n for n in (node, *ancestors(node)) if n.type == "static_item"), None)
     ty = item.child_by_field_name("type") if item is not None else None
     return (ty.text or b"").decode() if ty is not None else None
+
+
+_NONE = frozenset({"None", "Option::None", "std::option::Option::None", "core::option::Option::None"})
+
+
+def compared_with_none(source: bytes, op_start: int):  # noqa: ANN201 - (operation, other operand, op)
+    """The `x == None` (or `!=`) whose operator starts at `op_start`: the whole comparison's range,
+    the other operand's range, and the operator; None for any other expression."""
+    from engine.syntax.design import _operation
+
+    n = _operation(source, op_start)
+    if n is None:
+        return None
+    op = (n.child_by_field_name("operator").text or b"").decode()  # type: ignore[union-attr]
+    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+    if op not in ("==", "!=") or left is None or right is None:
+        return None
+    texts = [(c.text or b"").decode("utf-8", "replace").replace(" ", "") for c in (left, right)]
+    if texts[1] in _NONE:
+        return _range(n), _range(left), op
+    if texts[0] in _NONE:
+        return _range(n), _range(right), op
+    return None
