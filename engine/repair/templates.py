@@ -30,6 +30,7 @@ from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
+from engine.repair.optionview import view_before_default
 from engine.repair.optioncmp import none_comparison
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
@@ -330,7 +331,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0308":
         out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
         out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
-        out += closure_for_fn_pointer(d, read)
+        out += closure_for_fn_pointer(d, read) + view_before_default(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
     if code in ("E0308", "E0271"):
