@@ -30,8 +30,8 @@ from engine.repair.grammar import grammar_candidates
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
-from engine.repair.optionview import view_before_default
 from engine.repair.optioncmp import none_comparison
+from engine.repair.optionview import view_before_default
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
