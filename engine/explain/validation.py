@@ -33,7 +33,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import joint
+from engine.explain import blame, joint
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import cleared, follow_ons
@@ -84,20 +84,28 @@ def _at(d: Diagnostic) -> tuple[str, int] | None:
     return (d.primary.file_name, d.primary.line_start) if d.primary else None
 
 
-def judge(e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport) -> Verdict:
+def judge(
+    e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, base: CheckReport | None = None
+) -> Verdict:
     """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
-    compiler's words, or that the story's own error stays; and where that new error is."""
+    compiler's words, or that the story's own error stays; and where that new error is. With the
+    baseline's report (`base`), errors are compared by place (`engine.explain.blame`)."""
     if after.status in ("timeout", "error", "failed"):
         return "not-checked", "", None
-    now = _counted(after)
-    targets = {_key(d) for d in e.diagnostics}
-    if not any(now[k] < before[k] for k in targets):
-        stays = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
-        return "fails", "the error stays" + (f": {reason_words(stays)}" if stays else ""), None
+    if base is not None:
+        stays, new = blame.compare(e, o.patch, base, after)
+        if blame.story_stays(e, stays):
+            return "fails", "the error stays" + (f": {reason_words(stays[0])}" if stays else ""), None
+    else:
+        now = _counted(after)
+        targets = {_key(d) for d in e.diagnostics}
+        if not any(now[k] < before[k] for k in targets):
+            stay = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
+            return "fails", "the error stays" + (f": {reason_words(stay)}" if stay else ""), None
+        extra = now - before
+        new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
     wrote = joint.new_lines(o.patch)
-    extra = now - before
-    new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
 
     def on_edit(d: Diagnostic) -> bool:
         p = d.primary
@@ -131,6 +139,7 @@ class _Trials:
         self.cancel = cancel
         self.synced = False
         self.baselines: dict[str, Counter[Key]] = {}
+        self.reports: dict[str, CheckReport] = {}
 
     def baseline(self, tool: str) -> Counter[Key] | None:
         if not self.synced:
@@ -141,6 +150,7 @@ class _Trials:
             if report.status in ("timeout", "error", "failed"):
                 return None
             self.baselines[tool] = _counted(report)
+            self.reports[tool] = report
         return self.baselines[tool]
 
     def trial(self, e: Explanation, o: PatchOption) -> CachedVerdict | None:
@@ -161,7 +171,7 @@ class _Trials:
                 check_s=0.0,
                 reason=f"the edit does not apply: {err}",
             )
-        state, why, at = judge(e, o, before, after)
+        state, why, at = judge(e, o, before, after, self.reports.get(tool))
         if state == "not-checked":
             return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()

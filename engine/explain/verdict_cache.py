@@ -20,7 +20,7 @@ from toolbelt.paths import writable_cache_dir
 # 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
 # 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
 # and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -1,0 +1,105 @@
+"""Error sets compared by place: which error an option's edit left, removed or brought.
+
+Counting errors by their words alone (code, file, message) cannot tell two "mismatched types" in one
+file apart: a fix that leaves its own error and the crate's other E0308 untouched reads as "the
+error stays", and the error cited was the other one; a fix that clears its E0106 but makes a new one
+at another line (the struct gained `<'a>`, its uses did not) reads as a fix that changed nothing.
+
+Here each error of the baseline keeps its line, moved through the edit's diff (a line the diff
+removed has none), and the check after the edit is compared with it:
+- the story's error stays where its own line (moved) or a line the edit wrote still has an error with
+  its words; only such an error is cited, never one that was already elsewhere in the crate;
+- the new errors are those with no baseline error of the same words at the same (moved) line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from engine.explain.joint import Key, key, new_lines
+from engine.explain.types import Explanation
+from toolbelt.diag_identity import distinct
+from toolbelt.types import CheckReport, Diagnostic
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+Place = tuple[Key, int | None]
+
+
+def line_map(patch: str) -> Callable[[str, int], int | None]:
+    """old (file, line) -> its line after the diff; None for a line the diff removed."""
+    hunks: dict[str, list[tuple[int, list[str], int]]] = {}
+    file, cur = "", None
+    for ln in patch.splitlines():
+        if ln.startswith("+++ "):
+            file = ln[4:].removeprefix("b/")
+        elif ln.startswith("--- "):
+            continue
+        elif (m := _HUNK.match(ln)) is not None:
+            cur = []
+            hunks.setdefault(file, []).append((int(m.group(1)), cur, int(m.group(3))))
+        elif cur is not None and ln[:1] in (" ", "+", "-"):
+            cur.append(ln)
+
+    def moved(name: str, line: int) -> int | None:
+        delta = 0
+        for old_start, body, new_start in hunks.get(name, ()):
+            if line < old_start:
+                break
+            old_no, new_no = old_start, new_start
+            for b in body:
+                if b[0] == "+":
+                    new_no += 1
+                    continue
+                if old_no == line:
+                    return new_no if b[0] == " " else None
+                old_no += 1
+                new_no += b[0] == " "
+            delta = new_no - old_no
+        return line + delta
+
+    return moved
+
+
+def _line(d: Diagnostic) -> tuple[str, int]:
+    p = d.primary
+    return (p.file_name, p.line_start) if p else ("", 0)
+
+
+def _kept(report: CheckReport) -> list[Diagnostic]:
+    return [d for d in distinct(report.diagnostics) if d.level.startswith(("error", "warning"))]
+
+
+def compare(
+    e: Explanation, patch: str, base: CheckReport, after: CheckReport
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(the story's errors still there, each at its own moved line or on a line the edit wrote;
+    the errors of `after` the baseline did not have at that place)."""
+    moved, wrote = line_map(patch), new_lines(patch)
+    own: set[Place] = set()
+    for d in e.diagnostics:
+        f, n = _line(d)
+        own.add((key(d), moved(f, n)))
+    keys = {k for k, _ in own}
+    before: Counter[Place] = Counter()
+    for d in _kept(base):
+        f, n = _line(d)
+        before[(key(d), moved(f, n))] += 1
+    stays, new = [], []
+    for d in _kept(after):
+        f, n = _line(d)
+        k = key(d)
+        if k in keys and ((k, n) in own or n in wrote.get(f, ())):
+            stays.append(d)
+        if before[(k, n)] > 0:
+            before[(k, n)] -= 1
+        elif d.level.startswith("error"):
+            new.append(d)
+    return stays, new
+
+
+def story_stays(e: Explanation, stays: list[Diagnostic]) -> bool:
+    """None of the story's errors went (by words, at its place): the edit did not touch them."""
+    left, need = Counter(key(d) for d in stays), Counter(key(d) for d in e.diagnostics)
+    return all(left[k] >= n for k, n in need.items())
