@@ -92,9 +92,13 @@ class ProbeMixin:
             post(ProbeCancelled(generation))
             return
         from engine.explain.api import explain_report
+        from engine.explain.trimpaths import rustc_report
 
         note = ""
         try:
+            # the rows quote rustc's words as the stories do (Vec<String>, not clippy's full paths),
+            # so each row is one of its story's diagnostics
+            report = rustc_report(report)
             explanations = explain_report(report)
         except Exception as e:  # an explain bug must not hide the compiler's diagnostics
             explanations, note = (), f"Explain failed on this report: {type(e).__name__}: {e}"

@@ -364,9 +364,7 @@ def explain_report(
 ) -> tuple[Explanation, ...]:
     if report.toolchain is not None:
         references.remember_rustc_version(report.toolchain.rustc)
-    diags = report.diagnostics
-    if report.tool == "clippy":  # clippy's run spells out std paths rustc would have trimmed
-        from engine.explain.trimpaths import rustc_paths
+    from engine.explain.trimpaths import rustc_report  # clippy's run spells out std paths rustc trims
 
-        diags = rustc_paths(diags, report.crate_root)
+    diags = rustc_report(report).diagnostics
     return explain_diagnostics(diags, report.crate_root, probe=probe, with_explain_text=with_explain_text)

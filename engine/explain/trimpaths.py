@@ -21,7 +21,7 @@ from pathlib import Path
 
 import msgspec
 
-from toolbelt.types import Diagnostic, Span
+from toolbelt.types import CheckReport, Diagnostic, Span
 
 # std paths rustc 1.9x prints by their last name alone (when nothing else of that name is visible)
 TRIMMED = frozenset(
@@ -47,6 +47,11 @@ _PATH = re.compile(
 )
 _SOURCE = re.compile(r"^\s*\d+\s*[|+~-]")  # a line of the user's code, or of a suggestion's code
 _STD_GLOB = re.compile(r"\buse\s+(?:::)?(?:std|core|alloc)::[^;]*\*")
+
+
+def _trimmable(text: str) -> bool:
+    """Whether the text names a std path of the list (a path left whole costs no look at the crate)."""
+    return any("std::" + m.group(0).split("::", 1)[1] in TRIMMED for m in _PATH.finditer(text))
 
 
 def _trim(text: str, kept: frozenset[str]) -> str:
@@ -94,8 +99,8 @@ def _blockers(crate_root: Path, rs_files: Iterable[str]) -> frozenset[str] | Non
 def rustc_paths(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[Diagnostic, ...]:
     """The diagnostics with the std paths rustc would have trimmed trimmed (see the module doc)."""
     diags = tuple(diags)
-    if not any(_PATH.search(d.rendered or d.message) for d in diags):
-        return diags
+    if not any(_trimmable(d.rendered or d.message) for d in diags):
+        return diags  # so a second call on trimmed diagnostics gives them back as they are
     from engine.explain.options import crate_rs_files
 
     root = Path(crate_root)
@@ -103,3 +108,13 @@ def rustc_paths(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[Di
     if kept is None:
         return diags
     return tuple(_diag(d, kept) for d in diags)
+
+
+def rustc_report(report: CheckReport) -> CheckReport:
+    """The report in rustc's words: a clippy run's diagnostics with the std paths rustc trims trimmed.
+    The stories quote these; a list of the report's rows beside them (the app's Home) takes the same
+    ones, so a row is found in its story's diagnostics."""
+    if report.tool != "clippy":  # cargo check's rustc trimmed them already
+        return report
+    diags = rustc_paths(report.diagnostics, report.crate_root)
+    return report if diags is report.diagnostics else msgspec.structs.replace(report, diagnostics=diags)

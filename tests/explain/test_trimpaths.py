@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from engine.explain.trimpaths import TRIMMED, rustc_paths
+from engine.explain.api import explain_report
+from engine.explain.trimpaths import TRIMMED, rustc_paths, rustc_report
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
@@ -76,3 +77,23 @@ def test_a_crate_item_of_the_same_name_keeps_the_std_path(tmp_path):
     clippy = run_check(root, tool="clippy", target_dir=tmp_path / "target-clippy")
     assert any("std::rc::Rc<u8>" in ln for ln in _text(check.diagnostics))
     assert _text(rustc_paths(clippy.diagnostics, root)) == _text(check.diagnostics)
+
+
+def test_the_trimmed_report_is_what_the_stories_quote(tmp_path):
+    """A list of the report's rows beside the stories (the app's Home) finds each row in its story:
+    the report trimmed once is trimmed no further by explain, a path off the list left as it is."""
+    src = (
+        "use std::collections::HashMap;\n"
+        "pub fn f(v: Vec<String>) -> usize {\n    let w = v;\n    v.len() + w.len()\n}\n"
+        "pub fn g() {\n    let _: u8 = HashMap::<u8, u8>::new();\n}\n"
+    )
+    root = write_lib(tmp_path, "rows", src)
+    clippy = run_check(root, tool="clippy", target_dir=tmp_path / "target-clippy")
+    report = rustc_report(clippy)
+    said = "".join(d.rendered or "" for d in report.diagnostics)
+    assert "std::vec::Vec" not in said and "`Vec<String>`" in said and "std::collections::HashMap" in said
+    assert rustc_report(report).diagnostics is report.diagnostics
+    stories = explain_report(report)
+    for d in report.diagnostics:
+        if d.level == "error":
+            assert any(d in e.diagnostics for e in stories), d.message
