@@ -78,7 +78,13 @@ class ExplainBubble(Pane):
             body = checked(expl, failed, mode)  # the verdicts, with why rustc's suggestion fails
         elif failed:
             body = Group(body, checked(expl, failed, mode))
-        self.set_body(Group(body, Text(""), _patch_line(state, expl, mode)), key=(_story_key(expl), mode))
+        line = _patch_line(state, expl, mode)
+        if state is not None and state.chosen and not state.applied:
+            # v and a work on the user's pick, not on the fix the story leads with: it goes first, where
+            # a short pane (80x24) cannot scroll it out of view below the story's own verdicts
+            self.set_body(Group(line, Text(""), body), key=(_story_key(expl), mode))
+            return
+        self.set_body(Group(body, Text(""), line), key=(_story_key(expl), mode))
 
 
 class WhyDrawer(Pane):
