@@ -35,6 +35,9 @@ class Settings(Base, frozen=True, forbid_unknown_fields=True):
     # `rusta fix --yes` applies a fix at least this likely to be the developer's (the Confidence head,
     # engine.repair.headorder.apply_decision); None: the head's own threshold, shipped with its weights.
     fix_min_confidence: float | None = None
+    # a before/after timing (--bench of rusta apply, fix and review) turns a patch red when its whole
+    # 95% interval is slower than this many percent; --max-slowdown overrides it for one run
+    bench_max_slowdown_pct: float = 20.0
     # storage caps (`rusta gc`); defaults from toolbelt.paths.StorageLimits, which gc and doctor read
     cache_cap_mb: int = _LIMITS.cache_cap_mb
     snapshot_cap_mb: int = _LIMITS.snapshot_cap_mb

@@ -10,6 +10,7 @@ from pathlib import Path
 import msgspec
 
 from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy
 
 EXIT_RED = 3
 
@@ -35,22 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="differential fuzzing of changed fns (Rusta's own generator, not libFuzzer): a behaviour "
         "change is red for a refactor (the default), evidence for a fix",
     )
-    parser.add_argument(
-        "--bench",
-        action="store_true",
-        help="time the changed fns before and after at release settings (interleaved samples, median, "
-        "95%% interval): a slowdown beyond --max-slowdown is red",
-    )
-    parser.add_argument(
-        "--max-slowdown",
-        type=float,
-        default=20.0,
-        metavar="PCT",
-        help="with --bench, the slowdown allowed before a patch turns red (default: 20)",
-    )
-    parser.add_argument(
-        "--accept-slower", action="store_true", help="with --bench, apply a patch even if it is slower"
-    )
+    add_bench_arguments(parser)
     parser.add_argument("--no-format", action="store_true", help="do not rustfmt the items the patch changes")
     parser.add_argument("--json", action="store_true", help="print the validation as one JSON object")
 
@@ -109,7 +95,7 @@ def print_recovered(root: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.patching import api
     from engine.patching.render import validation_lines
-    from engine.patching.types import BenchPolicy, Patch, Proof
+    from engine.patching.types import Patch, Proof
 
     root = api.crate_root(args.path)
     print_recovered(root)
@@ -144,14 +130,9 @@ def run(args: argparse.Namespace) -> int:
             "nightly libFuzzer is not used.",
             file=sys.stderr,
         )
-    bench = None
-    if args.bench:
-        bench = BenchPolicy(max_slowdown=args.max_slowdown / 100, accept_slower=args.accept_slower)
-        print(
-            "Then the changed fns timed before and after at release settings (warm-up, 31 interleaved "
-            "samples, median with a 95% interval).",
-            file=sys.stderr,
-        )
+    bench = bench_policy(args, root)
+    if bench is not None:
+        print(bench_note(bench), file=sys.stderr)
     validation = api.validate(root, patch, fuzz=args.fuzz, bench=bench)
     extra = () if fmt is None else (fmt,)
     if args.fuzz is None:

@@ -1,4 +1,4 @@
-"""Settings: mode, repo and style prefs, allow-lists of commands and paths; saved to `.rusta/settings.toml`."""
+"""Settings: mode, repo and style prefs, the bench slowdown allowance, allow-lists of commands and paths; saved to `.rusta/settings.toml`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def _percent(text: str, old: float) -> float:
+    """A slowdown allowance from 0 up; anything else keeps the saved one."""
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        return old
+    return value if 0 <= value < float("inf") else old
 
 
 def memory_text(memory: Memory | None) -> Text:
@@ -63,6 +72,13 @@ class SettingsScreen(RustaScreen):
                 yield Label("Line width", classes="field-label")
                 yield Input(id="set-width", type="integer")
             with Horizontal(classes="field"):
+                yield Label("Slowdown %", classes="field-label")
+                yield Input(
+                    id="set-slowdown",
+                    type="number",
+                    placeholder="a patch timed slower than this (--bench) is red",
+                )
+            with Horizontal(classes="field"):
                 yield Label("Commands", classes="field-label")
                 yield Input(id="set-commands")
             with Horizontal(classes="field"):
@@ -81,6 +97,7 @@ class SettingsScreen(RustaScreen):
         self.query_one("#set-watch", Switch).value = s.watch
         self.query_one("#set-watch-word", Label).update("on" if s.watch else "off")
         self.query_one("#set-width", Input).value = str(s.max_line_width)
+        self.query_one("#set-slowdown", Input).value = f"{s.bench_max_slowdown_pct:g}"
         self.query_one("#set-commands", Input).value = ", ".join(s.allow_commands)
         self.query_one("#set-paths", Input).value = ", ".join(s.allow_paths)
         super().on_mount()
@@ -109,6 +126,9 @@ class SettingsScreen(RustaScreen):
             check_tool=str(self.query_one("#set-tool", Select).value),
             watch=self.query_one("#set-watch", Switch).value,
             max_line_width=int(width) if width.isdigit() else self.session.settings.max_line_width,
+            bench_max_slowdown_pct=_percent(
+                self.query_one("#set-slowdown", Input).value, self.session.settings.bench_max_slowdown_pct
+            ),
             allow_commands=_split(self.query_one("#set-commands", Input).value),
             allow_paths=_split(self.query_one("#set-paths", Input).value),
         )

@@ -1,0 +1,63 @@
+"""The proof flags `rusta apply`, `rusta fix` and `rusta review` share: --bench and its allowance.
+
+The allowance comes from `--max-slowdown` when given, else from the crate's Settings
+(`bench_max_slowdown_pct` in `.rusta/settings.toml`, the Settings screen's "Slowdown %").
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.patching.types import BenchPolicy
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser, *, consent: bool = True) -> None:
+    parser.add_argument(
+        "--bench",
+        action="store_true",
+        help="time the changed fns before and after at release settings (interleaved samples, median, "
+        "95%% interval): a slowdown beyond --max-slowdown is red",
+    )
+    parser.add_argument(
+        "--max-slowdown",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="with --bench, the slowdown allowed before a patch turns red "
+        "(default: Settings' bench_max_slowdown_pct, 20 unless changed)",
+    )
+    if consent:
+        parser.add_argument(
+            "--accept-slower", action="store_true", help="with --bench, apply a patch even if it is slower"
+        )
+
+
+def allowance_pct(args: argparse.Namespace, root: Path) -> float:
+    """--max-slowdown, or the crate's setting (a broken settings file is an error, not a silent 20)."""
+    if args.max_slowdown is not None:
+        return float(args.max_slowdown)
+    from rusta_tui import settings
+
+    return settings.load(root).bench_max_slowdown_pct
+
+
+def bench_policy(args: argparse.Namespace, root: Path) -> BenchPolicy | None:
+    """None without --bench."""
+    if not args.bench:
+        return None
+    from engine.patching.types import BenchPolicy
+
+    return BenchPolicy(
+        max_slowdown=allowance_pct(args, root) / 100, accept_slower=getattr(args, "accept_slower", False)
+    )
+
+
+def bench_note(policy: BenchPolicy) -> str:
+    return (
+        "Then the changed fns timed before and after at release settings (warm-up, 31 interleaved "
+        f"samples, median with a 95% interval); a slowdown beyond {policy.max_slowdown:.0%} is red"
+        + (" unless you accept it." if not policy.accept_slower else ", accepted with --accept-slower.")
+    )
