@@ -48,15 +48,17 @@ def validate(
     *,
     cancel: threading.Event | None = None,
     env_extra: dict[str, str] | None = None,
-    fuzz: Literal["refactor", "fix"] | None = None,
+    fuzz: Literal["refactor", "fix", "change"] | None = None,
     bench: BenchPolicy | None = None,
+    proof_timeout_s: float | None = None,
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
     Setting `cancel` stops cargo; the result is then red ("cancelled"). `fuzz` adds differential
     fuzzing of the changed fns once the rest is green: under "refactor" a behaviour change is red,
-    under "fix" it is shown as evidence. `bench` times the changed fns before and after once the
+    under "fix" or "change" (intent unstated) it is shown as evidence. `bench` times the changed fns before and after once the
     rest is green: a slowdown beyond the policy's allowance is red unless the policy accepts it.
+    `proof_timeout_s` bounds the build of each fuzz or timing harness (default: their own limits).
     """
     r = crate_root(root)
     transaction.recover(r)
@@ -65,18 +67,44 @@ def validate(
         from engine.proofs.miri import with_miri
 
         v = with_miri(r, patch, v)
+    return prove(r, patch, v, fuzz=fuzz, bench=bench, proof_timeout_s=proof_timeout_s)
+
+
+def prove(
+    root: str | Path,
+    patch: Patch,
+    v: Validation,
+    *,
+    fuzz: Literal["refactor", "fix", "change"] | None = None,
+    bench: BenchPolicy | None = None,
+    proof_timeout_s: float | None = None,
+) -> Validation:
+    """`v` with the fuzz and bench proofs `validate` would add (on a red `v`, one line each saying
+    they did not run); for callers that judge the sandbox's verdict themselves first (rusta fix)."""
+    r = crate_root(root)
     if fuzz is not None:
-        from engine.proofs.fuzz import fuzz_patch
+        from engine.proofs import fuzz as fuzz_mod
 
-        v = _with_proofs(v, "fuzz", lambda: fuzz_patch(r, patch, intent=fuzz))
+        limit_f = fuzz_mod.BUILD_TIMEOUT_S if proof_timeout_s is None else proof_timeout_s
+        intent = fuzz
+        v = _with_proofs(
+            v, "fuzz", lambda: fuzz_mod.fuzz_patch(r, patch, intent=intent, build_timeout_s=limit_f)
+        )
     if bench is not None:
-        from engine.proofs.bench import bench_patch
+        from engine.proofs import bench as bench_mod
 
+        limit_b = bench_mod.BUILD_TIMEOUT_S if proof_timeout_s is None else proof_timeout_s
         pol = bench
         v = _with_proofs(
             v,
             "bench",
-            lambda: bench_patch(r, patch, max_slowdown=pol.max_slowdown, accept_slower=pol.accept_slower),
+            lambda: bench_mod.bench_patch(
+                r,
+                patch,
+                max_slowdown=pol.max_slowdown,
+                accept_slower=pol.accept_slower,
+                build_timeout_s=limit_b,
+            ),
         )
     return v
 

@@ -1,8 +1,9 @@
 """Before/after benchmarks of a patch: each changed free fn that can be called with generated inputs,
 old and new, timed in the sandbox at release settings.
 
-The crate's own `benches/` are not run: criterion is not among the offline crates, and a bench that
-touches the changed fn is not known without running it. Rusta times the changed fns themselves
+Besides, the crate's own `benches/` targets with `harness = false` (a plain main) are timed whole,
+before and after (engine.proofs.crate_benches); libtest and criterion targets are named as not run
+(criterion is not among the offline crates). Rusta times the changed fns themselves
 (engine.proofs.bench_harness; statistics in engine.proofs.bench_stats) in a scratch copy built with
 opt-level 3 and without debug assertions or overflow checks, in a target folder of its own.
 
@@ -15,10 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.patching.sandbox import sandbox_home
-from engine.patching.types import Patch, Proof
+from engine.patching.types import BenchStats, Patch, Proof, ProofStatus
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
-from engine.proofs.fuzz import args_text, in_scratch, plan_targets
+from engine.proofs.crate_benches import crate_bench_proofs
+from engine.proofs.fuzz import OldCopy, args_text, in_scratch, old_does_not_compile, plan_targets
 from engine.syntax.fn_items import Item, rename_calls
 from toolbelt.cargo_run import run_test
 
@@ -41,22 +43,22 @@ def bench_patch(
     samples: int = 31,
     sample_ms: int = 10,
     time_s: float = 10.0,
+    build_timeout_s: float = BUILD_TIMEOUT_S,
     noise: float = NOISE,
     max_slowdown: float = MAX_SLOWDOWN,
     accept_slower: bool = False,
     seed: int = 1,
 ) -> tuple[Proof, ...]:
-    """One Proof per timed fn (or one "skipped" Proof saying why nothing was timed)."""
+    """One Proof per timed fn (or one "skipped" Proof saying why nothing was timed), then one per
+    plain-main target of the crate's own benches/."""
     root = root.resolve()
-    new, plan, skipped = plan_targets(root, patch)
-    note = (
-        " (the crate's benches/ were not run: Rusta times changed fns itself)"
-        if (root / "benches").is_dir()
-        else ""
+    own = crate_bench_proofs(
+        root, patch, max_slowdown=max_slowdown, accept_slower=accept_slower, build_timeout_s=build_timeout_s
     )
+    new, plan, skipped = plan_targets(root, patch)
     if not plan:
         why = "; ".join(skipped) or "the patch changes no free function body"
-        return (Proof(kind="bench", status="skipped", detail=f"bench: not run: {why}{note}."),)
+        return (Proof(kind="bench", status="skipped", detail=f"bench: not run: {why}."), *own)
     env = {
         **RELEASE_ENV,
         "RUSTA_BENCH_SAMPLES": str(samples),
@@ -66,22 +68,14 @@ def bench_patch(
         "RUSTA_BENCH_SEED": str(seed),
     }
 
-    def run(scratch: Path, _prev: Item, it: Item) -> Proof:
-        return _run_one(scratch, root, it.name, env, time_s, noise, max_slowdown, accept_slower)
+    def run(scratch: Path, _prev: Item, it: Item, at: OldCopy) -> Proof:
+        limits = (time_s, build_timeout_s)
+        return _run_one(scratch, root, it.name, env, limits, noise, max_slowdown, accept_slower, at)
 
-    proofs = in_scratch(
-        root,
-        new,
-        plan,
-        "bench-crate",
-        _harness,
-        run,
-    )
+    proofs = in_scratch(root, new, plan, "bench-crate", _harness, run)
     for s in skipped:
         proofs.append(Proof(kind="bench", status="skipped", detail=f"bench: not run for {s}."))
-    if note:
-        proofs.append(Proof(kind="bench", status="skipped", detail=f"bench: {note.strip(' ()')}."))
-    return tuple(proofs)
+    return (*proofs, *own)
 
 
 def _harness(prev: Item, it: Item, old_name: str) -> str:
@@ -98,17 +92,19 @@ def _run_one(
     root: Path,
     name: str,
     env: dict[str, str],
-    time_s: float,
+    limits: tuple[float, float],
     noise: float,
     max_slowdown: float,
     accept_slower: bool,
+    at: OldCopy,
 ) -> Proof:
+    time_s, build_s = limits
     out = scratch / f".rusta-bench-{name}.txt"
     out.unlink(missing_ok=True)
     rep = run_test(
         scratch,
         target_dir=sandbox_home(root) / "bench-target",  # release settings: artifacts of their own
-        timeout_s=BUILD_TIMEOUT_S + time_s * 3,
+        timeout_s=build_s + time_s * 3,
         test_filter=f"__rusta_bench_{name}::timing",
         env_extra={**env, "RUSTA_BENCH_OUT": str(out)},
     )
@@ -128,7 +124,9 @@ def _run_one(
     rounds = [(float(ln[1]), float(ln[2]), float(ln[3])) for ln in lines if ln[0] == "S" and len(ln) == 4]
     if "DONE" not in tags or not rounds:
         if rep.status == "build_failed":
-            why = "the timing harness did not compile"
+            why = old_does_not_compile(rep, at, name) or "the timing harness did not compile"
+        elif rep.status == "timeout":
+            why = f"building and timing it took longer than {build_s + time_s * 3:.0f} s"
         else:
             msg = (rep.message or "").splitlines()[0][:160] if rep.message else ""
             why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
@@ -138,15 +136,19 @@ def _run_one(
     detail = describe(name, stats)
     if dropped:
         detail = detail[:-1] + f" ({dropped} input(s) left out: a side panics on them)."
-    if stats.verdict == "no_change":
-        status = "passed"
-    elif stats.verdict == "slower" and stats.low > 1 + max_slowdown:
-        if accept_slower:
-            status = "evidence"
-            detail += f" Slower than the {max_slowdown:.0%} allowed, accepted by the user."
-        else:
-            status = "failed"
-            detail += f" Slower than the {max_slowdown:.0%} allowed: not applied without consent."
-    else:
-        status = "evidence"
+    status, detail = judge_timing(stats, detail, max_slowdown, accept_slower)
     return Proof(kind="bench", status=status, detail=detail, count=stats.samples, seconds=secs, bench=stats)
+
+
+def judge_timing(
+    stats: BenchStats, detail: str, max_slowdown: float, accept_slower: bool
+) -> tuple[ProofStatus, str]:
+    """No measurable change passes; a slowdown whose whole interval passes the allowance fails unless
+    accepted (the sentence says which); any other measured change is evidence."""
+    if stats.verdict == "no_change":
+        return "passed", detail
+    if stats.verdict == "slower" and stats.low > 1 + max_slowdown:
+        if accept_slower:
+            return "evidence", detail + f" Slower than the {max_slowdown:.0%} allowed, accepted by the user."
+        return "failed", detail + f" Slower than the {max_slowdown:.0%} allowed: not applied without consent."
+    return "evidence", detail

@@ -7,14 +7,15 @@ char, `&str`/`String`, `&[int]`/`Vec<int>` are fuzzed; everything else is named 
 inside one call is caught by a watchdog in the harness (HANG_MS) and reported with its input, unshrunk.
 
 Intent decides the colour: a difference under a "refactor" is a failed proof (red); under a "fix"
-(the patch means to change behaviour, e.g. a repair of a failing test) it is shown as evidence.
+(the patch means to change behaviour, e.g. a repair of a failing test) it is shown as evidence, and
+so under a "change" (a diff whose intent nobody stated, as `rusta review --diff` gets one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from diary import snapshots as snaps
 from engine.patching.diffs import apply_changes
@@ -24,8 +25,9 @@ from engine.proofs.fuzz_harness import harness, owned_type
 from engine.repair.workspace import Workspace
 from engine.syntax.fn_items import Item, changed_items, rename_calls
 from toolbelt.cargo_run import run_test
+from toolbelt.types import TestReport
 
-Intent = Literal["refactor", "fix"]
+Intent = Literal["refactor", "fix", "change"]
 BUILD_TIMEOUT_S = 240.0
 HANG_MS = 2000  # one call that runs longer than this is a hang
 NOT_LIBFUZZER = "Rusta's own seeded generator, not libFuzzer"
@@ -75,6 +77,30 @@ def _read(root: Path, path: str) -> bytes | None:
 Plan = dict[str, list[tuple[Item, Item]]]
 
 
+class OldCopy(NamedTuple):
+    """Where the old fn's renamed copy lies in the scratch file: its path and byte range."""
+
+    path: str
+    start: int
+    end: int
+
+
+def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
+    """One sentence when the harness failed to build because the old fn itself does not compile
+    (a fix for a compile error: the old code has no behaviour to compare with); None otherwise."""
+    for d in rep.diagnostics:
+        if not d.level.startswith("error"):
+            continue
+        for sp in d.spans:
+            if sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end:
+                code = f"error[{d.code_str}]" if d.code_str else "error"
+                return (
+                    f"the old version of {name} does not compile ({code}: {d.message}), "
+                    "so there is no old behaviour to compare with"
+                )
+    return None
+
+
 def plan_targets(root: Path, patch: Patch) -> tuple[dict[str, bytes | None], Plan, list[str]]:
     """The patched files, the changed fns Rusta can call with generated inputs (by file), and why not the rest."""
     changes = crate_changes(root, patch.diff)
@@ -98,12 +124,12 @@ def in_scratch(
     plan: Plan,
     scratch: str,
     harness_of: Callable[[Item, Item, str], str],
-    run: Callable[[Path, Item, Item], Proof],
+    run: Callable[[Path, Item, Item, OldCopy], Proof],
 ) -> list[Proof]:
     """Each planned fn in turn in the scratch copy `scratch` (under the sandbox's home, locked): the
     patched files, the old fn renamed `__rusta_old_<name>` and `harness_of(old item, new item, old name)`
-    appended to its file, then `run(scratch root, old item, new item)`. One harness at a time, so one
-    that cannot compile spoils no other."""
+    appended to its file, then `run(scratch root, old item, new item, where the old copy lies)`. One
+    harness at a time, so one that cannot compile spoils no other."""
     home = sandbox_home(root)
     home.mkdir(parents=True, exist_ok=True)
     proofs: list[Proof] = []
@@ -117,13 +143,10 @@ def in_scratch(
             for prev, it in pairs:
                 old_name = f"__rusta_old_{it.name}"
                 old_fn = rename_calls(prev.text, it.name, old_name)
-                ws.write(
-                    path,
-                    (new[path] or b"")
-                    + f"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n{old_fn}\n".encode()
-                    + harness_of(prev, it, old_name).encode(),
-                )
-                proofs.append(run(ws.root, prev, it))
+                head = (new[path] or b"") + b"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n"
+                ws.write(path, head + f"{old_fn}\n".encode() + harness_of(prev, it, old_name).encode())
+                at = OldCopy(path=path, start=len(head), end=len(head) + len(old_fn.encode()))
+                proofs.append(run(ws.root, prev, it, at))
             ws.write(path, new[path] or b"")
     return proofs
 
@@ -136,6 +159,7 @@ def fuzz_patch(
     max_inputs: int = 10000,
     time_s: float = 5.0,
     seed: int = 1,
+    build_timeout_s: float = BUILD_TIMEOUT_S,
 ) -> tuple[Proof, ...]:
     """One Proof per fuzzed fn (or one "skipped" Proof saying why nothing was fuzzed)."""
     root = root.resolve()
@@ -149,8 +173,16 @@ def fuzz_patch(
         plan,
         "fuzz-crate",
         lambda _prev, it, old: harness(it.name, old, list(it.params), f"__rusta_fuzz_{it.name}"),
-        lambda scratch, prev, it: _run_one(
-            scratch, root, it.name, intent, max_inputs, time_s, seed, prev.has_unsafe or it.has_unsafe
+        lambda scratch, prev, it, at: _run_one(
+            scratch,
+            root,
+            it.name,
+            intent,
+            max_inputs,
+            (time_s, build_timeout_s),
+            seed,
+            prev.has_unsafe or it.has_unsafe,
+            at,
         ),
     )
     for s in skipped:
@@ -159,8 +191,17 @@ def fuzz_patch(
 
 
 def _run_one(
-    scratch: Path, root: Path, name: str, intent: Intent, n: int, time_s: float, seed: int, trace: bool
+    scratch: Path,
+    root: Path,
+    name: str,
+    intent: Intent,
+    n: int,
+    limits: tuple[float, float],
+    seed: int,
+    trace: bool,
+    at: OldCopy,
 ) -> Proof:
+    time_s, build_s = limits
     out = scratch / f".rusta-fuzz-{name}.txt"
     tracef = scratch / f".rusta-fuzz-{name}.trace"
     out.unlink(missing_ok=True)
@@ -178,7 +219,7 @@ def _run_one(
         # its own target dir: cargo names a path crate's artifacts without its path, so sharing the
         # sandbox's would let validation run the fuzz-built test binary (seen: a harness test failing there)
         target_dir=sandbox_home(root) / "fuzz-target",
-        timeout_s=BUILD_TIMEOUT_S + time_s * 3,
+        timeout_s=build_s + time_s * 3,
         test_filter=f"__rusta_fuzz_{name}::differential",
         env_extra=env,
     )
@@ -196,7 +237,11 @@ def _run_one(
         return crash
     if done is None:
         if rep.status == "build_failed":
-            why = "the harness did not compile (the return type may lack Debug)"
+            why = old_does_not_compile(rep, at, name) or (
+                "the harness did not compile (the return type may lack Debug)"
+            )
+        elif rep.status == "timeout":
+            why = f"building and running the harness took longer than {build_s + time_s * 3:.0f} s"
         else:
             msg = (rep.message or "").splitlines()[0][:160] if rep.message else ""
             why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
@@ -210,10 +255,9 @@ def _run_one(
         )
     args = args_text(diff[1])
     what = f"{name}({args}): before {diff[2]}, after {diff[3]}"
-    if intent == "fix":
-        detail = (
-            f"fuzz {name}: behaviour changes, as the fix intends: {what} (minimised, after {count} inputs)."
-        )
+    if intent != "refactor":
+        said = "behaviour changes, as the fix intends" if intent == "fix" else "behaviour changes"
+        detail = f"fuzz {name}: {said}: {what} (minimised, after {count} inputs)."
         return Proof(
             kind="fuzz", status="evidence", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
         )
@@ -236,7 +280,7 @@ def _hang(name: str, intent: Intent, hang: list[str], secs: float) -> Proof:
         )
         return Proof(kind="fuzz", status="failed", detail=detail, seconds=secs)
     what = f"the old version does not return within {ms} ms on {name}({args}), the new one does"
-    if intent == "fix":
+    if intent != "refactor":
         return Proof(kind="fuzz", status="evidence", detail=f"fuzz {name}: {what}.", seconds=secs)
     return Proof(
         kind="fuzz",
@@ -260,6 +304,6 @@ def _crash(name: str, intent: Intent, tracef: Path, message: str) -> Proof | Non
     if side == "new":
         return Proof(kind="fuzz", status="failed", detail=f"fuzz {name}: {what} (not shrunk).")
     what += ", the new one does not"
-    status = "evidence" if intent == "fix" else "failed"
-    lead = "" if intent == "fix" else "the refactor changes behaviour: "
+    status = "failed" if intent == "refactor" else "evidence"
+    lead = "the refactor changes behaviour: " if intent == "refactor" else ""
     return Proof(kind="fuzz", status=status, detail=f"fuzz {name}: {lead}{what} (not shrunk).")

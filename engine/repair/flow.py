@@ -17,7 +17,7 @@ import msgspec
 from diary.devlog import DevLog
 from diary.tasks import settling
 from engine.patching import api as patching
-from engine.patching.types import DiagnosticRef, OpRecord, Patch, Validation
+from engine.patching.types import BenchPolicy, DiagnosticRef, OpRecord, Patch, Validation
 from engine.repair.baseline import test_key
 from engine.repair.search import Accept, repair
 from engine.repair.types import RepairResult, Trial
@@ -119,11 +119,24 @@ def choose(proposal: Proposal, index: int) -> Proposal:
 
 
 def validate(
-    root: Path, proposal: Proposal, *, log: DevLog | None = None, cancel: threading.Event | None = None
+    root: Path,
+    proposal: Proposal,
+    *,
+    log: DevLog | None = None,
+    cancel: threading.Event | None = None,
+    fuzz: bool = False,
+    bench: BenchPolicy | None = None,
 ) -> Validation:
-    """The patch gate's verdict on the proposal; `cancel` stops its cargo (the verdict is then red)."""
+    """The patch gate's verdict on the proposal; `cancel` stops its cargo (the verdict is then red).
+
+    `fuzz` runs the changed fns old and new on the same generated inputs once the rest is green, as
+    a fix (a behaviour change is evidence, the input that shows it is reported); `bench` times them
+    (engine.patching.api.validate). Both come after the rejudging, so a fix whose only failing tests
+    failed at the baseline is proved too."""
     assert proposal.patch is not None
     v = rejudge(patching.validate(root, proposal.patch, cancel=cancel), proposal.result)
+    if fuzz or bench is not None:
+        v = patching.prove(root, proposal.patch, v, fuzz="fix" if fuzz else None, bench=bench)
     if log is not None:
         log.append(
             "validation",

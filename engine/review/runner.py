@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 from dulwich.objects import Commit
@@ -19,6 +20,7 @@ from diary import records
 from diary.devlog import DevLog
 from diary.worktree import file_lock
 from engine.edits import diff_of_edits
+from engine.patching.types import BenchPolicy
 from engine.review import revisions
 from engine.review.blame import blame
 from engine.review.errors import ReviewError
@@ -36,6 +38,23 @@ from toolbelt.types import CheckReport, TestReport
 MODEL_NOTE = "no model: the findings come from cargo, the syntax tree and the sandbox"
 MAX_VALIDATED_FIXES = 3
 _LEVEL_RANK = {"error": 2, "warning": 1, "note": 0}
+
+
+class FixGate:
+    """How the review validates the fixes it offers: how many are left to validate, and the proofs
+    each one earns besides check and tests (fuzzing: a compiler's or clippy's fix for a warning
+    should not change what a fn returns, so a difference is red; a pattern's fix, such as a checked
+    cast, means to, so a difference is evidence; a timing with a slowdown allowance when asked)."""
+
+    def __init__(
+        self,
+        left: int,
+        *,
+        fuzz: bool = True,
+        bench: BenchPolicy | None = None,
+        timeout_s: float | None = None,
+    ) -> None:
+        self.left, self.fuzz, self.bench, self.timeout_s = left, fuzz, bench, timeout_s
 
 
 class SideRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,19 +88,28 @@ def _side(label: str, commit: str | None, run: SideRun, files: dict[str, bytes])
     )
 
 
-def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
-    """The fix with the sandbox's verdict (check, then tests) and the applicability it earned."""
-    if budget[0] <= 0:
+def _validated(
+    head_dir: Path, fix: ReviewFix, gate: FixGate, intent: Literal["refactor", "fix"] = "refactor"
+) -> ReviewFix:
+    """The fix with the sandbox's verdict (check, tests, then the gate's proofs) and the applicability it earned."""
+    if gate.left <= 0:
         return msgspec.structs.replace(
             fix,
             applicability="MaybeIncorrect",
             reason=f"not validated: a review validates its first {MAX_VALIDATED_FIXES} fixes only",
         )
-    budget[0] -= 1
+    gate.left -= 1
     from engine.patching import api
     from engine.patching.types import Patch
 
-    v = api.validate(head_dir, Patch.new(fix.diff, fix.description))
+    fuzz = intent if gate.fuzz else None
+    v = api.validate(
+        head_dir,
+        Patch.new(fix.diff, fix.description),
+        fuzz=fuzz,
+        bench=gate.bench,
+        proof_timeout_s=gate.timeout_s,
+    )
     if not v.green and not v.new_errors and v.errors_before and v.errors_after <= v.errors_before:
         # The crate has errors at head that this patch does not touch: it adds none, and that is all
         # the sandbox can say; its tests could not run, so it earns no more than MaybeIncorrect.
@@ -99,7 +127,7 @@ def _validated(head_dir: Path, fix: ReviewFix, budget: list[int]) -> ReviewFix:
 
 
 def _diagnostic_findings(
-    new: tuple, head_dir: Path, files: dict[str, bytes], validate: bool, budget: list[int]
+    new: tuple, head_dir: Path, files: dict[str, bytes], validate: bool, gate: FixGate
 ) -> list[Finding]:
     from engine.explain.api import explain_diagnostics
 
@@ -117,7 +145,7 @@ def _diagnostic_findings(
                 applicability=e.patch.applicability,
             )
             if validate:
-                fix = _validated(head_dir, fix, budget)
+                fix = _validated(head_dir, fix, gate)
         explanation = " ".join(x for x in (e.summary, e.why) if x).strip() or e.message
         out.append(
             finding(
@@ -140,7 +168,7 @@ def _pattern_findings(
     changed: list[str],
     head_dir: Path,
     validate: bool,
-    budget: list[int],
+    gate: FixGate,
 ) -> list[Finding]:
     edition = package_edition(head.get("Cargo.toml"))
     out = []
@@ -155,8 +183,10 @@ def _pattern_findings(
                 fix = ReviewFix(
                     description=h.fix_description, diff=diff, replacements=replacements(diff, head)
                 )
-                if validate:
-                    fix = _validated(head_dir, fix, budget)
+                if (
+                    validate
+                ):  # a pattern's fix means to change behaviour (a checked cast): fuzzing shows where
+                    fix = _validated(head_dir, fix, gate, "fix")
             out.append(from_hit(path, h, head, fix))
     return out
 
@@ -200,6 +230,8 @@ def review_revisions(
     log: DevLog | None = None,
     export_dir: Path | None = None,
     export_branch: str | None = None,
+    fuzz: bool = True,
+    bench: BenchPolicy | None = None,
 ) -> Review:
     """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`."""
     t0 = time.monotonic()
@@ -246,6 +278,8 @@ def review_revisions(
             export_dir=export_dir,
             export_branch=export_branch,
             t0=t0,
+            fuzz=fuzz,
+            bench=bench,
         )
     if log is not None and task is not None:
         log.append(
@@ -279,6 +313,8 @@ def _review_sides(
     export_dir: Path | None,
     export_branch: str | None,
     t0: float,
+    fuzz: bool,
+    bench: BenchPolicy | None,
 ) -> Review:
     try:
         base_run = _run_side(
@@ -310,9 +346,11 @@ def _review_sides(
         )
         maps = {p: line_map(_s(base_files.get(p)), _s(head_files.get(p))) for p in changed}
         b = blame(base_run.check.diagnostics, head_run.check.diagnostics, maps)
-        budget = [MAX_VALIDATED_FIXES if validate_fixes else 0]
-        found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, budget)
-        found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, budget)
+        gate = FixGate(
+            MAX_VALIDATED_FIXES if validate_fixes else 0, fuzz=fuzz, bench=bench, timeout_s=timeout_s
+        )
+        found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, gate)
+        found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, gate)
         found += _api_findings(base_files, head_files)
         delta = (
             delta_of_tests(base_run.tests, head_run.tests)

@@ -17,10 +17,11 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy
 
 if TYPE_CHECKING:
     from diary.devlog import DevLog
-    from engine.patching.types import Patch
+    from engine.patching.types import Patch, Validation
     from engine.repair.flow import Proposal
     from engine.repair.types import RepairResult
 
@@ -88,6 +89,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "maybe: also one only the compiler vouches for (default: safe, maybe with --no-tests)"
         ),
     )
+    parser.add_argument(
+        "--fuzz",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the changed fns old and new on the same generated inputs before applying (default: on; "
+        "with --dry-run only when asked); a behaviour change is shown with the input that shows it",
+    )
+    add_bench_arguments(parser)
 
 
 def show_patch(console: Console, patch: Patch) -> None:
@@ -101,6 +110,22 @@ def _print_proofs(console, validation) -> None:
     """What ran for this patch and what did not, and why (check, tests with counts, miri, fuzz)."""
     for p in validation.proofs:
         console.print(f"  proof {p.status}: {p.detail}", markup=False)
+
+
+def _validate(console: Console, root: Path, proposal: Proposal, log: DevLog, args, bench) -> Validation:
+    """The patch gate, then the proofs asked for (fuzz unless --no-fuzz; bench with --bench)."""
+    from engine.repair import flow
+
+    fuzz = args.fuzz is not False
+    if not args.json:
+        if fuzz:
+            console.print(
+                "Then differential fuzzing of the changed fns (Rusta's own seeded generator, not libFuzzer).",
+                markup=False,
+            )
+        if bench is not None:
+            console.print(bench_note(bench), markup=False)
+    return flow.validate(root, proposal, log=log, fuzz=fuzz, bench=bench)
 
 
 def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:
@@ -217,7 +242,11 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         else:
             console.print("Rejected and remembered: this repo's memory ranks the fix lower next time.")
         return EXIT_ERRORS
+    bench = bench_policy(args, root)
     if args.dry_run:
+        proved = None
+        if args.fuzz or bench is not None:  # asked for: the gate and the proofs run, nothing is written
+            proved = _validate(console, root, proposal, log, args, bench)
         flow.decline(proposal, "dry run: shown, not applied", log=log)
         if args.json:
             _emit_json(
@@ -227,10 +256,16 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                     "explanation": patch.explanation,
                     "tried": tried,
                     "applied": None,
+                    **({"validation": msgspec.to_builtins(proved)} if proved is not None else {}),
                     **facts,
                 },
                 greens,
             )
+        elif proved is not None:
+            console.print(
+                f"Dry run, not applied; the sandbox says {proved.verdict}: {proved.reason}", markup=False
+            )
+            _print_proofs(console, proved)
         return after_fix
     if not args.yes:
         if not sys.stdin.isatty():
@@ -243,7 +278,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             flow.decline(proposal, "the user declined the fix", log=log, by_user=True)
             console.print("Left as it was.")
             return EXIT_ERRORS
-    validation = flow.validate(root, proposal, log=log)
+    validation = _validate(console, root, proposal, log, args, bench)
     if not validation.green:
         flow.decline(proposal, f"sandbox said red: {validation.reason}", log=log)
         if args.json:

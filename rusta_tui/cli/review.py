@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from engine.patching.types import Proof
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_policy
 
 if TYPE_CHECKING:
+    from engine.patching.types import BenchPolicy
     from toolbelt.types import CheckTool
 
 EXIT_PASS, EXIT_FINDINGS, EXIT_NO_VERDICT = 0, 1, 2
@@ -30,6 +33,7 @@ class FixView(msgspec.Struct, frozen=True, kw_only=True):
     applicability: str
     verdict: str | None = None  # green, red or not_run when validated; needs_input for placeholders
     reason: str = ""
+    proofs: tuple[Proof, ...] = ()  # what the sandbox ran for it (check, tests, fuzz, bench, miri)
 
 
 class Finding(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +51,7 @@ class DiffVerdict(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     errors_before: int | None = None
     errors_after: int = 0
+    proofs: tuple[Proof, ...] = ()
 
 
 class Review(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,16 +121,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--state", metavar="FILE", help="with --batch: the resume file (default: in the cache)"
     )
+    parser.add_argument(
+        "--no-fuzz",
+        action="store_true",
+        help="do not fuzz the changed fns of a validated fix or diff (old and new on the same inputs)",
+    )
+    parser.add_argument(
+        "--refactor",
+        action="store_true",
+        help="with --diff: the diff claims to keep behaviour, so a difference fuzzing finds is red "
+        "(without it a difference is shown as evidence)",
+    )
+    add_bench_arguments(parser, consent=False)
 
 
-def _validate(root: Path, diff: str, why: str) -> Any:
+class Proving(msgspec.Struct, frozen=True, kw_only=True):
+    """The proofs a validated fix or diff earns besides check and tests."""
+
+    fuzz: bool = True
+    refactor: bool = False
+    bench: BenchPolicy | None = None
+    timeout_s: float | None = None  # --time-limit: each harness's build and run
+
+
+def _validate(root: Path, diff: str, why: str, proving: Proving, intent: str) -> Any:
     from engine.patching import api
     from engine.patching.types import Patch
 
-    return api.validate(root, Patch.new(diff, why))
+    fuzz = intent if proving.fuzz else None
+    return api.validate(
+        root,
+        Patch.new(diff, why),
+        fuzz=fuzz,  # type: ignore[arg-type]
+        bench=proving.bench,
+        proof_timeout_s=proving.timeout_s,
+    )
 
 
-def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, ...]:
+def _findings(root: Path, report: Any, validate_fixes: bool, proving: Proving) -> tuple[Finding, ...]:
     from engine.explain.api import explain_report
     from rusta_tui.patchstatus import judge, placeholder_sentence, placeholders
 
@@ -137,8 +170,10 @@ def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, .
             if placeholders(e):  # it cannot compile as written: validating it would only say red
                 fix = msgspec.structs.replace(fix, verdict="needs_input", reason=placeholder_sentence(e))
             elif validate_fixes:
-                status, reason = judge(_validate(root, e.patch.diff, e.summary or e.message), e.level)
-                fix = msgspec.structs.replace(fix, verdict=status, reason=reason)
+                # a fix Rusta offers for a warning should keep behaviour: a difference is red
+                v = _validate(root, e.patch.diff, e.summary or e.message, proving, "refactor")
+                status, reason = judge(v, e.level)
+                fix = msgspec.structs.replace(fix, verdict=status, reason=reason, proofs=v.proofs)
         out.append(
             Finding(
                 code=e.code,
@@ -153,7 +188,13 @@ def _findings(root: Path, report: Any, validate_fixes: bool) -> tuple[Finding, .
 
 
 def build_review(
-    root: Path, *, tool: CheckTool, diff_file: str | None, validate_fixes: bool, fail_on: str
+    root: Path,
+    *,
+    tool: CheckTool,
+    diff_file: str | None,
+    validate_fixes: bool,
+    fail_on: str,
+    proving: Proving | None = None,
 ) -> Review:
     from toolbelt.cargo_run import run_check
     from toolbelt.diag_identity import distinct
@@ -164,17 +205,20 @@ def build_review(
     each_once = distinct(report.diagnostics)  # lib and lib test report one error twice
     errors = sum(1 for d in each_once if d.level.startswith("error"))
     warnings = sum(1 for d in each_once if d.level == "warning")
-    findings = _findings(root, report, validate_fixes)
+    proving = proving or Proving()
+    findings = _findings(root, report, validate_fixes, proving)
     diff = None
     if diff_file is not None:
         text = Path(diff_file).read_text(encoding="utf-8")
-        v = _validate(root, text, f"review of {Path(diff_file).name}")
+        intent = "refactor" if proving.refactor else "change"
+        v = _validate(root, text, f"review of {Path(diff_file).name}", proving, intent)
         diff = DiffVerdict(
             file=diff_file,
             verdict=v.verdict,
             reason=v.reason,
             errors_before=v.errors_before,
             errors_after=v.errors_after,
+            proofs=v.proofs,
         )
     if diff is not None and diff.verdict != "green":
         verdict, reason = "fail", f"the diff is red: {diff.reason}"
@@ -219,10 +263,17 @@ def render_text(review: Review) -> str:
             else:
                 fix += f", validated {f.fix.verdict}]" if f.fix.verdict else "]"
         lines.append(f"  {f.level:<7} {f.code or '-':<24} {f.file}:{f.line}  {f.summary}{fix}")
+        lines += _proof_lines(f.fix.proofs if f.fix is not None else (), "      ")
     if review.diff is not None:
         lines.append(f"Diff {review.diff.file}: {review.diff.verdict}. {review.diff.reason}")
+        lines += _proof_lines(review.diff.proofs, "  ")
     lines.append(f"Verdict: {review.verdict} ({review.reason}).")
     return "\n".join(lines)
+
+
+def _proof_lines(proofs: tuple[Proof, ...], indent: str) -> list[str]:
+    """The proofs beyond check and tests (the verdict already says those): fuzz, bench, miri."""
+    return [f"{indent}proof {p.status}: {p.detail}" for p in proofs if p.kind not in ("check", "tests")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -238,10 +289,11 @@ def run(args: argparse.Namespace) -> int:
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     root = project_root(args.path)
     read_manifest(root)
+    bench = bench_policy(args, root)
     if args.base is not None:
         from rusta_tui.cli.review_rev import run as run_revisions
 
-        return run_revisions(args, root)
+        return run_revisions(args, root, bench)
     if args.head is not None or args.export is not None or args.export_branch or fmt in ("md", "sarif"):
         print(
             f"rusta: --head, --export, --export-branch and --format {fmt} need --base REV to measure the change from.",
@@ -257,6 +309,9 @@ def run(args: argparse.Namespace) -> int:
         diff_file=args.diff,
         validate_fixes=args.validate_fixes,
         fail_on=args.fail_on,
+        proving=Proving(
+            fuzz=not args.no_fuzz, refactor=args.refactor, bench=bench, timeout_s=args.time_limit
+        ),
     )
     if args.json:
         sys.stdout.write(msgspec.json.encode(review).decode() + "\n")

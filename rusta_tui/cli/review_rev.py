@@ -12,6 +12,7 @@ from pathlib import Path
 
 import msgspec
 
+from engine.patching.types import BenchPolicy
 from engine.review.types import Review
 
 EXIT_PASS, EXIT_FINDINGS = 0, 1
@@ -37,7 +38,7 @@ def output(review: Review, fmt: str, crate: Path) -> str:
     return render_revision_review(review)
 
 
-def run(args: argparse.Namespace, root: Path) -> int:
+def run(args: argparse.Namespace, root: Path, bench: BenchPolicy | None = None) -> int:
     from diary.devlog import DevLog
     from engine.review.runner import review_revisions
 
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             log=log,
             export_dir=Path(args.export) if args.export else None,
             export_branch=args.export_branch,
+            fuzz=not args.no_fuzz,
+            bench=bench,
         )
     if args.format == "text":
         from rich.console import Console

@@ -43,6 +43,9 @@ def revision_review_text(r: Review) -> Text:
                 out.append(f"         fix: {f.fix.description} ({f.fix.applicability}, ")
                 out.append(words, style=style)
                 out.append(")\n")
+                for p in f.fix.proofs:
+                    if p.kind not in ("check", "tests"):  # the verdict says those; fuzz, bench, miri here
+                        out.append(f"              proof {p.status}: {p.detail}\n", style="dim")
     t = r.tests
     out.append("Tests: ", style="bold")
     out.append(

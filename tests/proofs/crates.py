@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from engine.edits import unified_diff
@@ -28,3 +30,16 @@ def diff_of(root: Path, new_lib: str) -> str:
     """The diff that turns the crate's src/lib.rs into `new_lib`."""
     old = (root / "src" / "lib.rs").read_bytes()
     return unified_diff({"src/lib.rs": old}, {"src/lib.rs": new_lib.encode()})
+
+
+def run_rusta(crate: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real CLI in a child process, in `crate`, on this checkout (wide, so no line is folded)."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]), COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=crate,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from engine.patching.render import validation_lines
 from engine.patching.types import BenchPolicy, Patch
 from engine.proofs.bench import bench_patch
 from rusta_tui.cli.apply import EXIT_RED
-from tests.proofs.crates import diff_of, make_crate
+from tests.proofs.crates import diff_of, make_crate, run_rusta
 
 pytestmark = pytest.mark.slow
 
@@ -100,29 +98,17 @@ def test_validate_with_a_bench_policy_turns_a_slow_patch_red_and_says_so(crate: 
     assert not red.green and red.proofs[-1].detail == "bench: not run: the patch is already red."
 
 
-def _rusta(crate: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=crate,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 def test_rusta_apply_bench_json_carries_the_timing_and_consent_lets_it_through(crate: Path) -> None:
     before = (crate / "src" / "lib.rs").read_bytes()
     (crate / ".." / "slow.diff").write_text(diff_of(crate, SLOWER))
-    out = _rusta(crate, "apply", "../slow.diff", "--explain", "more rounds", "--bench", "--yes", "--json")
+    out = run_rusta(crate, "apply", "../slow.diff", "--explain", "more rounds", "--bench", "--yes", "--json")
     assert out.returncode == EXIT_RED, out.stderr
     assert (crate / "src" / "lib.rs").read_bytes() == before
     proofs = json.loads(out.stdout)["validation"]["proofs"]
     bench = next(p for p in proofs if p["kind"] == "bench")
     assert bench["status"] == "failed" and bench["bench"]["verdict"] == "slower"
     assert set(bench["bench"]) >= {"old_ns", "new_ns", "ratio", "low", "high", "samples", "noise"}
-    ok = _rusta(
+    ok = run_rusta(
         crate, "apply", "../slow.diff", "--explain", "more rounds", "--bench", "--accept-slower", "--yes"
     )
     assert ok.returncode == 0, ok.stderr

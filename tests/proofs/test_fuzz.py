@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from engine.patching.types import Patch
 from engine.proofs.fuzz import fuzz_patch, fuzz_targets
 from rusta_tui.cli.apply import EXIT_RED
-from tests.proofs.crates import diff_of, make_crate
+from tests.proofs.crates import diff_of, make_crate, run_rusta
 
 pytestmark = pytest.mark.slow
 
@@ -92,22 +90,10 @@ def test_what_cannot_be_fuzzed_is_named_with_the_reason() -> None:
     ]
 
 
-def _rusta(crate: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=crate,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 def test_rusta_apply_fuzz_stops_a_behaviour_changing_refactor_before_the_users_files(crate: Path) -> None:
     before = (crate / "src" / "lib.rs").read_bytes()
     (crate / ".." / "p.diff").write_text(diff_of(crate, CHANGES))
-    out = _rusta(crate, "apply", "../p.diff", "--explain", "refactor", "--fuzz", "--yes", "--json")
+    out = run_rusta(crate, "apply", "../p.diff", "--explain", "refactor", "--fuzz", "--yes", "--json")
     assert out.returncode == EXIT_RED, out.stderr
     assert (crate / "src" / "lib.rs").read_bytes() == before
     v = json.loads(out.stdout)["validation"]

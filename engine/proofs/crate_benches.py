@@ -1,0 +1,194 @@
+"""The crate's own `benches/` targets with `harness = false`, timed whole before and after a patch.
+
+Such a target is a plain `main` (no libtest, no criterion): Rusta builds it with `cargo bench --no-run`
+in two scratch copies (the crate as it is, and patched), then runs the two binaries in interleaved
+rounds with an A/A control (the old binary twice, the three runs' order rotating) and judges the
+paired ratios of their wall times as it judges a changed fn (engine.proofs.bench_stats). A target
+whose one run takes too long for the rounds to fit the time budget is named as not run, with the
+numbers. Targets under libtest or criterion (`harness = true`, the default) are not run: criterion
+is not among the offline crates and libtest's `#[bench]` needs nightly.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from engine.patching.diffs import apply_changes
+from engine.patching.sandbox import crate_changes, sandbox_home
+from engine.patching.types import Patch, Proof
+from engine.proofs.bench_stats import NOISE, describe, summarise
+from engine.repair.workspace import Workspace
+from toolbelt.cargo_early import cargo_env
+from toolbelt.cargo_run import _run_cargo
+from toolbelt.isolation import isolated_argv
+from toolbelt.process import run_limited
+
+MIN_ROUNDS = 5
+
+
+def plain_benches(root: Path) -> tuple[list[str], list[str]]:
+    """(names of the [[bench]] targets with harness = false, names of the others) from Cargo.toml."""
+    try:
+        manifest = tomllib.loads((root / "Cargo.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return [], []
+    plain: list[str] = []
+    other: list[str] = []
+    for b in manifest.get("bench", []) or []:
+        if isinstance(b, dict) and isinstance(b.get("name"), str):
+            (plain if b.get("harness", True) is False else other).append(b["name"])
+    return plain, other
+
+
+def _build(ws: Workspace, names: list[str], target: Path, timeout_s: float) -> tuple[dict[str, str], str]:
+    """The bench binaries by target name, or ({}, why) when the build failed."""
+    args = ["bench", "--no-run", "--message-format=json", "--quiet", *[f"--bench={n}" for n in names]]
+    proc, _ = _run_cargo(ws.root, args, env=cargo_env(target), timeout_s=timeout_s, cancel=None)
+    exes: dict[str, str] = {}
+    first_error = ""
+    for line in proc.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+            if "bench" in msg.get("target", {}).get("kind", []):
+                exes[msg["target"]["name"]] = msg["executable"]
+        elif msg.get("reason") == "compiler-message" and not first_error:
+            m = msg.get("message", {})
+            if m.get("level") == "error":
+                first_error = m.get("message", "")
+    if proc.outcome != "ok":
+        if proc.outcome == "timeout":
+            return {}, f"building the benches took longer than {timeout_s:.0f} s"
+        return {}, f"cargo bench --no-run failed{': ' + first_error if first_error else ''}"
+    return exes, ""
+
+
+def _run(exe: str, cwd: Path, timeout_s: float) -> tuple[float | None, str]:
+    """The wall time of one run in ns, or (None, why)."""
+    proc = run_limited(isolated_argv([exe, "--bench"], loopback=False), cwd=cwd, timeout_s=timeout_s)
+    if proc.outcome == "timeout":
+        return None, f"one run took longer than {timeout_s:.0f} s"
+    if proc.outcome != "ok":
+        return None, f"it exited with code {proc.returncode}"
+    return proc.duration_s * 1e9, ""
+
+
+def crate_bench_proofs(
+    root: Path,
+    patch: Patch,
+    *,
+    max_slowdown: float,
+    accept_slower: bool,
+    rounds: int = 11,
+    budget_s: float = 60.0,
+    build_timeout_s: float = 300.0,
+    noise: float = NOISE,
+) -> tuple[Proof, ...]:
+    """One Proof per plain-main bench target (none when the crate has no [[bench]] targets)."""
+    root = root.resolve()
+    plain, other = plain_benches(root)
+    proofs: list[Proof] = []
+    if other:
+        proofs.append(
+            Proof(
+                kind="bench",
+                status="skipped",
+                detail=f"bench benches/{', '.join(other)}: not run: libtest or criterion targets "
+                "(harness = true); criterion is not among the offline crates and #[bench] needs nightly.",
+            )
+        )
+    if not plain:
+        return tuple(proofs)
+    home = sandbox_home(root)
+    old_ws = Workspace(root, scratch=home / "crate-bench-old")
+    new_ws = Workspace(root, scratch=home / "crate-bench-new")
+    old_ws.sync()
+    new_ws.sync()
+    for path, data in apply_changes(crate_changes(root, patch.diff), lambda p: _read(root, p)).items():
+        if data is not None:
+            new_ws.write(path, data)
+        else:
+            (new_ws.root / path).unlink(missing_ok=True)
+    old_exes, why = _build(old_ws, plain, home / "crate-bench-target-old", build_timeout_s)
+    if why:
+        return (*proofs, _skip(plain, f"without the patch, {why}"))
+    new_exes, why = _build(new_ws, plain, home / "crate-bench-target-new", build_timeout_s)
+    if why:
+        return (*proofs, _skip(plain, f"with the patch, {why}"))
+    for name in plain:
+        proofs.append(
+            _time_one(
+                name, old_exes, new_exes, (old_ws.root, new_ws.root), rounds, budget_s, noise,
+                max_slowdown, accept_slower,
+            )
+        )  # fmt: skip
+    return tuple(proofs)
+
+
+def _time_one(
+    name: str,
+    old_exes: dict[str, str],
+    new_exes: dict[str, str],
+    cwds: tuple[Path, Path],
+    rounds: int,
+    budget_s: float,
+    noise: float,
+    max_slowdown: float,
+    accept_slower: bool,
+) -> Proof:
+    label = f"benches/{name}"
+    if name not in old_exes or name not in new_exes:
+        return _skip([name], "cargo built no binary for it")
+    sides = {
+        "old": (old_exes[name], cwds[0]),
+        "new": (new_exes[name], cwds[1]),
+        "ctl": (old_exes[name], cwds[0]),
+    }
+    per_run = budget_s / (3 * MIN_ROUNDS)
+    warm: dict[str, float] = {}
+    for side in ("old", "new"):  # warm-up, and how long one run takes
+        ns, why = _run(*sides[side], timeout_s=per_run * 2)
+        if ns is None:
+            return _skip([name], f"the {side} binary did not finish: {why}")
+        warm[side] = ns
+    longest = max(warm.values()) / 1e9
+    if longest > per_run:
+        return _skip(
+            [name],
+            f"one run takes {longest:.1f} s, and {MIN_ROUNDS} rounds of three runs do not fit the "
+            f"{budget_s:.0f} s budget",
+        )
+    n = max(MIN_ROUNDS, min(rounds, int(budget_s / (3 * max(longest, 1e-3)))))
+    samples: list[tuple[float, float, float]] = []
+    orders = (("old", "new", "ctl"), ("new", "ctl", "old"), ("ctl", "old", "new"))
+    for i in range(n):
+        got: dict[str, float] = {}
+        for side in orders[i % 3]:
+            ns, why = _run(*sides[side], timeout_s=max(per_run * 2, 1.0))
+            if ns is None:
+                return _skip([name], f"the {side if side != 'ctl' else 'old'} binary did not finish: {why}")
+            got[side] = ns
+        samples.append((got["old"], got["new"], got["ctl"]))
+    stats = summarise(samples, inputs=1, reps=1, noise=noise)
+    detail = describe(f"{label} (whole run)", stats).replace(" per call", " per run")
+    detail = detail.replace(" over 1 input(s)", "")
+    from engine.proofs.bench import judge_timing  # bench imports this module
+
+    status, detail = judge_timing(stats, detail, max_slowdown, accept_slower)
+    return Proof(kind="bench", status=status, detail=detail, count=stats.samples, bench=stats)
+
+
+def _skip(names: list[str], why: str) -> Proof:
+    where = ", ".join(f"benches/{n}" for n in names)
+    return Proof(kind="bench", status="skipped", detail=f"bench {where}: not run: {why}.")
+
+
+def _read(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None
