@@ -30,6 +30,7 @@ Place = tuple[Key, int | None]
 def line_map(patch: str) -> Callable[[str, int], int | None]:
     """old (file, line) -> its line after the diff; None for a line the diff removed."""
     hunks: dict[str, list[tuple[int, list[str], int]]] = {}
+    cur: list[str] | None
     file, cur = "", None
     for ln in patch.splitlines():
         if ln.startswith("+++ "):

@@ -47,8 +47,9 @@ def field_slot(source: bytes, start: int, end: int) -> FieldSlot | None:
             owner = a.parent
             if idx is None or owner is None or owner.type not in ("enum_variant", "struct_item"):
                 return None
-            name = _text(owner.child_by_field_name("name"))
-            return FieldSlot(owner=name, index=idx, name=None, ty=_text(types[idx]))
+            return FieldSlot(
+                owner=_text(owner.child_by_field_name("name")), index=idx, name=None, ty=_text(types[idx])
+            )
     return None
 
 
