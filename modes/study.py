@@ -25,6 +25,8 @@ from toolbelt.diagnostics import primary_user_span
 _NO_RULE = "The compiler's rule stated in the message."
 # "2 errors, one cause: ", "3 places, one mistake: ": the grouping's prefix, said under Root cause
 _GROUP_PREFIX = re.compile(r"^\d+ (?:errors, one cause|places, one mistake): ")
+# "(src/main.rs:17)": where, not why; a summary that is rustc's headline plus a place adds nothing
+_PLACE = re.compile(r"\s*\((?:at )?[\w./-]+\.rs:\d+(?::\d+)?\)")
 _PROBE_TYPE = re.compile(r"^`(.+)` is `(.+)` at \S+ \(compiler probe\)$", re.S)
 
 
@@ -75,7 +77,7 @@ def why_text(e: Explanation) -> str:
     for para in e.why.split("\n\n"):
         said.extend(s for s in sentences(" ".join(para.split())) if not notes.restates(s, rustc))
     summary = _GROUP_PREFIX.sub("", e.summary.splitlines()[0]) if e.summary else ""
-    if not said and summary and not notes.restates(summary, rustc):
+    if not said and summary and not notes.restates(_PLACE.sub("", summary), rustc):
         said.append(summary)
     return " ".join(said)
 

@@ -195,6 +195,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     entry = lookup(diag.code_str)
     tags: frozenset[str] | None = None  # the syntax shape, read only when a variant asks for one
     vals = placeholders.values(diag, g.lead.primary, g.root)
+    if cost := fix_options.clone_cost(fix_options.value_type(diag)):
+        vals["clone_cost"] = f"Each clone {cost}"  # an Arc's clone is a count update, not a copy
     if entry is not None and any(v.shape for v in entry.variants):
         tags, shape_vals = shapes.at_primary(diag, crate_root)
         vals.update(shape_vals)

@@ -46,6 +46,12 @@ supports is not shown. Predicates, each a fact and nothing else:
   implementing types; its note says the method is generic), see `RUSTC_SAYS`;
 - `thread_ends_in_fn`: the function does not hand its thread out (no `JoinHandle` in its return type,
   the spawn is not its tail), so a `std::thread::scope` inside it can hold the thread;
+- `indexed_iterable`: the `for` loop around rustc's span walks a collection whose written type is a
+  `Vec`, `VecDeque`, slice or array (syntax layer): only those have positions to loop over (a
+  `HashMap` has none);
+- `derivable_trait`, `not_derivable_trait`: the trait the story is about is one std's derives write
+  (`Debug`, `Clone`, `Copy`, `PartialEq`, `Eq`, `PartialOrd`, `Ord`, `Hash`, `Default`), or it is
+  known and is not (`Sum`, `Display`, `From`, a crate's own trait);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 """
@@ -93,6 +99,9 @@ PREDICATES = frozenset(
         "local_impl_trait",
         "static_atomic_type",
         "static_other_type",
+        "indexed_iterable",
+        "derivable_trait",
+        "not_derivable_trait",
         *RUSTC_SAYS,
     }
 )
@@ -104,6 +113,7 @@ SHAPE_PREDICATES = frozenset(
         "literal_conversion",
         "static_atomic_type",
         "static_other_type",
+        "indexed_iterable",
     }
 )
 # decided by the syntax tags at rustc's spans
@@ -115,6 +125,8 @@ _ITERATORS = frozenset(
     "Values Drain Filter Map FilterMap FlatMap Flatten Rev StepBy Chain Zip Enumerate Skip Take SkipWhile "
     "TakeWhile MapWhile Peekable Cloned Copied Inspect Scan Fuse Cycle Empty Once Repeat".split()
 )
+# the traits std's built-in derives write
+DERIVABLE = frozenset("Debug Clone Copy PartialEq Eq PartialOrd Ord Hash Default".split())
 _PATH_HEAD = re.compile(r"^(?:&(?:'\w+\s+)?(?:mut\s+)?|\*(?:const|mut)\s+|dyn\s+|impl\s+)+")
 
 
@@ -200,6 +212,9 @@ def holds(
         return (
             facts.clone_help or local_type or not typ or std_implements(base_name(typ), "Clone") is not False
         )
+    if predicate in ("derivable_trait", "not_derivable_trait"):
+        trait = base_name(vals.get("trait") or "")
+        return bool(trait) and (trait in DERIVABLE) == (predicate == "derivable_trait")
     if predicate == "behind_reference":
         return facts.behind_reference
     return False

@@ -61,6 +61,7 @@ PLACEHOLDERS = frozenset(
         "root_line",
         "operator",
         "operand",
+        "clone_cost",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")

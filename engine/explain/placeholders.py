@@ -26,6 +26,8 @@ FALLBACK: dict[str, str] = {
     "label": "rustc's label",
     "root_label": "the root cause",
     "operand": "the value",
+    # what a clone costs, from the type (options.clone_cost): a cost claim no type fact backs is dropped
+    "clone_cost": "Costs an allocation and a copy of the data each time",
 }
 
 
@@ -78,6 +80,7 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
             r"^cannot apply unary operator `[^`]+` to type `([^`]+)`",
             r"^cannot index into a value of type `([^`]+)`",
             r"^no field `[^`]+` on type `([^`]+)`",
+            r"^non-primitive cast: `([^`]+)` as",
             r"^cannot (?:add|subtract|multiply|divide|calculate the remainder of) `[^`]+` (?:to|from|by) `([^`]+)`",
         ),
         said,

@@ -142,6 +142,11 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
     ):
         if holds():
             tags.add(tag)
+    if "loop_over_borrow" in tags:
+        from engine.syntax.loop_iterable import iterable_indexed
+
+        if iterable_indexed(source, start, end):
+            tags.add("indexed_iterable")
     return tags
 
 
