@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from engine.explain.joint import Key, key, new_lines
+from engine.explain.joint import Key, early_errors, key, new_lines
 from engine.explain.types import Explanation
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
@@ -104,3 +104,26 @@ def story_stays(e: Explanation, stays: list[Diagnostic]) -> bool:
     """None of the story's errors went (by words, at its place): the edit did not touch them."""
     left, need = Counter(key(d) for d in stays), Counter(key(d) for d in e.diagnostics)
     return all(left[k] >= n for k, n in need.items())
+
+
+def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnostic | None:
+    """A resolve or type error left with the edit in at the story's own place (within the lines its
+    errors' spans cover, moved through the diff) or on a line the edit wrote: the edit does not
+    type-check there, so no label may say it does."""
+    moved, wrote = line_map(patch), new_lines(patch)
+    place: dict[str, set[int]] = {f: set(ns) for f, ns in wrote.items()}
+    for d in e.diagnostics:
+        p = d.primary
+        if p is None:
+            continue
+        ends = [moved(p.file_name, p.line_start), moved(p.file_name, p.line_end)]
+        lo, hi = (ends[0] or ends[1]), (ends[1] or ends[0])
+        if lo is not None and hi is not None:
+            place.setdefault(p.file_name, set()).update(range(lo, hi + 1))
+    for d in early_errors(after):
+        p = d.primary
+        if p is not None and any(
+            n in place.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
+        ):
+            return d
+    return None

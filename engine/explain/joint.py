@@ -9,7 +9,8 @@ So an option that leaves such errors behind is checked again with the best fix o
 owns one of them (`companions`). The joint build decides:
 - no error of an earlier phase left, none on the lines the option wrote, and nothing new away from
   them: "compiles", whole;
-- an error on the option's lines, or a new one that the companions alone do not cause: "fails";
+- an error on the option's lines (a resolve or type error there included, even while other such
+  errors are left), or a new one that the companions alone do not cause: "fails";
 - errors of an earlier phase still left (a story has no fix that compiles, or the fixes overlap):
   "type-checks", shown without ✓ and not counted among the fixes that compile.
 
@@ -203,7 +204,14 @@ def joint_judge(
     `base()` checks the companions alone, asked only when a new error is away from `o`'s lines."""
     if after.status in ("timeout", "error", "failed"):
         return "type-checks", ""
-    if early_errors(after) and not (is_lint(e) and not early_errors_new(before, after)):
+    early = early_errors(after)
+    for d in early:  # a type error on a line the option wrote: it does not type-check there
+        p = d.primary
+        if p is not None and any(
+            n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
+        ):
+            return "fails", reason(d) + JOINT_FAILS
+    if early and not (is_lint(e) and not early_errors_new(before, after)):
         return "type-checks", ""  # a lint's joint build may keep an error no fix touches, in another body
     now = counted(after)
     targets = {key(d) for d in e.diagnostics}

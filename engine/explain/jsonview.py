@@ -29,6 +29,7 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "patch": f.patch,
         "validated": f.validated,
         "errors_left": f.errors_left,
+        "errors_new": f.errors_new,  # errors that appear only with the fix in
         "together_with": list(f.together_with),  # the other fixes it compiles beside
         "state": f.state_words,
         "id": f.id,

@@ -330,7 +330,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
         key=lambda o: (
             _STATE_RANK[o.validated],
             o.panics_until_filled,
-            o.errors_left if o.validated == "compiles" else 0,
+            o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             inexpert(o),
             changes_meaning(o),
         ),

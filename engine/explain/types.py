@@ -87,7 +87,8 @@ class PatchOption(Base, frozen=True):
     cost: str = ""
     validated: Validation = "not-checked"
     check_s: float = 0.0  # added latency of its validation (0 when cached or not checked)
-    errors_left: int = 0  # errors the crate still had after the validated edit (other mistakes)
+    errors_left: int = 0  # errors the crate already had that it still has with the edit in
+    errors_new: int = 0  # errors that appear only with the edit in: never "remaining"
     # the compiler's first new error with the edit in, in its words: why it failed, or, for
     # "uncovers", the error it revealed
     fails_because: str = ""
@@ -125,10 +126,12 @@ class PatchOption(Base, frozen=True):
             return "compiles, but its todo!() panics until you write that branch"
         if self.together_with:
             return "compiles together with " + " and ".join(f"`{t}`" for t in self.together_with)
-        if self.errors_left:
-            n = self.errors_left
-            return f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}"
-        return "compiles"
+        n, k = self.errors_left, self.errors_new
+        words = f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}" if n else ""
+        if k:
+            brought = f"{k} new error{'s' if k > 1 else ''} appear{'' if k > 1 else 's'} with it"
+            words = f"{words}, and {brought}" if words else f"fixes this; {brought}"
+        return words or "compiles"
 
 
 class Explanation(Base, frozen=True):

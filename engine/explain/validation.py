@@ -11,8 +11,10 @@ that could not finish (timeout, cargo missing) leaves the option "not-checked".
 
 That answer is whole only when the edit leaves no error of an earlier phase behind: rustc skips
 borrow checking in a body that still has one. An option that does is "type-checks" after its own
-trial, and is then checked together with the best fix of each story that owns such an error
-(`engine.explain.joint`); only that joint build can make it "compiles".
+trial only when none of those errors sits at the story's own place or on a line the edit wrote (one
+there means the edit does not type-check: it fails), and is then checked together with the best
+fix of each story that owns such an error (`engine.explain.joint`); only that joint build can make it "compiles". Errors that appear only with
+the edit in are counted as new (`errors_new`), never among the errors that remain.
 
 `rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
 calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk (`engine.explain.verdict_cache`) by the bytes of the files the edit touches, the edit's id and
@@ -175,12 +177,19 @@ class _Trials:
         if state == "not-checked":
             return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()
+        if hidden and (left := blame.at_story_or_edit(e, o.patch, after)) is not None:
+            # a type error still at the story's own place or on a line the edit wrote: the edit did
+            # not type-check there, whatever the other errors hide
+            state, why, at, hidden = "fails", reason_words(left), _at(left), ()
+        base = self.reports.get(tool)
+        fresh = len(blame.compare(e, o.patch, base, after)[1]) if base is not None else 0
         return CachedVerdict(
             cleared=cleared(e, before, after) if state in ("compiles", "uncovers") else (),
             version=CACHE_VERSION,
             validated="type-checks" if hidden else state,
             check_s=time.monotonic() - t0,
-            errors_left=_errors(after),
+            errors_left=_errors(after) - fresh,
+            errors_new=fresh,
             reason=why,
             hiding=hidden,
             fails_at=at if state == "fails" else None,
@@ -360,7 +369,8 @@ class _Run:
         self.cleared[(i, o.id)] = verdict.cleared
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
-        return opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
+        done = opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
+        return msgspec.structs.replace(done, errors_new=verdict.errors_new)
 
     def as_set(self, e: Explanation, leads: tuple[PatchOption, ...]) -> str:
         """The lead fixes applied at once: "compiles", or the compiler's first new error ("" when

@@ -19,15 +19,18 @@ from toolbelt.paths import writable_cache_dir
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
 # 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
 # 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
-# and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears
-CACHE_VERSION = 10
+# and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears;
+# 11: errors the edit brought are counted apart from those left, a type error left at the story's
+# place or on the edit's lines fails it
+CACHE_VERSION = 11
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     version: int
     validated: Validation
     check_s: float
-    errors_left: int = 0
+    errors_left: int = 0  # errors the crate already had that are still there
+    errors_new: int = 0  # errors that appear only with the edit in
     reason: str = ""  # why it fails, in the compiler's words
     # "type-checks": the earlier-phase errors left with the edit in (what the joint check must fix)
     hiding: tuple[Key, ...] = ()
