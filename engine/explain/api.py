@@ -15,7 +15,7 @@ import msgspec
 
 from engine.explain import applicable, evidence, lintstory, placeholders, references, shapes
 from engine.explain import options as fix_options
-from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, group
+from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, fix_sources, group
 from engine.explain.invariants import invariant_for, syntax_entry
 from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
@@ -204,9 +204,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     root = g.root
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
-    # a consequence's own suggestions keep the mistake it follows from (rustc's E0027 patches name the
-    # misspelt field): only the lead's fix is the story's
-    fixes = fix_options.build(members[:1] if g.kind == "consequence" else members, crate_root)
+    fixes = fix_options.build(fix_sources(g), crate_root)
     if chosen is not None:
         ev = evidence.gather(members, crate_root)
         costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))

@@ -340,6 +340,12 @@ def _cycle_consequence(b: Located, a: Located) -> bool:
     return cyc is not None and rec is not None and _last(cyc.group(1)) == _last(rec.group(1))
 
 
+def fix_sources(g: Group) -> tuple[Diagnostic, ...]:
+    """The diagnostics whose suggestions may fix the story: every member, except a pattern's E0027
+    that follows from its E0026, whose suggestions keep the misspelt field the lead's rename removes."""
+    return tuple(m.diag for m in g.members if m is g.lead or not _pattern_consequence(m, g.lead))
+
+
 def consequence_of(b: Located, a: Located) -> bool:
     """Whether error `b` is rustc reporting `a`'s mistake again from another angle: `b`'s unmet
     bounds are on the closure whose signature `a` rejects; or both on one line, `b` a bound or
