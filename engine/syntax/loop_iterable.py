@@ -29,8 +29,9 @@ def _root_of(value: tree_sitter.Node) -> tree_sitter.Node:
     """`&mut self.items.iter_mut()` -> `self.items`: through references, calls and parentheses."""
     n = value
     while True:
+        inner: tree_sitter.Node | None
         if n.type in ("reference_expression", "parenthesized_expression"):
-            inner = n.child_by_field_name("value") or (n.named_children or [None])[-1]
+            inner = n.child_by_field_name("value") or (n.named_children[-1] if n.named_children else None)
         elif n.type == "call_expression":
             f = n.child_by_field_name("function")
             inner = f.child_by_field_name("value") if f is not None and f.type == "field_expression" else None
