@@ -5,7 +5,8 @@ What each record teaches (the payloads are `diary.payloads` Structs, matched by 
   its (code, family) pairs come from the repair's reflection (`families`, `codes`) or from the
   core loop's `loop.do` record (the explanation's code; rustc's suggestion gets the repair's family
   for it, "rustc:<applicability>", a template's "explain:<source>");
-- an undo moves the patch's pairs from kept to undone, a redo back;
+- an undo moves the patch's pairs from kept to undone (and takes back the mistake's resolution by
+  them), a redo back;
 - the next patch operation's `before` hashes differing from a patch's `after` hashes: the user
   edited the patched files afterwards;
 - a repair reflection turned down `by` the user: rejected, with their reason;
@@ -104,10 +105,12 @@ class _Folder:
         if op == "undo" and memo.state == "applied":
             for code, fam in memo.pairs:
                 self.pref(code, fam, e, "undone", refused=pid, kept=-1, undone=1)
+                self.resolved(code, fam, -1)  # the mistake did not go away with it after all
             self.patches[pid] = msgspec.structs.replace(memo, state="undone", after={})
         elif op == "redo" and memo.state == "undone":
             for code, fam in memo.pairs:
                 self.pref(code, fam, e, "kept", kept=1, undone=-1)
+                self.resolved(code, fam)
             self.patches[pid] = msgspec.structs.replace(memo, state="applied", after=_of(b, "after", {}))
 
     def check_edits(self, e: Entry, b: PatchBody) -> None:
@@ -145,13 +148,15 @@ class _Folder:
             seen=(*x.seen, Seen(entry=e.id, ts=e.ts, what="met", note=message))[-KEEP_SEEN:],
         )
 
-    def resolved(self, code: str, family: str) -> None:
+    def resolved(self, code: str, family: str, n: int = 1) -> None:
+        """`n` more times the mistake went away with `family` (-1: a patch of it was undone)."""
         x = self.mistakes.get(code)
         if x is None:
             return
         by = dict(x.resolved)
-        by[family] = by.get(family, 0) + 1
-        self.mistakes[code] = msgspec.structs.replace(x, resolved=tuple(sorted(by.items())))
+        by[family] = by.get(family, 0) + n
+        kept = tuple(sorted((k, v) for k, v in by.items() if v > 0))
+        self.mistakes[code] = msgspec.structs.replace(x, resolved=kept)
 
     # --- forgetting ----------------------------------------------------------------------------
 

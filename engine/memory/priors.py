@@ -91,11 +91,17 @@ def _times(n: int) -> str:
 _HANDLING = {"?": "?", ".expect(": ".expect(", ".unwrap()": ".unwrap()"}
 
 
-def _refused_again(
-    m: Memory, code: str, c: Candidate, patch_id: Callable[[Candidate], str | None], w: PriorWeights
-) -> bool:
+PatchIds = Callable[[Candidate], "str | None | tuple[str | None, ...]"]
+
+
+def _refused_again(m: Memory, code: str, c: Candidate, patch_id: PatchIds, w: PriorWeights) -> bool:
+    """`c`'s patch (or its twin in other words: the same fix rendered in the repo's style, or the
+    original of a rendering) is one the user already refused."""
     gone = retired(m, code, c.family, w)
-    return gone is not None and bool(gone.refused_patches) and patch_id(c) in gone.refused_patches
+    if gone is None or not gone.refused_patches:
+        return False
+    ids = patch_id(c)
+    return any(i in gone.refused_patches for i in (ids if isinstance(ids, tuple) else (ids,)) if i)
 
 
 def candidate_patch_id(c: Candidate, root: str | Path) -> str | None:
@@ -128,7 +134,7 @@ def arrange(
     cands: list[Candidate],
     code: str,
     m: Memory | None,
-    patch_id: Callable[[Candidate], str | None] | None = None,
+    patch_id: PatchIds | None = None,
     w: PriorWeights | None = None,
 ) -> list[Candidate]:
     """`cands` (in the ranking's order) reordered by the memory: priors first, retired families
@@ -170,6 +176,7 @@ def for_repair(
     m = current(root)
     if m is None:
         return cands
+    twins: dict[str, Candidate] = {}  # a rendering and its original: one fix in two spellings
     if m.style:
         base = Path(root)
         reader = read or (lambda rel: _read(base / rel))
@@ -177,11 +184,18 @@ def for_repair(
         for c in cands:
             r = render(c, m.style, target, reader)
             if r is not c:
-                styled.append(msgspec.structs.replace(r, id=f"{c.id}+style"))
+                r = msgspec.structs.replace(r, id=f"{c.id}+style")
+                twins[r.id], twins[c.id] = c, r
+                styled.append(r)
             styled.append(c)
         seen: set[str] = set()  # a rendering another template already wrote is tried once, first
         cands = [c for c in styled if not ((k := edit_id(c.edits)) in seen or seen.add(k))]
-    return arrange(cands, target.code_str or "", m, lambda c: candidate_patch_id(c, root))
+
+    def ids(c: Candidate) -> tuple[str | None, ...]:
+        twin = twins.get(c.id)
+        return (candidate_patch_id(c, root), candidate_patch_id(twin, root) if twin else None)
+
+    return arrange(cands, target.code_str or "", m, ids)
 
 
 def _read(p: Path) -> bytes | None:

@@ -17,6 +17,9 @@ it, in case the rendering does not compile). Each rule needs a fact and a shape:
 - `error-crate`: a return type `Result<T, Box<dyn std::error::Error>>` becomes `anyhow::Result<T>`
   (`eyre::`, `color_eyre::`), or `Result<T>` where the file imports the crate's `Result`; only for
   a crate the library itself depends on.
+- `error-handling`: an inserted `.unwrap()` or `.expect("REASON")` becomes `?` in a repo that
+  propagates (where the enclosing fn returns a `Result` or `Option`), `.expect("<call> failed")`
+  in one that expects, `.unwrap()` in one that unwraps.
 - `import-groups`: in a repo that separates `std`, external and `crate` imports by blank lines, a
   `use` whose kind has no group in the file starts its own, in that order.
 """
@@ -213,6 +216,73 @@ def _error_crate(edits: list[Edit], style: dict[str, str], scene: Scene) -> list
     return out
 
 
+# --- passing an error on -------------------------------------------------------------------------
+
+_PANICS = re.compile(r'(?:\.expect\(\s*"(?:[^"\\\n]|\\.)*"\s*\)|\.unwrap\(\))$')
+_FN_HEAD = re.compile(r"\bfn\s+\w+[^{;]*?\)\s*->\s*(?P<ret>[^{;]+?)\s*(?:where\b[^{]*)?\{", re.S)
+_CALLEE = re.compile(r"(?P<name>\w+)\s*(?:::<[^>]*>)?\s*\([^()]*\)\s*$|(?P<ident>\w+)\s*$")
+
+
+def _returns_wrapper(data: bytes, pos: int) -> str | None:
+    """ "Result" or "Option" when the innermost fn whose head precedes byte `pos` returns one (any
+    `Result` alias: `io::Result<T>`, `anyhow::Result<T>`), else None. A `?` compiles only there."""
+    head = data[:pos].decode("utf-8", "replace")
+    heads = list(_FN_HEAD.finditer(head))
+    if not heads:
+        return None
+    ret = heads[-1].group("ret")
+    m = re.match(r"(?:[\w:]+::)?(Result|Option)\b", ret.strip())
+    return m.group(1) if m else None
+
+
+def _propagates(data: bytes, pos: int, scene: Scene) -> bool:
+    """A `?` at `pos` passes the error on: the fn returns the same wrapper as the value (rustc's
+    found type, when it names one)."""
+    ret = _returns_wrapper(data, pos)
+    f = scene.facts()
+    found = re.match(r"(?:(?:std|core)::\w+::)?(Result|Option)<", (f.found or "") if f else "")
+    return ret is not None and (found is None or found.group(1) == ret)
+
+
+def _reason(before: bytes, scene: Scene) -> str:
+    """The message of an `.expect(..)` written after `before` (the code up to the edit): the call or
+    value it unwraps, named, and what went wrong as the found type says (`None` for an `Option`)."""
+    m = _CALLEE.search(before[-200:].decode("utf-8", "replace"))
+    name = (m.group("name") or m.group("ident")) if m else "it"
+    f = scene.facts()
+    return (
+        f"{name} gave None" if f is not None and (f.found or "").startswith("Option<") else f"{name} failed"
+    )
+
+
+def _passing_on(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    """An inserted `.unwrap()` or `.expect("..")` (rustc's `.expect("REASON")`) written the repo's
+    way: `?` where the enclosing fn returns a `Result` or `Option` and the repo propagates, an
+    `.expect` naming the call in a repo that expects, `.unwrap()` in one that unwraps. A `?` is
+    never turned into a panic: propagating is not a habit to undo."""
+    want = style.get("error-handling")
+    if want not in ("?", ".expect(", ".unwrap()"):
+        return edits
+    out: list[Edit] = []
+    for e in edits:
+        m = _PANICS.search(e.replacement)
+        data = scene.read(e.file) if m and e.start == e.end else None
+        if m is None or data is None:
+            out.append(e)
+            continue
+        head = e.replacement[: m.start()]
+        if want == "?":
+            text = head + "?" if _propagates(data, e.start, scene) else e.replacement
+        elif want == ".unwrap()":
+            text = head + ".unwrap()"
+        elif m.group(0) == ".unwrap()" or re.search(r'"(?:REASON|reason|TODO|\.\.\.)"', m.group(0)):
+            text = head + f'.expect("{_reason(data[: e.start], scene)}")'
+        else:
+            text = e.replacement  # an expect with words of its own
+        out.append(msgspec.structs.replace(e, replacement=text) if text != e.replacement else e)
+    return out
+
+
 # --- import groups ----------------------------------------------------------------------------------
 
 _USE_LINE = re.compile(r"use ([\w:]+)(?:::\{[^}]*\}|::\*)?;\n")
@@ -275,6 +345,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("closure-style", _closures),
     ("self-type", _self_type),
     ("error-crate", _error_crate),
+    ("error-handling", _passing_on),
     ("import-groups", _import_groups),
 )
 

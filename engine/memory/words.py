@@ -11,7 +11,7 @@ from engine.memory.types import FamilyPref, Memory, Mistake, Seen, StyleFact, Vo
 WEEK_S = 7 * 24 * 3600
 STUBBORN_MIN, STUBBORN_MAX = 0.2, 0.8
 _NOUN = {
-    "kept": "keep",
+    "kept": "apply",  # a patch applied; an undo after it is its own evidence
     "undone": "undo",
     "rejected": "rejection",
     "edited": "edit",
@@ -29,13 +29,17 @@ def day(ts: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ts))
 
 
+def _plural(noun: str, n: int) -> str:
+    return noun if n == 1 else noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
 def learned_from(seen: tuple[Seen, ...]) -> str:
     """ "learned from 3 undos on 2026-11-30 and 1 rejection on 2026-12-01" (the newest evidence)."""
     if not seen:
         return "learned from nothing left in the DevLog"
     groups = Counter((s.what, day(s.ts)) for s in seen)
     parts = [
-        f"{n} {_NOUN.get(what, what)}{'s' if n != 1 else ''} on {d}"
+        f"{n} {_plural(_NOUN.get(what, what), n)} on {d}"
         for (what, d), n in sorted(groups.items(), key=lambda kv: kv[0][1])
     ]
     return "learned from " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
@@ -95,7 +99,8 @@ def style_line(s: StyleFact) -> str:
         "error-crate": " A boxed error in a return type is written as its Result before validation."
         if any(c.strip() in ("anyhow", "eyre", "color-eyre") for c in s.value.split("+"))
         else " Shown, not yet acted on.",
-        "error-handling": " Fixes that pass an error on this way are tried earlier.",
+        "error-handling": ' An inserted .unwrap() or rustc\'s .expect("REASON") is rendered this way before'
+        " validation, and fixes that pass an error on this way are tried earlier.",
     }.get(s.name, " Shown, not yet acted on.")
     return f"{what} {s.value}{based}.{effect}"
 

@@ -54,6 +54,11 @@ _CLOSURES = {
     "path": "pub fn {f}(v: &[u8]) -> Vec<String> {{\n    v.iter().map(ToString::to_string).collect()\n}}\n",
     "closure": "pub fn {f}(v: &[u8]) -> Vec<String> {{\n    v.iter().map(|b| b.to_string()).collect()\n}}\n",
 }
+_ERRS = {
+    "?": "pub fn {f}(s: &str) -> Result<u32, std::num::ParseIntError> {{\n    let n: u32 = s.parse()?;\n    Ok(n)\n}}\n",
+    ".expect(": 'pub fn {f}(s: &str) -> u32 {{\n    s.parse().expect("a number")\n}}\n',
+    ".unwrap()": "pub fn {f}(s: &str) -> u32 {{\n    s.parse().unwrap()\n}}\n",
+}
 _IMPORTS = {
     "grouped": "use std::fmt;\nuse std::io;\n\nuse crate::{m}::One;\n\n",
     "one block": "use crate::{m}::One;\nuse std::fmt;\nuse std::io;\n\n",
@@ -68,6 +73,7 @@ def habits(
     strings: str | None = None,
     closures: str | None = None,
     imports: str | None = None,
+    errors: str | None = None,
     deps: str = "",
     dev_deps: str = "",
 ) -> Path:
@@ -82,6 +88,8 @@ def habits(
             text += _STRINGS[strings].format(f=f"s{i}")
         if closures:
             text += _CLOSURES[closures].format(f=f"c{i}")
+        if errors:
+            text += _ERRS[errors].format(f=f"e{i}")
         files[f"src/{m}.rs"] = text
     return crate(
         tmp,

@@ -185,3 +185,24 @@ def test_an_undo_after_explain_apply_counts_for_the_repair_too(fixture_crate) ->
     pref = next(p for p in store.sync(root).memory.prefs if p.key == RUSTC)
     assert (pref.undone, pref.rejected) == (1, 1)
     assert BORROW in fix_json(root, "--dry-run", "--accept", "maybe")["diff"]
+
+
+def test_two_undos_of_a_styled_fix_retire_it_in_both_spellings(tmp_path: Path) -> None:
+    from tests.memory.crates import crate
+
+    lib = "pub mod names;\n\n" + "".join(
+        f'pub fn f{i}() -> String {{\n    "{i}".to_owned()\n}}\n\n' for i in range(3)
+    )
+    root = crate(
+        tmp_path, "shop", lib, files={"src/names.rs": 'pub fn label() -> String {\n    "label"\n}\n'}
+    )
+    for _ in range(2):
+        done = fix_json(root, "--yes", "--accept", "maybe")
+        assert done["applied"] and '"label".to_owned()' in done["diff"], done
+        assert rusta("undo", str(root)).returncode == 0
+    again = fix_json(root, "--dry-run", "--accept", "maybe")
+    # neither the repo's spelling the user undid nor rustc's own spelling of the same fix
+    assert ".to_owned()" not in again.get("diff", "") and ".to_string()" not in again.get("diff", ""), again
+    said = " ".join(rusta("memory", "show", str(root)).stdout.split())
+    assert "kept 0, undone 2" in said and "Learned from 2 applies on" in said and "2 undos on" in said
+    assert "resolved by no fix of Rusta's kept yet" in said  # an undone fix resolved nothing

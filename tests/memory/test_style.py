@@ -166,3 +166,50 @@ def test_the_repair_tries_the_styled_candidate_first_and_keeps_the_original(tmp_
     assert texts.index("Meter::") == texts.index("Self::") - 1
     assert ordered[texts.index("Meter::")].id.endswith("+style")
     assert not (b / ".rusta").exists()  # the repair reads the memory, writes nothing
+
+
+_PANICKY = (
+    "pub fn first(v: &[u8]) -> Option<u8> {\n    let f: u8 = v.first();\n    Some(f)\n}\n\n"
+    "pub fn head(v: &[u8]) -> u8 {\n    let f: u8 = v.first();\n    f\n}\n\n"
+    "pub fn num(s: &str) -> u64 {\n    let n: u64 = s.parse();\n    n\n}\n"
+)
+
+
+def test_an_unwrap_or_rustcs_expect_is_written_the_way_the_repo_passes_errors_on(tmp_path: Path) -> None:
+    q, e, u = (
+        mine(habits(tmp_path, n, errors=h)) for n, h in (("q", "?"), ("e", ".expect("), ("u", ".unwrap()"))
+    )
+    assert [{s.name: s.value for s in x}["error-handling"] for x in (q, e, u)] == [
+        "?",
+        ".expect(",
+        ".unwrap()",
+    ]
+    b = crate(tmp_path, "panicky", _PANICKY)
+    ws, _, _ = repair_view(b, "E0308")
+    errors = errors_of(run_check(ws.root))
+    by_line = {d.primary.line_start: d for d in errors if d.primary is not None}
+    first, head, num = by_line[2], by_line[7], by_line[12]
+
+    def rendered(target: Diagnostic, style: tuple[StyleFact, ...]) -> list[tuple[str, str]]:
+        return [
+            (inserted(c), inserted(r))
+            for c, r in styled(candidates_for(target, ws, errors), style, target, ws)
+        ]
+
+    # a repo that propagates: `?` where the fn returns an Option, and nowhere a `?` cannot go
+    assert (".copied().unwrap()", ".copied()?") in rendered(first, q)
+    assert rendered(head, q) == [] and rendered(num, q) == []
+    # a repo that expects: the unwrap and rustc's placeholder name the call instead
+    assert (".copied().unwrap()", '.copied().expect("first gave None")') in rendered(head, e)
+    assert rendered(num, e) == [('.expect("REASON")', '.expect("parse failed")')]
+    # a repo that unwraps: rustc's placeholder becomes the plain unwrap
+    assert rendered(num, u) == [('.expect("REASON")', ".unwrap()")]
+    for target, style in ((first, q), (head, e), (num, e)):
+        cands = candidates_for(target, ws, errors)
+        r = next(r for _, r in styled(cands, style, target, ws))
+        before = ws.try_edits(r.edits)
+        try:  # the rendering compiles: its own error is gone
+            left = errors_of(run_check(ws.root))
+        finally:
+            ws.revert(before)
+        assert target.primary.line_start not in {d.primary.line_start for d in left if d.primary}
