@@ -25,13 +25,18 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
+from engine.repair.fields import missing_fields, rename_field
+from engine.repair.float_order import total_order
 from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.grammar import grammar_candidates
+from engine.repair.hoist import hoist_out_of_block
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
 from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
+from engine.repair.outlives import outlives_bound
+from engine.repair.owned_return import return_owned
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
@@ -344,6 +349,16 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += box_recursive(d, read, crate_files)
     if code == "E0369":
         out += none_comparison(d, read)
+    if code == "E0560":
+        out += rename_field(d, read)
+    if code == "E0063":
+        out += missing_fields(d, read, crate_files)
+    if not code:
+        out += outlives_bound(d, read)
+    if code == "E0515":
+        out += return_owned(d, read)
+    if code == "E0597":
+        out += hoist_out_of_block(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code == "E0624":
@@ -365,6 +380,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0277":
         out += owned_for_trait(d, read) + conversion_before_into(d, read)
         out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
+        out += total_order(d, read)
     out += design_candidates(d, read, crate_files)  # fixes beyond rustc's span: signatures, callers, impls
     # the edit grammar: operators at the sites the facts name, for every code; an edit a template
     # also proposes is one candidate (search.rank keeps its best score)

@@ -1,0 +1,119 @@
+"""E0515 where the returned value borrows from a local (a slice of a `String` read in the function,
+an element of a `Vec` built there): the function returns the owned value instead.
+
+`fn longest(path: &str) -> &str { let text = read(path); ...; best }` cannot hand out `best`, a
+`&str` into `text`, which dies at the closing brace. The signature becomes `-> String` and every
+place the function returns from converts its value: `best.to_string()` (`&[T]` -> `Vec<T>` with
+`.to_vec()`, `&Path` -> `PathBuf` with `.to_path_buf()`). The grammar's `op:owned-return` covers the
+other shape, `&local` returned, where the `&` goes. Pure; the sandbox says whether callers still
+compile with the owned value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import ancestors, node_at, preorder
+from toolbelt.types import Diagnostic
+
+_OWNED = {
+    "str": ("String", "to_string"),
+    "Path": ("PathBuf", "to_path_buf"),
+    "OsStr": ("OsString", "to_os_string"),
+}
+_ATOMIC = ("identifier", "field_expression", "call_expression", "index_expression", "string_literal", "self")
+_DIVERGES = re.compile(r"(?:panic|unreachable|todo|unimplemented)!")
+_NESTED = ("closure_expression", "function_item", "async_block")
+
+
+def _owned(ret: str) -> tuple[str, str] | None:
+    inner = (
+        re.sub(r"^&\s*(?:'\w+\s+)?", "", ret).strip()
+        if ret.startswith("&") and not ret.startswith("&mut")
+        else None
+    )
+    if inner is None:
+        return None
+    if inner in _OWNED:
+        return _OWNED[inner]
+    if inner.startswith("[") and inner.endswith("]") and ";" not in inner:
+        return f"Vec<{inner[1:-1]}>", "to_vec"
+    return None
+
+
+def _tails(n: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The expressions a value-producing node ends in: itself, or the tails of its branches."""
+    if n.type == "block":
+        last = n.named_children[-1] if n.named_children else None
+        if (
+            last is None
+            or last.type.endswith("_statement")
+            or last.type in ("let_declaration", "line_comment")
+        ):
+            return []
+        return _tails(last)
+    if n.type == "if_expression":
+        out = []
+        for c in n.named_children:
+            if c.type == "block":
+                out += _tails(c)
+            elif c.type == "else_clause":
+                out += [t for b in c.named_children for t in _tails(b)]
+        return out
+    if n.type == "match_expression":
+        body = n.child_by_field_name("body")
+        arms = [a.child_by_field_name("value") for a in (body.named_children if body else [])]
+        return [t for v in arms if v is not None for t in _tails(v)]
+    if n.type in ("return_expression", "break_expression", "continue_expression"):
+        return []
+    if n.type == "macro_invocation" and _DIVERGES.match((n.text or b"").decode("utf-8", "replace")):
+        return []
+    return [n]
+
+
+def _returns(body: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Every value the fn body returns: its tail and each `return e`, not inside a nested closure."""
+    out = _tails(body)
+    for n in preorder(body):
+        if n.type == "return_expression" and n.named_children:
+            if not any(a.type in _NESTED for a in ancestors(n) if a.start_byte > body.start_byte):
+                out += _tails(n.named_children[0])
+    return out
+
+
+def _converted(n: tree_sitter.Node, method: str) -> tuple[int, int, str]:
+    text = (n.text or b"").decode("utf-8", "replace")
+    if n.type == "reference_expression" and (v := n.child_by_field_name("value")) is not None:
+        if v.type in _ATOMIC:  # `&text[a..b]` -> `text[a..b].to_string()`
+            return n.start_byte, n.end_byte, f"{(v.text or b'').decode('utf-8', 'replace')}.{method}()"
+    if n.type in _ATOMIC:
+        return n.end_byte, n.end_byte, f".{method}()"
+    return n.start_byte, n.end_byte, f"({text}).{method}()"
+
+
+def return_owned(d: Diagnostic, read: Reader) -> list[Candidate]:
+    prim = d.primary
+    source = read(prim.file_name) if prim is not None else None
+    if prim is None or source is None:
+        return []
+    node = node_at(source, prim.byte_start, prim.byte_end)
+    fn = next((a for a in (node, *ancestors(node)) if a.type in _NESTED), None)
+    ret = fn.child_by_field_name("return_type") if fn is not None and fn.type == "function_item" else None
+    body = fn.child_by_field_name("body") if fn is not None else None
+    owned = _owned((ret.text or b"").decode("utf-8", "replace")) if ret is not None else None
+    if fn is None or ret is None or body is None or owned is None:
+        return []
+    typ, method = owned
+    sites = _returns(body)
+    if not sites or not any(s.start_byte <= prim.byte_start and prim.byte_end <= s.end_byte for s in sites):
+        return []
+    edits = [Edit(file=prim.file_name, start=ret.start_byte, end=ret.end_byte, replacement=typ)]
+    for s in sites:
+        start, end, text = _converted(s, method)
+        edits.append(Edit(file=prim.file_name, start=start, end=end, replacement=text))
+    desc = f"return an owned `{typ}`: `.{method}()` where the function returns"
+    return [_make(edits, desc, "owned-return", d.code_str or "E0515", 0.7)]
