@@ -182,7 +182,7 @@ def for_repair(
         reader = read or (lambda rel: _read(base / rel))
         styled: list[Candidate] = []
         for c in cands:
-            r = render(c, m.style, target, reader)
+            r = render(c, m.style, target, reader, root)
             if r is not c:
                 r = msgspec.structs.replace(r, id=f"{c.id}+style")
                 twins[r.id], twins[c.id] = c, r
@@ -196,6 +196,21 @@ def for_repair(
         return (candidate_patch_id(c, root), candidate_patch_id(twin, root) if twin else None)
 
     return arrange(cands, target.code_str or "", m, ids)
+
+
+def restyle(
+    cands: list[Candidate], target: Diagnostic, root: str | Path, read: Reader | None = None
+) -> list[Candidate]:
+    """Each of `cands` written in the repo's style, in its place: the fixes `rusta explain` shows,
+    and so the patch `--apply` (and the app's Do) lands, read like the repo's code. Unlike the
+    repair, which validates both spellings, a story shows one: the rendering, which changes only
+    the words of the same change (a `?` only where the fn can pass the error on)."""
+    m = current(root)
+    if m is None or not m.style:
+        return cands
+    base = Path(root)
+    reader = read or (lambda rel: _read(base / rel))
+    return [render(c, m.style, target, reader, root) for c in cands]
 
 
 def _read(p: Path) -> bytes | None:

@@ -20,6 +20,9 @@ it, in case the rendering does not compile). Each rule needs a fact and a shape:
 - `error-handling`: an inserted `.unwrap()` or `.expect("REASON")` becomes `?` in a repo that
   propagates (where the enclosing fn returns a `Result` or `Option`), `.expect("<call> failed")`
   in one that expects, `.unwrap()` in one that unwraps.
+- `config` (a `rustfmt.toml`): the items the candidate changes are formatted with the repo's own
+  rustfmt config, each only when it was rustfmt-clean before (`engine.memory.fmt`); last, so it
+  formats what the other rules wrote.
 - `import-groups`: in a repo that separates `std`, external and `crate` imports by blank lines, a
   `use` whose kind has no group in the file starts its own, in that order.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import msgspec
 
@@ -43,8 +47,8 @@ Rule = Callable[[list[Edit], dict[str, str], "Scene"], list[Edit]]
 class Scene:
     """What a rule may look at besides the candidate: the target error and the files as they are."""
 
-    def __init__(self, target: Diagnostic | None, read: Reader) -> None:
-        self.target, self.read = target, read
+    def __init__(self, target: Diagnostic | None, read: Reader, root: Path | None = None) -> None:
+        self.target, self.read, self.root = target, read, root
         self._facts = None
 
     def facts(self):  # noqa: ANN201 - engine.facts.parse.Facts, imported lazily
@@ -340,6 +344,14 @@ def _import_groups(edits: list[Edit], style: dict[str, str], scene: Scene) -> li
     return out
 
 
+def _rustfmt(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    if scene.root is None or not style.get("config", "").lstrip(".").startswith("rustfmt.toml"):
+        return edits
+    from engine.memory.fmt import rustfmt_edits
+
+    return rustfmt_edits(edits, scene.read, scene.root)
+
+
 RULES: tuple[tuple[str, Rule], ...] = (
     ("string-from-str", _strings),
     ("closure-style", _closures),
@@ -347,18 +359,26 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("error-crate", _error_crate),
     ("error-handling", _passing_on),
     ("import-groups", _import_groups),
+    ("config", _rustfmt),  # last: it formats what the others wrote
 )
 
 
 def render(
-    c: Candidate, style: tuple[StyleFact, ...], target: Diagnostic | None = None, read: Reader | None = None
+    c: Candidate,
+    style: tuple[StyleFact, ...],
+    target: Diagnostic | None = None,
+    read: Reader | None = None,
+    root: str | Path | None = None,
 ) -> Candidate:
     """`c` written in the repo's style (`c` itself when no habit applies). It keeps its id and family
     (it is the same fix); its description names the rendering."""
     facts = {s.name: s.value for s in style}
+    rustfmt = next((s.value for s in style if s.name == "config" and "rustfmt.toml" in s.value), None)
+    if rustfmt is not None:
+        facts["config"] = rustfmt  # clippy.toml's fact does not hide it
     if not facts:
         return c
-    scene = Scene(target, read or (lambda _: None))
+    scene = Scene(target, read or (lambda _: None), Path(root) if root is not None else None)
     edits = list(c.edits)
     used: list[str] = []
     for name, rule in RULES:
@@ -376,5 +396,5 @@ def render(
     return msgspec.structs.replace(
         c,
         edits=tuple(sorted(edits, key=lambda e: (e.file, e.start, e.end))),
-        description=f"{desc} (in this repo's style: {', '.join(used)})",
+        description=f"{desc} (in this repo's style: {', '.join('rustfmt.toml' if u == 'config' else u for u in used)})",
     )

@@ -101,6 +101,10 @@ def style_line(s: StyleFact) -> str:
         else " Shown, not yet acted on.",
         "error-handling": ' An inserted .unwrap() or rustc\'s .expect("REASON") is rendered this way before'
         " validation, and fixes that pass an error on this way are tried earlier.",
+        "config": " The items a fix changes are formatted with it before validation (each only if it was"
+        " rustfmt-clean before)."
+        if "rustfmt.toml" in s.value
+        else " Shown, not yet acted on.",
     }.get(s.name, " Shown, not yet acted on.")
     return f"{what} {s.value}{based}.{effect}"
 

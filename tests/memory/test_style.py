@@ -213,3 +213,39 @@ def test_an_unwrap_or_rustcs_expect_is_written_the_way_the_repo_passes_errors_on
         finally:
             ws.revert(before)
         assert target.primary.line_start not in {d.primary.line_start for d in left if d.primary}
+
+
+def test_a_changed_item_is_formatted_with_the_repos_rustfmt_config_only_if_it_was_clean(
+    tmp_path: Path,
+) -> None:
+    lib = (
+        'pub fn label(a: &str) -> String {\n    let n: u32 = a.len() + 1;\n    format!("{a}{n}")\n}\n\n'
+        "pub fn messy( a: &str )->u32{ let m: u32 = a.len(); m }\n"
+    )
+    b = crate(tmp_path, "narrow", lib, files={"rustfmt.toml": "max_width = 40\n"})
+    style = mine(b)
+    assert [s.value for s in style if s.name == "config"] == ["rustfmt.toml: max_width = 40"]
+    ws, _, _ = repair_view(b, "E0308")
+    errors = errors_of(run_check(ws.root))
+    clean, messy = sorted((d for d in errors if d.code_str == "E0308"), key=lambda d: d.primary.line_start)
+    c = next(c for c in candidates_for(clean, ws, errors) if ".try_into().unwrap()" in inserted(c))
+    r = render(c, style, clean, ws.read, b)
+    assert "rustfmt.toml" in r.description
+    before = ws.try_edits(r.edits)
+    try:
+        text = (ws.read("src/lib.rs") or b"").decode()
+        left = [d.primary.line_start for d in errors_of(run_check(ws.root)) if d.primary]
+    finally:
+        ws.revert(before)
+    assert left == [8]  # its own error gone; the messy fn's (line 6, two lines down) stays
+    # the long line wrapped as rustfmt writes it at 40 columns; the unformatted fn untouched
+    assert "    let n: u32 = (a.len() + 1)\n        .try_into()\n        .unwrap();\n" in text, text
+    assert "pub fn messy( a: &str )->u32{ let m: u32 = a.len(); m }" in text
+    # an item the repo keeps unformatted: the edit as written, no reformatting of its other code
+    m = next(c for c in candidates_for(messy, ws, errors) if ".try_into().unwrap()" in inserted(c))
+    assert "rustfmt.toml" not in render(m, style, messy, ws.read, b).description
+    # without a rustfmt.toml, nothing is formatted
+    plain = crate(tmp_path, "wide", lib)
+    ws2, target, cands = repair_view(plain, "E0308")
+    c2 = next(c for c in cands if ".try_into().unwrap()" in inserted(c))
+    assert render(c2, mine(plain), target, ws2.read, plain) is c2
