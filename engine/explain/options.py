@@ -28,6 +28,7 @@ from engine.explain.meaning import meaning_cost
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
+from engine.memory.priors import restyle
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
@@ -264,6 +265,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             found = into_derive_lists(found, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
+        found = restyle(found, d, root, read)  # in the repo's words, before validation
         for c in found:
             if c.source == "template" and c.score < MIN_PRIOR:
                 continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix

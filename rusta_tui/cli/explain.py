@@ -174,9 +174,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(crate_root: Path, args: argparse.Namespace, study: bool) -> None:
-    """What the first story needs that cargo's output does not decide: the renderer's modules and, in
-    study mode, the user's memory of this repo (folded from its DevLog). Done before the check is
-    waited on, it overlaps cargo instead of following it; the answer is the same either way."""
+    """What the first story needs that cargo's output does not decide: the renderer's modules and the
+    user's memory of this repo (folded from its DevLog; the fixes are written in its style, study
+    mode recalls its mistakes). Done before the check is waited on, it overlaps cargo instead of
+    following it; the answer is the same either way."""
     if args.json:
         import engine.explain.jsonview  # noqa: F401
     elif args.mode != "silent":
@@ -184,9 +185,9 @@ def _prepare(crate_root: Path, args: argparse.Namespace, study: bool) -> None:
         import rusta_tui.cli.explain_show  # noqa: F401
     if study:
         import modes.study  # noqa: F401
-        from engine.memory.priors import current
+    from engine.memory.priors import current
 
-        current(crate_root)  # cached until the DevLog changes; _recalls reads it
+    current(crate_root)  # cached until the DevLog changes; the fixes and _recalls read it
 
 
 def _log(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> bool:

@@ -206,3 +206,22 @@ def test_two_undos_of_a_styled_fix_retire_it_in_both_spellings(tmp_path: Path) -
     said = " ".join(rusta("memory", "show", str(root)).stdout.split())
     assert "kept 0, undone 2" in said and "Learned from 2 applies on" in said and "2 undos on" in said
     assert "resolved by no fix of Rusta's kept yet" in said  # an undone fix resolved nothing
+
+
+def test_explain_shows_and_applies_the_fix_in_the_repos_style(tmp_path: Path) -> None:
+    from tests.memory.crates import crate
+
+    lib = "pub mod names;\n\n" + "".join(
+        f'pub fn f{i}() -> String {{\n    "{i}".to_owned()\n}}\n\n' for i in range(3)
+    )
+    names = 'pub fn label() -> String {\n    "label"\n}\n'
+    root = crate(tmp_path, "shop", lib, files={"src/names.rs": names})
+    shown = rusta("explain", str(root))
+    assert '`"label"` -> `"label".to_owned()`' in shown.stdout, shown.stdout
+    applied = rusta("explain", str(root), "--apply", "1")
+    assert applied.returncode == 0 and "Applied" in applied.stdout, applied.stdout + applied.stderr
+    assert (root / "src" / "names.rs").read_text() == names.replace('"label"\n', '"label".to_owned()\n')
+    # without the habit, rustc's own words
+    plain = crate(tmp_path, "plain", "pub mod names;\n", files={"src/names.rs": names})
+    assert rusta("explain", str(plain), "--apply", "1").returncode == 0
+    assert '"label".to_string()' in (plain / "src" / "names.rs").read_text()
