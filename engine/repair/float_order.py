@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import tree_sitter
+
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import node_at, preorder
@@ -29,7 +31,7 @@ _KEYED = {
 _ATOMIC = ("identifier", "field_expression", "call_expression", "index_expression")
 
 
-def _keyed(closure, by: str) -> str | None:  # type: ignore[no-untyped-def]
+def _keyed(closure: tree_sitter.Node, by: str) -> str | None:
     """`max_by(|a, b| KEY(a).total_cmp(&KEY(b)))` from `|p| KEY(p)`, or None for another closure."""
     params = closure.child_by_field_name("parameters")
     body = closure.child_by_field_name("body")
@@ -38,9 +40,10 @@ def _keyed(closure, by: str) -> str | None:  # type: ignore[no-untyped-def]
         return None
     param = (names[0].text or b"").decode()
     used = {(n.text or b"").decode() for n in preorder(body) if n.type == "identifier"}
-    a, b = next(((x, y) for x, y in (("a", "b"), ("x", "y"), ("l", "r")) if not {x, y} & used), (None, None))
-    if a is None:
+    pair = next(((x, y) for x, y in (("a", "b"), ("x", "y"), ("l", "r")) if not {x, y} & used), None)
+    if pair is None:
         return None
+    a, b = pair
 
     def key(name: str) -> str:
         text = body.text or b""

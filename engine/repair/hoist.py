@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+import tree_sitter
+
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, node_at, preorder
@@ -29,7 +31,7 @@ _DECLARED = re.compile(r"binding `(?P<name>\w+)` declared here")
 _DROPPED = re.compile(r"`(?P<name>\w+)` dropped here while still borrowed")
 
 
-def _names(n) -> set[str]:  # type: ignore[no-untyped-def]
+def _names(n: tree_sitter.Node) -> set[str]:
     return {(c.text or b"").decode() for c in preorder(n) if c.type == "identifier"}
 
 

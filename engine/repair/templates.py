@@ -40,6 +40,7 @@ from engine.repair.owned_return import return_owned
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
+from engine.repair.state_replace import replace_state
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from engine.repair.unsized import borrow_unsized_type
@@ -369,6 +370,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += add_mut(d, read)
     if code in ("E0382", "E0505", "E0507", "E0509"):
         out += moved_value(d, read) + receiver_by_reference(d, read)
+    if code == "E0507":
+        out += replace_state(d, read, crate_files)
     if code == "E0382":
         out += rebind_self_method(d, read)
     if code in ("E0425", "E0412", "E0433", "E0422", "E0432", "E0531", "E0423"):

@@ -90,7 +90,7 @@ def test_a_struct_with_default_takes_the_struct_base(tmp_path):
     assert _compiling(e, "..Default::default()")
 
 
-NO_DEFAULT = """pub struct Clock(u64);
+NO_DEFAULT = """pub struct Clock(std::time::Instant);
 
 pub struct Timer {
     pub id: u32,
@@ -218,3 +218,48 @@ TUPLES = """pub fn best(v: &[(f64, u32)]) -> Option<&(f64, u32)> {
 def test_no_total_cmp_for_a_float_inside_a_tuple(tmp_path):
     e = _checked(tmp_path, "tuples", TUPLES, "v.iter().max()", "E0277")
     assert not any("total_cmp" in "".join(f.shows) for f in e.fixes)
+
+
+MACHINE = """pub enum Phase {
+    Empty,
+    Loading(Vec<u8>),
+    Loaded { bytes: Vec<u8>, checksum: u32 },
+}
+
+pub struct Loader {
+    pub phase: Phase,
+    pub warnings: u32,
+}
+
+impl Loader {
+    pub fn complete(&mut self) {
+        match self.phase {
+            Phase::Loading(bytes) => {
+                let checksum = bytes.iter().map(|b| *b as u32).sum();
+                self.phase = Phase::Loaded { bytes, checksum };
+            }
+            Phase::Empty => self.warnings += 1,
+            _ => self.warnings += 2,
+        }
+    }
+}
+"""
+
+
+def test_a_state_moved_out_of_a_match_on_a_field_is_replaced_and_restored(tmp_path):
+    e = _checked(tmp_path, "machine", MACHINE, "match self.phase", "E0507")
+    fix = _compiling(e, "std::mem::replace(&mut self.phase, Phase::Empty)")
+    assert fix, [(f.name, f.validated, f.shows) for f in e.fixes]
+    shows = "\n".join(fix[0].shows)
+    assert "other => { self.warnings += 2; self.phase = other; }" in shows
+    assert "Phase::Empty => self.warnings += 1" not in shows  # the placeholder is that state already
+
+
+KEEPS = MACHINE.replace(
+    "_ => self.warnings += 2,", "Phase::Loaded { checksum, .. } => self.warnings += checksum,"
+)
+
+
+def test_no_replace_when_an_arm_that_keeps_the_state_binds_from_it(tmp_path):
+    e = _checked(tmp_path, "keeps", KEEPS, "match self.phase", "E0507")
+    assert not any("mem::replace" in "".join(f.shows) for f in e.fixes)

@@ -1,0 +1,163 @@
+"""E0507 where a `match` on a field behind `&mut self` moves the data out of a variant (a state
+machine's step): the state is taken out with `std::mem::replace` and every arm that does not set a
+new state puts the old one back.
+
+```text
+match self.state {                          match std::mem::replace(&mut self.state, State::Idle) {
+    State::Running(job) => {                    State::Running(job) => { ...; self.state = State::Done(job); }
+        self.state = State::Done(job);  ->      other => self.state = other,
+    }                                       }
+    _ => {}
+}
+```
+
+rustc suggests `match &self.state`, which fails as soon as an arm moves what it bound into the new
+state. The placeholder is `std::mem::take` when the enum has `Default`, else a unit variant (or a
+variant built from plain values), which no arm can observe: each arm either replaces it or restores
+the state it took. Offered only when every arm that does not assign the place binds nothing (`_`,
+a unit variant), so restoring it is `other => ...`. Pure; the sandbox checks the edit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.repair.fields import plain_value
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import node_at, preorder
+from toolbelt.types import Diagnostic
+
+_MOVE_OUT = re.compile(r"cannot move out of `(?P<place>[\w.]+)` as enum variant `\w+` which is behind a")
+_PLACEHOLDER_NAMES = ("Idle", "Empty", "None", "Init", "Start", "Ready", "Stopped", "Done")
+
+
+def _text(n: tree_sitter.Node | None) -> str:
+    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
+
+
+def _binds(pattern: tree_sitter.Node) -> bool:
+    return any(
+        n.type == "identifier" and n.parent is not None and n.parent.type != "scoped_identifier"
+        for n in preorder(pattern)
+    ) or any(n.type == "shorthand_field_identifier" for n in preorder(pattern))
+
+
+def _assigns(body: tree_sitter.Node, place: str) -> bool:
+    return any(
+        n.type == "assignment_expression" and _text(n.child_by_field_name("left")).replace(" ", "") == place
+        for n in preorder(body)
+    )
+
+
+def _placeholder(files: list[bytes], enum: str) -> str | None:
+    for data in files:
+        root = node_at(data, 0, len(data))
+        for n in preorder(root):
+            if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum:
+                continue
+            body = n.child_by_field_name("body")
+            variants = [v for v in (body.named_children if body else []) if v.type == "enum_variant"]
+            units = [
+                _text(v.child_by_field_name("name"))
+                for v in variants
+                if v.child_by_field_name("body") is None
+            ]
+            if units:
+                return f"{enum}::{next((u for u in units if u in _PLACEHOLDER_NAMES), units[0])}"
+            for v in variants:
+                vb = v.child_by_field_name("body")
+                if vb is not None and vb.type == "ordered_field_declaration_list":
+                    types = [
+                        c
+                        for c in vb.named_children
+                        if c.type not in ("attribute_item", "visibility_modifier")
+                    ]
+                    values = [plain_value(_text(t)) for t in types]
+                    if "Default::default()" not in values:
+                        return f"{enum}::{_text(v.child_by_field_name('name'))}({', '.join(values)})"
+            return None
+    return None
+
+
+def _has_default(files: list[bytes], enum: str) -> bool:
+    pat = re.compile(
+        rb"#\[derive\([^)]*\bDefault\b[^)]*\)\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\S*\s+)?enum\s+"
+        + enum.encode()
+        + rb"\b"
+    )
+    impl = re.compile(rb"impl\s+(?:std::default::)?Default\s+for\s+" + enum.encode() + rb"\b")
+    return any(pat.search(f) or impl.search(f) for f in files)
+
+
+def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()) -> list[Candidate]:
+    prim = d.primary
+    m = _MOVE_OUT.search(d.message)
+    source = read(prim.file_name) if prim is not None and m is not None else None
+    if prim is None or source is None or "mutable reference" not in d.message:
+        return []
+    scrutinee = node_at(source, prim.byte_start, prim.byte_end)
+    match = scrutinee.parent
+    place = _text(scrutinee).replace(" ", "")
+    if match is None or match.type != "match_expression" or scrutinee.type != "field_expression":
+        return []
+    if match.parent is None or match.parent.type != "expression_statement":
+        return []  # the match's value is used: restoring the state in an arm would change it
+    body = match.child_by_field_name("body")
+    arms = [a for a in (body.named_children if body else []) if a.type == "match_arm"]
+    paths = {
+        _text(n).rsplit("::", 1)[0]
+        for a in arms
+        for n in preorder(a.child_by_field_name("pattern") or a)
+        if n.type == "scoped_identifier" or n.type == "scoped_type_identifier"
+    }
+    enum = next(iter(paths)) if len(paths) == 1 else None
+    files = [data for f in (crate_files or (prim.file_name,)) if (data := read(f)) is not None]
+    if enum is None or "::" in enum:
+        return []
+    holder = f"std::mem::take(&mut {place})" if _has_default(files, enum) else None
+    unit = _placeholder(files, enum)
+    if holder is None and unit is None:
+        return []
+    holder = holder or f"std::mem::replace(&mut {place}, {unit})"
+    edits = [
+        Edit(file=prim.file_name, start=scrutinee.start_byte, end=scrutinee.end_byte, replacement=holder)
+    ]
+    for a in arms:
+        pat, value = a.child_by_field_name("pattern"), a.child_by_field_name("value")
+        if pat is None or value is None or _assigns(value, place):
+            continue
+        if _text(pat) == unit:
+            continue  # the placeholder is this very state
+        if _binds(pat) or a.child_by_field_name("guard") is not None or "|" in _text(pat):
+            return []
+        new_pat = "other" if _text(pat) == "_" else f"other @ {_text(pat)}"
+        edits.append(Edit(file=prim.file_name, start=pat.start_byte, end=pat.end_byte, replacement=new_pat))
+        restore = f"{place} = other;"
+        kids = (
+            [c for c in value.named_children if not c.type.endswith("comment")]
+            if value.type == "block"
+            else []
+        )
+        if value.type == "block" and kids:
+            last = kids[-1]
+            semi = "" if _text(last).endswith(";") else ";"
+            line = source.rfind(b"\n", 0, last.start_byte) + 1
+            indent = re.match(rb"[ \t]*", source[line:]).group(0).decode()  # type: ignore[union-attr]
+            sep = f"\n{indent}" if b"\n" in source[value.start_byte : value.end_byte] else " "
+            edits.append(
+                Edit(
+                    file=prim.file_name,
+                    start=last.end_byte,
+                    end=last.end_byte,
+                    replacement=f"{semi}{sep}{restore}",
+                )
+            )
+            continue
+        text = f"{{ {restore} }}" if value.type == "block" else f"{{ {_text(value)}; {restore} }}"
+        edits.append(Edit(file=prim.file_name, start=value.start_byte, end=value.end_byte, replacement=text))
+    verb = "take" if holder.startswith("std::mem::take") else "replace"
+    desc = f"take the state out with `std::mem::{verb}` and put it back in the arms that keep it"
+    return [_make(edits, desc, "mem-replace", d.code_str or "E0507", 0.8)]
