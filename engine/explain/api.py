@@ -13,7 +13,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.explain import applicable, evidence, lintstory, placeholders, references, shapes
+from engine.explain import applicable, evidence, lintstory, placeholders, preconditions, references, shapes
 from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, fix_sources, group
 from engine.explain.invariants import invariant_for, syntax_entry
@@ -172,6 +172,8 @@ def _possible(
         if predicate in ("type_parameter", "not_type_parameter"):
             bound = shapes.bound_on_type_parameter(diag, vals.get("type"), crate_root)
             return bound == (predicate == "type_parameter")
+        if predicate in preconditions.NAMES:
+            return preconditions.holds(predicate, diag, crate_root, vals)
         if predicate in applicable.RUSTC_SAYS:
             return any(applicable.RUSTC_SAYS[predicate].search(t) for t in placeholders.texts(diag))
         if predicate == "declaration_editable":

@@ -63,6 +63,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from engine.explain.preconditions import NAMES as PRECONDITIONS
 from engine.facts.types import Facts
 
 # Predicates that hold where rustc's own words say so (a message, a label or a help): rustc's
@@ -103,6 +104,7 @@ PREDICATES = frozenset(
         "derivable_trait",
         "not_derivable_trait",
         *RUSTC_SAYS,
+        *PRECONDITIONS,  # decided from spans and the syntax layer (engine/explain/preconditions.py)
     }
 )
 SHAPE_PREDICATES = frozenset(

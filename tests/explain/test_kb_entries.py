@@ -59,6 +59,10 @@ EXCLUSIVE = (
     ("derivable_trait", "not_derivable_trait"),
     ("type_parameter", "not_type_parameter"),
     ("std_get_disjoint_mut", "std_lacks_get_disjoint_mut"),
+    ("last_use_movable", "last_use_returned"),
+    ("disjoint_self_fields", "not_disjoint_self_fields"),
+    ("pattern_binding_unused", "pattern_binding_used"),
+    ("dyn_bound_compatible", "into_only_bound"),
 )
 
 

@@ -1,0 +1,217 @@
+"""Preconditions of ways out: what must hold in the code for a KB option to work there.
+
+A KB option names them in `requires` like the facts of applicable.py; each is decided from rustc's
+spans and the syntax layer (engine/syntax/option_shapes.py), and unknown means no (the option is
+not shown):
+
+- `last_use_movable`: the first borrow's later use (rustc's "... borrow later used here") is a
+  statement that can move: not the function's returned value, not inside the call that takes the
+  second borrow ("later used by call"). Only then does "move the last use before the second borrow"
+  work. `last_use_returned`: that later use is the returned value (rustc's "returning this value
+  requires", or a span in a `return` or the body's tail), so the second borrow's work must move.
+- `disjoint_self_fields`: the conflicting borrow is a method call `self.m(..)` and the first borrow
+  goes through a field `self.f` that `m` (with the `self` methods it calls, in the same file) never
+  names. Two indices into one `Vec` field are one field, not disjoint. `not_disjoint_self_fields`,
+  its opposite, keeps the generic "borrow disjoint parts" for the stories it does not decide.
+- `pattern_binding_unused`, `pattern_binding_used`: the name the unknown field of a struct pattern
+  binds is unused, or used, where the pattern binds it (a match arm's guard and body, an `if let`'s
+  block, the rest of a `let`'s block): `..` only replaces an unused field.
+- `reference_at_move`: a `&` at the move compiles there: the move is not into an operator, or it is
+  and the crate implements the operator's trait for the borrowed operand (`impl Add<T> for &T`).
+- `dyn_bound_compatible`: every trait bounding the generic method's type parameters can be a trait
+  object (`&dyn Debug`), never `Into`, `From`, `Clone`, `PartialEq`, ... nor a crate trait with a
+  generic method or a `Self: Sized` supertrait. `into_only_bound`: the only bound is `Into<X>`, so
+  the method can take `X` itself.
+- `public_wrapper`: a `pub fn` of the crate names the private item rustc reports.
+- `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
+  defines the item, a bound to add to a type parameter, a trait not in scope).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic, Span
+
+NAMES = frozenset(
+    {
+        "last_use_movable",
+        "last_use_returned",
+        "disjoint_self_fields",
+        "not_disjoint_self_fields",
+        "pattern_binding_unused",
+        "pattern_binding_used",
+        "reference_at_move",
+        "dyn_bound_compatible",
+        "into_only_bound",
+        "public_wrapper",
+        "name_may_be_slip",
+    }
+)
+# std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
+_STD_NOT_DYN = frozenset(
+    "Into From TryInto TryFrom Clone Copy Default Sized PartialEq Eq PartialOrd Ord Hash FromStr "
+    "FromIterator Extend Add Sub Mul Div Rem Neg Not BitAnd BitOr BitXor Shl Shr".split()
+)
+_OP_TRAITS = {
+    "+": "Add", "-": "Sub", "*": "Mul", "/": "Div", "%": "Rem",
+    "&": "BitAnd", "|": "BitOr", "^": "BitXor", "<<": "Shl", ">>": "Shr",
+}  # fmt: skip
+_LATER_USE = re.compile(r"borrow later (?:used|captured)|returning this value requires")
+_FIRST_BORROW = re.compile(r"^(?:first (?:mutable )?borrow|(?:im)?mutable borrow) occurs here")
+_MOVED_TYPE = re.compile(r"move occurs because `[^`]+` has type `([^`]+)`")
+_NAME_IS_RIGHT = re.compile(
+    r"trait bounds were not satisfied|the following traits? defines? an item|restrict type parameter"
+    r"|bounded by the trait|is implemented but not in scope|exists on the type|trait is in scope"
+)
+
+
+def _source(crate_root: str | Path, span: Span | None) -> bytes | None:
+    if span is None or not in_user_crate(span.file_name):
+        return None
+    try:
+        source = (Path(crate_root) / span.file_name).read_bytes()
+    except OSError:
+        return None
+    return source if span.byte_start < span.byte_end <= len(source) else None
+
+
+def _crate_sources(crate_root: str | Path) -> list[bytes]:
+    from engine.explain.options import crate_rs_files
+
+    out = []
+    for rel in crate_rs_files(Path(crate_root)):
+        try:
+            out.append((Path(crate_root) / rel).read_bytes())
+        except OSError:
+            continue
+    return out
+
+
+def _later_uses(diag: Diagnostic) -> list[Span]:
+    return [s for s in diag.spans if _LATER_USE.search(s.label or "")]
+
+
+def _returned_use(diag: Diagnostic, crate_root: str | Path) -> bool | None:
+    """Whether a later use of the first borrow is the returned value; None without one."""
+    from engine.syntax.option_shapes import returned
+
+    uses = _later_uses(diag)
+    if not uses:
+        return None
+    for s in uses:
+        if (s.label or "").startswith("returning this value"):
+            return True
+        src = _source(crate_root, s)
+        if src is not None and returned(src, s.byte_start, s.byte_end):
+            return True
+    return False
+
+
+def _disjoint_self_fields(diag: Diagnostic, crate_root: str | Path) -> bool:
+    from engine.syntax.option_shapes import first_self_field, self_fields_of_method, self_method_call
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    if prim is None or src is None:
+        return False
+    method = self_method_call(src, prim.byte_start, prim.byte_end)
+    firsts = [s for s in diag.spans if _FIRST_BORROW.match(s.label or "") and s.file_name == prim.file_name]
+    fields = {first_self_field(src, s.byte_start, s.byte_end) for s in firsts}
+    if method is None or not fields or None in fields:
+        return False
+    touched = self_fields_of_method(src, method)
+    return touched is not None and not (fields & touched)
+
+
+def _binding_used(diag: Diagnostic, crate_root: str | Path) -> bool | None:
+    from engine.syntax.option_shapes import binding_used_in_scope
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    if prim is None or src is None:
+        return None
+    return binding_used_in_scope(src, prim.byte_start, prim.byte_end)
+
+
+def _reference_at_move(diag: Diagnostic, crate_root: str | Path, name: str) -> bool:
+    from engine.syntax.option_shapes import operator_at, ref_operator_impl
+
+    typ = next((m.group(1) for s in diag.spans if (m := _MOVED_TYPE.search(s.label or ""))), None)
+    base = typ.split("<", 1)[0].rsplit("::", 1)[-1] if typ else ""
+    for s in diag.spans:
+        if "moved due to usage in operator" not in (s.label or ""):
+            continue
+        src = _source(crate_root, s)
+        found = operator_at(src, s.byte_start, s.byte_end, name) if src is not None else None
+        trait = _OP_TRAITS.get(found[0].rstrip("=")) if found else None
+        if found is None or trait is None or not base:
+            return False  # an operator or a type we cannot place: no fact that `&` works there
+        if not any(ref_operator_impl(f, trait, found[1], base) for f in _crate_sources(crate_root)):
+            return False
+    return True
+
+
+def _generic_bounds(diag: Diagnostic, crate_root: str | Path) -> list[str] | None:
+    from engine.syntax.option_shapes import generic_bounds
+
+    trait = re.search(r"the trait `([^`]+)`", diag.message)
+    for node in (diag, *diag.children):
+        for s in node.spans:
+            m = re.search(r"because method `([^`]+)` has generic type parameters", s.label or "")
+            src = _source(crate_root, s) if m and trait else None
+            if m and trait and src is not None:
+                return generic_bounds(src, trait.group(1).split("<", 1)[0], m.group(1))
+    return None
+
+
+def _dyn_compatible(bound: str, crate_traits_not_dyn: frozenset[str]) -> bool:
+    name = bound.split("<", 1)[0].rsplit("::", 1)[-1].strip()
+    return name not in _STD_NOT_DYN and name not in crate_traits_not_dyn
+
+
+def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
+    """Whether one precondition holds for this story; unknown means no."""
+    if predicate == "last_use_movable":
+        return _returned_use(diag, crate_root) is False and not any(
+            "later used by call" in (s.label or "") for s in diag.spans
+        )
+    if predicate == "last_use_returned":
+        return _returned_use(diag, crate_root) is True
+    if predicate in ("disjoint_self_fields", "not_disjoint_self_fields"):
+        return _disjoint_self_fields(diag, crate_root) == (predicate == "disjoint_self_fields")
+    if predicate in ("pattern_binding_unused", "pattern_binding_used"):
+        used = _binding_used(diag, crate_root)
+        return used is not None and used == (predicate == "pattern_binding_used")
+    if predicate == "reference_at_move":
+        name = re.search(r"`([^`]+)`", diag.message)
+        return name is not None and _reference_at_move(diag, crate_root, name.group(1))
+    if predicate in ("dyn_bound_compatible", "into_only_bound"):
+        bounds = _generic_bounds(diag, crate_root)
+        if not bounds:
+            return False
+        if predicate == "into_only_bound":
+            return len(bounds) == 1 and re.fullmatch(r"(?:\w+::)*Into<.+>", bounds[0]) is not None
+        from engine.syntax.option_shapes import dyn_incompatible_traits
+
+        not_dyn = frozenset().union(*(dyn_incompatible_traits(f) for f in _crate_sources(crate_root)))
+        return all(_dyn_compatible(b, not_dyn) for b in bounds)
+    if predicate == "public_wrapper":
+        from engine.syntax.option_shapes import pub_fns_naming
+
+        name = re.search(r"`([^`]+)` is private", diag.message)
+        item = name.group(1).rsplit("::", 1)[-1] if name else ""
+        if not item or diag.primary is None:
+            return False
+        prim = diag.primary
+        here = _source(crate_root, prim)
+        if here is not None and pub_fns_naming(here, item, prim.byte_start):
+            return True
+        return any(pub_fns_naming(f, item) for f in _crate_sources(crate_root) if f != here)
+    if predicate == "name_may_be_slip":
+        from engine.explain.placeholders import texts
+
+        return not any(_NAME_IS_RIGHT.search(t) for t in texts(diag))
+    return False

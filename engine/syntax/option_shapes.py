@@ -1,0 +1,276 @@
+"""Shape questions that decide whether a way out holds for the code in front of Rusta.
+
+- `returned`: the expression at the span is what its function gives back (inside a `return`, or
+  the tail of the body through `if`/`match`/block tails): it cannot be moved earlier.
+- `self_method_call`: the span is a call `self.m(..)` (or its `self`); gives `m`.
+- `first_self_field`: the first field a place reached from `self` goes through
+  (`self.rooms[at].doors.iter()` gives `rooms`).
+- `self_fields_of_method`: the `self.f` fields a method of the file names, through the `self.m()`
+  calls it makes; None when a called method is not in the file (unknown).
+- `binding_used_in_scope`: whether the name a struct-pattern field binds is used where the pattern
+  binds it (a match arm's guard and body, an `if let`'s block); None when the scope is not known.
+- `operator_at`: the operator and the side the named operand sits on, for the binary expression at
+  the span.
+- `ref_operator_impl`: the file has `impl Op<..> for &T` (left operand borrowed) or `impl Op<&T> for
+  T` (right operand borrowed).
+- `generic_bounds`: the traits bounding a trait method's type parameters and `impl Trait` arguments.
+- `dyn_incompatible_traits`: the traits the file defines that cannot be made into objects (a
+  generic method, a `Self: Sized` supertrait, a method returning `Self` without `where Self: Sized`).
+- `pub_fns_naming`: names of the `pub fn`s whose body names an item (but the failing use's own).
+
+Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.syntax.tree import ancestors, node_at, parse, preorder
+
+# the parts of an expression whose value becomes the enclosing expression's value
+_VALUE_CARRIERS = ("if_expression", "else_clause", "match_expression", "match_block", "match_arm")
+
+
+def _text(n: tree_sitter.Node | None) -> str:
+    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
+
+
+def returned(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    cur = node
+    for a in ancestors(node):
+        if a.type == "return_expression":
+            return True
+        if a.type in ("function_item", "closure_expression"):
+            return a.type == "function_item" and cur.id == (a.child_by_field_name("body") or cur).id
+        if a.type in ("let_declaration", "for_expression", "while_expression", "loop_expression"):
+            return False
+        if a.type == "expression_statement" and _text(a).rstrip().endswith(";"):
+            return False
+        if a.type == "block":
+            kids = a.named_children
+            if not kids or kids[-1].id != cur.id:
+                return False  # a statement in the middle of a block
+            parent = a.parent
+            if parent is not None and parent.type not in (*_VALUE_CARRIERS, "function_item", "block"):
+                if parent.type not in ("expression_statement", "unsafe_block"):
+                    return False
+        cur = a
+    return False
+
+
+def self_method_call(source: bytes, start: int, end: int) -> str | None:
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if (
+                fn is not None
+                and fn.type == "field_expression"
+                and _text(fn.child_by_field_name("value")) == "self"
+            ):
+                return _text(fn.child_by_field_name("field")) or None
+            return None
+        if n.type in ("expression_statement", "block", "function_item"):
+            return None
+    return None
+
+
+def first_self_field(source: bytes, start: int, end: int) -> str | None:
+    node = node_at(source, start, end)
+    for n in (node, *preorder(node)):
+        if n.type == "field_expression" and _text(n.child_by_field_name("value")) == "self":
+            return _text(n.child_by_field_name("field")) or None
+    return None
+
+
+def _methods(root: tree_sitter.Node) -> dict[str, tree_sitter.Node]:
+    out: dict[str, tree_sitter.Node] = {}
+    for n in preorder(root):
+        if n.type == "function_item" and any(a.type == "impl_item" for a in ancestors(n)):
+            params = n.child_by_field_name("parameters")
+            if params is not None and any(p.type == "self_parameter" for p in params.named_children):
+                out.setdefault(_text(n.child_by_field_name("name")), n)
+    return out
+
+
+def self_fields_of_method(source: bytes, name: str) -> frozenset[str] | None:
+    methods = _methods(parse(source).root_node)
+    fields: set[str] = set()
+    todo, seen = [name], set()
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        fn = methods.get(m)
+        body = fn.child_by_field_name("body") if fn is not None else None
+        if body is None:
+            return None
+        for n in preorder(body):
+            if n.type == "field_expression" and _text(n.child_by_field_name("value")) == "self":
+                call = n.parent
+                if (
+                    call is not None
+                    and call.type == "call_expression"
+                    and call.child_by_field_name("function") == n
+                ):
+                    todo.append(_text(n.child_by_field_name("field")))
+                else:
+                    fields.add(_text(n.child_by_field_name("field")))
+            elif n.type == "self" and (n.parent is None or n.parent.type != "field_expression"):
+                return None  # `self` passed whole: every field may be touched
+    return frozenset(fields)
+
+
+def _pattern_root(node: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter.Node] | None:
+    """(the pattern's top node, the node that binds it) for a node inside a pattern."""
+    cur = node
+    for a in ancestors(node):
+        if a.type in ("match_arm", "let_condition", "let_declaration"):
+            return cur, a
+        if a.type in ("block", "function_item", "closure_expression"):
+            return None
+        cur = a
+    return None
+
+
+def _bound_names(field: tree_sitter.Node) -> list[str]:
+    pat = field.child_by_field_name("pattern")
+    if pat is None:  # shorthand `{ len }`
+        return [_text(c) for c in field.named_children if c.type == "shorthand_field_identifier"]
+    return [_text(n) for n in preorder(pat) if n.type == "identifier"] or (
+        [_text(pat)] if pat.type == "identifier" else []
+    )
+
+
+def binding_used_in_scope(source: bytes, start: int, end: int) -> bool | None:
+    node = node_at(source, start, end)
+    field = next((a for a in (node, *ancestors(node)) if a.type == "field_pattern"), None)
+    found = _pattern_root(field) if field is not None else None
+    if field is None or found is None:
+        return None
+    names = set(_bound_names(field))
+    if not names:
+        return False  # `field: _` or a literal: nothing bound
+    top, binder = found
+    scopes: list[tree_sitter.Node] = []
+    if binder.type == "match_arm":
+        scopes = [c for c in binder.named_children if c.id != top.id]
+        guard = top.child_by_field_name("condition") if top.type == "match_pattern" else None
+        scopes += [guard] if guard is not None else []  # the guard lives in the arm's pattern node
+    elif binder.type == "let_condition":
+        owner = next((a for a in ancestors(binder) if a.type in ("if_expression", "while_expression")), None)
+        body = (
+            owner.child_by_field_name("consequence") or owner.child_by_field_name("body") if owner else None
+        )
+        scopes = [body] if body is not None else []
+    else:  # let: the rest of its block
+        sib = binder.next_named_sibling
+        while sib is not None:
+            scopes.append(sib)
+            sib = sib.next_named_sibling
+        alt = binder.child_by_field_name("alternative")
+        scopes += [alt] if alt is not None else []
+    if not scopes:
+        return None
+    return any(n.type == "identifier" and _text(n) in names for s in scopes for n in preorder(s))
+
+
+def operator_at(source: bytes, start: int, end: int, operand: str) -> tuple[str, str] | None:
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.type in ("binary_expression", "compound_assignment_expr"):
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            side = "left" if _text(left) == operand else "right" if _text(right) == operand else None
+            op = _text(n.child_by_field_name("operator"))
+            return (op, side) if side else None
+        if n.type in ("block", "function_item"):
+            return None
+    return None
+
+
+def ref_operator_impl(source: bytes, trait: str, side: str, typ: str) -> bool:
+    """`impl Op<..> for &typ` (side "left") or `impl Op<&typ> for ..` (side "right") in the file."""
+    borrowed = re.compile(r"&\s*(?:'\w+\s+)?(?:\w+::)*" + re.escape(typ) + r"\b")
+    for n in preorder(parse(source).root_node):
+        if n.type != "impl_item":
+            continue
+        t = _text(n.child_by_field_name("trait"))
+        if t.split("<", 1)[0].rsplit("::", 1)[-1].strip() != trait:
+            continue
+        if side == "left" and borrowed.match(_text(n.child_by_field_name("type"))):
+            return True
+        if side == "right" and borrowed.search(t.partition("<")[2]):
+            return True
+    return False
+
+
+def _trait_names(bounds: tree_sitter.Node) -> list[str]:
+    out = []
+    for b in bounds.named_children:
+        t = _text(b).removeprefix("?")
+        if t and not t.startswith("'"):
+            out.append(t)
+    return out
+
+
+def generic_bounds(source: bytes, trait: str, method: str) -> list[str] | None:
+    """The bounds (`Into<f64>`, `Debug`) on the type parameters and `impl Trait` arguments of
+    `method` in the file's `trait` definition; None when the method is not found."""
+    for n in preorder(parse(source).root_node):
+        if n.type != "trait_item" or _text(n.child_by_field_name("name")) != trait:
+            continue
+        for m in preorder(n):
+            if m.type not in ("function_signature_item", "function_item"):
+                continue
+            if _text(m.child_by_field_name("name")) != method:
+                continue
+            out: list[str] = []
+            for x in preorder(m):
+                if x.type == "trait_bounds":
+                    out += _trait_names(x)
+                elif x.type == "abstract_type":  # `impl Into<f64>`
+                    out.append(_text(x.child_by_field_name("trait")))
+            return out
+    return None
+
+
+def dyn_incompatible_traits(source: bytes) -> frozenset[str]:
+    out: set[str] = set()
+    for n in preorder(parse(source).root_node):
+        if n.type != "trait_item":
+            continue
+        bounds = n.child_by_field_name("bounds")
+        if bounds is not None and "Sized" in _trait_names(bounds):
+            out.add(_text(n.child_by_field_name("name")))
+            continue
+        for m in preorder(n):
+            if m.type not in ("function_signature_item", "function_item"):
+                continue
+            sized = "Self: Sized" in _text(m.child_by_field_name("where_clause") or m)
+            ret = _text(m.child_by_field_name("return_type"))
+            params = m.child_by_field_name("parameters")
+            no_self = params is None or not any(p.type == "self_parameter" for p in params.named_children)
+            generic = m.child_by_field_name("type_parameters") is not None or "impl " in _text(params)
+            if not sized and (generic or no_self or re.search(r"\bSelf\b", ret)):
+                out.add(_text(n.child_by_field_name("name")))
+    return frozenset(out)
+
+
+def pub_fns_naming(source: bytes, name: str, skip_at: int = -1) -> list[str]:
+    """The `pub fn`s whose body names `name`, but the one around byte `skip_at` (the failing use)."""
+    out = []
+    for n in preorder(parse(source).root_node):
+        if n.type != "function_item" or _text(n.child_by_field_name("name")) == name:
+            continue
+        if n.start_byte <= skip_at < n.end_byte:
+            continue
+        if not any(c.type == "visibility_modifier" and _text(c) == "pub" for c in n.children):
+            continue
+        body = n.child_by_field_name("body")
+        if body is not None and any(x.type == "identifier" and _text(x) == name for x in preorder(body)):
+            out.append(_text(n.child_by_field_name("name")))
+    return out
