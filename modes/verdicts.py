@@ -158,10 +158,33 @@ def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[
     return lines
 
 
+def disproved_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
+    """A way out in words whose kind of fix (borrow, clone, `move`) the check just disproved, with no
+    fix of that kind compiling: the study printed it before the check, so one line takes it back
+    with the reason ("borrow inside the closure" after `&log` failed with E0596)."""
+    works = {k for f in e.fixes if f.validated != "fails" for k in fix_kinds(f)}
+    code = tuple(c for c in failed_code(failed) if c.removeprefix(KIND_FAILED) not in works)
+    lines: list[Line] = []
+    for n, o in enumerate(e.options, 1):
+        if not recommends(o.name, code):
+            continue
+        bad = next(
+            (f for f in failed if recommends(o.name, (*(KIND_FAILED + k for k in fix_kinds(f)),))), None
+        )
+        if bad is not None:
+            why = bad.fails_because.removesuffix(JOINT_FAILS) or "the check failed"
+            lines.append(
+                Line(f"Way out {n}, {o.name}, does not hold here: {fragment(bad)} fails ({why}).", "yellow")
+            )
+    return lines
+
+
 def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
     """Study mode after the check: every fix that compiles as its diff (and those validation could
-    not finish, marked so); rustc's failed suggestion in one line; the failed templates not at all."""
+    not finish, marked so); rustc's failed suggestion in one line, and each way out above that it
+    disproves; the failed templates not at all."""
     lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    lines += disproved_lines(e, failed)
     for f in e.fixes:
         lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f)})", "bold"))
         lines.extend(diff_lines(f.patch))
@@ -189,7 +212,7 @@ def checked_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) ->
     mode's question keeps the answer hidden, so only why rustc's suggestion fails is added."""
     if mode == "pair":
         return [*pair_lines(e, pending=True), *pair_verdict_lines(e, failed)]
-    return [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    return [*(ln for ln in (rustc_failed_line(failed),) if ln is not None), *disproved_lines(e, failed)]
 
 
 def verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:

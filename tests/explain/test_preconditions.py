@@ -254,3 +254,48 @@ def test_the_public_wrapper_only_where_one_exists(crates) -> None:
     unwrapped = next(e for e in crates["private"] if "hidden_len" in e.diagnostics[0].message)
     assert src and "use the public API" in option_names(wrapped)
     assert "use the public API" not in option_names(unwrapped)
+
+
+MUTATED = """pub fn run<F: Fn(u32) -> String>(f: F) -> String {
+    f(1)
+}
+
+pub fn go() -> String {
+    let log = vec![String::from("start")];
+    run(move |n| {
+        let mut log = log;
+        log.push(format!("ok {n}"));
+        log.join(";")
+    })
+}
+"""
+READ = """pub fn run<F: Fn(u32) -> usize>(f: F) -> usize {
+    f(1)
+}
+
+pub fn go() -> usize {
+    let log = vec![String::from("start")];
+    run(move |n| {
+        let seen = log;
+        seen.len() + n as usize
+    })
+}
+"""
+
+
+@pytest.mark.parametrize(("name", "src", "taken_back"), [("mutated", MUTATED, True), ("read", READ, False)])
+def test_a_way_out_the_check_disproves_is_taken_back_with_the_reason(tmp_path, name, src, taken_back) -> None:
+    from engine.explain.validation import validate
+    from modes.verdicts import study_verdict_lines
+
+    stories = explain_lib(tmp_path, name, src)
+    run = validate(stories, tmp_path / name)
+    e, failed = run.explanations[0], run.failed[0]
+    assert e.code == "E0507" and "borrow inside the closure" in option_names(e)
+    said = [ln.text for ln in study_verdict_lines(e, failed)]
+    back = [t for t in said if t.startswith("Way out 1, borrow inside the closure, does not hold here")]
+    assert bool(back) == taken_back, said
+    if taken_back:
+        assert "E0596" in back[0]
+    else:  # the borrow compiles here, so the way out stands
+        assert any(f.kind == "borrow" and f.validated == "compiles" for f in e.fixes), e.fixes
