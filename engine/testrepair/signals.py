@@ -27,6 +27,7 @@ from engine.syntax.sites import sites
 from engine.syntax.tree import _range as _node_range
 from engine.syntax.tree import parse
 from engine.testrepair.callgraph import CallGraph, fn_key
+from engine.testrepair.dataflow import assertion_flow
 from engine.testrepair.types import FEATURES
 
 if TYPE_CHECKING:
@@ -81,7 +82,11 @@ def lines_with_features(
     fail_reach = [graph.of_test(t.name) for t in failing]
     pass_reach = [graph.of_test(n) for n in passing]
     frames = [fr for t in failing if t.failure is not None for fr in t.failure.frames]
+    panics = [(fr.file, fr.line) for fr in frames] + [
+        (t.failure.file, t.failure.line) for t in failing if t.failure is not None and t.failure.file
+    ]
     assert_reach: dict[str, int] = {}
+    checked: list[tuple[str, int]] = []
     for t in failing:  # the test's own frame (or the panic's place) is the line that checked
         f = t.failure
         spots = [(fr.file, fr.line) for fr in (f.frames if f else ())] + (
@@ -91,8 +96,10 @@ def lines_with_features(
             rel = next((r for r in files if r.endswith(file) or file.endswith(r)), None)
             if rel is None:
                 continue
+            checked.append((rel, line))
             for name, d in graph.from_calls(calls_at_line(files[rel], line)).items():
                 assert_reach[name] = min(assert_reach.get(name, d), d)
+    flow = assertion_flow(files, fns, graph, checked)
 
     out: list[Line] = []
     for rel, found in fns.items():
@@ -113,6 +120,7 @@ def lines_with_features(
             ep = sum(key in r for r in pass_reach)
             ochiai = ef / math.sqrt(max(1, len(fail_reach)) * (ef + ep)) if ef else 0.0
             in_frames = [fr for fr in frames if rel.endswith(fr.file) or fr.file.endswith(rel)]
+            in_panics = [p for file, p in panics if rel.endswith(file) or file.endswith(rel)]
             fn_hit = any(
                 f.range.line <= fr.line <= f.range.line + f.range.text.count("\n") for fr in in_frames
             )
@@ -122,6 +130,9 @@ def lines_with_features(
                 x = line.x
                 x["frame_line"] = float(any(fr.line == ln for fr in in_frames))
                 x["frame_fn"] = float(fn_hit)
+                near = [abs(p - ln) for p in in_panics if f.lines and f.lines[0] <= p <= f.lines[-1]]
+                x["frame_near"] = 1.0 / (1 + min(near)) if near else 0.0
+                x["flow"] = flow.get((rel, ln), 0.0)
                 x["reach"] = 1.0 / d if d else 0.0
                 x["reach_all"] = reach_all
                 x["assert_reach"] = 1.0 / assert_reach[key] if key in assert_reach else 0.0
@@ -207,7 +218,7 @@ def _const_lines(
                 line = Line(rel, number, info, text_lines[number - 1].decode("utf-8", "replace").strip())
                 line.x.update(best.x)
                 line.x.update(shared)
-                line.x["frame_line"] = 0.0
+                line.x["frame_line"] = line.x["frame_near"] = 0.0
                 line.x["small_fn"] = 1.0
                 line.x["sites"] = min(site_lines.get(number, 0), 3) / 3
                 line.x["sites_x_ochiai"] = line.x["sites"] * line.x["ochiai"]

@@ -24,6 +24,8 @@ FEATURES: tuple[str, ...] = (
     "cov_fail",  # the share of failing tests that ran the line (else reach_all)
     "cov_ochiai",  # Ochiai of the line over the tests' measured spectra (else ochiai)
     "sites_x_cov",  # sites * cov_ochiai
+    "frame_near",  # 1/(1+k): k lines from a frame of a failing test in this line's function (0: none)
+    "flow",  # 1/d: the line feeds the outputs of a fn d calls from a failing assertion's data flow
 )
 
 
