@@ -41,6 +41,26 @@ def localize_run(report: TestReport, *, timeout_s: float = 120.0) -> tuple[tuple
     return top, loc.note
 
 
+def explain_run(report: TestReport, *, localize: bool = True) -> tuple[tuple[TestStory, ...], str]:
+    """A story per failing test with the run's ranking of suspect lines: what `rusta test --explain`
+    prints and the app's Tests pane shows (one function, so both name the same lines). The second
+    value says why the ranking is missing when it could not be made ("" otherwise); `localize=False`
+    gives the stories alone, at once (the pane shows them while the probed run goes on)."""
+    from engine.repair.errors import RepairError
+    from engine.testexplain.story import explain_report
+    from engine.testrepair.errors import TestRepairError
+    from toolbelt.errors import ToolbeltError
+
+    stories = explain_report(report)
+    if not localize or not stories:
+        return stories, ""
+    try:
+        top, note = localize_run(report)
+    except (TestRepairError, RepairError, ToolbeltError) as e:  # the stories stand without a ranking
+        return stories, f"no ranking of suspect lines: {e}"
+    return with_suspects(stories, top, note), ""
+
+
 def with_suspects(
     stories: tuple[TestStory, ...], suspects: tuple[SuspectLine, ...], note: str
 ) -> tuple[TestStory, ...]:

@@ -165,19 +165,12 @@ def _remember(root: object, report: TestReport) -> None:
 
 
 def _stories(report: TestReport) -> tuple[TestStory, ...]:
-    from engine.repair.errors import RepairError
-    from engine.testexplain.story import explain_report
-    from engine.testexplain.suspects import localize_run, with_suspects
-    from engine.testrepair.errors import TestRepairError
-    from toolbelt.errors import ToolbeltError
+    from engine.testexplain.suspects import explain_run
 
-    stories = explain_report(report)
-    try:
-        top, note = localize_run(report)
-    except (TestRepairError, RepairError, ToolbeltError) as e:  # the stories stand without a ranking
-        print(f"rusta: note: no ranking of suspect lines: {e}", file=sys.stderr)
-        return stories
-    return with_suspects(stories, top, note)
+    stories, problem = explain_run(report)
+    if problem:
+        print(f"rusta: note: {problem}", file=sys.stderr)
+    return stories
 
 
 def _show(

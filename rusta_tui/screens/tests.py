@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from engine.testexplain.types import TestStory
 from rusta_tui.screens.base import RustaScreen
 from toolbelt import types as tt
 
@@ -45,6 +46,20 @@ class TestsFinished(Message):
         self.error = error
 
 
+class TestsExplained(Message):
+    """The run's stories with the ranking of suspect lines (`engine.testexplain.suspects.explain_run`,
+    as `rusta test --explain` prints them), once the probed run behind the ranking ends."""
+
+    __test__ = False
+    bubble = False
+
+    def __init__(self, report: tt.TestReport, stories: tuple[TestStory, ...], problem: str) -> None:
+        super().__init__()
+        self.report = report
+        self.stories = stories
+        self.problem = problem
+
+
 class TestsScreen(RustaScreen):
     NAME = "tests"
     DEFAULT_CSS = """
@@ -59,6 +74,7 @@ class TestsScreen(RustaScreen):
 
     results: list[tt.TestResult]
     report: tt.TestReport | None = None
+    stories: dict[tuple[str, str], TestStory]
     note: str = "Starting."
     running: bool = False
 
@@ -72,6 +88,7 @@ class TestsScreen(RustaScreen):
 
     def on_mount(self) -> None:
         self.results = []
+        self.stories = {}
         self.revealed: set[tuple[str, str]] = set()
         self.query_one("#tests-table", DataTable).add_columns("", "Test", "Suite")
         self.query_one("#tests-right").border_title = "Failure"
@@ -95,6 +112,7 @@ class TestsScreen(RustaScreen):
 
     def _start(self, names: list[str], note: str) -> None:
         self.results, self.report, self.note, self.running = [], None, note, True
+        self.stories = {}
         cancel = self.session.start_job("tests", "tests").cancel
         self.run_tests(names, cancel)
         self.draw()
@@ -120,6 +138,14 @@ class TestsScreen(RustaScreen):
             self.post_message(TestsFinished(None, str(e) or type(e).__name__))
             return
         self.post_message(TestsFinished(report))
+        if report.status == "failed" and not cancel.is_set():
+            from engine.testexplain.suspects import explain_run
+
+            try:
+                stories, problem = explain_run(report)
+            except Exception as e:  # the stories without a ranking stay on screen
+                stories, problem = (), str(e) or type(e).__name__
+            self.post_message(TestsExplained(report, stories, problem))
 
     def on_tests_streamed(self, message: TestsStreamed) -> None:
         self.results.append(message.result)
@@ -136,8 +162,20 @@ class TestsScreen(RustaScreen):
             self.results = list(message.report.tests)
             self.note = _verdict(message.report)
             _remember(message.report)
+            from engine.testexplain.suspects import explain_run
+
+            self.stories = _by_test(explain_run(message.report, localize=False)[0])
         self.rusta.say(self.note, severity="information" if message.report is not None else "error")
         self.draw()
+
+    def on_tests_explained(self, message: TestsExplained) -> None:
+        if message.report is not self.report:
+            return  # a newer run started meanwhile
+        if message.stories:
+            self.stories = _by_test(message.stories)
+        if message.problem:
+            self.rusta.say(f"No ranking of suspect lines: {message.problem}", severity="warning")
+        self._show_detail(self.query_one("#tests-table", DataTable).cursor_row)
 
     # --- drawing --------------------------------------------------------------------------------
 
@@ -182,17 +220,22 @@ class TestsScreen(RustaScreen):
             return
         t = self.results[row]
         reveal = self.session.mode != "study" or (t.suite, t.name) in self.revealed
-        detail.update(failure_view(t, self.session.root, reveal))
+        detail.update(failure_view(t, self.stories.get((t.suite, t.name)), reveal))
 
 
-def failure_view(t: tt.TestResult, root: object, reveal: bool) -> RenderableType:
-    """The failure as `rusta test --explain` shows it; unrevealed, it asks before it says where."""
-    from engine.testexplain.story import explain_failure, read_sources
+def _by_test(stories: tuple[TestStory, ...]) -> dict[tuple[str, str], TestStory]:
+    return {(s.suite, s.test): s for s in stories}
+
+
+def failure_view(t: tt.TestResult, story: TestStory | None, reveal: bool) -> RenderableType:
+    """The failure as `rusta test --explain` shows it (`story`: its story from `explain_run`);
+    unrevealed, it asks before it says where."""
     from rusta_tui.cli.test_render import render_failure, render_story
 
     if t.status != "failed":
         return Text(f"{t.name}: {t.status}.", style="green" if t.status == "ok" else "yellow")
-    story = explain_failure(t, read_sources(root))  # type: ignore[arg-type]
+    if story is None:
+        return render_failure(t)
     parts: list[RenderableType] = [render_failure(t), Text("")]
     if not reveal:
         parts += [

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
+from engine.testexplain.suspects import explain_run
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import ProbeFinished
 from rusta_tui.screens import tests as tests_screen
@@ -56,6 +57,19 @@ async def test_tests_screen_runs_shows_a_failure_and_reruns_failed(fixture_crate
         shown = _text(app.screen.query_one("#tests-detail", Static))
         assert "Where:   My guess is `greeting` (src/lib.rs:38)" in shown
         assert app.current_mode == "tests"
+
+        # the ranking of suspect lines arrives once its probed run ends: the lines `rusta test
+        # --explain` prints (the same function, explain_run, on the same report)
+        explained = await recorder.wait_for(tests_screen.TestsExplained, timeout=240)
+        await pilot.pause()
+        assert explained.report is first.report and not explained.problem
+        cli, _ = explain_run(first.report)
+        assert [s.suspects for s in explained.stories] == [s.suspects for s in cli]
+        story = next(s for s in cli if s.test == "greets_by_name")
+        assert story.suspects, "the CLI ranks lines for this failure"
+        shown = _text(app.screen.query_one("#tests-detail", Static))
+        top = story.suspects[0]
+        assert f"Look at: {top.file}:{top.line}" in shown
 
         lib = root / "src" / "lib.rs"
         lib.write_text(lib.read_text().replace("n % 2 == 1", "n % 2 == 0"))
