@@ -172,14 +172,14 @@ def assertion_flow(
     out: dict[tuple[str, int], float] = {}
     for rel, found in fns.items():
         for f in found:
-            d = dist.get(fn_key(f))
-            node = _fn_node(files[rel], f) if d and not (f.is_test or f.in_test_code) else None
-            if node is None:
+            calls = dist.get(fn_key(f))
+            node = _fn_node(files[rel], f) if calls and not (f.is_test or f.in_test_code) else None
+            if node is None or not calls:
                 continue
             us = units(node)
             for u in slice_units(us, output_units(us)):
                 for n in u.lines:
-                    out[(rel, n)] = 1.0 / d
+                    out[(rel, n)] = 1.0 / calls
     return out
 
 
