@@ -69,6 +69,15 @@ class BenchPolicy(Base, frozen=True):
     accept_slower: bool = False
 
 
+class FuzzCase(Base, frozen=True):
+    """One minimised input on which the old and the new version differ: the call as Rust text and
+    what each side gave (the Debug text of its result, or "panic: <message>")."""
+
+    call: str
+    before: str
+    after: str
+
+
 class Proof(Base, frozen=True):
     """One piece of evidence a validation earned, or one it could not earn and why.
 
@@ -83,6 +92,7 @@ class Proof(Base, frozen=True):
     passed: int = 0
     seconds: float = 0.0
     bench: BenchStats | None = None  # kind "bench" only
+    cases: tuple[FuzzCase, ...] = ()  # kind "fuzz" only: up to 3 distinct differing inputs, minimised
 
 
 class Validation(Base, frozen=True):

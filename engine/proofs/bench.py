@@ -20,7 +20,8 @@ from engine.patching.types import BenchStats, Patch, Proof, ProofStatus
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
-from engine.proofs.fuzz import OldCopy, args_text, in_scratch, old_does_not_compile, plan_targets
+from engine.proofs.fuzz import args_text
+from engine.proofs.fuzz_plan import OldCopy, in_scratch, old_does_not_compile, plan_targets
 from engine.syntax.fn_items import Item, rename_calls
 from toolbelt.cargo_run import run_test
 

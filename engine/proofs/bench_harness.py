@@ -14,7 +14,13 @@ RUSTA_BENCH_HANG_MS while the pool is built ends the run with a HANG line, as in
 
 from __future__ import annotations
 
-from engine.proofs.fuzz_harness import PRELUDE, call_args, owned_type
+from engine.proofs.fuzz_prelude import PRELUDE
+from engine.proofs.fuzz_shapes import owned_type
+
+
+def call_args(kinds: list[tuple[str, str]]) -> str:
+    """The call's argument list from a tuple `a` of owned values: borrowed where the fn takes a reference."""
+    return ", ".join(f"&a.{i}" if how == "ref" else f"a.{i}.clone()" for i, (_, how) in enumerate(kinds))
 
 
 def bench_harness(fn: str, old_fn: str, control_fn: str, params: list[tuple[str, str]], module: str) -> str:
@@ -28,7 +34,7 @@ def bench_harness(fn: str, old_fn: str, control_fn: str, params: list[tuple[str,
     n = len(params)
     edges = "\n".join(f"        let e{i} = <{k[0]}>::edges();" for i, k in enumerate(kinds))  # type: ignore[index]
     pick_edge = ", ".join(
-        f"e{i}[(k / {'*'.join(['1'] + [f'e{j}.len()' for j in range(i)])}) % e{i}.len()].clone()"
+        f"e{i}[(k / ({'*'.join(['1'] + [f'e{j}.len()' for j in range(i)])})) % e{i}.len()].clone()"
         for i in range(n)
     )
     total = " * ".join(f"e{i}.len()" for i in range(n))

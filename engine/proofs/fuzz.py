@@ -13,142 +13,29 @@ so under a "change" (a diff whose intent nobody stated, as `rusta review --diff`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from diary import snapshots as snaps
-from engine.patching.diffs import apply_changes
-from engine.patching.sandbox import crate_changes, sandbox_home
-from engine.patching.types import Patch, Proof
-from engine.proofs.fuzz_harness import harness, owned_type
-from engine.repair.workspace import Workspace
-from engine.syntax.fn_items import Item, changed_items, rename_calls
+from engine.patching.sandbox import sandbox_home
+from engine.patching.types import FuzzCase, Patch, Proof
+from engine.proofs.fuzz_harness import harness
+from engine.proofs.fuzz_plan import (
+    OldCopy,
+    crate_structs,
+    fuzz_target,
+    in_scratch,
+    label,
+    old_does_not_compile,
+    plan_targets,
+    resolver,
+)
+from engine.syntax.fn_items import Item
 from toolbelt.cargo_run import run_test
-from toolbelt.types import TestReport
 
 Intent = Literal["refactor", "fix", "change"]
 BUILD_TIMEOUT_S = 240.0
 HANG_MS = 2000  # one call that runs longer than this is a hang
 NOT_LIBFUZZER = "Rusta's own seeded generator, not libFuzzer"
-
-
-def _why_not(prev: Item | None, it: Item) -> str | None:
-    if it.kind != "function_item":
-        return "not a free function"
-    if prev is None:
-        return "a new function, nothing to compare with"
-    if prev.params != it.params or prev.return_type != it.return_type:
-        return "its signature changed"
-    if it.generic or it.is_async or it.has_self:
-        return "generic, async or a method"
-    if (
-        "unsafe" in it.text[: it.body_start - it.start]
-        or "const" in it.text[: it.body_start - it.start].split()
-    ):
-        return "an unsafe or const fn"
-    bad = [t for _, t in it.params if owned_type(t) is None]
-    if bad:
-        return f"Rusta cannot generate {', '.join(bad)}"
-    if not it.params:
-        return "it takes no input"
-    return None
-
-
-def fuzz_targets(old: bytes, new: bytes) -> tuple[list[tuple[Item, Item]], list[str]]:
-    """Changed fns that can be fuzzed (old, new), and one line for each changed item that cannot."""
-    ok, skipped = [], []
-    for prev, it in changed_items(old, new):
-        why = _why_not(prev, it)
-        if why is None and prev is not None:
-            ok.append((prev, it))
-        elif it.kind == "function_item":
-            skipped.append(f"{it.name}: {why}")
-    return ok, skipped
-
-
-def _read(root: Path, path: str) -> bytes | None:
-    try:
-        return (root / path).read_bytes()
-    except OSError:
-        return None
-
-
-Plan = dict[str, list[tuple[Item, Item]]]
-
-
-class OldCopy(NamedTuple):
-    """Where the old fn's renamed copy lies in the scratch file: its path and byte range."""
-
-    path: str
-    start: int
-    end: int
-
-
-def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
-    """One sentence when the harness failed to build because the old fn itself does not compile
-    (a fix for a compile error: the old code has no behaviour to compare with); None otherwise."""
-    for d in rep.diagnostics:
-        if not d.level.startswith("error"):
-            continue
-        for sp in d.spans:
-            if sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end:
-                code = f"error[{d.code_str}]" if d.code_str else "error"
-                return (
-                    f"the old version of {name} does not compile ({code}: {d.message}), "
-                    "so there is no old behaviour to compare with"
-                )
-    return None
-
-
-def plan_targets(root: Path, patch: Patch) -> tuple[dict[str, bytes | None], Plan, list[str]]:
-    """The patched files, the changed fns Rusta can call with generated inputs (by file), and why not the rest."""
-    changes = crate_changes(root, patch.diff)
-    new = apply_changes(changes, lambda p: _read(root, p))
-    plan: Plan = {}
-    skipped: list[str] = []
-    for path, data in sorted(new.items()):
-        old = _read(root, path)
-        if data is None or old is None or not path.endswith(".rs"):
-            continue
-        ok, no = fuzz_targets(old, data)
-        skipped += no
-        if ok:
-            plan[path] = ok
-    return new, plan, skipped
-
-
-def in_scratch(
-    root: Path,
-    new: dict[str, bytes | None],
-    plan: Plan,
-    scratch: str,
-    harness_of: Callable[[Item, Item, str], str],
-    run: Callable[[Path, Item, Item, OldCopy], Proof],
-) -> list[Proof]:
-    """Each planned fn in turn in the scratch copy `scratch` (under the sandbox's home, locked): the
-    patched files, the old fn renamed `__rusta_old_<name>` and `harness_of(old item, new item, old name)`
-    appended to its file, then `run(scratch root, old item, new item, where the old copy lies)`. One
-    harness at a time, so one that cannot compile spoils no other."""
-    home = sandbox_home(root)
-    home.mkdir(parents=True, exist_ok=True)
-    proofs: list[Proof] = []
-    with snaps.file_lock(home / f"{scratch}-lock"):  # one scratch copy per crate and kind: runs take turns
-        ws = Workspace(root, scratch=home / scratch)
-        ws.sync()
-        for path, data in new.items():
-            if data is not None:
-                ws.write(path, data)
-        for path, pairs in plan.items():
-            for prev, it in pairs:
-                old_name = f"__rusta_old_{it.name}"
-                old_fn = rename_calls(prev.text, it.name, old_name)
-                head = (new[path] or b"") + b"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n"
-                ws.write(path, head + f"{old_fn}\n".encode() + harness_of(prev, it, old_name).encode())
-                at = OldCopy(path=path, start=len(head), end=len(head) + len(old_fn.encode()))
-                proofs.append(run(ws.root, prev, it, at))
-            ws.write(path, new[path] or b"")
-    return proofs
 
 
 def fuzz_patch(
@@ -163,20 +50,26 @@ def fuzz_patch(
 ) -> tuple[Proof, ...]:
     """One Proof per fuzzed fn (or one "skipped" Proof saying why nothing was fuzzed)."""
     root = root.resolve()
-    new, plan, skipped = plan_targets(root, patch)
+    new, plan, skipped = plan_targets(root, patch, methods=True)
     if not plan:
-        why = "; ".join(skipped) or "the patch changes no free function body"
+        why = "; ".join(skipped) or "the patch changes no function body"
         return (Proof(kind="fuzz", status="skipped", detail=f"fuzz: not run: {why}."),)
+    structs = crate_structs(root, new)
+    where = {(label(it)): path for path, pairs in plan.items() for _, it in pairs}
+
+    def harness_of(prev: Item, it: Item, old: str) -> str:
+        return harness(fuzz_target(prev, it, resolver(structs, where[label(it)]), old))
+
     proofs = in_scratch(
         root,
         new,
         plan,
         "fuzz-crate",
-        lambda _prev, it, old: harness(it.name, old, list(it.params), f"__rusta_fuzz_{it.name}"),
+        harness_of,
         lambda scratch, prev, it, at: _run_one(
             scratch,
             root,
-            it.name,
+            it,
             intent,
             max_inputs,
             (time_s, build_timeout_s),
@@ -193,7 +86,7 @@ def fuzz_patch(
 def _run_one(
     scratch: Path,
     root: Path,
-    name: str,
+    it: Item,
     intent: Intent,
     n: int,
     limits: tuple[float, float],
@@ -202,8 +95,10 @@ def _run_one(
     at: OldCopy,
 ) -> Proof:
     time_s, build_s = limits
-    out = scratch / f".rusta-fuzz-{name}.txt"
-    tracef = scratch / f".rusta-fuzz-{name}.trace"
+    name = label(it)
+    module = "__rusta_fuzz_" + name.replace("::", "_")
+    out = scratch / f".rusta-fuzz-{module}.txt"
+    tracef = scratch / f".rusta-fuzz-{module}.trace"
     out.unlink(missing_ok=True)
     tracef.unlink(missing_ok=True)
     env = {
@@ -220,7 +115,7 @@ def _run_one(
         # sandbox's would let validation run the fuzz-built test binary (seen: a harness test failing there)
         target_dir=sandbox_home(root) / "fuzz-target",
         timeout_s=build_s + time_s * 3,
-        test_filter=f"__rusta_fuzz_{name}::differential",
+        test_filter=f"{module}::differential",
         env_extra=env,
     )
     secs = rep.process.duration_s if rep.process else 0.0
@@ -246,25 +141,47 @@ def _run_one(
             msg = (rep.message or "").splitlines()[0][:160] if rep.message else ""
             why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
         return Proof(kind="fuzz", status="skipped", detail=f"fuzz {name}: not run: {why}.", seconds=secs)
-    count, ms = int(done[1]), int(done[2])
-    diff = next((ln.split("\t") for ln in lines if ln.startswith("DIFF\t")), None)
-    if diff is None:
-        detail = f"fuzz {name}: old and new agree on {count} inputs in {ms} ms ({NOT_LIBFUZZER})."
+    count, ms, ndiff = int(done[1]), int(done[2]), int(done[3])
+    note = _receiver_note(it, root, scratch)
+    cases = tuple(
+        FuzzCase(call=d[1], before=d[2], after=d[3])
+        for d in (ln.split("\t") for ln in lines if ln.startswith("DIFF\t"))
+        if len(d) == 4
+    )
+    if not ndiff:
+        detail = f"fuzz {name}: old and new agree on {count} inputs in {ms} ms ({NOT_LIBFUZZER}){note}."
         return Proof(
             kind="fuzz", status="passed", detail=detail, count=count, passed=count, seconds=ms / 1000
         )
-    args = args_text(diff[1])
-    what = f"{name}({args}): before {diff[2]}, after {diff[3]}"
-    if intent != "refactor":
+    shown = "; ".join(f"{c.call}: before {c.before}, after {c.after}" for c in cases)
+    kinds = f"{len(cases)} distinct input{'s' if len(cases) != 1 else ''}, minimised"
+    what = f"on {ndiff} of {count} inputs: {shown} ({kinds}){note}"
+    if intent == "refactor":
+        status, said = "failed", "the refactor changes behaviour"
+    else:
+        status = "evidence"
         said = "behaviour changes, as the fix intends" if intent == "fix" else "behaviour changes"
-        detail = f"fuzz {name}: {said}: {what} (minimised, after {count} inputs)."
-        return Proof(
-            kind="fuzz", status="evidence", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
-        )
-    detail = f"fuzz {name}: the refactor changes behaviour: {what} (minimised, after {count} inputs)."
     return Proof(
-        kind="fuzz", status="failed", detail=detail, count=count, passed=count - 1, seconds=ms / 1000
+        kind="fuzz",
+        status=status,  # type: ignore[arg-type]
+        detail=f"fuzz {name}: {said} {what}.",
+        count=count,
+        passed=count - ndiff,
+        seconds=ms / 1000,
+        cases=cases,
     )
+
+
+def _receiver_note(it: Item, root: Path, scratch: Path) -> str:
+    """What a `&mut self` method's comparison leaves out when its type has no Debug."""
+    if it.self_kind != "&mut self":
+        return ""
+    from engine.proofs.fuzz_plan import crate_structs
+
+    own = next((s for s in crate_structs(scratch, {}) if s.name == it.owner), None)
+    if own is None or own.has_debug:
+        return ""
+    return f"; {it.owner} has no Debug, so only the result is compared, not the receiver after the call"
 
 
 def args_text(debug: str) -> str:
@@ -273,13 +190,11 @@ def args_text(debug: str) -> str:
 
 def _hang(name: str, intent: Intent, hang: list[str], secs: float) -> Proof:
     """A call that did not return: a new side that hangs is red whatever the intent."""
-    side, args, ms = hang[1], args_text(hang[2]), int(hang[3])
+    side, call, ms = hang[1], hang[2], int(hang[3])
     if side == "new":
-        detail = (
-            f"fuzz {name}: the new version does not return within {ms} ms on {name}({args}) (not shrunk)."
-        )
+        detail = f"fuzz {name}: the new version does not return within {ms} ms on {call} (not shrunk)."
         return Proof(kind="fuzz", status="failed", detail=detail, seconds=secs)
-    what = f"the old version does not return within {ms} ms on {name}({args}), the new one does"
+    what = f"the old version does not return within {ms} ms on {call}, the new one does"
     if intent != "refactor":
         return Proof(kind="fuzz", status="evidence", detail=f"fuzz {name}: {what}.", seconds=secs)
     return Proof(
@@ -299,8 +214,8 @@ def _crash(name: str, intent: Intent, tracef: Path, message: str) -> Proof | Non
     if len(last) != 3 or last[0] != "TRY":
         return None
     sig = next((w.strip("(),:") for w in message.split() if w.startswith("SIG")), "a crash")
-    side, args = last[1], args_text(last[2])
-    what = f"the {side} version crashes ({sig}) on {name}({args})"
+    side, call = last[1], last[2]
+    what = f"the {side} version crashes ({sig}) on {call}"
     if side == "new":
         return Proof(kind="fuzz", status="failed", detail=f"fuzz {name}: {what} (not shrunk).")
     what += ", the new one does not"

@@ -1,159 +1,119 @@
-"""The Rust text of a differential-fuzzing harness: old and new fn on the same inputs, diffs minimised.
+"""The Rust text of a differential-fuzzing harness: old and new version on the same inputs.
 
-Rusta's own generator, not libFuzzer: seeded splitmix64, edge cases first (0, 1, -1, MIN, MAX,
-empty, unicode), then random values; both sides run under `catch_unwind`, an outcome is the `Debug`
-text of the result or "panic: <message>" (two panics count as the same behaviour). The first differing input is shrunk (numbers toward 0,
-strings and vectors by halving) and written to the file named by RUSTA_FUZZ_OUT. A watchdog thread
-reports a call that has not returned within RUSTA_FUZZ_HANG_MS (which side, on what) and ends the run.
+Rusta's own generator (engine.proofs.fuzz_prelude), not libFuzzer: edge cases first, then random
+values; both sides run under `catch_unwind`, an outcome is the `Debug` text of the result (for a
+`&mut self` method, and the receiver after the call when it has Debug) or "panic: <message>"; two
+panics count as the same behaviour. Fuzzing goes on after the first difference, within the budget:
+it counts the inputs that differ and keeps the first input of each class (sign, boundary,
+emptiness...); it reports up to 3 of them, as far apart in kind as it can, each shrunk within its class and written to RUSTA_FUZZ_OUT with what each
+side gave. A watchdog thread reports a call that has not returned within RUSTA_FUZZ_HANG_MS (which
+side, on what) and ends the run.
 """
 
 from __future__ import annotations
 
-INTS = ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize")
+from typing import NamedTuple
+
+from engine.proofs.fuzz_prelude import PRELUDE
+from engine.proofs.fuzz_shapes import Shape, build, show
+
+MAX_CASES = 3  # distinct differing inputs reported
 
 
-def owned_type(ty: str) -> tuple[str, str] | None:
-    """(the owned type to generate, how to pass it: "val" or "ref"), None when Rusta cannot generate it."""
-    t = "".join(ty.split())
-    if t in INTS or t in ("bool", "char", "String"):
-        return t, "val"
-    if t == "&str":
-        return "String", "ref"
-    for pre, how in (("&[", "ref"), ("Vec<", "val"), ("&Vec<", "ref")):
-        if t.startswith(pre) and t[len(pre) : -1] in INTS:
-            return f"Vec<{t[len(pre) : -1]}>", how
-    return None
+class Target(NamedTuple):
+    """What one harness calls: `name` shown ("half", "Counter::bump"), its inputs (shape, "val" or
+    "ref"; the receiver first for a method), and the Rust expression each side evaluates to a String."""
+
+    name: str
+    module: str
+    inputs: tuple[tuple[Shape, str], ...]
+    call_new: str
+    call_old: str
+    show: str
 
 
-def call_args(kinds: list[tuple[str, str]]) -> str:
-    """The call's argument list from a tuple `a` of owned values: borrowed where the fn takes a reference."""
-    return ", ".join(f"&a.{i}" if how == "ref" else f"a.{i}.clone()" for i, (_, how) in enumerate(kinds))
+def _args(inputs: tuple[tuple[Shape, str], ...], start: int) -> str:
+    return ", ".join(
+        f"{'&' if how == 'ref' else ''}{build(s, f'a.{i}')}"
+        for i, (s, how) in enumerate(inputs)
+        if i >= start
+    )
 
 
-PRELUDE = r"""
-    use std::io::Write;
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-            z ^ (z >> 31)
-        }
-    }
-    trait Gen: Sized + Clone + std::fmt::Debug {
-        fn edges() -> Vec<Self>;
-        fn random(r: &mut Rng) -> Self;
-        fn shrink(&self) -> Vec<Self>;
-    }
-    macro_rules! ints { ($($t:ty),*) => {$(
-        impl Gen for $t {
-            fn edges() -> Vec<Self> {
-                let mut v: Vec<$t> = vec![0, 1, <$t>::MAX, <$t>::MIN, 2];
-                v.push((0 as $t).wrapping_sub(1)); v.push((0 as $t).wrapping_sub(2));
-                v.push(<$t>::MAX - 1); v.push(<$t>::MIN.wrapping_add(1));
-                v.dedup(); v
-            }
-            fn random(r: &mut Rng) -> Self {
-                match r.next() % 3 { 0 => (r.next() % 201) as i64 as $t, 1 => ((r.next() % 201) as i64 - 100) as $t, _ => r.next() as $t }
-            }
-            fn shrink(&self) -> Vec<Self> {
-                let x = *self; if x == 0 { return vec![]; }
-                let mut v = vec![0 as $t, x / 2];
-                if x > (0 as $t) { v.push(x - 1) } else { v.push(x.wrapping_add(1)) }
-                v.retain(|c| *c != x); v
-            }
-        })*
-    }}
-    ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
-    impl Gen for bool {
-        fn edges() -> Vec<Self> { vec![false, true] }
-        fn random(r: &mut Rng) -> Self { r.next() % 2 == 1 }
-        fn shrink(&self) -> Vec<Self> { if *self { vec![false] } else { vec![] } }
-    }
-    impl Gen for char {
-        fn edges() -> Vec<Self> { vec!['a', '\0', ' ', 'Z', '0', 'é', '€', '😀', char::MAX] }
-        fn random(r: &mut Rng) -> Self {
-            if r.next() % 2 == 0 { (b' ' + (r.next() % 95) as u8) as char } else { char::from_u32((r.next() % 0x11000) as u32).unwrap_or('?') }
-        }
-        fn shrink(&self) -> Vec<Self> { if *self == 'a' { vec![] } else { vec!['a'] } }
-    }
-    impl Gen for String {
-        fn edges() -> Vec<Self> {
-            ["", "a", " ", "0", "-1", "abc", "é", "日本語", "😀x", "a b", "\n", "AbC"].iter().map(|s| s.to_string()).collect()
-        }
-        fn random(r: &mut Rng) -> Self { let n = (r.next() % 12) as usize; (0..n).map(|_| char::random(r)).collect() }
-        fn shrink(&self) -> Vec<Self> {
-            let c: Vec<char> = self.chars().collect(); if c.is_empty() { return vec![]; }
-            let h = c.len() / 2;
-            vec![String::new(), c[..h].iter().collect(), c[h..].iter().collect(), c[1..].iter().collect()]
-        }
-    }
-    impl<T: Gen + PartialEq> Gen for Vec<T> {
-        fn edges() -> Vec<Self> {
-            let e = T::edges();
-            vec![vec![], vec![e[0].clone()], vec![e[1 % e.len()].clone()], e.clone(), vec![e[2 % e.len()].clone(); 3]]
-        }
-        fn random(r: &mut Rng) -> Self { let n = (r.next() % 9) as usize; (0..n).map(|_| T::random(r)).collect() }
-        fn shrink(&self) -> Vec<Self> {
-            if self.is_empty() { return vec![]; }
-            let h = self.len() / 2;
-            let mut v = vec![vec![], self[..h].to_vec(), self[h..].to_vec(), self[1..].to_vec()];
-            for (i, x) in self.iter().enumerate() {
-                for s in x.shrink().into_iter().take(1) { let mut y = self.clone(); y[i] = s; v.push(y); }
-            }
-            v
-        }
-    }
-    fn outcome<R: std::fmt::Debug>(f: impl FnOnce() -> R) -> String {
-        match catch_unwind(AssertUnwindSafe(f)) {
-            Ok(r) => format!("{:?}", r),
-            Err(p) => format!("panic: {}", p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()),
-        }
-    }
-"""
+def target(
+    name: str,
+    old_name: str,
+    inputs: tuple[tuple[Shape, str], ...],
+    module: str,
+    *,
+    owner: str = "",
+    self_kind: str = "",
+    self_debug: bool = False,
+) -> Target:
+    """The target for a free fn (`owner` ""), an associated fn (`owner`, no `self_kind`) or a method."""
+    # a borrowed input is shown borrowed, as the call is written (a string literal is already a &str)
+    shows = [
+        (
+            f'format!("&{{}}", {show(s, f"a.{i}")})'
+            if how == "ref" and s.raw != "String"
+            else show(s, f"a.{i}")
+        )
+        for i, (s, how) in enumerate(inputs)
+    ]
+    if not self_kind:
+        path = f"{owner}::" if owner else ""
+        holes = ", ".join("{}" for _ in shows)
+        text = f'format!("{path}{name}({holes})"{"".join(", " + x for x in shows)})'
+
+        def call(fn: str) -> str:
+            return f'format!("{{:?}}", {path}{fn}({_args(inputs, 0)}))'
+
+        return Target(f"{owner}::{name}" if owner else name, module, inputs, call(name), call(old_name), text)
+    holes = ", ".join("{}" for _ in shows[1:])
+    text = f'format!("{{}}.{name}({holes})"{"".join(", " + x for x in shows)})'
+    recv = build(inputs[0][0], "a.0")
+
+    def mcall(fn: str) -> str:
+        if self_kind != "&mut self":
+            return f'format!("{{:?}}", {recv}.{fn}({_args(inputs, 1)}))'
+        after = 'format!("{:?}; self after: {:?}", out, r)' if self_debug else 'format!("{:?}", out)'
+        return f"{{ let mut r = {recv}; let out = r.{fn}({_args(inputs, 1)}); {after} }}"
+
+    return Target(f"{owner}::{name}", module, inputs, mcall(name), mcall(old_name), text)
 
 
-def harness(fn: str, old_fn: str, params: list[tuple[str, str]], module: str) -> str:
-    """A `#[cfg(test)] mod` calling `fn` and `old_fn` (both in scope via `super::*`)."""
-    kinds = [owned_type(t) for _, t in params]
-    assert all(k is not None for k in kinds)
-    n = len(params)
-    tys = ", ".join(k[0] for k in kinds)  # type: ignore[index]
-    tup = f"({tys},)"
-    args = call_args(kinds)  # type: ignore[arg-type]
-    edges = "\n".join(f"        let e{i} = <{k[0]}>::edges();" for i, k in enumerate(kinds))  # type: ignore[index]
+def harness(t: Target) -> str:
+    """A `#[cfg(test)] mod` calling both versions (in scope via `super::*`) on the same inputs."""
+    n = len(t.inputs)
+    raws = [s.raw for s, _ in t.inputs]
+    tup = "(" + "".join(f"{r}, " for r in raws) + ")"
+    edges = "\n".join(f"        let e{i} = <{r}>::edges();" for i, r in enumerate(raws))
     pick_edge = ", ".join(
-        f"e{i}[((k as usize) / {'*'.join(['1'] + [f'e{j}.len()' for j in range(i)])}) % e{i}.len()].clone()"
+        f"e{i}[((k as usize) / ({'*'.join(['1'] + [f'e{j}.len()' for j in range(i)])})) % e{i}.len()].clone()"
         for i in range(n)
     )
     total = " * ".join(f"e{i}.len()" for i in range(n))
-    rand = ", ".join(f"<{k[0]}>::random(&mut rng)" for k in kinds)  # type: ignore[index]
-    shrink_arms = "\n".join(
-        f"                for s in a.{i}.shrink() {{ let mut b = a.clone(); b.{i} = s; if differs(&b) {{ a = b; improved = true; break; }} }}"
-        for i in range(n)
-    )
+    rand = ", ".join(f"<{r}>::random(&mut rng)" for r in raws)
     return f"""
 #[cfg(test)]
-#[allow(unused, clippy::all)]
-mod {module} {{
+#[allow(unused, non_snake_case, clippy::all)]
+mod {t.module} {{
     use super::*;
 {PRELUDE}
     type Args = {tup};
+    fn show(a: &Args) -> String {{ clean({t.show}) }}
     // the call in progress, for the watchdog: which side, on what, since when
     static CUR: std::sync::Mutex<Option<(Args, &'static str, std::time::Instant)>> = std::sync::Mutex::new(None);
     // with RUSTA_FUZZ_TRACE, each call is written down first: a crash (unsafe code) leaves its input
     static TRACE: std::sync::Mutex<Option<std::fs::File>> = std::sync::Mutex::new(None);
     fn mark(a: &Args, side: &'static str) {{
         if let Some(f) = TRACE.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {{
-            let _ = writeln!(f, "TRY\t{{}}\t{{:?}}", side, a);
+            let _ = writeln!(f, "TRY\\t{{}}\\t{{}}", side, show(a));
         }}
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = Some((a.clone(), side, std::time::Instant::now()));
     }}
-    fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {fn}({args})) }}
-    fn run_old(a: &Args) -> String {{ mark(a, "old"); outcome(|| {old_fn}({args})) }}
+    fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {t.call_new}) }}
+    fn run_old(a: &Args) -> String {{ mark(a, "old"); outcome(|| {t.call_old}) }}
     fn watchdog(out: String, hang_ms: u128) {{
         std::thread::spawn(move || loop {{
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -161,16 +121,19 @@ mod {module} {{
             if let Some((a, side, t)) = cur {{
                 if t.elapsed().as_millis() > hang_ms {{
                     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&out).unwrap();
-                    writeln!(f, "HANG\t{{}}\t{{:?}}\t{{}}", side, a, hang_ms).unwrap();
+                    writeln!(f, "HANG\\t{{}}\\t{{}}\\t{{}}", side, show(&a), hang_ms).unwrap();
                     std::process::exit(0);
                 }}
             }}
         }});
     }}
-    fn differs(a: &Args) -> bool {{
+    /// The class of a differing input: its kind of input, and which side panics.
+    fn differs(a: &Args) -> Option<String> {{
         // a panic on both sides is the same behaviour, whatever each message says
         let (n, o) = (run_new(a), run_old(a));
-        n != o && !(n.starts_with("panic") && o.starts_with("panic"))
+        let (pn, po) = (n.starts_with("panic: "), o.starts_with("panic: "));
+        if n == o || (pn && po) {{ return None; }}
+        Some(format!("{{}}|{{}}{{}}", a.class(), po as u8, pn as u8))
     }}
     #[test]
     fn differential() {{
@@ -188,26 +151,51 @@ mod {module} {{
         let mut rng = Rng(seed);
 {edges}
         let total = {total};
-        let mut found: Option<Args> = None;
+        let mut found: Vec<(String, Args)> = Vec::new();
+        let mut ndiff: u64 = 0;
         let mut k: u64 = 0;
         while k < max && t0.elapsed().as_millis() < ms {{
             let a: Args = if (k as usize) < total.min(2000) {{ ({pick_edge},) }} else {{ ({rand},) }};
             k += 1;
-            if differs(&a) {{ found = Some(a); break; }}
+            if let Some(c) = differs(&a) {{
+                ndiff += 1;
+                if found.len() < 64 && !found.iter().any(|(x, _)| *x == c) {{ found.push((c, a)); }}
+            }}
         }}
+        // of the classes seen, the first, then each time the one farthest from those already taken
+        // (the most parts of the input in another class), so the report spans the kinds that differ
+        let dist = |x: &str, y: &str| -> usize {{
+            let (p, q): (Vec<&str>, Vec<&str>) = (x.split([',', '|']).collect(), y.split([',', '|']).collect());
+            p.iter().zip(q.iter()).filter(|(u, v)| u != v).count() + p.len().abs_diff(q.len())
+        }};
+        let mut found = found;
+        let mut picked: Vec<(String, Args)> = Vec::new();
+        while picked.len() < {MAX_CASES} && !found.is_empty() {{
+            let best = (0..found.len())
+                .max_by_key(|&i| (picked.iter().map(|(c, _)| dist(c, &found[i].0)).min().unwrap_or(0), std::cmp::Reverse(i)))
+                .unwrap();
+            picked.push(found.remove(best));
+        }}
+        let found = picked;
+        *CUR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let mut f = std::fs::File::create(&out).unwrap();
-        if let Some(mut a) = found {{
+        writeln!(f, "DONE\\t{{}}\\t{{}}\\t{{}}", k, t0.elapsed().as_millis(), ndiff).unwrap();
+        let mut shown: Vec<String> = Vec::new();
+        for (c, mut a) in found {{
+            // shrink within the class, so each reported input stays a different kind of input
             let mut steps = 0;
             loop {{
-                let mut improved = false;
-{shrink_arms}
+                let next = a.shrink().into_iter().find(|b| differs(b).as_deref() == Some(c.as_str()));
                 steps += 1;
-                if !improved || steps > 500 {{ break; }}
+                match next {{ Some(b) if steps <= 500 => a = b, _ => break }}
             }}
-            writeln!(f, "DIFF\\t{{:?}}\\t{{}}\\t{{}}", a, run_old(&a), run_new(&a)).unwrap();
+            let s = show(&a);
+            if !shown.contains(&s) {{
+                writeln!(f, "DIFF\\t{{}}\\t{{}}\\t{{}}", s, run_old(&a), run_new(&a)).unwrap();
+                shown.push(s);
+            }}
         }}
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        writeln!(f, "DONE\\t{{}}\\t{{}}", k, t0.elapsed().as_millis()).unwrap();
     }}
 }}
 """

@@ -101,6 +101,8 @@ def sarif_proofs(proofs: tuple[Proof, ...]) -> list[dict[str, Any]]:
             d |= {"count": p.count, "passed": p.passed}
         if p.seconds:
             d["seconds"] = p.seconds
+        if p.cases:
+            d["differingInputs"] = [{"call": c.call, "before": c.before, "after": c.after} for c in p.cases]
         if p.bench is not None:
             b = p.bench
             d["bench"] = {

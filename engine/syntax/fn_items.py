@@ -24,7 +24,7 @@ def _contains_unsafe(node) -> bool:
     return False
 
 
-def _item(n) -> Item:
+def _item(n, owner: str = "") -> Item:
     text = (n.text or b"").decode("utf-8", "replace")
     name_node = n.child_by_field_name("name")
     if n.type == "impl_item":
@@ -36,10 +36,10 @@ def _item(n) -> Item:
     if n.type == "function_item":
         params = n.child_by_field_name("parameters")
         ps: list[tuple[str, str]] = []
-        has_self = False
+        has_self, self_kind = False, ""
         for c in params.named_children if params is not None else []:
             if c.type == "self_parameter":
-                has_self = True
+                has_self, self_kind = True, " ".join((c.text or b"").decode().split())
             elif c.type == "parameter":
                 pat, ty = c.child_by_field_name("pattern"), c.child_by_field_name("type")
                 ps.append(((pat.text or b"").decode(), (ty.text or b"").decode() if ty is not None else ""))
@@ -53,6 +53,8 @@ def _item(n) -> Item:
             has_self=has_self,
             return_type=(ret.text or b"").decode() if ret is not None else None,
             body_start=body.start_byte if body is not None else n.end_byte,
+            self_kind=self_kind.replace("& ", "&"),
+            owner=owner,
         )
     return Item(
         kind=n.type,
@@ -93,14 +95,66 @@ def changed_items(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
     return out
 
 
-def rename_calls(fn_text: str, name: str, new_name: str) -> str:
-    """`fn_text` with its own name and every identifier `name` in it renamed (recursion included)."""
+def impl_parts(n) -> tuple[str, str, bool]:
+    """An impl's trait ("" for an inherent impl), its type's name, and whether it is generic."""
+    trait, ty = n.child_by_field_name("trait"), n.child_by_field_name("type")
+    generic = n.child_by_field_name("type_parameters") is not None or (
+        ty is not None and ty.type != "type_identifier"
+    )
+    return (
+        (trait.text or b"").decode() if trait is not None else "",
+        (ty.text or b"").decode() if ty else "",
+        generic,
+    )
+
+
+def method_items(impl, owner: str) -> list[Item]:
+    body = impl.child_by_field_name("body")
+    return [
+        _item(c, owner)
+        for c in (body.named_children if body is not None else [])
+        if c.type == "function_item"
+    ]
+
+
+def changed_methods(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
+    """Methods (and associated fns) of inherent, non-generic impls whose text differs from the
+    same-named one in the old file (None: the method is new). Trait impls are left out: their
+    methods answer to the trait, and an old copy cannot sit beside them under another name."""
+
+    def methods(src: bytes) -> dict[tuple[str, str], Item]:
+        out: dict[tuple[str, str], Item] = {}
+        for n in parse(src).root_node.named_children:
+            if n.type == "impl_item":
+                trait, owner, generic = impl_parts(n)
+                if not trait and not generic:
+                    for m in method_items(n, owner):
+                        out.setdefault((owner, m.name), m)
+        return out
+
+    olds = methods(old)
+    return [(olds.get(k), m) for k, m in methods(new).items() if k not in olds or olds[k].text != m.text]
+
+
+def rename_calls(fn_text: str, name: str, new_name: str, method: bool = False) -> str:
+    """`fn_text` with its own name and every identifier `name` in it renamed (recursion included);
+    with `method`, calls `x.name(...)` too (a method that calls itself through `self`)."""
     src = fn_text.encode()
     spots: list[tuple[int, int]] = []
     stack = [parse(src).root_node]
     while stack:
         n = stack.pop()
         if n.type == "identifier" and n.text == name.encode():
+            spots.append((n.start_byte, n.end_byte))
+        elif (
+            method
+            and n.type == "field_identifier"
+            and n.text == name.encode()
+            and n.parent is not None
+            and n.parent.type == "field_expression"
+            and n.parent.parent is not None
+            and n.parent.parent.type == "call_expression"
+        ):
             spots.append((n.start_byte, n.end_byte))
         stack.extend(n.children)
     for s, e in sorted(spots, reverse=True):

@@ -85,3 +85,27 @@ class Item(Base, frozen=True):
     has_self: bool = False
     return_type: str | None = None
     body_start: int = 0  # byte offset of a fn's body block
+    self_kind: str = ""  # a method's receiver as written: "&self", "&mut self", "self", "mut self"
+    owner: str = ""  # a method's type: `Counter` in `impl Counter`
+
+
+class FieldDef(Base, frozen=True):
+    """One field of a struct: its name ("" in a tuple struct), type as written, and whether it is
+    visible outside its module (`pub`, `pub(crate)`)."""
+
+    name: str
+    type_text: str
+    public: bool
+
+
+class StructDef(Base, frozen=True):
+    """A struct of the crate as the fuzzer needs it: how to build one and whether it prints."""
+
+    name: str
+    file: str
+    fields: tuple[FieldDef, ...] = ()
+    tuple_struct: bool = False
+    generic: bool = False
+    has_debug: bool = False  # derived or implemented
+    has_default: bool = False
+    new_params: tuple[str, ...] | None = None  # the types `Name::new` takes, when it returns Self

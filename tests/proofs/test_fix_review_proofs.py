@@ -73,8 +73,12 @@ def test_rusta_fix_fuzzes_a_test_repair_and_shows_an_input_its_behaviour_changes
     proofs = json.loads(out.stdout)["validation"]["proofs"]
     fuzz = [p for p in proofs if p["kind"] == "fuzz"]
     assert len(fuzz) == 1 and fuzz[0]["status"] == "evidence", fuzz
-    assert fuzz[0]["detail"].startswith("fuzz is_full: behaviour changes, as the fix intends: is_full(")
-    assert "before false, after true" in fuzz[0]["detail"]
+    assert fuzz[0]["detail"].startswith("fuzz is_full: behaviour changes, as the fix intends on ")
+    # fuzzing goes on past the input the test wanted: every distinct kind of input that differs
+    cases = {c["call"]: (c["before"], c["after"]) for c in fuzz[0]["cases"]}
+    assert cases["is_full(8)"] == ("false", "true"), cases
+    assert len(cases) >= 2 and fuzz[0]["count"] - fuzz[0]["passed"] > 1, fuzz[0]
+    assert "is_full(8): before false, after true" in fuzz[0]["detail"]
 
 
 def test_rusta_fix_says_in_one_sentence_why_a_compile_repair_is_not_fuzzed(tmp_path: Path) -> None:
@@ -111,11 +115,11 @@ def test_rusta_review_diff_fuzzes_the_diff_and_refactor_makes_a_difference_red(t
     (tmp_path / "p.diff").write_text(diff_of(crate, MIX.replace("n % 2", "n & 1 | (n >> 31)")))
     out = run_rusta(crate, "review", "--no-clippy", "--diff", "../p.diff")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "proof evidence: fuzz parity: behaviour changes: parity(" in _flat(out.stdout), out.stdout
+    assert "proof evidence: fuzz parity: behaviour changes on " in _flat(out.stdout), out.stdout
     red = run_rusta(crate, "review", "--no-clippy", "--refactor", "--json", "--diff", "../p.diff")
     assert red.returncode == 1, red.stdout + red.stderr
     diff = json.loads(red.stdout)["diff"]
-    assert diff["verdict"] == "red" and diff["reason"].startswith("the refactor changes behaviour: parity(")
+    assert diff["verdict"] == "red" and diff["reason"].startswith("the refactor changes behaviour on ")
     assert any(p["kind"] == "fuzz" and p["status"] == "failed" for p in diff["proofs"])
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.patching.types import Patch
-from engine.proofs.fuzz import fuzz_patch, fuzz_targets
+from engine.proofs.fuzz import fuzz_patch
+from engine.proofs.fuzz_plan import fuzz_targets
 from rusta_tui.cli.apply import EXIT_RED
 from tests.proofs.crates import diff_of, make_crate, run_rusta
 
@@ -84,8 +85,8 @@ def test_what_cannot_be_fuzzed_is_named_with_the_reason() -> None:
     ok, skipped = fuzz_targets(old, new)
     assert ok == []
     assert skipped == [
-        "f: Rusta cannot generate &mut Vec<i32>",
-        "g: generic, async or a method",
+        "f: Rusta cannot generate &mut Vec<i32> (a mutable borrow)",
+        "g: generic or async",
         "h: its signature changed",
     ]
 
@@ -114,7 +115,7 @@ pub fn step(n: u8) -> u8 {
 """
 
 
-def test_a_hang_is_caught_with_its_input_and_a_harness_that_cannot_compile_says_so(tmp_path: Path) -> None:
+def test_a_hang_is_caught_with_its_input_and_a_result_without_debug_is_named(tmp_path: Path) -> None:
     root = make_crate(tmp_path / "odd", ODD, name="proofs_odd")
     new = ODD.replace("Opaque(x)\n", "Opaque(x + 0)\n").replace(
         "    n\n",
@@ -127,5 +128,7 @@ def test_a_hang_is_caught_with_its_input_and_a_harness_that_cannot_compile_says_
     assert (
         step.status == "failed" and "the new version does not return within 2000 ms on step(0)" in step.detail
     )
-    wrap = proofs["fuzz wrap"]
-    assert wrap.status == "skipped" and "did not compile" in wrap.detail
+    wrap = proofs["fuzz"]
+    assert wrap.status == "skipped" and wrap.detail == (
+        "fuzz: not run for wrap: its result, Opaque, has neither a derived nor an implemented Debug to compare."
+    )

@@ -107,4 +107,4 @@ def test_fuzzing_unsafe_code_names_the_input_that_crashed_the_old_version(applie
     patch = Patch.new(diff_of(root, guarded), "guard the empty slice")
     proof = next(p for p in fuzz_patch(root, patch, intent="fix", time_s=5) if "first" in p.detail)
     assert proof.status == "evidence", proof.detail
-    assert "the old version crashes (SIGSEGV) on first([]), the new one does not" in proof.detail
+    assert "the old version crashes (SIGSEGV) on first(&[]), the new one does not" in proof.detail

@@ -1,0 +1,238 @@
+"""Which changed fns and methods a patch's proofs can call with generated inputs, and the scratch
+copy they run in.
+
+A target is a changed free fn, or a changed method or associated fn of an inherent, non-generic
+impl, whose signature the patch keeps, that is neither generic, async, unsafe nor const, and whose
+inputs Rusta can generate (engine.proofs.fuzz_shapes): primitives, `Option`s and tuples of them,
+and structs of the crate it can build (a receiver included). Everything else is named with the
+reason. Timing (engine.proofs.bench) asks for free fns of primitives only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from diary import snapshots as snaps
+from engine.patching.diffs import apply_changes
+from engine.patching.sandbox import crate_changes, sandbox_home
+from engine.patching.types import Patch, Proof
+from engine.proofs.fuzz_harness import Target, target
+from engine.proofs.fuzz_prelude import MAX_ARITY
+from engine.proofs.fuzz_shapes import Resolver, Shape, owned_type
+from engine.repair.workspace import Workspace
+from engine.syntax.fn_items import Item, changed_items, changed_methods, rename_calls
+from engine.syntax.struct_items import struct_defs
+from engine.syntax.types import StructDef
+from toolbelt.types import TestReport
+
+Plan = dict[str, list[tuple[Item, Item]]]
+
+
+def label(it: Item) -> str:
+    return f"{it.owner}::{it.name}" if it.owner else it.name
+
+
+def _common(prev: Item | None, it: Item) -> str | None:
+    if it.kind != "function_item":
+        return "not a free function"
+    if prev is None:
+        return "a new function, nothing to compare with"
+    if prev.params != it.params or prev.return_type != it.return_type or prev.self_kind != it.self_kind:
+        return "its signature changed"
+    if it.generic or it.is_async:
+        return "generic or async"
+    head = it.text[: it.body_start - it.start]
+    if "unsafe" in head or "const" in head.split():
+        return "an unsafe or const fn"
+    if not it.params and not it.has_self:
+        return "it takes no input"
+    return None
+
+
+def _primitive_why(prev: Item | None, it: Item) -> str | None:
+    """Why a free fn cannot be timed (bench generates primitives only); None when it can."""
+    why = _common(prev, it)
+    if why is None and it.has_self:
+        return "a method"
+    bad = [t for _, t in it.params if owned_type(t) is None]
+    return why or (f"Rusta cannot generate {', '.join(bad)}" if bad else None)
+
+
+class Resolved(NamedTuple):
+    inputs: tuple[tuple[Shape, str], ...]
+    self_debug: bool  # a `&mut self` receiver prints, so it is compared after the call
+
+
+def resolve(prev: Item | None, it: Item, res: Resolver) -> Resolved | str:
+    """The generated inputs of a fuzz target (receiver first), or why it cannot be fuzzed."""
+    why = _common(prev, it)
+    if why is not None:
+        return why
+    inputs: list[tuple[Shape, str]] = []
+    if it.has_self:
+        recv = res.shape(it.owner)
+        if isinstance(recv, str):
+            return recv
+        inputs.append((recv, "val"))
+    for _, ty in it.params:
+        got = res.param(ty, it.owner)
+        if isinstance(got, str):
+            return got
+        inputs.append(got)
+    if len(inputs) > MAX_ARITY:
+        return f"it takes more than {MAX_ARITY} inputs"
+    for word in re.findall(r"[A-Za-z_]\w*", it.return_type or ""):
+        sd = res.structs.get(it.owner if word == "Self" else word)
+        if sd is not None and not sd.has_debug:
+            return f"its result, {sd.name}, has neither a derived nor an implemented Debug to compare"
+    own = res.structs.get(it.owner)
+    return Resolved(tuple(inputs), own is not None and own.has_debug)
+
+
+def _read(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None
+
+
+def crate_structs(root: Path, new: dict[str, bytes | None]) -> list[StructDef]:
+    """Every top-level struct of the crate's src/ as the patch leaves it."""
+    out: list[StructDef] = []
+    files = {str(p.relative_to(root)): None for p in sorted((root / "src").rglob("*.rs"))}
+    for path in {**files, **{p: None for p in new if p.endswith(".rs")}}:
+        data = new[path] if path in new else _read(root, path)
+        if data is not None:
+            out += struct_defs(path, data)
+    return out
+
+
+def resolver(structs: list[StructDef], here: str) -> Resolver:
+    """Structs by name; one defined in `here` wins over a namesake elsewhere."""
+    by = {s.name: s for s in structs if s.file != here}
+    by.update({s.name: s for s in structs if s.file == here})
+    return Resolver(by, here)
+
+
+def plan_targets(
+    root: Path, patch: Patch, *, methods: bool = False
+) -> tuple[dict[str, bytes | None], Plan, list[str]]:
+    """The patched files, the changed fns Rusta can call with generated inputs (by file), and why
+    not the rest. Without `methods`, free fns of primitives only (what timing can call)."""
+    changes = crate_changes(root, patch.diff)
+    new = apply_changes(changes, lambda p: _read(root, p))
+    structs = crate_structs(root, new) if methods else []
+    plan: Plan = {}
+    skipped: list[str] = []
+    for path, data in sorted(new.items()):
+        old = _read(root, path)
+        if data is None or old is None or not path.endswith(".rs"):
+            continue
+        res = resolver(structs, path)
+        pairs = changed_items(old, data) + (changed_methods(old, data) if methods else [])
+        for prev, it in pairs:
+            why = resolve(prev, it, res) if methods else _primitive_why(prev, it)
+            if isinstance(why, str):
+                if it.kind == "function_item":
+                    skipped.append(f"{label(it)}: {why}")
+            elif prev is not None:
+                plan.setdefault(path, []).append((prev, it))
+    return new, plan, skipped
+
+
+def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str) -> Target:
+    got = resolve(prev, it, res)
+    assert not isinstance(got, str), got
+    module = "__rusta_fuzz_" + (f"{it.owner}_{it.name}" if it.owner else it.name)
+    return target(
+        it.name,
+        old_name,
+        got.inputs,
+        module,
+        owner=it.owner,
+        self_kind=it.self_kind,
+        self_debug=got.self_debug,
+    )
+
+
+class OldCopy(NamedTuple):
+    """Where the old fn's renamed copy lies in the scratch file: its path and byte range."""
+
+    path: str
+    start: int
+    end: int
+
+
+def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
+    """One sentence when the harness failed to build because the old fn itself does not compile
+    (a fix for a compile error: the old code has no behaviour to compare with); None otherwise."""
+    for d in rep.diagnostics:
+        if not d.level.startswith("error"):
+            continue
+        for sp in d.spans:
+            if sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end:
+                code = f"error[{d.code_str}]" if d.code_str else "error"
+                return (
+                    f"the old version of {name} does not compile ({code}: {d.message}), "
+                    "so there is no old behaviour to compare with"
+                )
+    return None
+
+
+def in_scratch(
+    root: Path,
+    new: dict[str, bytes | None],
+    plan: Plan,
+    scratch: str,
+    harness_of: Callable[[Item, Item, str], str],
+    run: Callable[[Path, Item, Item, OldCopy], Proof],
+) -> list[Proof]:
+    """Each planned fn in turn in the scratch copy `scratch` (under the sandbox's home, locked): the
+    patched files, the old fn renamed `__rusta_old_<name>` (a method in an `impl` of its own) and
+    `harness_of(old item, new item, old name)` appended to its file, then `run(scratch root, old
+    item, new item, where the old copy lies)`. One harness at a time, so one that cannot compile
+    spoils no other."""
+    home = sandbox_home(root)
+    home.mkdir(parents=True, exist_ok=True)
+    proofs: list[Proof] = []
+    with snaps.file_lock(home / f"{scratch}-lock"):  # one scratch copy per crate and kind: runs take turns
+        ws = Workspace(root, scratch=home / scratch)
+        ws.sync()
+        for path, data in new.items():
+            if data is not None:
+                ws.write(path, data)
+        for path, pairs in plan.items():
+            for prev, it in pairs:
+                old_name = f"__rusta_old_{it.name}"
+                old_fn = rename_calls(prev.text, it.name, old_name, method=bool(it.owner))
+                head = (new[path] or b"") + b"\n#[cfg(test)]\n#[allow(dead_code, unused, clippy::all)]\n"
+                if it.owner:
+                    head += f"impl {it.owner} {{\n".encode()
+                    tail = "\n}\n"
+                else:
+                    tail = "\n"
+                ws.write(path, head + f"{old_fn}{tail}".encode() + harness_of(prev, it, old_name).encode())
+                at = OldCopy(path=path, start=len(head), end=len(head) + len(old_fn.encode()))
+                proofs.append(run(ws.root, prev, it, at))
+            ws.write(path, new[path] or b"")
+    return proofs
+
+
+def fuzz_targets(
+    old: bytes, new: bytes, path: str = "src/lib.rs"
+) -> tuple[list[tuple[Item, Item]], list[str]]:
+    """One file's changed fns and methods that can be fuzzed (old, new), and one line for each
+    changed fn that cannot; the structs Rusta can build are the new file's own."""
+    res = resolver(struct_defs(path, new), path)
+    ok, skipped = [], []
+    for prev, it in changed_items(old, new) + changed_methods(old, new):
+        why = resolve(prev, it, res)
+        if isinstance(why, str):
+            if it.kind == "function_item":
+                skipped.append(f"{label(it)}: {why}")
+        elif prev is not None:
+            ok.append((prev, it))
+    return ok, skipped
