@@ -64,13 +64,29 @@ def _validate(case: str, anchor: str) -> Callable[[dict], tuple[float | None, fl
     return read
 
 
+def _check_pair(row: dict) -> tuple[float | None, float | None]:
+    """(Rusta, cargo) for one crate. Where the bench paired each rusta run with the cargo run after
+    it, Rusta's figure is cargo's median plus the median paired difference: on a loaded machine the
+    difference of two medians taken apart mixes in the drift between runs."""
+    cargo, paired = _num(row, "warm cargo s"), _num(row, "overhead s")
+    if cargo is not None and paired is not None:
+        return cargo + paired, cargo
+    return _num(row, "warm rusta s"), cargo
+
+
 def _check(res: dict) -> tuple[float | None, float | None]:
     """The crate with the largest overhead: the goal holds for every crate or it does not hold."""
-    rows = [r for r in res.get("rows", []) if _num(r, "warm rusta s") is not None]
-    if not rows:
+    pairs = [_check_pair(r) for r in res.get("rows", [])]
+    pairs = [(r, c) for r, c in pairs if r is not None and c is not None]
+    if not pairs:
         return None, None
-    worst = max(rows, key=lambda r: r["warm rusta s"] - r["warm cargo s"])
-    return _num(worst, "warm rusta s"), _num(worst, "warm cargo s")
+    return max(pairs, key=lambda p: p[0] - p[1])  # type: ignore[operator]
+
+
+def _check_many(res: dict) -> tuple[float | None, float | None]:
+    """The generated crate with hundreds of diagnostics: the goal holds at any number of them."""
+    row = next((r for r in res.get("rows", []) if str(r.get("crate", "")).startswith("generated")), None)
+    return _check_pair(row) if row is not None else (None, None)
 
 
 def _method(method: str, anchor: str) -> Callable[[dict], tuple[float | None, float | None]]:
@@ -134,6 +150,9 @@ TARGETS: tuple[Target, ...] = (
            kind="at_most", goal=1.5, unit="s", read=_tui, anchor="cargo clippy"),
     Target(id="check-overhead", words="`rusta check --json` over raw clippy (worst crate)", bench="check",
            kind="over_anchor_at_most", goal=0.15, unit="s", read=_check, anchor="cargo clippy"),
+    Target(id="check-overhead-many", words="`rusta check --json` over raw clippy, 1 error + 520 warnings",
+           bench="check", kind="over_anchor_at_most", goal=0.15, unit="s", read=_check_many,
+           anchor="cargo clippy"),
     Target(id="small-validation", words="validation of a small crate, cold sandbox", bench="patching",
            kind="at_most", goal=12.0, unit="s", read=_validate("validate, small crate, cold sandbox", ""),
            anchor=""),

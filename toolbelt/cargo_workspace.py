@@ -11,17 +11,30 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from pathlib import Path
 
 from toolbelt.crate import find_crate_root
 
 
 def _manifest(d: Path) -> dict | None:
+    import tomllib  # not at import: a lone crate is told apart without parsing (see _stands_alone)
+
     try:
         return tomllib.loads((d / "Cargo.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
+
+
+def _stands_alone(crate_root: Path) -> bool:
+    """True when no manifest can make `crate_root` a member or a root: its own names no workspace
+    (no `[workspace]` table, no `package.workspace`) and no folder above holds a Cargo.toml. Found
+    with a read and a few stats, so that a lone crate's check does not pay for TOML parsing."""
+    try:
+        if b"workspace" in (crate_root / "Cargo.toml").read_bytes():
+            return False
+    except OSError:
+        return False
+    return not any((d / "Cargo.toml").is_file() for d in crate_root.parents)
 
 
 def _matches(rel: str, patterns: list) -> bool:
@@ -35,6 +48,8 @@ def workspace_root(crate_root: Path) -> Path:
     `[workspace]` table; a crate that table does not list (or lists in `exclude`) stands alone.
     """
     crate_root = crate_root.resolve()
+    if _stands_alone(crate_root):
+        return crate_root
     own = _manifest(crate_root)
     if own is None or "workspace" in own:
         return crate_root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from toolbelt.errors import NotACrate, SourceTooLarge
@@ -26,6 +25,8 @@ def find_crate_root(path: str | Path) -> Path:
 
 def read_manifest(root: Path) -> dict:
     """Parse Cargo.toml, turning a syntax error into a sentence that names the line."""
+    import tomllib  # here, not at import: `rusta check` parses a manifest only when cargo failed
+
     manifest = root / "Cargo.toml"
     try:
         return tomllib.loads(manifest.read_text(encoding="utf-8"))

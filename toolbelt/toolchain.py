@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import threading
-import tomllib
 from pathlib import Path
 
 import msgspec
@@ -49,6 +48,8 @@ def pinned_channel(root: Path) -> tuple[str, Path] | None:
                 text = f.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
+            import tomllib  # only for a pin: its import costs every check 8 ms
+
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError:

@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from rusta_tui.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, epilog
 
@@ -79,6 +80,7 @@ def _is_user_error(exc: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    whole_process = argv is None  # the `rusta` program itself, not a caller in the same interpreter
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] in (["check"], ["explain"]):
         # cargo starts now, with the standard library alone; the rest of Rusta is imported while it
@@ -87,10 +89,29 @@ def main(argv: list[str] | None = None) -> int:
 
         cargo_early.start_check(argv[1:], argv[0])
         try:
-            return _main(argv)
+            rc = _main(argv)
         finally:
             cargo_early.discard()  # not taken over (bad input, an error): never leave it running
+        if whole_process and argv[0] == "check":
+            _exit_now(rc)
+        return rc
     return _main(argv)
+
+
+def _exit_now(rc: int) -> NoReturn:
+    """End `rusta check` without the interpreter's teardown of every module (msgspec's types and the
+    rest: about 12 ms of CPU, a tenth of what Rusta adds to cargo). What an exit must still do is
+    done first: the atexit hooks (temporary folders, the early cargo's discard) and the flushes. A
+    check starts no thread that is not a daemon, and every file it writes is closed by then."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or stream: nothing more can reach it
+            continue
+    os._exit(rc)
 
 
 def _main(argv: list[str]) -> int:
