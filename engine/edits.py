@@ -100,6 +100,20 @@ def apply_to_files(files: Mapping[str, bytes], edits: Iterable[Edit]) -> dict[st
     return out
 
 
+def edits_between(file: str, old: bytes, new: bytes) -> tuple[Edit, ...]:
+    """The edits, by whole lines, that turn `old` into `new`: steps made one on top of another (each
+    step's offsets into the bytes the step before left) as one edit set on the original bytes."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    starts = [0]
+    for ln in a:
+        starts.append(starts[-1] + len(ln))
+    return tuple(
+        Edit(file=file, start=starts[i1], end=starts[i2], replacement=b"".join(b[j1:j2]).decode())
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if tag != "equal"
+    )
+
+
 def edit_id(edits: Iterable[Edit]) -> str:
     """A stable id for a set of edits: the same change proposed twice (rustc and a rule) is one candidate."""
     h = hashlib.sha1()

@@ -130,6 +130,16 @@ def _none_compiles(n: int) -> str:
     )
 
 
+def _none_compiles_named(failed: tuple[PatchOption, ...]) -> str:
+    """That no fix tried compiles, naming the (first) fix tried and the compiler's answer to it."""
+    o = failed[0]
+    why = o.fails_because.removesuffix(JOINT_FAILS)
+    said = f": {why}" if why else ""
+    if len(failed) == 1:
+        return f"The one fix tried, {fragment(o)}, does not compile here{said}"
+    return f"{_none_compiles(len(failed))}; the first, {fragment(o)}, fails{said}"
+
+
 def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | None
     """The first way out in words that does not repeat a failed option's code (name only is fine)."""
     code = failed_code(failed)
@@ -152,7 +162,7 @@ def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[
         cost = f" Cost: {o.tradeoff}" if o.tradeoff and not o.how else ""
         lines.append(Line(f"Way out: {o.name}." + (f" {o.how}" if o.how else "") + cost, "green"))
     elif failed and not lines:
-        lines.append(Line(_none_compiles(len(failed)) + ".", "dim"))
+        lines.append(Line(_none_compiles_named(failed) + ".", "dim"))
     if not lines:
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
     return lines

@@ -31,6 +31,8 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "errors_left": f.errors_left,
         "errors_new": f.errors_new,  # errors that appear only with the fix in
         "together_with": list(f.together_with),  # the other fixes it compiles beside
+        "steps": list(f.steps),  # a fix finished in steps: each step after the first, in words
+        "first_error": f.first_error,  # the first error left or brought, when it compiles
         "state": f.state_words,
         "id": f.id,
         "shows": list(f.shows),

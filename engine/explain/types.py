@@ -98,6 +98,11 @@ class PatchOption(Base, frozen=True):
     # the other stories (0-based, in the order validated) whose every error is gone with this edit in:
     # they follow from this story's mistake, so this fix is the one to apply first
     clears: tuple[int, ...] = ()
+    # a fix finished in steps (`engine.explain.chain`): each step after the first, in words, with
+    # the error it answered
+    steps: tuple[str, ...] = ()
+    # "compiles" with errors left or brought: the first of them (code, message, file:line)
+    first_error: str = ""
 
     @property
     def panics_until_filled(self) -> bool:
@@ -115,7 +120,7 @@ class PatchOption(Base, frozen=True):
 
     def _state_words(self) -> str:
         if self.validated == "type-checks":
-            return "type-checks; the full check waits on the other errors"
+            return "type-checks; the full check waits on the other errors" + self.steps_words
         if self.validated == "uncovers":
             return "fixes this error; rustc then reports " + (self.fails_because or "another error")
         if self.validated != "compiles":
@@ -131,7 +136,17 @@ class PatchOption(Base, frozen=True):
         if k:
             brought = f"{k} new error{'s' if k > 1 else ''} appear{'' if k > 1 else 's'} with it"
             words = f"{words}, and {brought}" if words else f"fixes this; {brought}"
-        return words or "compiles"
+        if words and self.first_error:
+            words += f" (first: {self.first_error})"
+        return (words or "compiles") + self.steps_words
+
+    @property
+    def steps_words(self) -> str:
+        """A fix finished in steps, step by step: what the first did, then each later one."""
+        if not self.steps:
+            return ""
+        first = self.name.split(";")[0].strip()
+        return f", in {len(self.steps) + 1} steps: {first}" + "".join(f", then {s}" for s in self.steps)
 
 
 class Explanation(Base, frozen=True):

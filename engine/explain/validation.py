@@ -35,23 +35,23 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import blame, joint
+from engine.explain import blame, chain, joint
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import cleared, follow_ons
 from engine.explain.joint import Key
 from engine.explain.joint import counted as _counted
-from engine.explain.joint import key as _key
+from engine.explain.judging import at as _at
+from engine.explain.judging import judge, reason_words
 from engine.explain.types import Explanation, PatchOption, Validation
-from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, cache_key, cached, remember
+from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, Finished, cache_key, cached, remember
 from engine.explain.verdict_cache import tool as tool_of
 from engine.repair.errors import RepairError
-from engine.repair.targets import phase
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
-from toolbelt.diag_identity import distinct, trim_paths
+from toolbelt.diag_identity import distinct
 from toolbelt.paths import writable_cache_dir
-from toolbelt.types import CheckReport, Diagnostic
+from toolbelt.types import CheckReport
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,62 +70,14 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     set_verdict: str = ""
 
 
-def reason_words(d: Diagnostic) -> str:
-    """One line in the compiler's words: code, message, and its primary label when it says more."""
-    p = d.primary
-    label = " ".join((p.label or "").split()) if p else ""
-    where = f" at {p.file_name}:{p.line_start}" if p else ""
-    head = f"{d.code_str + ' ' if d.code_str else ''}{trim_paths(d.message)}"
-    return head + (f" ({label})" if label and label not in d.message else "") + where
+CHAIN_BUDGET_S = 20.0  # seconds one validation run may spend finishing fixes in steps
 
 
-Verdict = tuple[Validation, str, "tuple[str, int] | None"]
-
-
-def _at(d: Diagnostic) -> tuple[str, int] | None:
-    return (d.primary.file_name, d.primary.line_start) if d.primary else None
-
-
-def judge(
-    e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, base: CheckReport | None = None
-) -> Verdict:
-    """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
-    compiler's words, or that the story's own error stays; and where that new error is. With the
-    baseline's report (`base`), errors are compared by place (`engine.explain.blame`)."""
-    if after.status in ("timeout", "error", "failed"):
-        return "not-checked", "", None
-    if base is not None:
-        stays, new = blame.compare(e, o.patch, base, after)
-        if blame.story_stays(e, stays):
-            return "fails", "the error stays" + (f": {reason_words(stays[0])}" if stays else ""), None
-    else:
-        now = _counted(after)
-        targets = {_key(d) for d in e.diagnostics}
-        if not any(now[k] < before[k] for k in targets):
-            stay = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
-            return "fails", "the error stays" + (f": {reason_words(stay)}" if stay else ""), None
-        extra = now - before
-        new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
-    target_phase = min((phase(d) for d in e.diagnostics), default=0)
-    wrote = joint.new_lines(o.patch)
-
-    def on_edit(d: Diagnostic) -> bool:
-        p = d.primary
-        return p is not None and any(
-            n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
-        )
-
-    for d in new:
-        if on_edit(d) or (phase(d) <= target_phase and target_phase >= joint.BORROWCK):
-            return "fails", reason_words(d), _at(d)
-    # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
-    # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
-    # (no code) is not judged so: after one, the parser's recovery decides what rustc says next
-    early = [d for d in new if phase(d) <= target_phase]
-    coded = all(d.code_str for d in (*e.diagnostics, *early))
-    if early:
-        return ("uncovers" if coded else "fails"), reason_words(early[0]), _at(early[0])
-    return "compiles", "", None
+def _reveals(v: CachedVerdict) -> bool:
+    """The fix cleared its error and the check shows new ones: the chain has a next step to look for."""
+    if v.validated in ("compiles", "uncovers"):
+        return v.errors_new > 0 or v.validated == "uncovers"
+    return v.validated == "fails" and v.fails_at is not None and not v.reason.startswith("the error stays")
 
 
 def trials_dir(root: Path) -> Path:
@@ -142,6 +94,7 @@ class _Trials:
         self.synced = False
         self.baselines: dict[str, Counter[Key]] = {}
         self.reports: dict[str, CheckReport] = {}
+        self.chain_s = CHAIN_BUDGET_S  # what finishing fixes may still spend in this run
 
     def baseline(self, tool: str) -> Counter[Key] | None:
         if not self.synced:
@@ -173,7 +126,16 @@ class _Trials:
                 check_s=0.0,
                 reason=f"the edit does not apply: {err}",
             )
-        state, why, at = judge(e, o, before, after, self.reports.get(tool))
+        verdict = self._verdict(e, o, before, after, t0)
+        if verdict is not None and _reveals(verdict):
+            verdict = msgspec.structs.replace(verdict, finished=self._finish(e, o, after, before))
+        return verdict
+
+    def _verdict(
+        self, e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, t0: float
+    ) -> CachedVerdict | None:
+        base = self.reports.get(tool_of(e))
+        state, why, at = judge(e, o, before, after, base)
         if state == "not-checked":
             return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()
@@ -181,18 +143,60 @@ class _Trials:
             # a type error still at the story's own place or on a line the edit wrote: the edit did
             # not type-check there, whatever the other errors hide
             state, why, at, hidden = "fails", reason_words(left), _at(left), ()
-        base = self.reports.get(tool)
-        fresh = len(blame.compare(e, o.patch, base, after)[1]) if base is not None else 0
+        fresh = blame.compare(e, o.patch, base, after)[1] if base is not None else []
+        own = {(d.message, _at(d)) for d in e.diagnostics}
+        rest = [d for d in distinct(after.diagnostics) if d.level.startswith("error") and d not in fresh]
+        first = next(iter(fresh), None) or next((d for d in rest if (d.message, _at(d)) not in own), None)
         return CachedVerdict(
             cleared=cleared(e, before, after) if state in ("compiles", "uncovers") else (),
             version=CACHE_VERSION,
             validated="type-checks" if hidden else state,
             check_s=time.monotonic() - t0,
-            errors_left=_errors(after) - fresh,
-            errors_new=fresh,
+            errors_left=_errors(after) - len(fresh),
+            errors_new=len(fresh),
             reason=why,
             hiding=hidden,
             fails_at=at if state == "fails" else None,
+            first_error=chain.short_words(first, o.patch)
+            if first is not None and state == "compiles"
+            else "",
+        )
+
+    def _finish(
+        self, e: Explanation, o: PatchOption, after: CheckReport, before: Counter[Key]
+    ) -> Finished | None:
+        """The fix carried on through the errors it reveals (`engine.explain.chain`), kept only when
+        its last check is "compiles" or "type-checks" with no new error."""
+        base = self.reports.get(tool_of(e))
+        if base is None or self.chain_s <= 0:
+            return None
+        t0 = time.monotonic()
+        try:
+            done = chain.finish(
+                e,
+                o,
+                after,
+                base,
+                self.ws.read,
+                lambda edits: self._check(edits, tool_of(e)),
+                self.ws.files(),
+                t0 + self.chain_s,
+            )
+        except RepairError:
+            done = None
+        verdict = self._verdict(e, chain.as_option(o, done), before, done.report, t0) if done else None
+        self.chain_s -= time.monotonic() - t0
+        if done is None or verdict is None or verdict.validated not in ("compiles", "type-checks"):
+            return None
+        if verdict.errors_new:
+            return None
+        return Finished(
+            edits=done.edits,
+            patch=done.patch,
+            steps=done.steps,
+            source=done.source,
+            applicability=done.applicability,
+            verdict=verdict,
         )
 
     def _check(self, edits: tuple, tool: str) -> CheckReport:
@@ -289,6 +293,7 @@ def validate(
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
             checked = [run.alone(i, e, o) for o in e.fixes]
+            checked += chain.needed(checked, run.extra.pop(i, []))
             out.append(msgspec.structs.replace(e, fixes=opts.rank(checked)))
             failed.append(tuple(o for o in checked if o.validated == "fails"))
             if any(run.waits(i, o) for o in checked):
@@ -326,6 +331,7 @@ class _Run:
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
         self.fails_at: dict[tuple[int, str], tuple[str, int]] = {}
         self.cleared: dict[tuple[int, str], tuple[Key, ...]] = {}
+        self.extra: dict[int, list[PatchOption]] = {}  # per story, the fixes finished in steps
 
     def clears(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
         """The option with the other stories it clears named, when it works for its own error."""
@@ -365,12 +371,17 @@ class _Run:
                 return opts.with_state(o, "not-checked", 0.0)
             took = verdict.check_s
             remember(key, verdict)
+        if (f := verdict.finished) is not None:
+            self.extra.setdefault(i, []).append(self._known(i, chain.as_option(o, f), f.verdict, took))
+        return self._known(i, o, verdict, took)
+
+    def _known(self, i: int, o: PatchOption, verdict: CachedVerdict, took: float) -> PatchOption:
         self.hiding[(i, o.id)] = verdict.hiding
         self.cleared[(i, o.id)] = verdict.cleared
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
         done = opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
-        return msgspec.structs.replace(done, errors_new=verdict.errors_new)
+        return msgspec.structs.replace(done, errors_new=verdict.errors_new, first_error=verdict.first_error)
 
     def as_set(self, e: Explanation, leads: tuple[PatchOption, ...]) -> str:
         """The lead fixes applied at once: "compiles", or the compiler's first new error ("" when

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import msgspec
 
+from engine.edits import Edit
 from engine.explain.joint import Key
 from engine.explain.joint import key as _key
 from engine.explain.types import Explanation, PatchOption, Validation
@@ -21,8 +22,8 @@ from toolbelt.paths import writable_cache_dir
 # 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
 # and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears;
 # 11: errors the edit brought are counted apart from those left, a type error left at the story's
-# place or on the edit's lines fails it
-CACHE_VERSION = 11
+# place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps
+CACHE_VERSION = 12
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -39,6 +40,20 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     # the crate's other errors (not the story's) that are gone with the edit in: a story whose
     # errors are all among them follows from this one
     cleared: tuple[Key, ...] = ()
+    first_error: str = ""  # "compiles" with errors left or brought: the first of them, in short words
+    finished: Finished | None = None  # the fix carried on through the errors it reveals
+
+
+class Finished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A fix finished in steps (`engine.explain.chain`): its edits on the original files, its diff,
+    each later step in words, who suggested them, and the verdict of its last check."""
+
+    edits: tuple[Edit, ...]
+    patch: str
+    steps: tuple[str, ...]
+    source: str
+    applicability: str
+    verdict: CachedVerdict
 
 
 _encoder = msgspec.json.Encoder()

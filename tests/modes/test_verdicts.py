@@ -44,7 +44,9 @@ def test_a_failed_rustc_option_is_explained_and_prose_that_repeats_it_is_skipped
     ]
 
 
-def test_rustas_own_failed_templates_are_dropped_without_a_word() -> None:
+def test_rustas_own_failed_template_is_named_when_nothing_else_is_left() -> None:
     failed = (_option("    show(item);", "    show(item.clone());", source="template"),)
     e = _story(Choice(name="clone it", how="Call `item.clone()` first.", tradeoff=""))
-    assert [ln.text for ln in pair_verdict_lines(e, failed)] == ["The one fix tried does not compile here."]
+    assert [ln.text for ln in pair_verdict_lines(e, failed)] == [
+        "The one fix tried, `item.clone()`, does not compile here: E0382 use of moved value: `cfg`."
+    ]

@@ -1,0 +1,206 @@
+"""Fixes finished in steps: a fix whose check reveals new errors, carried on with what rustc (or
+Rusta's repair engine) suggests for those errors, until nothing new is left.
+
+rustc suggests one step at a time. `T: Mul` removes "cannot multiply `T` by `T`" and brings "cannot
+add `<T as Mul>::Output` to `T`", for which rustc then suggests the `Add` bound; `struct Lexer<'a>`
+removes E0106 and brings E0726 at `impl Lexer`, for which it suggests `impl Lexer<'_>`. Each step
+here is the first suggestion (most trustworthy first, then Rusta's own repairs for that code) of
+the first new error that has one, applied on top of the steps before it in the scratch copy and
+checked; a step is kept only when the new errors shrink or the one it answered goes. The chain ends
+when no new error is left, and is given up (None) when a step finds nothing that helps, or at the
+step, check or time limit. Its final verdict is the caller's (`engine.explain.validation`), by the
+same rules as any option's: a chain whose last build still has a new error is never shown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import msgspec
+
+from engine.edits import (
+    APPLICABILITY_RANK,
+    Edit,
+    EditError,
+    apply_edits,
+    by_file,
+    edit_id,
+    edits_between,
+    unified_diff,
+    weakest,
+)
+from engine.explain import blame
+from engine.explain.options import _first_line as first_line
+from engine.explain.options import added_lines
+from engine.explain.types import Explanation, PatchOption
+from engine.explain.verdict_cache import Finished
+from engine.repair.suggestions import suggestion_candidates
+from engine.repair.templates import template_candidates
+from engine.repair.types import Candidate
+from toolbelt.types import CheckReport, Diagnostic
+
+MAX_STEPS = 3  # steps after the fix itself
+MAX_CHECKS = 4  # cargo runs one chain may spend
+PER_ERROR = 2  # candidates tried for one error before the chain gives up
+
+
+class Chain(msgspec.Struct, frozen=True, kw_only=True):
+    """The finished fix: its edits on the original files, its diff, each step in words, and the
+    report of its last check."""
+
+    edits: tuple[Edit, ...]
+    patch: str
+    steps: tuple[str, ...]
+    source: str  # "rustc" when every step is rustc's suggestion, else "template"
+    applicability: str
+    report: CheckReport
+
+
+def short_words(d: Diagnostic, patch: str = "") -> str:
+    """An error as one short line: code, message (cut), file:line. With the `patch` it was reported
+    under, the line is the user's (the diff's lines moved back) where the diff kept that line."""
+    p = d.primary
+    msg = " ".join(d.message.split())
+    msg = msg if len(msg) <= 90 else msg[:87].rstrip() + "..."
+    where = f" at {p.file_name}:{_before(patch, p.file_name, p.line_start)}" if p else ""
+    return f"{d.code_str + ' ' if d.code_str else ''}{msg}{where}"
+
+
+def _before(patch: str, file: str, line: int) -> int:
+    """The line of the file before `patch` that the patch moved to `line`; `line` when none did."""
+    if not patch:
+        return line
+    moved = blame.line_map(patch)
+    return next((n for n in range(max(1, line - 400), line + 400) if moved(file, n) == line), line)
+
+
+def _candidates(
+    d: Diagnostic, read: Callable[[str], bytes | None], files: tuple[str, ...]
+) -> list[Candidate]:
+    rustc = sorted(suggestion_candidates(d), key=lambda c: APPLICABILITY_RANK.get(c.applicability, 3))
+    try:
+        own = template_candidates(d, read, files)
+    except (ValueError, IndexError, KeyError):  # a template that cannot read this shape offers nothing
+        own = []
+    seen: set[str] = set()
+    out = []
+    for c in (*rustc, *sorted(own, key=lambda c: -c.score)):
+        if c.id not in seen and c.edits:
+            seen.add(c.id)
+            out.append(c)
+    return out[:PER_ERROR]
+
+
+def _overlay(cur: dict[str, bytes], read: Callable[[str], bytes | None]) -> Callable[[str], bytes | None]:
+    """The files as the steps so far left them."""
+    return lambda rel: cur[rel] if rel in cur else read(rel)
+
+
+def finish(
+    e: Explanation,
+    o: PatchOption,
+    after: CheckReport,
+    base: CheckReport,
+    read: Callable[[str], bytes | None],
+    check: Callable[[tuple[Edit, ...]], CheckReport],
+    files: tuple[str, ...],
+    deadline: float,
+) -> Chain | None:
+    """`o` carried on until its check has no new error, or None (see the module docstring).
+    `read` gives the original files, `check` builds the original crate with edits on it."""
+    cur: dict[str, bytes] = {}
+    for rel, mine in by_file(o.edits).items():
+        old = read(rel)
+        if old is None:
+            return None
+        try:
+            cur[rel] = apply_edits(old, mine)
+        except EditError:
+            return None
+    orig = {rel: read(rel) or b"" for rel in cur}
+    patch = o.patch
+    new = blame.compare(e, patch, base, after)[1]
+    steps: list[str] = []
+    sources, kinds = [o.source], [o.applicability]
+    checks = 0
+    while new:
+        if len(steps) >= MAX_STEPS or checks >= MAX_CHECKS or time.monotonic() > deadline:
+            return None
+
+        now = _overlay(cur, read)
+        found = next(((d, cs) for d in new if (cs := _candidates(d, now, files))), None)
+        if found is None:
+            return None
+        target, cands = found
+        took = None
+        for c in cands:
+            if checks >= MAX_CHECKS:
+                return None
+            tried = dict(cur)
+            try:
+                for rel, mine in by_file(c.edits).items():
+                    old = now(rel)
+                    if old is None:
+                        raise EditError(rel)
+                    orig.setdefault(rel, read(rel) or b"")
+                    tried[rel] = apply_edits(old, mine)
+            except EditError:
+                continue
+            edits = tuple(ed for rel in sorted(tried) for ed in edits_between(rel, orig[rel], tried[rel]))
+            diff = unified_diff({k: orig[k] for k in tried}, tried)
+            report = check(edits)
+            checks += 1
+            if report.status in ("timeout", "error", "failed"):
+                return None
+            stays, left = blame.compare(e, diff, base, report)
+            if blame.story_stays(e, stays) or blame.at_story_or_edit(e, diff, report) is not None:
+                continue
+            if len(left) < len(new) or not any(short_words(d) == short_words(target) for d in left):
+                took = (c, tried, diff, report, left)
+                break
+        if took is None:
+            return None
+        steps.append(f"{took[0].description} ({short_words(target, patch)})")
+        c, cur, patch, after, new = took
+        sources.append("rustc" if c.source in ("rustc", "clippy") else "template")
+        kinds.append(c.applicability)
+    if not steps:
+        return None
+    edits = tuple(ed for rel in sorted(cur) for ed in edits_between(rel, orig[rel], cur[rel]))
+    return Chain(
+        edits=edits,
+        patch=patch,
+        steps=tuple(steps),
+        source="rustc" if all(s == "rustc" for s in sources) else "template",
+        applicability=weakest(kinds),
+        report=after,
+    )
+
+
+def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
+    """The finished fix as one option: `o`'s name (its first step), the whole diff, every step."""
+    file, line = first_line(done.patch)
+    return msgspec.structs.replace(
+        o,
+        id=edit_id(done.edits),
+        edits=done.edits,
+        patch=done.patch,
+        shows=added_lines(done.patch),
+        file=file,
+        line=line,
+        source=done.source,
+        applicability=done.applicability,
+        steps=done.steps,
+        kind="other",  # a borrow finished by a conversion is no longer just a borrow
+        cost="",
+        validated="not-checked",
+    )
+
+
+def needed(alone: list[PatchOption], finished: list[PatchOption]) -> list[PatchOption]:
+    """The finished fixes worth showing: none when a fix of one step already compiles with nothing
+    new, since fewer changes say the same."""
+    if any(o.validated == "compiles" and not o.errors_new for o in alone):
+        return []
+    return finished

@@ -1,0 +1,76 @@
+"""An option's verdict from the check with its edit in, against the crate's own errors. Pure.
+
+Split from `engine.explain.validation`, which runs the checks: here only the reading of their
+reports (the rules are that module's docstring).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from engine.explain import blame, joint
+from engine.explain.joint import Key
+from engine.explain.joint import counted as _counted
+from engine.explain.joint import key as _key
+from engine.explain.types import Explanation, PatchOption, Validation
+from engine.repair.targets import phase
+from toolbelt.diag_identity import distinct, trim_paths
+from toolbelt.types import CheckReport, Diagnostic
+
+
+def reason_words(d: Diagnostic) -> str:
+    """One line in the compiler's words: code, message, and its primary label when it says more."""
+    p = d.primary
+    label = " ".join((p.label or "").split()) if p else ""
+    where = f" at {p.file_name}:{p.line_start}" if p else ""
+    head = f"{d.code_str + ' ' if d.code_str else ''}{trim_paths(d.message)}"
+    return head + (f" ({label})" if label and label not in d.message else "") + where
+
+
+Verdict = tuple[Validation, str, "tuple[str, int] | None"]
+
+
+def at(d: Diagnostic) -> tuple[str, int] | None:
+    return (d.primary.file_name, d.primary.line_start) if d.primary else None
+
+
+def judge(
+    e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, base: CheckReport | None = None
+) -> Verdict:
+    """Pure: the verdict and, when it fails, why: the new error that disqualified it, in the
+    compiler's words, or that the story's own error stays; and where that new error is. With the
+    baseline's report (`base`), errors are compared by place (`engine.explain.blame`)."""
+    if after.status in ("timeout", "error", "failed"):
+        return "not-checked", "", None
+    if base is not None:
+        stays, new = blame.compare(e, o.patch, base, after)
+        if blame.story_stays(e, stays):
+            return "fails", "the error stays" + (f": {reason_words(stays[0])}" if stays else ""), None
+    else:
+        now = _counted(after)
+        targets = {_key(d) for d in e.diagnostics}
+        if not any(now[k] < before[k] for k in targets):
+            stay = next((d for d in distinct(after.diagnostics) if _key(d) in targets), None)
+            return "fails", "the error stays" + (f": {reason_words(stay)}" if stay else ""), None
+        extra = now - before
+        new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
+    target_phase = min((phase(d) for d in e.diagnostics), default=0)
+    wrote = joint.new_lines(o.patch)
+
+    def on_edit(d: Diagnostic) -> bool:
+        p = d.primary
+        return p is not None and any(
+            n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
+        )
+
+    for d in new:
+        if on_edit(d) or (phase(d) <= target_phase and target_phase >= joint.BORROWCK):
+            return "fails", reason_words(d), at(d)
+    # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
+    # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
+    # (no code) is not judged so: after one, the parser's recovery decides what rustc says next
+    early = [d for d in new if phase(d) <= target_phase]
+    coded = all(d.code_str for d in (*e.diagnostics, *early))
+    if early:
+        return ("uncovers" if coded else "fails"), reason_words(early[0]), at(early[0])
+    return "compiles", "", None

@@ -1,0 +1,168 @@
+"""A fix whose check reveals the next error is finished with that error's own suggestion, checked
+as one fix with its steps, and shown ✓ only when its last build has no new error; a fix that leaves
+or brings errors names the first of them (real cargo on crates written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.edits import apply_edits, edits_between
+from engine.explain.validation import validate
+from tests.explain.crates import explain_lib, line_of, story, write_lib
+from toolbelt.cargo_run import run_check
+
+# an operator on a type parameter: rustc's `T: Mul` reveals "cannot add `<T as Mul>::Output` to `T`"
+DOT = """pub fn dot<T: Copy>(a: &[T], b: &[T], zero: T) -> T {
+    let mut acc = zero;
+    for i in 0..a.len() {
+        acc = acc + a[i] * b[i];
+    }
+    acc
+}
+"""
+
+AREA = """pub struct Rect<T> {
+    pub w: T,
+    pub h: T,
+}
+
+pub fn framed<T: Copy>(r: &Rect<T>, border: T) -> T {
+    border + r.w * r.h
+}
+"""
+
+# a struct that borrows: its lifetime reveals E0726 at the `impl` that names it without one
+CURSOR = """pub struct Cursor {
+    text: &str,
+    at: usize,
+}
+
+impl Cursor {
+    pub fn new(text: &str) -> Cursor {
+        Cursor { text, at: 0 }
+    }
+
+    pub fn rest(&self) -> &str {
+        &self.text[self.at..]
+    }
+}
+"""
+
+# the same operator chain, but a `&mut` held across the loop: once the bounds type-check, borrowck
+# rejects the body, and nothing suggests a way on, so no finished fix may be shown
+HELD = """pub fn dot<T: Copy>(a: &[T], b: &[T], zero: T) -> T {
+    let mut acc = zero;
+    let first = &mut acc;
+    for i in 0..a.len() {
+        acc = acc + a[i] * b[i];
+    }
+    *first = zero;
+    acc
+}
+"""
+
+# the import clears the resolve error and lets borrowck see the map's get-then-insert
+MEMO = """pub struct Memo {
+    seen: HashMap<u32, String>,
+}
+
+impl Memo {
+    pub fn get(&mut self, k: u32) -> &String {
+        if let Some(v) = self.seen.get(&k) {
+            return v;
+        }
+        self.seen.insert(k, k.to_string());
+        self.seen.get(&k).unwrap()
+    }
+}
+"""
+
+
+def test_steps_made_on_top_of_each_other_become_one_edit_set_on_the_original() -> None:
+    old = b"fn a() {}\nfn b() {}\nfn c() {}\n"
+    new = b"fn a() {}\nfn b2() {}\nfn c() {}\nfn d() {}\n"
+    edits = edits_between("src/lib.rs", old, new)
+    assert apply_edits(old, edits) == new
+    assert len(edits) == 2  # one per changed run of lines, none for the lines kept
+
+
+def _finished(stories, run, src: str, text: str, code: str):
+    i = stories.index(story(stories, src, text, code))
+    return i, [o for o in run.explanations[i].fixes if o.steps]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "src", "at"), [("dot", DOT, "a[i] * b[i]"), ("area", AREA, "r.w * r.h")])
+def test_an_operator_bound_is_finished_through_the_error_it_reveals(
+    tmp_path: Path, monkeypatch, name: str, src: str, at: str
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, name, src)
+    run = validate(stories, tmp_path / name)
+    i, done = _finished(stories, run, src, at, "E0369")
+    assert done, run.explanations[i].fixes
+    whole = done[0]
+    assert whole.validated == "compiles" and whole.errors_new == 0
+    assert "Mul" in " ".join(whole.shows) and "Add" in " ".join(whole.shows), whole.shows
+    assert ", then " in whole.state_words and "E0369" in whole.state_words, whole.state_words
+    # the first step alone still says what it revealed, and is not the lead
+    assert run.explanations[i].fixes[0] is whole
+    alone = [o for o in run.explanations[i].fixes if not o.steps]
+    assert alone and alone[0].validated == "uncovers", alone
+    # the finished fix applies to the user's files as shown and builds
+    root = write_lib(tmp_path / "again", name, src)
+    lib = root / "src" / "lib.rs"
+    lib.write_bytes(apply_edits(lib.read_bytes(), [e for e in whole.edits if e.file == "src/lib.rs"]))
+    report = run_check(root, tool="check")
+    assert report.status in ("clean", "diagnostics") and not [
+        d for d in report.diagnostics if d.level.startswith("error")
+    ]
+
+
+@pytest.mark.slow
+def test_a_struct_lifetime_is_threaded_through_its_impl(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "cursor", CURSOR)
+    run = validate(stories, tmp_path / "cursor")
+    i, done = _finished(stories, run, CURSOR, "text: &str", "E0106")
+    lifetimes = [o for o in done if any("Cursor<'a>" in ln for ln in o.shows)]
+    assert lifetimes, run.explanations[i].fixes
+    whole = lifetimes[0]
+    assert whole.validated == "compiles"
+    assert any(ln.startswith("impl Cursor<") for ln in whole.shows), whole.shows
+    assert (
+        f"E0726 implicit elided lifetime not allowed here at src/lib.rs:{line_of(CURSOR, 'impl Cursor')}"
+        in (whole.state_words)
+    )
+    # a second run reads the finished fix from the cache, the same
+    again = validate(stories, tmp_path / "cursor")
+    assert again.checked == 0
+    assert [o.patch for o in again.explanations[i].fixes if o.steps] == [o.patch for o in done]
+
+
+@pytest.mark.slow
+def test_a_chain_whose_last_build_still_fails_is_never_shown(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "held", HELD)
+    run = validate(stories, tmp_path / "held")
+    i, done = _finished(stories, run, HELD, "a[i] * b[i]", "E0369")
+    assert done == [], done
+    fixes = run.explanations[i].fixes
+    assert fixes and not any(o.validated == "compiles" for o in fixes), fixes
+    assert fixes[0].validated == "uncovers" and "E0369" in fixes[0].fails_because
+
+
+@pytest.mark.slow
+def test_a_fix_that_reveals_errors_names_the_first(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "memo", MEMO)
+    run = validate(stories, tmp_path / "memo")
+    i = stories.index(story(stories, MEMO, "HashMap<u32, String>"))
+    lead = run.explanations[i].fixes[0]
+    assert lead.shows == ("use std::collections::HashMap;",)
+    assert lead.errors_new >= 1
+    line = line_of(MEMO, "self.seen.insert")
+    assert "(first: E0502 cannot borrow `self.seen` as mutable" in lead.state_words
+    assert f"at src/lib.rs:{line})" in lead.state_words, lead.state_words
