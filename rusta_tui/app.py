@@ -33,6 +33,7 @@ from rusta_tui.messages import (
     ProbeCancelled,
     ProbeFinished,
     ProbeStarted,
+    ProofStarted,
     Recovered,
     SourcesChanged,
 )
@@ -59,6 +60,13 @@ if TYPE_CHECKING:
     from engine.explain.types import Explanation
 
 OWN_WRITE_WINDOW_S = 2.0  # debounce (150 ms) plus watchfiles' latency, with a wide margin
+
+
+PROOF_STAGES = {
+    "fuzz": "fuzzing old and new on generated inputs",
+    "bench": "timing old and new",
+    "miri": "running the tests under miri",
+}
 
 
 class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixin, App[None]):
@@ -334,6 +342,18 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         if message.note:
             self.say(message.note)
         self.refresh_active()
+
+    def on_proof_started(self, message: ProofStarted) -> None:
+        """A proof of a running validation started: its job says so in the Status screen."""
+        job = self.session.jobs.get(message.group)
+        if job is not None:
+            base = job.detail.split(" · ", 1)[-1] if " · " in job.detail else job.detail
+            job.detail = (
+                f"{PROOF_STAGES.get(message.stage, message.stage)} · {base}"
+                if base
+                else PROOF_STAGES.get(message.stage, message.stage)
+            )
+            self.refresh_active()
 
     def on_patch_validated(self, message: PatchValidated) -> None:
         self.sandbox = sandbox_state(self.session.root)

@@ -16,7 +16,14 @@ from textual import work
 from textual.app import App
 from textual.message import Message
 
-from rusta_tui.messages import FixProposed, PatchApplied, PatchCancelled, PatchFailed, PatchValidated
+from rusta_tui.messages import (
+    FixProposed,
+    PatchApplied,
+    PatchCancelled,
+    PatchFailed,
+    PatchValidated,
+    ProofStarted,
+)
 from rusta_tui.patchflow import sentence
 from rusta_tui.patchstatus import FIX_CANCELLED, SEARCH_CANCELLED, judge, none_chosen
 from rusta_tui.screens.choose import ChooseFixScreen
@@ -211,7 +218,15 @@ class FixFlowMixin:
 
         patch = proposal.patch
         assert patch is not None
-        validation = flow.validate(self.session.root, proposal, log=log, cancel=cancel)
+        # the gate rusta fix runs, fuzzing included (the proofs it shows, from the same function)
+        validation = flow.validate(
+            self.session.root,
+            proposal,
+            log=log,
+            cancel=cancel,
+            fuzz=True,
+            on_stage=lambda stage: self._post(ProofStarted("patch", stage)),
+        )
         if cancel.is_set():
             flow.decline(proposal, "cancelled by the user during validation", log=log)
             self._post(PatchCancelled(key, FIX_CANCELLED))

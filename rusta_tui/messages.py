@@ -85,6 +85,15 @@ class SourcesChanged(Message):
         self.paths = paths
 
 
+class ProofStarted(Message):
+    """A proof of the validation in `group` started ("fuzz", "bench", "miri"): the Status screen shows it."""
+
+    def __init__(self, group: str, stage: str) -> None:
+        super().__init__()
+        self.group = group
+        self.stage = stage
+
+
 class PatchValidated(Message):
     """A validation finished; `status` is green, red or not_run (`rusta_tui.patchstatus.judge`)."""
 

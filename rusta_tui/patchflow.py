@@ -21,6 +21,7 @@ from rusta_tui.messages import (
     PatchFailed,
     PatchUndone,
     PatchValidated,
+    ProofStarted,
     Recovered,
 )
 from rusta_tui.patchstatus import VALIDATION_CANCELLED, judge, placeholder_sentence, placeholders
@@ -186,12 +187,20 @@ class PatchFlowMixin:
     ) -> None:
         """Validate the patch in the sandbox and show the verdict; nothing lands."""
         from engine.patching.api import validate
+        from engine.proofs.collect import intent_for
 
         root = self.session.root
         try:
             with self.tasks.lock:
                 self.tasks.for_fix(key, expl, self.session.mode, chosen)
-            validation = validate(root, patch, cancel=cancel)
+            # the proofs rusta review runs for a fix: check, tests, differential fuzzing, miri where it applies
+            validation = validate(
+                root,
+                patch,
+                cancel=cancel,
+                fuzz=intent_for(expl.level),
+                on_stage=lambda stage: self._post(ProofStarted("patch", stage)),
+            )
         except Exception as e:
             self._post(
                 PatchCancelled(key, VALIDATION_CANCELLED)

@@ -51,6 +51,7 @@ def validate(
     fuzz: Literal["refactor", "fix", "change"] | None = None,
     bench: BenchPolicy | None = None,
     proof_timeout_s: float | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
@@ -59,6 +60,7 @@ def validate(
     under "fix" or "change" (intent unstated) it is shown as evidence. `bench` times the changed fns before and after once the
     rest is green: a slowdown beyond the policy's allowance is red unless the policy accepts it.
     `proof_timeout_s` bounds the build of each fuzz or timing harness (default: their own limits).
+    `on_stage` hears each proof as it starts ("fuzz", "bench", "miri"), so the app can show it as a job.
     """
     r = crate_root(root)
     transaction.recover(r)
@@ -66,8 +68,11 @@ def validate(
     if v.green and any(p.kind == "miri" for p in v.proofs):  # the patch changes unsafe code
         from engine.proofs.miri import with_miri
 
+        if on_stage is not None:
+            on_stage("miri")
+
         v = with_miri(r, patch, v)
-    return prove(r, patch, v, fuzz=fuzz, bench=bench, proof_timeout_s=proof_timeout_s)
+    return prove(r, patch, v, fuzz=fuzz, bench=bench, proof_timeout_s=proof_timeout_s, on_stage=on_stage)
 
 
 def prove(
@@ -78,6 +83,7 @@ def prove(
     fuzz: Literal["refactor", "fix", "change"] | None = None,
     bench: BenchPolicy | None = None,
     proof_timeout_s: float | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Validation:
     """`v` with the fuzz and bench proofs `validate` would add (on a red `v`, one line each saying
     they did not run); for callers that judge the sandbox's verdict themselves first (rusta fix)."""
@@ -87,6 +93,8 @@ def prove(
 
         limit_f = fuzz_mod.BUILD_TIMEOUT_S if proof_timeout_s is None else proof_timeout_s
         intent = fuzz
+        if on_stage is not None and v.green:
+            on_stage("fuzz")
         v = _with_proofs(
             v, "fuzz", lambda: fuzz_mod.fuzz_patch(r, patch, intent=intent, build_timeout_s=limit_f)
         )
@@ -95,6 +103,8 @@ def prove(
 
         limit_b = bench_mod.BUILD_TIMEOUT_S if proof_timeout_s is None else proof_timeout_s
         pol = bench
+        if on_stage is not None and v.green:
+            on_stage("bench")
         v = _with_proofs(
             v,
             "bench",

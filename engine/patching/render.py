@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from engine.patching.types import OpRecord, Validation
+from engine.proofs.collect import proof_lines
 
 
 def validation_lines(v: Validation) -> list[str]:
@@ -26,9 +27,7 @@ def validation_lines(v: Validation) -> list[str]:
         lines.append(f"  flaky (failed once, passed on re-run): {', '.join(v.flaky_tests)}")
     if v.preexisting_failures:
         lines.append(f"  already failing before the patch: {', '.join(v.preexisting_failures)}")
-    for p in v.proofs:
-        if p.kind not in ("check", "tests"):  # those two are the lines above
-            lines.append(f"  proof {p.status}: {p.detail}")
+    lines += proof_lines(v.proofs, skip=("check", "tests"))  # those two are the lines above
     lines.append(f"  validated against snapshot {v.snapshot_before[:12]} in {v.total_s:.1f} s")
     return lines
 

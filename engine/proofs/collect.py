@@ -6,7 +6,7 @@ rustup's own reason when it is not); engine.proofs.miri runs it on a green patch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from engine.patching.types import Proof
 from engine.syntax.fn_items import changed_items
@@ -78,3 +78,15 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
         if ts in ("build_failed", "timeout", "error"):
             tests = Proof(kind="tests", status="failed", detail=f"cargo test {ts}.", seconds=tests.seconds)
     return (check, tests)
+
+
+def intent_for(level: str) -> Literal["refactor", "fix"]:
+    """What a fix for a diagnostic at `level` means to do: a fix for a compile error changes
+    behaviour on purpose (a difference is evidence); one for a warning or lint should keep it (red)."""
+    return "fix" if level.startswith("error") else "refactor"
+
+
+def proof_lines(proofs: tuple[Proof, ...], indent: str = "  ", *, skip: tuple[str, ...] = ()) -> list[str]:
+    """The proofs list as the CLI, the app and the DevLog show it: one line each, what ran and what
+    did not and why (check, tests with counts, fuzz with inputs, bench delta, miri or why not)."""
+    return [f"{indent}proof {p.status}: {p.detail}" for p in proofs if p.kind not in skip]

@@ -126,6 +126,7 @@ def validate(
     cancel: threading.Event | None = None,
     fuzz: bool = False,
     bench: BenchPolicy | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Validation:
     """The patch gate's verdict on the proposal; `cancel` stops its cargo (the verdict is then red).
 
@@ -136,7 +137,9 @@ def validate(
     assert proposal.patch is not None
     v = rejudge(patching.validate(root, proposal.patch, cancel=cancel), proposal.result)
     if fuzz or bench is not None:
-        v = patching.prove(root, proposal.patch, v, fuzz="fix" if fuzz else None, bench=bench)
+        v = patching.prove(
+            root, proposal.patch, v, fuzz="fix" if fuzz else None, bench=bench, on_stage=on_stage
+        )
     if log is not None:
         log.append(
             "validation",

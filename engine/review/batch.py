@@ -18,6 +18,8 @@ from typing import Literal
 
 import msgspec
 
+from engine.patching.types import Proof
+from engine.proofs.collect import proof_lines
 from engine.review.errors import ReviewError
 from toolbelt.paths import writable_cache_dir
 from toolbelt.process import run_limited
@@ -38,6 +40,7 @@ class BatchRow(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     warnings: int = 0
     seconds: float = 0.0
     reason: str = ""
+    proofs: tuple[str, ...] = ()  # "file:line proof <status>: <detail>" for each validated fix (and the diff)
 
 
 _decoder = msgspec.json.Decoder(BatchRow)
@@ -91,6 +94,17 @@ def row_from_output(
         )
     findings = data.get("findings") or []
     levels = [f.get("level", "") for f in findings]
+    proofs = [
+        f"{where} {line}"
+        for where, got in [
+            *(
+                (f"{f.get('file', '')}:{f.get('line', '')}", (f.get("fix") or {}).get("proofs"))
+                for f in findings
+            ),
+            (str((data.get("diff") or {}).get("file", "diff")), (data.get("diff") or {}).get("proofs")),
+        ]
+        for line in proof_lines(msgspec.convert(got or [], tuple[Proof, ...]), "")
+    ]
     return BatchRow(
         crate=crate,
         status="pass" if returncode == 0 else "fail",
@@ -100,6 +114,7 @@ def row_from_output(
         warnings=sum(1 for lv in levels if lv == "warning"),
         seconds=round(seconds, 2),
         reason=str(data.get("reason", "")),
+        proofs=tuple(proofs),
     )
 
 
@@ -165,6 +180,7 @@ def summary_table(rows: Sequence[BatchRow]) -> str:
         lines.append(
             f"{Path(r.crate).name:<{width}}  {r.status:<10} {r.findings:>8} {r.errors:>6} {r.warnings:>8} {r.seconds:>8.1f}"
         )
+        lines += [f"  {p}" for p in r.proofs]  # which proofs ran for each validated fix, as review lists them
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("pass", "fail", "no_verdict", "timeout")}
     lines.append(", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n) or "no crates")
     return "\n".join(lines)

@@ -108,8 +108,10 @@ def show_patch(console: Console, patch: Patch) -> None:
 
 def _print_proofs(console, validation) -> None:
     """What ran for this patch and what did not, and why (check, tests with counts, miri, fuzz)."""
-    for p in validation.proofs:
-        console.print(f"  proof {p.status}: {p.detail}", markup=False)
+    from engine.proofs.collect import proof_lines
+
+    for line in proof_lines(validation.proofs):
+        console.print(line, markup=False)
 
 
 def _validate(console: Console, root: Path, proposal: Proposal, log: DevLog, args, bench) -> Validation:

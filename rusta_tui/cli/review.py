@@ -160,6 +160,7 @@ def _validate(root: Path, diff: str, why: str, proving: Proving, intent: str) ->
 
 def _findings(root: Path, report: Any, validate_fixes: bool, proving: Proving) -> tuple[Finding, ...]:
     from engine.explain.api import explain_report
+    from engine.proofs.collect import intent_for
     from rusta_tui.patchstatus import judge, placeholder_sentence, placeholders
 
     out = []
@@ -171,7 +172,7 @@ def _findings(root: Path, report: Any, validate_fixes: bool, proving: Proving) -
                 fix = msgspec.structs.replace(fix, verdict="needs_input", reason=placeholder_sentence(e))
             elif validate_fixes:
                 # a fix Rusta offers for a warning should keep behaviour: a difference is red
-                v = _validate(root, e.patch.diff, e.summary or e.message, proving, "refactor")
+                v = _validate(root, e.patch.diff, e.summary or e.message, proving, intent_for(e.level))
                 status, reason = judge(v, e.level)
                 fix = msgspec.structs.replace(fix, verdict=status, reason=reason, proofs=v.proofs)
         out.append(
@@ -273,7 +274,9 @@ def render_text(review: Review) -> str:
 
 def _proof_lines(proofs: tuple[Proof, ...], indent: str) -> list[str]:
     """The proofs beyond check and tests (the verdict already says those): fuzz, bench, miri."""
-    return [f"{indent}proof {p.status}: {p.detail}" for p in proofs if p.kind not in ("check", "tests")]
+    from engine.proofs.collect import proof_lines
+
+    return proof_lines(proofs, indent, skip=("check", "tests"))
 
 
 def run(args: argparse.Namespace) -> int:

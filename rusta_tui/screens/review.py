@@ -149,6 +149,7 @@ class ReviewScreen(RustaScreen):
         if b.state is not None and b.state.summary:
             style = {"green": "green", "red": "red"}.get(b.state.status, "yellow")
             parts.append(Text(f"Validation: {b.state.summary}", style=style))
+            parts += proof_texts(b.state)
         if self.history:
             parts.append(Text("History: " + " | ".join(self.history[-3:]), style="dim"))
         self.query_one("#rationale", Pane).set_body(Group(*parts), key=b.key)
@@ -191,6 +192,19 @@ class ReviewScreen(RustaScreen):
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         self.history = message.lines
+
+
+def proof_texts(state: PatchState) -> list[Text]:
+    """What ran for the validated patch, as the CLI lists it (engine.proofs.collect.proof_lines)."""
+    from engine.proofs.collect import proof_lines
+
+    if state.validation is None:
+        return []
+    color = {"passed": "green", "failed": "red", "evidence": "yellow"}
+    return [
+        Text(line, style=color.get(p.status, "dim"))
+        for p, line in zip(state.validation.proofs, proof_lines(state.validation.proofs), strict=True)
+    ]
 
 
 def export_bundle(root: Path, key: str, diff: str, *, rationale: str = "", proof: str = "") -> Path:

@@ -28,6 +28,11 @@ def _patch_line(state: PatchState | None, expl: Explanation, mode: Mode) -> Text
     line = _patch_state(state, expl, mode)
     if state is not None and state.chosen:  # v and a work on the user's pick: name it
         line = Text.assemble((f"Your pick, {state.chosen}. ", "bold"), line)
+    if state is not None and state.validation is not None and state.status in ("green", "red", "applied"):
+        from engine.proofs.collect import proof_lines
+
+        for text in proof_lines(state.validation.proofs):  # what ran, as the CLI lists it
+            line.append("\n" + text, style="dim")
     return line
 
 
