@@ -18,9 +18,11 @@ import fcntl
 import functools
 import re
 import shutil
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -63,6 +65,7 @@ class TypeProbe(msgspec.Struct, frozen=True, kw_only=True):
     note: str = ""
 
 
+T = TypeVar("T")
 _probe_decoder = msgspec.json.Decoder(TypeProbe)
 _encoder = msgspec.json.Encoder()
 
@@ -86,6 +89,20 @@ def rust_analyzer_status() -> tuple[bool, str]:
         True,
         f"{version} is installed, but Rusta's probe asks rustc; rust-analyzer hover is not wired yet.",
     )
+
+
+def _in_background(fn: Callable[[], T]) -> Callable[[], T]:
+    """Start `fn` on a thread now; the returned callable waits for its answer (or, when the thread
+    failed, calls `fn` again here so that its exception reaches the caller)."""
+    box: list[T] = []
+    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        return box[0] if box else fn()
+
+    return result
 
 
 # --- reading rustc's answer ---------------------------------------------------------------------
@@ -238,7 +255,7 @@ def type_of(
             pass  # a damaged cache entry is just a miss
     bound = binding_at(src, line, col)
     expr = bound or find_expression(src, line, col)
-    ra_ok, ra_note = rust_analyzer_status()
+    ra_status = _in_background(rust_analyzer_status)  # its --version costs 0.4 s through rustup
     scratch_ws = probes / target_dir_for(ws).name
     scratch_ws.mkdir(parents=True, exist_ok=True)
     sc = Scratch(
@@ -255,6 +272,7 @@ def type_of(
             ty, detail, method = _probe(sc, src, expr, path.relative_to(ws).as_posix(), bound is not None)
         finally:
             shutil.copy2(path, sc.file)  # the next sync sees an unmodified copy
+    ra_ok, ra_note = ra_status()
     result = TypeProbe(
         file=rel,
         line=line,
