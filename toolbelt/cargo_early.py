@@ -34,8 +34,19 @@ _pending: Started | None = None
 last = "none"  # what became of the last early start: "none", "adopted" or "replaced" (for tests)
 
 
+_toolchain: str | None = None  # the user's crate's pinned channel (toolbelt.toolchain.follow_pin)
+
+
+def follow_toolchain(channel: str | None) -> None:
+    """Make every cargo run of this process use `channel` (None: whatever rustup picks in its folder)."""
+    global _toolchain
+    _toolchain = channel
+
+
 def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment every cargo run gets: offline, no color, Rusta's own target dir."""
+    """The environment every cargo run gets: offline, no color, Rusta's own target dir, and the
+    toolchain the user's crate pins, so that a copy of it (sandbox, scratch, probe) that lies outside
+    the folder holding the pin builds with the same compiler. A RUSTUP_TOOLCHAIN of the user's wins."""
     env = dict(os.environ)
     env.update(
         CARGO_NET_OFFLINE="true",
@@ -43,6 +54,8 @@ def cargo_env(target_dir: Path | None, extra: dict[str, str] | None = None) -> d
         CARGO_TERM_PROGRESS_WHEN="never",
         RUST_BACKTRACE="0",
     )
+    if _toolchain is not None and not os.environ.get("RUSTUP_TOOLCHAIN"):
+        env["RUSTUP_TOOLCHAIN"] = _toolchain
     if target_dir is not None:
         env["CARGO_TARGET_DIR"] = str(target_dir)
     if extra:

@@ -20,10 +20,17 @@ from typing import Literal
 
 import msgspec
 
+from toolbelt.crate import find_crate_root
+from toolbelt.errors import NotACrate, ToolchainMissing
 from toolbelt.isolation import DESCRIPTIONS, isolation_mode
 from toolbelt.paths import StorageLimits, cache_dir, cache_entries
 from toolbelt.process import DEFAULT_MEMORY_BYTES, MEMORY_LIMIT_KIND, run_limited
-from toolbelt.toolchain import installed_toolchains, toolchain_versions
+from toolbelt.toolchain import (
+    installed_toolchains,
+    pinned_channel,
+    require_pinned_toolchain,
+    toolchain_versions,
+)
 
 CheckStatus = Literal["ok", "warn", "fail"]
 MIN_FREE_BYTES = 2 * 1024**3
@@ -87,6 +94,34 @@ def check_toolchain() -> list[DoctorCheck]:
                 DoctorCheck(name=name, status="fail", required=True, detail="not found", fix=fixes[name])
             )
     return out
+
+
+def check_pin(path: Path) -> DoctorCheck | None:
+    """The toolchain the crate at `path` pins (rust-toolchain.toml or rust-toolchain, there or above)
+    and the compiler it gets; None when `path` is no crate or pins nothing. A pin that is not
+    installed fails: every cargo run on the crate would."""
+    try:
+        root = find_crate_root(path)
+    except NotACrate:
+        return None
+    pin = pinned_channel(root)
+    if pin is None:
+        return None
+    channel, file = pin
+    try:
+        require_pinned_toolchain(root)
+    except ToolchainMissing as e:
+        return DoctorCheck(
+            name="toolchain pin",
+            status="fail",
+            required=True,
+            detail=str(e),
+            fix=f"rustup toolchain install {channel}, or remove the pin",
+        )
+    rustc = toolchain_versions(root).rustc or "rustc not found"
+    return DoctorCheck(
+        name="toolchain pin", status="ok", required=True, detail=f"`{channel}` from {file}: {rustc}"
+    )
 
 
 def check_nightly() -> DoctorCheck:
@@ -261,11 +296,13 @@ def check_model() -> DoctorCheck:
     )
 
 
-def run_doctor() -> DoctorReport:
-    """Every check, the slow ones in parallel, in a fixed order for the table."""
-    jobs: list[Callable[[], DoctorCheck | list[DoctorCheck]]] = [
+def run_doctor(crate: Path | None = None) -> DoctorReport:
+    """Every check, the slow ones in parallel, in a fixed order for the table; with `crate`, the
+    toolchain it pins as well."""
+    jobs: list[Callable[[], DoctorCheck | list[DoctorCheck] | None]] = [
         check_python,
         check_toolchain,
+        *([lambda: check_pin(crate)] if crate is not None else []),
         check_nightly,
         check_miri,
         check_rust_analyzer,
@@ -278,5 +315,5 @@ def run_doctor() -> DoctorReport:
         results = [f.result() for f in [pool.submit(j) for j in jobs]]
     checks: list[DoctorCheck] = []
     for r in results:
-        checks.extend(r if isinstance(r, list) else [r])
+        checks.extend(r if isinstance(r, list) else [] if r is None else [r])
     return DoctorReport(checks=tuple(checks))

@@ -64,6 +64,22 @@ def pinned_channel(root: Path) -> tuple[str, Path] | None:
     return None
 
 
+_followed: tuple[str, Path] | None = None
+
+
+def follow_pin(root: str | Path) -> str | None:
+    """Make the pin of the user's crate at `root` (or of a folder above it) the toolchain of every
+    cargo run and version query of this process, the copies Rusta builds in included: a sandbox or
+    scratch copy lives under Rusta's cache, where rustup would not find a pin kept above the
+    copied folder. Called once per command, as the selection is; returns the channel, or None."""
+    global _followed
+    _followed = pinned_channel(Path(root).resolve())
+    from toolbelt import cargo_early
+
+    cargo_early.follow_toolchain(_followed[0] if _followed else None)
+    return _followed[0] if _followed else None
+
+
 def installed_toolchains() -> tuple[str, ...] | None:
     """Names rustup knows, with and without the host triple; None when rustup is not installed."""
     rustup = shutil.which("rustup")
@@ -111,11 +127,11 @@ def require_pinned_toolchain(root: Path) -> str | None:
     return channel
 
 
-def _version(argv: tuple[str, ...], cwd: Path) -> str:
+def _version(argv: tuple[str, ...], cwd: Path, env: dict[str, str] | None = None) -> str:
     exe = shutil.which(argv[0])
     if exe is None:
         return ""
-    proc = run_limited([exe, *argv[1:]], cwd=cwd, timeout_s=30)
+    proc = run_limited([exe, *argv[1:]], cwd=cwd, env=env, timeout_s=30)
     if proc.outcome != "ok":
         return ""
     return proc.stdout.decode("utf-8", "replace").strip().splitlines()[0] if proc.stdout.strip() else ""
@@ -175,7 +191,11 @@ def toolchain_versions(root: str | Path | None = None) -> Toolchain:
     An absent tool gives an empty string, not an error; `rusta doctor` is where absence is judged.
     """
     cwd = Path(root).resolve() if root is not None else Path.home()
-    pin = pinned_channel(cwd)
+    own = pinned_channel(cwd)
+    pin = own or _followed  # a copy without the pin file builds with the followed pin (follow_pin)
+    env = None
+    if own is None and _followed is not None and not os.environ.get("RUSTUP_TOOLCHAIN"):
+        env = dict(os.environ, RUSTUP_TOOLCHAIN=_followed[0])
     key = (pin[0] if pin else None, str(pin[1].parent) if pin else "")
     with _lock:
         hit = _cache.get(key)
@@ -187,7 +207,7 @@ def toolchain_versions(root: str | Path | None = None) -> Toolchain:
         from concurrent.futures import ThreadPoolExecutor  # only on a cache miss: saves import time
 
         with ThreadPoolExecutor(max_workers=len(_TOOLS)) as pool:
-            futures = {name: pool.submit(_version, argv, cwd) for name, argv in _TOOLS.items()}
+            futures = {name: pool.submit(_version, argv, cwd, env) for name, argv in _TOOLS.items()}
             found = {name: f.result() for name, f in futures.items()}
         tc = Toolchain(pinned=pin[0] if pin else None, **found)
         if not all(found.values()):  # never cache an absence: installing the tool must show at once

@@ -11,6 +11,7 @@ import msgspec
 
 from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
 from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy
+from toolbelt.toolchain import follow_pin
 
 EXIT_RED = 3
 
@@ -98,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.patching.types import Patch, Proof
 
     root = api.crate_root(args.path)
+    follow_pin(root)  # the sandbox copy builds with the crate's pinned toolchain
     print_recovered(root)
     if args.patch_file == "-":
         if not args.yes:

@@ -62,8 +62,10 @@ def selection_from_args(args: argparse.Namespace) -> Selection:
     from rusta_tui import settings as rusta_settings
     from toolbelt import selection
     from toolbelt.cargo_workspace import member_package, project_root
+    from toolbelt.toolchain import follow_pin
 
     path = getattr(args, "path", None) or "."
+    follow_pin(project_root(path))  # its copies (sandbox, scratch) build with the crate's pinned toolchain
     packages = tuple(args.package)
     if not packages:
         member = member_package(path)

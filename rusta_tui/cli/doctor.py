@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import msgspec
 
@@ -16,6 +17,12 @@ _MARK = {"ok": ("ok", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "bo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        help="a crate whose rust-toolchain.toml pin is checked too, when it has one (default: .)",
+    )
     parser.add_argument("--json", action="store_true", help="print the checks as one JSON object")
 
 
@@ -35,7 +42,7 @@ def render(report: DoctorReport):  # -> rich Table; rich imported here so --json
 
 
 def run(args: argparse.Namespace) -> int:
-    report = run_doctor()
+    report = run_doctor(Path(args.path))
     if args.json:
         body = {"ok": report.ok, "checks": msgspec.to_builtins(report.checks)}
         sys.stdout.buffer.write(msgspec.json.encode(body) + b"\n")
