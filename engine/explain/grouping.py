@@ -13,8 +13,10 @@ an earlier step lacks `Clone`; `u32 + usize` reported as a type mismatch and aga
 `Add<usize>`) joins that error's story: one mistake, seen twice. Errors that state the same fact
 about one type (`ConfigError` lacks `From<ParseIntError>` at every `?`; a field read twice on a
 future that was never awaited; one missing method called twice) are one story as well: one cause,
-reported at each use (`cause_key`). A query cycle (E0391) on a type that E0072 says contains itself
-is that error's knock-on: the same missing indirection.
+reported at each use (`cause_key`; also one trait not dyn compatible, one type indexed with `[]`).
+A diagnostic that shares a key with two stories joins them into one, whatever order rustc reports
+them in. Knock-on errors (a query cycle on a type E0072 says contains itself, ...) join their
+cause's story in `engine.explain.consequences`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from engine.explain.consequences import fix_sources as fix_sources  # the stories' callers read it here
+from engine.explain.consequences import merge_consequences
 from engine.explain.placeholders import short_type, texts
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
@@ -98,6 +102,9 @@ def shape_key(d: Diagnostic) -> tuple | None:
     return code, _TICKED_RE.sub("`_`", d.message), f.expected, f.found
 
 
+# one message word for word is one fact: the same missing method on one type (E0599), one trait that is
+# not dyn compatible wherever `dyn` names it (E0038), one type indexed with `[]` (E0608)
+_SAME_MESSAGE_CODES = frozenset({"E0599", "E0038", "E0608"})
 _NOT_IMPL = re.compile(r"the trait `([^`]+)` is not implemented for `([^`]+)`")
 _ON_TYPE = re.compile(r"\bon type `([^`]+)`")
 
@@ -108,10 +115,11 @@ def _primary_label(d: Diagnostic) -> str:
 
 def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
     """(code, the type, what rustc says of it) for a compile error that states one fact about one
-    type, so that every error with the same key has one cause: the type lacks the trait (E0277), a
-    field is read on a type that only wraps the struct (E0609 whose label says where the field is;
-    "unknown field" is a typo per place, not one cause), or the same method is missing on the same
-    type (E0599, the same message word for word)."""
+        type, so that every error with the same key has one cause: the type lacks the trait (E0277), a
+        field is read on a type that only wraps the struct (E0609 whose label says where the field is;
+        "unknown field" is a typo per place, not one cause), or the same method is missing on the same
+        type (E0599), one trait that is not dyn compatible (E0038) or one type indexed (E0608): the same
+    message word for word."""
     code = d.code_str or ""
     if _severity(d) != "error":
         return None
@@ -123,7 +131,7 @@ def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
         if m and label and not label.startswith("unknown field"):
             return code, short_type(m.group(1)), _TICKED_RE.sub("`_`", label)
         return None
-    if code == "E0599":
+    if code in _SAME_MESSAGE_CODES:
         names = _NAME_RE.findall(d.message)
         return (code, short_type(names[-1]), d.message) if names else None
     return None
@@ -204,20 +212,26 @@ def group(items: list[Located]) -> list[Group]:
         cause = cause_key(it.diag)
         key_cause = ("type", *cause, fix_site(it.diag)) if cause else None
         keyset = (key_name, key_lint, key_root, key_shape, key_cause)
-        idx = None
-        for k in keyset:
-            if k is not None and k in keys:
-                idx = keys[k]
-                break
-        if idx is None:
-            idx = len(buckets)
+        hits = sorted({keys[k] for k in keyset if k is not None and k in keys})
+        if not hits:
+            hits = [len(buckets)]
             buckets.append([])
+        idx = hits[0]
+        # one diagnostic that shares a root with one story and a cause with another joins them: an
+        # error seen at the use and again at the call of one mistake (`[i64]: Sized` at the `let`
+        # and at `collect`) is one story however rustc orders them
+        for other in hits[:0:-1]:
+            buckets[idx].extend(buckets[other])
+            buckets[other] = []
+            keys.update({k: idx for k, v in keys.items() if v == other})
         buckets[idx].append(it)
         for k in keyset:
             if k is not None:
                 keys.setdefault(k, idx)
+    order = {id(it): i for i, it in enumerate(items)}
     out: list[Group] = []
-    for members in buckets:
+    for members in filter(None, buckets):
+        members.sort(key=lambda m: order[id(m)])
         lead = members[0]
         if unresolved_name(lead.diag) is not None and len(members) > 1:
             first = min(members, key=lambda m: _pos(m.primary))
@@ -252,144 +266,16 @@ def group(items: list[Located]) -> list[Group]:
             and len({fix_site(m.diag) for m in members}) == 1
             and len({_pos(m.root) for m in members}) > 1
         ):
-            reason = _cause_reason(key, len(members))
+            shared = sum(_pos(m.root) == _pos(lead.root) for m in members) > 1
+            off = (lead.root.file, lead.root.line) != (lead.primary.file, lead.primary.line)
+            # the lead's own root, off its line and shared (a trait's generic method): that is the cause
+            reason = lead.reason if shared and off else _cause_reason(key, len(members))
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="type"))
         elif len(members) > 1 and (reason := _traits_reason(members)) is not None:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
-    return _merge_consequences(out)
-
-
-_DERIVED_CODES = frozenset({"E0599", "E0277"})
-_CAUSE_CODES = frozenset({"E0308", "E0277"})
-
-
-def _texts(d: Diagnostic) -> str:
-    return "\n".join(texts(d))
-
-
-def _cause_type(d: Diagnostic) -> str | None:
-    """The type an error is about: the found type of a mismatch, the type that lacks a trait."""
-    f = facts_of(d)
-    if (d.code_str or "") == "E0308":
-        return f.found
-    m = re.search(r"the trait bound `([^`]+?): [^`]+` is not satisfied", d.message) or re.search(
-        r"is not implemented for `([^`]+)`", _texts(d)
-    )
-    return m.group(1) if m else None
-
-
-# a closure's type as rustc prints it in a bound: `{closure@src/main.rs:39:17: 39:29}`
-_CLOSURE_AT = re.compile(r"\{closure@([^:}]+):(\d+):(\d+)")
-_CLOSURE_CAUSE_CODES = frozenset({"E0631", "E0308"})
-
-
-def _closure_consequence(b: Located, a: Located) -> bool:
-    """Whether `b`'s unmet bounds (E0599/E0277) are on a closure whose signature error `a` (E0631, or
-    an E0308 mismatch) reports at that closure: fixing the closure clears both, wherever `b` points."""
-    bc, ac = b.diag.code_str or "", a.diag.code_str or ""
-    if bc not in _DERIVED_CODES or ac not in _CLOSURE_CAUSE_CODES or _severity(a.diag) != "error":
-        return False
-    closures = {
-        (f, int(ln), int(col))
-        for f, ln, col in _CLOSURE_AT.findall(_texts(b.diag))
-        if "/" in f or f.endswith(".rs")
-    }
-    spans = [s for node in (a.diag, *a.diag.children) for s in node.spans]
-    return any(
-        s.line_start == ln and s.column_start == col and (s.file_name == f or s.file_name.endswith(f"/{f}"))
-        for s in spans
-        for f, ln, col in closures
-    )
-
-
-def _inside(a: Diagnostic, b: Diagnostic) -> bool:
-    """`a`'s primary span lies within `b`'s."""
-    pa, pb = a.primary, b.primary
-    return (
-        pa is not None
-        and pb is not None
-        and pa.file_name == pb.file_name
-        and (pb.line_start, pb.column_start) <= (pa.line_start, pa.column_start)
-        and (pa.line_end, pa.column_end) <= (pb.line_end, pb.column_end)
-    )
-
-
-def _pattern_consequence(b: Located, a: Located) -> bool:
-    """`b` says a struct pattern misses a field (E0027) and `a` that the same pattern names a field the
-    type lacks (E0026): the misspelt field is the missing one, and its rename clears both."""
-    return (b.diag.code_str, a.diag.code_str) == ("E0027", "E0026") and _inside(a.diag, b.diag)
-
-
-_RECURSIVE = re.compile(r"recursive types? `([^`]+)`")
-_CYCLE_FOR = re.compile(r"cycle detected when [^`]*`([^`]+)`")
-
-
-def _last(path: str) -> str:
-    return re.sub(r"<.*", "", path).rsplit("::", 1)[-1]
-
-
-def _cycle_consequence(b: Located, a: Located) -> bool:
-    """Whether `b` is a query cycle (E0391: drop-check constraints, layout) on the type that `a`
-    (E0072) says contains itself: both come from the one field without indirection, and boxing it
-    clears both."""
-    if (b.diag.code_str, a.diag.code_str) != ("E0391", "E0072"):
-        return False
-    cyc, rec = _CYCLE_FOR.search(b.diag.message), _RECURSIVE.search(a.diag.message)
-    return cyc is not None and rec is not None and _last(cyc.group(1)) == _last(rec.group(1))
-
-
-def fix_sources(g: Group) -> tuple[Diagnostic, ...]:
-    """The diagnostics whose suggestions may fix the story: every member, except a pattern's E0027
-    that follows from its E0026, whose suggestions keep the misspelt field the lead's rename removes."""
-    return tuple(m.diag for m in g.members if m is g.lead or not _pattern_consequence(m, g.lead))
-
-
-def consequence_of(b: Located, a: Located) -> bool:
-    """Whether error `b` is rustc reporting `a`'s mistake again from another angle: `b`'s unmet
-    bounds are on the closure whose signature `a` rejects; or both on one line, `b` a bound or
-    operator failure (E0599's unmet bounds, E0277's missing operator impl), and `b`'s words name the
-    type `a` is about."""
-    if b is a:
-        return False
-    if _closure_consequence(b, a) or _cycle_consequence(b, a) or _pattern_consequence(b, a):
-        return True
-    if (b.primary.file, b.primary.line) != (a.primary.file, a.primary.line):
-        return False
-    bc, ac = b.diag.code_str or "", a.diag.code_str or ""
-    if bc not in _DERIVED_CODES or ac not in _CAUSE_CODES or _severity(a.diag) != "error":
-        return False
-    if bc == "E0599" and "trait bounds were not satisfied" not in _texts(b.diag):
-        return False
-    if bc == "E0277" and not re.search(r"no implementation for `", _texts(b.diag)):
-        return False
-    typ = _cause_type(a.diag)
-    if not typ or len(typ) < 2:
-        return False
-    return re.search(rf"(?<![\w:]){re.escape(typ)}(?![\w])", _texts(b.diag)) is not None
-
-
-def _merge_consequences(groups: list[Group]) -> list[Group]:
-    """Fold each single-diagnostic group whose error follows from another group's lead into it."""
-    out = list(groups)
-    i = 0
-    while i < len(out):
-        g = out[i]
-        host = None
-        if len(g.members) == 1:
-            host = next(
-                (h for h in out if h is not g and consequence_of(g.lead, h.lead)),
-                None,
-            )
-        if host is None:
-            i += 1
-            continue
-        j = out.index(host)
-        out[j] = host._replace(members=(*host.members, *g.members), kind="consequence")
-        del out[i]
-        i = 0 if j > i else i
-    return out
+    return merge_consequences(out)
 
 
 def _lint_group(lead: Located, members: list[Located]) -> Group:
