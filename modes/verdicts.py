@@ -115,7 +115,7 @@ def rustc_uncovers_line(e: Explanation) -> Line | None:
 
 
 def _others(e: Explanation) -> Line | None:
-    n = sum(1 for o in e.fixes[1:] if o.validated == "compiles")
+    n = sum(1 for o in distinct(e.fixes)[1:] if o.validated == "compiles")
     if not n:
         return None
     return Line(
@@ -130,14 +130,24 @@ def _none_compiles(n: int) -> str:
     )
 
 
+def _fix_name(o: PatchOption) -> str:
+    """The fix by its code, else by its name in quotes: rustc's help (`Packet::Data` has a field named
+    `bytes`) is the name of an edit, never a reason, so it is never said where a reason goes."""
+    frag = fragment(o)
+    if frag.startswith("suggestion ("):
+        frag = f'"{o.name.split(";")[0].strip().rstrip(".")}"'
+    return f"rustc's {frag}" if o.source == "rustc" else frag
+
+
 def _none_compiles_named(failed: tuple[PatchOption, ...]) -> str:
-    """That no fix tried compiles, naming the (first) fix tried and the compiler's answer to it."""
+    """That no fix tried compiles, naming the (first) fix tried and the first error it left."""
     o = failed[0]
     why = o.fails_because.removesuffix(JOINT_FAILS)
-    said = f": {why}" if why else ""
+    said = f": {why}" if why.startswith("the error stays") else f": rustc then reports {why}"
+    said = said if why else ", though the check names no error"
     if len(failed) == 1:
-        return f"The one fix tried, {fragment(o)}, does not compile here{said}"
-    return f"{_none_compiles(len(failed))}; the first, {fragment(o)}, fails{said}"
+        return f"The one fix tried, {_fix_name(o)}, does not compile here{said}"
+    return f"{_none_compiles(len(failed))}; the first, {_fix_name(o)}, fails{said}"
 
 
 def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | None
@@ -195,13 +205,37 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     disproves; the failed templates not at all."""
     lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
     lines += disproved_lines(e, failed)
-    for f in e.fixes:
+    for f in distinct(e.fixes):
         lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f)})", "bold"))
         lines.extend(diff_lines(f.patch))
-    if not e.fixes and failed:  # what was tried, as edits; never a verdict on the ways out in words
-        tried = "; ".join(dict.fromkeys(o.name for o in failed if o.name))
-        lines.append(Line(_none_compiles(len(failed)) + (f" as written: {tried}." if tried else "."), "dim"))
+    # what was tried, named by its code and the first error it left; never a verdict on the ways out
+    # in words, nor a second line on rustc's one suggestion, which the line above already judged
+    if not e.fixes and failed and not (len(failed) == 1 and failed[0].source == "rustc"):
+        lines.append(Line(_none_compiles_named(failed) + ".", "dim"))
     return lines
+
+
+def _edit(o: PatchOption) -> tuple[str, ...]:
+    """The lines a fix removes and adds, blank lines aside: rustc's import and Rusta's are one edit
+    when only rustc's blank line after the `use` tells them apart."""
+    return tuple(
+        ln
+        for ln in o.patch.splitlines()
+        if ln[:1] in "+-" and ln[1:].strip() and not ln.startswith(("+++", "---"))
+    )
+
+
+def distinct(fixes: tuple[PatchOption, ...]) -> tuple[PatchOption, ...]:
+    """Each edit once, the first (best-ranked) of those that make it."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for f in fixes:
+        key = _edit(f)
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return tuple(out)
 
 
 def set_line(size: int, verdict: str) -> Line | None:

@@ -48,5 +48,26 @@ def test_rustas_own_failed_template_is_named_when_nothing_else_is_left() -> None
     failed = (_option("    show(item);", "    show(item.clone());", source="template"),)
     e = _story(Choice(name="clone it", how="Call `item.clone()` first.", tradeoff=""))
     assert [ln.text for ln in pair_verdict_lines(e, failed)] == [
-        "The one fix tried, `item.clone()`, does not compile here: E0382 use of moved value: `cfg`."
+        "The one fix tried, `item.clone()`, does not compile here: rustc then reports E0382 use of moved value: `cfg`."
     ]
+
+
+def test_study_names_the_fix_tried_and_the_error_it_left_never_a_help_text_as_the_reason() -> None:
+    """rustc's help is the name of an edit: quoted as its name, never spliced in where the reason
+    goes ("does not compile here as written: `Packet::Data` has a field named `bytes`")."""
+    from modes.verdicts import study_verdict_lines
+
+    big = _option("a\n-b", "c\n+d", source="template", name="`Packet::Data` has a field named `bytes`")
+    said = [ln.text for ln in study_verdict_lines(_story(), (big,))]
+    assert said == [
+        'The one fix tried, "`Packet::Data` has a field named `bytes`", does not compile here: '
+        "rustc then reports E0382 use of moved value: `cfg`."
+    ]
+    two = (_option("    show(item);", "    show(&item);", source="template"), big)
+    said = [ln.text for ln in study_verdict_lines(_story(), two)]
+    assert said == [
+        "None of the 2 fixes tried compiles here; the first, `&item`, fails: rustc then reports E0382 use of moved value: `cfg`."
+    ]
+    # rustc's one suggestion is judged once, by the line on rustc's suggestion
+    said = [ln.text for ln in study_verdict_lines(_story(), (_option("    f(x);", "    f(x.0);"),))]
+    assert said == ["rustc's `x.0` does not compile here: E0382 use of moved value: `cfg`."]
