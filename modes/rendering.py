@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -17,6 +17,9 @@ from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.types import SPECS, Mode
+
+if TYPE_CHECKING:
+    from modes.study import Shown
 
 WIDTH = 100
 
@@ -300,10 +303,16 @@ def __getattr__(name: str):  # noqa: ANN202 - module attribute hook
 _MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detailed explanations)")
 
 
-def rustc_lines(e: Explanation) -> list[Line]:
+def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
     """rustc's own rendering of the story's diagnostic (each one of a story rustc reports twice), below
-    its first line, which the heading already says: pair mode adds to rustc and drops nothing of it."""
+    its first line, which the heading already says: pair mode adds to rustc and drops nothing of it.
+    `same_twice=False`: a second diagnostic with the lead's message word for word (the same fact at
+    another place, which the story lists, with the same help: E0425 and E0433 on one missing import)
+    is not rendered again."""
     diags = e.diagnostics if len(e.diagnostics) <= 2 else e.diagnostics[:1]
+    if not same_twice and diags:
+        lead = diags[0]
+        diags = tuple(d for d in diags if d is lead or d.message != lead.message)
     out: list[Line] = []
     for i, d in enumerate(diags):
         text = (d.rendered or "").rstrip("\n")
@@ -324,10 +333,12 @@ def lines_for(
     *,
     with_rustc: bool = False,
     pending: bool = False,
+    shown: Shown | None = None,
 ) -> list[Line]:
     """What one mode shows of a story; `with_rustc` puts rustc's own text under pair mode's heading
     (the CLI, where rustc's output is not on screen otherwise). `pending`: the story's fixes are
-    being checked and come later, so no code is shown now."""
+    being checked and come later, so no code is shown now. `shown`: what earlier stories of the run
+    said (study mode points at them instead of repeating them)."""
     if mode not in SPECS:
         raise UnknownMode(f"unknown mode {mode!r}; choose study, pair or silent.")
     if mode == "silent":
@@ -350,7 +361,7 @@ def lines_for(
 
     if pending:  # the code comes with its verdict (modes.verdicts)
         e = msgspec.structs.replace(e, fixes=())
-    return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width)]
+    return [*study_question(e, recall), Line("-" * 40, "dim"), *study_answer(e, width=width, shown=shown)]
 
 
 def render_text(

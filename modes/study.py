@@ -19,6 +19,7 @@ from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
 from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
 from modes.types import SPECS, ModeSpec
+from modes.verdicts import distinct
 from toolbelt.diagnostics import primary_user_span
 
 # the fallback invariant of a code with no rule of its own: it says nothing, so it is not shown
@@ -37,7 +38,7 @@ def study_question(e: Explanation, recall: str = "", *, with_rustc: bool = True)
     if recall:
         lines.append(Line(recall, "yellow"))
     if with_rustc:
-        lines.extend(rustc_lines(e))
+        lines.extend(rustc_lines(e, same_twice=False))  # the story's list names the other places
     if e.title and e.title != e.message:
         lines.append(Line(f"{e.code or 'rustc'}: {e.title}.", "bold"))
     if e.prompt:
@@ -124,28 +125,73 @@ def story_list(e: Explanation) -> list[str]:
     return [item if n == 1 else f"{item} (x{n})" for item, n in counts.items()]
 
 
-def study_answer(e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH) -> list[Line]:
+class Shown:
+    """What the earlier stories of one `rusta explain` run said, section by section: a later story whose
+    invariant, why, `--explain` passage, options or references are the same words points at the story
+    that said them, in one line, instead of saying them again. `n` is the story being rendered."""
+
+    def __init__(self) -> None:
+        self.at: dict[tuple, int] = {}
+        self.n = 0
+
+    def said(self, key: tuple, what: str, repeats: dict[int, list[str]]) -> bool:
+        """Whether `key` was said by an earlier story (then `what` is listed under its number)."""
+        first = self.at.setdefault(key, self.n)
+        if first == self.n:
+            return False
+        repeats.setdefault(first, []).append(what)
+        return True
+
+
+def _as_in(repeats: dict[int, list[str]], width: int) -> list[Line]:
+    if not repeats:
+        return []
+    said = " ".join(
+        f"As in #{n}: {', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}."
+        for n, parts in sorted(repeats.items())
+    )
+    return [Line(""), *_wrap(said, width=width)]
+
+
+def study_answer(
+    e: Explanation, spec: ModeSpec = SPECS["study"], width: int = WIDTH, shown: Shown | None = None
+) -> list[Line]:
     """The reveal: root cause, invariant, why, new facts, the `--explain` passage, options, fixes,
-    the story's diagnostics and references."""
+    the story's diagnostics and references; with `shown`, a section an earlier story said word for
+    word is one line that points there."""
+    shown = shown or Shown()
+    repeats: dict[int, list[str]] = {}
     lines = _root(e, width)
-    if e.invariant and e.invariant != _NO_RULE:
+    head = len(lines)
+    if (
+        e.invariant
+        and e.invariant != _NO_RULE
+        and not shown.said(("inv", e.invariant), "the invariant", repeats)
+    ):
         lines += [Line(""), Line("Invariant", "bold"), *_wrap(e.invariant, width=width)]
-    if why := why_text(e):
+    if (why := why_text(e)) and not shown.said(("why", why), "the why", repeats):
         lines += [Line(""), Line("Why", "bold"), *_wrap(why, width=width)]
     if spec.facts and (facts := new_facts(e)):
         lines += [Line(""), Line("Facts", "bold"), *(Line(f"  - {f}") for f in facts)]
-    if spec.explain_passage and e.explain_text and e.code:
+    passage = spec.explain_passage and e.explain_text and e.code
+    if passage and not shown.said(("explain", e.code, e.explain_text), "rustc --explain's passage", repeats):
         lines += [Line(""), Line(f"`rustc --explain {e.code}` says:", "bold")]
         lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
-    if e.options:
+    opts = tuple((o.name, o.how, o.tradeoff) for o in e.options)
+    names = "; ".join(o.name for o in e.options)
+    if e.options and not shown.said(("options", opts), f"the options ({names})", repeats):
         lines += _options(e, width)
+    refs = tuple(r.target for r in e.references)
+    if spec.references and refs and shown.said(("refs", refs), "the references", repeats):
+        refs = ()
+    lines[head:head] = _as_in(repeats, width)
     if spec.patch_diff and e.fixes:
-        for f in e.fixes:
+        for f in distinct(e.fixes):
             lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({fix_terms(f)})", "bold"), *diff_lines(f.patch)]
     if len(e.diagnostics) > 1 and (listed := story_list(e)):
         lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
         lines.extend(Line(f"  - {item}") for item in listed)
-    if spec.references and e.references:
+    if spec.references and refs:
         lines += [Line(""), Line("References", "bold")]
         lines.extend(
             Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}")

@@ -13,8 +13,12 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.explain.types import Explanation, PatchOption
+
+if TYPE_CHECKING:
+    from modes.study import Shown
 
 Failed = tuple[PatchOption, ...]
 
@@ -140,7 +144,7 @@ class Out:
             self.console.print(s, style=style or None, markup=False, highlight=False)
 
 
-def _study_interactive(e: Explanation, out: Out, recall: str, pending: bool) -> None:
+def _study_interactive(e: Explanation, out: Out, recall: str, pending: bool, shown: Shown) -> None:
     from modes.rendering import lines_for, study_question
 
     out.lines(study_question(e, recall))
@@ -148,7 +152,7 @@ def _study_interactive(e: Explanation, out: Out, recall: str, pending: bool) -> 
         input("(press Enter to reveal) ")
     except EOFError:
         pass
-    answer = lines_for(e, "study", width=out.width, recall=recall, pending=pending)
+    answer = lines_for(e, "study", width=out.width, recall=recall, pending=pending, shown=shown)
     out.lines(answer[len(study_question(e, recall)) + 1 :])  # the answer part, below the rule
 
 
@@ -164,8 +168,10 @@ def show(
 
     `checking`: validate the stories that show code, printing their fixes as the verdicts come."""
     from modes.rendering import lines_for
+    from modes.study import Shown
 
     out = Out()
+    shown = Shown()  # study: a section an earlier story said word for word is pointed at
     if not chosen:
         what = "nothing to explain" if not explanations else "no diagnostic matches that filter"
         out.text(f"{crate_root.name}: {what}.")
@@ -181,15 +187,16 @@ def show(
         for i, e in enumerate(chosen):
             if i:
                 out.text("")
+            shown.n = i + 1
             if interactive:
                 out.text(f"#{i + 1}", "bold")  # the N of --apply N
-                _study_interactive(e, out, recalls[i], pending)
+                _study_interactive(e, out, recalls[i], pending, shown)
                 if checks is not None and e.fixes:
                     _print_verdict(out, checks, i, mode, "")
                 continue
             if recalls[i]:
                 out.text(recalls[i], "yellow")
-            lines = lines_for(e, mode, width=out.width, with_rustc=with_rustc, pending=pending)
+            lines = lines_for(e, mode, width=out.width, with_rustc=with_rustc, pending=pending, shown=shown)
             out.lines(lines, prefix=f"#{i + 1} ")  # numbered as --apply N and --reject N count them
         if checks is not None and not interactive:
             n = sum(len(e.fixes) for e in chosen)
