@@ -112,10 +112,22 @@ def explain_passage(text: str, max_chars: int = 600) -> str:
             break
         if para.lstrip().startswith("#") or re.search(r"examples?:\s*$", para.strip(), re.I):
             continue
-        prose.append(" ".join(ln.strip() for ln in para.splitlines()))
+        prose.append(_FOOTNOTE.sub("", " ".join(ln.strip() for ln in para.splitlines())))
         if sum(len(p) for p in prose) >= max_chars:
             break
+    # a passage ends on a sentence that says something, never on one that introduces what was cut
+    # (an example, a list): "... give rise to the restrictions:" is dropped, the sentences before stay
+    while prose and prose[-1].rstrip().endswith(":"):
+        kept = _SENTENCE_END.split(prose[-1].rstrip())[:-1]
+        if kept:
+            prose[-1] = " ".join(kept)
+        else:
+            prose.pop()
     return "\n\n".join(prose).strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
+_FOOTNOTE = re.compile(r"\[\^\w+\]|\s*\(see below\)")
 
 
 @functools.cache
