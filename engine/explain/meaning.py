@@ -15,6 +15,8 @@ of the same verdict without (`engine.explain.options.rank`).
 - An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics.
 - A derive of `PartialEq` asked only because a value is compared with `None` (rustc's spans: one
   operand of the `==` is the `None` literal): `.is_none()` or `let Some(..) else` needs no derive.
+- A method renamed into a question (rustc's similar name `.is_sorted()` for `.sorted()`): the call
+  is a `bool` now, where the old name promised values; it may still type-check.
 """
 
 from __future__ import annotations
@@ -136,6 +138,28 @@ def adds_unwrap(diff: str) -> str:
     return "`.unwrap()` panics where the value is `None` or `Err`"
 
 
+# a method name that asks a question: its call is a `bool`, whatever the receiver holds
+_PREDICATE = re.compile(r"^(?:is_|has_|contains|starts_with|ends_with|eq$|ne$|any$|all$)")
+_CALL = re.compile(r"\.\s*([a-z_]\w*)\s*(?:::<[^>]*>)?\(")
+
+
+def renamed_to_question(diff: str) -> str:
+    """The flag of a rename of one method call into a predicate (`.sorted()` -> `.is_sorted()`): it
+    type-checks where the value is only printed or passed on, but the result is a `bool` now, where
+    the old name promised the values themselves; or ""."""
+    removed, added = _changed(diff)
+    if len(removed) != 1 or len(added) != 1:
+        return ""
+    old, new = _CALL.findall(removed[0]), _CALL.findall(added[0])
+    if len(old) != len(new):
+        return ""
+    pairs = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    if len(pairs) != 1 or not _PREDICATE.match(pairs[0][1]) or _PREDICATE.match(pairs[0][0]):
+        return ""
+    a, b = pairs[0]
+    return f"`.{b}()` answers a question, a `bool`; `.{a}()` was written for the values themselves, so the meaning changes"
+
+
 def meaning_cost(
     edits: tuple[Edit, ...], files: Mapping[str, bytes], diff: str, diag: Diagnostic | None = None
 ) -> str:
@@ -146,4 +170,5 @@ def meaning_cost(
         or sentinel(diff)
         or derive_for_none(diag, diff)
         or adds_unwrap(diff)
+        or renamed_to_question(diff)
     )
