@@ -54,6 +54,8 @@ def test_a_plain_main_bench_is_timed_whole_and_a_tenfold_slowdown_is_red(tmp_pat
     assert skipped.status == "skipped" and skipped.detail.startswith("bench benches/stir_lib: not run: ")
     assert timed.status == "failed", timed.detail
     assert timed.detail.startswith("bench benches/stir_main (whole run): slower, ")
-    assert timed.bench is not None and timed.bench.low > 1.2 and timed.count >= 5  # past the 20% allowance; the 10x shrinks under load
+    assert (
+        timed.bench is not None and timed.bench.low > 1.2 and timed.count >= 5
+    )  # past the 20% allowance; the 10x shrinks under load
     ok = crate_bench_proofs(crate, patch, max_slowdown=0.2, accept_slower=True, budget_s=30)[1]
     assert ok.status == "evidence" and "accepted by the user" in ok.detail
