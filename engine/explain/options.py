@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
 import msgspec
 
-from engine.edits import EditError, diff_of_edits
+from engine.edits import EditError, diff_of_edits, edit_id
 from engine.explain.meaning import meaning_cost
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
-from engine.memory.priors import restyle
+from engine.memory.priors import spellings
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.templates import template_candidates
@@ -255,6 +255,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     found_of: dict[str, str | None] = {}
     diag_of: dict[str, Diagnostic] = {}
     order: list[str] = []
+    plain_of: dict[str, Candidate] = {}  # a rendering's id -> the original it falls back on
     diags = list(diags)
     combined = combined_derives(diags, read, rs_files)  # one derive for every trait the errors ask
     for i, d in enumerate(diags):
@@ -265,7 +266,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             found = into_derive_lists(found, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
-        found = restyle(found, d, root, read)  # in the repo's words, before validation
+        found = _in_repo_words(found, d, root, read, plain_of)
         for c in found:
             if c.source == "template" and c.score < MIN_PRIOR:
                 continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix
@@ -282,15 +283,39 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             keep = held if held.source != "template" or c.source == "template" else c
             best[c.id] = (msgspec.structs.replace(keep, score=max(held.score, c.score)), cost_type)
     ranked = sorted(order, key=lambda i: (best[i][0].source == "template", -best[i][0].score))
-    files = {rel: data for rel in {e.file for i in ranked for e in best[i][0].edits} if (data := read(rel))}
+    edited = {e.file for i in ranked for c in (best[i][0], plain_of.get(i)) if c for e in c.edits}
+    files = {rel: data for rel in edited if (data := read(rel))}
     out: list[PatchOption] = []
     for i in ranked:
         opt = _option(best[i][0], files, best[i][1], found_of.get(i), diag_of.get(i))
+        plain = plain_of.get(i)
+        if opt is not None and plain is not None:
+            orig = _option(plain, files, best[i][1], found_of.get(i), diag_of.get(i))
+            opt = msgspec.structs.replace(opt, plain=(orig,) if orig is not None else ())
         if opt is not None:
             out.append(opt)
         if len(out) >= MAX_OPTIONS:
             break
     return rank(out)
+
+
+def _in_repo_words(
+    found: list[Candidate],
+    d: Diagnostic,
+    root: Path,
+    read: Callable[[str], bytes | None],
+    plain_of: dict[str, Candidate],
+) -> list[Candidate]:
+    """`found` written in the repo's style before validation (`engine.memory.priors.spellings`,
+    as `rusta fix` writes them): a story shows one spelling, the rendering, under its own edit id;
+    its original is kept in `plain_of` and validated only if the rendering fails."""
+    out: list[Candidate] = []
+    for r, c in spellings(found, d, root, read):
+        if c is not None:
+            r = msgspec.structs.replace(r, id=edit_id(r.edits))
+            plain_of.setdefault(r.id, c)
+        out.append(r)
+    return out
 
 
 # rustc's placeholder words in a suggestion (`.expect("REASON")`) and a whole container cloned only to

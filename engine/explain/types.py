@@ -103,6 +103,9 @@ class PatchOption(Base, frozen=True):
     steps: tuple[str, ...] = ()
     # "compiles" with errors left or brought: the first of them (code, message, file:line)
     first_error: str = ""
+    # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
+    # rustc or the template wrote it, validated and shown in its place only if this one fails
+    plain: tuple[PatchOption, ...] = ()
 
     @property
     def panics_until_filled(self) -> bool:

@@ -292,7 +292,7 @@ def validate(
 
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
-            checked = [run.alone(i, e, o) for o in e.fixes]
+            checked = [run.spelled(i, e, o) for o in e.fixes]
             checked += chain.needed(checked, run.extra.pop(i, []))
             out.append(msgspec.structs.replace(e, fixes=opts.rank(checked)))
             failed.append(tuple(o for o in checked if o.validated == "fails"))
@@ -374,6 +374,15 @@ class _Run:
         if (f := verdict.finished) is not None:
             self.extra.setdefault(i, []).append(self._known(i, chain.as_option(o, f), f.verdict, took))
         return self._known(i, o, verdict, took)
+
+    def spelled(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:
+        """`alone`, for a fix written in the repo's style: when the rendering fails, the original
+        spelling (rustc's or the template's) is tried and shown in its place, as `rusta fix` falls
+        back on it; both failing, the original's failure is the one told."""
+        done = msgspec.structs.replace(self.alone(i, e, o), plain=())
+        if done.validated != "fails" or not o.plain:
+            return done
+        return self.alone(i, e, o.plain[0])
 
     def _known(self, i: int, o: PatchOption, verdict: CachedVerdict, took: float) -> PatchOption:
         self.hiding[(i, o.id)] = verdict.hiding

@@ -166,28 +166,45 @@ def arrange(
     return [k[3] for k in keyed]
 
 
+def spellings(
+    cands: list[Candidate], target: Diagnostic, root: str | Path, read: Reader | None = None
+) -> list[tuple[Candidate, Candidate | None]]:
+    """Each of `cands` written in the repo's style, paired with its original when the rendering
+    changed it (else None): one fix in two spellings, the rendering to try first and the original
+    to fall back on when the rendering does not compile. `rusta fix` tries both in that order;
+    `rusta explain` shows the rendering and validates the original only when it fails. `read`
+    gives the files as the caller sees them (a scratch copy, after earlier steps); without it,
+    `root`'s."""
+    m = current(root)
+    if m is None or not m.style:
+        return [(c, None) for c in cands]
+    base = Path(root)
+    reader = read or (lambda rel: _read(base / rel))
+    out: list[tuple[Candidate, Candidate | None]] = []
+    for c in cands:
+        r = render(c, m.style, target, reader, root)
+        out.append((r, c) if r is not c else (c, None))
+    return out
+
+
 def for_repair(
     cands: list[Candidate], target: Diagnostic, root: str | Path, read: Reader | None = None
 ) -> list[Candidate]:
     """The repair's hook: `cands` for `target` ordered by what the memory of the crate at `root`
     says, each candidate a habit of the repo applies to also offered in the repo's style, just
-    before the original (which stays, in case the rendering does not compile). `read` gives the
-    files as the repair sees them (its scratch copy, after earlier steps); without it, `root`'s."""
+    before the original (which stays, in case the rendering does not compile; `spellings`)."""
     m = current(root)
     if m is None:
         return cands
     twins: dict[str, Candidate] = {}  # a rendering and its original: one fix in two spellings
     if m.style:
-        base = Path(root)
-        reader = read or (lambda rel: _read(base / rel))
         styled: list[Candidate] = []
-        for c in cands:
-            r = render(c, m.style, target, reader, root)
-            if r is not c:
+        for r, c in spellings(cands, target, root, read):
+            if c is not None:
                 r = msgspec.structs.replace(r, id=f"{c.id}+style")
                 twins[r.id], twins[c.id] = c, r
                 styled.append(r)
-            styled.append(c)
+            styled.append(c if c is not None else r)
         seen: set[str] = set()  # a rendering another template already wrote is tried once, first
         cands = [c for c in styled if not ((k := edit_id(c.edits)) in seen or seen.add(k))]
 
@@ -196,21 +213,6 @@ def for_repair(
         return (candidate_patch_id(c, root), candidate_patch_id(twin, root) if twin else None)
 
     return arrange(cands, target.code_str or "", m, ids)
-
-
-def restyle(
-    cands: list[Candidate], target: Diagnostic, root: str | Path, read: Reader | None = None
-) -> list[Candidate]:
-    """Each of `cands` written in the repo's style, in its place: the fixes `rusta explain` shows,
-    and so the patch `--apply` (and the app's Do) lands, read like the repo's code. Unlike the
-    repair, which validates both spellings, a story shows one: the rendering, which changes only
-    the words of the same change (a `?` only where the fn can pass the error on)."""
-    m = current(root)
-    if m is None or not m.style:
-        return cands
-    base = Path(root)
-    reader = read or (lambda rel: _read(base / rel))
-    return [render(c, m.style, target, reader, root) for c in cands]
 
 
 def _read(p: Path) -> bytes | None:

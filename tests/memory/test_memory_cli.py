@@ -225,3 +225,18 @@ def test_explain_shows_and_applies_the_fix_in_the_repos_style(tmp_path: Path) ->
     plain = crate(tmp_path, "plain", "pub mod names;\n", files={"src/names.rs": names})
     assert rusta("explain", str(plain), "--apply", "1").returncode == 0
     assert '"label".to_string()' in (plain / "src" / "names.rs").read_text()
+
+
+def test_explain_falls_back_on_the_original_when_the_repos_spelling_fails(tmp_path: Path) -> None:
+    """A `?` repo: the inserted `.unwrap()` is written `?`, which cannot compile where the fn's error
+    type has no `From<ParseIntError>`; the story shows the original `.unwrap()`, as fix would."""
+    from tests.memory.crates import habits
+
+    root = habits(tmp_path, "qrepo", errors="?")
+    (root / "src" / "lib.rs").write_text((root / "src" / "lib.rs").read_text() + "pub mod count;\n")
+    count = "pub fn count(s: &str) -> Result<u32, String> {\n    let n: u32 = s.parse::<u32>();\n    Ok(n + 1)\n}\n"
+    (root / "src" / "count.rs").write_text(count)
+    shown = rusta("explain", str(root))
+    assert "-> `let n: u32 = s.parse::<u32>().unwrap();`" in shown.stdout, shown.stdout
+    assert "Fix ✓ (compiles" in shown.stdout, shown.stdout
+    assert "2 options checked" in shown.stdout + shown.stderr  # the rendering `?`, then its original
