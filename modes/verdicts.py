@@ -28,41 +28,27 @@ from modes.rendering import (
     recommends,
     repeats,
 )
-
-_IDENT = re.compile(r"[\w.&*:'!]")
+from modes.tokendiff import LONGEST, changed
 
 
 def fragment(o: PatchOption) -> str:
     """The code an option changes, as few tokens as say it: `move ||`, `report.clone()`, `&report`.
 
-    A one-line replacement is cut to what differs, widened to whole words (and one more token when
-    the change is a keyword alone); anything larger is named by the option's own name.
+    A one-line edit is cut to the whole tokens that differ, old -> new (`dyn Shape` -> `Self`), or the
+    new code alone when it only adds (`&report`); anything larger is named by the option's own name.
     """
     changes = fix_changes(o.patch)
     m = re.fullmatch(r"`([^`]*)` -> `([^`]*)`", changes)
     if not m:
         add = re.fullmatch(r"insert `([^`;]*)`", changes)
         return f"`{add.group(1)}`" if add else _named(o)
-    old, new = m.group(1), m.group(2)
-    i = 0
-    while i < min(len(old), len(new)) and old[i] == new[i]:
-        i += 1
-    j = 0
-    while j < min(len(old), len(new)) - i and old[-1 - j] == new[-1 - j]:
-        j += 1
-    start, end = i, len(new) - j
-    if start >= end:  # only a deletion: name what goes
-        gone = old[i : len(old) - j].strip()
-        return f"deleting `{gone}`" if gone else _named(o)
-    while start > 0 and _IDENT.match(new[start - 1]):
-        start -= 1
-    while end < len(new) and _IDENT.match(new[end]):
-        end += 1
-    frag = new[start:end].strip()
-    if len(frag) <= 5 and frag.isalpha():  # `move`, `mut`, `ref`: the keyword with what it qualifies
-        rest = new[end:].split()
-        frag = f"{frag} {rest[0]}" if rest else frag
-    return f"`{frag}`" if frag else _named(o)
+    got = changed(m.group(1), m.group(2))
+    if got is None or max(len(got[0]), len(got[1])) > LONGEST:
+        return _named(o)
+    old, new = got
+    if not new:
+        return f"deleting `{old}`"
+    return f"`{old}` -> `{new}`" if old else f"`{new}`"
 
 
 def _named(o: PatchOption) -> str:
@@ -85,7 +71,11 @@ def failed_code(failed: tuple[PatchOption, ...]) -> tuple[str, ...]:
     `modes.rendering` to skip prose that repeats the code or recommends the same kind of fix."""
     rustc = (RUSTC_FAILED,) if any(o.source == "rustc" for o in failed) else ()
     kinds = tuple(sorted({KIND_FAILED + k for o in failed for k in fix_kinds(o)}))
-    return rustc + kinds + tuple(f.strip("`") for o in failed if (f := fragment(o)).startswith("`"))
+    return (
+        rustc
+        + kinds
+        + tuple(f.rsplit(" -> ", 1)[-1].strip("`") for o in failed if (f := fragment(o)).startswith("`"))
+    )
 
 
 def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:

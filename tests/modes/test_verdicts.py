@@ -71,3 +71,18 @@ def test_study_names_the_fix_tried_and_the_error_it_left_never_a_help_text_as_th
     # rustc's one suggestion is judged once, by the line on rustc's suggestion
     said = [ln.text for ln in study_verdict_lines(_story(), (_option("    f(x);", "    f(x.0);"),))]
     assert said == ["rustc's `x.0` does not compile here: E0382 use of moved value: `cfg`."]
+
+
+def test_fragment_never_cuts_a_name_or_a_bracket_pair() -> None:
+    """A character diff quoted `adius` for `radius` -> `r`, `Self >` for `dyn Shape` -> `Self` and
+    `bytes }` for a field dropped from a pattern: the change is whole tokens, old -> new."""
+    assert fragment(_option("    let a = radius * 2.0;", "    let a = r * 2.0;")) == "`radius` -> `r`"
+    assert fragment(_option("    fn f(&self) -> Box<dyn Shape>;", "    fn f(&self) -> Box<Self>;")) == (
+        "`dyn Shape` -> `Self`"
+    )
+    pat = ("        P::Data { id, len, bytes } => 1,", "        P::Data { id, bytes } => 1,")
+    assert fragment(_option(*pat)) == "deleting `len,`"
+    call = ('    let n = a.map_or("w", |v| v);', '    let n = a.map_or("w", |v| v.as_str());')
+    assert fragment(_option(*call)) == "`v.as_str()`"
+    nested = ("    f(g(x));", "    f(g(x, y));")
+    assert fragment(_option(*nested)) == "`x` -> `x, y`"
