@@ -238,7 +238,17 @@ def _closure_signature_at(diag: Diagnostic) -> Found | None:
     return None
 
 
+_BECAUSE = re.compile(r"^\.\.\.because ")
+
+
 def _suggestion_at(diag: Diagnostic) -> Found | None:
+    """Where rustc suggests an edit, unless a note of the same diagnostic names the cause (E0038's
+    "...because method `m` has generic type parameters"): a suggestion is a fix nobody has checked
+    yet (`Box<dyn Shape>` -> `Box<Self>` in an impl does not compile), a note's cause is a fact."""
+    for child in diag.children:
+        for s in child.spans:
+            if s.label and _BECAUSE.match(s.label) and in_user_crate(user_site(s).file_name):
+                return Found(s, f'rustc\'s {child.level} points here: "{s.label.strip()}"', s.label)
     for child in diag.children:
         for s in child.spans:
             if s.suggested_replacement is not None and in_user_crate(s.file_name):
