@@ -55,6 +55,7 @@ from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
 from rusta_tui.views import DiagRow, counts, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
+from toolbelt.toolchain import follow_pin
 
 if TYPE_CHECKING:
     from engine.explain.types import Explanation
@@ -100,6 +101,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
     ) -> None:
         super().__init__()
         self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
+        # the crate is chosen here, once: its pin (here or in a folder above) decides the compiler of
+        # every cargo run of the session, its sandbox and scratch copies included, as for the CLI
+        follow_pin(root)
         s = self.session.settings
         if ascii is None:
             ascii = s.ascii if s.ascii is not None else not supports_unicode()

@@ -112,15 +112,17 @@ def installed_toolchains() -> tuple[str, ...] | None:
 
 def require_pinned_toolchain(root: Path) -> str | None:
     """Raise ToolchainMissing with one sentence when the crate's pin is not installed; return the pin."""
-    pin = pinned_channel(root)
+    pin = pinned_channel(root.resolve())
     if pin is None:
         return None
     channel, file = pin
     have = installed_toolchains()
     if have is not None and channel not in have:
         shown = ", ".join(n for n in have if "-" not in n or n.count("-") <= 3) or "none"
+        # the file by its name when it sits in the crate, by its real path when it sits above it
+        where = file.name if file.parent == root.resolve() else str(file)
         raise ToolchainMissing(
-            f"this crate pins Rust toolchain `{channel}` in {file.name}, which is not installed "
+            f"this crate pins Rust toolchain `{channel}` in {where}, which is not installed "
             f"(installed: {shown}) and cannot be downloaded offline; install it with "
             f"`rustup toolchain install {channel}` or remove the pin."
         )
