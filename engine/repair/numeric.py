@@ -11,6 +11,7 @@ import re
 
 from engine.edits import Edit
 from engine.facts.types import Place
+from engine.repair.cast_uses import convert_variable
 from engine.repair.sites import Site
 from engine.repair.template_kit import Reader, _dot_before, _make
 from engine.repair.types import Candidate
@@ -70,6 +71,8 @@ def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
         out.append(
             _make([edit], f"convert `{text}` with `as {target}`", "op:cast", d.code_str or "E0277", score)
         )
+        if not written.startswith("&"):  # a variable used elsewhere too: convert it once for all
+            out += convert_variable(span.file_name, source, r.start, target, d.code_str or "E0277")
     return out
 
 

@@ -1,0 +1,126 @@
+"""A conversion of a variable, made once for all its uses. Pure.
+
+rustc reports each use of a wrongly typed variable on its own (`p.x * factor` and `p.y * factor`
+with `factor: i32` are two errors); a cast at one use leaves the others, so that fix never compiles
+while the conversion it names is right. The same conversion is offered where the variable is bound
+(`let factor = factor as f64;` at the top of the body, or after the `let`), at every use in its
+scope, and as the parameter's type (`factor: f64`, which moves the conversion to the callers). The
+sandbox says which of them compiles.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.edits import Edit
+from engine.repair.template_kit import _make
+from engine.repair.types import Candidate
+from engine.syntax.tree import ancestors, binding_of, node_at
+
+_NAME = re.compile(r"[a-z_]\w*")
+_NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
+
+
+def _uses(source: bytes, name: str, scope: tree_sitter.Node, bound_at: int) -> list[tree_sitter.Node]:
+    """The identifiers in `scope` that read the binding made at `bound_at` (not the pattern itself)."""
+    out = []
+    stack = [scope]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        if n.type != "identifier" or (n.text or b"").decode() != name or n.start_byte <= bound_at:
+            continue
+        p = n.parent
+        if p is not None and p.type in ("field_expression", "scoped_identifier") and n != p.named_children[0]:
+            continue
+        if p is not None and p.type in ("assignment_expression", "compound_assignment_expr"):
+            if p.child_by_field_name("left") == n:
+                return []  # written to: one cast per use would not change the variable
+        b = binding_of(source, name, n.start_byte)
+        if b is not None and b.range.start == bound_at:
+            out.append(n)
+    return sorted(out, key=lambda n: n.start_byte)
+
+
+def _cast_at(file: str, n: tree_sitter.Node, target: str) -> Edit:
+    p = n.parent
+    bare = p is not None and p.type in (
+        "arguments",
+        "field_initializer",
+        "let_declaration",
+        "return_expression",
+    )
+    if p is not None and p.type == "binary_expression":
+        op = p.child_by_field_name("operator")
+        bare = not (p.child_by_field_name("left") == n and op is not None and op.type in ("<", "<<"))
+    text = (n.text or b"").decode()
+    if bare:
+        return Edit(file=file, start=n.end_byte, end=n.end_byte, replacement=f" as {target}")
+    return Edit(file=file, start=n.start_byte, end=n.end_byte, replacement=f"({text} as {target})")
+
+
+def _line_indent(source: bytes, at: int) -> str:
+    head = source[: source.rfind(b"\n", 0, at) + 1]
+    line = source[len(head) :]
+    return re.match(rb"[ \t]*", line).group(0).decode()  # type: ignore[union-attr]
+
+
+def convert_variable(file: str, source: bytes, at: int, target: str, code: str) -> list[Candidate]:
+    """The conversion of the variable used at byte `at` to `target` once for all its uses: where it
+    is bound, at every use, or in the parameter's type. Nothing when it is used once (the cast at
+    the use is the fix) or is assigned to."""
+    use = node_at(source, at, at + 1)
+    if use.type != "identifier" or not _NAME.fullmatch(name := (use.text or b"").decode()):
+        return []
+    b = binding_of(source, name, at)
+    if b is None or b.kind not in ("let", "param"):
+        return []
+    decl = node_at(source, b.range.start, b.range.end)
+    fn = next((a for a in ancestors(decl) if a.type in ("function_item", "closure_expression")), None)
+    if fn is None:
+        return []
+    scope = fn
+    if b.kind == "let":
+        scope = next((a for a in ancestors(decl) if a.type == "block"), fn)
+    uses = _uses(source, name, scope, b.range.start)
+    if len(uses) < 2:
+        return []
+    out: list[Candidate] = []
+    n_uses = len(uses)
+    edits = [_cast_at(file, u, target) for u in uses]
+    out.append(
+        _make(
+            edits, f"convert `{name}` with `as {target}` at each of its {n_uses} uses", "op:cast", code, 0.73
+        )
+    )
+    rebind = f"let {name} = {name} as {target};"
+    if b.kind == "param":
+        body = fn.child_by_field_name("body")
+        if body is not None and body.type == "block" and body.named_child_count:
+            first = body.named_children[0]
+            indent = _line_indent(source, first.start_byte)
+            edit = Edit(
+                file=file, start=first.start_byte, end=first.start_byte, replacement=f"{rebind}\n{indent}"
+            )
+            out.append(
+                _make(
+                    [edit], f"convert `{name}` once at the top of the body: `{rebind}`", "op:cast", code, 0.74
+                )
+            )
+        if b.type_text in _NUMERIC:
+            param = next(a for a in ancestors(decl) if a.type == "parameter")
+            ty = param.child_by_field_name("type")
+            if ty is not None:
+                edit = Edit(file=file, start=ty.start_byte, end=ty.end_byte, replacement=target)
+                out.append(_make([edit], f"take `{name}` as `{target}`", "op:param-type", code, 0.71))
+    else:
+        let = next((a for a in ancestors(decl) if a.type == "let_declaration"), None)
+        if let is not None:
+            indent = _line_indent(source, let.start_byte)
+            edit = Edit(file=file, start=let.end_byte, end=let.end_byte, replacement=f"\n{indent}{rebind}")
+            out.append(
+                _make([edit], f"convert `{name}` once where it is bound: `{rebind}`", "op:cast", code, 0.74)
+            )
+    return out

@@ -1,0 +1,48 @@
+"""Conversions and fills that must be made whole to compile, each shown only after cargo accepted it:
+a variable converted once for all its uses (not at the one use rustc reports). Each shape also has a
+program where the fix must not be offered. Real cargo on small library crates written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.explain.validation import validate
+from tests.explain.crates import explain_lib, story
+
+pytestmark = pytest.mark.slow
+
+
+def _checked(tmp_path, name, src, text, code):
+    stories = explain_lib(tmp_path, name, src)
+    e = story(stories, src, text, code)
+    checked = validate(list(stories), tmp_path / name).explanations
+    return next(c for c in checked if c.primary == e.primary and c.code == e.code)
+
+
+def _compiling(e, text):
+    return [f for f in e.fixes if f.validated == "compiles" and text in "".join(f.shows)]
+
+
+TWICE = """pub fn blend(a: f32, b: f32, weight: u8) -> f32 {
+    let left = a * weight;
+    left + b * weight
+}
+"""
+
+
+def test_a_variable_used_twice_is_converted_where_it_is_bound(tmp_path):
+    e = _checked(tmp_path, "twice", TWICE, "a * weight", "E0277")
+    assert _compiling(e, "let weight = weight as f32;"), [(f.name, f.validated) for f in e.fixes]
+    assert e.fixes[0].validated == "compiles", e.fixes[0].name
+
+
+ONCE = """pub fn scaled(a: f32, weight: u8) -> f32 {
+    a * weight
+}
+"""
+
+
+def test_a_variable_used_once_is_cast_at_its_use_only(tmp_path):
+    e = _checked(tmp_path, "once", ONCE, "a * weight", "E0277")
+    assert _compiling(e, "a * weight as f32"), [(f.name, f.shows) for f in e.fixes]
+    assert not any("let weight" in "".join(f.shows) or "uses" in f.name for f in e.fixes)
