@@ -97,6 +97,19 @@ def _check_many(res: dict) -> tuple[float | None, float | None]:
     return _check_pair(row)
 
 
+def _workspace_check(res: dict) -> tuple[float | None, float | None]:
+    """`rusta check` on the generated 2,000-file workspace, against raw clippy's JSON, paired."""
+    rows = res.get("rows", [])
+    return _check_pair(rows[0], "warm cargo json s") if rows else (None, None)
+
+
+def _workspace_rss(res: dict) -> tuple[float | None, float | None]:
+    """Rusta's own process at its peak on that workspace; the anchor is cargo's largest process."""
+    rows = res.get("rows", [])
+    row = rows[0] if rows else None
+    return _num(row, "rusta python peak rss mb"), _num(row, "cargo tree peak rss mb")
+
+
 def _method(method: str, anchor: str) -> Callable[[dict], tuple[float | None, float | None]]:
     def read(res: dict) -> tuple[float | None, float | None]:
         return _num(_row(res, "method", method), "fix rate"), _num(_row(res, "method", anchor), "fix rate")
@@ -161,6 +174,11 @@ TARGETS: tuple[Target, ...] = (
     Target(id="check-overhead-many", words="`rusta check --json` over raw clippy's JSON, 1 error + 520 warnings",
            bench="check", kind="over_anchor_at_most", goal=0.15, unit="s", read=_check_many,
            anchor="cargo clippy json"),
+    Target(id="workspace-check", words="`rusta check --json` over raw clippy's JSON, 2,000-file workspace",
+           bench="workspace", kind="over_anchor_at_most", goal=0.15, unit="s", read=_workspace_check,
+           anchor="cargo clippy json"),
+    Target(id="workspace-rss", words="`rusta check`'s own peak memory, 2,000-file workspace", bench="workspace",
+           kind="at_most", goal=100.0, unit="MB", read=_workspace_rss, anchor="cargo's largest process"),
     Target(id="small-validation", words="validation of a small crate, cold sandbox", bench="patching",
            kind="at_most", goal=12.0, unit="s", read=_validate("validate, small crate, cold sandbox", ""),
            anchor=""),

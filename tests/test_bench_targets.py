@@ -109,3 +109,14 @@ def test_quick_runs_benches_at_tiny_sizes_and_writes_nothing() -> None:
     assert "explain: ran in" in out.stdout and "check: ran in" in out.stdout
     after = {p.name: p.read_bytes() for p in results.glob("*") if p.is_file()}
     assert after == before
+
+
+def test_the_workspace_rows_read_the_paired_overhead_and_rusta_s_own_memory() -> None:
+    res = {"rows": [{"warm cargo json s": 0.2, "overhead s": 0.1, "warm rusta s": 0.5,
+                     "rusta python peak rss mb": 27.0, "cargo tree peak rss mb": 29.0}]}  # fmt: skip
+    by_id = {t.id: t for t in TARGETS}
+    check, rss = by_id["workspace-check"], by_id["workspace-rss"]
+    assert check.read(res) == (0.2 + 0.1, 0.2)  # cargo's median plus the paired difference
+    assert verdict(check, *check.read(res)) == "met"
+    assert rss.read(res) == (27.0, 29.0) and verdict(rss, 27.0, 29.0) == "met"
+    assert check.read({"rows": []}) == (None, None) and verdict(rss, None, None) != "met"
