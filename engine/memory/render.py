@@ -23,6 +23,9 @@ it, in case the rendering does not compile). Each rule needs a fact and a shape:
 - `config` (a `rustfmt.toml`): the items the candidate changes are formatted with the repo's own
   rustfmt config, each only when it was rustfmt-clean before (`engine.memory.fmt`); last, so it
   formats what the other rules wrote.
+- `impl-trait`: a parameter a candidate makes generic is written `impl Trait`, `<T: Trait>` or
+  with a `where` clause, as the repo does, only where the forms are equivalent
+  (`engine.memory.generics`).
 - `import-groups`: in a repo that separates `std`, external and `crate` imports by blank lines, a
   `use` whose kind has no group in the file starts its own, in that order.
 """
@@ -344,6 +347,12 @@ def _import_groups(edits: list[Edit], style: dict[str, str], scene: Scene) -> li
     return out
 
 
+def _generics(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
+    from engine.memory.generics import generic_edits
+
+    return generic_edits(edits, style["impl-trait"], scene.read, scene.root)
+
+
 def _rustfmt(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
     if scene.root is None or not style.get("config", "").lstrip(".").startswith("rustfmt.toml"):
         return edits
@@ -359,6 +368,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("error-crate", _error_crate),
     ("error-handling", _passing_on),
     ("import-groups", _import_groups),
+    ("impl-trait", _generics),
     ("config", _rustfmt),  # last: it formats what the others wrote
 )
 

@@ -45,6 +45,7 @@ _CLOSURES = {
 _FORCED_SELF = rb"(?!(?:Item|Output|Err|Error|Target|Owned|IntoIter)\b)"  # associated types: no choice
 _IMPL_ARG = re.compile(rb"fn\s+\w+\s*(?:<[^>]*>)?\s*\([^)]*:\s*impl\s+\w")
 _GENERIC_BOUND = re.compile(rb"fn\s+\w+\s*<\s*\w+\s*:\s*\w")
+_WHERE_BOUND = re.compile(rb"fn\s+\w+\s*<[^>{;]*>\s*\([^{;]*?\bwhere\s+\w+\s*:", re.S)
 _CONFIGS = ("rustfmt.toml", ".rustfmt.toml", "clippy.toml", ".clippy.toml")
 
 
@@ -68,6 +69,16 @@ def _winner(counts: dict[str, int]) -> str | None:
     return best if counts[best] / total >= MAJORITY else None
 
 
+def _bounds_winner(counts: dict[str, int]) -> str | None:
+    """`impl Trait` against named parameters first (bounds inline or in `where` are one side of
+    that choice); then, among named ones, where the bounds go."""
+    named = counts["generics"] + counts["where clauses"]
+    side = _winner({"impl Trait": counts["impl Trait"], "generics": named})
+    if side != "generics":
+        return side
+    return "where clauses" if counts["where clauses"] > counts["generics"] else "generics"
+
+
 def _import_groups(text: bytes) -> tuple[int, int]:
     """(files whose top-level `use` block is split by blank lines, files with one solid block)."""
     lines = text.splitlines()
@@ -85,7 +96,7 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
     strs = dict.fromkeys(_STR_TO_STRING, 0)
     errs = dict.fromkeys(_ERRORS, 0)
     groups = {"grouped": 0, "one block": 0}
-    impl = {"impl Trait": 0, "generics": 0}
+    impl = {"impl Trait": 0, "generics": 0, "where clauses": 0}
     selfs = {"Self": 0, "type name": 0}
     closures = dict.fromkeys(_CLOSURES, 0)
     for p in files:
@@ -102,6 +113,7 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
         groups["one block"] += one
         impl["impl Trait"] += len(_IMPL_ARG.findall(text))
         impl["generics"] += len(_GENERIC_BOUND.findall(text))
+        impl["where clauses"] += len(_WHERE_BOUND.findall(text))
         for k, n in _self_uses(text).items():
             selfs[k] += n
         for k, rx in _CLOSURES.items():
@@ -116,7 +128,7 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
         ("self-type", selfs),
         ("closure-style", closures),
     ):
-        win = _winner(counts)
+        win = _bounds_winner(counts) if name == "impl-trait" else _winner(counts)
         if win is not None:
             out.append(
                 StyleFact(

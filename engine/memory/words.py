@@ -99,6 +99,8 @@ def style_line(s: StyleFact) -> str:
         "error-crate": " A boxed error in a return type is written as its Result before validation."
         if any(c.strip() in ("anyhow", "eyre", "color-eyre") for c in s.value.split("+"))
         else " Shown, not yet acted on.",
+        "impl-trait": " A parameter a fix makes generic is written this way before validation, where the"
+        " forms mean the same (the type named once, as one argument's type; no call naming type arguments).",
         "error-handling": ' An inserted .unwrap() or rustc\'s .expect("REASON") is rendered this way before'
         " validation, and fixes that pass an error on this way are tried earlier.",
         "config": " The items a fix changes are formatted with it before validation (each only if it was"
