@@ -84,7 +84,10 @@ def _texts(diag: Diagnostic) -> tuple[str, ...]:
 
 
 def _generic(
-    diag: Diagnostic, vals: dict[str, str], root_differs: bool
+    diag: Diagnostic,
+    vals: dict[str, str],
+    root_differs: bool,
+    possible: Callable[[str], bool] = lambda _: True,
 ) -> tuple[str, str, str, tuple[Choice, ...]]:
     """invariant, summary, why and options for a diagnostic the knowledge base has no entry for."""
     code = diag.code_str or ""
@@ -122,7 +125,8 @@ def _generic(
     entry = syntax_entry(diag.message, texts=_texts(diag)) if not code else None
     if entry is not None and entry.why:  # a code-less error with its own story in kb/invariants.toml
         why = " ".join(entry.why.split())
-        opts = tuple(Choice(name=o.name, how=o.how, tradeoff=o.tradeoff) for o in entry.options) + opts
+        ways = [o for o in entry.options if all(possible(p) for p in o.requires)]
+        opts = tuple(Choice(name=o.name, how=o.how, tradeoff=o.tradeoff) for o in ways) + opts
     return invariant, summary, why, opts
 
 
@@ -227,7 +231,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         title = chosen.title
     else:
         shape_summary = False
-        invariant, summary, why, options = _generic(diag, vals, root_differs)
+        possible = _possible(diag, vals, crate_root, tags)
+        invariant, summary, why, options = _generic(diag, vals, root_differs, possible)
         known = invariant_for(diag.code_str, diag.message, texts=_texts(diag))
         title = known[0] if known is not None else diag.message
     if diag.code_str == CFG_LINT:

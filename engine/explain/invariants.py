@@ -34,11 +34,13 @@ class CodeInvariant(_Base, frozen=True):
 
 
 class SyntaxOption(_Base, frozen=True):
-    """A way out for a code-less error, in the KB's words (`name`, `how`, `tradeoff`)."""
+    """A way out for a code-less error, in the KB's words (`name`, `how`, `tradeoff`); shown only
+    where each predicate in `requires` holds (engine/explain/preconditions.py)."""
 
     name: str
     how: str
     tradeoff: str
+    requires: tuple[str, ...] = ()
 
 
 class SyntaxInvariant(_Base, frozen=True):

@@ -23,6 +23,9 @@ not shown):
   generic method or a `Self: Sized` supertrait. `into_only_bound`: the only bound is `Into<X>`, so
   the method can take `X` itself.
 - `public_wrapper`: a `pub fn` of the crate names the private item rustc reports.
+- `outer_borrow_named`: a returned borrow whose outer lifetime cannot simply be elided: not the
+  shape `fn f(&self) -> &'a [&'a T]` where the outer borrow is of `self` (engine/repair/elided_return.py
+  drops `'a` there); only then is tying the input to the output's lifetime the way out.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -48,6 +51,7 @@ NAMES = frozenset(
         "into_only_bound",
         "public_wrapper",
         "name_may_be_slip",
+        "outer_borrow_named",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -210,6 +214,10 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         if here is not None and pub_fns_naming(here, item, prim.byte_start):
             return True
         return any(pub_fns_naming(f, item) for f in _crate_sources(crate_root) if f != here)
+    if predicate == "outer_borrow_named":
+        from engine.repair.elided_return import outer_lifetime_dropped
+
+        return not outer_lifetime_dropped(diag, lambda f: _source(crate_root, diag.primary))
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

@@ -25,6 +25,7 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
+from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
 from engine.repair.fnpointer import closure_for_fn_pointer
@@ -355,7 +356,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     if code == "E0063":
         out += missing_fields(d, read, crate_files)
     if not code:
-        out += outlives_bound(d, read)
+        out += outlives_bound(d, read) + outer_lifetime_dropped(d, read)
     if code == "E0515":
         out += return_owned(d, read)
     if code == "E0597":

@@ -46,3 +46,42 @@ def test_a_variable_used_once_is_cast_at_its_use_only(tmp_path):
     e = _checked(tmp_path, "once", ONCE, "a * weight", "E0277")
     assert _compiling(e, "a * weight as f32"), [(f.name, f.shows) for f in e.fixes]
     assert not any("let weight" in "".join(f.shows) or "uses" in f.name for f in e.fixes)
+
+
+OUTER = """pub struct Parser<'s> {
+    pub tokens: Vec<&'s str>,
+}
+
+impl<'s> Parser<'s> {
+    pub fn tokens(&self) -> &'s [&'s str] {
+        &self.tokens
+    }
+}
+"""
+
+
+def test_a_borrow_of_self_returned_with_the_types_lifetime_drops_it_from_the_outer_reference(tmp_path):
+    e = _checked(tmp_path, "outer", OUTER, "&self.tokens", None)
+    assert _compiling(e, "fn tokens(&self) -> &[&'s str]"), [(f.name, f.validated) for f in e.fixes]
+    assert not any(o.name == "tie the lifetimes in the signature" for o in e.options)
+
+
+WRAPPED = """pub struct View<'v>(pub &'v str);
+
+pub struct Doc<'a> {
+    pub title: &'a str,
+    pub body: String,
+}
+
+impl<'a> Doc<'a> {
+    pub fn view(&self) -> View<'a> {
+        View(&self.body)
+    }
+}
+"""
+
+
+def test_no_outer_lifetime_dropped_where_the_return_is_no_reference(tmp_path):
+    e = _checked(tmp_path, "wrapped", WRAPPED, "View(&self.body)", None)
+    assert not any(f.name.startswith("return `&") for f in e.fixes)
+    assert any(o.name == "tie the lifetimes in the signature" for o in e.options)
