@@ -47,3 +47,15 @@ async def test_home_and_settings_show_the_memory_and_forget_from_settings(
         await pilot.pause()
         assert "pref:E0382:clone" not in static_text(app.screen.query_one("#settings-memory", Static))
     assert "pref:E0382:clone" not in store.keys(store.load(demo_crate))
+
+
+async def test_what_a_session_taught_is_synced_when_it_ends(demo_crate: Path, recorder: Recorder) -> None:
+    app = make_app(demo_crate)
+    async with app.run_test(size=(100, 40), message_hook=recorder) as pilot:
+        await recorder.wait_for(MemorySynced)
+        await recorder.wait_for(ProbeFinished)
+        with DevLog.open(demo_crate) as log:  # the session's own record, after the start's sync
+            rejected(log, "E0382", "clone", "hides the bug")
+        await pilot.pause()
+        assert "pref:E0382:clone" not in store.keys(store.load(demo_crate))
+    assert "pref:E0382:clone" in store.keys(store.load(demo_crate))  # synced at exit
