@@ -54,6 +54,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   known and is not (`Sum`, `Display`, `From`, a crate's own trait);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
+- `rustc_import_path`: rustc's import suggestions name exactly one path (`use std::fmt;`), the
+  `{import_path}` an option shows: a path Rusta shows is rustc's, never one a template builds.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ PREDICATES = frozenset(
         "indexed_iterable",
         "derivable_trait",
         "not_derivable_trait",
+        "rustc_import_path",
         *RUSTC_SAYS,
         *PRECONDITIONS,  # decided from spans and the syntax layer (engine/explain/preconditions.py)
     }
@@ -181,6 +184,8 @@ def holds(
         return "handle_escapes" not in tags
     if predicate == "declaration_editable":
         return "trait_signature" not in tags
+    if predicate == "rustc_import_path":
+        return bool(vals.get("import_path"))
     typ = vals.get("type")
     local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":

@@ -62,6 +62,7 @@ PLACEHOLDERS = frozenset(
         "operator",
         "operand",
         "clone_cost",
+        "import_path",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")

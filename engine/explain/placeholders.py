@@ -124,7 +124,24 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     out["root_cause"] = f"{root.file}:{root.line}"
     out["line"] = str(primary.line)
     out["root_line"] = str(root.line)
+    if path := import_path(diag):
+        out["import_path"] = path
     return out
+
+
+_USE = re.compile(r"\s*use\s+((?:\w+::)*\w+);\s*")
+
+
+def import_path(diag: Diagnostic) -> str:
+    """The one path rustc's import suggestions name (`std::fmt` in `use std::fmt;`), or "" when
+    there is none or several: a path Rusta shows is rustc's, never one made from a template."""
+    paths = {
+        m.group(1)
+        for c in diag.children
+        for s in c.spans
+        if s.suggested_replacement is not None and (m := _USE.fullmatch(s.suggested_replacement))
+    }
+    return paths.pop() if len(paths) == 1 else ""
 
 
 def fill(template: str, vals: dict[str, str]) -> str:

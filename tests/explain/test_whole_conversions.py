@@ -85,3 +85,34 @@ def test_no_outer_lifetime_dropped_where_the_return_is_no_reference(tmp_path):
     e = _checked(tmp_path, "wrapped", WRAPPED, "View(&self.body)", None)
     assert not any(f.name.startswith("return `&") for f in e.fixes)
     assert any(o.name == "tie the lifetimes in the signature" for o in e.options)
+
+
+UNIMPORTED = """pub struct Celsius(pub f64);
+
+impl fmt::Display for Celsius {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} C", self.0)
+    }
+}
+"""
+
+
+def test_a_full_path_shown_for_an_unresolved_module_is_the_one_rustc_imports(tmp_path):
+    stories = explain_lib(tmp_path, "unimported", UNIMPORTED)
+    e = story(stories, UNIMPORTED, "impl fmt::Display", "E0433")
+    text = " ".join(f"{o.name} {o.how}" for o in e.options)
+    assert "`std::fmt`" in text, text
+    assert "collections" not in text and "::new()" not in text, text
+
+
+UNKNOWN_MODULE = """pub fn area(r: f64) -> f64 {
+    geometry::circle(r)
+}
+"""
+
+
+def test_no_full_path_when_rustc_suggests_no_import(tmp_path):
+    stories = explain_lib(tmp_path, "unknown_module", UNKNOWN_MODULE)
+    e = story(stories, UNKNOWN_MODULE, "geometry::circle", "E0433")
+    assert not any(o.name in ("write the full path", "import it") for o in e.options), e.options
+    assert "std::" not in " ".join(o.how for o in e.options)
