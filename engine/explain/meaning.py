@@ -15,6 +15,9 @@ of the same verdict without (`engine.explain.options.rank`).
 - An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics.
 - A derive of `PartialEq` asked only because a value is compared with `None` (rustc's spans: one
   operand of the `==` is the `None` literal): `.is_none()` or `let Some(..) else` needs no derive.
+- A value picked only so that the code compiles: a missing struct field given its type's plain value
+  (`timeout_ms: 0`, E0063) or rustc's `/* f64 */` hole filled with `0.0` (E0061); the user chooses
+  the real one.
 - A method renamed into a question (rustc's similar name `.is_sorted()` for `.sorted()`): the call
   is a `bool` now, where the old name promised values; it may still type-check.
 """
@@ -160,12 +163,29 @@ def renamed_to_question(diff: str) -> str:
     return f"`.{b}()` answers a question, a `bool`; `.{a}()` was written for the values themselves, so the meaning changes"
 
 
+# the repair families that write a value of their own choosing (engine/repair/fields.py,
+# engine/repair/placeholder_fill.py)
+CHOSEN_VALUE_FAMILIES = frozenset({"add-fields", "fill-placeholder"})
+
+
+def chosen_value(family: str, diff: str) -> str:
+    """The flag of a value written only to compile (a plain `0`, `None`, `String::new()`), or ""."""
+    if family not in CHOSEN_VALUE_FAMILIES or not diff:
+        return ""
+    return "the value written is a placeholder that compiles, not one the program meant: choose the real one"
+
+
 def meaning_cost(
-    edits: tuple[Edit, ...], files: Mapping[str, bytes], diff: str, diag: Diagnostic | None = None
+    edits: tuple[Edit, ...],
+    files: Mapping[str, bytes],
+    diff: str,
+    diag: Diagnostic | None = None,
+    family: str = "",
 ) -> str:
     """The first flag the option earns, or ""."""
     return (
-        frozen_value(edits)
+        chosen_value(family, diff)
+        or frozen_value(edits)
         or derived_order(edits, files, diff)
         or sentinel(diff)
         or derive_for_none(diag, diff)

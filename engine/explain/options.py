@@ -228,7 +228,7 @@ def _option(
         kind=kind,
         cost=clone_cost(cost_type)
         if kind == "clone"
-        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag)),
+        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family)),
     )
 
 

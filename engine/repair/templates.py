@@ -38,6 +38,7 @@ from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
 from engine.repair.outlives import outlives_bound
 from engine.repair.owned_return import return_owned
+from engine.repair.placeholder_fill import filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
@@ -326,7 +327,7 @@ def owned_for_trait(d: Diagnostic, read: Reader) -> list[Candidate]:
 
 def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     code = d.code_str or ""
-    out: list[Candidate] = []
+    out: list[Candidate] = filled_placeholders(d)  # rustc's `/* usize */` holes with plain values
     if code in ("E0308",):
         out += mismatched_types(d, read) + differ_in_mutability(d, read)
     if code in ("E0308", "E0599", "E0609", "E0608", "E0369"):

@@ -116,3 +116,57 @@ def test_no_full_path_when_rustc_suggests_no_import(tmp_path):
     e = story(stories, UNKNOWN_MODULE, "geometry::circle", "E0433")
     assert not any(o.name in ("write the full path", "import it") for o in e.options), e.options
     assert "std::" not in " ".join(o.how for o in e.options)
+
+
+MISSING_ARG = """pub fn area(width: f64, height: f64) -> f64 {
+    width * height
+}
+
+pub fn unit() -> f64 {
+    area(1.5)
+}
+"""
+
+
+def test_a_typed_hole_in_rustcs_argument_suggestion_is_filled_and_flagged_as_a_choice(tmp_path):
+    e = _checked(tmp_path, "missing_arg", MISSING_ARG, "area(1.5)", "E0061")
+    fills = _compiling(e, "area(1.5, 0.0)")
+    assert fills, [(f.name, f.validated, f.shows) for f in e.fixes]
+    assert "choose" in fills[0].cost, fills[0].cost
+
+
+MISSING_FILE = """use std::fs::File;
+
+pub fn log_to(out: File, line: &str) -> usize {
+    drop(out);
+    line.len()
+}
+
+pub fn run() -> usize {
+    log_to("started")
+}
+"""
+
+
+def test_no_filled_hole_is_shown_when_the_types_plain_value_does_not_compile(tmp_path):
+    e = _checked(tmp_path, "missing_file", MISSING_FILE, 'log_to("started")', "E0061")
+    assert not any("Default::default()" in "".join(f.shows) for f in e.fixes), [
+        (f.name, f.validated) for f in e.fixes
+    ]
+
+
+FIELDS = """pub struct Request {
+    pub url: String,
+    pub timeout_ms: u64,
+}
+
+pub fn get(url: &str) -> Request {
+    Request { url: url.to_string() }
+}
+"""
+
+
+def test_fields_added_with_plain_values_carry_the_flag_that_the_user_chooses_them(tmp_path):
+    e = _checked(tmp_path, "fields", FIELDS, "Request { url", "E0063")
+    added = _compiling(e, "timeout_ms: 0")
+    assert added and "choose" in added[0].cost, [(f.name, f.cost) for f in e.fixes]
