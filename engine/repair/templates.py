@@ -11,6 +11,7 @@ import re
 
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
+from engine.repair.closure_moves import keep_captured
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
     borrow_loop_source,
@@ -362,6 +363,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += return_owned(d, read)
     if code == "E0597":
         out += hoist_out_of_block(d, read)
+    if code == "E0525":
+        out += keep_captured(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code == "E0624":

@@ -170,3 +170,52 @@ def test_fields_added_with_plain_values_carry_the_flag_that_the_user_chooses_the
     e = _checked(tmp_path, "fields", FIELDS, "Request { url", "E0063")
     added = _compiling(e, "timeout_ms: 0")
     assert added and "choose" in added[0].cost, [(f.name, f.cost) for f in e.fixes]
+
+
+def _on_each(body: str) -> str:
+    return "pub fn each<F: Fn(u32)>(f: F) {\n    f(1);\n    f(2);\n}\n\n" + body
+
+
+CONSUMED = _on_each("""pub fn keep(total: &mut usize) {
+    let names = vec![String::from("a")];
+    let report = move |n| {
+        let all = takes(names);
+        println!("{n} {}", all.len());
+    };
+    each(report);
+    *total += 1;
+}
+
+fn takes(v: Vec<String>) -> Vec<String> {
+    v
+}
+""")
+
+
+def test_a_closure_that_moves_a_capture_out_moves_a_clone_when_a_borrow_does_not_fit(tmp_path):
+    e = _checked(tmp_path, "consumed", CONSUMED, "let report", "E0525")
+    assert _compiling(e, "takes(names.clone())"), [(f.name, f.validated) for f in e.fixes]
+    assert not _compiling(e, "takes(&names)")
+
+
+UNCLONABLE = _on_each("""use std::fs::File;
+
+fn spend(t: File) -> u32 {
+    drop(t);
+    1
+}
+
+pub fn run() {
+    let token = File::open("log").unwrap();
+    let use_it = move |n| {
+        let k = spend(token);
+        println!("{n} {k}");
+    };
+    each(use_it);
+}
+""")
+
+
+def test_no_borrow_or_clone_shown_for_a_capture_that_must_be_moved_and_cannot_be_cloned(tmp_path):
+    e = _checked(tmp_path, "unclonable", UNCLONABLE, "let use_it", "E0525")
+    assert not any("&token" in "".join(f.shows) or "token.clone()" in "".join(f.shows) for f in e.fixes)
