@@ -12,6 +12,7 @@ import re
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.closure_moves import keep_captured
+from engine.repair.const_table import static_table
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
     borrow_loop_source,
@@ -365,6 +366,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += hoist_out_of_block(d, read)
     if code == "E0525":
         out += keep_captured(d, read)
+    if code == "E0015":
+        out += static_table(d, read)
     if code == "E0631":
         out += closure_bound_mutability(d, read)
     if code == "E0624":

@@ -219,3 +219,32 @@ pub fn run() {
 def test_no_borrow_or_clone_shown_for_a_capture_that_must_be_moved_and_cannot_be_cloned(tmp_path):
     e = _checked(tmp_path, "unclonable", UNCLONABLE, "let use_it", "E0525")
     assert not any("&token" in "".join(f.shows) or "token.clone()" in "".join(f.shows) for f in e.fixes)
+
+
+TABLE = """static PRIMES: Vec<u32> = vec![2, 3, 5, 7, 11];
+
+pub fn total() -> u32 {
+    PRIMES.iter().sum()
+}
+"""
+
+
+def test_a_static_vec_of_constant_elements_becomes_an_array(tmp_path):
+    e = _checked(tmp_path, "table", TABLE, "static PRIMES", "E0015")
+    assert _compiling(e, "static PRIMES: [u32; 5] = [2, 3, 5, 7, 11];"), [
+        (f.name, f.validated) for f in e.fixes
+    ]
+
+
+OWNED_TABLE = """static NAMES: Vec<String> = vec![String::from("ann"), String::from("bob")];
+
+pub fn count() -> usize {
+    NAMES.len()
+}
+"""
+
+
+def test_no_array_for_a_static_vec_whose_elements_are_built_at_run_time(tmp_path):
+    e = _checked(tmp_path, "owned_table", OWNED_TABLE, "static NAMES", "E0015")
+    bare = ("static NAMES: [String; 2] =", "static NAMES: &[String] =")
+    assert not any(b in "".join(f.shows) for f in e.fixes for b in bare), [f.shows for f in e.fixes]
