@@ -1,26 +1,18 @@
-"""Conversions and fills that must be made whole to compile, each shown only after cargo accepted it:
-a variable converted once for all its uses (not at the one use rustc reports). Each shape also has a
+"""Fixes that must be made whole, or true, to be shown, each only after cargo accepted it: a variable
+converted once for all its uses (not at the one use rustc reports); a borrow of `self` returned with
+the type's lifetime, dropped from the outer reference (never `&'a self`); a full path that is rustc's
+own; rustc's `/* T */` holes filled, and added fields, flagged as the user's choice; a closure's
+moved capture borrowed or cloned (E0525); a `vec!` static made an array. Each shape also has a
 program where the fix must not be offered. Real cargo on small library crates written here."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.explain.validation import validate
 from tests.explain.crates import explain_lib, story
+from tests.explain.test_expert_fixes import _checked, _compiling
 
 pytestmark = pytest.mark.slow
-
-
-def _checked(tmp_path, name, src, text, code):
-    stories = explain_lib(tmp_path, name, src)
-    e = story(stories, src, text, code)
-    checked = validate(list(stories), tmp_path / name).explanations
-    return next(c for c in checked if c.primary == e.primary and c.code == e.code)
-
-
-def _compiling(e, text):
-    return [f for f in e.fixes if f.validated == "compiles" and text in "".join(f.shows)]
 
 
 TWICE = """pub fn blend(a: f32, b: f32, weight: u8) -> f32 {
