@@ -36,6 +36,7 @@ from engine.repair.hoist import hoist_out_of_block
 from engine.repair.into import conversion_before_into
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
+from engine.repair.op_bounds import closed_operators
 from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
 from engine.repair.outlives import outlives_bound
@@ -344,6 +345,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += closure_for_fn_pointer(d, read) + view_before_default(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
+    if code in ("E0308", "E0369", "E0277", "E0382", "E0508", "E0600"):
+        out += closed_operators(d, read)  # generic arithmetic: `T: Op<Output = T>` for every operator
     if code in ("E0308", "E0271"):
         out += tail_semicolon(d, read)
     if code == "E0599":

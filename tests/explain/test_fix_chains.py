@@ -63,6 +63,14 @@ HELD = """pub fn dot<T: Copy>(a: &[T], b: &[T], zero: T) -> T {
 }
 """
 
+# the same operators, on parameters: `a` is used again after `a + ..` moves it
+LERP = """use std::fmt::Debug;
+
+pub fn lerp<T: Debug>(a: T, b: T, t: T) -> T {
+    a + (b - a) * t
+}
+"""
+
 # the import clears the resolve error and lets borrowck see the map's get-then-insert
 MEMO = """pub struct Memo {
     seen: HashMap<u32, String>,
@@ -95,30 +103,45 @@ def _finished(stories, run, src: str, text: str, code: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "src", "at"), [("dot", DOT, "a[i] * b[i]"), ("area", AREA, "r.w * r.h")])
-def test_an_operator_bound_is_finished_through_the_error_it_reveals(
+def test_operator_bounds_made_in_one_step_need_no_chain(
     tmp_path: Path, monkeypatch, name: str, src: str, at: str
 ) -> None:
+    """Rusta's own repair bounds `T` with every operator its body uses, `Output = T`, at once: one
+    step compiles, so rustc's `T: Mul` is not finished in steps (fewer changes say the same)."""
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     stories = explain_lib(tmp_path, name, src)
     run = validate(stories, tmp_path / name)
     i, done = _finished(stories, run, src, at, "E0369")
-    assert done, run.explanations[i].fixes
-    whole = done[0]
-    assert whole.validated == "compiles" and whole.errors_new == 0
-    assert "Mul" in " ".join(whole.shows) and "Add" in " ".join(whole.shows), whole.shows
-    assert ", then " in whole.state_words and "E0369" in whole.state_words, whole.state_words
-    # the first step alone still says what it revealed, and is not the lead
-    assert run.explanations[i].fixes[0] is whole
-    alone = [o for o in run.explanations[i].fixes if not o.steps]
-    assert alone and alone[0].validated == "uncovers", alone
-    # the finished fix applies to the user's files as shown and builds
+    assert done == [], done
+    lead = run.explanations[i].fixes[0]
+    assert lead.validated == "compiles" and lead.errors_new == 0, lead
+    assert "T: Add<Output = T> + Mul<Output = T> + Copy" in " ".join(lead.shows), lead.shows
+    assert any(ln.startswith("use std::ops::{") for ln in lead.shows), lead.shows
+    rustc = [o for o in run.explanations[i].fixes if o.source == "rustc"]
+    assert rustc and rustc[0].validated == "uncovers", rustc
+    # the fix applies to the user's files as shown and builds
     root = write_lib(tmp_path / "again", name, src)
     lib = root / "src" / "lib.rs"
-    lib.write_bytes(apply_edits(lib.read_bytes(), [e for e in whole.edits if e.file == "src/lib.rs"]))
+    lib.write_bytes(apply_edits(lib.read_bytes(), [e for e in lead.edits if e.file == "src/lib.rs"]))
     report = run_check(root, tool="check")
     assert report.status in ("clean", "diagnostics") and not [
         d for d in report.diagnostics if d.level.startswith("error")
     ]
+
+
+@pytest.mark.slow
+def test_an_operator_bound_is_finished_through_the_move_it_reveals(tmp_path: Path, monkeypatch) -> None:
+    """`a + (b - a) * t` uses `a` twice: the bounds reveal E0382, whose `Copy` bound finishes it."""
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "lerp", LERP)
+    run = validate(stories, tmp_path / "lerp")
+    i, done = _finished(stories, run, LERP, "(b - a)", "E0369")
+    assert done, run.explanations[i].fixes
+    whole = done[0]
+    assert run.explanations[i].fixes[0] is whole
+    assert whole.validated == "compiles" and whole.errors_new == 0
+    assert "Sub<Output = T> + Mul<Output = T>" in " ".join(whole.shows), whole.shows
+    assert "Copy" in " ".join(whole.shows) and "E0382" in whole.state_words, whole.state_words
 
 
 @pytest.mark.slow
@@ -150,8 +173,10 @@ def test_a_chain_whose_last_build_still_fails_is_never_shown(tmp_path: Path, mon
     i, done = _finished(stories, run, HELD, "a[i] * b[i]", "E0369")
     assert done == [], done
     fixes = run.explanations[i].fixes
-    assert fixes and not any(o.validated == "compiles" for o in fixes), fixes
-    assert fixes[0].validated == "uncovers" and "E0369" in fixes[0].fails_because
+    assert fixes and not any(o.validated == "compiles" and not o.errors_new for o in fixes), fixes
+    # Rusta's bounds type-check and say what borrowck then rejects; rustc's `T: Mul` uncovers E0369
+    assert "E0506" in fixes[0].state_words, fixes[0].state_words
+    assert any(o.validated == "uncovers" and "E0369" in o.fails_because for o in fixes), fixes
 
 
 @pytest.mark.slow
