@@ -164,12 +164,11 @@ def shown(e, render) -> list[Snippet]:  # noqa: ANN001 - an Explanation, modes.r
 
 
 def compiled_lines(e) -> str:  # noqa: ANN001
-    return " ".join(
-        f" {toks(s)} "
-        for f in getattr(e, "fixes", ())
-        if f.validated in ("compiles", "type-checks")
-        for s in f.shows
-    )
+    """The code of every checked fix: its added lines, and what its later steps quote (a fix finished
+    in steps names each step by rustc's help on the build before it, whose result was checked)."""
+    checked = [f for f in getattr(e, "fixes", ()) if f.validated in ("compiles", "type-checks")]
+    quoted = [q for f in checked for step in getattr(f, "steps", ()) for q in _TICK.findall(step)]
+    return " ".join(f" {toks(s)} " for s in [*(s for f in checked for s in f.shows), *quoted])
 
 
 _LANGUAGE = frozenset(
