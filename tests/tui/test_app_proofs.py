@@ -21,6 +21,9 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 LIB = """\
 pub fn double(n: i32) -> i32 {
+    // a millisecond a call keeps the fuzz stage running for its time budget, not 40 ms, so the
+    // Status screen can be opened while it runs even on a loaded machine
+    std::thread::sleep(std::time::Duration::from_millis(1));
     let mut x = n.wrapping_mul(2);
     x
 }
