@@ -72,25 +72,45 @@ def _close(text: str, i: int, open_: str, shut: str) -> int:
 
 
 class _Fn:
+    """The function around `at`: its parameters, body, signature after the parameters, and the
+    generic list that declares `name` (its own, or its `impl` block's)."""
+
     def __init__(self, text: str, at: int, name: str) -> None:
         self.ok = False
-        for m in reversed(list(re.finditer(r"\bfn\s+\w+\s*<", text[:at]))):
-            gen_open = m.end() - 1
-            gen_end = _close(text, gen_open, "<", ">")
-            if gen_end < 0:
-                continue
-            par = text.find("(", gen_end)
+        for m in reversed(list(re.finditer(r"\bfn\s+\w+\s*(?=[<(])", text[:at]))):
+            gen = _generics(text, m.end())
+            par = text.find("(", gen[1] if gen else m.end())
             par_end = _close(text, par, "(", ")") if par >= 0 else -1
             body = text.find("{", par_end) if par_end >= 0 else -1
             end = _close(text, body, "{", "}") if body >= 0 else -1
             if not (body <= at < end):
                 continue
-            self.generics = (gen_open + 1, gen_end - 1)
             self.params = text[par + 1 : par_end - 1]
-            self.sig = text[par_end:body]
+            self.ret = text[par_end:body]
             self.body = (body, end)
-            self.ok = True
+            if gen and _declares(text[gen[0] : gen[1]], name):
+                self.generics, self.sig, self.ok = gen, self.ret, True
+                return
+            for im in reversed(list(re.finditer(r"\bimpl\s*(?=<)", text[: m.start()]))):
+                gen = _generics(text, im.end())
+                open_ = text.find("{", gen[1]) if gen else -1
+                if gen and open_ >= 0 and _close(text, open_, "{", "}") > at:
+                    if _declares(text[gen[0] : gen[1]], name):
+                        self.generics, self.sig, self.ok = gen, text[gen[1] + 1 : open_], True
+                    return
             return
+
+
+def _generics(text: str, i: int) -> tuple[int, int] | None:
+    """The inside of the `<..>` list at `i`, as (start, end) with `end` at its `>`."""
+    if not text.startswith("<", i):
+        return None
+    end = _close(text, i, "<", ">")
+    return (i + 1, end - 1) if end > 0 else None
+
+
+def _declares(generics: str, name: str) -> bool:
+    return any(re.match(rf"\s*{name}\s*(?::|$)", p) for p in _split_top(generics, ","))
 
 
 def _split_top(s: str, sep: str) -> list[str]:
@@ -116,10 +136,15 @@ def _t_names(params: str, body: str, t: str) -> set[str]:
         if (m := re.match(r"\s*(?:mut\s+)?(\w+)\s*:(.*)", p, re.S)) and word.search(m.group(2))
     }
     for m in re.finditer(
-        r"\b(?:let\s+(?:mut\s+)?(\w+)\s*(?::([^=;]*))?=([^;]*);|for\s+(\w+)\s+in\s+([^{]*))", body
+        r"\b(?:let\s+(?:mut\s+)?(\w+)\s*(?::([^=;]*))?=([^;]*);|for\s+&?(?:mut\s+)?(\w+)\s+in\s+([^{]*))",
+        body,
     ):
         name, ty, init = (m[1], m[2] or "", m[3]) if m[1] else (m[4], "", m[5])
-        if word.search(ty) or any(re.search(rf"(?<![.\w]){re.escape(n)}\b", init) for n in names):
+        if (
+            word.search(ty)
+            or re.search(rf"\b{t}::", init)
+            or any(re.search(rf"(?<![.\w]){re.escape(n)}\b", init) for n in names)
+        ):
             names.add(name)
     return names
 
@@ -230,7 +255,7 @@ def closed_operators(d: Diagnostic, read: Reader) -> list[Candidate]:
     idx = next((i for i, p in enumerate(parts) if re.match(rf"\s*{t}\s*(?::|$)", p)), None)
     if idx is None or re.search(rf"Output\s*=\s*(?!\s|{t}\b)", text[g0:g1] + f.sig):
         return []
-    ret = re.search(r"->(.*?)(?:\bwhere\b|$)", f.sig, re.S)
+    ret = re.search(r"->(.*?)(?:\bwhere\b|$)", f.ret, re.S)
     if ret and "Output" in ret.group(1):
         return []
     b0, b1 = f.body
@@ -250,7 +275,7 @@ def closed_operators(d: Diagnostic, read: Reader) -> list[Candidate]:
     parts[idx] = f"{lead}{head.strip()}: {new}"
     enc = lambda i: len(text[:i].encode())  # noqa: E731
     edits = [Edit(file=prim.file_name, start=enc(g0), end=enc(g1), replacement=",".join(parts))]
-    sig_at = text.find(f.sig, g1)
+    sig_at = g1 + 1 if f.sig is not f.ret else text.find(f.sig, g1)
     where = re.search(r"\bwhere\b(.*)$", f.sig, re.S)
     if where:
         preds = [p for p in _split_top(where.group(1), ",") if p.strip()]
