@@ -196,11 +196,3 @@ def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
         cost="",
         validated="not-checked",
     )
-
-
-def needed(alone: list[PatchOption], finished: list[PatchOption]) -> list[PatchOption]:
-    """The finished fixes worth showing: none when a fix of one step already compiles with nothing
-    new, since fewer changes say the same."""
-    if any(o.validated == "compiles" and not o.errors_new for o in alone):
-        return []
-    return finished

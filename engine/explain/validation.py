@@ -95,6 +95,7 @@ class _Trials:
         self.baselines: dict[str, Counter[Key]] = {}
         self.reports: dict[str, CheckReport] = {}
         self.chain_s = CHAIN_BUDGET_S  # what finishing fixes may still spend in this run
+        self.afters: dict[str, CheckReport] = {}  # a revealing fix's check, by option id
 
     def baseline(self, tool: str) -> Counter[Key] | None:
         if not self.synced:
@@ -128,8 +129,23 @@ class _Trials:
             )
         verdict = self._verdict(e, o, before, after, t0)
         if verdict is not None and _reveals(verdict):
-            verdict = msgspec.structs.replace(verdict, finished=self._finish(e, o, after, before))
+            self.afters[o.id] = after  # kept for `finish`, asked only if no one-step fix compiles
         return verdict
+
+    def finish(self, e: Explanation, o: PatchOption) -> tuple[Finished | None, int]:
+        """`o` finished in steps, and the cargo runs that took (its own check again when this run
+        did not make it)."""
+        before = self.baseline(tool_of(e))
+        if before is None:
+            return None, 0
+        runs = [0]
+
+        def check(edits: tuple) -> CheckReport:
+            runs[0] += 1
+            return self._check(edits, tool_of(e))
+
+        after = self.afters.pop(o.id, None) or check(o.edits)
+        return self._finish(e, o, after, before, check), runs[0]
 
     def _verdict(
         self, e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, t0: float
@@ -163,7 +179,12 @@ class _Trials:
         )
 
     def _finish(
-        self, e: Explanation, o: PatchOption, after: CheckReport, before: Counter[Key]
+        self,
+        e: Explanation,
+        o: PatchOption,
+        after: CheckReport,
+        before: Counter[Key],
+        check: Callable[[tuple], CheckReport],
     ) -> Finished | None:
         """The fix carried on through the errors it reveals (`engine.explain.chain`), kept only when
         its last check is "compiles" or "type-checks" with no new error."""
@@ -178,7 +199,7 @@ class _Trials:
                 after,
                 base,
                 self.ws.read,
-                lambda edits: self._check(edits, tool_of(e)),
+                check,
                 self.ws.files(),
                 t0 + self.chain_s,
             )
@@ -293,7 +314,7 @@ def validate(
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
             checked = [run.spelled(i, e, o) for o in e.fixes]
-            checked += chain.needed(checked, run.extra.pop(i, []))
+            checked += run.finished(i, e, checked)
             out.append(msgspec.structs.replace(e, fixes=opts.rank(checked)))
             failed.append(tuple(o for o in checked if o.validated == "fails"))
             if any(run.waits(i, o) for o in checked):
@@ -331,7 +352,8 @@ class _Run:
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
         self.fails_at: dict[tuple[int, str], tuple[str, int]] = {}
         self.cleared: dict[tuple[int, str], tuple[Key, ...]] = {}
-        self.extra: dict[int, list[PatchOption]] = {}  # per story, the fixes finished in steps
+        # per story and option, a fix whose check reveals errors: its cache key, verdict, option
+        self.reveals: dict[tuple[int, str], tuple[str, CachedVerdict, PatchOption]] = {}
 
     def clears(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
         """The option with the other stories it clears named, when it works for its own error."""
@@ -371,9 +393,31 @@ class _Run:
                 return opts.with_state(o, "not-checked", 0.0)
             took = verdict.check_s
             remember(key, verdict)
-        if (f := verdict.finished) is not None:
-            self.extra.setdefault(i, []).append(self._known(i, chain.as_option(o, f), f.verdict, took))
+        if _reveals(verdict):
+            self.reveals[(i, o.id)] = (key, verdict, o)
         return self._known(i, o, verdict, took)
+
+    def finished(self, i: int, e: Explanation, alone: list[PatchOption]) -> list[PatchOption]:
+        """The story's fixes finished in steps, looked for only when no fix of one step compiles
+        with nothing new (fewer changes say the same); their cargo runs are counted as checks."""
+        if any(o.validated == "compiles" and not o.errors_new for o in alone):
+            return []
+        out = []
+        for o in alone:
+            if (i, o.id) not in self.reveals or self._stopped():
+                continue
+            key, verdict, asked = self.reveals[(i, o.id)]
+            if not verdict.chained:
+                try:
+                    found, runs = self._trials().finish(e, asked)
+                except RepairError as err:
+                    raise ExplainError(str(err)) from err
+                self.checked += runs
+                verdict = msgspec.structs.replace(verdict, finished=found, chained=True)
+                remember(key, verdict)
+            if (f := verdict.finished) is not None:
+                out.append(self._known(i, chain.as_option(o, f), f.verdict, f.verdict.check_s))
+        return out
 
     def spelled(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:
         """`alone`, for a fix written in the repo's style: when the rendering fails, the original

@@ -22,8 +22,9 @@ from toolbelt.paths import writable_cache_dir
 # 7: "uncovers" an error the story's error hid; 8: where it fails, joint verdicts keep the errors left
 # and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears;
 # 11: errors the edit brought are counted apart from those left, a type error left at the story's
-# place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps
-CACHE_VERSION = 12
+# place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps;
+# 13: the steps looked for only when no one-step fix compiles (`chained` says they were)
+CACHE_VERSION = 13
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -42,6 +43,7 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     cleared: tuple[Key, ...] = ()
     first_error: str = ""  # "compiles" with errors left or brought: the first of them, in short words
     finished: Finished | None = None  # the fix carried on through the errors it reveals
+    chained: bool = False  # whether `finished` was looked for (it is only when no one-step fix compiles)
 
 
 class Finished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

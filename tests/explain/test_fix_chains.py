@@ -115,6 +115,8 @@ def test_operator_bounds_made_in_one_step_need_no_chain(
     assert done == [], done
     lead = run.explanations[i].fixes[0]
     assert lead.validated == "compiles" and lead.errors_new == 0, lead
+    # no step was looked for: every cargo run is one option's own check
+    assert run.checked == sum(len(e.fixes) for e in stories), run.checked
     assert "T: Add<Output = T> + Mul<Output = T> + Copy" in " ".join(lead.shows), lead.shows
     assert any(ln.startswith("use std::ops::{") for ln in lead.shows), lead.shows
     rustc = [o for o in run.explanations[i].fixes if o.source == "rustc"]
@@ -142,6 +144,8 @@ def test_an_operator_bound_is_finished_through_the_move_it_reveals(tmp_path: Pat
     assert whole.validated == "compiles" and whole.errors_new == 0
     assert "Sub<Output = T> + Mul<Output = T>" in " ".join(whole.shows), whole.shows
     assert "Copy" in " ".join(whole.shows) and "E0382" in whole.state_words, whole.state_words
+    # the steps' cargo runs are counted with the options'
+    assert run.checked > sum(len(e.fixes) for e in stories), run.checked
 
 
 @pytest.mark.slow
