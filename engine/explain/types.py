@@ -131,7 +131,7 @@ class PatchOption(Base, frozen=True):
                 "; needs your input where it says todo!()" if self.panics_until_filled else ""
             )
         if self.panics_until_filled:
-            return "compiles, but its todo!() panics until you write that branch"
+            return "compiles, but its todo!() panics until you write that branch" + self.steps_words
         if self.together_with:
             return "compiles together with " + " and ".join(f"`{t}`" for t in self.together_with)
         n, k = self.errors_left, self.errors_new

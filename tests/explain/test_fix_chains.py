@@ -195,3 +195,32 @@ def test_a_fix_that_reveals_errors_names_the_first(tmp_path: Path, monkeypatch) 
     line = line_of(MEMO, "self.seen.insert")
     assert "(first: E0502 cannot borrow `self.seen` as mutable" in lead.state_words
     assert f"at src/lib.rs:{line})" in lead.state_words, lead.state_words
+
+
+def test_a_chain_whose_step_writes_todo_keeps_the_label_and_ranks_below_one_without() -> None:
+    from engine.explain.options import rank
+    from engine.explain.types import PatchOption
+
+    def chain(i: str, line: str, left: int) -> PatchOption:
+        return PatchOption(
+            id=i,
+            name="add the variant",
+            edits=(),
+            patch="",
+            shows=("Shape::Ring,", line),
+            file="src/lib.rs",
+            line=1,
+            source="rustc",
+            validated="compiles",
+            errors_left=left,
+            steps=(
+                "ensure that all possible cases are being handled (E0004 non-exhaustive patterns at src/lib.rs:9)",
+            ),
+        )
+
+    hole = chain("hole", "Shape::Ring => todo!(),", 0)
+    arm = chain("arm", "Shape::Ring => 0.0,", 1)  # leaves another error, and still goes first
+    assert [o.id for o in rank([hole, arm])] == ["arm", "hole"]
+    words = hole.state_words
+    assert words.startswith("compiles, but its todo!() panics until you write that branch"), words
+    assert ", in 2 steps: add the variant, then ensure that all possible cases" in words, words
