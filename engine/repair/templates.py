@@ -34,6 +34,7 @@ from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
 from engine.repair.into import conversion_before_into
+from engine.repair.map_entry import entry_for_get_insert
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
@@ -363,6 +364,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += missing_fields(d, read, crate_files)
     if not code:
         out += outlives_bound(d, read) + outer_lifetime_dropped(d, read)
+    if code in ("E0502", "E0499"):
+        out += entry_for_get_insert(d, read)  # a map's get-then-insert: the entry API
     if code == "E0515":
         out += return_owned(d, read)
     if code == "E0597":

@@ -189,7 +189,13 @@ def test_a_fix_that_reveals_errors_names_the_first(tmp_path: Path, monkeypatch) 
     stories = explain_lib(tmp_path, "memo", MEMO)
     run = validate(stories, tmp_path / "memo")
     i = stories.index(story(stories, MEMO, "HashMap<u32, String>"))
-    lead = run.explanations[i].fixes[0]
+    fixes = run.explanations[i].fixes
+    # the import alone reveals the get-then-insert; finished with the entry API, it compiles
+    assert fixes[0].steps and "self.seen.entry(k).or_insert_with(|| k.to_string())" in " ".join(
+        fixes[0].shows
+    )
+    assert fixes[0].validated == "compiles" and not fixes[0].errors_new, fixes[0]
+    lead = next(o for o in fixes if not o.steps)
     assert lead.shows == ("use std::collections::HashMap;",)
     assert lead.errors_new >= 1
     line = line_of(MEMO, "self.seen.insert")
