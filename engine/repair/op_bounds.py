@@ -5,7 +5,7 @@ time: `T: Mul` brings "cannot add `<T as Mul>::Output` to `T`", for which rustc 
 `where <T as Mul>::Output: Add<T>` (with `Add` not imported), and the tail then returns
 `<<T as Mul>::Output as Add<T>>::Output` where `T` is expected. What the function means is that
 `T` is closed under the operators its body uses: `T: Add<Output = T> + Mul<Output = T>`, with
-`Copy` when rustc reports a `T` value used after a move (E0382) or moved out of a slice (E0508), and `std::ops::{..}` imported once.
+`Copy` when rustc reports a `T` value used after a move (E0382), moved out from behind a reference (E0507) or out of a slice (E0508), and `std::ops::{..}` imported once.
 
 Offered only when both operands of the reported operator are `T` (or an `Output` of `T`), and never
 when the signature names an `Output` other than `T` (the result is another type by design) or an
@@ -39,7 +39,7 @@ _TOKEN = re.compile(
 def _param_name(d: Diagnostic) -> tuple[str, bool] | None:
     """The type parameter the error is about, and whether it asks for `Copy` (E0382 on a `T`)."""
     text = " ".join([d.message, *(s.label or "" for s in d.spans), *(c.message for c in d.children)])
-    if d.code_str == "E0382":
+    if d.code_str in ("E0382", "E0507"):  # used after a move, or moved out from behind a reference
         m = re.search(r"has type `(?P<t>[A-Z]\w*)`, which does not implement the `Copy` trait", text)
         return (m.group("t"), True) if m else None
     if d.code_str == "E0508":  # `xs[i] * ws[i]`: a `T` moved out of a slice is the same want of `Copy`

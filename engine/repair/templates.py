@@ -346,7 +346,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += closure_for_fn_pointer(d, read) + view_before_default(d, read)
     if code in ("E0308", "E0369", "E0277"):
         out += deref_at_binding(d, read)
-    if code in ("E0308", "E0369", "E0277", "E0382", "E0508", "E0600"):
+    if code in ("E0308", "E0369", "E0277", "E0382", "E0507", "E0508", "E0600"):
         out += closed_operators(d, read)  # generic arithmetic: `T: Op<Output = T>` for every operator
     if code in ("E0308", "E0271"):
         out += tail_semicolon(d, read)

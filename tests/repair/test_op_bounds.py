@@ -63,6 +63,9 @@ impl<T: Copy + Default> Matrix<T> {
 }
 """
 
+# the same without `Copy`: the element moved out of the Vec (E0507) asks for it
+TRACE_MOVE = TRACE.replace("impl<T: Copy + Default>", "impl<T: Default>")
+
 # a loop pattern that copies each element out
 SUM = """pub fn sum_all<T: Copy + Default>(items: &[T]) -> T {
     let mut total = T::default();
@@ -121,6 +124,7 @@ def _repair_until_clean(root: Path, tmp: Path, limit: int = 3) -> list[str]:
         ("lerp", LERP, "T: Add<Output = T> + Sub<Output = T> + Mul<Output = T> + Debug + Copy"),
         ("total", TOTAL, "T: AddAssign + Mul<Output = T> + Neg<Output = T> + Copy"),
         ("trace", TRACE, "impl<T: Add<Output = T> + Copy + Default> Matrix<T> {"),
+        ("trace_move", TRACE_MOVE, "impl<T: Add<Output = T> + Default + Copy> Matrix<T> {"),
         ("sum", SUM, "T: Add<Output = T> + Copy + Default"),
         ("stepped", STEPPED, "T: Mul<Output = T> + Add<Output = T>>(w: T, h: T, border: T) -> T {"),
     ],
