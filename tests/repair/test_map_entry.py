@@ -11,24 +11,11 @@ import pytest
 from engine.edits import apply_edits
 from engine.repair.map_entry import entry_for_get_insert
 from tests.explain.crates import write_lib
+from tests.explain.test_fix_chains import MEMO as UNIMPORTED_MEMO
 from toolbelt.cargo_run import run_check
 
-MEMO = """use std::collections::HashMap;
-
-pub struct Memo {
-    seen: HashMap<u32, String>,
-}
-
-impl Memo {
-    pub fn get(&mut self, k: u32) -> &String {
-        if let Some(v) = self.seen.get(&k) {
-            return v;
-        }
-        self.seen.insert(k, k.to_string());
-        self.seen.get(&k).unwrap()
-    }
-}
-"""
+# the chain tests' memo, with its import: the borrow checker is all that rejects it
+MEMO = "use std::collections::HashMap;\n\n" + UNIMPORTED_MEMO
 
 COUNTS = """use std::collections::BTreeMap;
 
