@@ -19,6 +19,7 @@ Pure: a Diagnostic, a file reader and the crate's files in, Candidates out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from engine.edits import Edit
 from engine.facts.parse import facts_of
@@ -158,12 +159,14 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
     infer = _INFERRED_ERR.search(_short(d.message))
     if m is not None and lab is not None and source[span.byte_start : span.byte_end] == b"?":
         to, src, at = _short(m.group("to")), _short(lab.group("src")), span.byte_start
+        written_src = lab.group("src")
     elif (
         infer is not None and (q := _question_after_call(source, span.byte_end)) and (f := facts_of(d)).found
     ):
         # E0271: `let n: u16 = s.parse()?` in a fn whose error is not `parse`'s: the same mistake,
         # reported while inferring `parse`'s type (rustc: "expected `ConfigError`, found `ParseIntError`")
         to, src, at = _short(infer.group("to")), _short(f.found), q
+        written_src = f.found
     else:
         return []
     code = d.code_str or "E0277"
@@ -187,9 +190,13 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
         return []
     file, kind, end = local
     body = read(file) or b""
-    wraps = syn.variant_wrapping(body, name, src) if kind == "enum_item" else None
-    if wraps is None:
+    if kind != "enum_item":
         return []
+    wraps = syn.variant_wrapping(body, name, src)
+    if wraps is None:
+        return _new_variant(body, file, name, src, written_src, code) + _into_string_variant(
+            body, name, before_q
+        )
     variant, written = wraps
     impl = (
         f"\n\nimpl From<{written}> for {name} {{\n    fn from(e: {written}) -> Self {{\n"
@@ -205,6 +212,74 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
         ),
         before_q(f".map_err({name}::{variant})", f"wrap the error in `{name}::{variant}`", 0.66),
     ]
+
+
+# where a std error lives, for a variant written in a file that may not import it
+_STD_ERRORS = {
+    "ParseIntError": "std::num::ParseIntError",
+    "ParseFloatError": "std::num::ParseFloatError",
+    "ParseBoolError": "std::str::ParseBoolError",
+    "ParseCharError": "std::char::ParseCharError",
+    "Utf8Error": "std::str::Utf8Error",
+    "FromUtf8Error": "std::string::FromUtf8Error",
+    "TryFromIntError": "std::num::TryFromIntError",
+    "AddrParseError": "std::net::AddrParseError",
+}
+
+
+def _into_string_variant(
+    body: bytes, name: str, before_q: Callable[[str, str, float], Candidate]
+) -> list[Candidate]:
+    """The user's error enum already has a variant holding a message (`Parse(String)`): the error's
+    text goes there, on the way out of `?`."""
+    variant = syn.variant_holding_string(body, name)
+    if variant is None:
+        return []
+    return [
+        before_q(
+            f".map_err(|e| {name}::{variant}(e.to_string()))",
+            f"keep the error's message in `{name}::{variant}`",
+            0.68,
+        )
+    ]
+
+
+def _new_variant(body: bytes, file: str, name: str, src: str, written: str, code: str) -> list[Candidate]:
+    """No variant of the user's error enum holds the source error: a new one that does, with
+    `impl From` after the enum so that every `?` on that error converts by itself."""
+    close = syn.enum_body_close(body, name)
+    last = src.split("<")[0].split("::")[-1]
+    if close is None or not re.fullmatch(r"[A-Z]\w*", last):
+        return []
+    path = written if "::" in written else _STD_ERRORS.get(src, src)
+    if path == "Error" or path.endswith("::Error"):  # `io::Error`, `fmt::Error`: named by their module
+        module = path.split("::")[-2] if "::" in path else ""
+        variant = module[:1].upper() + module[1:] if module else "Source"
+    else:
+        variant = last.removesuffix("Error") or last
+    if re.search(rf"\b{re.escape(variant)}\s*[({{,]", body.decode(errors="replace")):
+        variant = f"{variant}Failed"
+    pos, comma, indent = close
+    tail = body[:pos].rstrip()
+    start = len(tail)
+    lead = "" if comma or tail.endswith(b"{") else ","
+    line = f"{lead}\n{indent}{variant}({path}),\n"
+    end = syn.item_end(body, "enum_item", name)
+    if end is None:
+        return []
+    impl = (
+        f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
+        f"        {name}::{variant}(e)\n    }}\n}}"
+    )
+    edits = [
+        Edit(file=file, start=start, end=pos, replacement=line),
+        Edit(file=file, start=end, end=end, replacement=impl),
+    ]
+    why = (
+        f"add a variant `{name}::{variant}({last})` and `impl From<{last}> for {name}`: "
+        f"every `?` on that error converts by itself"
+    )
+    return [_make(edits, why, "op:new-variant-from", code, 0.64)]
 
 
 def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:

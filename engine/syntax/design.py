@@ -224,6 +224,37 @@ def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, st
     """(variant, its field type as written) of `enum enum_name` whose only tuple field is `inner`
     (compared by the type's last path segment): `Bad` and `ParseIntError` in `Bad(ParseIntError)`."""
     want = inner.split("::")[-1]
+    return next(((v, ty) for v, ty in _tuple_variants(source, enum_name) if ty.split("::")[-1] == want), None)
+
+
+def variant_holding_string(source: bytes, enum_name: str) -> str | None:
+    """The first tuple variant of `enum enum_name` whose only field is a `String` (`Parse(String)`)."""
+    return next((v for v, ty in _tuple_variants(source, enum_name) if ty.split("::")[-1] == "String"), None)
+
+
+def enum_body_close(source: bytes, enum_name: str) -> tuple[int, bool, str] | None:
+    """(byte of the closing `}` of `enum enum_name`'s body, whether its last variant already ends
+    with a comma (or there is none), the variants' indent)."""
+    for n in preorder(parse(source).root_node):
+        if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
+            continue
+        body = n.child_by_field_name("body")
+        if body is None:
+            return None
+        variants = [v for v in body.named_children if v.type == "enum_variant"]
+        close = body.end_byte - 1
+        if not variants:
+            return close, True, "    "
+        last = variants[-1]
+        tail = source[last.end_byte : close].decode(errors="replace")
+        line_start = source.rfind(b"\n", 0, last.start_byte) + 1
+        indent = source[line_start : last.start_byte].decode(errors="replace")
+        return close, "," in tail, indent if not indent.strip() else "    "
+    return None
+
+
+def _tuple_variants(source: bytes, enum_name: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     for n in preorder(parse(source).root_node):
         if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
             continue
@@ -235,9 +266,9 @@ def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, st
             types = [
                 c for c in fields.named_children if c.type not in ("attribute_item", "visibility_modifier")
             ]
-            if len(types) == 1 and _text(types[0]).split("::")[-1] == want:
-                return _text(v.child_by_field_name("name")), _text(types[0])
-    return None
+            if len(types) == 1:
+                out.append((_text(v.child_by_field_name("name")), _text(types[0])))
+    return out
 
 
 def item_end(source: bytes, kind: str, name: str) -> int | None:
