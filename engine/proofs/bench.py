@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+
 from engine.patching.sandbox import sandbox_home
-from engine.patching.types import BenchStats, Patch, Proof, ProofStatus
+from engine.patching.types import BenchStats, Patch, Proof, ProofStatus, Validation
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
@@ -153,3 +155,26 @@ def judge_timing(
             return "evidence", detail + f" Slower than the {max_slowdown:.0%} allowed, accepted by the user."
         return "failed", detail + f" Slower than the {max_slowdown:.0%} allowed: not applied without consent."
     return "evidence", detail
+
+
+def slower_than_allowed(v: Validation) -> tuple[Proof, ...]:
+    """The bench proofs that turned `v` red (a slowdown past the allowance, not yet accepted)."""
+    return tuple(p for p in v.proofs if p.kind == "bench" and p.status == "failed" and p.bench is not None)
+
+
+def accept_slower(v: Validation, max_slowdown: float) -> Validation:
+    """`v` as `--accept-slower` would have judged it, the timings kept: the user consented to the
+    slowdown. Only a slowdown makes it green again: the bench runs on a patch that is green so far,
+    so a red `v` whose failed proofs are all such slowdowns was green before them."""
+    slow = slower_than_allowed(v)
+    if not slow or any(p.status == "failed" and p not in slow for p in v.proofs):
+        return v
+    proofs = []
+    for p in v.proofs:
+        if p in slow and p.bench is not None:
+            said = p.detail.split(f" Slower than the {max_slowdown:.0%} allowed", 1)[0]
+            status, detail = judge_timing(p.bench, said, max_slowdown, True)
+            p = msgspec.structs.replace(p, status=status, detail=detail)
+        proofs.append(p)
+    reason = f"green, slower than the {max_slowdown:.0%} allowed, accepted by the user"
+    return msgspec.structs.replace(v, proofs=tuple(proofs), verdict="green", reason=reason)

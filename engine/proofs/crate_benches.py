@@ -42,6 +42,21 @@ def plain_benches(root: Path) -> tuple[list[str], list[str]]:
     return plain, other
 
 
+def uncovered(root: Path, patch: Patch) -> str:
+    """ "" when a benchmark of the crate covers code the patch changes, else why none does.
+
+    A bench target links the library only, so it covers a change to a library file under src/ (not
+    src/main.rs nor src/bin/); the targets are the manifest's [[bench]] entries and benches/*.rs."""
+    plain, other = plain_benches(root.resolve())
+    if not (plain or other or any((root / "benches").glob("*.rs"))):
+        return "no benchmark covers this code: the crate has no benches/"
+    for change in crate_changes(root.resolve(), patch.diff):
+        for path in change.paths:
+            if path.startswith("src/") and path != "src/main.rs" and not path.startswith("src/bin/"):
+                return ""
+    return "no benchmark covers this code: the patch changes no library file under src/"
+
+
 def _build(ws: Workspace, names: list[str], target: Path, timeout_s: float) -> tuple[dict[str, str], str]:
     """The bench binaries by target name, or ({}, why) when the build failed."""
     args = ["bench", "--no-run", "--message-format=json", "--quiet", *[f"--bench={n}" for n in names]]
