@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App
 from textual.message import Message
 
+from rusta_tui.benchgate import bench_for, with_skip
 from rusta_tui.messages import (
     FixProposed,
     PatchApplied,
@@ -218,15 +219,19 @@ class FixFlowMixin:
 
         patch = proposal.patch
         assert patch is not None
-        # the gate rusta fix runs, fuzzing included (the proofs it shows, from the same function)
+        # the gate rusta fix runs, fuzzing included, and its --bench when a benchmark covers the code
+        # (the proofs it shows, from the same function)
+        bench, skip = bench_for(self.session.root, patch, self.session.settings)
         validation = flow.validate(
             self.session.root,
             proposal,
             log=log,
             cancel=cancel,
             fuzz=True,
+            bench=bench,
             on_stage=lambda stage: self._post(ProofStarted("patch", stage)),
         )
+        validation = with_skip(validation, skip)
         if cancel.is_set():
             flow.decline(proposal, "cancelled by the user during validation", log=log)
             self._post(PatchCancelled(key, FIX_CANCELLED))

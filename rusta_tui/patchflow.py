@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
+from rusta_tui.benchgate import bench_for, consent_question, with_skip
 from rusta_tui.messages import (
     PatchApplied,
     PatchCancelled,
@@ -25,13 +26,14 @@ from rusta_tui.messages import (
     Recovered,
 )
 from rusta_tui.patchstatus import VALIDATION_CANCELLED, judge, placeholder_sentence, placeholders
+from rusta_tui.screens.consent import ConsentScreen
 from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
     from diary.types import Entry
     from engine.explain.types import Explanation
     from engine.loop.machine import CoreLoop
-    from engine.patching.types import OpRecord, Patch
+    from engine.patching.types import OpRecord, Patch, Validation
     from rusta_tui.state import PatchState, Session
 
 
@@ -53,6 +55,13 @@ def story_patch(expl: Explanation) -> Patch:
 
 
 _OPEN = ("said", "explained", "done", "undone")  # loop states a Reflect still has to settle
+
+
+def slower(v: Validation | None) -> bool:
+    """Red only for a slowdown past the allowance: what the user may consent to."""
+    from engine.proofs.bench import slower_than_allowed
+
+    return v is not None and not v.green and bool(slower_than_allowed(v))
 
 
 def export_name(key: str) -> str:
@@ -161,6 +170,9 @@ class PatchFlowMixin:
         if state is not None and state.status == "not_run":
             self.say(state.summary, severity="warning")
             return
+        if state is not None and not state.applied and state.patch is not None and slower(state.validation):
+            self._ask_consent(key, expl, state)
+            return
         if state is None or not state.ok or state.patch is None:
             self.say("Validate first (v): nothing lands until it is green.", severity="warning")
             return
@@ -169,6 +181,28 @@ class PatchFlowMixin:
             return
         self.session.start_job("apply patch", "patch", key)
         self.apply_patch(key, expl, state.patch, state.chosen)
+
+    def _ask_consent(self, key: str, expl: Explanation, state: PatchState) -> None:
+        """A slowdown past Settings' allowance is the one red Do may land, and only on the user's y
+        (rusta fix --accept-slower's semantics); the DevLog records the consent with the timings."""
+        from engine.proofs.bench import accept_slower, slower_than_allowed
+
+        v, patch = state.validation, state.patch
+        assert v is not None and patch is not None
+        allowance = self.session.settings.bench_max_slowdown_pct / 100
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.say("Left as it was: the slowdown was not accepted.")
+                return
+            state.validation, state.ok, state.status = accept_slower(v, allowance), True, "green"
+            state.summary = state.validation.reason
+            consent = "; ".join(p.detail for p in slower_than_allowed(v))
+            self.session.start_job("apply patch", "patch", key)
+            self.apply_patch(key, expl, patch, state.chosen, consent)
+            self.refresh_active()
+
+        self.push_screen(ConsentScreen(consent_question(v, self.session.settings)), answered)  # type: ignore[attr-defined]
 
     def _post(self, message: Message) -> None:
         self.post_message(message)  # type: ignore[attr-defined]
@@ -193,14 +227,18 @@ class PatchFlowMixin:
         try:
             with self.tasks.lock:
                 self.tasks.for_fix(key, expl, self.session.mode, chosen)
-            # the proofs rusta review runs for a fix: check, tests, differential fuzzing, miri where it applies
+            bench, skip = bench_for(root, patch, self.session.settings)
+            # the proofs rusta review runs for a fix: check, tests, differential fuzzing, miri where it
+            # applies, and rusta fix --bench's timing when a benchmark covers the code
             validation = validate(
                 root,
                 patch,
                 cancel=cancel,
                 fuzz=intent_for(expl.level),
+                bench=bench,
                 on_stage=lambda stage: self._post(ProofStarted("patch", stage)),
             )
+            validation = with_skip(validation, skip)
         except Exception as e:
             self._post(
                 PatchCancelled(key, VALIDATION_CANCELLED)
@@ -215,12 +253,22 @@ class PatchFlowMixin:
         self._post(PatchValidated(key, patch, validation, validation.green, summary, status, chosen))
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
-    def apply_patch(self, key: str, expl: Explanation, patch: Patch, chosen: str = "") -> None:
+    def apply_patch(
+        self, key: str, expl: Explanation, patch: Patch, chosen: str = "", consent: str = ""
+    ) -> None:
         """The loop's Do with the validated patch: it validates again right before landing, so
-        nothing red or stale lands, and the DevLog records the diff that did."""
+        nothing red or stale lands, and the DevLog records the diff that did (and, when the user
+        accepted a slowdown, the consent and the timings, before the landing)."""
         try:
             with self.tasks.lock:
                 loop = self.tasks.for_fix(key, expl, self.session.mode, chosen)
+                if consent:
+                    summary = f"the user accepted a slowdown of {patch.id}: {consent}"
+                    loop.log.append(
+                        "note",
+                        {"summary": summary, "op": "accept-slower", "patch_id": patch.id},
+                        task=loop.task,
+                    )
                 result = loop.do(0, diff=patch.diff)
                 if result.applied:
                     self.tasks.last_applied = key

@@ -1,0 +1,44 @@
+"""The bench proof in the app: when `v` and `f` time a patch, and the consent a slowdown needs.
+
+The same proof `rusta fix --bench` and `rusta apply --bench` run (engine.proofs.bench through
+api.validate and flow.validate); the app runs it whenever a benchmark of the crate covers the code the
+patch changes (engine.proofs.crate_benches.uncovered), with the Settings screen's "Slowdown %" as the
+allowance. A slowdown past it keeps the patch red until the user consents, as `--accept-slower` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import msgspec
+
+if TYPE_CHECKING:
+    from engine.patching.types import BenchPolicy, Patch, Proof, Validation
+    from rusta_tui.types import Settings
+
+
+def bench_for(root: Path, patch: Patch, settings: Settings) -> tuple[BenchPolicy | None, Proof | None]:
+    """(the policy to time the patch with, None) when a benchmark covers it, else (None, the proof
+    line saying why no bench runs)."""
+    from engine.patching.api import crate_root
+    from engine.patching.types import BenchPolicy, Proof
+    from engine.proofs.crate_benches import uncovered
+
+    why = uncovered(crate_root(root), patch)
+    if why:
+        return None, Proof(kind="bench", status="skipped", detail=f"bench: not run: {why}.")
+    return BenchPolicy(max_slowdown=settings.bench_max_slowdown_pct / 100), None
+
+
+def with_skip(v: Validation, skip: Proof | None) -> Validation:
+    return v if skip is None else msgspec.structs.replace(v, proofs=(*v.proofs, skip))
+
+
+def consent_question(v: Validation, settings: Settings) -> str:
+    """What the consent modal asks: the slowdowns, as the proofs list says them."""
+    from engine.proofs.bench import slower_than_allowed
+
+    said = "\n".join(f"- {p.detail}" for p in slower_than_allowed(v))
+    pct = f"{settings.bench_max_slowdown_pct:g}%"
+    return f"This patch is slower than the {pct} Settings allow:\n{said}\n\nApply it anyway? y applies, n leaves it."
