@@ -42,6 +42,7 @@ from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
 from engine.repair.outlives import outlives_bound
 from engine.repair.owned_return import return_owned
+from engine.repair.pattern_fields import pattern_field_count
 from engine.repair.placeholder_fill import filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
@@ -370,6 +371,8 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
         out += return_owned(d, read)
     if code == "E0597":
         out += hoist_out_of_block(d, read)
+    if code == "E0023":
+        out += pattern_field_count(d, read)
     if code == "E0525":
         out += keep_captured(d, read)
     if code == "E0015":
