@@ -149,11 +149,25 @@ def _next_way(e: Explanation, failed: tuple[PatchOption, ...]):  # -> Choice | N
     )
 
 
-def pair_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Line]:
+def pair_verdict_lines(
+    e: Explanation, failed: tuple[PatchOption, ...], earlier: dict[str, int] | None = None, number: int = 0
+) -> list[Line]:
     """Pair mode after the check: rustc's failed suggestion and why, then the best fix that compiles
-    in full (or one validation could not finish, still "not checked yet"), or the next way out."""
+    in full (or one validation could not finish, still "not checked yet"), or the next way out.
+
+    `earlier`: the patch of each fix line already printed, with its story's number (`number`,
+    1-based), filled in here: one edit that fixes two stories (a derive that clears both errors) is printed once, and
+    the later story points at it."""
     lines = [ln for ln in (rustc_failed_line(failed), rustc_uncovers_line(e)) if ln is not None]
     best = fix_line(e, failed_code(failed))
+    if best is not None and e.fixes and earlier is not None:
+        patch = e.fixes[0].patch
+        if patch in earlier:
+            lines.append(
+                Line(f"Fix{fix_mark(e.fixes[0])}: the same edit as #{earlier[patch]} above.", "green")
+            )
+            return lines
+        earlier[patch] = number
     if best is not None:
         lines.append(best)
         if e.fixes and (more := _others(e)):
@@ -249,8 +263,14 @@ def checked_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) ->
     return [*(ln for ln in (rustc_failed_line(failed),) if ln is not None), *disproved_lines(e, failed)]
 
 
-def verdict_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) -> list[Line]:
+def verdict_lines(
+    e: Explanation,
+    failed: tuple[PatchOption, ...],
+    mode: str,
+    earlier: dict[str, int] | None = None,
+    number: int = 0,
+) -> list[Line]:
     """The lines wrap where they are printed (`out.lines`), so no width is asked here."""
     if mode == "study":
         return study_verdict_lines(e, failed)
-    return pair_verdict_lines(e, failed)
+    return pair_verdict_lines(e, failed, earlier, number)

@@ -206,9 +206,10 @@ def show(
                 "dim",
             )
             checks.start()
+            printed: dict[str, int] = {}  # one edit that fixes two stories is printed once
             for i, e in enumerate(chosen):
                 if e.fixes:
-                    _print_verdict(out, checks, i, mode, f"#{i + 1} ")
+                    _print_verdict(out, checks, i, mode, f"#{i + 1} ", printed)
         if checks is not None:
             checks.join()
     except KeyboardInterrupt:
@@ -235,7 +236,9 @@ def _print_set(out: Out, checks: Checks) -> None:
         out.text(line.text, line.style)
 
 
-def _print_verdict(out: Out, checks: Checks, i: int, mode: str, prefix: str) -> None:
+def _print_verdict(
+    out: Out, checks: Checks, i: int, mode: str, prefix: str, printed: dict[str, int] | None = None
+) -> None:
     from modes.verdicts import verdict_lines
 
     got = checks.wait(i)
@@ -243,4 +246,4 @@ def _print_verdict(out: Out, checks: Checks, i: int, mode: str, prefix: str) -> 
         e, failed = checks.stories[i], ()
     else:
         e, failed = got
-    out.lines(verdict_lines(e, failed, mode), prefix=prefix, hang=True)
+    out.lines(verdict_lines(e, failed, mode, printed, i + 1), prefix=prefix, hang=True)
