@@ -23,8 +23,9 @@ from toolbelt.paths import writable_cache_dir
 # and the companions' lines, a lint's fix waits on every error left; 9: the other errors it clears;
 # 11: errors the edit brought are counted apart from those left, a type error left at the story's
 # place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps;
-# 13: the steps looked for only when no one-step fix compiles (`chained` says they were)
-CACHE_VERSION = 13
+# 13: the steps looked for only when no one-step fix compiles (`chained` says they were); 14: a step
+# never answers the story's own error family again
+CACHE_VERSION = 14
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

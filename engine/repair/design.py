@@ -306,7 +306,9 @@ def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:
         Edit(file=f, start=item.value.start, end=item.value.end, replacement=new[1]),
     ]
     why = f"make `{item.name}` a `{new[0]}`: the literal lives for the whole program, no call needed"
-    return [_make(edits, why, "op:static-literal", d.code_str or "E0015", 0.72)]
+    # a `Vec` whose elements need a call (`String::from`) is no literal: `LazyLock` stays its answer
+    lazy = _lazy_static(d, item, span.file_name) if new[0].startswith("&[") else []
+    return [_make(edits, why, "op:static-literal", d.code_str or "E0015", 0.72), *lazy]
 
 
 def _lazy_static(d: Diagnostic, item: syn.StaticItem, file: str) -> list[Candidate]:
