@@ -59,28 +59,25 @@ def pattern_field_count(d: Diagnostic, read: Reader) -> list[Candidate]:
     end = subs[-1].end_byte
     if found < want:
         k = want - found
-        out: list[Candidate] = []
+
+        def insert(text: str, why: str, family: str, score: float) -> Candidate:
+            return _make([Edit(file=f, start=end, end=end, replacement=text)], why, family, code, score)
+
         rustc_has_it = any(s.suggested_replacement is not None for c in d.children for s in c.spans)
-        if not rustc_has_it:
-            out.append(
-                _make(
-                    [Edit(file=f, start=end, end=end, replacement=", _" * k)],
+        out = (
+            []
+            if rustc_has_it
+            else [
+                insert(
+                    ", _" * k,
                     f"ignore the {k} missing field{'s' if k > 1 else ''} with `_`",
                     "pattern-underscore",
-                    code,
                     0.7,
                 )
-            )
+            ]
+        )
         if k >= 2:
-            out.append(
-                _make(
-                    [Edit(file=f, start=end, end=end, replacement=", ..")],
-                    f"ignore the {k} remaining fields with `..`",
-                    "pattern-rest",
-                    code,
-                    0.66,
-                )
-            )
+            out.append(insert(", ..", f"ignore the {k} remaining fields with `..`", "pattern-rest", 0.66))
         return out
     extra = subs[want:]
     names = [(s.text or b"").decode() for s in extra]

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.explain.validation import validate
-from tests.explain.crates import explain_lib, story
+from tests.explain.test_expert_fixes import _checked, _compiling
 
 pytestmark = pytest.mark.slow
-
-
-def _checked(tmp_path, name, src, text, code):
-    stories = explain_lib(tmp_path, name, src)
-    e = story(stories, src, text, code)
-    checked = validate(list(stories), tmp_path / name).explanations
-    return next(c for c in checked if c.primary == e.primary and c.code == e.code)
-
-
-def _compiling(e, text):
-    return [f for f in e.fixes if f.validated == "compiles" and text in "".join(f.shows)]
 
 
 READINGS = """#[derive(Debug)]
