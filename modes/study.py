@@ -18,6 +18,7 @@ from engine.explain import notes
 from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
 from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
+from modes.studytrim import facts_beside_list, references_line, relevant, states_invariant
 from modes.types import SPECS, ModeSpec
 from modes.verdicts import distinct
 from toolbelt.diagnostics import primary_user_span
@@ -163,17 +164,20 @@ def study_answer(
     repeats: dict[int, list[str]] = {}
     lines = _root(e, width)
     head = len(lines)
+    why = why_text(e)
     if (
         e.invariant
         and e.invariant != _NO_RULE
+        and not states_invariant(e.invariant, why)
         and not shown.said(("inv", e.invariant), "the invariant", repeats)
     ):
         lines += [Line(""), Line("Invariant", "bold"), *_wrap(e.invariant, width=width)]
-    if (why := why_text(e)) and not shown.said(("why", why), "the why", repeats):
+    if why and not shown.said(("why", why), "the why", repeats):
         lines += [Line(""), Line("Why", "bold"), *_wrap(why, width=width)]
-    if spec.facts and (facts := new_facts(e)):
+    listed = story_list(e) if len(e.diagnostics) > 1 else []
+    if spec.facts and (facts := facts_beside_list(new_facts(e), bool(listed))):
         lines += [Line(""), Line("Facts", "bold"), *(Line(f"  - {f}") for f in facts)]
-    passage = spec.explain_passage and e.explain_text and e.code
+    passage = bool(spec.explain_passage and e.explain_text and e.code)
     if passage and not shown.said(("explain", e.code, e.explain_text), "rustc --explain's passage", repeats):
         lines += [Line(""), Line(f"`rustc --explain {e.code}` says:", "bold")]
         lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))
@@ -181,22 +185,19 @@ def study_answer(
     names = "; ".join(o.name for o in e.options)
     if e.options and not shown.said(("options", opts), f"the options ({names})", repeats):
         lines += _options(e, width)
-    refs = tuple(r.target for r in e.references)
+    kept = relevant(e, passage_shown=passage)
+    refs = tuple(r.target for r in kept)
     if spec.references and refs and shown.said(("refs", refs), "the references", repeats):
         refs = ()
     lines[head:head] = _as_in(repeats, width)
     if spec.patch_diff and e.fixes:
         for f in distinct(e.fixes):
             lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({fix_terms(f)})", "bold"), *diff_lines(f.patch)]
-    if len(e.diagnostics) > 1 and (listed := story_list(e)):
+    if listed:
         lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
         lines.extend(Line(f"  - {item}") for item in listed)
     if spec.references and refs:
-        lines += [Line(""), Line("References", "bold")]
-        lines.extend(
-            Line(f"  - {r.title}: {r.target}" if r.title != r.target else f"  - {r.target}")
-            for r in e.references
-        )
+        lines += [Line(""), Line(references_line(kept))]
     return lines
 
 
