@@ -52,7 +52,9 @@ def pattern_field_count(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     found, want = int(m.group("found")), int(m.group("want"))
     pattern = _pattern_at(source, span.byte_start)
-    subs = _subpatterns(pattern) if pattern is not None else []
+    if pattern is None:
+        return []
+    subs = _subpatterns(pattern)
     if not subs or len(subs) != found or any(s.type == "remaining_field_pattern" for s in subs):
         return []
     code, f = d.code_str or "E0023", span.file_name
