@@ -85,8 +85,10 @@ bench: $(DEV) ## Run every benchmark; prints a table, writes bench/results/*.jso
 	$(BIN)/python -m engine.diagindex build
 
 TRIALS ?= 10000
-bench-long: $(DEV) ## The long reliability run, not in CI: TRIALS kill -9 trials of DevLog writers (10000), with and without compaction
+PATCH_TRIALS ?= 1000
+bench-long: $(DEV) ## The long reliability run, not in CI: TRIALS kill -9 trials of DevLog writers (10000), with and without compaction, and PATCH_TRIALS of apply and undo (1000)
 	RUSTA_BENCH_KILL_TRIALS=$(TRIALS) $(BIN)/python -m bench diary
+	RUSTA_BENCH_PATCH_KILL_TRIALS=$(PATCH_TRIALS) $(BIN)/python -m bench patch_kill
 
 crates: ## Install Debian crate sources for gym/bench/LM (apt-get, needs root)
 	apt-get update -q
