@@ -77,7 +77,7 @@ def _before(patch: str, file: str, line: int) -> int:
 
 
 def _candidates(
-    d: Diagnostic, read: Callable[[str], bytes | None], files: tuple[str, ...]
+    d: Diagnostic, read: Callable[[str], bytes | None], files: tuple[str, ...], keep: int = PER_ERROR
 ) -> list[Candidate]:
     rustc = sorted(suggestion_candidates(d), key=lambda c: APPLICABILITY_RANK.get(c.applicability, 3))
     try:
@@ -90,13 +90,50 @@ def _candidates(
         if c.id not in seen and c.edits:
             seen.add(c.id)
             out.append(c)
-    return out[:PER_ERROR]
+    return out[:keep]
 
 
 def _skeleton(d: Diagnostic) -> tuple[str, str]:
     """An error's family: its code and its words with the named types and paths left out
     ("cannot multiply `` by ``", "cannot call non-const associated function `` in statics")."""
     return d.code_str or "", re.sub(r"`[^`]*`", "``", " ".join(d.message.split()))
+
+
+def _answered(
+    e: Explanation, o: PatchOption, read: Callable[[str], bytes | None], files: tuple[str, ...]
+) -> tuple[set[tuple[str, str]], set[str]]:
+    """The story's error families, and the other fixes offered alone for the error `o` answers."""
+    alone: set[str] = set()
+    for d in e.diagnostics:
+        mine = {c.description for c in _candidates(d, read, files, keep=99)}
+        if any(n.lower() == o.name.lower() for n in mine):
+            alone |= mine
+    return {_skeleton(d) for d in e.diagnostics}, alone
+
+
+def _restates(
+    c: Candidate,
+    d: Diagnostic,
+    answered: tuple[set[tuple[str, str]], set[str]],
+    written: list[str],
+    now: Callable[[str], bytes | None],
+) -> bool:
+    """A step that answers the story's own error family again (an array table whose elements still
+    call `String::from`, a variable cast at one use): a fix the story was offered alone (`let k = k
+    as f64;` on top of `k as f64`), or one that rewrites what the first fix wrote (`[String; 2]`
+    wrapped in `LazyLock`), is a different answer to the same mistake, not a next step. The same
+    error at another place (`pair[1]` after `pair[0]`) is still finished."""
+    families, alone = answered
+    if _skeleton(d) not in families:
+        return False
+    if c.description in alone:
+        return True
+    for ed in c.edits:
+        text = now(ed.file) or b""
+        old = text[ed.start : ed.end].decode(errors="replace")
+        if old.strip() and any(w.strip() in old for w in written):
+            return True
+    return False
 
 
 def _overlay(cur: dict[str, bytes], read: Callable[[str], bytes | None]) -> Callable[[str], bytes | None]:
@@ -129,7 +166,8 @@ def finish(
     patch = o.patch
     new = blame.compare(e, patch, base, after)[1]
     steps: list[str] = []
-    answered = {_skeleton(d) for d in e.diagnostics}
+    answered = _answered(e, o, read, files)
+    written = [ed.replacement for ed in o.edits if ed.replacement.strip()]
     sources, kinds = [o.source], [o.applicability]
     checks = 0
     while new:
@@ -141,7 +179,15 @@ def finish(
         # array table whose elements are still not const): a second fix of that family stacked on
         # the first is a different answer to the same mistake, offered alone, not a next step
         found = next(
-            ((d, cs) for d in new if _skeleton(d) not in answered and (cs := _candidates(d, now, files))),
+            (
+                (d, cs)
+                for d in new
+                if (
+                    cs := [
+                        c for c in _candidates(d, now, files) if not _restates(c, d, answered, written, now)
+                    ]
+                )
+            ),
             None,
         )
         if found is None:

@@ -49,3 +49,20 @@ def test_the_array_table_is_not_finished_with_lazylock_when_no_one_step_fix_comp
     assert not any("LazyLock<[String; 2]>" in "".join(f.shows) for f in fixes), [
         (f.name, f.steps) for f in fixes
     ]
+
+
+SIZE = """pub fn describe(p: (u32, u32)) -> String {
+    format!("{} by {}", p[0], p[1])
+}
+"""
+
+
+def test_the_same_error_at_another_place_is_still_finished(tmp_path, monkeypatch):
+    """`p[0]` then `p[1]`: the second step answers a place the first did not touch."""
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "size", SIZE)
+    run = validate(list(stories), tmp_path / "size")
+    fixes = [f for e in run.explanations for f in e.fixes]
+    assert any(f.validated == "compiles" and "p.0, p.1" in "".join(f.shows) for f in fixes), [
+        (f.name, f.validated, f.steps) for f in fixes
+    ]
