@@ -8,7 +8,8 @@ What each record teaches (the payloads are `diary.payloads` Structs, matched by 
 - an undo moves the patch's pairs from kept to undone (and takes back the mistake's resolution by
   them), a redo back;
 - the next patch operation's `before` hashes differing from a patch's `after` hashes: the user
-  edited the patched files afterwards;
+  edited the patched files afterwards (with no operation since, `edited_since` compares the files
+  as they are at sync time);
 - a repair reflection turned down `by` the user: rejected, with their reason;
 - a core-loop reject: the user argued; Rusta held or conceded (the voice);
 - codes in a task's stories, tried candidates and validations: mistakes met, once per task;
@@ -19,7 +20,7 @@ Being pure and incremental, folding the log in one go or in pieces gives the sam
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import msgspec
 from msgspec import UNSET
@@ -46,6 +47,13 @@ KEEP_PLACES = 5
 SAME_MEETING_S = 600
 
 
+class _At(NamedTuple):
+    """Where and when a piece of evidence was learned, when it is not one DevLog record's own."""
+
+    id: str  # the DevLog record it belongs to
+    ts: float
+
+
 class _Folder:
     """The memory as mutable dicts while a batch of records is folded."""
 
@@ -61,7 +69,14 @@ class _Folder:
     # --- preferences ---------------------------------------------------------------------------
 
     def pref(
-        self, code: str, family: str, e: Entry, what: str, note: str = "", refused: str = "", **delta: int
+        self,
+        code: str,
+        family: str,
+        e: Entry | _At,
+        what: str,
+        note: str = "",
+        refused: str = "",
+        **delta: int,
     ) -> None:
         p = self.prefs.get((code, family)) or FamilyPref(code=code, family=family)
         changes: dict = {k: max(0, getattr(p, k) + v) for k, v in delta.items()}
@@ -77,7 +92,7 @@ class _Folder:
         pid = _of(b, "patch_id", "")
         self.check_edits(e, b)
         old = self.patches.pop(pid, None)
-        memo = PatchMemo(patch_id=pid, pairs=old.pairs if old else (), after=_of(b, "after", {}))
+        memo = PatchMemo(patch_id=pid, pairs=old.pairs if old else (), after=_of(b, "after", {}), entry=e.id)
         self.patches[pid] = memo
         for code, fam in memo.pairs:
             self.pref(code, fam, e, "kept", kept=1)
@@ -111,7 +126,9 @@ class _Folder:
             for code, fam in memo.pairs:
                 self.pref(code, fam, e, "kept", kept=1, undone=-1)
                 self.resolved(code, fam)
-            self.patches[pid] = msgspec.structs.replace(memo, state="applied", after=_of(b, "after", {}))
+            self.patches[pid] = msgspec.structs.replace(
+                memo, state="applied", after=_of(b, "after", {}), entry=e.id
+            )
 
     def check_edits(self, e: Entry, b: PatchBody) -> None:
         """A patch whose files were changed by hand before this operation was edited afterwards."""
@@ -235,6 +252,22 @@ def fold(m: Memory, records: Iterable[tuple[Entry, Cursor]]) -> Memory:
         n += 1
         _one(f, e)
     return f.done(cursor, n)
+
+
+def edited_since(m: Memory, now: dict[str, str | None], when: float) -> Memory:
+    """`m` with each applied patch whose files now hash (`now`) other than right after it counted
+    as edited afterwards, learned `when` (the edit's time). Checked patches keep no hashes, so an
+    edit counts once; a patch whose files are unchanged stays open for a later edit."""
+    f = _Folder(m)
+    for pid, memo in list(f.patches.items()):
+        changed = [x for x in memo.after if x in now and now[x] != memo.after[x]]
+        if memo.state != "applied" or not changed:
+            continue
+        at = _At(memo.entry or pid, when)
+        for code, fam in memo.pairs:
+            f.pref(code, fam, at, "edited", note=f"changed by hand: {', '.join(changed)}", edited=1)
+        f.patches[pid] = msgspec.structs.replace(memo, after={})
+    return f.done(m.cursor, 0)
 
 
 def _one(f: _Folder, e: Entry) -> None:

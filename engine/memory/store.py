@@ -17,10 +17,11 @@ import msgspec
 from diary.devlog import DevLog
 from diary.errors import DiaryError
 from diary.payloads import ForgetBody
+from diary.records import file_hashes
 from diary.rustadir import ensure_rusta_dir
 from diary.segments import log_dir, write_file_durably
 from engine.memory.errors import MemoryStoreError, NoSuchItem
-from engine.memory.fold import fold
+from engine.memory.fold import edited_since, fold
 from engine.memory.style import mine
 from engine.memory.types import MEMORY_VERSION, Cursor, Memory, SyncReport
 
@@ -86,10 +87,22 @@ def sync(root: str | Path, *, save_it: bool = True) -> SyncReport:
     new = fold(
         m, ((e, Cursor(entry=e.id, ts=e.ts, segment=loc.segment, offset=loc.offset)) for e, loc in pairs)
     )
+    new = _edits(root, new)
     new = msgspec.structs.replace(new, style=_style(root, new))
     if save_it and new != old:
         save(root, new)
     return SyncReport(folded=len(pairs), rebuilt=old is None, memory=new)
+
+
+def _edits(root: Path, m: Memory) -> Memory:
+    """Applied patches whose files the user changed by hand since, with no Rusta operation after
+    to notice it (that operation's `before` hashes would): edited afterwards, as of the edit."""
+    files = {f for p in m.patches if p.state == "applied" for f in p.after}
+    if not files:
+        return m
+    now = {f: h for f, h in file_hashes(root, sorted(files)).items() if h is not None}  # gone: not an edit
+    times = [(root / f).stat().st_mtime for f in now]
+    return edited_since(m, now, max(times, default=m.cursor.ts))
 
 
 def _style(root: Path, m: Memory) -> tuple:

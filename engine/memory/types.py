@@ -117,6 +117,7 @@ class PatchMemo(Base, frozen=True):
     pairs: tuple[tuple[str, str], ...] = ()  # (code, family)
     after: dict[str, str | None] = msgspec.field(default_factory=dict)  # cleared once checked
     state: Literal["applied", "undone"] = "applied"
+    entry: str = ""  # the apply (or redo) record
 
 
 class SyncReport(Base, frozen=True):
