@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,29 @@ def test_explain_ranks_lines_as_test_repair_does(fixture_crate) -> None:
     assert "coverage measured with probes" in story["suspects_note"]
     shown = rusta(str(root), "--explain")
     assert "  Look at: src/lib.rs:24  `self.start <= x && x < self.end`  (in contains)" in shown.stdout
+
+
+def test_each_failure_ranks_only_lines_it_reaches(fixture_crate) -> None:
+    """Each failure's Look-at lines lie in fns that test reaches (read off the fixture by hand), lead
+    with the fn its Where guesses, and differ from test to test: no run-wide ranking."""
+    root = fixture_crate("tests_failing")
+    r = rusta(str(root), "--explain", "--json")
+    assert r.returncode == 1, r.stderr
+    stories = {s["test"]: s for s in json.loads(r.stdout)["stories"]}
+    reaches = {
+        "tests::average_of_three": {"average"},
+        "tests::four_is_even": {"is_even"},
+        "tests::digits_add_up": {"sum_digits", "digit_value"},
+        "greets_by_name": {"greeting"},
+        "src/lib.rs - average (line 15)": {"average"},
+    }
+    assert set(stories) == set(reaches)
+    for test, fns in reaches.items():
+        story = stories[test]
+        shown = [s["function"] for s in story["suspects"]]
+        assert shown and set(shown) <= fns, (test, shown)
+        guess = re.search(r"`(\w+)`", story["where"]).group(1)
+        assert guess in fns and shown[0] == guess, (test, guess, shown)
+    greets = rusta(str(root), "--explain").stdout.split("FAILED greets_by_name")[-1]
+    assert '  Look at: src/lib.rs:39  `format!("Hello {name}!")`  (in greeting)' in greets
+    assert "(in average)" not in greets.split("FAILED")[0]
