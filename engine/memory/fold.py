@@ -19,7 +19,7 @@ Being pure and incremental, folding the log in one go or in pieces gives the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple, TypeVar
 
 import msgspec
@@ -254,7 +254,7 @@ def fold(m: Memory, records: Iterable[tuple[Entry, Cursor]]) -> Memory:
     return f.done(cursor, n)
 
 
-def edited_since(m: Memory, now: dict[str, str | None], when: float) -> Memory:
+def edited_since(m: Memory, now: Mapping[str, str | None], when: float) -> Memory:
     """`m` with each applied patch whose files now hash (`now`) other than right after it counted
     as edited afterwards, learned `when` (the edit's time). Checked patches keep no hashes, so an
     edit counts once; a patch whose files are unchanged stays open for a later edit."""
