@@ -53,6 +53,8 @@ def outer_lifetime_dropped(d: Diagnostic, read: Reader) -> list[Candidate]:
         end += 1
     edit = Edit(file=prim.file_name, start=lt.start_byte, end=end, replacement="")
     inner = source[end : ret.end_byte].decode("utf-8", "replace")
+    if named not in inner:  # `-> &'a str`: nothing inside lives for `'a`, so tying the input is the way
+        return []
     owner = "`self`" if is_self else "the borrowed parameter"
     desc = f"return `&{inner}`: the outer borrow is of {owner}, only what it holds lives for `{named}`"
     return [_make([edit], desc, "elide-outer-lifetime", d.code_str or "", 0.8)]
