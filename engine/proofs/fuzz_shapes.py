@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from engine.repair.containers import split_top
 from engine.syntax.types import StructDef
 
 INTS = ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize")
@@ -38,24 +39,6 @@ def owned_type(ty: str) -> tuple[str, str] | None:
         if t.startswith(pre) and t[len(pre) : -1] in INTS:
             return f"Vec<{t[len(pre) : -1]}>", how
     return None
-
-
-def split_top(s: str) -> list[str]:
-    """`s` split at commas outside brackets (a tuple's or generic's arguments)."""
-    out, depth, cur = [], 0, ""
-    for ch in s:
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
 
 
 def _tuple_raw(parts: list[Shape]) -> str:
