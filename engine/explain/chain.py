@@ -36,8 +36,8 @@ from engine.explain.options import _first_line as first_line
 from engine.explain.options import added_lines
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import Finished
+from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
-from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
 from toolbelt.types import CheckReport, Diagnostic
 

@@ -30,8 +30,8 @@ from engine.explain.types import FixKind, PatchOption
 from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
 from engine.repair.derive import combined_derives, into_derive_lists
+from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
-from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
 

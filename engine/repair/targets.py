@@ -16,9 +16,9 @@ from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.names import combined_imports
 from engine.repair.numeric import inner_mix
 from engine.repair.placement import place_imports
+from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.template_kit import Reader
-from engine.repair.templates import template_candidates
 from engine.repair.types import Candidate
 from engine.repair.workspace import Workspace
 from toolbelt.types import CheckReport, Diagnostic

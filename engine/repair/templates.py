@@ -6,51 +6,10 @@ sandbox decides which of them are right; a template only has to be plausible and
 
 from __future__ import annotations
 
-import os
 import re
 
-from engine.repair.assignop import binary_for_assign
-from engine.repair.blocks import tail_semicolon
-from engine.repair.closure_moves import keep_captured
-from engine.repair.const_table import static_table
-from engine.repair.containers import element_conversion
-from engine.repair.deref import (
-    borrow_loop_source,
-    borrow_self_param,
-    closure_bound_mutability,
-    deref_at_binding,
-    deref_earlier_arm,
-    deref_range_bounds,
-    deref_receiver,
-    deref_under_borrow,
-    trait_receiver_like_impl,
-)
-from engine.repair.derive import missing_derive
-from engine.repair.design import design_candidates
-from engine.repair.elided_return import outer_lifetime_dropped
-from engine.repair.fields import missing_fields, rename_field
-from engine.repair.float_order import total_order
-from engine.repair.fnpointer import closure_for_fn_pointer
-from engine.repair.grammar import grammar_candidates
-from engine.repair.hoist import hoist_out_of_block
-from engine.repair.into import conversion_before_into
-from engine.repair.map_entry import entry_for_get_insert
-from engine.repair.names import crate_root_import, method_typo, unresolved_name
-from engine.repair.okor import propagate_wrapped
-from engine.repair.op_bounds import closed_operators
-from engine.repair.optioncmp import none_comparison
-from engine.repair.optionview import view_before_default
-from engine.repair.outlives import outlives_bound
-from engine.repair.owned_return import return_owned
-from engine.repair.pattern_fields import pattern_field_count
-from engine.repair.placeholder_fill import filled_placeholders
-from engine.repair.privacy import add_getter, make_pub
-from engine.repair.rebind import rebind_self_method
-from engine.repair.recursive import box_recursive
-from engine.repair.state_replace import replace_state
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
-from engine.repair.unsized import borrow_unsized_type
 from toolbelt.types import Diagnostic, Span
 
 _EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
@@ -328,82 +287,3 @@ def owned_for_trait(d: Diagnostic, read: Reader) -> list[Candidate]:
         _make(clone, "pass an owned clone", "clone", code, 0.6),
         _make([_insert(span, False, "*")], "dereference the borrow", "deref", code, 0.5),
     ]
-
-
-def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    code = d.code_str or ""
-    out: list[Candidate] = filled_placeholders(d)  # rustc's `/* usize */` holes with plain values
-    if code in ("E0308",):
-        out += mismatched_types(d, read) + differ_in_mutability(d, read)
-    if code in ("E0308", "E0599", "E0609", "E0608", "E0369"):
-        out += question_at_binding(d, read)
-    if code in ("E0308", "E0599"):
-        out += propagate_wrapped(d, read)
-    if code == "E0368":
-        out += binary_for_assign(d, read)
-    if code == "E0308":
-        out += question_on_scrutinee(d, read) + deref_under_borrow(d, read) + element_conversion(d, read)
-        out += borrow_loop_source(d, read) + borrow_self_param(d, read) + deref_earlier_arm(d, read)
-        out += closure_for_fn_pointer(d, read) + view_before_default(d, read)
-    if code in ("E0308", "E0369", "E0277"):
-        out += deref_at_binding(d, read)
-    if code in ("E0308", "E0369", "E0277", "E0382", "E0507", "E0508", "E0600"):
-        out += closed_operators(d, read)  # generic arithmetic: `T: Op<Output = T>` for every operator
-    if code in ("E0308", "E0271"):
-        out += tail_semicolon(d, read)
-    if code == "E0599":
-        out += deref_receiver(d, read) + method_typo(d, read)
-    if code == "E0053":
-        out += trait_receiver_like_impl(d, read)
-    if code == "E0072":
-        out += box_recursive(d, read, crate_files)
-    if code == "E0369":
-        out += none_comparison(d, read)
-    if code == "E0560":
-        out += rename_field(d, read)
-    if code == "E0063":
-        out += missing_fields(d, read, crate_files)
-    if not code:
-        out += outlives_bound(d, read) + outer_lifetime_dropped(d, read)
-    if code in ("E0502", "E0499"):
-        out += entry_for_get_insert(d, read)  # a map's get-then-insert: the entry API
-    if code == "E0515":
-        out += return_owned(d, read)
-    if code == "E0597":
-        out += hoist_out_of_block(d, read)
-    if code == "E0023":
-        out += pattern_field_count(d, read)
-    if code == "E0525":
-        out += keep_captured(d, read)
-    if code == "E0015":
-        out += static_table(d, read)
-    if code == "E0631":
-        out += closure_bound_mutability(d, read)
-    if code == "E0624":
-        out += make_pub(d, read)
-    if code == "E0616":
-        out += add_getter(d, read, crate_files)
-    if code in ("E0596", "E0384", "E0594"):
-        out += add_mut(d, read)
-    if code in ("E0382", "E0505", "E0507", "E0509"):
-        out += moved_value(d, read) + receiver_by_reference(d, read)
-    if code == "E0507":
-        out += replace_state(d, read, crate_files)
-    if code == "E0382":
-        out += rebind_self_method(d, read)
-    if code in ("E0425", "E0412", "E0433", "E0422", "E0432", "E0531", "E0423"):
-        out += unresolved_name(d, read, crate_files)
-    if code == "E0432":
-        out += crate_root_import(d, read, crate_files)
-    if code in ("E0277", "E0369", "E0599", "E0382", "E0600"):
-        out += missing_derive(d, read, crate_files)
-    if code == "E0277":
-        out += owned_for_trait(d, read) + conversion_before_into(d, read)
-        out += borrow_unsized_type(d, read, crate_files) + deref_range_bounds(d, read)
-        out += total_order(d, read)
-    out += design_candidates(d, read, crate_files)  # fixes beyond rustc's span: signatures, callers, impls
-    # the edit grammar: operators at the sites the facts name, for every code; an edit a template
-    # also proposes is one candidate (search.rank keeps its best score)
-    if os.environ.get("RUSTA_NO_GRAMMAR") != "1":  # the bench's ablation row, never a user setting
-        out += grammar_candidates(d, read)
-    return out

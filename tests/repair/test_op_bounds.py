@@ -11,7 +11,7 @@ import pytest
 
 from engine.edits import apply_edits
 from engine.repair.op_bounds import closed_operators
-from engine.repair.templates import template_candidates
+from engine.repair.registry import template_candidates
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
