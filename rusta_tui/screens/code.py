@@ -15,6 +15,7 @@ from textual.containers import Container, Vertical
 
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import patch_key, story_tag
+from rusta_tui.whytext import plain
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from rusta_tui.widgets.source import DiffView, SourceView
 
@@ -64,7 +65,8 @@ class CodeScreen(RustaScreen):
         note = s.explain_note if row is not None else "No diagnostic selected."
         at = next((i for i, x in enumerate(s.explanations) if x is expl), -1)
         bubble.show(expl, s.mode, note, state, s.failed_fixes.get(at))
-        self.query_one("#why-drawer", WhyDrawer).show(expl)
+        said = plain(bubble.content)  # the drawer adds to what the bubble says, never repeats it
+        self.query_one("#why-drawer", WhyDrawer).show(expl, said)
         self.set_class(s.mode == "silent", "-silent")
         opened = s.why_open and not self.has_class("-why")
         closed = not s.why_open and self.has_class("-why")

@@ -11,6 +11,7 @@ from modes import checked, render
 from modes.study import StudyPane
 from rusta_tui.patchstatus import placeholder_sentence, placeholders
 from rusta_tui.state import PatchState
+from rusta_tui.whytext import why_text_for
 from rusta_tui.widgets.panes import Pane
 
 if TYPE_CHECKING:
@@ -93,29 +94,12 @@ class ExplainBubble(Pane):
 
 
 class WhyDrawer(Pane):
-    """Root cause, invariant, trade-offs and references: the reasons behind the bubble."""
+    """The layer under the bubble: rustc's evidence, then Rusta's reasons the bubble has not given
+    (`rusta_tui.whytext`)."""
 
-    def show(self, expl: Explanation | None) -> None:
+    def show(self, expl: Explanation | None, bubble: str = "") -> None:
+        """`bubble`: what the Explain bubble shows, as `whytext.plain` reads it; none of it is repeated."""
         if expl is None:
             self.set_body(Text("Nothing to explain here.", style="italic"))
             return
-        t = Text()
-        rc = expl.root_cause
-        t.append("Root cause ", style="bold")
-        t.append(f"{rc.file}:{rc.line}:{rc.column}")
-        t.append(f"  {expl.root_cause_reason}\n")
-        t.append("Invariant ", style="bold")
-        t.append(f"{expl.invariant}\n")
-        if expl.why:
-            t.append("Why ", style="bold")
-            t.append(" ".join(expl.why.split()) + "\n")
-        if expl.options:
-            t.append("Trade-offs\n", style="bold")
-            for c in expl.options:
-                t.append(f" - {c.name}: ", style="bold")
-                t.append(f"{c.how} Cost: {c.tradeoff}\n")
-        if expl.references:
-            t.append("References\n", style="bold")
-            for r in expl.references:
-                t.append(f" - {r.title}: {r.target}\n")
-        self.set_body(t, key=_story_key(expl))
+        self.set_body(why_text_for(expl, bubble), key=_story_key(expl))

@@ -37,7 +37,7 @@ async def test_open_why_validate_apply_undo_redo(demo_crate: Path, recorder: Rec
         await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one("#why-drawer").display
-        assert "Invariant" in static_text(app.screen.query_one(WhyDrawer))
+        assert "value borrowed here after move" in static_text(app.screen.query_one(WhyDrawer))
 
         await pilot.press("a")  # apply before validate is refused
         await pilot.pause()

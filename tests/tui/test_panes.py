@@ -90,7 +90,7 @@ async def test_why_drawer_scrolls_itself_and_keeps_its_border(demo_crate: Path, 
     app = make_app(demo_crate)
     async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
         await open_code(pilot, recorder, "E0382")
-        await pilot.press("w")
+        await pilot.press("m", "w")  # pair mode: its short bubble leaves the drawer a long text
         await pilot.pause()
         drawer = app.screen.query_one("#why-drawer")
         assert app.focused is drawer  # PageDown goes to what was just opened
