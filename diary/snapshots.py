@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import msgspec
+from dulwich.file import FileLocked
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
@@ -123,10 +124,18 @@ def store_path(root: str | Path) -> Path:
 
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    """One writer at a time per store, across processes."""
+    """One writer at a time per store, across processes. Under it, a dulwich lock file can only be
+    one a killed writer left (`diary.storelocks`): met here, it is said in one sentence."""
     ensure_rusta_dir(root)
     with file_lock(root / STORE_DIR / "snapshots.lock"):
-        yield
+        try:
+            yield
+        except FileLocked as e:
+            name = os.path.relpath(os.fsdecode(e.lockfilename), store_path(root))
+            raise SnapshotError(
+                f"Rusta's snapshot store holds {name}, left by a Rusta process that was killed while "
+                "writing; the next `rusta history` (or any Rusta command that recovers) removes it."
+            ) from e
 
 
 @contextlib.contextmanager

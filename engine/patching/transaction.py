@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from diary import snapshots as snaps
+from diary import storelocks
 from diary.devlog import DevLog
 from diary.replay import sha256_file
 from diary.types import Entry
@@ -218,10 +219,11 @@ def is_patch_intent(e: Entry) -> bool:
 def recover(root: Path) -> list[str]:
     """Finish or roll back every patch transaction a crash interrupted; say what was done, per op.
 
-    Safe to call at every start: with nothing interrupted it only reads the DevLog.
+    Safe to call at every start: with nothing interrupted it only reads the DevLog and lists the
+    snapshot store's folders.
     """
     root = root.resolve()
-    if not (root / ".rusta" / "devlog").is_dir():
+    if not (root / ".rusta" / "devlog").is_dir() and not snaps.store_path(root).is_dir():
         return []
     with patch_lock(root, wait=False) as mine:
         if not mine:
@@ -231,14 +233,14 @@ def recover(root: Path) -> list[str]:
 
 def recover_locked(root: Path) -> list[str]:
     """`recover` for a caller that already holds the patch lock."""
+    said = clear_store_locks(root)
     if not (root / ".rusta" / "devlog").is_dir():
-        return []
-    said: list[str] = []
+        return said
     log = DevLog.open(root)
     try:
         open_ops = [e for e in log.open_intents() if is_patch_intent(e)]
         if not open_ops:
-            return []
+            return said
         by_task: dict[str, list[Entry]] = {}
         for e in log.entries():
             if e.task:
@@ -248,6 +250,25 @@ def recover_locked(root: Path) -> list[str]:
     finally:
         log.close()
     return said
+
+
+def clear_store_locks(root: Path) -> list[str]:
+    """Remove the dulwich lock files a killed writer left in the snapshot store (each would stop every
+    later snapshot with `FileLocked`), and note the repair in the DevLog. The store's own writer lock
+    is taken for it, so a live snapshot (a validation holds no patch lock) is waited for, not cut."""
+    removed = storelocks.clear_stale(root)
+    if not removed:
+        return []
+    names = ", ".join(removed[:3]) + (f" and {len(removed) - 3} more" if len(removed) > 3 else "")
+    summary = f"removed {len(removed)} file(s) a killed Rusta process left in its snapshot store: {names}"
+    log = DevLog.open(root)
+    try:
+        log.append(
+            "note", {"via": "patching", "repair": "store_locks", "removed": list(removed), "summary": summary}
+        )
+    finally:
+        log.close()
+    return [summary + "."]
 
 
 def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -> str:

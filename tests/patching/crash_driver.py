@@ -5,6 +5,10 @@ python -m tests.patching.crash_driver ROOT undo|redo
 
 RUSTA_TEST_FSIZE=N caps the size of any file the child writes (RLIMIT_FSIZE), so a write fails
 with EFBIG as on a full disk.
+
+RUSTA_TEST_STOP_IN_LOCK=TEXT stops the child (SIGSTOP) just after dulwich creates its first lock file
+whose path holds TEXT, inside a real write of the snapshot store, so a test can see the lock and
+kill -9 the child right there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import resource
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -21,8 +26,24 @@ from engine.patching import api
 from engine.patching.types import Patch, Validation
 
 
+def stop_in_lock(text: str) -> None:
+    """Wrap dulwich's lock-file writer so the process stops once its lock file named like `text` exists."""
+    from dulwich import file as dfile
+
+    made = dfile._GitFile.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        if text in os.fsdecode(self._lockfilename):
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    dfile._GitFile.__init__ = init  # type: ignore[method-assign]
+
+
 def main(argv: list[str]) -> int:
     root, op = Path(argv[0]), argv[1]
+    if text := os.environ.get("RUSTA_TEST_STOP_IN_LOCK"):
+        stop_in_lock(text)
     if cap := os.environ.get("RUSTA_TEST_FSIZE"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(cap), int(cap)))

@@ -6,8 +6,10 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DIFFS = FIXTURES / "patch_diffs"
 GOOD_FILES = ("NOTES.txt", "src/extra.rs", "src/lib.rs", "src/math.rs")
@@ -56,3 +58,17 @@ def tree_hashes(root: Path, paths: tuple[str, ...] = GOOD_FILES) -> dict[str, st
 
 def diff_text(name: str) -> str:
     return (DIFFS / name).read_text()
+
+
+def spawn_driver(root: Path, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """One patch operation in a child process (tests/patching/crash_driver.py), its hooks set by `env`
+    alone: the caller's own crash hook is dropped first."""
+    full = dict(os.environ, PYTHONPATH=str(REPO))
+    full.pop("RUSTA_TEST_CRASH_AT", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.patching.crash_driver", str(root), *args],
+        cwd=REPO,
+        env={**full, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )

@@ -6,11 +6,8 @@ step named by RUSTA_TEST_CRASH_AT, or is killed by the test after a random delay
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,11 +19,10 @@ from diary.devlog import DevLog
 from diary.replay import check_repo, replay
 from engine.patching import api
 from engine.patching.transaction import CRASH_ENV, is_patch_intent
-from tests.patching.helpers import git, repo_fingerprint, tree_hashes
+from tests.patching.helpers import git, repo_fingerprint, spawn_driver, tree_hashes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("patching-crash")]  # one real validation (cargo)
 
-REPO = Path(__file__).resolve().parents[2]
 EARLY = [
     "after_intent",
     "after_snapshots",
@@ -46,19 +42,12 @@ def run_driver(
     kill_after: float | None = None,
     fsize: int | None = None,
 ) -> int:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env: dict[str, str] = {}
     if fsize:
         env["RUSTA_TEST_FSIZE"] = str(fsize)
-    env.pop(CRASH_ENV, None)
     if crash_at:
         env[CRASH_ENV] = crash_at
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.patching.crash_driver", str(root), *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn_driver(root, args, env)
     if kill_after is not None:
         time.sleep(kill_after)
         proc.send_signal(signal.SIGKILL)
