@@ -24,6 +24,7 @@ from engine.explain.prompts import prompt_for
 from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
 from engine.explain.types import Choice, Explanation, Location
 from engine.facts.parse import facts_of
+from toolbelt.sysroot import remember_rustc_version
 from toolbelt.types import CheckReport, Diagnostic
 
 EXPLAINED_LEVELS = ("error", "warning")
@@ -370,7 +371,7 @@ def explain_report(
     report: CheckReport, *, probe: bool = False, with_explain_text: bool = False
 ) -> tuple[Explanation, ...]:
     if report.toolchain is not None:
-        references.remember_rustc_version(report.toolchain.rustc)
+        remember_rustc_version(report.toolchain.rustc)
     from engine.explain.trimpaths import rustc_report  # clippy's run spells out std paths rustc trims
 
     diags = rustc_report(report).diagnostics

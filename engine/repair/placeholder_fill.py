@@ -5,6 +5,11 @@ as written. Each hole that names a type gets that type's plain value (`0`, `0.0`
 `String::new()`, `None`; `fields.plain_value`); a hole that names no type (`/* value */`) leaves the
 suggestion out. The value is a guess at the user's intent: the option carries the flag that the
 user chooses it (`engine.explain.meaning.chosen_value`), and cargo says whether it compiles.
+
+A plain value can compile and still panic: `c.is_digit(0)` (a radix below 2). When the missing
+argument belongs to a std fn whose source the docs ship (`toolbelt.std_source`), its parameter's
+name and its `# Panics` section decide: a radix gets 10, a parameter the docs forbid to be zero gets
+1, and any other panic the docs state is said with the option instead of being hidden.
 """
 
 from __future__ import annotations
@@ -14,20 +19,53 @@ import re
 from engine.edits import Edit, edit_id, suggestions
 from engine.repair.fields import plain_value
 from engine.repair.types import Candidate
+from toolbelt.std_source import StdItem
 from toolbelt.types import Diagnostic
 
 FAMILY = "fill-placeholder"
 _HOLE = re.compile(r"/\*\s*(?P<ty>[^*]+?)\s*\*/")
 # what a hole names when it names a type: a primitive, or a path with a capital (`Option<&str>`)
+_MISSING = re.compile(r"argument #(?P<n>\d+) of type")
+_INTEGER = re.compile(r"[iu](?:8|16|32|64|128|size)")
 _TYPE = re.compile(r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&?(?:\w+::)*[A-Z]\w*(?:<.+>)?)")
 
 
-def _fill(text: str, values: list[str]) -> str | None:
+def missing_params(diag: Diagnostic, callee: StdItem | None) -> list[str]:
+    """The names of the missing arguments in rustc's order ("argument #2 of type …"), when known."""
+    if callee is None:
+        return []
+    labels = (s.label or "" for s in diag.spans)
+    numbers = [int(m["n"]) for label in labels for m in _MISSING.finditer(label)]
+    return [callee.params[n - 1] if 0 < n <= len(callee.params) else "" for n in sorted(numbers)]
+
+
+def safe_value(ty: str, param: str, panics: str) -> str | None:
+    """A value the callee's own docs allow where the plain one would panic, or None. Pure."""
+    if not _INTEGER.fullmatch(ty) or not param:
+        return None
+    if param == "radix":
+        return "10"  # every radix in 2..=36 is valid; 10 is the one a reader expects
+    said = panics.lower()
+    if param in said and ("zero" in said or " 0" in said):
+        return "1"
+    return None
+
+
+def _fill(
+    text: str, values: list[str], names: list[str], panics: str = "", guarded: list[str] | None = None
+) -> str | None:
+    """`text` with every hole filled; `values` collects what was written, `guarded` the parameters
+    that got a value their docs allow instead of the plain one."""
+
     def one(m: re.Match[str]) -> str:
         ty = m["ty"]
         if not _TYPE.fullmatch(ty):
             raise ValueError(ty)
-        v = plain_value(ty.lstrip("&"))
+        param = names[len(values)] if len(values) < len(names) else ""
+        safe = safe_value(ty, param, panics)
+        if safe is not None and guarded is not None:
+            guarded.append(param)
+        v = safe or plain_value(ty.lstrip("&"))
         if ty.startswith("&"):
             v = '""' if ty == "&str" else f"&{v}"
         values.append(v)
@@ -39,16 +77,20 @@ def _fill(text: str, values: list[str]) -> str | None:
         return None
 
 
-def filled_placeholders(diag: Diagnostic) -> list[Candidate]:
+def filled_placeholders(diag: Diagnostic, callee: StdItem | None = None) -> list[Candidate]:
+    """`callee`: the std fn whose argument is missing (`toolbelt.std_source.std_callee`), if known."""
     code = diag.code_str or diag.message
+    names = missing_params(diag, callee)
+    panics = callee.panics if callee is not None else ""
     out = []
     for s in suggestions(diag):
         if not s.has_placeholder:
             continue
         values: list[str] = []
+        guarded: list[str] = []
         edits = []
         for e in s.edits:
-            text = _fill(e.replacement, values)
+            text = _fill(e.replacement, values, names, panics, guarded)
             if text is None:
                 break
             edits.append(Edit(file=e.file, start=e.start, end=e.end, replacement=text))
@@ -56,6 +98,8 @@ def filled_placeholders(diag: Diagnostic) -> list[Candidate]:
             if not values:
                 continue
             shown = ", ".join(f"`{v}`" for v in values)
+            if callee is not None and panics and not guarded:  # a panic the docs state, not ruled out
+                shown += f" (`{callee.name}`'s docs: {panics})"
             t = tuple(edits)
             out.append(
                 Candidate(

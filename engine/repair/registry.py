@@ -63,6 +63,7 @@ from engine.repair.templates import (
 )
 from engine.repair.types import Candidate
 from engine.repair.unsized import borrow_unsized_type
+from toolbelt.std_source import std_callee
 from toolbelt.types import Diagnostic
 
 NO_CODE = ""  # rustc gives lifetime errors ("lifetime may not live long enough") no code
@@ -135,7 +136,8 @@ TEMPLATES: tuple[Template, ...] = (
 def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """Every template's candidates for `d`, then the design fixes and the edit grammar's, for every code."""
     code = d.code_str or NO_CODE
-    out: list[Candidate] = filled_placeholders(d)  # rustc's `/* usize */` holes with plain values
+    # rustc's `/* usize */` holes with plain values, or the ones a std callee's docs allow
+    out: list[Candidate] = filled_placeholders(d, std_callee(d) if code == "E0061" else None)
     for t in TEMPLATES:
         if code in t.codes:
             out += t.make(d, read, crate_files) if t.needs_files else t.make(d, read)

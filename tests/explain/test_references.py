@@ -12,6 +12,7 @@ import pytest
 
 from engine.explain import references
 from engine.explain.api import explain_report
+from toolbelt import sysroot as toolbelt_sysroot
 from toolbelt.paths import cache_dir
 from toolbelt.types import CheckReport
 
@@ -64,16 +65,16 @@ def test_non_codes_have_no_explain_text() -> None:
 
 def test_sysroot_is_cached_on_disk_per_rustc_version(demo: CheckReport, tmp_path: Path) -> None:
     assert demo.toolchain is not None and demo.toolchain.rustc.startswith("rustc ")
-    references.remember_rustc_version(demo.toolchain.rustc)
-    references.sysroot.cache_clear()
-    real = references.sysroot()
+    toolbelt_sysroot.remember_rustc_version(demo.toolchain.rustc)
+    toolbelt_sysroot.sysroot.cache_clear()
+    real = toolbelt_sysroot.sysroot()
     assert real is not None and (real / "share" / "doc" / "rust" / "html").is_dir()
-    cached = references._sysroot_cache()
+    cached = toolbelt_sysroot._sysroot_cache()
     assert cached is not None and cached.read_text().strip() == str(real)
     # the next process reads the file instead of running rustc: prove it by planting another folder
     cached.write_text(str(tmp_path))
-    references.sysroot.cache_clear()
-    assert references.sysroot() == tmp_path
+    toolbelt_sysroot.sysroot.cache_clear()
+    assert toolbelt_sysroot.sysroot() == tmp_path
     cached.unlink()
-    references.sysroot.cache_clear()
-    assert references.sysroot() == real
+    toolbelt_sysroot.sysroot.cache_clear()
+    assert toolbelt_sysroot.sysroot() == real
