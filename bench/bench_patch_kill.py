@@ -8,7 +8,9 @@ ends, most during it), then runs recovery in this process and checks:
 
 - the patched files equal either the state before the patch or the state after it, byte for byte;
 - HEAD, the index bytes, the refs and the stash are those of the start (Rusta never touches them);
-- no temporary file is left, no patch intent is left open, the DevLog's replay agrees with the tree.
+- no temporary file is left, no patch intent is left open, the DevLog's replay agrees with the tree;
+- an operation that was not killed succeeded: one that fails on its own after the recovery before it
+  (a lock a killed writer left in the snapshot store, say) is a problem, its last line kept.
 
 The next trial applies when the tree is before, undoes when it is after, so undo is killed as often
 as apply; at the end a last `undo` (or none) must bring back the state before, byte for byte.
@@ -32,24 +34,29 @@ import msgspec
 from bench.quick import quick
 
 REPO = Path(__file__).resolve().parent.parent
+STORE_REPAIR = "left in its snapshot store"  # recovery's line when it removed a killed writer's locks
 
 
-def _driver(root: Path, args: list[str], kill_after: float | None) -> tuple[int, float]:
-    """One operation in a child process, killed with SIGKILL after `kill_after` seconds if still running."""
+def _driver(root: Path, args: list[str], kill_after: float | None) -> tuple[int, float, str]:
+    """One operation in a child process, killed with SIGKILL after `kill_after` seconds if still
+    running: its exit status, its seconds, and the last line it wrote to stderr."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("RUSTA_TEST_CRASH_AT", None)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.patching.crash_driver", str(root), *args],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    if kill_after is not None:
-        try:
-            proc.wait(timeout=kill_after)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-    rc = proc.wait(timeout=120)
-    return rc, time.perf_counter() - t0
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.patching.crash_driver", str(root), *args],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err,
+        )  # fmt: skip
+        if kill_after is not None:
+            try:
+                proc.wait(timeout=kill_after)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+        rc = proc.wait(timeout=120)
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    return rc, time.perf_counter() - t0, lines[-1] if lines else ""
 
 
 def _whole(root: Path, fp: tuple, states: dict[str, dict]) -> tuple[str | None, list[str]]:
@@ -105,14 +112,14 @@ def run() -> dict:
         fp, before = repo_fingerprint(root), tree_hashes(root)
         # the two operations whole, once each, and the start alone (a redo with nothing to redo: Python
         # and the imports): kill delays are drawn from just before the operation's work to just after it
-        _, start_s = _driver(root, ["redo"], None)
-        _, apply_s = _driver(root, ["apply", *patch_args], None)
+        _, start_s, _ = _driver(root, ["redo"], None)
+        _, apply_s, _ = _driver(root, ["apply", *patch_args], None)
         after = tree_hashes(root)
-        _, undo_s = _driver(root, ["undo"], None)
+        _, undo_s, _ = _driver(root, ["undo"], None)
         states = {"before": before, "after": after}
         assert after != before and tree_hashes(root) == before
         counts = {
-            op: {"trials": 0, "killed": 0, "recovered": 0, "before": 0, "after": 0}
+            op: {"trials": 0, "killed": 0, "failed": 0, "recovered": 0, "store": 0, "before": 0, "after": 0}
             for op in ("apply", "undo")
         }
         problems: list[str] = []
@@ -122,13 +129,17 @@ def run() -> dict:
             op = "apply" if state == "before" else "undo"
             length = apply_s if op == "apply" else undo_s
             delay = rng.uniform(0.8 * start_s, 1.1 * length)
-            rc, _ = _driver(root, ["apply", *patch_args] if op == "apply" else ["undo"], delay)
+            rc, _, last = _driver(root, ["apply", *patch_args] if op == "apply" else ["undo"], delay)
             said = api.recover(root)
             got, found = _whole(root, fp, states)
             c = counts[op]
             c["trials"] += 1
             c["killed"] += rc == -signal.SIGKILL
-            c["recovered"] += bool(said)
+            if rc not in (0, -signal.SIGKILL):
+                c["failed"] += 1
+                found.append(f"{op} failed on its own (exit {rc}): {last}")
+            c["recovered"] += any(line.startswith("interrupted ") for line in said)
+            c["store"] += any(STORE_REPAIR in line for line in said)
             if got is not None:
                 c[got] += 1
                 state = got
@@ -144,7 +155,9 @@ def run() -> dict:
             "operation": op,
             "trials": c["trials"],
             "killed by SIGKILL": c["killed"],
+            "failed unkilled": c["failed"],
             "interrupted op recovered": c["recovered"],
+            "store locks cleared": c["store"],
             "ended before": c["before"],
             "ended after": c["after"],
             "half-applied trees": c["trials"] - c["before"] - c["after"],

@@ -162,6 +162,21 @@ def _diary_recover(res: dict) -> tuple[float | None, float | None]:
     return _num(_row(res, "case", "recover 100 MB, torn tail"), "seconds"), scan
 
 
+def _patch_kill(res: dict) -> tuple[float | None, float | None]:
+    """Every kind of damage the apply/undo kill -9 run looks for, summed: half-applied trees, the other
+    problems it found (HEAD or index changed, a temp file, an open intent, an op that failed unkilled),
+    and a last undo that did not bring back the start."""
+    row = _row(res, "operation", "all")
+    half, other = _num(row, "half-applied trees"), _num(row, "other problems")
+    if row is None or half is None or other is None:
+        return None, None
+    return half + other + (row.get("undo restores the start at the end") is not True), None
+
+
+def _patch_kill_trials(res: dict) -> tuple[float | None, float | None]:
+    return _num(_row(res, "operation", "all"), "trials"), None
+
+
 TARGETS: tuple[Target, ...] = (
     Target(id="cold-explain", words="cold `rusta explain` to the first story (demo crate)", bench="explain_cli",
            kind="at_most", goal=2.0, unit="s", read=_explain_cli, anchor="cargo clippy"),
@@ -207,6 +222,10 @@ TARGETS: tuple[Target, ...] = (
            kind="at_most", goal=0.0, unit="", read=_diary_lost),
     Target(id="devlog-recover", words="DevLog recovery, 100 MB", bench="diary",
            kind="at_most", goal=1.0, unit="s", read=_diary_recover, anchor="no index cache"),
+    Target(id="patch-kill-damage", words="apply/undo kill -9 trials: half-applied trees, damage, refused ops",
+           bench="patch_kill", kind="at_most", goal=0.0, unit="", read=_patch_kill),
+    Target(id="patch-kill-trials", words="apply/undo kill -9 trials run (`make bench-long`)", bench="patch_kill",
+           kind="at_least", goal=1000.0, unit="", read=_patch_kill_trials),
 )  # fmt: skip
 
 

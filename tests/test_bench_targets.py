@@ -120,3 +120,17 @@ def test_the_workspace_rows_read_the_paired_overhead_and_rusta_s_own_memory() ->
     assert verdict(check, *check.read(res)) == "met"
     assert rss.read(res) == (27.0, 29.0) and verdict(rss, 27.0, 29.0) == "met"
     assert check.read({"rows": []}) == (None, None) and verdict(rss, None, None) != "met"
+
+
+def test_the_patch_kill_rows_sum_every_damage_and_count_the_trials() -> None:
+    by_id = {t.id: t for t in TARGETS}
+    damage, trials = by_id["patch-kill-damage"], by_id["patch-kill-trials"]
+    whole = {"operation": "all", "trials": 1000, "half-applied trees": 0, "other problems": 0,
+             "undo restores the start at the end": True}  # fmt: skip
+    res = {"rows": [{"operation": "apply", "trials": 500, "half-applied trees": 0}, whole]}
+    assert damage.read(res) == (0.0, None) and verdict(damage, *damage.read(res)) == "met"
+    assert verdict(trials, *trials.read(res)) == "met"
+    whole.update({"other problems": 2, "undo restores the start at the end": False, "trials": 300})
+    assert damage.read(res) == (3.0, None) and verdict(damage, *damage.read(res)) == "missed"
+    assert verdict(trials, *trials.read(res)) == "missed"
+    assert damage.read({"rows": []}) == (None, None) and verdict(damage, None, None) == "not measured"
