@@ -36,6 +36,7 @@ from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
 from engine.repair.into import conversion_before_into
+from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
@@ -100,6 +101,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0308 E0369 E0277 E0382 E0507 E0508 E0600", closed_operators),
     _row("E0308 E0271", tail_semicolon),
     _row("E0599", deref_receiver),
+    _row("E0599", collect_or_count),
     _row("E0599", method_typo),
     _row("E0053", trait_receiver_like_impl),
     _row("E0072", box_recursive, needs_files=True),
