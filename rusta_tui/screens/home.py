@@ -22,10 +22,11 @@ from rusta_tui.views import (
 )
 
 LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
-# Home's rows besides the table's own: tabs 1, mode line 2, footer 1, the lower panels 8, and the
-# table's border and header 3. The members panel shows only where the table keeps MIN_TABLE_ROWS.
-HOME_CHROME = 15
+# The members panel shows only where the table keeps MIN_TABLE_ROWS rows of diagnostics beside it;
+# the room is measured on the laid-out screen, so it holds at any terminal size and any tcss.
 MIN_TABLE_ROWS = 10
+# The lower panels are as tall as their longest list, up to this share of the terminal's rows.
+LOWER_SHARE = 1 / 3
 
 
 class HomeScreen(RustaScreen):
@@ -70,6 +71,14 @@ class HomeScreen(RustaScreen):
             table.move_cursor(row=min(s.selected, len(all_rows) - 1))
         self.draw_recurring()
         self.draw_members(all_rows)
+        self.draw_lower()
+        self.call_after_refresh(self.fit_lower)
+
+    def draw_lower(self) -> None:
+        """Hotspots and suggestions, or why there are none yet."""
+        s = self.session
+        table = self.query_one("#diagnostics", DataTable)
+        all_rows = s.rows()
         hot = self.query_one("#hotspots", Static)
         sug = self.query_one("#suggestions", Static)
         if s.report is None:
@@ -96,22 +105,52 @@ class HomeScreen(RustaScreen):
             Text("\n".join(lines) if lines else "Nothing to suggest.", no_wrap=True, overflow="ellipsis")
         )
 
+    def fit_lower(self) -> None:
+        """The lower panels as tall as their longest list (a line's worth of rows at least), up to
+        LOWER_SHARE of the terminal: no empty rows taken from the table at 80x24, a long hotspot
+        list shown whole at 120x40. Then the members panel is fitted into what is left."""
+        shown = [w for w in self.query("#home-lower > Static").results(Static) if w.display]
+        longest = max((len(str(w.content).splitlines()) for w in shown), default=1)
+        chrome = max((w.outer_size.height - w.size.height for w in shown), default=2)
+        cap = max(chrome + 1, int(self.app.size.height * LOWER_SHARE))
+        self.query_one("#home-lower").styles.height = min(cap, max(1, longest) + chrome)
+        self.call_after_refresh(self.fit_members)
+
     def draw_members(self, all_rows: list[DiagRow]) -> None:
-        """One line per workspace member with diagnostics, hidden for a lone crate. Where the panel
-        would take rows the table needs (80x24), the counts go in the table's title instead."""
+        """One line per workspace member with diagnostics, hidden for a lone crate; `fit_members`
+        decides, once the screen is laid out, whether it has the room."""
         panel = self.query_one("#members", Static)
-        table = self.query_one("#diagnostics", DataTable)
         members = by_member(all_rows)
-        fits = self.app.size.height - HOME_CHROME - (len(members) + 2) >= MIN_TABLE_ROWS
-        panel.display = bool(members) and fits
         panel.update(
             Text("\n".join(f"{e}E {w}W {m}" for m, e, w in members), no_wrap=True, overflow="ellipsis")
         )
+        if not members:
+            panel.display = False
+            self.query_one("#diagnostics", DataTable).border_title = "Diagnostics"
+
+    def fit_members(self) -> None:
+        """Where the members panel would leave the table fewer than MIN_TABLE_ROWS rows (80x24), the
+        counts go in the table's title instead. The room is what the table and the panel take
+        together on the laid-out screen, so showing or hiding the panel never changes the answer."""
+        panel = self.query_one("#members", Static)
+        table = self.query_one("#diagnostics", DataTable)
+        members = by_member(self.session.rows())
+        if not members or table.outer_size.height == 0:  # nothing to fit, or not laid out yet
+            return
+        room = table.outer_size.height + (panel.outer_size.height if panel.display else 0)
+        table_chrome = table.outer_size.height - table.size.height + table.header_height
+        cap = panel.styles.max_height
+        frame = panel.styles.gutter.height
+        wanted = len(members) + frame
+        if cap is not None and cap.is_cells:
+            wanted = min(wanted, int(cap.value))
+        fits = room - wanted - table_chrome >= MIN_TABLE_ROWS
+        panel.display = fits
         compact = ", ".join(f"{m} {e}E {w}W" for m, e, w in members)
-        table.border_title = f"Diagnostics: {compact}" if members and not fits else "Diagnostics"
+        table.border_title = "Diagnostics" if fits else f"Diagnostics: {compact}"
 
     def on_resize(self) -> None:
-        self.draw_members(self.session.rows())
+        self.call_after_refresh(self.fit_lower)
 
     def draw_recurring(self) -> None:
         """The codes this user met twice or more in this repo; hidden until there is one."""

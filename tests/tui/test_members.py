@@ -8,8 +8,9 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from rusta_tui.messages import ProbeFinished
+from rusta_tui.screens.home import MIN_TABLE_ROWS
 from rusta_tui.views import by_member
-from tests.tui.conftest import Recorder
+from tests.tui.conftest import Recorder, screen_text
 from tests.tui.test_app import make_app, static_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -46,20 +47,51 @@ async def test_home_shows_one_line_per_member_with_diagnostics(tmp_path: Path, r
         assert lines == ["1E 0W ledger", "0E 1W tally"]
 
 
-async def test_at_80x24_the_members_fold_into_the_table_title(tmp_path: Path, recorder: Recorder) -> None:
-    """The panel would take four of the table's rows at 80x24: one title line says the same instead."""
+@pytest.mark.parametrize(("size", "fits"), [((80, 24), True), ((80, 20), False), ((120, 40), True)])
+async def test_the_members_fold_into_the_table_title_only_where_the_table_needs_the_rows(
+    tmp_path: Path, recorder: Recorder, size: tuple[int, int], fits: bool
+) -> None:
+    """The room is measured on the laid-out screen: at 80x24 the two short lower panels leave the
+    members panel room beside ten table rows; at 80x20 it would take four of them, so one title
+    line says the same instead, and growing the terminal brings the panel back."""
+    app = make_app(workspace(tmp_path / "ws"))
+    async with app.run_test(size=size, message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#diagnostics", DataTable)
+        panel = app.screen.query_one("#members", Static)
+        assert panel.display is fits
+        assert table.size.height - table.header_height >= MIN_TABLE_ROWS  # the table keeps its rows
+        folded = "Diagnostics: ledger 1E 0W, tally 0E 1W"
+        assert table.border_title == ("Diagnostics" if fits else folded)
+        screen = screen_text(app)
+        assert ("Workspace members" in screen) is fits and ("tally 0E 1W" in screen) is not fits
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert panel.display
+        assert table.border_title == "Diagnostics"
+
+
+async def test_the_lower_panels_are_as_tall_as_their_lists(tmp_path: Path, recorder: Recorder) -> None:
+    """Two hotspots take two rows and the border, at 80x24 and at 120x40: no empty rows taken from
+    the table; a terminal too short for the list caps the panels at a third of its rows."""
     app = make_app(workspace(tmp_path / "ws"))
     async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished)
         await pilot.pause()
-        table = app.screen.query_one("#diagnostics", DataTable)
-        assert not app.screen.query_one("#members", Static).display
-        assert table.border_title == "Diagnostics: ledger 1E 0W, tally 0E 1W"
-        assert table.size.height >= 10  # the rows the panel would have taken stay with the table
-        await pilot.resize_terminal(100, 40)
         await pilot.pause()
-        assert app.screen.query_one("#members", Static).display
-        assert table.border_title == "Diagnostics"
+        hot = app.screen.query_one("#hotspots", Static)
+        assert hot.outer_size.height == 2 + 2
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert hot.outer_size.height == 2 + 2
+        await pilot.resize_terminal(80, 10)
+        await pilot.pause()
+        await pilot.pause()
+        assert hot.outer_size.height == 10 // 3
 
 
 async def test_a_lone_crate_shows_no_member_header(tmp_path: Path, recorder: Recorder) -> None:
