@@ -9,6 +9,7 @@ bubble would make the user read the same words twice for nothing.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from rich.console import Console, RenderableType
@@ -25,17 +26,9 @@ _NO_RULE = "The compiler's rule stated in the message."
 def plain(renderable: RenderableType) -> str:
     """The words a renderable shows, lower case, whitespace collapsed: wrapping, indentation and a
     capital at a sentence's start never hide a repeat."""
-    console = Console(width=2000, color_system=None, record=True, file=_Null())
-    console.print(renderable)
-    return _flat(console.export_text())
-
-
-class _Null:
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None
+    buf = io.StringIO()
+    Console(width=2000, color_system=None, file=buf).print(renderable)
+    return _flat(buf.getvalue())
 
 
 def _flat(text: str) -> str:

@@ -65,7 +65,7 @@ class CodeScreen(RustaScreen):
         note = s.explain_note if row is not None else "No diagnostic selected."
         at = next((i for i, x in enumerate(s.explanations) if x is expl), -1)
         bubble.show(expl, s.mode, note, state, s.failed_fixes.get(at))
-        said = plain(bubble.content)  # the drawer adds to what the bubble says, never repeats it
+        said = plain(bubble.renderable)  # the drawer adds to what the bubble says, never repeats it
         self.query_one("#why-drawer", WhyDrawer).show(expl, said)
         self.set_class(s.mode == "silent", "-silent")
         opened = s.why_open and not self.has_class("-why")

@@ -30,6 +30,7 @@ class Pane(ScrollableContainer):
         return self.body.content
 
     _shown: object = None
+    renderable: RenderableType = ""  # what `set_body` was last given, for a reader of its words
 
     def set_body(self, renderable: RenderableType, key: object = None) -> bool:
         """Show `renderable`; True when it is new (another `key`), and the pane went back to the top.
@@ -38,6 +39,7 @@ class Pane(ScrollableContainer):
         the user scrolled to.
         """
         self.body.update(renderable)
+        self.renderable = renderable
         if key is not None and key == self._shown:
             return False
         self._shown = key
