@@ -51,6 +51,7 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
 from engine.repair.state_replace import replace_state
+from engine.repair.struct_pattern import named_fields_pattern
 from engine.repair.template_kit import Reader
 from engine.repair.templates import (
     add_mut,
@@ -114,6 +115,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0515", return_owned),
     _row("E0597", hoist_out_of_block),
     _row("E0023", pattern_field_count),
+    _row("E0164", named_fields_pattern),
     _row("E0525", keep_captured),
     _row("E0015", static_table),
     _row("E0631", closure_bound_mutability),
