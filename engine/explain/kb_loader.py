@@ -39,6 +39,7 @@ RootCauseStrategy = Literal[
     "first_occurrence",
     "static_required_at",
     "static_item",
+    "closure_kind_cause",
 ]
 
 # Placeholders a template may use; engine/explain/placeholders.py fills them from the diagnostic.

@@ -20,6 +20,7 @@ PROMPTS: dict[str, str] = {
     "static_required_at": "Before reading on: which call do you think needs the borrow to last forever?",
     "static_item": "Before reading on: what do you think stops a `static` from changing?",
     "first_note": "Before reading on: which part of rustc's notes do you think names the real problem?",
+    "closure_kind_cause": "Before reading on: which line of the closure's body do you think decides its `Fn` trait?",
 }
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
 

@@ -238,6 +238,16 @@ def _closure_signature_at(diag: Diagnostic) -> Found | None:
     return None
 
 
+def _closure_kind_cause(diag: Diagnostic) -> Found | None:
+    """E0525: the line of the closure's body that decides its kind, which rustc labels "closure is
+    `FnOnce` because it moves the variable `x` out of its environment" (or "`FnMut` because it
+    mutates"). The closure and the bound are both as written; that line is what makes them clash."""
+    f = _label_match(diag, (r"closure is `Fn(?:Once|Mut)` because it (?:moves|mutates)",))
+    if f is not None:
+        return Found(f.span, "what the body does with this capture decides the closure's kind", f.label)
+    return None
+
+
 _BECAUSE = re.compile(r"^\.\.\.because ")
 
 
@@ -288,6 +298,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "static_required_at": _static_required_at,
     "static_item": _static_item,
     "closure_signature_at": _closure_signature_at,
+    "closure_kind_cause": _closure_kind_cause,
 }
 
 # For codes without a KB entry (or before the KB has one): a sensible default per code.
@@ -309,6 +320,7 @@ DEFAULT_STRATEGY: dict[str, str] = {
     "E0432": "first_occurrence",
     "E0038": "first_note",
     "E0631": "closure_signature_at",
+    "E0525": "closure_kind_cause",
 }
 
 
