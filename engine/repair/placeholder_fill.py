@@ -10,6 +10,10 @@ A plain value can compile and still panic: `c.is_digit(0)` (a radix below 2). Wh
 argument belongs to a std fn whose source the docs ship (`toolbelt.std_source`), its parameter's
 name and its `# Panics` section decide: a radix gets 10, a parameter the docs forbid to be zero gets
 1, and any other panic the docs state is said with the option instead of being hidden.
+
+A `/* Type */` hole stands where a type goes (`let total: /* Type */ = ….sum();`), so no value can
+fill it: the type comes from rustc's own note, `cannot satisfy `_: Sum<u32>`` (the sum of `u32`s,
+or of `&u32`s, is a `u32`; what collects `T`s is at least a `Vec<T>`), or the suggestion is left out.
 """
 
 from __future__ import annotations
@@ -23,11 +27,30 @@ from toolbelt.std_source import StdItem
 from toolbelt.types import Diagnostic
 
 FAMILY = "fill-placeholder"
+TYPE_FAMILY = "annotate-from-note"  # a type rustc's note states: no value of Rusta's choosing
 _HOLE = re.compile(r"/\*\s*(?P<ty>[^*]+?)\s*\*/")
 # what a hole names when it names a type: a primitive, or a path with a capital (`Option<&str>`)
 _MISSING = re.compile(r"argument #(?P<n>\d+) of type")
 _INTEGER = re.compile(r"[iu](?:8|16|32|64|128|size)")
 _TYPE = re.compile(r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&?(?:\w+::)*[A-Z]\w*(?:<.+>)?)")
+
+
+_UNSATISFIED = re.compile(
+    r"cannot satisfy `_: (?:[\w:]+::)?(?P<trait>Sum|Product|FromIterator)<(?P<lt>&(?:'\w+ )?)?(?P<item>[\w:<>, &]+)>`"
+)
+
+
+def type_hint(diag: Diagnostic) -> str | None:
+    """The type a `/* Type */` hole needs, from rustc's "cannot satisfy `_: Sum<u32>`" note; None if unsaid."""
+    for child in diag.children:
+        m = _UNSATISFIED.search(child.message)
+        if m is None:
+            continue
+        item = m["item"]
+        if m["trait"] != "FromIterator":
+            return item  # `Sum<&u32>` and `Sum<u32>` both give a `u32`
+        return f"Vec<&{item}>" if m["lt"] else f"Vec<{item}>"
+    return None
 
 
 def missing_params(diag: Diagnostic, callee: StdItem | None) -> list[str]:
@@ -52,13 +75,23 @@ def safe_value(ty: str, param: str, panics: str) -> str | None:
 
 
 def _fill(
-    text: str, values: list[str], names: list[str], panics: str = "", guarded: list[str] | None = None
+    text: str,
+    values: list[str],
+    names: list[str],
+    panics: str = "",
+    guarded: list[str] | None = None,
+    hint: str | None = None,
 ) -> str | None:
     """`text` with every hole filled; `values` collects what was written, `guarded` the parameters
     that got a value their docs allow instead of the plain one."""
 
     def one(m: re.Match[str]) -> str:
         ty = m["ty"]
+        if ty == "Type":  # a type goes here, never a value
+            if hint is None:
+                raise ValueError(ty)
+            values.append(hint)
+            return hint
         if not _TYPE.fullmatch(ty):
             raise ValueError(ty)
         param = names[len(values)] if len(values) < len(names) else ""
@@ -82,6 +115,7 @@ def filled_placeholders(diag: Diagnostic, callee: StdItem | None = None) -> list
     code = diag.code_str or diag.message
     names = missing_params(diag, callee)
     panics = callee.panics if callee is not None else ""
+    hint = type_hint(diag)
     out = []
     for s in suggestions(diag):
         if not s.has_placeholder:
@@ -90,26 +124,35 @@ def filled_placeholders(diag: Diagnostic, callee: StdItem | None = None) -> list
         guarded: list[str] = []
         edits = []
         for e in s.edits:
-            text = _fill(e.replacement, values, names, panics, guarded)
+            text = _fill(e.replacement, values, names, panics, guarded, hint)
             if text is None:
                 break
             edits.append(Edit(file=e.file, start=e.start, end=e.end, replacement=text))
         else:
             if not values:
                 continue
+            if hint is not None and values == [hint] * len(values):
+                t = tuple(edits)
+                why = f"with `{hint}`, the type rustc's note says the items make"
+                out.append(_candidate(t, f"{s.message[:1].lower()}{s.message[1:]}, {why}", TYPE_FAMILY, code))
+                continue
             shown = ", ".join(f"`{v}`" for v in values)
             if callee is not None and panics and not guarded:  # a panic the docs state, not ruled out
                 shown += f" (`{callee.name}`'s docs: {panics})"
             t = tuple(edits)
             out.append(
-                Candidate(
-                    id=edit_id(t),
-                    edits=t,
-                    description=f"{s.message[:1].lower()}{s.message[1:]}, with {shown} for now",
-                    source="template",
-                    family=FAMILY,
-                    addresses=(code,),
-                    score=0.6,
-                )
+                _candidate(t, f"{s.message[:1].lower()}{s.message[1:]}, with {shown} for now", FAMILY, code)
             )
     return out
+
+
+def _candidate(edits: tuple[Edit, ...], description: str, family: str, code: str) -> Candidate:
+    return Candidate(
+        id=edit_id(edits),
+        edits=edits,
+        description=description,
+        source="template",
+        family=family,
+        addresses=(code,),
+        score=0.6,
+    )

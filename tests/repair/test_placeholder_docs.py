@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.repair.placeholder_fill import filled_placeholders, safe_value
+from engine.edits import apply_edits
+from engine.repair.placeholder_fill import TYPE_FAMILY, filled_placeholders, safe_value
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 from toolbelt.std_source import item_at, source_lines, std_callee
@@ -50,3 +51,22 @@ def test_a_missing_radix_gets_ten_not_a_zero_that_panics(tmp_path: Path) -> None
     [documented] = filled_placeholders(d, callee)
     assert plain.edits[0].replacement.strip("()") == "0"
     assert documented.edits[0].replacement.strip("()") == "10"
+
+
+LENGTHS = """pub fn report(words: &[&str]) -> String {
+    let total = words.iter().map(|w| w.len()).sum();
+    format!("{total} bytes")
+}
+"""
+
+
+def test_a_type_hole_gets_the_type_rustcs_note_names_never_a_value(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "lengths", LENGTHS)
+    [d] = [d for d in run_check(root).diagnostics if d.code_str in ("E0283", "E0282")]
+    [c] = filled_placeholders(d)
+    assert c.family == TYPE_FAMILY
+    source = (root / "src" / "lib.rs").read_bytes()
+    patched = apply_edits(source, c.edits).decode()
+    assert "let total: usize = words" in patched
+    (root / "src" / "lib.rs").write_text(patched)
+    assert run_check(root).status == "clean"
