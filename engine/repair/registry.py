@@ -33,6 +33,7 @@ from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
 from engine.repair.fnpointer import closure_for_fn_pointer
+from engine.repair.generic_args import args_from_other_uses
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
 from engine.repair.into import conversion_before_into
@@ -116,6 +117,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0597", hoist_out_of_block),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),
+    _row("E0107", args_from_other_uses, needs_files=True),
     _row("E0525", keep_captured),
     _row("E0015", static_table),
     _row("E0631", closure_bound_mutability),
