@@ -28,6 +28,7 @@ from engine.syntax.tree import _range as _node_range
 from engine.syntax.tree import parse
 from engine.testrepair.callgraph import CallGraph, fn_key
 from engine.testrepair.dataflow import assertion_flow
+from engine.testrepair.grammar import mutants
 from engine.testrepair.types import FEATURES
 
 if TYPE_CHECKING:
@@ -107,9 +108,7 @@ def lines_with_features(
             continue
         data = files[rel]
         text_lines = data.split(b"\n")
-        site_lines: dict[int, int] = {}
-        for s in sites(data):
-            site_lines[s.range.line] = site_lines.get(s.range.line, 0) + 1
+        site_lines, slip_lines = line_sites(data, rel)
         for f in found:
             if f.in_test_code or f.is_test:
                 continue
@@ -138,6 +137,7 @@ def lines_with_features(
                 x["assert_reach"] = 1.0 / assert_reach[key] if key in assert_reach else 0.0
                 x["ochiai"] = ochiai
                 x["sites"] = min(site_lines.get(ln, 0), 3) / 3
+                x["slips"] = math.log1p(slip_lines.get(ln, 0))
                 x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
                 x["sites_x_ochiai"] = x["sites"] * ochiai
                 x["sites_x_assert"] = x["sites"] * x["assert_reach"]
@@ -174,6 +174,20 @@ def lines_with_features(
     return out
 
 
+def line_sites(data: bytes, rel: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Per line: how many grammar sites it holds, and how many one-token slips the grammar can make
+    there (`mutants(slips=True)`: a relational site counts its two plausible slips, an integer two,
+    a `!` one). The second is a line's prior: the more ways a line can be mistyped, the likelier it
+    holds the slip, and no coverage tells apart the lines of one straight run of code."""
+    site_lines: dict[int, int] = {}
+    for s in sites(data):
+        site_lines[s.range.line] = site_lines.get(s.range.line, 0) + 1
+    slip_lines: dict[int, int] = {}
+    for m in mutants(data, rel, slips=True):
+        slip_lines[m.line] = slip_lines.get(m.line, 0) + 1
+    return site_lines, slip_lines
+
+
 CONST_MAX_LINES = 3  # longer items are tables: one inherited score on each row would flood the ranking
 
 
@@ -195,9 +209,7 @@ def _const_lines(
     for rel, data in files.items():
         if not library_file(rel, tests_only):
             continue
-        site_lines: dict[int, int] = {}
-        for s in sites(data):
-            site_lines[s.range.line] = site_lines.get(s.range.line, 0) + 1
+        site_lines, slip_lines = line_sites(data, rel)
         text_lines = data.split(b"\n")
         for node in _const_items(parse(data).root_node):
             name_node = node.child_by_field_name("name")
@@ -221,6 +233,7 @@ def _const_lines(
                 line.x["frame_line"] = line.x["frame_near"] = 0.0
                 line.x["small_fn"] = 1.0
                 line.x["sites"] = min(site_lines.get(number, 0), 3) / 3
+                line.x["slips"] = math.log1p(slip_lines.get(number, 0))
                 line.x["sites_x_ochiai"] = line.x["sites"] * line.x["ochiai"]
                 line.x["sites_x_assert"] = line.x["sites"] * line.x["assert_reach"]
                 line.x["sites_x_cov"] = line.x["sites"] * line.x["cov_ochiai"]

@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     "sites_x_cov",  # sites * cov_ochiai
     "frame_near",  # 1/(1+k): k lines from a frame of a failing test in this line's function (0: none)
     "flow",  # 1/d: the line feeds the outputs of a fn d calls from a failing assertion's data flow
+    "slips",  # log(1 + the one-token slips the grammar can make on the line): the line's prior
 )
 
 
