@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.closure_moves import keep_captured
+from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
@@ -121,6 +122,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0525", keep_captured),
     _row("E0015", static_table),
     _row("E0631", closure_bound_mutability),
+    _row("E0631", unannotated_closure),
     _row("E0624", make_pub),
     _row("E0616", add_getter, needs_files=True),
     _row("E0596 E0384 E0594", add_mut),
