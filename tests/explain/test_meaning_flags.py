@@ -129,13 +129,18 @@ def test_a_lazy_static_around_a_run_time_value_says_when_it_is_taken(
 @pytest.mark.parametrize(
     ("name", "src", "order"),
     [
-        ("heap", HEAP, "fields in declaration order: `urgency`, then `label`"),
+        (
+            "heap",
+            HEAP,
+            "fields in declaration order: `urgency`, then `label`; a `BinaryHeap<Job>` pops the greatest",
+        ),
         ("set", SET, "variants in declaration order: `Low`, then `Mid`, then `High`"),
     ],
 )
 def test_a_derived_order_names_what_decides_it(tmp_path: Path, name: str, src: str, order: str) -> None:
     derive = next(f for f in _fixes(tmp_path, name, src) if "Ord" in " ".join(f.shows))
     assert derive.validated == "compiles" and order in derive.cost, derive.cost
+    assert ("BinaryHeap" in derive.cost) == (name == "heap")  # a set's order has no max-heap surprise
 
 
 # `*r` for an owning type moves out of the borrow (E0507); for a `Copy` type it is the fix
