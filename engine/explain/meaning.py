@@ -19,6 +19,7 @@ of the same verdict without (`engine.explain.options.rank`).
 - A value picked only so that the code compiles: a missing struct field given its type's plain value
   (`timeout_ms: 0`, E0063) or rustc's `/* f64 */` hole filled with `0.0` (E0061); the user chooses
   the real one.
+- A `_` added to a tuple pattern with too few fields (E0023): the arm never reads that field.
 - A method renamed into a question (rustc's similar name `.is_sorted()` for `.sorted()`): the call
   is a `bool` now, where the old name promised values; it may still type-check.
 """
@@ -195,6 +196,20 @@ def chosen_value(family: str, diff: str) -> str:
     return "the value written is a placeholder that compiles, not one the program meant: choose the real one"
 
 
+_WILDCARD = re.compile(r"(?<![\w.])_(?![\w])")
+
+
+def ignored_field(diag: Diagnostic | None, diff: str) -> str:
+    """The flag of a wildcard added to a tuple pattern that had too few fields (E0023): the pattern
+    compiles, and the arm never reads that field, which is right only if it never should."""
+    if diag is None or diag.code_str != "E0023":
+        return ""
+    removed, added = _changed(diff)
+    if sum(len(_WILDCARD.findall(a)) for a in added) <= sum(len(_WILDCARD.findall(r)) for r in removed):
+        return ""
+    return "the new `_` ignores a field the arm then never reads; bind it by name if the arm should use it"
+
+
 def meaning_cost(
     edits: tuple[Edit, ...],
     files: Mapping[str, bytes],
@@ -211,4 +226,5 @@ def meaning_cost(
         or derive_for_none(diag, diff)
         or adds_unwrap(diff)
         or renamed_to_question(diff)
+        or ignored_field(diag, diff)
     )
