@@ -115,9 +115,8 @@ def gym_episode_examples(repo: Path) -> Iterator[Pair]:
             raise SourceInvalid(f"{path} is not readable JSON: {e}") from e
         solved = {o["episode"]: o["solved"] for o in data.get("outcomes", []) if o.get("method") == "rusta"}
         for ep in data.get("episodes", []):
-            verdict = {True: "rusta solved it", False: "rusta failed"}.get(
-                solved.get(ep["id"]), "rusta not run"
-            )
+            verdicts: dict[object, str] = {True: "rusta solved it", False: "rusta failed"}
+            verdict = verdicts.get(solved.get(ep["id"]), "rusta not run")
             note = f"{split} gym, {ep['kind']}: {verdict} ({rel.as_posix()})"
             for code in ep["codes"]:
                 if code:

@@ -200,9 +200,7 @@ def facts(diag: Diagnostic) -> tuple[str, ...]:
     for c in diag.children:
         if c.level == "note" and not c.spans and (note := clean_note(c.message)):
             out.append(note)
-    seen: set[str] = set()
-    uniq = [f for f in out if not (f in seen or seen.add(f))]
-    return tuple(uniq)
+    return tuple(dict.fromkeys(out))  # each once, in order
 
 
 def lint_url(diag: Diagnostic) -> str | None:

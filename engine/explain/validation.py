@@ -51,7 +51,7 @@ from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct
 from toolbelt.paths import writable_cache_dir
-from toolbelt.types import CheckReport
+from toolbelt.types import CheckReport, CheckTool
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,7 +97,7 @@ class _Trials:
         self.chain_s = CHAIN_BUDGET_S  # what finishing fixes may still spend in this run
         self.afters: dict[str, CheckReport] = {}  # a revealing fix's check, by option id
 
-    def baseline(self, tool: str) -> Counter[Key] | None:
+    def baseline(self, tool: CheckTool) -> Counter[Key] | None:
         if not self.synced:
             self.ws.sync()
             self.synced = True
@@ -220,7 +220,7 @@ class _Trials:
             verdict=verdict,
         )
 
-    def _check(self, edits: tuple, tool: str) -> CheckReport:
+    def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:
         saved = self.ws.try_edits(edits)
         try:
             return run_check(self.ws.root, tool=tool, cancel=self.cancel)

@@ -16,6 +16,7 @@ from engine.explain.joint import key as _key
 from engine.explain.types import Explanation, PatchOption, Validation
 from toolbelt.atomic_file import replace_file
 from toolbelt.paths import writable_cache_dir
+from toolbelt.types import CheckTool
 
 # 2: warning stories are judged on their warning; 3: errors left after the edit; 4: counted per error;
 # 5: a failed verdict keeps the compiler's reason; 6: "type-checks" while earlier-phase errors remain;
@@ -63,7 +64,7 @@ _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(CachedVerdict)
 
 
-def tool(e: Explanation) -> str:
+def tool(e: Explanation) -> CheckTool:
     return "clippy" if (e.code or "").startswith("clippy::") else "check"
 
 

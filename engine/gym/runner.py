@@ -16,7 +16,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import apply_edits, by_file, first_non_overlapping
+from engine.edits import Edit, apply_edits, by_file, first_non_overlapping
 from engine.gym.episodes import Episode
 from engine.gym.errors import GymError
 from engine.gym.mutate import apply
@@ -86,7 +86,7 @@ def method_clippy_fix(root: Path) -> int:
 def method_naive(root: Path) -> int:
     """The first suggestion of every error, whatever rustc's confidence, applied at once."""
     report = run_check(root, all_targets=False)
-    edits = []
+    edits: list[Edit] = []
     for d in report.diagnostics:
         if not d.level.startswith("error"):
             continue

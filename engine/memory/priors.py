@@ -205,8 +205,10 @@ def for_repair(
                 twins[r.id], twins[c.id] = c, r
                 styled.append(r)
             styled.append(c if c is not None else r)
-        seen: set[str] = set()  # a rendering another template already wrote is tried once, first
-        cands = [c for c in styled if not ((k := edit_id(c.edits)) in seen or seen.add(k))]
+        first: dict[str, Candidate] = {}  # a rendering another template already wrote is tried once, first
+        for c in styled:
+            first.setdefault(edit_id(c.edits), c)
+        cands = list(first.values())
 
     def ids(c: Candidate) -> tuple[str | None, ...]:
         twin = twins.get(c.id)
@@ -236,7 +238,9 @@ def current(root: str | Path) -> Memory | None:
     root = Path(root).resolve()
     d = log_dir(root)
     try:
-        sig = tuple(sorted((p.name, p.stat().st_size) for p in d.glob("seg-*.log"))) if d.is_dir() else ()
+        sig: tuple[object, ...] = (
+            tuple(sorted((p.name, p.stat().st_size) for p in d.glob("seg-*.log"))) if d.is_dir() else ()
+        )
         sig += (memory_path(root).exists(),)
     except OSError:
         sig = ()

@@ -27,7 +27,7 @@ from dulwich.objects import Blob
 from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
-from engine.patching.types import FileState, Patch, Proof, Validation
+from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
@@ -354,7 +354,7 @@ def _unsafe_proofs(
     return () if proof is None else (proof,)
 
 
-def _done(fields: dict, t0: float, verdict: str, reason: str) -> Validation:
+def _done(fields: dict, t0: float, verdict: Verdict, reason: str) -> Validation:
     from engine.proofs.collect import run_proofs
 
     fields = dict(fields, proofs=run_proofs(fields) + tuple(fields.get("proofs", ())))

@@ -178,6 +178,7 @@ class Patch(Base, frozen=True):
 
 
 OpKind = Literal["apply", "undo", "redo"]
+OpState = Literal["done", "rolled_back"]
 
 
 class OpRecord(Base, frozen=True):
@@ -196,5 +197,5 @@ class OpRecord(Base, frozen=True):
     summary: str
     at: float
     reverts: str | None = None
-    state: Literal["done", "rolled_back"] = "done"
+    state: OpState = "done"
     explanation: str = ""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from engine.patching.sandbox import sandbox_home
-from engine.patching.types import FuzzCase, Patch, Proof
+from engine.patching.types import FuzzCase, Patch, Proof, ProofStatus
 from engine.proofs.fuzz_harness import harness
 from engine.proofs.fuzz_plan import (
     OldCopy,
@@ -219,6 +219,6 @@ def _crash(name: str, intent: Intent, tracef: Path, message: str) -> Proof | Non
     if side == "new":
         return Proof(kind="fuzz", status="failed", detail=f"fuzz {name}: {what} (not shrunk).")
     what += ", the new one does not"
-    status = "failed" if intent == "refactor" else "evidence"
+    status: ProofStatus = "failed" if intent == "refactor" else "evidence"
     lead = "the refactor changes behaviour: " if intent == "refactor" else ""
     return Proof(kind="fuzz", status=status, detail=f"fuzz {name}: {lead}{what} (not shrunk).")

@@ -39,9 +39,9 @@ def combined_derives(errors: list[Diagnostic], read: Reader, crate_files: tuple[
         wanted = _wanted(d)
         if wanted is None:
             continue
-        type_name, traits, _ = wanted
+        type_name, traits_asked, _ = wanted
         have = per_type.setdefault(type_name, [])
-        new = [t for t in traits if t not in have]
+        new = [t for t in traits_asked if t not in have]
         have.extend(new)
         asked[type_name] = asked.get(type_name, 0) + bool(new)
     out: list[Candidate] = []

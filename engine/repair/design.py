@@ -29,7 +29,7 @@ from engine.repair.template_kit import Reader, _dot_before, _make, _primary
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from engine.syntax.tree import enclosing
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 _COPY = numeric.NUMERIC | {"bool", "char"}
 _BUILT = re.compile(
@@ -365,15 +365,20 @@ def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
             edit = Edit(file=span.file_name, start=lit.range.start, end=lit.range.end, replacement=call)
             why = f"build it with `{name}::{ctor.name}`, which can set the private fields"
             out.append(_make([edit], why, "op:constructor", d.code_str or "E0451", 0.72))
-    return out or _new_constructor(d, lit, values, name, read, files)
+    return out or _new_constructor(d, span, lit, values, name, read, files)
 
 
 def _new_constructor(
-    d: Diagnostic, lit: syn.Literal, values: dict[str, str], name: str, read: Reader, files: tuple[str, ...]
+    d: Diagnostic,
+    span: Span,
+    lit: syn.Literal,
+    values: dict[str, str],
+    name: str,
+    read: Reader,
+    files: tuple[str, ...],
 ) -> list[Candidate]:
     """No constructor takes these fields: add `pub fn new` with one parameter per field (the types
     from the struct), inside the type's module where private fields are visible, and call it."""
-    span = _primary(d)
     for f in files:
         body = read(f)
         sd = syn.struct_def(body, name) if body and name.encode() in body else None

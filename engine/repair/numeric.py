@@ -106,8 +106,9 @@ def inner_mix(target: Diagnostic, errors: list[Diagnostic], read: Reader) -> Dia
         outer = own or syn.reach(source, span.byte_start, span.byte_end)
         inside = []
         for d in errors:
-            r = operator_mix(d, read) if id(d) not in seen and d.primary is not None else None
-            if r is None or d.primary.file_name != span.file_name:
+            p = d.primary
+            r = operator_mix(d, read) if id(d) not in seen and p is not None else None
+            if r is None or p is None or p.file_name != span.file_name:
                 continue
             if (
                 outer.start <= r.start

@@ -37,7 +37,11 @@ def _nearby_error(body: str, call: re.Match[str] | None) -> str | None:
             old, new = _IDENT.findall(theirs.group("args")), _IDENT.findall(call.group("args"))
             if len(old) == len(new):
                 swap = {a: b for a, b in zip(old, new, strict=True) if a != b}
-                expr = _IDENT.sub(lambda w, s=swap: s.get(w.group(0), w.group(0)), expr)
+
+                def rename(w: re.Match[str], s: dict[str, str] = swap) -> str:
+                    return s.get(w.group(0), w.group(0))
+
+                expr = _IDENT.sub(rename, expr)
         found = expr
     return found
 

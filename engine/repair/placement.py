@@ -59,7 +59,7 @@ def _runs(data: bytes) -> list[list[tuple[str, int, int]]]:
         text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
         m = _USE.fullmatch(text)
         plain = node.type == "use_declaration" and m is not None and prev_type != "attribute_item"
-        if plain and node.start_point[1] == 0:
+        if plain and m is not None and node.start_point[1] == 0:
             end = node.end_byte + (1 if data[node.end_byte : node.end_byte + 1] == b"\n" else 0)
             entry = (m.group(1), node.start_byte, end)
             if runs and node.start_point[0] == last_row + 1:

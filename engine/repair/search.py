@@ -37,7 +37,7 @@ from engine.repair.targets import (
     phase,
     stable_keys,
 )
-from engine.repair.types import Baseline, Candidate, RepairResult, Trial
+from engine.repair.types import Baseline, Candidate, RepairResult, Trial, Verdict
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.cargo_workspace import project_root
@@ -128,6 +128,7 @@ class _Search:
         self._baseline: Baseline | None = None
         self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
         self.focus: Callable[[Diagnostic], bool] | None = None  # the errors aimed at, from repair()
+        self.on_note: Callable[[dict], None] | None = None  # what is not a trial, from repair()
         self.banned: dict[tuple, set[str]] = {}  # target key -> step edits undone by a backtrack
         self.seen: set[str] = {hashlib.sha256(b"").hexdigest()}  # trees the steps have made
         # (errors fixed, steps, states, attempts) of the best partial fix before a backtrack
@@ -408,7 +409,9 @@ class _Search:
 
     def judge_clean(self, cand: Candidate, t1: float) -> Trial:
         """A candidate after which cargo check is clean: the tests decide, against the baseline."""
-        test_status, blamed, pre, passed = "not-run", (), (), 0
+        test_status, passed = "not-run", 0
+        blamed: tuple[str, ...] = ()
+        pre: tuple[str, ...] = ()
         if self.run_tests:
             tests = run_test(self.ws.root, cancel=self.cancel)
             test_status = tests.status
@@ -422,7 +425,7 @@ class _Search:
         else:
             ok = True
         if not ok:
-            verdict = "red"
+            verdict: Verdict = "red"
         elif passed > 0 or all(
             c.applicability == "MachineApplicable" for c in (cand, *(t.candidate for t in self.steps))
         ):

@@ -7,7 +7,7 @@ not rustc's label, decides what is safe. Which spans form one suggestion is `eng
 from __future__ import annotations
 
 from engine.edits import edit_id, suggestions
-from engine.repair.types import Candidate
+from engine.repair.types import Candidate, Source
 from toolbelt.types import Diagnostic
 
 _PRIOR = {"MachineApplicable": 0.9, "MaybeIncorrect": 0.6, "Unspecified": 0.5, "HasPlaceholders": 0.2}
@@ -15,7 +15,7 @@ _PRIOR = {"MachineApplicable": 0.9, "MaybeIncorrect": 0.6, "Unspecified": 0.5, "
 
 def suggestion_candidates(diag: Diagnostic) -> list[Candidate]:
     code = diag.code_str or diag.message
-    source = "clippy" if diag.tool == "clippy" else "rustc"
+    source: Source = "clippy" if diag.tool == "clippy" else "rustc"
     return [
         Candidate(
             id=edit_id(s.edits),

@@ -7,7 +7,12 @@ Otherwise the operand's type is not in the text, and she says "may".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.syntax.tree import binding_of, node_at
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 # (bits, signed); usize/isize taken as 64-bit, the targets Rusta runs on.
 INTS: dict[str, tuple[int, bool]] = {
@@ -110,7 +115,7 @@ def cast_message(source: bytes, operand: str, operand_kind: str, at: int, dst: s
 
 def _initializer_type(source: bytes, start: int, end: int) -> str | None:
     """The type a `let` without annotation shows in its value: `x as T`, or a suffixed literal."""
-    n = node_at(source, start, end)
+    n: tree_sitter.Node | None = node_at(source, start, end)
     while n is not None and n.type != "let_declaration":
         n = n.parent
     value = n.child_by_field_name("value") if n is not None else None

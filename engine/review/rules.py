@@ -111,8 +111,14 @@ def diagnostic_rule(code: str | None, level: str, tool: str) -> Rule:
         help_text = f"rustc's lint `{ident}`; the lint listing describes it."
     else:
         doc, help_text = "", "A diagnostic rustc gave without a code."
-    lvl = "error" if level.startswith("error") else "warning"
-    return Rule(id=ident, name=ident, level=lvl, short=help_text, help=help_text, doc=doc)
+    return Rule(
+        id=ident,
+        name=ident,
+        level="error" if level.startswith("error") else "warning",
+        short=help_text,
+        help=help_text,
+        doc=doc,
+    )
 
 
 def doc_uri(rule: Rule, doc_root: Path | None) -> str | None:

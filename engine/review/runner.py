@@ -33,7 +33,7 @@ from engine.review.testdelta import delta_of_tests
 from engine.review.types import Finding, Place, Review, ReviewFix, Side, TestDelta
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.diag_identity import distinct
-from toolbelt.types import CheckReport, TestReport
+from toolbelt.types import CheckReport, CheckTool, TestReport
 
 MODEL_NOTE = "no model: the findings come from cargo, the syntax tree and the sandbox"
 MAX_VALIDATED_FIXES = 3
@@ -63,7 +63,7 @@ class SideRun(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _run_side(
-    sandbox: Path, target: Path, tool: str, run_tests: bool, timeout_s: float, label: str, crate: Path
+    sandbox: Path, target: Path, tool: CheckTool, run_tests: bool, timeout_s: float, label: str, crate: Path
 ) -> SideRun:
     check = run_check(sandbox, tool=tool, target_dir=target, timeout_s=timeout_s)
     if check.status in ("failed", "timeout", "error"):
@@ -222,7 +222,7 @@ def review_revisions(
     base_rev: str,
     head_rev: str | None = None,
     *,
-    tool: str = "clippy",
+    tool: CheckTool = "clippy",
     run_tests: bool = True,
     validate_fixes: bool = True,
     fail_on: str = "error",
@@ -303,7 +303,7 @@ def _review_sides(
     rel: str,
     repo_top: Path,
     *,
-    tool: str,
+    tool: CheckTool,
     run_tests: bool,
     validate_fixes: bool,
     fail_on: str,

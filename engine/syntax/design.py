@@ -336,7 +336,8 @@ def map_body_before(source: bytes, method_start: int) -> MapBody | None:
         call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
     )
     if (
-        callee is None
+        call is None
+        or callee is None
         or callee.type != "field_expression"
         or _text(callee.child_by_field_name("field")) != "map"
     ):

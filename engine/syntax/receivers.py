@@ -102,7 +102,7 @@ class Receivers:
         if k == "identifier":
             return self.env.get(_text(expr), "")
         if k in ("reference_expression", "parenthesized_expression", "try_expression"):
-            inner = expr.child_by_field_name("value") or (expr.named_children or [None])[0]
+            inner = expr.child_by_field_name("value") or next(iter(expr.named_children), None)
             return self.of(inner) if k != "try_expression" else ""
         if k == "field_expression":
             owner_t = self.of(expr.child_by_field_name("value"))

@@ -13,7 +13,7 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from engine.testexplain.types import Callee, TestStory
+from engine.testexplain.types import Callee, TestStory, WhereBasis
 from toolbelt.types import Frame, TestFailure, TestReport, TestResult
 
 _MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -217,7 +217,7 @@ def _short(function: str) -> str:
     )
 
 
-def _where(result: TestResult, f: TestFailure, callees: tuple[Callee, ...]) -> tuple[str, str, str]:
+def _where(result: TestResult, f: TestFailure, callees: tuple[Callee, ...]) -> tuple[str, str, WhereBasis]:
     test_frame = _test_frame(result.name, f.frames)
     below = [fr for fr in f.frames if fr is not test_frame and fr.line]
     if test_frame is not None:

@@ -8,6 +8,9 @@ import msgspec
 
 from toolbelt.types import Diagnostic, SuiteResult, TestResult, Toolchain
 
+# how sure a failing test story is of where it went wrong (TestStory.where_basis)
+WhereBasis = Literal["backtrace", "test_line", "none"]
+
 
 class Base(msgspec.Struct, frozen=True, kw_only=True):
     """Common base: frozen, keyword-only."""
@@ -51,7 +54,7 @@ class TestStory(Base, frozen=True):
     right: str | None = None
     where: str = ""  # one sentence: where it went wrong
     where_at: str = ""  # FILE:LINE of the place named in `where`
-    where_basis: Literal["backtrace", "test_line", "none"] = "none"
+    where_basis: WhereBasis = "none"
     callees: tuple[Callee, ...] = ()
     next_steps: tuple[str, ...] = ()
     prompt: str = ""  # study mode: the question asked before `where` is revealed

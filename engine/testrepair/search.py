@@ -204,7 +204,7 @@ def repair_tests(
         before = ws.try_edits(cand.edits)
         try:
             trial = _validate(ws, cand, names, baseline, cancel, timeout_s, time.monotonic())
-            changed = ()
+            changed: tuple[tuple[str, bytes], ...] = ()
             if trial.verdict == "apply-safe":
                 changed = tuple(sorted((rel, new) for rel, (_, new) in ws.changed_against_source().items()))
         finally:

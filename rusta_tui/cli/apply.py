@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     if bench is not None:
         print(bench_note(bench), file=sys.stderr)
     validation = api.validate(root, patch, fuzz=args.fuzz, bench=bench)
-    extra = () if fmt is None else (fmt,)
+    extra: tuple[Proof, ...] = () if fmt is None else (fmt,)
     if args.fuzz is None:
         extra += (
             Proof(kind="fuzz", status="skipped", detail="fuzz: not run: not asked for (--fuzz runs it)."),

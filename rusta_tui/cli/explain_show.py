@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from engine.explain.types import Explanation, PatchOption
 
 if TYPE_CHECKING:
+    from engine.explain.validation import ValidationRun
     from modes.study import Shown
 
 Failed = tuple[PatchOption, ...]
@@ -36,7 +37,7 @@ class Checks:
         self._failed: dict[int, Failed] = {}
         self.finished = False
         self.error: Exception | None = None
-        self.run = None  # the ValidationRun, once finished
+        self.run: ValidationRun | None = None  # once finished
         self._thread = threading.Thread(target=self._work, name="rusta-explain-checks", daemon=True)
 
     def start(self) -> Checks:
@@ -242,6 +243,7 @@ def _print_verdict(
     from modes.verdicts import verdict_lines
 
     got = checks.wait(i)
+    failed: Failed
     if got is None:  # the check ended early: the fixes as they were, "not checked yet"
         e, failed = checks.stories[i], ()
     else:

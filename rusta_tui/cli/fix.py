@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from diary.devlog import DevLog
     from engine.patching.types import Patch, Validation
     from engine.repair.flow import Proposal
+    from engine.repair.search import Accept
     from engine.repair.types import RepairResult
 
 
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             console.print(f"Looking for a fix in {root} (budget {args.budget} validations)...", markup=False)
         want = max(args.alternatives, args.pick or 1)
-        accept = args.accept or ("maybe" if args.no_tests else "safe")
+        accept: Accept = args.accept or ("maybe" if args.no_tests else "safe")
         proposal = flow.propose(
             root, budget=args.budget, run_tests=not args.no_tests, log=log, alternatives=want, accept=accept
         )
@@ -216,6 +217,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
     if not partial:
         proposal = flow.choose(proposal, (pick or 1) - 1)
     patch = proposal.patch
+    assert patch is not None  # checked above; `choose` swaps in a green alternative, never None
     if not args.json:
         show_patch(console, patch)
         if result.preexisting_failures:

@@ -24,7 +24,7 @@ from engine.bytelm.data.ledger import write_ledger
 from engine.bytelm.data.licenses import is_permissive, license_from_files
 from engine.bytelm.dirswap import replacing
 from engine.bytelm.errors import NoCorpus, SnapshotNotWritten
-from engine.bytelm.types import LedgerRow, SnapshotManifest
+from engine.bytelm.types import Decision, LedgerRow, SnapshotManifest
 
 DEFAULT_REGISTRY = Path("/usr/share/cargo/registry")
 HELD_OUT = frozenset(
@@ -148,6 +148,7 @@ def scan(registry: Path) -> tuple[list[LedgerRow], dict[str, list[bytes]]]:
                 reason = dedup.check(data, sha)
                 if reason is None:
                     dedup.add(data, sha, rel)
+            decision: Decision
             if reason is None and split == "heldout":
                 decision, reason, row_split = "out", "held-out crate (evaluation only)", "heldout"
                 kept["heldout"].append(data)
