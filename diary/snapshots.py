@@ -37,6 +37,7 @@ from dulwich.repo import Repo
 
 from diary.rustadir import ensure_rusta_dir
 from diary.segments import fsync_dir
+from diary.storedir import STORE_DIR, open_store, store_path
 from diary.worktree import (
     EXCLUDED_TOP,
     MODE_EXEC,
@@ -89,12 +90,11 @@ __all__ = [
     "store_path",
     "utf8_name",
     "write_entry",
+    "writer_lock",
 ]
 
 SnapshotId = str  # 40 hex digits: the id of a commit in Rusta's store
 
-STORE_DIR = ".rusta"
-STORE_NAME = "snapshots.git"
 LATEST_REF = b"refs/rusta/snapshots/latest"
 AUTHOR = b"Rusta <rusta@localhost>"
 RACY_NS = 100_000_000  # 100 ms: well above the kernel's coarse timestamp tick
@@ -118,12 +118,8 @@ _CACHE_ENC = msgspec.msgpack.Encoder()
 _CACHE_DEC = msgspec.msgpack.Decoder(_StatCache)
 
 
-def store_path(root: str | Path) -> Path:
-    return Path(root) / STORE_DIR / STORE_NAME
-
-
 @contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
+def writer_lock(root: Path) -> Iterator[None]:
     """One writer at a time per store, across processes. Under it, a dulwich lock file can only be
     one a killed writer left (`diary.storelocks`): met here, it is said in one sentence."""
     ensure_rusta_dir(root)
@@ -142,41 +138,12 @@ def _locked(root: Path) -> Iterator[None]:
 def open_locked(root: str | Path) -> Iterator[Repo]:
     """The store under its writer lock, for `diary.gc`, which rewrites it."""
     root = Path(root).resolve()
-    with _locked(root):
-        repo = _open_repo(root)
+    with writer_lock(root):
+        repo = open_store(root)
         try:
             yield repo
         finally:
             repo.close()
-
-
-def _open_repo(root: Path) -> Repo:
-    path = store_path(root)
-    try:
-        if (path / "objects").is_dir():
-            return Repo(str(path))
-        ensure_rusta_dir(root)
-        repo = Repo.init_bare(str(path), mkdir=True)
-        cfg = repo.get_config()
-        cfg.set((b"core",), b"fsyncObjectFiles", True)
-        cfg.write_to_path()
-        _fsync_tree(path)
-        return Repo(str(path))
-    except OSError as e:
-        raise SnapshotError(f"cannot open Rusta's snapshot store at {path}: {e.strerror or e}.") from e
-
-
-def _fsync_tree(path: Path) -> None:
-    """A new store: every file and folder in it, then the folder above (`.rusta/`) that names it."""
-    for d, _dirs, files in os.walk(path, topdown=False):
-        for f in files:
-            fd = os.open(os.path.join(d, f), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        fsync_dir(Path(d))
-    fsync_dir(path.parent)
 
 
 def fsync_new_entries(store, ids: Iterable[bytes], packed: bool) -> None:
@@ -222,8 +189,8 @@ def snapshot(root: str | Path, message: str = "snapshot") -> SnapshotId:
 def snapshot_entries(root: str | Path, message: str = "snapshot") -> tuple[SnapshotId, dict[str, FileEntry]]:
     """`snapshot`, also returning its files, which saves reading back the trees just written."""
     root = Path(root).resolve()
-    with _locked(root):
-        repo = _open_repo(root)
+    with writer_lock(root):
+        repo = open_store(root)
         try:
             cache = _load_cache(root)
             store = repo.object_store
@@ -361,8 +328,8 @@ def derive(
     Used to record the after-state of a patch before a single user file is written.
     """
     root = Path(root).resolve()
-    with _locked(root):
-        repo = _open_repo(root)
+    with writer_lock(root):
+        repo = open_store(root)
         try:
             by_path = {e.path: e for e in _entries(repo, base)}
             blobs = []
@@ -407,7 +374,7 @@ def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
 
 
 def entries(root: str | Path, snap: SnapshotId) -> dict[str, FileEntry]:
-    repo = _open_repo(Path(root).resolve())
+    repo = open_store(Path(root).resolve())
     try:
         return {e.path: e for e in _entries(repo, snap)}
     finally:
@@ -415,7 +382,7 @@ def entries(root: str | Path, snap: SnapshotId) -> dict[str, FileEntry]:
 
 
 def read_blob(root: str | Path, blob_id: str) -> bytes:
-    repo = _open_repo(Path(root).resolve())
+    repo = open_store(Path(root).resolve())
     try:
         return repo[blob_id.encode()].as_raw_string()
     except KeyError as e:
@@ -426,7 +393,7 @@ def read_blob(root: str | Path, blob_id: str) -> bytes:
 
 def read_blobs(root: str | Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
     """Many blobs with one open of the store (a sandbox's first copy reads them all)."""
-    repo = _open_repo(Path(root).resolve())
+    repo = open_store(Path(root).resolve())
     try:
         return {b: repo[b.encode()].as_raw_string() for b in set(blob_ids)}
     except KeyError as e:

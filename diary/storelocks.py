@@ -6,7 +6,7 @@ killed in between (kill -9, power loss) leaves that file behind, and the next wr
 name fails with `FileLocked`: the ref `latest` is written by every snapshot, and a loose object is
 written again whenever the same content comes back, so one stale lock stops every apply and undo.
 
-Every writer of the store holds its flock (`snapshots.open_locked`, released by the kernel when the
+Every writer of the store holds its flock (`snapshots.writer_lock`, released by the kernel when the
 process dies), so what is found under that flock belongs to no live writer and is removed.
 """
 
@@ -17,6 +17,8 @@ from pathlib import Path
 
 from diary import snapshots as snaps
 from diary.segments import fsync_dir
+from diary.storedir import remake_unborn
+from diary.types import StoreRepair
 
 LOCK_SUFFIX = ".lock"  # dulwich.file.GitFile's, as git's
 
@@ -39,17 +41,18 @@ def leftovers(store: Path) -> list[Path]:
     return sorted(found)
 
 
-def clear_stale(root: str | Path) -> tuple[str, ...]:
-    """Under the store's writer lock, remove what `leftovers` finds; return the names removed,
-    relative to the store. A crate without a store has none."""
+def clear_stale(root: str | Path) -> StoreRepair:
+    """Under the store's writer lock: make a half-made store again, and remove what `leftovers`
+    finds. A crate without a store has nothing to put right."""
     root = Path(root).resolve()
     store = snaps.store_path(root)
-    if not (store / "objects").is_dir():
-        return ()
-    with snaps.open_locked(root):
-        found = leftovers(store)
+    if not store.parent.is_dir():
+        return StoreRepair()
+    with snaps.writer_lock(root):
+        remade = remake_unborn(root)
+        found = leftovers(store) if store.is_dir() else []
         for p in found:
             p.unlink(missing_ok=True)
         for d in sorted({p.parent for p in found}):
             fsync_dir(d)  # a lock that came back after a power loss would stop writes again
-    return tuple(str(p.relative_to(store)) for p in found)
+    return StoreRepair(remade=remade, removed=tuple(str(p.relative_to(store)) for p in found))

@@ -106,3 +106,10 @@ class Interrupted(Base, frozen=True):
     intent: Entry
     records: tuple[Entry, ...]  # the task's other records, in order
     advice: str
+
+
+class StoreRepair(Base, frozen=True):
+    """What recovery found of a killed writer in the snapshot store and put right."""
+
+    remade: bool = False  # the store had been left half made, holding no object, and was made again
+    removed: tuple[str, ...] = ()  # lock and temporary files, relative to the store

@@ -18,7 +18,7 @@ from engine.explain import notes
 from engine.explain.evidence import sentences, writable
 from engine.explain.types import Explanation
 from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
-from modes.studytrim import facts_beside_list, references_line, relevant, states_invariant
+from modes.studytrim import facts_beside_list, passage_restates, references_line, relevant, states_invariant
 from modes.types import SPECS, ModeSpec
 from modes.verdicts import distinct
 from toolbelt.diagnostics import primary_user_span
@@ -177,7 +177,7 @@ def study_answer(
     listed = story_list(e) if len(e.diagnostics) > 1 else []
     if spec.facts and (facts := facts_beside_list(new_facts(e), bool(listed))):
         lines += [Line(""), Line("Facts", "bold"), *(Line(f"  - {f}") for f in facts)]
-    passage = bool(spec.explain_passage and e.explain_text and e.code)
+    passage = bool(spec.explain_passage and e.explain_text and e.code) and not passage_restates(e)
     if passage and not shown.said(("explain", e.code, e.explain_text), "rustc --explain's passage", repeats):
         lines += [Line(""), Line(f"`rustc --explain {e.code}` says:", "bold")]
         lines.extend(Line("  > " + ln.text.lstrip(), "italic") for ln in _wrap(e.explain_text, width=width))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from engine.explain import notes
+from engine.explain.evidence import sentences
 from engine.explain.types import Explanation, Reference
 
 _WORD = re.compile(r"`[^`]+`|[A-Za-z]{4,}")
@@ -27,13 +28,29 @@ def _stem(w: str) -> str:
     return w.lower() if w.startswith("`") else w.lower()[:5]
 
 
-def states_invariant(invariant: str, why: str) -> bool:
+def states_invariant(invariant: str, why: str, share: float = STATED) -> bool:
     """The why carries most of the invariant's words (stems of 4+ letters, code spans whole)."""
     inv = {_stem(w) for w in _WORD.findall(invariant) if w.lower() not in _COMMON}
     if not inv:
         return True
     said = {_stem(w) for w in _WORD.findall(why)}
-    return len(inv & said) >= STATED * len(inv)
+    return len(inv & said) >= share * len(inv)
+
+
+HEADLINE = 0.5  # the share of a one-sentence passage's words the story must carry for it to go
+# the error index's stock words for what happened, which say nothing about this error
+_STOCK = {"attem", "made", "used", "been", "occur", "error", "indic", "compi", "varia", "value", "item"}
+
+
+def passage_restates(e: Explanation) -> bool:
+    """The `--explain` passage is the error index's one-sentence headline ("A borrowed value was
+    moved out.") and the story already says it: most of its words are in rustc's own text, the
+    title, the invariant or the why. Quoting it would be the third telling of rustc's headline; a
+    passage of several sentences explains, and stays."""
+    if len(sentences(" ".join(e.explain_text.split()))) != 1:
+        return False
+    said = "\n".join([e.title, e.invariant, e.why, e.summary, *notes.rustc_texts(e.diagnostics)])
+    return states_invariant(e.explain_text, said + "\n" + " ".join(_STOCK), share=HEADLINE)
 
 
 def facts_beside_list(facts: list[str], listed: bool) -> list[str]:

@@ -40,6 +40,7 @@ RootCauseStrategy = Literal[
     "static_required_at",
     "static_item",
     "closure_kind_cause",
+    "closure_signature_at",
 ]
 
 # Placeholders a template may use; engine/explain/placeholders.py fills them from the diagnostic.

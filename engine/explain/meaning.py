@@ -9,7 +9,8 @@ of the same verdict without (`engine.explain.options.rank`).
 - A `LazyLock`/`OnceLock` whose value comes from a run-time source (a clock, the environment, a
   random number): it is taken on first use, not at start-up, and never again.
 - A derived `PartialOrd`/`Ord`: the order is the fields' declaration order (a variant's, for an
-  enum), which then decides every comparison, sort and heap.
+  enum), which then decides every comparison, sort and heap; where the crate keeps the type in a
+  `BinaryHeap`, that heap pops the greatest first, so an earliest-first queue needs `Reverse`.
 - A sentinel: `-1` made `usize::MAX` keeps "no value" as a number the type cannot tell from a real
   one, where `Option<usize>` says it in the type.
 - An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics.
@@ -18,6 +19,7 @@ of the same verdict without (`engine.explain.options.rank`).
 - A value picked only so that the code compiles: a missing struct field given its type's plain value
   (`timeout_ms: 0`, E0063) or rustc's `/* f64 */` hole filled with `0.0` (E0061); the user chooses
   the real one.
+- A `_` added to a tuple pattern with too few fields (E0023): the arm never reads that field.
 - A method renamed into a question (rustc's similar name `.is_sorted()` for `.sorted()`): the call
   is a `bool` now, where the old name promised values; it may still type-check.
 """
@@ -54,7 +56,9 @@ def _adds_order(diff: str) -> bool:
     return any(_ORDERING.search(a) for a in added) and not any(_ORDERING.search(r) for r in removed)
 
 
-def derived_order(edits: Iterable[Edit], files: Mapping[str, bytes], diff: str) -> str:
+def derived_order(
+    edits: Iterable[Edit], files: Mapping[str, bytes], diff: str, diag: Diagnostic | None = None
+) -> str:
     """The flag of a derive that adds `PartialOrd`/`Ord`: the fields (or variants) that decide the
     order, in declaration order, read from the item the derive is written on."""
     if not _adds_order(diff):
@@ -86,8 +90,25 @@ def derived_order(edits: Iterable[Edit], files: Mapping[str, bytes], diff: str) 
             continue
         shown = ", then ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
         what = "fields" if kind == "field_declaration" else "variants"
-        return f"the derived order compares {what} in declaration order: {shown}"
+        name_node = item.child_by_field_name("name")
+        name = (name_node.text or b"").decode() if name_node is not None else ""
+        heap = _in_max_heap(name, files.values(), diag)
+        return f"the derived order compares {what} in declaration order: {shown}{heap}"
     return ""
+
+
+def _in_max_heap(name: str, texts: Iterable[bytes], diag: Diagnostic | None) -> str:
+    """The note for a type kept in a `BinaryHeap`, whose `pop` gives the greatest first: the crate's
+    code spells `BinaryHeap<Name>`, or rustc's error about `Name` comes from a `BinaryHeap` method's
+    bound ("required by a bound in `BinaryHeap::<T, A>::push`")."""
+    held = re.compile(rb"\bBinaryHeap\s*<\s*" + re.escape(name.encode()) + rb"\b")
+    said = " ".join([diag.message, *(c.message for c in diag.children)]) if diag is not None else ""
+    bound = "BinaryHeap" in said and re.search(rf"`{re.escape(name)}\b", said) is not None
+    if not name or not (bound or any(held.search(data) for data in texts)):
+        return ""
+    return (
+        f"; a `BinaryHeap<{name}>` pops the greatest first: for smallest first, push `std::cmp::Reverse(..)`"
+    )
 
 
 _NEGATIVE = re.compile(r"(?<![\w)\]])-\s*\d")
@@ -175,6 +196,20 @@ def chosen_value(family: str, diff: str) -> str:
     return "the value written is a placeholder that compiles, not one the program meant: choose the real one"
 
 
+_WILDCARD = re.compile(r"(?<![\w.])_(?![\w])")
+
+
+def ignored_field(diag: Diagnostic | None, diff: str) -> str:
+    """The flag of a wildcard added to a tuple pattern that had too few fields (E0023): the pattern
+    compiles, and the arm never reads that field, which is right only if it never should."""
+    if diag is None or diag.code_str != "E0023":
+        return ""
+    removed, added = _changed(diff)
+    if sum(len(_WILDCARD.findall(a)) for a in added) <= sum(len(_WILDCARD.findall(r)) for r in removed):
+        return ""
+    return "the new `_` ignores a field the arm then never reads; bind it by name if the arm should use it"
+
+
 def meaning_cost(
     edits: tuple[Edit, ...],
     files: Mapping[str, bytes],
@@ -186,9 +221,10 @@ def meaning_cost(
     return (
         chosen_value(family, diff)
         or frozen_value(edits)
-        or derived_order(edits, files, diff)
+        or derived_order(edits, files, diff, diag)
         or sentinel(diff)
         or derive_for_none(diag, diff)
         or adds_unwrap(diff)
         or renamed_to_question(diff)
+        or ignored_field(diag, diff)
     )

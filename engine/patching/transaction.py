@@ -254,22 +254,35 @@ def recover_locked(root: Path) -> list[str]:
 
 
 def clear_store_locks(root: Path) -> list[str]:
-    """Remove the dulwich lock files a killed writer left in the snapshot store (each would stop every
-    later snapshot with `FileLocked`), and note the repair in the DevLog. The store's own writer lock
-    is taken for it, so a live snapshot (a validation holds no patch lock) is waited for, not cut."""
-    removed = storelocks.clear_stale(root)
-    if not removed:
+    """Put right what a writer killed inside the snapshot store left: its dulwich lock files (each
+    would stop every later snapshot with `FileLocked`) and a store left half made. The repair is
+    noted in the DevLog. The store's own writer lock is taken for it, so a live snapshot (a
+    validation holds no patch lock) is waited for, not cut."""
+    fixed = storelocks.clear_stale(root)
+    said = []
+    if fixed.remade:
+        said.append("made Rusta's snapshot store again: a killed Rusta process had left it half made")
+    if fixed.removed:
+        n, names = len(fixed.removed), ", ".join(fixed.removed[:3])
+        more = f" and {n - 3} more" if n > 3 else ""
+        said.append(f"removed {n} file(s) a killed Rusta process left in its snapshot store: {names}{more}")
+    if not said:
         return []
-    names = ", ".join(removed[:3]) + (f" and {len(removed) - 3} more" if len(removed) > 3 else "")
-    summary = f"removed {len(removed)} file(s) a killed Rusta process left in its snapshot store: {names}"
     log = DevLog.open(root)
     try:
         log.append(
-            "note", {"via": "patching", "repair": "store_locks", "removed": list(removed), "summary": summary}
+            "note",
+            {
+                "via": "patching",
+                "repair": "snapshot_store",
+                "remade": fixed.remade,
+                "removed": list(fixed.removed),
+                "summary": "; ".join(said),
+            },
         )
     finally:
         log.close()
-    return [summary + "."]
+    return [s + "." for s in said]
 
 
 def _recover_one(root: Path, log: DevLog, intent: Entry, records: list[Entry]) -> str:

@@ -2,7 +2,9 @@
 is the line of the body that decides the closure's kind (rustc: "closure is `FnOnce` because it
 moves ..." / "`FnMut` because it mutates ..."), and the options follow what that line does: a move
 out is borrowed or cloned there (or the bound takes `FnOnce`), a change goes behind a cell (or the
-bound takes `FnMut`). Real cargo on crates written here."""
+bound takes `FnMut`). E0631: a closure whose written parameter types differ from the ones the call
+passes is rooted at its signature, with options that drop or fix the written types. Real cargo on
+crates written here."""
 
 from __future__ import annotations
 
@@ -65,3 +67,17 @@ def test_a_closure_that_changes_its_capture_is_offered_a_cell_or_fnmut(tmp_path)
     assert e.root_cause.line == line_of(MUTATES, "best = best.max")
     assert option_names(e) == ["accept FnMut", "interior mutability"]
     assert "unique access" in e.why and "clone" not in story_text(e).lower()
+
+
+FILTERS = """pub fn positives(xs: &[i32]) -> Vec<i32> {
+    xs.iter().filter(|n: &i32| *n > 0).copied().collect()
+}
+"""
+
+
+def test_a_closure_that_writes_owned_types_where_references_come_is_rooted_at_its_signature(tmp_path) -> None:
+    e = _only(explain_lib(tmp_path, "filters", FILTERS), "E0631")
+    assert e.root_cause.line == line_of(FILTERS, "|n: &i32|") and e.root_cause.column > e.primary.column
+    assert option_names(e)[:2] == ["drop the written types", "write the expected types"]
+    assert "never converted" in e.why
+    assert f":{e.root_cause.line}" in e.summary

@@ -129,13 +129,18 @@ def test_a_lazy_static_around_a_run_time_value_says_when_it_is_taken(
 @pytest.mark.parametrize(
     ("name", "src", "order"),
     [
-        ("heap", HEAP, "fields in declaration order: `urgency`, then `label`"),
+        (
+            "heap",
+            HEAP,
+            "fields in declaration order: `urgency`, then `label`; a `BinaryHeap<Job>` pops the greatest",
+        ),
         ("set", SET, "variants in declaration order: `Low`, then `Mid`, then `High`"),
     ],
 )
 def test_a_derived_order_names_what_decides_it(tmp_path: Path, name: str, src: str, order: str) -> None:
     derive = next(f for f in _fixes(tmp_path, name, src) if "Ord" in " ".join(f.shows))
     assert derive.validated == "compiles" and order in derive.cost, derive.cost
+    assert ("BinaryHeap" in derive.cost) == (name == "heap")  # a set's order has no max-heap surprise
 
 
 # `*r` for an owning type moves out of the borrow (E0507); for a `Copy` type it is the fix
@@ -234,3 +239,23 @@ def test_a_derive_only_to_compare_with_none_and_an_added_unwrap_are_flagged(
     assert "only to compare with `None`; `.is_none()` needs no derive" in derive.cost, derive.cost
     unwrap = next(f for f in fixes if ".unwrap()" in " ".join(f.shows))
     assert "panics where the value is `None`" in unwrap.cost, unwrap.cost
+
+
+SPLIT = """pub enum Payment {
+    Split(u32, u32),
+}
+
+pub fn owed(p: &Payment) -> u32 {
+    match p {
+        Payment::Split(first) => first * 2,
+    }
+}
+"""
+
+
+def test_a_wildcard_added_to_a_short_tuple_pattern_says_the_arm_never_reads_that_field(
+    tmp_path: Path,
+) -> None:
+    fix = next(f for f in _fixes(tmp_path, "split", SPLIT) if "Payment::Split(first, _)" in " ".join(f.shows))
+    assert fix.validated == "compiles"
+    assert "ignores a field the arm then never reads" in fix.cost, fix.cost

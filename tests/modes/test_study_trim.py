@@ -11,7 +11,7 @@ import pytest
 from engine.explain.references import explain_passage, explain_text
 from modes.rendering import lines_for
 from modes.study import why_text
-from modes.studytrim import states_invariant
+from modes.studytrim import passage_restates, states_invariant
 from tests.explain.crates import explain_lib
 
 pytestmark = pytest.mark.slow
@@ -72,3 +72,46 @@ def test_the_invariant_goes_only_when_the_why_says_it(tmp_path) -> None:
         "A value cannot be mutated while borrowed.", "No value can be mutated while it is borrowed here."
     )
     assert not states_invariant("Trait objects need a vtable.", "The method is generic.")
+
+
+HEADLINE_AND_PROSE = """pub fn call_twice<F: Fn() -> usize>(f: F) -> usize {
+    f() + f()
+}
+
+pub fn lengths() -> usize {
+    let names = vec![String::from("ada")];
+    let total = move || {
+        let mine = names;
+        mine.len()
+    };
+    call_twice(total)
+}
+
+pub fn sign(n: Option<i64>) -> i64 {
+    match n {
+        Some(v) if v < 0 => -1,
+        None => 0,
+    }
+}
+"""
+
+
+def test_the_error_index_headline_is_not_quoted_under_a_story_that_says_it(tmp_path) -> None:
+    """E0525's passage is one sentence the story already tells ("A closure was used but didn't
+    implement the expected trait."): it goes, and the command stays among the references. E0004's
+    passage explains more than rustc's line, and is quoted."""
+    stories = explain_lib(tmp_path, "headline", HEADLINE_AND_PROSE)
+    stories = tuple(
+        msgspec.structs.replace(e, explain_text=explain_passage(explain_text(e.code))) for e in stories
+    )
+    by_code = {e.code: e for e in stories}
+    assert {"E0525", "E0004"} <= set(by_code), sorted(by_code)
+    closure = "\n".join(ln.text for ln in lines_for(by_code["E0525"], "study"))
+    assert passage_restates(by_code["E0525"])
+    assert "`rustc --explain E0525` says:" not in closure
+    assert "didn't implement the expected trait" not in closure
+    refs = [t for t in closure.splitlines() if t.startswith("References")]
+    assert refs and "rustc --explain E0525" in refs[0], refs
+    matched = "\n".join(ln.text for ln in lines_for(by_code["E0004"], "study"))
+    assert not passage_restates(by_code["E0004"])
+    assert "`rustc --explain E0004` says:" in matched

@@ -8,7 +8,8 @@ with EFBIG as on a full disk.
 
 RUSTA_TEST_STOP_IN_LOCK=TEXT stops the child (SIGSTOP) just after dulwich creates its first lock file
 whose path holds TEXT, inside a real write of the snapshot store, so a test can see the lock and
-kill -9 the child right there.
+kill -9 the child right there. RUSTA_TEST_STOP_AFTER_MKDIR=TEXT stops it just after it makes a folder
+whose path ends with TEXT (the snapshot store being made, say).
 """
 
 from __future__ import annotations
@@ -40,10 +41,23 @@ def stop_in_lock(text: str) -> None:
     dfile._GitFile.__init__ = init  # type: ignore[method-assign]
 
 
+def stop_after_mkdir(text: str) -> None:
+    made = os.mkdir
+
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        made(path, *args, **kwargs)
+        if os.fsdecode(path).endswith(text):
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    os.mkdir = mkdir
+
+
 def main(argv: list[str]) -> int:
     root, op = Path(argv[0]), argv[1]
     if text := os.environ.get("RUSTA_TEST_STOP_IN_LOCK"):
         stop_in_lock(text)
+    if text := os.environ.get("RUSTA_TEST_STOP_AFTER_MKDIR"):
+        stop_after_mkdir(text)
     if cap := os.environ.get("RUSTA_TEST_FSIZE"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(cap), int(cap)))
