@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from engine.repair.idioms import owning_idiom
 from engine.repair.template_kit import Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
@@ -121,7 +122,21 @@ def _inside(
         suffix = ".clone()"
     elif want.startswith("(") and have.startswith("("):
         out += _tuple_derefs(text, b0, b1, want, have, at, code)
-    if suffix is not None:
+    tidy = owning_idiom(text[b0:b1], suffix) if suffix is not None else None
+    if (
+        suffix is not None and tidy is not None
+    ):  # `(*x).clone()` -> `x.clone()`, `s.as_str().to_string()` -> `s.clone()`
+        start, end = base + len(text[:b0].encode()), base + len(text[:b1].encode())
+        out.append(
+            _make(
+                [Edit(file=file, start=start, end=end, replacement=tidy)],
+                f"convert inside the closure: `{tidy}`",
+                "convert-element",
+                code,
+                0.65,
+            )
+        )
+    elif suffix is not None:
         edits = [at(b1, suffix)] if simple else [at(b0, "("), at(b1, ")" + suffix)]
         out.append(_make(edits, f"convert inside the closure with `{suffix}`", "convert-element", code, 0.65))
     return out

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
+from engine.repair.idioms import owning_idiom
 from engine.repair.sites import site_at
 from engine.repair.template_kit import Reader, _dot_before, _make, _primary
 from engine.repair.types import Candidate
@@ -108,7 +109,8 @@ def _in_map_body(file: str, source: bytes, at: int, want: str, item: str, code: 
         stars = "*" * (len(item) - len(item.lstrip("&")))
         text = f"{stars}{b.text}" if mb.atomic else f"{stars}({b.text})"
     else:
-        text = f"{b.text}{method}" if mb.atomic else f"({b.text}){method}"
+        tidy = owning_idiom(b.text, method)  # `s.as_str().to_string()` is `s.clone()`
+        text = tidy or (f"{b.text}{method}" if mb.atomic else f"({b.text}){method}")
     edit = Edit(file=file, start=b.start, end=b.end, replacement=text)
     return [_make([edit], why, "op:map-items", code, 0.74)]
 

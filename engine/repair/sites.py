@@ -11,6 +11,7 @@ import re
 
 from engine.edits import Edit
 from engine.facts.types import Place
+from engine.repair.idioms import owning_idiom
 from engine.repair.template_kit import Reader
 from engine.syntax.tree import shape
 
@@ -69,6 +70,9 @@ class Site:
         return Edit(file=self.place.file, start=self.place.start, end=self.place.end, replacement=text)
 
     def postfix(self, suffix: str) -> list[Edit]:
+        tidy = owning_idiom(self.text, suffix) if self.expression else None
+        if tidy is not None:
+            return [self.replace(tidy)]
         if self.atomic:
             return [self.insert(True, suffix)]
         return [self.replace(f"({self.text}){suffix}")]
