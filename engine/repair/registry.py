@@ -30,6 +30,7 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
+from engine.repair.dyn_method import dyn_compatible_method
 from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
@@ -119,6 +120,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),
     _row("E0107", args_from_other_uses, needs_files=True),
+    _row("E0038", dyn_compatible_method, needs_files=True),
     _row("E0525", keep_captured),
     _row("E0015", static_table),
     _row("E0631", closure_bound_mutability),

@@ -1,0 +1,122 @@
+"""A trait made not dyn compatible by one generic method (E0038 "because method `m` has generic type
+parameters"), turned into the two patches an expert weighs, so the sandbox can judge each:
+
+- `where Self: Sized` on the method: the trait becomes dyn compatible and the method leaves the
+  vtable; it compiles only where nothing calls the method on a `dyn` value.
+- the type parameter replaced by a trait object (`out: &mut W` with `W: fmt::Write` becomes
+  `out: &mut dyn fmt::Write`), in the trait and in every impl of the method: it stays callable on
+  `dyn`, at the price of dynamic dispatch. Only where the parameter is used behind `&`/`&mut`.
+
+Pure over the crate's files (read through the syntax tree); the candidates carry whole-file edits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import parse, preorder
+from toolbelt.types import Diagnostic
+
+FAMILY = "dyn-compatible-method"
+_WHY = re.compile(r"because method `(?P<method>\w+)` has generic type parameters")
+_TRAIT = re.compile(r"the trait `(?P<trait>\w+)` is not dyn compatible")
+
+
+def _text(node) -> str:  # noqa: ANN001 - a tree_sitter.Node
+    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
+
+
+def _methods(source: bytes, trait: str, method: str) -> list[tuple[object, bool]]:
+    """The method's declaration in `trait` (True) and its definitions in `impl trait for X` (False)."""
+    out: list[tuple[object, bool]] = []
+    for n in preorder(parse(source).root_node):
+        in_trait = n.type == "trait_item" and _text(n.child_by_field_name("name")) == trait
+        in_impl = n.type == "impl_item" and _text(n.child_by_field_name("trait")).split("<")[0] == trait
+        body = n.child_by_field_name("body") if in_trait or in_impl else None
+        for c in body.named_children if body is not None else ():
+            if (
+                c.type in ("function_item", "function_signature_item")
+                and _text(c.child_by_field_name("name")) == method
+            ):
+                out.append((c, in_trait))
+    return out
+
+
+def _sized_edit(file: str, fn) -> Edit | None:  # noqa: ANN001
+    """` where Self: Sized` before the body (or `;`); `, Self: Sized` after an existing where clause."""
+    where = next((c for c in fn.named_children if c.type == "where_clause"), None)
+    if where is not None:
+        return Edit(file=file, start=where.end_byte, end=where.end_byte, replacement=", Self: Sized")
+    body = fn.child_by_field_name("body")
+    at = body.start_byte if body is not None else fn.end_byte - 1  # a signature ends in `;`
+    return Edit(
+        file=file,
+        start=at,
+        end=at,
+        replacement="where Self: Sized " if body is not None else " where Self: Sized",
+    )
+
+
+def _object_edits(file: str, fn) -> list[Edit] | None:  # noqa: ANN001
+    """The edits that make the method's one type parameter a `dyn` argument, or None when it cannot:
+    a second parameter, a where clause, the parameter by value, or named in the return type or body."""
+    tps = fn.child_by_field_name("type_parameters")
+    if (
+        tps is None
+        or len(tps.named_children) != 1
+        or any(c.type == "where_clause" for c in fn.named_children)
+    ):
+        return None
+    param = tps.named_children[0]
+    name = _text(param.child_by_field_name("name")) or _text(param).split(":")[0].strip()
+    bounds = _text(param.child_by_field_name("bounds")).lstrip(":").strip()
+    named = re.compile(rf"\b{re.escape(name)}\b")
+    elsewhere = _text(fn.child_by_field_name("return_type")) + _text(fn.child_by_field_name("body"))
+    if not name or not bounds or named.search(elsewhere):
+        return None
+    params = fn.child_by_field_name("parameters")
+    uses = [n for n in preorder(params) if n.type == "type_identifier" and _text(n) == name]
+    if not uses or any(u.parent is None or u.parent.type != "reference_type" for u in uses):
+        return None
+    dyn = f"dyn {bounds}" if "+" not in bounds else f"(dyn {bounds})"
+    edits = [Edit(file=file, start=tps.start_byte, end=tps.end_byte, replacement="")]
+    return edits + [Edit(file=file, start=u.start_byte, end=u.end_byte, replacement=dyn) for u in uses]
+
+
+def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    said = (
+        " ".join(c.message for c in d.children)
+        + " "
+        + " ".join(s.label or "" for c in d.children for s in c.spans)
+    )
+    why, trait = _WHY.search(said), _TRAIT.search(d.message)
+    if why is None or trait is None:
+        return []
+    method, code = why["method"], d.code_str or "E0038"
+    sized: list[Edit] = []
+    objects: list[Edit] = []
+    object_ok = True
+    for f in crate_files:
+        source = read(f)
+        if source is None or method.encode() not in source:
+            continue
+        for fn, in_trait in _methods(source, trait["trait"], method):
+            if in_trait and (e := _sized_edit(f, fn)) is not None:
+                sized.append(e)
+            made = _object_edits(f, fn)
+            object_ok = object_ok and made is not None
+            objects += made or []
+    out = []
+    if len(sized) == 1:
+        out.append(
+            _make(sized, f"keep `{method}` off the vtable with `where Self: Sized`", FAMILY, code, 0.7)
+        )
+    if object_ok and objects:
+        out.append(
+            _make(
+                objects, f"take a trait object in `{method}` instead of a type parameter", FAMILY, code, 0.72
+            )
+        )
+    return out
