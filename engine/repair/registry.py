@@ -51,6 +51,7 @@ from engine.repair.owned_return import return_owned
 from engine.repair.pattern_fields import pattern_field_count
 from engine.repair.placeholder_fill import filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
+from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
 from engine.repair.state_replace import replace_state
@@ -132,6 +133,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),
     _row("E0507", replace_state, needs_files=True),
     _row("E0382", rebind_self_method),
+    _row("E0382", read_before_move),
     _row("E0425 E0412 E0433 E0422 E0432 E0531 E0423", unresolved_name, needs_files=True),
     _row("E0432", crate_root_import, needs_files=True),
     _row("E0277 E0369 E0599 E0382 E0600", missing_derive, needs_files=True),

@@ -1,5 +1,5 @@
-"""Conversions as a reviewer writes them: `item.clone()`, not `(*item).clone()`; `s.clone()`, not
-`s.as_str().to_string()`. The rewrite on plain text, and once through real cargo."""
+"""Conversions as a reviewer writes them: `s.clone()`, not `s.as_str().to_string()`. The rewrite on
+plain text, and once through real cargo."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ pub fn cities(rows: &[Row]) -> Vec<String> {
 
 
 def test_machine_shaped_conversions_become_the_idiom() -> None:
-    assert owning_idiom("*item", ".clone()") == "item.clone()"
-    assert owning_idiom("*self.name", ".to_string()") == "self.name.to_string()"
+    assert owning_idiom("*item", ".clone()") is None  # keeps rustc asking for a missing `Clone`
     assert owning_idiom("r.city.as_str()", ".to_string()") == "r.city.clone()"
     assert owning_idiom("r.city.as_str()", ".clone()") is None  # a `&str` clone is another thing
     assert owning_idiom("f(x).as_str()", ".to_owned()") is None  # a call's temporary: leave it
