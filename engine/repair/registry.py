@@ -38,6 +38,7 @@ from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.generic_args import args_from_other_uses
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
+from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
@@ -122,6 +123,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0164", named_fields_pattern),
     _row("E0107", args_from_other_uses, needs_files=True),
     _row("E0038", dyn_compatible_method, needs_files=True),
+    _row("E0608", index_by_method, needs_files=True),
     _row("E0525", keep_captured),
     _row("E0015", static_table),
     _row("E0631", closure_bound_mutability),
