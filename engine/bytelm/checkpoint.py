@@ -63,7 +63,8 @@ def write_shipped(
 ) -> None:
     """Replace `out_dir` with a new shipped checkpoint, atomically at the directory level."""
     with replacing(out_dir) as tmp:
-        np.savez(tmp / WEIGHTS, **qflat)
+        arrays: dict[str, Any] = dict(qflat)  # numpy's stubs: a ** dict may not name a bool flag
+        np.savez(tmp / WEIGHTS, **arrays)
         cfg.save(tmp / CONFIG)
         (tmp / METRICS).write_bytes(msgspec.json.format(msgspec.json.encode(metrics)) + b"\n")
         (tmp / LEDGER).write_text(ledger_sha256 + "\n")

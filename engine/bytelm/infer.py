@@ -116,7 +116,9 @@ class LM:
         ctx, stride = self.cfg.ctx, self.stride
         stream = np.frombuffer(bytes([DOC_SEP]) + data, dtype=np.uint8)
         n = len(data)
-        rows, plan, covered, s = [], [], 0, 0
+        rows: list[np.ndarray] = []
+        plan: list[tuple[int, int, int]] = []
+        covered, s = 0, 0
         while covered < n:
             win = np.full(ctx + 1, DOC_SEP, dtype=np.uint8)
             chunk = stream[s : s + ctx + 1]
@@ -190,7 +192,10 @@ class LM:
         return [known[c] if c in known else fresh[c] for c in candidates]
 
     def _score_fresh(self, candidates: list[bytes]) -> list[np.ndarray]:
-        all_windows, plans, firsts, needs = [], [], [], []
+        all_windows: list[np.ndarray] = []
+        plans: list[list[tuple[int, int]]] = []
+        firsts: list[int] = []
+        needs: list[int] = []
         for data in candidates:
             w, plan = self._windows(data)
             plans.append([(row + sum(len(x) for x in all_windows), c) for row, _, c in plan])
@@ -288,7 +293,9 @@ class LM:
                     if np.isfinite(lp[i, b]):
                         cand.append((score + lp[i, b], i, int(b)))
             cand.sort(key=lambda c: -c[0])
-            nxt, parents, tokens = [], [], []
+            nxt: list[tuple[float, bytes]] = []
+            parents: list[int] = []
+            tokens: list[int] = []
             for score, i, b in cand:
                 if b in ends:
                     done.append((score, beams[i][1]))

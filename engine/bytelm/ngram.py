@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,7 +109,8 @@ class Table:
 
     def stats(self, i: np.ndarray, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(total, n1, top count) per query context; zeros where unseen."""
-        return tuple(np.where(hit, a[i], 0).astype(np.float64) for a in (self.total, self.n1, self.maxc))
+        total, n1, top = (np.where(hit, a[i], 0).astype(np.float64) for a in (self.total, self.n1, self.maxc))
+        return total, n1, top
 
     def pair_count(self, i: np.ndarray, hit: np.ndarray, nxt: np.ndarray) -> np.ndarray:
         key = (i.astype(np.uint64) << np.uint64(8)) | nxt.astype(np.uint64)
@@ -277,7 +279,7 @@ class CountModel:
     def save(self, path: Path) -> None:
         """The corpus tables to `path` (npz); the gate to gate.json beside it. The tables depend only
         on the corpus and the gate on the net too, so a retrained net changes only the small file."""
-        arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
+        arrays: dict[str, Any] = {"format": np.array(FORMAT)}  # Any: numpy's savez stubs, as in checkpoint
         for k, t in self.tables.items():
             arrays.update({f"{k}.{name}": a for name, a in t.arrays().items()})
         np.savez_compressed(path, **arrays)

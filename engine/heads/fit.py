@@ -17,7 +17,9 @@ import json
 import random
 import sys
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import numpy as np
@@ -180,7 +182,7 @@ def bench_episodes(paths: list[Path]) -> set[str]:
     return out
 
 
-def run(dev: Path, heldout: Path | None, ship: bool, exclude: set[str] = frozenset()) -> dict:
+def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] = frozenset()) -> dict:
     everything = dedupe(read_samples(dev))
     dev_s = [s for s in everything if s.episode not in exclude]
     head = fit_action(dev_s)
@@ -193,7 +195,7 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: set[str] = frozens
         threshold=THRESHOLD,
         trained_on=f"dev split, cross-fitted: {len(y)} episodes with a green candidate",
     )
-    report = {
+    report: dict[str, Any] = {
         "excluded bench episodes": len({s.episode for s in everything} - {s.episode for s in dev_s}),
         "action": {
             "l2": l2,

@@ -20,7 +20,7 @@ Being pure and incremental, folding the log in one go or in pieces gives the sam
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 from msgspec import UNSET
@@ -132,7 +132,7 @@ class _Folder:
 
     def check_edits(self, e: Entry, b: PatchBody) -> None:
         """A patch whose files were changed by hand before this operation was edited afterwards."""
-        before = _of(b, "before", {})
+        before: dict[str, Any] = _of(b, "before", {})
         for pid, memo in list(self.patches.items()):
             shared = [f for f in memo.after if f in before]
             if not shared:
@@ -221,7 +221,8 @@ def _of(b: PayloadBase, key: str, default: T) -> T:
 
 
 def _strs(b: PayloadBase, key: str) -> list[str]:
-    return [x for x in _of(b, key, []) if isinstance(x, str)]
+    values: list[object] = _of(b, key, [])
+    return [x for x in values if isinstance(x, str)]
 
 
 def _same_meeting(x: Mistake, ts: float, place: str, message: str) -> bool:
@@ -289,9 +290,10 @@ def _one(f: _Folder, e: Entry) -> None:
                     code, fam, e, "rejected", _of(b, "reason", ""), refused=_of(b, "patch_id", ""), rejected=1
                 )
     elif isinstance(b, ActionBody) and b.get("op") == "loop.do":
-        brief = _of(b, "explanation", {})
+        brief: dict[str, Any] = _of(b, "explanation", {})
         code = str(brief.get("code") or "")
-        patch = brief.get("patch") if isinstance(brief.get("patch"), dict) else {}
+        raw = brief.get("patch")
+        patch: dict[str, Any] = raw if isinstance(raw, dict) else {}
         src = patch.get("source") or "rustc"
         # rustc's suggestion carries the family the repair gives it, so both learn from one undo
         fam = (
@@ -311,17 +313,20 @@ def _one(f: _Folder, e: Entry) -> None:
             seen=(*v.seen, Seen(entry=e.id, ts=e.ts, what="argued", note=_of(b, "reason", "")))[-KEEP_SEEN:],
         )
     elif isinstance(b, ExplainBody):
-        for s in _of(b, "explanations", []):
+        explanations: list[object] = _of(b, "explanations", [])
+        for s in explanations:
             if not isinstance(s, dict):
                 continue
-            prim = s.get("primary") if isinstance(s.get("primary"), dict) else {}
+            at = s.get("primary")
+            prim: dict[str, Any] = at if isinstance(at, dict) else {}
             place = f"{prim.get('file')}:{prim.get('line')}" if prim.get("file") else ""
             f.met(e, str(s.get("code") or ""), place, str(s.get("message") or ""))
     elif isinstance(b, TryBody):
         for code in _strs(b, "addresses"):
             f.met(e, code)
     elif isinstance(b, ValidationBody):
-        for d in _of(b, "diagnostics", []):
+        diagnostics: list[object] = _of(b, "diagnostics", [])
+        for d in diagnostics:
             if isinstance(d, dict) and d.get("level") in ("error", "warning"):
                 place = f"{d.get('file')}:{d.get('line')}" if d.get("file") else ""
                 f.met(e, str(d.get("code") or ""), place, str(d.get("message") or ""))

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -42,6 +43,9 @@ from engine.edits import Edit
 from engine.memory.types import StyleFact
 from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
+
+if TYPE_CHECKING:
+    from engine.facts.parse import Facts
 
 Reader = Callable[[str], bytes | None]
 Rule = Callable[[list[Edit], dict[str, str], "Scene"], list[Edit]]
@@ -52,9 +56,9 @@ class Scene:
 
     def __init__(self, target: Diagnostic | None, read: Reader, root: Path | None = None) -> None:
         self.target, self.read, self.root = target, read, root
-        self._facts = None
+        self._facts: Facts | None = None
 
-    def facts(self):  # noqa: ANN201 - engine.facts.parse.Facts, imported lazily
+    def facts(self) -> Facts | None:  # engine.facts.parse, imported lazily
         if self._facts is None and self.target is not None:
             from engine.facts.parse import facts_of
 
@@ -218,7 +222,11 @@ def _error_crate(edits: list[Edit], style: dict[str, str], scene: Scene) -> list
         data = (scene.read(e.file) or b"").decode("utf-8", "replace")
         imported = re.search(rf"^use {crate}::(?:Result|\{{[^}}]*\bResult\b[^}}]*\}});", data, re.M)
         prefix = "" if imported else f"{crate}::"
-        text = _BOXED.sub(lambda m, pre=prefix: f"{pre}Result<{m.group('t').strip()}>", e.replacement)
+
+        def boxed(m: re.Match[str], pre: str = prefix) -> str:
+            return f"{pre}Result<{m.group('t').strip()}>"
+
+        text = _BOXED.sub(boxed, e.replacement)
         out.append(msgspec.structs.replace(e, replacement=text))
     return out
 
@@ -382,7 +390,7 @@ def render(
 ) -> Candidate:
     """`c` written in the repo's style (`c` itself when no habit applies). It keeps its id and family
     (it is the same fix); its description names the rendering."""
-    facts = {s.name: s.value for s in style}
+    facts: dict[str, str] = {s.name: s.value for s in style}
     rustfmt = next((s.value for s in style if s.name == "config" and "rustfmt.toml" in s.value), None)
     if rustfmt is not None:
         facts["config"] = rustfmt  # clippy.toml's fact does not hide it

@@ -141,12 +141,12 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
         if inner is not None and _generic_arg(expected, holder) is None:
             if _types_meet(inner, expected):
                 i_ref, _ = _strip_refs(inner)
-                owned = ""
+                to_owned = ""
                 if i_ref and not e_ref:  # `Option<&u32>` where `u32` is expected
-                    owned = ".copied()" if e_bare in NUMERIC or e_bare in ("bool", "char") else ".cloned()"
+                    to_owned = ".copied()" if e_bare in NUMERIC or e_bare in ("bool", "char") else ".cloned()"
                 if returns is not None and returns.startswith(holder):  # `?` only where it can return
-                    ops.append((site.postfix(f"{owned}?"), "propagate it with `?`", "op:question", 0.68))
-                unwrap = site.postfix(f"{owned}.unwrap()")
+                    ops.append((site.postfix(f"{to_owned}?"), "propagate it with `?`", "op:question", 0.68))
+                unwrap = site.postfix(f"{to_owned}.unwrap()")
                 ops.append((unwrap, "unwrap it (panics on the other case)", "op:unwrap", 0.3))
         wanted = _generic_arg(expected, holder)
         if wanted is not None and _generic_arg(found, holder) is None and _types_meet(found, wanted):
@@ -183,7 +183,7 @@ def _borrowing_twin(moved_at: Place, read: Reader) -> list[Op]:
         return []
     called = re.match(rb"([a-z_]+)\s*\(", source[moved_at.start : moved_at.end])
     twin = BORROWING_TWIN.get(called.group(1).decode()) if called else None
-    if twin is None:
+    if twin is None or called is None:
         return []
     name = called.group(1).decode()
     edit = Edit(file=moved_at.file, start=moved_at.start, end=moved_at.start + len(name), replacement=twin)
@@ -210,7 +210,7 @@ def _update_base(site: Site, read: Reader) -> list[Op]:
         return []
     source = read(site.place.file)
     base = struct_base(source, site.place.start, site.place.end) if source is not None else None
-    if base is None:
+    if base is None or source is None:
         return []
     at = Place(file=site.place.file, start=base.start, end=base.end, line=base.line, column=1)
     inner = Site(at, source)

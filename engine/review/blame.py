@@ -63,9 +63,9 @@ def blame(base: Sequence[Diagnostic], head: Sequence[Diagnostic], maps: Mapping[
     for i, d in enumerate(head_l):  # pass 2: the twin's line was rewritten; the nearest one
         if matched[i] is not None:
             continue
-        cands = [(j, c) for j, c in enumerate(pool.get(_key(d), [])) if c[0] is None]
-        if cands:
-            j, _c = min(cands, key=lambda jc: abs(_line(jc[1][1]) - _line(d)))
+        unmapped = [(j, c) for j, c in enumerate(pool.get(_key(d), [])) if c[0] is None]
+        if unmapped:
+            j, _c = min(unmapped, key=lambda jc: abs(_line(jc[1][1]) - _line(d)))
             matched[i] = pool[_key(d)].pop(j)[1]
     new = tuple(d for d, m in zip(head_l, matched, strict=True) if m is None)
     kept = tuple(d for d, m in zip(head_l, matched, strict=True) if m is not None)

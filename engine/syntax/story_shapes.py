@@ -84,7 +84,7 @@ def closure_to_spawn(source: bytes, start: int, end: int) -> bool:
     args = closure.parent if closure is not None else None
     call = args.parent if args is not None and args.type == "arguments" else None
     fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-    return fn is not None and fn.text.replace(b" ", b"") in (b"thread::spawn", b"std::thread::spawn")
+    return fn is not None and (fn.text or b"").replace(b" ", b"") in (b"thread::spawn", b"std::thread::spawn")
 
 
 def method_on(source: bytes, start: int, end: int) -> str | None:
@@ -124,9 +124,10 @@ def literal_conversion(source: bytes, start: int, end: int) -> bool:
         name = (method.text or b"").decode() if method is not None else ""
         return name in _CONVERSIONS and not named_args and _string_literal(fn.child_by_field_name("value"))
     if fn is not None and fn.type == "scoped_identifier":  # String::from("x")
-        name = fn.child_by_field_name("name")
+        last = fn.child_by_field_name("name")
         return (
-            (name.text or b"").decode() in _CONVERSIONS
+            last is not None
+            and (last.text or b"").decode() in _CONVERSIONS
             and len(named_args) == 1
             and _string_literal(named_args[0])
         )
