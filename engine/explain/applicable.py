@@ -187,14 +187,16 @@ def holds(
     if predicate == "rustc_import_path":
         return bool(vals.get("import_path"))
     typ = vals.get("type")
-    local_type = bool(typ) and base_name(typ) in names.get("type", frozenset())
+    local_type = typ is not None and bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":
         return local_type
     if predicate == "foreign_type":
         return bool(typ) and not local_type
     if predicate == "local_type_or_trait":
         trait = vals.get("trait")
-        return local_type or (bool(trait) and base_name(trait) in names.get("trait", frozenset()))
+        return local_type or (
+            trait is not None and bool(trait) and base_name(trait) in names.get("trait", frozenset())
+        )
     if predicate == "local_bound":
         return facts.bound_at is not None or facts.closure_at is not None
     if predicate == "user_callee":

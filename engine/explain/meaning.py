@@ -82,9 +82,9 @@ def derived_order(
             continue
         kind = "field_declaration" if item.type == "struct_item" else "enum_variant"
         names = [
-            (c.child_by_field_name("name").text or b"").decode()
+            (label.text or b"").decode()
             for c in body.named_children
-            if c.type == kind and c.child_by_field_name("name") is not None
+            if c.type == kind and (label := c.child_by_field_name("name")) is not None
         ]
         if len(names) < 2:
             continue

@@ -25,6 +25,7 @@ from dulwich.repo import Repo
 
 from diary import snapshots as snaps
 from diary.devlog import DevLog
+from diary.gitobjects import commit_at, tree_at
 from diary.worktree import file_lock, git_toplevel
 from engine.repair.errors import RepairError
 from engine.repair.types import Baseline, BaselineTest
@@ -76,11 +77,11 @@ def _head(root: Path) -> tuple[str, str, Materialize] | None:
     try:
         try:
             head = repo.head()
-            tree_id = repo[head].tree
+            tree_id = commit_at(repo, head).tree
         except KeyError:  # a repo with no commit yet
             return None
         for part in root.resolve().relative_to(top).parts:
-            tree = repo[tree_id]
+            tree = tree_at(repo, tree_id)
             try:
                 mode, tree_id = tree[part.encode()]
             except KeyError:  # the crate is untracked or ignored
@@ -154,7 +155,7 @@ def _snapshot(root: Path) -> tuple[str, str, Materialize] | None:
         return None
     try:
         with Repo(str(snaps.store_path(root))) as repo:
-            tree_id = repo[snap.encode()].tree.decode()
+            tree_id = commit_at(repo, snap.encode()).tree.decode()
         entries = snaps.entries(root, snap)
     except (KeyError, OSError, NotGitRepository, snaps.SnapshotError):
         return None

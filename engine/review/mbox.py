@@ -18,6 +18,7 @@ from dulwich.objects import Commit
 from dulwich.patch import write_commit_patch, write_tree_diff
 from dulwich.repo import Repo
 
+from diary.gitobjects import commit_at
 from engine.edits import unified_diff
 from engine.review.stack import stack_fixes
 from engine.review.types import Finding, Review
@@ -67,12 +68,12 @@ def _commit(message: str, at: int, author: bytes = RUSTA) -> Commit:
 
 def _range(repo: Repo, base: bytes, head: bytes) -> list[Commit]:
     out: list[Commit] = []
-    c = repo[head]
+    c = commit_at(repo, head)
     while c.id != base:
         out.append(c)
         if not c.parents:
             break
-        c = repo[c.parents[0]]
+        c = commit_at(repo, c.parents[0])
     return list(reversed(out))
 
 
@@ -91,7 +92,7 @@ def write_series(
         if review.head.commit is not None and review.base.commit is not None:
             for c in _range(repo, review.base.commit.encode(), review.head.commit.encode()):
                 buf = io.BytesIO()
-                parent_tree = repo[c.parents[0]].tree if c.parents else None
+                parent_tree = commit_at(repo, c.parents[0]).tree if c.parents else None
                 write_tree_diff(buf, repo.object_store, parent_tree, c.tree)
                 diff = buf.getvalue().decode("utf-8", "replace")
                 body = c.message.decode("utf-8", "replace").rstrip("\n")

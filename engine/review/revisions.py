@@ -21,6 +21,7 @@ from dulwich.objects import Commit
 from dulwich.objectspec import parse_commit
 from dulwich.repo import Repo
 
+from diary.gitobjects import commit_at
 from diary.worktree import list_files
 from engine.review.errors import NotARepo, ReviewError, RevisionNotFound
 from toolbelt.paths import crate_key, writable_cache_dir
@@ -52,7 +53,7 @@ def resolve(repo: Repo, rev: str) -> Commit:
         for _ in range(n):
             if not commit.parents:
                 raise RevisionNotFound(f"`{rev}` goes back past the first commit.")
-            commit = repo[commit.parents[0]]
+            commit = commit_at(repo, commit.parents[0])
     return commit
 
 

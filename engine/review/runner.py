@@ -18,6 +18,7 @@ from dulwich.objects import Commit
 
 from diary import records
 from diary.devlog import DevLog
+from diary.gitobjects import ref
 from diary.worktree import file_lock
 from engine.edits import diff_of_edits
 from engine.patching.types import BenchPolicy
@@ -243,7 +244,7 @@ def review_revisions(
         head_c = revisions.resolve(repo, head_rev) if head_rev else None
         base_dir = revisions.export_commit(repo, base_c, rel, path)
         head_export = revisions.export_commit(repo, head_c, rel, path) if head_c else None
-        if export_branch is not None and b"refs/heads/" + export_branch.encode() in repo.refs:
+        if export_branch is not None and ref(b"refs/heads/" + export_branch.encode()) in repo.refs:
             raise ReviewError(
                 f"branch `{export_branch}` exists already; Rusta never moves a branch. Pick a new name."
             )
