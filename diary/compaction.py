@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from diary import frames, schema, segments
+from diary.payloads import payload_of
 from diary.replay import replay, state_json
 from diary.types import Base, Entry
 
@@ -77,14 +78,18 @@ def _compact_locked(log: DevLog, target_bytes: int) -> CompactReport:
         task=None,
         settles=None,
         version=schema.CURRENT_VERSION,
-        payload={
-            "summary": f"Compacted {dropped} settled records from {len(fold)} old segments; "
-            f"kept {len(keep)} records of open tasks.",
-            "op": "checkpoint",
-            "dropped": dropped,
-            "kept": [e.id for e, _ in keep],
-            "state": state_json(state),
-        },
+        payload=payload_of(  # what schema.encode would type it as, typed here where the Entry is made
+            "note",
+            {
+                "summary": f"Compacted {dropped} settled records from {len(fold)} old segments; "
+                f"kept {len(keep)} records of open tasks.",
+                "op": "checkpoint",
+                "dropped": dropped,
+                "kept": [e.id for e, _ in keep],
+                "state": state_json(state),
+            },
+            strict=True,
+        ),
     )
     out = bytearray(frames.encode_header(header))
     out += frames.encode_frame(header, len(out), schema.encode(checkpoint))

@@ -32,7 +32,7 @@ import msgspec
 from diary import frames, indexcache, schema, segments
 from diary.errors import DiaryIOError, EntryTooLarge, InvalidEntry
 from diary.logindex import MAX_BYTES, SEGMENT_BYTES, LogIndex, new_session_id
-from diary.payloads import PayloadBase, payload_of
+from diary.payloads import Payload, PayloadBase, payload_of
 from diary.rustadir import ensure_rusta_dir
 from diary.segments import SegmentState
 from diary.types import KINDS, Entry, EntryKind, Interrupted, RecoveryReport
@@ -99,7 +99,7 @@ class DevLog(LogIndex):
     def append(
         self,
         kind: EntryKind,
-        payload: dict[str, Any] | PayloadBase,
+        payload: dict[str, Any] | Payload,
         *,
         task: str | None = None,
         settles: str | None = None,

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from dulwich.objects import ShaFile
+from dulwich.objects import Commit, ShaFile, Tree
 
 from diary import snapshots as snaps
 from diary.devlog import DevLog
 from diary.errors import GcError
 from diary.gc_cache import MIB, KindRow, Removal
+from diary.payloads import PayloadBase
 from diary.rustadir import STORE_DIR
 from diary.segments import fsync_dir
 from toolbelt.paths import StorageLimits, tree_bytes
@@ -92,7 +93,7 @@ def undo_history(root: Path, limits: StorageLimits) -> UndoHistory:
     return UndoHistory(ops=tuple(ops), kept=kept, open_snapshots=frozenset(named))
 
 
-def _snapshot_ids(d: dict[str, Any]) -> list[str]:
+def _snapshot_ids(d: dict[str, Any] | PayloadBase) -> list[str]:
     out = []
     for k in ("snapshot", "snapshot_before", "snapshot_after"):
         v = d.get(k)
@@ -112,13 +113,13 @@ class _Objects:
         for sha in list(store):
             type_num, raw = store.get_raw(sha)
             self.size[sha] = len(zlib.compress(raw)) + _PACK_ENTRY
-            if type_num == 1:
-                c = ShaFile.from_raw_string(type_num, raw)
-                self.commits[sha] = (c.commit_time, c.tree)
-                if c.parents:
-                    self.parent[sha] = c.parents[0]
-            elif type_num == 2:
-                t = ShaFile.from_raw_string(type_num, raw)
+            obj = ShaFile.from_raw_string(type_num, raw) if type_num in (1, 2) else None  # commit, tree
+            if isinstance(obj, Commit):
+                self.commits[sha] = (obj.commit_time, obj.tree)
+                if obj.parents:
+                    self.parent[sha] = obj.parents[0]
+            elif isinstance(obj, Tree):
+                t = obj
                 self.children[sha] = tuple(i.sha for i in t.iteritems() if i.mode != 0o160000)
         self._memo: dict[bytes, frozenset[bytes]] = {}
 

@@ -13,7 +13,7 @@ recorded. Optional fields default to UNSET so that a key never written is never 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -254,9 +254,10 @@ Payload = (
 )
 
 _RENAMED: dict[tuple[type, str], str] = {(SnapshotBody, "for"): "for_"}
+P = TypeVar("P", bound=PayloadBase)
 
 
-def body_type(kind: str, d: dict[str, Any]) -> type[PayloadBase]:
+def body_type(kind: str, d: dict[str, Any]) -> type[Payload]:
     """The Struct a record of `kind` with these keys is read into."""
     op, step = d.get("op"), d.get("step")
     op = op if isinstance(op, str) else None  # an old record's odd value is kept, not matched on
@@ -264,7 +265,7 @@ def body_type(kind: str, d: dict[str, Any]) -> type[PayloadBase]:
     if kind == "intent":
         return IntentBody
     if kind == "action":
-        by_op: dict[str | None, type[PayloadBase]] = {
+        by_op: dict[str | None, type[Payload]] = {
             "run": RunBody,
             "apply": PatchBody,
             "undo": PatchBody,
@@ -294,7 +295,7 @@ def _names(cls: type[PayloadBase]) -> dict[str, str]:
     return {f.encode_name: f.name for f in info if f.name not in _SKIP}
 
 
-def payload_of(kind: str, d: dict[str, Any] | PayloadBase, *, strict: bool = False) -> PayloadBase:
+def payload_of(kind: str, d: dict[str, Any] | Payload, *, strict: bool = False) -> Payload:
     """`d` as its typed payload. A key whose value does not fit its field goes to `extra` (old
     logs are read, never refused), unless `strict`, when it raises msgspec.ValidationError."""
     if isinstance(d, PayloadBase):
@@ -308,7 +309,7 @@ def payload_of(kind: str, d: dict[str, Any] | PayloadBase, *, strict: bool = Fal
         return _fit(_PLAIN.get(kind, NoteBody), d)
 
 
-_PLAIN: dict[str, type[PayloadBase]] = {
+_PLAIN: dict[str, type[Payload]] = {
     "intent": IntentBody,
     "action": ActionBody,
     "validation": ValidationBody,
@@ -316,7 +317,7 @@ _PLAIN: dict[str, type[PayloadBase]] = {
 }
 
 
-def _fit(cls: type[PayloadBase], d: dict[str, Any], *, strict: bool = False) -> PayloadBase:
+def _fit(cls: type[P], d: dict[str, Any], *, strict: bool = False) -> P:
     names = _names(cls)
     known = {k: v for k, v in d.items() if k in names}
     extra = {k: v for k, v in d.items() if k not in names}

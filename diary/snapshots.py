@@ -32,9 +32,10 @@ from pathlib import Path
 
 import msgspec
 from dulwich.file import FileLocked
-from dulwich.objects import Blob, Commit, Tree
+from dulwich.objects import Blob, Commit, ObjectID, Tree
 from dulwich.repo import Repo
 
+from diary.gitobjects import commit_at, oid, ref, tree_at
 from diary.rustadir import ensure_rusta_dir
 from diary.segments import fsync_dir
 from diary.storedir import STORE_DIR, open_store, store_path
@@ -95,7 +96,7 @@ __all__ = [
 
 SnapshotId = str  # 40 hex digits: the id of a commit in Rusta's store
 
-LATEST_REF = b"refs/rusta/snapshots/latest"
+LATEST_REF = ref(b"refs/rusta/snapshots/latest")
 AUTHOR = b"Rusta <rusta@localhost>"
 RACY_NS = 100_000_000  # 100 ms: well above the kernel's coarse timestamp tick
 
@@ -255,17 +256,19 @@ def _add_objects(store, objs: list) -> None:
     fsync_new_entries(store, unique, packed)
 
 
-def _set_latest(repo: Repo, commit_id: bytes) -> None:
+def _set_latest(repo: Repo, commit_id: ObjectID) -> None:
     """Point the latest ref at `commit_id`; fsync its folder and, the first time, the ones above."""
-    ref = Path(repo.controldir()) / os.fsdecode(LATEST_REF)
-    new = [d for d in (ref.parent, ref.parent.parent, ref.parent.parent.parent) if not d.exists()]
+    ref_file = Path(repo.controldir()) / os.fsdecode(LATEST_REF)
+    new = [
+        d for d in (ref_file.parent, ref_file.parent.parent, ref_file.parent.parent.parent) if not d.exists()
+    ]
     repo.refs[LATEST_REF] = commit_id
-    fsync_dir(ref.parent)
+    fsync_dir(ref_file.parent)
     for d in new:
         fsync_dir(d.parent)
 
 
-def _build_trees(entries: Iterable[FileEntry], out: list) -> bytes:
+def _build_trees(entries: Iterable[FileEntry], out: list) -> ObjectID:
     """Nested dulwich Trees for flat entries; returns the root tree id, trees appended to `out`."""
     root: dict = {}
     for e in entries:
@@ -277,13 +280,13 @@ def _build_trees(entries: Iterable[FileEntry], out: list) -> bytes:
                 raise SnapshotError(f"{e.path}: a file and a folder share a name in the snapshot.")
         node[parts[-1]] = e
 
-    def build(node: dict) -> bytes:
+    def build(node: dict) -> ObjectID:
         tree = Tree()
         for name, child in node.items():
             if isinstance(child, dict):
                 tree.add(os.fsencode(name), MODE_TREE, build(child))
             else:
-                tree.add(os.fsencode(name), child.mode, child.blob.encode())
+                tree.add(os.fsencode(name), child.mode, oid(child.blob.encode()))
         out.append(tree)
         return tree.id
 
@@ -299,7 +302,7 @@ def _commit(repo: Repo, entries: list[FileEntry], message: str) -> SnapshotId:
     except KeyError:
         parent = None
     if parent is not None:
-        prev = repo[parent]
+        prev = commit_at(repo, parent)
         if (
             prev.tree == tree_id
             and json.loads(prev.message.decode().split("\n\n", 1)[1]).get("perms", {}) == perms
@@ -352,7 +355,7 @@ def derive(
 
 def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
     try:
-        commit = repo[snap.encode()]
+        commit = commit_at(repo, snap.encode())
     except KeyError as e:
         raise SnapshotError(
             f"snapshot {snap[:12]} is not in Rusta's store; `rusta gc` collects the snapshots of ops "
@@ -362,7 +365,7 @@ def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
     out: list[FileEntry] = []
 
     def walk(tree_id: bytes, prefix: str) -> None:
-        for item in repo[tree_id].iteritems():
+        for item in tree_at(repo, tree_id).iteritems():
             name = prefix + os.fsdecode(item.path)
             if item.mode == MODE_TREE:
                 walk(item.sha, name + "/")
