@@ -40,6 +40,8 @@ from engine.patching.types import OpKind, OpRecord, OpState
 
 CRASH_ENV = "RUSTA_TEST_CRASH_AT"
 LOCK_WAIT_S = 30.0
+RECOVER_GRACE_S = 2.0  # a process killed while it forked (git ls-files) leaves the fork holding the
+# patch lock until it execs, a moment later on a loaded machine: recovery waits that long for it
 OPS = ("apply", "undo", "redo")
 
 
@@ -50,14 +52,14 @@ def crash_point(step: str) -> None:
 
 
 @contextlib.contextmanager
-def patch_lock(root: Path, wait: bool = True) -> Iterator[bool]:
+def patch_lock(root: Path, wait: bool = True, grace_s: float = 0.0) -> Iterator[bool]:
     """One patch transaction (or recovery) per crate at a time, across processes.
 
-    Yields False at once when `wait` is off and another process holds it; with `wait`, tries for
-    LOCK_WAIT_S (a transaction holds it for well under a second) and then raises Busy.
+    Yields False when `wait` is off and another process still holds it after `grace_s`; with
+    `wait`, tries for LOCK_WAIT_S (a transaction holds it for well under a second), then raises Busy.
     """
     d = snaps.ensure_rusta_dir(root)
-    deadline = time.monotonic() + (LOCK_WAIT_S if wait else 0.0)
+    deadline = time.monotonic() + (LOCK_WAIT_S if wait else grace_s)
     while True:
         with snaps.file_lock(d / "patching.lock", wait=False) as got:
             if got or time.monotonic() >= deadline:
@@ -226,7 +228,7 @@ def recover(root: Path) -> list[str]:
     root = root.resolve()
     if not (root / ".rusta" / "devlog").is_dir() and not snaps.store_path(root).is_dir():
         return []
-    with patch_lock(root, wait=False) as mine:
+    with patch_lock(root, wait=False, grace_s=RECOVER_GRACE_S) as mine:
         if not mine:
             return ["another Rusta process is patching this crate; recovery is left to it."]
         return recover_locked(root)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -181,3 +183,34 @@ def test_kill_during_redo_then_recover(step: str, validated_template, crate_copy
     if got == "before":
         api.redo(root)  # the interrupted redo is still waiting on the redo stack
     assert tree_hashes(root) == applied
+
+
+def test_recovery_waits_a_moment_for_the_patch_lock(validated_template, crate_copy, tmp_path: Path) -> None:
+    """A process killed while it forked (`git ls-files`) leaves the fork holding the patch lock until it
+    execs, which on a loaded machine is a moment after the kill. Recovery right then waits for it,
+    rather than leaving the interrupted op open; another process here holds the lock for 0.5 s."""
+    root = crate_copy()
+    fp, before = repo_fingerprint(root), tree_hashes(root)
+    assert (
+        run_driver(root, driver_args(tmp_path, validated_template), crash_at="after_intent")
+        == -signal.SIGKILL
+    )
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(0.5)",
+            str(root / ".rusta" / "patching.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        said = api.recover(root)
+    finally:
+        holder.wait(timeout=30)
+    patch_id = validated_template.patch.id
+    assert said == [f"interrupted apply of {patch_id}: stopped before writing any file; nothing to undo."]
+    assert_whole(root, fp, {"before": before}, ("before",))
