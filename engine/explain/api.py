@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -43,15 +44,22 @@ class _Chosen:
     def __init__(self, entry: KBEntry, diag: Diagnostic, tags: frozenset[str] = frozenset()) -> None:
         self.entry = entry
         fields = ("summary", "why", "root_cause", "invariant", "title", "options")
-        chosen: dict[str, object] = {}
+        chosen: dict[str, Any] = {}
         for v in entry.variants:
             if (v.shape is None or v.shape in tags) and (not v.when or _matches(v.when, diag)):
                 for f in fields:
                     if f not in chosen and getattr(v, f):
                         chosen[f] = getattr(v, f)
-        self.summary, self.why, self.root_cause, self.invariant, self.title, self.options = (
-            chosen.get(f) or getattr(entry, f) for f in fields
-        )
+
+        def pick(f: str) -> Any:
+            return chosen.get(f) or getattr(entry, f)
+
+        self.summary: str = pick("summary")
+        self.why: str = pick("why")
+        self.root_cause: str = pick("root_cause")
+        self.invariant: str = pick("invariant")
+        self.title: str = pick("title")
+        self.options: tuple[KBOption, ...] = pick("options")
 
 
 def _strategy(diag: Diagnostic, chosen: _Chosen | None) -> str:

@@ -249,30 +249,30 @@ def group(items: list[Located]) -> list[Group]:
             out.append(_lint_group(lead, members))
         elif (
             len(members) > 1
-            and (key := shape_key(lead.diag)) is not None
-            and all(shape_key(m.diag) == key for m in members[1:])
+            and (shape := shape_key(lead.diag)) is not None
+            and all(shape_key(m.diag) == shape for m in members[1:])
             and len({_pos(m.root) for m in members}) > 1
         ):
             n = len(members)
             reason = (
-                f"the first of {n} places with the same mistake ({key[0]}: expected `{key[2]}`, "
-                f"found `{key[3]}`); each place needs the same change"
+                f"the first of {n} places with the same mistake ({shape[0]}: expected `{shape[2]}`, "
+                f"found `{shape[3]}`); each place needs the same change"
             )
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="shape"))
         elif (
             len(members) > 1
-            and (key := cause_key(lead.diag)) is not None
-            and all(cause_key(m.diag) == key for m in members[1:])
+            and (cause := cause_key(lead.diag)) is not None
+            and all(cause_key(m.diag) == cause for m in members[1:])
             and len({fix_site(m.diag) for m in members}) == 1
             and len({_pos(m.root) for m in members}) > 1
         ):
             shared = sum(_pos(m.root) == _pos(lead.root) for m in members) > 1
             off = (lead.root.file, lead.root.line) != (lead.primary.file, lead.primary.line)
             # the lead's own root, off its line and shared (a trait's generic method): that is the cause
-            reason = lead.reason if shared and off else _cause_reason(key, len(members))
+            reason = lead.reason if shared and off else _cause_reason(cause, len(members))
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="type"))
-        elif len(members) > 1 and (reason := _traits_reason(members)) is not None:
-            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason))
+        elif len(members) > 1 and (traits := _traits_reason(members)) is not None:
+            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=traits))
         else:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=lead.reason))
     return merge_consequences(out)

@@ -286,11 +286,11 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     edited = {e.file for i in ranked for c in (best[i][0], plain_of.get(i)) if c for e in c.edits}
     files = {rel: data for rel in edited if (data := read(rel))}
     out: list[PatchOption] = []
-    for i in ranked:
-        opt = _option(best[i][0], files, best[i][1], found_of.get(i), diag_of.get(i))
-        plain = plain_of.get(i)
+    for cid in ranked:
+        opt = _option(best[cid][0], files, best[cid][1], found_of.get(cid), diag_of.get(cid))
+        plain = plain_of.get(cid)
         if opt is not None and plain is not None:
-            orig = _option(plain, files, best[i][1], found_of.get(i), diag_of.get(i))
+            orig = _option(plain, files, best[cid][1], found_of.get(cid), diag_of.get(cid))
             opt = msgspec.structs.replace(opt, plain=(orig,) if orig is not None else ())
         if opt is not None:
             out.append(opt)

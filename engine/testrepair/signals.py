@@ -109,10 +109,10 @@ def lines_with_features(
         data = files[rel]
         text_lines = data.split(b"\n")
         site_lines, slip_lines = line_sites(data, rel)
-        for f in found:
-            if f.in_test_code or f.is_test:
+        for fn in found:
+            if fn.in_test_code or fn.is_test:
                 continue
-            key = fn_key(f)
+            key = fn_key(fn)
             d = min((r[key] for r in fail_reach if key in r), default=0)
             reach_all = sum(key in r for r in fail_reach) / max(1, len(fail_reach))
             ef = sum(key in r for r in fail_reach)
@@ -121,15 +121,15 @@ def lines_with_features(
             in_frames = [fr for fr in frames if rel.endswith(fr.file) or fr.file.endswith(rel)]
             in_panics = [p for file, p in panics if rel.endswith(file) or file.endswith(rel)]
             fn_hit = any(
-                f.range.line <= fr.line <= f.range.line + f.range.text.count("\n") for fr in in_frames
+                fn.range.line <= fr.line <= fn.range.line + fn.range.text.count("\n") for fr in in_frames
             )
-            for ln in f.lines:
+            for ln in fn.lines:
                 text = text_lines[ln - 1].decode("utf-8", "replace") if ln - 1 < len(text_lines) else ""
-                line = Line(rel, ln, f, text.strip())
-                x = line.x
+                row = Line(rel, ln, fn, text.strip())
+                x = row.x
                 x["frame_line"] = float(any(fr.line == ln for fr in in_frames))
                 x["frame_fn"] = float(fn_hit)
-                near = [abs(p - ln) for p in in_panics if f.lines and f.lines[0] <= p <= f.lines[-1]]
+                near = [abs(p - ln) for p in in_panics if fn.lines and fn.lines[0] <= p <= fn.lines[-1]]
                 x["frame_near"] = 1.0 / (1 + min(near)) if near else 0.0
                 x["flow"] = flow.get((rel, ln), 0.0)
                 x["reach"] = 1.0 / d if d else 0.0
@@ -138,18 +138,18 @@ def lines_with_features(
                 x["ochiai"] = ochiai
                 x["sites"] = min(site_lines.get(ln, 0), 3) / 3
                 x["slips"] = math.log1p(slip_lines.get(ln, 0))
-                x["small_fn"] = 1.0 / math.sqrt(max(1, len(f.lines)))
+                x["small_fn"] = 1.0 / math.sqrt(max(1, len(fn.lines)))
                 x["sites_x_ochiai"] = x["sites"] * ochiai
                 x["sites_x_assert"] = x["sites"] * x["assert_reach"]
                 seen = spectra.lines.get((rel, ln)) if spectra is not None else None
-                if seen is None:
+                if seen is None or spectra is None:
                     x["cov_fail"], x["cov_ochiai"] = reach_all, ochiai
                 else:
                     ef_l, ep_l = seen
                     x["cov_fail"] = ef_l / spectra.failing
                     x["cov_ochiai"] = ef_l / math.sqrt(spectra.failing * (ef_l + ep_l)) if ef_l else 0.0
                 x["sites_x_cov"] = x["sites"] * x["cov_ochiai"]
-                out.append(line)
+                out.append(row)
 
     def const_spectrum(users: Sequence[Line]) -> dict[str, float]:
         """A const runs with any of its users: union of their tests (measured, else by reach)."""
@@ -277,6 +277,6 @@ def _add_lm(lines: list[Line], files: Mapping[str, bytes], lm: Scorer) -> None:
         return
     mu, sd = float(vals.mean()), float(vals.std()) or 1.0
     for ln in lines:
-        b = bits.get((ln.file, ln.line))
-        if b is not None:
-            ln.x["lm"] = (b - mu) / sd
+        got = bits.get((ln.file, ln.line))
+        if got is not None:
+            ln.x["lm"] = (got - mu) / sd
