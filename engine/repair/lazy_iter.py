@@ -52,7 +52,7 @@ def collect_or_count(d: Diagnostic, read: Reader) -> list[Candidate]:
         )
     collect = _insert(prim, False, "collect::<Vec<_>>().")
     out.append(
-        _make([collect], f"collect the items into a `Vec` first, then call `.{method}()`", FAMILY, code, 0.6)
+        _make([collect], f"collect the items into a `Vec` first, then call {method} on it", FAMILY, code, 0.6)
     )
     return out
 

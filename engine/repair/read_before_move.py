@@ -4,8 +4,9 @@
 The value is gone after the move, but what the later code asks of it (`len()`, `is_empty()`, a
 field) was already known before: `let items_len = items.len();` just before the statement that
 moves `items` keeps the answer and costs no clone. The move's statement cannot change the value
-before it moves it, so the answer is the one the code meant. Pure; the sandbox says whether the
-read borrows past the move (a method returning a reference would), which then does not compile.
+before it moves it, so the answer is the one the code meant. Only a field, or a std method that
+only looks and answers with a `Copy` value (`len`, `is_empty`, `is_some`): `q.take()` would empty
+the value before its move. Pure; the sandbox says whether a field read moves out of the value.
 """
 
 from __future__ import annotations
@@ -20,6 +21,22 @@ from toolbelt.types import Diagnostic
 
 FAMILY = "read-before-move"
 _READ = re.compile(rb"\s*\.\s*(?P<name>[a-z_]\w*)(?P<call>\s*\(\s*\))?")
+# std's zero-argument methods that only look (`&self`) and answer with a `Copy` value: a call the
+# syntax cannot judge (`q.take()` empties the `Option` it reads) must not move before the move
+_LOOKS = frozenset(
+    {
+        "len",
+        "is_empty",
+        "capacity",
+        "is_some",
+        "is_none",
+        "is_ok",
+        "is_err",
+        "is_ascii",
+        "is_finite",
+        "is_nan",
+    }
+)
 _STATEMENTS = ("expression_statement", "let_declaration")
 
 
@@ -46,6 +63,8 @@ def read_before_move(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     r = _READ.match(source, prim.byte_end)
     if r is None or (r["call"] is None and source[r.end() : r.end() + 1] == b"("):
+        return []
+    if r["call"] is not None and r["name"].decode() not in _LOOKS:
         return []
     stmt = _moving_statement(source, f.moved_at.start, f.moved_at.end)
     if stmt is None or stmt.end_byte > prim.byte_start:

@@ -129,11 +129,15 @@ def test_rustcs_rejected_borrow_is_retried_with_the_other_storys_fix(
     i = next(n for n, e in enumerate(stories) if any(borrow in " ".join(o.shows) for o in e.fixes))
     e = run.explanations[i]
     assert not any(borrow in " ".join(o.shows) for o in run.failed[i])
-    best = e.fixes[0]  # the borrow now leads the whole-Vec clone
-    assert best.validated == "compiles" and borrow in best.shows[0], e.fixes
-    assert best.together_with == (clone,)
+    # the borrow leads the whole-Vec clone; only reading the length before the loop (no clone at
+    # all, engine/repair/read_before_move.py) may come before it
+    at = next(n for n, o in enumerate(e.fixes) if borrow in o.shows[0])
+    best = e.fixes[at]
+    assert at == 0 or (at == 1 and e.fixes[0].name.startswith("read `")), e.fixes
+    assert best.validated == "compiles" and best.together_with == (clone,), e.fixes
+    assert not any(".clone()" in o.shows[0] and "for " in o.shows[0] for o in e.fixes[:at])
     pair = _text(pair_verdict_lines(e, run.failed[i]))
-    assert f"Fix ✓ (compiles together with `{clone}`" in pair and "does not compile" not in pair, pair
+    assert "Fix ✓" in pair and "does not compile" not in pair, pair
     study = _text(study_verdict_lines(e, run.failed[i]))
     assert f"compiles together with `{clone}`" in study
 
