@@ -65,6 +65,9 @@ PLACEHOLDERS = frozenset(
         "operand",
         "clone_cost",
         "import_path",
+        "binding",
+        "sibling",
+        "similar",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -142,6 +145,9 @@ SHAPES = frozenset(
         "literal_conversion",
         "get_mut_twice",
         "returned_earlier",
+        "ref_from_shared_method",
+        "stores_reference",
+        "similar_binding",
     }
 )
 

@@ -26,6 +26,10 @@ not shown):
 - `outer_borrow_named`: a returned borrow whose outer lifetime cannot simply be elided: not the
   shape `fn f(&self) -> &'a [&'a T]` where the outer borrow is of `self` (engine/repair/elided_return.py
   drops `'a` there); only then is tying the input to the output's lifetime the way out.
+- `map_lookup`: the shared reference written through came from `map.get(..)` on a binding declared as
+  a `HashMap` or `BTreeMap` (its type or its initializer says so): only a map has an entry method.
+- `import_from_other_crate`: the unresolved import's path starts with a name that is not `std`, `core`,
+  `alloc`, `crate`, `self` or `super`: only then can a missing dependency be why it fails.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -52,6 +56,8 @@ NAMES = frozenset(
         "public_wrapper",
         "name_may_be_slip",
         "outer_borrow_named",
+        "map_lookup",
+        "import_from_other_crate",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -176,6 +182,25 @@ def _dyn_compatible(bound: str, crate_traits_not_dyn: frozenset[str]) -> bool:
     return name not in _STD_NOT_DYN and name not in crate_traits_not_dyn
 
 
+_MAP = re.compile(r"\b(?:HashMap|BTreeMap)\b")
+
+
+def _map_lookup(diag: Diagnostic, crate_root: str | Path) -> bool:
+    from engine.explain.rootsyntax import shared_ref_from_method
+    from engine.syntax.tree import binding_of, let_initializer
+
+    found = shared_ref_from_method(diag, crate_root)
+    src = _source(crate_root, diag.primary)
+    if found is None or src is None or found[2].method != "get" or not found[2].receiver_root:
+        return False
+    recv = found[2].receiver_root
+    b = binding_of(src, recv, found[2].call_start)
+    init = let_initializer(src, recv, found[2].call_start)
+    said = (b.type_text or "") if b is not None else ""
+    said += init.text if init is not None else ""
+    return _MAP.search(said) is not None
+
+
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
     """Whether one precondition holds for this story; unknown means no."""
     if predicate == "last_use_movable":
@@ -218,6 +243,12 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         from engine.repair.elided_return import outer_lifetime_dropped
 
         return not outer_lifetime_dropped(diag, lambda f: _source(crate_root, diag.primary))
+    if predicate == "map_lookup":
+        return _map_lookup(diag, crate_root)
+    if predicate == "import_from_other_crate":
+        path = re.search(r"unresolved imports? `([^`]+)`", diag.message)
+        head = path.group(1).lstrip(":").split("::", 1)[0] if path else ""
+        return bool(head) and head not in ("std", "core", "alloc", "crate", "self", "super")
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

@@ -10,6 +10,9 @@
   where rustc offers a derive; a variant test needs no trait.
 - A `.clone()` whose result is a reference: the type has no `Clone` where the call is made, so method
   lookup cloned the reference.
+- A write through a binding rustc calls "a `&` reference" (E0594/E0596) that a std method lent
+  shared (`counts.get(&w)`, `v.iter()`, `v.first()`): that call made the reference read-only, not a
+  parameter or the binding, and its sibling (`get_mut`) lends `&mut`.
 
 Each answer rests on rustc's words (the types, the label) and a shape from the syntax layer.
 """
@@ -30,6 +33,7 @@ _NOT_THREAD_SAFE = re.compile(r"cannot be (sent|shared) between threads safely")
 _NOT_IMPLEMENTED = re.compile(
     r"the trait `(?:std::marker::|core::marker::)?(Send|Sync)` is not implemented for `([^`]+)`"
 )
+_SHARED_REF = re.compile(r"^`(\w+)` is a `&` reference, so it cannot be")
 _CLONED_REF = re.compile(r"this argument has type `&([^`]+)`|`([^`]+)` does not implement `Clone`, so")
 
 
@@ -201,6 +205,31 @@ def none_comparison(diag: Diagnostic, crate_root: str | Path) -> tuple[Location,
     )
 
 
+def shared_ref_from_method(diag: Diagnostic, crate_root: str | Path):  # noqa: ANN201 - (Location, reason, RefSource)
+    """E0594/E0596 where the reference written through was lent shared by a std method call: the call,
+    why it is the root, and the call's shape (the method, its `&mut` sibling)."""
+    prim = diag.primary
+    if diag.code_str not in ("E0594", "E0596") or prim is None or not in_user_crate(prim.file_name):
+        return None
+    name = next((m.group(1) for s in diag.spans if (m := _SHARED_REF.match(s.label or ""))), None)
+    source = _source(crate_root, prim.file_name)
+    if name is None or source is None or prim.byte_end > len(source):
+        return None
+    from engine.syntax.option_shapes import shared_ref_source
+
+    src = shared_ref_source(source, name, prim.byte_start)
+    if src is None:
+        return None
+    call = source[src.call_start : src.call_end].decode("utf-8", "replace")
+    return (
+        _location(source, prim.file_name, src.call_start, f"`{call}` lends `&`"),
+        f"`{name}` holds the shared reference `{call}` returns; `{src.method}` lends `&` whatever the "
+        f"collection's binding says, so the write at line {prim.line_start} goes through a read-only "
+        "reference made here",
+        src,
+    )
+
+
 def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tuple[Location, str] | None:
     """The root cause that the source places, or None when rustc's spans are all there is."""
     if crate_root is None:
@@ -209,6 +238,8 @@ def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tu
         return found
     if (cmp := none_comparison(diag, crate_root)) is not None:
         return cmp[0], cmp[2]
+    if (shared := shared_ref_from_method(diag, crate_root)) is not None:
+        return shared[0], shared[1]
     for rule in (_argument, _not_thread_safe):
         if (found := rule(diag, f, crate_root)) is not None:
             return found

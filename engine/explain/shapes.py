@@ -58,10 +58,13 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
         tags.add("handle_escapes")
     tags.update(_static_tags(diag, source))
-    from engine.explain.rootsyntax import cloned_reference, none_comparison
+    from engine.explain.rootsyntax import cloned_reference, none_comparison, shared_ref_from_method
 
     if cloned_reference(diag, crate_root) is not None:
         tags.add("clones_reference")
+    if (shared := shared_ref_from_method(diag, crate_root)) is not None:
+        tags.add("ref_from_shared_method")
+        vals.update(binding=shared[2].binding, method=shared[2].method, sibling=shared[2].sibling)
     if (cmp := none_comparison(diag, crate_root)) is not None:
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]

@@ -42,6 +42,7 @@ from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
+from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
@@ -130,6 +131,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0631", unannotated_closure),
     _row("E0624", make_pub),
     _row("E0616", add_getter, needs_files=True),
+    _row("E0596 E0594", mut_sibling),
     _row("E0596 E0384 E0594", add_mut),
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),

@@ -17,6 +17,9 @@
 - `dyn_incompatible_traits`: the traits the file defines that cannot be made into objects (a
   generic method, a `Self: Sized` supertrait, a method returning `Self` without `where Self: Sized`).
 - `pub_fns_naming`: names of the `pub fn`s whose body names an item (but the failing use's own).
+- `shared_ref_source`: the std method call that gave a binding its shared reference (`counts.get(&w)`
+  in `if let Some(c) = counts.get(&w)`, `v.iter()` in `for x in v.iter()`, through `.unwrap()`,
+  `.expect(..)` and `?`), with the sibling that lends `&mut` (`get_mut`, `iter_mut`).
 
 Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
 """
@@ -24,10 +27,11 @@ Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at, parse, preorder
+from engine.syntax.tree import ancestors, binding_of, node_at, parse, preorder
 
 # the parts of an expression whose value becomes the enclosing expression's value
 _VALUE_CARRIERS = ("if_expression", "else_clause", "match_expression", "match_block", "match_arm")
@@ -274,3 +278,71 @@ def pub_fns_naming(source: bytes, name: str, skip_at: int = -1) -> list[str]:
         if body is not None and any(x.type == "identifier" and _text(x) == name for x in preorder(body)):
             out.append(_text(n.child_by_field_name("name")))
     return out
+
+
+# std methods that lend `&` to what a collection or an Option holds, and their siblings lending `&mut`
+MUT_SIBLINGS = {
+    "get": "get_mut", "iter": "iter_mut", "first": "first_mut", "last": "last_mut",
+    "values": "values_mut", "front": "front_mut", "back": "back_mut", "as_ref": "as_mut",
+    "as_deref": "as_deref_mut", "split_first": "split_first_mut", "split_last": "split_last_mut",
+    "chunks": "chunks_mut", "peek": "peek_mut",
+}  # fmt: skip
+_UNWRAPS = ("unwrap", "expect", "unwrap_unchecked")  # `Option<&T>` -> `&T`: the reference passes through
+
+
+class RefSource(NamedTuple):
+    binding: str  # the name that holds the shared reference
+    method: str  # `get`
+    sibling: str  # `get_mut`
+    method_start: int  # the method name's bytes, where the sibling goes
+    method_end: int
+    call_start: int  # the whole call `counts.get(&w)`
+    call_end: int
+    receiver_root: str | None  # `counts` in `counts.get(..)`, when the receiver is a plain name
+
+
+def _bound_value(ident: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The expression a binding's pattern is matched against: a `let`'s value, an `if let`'s, a `for`'s
+    iterable, a `match`'s scrutinee."""
+    for a in ancestors(ident):
+        if a.type in ("let_declaration", "let_condition", "for_expression"):
+            return a.child_by_field_name("value")
+        if a.type == "match_arm":
+            owner = a.parent.parent if a.parent is not None else None
+            return owner.child_by_field_name("value") if owner is not None else None
+        if a.type in ("block", "function_item", "closure_expression", "parameters"):
+            return None
+    return None
+
+
+def shared_ref_source(source: bytes, name: str, at: int) -> RefSource | None:
+    b = binding_of(source, name, at)
+    if b is None or b.kind not in ("let", "for", "pattern"):
+        return None
+    value = _bound_value(node_at(source, b.range.start, b.range.end))
+    while value is not None:
+        if value.type == "try_expression":
+            value = value.named_children[0] if value.named_children else None
+            continue
+        fn = value.child_by_field_name("function") if value.type == "call_expression" else None
+        if fn is None or fn.type != "field_expression":
+            return None
+        field = fn.child_by_field_name("field")
+        method = _text(field)
+        if method in _UNWRAPS:
+            value = fn.child_by_field_name("value")
+            continue
+        if method not in MUT_SIBLINGS or field is None:
+            return None
+        recv = fn.child_by_field_name("value")
+        return RefSource(
+            binding=name,
+            method=method,
+            sibling=MUT_SIBLINGS[method],
+            method_start=field.start_byte,
+            method_end=field.end_byte,
+            call_start=value.start_byte,
+            call_end=value.end_byte,
+            receiver_root=_text(recv) if recv is not None and recv.type == "identifier" else None,
+        )
+    return None
