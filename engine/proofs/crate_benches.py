@@ -46,15 +46,27 @@ def uncovered(root: Path, patch: Patch) -> str:
     """ "" when a benchmark of the crate covers code the patch changes, else why none does.
 
     A bench target links the library only, so it covers a change to a library file under src/ (not
-    src/main.rs nor src/bin/); the targets are the manifest's [[bench]] entries and benches/*.rs."""
+    src/main.rs nor src/bin/); the targets are the manifest's [[bench]] entries and benches/*.rs. When
+    the patch changes fns, one of them must be reached from a bench file by name
+    (engine.proofs.bench_cover)."""
     plain, other = plain_benches(root.resolve())
     if not (plain or other or any((root / "benches").glob("*.rs"))):
         return "no benchmark covers this code: the crate has no benches/"
+    lib = False
     for change in crate_changes(root.resolve(), patch.diff):
         for path in change.paths:
             if path.startswith("src/") and path != "src/main.rs" and not path.startswith("src/bin/"):
-                return ""
-    return "no benchmark covers this code: the patch changes no library file under src/"
+                lib = True
+    if not lib:
+        return "no benchmark covers this code: the patch changes no library file under src/"
+    from engine.proofs.bench_cover import reached
+    from engine.proofs.hot import changed_fns
+
+    fns = [f.name for f in changed_fns(root.resolve(), patch)]
+    by_name = reached(root.resolve())
+    if fns and not any(f.rsplit("::", 1)[-1] in by_name for f in fns):
+        return f"no benchmark covers this code: no bench under benches/ reaches {', '.join(fns)}"
+    return ""
 
 
 def _build(ws: Workspace, names: list[str], target: Path, timeout_s: float) -> tuple[dict[str, str], str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 
 from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
-from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy
 from toolbelt.toolchain import follow_pin
 
 EXIT_RED = 3
@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     bench = bench_policy(args, root)
+    if bench is None:
+        bench, why = hot_policy(args, root, patch)
+        if why:
+            print(why, file=sys.stderr)
     if bench is not None:
         print(bench_note(bench), file=sys.stderr)
     validation = api.validate(root, patch, fuzz=args.fuzz, bench=bench)
@@ -142,8 +146,16 @@ def run(args: argparse.Namespace) -> int:
             Proof(kind="fuzz", status="skipped", detail="fuzz: not run: not asked for (--fuzz runs it)."),
         )
     if bench is None:
+        from engine.proofs.bench_cover import coverage_proof
+
+        cover = coverage_proof(root, patch)
         extra += (
-            Proof(kind="bench", status="skipped", detail="bench: not run: not asked for (--bench runs it)."),
+            Proof(
+                kind="bench",
+                status="skipped",
+                detail="bench: not run: not asked for (--bench runs it, or `rusta hot add FN` for every patch).",
+            ),
+            *(() if cover is None else (cover,)),
         )
     validation = msgspec.structs.replace(validation, proofs=validation.proofs + extra)
     if args.json:

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
-from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy
 
 if TYPE_CHECKING:
     from diary.devlog import DevLog
@@ -116,11 +116,17 @@ def _print_proofs(console, validation) -> None:
 
 
 def _validate(console: Console, root: Path, proposal: Proposal, log: DevLog, args, bench) -> Validation:
-    """The patch gate, then the proofs asked for (fuzz unless --no-fuzz; bench with --bench)."""
+    """The patch gate, then the proofs asked for (fuzz unless --no-fuzz; bench with --bench, or when
+    the patch changes a fn marked hot)."""
     from engine.repair import flow
 
     fuzz = args.fuzz is not False
+    why_hot = ""
+    if bench is None and proposal.patch is not None:
+        bench, why_hot = hot_policy(args, root, proposal.patch)
     if not args.json:
+        if why_hot:
+            console.print(why_hot, markup=False)
         if fuzz:
             console.print(
                 "Then differential fuzzing of the changed fns (Rusta's own seeded generator, not libFuzzer).",

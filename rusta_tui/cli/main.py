@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lm": ("lm", "The byte LM: bits per byte and hotspots of files"),
     "data": ("data", "Build the LM corpus snapshot and its provenance ledger"),
     "bench": ("bench", "Run the benchmarks and show one table of every goal: met or missed"),
+    "hot": ("hot", "Mark fns hot: a patch that changes one is timed before and after (add, remove, list)"),
 }
 
 

@@ -1,5 +1,7 @@
 """The proof flags `rusta apply`, `rusta fix` and `rusta review` share: --bench and its allowance.
 
+A patch that changes a fn marked hot (`rusta hot`) is timed without --bench, under the same allowance.
+
 The allowance comes from `--max-slowdown` when given, else from the crate's Settings
 (`bench_max_slowdown_pct` in `.rusta/settings.toml`, the Settings screen's "Slowdown %").
 """
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.patching.types import BenchPolicy
+    from engine.patching.types import BenchPolicy, Patch
 
 
 def add_bench_arguments(parser: argparse.ArgumentParser, *, consent: bool = True) -> None:
@@ -53,6 +55,23 @@ def bench_policy(args: argparse.Namespace, root: Path) -> BenchPolicy | None:
     return BenchPolicy(
         max_slowdown=allowance_pct(args, root) / 100, accept_slower=getattr(args, "accept_slower", False)
     )
+
+
+def hot_policy(args: argparse.Namespace, root: Path, patch: Patch) -> tuple[BenchPolicy | None, str]:
+    """Without --bench, the policy to time a patch that changes a fn marked hot (`rusta hot add`), with
+    the sentence saying so; (None, "") when it changes none."""
+    from engine.proofs.hot import touched
+
+    hot = touched(root, patch)
+    if not hot:
+        return None, ""
+    from engine.patching.types import BenchPolicy
+
+    policy = BenchPolicy(
+        max_slowdown=allowance_pct(args, root) / 100, accept_slower=getattr(args, "accept_slower", False)
+    )
+    names = ", ".join(f"{f.name} ({f.path})" for f in hot)
+    return policy, f"The patch changes {names}, marked hot: it is timed as --bench would."
 
 
 def bench_note(policy: BenchPolicy) -> str:
