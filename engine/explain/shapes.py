@@ -65,10 +65,27 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
         tags.add("ref_from_shared_method")
         vals.update(binding=shared[2].binding, method=shared[2].method, sibling=shared[2].sibling)
+    if (similar := similar_binding_at(diag, source)) is not None:
+        tags.add("similar_binding")
+        vals["similar"] = similar
     if (cmp := none_comparison(diag, crate_root)) is not None:
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]
     return frozenset(tags), vals
+
+
+_UNRESOLVED_VALUE = re.compile(r"^cannot find value `(\w+)` in this scope")
+
+
+def similar_binding_at(diag: Diagnostic, source: bytes) -> str | None:
+    """E0425 on a value: a binding in scope at the use, spelled almost like the missing name."""
+    m = _UNRESOLVED_VALUE.match(diag.message)
+    prim = diag.primary
+    if diag.code_str != "E0425" or m is None or prim is None:
+        return None
+    from engine.syntax.option_shapes import similar_binding
+
+    return similar_binding(source, m.group(1), prim.byte_start)
 
 
 def _handle_escapes(fn: FnSig | None, tail: bool, text: bytes) -> bool:

@@ -56,6 +56,7 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
+from engine.repair.scope_names import binding_in_scope
 from engine.repair.state_replace import replace_state
 from engine.repair.struct_pattern import named_fields_pattern
 from engine.repair.template_kit import Reader
@@ -138,6 +139,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0507", replace_state, needs_files=True),
     _row("E0382", rebind_self_method),
     _row("E0382", read_before_move),
+    _row("E0425", binding_in_scope),
     _row("E0425 E0412 E0433 E0422 E0432 E0531 E0423", unresolved_name, needs_files=True),
     _row("E0432", crate_root_import, needs_files=True),
     _row("E0277 E0369 E0599 E0382 E0600", missing_derive, needs_files=True),

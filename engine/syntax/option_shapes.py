@@ -20,6 +20,8 @@
 - `shared_ref_source`: the std method call that gave a binding its shared reference (`counts.get(&w)`
   in `if let Some(c) = counts.get(&w)`, `v.iter()` in `for x in v.iter()`, through `.unwrap()`,
   `.expect(..)` and `?`), with the sibling that lends `&mut` (`get_mut`, `iter_mut`).
+- `similar_binding`: a binding in scope at a use whose name is spelled almost like the unresolved one
+  (`msg` for `mesage`): at most two edits, or three when one name keeps the other's letters in order.
 
 Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
 """
@@ -31,7 +33,7 @@ from typing import NamedTuple
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, binding_of, node_at, parse, preorder
+from engine.syntax.tree import ancestors, binding_of, bindings, node_at, parse, preorder
 
 # the parts of an expression whose value becomes the enclosing expression's value
 _VALUE_CARRIERS = ("if_expression", "else_clause", "match_expression", "match_block", "match_arm")
@@ -346,3 +348,51 @@ def shared_ref_source(source: bytes, name: str, at: int) -> RefSource | None:
             receiver_root=_text(recv) if recv is not None and recv.type == "identifier" else None,
         )
     return None
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _close(a: str, b: str) -> int | None:
+    """How far apart two names are, when one is plausibly a slip for the other."""
+    d = _distance(a, b)
+    short, long = sorted((a, b), key=len)
+    if (
+        d <= 2
+        and len(short) >= 3
+        or d <= 3
+        and len(short) >= 3
+        and short[0] == long[0]
+        and _in_order(short, long)
+    ):
+        return d
+    return None
+
+
+def similar_binding(source: bytes, name: str, at: int) -> str | None:
+    """The one binding in scope at byte `at` closest in spelling to `name`; None when none is close or
+    two are equally close."""
+    found: dict[str, int] = {}
+    for b in bindings(source):
+        if b.name == name or b.name in found or b.name.startswith("_"):
+            continue
+        d = _close(name, b.name)
+        if d is not None and binding_of(source, b.name, at) is not None:
+            found[b.name] = d
+    if not found:
+        return None
+    best = min(found.values())
+    near = [n for n, d in found.items() if d == best]
+    return near[0] if len(near) == 1 else None
