@@ -38,6 +38,7 @@ RootCauseStrategy = Literal[
     "signature_at",
     "first_occurrence",
     "static_required_at",
+    "temporary_at",
     "static_item",
     "closure_kind_cause",
     "closure_signature_at",

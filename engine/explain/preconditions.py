@@ -30,6 +30,14 @@ not shown):
   a `HashMap` or `BTreeMap` (its type or its initializer says so): only a map has an entry method.
 - `import_from_other_crate`: the unresolved import's path starts with a name that is not `std`, `core`,
   `alloc`, `crate`, `self` or `super`: only then can a missing dependency be why it fails.
+- `owned_return_form`: the enclosing function returns a `&` reference (maybe inside `Option`/`Result`)
+  and no type of the crate that has a lifetime parameter (`Record<'a>` has no owned form), no
+  `impl`/`dyn`: only then does "change the return type to the owned type" name a type.
+  `returns_str`: it returns a `&str`, the one type `Cow<'_, str>` replaces.
+- `empty_temporary`: the temporary rustc marks ("temporary value created here") is an empty `Vec` or
+  `String` made on the spot (`Vec::new()`, `vec![]`, `String::new()`) and the function returns a slice
+  or a `&str`: the constant `&[]` or `""` (promoted to `'static`) replaces it. `not_empty_temporary`,
+  its opposite, for a temporary with content.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -58,6 +66,10 @@ NAMES = frozenset(
         "outer_borrow_named",
         "map_lookup",
         "import_from_other_crate",
+        "owned_return_form",
+        "returns_str",
+        "empty_temporary",
+        "not_empty_temporary",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -201,6 +213,47 @@ def _map_lookup(diag: Diagnostic, crate_root: str | Path) -> bool:
     return _MAP.search(said) is not None
 
 
+_EMPTY_VEC = re.compile(r"(?:Vec(?:::<[^>]*>)?::(?:new|default)\(\)|vec!\[\s*\])")
+_EMPTY_STR = re.compile(r"(?:String::(?:new|default)\(\)|String::from\(\"\"\)|\"\"\.to_(?:string|owned)\(\))")
+_REF_STR = re.compile(r"&\s*(?:'\w+\s+)?str\b")
+_REF_SLICE = re.compile(r"&\s*(?:'\w+\s+)?\[")
+
+
+def _return_type(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    from engine.syntax.tree import enclosing_fn
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    sig = enclosing_fn(src, prim.byte_start, prim.byte_end) if src is not None and prim is not None else None
+    return sig.return_type if sig is not None else None
+
+
+def _owned_return_form(diag: Diagnostic, crate_root: str | Path) -> bool:
+    from engine.syntax.option_shapes import lifetime_types
+
+    ret = _return_type(diag, crate_root)
+    if not ret or "&" not in ret or re.search(r"\b(?:impl|dyn)\b", ret):
+        return False
+    borrowing = frozenset().union(*(lifetime_types(f) for f in _crate_sources(crate_root)))
+    return not any(t in borrowing for t in re.findall(r"[A-Za-z_]\w*", ret))
+
+
+def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
+    """Whether the marked temporary is an empty Vec/String whose constant fits the return type; None
+    without a marked temporary."""
+    temps = [s for s in diag.spans if (s.label or "").startswith("temporary value created here")]
+    if not temps:
+        return None
+    src = _source(crate_root, temps[0])
+    text = src[temps[0].byte_start : temps[0].byte_end].decode("utf-8", "replace") if src else ""
+    ret = _return_type(diag, crate_root) or ""
+    if _EMPTY_VEC.fullmatch(text.strip()):
+        return _REF_SLICE.search(ret) is not None
+    if _EMPTY_STR.fullmatch(text.strip()):
+        return _REF_STR.search(ret) is not None
+    return False
+
+
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
     """Whether one precondition holds for this story; unknown means no."""
     if predicate == "last_use_movable":
@@ -249,6 +302,13 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         path = re.search(r"unresolved imports? `([^`]+)`", diag.message)
         head = path.group(1).lstrip(":").split("::", 1)[0] if path else ""
         return bool(head) and head not in ("std", "core", "alloc", "crate", "self", "super")
+    if predicate == "owned_return_form":
+        return _owned_return_form(diag, crate_root)
+    if predicate == "returns_str":
+        return _REF_STR.search(_return_type(diag, crate_root) or "") is not None
+    if predicate in ("empty_temporary", "not_empty_temporary"):
+        empty = _empty_temporary(diag, crate_root)
+        return empty is not None and empty == (predicate == "empty_temporary")
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

@@ -118,6 +118,19 @@ def _dropped_at(diag: Diagnostic) -> Found | None:
     return _label_match(diag, (r"dropped here while still borrowed", r"dropped here"))
 
 
+def _temporary_at(diag: Diagnostic) -> Found | None:
+    """E0515/E0716: the temporary rustc labels "temporary value created here", the value the returned
+    (or kept) reference points into; where rustc's primary span returns it is only the symptom."""
+    f = _label_match(diag, (r"temporary value created here",))
+    if f is not None:
+        return Found(
+            f.span,
+            f"the reference points into this temporary, which the function drops ({f.reason})",
+            f.label,
+        )
+    return None
+
+
 def _static_required_at(diag: Diagnostic) -> Found | None:
     """The call whose argument must be `'static` (rustc: "argument requires that `x` is borrowed for
     `'static`"): a `thread::spawn` or another API that keeps its argument past every local scope."""
@@ -296,6 +309,7 @@ STRATEGIES: dict[str, Callable[[Diagnostic], Found | None]] = {
     "signature_at": _signature_at,
     "first_occurrence": _first_occurrence,
     "static_required_at": _static_required_at,
+    "temporary_at": _temporary_at,
     "static_item": _static_item,
     "closure_signature_at": _closure_signature_at,
     "closure_kind_cause": _closure_kind_cause,

@@ -32,6 +32,7 @@ from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
 from engine.repair.dyn_method import dyn_compatible_method
 from engine.repair.elided_return import outer_lifetime_dropped
+from engine.repair.empty_constant import empty_constant
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
 from engine.repair.fnpointer import closure_for_fn_pointer
@@ -120,6 +121,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("", outer_lifetime_dropped),
     _row("E0502 E0499", entry_for_get_insert),
     _row("E0515", return_owned),
+    _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),

@@ -20,6 +20,8 @@
 - `shared_ref_source`: the std method call that gave a binding its shared reference (`counts.get(&w)`
   in `if let Some(c) = counts.get(&w)`, `v.iter()` in `for x in v.iter()`, through `.unwrap()`,
   `.expect(..)` and `?`), with the sibling that lends `&mut` (`get_mut`, `iter_mut`).
+- `lifetime_types`: the structs, enums and unions the file defines with a lifetime parameter
+  (`Record<'a>`): a type that borrows, with no owned form to return instead.
 - `similar_binding`: a binding in scope at a use whose name is spelled almost like the unresolved one
   (`msg` for `mesage`): at most two edits, or three when one name keeps the other's letters in order.
 
@@ -396,3 +398,14 @@ def similar_binding(source: bytes, name: str, at: int) -> str | None:
     best = min(found.values())
     near = [n for n, d in found.items() if d == best]
     return near[0] if len(near) == 1 else None
+
+
+def lifetime_types(source: bytes) -> frozenset[str]:
+    out: set[str] = set()
+    for n in preorder(parse(source).root_node):
+        if n.type not in ("struct_item", "enum_item", "union_item"):
+            continue
+        params = n.child_by_field_name("type_parameters")
+        if params is not None and any(c.type in ("lifetime", "lifetime_parameter") for c in preorder(params)):
+            out.add(_text(n.child_by_field_name("name")))
+    return frozenset(out)
