@@ -2,8 +2,9 @@
 
 The same proof `rusta fix --bench` and `rusta apply --bench` run (engine.proofs.bench through
 api.validate and flow.validate); the app runs it whenever a benchmark of the crate covers the code the
-patch changes (engine.proofs.crate_benches.uncovered), with the Settings screen's "Slowdown %" as the
-allowance. A slowdown past it keeps the patch red until the user consents, as `--accept-slower` does.
+patch changes (engine.proofs.crate_benches.uncovered) or the patch changes a fn marked hot (`H` on the
+Code screen, `rusta hot add`), with the Settings screen's "Slowdown %" as the allowance. A slowdown
+past it keeps the patch red until the user consents, as `--accept-slower` does.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ if TYPE_CHECKING:
 
 
 def bench_for(root: Path, patch: Patch, settings: Settings) -> tuple[BenchPolicy | None, Proof | None]:
-    """(the policy to time the patch with, None) when a benchmark covers it, else (None, the proof
-    line saying why no bench runs)."""
+    """(the policy to time the patch with, None) when a benchmark covers it or it changes a fn marked
+    hot, else (None, the proof line saying why no bench runs)."""
     from engine.patching.api import crate_root
     from engine.patching.types import BenchPolicy, Proof
     from engine.proofs.crate_benches import uncovered
+    from engine.proofs.hot import touched
 
-    why = uncovered(crate_root(root), patch)
-    if why:
+    r = crate_root(root)
+    why = uncovered(r, patch)
+    if why and not touched(r, patch):
         return None, Proof(kind="bench", status="skipped", detail=f"bench: not run: {why}.")
     return BenchPolicy(max_slowdown=settings.bench_max_slowdown_pct / 100), None
 

@@ -24,7 +24,10 @@ PATCH_CONTEXT = 1  # unchanged lines kept around each change: the Source pane sh
 
 class CodeScreen(RustaScreen):
     NAME = "code"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("T", "app.goto('tests')", "Tests"),
+        Binding("H", "toggle_hot", "Hot", show=False),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = "#diff"  # the patch is what a user must read before applying it
 
@@ -41,6 +44,32 @@ class CodeScreen(RustaScreen):
         self.query_one("#bubble", ExplainBubble).border_title = "Explain"
         self.query_one("#why-drawer", WhyDrawer).border_title = "Why (w closes)"
         super().on_mount()
+
+    def action_toggle_hot(self) -> None:
+        """Marks the fn around the selected diagnostic hot, or unmarks it: a patch that changes a hot fn
+        is timed before and after (engine.proofs.hot, as `rusta hot add`)."""
+        from engine.patching.api import crate_root
+        from engine.proofs import hot
+
+        row = self.session.selected_row()
+        if row is None:
+            self.rusta.say("No diagnostic selected: H marks the fn around it as hot.")
+            return
+        root = crate_root(self.session.root)
+        path = (self.session.root / row.file).resolve().relative_to(root.resolve()).as_posix()
+        name = hot.fn_at(root, path, row.line)
+        if name is None:
+            self.rusta.say(f"No fn holds {row.file}:{row.line}: nothing to mark hot.")
+            return
+        fn = hot.HotFn(path=path, name=name)
+        try:
+            if hot.unmark(root, fn):
+                self.rusta.say(f"{name} ({path}) is no longer hot.")
+            else:
+                hot.mark(root, fn)
+                self.rusta.say(f"{name} ({path}) is hot: a patch that changes it is timed before and after.")
+        except (hot.HotError, OSError) as e:
+            self.rusta.say(f"Cannot mark {name} hot: {e}", severity="error")
 
     def draw(self) -> None:
         s = self.session

@@ -1,0 +1,51 @@
+"""H on the Code screen marks the fn around the selected diagnostic hot, and v then times a patch that
+changes it, though no bench of the crate covers it: the real app through Pilot, real cargo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.proofs import hot
+from rusta_tui.app import RustaApp
+from rusta_tui.messages import PatchValidated, ProbeFinished, ProofStarted
+from tests.proofs.crates import make_crate
+from tests.tui.conftest import Recorder
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+LIB = "pub fn spin(n: u32) -> u32 {\n    let mut x = n.wrapping_mul(3);\n    x\n}\n"
+
+
+async def test_h_marks_the_fn_hot_and_v_times_the_patch_that_changes_it(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, recorder: Recorder
+) -> None:
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    crate = make_crate(tmp_path / "spinner", LIB, name="spinner")
+    app = RustaApp(crate, watch=False, theme="textual-dark")
+    async with app.run_test(size=(160, 48), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        row = app.session.selected_row()
+        assert row is not None and row.file == "src/lib.rs" and row.line == 2, row
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert hot.load(crate).fns == (hot.HotFn(path="src/lib.rs", name="spin"),)
+        assert app.session.last_message.startswith("spin (src/lib.rs) is hot")
+        await pilot.press("v")
+        await recorder.wait_for(ProofStarted, lambda m: m.stage == "bench", timeout=600)
+        validated = await recorder.wait_for(PatchValidated, timeout=900)
+        await app.workers.wait_for_complete()
+        benches = [p for p in validated.validation.proofs if p.kind == "bench"]
+        timed = [p for p in benches if p.detail.startswith("bench spin:")]
+        assert len(timed) == 1 and timed[0].bench is not None, benches  # its verdict is the load's
+        assert any(p.detail.endswith("spin (hot: Rusta times it).") for p in benches), benches
+        await pilot.press("H")  # again: unmarked
+        await pilot.pause()
+        assert hot.load(crate).fns == () and "no longer hot" in app.session.last_message
+        await pilot.press("q")
+        await pilot.pause()
