@@ -162,6 +162,31 @@ def check_rust_analyzer() -> DoctorCheck:
     )
 
 
+def check_libfuzzer() -> DoctorCheck:
+    """libFuzzer needs cargo-fuzz, a nightly and the libfuzzer-sys crate offline; Rusta's differential
+    fuzzing uses its own seeded generator either way, and this row says which parts are missing."""
+    from toolbelt.offline_deps import DEBIAN_REGISTRY, _has_crate, _registry_cache_has
+
+    missing = []
+    if _first_line(["cargo", "fuzz", "--version"]) is None:
+        missing.append("cargo-fuzz is not installed")
+    if "nightly" not in (installed_toolchains() or ()):
+        missing.append("no nightly toolchain")
+    if not (_has_crate(DEBIAN_REGISTRY, "libfuzzer-sys") or _registry_cache_has("libfuzzer-sys")[0]):
+        missing.append("libfuzzer-sys is not among the offline crates")
+    if not missing:
+        return DoctorCheck(
+            name="libFuzzer", status="ok", required=False, detail="cargo-fuzz and libfuzzer-sys"
+        )
+    return DoctorCheck(
+        name="libFuzzer",
+        status="warn",
+        required=False,
+        detail=f"not used: {'; '.join(missing)}; fuzzing uses Rusta's own seeded generator",
+        fix="while online: cargo install cargo-fuzz, and cargo vendor a crate using libfuzzer-sys",
+    )
+
+
 def check_isolation() -> DoctorCheck:
     mode = isolation_mode()
     if mode == "offline-only":
@@ -306,6 +331,7 @@ def run_doctor(crate: Path | None = None) -> DoctorReport:
         check_nightly,
         check_miri,
         check_rust_analyzer,
+        check_libfuzzer,
         check_isolation,
         check_memory_limit,
         check_cache,

@@ -33,6 +33,7 @@ def test_doctor_json_matches_the_machine() -> None:
         "nightly",
         "miri",
         "rust-analyzer",
+        "libFuzzer",
         "network isolation",
         "memory limit",
         "cache",
@@ -51,7 +52,11 @@ def test_doctor_json_matches_the_machine() -> None:
     assert checks["miri"]["status"] == ("ok" if _works("cargo", "+nightly", "miri", "--version") else "warn")
     assert checks["rust-analyzer"]["status"] == ("ok" if _works("rust-analyzer", "--version") else "warn")
     assert checks["nightly"]["status"] == ("ok" if _works("rustc", "+nightly", "--version") else "warn")
-    for optional in ("miri", "rust-analyzer", "nightly", "model checkpoint"):
+    fuzz = checks["libFuzzer"]
+    assert fuzz["status"] == ("warn" if not _works("cargo", "fuzz", "--version") else fuzz["status"])
+    if fuzz["status"] == "warn":  # said plainly, with what fuzzing uses instead
+        assert fuzz["detail"].startswith("not used: ") and "Rusta's own seeded generator" in fuzz["detail"]
+    for optional in ("miri", "rust-analyzer", "nightly", "libFuzzer", "model checkpoint"):
         assert checks[optional]["required"] is False
         if checks[optional]["status"] != "ok":
             assert checks[optional]["fix"], optional
