@@ -65,6 +65,12 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
         tags.add("ref_from_shared_method")
         vals.update(binding=shared[2].binding, method=shared[2].method, sibling=shared[2].sibling)
+    if diag.code_str == "E0621":
+        from engine.syntax.option_shapes import returned, stored_in_self
+
+        start, end = prim.byte_start, prim.byte_end
+        if stored_in_self(source, start, end) and not returned(source, start, end):
+            tags.add("stores_reference")
     if (similar := similar_binding_at(diag, source)) is not None:
         tags.add("similar_binding")
         vals["similar"] = similar

@@ -22,6 +22,8 @@
   `.expect(..)` and `?`), with the sibling that lends `&mut` (`get_mut`, `iter_mut`).
 - `lifetime_types`: the structs, enums and unions the file defines with a lifetime parameter
   (`Record<'a>`): a type that borrows, with no owned form to return instead.
+- `stored_in_self`: the span is an assignment to a field of `self` or a method call on one
+  (`self.names.push(name)`): the value is kept in `self`, not returned.
 - `similar_binding`: a binding in scope at a use whose name is spelled almost like the unresolved one
   (`msg` for `mesage`): at most two edits, or three when one name keeps the other's letters in order.
 
@@ -409,3 +411,24 @@ def lifetime_types(source: bytes) -> frozenset[str]:
         if params is not None and any(c.type in ("lifetime", "lifetime_parameter") for c in preorder(params)):
             out.add(_text(n.child_by_field_name("name")))
     return frozenset(out)
+
+
+def _self_rooted(n: tree_sitter.Node | None) -> bool:
+    while n is not None and n.type in ("field_expression", "index_expression"):
+        n = n.child_by_field_name("value") or (n.named_children[0] if n.named_children else None)
+    return n is not None and n.type == "self"
+
+
+def stored_in_self(source: bytes, start: int, end: int) -> bool:
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.type in ("assignment_expression", "compound_assignment_expr"):
+            return _self_rooted(n.child_by_field_name("left"))
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "field_expression":
+                return _self_rooted(fn.child_by_field_name("value"))
+            return False
+        if n.type in ("expression_statement", "block", "function_item", "let_declaration"):
+            return False
+    return False
