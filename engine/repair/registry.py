@@ -35,6 +35,7 @@ from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.empty_constant import empty_constant
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
+from engine.repair.fnmut_bound import fnmut_bound
 from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.generic_args import args_from_other_uses
 from engine.repair.grammar import grammar_candidates
@@ -135,6 +136,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0624", make_pub),
     _row("E0616", add_getter, needs_files=True),
     _row("E0596 E0594", mut_sibling),
+    _row("E0596 E0594", fnmut_bound),
     _row("E0596 E0384 E0594", add_mut),
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),
