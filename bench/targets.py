@@ -276,6 +276,13 @@ def figures(results: Results) -> dict[str, float]:
     return out
 
 
+def _figure(v: float | None) -> str:
+    """Three significant digits; a whole count in full (1000 trials, not 1e+03)."""
+    if v is None:
+        return ""
+    return str(int(v)) if v.is_integer() and abs(v) < 1e9 else f"{v:.3g}"
+
+
 def table_rows(results: Results) -> list[dict[str, str]]:
     rows = []
     for t in TARGETS:
@@ -286,7 +293,7 @@ def table_rows(results: Results) -> list[dict[str, str]]:
             {
                 "what": t.words,
                 "goal": goal_words(t),
-                "rusta": "" if rusta is None else f"{rusta:.3g}",
+                "rusta": _figure(rusta),
                 "anchor": ""
                 if anchor is None
                 else f"{anchor:.3g} ({t.anchor})"

@@ -130,6 +130,7 @@ def test_the_patch_kill_rows_sum_every_damage_and_count_the_trials() -> None:
     res = {"rows": [{"operation": "apply", "trials": 500, "half-applied trees": 0}, whole]}
     assert damage.read(res) == (0.0, None) and verdict(damage, *damage.read(res)) == "met"
     assert verdict(trials, *trials.read(res)) == "met"
+    assert _by_what(table_rows({"patch_kill": res}))[trials.words]["rusta"] == "1000"
     whole.update({"other problems": 2, "undo restores the start at the end": False, "trials": 300})
     assert damage.read(res) == (3.0, None) and verdict(damage, *damage.read(res)) == "missed"
     assert verdict(trials, *trials.read(res)) == "missed"
