@@ -7,6 +7,7 @@ import re
 from engine.repair.placement import module_use_edit
 from engine.repair.template_kit import Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
+from engine.syntax.option_shapes import edit_distance
 from toolbelt.probe_scan import KEYWORDS
 from toolbelt.types import Diagnostic
 
@@ -115,13 +116,7 @@ _IMPORT_CODES = {"E0425", "E0412", "E0433", "E0422", "E0405", "E0404", "E0432", 
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    return edit_distance(a, b)
 
 
 def unresolved_name(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:

@@ -354,7 +354,8 @@ def shared_ref_source(source: bytes, name: str, at: int) -> RefSource | None:
     return None
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest inserts, deletes and swaps of one letter from `a` to `b`."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -371,7 +372,7 @@ def _in_order(short: str, long: str) -> bool:
 
 def _close(a: str, b: str) -> int | None:
     """How far apart two names are, when one is plausibly a slip for the other."""
-    d = _distance(a, b)
+    d = edit_distance(a, b)
     short, long = sorted((a, b), key=len)
     if (
         d <= 2
