@@ -105,6 +105,11 @@ def prove(
         pol = bench
         if on_stage is not None and v.green:
             on_stage("bench")
+        from engine.proofs.bench_cover import coverage_proof
+
+        cover = coverage_proof(r, patch) if v.green else None
+        if cover is not None:  # which changed fns a benchmark covers, then the timings
+            v = msgspec.structs.replace(v, proofs=(*v.proofs, cover))
         v = _with_proofs(
             v,
             "bench",

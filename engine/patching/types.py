@@ -37,7 +37,8 @@ Verdict = Literal["green", "red"]
 TestStatus = Literal["passed", "failed", "not_run", "build_failed", "timeout", "error"]
 
 
-ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt", "bench"]
+# bench_coverage: which changed fns a benchmark covers (engine.proofs.bench_cover), beside the timings
+ProofKind = Literal["check", "tests", "fuzz", "miri", "rustfmt", "bench", "bench_coverage"]
 ProofStatus = Literal["passed", "failed", "skipped", "evidence"]
 
 

@@ -79,7 +79,9 @@ def coverage_proof(root: Path, patch: Patch) -> Proof | None:
             parts.append(f"{f.name} (no benchmark)")
     n = sum(1 for _, by in cov if by)
     detail = f"bench coverage: {n} of {len(cov)} changed fn(s) covered by a benchmark: {', '.join(parts)}."
-    return Proof(kind="bench", status="evidence" if n else "skipped", detail=detail, count=len(cov), passed=n)
+    return Proof(
+        kind="bench_coverage", status="evidence" if n else "skipped", detail=detail, count=len(cov), passed=n
+    )
 
 
 def unreached(root: Path, patch: Patch) -> list[str]:

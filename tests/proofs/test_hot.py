@@ -99,11 +99,15 @@ def test_rusta_apply_times_a_patch_to_a_hot_fn_without_bench_and_not_once_unmark
     assert len(timed) == 1 and timed[0]["bench"] is not None, (
         proofs
     )  # slower or not: load decides the verdict
-    assert any(p["detail"].endswith("spin (hot: Rusta times it).") for p in proofs)
+    assert any(
+        p["kind"] == "bench_coverage" and p["detail"].endswith("spin (hot: Rusta times it).") for p in proofs
+    )
     assert run_rusta(crate, "hot", "remove", "spin").returncode == 0
     (crate / "src" / "lib.rs").write_text(LIB)  # as it was, whether or not the timed patch landed
     cold = run_rusta(crate, "apply", "--yes", "--json", "../p.diff")
     assert cold.returncode == 0, cold.stderr
-    details = [p["detail"] for p in json.loads(cold.stdout)["validation"]["proofs"] if p["kind"] == "bench"]
-    assert details[0].startswith("bench: not run: not asked for") and "spin (no benchmark)" in details[1]
+    proofs = json.loads(cold.stdout)["validation"]["proofs"]
+    (bench,) = [p["detail"] for p in proofs if p["kind"] == "bench"]
+    (cover,) = [p["detail"] for p in proofs if p["kind"] == "bench_coverage"]
+    assert bench.startswith("bench: not run: not asked for") and "spin (no benchmark)" in cover
     assert "0..20000" in (crate / "src" / "lib.rs").read_text()

@@ -43,7 +43,10 @@ async def test_h_marks_the_fn_hot_and_v_times_the_patch_that_changes_it(
         benches = [p for p in validated.validation.proofs if p.kind == "bench"]
         timed = [p for p in benches if p.detail.startswith("bench spin:")]
         assert len(timed) == 1 and timed[0].bench is not None, benches  # its verdict is the load's
-        assert any(p.detail.endswith("spin (hot: Rusta times it).") for p in benches), benches
+        covers = [p.detail for p in validated.validation.proofs if p.kind == "bench_coverage"]
+        assert covers == [
+            "bench coverage: 1 of 1 changed fn(s) covered by a benchmark: spin (hot: Rusta times it)."
+        ]
         await pilot.press("H")  # again: unmarked
         await pilot.pause()
         assert hot.load(crate).fns == () and "no longer hot" in app.session.last_message
