@@ -143,6 +143,7 @@ SHAPES = frozenset(
         "in_type_def",
         "loop_over_borrow",
         "in_loop",
+        "captures_fresh",
         "literal_conversion",
         "get_mut_twice",
         "returned_earlier",

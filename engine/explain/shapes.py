@@ -128,6 +128,7 @@ def _static_tags(diag: Diagnostic, source: bytes) -> set[str]:
 def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[str]:
     """Tags that decide whether a way out is possible here (engine/syntax/story_shapes.py)."""
     from engine.syntax import story_shapes as ss
+    from engine.syntax.captures import captures_fresh_per_iteration
 
     prim = diag.primary
     others = [
@@ -165,6 +166,10 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
         ("calls_own_closure", lambda: ss.calls_own_closure(source, start, end)),
+        (
+            "captures_fresh",
+            lambda: diag.code_str == "E0373" and captures_fresh_per_iteration(source, start, end),
+        ),
     ):
         if holds():
             tags.add(tag)

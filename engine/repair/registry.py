@@ -45,6 +45,7 @@ from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
 from engine.repair.mut_sibling import mut_sibling
+from engine.repair.move_closure import move_closure
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
@@ -124,6 +125,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
+    _row("E0373", move_closure),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),
     _row("E0107", args_from_other_uses, needs_files=True),
