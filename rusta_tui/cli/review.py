@@ -19,7 +19,7 @@ import msgspec
 
 from engine.patching.types import Proof
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
-from rusta_tui.cli.proofargs import add_bench_arguments, bench_policy
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_policy, hot_policy
 
 if TYPE_CHECKING:
     from engine.patching.types import BenchPolicy
@@ -306,6 +306,13 @@ def run(args: argparse.Namespace) -> int:
     if args.diff is not None and not Path(args.diff).is_file():
         print(f"rusta: {args.diff}: no such file.", file=sys.stderr)
         return EXIT_NO_VERDICT
+    if bench is None and args.diff is not None:  # a diff that changes a fn marked hot is timed
+        from engine.patching.types import Patch
+
+        diff_text = Path(args.diff).read_text(encoding="utf-8", errors="surrogateescape")
+        bench, why = hot_policy(args, root, Patch.new(diff_text, "the reviewed diff"))
+        if why and not args.json:
+            print(why, file=sys.stderr)
     review = build_review(
         root,
         tool="check" if args.no_clippy else "clippy",

@@ -1,5 +1,6 @@
 """Hot fns: marked by `rusta hot`, a patch that changes one is timed before and after without --bench
-(real cargo, the real CLI); which changed fns a benchmark covers, fn by fn."""
+by `rusta review --diff` and `rusta apply` (real cargo, the real CLI); which changed fns a benchmark
+covers, fn by fn."""
 
 from __future__ import annotations
 
@@ -83,7 +84,9 @@ def test_coverage_says_fn_by_fn_which_bench_reaches_it_and_which_none_does(tmp_p
 
 
 @pytest.mark.slow
-def test_rusta_apply_times_a_patch_to_a_hot_fn_without_bench_and_not_once_unmarked(tmp_path: Path) -> None:
+def test_review_and_apply_time_a_patch_to_a_hot_fn_without_bench_and_not_once_unmarked(
+    tmp_path: Path,
+) -> None:
     os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     crate = make_crate(tmp_path / "c", LIB, name="hotc")
     (tmp_path / "p.diff").write_text(
@@ -92,6 +95,9 @@ def test_rusta_apply_times_a_patch_to_a_hot_fn_without_bench_and_not_once_unmark
     marked = run_rusta(crate, "hot", "add", "src/lib.rs:3")
     assert marked.returncode == 0 and "spin (src/lib.rs) marked hot" in marked.stdout, marked.stderr
     assert run_rusta(crate, "hot", "list").stdout == "src/lib.rs: spin\n"
+    review = run_rusta(crate, "review", "--no-clippy", "--no-fuzz", "--json", "--diff", "../p.diff")
+    reviewed = json.loads(review.stdout)["diff"]["proofs"]
+    assert any(p["kind"] == "bench" and p["detail"].startswith("bench spin:") for p in reviewed), reviewed
     out = run_rusta(crate, "apply", "--yes", "--json", "../p.diff")
     assert "The patch changes spin (src/lib.rs), marked hot: it is timed as --bench would." in out.stderr
     proofs = json.loads(out.stdout)["validation"]["proofs"]
