@@ -16,6 +16,7 @@ import msgspec
 
 if TYPE_CHECKING:
     from engine.patching.types import BenchPolicy, Patch, Proof, Validation
+    from rusta_tui.state import Session
     from rusta_tui.types import Settings
 
 
@@ -45,3 +46,27 @@ def consent_question(v: Validation, settings: Settings) -> str:
     said = "\n".join(f"- {p.detail}" for p in slower_than_allowed(v))
     pct = f"{settings.bench_max_slowdown_pct:g}%"
     return f"This patch is slower than the {pct} Settings allow:\n{said}\n\nApply it anyway? y applies, n leaves it."
+
+
+def toggle_hot(session: Session) -> tuple[str, bool]:
+    """Marks the fn around the selected diagnostic hot, or unmarks it (engine.proofs.hot, as `rusta hot
+    add`): (the sentence for the mode bar, False when it failed)."""
+    from engine.patching.api import crate_root
+    from engine.proofs import hot
+
+    row = session.selected_row()
+    if row is None:
+        return "No diagnostic selected: H marks the fn around it as hot.", True
+    root = crate_root(session.root).resolve()
+    path = (session.root / row.file).resolve().relative_to(root).as_posix()
+    name = hot.fn_at(root, path, row.line)
+    if name is None:
+        return f"No fn holds {row.file}:{row.line}: nothing to mark hot.", True
+    fn = hot.HotFn(path=path, name=name)
+    try:
+        if hot.unmark(root, fn):
+            return f"{name} ({path}) is no longer hot.", True
+        hot.mark(root, fn)
+    except (hot.HotError, OSError) as e:
+        return f"Cannot mark {name} hot: {e}", False
+    return f"{name} ({path}) is hot: a patch that changes it is timed before and after.", True

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from rusta_tui.app import RustaApp
 
 
+def _hot(app: RustaApp) -> None:
+    from rusta_tui.benchgate import toggle_hot
+
+    said, ok = toggle_hot(app.session)
+    app.say(said, severity="information" if ok else "error")
+
+
 class RustaCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = cast("RustaApp", self.app)
@@ -27,6 +34,7 @@ class RustaCommands(Provider):
         for mode in KEYMAPS:
             out.append((f"Switch to {mode} mode", "", partial(app.choose_mode, mode)))
         out.append(("Check the crate now", "key r", app.action_recheck))
+        out.append(("Mark the fn of this diagnostic hot (or not)", "key H on Code", partial(_hot, app)))
         out.append(("Cancel running jobs", "key x", app.action_cancel_jobs))
         out.append(("Help: keys of this mode", "key ?", app.action_help))
         return out

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 
+from rusta_tui.benchgate import toggle_hot
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import patch_key, story_tag
 from rusta_tui.whytext import plain
@@ -46,30 +47,9 @@ class CodeScreen(RustaScreen):
         super().on_mount()
 
     def action_toggle_hot(self) -> None:
-        """Marks the fn around the selected diagnostic hot, or unmarks it: a patch that changes a hot fn
-        is timed before and after (engine.proofs.hot, as `rusta hot add`)."""
-        from engine.patching.api import crate_root
-        from engine.proofs import hot
-
-        row = self.session.selected_row()
-        if row is None:
-            self.rusta.say("No diagnostic selected: H marks the fn around it as hot.")
-            return
-        root = crate_root(self.session.root)
-        path = (self.session.root / row.file).resolve().relative_to(root.resolve()).as_posix()
-        name = hot.fn_at(root, path, row.line)
-        if name is None:
-            self.rusta.say(f"No fn holds {row.file}:{row.line}: nothing to mark hot.")
-            return
-        fn = hot.HotFn(path=path, name=name)
-        try:
-            if hot.unmark(root, fn):
-                self.rusta.say(f"{name} ({path}) is no longer hot.")
-            else:
-                hot.mark(root, fn)
-                self.rusta.say(f"{name} ({path}) is hot: a patch that changes it is timed before and after.")
-        except (hot.HotError, OSError) as e:
-            self.rusta.say(f"Cannot mark {name} hot: {e}", severity="error")
+        """Marks the fn around the selected diagnostic hot, or unmarks it (rusta_tui.benchgate)."""
+        said, ok = toggle_hot(self.session)
+        self.rusta.say(said, severity="information" if ok else "error")
 
     def draw(self) -> None:
         s = self.session

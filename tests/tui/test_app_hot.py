@@ -1,5 +1,6 @@
-"""H on the Code screen marks the fn around the selected diagnostic hot, and v then times a patch that
-changes it, though no bench of the crate covers it: the real app through Pilot, real cargo."""
+"""H on the Code screen (or the command palette) marks the fn around the selected diagnostic hot, and
+v then times a patch that changes it, though no bench of the crate covers it: the real app through
+Pilot, real cargo."""
 
 from __future__ import annotations
 
@@ -50,5 +51,14 @@ async def test_h_marks_the_fn_hot_and_v_times_the_patch_that_changes_it(
         await pilot.press("H")  # again: unmarked
         await pilot.pause()
         assert hot.load(crate).fns == () and "no longer hot" in app.session.last_message
+        await pilot.press("ctrl+p")  # the command palette does the same from any screen
+        await pilot.pause()
+        await pilot.press(*"mark the fn")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert hot.load(crate).fns == (hot.HotFn(path="src/lib.rs", name="spin"),)
         await pilot.press("q")
         await pilot.pause()
