@@ -5,8 +5,10 @@ an element of a `Vec` built there): the function returns the owned value instead
 `&str` into `text`, which dies at the closing brace. The signature becomes `-> String` and every
 place the function returns from converts its value: `best.to_string()` (`&[T]` -> `Vec<T>` with
 `.to_vec()`, `&Path` -> `PathBuf` with `.to_path_buf()`). The grammar's `op:owned-return` covers the
-other shape, `&local` returned, where the `&` goes. Pure; the sandbox says whether callers still
-compile with the owned value.
+other shape, `&local` returned, where the `&` goes; here too, a local that already holds the owned
+type (its annotation, or a constructor or std method that makes that type: `.join(..)`, `format!`,
+`.collect::<Vec<_>>()`) is returned itself, never copied again with `.to_string()`. Pure; the sandbox
+says whether callers still compile with the owned value.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import ancestors, node_at, preorder
+from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, preorder
 from toolbelt.types import Diagnostic
 
 _OWNED = {
@@ -85,9 +87,51 @@ def _returns(body: tree_sitter.Node) -> list[tree_sitter.Node]:
     return out
 
 
-def _converted(n: tree_sitter.Node, method: str) -> tuple[int, int, str]:
+# methods and constructors whose value is the owned type itself (`.to_string()` on a `String` read
+# from one would copy it again): by the owned type's name
+_MAKES = {
+    "String": (
+        "to_string to_owned into_owned to_uppercase to_lowercase replace repeat join concat",
+        "String format",
+    ),
+    "PathBuf": ("to_path_buf to_owned join with_extension with_file_name", "PathBuf"),
+    "OsString": ("to_os_string to_owned into_os_string", "OsString"),
+    "Vec": ("to_vec to_owned into_vec concat", "Vec vec"),
+}
+
+
+def _already_owned(source: bytes, name: str, at: int, typ: str) -> bool:
+    """The local `name` returned as `&name` holds the owned type already: its annotation says so, or
+    its initializer is a constructor or a std method that makes that type."""
+    b = binding_of(source, name, at)
+    if b is None or b.kind != "let":
+        return False
+    base = typ.split("<")[0]
+    if b.type_text is not None:
+        return b.type_text.replace(" ", "") == typ.replace(" ", "")
+    r = let_initializer(source, name, at)
+    if r is None or base not in _MAKES:
+        return False
+    methods, heads = (set(w.split()) for w in _MAKES[base])
+    value = node_at(source, r.start, r.end)
+    if value.type == "macro_invocation":
+        return (value.child_by_field_name("macro").text or b"").decode() in heads
+    if value.type != "call_expression" or (f := value.child_by_field_name("function")) is None:
+        return False
+    if f.type == "field_expression":
+        return (f.child_by_field_name("field").text or b"").decode() in methods
+    if f.type == "generic_function":  # `iter.collect::<String>()`
+        args = f.child_by_field_name("type_arguments")
+        return (args.text or b"").decode().strip("<>").split("<")[0] == base if args is not None else False
+    return f.type == "scoped_identifier" and (f.child_by_field_name("path").text or b"").decode() in heads
+
+
+def _converted(source: bytes, n: tree_sitter.Node, method: str, typ: str) -> tuple[int, int, str]:
     text = (n.text or b"").decode("utf-8", "replace")
     if n.type == "reference_expression" and (v := n.child_by_field_name("value")) is not None:
+        name = (v.text or b"").decode("utf-8", "replace")
+        if v.type == "identifier" and _already_owned(source, name, v.start_byte, typ):
+            return n.start_byte, n.end_byte, name  # `&first` -> `first`: it is the owned value
         if v.type in _ATOMIC:  # `&text[a..b]` -> `text[a..b].to_string()`
             return n.start_byte, n.end_byte, f"{(v.text or b'').decode('utf-8', 'replace')}.{method}()"
     if n.type in _ATOMIC:
@@ -112,8 +156,14 @@ def return_owned(d: Diagnostic, read: Reader) -> list[Candidate]:
     if not sites or not any(s.start_byte <= prim.byte_start and prim.byte_end <= s.end_byte for s in sites):
         return []
     edits = [Edit(file=prim.file_name, start=ret.start_byte, end=ret.end_byte, replacement=typ)]
+    moved: list[str] = []
     for s in sites:
-        start, end, text = _converted(s, method)
+        start, end, text = _converted(source, s, method, typ)
         edits.append(Edit(file=prim.file_name, start=start, end=end, replacement=text))
-    desc = f"return an owned `{typ}`: `.{method}()` where the function returns"
+        moved += [text] if not text.endswith("()") else []
+    if moved and len(moved) == len(sites):
+        names = ", ".join(f"`{m}`" for m in moved)
+        desc = f"return {names} itself as the `{typ}` it already is, instead of a reference to it"
+    else:
+        desc = f"return an owned `{typ}`: `.{method}()` where the function returns"
     return [_make(edits, desc, "owned-return", d.code_str or "E0515", 0.7)]
