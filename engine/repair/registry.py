@@ -44,8 +44,8 @@ from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
-from engine.repair.mut_sibling import mut_sibling
 from engine.repair.move_closure import move_closure
+from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
@@ -73,6 +73,7 @@ from engine.repair.templates import (
     question_on_scrutinee,
     receiver_by_reference,
 )
+from engine.repair.trait_item_body import body_from_fields
 from engine.repair.types import Candidate
 from engine.repair.unsized import borrow_unsized_type
 from toolbelt.std_source import std_callee
@@ -115,6 +116,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0599", collect_or_count),
     _row("E0599", method_typo),
     _row("E0053", trait_receiver_like_impl),
+    _row("E0046", body_from_fields, needs_files=True),
     _row("E0072", box_recursive, needs_files=True),
     _row("E0369", none_comparison),
     _row("E0560", rename_field),
