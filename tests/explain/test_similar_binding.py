@@ -35,7 +35,8 @@ def test_a_close_binding_in_scope_is_the_fix(tmp_path):
     checked = validate(list(stories), tmp_path / "load").explanations
     e = story(checked, SRC, 'format!("loaded {}", config)', "E0425")
     assert "`cfg`" in e.summary, e.summary
-    assert option_names(e)[0] == "use `cfg`", option_names(e)
+    assert option_names(e)[0] == "use the binding in scope", option_names(e)
+    assert "`cfg`" in e.options[0].how, e.options[0].how
     assert "similar name" not in e.why.lower()  # rustc gave no such help here
     ok = [f for f in e.fixes if f.validated in ("compiles", "type-checks")]  # the other slip stays
     assert ok and 'format!("loaded {}", cfg)' in "".join(ok[0].shows), [
@@ -46,7 +47,7 @@ def test_a_close_binding_in_scope_is_the_fix(tmp_path):
 def test_a_binding_out_of_scope_is_never_offered(tmp_path):
     stories = explain_lib(tmp_path, "load2", SRC)
     e = story(stories, SRC, "Load::Failed(_) => code + 1", "E0425")
-    assert "use `code`" not in option_names(e)
+    assert "use the binding in scope" not in option_names(e)
     assert not any(
         "code" in "".join(f.shows) and "+ 1" in "".join(f.shows) for f in e.fixes if "use `" in f.name
     )
