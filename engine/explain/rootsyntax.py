@@ -13,6 +13,9 @@
 - A write through a binding rustc calls "a `&` reference" (E0594/E0596) that a std method lent
   shared (`counts.get(&w)`, `v.iter()`, `v.first()`): that call made the reference read-only, not a
   parameter or the binding, and its sibling (`get_mut`) lends `&mut`.
+- "lifetime may not live long enough" where rustc says the function returns data with lifetime `'1`
+  and marks `'1` on a parameter (`&self`): when the returned expression branches and only one branch
+  uses that parameter (`None => &self.prefix`), that branch is where the other lifetime enters.
 
 Each answer rests on rustc's words (the types, the label) and a shape from the syntax layer.
 """
@@ -240,7 +243,40 @@ def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tu
         return cmp[0], cmp[2]
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
         return shared[0], shared[1]
-    for rule in (_argument, _not_thread_safe):
+    for rule in (_argument, _not_thread_safe, _branch_with_other_lifetime):
         if (found := rule(diag, f, crate_root)) is not None:
             return found
     return None
+
+
+_RETURNING = re.compile(
+    r"supposed to return data with lifetime `('[^`]+)` but it is returning data with lifetime `('[^`]+)`"
+)
+
+
+def _branch_with_other_lifetime(
+    diag: Diagnostic, f: Facts, crate_root: str | Path
+) -> tuple[Location, str] | None:
+    prim = diag.primary
+    m = _RETURNING.search(prim.label or "") if prim is not None else None
+    if prim is None or m is None or not in_user_crate(prim.file_name):
+        return None
+    want, got = m.group(1), m.group(2)
+    marked = next(
+        (s for s in diag.spans if (s.label or "").endswith(f"call the lifetime of this reference `{got}`")),
+        None,
+    )
+    source = _source(crate_root, prim.file_name)
+    if marked is None or source is None or marked.file_name != prim.file_name or prim.byte_end > len(source):
+        return None
+    from engine.syntax.returned_tails import only_branch_using, param_name_at
+
+    name = param_name_at(source, marked.byte_start, marked.byte_end)
+    branch = only_branch_using(source, prim.byte_start, prim.byte_end, name) if name else None
+    if branch is None:
+        return None
+    return _location(source, prim.file_name, branch.start_byte, f"uses `{name}`, lifetime `{got}`"), (
+        f"rustc says the result has lifetime `{got}`, the lifetime of `{name}` (line {marked.line_start}), "
+        f"where the signature promises `{want}`; of the values the expression at line {prim.line_start} "
+        f"returns, only this one uses `{name}`"
+    )
