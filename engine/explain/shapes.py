@@ -84,10 +84,15 @@ _UNRESOLVED_VALUE = re.compile(r"^cannot find value `(\w+)` in this scope")
 
 
 def similar_binding_at(diag: Diagnostic, source: bytes) -> str | None:
-    """E0425 on a value: a binding in scope at the use, spelled almost like the missing name."""
+    """E0425 on a value: a binding in scope at the use, spelled almost like the missing name, where
+    rustc's own help names no similar item (then its help, and the entry's "fix the spelling", serve)."""
     m = _UNRESOLVED_VALUE.match(diag.message)
     prim = diag.primary
     if diag.code_str != "E0425" or m is None or prim is None:
+        return None
+    from engine.facts.parse import facts_of
+
+    if facts_of(diag).similar_name_help:
         return None
     from engine.syntax.option_shapes import similar_binding
 
