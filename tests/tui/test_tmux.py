@@ -94,7 +94,8 @@ def test_make_run_path_in_tmux(tmux_app) -> None:
     pane.keys(*(["Down"] * index), "Enter", "w")  # typed fast: w lands while Code is still composing
     screen = pane.wait_for("Why (w closes)")
     assert "src/lib.rs:33" in screen and "delivery" in screen
-    assert "Invariant" in screen  # at 80x24 the drawer takes the Patch's and the bubble's place
+    # at 80x24 the drawer takes the Patch's and the bubble's place: rustc's evidence, word for word
+    assert "Evidence (rustc's words)" in screen and "value borrowed here after move" in screen
     pane.keys("w")
     screen = pane.wait_for("Patch")
     # the patch is read whole before it is applied: its `+` line is on screen at 80x24
