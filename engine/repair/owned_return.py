@@ -115,15 +115,20 @@ def _already_owned(source: bytes, name: str, at: int, typ: str) -> bool:
     methods, heads = (set(w.split()) for w in _MAKES[base])
     value = node_at(source, r.start, r.end)
     if value.type == "macro_invocation":
-        return (value.child_by_field_name("macro").text or b"").decode() in heads
+        return _decoded(value.child_by_field_name("macro")) in heads
     if value.type != "call_expression" or (f := value.child_by_field_name("function")) is None:
         return False
     if f.type == "field_expression":
-        return (f.child_by_field_name("field").text or b"").decode() in methods
+        return _decoded(f.child_by_field_name("field")) in methods
     if f.type == "generic_function":  # `iter.collect::<String>()`
         args = f.child_by_field_name("type_arguments")
         return (args.text or b"").decode().strip("<>").split("<")[0] == base if args is not None else False
-    return f.type == "scoped_identifier" and (f.child_by_field_name("path").text or b"").decode() in heads
+    return f.type == "scoped_identifier" and _decoded(f.child_by_field_name("path")) in heads
+
+
+def _decoded(node: tree_sitter.Node | None) -> str:
+    """A node's text; "" for a field the tree lacks."""
+    return (node.text or b"").decode() if node is not None else ""
 
 
 def _converted(source: bytes, n: tree_sitter.Node, method: str, typ: str) -> tuple[int, int, str]:

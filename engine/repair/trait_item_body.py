@@ -15,11 +15,15 @@ whether the body compiles (a getter of a field that is not `Copy` does not). Pur
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import node_at, parse, preorder
 from toolbelt.types import Diagnostic
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 FAMILY = "trait-item-body"
 _FROM_TRAIT = re.compile(r"^`(?P<name>\w+)` from trait$")
@@ -83,14 +87,14 @@ def body_from_fields(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) 
     source = read(prim.file_name) if prim is not None else None
     if prim is None or source is None:
         return []
-    impl = node_at(source, prim.byte_start, prim.byte_end)
+    impl: tree_sitter.Node | None = node_at(source, prim.byte_start, prim.byte_end)
     while impl is not None and impl.type != "impl_item":
         impl = impl.parent
     body = impl.child_by_field_name("body") if impl is not None else None
     if impl is None or body is None:
         return []
     type_name = _text(impl.child_by_field_name("type")).split("<")[0]
-    sources = [s for f in crate_files if (s := read(f)) is not None] or [source]
+    sources = [text for f in crate_files if (text := read(f)) is not None] or [source]
     fields = struct_fields(sources, type_name)
     out: list[Candidate] = []
     for s in (s for c in (d, *d.children) for s in c.spans):

@@ -8,8 +8,13 @@ so it is not counted. Anything else is: the sandbox, not this module, says wheth
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.syntax.tree import ancestors, binding_of, node_at, preorder
 from engine.syntax.types import Binding
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 
 def _text(node) -> str:  # noqa: ANN001 - a tree_sitter.Node
@@ -21,15 +26,11 @@ _PRIMITIVE = frozenset("u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 
 _LITERALS = ("integer_literal", "float_literal", "boolean_literal", "char_literal")
 
 
-def _text(node) -> str:  # noqa: ANN001 - a tree_sitter.Node
-    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
-
-
 def _plainly_copy(source: bytes, b: Binding) -> bool:
     """The syntax alone shows the binding's value is `Copy` (no clone needed to use it again)."""
     if b.type_text is not None:
         return b.type_text in _PRIMITIVE or b.type_text.startswith("&") and not b.mutable
-    decl = node_at(source, b.range.start, b.range.end)
+    decl: tree_sitter.Node | None = node_at(source, b.range.start, b.range.end)
     while decl is not None and decl.type not in ("let_declaration", "for_expression", "parameter"):
         decl = decl.parent
     if decl is None:
