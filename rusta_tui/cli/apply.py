@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 
 from engine.patching.errors import Declined, NoExplanation, NotGreen, PatchError
-from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy, not_asked
 from toolbelt.toolchain import follow_pin
 
 EXIT_RED = 3
@@ -146,17 +146,7 @@ def run(args: argparse.Namespace) -> int:
             Proof(kind="fuzz", status="skipped", detail="fuzz: not run: not asked for (--fuzz runs it)."),
         )
     if bench is None:
-        from engine.proofs.bench_cover import coverage_proof
-
-        cover = coverage_proof(root, patch)
-        extra += (
-            Proof(
-                kind="bench",
-                status="skipped",
-                detail="bench: not run: not asked for (--bench runs it, or `rusta hot add FN` for every patch).",
-            ),
-            *(() if cover is None else (cover,)),
-        )
+        extra += not_asked(root, patch)
     validation = msgspec.structs.replace(validation, proofs=validation.proofs + extra)
     if args.json:
         out = {"patch_id": patch.id, "diff": patch.diff, "validation": msgspec.to_builtins(validation)}

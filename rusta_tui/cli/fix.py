@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
-from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy
+from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy, not_asked
 
 if TYPE_CHECKING:
     from diary.devlog import DevLog
@@ -134,7 +134,10 @@ def _validate(console: Console, root: Path, proposal: Proposal, log: DevLog, arg
             )
         if bench is not None:
             console.print(bench_note(bench), markup=False)
-    return flow.validate(root, proposal, log=log, fuzz=fuzz, bench=bench)
+    v = flow.validate(root, proposal, log=log, fuzz=fuzz, bench=bench)
+    if bench is not None or proposal.patch is None:
+        return v
+    return msgspec.structs.replace(v, proofs=(*v.proofs, *not_asked(root, proposal.patch)))
 
 
 def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:

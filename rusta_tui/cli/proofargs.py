@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.patching.types import BenchPolicy, Patch
+    from engine.patching.types import BenchPolicy, Patch, Proof
 
 
 def add_bench_arguments(parser: argparse.ArgumentParser, *, consent: bool = True) -> None:
@@ -72,6 +72,16 @@ def hot_policy(args: argparse.Namespace, root: Path, patch: Patch) -> tuple[Benc
     )
     names = ", ".join(f"{f.name} ({f.path})" for f in hot)
     return policy, f"The patch changes {names}, marked hot: it is timed as --bench would."
+
+
+def not_asked(root: Path, patch: Patch) -> tuple[Proof, ...]:
+    """The bench lines of a patch not timed: why not, and which changed fns a benchmark covers."""
+    from engine.patching.types import Proof
+    from engine.proofs.bench_cover import coverage_proof
+
+    why = "bench: not run: not asked for (--bench runs it, or `rusta hot add FN` for every patch)."
+    cover = coverage_proof(root, patch)
+    return (Proof(kind="bench", status="skipped", detail=why), *(() if cover is None else (cover,)))
 
 
 def bench_note(policy: BenchPolicy) -> str:

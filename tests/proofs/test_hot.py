@@ -117,3 +117,19 @@ def test_review_and_apply_time_a_patch_to_a_hot_fn_without_bench_and_not_once_un
     (cover,) = [p["detail"] for p in proofs if p["kind"] == "bench_coverage"]
     assert bench.startswith("bench: not run: not asked for") and "spin (no benchmark)" in cover
     assert "0..20000" in (crate / "src" / "lib.rs").read_text()
+
+
+@pytest.mark.slow
+def test_rusta_fix_says_why_it_did_not_time_a_fix_and_times_one_to_a_hot_fn(tmp_path: Path) -> None:
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    broken = "pub fn widen(n: u32) -> u64 {\n    let x = n.wrapping_mul(3);\n    x\n}\n"
+    warm = make_crate(tmp_path / "warm", broken, name="warm")
+    assert run_rusta(warm, "hot", "add", "widen").returncode == 0
+    hot_out = run_rusta(warm, "fix", "--yes")
+    assert "The patch changes widen (src/lib.rs), marked hot: it is timed as --bench would." in hot_out.stdout
+    assert "proof skipped: bench widen: not run: the old version of widen does not compile" in hot_out.stdout
+    plain = run_rusta(make_crate(tmp_path / "plain", broken, name="plain"), "fix", "--yes")
+    assert "proof skipped: bench: not run: not asked for" in plain.stdout
+    assert (
+        "bench coverage: 0 of 1 changed fn(s) covered by a benchmark: widen (no benchmark)." in plain.stdout
+    )
