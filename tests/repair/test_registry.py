@@ -46,4 +46,8 @@ def test_a_code_runs_only_the_templates_that_serve_it(monkeypatch) -> None:
         spans=(span,),
     )
     template_candidates(d, lambda _path: "fn f() {}\n", ("src/lib.rs",))
-    assert called == [t.make.__name__ for t in TEMPLATES if "E0596" in t.codes] == ["add_mut"]
+    assert (
+        called
+        == [t.make.__name__ for t in TEMPLATES if "E0596" in t.codes]
+        == ["mut_sibling", "fnmut_bound", "add_mut"]
+    )
