@@ -19,7 +19,6 @@ import msgspec
 
 from engine.patching.sandbox import sandbox_home
 from engine.patching.types import BenchStats, Patch, Proof, ProofStatus, Validation
-from engine.proofs.bench_cover import coverage_proof
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
@@ -53,11 +52,10 @@ def bench_patch(
     accept_slower: bool = False,
     seed: int = 1,
 ) -> tuple[Proof, ...]:
-    """One Proof per timed fn (or one "skipped" Proof saying why nothing was timed), then which changed
-    fns a benchmark covers, then one per plain-main target of the crate's own benches/."""
+    """One Proof per timed fn (or one "skipped" Proof saying why nothing was timed), then one per
+    plain-main target of the crate's own benches/."""
     root = root.resolve()
-    cover = coverage_proof(root, patch)
-    own = (() if cover is None else (cover,)) + crate_bench_proofs(
+    own = crate_bench_proofs(
         root, patch, max_slowdown=max_slowdown, accept_slower=accept_slower, build_timeout_s=build_timeout_s
     )
     new, plan, skipped = plan_targets(root, patch)
