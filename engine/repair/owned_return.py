@@ -19,6 +19,7 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
+from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, preorder
 from toolbelt.types import Diagnostic
 
@@ -28,7 +29,6 @@ _OWNED = {
     "OsStr": ("OsString", "to_os_string"),
 }
 _ATOMIC = ("identifier", "field_expression", "call_expression", "index_expression", "string_literal", "self")
-_DIVERGES = re.compile(r"(?:panic|unreachable|todo|unimplemented)!")
 _NESTED = ("closure_expression", "function_item", "async_block")
 
 
@@ -47,43 +47,13 @@ def _owned(ret: str) -> tuple[str, str] | None:
     return None
 
 
-def _tails(n: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """The expressions a value-producing node ends in: itself, or the tails of its branches."""
-    if n.type == "block":
-        last = n.named_children[-1] if n.named_children else None
-        if (
-            last is None
-            or last.type.endswith("_statement")
-            or last.type in ("let_declaration", "line_comment")
-        ):
-            return []
-        return _tails(last)
-    if n.type == "if_expression":
-        out = []
-        for c in n.named_children:
-            if c.type == "block":
-                out += _tails(c)
-            elif c.type == "else_clause":
-                out += [t for b in c.named_children for t in _tails(b)]
-        return out
-    if n.type == "match_expression":
-        body = n.child_by_field_name("body")
-        arms = [a.child_by_field_name("value") for a in (body.named_children if body else [])]
-        return [t for v in arms if v is not None for t in _tails(v)]
-    if n.type in ("return_expression", "break_expression", "continue_expression"):
-        return []
-    if n.type == "macro_invocation" and _DIVERGES.match((n.text or b"").decode("utf-8", "replace")):
-        return []
-    return [n]
-
-
 def _returns(body: tree_sitter.Node) -> list[tree_sitter.Node]:
     """Every value the fn body returns: its tail and each `return e`, not inside a nested closure."""
-    out = _tails(body)
+    out = tails(body)
     for n in preorder(body):
         if n.type == "return_expression" and n.named_children:
             if not any(a.type in _NESTED for a in ancestors(n) if a.start_byte > body.start_byte):
-                out += _tails(n.named_children[0])
+                out += tails(n.named_children[0])
     return out
 
 

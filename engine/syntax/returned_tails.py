@@ -1,5 +1,6 @@
-"""Which branch of a returned expression uses a given input: the arm of a `match` (or the branch of
-an `if`) that hands out a borrow of `self` where the others return data from another parameter.
+"""The values an expression returns (its tails through blocks, `if` and `match`), and the one branch
+of a returned expression that uses a given input: the arm of a `match` (or the branch of an `if`)
+that hands out a borrow of `self` where the others return data from another parameter.
 
 rustc's "lifetime may not live long enough" points at the whole returned expression and names the
 lifetime it found (`'1`) on the parameter it comes from; when the expression branches, the branch
@@ -8,10 +9,13 @@ that uses that parameter is where the wrong lifetime enters. Pure over the sourc
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 
 from engine.syntax.tree import ancestors, node_at, preorder
 
+_DIVERGES = re.compile(r"(?:panic|unreachable|todo|unimplemented)!")
 _NOT_VALUES = ("return_expression", "break_expression", "continue_expression")
 
 
@@ -38,7 +42,9 @@ def tails(n: tree_sitter.Node) -> list[tree_sitter.Node]:
         body = n.child_by_field_name("body")
         arms = [a.child_by_field_name("value") for a in (body.named_children if body else [])]
         return [t for v in arms if v is not None for t in tails(v)]
-    if n.type in _NOT_VALUES or n.type == "macro_invocation":
+    if n.type in _NOT_VALUES:
+        return []
+    if n.type == "macro_invocation" and _DIVERGES.match((n.text or b"").decode("utf-8", "replace")):
         return []
     return [n]
 
