@@ -62,9 +62,10 @@ def move_closure(d: Diagnostic, read: Reader) -> list[Candidate]:
             ),
             Edit(file=f, start=at, end=at, replacement="move "),
         ]
+    where = "later in the function" if later_in_block else "in the loop's next iteration"
     what = (
-        f"{names} {'is' if len(used) == 1 else 'are'} used again after the closure (later on, or in the loop's next iteration), so plain "
-        "`move` would take it away: clone it just before the closure and let the closure move the clone"
+        f"{names} {'is' if len(used) == 1 else 'are'} used again {where}, so plain `move` would take "
+        f"{'it' if len(used) == 1 else 'them'} away: clone just before the closure and let the closure move the clone"
     )
     out.append(_make(edits, what, FAMILY, code, 0.72))
     return out

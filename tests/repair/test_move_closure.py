@@ -70,9 +70,7 @@ def test_a_capture_used_in_the_next_iteration_is_cloned_per_iteration(tmp_path: 
     # the numbers (a range loop's variable, an arithmetic result) are copied in, not cloned
     assert "let names = names.clone();\n        let prefix = prefix.clone();\n" in patched
     assert "step.clone()" not in patched and "round.clone()" not in patched
-    assert (
-        "`names`, `prefix` is used again" in cloned.description or "`names`, `prefix`" in cloned.description
-    )
+    assert cloned.description.startswith("`names`, `prefix` are used again in the loop's next iteration")
     assert _status(root, tmp_path, source, cloned) == "clean"
 
 
