@@ -78,6 +78,7 @@ def test_a_capture_used_later_in_the_block_gets_a_block_of_its_own(tmp_path: Pat
     root, source, cands = _candidates(tmp_path, "report", AFTER)
     plain, cloned = cands
     assert _status(root, tmp_path, source, plain) != "clean"
+    assert cloned.description.startswith("`lines` is used again later in the function")
     assert (
         "thread::spawn({ let lines = lines.clone(); move || lines.len() })"
         in apply_edits(source, cloned.edits).decode()
