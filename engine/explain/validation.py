@@ -35,7 +35,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import blame, chain, joint
+from engine.explain import blame, chain, joint, siblings
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import cleared, follow_ons
@@ -273,6 +273,11 @@ class _Trials:
 _SET = PatchOption(id="lead-set", name="", edits=(), patch="", shows=(), file="", line=0, source="rusta")
 
 
+def _read(root: Path, rel: str) -> bytes | None:
+    p = (root / rel).resolve()
+    return p.read_bytes() if p.is_relative_to(root) and p.is_file() else None
+
+
 def _errors(report: CheckReport) -> int:
     """Every error left counts, three "mismatched types" in one file included (distinct() already
     folds the same error reported by two targets)."""
@@ -311,6 +316,8 @@ def validate(
         if on_story is not None:
             on_story(i, out[i])
 
+    sibs = siblings.groups(stories, [e.fixes for e in stories])
+    members = {i for g in sibs for i in g}  # answered once their union was checked
     with file_lock(trials_dir(root).with_suffix(".lock")):
         for i, e in enumerate(stories):
             checked = [run.spelled(i, e, o) for o in e.fixes]
@@ -319,13 +326,18 @@ def validate(
             failed.append(tuple(o for o in checked if o.validated == "fails"))
             if any(run.waits(i, o) for o in checked):
                 waiting.append(i)
-            else:
+            elif i not in members:
                 answer(i)
         for i in waiting:
             checked = [run.together(i, o, out) for o in (*out[i].fixes, *failed[i])]
             out[i] = msgspec.structs.replace(out[i], fixes=opts.rank(checked))
             failed[i] = tuple(o for o in checked if o.validated == "fails")
-            answer(i)
+            if i not in members:
+                answer(i)
+        for g in sibs:
+            run.siblings(g, stories, out, failed)
+            for i in g:
+                answer(i)
         leads = joint.lead_set(out)
         verdict = run.as_set(stories[0], leads) if leads else ""
     return ValidationRun(
@@ -427,6 +439,30 @@ class _Run:
         if done.validated != "fails" or not o.plain:
             return done
         return self.alone(i, e, o.plain[0])
+
+    def siblings(
+        self,
+        g: list[int],
+        stories: tuple[Explanation, ...],
+        out: list[Explanation],
+        failed: list[tuple[PatchOption, ...]],
+    ) -> None:
+        """Sibling stories (`engine.explain.siblings`): their rustc suggestions checked as one edit;
+        when it works, it leads each sibling's fixes and none of the parts is told as failing."""
+        parts = [siblings.rustc_fix((*out[i].fixes, *failed[i])) for i in g]
+        if any(p is None for p in parts) or all(p.validated == "compiles" for p in parts):  # type: ignore[union-attr]
+            return
+        whole = siblings.union(parts, lambda rel: _read(self.root, rel))  # type: ignore[arg-type]
+        if whole is None:
+            return
+        done = self.alone(g[0], siblings.joined(stories, g), whole)
+        if done.validated not in ("compiles", "type-checks"):
+            return
+        ids = {p.id for p in parts if p is not None}
+        for i in g:
+            rest = tuple(f for f in out[i].fixes if f.id not in ids)
+            out[i] = msgspec.structs.replace(out[i], fixes=(done, *rest))
+            failed[i] = tuple(f for f in failed[i] if f.id not in ids and f.source != "rustc")
 
     def _known(self, i: int, o: PatchOption, verdict: CachedVerdict, took: float) -> PatchOption:
         self.hiding[(i, o.id)] = verdict.hiding
