@@ -78,12 +78,18 @@ def failed_code(failed: tuple[PatchOption, ...]) -> tuple[str, ...]:
     )
 
 
-def rustc_failed_line(failed: tuple[PatchOption, ...]) -> Line | None:
-    """One line on rustc's own suggestion when it does not compile here, quoting the new error."""
+def rustc_failed_line(failed: tuple[PatchOption, ...], e: Explanation | None = None) -> Line | None:
+    """One line on rustc's own suggestion when it does not compile here, quoting the new error;
+    when the same suggestion finished in steps compiles (a fix of `e`), that it needs the next step."""
     o = next((o for o in failed if o.source == "rustc"), None)
     if o is None:
         return None
     why = o.fails_because or "the check failed"
+    if e is not None and any(f.steps and f.name == o.name and f.validated != "fails" for f in e.fixes):
+        return Line(
+            f"rustc's {fragment(o)} alone is not enough: rustc then reports {why}; with the next step it compiles.",
+            "yellow",
+        )
     if why == ARTEFACT:  # a lint's fix for a warning that fixing the errors makes go away
         return Line(f"rustc's {fragment(o)} is not needed: {why}.", "yellow")
     if why.endswith(JOINT_FAILS):  # it compiles alone; it breaks the set of fixes shown with it
@@ -158,7 +164,7 @@ def pair_verdict_lines(
     `earlier`: the patch of each fix line already printed, with its story's number (`number`,
     1-based), filled in here: one edit that fixes two stories (a derive that clears both errors) is printed once, and
     the later story points at it."""
-    lines = [ln for ln in (rustc_failed_line(failed), rustc_uncovers_line(e)) if ln is not None]
+    lines = [ln for ln in (rustc_failed_line(failed, e), rustc_uncovers_line(e)) if ln is not None]
     best = fix_line(e, failed_code(failed))
     if best is not None and e.fixes and earlier is not None:
         patch = e.fixes[0].patch
@@ -195,11 +201,22 @@ def disproved_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Lin
         bad = next(
             (f for f in failed if recommends(o.name, (*(KIND_FAILED + k for k in fix_kinds(f)),))), None
         )
-        if bad is not None:
-            why = bad.fails_because.removesuffix(JOINT_FAILS) or "the check failed"
+        if bad is None or any(f.steps and f.name == bad.name and f.validated != "fails" for f in e.fixes):
+            continue  # finished in steps, the same way out compiles: nothing against it is true
+        why = bad.fails_because.removesuffix(JOINT_FAILS) or "the check failed"
+        if not why.startswith("the error stays"):
+            # the patch cleared the error and rustc reports the next one: only the one step is
+            # shown short, never the way out
             lines.append(
-                Line(f"Way out {n}, {o.name}, does not hold here: {fragment(bad)} fails ({why}).", "yellow")
+                Line(
+                    f"Way out {n}, {o.name}: {fragment(bad)} alone is not enough: rustc then reports {why}.",
+                    "yellow",
+                )
             )
+            continue
+        lines.append(
+            Line(f"Way out {n}, {o.name}, does not hold here: {fragment(bad)} fails ({why}).", "yellow")
+        )
     return lines
 
 
@@ -207,7 +224,7 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     """Study mode after the check: every fix that compiles as its diff (and those validation could
     not finish, marked so); rustc's failed suggestion in one line, and each way out above that it
     disproves; the failed templates not at all."""
-    lines = [ln for ln in (rustc_failed_line(failed),) if ln is not None]
+    lines = [ln for ln in (rustc_failed_line(failed, e),) if ln is not None]
     lines += disproved_lines(e, failed)
     for f in distinct(e.fixes):
         lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f)})", "bold"))
@@ -260,7 +277,7 @@ def checked_lines(e: Explanation, failed: tuple[PatchOption, ...], mode: str) ->
     mode's question keeps the answer hidden, so only why rustc's suggestion fails is added."""
     if mode == "pair":
         return [*pair_lines(e, pending=True), *pair_verdict_lines(e, failed)]
-    return [*(ln for ln in (rustc_failed_line(failed),) if ln is not None), *disproved_lines(e, failed)]
+    return [*(ln for ln in (rustc_failed_line(failed, e),) if ln is not None), *disproved_lines(e, failed)]
 
 
 def verdict_lines(

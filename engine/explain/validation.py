@@ -412,11 +412,14 @@ class _Run:
     def finished(self, i: int, e: Explanation, alone: list[PatchOption]) -> list[PatchOption]:
         """The story's fixes finished in steps, looked for only when no fix of one step compiles
         with nothing new (fewer changes say the same); their cargo runs are counted as checks."""
-        if any(o.validated == "compiles" and not o.errors_new for o in alone):
-            return []
+        # a kind of fix (borrow, clone) with no one-step fix that compiles is finished too, so a way
+        # out of that kind is never said not to hold when its next step would have made it compile
+        covered = {o.kind for o in alone if o.validated == "compiles" and not o.errors_new}
         out = []
         for o in alone:
             if (i, o.id) not in self.reveals or self._stopped():
+                continue
+            if covered and (o.kind in covered or o.kind == "other"):
                 continue
             key, verdict, asked = self.reveals[(i, o.id)]
             if not verdict.chained:

@@ -1,0 +1,45 @@
+"""A way out whose one-token patch clears the error but leaves the next step (`match &self.field`
+then needs `.clone()` in the arm) is finished in steps before anything is said against it: neither
+rustc's suggestion nor the way out is said not to compile when the finished fix does (real cargo on
+a crate written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.validation import validate
+from modes.verdicts import pair_verdict_lines, study_verdict_lines
+from tests.explain.crates import explain_lib, story
+
+# E0507: the match moves the `Vec` out of `&self`; rustc suggests `&self.pending`, which leaves
+# E0308 in the arm until the arm clones
+MATCH_ON_FIELD = """pub struct Buffer {
+    pending: Option<Vec<u8>>,
+}
+
+impl Buffer {
+    pub fn peek_pending(&self) -> Vec<u8> {
+        match self.pending {
+            Some(bytes) => bytes,
+            None => Vec::new(),
+        }
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_completed_way_out_is_never_said_not_to_hold(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "match_on_field", MATCH_ON_FIELD)
+    run = validate(stories, tmp_path / "match_on_field")
+    i = stories.index(story(stories, MATCH_ON_FIELD, "match self.pending", "E0507"))
+    e, failed = run.explanations[i], run.failed[i]
+    finished = [f for f in e.fixes if f.steps and f.source == "rustc" and f.validated == "compiles"]
+    assert finished, [(f.name, f.validated, f.steps) for f in e.fixes]
+    said = " ".join(ln.text for ln in (*study_verdict_lines(e, failed), *pair_verdict_lines(e, failed)))
+    assert "does not hold" not in said, said
+    assert "does not compile here" not in said, said
+    assert "with the next step it compiles" in said, said
