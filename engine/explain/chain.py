@@ -204,7 +204,7 @@ def finish(
                     if old is None:
                         raise EditError(rel)
                     orig.setdefault(rel, read(rel) or b"")
-                    tried[rel] = apply_edits(old, mine)
+                    tried[rel] = once(orig[rel], apply_edits(old, mine))
             except EditError:
                 continue
             edits = tuple(ed for rel in sorted(tried) for ed in edits_between(rel, orig[rel], tried[rel]))
@@ -236,6 +236,19 @@ def finish(
         applicability=weakest(kinds),
         report=after,
     )
+
+
+def once(orig: bytes, new: bytes) -> bytes:
+    """`new` with a `let` line that steps wrote twice in a row kept once: two steps answering one
+    moved value each insert rustc's `let value = data.clone();` at the same place."""
+    lines = new.splitlines(keepends=True)
+    had = orig.splitlines(keepends=True)
+    out: list[bytes] = []
+    for ln in lines:
+        twice = out and ln == out[-1] and ln.strip().startswith(b"let ") and lines.count(ln) > had.count(ln)
+        if not twice:
+            out.append(ln)
+    return b"".join(out)
 
 
 def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:

@@ -26,7 +26,7 @@ from toolbelt.types import CheckTool
 # place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps;
 # 13: the steps looked for only when no one-step fix compiles (`chained` says they were); 14: a step
 # never answers the story's own error family again
-CACHE_VERSION = 14
+CACHE_VERSION = 15
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
