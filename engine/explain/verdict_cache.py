@@ -25,7 +25,8 @@ from toolbelt.types import CheckTool
 # 11: errors the edit brought are counted apart from those left, a type error left at the story's
 # place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps;
 # 13: the steps looked for only when no one-step fix compiles (`chained` says they were); 14: a step
-# never answers the story's own error family again
+# never answers the story's own error family again; 15: a kind of fix with no one-step fix compiling
+# is finished in steps too, and a let line two steps insert at one place is kept once
 CACHE_VERSION = 15
 
 
