@@ -248,6 +248,26 @@ def once(orig: bytes, new: bytes) -> bytes:
         twice = out and ln == out[-1] and ln.strip().startswith(b"let ") and lines.count(ln) > had.count(ln)
         if not twice:
             out.append(ln)
+    return _one_derive(out, had)
+
+
+_DERIVE = re.compile(rb"^(\s*)#\[derive\(([^()]*)\)\]\s*$")
+
+
+def _one_derive(lines: list[bytes], had: list[bytes]) -> bytes:
+    """A `#[derive(X)]` line a step added next to the item's own `#[derive(..)]`, merged into it:
+    the spelling every other derive fix uses, so two fixes that each add `X` compose (two derives of
+    one trait are E0119)."""
+    out: list[bytes] = []
+    for ln in lines:
+        m, prev = _DERIVE.match(ln), _DERIVE.match(out[-1]) if out else None
+        if m and prev and ln not in had and out[-1] in had:
+            names = [n.strip() for n in prev.group(2).split(b",") if n.strip()]
+            names += [n.strip() for n in m.group(2).split(b",") if n.strip() and n.strip() not in names]
+            end = b"\r\n" if out[-1].endswith(b"\r\n") else b"\n"
+            out[-1] = prev.group(1) + b"#[derive(" + b", ".join(names) + b")]" + end
+            continue
+        out.append(ln)
     return b"".join(out)
 
 

@@ -31,3 +31,12 @@ def test_a_let_line_two_steps_wrote_at_one_place_is_kept_once() -> None:
 def test_a_repeated_line_the_file_already_had_is_left_alone() -> None:
     twice = b"    let x = next();\n    let x = next();\n"
     assert once(twice, twice + b"done();\n") == twice + b"done();\n"
+
+
+def test_a_derive_line_a_step_adds_joins_the_items_own_derive() -> None:
+    before = b"#[derive(Debug, PartialEq)]\npub struct Slot {\n    pub id: u32,\n}\n"
+    stepped = b"#[derive(Debug, PartialEq)]\n#[derive(Clone)]\npub struct Slot {\n    pub id: u32,\n}\n"
+    assert (
+        once(before, stepped)
+        == b"#[derive(Debug, PartialEq, Clone)]\npub struct Slot {\n    pub id: u32,\n}\n"
+    )
