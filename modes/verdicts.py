@@ -204,6 +204,8 @@ def disproved_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list[Lin
         if bad is None or any(f.steps and f.name == bad.name and f.validated != "fails" for f in e.fixes):
             continue  # finished in steps, the same way out compiles: nothing against it is true
         why = bad.fails_because.removesuffix(JOINT_FAILS) or "the check failed"
+        if not re.match(r"E\d{4}\b|the error stays", why):
+            continue  # the patch does not parse (a syntax error has no code): it disproves nothing
         if not why.startswith("the error stays"):
             # the patch cleared the error and rustc reports the next one: only the one step is
             # shown short, never the way out

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.explain.types import Choice, Explanation, Location, PatchOption
 from engine.explain.validation import validate
-from modes.verdicts import pair_verdict_lines, study_verdict_lines
+from modes.verdicts import disproved_lines, pair_verdict_lines, study_verdict_lines
 from tests.explain.crates import explain_lib, story
 
 # E0507: the match moves the `Vec` out of `&self`; rustc suggests `&self.pending`, which leaves
@@ -43,3 +44,41 @@ def test_a_completed_way_out_is_never_said_not_to_hold(tmp_path: Path, monkeypat
     assert "does not hold" not in said, said
     assert "does not compile here" not in said, said
     assert "with the next step it compiles" in said, said
+
+
+def _story_with_way_out(fails_because: str) -> tuple[Explanation, tuple[PatchOption, ...]]:
+    here = Location(file="src/lib.rs", line=3, column=5)
+    bad = PatchOption(
+        id="b",
+        name="borrow the value instead of moving it",
+        edits=(),
+        patch="--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -3 +3 @@\n-    keep(cfg);\n+    keep(&cfg);\n",
+        shows=("    keep(&cfg);",),
+        file="src/lib.rs",
+        line=3,
+        source="template",
+        kind="borrow",
+        validated="fails",
+        fails_because=fails_because,
+    )
+    e = Explanation(
+        code="E0382",
+        level="error",
+        message="use of moved value",
+        primary=here,
+        root_cause=here,
+        root_cause_reason="",
+        invariant="",
+        summary="",
+        why="",
+        options=(Choice(name="borrow instead of moving", how="", tradeoff=""),),
+    )
+    return e, (bad,)
+
+
+def test_a_patch_that_does_not_parse_disproves_no_way_out() -> None:
+    e, failed = _story_with_way_out("expected expression, found `)` at src/lib.rs:3")
+    assert disproved_lines(e, failed) == []
+    e, failed = _story_with_way_out("the error stays: E0382 use of moved value: `cfg` at src/lib.rs:4")
+    (line,) = disproved_lines(e, failed)
+    assert "does not hold here" in line.text
