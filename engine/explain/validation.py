@@ -330,6 +330,7 @@ def validate(
                 answer(i)
         for i in waiting:
             checked = [run.together(i, o, out) for o in (*out[i].fixes, *failed[i])]
+            checked += run.finished(i, stories[i], checked, rest=True)
             out[i] = msgspec.structs.replace(out[i], fixes=opts.rank(checked))
             failed[i] = tuple(o for o in checked if o.validated == "fails")
             if i not in members:
@@ -409,17 +410,22 @@ class _Run:
             self.reveals[(i, o.id)] = (key, verdict, o)
         return self._known(i, o, verdict, took)
 
-    def finished(self, i: int, e: Explanation, alone: list[PatchOption]) -> list[PatchOption]:
+    def finished(
+        self, i: int, e: Explanation, alone: list[PatchOption], rest: bool = False
+    ) -> list[PatchOption]:
         """The story's fixes finished in steps, looked for only when no fix of one step compiles
         with nothing new (fewer changes say the same); their cargo runs are counted as checks."""
         # a kind of fix (borrow, clone) with no one-step fix that compiles is finished too, so a way
         # out of that kind is never said not to hold when its next step would have made it compile
+        # (`rest`: after the joint checks, which may rescue it beside another story's fix first)
         covered = {o.kind for o in alone if o.validated == "compiles" and not o.errors_new}
+        if bool(covered) != rest:  # with none covered, the first pass finished them all
+            return []
         out = []
         for o in alone:
             if (i, o.id) not in self.reveals or self._stopped():
                 continue
-            if covered and (o.kind in covered or o.kind == "other"):
+            if covered and (o.kind in covered or o.kind == "other" or o.validated != "fails"):
                 continue
             key, verdict, asked = self.reveals[(i, o.id)]
             if not verdict.chained:
