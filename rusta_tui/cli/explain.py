@@ -118,15 +118,6 @@ def select(
     return out
 
 
-def errors_first(chosen: tuple[Explanation, ...]) -> tuple[tuple[Explanation, ...], int]:
-    """The error stories alone when there is one, and how many warning stories that left out: a
-    lint's story numbered among the errors (with its own fixes) is noise while the crate does not build."""
-    errors = tuple(e for e in chosen if any(d.level.startswith("error") for d in e.diagnostics))
-    if not errors:
-        return chosen, 0
-    return errors, len(chosen) - len(errors)
-
-
 def run(args: argparse.Namespace) -> int:
     from engine.explain.api import explain_report
     from toolbelt.cargo_run import run_check
@@ -149,9 +140,6 @@ def run(args: argparse.Namespace) -> int:
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
-    left_out = 0
-    if not (args.code or args.at or args.json):
-        chosen, left_out = errors_first(chosen)
     stopped = False
     if args.json or args.mode == "silent":  # no words to show first: checked, then written
         checking = args.validate or (args.json and not args.no_validate)
@@ -168,9 +156,6 @@ def run(args: argparse.Namespace) -> int:
             chosen = show(chosen, explanations, crate_root, args, recalls, checking=not args.no_validate)
         except KeyboardInterrupt:  # the stories on screen stand; the record says they were shown
             stopped = True
-        if left_out:
-            said = "1 warning" if left_out == 1 else f"{left_out} warnings"
-            print(f"({said} left out while the crate has errors; --code <lint> shows one.)")
     if stopped:
         if not args.no_log:
             _log(crate_root, chosen, args)
