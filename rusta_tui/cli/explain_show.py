@@ -157,6 +157,18 @@ def _study_interactive(e: Explanation, out: Out, recall: str, pending: bool, sho
     out.lines(answer[len(study_question(e, recall)) + 1 :])  # the answer part, below the rule
 
 
+def lints_among_errors(chosen: tuple[Explanation, ...]) -> dict[int, str]:
+    """The warning stories of a crate that has errors, each as its one line: a lint numbered among
+    the errors with its own fixes is noise while the crate does not build (`--code <lint>` shows it)."""
+    if not any(d.level.startswith("error") for e in chosen for d in e.diagnostics):
+        return {}
+    return {
+        i: f"{e.level}[{e.code}] {e.primary.file}:{e.primary.line}: {e.message} (left until the errors are fixed)"
+        for i, e in enumerate(chosen)
+        if not any(d.level.startswith("error") for d in e.diagnostics)
+    }
+
+
 def show(
     chosen: tuple[Explanation, ...],
     explanations: tuple[Explanation, ...],
@@ -184,11 +196,15 @@ def show(
     checks = Checks(chosen, crate_root) if pending else None
     if checks is not None and interactive:
         checks.start()  # the user reads the question while cargo works
+    quiet = lints_among_errors(chosen)
     try:
         for i, e in enumerate(chosen):
             if i:
                 out.text("")
             shown.n = i + 1
+            if i in quiet:  # numbered as --apply N counts it, one line while the crate does not build
+                out.text(f"#{i + 1} {quiet[i]}", "dim")
+                continue
             if interactive:
                 out.text(f"#{i + 1}", "bold")  # the N of --apply N
                 _study_interactive(e, out, recalls[i], pending, shown)
@@ -209,7 +225,7 @@ def show(
             checks.start()
             printed: dict[str, int] = {}  # one edit that fixes two stories is printed once
             for i, e in enumerate(chosen):
-                if e.fixes:
+                if e.fixes and i not in quiet:
                     _print_verdict(out, checks, i, mode, f"#{i + 1} ", printed)
         if checks is not None:
             checks.join()
