@@ -49,8 +49,8 @@ def hot_path(root: Path) -> Path:
 def load(root: Path) -> HotList:
     try:
         data = hot_path(root).read_bytes()
-    except FileNotFoundError:
-        return HotList()
+    except (FileNotFoundError, NotADirectoryError):
+        return HotList()  # no list yet; a `.rusta` that is not a folder holds none (its writer says so)
     except OSError as e:
         raise HotError(f"cannot read {hot_path(root)}: {e.strerror}.") from e
     try:
