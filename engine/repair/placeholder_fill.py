@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 
-from engine.edits import Edit, edit_id, suggestions
+from engine.edits import Edit, suggestions
 from engine.repair.fields import plain_value
+from engine.repair.template_kit import _make
 from engine.repair.types import Candidate
 from toolbelt.std_source import StdItem
 from toolbelt.types import Diagnostic
@@ -134,25 +135,21 @@ def filled_placeholders(diag: Diagnostic, callee: StdItem | None = None) -> list
             if hint is not None and values == [hint] * len(values):
                 t = tuple(edits)
                 why = f"with `{hint}`, the type rustc's note says the items make"
-                out.append(_candidate(t, f"{s.message[:1].lower()}{s.message[1:]}, {why}", TYPE_FAMILY, code))
+                out.append(
+                    _make(list(t), f"{s.message[:1].lower()}{s.message[1:]}, {why}", TYPE_FAMILY, code, 0.6)
+                )
                 continue
             shown = ", ".join(f"`{v}`" for v in values)
             if callee is not None and panics and not guarded:  # a panic the docs state, not ruled out
                 shown += f" (`{callee.name}`'s docs: {panics})"
             t = tuple(edits)
             out.append(
-                _candidate(t, f"{s.message[:1].lower()}{s.message[1:]}, with {shown} for now", FAMILY, code)
+                _make(
+                    list(t),
+                    f"{s.message[:1].lower()}{s.message[1:]}, with {shown} for now",
+                    FAMILY,
+                    code,
+                    0.6,
+                )
             )
     return out
-
-
-def _candidate(edits: tuple[Edit, ...], description: str, family: str, code: str) -> Candidate:
-    return Candidate(
-        id=edit_id(edits),
-        edits=edits,
-        description=description,
-        source="template",
-        family=family,
-        addresses=(code,),
-        score=0.6,
-    )
