@@ -70,6 +70,14 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
     ),
 }
 
+# Keys of one screen (every mode has them), listed in `?` with the screens they work on. Code's footer
+# shows its own verb, H, rather than T, a way to another screen like 1-7: at 80 columns pair mode's
+# footer holds one of them beside `q Quit`.
+SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
+    "home": (Key("T", "app.goto('tests')", "Tests"),),
+    "code": (Key("T", "app.goto('tests')", "Tests", False), Key("H", "toggle_hot", "Hot fn")),
+}
+
 MODE_ACTIONS: frozenset[str] = frozenset(k.action for keys in KEYMAPS.values() for k in keys)
 
 # Why a key of another mode does nothing here; pressing it says so instead of doing nothing.
@@ -127,6 +135,11 @@ def allowed(mode: Mode, action: str, parameters: tuple[object, ...] = ()) -> boo
     return any(k.action.split("(", 1)[0] == name for k in KEYMAPS[mode])
 
 
+def screen_bindings(screen: str) -> list[BindingType]:
+    """The bindings of one screen's own keys (SCREEN_KEYS)."""
+    return [Binding(k.key, k.action, k.description, show=k.show) for k in SCREEN_KEYS[screen]]
+
+
 def next_mode(mode: Mode) -> Mode:
     return MODES[(MODES.index(mode) + 1) % len(MODES)]
 
@@ -135,5 +148,11 @@ def help_rows(mode: Mode) -> list[tuple[str, str]]:
     """(key, what it does) for the help screen, common keys first."""
     rows = [(k.key.replace("question_mark", "?"), k.description) for k in COMMON]
     rows += [(k.key, k.description) for k in KEYMAPS[mode]]
+    where: dict[tuple[str, str], list[str]] = {}
+    for screen, keys in SCREEN_KEYS.items():
+        title = next(t for _, name, t in SCREENS if name == screen)
+        for k in keys:
+            where.setdefault((k.key, k.description), []).append(title)
+    rows += [(key, f"{what} ({', '.join(titles)})") for (key, what), titles in where.items()]
     rows.append(("ctrl+p", "Command palette"))
     return rows

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Vertical
 
 from rusta_tui.benchgate import toggle_hot
+from rusta_tui.keymaps import screen_bindings
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import patch_key, story_tag
 from rusta_tui.whytext import plain
@@ -25,10 +26,7 @@ PATCH_CONTEXT = 1  # unchanged lines kept around each change: the Source pane sh
 
 class CodeScreen(RustaScreen):
     NAME = "code"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("T", "app.goto('tests')", "Tests"),
-        Binding("H", "toggle_hot", "Hot", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("code")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     AUTO_FOCUS = "#diff"  # the patch is what a user must read before applying it
 

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from rusta_tui.keymaps import screen_bindings
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.views import (
     DiagRow,
@@ -31,7 +32,7 @@ LOWER_SHARE = 1 / 3
 
 class HomeScreen(RustaScreen):
     NAME = "home"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("T", "app.goto('tests')", "Tests")]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("home")
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="members", classes="panel")

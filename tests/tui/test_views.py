@@ -6,6 +6,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from textual.binding import Binding
 
 from diary.types import Entry
 from rusta_tui import keymaps, settings
@@ -89,6 +90,16 @@ def test_keymaps_are_per_mode() -> None:
     assert keymaps.next_mode("silent") == "study"
     keys = {(b.key, b.action) for b in keymaps.bindings()}
     assert ("f", "fix") in keys and ("1", "goto('home')") in keys
+
+
+def test_screen_keys_are_in_help_with_their_screens_and_code_shows_h() -> None:
+    from rusta_tui.screens.code import CodeScreen
+
+    for mode in ("study", "pair", "silent"):
+        rows = keymaps.help_rows(mode)
+        assert ("H", "Hot fn (Code)") in rows and ("T", "Tests (Home, Code)") in rows
+    shown = {b.key for b in CodeScreen.BINDINGS if isinstance(b, Binding) and b.show}
+    assert "H" in shown
 
 
 def test_terminal_capabilities() -> None:
