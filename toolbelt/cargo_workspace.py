@@ -162,3 +162,51 @@ def package_name(package_id: str) -> str:
     if frag and not frag[0].isdigit():
         return frag  # `#name` with no version
     return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def package_dirs(root: Path) -> dict[str, str]:
+    """Each package of the workspace rooted at `root`: its folder relative to the root ("" for the
+    root's own package) -> its name. Members come from `[workspace].members` (globs, less `exclude`)."""
+    root = Path(root)
+    m = _manifest(root) or {}
+    out: dict[str, str] = {}
+    pkg = m.get("package")
+    if isinstance(pkg, dict) and isinstance(pkg.get("name"), str):
+        out[""] = pkg["name"]
+    ws = m.get("workspace")
+    if not isinstance(ws, dict):
+        return out
+    excluded = ws.get("exclude", []) or []
+    for pattern in ws.get("members", []) or []:
+        if not isinstance(pattern, str):
+            continue
+        pattern = pattern.rstrip("/")
+        found = [root] if pattern in (".", "") else sorted(root.glob(pattern))
+        for d in found:
+            rel = "" if d == root else d.relative_to(root).as_posix()
+            if rel in out or (rel and _matches(rel, excluded)):
+                continue
+            member = (_manifest(d) or {}).get("package") if d.is_dir() else None
+            if isinstance(member, dict) and isinstance(member.get("name"), str):
+                out[rel] = member["name"]
+    return out
+
+
+def package_of(root: Path, path: str) -> tuple[str, str] | None:
+    """(the package's folder, its name) for a file `path` relative to the workspace root: the
+    deepest package folder holding it; None when no package does."""
+    best: tuple[str, str] | None = None
+    for d, name in package_dirs(root).items():
+        if (not d or path.startswith(d + "/")) and (best is None or len(d) > len(best[0])):
+            best = (d, name)
+    return best
+
+
+def library_file(root: Path, path: str) -> bool:
+    """True when `path` (relative to the workspace root) is a library source of one of its packages:
+    under its src/, neither src/main.rs nor src/bin/ (what a bench target links)."""
+    pkg = package_of(root, path)
+    if pkg is None:
+        return False
+    rel = path[len(pkg[0]) + 1 :] if pkg[0] else path
+    return rel.startswith("src/") and rel != "src/main.rs" and not rel.startswith("src/bin/")

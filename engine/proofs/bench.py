@@ -23,7 +23,7 @@ from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
 from engine.proofs.fuzz import args_text
-from engine.proofs.fuzz_plan import OldCopy, in_scratch, old_does_not_compile, plan_targets
+from engine.proofs.fuzz_plan import OldCopy, harness_selection, in_scratch, old_does_not_compile, plan_targets
 from engine.syntax.fn_items import Item, rename_calls
 from toolbelt.cargo_run import run_test
 
@@ -110,6 +110,7 @@ def _run_one(
         timeout_s=build_s + time_s * 3,
         test_filter=f"__rusta_bench_{name}::timing",
         env_extra={**env, "RUSTA_BENCH_OUT": str(out)},
+        selection=harness_selection(root, at.path),
     )
     secs = rep.process.duration_s if rep.process else 0.0
     try:

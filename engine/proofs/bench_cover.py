@@ -1,6 +1,7 @@
 """Which of the fns a patch changes a benchmark covers, one by one: the line shown with the proofs.
 
-A bench target under benches/ covers a library fn when it reaches it by name: the target's text
+A bench target under a package's benches/ (any member of a workspace) covers a library fn when it
+reaches it by name: the target's text
 names it, or names a library fn whose text names it, and so on (names, not types: a method called
 `len` on another type counts too, so the answer may say covered where a call graph would not). A fn
 the user marked hot (engine.proofs.hot) is timed by Rusta itself whether or not a bench reaches it.
@@ -13,16 +14,35 @@ from pathlib import Path
 
 from engine.patching.types import Patch, Proof
 from engine.proofs.hot import HotFn, changed_fns, fns_of, load
+from toolbelt.cargo_workspace import library_file, package_dirs
 
 _IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def _packages(root: Path) -> list[str]:
+    """Each package's folder relative to the workspace root ("" for the root's own)."""
+    return list(package_dirs(root)) or [""]
+
+
 def _library(root: Path) -> list[Path]:
+    """The library sources of every package of the workspace."""
+    out: list[Path] = []
+    for d in _packages(root):
+        src = root / d / "src"
+        if src.is_dir():
+            out += [
+                p for p in sorted(src.rglob("*.rs")) if library_file(root, p.relative_to(root).as_posix())
+            ]
+    return out
+
+
+def bench_files(root: Path) -> list[Path]:
+    """Every benches/*.rs of the workspace's packages."""
     return [
         p
-        for p in sorted((root / "src").rglob("*.rs"))
-        if p.relative_to(root).as_posix() != "src/main.rs"
-        and "bin" not in p.relative_to(root / "src").parts[:-1]
+        for d in _packages(root)
+        if (root / d / "benches").is_dir()
+        for p in sorted((root / d / "benches").glob("*.rs"))
     ]
 
 
@@ -36,7 +56,7 @@ def reached(root: Path) -> dict[str, str]:
         for label, start, end in fns_of(data):
             fns.setdefault(label.rsplit("::", 1)[-1], []).append(b"\n".join(lines[start : end + 1]))
     out: dict[str, str] = {}
-    for bench in sorted((root / "benches").glob("*.rs")) if (root / "benches").is_dir() else []:
+    for bench in bench_files(root):
         seen: set[bytes] = set()
         todo = set(_IDENT.findall(bench.read_bytes()))
         while todo:
@@ -46,7 +66,7 @@ def reached(root: Path) -> dict[str, str]:
             seen.add(word)
             name = word.decode()
             for text in fns.get(name, ()):
-                out.setdefault(name, f"benches/{bench.name}")
+                out.setdefault(name, bench.relative_to(root).as_posix())
                 todo |= set(_IDENT.findall(text)) - seen
     return out
 
@@ -58,8 +78,7 @@ def coverage(root: Path, patch: Patch) -> list[tuple[HotFn, str]]:
     by_name = reached(root)
     out = []
     for f in changed_fns(root, patch):
-        lib = f.path.startswith("src/") and f.path != "src/main.rs" and not f.path.startswith("src/bin/")
-        bench = by_name.get(f.name.rsplit("::", 1)[-1], "") if lib else ""
+        bench = by_name.get(f.name.rsplit("::", 1)[-1], "") if library_file(root, f.path) else ""
         out.append((f, bench or ("hot" if f in hot else "")))
     return out
 

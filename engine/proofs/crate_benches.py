@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 from engine.patching.diffs import apply_changes
 from engine.patching.sandbox import crate_changes, sandbox_home
@@ -22,10 +23,34 @@ from engine.proofs.bench_stats import NOISE, describe, summarise
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_early import cargo_env
 from toolbelt.cargo_run import _run_cargo
+from toolbelt.cargo_workspace import library_file, package_dirs
 from toolbelt.isolation import isolated_argv
 from toolbelt.process import run_limited
 
 MIN_ROUNDS = 5
+
+
+class Benches(NamedTuple):
+    """One package's [[bench]] targets: its folder from the workspace root ("" for the root's own),
+    its name, the targets with harness = false, and the others."""
+
+    folder: str
+    package: str
+    plain: list[str]
+    other: list[str]
+
+    def label(self, name: str) -> str:
+        return f"{self.folder}/benches/{name}" if self.folder else f"benches/{name}"
+
+
+def workspace_benches(root: Path) -> list[Benches]:
+    """The [[bench]] targets of every package of the workspace (members included), by package."""
+    out = []
+    for folder, package in (package_dirs(root) or {"": ""}).items():
+        plain, other = plain_benches(root / folder)
+        if plain or other:
+            out.append(Benches(folder, package, plain, other))
+    return out
 
 
 def plain_benches(root: Path) -> tuple[list[str], list[str]]:
@@ -49,18 +74,15 @@ def uncovered(root: Path, patch: Patch) -> str:
     src/main.rs nor src/bin/); the targets are the manifest's [[bench]] entries and benches/*.rs. When
     the patch changes fns, one of them must be reached from a bench file by name
     (engine.proofs.bench_cover)."""
-    plain, other = plain_benches(root.resolve())
-    if not (plain or other or any((root / "benches").glob("*.rs"))):
+    from engine.proofs.bench_cover import bench_files, reached
+    from engine.proofs.hot import changed_fns
+
+    root = root.resolve()
+    if not (workspace_benches(root) or bench_files(root)):
         return "no benchmark covers this code: the crate has no benches/"
-    lib = False
-    for change in crate_changes(root.resolve(), patch.diff):
-        for path in change.paths:
-            if path.startswith("src/") and path != "src/main.rs" and not path.startswith("src/bin/"):
-                lib = True
+    lib = any(library_file(root, path) for change in crate_changes(root, patch.diff) for path in change.paths)
     if not lib:
         return "no benchmark covers this code: the patch changes no library file under src/"
-    from engine.proofs.bench_cover import reached
-    from engine.proofs.hot import changed_fns
 
     fns = [f.name for f in changed_fns(root.resolve(), patch)]
     by_name = reached(root.resolve())
@@ -69,9 +91,12 @@ def uncovered(root: Path, patch: Patch) -> str:
     return ""
 
 
-def _build(ws: Workspace, names: list[str], target: Path, timeout_s: float) -> tuple[dict[str, str], str]:
+def _build(
+    ws: Workspace, names: list[str], target: Path, timeout_s: float, package: str = ""
+) -> tuple[dict[str, str], str]:
     """The bench binaries by target name, or ({}, why) when the build failed."""
-    args = ["bench", "--no-run", "--message-format=json", "--quiet", *[f"--bench={n}" for n in names]]
+    pick = ["-p", package] if package else []
+    args = ["bench", "--no-run", "--message-format=json", "--quiet", *pick, *[f"--bench={n}" for n in names]]
     proc, _ = _run_cargo(ws.root, args, env=cargo_env(target), timeout_s=timeout_s, cancel=None)
     exes: dict[str, str] = {}
     first_error = ""
@@ -115,20 +140,23 @@ def crate_bench_proofs(
     build_timeout_s: float = 300.0,
     noise: float = NOISE,
 ) -> tuple[Proof, ...]:
-    """One Proof per plain-main bench target (none when the crate has no [[bench]] targets)."""
+    """One Proof per plain-main bench target of each package (none when no package has [[bench]]
+    targets); each package's targets are built with `-p` and named by their folder from the root."""
     root = root.resolve()
-    plain, other = plain_benches(root)
+    found = workspace_benches(root)
     proofs: list[Proof] = []
+    other = [b.label(n) for b in found for n in b.other]
     if other:
         proofs.append(
             Proof(
                 kind="bench",
                 status="skipped",
-                detail=f"bench benches/{', '.join(other)}: not run: libtest or criterion targets "
+                detail=f"bench {', '.join(other)}: not run: libtest or criterion targets "
                 "(harness = true); criterion is not among the offline crates and #[bench] needs nightly.",
             )
         )
-    if not plain:
+    found = [b for b in found if b.plain]
+    if not found:
         return tuple(proofs)
     home = sandbox_home(root)
     old_ws = Workspace(root, scratch=home / "crate-bench-old")
@@ -140,24 +168,29 @@ def crate_bench_proofs(
             new_ws.write(path, data)
         else:
             (new_ws.root / path).unlink(missing_ok=True)
-    old_exes, why = _build(old_ws, plain, home / "crate-bench-target-old", build_timeout_s)
-    if why:
-        return (*proofs, _skip(plain, f"without the patch, {why}"))
-    new_exes, why = _build(new_ws, plain, home / "crate-bench-target-new", build_timeout_s)
-    if why:
-        return (*proofs, _skip(plain, f"with the patch, {why}"))
-    for name in plain:
-        proofs.append(
-            _time_one(
-                name, old_exes, new_exes, (old_ws.root, new_ws.root), rounds, budget_s, noise,
-                max_slowdown, accept_slower,
-            )
-        )  # fmt: skip
+    for b in found:
+        package = b.package if len(package_dirs(root)) > 1 else ""
+        old_exes, why = _build(old_ws, b.plain, home / "crate-bench-target-old", build_timeout_s, package)
+        if why:
+            proofs.append(_skip([b.label(n) for n in b.plain], f"without the patch, {why}"))
+            continue
+        new_exes, why = _build(new_ws, b.plain, home / "crate-bench-target-new", build_timeout_s, package)
+        if why:
+            proofs.append(_skip([b.label(n) for n in b.plain], f"with the patch, {why}"))
+            continue
+        for name in b.plain:
+            proofs.append(
+                _time_one(
+                    name, b.label(name), old_exes, new_exes, (old_ws.root, new_ws.root), rounds, budget_s,
+                    noise, max_slowdown, accept_slower,
+                )
+            )  # fmt: skip
     return tuple(proofs)
 
 
 def _time_one(
     name: str,
+    label: str,
     old_exes: dict[str, str],
     new_exes: dict[str, str],
     cwds: tuple[Path, Path],
@@ -167,9 +200,8 @@ def _time_one(
     max_slowdown: float,
     accept_slower: bool,
 ) -> Proof:
-    label = f"benches/{name}"
     if name not in old_exes or name not in new_exes:
-        return _skip([name], "cargo built no binary for it")
+        return _skip([label], "cargo built no binary for it")
     sides = {
         "old": (old_exes[name], cwds[0]),
         "new": (new_exes[name], cwds[1]),
@@ -180,7 +212,7 @@ def _time_one(
     for side in ("old", "new"):  # warm-up, and how long one run takes
         ns, why = _run(*sides[side], timeout_s=per_run * 2)
         if ns is None:
-            return _skip([name], f"the {side} binary did not finish: {why}")
+            return _skip([label], f"the {side} binary did not finish: {why}")
         warm[side] = ns
     longest = max(warm.values()) / 1e9
     if longest > per_run:
@@ -197,7 +229,7 @@ def _time_one(
         for side in orders[i % 3]:
             ns, why = _run(*sides[side], timeout_s=max(per_run * 2, 1.0))
             if ns is None:
-                return _skip([name], f"the {side if side != 'ctl' else 'old'} binary did not finish: {why}")
+                return _skip([label], f"the {side if side != 'ctl' else 'old'} binary did not finish: {why}")
             got[side] = ns
         samples.append((got["old"], got["new"], got["ctl"]))
     stats = summarise(samples, inputs=1, reps=1, noise=noise)
@@ -209,8 +241,8 @@ def _time_one(
     return Proof(kind="bench", status=status, detail=detail, count=stats.samples, bench=stats)
 
 
-def _skip(names: list[str], why: str) -> Proof:
-    where = ", ".join(f"benches/{n}" for n in names)
+def _skip(labels: list[str], why: str) -> Proof:
+    where = ", ".join(labels)
     return Proof(kind="bench", status="skipped", detail=f"bench {where}: not run: {why}.")
 
 

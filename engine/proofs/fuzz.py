@@ -23,6 +23,7 @@ from engine.proofs.fuzz_plan import (
     OldCopy,
     crate_structs,
     fuzz_target,
+    harness_selection,
     in_scratch,
     label,
     old_does_not_compile,
@@ -117,6 +118,7 @@ def _run_one(
         timeout_s=build_s + time_s * 3,
         test_filter=f"{module}::differential",
         env_extra=env,
+        selection=harness_selection(root, at.path),
     )
     secs = rep.process.duration_s if rep.process else 0.0
     try:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+import msgspec
+
 from diary import snapshots as snaps
 from engine.patching.diffs import apply_changes
 from engine.patching.sandbox import crate_changes, sandbox_home
@@ -26,6 +28,9 @@ from engine.repair.workspace import Workspace
 from engine.syntax.fn_items import Item, changed_items, changed_methods, rename_calls
 from engine.syntax.struct_items import struct_defs
 from engine.syntax.types import StructDef
+from toolbelt.cargo_workspace import package_dirs, package_of
+from toolbelt.selection import Selection
+from toolbelt.selection import current as current_selection
 from toolbelt.types import TestReport
 
 Plan = dict[str, list[tuple[Item, Item]]]
@@ -100,9 +105,11 @@ def _read(root: Path, path: str) -> bytes | None:
 
 
 def crate_structs(root: Path, new: dict[str, bytes | None]) -> list[StructDef]:
-    """Every top-level struct of the crate's src/ as the patch leaves it."""
+    """Every top-level struct of the crate's src/ (each workspace package's) as the patch leaves it."""
+    from engine.proofs.hot import src_dirs
+
     out: list[StructDef] = []
-    files = {str(p.relative_to(root)): None for p in sorted((root / "src").rglob("*.rs"))}
+    files = {p.relative_to(root).as_posix(): None for d in src_dirs(root) for p in sorted(d.rglob("*.rs"))}
     for path in {**files, **{p: None for p in new if p.endswith(".rs")}}:
         data = new[path] if path in new else _read(root, path)
         if data is not None:
@@ -141,6 +148,17 @@ def plan_targets(
             elif prev is not None:
                 plan.setdefault(path, []).append((prev, it))
     return new, plan, skipped
+
+
+def harness_selection(root: Path, path: str) -> Selection | None:
+    """The cargo selection a harness appended to `path` runs under: in a workspace of several
+    packages, the command's own with `-p` that file's package (cargo's default members may leave it
+    out); None (the command's own) for a crate alone."""
+    pkgs = package_dirs(root)
+    pkg = package_of(root, path)
+    if len(pkgs) < 2 or pkg is None:
+        return None
+    return msgspec.structs.replace(current_selection(), packages=(pkg[1],))
 
 
 def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str) -> Target:

@@ -18,6 +18,7 @@ from engine.patching.types import Patch
 from engine.syntax.fn_items import changed_items, changed_methods, method_items, top_items
 from engine.syntax.tree import parse
 from toolbelt.atomic_file import replace_file
+from toolbelt.cargo_workspace import package_dirs
 
 VERSION = 1
 
@@ -86,21 +87,38 @@ def fn_at(root: Path, path: str, line: int) -> str | None:
     return min(holding)[1] if holding else None
 
 
-def find(root: Path, spec: str) -> HotFn:
-    """The fn a user names: `FILE:LINE` (the fn holding that line) or a label (`parse`, `Type::parse`)
-    found in exactly one file under src/."""
+def src_dirs(root: Path) -> list[Path]:
+    """The src/ folder of each package of the workspace (the crate's own when it stands alone)."""
     root = Path(root)
+    dirs = [root / d / "src" for d in package_dirs(root)] or [root / "src"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def find(root: Path, spec: str, here: Path | None = None) -> HotFn:
+    """The fn a user names: `FILE:LINE` (the fn holding that line; FILE relative to `here`, the
+    package the user is in, else to the workspace root) or a label (`parse`, `Type::parse`) found in
+    exactly one file under a src/ (of `here`'s package first, then of the whole workspace)."""
+    root = Path(root).resolve()
+    here = Path(here).resolve() if here is not None else root
     file, _, line = spec.rpartition(":")
     if file and line.isdigit() and not file.endswith(":"):
+        if here != root and (here / file).is_file():  # as the shell reads it, from inside a member
+            file = (here / file).relative_to(root).as_posix()
         label = fn_at(root, file, int(line))
         if label is None:
             raise HotError(f"no fn holds line {line} of {file}.")
         return HotFn(path=file, name=label)
-    found = [
-        HotFn(path=str(p.relative_to(root)), name=spec)
-        for p in sorted((root / "src").rglob("*.rs"))
-        if any(label == spec for label, _, _ in fns_of(p.read_bytes()))
-    ]
+    found: list[HotFn] = []
+    for dirs in ([here / "src"] if here != root else [], src_dirs(root)):
+        found = [
+            HotFn(path=p.relative_to(root).as_posix(), name=spec)
+            for d in dirs
+            if d.is_dir()
+            for p in sorted(d.rglob("*.rs"))
+            if any(label == spec for label, _, _ in fns_of(p.read_bytes()))
+        ]
+        if found:
+            break
     if not found:
         raise HotError(f"no fn named {spec} under src/ (name a method as Type::name, or give FILE:LINE).")
     if len(found) > 1:

@@ -65,3 +65,22 @@ def test_package_name_reads_both_spellings_of_a_package_id() -> None:
     assert package_name("path+file:///w/crates/tally#1.0.0") == "tally"
     assert package_name("registry+https://github.com/rust-lang/crates.io-index#serde@1.0.1") == "serde"
     assert package_name("") == ""
+
+
+def test_package_dirs_reads_member_globs_less_exclude_and_finds_a_files_package(tmp_path: Path) -> None:
+    from toolbelt.cargo_workspace import library_file, package_dirs, package_of
+
+    def crate(rel: str, name: str) -> None:
+        (tmp_path / rel / "src").mkdir(parents=True)
+        (tmp_path / rel / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\n')
+
+    crate("crates/a", "a")
+    crate("crates/b", "b")
+    crate("crates/old", "old")
+    (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/old"]\n')
+    assert package_dirs(tmp_path) == {"crates/a": "a", "crates/b": "b"}
+    assert package_of(tmp_path, "crates/b/src/x.rs") == ("crates/b", "b")
+    assert package_of(tmp_path, "build.rs") is None
+    assert library_file(tmp_path, "crates/a/src/lib.rs")
+    assert not library_file(tmp_path, "crates/a/src/main.rs")
+    assert not library_file(tmp_path, "crates/a/src/bin/tool.rs")
