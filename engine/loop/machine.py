@@ -10,16 +10,19 @@ alternative validates green, or the compiler no longer complains), she concedes 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
 
 from engine.explain.jsonview import to_dict
 from engine.explain.types import Explanation
 from engine.loop.errors import IllegalTransition, NoExplanation
 from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, LogWriter, Patcher, State
+from engine.patching.types import Proof
 
 if TYPE_CHECKING:
     from diary.types import EntryKind
-    from engine.patching.types import Patch
+    from engine.patching.types import BenchPolicy, Patch, Validation
 
 MAX_LOGGED_STORIES = 50
 
@@ -181,11 +184,21 @@ class CoreLoop:
             )
         return [(text, "")]
 
-    def do(self, index: int = 0, *, diff: str | None = None) -> DoResult:
+    def do(
+        self,
+        index: int = 0,
+        *,
+        diff: str | None = None,
+        fuzz: Literal["refactor", "fix", "change"] | None = None,
+        hot_bench: BenchPolicy | None = None,
+    ) -> DoResult:
         """Apply explanation `index`'s patch (or `diff`, the user's chosen option) if it validates green.
 
         Without a chosen diff, the story's options are tried in their order, at most MAX_TRIES, and the
-        first green one lands: rustc's first suggestion is not always the one that compiles."""
+        first green one lands: rustc's first suggestion is not always the one that compiles. `fuzz` is a
+        proof each try earns besides check and tests (engine.patching.api.validate): under "refactor" a
+        behaviour change fuzzing finds is red, so it never reaches the files. `hot_bench` times a try
+        that changes a fn marked hot (engine.proofs.hot); any other try says why it was not timed."""
         after = self._check("do")
         if not self.explanations:
             raise NoExplanation("nothing is explained yet; Rusta never changes code without an explanation.")
@@ -198,7 +211,7 @@ class CoreLoop:
         refused: DoResult | None = None
         for n, (text, note) in enumerate(tries, 1):
             patch = self._patch_for(e, text, note)
-            validation = self.patcher.validate(self.root, patch)
+            validation = self._validate(patch, fuzz, hot_bench)
             if validation.green:
                 break
             rid = self._record(
@@ -215,6 +228,7 @@ class CoreLoop:
                     "reason": validation.reason,
                     "new_errors": list(validation.new_errors),
                     "failing_tests": list(validation.failing_tests),
+                    "proofs": msgspec.to_builtins(validation.proofs),
                 },
             )
             reason = validation.reason
@@ -230,6 +244,7 @@ class CoreLoop:
                 reason=reason,
                 patch_id=patch.id,
                 record_id=rid,
+                proofs=validation.proofs,
             )
         else:
             assert refused is not None
@@ -254,7 +269,25 @@ class CoreLoop:
             reason=validation.reason,
             patch_id=patch.id,
             record_id=rid,
+            proofs=validation.proofs,
         )
+
+    def _validate(
+        self, patch: Patch, fuzz: Literal["refactor", "fix", "change"] | None, hot_bench: BenchPolicy | None
+    ) -> Validation:
+        if fuzz is None and hot_bench is None:
+            return self.patcher.validate(self.root, patch)
+        from engine.proofs.bench_cover import coverage_proof
+        from engine.proofs.hot import touched
+
+        bench = hot_bench if hot_bench is not None and touched(self.root, patch) else None
+        v = self.patcher.validate(self.root, patch, fuzz=fuzz, bench=bench)
+        if bench is not None or hot_bench is None:
+            return v
+        why = "bench: not run: the patch changes no fn marked hot (`rusta hot add FN` marks one)."
+        cover = coverage_proof(self.root, patch)
+        extra = (Proof(kind="bench", status="skipped", detail=why), *(() if cover is None else (cover,)))
+        return msgspec.structs.replace(v, proofs=(*v.proofs, *extra))
 
     def undo(self) -> str:
         after = self._check("undo")

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import msgspec
 
+from engine.patching.types import Proof
+
 if TYPE_CHECKING:
     from diary.types import EntryKind
-    from engine.patching.types import OpRecord, Patch, Validation
+    from engine.patching.types import BenchPolicy, OpRecord, Patch, Validation
 
 State = Literal["idle", "said", "explained", "done", "undone", "reflected"]
 Step = Literal["say", "explain", "do", "undo", "reject", "reflect"]
@@ -47,7 +49,14 @@ class LogWriter(Protocol):
 class Patcher(Protocol):
     """What the loop needs of the patch path (the module `engine.patching.api` is one)."""
 
-    def validate(self, root: Path, patch: Patch) -> Validation: ...
+    def validate(
+        self,
+        root: Path,
+        patch: Patch,
+        *,
+        fuzz: Literal["refactor", "fix", "change"] | None = None,
+        bench: BenchPolicy | None = None,
+    ) -> Validation: ...
 
     def apply(self, root: Path, patch: Patch, validation: Validation) -> OpRecord: ...
 
@@ -82,3 +91,4 @@ class DoResult(Base, frozen=True):
     reason: str
     patch_id: str = ""
     record_id: str = ""
+    proofs: tuple[Proof, ...] = ()  # what the validation ran: check, tests, fuzz, bench, miri or why not

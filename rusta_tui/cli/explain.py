@@ -9,10 +9,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.explain.errors import ExplainError
 from engine.explain.types import Explanation
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+
+if TYPE_CHECKING:
+    from engine.patching.types import BenchPolicy
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--apply",
         type=int,
         metavar="N",
-        help="Do: validate story N's patch in a sandbox and apply it only if green",
+        help="Do: validate story N's patch in a sandbox (check, tests, fuzzing: a fix for a warning must keep "
+        "behaviour; a fn marked hot is timed) and apply it only if green",
     )
     act.add_argument(
         "--reject", type=int, metavar="N", help="reject story N's suggestion; Rusta answers with evidence"
@@ -203,6 +208,15 @@ def _log(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
     return True
 
 
+def _hot_bench(root: Path) -> BenchPolicy:
+    """The policy a fix that changes a fn marked hot is timed under (Settings' "Slowdown %"), as
+    `rusta fix` and `rusta apply` time it; a fix that changes none says so in its proofs."""
+    from engine.patching.types import BenchPolicy
+    from rusta_tui import settings
+
+    return BenchPolicy(max_slowdown=settings.load(root).bench_max_slowdown_pct / 100)
+
+
 def _humble_word(crate_root: Path) -> str:
     """When the user has often been right in this repo (the memory's voice), Rusta holds less firmly
     and asks for their version; otherwise she says nothing more."""
@@ -316,16 +330,20 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         i = _story(chosen, args.apply)
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
         loop.explain(chosen)
-        result = loop.do(i)
+        from engine.proofs.collect import intent_for, proof_lines
+
+        result = loop.do(i, fuzz=intent_for(chosen[i].level), hot_bench=_hot_bench(crate_root))
         if args.json:
             _json_out({"kind": "do", "story": args.apply, **msgspec.to_builtins(result)})
         if result.applied:
             if not args.json:
                 print(f"Applied {result.patch_id}: {result.reason} `rusta undo` reverts it.")
+                print("\n".join(proof_lines(result.proofs)))
             loop.reflect(f"applied {result.patch_id}")
             return 0
         if not args.json:
             print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
+            print("\n".join(proof_lines(result.proofs)))
         loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
         return 1
     except BaseException as exc:  # an error or Ctrl-C: the task is settled with the reason, not left open

@@ -187,7 +187,10 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     assert "I was wrong" in conceded.stdout
     applied = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--apply", "1")
     assert applied.returncode == 0, applied.stderr
-    assert applied.stdout.splitlines()[-1].startswith("Applied p-") and "names.clone()" in src.read_text()
+    said = applied.stdout.splitlines()
+    applied_at = next(i for i, line in enumerate(said) if line.startswith("Applied p-"))
+    assert "names.clone()" in src.read_text()
+    assert said[applied_at + 1 :] and all(line.startswith("  proof ") for line in said[applied_at + 1 :])
     nothing = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--apply", "1")
     assert nothing.returncode == 2 and "there is no story 1" in nothing.stderr
     log = DevLog.open(crate, readonly=True)
