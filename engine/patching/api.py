@@ -128,7 +128,10 @@ def _with_proofs(v: Validation, kind: ProofKind, run: Callable[[], tuple[Proof, 
     """The validation with `run`'s proofs when it is green so far (the first failed proof turns it red
     and gives the reason), or with one proof saying `kind` did not run on a red patch."""
     if not v.green:
-        why = Proof(kind=kind, status="skipped", detail=f"{kind}: not run: the patch is already red.")
+        said = "the patch is already red"
+        if v.errors_after and not v.new_errors:  # red only because the rest of the crate does not build
+            said = f"the crate still has {v.errors_after} compile error(s) the patch does not touch, so nothing runs"
+        why = Proof(kind=kind, status="skipped", detail=f"{kind}: not run: {said}.")
         return msgspec.structs.replace(v, proofs=v.proofs + (why,))
     proofs = run()
     bad = [p for p in proofs if p.status == "failed"]

@@ -108,3 +108,19 @@ def test_fuzzing_unsafe_code_names_the_input_that_crashed_the_old_version(applie
     proof = next(p for p in fuzz_patch(root, patch, intent="fix", time_s=5) if "first" in p.detail)
     assert proof.status == "evidence", proof.detail
     assert "the old version crashes (SIGSEGV) on first(&[]), the new one does not" in proof.detail
+
+
+def test_a_proof_not_run_beside_errors_the_patch_does_not_touch_says_so(tmp_path) -> None:
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    broken = 'pub fn plain(x: u8) -> u8 {\n    x + 0\n}\n\npub fn bad() -> u8 {\n    "no"\n}\n'
+    crate = make_crate(tmp_path / "c", broken, name="beside")
+    patch = Patch.new(diff_of(crate, broken.replace("x + 0", "x")), "drop the + 0")
+    v = api.validate(crate, patch, fuzz="refactor")
+    assert not v.green and v.errors_after == 1 and not v.new_errors, v.reason
+    (fuzz,) = [p for p in v.proofs if p.kind == "fuzz"]
+    assert fuzz.detail == (
+        "fuzz: not run: the crate still has 1 compile error(s) the patch does not touch, so nothing runs."
+    )
+    worse = Patch.new(diff_of(crate, broken.replace("x + 0", "x + y")), "a new error")
+    (fuzz,) = [p for p in api.validate(crate, worse, fuzz="refactor").proofs if p.kind == "fuzz"]
+    assert fuzz.detail == "fuzz: not run: the patch is already red."
