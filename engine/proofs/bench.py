@@ -23,7 +23,14 @@ from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
 from engine.proofs.fuzz import args_text
-from engine.proofs.fuzz_plan import OldCopy, harness_selection, in_scratch, old_does_not_compile, plan_targets
+from engine.proofs.fuzz_plan import (
+    OldCopy,
+    harness_error,
+    harness_selection,
+    in_scratch,
+    old_does_not_compile,
+    plan_targets,
+)
 from engine.syntax.fn_items import Item, rename_calls
 from toolbelt.cargo_run import run_test
 
@@ -128,7 +135,7 @@ def _run_one(
     rounds = [(float(ln[1]), float(ln[2]), float(ln[3])) for ln in lines if ln[0] == "S" and len(ln) == 4]
     if "DONE" not in tags or not rounds:
         if rep.status == "build_failed":
-            why = old_does_not_compile(rep, at, name) or "the timing harness did not compile"
+            why = old_does_not_compile(rep, at, name) or harness_error(rep, "the timing harness")
         elif rep.status == "timeout":
             why = f"building and timing it took longer than {build_s + time_s * 3:.0f} s"
         else:

@@ -23,6 +23,7 @@ from engine.proofs.fuzz_plan import (
     OldCopy,
     crate_structs,
     fuzz_target,
+    harness_error,
     harness_selection,
     in_scratch,
     label,
@@ -134,9 +135,7 @@ def _run_one(
         return crash
     if done is None:
         if rep.status == "build_failed":
-            why = old_does_not_compile(rep, at, name) or (
-                "the harness did not compile (the return type may lack Debug)"
-            )
+            why = old_does_not_compile(rep, at, name) or harness_error(rep)
         elif rep.status == "timeout":
             why = f"building and running the harness took longer than {build_s + time_s * 3:.0f} s"
         else:

@@ -200,6 +200,17 @@ def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
     return None
 
 
+def harness_error(rep: TestReport, what: str = "the harness") -> str:
+    """Why a harness did not build, in rustc's words: its first error and where."""
+    for d in rep.diagnostics:
+        if d.level.startswith("error"):
+            code = f"error[{d.code_str}]" if d.code_str else "error"
+            sp = d.spans[0] if d.spans else None
+            at = f" at {sp.file_name}:{sp.line_start}" if sp is not None else ""
+            return f"{what} did not compile ({code}: {d.message}{at})"
+    return f"{what} did not compile"
+
+
 def in_scratch(
     root: Path,
     new: dict[str, bytes | None],

@@ -123,7 +123,7 @@ PRELUDE = (
         impl<$($T: Gen),+> Gen for ($($T,)+) {
             fn edges() -> Vec<Self> {
                 let e = ($($T::edges(),)+);
-                let n = [$(e.$i.len()),+].into_iter().max().unwrap_or(1);
+                let n = [$(e.$i.len()),+].iter().copied().max().unwrap_or(1);
                 let mut v = Vec::new();
                 for k in 0..n { v.push(($(e.$i[k % e.$i.len()].clone(),)+)); }
                 for k in 0..n { v.push(($(e.$i[(k + $i) % e.$i.len()].clone(),)+)); }

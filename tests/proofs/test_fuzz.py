@@ -132,3 +132,22 @@ def test_a_hang_is_caught_with_its_input_and_a_result_without_debug_is_named(tmp
     assert wrap.status == "skipped" and wrap.detail == (
         "fuzz: not run for wrap: its result, Opaque, has neither a derived nor an implemented Debug to compare."
     )
+
+
+@pytest.mark.parametrize("edition", ["2015", "2018"])
+def test_the_harness_builds_in_an_older_edition_and_catches_the_change(tmp_path: Path, edition: str) -> None:
+    """Before 2021 an array's into_iter() yields references: the generator's edge product must not
+    rely on it (seen on Debian's bytesize, edition 2015: every fuzz said the harness did not compile)."""
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    lib = (
+        "pub fn scaled(bytes: u64, si: bool) -> u64 {\n    if si { bytes / 1024 } else { bytes / 1000 }\n}\n"
+    )
+    crate = make_crate(tmp_path / "c", lib, name="old_edition")
+    manifest = crate / "Cargo.toml"
+    manifest.write_text(manifest.read_text().replace('edition = "2021"', f'edition = "{edition}"'))
+    same = Patch.new(diff_of(crate, lib.replace("if si {", "if si == true {")), "same")
+    (kept,) = fuzz_patch(crate, same, time_s=1.0)
+    assert kept.status == "passed" and kept.count > 100, kept.detail
+    off = Patch.new(diff_of(crate, lib.replace("bytes / 1000", "bytes / 1024")), "off")
+    (changed,) = fuzz_patch(crate, off, time_s=1.0)
+    assert changed.status == "failed" and changed.cases, changed.detail
