@@ -60,7 +60,8 @@ def fuzz_patch(
     where = {(label(it)): path for path, pairs in plan.items() for _, it in pairs}
 
     def harness_of(prev: Item, it: Item, old: str) -> str:
-        return harness(fuzz_target(prev, it, resolver(structs, where[label(it)]), old))
+        path = where[label(it)]
+        return harness(fuzz_target(prev, it, resolver(structs, path), old, new.get(path) or b""))
 
     proofs = in_scratch(
         root,

@@ -30,6 +30,7 @@ class Target(NamedTuple):
     call_new: str
     call_old: str
     show: str
+    dictionary: tuple[int, ...] = ()  # the integers the changed code names (engine.proofs.fuzz_plan)
 
 
 def _args(inputs: tuple[tuple[Shape, str], ...], start: int) -> str:
@@ -49,6 +50,7 @@ def target(
     owner: str = "",
     self_kind: str = "",
     self_debug: bool = False,
+    dictionary: tuple[int, ...] = (),
 ) -> Target:
     """The target for a free fn (`owner` ""), an associated fn (`owner`, no `self_kind`) or a method."""
     # a borrowed input is shown borrowed, as the call is written (a string literal is already a &str)
@@ -68,7 +70,8 @@ def target(
         def call(fn: str) -> str:
             return f'format!("{{:?}}", {path}{fn}({_args(inputs, 0)}))'
 
-        return Target(f"{owner}::{name}" if owner else name, module, inputs, call(name), call(old_name), text)
+        shown = f"{owner}::{name}" if owner else name
+        return Target(shown, module, inputs, call(name), call(old_name), text, dictionary)
     holes = ", ".join("{}" for _ in shows[1:])
     text = f'format!("{{}}.{name}({holes})"{"".join(", " + x for x in shows)})'
     recv = build(inputs[0][0], "a.0")
@@ -79,7 +82,7 @@ def target(
         after = 'format!("{:?}; self after: {:?}", out, r)' if self_debug else 'format!("{:?}", out)'
         return f"{{ let mut r = {recv}; let out = r.{fn}({_args(inputs, 1)}); {after} }}"
 
-    return Target(f"{owner}::{name}", module, inputs, mcall(name), mcall(old_name), text)
+    return Target(f"{owner}::{name}", module, inputs, mcall(name), mcall(old_name), text, dictionary)
 
 
 def harness(t: Target) -> str:
@@ -99,6 +102,7 @@ def harness(t: Target) -> str:
 #[allow(unused, non_snake_case, clippy::all)]
 mod {t.module} {{
     use super::*;
+    const DICT: &[i128] = &[{", ".join(str(d) for d in t.dictionary)}];
 {PRELUDE}
     type Args = {tup};
     fn show(a: &Args) -> String {{ clean({t.show}) }}

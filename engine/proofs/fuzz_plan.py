@@ -161,7 +161,38 @@ def harness_selection(root: Path, path: str) -> Selection | None:
     return msgspec.structs.replace(current_selection(), packages=(pkg[1],))
 
 
-def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str) -> Target:
+MAX_DICTIONARY = 32
+_INT = re.compile(
+    r"(?<![\w.])(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)(?:_?(?:[iu](?:8|16|32|64|128|size)))?(?![\w.])"
+)
+_CONST = re.compile(r"\bconst\s+([A-Z_][A-Z0-9_]*)\s*:\s*[^=;]+=\s*([^;]+);")
+
+
+def _int(text: str) -> int | None:
+    m = _INT.fullmatch(text.strip())
+    if m is None:
+        return None
+    digits = m.group(1).replace("_", "")
+    value = int(digits, 0) if digits[:2] in ("0x", "0o", "0b") else int(digits)
+    return value if -(2**127) <= value < 2**127 else None
+
+
+def dictionary(prev: Item, it: Item, source: bytes) -> tuple[int, ...]:
+    """The integers the old and new code name: its literals, and the values of the integer consts of
+    `source` (its file) that it names, as libFuzzer's comparison tracing would learn them: a boundary
+    the patch moves (`< unit` to `< KB`) is where old and new part."""
+    text = prev.text + "\n" + it.text
+    consts = {
+        m.group(1): v
+        for m in _CONST.finditer(source.decode("utf-8", "replace"))
+        if (v := _int(m.group(2))) is not None
+    }
+    found = [v for m in _INT.finditer(text) if (v := _int(m.group(0))) is not None]
+    found += [v for name, v in consts.items() if re.search(rf"\b{name}\b", text)]
+    return tuple(dict.fromkeys(v for v in found if v not in (0, 1, 2)))[:MAX_DICTIONARY]
+
+
+def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str, source: bytes = b"") -> Target:
     got = resolve(prev, it, res)
     assert not isinstance(got, str), got
     module = "__rusta_fuzz_" + (f"{it.owner}_{it.name}" if it.owner else it.name)
@@ -173,6 +204,7 @@ def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str) -> Target:
         owner=it.owner,
         self_kind=it.self_kind,
         self_debug=got.self_debug,
+        dictionary=dictionary(prev, it, source),
     )
 
 

@@ -1,7 +1,8 @@
 """The Rust prelude of every fuzz harness: a seeded generator, `Gen` for the shapes Rusta generates.
 
-`Gen` gives each type its edge cases (0, 1, -1, MIN, MAX, empty, unicode, None), random values
-(splitmix64), shrink steps (numbers toward 0, strings and vectors by halving, Some toward None) and
+`Gen` gives each type its edge cases (0, 1, -1, MIN, MAX, empty, unicode, None, and the integers the
+changed code itself names, each give or take one: `DICT`, which every harness defines), random values
+(splitmix64: small, every magnitude alike, the code's numbers again, or any), shrink steps (numbers toward 0, strings and vectors by halving, Some toward None) and
 a class: which kind of input it is (sign, boundary, emptiness, ASCII or not, None or Some), so
 the differing inputs Rusta reports are distinct in kind, not ten neighbours of one witness.
 """
@@ -44,10 +45,20 @@ PRELUDE = (
                 let mut v: Vec<$t> = vec![0, 1, <$t>::MAX, <$t>::MIN, 2];
                 v.push((0 as $t).wrapping_sub(1)); v.push((0 as $t).wrapping_sub(2));
                 v.push(<$t>::MAX - 1); v.push(<$t>::MIN.wrapping_add(1));
-                v.dedup(); v
+                // the code's own numbers and their neighbours: where its comparisons turn
+                for d in DICT { for x in [*d, d.wrapping_sub(1), d.wrapping_add(1)] { if x as $t as i128 == x { v.push(x as $t) } } }
+                let mut seen = Vec::new(); v.retain(|x| if seen.contains(x) { false } else { seen.push(*x); true }); v
             }
             fn random(r: &mut Rng) -> Self {
-                match r.next() % 3 { 0 => (r.next() % 201) as i64 as $t, 1 => ((r.next() % 201) as i64 - 100) as $t, _ => r.next() as $t }
+                match r.next() % 5 {
+                    0 => (r.next() % 201) as i64 as $t,
+                    1 => ((r.next() % 201) as i64 - 100) as $t,
+                    // a number of the code, give or take one
+                    2 if !DICT.is_empty() => (DICT[(r.next() % DICT.len() as u64) as usize].wrapping_add((r.next() % 3) as i128 - 1)) as $t,
+                    // every magnitude alike: as many 4-digit numbers as 18-digit ones
+                    3 => { let m = (r.next() >> (r.next() % 64)) as i128; (if r.next() % 4 == 0 { m.wrapping_neg() } else { m }) as $t }
+                    _ => r.next() as $t,
+                }
             }
             fn shrink(&self) -> Vec<Self> {
                 let x = *self; if x == 0 { return vec![]; }

@@ -151,3 +151,33 @@ def test_the_harness_builds_in_an_older_edition_and_catches_the_change(tmp_path:
     off = Patch.new(diff_of(crate, lib.replace("bytes / 1000", "bytes / 1024")), "off")
     (changed,) = fuzz_patch(crate, off, time_s=1.0)
     assert changed.status == "failed" and changed.cases, changed.detail
+
+
+UNITS = """\
+pub const KB: u64 = 1_000;
+pub const KIB: u64 = 0x400;
+
+pub fn label(bytes: u64, binary: bool) -> String {
+    let unit = if binary { KIB } else { KB };
+    if bytes < unit { format!("{} B", bytes) } else { format!("{} k", bytes / unit) }
+}
+"""
+
+
+def test_the_numbers_the_code_names_are_inputs_so_a_moved_boundary_is_found(tmp_path: Path) -> None:
+    """`< unit` to `< KB` differs only for 1000..1023 with binary set: random u64s all but never land
+    there, the code's own numbers (1000, 0x400, each give or take one) do (seen on Debian's bytesize)."""
+    from engine.proofs.fuzz_plan import dictionary
+    from engine.syntax.fn_items import changed_items
+
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    moved = UNITS.replace("if bytes < unit {", "if bytes < KB {")
+    ((prev, it),) = changed_items(UNITS.encode(), moved.encode())
+    assert dictionary(prev, it, moved.encode()) == (1000, 1024)  # the consts it names, by value
+    whole = changed_items(b"fn f(x: u8) -> u8 { x }\n", b"fn f(x: u8) -> u8 { x % 0x1F_u8 + 7_i32 as u8 }\n")
+    assert dictionary(*whole[0], b"") == (31, 7)  # hex, suffixes, underscores; 0, 1 and 2 are edges already
+    crate = make_crate(tmp_path / "c", UNITS, name="units")
+    # 64 inputs: the edge cases alone, the code's numbers among them (random values come after)
+    (proof,) = fuzz_patch(crate, Patch.new(diff_of(crate, moved), "compare with KB"), max_inputs=64)
+    assert proof.status == "failed" and proof.count == 64, proof.detail
+    assert any(c.call == "label(1000, true)" for c in proof.cases), proof.cases
