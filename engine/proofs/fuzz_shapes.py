@@ -1,7 +1,8 @@
 """What Rusta can generate for a fuzzed fn's parameter, and the Rust text that builds and shows it.
 
 A parameter's type becomes a `Shape`: a primitive the harness generates directly (integers, bool,
-char, String, `&str`, vectors and slices of integers), a tuple or `Option` of generatable shapes,
+char, String, `&str`, vectors and slices of integers), a tuple, `Option`, vector or slice of
+generatable shapes,
 or a struct of the crate built from generated parts: a literal when every field is visible from
 the harness and generatable, else its `new` when that takes generatable inputs, else its
 `Default`. The harness generates a *raw* value (the parts as plain tuples), so inputs shrink and
@@ -21,7 +22,7 @@ MAX_DEPTH = 4  # a struct that holds itself (through Option) stops here
 
 
 class Shape(NamedTuple):
-    kind: Literal["prim", "struct", "new", "default", "option", "tuple"]
+    kind: Literal["prim", "struct", "new", "default", "option", "tuple", "vec"]
     raw: str  # the Rust type of the generated raw value
     name: str = ""  # the struct's name (struct, new, default)
     parts: tuple[tuple[str, Shape], ...] = ()  # (field name, "" in a tuple struct; or "&" to pass by ref)
@@ -79,6 +80,12 @@ class Resolver:
                 if isinstance(inner, str)
                 else Shape("option", f"Option<{inner.raw}>", parts=(("", inner),))
             )
+        for open_, close in (("Vec<", ">"), ("[", "]")):  # a vector or slice of what Rusta can build
+            if t.startswith(open_) and t.endswith(close) and ";" not in t:
+                item = self.shape(t[len(open_) : -len(close)], self_name, depth + 1)
+                return (
+                    item if isinstance(item, str) else Shape("vec", f"Vec<{item.raw}>", parts=(("", item),))
+                )
         if t.startswith("(") and t.endswith(")") and t != "()":
             parts = []
             for p in split_top(t[1:-1]):
@@ -131,6 +138,8 @@ def build(s: Shape, place: str) -> str:
         return f"<{s.name}>::default()"
     if s.kind == "option":
         return f"{place}.as_ref().map(|x| {build(s.parts[0][1], 'x')})"
+    if s.kind == "vec":
+        return f"{place}.iter().map(|x| {build(s.parts[0][1], 'x')}).collect::<Vec<_>>()"
     args = [f"{'&' if f == '&' else ''}{build(p, f'{place}.{i}')}" for i, (f, p) in enumerate(s.parts)]
     if s.kind == "tuple":
         return "(" + "".join(f"{a}, " for a in args) + ")"
@@ -151,6 +160,9 @@ def show(s: Shape, place: str) -> str:
         return f'"{s.name}::default()".to_string()'
     if s.kind == "option":
         return f'match &{place} {{ None => "None".to_string(), Some(x) => format!("Some({{}})", {show(s.parts[0][1], "x")}) }}'
+    if s.kind == "vec":
+        each = show(s.parts[0][1], "x")
+        return f'format!("vec![{{}}]", {place}.iter().map(|x| {each}).collect::<Vec<String>>().join(", "))'
     shows = [show(p, f"{place}.{i}") for i, (_, p) in enumerate(s.parts)]
     holes = ", ".join("{}" for _ in shows)
     if s.kind == "tuple":

@@ -195,3 +195,45 @@ def test_struct_inputs_built_by_new_and_what_cannot_be_built_is_named(crate: Pat
         "fuzz: not run for Hidden::peek: Rusta cannot build Hidden" not in proofs
     )  # same file: its fields are visible
     assert proofs["fuzz Hidden::peek"].status == "passed"
+
+
+SHELF = """\
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    pub qty: u32,
+}
+
+pub fn total(items: &[Item]) -> u64 {
+    items.iter().map(|i| i.qty as u64).sum()
+}
+
+pub struct Shelf {
+    pub items: Vec<Item>,
+}
+
+impl Shelf {
+    pub fn restock(&mut self, delivery: Vec<Item>) -> usize {
+        let n = delivery.len();
+        self.items.extend(delivery);
+        n
+    }
+}
+"""
+
+
+def test_vectors_and_slices_of_the_crates_structs_are_generated(tmp_path: Path) -> None:
+    """`&[Item]` and `Vec<Item>` (and a struct holding one) are built from generated items, shown as
+    `vec![Item { .. }]`; before, Rusta said it could not generate them (seen on the demo's restock)."""
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    crate = make_crate(tmp_path / "c", SHELF, name="shelf")
+    fold = SHELF.replace(
+        "items.iter().map(|i| i.qty as u64).sum()", "items.iter().fold(0, |s, i| s + i.qty as u64)"
+    )
+    kept = fuzz_patch(crate, Patch.new(diff_of(crate, fold), "fold"), time_s=2.0)
+    assert [p.status for p in kept] == ["passed"] and kept[0].count > 100, kept
+    wrong = SHELF.replace("        n\n", "        self.items.len()\n")
+    (changed,) = fuzz_patch(crate, Patch.new(diff_of(crate, wrong), "count all"), time_s=2.0)
+    assert changed.status == "failed", changed.detail
+    assert changed.detail.startswith("fuzz Shelf::restock: the refactor changes behaviour"), changed.detail
+    assert any("Shelf { items: vec![Item { name: " in c.call for c in changed.cases), changed.cases
