@@ -93,6 +93,16 @@ RULES: dict[str, Rule] = {
             "must change with it, in the same commit, with the reason.",
             doc="book/ch11-01-writing-tests.html",
         ),
+        Rule(
+            id="rusta/behaviour-changed",
+            name="BehaviourChanged",
+            level="error",
+            short="A change said to keep behaviour gives another result on some input.",
+            help="Rusta ran the fn as it was at base and as it is at head on the same generated inputs "
+            "(`--refactor`: the change claims to keep behaviour), and they differ on the input shown. "
+            "Either the refactor has a bug there, or the change of behaviour is meant and wants a test.",
+            doc="book/ch11-01-writing-tests.html",
+        ),
     )
 }
 

@@ -233,8 +233,12 @@ def review_revisions(
     export_branch: str | None = None,
     fuzz: bool = True,
     bench: BenchPolicy | None = None,
+    refactor: bool = False,
 ) -> Review:
-    """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`."""
+    """Review what base_rev..head_rev (head: the working tree when None) changed in the crate at `path`.
+
+    With `refactor` the change claims to keep behaviour: each changed fn is fuzzed, base against head,
+    and an input on which they differ is an error finding (rusta/behaviour-changed)."""
     t0 = time.monotonic()
     repo, rel = revisions.open_repo(path)
     task = None
@@ -281,6 +285,7 @@ def review_revisions(
             t0=t0,
             fuzz=fuzz,
             bench=bench,
+            refactor=refactor,
         )
     if log is not None and task is not None:
         log.append(
@@ -316,6 +321,7 @@ def _review_sides(
     t0: float,
     fuzz: bool,
     bench: BenchPolicy | None,
+    refactor: bool = False,
 ) -> Review:
     try:
         base_run = _run_side(
@@ -353,6 +359,8 @@ def _review_sides(
         found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, gate)
         found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, gate)
         found += _api_findings(base_files, head_files)
+        if refactor:
+            found += _behaviour_findings(base_dir, base_files, head_files, changed, timeout_s)
         delta = (
             delta_of_tests(base_run.tests, head_run.tests)
             if run_tests
@@ -417,3 +425,53 @@ def _review_sides(
             )
         raise
     return review
+
+
+def _behaviour_findings(
+    base_dir: Path,
+    base_files: dict[str, bytes],
+    head_files: dict[str, bytes],
+    changed: list[str],
+    timeout_s: float,
+) -> list[Finding]:
+    """An error finding for each changed fn that fuzzing shows behaves differently at head than at
+    base (the change claims to keep behaviour), at the fn's first line at head, with the first
+    minimised input in the message (the input count varies with the time budget; fingerprints do not)."""
+    from engine.edits import unified_diff
+    from engine.patching.types import Patch
+    from engine.proofs.fuzz import fuzz_patch
+    from engine.proofs.hot import fns_of
+
+    paths = [p for p in changed if p.endswith(".rs") and p in base_files and p in head_files]
+    if not paths:
+        return []
+    diff = unified_diff({p: base_files[p] for p in paths}, {p: head_files[p] for p in paths})
+    out: list[Finding] = []
+    for proof in fuzz_patch(
+        base_dir, Patch.new(diff, "the reviewed change"), intent="refactor", build_timeout_s=timeout_s
+    ):
+        if proof.status != "failed":
+            continue
+        name = proof.detail.removeprefix("fuzz ").split(":", 1)[0]
+        file, line = next(
+            ((p, start + 1) for p in paths for label, start, _ in fns_of(head_files[p]) if label == name),
+            (paths[0], 1),
+        )
+        what = (
+            f"`{name}` behaves differently at head: {proof.cases[0].call}: before {proof.cases[0].before}, "
+            f"after {proof.cases[0].after}."
+            if proof.cases
+            else f"`{name}`: {proof.detail.split(': ', 1)[1]}"
+        )
+        out.append(
+            finding(
+                rule="rusta/behaviour-changed",
+                kind="pattern",
+                level="error",
+                place=Place(file=file, line=line),
+                message=what,
+                explanation=RULES["rusta/behaviour-changed"].help + " " + proof.detail,
+                files=head_files,
+            )
+        )
+    return out

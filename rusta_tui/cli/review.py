@@ -130,7 +130,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--refactor",
         action="store_true",
         help="with --diff: the diff claims to keep behaviour, so a difference fuzzing finds is red "
-        "(without it a difference is shown as evidence)",
+        "(without it a difference is shown as evidence); with --base: each changed fn is fuzzed, base "
+        "against head, and an input where they differ is an error (rusta/behaviour-changed)",
     )
     add_bench_arguments(parser, consent=False)
 

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace, root: Path, bench: BenchPolicy | None = None) 
             export_branch=args.export_branch,
             fuzz=not args.no_fuzz,
             bench=bench,
+            refactor=args.refactor,
         )
     if args.format == "text":
         from rich.console import Console
