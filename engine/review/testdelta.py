@@ -32,7 +32,8 @@ def delta_of_tests(base: TestReport | None, head: TestReport | None) -> TestDelt
     added = [k for k in h if k not in b]
     still = [k for k, t in h.items() if t.status == "failed" and k in b and b[k].status == "failed"]
     fixed = [k for k, t in h.items() if t.status == "ok" and k in b and b[k].status == "failed"]
-    not_run = [k for k, t in h.items() if t.status == "ignored"]
+    # an ignored test counts when the change ignored it: one already ignored at base is not the change's
+    not_run = [k for k, t in h.items() if t.status == "ignored" and not (k in b and b[k].status == "ignored")]
     not_run += [k for k in b if k not in h]
     note = ""
     if head is None:

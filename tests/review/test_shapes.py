@@ -211,6 +211,8 @@ def test_test_delta_broken_added_not_run_and_still_failing() -> None:
     d = delta_of_tests(base, head)
     assert d.broken == ("doubles",) and d.added == ("new", "slow") and d.still_failing == ("old",)
     assert set(d.not_run) == {"slow", "gone"}
+    both = delta_of_tests(_report("ok", doc="ignored"), _report("ok", doc="ignored", skip="ignored"))
+    assert both.not_run == ("skip",)  # ignored at base too (a ```ignore doctest): not the change's
     nothing = delta_of_tests(base, _report("build_failed"))
     assert (
         nothing.broken == ()
