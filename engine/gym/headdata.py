@@ -56,7 +56,7 @@ def episode_samples(
             return []
         target = next_target(errors, ws.read)
         cands = candidates_for(target, ws, errors)
-        vs = views(cands, target, ws.read, lm_deltas(cands, ws.read, lm))
+        vs = views(cands, target, ws.read, lm_deltas(cands, ws.read, lm), errors)
         before_keys = {gate_key(d) for d in errors}
         out: list[Sample] = []
         for cand, view in list(zip(cands, vs, strict=True))[:cap]:

@@ -42,17 +42,29 @@ NUMERIC = (
     "has_lm",
     "lm_delta",
 )
+# The repair head's features since issue 15's review: the crate's error counts too, and with or
+# without the LM's delta (`engine.heads.fit` fits both and ships the better on the dev split).
+NUMERIC_ERRORS = (*NUMERIC, "n_errors", "n_same_code")
+NUMERIC_ERRORS_NO_LM = tuple(n for n in NUMERIC_ERRORS if n not in ("has_lm", "lm_delta"))
 _WORD = re.compile(r"[a-z_]+")
 _TOKEN = re.compile(r"&mut|[A-Za-z_]\w*|[&*?;!.:<>()]")
 _NUM_TY = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
 
 
 class FeatureSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """How views become vectors: `dim` hashed slots, then the NUMERIC values in this order."""
+    """How views become vectors: `dim` hashed slots, then the named numeric values in this order.
+    `groups` turns on hashed feature groups added after the first weights were fitted (weights without
+    it, such as the test-repair head's, keep the features they were fitted on)."""
 
     dim: int = 1024
     numeric: tuple[str, ...] = NUMERIC
     hash: str = "blake2b-4"
+    groups: tuple[str, ...] = ()
+
+    @property
+    def uses_lm(self) -> bool:
+        """Whether the LM's naturalness delta is one of the features (else nobody needs to load the LM)."""
+        return "lm_delta" in self.numeric or "has_lm" in self.numeric
 
     @property
     def width(self) -> int:
@@ -121,8 +133,13 @@ def _tokens(text: str, most: int = 12) -> list[str]:
     return _TOKEN.findall(text)[:most]
 
 
-def strings(v: CandidateView) -> list[str]:
-    """The hashed features of one view."""
+def error_bucket(n: int) -> str:
+    """How many errors the crate has, in words: one, a few, many (or unknown)."""
+    return "unknown" if n <= 0 else "one" if n == 1 else "few" if n <= 3 else "many"
+
+
+def strings(v: CandidateView, groups: tuple[str, ...] = ()) -> list[str]:
+    """The hashed features of one view (`groups`: the optional groups a spec turns on)."""
     code = v.code or "-"
     out = [
         "bias",
@@ -145,22 +162,32 @@ def strings(v: CandidateView) -> list[str]:
     out += [f"rel:{w}" for w in rel]
     out += [f"rf:{w}|{v.family}" for w in rel]
     out += [f"ri:{w}|{t}" for w in rel for t in ins[:3]]
+    if "errors" in groups:
+        # The crate's error count against the kind of edit: with many errors of the target's code,
+        # an edit covering one name leaves the rest, one covering all of them (a glob `use`) does not.
+        many, same = error_bucket(v.n_errors), error_bucket(v.n_same_code)
+        out += [f"errs:{many}", f"errs:{many}|{v.family}", f"same:{same}|{v.family}", f"same:{same}|{code}"]
+        out += [f"errs:{many}|ins:{t}" for t in ins[:3]]
     return out
 
 
-def numeric(v: CandidateView) -> list[float]:
+def numeric(v: CandidateView, names: tuple[str, ...] = NUMERIC) -> list[float]:
+    """The named numeric features of one view, in the order of `names`."""
     lm = v.lm_delta_bits
-    return [
-        v.prior,
-        math.log1p(v.prior_rank),
-        float(v.prior_rank == 0),
-        math.log1p(v.n_candidates),
-        float(v.n_edits),
-        math.log1p(len(v.inserted)),
-        math.log1p(len(v.removed)),
-        float(lm is not None),
-        max(-4.0, min(4.0, lm / 10.0)) if lm is not None else 0.0,
-    ]
+    values = {
+        "prior": v.prior,
+        "prior_rank": math.log1p(v.prior_rank),
+        "top_prior": float(v.prior_rank == 0),
+        "n_candidates": math.log1p(v.n_candidates),
+        "n_edits": float(v.n_edits),
+        "inserted_len": math.log1p(len(v.inserted)),
+        "removed_len": math.log1p(len(v.removed)),
+        "has_lm": float(lm is not None),
+        "lm_delta": max(-4.0, min(4.0, lm / 10.0)) if lm is not None else 0.0,
+        "n_errors": math.log1p(v.n_errors),
+        "n_same_code": math.log1p(v.n_same_code),
+    }
+    return [values[n] for n in names]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -172,9 +199,9 @@ def featurize(views: list[CandidateView], spec: FeatureSpec) -> np.ndarray:
     """X_NxW: hashed indicator slots (counts), then the numeric features."""
     x_NxW = np.zeros((len(views), spec.width), dtype=np.float64)
     for i, v in enumerate(views):
-        for s in strings(v):
+        for s in strings(v, spec.groups):
             x_NxW[i, _slot(s, spec.dim)] += 1.0
-        x_NxW[i, spec.dim :] = numeric(v)
+        x_NxW[i, spec.dim :] = numeric(v, spec.numeric)
     return x_NxW
 
 
@@ -216,6 +243,10 @@ class ActionHead:
         if any(w.shape != (self.spec.width,) for w in self._w.values()):
             raise ValueError("action head weights do not match their feature spec")
 
+    @property
+    def uses_lm(self) -> bool:
+        return self.spec.uses_lm
+
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> ActionHead:
         return cls(_decoder.decode(path.read_bytes()))
@@ -254,13 +285,19 @@ def order_by_grade(grade_N: np.ndarray, prior_rank: list[int]) -> list[int]:
 
 
 class Ranker(Protocol):
-    """Orders views: (indices best first, P(compiles)_N or None, P(exact)_N or None)."""
+    """Orders views: (indices best first, P(compiles)_N or None, P(exact)_N or None). `uses_lm`: whether
+    the views need the LM's delta (loading the LM and scoring every candidate costs seconds)."""
+
+    @property
+    def uses_lm(self) -> bool: ...
 
     def rank(self, views: list[CandidateView]) -> tuple[list[int], np.ndarray | None, np.ndarray | None]: ...
 
 
 class RandomOrder:
     """The bench's floor: a uniformly random order, the same for the same candidates (seeded by them)."""
+
+    uses_lm = False
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed

@@ -25,13 +25,32 @@ import msgspec
 import numpy as np
 
 from engine.heads import confidence
-from engine.heads.action import WEIGHTS, ActionHead, fit, folds, grade, order_by_grade
+from engine.heads.action import (
+    NUMERIC,
+    NUMERIC_ERRORS,
+    NUMERIC_ERRORS_NO_LM,
+    WEIGHTS,
+    ActionHead,
+    FeatureSpec,
+    fit,
+    folds,
+    grade,
+    order_by_grade,
+)
 from engine.heads.types import Sample
 from toolbelt.paths import cache_dir
 
 _decoder = msgspec.json.Decoder(Sample)
 THRESHOLD = 0.75  # `--yes` applies a fix at least this likely exact: issue 15's exact-restore target
 REPORT = WEIGHTS.parent / "report.json"
+# The feature sets fitted side by side. Each is cross-fitted on the dev split, and the one with the
+# fewest validations to the first green candidate there (then the most exact first greens) ships;
+# on a tie the earlier one, so the head that needs no LM (seconds per repair) wins when the LM adds nothing.
+SPECS: dict[str, FeatureSpec] = {
+    "errors, no LM": FeatureSpec(numeric=NUMERIC_ERRORS_NO_LM, groups=("errors",)),
+    "errors + LM": FeatureSpec(numeric=NUMERIC_ERRORS, groups=("errors",)),
+    "v2 (no error counts) + LM": FeatureSpec(numeric=NUMERIC),
+}
 
 
 def data_path(split: str) -> Path:
@@ -71,7 +90,9 @@ def _arrays(samples: list[Sample]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     return labels, np.array([s.episode for s in samples])
 
 
-def fit_action(samples: list[Sample], l2: dict[str, float] | None = None) -> ActionHead:
+def fit_action(
+    samples: list[Sample], l2: dict[str, float] | None = None, spec: FeatureSpec | None = None
+) -> ActionHead:
     y, groups = _arrays(samples)
     n_ep = len(set(groups.tolist()))
     return fit(
@@ -80,12 +101,15 @@ def fit_action(samples: list[Sample], l2: dict[str, float] | None = None) -> Act
         y["clean"],
         y["exact"],
         groups,
+        spec=spec,
         l2=l2,
         trained_on=f"dev split: {n_ep} episodes, {len(samples)} validated candidates",
     )
 
 
-def cross_fitted(samples: list[Sample], l2: dict[str, float]) -> dict[str, np.ndarray]:
+def cross_fitted(
+    samples: list[Sample], l2: dict[str, float], spec: FeatureSpec | None = None
+) -> dict[str, np.ndarray]:
     """The head's probabilities for each dev sample from a head fitted on the other folds (with the
     ridge the full fit chose: choosing it again inside each fold would cost four times as much)."""
     _, groups = _arrays(samples)
@@ -94,7 +118,7 @@ def cross_fitted(samples: list[Sample], l2: dict[str, float]) -> dict[str, np.nd
     for f in np.unique(fold):
         tr = [s for s, g in zip(samples, fold, strict=True) if g != f]
         te = np.nonzero(fold == f)[0]
-        p = fit_action(tr, l2).probabilities([samples[i].view for i in te])
+        p = fit_action(tr, l2, spec).probabilities([samples[i].view for i in te])
         for k in out:
             out[k][te] = p[k]
     return out
@@ -185,9 +209,19 @@ def bench_episodes(paths: list[Path]) -> set[str]:
 def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] = frozenset()) -> dict:
     everything = dedupe(read_samples(dev))
     dev_s = [s for s in everything if s.episode not in exclude]
-    head = fit_action(dev_s)
-    l2 = {k: getattr(head.weights, k).l2 for k in ("compile", "clean", "exact")}
-    p = cross_fitted(dev_s, l2)
+    fitted: dict[str, tuple[ActionHead, dict[str, float], dict[str, np.ndarray], dict]] = {}
+    for name, spec in SPECS.items():
+        h = fit_action(dev_s, spec=spec)
+        ridge = {k: getattr(h.weights, k).l2 for k in ("compile", "clean", "exact")}
+        cp = cross_fitted(dev_s, ridge, spec)
+        fitted[name] = (h, ridge, cp, ranking_report(dev_s, cp)["orders"]["head"])
+
+    def score(name: str) -> tuple[float, float]:
+        r = fitted[name][3]
+        return (r["validations to first green"] or 0.0, -(r["first green is exact"] or 0.0))
+
+    chosen = min(SPECS, key=score)  # min keeps the first of equals: the cheaper spec
+    head, l2, p, _ = fitted[chosen]
     x, y = top_green(dev_s, p)
     conf = confidence.fit(
         x,
@@ -198,8 +232,10 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] =
     report: dict[str, Any] = {
         "excluded bench episodes": len({s.episode for s in everything} - {s.episode for s in dev_s}),
         "action": {
+            "features": chosen,
             "l2": l2,
             "dev (cross-fitted)": ranking_report(dev_s, p),
+            "dev (cross-fitted), every feature set": {name: f[3] for name, f in fitted.items()},
         },
         "confidence": {
             "threshold": conf.threshold,
@@ -211,6 +247,10 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] =
         ho = dedupe(read_samples(heldout))
         hp = head.probabilities([s.view for s in ho])
         report["action"]["held-out crates"] = ranking_report(ho, hp)
+        report["action"]["held-out crates, every feature set"] = {
+            name: ranking_report(ho, f[0].probabilities([s.view for s in ho]))["orders"]["head"]
+            for name, f in fitted.items()
+        }
         hx, hy = top_green(ho, hp)
         report["confidence"]["held-out crates"] = confidence_report(conf, hx, hy)
     if ship:

@@ -39,6 +39,11 @@ class CandidateView(Base, forbid_unknown_fields=True, kw_only=True, frozen=True)
     removed: str  # the bytes the edits replace, decoded, joined by "\x00"
     site: Site
     lm_delta_bits: float | None = None  # bits the edit adds to the code around it, when the LM ran
+    # How many errors `cargo check` reported when this target was chosen (0: not known, as in samples
+    # written before it was recorded), and how many of them share the target's code. One edit for one
+    # name cannot leave a crate with 20 unresolved names clean; an edit that covers them all can.
+    n_errors: int = 0
+    n_same_code: int = 0
 
 
 class Sample(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):

@@ -61,10 +61,18 @@ def lm_deltas(cands: list[Candidate], read: Reader, lm: Scorer | None) -> list[f
 
 
 def views(
-    cands: list[Candidate], d: Diagnostic, read: Reader, deltas: list[float | None]
+    cands: list[Candidate],
+    d: Diagnostic,
+    read: Reader,
+    deltas: list[float | None],
+    errors: list[Diagnostic] | None = None,
 ) -> list[CandidateView]:
-    """What the heads see of each candidate (in prior order: `prior_rank` is the position)."""
+    """What the heads see of each candidate (in prior order: `prior_rank` is the position); `errors`:
+    every error `cargo check` reported with `d` (its count is a feature)."""
     f = facts_of(d)
+    errs = [e for e in errors or () if e.level.startswith("error")]
+    n_errors = len(errs) if errors is not None else 0
+    n_same = sum(e.code_str == d.code_str for e in errs) if errors is not None else 0
     out = []
     for rank, (c, delta) in enumerate(zip(cands, deltas, strict=True)):
         removed = []
@@ -89,6 +97,8 @@ def views(
                 removed="\x00".join(x for x in removed if x),
                 site=_site(c, d),
                 lm_delta_bits=delta,
+                n_errors=n_errors,
+                n_same_code=n_same,
             )
         )
     return out
@@ -100,16 +110,18 @@ def order(
     read: Reader,
     load_lm: Callable[[], Scorer | None] | None,
     head: Ranker | None,
+    errors: list[Diagnostic] | None = None,
 ) -> list[Candidate]:
     """`cands` (prior order) in the order to validate them; with a head each carries its P(compiles),
-    P(exact) and rank, which the Confidence head reads when one of them turns out green."""
+    P(exact) and rank, which the Confidence head reads when one of them turns out green. `errors`:
+    every error reported with `d`. A head whose features leave the LM out never loads it."""
     if head is None:
         return lmorder.order(cands, read, load_lm)
     if not cands:
         return cands
-    lm = load_lm() if load_lm is not None else None
+    lm = load_lm() if load_lm is not None and head.uses_lm else None
     deltas = lm_deltas(cands, read, lm)
-    vs = views(cands, d, read, deltas)
+    vs = views(cands, d, read, deltas, errors)
     idx, pc, pe = head.rank(vs)
     if pc is None or pe is None:  # an order without probabilities (the bench's random order)
         return [msgspec.structs.replace(cands[i], lm_delta_bits=deltas[i]) for i in idx]

@@ -303,7 +303,7 @@ class _Search:
         `banned`: edits already taken as a step for this target that led to a dead end."""
         ws, target = self.ws, att.target
         ordered = headorder.order(
-            candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head
+            candidates_for(target, ws, errors), target, ws.read, self.load_lm, self.head, errors
         )
         ordered = memory_priors.for_repair(
             ordered, target, self.root, ws.read

@@ -115,3 +115,46 @@ def test_random_order_is_a_permutation_and_repeatable() -> None:
     idx, pc, pe = action.RandomOrder(seed=3).rank(views)
     assert sorted(idx) == list(range(6)) and pc is None and pe is None
     assert action.RandomOrder(seed=3).rank(views)[0] == idx
+
+
+def test_error_counts_are_features_only_where_the_spec_turns_them_on() -> None:
+    """Weights fitted before the error counts (the test-repair head's) keep their features; a spec
+    with the "errors" group tells one error from many, and one without the LM says it needs none."""
+    one, many = _view(n_errors=1, n_same_code=1), _view(n_errors=20, n_same_code=12)
+    old = action.FeatureSpec()
+    assert np.array_equal(action.featurize([one], old), action.featurize([many], old))
+    new = action.FeatureSpec(numeric=action.NUMERIC_ERRORS_NO_LM, groups=("errors",))
+    assert "errs:many|op:to-owned" in action.strings(many, new.groups)
+    assert "errs:one" in action.strings(one, new.groups) and "errs:unknown" in action.strings(
+        _view(), new.groups
+    )
+    x = action.featurize([one, many], new)
+    assert x.shape == (2, new.width) and not np.array_equal(x[0], x[1])
+    assert old.uses_lm and action.FeatureSpec(numeric=action.NUMERIC_ERRORS, groups=("errors",)).uses_lm
+    assert not new.uses_lm and not action.RandomOrder().uses_lm
+
+
+def test_a_head_learns_that_one_name_cannot_clear_many_errors() -> None:
+    """Synthetic views, labels by the rule the gym records: one imported name clears the crate only
+    when it had one error; a glob clears it either way. With the error count the head ranks the glob
+    first where errors are many and the single name first where there is one; without it, it cannot."""
+    views, clean, exact, groups = [], [], [], []
+    for ep in range(40):
+        n = 1 if ep % 2 else 8 + ep
+        single = _view(
+            code="E0412", family="rustc:MaybeIncorrect", source="rustc", inserted="use std::a::A;\n",
+            prior=0.9, prior_rank=0, n_errors=n, n_same_code=n,
+        )  # fmt: skip
+        glob = _view(
+            code="E0412", family="use-glob", source="template", inserted="use crate::m::*;\n",
+            prior=0.6, prior_rank=1, n_errors=n, n_same_code=n,
+        )  # fmt: skip
+        views += [single, glob]
+        clean += [n == 1, True]
+        exact += [n == 1, False]
+        groups += [ep, ep]
+    spec = action.FeatureSpec(numeric=action.NUMERIC_ERRORS_NO_LM, groups=("errors",))
+    ys = np.array(clean), np.array(exact)
+    head = action.fit(views, np.ones(len(views), bool), *ys, np.array(groups), spec=spec, l2_grid=(1.0,))
+    assert head.rank(views[:2])[0][0] == 1  # ep 0: 8 errors, the glob first
+    assert head.rank(views[2:4])[0][0] == 0  # ep 1: one error, the single name first
