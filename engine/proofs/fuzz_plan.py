@@ -163,7 +163,9 @@ def harness_selection(root: Path, path: str) -> Selection | None:
 
 MAX_DICTIONARY = 32
 _INT = re.compile(
-    r"(?<![\w.])(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)(?:_?(?:[iu](?:8|16|32|64|128|size)))?(?![\w.])"
+    # not part of a float (1.5, 2e3), but a range's bounds count (0..1000)
+    r"(?<!\w)(?<!\d\.)(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)(?:_?(?:[iu](?:8|16|32|64|128|size)))?"
+    r"(?!\w)(?!\.\d)"
 )
 _CONST = re.compile(r"\bconst\s+([A-Z_][A-Z0-9_]*)\s*:\s*[^=;]+=\s*([^;]+);")
 

@@ -176,6 +176,11 @@ def test_the_numbers_the_code_names_are_inputs_so_a_moved_boundary_is_found(tmp_
     assert dictionary(prev, it, moved.encode()) == (1000, 1024)  # the consts it names, by value
     whole = changed_items(b"fn f(x: u8) -> u8 { x }\n", b"fn f(x: u8) -> u8 { x % 0x1F_u8 + 7_i32 as u8 }\n")
     assert dictionary(*whole[0], b"") == (31, 7)  # hex, suffixes, underscores; 0, 1 and 2 are edges already
+    ranged = changed_items(
+        b"fn g(x: u32) -> f64 { 0.0 }\n",
+        b"fn g(x: u32) -> f64 { if (10..=300).contains(&x) { 1.5 } else { 2e3 } }\n",
+    )
+    assert dictionary(*ranged[0], b"") == (10, 300)  # a range's bounds, no part of a float
     crate = make_crate(tmp_path / "c", UNITS, name="units")
     # 64 inputs: the edge cases alone, the code's numbers among them (random values come after)
     (proof,) = fuzz_patch(crate, Patch.new(diff_of(crate, moved), "compare with KB"), max_inputs=64)
