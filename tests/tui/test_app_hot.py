@@ -62,3 +62,43 @@ async def test_h_marks_the_fn_hot_and_v_times_the_patch_that_changes_it(
         assert hot.load(crate).fns == (hot.HotFn(path="src/lib.rs", name="spin"),)
         await pilot.press("q")
         await pilot.pause()
+
+
+async def test_h_in_a_workspace_member_marks_it_by_its_path_from_the_root_and_v_times_it(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, recorder: Recorder
+) -> None:
+    import subprocess
+
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    ws = tmp_path / "ws"
+    files = {
+        "Cargo.toml": '[package]\nname = "wsroot"\nversion = "0.1.0"\nedition = "2021"\n\n'
+        '[workspace]\nmembers = [".", "inner"]\ndefault-members = [".", "inner"]\n',
+        "src/lib.rs": "pub fn one() -> u32 {\n    1\n}\n",
+        "inner/Cargo.toml": '[package]\nname = "inner"\nversion = "0.1.0"\nedition = "2021"\n',
+        "inner/src/lib.rs": LIB,
+    }
+    for rel, text in files.items():
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text(text)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    for args in (["init", "-q", "."], ["add", "-A"], ["commit", "-qm", "init"]):
+        subprocess.run([*git, *args], cwd=ws, check=True)
+    app = RustaApp(ws, watch=False, theme="textual-dark")
+    async with app.run_test(size=(160, 48), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        row = app.session.selected_row()
+        assert row is not None and row.file == "inner/src/lib.rs" and row.line == 2, row
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert hot.load(ws).fns == (hot.HotFn(path="inner/src/lib.rs", name="spin"),)
+        await pilot.press("v")
+        validated = await recorder.wait_for(PatchValidated, timeout=900)
+        await app.workers.wait_for_complete()
+        timed = [p for p in validated.validation.proofs if p.detail.startswith("bench spin:")]
+        assert len(timed) == 1 and timed[0].bench is not None, validated.validation.proofs  # -p inner
+        await pilot.press("q")
+        await pilot.pause()
