@@ -125,11 +125,13 @@ def prove(
 
 
 def _with_proofs(v: Validation, kind: ProofKind, run: Callable[[], tuple[Proof, ...]]) -> Validation:
-    """The validation with `run`'s proofs when it is green so far (the first failed proof turns it red
-    and gives the reason), or with one proof saying `kind` did not run on a red patch."""
-    if not v.green:
+    """The validation with `run`'s proofs when it is green so far and the crate compiles (the first
+    failed proof turns it red and gives the reason), or with one proof saying why `kind` did not run."""
+    if not v.green or v.errors_after:  # a partial fix is green, but no harness builds beside other errors
         said = "the patch is already red"
-        if v.errors_after and not v.new_errors:  # red only because the rest of the crate does not build
+        if v.green:
+            said = f"{v.errors_after} other compile error(s) remain in the crate, so nothing can run yet"
+        elif v.errors_after and not v.new_errors:  # red only because the rest of the crate does not build
             said = f"the crate still has {v.errors_after} compile error(s) the patch does not touch, so nothing runs"
         why = Proof(kind=kind, status="skipped", detail=f"{kind}: not run: {said}.")
         return msgspec.structs.replace(v, proofs=v.proofs + (why,))

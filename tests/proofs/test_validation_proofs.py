@@ -124,3 +124,13 @@ def test_a_proof_not_run_beside_errors_the_patch_does_not_touch_says_so(tmp_path
     worse = Patch.new(diff_of(crate, broken.replace("x + 0", "x + y")), "a new error")
     (fuzz,) = [p for p in api.validate(crate, worse, fuzz="refactor").proofs if p.kind == "fuzz"]
     assert fuzz.detail == "fuzz: not run: the patch is already red."
+    # a partial fix is green, and no harness builds beside the error left: said, and no cargo run for it
+    two = broken.replace("x + 0", 'x + "0"')
+    (crate / "src" / "lib.rs").write_text(two)
+    partial = Patch.new(diff_of(crate, broken), "fix the first")
+    v = api.validate(crate, partial, fuzz="fix")
+    assert v.green and v.errors_after == 1, v.reason
+    (fuzz,) = [p for p in v.proofs if p.kind == "fuzz"]
+    assert (
+        fuzz.detail == "fuzz: not run: 1 other compile error(s) remain in the crate, so nothing can run yet."
+    )
