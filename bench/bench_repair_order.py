@@ -61,6 +61,12 @@ def order_rows(outcomes: list[dict], split: str) -> tuple[list[dict], list[str]]
                 "validations/fixed": round(sum(o["validations"] for o in fixed) / len(fixed), 2)
                 if fixed
                 else 0,
+                # every case, fixed or not: an order that wanders off and fails spends validations too
+                "validations/case": round(
+                    sum(m[method]["validations"] for m in common.values()) / len(common), 2
+                )
+                if common
+                else 0,
                 "validations over the floor": over,
                 "fixed at the floor (1 validation)": sum(o["validations"] == 1 for o in fixed),
                 "validations above the best order": best,

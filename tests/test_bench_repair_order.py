@@ -26,7 +26,10 @@ def test_floor_and_best_order_and_where_the_order_mattered() -> None:
         by["rusta"]["validations over the floor"] == 3
         and by["rusta"]["validations above the best order"] == 0
     )
-    assert by["rusta-no-heads"]["validations over the floor"] == 5
+    assert (
+        by["rusta-no-heads"]["validations over the floor"] == 5
+        and by["random-order"]["validations/case"] == 1.0
+    )
     assert by["rusta-no-heads"]["validations above the best order"] == 2
     assert by["random-order"]["fixed"] == 2 and by["random-order"]["fixed at the floor (1 validation)"] == 1
     assert all(r["episodes where the order mattered"] == 2 for r in rows)
