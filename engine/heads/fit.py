@@ -49,8 +49,11 @@ REPORT = WEIGHTS.parent / "report.json"
 SPECS: dict[str, FeatureSpec] = {
     "errors, no LM": FeatureSpec(numeric=NUMERIC_ERRORS_NO_LM, groups=("errors",)),
     "errors + LM": FeatureSpec(numeric=NUMERIC_ERRORS, groups=("errors",)),
-    "v2 (no error counts) + LM": FeatureSpec(numeric=NUMERIC),
 }
+# The features before the error counts (`FeatureSpec()`, v2): cross-fitted on 233 dev samples at
+# 7485408 it ordered exactly as "errors + LM" did (1.01 validations to the first green on dev, 1.019
+# on held-out crates); `--all-specs` fits it again beside the others.
+V2 = {"v2 (no error counts) + LM": FeatureSpec(numeric=NUMERIC)}
 
 
 def data_path(split: str) -> Path:
@@ -206,11 +209,18 @@ def bench_episodes(paths: list[Path]) -> set[str]:
     return out
 
 
-def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] = frozenset()) -> dict:
+def run(
+    dev: Path,
+    heldout: Path | None,
+    ship: bool,
+    exclude: AbstractSet[str] = frozenset(),
+    specs: dict[str, FeatureSpec] | None = None,
+) -> dict:
     everything = dedupe(read_samples(dev))
     dev_s = [s for s in everything if s.episode not in exclude]
+    specs = specs or SPECS
     fitted: dict[str, tuple[ActionHead, dict[str, float], dict[str, np.ndarray], dict]] = {}
-    for name, spec in SPECS.items():
+    for name, spec in specs.items():
         h = fit_action(dev_s, spec=spec)
         ridge = {k: getattr(h.weights, k).l2 for k in ("compile", "clean", "exact")}
         cp = cross_fitted(dev_s, ridge, spec)
@@ -220,7 +230,7 @@ def run(dev: Path, heldout: Path | None, ship: bool, exclude: AbstractSet[str] =
         r = fitted[name][3]
         return (r["validations to first green"] or 0.0, -(r["first green is exact"] or 0.0))
 
-    chosen = min(SPECS, key=score)  # min keeps the first of equals: the cheaper spec
+    chosen = min(specs, key=score)  # min keeps the first of equals: the cheaper spec
     head, l2, p, _ = fitted[chosen]
     x, y = top_green(dev_s, p)
     conf = confidence.fit(
@@ -272,9 +282,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[Path("bench/results/repair.json"), Path("bench/results/repair_families.json")],
         help="bench results whose episodes stay out of training",
     )
+    ap.add_argument("--all-specs", action="store_true", help="fit the v2 features beside the others too")
     a = ap.parse_args(argv)
     report = run(
-        a.dev or data_path("dev"), a.heldout or data_path("heldout"), a.ship, bench_episodes(a.exclude)
+        a.dev or data_path("dev"),
+        a.heldout or data_path("heldout"),
+        a.ship,
+        bench_episodes(a.exclude),
+        SPECS | V2 if a.all_specs else SPECS,
     )
     json.dump(report, sys.stdout, indent=1)
     print()
