@@ -17,10 +17,12 @@ import threading
 from typing import TYPE_CHECKING
 
 from engine.testexplain.errors import TestExplainError
-from engine.testexplain.summary import EXIT_NO_VERDICT, build_errors, exit_code, run_view
+from engine.testexplain.summary import EXIT_NO_VERDICT, build_error_list, build_errors, exit_code, run_view
 from toolbelt.cargo_run import TEST_TIMEOUT_S, run_test
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from engine.testexplain.types import TestStory
@@ -59,13 +61,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _filters(args: argparse.Namespace, root: object) -> tuple[list[str], bool] | None:
+def _filters(args: argparse.Namespace, root: Path) -> tuple[list[str], bool] | None:
     """(libtest filters, exact) for this run; None when --failed has nothing to re-run."""
     if not args.failed:
         return ([args.filter] if args.filter else []), False
     from engine.testexplain.lastrun import recall
 
-    memory = recall(root)  # type: ignore[arg-type]
+    memory = recall(root)
     if memory is None:
         raise TestExplainError(
             "no earlier `rusta test` run is remembered for this crate; run `rusta test` first."
@@ -130,7 +132,7 @@ def _console() -> Console:
 
 
 def _run_streaming(
-    root: object, timeout_s: float, filters: list[str], exact: bool, console: Console
+    root: Path, timeout_s: float, filters: list[str], exact: bool, console: Console
 ) -> TestReport:
     """Each suite and test printed as libtest reports it; the reader thread prints, one line at a time."""
     from rusta_tui.cli.test_render import event_line
@@ -144,7 +146,7 @@ def _run_streaming(
                 console.print(line)
 
     return run_test(
-        root,  # type: ignore[arg-type]
+        root,
         timeout_s=timeout_s,
         test_filters=filters,
         exact=exact,
@@ -153,13 +155,13 @@ def _run_streaming(
     )
 
 
-def _remember(root: object, report: TestReport) -> None:
+def _remember(root: Path, report: TestReport) -> None:
     if report.status not in ("passed", "failed"):
         return  # a run that did not finish says nothing about which tests fail
     from engine.testexplain.lastrun import recall, remember, updated
 
     try:
-        remember(root, updated(recall(root), report))  # type: ignore[arg-type]
+        remember(root, updated(recall(root), report))
     except TestExplainError as e:
         print(f"rusta: note: {e}", file=sys.stderr)
 
@@ -180,7 +182,7 @@ def _show(
 
     if report.status == "build_failed":
         n = build_errors(report)
-        for d in [d for d in report.diagnostics if d.level.startswith("error")][:3]:
+        for d in build_error_list(report)[:3]:
             p = d.primary
             where = f" {p.file_name}:{p.line_start}:{p.column_start}" if p else ""
             console.print(f"  {d.level}{'[' + d.code_str + ']' if d.code_str else ''}{where}  {d.message}")

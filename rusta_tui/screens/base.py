@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Static
 
 from rusta_tui.widgets.bars import ModeBar, NavBar
+from rusta_tui.widgets.footer import FitFooter
 
 if TYPE_CHECKING:
     from rusta_tui.app import RustaApp
@@ -30,8 +31,9 @@ class RustaScreen(Screen[None]):
         yield NavBar(id="nav")
         yield from self.compose_body()
         yield ModeBar(id="modebar")
-        # compact: at 80 columns every key of pair mode fits, f Fix and q Quit included
-        yield Footer(show_command_palette=not self.rusta.ascii, compact=True)  # its separator is Unicode
+        # compact: at 80 columns every key of pair mode fits; where a screen's own keys do not, the
+        # footer leaves keys out from the right and keeps ? Help and q Quit (widgets/footer.py)
+        yield FitFooter(show_command_palette=not self.rusta.ascii, compact=True)  # its separator is Unicode
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -39,8 +41,9 @@ class RustaScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.rusta.ascii:
             self.add_class("-ascii")
-            for arrow in self.query(".down-arrow, .up-arrow"):  # Select's arrows are Unicode triangles
-                arrow.update("v" if arrow.has_class("down-arrow") else "^")  # type: ignore[attr-defined]
+            # Select's arrows are Unicode triangles
+            for arrow in self.query(".down-arrow, .up-arrow").results(Static):
+                arrow.update("v" if arrow.has_class("down-arrow") else "^")
         self.refresh_view()
 
     def on_screen_resume(self) -> None:

@@ -1,4 +1,10 @@
-"""DevLog viewer: every record, searchable, filtered by kind."""
+"""DevLog viewer: every record, searchable, filtered by kind.
+
+Records in the order they were written; the view opens on the newest (selected and in view), and End
+jumps back to it. The summary column takes the table's width and no more, so the table never scrolls
+sideways (End once scrolled it to the tail of the longest summary, Time and Kind out of view). The
+selected record is shown in full in a pane that scrolls; the two share the height the layout leaves.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,35 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from rusta_tui.screens.tasks import DevLogScreenBase
 from rusta_tui.views import filter_entries
+from rusta_tui.widgets.panes import Pane
 
 if TYPE_CHECKING:
     from diary.types import Entry
 
 KIND_CHOICES = ("all", "intent", "action", "validation", "reflection", "note")
+FIXED_COLUMNS = (("Time", 14), ("Kind", 10), ("Task", 8))  # the summary takes what they leave
+
+
+class LogTable(DataTable[str]):
+    """Home goes to the oldest record, End to the newest (a DataTable's own Home and End scroll
+    sideways, which showed the tail of the longest summary and nothing else)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "oldest", "Oldest", show=False),
+        Binding("end", "newest", "Newest", show=False),
+    ]
+
+    def action_oldest(self) -> None:
+        self.move_cursor(row=0, column=0)
+        self.scroll_x = 0
+
+    def action_newest(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1), column=0)
+        self.scroll_x = 0
 
 
 class DevLogScreen(DevLogScreenBase):
@@ -33,15 +59,28 @@ class DevLogScreen(DevLogScreenBase):
         with Horizontal(id="devlog-filters"):
             yield Input(placeholder="search (/)", id="devlog-search")
             yield Select([(k, k) for k in KIND_CHOICES], value="all", allow_blank=False, id="devlog-kind")
-        table: DataTable[str] = DataTable(id="devlog-table", cursor_type="row")
+        table = LogTable(id="devlog-table", cursor_type="row")
         table.border_title = "DevLog"
         yield table
-        yield Static(id="devlog-detail", classes="panel")
+        yield Pane(id="devlog-detail", classes="panel")
+
+    _summary_width = 0
 
     def on_mount(self) -> None:
-        self.query_one("#devlog-table", DataTable).add_columns("Time", "Kind", "Task", "Summary")
         super().on_mount()
         self.query_one("#devlog-table", DataTable).focus()
+
+    def summary_width(self) -> int:
+        """Columns left for the summary: inside the border, less the fixed columns, each column's
+        padding (one each side) and the vertical scrollbar a long log shows."""
+        table = self.query_one("#devlog-table", DataTable)
+        inside = (table.size.width or self.app.size.width) - 2
+        used = sum(w for _, w in FIXED_COLUMNS) + 2 * (len(FIXED_COLUMNS) + 1)
+        return max(10, inside - used - table.styles.scrollbar_size_vertical)
+
+    def on_resize(self) -> None:
+        if self.entries and self.summary_width() != self._summary_width:
+            self.call_after_refresh(self.draw_entries)
 
     def action_search(self) -> None:
         self.query_one("#devlog-search", Input).focus()
@@ -66,7 +105,8 @@ class DevLogScreen(DevLogScreenBase):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         shown = self._shown()
         if 0 <= event.cursor_row < len(shown):
-            self.query_one("#devlog-detail", Static).update(detail(shown[event.cursor_row]))
+            entry = shown[event.cursor_row]
+            self.query_one("#devlog-detail", Pane).set_body(detail(entry), key=entry.id)
 
     def _shown(self) -> list[Entry]:
         kind = str(self.query_one("#devlog-kind", Select).value)
@@ -75,17 +115,25 @@ class DevLogScreen(DevLogScreenBase):
     def draw_entries(self) -> None:
         shown = self._shown()
         table = self.query_one("#devlog-table", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        self._summary_width = width = self.summary_width()
+        for label, w in (*FIXED_COLUMNS, ("Summary", width)):
+            table.add_column(label, width=w)
         for e in shown:
             stamp = time.strftime("%m-%d %H:%M:%S", time.localtime(e.ts))
-            table.add_row(stamp, e.kind, (e.task or "")[-8:], e.summary or repr(e.payload)[:60])
-        table.border_subtitle = self.note or f"{len(shown)} of {len(self.entries)} records"
-        self.query_one("#devlog-detail", Static).update(detail(shown[0]) if shown else "")
+            summary = Text(e.summary or repr(e.payload), no_wrap=True, overflow="ellipsis")
+            summary.truncate(width, overflow="ellipsis")
+            table.add_row(stamp, e.kind, (e.task or "")[-8:], summary)
+        table.border_subtitle = self.note or f"{len(shown)} of {len(self.entries)} records, End: newest"
+        pane = self.query_one("#devlog-detail", Pane)
+        pane.set_body(detail(shown[-1]) if shown else "", key=shown[-1].id if shown else None)
+        if shown:
+            table.move_cursor(row=len(shown) - 1, column=0, animate=False, scroll=True)
 
 
 def detail(entry: Entry) -> Text:
     """One record in full: id, task, what it settles, and every payload field on its own line."""
-    t = Text(no_wrap=True, overflow="ellipsis")
+    t = Text()  # wraps: the pane scrolls, so every field can be read whole
     t.append(f"{entry.id} {entry.kind}", style="bold")
     if entry.settles:
         t.append(f"  settles {entry.settles}")

@@ -249,7 +249,9 @@ def failure_view(t: tt.TestResult, story: TestStory | None, reveal: bool) -> Ren
 
 def _verdict(report: tt.TestReport) -> str:
     if report.status == "build_failed":
-        n = sum(1 for d in report.diagnostics if d.level.startswith("error"))
+        from engine.testexplain.summary import build_errors
+
+        n = build_errors(report)
         return f"The tests cannot run: the crate does not build ({n} compile error{'s' if n != 1 else ''})."
     if report.status in ("timeout", "error"):
         return report.message or f"cargo test: {report.status}."
