@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
@@ -46,7 +46,7 @@ def repair(log: DevLog) -> RecoveryReport:
         tail_only = len(seg.damage) == 1 and seg.damage[0].at_tail
         for d in seg.damage:
             q = segments.quarantine(log.dir, seg.path.name, d.start, data[d.start : d.end])
-            action = "truncated" if tail_only else "rewritten"
+            action: Literal["truncated", "rewritten"] = "truncated" if tail_only else "rewritten"
             done.append(_done(seg, d.start, d.end, d.reason, d.at_tail, q, action))
         if tail_only:
             _truncate(seg.path, seg.damage[0].start)
@@ -110,7 +110,13 @@ def _sweep_tmp(d: Path) -> None:
 
 
 def _done(
-    seg: segments.SegmentState, start: int, end: int, reason: str, at_tail: bool, q: Path | None, action: str
+    seg: segments.SegmentState,
+    start: int,
+    end: int,
+    reason: str,
+    at_tail: bool,
+    q: Path | None,
+    action: Literal["truncated", "rewritten", "removed"],
 ) -> DamageReport:
     return DamageReport(
         segment=seg.path.name,
@@ -119,7 +125,7 @@ def _done(
         reason=reason,
         at_tail=at_tail,
         quarantined=str(q) if q else None,
-        action=action,  # type: ignore[arg-type]
+        action=action,
     )
 
 

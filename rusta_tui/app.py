@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 
 from rusta_tui import keymaps
 from rusta_tui import settings as settings_io
@@ -162,7 +163,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         if self.screen_stack and isinstance(self.screen, RustaScreen):
             self.screen.refresh_view()
 
-    def say(self, text: str, *, severity: str = "information") -> None:
+    def say(self, text: str, *, severity: SeverityLevel = "information") -> None:
         """Rusta's one line to the user, in the mode bar; warnings and errors also pop up.
 
         At 80x24 stacked toasts would hide the code, so information stays in the mode bar.
@@ -170,7 +171,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         self.session.last_message = text
         self.session.said_at = self.session.clock()
         if severity != "information":
-            self.notify(text, severity=severity, timeout=10 if severity == "error" else 5)  # type: ignore[arg-type]
+            self.notify(text, severity=severity, timeout=10 if severity == "error" else 5)
         else:
             self._redraw_modebar()
 
@@ -256,8 +257,10 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         picked = self._selected_patch()
         if picked is not None:
             key, expl, state = picked
-            shown = state.patch.diff if state is not None and state.patch is not None else expl.patch.diff  # type: ignore[union-attr]
-            path = export_bundle(self.session.root, key, shown)
+            patch = state.patch if state is not None and state.patch is not None else expl.patch
+            if patch is None:  # _selected_patch said so already
+                return
+            path = export_bundle(self.session.root, key, patch.diff)
             self.say(f"Exported to {path.relative_to(self.session.root)}.")
 
     def save_settings(self, new: Settings) -> Path:

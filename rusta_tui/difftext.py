@@ -159,8 +159,9 @@ def _marks(lines: list[Line | None]) -> dict[int, list[tuple[int, int]]]:
             plus.append(i)
             i += 1
         for a, b in zip(minus, plus, strict=False):
-            gone, came = changed_columns(lines[a].text, lines[b].text)  # type: ignore[union-attr]
-            marks[a], marks[b] = gone, came
+            old, new = lines[a], lines[b]
+            if old is not None and new is not None:  # both are, by how the runs were collected
+                marks[a], marks[b] = changed_columns(old.text, new.text)
         if not minus and not plus:
             i += 1
     return marks

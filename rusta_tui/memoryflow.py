@@ -13,6 +13,8 @@ from textual import work
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from engine.memory.types import Memory
     from rusta_tui.state import Session
 
@@ -38,7 +40,7 @@ class MemoryMixin:
 
         def refresh_active(self) -> None: ...
 
-        def say(self, text: str, *, severity: str = "information") -> None: ...
+        def say(self, text: str, *, severity: SeverityLevel = "information") -> None: ...
 
     @work(thread=True, exclusive=True, group="memory", exit_on_error=False)
     def sync_memory(self, reason: str = "start", forget: str | None = None) -> None:

@@ -10,7 +10,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.message import Message
@@ -30,6 +30,8 @@ from rusta_tui.screens.consent import ConsentScreen
 from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from diary.types import Entry
     from engine.explain.types import Explanation
     from engine.loop.machine import CoreLoop
@@ -132,6 +134,7 @@ class PatchFlowMixin:
     # the app's own, declared for the type checker: these handlers run on the app
     say: Callable[..., None]
     refresh_active: Callable[[], None]
+    post_message: Callable[[Message], bool]
 
     def _selected_patch(self) -> tuple[str, Explanation, PatchState | None] | None:
         """The selected story, its key and where its patch stands; None (said) when it has no patch
@@ -202,10 +205,11 @@ class PatchFlowMixin:
             self.apply_patch(key, expl, patch, state.chosen, consent)
             self.refresh_active()
 
-        self.push_screen(ConsentScreen(consent_question(v, self.session.settings)), answered)  # type: ignore[attr-defined]
+        app = cast("App[None]", self)  # a mixin of RustaApp
+        app.push_screen(ConsentScreen(consent_question(v, self.session.settings)), answered)
 
     def _post(self, message: Message) -> None:
-        self.post_message(message)  # type: ignore[attr-defined]
+        self.post_message(message)
 
     def action_undo(self) -> None:
         self.session.start_job("undo", "patch")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
 from textual import work
+from textual.message import Message
 
 from rusta_tui.messages import (
     OptionsChecked,
@@ -55,6 +56,9 @@ class ProbeMixin:
     """Mixed into RustaApp: the watcher and probe workers and the handle on the running probe."""
 
     session: Session
+    # the app's own, declared for the type checker: these handlers run on the app
+    post_message: Callable[[Message], bool]
+    _redraw_modebar: Callable[[], None]
     _probe_cancel: threading.Event | None = None
     _watch_stop: asyncio.Event | None = None
 
@@ -70,11 +74,11 @@ class ProbeMixin:
         job.cancel = cancel
         self.session.probe_state = f"checking ({reason})"  # at once: the key or the save has an answer
         self.run_probe(gen, reason, cancel)
-        self._redraw_modebar()  # type: ignore[attr-defined]
+        self._redraw_modebar()
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def run_probe(self, generation: int, reason: str, cancel: threading.Event) -> None:
-        post = self.post_message  # type: ignore[attr-defined]
+        post = self.post_message
         post(ProbeStarted(generation, reason))
         clock = self.session.clock
         t0 = clock()
@@ -119,15 +123,19 @@ class ProbeMixin:
     ) -> None:
         from engine.explain.validation import validate
 
-        post = self.post_message  # type: ignore[attr-defined]
+        post = self.post_message
         failed: dict[int, tuple] = {}
+
+        def on_story(i: int, e: Explanation) -> None:
+            post(OptionsChecked(generation, i, e, failed.pop(i, ())))
+
         try:
             run = validate(
                 explanations,
                 self.session.root,
                 cancel=cancel,
                 on_failed=failed.__setitem__,
-                on_story=lambda i, e: post(OptionsChecked(generation, i, e, failed.pop(i, ()))),
+                on_story=on_story,
             )
         except Exception as e:  # the options stay "not checked yet", which is true
             sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"
@@ -152,7 +160,7 @@ class ProbeMixin:
         ):
             paths = relevant_changes(root, changes)
             if paths:
-                self.post_message(SourcesChanged(paths))  # type: ignore[attr-defined]
+                self.post_message(SourcesChanged(paths))
 
     def stop_watching(self) -> None:
         if self._watch_stop is not None:

@@ -162,7 +162,7 @@ def format_action(action: Action) -> str:
     """The canonical text form; `parse_action(format_action(a)) == a` for every valid action."""
     match action:
         case Check() | Clippy() | Fmt() | Undo() | Redo():
-            return type(action).__struct_config__.tag  # type: ignore[return-value]
+            return str(type(action).__struct_config__.tag)  # a str: each class sets tag="..."
         case RunTests(filter=None):
             return "test"
         case RunTests(filter=str() as f):

@@ -27,10 +27,11 @@ from toolbelt.types import (
     TestFinished,
     TestResult,
     TestSlow,
+    TestStatus,
 )
 
 SuiteKind = Literal["unit", "integration", "doctest", "other"]
-
+_STATUS: dict[str, TestStatus] = {"ok": "ok", "FAILED": "failed", "ignored": "ignored"}
 # Doc-test names contain spaces ("src/lib.rs - double (line 3)"), so the name runs up to " ... ".
 _RESULT = re.compile(
     r"^test (?P<name>.+?)(?: - (?:should panic|compile fail|compile))? \.\.\. "
@@ -79,7 +80,7 @@ class LibtestAnalyzer:
         self._suite = ""
         self._kind: SuiteKind = "other"
         self._planned = 0
-        self._status: dict[tuple[str, str], str] = {}
+        self._status: dict[tuple[str, str], TestStatus] = {}
         self._outputs: dict[tuple[str, str], list[str]] = {}
         self._section: tuple[str, str] | None = None
         self._suites: list[SuiteResult] = []
@@ -97,7 +98,7 @@ class LibtestAnalyzer:
             return (SuiteStarted(suite=self._suite, kind=self._kind, planned=self._planned),)
         if m := _RESULT.match(bare):
             key = (self._suite, m.group("name"))
-            self._status[key] = {"ok": "ok", "FAILED": "failed", "ignored": "ignored"}[m.group("st")]
+            self._status[key] = _STATUS[m.group("st")]
             self._section = None
             return (TestFinished(result=self._result(key, with_failure=False)),)
         if m := _SLOW.match(bare):
@@ -144,7 +145,7 @@ class LibtestAnalyzer:
         failure = None
         if with_failure and status == "failed":
             failure = parse_failure(output, name, doctest=suite.startswith("doctests "))
-        return TestResult(name=name, status=status, output=output, suite=suite, failure=failure)  # type: ignore[arg-type]
+        return TestResult(name=name, status=status, output=output, suite=suite, failure=failure)
 
     def results(self) -> tuple[TestResult, ...]:
         return tuple(self._result(k, with_failure=True) for k in self._status)

@@ -89,7 +89,7 @@ class CoreLoop:
 
             settle_failed(self._log, self.task, exc)
 
-    def _check(self, step: str) -> str:
+    def _check(self, step: str) -> State:
         allowed, after = TRANSITIONS[step]
         if self.state not in allowed:
             raise IllegalTransition(
@@ -118,7 +118,7 @@ class CoreLoop:
             payload["mode"] = mode
         rid = self.log.append("intent", payload)
         self.records.append(("say", rid))
-        self.task, self.intent, self.state = rid, intent.strip(), after  # type: ignore[assignment]
+        self.task, self.intent, self.state = rid, intent.strip(), after
         self.explanations = ()
         return rid
 
@@ -137,7 +137,7 @@ class CoreLoop:
             summary[:300],
             {"author": "rusta", "mode": mode, "count": n, "explanations": stories},
         )
-        self.explanations, self.state = explanations, after  # type: ignore[assignment]
+        self.explanations, self.state = explanations, after
         self.preferred = {}
         return rid
 
@@ -262,7 +262,7 @@ class CoreLoop:
                 "explanation": _brief(e),
             },
         )
-        self.state, self.last_patch_id = after, patch.id  # type: ignore[assignment]
+        self.state, self.last_patch_id = after, patch.id
         return DoResult(
             applied=True,
             verdict=validation.verdict,
@@ -298,7 +298,7 @@ class CoreLoop:
             f"undid {self.last_patch_id}",
             {"op": "loop.undo", "patch_id": self.last_patch_id},  # the patch path records op "undo"
         )
-        self.state = after  # type: ignore[assignment]
+        self.state = after
         return rid
 
     # --- Reject: argue with evidence, concede when the evidence says so ------------------------------
@@ -401,7 +401,7 @@ class CoreLoop:
         rid = self._record(
             "reflection", "reflect", text.strip() or outcome, {"outcome": outcome}, settles=self.task
         )
-        self.state = after  # type: ignore[assignment]
+        self.state = after
         return rid
 
 

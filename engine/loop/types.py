@@ -17,7 +17,7 @@ State = Literal["idle", "said", "explained", "done", "undone", "reflected"]
 Step = Literal["say", "explain", "do", "undo", "reject", "reflect"]
 
 # step -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+TRANSITIONS: dict[str, tuple[frozenset[str], State]] = {
     "say": (frozenset({"idle", "reflected"}), "said"),
     "explain": (frozenset({"said", "explained", "undone"}), "explained"),
     "do": (frozenset({"explained"}), "done"),

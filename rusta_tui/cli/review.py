@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
@@ -145,7 +145,9 @@ class Proving(msgspec.Struct, frozen=True, kw_only=True):
     timeout_s: float | None = None  # --time-limit: each harness's build and run
 
 
-def _validate(root: Path, diff: str, why: str, proving: Proving, intent: str) -> Any:
+def _validate(
+    root: Path, diff: str, why: str, proving: Proving, intent: Literal["refactor", "fix", "change"]
+) -> Any:
     from engine.patching import api
     from engine.patching.types import Patch
 
@@ -153,7 +155,7 @@ def _validate(root: Path, diff: str, why: str, proving: Proving, intent: str) ->
     return api.validate(
         root,
         Patch.new(diff, why),
-        fuzz=fuzz,  # type: ignore[arg-type]
+        fuzz=fuzz,
         bench=proving.bench,
         proof_timeout_s=proving.timeout_s,
     )
@@ -212,7 +214,7 @@ def build_review(
     diff = None
     if diff_file is not None:
         text = Path(diff_file).read_text(encoding="utf-8")
-        intent = "refactor" if proving.refactor else "change"
+        intent: Literal["refactor", "change"] = "refactor" if proving.refactor else "change"
         v = _validate(root, text, f"review of {Path(diff_file).name}", proving, intent)
         diff = DiffVerdict(
             file=diff_file,
