@@ -38,6 +38,10 @@ not shown):
   `String` made on the spot (`Vec::new()`, `vec![]`, `String::new()`) and the function returns a slice
   or a `&str`: the constant `&[]` or `""` (promoted to `'static`) replaces it. `not_empty_temporary`,
   its opposite, for a temporary with content.
+- `deref_owned_copy`: the `*` at rustc's span dereferences a plain binding (`*x`, syntax layer) of a
+  primitive `Copy` type rustc names (`type `u32` cannot be dereferenced`): the binding holds its own
+  copy, so a change to it stays there. `not_deref_owned_copy`, its opposite: a field or an element
+  (`*f.score`, reached maybe through `&mut`) is the place itself, and a change to it reaches it.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -70,6 +74,8 @@ NAMES = frozenset(
         "returns_str",
         "empty_temporary",
         "not_empty_temporary",
+        "deref_owned_copy",
+        "not_deref_owned_copy",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -254,6 +260,21 @@ def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     return False
 
 
+_PRIMITIVE_COPY = re.compile(r"type `(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)` cannot be dereferenced")
+
+
+def _deref_owned_copy(diag: Diagnostic, crate_root: str | Path) -> bool | None:
+    """Whether the `*` derefs a binding that owns a primitive Copy value; None when not known."""
+    from engine.syntax.deref_operand import deref_operand
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    kind = deref_operand(src, prim.byte_start, prim.byte_end) if src is not None and prim is not None else None
+    if kind is None:
+        return None
+    return kind == "binding" and _PRIMITIVE_COPY.search(diag.message) is not None
+
+
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
     """Whether one precondition holds for this story; unknown means no."""
     if predicate == "last_use_movable":
@@ -309,6 +330,9 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
     if predicate in ("empty_temporary", "not_empty_temporary"):
         empty = _empty_temporary(diag, crate_root)
         return empty is not None and empty == (predicate == "empty_temporary")
+    if predicate in ("deref_owned_copy", "not_deref_owned_copy"):
+        owned = _deref_owned_copy(diag, crate_root)
+        return owned is not None and owned == (predicate == "deref_owned_copy")
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 
