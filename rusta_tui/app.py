@@ -172,8 +172,7 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         self.session.said_at = self.session.clock()
         if severity != "information":
             self.notify(text, severity=severity, timeout=10 if severity == "error" else 5)
-        else:
-            self._redraw_modebar()
+        self._redraw_modebar()  # a warning stays readable there after its pop-up goes
 
     # --- keys -----------------------------------------------------------------------------------
 

@@ -75,7 +75,11 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
 # footer holds one of them beside `q Quit`.
 SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
     "home": (Key("T", "app.goto('tests')", "Tests"),),
-    "code": (Key("T", "app.goto('tests')", "Tests", False), Key("H", "toggle_hot", "Hot fn")),
+    "code": (
+        Key("T", "app.goto('tests')", "Tests", False),
+        Key("H", "toggle_hot", "Hot fn"),
+        Key("t", "type_of", "Type at the error", False),
+    ),
 }
 
 MODE_ACTIONS: frozenset[str] = frozenset(k.action for keys in KEYMAPS.values() for k in keys)

@@ -7,8 +7,10 @@ Every pane scrolls from the keyboard: Tab moves between them, and the focused on
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Vertical
@@ -16,6 +18,7 @@ from textual.containers import Container, Vertical
 from rusta_tui.benchgate import toggle_hot
 from rusta_tui.keymaps import screen_bindings
 from rusta_tui.screens.base import RustaScreen
+from rusta_tui.typeask import TypeAnswered, ask, sentence
 from rusta_tui.views import patch_key, story_tag
 from rusta_tui.whytext import plain
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
@@ -48,6 +51,22 @@ class CodeScreen(RustaScreen):
         """Marks the fn around the selected diagnostic hot, or unmarks it (rusta_tui.benchgate)."""
         said, ok = toggle_hot(self.session)
         self.rusta.say(said, severity="information" if ok else "error")
+
+    def action_type_of(self) -> None:
+        """t: rustc's type for the expression at the selected diagnostic's column (rusta_tui.typeask)."""
+        row = self.session.selected_row()
+        if row is None:
+            self.rusta.say("No diagnostic selected: t asks rustc for the type at its column.")
+            return
+        self.rusta.say(f"Asking rustc for the type at {row.file}:{row.line}:{row.column}.")
+        self.ask_type(self.session.root, row.file, row.line, row.column)
+
+    @work(thread=True, exclusive=True, group="type-of", exit_on_error=False)
+    def ask_type(self, root: Path, file: str, line: int, col: int) -> None:
+        self.post_message(ask(root, file, line, col))
+
+    def on_type_answered(self, answer: TypeAnswered) -> None:
+        self.rusta.say(sentence(answer))
 
     def draw(self) -> None:
         s = self.session
