@@ -42,6 +42,10 @@ not shown):
   primitive `Copy` type rustc names (`type `u32` cannot be dereferenced`): the binding holds its own
   copy, so a change to it stays there. `not_deref_owned_copy`, its opposite: a field or an element
   (`*f.score`, reached maybe through `&mut`) is the place itself, and a change to it reaches it.
+- `reference_fits_move`: rustc's move span is an argument of a call to the crate's own function or
+  method (syntax layer), and that parameter's written type takes a reference (`&T`, `impl AsRef<..>`):
+  only then does passing `&x` instead type-check. A std method (`Vec::push` on a `Vec<String>`) or
+  an owned parameter is no fact that it does. `not_reference_fits_move`, its opposite.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -74,6 +78,8 @@ NAMES = frozenset(
         "returns_str",
         "empty_temporary",
         "not_empty_temporary",
+        "reference_fits_move",
+        "not_reference_fits_move",
         "deref_owned_copy",
         "not_deref_owned_copy",
     }
@@ -260,7 +266,9 @@ def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     return False
 
 
-_PRIMITIVE_COPY = re.compile(r"type `(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)` cannot be dereferenced")
+_PRIMITIVE_COPY = re.compile(
+    r"type `(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)` cannot be dereferenced"
+)
 
 
 def _deref_owned_copy(diag: Diagnostic, crate_root: str | Path) -> bool | None:
@@ -269,10 +277,25 @@ def _deref_owned_copy(diag: Diagnostic, crate_root: str | Path) -> bool | None:
 
     prim = diag.primary
     src = _source(crate_root, prim)
-    kind = deref_operand(src, prim.byte_start, prim.byte_end) if src is not None and prim is not None else None
+    kind = (
+        deref_operand(src, prim.byte_start, prim.byte_end) if src is not None and prim is not None else None
+    )
     if kind is None:
         return None
     return kind == "binding" and _PRIMITIVE_COPY.search(diag.message) is not None
+
+
+def _reference_fits_move(diag: Diagnostic, crate_root: str | Path) -> bool:
+    from engine.syntax.move_destination import argument_param_types, takes_reference
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    if prim is None or src is None:
+        return False
+    types = argument_param_types(src, prim.byte_start, prim.byte_end, _crate_sources(crate_root))
+    if not types:
+        return False
+    return all(takes_reference(t) for t in types)
 
 
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
@@ -333,6 +356,8 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
     if predicate in ("deref_owned_copy", "not_deref_owned_copy"):
         owned = _deref_owned_copy(diag, crate_root)
         return owned is not None and owned == (predicate == "deref_owned_copy")
+    if predicate in ("reference_fits_move", "not_reference_fits_move"):
+        return _reference_fits_move(diag, crate_root) == (predicate == "reference_fits_move")
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

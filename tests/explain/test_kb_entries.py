@@ -63,6 +63,8 @@ EXCLUSIVE = (
     ("disjoint_self_fields", "not_disjoint_self_fields"),
     ("pattern_binding_unused", "pattern_binding_used"),
     ("dyn_bound_compatible", "into_only_bound"),
+    ("deref_owned_copy", "not_deref_owned_copy"),
+    ("reference_fits_move", "not_reference_fits_move"),
 )
 
 

@@ -2,6 +2,8 @@
 
 - removing a `*` from a field reached through `&mut` changes the field itself: "the value is
   already a copy" is said only of a binding that owns a primitive `Copy` value;
+- "pass `&x` instead of `x` where it is moved" is offered only where the receiving parameter takes a
+  reference (a crate fn's `&str`), never into `Vec<String>::push`, where a clone at the move is;
 """
 
 from __future__ import annotations
@@ -40,3 +42,54 @@ def test_deref_of_a_field_is_not_a_copy(tmp_path):
     assert "copy" not in field and "reaches that place" in field
     binding = _text(_story(stories, DEREFS, "t += *x", "E0614"))
     assert "holds its own copy" in binding
+
+
+MOVES = """pub fn tokens(s: &str) -> Vec<&str> {
+    s.split(' ').collect()
+}
+
+pub fn shout(s: &str) -> usize {
+    s.len()
+}
+
+pub fn keep() -> usize {
+    let mut history: Vec<String> = Vec::new();
+    let line = String::from("a b");
+    let toks = tokens(&line);
+    history.push(line);
+    toks.len() + history.len()
+}
+
+pub fn show() -> usize {
+    let word = String::from("a b");
+    let toks = tokens(&word);
+    let n = consume(word);
+    toks.len() + n
+}
+
+pub fn consume(s: String) -> usize {
+    shout(&s)
+}
+
+pub fn measure(s: impl AsRef<str>) -> usize {
+    s.as_ref().len()
+}
+
+pub fn look() -> usize {
+    let word = String::from("a b");
+    let toks = tokens(&word);
+    let n = measure(word);
+    toks.len() + n
+}
+"""
+
+
+def test_borrow_at_the_move_needs_a_parameter_that_takes_one(tmp_path):
+    stories = explain_lib(tmp_path, "moves", MOVES)
+    pushed = _story(stories, MOVES, "history.push(line)", "E0505")
+    assert "borrow at the move" not in [o.name for o in pushed.options]
+    assert "clone at the move" in [o.name for o in pushed.options]
+    owned = _story(stories, MOVES, "consume(word)", "E0505")
+    assert "borrow at the move" not in [o.name for o in owned.options]
+    generic = _story(stories, MOVES, "measure(word)", "E0505")
+    assert "borrow at the move" in [o.name for o in generic.options]
