@@ -4,6 +4,8 @@
   already a copy" is said only of a binding that owns a primitive `Copy` value;
 - "pass `&x` instead of `x` where it is moved" is offered only where the receiving parameter takes a
   reference (a crate fn's `&str`), never into `Vec<String>::push`, where a clone at the move is;
+- "loop over indices" does not forbid a call that pushes: the range is computed once, so what the
+  call adds is not visited (and what it removes makes a later index panic);
 """
 
 from __future__ import annotations
@@ -93,3 +95,29 @@ def test_borrow_at_the_move_needs_a_parameter_that_takes_one(tmp_path):
     assert "borrow at the move" not in [o.name for o in owned.options]
     generic = _story(stories, MOVES, "measure(word)", "E0505")
     assert "borrow at the move" in [o.name for o in generic.options]
+
+
+LOOPS = """pub struct List {
+    pub items: Vec<String>,
+}
+
+impl List {
+    pub fn add(&mut self, s: &str) {
+        self.items.push(s.to_string());
+    }
+
+    pub fn repeat(&mut self) {
+        for s in &self.items {
+            self.add(s);
+        }
+    }
+}
+"""
+
+
+def test_index_loop_trade_off_is_true_for_a_call_that_pushes(tmp_path):
+    stories = explain_lib(tmp_path, "loops", LOOPS)
+    e = _story(stories, LOOPS, "self.add(s)", "E0502")
+    by_name = {o.name: o for o in e.options}
+    assert "must not change the length" not in _text(e)
+    assert "adds are not visited" in by_name["loop over indices"].tradeoff
