@@ -122,7 +122,8 @@ def _to_generic(
                 spans.append((clause.end_byte, clause.end_byte, b", " + fresh + b": " + bound))
             else:
                 line = text.rfind(b"\n", 0, fn.start_byte) + 1
-                ind = re.match(rb"[ \t]*", text[line:]).group(0)  # type: ignore[union-attr]
+                rest = text[line:]
+                ind = rest[: len(rest) - len(rest.lstrip(b" \t"))]  # the fn line's indentation
                 gap_start = body.start_byte
                 while gap_start > 0 and text[gap_start - 1 : gap_start] in (b" ", b"\t"):
                     gap_start -= 1
@@ -159,7 +160,8 @@ def _to_impl(fn: Node, text: bytes, ranges: list[tuple[int, int]], root: Path | 
             continue
         bounds = [tp.child_by_field_name("bounds")] + [w.child_by_field_name("bounds") for w in mine]
         words = [text[b.start_byte : b.end_byte].lstrip(b":").strip() for b in bounds if b is not None]
-        declared = {pname.id} | {w.child_by_field_name("left").id for w in mine}  # type: ignore[union-attr]
+        lefts = (w.child_by_field_name("left") for w in mine)
+        declared = {pname.id} | {left.id for left in lefts if left is not None}
         rest = [u for u in _uses(fn, t, text) if u.id not in declared]
         if not words or any(b"?Sized" in w for w in words) or len(rest) != 1:
             return []

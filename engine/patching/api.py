@@ -31,7 +31,7 @@ from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes
 from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
-from engine.patching.types import BenchPolicy, OpRecord, Patch, Proof, ProofKind, Validation
+from engine.patching.types import BenchPolicy, OpKind, OpRecord, Patch, Proof, ProofKind, Validation
 from toolbelt.cargo_workspace import project_root
 
 MAX_DIFF_IN_LOG = 1024 * 1024  # the DevLog keeps the diff of every apply, up to this size
@@ -287,7 +287,7 @@ def undo(root: str | Path, op_id: str | None = None, force: bool = False) -> OpR
                 f"{names} changed since Rusta's {op.op} {op.op_id} ({op.patch_id}); undo would overwrite your edit. "
                 "Commit or stash your edit first, or run `rusta undo --force` after reading `rusta undo --show`."
             )
-        kind = "redo" if op.op == "undo" else "undo"  # undoing an undo re-applies the patch
+        kind: OpKind = "redo" if op.op == "undo" else "undo"  # undoing an undo re-applies the patch
         return _revert(r, op, op.snapshot_before, kind, f"undid {op.op} {op.op_id} ({op.patch_id})")
 
 
@@ -306,7 +306,7 @@ def redo(root: str | Path) -> OpRecord:
         return _revert(r, op, op.snapshot_after, "redo", f"redid {op.op} {op.op_id} ({op.patch_id})")
 
 
-def _revert(r: Path, op: OpRecord, source: str, kind: str, summary: str) -> OpRecord:
+def _revert(r: Path, op: OpRecord, source: str, kind: OpKind, summary: str) -> OpRecord:
     ent = snaps.entries(r, source)
     changes: dict[str, tuple[int, bytes] | None] = {}
     for path in op.files:
@@ -314,7 +314,7 @@ def _revert(r: Path, op: OpRecord, source: str, kind: str, summary: str) -> OpRe
         changes[path] = None if e is None else (e.mode, snaps.read_blob(r, e.blob))
     return transaction.run_op(
         r,
-        op=kind,  # type: ignore[arg-type]
+        op=kind,
         patch_id=op.patch_id,
         changes=changes,
         summary=summary,

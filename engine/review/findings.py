@@ -14,7 +14,7 @@ from engine.patching.errors import PatchError
 from engine.review.patterns import Hit
 from engine.review.publicapi import ApiChange
 from engine.review.rules import RULES
-from engine.review.types import Finding, Place, Replacement, ReviewFix
+from engine.review.types import Finding, FindingKind, Level, Place, Replacement, ReviewFix
 from toolbelt.diag_identity import trim_paths
 
 
@@ -34,8 +34,8 @@ def fingerprint(rule: str, file: str, message: str, text: str) -> str:
 def finding(
     *,
     rule: str,
-    kind: str,
-    level: str,
+    kind: FindingKind,
+    level: Level,
     place: Place,
     message: str,
     explanation: str,
@@ -45,8 +45,8 @@ def finding(
     text = line_text(files, place.file, place.line)
     return Finding(
         rule=rule,
-        kind=kind,  # type: ignore[arg-type]
-        level=level,  # type: ignore[arg-type]
+        kind=kind,
+        level=level,
         place=place,
         message=message,
         explanation=explanation,

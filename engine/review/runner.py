@@ -206,7 +206,7 @@ def _api_findings(base: dict[str, bytes], head: dict[str, bytes]) -> list[Findin
     ]
 
 
-def judge(findings: tuple[Finding, ...], fail_on: str) -> tuple[str, str]:
+def judge(findings: tuple[Finding, ...], fail_on: str) -> tuple[Literal["pass", "fail"], str]:
     """("pass" | "fail", why) for --fail-on error|warning|never."""
     if fail_on == "never":
         return "pass", "--fail-on never"
@@ -397,7 +397,7 @@ def _review_sides(
             fixed=tuple(f"{d.code_str or d.level}: {d.message}" for d in b.gone),
             tests=delta,
             model=MODEL_NOTE,
-            verdict=verdict,  # type: ignore[arg-type]
+            verdict=verdict,
             reason=reason,
             duration_s=round(time.monotonic() - t0, 2),
         )

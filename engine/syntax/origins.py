@@ -127,7 +127,8 @@ def compared_with_none(source: bytes, op_start: int):  # noqa: ANN201 - (operati
     n = _operation(source, op_start)
     if n is None:
         return None
-    op = (n.child_by_field_name("operator").text or b"").decode()  # type: ignore[union-attr]
+    operator = n.child_by_field_name("operator")
+    op = (operator.text or b"").decode() if operator is not None else ""
     left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
     if op not in ("==", "!=") or left is None or right is None:
         return None

@@ -51,14 +51,14 @@ class _Parser:
 
     def or_expr(self) -> bool:
         ok = self.and_expr()
-        while self.peek() is not None and self.peek().upper() == "OR":  # type: ignore[union-attr]
+        while (tok := self.peek()) is not None and tok.upper() == "OR":
             self.take()
             ok = self.and_expr() or ok
         return ok
 
     def and_expr(self) -> bool:
         ok = self.atom()
-        while self.peek() is not None and self.peek().upper() == "AND":  # type: ignore[union-attr]
+        while (tok := self.peek()) is not None and tok.upper() == "AND":
             self.take()
             ok = self.atom() and ok
         return ok
@@ -73,7 +73,7 @@ class _Parser:
             raise ValueError(f"unexpected {tok!r}")
         else:
             ok = tok.removesuffix("+") in PERMISSIVE
-        if self.peek() is not None and self.peek().upper() == "WITH":  # type: ignore[union-attr]
+        if (after := self.peek()) is not None and after.upper() == "WITH":
             self.take()
             exception = self.take()  # always consumed: GPL WITH x is "not permissive", not unparsable
             ok = ok and exception in PERMISSIVE_EXCEPTIONS
