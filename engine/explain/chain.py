@@ -79,7 +79,7 @@ def _before(patch: str, file: str, line: int) -> int:
 def _candidates(
     d: Diagnostic, read: Callable[[str], bytes | None], files: tuple[str, ...], keep: int = PER_ERROR
 ) -> list[Candidate]:
-    rustc = sorted(suggestion_candidates(d), key=lambda c: APPLICABILITY_RANK.get(c.applicability, 3))
+    rustc = sorted(suggestion_candidates(d, read), key=lambda c: APPLICABILITY_RANK.get(c.applicability, 3))
     try:
         own = template_candidates(d, read, files)
     except (ValueError, IndexError, KeyError):  # a template that cannot read this shape offers nothing

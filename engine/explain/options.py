@@ -262,7 +262,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         cost_type = value_type(d)
         found_type = facts_of(d).found
         try:
-            found = suggestion_candidates(d) + template_candidates(d, read, rs_files) + combined * (i == 0)
+            found = suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
             found = into_derive_lists(found, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)

@@ -17,7 +17,11 @@ not shown):
   binds is unused, or used, where the pattern binds it (a match arm's guard and body, an `if let`'s
   block, the rest of a `let`'s block): `..` only replaces an unused field.
 - `reference_at_move`: a `&` at the move compiles there: the move is not into an operator, or it is
-  and the crate implements the operator's trait for the borrowed operand (`impl Add<T> for &T`).
+  and the crate implements the operator's trait for the borrowed operand (`impl Add<T> for &T`); nor
+  is it a call of the crate's own method that rustc says takes the receiver `self` by value.
+- `consumed_result_kept`: the move is not a statement `b.m(..);` that throws away what a by-value
+  method returns (engine/repair/rebind.py): a clone consumed there keeps no change.
+  `consumed_result_dropped`, its opposite: only keeping the result (`b = b.m(..)`) keeps the change.
 - `dyn_bound_compatible`: every trait bounding the generic method's type parameters can be a trait
   object (`&dyn Debug`), never `Into`, `From`, `Clone`, `PartialEq`, ... nor a crate trait with a
   generic method or a `Self: Sized` supertrait. `into_only_bound`: the only bound is `Into<X>`, so
@@ -67,6 +71,8 @@ NAMES = frozenset(
         "pattern_binding_unused",
         "pattern_binding_used",
         "reference_at_move",
+        "consumed_result_kept",
+        "consumed_result_dropped",
         "dyn_bound_compatible",
         "into_only_bound",
         "public_wrapper",
@@ -170,9 +176,25 @@ def _binding_used(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     return binding_used_in_scope(src, prim.byte_start, prim.byte_end)
 
 
+def _consumed_by_own_method(diag: Diagnostic) -> bool:
+    """rustc's note says a method of the crate takes `self` by value and the move is that call.
+
+    A reference cannot call such a method (`(&b).header(..)` still needs a `b` to move), so "pass a
+    reference at the move" is no way out there. A `for` loop's implicit `.into_iter()` is left out:
+    `&v` has its own `IntoIterator`."""
+    called = any("moved due to this method call" in (s.label or "") for s in diag.spans)
+    return called and any(
+        "takes ownership of the receiver `self`" in child.message
+        and any(in_user_crate(s.file_name) for s in child.spans)
+        for child in diag.children
+    )
+
+
 def _reference_at_move(diag: Diagnostic, crate_root: str | Path, name: str) -> bool:
     from engine.syntax.option_shapes import operator_at, ref_operator_impl
 
+    if _consumed_by_own_method(diag):
+        return False
     typ = next((m.group(1) for s in diag.spans if (m := _MOVED_TYPE.search(s.label or ""))), None)
     base = typ.split("<", 1)[0].rsplit("::", 1)[-1] if typ else ""
     for s in diag.spans:
@@ -314,6 +336,16 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
     if predicate == "reference_at_move":
         name = re.search(r"`([^`]+)`", diag.message)
         return name is not None and _reference_at_move(diag, crate_root, name.group(1))
+    if predicate in ("consumed_result_kept", "consumed_result_dropped"):
+        from engine.repair.rebind import discards_consumed_result
+
+        def read(rel: str) -> bytes | None:
+            try:
+                return (Path(crate_root) / rel).read_bytes() if in_user_crate(rel) else None
+            except OSError:
+                return None
+
+        return discards_consumed_result(diag, read) == (predicate == "consumed_result_dropped")
     if predicate in ("dyn_bound_compatible", "into_only_bound"):
         bounds = _generic_bounds(diag, crate_root)
         if not bounds:

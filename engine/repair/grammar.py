@@ -21,6 +21,7 @@ from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.facts.types import Facts, Place
 from engine.repair.binding_ops import hoisted, make_mut, mut_at_binding
+from engine.repair.rebind import discards_consumed_result
 from engine.repair.sites import Op, Site, receiver_of, site_at
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
@@ -357,7 +358,8 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     if code in _MOVES and f.move_kind == "method" and f.moved_at is not None:
         ops += _borrowing_twin(f.moved_at, read)
         receiver = receiver_of(f.moved_at, read)  # a method taking `self` moved it: clone the receiver
-        if receiver is not None and not receiver.shape.in_pattern:
+        # a clone consumed by a statement that throws the result away keeps no change (`rebind`)
+        if receiver is not None and not receiver.shape.in_pattern and not discards_consumed_result(d, read):
             text = receiver.text
             ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
     elif code in _MOVES and f.move_kind != "closure" and (hit := site_at(f.moved_at, read)):

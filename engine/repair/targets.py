@@ -138,11 +138,11 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
     votes: dict[str, int] = {}
     for other in errors:
         for c in {
-            c.id for c in placed(suggestion_candidates(other) + template_candidates(other, ws.read, files))
+            c.id for c in placed(suggestion_candidates(other, ws.read) + template_candidates(other, ws.read, files))
         }:
             votes[c] = votes.get(c, 0) + 1
     combined = combined_imports(errors) + combined_derives(errors, ws.read, files)
-    own = placed(suggestion_candidates(d) + template_candidates(d, ws.read, files) + combined)
+    own = placed(suggestion_candidates(d, ws.read) + template_candidates(d, ws.read, files) + combined)
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
     return rank(boosted)
 

@@ -1,0 +1,94 @@
+"""Statements review 23 found false, each now decided by a fact. Real cargo on small crates.
+
+- a method of the crate that rustc says takes `self` by value cannot be called through a reference,
+  so "borrow instead of moving" is not offered at that move;
+- a statement `b.m(..);` that throws away what a by-value method returns keeps no change when the
+  receiver is cloned first: no "clone at the move" and no `b.clone().m(..)` fix there, and the way
+  out is to keep the result (`b = b.m(..)`); where the result is used, the clone stays an option.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.explain.validation import validate
+from tests.explain.crates import explain_lib, story
+from tests.explain.crates import option_names as _names
+
+pytestmark = pytest.mark.slow
+
+BUILDERS = """pub struct Req {
+    pub headers: Vec<String>,
+}
+
+impl Req {
+    pub fn header(mut self, h: &str) -> Self {
+        self.headers.push(h.to_string());
+        self
+    }
+    pub fn size(self) -> usize {
+        self.headers.len()
+    }
+}
+
+pub fn authed(on: bool) -> usize {
+    let req = Req { headers: Vec::new() };
+    if on {
+        req.header("auth");
+    }
+    req.headers.len()
+}
+
+#[derive(Clone)]
+pub struct Query {
+    pub terms: Vec<String>,
+}
+
+impl Query {
+    pub fn and(mut self, t: &str) -> Query {
+        self.terms.push(t.to_string());
+        self
+    }
+}
+
+pub fn both(q: Query) -> usize {
+    q.and("x");
+    q.terms.len()
+}
+
+pub fn measured() -> usize {
+    let r = Req { headers: Vec::new() };
+    let n = r.size();
+    n + r.headers.len()
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def builders(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("r23b")
+    stories = explain_lib(tmp, "r23_builders", BUILDERS)
+    return stories, validate(list(stories), tmp / "r23_builders").explanations
+
+
+@pytest.mark.parametrize("use", ["req.headers.len()", "q.terms.len()"])
+def test_a_discarded_by_value_call_offers_keeping_the_result_not_a_borrow_or_a_clone(builders, use) -> None:
+    stories, checked = builders
+    e = story(stories, BUILDERS, use, "E0382")
+    names = _names(e)
+    assert "borrow instead of moving" not in names and "clone at the move" not in names, names
+    assert "keep what the method returns" in names, names
+    c = next(c for c in checked if c.primary == e.primary and c.code == "E0382")
+    shown = ["".join(f.shows) for f in c.fixes]
+    assert not any(".clone().header(" in s or ".clone().and(" in s for s in shown), shown
+    assert any(
+        f.validated == "compiles" and " = req.header(" in "".join(f.shows) or " = q.and(" in "".join(f.shows)
+        for f in c.fixes
+    )
+
+
+def test_a_by_value_call_whose_result_is_used_keeps_the_clone(builders) -> None:
+    stories, checked = builders
+    e = story(stories, BUILDERS, "n + r.headers.len()", "E0382")
+    names = _names(e)
+    assert "borrow instead of moving" not in names and "keep what the method returns" not in names, names
