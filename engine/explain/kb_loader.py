@@ -132,6 +132,7 @@ SHAPES = frozenset(
     {
         "calls_own_closure",
         "clones_reference",
+        "impl_header",
         "compares_with_none",
         "binary_rhs",
         "binary_lhs",

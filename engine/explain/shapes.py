@@ -48,6 +48,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
             tags.add(tag)
     if enclosing(source, prim.byte_start, prim.byte_end, ("struct_item", "enum_item", "union_item")):
         tags.add("in_type_def")
+    if (impl := enclosing(source, prim.byte_start, prim.byte_end, ("impl_item",))) is not None:
+        if b"{" not in source[impl[1].start : prim.byte_start]:
+            tags.add("impl_header")  # the span is in `impl<..> Trait for Type<..>`, before the body
     if enclosing(source, prim.byte_start, prim.byte_end, ("async_block",)) is not None or (
         s.enclosing_fn is not None and s.enclosing_fn.is_async
     ):

@@ -92,3 +92,47 @@ def test_a_by_value_call_whose_result_is_used_keeps_the_clone(builders) -> None:
     e = story(stories, BUILDERS, "n + r.headers.len()", "E0382")
     names = _names(e)
     assert "borrow instead of moving" not in names and "keep what the method returns" not in names, names
+
+
+GENERICS = """pub struct Stack<T> {
+    items: Vec<T>,
+}
+
+impl Stack {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+pub struct Pair<A, B> {
+    pub a: A,
+    pub b: B,
+}
+
+impl Default for Pair {
+    fn default() -> Self {
+        todo!()
+    }
+}
+
+pub fn depth(s: &Stack) -> usize {
+    s.items.len()
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def generics(tmp_path_factory: pytest.TempPathFactory):
+    return explain_lib(tmp_path_factory.mktemp("r23g"), "r23_generics", GENERICS)
+
+
+@pytest.mark.parametrize("text", ["impl Stack {", "impl Default for Pair {"])
+def test_missing_generics_in_an_impl_header_declare_the_parameter_on_the_impl(generics, text) -> None:
+    e = story(generics, GENERICS, text, "E0107")
+    assert "declare the parameter on the impl" in _names(e), _names(e)
+    assert "stores or returns" not in " ".join(o.how for o in e.options)
+
+
+def test_missing_generics_in_a_signature_keep_fixing_the_use(generics) -> None:
+    e = story(generics, GENERICS, "pub fn depth(s: &Stack)", "E0107")
+    assert "fix the use" in _names(e) and "declare the parameter on the impl" not in _names(e)
