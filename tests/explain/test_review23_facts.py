@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from engine.explain.validation import validate
-from tests.explain.crates import explain_lib, story
+from tests.explain.crates import explain_lib, line_of, story
 from tests.explain.crates import option_names as _names
 
 pytestmark = pytest.mark.slow
@@ -136,3 +136,50 @@ def test_missing_generics_in_an_impl_header_declare_the_parameter_on_the_impl(ge
 def test_missing_generics_in_a_signature_keep_fixing_the_use(generics) -> None:
     e = story(generics, GENERICS, "pub fn depth(s: &Stack)", "E0107")
     assert "fix the use" in _names(e) and "declare the parameter on the impl" not in _names(e)
+
+
+METHODS = """pub struct Cart {
+    pub cents: Vec<u64>,
+}
+
+impl Cart {
+    pub fn total_value(&self) -> u64 {
+        self.cents.iter().sum()
+    }
+    pub fn report(&self) -> String {
+        format!("{}", total_val(self))
+    }
+}
+
+pub struct Meter(pub u32);
+
+impl Meter {
+    pub fn reading(&self) -> u32 {
+        self.0
+    }
+}
+
+pub fn show(m: &Meter) -> u32 {
+    reading(m) + missing_fn(3)
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def methods(tmp_path_factory: pytest.TempPathFactory):
+    return explain_lib(tmp_path_factory.mktemp("r23m"), "r23_methods", METHODS)
+
+
+@pytest.mark.parametrize("text", ["total_val(self)", "reading(m)"])
+def test_rustc_saying_call_it_as_a_method_is_carried_into_the_options(methods, text) -> None:
+    prim = [e for e in methods if e.code == "E0425" and e.primary.line == line_of(METHODS, text)]
+    col = METHODS.splitlines()[line_of(METHODS, text) - 1].index(text.split("(")[0]) + 1
+    e = next(e for e in prim if e.primary.column == col)
+    assert _names(e)[0] == "call it as a method", _names(e)
+
+
+def test_a_free_function_rustc_has_no_method_for_is_declared(methods) -> None:
+    line = line_of(METHODS, "missing_fn(3)")
+    col = METHODS.splitlines()[line - 1].index("missing_fn") + 1
+    e = next(e for e in methods if e.code == "E0425" and e.primary.line == line and e.primary.column == col)
+    assert "call it as a method" not in _names(e), _names(e)
