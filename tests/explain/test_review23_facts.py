@@ -183,3 +183,30 @@ def test_a_free_function_rustc_has_no_method_for_is_declared(methods) -> None:
     col = METHODS.splitlines()[line - 1].index("missing_fn") + 1
     e = next(e for e in methods if e.code == "E0425" and e.primary.line == line and e.primary.column == col)
     assert "call it as a method" not in _names(e), _names(e)
+
+
+ELEMENTS = """pub fn swap_pair(ps: &mut Vec<u32>, i: usize) {
+    let a = &mut ps[i];
+    let b = &mut ps[i + 1];
+    std::mem::swap(a, b);
+}
+
+pub fn add_into(xs: &mut [i64], from: usize, to: usize) {
+    let src = &mut xs[from];
+    let dst = &mut xs[to];
+    *dst += *src;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def elements(tmp_path_factory: pytest.TempPathFactory):
+    return explain_lib(tmp_path_factory.mktemp("r23e"), "r23_elements", ELEMENTS)
+
+
+@pytest.mark.parametrize("text", ["let b = &mut ps[i + 1];", "let dst = &mut xs[to];"])
+def test_two_mut_elements_are_different_elements_split_not_reordered(elements, text) -> None:
+    e = story(elements, ELEMENTS, text, "E0499")
+    assert "split the slice" in _names(e), _names(e)
+    words = " ".join([e.summary, e.why, *(o.how for o in e.options)])
+    assert "same value" not in words and "cannot prove the two indexes differ" in words
