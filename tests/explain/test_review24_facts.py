@@ -4,6 +4,8 @@
   already a copy" is said only of a binding that owns a primitive `Copy` value;
 - "pass `&x` instead of `x` where it is moved" is offered only where the receiving parameter takes a
   reference (a crate fn's `&str`), never into `Vec<String>::push`, where a clone at the move is;
+- an iterator has no `len` because it is not an ExactSizeIterator (its length is unknown until it
+  runs), never "because it is lazy" (a map over a slice is lazy and has `len`);
 - "loop over indices" does not forbid a call that pushes: the range is computed once, so what the
   call adds is not visited (and what it removes makes a later index panic);
 """
@@ -35,6 +37,14 @@ pub fn total(v: &[u32]) -> u32 {
     }
     t
 }
+
+pub fn alive(v: &[Player]) -> usize {
+    v.iter().filter(|p| p.score > 0).len()
+}
+
+pub fn letters(s: &str) -> usize {
+    s.split(' ').filter(|w| !w.is_empty()).len()
+}
 """
 
 
@@ -44,6 +54,8 @@ def test_deref_of_a_field_is_not_a_copy(tmp_path):
     assert "copy" not in field and "reaches that place" in field
     binding = _text(_story(stories, DEREFS, "t += *x", "E0614"))
     assert "holds its own copy" in binding
+    lens = [e for e in stories if e.code == "E0599"]  # the two `len`s, one story or two
+    assert lens and all("ExactSizeIterator" in e.summary and "holds no items" not in _text(e) for e in lens)
 
 
 MOVES = """pub fn tokens(s: &str) -> Vec<&str> {
