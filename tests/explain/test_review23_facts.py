@@ -210,3 +210,38 @@ def test_two_mut_elements_are_different_elements_split_not_reordered(elements, t
     assert "split the slice" in _names(e), _names(e)
     words = " ".join([e.summary, e.why, *(o.how for o in e.options)])
     assert "same value" not in words and "cannot prove the two indexes differ" in words
+
+
+INDEXES = """pub fn middle(s: &[u32]) -> u32 {
+    let mid = (s.len() / 2) as u32;
+    s[mid]
+}
+
+pub fn at(v: &Vec<String>, k: u16) -> &String {
+    &v[k]
+}
+
+pub fn back(v: &[u8], off: i32) -> u8 {
+    v[off]
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory):
+    return explain_lib(tmp_path_factory.mktemp("r23i"), "r23_indexes", INDEXES)
+
+
+def _words(e) -> str:
+    return " ".join([e.summary, e.why, *(f"{o.how} {o.tradeoff}" for o in e.options)])
+
+
+@pytest.mark.parametrize("text", ["s[mid]", "&v[k]"])
+def test_an_unsigned_index_is_not_refused_for_being_negative(indexes, text) -> None:
+    e = story(indexes, INDEXES, text, "E0277")
+    assert "negative" not in _words(e) and "pointer-sized" in _words(e), _words(e)
+
+
+def test_a_signed_index_keeps_the_negative_value_reason(indexes) -> None:
+    e = story(indexes, INDEXES, "v[off]", "E0277")
+    assert "negative" in _words(e)
