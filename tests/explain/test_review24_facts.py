@@ -6,6 +6,8 @@
   reference (a crate fn's `&str`), never into `Vec<String>::push`, where a clone at the move is;
 - an iterator has no `len` because it is not an ExactSizeIterator (its length is unknown until it
   runs), never "because it is lazy" (a map over a slice is lazy and has `len`);
+- an unknown struct-literal field is "fixed by its name" only where rustc's help names a similar
+  field; otherwise the lead is adding the field (and rustc's E0063 for fields left unset);
 - "loop over indices" does not forbid a call that pushes: the range is computed once, so what the
   call adds is not visited (and what it removes makes a later index panic);
 """
@@ -133,3 +135,27 @@ def test_index_loop_trade_off_is_true_for_a_call_that_pushes(tmp_path):
     by_name = {o.name: o for o in e.options}
     assert "must not change the length" not in _text(e)
     assert "adds are not visited" in by_name["loop over indices"].tradeoff
+
+
+FIELDS = """pub struct Config {
+    pub name: String,
+    pub port: u16,
+}
+
+pub fn typo() -> Config {
+    Config { nmae: String::new(), port: 1 }
+}
+
+pub fn unknown(verbose: bool) -> Config {
+    Config { name: String::new(), port: 1, verbose }
+}
+"""
+
+
+def test_unknown_field_is_a_typo_only_where_rustc_names_a_similar_one(tmp_path):
+    stories = explain_lib(tmp_path, "fields", FIELDS)
+    typo = [o.name for o in _story(stories, FIELDS, "nmae:", "E0560").options]
+    assert typo[0] == "fix the field name"
+    unknown = _story(stories, FIELDS, "port: 1, verbose", "E0560").options
+    assert "fix the field name" not in [o.name for o in unknown]
+    assert unknown[0].name == "add the field to the struct" and "E0063" in unknown[0].tradeoff
