@@ -187,6 +187,9 @@ def _possible(
             return bound == (predicate == "type_parameter")
         if predicate in preconditions.NAMES:
             return preconditions.holds(predicate, diag, crate_root, vals)
+        if predicate in ("rustc_bound_sets_output", "rustc_bound_bare"):
+            sets = any("Output =" in (s.suggested_replacement or "") for c in diag.children for s in c.spans)
+            return sets == (predicate == "rustc_bound_sets_output")
         if predicate in applicable.RUSTC_SAYS:
             return any(applicable.RUSTC_SAYS[predicate].search(t) for t in placeholders.texts(diag))
         if predicate == "declaration_editable":

@@ -56,6 +56,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
 - `rustc_import_path`: rustc's import suggestions name exactly one path (`use std::fmt;`), the
   `{import_path}` an option shows: a path Rusta shows is rustc's, never one a template builds.
+- `rustc_bound_sets_output`, `rustc_bound_bare`: the bound rustc's help writes (its suggested text)
+  sets an associated type (`Mul<Output = T>`), or does not: only then is it "the bare trait".
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ PREDICATES = frozenset(
         "derivable_trait",
         "not_derivable_trait",
         "rustc_import_path",
+        "rustc_bound_sets_output",
+        "rustc_bound_bare",
         *RUSTC_SAYS,
         *PRECONDITIONS,  # decided from spans and the syntax layer (engine/explain/preconditions.py)
     }
@@ -186,6 +190,8 @@ def holds(
         return "trait_signature" not in tags
     if predicate == "rustc_import_path":
         return bool(vals.get("import_path"))
+    if predicate in ("rustc_bound_sets_output", "rustc_bound_bare"):
+        return predicate == "rustc_bound_bare"  # the diagnostic's suggestions are read in api._possible
     typ = vals.get("type")
     local_type = typ is not None and bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":

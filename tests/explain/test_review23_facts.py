@@ -245,3 +245,35 @@ def test_an_unsigned_index_is_not_refused_for_being_negative(indexes, text) -> N
 def test_a_signed_index_keeps_the_negative_value_reason(indexes) -> None:
     e = story(indexes, INDEXES, "v[off]", "E0277")
     assert "negative" in _words(e)
+
+
+BOUNDS = """use std::ops::Add;
+
+pub fn scale<T: Copy + Add<Output = T>>(v: &[T], k: T) -> Vec<T> {
+    v.iter().map(|&x| x * k).collect()
+}
+
+pub fn same<T>(a: T, b: T) -> bool {
+    a == b
+}
+
+pub fn times<T: Copy>(a: T, b: T) -> T {
+    a * b
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def bounds(tmp_path_factory: pytest.TempPathFactory):
+    return explain_lib(tmp_path_factory.mktemp("r23o"), "r23_bounds", BOUNDS)
+
+
+def test_a_bound_rustc_writes_with_its_output_is_not_called_bare(bounds) -> None:
+    e = story(bounds, BOUNDS, "a * b", "E0369")
+    assert "bare" not in _words(e) and "add the bound rustc writes" in _names(e), _names(e)
+
+
+@pytest.mark.parametrize("text", ["x * k", "a == b"])
+def test_a_bare_bound_rustc_writes_is_completed(bounds, text) -> None:
+    e = story(bounds, BOUNDS, text, "E0369")
+    assert "add the complete bound" in _names(e), _names(e)
