@@ -153,7 +153,33 @@ def _static_item(diag: Diagnostic) -> Found | None:
     return None
 
 
+# rustc's "expected `u32`, found `Result<_, _>`": the value is wrapped, the expectation is not
+_FOUND_WRAPPER = re.compile(
+    r"expected (?:type )?`(?!(?:std::\w+::)?(?:Result|Option)\b)[^`]+`,?\s*found (?:enum )?"
+    r"`(?:(?:std|core)::\w+::)?(Result|Option)<"
+)
+
+
+def _unhandled_wrapper(diag: Diagnostic) -> Found | None:
+    """The expression that gives a `Result`/`Option` where its content is expected: the annotation
+    (rustc's "expected due to this") states the type the code wants, and the wrapper is the mistake."""
+    prim = primary_span(diag)
+    said = [prim.label or ""] if prim is not None else []
+    said += [c.message for c in diag.children]
+    m = next((m for t in said if (m := _FOUND_WRAPPER.search(t))), None)
+    if m is None or prim is None:
+        return None
+    how = "a `match`, `.expect(..)`, or `?` in a function that returns one"
+    reason = (
+        f"this expression gives a `{m.group(1)}` where its content is expected; the expected type is right, "
+        f"and the `{m.group(1)}` must be handled here ({how})"
+    )
+    return Found(prim, reason, prim.label)
+
+
 def _expected_due_to(diag: Diagnostic) -> Found | None:
+    if (wrapped := _unhandled_wrapper(diag)) is not None:
+        return wrapped
     f = _label_match(
         diag,
         (

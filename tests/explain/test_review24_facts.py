@@ -8,6 +8,8 @@
   runs), never "because it is lazy" (a map over a slice is lazy and has `len`);
 - an unknown struct-literal field is "fixed by its name" only where rustc's help names a similar
   field; otherwise the lead is adding the field (and rustc's E0063 for fields left unset);
+- where rustc finds a `Result`/`Option` and expects what it wraps, the root cause is the expression
+  that gives the wrapper, never the right annotation rustc labels "expected due to this";
 - "loop over indices" does not forbid a call that pushes: the range is computed once, so what the
   call adds is not visited (and what it removes makes a later index panic);
 """
@@ -159,3 +161,23 @@ def test_unknown_field_is_a_typo_only_where_rustc_names_a_similar_one(tmp_path):
     unknown = _story(stories, FIELDS, "port: 1, verbose", "E0560").options
     assert "fix the field name" not in [o.name for o in unknown]
     assert unknown[0].name == "add the field to the struct" and "E0063" in unknown[0].tradeoff
+
+
+WRAPPERS = """pub fn qty(args: &[String]) -> u32 {
+    let n: u32 = args[0].parse();
+    n
+}
+
+pub fn first(v: &[u8]) -> u8 {
+    let x: &u8 = v.first();
+    *x
+}
+"""
+
+
+def test_unhandled_wrapper_is_the_root_not_the_annotation(tmp_path):
+    stories = explain_lib(tmp_path, "wrappers", WRAPPERS)
+    for text, col in (("args[0].parse()", "args[0]"), ("v.first()", "v.first")):
+        e = _story(stories, WRAPPERS, text, "E0308")
+        assert e.root_cause.column == WRAPPERS.splitlines()[e.root_cause.line - 1].index(col) + 1
+        assert "must be handled here" in e.root_cause_reason
