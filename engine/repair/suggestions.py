@@ -4,16 +4,19 @@
 not rustc's label, decides what is safe. Which spans form one suggestion is `engine.edits`' call.
 Left out: a placeholder (`/* value */` never compiles), and rustc's "you can `clone` the value and
 consume it" where the call is a statement that throws the result away (it compiles and keeps no
-change; `engine.repair.rebind` keeps the result instead).
+change; `engine.repair.rebind` keeps the result instead), and rustc's `dyn Trait` -> `Self` outside
+that trait's definition and its impls, where `Self` is some other type (`Box<Self>` in a registry's
+method is a box of the registry).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from engine.edits import edit_id, suggestions
 from engine.repair.rebind import discards_consumed_result
-from engine.repair.types import Candidate, Source
+from engine.repair.types import Candidate, Edit, Source
 from toolbelt.types import Diagnostic
 
 _PRIOR = {"MachineApplicable": 0.9, "MaybeIncorrect": 0.6, "Unspecified": 0.5, "HasPlaceholders": 0.2}
@@ -39,4 +42,28 @@ def suggestion_candidates(
         for s in suggestions(diag)
         if not s.has_placeholder  # a placeholder like `/* value */` can never compile
         and not (lost_clone and all(e.replacement == ".clone()" for e in s.edits))
+        and not (read is not None and any(_self_for_other_trait(e, read) for e in s.edits))
     ]
+
+
+_DYN = re.compile(r"dyn\s+(?:[\w:]+::)?(\w+)")
+
+
+def _self_for_other_trait(edit: Edit, read: Callable[[str], bytes | None]) -> bool:
+    """`dyn Trait` replaced by `Self` where `Self` is not a type implementing `Trait`: the edit is
+    outside `trait Trait { .. }` and every `impl .. Trait for ..` (the syntax layer says which item
+    encloses it)."""
+    source = read(edit.file)
+    if edit.replacement.strip() != "Self" or source is None or edit.end > len(source):
+        return False
+    m = _DYN.match(source[edit.start : edit.end].decode("utf-8", "replace").strip())
+    if m is None:
+        return False
+    from engine.syntax.tree import enclosing
+
+    around = enclosing(source, edit.start, max(edit.end, edit.start + 1), ("trait_item", "impl_item"))
+    if around is None:
+        return True
+    head = source[around[1].start : edit.start].split(b"{", 1)[0].decode("utf-8", "replace")
+    trait = re.escape(m.group(1))
+    return re.search(rf"\btrait\s+{trait}\b|\bimpl\b.*\b{trait}\b(?:<[^>]*>)?\s+for\b", head) is None
