@@ -170,7 +170,8 @@ _CALL = re.compile(r"\.\s*([a-z_]\w*)\s*(?:::<[^>]*>)?\(")
 def renamed_to_question(diff: str) -> str:
     """The flag of a rename of one method call into a predicate (`.sorted()` -> `.is_sorted()`): it
     type-checks where the value is only printed or passed on, but the result is a `bool` now, where
-    the old name promised the values themselves; or ""."""
+    the old name promised the values themselves; or "". A call the old line already compared
+    (`.len() == 0`, clippy's `len_zero`) was a `bool` question too: no flag."""
     removed, added = _changed(diff)
     if len(removed) != 1 or len(added) != 1:
         return ""
@@ -181,6 +182,8 @@ def renamed_to_question(diff: str) -> str:
     if len(pairs) != 1 or not _PREDICATE.match(pairs[0][1]) or _PREDICATE.match(pairs[0][0]):
         return ""
     a, b = pairs[0]
+    if re.search(rf"\.\s*{re.escape(a)}\s*\([^()]*\)\s*(?:==|!=|<=|>=|<|>)", removed[0]):
+        return ""  # `.len() == 0` -> `.is_empty()`: the old expression was already the same question
     return f"`.{b}()` answers a question, a `bool`; `.{a}()` was written for the values themselves, so the meaning changes"
 
 
