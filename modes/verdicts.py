@@ -111,13 +111,17 @@ def rustc_uncovers_line(e: Explanation) -> Line | None:
 
 
 def _others(e: Explanation) -> Line | None:
-    n = sum(1 for o in distinct(e.fixes)[1:] if o.validated == "compiles")
+    """The other fixes that validation showed to work, counted by the verdict study mode shows: one
+    that brings new errors ("1 new error appears with it") is not counted, and one that leaves other
+    errors in the crate is said to fix this error, not to compile."""
+    ok = [o for o in distinct(e.fixes)[1:] if o.validated == "compiles" and not o.errors_new]
+    n = len(ok)
     if not n:
         return None
-    return Line(
-        f"  +{n} other fix{'es' if n > 1 else ''} compile{'' if n > 1 else 's'} (--mode study shows them).",
-        "dim",
-    )
+    fixes = f"+{n} other fix{'es' if n > 1 else ''}"
+    if any(o.errors_left for o in ok):
+        return Line(f"  {fixes} also fix{'' if n > 1 else 'es'} this error (--mode study shows them).", "dim")
+    return Line(f"  {fixes} compile{'' if n > 1 else 's'} (--mode study shows them).", "dim")
 
 
 def _none_compiles(n: int) -> str:

@@ -86,3 +86,23 @@ def test_fragment_never_cuts_a_name_or_a_bracket_pair() -> None:
     assert fragment(_option(*call)) == "`v.as_str()`"
     nested = ("    f(g(x));", "    f(g(x, y));")
     assert fragment(_option(*nested)) == "`x` -> `x, y`"
+
+
+def test_other_fixes_are_counted_by_the_verdict_study_shows() -> None:
+    """A fix that brings a new error ("1 new error appears with it" in study mode) is not one that
+    compiles; a fix that leaves other errors fixes this one but does not make the crate compile."""
+    import msgspec
+
+    from modes.verdicts import _others
+
+    first = msgspec.structs.replace(_option("    a;", "    b;"), validated="compiles", fails_because="")
+    brings = msgspec.structs.replace(
+        first, id="y", shows=("    c;",), patch=first.patch.replace("b;", "c;"), errors_new=1
+    )
+    assert _others(msgspec.structs.replace(_story(), fixes=(first, brings))) is None
+    leaves = msgspec.structs.replace(brings, errors_new=0, errors_left=1)
+    line = _others(msgspec.structs.replace(_story(), fixes=(first, leaves)))
+    assert line is not None and line.text == "  +1 other fix also fixes this error (--mode study shows them)."
+    clean = msgspec.structs.replace(leaves, errors_left=0)
+    line = _others(msgspec.structs.replace(_story(), fixes=(first, clean)))
+    assert line is not None and line.text == "  +1 other fix compiles (--mode study shows them)."
