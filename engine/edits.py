@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 import msgspec
@@ -35,6 +36,10 @@ class Edit(msgspec.Struct, frozen=True, kw_only=True):
     replacement: str
 
 
+# `for <item> in &v`: a name in angle brackets with no type or path before it
+_ANGLE_HOLE = re.compile(r"(?:^|(?<=[\s(,=|&\[]))<[a-z_][a-z0-9_]*>(?!::)")
+
+
 class Suggestion(msgspec.Struct, frozen=True, kw_only=True):
     """One of rustc's suggestions: the edits that belong together, its message and its applicability."""
 
@@ -44,8 +49,11 @@ class Suggestion(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def has_placeholder(self) -> bool:
-        """`/* value */`-style holes rustc leaves for the user: such a suggestion can never compile."""
-        return self.applicability == "HasPlaceholders" and any("/*" in e.replacement for e in self.edits)
+        """`/* value */`- or `<item>`-style holes rustc leaves for the user: such a suggestion can never
+        compile. A `<name>` counts only where no type or path comes before it (`Vec<item>` is code)."""
+        return self.applicability == "HasPlaceholders" and any(
+            "/*" in e.replacement or _ANGLE_HOLE.search(e.replacement) for e in self.edits
+        )
 
 
 # --- applying ------------------------------------------------------------------------------------
