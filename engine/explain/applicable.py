@@ -54,6 +54,7 @@ supports is not shown. Predicates, each a fact and nothing else:
   known and is not (`Sum`, `Display`, `From`, a crate's own trait);
 - `similar_name_help`: rustc's own help names a similarly named item ("a local variable with a similar
   name exists", "similarly named ... defined here"): only then may a story say rustc lists one.
+  `no_similar_name_help`, its opposite: rustc names no similar item, so the name is no known slip.
 - `rustc_import_path`: rustc's import suggestions name exactly one path (`use std::fmt;`), the
   `{import_path}` an option shows: a path Rusta shows is rustc's, never one a template builds.
 - `rustc_bound_sets_output`, `rustc_bound_bare`: the bound rustc's help writes (its suggested text)
@@ -96,6 +97,7 @@ PREDICATES = frozenset(
         "type_parameter",
         "not_type_parameter",
         "similar_name_help",
+        "no_similar_name_help",
         "option_place",
         "consuming_receiver",
         "clone_possible",
@@ -215,8 +217,8 @@ def holds(
         return rustc_at_least(1, 86)
     if predicate == "std_lacks_get_disjoint_mut":
         return not rustc_at_least(1, 86)
-    if predicate == "similar_name_help":
-        return facts.similar_name_help
+    if predicate in ("similar_name_help", "no_similar_name_help"):
+        return facts.similar_name_help == (predicate == "similar_name_help")
     if predicate == "option_place":
         return base_name(facts.binding_type or "") == "Option"
     if predicate == "consuming_receiver":

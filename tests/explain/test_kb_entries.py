@@ -65,6 +65,7 @@ EXCLUSIVE = (
     ("dyn_bound_compatible", "into_only_bound"),
     ("deref_owned_copy", "not_deref_owned_copy"),
     ("reference_fits_move", "not_reference_fits_move"),
+    ("similar_name_help", "no_similar_name_help"),
     ("consumed_result_kept", "consumed_result_dropped"),
 )
 
