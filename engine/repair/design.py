@@ -3,8 +3,7 @@ and not rustc's suggestion. Each rule reads typed facts from the diagnostic and 
 syntax tree (`engine.syntax.design`), and proposes one or a few edits; the sandbox judges them.
 
 - collecting `&str` items into `Vec<String>`: convert each item before `collect` (`.map(String::from)`);
-- `?` whose error has no `From` into the fn's error: `.map_err(|e| e.to_string())` into a `String`,
-  `impl From<E> for Local` (or `.map_err(Local::Variant)`) where a local enum wraps `E`;
+- `?` whose error has no `From` into the fn's error: `engine.repair.error_conversion`;
 - a `static`/`const` `String` built at run time (E0015): a `&str` literal;
 - arithmetic on two numeric types, or a sum wider than its items: `engine.repair.numeric`;
 - a private field in a struct literal (E0451): call the type's constructor with the literal's values;
@@ -19,35 +18,25 @@ Pure: a Diagnostic, a file reader and the crate's files in, Candidates out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
+from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
 from engine.repair.sites import site_at
-from engine.repair.template_kit import Reader, _dot_before, _make, _primary
+from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
-from engine.syntax.tree import enclosing
 from toolbelt.types import Diagnostic, Span
 
 _COPY = numeric.NUMERIC | {"bool", "char"}
 _BUILT = re.compile(
     r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
 )
-_NOT_CONVERT = re.compile(r"`\?` couldn't convert the error to `(?P<to>.+)`$")
-_INFERRED_ERR = re.compile(r"type mismatch resolving `<.+ as FromStr>::Err == (?P<to>.+)`$")
-_FROM_LABEL = re.compile(r"the trait `From<(?P<src>.+)>` is not implemented for `(?P<to>.+)`")
 _LITERAL_STRING = re.compile(
     r'^(?:String::from\((?P<a>r?#*"[^"]*"#*)\)|(?P<b>r?#*"[^"]*"#*)\.(?:to_string|to_owned|into)\(\))$', re.S
 )
-
-
-def _short(ty: str) -> str:
-    """A type as the code writes it: `std::vec::Vec<std::string::String>` -> `Vec<String>` (rustc
-    spells paths out when the same output names two types alike)."""
-    return re.sub(r"\b(?:[a-z_]\w*::)+", "", ty)
 
 
 def _element_of(coll: str) -> str | None:
@@ -113,175 +102,6 @@ def _in_map_body(file: str, source: bytes, at: int, want: str, item: str, code: 
         text = tidy or (f"{b.text}{method}" if mb.atomic else f"({b.text}){method}")
     edit = Edit(file=file, start=b.start, end=b.end, replacement=text)
     return [_make([edit], why, "op:map-items", code, 0.74)]
-
-
-def _local_type(read: Reader, files: tuple[str, ...], name: str) -> tuple[str, str, int] | None:
-    """(file, kind, end byte) of the crate's `struct`/`enum` named `name`."""
-    for f in files:
-        source = read(f)
-        for kind in ("enum_item", "struct_item"):
-            end = syn.item_end(source, kind, name) if source else None
-            if end is not None:
-                return f, kind, end
-    return None
-
-
-def _question_after_call(source: bytes, end: int) -> int | None:
-    """The `?` right after the call whose name ends at `end` (`parse` in `s.parse()?`), or None."""
-    if source[end : end + 1] != b"(":
-        return None
-    depth, i = 0, end
-    while i < len(source):
-        depth += (source[i : i + 1] == b"(") - (source[i : i + 1] == b")")
-        i += 1
-        if depth == 0:
-            break
-    return i if source[i : i + 1] == b"?" else None
-
-
-def _parse_turbofish(source: bytes, q: int) -> tuple[int, str] | None:
-    """`let n: i64 = p.parse()?`: with a closure in `map_err`, `parse` can no longer infer its type
-    from the `let`, so it is named (`parse::<i64>()`). (byte after `parse`, the type) or None."""
-    if not source[:q].endswith(b".parse()"):
-        return None
-    let = enclosing(source, q, q + 1, ("let_declaration",))
-    m = re.match(r"let\s+(?:mut\s+)?\w+\s*:\s*([^=]+?)\s*=", let[1].text) if let else None
-    return (q - len("()"), m.group(1)) if m else None
-
-
-def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[Candidate]:
-    """`?` cannot turn the callee's error into the fn's: convert it on the way out, or teach the
-    fn's own error type to take it (`impl From`), which fixes every `?` of that kind at once."""
-    span = _primary(d)
-    source = read(span.file_name) if span is not None else None
-    if span is None or source is None:
-        return []
-    m = _NOT_CONVERT.search(d.message)
-    lab = _FROM_LABEL.search(_short(span.label or ""))
-    infer = _INFERRED_ERR.search(_short(d.message))
-    if m is not None and lab is not None and source[span.byte_start : span.byte_end] == b"?":
-        to, src, at = _short(m.group("to")), _short(lab.group("src")), span.byte_start
-        written_src = lab.group("src")
-    elif (
-        infer is not None and (q := _question_after_call(source, span.byte_end)) and (f := facts_of(d)).found
-    ):
-        # E0271: `let n: u16 = s.parse()?` in a fn whose error is not `parse`'s: the same mistake,
-        # reported while inferring `parse`'s type (rustc: "expected `ConfigError`, found `ParseIntError`")
-        to, src, at = _short(infer.group("to")), _short(f.found), q
-        written_src = f.found
-    else:
-        return []
-    code = d.code_str or "E0277"
-
-    turbofish = _parse_turbofish(source, at)
-
-    def before_q(text: str, why: str, score: float) -> Candidate:
-        edits = [Edit(file=span.file_name, start=at, end=at, replacement=text)]
-        if turbofish is not None:  # `parse()` learns its type from `?`'s output no longer: name it
-            pos, ty = turbofish
-            edits.insert(0, Edit(file=span.file_name, start=pos, end=pos, replacement=f"::<{ty}>"))
-        return _make(edits, why, "op:map-err", code, score)
-
-    if to == "String":
-        return [
-            before_q(".map_err(|e| e.to_string())", "turn the error into the `String` the fn returns", 0.72)
-        ]
-    name = to.split("<")[0].split("::")[-1]
-    local = _local_type(read, files, name)
-    if local is None:
-        return []
-    file, kind, end = local
-    body = read(file) or b""
-    if kind != "enum_item":
-        return []
-    wraps = syn.variant_wrapping(body, name, src)
-    if wraps is None:
-        return _new_variant(body, file, name, src, written_src, code) + _into_string_variant(
-            body, name, before_q
-        )
-    variant, written = wraps
-    impl = (
-        f"\n\nimpl From<{written}> for {name} {{\n    fn from(e: {written}) -> Self {{\n"
-        f"        {name}::{variant}(e)\n    }}\n}}"
-    )
-    return [
-        _make(
-            [Edit(file=file, start=end, end=end, replacement=impl)],
-            f"implement `From<{written}>` for `{name}`: every `?` on that error converts into `{name}::{variant}`",
-            "op:impl-from",
-            code,
-            0.72,
-        ),
-        before_q(f".map_err({name}::{variant})", f"wrap the error in `{name}::{variant}`", 0.66),
-    ]
-
-
-# where a std error lives, for a variant written in a file that may not import it
-_STD_ERRORS = {
-    "ParseIntError": "std::num::ParseIntError",
-    "ParseFloatError": "std::num::ParseFloatError",
-    "ParseBoolError": "std::str::ParseBoolError",
-    "ParseCharError": "std::char::ParseCharError",
-    "Utf8Error": "std::str::Utf8Error",
-    "FromUtf8Error": "std::string::FromUtf8Error",
-    "TryFromIntError": "std::num::TryFromIntError",
-    "AddrParseError": "std::net::AddrParseError",
-}
-
-
-def _into_string_variant(
-    body: bytes, name: str, before_q: Callable[[str, str, float], Candidate]
-) -> list[Candidate]:
-    """The user's error enum already has a variant holding a message (`Parse(String)`): the error's
-    text goes there, on the way out of `?`."""
-    variant = syn.variant_holding_string(body, name)
-    if variant is None:
-        return []
-    return [
-        before_q(
-            f".map_err(|e| {name}::{variant}(e.to_string()))",
-            f"keep the error's message in `{name}::{variant}`",
-            0.68,
-        )
-    ]
-
-
-def _new_variant(body: bytes, file: str, name: str, src: str, written: str, code: str) -> list[Candidate]:
-    """No variant of the user's error enum holds the source error: a new one that does, with
-    `impl From` after the enum so that every `?` on that error converts by itself."""
-    close = syn.enum_body_close(body, name)
-    last = src.split("<")[0].split("::")[-1]
-    if close is None or not re.fullmatch(r"[A-Z]\w*", last):
-        return []
-    path = written if "::" in written else _STD_ERRORS.get(src, src)
-    if path == "Error" or path.endswith("::Error"):  # `io::Error`, `fmt::Error`: named by their module
-        module = path.split("::")[-2] if "::" in path else ""
-        variant = module[:1].upper() + module[1:] if module else "Source"
-    else:
-        variant = last.removesuffix("Error") or last
-    if re.search(rf"\b{re.escape(variant)}\s*[({{,]", body.decode(errors="replace")):
-        variant = f"{variant}Failed"
-    pos, comma, indent = close
-    tail = body[:pos].rstrip()
-    start = len(tail)
-    lead = "" if comma or tail.endswith(b"{") else ","
-    line = f"{lead}\n{indent}{variant}({path}),\n"
-    end = syn.item_end(body, "enum_item", name)
-    if end is None:
-        return []
-    impl = (
-        f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
-        f"        {name}::{variant}(e)\n    }}\n}}"
-    )
-    edits = [
-        Edit(file=file, start=start, end=pos, replacement=line),
-        Edit(file=file, start=end, end=end, replacement=impl),
-    ]
-    why = (
-        f"add a variant `{name}::{variant}({last})` and `impl From<{last}> for {name}`: "
-        f"every `?` on that error converts by itself"
-    )
-    return [_make(edits, why, "op:new-variant-from", code, 0.64)]
 
 
 def static_literal(d: Diagnostic, read: Reader) -> list[Candidate]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from engine.edits import edit_id
@@ -44,3 +45,9 @@ def _dot_before(source: bytes, at: int) -> int | None:
     """The `.` of the method call whose name starts at byte `at` (only whitespace between), or None."""
     dot = source.rfind(b".", 0, at)
     return None if dot < 0 or source[dot + 1 : at].strip() else dot
+
+
+def _short(ty: str) -> str:
+    """A type as the code writes it: `std::vec::Vec<std::string::String>` -> `Vec<String>` (rustc
+    spells paths out when the same output names two types alike)."""
+    return re.sub(r"\b(?:[a-z_]\w*::)+", "", ty)
