@@ -25,33 +25,23 @@ per crate, across processes.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import blame, chain, joint, siblings
+from engine.explain import chain, joint, siblings
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
-from engine.explain.followons import cleared, follow_ons
+from engine.explain.followons import follow_ons
 from engine.explain.joint import Key
-from engine.explain.joint import counted as _counted
-from engine.explain.judging import at as _at
-from engine.explain.judging import judge, reason_words
-from engine.explain.types import Explanation, PatchOption, Validation
-from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, Finished, cache_key, cached, remember
-from engine.explain.verdict_cache import tool as tool_of
+from engine.explain.trials import Trials, reveals, trials_dir
+from engine.explain.types import Explanation, PatchOption
+from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, cache_key, cached, remember
 from engine.repair.errors import RepairError
-from engine.repair.workspace import Workspace
-from toolbelt.cargo_run import run_check
-from toolbelt.diag_identity import distinct
-from toolbelt.paths import writable_cache_dir
-from toolbelt.types import CheckReport, CheckTool
 
 
 class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,205 +60,6 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     set_verdict: str = ""
 
 
-CHAIN_BUDGET_S = 20.0  # seconds one validation run may spend finishing fixes in steps
-
-
-def _reveals(v: CachedVerdict) -> bool:
-    """The fix cleared its error and the check shows new ones: the chain has a next step to look for."""
-    if v.validated in ("compiles", "uncovers"):
-        return v.errors_new > 0 or v.validated == "uncovers"
-    return v.validated == "fails" and v.fails_at is not None and not v.reason.startswith("the error stays")
-
-
-def trials_dir(root: Path) -> Path:
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return writable_cache_dir() / "explain-validation" / "scratch" / f"{root.name}-{key}"
-
-
-class _Trials:
-    """The scratch copy and its baselines, set up on the first option the cache cannot answer."""
-
-    def __init__(self, root: Path, cancel: threading.Event | None) -> None:
-        self.ws = Workspace(root, trials_dir(root))
-        self.cancel = cancel
-        self.synced = False
-        self.baselines: dict[str, Counter[Key]] = {}
-        self.reports: dict[str, CheckReport] = {}
-        self.chain_s = CHAIN_BUDGET_S  # what finishing fixes may still spend in this run
-        self.afters: dict[str, CheckReport] = {}  # a revealing fix's check, by option id
-
-    def baseline(self, tool: CheckTool) -> Counter[Key] | None:
-        if not self.synced:
-            self.ws.sync()
-            self.synced = True
-        if tool not in self.baselines:
-            report = run_check(self.ws.root, tool=tool, cancel=self.cancel)
-            if report.status in ("timeout", "error", "failed"):
-                return None
-            self.baselines[tool] = _counted(report)
-            self.reports[tool] = report
-        return self.baselines[tool]
-
-    def trial(self, e: Explanation, o: PatchOption) -> CachedVerdict | None:
-        """The option's verdict alone: how many errors the crate still has with the edit in, why it
-        fails and where when it does, and, for "type-checks", the errors its whole verdict waits on.
-        None when no verdict could be had (no baseline, a timeout)."""
-        tool = tool_of(e)
-        before = self.baseline(tool)
-        if before is None:
-            return None
-        t0 = time.monotonic()
-        try:
-            after = self._check(o.edits, tool)
-        except RepairError as err:
-            return CachedVerdict(
-                version=CACHE_VERSION,
-                validated="fails",
-                check_s=0.0,
-                reason=f"the edit does not apply: {err}",
-            )
-        verdict = self._verdict(e, o, before, after, t0)
-        if verdict is not None and _reveals(verdict):
-            self.afters[o.id] = after  # kept for `finish`, asked only if no one-step fix compiles
-        return verdict
-
-    def finish(self, e: Explanation, o: PatchOption) -> tuple[Finished | None, int]:
-        """`o` finished in steps, and the cargo runs that took (its own check again when this run
-        did not make it)."""
-        before = self.baseline(tool_of(e))
-        if before is None:
-            return None, 0
-        runs = [0]
-
-        def check(edits: tuple) -> CheckReport:
-            runs[0] += 1
-            return self._check(edits, tool_of(e))
-
-        after = self.afters.pop(o.id, None) or check(o.edits)
-        return self._finish(e, o, after, before, check), runs[0]
-
-    def _verdict(
-        self, e: Explanation, o: PatchOption, before: Counter[Key], after: CheckReport, t0: float
-    ) -> CachedVerdict | None:
-        base = self.reports.get(tool_of(e))
-        state, why, at = judge(e, o, before, after, base)
-        if state == "not-checked":
-            return None
-        hidden = joint.hiding(e, after) if state == "compiles" else ()
-        if hidden and (left := blame.at_story_or_edit(e, o.patch, after)) is not None:
-            # a type error still at the story's own place or on a line the edit wrote: the edit did
-            # not type-check there, whatever the other errors hide
-            state, why, at, hidden = "fails", reason_words(left), _at(left), ()
-        fresh = blame.compare(e, o.patch, base, after)[1] if base is not None else []
-        own = {(d.message, _at(d)) for d in e.diagnostics}
-        rest = [d for d in distinct(after.diagnostics) if d.level.startswith("error") and d not in fresh]
-        first = next(iter(fresh), None) or next((d for d in rest if (d.message, _at(d)) not in own), None)
-        return CachedVerdict(
-            cleared=cleared(e, before, after) if state in ("compiles", "uncovers") else (),
-            version=CACHE_VERSION,
-            validated="type-checks" if hidden else state,
-            check_s=time.monotonic() - t0,
-            errors_left=_errors(after) - len(fresh),
-            errors_new=len(fresh),
-            reason=why,
-            hiding=hidden,
-            fails_at=at if state == "fails" else None,
-            first_error=chain.short_words(first, o.patch)
-            if first is not None and state == "compiles"
-            else "",
-        )
-
-    def _finish(
-        self,
-        e: Explanation,
-        o: PatchOption,
-        after: CheckReport,
-        before: Counter[Key],
-        check: Callable[[tuple], CheckReport],
-    ) -> Finished | None:
-        """The fix carried on through the errors it reveals (`engine.explain.chain`), kept only when
-        its last check is "compiles" or "type-checks" with no new error."""
-        base = self.reports.get(tool_of(e))
-        if base is None or self.chain_s <= 0:
-            return None
-        t0 = time.monotonic()
-        try:
-            done = chain.finish(
-                e,
-                o,
-                after,
-                base,
-                self.ws.read,
-                check,
-                self.ws.files(),
-                t0 + self.chain_s,
-            )
-        except RepairError:
-            done = None
-        verdict = self._verdict(e, chain.as_option(o, done), before, done.report, t0) if done else None
-        self.chain_s -= time.monotonic() - t0
-        if done is None or verdict is None or verdict.validated not in ("compiles", "type-checks"):
-            return None
-        if verdict.errors_new:
-            return None
-        return Finished(
-            edits=done.edits,
-            patch=done.patch,
-            steps=done.steps,
-            source=done.source,
-            applicability=done.applicability,
-            verdict=verdict,
-        )
-
-    def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:
-        saved = self.ws.try_edits(edits)
-        try:
-            return run_check(self.ws.root, tool=tool, cancel=self.cancel)
-        finally:
-            self.ws.revert(saved)
-
-    def joint_trial(
-        self, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...]
-    ) -> tuple[Validation, str, int]:
-        """`o` checked with `others` (its companions) in the crate at once; the errors left."""
-        tool = tool_of(e)
-        before = self.baseline(tool)
-        wrote = joint.written_lines(self.ws.read, o, others)
-        if before is None or wrote is None:
-            return "type-checks", "", 0
-        rest = tuple(ed for c in others for ed in c.edits)
-        try:
-            after = self._check((*o.edits, *rest), tool)
-        except RepairError:
-            return "type-checks", "", 0
-
-        def alone() -> CheckReport | None:
-            try:
-                return self._check(rest, tool)
-            except RepairError:
-                return None
-
-        state, why = joint.joint_judge(e, before, after, wrote, alone, reason_words)
-        return state, why, _errors(after)  # type: ignore[return-value]
-
-    def set_trial(self, e: Explanation, leads: tuple[PatchOption, ...]) -> tuple[Validation, str, float]:
-        """Every lead fix in at once: a new error (one the crate did not have) means the set breaks,
-        since each of them alone added none."""
-        before = self.baseline(tool_of(e))
-        if before is None:
-            return "not-checked", "", 0.0
-        t0 = time.monotonic()
-        try:
-            after = self._check(tuple(ed for o in leads for ed in o.edits), tool_of(e))
-        except RepairError as err:
-            return "fails", f"the edits do not apply together: {err}", time.monotonic() - t0
-        if after.status in ("timeout", "error", "failed"):
-            return "not-checked", "", time.monotonic() - t0
-        new = joint.new_errors(before, after)
-        took = time.monotonic() - t0
-        return ("fails", reason_words(new[0]), took) if new else ("compiles", "", took)
-
-
 # a marker among a set check's companions, so its cache key never meets a joint check's
 _SET = PatchOption(id="lead-set", name="", edits=(), patch="", shows=(), file="", line=0, source="rusta")
 
@@ -276,12 +67,6 @@ _SET = PatchOption(id="lead-set", name="", edits=(), patch="", shows=(), file=""
 def _read(root: Path, rel: str) -> bytes | None:
     p = (root / rel).resolve()
     return p.read_bytes() if p.is_relative_to(root) and p.is_file() else None
-
-
-def _errors(report: CheckReport) -> int:
-    """Every error left counts, three "mismatched types" in one file included (distinct() already
-    folds the same error reported by two targets)."""
-    return sum(1 for d in distinct(report.diagnostics) if d.level.startswith("error"))
 
 
 def validate(
@@ -359,7 +144,7 @@ class _Run:
 
     def __init__(self, root: Path, cancel: threading.Event | None) -> None:
         self.root, self.cancel = root, cancel
-        self.trials: _Trials | None = None
+        self.trials: Trials | None = None
         self.checked = self.cached = 0
         self.durations: list[float] = []
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
@@ -375,8 +160,8 @@ class _Run:
             return o
         return msgspec.structs.replace(o, clears=follow_ons(stories, i, o, keys))
 
-    def _trials(self) -> _Trials:
-        self.trials = self.trials or _Trials(self.root, self.cancel)
+    def _trials(self) -> Trials:
+        self.trials = self.trials or Trials(self.root, self.cancel)
         return self.trials
 
     def _stopped(self) -> bool:
@@ -406,7 +191,7 @@ class _Run:
                 return opts.with_state(o, "not-checked", 0.0)
             took = verdict.check_s
             remember(key, verdict)
-        if _reveals(verdict):
+        if reveals(verdict):
             self.reveals[(i, o.id)] = (key, verdict, o)
         return self._known(i, o, verdict, took)
 
