@@ -19,6 +19,11 @@ def make_crate(
     (root / "src" / "lib.rs").write_text(lib)
     for rel, text in (extra or {}).items():
         (root / rel).write_text(text)
+    return committed(root)
+
+
+def committed(root: Path) -> Path:
+    """`root` as a git repository with every file in one commit (Rusta snapshots need git)."""
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q", "."], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from engine.proofs import hot
 from engine.proofs.bench_cover import coverage
 from engine.proofs.crate_benches import crate_bench_proofs, uncovered, workspace_benches
 from engine.proofs.fuzz import fuzz_patch
-from tests.proofs.crates import run_rusta
+from tests.proofs.crates import committed, run_rusta
 
 ROOT_MANIFEST = """\
 [package]
@@ -71,11 +70,7 @@ def make_workspace(root: Path) -> Path:
     }.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q", "."], cwd=root, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
-    return root
+    return committed(root)
 
 
 def member_patch(root: Path, new: str, why: str) -> Patch:
