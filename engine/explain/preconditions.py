@@ -288,9 +288,7 @@ def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     return False
 
 
-_PRIMITIVE_COPY = re.compile(
-    r"type `(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)` cannot be dereferenced"
-)
+_CANNOT_DEREF = re.compile(r"type `(?P<ty>[a-z0-9]+)` cannot be dereferenced")
 
 
 def _deref_owned_copy(diag: Diagnostic, crate_root: str | Path) -> bool | None:
@@ -304,7 +302,10 @@ def _deref_owned_copy(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     )
     if kind is None:
         return None
-    return kind == "binding" and _PRIMITIVE_COPY.search(diag.message) is not None
+    from engine.repair.numeric import NUMERIC
+
+    m = _CANNOT_DEREF.search(diag.message)
+    return kind == "binding" and m is not None and m.group("ty") in NUMERIC | {"bool", "char"}
 
 
 def _reference_fits_move(diag: Diagnostic, crate_root: str | Path) -> bool:
