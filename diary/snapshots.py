@@ -377,7 +377,7 @@ def _entries(repo: Repo, snap: SnapshotId) -> list[FileEntry]:
 
 
 def entries(root: str | Path, snap: SnapshotId) -> dict[str, FileEntry]:
-    repo = open_store(Path(root).resolve())
+    repo = open_store(Path(root).resolve(), create=False)
     try:
         return {e.path: e for e in _entries(repo, snap)}
     finally:
@@ -385,7 +385,7 @@ def entries(root: str | Path, snap: SnapshotId) -> dict[str, FileEntry]:
 
 
 def read_blob(root: str | Path, blob_id: str) -> bytes:
-    repo = open_store(Path(root).resolve())
+    repo = open_store(Path(root).resolve(), create=False)
     try:
         return repo[blob_id.encode()].as_raw_string()
     except KeyError as e:
@@ -396,7 +396,7 @@ def read_blob(root: str | Path, blob_id: str) -> bytes:
 
 def read_blobs(root: str | Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
     """Many blobs with one open of the store (a sandbox's first copy reads them all)."""
-    repo = open_store(Path(root).resolve())
+    repo = open_store(Path(root).resolve(), create=False)
     try:
         return {b: repo[b.encode()].as_raw_string() for b in set(blob_ids)}
     except KeyError as e:

@@ -32,11 +32,17 @@ def store_path(root: str | Path) -> Path:
     return Path(root) / STORE_DIR / STORE_NAME
 
 
-def open_store(root: Path) -> Repo:
-    """The crate's store, made first when there is none."""
+def open_store(root: Path, create: bool = True) -> Repo:
+    """The crate's store, made first when there is none. Readers pass `create=False`: a reader that
+    finds no store has nothing to read, and making one is a writer's act (it takes the writer lock)."""
     path = store_path(root)
     try:
         if not path.is_dir():
+            if not create:
+                raise SnapshotError(
+                    f"Rusta has no snapshot store at {path}: no patch was applied to this crate yet, "
+                    "so there is nothing to read back."
+                )
             _make(root, path)
         return Repo(str(path))
     except NotGitRepository as e:

@@ -169,6 +169,19 @@ def test_missing_snapshot_is_one_sentence(plain_dir: Path) -> None:
         snaps.read_file(plain_dir, "0" * 40, "src/lib.rs")
 
 
+def test_readers_never_make_the_store(plain_dir: Path) -> None:
+    """Reading from a crate Rusta never patched says so in one sentence and leaves no `.rusta/`
+    behind: making the store is a writer's act, under the writer lock."""
+    for read in (
+        lambda: snaps.read_file(plain_dir, "0" * 40, "src/lib.rs"),
+        lambda: snaps.read_blob(plain_dir, "0" * 40),
+        lambda: snaps.read_blobs(plain_dir, ["0" * 40]),
+    ):
+        with pytest.raises(snaps.SnapshotError, match="no snapshot store .* nothing to read back"):
+            read()
+    assert not snaps.store_path(plain_dir).exists()
+
+
 def test_a_repo_without_the_git_program_falls_back_to_gitignore_files(git_repo: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")  # no `git` to run: the real situation, not a mock
     files = snaps.entries(git_repo, snaps.snapshot(git_repo))
