@@ -96,14 +96,20 @@ def member_package(path: str | Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _dependency_paths(manifest: dict) -> list[str]:
-    """Every `path = "..."` of a dependency table, `[workspace.dependencies]` and `[patch.*]`."""
+def _dependency_tables(manifest: dict) -> list[dict]:
+    """A package's own dependency tables: normal, dev and build, plain and per `[target.*]`."""
     tables: list[dict] = []
     for key in ("dependencies", "dev-dependencies", "build-dependencies"):
         tables.append(manifest.get(key) or {})
         for tgt in (manifest.get("target") or {}).values():
             if isinstance(tgt, dict):
                 tables.append(tgt.get(key) or {})
+    return tables
+
+
+def _dependency_paths(manifest: dict) -> list[str]:
+    """Every `path = "..."` of a dependency table, `[workspace.dependencies]` and `[patch.*]`."""
+    tables = _dependency_tables(manifest)
     ws = manifest.get("workspace")
     if isinstance(ws, dict):
         tables.append(ws.get("dependencies") or {})
@@ -210,3 +216,50 @@ def library_file(root: Path, path: str) -> bool:
         return False
     rel = path[len(pkg[0]) + 1 :] if pkg[0] else path
     return rel.startswith("src/") and rel != "src/main.rs" and not rel.startswith("src/bin/")
+
+
+def _inherited_names(manifest: dict) -> list[str]:
+    """The dependencies a manifest takes from `[workspace.dependencies]` (`name.workspace = true`)."""
+    return [
+        name
+        for table in _dependency_tables(manifest)
+        if isinstance(table, dict)
+        for name, spec in table.items()
+        if isinstance(spec, dict) and spec.get("workspace") is True
+    ]
+
+
+def affected_packages(root: Path, paths: list[str]) -> tuple[str, ...] | None:
+    """The packages a change to `paths` (relative to the workspace root) can break: the packages
+    that hold them and every member that depends on one of those by path, transitively. None when
+    the whole workspace is at stake: a lone package, a file outside every package, or a manifest
+    at the root (it may change every member's dependencies)."""
+    root = Path(root)
+    dirs = package_dirs(root)
+    if len(dirs) < 2 or any(p == "Cargo.toml" or p == "Cargo.lock" for p in paths):
+        return None
+    owners: set[str] = set()
+    for p in paths:
+        pkg = package_of(root, p)
+        if pkg is None:
+            return None
+        owners.add(pkg[0])
+    by_dir = {(root / d).resolve(): d for d in dirs}
+    ws = (_manifest(root) or {}).get("workspace")
+    inherited = {  # `[workspace.dependencies]` entries a member names with `workspace = true`
+        name: (root / spec["path"]).resolve()
+        for name, spec in ((ws.get("dependencies") or {}) if isinstance(ws, dict) else {}).items()
+        if isinstance(spec, dict) and isinstance(spec.get("path"), str)
+    }
+    needs: dict[str, set[str]] = {}  # member folder -> the member folders it depends on by path
+    for d in dirs:
+        m = _manifest(root / d) or {}
+        deps = {(root / d / p).resolve() for p in _dependency_paths(m)}
+        deps |= {inherited[n] for n in _inherited_names(m) if n in inherited}
+        needs[d] = {by_dir[x] for x in deps if x in by_dir}
+    hit, grew = set(owners), True
+    while grew:
+        more = {d for d, ds in needs.items() if d not in hit and ds & hit}
+        hit |= more
+        grew = bool(more)
+    return tuple(sorted(dirs[d] for d in hit))

@@ -30,9 +30,11 @@ from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
-from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
+from toolbelt.cargo_workspace import absolutize_outside_paths, affected_packages, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
+from toolbelt.selection import Selection
+from toolbelt.selection import current as current_selection
 from toolbelt.types import CheckReport, Diagnostic
 
 CHECK_TIMEOUT_S = 240.0
@@ -170,6 +172,18 @@ def prepare(
     return snap, before, after, new
 
 
+def patch_selection(root: Path, files: list[str]) -> Selection:
+    """What a patch's check and test cover. The command's own selection when it names packages or
+    features; else, in a workspace, the packages holding the changed files and the members that
+    depend on them: a member with errors of its own that the patch cannot reach must not make a
+    clean member's patch red, and a member the patch can break is still built and tested."""
+    sel = current_selection()
+    if sel.packages or sel.features or sel.all_features or sel.no_default_features:
+        return sel
+    packages = affected_packages(root, files)
+    return sel if packages is None else msgspec.structs.replace(sel, packages=packages)
+
+
 def validate(
     root: Path, patch: Patch, env_extra: dict[str, str] | None = None, cancel: threading.Event | None = None
 ) -> Validation:
@@ -178,6 +192,7 @@ def validate(
     root = root.resolve()
     snap, before, after, new = prepare(root, patch)
     files = sorted(new)
+    sel = patch_selection(root, files)
     base = tuple(FileState(path=p, blob=before[p].blob if p in before else None) for p in files)
     result = tuple(FileState(path=p, blob=after[p].blob if p in after else None) for p in files)
     overrides = {p: d for p, d in new.items() if d is not None}
@@ -185,6 +200,7 @@ def validate(
     crate, target = home / "crate", home / "target"
     baseline_key = ",".join(f"{e.path}:{e.blob}" for e in sorted(before.values(), key=lambda e: e.path))
     baseline_key += "|" + ",".join(f"{k}={v}" for k, v in sorted((env_extra or {}).items()))
+    baseline_key += "|" + " ".join(sel.package_args())
     baseline_key += "|errors-v2"  # error keys trim module paths now: baselines cached before are stale
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
@@ -196,7 +212,12 @@ def validate(
         except (OSError, snaps.SnapshotError) as e:
             raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
         chk = run_check(
-            crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+            crate,
+            target_dir=target,
+            timeout_s=CHECK_TIMEOUT_S,
+            env_extra=env_extra,
+            cancel=cancel,
+            selection=sel,
         )
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
@@ -209,7 +230,12 @@ def validate(
             if m.baseline_tree != baseline_key:
                 _sync(home, root, crate, m, before, {})
                 base_chk = run_check(
-                    crate, target_dir=target, timeout_s=CHECK_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+                    crate,
+                    target_dir=target,
+                    timeout_s=CHECK_TIMEOUT_S,
+                    env_extra=env_extra,
+                    cancel=cancel,
+                    selection=sel,
                 )
                 if base_chk.status not in ("clean", "diagnostics"):
                     why = f"cargo check of the crate without the patch did not finish: {base_chk.message}"
@@ -221,7 +247,7 @@ def validate(
                 )
                 _save_manifest(home, m)
             return _judge_errors(fields, t0, chk, m.baseline_errors)
-        return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel)
+        return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel, sel)
 
 
 def _judge_errors(fields: dict, t0: float, chk: CheckReport, baseline: list[str]) -> Validation:
@@ -259,8 +285,11 @@ def _test(
     t0: float,
     env_extra: dict[str, str] | None,
     cancel: threading.Event | None,
+    sel: Selection,
 ) -> Validation:
-    rep = run_test(crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel)
+    rep = run_test(
+        crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel, selection=sel
+    )
     fields["test_s"] = rep.process.duration_s if rep.process else 0.0
     fields["tests_run"] = sum(t.status != "ignored" for t in rep.tests)
     if rep.status == "passed":
@@ -286,6 +315,7 @@ def _test(
             test_filter=name,
             env_extra=env_extra,
             cancel=cancel,
+            selection=sel,
         )
         fields["test_s"] += again.process.duration_s if again.process else 0.0
         if any(t.name == name and t.status == "ok" for t in again.tests):
@@ -304,7 +334,12 @@ def _test(
     if m.baseline_tree != baseline_key or m.baseline_failing is None:
         _sync(home, root, crate, m, before, {})
         base = run_test(
-            crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel
+            crate,
+            target_dir=target,
+            timeout_s=TEST_TIMEOUT_S,
+            env_extra=env_extra,
+            cancel=cancel,
+            selection=sel,
         )
         fields["test_s"] += base.process.duration_s if base.process else 0.0
         if base.status not in ("passed", "failed", "build_failed"):

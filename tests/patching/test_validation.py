@@ -109,6 +109,8 @@ def test_fixing_one_of_two_errors_is_progress(tmp_path: Path) -> None:
 def test_a_sandbox_left_half_synced_is_copied_afresh(crate: Path) -> None:
     """A validation killed mid-sync leaves no manifest; the next one must not trust the old files."""
     home = sandbox_home(crate.resolve())
+    if not (home / "crate" / "src").is_dir():  # run alone: make the sandbox a killed sync would leave
+        assert api.validate(crate, Patch.new(diff_text("good.diff"), "adds double()")).green
     (home / "manifest.json").unlink(missing_ok=True)
     (home / "crate" / "src" / "math.rs").write_text("garbage left by a killed sync\n")
     v = api.validate(crate, Patch.new(diff_text("good.diff"), "adds double()"))
