@@ -9,6 +9,7 @@ carry it; a caller may still pass one explicitly to `run_check`/`run_test`.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Literal
 
 import msgspec
@@ -73,3 +74,17 @@ def use(selection: Selection) -> None:
 
 def current() -> Selection:
     return _current
+
+
+def for_changes(root: Path, paths: list[str]) -> Selection:
+    """What a check or test of a change to `paths` covers. The command's own selection when it names
+    packages or features; else, in a workspace, the packages holding the changed files and the
+    members that depend on them: a member with errors of its own that the change cannot reach must
+    not make a clean member's change red, and a member the change can break is still built."""
+    from toolbelt.cargo_workspace import affected_packages
+
+    sel = current()
+    if sel.packages or sel.features or sel.all_features or sel.no_default_features:
+        return sel
+    packages = affected_packages(root, paths)
+    return sel if packages is None else msgspec.structs.replace(sel, packages=packages)

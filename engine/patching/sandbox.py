@@ -30,11 +30,10 @@ from engine.patching.errors import DiffParseError, PatchError
 from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
-from toolbelt.cargo_workspace import absolutize_outside_paths, affected_packages, is_manifest
+from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
-from toolbelt.selection import Selection
-from toolbelt.selection import current as current_selection
+from toolbelt.selection import Selection, for_changes
 from toolbelt.types import CheckReport, Diagnostic
 
 CHECK_TIMEOUT_S = 240.0
@@ -172,18 +171,6 @@ def prepare(
     return snap, before, after, new
 
 
-def patch_selection(root: Path, files: list[str]) -> Selection:
-    """What a patch's check and test cover. The command's own selection when it names packages or
-    features; else, in a workspace, the packages holding the changed files and the members that
-    depend on them: a member with errors of its own that the patch cannot reach must not make a
-    clean member's patch red, and a member the patch can break is still built and tested."""
-    sel = current_selection()
-    if sel.packages or sel.features or sel.all_features or sel.no_default_features:
-        return sel
-    packages = affected_packages(root, files)
-    return sel if packages is None else msgspec.structs.replace(sel, packages=packages)
-
-
 def validate(
     root: Path, patch: Patch, env_extra: dict[str, str] | None = None, cancel: threading.Event | None = None
 ) -> Validation:
@@ -192,7 +179,7 @@ def validate(
     root = root.resolve()
     snap, before, after, new = prepare(root, patch)
     files = sorted(new)
-    sel = patch_selection(root, files)
+    sel = for_changes(root, files)
     base = tuple(FileState(path=p, blob=before[p].blob if p in before else None) for p in files)
     result = tuple(FileState(path=p, blob=after[p].blob if p in after else None) for p in files)
     overrides = {p: d for p, d in new.items() if d is not None}

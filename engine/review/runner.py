@@ -34,6 +34,7 @@ from engine.review.testdelta import delta_of_tests
 from engine.review.types import Finding, Place, Review, ReviewFix, Side, TestDelta
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.diag_identity import distinct
+from toolbelt.selection import Selection, for_changes
 from toolbelt.types import CheckReport, CheckTool, TestReport
 
 MODEL_NOTE = "no model: the findings come from cargo, the syntax tree and the sandbox"
@@ -64,14 +65,23 @@ class SideRun(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _run_side(
-    sandbox: Path, target: Path, tool: CheckTool, run_tests: bool, timeout_s: float, label: str, crate: Path
+    sandbox: Path,
+    target: Path,
+    tool: CheckTool,
+    run_tests: bool,
+    timeout_s: float,
+    label: str,
+    crate: Path,
+    tested: Selection | None = None,
 ) -> SideRun:
+    """cargo check of the whole side; its tests only on `tested` (the members the change can break)
+    when given, so a member broken on both sides does not stop the others' tests."""
     check = run_check(sandbox, tool=tool, target_dir=target, timeout_s=timeout_s)
     if check.status in ("failed", "timeout", "error"):
         # cargo speaks of the sandbox; the user acts on their crate (its .cargo/config.toml, its deps)
         said = (check.message or check.status).replace(str(sandbox), str(crate))
         raise ReviewError(f"cargo {tool} did not finish on {label}: {said}")
-    tests = run_test(sandbox, target_dir=target, timeout_s=timeout_s) if run_tests else None
+    tests = run_test(sandbox, target_dir=target, timeout_s=timeout_s, selection=tested) if run_tests else None
     return SideRun(check=check, tests=tests)
 
 
@@ -324,11 +334,14 @@ def _review_sides(
     refactor: bool = False,
 ) -> Review:
     try:
+        base_all, head_all = revisions.all_files(base_dir), revisions.all_files(head_dir)
+        every_changed = sorted(p for p in set(base_all) | set(head_all) if base_all.get(p) != head_all.get(p))
+        tested = for_changes(head_dir, every_changed)
         base_run = _run_side(
-            base_dir, revisions.target_for(base_dir), tool, run_tests, timeout_s, base_rev, path
+            base_dir, revisions.target_for(base_dir), tool, run_tests, timeout_s, base_rev, path, tested
         )
         head_run = _run_side(
-            head_dir, revisions.target_for(head_dir), tool, run_tests, timeout_s, head_label, path
+            head_dir, revisions.target_for(head_dir), tool, run_tests, timeout_s, head_label, path, tested
         )
         if log is not None:
             for label, r in ((base_rev, base_run), (head_label, head_run)):
@@ -345,8 +358,6 @@ def _review_sides(
                         records.validation(r.tests, f"cargo test on {label}: {r.tests.status}"),
                         task=task,
                     )
-        base_all, head_all = revisions.all_files(base_dir), revisions.all_files(head_dir)
-        every_changed = sorted(p for p in set(base_all) | set(head_all) if base_all.get(p) != head_all.get(p))
         base_files, head_files = revisions.source_files(base_dir), revisions.source_files(head_dir)
         changed = sorted(
             p for p in set(base_files) | set(head_files) if base_files.get(p) != head_files.get(p)

@@ -8,6 +8,7 @@ never proven from the root. The sandbox now checks and tests the members the pat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from engine.edits import unified_diff
 from engine.patching import api
 from engine.patching.types import Patch
-from tests.proofs.crates import committed
+from tests.proofs.crates import committed, run_rusta
 from toolbelt.cargo_workspace import affected_packages
 
 pytestmark = [pytest.mark.slow]
@@ -79,3 +80,14 @@ def test_a_clean_members_patch_is_proven_from_the_root(ws: Path) -> None:
     renamed = geom_patch(ws, "pub fn surface(w: u32, h: u32) -> u32 {\n    w * h\n}\n")
     v = api.validate(ws, renamed)
     assert not v.green and "compile error" in v.reason, "a dependent member that no longer builds is red"
+
+
+def test_review_from_the_root_tests_the_members_a_change_reaches(ws: Path) -> None:
+    """`broken` does not compile at base or head; the change to `geom` breaks `user`'s test, and the
+    review says so (it ran no test at all when it tested the whole workspace)."""
+    (ws / "geom/src/lib.rs").write_text("pub fn area(w: u32, h: u32) -> u32 {\n    w + h\n}\n")
+    out = run_rusta(ws, "review", "--base", "HEAD", "--json", ".")
+    review = json.loads(out.stdout)
+    assert review["tests"]["broken"] == ["tests::nine"], out.stdout + out.stderr
+    assert [f["rule"] for f in review["findings"]] == ["rusta/test-broken"]
+    assert out.returncode == 1, "a broken test fails the review"
