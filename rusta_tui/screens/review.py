@@ -1,7 +1,10 @@
 """Review: every patch bundle with its rationale; validate, apply, roll back (undo), export as a .patch file.
 
 Bundles are the fixes of the current diagnostics plus the patches applied in this session, whose
-diagnostics are gone once they land; the op history from the patch path sits underneath.
+diagnostics are gone once they land; the op history from the patch path sits underneath. The table's
+columns are sized to its width, as the DevLog's are: a long rationale (or a workspace member's long
+path) is cut with an ellipsis instead of pushing the table into a sideways scroll, where the State
+column, the one a user reads first, went out of view at 80 columns. The rationale is whole below.
 """
 
 from __future__ import annotations
@@ -53,12 +56,32 @@ def _status(b: Bundle) -> str:
     return b.state.status.replace("_", " ")
 
 
+def fit_columns(bundles: list[Bundle], inside: int) -> tuple[int, int, int, int]:
+    """Widths of (State, Where, #, Rationale) within `inside` cells, padding (one each side) included.
+
+    State and # are short and whole; Where takes what its longest value needs, up to two fifths of the
+    row, so the rationale keeps the most room; the rationale takes the rest (at least 10)."""
+    state = max((len(_status(b)) for b in bundles), default=0)
+    state = max(state, len("State"))
+    story = max(max((len(b.story) for b in bundles), default=0), 1)
+    left = inside - 2 * 4 - state - story
+    where = min(max((len(b.where) for b in bundles), default=0), max(8, left * 2 // 5))
+    where = max(where, len("Where"))
+    return state, where, story, max(10, left - where)
+
+
+def cut_left(text: str, width: int) -> str:
+    """The tail of a path: `…ger/src/lib.rs:3` keeps the file and line, the part a user looks for."""
+    return text if len(text) <= width else "\u2026" + text[len(text) - width + 1 :]
+
+
 class ReviewScreen(RustaScreen):
     NAME = "review"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export_bundle", "Export")]
 
     history: tuple[str, ...] = ()
     _keep_row = True
+    _inside = 0  # the table's inner width the columns were last sized for
 
     def on_screen_resume(self) -> None:
         self._keep_row = False
@@ -75,10 +98,21 @@ class ReviewScreen(RustaScreen):
         yield DiffView(id="review-diff", classes="panel")
 
     def on_mount(self) -> None:
-        self.query_one("#bundles", DataTable).add_columns("State", "Where", "#", "Rationale")
         self.query_one("#rationale", Pane).border_title = "Rationale"
         self.query_one("#review-diff", DiffView).border_title = "Diff"
         super().on_mount()
+
+    def inside_width(self) -> int:
+        """Cells for the columns: the table's width inside its border (the screen's less the border
+        before the first layout) less the vertical scrollbar that a list longer than its rows shows
+        (taken always, so a list that grows does not overflow)."""
+        table = self.query_one("#bundles", DataTable)
+        inside = table.size.width or self.app.size.width - 2
+        return inside - table.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        if self.inside_width() != self._inside:
+            self.call_after_refresh(self.refresh_view)
 
     def bundles(self) -> list[Bundle]:
         s = self.session
@@ -118,10 +152,16 @@ class ReviewScreen(RustaScreen):
         # a redraw while the user is here (a check or an option's validation answering) keeps the row
         # they are on; coming back to Review follows the story chosen elsewhere
         was = self._cursor_key(table) if self._keep_row else None
-        table.clear()
+        table.clear(columns=True)
         bundles = self.bundles()
+        self._inside = self.inside_width()
+        state, where, story, why = fit_columns(bundles, self._inside)
+        for label, w in (("State", state), ("Where", where), ("#", story), ("Rationale", why)):
+            table.add_column(label, width=w)
         for b in bundles:
-            table.add_row(_status(b), b.where, b.story, b.rationale, key=b.key)
+            rationale = Text(b.rationale.splitlines()[0] if b.rationale else "", no_wrap=True)
+            rationale.truncate(why, overflow="ellipsis")
+            table.add_row(_status(b), cut_left(b.where, where), b.story, rationale, key=b.key)
         if s.report is None or not bundles:
             note = "Waiting for the first check." if s.report is None else "No patch to review."
             self.query_one("#rationale", Pane).set_body(Text(s.explain_note or note, style="italic"))

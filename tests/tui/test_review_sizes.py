@@ -35,3 +35,32 @@ async def test_bundles_take_their_rows_up_to_two_fifths_of_the_screen(
         if size == (120, 40):  # room for every bundle: none hides below the fold
             assert table.max_scroll_y == 0
             assert table.size.height >= table.row_count + table.header_height
+
+
+async def test_bundle_columns_fit_the_width_and_follow_a_resize(demo_crate: Path, recorder: Recorder) -> None:
+    """At 80 columns the table never scrolls sideways (the State column stayed out of view behind a
+    long rationale); after a resize the columns are sized again, wider and narrower."""
+    app = make_app(demo_crate)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#bundles", DataTable)
+        assert table.row_count >= 5
+        longest = max(len(str(table.get_row_at(i)[3])) for i in range(table.row_count))
+        assert table.max_scroll_x == 0
+        assert table.virtual_size.width <= table.size.width
+        narrow = table.columns[table.ordered_columns[3].key].width
+        for size in ((160, 30), (60, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert table.max_scroll_x == 0, f"scrolls sideways at {size}"
+            assert table.virtual_size.width <= table.size.width
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        await pilot.pause()
+        wide = table.columns[table.ordered_columns[3].key].width
+        assert wide > narrow, "a wider terminal gives the rationale the room"
+        assert max(len(str(table.get_row_at(i)[3])) for i in range(table.row_count)) > longest
