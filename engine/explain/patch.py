@@ -16,6 +16,7 @@ from engine.edits import Edit, best_suggestion, diff_of_edits, first_non_overlap
 from engine.explain.options import crate_rs_files
 from engine.explain.types import SuggestedPatch
 from engine.repair.derive import derive_into_list
+from engine.repair.sender_drop import sender_dropped
 from toolbelt.types import Diagnostic
 
 
@@ -23,13 +24,13 @@ def suggested_patch(diags: Iterable[Diagnostic], crate_root: str | Path) -> Sugg
     """One patch from the best suggestion of each diagnostic in a story; None when rustc offers none."""
     edits: list[Edit] = []
     applicabilities: list[str] = []
+    root = Path(crate_root)
     for d in diags:
         s = best_suggestion(d)
         if s is None:
             continue
-        edits.extend(s.edits)
+        edits.extend(sender_dropped(s.edits, d, lambda rel: _read(root, rel)))  # a cloned sender's original
         applicabilities.append(s.applicability)
-    root = Path(crate_root)
     files: dict[str, bytes] = {}
     for name in {e.file for e in edits}:
         try:
@@ -42,6 +43,13 @@ def suggested_patch(diags: Iterable[Diagnostic], crate_root: str | Path) -> Sugg
     if not diff:
         return None
     return SuggestedPatch(diff=diff, applicability=weakest(applicabilities), source="rustc")
+
+
+def _read(root: Path, rel: str) -> bytes | None:
+    try:
+        return (root / rel).read_bytes()
+    except OSError:
+        return None
 
 
 def _into_list(e: Edit, root: Path, files: dict[str, bytes]) -> Edit:

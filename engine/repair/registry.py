@@ -60,6 +60,7 @@ from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
+from engine.repair.sender_drop import with_sender_drops
 from engine.repair.state_replace import replace_state
 from engine.repair.struct_pattern import named_fields_pattern
 from engine.repair.template_kit import Reader
@@ -172,4 +173,4 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     # also proposes is one candidate (search.rank keeps its best score)
     if os.environ.get("RUSTA_NO_GRAMMAR") != "1":  # the bench's ablation row, never a user setting
         out += grammar_candidates(d, read)
-    return out
+    return with_sender_drops(out, d, read)  # a cloned channel sender's original is dropped after its loop

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from engine.edits import edit_id, suggestions
 from engine.repair.rebind import discards_consumed_result
+from engine.repair.sender_drop import with_sender_drops
 from engine.repair.types import Candidate, Edit, Source
 from toolbelt.types import Diagnostic
 
@@ -28,7 +29,7 @@ def suggestion_candidates(
     code = diag.code_str or diag.message
     lost_clone = read is not None and discards_consumed_result(diag, read)
     source: Source = "clippy" if diag.tool == "clippy" else "rustc"
-    return [
+    found = [
         Candidate(
             id=edit_id(s.edits),
             edits=s.edits,
@@ -44,6 +45,7 @@ def suggestion_candidates(
         and not (lost_clone and all(e.replacement == ".clone()" for e in s.edits))
         and not (read is not None and any(_self_for_other_trait(e, read) for e in s.edits))
     ]
+    return with_sender_drops(found, diag, read)  # a cloned sender's original is dropped after its loop
 
 
 _DYN = re.compile(r"dyn\s+(?:[\w:]+::)?(\w+)")
