@@ -13,7 +13,8 @@ of the same verdict without (`engine.explain.options.rank`).
   `BinaryHeap`, that heap pops the greatest first, so an earliest-first queue needs `Reverse`.
 - A sentinel: `-1` made `usize::MAX` keeps "no value" as a number the type cannot tell from a real
   one, where `Option<usize>` says it in the type.
-- An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics.
+- An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics. On
+  `get_disjoint_mut([i, j])` that is also where `i == j`, which plain indexing allowed.
 - A derive of `PartialEq` asked only because a value is compared with `None` (rustc's spans: one
   operand of the `==` is the `None` literal): `.is_none()` or `let Some(..) else` needs no derive.
 - A value picked only so that the code compiles: a missing struct field given its type's plain value
@@ -213,6 +214,17 @@ def ignored_field(diag: Diagnostic | None, diff: str) -> str:
     return "the new `_` ignores a field the arm then never reads; bind it by name if the arm should use it"
 
 
+def disjoint_unwrap(diff: str) -> str:
+    """The flag of an edit that writes `get_disjoint_mut(..).unwrap()` in place of two index borrows:
+    it panics on equal indexes too, where `v[i]` and `v[j]` panicked only out of range."""
+    _, added = _changed(diff)
+    if not any(".get_disjoint_mut(" in a and ".unwrap()" in a for a in added):
+        return ""
+    return (
+        "`.unwrap()` panics when two indexes are equal or out of range; indexing panicked only out of range"
+    )
+
+
 def meaning_cost(
     edits: tuple[Edit, ...],
     files: Mapping[str, bytes],
@@ -227,6 +239,7 @@ def meaning_cost(
         or derived_order(edits, files, diff, diag)
         or sentinel(diff)
         or derive_for_none(diag, diff)
+        or disjoint_unwrap(diff)
         or adds_unwrap(diff)
         or renamed_to_question(diff)
         or ignored_field(diag, diff)

@@ -30,6 +30,7 @@ from engine.repair.deref import (
 )
 from engine.repair.derive import missing_derive
 from engine.repair.design import design_candidates
+from engine.repair.disjoint_elements import disjoint_elements
 from engine.repair.dyn_method import dyn_compatible_method
 from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.empty_constant import empty_constant
@@ -125,6 +126,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("", outlives_bound),
     _row("", outer_lifetime_dropped),
     _row("E0502 E0499", entry_for_get_insert),
+    _row("E0499", disjoint_elements),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
