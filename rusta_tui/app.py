@@ -56,6 +56,8 @@ from rusta_tui.terminal import pick_theme, supports_unicode
 from rusta_tui.types import Mode, Settings
 from rusta_tui.views import DiagRow, counts, explanation_for, patch_key
 from rusta_tui.widgets.bars import ModeBar
+from toolbelt import selection as cargo_selection
+from toolbelt.selection import Selection
 from toolbelt.toolchain import follow_pin
 
 if TYPE_CHECKING:
@@ -99,9 +101,17 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         theme: str | None = None,
         recover: bool = True,
         network: Callable[[], str] = network_isolation,
+        selection: Selection | None = None,
     ) -> None:
         super().__init__()
-        self.session = Session(root=root, settings=settings or settings_io.load(root), clock=clock)
+        sel = selection or Selection()
+        self.session = Session(
+            root=root, settings=settings or settings_io.load(root), clock=clock, selection=sel
+        )
+        # the packages, features and targets chosen (`rusta tui -p NAME -F LIST ...`) are what every
+        # cargo run covers: the check and the tests take the Session's, and the layers between (the
+        # repair's trials, the sandbox's validation) read the process's, as under `rusta check`
+        cargo_selection.use(sel)
         # the crate is chosen here, once: its pin (here or in a folder above) decides the compiler of
         # every cargo run of the session, its sandbox and scratch copies included, as for the CLI
         follow_pin(root)

@@ -26,7 +26,6 @@ from rusta_tui.messages import (
     SourcesChanged,
 )
 from toolbelt.cargo_run import run_check
-from toolbelt.selection import current as current_selection
 from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ class ProbeMixin:
         tool = self.session.settings.check_tool
         try:
             targets = self.session.settings.check_targets  # the crate's default target set (Settings)
-            chosen = msgspec.structs.replace(current_selection(), check_default=targets)
+            chosen = msgspec.structs.replace(self.session.selection, check_default=targets)
             report = run_check(self.session.root, tool=tool, cancel=cancel, selection=chosen)
         except Exception as e:  # a manifest broken by a save: say it on Home, keep watching
             sentence = str(e) if getattr(e, "user_facing", False) else f"{type(e).__name__}: {e}"

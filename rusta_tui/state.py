@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rusta_tui.patchstatus import PatchStatus
 from rusta_tui.types import JobView, Mode, Settings
 from rusta_tui.views import DiagRow, explanation_for, in_story_order, rows
+from toolbelt.selection import Selection
 from toolbelt.types import CheckReport
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class Session:
     root: Path
     settings: Settings
     clock: Callable[[], float] = time.monotonic
+    # what every cargo run covers (`rusta tui -p NAME -F LIST --lib`...), as for `rusta check`
+    selection: Selection = field(default_factory=Selection)
     report: CheckReport | None = None
     explanations: tuple[Explanation, ...] = ()
     explain_note: str = ""

@@ -52,7 +52,7 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         prog="rusta",
         description=(
             "Rusta: a local-first pair-programmer for Rust. `rusta` alone opens the full-screen app on the "
-            "crate here; run `rusta COMMAND --help` for details."
+            "crate here (`rusta -p NAME -F LIST` on one package, with features); run `rusta COMMAND --help` for details."
         ),
         epilog=epilog(None),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -115,12 +115,21 @@ def _exit_now(rc: int) -> NoReturn:
     os._exit(rc)
 
 
+def route(argv: list[str], available: dict[str, tuple[str, str]]) -> tuple[str | None, list[str]]:
+    """The subcommand `argv` runs and the arguments it parses. Bare `rusta` is the app, and so is
+    `rusta -p app -F serde`: options before any command are the app's (its selection, `--mode`)."""
+    if argv and argv[0] in available:
+        return argv[0], argv
+    if "tui" not in available:
+        return None, argv or ["--help"]
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        return "tui", ["tui", *argv]
+    return None, argv
+
+
 def _main(argv: list[str]) -> int:
     available = _available()
-    chosen = argv[0] if argv and argv[0] in available else None
-    if not argv:
-        chosen = "tui" if "tui" in available else None
-        argv = ["tui"] if chosen else ["--help"]
+    chosen, argv = route(argv, available)
     parser = build_parser(chosen)
     args = parser.parse_args(argv)
     if args.command is None:

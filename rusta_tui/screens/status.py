@@ -1,4 +1,4 @@
-"""Status: the repo, the branch, the sandbox, and every running job with its elapsed time."""
+"""Status: the repo, the branch, the sandbox, what cargo covers, and every running job with its elapsed time."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from rusta_tui.screens.base import RustaScreen
+from toolbelt.selection import TARGET_FLAGS, Selection, Targets
 
 
 class NetworkKnown(Message):
@@ -70,6 +71,8 @@ class StatusScreen(RustaScreen):
         text.append(
             f"{s.probe_state}; watch {'on' if rusta.watching else 'off'}, cargo {s.settings.check_tool}\n"
         )
+        text.append("Covers   ", style="bold")
+        text.append(f"{covers(s.selection, s.settings.check_targets)}\n")
         if s.recovery_note:
             text.append("Recovery ", style="bold")
             text.append(f"{s.recovery_note}\n")
@@ -80,3 +83,12 @@ class StatusScreen(RustaScreen):
         for job in s.jobs.values():
             table.add_row(job.name, f"{now - job.started:.1f}s", job.detail)
         table.border_subtitle = "no jobs running" if not s.jobs else f"{len(s.jobs)} running"
+
+
+def covers(sel: Selection, check_default: Targets | None) -> str:
+    """What every cargo run of the session covers, in cargo's own flags, so that a clean Home on a
+    workspace opened with `-p` reads as "this package is clean", not "the workspace is"."""
+    targets = sel.targets or check_default or "all"
+    check = " ".join(TARGET_FLAGS[targets]) or "cargo's default targets"
+    chosen = " ".join(sel.package_args()) or "cargo's default packages and features"
+    return f"{chosen}; the check: {check}"

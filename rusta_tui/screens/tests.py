@@ -133,6 +133,7 @@ class TestsScreen(RustaScreen):
                 backtrace=True,
                 cancel=cancel,
                 on_event=on_event,
+                selection=self.session.selection,  # `rusta tui -p NAME` tests that package
             )
         except Exception as e:  # not a crate, cargo missing: one sentence, never a dead worker
             self.post_message(TestsFinished(None, str(e) or type(e).__name__))
