@@ -79,13 +79,54 @@ def library_sources(root: Path) -> dict[str, bytes]:
 
 
 def _slim(t: TestResult) -> TestResult:
+    """The failure without the test's output; the assertion's `left`/`right` stay (cut to 400 chars):
+    the assertion-values signal reads them."""
     f = t.failure
     slim = (
-        TestFailure(message=f.message[:400], kind=f.kind, file=f.file, line=f.line, frames=f.frames)
+        TestFailure(
+            message=f.message[:400],
+            kind=f.kind,
+            left=f.left[:400] if f.left is not None else None,
+            right=f.right[:400] if f.right is not None else None,
+            file=f.file,
+            line=f.line,
+            frames=f.frames,
+        )
         if f
         else None
     )
     return msgspec.structs.replace(t, output="", failure=slim)
+
+
+def with_values(episodes: list[SemanticEpisode], log=print) -> list[SemanticEpisode]:
+    """Episodes stored before failures kept `left`/`right`, with them filled in: each episode's
+    failing tests run again on its mutated crate (the same mutation, in place, restored after). A test
+    whose rerun does not fail keeps its stored failure."""
+    out: list[SemanticEpisode] = []
+    for e in episodes:
+        if all(t.failure is None or t.failure.left is not None for t in e.failing) and any(
+            t.failure is not None and t.failure.left is not None for t in e.failing
+        ):
+            out.append(e)
+            continue
+        root = crate_dir(e.crate)
+        if not (root / "Cargo.toml").is_file():
+            prepare(e.crate, root)
+        rel = e.mutant.edit.file
+        original = (root / rel).read_bytes()
+        write_fresh(root / rel, apply_edits(original, [e.mutant.edit]))
+        try:
+            rep = run_test(root, backtrace=True, test_filters=[t.name for t in e.failing], exact=True)
+        finally:
+            write_fresh(root / rel, original)
+        again = {t.name: _slim(t) for t in rep.tests if t.status == "failed"}
+        failing = tuple(
+            msgspec.structs.replace(t, failure=again[t.name].failure) if t.name in again else t
+            for t in e.failing
+        )
+        log(f"  {e.id}: {len(again)} of {len(e.failing)} failed again")
+        out.append(msgspec.structs.replace(e, failing=failing))
+    return out
 
 
 def generate(

@@ -42,6 +42,12 @@ SPECTRUM = ("cov_fail", "cov_ochiai", "sites", "sites_x_cov", "small_fn")
 # one with more ways to be mistyped holds the slip more often; dev left-one-crate-out 40/80/94 ->
 # 47/89/95 % top-1/5/10)
 NO_LM = (*SPECTRUM, "flow", "frame_near", "slips")
+# + the failing assertion's values (`engine.testrepair.values`: the def-use slice of the asserted
+# value, and that slice where a site matches the left/right difference): dev left-one-crate-out
+# 47/89/95 -> 47/90/95 % top-1/5/10 with both (45/90/95 the slice alone, 44/89/95 the gap alone).
+# Not shipped: one episode in 100 is the gain the LM was left out for, and held-out moved the other
+# way (36/68/77 -> 32/65/77); `bench.bench_test_repair` shows this model beside the shipped one.
+WITH_VALUES = (*NO_LM, "values", "values_gap")
 WITH_LM = (*NO_LM, "lm")
 FIT_EPISODES = Path(__file__).parent / "data" / "dev-episodes.jsonl"  # what the shipped weights saw
 

@@ -30,10 +30,11 @@ from engine.testrepair.callgraph import CallGraph, fn_key
 from engine.testrepair.dataflow import assertion_flow
 from engine.testrepair.grammar import mutants
 from engine.testrepair.types import FEATURES
+from engine.testrepair.values import assertion_values
 
 if TYPE_CHECKING:
     from engine.testrepair.coverage import Spectra
-from toolbelt.types import TestResult
+from toolbelt.types import TestFailure, TestResult
 
 
 class Line:
@@ -88,6 +89,7 @@ def lines_with_features(
     ]
     assert_reach: dict[str, int] = {}
     checked: list[tuple[str, int]] = []
+    checks: list[tuple[TestFailure, str, int]] = []
     for t in failing:  # the test's own frame (or the panic's place) is the line that checked
         f = t.failure
         spots = [(fr.file, fr.line) for fr in (f.frames if f else ())] + (
@@ -98,9 +100,12 @@ def lines_with_features(
             if rel is None:
                 continue
             checked.append((rel, line))
+            if f is not None:
+                checks.append((f, rel, line))
             for name, d in graph.from_calls(calls_at_line(files[rel], line)).items():
                 assert_reach[name] = min(assert_reach.get(name, d), d)
     flow = assertion_flow(files, fns, graph, checked)
+    values = assertion_values(files, fns, graph, checks)
 
     out: list[Line] = []
     for rel, found in fns.items():
@@ -132,6 +137,7 @@ def lines_with_features(
                 near = [abs(p - ln) for p in in_panics if fn.lines and fn.lines[0] <= p <= fn.lines[-1]]
                 x["frame_near"] = 1.0 / (1 + min(near)) if near else 0.0
                 x["flow"] = flow.get((rel, ln), 0.0)
+                x["values"], x["values_gap"] = values.get((rel, ln), (0.0, 0.0))
                 x["reach"] = 1.0 / d if d else 0.0
                 x["reach_all"] = reach_all
                 x["assert_reach"] = 1.0 / assert_reach[key] if key in assert_reach else 0.0

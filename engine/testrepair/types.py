@@ -27,6 +27,10 @@ FEATURES: tuple[str, ...] = (
     "frame_near",  # 1/(1+k): k lines from a frame of a failing test in this line's function (0: none)
     "flow",  # 1/d: the line feeds the outputs of a fn d calls from a failing assertion's data flow
     "slips",  # log(1 + the one-token slips the grammar can make on the line): the line's prior
+    # the failing assertion's values (`engine.testrepair.values`): 1/d/(1+k), the line k def-use steps
+    # from the output of a fn d calls from the asserted expressions
+    "values",
+    "values_gap",  # values, on a line holding a site of the kind the left/right difference points at
 )
 
 
