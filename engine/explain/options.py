@@ -31,6 +31,7 @@ from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.registry import template_candidates
+from engine.repair.sender_drop import keeps_receiver_open
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.types import Candidate
 from toolbelt.types import Diagnostic
@@ -226,9 +227,12 @@ def _option(
         source="rustc" if c.source in ("rustc", "clippy") else "template",
         applicability=c.applicability,
         kind=kind,
-        cost=clone_cost(cost_type)
-        if kind == "clone"
-        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family)),
+        cost=(keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
+        or (
+            clone_cost(cost_type)
+            if kind == "clone"
+            else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family))
+        ),
     )
 
 
@@ -262,7 +266,9 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         cost_type = value_type(d)
         found_type = facts_of(d).found
         try:
-            found = suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
+            found = (
+                suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
+            )
             found = into_derive_lists(found, read, rs_files)
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)

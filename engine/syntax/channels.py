@@ -22,12 +22,13 @@ _DRAINS = ("iter", "into_iter")
 
 
 class Drain(Base, frozen=True):
-    """The drain of `receiver` after the loop that ends at `loop_end` (a byte offset: the end of the
-    loop's statement, where a `drop(sender);` would go, indented by `indent`)."""
+    """The drain of `receiver` after the loop that hands out the copies; `loop_end` is where a
+    `drop(sender);` goes (indented by `indent`): the end of the loop's statement, or of the statement
+    of the sender's last use after it (`tx.send(0);`) when that comes before the drain."""
 
     sender: str
     receiver: str
-    loop_end: int
+    loop_end: int | None  # None: the sender is still used where no drop can go before the drain
     indent: str
     drain_line: int  # 1-based line of the first drain after the loop
 
@@ -80,8 +81,8 @@ def _is_drain(n: tree_sitter.Node, receiver: str) -> bool:
 
 
 def drained_after_loop(source: bytes, sender: str, at: int) -> Drain | None:
-    """The drain of the receiver paired with `sender` after the loop around byte `at`, when the
-    sender is not named again after that loop; None when any of it is missing."""
+    """The drain of the receiver paired with `sender` after the loop around byte `at`, when the sender
+    is only lent after that loop (never moved or dropped); None when any of it is missing."""
     node = node_at(source, at, at + 1)
     fn = next((a for a in ancestors(node) if a.type == "function_item"), None)
     body = fn.child_by_field_name("body") if fn is not None else None
@@ -104,16 +105,35 @@ def drained_after_loop(source: bytes, sender: str, at: int) -> Drain | None:
     if stmt.parent is None or stmt.parent.type != "block":
         return None
     after = [n for n in preorder(body) if n.start_byte >= stmt.end_byte]
-    if any(n.type == "identifier" and _text(n) == sender for n in after):
-        return None  # the sender is used (or dropped) after the loop: its life is the code's own
     drain = next((n for n in after if _is_drain(n, receiver)), None)
     if drain is None:
         return None
-    line = source.rfind(b"\n", 0, stmt.start_byte) + 1
+    uses = [n for n in after if n.type == "identifier" and _text(n) == sender]
+    if not all(_lends(n) for n in uses):
+        return None  # moved or dropped after the loop: the sender's life is the code's own
+    last: tree_sitter.Node | None = stmt
+    if uses:  # `tx.send(..)` after the loop: the drop goes after the statement of the last one
+        holder = next((a for a in ancestors(uses[-1]) if a.parent == stmt.parent), None)
+        fits = holder is not None and holder.end_byte <= drain.start_byte
+        last = holder if fits else None
+    anchor = last or stmt
+    line = source.rfind(b"\n", 0, anchor.start_byte) + 1
     return Drain(
         sender=sender,
         receiver=receiver,
-        loop_end=stmt.end_byte,
-        indent=source[line : stmt.start_byte].decode("utf-8", "replace"),
+        loop_end=last.end_byte if last is not None else None,
+        indent=source[line : anchor.start_byte].decode("utf-8", "replace"),
         drain_line=drain.start_point[0] + 1,
+    )
+
+
+def _lends(n: tree_sitter.Node) -> bool:
+    """`tx.send(x)`: the name is only the receiver of a method call, which borrows it."""
+    field = n.parent
+    return (
+        field is not None
+        and field.type == "field_expression"
+        and field.child_by_field_name("value") == n
+        and field.parent is not None
+        and field.parent.type == "call_expression"
     )

@@ -121,3 +121,63 @@ def test_a_sync_sender_drained_by_iter_in_a_library_test_ends(tmp_path: Path) ->
     (root / rel).write_bytes(patched)
     done = _ends(root, tmp_path, "test")
     assert done is not None and done.returncode == 0, done and done.stdout + done.stderr
+
+
+# the sender is still lent after the loop, then the receiver is drained by `recv` in a `while let`
+LENT = """use std::sync::mpsc;
+use std::thread;
+
+fn main() {
+    let (tx, rx) = mpsc::channel::<String>();
+    for name in ["a", "b"] {
+        thread::spawn(move || {
+            tx.send(name.to_uppercase()).unwrap();
+        });
+    }
+    tx.send("main".to_string()).unwrap();
+    let mut seen = Vec::new();
+    while let Ok(s) = rx.recv() {
+        seen.push(s);
+    }
+    seen.sort();
+    println!("{}", seen.join(","));
+}
+"""
+
+# the drain itself sends on `tx`: no drop can go before it, so the option says the loop will not end
+ECHO = """use std::sync::mpsc;
+use std::thread;
+
+pub fn echo() -> u32 {
+    let (tx, rx) = mpsc::channel();
+    for i in 0..2u32 {
+        thread::spawn(move || tx.send(i).unwrap());
+    }
+    let mut n = 0;
+    for x in rx.iter() {
+        n += x;
+        if x == 0 {
+            tx.send(5).unwrap();
+        }
+    }
+    n
+}
+"""
+
+
+def test_a_sender_lent_after_the_loop_is_dropped_after_its_last_use(tmp_path: Path) -> None:
+    root, rel, patched = _fixed(tmp_path, "chan_lent", LENT, main=True)
+    assert '    tx.send("main".to_string()).unwrap();\n    drop(tx);\n' in patched.decode()
+    (root / rel).write_bytes(patched)
+    done = _ends(root, tmp_path, "run")
+    assert done is not None and done.returncode == 0 and done.stdout.strip() == "A,B,main"
+
+
+def test_where_no_drop_fits_the_option_says_the_drain_will_not_end(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "chan_echo", ECHO)
+    stories = [
+        e for e in explain_report(run_check(root, target_dir=tmp_path / "target")) if e.code == "E0382"
+    ]
+    clones = [f for f in validate(stories, root).explanations[0].fixes if "tx.clone()" in "".join(f.shows)]
+    assert clones and all("drop(tx)" not in "".join(f.shows) for f in clones)
+    assert all(f.cost == "the loop over `rx` will not end while `tx` lives" for f in clones)
