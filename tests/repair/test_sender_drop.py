@@ -75,6 +75,7 @@ def _fixed(tmp: Path, name: str, src: str, main: bool) -> tuple[Path, str, bytes
     assert len(stories) == 1
     fix = validate(stories, root).explanations[0].fixes[0]
     assert fix.validated == "compiles" and fix.kind == "clone"
+    assert "drop" in fix.name  # the name says what the patch adds to rustc's clone
     return root, rel, apply_edits(src.encode(), fix.edits)
 
 
