@@ -20,7 +20,7 @@ import msgspec
 from bench.quick import quick
 from engine.gym.crates import prepare, verify
 from engine.gym.episodes import Episode, generate
-from engine.gym.families import FAMILY_OPERATORS
+from engine.gym.families import FAMILY_OPERATORS, USE_ITEM_OPERATORS
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
 from engine.gym.splits import DEV_CRATES, HELDOUT_CRATES
 from toolbelt.paths import cache_dir
@@ -104,13 +104,14 @@ def _episodes(
 
 def run(split: str | None = None, per_crate_default: int = 5) -> dict:
     split = split or os.environ.get("RUSTA_GYM_SPLIT", "dev")
-    default = {"heldout": HELDOUT_CRATES, "families": f"{DEV_CRATES},{HELDOUT_CRATES}"}.get(split, DEV_CRATES)
-    operators = FAMILY_OPERATORS if split == "families" else None
+    both = f"{DEV_CRATES},{HELDOUT_CRATES}"
+    default = {"heldout": HELDOUT_CRATES, "families": both, "use-items": both}.get(split, DEV_CRATES)
+    operators = {"families": FAMILY_OPERATORS, "use-items": USE_ITEM_OPERATORS}.get(split)
     crates = os.environ.get("RUSTA_GYM_CRATES", default).split(",")
     per_crate = int(os.environ.get("RUSTA_GYM_PER_CRATE", str(per_crate_default)))
     seed = int(os.environ.get("RUSTA_GYM_SEED", "7"))
     methods = os.environ.get("RUSTA_GYM_METHODS", ",".join(METHODS)).split(",")
-    key = (tuple(crates), per_crate, seed, operators is not None, tuple(methods))
+    key = (tuple(crates), per_crate, seed, tuple(operators or ()), tuple(methods))
     notes: list[str] = []
     if quick() and key in _QUICK_RUNS:  # `--quick` runs every split on one crate: the same episodes
         outcomes, records, first = _QUICK_RUNS[key]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from engine.gym.mutate import Mutation, _mk
+from engine.syntax.use_items import multi_name, use_items
 
 _NUM = r"(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64)"
 
@@ -72,6 +73,21 @@ def swapped_args(file: str, text: str) -> Iterator[Mutation]:
             yield _mk("swapped-args", file, text, m.start(1), m.end(2), f"{b}, {a}")
 
 
+def removed_use_item(file: str, text: str) -> Iterator[Mutation]:
+    """`use a::{B, C, D};` or `use a::*;` deleted: one lost line that several names of the file needed.
+
+    The syntax layer picks the items (any list binding two names or more, any glob); a `pub use` is
+    left alone (its loss breaks other modules, not this file) and so is one under an attribute
+    (removing the item would hand the `#[cfg]` to the next one).
+    """
+    data = text.encode()
+    for item in use_items(data):
+        if multi_name(item) and not item.public and not item.attributed:
+            start = len(data[: item.start].decode("utf-8", "replace"))
+            end = len(data[: item.end].decode("utf-8", "replace"))
+            yield _mk("removed-use-item", file, text, start, end, "")
+
+
 FAMILY_OPERATORS: dict[str, Callable[[str, str], Iterator[Mutation]]] = {
     "dropped-cast": dropped_cast,
     "dropped-view": dropped_view,
@@ -80,4 +96,10 @@ FAMILY_OPERATORS: dict[str, Callable[[str, str], Iterator[Mutation]]] = {
     "field-typo": field_typo,
     "removed-bound": removed_bound,
     "swapped-args": swapped_args,
+}
+
+# Its own split (`RUSTA_GYM_SPLIT=use-items`): added to FAMILY_OPERATORS it would redraw every
+# recorded held-out-family episode.
+USE_ITEM_OPERATORS: dict[str, Callable[[str, str], Iterator[Mutation]]] = {
+    "removed-use-item": removed_use_item,
 }

@@ -186,6 +186,7 @@ def numeric(v: CandidateView, names: tuple[str, ...] = NUMERIC) -> list[float]:
         "lm_delta": max(-4.0, min(4.0, lm / 10.0)) if lm is not None else 0.0,
         "n_errors": math.log1p(v.n_errors),
         "n_same_code": math.log1p(v.n_same_code),
+        "n_resolves": math.log1p(v.n_resolves),  # in no shipped spec yet: a refit may name it
     }
     return [values[n] for n in names]
 

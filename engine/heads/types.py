@@ -44,6 +44,10 @@ class CandidateView(Base, forbid_unknown_fields=True, kw_only=True, frozen=True)
     # name cannot leave a crate with 20 unresolved names clean; an edit that covers them all can.
     n_errors: int = 0
     n_same_code: int = 0
+    # How many of those errors are unresolved names that the `use` items this candidate inserts bring
+    # into scope (0: none, or not recorded): one lost `use a::{B, C, D}` breaks every name it bound,
+    # and only an edit that answers all of them leaves no error behind.
+    n_resolves: int = 0
 
 
 class Sample(Base, forbid_unknown_fields=True, kw_only=True, frozen=True):

@@ -24,6 +24,7 @@ from engine.heads.naturalness import Scorer, delta_bits
 from engine.heads.types import CandidateView, Site
 from engine.repair import lmorder
 from engine.repair.types import ApplyDecision, Candidate, RepairResult, Trial
+from engine.repair.use_groups import resolves
 from toolbelt.types import Diagnostic
 
 Reader = Callable[[str], bytes | None]
@@ -79,6 +80,7 @@ def views(
         for rel, edits in by_file(c.edits).items():
             text = read(rel) or b""
             removed += [text[e.start : e.end].decode("utf-8", "replace") for e in edits]
+        inserted = "\x00".join(e.replacement for e in c.edits)
         out.append(
             CandidateView(
                 code=d.code_str or "",
@@ -93,12 +95,13 @@ def views(
                 n_candidates=len(cands),
                 n_edits=len(c.edits),
                 n_files=len({e.file for e in c.edits}),
-                inserted="\x00".join(e.replacement for e in c.edits),
+                inserted=inserted,
                 removed="\x00".join(x for x in removed if x),
                 site=_site(c, d),
                 lm_delta_bits=delta,
                 n_errors=n_errors,
                 n_same_code=n_same,
+                n_resolves=resolves(inserted, errs) if "use " in inserted else 0,
             )
         )
     return out

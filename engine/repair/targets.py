@@ -20,6 +20,7 @@ from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.template_kit import Reader
 from engine.repair.types import Candidate
+from engine.repair.use_groups import group_imports
 from engine.repair.workspace import Workspace
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -138,10 +139,13 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
     votes: dict[str, int] = {}
     for other in errors:
         for c in {
-            c.id for c in placed(suggestion_candidates(other, ws.read) + template_candidates(other, ws.read, files))
+            c.id
+            for c in placed(
+                suggestion_candidates(other, ws.read) + template_candidates(other, ws.read, files)
+            )
         }:
             votes[c] = votes.get(c, 0) + 1
-    combined = combined_imports(errors) + combined_derives(errors, ws.read, files)
+    combined = combined_imports(errors) + group_imports(errors) + combined_derives(errors, ws.read, files)
     own = placed(suggestion_candidates(d, ws.read) + template_candidates(d, ws.read, files) + combined)
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
     return rank(boosted)
