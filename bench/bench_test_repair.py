@@ -7,9 +7,11 @@ weights fitted without it, grammar order), and random order (the same candidate 
 A case is fixed when the applied edit makes every test pass in the case's own copy (run again after
 applying: a green verdict that does not hold there is a broken apply). Exact restore: the file is
 byte for byte the original. Tests edited counts proposed edits outside library code (must be 0).
-Localization: top-1/5/10 of the mutated line for each signal alone and for the shipped model, dev
-and held-out side by side in one row each. The shipped localization has no LM (its weights were
-fitted without it); the LM alone is a row when RUSTA_TR_LOC_LM=1 (the default; slow on CPU).
+Localization: top-1/5/10 of the mutated line for each signal alone, for the shipped model, and for
+the combinations it leaves out, fitted in the run on the shipped weights' dev episodes (+ the
+assertion's values; + the LM; + both), dev and held-out side by side in one row each, with a column
+saying which rows use the LM. The shipped localization has no LM (its weights were fitted without
+it); the LM rows come when RUSTA_TR_LOC_LM=1 (the default).
 
 Knobs: RUSTA_TR_DEV (comma crates, default 4 dev crates), RUSTA_TR_HELDOUT (4 held-out crates),
 RUSTA_TR_PER_CRATE (3), RUSTA_TR_BUDGET (validations per case, 16), RUSTA_TR_ROWS
@@ -31,12 +33,13 @@ from engine.edits import apply_edits
 from engine.gym.errors import GymError
 from engine.gym.semantic import SemanticEpisode, crate_dir, generate, home, library_sources, load, save
 from engine.gym.splits import BENCH_SEED, HELDOUT_TEST_REPAIR
-from engine.heads.naturalness import shipped_lm
+from engine.heads.naturalness import Scorer, shipped_lm
 from engine.repair.workspace import Workspace, write_fresh
-from engine.testrepair.fit import FIT_EPISODES, episode_lines, evaluate
+from engine.testrepair.fit import FIT_EPISODES, WITH_LM, WITH_VALUES, episode_lines, evaluate, fit
 from engine.testrepair.localize import shipped_weights
 from engine.testrepair.search import repair_tests
 from engine.testrepair.signals import Line, library_file, test_files
+from engine.testrepair.types import Weights
 from toolbelt.cargo_run import run_test
 
 DEV = os.environ.get("RUSTA_TR_DEV", "adler,number_prefix,termcolor,shlex")
@@ -166,13 +169,32 @@ def _row(split: str, row: str, cases: list[Case]) -> dict:
 
 
 SHIPPED = "combined: the shipped model (no LM)"
+VALUES = "combined + assertion values (no LM; fitted on dev, not shipped)"
+FITTED_LM = "combined + the LM's surprisal (fitted on dev, not shipped)"
+VALUES_LM = "combined + assertion values + the LM (fitted on dev, not shipped)"
+
+
+def candidate_models(lm: Scorer | None) -> dict[str, Weights]:
+    """The combinations that are not shipped, fitted here on the shipped weights' own dev episodes
+    (data/dev-episodes.jsonl, never a held-out crate), so the table shows what each signal adds to
+    the combination: the assertion values, and the LM (only when the run scores lines with it)."""
+    dev = [e for e in load(FIT_EPISODES) if e.split == "dev"]
+    data = [episode_lines(e, lm) for e in dev]
+    out = {VALUES: fit(data, WITH_VALUES, "bench")}
+    if lm is not None:
+        out[FITTED_LM] = fit(data, WITH_LM, "bench")
+        out[VALUES_LM] = fit(data, (*WITH_VALUES, "lm"), "bench")
+    return out
 
 
 def localization_rows(
-    data: dict[str, list[tuple[list[Line], int | None]]], eps: dict[str, list[SemanticEpisode]]
+    data: dict[str, list[tuple[list[Line], int | None]]],
+    eps: dict[str, list[SemanticEpisode]],
+    fitted: dict[str, Weights] | None = None,
 ) -> tuple[list[dict], list[str]]:
-    """One row per signal (alone) and for the shipped model: top-1/5/10 on dev and held-out side by side."""
-    models = {SHIPPED: shipped_weights(False)}
+    """One row per signal (alone), for the shipped model and for each `fitted` combination: top-1/5/10
+    on dev and held-out side by side, and whether the row uses the LM."""
+    models = {SHIPPED: shipped_weights(False), **(fitted or {})}
     seen = fitted_kinds()
     by_split = {split: evaluate(d, models) for split, d in data.items()}
     for split, d in data.items():  # slips of a kind the weights never saw, reported apart
@@ -182,7 +204,11 @@ def localization_rows(
     names = [n for n in dict.fromkeys(k for r in by_split.values() for k in r) if LOC_LM or n != "lm"]
     rows = []
     for name in sorted(names, key=lambda n: (n.startswith("combined"), n)):
-        row: dict[str, object] = {"signal": name, "LM": "only" if name == "lm" else "no"}
+        uses_lm = name == "lm" or (name in models and "lm" in models[name].features)
+        row: dict[str, object] = {
+            "signal": name,
+            "LM": "only" if name == "lm" else "yes" if uses_lm else "no",
+        }
         for split, res in by_split.items():
             t = res.get(name)
             row[f"{split} top1/5/10"] = (
@@ -196,9 +222,16 @@ def localization_rows(
         f"localization: {counts}; held-out crates split by crate, never fitted on or looked at "
         "while choosing signals. The shipped weights (engine/testrepair/weights*.json) were fitted on "
         "other dev-crate episodes (data/dev-episodes.jsonl, other seeds): the dev column is the same "
-        "crates, new slips. No row has the LM but the `lm` row: the LM was left out of localization "
-        "(no gain left-one-crate-out on dev); the repair row `rusta` uses it only to order edits."
-        + ("" if LOC_LM else " The LM alone was not measured in this run (RUSTA_TR_LOC_LM=0).")
+        "crates, new slips. The shipped model has no LM: the LM was left out of localization "
+        "(no gain left-one-crate-out on dev); the repair row `rusta` uses it only to order edits. "
+        "Rows marked 'not shipped' are fitted in this run on those same dev episodes (never held-out) "
+        "to show what a signal adds to the combination."
+        + (
+            ""
+            if LOC_LM
+            else " The LM was not run in this localization (RUSTA_TR_LOC_LM=0): no `lm` row and no "
+            "combination with it."
+        )
     ]
     return rows, notes
 
@@ -242,7 +275,7 @@ def run() -> dict:
         "after a green edit up to 4 other edits at its site are validated (the weak-tests check, "
         "counted in validations)."
     )
-    loc_rows, loc_notes = localization_rows(data, loc_eps)
+    loc_rows, loc_notes = localization_rows(data, loc_eps, candidate_models(lm if LOC_LM else None))
     return {
         "title": "Test repair: one logic slip that compiles, in real crates",
         "rows": rows + loc_rows,
