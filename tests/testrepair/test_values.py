@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.gym.semantic import _slim
+from engine.gym.semantic import SemanticEpisode, _slim, crate_dir, with_values
 from engine.syntax.value_flow import asserted_calls, asserted_expressions, value_lines
+from engine.testrepair.grammar import mutants
 from engine.testrepair.signals import lines_with_features
 from engine.testrepair.values import ARITHMETIC, DECISION, OFF_BY_ONE, value_gap
 from toolbelt import types as tt
@@ -154,3 +155,27 @@ def test_real_failures_rank_the_slip_by_its_value_over_the_lines_beside_it(
     above = [n for n, x in by_line.items() if x["values_gap"] > bug["values_gap"]]
     assert len(above) <= 2, above  # only the statements assigning the returned name come first
     assert all(x["values"] == 0 for ln in lines if ln.fn.name == "add" for x in [ln.x])  # not called
+
+
+@pytest.mark.slow
+def test_stored_episodes_get_their_assertion_values_back_and_the_crate_is_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    right = COUNT.replace(b"if *x <= limit", b"if *x < limit")
+    root = crate_dir("counting")
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "counting"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_bytes(right)
+    slip = next(m for m in mutants(right, "src/lib.rs", slips=True) if m.after == "<=")
+    stored = tt.TestResult(
+        name="tests::counts_strictly_below", status="failed", failure=tt.TestFailure(message="assertion")
+    )
+    ep = SemanticEpisode(
+        crate="counting", split="dev", seed=0, mutant=slip, failing=(stored,), passing=(), seconds=0.0
+    )
+    (back,) = with_values([ep], log=lambda _: None)
+    f = back.failing[0].failure
+    assert f is not None and (f.left, f.right) == ("3", "2")  # rustc's own values: one too many counted
+    assert (root / "src" / "lib.rs").read_bytes() == right
+    assert with_values([back], log=lambda _: None) == [back]  # nothing to fill: no cargo run
