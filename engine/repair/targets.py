@@ -145,7 +145,11 @@ def candidates_for(d: Diagnostic, ws: Workspace, errors: list[Diagnostic] | None
             )
         }:
             votes[c] = votes.get(c, 0) + 1
-    combined = combined_imports(errors) + group_imports(errors) + combined_derives(errors, ws.read, files)
+    combined = (
+        combined_imports(errors)
+        + group_imports(errors, ws.read, files)
+        + combined_derives(errors, ws.read, files)
+    )
     own = placed(suggestion_candidates(d, ws.read) + template_candidates(d, ws.read, files) + combined)
     boosted = [msgspec.structs.replace(c, score=c.score + 0.1 * (votes.get(c.id, 1) - 1)) for c in own]
     return rank(boosted)

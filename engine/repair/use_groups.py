@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 
 from engine.repair.placement import sort_key
-from engine.repair.template_kit import _make
+from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
+from engine.syntax.use_items import Exports, module_exports
 from toolbelt.types import Diagnostic
 
 IMPORT_CODES = frozenset({"E0412", "E0425", "E0433", "E0422", "E0531", "E0405", "E0404", "E0423"})
@@ -51,9 +52,31 @@ def _member(name: str) -> tuple:
     return (0,) if name == "self" else (1, sort_key(name))
 
 
-def group_imports(errors: list[Diagnostic]) -> list[Candidate]:
+def _crate_exports(module: str, read: Reader, crate_files: tuple[str, ...]) -> Exports | None:
+    """What the crate's module `crate::a::b` makes public, read from the file (or inline `mod`) that
+    holds it; None for a path outside the crate or a module not found."""
+    segs = module.split("::")
+    if segs[0] != "crate":
+        return None
+    segs = segs[1:]
+    for i in range(len(segs), -1, -1):
+        head = "/".join(segs[:i])
+        files = ("src/lib.rs", "src/main.rs") if i == 0 else (f"src/{head}.rs", f"src/{head}/mod.rs")
+        for f in files:
+            data = read(f) if f in crate_files else None
+            if data is not None and (names := module_exports(data, tuple(segs[i:]))) is not None:
+                return names
+    return None
+
+
+def group_imports(
+    errors: list[Diagnostic], read: Reader | None = None, crate_files: tuple[str, ...] = ()
+) -> list[Candidate]:
     """Per file with two unresolved names or more from one module: one candidate whose braced item
-    imports them all, other names of the file on their own lines (rustc's first path)."""
+    imports them all, other names of the file on their own lines (rustc's first path). When that
+    module is the crate's own, made mostly of `pub use` re-exports (a prelude, an `imports` module),
+    and the file needs more than half of what it exports, its glob `use m::*;` comes just before the
+    braced item: such a module exists to be imported whole; one of its own items, by name."""
     per_file: dict[str, dict[str, list[tuple[int, str]]]] = {}  # file -> name -> (offset, path)
     for d in errors:
         name = _name(d)
@@ -91,6 +114,14 @@ def group_imports(errors: list[Diagnostic]) -> list[Candidate]:
         # votes); this item answers every error of every name it covers, so it counts them all alike
         votes = sum(1 for d in errors if _name(d) in covered and (d.code_str or "") in IMPORT_CODES)
         score = 0.6 + 0.1 * (votes - 1) + 0.01 * min(len(covered), 9)
+        exports = _crate_exports(best, read, crate_files) if read is not None else None
+        if (
+            exports is not None
+            and len(exports.reexported) * 2 >= len(exports.names)
+            and len(covered & exports.names) * 2 > len(exports.names)
+        ):
+            glob = Edit(file=f, start=at, end=at, replacement="".join([f"use {best}::*;\n", *lines[1:]]))
+            out.append(_make([glob], f"import everything from `{best}`", "use-glob", "E0425", score + 0.05))
         out.append(
             _make(
                 [edit],

@@ -99,3 +99,56 @@ def use_items(source: bytes) -> list[UseItem]:
 def multi_name(item: UseItem) -> bool:
     """A `use` whose loss breaks several names at once: a glob, or a list binding two names or more."""
     return bool(item.globs) or len(item.names) >= 2
+
+
+_ITEM_KINDS = (
+    "function_item",
+    "struct_item",
+    "enum_item",
+    "union_item",
+    "trait_item",
+    "type_item",
+    "const_item",
+    "static_item",
+    "mod_item",
+    "macro_definition",
+)
+
+
+class Exports(msgspec.Struct, frozen=True, kw_only=True):
+    names: frozenset[str]  # every public name of the module
+    reexported: frozenset[str]  # those it has by `pub use` (a prelude is mostly these)
+
+
+def module_exports(source: bytes, inner: tuple[str, ...] = ()) -> Exports | None:
+    """The names a module makes public (`pub` items, what its `pub use` items bind): the file's own
+    scope, or the inline `mod a { mod b { .. } }` at `inner` in it (every such module, when `#[cfg]`
+    gives it twice). None when `inner` names no inline module with a body here."""
+    bodies = [parse(source).root_node]
+    for seg in inner:
+        bodies = [
+            body
+            for b in bodies
+            for c in b.named_children
+            if c.type == "mod_item"
+            and (name := c.child_by_field_name("name")) is not None
+            and _text(name) == seg
+            and (body := c.child_by_field_name("body")) is not None
+        ]
+        if not bodies:
+            return None
+    names: set[str] = set()
+    reexported: set[str] = set()
+    for b in bodies:
+        for c in b.named_children:
+            if not any(v.type == "visibility_modifier" for v in c.children):
+                continue
+            if c.type == "use_declaration" and (arg := c.child_by_field_name("argument")) is not None:
+                globs: list[str] = []
+                found: list[str] = []
+                _bound(arg, "", found, globs)
+                names.update(found)
+                reexported.update(found)
+            elif c.type in _ITEM_KINDS and (name := c.child_by_field_name("name")) is not None:
+                names.add(_text(name))
+    return Exports(names=frozenset(names), reexported=frozenset(reexported))

@@ -12,7 +12,7 @@ from engine.repair.search import repair
 from engine.repair.targets import candidates_for, errors_of, next_target
 from engine.repair.use_groups import resolves
 from engine.repair.workspace import Workspace
-from engine.syntax.use_items import multi_name, use_items
+from engine.syntax.use_items import module_exports, multi_name, use_items
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
@@ -70,6 +70,41 @@ impl Ledger {
 """
 
 
+PRELUDE = """pub use std::collections::{BTreeMap, HashMap};
+pub use std::fmt::Display;
+
+pub struct Id(pub u32);
+"""
+
+USER = """use crate::prelude::*;
+
+pub fn index<T: Display>(items: &[T]) -> BTreeMap<String, Id> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (i, t) in items.iter().enumerate() {
+        *seen.entry(t.to_string()).or_insert(0) += 1;
+        out.insert(t.to_string(), Id(i as u32));
+    }
+    out
+}
+"""
+
+FEW = """use crate::prelude::{Display, Id};
+
+pub fn label<T: Display>(t: T) -> Id {
+    Id(t.to_string().len() as u32)
+}
+"""
+
+
+def _modules(tmp_path: Path, name: str, user: str) -> Path:
+    """A crate whose `prelude` module re-exports names and whose `user` module imports from it."""
+    root = write_lib(tmp_path, name, "pub mod prelude;\npub mod user;\n")
+    (root / "src" / "prelude.rs").write_text(PRELUDE)
+    (root / "src" / "user.rs").write_text(user)
+    return root
+
+
 def _mutant(src: str, item: str) -> str:
     """The family's mutation that removes the `use` item starting with `item`."""
     (m,) = [m for m in removed_use_item("src/lib.rs", src) if m.original.startswith(item)]
@@ -84,6 +119,14 @@ def test_the_syntax_layer_reads_what_each_item_binds() -> None:
     assert items["use g::{H, I};"].attributed
     assert not any("l::" in t for t in items)  # a fn body's `use` is not a file's import
     assert [multi_name(u) for u in items.values()] == [True, True, True, False]
+    two = b"#[cfg(a)]\nmod imports {\n    pub use alloc::vec::Vec;\n}\n#[cfg(b)]\nmod imports {\n    pub use std::hash::{Hash, Hasher};\n    pub fn f() {}\n    fn g() {}\n}\n"
+    got = module_exports(two, ("imports",))
+    assert (
+        got is not None
+        and got.names == {"Vec", "Hash", "Hasher", "f"}
+        and got.reexported == {"Vec", "Hash", "Hasher"}
+    )
+    assert module_exports(two, ("nowhere",)) is None
 
 
 def test_the_family_removes_only_plain_multi_name_items() -> None:
@@ -129,3 +172,21 @@ def test_the_heads_see_how_many_names_a_candidate_resolves(tmp_path: Path) -> No
     assert singles and singles[0] < len(errors)
     assert resolves("use std::collections::*;\n", errors) == len(errors)
     assert resolves("use std::fmt;\n", errors) == 0
+
+
+def test_a_lost_glob_of_a_module_the_file_mostly_needs_comes_back_as_the_glob(tmp_path: Path) -> None:
+    (m,) = removed_use_item("src/user.rs", USER)
+    root = _modules(tmp_path, "globbed", apply(USER.encode(), m).decode())
+    result = repair(root, budget=6, run_tests=False, rank_with_heads=False)
+    assert result.status == "fixed", result.message
+    assert dict(result.files)["src/user.rs"].decode() == USER
+    assert result.validations == 1
+
+
+def test_a_few_names_of_a_larger_module_come_back_as_a_list_not_a_glob(tmp_path: Path) -> None:
+    (m,) = removed_use_item("src/user.rs", FEW)
+    root = _modules(tmp_path, "listed", apply(FEW.encode(), m).decode())
+    result = repair(root, budget=6, run_tests=False, rank_with_heads=False)
+    assert result.status == "fixed", result.message
+    assert dict(result.files)["src/user.rs"].decode() == FEW
+    assert result.validations == 1
