@@ -12,6 +12,7 @@ for fitting, the held-out crates for evaluation only (`--split heldout` writes a
 episodes already in the file; a mutation another seed drew already is skipped too. One cargo job at a time.
 
     python -m engine.gym.headdata --split dev --seeds 1,2,3 --minutes 20
+    python -m engine.gym.headdata --split dev --families use-items --seeds 1,2 --per-crate 2
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import msgspec
 
 from engine.gym.crates import prepare
 from engine.gym.episodes import generate
-from engine.gym.mutate import apply
+from engine.gym.families import USE_ITEM_OPERATORS
+from engine.gym.mutate import Operators, apply
 from engine.gym.runner import _restore, _snapshot
 from engine.gym.splits import BENCH_SEED, DEV_CRATES, HELDOUT_CRATES
 from engine.heads.fit import data_path, read_samples
@@ -94,7 +96,14 @@ def episode_samples(
 
 
 def collect(
-    split: str, crates: list[str], seeds: list[int], per_crate: int, cap: int, minutes: float, out: Path
+    split: str,
+    crates: list[str],
+    seeds: list[int],
+    per_crate: int,
+    cap: int,
+    minutes: float,
+    out: Path,
+    operators: Operators | None = None,
 ) -> int:
     if BENCH_SEED in seeds:
         raise SystemExit(f"seed {BENCH_SEED} is the bench's; pick other seeds for training data")
@@ -122,7 +131,7 @@ def collect(
                         continue
                     roots[name] = (root, _snapshot(root))
                 root, pristine = roots[name]
-                for ep in generate(name, root, seed=seed, count=per_crate):
+                for ep in generate(name, root, seed=seed, count=per_crate, operators=operators):
                     if time.monotonic() > deadline:
                         return written
                     if ep.id in done:  # the same mutation drawn by another seed teaches nothing new
@@ -152,10 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cap", type=int, default=12, help="candidates validated per episode")
     ap.add_argument("--minutes", type=float, default=20.0)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--families",
+        choices=("dev", "use-items"),
+        default="dev",
+        help="the mutation families: dev's, or the removed multi-name `use` family (engine.gym.families)",
+    )
     a = ap.parse_args(argv)
+    operators = USE_ITEM_OPERATORS if a.families == "use-items" else None
     crates = (a.crates or (DEV_CRATES if a.split == "dev" else HELDOUT_CRATES)).split(",")
     seeds = [int(s) for s in a.seeds.split(",")]
-    n = collect(a.split, crates, seeds, a.per_crate, a.cap, a.minutes, a.out or data_path(a.split))
+    n = collect(a.split, crates, seeds, a.per_crate, a.cap, a.minutes, a.out or data_path(a.split), operators)
     print(f"{n} samples written", file=sys.stderr)
     return 0
 
