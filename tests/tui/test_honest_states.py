@@ -97,22 +97,20 @@ async def test_placeholder_needs_input_and_a_blocked_lint_fix_was_not_run(
         assert "Needs your input" in app.session.last_message
         assert "patch" not in app.session.jobs
 
+        # `stats` builds on its own: the sandbox checks the members the fix reaches (not pantry,
+        # whose errors it cannot touch), so the lint fix is proven, not left "not run"
         await _select(pilot, app, "clippy::len_zero")
         await pilot.press("v")
         validated = await recorder.wait_for(PatchValidated)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert validated.validation.verdict == "red"  # the patch path could not judge it
-        assert validated.status == "not_run", validated.summary
+        assert validated.validation.verdict == "green", validated.summary
         bubble = static_text(app.screen.query_one(ExplainBubble))
-        assert NOT_RUN in bubble and "Validated red" not in bubble
-        await pilot.press("a")
-        await pilot.pause()
-        assert app.session.last_message == NOT_RUN
+        assert NOT_RUN not in bubble
 
         await pilot.press("4")
         await pilot.pause()
         table = app.screen.query_one("#bundles")
         states = {table.get_row_at(i)[1]: table.get_row_at(i)[0] for i in range(table.row_count)}
         assert states["stats/src/lib.rs:6"] == "needs input"
-        assert states["stats/src/lib.rs:14"] == "not run"
+        assert states["stats/src/lib.rs:14"] != "not run"
