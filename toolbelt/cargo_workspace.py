@@ -198,11 +198,12 @@ def package_dirs(root: Path) -> dict[str, str]:
     return out
 
 
-def package_of(root: Path, path: str) -> tuple[str, str] | None:
+def package_of(root: Path, path: str, dirs: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(the package's folder, its name) for a file `path` relative to the workspace root: the
-    deepest package folder holding it; None when no package does."""
+    deepest package folder holding it; None when no package does. `dirs`: `package_dirs(root)`,
+    when the caller has it already (it reads every member's manifest)."""
     best: tuple[str, str] | None = None
-    for d, name in package_dirs(root).items():
+    for d, name in (package_dirs(root) if dirs is None else dirs).items():
         if (not d or path.startswith(d + "/")) and (best is None or len(d) > len(best[0])):
             best = (d, name)
     return best
@@ -240,7 +241,7 @@ def affected_packages(root: Path, paths: list[str]) -> tuple[str, ...] | None:
         return None
     owners: set[str] = set()
     for p in paths:
-        pkg = package_of(root, p)
+        pkg = package_of(root, p, dirs)
         if pkg is None:
             return None
         owners.add(pkg[0])

@@ -192,13 +192,10 @@ def validate(
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
     fields["proofs"] = _unsafe_proofs(root, before, new)
-    with snaps.file_lock(home / "lock"):
-        m = _load_manifest(home)
-        try:
-            _sync(home, root, crate, m, after, overrides)
-        except (OSError, snaps.SnapshotError) as e:
-            raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
-        chk = run_check(
+
+    def check() -> CheckReport:
+        """cargo check of the sandbox as it is now synced: the patched tree, or the baseline."""
+        return run_check(
             crate,
             target_dir=target,
             timeout_s=CHECK_TIMEOUT_S,
@@ -206,6 +203,14 @@ def validate(
             cancel=cancel,
             selection=sel,
         )
+
+    with snaps.file_lock(home / "lock"):
+        m = _load_manifest(home)
+        try:
+            _sync(home, root, crate, m, after, overrides)
+        except (OSError, snaps.SnapshotError) as e:
+            raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
+        chk = check()
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
         fields["errors_after"] = len(errors)
@@ -216,14 +221,7 @@ def validate(
         if errors:
             if m.baseline_tree != baseline_key:
                 _sync(home, root, crate, m, before, {})
-                base_chk = run_check(
-                    crate,
-                    target_dir=target,
-                    timeout_s=CHECK_TIMEOUT_S,
-                    env_extra=env_extra,
-                    cancel=cancel,
-                    selection=sel,
-                )
+                base_chk = check()
                 if base_chk.status not in ("clean", "diagnostics"):
                     why = f"cargo check of the crate without the patch did not finish: {base_chk.message}"
                     return _done(fields, t0, "red", why)
