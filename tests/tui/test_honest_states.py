@@ -114,3 +114,61 @@ async def test_placeholder_needs_input_and_a_blocked_lint_fix_was_not_run(
         states = {table.get_row_at(i)[1]: table.get_row_at(i)[0] for i in range(table.row_count)}
         assert states["stats/src/lib.rs:6"] == "needs input"
         assert states["stats/src/lib.rs:14"] != "not run"
+
+
+def _workspace_with_a_broken_dependent(root: Path) -> Path:
+    """A workspace where `shapes` (a lint, no errors) is a dependency of `draw`, which does not
+    compile. A change to `shapes` reaches `draw`, so the sandbox must build `draw` too: the lint fix
+    cannot be proven while `draw` is broken, and it is not `draw`'s fix either."""
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["shapes", "draw"]\nresolver = "2"\n',
+        "shapes/Cargo.toml": '[package]\nname = "shapes"\nversion = "0.1.0"\nedition = "2021"\n',
+        "shapes/src/lib.rs": (
+            "pub struct Polygon {\n    pub corners: Vec<(i32, i32)>,\n}\n\n"
+            "pub fn is_degenerate(p: &Polygon) -> bool {\n    p.corners.len() == 0\n}\n"
+        ),
+        "draw/Cargo.toml": (
+            '[package]\nname = "draw"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            '[dependencies]\nshapes = { path = "../shapes" }\n'
+        ),
+        "draw/src/lib.rs": (
+            "use shapes::Polygon;\n\n"
+            "pub fn corner_count(p: &Polygon) -> u32 {\n    let n: u32 = p.corners.len();\n    n\n}\n"
+        ),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+async def test_a_lint_fix_a_broken_member_depends_on_was_not_run(tmp_path: Path, recorder: Recorder) -> None:
+    """The honest "not run" a workspace still has once the sandbox checks only the members a patch
+    reaches: the fix is in a member that a broken member depends on, so the check must build the
+    broken one, and its error (not the fix) keeps anything from being judged (#21)."""
+    root = _workspace_with_a_broken_dependent(tmp_path / "ws")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        codes = {r.code for r in app.session.rows()}
+        assert {"E0308", "clippy::len_zero"} <= codes, codes
+        await _select(pilot, app, "clippy::len_zero")
+        await pilot.press("v")
+        validated = await recorder.wait_for(PatchValidated)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert validated.validation.verdict == "red", validated.summary  # the patch path could not judge it
+        assert validated.status == "not_run", validated.summary
+        bubble = static_text(app.screen.query_one(ExplainBubble))
+        assert NOT_RUN in " ".join(bubble.split()) and "Validated red" not in bubble
+        await pilot.press("a")  # applying an unproven fix is refused with the same sentence
+        await pilot.pause()
+        assert app.session.last_message == NOT_RUN
+        assert "len() == 0" in (root / "shapes/src/lib.rs").read_text()
+
+        await pilot.press("4")
+        await pilot.pause()
+        table = app.screen.query_one("#bundles")
+        states = {table.get_row_at(i)[1]: table.get_row_at(i)[0] for i in range(table.row_count)}
+        assert states["shapes/src/lib.rs:6"] == "not run", states
