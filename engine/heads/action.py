@@ -84,6 +84,9 @@ class ActionWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     clean: Logistic
     exact: Logistic
     trained_on: str  # what data: split, episodes, samples
+    # The candidate families (operators) the training samples had; () in weights fitted before it was
+    # recorded, where the hashed `fam:` slot stands in (`ActionHead.unseen`).
+    families: tuple[str, ...] = ()
 
 
 _decoder = msgspec.json.Decoder(ActionWeights)
@@ -256,6 +259,29 @@ class ActionHead:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_encoder.encode(self.weights) + b"\n")
 
+    def unseen(self, families: list[str]) -> list[str]:
+        """The candidate families (operators) among `families` that no training sample had.
+
+        A head scores an operator it was never fitted on from the features it shares with the others
+        (edit length, LM bits, the prior), which mean something else for it: a grouped `use` of ten
+        names is long and costs many bits, yet it is the line the developer lost. Such a score cannot
+        be compared with the rest, so the repair keeps the prior order for that target (`headorder`).
+        Weights that list their families answer exactly. Older ones answer from the `fam:` slot: a
+        ridge fit leaves every slot no training row used at exactly 0, so an all-zero slot is a family
+        never seen; a non-zero one may be another feature hashed there, and then it counts as seen
+        (the head's order stands, as before this rule)."""
+        known = self.weights.families
+        out = []
+        for f in dict.fromkeys(families):
+            if known:
+                seen = f in known
+            else:
+                slot = _slot(f"fam:{f}", self.spec.dim)
+                seen = any(float(w[slot]) != 0.0 for w in self._w.values())
+            if not seen:
+                out.append(f)
+        return out
+
     def probabilities(self, views: list[CandidateView]) -> dict[str, np.ndarray]:
         """{"compile": P(compiles)_N, "clean": P(no error left)_N, "exact": P(exact restore)_N}."""
         x_NxW = featurize(views, self.spec)
@@ -294,6 +320,8 @@ class Ranker(Protocol):
 
     def rank(self, views: list[CandidateView]) -> tuple[list[int], np.ndarray | None, np.ndarray | None]: ...
 
+    def unseen(self, families: list[str]) -> list[str]: ...
+
 
 class RandomOrder:
     """The bench's floor: a uniformly random order, the same for the same candidates (seeded by them)."""
@@ -309,6 +337,9 @@ class RandomOrder:
         idx = list(range(len(views)))
         rng.shuffle(idx)
         return idx, None, None
+
+    def unseen(self, families: list[str]) -> list[str]:
+        return []  # a random order was fitted on nothing, so nothing is outside what it knows
 
 
 @functools.cache
@@ -350,6 +381,7 @@ def fit(
             clean=heads["clean"],
             exact=heads["exact"],
             trained_on=trained_on,
+            families=tuple(sorted({v.family for v in views})),
         )
     )
 

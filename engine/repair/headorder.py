@@ -117,11 +117,17 @@ def order(
 ) -> list[Candidate]:
     """`cands` (prior order) in the order to validate them; with a head each carries its P(compiles),
     P(exact) and rank, which the Confidence head reads when one of them turns out green. `errors`:
-    every error reported with `d`. A head whose features leave the LM out never loads it."""
+    every error reported with `d`. A head whose features leave the LM out never loads it; a candidate
+    family the head never saw in training leaves the prior order standing."""
     if head is None:
         return lmorder.order(cands, read, load_lm)
     if not cands:
         return cands
+    if head.unseen([c.family for c in cands]):
+        # An operator the head was never fitted on: its score would not compare with the others'
+        # (`ActionHead.unseen`), so the prior order with the LM tiebreak stands for this target, and
+        # no head probability is attached for the Confidence head to read.
+        return lmorder.order(cands, read, load_lm)
     lm = load_lm() if load_lm is not None and head.uses_lm else None
     deltas = lm_deltas(cands, read, lm)
     vs = views(cands, d, read, deltas, errors)

@@ -88,6 +88,24 @@ def test_shipped_weights_load_and_say_what_they_were_fitted_on() -> None:
     assert len(head.weights.compile.weights) == head.spec.width
 
 
+def test_a_head_names_the_operators_it_never_saw(samples) -> None:
+    head = _fit(samples)
+    fams = sorted({s.view.family for s in samples})
+    assert list(head.weights.families) == fams
+    assert head.unseen(fams) == [] and head.unseen([fams[0], "never-fitted"]) == ["never-fitted"]
+    # Weights fitted before the families were recorded answer from the hashed `fam:` slot: every slot
+    # of a seen family carries a weight; one no training row used is exactly 0.
+    legacy = action.ActionHead(msgspec.structs.replace(head.weights, families=()))
+    assert legacy.unseen(fams) == []
+    empty = [
+        f"never-{i}"
+        for i in range(200)
+        if not any(w[action._slot(f"fam:never-{i}", head.spec.dim)] for w in legacy._w.values())
+    ]
+    assert empty and legacy.unseen(empty) == empty
+    assert action.RandomOrder().unseen(["never-fitted"]) == []
+
+
 def _view(**kw) -> CandidateView:
     base = dict(
         code="E0308", message="mismatched types", expected="String", found="&str", source="template",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engine.gym.families import USE_ITEM_OPERATORS, removed_use_item
 from engine.gym.mutate import apply, sites
+from engine.heads.action import shipped_head
 from engine.repair.headorder import views
 from engine.repair.search import repair
 from engine.repair.targets import candidates_for, errors_of, next_target
@@ -155,6 +156,21 @@ def test_a_lost_item_of_crate_names_comes_back_whole_in_one_validation(tmp_path:
 def test_a_lost_std_item_with_self_comes_back_whole(tmp_path: Path) -> None:
     _restored(tmp_path / "io", "ledger_io", _mutant(LEDGER, "use std::io"), LEDGER)
     _restored(tmp_path / "maps", "ledger_maps", _mutant(LEDGER, "use std::collections"), LEDGER)
+
+
+def test_the_shipped_head_leaves_an_operator_it_never_saw_to_the_prior(tmp_path: Path) -> None:
+    """The shipped Action head was fitted before the `use-group` candidate existed: it would order it
+    from length and LM bits alone, late. It does not rank a target with an operator it never saw, so
+    with the head on the lost item still comes back whole in one validation, ordered by the prior."""
+    head = shipped_head()
+    assert head is not None and head.unseen(["use-group"]) == ["use-group"]
+    result = repair(
+        write_lib(tmp_path, "shapes_head", _mutant(SHAPES, "use crate::shapes")), budget=6, run_tests=False
+    )
+    assert result.status == "fixed", result.message
+    assert dict(result.files)["src/lib.rs"].decode() == SHAPES
+    assert result.validations == 1
+    assert result.steps[0].candidate.family == "use-group" and result.steps[0].candidate.head_rank is None
 
 
 def test_the_heads_see_how_many_names_a_candidate_resolves(tmp_path: Path) -> None:
