@@ -69,6 +69,7 @@ PLACEHOLDERS = frozenset(
         "binding",
         "sibling",
         "similar",
+        "index_use",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -151,6 +152,8 @@ SHAPES = frozenset(
         "ref_from_shared_method",
         "stores_reference",
         "similar_binding",
+        "index_only",
+        "index_also_used",
     }
 )
 

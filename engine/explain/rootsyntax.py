@@ -149,7 +149,7 @@ def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tupl
         return None
     trait, typ = m.group(1), m.group(2)
     verb = "sent to" if trait == "Send" else "shared with"
-    return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` starts here"), (
+    return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` is made here"), (
         f"`{b.name}` is made here, with `{head}` in its declaration, and rustc says `{typ}` is not "
         f"`{trait}`; the code at "
         f"line {prim.line_start} uses `{b.name}`, so it cannot be {verb} another thread"

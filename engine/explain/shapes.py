@@ -80,7 +80,29 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if (cmp := none_comparison(diag, crate_root)) is not None:
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]
+    tags.update(_index_loop_tags(diag, source, vals))
     return frozenset(tags), vals
+
+
+def _index_loop_tags(diag: Diagnostic, source: bytes, vals: dict[str, str]) -> set[str]:
+    """An index loop (clippy::needless_range_loop): `index_only` when every use of the loop variable
+    is `coll[i]`, `index_also_used` when the body needs the index itself (arithmetic, another
+    collection); read from the tree, so "iterate directly" is never said of a loop that needs `i`."""
+    prim = diag.primary
+    if diag.code_str != "clippy::needless_range_loop" or prim is None:
+        return set()
+    from engine.syntax.range_loops import index_loop
+
+    named = re.search(r"used to index `([^`]+)`", diag.message)
+    loop = index_loop(source, prim.byte_start, prim.byte_end, named.group(1) if named else None)
+    if loop is None:
+        return set()
+    vals["binding"] = loop.collection
+    if not loop.other_uses:
+        return {"index_only"}
+    first = loop.other_uses[0]
+    vals["index_use"] = f"`{first.text}` at line {first.line}"
+    return {"index_also_used"}
 
 
 _UNRESOLVED_VALUE = re.compile(r"^cannot find value `(\w+)` in this scope")

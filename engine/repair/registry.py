@@ -57,6 +57,7 @@ from engine.repair.owned_return import return_owned
 from engine.repair.pattern_fields import pattern_field_count
 from engine.repair.placeholder_fill import filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
+from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
 from engine.repair.recursive import box_recursive
@@ -75,6 +76,7 @@ from engine.repair.templates import (
     question_on_scrutinee,
     receiver_by_reference,
 )
+from engine.repair.thread_shared import thread_safe_handle
 from engine.repair.trait_item_body import body_from_fields
 from engine.repair.types import Candidate
 from engine.repair.unsized import borrow_unsized_type
@@ -159,6 +161,8 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0277", borrow_unsized_type, needs_files=True),
     _row("E0277", deref_range_bounds),
     _row("E0277", total_order),
+    _row("E0277", thread_safe_handle),
+    _row("clippy::needless_range_loop", items_for_index_loop),
 )
 
 

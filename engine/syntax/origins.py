@@ -2,9 +2,9 @@
 leave at the symptom (the argument, the `spawn` call, the `.clone()` whose type surprised).
 
 - `shared_borrow_of`: the span is `&name` (a shared borrow of a plain variable): the name.
-- `holder_of`: among the variables the span uses, the one declared (before the span) with a type
-  named `head` in its `let` (annotation or value: `Rc::new(..)`, `Rc::clone(&x)`), followed back
-  through a value that only re-uses another such variable, to where the value was first made.
+- `holder_of`: among the variables the span uses, the one whose value holds a type named `head`
+  (annotation or value: `Rc::new(..)`, `Rc::clone(&x)`), followed back through every copy of the
+  handle (`x.clone()`, `let y = x`, a shadowing `let x = Rc::clone(&x)`) to where it was made.
 - `plain_name`: the span is exactly one variable's name.
 - `clones_by_method`: the span is a `.clone()` call with no arguments.
 
@@ -58,39 +58,20 @@ def _used(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
 
 
 def holder_of(source: bytes, start: int, end: int, head: str) -> Binding | None:
-    """The variable the span uses whose declaration names `head`, traced back to where it was made."""
+    """The variable the span uses whose value holds a `head` (its declaration, or one it copies,
+    names it), traced back through every handle copy (`Rc::clone(&x)`, `x.clone()`, `let y = x`,
+    a shadowing `let x = Rc::clone(&x)`) to where the value was made (`engine.syntax.shared_handles`)."""
+    from engine.syntax.shared_handles import names_type, origin_chain
+
     span = node_at(source, start, end)
-    found: Binding | None = None
     for ident in _used(span):
         b = binding_of(source, (ident.text or b"").decode(), ident.start_byte)
         if b is None or b.range.start >= start:
             continue
-        decl = _declaration(source, b)
-        if decl is not None and _names(decl, head):
-            found = b
-            break
-    for _ in range(8):  # `let h = Rc::clone(&hits);`: the value was made where `hits` was
-        decl = _declaration(source, found) if found is not None else None
-        value = (
-            decl.child_by_field_name("value") if decl is not None and decl.type == "let_declaration" else None
-        )
-        if found is None or value is None:
-            break
-        earlier = None
-        for ident in _used(value):
-            b = binding_of(source, (ident.text or b"").decode(), ident.start_byte)
-            if (
-                b is not None
-                and b.range.start < found.range.start
-                and (d := _declaration(source, b)) is not None
-            ):
-                if _names(d, head):
-                    earlier = b
-                    break
-        if earlier is None:
-            break
-        found = earlier
-    return found
+        chain = origin_chain(source, b)
+        if any(names_type(source, c, head) for c in chain):
+            return chain[-1]
+    return None
 
 
 def declaration_range(source: bytes, b: Binding):  # noqa: ANN201 - a Range

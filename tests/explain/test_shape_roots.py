@@ -146,6 +146,8 @@ def test_a_comparison_with_none_is_the_root_and_a_variant_test_leads(tmp_path: P
 def test_pair_mode_gives_a_way_out_when_rustcs_help_only_restates_the_error(tmp_path: Path) -> None:
     (e,) = explain_lib(tmp_path, "counters", COUNTERS)
     text = "\n".join(ln.text for ln in pair_lines(e))
-    assert f"Root cause: src/lib.rs:{line_of(COUNTERS, 'let seen = Rc::clone')}" in text
-    assert "Way out: share it with Arc and Mutex." in text, text
+    # `let seen = Rc::clone(&seen)` only copies the handle: the value is made at `Rc::new` (#14)
+    assert f"Root cause: src/lib.rs:{line_of(COUNTERS, 'let seen: Rc<RefCell')}" in text
+    # the way out is the whole patch now: `Arc`/`Mutex` where it is made, at the copy and the borrow
+    assert "Arc::new(Mutex::new(Vec::new()))" in text and "seen.lock().unwrap().push" in text, text
     assert "Help (rustc): within" not in text

@@ -1,0 +1,122 @@
+"""A handle that is not thread-safe reaches a thread through copies (#14). Real cargo on crates
+written here.
+
+- the root cause is where the value is made (`Rc::new`), followed back through a shadowing
+  `let x = Rc::clone(&x)`, an `x.clone()` and a plain `let y = x`, never the nearest copy;
+- the fix is one patch over every site: `Rc::new` and every `Rc::clone` become `Arc`, the `use`
+  follows, and a `RefCell` whose copies call `borrow_mut` becomes a `Mutex` with its borrows
+  turned into `lock().unwrap()`; validated in the scratch copy, and the patched crate's tests pass.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from engine.edits import apply_edits
+from engine.explain.validation import validate
+from modes.rendering import pair_lines
+from tests.explain.crates import explain_lib, line_of
+
+pytestmark = pytest.mark.slow
+
+# a read-only table shared by copies: `.clone()` of the handle, then a plain move into another name
+PRICES = """use std::collections::HashMap;
+use std::rc::Rc;
+use std::thread;
+
+pub fn quote(items: Vec<(String, u32)>, prices: HashMap<String, u32>) -> u32 {
+    let table = Rc::new(prices);
+    let mut workers = Vec::new();
+    for (name, qty) in items {
+        let copy = table.clone();
+        let mine = copy;
+        workers.push(thread::spawn(move || mine.get(&name).copied().unwrap_or(0) * qty));
+    }
+    workers.into_iter().map(|w| w.join().unwrap()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sums() {
+        let p = [("pen".to_string(), 3)].into_iter().collect();
+        assert_eq!(super::quote(vec![("pen".into(), 2), ("ink".into(), 5)], p), 6);
+    }
+}
+"""
+
+# a log changed by every thread: a shadowing `Rc::clone`, `borrow_mut` inside, `borrow` after join
+LOG = """use std::cell::RefCell;
+use std::rc::Rc;
+use std::thread;
+
+pub fn lengths(lines: Vec<String>) -> Vec<usize> {
+    let log: Rc<RefCell<Vec<usize>>> = Rc::new(RefCell::new(Vec::new()));
+    let mut hs = Vec::new();
+    for line in lines {
+        let log = Rc::clone(&log);
+        hs.push(thread::spawn(move || {
+            log.borrow_mut().push(line.len());
+        }));
+    }
+    for h in hs {
+        h.join().unwrap();
+    }
+    let mut out = log.borrow().clone();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn all() {
+        assert_eq!(super::lengths(vec!["ab".into(), "c".into()]), vec![1, 2]);
+    }
+}
+"""
+
+
+def _fixed(tmp_path, name: str, src: str):
+    (e,) = explain_lib(tmp_path, name, src)
+    run = validate([e], tmp_path / name)
+    (checked,) = run.explanations
+    return e, checked
+
+
+def _tests_pass(root, option) -> None:
+    path = root / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), option.edits))
+    done = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_copies_lead_back_to_rc_new_and_one_patch_changes_every_site(tmp_path) -> None:
+    e, checked = _fixed(tmp_path, "prices", PRICES)
+    assert e.root_cause.line == line_of(PRICES, "let table = Rc::new") != e.primary.line
+    text = "\n".join(ln.text for ln in pair_lines(checked))
+    assert f"Root cause: src/lib.rs:{line_of(PRICES, 'let table = Rc::new')}" in text
+    fix = next(o for o in checked.fixes if "Arc::new" in " ".join(o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    assert "use std::sync::Arc;" in fix.shows and "    let table = Arc::new(prices);" in fix.shows
+    assert not any("Rc" in ln for ln in fix.shows)
+    _tests_pass(tmp_path / "prices", fix)
+
+
+def test_a_refcell_changed_by_threads_becomes_a_mutex_at_every_borrow(tmp_path) -> None:
+    e, checked = _fixed(tmp_path, "log", LOG)
+    assert e.root_cause.line == line_of(LOG, "let log: Rc<RefCell") != line_of(LOG, "let log = Rc::clone")
+    fix = next(o for o in checked.fixes if "Mutex" in " ".join(o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    shows = " ".join(fix.shows)
+    for want in (
+        "Arc<Mutex<Vec<usize>>>",
+        "Arc::clone(&log)",
+        "log.lock().unwrap().push",
+        "use std::sync::Mutex;",
+    ):
+        assert want in shows, (want, fix.shows)
+    assert "borrow" not in shows
+    _tests_pass(tmp_path / "log", fix)
