@@ -27,6 +27,18 @@ if TYPE_CHECKING:
 MAX_LOGGED_STORIES = 50
 
 
+def mark_of(e: Explanation) -> str:
+    """The memory's identity of the story's first diagnostic (`occurrence_mark`): rustc's spanned
+    source lines, not their line numbers, so a re-run on unchanged code is the same occurrence."""
+    from engine.memory.fold import occurrence_mark
+
+    d = e.diagnostics[0] if e.diagnostics else None
+    span = d.primary if d is not None else None
+    if span is None:
+        return ""
+    return occurrence_mark(e.code or "", e.message, span.file_name, (t.text for t in span.text))
+
+
 def _brief(e: Explanation) -> dict[str, Any]:
     """What the DevLog keeps of an explanation: enough to replay the story, not the whole diagnostic."""
     d = to_dict(e)
@@ -38,6 +50,7 @@ def _brief(e: Explanation) -> dict[str, Any]:
         if e.patch is None
         else {"applicability": e.patch.applicability, "source": e.patch.source},
         "grouped": len(e.diagnostics),
+        "mark": mark_of(e),
     }
 
 

@@ -19,6 +19,7 @@ Being pure and incremental, folding the log in one go or in pieces gives the sam
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
@@ -45,6 +46,19 @@ KEEP_SEEN = 20  # evidence kept per item, newest last
 KEEP_PATCHES = 50
 KEEP_PLACES = 5
 SAME_MEETING_S = 600
+KEEP_MARKS = 64
+
+
+def occurrence_mark(code: str, message: str, file: str, spanned: Iterable[str]) -> str:
+    """Who a diagnostic is, independent of when it was seen and of its line number: its code, rustc's
+    words, its file and the source text of the lines it spans (blanks squeezed). Re-running a check on
+    unchanged code, or after an edit elsewhere in the file moved the line, gives the same mark, so the
+    memory does not count Rusta's own re-runs as the user making the mistake again; rewriting the
+    spanned code into the same error gives a new one. "" when there is no code to identify."""
+    text = "\n".join(" ".join(line.split()) for line in spanned)
+    if not code or not text.strip():
+        return ""
+    return hashlib.sha1("\0".join((code, message, file, text)).encode()).hexdigest()[:16]
 
 
 class _At(NamedTuple):
@@ -144,18 +158,22 @@ class _Folder:
 
     # --- mistakes ------------------------------------------------------------------------------
 
-    def met(self, e: Entry, code: str, place: str = "", message: str = "") -> None:
+    def met(self, e: Entry, code: str, place: str = "", message: str = "", mark: str = "") -> None:
+        """One sighting of `code`; a new meeting (count + 1) at most once per task, and never for a
+        `mark` (see `occurrence_mark`) already counted: the same mistake seen again is not a repeat."""
         if not code:
             return
         task = e.task or e.id
         counted = self.task_codes.setdefault(task, set())
         x = self.mistakes.get(code) or Mistake(code=code)
-        if code in counted:
-            if place and place not in x.places:
-                self.mistakes[code] = msgspec.structs.replace(x, places=(*x.places, place)[-KEEP_PLACES:])
+        known = bool(mark) and any(m == mark for m, _ in x.marks)
+        if code in counted or known:
+            marks = x.marks if known or not mark else (*x.marks, (mark, x.count))[-KEEP_MARKS:]
+            places = (*x.places, place)[-KEEP_PLACES:] if place and place not in x.places else x.places
+            self.mistakes[code] = msgspec.structs.replace(x, places=places, marks=marks)
             return
         counted.add(code)
-        if _same_meeting(x, e.ts, place, message):
+        if not mark and _same_meeting(x, e.ts, place, message):
             return
         self.mistakes[code] = msgspec.structs.replace(
             x,
@@ -163,6 +181,7 @@ class _Folder:
             places=(*x.places, place)[-KEEP_PLACES:] if place else x.places,
             messages=(*[m for m in x.messages if m != message], message)[-3:] if message else x.messages,
             seen=(*x.seen, Seen(entry=e.id, ts=e.ts, what="met", note=message))[-KEEP_SEEN:],
+            marks=(*x.marks, (mark, x.count + 1))[-KEEP_MARKS:] if mark else x.marks,
         )
 
     def resolved(self, code: str, family: str, n: int = 1) -> None:
@@ -320,7 +339,7 @@ def _one(f: _Folder, e: Entry) -> None:
             at = s.get("primary")
             prim: dict[str, Any] = at if isinstance(at, dict) else {}
             place = f"{prim.get('file')}:{prim.get('line')}" if prim.get("file") else ""
-            f.met(e, str(s.get("code") or ""), place, str(s.get("message") or ""))
+            f.met(e, str(s.get("code") or ""), place, str(s.get("message") or ""), str(s.get("mark") or ""))
     elif isinstance(b, TryBody):
         for code in _strs(b, "addresses"):
             f.met(e, code)

@@ -60,6 +60,9 @@ class Mistake(Base, frozen=True):
     places: tuple[str, ...] = ()  # file:line of the last few, newest last
     messages: tuple[str, ...] = ()  # rustc's words, the last few
     seen: tuple[Seen, ...] = ()
+    # (occurrence mark, the meeting it was counted in): the same diagnostic on the same code seen
+    # again (`rusta explain` re-run, a line shifted by an edit elsewhere) is that meeting, not a new one
+    marks: tuple[tuple[str, int], ...] = ()
 
     @property
     def key(self) -> str:

@@ -128,17 +128,30 @@ def voice_line(v: Voice) -> str:
     )
 
 
-def study_line(m: Memory, code: str, place: str = "", message: str = "", now: float | None = None) -> str:
+def study_line(
+    m: Memory, code: str, place: str = "", message: str = "", now: float | None = None, mark: str = ""
+) -> str:
     """What study mode says about a code the user meets again ("" on a first meeting). `m` may or
-    may not hold this meeting yet: one at the last place with the last message is the same one.
+    may not hold this meeting yet: one whose `mark` (see `fold.occurrence_mark`) was counted already
+    is that meeting, told by its own ordinal (a re-run never makes it "Second" or "Third"); without a
+    mark, one at the last place with the last message is the same one.
 
     E.g. "Third E0502 this week: src/lib.rs:40 again; it went away with op:borrow 2 time(s) before."
     """
     x = next((x for x in m.mistakes if x.code == code), None)
     if x is None or x.count < 1:
         return ""
-    same = bool(place) and x.places[-1:] == (place,) and x.messages[-1:] == (message,)
     week = this_week(x, now)
+    k = next((k for mk, k in x.marks if mark and mk == mark), 0)
+    if k:  # met before, unchanged: the k-th meeting, and the meetings after it are newer
+        n, when = (k - (x.count - week), " this week") if k - (x.count - week) >= 2 else (k, " in this repo")
+        if n < 2:
+            return ""
+        return (
+            _cap(f"{_ORDINAL.get(n, f'{n}th')} {code}{when}")
+            + "; this one is unchanged since Rusta first saw it."
+        )
+    same = not mark and bool(place) and x.places[-1:] == (place,) and x.messages[-1:] == (message,)
     new = 0 if same else 1
     n, when = (week + new, " this week") if week + new >= 2 else (x.count + new, " in this repo")
     if n < 2:

@@ -235,13 +235,17 @@ def _humble_word(crate_root: Path) -> str:
 
 def _recalls(chosen: tuple[Explanation, ...], crate_root: Path) -> list[str]:
     """Study mode's word on codes this user met before in this repo (the memory, synced first)."""
+    from engine.loop.machine import mark_of
     from engine.memory.priors import current
     from engine.memory.words import study_line
 
     m = current(crate_root)
     if m is None:
         return [""] * len(chosen)
-    return [study_line(m, e.code or "", f"{e.primary.file}:{e.primary.line}", e.message) for e in chosen]
+    return [
+        study_line(m, e.code or "", f"{e.primary.file}:{e.primary.line}", e.message, mark=mark_of(e))
+        for e in chosen
+    ]
 
 
 def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[tuple[Explanation, ...], tuple]:

@@ -211,9 +211,16 @@ def show(
                 if checks is not None and e.fixes:
                     _print_verdict(out, checks, i, mode, "")
                 continue
-            if recalls[i]:
-                out.text(recalls[i], "yellow")
-            lines = lines_for(e, mode, width=out.width, with_rustc=with_rustc, pending=pending, shown=shown)
+            # the memory's word on this code goes under the story's own heading, not between stories
+            lines = lines_for(
+                e,
+                mode,
+                width=out.width,
+                recall=recalls[i],
+                with_rustc=with_rustc,
+                pending=pending,
+                shown=shown,
+            )
             out.lines(lines, prefix=f"#{i + 1} ")  # numbered as --apply N and --reject N count them
         if checks is not None and not interactive:
             n = sum(len(e.fixes) for e in chosen)
