@@ -25,7 +25,7 @@ from engine.proofs.fuzz_harness import Target, target
 from engine.proofs.fuzz_prelude import MAX_ARITY
 from engine.proofs.fuzz_shapes import Resolver, Shape, owned_type
 from engine.repair.workspace import Workspace
-from engine.syntax.fn_items import Item, changed_items, changed_methods, rename_calls
+from engine.syntax.fn_items import Item, changed_items, changed_methods, changed_nested_fns, rename_calls
 from engine.syntax.struct_items import struct_defs
 from engine.syntax.types import StructDef
 from toolbelt.cargo_workspace import package_dirs, package_of
@@ -147,6 +147,8 @@ def plan_targets(
                     skipped.append(f"{label(it)}: {why}")
             elif prev is not None:
                 plan.setdefault(path, []).append((prev, it))
+        if methods:  # a changed body one level down is named with why, never "no function body"
+            skipped += [f"{label(it)}: {why}" for it, why in changed_nested_fns(old, data)]
     return new, plan, skipped
 
 

@@ -136,6 +136,60 @@ def changed_methods(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
     return [(olds.get(k), m) for k, m in methods(new).items() if k not in olds or olds[k].text != m.text]
 
 
+def _nested_fns(src: bytes) -> dict[tuple[str, str], tuple[Item, str]]:
+    """Every fn item of the file that is not a top-level free fn, by (where, name), with why the
+    fuzzer leaves it out: methods of trait impls and generic impls, a trait's default methods, fns
+    inside `mod` blocks. A fn inside another fn's body is part of that fn's text, so not listed."""
+    out: dict[tuple[str, str], tuple[Item, str]] = {}
+
+    def walk(nodes, where: str, in_mod: bool) -> None:
+        for n in nodes:
+            if n.type == "function_item" and in_mod:
+                out.setdefault((where, _item(n).name), (_item(n), "a fn inside a `mod` block"))
+            elif n.type == "impl_item":
+                trait, owner, generic = impl_parts(n)
+                why = (
+                    "a method of a trait impl"
+                    if trait
+                    else "a method of a generic impl"
+                    if generic
+                    else "a method inside a `mod` block"
+                    if in_mod
+                    else ""
+                )
+                head = _item(n).name
+                for m in method_items(n, owner):
+                    if why:
+                        out.setdefault((f"{where}{head}", m.name), (m, why))
+            elif n.type == "trait_item":
+                body = n.child_by_field_name("body")
+                name = _item(n).name
+                for c in body.named_children if body is not None else []:
+                    if c.type == "function_item" and c.child_by_field_name("body") is not None:
+                        out.setdefault(
+                            (f"{where}trait {name}", _item(c).name),
+                            (_item(c, name), "a trait's default method"),
+                        )
+            elif n.type == "mod_item":
+                body = n.child_by_field_name("body")
+                if body is not None:
+                    walk(body.named_children, f"{where}mod {_item(n).name}::", True)
+
+    walk(parse(src).root_node.named_children, "", False)
+    return out
+
+
+def changed_nested_fns(old: bytes, new: bytes) -> list[tuple[Item, str]]:
+    """The fns `changed_items` and `changed_methods` do not pair up whose text the patch changes (a
+    method body in a trait impl or a generic impl, a trait's default method, a fn in a `mod`), each
+    with why the fuzzer leaves it out. The mistake this prevents: saying a patch "changes no
+    function body" because the changed body sits one level down, inside an impl or a module."""
+    olds = _nested_fns(old)
+    return [
+        (it, why) for k, (it, why) in _nested_fns(new).items() if k not in olds or olds[k][0].text != it.text
+    ]
+
+
 def rename_calls(fn_text: str, name: str, new_name: str, method: bool = False) -> str:
     """`fn_text` with its own name and every identifier `name` in it renamed (recursion included);
     with `method`, calls `x.name(...)` too (a method that calls itself through `self`)."""
