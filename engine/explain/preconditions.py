@@ -42,6 +42,10 @@ not shown):
   `String` made on the spot (`Vec::new()`, `vec![]`, `String::new()`) and the function returns a slice
   or a `&str`: the constant `&[]` or `""` (promoted to `'static`) replaces it. `not_empty_temporary`,
   its opposite, for a temporary with content.
+- `temporary_copies_input`: that temporary is an owned copy of what a parameter or `self` already
+  holds (`&name.trim().to_string()`, `&v[1..].to_vec()`; syntax layer, engine/syntax/copied_input.py),
+  so the borrow can point into the input instead. A `format!`, a concatenation or a constructor makes
+  content no input has: no zero-copy way out exists then.
 - `deref_owned_copy`: the `*` at rustc's span dereferences a plain binding (`*x`, syntax layer) of a
   primitive `Copy` type rustc names (`type `u32` cannot be dereferenced`): the binding holds its own
   copy, so a change to it stays there. `not_deref_owned_copy`, its opposite: a field or an element
@@ -84,6 +88,7 @@ NAMES = frozenset(
         "returns_str",
         "empty_temporary",
         "not_empty_temporary",
+        "temporary_copies_input",
         "reference_fits_move",
         "not_reference_fits_move",
         "deref_owned_copy",
@@ -288,6 +293,16 @@ def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     return False
 
 
+def _temporary_copies_input(diag: Diagnostic, crate_root: str | Path) -> bool:
+    temps = [s for s in diag.spans if (s.label or "").startswith("temporary value created here")]
+    src = _source(crate_root, temps[0]) if temps else None
+    if not temps or src is None:
+        return False
+    from engine.syntax.copied_input import copies_input
+
+    return copies_input(src, temps[0].byte_start, temps[0].byte_end) is True
+
+
 _CANNOT_DEREF = re.compile(r"type `(?P<ty>[a-z0-9]+)` cannot be dereferenced")
 
 
@@ -386,6 +401,8 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
     if predicate in ("empty_temporary", "not_empty_temporary"):
         empty = _empty_temporary(diag, crate_root)
         return empty is not None and empty == (predicate == "empty_temporary")
+    if predicate == "temporary_copies_input":
+        return _temporary_copies_input(diag, crate_root)
     if predicate in ("deref_owned_copy", "not_deref_owned_copy"):
         owned = _deref_owned_copy(diag, crate_root)
         return owned is not None and owned == (predicate == "deref_owned_copy")
