@@ -264,7 +264,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         places = ", ".join(f"{m.primary.file}:{m.primary.line}" for m in g.members[:6])
         more = f" and {len(g.members) - 6} more" if len(g.members) > 6 else ""
         facts.append(
-            f"{len(g.members)} places make this same mistake ({places}{more}); each needs the same change."
+            # whether one edit clears them all or each needs its own, the validated fix says (#14)
+            f"{len(g.members)} places make this same mistake ({places}{more})."
         )
         summary = f"{len(g.members)} places, one mistake: {summary}"
     elif g.kind == "type":

@@ -256,7 +256,7 @@ def group(items: list[Located]) -> list[Group]:
             n = len(members)
             reason = (
                 f"the first of {n} places with the same mistake ({shape[0]}: expected `{shape[2]}`, "
-                f"found `{shape[3]}`); each place needs the same change"
+                f"found `{shape[3]}`)"
             )
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="shape"))
         elif (

@@ -98,6 +98,11 @@ class PatchOption(Base, frozen=True):
     # the other stories (0-based, in the order validated) whose every error is gone with this edit in:
     # they follow from this story's mistake, so this fix is the one to apply first
     clears: tuple[int, ...] = ()
+    # the other stories (0-based) this edit clears that offer the same edit for their own error:
+    # independent sites of one mistake (two `?` without one `From`), so "one fix clears both"
+    shares: tuple[int, ...] = ()
+    # the places of its own story's one mistake (2+ lines) that this edit clears writing none of them
+    places: int = 0
     # a fix finished in steps (`engine.explain.chain`): each step after the first, in words, with
     # the error it answered
     steps: tuple[str, ...] = ()
@@ -119,6 +124,16 @@ class PatchOption(Base, frozen=True):
         if self.clears and self.validated in ("compiles", "uncovers"):
             them = " and ".join(f"#{j + 1}" for j in self.clears)
             words += f"; it clears {them} too, whose errors follow from this one"
+        if self.places > 1:
+            words += (
+                "; one edit clears both places"
+                if self.places == 2
+                else f"; one edit clears all {self.places} places"
+            )
+        if self.shares and self.validated in ("compiles", "uncovers"):
+            *rest, last = [f"#{j + 1}" for j in self.shares]
+            them = ", ".join(rest) + f" and {last}" if rest else last
+            words += f"; one fix clears {'both' if len(self.shares) == 1 else 'all'}: this error and {them}"
         return words
 
     def _state_words(self) -> str:

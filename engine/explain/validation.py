@@ -36,7 +36,7 @@ from diary.worktree import file_lock
 from engine.explain import chain, joint, siblings
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
-from engine.explain.followons import follow_ons
+from engine.explain.followons import follow_ons, one_edit_places, shared_fix
 from engine.explain.joint import Key
 from engine.explain.trials import Trials, reveals, trials_dir
 from engine.explain.types import Explanation, PatchOption
@@ -155,10 +155,13 @@ class _Run:
 
     def clears(self, i: int, o: PatchOption, stories: list[Explanation]) -> PatchOption:
         """The option with the other stories it clears named, when it works for its own error."""
+        o = msgspec.structs.replace(o, places=one_edit_places(stories[i], o))
         keys = self.cleared.get((i, o.id), ())
         if not keys or o.validated not in ("compiles", "uncovers"):
             return o
-        return msgspec.structs.replace(o, clears=follow_ons(stories, i, o, keys))
+        return msgspec.structs.replace(
+            o, clears=follow_ons(stories, i, o, keys), shares=shared_fix(stories, i, o, keys)
+        )
 
     def _trials(self) -> Trials:
         self.trials = self.trials or Trials(self.root, self.cancel)
