@@ -70,6 +70,7 @@ PLACEHOLDERS = frozenset(
         "sibling",
         "similar",
         "index_use",
+        "place_root",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")

@@ -68,6 +68,11 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     )
     if name:
         out["name"] = name
+        # the binding a place path starts from (`self` for `self.lines`, `p` for `(*p).x`): the
+        # parameter whose `&` decides, not the field, which no signature declares
+        start = re.match(r"[(*&\s]*([A-Za-z_]\w*)\b(?=[.\[)])", name)
+        if start is not None:
+            out["place_root"] = start.group(1)
     typ = _first(
         (
             r"(?<!this expression )has type `([^`]+)`",  # a method-chain note's start is not the failing type
