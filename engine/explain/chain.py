@@ -33,7 +33,7 @@ from engine.edits import (
 )
 from engine.explain import blame
 from engine.explain.options import _first_line as first_line
-from engine.explain.options import added_lines
+from engine.explain.options import added_lines, public_derives
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import Finished
 from engine.repair.registry import template_candidates
@@ -286,6 +286,6 @@ def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
         applicability=done.applicability,
         steps=done.steps,
         kind="other",  # a borrow finished by a conversion is no longer just a borrow
-        cost="",
+        cost=public_derives(done.patch),
         validated="not-checked",
     )

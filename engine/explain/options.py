@@ -102,6 +102,28 @@ def added_lines(diff: str) -> tuple[str, ...]:
     )
 
 
+_DERIVE_LINE = re.compile(r"^[+\- ]\s*#\[derive\(([^()]*)\)\]\s*$")
+_PUB_ITEM = re.compile(r"^[+ ]\s*pub\s+(?:struct|enum)\s+(\w+)")
+
+
+def public_derives(diff: str) -> str:
+    """ "adds `Clone` to the public type `Job`" when the patch derives a trait on a `pub` type: a
+    derive there is a promise to every user of the crate, never a silent side step of a fix."""
+    said: list[str] = []
+    lines = diff.splitlines()
+    for i, ln in enumerate(lines):
+        m = _DERIVE_LINE.match(ln)
+        if not m or not ln.startswith("+"):
+            continue
+        before = next((_DERIVE_LINE.match(p) for p in lines[max(0, i - 3) : i] if p.startswith("-")), None)
+        old = {t.strip() for t in before.group(1).split(",")} if before else set()
+        new = [t.strip() for t in m.group(1).split(",") if t.strip() and t.strip() not in old]
+        item = next((_PUB_ITEM.match(n) for n in lines[i + 1 : i + 4] if _PUB_ITEM.match(n)), None)
+        if new and item:
+            said.append(f"adds `{', '.join(new)}` to the public type `{item.group(1)}`")
+    return "; ".join(said)
+
+
 def _first_line(diff: str) -> tuple[str, int]:
     file, old_no = "", 0
     for ln in diff.splitlines():
@@ -228,6 +250,8 @@ def _option(
         applicability=c.applicability,
         kind=kind,
         cost=(keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
+        or public_derives(diff)
+        or (c.description if c.family in _TRANSFER_FAMILIES else "")
         or (
             clone_cost(cost_type)
             if kind == "clone"
@@ -341,7 +365,7 @@ def changes_meaning(o: PatchOption) -> int:
     value, a derived order; `engine.explain.meaning`): it ranks after an option of its own state
     that has none, so `pixels[i] as i32` (widening) leads `amount as u8`. A clone's cost is a price,
     not a change of meaning."""
-    return int(bool(o.cost) and o.kind != "clone")
+    return int(bool(o.cost) and o.kind != "clone" and not transfers(o))
 
 
 _REBIND = re.compile(r"^\s*(\w+) = \1\s*\.\s*\w+\(")
@@ -352,11 +376,32 @@ def _rebinds(o: PatchOption) -> bool:
     return any(_REBIND.match(ln) for ln in o.shows)
 
 
+# what a transfer leaves behind (a default, a stand-in, a shorter vector) is its behaviour: pair mode
+# shows it as the option's cost, as it shows a clone's copy
+_TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
+_TRANSFER = re.compile(r"\bstd::mem::(?:take|replace)\(|\.(?:take|pop|remove|swap_remove)\(")
+
+
+def transfers(o: PatchOption) -> bool:
+    """The option moves the value out and leaves the owner whole (`std::mem::take`/`replace`,
+    `Option::take`, `Vec::remove`/`pop`): Rusta offers one only where the place is behind `&mut` or
+    is reset right after the move (`engine.repair.take_out`), so it goes before a clone of its own
+    state, which deep-copies a value the code is done with."""
+    return not clones(o) and any(_TRANSFER.search(ln) for ln in o.shows)
+
+
+def clones(o: PatchOption) -> bool:
+    """A clone, or a fix finished in steps that clones (its kind is "other" once finished)."""
+    return o.kind == "clone" or any(".clone()" in ln for ln in o.shows)
+
+
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     """Compiled before unchecked, failed ones removed; among compiled options the one that leaves the
-    fewest errors in the crate goes first (it fixes more of them), and a borrow goes before any
-    clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
+    fewest errors in the crate goes first (it fixes more of them), a transfer (`transfers`) and a
+    borrow go before any clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
     Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
+    options = list(options)
+    moves = {o.validated for o in options if transfers(o)}
     kept = sorted(
         (o for o in options if o.validated != "fails"),
         # a `todo!()` hole goes last; among compiling fixes, the one that leaves fewer errors first
@@ -364,6 +409,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             _STATE_RANK[o.validated],
             o.panics_until_filled,
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
+            int(clones(o) and o.validated in moves),
             inexpert(o),
             changes_meaning(o),
         ),

@@ -23,6 +23,7 @@ from engine.facts.types import Facts, Place
 from engine.repair.binding_ops import hoisted, make_mut, mut_at_binding
 from engine.repair.rebind import discards_consumed_result
 from engine.repair.sites import Op, Site, receiver_of, site_at
+from engine.repair.take_out import out_of_place, overwritten_after, taken_before_reset
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
@@ -220,8 +221,11 @@ def _update_base(site: Site, read: Reader) -> list[Op]:
     return [(inner.postfix(".clone()"), f"fill the rest from a clone of `{inner.text}`", "op:clone", 0.56)]
 
 
-def _sharing(site: Site) -> list[Op]:
-    """A move that should have been a borrow, or a copy: borrow first, clone second."""
+def _sharing(site: Site, source: bytes | None = None, behind_ref: bool = False) -> list[Op]:
+    """A move that should have been a borrow, or a copy: borrow first, clone second. The clone's
+    label says what it buys only where that is true: the original stays usable when the code reads it
+    later (E0382), the owner keeps its value (E0507), and neither when the place is overwritten or
+    cleared right after the move (`take_out.next_reset`): then the clone is only a deep copy."""
     if (
         not site.expression
         or site.shape.in_pattern
@@ -229,9 +233,16 @@ def _sharing(site: Site) -> list[Op]:
         or site.shape.kind not in PLACES
     ):
         return []
+    reset = overwritten_after(source, site) if source is not None else None
+    if reset is not None:
+        clone = f"clone `{site.text}`: a deep copy of a value that is {reset} right after the move"
+    elif behind_ref:
+        clone = f"clone `{site.text}`: a deep copy, and the owner keeps its own"
+    else:
+        clone = f"clone `{site.text}` so the original stays usable"
     return [
         (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62),
-        (site.postfix(".clone()"), f"clone `{site.text}` so the original stays usable", "op:clone", 0.56),
+        (site.postfix(".clone()"), clone, "op:clone", 0.56),
     ]
 
 
@@ -363,10 +374,12 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
             text = receiver.text
             ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
     elif code in _MOVES and f.move_kind != "closure" and (hit := site_at(f.moved_at, read)):
-        ops += _sharing(hit[0]) or _update_base(hit[0], read)
+        ops += _sharing(hit[0], hit[1]) or _update_base(hit[0], read)
+        ops += taken_before_reset(f, hit[0], hit[1]) if code == "E0382" else []
     if code == "E0507" and (hit := site_at(f.primary, read)):
-        ops += _sharing(hit[0])
+        ops += _sharing(hit[0], hit[1], behind_ref=True)
         ops += _take_option(f, hit[0])
+        ops += out_of_place(f, hit[0], hit[1])
     if code in _MUTABILITY:
         ops += make_mut(f, read)
     prim = d.primary

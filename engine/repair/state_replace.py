@@ -15,7 +15,8 @@ rustc suggests `match &self.state`, which fails as soon as an arm moves what it 
 state. The placeholder is `std::mem::take` when the enum has `Default`, else a unit variant (or a
 variant built from plain values), which no arm can observe: each arm either replaces it or restores
 the state it took. Offered only when every arm that does not assign the place binds nothing (`_`,
-a unit variant), so restoring it is `other => ...`. Pure; the sandbox checks the edit.
+a unit variant), so restoring it is `other => ...`; where the match's value is used (a tail `match`
+returning `Some(job)` / `None`), the restore goes first in the arm so its value is unchanged. Pure; the sandbox checks the edit.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def _assigns(body: tree_sitter.Node, place: str) -> bool:
         n.type == "assignment_expression" and _text(n.child_by_field_name("left")).replace(" ", "") == place
         for n in preorder(body)
     )
+
+
+def _unit_body(block: tree_sitter.Node) -> bool:
+    """The block is the body of a fn that returns `()`: its tail `match` yields nothing."""
+    fn = block.parent
+    return fn is not None and fn.type == "function_item" and fn.child_by_field_name("return_type") is None
 
 
 def _placeholder(files: list[bytes], enum: str) -> str | None:
@@ -103,8 +110,19 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     place = _text(scrutinee).replace(" ", "")
     if match is None or match.type != "match_expression" or scrutinee.type != "field_expression":
         return []
-    if match.parent is None or match.parent.type != "expression_statement":
-        return []  # the match's value is used: restoring the state in an arm would change it
+    # the match's value is used (a tail `match` that returns): the restore goes first in the arm,
+    # so the arm's value stays its last expression
+    stmt = match.parent
+    valued = (
+        stmt is None
+        or stmt.type != "expression_statement"
+        or (
+            not any(c.type == ";" for c in stmt.children)
+            and stmt.parent is not None
+            and [c for c in stmt.parent.named_children if not c.type.endswith("comment")][-1] == stmt
+            and not _unit_body(stmt.parent)
+        )
+    )
     body = match.child_by_field_name("body")
     arms = [a for a in (body.named_children if body else []) if a.type == "match_arm"]
     paths = {
@@ -141,6 +159,23 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
             if value.type == "block"
             else []
         )
+        if valued:
+            opening = value.children[0] if value.type == "block" and value.children else None
+            if opening is not None and opening.type == "{":
+                edits.append(
+                    Edit(
+                        file=prim.file_name,
+                        start=opening.end_byte,
+                        end=opening.end_byte,
+                        replacement=f" {restore}",
+                    )
+                )
+            else:
+                text = f"{{ {restore} {_text(value)} }}"
+                edits.append(
+                    Edit(file=prim.file_name, start=value.start_byte, end=value.end_byte, replacement=text)
+                )
+            continue
         if value.type == "block" and kids:
             last = kids[-1]
             semi = "" if _text(last).endswith(";") else ";"

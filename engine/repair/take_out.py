@@ -1,0 +1,282 @@
+"""Ownership transfer instead of a copy: the value is moved out of a place that stays whole.
+
+The general mistake: a value is moved out of a place the code still owns through `&mut` (a field of
+`&mut self`, `*r` where `r: &mut T`, an element of a `Vec` behind `&mut`), or out of a local that is
+cleared or reassigned right after the move (`out.push(cur); cur.clear();` in a loop). rustc offers a
+borrow or `.clone()`; a clone deep-copies a value the code is about to throw away. Through `&` a
+value cannot be taken; through `&mut` it can, as long as a valid value is left behind:
+
+- `std::mem::take(&mut place)` leaves the type's `Default` (the sandbox decides whether the type has
+  one: the edit does not compile where it has none);
+- `std::mem::replace(&mut place, value)` leaves a value the code names (a unit variant of the enum);
+- `Vec::remove(i)` / `swap_remove(i)` / `pop()` take the element out of the vector itself, the way
+  out for a `&mut self` method that hands an element out (`let t = self.items.last()?; Some(*t)`).
+
+`Option::take()` is `engine.repair.grammar._take_option`'s. Each op is built from the syntax tree
+(the place, the binding's `let`, the statements after the move); the sandbox judges each edit.
+Pure: a source and the diagnostic's facts in, ops out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.edits import Edit
+from engine.facts.types import Facts
+from engine.repair.sites import Op, Site
+from engine.syntax.tree import ancestors, node_at, preorder
+
+_LOOPS = ("for_expression", "while_expression", "loop_expression")
+_STOP = ("function_item", "closure_expression")
+
+
+def _text(n: tree_sitter.Node | None) -> str:
+    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
+
+
+def _compact(s: str) -> str:
+    return "".join(s.split())
+
+
+def _statement_of(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The statement of a block that contains `node` (itself a block's child)."""
+    n: tree_sitter.Node | None = node
+    while n is not None and n.parent is not None and n.parent.type != "block":
+        if n.type in _STOP:
+            return None
+        n = n.parent
+    return n if n is not None and n.parent is not None else None
+
+
+def _mentions(node: tree_sitter.Node, place: str) -> bool:
+    want = _compact(place)
+    return any(
+        n.type in ("identifier", "field_expression", "index_expression", "unary_expression", "self")
+        and _compact(_text(n)) == want
+        for n in preorder(node)
+    )
+
+
+def next_reset(source: bytes, start: int, end: int, place: str) -> tuple[str, tree_sitter.Node, bool] | None:
+    """What the code does next to `place` after the move at [start, end): "assign" (`place = v;`) or
+    "clear" (`place.clear();`) with that statement, when that is the first later statement of the
+    enclosing blocks (up to the fn or closure) that mentions `place`; None when the place is read
+    first, or never mentioned again. The flag says the reset is in the move's own block, so it runs
+    whenever the move does (a reset after an `if` that holds the move also runs when it did not)."""
+    node = node_at(source, start, end)
+    stmt = _statement_of(node)
+    same = True
+    while stmt is not None and stmt.parent is not None:
+        sib = stmt.next_named_sibling
+        while sib is not None:
+            if sib.type.endswith("comment"):
+                sib = sib.next_named_sibling
+                continue
+            if not _mentions(sib, place):
+                sib = sib.next_named_sibling
+                continue
+            expr = sib.named_children[0] if sib.type == "expression_statement" and sib.named_children else sib
+            if expr.type in ("assignment_expression",):
+                left = expr.child_by_field_name("left")
+                right = expr.child_by_field_name("right")
+                if _compact(_text(left)) == _compact(place) and not (right and _mentions(right, place)):
+                    return "assign", sib, same
+            if expr.type == "call_expression" and sib.type == "expression_statement":
+                fn = expr.child_by_field_name("function")
+                if fn is not None and _compact(_text(fn)) == _compact(place) + ".clear":
+                    return "clear", sib, same
+            return None
+        owner = stmt.parent.parent  # the block's owner: an `if`, a loop, a fn, a block statement
+        if owner is None or owner.type in _STOP or owner.type in _LOOPS:
+            return None  # the next iteration (or the caller) reads the place before anything resets it
+        stmt = _statement_of(owner)
+        same = False
+    return None
+
+
+def _drop_statement(source: bytes, file: str, stmt: tree_sitter.Node) -> Edit:
+    """Delete a statement with its line when it stands alone on it."""
+    start, end = stmt.start_byte, stmt.end_byte
+    line_start = source.rfind(b"\n", 0, start) + 1
+    line_end = source.find(b"\n", end)
+    line_end = len(source) if line_end < 0 else line_end
+    if not source[line_start:start].strip() and not source[end:line_end].strip():
+        return Edit(file=file, start=line_start, end=min(line_end + 1, len(source)), replacement="")
+    return Edit(file=file, start=start, end=end, replacement="")
+
+
+def _mut_ref(text: str) -> str:
+    """`&mut place`; `*r` is already reached by `r` when it is a `&mut` binding."""
+    m = re.fullmatch(r"\*\s*(\w+)", text)
+    return m.group(1) if m else f"&mut {text}"
+
+
+def _self_kind(source: bytes, at: int) -> str:
+    from engine.syntax.tree import enclosing_fn
+
+    fn = enclosing_fn(source, at, at + 1)
+    return fn.self_param if fn is not None else "none"
+
+
+def _unit_variant(source: bytes, type_text: str | None) -> str | None:
+    """`E::Unit` for an enum of this file with a unit variant, the value `mem::replace` leaves."""
+    from engine.repair.state_replace import _placeholder
+
+    name = (type_text or "").strip()
+    if not re.fullmatch(r"\w+", name):
+        return None
+    unit = _placeholder([source], name)
+    return unit if unit is not None and "(" not in unit else None
+
+
+_ELEMENT = re.compile(r"^(?P<vec>.+?)\.(?P<call>first|last|get)\((?P<i>[\w.]*)\)(?P<q>\?)?$")
+
+
+def _element_binding(source: bytes, site: Site) -> list[Op]:
+    """`let t = v.last()?; .. *t ..` in a `&mut self` method that hands the element out: take it out
+    of the vector (`v.pop()?`) instead of copying it, and use the owned `t` where `*t` was."""
+    from engine.syntax.tree import let_initializer
+
+    m = re.fullmatch(r"\*\s*(\w+)", site.text)
+    if m is None:
+        return []
+    name = m.group(1)
+    init = let_initializer(source, name, site.place.start)
+    if init is None:
+        return []
+    em = _ELEMENT.match(_compact(init.text))
+    if em is None or not em.group("vec").startswith("self.") or em.group("q") is None:
+        return []
+    vec, call, i = em.group("vec"), em.group("call"), em.group("i")
+    if call == "get" and not re.fullmatch(r"\w+", i):
+        return []
+    file = site.place.file
+    forms: list[tuple[str, str]] = []
+    if call == "last":
+        forms.append((f"{vec}.pop()?", f"take it out of `{vec}` with `pop()` (the last element goes)"))
+    else:
+        idx = "0" if call == "first" else i
+        guard = f"!{vec}.is_empty()" if call == "first" else f"{idx} < {vec}.len()"
+        forms.append(
+            (
+                f"({guard}).then(|| {vec}.remove({idx}))?",
+                f"take it out of `{vec}` with `remove({idx})` (the later elements shift down, order kept)",
+            )
+        )
+        forms.append(
+            (
+                f"({guard}).then(|| {vec}.swap_remove({idx}))?",
+                f"take it out of `{vec}` with `swap_remove({idx})` (O(1): the last element fills its slot, "
+                "so the order changes)",
+            )
+        )
+    out: list[Op] = []
+    for new, desc in forms:
+        edits = [
+            Edit(file=file, start=init.start, end=init.end, replacement=new),
+            site.replace(name),
+        ]
+        out.append((edits, desc, "op:vec-take", 0.74))
+    return out
+
+
+def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
+    """E0507: move out of a place behind `&mut` (or an element a `&mut self` method hands out),
+    leaving a valid value (or nothing) behind instead of copying it."""
+    if not site.expression or site.shape.in_pattern:
+        return []
+    if site.shape.kind not in ("field_expression", "index_expression", "unary_expression"):
+        return []
+    node = node_at(source, site.place.start, site.place.end)
+    if node.parent is not None and node.parent.type == "match_expression":
+        return []  # a match on the place: `engine.repair.state_replace` restores it in the arms
+    through_mut = "mutable reference" in (f.message or "")
+    owner_mut = _self_kind(source, site.place.start) == "&mut self"
+    out: list[Op] = []
+    if "shared reference" in (f.message or "") and owner_mut:
+        return _element_binding(source, site)
+    if not through_mut:
+        return []
+    text = site.text
+    reset = next_reset(source, site.place.start, site.place.end, text)
+    after = " (it is overwritten right after)" if reset else ""
+    out.append(
+        (
+            [site.replace(f"std::mem::take({_mut_ref(text)})")],
+            f"take it with `std::mem::take`, which leaves the type's default in `{text}`{after}",
+            "op:mem-take",
+            0.73,
+        )
+    )
+    unit = _unit_variant(source, f.binding_type)
+    if unit is not None:
+        out.append(
+            (
+                [site.replace(f"std::mem::replace({_mut_ref(text)}, {unit})")],
+                f"take it with `std::mem::replace`, which leaves `{unit}` in `{text}`{after}",
+                "op:mem-replace",
+                0.72,
+            )
+        )
+    idx = node if node.type == "index_expression" else None
+    if idx is not None and owner_mut and len(idx.named_children) == 2:
+        vec, i = (_text(c) for c in idx.named_children)
+        out.append(
+            (
+                [site.replace(f"{vec}.remove({i})")],
+                f"take it out of `{vec}` with `remove({i})` (the later elements shift down, order kept)",
+                "op:vec-take",
+                0.71,
+            )
+        )
+        out.append(
+            (
+                [site.replace(f"{vec}.swap_remove({i})")],
+                f"take it out of `{vec}` with `swap_remove({i})` (O(1): the last element fills its slot, "
+                "so the order changes)",
+                "op:vec-take",
+                0.7,
+            )
+        )
+    return out
+
+
+def taken_before_reset(f: Facts, site: Site, source: bytes) -> list[Op]:
+    """E0382: a local moved (`out.push(cur)`) and then cleared or reassigned before any read: take it
+    with `std::mem::take`, which leaves it empty, so nothing is copied; a `cur.clear()` that only
+    emptied it goes."""
+    if not site.expression or site.shape.in_pattern or site.shape.kind != "identifier":
+        return []
+    if f.binding is None or site.text != f.binding:
+        return []
+    node = node_at(source, site.place.start, site.place.end)
+    if not any(a.type in _LOOPS for a in ancestors(node)):
+        return []
+    reset = next_reset(source, site.place.start, site.place.end, site.text)
+    if reset is None:
+        return []
+    kind, stmt, same = reset
+    edits = [site.replace(f"std::mem::take(&mut {site.text})")]
+    desc = f"take `{site.text}` with `std::mem::take`, which leaves it empty: no copy"
+    if kind == "clear" and same:  # a clear that also runs when the move did not stays
+        edits.append(_drop_statement(source, site.place.file, stmt))
+        desc += f"; the `{site.text}.clear()` after it goes"
+    return [(edits, desc, "op:mem-take", 0.7)]
+
+
+def overwritten_after(source: bytes, site: Site) -> str | None:
+    """ "overwritten" or "cleared" when the moved place is reset before anything reads it: by the
+    next statement that mentions it, or (a `match` on the place) by an assignment in the arms."""
+    node = node_at(source, site.place.start, site.place.end)
+    if node.parent is not None and node.parent.type == "match_expression":
+        body = node.parent.child_by_field_name("body")
+        for n in preorder(body) if body is not None else ():
+            left = n.child_by_field_name("left") if n.type == "assignment_expression" else None
+            if left is not None and _compact(_text(left)) == _compact(site.text):
+                return "overwritten"
+    reset = next_reset(source, site.place.start, site.place.end, site.text)
+    if reset is None:
+        return None
+    return "overwritten" if reset[0] == "assign" else "cleared"
