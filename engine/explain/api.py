@@ -14,7 +14,16 @@ from typing import Any
 
 import msgspec
 
-from engine.explain import applicable, evidence, lintstory, placeholders, preconditions, references, shapes
+from engine.explain import (
+    applicable,
+    auto_traits,
+    evidence,
+    lintstory,
+    placeholders,
+    preconditions,
+    references,
+    shapes,
+)
 from engine.explain import options as fix_options
 from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_key, fix_sources, group
 from engine.explain.invariants import invariant_for, syntax_entry
@@ -213,6 +222,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     entry = lookup(diag.code_str)
     tags: frozenset[str] | None = None  # the syntax shape, read only when a variant asks for one
     vals = placeholders.values(diag, g.lead.primary, g.root)
+    if said := auto_traits.named(diag):  # which type lacks `Send`/`Sync`, and why, from rustc's type
+        vals["auto_traits"] = auto_traits.statement(diag) or f"rustc says `{said[1]}` is not `{said[0]}`."
     if cost := fix_options.clone_cost(fix_options.value_type(diag)):
         vals["clone_cost"] = f"Each clone {cost}"  # an Arc's clone is a count update, not a copy
     if entry is not None and any(v.shape for v in entry.variants):

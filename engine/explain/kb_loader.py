@@ -65,6 +65,7 @@ PLACEHOLDERS = frozenset(
         "operator",
         "operand",
         "clone_cost",
+        "auto_traits",
         "import_path",
         "binding",
         "sibling",
