@@ -38,6 +38,16 @@ def _glued(toks: list[tuple[int, int]], i: int) -> bool:
     return toks[i][1] == toks[i + 1][0]
 
 
+def _closing(words: list[str], at: int) -> int | None:
+    """The index of the bracket that closes the one at `at`."""
+    depth = 0
+    for i in range(at, len(words)):
+        depth += (words[i] in _OPEN) - (words[i] in _CLOSE)
+        if depth == 0:
+            return i
+    return None
+
+
 def changed(old: str, new: str) -> tuple[str, str] | None:
     """The old and new code of the tokens that differ, widened to pair their brackets; for an
     insertion, widened over the unspaced expression it joins (`item` + `.clone()`) or the token a
@@ -76,8 +86,22 @@ def changed(old: str, new: str) -> tuple[str, str] | None:
             ):
                 p -= 1
             end = len(nt) - s
-            while s > 0 and _glued(nt, end - 1) and _GLUE.fullmatch(nw[end]) and nw[end - 1] not in _CLOSE:
-                s, end = s - 1, end + 1
+            while s > 0 and _glued(nt, end - 1):
+                if nw[end] in "([" and _GLUE.fullmatch(nw[end - 1]):  # `items[i]`, `f(x)`: one expression
+                    close = _closing(nw, end)
+                    if close is None or close >= len(nw):
+                        break
+                    s, end = len(nw) - close - 1, close + 1
+                elif (
+                    _GLUE.fullmatch(nw[end])
+                    and nw[end - 1] not in _CLOSE
+                    or nw[end - 1] in ")]"
+                    and nw[end] in ".?"
+                ):
+                    s, end = s - 1, end + 1
+                else:
+                    break
+                s = max(s, 0)
     o = old[ot[p][0] : ot[len(ot) - s - 1][1]] if p < len(ot) - s and not inserting else ""
     n = new[nt[p][0] : nt[len(nt) - s - 1][1]] if p < len(nt) - s else ""
     return o, n
