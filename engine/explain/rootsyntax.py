@@ -142,17 +142,28 @@ def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tupl
     source = _source(crate_root, prim.file_name)
     if m is None or head is None or source is None or prim.byte_end > len(source):
         return None
-    from engine.syntax.origins import holder_of
+    from engine.syntax.origins import holder_chain
 
-    b = holder_of(source, prim.byte_start, prim.byte_end, head)
-    if b is None:
+    chain = holder_chain(source, prim.byte_start, prim.byte_end, head)
+    if not chain:
         return None
+    b, used = chain[-1], chain[0]
     trait, typ = m.group(1), m.group(2)
     verb = "sent to" if trait == "Send" else "shared with"
+    # the thread gets a copy of the handle (`let h = Rc::clone(&x)`): a copy repeats the type, the
+    # value is made here, so changing the copy alone does not compile (#14)
+    copies = [c for c in chain[:-1] if c.kind == "let"]
+    via = (
+        f", through the cop{'ies' if len(copies) > 1 else 'y'} of the handle at line{'s' if len(copies) > 1 else ''} "
+        + ", ".join(str(c.range.line) for c in reversed(copies))
+        + " (a copy repeats the handle's type, the value is made here)"
+        if copies
+        else ""
+    )
     return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` is made here"), (
         f"`{b.name}` is made here, with `{head}` in its declaration, and rustc says `{typ}` is not "
-        f"`{trait}`; the code at "
-        f"line {prim.line_start} uses `{b.name}`, so it cannot be {verb} another thread"
+        f"`{trait}`; the code at line {prim.line_start} uses `{used.name}`{via}, so it cannot be "
+        f"{verb} another thread"
     )
 
 

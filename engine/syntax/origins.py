@@ -61,6 +61,12 @@ def holder_of(source: bytes, start: int, end: int, head: str) -> Binding | None:
     """The variable the span uses whose value holds a `head` (its declaration, or one it copies,
     names it), traced back through every handle copy (`Rc::clone(&x)`, `x.clone()`, `let y = x`,
     a shadowing `let x = Rc::clone(&x)`) to where the value was made (`engine.syntax.shared_handles`)."""
+    chain = holder_chain(source, start, end, head)
+    return chain[-1] if chain else None
+
+
+def holder_chain(source: bytes, start: int, end: int, head: str) -> tuple[Binding, ...]:
+    """`holder_of`'s path: the binding the span uses, then each one it copies, the maker last."""
     from engine.syntax.shared_handles import names_type, origin_chain
 
     span = node_at(source, start, end)
@@ -70,8 +76,8 @@ def holder_of(source: bytes, start: int, end: int, head: str) -> Binding | None:
             continue
         chain = origin_chain(source, b)
         if any(names_type(source, c, head) for c in chain):
-            return chain[-1]
-    return None
+            return chain
+    return ()
 
 
 def declaration_range(source: bytes, b: Binding):  # noqa: ANN201 - a Range

@@ -98,6 +98,8 @@ def test_copies_lead_back_to_rc_new_and_one_patch_changes_every_site(tmp_path) -
     assert e.root_cause.line == line_of(PRICES, "let table = Rc::new") != e.primary.line
     text = "\n".join(ln.text for ln in pair_lines(checked))
     assert f"Root cause: src/lib.rs:{line_of(PRICES, 'let table = Rc::new')}" in text
+    copies = f"lines {line_of(PRICES, 'let copy =')}, {line_of(PRICES, 'let mine =')}"
+    assert f"uses `mine`, through the copies of the handle at {copies}" in e.root_cause_reason
     fix = next(o for o in checked.fixes if "Arc::new" in " ".join(o.shows))
     assert fix.validated == "compiles", fix.fails_because
     assert "use std::sync::Arc;" in fix.shows and "    let table = Arc::new(prices);" in fix.shows
