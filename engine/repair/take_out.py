@@ -192,8 +192,11 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
     node = node_at(source, site.place.start, site.place.end)
     if node.parent is not None and node.parent.type == "match_expression":
         return []  # a match on the place: `engine.repair.state_replace` restores it in the arms
-    through_mut = "mutable reference" in (f.message or "")
     owner_mut = _self_kind(source, site.place.start) == "&mut self"
+    # "cannot move out of index of `Vec<T>`" names no reference: a place under `&mut self` is one
+    through_mut = "mutable reference" in (f.message or "") or (
+        owner_mut and site.text.startswith("self.") and "shared reference" not in (f.message or "")
+    )
     out: list[Op] = []
     if "shared reference" in (f.message or "") and owner_mut:
         return _element_binding(source, site)
