@@ -32,6 +32,7 @@ it, in case the rendering does not compile). Each rule needs a fact and a shape:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -381,6 +382,35 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+def _moved(old: str, new: str, at: int, *, end: bool) -> int:
+    """Where position `at` of `old` lands in `new`, after the changes that turn one into the other."""
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if i1 <= at < i2 or (end and at == i2):
+            return j1 + (at - i1) if tag == "equal" else (j2 if end else j1)
+    return len(new)
+
+
+def _described(desc: str, before: tuple[Edit, ...], after: list[Edit]) -> str:
+    """The description's quoted code as the rendered edits write it: a fix that says `-> Self` while
+    its patch writes `-> Light` describes code the user will not get. Each backticked snippet taken
+    from an edit's text is mapped through that edit's rendering; the rest stays as written."""
+    if len(before) != len(after):
+        return desc
+    order = lambda e: (e.file, e.start, e.end)  # noqa: E731
+    pairs = list(zip(sorted(before, key=order), sorted(after, key=order), strict=True))
+
+    def mapped(m: re.Match[str]) -> str:
+        snippet = m.group(1)
+        for old, new in ((b.replacement, a.replacement) for b, a in pairs):
+            at = old.find(snippet)
+            if at >= 0 and old != new:
+                start, stop = _moved(old, new, at, end=False), _moved(old, new, at + len(snippet), end=True)
+                return f"`{new[start:stop]}`"
+        return m.group(0)
+
+    return re.sub(r"`([^`\n]+)`", mapped, desc)
+
+
 def render(
     c: Candidate,
     style: tuple[StyleFact, ...],
@@ -408,7 +438,7 @@ def render(
             used.append(name)
     if not used:
         return c
-    desc = c.description
+    desc = _described(c.description, c.edits, edits)
     if "string-from-str" in used and "to_string" in desc:
         desc = desc.replace("to_string", facts["string-from-str"].strip(".()"))
     return msgspec.structs.replace(
