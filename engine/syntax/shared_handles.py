@@ -20,11 +20,12 @@ Pure: bytes and byte offsets in, Structs out. Tree-sitter nodes never leave this
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, binding_of, bindings, node_at, parse, preorder
+from engine.syntax.tree import _range, ancestors, bindings, node_at, parse, preorder
 from engine.syntax.types import Base, Binding, Range
 
 
@@ -41,6 +42,35 @@ class UseSite(Base, frozen=True):
 
     range: Range  # the whole `use …;`
     path: str  # `std::rc::Rc`
+
+
+_SCOPES = ("block", "function_item", "closure_expression", "for_expression", "match_arm", "if_expression")
+
+
+@functools.lru_cache(maxsize=8)
+def _scoped(source: bytes) -> tuple[tuple[Binding, int, int], ...]:
+    """Every binding with the bytes of its scope, computed once per file: `engine.syntax.tree.
+    binding_of`'s rule (the innermost enclosing block-like node), without a walk per question."""
+    out: list[tuple[Binding, int, int]] = []
+    for b in bindings(source):
+        scope = node_at(source, b.range.start, b.range.end)
+        for a in ancestors(scope):
+            if a.type in _SCOPES:
+                scope = a
+                break
+        out.append((b, scope.start_byte, scope.end_byte))
+    return tuple(out)
+
+
+def binding_of(source: bytes, name: str, at: int) -> Binding | None:
+    """The binding of `name` in scope at byte `at`: the last one before it whose scope holds it."""
+    best: Binding | None = None
+    for b, lo, hi in _scoped(source):
+        if b.range.start > at:
+            break
+        if b.name == name and lo <= at <= hi:
+            best = b
+    return best
 
 
 def _declaration(source: bytes, b: Binding) -> tree_sitter.Node | None:
@@ -105,8 +135,12 @@ def names_type(source: bytes, b: Binding, head: str) -> bool:
 def handle_family(source: bytes, origin: Binding) -> tuple[Binding, ...]:
     """Every binding whose chain of copies ends at `origin`, `origin` first."""
     out = [origin]
-    for b in bindings(source):
-        if b != origin and b.kind in ("let", "param") and origin_chain(source, b)[-1] == origin:
+    for b, _, _ in _scoped(source):
+        if b == origin or b.kind != "let" or b.range.start < origin.range.start:
+            continue
+        decl = _declaration(source, b)
+        value = decl.child_by_field_name("value") if decl is not None else None
+        if value is not None and _copied_name(value) is not None and origin_chain(source, b)[-1] == origin:
             out.append(b)
     return tuple(out)
 
