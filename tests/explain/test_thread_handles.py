@@ -122,3 +122,41 @@ def test_a_refcell_changed_by_threads_becomes_a_mutex_at_every_borrow(tmp_path) 
         assert want in shows, (want, fix.shows)
     assert "borrow" not in shows
     _tests_pass(tmp_path / "log", fix)
+
+
+# `Arc` already imported beside `mpsc`, and another `Rc` that stays on one thread: the `use` of `Rc`
+# stays, no second `use` of `Arc` is written, and the other `Rc` is left as it is
+MIXED = """use std::rc::Rc;
+use std::sync::{mpsc, Arc};
+use std::thread;
+
+pub fn local_len(words: Vec<String>) -> usize {
+    let here = Rc::new(words);
+    let again = Rc::clone(&here);
+    again.len()
+}
+
+pub fn shout(words: Vec<String>) -> Vec<String> {
+    let _keep: Option<Arc<u8>> = None;
+    let shared = Rc::new(words);
+    let (tx, rx) = mpsc::channel();
+    let theirs = shared.clone();
+    thread::spawn(move || {
+        for w in theirs.iter() {
+            tx.send(w.to_uppercase()).unwrap();
+        }
+    });
+    rx.iter().collect()
+}
+"""
+
+
+def test_only_the_sent_handle_changes_and_imports_stay_single(tmp_path) -> None:
+    e, checked = _fixed(tmp_path, "mixed", MIXED)
+    assert e.root_cause.line == line_of(MIXED, "let shared = Rc::new")
+    fix = next(o for o in checked.fixes if "Arc::new" in " ".join(o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    after = apply_edits(MIXED.encode(), fix.edits).decode()
+    assert after.count("use std::sync::{mpsc, Arc};") == 1 and "use std::sync::Arc;" not in after
+    assert "use std::rc::Rc;" in after and "let again = Rc::clone(&here);" in after
+    assert "let shared = Arc::new(words);" in after and "let theirs = shared.clone();" in after
