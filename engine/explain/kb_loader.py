@@ -156,6 +156,9 @@ SHAPES = frozenset(
         "similar_binding",
         "index_only",
         "index_also_used",
+        "move_same_statement",
+        "use_later_in_loop",
+        "use_after_loop",
     }
 )
 

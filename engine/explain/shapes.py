@@ -81,7 +81,39 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]
     tags.update(_index_loop_tags(diag, source, vals))
+    tags.update(_loop_move_tags(diag, source))
     return frozenset(tags), vals
+
+
+_LOOPS = ("for_expression", "while_expression", "loop_expression")
+_STATEMENTS = ("expression_statement", "let_declaration")
+
+
+def _loop_move_tags(diag: Diagnostic, source: bytes) -> set[str]:
+    """A value moved "in previous iteration of loop": `move_same_statement` when the use rustc
+    reports is the moving statement itself (the same code, run again), `use_later_in_loop` when it is
+    another statement of the loop, `use_after_loop` when it comes after the loop. Decided from the
+    spans, so "the same code, run twice" is never said of a use after the loop."""
+    prim = diag.primary
+    moved = next((sp for sp in diag.spans if "in previous iteration of loop" in (sp.label or "")), None)
+    if prim is None or moved is None or moved.file_name != prim.file_name:
+        return set()
+    from engine.syntax.tree import ancestors, enclosing, node_at
+
+    if max(moved.byte_end, prim.byte_end) > len(source):
+        return set()
+    node = node_at(source, moved.byte_start, moved.byte_end)
+    loop = next((a for a in ancestors(node) if a.type in _LOOPS), None)
+    if loop is None:
+        return set()
+    if not (loop.start_byte <= prim.byte_start and prim.byte_end <= loop.end_byte):
+        return {"use_after_loop"}
+    a = enclosing(source, moved.byte_start, moved.byte_end, _STATEMENTS)
+    b = enclosing(source, prim.byte_start, prim.byte_end, _STATEMENTS)
+    same = (moved.byte_start, moved.byte_end) == (prim.byte_start, prim.byte_end) or (
+        a is not None and b is not None and a[1].start == b[1].start and a[1].end == b[1].end
+    )
+    return {"move_same_statement" if same else "use_later_in_loop"}
 
 
 def _index_loop_tags(diag: Diagnostic, source: bytes, vals: dict[str, str]) -> set[str]:
