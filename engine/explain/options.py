@@ -251,7 +251,7 @@ def _option(
         kind=kind,
         cost=(keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
         or public_derives(diff)
-        or (c.description if c.family in _TRANSFER_FAMILIES else "")
+        or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES else "")
         or (
             clone_cost(cost_type)
             if kind == "clone"
@@ -380,6 +380,17 @@ def _rebinds(o: PatchOption) -> bool:
 # shows it as the option's cost, as it shows a clone's copy
 _TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
 _TRANSFER = re.compile(r"\bstd::mem::(?:take|replace)\(|\.(?:take|pop|remove|swap_remove)\(")
+
+
+def behaviour(description: str) -> str:
+    """What a transfer leaves behind, out of its description: the `which ...` clause, else the
+    closing parenthesis, else the clause after "and"; the whole description when none is there."""
+    if ", which " in description:
+        return description.split(", which ", 1)[1]
+    m = re.search(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)$", description)
+    if m:
+        return m.group(1)
+    return description.split(" and ", 1)[1] if " and " in description else description
 
 
 def transfers(o: PatchOption) -> bool:

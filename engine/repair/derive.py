@@ -149,11 +149,7 @@ def _derive(
         edit = _derive_edit(f, text, m.start(), m.group("indent"), traits, _precedence(read, crate_files))
         if edit is None:
             return []
-        desc = f"derive {', '.join(traits)} for `{type_name}`"
-        if re.match(r"\s*pub\b(?!\s*\()", m.group(0)):
-            # a derive on a `pub` type is a promise to every user of the crate: say so in the label
-            desc += f" (a public type: `{', '.join(traits)}` joins the crate's API)"
-        return [_make([edit], desc, "derive", code, score)]
+        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, score)]
     return []
 
 

@@ -194,5 +194,9 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
         text = f"{{ {restore} }}" if value.type == "block" else f"{{ {_text(value)}; {restore} }}"
         edits.append(Edit(file=prim.file_name, start=value.start_byte, end=value.end_byte, replacement=text))
     verb = "take" if holder.startswith("std::mem::take") else "replace"
-    desc = f"take the state out with `std::mem::{verb}` and put it back in the arms that keep it"
+    stand = "the default" if verb == "take" else f"`{unit}`"
+    desc = (
+        f"take the state out with `std::mem::{verb}`, which leaves {stand} there until each arm stores "
+        "a state back: the new one, or the old one where the arm keeps it"
+    )
     return [_make(edits, desc, "mem-replace", d.code_str or "E0507", 0.8)]
