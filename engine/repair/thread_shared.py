@@ -152,14 +152,15 @@ def _imports(source: bytes, file: str, changed: list[tuple[str, str, tuple]]) ->
             continue  # every site writes the whole path
         alone = bool(uses) and not named_outside(source, old, sites)
         if imports(source, new):
-            if alone:  # the old `use` would be unused: it goes, with its line
+            if alone and not uses[0].in_std_group:  # the old `use` would be unused: it goes, with its line
                 u = uses[0].range
                 end = u.end + 1 if source[u.end : u.end + 1] == b"\n" else u.end
                 out.append(Edit(file=file, start=u.start, end=end, replacement=""))
             continue
-        if alone:
-            u = uses[0].range
-            out.append(Edit(file=file, start=u.start, end=u.end, replacement=f"use {new_path};"))
+        if alone:  # `use std::rc::Rc;` -> `use std::sync::Arc;`; in `use std::{…}`, `rc::Rc` -> `sync::Arc`
+            u, grouped = uses[0].range, uses[0].in_std_group
+            text = new_path.removeprefix("std::") if grouped else f"use {new_path};"
+            out.append(Edit(file=file, start=u.start, end=u.end, replacement=text))
             continue
         at = uses[0].range.end if uses else first_use_end(source)
         if at is None:

@@ -40,8 +40,9 @@ class Site(Base, frozen=True):
 class UseSite(Base, frozen=True):
     """A `use` item that imports `name` with a plain path (`use std::rc::Rc;`)."""
 
-    range: Range  # the whole `use …;`
+    range: Range  # the whole `use …;`, or the item `rc::Rc` in `use std::{cell::RefCell, rc::Rc};`
     path: str  # `std::rc::Rc`
+    in_std_group: bool = False  # an item of a `use std::{…}` list, written relative to `std`
 
 
 _SCOPES = ("block", "function_item", "closure_expression", "for_expression", "match_arm", "if_expression")
@@ -239,6 +240,15 @@ def use_sites(source: bytes, name: str) -> tuple[UseSite, ...]:
             last = arg.child_by_field_name("name")
             if last is not None and last.text == name.encode():
                 out.append(UseSite(range=_range(n), path=(arg.text or b"").decode()))
+        elif arg is not None and arg.type == "scoped_use_list":
+            prefix, items = arg.child_by_field_name("path"), arg.child_by_field_name("list")
+            if prefix is None or prefix.text != b"std" or items is None:
+                continue
+            for item in items.named_children:
+                last = item.child_by_field_name("name") if item.type == "scoped_identifier" else None
+                if last is not None and last.text == name.encode():
+                    path = f"std::{(item.text or b'').decode()}"
+                    out.append(UseSite(range=_range(item), path=path, in_std_group=True))
     return tuple(out)
 
 

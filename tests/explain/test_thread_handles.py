@@ -160,3 +160,31 @@ def test_only_the_sent_handle_changes_and_imports_stay_single(tmp_path) -> None:
     assert after.count("use std::sync::{mpsc, Arc};") == 1 and "use std::sync::Arc;" not in after
     assert "use std::rc::Rc;" in after and "let again = Rc::clone(&here);" in after
     assert "let shared = Arc::new(words);" in after and "let theirs = shared.clone();" in after
+
+
+# a `RefCell` only read by the threads, imported in a `use std::{…}` group
+READERS = """use std::{cell::RefCell, rc::Rc};
+use std::thread;
+
+pub fn weighted(v: Vec<u32>) -> u32 {
+    let data = Rc::new(RefCell::new(v));
+    let mut hs = Vec::new();
+    for k in 1..3u32 {
+        let d = Rc::clone(&data);
+        hs.push(thread::spawn(move || d.borrow().iter().map(|x| x * k).sum::<u32>()));
+    }
+    hs.into_iter().map(|h| h.join().unwrap()).sum()
+}
+"""
+
+
+def test_a_refcell_only_read_becomes_an_rwlock_and_the_use_group_follows(tmp_path) -> None:
+    _, checked = _fixed(tmp_path, "readers", READERS)
+    fix = next(o for o in checked.fixes if "Arc::new" in " ".join(o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    assert "use std::{sync::RwLock, sync::Arc};" in fix.shows
+    assert any("d.read().unwrap().iter()" in ln for ln in fix.shows)
+    root = tmp_path / "readers"
+    (root / "src" / "lib.rs").write_bytes(apply_edits(READERS.encode(), fix.edits))
+    done = subprocess.run(["cargo", "check", "-q"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr  # no unused `use` left
