@@ -10,9 +10,10 @@ Offsets are rustc's byte offsets into the UTF-8 file, so edits apply to bytes an
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import msgspec
 
@@ -137,6 +138,118 @@ def _lines(data: bytes | None, errors: str) -> list[str]:
     return [] if data is None else data.decode("utf-8", errors).splitlines(keepends=True)
 
 
+Opcode = tuple[str, int, int, int, int]
+
+
+def _balanced(lines: list[str]) -> bool:
+    """The lines open no bracket they do not close, and close none they did not open (Rust tokens,
+    so a `{` in a string or a comment does not count)."""
+    from toolbelt.probe_scan import lex
+
+    depth = 0
+    for tok in lex("".join(lines))[0]:
+        if tok.kind == "punct" and tok.text in "{[(":
+            depth += 1
+        elif tok.kind == "punct" and tok.text in "}])":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _slide_score(side: list[str], lo: int, hi: int, s: int) -> tuple[bool, bool, int]:
+    """How good a place `side[lo + s : hi + s]` is for a slid block: balanced first, then a block
+    that starts rather than ends with a blank line, then the nearest to where difflib put it."""
+    block = side[lo + s : hi + s]
+    return (not _balanced(block), not block[-1].strip() and bool(block[0].strip()), abs(s))
+
+
+def _slid(ops: Sequence[Opcode], a: list[str], b: list[str]) -> list[Opcode]:
+    """Each pure insertion or deletion between two unchanged runs moved, where the lines around it
+    allow, to the place where it is a whole piece of code.
+
+    The mistake it handles: a block inserted next to a line it repeats (a new `impl` after an enum's
+    closing `}`) has several equally short diffs, and difflib picks the first, which starts with the
+    enum's `}` and ends before the new block's own `}`: the diff reads as a stray brace. Among the
+    positions the block can slide to, one whose lines are balanced wins, then one that starts
+    rather than ends with a blank line, then the nearest, as git's indent heuristic chooses."""
+    out = list(ops)
+    for k in range(1, len(out) - 1):
+        tag, i1, i2, j1, j2 = out[k]
+        before, after = out[k - 1], out[k + 1]
+        if tag not in ("insert", "delete") or before[0] != "equal" or after[0] != "equal":
+            continue
+        side = b if tag == "insert" else a
+        lo, hi = (j1, j2) if tag == "insert" else (i1, i2)
+        up = 0
+        while up < before[2] - before[1] and side[lo - up - 1] == side[hi - up - 1]:
+            up += 1
+        down = 0
+        while down < after[2] - after[1] and side[lo + down] == side[hi + down]:
+            down += 1
+        if not up and not down:
+            continue
+
+        s = min(range(-up, down + 1), key=functools.partial(_slide_score, side, lo, hi))
+        if s == 0:
+            continue
+        out[k - 1] = ("equal", before[1], before[2] + s, before[3], before[4] + s)
+        out[k] = (tag, i1 + s, i2 + s, j1 + s, j2 + s)
+        out[k + 1] = ("equal", after[1] + s, after[2], after[3] + s, after[4])
+    return [op for op in out if op[0] != "equal" or op[2] > op[1]]
+
+
+def _range(start: int, length: int) -> str:
+    """A hunk's `start,length` as unified diffs write it (difflib's own rule)."""
+    begin = start + 1
+    if length == 1:
+        return f"{begin}"
+    return f"{begin - 1 if not length else begin},{length}"
+
+
+def _grouped(ops: list[Opcode], n: int) -> Iterator[list[Opcode]]:
+    """The opcodes in hunks with `n` lines of context, as `SequenceMatcher.get_grouped_opcodes`
+    groups them (its code, on a list of opcodes it did not compute itself)."""
+    codes = list(ops) or [("equal", 0, 1, 0, 1)]
+    if codes[0][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - n), i2, max(j1, j2 - n), j2
+    if codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + n), j1, min(j2, j1 + n)
+    group: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * n:
+            group.append((tag, i1, min(i2, i1 + n), j1, min(j2, j1 + n)))
+            yield group
+            group = []
+            i1, j1 = max(i1, i2 - n), max(j1, j2 - n)
+        group.append((tag, i1, i2, j1, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        yield group
+
+
+def _unified(a: list[str], b: list[str], from_name: str, to_name: str, n: int = 3) -> Iterator[str]:
+    """`difflib.unified_diff`, with insertions and deletions slid to whole pieces of code (`_slid`)."""
+    ops = _slid(difflib.SequenceMatcher(None, a, b).get_opcodes(), a, b)
+    first = True
+    for group in _grouped(ops, n):
+        if first:
+            first = False
+            yield f"--- {from_name}\n"
+            yield f"+++ {to_name}\n"
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        yield f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@\n"
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                yield from (" " + ln for ln in a[x1:x2])
+                continue
+            if tag in ("replace", "delete"):
+                yield from ("-" + ln for ln in a[x1:x2])
+            if tag in ("replace", "insert"):
+                yield from ("+" + ln for ln in b[y1:y2])
+
+
 def unified_diff(
     before: Mapping[str, bytes | None], after: Mapping[str, bytes | None], *, errors: str = "replace"
 ) -> str:
@@ -151,12 +264,11 @@ def unified_diff(
         a, b = before.get(path), after.get(path)
         if a == b:
             continue
-        lines = difflib.unified_diff(
+        lines = _unified(
             _lines(a, errors),
             _lines(b, errors),
             f"a/{path}" if a is not None else "/dev/null",
             f"b/{path}" if b is not None else "/dev/null",
-            n=3,
         )
         chunks.append(
             "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines)

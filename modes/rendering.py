@@ -16,7 +16,9 @@ import msgspec
 from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
+from modes.hunks import hunk_block
 from modes.types import SPECS, Mode
+from toolbelt.types import Diagnostic
 
 if TYPE_CHECKING:
     from modes.study import Shown
@@ -46,14 +48,25 @@ def _heading(e: Explanation) -> Line:
     )
 
 
+_URL_STOP = re.compile(r"(\w+://\S*[^\s.])\.(?=\s|$)")
+
+
 def _wrap(text: str, indent: str = "  ", width: int = WIDTH) -> list[Line]:
     out: list[Line] = []
     for para in text.strip().split("\n\n"):
         flat = " ".join(ln.strip() for ln in para.splitlines() if ln.strip())
+        flat = _URL_STOP.sub(r"\1", flat)  # a full stop glued to a URL is copied with it
         if flat:
             out.extend(
                 Line(w)
-                for w in textwrap.wrap(flat, max(24, width), initial_indent=indent, subsequent_indent=indent)
+                for w in textwrap.wrap(
+                    flat,
+                    max(24, width),
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_long_words=False,  # a URL or a path is never cut: it overflows the width
+                    break_on_hyphens=False,  # `doc.rust-lang.org` is one word
+                )
             )
     return out
 
@@ -227,9 +240,35 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
             return Line(f"Way out: {o.name}. {o.how}", "green")
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
+    terms = pair_terms(f)
+    if (block := hunk_block(f.patch)) is not None:
+        where = f"{f.file}, {block[0]}" if block[0] else f.file
+        return Line(f"Fix{fix_mark(f)} ({terms}): {where}:", "green")
     changes = fix_changes(f.patch)
     where = f.file if changes.startswith("line ") else f"{f.file}:{f.line}"
-    return Line(f"Fix{fix_mark(f)} ({fix_terms(f)}): {where} {changes}", "green")
+    return Line(f"Fix{fix_mark(f)} ({terms}): {where} {changes}", "green")
+
+
+def pair_terms(f: PatchOption) -> str:
+    """What a pair-mode fix line says in brackets, short enough to scan: the verdict without the
+    first remaining error's full rustc message and without each step spelled out (study mode and
+    `--json` carry both). A parenthetical that repeats a title and a compiler message buries the fix."""
+    words = f.state_words
+    if f.first_error:
+        words = words.replace(f" (first: {f.first_error})", "")
+    if f.steps:
+        words = words.replace(f.steps_words, f", in {len(f.steps) + 1} steps")
+    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+    cost = f"; {f.cost}" if f.cost else ""
+    return f"{words}, {by}{cost}"
+
+
+def fix_block_lines(e: Explanation) -> list[Line]:
+    """The code of the best fix when `fix_line` names only where it goes: a short indented hunk."""
+    if not e.fixes or (block := hunk_block(e.fixes[0].patch)) is None:
+        return []
+    colour = {"+": "green", "-": "red"}
+    return [Line("  " + r, colour.get(r.lstrip()[:1], "")) for r in block[1]]
 
 
 def fix_mark(f: PatchOption) -> str:
@@ -288,7 +327,10 @@ def pair_lines(e: Explanation, *, pending: bool = False) -> list[Line]:
         lines.insert(1, Line(f"Why: {e.summary.splitlines()[0]}"))  # Rusta's, from a fact or the syntax
     if len(lines) == 1 + bool(why) and not pending:  # no line of Rusta's own: say so rather than pad
         lines.append(Line("Nothing to add to rustc's words here.", "dim"))
-    return lines[:4]
+    lines = lines[:4]
+    if fix is not None and fix in lines:
+        lines.extend(fix_block_lines(e))
+    return lines
 
 
 def __getattr__(name: str):  # noqa: ANN202 - module attribute hook
@@ -304,11 +346,19 @@ _MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detail
 
 
 def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
-    """rustc's own rendering of the story's diagnostic (each one of a story rustc reports twice), below
-    its first line, which the heading already says: pair mode adds to rustc and drops nothing of it.
-    `same_twice=False`: a second diagnostic with the lead's message word for word (the same fact at
-    another place, which the story lists, with the same help: E0425 and E0433 on one missing import)
-    is not rendered again."""
+def _also(d: Diagnostic) -> str:
+    """A diagnostic folded into a story as one location line, in the heading's own form."""
+    code = f"[{d.code_str}]" if d.code_str else ""
+    at = f" {d.primary.file_name}:{d.primary.line_start}:{d.primary.column_start}" if d.primary else ""
+    return f"  also {d.level}{code}{at}: {d.message}"
+
+
+    """rustc's own rendering of the story's lead diagnostic, below its first line, which the heading
+    already says: pair mode adds to rustc and drops nothing of the error it explains. A second
+    diagnostic folded into the story (the heading's "+1 more from the same cause") is one location
+    line, not its whole rendering again. `same_twice=False`: a second diagnostic with the lead's
+    message word for word (the same fact at another place, which the story lists, with the same
+    help: E0425 and E0433 on one missing import) gets no line at all."""
     diags = e.diagnostics if len(e.diagnostics) <= 2 else e.diagnostics[:1]
     if not same_twice and diags:
         lead = diags[0]
@@ -316,6 +366,11 @@ def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
     out: list[Line] = []
     for i, d in enumerate(diags):
         text = (d.rendered or "").rstrip("\n")
+        if i:  # folded into the heading's "+1 more": one line, not rustc's 25 again (the JSON has it)
+            while out and not out[-1].text.strip():
+                out.pop()
+            out.append(Line(_also(d), "dim"))
+            continue
         rows = [r for r in text.splitlines() if not _MORE_INFO.match(r)]
         if i == 0 and rows and e.message in rows[0]:
             rows = rows[1:]

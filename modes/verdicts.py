@@ -20,6 +20,7 @@ from modes.rendering import (
     Line,
     _cap,
     diff_lines,
+    fix_block_lines,
     fix_changes,
     fix_line,
     fix_mark,
@@ -180,6 +181,7 @@ def pair_verdict_lines(
         earlier[patch] = number
     if best is not None:
         lines.append(best)
+        lines.extend(fix_block_lines(e))
         if e.fixes and (more := _others(e)):
             lines.append(more)
     elif (o := _next_way(e, failed)) is not None:

@@ -30,7 +30,7 @@ def make_pub(d: Diagnostic, read: Reader) -> list[Candidate]:
     return [_make([edit], f"make {name} `pub` where it is defined", "make-pub", d.code_str or "E0624", 0.75)]
 
 
-_FIELD = re.compile(r"field `(\w+)` of (?:struct|union) `(?:[\w:]+::)?(\w+)(?:<[^`]*)?` is private")
+_FIELD = re.compile(r"field `(\w+)` of (?:struct|union) `((?:[\w:]+::)?(\w+))(?:<[^`]*)?` is private")
 _COPY_TYPES = re.compile(r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)")
 
 
@@ -57,7 +57,9 @@ def add_getter(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> lis
     m, span = _FIELD.search(d.message), d.primary
     if m is None or span is None:
         return []
-    field, type_name = m.group(1), m.group(2)
+    # the type's own name finds its definition; the words name it as rustc printed it
+    # (`account::Account`), so one story never calls one type by two names
+    field, printed, type_name = m.group(1), m.group(2), m.group(3)
     for rel in crate_files:
         data = read(rel)
         if data is None or f"struct {type_name}".encode() not in data:
@@ -76,6 +78,6 @@ def add_getter(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> lis
         else:
             block = f"\n\n{sd.indent}impl {type_name} {{\n{method}{sd.indent}}}"
             add = Edit(file=rel, start=sd.end, end=sd.end, replacement=block)
-        desc = f"add a getter `{field}(&self) -> {ret}` to `{type_name}` and call it"
+        desc = f"add a getter `{field}(&self) -> {ret}` to `{printed}` and call it"
         return [_make([add, call], desc, "getter", "E0616", 0.8)]
     return []

@@ -131,6 +131,48 @@ def _unit_variant(source: bytes, type_text: str | None) -> str | None:
     return unit if unit is not None and "(" not in unit else None
 
 
+_STD_DEFAULT = re.compile(
+    r"(?:std::\w+::)*(?:String|Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|BinaryHeap|Option|PathBuf"
+    r"|OsString|Cell|RefCell|[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)\b(?:<.*>)?"
+)
+
+
+def has_default(type_text: str | None, source: bytes) -> bool | None:
+    """Whether the moved value's type (as rustc names it) has a `Default`: a std type that has one,
+    or a type of this file that derives or implements it; False for a type of this file that does
+    neither (`std::mem::take` would not compile), None when the type is not known here (the sandbox
+    decides)."""
+    t = (type_text or "").strip()
+    if not t:
+        return None
+    if _STD_DEFAULT.fullmatch(t):
+        return True
+    name = re.fullmatch(r"(?:\w+::)*(\w+)(?:<.*>)?", t)
+    if name is None:
+        return None
+    return _declares_default(source, name.group(1))
+
+
+def _declares_default(source: bytes, name: str) -> bool | None:
+    """From the syntax tree: the item `name` derives `Default`, or an `impl Default for name` exists
+    (True); the item is here without either (False); no such item in this file (None)."""
+    root = node_at(source, 0, len(source))
+    found = False
+    for n in preorder(root):
+        if n.type in ("struct_item", "enum_item") and _text(n.child_by_field_name("name")) == name:
+            found = True
+            attr = n.prev_named_sibling
+            while attr is not None and attr.type in ("attribute_item", "line_comment", "block_comment"):
+                if attr.type == "attribute_item" and re.search(r"derive\s*\([^)]*\bDefault\b", _text(attr)):
+                    return True
+                attr = attr.prev_named_sibling
+        if n.type == "impl_item":
+            trait = _text(n.child_by_field_name("trait")).rsplit("::", 1)[-1]
+            if trait == "Default" and _text(n.child_by_field_name("type")).split("<")[0] == name:
+                return True
+    return False if found else None
+
+
 _ELEMENT = re.compile(r"^(?P<vec>.+?)\.(?P<call>first|last|get)\((?P<i>[\w.]*)\)(?P<q>\?)?$")
 
 
@@ -205,14 +247,15 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
     text = site.text
     reset = next_reset(source, site.place.start, site.place.end, text)
     after = " (it is overwritten right after)" if reset else ""
-    out.append(
-        (
-            [site.replace(f"std::mem::take({_mut_ref(text)})")],
-            f"take it with `std::mem::take`, which leaves the type's default in `{text}`{after}",
-            "op:mem-take",
-            0.73,
+    if has_default(f.binding_type, source) is not False:
+        out.append(
+            (
+                [site.replace(f"std::mem::take({_mut_ref(text)})")],
+                f"take it with `std::mem::take`, which leaves the type's default in `{text}`{after}",
+                "op:mem-take",
+                0.73,
+            )
         )
-    )
     unit = _unit_variant(source, f.binding_type)
     if unit is not None:
         out.append(

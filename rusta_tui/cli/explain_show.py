@@ -135,7 +135,11 @@ class Out:
 
         for n, ln in enumerate(lines):
             pad = prefix if n == 0 else rest
-            self.console.print(Text(pad + ln.text, style=ln.style or "", overflow="fold"))
+            # a line with a URL is left to overflow: folded, the link could not be clicked or copied
+            url = "://" in ln.text
+            self.console.print(
+                Text(pad + ln.text, style=ln.style or "", overflow="ignore" if url else "fold"), soft_wrap=url
+            )
 
     def text(self, s: str, style: str = "") -> None:
         if self.console is None:

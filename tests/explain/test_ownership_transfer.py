@@ -14,7 +14,9 @@ import pytest
 
 from engine.edits import apply_to_files
 from engine.explain.validation import validate
+from engine.repair.grammar import grammar_candidates
 from tests.explain.crates import explain_lib, story
+from toolbelt.cargo_run import run_check
 
 pytestmark = pytest.mark.slow
 
@@ -293,3 +295,48 @@ def test_nothing_is_taken_through_a_shared_borrow(tmp_path):
     assert not any(
         t in "\n".join(f.shows) for f in e.fixes for t in ("remove(", "mem::take", "mem::replace", "pop()")
     ), _shown(e)
+
+
+SLOTS = """pub struct Token {
+    pub text: String,
+}
+
+pub fn swap_in(slot: &mut Vec<Token>, fresh: Vec<Token>) -> Vec<Token> {
+    let old = *slot;
+    *slot = fresh;
+    old
+}
+
+pub struct Door {
+    lock: Token,
+}
+
+impl Door {
+    pub fn lock_text(&mut self) -> String {
+        let t = self.lock;
+        t.text
+    }
+}
+"""
+
+
+def test_a_deref_of_a_mut_reference_is_taken_and_a_type_without_default_is_not(tmp_path):
+    deref, field = _checked(tmp_path, "slots", SLOTS, "let old = *slot;", "E0507", "let t = self.lock;")
+    take = _compiling(deref, "let old = std::mem::take(slot);")
+    assert take and deref.fixes[0].id == take[0].id, _shown(deref)
+    assert "overwritten right after" in take[0].cost
+    # `Token` has no `Default` (rustc names the type, the syntax tree says it derives none): no take
+    # is even tried, where the `Vec<Token>` behind `slot` gets one
+    root = tmp_path / "slots"
+    report = run_check(root, target_dir=tmp_path / "target")
+    tried = {
+        d.message: [
+            c.edits[0].replacement for c in grammar_candidates(d, lambda rel: (root / rel).read_bytes())
+        ]
+        for d in report.diagnostics
+        if d.code_str == "E0507"
+    }
+    assert sorted(any("mem::take" in r for r in rs) for rs in tried.values()) == [False, True], tried
+    for f in field.fixes:
+        if any("derive" in ln and "Clone" in ln for ln in f.shows):
+            assert "public type `Token`" in f.cost, (f.name, f.cost)

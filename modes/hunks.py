@@ -1,0 +1,60 @@
+"""A fix's diff as a few short hunks under the places they go: what pair mode shows of a fix that
+adds lines of code, where one line of backticked fragments cannot be read as code. Pure text."""
+
+from __future__ import annotations
+
+import re
+
+
+def _runs(diff: str) -> list[tuple[int, list[str]]]:
+    """Each run of changed lines of a one-file diff: the old line number it starts at, its raw rows."""
+    runs: list[tuple[int, list[str]]] = []
+    old_no = 0
+    current: list[str] | None = None
+    for ln in diff.splitlines():
+        if ln.startswith(("+++", "---")):
+            continue
+        if ln.startswith("@@"):
+            m = re.match(r"@@ -(\d+)", ln)
+            old_no, current = (int(m.group(1)) if m else 0), None
+        elif ln.startswith(("-", "+")):
+            if current is None:
+                current = []
+                runs.append((old_no, current))
+            current.append(ln)
+            old_no += ln.startswith("-")
+        elif not ln.startswith("\\"):
+            current = None
+            old_no += 1
+    return runs
+
+
+def _place(start: int, rows: list[str]) -> tuple[str, list[str]]:
+    """One run as a place in words ("after line 9", "line 12", "lines 9-11") and its hunk rows."""
+    while rows and not rows[0][1:].strip():  # a blank line the fix adds around the code says nothing
+        start += rows.pop(0).startswith("-")
+    while rows and not rows[-1][1:].strip():
+        rows.pop()
+    removed = sum(r.startswith("-") for r in rows)
+    if not removed:
+        where = f"after line {start - 1}" if start > 1 else "at the top"
+    else:
+        where = f"line {start}" if removed == 1 else f"lines {start}-{start + removed - 1}"
+    cut = min((len(r[1:]) - len(r[1:].lstrip()) for r in rows if r[1:].strip()), default=0)
+    return where, [f"{r[0]} {r[1 + cut :]}" for r in rows]  # the file's indentation, less its margin
+
+
+def hunk_block(diff: str) -> tuple[str, list[str]] | None:
+    """A one-file fix that adds two or more lines in one place: where it goes and its lines as short
+    diff hunks, each place under its line number. Such a fix flattened into backticked fragments on
+    one line (`insert `}`; `impl From<..> for E {`; `fn from(..)`; `}``) cannot be read as code;
+    a fix of single-line changes stays on the fix line."""
+    if diff.count("\n+++ ") + diff.startswith("+++ ") > 1:
+        return None
+    runs = [_place(n, list(rows)) for n, rows in _runs(diff)]
+    runs = [(w, rows) for w, rows in runs if rows]
+    if not any(sum(r.startswith("+") for r in rows) >= 2 for _, rows in runs):
+        return None
+    if len(runs) == 1:
+        return runs[0]
+    return "", [ln for w, rows in runs for ln in (f"{w}:", *(f"  {r}" for r in rows))]
