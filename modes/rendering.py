@@ -345,7 +345,6 @@ def __getattr__(name: str):  # noqa: ANN202 - module attribute hook
 _MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detailed explanations)")
 
 
-def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
 def _also(d: Diagnostic) -> str:
     """A diagnostic folded into a story as one location line, in the heading's own form."""
     code = f"[{d.code_str}]" if d.code_str else ""
@@ -353,6 +352,7 @@ def _also(d: Diagnostic) -> str:
     return f"  also {d.level}{code}{at}: {d.message}"
 
 
+def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
     """rustc's own rendering of the story's lead diagnostic, below its first line, which the heading
     already says: pair mode adds to rustc and drops nothing of the error it explains. A second
     diagnostic folded into the story (the heading's "+1 more from the same cause") is one location
@@ -365,12 +365,12 @@ def _also(d: Diagnostic) -> str:
         diags = tuple(d for d in diags if d is lead or d.message != lead.message)
     out: list[Line] = []
     for i, d in enumerate(diags):
-        text = (d.rendered or "").rstrip("\n")
         if i:  # folded into the heading's "+1 more": one line, not rustc's 25 again (the JSON has it)
             while out and not out[-1].text.strip():
                 out.pop()
             out.append(Line(_also(d), "dim"))
             continue
+        text = (d.rendered or "").rstrip("\n")
         rows = [r for r in text.splitlines() if not _MORE_INFO.match(r)]
         if i == 0 and rows and e.message in rows[0]:
             rows = rows[1:]

@@ -102,13 +102,13 @@ def test_a_failing_rustc_move_is_explained_and_not_repeated_as_a_way_out(tmp_pat
     )
     assert "Way out: move" not in checked  # the failed option, not offered again
     # finished with what rustc says of the E0382 it brings: a clone per pass, moved in
+    # pair mode's fix line stays short (the steps in words are study mode's); the code is a hunk below
     fixes = [ln for ln in checked.splitlines() if "Fix" in ln]
-    assert len(fixes) == 1 and "Fix ✓ (compiles, in 2 steps;" in fixes[0], fixes
+    assert len(fixes) == 1 and "Fix ✓ (compiles, in 2 steps" in fixes[0] and "steps:" not in fixes[0], fixes
     code = checked.partition(fixes[0])[2].splitlines()
     assert "+ let value = tag.clone();" in [ln.strip() for ln in code], code
     assert any(ln.strip().startswith("+ ") and "move ||" in ln for ln in code), code
 
-    # pair mode's fix line stays short (the steps in words are study mode's); the code is a hunk below
 
 def test_json_carries_each_options_state_and_the_failed_ones_with_their_reason(tmp_path: Path) -> None:
     crate = write_lib(tmp_path, "tickets_json", BORROW_IN_LOOP)
@@ -145,19 +145,19 @@ def test_a_fix_that_uncovers_a_hidden_error_works_for_its_own_and_quotes_the_nex
     )
     # finished with Rusta's own repair for the error it uncovers, checked as one fix
     (fix,) = [ln for ln in checked.splitlines() if "Fix" in ln]
-    assert "Fix ✓ (compiles, in 2 steps;" in fix and "E0277" not in fix, fix  # said on the line above
+    assert "Fix ✓ (compiles, in 2 steps" in fix and "E0277" not in fix, fix  # said on the line above
     code = [ln.strip() for ln in checked.partition(fix)[2].splitlines()]
     assert "+ let widths: Vec<_> = line.split(',').map(|w| w.trim().len() as f32).collect();" in code, code
     assert any(ln.startswith("+ ") and "total_cmp" in ln for ln in code), code
 
+    # the steps in words, with the error the second answered, are study mode's
     study = _explain(tmp_path, crate, "--mode", "study").stdout
+    assert "in 2 steps: consider giving `widths` an explicit type, then " in study, study
+    assert "(E0277 the trait bound `f32: Ord` is not satisfied at src/lib.rs:3)" in study
     assert "does not compile" not in study and "Fix ✓" in study
     assert "then order the floats with `total_cmp`" in study and "+    let widths: Vec<_> =" in study
 
-    # the steps in words, with the error the second answered, are study mode's
     (story,) = [json.loads(ln) for ln in _explain(tmp_path, crate, "--json").stdout.splitlines()]
-    assert "in 2 steps: consider giving `widths` an explicit type, then " in study, study
-    assert "(E0277 the trait bound `f32: Ord` is not satisfied at src/lib.rs:3)" in study
     coded = [o for o in story["options"] if o["patch"] is not None]
     assert [o["validated"] for o in coded] == ["compiles", "uncovers"] and story["failed"] == []
     assert len(coded[0]["steps"]) == 1 and coded[1]["steps"] == []
