@@ -225,7 +225,8 @@ def _sharing(site: Site, source: bytes | None = None, behind_ref: bool = False) 
     """A move that should have been a borrow, or a copy: borrow first, clone second. The clone's
     label says what it buys only where that is true: the original stays usable when the code reads it
     later (E0382), the owner keeps its value (E0507), and neither when the place is overwritten or
-    cleared right after the move (`take_out.next_reset`): then the clone is only a deep copy."""
+    cleared right after the move (`take_out.next_reset`): then the clone only copies (its cost, from
+    the type, says how much)."""
     if (
         not site.expression
         or site.shape.in_pattern
@@ -235,9 +236,9 @@ def _sharing(site: Site, source: bytes | None = None, behind_ref: bool = False) 
         return []
     reset = overwritten_after(source, site) if source is not None else None
     if reset is not None:
-        clone = f"clone `{site.text}`: a deep copy of a value that is {reset} right after the move"
+        clone = f"clone `{site.text}`: a copy of a value that is {reset} right after the move"
     elif behind_ref:
-        clone = f"clone `{site.text}`: a deep copy, and the owner keeps its own"
+        clone = f"clone `{site.text}`: a copy, and the owner keeps its own"
     else:
         clone = f"clone `{site.text}` so the original stays usable"
     return [
