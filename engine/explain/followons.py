@@ -8,6 +8,7 @@ clears both (`shared_fix`). Pure.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from engine.explain import joint
 from engine.explain.joint import Key
@@ -16,6 +17,8 @@ from engine.explain.joint import key as _key
 from engine.explain.types import Explanation, PatchOption
 from toolbelt.types import CheckReport, Diagnostic
 
+Reader = Callable[[str], bytes | None]
+
 
 def cleared(e: Explanation, before: Counter[Key], after: CheckReport) -> tuple[Key, ...]:
     """The crate's errors other than the story's own that are all gone with the edit in."""
@@ -23,11 +26,58 @@ def cleared(e: Explanation, before: Counter[Key], after: CheckReport) -> tuple[K
     return tuple(sorted(k for k in before if k[0].startswith("error") and k not in own and not now[k]))
 
 
-def follow_ons(stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...]) -> tuple[int, ...]:
+def follow_ons(
+    stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...], read: Reader | None = None
+) -> tuple[int, ...]:
     """The other error stories whose every error is among `keys`, the errors a fix of story `i`
-    clears, none on a line the fix writes, and that do not offer the same edit for their own error:
-    they follow from story `i`'s mistake (rustc could not type them because of it)."""
-    return tuple(j for j in _cleared_stories(stories, i, o, keys) if not _offers(stories[j], o))
+    clears, none on a line the fix writes, that do not offer the same edit for their own error, and
+    that the code ties to story `i` (`_linked`): they follow from story `i`'s mistake."""
+    return tuple(
+        j
+        for j in _cleared_stories(stories, i, o, keys)
+        if not _offers(stories[j], o) and _linked(stories[i], stories[j], read)
+    )
+
+
+def also_cleared(
+    stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...], read: Reader | None = None
+) -> tuple[int, ...]:
+    """The other stories the fix clears with nothing that shows why: not the same edit, no tie in
+    the code. That they go is a fact of the check; that they follow from this one is not claimed."""
+    return tuple(
+        j
+        for j in _cleared_stories(stories, i, o, keys)
+        if not _offers(stories[j], o) and not _linked(stories[i], stories[j], read)
+    )
+
+
+def _linked(a: Explanation, b: Explanation, read: Reader | None) -> bool:
+    """Whether `b`'s errors derive from `a`'s in the code: a span of each meets in one file, or `b`'s
+    error is in a pattern or arm that takes the value of the expression `a`'s error is in (the
+    `Err(why)` arm of a `match` on the private call rustc could not type)."""
+    spans_a = [s for d in a.diagnostics for s in d.spans]
+    spans_b = [t for d in b.diagnostics for t in d.spans]
+    if any(
+        s.file_name == t.file_name and s.byte_start <= t.byte_end and t.byte_start <= s.byte_end
+        for t in spans_b
+        for s in spans_a
+    ):
+        return True
+    from engine.syntax.origins import fed_by
+
+    for d in b.diagnostics:
+        p = d.primary
+        source = read(p.file_name) if p is not None and read is not None else None
+        if p is None or source is None:
+            continue
+        for s in (x.primary for x in a.diagnostics):
+            if (
+                s is not None
+                and s.file_name == p.file_name
+                and fed_by(source, p.byte_start, s.byte_start, s.byte_end)
+            ):
+                return True
+    return False
 
 
 def shared_fix(stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...]) -> tuple[int, ...]:

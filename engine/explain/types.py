@@ -101,6 +101,8 @@ class PatchOption(Base, frozen=True):
     # the other stories (0-based) this edit clears that offer the same edit for their own error:
     # independent sites of one mistake (two `?` without one `From`), so "one fix clears both"
     shares: tuple[int, ...] = ()
+    # the other stories it clears with no shared edit and no tie in the code: cleared, no cause claimed
+    also_clears: tuple[int, ...] = ()
     # the places of its own story's one mistake (2+ lines) that this edit clears writing none of them
     places: int = 0
     # a fix finished in steps (`engine.explain.chain`): each step after the first, in words, with
@@ -124,6 +126,9 @@ class PatchOption(Base, frozen=True):
         if self.clears and self.validated in ("compiles", "uncovers"):
             them = " and ".join(f"#{j + 1}" for j in self.clears)
             words += f"; it clears {them} too, whose errors follow from this one"
+        if self.also_clears and self.validated in ("compiles", "uncovers"):
+            them = " and ".join(f"#{j + 1}" for j in self.also_clears)
+            words += f"; {them} {'goes' if len(self.also_clears) == 1 else 'go'} with it too"
         if self.places > 1:
             words += (
                 "; one edit clears both places"

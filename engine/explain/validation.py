@@ -36,7 +36,7 @@ from diary.worktree import file_lock
 from engine.explain import chain, joint, siblings
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
-from engine.explain.followons import follow_ons, one_edit_places, shared_fix
+from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
 from engine.explain.joint import Key
 from engine.explain.trials import Trials, reveals, trials_dir
 from engine.explain.types import Explanation, PatchOption
@@ -160,8 +160,18 @@ class _Run:
         if not keys or o.validated not in ("compiles", "uncovers"):
             return o
         return msgspec.structs.replace(
-            o, clears=follow_ons(stories, i, o, keys), shares=shared_fix(stories, i, o, keys)
+            o,
+            clears=follow_ons(stories, i, o, keys, self._read),
+            shares=shared_fix(stories, i, o, keys),
+            also_clears=also_cleared(stories, i, o, keys, self._read),
         )
+
+    def _read(self, rel: str) -> bytes | None:
+        """A file of the crate as the stories saw it, for the syntax questions of `follow_ons`."""
+        try:
+            return (self.root / rel).read_bytes()
+        except OSError:
+            return None
 
     def _trials(self) -> Trials:
         self.trials = self.trials or Trials(self.root, self.cancel)

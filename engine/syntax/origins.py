@@ -125,3 +125,27 @@ def compared_with_none(source: bytes, op_start: int):  # noqa: ANN201 - (operati
     if texts[0] in _NONE:
         return _range(n), _range(right), op
     return None
+
+
+_TAKES_VALUE = ("match_expression", "let_declaration", "let_condition")
+
+
+def fed_by(source: bytes, at: int, start: int, end: int) -> bool:
+    """Whether the code at byte `at` takes the value of the expression at [start, end): `at` is in a
+    pattern or arm of a `match`, `let` or `if let` whose scrutinee holds that expression, or is a
+    variable a `let` bound to it. An error there follows from one in the scrutinee (rustc could not
+    type the value it matches)."""
+    node = node_at(source, at, at + 1)
+    for a in ancestors(node):
+        value = a.child_by_field_name("value") if a.type in _TAKES_VALUE else None
+        if value is None or value.start_byte <= at < value.end_byte:
+            continue
+        if value.start_byte <= start and end <= value.end_byte:
+            return True
+        if value.type == "identifier":  # `let r = shelf.lend(..); match r {..}`: the value `r` holds
+            b = binding_of(source, (value.text or b"").decode(), value.start_byte)
+            decl = _declaration(source, b) if b is not None and b.kind == "let" else None
+            init = decl.child_by_field_name("value") if decl is not None else None
+            if init is not None and init.start_byte <= start and end <= init.end_byte:
+                return True
+    return False
