@@ -70,8 +70,8 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
         out["name"] = name
         # the binding a place path starts from (`self` for `self.lines`, `p` for `(*p).x`): the
         # parameter whose `&` decides, not the field, which no signature declares
-        start = re.match(r"[(*&\s]*([A-Za-z_]\w*)\b(?=[.\[)])", name)
-        if start is not None:
+        start = re.match(r"[(*&\s]*([A-Za-z_]\w*)\b(?=[.\[)]|$)", name)
+        if start is not None and start.group(1) != name:
             out["place_root"] = start.group(1)
     typ = _first(
         (

@@ -24,6 +24,19 @@ pub fn grow(p: &Pair) {
     p.left.push(0);
 }
 
+pub fn fill(bytes: &Vec<u8>) {
+    bytes.push(7);
+}
+
+impl Pair {
+    fn clear_left(&mut self) {
+        self.left.clear();
+    }
+    pub fn reset(&self) {
+        self.clear_left();
+    }
+}
+
 fn twice<F: Fn()>(f: F) {
     f();
     f();
@@ -58,6 +71,14 @@ def test_claims_name_what_the_program_has(tmp_path):
     text = story_text(param)
     assert "When `p.left` is a parameter" not in text
     assert "reached through `p`" in text, text
+
+    deref = story(stories, SRC, "bytes.push(7)", "E0596")
+    text = story_text(deref)
+    assert "When `*bytes` is a parameter" not in text and "reached through `bytes`" in text, text
+
+    receiver = story(stories, SRC, "self.clear_left()", "E0596")
+    text = story_text(receiver)
+    assert "is a parameter behind" not in text and "`&mut self`" in text, text
 
     closure = story(stories, SRC, 'log.push("hit")', "E0596")
     assert "`Fn` closure" in closure.invariant, closure.invariant
