@@ -76,6 +76,26 @@ def _use_expr(n: tree_sitter.Node) -> tree_sitter.Node:
     return n
 
 
+def _macro_index(n: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter.Node] | None:
+    """`v[i]` among a macro's tokens (`println!("{}", v[i])`): the tree has no index expression there,
+    only the name `v` followed by the token group `[i]`; (that name, that group) when `n` is the `i`."""
+    group = n.parent
+    if group is None or group.type != "token_tree" or len(group.children) != 3:
+        return None
+    if _text(group.children[0]) != "[" or _text(group.children[2]) != "]":
+        return None
+    name = group.prev_sibling
+    if name is None or name.type != "identifier" or name.end_byte != group.start_byte:
+        return None
+    return name, group
+
+
+def _macro_site(source: bytes, name: tree_sitter.Node, group: tree_sitter.Node) -> IndexSite:
+    text = source[name.start_byte : group.end_byte].decode("utf-8", "replace")
+    r = Range(start=name.start_byte, end=group.end_byte, line=name.start_point[0] + 1, text=text)
+    return IndexSite(range=r, place=False, bare=False)  # a macro's argument reads the value: `*item`
+
+
 def index_loop(source: bytes, start: int, end: int, collection: str | None = None) -> IndexLoop | None:
     """The `for` whose range is at [start, end), with the body's uses of its variable split into
     `collection[var]` sites and everything else; None when the span is not such a loop's range or
@@ -93,6 +113,7 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
     var = _text(pattern)
     uses = [n for n in preorder(body) if n.type == "identifier" and _text(n) == var]
     indexed: list[tree_sitter.Node] = []
+    in_macros: list[tuple[tree_sitter.Node, tree_sitter.Node]] = []  # (`coll`, `[i]`) inside a macro's tokens
     for n in uses:
         p = n.parent
         if p is not None and p.type == "index_expression" and p.named_children[-1] == n:
@@ -101,9 +122,11 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
                 collection = _text(coll)
             if _text(coll) == collection:
                 indexed.append(p)
+        elif (m := _macro_index(n)) is not None and _text(m[0]) == collection:
+            in_macros.append(m)
     if not indexed or collection is None:
         return None
-    in_sites = {p.named_children[-1].id for p in indexed}
+    in_sites = {p.named_children[-1].id for p in indexed} | {b.named_children[0].id for _, b in in_macros}
     fn = next((a for a in ancestors(loop) if a.type in ("function_item", "closure_expression")), loop)
     names = frozenset(_text(n) for n in preorder(fn) if n.type == "identifier")
     return IndexLoop(
@@ -111,7 +134,12 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
         collection=collection,
         pattern=_range(pattern),
         iterable=_range(value),
-        sites=tuple(_site(p) for p in indexed),
+        sites=tuple(
+            sorted(
+                [*(_site(p) for p in indexed), *(_macro_site(source, a, b) for a, b in in_macros)],
+                key=lambda x: x.range.start,
+            )
+        ),
         other_uses=tuple(_range(_use_expr(n)) for n in uses if n.id not in in_sites),
         names=names,
     )

@@ -1,5 +1,5 @@
 """clippy::needless_range_loop told from the tree: "iterate directly" only when the loop variable is
-used only as `coll[i]`, `enumerate` when the body needs the index itself, and a concrete rewrite
+used only as `coll[i]` (in a macro's arguments too), `enumerate` when the body needs the index itself, and a concrete rewrite
 (clippy's `<item>` filled with a real name, every `coll[i]` replaced) that compiles, clears the lint
 and keeps the crate's tests passing. Real clippy and cargo on a crate written here (#14)."""
 
@@ -44,6 +44,16 @@ pub fn clamp_all(levels: &mut [i32], max: i32) {
     }
 }
 
+/// The readings summed, each one logged as it is read.
+pub fn logged_sum(readings: &[u32]) -> u32 {
+    let mut s = 0;
+    for q in 0..readings.len() {
+        eprintln!("reading {}", readings[q]);
+        s += readings[q];
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +65,7 @@ mod tests {
         let mut v = vec![1, 9, 4, 12];
         clamp_all(&mut v, 5);
         assert_eq!(v, vec![1, 5, 4, 5]);
+        assert_eq!(logged_sum(&[2, 3]), 5);
     }
 }
 """
@@ -72,7 +83,7 @@ def test_index_loops_get_true_prose_and_a_rewrite_that_compiles_and_passes_the_t
     assert {e.primary.line for e in stories} == {line_of(SRC, s) for s in ("for k", "for j")}
     by_line = {e.primary.line: e for e in stories}
     places = {d.spans[0].line_start for d in by_line[line_of(SRC, "for j")].diagnostics}
-    assert places == {line_of(SRC, "for j"), line_of(SRC, "for t")}
+    assert places == {line_of(SRC, s) for s in ("for j", "for t", "for q")}
 
     needs_index = story_text(by_line[line_of(SRC, "for k")])
     assert "also needs `k` itself" in needs_index and "only to index" not in needs_index
@@ -87,7 +98,9 @@ def test_index_loops_get_true_prose_and_a_rewrite_that_compiles_and_passes_the_t
             assert fix.validated == "compiles", (fix.name, fix.fails_because)
             assert "<item>" not in fix.patch
             edits.extend(fix.edits)
-    assert len(edits) == (2 + 1) + (2 + 1) + (2 + 2)  # each loop's pattern and range, and every `coll[i]`
+    assert len(edits) == (2 + 1) + (2 + 1) + (2 + 2) + (
+        2 + 2
+    )  # each loop's pattern and range, every `coll[i]`
     keep_index = next(e for e in checked if e.primary.line == line_of(SRC, "for k")).fixes[0]
     assert any("enumerate()" in ln and "(k, " in ln for ln in keep_index.shows)
     only_index = [f for e in checked if e.primary.line == line_of(SRC, "for j") for f in e.fixes]
@@ -95,6 +108,7 @@ def test_index_loops_get_true_prose_and_a_rewrite_that_compiles_and_passes_the_t
     assert not any("enumerate" in ln for ln in shown)
     assert any("word.len()" in ln for ln in shown)  # a receiver takes the item as it is
     assert any("*level = max" in ln for ln in shown)  # a write goes through `iter_mut`'s item
+    assert any('eprintln!("reading {}", *reading)' in ln for ln in shown)  # inside a macro's tokens too
 
     lib = root / "src" / "lib.rs"
     lib.write_bytes(apply_edits(lib.read_bytes(), edits))
