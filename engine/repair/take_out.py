@@ -197,21 +197,26 @@ def _element_binding(source: bytes, site: Site) -> list[Op]:
     file = site.place.file
     forms: list[tuple[str, str]] = []
     if call == "last":
-        forms.append((f"{vec}.pop()?", f"take it out of `{vec}` with `pop()` (the last element goes)"))
+        forms.append(
+            (
+                f"{vec}.pop()?",
+                f"take it out of `{vec}` with `pop()`, which removes the last element from `{vec}`",
+            )
+        )
     else:
         idx = "0" if call == "first" else i
         guard = f"!{vec}.is_empty()" if call == "first" else f"{idx} < {vec}.len()"
         forms.append(
             (
                 f"({guard}).then(|| {vec}.remove({idx}))?",
-                f"take it out of `{vec}` with `remove({idx})` (the later elements shift down, order kept)",
+                f"take it out of `{vec}` with `remove({idx})`, which removes it from `{vec}`: the later elements shift down, order kept",
             )
         )
         forms.append(
             (
                 f"({guard}).then(|| {vec}.swap_remove({idx}))?",
-                f"take it out of `{vec}` with `swap_remove({idx})` (O(1): the last element fills its slot, "
-                "so the order changes)",
+                f"take it out of `{vec}` with `swap_remove({idx})`, which removes it from `{vec}` in O(1): "
+                "the last element fills its slot, so the order changes",
             )
         )
     out: list[Op] = []
@@ -272,7 +277,7 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
         out.append(
             (
                 [site.replace(f"{vec}.remove({i})")],
-                f"take it out of `{vec}` with `remove({i})` (the later elements shift down, order kept)",
+                f"take it out of `{vec}` with `remove({i})`, which removes it from `{vec}`: the later elements shift down, order kept",
                 "op:vec-take",
                 0.71,
             )
@@ -280,8 +285,8 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
         out.append(
             (
                 [site.replace(f"{vec}.swap_remove({i})")],
-                f"take it out of `{vec}` with `swap_remove({i})` (O(1): the last element fills its slot, "
-                "so the order changes)",
+                f"take it out of `{vec}` with `swap_remove({i})`, which removes it from `{vec}` in O(1): "
+                "the last element fills its slot, so the order changes",
                 "op:vec-take",
                 0.7,
             )
