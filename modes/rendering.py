@@ -272,8 +272,9 @@ def fix_block_lines(e: Explanation) -> list[Line]:
 
 
 def fix_mark(f: PatchOption) -> str:
-    """The ✓ of a fix that compiled in the scratch copy; nothing for any lesser verdict."""
-    return " ✓" if f.validated == "compiles" else ""
+    """The ✓ of a fix that compiled in the scratch copy; nothing for any lesser verdict, nor for a
+    `todo!()` hole the crate's tests run (`PatchOption.ticked`)."""
+    return " ✓" if f.ticked else ""
 
 
 def fix_terms(f: PatchOption) -> str:

@@ -113,11 +113,24 @@ class PatchOption(Base, frozen=True):
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
     # rustc or the template wrote it, validated and shown in its place only if this one fails
     plain: tuple[PatchOption, ...] = ()
+    # whether a test can run the code it changes (`engine.syntax.test_reach`): "no-tests",
+    # "unreached", "reached" (by `reach_test`), "" when not known (the edit is in no fn)
+    test_reach: str = ""
+    reach_fn: str = ""
+    reach_test: str = ""
 
     @property
     def panics_until_filled(self) -> bool:
         """The patch writes `todo!()` or `unimplemented!()`: it compiles, but it is a hole to fill."""
         return any("todo!(" in ln or "unimplemented!(" in ln for ln in self.shows)
+
+    @property
+    def ticked(self) -> bool:
+        """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
+        tests reach (a ✓ there reads as green where the tests would panic on it)."""
+        return self.validated == "compiles" and not (
+            self.panics_until_filled and self.test_reach == "reached"
+        )
 
     @property
     def state_words(self) -> str:
@@ -150,8 +163,6 @@ class PatchOption(Base, frozen=True):
             return "not checked yet" + (
                 "; needs your input where it says todo!()" if self.panics_until_filled else ""
             )
-        if self.panics_until_filled:
-            return "compiles, but its todo!() panics until you write that branch" + self.steps_words
         if self.together_with:
             return "compiles together with " + " and ".join(f"`{t}`" for t in self.together_with)
         n, k = self.errors_left, self.errors_new
@@ -161,7 +172,23 @@ class PatchOption(Base, frozen=True):
             words = f"{words}, and {brought}" if words else f"fixes this; {brought}"
         if words and self.first_error:
             words += f" (first: {self.first_error})"
-        return (words or "compiles") + self.steps_words
+        if self.panics_until_filled:  # the errors left first: "compiles" alone would hide them
+            words = (
+                words + ", and" if words else "compiles, but"
+            ) + " its todo!() panics until you write that branch"
+            if self.test_reach == "reached":
+                words += f"; the crate's tests run `{self.reach_fn}` (from {self.reach_test}), so they may panic on it"
+            return words + self.steps_words + self._reach_words
+        return (words or "compiles") + self.steps_words + self._reach_words
+
+    @property
+    def _reach_words(self) -> str:
+        """What the ✓ does not cover: a compiling fix is behaviour-checked only where a test runs it."""
+        if self.test_reach == "no-tests":
+            return "; the crate has no tests to run it"
+        if self.test_reach == "unreached":
+            return f"; no test runs `{self.reach_fn}`"
+        return ""
 
     @property
     def steps_words(self) -> str:

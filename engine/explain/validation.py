@@ -94,7 +94,7 @@ def validate(
     waiting: list[int] = []
 
     def answer(i: int) -> None:
-        fixes = tuple(run.clears(i, o, list(stories)) for o in out[i].fixes)
+        fixes = tuple(_reached(root, run.clears(i, o, list(stories))) for o in out[i].fixes)
         out[i] = msgspec.structs.replace(out[i], fixes=fixes)
         if on_failed is not None:
             on_failed(i, failed[i])
@@ -136,6 +136,20 @@ def validate(
         set_size=len(leads),
         set_verdict=verdict,
     )
+
+
+def _reached(root: Path, o: PatchOption) -> PatchOption:
+    """A compiling option with whether a test can run the fn its first edit is in: a ✓ alone would
+    read as "behaviour checked" on a crate with no tests or a fn no test calls."""
+    if o.validated != "compiles" or not o.edits:
+        return o
+    from engine.syntax.test_reach import reach
+
+    first = o.edits[0]
+    r = reach(root, first.file, first.start)
+    if r is None:
+        return o
+    return msgspec.structs.replace(o, test_reach=r.kind, reach_fn=r.fn, reach_test=r.test)
 
 
 class _Run:

@@ -256,7 +256,7 @@ def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[tuple
     run = validate(chosen, crate_root)
     from rusta_tui.cli.explain_show import cost_words
 
-    print(cost_words(run), file=sys.stderr)
+    print(cost_words(run, sum(len(e.fixes) for e in chosen)), file=sys.stderr)
     return run.explanations, run.failed
 
 

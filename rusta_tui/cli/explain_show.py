@@ -99,13 +99,19 @@ def summary(checks: Checks) -> None:
         words = str(err) if getattr(err, "user_facing", False) else f"{type(err).__name__}: {err}"
         print(f"rusta: the fixes were not checked: {words}", file=sys.stderr)
     elif run is not None:
-        print(cost_words(run), file=sys.stderr)
+        print(cost_words(run, sum(len(e.fixes) for e in checks.stories)), file=sys.stderr)
 
 
-def cost_words(run) -> str:  # noqa: ANN001 - engine.explain.validation.ValidationRun
-    """What a check cost, in one line for stderr."""
-    n = run.checked
-    return f"rusta: {n} option{'' if n == 1 else 's'} checked in {run.wall_s:.1f} s, {run.cached} from the cache."
+def cost_words(run, fixes: int) -> str:  # noqa: ANN001 - engine.explain.validation.ValidationRun
+    """What a check cost, in one line for stderr. `fixes` is the count "Checking N fixes" announced;
+    cargo runs are counted apart and say why they can be more (a fix's other spelling, its later
+    steps, fixes checked together): two bare numbers side by side read as a contradiction."""
+    n, k = run.checked, run.cached
+    return (
+        f"rusta: {fixes} fix{'' if fixes == 1 else 'es'} checked in {run.wall_s:.1f} s with {n} cargo"
+        f" check{'' if n == 1 else 's'} and {k} answer{'' if k == 1 else 's'} from the cache"
+        " (a fix's other spelling, later steps and fixes checked together take checks of their own)."
+    )
 
 
 class Out:
@@ -258,7 +264,9 @@ def _print_set(out: Out, checks: Checks) -> None:
     from modes.verdicts import set_line
 
     run = checks.run
-    line = set_line(run.set_size, run.set_verdict) if run is not None else None
+    leads = [e.fixes[0] for e in checks.validated() if e.fixes and e.fixes[0].validated == "compiles"]
+    holes = any(not f.ticked for f in leads)  # a todo!() the tests run: compiling is not green
+    line = set_line(run.set_size, run.set_verdict, holes) if run is not None else None
     if line is not None:
         out.text("")
         out.text(line.text, line.style)

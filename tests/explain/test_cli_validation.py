@@ -74,11 +74,17 @@ def test_a_failing_rustc_borrow_is_not_shown_its_reason_is_and_the_clone_gets_a_
     fixes = [ln for ln in checked.splitlines() if "Fix" in ln]
     assert len(fixes) == 1 and "Fix ✓ (compiles" in fixes[0] and "`let o = t.owner.clone();`" in fixes[0]
     assert "-> `let o = &t.owner;`" not in text
-    assert "3 options checked" in out.stderr and "0 from the cache" in out.stderr  # 2 + the next step
+    # the count announced, then the cargo runs it took: 2 + the next step
+    assert (
+        "Checking 2 fixes" in out.stdout
+        and "rusta: 2 fixes checked in " in out.stderr
+        and "with 3 cargo checks and 0 answers" in out.stderr
+    )
 
     again = _explain(tmp_path, crate)  # unchanged files: every verdict from the cache, no cargo run
     assert again.stdout == out.stdout
-    assert "0 options checked" in again.stderr and "2 from the cache" in again.stderr
+    assert "rusta: 2 fixes checked in " in again.stderr
+    assert "with 0 cargo checks and 2 answers from the cache" in again.stderr
 
     fast = _explain(tmp_path, crate, "--no-validate")  # the fast path: unchecked, and says so
     assert "Checking" not in fast.stdout and "Fix (not checked yet, rustc" in fast.stdout

@@ -60,7 +60,11 @@ def test_a_refused_family_returns_only_when_the_code_changed_and_says_why(
     lib = root / "src" / "lib.rs"
     lib.write_text("/// Adds up the names.\n" + lib.read_text())  # new evidence: the code is not the same
     again = fix_json(root, "--dry-run")
-    assert [t["family"] for t in again["tried"]] == ["op:borrow", "read-before-move", "rustc:MachineApplicable"]
+    assert [t["family"] for t in again["tried"]] == [
+        "op:borrow",
+        "read-before-move",
+        "rustc:MachineApplicable",
+    ]
     assert CLONE in again["diff"]
     assert "you rejected this twice; here is why I still think so" in again["explanation"]
 
@@ -240,4 +244,4 @@ def test_explain_falls_back_on_the_original_when_the_repos_spelling_fails(tmp_pa
     shown = rusta("explain", str(root))
     assert "-> `let n: u32 = s.parse::<u32>().unwrap();`" in shown.stdout, shown.stdout
     assert "Fix ✓ (compiles" in shown.stdout, shown.stdout
-    assert "2 options checked" in shown.stdout + shown.stderr  # the rendering `?`, then its original
+    assert "with 2 cargo checks" in shown.stdout + shown.stderr  # the rendering `?`, then its original
