@@ -159,6 +159,7 @@ SHAPES = frozenset(
         "move_same_statement",
         "use_later_in_loop",
         "use_after_loop",
+        "temporary_builds_new",
     }
 )
 

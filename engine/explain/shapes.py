@@ -82,6 +82,12 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         vals["operand"] = cmp[1]
     tags.update(_index_loop_tags(diag, source, vals))
     tags.update(_loop_move_tags(diag, source))
+    if diag.code_str == "E0515":
+        from engine.explain.preconditions import holds
+
+        new_content = holds("not_empty_temporary", diag, crate_root, vals)
+        if new_content and not holds("temporary_copies_input", diag, crate_root, vals):
+            tags.add("temporary_builds_new")  # `&format!(..)`: content no input holds
     return frozenset(tags), vals
 
 

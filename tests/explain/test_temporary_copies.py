@@ -32,9 +32,11 @@ def test_the_zero_copy_way_out_is_offered_only_for_a_copy_of_an_input(tmp_path):
         assert "do not make the temporary" not in names, names
         assert "No copy" not in story_text(e)
         assert names and names[0] == "own the data", names
+        assert "no input holds" in e.why and "borrows the caller's data directly" not in e.why, e.why
 
     copy = story(stories, SRC, "&self.key.trim().to_string()", "E0515")
     assert "do not make the temporary" in option_names(copy), option_names(copy)
+    assert "no input holds" not in copy.why
 
     checked = validate(list(stories), tmp_path / "tags").explanations
     for made in ('&format!("{}={}"', '&("\'".to_string()'):
