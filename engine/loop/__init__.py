@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.loop.errors import IllegalTransition, LoopError, NoExplanation
+from engine.loop.errors import IllegalTransition, LoopError, NoExplanation, NoPatch
 from engine.loop.machine import CoreLoop, log_explain_run
 from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, State
 
@@ -15,6 +15,7 @@ __all__ = [
     "IllegalTransition",
     "LoopError",
     "NoExplanation",
+    "NoPatch",
     "State",
     "log_explain_run",
 ]

@@ -16,3 +16,11 @@ class IllegalTransition(LoopError):
 
 class NoExplanation(LoopError):
     """Do without an Explanation, or with one that carries no change: Rusta never changes code unexplained."""
+
+
+class NoPatch(NoExplanation):
+    """Do on a story whose ways out are advice, not a patch (or rustc's patch has placeholders):
+    nothing to validate or apply. Not bad input, so not exit 2: the story and the number were
+    right, there is just no code Rusta can land for it."""
+
+    exit_code = 4

@@ -16,7 +16,7 @@ import msgspec
 
 from engine.explain.jsonview import to_dict
 from engine.explain.types import Explanation
-from engine.loop.errors import IllegalTransition, NoExplanation
+from engine.loop.errors import IllegalTransition, NoExplanation, NoPatch
 from engine.loop.types import TRANSITIONS, Answer, DoResult, Evidence, LogWriter, Patcher, State
 from engine.patching.types import Proof
 
@@ -185,15 +185,18 @@ class CoreLoop:
             return [(f.patch, f"Option: {f.name}.") for f in options]
         if e.patch is not None and e.patch.applicability == "HasPlaceholders":
             # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
-            raise NoExplanation(
+            raise NoPatch(
                 f"rustc's suggestion for {e.code or e.message} at {e.primary.file}:{e.primary.line} has "
                 "placeholders (like `<item>`), so it cannot compile as written; write the change and "
                 "`rusta apply` it, or let `rusta fix` look for a green one."
             )
         text = e.patch.diff if e.patch else ""
         if not text.strip():
-            raise NoExplanation(
-                f"the explanation for {e.code or e.message} has no concrete patch; pick an option and supply the diff."
+            raise NoPatch(
+                f"story #{index + 1} ({e.code or e.message} at {e.primary.file}:{e.primary.line}) has no fix "
+                "Rusta can apply (no fix of it compiled in the scratch copy; its ways out are advice, not code). "
+                "Nothing was changed; make the change "
+                "yourself (then `rusta apply` a diff of it), or let `rusta fix` look for a green one."
             )
         return [(text, "")]
 

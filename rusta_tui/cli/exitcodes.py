@@ -28,6 +28,7 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "explain": (
         (0, "explained (with --apply: applied; with --reject: answered)"),
         (1, "--apply: refused, the patch is not green; nothing changed"),
+        (4, "--apply: story N has no fix to apply (its ways out are advice, not code); nothing changed"),
     ),
     "fix": (
         (0, "fixed (applied, or found with --dry-run), or nothing to fix: check clean and tests pass"),
