@@ -77,7 +77,7 @@ def statement(diag: Diagnostic) -> str:
         both = (sync if trait == "Send" else send) == "never"
         also = f", nor `{other}`" if both else f" (it is {_is(sync if trait == 'Send' else send, other)})"
         out.append(
-            f"rustc names `{short_type(typ)}` as not `{trait}`: its `{outer}` {why}, so it is never `{trait}`{also}."
+            f"rustc names `{short_type(typ)}` as not `{trait}`: `{outer}` {why}, so it is never `{trait}`{also}."
         )
     else:
         out.append(f"rustc names `{short_type(typ)}` as not `{trait}`.")
