@@ -160,6 +160,13 @@ def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tupl
         if copies
         else ""
     )
+    if b.kind == "param":  # the caller makes the value: the parameter's type is what this fn decides
+        return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` comes in here"), (
+            f"`{b.name}` is a parameter whose type names `{head}`, so every caller hands in one, and "
+            f"rustc says `{typ}` is not `{trait}`; the code at line {prim.line_start} uses "
+            f"`{used.name}`{via.replace('the value is made here', 'the type is set here')}, so it "
+            f"cannot be {verb} another thread"
+        )
     return _location(source, prim.file_name, b.range.start, f"`{b.name}`: the `{head}` is made here"), (
         f"`{b.name}` is made here, with `{head}` in its declaration, and rustc says `{typ}` is not "
         f"`{trait}`; the code at line {prim.line_start} uses `{used.name}`{via}, so it cannot be "

@@ -116,7 +116,12 @@ def thread_safe_handle(d: Diagnostic, read: Reader) -> list[Candidate]:
     if lock:
         verb = "`lock()`" if lock == "Mutex" else "`read()`/`write()`"
         what += (" and " if what else "") + f"`RefCell` becomes `{lock}` (its borrows call {verb})"
-    why = f"make the shared value thread-safe where it is made and at every copy: {what}"
+    where = (
+        "where its type is set (a parameter: callers change too)"
+        if origin.kind == "param"
+        else "where it is made"
+    )
+    why = f"make the shared value thread-safe {where} and at every copy: {what}"
     return [_make(edits, why, "thread-safe-handle", d.code_str or "E0277", 0.7)]
 
 

@@ -188,3 +188,32 @@ def test_a_refcell_only_read_becomes_an_rwlock_and_the_use_group_follows(tmp_pat
     (root / "src" / "lib.rs").write_bytes(apply_edits(READERS.encode(), fix.edits))
     done = subprocess.run(["cargo", "check", "-q"], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0 and "warning" not in done.stderr, done.stderr  # no unused `use` left
+
+
+# the handle comes in as a parameter: its callers make it, so the root is the parameter, never
+# "made here", and the one-file patch is not claimed to compile while a caller still passes an `Rc`
+PARAM = """use std::rc::Rc;
+use std::thread;
+
+pub fn size(names: Rc<Vec<String>>) -> usize {
+    let mine = Rc::clone(&names);
+    thread::spawn(move || mine.len()).join().unwrap()
+}
+
+pub fn caller() -> usize {
+    size(Rc::new(vec!["a".to_string()]))
+}
+"""
+
+
+def test_a_handle_from_a_parameter_starts_at_the_parameter(tmp_path) -> None:
+    e, checked = _fixed(tmp_path, "param", PARAM)
+    assert e.root_cause.line == line_of(PARAM, "pub fn size(") and "comes in here" in (
+        e.root_cause.label or ""
+    )
+    assert (
+        "is a parameter whose type names `Rc`" in e.root_cause_reason
+        and "made here" not in e.root_cause_reason
+    )
+    fix = next((o for o in checked.fixes if "Arc::clone(&names);" in " ".join(o.shows)), None)
+    assert fix is None or fix.validated != "compiles"  # `caller` still hands in an `Rc`
