@@ -34,6 +34,9 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "steps": list(f.steps),  # a fix finished in steps: each step after the first, in words
         "first_error": f.first_error,  # the first error left or brought, when it compiles
         "state": f.state_words,
+        # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "" unknown; a ✓ only if ticked
+        "tests": f.test_reach,
+        "ticked": f.ticked,
         "id": f.id,
         "shows": list(f.shows),
         "file": f.file,

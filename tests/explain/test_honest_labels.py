@@ -108,3 +108,16 @@ def test_a_tick_on_code_no_test_runs_says_so(tmp_path: Path) -> None:
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     ticked = [f for f in _fix_lines(r.stdout) if "Fix ✓" in f]
     assert ticked and not any("no test" in f or "no tests" in f for f in ticked), r.stdout
+
+
+def test_json_carries_the_reach_and_the_tick(tmp_path: Path) -> None:
+    import json
+
+    root = _crate(tmp_path, "coins", TWO_HOLES)
+    r = rusta("explain", str(root), "--no-clippy", "--no-log", "--json")
+    assert r.returncode == 0, r.stderr
+    stories = [json.loads(ln) for ln in r.stdout.splitlines() if ln.strip()]
+    reached = [o for s in stories for o in s.get("options", []) if o.get("tests") == "reached"]
+    assert reached and all(o["ticked"] is False and o["validated"] == "compiles" for o in reached), r.stdout
+    unreached = [o for s in stories for o in s.get("options", []) if o.get("tests") == "unreached"]
+    assert unreached and all(o["ticked"] is True for o in unreached), r.stdout
