@@ -249,13 +249,20 @@ def _option(
         source="rustc" if c.source in ("rustc", "clippy") else "template",
         applicability=c.applicability,
         kind=kind,
-        cost=(keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
-        or public_derives(diff)
-        or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES else "")
-        or (
-            clone_cost(cost_type)
-            if kind == "clone"
-            else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family))
+        cost="; ".join(
+            filter(
+                None,
+                (
+                    (keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
+                    or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES else "")
+                    or (
+                        clone_cost(cost_type)
+                        if kind == "clone"
+                        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family))
+                    ),
+                    public_derives(diff),  # said beside the cost, never instead of it
+                ),
+            )
         ),
     )
 
