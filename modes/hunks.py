@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 
-def _runs(diff: str) -> list[tuple[int, list[str]]]:
-    """Each run of changed lines of a one-file diff: the old line number it starts at, its raw rows."""
+def change_runs(diff: str) -> list[tuple[int, list[str]]]:
+    """Each run of changed lines of a diff: the old line number it starts at, its raw rows (`-x`, `+y`).
+    The one walk of a diff's hunks that pair mode's fix line and its hunk block both read, so the
+    two never number a place differently; a `\\ No newline` marker belongs to the run around it."""
     runs: list[tuple[int, list[str]]] = []
     old_no = 0
     current: list[str] | None = None
@@ -51,7 +53,7 @@ def hunk_block(diff: str) -> tuple[str, list[str]] | None:
     a fix of single-line changes stays on the fix line."""
     if diff.count("\n+++ ") + diff.startswith("+++ ") > 1:
         return None
-    runs = [_place(n, list(rows)) for n, rows in _runs(diff)]
+    runs = [_place(n, list(rows)) for n, rows in change_runs(diff)]
     runs = [(w, rows) for w, rows in runs if rows]
     if not any(sum(r.startswith("+") for r in rows) >= 2 for _, rows in runs):
         return None

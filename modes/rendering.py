@@ -16,7 +16,7 @@ import msgspec
 from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
-from modes.hunks import hunk_block
+from modes.hunks import change_runs, hunk_block
 from modes.types import SPECS, Mode
 from toolbelt.types import Diagnostic
 
@@ -144,27 +144,10 @@ def rustc_help(e: Explanation) -> str | None:
 
 def _change_blocks(diff: str) -> list[tuple[int, list[str], list[str]]]:
     """(old line number, removed lines, added lines) for each run of changed lines in a diff."""
-    blocks: list[tuple[int, list[str], list[str]]] = []
-    old_no = 0
-    current: tuple[int, list[str], list[str]] | None = None
-    for ln in diff.splitlines():
-        if ln.startswith(("+++", "---")):
-            continue
-        if ln.startswith("@@"):
-            m = re.match(r"@@ -(\d+)", ln)
-            old_no, current = (int(m.group(1)) if m else 0), None
-        elif ln.startswith(("-", "+")):
-            if current is None:
-                current = (old_no, [], [])
-                blocks.append(current)
-            if ln.startswith("-"):
-                current[1].append(ln[1:].strip())
-                old_no += 1
-            else:
-                current[2].append(ln[1:].strip())
-        else:
-            current = None
-            old_no += 1
+    blocks = [
+        (n, [r[1:].strip() for r in rows if r[0] == "-"], [r[1:].strip() for r in rows if r[0] == "+"])
+        for n, rows in change_runs(diff)
+    ]
     return [(n, [x for x in a if x], [x for x in b if x]) for n, a, b in blocks if any(a) or any(b)]
 
 
