@@ -12,49 +12,19 @@ from bench.bench_test_repair import SHIPPED, VALUES, localization_rows
 from engine.gym.semantic import SemanticEpisode
 from engine.testrepair.fit import WITH_VALUES, fit
 from engine.testrepair.grammar import mutants
-from engine.testrepair.signals import lines_with_features
 from engine.testrepair.types import FEATURES
-from toolbelt.cargo_run import run_test
+from tests.testrepair.crates import COUNT, failing_lines, write_crate
 
 pytestmark = pytest.mark.slow
 
-LIB = b"""pub fn count_below(v: &[u32], limit: u32) -> usize {
-    let mut n = 0;
-    let spread = v.len() * 2;
-    println!("{}", spread);
-    for x in v {
-        if *x <= limit {
-            n += 1;
-        }
-    }
-    n
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_strictly_below() {
-        assert_eq!(count_below(&[1, 2, 3, 4], 3), 2);
-    }
-}
-"""
-
 
 def test_the_table_has_each_signal_alone_and_each_combination_with_its_lm_column(tmp_path: Path) -> None:
-    root = tmp_path / "counting"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "counting"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_bytes(LIB)
-    rep = run_test(root, backtrace=True)
-    failing = [t for t in rep.tests if t.status == "failed"]
+    failing, lines = failing_lines(write_crate(tmp_path / "counting", COUNT), COUNT)
     assert failing
-    lines = lines_with_features({"src/lib.rs": LIB}, failing, [], None)
     slip = next(i for i, ln in enumerate(lines) if "if *x <= limit" in ln.text)
     data = [(lines, slip)]
     lm_model = fit(data, (*WITH_VALUES, "lm"), "test")
-    m = next(m for m in mutants(LIB, "src/lib.rs") if m.line == lines[slip].line)
+    m = next(m for m in mutants(COUNT, "src/lib.rs") if m.line == lines[slip].line)
     ep = SemanticEpisode(
         crate="counting", split="dev", seed=0, mutant=m, failing=tuple(failing), passing=(), seconds=0.0
     )

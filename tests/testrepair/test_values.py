@@ -11,46 +11,9 @@ import pytest
 from engine.gym.semantic import SemanticEpisode, _slim, crate_dir, with_values
 from engine.syntax.value_flow import asserted_calls, asserted_expressions, value_lines
 from engine.testrepair.grammar import mutants
-from engine.testrepair.signals import lines_with_features
 from engine.testrepair.values import ARITHMETIC, DECISION, OFF_BY_ONE, value_gap
+from tests.testrepair.crates import COUNT, failing_lines, write_crate
 from toolbelt import types as tt
-from toolbelt.cargo_run import run_test
-
-COUNT = b"""pub fn count_below(v: &[u32], limit: u32) -> usize {
-    let mut n = 0;
-    let spread = v.len() * 2;
-    println!("{}", spread);
-    for x in v {
-        if *x <= limit {
-            n += 1;
-        }
-    }
-    n
-}
-
-pub struct Meter { total: u32 }
-
-impl Meter {
-    pub fn add(&mut self, x: u32) {
-        let step = x + 1;
-        let label = format!("{}", x);
-        self.total += step;
-        drop(label);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_strictly_below() {
-        let v = vec![1, 2, 3, 4];
-        let got = count_below(&v, 3);
-        assert_eq!(got, 2);
-    }
-}
-"""
 
 # a slice bound one too short: the returned Vec is one item shorter than the test wants
 TAKE = b"""/// The first `n` items, and the log line beside them.
@@ -123,14 +86,6 @@ def test_the_gym_keeps_the_assertion_values_of_a_failure() -> None:
     assert (slim.failure.left, slim.failure.right) == ("3", "4")
 
 
-def _crate(tmp_path: Path, name: str, lib: bytes) -> Path:
-    root = tmp_path / name
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_bytes(lib)
-    return root
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "lib", "slip", "beside"),
@@ -142,12 +97,9 @@ def _crate(tmp_path: Path, name: str, lib: bytes) -> Path:
 def test_real_failures_rank_the_slip_by_its_value_over_the_lines_beside_it(
     tmp_path: Path, name: str, lib: bytes, slip: str, beside: str
 ) -> None:
-    root = _crate(tmp_path, name, lib)
-    rep = run_test(root, backtrace=True)
-    failing = [t for t in rep.tests if t.status == "failed"]
+    failing, lines = failing_lines(write_crate(tmp_path / name, lib), lib)
     assert len(failing) == 1 and failing[0].failure is not None
     assert failing[0].failure.left is not None and failing[0].failure.right is not None
-    lines = lines_with_features({"src/lib.rs": lib}, failing, [], None)
     by_line = {ln.line: ln.x for ln in lines}
     bug, other = by_line[_line(lib, slip)], by_line[_line(lib, beside)]
     assert bug["values"] > 0 and bug["values_gap"] > 0  # one off: the slip's `<=` / `- 1` is such a site
@@ -163,10 +115,7 @@ def test_stored_episodes_get_their_assertion_values_back_and_the_crate_is_left_a
 ) -> None:
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     right = COUNT.replace(b"if *x <= limit", b"if *x < limit")
-    root = crate_dir("counting")
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "counting"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_bytes(right)
+    root = write_crate(crate_dir("counting"), right, name="counting")
     slip = next(m for m in mutants(right, "src/lib.rs", slips=True) if m.after == "<=")
     stored = tt.TestResult(
         name="tests::counts_strictly_below", status="failed", failure=tt.TestFailure(message="assertion")
