@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.explain.crates import write_lib
 from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
@@ -57,20 +58,12 @@ pub fn total(parts: &[u32]) -> u64 {
 """
 
 
-def _crate(tmp: Path, name: str, lib: str) -> Path:
-    root = tmp / name
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(lib)
-    return root
-
-
 def _fix_lines(out: str) -> list[str]:
     return [ln for ln in out.splitlines() if ln.startswith("#") and " Fix" in ln]
 
 
 def test_sibling_errors_and_todo_holes_the_tests_run_are_said(tmp_path: Path) -> None:
-    root = _crate(tmp_path, "coins", TWO_HOLES)
+    root = write_lib(tmp_path, "coins", TWO_HOLES)
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     assert r.returncode == 0, r.stderr
     fixes = _fix_lines(r.stdout)
@@ -89,7 +82,7 @@ def test_sibling_errors_and_todo_holes_the_tests_run_are_said(tmp_path: Path) ->
 
 
 def test_a_tick_on_code_no_test_runs_says_so(tmp_path: Path) -> None:
-    root = _crate(tmp_path, "sums", NO_TESTS)
+    root = write_lib(tmp_path, "sums", NO_TESTS)
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     assert r.returncode == 0, r.stderr
     ticked = [f for f in _fix_lines(r.stdout) if "Fix ✓" in f]
@@ -113,7 +106,7 @@ def test_a_tick_on_code_no_test_runs_says_so(tmp_path: Path) -> None:
 def test_json_carries_the_reach_and_the_tick(tmp_path: Path) -> None:
     import json
 
-    root = _crate(tmp_path, "coins", TWO_HOLES)
+    root = write_lib(tmp_path, "coins", TWO_HOLES)
     r = rusta("explain", str(root), "--no-clippy", "--no-log", "--json")
     assert r.returncode == 0, r.stderr
     stories = [json.loads(ln) for ln in r.stdout.splitlines() if ln.strip()]

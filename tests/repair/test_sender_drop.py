@@ -55,14 +55,14 @@ fn sums_the_squares() {
 """
 
 
-def _cargo(root: Path, tmp: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+def _cargo(root: Path, tmp: Path, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`cargo <argv>` with a wall-clock limit: a hang is a failure, never a wait."""
     return subprocess.run(
         ["cargo", *argv, "-q", "--offline", "--target-dir", str(tmp / "target")],
         cwd=root,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -80,14 +80,9 @@ def _fixed(tmp: Path, name: str, src: str, main: bool) -> tuple[Path, str, bytes
 
 
 def _ends(root: Path, tmp: Path, *argv: str) -> subprocess.CompletedProcess[str] | None:
+    """`cargo <argv>` (built already) when it ends within 20 s; None for a program still waiting."""
     try:
-        return subprocess.run(
-            ["cargo", *argv, "-q", "--offline", "--target-dir", str(tmp / "target")],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
+        return _cargo(root, tmp, *argv, timeout=20)
     except subprocess.TimeoutExpired:
         return None
 

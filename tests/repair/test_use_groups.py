@@ -11,6 +11,7 @@ from engine.heads.action import shipped_head
 from engine.repair.headorder import views
 from engine.repair.search import repair
 from engine.repair.targets import candidates_for, errors_of, next_target
+from engine.repair.types import RepairResult
 from engine.repair.use_groups import resolves
 from engine.repair.workspace import Workspace
 from engine.syntax.use_items import module_exports, multi_name, use_items
@@ -140,22 +141,24 @@ def test_the_family_removes_only_plain_multi_name_items() -> None:
     assert "removed-use-item" not in {m.kind for m in sites("src/lib.rs", src)}  # not a dev family
 
 
-def _restored(tmp_path: Path, name: str, bad: str, good: str) -> None:
-    """The prior order restores exactly `good` in one validation. The shipped Action head was fitted
-    before this family existed and does not know the `use-group` candidate yet, so it is left out."""
-    result = repair(write_lib(tmp_path, name, bad), budget=6, run_tests=False, rank_with_heads=False)
+def _restored(root: Path, good: str, file: str = "src/lib.rs", heads: bool = False) -> RepairResult:
+    """The repair restores `file` to exactly `good` in one validation. By default the prior order
+    alone: the shipped Action head was fitted before this family existed and does not know the
+    `use-group` candidate yet, so the tests that are not about the head leave it out."""
+    result = repair(root, budget=6, run_tests=False, rank_with_heads=heads)
     assert result.status == "fixed", result.message
-    assert dict(result.files)["src/lib.rs"].decode() == good
+    assert dict(result.files)[file].decode() == good
     assert result.validations == 1
+    return result
 
 
 def test_a_lost_item_of_crate_names_comes_back_whole_in_one_validation(tmp_path: Path) -> None:
-    _restored(tmp_path, "shapes", _mutant(SHAPES, "use crate::shapes"), SHAPES)
+    _restored(write_lib(tmp_path, "shapes", _mutant(SHAPES, "use crate::shapes")), SHAPES)
 
 
 def test_a_lost_std_item_with_self_comes_back_whole(tmp_path: Path) -> None:
-    _restored(tmp_path / "io", "ledger_io", _mutant(LEDGER, "use std::io"), LEDGER)
-    _restored(tmp_path / "maps", "ledger_maps", _mutant(LEDGER, "use std::collections"), LEDGER)
+    _restored(write_lib(tmp_path / "io", "ledger_io", _mutant(LEDGER, "use std::io")), LEDGER)
+    _restored(write_lib(tmp_path / "maps", "ledger_maps", _mutant(LEDGER, "use std::collections")), LEDGER)
 
 
 def test_the_shipped_head_leaves_an_operator_it_never_saw_to_the_prior(tmp_path: Path) -> None:
@@ -164,12 +167,9 @@ def test_the_shipped_head_leaves_an_operator_it_never_saw_to_the_prior(tmp_path:
     with the head on the lost item still comes back whole in one validation, ordered by the prior."""
     head = shipped_head()
     assert head is not None and head.unseen(["use-group"]) == ["use-group"]
-    result = repair(
-        write_lib(tmp_path, "shapes_head", _mutant(SHAPES, "use crate::shapes")), budget=6, run_tests=False
+    result = _restored(
+        write_lib(tmp_path, "shapes_head", _mutant(SHAPES, "use crate::shapes")), SHAPES, heads=True
     )
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/lib.rs"].decode() == SHAPES
-    assert result.validations == 1
     assert result.steps[0].candidate.family == "use-group" and result.steps[0].candidate.head_rank is None
 
 
@@ -192,17 +192,9 @@ def test_the_heads_see_how_many_names_a_candidate_resolves(tmp_path: Path) -> No
 
 def test_a_lost_glob_of_a_module_the_file_mostly_needs_comes_back_as_the_glob(tmp_path: Path) -> None:
     (m,) = removed_use_item("src/user.rs", USER)
-    root = _modules(tmp_path, "globbed", apply(USER.encode(), m).decode())
-    result = repair(root, budget=6, run_tests=False, rank_with_heads=False)
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/user.rs"].decode() == USER
-    assert result.validations == 1
+    _restored(_modules(tmp_path, "globbed", apply(USER.encode(), m).decode()), USER, file="src/user.rs")
 
 
 def test_a_few_names_of_a_larger_module_come_back_as_a_list_not_a_glob(tmp_path: Path) -> None:
     (m,) = removed_use_item("src/user.rs", FEW)
-    root = _modules(tmp_path, "listed", apply(FEW.encode(), m).decode())
-    result = repair(root, budget=6, run_tests=False, rank_with_heads=False)
-    assert result.status == "fixed", result.message
-    assert dict(result.files)["src/user.rs"].decode() == FEW
-    assert result.validations == 1
+    _restored(_modules(tmp_path, "listed", apply(FEW.encode(), m).decode()), FEW, file="src/user.rs")
