@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import msgspec
 import tree_sitter
 
 from engine.syntax.tree import node_at, preorder
@@ -123,26 +124,37 @@ def element_pair(source: bytes, first_at: tuple[int, int], second_at: tuple[int,
     if a is None or b is None or a[1] != b[1] or a[0].start_byte >= b[0].start_byte:
         return None
     (ref_a, place, first), (ref_b, _, second) = a, b
-    if ref_a.parent is not None and ref_a.parent == ref_b.parent and ref_a.parent.type == "arguments":
-        call = ref_a.parent.parent
-        stmt = call
-        while stmt is not None and (stmt.parent is None or stmt.parent.type != "block"):
-            stmt = stmt.parent
-        if call is None or stmt is None:
-            return None
-        return ElementPair(
-            place=place,
-            first=first,
-            second=second,
-            shape="call",
-            indent=_indent(source, stmt.start_byte),
-            stmt_start=stmt.start_byte,
-            call_start=call.start_byte,
-            call_end=call.end_byte,
-            swaps=_text(call.child_by_field_name("function")) in SWAP_CALLS
-            and len(ref_a.parent.named_children) == 2,
-        )
-    let_a, let_b = ref_a.parent, ref_b.parent
+    base = ElementPair(place=place, first=first, second=second, shape="call", indent="")
+    args = ref_a.parent
+    if args is not None and args == ref_b.parent and args.type == "arguments":
+        return _in_one_call(source, base, args)
+    return _in_two_lets(source, base, ref_a.parent, ref_b.parent)
+
+
+def _in_one_call(source: bytes, base: ElementPair, args: tree_sitter.Node) -> ElementPair | None:
+    """Both borrows are arguments of one call: the call's range, and the statement it stands in."""
+    call = args.parent
+    stmt = call
+    while stmt is not None and (stmt.parent is None or stmt.parent.type != "block"):
+        stmt = stmt.parent
+    if call is None or stmt is None:
+        return None
+    return msgspec.structs.replace(
+        base,
+        shape="call",
+        indent=_indent(source, stmt.start_byte),
+        stmt_start=stmt.start_byte,
+        call_start=call.start_byte,
+        call_end=call.end_byte,
+        swaps=_text(call.child_by_field_name("function")) in SWAP_CALLS and len(args.named_children) == 2,
+    )
+
+
+def _in_two_lets(
+    source: bytes, base: ElementPair, let_a: tree_sitter.Node | None, let_b: tree_sitter.Node | None
+) -> ElementPair | None:
+    """Each borrow is the whole value of a plain `let` of one block, and nothing between the two
+    touches the second index or the name it binds (the rewrite reads both at the first `let`)."""
     if (
         let_a is None
         or let_b is None
@@ -160,13 +172,11 @@ def element_pair(source: bytes, first_at: tuple[int, int], second_at: tuple[int,
         return None
     name_b = _text(pb).split()[-1]
     between = [c for c in let_a.parent.named_children if let_a.end_byte <= c.start_byte < let_b.start_byte]
-    moved = {*second.index_names, name_b}
+    moved = {*base.second.index_names, name_b}
     if any(_names_in(c) & moved for c in between):
         return None  # the second index (or the name it binds) is touched before it would now be read
-    return ElementPair(
-        place=place,
-        first=first,
-        second=second,
+    return msgspec.structs.replace(
+        base,
         shape="lets",
         indent=_indent(source, let_a.start_byte),
         stmt_start=let_a.start_byte,
