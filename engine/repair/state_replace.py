@@ -140,9 +140,12 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     if holder is None and unit is None:
         return []
     holder = holder or f"std::mem::replace(&mut {place}, {unit})"
-    edits = [
-        Edit(file=prim.file_name, start=scrutinee.start_byte, end=scrutinee.end_byte, replacement=holder)
-    ]
+    file = prim.file_name
+
+    def edit(start: int, end: int, text: str) -> Edit:
+        return Edit(file=file, start=start, end=end, replacement=text)
+
+    edits = [edit(scrutinee.start_byte, scrutinee.end_byte, holder)]
     for a in arms:
         pat, value = a.child_by_field_name("pattern"), a.child_by_field_name("value")
         if pat is None or value is None or _assigns(value, place):
@@ -152,7 +155,7 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
         if _binds(pat) or a.child_by_field_name("guard") is not None or "|" in _text(pat):
             return []
         new_pat = "other" if _text(pat) == "_" else f"other @ {_text(pat)}"
-        edits.append(Edit(file=prim.file_name, start=pat.start_byte, end=pat.end_byte, replacement=new_pat))
+        edits.append(edit(pat.start_byte, pat.end_byte, new_pat))
         restore = f"{place} = other;"
         kids = (
             [c for c in value.named_children if not c.type.endswith("comment")]
@@ -162,19 +165,10 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
         if valued:
             opening = value.children[0] if value.type == "block" and value.children else None
             if opening is not None and opening.type == "{":
-                edits.append(
-                    Edit(
-                        file=prim.file_name,
-                        start=opening.end_byte,
-                        end=opening.end_byte,
-                        replacement=f" {restore}",
-                    )
-                )
+                edits.append(edit(opening.end_byte, opening.end_byte, f" {restore}"))
             else:
                 text = f"{{ {restore} {_text(value)} }}"
-                edits.append(
-                    Edit(file=prim.file_name, start=value.start_byte, end=value.end_byte, replacement=text)
-                )
+                edits.append(edit(value.start_byte, value.end_byte, text))
             continue
         if value.type == "block" and kids:
             last = kids[-1]
@@ -182,17 +176,10 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
             line = source.rfind(b"\n", 0, last.start_byte) + 1
             indent = re.match(rb"[ \t]*", source[line:]).group(0).decode()  # type: ignore[union-attr]
             sep = f"\n{indent}" if b"\n" in source[value.start_byte : value.end_byte] else " "
-            edits.append(
-                Edit(
-                    file=prim.file_name,
-                    start=last.end_byte,
-                    end=last.end_byte,
-                    replacement=f"{semi}{sep}{restore}",
-                )
-            )
+            edits.append(edit(last.end_byte, last.end_byte, f"{semi}{sep}{restore}"))
             continue
         text = f"{{ {restore} }}" if value.type == "block" else f"{{ {_text(value)}; {restore} }}"
-        edits.append(Edit(file=prim.file_name, start=value.start_byte, end=value.end_byte, replacement=text))
+        edits.append(edit(value.start_byte, value.end_byte, text))
     verb = "take" if holder.startswith("std::mem::take") else "replace"
     stand = "the default" if verb == "take" else f"`{unit}`"
     desc = (
