@@ -28,15 +28,11 @@ import tree_sitter
 from engine.repair.fields import plain_value
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import node_at, preorder
+from engine.syntax.tree import node_at, node_text, preorder
 from toolbelt.types import Diagnostic
 
 _MOVE_OUT = re.compile(r"cannot move out of `(?P<place>[\w.]+)` as enum variant `\w+` which is behind a")
 _PLACEHOLDER_NAMES = ("Idle", "Empty", "None", "Init", "Start", "Ready", "Stopped", "Done")
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def _binds(pattern: tree_sitter.Node) -> bool:
@@ -48,7 +44,8 @@ def _binds(pattern: tree_sitter.Node) -> bool:
 
 def _assigns(body: tree_sitter.Node, place: str) -> bool:
     return any(
-        n.type == "assignment_expression" and _text(n.child_by_field_name("left")).replace(" ", "") == place
+        n.type == "assignment_expression"
+        and node_text(n.child_by_field_name("left")).replace(" ", "") == place
         for n in preorder(body)
     )
 
@@ -63,12 +60,12 @@ def _placeholder(files: list[bytes], enum: str) -> str | None:
     for data in files:
         root = node_at(data, 0, len(data))
         for n in preorder(root):
-            if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum:
+            if n.type != "enum_item" or node_text(n.child_by_field_name("name")) != enum:
                 continue
             body = n.child_by_field_name("body")
             variants = [v for v in (body.named_children if body else []) if v.type == "enum_variant"]
             units = [
-                _text(v.child_by_field_name("name"))
+                node_text(v.child_by_field_name("name"))
                 for v in variants
                 if v.child_by_field_name("body") is None
             ]
@@ -82,9 +79,9 @@ def _placeholder(files: list[bytes], enum: str) -> str | None:
                         for c in vb.named_children
                         if c.type not in ("attribute_item", "visibility_modifier")
                     ]
-                    values = [plain_value(_text(t)) for t in types]
+                    values = [plain_value(node_text(t)) for t in types]
                     if "Default::default()" not in values:
-                        return f"{enum}::{_text(v.child_by_field_name('name'))}({', '.join(values)})"
+                        return f"{enum}::{node_text(v.child_by_field_name('name'))}({', '.join(values)})"
             return None
     return None
 
@@ -107,7 +104,7 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
         return []
     scrutinee = node_at(source, prim.byte_start, prim.byte_end)
     match = scrutinee.parent
-    place = _text(scrutinee).replace(" ", "")
+    place = node_text(scrutinee).replace(" ", "")
     if match is None or match.type != "match_expression" or scrutinee.type != "field_expression":
         return []
     # the match's value is used (a tail `match` that returns): the restore goes first in the arm,
@@ -126,7 +123,7 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     body = match.child_by_field_name("body")
     arms = [a for a in (body.named_children if body else []) if a.type == "match_arm"]
     paths = {
-        _text(n).rsplit("::", 1)[0]
+        node_text(n).rsplit("::", 1)[0]
         for a in arms
         for n in preorder(a.child_by_field_name("pattern") or a)
         if n.type == "scoped_identifier" or n.type == "scoped_type_identifier"
@@ -150,11 +147,11 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
         pat, value = a.child_by_field_name("pattern"), a.child_by_field_name("value")
         if pat is None or value is None or _assigns(value, place):
             continue
-        if _text(pat) == unit:
+        if node_text(pat) == unit:
             continue  # the placeholder is this very state
-        if _binds(pat) or a.child_by_field_name("guard") is not None or "|" in _text(pat):
+        if _binds(pat) or a.child_by_field_name("guard") is not None or "|" in node_text(pat):
             return []
-        new_pat = "other" if _text(pat) == "_" else f"other @ {_text(pat)}"
+        new_pat = "other" if node_text(pat) == "_" else f"other @ {node_text(pat)}"
         edits.append(edit(pat.start_byte, pat.end_byte, new_pat))
         restore = f"{place} = other;"
         kids = (
@@ -167,18 +164,18 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
             if opening is not None and opening.type == "{":
                 edits.append(edit(opening.end_byte, opening.end_byte, f" {restore}"))
             else:
-                text = f"{{ {restore} {_text(value)} }}"
+                text = f"{{ {restore} {node_text(value)} }}"
                 edits.append(edit(value.start_byte, value.end_byte, text))
             continue
         if value.type == "block" and kids:
             last = kids[-1]
-            semi = "" if _text(last).endswith(";") else ";"
+            semi = "" if node_text(last).endswith(";") else ";"
             line = source.rfind(b"\n", 0, last.start_byte) + 1
             indent = re.match(rb"[ \t]*", source[line:]).group(0).decode()  # type: ignore[union-attr]
             sep = f"\n{indent}" if b"\n" in source[value.start_byte : value.end_byte] else " "
             edits.append(edit(last.end_byte, last.end_byte, f"{semi}{sep}{restore}"))
             continue
-        text = f"{{ {restore} }}" if value.type == "block" else f"{{ {_text(value)}; {restore} }}"
+        text = f"{{ {restore} }}" if value.type == "block" else f"{{ {node_text(value)}; {restore} }}"
         edits.append(edit(value.start_byte, value.end_byte, text))
     verb = "take" if holder.startswith("std::mem::take") else "replace"
     stand = "the default" if verb == "take" else f"`{unit}`"

@@ -26,14 +26,10 @@ import tree_sitter
 from engine.edits import Edit
 from engine.facts.types import Facts
 from engine.repair.sites import Op, Site
-from engine.syntax.tree import ancestors, node_at, preorder
+from engine.syntax.tree import ancestors, node_at, node_text, preorder
 
 _LOOPS = ("for_expression", "while_expression", "loop_expression")
 _STOP = ("function_item", "closure_expression")
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def _compact(s: str) -> str:
@@ -54,7 +50,7 @@ def _mentions(node: tree_sitter.Node, place: str) -> bool:
     want = _compact(place)
     return any(
         n.type in ("identifier", "field_expression", "index_expression", "unary_expression", "self")
-        and _compact(_text(n)) == want
+        and _compact(node_text(n)) == want
         for n in preorder(node)
     )
 
@@ -81,11 +77,11 @@ def next_reset(source: bytes, start: int, end: int, place: str) -> tuple[str, tr
             if expr.type in ("assignment_expression",):
                 left = expr.child_by_field_name("left")
                 right = expr.child_by_field_name("right")
-                if _compact(_text(left)) == _compact(place) and not (right and _mentions(right, place)):
+                if _compact(node_text(left)) == _compact(place) and not (right and _mentions(right, place)):
                     return "assign", sib, same
             if expr.type == "call_expression" and sib.type == "expression_statement":
                 fn = expr.child_by_field_name("function")
-                if fn is not None and _compact(_text(fn)) == _compact(place) + ".clear":
+                if fn is not None and _compact(node_text(fn)) == _compact(place) + ".clear":
                     return "clear", sib, same
             return None
         owner = stmt.parent.parent  # the block's owner: an `if`, a loop, a fn, a block statement
@@ -159,16 +155,18 @@ def _declares_default(source: bytes, name: str) -> bool | None:
     root = node_at(source, 0, len(source))
     found = False
     for n in preorder(root):
-        if n.type in ("struct_item", "enum_item") and _text(n.child_by_field_name("name")) == name:
+        if n.type in ("struct_item", "enum_item") and node_text(n.child_by_field_name("name")) == name:
             found = True
             attr = n.prev_named_sibling
             while attr is not None and attr.type in ("attribute_item", "line_comment", "block_comment"):
-                if attr.type == "attribute_item" and re.search(r"derive\s*\([^)]*\bDefault\b", _text(attr)):
+                if attr.type == "attribute_item" and re.search(
+                    r"derive\s*\([^)]*\bDefault\b", node_text(attr)
+                ):
                     return True
                 attr = attr.prev_named_sibling
         if n.type == "impl_item":
-            trait = _text(n.child_by_field_name("trait")).rsplit("::", 1)[-1]
-            if trait == "Default" and _text(n.child_by_field_name("type")).split("<")[0] == name:
+            trait = node_text(n.child_by_field_name("trait")).rsplit("::", 1)[-1]
+            if trait == "Default" and node_text(n.child_by_field_name("type")).split("<")[0] == name:
                 return True
     return False if found else None
 
@@ -273,7 +271,7 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
         )
     idx = node if node.type == "index_expression" else None
     if idx is not None and owner_mut and len(idx.named_children) == 2:
-        vec, i = (_text(c) for c in idx.named_children)
+        vec, i = (node_text(c) for c in idx.named_children)
         out.append(
             (
                 [site.replace(f"{vec}.remove({i})")],
@@ -325,7 +323,7 @@ def overwritten_after(source: bytes, site: Site) -> str | None:
         body = node.parent.child_by_field_name("body")
         for n in preorder(body) if body is not None else ():
             left = n.child_by_field_name("left") if n.type == "assignment_expression" else None
-            if left is not None and _compact(_text(left)) == _compact(site.text):
+            if left is not None and _compact(node_text(left)) == _compact(site.text):
                 return "overwritten"
     reset = next_reset(source, site.place.start, site.place.end, site.text)
     if reset is None:

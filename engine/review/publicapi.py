@@ -16,7 +16,7 @@ import tree_sitter
 
 from engine.review.patterns import is_library_file
 from engine.review.types import Base
-from engine.syntax.tree import parse
+from engine.syntax.tree import node_text, parse
 
 _ITEMS = {
     "function_item": "fn",
@@ -54,21 +54,17 @@ def module_of(path: str) -> str:
     return "::".join(["crate", *parts])
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def _is_pub(n: tree_sitter.Node) -> bool:
     vis = next((c for c in n.children if c.type == "visibility_modifier"), None)
-    return vis is not None and _text(vis).strip() == "pub"
+    return vis is not None and node_text(vis).strip() == "pub"
 
 
 def _signature(n: tree_sitter.Node) -> str:
     body = next((c for c in n.children if c.type in _BODY_KINDS), None)
     if n.type == "mod_item":
-        return f"mod {_text(n.child_by_field_name('name'))}"
+        return f"mod {node_text(n.child_by_field_name('name'))}"
     text = (
-        _text(n)
+        node_text(n)
         if body is None
         else (n.text or b"")[: body.start_byte - n.start_byte].decode("utf-8", "replace")
     )
@@ -78,7 +74,7 @@ def _signature(n: tree_sitter.Node) -> str:
 def _items(node: tree_sitter.Node, prefix: str, file: str) -> Iterator[PubItem]:
     for c in node.named_children:
         if c.type in _ITEMS and _is_pub(c):
-            name = _text(c.child_by_field_name("name"))
+            name = node_text(c.child_by_field_name("name"))
             yield PubItem(
                 path=f"{prefix}::{name}",
                 kind=_ITEMS[c.type],
@@ -90,12 +86,12 @@ def _items(node: tree_sitter.Node, prefix: str, file: str) -> Iterator[PubItem]:
             if c.type == "mod_item" and body is not None:
                 yield from _items(body, f"{prefix}::{name}", file)
         elif c.type == "impl_item" and c.child_by_field_name("trait") is None:
-            ty = _text(c.child_by_field_name("type")).split("<", 1)[0]
+            ty = node_text(c.child_by_field_name("type")).split("<", 1)[0]
             body = c.child_by_field_name("body")
             if body is not None:
                 for m in body.named_children:
                     if m.type in ("function_item", "const_item") and _is_pub(m):
-                        name = _text(m.child_by_field_name("name"))
+                        name = node_text(m.child_by_field_name("name"))
                         yield PubItem(
                             path=f"{prefix}::{ty}::{name}",
                             kind=_ITEMS[m.type],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at, preorder
+from engine.syntax.tree import ancestors, node_at, node_text, preorder
 from engine.syntax.types import Base
 
 _LOOPS = ("for_expression", "while_expression", "loop_expression")
@@ -33,16 +33,12 @@ class Drain(Base, frozen=True):
     drain_line: int  # 1-based line of the first drain after the loop
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def _receiver_of(decl: tree_sitter.Node, sender: str) -> str | None:
     """`rx` in `let (tx, rx) = ..;`: the other name of a two-name tuple pattern that binds `sender`."""
     pattern = decl.child_by_field_name("pattern")
     if pattern is None or pattern.type != "tuple_pattern":
         return None
-    names = [_text(c) for c in pattern.named_children if c.type == "identifier"]
+    names = [node_text(c) for c in pattern.named_children if c.type == "identifier"]
     if len(names) != 2 or len(pattern.named_children) != 2 or sender not in names:
         return None
     return names[1] if names[0] == sender else names[0]
@@ -54,7 +50,7 @@ def _declaration(body: tree_sitter.Node, sender: str, before: int) -> tree_sitte
         if n.type == "let_declaration" and n.end_byte <= before:
             pattern = n.child_by_field_name("pattern")
             if pattern is not None and any(
-                c.type == "identifier" and _text(c) == sender for c in preorder(pattern)
+                c.type == "identifier" and node_text(c) == sender for c in preorder(pattern)
             ):
                 best = n
     return best
@@ -66,14 +62,14 @@ def _is_drain(n: tree_sitter.Node, receiver: str) -> bool:
         value = n.child_by_field_name("value")
         if value is not None and value.type == "reference_expression":
             value = value.child_by_field_name("value")
-        return value is not None and value.type == "identifier" and _text(value) == receiver
+        return value is not None and value.type == "identifier" and node_text(value) == receiver
     if n.type != "call_expression":
         return False
     fn = n.child_by_field_name("function")
     if fn is None or fn.type != "field_expression":
         return False
-    target, method = fn.child_by_field_name("value"), _text(fn.child_by_field_name("field"))
-    if target is None or target.type != "identifier" or _text(target) != receiver:
+    target, method = fn.child_by_field_name("value"), node_text(fn.child_by_field_name("field"))
+    if target is None or target.type != "identifier" or node_text(target) != receiver:
         return False
     if method in _DRAINS:
         return True
@@ -108,7 +104,7 @@ def drained_after_loop(source: bytes, sender: str, at: int) -> Drain | None:
     drain = next((n for n in after if _is_drain(n, receiver)), None)
     if drain is None:
         return None
-    uses = [n for n in after if n.type == "identifier" and _text(n) == sender]
+    uses = [n for n in after if n.type == "identifier" and node_text(n) == sender]
     if not all(_lends(n) for n in uses):
         return None  # moved or dropped after the loop: the sender's life is the code's own
     last: tree_sitter.Node | None = stmt

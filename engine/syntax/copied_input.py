@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at
+from engine.syntax.tree import ancestors, node_at, node_text
 
 # methods whose result has the same content as their receiver: an owned copy, nothing new
 COPIES = frozenset({"to_string", "to_owned", "clone", "to_vec", "into", "collect", "cloned", "copied"})
@@ -22,16 +22,12 @@ COPIES = frozenset({"to_string", "to_owned", "clone", "to_vec", "into", "collect
 _VIEWS = frozenset({"as_str", "as_slice", "trim", "trim_start", "trim_end", "iter", "as_ref", "borrow"})
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def _method(call: tree_sitter.Node) -> tuple[str, tree_sitter.Node] | None:
     f = call.child_by_field_name("function")
     if f is None or f.type != "field_expression":
         return None
     field, value = f.child_by_field_name("field"), f.child_by_field_name("value")
-    return (_text(field), value) if field is not None and value is not None else None
+    return (node_text(field), value) if field is not None and value is not None else None
 
 
 def _root(n: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -60,7 +56,7 @@ def _parameters(fn: tree_sitter.Node) -> set[str]:
             out.add("self")
         elif p.type == "parameter" and (pat := p.child_by_field_name("pattern")) is not None:
             if pat.type == "identifier":
-                out.add(_text(pat))
+                out.add(node_text(pat))
     return out
 
 
@@ -77,4 +73,4 @@ def copies_input(source: bytes, start: int, end: int) -> bool | None:
     if node.type != "call_expression" or (m := _method(node)) is None or m[0] not in COPIES:
         return False
     root = _root(m[1])
-    return root is not None and _text(root) in _parameters(fn)
+    return root is not None and node_text(root) in _parameters(fn)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, node_at, parse, preorder
+from engine.syntax.tree import _range, ancestors, node_at, node_text, parse, preorder
 from engine.syntax.types import Base, Range
 
 
@@ -46,10 +46,6 @@ class Param(Base, kw_only=True, frozen=True):
     index: int
     type: Range
     has_self: bool
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def _operation(source: bytes, op_start: int) -> tree_sitter.Node | None:
@@ -99,7 +95,7 @@ def cast_type(source: bytes, r: Range) -> str | None:
         node = node.named_children[0]
     if node.type != "type_cast_expression":
         return None
-    return _text(node.child_by_field_name("type")) or None
+    return node_text(node.child_by_field_name("type")) or None
 
 
 def static_item_at(source: bytes, at: int) -> StaticItem | None:
@@ -110,7 +106,7 @@ def static_item_at(source: bytes, at: int) -> StaticItem | None:
             ty, value = n.child_by_field_name("type"), n.child_by_field_name("value")
             if ty is None or value is None:
                 return None
-            name = _text(n.child_by_field_name("name"))
+            name = node_text(n.child_by_field_name("name"))
             return StaticItem(kind=n.type, name=name, type=_range(ty), value=_range(value))
     return None
 
@@ -125,14 +121,16 @@ def struct_literal_at(source: bytes, start: int, end: int) -> Literal | None:
     has_base = False
     for c in body.named_children if body is not None else ():
         if c.type == "field_initializer":
-            fields.append((_text(c.child_by_field_name("field")), _text(c.child_by_field_name("value"))))
+            fields.append(
+                (node_text(c.child_by_field_name("field")), node_text(c.child_by_field_name("value")))
+            )
         elif c.type == "shorthand_field_initializer":
-            fields.append((_text(c), _text(c)))
+            fields.append((node_text(c), node_text(c)))
         elif c.type == "base_field_initializer":
             has_base = True
     return Literal(
         range=_range(lit),
-        path=_text(lit.child_by_field_name("name")),
+        path=node_text(lit.child_by_field_name("name")),
         fields=tuple(fields),
         has_base=has_base,
     )
@@ -142,7 +140,7 @@ def _param_name(p: tree_sitter.Node) -> str:
     pat = p.child_by_field_name("pattern")
     if pat is not None and pat.type == "mut_pattern":
         pat = pat.named_children[-1] if pat.named_children else None
-    return _text(pat)
+    return node_text(pat)
 
 
 def own_impl_bodies(root: tree_sitter.Node, type_name: str) -> Iterator[tree_sitter.Node]:
@@ -154,7 +152,7 @@ def own_impl_bodies(root: tree_sitter.Node, type_name: str) -> Iterator[tree_sit
         body = n.child_by_field_name("body")
         if (
             body is not None
-            and _text(n.child_by_field_name("type")).split("<")[0].split("::")[-1] == type_name
+            and node_text(n.child_by_field_name("type")).split("<")[0].split("::")[-1] == type_name
         ):
             yield body
 
@@ -166,7 +164,7 @@ def constructors(source: bytes, type_name: str) -> list[Constructor]:
         for f in body.named_children:
             if f.type != "function_item":
                 continue
-            ret = _text(f.child_by_field_name("return_type")).split("<")[0]
+            ret = node_text(f.child_by_field_name("return_type")).split("<")[0]
             params = f.child_by_field_name("parameters")
             plist = [
                 p for p in (params.named_children if params is not None else ()) if p.type != "attribute_item"
@@ -175,7 +173,9 @@ def constructors(source: bytes, type_name: str) -> list[Constructor]:
                 continue
             public = any(c.type == "visibility_modifier" for c in f.children)
             names = tuple(_param_name(p) for p in plist if p.type == "parameter")
-            out.append(Constructor(name=_text(f.child_by_field_name("name")), params=names, public=public))
+            out.append(
+                Constructor(name=node_text(f.child_by_field_name("name")), params=names, public=public)
+            )
     return out
 
 
@@ -193,7 +193,7 @@ def param_at(source: bytes, start: int, end: int) -> Param | None:
     has_self = any(p.type == "self_parameter" for p in plist)
     index = [p for p in plist if p.type == "parameter"].index(param)
     return Param(
-        fn_name=_text(fn.child_by_field_name("name")), index=index, type=_range(ty), has_self=has_self
+        fn_name=node_text(fn.child_by_field_name("name")), index=index, type=_range(ty), has_self=has_self
     )
 
 
@@ -209,9 +209,9 @@ def call_arguments(source: bytes, fn_name: str, index: int, method: bool) -> lis
             continue
         if callee.type in ("identifier", "scoped_identifier"):
             name = callee if callee.type == "identifier" else callee.child_by_field_name("name")
-            ok = not method and _text(name) == fn_name
+            ok = not method and node_text(name) == fn_name
         elif callee.type == "field_expression":
-            ok = method and _text(callee.child_by_field_name("field")) == fn_name
+            ok = method and node_text(callee.child_by_field_name("field")) == fn_name
         else:
             ok = False
         real = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")]
@@ -236,7 +236,7 @@ def enum_body_close(source: bytes, enum_name: str) -> tuple[int, bool, str] | No
     """(byte of the closing `}` of `enum enum_name`'s body, whether its last variant already ends
     with a comma (or there is none), the variants' indent)."""
     for n in preorder(parse(source).root_node):
-        if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
+        if n.type != "enum_item" or node_text(n.child_by_field_name("name")) != enum_name:
             continue
         body = n.child_by_field_name("body")
         if body is None:
@@ -256,7 +256,7 @@ def enum_body_close(source: bytes, enum_name: str) -> tuple[int, bool, str] | No
 def _tuple_variants(source: bytes, enum_name: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for n in preorder(parse(source).root_node):
-        if n.type != "enum_item" or _text(n.child_by_field_name("name")) != enum_name:
+        if n.type != "enum_item" or node_text(n.child_by_field_name("name")) != enum_name:
             continue
         body = n.child_by_field_name("body")
         for v in body.named_children if body is not None else ():
@@ -267,14 +267,14 @@ def _tuple_variants(source: bytes, enum_name: str) -> list[tuple[str, str]]:
                 c for c in fields.named_children if c.type not in ("attribute_item", "visibility_modifier")
             ]
             if len(types) == 1:
-                out.append((_text(v.child_by_field_name("name")), _text(types[0])))
+                out.append((node_text(v.child_by_field_name("name")), node_text(types[0])))
     return out
 
 
 def item_end(source: bytes, kind: str, name: str) -> int | None:
     """The byte after the `struct`/`enum` item `name` (kind: "struct_item" or "enum_item")."""
     for n in preorder(parse(source).root_node):
-        if n.type == kind and _text(n.child_by_field_name("name")) == name:
+        if n.type == kind and node_text(n.child_by_field_name("name")) == name:
             return n.end_byte
     return None
 
@@ -295,7 +295,7 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
         (
             n
             for n in preorder(root)
-            if n.type == "struct_item" and _text(n.child_by_field_name("name")) == name
+            if n.type == "struct_item" and node_text(n.child_by_field_name("name")) == name
         ),
         None,
     )
@@ -303,7 +303,7 @@ def struct_def(source: bytes, name: str) -> StructDef | None:
     if item is None or body is None or body.type != "field_declaration_list":
         return None
     fields = tuple(
-        (_text(f.child_by_field_name("name")), _text(f.child_by_field_name("type")))
+        (node_text(f.child_by_field_name("name")), node_text(f.child_by_field_name("type")))
         for f in body.named_children
         if f.type == "field_declaration"
     )
@@ -339,7 +339,7 @@ def map_body_before(source: bytes, method_start: int) -> MapBody | None:
         call is None
         or callee is None
         or callee.type != "field_expression"
-        or _text(callee.child_by_field_name("field")) != "map"
+        or node_text(callee.child_by_field_name("field")) != "map"
     ):
         return None
     args = call.child_by_field_name("arguments")
@@ -353,7 +353,7 @@ def map_body_before(source: bytes, method_start: int) -> MapBody | None:
         return None
     ops: tuple[Range, ...] = ()
     op = body.child_by_field_name("operator") if body.type == "binary_expression" else None
-    if op is not None and _text(op) in ("*", "+", "-"):
+    if op is not None and node_text(op) in ("*", "+", "-"):
         left, right = body.child_by_field_name("left"), body.child_by_field_name("right")
         if (
             left is not None

@@ -15,7 +15,7 @@ from typing import Literal
 import msgspec
 import tree_sitter
 
-from engine.syntax.tree import node_at, preorder
+from engine.syntax.tree import node_at, node_text, preorder
 from engine.syntax.types import Base
 
 # what an index may contain to be evaluated earlier without changing what the program does
@@ -71,10 +71,6 @@ class ElementPair(Base, frozen=True):
     swaps: bool = False
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def _borrow(source: bytes, start: int, end: int) -> tuple[tree_sitter.Node, str, Borrow] | None:
     """The `&mut place[index]` whose place rustc's span covers (rustc points at `v` in `v[i]`)."""
     n: tree_sitter.Node | None = node_at(source, start, end)
@@ -99,8 +95,8 @@ def _borrow(source: bytes, start: int, end: int) -> tuple[tree_sitter.Node, str,
     names = tuple(sorted(_names_in(index)))
     return (
         ref,
-        _text(place),
-        Borrow(start=ref.start_byte, end=ref.end_byte, index=_text(index), index_names=names),
+        node_text(place),
+        Borrow(start=ref.start_byte, end=ref.end_byte, index=node_text(index), index_names=names),
     )
 
 
@@ -115,7 +111,7 @@ def _indent(source: bytes, at: int) -> str:
 
 
 def _names_in(node: tree_sitter.Node) -> set[str]:
-    return {_text(c) for c in preorder(node) if c.type == "identifier"}
+    return {node_text(c) for c in preorder(node) if c.type == "identifier"}
 
 
 def element_pair(source: bytes, first_at: tuple[int, int], second_at: tuple[int, int]) -> ElementPair | None:
@@ -146,7 +142,7 @@ def _in_one_call(source: bytes, base: ElementPair, args: tree_sitter.Node) -> El
         stmt_start=stmt.start_byte,
         call_start=call.start_byte,
         call_end=call.end_byte,
-        swaps=_text(call.child_by_field_name("function")) in SWAP_CALLS and len(args.named_children) == 2,
+        swaps=node_text(call.child_by_field_name("function")) in SWAP_CALLS and len(args.named_children) == 2,
     )
 
 
@@ -170,7 +166,7 @@ def _in_two_lets(
         return None
     if pb.type != "identifier" and not _plain_mut(pb):
         return None
-    name_b = _text(pb).split()[-1]
+    name_b = node_text(pb).split()[-1]
     between = [c for c in let_a.parent.named_children if let_a.end_byte <= c.start_byte < let_b.start_byte]
     moved = {*base.second.index_names, name_b}
     if any(_names_in(c) & moved for c in between):
@@ -183,8 +179,8 @@ def _in_two_lets(
         first_stmt_end=let_a.end_byte,
         second_stmt_start=source.rfind(b"\n", 0, let_b.start_byte) + 1,
         second_stmt_end=_line_end(source, let_b.end_byte),
-        names=(_text(pa), _text(pb)),
-        swap_stmt=_swap_after(let_a.parent, let_b, _text(pa).split()[-1], name_b),
+        names=(node_text(pa), node_text(pb)),
+        swap_stmt=_swap_after(let_a.parent, let_b, node_text(pa).split()[-1], name_b),
     )
 
 
@@ -205,8 +201,8 @@ def _swap_after(block: tree_sitter.Node, let_b: tree_sitter.Node, a: str, b: str
     if call is None or call.type != "call_expression":
         return None
     args = call.child_by_field_name("arguments")
-    if _text(call.child_by_field_name("function")) not in SWAP_CALLS or args is None:
+    if node_text(call.child_by_field_name("function")) not in SWAP_CALLS or args is None:
         return None
-    if [_text(x) for x in args.named_children] != [a, b]:
+    if [node_text(x) for x in args.named_children] != [a, b]:
         return None
     return users[0].start_byte, users[0].end_byte

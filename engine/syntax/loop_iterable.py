@@ -15,14 +15,10 @@ import re
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at, parse, preorder
+from engine.syntax.tree import ancestors, node_at, node_text, parse, preorder
 
 _INDEXED = frozenset({"Vec", "VecDeque"})
 _REF = re.compile(r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|mut\s+)+")
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def _root_of(value: tree_sitter.Node) -> tree_sitter.Node:
@@ -48,25 +44,25 @@ def _declared(fn: tree_sitter.Node, name: str) -> str | None:
         pat = p.child_by_field_name("pattern")
         if pat is not None and pat.type == "mut_pattern" and pat.named_children:
             pat = pat.named_children[0]
-        if p.type == "parameter" and _text(pat) == name:
-            return _text(p.child_by_field_name("type"))
+        if p.type == "parameter" and node_text(pat) == name:
+            return node_text(p.child_by_field_name("type"))
     found: list[str] = []
     for n in preorder(fn):
         if (
             n.type == "let_declaration"
-            and _text(n.child_by_field_name("pattern")).removeprefix("mut ") == name
+            and node_text(n.child_by_field_name("pattern")).removeprefix("mut ") == name
         ):
-            found.append(_text(n.child_by_field_name("type")))
+            found.append(node_text(n.child_by_field_name("type")))
     return found[0] if len(found) == 1 and found[0] else None
 
 
 def _field_type(root: tree_sitter.Node, owner: str, field: str) -> str | None:
     for n in preorder(root):
-        if n.type == "struct_item" and _text(n.child_by_field_name("name")) == owner:
+        if n.type == "struct_item" and node_text(n.child_by_field_name("name")) == owner:
             body = n.child_by_field_name("body")
             for fd in body.named_children if body is not None else ():
-                if fd.type == "field_declaration" and _text(fd.child_by_field_name("name")) == field:
-                    return _text(fd.child_by_field_name("type"))
+                if fd.type == "field_declaration" and node_text(fd.child_by_field_name("name")) == field:
+                    return node_text(fd.child_by_field_name("type"))
     return None
 
 
@@ -95,11 +91,11 @@ def iterable_indexed(source: bytes, start: int, end: int) -> bool | None:
         return None
     root = _root_of(value)
     if root.type == "identifier":
-        typ = _declared(fn, _text(root))
-    elif root.type == "field_expression" and _text(root.child_by_field_name("value")) == "self":
+        typ = _declared(fn, node_text(root))
+    elif root.type == "field_expression" and node_text(root.child_by_field_name("value")) == "self":
         impl = next((a for a in ancestors(fn) if a.type == "impl_item"), None)
-        owner = _text(impl.child_by_field_name("type")).split("<", 1)[0] if impl is not None else ""
-        typ = _field_type(parse(source).root_node, owner, _text(root.child_by_field_name("field")))
+        owner = node_text(impl.child_by_field_name("type")).split("<", 1)[0] if impl is not None else ""
+        typ = _field_type(parse(source).root_node, owner, node_text(root.child_by_field_name("field")))
     else:
         typ = None
     return None if not typ else _indexed(typ)

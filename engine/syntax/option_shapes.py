@@ -37,14 +37,10 @@ from typing import NamedTuple
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, binding_of, bindings, node_at, parse, preorder
+from engine.syntax.tree import ancestors, binding_of, bindings, node_at, node_text, parse, preorder
 
 # the parts of an expression whose value becomes the enclosing expression's value
 _VALUE_CARRIERS = ("if_expression", "else_clause", "match_expression", "match_block", "match_arm")
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def returned(source: bytes, start: int, end: int) -> bool:
@@ -57,7 +53,7 @@ def returned(source: bytes, start: int, end: int) -> bool:
             return a.type == "function_item" and cur.id == (a.child_by_field_name("body") or cur).id
         if a.type in ("let_declaration", "for_expression", "while_expression", "loop_expression"):
             return False
-        if a.type == "expression_statement" and _text(a).rstrip().endswith(";"):
+        if a.type == "expression_statement" and node_text(a).rstrip().endswith(";"):
             return False
         if a.type == "block":
             kids = a.named_children
@@ -79,9 +75,9 @@ def self_method_call(source: bytes, start: int, end: int) -> str | None:
             if (
                 fn is not None
                 and fn.type == "field_expression"
-                and _text(fn.child_by_field_name("value")) == "self"
+                and node_text(fn.child_by_field_name("value")) == "self"
             ):
-                return _text(fn.child_by_field_name("field")) or None
+                return node_text(fn.child_by_field_name("field")) or None
             return None
         if n.type in ("expression_statement", "block", "function_item"):
             return None
@@ -91,8 +87,8 @@ def self_method_call(source: bytes, start: int, end: int) -> str | None:
 def first_self_field(source: bytes, start: int, end: int) -> str | None:
     node = node_at(source, start, end)
     for n in (node, *preorder(node)):
-        if n.type == "field_expression" and _text(n.child_by_field_name("value")) == "self":
-            return _text(n.child_by_field_name("field")) or None
+        if n.type == "field_expression" and node_text(n.child_by_field_name("value")) == "self":
+            return node_text(n.child_by_field_name("field")) or None
     return None
 
 
@@ -102,7 +98,7 @@ def _methods(root: tree_sitter.Node) -> dict[str, tree_sitter.Node]:
         if n.type == "function_item" and any(a.type == "impl_item" for a in ancestors(n)):
             params = n.child_by_field_name("parameters")
             if params is not None and any(p.type == "self_parameter" for p in params.named_children):
-                out.setdefault(_text(n.child_by_field_name("name")), n)
+                out.setdefault(node_text(n.child_by_field_name("name")), n)
     return out
 
 
@@ -120,16 +116,16 @@ def self_fields_of_method(source: bytes, name: str) -> frozenset[str] | None:
         if body is None:
             return None
         for n in preorder(body):
-            if n.type == "field_expression" and _text(n.child_by_field_name("value")) == "self":
+            if n.type == "field_expression" and node_text(n.child_by_field_name("value")) == "self":
                 call = n.parent
                 if (
                     call is not None
                     and call.type == "call_expression"
                     and call.child_by_field_name("function") == n
                 ):
-                    todo.append(_text(n.child_by_field_name("field")))
+                    todo.append(node_text(n.child_by_field_name("field")))
                 else:
-                    fields.add(_text(n.child_by_field_name("field")))
+                    fields.add(node_text(n.child_by_field_name("field")))
             elif n.type == "self" and (n.parent is None or n.parent.type != "field_expression"):
                 return None  # `self` passed whole: every field may be touched
     return frozenset(fields)
@@ -150,9 +146,9 @@ def _pattern_root(node: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter
 def _bound_names(field: tree_sitter.Node) -> list[str]:
     pat = field.child_by_field_name("pattern")
     if pat is None:  # shorthand `{ len }`
-        return [_text(c) for c in field.named_children if c.type == "shorthand_field_identifier"]
-    return [_text(n) for n in preorder(pat) if n.type == "identifier"] or (
-        [_text(pat)] if pat.type == "identifier" else []
+        return [node_text(c) for c in field.named_children if c.type == "shorthand_field_identifier"]
+    return [node_text(n) for n in preorder(pat) if n.type == "identifier"] or (
+        [node_text(pat)] if pat.type == "identifier" else []
     )
 
 
@@ -186,7 +182,7 @@ def binding_used_in_scope(source: bytes, start: int, end: int) -> bool | None:
         scopes += [alt] if alt is not None else []
     if not scopes:
         return None
-    return any(n.type == "identifier" and _text(n) in names for s in scopes for n in preorder(s))
+    return any(n.type == "identifier" and node_text(n) in names for s in scopes for n in preorder(s))
 
 
 def operator_at(source: bytes, start: int, end: int, operand: str) -> tuple[str, str] | None:
@@ -194,8 +190,8 @@ def operator_at(source: bytes, start: int, end: int, operand: str) -> tuple[str,
     for n in (node, *ancestors(node)):
         if n.type in ("binary_expression", "compound_assignment_expr"):
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-            side = "left" if _text(left) == operand else "right" if _text(right) == operand else None
-            op = _text(n.child_by_field_name("operator"))
+            side = "left" if node_text(left) == operand else "right" if node_text(right) == operand else None
+            op = node_text(n.child_by_field_name("operator"))
             return (op, side) if side else None
         if n.type in ("block", "function_item"):
             return None
@@ -208,10 +204,10 @@ def ref_operator_impl(source: bytes, trait: str, side: str, typ: str) -> bool:
     for n in preorder(parse(source).root_node):
         if n.type != "impl_item":
             continue
-        t = _text(n.child_by_field_name("trait"))
+        t = node_text(n.child_by_field_name("trait"))
         if t.split("<", 1)[0].rsplit("::", 1)[-1].strip() != trait:
             continue
-        if side == "left" and borrowed.match(_text(n.child_by_field_name("type"))):
+        if side == "left" and borrowed.match(node_text(n.child_by_field_name("type"))):
             return True
         if side == "right" and borrowed.search(t.partition("<")[2]):
             return True
@@ -221,7 +217,7 @@ def ref_operator_impl(source: bytes, trait: str, side: str, typ: str) -> bool:
 def _trait_names(bounds: tree_sitter.Node) -> list[str]:
     out = []
     for b in bounds.named_children:
-        t = _text(b).removeprefix("?")
+        t = node_text(b).removeprefix("?")
         if t and not t.startswith("'"):
             out.append(t)
     return out
@@ -231,19 +227,19 @@ def generic_bounds(source: bytes, trait: str, method: str) -> list[str] | None:
     """The bounds (`Into<f64>`, `Debug`) on the type parameters and `impl Trait` arguments of
     `method` in the file's `trait` definition; None when the method is not found."""
     for n in preorder(parse(source).root_node):
-        if n.type != "trait_item" or _text(n.child_by_field_name("name")) != trait:
+        if n.type != "trait_item" or node_text(n.child_by_field_name("name")) != trait:
             continue
         for m in preorder(n):
             if m.type not in ("function_signature_item", "function_item"):
                 continue
-            if _text(m.child_by_field_name("name")) != method:
+            if node_text(m.child_by_field_name("name")) != method:
                 continue
             out: list[str] = []
             for x in preorder(m):
                 if x.type == "trait_bounds":
                     out += _trait_names(x)
                 elif x.type == "abstract_type":  # `impl Into<f64>`
-                    out.append(_text(x.child_by_field_name("trait")))
+                    out.append(node_text(x.child_by_field_name("trait")))
             return out
     return None
 
@@ -255,18 +251,18 @@ def dyn_incompatible_traits(source: bytes) -> frozenset[str]:
             continue
         bounds = n.child_by_field_name("bounds")
         if bounds is not None and "Sized" in _trait_names(bounds):
-            out.add(_text(n.child_by_field_name("name")))
+            out.add(node_text(n.child_by_field_name("name")))
             continue
         for m in preorder(n):
             if m.type not in ("function_signature_item", "function_item"):
                 continue
-            sized = "Self: Sized" in _text(m.child_by_field_name("where_clause") or m)
-            ret = _text(m.child_by_field_name("return_type"))
+            sized = "Self: Sized" in node_text(m.child_by_field_name("where_clause") or m)
+            ret = node_text(m.child_by_field_name("return_type"))
             params = m.child_by_field_name("parameters")
             no_self = params is None or not any(p.type == "self_parameter" for p in params.named_children)
-            generic = m.child_by_field_name("type_parameters") is not None or "impl " in _text(params)
+            generic = m.child_by_field_name("type_parameters") is not None or "impl " in node_text(params)
             if not sized and (generic or no_self or re.search(r"\bSelf\b", ret)):
-                out.add(_text(n.child_by_field_name("name")))
+                out.add(node_text(n.child_by_field_name("name")))
     return frozenset(out)
 
 
@@ -274,15 +270,15 @@ def pub_fns_naming(source: bytes, name: str, skip_at: int = -1) -> list[str]:
     """The `pub fn`s whose body names `name`, but the one around byte `skip_at` (the failing use)."""
     out = []
     for n in preorder(parse(source).root_node):
-        if n.type != "function_item" or _text(n.child_by_field_name("name")) == name:
+        if n.type != "function_item" or node_text(n.child_by_field_name("name")) == name:
             continue
         if n.start_byte <= skip_at < n.end_byte:
             continue
-        if not any(c.type == "visibility_modifier" and _text(c) == "pub" for c in n.children):
+        if not any(c.type == "visibility_modifier" and node_text(c) == "pub" for c in n.children):
             continue
         body = n.child_by_field_name("body")
-        if body is not None and any(x.type == "identifier" and _text(x) == name for x in preorder(body)):
-            out.append(_text(n.child_by_field_name("name")))
+        if body is not None and any(x.type == "identifier" and node_text(x) == name for x in preorder(body)):
+            out.append(node_text(n.child_by_field_name("name")))
     return out
 
 
@@ -334,7 +330,7 @@ def shared_ref_source(source: bytes, name: str, at: int) -> RefSource | None:
         if fn is None or fn.type != "field_expression":
             return None
         field = fn.child_by_field_name("field")
-        method = _text(field)
+        method = node_text(field)
         if method in _UNWRAPS:
             value = fn.child_by_field_name("value")
             continue
@@ -349,7 +345,7 @@ def shared_ref_source(source: bytes, name: str, at: int) -> RefSource | None:
             method_end=field.end_byte,
             call_start=value.start_byte,
             call_end=value.end_byte,
-            receiver_root=_text(recv) if recv is not None and recv.type == "identifier" else None,
+            receiver_root=node_text(recv) if recv is not None and recv.type == "identifier" else None,
         )
     return None
 
@@ -410,7 +406,7 @@ def lifetime_types(source: bytes) -> frozenset[str]:
             continue
         params = n.child_by_field_name("type_parameters")
         if params is not None and any(c.type in ("lifetime", "lifetime_parameter") for c in preorder(params)):
-            out.add(_text(n.child_by_field_name("name")))
+            out.add(node_text(n.child_by_field_name("name")))
     return frozenset(out)
 
 

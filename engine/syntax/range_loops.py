@@ -15,7 +15,7 @@ from __future__ import annotations
 import msgspec
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, node_at, preorder
+from engine.syntax.tree import _range, ancestors, node_at, node_text, preorder
 from engine.syntax.types import Range
 
 
@@ -37,10 +37,6 @@ class IndexLoop(msgspec.Struct, frozen=True, kw_only=True):
         Range, ...
     ]  # every other use of `var` in the body: the expression it feeds (`r * cols + c`)
     names: frozenset[str]  # every identifier in the enclosing function: what a new binding must not shadow
-
-
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
 
 
 def _site(node: tree_sitter.Node) -> IndexSite:
@@ -82,7 +78,7 @@ def _macro_index(n: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter.Nod
     group = n.parent
     if group is None or group.type != "token_tree" or len(group.children) != 3:
         return None
-    if _text(group.children[0]) != "[" or _text(group.children[2]) != "]":
+    if node_text(group.children[0]) != "[" or node_text(group.children[2]) != "]":
         return None
     name = group.prev_sibling
     if name is None or name.type != "identifier" or name.end_byte != group.start_byte:
@@ -110,8 +106,8 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
         return None
     if not (value.start_byte <= start and end <= value.end_byte):
         return None
-    var = _text(pattern)
-    uses = [n for n in preorder(body) if n.type == "identifier" and _text(n) == var]
+    var = node_text(pattern)
+    uses = [n for n in preorder(body) if n.type == "identifier" and node_text(n) == var]
     indexed: list[tree_sitter.Node] = []
     in_macros: list[tuple[tree_sitter.Node, tree_sitter.Node]] = []  # (`coll`, `[i]`) inside a macro's tokens
     for n in uses:
@@ -119,16 +115,16 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
         if p is not None and p.type == "index_expression" and p.named_children[-1] == n:
             coll = p.named_children[0]
             if collection is None:
-                collection = _text(coll)
-            if _text(coll) == collection:
+                collection = node_text(coll)
+            if node_text(coll) == collection:
                 indexed.append(p)
-        elif (m := _macro_index(n)) is not None and _text(m[0]) == collection:
+        elif (m := _macro_index(n)) is not None and node_text(m[0]) == collection:
             in_macros.append(m)
     if not indexed or collection is None:
         return None
     in_sites = {p.named_children[-1].id for p in indexed} | {b.named_children[0].id for _, b in in_macros}
     fn = next((a for a in ancestors(loop) if a.type in ("function_item", "closure_expression")), loop)
-    names = frozenset(_text(n) for n in preorder(fn) if n.type == "identifier")
+    names = frozenset(node_text(n) for n in preorder(fn) if n.type == "identifier")
     return IndexLoop(
         var=var,
         collection=collection,

@@ -18,6 +18,8 @@ import re
 
 import tree_sitter
 
+from engine.syntax.tree import node_text
+
 _STRIP = re.compile(r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|mut\s+)+")
 
 
@@ -51,10 +53,6 @@ def struct_fields(root: tree_sitter.Node) -> dict[str, dict[str, str]]:
     return out
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def _type_like(name: str) -> bool:
     return bool(name) and name[0].isupper()
 
@@ -69,7 +67,8 @@ class Receivers:
         for p in params.named_children if params is not None else ():
             if p.type == "parameter":
                 self._bind(
-                    p.child_by_field_name("pattern"), base_type(_text(p.child_by_field_name("type")), owner)
+                    p.child_by_field_name("pattern"),
+                    base_type(node_text(p.child_by_field_name("type")), owner),
                 )
         body = fn.child_by_field_name("body")
         stack = [body] if body is not None else []
@@ -78,7 +77,7 @@ class Receivers:
             if n.type == "let_declaration":
                 ty = n.child_by_field_name("type")
                 value = n.child_by_field_name("value")
-                t = base_type(_text(ty), owner) if ty is not None else self.of(value) if value else ""
+                t = base_type(node_text(ty), owner) if ty is not None else self.of(value) if value else ""
                 self._bind(n.child_by_field_name("pattern"), t)
             if n.type not in ("function_item", "closure_expression") or n is body:
                 stack.extend(n.named_children)
@@ -88,7 +87,7 @@ class Receivers:
             pattern = pattern.named_children[0] if pattern.named_children else None
         if pattern is None or pattern.type != "identifier":
             return
-        name = _text(pattern)
+        name = node_text(pattern)
         # a name bound twice to different types (shadowing) is left unknown rather than guessed
         self.env[name] = t if self.env.get(name, t) == t else ""
 
@@ -100,22 +99,22 @@ class Receivers:
         if k == "self":
             return self.owner
         if k == "identifier":
-            return self.env.get(_text(expr), "")
+            return self.env.get(node_text(expr), "")
         if k in ("reference_expression", "parenthesized_expression", "try_expression"):
             inner = expr.child_by_field_name("value") or next(iter(expr.named_children), None)
             return self.of(inner) if k != "try_expression" else ""
         if k == "field_expression":
             owner_t = self.of(expr.child_by_field_name("value"))
-            return self.fields.get(owner_t, {}).get(_text(expr.child_by_field_name("field")), "")
+            return self.fields.get(owner_t, {}).get(node_text(expr.child_by_field_name("field")), "")
         if k == "struct_expression":
-            return base_type(_text(expr.child_by_field_name("name")), self.owner)
+            return base_type(node_text(expr.child_by_field_name("name")), self.owner)
         if k == "call_expression":  # `Type::f(..)`: a constructor, as the name usually says
             f = expr.child_by_field_name("function")
             if f is not None and f.type == "generic_function":
                 f = f.child_by_field_name("function")
             if f is not None and f.type == "scoped_identifier":
                 path = f.child_by_field_name("path")
-                t = base_type(_text(path), self.owner) if path is not None else ""
+                t = base_type(node_text(path), self.owner) if path is not None else ""
                 return t if _type_like(t) else ""
         return ""
 
@@ -129,11 +128,11 @@ class Receivers:
             return self.owner
         before = recv.prev_sibling
         if recv.type == "identifier" and not (before is not None and before.type == "."):
-            return self.env.get(_text(recv), "")
+            return self.env.get(node_text(recv), "")
         return ""
 
     def scoped(self, f: tree_sitter.Node) -> str:
         """`Type::f` / `Self::f` as a call's function: the type, "" for a module path (`io::stdout`)."""
         path = f.child_by_field_name("path")
-        t = base_type(_text(path), self.owner) if path is not None else ""
+        t = base_type(node_text(path), self.owner) if path is not None else ""
         return t if _type_like(t) else ""

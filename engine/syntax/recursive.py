@@ -7,9 +7,7 @@ wanted; the whole fix wraps each of them too.
 
 from __future__ import annotations
 
-import tree_sitter
-
-from engine.syntax.tree import _range, ancestors, node_at, parse, preorder
+from engine.syntax.tree import _range, ancestors, node_at, node_text, parse, preorder
 from engine.syntax.types import Base, Range
 
 
@@ -22,10 +20,6 @@ class FieldSlot(Base, frozen=True):
     ty: str  # the field's whole type as written (`Option<Node>` where rustc marks `Node`)
 
 
-def _text(n: tree_sitter.Node | None) -> str:
-    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
-
-
 def field_slot(source: bytes, start: int, end: int) -> FieldSlot | None:
     """The field whose type is at bytes [start, end): its owner and its position or name."""
     node = node_at(source, start, end)
@@ -36,10 +30,10 @@ def field_slot(source: bytes, start: int, end: int) -> FieldSlot | None:
             if owner is None or name is None:
                 return None
             return FieldSlot(
-                owner=_text(owner.child_by_field_name("name")),
+                owner=node_text(owner.child_by_field_name("name")),
                 index=None,
-                name=_text(name),
-                ty=_text(a.child_by_field_name("type")),
+                name=node_text(name),
+                ty=node_text(a.child_by_field_name("type")),
             )
         if a.type == "ordered_field_declaration_list":
             types = [c for c in a.named_children if c.type not in ("attribute_item", "visibility_modifier")]
@@ -48,7 +42,10 @@ def field_slot(source: bytes, start: int, end: int) -> FieldSlot | None:
             if idx is None or owner is None or owner.type not in ("enum_variant", "struct_item"):
                 return None
             return FieldSlot(
-                owner=_text(owner.child_by_field_name("name")), index=idx, name=None, ty=_text(types[idx])
+                owner=node_text(owner.child_by_field_name("name")),
+                index=idx,
+                name=None,
+                ty=node_text(types[idx]),
             )
     return None
 
@@ -63,7 +60,7 @@ def fills(source: bytes, slot: FieldSlot) -> list[Range]:
     out: list[Range] = []
     for n in preorder(parse(source).root_node):
         if slot.index is not None and n.type == "call_expression":
-            if not _names_owner(_text(n.child_by_field_name("function")), slot.owner):
+            if not _names_owner(node_text(n.child_by_field_name("function")), slot.owner):
                 continue
             args = [
                 c
@@ -73,14 +70,14 @@ def fills(source: bytes, slot: FieldSlot) -> list[Range]:
             if slot.index < len(args):
                 out.append(_range(args[slot.index]))
         elif slot.name is not None and n.type == "struct_expression":
-            if not _names_owner(_text(n.child_by_field_name("name")), slot.owner):
+            if not _names_owner(node_text(n.child_by_field_name("name")), slot.owner):
                 continue
             body = n.child_by_field_name("body")
             for f in body.named_children if body is not None else ():
-                if f.type == "field_initializer" and _text(f.child_by_field_name("field")) == slot.name:
+                if f.type == "field_initializer" and node_text(f.child_by_field_name("field")) == slot.name:
                     value = f.child_by_field_name("value")
                     if value is not None:
                         out.append(_range(value))
-                elif f.type == "shorthand_field_initializer" and _text(f) == slot.name:
+                elif f.type == "shorthand_field_initializer" and node_text(f) == slot.name:
                     out.append(_range(f))
     return out

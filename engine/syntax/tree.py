@@ -70,6 +70,12 @@ def node_at(source: bytes, start: int, end: int) -> tree_sitter.Node:
     return node
 
 
+def node_text(n: tree_sitter.Node | None) -> str:
+    """A node's source text, "" for a child the grammar left out: questions about an optional
+    field (`child_by_field_name`) then read as "no text" instead of each caller checking for None."""
+    return (n.text or b"").decode("utf-8", "replace") if n is not None else ""
+
+
 def preorder(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     """Every node under `node` (itself first), in source order, without recursion (deep trees)."""
     stack = [node]
