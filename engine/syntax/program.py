@@ -54,7 +54,16 @@ def _is_cfg_test(attr: str) -> bool:
 
 
 def _test_attr(attr: str) -> bool:
-    return any(attr == f"#[{a}]" or attr.startswith(f"#[{a}(") for a in _TEST_ATTRS)
+    """`#[test]`, a framework's own (`#[tokio::test]`, `#[test_log::test(..)]`), quickcheck, proptest."""
+    path = attr.removeprefix("#[").split("(")[0].removesuffix("]")
+    return path in _TEST_ATTRS or path.endswith("::test")
+
+
+def is_test_fn(node: tree_sitter.Node) -> bool:
+    """A fn a test harness runs, read from its attributes: the one answer the call graph, the
+    localization signals and test reach (`engine.syntax.test_reach`) share, so a fn is never a
+    test to one of them and ordinary code to another."""
+    return any(_test_attr(a) for a in _attrs(node))
 
 
 def in_test_code(node: tree_sitter.Node) -> bool:
@@ -180,7 +189,7 @@ def functions(source: bytes) -> list[FnInfo]:
                 ),
                 range=_range(n),
                 body=_range(body),
-                is_test=any(_test_attr(a) for a in _attrs(n)),
+                is_test=is_test_fn(n),
                 in_test_code=in_test_code(n),
                 calls=tuple(sorted({name for name, _ in typed})),
                 typed_calls=tuple(sorted(typed)),

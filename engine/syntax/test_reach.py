@@ -18,6 +18,7 @@ from pathlib import Path
 
 import msgspec
 
+from engine.syntax.program import is_test_fn
 from engine.syntax.tree import parse
 
 _DOC_CODE = re.compile(r"```(?:rust)?\n(.*?)```", re.S)
@@ -37,18 +38,6 @@ class _Fn(msgspec.Struct, frozen=True):
     name: str
     test: bool
     names: frozenset[str]  # every identifier its body mentions
-
-
-def _is_test(n) -> bool:
-    """A fn under an attribute whose path ends in `test` (`#[test]`, `#[tokio::test]`)."""
-    p = n.prev_named_sibling
-    while p is not None and p.type in ("attribute_item", "line_comment", "block_comment"):
-        if p.type == "attribute_item":
-            words = _WORD.findall((p.text or b"").decode("utf-8", "replace").split("(")[0])
-            if words and words[-1] == "test":
-                return True
-        p = p.prev_named_sibling
-    return False
 
 
 def _names(node) -> frozenset[str]:
@@ -75,7 +64,7 @@ def _fns(src: bytes) -> tuple[list[_Fn], list[tuple[int, int, str]]]:
             name_node, body = n.child_by_field_name("name"), n.child_by_field_name("body")
             name = (name_node.text or b"").decode() if name_node is not None else ""
             fns.append(
-                _Fn(name=name, test=_is_test(n), names=_names(body) if body is not None else frozenset())
+                _Fn(name=name, test=is_test_fn(n), names=_names(body) if body is not None else frozenset())
             )
             spans.append((n.start_byte, n.end_byte, name))
         elif n.type in ("line_comment", "block_comment"):
