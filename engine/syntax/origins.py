@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, binding_of, node_at, preorder
+from engine.syntax.tree import _range, ancestors, binding_of, declaration_of, node_at, preorder
 from engine.syntax.types import Binding
 
 
@@ -37,18 +37,6 @@ def plain_name(source: bytes, start: int, end: int) -> str | None:
     if node.type != "identifier" or (node.start_byte, node.end_byte) != (start, end):
         return None
     return (node.text or b"").decode()
-
-
-def _names(node: tree_sitter.Node, head: str) -> bool:
-    """Whether the subtree names the type `head` (`Rc` in `Rc<T>`, `Rc::new(..)`, `std::rc::Rc`)."""
-    return any(
-        n.type in ("identifier", "type_identifier") and n.text == head.encode() for n in preorder(node)
-    )
-
-
-def _declaration(source: bytes, b: Binding) -> tree_sitter.Node | None:
-    node = node_at(source, b.range.start, b.range.end)
-    return next((a for a in ancestors(node) if a.type in ("let_declaration", "parameter")), None)
 
 
 def _used(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
@@ -82,7 +70,7 @@ def holder_chain(source: bytes, start: int, end: int, head: str) -> tuple[Bindin
 
 def declaration_range(source: bytes, b: Binding):  # noqa: ANN201 - a Range
     """The whole `let` (or parameter) that binds `b`."""
-    decl = _declaration(source, b)
+    decl = declaration_of(source, b)
     return _range(decl) if decl is not None else b.range
 
 
@@ -144,7 +132,7 @@ def fed_by(source: bytes, at: int, start: int, end: int) -> bool:
             return True
         if value.type == "identifier":  # `let r = shelf.lend(..); match r {..}`: the value `r` holds
             b = binding_of(source, (value.text or b"").decode(), value.start_byte)
-            decl = _declaration(source, b) if b is not None and b.kind == "let" else None
+            decl = declaration_of(source, b) if b is not None and b.kind == "let" else None
             init = decl.child_by_field_name("value") if decl is not None else None
             if init is not None and init.start_byte <= start and end <= init.end_byte:
                 return True

@@ -20,12 +20,19 @@ Pure: bytes and byte offsets in, Structs out. Tree-sitter nodes never leave this
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, bindings, node_at, parse, preorder
+from engine.syntax.tree import (
+    _range,
+    ancestors,
+    binding_of,
+    declaration_of,
+    parse,
+    preorder,
+    scoped_bindings,
+)
 from engine.syntax.types import Base, Binding, Range
 
 
@@ -43,40 +50,6 @@ class UseSite(Base, frozen=True):
     range: Range  # the whole `use …;`, or the item `rc::Rc` in `use std::{cell::RefCell, rc::Rc};`
     path: str  # `std::rc::Rc`
     in_std_group: bool = False  # an item of a `use std::{…}` list, written relative to `std`
-
-
-_SCOPES = ("block", "function_item", "closure_expression", "for_expression", "match_arm", "if_expression")
-
-
-@functools.lru_cache(maxsize=8)
-def _scoped(source: bytes) -> tuple[tuple[Binding, int, int], ...]:
-    """Every binding with the bytes of its scope, computed once per file: `engine.syntax.tree.
-    binding_of`'s rule (the innermost enclosing block-like node), without a walk per question."""
-    out: list[tuple[Binding, int, int]] = []
-    for b in bindings(source):
-        scope = node_at(source, b.range.start, b.range.end)
-        for a in ancestors(scope):
-            if a.type in _SCOPES:
-                scope = a
-                break
-        out.append((b, scope.start_byte, scope.end_byte))
-    return tuple(out)
-
-
-def binding_of(source: bytes, name: str, at: int) -> Binding | None:
-    """The binding of `name` in scope at byte `at`: the last one before it whose scope holds it."""
-    best: Binding | None = None
-    for b, lo, hi in _scoped(source):
-        if b.range.start > at:
-            break
-        if b.name == name and lo <= at <= hi:
-            best = b
-    return best
-
-
-def _declaration(source: bytes, b: Binding) -> tree_sitter.Node | None:
-    node = node_at(source, b.range.start, b.range.end)
-    return next((a for a in ancestors(node) if a.type in ("let_declaration", "parameter")), None)
 
 
 def _copied_name(value: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -111,7 +84,7 @@ def origin_chain(source: bytes, b: Binding) -> tuple[Binding, ...]:
     A `let x = Rc::clone(&x);` copies the earlier `x`: a `let` binds its names after its own value."""
     chain = [b]
     for _ in range(16):
-        decl = _declaration(source, chain[-1])
+        decl = declaration_of(source, chain[-1])
         value = (
             decl.child_by_field_name("value") if decl is not None and decl.type == "let_declaration" else None
         )
@@ -127,7 +100,7 @@ def origin_chain(source: bytes, b: Binding) -> tuple[Binding, ...]:
 
 def names_type(source: bytes, b: Binding, head: str) -> bool:
     """Whether the declaration of `b` names the type `head` (annotation or value)."""
-    decl = _declaration(source, b)
+    decl = declaration_of(source, b)
     return decl is not None and any(
         n.type in ("identifier", "type_identifier") and n.text == head.encode() for n in preorder(decl)
     )
@@ -136,10 +109,10 @@ def names_type(source: bytes, b: Binding, head: str) -> bool:
 def handle_family(source: bytes, origin: Binding) -> tuple[Binding, ...]:
     """Every binding whose chain of copies ends at `origin`, `origin` first."""
     out = [origin]
-    for b, _, _ in _scoped(source):
+    for b, _, _ in scoped_bindings(source):
         if b == origin or b.kind != "let" or b.range.start < origin.range.start:
             continue
-        decl = _declaration(source, b)
+        decl = declaration_of(source, b)
         value = decl.child_by_field_name("value") if decl is not None else None
         if value is not None and _copied_name(value) is not None and origin_chain(source, b)[-1] == origin:
             out.append(b)
@@ -187,7 +160,7 @@ def type_sites(source: bytes, family: tuple[Binding, ...], head: str) -> tuple[S
     associated functions (`Rc::clone(&h)`, `Rc::strong_count(&h)`) with one of them as argument."""
     found: dict[int, Site] = {}
     for b in family:
-        decl = _declaration(source, b)
+        decl = declaration_of(source, b)
         for n in _named(decl, head) if decl is not None else ():
             s = _path_site(n)
             found.setdefault(s.start, s)
