@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,14 @@ from toolbelt import demo
 def demo_crate(tmp_path: Path) -> Path:
     """The bundled demo crate, broken, in a fresh folder named like `make run`'s."""
     return demo.reset(tmp_path / "demo-crate")
+
+
+def write_tree(root: Path, files: Mapping[str, str]) -> Path:
+    """A crate or workspace written at test time, file by relative path, for the real app to open."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
 
 
 def frozen_clock() -> float:

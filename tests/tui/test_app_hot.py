@@ -13,7 +13,7 @@ from engine.proofs import hot
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import PatchValidated, ProbeFinished, ProofStarted
 from tests.proofs.crates import make_crate
-from tests.tui.conftest import Recorder
+from tests.tui.conftest import Recorder, write_tree
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -78,9 +78,7 @@ async def test_h_in_a_workspace_member_marks_it_by_its_path_from_the_root_and_v_
         "inner/Cargo.toml": '[package]\nname = "inner"\nversion = "0.1.0"\nedition = "2021"\n',
         "inner/src/lib.rs": LIB,
     }
-    for rel, text in files.items():
-        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
-        (ws / rel).write_text(text)
+    write_tree(ws, files)
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
     for args in (["init", "-q", "."], ["add", "-A"], ["commit", "-qm", "init"]):
         subprocess.run([*git, *args], cwd=ws, check=True)

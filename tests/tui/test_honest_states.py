@@ -17,7 +17,7 @@ from rusta_tui.app import RustaApp
 from rusta_tui.messages import PatchCancelled, PatchValidated, ProbeFinished
 from rusta_tui.patchstatus import NOT_RUN, VALIDATION_CANCELLED
 from rusta_tui.widgets.explain import ExplainBubble
-from tests.tui.conftest import Recorder
+from tests.tui.conftest import Recorder, write_tree
 from tests.tui.test_app import static_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -136,10 +136,7 @@ def _workspace_with_a_broken_dependent(root: Path) -> Path:
             "pub fn corner_count(p: &Polygon) -> u32 {\n    let n: u32 = p.corners.len();\n    n\n}\n"
         ),
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+    return write_tree(root, files)
 
 
 async def test_a_lint_fix_a_broken_member_depends_on_was_not_run(tmp_path: Path, recorder: Recorder) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from rusta_tui.messages import ProbeFinished
 from rusta_tui.screens.home import MIN_TABLE_ROWS
 from rusta_tui.views import by_member
-from tests.tui.conftest import Recorder, screen_text
+from tests.tui.conftest import Recorder, screen_text, write_tree
 from tests.tui.test_app import make_app, static_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -28,10 +28,7 @@ def workspace(root: Path) -> Path:
         "crates/quiet/Cargo.toml": '[package]\nname = "quiet"\nversion = "0.1.0"\nedition = "2021"\n',
         "crates/quiet/src/lib.rs": "pub fn one() -> u8 {\n    1\n}\n",
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+    return write_tree(root, files)
 
 
 async def test_home_shows_one_line_per_member_with_diagnostics(tmp_path: Path, recorder: Recorder) -> None:

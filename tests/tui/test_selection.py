@@ -14,7 +14,7 @@ from rusta_tui.app import RustaApp
 from rusta_tui.cli import tui
 from rusta_tui.cli.main import _available, build_parser, route
 from rusta_tui.messages import PatchValidated, ProbeFinished
-from tests.tui.conftest import Recorder, screen_text
+from tests.tui.conftest import Recorder, screen_text, write_tree
 from toolbelt import selection
 from toolbelt.selection import Selection
 
@@ -36,10 +36,7 @@ def workspace(root: Path) -> Path:
         "crates/broken/Cargo.toml": '[package]\nname = "broken"\nversion = "0.1.0"\nedition = "2021"\n',
         "crates/broken/src/lib.rs": 'pub fn total() -> u32 {\n    let n: u32 = "seven";\n    n\n}\n',
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+    return write_tree(root, files)
 
 
 @pytest.fixture(autouse=True)
