@@ -16,7 +16,7 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import node_at, preorder
+from engine.syntax.tree import names_in, node_at, preorder
 from toolbelt.types import Diagnostic
 
 _FLOAT_ORD = re.compile(r"the trait bound `f(?:32|64): Ord` is not satisfied")
@@ -39,7 +39,7 @@ def _keyed(closure: tree_sitter.Node, by: str) -> str | None:
     if body is None or params is None or len(params.named_children) != 1 or len(names) != 1:
         return None
     param = (names[0].text or b"").decode()
-    used = {(n.text or b"").decode() for n in preorder(body) if n.type == "identifier"}
+    used = names_in(body)
     pair = next(((x, y) for x, y in (("a", "b"), ("x", "y"), ("l", "r")) if not {x, y} & used), None)
     if pair is None:
         return None

@@ -20,19 +20,13 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import ancestors, node_at, preorder
+from engine.syntax.tree import ancestors, names_in, node_at
 from toolbelt.types import Diagnostic
 
 _DECLARED = re.compile(r"binding `(?P<name>\w+)` declared here")
 _DROPPED = re.compile(r"`(?P<name>\w+)` dropped here while still borrowed")
-
-
-def _names(n: tree_sitter.Node) -> set[str]:
-    return {(c.text or b"").decode() for c in preorder(n) if c.type == "identifier"}
 
 
 def hoist_out_of_block(d: Diagnostic, read: Reader) -> list[Candidate]:
@@ -60,8 +54,8 @@ def hoist_out_of_block(d: Diagnostic, read: Reader) -> list[Candidate]:
         if c.start_byte >= let.start_byte:
             break
         if c.type == "let_declaration" and (p := c.child_by_field_name("pattern")) is not None:
-            earlier |= _names(p)
-    if value is not None and _names(value) & earlier:
+            earlier |= names_in(p)
+    if value is not None and names_in(value) & earlier:
         return []
     line_start = source.rfind(b"\n", 0, let.start_byte) + 1
     if source[line_start : let.start_byte].strip():

@@ -15,7 +15,7 @@ from typing import Literal
 import msgspec
 import tree_sitter
 
-from engine.syntax.tree import node_at, node_text, preorder
+from engine.syntax.tree import names_in, node_at, node_text, preorder
 from engine.syntax.types import Base
 
 # what an index may contain to be evaluated earlier without changing what the program does
@@ -92,7 +92,7 @@ def _borrow(source: bytes, start: int, end: int) -> tuple[tree_sitter.Node, str,
         return None
     if any(c.type not in _PURE for c in preorder(index) if c.is_named):
         return None
-    names = tuple(sorted(_names_in(index)))
+    names = tuple(sorted(names_in(index)))
     return (
         ref,
         node_text(place),
@@ -108,10 +108,6 @@ def _line_end(source: bytes, at: int) -> int:
 def _indent(source: bytes, at: int) -> str:
     line = source.rfind(b"\n", 0, at) + 1
     return source[line:at].decode("utf-8", "replace")
-
-
-def _names_in(node: tree_sitter.Node) -> set[str]:
-    return {node_text(c) for c in preorder(node) if c.type == "identifier"}
 
 
 def element_pair(source: bytes, first_at: tuple[int, int], second_at: tuple[int, int]) -> ElementPair | None:
@@ -169,7 +165,7 @@ def _in_two_lets(
     name_b = node_text(pb).split()[-1]
     between = [c for c in let_a.parent.named_children if let_a.end_byte <= c.start_byte < let_b.start_byte]
     moved = {*base.second.index_names, name_b}
-    if any(_names_in(c) & moved for c in between):
+    if any(names_in(c) & moved for c in between):
         return None  # the second index (or the name it binds) is touched before it would now be read
     return msgspec.structs.replace(
         base,
@@ -194,7 +190,7 @@ def _plain_mut(pattern: tree_sitter.Node) -> bool:
 def _swap_after(block: tree_sitter.Node, let_b: tree_sitter.Node, a: str, b: str) -> tuple[int, int] | None:
     """The `mem::swap(a, b);` after the lets, when it is the only use of either name."""
     after = [c for c in block.named_children if c.start_byte >= let_b.end_byte]
-    users = [c for c in after if _names_in(c) & {a, b}]
+    users = [c for c in after if names_in(c) & {a, b}]
     if len(users) != 1 or users[0].type != "expression_statement":
         return None
     call = users[0].named_children[0] if users[0].named_children else None

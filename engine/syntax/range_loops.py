@@ -15,7 +15,7 @@ from __future__ import annotations
 import msgspec
 import tree_sitter
 
-from engine.syntax.tree import _range, ancestors, node_at, node_text, preorder
+from engine.syntax.tree import _range, ancestors, names_in, node_at, node_text, preorder
 from engine.syntax.types import Range
 
 
@@ -124,7 +124,7 @@ def index_loop(source: bytes, start: int, end: int, collection: str | None = Non
         return None
     in_sites = {p.named_children[-1].id for p in indexed} | {b.named_children[0].id for _, b in in_macros}
     fn = next((a for a in ancestors(loop) if a.type in ("function_item", "closure_expression")), loop)
-    names = frozenset(node_text(n) for n in preorder(fn) if n.type == "identifier")
+    names = frozenset(names_in(fn))
     return IndexLoop(
         var=var,
         collection=collection,

@@ -407,6 +407,12 @@ def item_text(source: bytes, at: int) -> str | None:
     return None
 
 
+def names_in(node: tree_sitter.Node) -> set[str]:
+    """Every plain identifier under `node` (not type or field names): the variables and fns a piece
+    of code binds or reads, which is what "does this statement touch `x`" asks."""
+    return {node_text(c) for c in preorder(node) if c.type == "identifier"}
+
+
 def identifiers(source: bytes) -> set[str]:
     """Every identifier the file names: what "the program has a `v`" means to an honest explanation."""
     names: set[str] = set()

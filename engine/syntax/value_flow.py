@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from engine.syntax.tree import parse, preorder
+from engine.syntax.tree import names_in, parse, preorder
 
 _COMPOUND = ("if_expression", "match_expression", "while_expression", "for_expression", "loop_expression")
 _ASSIGN = ("assignment_expression", "compound_assignment_expr")
@@ -91,10 +91,6 @@ def _reads(n: tree_sitter.Node) -> set[str]:
     return out
 
 
-def _pattern_names(p: tree_sitter.Node) -> set[str]:
-    return {(c.text or b"").decode() for c in preorder(p) if c.type == "identifier"}
-
-
 def _mut_params(fn: tree_sitter.Node) -> set[str]:
     out: set[str] = set()
     params = fn.child_by_field_name("parameters")
@@ -104,7 +100,7 @@ def _mut_params(fn: tree_sitter.Node) -> set[str]:
             if b"&mut" in (p.text or b"") or b"mut self" in (p.text or b""):
                 out.add("self")
         elif t is not None and pat is not None and (t.text or b"").startswith(b"&mut"):
-            out |= _pattern_names(pat)
+            out |= names_in(pat)
     return out
 
 
@@ -128,7 +124,7 @@ def _walk(n: tree_sitter.Node, tail: bool, guards: tuple[_Unit, ...], out: list[
     if t == "let_declaration":
         u = _Unit(n, guards)
         pat, value = n.child_by_field_name("pattern"), n.child_by_field_name("value")
-        u.defs = _pattern_names(pat) if pat is not None else set()
+        u.defs = names_in(pat) if pat is not None else set()
         u.uses = _reads(value) if value is not None else set()
         out.append(u)
         alt = n.child_by_field_name("alternative")
@@ -179,12 +175,12 @@ def _compound(n: tree_sitter.Node, tail: bool, guards: tuple[_Unit, ...], out: l
         head.uses = _reads(head_node)
         if head_node.type == "let_condition":
             pat = head_node.child_by_field_name("pattern")
-            head.defs = _pattern_names(pat) if pat is not None else set()
+            head.defs = names_in(pat) if pat is not None else set()
             head.uses -= head.defs
     if t == "for_expression":
         pat, value = n.child_by_field_name("pattern"), n.child_by_field_name("value")
         head = _Unit(value if value is not None else n, guards)
-        head.defs = _pattern_names(pat) if pat is not None else set()
+        head.defs = names_in(pat) if pat is not None else set()
         head.uses = _reads(value) if value is not None else set()
     if head_node is not None or t == "for_expression":
         out.append(head)
@@ -199,7 +195,7 @@ def _compound(n: tree_sitter.Node, tail: bool, guards: tuple[_Unit, ...], out: l
                 continue
             pat = arm.child_by_field_name("pattern")
             if pat is not None:
-                head.defs |= _pattern_names(pat) - {"_"}
+                head.defs |= names_in(pat) - {"_"}
                 cond = pat.child_by_field_name("condition")
                 if cond is not None:
                     head.uses |= _reads(cond)
