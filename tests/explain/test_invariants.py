@@ -16,6 +16,7 @@ from engine.explain.invariants import invariant_for, load_invariants
 from engine.explain.kb_loader import KB_DIR
 from engine.explain.types import Explanation
 from modes.rendering import render_text
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 TABLE = load_invariants()
@@ -113,16 +114,6 @@ MISMATCHED_DELIMITER = """pub fn g() -> usize {
 """
 
 
-def _crate(root: Path, name: str, src: str) -> Path:
-    crate = root / name
-    (crate / "src").mkdir(parents=True)
-    (crate / "Cargo.toml").write_text(
-        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-    )
-    (crate / "src" / "lib.rs").write_text(src)
-    return crate
-
-
 @pytest.fixture(scope="module")
 def explained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Explanation, ...]]:
     tmp = tmp_path_factory.mktemp("invariants")
@@ -133,7 +124,7 @@ def explained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Expla
         ("parse_a", MISSING_SEMICOLON),
         ("parse_b", MISMATCHED_DELIMITER),
     ):
-        crate = _crate(tmp, name, src)
+        crate = write_lib(tmp, name, src)
         out[name] = explain_report(run_check(crate, target_dir=tmp / f"target-{name}"))
     return out
 

@@ -19,6 +19,7 @@ from engine.explain.jsonview import to_dict
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.validation import validate
 from modes.rendering import render_text
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-options")]
@@ -82,20 +83,10 @@ pub fn name_len(people: &[Person], i: usize) -> usize {
 """
 
 
-def _crate(root: Path, name: str, src: str) -> Path:
-    crate = root / name
-    (crate / "src").mkdir(parents=True)
-    (crate / "Cargo.toml").write_text(
-        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-    )
-    (crate / "src" / "lib.rs").write_text(src)
-    return crate
-
-
 @pytest.fixture(scope="module")
 def crates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("options")
-    return {"a": _crate(tmp, "loop_a", LOOP_A), "b": _crate(tmp, "loop_b", LOOP_B)}
+    return {"a": write_lib(tmp, "loop_a", LOOP_A), "b": write_lib(tmp, "loop_b", LOOP_B)}
 
 
 def _explain(crate: Path) -> tuple[Explanation, ...]:
