@@ -27,6 +27,8 @@ from engine.edits import EditError, diff_of_edits, edit_id
 from engine.explain.meaning import meaning_cost
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
+from engine.explain.uninferred import CODES as UNINFERRED_CODES
+from engine.explain.uninferred import annotated_binding
 from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
 from engine.repair.derive import combined_derives, into_derive_lists
@@ -301,6 +303,8 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
                 suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
             )
             found = into_derive_lists(found, read, rs_files)
+            if (d.code_str or "") in UNINFERRED_CODES:  # the binding's type, from a typed fact
+                found += annotated_binding(d, root)[0]
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
         found = _in_repo_words(found, d, root, read, plain_of)
