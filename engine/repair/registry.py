@@ -45,6 +45,8 @@ from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
+from engine.repair.map_entry_lint import LINT as MAP_ENTRY_LINT
+from engine.repair.map_entry_lint import entry_for_contains_insert
 from engine.repair.move_closure import move_closure
 from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
@@ -128,6 +130,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("", outlives_bound),
     _row("", outer_lifetime_dropped),
     _row("E0502 E0499", entry_for_get_insert),
+    _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499", disjoint_elements),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
