@@ -21,7 +21,7 @@ from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
 _SHAPE = re.compile(
-    r"if\s+let\s+Some\((?P<v>\w+)\)\s*=\s*(?P<map>[\w.]+)\.(?P<get>get|get_mut)\((?P<ref>&?)(?P<k>[\w.]+)\)\s*\{\s*"
+    r"if\s+let\s+Some\((?P<v>\w+)\)\s*=\s*(?P<map>[\w.]+)\.(?P<get>get|get_mut)\((?P<ref>&?)(?P<k>[\w.]+)\)\s*\{(?P<pre>(?:[^{}]|\{[^{}]*\})*?)"
     r"return\s+(?P=v)\s*;?\s*\}\s*"
     r"(?P=map)\.insert\(\s*(?P<ik>(?P=k)(?:\.clone\(\)|\.to_owned\(\)|\.to_string\(\))?)\s*,\s*(?P<val>[^;]+?)\s*\)\s*;\s*"
     r"(?P<tail>&(?:mut\s+)?(?P=map)\[(?P=ref)(?P=k)\]|(?P=map)\.(?:get|get_mut)\((?P=ref)(?P=k)\)\.unwrap\(\))(?=\s*\})",
@@ -42,16 +42,31 @@ def entry_for_get_insert(d: Diagnostic, read: Reader) -> list[Candidate]:
     if m is None:
         return []
     field = m["map"].split(".")[-1]
-    if not re.search(
-        rf"\b{re.escape(field)}\s*:\s*(?:&(?:'\w+\s+)?(?:mut\s+)?)?(?:std::collections::)?(?:HashMap|BTreeMap)<",
+    declared = re.search(
+        rf"\b{re.escape(field)}\s*:\s*(?:&(?:'\w+\s+)?(?:mut\s+)?)?(?:std::collections::)?(?P<kind>HashMap|BTreeMap)<",
         text,
-    ):
+    )
+    if declared is None:
         return []
+    pre = m["pre"].strip()
+    if re.search(rf"\b{re.escape(m['v'])}\b", pre) or m["map"] in pre:
+        return []  # the hit path uses the borrowed value or the map before returning it: not this shape
+    ind = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    ind = ind if not ind.strip() else "    "  # the statement's own indentation, for the lines it gains
+    pre_lines = "".join(f"{ind}    {line.strip()}\n" for line in pre.splitlines() if line.strip())
     enc = lambda i: len(text[:i].encode())  # noqa: E731
     mut = m["get"] == "get_mut"
     entry = f"{m['map']}.entry({m['ik']}).or_insert_with(|| {m['val']})"
+    if pre:  # the hit path does more than return: an `Occupied` arm keeps it, on the one lookup
+        kind = "hash_map" if declared["kind"] == "HashMap" else "btree_map"
+        path = f"std::collections::{kind}::Entry"
+        entry = (
+            f"match {m['map']}.entry({m['ik']}) {{\n{ind}    {path}::Occupied(e) => {{\n"
+            + "".join(f"    {line}\n" for line in pre_lines.splitlines())
+            + f"{ind}        e.into_mut()\n{ind}    }}\n{ind}    {path}::Vacant(e) => e.insert({m['val']}),\n{ind}}}"
+        )
     twice = (
-        f"if {m['map']}.contains_key({m['ref']}{m['k']}) {{\n"
+        f"if {m['map']}.contains_key({m['ref']}{m['k']}) {{\n{pre_lines}"
         f"        return {m['map']}.{m['get']}({m['ref']}{m['k']}).unwrap(); // a second lookup\n"
         f"    }}\n    {m['map']}.insert({m['ik']}, {m['val']});\n    {m['tail']}"
     )
@@ -60,7 +75,12 @@ def entry_for_get_insert(d: Diagnostic, read: Reader) -> list[Candidate]:
     return [
         _make(
             [edit(entry)],
-            "one lookup with the entry API: `entry(..).or_insert_with(..)`",
+            "one lookup with the entry API: "
+            + (
+                "`match entry(..)`, the hit's work in its `Occupied` arm"
+                if pre
+                else "`entry(..).or_insert_with(..)`"
+            ),
             "map-entry",
             code,
             0.9,

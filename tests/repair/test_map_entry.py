@@ -87,3 +87,59 @@ def test_not_offered_for_a_map_of_ones_own(tmp_path: Path) -> None:
     assert errs
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
     assert not [c for d in errs for c in entry_for_get_insert(d, read)]
+
+
+# the hit path counts before it returns: the entry API keeps that work in its `Occupied` arm
+INTERNED = """use std::collections::BTreeMap;
+
+pub struct Names {
+    ids: BTreeMap<String, usize>,
+    reused: u32,
+}
+
+impl Names {
+    pub fn id(&mut self, name: &str) -> &usize {
+        let key = name.to_lowercase();
+        if let Some(id) = self.ids.get(&key) {
+            self.reused += 1;
+            return id;
+        }
+        self.ids.insert(key.clone(), key.len() * 10);
+        self.ids.get(&key).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reuses() {
+        let mut n = super::Names { ids: Default::default(), reused: 0 };
+        assert_eq!(*n.id("Ab"), 20);
+        assert_eq!(*n.id("c"), 10);
+        assert_eq!(*n.id("aB"), 20);
+        assert_eq!(n.reused, 1);
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_work_on_the_hit_path_stays_in_the_occupied_arm(tmp_path: Path) -> None:
+    import subprocess
+
+    root = write_lib(tmp_path, "interned", INTERNED)
+    errs = _errors(root, tmp_path)
+    assert errs and errs[0].code_str in ("E0502", "E0499"), errs
+    read = lambda rel: (root / rel).read_bytes()  # noqa: E731
+    cands = entry_for_get_insert(errs[0], read)
+    assert [c.family for c in cands] == ["map-entry", "map-two-lookups"], cands
+    lib = root / "src" / "lib.rs"
+    passed = []
+    for c in cands:
+        lib.write_bytes(apply_edits(INTERNED.encode(), list(c.edits)))
+        assert "self.reused += 1;" in lib.read_text()
+        if _errors(root, tmp_path):
+            continue
+        tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
+        passed += [c.family] * (tests.returncode == 0)
+    assert passed == ["map-entry", "map-two-lookups"], passed
