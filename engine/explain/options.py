@@ -24,6 +24,7 @@ from pathlib import Path
 import msgspec
 
 from engine.edits import EditError, diff_of_edits, edit_id
+from engine.explain import every_site
 from engine.explain.meaning import meaning_cost
 from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
@@ -295,6 +296,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
     plain_of: dict[str, Candidate] = {}  # a rendering's id -> the original it falls back on
     diags = list(diags)
     combined = combined_derives(diags, read, rs_files)  # one derive for every trait the errors ask
+    per_site: list[list[Candidate]] = []
     for i, d in enumerate(diags):
         cost_type = value_type(d)
         found_type = facts_of(d).found
@@ -308,6 +310,7 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
         found = _in_repo_words(found, d, root, read, plain_of)
+        per_site.append(found)
         for c in found:
             if c.source == "template" and c.score < MIN_PRIOR:
                 continue  # a long shot (`.into()` to any type) is the repair search's to try, not a shown fix
@@ -323,6 +326,14 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             held = best[c.id][0]
             keep = held if held.source != "template" or c.source == "template" else c
             best[c.id] = (msgspec.structs.replace(keep, score=max(held.score, c.score)), cost_type)
+    for whole, parts in every_site.combine(per_site):  # one edit kind at every site: one fix, not N
+        if any(p not in best for p in parts) or whole.id in best:
+            continue  # a site's edit was left out above (a long shot): the set is not every site
+        at = min(order.index(p) for p in parts if p in order)
+        order = [i for i in order if i not in parts]
+        order.insert(min(at, len(order)), whole.id)
+        best[whole.id] = (whole, best[parts[0]][1])
+        found_of[whole.id], diag_of[whole.id] = found_of[parts[0]], diag_of[parts[0]]
     ranked = sorted(order, key=lambda i: (best[i][0].source == "template", -best[i][0].score))
     edited = {e.file for i in ranked for c in (best[i][0], plain_of.get(i)) if c for e in c.edits}
     files = {rel: data for rel in edited if (data := read(rel))}

@@ -1,0 +1,70 @@
+"""One kind of edit, made at every site of a story's one mistake, as one fix (#14).
+
+The general mistake: the same slip made at several places (four `"+"` string literals in one
+or-pattern matched against a `char`; `?` on a `ParseIntError` at two lines of a fn returning
+`ConfigError`). rustc, or a Rusta template, gives each place its own edit of one kind (the same help
+text, the same family: "use single quotes", "wrap the error in `ConfigError::BadNumber`"), each
+touching only its own site. Checked alone, each leaves its siblings' errors, so it reads as "does
+not compile here" although it is exactly right. The story already says these places are one
+mistake; so the edits of one kind, one from each site, are one fix, validated together, and stand
+in for the per-site ones, which say nothing true alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import msgspec
+
+from engine.edits import Edit, edit_id
+from engine.repair.types import Candidate
+
+
+def _kind(c: Candidate) -> tuple[str, str, str]:
+    return (c.source, c.family, c.description)
+
+
+def _disjoint(edits: Sequence[Edit]) -> bool:
+    """No two edits touch the same bytes (an identical edit shared by two sites is one edit, and a
+    fix for both already: `engine.explain.siblings`)."""
+    spans = sorted((e.file, e.start, e.end) for e in edits)
+    return all(a[0] != b[0] or a[2] <= b[1] and (a[1], a[2]) != (b[1], b[2]) for a, b in pairwise(spans))
+
+
+def combine(per_site: Sequence[Sequence[Candidate]]) -> list[tuple[Candidate, tuple[str, ...]]]:
+    """Each edit kind that 2+ sites offer exactly once: the union of their edits as one candidate
+    named "… at each of the N places", with the ids of the per-site candidates it stands in for.
+
+    A site offering two edits of one kind (alternatives, not one edit) leaves that kind out: which
+    of them goes with the other sites' is a choice, not a fact."""
+    seen: dict[tuple[str, str, str], list[Candidate]] = {}
+    for found in per_site:
+        mine: dict[tuple[str, str, str], list[Candidate]] = {}
+        for c in found:
+            if c.edits:
+                mine.setdefault(_kind(c), []).append(c)
+        for k, cs in mine.items():
+            if len(cs) == 1:
+                seen.setdefault(k, []).append(cs[0])
+    out: list[tuple[Candidate, tuple[str, ...]]] = []
+    for cs in seen.values():
+        ids = tuple(dict.fromkeys(c.id for c in cs))
+        if len(ids) < 2:
+            continue
+        edits = tuple(e for c in cs for e in c.edits)
+        if not _disjoint(edits):
+            continue
+        lead = cs[0]
+        out.append(
+            (
+                msgspec.structs.replace(
+                    lead,
+                    id=edit_id(edits),
+                    edits=tuple(sorted(edits, key=lambda e: (e.file, e.start))),
+                    description=f"{lead.description.rstrip('. ')}, at each of the {len(ids)} places",
+                ),
+                ids,
+            )
+        )
+    return out
