@@ -34,6 +34,7 @@ from engine.repair.disjoint_elements import disjoint_elements
 from engine.repair.dyn_method import dyn_compatible_method
 from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.empty_constant import empty_constant
+from engine.repair.field_borrow import inline_field_method
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
 from engine.repair.fnmut_bound import fnmut_bound
@@ -131,6 +132,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("", outer_lifetime_dropped),
     _row("E0502 E0499", entry_for_get_insert),
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
+    _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),

@@ -1,0 +1,88 @@
+"""A `&mut self` method called while a field of `self` is borrowed (E0499/E0502): inlined at the call
+when its body touches only other fields, so the borrows are of disjoint fields; not offered when the
+body touches the borrowed field too. Real cargo on crates written here; the inlined call compiles and
+the crate's own test passes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from engine.edits import apply_edits
+from engine.repair.field_borrow import inline_field_method
+from tests.explain.crates import write_lib
+from toolbelt.cargo_run import run_check
+
+RUNNER = """pub struct Job {
+    pub name: String,
+    pub runs: usize,
+}
+
+pub struct Runner {
+    jobs: Vec<Job>,
+    log: String,
+    total: usize,
+}
+
+impl Runner {
+    fn note(&mut self, what: &str, n: usize) {
+        self.log.push_str(what);
+        self.log.push(' ');
+        self.total += n;
+    }
+
+    pub fn tick(&mut self) -> usize {
+        for j in &mut self.jobs {
+            j.runs += 1;
+            self.note(&j.name, j.runs);
+        }
+        self.total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ticks() {
+        let jobs = vec![super::Job { name: "a".into(), runs: 0 }, super::Job { name: "b".into(), runs: 2 }];
+        let mut r = super::Runner { jobs, log: String::new(), total: 0 };
+        assert_eq!(r.tick(), 4);
+        assert_eq!(r.log, "a b ");
+    }
+}
+"""
+
+# the method also reads the borrowed field: inlining cannot split the borrows
+SHARED = RUNNER.replace("self.total += n;", "self.total += n + self.jobs.len();")
+
+
+def _errors(root: Path, tmp: Path):
+    report = run_check(root, target_dir=tmp / "target")
+    return [d for d in report.diagnostics if d.level.startswith("error")]
+
+
+@pytest.mark.slow
+def test_a_method_on_other_fields_is_inlined(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "runner", RUNNER)
+    errs = _errors(root, tmp_path)
+    assert errs and errs[0].code_str in ("E0499", "E0502"), errs
+    read = lambda rel: (root / rel).read_bytes()  # noqa: E731
+    cands = inline_field_method(errs[0], read)
+    assert [c.family for c in cands] == ["inline-field-method"], cands
+    lib = root / "src" / "lib.rs"
+    lib.write_bytes(apply_edits(RUNNER.encode(), list(cands[0].edits)))
+    assert "let what = &j.name; let n = j.runs; self.log.push_str(what);" in lib.read_text()
+    assert not _errors(root, tmp_path)
+    tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
+    assert tests.returncode == 0, tests.stderr.decode()
+
+
+@pytest.mark.slow
+def test_a_method_on_the_borrowed_field_is_not_inlined(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "shared", SHARED)
+    errs = _errors(root, tmp_path)
+    assert errs and errs[0].code_str in ("E0499", "E0502"), errs
+    read = lambda rel: (root / rel).read_bytes()  # noqa: E731
+    assert not [c for d in errs for c in inline_field_method(d, read)]
