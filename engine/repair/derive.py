@@ -149,7 +149,8 @@ def _derive(
         edit = _derive_edit(f, text, m.start(), m.group("indent"), traits, _precedence(read, crate_files))
         if edit is None:
             return []
-        return [_make([edit], f"derive {', '.join(traits)} for `{type_name}`", "derive", code, score)]
+        new = [t for t in traits if t not in derived_already(text, m.start())]
+        return [_make([edit], f"derive {', '.join(new)} for `{type_name}`", "derive", code, score)]
     return []
 
 
@@ -204,6 +205,16 @@ def ordered_insert(have: list[str], add: list[str], votes: dict[tuple[str, str],
     return out
 
 
+_ATTR_LIST = re.compile(r"#\[derive\((?P<list>[^)]*)\)\]\s*(?:#\[[^\]]*\]\s*|///[^\n]*\n\s*)*$")
+
+
+def derived_already(text: str, decl_start: int) -> set[str]:
+    """The traits the `#[derive(..)]` list right above a type's declaration already names: a fix's
+    title says what its patch adds, never a trait the type had (`PartialEq` beside the new `Eq`)."""
+    attrs = list(_ATTR_LIST.finditer(text[:decl_start]))
+    return {t.strip() for t in attrs[-1].group("list").split(",") if t.strip()} if attrs else set()
+
+
 def _derive_edit(
     f: str,
     text: str,
@@ -213,7 +224,7 @@ def _derive_edit(
     votes: dict[tuple[str, str], int],
 ) -> Edit | None:
     before = text[:decl_start]
-    attrs = list(re.finditer(r"#\[derive\((?P<list>[^)]*)\)\]\s*(?:#\[[^\]]*\]\s*|///[^\n]*\n\s*)*$", before))
+    attrs = list(_ATTR_LIST.finditer(before))
     if attrs:
         a = attrs[-1]
         names = [t.strip() for t in a.group("list").split(",") if t.strip()]
