@@ -33,6 +33,8 @@ from engine.explain.probes import probe_facts
 from engine.explain.prompts import prompt_for
 from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
 from engine.explain.types import Choice, Explanation, Location
+from engine.explain.uninferred import CODES as UNINFERRED_CODES
+from engine.explain.uninferred import annotated_binding
 from engine.facts.parse import facts_of
 from toolbelt.sysroot import remember_rustc_version
 from toolbelt.types import CheckReport, Diagnostic
@@ -269,6 +271,12 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
                 facts.append(f)
     if probe:
         facts.extend(f for f in probe_facts(crate_root, diag, root, g.lead.primary) if f not in facts)
+    if (
+        not fixes
+        and (diag.code_str or "") in UNINFERRED_CODES
+        and (lack := annotated_binding(diag, crate_root)[1])
+    ):
+        facts.append(f"No patch: {lack}.")  # a type Rusta would have to guess is not written in
     if g.kind in ("lint", "cfg"):
         facts.append(lintstory.fact(g))
     elif g.kind == "shape":

@@ -92,3 +92,12 @@ def test_no_fact_no_patch(tmp_path: Path) -> None:
     cands, missing = annotated_binding(errs[0], root)
     assert cands == []
     assert missing is not None and "`parse`" in missing and "expected type" in missing
+
+
+@pytest.mark.slow
+def test_the_story_names_the_missing_fact(tmp_path: Path) -> None:
+    from tests.explain.crates import explain_lib
+
+    (story,) = explain_lib(tmp_path, "parsed", PARSED)
+    said = [f for f in story.facts if f.startswith("No patch:")]
+    assert len(said) == 1 and "`parse`" in said[0], story.facts
