@@ -173,16 +173,29 @@ class CoreLoop:
 
     MAX_TRIES = 3  # options tried in order by `do` without a chosen diff; each try is recorded
 
-    def _candidates(self, e: Explanation, index: int, diff: str | None) -> list[tuple[str, str]]:
-        """(diff, note) to try, best first: the user's diff alone; else the story's options that did
-        not fail validation, in their order (compiled first); else rustc's suggested patch."""
+    def _candidates(
+        self, e: Explanation, index: int, diff: str | None, option: int | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(diff, note, option number) to try, best first: the user's diff alone; else `option`, the
+        one fix the user picked (from 1, as `--json` lists the story's options), alone; else the
+        story's options that did not fail validation, in their order (compiled first); else rustc's
+        suggested patch. A picked option is never swapped for another: what lands is what was shown."""
         if diff is None and index in self.preferred:
             diff = self.preferred[index]
         if diff is not None:
-            return [(diff, "The user's chosen option.")]
-        options = [f for f in e.fixes if f.validated != "fails" and f.patch.strip()][: self.MAX_TRIES]
-        if options:
-            return [(f.patch, f"Option: {f.name}.") for f in options]
+            return [(diff, "The user's chosen option.", 0)]
+        if option is not None and e.fixes:
+            if not 1 <= option <= len(e.fixes) or not e.fixes[option - 1].patch.strip():
+                raise NoExplanation(
+                    f"story #{index + 1} has {len(e.fixes)} fix(es) with code; there is no fix {option}."
+                )
+            f = e.fixes[option - 1]
+            return [(f.patch, f"Option: {f.name}.", option)]
+        if option not in (None, 1):
+            raise NoExplanation(f"story #{index + 1} has no fixes with code; there is no fix {option}.")
+        numbered = [(n, f) for n, f in enumerate(e.fixes, 1) if f.validated != "fails" and f.patch.strip()]
+        if numbered:
+            return [(f.patch, f"Option: {f.name}.", n) for n, f in numbered[: self.MAX_TRIES]]
         if e.patch is not None and e.patch.applicability == "HasPlaceholders":
             # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
             raise NoPatch(
@@ -198,20 +211,23 @@ class CoreLoop:
                 "Nothing was changed; make the change "
                 "yourself (then `rusta apply` a diff of it), or let `rusta fix` look for a green one."
             )
-        return [(text, "")]
+        return [(text, "", 0)]
 
     def do(
         self,
         index: int = 0,
         *,
         diff: str | None = None,
+        option: int | None = None,
         fuzz: Literal["refactor", "fix", "change"] | None = None,
         hot_bench: BenchPolicy | None = None,
     ) -> DoResult:
         """Apply explanation `index`'s patch (or `diff`, the user's chosen option) if it validates green.
 
         Without a chosen diff, the story's options are tried in their order, at most MAX_TRIES, and the
-        first green one lands: rustc's first suggestion is not always the one that compiles. `fuzz` is a
+        first green one lands: rustc's first suggestion is not always the one that compiles. With
+        `option` (from 1) only that fix is tried, so what lands is the fix the user was shown; refused,
+        the result names the first later fix that validates green (`next_green`). `fuzz` is a
         proof each try earns besides check and tests (engine.patching.api.validate): under "refactor" a
         behaviour change fuzzing finds is red, so it never reaches the files. `hot_bench` times a try
         that changes a fn marked hot (engine.proofs.hot); any other try says why it was not timed."""
@@ -223,9 +239,9 @@ class CoreLoop:
                 f"there is no explanation #{index + 1}; {len(self.explanations)} are on the table."
             )
         e = self.explanations[index]
-        tries = self._candidates(e, index, diff)
+        tries = self._candidates(e, index, diff, option)
         refused: DoResult | None = None
-        for n, (text, note) in enumerate(tries, 1):
+        for n, (text, note, number) in enumerate(tries, 1):
             patch = self._patch_for(e, text, note)
             validation = self._validate(patch, fuzz, hot_bench)
             if validation.green:
@@ -261,9 +277,15 @@ class CoreLoop:
                 patch_id=patch.id,
                 record_id=rid,
                 proofs=validation.proofs,
+                diff=text,
+                option=number,
             )
         else:
             assert refused is not None
+            if option is not None and number:
+                refused = msgspec.structs.replace(
+                    refused, next_green=self._next_green(e, number, fuzz, hot_bench)
+                )
             return refused
         self.patcher.apply(self.root, patch, validation)
         rid = self._record(
@@ -286,7 +308,24 @@ class CoreLoop:
             patch_id=patch.id,
             record_id=rid,
             proofs=validation.proofs,
+            diff=text,
+            option=number,
         )
+
+    def _next_green(
+        self,
+        e: Explanation,
+        after: int,
+        fuzz: Literal["refactor", "fix", "change"] | None,
+        hot_bench: BenchPolicy | None,
+    ) -> int:
+        """The first of the story's fixes after `after` that validates green in the sandbox (check,
+        tests, proofs), at most MAX_TRIES tried; 0 if none. Nothing is applied: the user picks it."""
+        later = [(n, f) for n, f in enumerate(e.fixes, 1) if n > after and f.validated != "fails"]
+        for n, f in [(n, f) for n, f in later if f.patch.strip()][: self.MAX_TRIES]:
+            if self._validate(self._patch_for(e, f.patch, f"Option: {f.name}."), fuzz, hot_bench).green:
+                return n
+        return 0
 
     def _validate(
         self, patch: Patch, fuzz: Literal["refactor", "fix", "change"] | None, hot_bench: BenchPolicy | None

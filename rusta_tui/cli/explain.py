@@ -70,8 +70,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--apply",
         type=int,
         metavar="N",
-        help="Do: validate story N's patch in a sandbox (check, tests, fuzzing: a fix for a warning must keep "
-        "behaviour; a fn marked hot is timed) and apply it only if green",
+        help="Do: validate story N's fix, the one pair mode shows, in a sandbox (check, tests, fuzzing: a fix "
+        "for a warning must keep behaviour; a fn marked hot is timed) and apply exactly it, only if green; "
+        "the diff written is printed. Refused, Rusta names the next fix of the story that is green",
+    )
+    act.add_argument(
+        "--fix",
+        type=int,
+        metavar="M",
+        help="with --apply N: apply story N's fix M instead of its first, counting the fixes from 1 as "
+        "--mode study and --json (`options`) list them",
     )
     act.add_argument(
         "--reject", type=int, metavar="N", help="reject story N's suggestion; Rusta answers with evidence"
@@ -131,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         _parse_at(args.at)
     if args.alternative:  # bad input is refused before cargo runs
         _read_alternative(args.alternative)
+    if args.fix is not None and args.apply is None:
+        raise ExplainError("--fix M picks one of story N's fixes for --apply N; give --apply N too.")
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     from toolbelt.cargo_workspace import project_root
 
@@ -301,6 +311,32 @@ def _json_out(obj: dict) -> None:
     sys.stdout.flush()
 
 
+def _which(option: int) -> str:
+    return f" (fix {option} of the story)" if option else ""
+
+
+def _written(diff: str) -> str:
+    """The diff's changed lines and their hunk headers, indented: what `--apply` wrote, never hidden."""
+    keep = [
+        ln
+        for ln in diff.splitlines()
+        if ln.startswith(("@@", "+", "-")) and not ln.startswith(("+++", "---"))
+    ]
+    files = [ln.removeprefix("+++ b/") for ln in diff.splitlines() if ln.startswith("+++ ")]
+    return "\n".join([f"  wrote {', '.join(files)}:", *(f"    {ln}" for ln in keep)])
+
+
+def _next_word(e: Explanation, n: int, green: int) -> str:
+    """After a refused fix: the story's next fix that validated green and how to apply it, or that none did."""
+    if not green:
+        return f"No other fix of story #{n} validates green; nothing was applied."
+    f = e.fixes[green - 1]
+    shown = " / ".join(f"`{s.strip()}`" for s in f.shows[:2]) or f.name
+    return (
+        f"Fix {green} of story #{n} is green: {shown}. `rusta explain --apply {n} --fix {green}` applies it."
+    )
+
+
 def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> int:
     """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands."""
     import msgspec
@@ -336,18 +372,27 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         loop.explain(chosen)
         from engine.proofs.collect import intent_for, proof_lines
 
-        result = loop.do(i, fuzz=intent_for(chosen[i].level), hot_bench=_hot_bench(crate_root))
+        option = args.fix if args.fix is not None else (1 if chosen[i].fixes else None)
+        result = loop.do(i, option=option, fuzz=intent_for(chosen[i].level), hot_bench=_hot_bench(crate_root))
         if args.json:
             _json_out({"kind": "do", "story": args.apply, **msgspec.to_builtins(result)})
         if result.applied:
             if not args.json:
-                print(f"Applied {result.patch_id}: {result.reason} `rusta undo` reverts it.")
+                print(
+                    f"Applied {result.patch_id}{_which(result.option)}: {result.reason} `rusta undo` reverts it."
+                )
+                print(_written(result.diff))
                 print("\n".join(proof_lines(result.proofs)))
             loop.reflect(f"applied {result.patch_id}")
             return 0
         if not args.json:
-            print(f"Refused {result.patch_id}: {result.verdict}: {result.reason} Nothing was changed.")
+            print(
+                f"Refused {result.patch_id}{_which(result.option)}: {result.verdict}: {result.reason} "
+                "Nothing was changed."
+            )
             print("\n".join(proof_lines(result.proofs)))
+            if result.option:
+                print(_next_word(chosen[i], args.apply, result.next_green))
         loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
         return 1
     except BaseException as exc:  # an error or Ctrl-C: the task is settled with the reason, not left open

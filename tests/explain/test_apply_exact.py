@@ -1,0 +1,90 @@
+"""`rusta explain --apply N` lands exactly the fix shown for story N, or refuses it and names the next
+green one (#14). The mistake it guards: trying the story's options in order and landing the first
+green one, so a fix other than the one shown is written under "Applied" with no word that it differs.
+Real cargo on a crate written here: a cursor reads a non-`Copy` element out of a `Vec` by index
+(E0507); `remove` compiles but skips elements, which the crate's test sees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.repair.test_fix_cli import rusta
+
+pytestmark = pytest.mark.slow
+
+LIB = """\
+#[derive(Debug, Clone, PartialEq)]
+pub struct Song {
+    pub title: String,
+}
+
+pub struct Playlist {
+    songs: Vec<Song>,
+    at: usize,
+}
+
+impl Playlist {
+    pub fn new(titles: &[&str]) -> Self {
+        let songs = titles.iter().map(|t| Song { title: t.to_string() }).collect();
+        Playlist { songs, at: 0 }
+    }
+
+    pub fn play_next(&mut self) -> Option<Song> {
+        if self.at >= self.songs.len() {
+            return None;
+        }
+        let song = self.songs[self.at];
+        self.at += 1;
+        Some(song)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plays_in_order() {
+        let mut p = Playlist::new(&["a", "b", "c"]);
+        let got: Vec<String> = std::iter::from_fn(|| p.play_next()).map(|s| s.title).collect();
+        assert_eq!(got, vec!["a", "b", "c"]);
+    }
+}
+"""
+
+
+def _options(root: Path) -> list[dict[str, object]]:
+    r = rusta("explain", str(root), "--json", "--no-clippy")
+    story = next(json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{"))
+    return list(story["options"])
+
+
+def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_path: Path) -> None:
+    root = tmp_path / "playlist"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "playlist"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(LIB)
+    options = _options(root)
+    red = next((n for n, o in enumerate(options, 1) if ".remove(self.at)" in str(o["patch"])), 0)
+    if not red:
+        pytest.skip("no `remove` fix offered for this shape any more: nothing here fails the test")
+    r = rusta("explain", str(root), "--apply", "1", "--fix", str(red), "--no-clippy")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"(fix {red} of the story)" in r.stdout and "Refused" in r.stdout, r.stdout
+    assert (root / "src" / "lib.rs").read_text() == LIB  # refused: nothing written, nothing else tried
+    said = next(ln for ln in r.stdout.splitlines() if ln.startswith(("Fix ", "No other fix")))
+    assert said.startswith("Fix "), said  # a clone (or borrow) of the song is green
+    green = int(said.split()[1])
+    assert green != red and f"--apply 1 --fix {green}` applies it" in said, said
+    done = rusta("explain", str(root), "--apply", "1", "--fix", str(green), "--no-clippy")
+    assert done.returncode == 0, done.stdout + done.stderr
+    wrote = [str(s) for s in options[green - 1]["shows"]]  # type: ignore[attr-defined]
+    text = (root / "src" / "lib.rs").read_text()
+    assert all(s in text for s in wrote), text  # exactly the fix named, and the diff says so
+    assert "wrote src/lib.rs:" in done.stdout and f"+{wrote[0]}" in done.stdout, done.stdout
+    assert "let song = self.songs[self.at];" not in text
+    bad = rusta("explain", str(root), "--fix", "2", "--no-clippy")  # --fix without --apply: bad input
+    assert bad.returncode == 2, bad.stdout + bad.stderr
