@@ -26,25 +26,34 @@ from engine.syntax.tree import ancestors, node_at, parse
 
 _USE_LINES = re.compile(r"(?:use [\w:{}, *]+;\n)+\n*")  # rustc adds a blank line after a first import
 _USE = re.compile(r"use ([\w:{}, *]+);")
+_USE_ANY = re.compile(r"use ([\w:{},*\s]+);")  # a run's items may be wrapped over lines (rustfmt does)
 _HEADER = re.compile(rb"\s*(?://!|#!\[)")
 _STD_ROOTS = {"std", "core", "alloc"}
 _SAME_ROOT = 0.1  # an import through a root the crate imports from already goes before other paths
 
 
 def _segment_key(seg: str, first: bool) -> tuple:
-    """rustfmt's order of one path segment: `self`, `super`, `crate` before names (first segment);
-    snake_case before CamelCase before UPPER_CASE, then the text."""
+    """rustfmt's order of one path segment (style editions 2015-2021, checked against rustfmt 1.9):
+    `self`, `super`, `crate` before names (first segment); names before a glob before a `{..}`
+    list (`use std::io::Read;` above `use std::{env, io};`); among names snake_case before CamelCase
+    before UPPER_SNAKE (any all-caps name, one letter too: `Ab, AB, B, D_E`), then the text."""
     if first and seg in ("self", "super", "crate"):
         return (0, ("self", "super", "crate").index(seg), "")
     if seg == "self":
         return (0, 0, "")
+    if seg == "*":
+        return (2, 0, "")
+    if seg.startswith("{"):
+        return (3, 0, seg)
     upper = seg[:1].isupper()
-    screaming = upper and seg.upper() == seg and len(seg) > 1
+    screaming = upper and all(c.isupper() or c.isdigit() or c == "_" for c in seg)
     return (1, 2 if screaming else int(upper), seg)
 
 
 def sort_key(path: str) -> tuple:
-    segs = path.replace(" ", "").split("::")
+    path = path.replace(" ", "")
+    brace = path.find("{")  # a list is one segment, whatever `::` it holds inside
+    segs = path.split("::") if brace < 0 else [*path[:brace].split("::")[:-1], path[brace:]]
     return tuple(_segment_key(s, i == 0) for i, s in enumerate(segs))
 
 
@@ -57,11 +66,11 @@ def _runs(data: bytes) -> list[list[tuple[str, int, int]]]:
     prev_type = ""
     for node in root.children:
         text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-        m = _USE.fullmatch(text)
+        m = _USE_ANY.fullmatch(text)
         plain = node.type == "use_declaration" and m is not None and prev_type != "attribute_item"
         if plain and m is not None and node.start_point[1] == 0:
             end = node.end_byte + (1 if data[node.end_byte : node.end_byte + 1] == b"\n" else 0)
-            entry = (m.group(1), node.start_byte, end)
+            entry = (" ".join(m.group(1).split()).replace("{ ", "{").replace(" }", "}"), node.start_byte, end)
             if runs and node.start_point[0] == last_row + 1:
                 runs[-1].append(entry)
             else:
@@ -102,11 +111,50 @@ def _after_header(data: bytes) -> int:
     return pos
 
 
+_KIND_RANK = {"std": 0, "extern": 1, "crate": 2}  # rustfmt's StdExternalCrate, the common grouping
+_CODE = re.compile(
+    r"(?:function|struct|enum|union|trait|impl|type|const|static|macro_invocation|macro_definition)"
+)
+
+
+def _import_block(data: bytes, runs: list[list[tuple[str, int, int]]]) -> list[list[tuple[str, int, int]]]:
+    """The runs before the file's first code item (fn, struct, impl, static, ...): a `use` written
+    below code (`use self::State::*;` beside an enum deep in the file) is local to that spot, not
+    where the file keeps its imports. All runs when the file starts with code."""
+    first = next((n.start_byte for n in parse(data).root_node.children if _CODE.match(n.type)), len(data))
+    block = [r for r in runs if r[0][1] < first]
+    return block or runs
+
+
+def new_group(data: bytes, path: str) -> tuple[int, bool] | None:
+    """(offset, blank line after?) for `use {path};` as a group of its own, when the file groups its
+    imports (two runs or more in its import block, each of one root kind) and no run shares a segment
+    or a root kind with it; a file of one run shows no grouping, and the item joins that run. Files group imports std/core/alloc, then
+    external crates, then `crate::`/`self::`/`super::`, a blank line between groups. The new group
+    goes after the last group of an earlier kind (else before the first), past the blank line that
+    closes it, with a blank line after it unless one is already there. None when a run takes it."""
+    runs = _import_block(data, _runs(data))
+    grouped = len(runs) >= 2 and all(len({_kind(p) for p, _, _ in r}) == 1 for r in runs)
+    if not grouped or any(_shared(path, p) or _kind(p) == _kind(path) for run in runs for p, _, _ in run):
+        return None
+    mine = _KIND_RANK[_kind(path)]
+    before = [r for r in runs if _KIND_RANK[_kind(r[0][0])] < mine]
+    if before:
+        at = before[-1][-1][2]
+        if data[at : at + 1] == b"\n":
+            at += 1
+    else:
+        at = runs[0][0][1]
+    return at, data[at : at + 1] not in (b"\n", b"")
+
+
 def use_position(data: bytes, path: str) -> int:
     """The byte offset where `use {path};` goes in `data` (see the module docstring)."""
-    runs = _runs(data)
+    runs = _import_block(data, _runs(data))
     if not runs:
         return _after_header(data)
+    if (group := new_group(data, path)) is not None:
+        return group[0]
     best = max(
         runs,
         key=lambda run: (
@@ -143,53 +191,70 @@ def _roots(data: bytes) -> set[str]:
     return {m.group(1).decode() for m in _ANY_USE.finditer(data)}
 
 
-# std's modules that are core's, re-exported whole (`pub use core::{iter, ..}` in std's lib.rs): the
-# same items under either path. A `no_std` crate (one built with std too, by a feature, included)
-# imports them from core, though rustc names `std::` alone. Not alloc's: `extern crate alloc` is
-# often behind a cfg the build at hand does not set.
+# std's modules that are core's (`pub use core::{iter, ..}` in std's lib.rs, or std's own module
+# whose items core defines: fmt's traits, hash's Hash/Hasher): the same items under either path, and
+# the ones in alloc (string, vec, boxed, rc). rustc names `std::` alone when the build at hand links
+# std, though a `no_std`-capable crate (one built with std too, by a feature, included) imports them
+# from core and alloc, so it still builds without std.
 _NO_STD = re.compile(rb"#!\[(?:cfg_attr\([^\]]*)?\bno_std\b")
 _CORE = frozenset(
-    "any array cell char clone cmp convert default future hint iter marker mem ops option pin ptr result".split()
+    "any array ascii cell char clone cmp convert default fmt future hash hint iter marker mem num ops option"
+    " pin ptr result slice str task".split()
 )
+_ALLOC = frozenset("string vec boxed rc".split())
+_MODULE = re.compile(rb"\buse\s+:*(core|alloc)::(\w+)")
+
+
+def _std_root(path: str, file_roots: dict[str, str], no_std: bool, crate_roots: set[str]) -> str:
+    """`path` under the root the file or crate imports its module from: the file's own `core::m` or
+    `alloc::m` import of the same module first; else, in a `no_std`-capable crate that imports from
+    core (alloc), core's (alloc's) modules from there. Any other path as rustc wrote it."""
+    segs = path.split("::")
+    if segs[0] != "std" or len(segs) < 2:
+        return path
+    m = segs[1]
+    root = file_roots.get(m)
+    if root is None and no_std:
+        root = "alloc" if m in _ALLOC else "core" if m in _CORE else None
+        root = root if root in crate_roots else None
+    return path if root is None else f"{root}::{path.removeprefix('std::')}"
 
 
 def _own_root(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    """Each `use std::m..` insertion as the same import from `core::` in a `no_std` crate whose files
-    import from core (the same items: no extra candidate, no extra validation)."""
+    """Each `use std::m..` insertion rooted as `_std_root` says (the same items: no extra candidate,
+    no extra validation)."""
     out: list[Candidate] = []
-    roots: set[str] | None = None
+    facts: tuple[bool, set[str]] | None = None
     for c in cands:
         out.append(c)
         if not c.edits or not all(_USE_LINES.fullmatch(e.replacement) for e in c.edits):
             continue
         paths = [m.group(1) for e in c.edits for m in _USE.finditer(e.replacement)]
-        if not paths or not all(p.startswith("std::") for p in paths):
+        if not any(p.startswith("std::") for p in paths):
             continue
-        if roots is None:
+        if facts is None:
             texts = [b for f in crate_files if (b := read(f))]
-            if not any(_NO_STD.search(b) for b in texts):
-                return cands
-            roots = set().union(*(_roots(b) for b in texts))
-
-        def own(p: str, roots: set[str] = roots) -> str | None:
-            m = p.split("::")[1]
-            return f"core::{p.removeprefix('std::')}" if m in _CORE and "core" in roots else None
-
-        if all(own(p) for p in paths):
-            edits = tuple(
-                msgspec.structs.replace(
-                    e, replacement=_USE.sub(lambda m: f"use {own(m.group(1))};", e.replacement)
-                )
-                for e in c.edits
+            facts = (any(_NO_STD.search(b) for b in texts), set().union(*(_roots(b) for b in texts)))
+        no_std, crate_roots = facts
+        edits = []
+        for e in c.edits:
+            own = read(e.file) or b""
+            file_roots = {m.group(2).decode(): m.group(1).decode() for m in _MODULE.finditer(own)}
+            text = "".join(
+                f"use {_std_root(m.group(1), file_roots, no_std, crate_roots)};\n" if m else line
+                for line in e.replacement.splitlines(keepends=True)
+                for m in [_USE.fullmatch(line.rstrip("\n"))]
             )
-            out[-1] = msgspec.structs.replace(c, edits=edits, id=edit_id(edits))
+            edits.append(msgspec.structs.replace(e, replacement=text))
+        if edits != list(c.edits):
+            out[-1] = msgspec.structs.replace(c, edits=tuple(edits), id=edit_id(tuple(edits)))
     return out
 
 
 def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...] = ()) -> list[Candidate]:
     """Each candidate with its top-level `use` insertions moved to `use_position`; others as they were.
     A candidate importing through a root the crate's files already import from gains `_SAME_ROOT`;
-    a `std::` import of a module std re-exports whole from core comes from `core::` in a `no_std` crate."""
+    a `std::` import is rooted where the file or the crate takes that module from (`_std_root`)."""
     cands = _own_root(cands, read, crate_files)
     out = []
     roots: set[str] | None = None
@@ -214,6 +279,8 @@ def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, 
                 edits.append(Edit(file=e.file, start=at, end=at, replacement=f"use {p};\n"))
                 if not _runs(data) and data[at : at + 1] not in (b"\n", b""):
                     blank.add((e.file, at))  # a first import: a blank line between it and the code
+                elif (group := new_group(data, p)) is not None and group[1]:
+                    blank.add((e.file, at))  # a group of its own: a blank line before the next group
         if not moved:
             out.append(c)
             continue
