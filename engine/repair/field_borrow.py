@@ -123,4 +123,41 @@ def inline_field_method(d: Diagnostic, read: Reader) -> list[Candidate]:
         f"inline `self.{name}(..)`: its body touches only {touched}, which borrows apart from "
         f"`self.{held}`; the call borrows all of `self`"
     )
-    return [_make([edit], what, "inline-field-method", d.code_str or "", 0.85)]
+    inline = _make([edit], what, "inline-field-method", d.code_str or "", 0.85)
+    removal = _unused_after(source, p.file_name, method, name)
+    if removal is None:
+        return [inline]
+    gone = _make(
+        [edit, removal],
+        what + f"; `{name}` had no other caller, so it goes",
+        "inline-field-method",
+        d.code_str or "",
+        0.9,
+    )
+    return [gone, inline]
+
+
+def _unused_after(source: bytes, file: str, method: tree_sitter.Node, name: str) -> Edit | None:
+    """Removing the method when this was its only call in the file and it is not `pub` (inlining it
+    would leave dead code behind); the sandbox says whether another module still calls it."""
+    if any(c.type == "visibility_modifier" for c in method.children):
+        return None
+    calls = 0
+    for n in preorder(parse(source).root_node):
+        fn = n.child_by_field_name("function") if n.type == "call_expression" else None
+        if fn is not None and fn.type in ("field_expression", "scoped_identifier"):
+            calls += node_text(fn.child_by_field_name("field") or fn.child_by_field_name("name")) == name
+    if calls != 1:
+        return None
+    start = source.rfind(b"\n", 0, method.start_byte) + 1
+    while True:  # its doc comments and attributes go with it
+        prev = source.rfind(b"\n", 0, max(start - 1, 0)) + 1
+        line = source[prev:start].strip()
+        if start == 0 or not (line.startswith(b"///") or line.startswith(b"#[")):
+            break
+        start = prev
+    end = source.find(b"\n", method.end_byte)
+    end = len(source) if end < 0 else end + 1
+    if source[end:].startswith(b"\n") or source[end:].lstrip(b" \t").startswith(b"\n"):
+        end = source.find(b"\n", end) + 1  # the blank line that separated it
+    return Edit(file=file, start=start, end=end, replacement="")
