@@ -305,8 +305,8 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
                 suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
             )
             found = into_derive_lists(found, read, rs_files)
-            if (d.code_str or "") in UNINFERRED_CODES:  # the binding's type, from a typed fact
-                found += annotated_binding(d, root)[0]
+            if (d.code_str or "") in UNINFERRED_CODES and not any(c.source == "rustc" for c in found):
+                found += annotated_binding(d, root)[0]  # rustc wrote no type in: one from a typed fact
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
         found = _in_repo_words(found, d, root, read, plain_of)
