@@ -77,20 +77,27 @@ def _wanted(d: Diagnostic) -> tuple[str, tuple[str, ...], float] | None:
         rf"(?:method|function or associated item) named `(?P<meth>\w+)` found for (?:struct|enum) `{_PATH}(?P<t>\w+)",
         msg,
     ):
-        # rustc lists the traits that define the item ("candidate #1: `Default`"); the table is for
-        # when it lists none
-        named = tuple(
-            c.group(1) for t in _walk_text(d) for c in re.finditer(r"candidate #\d+: `(?:\w+::)*(\w+)`", t)
+        traits, type_name = _defining_traits(d, m.group("meth")), m.group("t")
+    elif (d.code_str or "") == "E0599" and (
+        m := re.search(
+            rf"^`&?{_PATH}(?P<t>\w+)` is not an iterator|^the method `(?P<meth>\w+)` exists for "
+            rf"(?:struct|enum) `{_PATH}(?P<t2>\w+)`, but its trait bounds were not satisfied",
+            msg,
         )
-        traits = tuple(t for t in named if t in _DERIVABLE) or {
-            "clone": ("Clone",),
-            "eq": ("PartialEq",),
-            "cmp": ("Ord",),
-            "partial_cmp": ("PartialOrd",),
-            "hash": ("Hash",),
-            "fmt": ("Debug",),
-        }.get(m.group("meth"), ())
-        type_name = m.group("t")
+    ):
+        # rustc's headline names the unmet bound of the *first* trait it tried (`Priority: Iterator`
+        # for `.cmp`), a red herring when the type is the crate's own and rustc's notes list a
+        # derivable trait that defines the method (`Ord`): that trait is the one it lacks
+        meth = m.group("meth") or next(
+            (
+                n.group(1)
+                for sp in d.spans
+                for n in [re.search(r"method `(\w+)` not found", sp.label or "")]
+                if n
+            ),
+            "",
+        )
+        traits, type_name = _defining_traits(d, meth), m.group("t") or m.group("t2")
     score = 0.7
     if type_name is None:
         # E0382: "move occurs because `v` has type `U32X4`, which does not implement the `Copy` trait"
@@ -110,6 +117,29 @@ def _wanted(d: Diagnostic) -> tuple[str, tuple[str, ...], float] | None:
     if not traits or type_name is None:
         return None
     return type_name, traits, score
+
+
+_BY_METHOD = {
+    "clone": ("Clone",),
+    "eq": ("PartialEq",),
+    "ne": ("PartialEq",),
+    "cmp": ("Ord",),
+    "max": ("Ord",),
+    "min": ("Ord",),
+    "clamp": ("Ord",),
+    "partial_cmp": ("PartialOrd",),
+    "hash": ("Hash",),
+    "fmt": ("Debug",),
+}
+
+
+def _defining_traits(d: Diagnostic, meth: str) -> tuple[str, ...]:
+    """The derivable traits that define `meth`, as rustc's notes list them ("the following traits
+    define an item `cmp` ... candidate #1: `Ord`"); the table is for when it lists none."""
+    named = tuple(
+        c.group(1) for t in _walk_text(d) for c in re.finditer(r"candidate #\d+: `(?:\w+::)*(\w+)`", t)
+    )
+    return tuple(t for t in named if t in _DERIVABLE) or _BY_METHOD.get(meth, ())
 
 
 def _derive(
