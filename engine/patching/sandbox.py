@@ -48,6 +48,7 @@ class _Manifest(msgspec.Struct, kw_only=True):
     baseline_tree: str = ""
     baseline_errors: list[str] = msgspec.field(default_factory=list)
     baseline_failing: list[str] | None = None
+    baseline_built: bool = True  # False: the tests did not compile without the patch, so none passed
 
 
 def sandbox_home(root: Path) -> Path:
@@ -340,6 +341,7 @@ def _test(
             m.baseline_errors = []
         m.baseline_tree = baseline_key
         m.baseline_failing = sorted(t.name for t in base.tests if t.status == "failed")
+        m.baseline_built = base.status != "build_failed"
         _save_manifest(home, m)
     pre = [n for n in still if n in m.baseline_failing]
     blamed = [n for n in still if n not in pre]
@@ -347,12 +349,18 @@ def _test(
     fields["failing_tests"] = tuple(blamed)
     fields["test_status"] = "failed"
     if blamed:
-        return _done(
-            fields,
-            t0,
-            "red",
-            f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}.",
+        from engine.patching.holes_blame import hole_notes
+
+        # "passed before" only when a baseline run built and ran them; a panic in a hole the crate
+        # already had (an earlier patch's `todo!()`) is named, not blamed on this patch
+        notes = hole_notes(root, crate, [t for t in rep.tests if t.name in blamed and t.status == "failed"])
+        said = (
+            f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}."
+            if m.baseline_built
+            else f"{len(blamed)} test(s) fail with the patch: {', '.join(blamed)}; the crate did not "
+            "compile without it, so they never ran before."
         )
+        return _done(fields, t0, "red", " ".join([said, *notes]))
     return _done(
         fields,
         t0,

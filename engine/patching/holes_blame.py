@@ -1,0 +1,62 @@
+"""Which code a failing test panicked in, when that code is a `todo!()` the patch did not write.
+
+A refusal that says "this test fails with the patch" blames the patch. The mistake this answers is
+blaming it for a panic in a hole (`todo!()`, `unimplemented!()`) that was already in the crate, often
+written by an earlier Rusta patch that landed while the tests could not run: the patch under test
+only let the crate compile, so the hole ran for the first time. The panic's location comes from
+libtest's report (toolbelt TestFailure); the earlier patch from the op log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diary import snapshots as snaps
+from engine.patching import oplog
+from toolbelt.types import TestResult
+
+_HOLE_PANICS = {"not yet implemented": "todo!()", "not implemented": "unimplemented!()"}
+
+
+def _line(path: Path, n: int) -> str | None:
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    return lines[n - 1].strip() if 0 < n <= len(lines) else None
+
+
+def _writer(root: Path, file: str, text: str) -> str:
+    """The patch id of the last landed, not undone, Rusta op whose change added a line `text` to `file`."""
+    ops = oplog.history(root)
+    undone = {o.reverts for o in ops if o.op == "undo" and o.state == "done"}
+    for o in reversed(ops):
+        if o.op != "apply" or o.state != "done" or o.op_id in undone or file not in o.files:
+            continue
+        old = snaps.entries(root, o.snapshot_before).get(file)
+        before = snaps.read_blob(root, old.blob).decode(errors="replace") if old else ""
+        if text not in {x.strip() for x in before.splitlines()}:
+            return o.patch_id
+    return ""
+
+
+def hole_notes(root: Path, crate: Path, tests: list[TestResult]) -> list[str]:
+    """One sentence per failing test that panicked in a hole the crate had before the patch."""
+    out = []
+    for t in tests:
+        f = t.failure
+        mac = next((m for k, m in _HOLE_PANICS.items() if f and f.message.startswith(k)), None)
+        if f is None or mac is None or not f.file:
+            continue
+        text = _line(crate / f.file, f.line)
+        current = (root / f.file).read_text(errors="replace") if (root / f.file).is_file() else ""
+        if not text or text not in {x.strip() for x in current.splitlines()}:
+            continue  # the hole is the patch's own: the blame stands
+        by = _writer(root, f.file, text)
+        who = (
+            f"which Rusta's earlier patch {by} wrote (`rusta undo` reverts the last patch; `rusta history` lists them)"
+            if by
+            else "which the crate already had before this patch"
+        )
+        out.append(f"{t.name} panics in the `{mac}` at {f.file}:{f.line}, {who}.")
+    return out
