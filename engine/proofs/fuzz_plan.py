@@ -220,19 +220,38 @@ class OldCopy(NamedTuple):
     end: int
 
 
+# name-resolution errors: in the old fn's copy they come from the patched file around it (the patch
+# dropped a `use` or renamed an item), never from the old code as it was written
+_UNRESOLVED = frozenset({"E0405", "E0412", "E0422", "E0425", "E0433", "E0531", "E0532"})
+
+
 def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
-    """One sentence when the harness failed to build because the old fn itself does not compile
-    (a fix for a compile error: the old code has no behaviour to compare with); None otherwise."""
+    """One sentence when the harness failed to build because the old fn does not compile in it; None
+    otherwise. The old fn is pasted into the patched file, so a name it uses that the patch removed
+    (`Rc` once `use std::rc::Rc` became `Arc`) fails to resolve there: the mistake this answers is
+    quoting that artefact as the old code's own error. Its own errors are quoted first; with none,
+    the sentence says the old copy cannot be built beside the patched file, and which names."""
+    own, unresolved = [], []
     for d in rep.diagnostics:
         if not d.level.startswith("error"):
             continue
-        for sp in d.spans:
-            if sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end:
-                code = f"error[{d.code_str}]" if d.code_str else "error"
-                return (
-                    f"the old version of {name} does not compile ({code}: {d.message}), "
-                    "so there is no old behaviour to compare with"
-                )
+        if any(sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end for sp in d.spans):
+            (unresolved if d.code_str in _UNRESOLVED else own).append(d)
+    if own:
+        d = own[0]
+        code = f"error[{d.code_str}]" if d.code_str else "error"
+        return (
+            f"the old version of {name} does not compile ({code}: {d.message}), "
+            "so there is no old behaviour to compare with"
+        )
+    if unresolved:
+        names = sorted({m for d in unresolved for m in re.findall(r"`([^`]+)`", d.message)})
+        codes = ", ".join(sorted({f"error[{d.code_str}]" for d in unresolved}))
+        named = ", ".join(f"`{n}`" for n in names) or "names"
+        return (
+            f"the old version of {name} cannot be built beside the patched file: it uses {named}, which the "
+            f"patched file no longer brings into scope ({codes}), so there is no old behaviour to compare with"
+        )
     return None
 
 

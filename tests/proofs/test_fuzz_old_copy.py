@@ -1,0 +1,56 @@
+"""The fuzz proof of `--apply` says truly why the old fn could not be compared (#14). The old fn is
+pasted into the patched file; when the patch swapped a `use` (`Rc` for `Arc`), the old copy fails to
+resolve `Rc` there, an artefact of the pairing, not the old code's error (that one is E0277, `Rc` is
+not `Send`). The mistake guarded: quoting the artefact as "the old version does not compile
+(error[E0433] ...)". Real cargo on a crate written here: counters shared with threads through `Rc`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.repair.test_fix_cli import rusta
+
+pytestmark = pytest.mark.slow
+
+LIB = """\
+use std::rc::Rc;
+use std::thread;
+
+/// Sums each chunk of `values` on its own thread, each sum scaled by `factor`.
+pub fn scaled_sums(values: Vec<u32>, factor: u32) -> u64 {
+    let factor = Rc::new(factor);
+    let mut handles = Vec::new();
+    for chunk in values.chunks(2) {
+        let chunk = chunk.to_vec();
+        let factor = Rc::clone(&factor);
+        handles.push(thread::spawn(move || chunk.iter().map(|v| (*v as u64) * (*factor as u64)).sum::<u64>()));
+    }
+    handles.into_iter().map(|h| h.join().unwrap()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums() {
+        assert_eq!(scaled_sums(vec![1, 2, 3], 2), 12);
+    }
+}
+"""
+
+
+def test_the_fuzz_proof_does_not_quote_a_pairing_artefact_as_the_old_error(tmp_path: Path) -> None:
+    root = tmp_path / "sums"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "sums"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(LIB)
+    r = rusta("explain", str(root), "--apply", "1", "--no-clippy")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Arc" in (root / "src" / "lib.rs").read_text()
+    fuzz = next(ln for ln in r.stdout.splitlines() if "fuzz scaled_sums" in ln or "fuzz:" in ln)
+    assert "E0433" not in fuzz.split("no longer brings")[0] and "cannot find" not in fuzz, fuzz
+    assert "not run: the old version of scaled_sums" in fuzz, fuzz
+    assert "cannot be built beside the patched file: it uses `Rc`" in fuzz or "error[E0277]" in fuzz, fuzz
