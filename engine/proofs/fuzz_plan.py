@@ -31,7 +31,7 @@ from engine.syntax.types import StructDef
 from toolbelt.cargo_workspace import package_dirs, package_of
 from toolbelt.selection import Selection
 from toolbelt.selection import current as current_selection
-from toolbelt.types import TestReport
+from toolbelt.types import Diagnostic, TestReport
 
 Plan = dict[str, list[tuple[Item, Item]]]
 
@@ -231,7 +231,8 @@ def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
     (`Rc` once `use std::rc::Rc` became `Arc`) fails to resolve there: the mistake this answers is
     quoting that artefact as the old code's own error. Its own errors are quoted first; with none,
     the sentence says the old copy cannot be built beside the patched file, and which names."""
-    own, unresolved = [], []
+    own: list[Diagnostic] = []
+    unresolved: list[Diagnostic] = []
     for d in rep.diagnostics:
         if not d.level.startswith("error"):
             continue
