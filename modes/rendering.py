@@ -355,13 +355,29 @@ def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
             out.append(Line(_also(d), "dim"))
             continue
         text = (d.rendered or "").rstrip("\n")
-        rows = [r for r in text.splitlines() if not _MORE_INFO.match(r)]
+        rows = _no_toolchain_paths([r for r in text.splitlines() if not _MORE_INFO.match(r)])
         if i == 0 and rows and e.message in rows[0]:
             rows = rows[1:]
         out.extend(Line(r, "dim") for r in rows if r.strip() or out)
     while out and not out[-1].text.strip():
         out.pop()
     return out
+
+
+# rustc's arrow to the toolchain's own source, as its build machine named it
+_TOOLCHAIN_ARROW = re.compile(r"^\s*--> /rustc/[0-9a-f]{7,}/library/")
+_SOURCE_ROW = re.compile(r"^\s*\d+\s+\|")
+
+
+def _no_toolchain_paths(rows: list[str]) -> list[str]:
+    """rustc's rows without an arrow to `/rustc/<hash>/library/std/src/...:125:0` that shows no
+    source after it: that path exists only on rustc's build machine, the column is made up, and the
+    note above it already names the item (`required by a bound in `std::thread::spawn``)."""
+    return [
+        r
+        for i, r in enumerate(rows)
+        if not (_TOOLCHAIN_ARROW.match(r) and not any(_SOURCE_ROW.match(n) for n in rows[i + 1 : i + 3]))
+    ]
 
 
 def lines_for(

@@ -63,9 +63,20 @@ def short_words(d: Diagnostic, patch: str = "") -> str:
     under, the line is the user's (the diff's lines moved back) where the diff kept that line."""
     p = d.primary
     msg = " ".join(d.message.split())
-    msg = msg if len(msg) <= 90 else msg[:87].rstrip() + "..."
+    msg = msg if len(msg) <= 90 else _cut(msg, 87)
     where = f" at {p.file_name}:{_before(patch, p.file_name, p.line_start)}" if p else ""
     return f"{d.code_str + ' ' if d.code_str else ''}{msg}{where}"
+
+
+def _cut(msg: str, limit: int) -> str:
+    """`msg` cut to about `limit` characters at a word boundary, never inside a `code` span: a cut
+    mid-word ("elements of typ...") or mid-code ("type `&...") reads as a different, broken message."""
+    cut = msg[:limit]
+    if " " in cut and msg[limit : limit + 1] != " ":
+        cut = cut[: cut.rindex(" ")]
+    if cut.count("`") % 2:  # an opened code span would be left open: end before it
+        cut = cut[: cut.rindex("`")]
+    return cut.rstrip(" ,;:") + " ..."
 
 
 def _before(patch: str, file: str, line: int) -> int:

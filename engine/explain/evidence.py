@@ -53,10 +53,12 @@ def _walk(d: Diagnostic) -> Iterator[Diagnostic]:
 
 
 def rustc_quotes(diags: Iterable[Diagnostic]) -> frozenset[str]:
-    """Every item rustc quotes (types, paths, names, code), with std paths shortened as Rusta does."""
+    """Every item rustc quotes (types, paths, names, code) or writes as a suggested replacement,
+    with std paths shortened as Rusta does."""
     out: set[str] = set()
     for d in diags:
         for node in _walk(d):
+            out.update(tokens(s.suggested_replacement) for s in node.spans if s.suggested_replacement)
             texts = [node.message, *(s.label or "" for s in node.spans)]
             for t in texts:
                 for q in snippets(t):

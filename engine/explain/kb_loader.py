@@ -65,6 +65,8 @@ PLACEHOLDERS = frozenset(
         "operator",
         "operand",
         "clone_cost",
+        "written",
+        "better",
         "auto_traits",
         "import_path",
         "binding",

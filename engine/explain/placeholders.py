@@ -26,6 +26,9 @@ FALLBACK: dict[str, str] = {
     "label": "rustc's label",
     "root_label": "the root cause",
     "operand": "the value",
+    # clippy's "writing `&Vec` instead of `&[_]`": the type the code wrote and the one the lint prefers
+    "written": "the owning reference",
+    "better": "the borrowed form",
     # what a clone costs, from the type (options.clone_cost): a cost claim no type fact backs is dropped
     "clone_cost": "Costs an allocation and a copy of the data each time",
 }
@@ -121,6 +124,8 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
         out["method"] = method
     if (diag.code_str or "").startswith("clippy::"):
         out["lint"] = (diag.code_str or "").removeprefix("clippy::")
+        if m := re.search(r"writing `([^`]+)` instead of `([^`]+)`", diag.message):
+            out["written"], out["better"] = _written_better(diag, m.group(1), m.group(2))
     if primary.label:
         out["label"] = primary.label
     if root.label:
@@ -135,6 +140,31 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
 
 
 _USE = re.compile(r"\s*use\s+((?:\w+::)*\w+);\s*")
+
+
+def _written_better(diag: Diagnostic, written: str, better: str) -> tuple[str, str]:
+    """The parameter's type as the program writes it (`&mut Vec<f64>`) and as the lint's suggestion
+    writes it (`&mut [f64]`), from the primary span and the child's replacement at that span; rustc's
+    message's `&Vec`/`&[_]` when it sent no such span (a Why about `&str` for a `&Vec<T>` is false)."""
+    prim = diag.primary
+    if prim is None or not prim.text:
+        return written, better
+    t = prim.text[0]
+    typed = (
+        t.text[t.highlight_start - 1 : t.highlight_end - 1].strip()
+        if prim.line_start == prim.line_end
+        else ""
+    )
+    fix = next(
+        (
+            s.suggested_replacement
+            for c in diag.children
+            for s in c.spans
+            if s.suggested_replacement and (s.byte_start, s.byte_end) == (prim.byte_start, prim.byte_end)
+        ),
+        None,
+    )
+    return (typed or written), (fix or better)
 
 
 def import_path(diag: Diagnostic) -> str:

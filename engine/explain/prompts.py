@@ -23,6 +23,8 @@ PROMPTS: dict[str, str] = {
     "closure_kind_cause": "Before reading on: which line of the closure's body do you think decides its `Fn` trait?",
 }
 DEFAULT_PROMPT = "Before reading on: what do you think rustc is protecting you from at {primary}?"
+# A clippy lint is advice on style or idiom, not rustc protecting anything: ask for the better spelling.
+LINT_PROMPT = "Before reading on: how do you think clippy's `{lint}` would have you write {primary}?"
 
 
 _NEEDS = {
@@ -36,7 +38,9 @@ _NEEDS = {
 
 def prompt_for(strategy: str, vals: dict[str, str]) -> str:
     """The strategy's question when the diagnostic names what it asks about; the general question
-    otherwise (never "what demands `the trait`", a placeholder's fallback shown as code)."""
+    otherwise (never "what demands `the trait`", a placeholder's fallback shown as code). A clippy
+    lint (`lint` is among the values) gets the lint's question, not "what is rustc protecting you from"."""
     needed = _NEEDS.get(strategy)
-    template = PROMPTS.get(strategy, DEFAULT_PROMPT) if needed is None or needed in vals else DEFAULT_PROMPT
+    default = LINT_PROMPT if "lint" in vals else DEFAULT_PROMPT
+    template = PROMPTS.get(strategy, default) if needed is None or needed in vals else default
     return fill(template, vals)

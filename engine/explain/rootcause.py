@@ -207,9 +207,44 @@ def _mutable_binding(diag: Diagnostic) -> Found | None:
             for s in child.spans:
                 if in_user_crate(user_site(s).file_name):
                     return Found(
-                        s, f'this binding is not `mut`; rustc\'s help: "{child.message}"', child.message
+                        s,
+                        f'this binding is not `mut`; rustc\'s help: "{child.message}"',
+                        _unmut(s, child.message),
                     )
     return _declared_at(diag)
+
+
+def _snippet(span: Span) -> str:
+    """The source text a span highlights (its first line), "" when rustc sent none."""
+    if not span.text:
+        return ""
+    t = span.text[0]
+    code = t.text[t.highlight_start - 1 : t.highlight_end - 1].strip()
+    if not code:  # an insertion point ("mut " goes here): the name that starts there
+        m = re.match(r"\s*(\w+)", t.text[t.highlight_start - 1 :])
+        code = m.group(1) if m else ""
+    return code
+
+
+def _unmut(span: Span, help_text: str = "") -> str | None:
+    """The fact behind rustc's "consider making this binding mutable": the binding it points at is
+    declared without `mut` (or, where the help's replacement writes `&mut`, it is a shared reference). A label states a cause; rustc's help is advice, not a cause."""
+    name = _snippet(span)
+    if "&mut" in (span.suggested_replacement or "") or "mutable reference" in help_text:
+        return f"`{name}` is a shared `&` reference" if name and " " not in name else "a shared `&` reference"
+    return f"`{name}` is declared without `mut`" if name and " " not in name else "declared without `mut`"
+
+
+def _fact_label(diag: Diagnostic, found: Found) -> str | None:
+    """The label a root cause is shown with, never rustc's help text: a help child's message
+    ("consider further restricting type parameter `T`") is a suggestion, and printed as a cause it
+    reads as one. Such a label becomes the code the help points at, which is a fact."""
+    advice = {c.message for c in diag.children if c.level == "help"}
+    if found.label is None or found.label not in advice:
+        return found.label
+    named = re.search(r"`([^`]+)`", found.label)  # the item the help names ("type parameter `T`")
+    code = (named.group(1) if named else "") or _snippet(found.span)
+    return f"`{code}`, where rustc's help points" if code else "where rustc's help points"
 
 
 def _declared_at(diag: Diagnostic) -> Found | None:
@@ -230,7 +265,9 @@ def _declared_at(diag: Diagnostic) -> Found | None:
             for s in child.spans:
                 if in_user_crate(user_site(s).file_name):
                     return Found(
-                        s, f'rustc\'s help points at the declaration: "{child.message}"', child.message
+                        s,
+                        f'rustc\'s help points at the declaration: "{child.message}"',
+                        _unmut(s, child.message),
                     )
     return None
 
@@ -398,7 +435,7 @@ def locate(
         if found is not None:
             break
     if found is not None:
-        return to_location(found.span, found.label), found.reason
+        return to_location(found.span, _fact_label(diag, found)), found.reason
     if origin is not None and (strategy or default) != "primary":  # "primary" is a choice, not a gap
         return _origin_location(origin), origin.reason
     prim = primary_span(diag)
