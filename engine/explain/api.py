@@ -36,6 +36,7 @@ from engine.explain.types import Choice, Explanation, Location
 from engine.explain.uninferred import CODES as UNINFERRED_CODES
 from engine.explain.uninferred import annotated_binding
 from engine.facts.parse import facts_of
+from engine.repair.turbofish import found_type_written, written_type_place
 from toolbelt.sysroot import remember_rustc_version
 from toolbelt.types import CheckReport, Diagnostic
 
@@ -204,6 +205,8 @@ def _possible(
         if predicate in applicable.RUSTC_SAYS:
             return any(applicable.RUSTC_SAYS[predicate].search(t) for t in placeholders.texts(diag))
         if predicate == "declaration_editable":
+            if found_type_written(diag, lambda rel: _read(crate_root, rel)):
+                return False  # `.sum::<u32>()` fixes its own type: the turbofish is what to change
             return not any(shapes.in_trait_signature(p, crate_root) for p in (f.expected_due_to, f.primary))
         if predicate == "local_impl_trait":
             trait = shapes.impl_trait_name(diag, crate_root)
@@ -215,6 +218,33 @@ def _possible(
     return test
 
 
+def _read(crate_root: str | Path, rel: str) -> bytes | None:
+    try:
+        return (Path(crate_root) / rel).read_bytes()
+    except OSError:
+        return None
+
+
+WRITTEN = "the found type is written in the expression"
+
+
+def _written_root(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str] | None:
+    """The type written in the expression (`u32` in `.sum::<u32>()`) when it is the found type of an
+    E0308: the root cause, not the declaration rustc names as the expected type's source."""
+    at = written_type_place(diag, lambda rel: _read(crate_root, rel))
+    source = _read(crate_root, at[0]) if at else None
+    if at is None or source is None:
+        return None
+    before = source[: at[1]]
+    line, column = (
+        before.count(b"\n") + 1,
+        len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1,
+    )
+    written = source[at[1] : at[2]].decode("utf-8", "replace")
+    label = f"`{written}` written here fixes the value's type"
+    return Location(file=at[0], line=line, column=column, label=label), WRITTEN
+
+
 def _where(loc: Location, *, column: bool = False) -> str:
     return f"{loc.file}:{loc.line}" + (f":{loc.column}" if column else "")
 
@@ -223,7 +253,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     diag = g.lead.diag
     entry = lookup(diag.code_str)
     tags: frozenset[str] | None = None  # the syntax shape, read only when a variant asks for one
-    vals = placeholders.values(diag, g.lead.primary, g.root)
+    root, reason = _written_root(diag, crate_root) or (g.root, g.reason)
+    vals = placeholders.values(diag, g.lead.primary, root)
     if said := auto_traits.named(diag):  # which type lacks `Send`/`Sync`, and why, from rustc's type
         vals["auto_traits"] = auto_traits.statement(diag) or f"rustc says `{said[1]}` is not `{said[0]}`."
     if cost := fix_options.clone_cost(fix_options.value_type(diag)):
@@ -232,7 +263,6 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         tags, shape_vals = shapes.at_primary(diag, crate_root)
         vals.update(shape_vals)
     chosen = _Chosen(entry, diag, tags or frozenset()) if entry else None
-    root = g.root
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
     fixes = fix_options.build(fix_sources(g), crate_root)
@@ -260,6 +290,11 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         invariant, summary, why, options = _generic(diag, vals, root_differs, possible)
         known = invariant_for(diag.code_str, diag.message, texts=_texts(diag))
         title = known[0] if known is not None else diag.message
+    if reason == WRITTEN and (wf := facts_of(diag)).found and wf.expected:
+        summary = (  # the declaration-first variants assume the found type came from the value
+            f"Expected `{wf.expected}`, found `{wf.found}` at {_where(g.lead.primary)}: `{wf.found}` is written in "
+            f"the expression itself ({_where(root, column=True)}), so that is the type to change, not the declaration."
+        )
     if diag.code_str == CFG_LINT:
         options = lintstory.cfg_options(diag, len(g.members), crate_root) or options
     if g.kind in ("lint", "cfg"):
@@ -314,7 +349,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         title=title,
         primary=g.lead.primary,
         root_cause=root,
-        root_cause_reason=g.reason,
+        root_cause_reason=reason,
         invariant=invariant,
         summary=summary,
         why=why,

@@ -81,6 +81,7 @@ from engine.repair.templates import (
 )
 from engine.repair.thread_shared import thread_safe_handle
 from engine.repair.trait_item_body import body_from_fields
+from engine.repair.turbofish import written_type_at_expression
 from engine.repair.types import Candidate
 from engine.repair.unsized import borrow_unsized_type
 from toolbelt.std_source import std_callee
@@ -104,6 +105,7 @@ def _row(codes: str, make: Callable[..., list[Candidate]], needs_files: bool = F
 
 TEMPLATES: tuple[Template, ...] = (
     _row("E0308", mismatched_types),
+    _row("E0308", written_type_at_expression),
     _row("E0308", differ_in_mutability),
     _row("E0308 E0599 E0609 E0608 E0369", question_at_binding),
     _row("E0308 E0599", propagate_wrapped),
