@@ -441,6 +441,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
         key=lambda o: (
             _STATE_RANK[o.validated],
             o.panics_until_filled,
+            bool(o.tests_failed),  # a fix that breaks the crate's tests goes below those that pass
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and o.validated in moves),
             inexpert(o),
@@ -450,7 +451,11 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     out: list[PatchOption] = []
     for state in ("compiles", "type-checks", "uncovers", "not-checked"):
         group = [o for o in kept if o.validated == state]
-        borrows = [o for o in group if o.kind == "borrow" or _rebinds(o)] if state != "not-checked" else []
+        borrows = (
+            [o for o in group if (o.kind == "borrow" or _rebinds(o)) and not o.tests_failed]
+            if state != "not-checked"
+            else []
+        )
         shown: set[str] = set()
         for o in group:
             if o.kind == "clone":

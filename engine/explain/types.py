@@ -118,6 +118,10 @@ class PatchOption(Base, frozen=True):
     test_reach: str = ""
     reach_fn: str = ""
     reach_test: str = ""
+    # the crate's tests run with it (`engine.explain.testing`, only when the whole crate compiles):
+    # "passed", "failed" (the tests it breaks in `tests_failed`), "" not run
+    tests_run: str = ""
+    tests_failed: tuple[str, ...] = ()
 
     @property
     def panics_until_filled(self) -> bool:
@@ -127,9 +131,13 @@ class PatchOption(Base, frozen=True):
     @property
     def ticked(self) -> bool:
         """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
-        tests reach (a ✓ there reads as green where the tests would panic on it)."""
-        return self.validated == "compiles" and not (
-            self.panics_until_filled and self.test_reach == "reached"
+        tests reach (a ✓ there reads as green where the tests would panic on it), nor one that
+        brings a new error or breaks one of the crate's tests."""
+        return (
+            self.validated == "compiles"
+            and not self.errors_new
+            and not self.tests_failed
+            and not (self.panics_until_filled and self.test_reach == "reached")
         )
 
     @property
@@ -184,6 +192,14 @@ class PatchOption(Base, frozen=True):
     @property
     def _reach_words(self) -> str:
         """What the ✓ does not cover: a compiling fix is behaviour-checked only where a test runs it."""
+        if self.tests_failed:
+            n = len(self.tests_failed)
+            them = ", ".join(f"`{t}`" for t in self.tests_failed[:3]) + (
+                f" and {n - 3} more" if n > 3 else ""
+            )
+            return f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
+        if self.tests_run == "passed":
+            return "; the crate's tests pass with it"
         if self.test_reach == "no-tests":
             return "; the crate has no tests to run it"
         if self.test_reach == "unreached":

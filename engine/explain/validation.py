@@ -33,7 +33,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, joint, siblings
+from engine.explain import chain, joint, siblings, testing
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -95,7 +95,7 @@ def validate(
 
     def answer(i: int) -> None:
         fixes = tuple(_reached(root, run.clears(i, o, list(stories))) for o in out[i].fixes)
-        out[i] = msgspec.structs.replace(out[i], fixes=fixes)
+        out[i] = run.tested(msgspec.structs.replace(out[i], fixes=fixes))
         if on_failed is not None:
             on_failed(i, failed[i])
         if on_story is not None:
@@ -159,6 +159,7 @@ class _Run:
     def __init__(self, root: Path, cancel: threading.Event | None) -> None:
         self.root, self.cancel = root, cancel
         self.trials: Trials | None = None
+        self.tester: testing.Tester | None = None
         self.checked = self.cached = 0
         self.durations: list[float] = []
         self.hiding: dict[tuple[int, str], tuple[Key, ...]] = {}
@@ -186,6 +187,21 @@ class _Run:
             return (self.root / rel).read_bytes()
         except OSError:
             return None
+
+    def tested(self, e: Explanation) -> Explanation:
+        """The story with its shown whole-crate fixes run through the crate's tests (`testing`)."""
+        if self._stopped() or not any(testing.testable(o) for o in e.fixes):
+            return e
+        if self.tester is None:
+            trials = self._trials()
+            if not trials.synced:  # a run the verdict cache answered has not copied the crate yet
+                trials.ws.sync()
+                trials.synced = True
+            self.tester = testing.Tester(self.root, trials, self.cancel)
+        try:
+            return self.tester.story(e)
+        except RepairError as err:
+            raise ExplainError(str(err)) from err
 
     def _trials(self) -> Trials:
         self.trials = self.trials or Trials(self.root, self.cancel)

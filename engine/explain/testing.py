@@ -1,0 +1,132 @@
+"""Runs the crate's own tests on a fix that makes the whole crate compile, so ✓ means "still works".
+
+The mistake it answers: a fix that compiles can still change what the program does. Taking an item
+out of a vector (`remove(i)`) that a cursor reads by index, or sending a buffer's clone and never
+clearing it, type-checks and breaks the crate's test. Compiling in the scratch copy proves only the
+first half, so a fix that leaves no error in the crate (none left, none new) is also run through
+`cargo test` there: one run per distinct resulting tree (cached on disk by the bytes of every file),
+under a hard timeout. A test that fails with it and did not already fail at the last green state
+(`engine.repair.baseline`, when there is one) is named in `tests_failed`; the fix loses its ✓ and
+is ranked below the fixes whose tests pass (`options.rank`).
+
+Only the fixes that are shown are tested: per story, in rank order, until one passes (at most
+`PER_STORY`), so a story whose first fix breaks a test tries the next one before showing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import msgspec
+
+from engine.explain import options as opts
+from engine.explain.trials import Trials
+from engine.explain.types import Explanation, PatchOption
+from engine.repair import baseline as base
+from engine.repair.errors import RepairError
+from engine.repair.types import Baseline
+from toolbelt.cargo_run import run_test
+from toolbelt.errors import ToolbeltError
+from toolbelt.paths import writable_cache_dir
+from toolbelt.types import TestResult
+
+TEST_TIMEOUT_S = 60.0  # one `cargo test` of one fix
+PER_STORY = 3  # fixes tested per story, in rank order, until one passes
+
+
+class TestVerdict(msgspec.Struct, frozen=True):
+    """`status`: "passed", "failed" (`failed` names the tests), or "not-run" (timeout, build error)."""
+
+    status: str
+    failed: tuple[str, ...] = ()
+
+
+_DEC = msgspec.json.Decoder(TestVerdict)
+
+
+def _home() -> Path:
+    return writable_cache_dir() / "explain-validation" / "tests"
+
+
+def _tree_key(trials: Trials) -> str:
+    h = hashlib.sha256()
+    for rel in sorted(trials.ws.files()):
+        data = trials.ws.read(rel)
+        h.update(rel.encode() + b"\0" + (data or b"") + b"\0")
+    return h.hexdigest()[:32]
+
+
+def testable(o: PatchOption) -> bool:
+    """A fix after which the whole crate compiles: the only state in which the tests can run."""
+    return o.validated == "compiles" and not o.errors_left and not o.errors_new and bool(o.edits)
+
+
+class Tester:
+    """The tests of one explain run: the scratch copy, the baseline (read once, only on a failure)."""
+
+    def __init__(self, root: Path, trials: Trials, cancel: threading.Event | None) -> None:
+        self.root, self.trials, self.cancel = root, trials, cancel
+        self._baseline: Baseline | None = None
+        self._loaded = False
+        self.runs = 0
+
+    def verdict(self, o: PatchOption) -> TestVerdict:
+        saved = self.trials.ws.try_edits(o.edits)
+        try:
+            key = _tree_key(self.trials)
+            try:
+                return _DEC.decode((_home() / f"{key}.json").read_bytes())
+            except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+                pass
+            try:
+                rep = run_test(self.trials.ws.root, timeout_s=TEST_TIMEOUT_S, cancel=self.cancel)
+            except ToolbeltError:
+                return TestVerdict(status="not-run")
+            self.runs += 1
+        finally:
+            self.trials.ws.revert(saved)
+        if rep.status == "passed":
+            v = TestVerdict(status="passed")
+        elif rep.status == "failed":
+            v = TestVerdict(status="failed", failed=tuple(t.name for t in rep.tests if t.status == "failed"))
+        else:
+            return TestVerdict(status="not-run")  # a timeout is not cached: the next run may finish
+        _home().mkdir(parents=True, exist_ok=True)
+        (_home() / f"{key}.json").write_bytes(msgspec.json.encode(v))
+        return v
+
+    def blamed(self, failed: tuple[str, ...]) -> tuple[str, ...]:
+        """The failing tests that did not already fail at the last green state."""
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._baseline = base.load(self.root, cancel=self.cancel)
+            except RepairError:
+                self._baseline = None
+        new, _old = base.judge(
+            (TestResult(name=n, status="failed") for n in failed),
+            self._baseline,
+        )
+        return new
+
+    def story(self, e: Explanation) -> Explanation:
+        """The story's fixes with the shown ones tested, re-ranked: a fix that breaks a test loses
+        its place to one whose tests pass."""
+        fixes = list(e.fixes)
+        tried = 0
+        for i, o in enumerate(fixes):
+            if tried >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
+                break
+            if not testable(o) or o.test_reach == "no-tests":
+                continue
+            tried += 1
+            v = self.verdict(o)
+            if v.status == "not-run":
+                continue
+            bad = self.blamed(v.failed) if v.status == "failed" else ()
+            fixes[i] = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
+            if not bad:
+                break
+        return msgspec.structs.replace(e, fixes=opts.rank(fixes))
