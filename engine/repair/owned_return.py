@@ -76,14 +76,20 @@ def _already_owned(source: bytes, name: str, at: int, typ: str) -> bool:
     b = binding_of(source, name, at)
     if b is None or b.kind != "let":
         return False
-    base = typ.split("<")[0]
     if b.type_text is not None:
         return b.type_text.replace(" ", "") == typ.replace(" ", "")
     r = let_initializer(source, name, at)
-    if r is None or base not in _MAKES:
+    return r is not None and _makes(node_at(source, r.start, r.end), typ)
+
+
+def _makes(value: tree_sitter.Node, typ: str) -> bool:
+    """`value` is a constructor, macro or std method call whose value is the owned type `typ` itself
+    (`format!(..)`, `s.to_uppercase()`, `it.collect::<String>()`): borrowing it to return it was the
+    mistake, and the fix drops the `&` instead of copying it again."""
+    base = typ.split("<")[0]
+    if base not in _MAKES:
         return False
     methods, heads = (set(w.split()) for w in _MAKES[base])
-    value = node_at(source, r.start, r.end)
     if value.type == "macro_invocation":
         return _decoded(value.child_by_field_name("macro")) in heads
     if value.type != "call_expression" or (f := value.child_by_field_name("function")) is None:
@@ -107,6 +113,8 @@ def _converted(source: bytes, n: tree_sitter.Node, method: str, typ: str) -> tup
         name = (v.text or b"").decode("utf-8", "replace")
         if v.type == "identifier" and _already_owned(source, name, v.start_byte, typ):
             return n.start_byte, n.end_byte, name  # `&first` -> `first`: it is the owned value
+        if _makes(v, typ):  # `&format!(..)` -> `format!(..)`: the temporary is the owned value
+            return n.start_byte, n.end_byte, name
         if v.type in _ATOMIC:  # `&text[a..b]` -> `text[a..b].to_string()`
             return n.start_byte, n.end_byte, f"{(v.text or b'').decode('utf-8', 'replace')}.{method}()"
     if n.type in _ATOMIC:

@@ -1,0 +1,87 @@
+"""E0277 "a value of type `Vec<&str>` cannot be built from an iterator over elements of type `String`":
+the collection's written element type no longer matches what the iterator yields. Pure.
+
+The general mistake: the type a `collect()` builds is written somewhere else (a `let` annotation, the
+fn's return type when the collect is what the fn returns, or `collect::<..>()`), and it still names
+the old element type after the producer changed (a fn that now returns `String` instead of `&str`,
+an adapter that builds new values). No adapter can turn an owned `String` into a `&str` that outlives
+the iterator, so the declaration follows the items: its element type becomes the item type that rustc
+names. Only a written collection with one type argument is rewritten (`Vec<T>`, `HashSet<T>`,
+`VecDeque<T>`); the sandbox says whether the code that reads the collection agrees.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from engine.repair.template_kit import Reader, _make, _primary, _short
+from engine.repair.types import Candidate, Edit
+from engine.syntax.returned_tails import tails
+from engine.syntax.tree import ancestors, node_at, node_text, preorder
+from toolbelt.types import Diagnostic
+
+_BUILT = re.compile(
+    r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
+)
+
+
+def _call_of(source: bytes, start: int, end: int) -> tree_sitter.Node | None:
+    """The `x.collect()` call whose method name rustc points at."""
+    n = node_at(source, start, end)
+    return next((a for a in (n, *ancestors(n)) if a.type == "call_expression"), None)
+
+
+def _written(call: tree_sitter.Node) -> tuple[tree_sitter.Node, str] | None:
+    """Where the collected type is written, and in words: the turbofish, the `let` annotation whose
+    value the call is, or the fn's return type when the call is what the fn returns."""
+    f = call.child_by_field_name("function")
+    if f is not None and f.type == "generic_function":  # `it.collect::<Vec<&str>>()`
+        args = f.child_by_field_name("type_arguments")
+        return (args.named_children[0], "the turbofish") if args is not None and args.named_children else None
+    up = call
+    while up.parent is not None and up.parent.type in ("try_expression", "parenthesized_expression"):
+        up = up.parent
+    parent = up.parent
+    if parent is not None and parent.type == "let_declaration" and parent.child_by_field_name("value") == up:
+        t = parent.child_by_field_name("type")
+        name = node_text(parent.child_by_field_name("pattern"))
+        return (t, f"the annotation of `{name}`") if t is not None else None
+    fn = next((a for a in ancestors(call) if a.type in ("function_item", "closure_expression")), None)
+    if fn is None or fn.type != "function_item" or up is not call:
+        return None
+    body, ret = fn.child_by_field_name("body"), fn.child_by_field_name("return_type")
+    returned = tails(body) if body is not None else []
+    for r in preorder(body) if body is not None else ():
+        if r.type == "return_expression" and r.named_children:
+            returned += tails(r.named_children[0])
+    if ret is None or not any(t.id == call.id for t in returned):
+        return None
+    return ret, f"the return type of `{node_text(fn.child_by_field_name('name'))}`"
+
+
+def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+    span = _primary(d)
+    m = _BUILT.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    coll, item = _short(m.group("coll")), _short(m.group("item"))
+    call = _call_of(source, span.byte_start, span.byte_end)
+    found = _written(call) if call is not None else None
+    if found is None:
+        return []
+    written, where = found
+    if written.type != "generic_type":
+        return []
+    args = written.child_by_field_name("type_arguments")
+    base = node_text(written.child_by_field_name("type")).split("::")[-1]
+    if args is None or len(args.named_children) != 1 or not coll.startswith(f"{base}<"):
+        return []
+    old = args.named_children[0]
+    if old.type in ("lifetime", "_") or node_text(old) == "_":
+        return []
+    edit = Edit(file=span.file_name, start=old.start_byte, end=old.end_byte, replacement=item)
+    why = f"collect `{item}` items: `{base}<{item}>` in {where}, in place of `{node_text(written)}`"
+    return [_make([edit], why, "op:collect-target", d.code_str or "E0277", 0.7)]
