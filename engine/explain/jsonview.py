@@ -37,6 +37,9 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "" unknown; a ✓ only if ticked
         "tests": f.test_reach,
         "ticked": f.ticked,
+        # the crate's tests with it in (engine.explain.testing): "passed", "failed", "" not run
+        "tests_run": f.tests_run,
+        "tests_failed": list(f.tests_failed),
         "id": f.id,
         "shows": list(f.shows),
         "file": f.file,

@@ -1,0 +1,105 @@
+"""✓ means the crate's tests still pass (#14). The mistake: a fix that compiles was ticked though it
+changes what the program does, as taking an item out of a vector (`remove(i)`, `swap_remove(i)`)
+that a cursor reads by index and then advances past. Real cargo on a crate written here: a playlist
+whose `next` moves a non-Copy song out of `self.songs[self.cur]` (E0507) and then does
+`self.cur += 1`, with one test that plays every song and then counts them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.repair.test_fix_cli import rusta
+
+pytestmark = pytest.mark.slow
+
+LIB = """\
+#[derive(Debug, Clone, PartialEq)]
+pub struct Song {
+    pub title: String,
+}
+
+pub struct Playlist {
+    songs: Vec<Song>,
+    cur: usize,
+}
+
+impl Playlist {
+    pub fn new(titles: &[&str]) -> Self {
+        let songs = titles.iter().map(|t| Song { title: t.to_string() }).collect();
+        Playlist { songs, cur: 0 }
+    }
+
+    pub fn next(&mut self) -> Option<Song> {
+        if self.cur >= self.songs.len() {
+            return None;
+        }
+        let song = self.songs[self.cur];
+        self.cur += 1;
+        Some(song)
+    }
+
+    pub fn len(&self) -> usize {
+        self.songs.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plays_all_and_keeps_them() {
+        let mut p = Playlist::new(&["a", "b", "c"]);
+        let mut played = Vec::new();
+        while let Some(s) = p.next() {
+            played.push(s.title);
+        }
+        assert_eq!(played, vec!["a", "b", "c"]);
+        assert_eq!(p.len(), 3);
+    }
+}
+"""
+
+
+def _crate(tmp_path: Path, lib: str) -> Path:
+    root = tmp_path / "playlist"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "playlist"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(lib)
+    return root
+
+
+def _options(root: Path) -> list[dict]:
+    r = rusta("explain", str(root), "--json", "--no-clippy")
+    stories = [json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{") and '"options"' in ln]
+    story = next(s for s in stories if s["code"] == "E0507")
+    return [o for o in story["options"] if o.get("patch")]
+
+
+def test_a_fix_that_breaks_the_crates_test_loses_its_tick_and_its_rank(tmp_path: Path) -> None:
+    opts = _options(_crate(tmp_path, LIB))
+    removes = [o for o in opts if "remove(self.cur)" in o["patch"]]
+    assert removes, opts
+    for o in removes:
+        if o["tests_run"]:
+            assert o["tests_failed"] == ["tests::plays_all_and_keeps_them"], o
+            assert not o["ticked"] and "fails with it" in o["state"], o
+    assert any(o["tests_failed"] for o in removes), removes
+    lead = opts[0]
+    assert lead["ticked"] and lead["tests_run"] == "passed", lead
+    assert "remove(" not in lead["patch"], lead
+
+
+def test_the_same_transfer_keeps_its_tick_when_the_tests_pass(tmp_path: Path) -> None:
+    # the test no longer counts what is left: taking the song out is now a correct fix too
+    lib = LIB.replace("        assert_eq!(p.len(), 3);\n", "")
+    lib = lib.replace(
+        "let song = self.songs[self.cur];\n        self.cur += 1;", "let song = self.songs[self.cur];"
+    )
+    lib = lib.replace("if self.cur >= self.songs.len()", "if self.songs.is_empty()")
+    opts = _options(_crate(tmp_path, lib))
+    tested = [o for o in opts if o["tests_run"]]
+    assert tested and all(o["tests_run"] == "passed" and o["ticked"] for o in tested), opts
