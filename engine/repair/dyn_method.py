@@ -59,9 +59,11 @@ def _sized_edit(file: str, fn) -> Edit | None:  # noqa: ANN001
     )
 
 
-def _object_edits(file: str, fn) -> list[Edit] | None:  # noqa: ANN001
+def _object_edits(file: str, fn, by_value: set[int]) -> list[Edit] | None:  # noqa: ANN001
     """The edits that make the method's one type parameter a `dyn` argument, or None when it cannot:
-    a second parameter, a where clause, the parameter by value, or named in the return type or body."""
+    a second parameter, a where clause, the parameter inside another type, or named in the return
+    type or body. A parameter taken by value (`v: T`) becomes `v: &dyn Bound`; its index (after
+    `self`) goes into `by_value`, so the calls borrow their argument."""
     tps = fn.child_by_field_name("type_parameters")
     if (
         tps is None
@@ -78,11 +80,43 @@ def _object_edits(file: str, fn) -> list[Edit] | None:  # noqa: ANN001
         return None
     params = fn.child_by_field_name("parameters")
     uses = [n for n in preorder(params) if n.type == "type_identifier" and _text(n) == name]
-    if not uses or any(u.parent is None or u.parent.type != "reference_type" for u in uses):
-        return None
     dyn = f"dyn {bounds}" if "+" not in bounds else f"(dyn {bounds})"
     edits = [Edit(file=file, start=tps.start_byte, end=tps.end_byte, replacement="")]
-    return edits + [Edit(file=file, start=u.start_byte, end=u.end_byte, replacement=dyn) for u in uses]
+    for u in uses:
+        if u.parent is not None and u.parent.type == "reference_type":
+            edits.append(Edit(file=file, start=u.start_byte, end=u.end_byte, replacement=dyn))
+        elif (
+            u.parent is not None
+            and u.parent.type == "parameter"
+            and u.parent.child_by_field_name("type") == u
+        ):
+            # `v: T` by value: a trait object has no size, so it comes in borrowed (`v: &dyn Display`)
+            # and every call passes a borrow (`by_value`)
+            edits.append(Edit(file=file, start=u.start_byte, end=u.end_byte, replacement=f"&{dyn}"))
+            by_value.add([c for c in params.named_children if c.type == "parameter"].index(u.parent))
+        else:
+            return None
+    return edits if uses else None
+
+
+def _call_edits(source: bytes, file: str, method: str, by_value: set[int]) -> list[Edit]:
+    """`&` before each argument that now goes to a `&dyn` parameter, in every `x.method(..)` call."""
+    out = []
+    for n in preorder(parse(source).root_node):
+        f = n.child_by_field_name("function") if n.type == "call_expression" else None
+        if f is None or f.type != "field_expression" or _text(f.child_by_field_name("field")) != method:
+            continue
+        arglist = n.child_by_field_name("arguments")
+        args = [a for a in arglist.named_children if "comment" not in a.type] if arglist is not None else []
+        for i in sorted(by_value):
+            if i < len(args):
+                out.append(Edit(file=file, start=args[i].start_byte, end=args[i].start_byte, replacement="&"))
+    return out
+
+
+def _calls(edits: list[Edit]) -> int:
+    """How many call sites the edits borrow an argument at (the `&` inserted alone)."""
+    return sum(1 for e in edits if e.start == e.end and e.replacement == "&")
 
 
 def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
@@ -98,6 +132,7 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
     sized: list[Edit] = []
     objects: list[Edit] = []
     object_ok = True
+    by_value: set[int] = set()
     for f in crate_files:
         source = read(f)
         if source is None or method.encode() not in source:
@@ -105,9 +140,14 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
         for fn, in_trait in _methods(source, trait["trait"], method):
             if in_trait and (e := _sized_edit(f, fn)) is not None:
                 sized.append(e)
-            made = _object_edits(f, fn)
+            made = _object_edits(f, fn, by_value)
             object_ok = object_ok and made is not None
             objects += made or []
+    if object_ok and objects and by_value:
+        for f in crate_files:
+            source = read(f)
+            if source is not None and method.encode() in source:
+                objects += _call_edits(source, f, method, by_value)
     out = []
     if len(sized) == 1:
         out.append(
@@ -116,7 +156,16 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
     if object_ok and objects:
         out.append(
             _make(
-                objects, f"take a trait object in `{method}` instead of a type parameter", FAMILY, code, 0.72
+                objects,
+                f"take a trait object in `{method}` instead of a type parameter"
+                + (
+                    f"; {'its calls pass' if n > 1 else 'its call passes'} a borrow"
+                    if (n := _calls(objects))
+                    else ""
+                ),
+                FAMILY,
+                code,
+                0.72,
             )
         )
     return out
