@@ -5,7 +5,9 @@ parameters"), turned into the two patches an expert weighs, so the sandbox can j
   vtable; it compiles only where nothing calls the method on a `dyn` value.
 - the type parameter replaced by a trait object (`out: &mut W` with `W: fmt::Write` becomes
   `out: &mut dyn fmt::Write`), in the trait and in every impl of the method: it stays callable on
-  `dyn`, at the price of dynamic dispatch. Only where the parameter is used behind `&`/`&mut`.
+  `dyn`, at the price of dynamic dispatch. A parameter taken by value (`v: T`) cannot become a
+  bare `dyn` (it has no size): it becomes `v: &dyn Display` and every `x.method(..)` call in the
+  crate borrows that argument (`&v`): the signature change and its callers in one patch.
 
 Pure over the crate's files (read through the syntax tree); the candidates carry whole-file edits.
 """
