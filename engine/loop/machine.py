@@ -227,7 +227,7 @@ class CoreLoop:
         Without a chosen diff, the story's options are tried in their order, at most MAX_TRIES, and the
         first green one lands: rustc's first suggestion is not always the one that compiles. With
         `option` (from 1) only that fix is tried, so what lands is the fix the user was shown; refused,
-        the result names the first later fix that validates green (`next_green`). `fuzz` is a
+        the result names the first other fix that validates green (`next_green`). `fuzz` is a
         proof each try earns besides check and tests (engine.patching.api.validate): under "refactor" a
         behaviour change fuzzing finds is red, so it never reaches the files. `hot_bench` times a try
         that changes a fn marked hot (engine.proofs.hot); any other try says why it was not timed."""
@@ -319,9 +319,9 @@ class CoreLoop:
         fuzz: Literal["refactor", "fix", "change"] | None,
         hot_bench: BenchPolicy | None,
     ) -> int:
-        """The first of the story's fixes after `after` that validates green in the sandbox (check,
-        tests, proofs), at most MAX_TRIES tried; 0 if none. Nothing is applied: the user picks it."""
-        later = [(n, f) for n, f in enumerate(e.fixes, 1) if n > after and f.validated != "fails"]
+        """The first of the story's other fixes, in their order, that validates green in the sandbox
+        (check, tests, proofs), at most MAX_TRIES tried; 0 if none. Nothing is applied: the user picks it."""
+        later = [(n, f) for n, f in enumerate(e.fixes, 1) if n != after and f.validated != "fails"]
         for n, f in [(n, f) for n, f in later if f.patch.strip()][: self.MAX_TRIES]:
             if self._validate(self._patch_for(e, f.patch, f"Option: {f.name}."), fuzz, hot_bench).green:
                 return n

@@ -94,4 +94,4 @@ class DoResult(Base, frozen=True):
     proofs: tuple[Proof, ...] = ()  # what the validation ran: check, tests, fuzz, bench, miri or why not
     diff: str = ""  # the unified diff this try wrote (or would have written): the user sees what landed
     option: int = 0  # which of the story's fixes it is, from 1 as `--json` lists them; 0: none of them
-    next_green: int = 0  # refused: the first later fix that validates green, from 1; 0: none found
+    next_green: int = 0  # refused: the first other fix that validates green, from 1; 0: none found

@@ -86,5 +86,17 @@ def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_pa
     assert all(s in text for s in wrote), text  # exactly the fix named, and the diff says so
     assert "wrote src/lib.rs:" in done.stdout and f"+{wrote[0]}" in done.stdout, done.stdout
     assert "let song = self.songs[self.at];" not in text
+    # without --fix: story 1's first fix, the one pair mode shows, and no other
+    first = tmp_path / "first"
+    (first / "src").mkdir(parents=True)
+    (first / "Cargo.toml").write_text('[package]\nname = "first"\nversion = "0.1.0"\nedition = "2021"\n')
+    (first / "src" / "lib.rs").write_text(LIB)
+    plain = rusta("explain", str(first), "--apply", "1", "--no-clippy")
+    assert "(fix 1 of the story)" in plain.stdout, plain.stdout + plain.stderr
+    now = (first / "src" / "lib.rs").read_text()
+    if plain.returncode == 0:
+        assert all(str(s) in now for s in options[0]["shows"]), now  # type: ignore[attr-defined]
+    else:
+        assert plain.returncode == 1 and now == LIB, plain.stdout
     bad = rusta("explain", str(root), "--fix", "2", "--no-clippy")  # --fix without --apply: bad input
     assert bad.returncode == 2, bad.stdout + bad.stderr
