@@ -190,7 +190,14 @@ def test_apply_and_reject_go_through_the_loop(tmp_path: Path) -> None:
     said = applied.stdout.splitlines()
     applied_at = next(i for i, line in enumerate(said) if line.startswith("Applied p-"))
     assert "names.clone()" in src.read_text()
-    assert said[applied_at + 1 :] and all(line.startswith("  proof ") for line in said[applied_at + 1 :])
+    after = said[applied_at + 1 :]  # the diff written (#14), then the proofs
+    assert (
+        after
+        and after[0] == "  wrote src/lib.rs:"
+        and any("+" in ln and "names.clone()" in ln for ln in after)
+    )
+    assert all(line.startswith(("  proof ", "  wrote ", "    ")) for line in after), after
+    assert after[-1].startswith("  proof ")
     nothing = _rusta("explain", str(crate), "--no-validate", "--no-clippy", "--apply", "1")
     assert nothing.returncode == 2 and "there is no story 1" in nothing.stderr
     log = DevLog.open(crate, readonly=True)
