@@ -441,7 +441,9 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
         key=lambda o: (
             _STATE_RANK[o.validated],
             o.panics_until_filled,
-            bool(o.tests_failed),  # a fix that breaks the crate's tests goes below those that pass
+            # a fix that breaks the crate's tests goes below those that pass; untested, a transfer out
+            # of a cursor's slot goes below the fixes that keep the container whole
+            bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and o.validated in moves),
             inexpert(o),

@@ -130,3 +130,23 @@ class Tester:
             if not bad:
                 break
         return msgspec.structs.replace(e, fixes=opts.rank(fixes))
+
+
+def cursors(root: Path, e: Explanation) -> Explanation:
+    """The story with each transfer that no test settled marked when it takes from a cursor's slot
+    (`engine.syntax.cursor`), re-ranked so a fix that keeps the container whole goes first."""
+    from engine.syntax.cursor import advanced_index
+
+    fixes = list(e.fixes)
+    for i, o in enumerate(fixes):
+        if o.tests_run or not o.edits or not opts.transfers(o):
+            continue
+        ed = o.edits[0]
+        try:
+            src = (root / ed.file).read_bytes()
+        except OSError:
+            continue
+        key = advanced_index(src, ed.start, ed.end)
+        if key:
+            fixes[i] = msgspec.structs.replace(o, cursor=key)
+    return msgspec.structs.replace(e, fixes=opts.rank(fixes)) if fixes != list(e.fixes) else e

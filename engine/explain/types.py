@@ -122,6 +122,9 @@ class PatchOption(Base, frozen=True):
     # "passed", "failed" (the tests it breaks in `tests_failed`), "" not run
     tests_run: str = ""
     tests_failed: tuple[str, ...] = ()
+    # a transfer out of `v[i]` whose index the fn advances after the read (`engine.syntax.cursor`),
+    # not settled by a test: the index text; ranked below fixes that keep the container whole
+    cursor: str = ""
 
     @property
     def panics_until_filled(self) -> bool:
@@ -200,6 +203,11 @@ class PatchOption(Base, frozen=True):
             return f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
         if self.tests_run == "passed":
             return "; the crate's tests pass with it"
+        if self.cursor:
+            return (
+                f"; `{self.cursor}` moves on after this read, so taking the element out shifts the one"
+                " it reads next: behaviour unchecked, no test ran it"
+            )
         if self.test_reach == "no-tests":
             return "; the crate has no tests to run it"
         if self.test_reach == "unreached":

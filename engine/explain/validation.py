@@ -191,7 +191,7 @@ class _Run:
     def tested(self, e: Explanation) -> Explanation:
         """The story with its shown whole-crate fixes run through the crate's tests (`testing`)."""
         if self._stopped() or not any(testing.testable(o) for o in e.fixes):
-            return e
+            return testing.cursors(self.root, e)
         if self.tester is None:
             trials = self._trials()
             if not trials.synced:  # a run the verdict cache answered has not copied the crate yet
@@ -199,7 +199,7 @@ class _Run:
                 trials.synced = True
             self.tester = testing.Tester(self.root, trials, self.cancel)
         try:
-            return self.tester.story(e)
+            return testing.cursors(self.root, self.tester.story(e))
         except RepairError as err:
             raise ExplainError(str(err)) from err
 

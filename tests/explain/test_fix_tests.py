@@ -103,3 +103,15 @@ def test_the_same_transfer_keeps_its_tick_when_the_tests_pass(tmp_path: Path) ->
     opts = _options(_crate(tmp_path, lib))
     tested = [o for o in opts if o["tests_run"]]
     assert tested and all(o["tests_run"] == "passed" and o["ticked"] for o in tested), opts
+
+
+def test_with_no_tests_a_fix_that_keeps_a_cursors_container_whole_goes_first(tmp_path: Path) -> None:
+    # no test can settle it: `self.cur` moves on after the read, so taking the song out of the vector
+    # would skip the next one; the clone (or borrow) that keeps the playlist whole leads, and the
+    # transfer says its behaviour is unchecked
+    lib = LIB[: LIB.index("#[cfg(test)]")]
+    opts = _options(_crate(tmp_path, lib))
+    removes = [o for o in opts if "remove(self.cur)" in o["patch"]]
+    assert removes and all("`self.cur` moves on after this read" in o["state"] for o in removes), opts
+    assert all("behaviour unchecked" in o["state"] for o in removes), removes
+    assert "remove(" not in opts[0]["patch"], opts[0]
