@@ -147,6 +147,45 @@ def _restates(
     return False
 
 
+def _batch(
+    new: list[Diagnostic],
+    now: Callable[[str], bytes | None],
+    files: tuple[str, ...],
+    answered: tuple[set[tuple[str, str]], set[str]],
+    written: list[str],
+    patch: str,
+) -> tuple[Candidate, str] | None:
+    """The first fix of each new error, as one step, when two or more errors at different places
+    have one and their edits do not overlap: a signature change breaks several callers at once
+    (`Vec<&str>` in one, `&str` wanted from a `String` in another), and answering them one check at
+    a time would spend the chain's steps before the last caller. None when fewer than two."""
+    picked: list[tuple[Candidate, Diagnostic]] = []
+    taken: list[Edit] = []
+    for d in new:
+        c = next((c for c in _candidates(d, now, files) if not _restates(c, d, answered, written, now)), None)
+        if c is None or any(c.id == p.id for p, _ in picked):
+            continue
+        if any(a.file == b.file and a.start < b.end and b.start < a.end for a in c.edits for b in taken):
+            continue
+        if any(a.file == b.file and a.start == a.end == b.start == b.end for a in c.edits for b in taken):
+            continue
+        picked.append((c, d))
+        taken += c.edits
+    if len(picked) < 2:
+        return None
+    edits = tuple(sorted(taken, key=lambda e: (e.file, e.start, e.end)))
+    first = picked[0][0]
+    batch = msgspec.structs.replace(
+        first,
+        id=edit_id(edits),
+        edits=edits,
+        description="; ".join(c.description for c, _ in picked),
+        source="rustc" if all(c.source in ("rustc", "clippy") for c, _ in picked) else "template",
+        applicability=weakest([c.applicability for c, _ in picked]),
+    )
+    return batch, ", then ".join(f"{c.description} ({short_words(d, patch)})" for c, d in picked)
+
+
 def _overlay(cur: dict[str, bytes], read: Callable[[str], bytes | None]) -> Callable[[str], bytes | None]:
     """The files as the steps so far left them."""
     return lambda rel: cur[rel] if rel in cur else read(rel)
@@ -204,6 +243,11 @@ def finish(
         if found is None:
             return None
         target, cands = found
+        batch = _batch(new, now, files, answered, written, patch)
+        words = {c.id: f"{c.description} ({short_words(target, patch)})" for c in cands}
+        if batch is not None:  # every new error's first fix at once, tried before one at a time
+            cands = [batch[0], *cands]
+            words[batch[0].id] = batch[1]
         took = None
         for c in cands:
             if checks >= MAX_CHECKS:
@@ -232,7 +276,7 @@ def finish(
                 break
         if took is None:
             return None
-        steps.append(f"{took[0].description} ({short_words(target, patch)})")
+        steps.append(words[took[0].id])
         c, cur, patch, after, new = took
         sources.append("rustc" if c.source in ("rustc", "clippy") else "template")
         kinds.append(c.applicability)

@@ -101,3 +101,53 @@ def test_the_owned_return_is_finished_through_the_caller_that_collects_borrows(
     patched = apply_edits(src.read_bytes(), whole.edits)
     root_src.write_bytes(patched)
     assert run_check(tmp_path / "badges", target_dir=tmp_path / "target").status == "clean"
+
+
+# one owned return that breaks four callers of three kinds at once: a collected return type, a
+# `&str` parameter given the `String`, a `let` annotation and a `&str` binding
+STOCK = """pub struct Crate {
+    pub fruit: String,
+    pub kilos: u32,
+}
+
+pub fn sticker(c: &Crate) -> &str {
+    let s = format!("{} kg {}", c.kilos, c.fruit);
+    &s
+}
+
+pub fn stickers(all: &[Crate]) -> Vec<&str> {
+    all.iter().map(sticker).collect()
+}
+
+fn ink(text: &str) -> usize {
+    text.len()
+}
+
+pub fn ink_needed(all: &[Crate]) -> usize {
+    let mut total = 0;
+    for c in all {
+        let s = sticker(c);
+        total += ink(s);
+    }
+    let big: Vec<&str> = all.iter().filter(|c| c.kilos > 9).map(|c| sticker(c)).collect();
+    let first: &str = sticker(&all[0]);
+    total + big.len() + first.len()
+}
+"""
+
+
+@pytest.mark.slow
+def test_every_broken_caller_is_answered_in_one_step(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "stock", STOCK)
+    run = validate(stories, tmp_path / "stock")
+    i = stories.index(story(stories, STOCK, "    &s", "E0515"))
+    done = [o for o in run.explanations[i].fixes if o.steps and o.validated == "compiles"]
+    assert done, run.explanations[i].fixes
+    shown = " ".join(done[0].shows)
+    for caller in ("-> Vec<String>", "ink(&s)", "big: Vec<String>", "= &sticker(&all[0])"):
+        assert caller in shown, done[0].shows
+    assert len(done[0].steps) <= 2, done[0].steps  # the four callers are one step, not four
+    src = tmp_path / "stock" / "src" / "lib.rs"
+    src.write_bytes(apply_edits(src.read_bytes(), done[0].edits))
+    assert run_check(tmp_path / "stock", target_dir=tmp_path / "target").status == "clean"
