@@ -85,11 +85,13 @@ def companions(
     i: int, o: PatchOption, keys: tuple[Key, ...], stories: list[Explanation]
 ) -> tuple[PatchOption, ...] | None:
     """The best fix of each other story that owns one of `keys` (none overlapping `o` or each other),
-    or None when one of those errors has no such fix: the joint build would still stop before borrowck.
+    or None when none has one. An error whose story has no fix is left to the joint build: another
+    story's fix may clear it too, and if it stays, the build says "type-checks" as before.
     A lint's fix is checked beside the fixes there are (None when there are none): an error with no
     fix shown is in no set of fixes the user is offered."""
     chosen: list[PatchOption] = []
     left = set(keys)
+    unfixed: set[Key] = set()
     lint = is_lint(stories[i])
     for j, s in enumerate(stories):
         mine = {key(d) for d in s.diagnostics} & left
@@ -105,11 +107,16 @@ def companions(
             None,
         )
         if best is None and not lint:
-            return None
+            # an error with no fix of its own may follow from another story's (`u32: Sum<usize>` goes
+            # with the `.sum::<u32>()` the E0308 story rewrites): the joint build says whether it is gone
+            unfixed |= mine
+            continue
         if best is not None:
             chosen.append(best)
         left -= mine
-    return tuple(chosen) if not left and chosen else None
+    if left - unfixed or not chosen:
+        return None
+    return tuple(chosen)
 
 
 def lead_set(stories: list[Explanation]) -> tuple[PatchOption, ...]:
