@@ -26,8 +26,9 @@ from toolbelt.types import CheckTool
 # place or on the edit's lines fails it; 12: the first error left or brought, the fix finished in steps;
 # 13: the steps looked for only when no one-step fix compiles (`chained` says they were); 14: a step
 # never answers the story's own error family again; 15: a kind of fix with no one-step fix compiling
-# is finished in steps too, and a let line two steps insert at one place is kept once
-CACHE_VERSION = 15
+# is finished in steps too, and a let line two steps insert at one place is kept once; 16: a step may
+# answer several callers' errors at once, and a written collection type follows owned items (#14)
+CACHE_VERSION = 16
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
