@@ -315,7 +315,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     if g.kind in ("lint", "cfg"):
         facts.append(lintstory.fact(g))
     elif g.kind == "shape":
-        places = ", ".join(f"{m.primary.file}:{m.primary.line}" for m in g.members[:6])
+        distinct_lines = len({(m.primary.file, m.primary.line) for m in g.members}) == len(g.members)
+        places = ", ".join(_where(m.primary, column=not distinct_lines) for m in g.members[:6])
         more = f" and {len(g.members) - 6} more" if len(g.members) > 6 else ""
         facts.append(
             # whether one edit clears them all or each needs its own, the validated fix says (#14)

@@ -47,6 +47,9 @@ def test_single_quotes_at_every_literal_compile_as_one_fix(tmp_path: Path, monke
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     stories = explain_lib(tmp_path, "vowels", VOWELS)
     assert len(stories) == 1 and len(stories[0].diagnostics) == 5, [s.code for s in stories]
+    places = next(f for f in stories[0].facts if "places make this same mistake" in f)
+    named = places[places.index("(") + 1 : places.rindex(")")].split(", ")
+    assert len(set(named)) == 5, places  # one line, five columns: each place is named apart
     run = validate(stories, tmp_path / "vowels")
     lead = run.explanations[0].fixes[0]
     assert lead.validated == "compiles", (lead.validated, lead.fails_because)
