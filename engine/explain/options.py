@@ -25,8 +25,11 @@ import msgspec
 
 from engine.edits import EditError, diff_of_edits, edit_id
 from engine.explain import every_site
+from engine.explain.copycost import OWNING as _OWNING
+from engine.explain.copycost import clone_cost as clone_cost
+from engine.explain.copycost import patch_clone_cost
+from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
-from engine.explain.placeholders import texts
 from engine.explain.types import FixKind, PatchOption
 from engine.explain.uninferred import CODES as UNINFERRED_CODES
 from engine.explain.uninferred import annotated_binding
@@ -46,13 +49,6 @@ MIN_PRIOR = 0.4
 _SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
 _CLONE_CALLS = (".clone()", ".to_owned()", ".to_vec()", ".to_string()", ".cloned()")
 _BORROW_FAMILIES = {"borrow", "ref-mut", "ref-self", "borrow-loop-source", "borrow-self-param"}
-_HAS_TYPE = re.compile(r"has type `([^`]+)`")
-# std types whose clone allocates and copies what they own; Rc/Arc clones share instead
-_OWNING = re.compile(
-    r"(?:(?:std|alloc|core)::(?:[a-z_]+::)*)?"
-    r"(?:String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|BinaryHeap|LinkedList|PathBuf|OsString|CString)\b"
-)
-_SHARED = re.compile(r"(?:(?:std|alloc)::(?:[a-z_]+::)*)?(?:Rc|Arc)<")
 _STATE_RANK = {"compiles": 0, "type-checks": 1, "uncovers": 2, "not-checked": 3, "fails": 4}
 
 
@@ -166,27 +162,6 @@ def moves_out(expected: str | None) -> bool:
     return bool(expected) and bool(_OWNING.fullmatch((expected or "").strip().split("<")[0]))
 
 
-def value_type(diag: Diagnostic) -> str | None:
-    """The type of the value the story is about, when rustc names it ("`v` has type `Vec<u8>`")."""
-    for t in texts(diag):
-        m = _HAS_TYPE.search(t)
-        if m:
-            return m.group(1)
-    return None
-
-
-def clone_cost(type_text: str | None) -> str:
-    """What cloning a value of this type costs, or "" when the type does not tell."""
-    if not type_text:
-        return ""
-    bare = type_text.removeprefix("&mut ").removeprefix("&").strip()
-    if _SHARED.match(bare):
-        return "copies a pointer and bumps a reference count"
-    if _OWNING.match(bare):
-        return f"allocates and copies the `{bare}`"
-    return ""
-
-
 _BITS = {"8": 8, "16": 16, "32": 32, "64": 64, "128": 128, "size": 64}  # usize/isize: a 64-bit target
 _MANTISSA = {"f32": 24, "f64": 53}
 _AS = re.compile(r"\bas\s+([iuf](?:8|16|32|64|128|size))\b")
@@ -259,7 +234,7 @@ def _option(
                     (keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
                     or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES else "")
                     or (
-                        clone_cost(cost_type)
+                        patch_clone_cost(added_lines(diff), diag, cost_type)
                         if kind == "clone"
                         else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family))
                     ),

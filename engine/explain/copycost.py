@@ -1,0 +1,89 @@
+"""What a fix's clone or copy costs, from the types, never from a template.
+
+The general mistake: a cost sentence built from the story's type ("`index` has type
+`BTreeMap<String, Vec<usize>>`") put on a patch that clones something else (`w.to_string()` on a
+`&str` key). The cost comes from the call the patch writes and the type of its receiver: a
+`.to_string()` makes a `String`, a `.to_vec()` a `Vec`; a `.clone()`/`.to_owned()`/`.cloned()` costs
+what the named value's type costs only when the receiver is that value. Otherwise nothing is said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from engine.explain.placeholders import texts
+from toolbelt.types import Diagnostic
+
+_HAS_TYPE = re.compile(r"has type `([^`]+)`")
+_NAMED_TYPE = re.compile(r"`([^`]+)` has type `([^`]+)`")
+# std types whose clone allocates and copies what they own; Rc/Arc clones share instead
+OWNING = re.compile(
+    r"(?:(?:std|alloc|core)::(?:[a-z_]+::)*)?"
+    r"(?:String|Vec|Box|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|BinaryHeap|LinkedList|PathBuf|OsString|CString)\b"
+)
+_SHARED = re.compile(r"(?:(?:std|alloc)::(?:[a-z_]+::)*)?(?:Rc|Arc)<")
+
+
+def value_type(diag: Diagnostic) -> str | None:
+    """The type of the value the story is about, when rustc names it ("`v` has type `Vec<u8>`")."""
+    for t in texts(diag):
+        m = _HAS_TYPE.search(t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def clone_cost(type_text: str | None) -> str:
+    """What cloning a value of this type costs, or "" when the type does not tell."""
+    if not type_text:
+        return ""
+    bare = type_text.removeprefix("&mut ").removeprefix("&").strip()
+    if _SHARED.match(bare):
+        return "copies a pointer and bumps a reference count"
+    if OWNING.match(bare):
+        return f"allocates and copies the `{bare}`"
+    return ""
+
+
+_CALL = re.compile(r"((?:[*&]\s*)?[\w.\[\]]+(?:\(\))?)\.(clone|to_owned|to_vec|to_string|cloned)\(\)")
+_MADE = {
+    "to_string": "allocates and copies the text into a new `String`",
+    "to_vec": "allocates and copies the elements into a new `Vec`",
+}
+
+
+def _primary_text(diag: Diagnostic | None) -> str:
+    p = diag.primary if diag is not None else None
+    if p is None or not p.text or p.line_start != p.line_end:
+        return ""
+    t = p.text[0]
+    return t.text[t.highlight_start - 1 : t.highlight_end - 1].strip()
+
+
+def patch_clone_cost(added: Iterable[str], diag: Diagnostic | None, cost_type: str | None) -> str:
+    """The cost of the clone calls a patch adds (`added`: its added lines), or "" when no type fact
+    tells: the call's own result type, or the named value's type where the receiver is that value."""
+    calls = [m for line in added for m in _CALL.finditer(line)]
+    if not calls:
+        return ""
+    said: list[str] = []
+    named = next((m for t in texts(diag) if (m := _NAMED_TYPE.search(t))), None) if diag else None
+    # the value whose type rustc states: the one it names, else the one at its primary span
+    # ("move occurs because value has type `String`" under `v[0]`)
+    value = named.group(1) if named else _primary_text(diag)
+    typ = named.group(2) if named else cost_type
+    for m in calls:
+        receiver = m.group(1).lstrip("*& ").removesuffix("()")
+        if m.group(2) in _MADE:
+            cost = _MADE[m.group(2)]
+        elif m.group(2) == "cloned":
+            cost = ""  # the item type of the iterator is not a fact here
+        elif value and receiver.split(".")[-1] == value.split(".")[-1]:
+            cost = clone_cost(typ)
+        else:
+            cost = ""
+        if not cost:
+            return ""  # one call of unknown cost makes the whole claim unknown
+        said.append(cost)
+    return "; ".join(dict.fromkeys(said))
