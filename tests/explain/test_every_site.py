@@ -50,6 +50,7 @@ def test_single_quotes_at_every_literal_compile_as_one_fix(tmp_path: Path, monke
     places = next(f for f in stories[0].facts if "places make this same mistake" in f)
     named = places[places.index("(") + 1 : places.rindex(")")].split(", ")
     assert len(set(named)) == 5, places  # one line, five columns: each place is named apart
+    assert "single quotes" in stories[0].summary and "`&` in a" not in stories[0].why, stories[0].why
     run = validate(stories, tmp_path / "vowels")
     lead = run.explanations[0].fixes[0]
     assert lead.validated == "compiles", (lead.validated, lead.fails_because)
