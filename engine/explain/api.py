@@ -265,7 +265,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     chosen = _Chosen(entry, diag, tags or frozenset()) if entry else None
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
-    fixes = fix_options.build(fix_sources(g), crate_root)
+    fixes = fix_options.build(fix_sources(g), crate_root, sites=g.kind in ("shape", "type"))
     if chosen is not None:
         ev = evidence.gather(members, crate_root)
         costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))

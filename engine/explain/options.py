@@ -254,10 +254,14 @@ def _casts_cost(c: Candidate, found: str | None) -> str:
     return ""
 
 
-def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOption, ...]:
+def build(
+    diags: Iterable[Diagnostic], crate_root: str | Path, *, sites: bool = True
+) -> tuple[PatchOption, ...]:
     """Every rustc suggestion and repair candidate for a story's diagnostics, as patches, best first.
 
     rustc's suggestions with a `/* placeholder */` are left out: they cannot compile as written.
+    `sites`: the diagnostics are places of one mistake, so one edit kind at each is one fix
+    (`engine.explain.every_site`); not for one mistake reported twice at one place.
     """
     root = Path(crate_root)
     memo = _run.get()
@@ -301,7 +305,9 @@ def build(diags: Iterable[Diagnostic], crate_root: str | Path) -> tuple[PatchOpt
             held = best[c.id][0]
             keep = held if held.source != "template" or c.source == "template" else c
             best[c.id] = (msgspec.structs.replace(keep, score=max(held.score, c.score)), cost_type)
-    for whole, parts in every_site.combine(per_site):  # one edit kind at every site: one fix, not N
+    for whole, parts in (
+        every_site.combine(per_site) if sites else ()
+    ):  # one edit kind at every site: one fix, not N
         if any(p not in best for p in parts) or whole.id in best:
             continue  # a site's edit was left out above (a long shot): the set is not every site
         at = min(order.index(p) for p in parts if p in order)
