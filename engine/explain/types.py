@@ -201,7 +201,7 @@ class PatchOption(Base, frozen=True):
                 f" and {n - 3} more" if n > 3 else ""
             )
             return f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
-        if self.tests_run == "passed":
+        if self.tests_run == "passed" and self.test_reach != "unreached":  # else passing says nothing
             return "; the crate's tests pass with it"
         if self.cursor:
             return (
