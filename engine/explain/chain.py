@@ -32,6 +32,7 @@ from engine.edits import (
     weakest,
 )
 from engine.explain import blame
+from engine.explain.lifetimes_left import without_unused_lifetimes
 from engine.explain.options import _first_line as first_line
 from engine.explain.options import added_lines, public_derives
 from engine.explain.types import Explanation, PatchOption
@@ -56,6 +57,7 @@ class Chain(msgspec.Struct, frozen=True, kw_only=True):
     source: str  # "rustc" when every step is rustc's suggestion, else "template"
     applicability: str
     report: CheckReport
+    name: str = ""  # the fix's title when a later step's edit is all its patch keeps ("" : the first step's)
 
 
 def short_words(d: Diagnostic, patch: str = "") -> str:
@@ -219,6 +221,7 @@ def finish(
     answered = _answered(e, o, read, files)
     written = [ed.replacement for ed in o.edits if ed.replacement.strip()]
     sources, kinds = [o.source], [o.applicability]
+    names: list[str] = []
     checks = 0
     while new:
         if len(steps) >= MAX_STEPS or checks >= MAX_CHECKS or time.monotonic() > deadline:
@@ -277,11 +280,28 @@ def finish(
         if took is None:
             return None
         steps.append(words[took[0].id])
+        names.append(took[0].description)
         c, cur, patch, after, new = took
         sources.append("rustc" if c.source in ("rustc", "clippy") else "template")
         kinds.append(c.applicability)
     if not steps:
         return None
+    name = ""
+    tidy = {rel: without_unused_lifetimes(orig[rel], cur[rel]) for rel in cur}
+    if tidy != cur and checks < MAX_CHECKS:  # a lifetime a later step left naming nothing: checked without it
+        edits = tuple(ed for rel in sorted(tidy) for ed in edits_between(rel, orig[rel], tidy[rel]))
+        diff = unified_diff({k: orig[k] for k in tidy}, tidy)
+        report = check(edits)
+        stays, left = blame.compare(e, diff, base, report)
+        if (
+            report.status not in ("timeout", "error", "failed")
+            and not blame.story_stays(e, stays)
+            and not left
+        ):
+            cur, patch, after = tidy, diff, report
+            shown = "".join(added_lines(diff))
+            if not any(w.strip() in shown for w in written):  # nothing of the first step is left
+                name, steps = names[-1], steps[:-1] if len(names) == 1 else steps
     edits = tuple(ed for rel in sorted(cur) for ed in edits_between(rel, orig[rel], cur[rel]))
     return Chain(
         edits=edits,
@@ -290,6 +310,7 @@ def finish(
         source="rustc" if all(s == "rustc" for s in sources) else "template",
         applicability=weakest(kinds),
         report=after,
+        name=name,
     )
 
 
@@ -327,10 +348,12 @@ def _one_derive(lines: list[bytes], had: list[bytes]) -> bytes:
 
 
 def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
-    """The finished fix as one option: `o`'s name (its first step), the whole diff, every step."""
+    """The finished fix as one option: `o`'s name (its first step, or the step whose edit is all the
+    patch keeps), the whole diff, every step."""
     file, line = first_line(done.patch)
     return msgspec.structs.replace(
         o,
+        name=done.name or o.name,
         id=edit_id(done.edits),
         edits=done.edits,
         patch=done.patch,

@@ -177,6 +177,7 @@ class Trials:
             source=done.source,
             applicability=done.applicability,
             verdict=verdict,
+            name=done.name,
         )
 
     def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:

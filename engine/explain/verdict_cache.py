@@ -60,6 +60,7 @@ class Finished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     source: str
     applicability: str
     verdict: CachedVerdict
+    name: str = ""  # the title when a later step's edit is all the patch keeps (chain.Chain.name)
 
 
 _encoder = msgspec.json.Encoder()
