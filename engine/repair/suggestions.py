@@ -33,7 +33,7 @@ def suggestion_candidates(
         Candidate(
             id=edit_id(s.edits),
             edits=s.edits,
-            description=s.message,
+            description=titled(s.message, s.edits),
             source=source,
             family=f"{source}:{s.applicability}",
             addresses=(code,),
@@ -46,6 +46,23 @@ def suggestion_candidates(
         and not (read is not None and any(_self_for_other_trait(e, read) for e in s.edits))
     ]
     return with_sender_drops(found, diag, read)  # a cloned sender's original is dropped after its loop
+
+
+# rustc's help sentences that stop where its rendering shows the code ("replace it with", "change
+# this to", clippy's "try"): cut there, a fix's title reads as a sentence cut in half
+_DANGLING = re.compile(r"(?:\b(?:with|to|as|by|using|use|try|this|instead)|:)\s*$", re.IGNORECASE)
+
+
+def titled(message: str, edits: tuple[Edit, ...]) -> str:
+    """rustc's help as a fix's title, finished with the code its edit writes where the sentence stops
+    before that code ("replace it with `*sum += x`"); a longer edit is named by where it goes."""
+    if not _DANGLING.search(message):
+        return message
+    code = " ".join(e.replacement.strip() for e in edits if e.replacement.strip())
+    head = message.rstrip(" :")
+    if code and "\n" not in code and len(code) <= 60:
+        return f"{head} `{code}`"
+    return f"{head} the code in the patch below"
 
 
 _DYN = re.compile(r"dyn\s+(?:[\w:]+::)?(\w+)")
