@@ -281,6 +281,10 @@ def set_line(size: int, verdict: str, holes: bool = False) -> Line | None:
         )
     if verdict == "compiles":
         return Line(f"Together, the {size} ✓ fixes above compile.", "green")
+    if verdict.startswith("compiles; "):  # built together, the crate's tests ran (engine.explain.testing)
+        return Line(
+            f"Together, the {size} fixes above compile, but {verdict.removeprefix('compiles; ')}.", "yellow"
+        )
     return Line(
         f"Together, the {size} ✓ fixes above do not compile: {verdict}. Apply one, then check again.",
         "yellow",

@@ -73,7 +73,21 @@ class Tester:
         self.runs = 0
 
     def verdict(self, o: PatchOption) -> TestVerdict:
-        saved = self.trials.ws.try_edits(o.edits)
+        return self.run(o.edits)
+
+    def set_words(self, leads: tuple[PatchOption, ...]) -> str:
+        """The lead fixes that compile together, run through the tests together: "compiles", or
+        "compiles; the crate's test `x` fails with them" (a fix set can break what each alone kept)."""
+        v = self.run(tuple(ed for o in leads for ed in o.edits))
+        bad = self.blamed(v.failed) if v.status == "failed" else ()
+        if not bad:
+            return "compiles"
+        n = len(bad)
+        them = ", ".join(f"`{t}`" for t in bad[:3]) + (f" and {n - 3} more" if n > 3 else "")
+        return f"compiles; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with them"
+
+    def run(self, edits: tuple) -> TestVerdict:
+        saved = self.trials.ws.try_edits(edits)
         try:
             key = _tree_key(self.trials)
             try:

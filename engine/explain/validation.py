@@ -126,6 +126,8 @@ def validate(
                 answer(i)
         leads = joint.lead_set(out)
         verdict = run.as_set(stories[0], leads) if leads else ""
+        if verdict == "compiles" and not run._stopped():  # the set builds: do the tests still pass?
+            verdict = run.get_tester().set_words(leads)
     return ValidationRun(
         explanations=tuple(out),
         checked=run.checked,
@@ -188,18 +190,21 @@ class _Run:
         except OSError:
             return None
 
-    def tested(self, e: Explanation) -> Explanation:
-        """The story with its shown whole-crate fixes run through the crate's tests (`testing`)."""
-        if self._stopped() or not any(testing.testable(o) for o in e.fixes):
-            return testing.cursors(self.root, e)
+    def get_tester(self) -> testing.Tester:
         if self.tester is None:
             trials = self._trials()
             if not trials.synced:  # a run the verdict cache answered has not copied the crate yet
                 trials.ws.sync()
                 trials.synced = True
             self.tester = testing.Tester(self.root, trials, self.cancel)
+        return self.tester
+
+    def tested(self, e: Explanation) -> Explanation:
+        """The story with its shown whole-crate fixes run through the crate's tests (`testing`)."""
+        if self._stopped() or not any(testing.testable(o) for o in e.fixes):
+            return testing.cursors(self.root, e)
         try:
-            return testing.cursors(self.root, self.tester.story(e))
+            return testing.cursors(self.root, self.get_tester().story(e))
         except RepairError as err:
             raise ExplainError(str(err)) from err
 

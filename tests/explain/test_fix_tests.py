@@ -115,3 +115,48 @@ def test_with_no_tests_a_fix_that_keeps_a_cursors_container_whole_goes_first(tmp
     assert removes and all("`self.cur` moves on after this read" in o["state"] for o in removes), opts
     assert all("behaviour unchecked" in o["state"] for o in removes), removes
     assert "remove(" not in opts[0]["patch"], opts[0]
+
+
+CHUNKS = """\
+pub fn chunks(items: &[u8], size: usize) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for &x in items {
+        cur.push(x);
+        if cur.len() == size {
+            out.push(cur);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn count(items: &[u8]) -> u32 {
+    items.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits() {
+        assert_eq!(chunks(&[1, 2, 3], 2), vec![vec![1, 2], vec![3]]);
+        assert_eq!(count(&[1, 2, 3]), 3);
+    }
+}
+"""
+
+
+def test_a_fix_set_that_compiles_together_is_run_through_the_tests(tmp_path: Path) -> None:
+    # alone, each fix leaves the other error, so no test can run; together they build, and the
+    # buffer pushed as a clone and never cleared breaks the crate's test
+    root = tmp_path / "chunker"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "chunker"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(CHUNKS)
+    r = rusta("explain", str(root), "--no-clippy", "--no-log")
+    assert "cur.clone()" in r.stdout, r.stdout
+    assert "fixes above compile, but the crate's test `tests::splits` fails with them." in r.stdout, r.stdout
