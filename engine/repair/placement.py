@@ -299,9 +299,30 @@ def _merge(edits: list[Edit], blank: set[tuple[str, int]]) -> tuple[Edit, ...]:
     for (f, s, end), texts in sorted(at.items()):
         if s == end and all(_USE_LINES.fullmatch(t) for t in texts):
             lines = sorted(dict.fromkeys(texts), key=lambda t: sort_key(_USE.match(t).group(1)))  # type: ignore[union-attr]
+            lines = [wrapped(t) for t in lines]
             texts = [*lines, "\n"] if (f, s) in blank else lines
         merged.append(Edit(file=f, start=s, end=end, replacement="".join(texts)))
     return tuple(merged)
+
+
+MAX_WIDTH = 100  # rustfmt's default max_width
+
+
+def wrapped(line: str) -> str:
+    """`use a::{B, C, ..};` as rustfmt writes an item wider than `MAX_WIDTH`: the list opened on the
+    first line, its names filled onto lines indented 4 (each at most `MAX_WIDTH`), a trailing comma,
+    `};` alone. A line that fits, or one without a list, stays as it is."""
+    body = line.rstrip("\n")
+    m = re.fullmatch(r"use ([\w:]+)::\{([^{}]*)\};", body)
+    if len(body) <= MAX_WIDTH or m is None:
+        return line
+    out, cur = [f"use {m.group(1)}::{{"], "   "
+    for name in (n.strip() for n in m.group(2).split(",")):
+        if len(cur) + 1 + len(name) + 1 > MAX_WIDTH:
+            out.append(cur)
+            cur = "   "
+        cur += f" {name},"
+    return "\n".join([*out, cur, "};"]) + "\n"
 
 
 def module_use_edit(data: bytes, at: int, path: str) -> tuple[int, str] | None:

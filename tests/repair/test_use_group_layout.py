@@ -10,7 +10,7 @@ import pytest
 
 from engine.gym.families import removed_use_item
 from engine.gym.mutate import apply
-from engine.repair.placement import place_imports, sort_key
+from engine.repair.placement import place_imports, sort_key, wrapped
 from engine.repair.search import repair
 from engine.repair.types import Candidate, Edit
 from engine.repair.use_groups import _member
@@ -133,3 +133,22 @@ def test_lines_and_names_sort_as_the_installed_rustfmt_sorts_them(tmp_path: Path
     assert lines == [f"use {p};" for p in sorted(paths, key=sort_key)]
     listed = out.split("use q::{", 1)[1].split("}", 1)[0]
     assert [n.strip() for n in listed.split(",")] == sorted(names, key=_member)
+
+
+def test_a_list_wider_than_rustfmts_width_is_wrapped_as_rustfmt_wraps_it(tmp_path: Path) -> None:
+    rustfmt = shutil.which("rustfmt")
+    if rustfmt is None:
+        pytest.skip("no rustfmt installed")
+    short = "use core::ops::{Add, BitAnd, BitOr, BitXor, Div, Mul, Neg, Rem, Shl, Shr, Sub};\n"
+    assert wrapped(short) == short
+    for n in (10, 30):
+        names = ", ".join(f"Name{i:02d}Long" for i in range(n))  # in rustfmt's order already
+        line = f"use crate::type_operators::{{{names}}};\n"
+        (tmp_path / "a.rs").write_text(line)
+        out = subprocess.run(
+            [rustfmt, "--edition", "2021", "--emit", "stdout", str(tmp_path / "a.rs")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert wrapped(line) == out[out.index("use ") :]  # after rustfmt's `file:` header
