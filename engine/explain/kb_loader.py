@@ -141,6 +141,7 @@ SHAPES = frozenset(
         "compares_with_none",
         "binary_rhs",
         "binary_lhs",
+        "assign_target",
         "for_iterable",
         "tail_expression",
         "await_on",

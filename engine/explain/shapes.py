@@ -232,6 +232,7 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         ("in_loop", lambda: ss.in_loop_body(source, start, end)),
         ("get_mut_twice", lambda: ss.get_mut_twice(source, start, end, others)),
         ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
+        ("assign_target", lambda: ss.assigned_to(source, start, end)),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
         ("calls_own_closure", lambda: ss.calls_own_closure(source, start, end)),
         (

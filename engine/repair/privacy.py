@@ -51,12 +51,17 @@ def _getter_type(field_type: str) -> tuple[str, str]:
 def add_getter(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """E0616: a read of a private field becomes a call of a getter the type adds in its own `impl`
     (one edit set: the method and the call), so the type keeps control of the field; when the type
-    already has a method of that name, the call alone."""
+    already has a method of that name, the call alone. A write to the field (the left side of `=` or
+    `op=`, from the syntax tree) gets no getter: a call's value is no place to assign to."""
     from engine.syntax.design import struct_def
+    from engine.syntax.story_shapes import assigned_to
 
     m, span = _FIELD.search(d.message), d.primary
     if m is None or span is None:
         return []
+    here = read(span.file_name)
+    if here is not None and span.byte_end <= len(here) and assigned_to(here, span.byte_start, span.byte_end):
+        return []  # a write (`acct.field += x`): a getter's value cannot be assigned to (E0067)
     # the type's own name finds its definition; the words name it as rustc printed it
     # (`account::Account`), so one story never calls one type by two names
     field, printed, type_name = m.group(1), m.group(2), m.group(3)

@@ -170,3 +170,21 @@ def type_parameters_around(source: bytes, start: int, end: int) -> frozenset[str
             if name is not None and name.text:
                 names.add(name.text.decode("utf-8", "replace"))
     return frozenset(names)
+
+
+_PLACE_KINDS = ("field_expression", "index_expression", "identifier", "self", "parenthesized_expression")
+
+
+def assigned_to(source: bytes, start: int, end: int) -> bool:
+    """The place at [start, end) (a field, an index, a name, or a place built from one) is the left
+    side of `=` or `op=`: the line writes it. A read and a write need different ways in (a getter
+    cannot take a write), so a story about "reading" a place must know which it is."""
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        p = n.parent
+        if p is not None and p.type in ("assignment_expression", "compound_assignment_expr"):
+            left = p.child_by_field_name("left")
+            return left is not None and left.id == n.id
+        if p is None or p.type not in _PLACE_KINDS:
+            return False
+    return False
