@@ -160,3 +160,23 @@ def test_a_fix_set_that_compiles_together_is_run_through_the_tests(tmp_path: Pat
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     assert "cur.clone()" in r.stdout, r.stdout
     assert "fixes above compile, but the crate's test `tests::splits` fails with them." in r.stdout, r.stdout
+
+
+def test_a_test_that_already_failed_at_the_last_green_commit_is_not_blamed(tmp_path: Path) -> None:
+    import subprocess
+
+    broken = "    #[test]\n    fn known_broken() {\n        assert_eq!(1 + 1, 3);\n    }\n}\n"
+    green = LIB.replace("let song = self.songs[self.cur];", "let song = self.songs[self.cur].clone();")
+    green = green[: green.rstrip().rindex("}")] + broken
+    root = _crate(tmp_path, green)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    for args in (["init", "-q", "."], ["add", "-A"], ["commit", "-qm", "green"]):
+        subprocess.run([*git, *args], cwd=root, check=True)
+    lib = root / "src" / "lib.rs"
+    lib.write_text(green.replace("self.songs[self.cur].clone();", "self.songs[self.cur];"))
+    opts = _options(root)
+    tested = [o for o in opts if o["tests_run"]]
+    assert tested, opts
+    for o in tested:  # `known_broken` failed at HEAD already: never named, never costs a ✓
+        assert "tests::known_broken" not in o["tests_failed"], o
+    assert opts[0]["tests_run"] == "passed" and opts[0]["ticked"], opts[0]
