@@ -16,6 +16,9 @@ there means the edit does not type-check: it fails), and is then checked togethe
 fix of each story that owns such an error (`engine.explain.joint`); only that joint build can make it "compiles". Errors that appear only with
 the edit in are counted as new (`errors_new`), never among the errors that remain.
 
+A fix that leaves the whole crate compiling is then run through the crate's tests in the same copy
+(`engine.explain.testing`): compiling is not working, so a fix that breaks a test loses its ✓.
+
 `rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
 calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk (`engine.explain.verdict_cache`) by the bytes of the files the edit touches, the edit's id and
 the story's errors, so a second run over unchanged files costs no cargo run. The scratch copy is
