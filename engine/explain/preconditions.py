@@ -38,6 +38,9 @@ not shown):
   and no type of the crate that has a lifetime parameter (`Record<'a>` has no owned form), no
   `impl`/`dyn`: only then does "change the return type to the owned type" name a type.
   `returns_str`: it returns a `&str`, the one type `Cow<'_, str>` replaces.
+- `local_is_owned_return`: the local the result references is declared (annotation or plain
+  constructor, engine/syntax/owned_local.py) with the owned form of the return type (`String` for
+  `&str`): only then is "return the local itself" a fix.
 - `empty_temporary`: the temporary rustc marks ("temporary value created here") is an empty `Vec` or
   `String` made on the spot (`Vec::new()`, `vec![]`, `String::new()`) and the function returns a slice
   or a `&str`: the constant `&[]` or `""` (promoted to `'static`) replaces it. `not_empty_temporary`,
@@ -85,6 +88,7 @@ NAMES = frozenset(
         "map_lookup",
         "import_from_other_crate",
         "owned_return_form",
+        "local_is_owned_return",
         "returns_str",
         "empty_temporary",
         "not_empty_temporary",
@@ -277,6 +281,21 @@ def _owned_return_form(diag: Diagnostic, crate_root: str | Path) -> bool:
     return not any(t in borrowing for t in re.findall(r"[A-Za-z_]\w*", ret))
 
 
+def _local_is_owned_return(diag: Diagnostic, crate_root: str | Path) -> bool:
+    """The local rustc says the result references holds the owned form of the return type (a
+    `String` for `-> &str`), so returning the local itself is a fix; a `PathBuf` for `-> &str` is not."""
+    from engine.syntax.owned_local import local_type, owned_form, same_head
+
+    m = re.search(r"referencing local (?:variable|data) `([^`]+)`", diag.message)
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    owned = owned_form(_return_type(diag, crate_root) or "")
+    if m is None or prim is None or src is None or owned is None:
+        return False
+    held = local_type(src, prim.byte_start, m.group(1))
+    return held is not None and same_head(held, owned)
+
+
 def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     """Whether the marked temporary is an empty Vec/String whose constant fits the return type; None
     without a marked temporary."""
@@ -396,6 +415,8 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         return bool(head) and head not in ("std", "core", "alloc", "crate", "self", "super")
     if predicate == "owned_return_form":
         return _owned_return_form(diag, crate_root)
+    if predicate == "local_is_owned_return":
+        return _local_is_owned_return(diag, crate_root)
     if predicate == "returns_str":
         return _REF_STR.search(_return_type(diag, crate_root) or "") is not None
     if predicate in ("empty_temporary", "not_empty_temporary"):
