@@ -51,6 +51,7 @@ from engine.repair.map_entry_lint import entry_for_contains_insert
 from engine.repair.move_closure import move_closure
 from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
+from engine.repair.needless_copy import drop_needless_copy
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
 from engine.repair.optioncmp import none_comparison
@@ -136,6 +137,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
+    _row("E0515", drop_needless_copy),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
