@@ -142,6 +142,7 @@ SHAPES = frozenset(
         "binary_rhs",
         "binary_lhs",
         "assign_target",
+        "returns_local_borrow",
         "for_iterable",
         "tail_expression",
         "await_on",

@@ -61,6 +61,12 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
         tags.add("handle_escapes")
     tags.update(_static_tags(diag, source))
+    if diag.code_str == "E0106":
+        from engine.syntax.owned_local import tail_root_local
+
+        if (local := tail_root_local(source, prim.byte_start)) is not None:
+            tags.add("returns_local_borrow")  # no lifetime can fix it: the result borrows a local
+            vals["binding"] = local
     from engine.explain.rootsyntax import cloned_reference, none_comparison, shared_ref_from_method
 
     if cloned_reference(diag, crate_root) is not None:

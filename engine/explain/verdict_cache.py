@@ -27,8 +27,9 @@ from toolbelt.types import CheckTool
 # 13: the steps looked for only when no one-step fix compiles (`chained` says they were); 14: a step
 # never answers the story's own error family again; 15: a kind of fix with no one-step fix compiling
 # is finished in steps too, and a let line two steps insert at one place is kept once; 16: a step may
-# answer several callers' errors at once, and a written collection type follows owned items (#14)
-CACHE_VERSION = 16
+# answer several callers' errors at once, and a written collection type follows owned items (#14); 17: a
+# finished fix drops a lifetime its steps left naming nothing, and carries its own title (#14)
+CACHE_VERSION = 17
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

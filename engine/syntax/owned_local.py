@@ -59,3 +59,42 @@ def same_head(a: str, b: str) -> bool:
     """`Vec<u8>` and `Vec` name one type head; paths and spaces aside."""
     head = lambda t: t.split("<", 1)[0].rsplit("::", 1)[-1].strip()  # noqa: E731
     return head(a) == head(b)
+
+
+_CHAIN = {
+    "field_expression": "value",
+    "reference_expression": "value",
+    "try_expression": None,
+    "index_expression": None,
+}
+
+
+def tail_root_local(source: bytes, at: int) -> str | None:
+    """The local `let` binding the function around byte `at` (a signature's return type) returns a
+    borrow of through its tail expression (`buf.to_str().unwrap()` -> `buf`), or None: a parameter,
+    a call of something else, no tail. No lifetime in the signature can make such a borrow outlive
+    the call, whatever the elision rules say."""
+    node = node_at(source, at, at + 1)
+    fn = next((a for a in (node, *ancestors(node)) if a.type == "function_item"), None)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    tail = body.named_children[-1] if body is not None and body.named_children else None
+    n = tail
+    while n is not None and n.type != "identifier":
+        if n.type == "call_expression":
+            f = n.child_by_field_name("function")
+            n = f.child_by_field_name("value") if f is not None and f.type == "field_expression" else None
+        elif n.type in _CHAIN:
+            field = _CHAIN[n.type]
+            n = n.child_by_field_name(field) if field else (n.named_children[0] if n.named_children else None)
+        else:
+            return None
+    if n is None or fn is None:
+        return None
+    name = node_text(n)
+    lets = [
+        x
+        for x in preorder(fn)
+        if x.type == "let_declaration"
+        and node_text(x.child_by_field_name("pattern")).removeprefix("mut ") == name
+    ]
+    return name if lets else None

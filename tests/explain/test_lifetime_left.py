@@ -44,3 +44,17 @@ def test_a_lifetime_the_output_still_uses_stays() -> None:
         without_unused_lifetimes(before, owned)
         == b"fn pick(a: &str, b: &str) -> String {\n    a.to_string()\n}\n"
     )
+
+
+def test_a_result_that_borrows_a_local_is_told_no_lifetime_can_fix_it(tmp_path: Path) -> None:
+    e = next(e for e in explain_lib(tmp_path / "why", "label", LABEL) if e.code == "E0106")
+    said = " ".join(e.why.split())
+    assert "The result borrows `joined`, a local; no lifetime annotation can fix this" in said, said
+    assert "elision cannot guess" not in e.why, e.why
+    assert not any(o.name == "name the lifetime" for o in e.options), e.options
+
+
+def test_a_result_that_borrows_an_input_keeps_the_lifetime_story(tmp_path: Path) -> None:
+    src = "pub fn longer(a: &str, b: &str) -> &str {\n    if a.len() > b.len() { a } else { b }\n}\n"
+    e = next(e for e in explain_lib(tmp_path / "input", "longer", src) if e.code == "E0106")
+    assert "a local" not in e.why and "elision cannot guess" in " ".join(e.why.split()), e.why
