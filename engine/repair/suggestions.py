@@ -50,7 +50,7 @@ def suggestion_candidates(
 
 # rustc's help sentences that stop where its rendering shows the code ("replace it with", "change
 # this to", clippy's "try"): cut there, a fix's title reads as a sentence cut in half
-_DANGLING = re.compile(r"(?:\b(?:with|to|as|by|using|use|try|this|instead)|:)\s*$", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:\b(?:with|to|as|by|using|use|try|this)|:)\s*$", re.IGNORECASE)
 
 
 def titled(message: str, edits: tuple[Edit, ...]) -> str:
@@ -58,7 +58,8 @@ def titled(message: str, edits: tuple[Edit, ...]) -> str:
     before that code ("replace it with `*sum += x`"); a longer edit is named by where it goes."""
     if not _DANGLING.search(message):
         return message
-    code = " ".join(e.replacement.strip() for e in edits if e.replacement.strip())
+    written = [e.replacement.strip() for e in edits if e.replacement.strip()]
+    code = written[0] if len(written) == 1 else ""  # pieces around kept code are no code on their own
     head = message.rstrip(" :")
     if code and "\n" not in code and len(code) <= 60:
         return f"{head} `{code}`"
