@@ -127,6 +127,20 @@ def route(argv: list[str], available: dict[str, tuple[str, str]]) -> tuple[str |
     return None, argv
 
 
+def _raised_by_interrupt(exc: BaseException) -> bool:
+    """An error raised while a Ctrl-C unwinds is the interrupt's doing, not a bug: a KeyboardInterrupt
+    that lands between a Condition's release and its `try` makes the `with` release the lock twice
+    (RuntimeError), under load and rarely. It exits 130 like the interrupt that caused it."""
+    seen: set[int] = set()
+    cause = exc.__context__
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
+
+
 def _main(argv: list[str]) -> int:
     available = _available()
     chosen, argv = route(argv, available)
@@ -144,6 +158,9 @@ def _main(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one place a traceback is turned into a sentence
+        if _raised_by_interrupt(exc):
+            print("rusta: interrupted; nothing half-written was left behind.", file=sys.stderr)
+            return EXIT_INTERRUPTED
         if _is_user_error(exc):
             print(f"rusta: {exc}", file=sys.stderr)
             return int(getattr(exc, "exit_code", EXIT_USAGE))

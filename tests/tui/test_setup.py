@@ -97,6 +97,26 @@ def test_an_internal_error_exits_70_not_refused(tmp_path: Path) -> None:
     assert "Traceback" in (tmp_path / "last-crash.txt").read_text()
 
 
+def test_an_error_raised_while_ctrl_c_unwinds_exits_130_not_70(tmp_path: Path) -> None:
+    """A Ctrl-C that cuts a `with` short can surface as another error (a lock released twice); that is
+    the interrupt, not a bug: 130 and the interrupt's sentence, no crash file."""
+    code = (
+        "import sys, rusta_tui.cli.history as h\n"
+        "def run(args):\n"
+        "    try:\n"
+        "        raise KeyboardInterrupt\n"
+        "    finally:\n"
+        "        raise RuntimeError('cannot release un-acquired lock')\n"
+        "h.run = run\n"
+        "from rusta_tui.cli.main import main\n"
+        "sys.exit(main(['history']))\n"
+    )
+    env = {**os.environ, "RUSTA_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 130, out.stderr
+    assert out.stderr.startswith("rusta: interrupted") and not (tmp_path / "last-crash.txt").exists()
+
+
 def test_the_exit_message_names_rusta_as_it_can_be_run_here() -> None:
     def invocation(path: str) -> str:
         out = subprocess.run(
