@@ -6,8 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from engine.gym.families import removed_use_item
 from engine.gym.mutate import apply
 from engine.repair.placement import place_imports, sort_key, wrapped
@@ -113,22 +111,27 @@ def test_real_cargo_restores_the_item_from_the_root_the_file_takes_its_module_fr
     assert dict(result.files)["src/lib.rs"].decode() == HASHED
 
 
-def test_lines_and_names_sort_as_the_installed_rustfmt_sorts_them(tmp_path: Path) -> None:
-    """rustfmt's own answer, style edition 2021: names before a glob before a list; inside braces
-    `self` first, then snake_case, CamelCase, UPPER_SNAKE (a one-letter capital is upper snake)."""
+def _rustfmt(tmp_path: Path, src: str) -> str:
+    """What the installed rustfmt (style edition 2021) makes of `src`. rustfmt is part of the toolchain
+    the project needs (README; `rusta doctor` checks it), so its absence fails here, never skips."""
     rustfmt = shutil.which("rustfmt")
-    if rustfmt is None:
-        pytest.skip("no rustfmt installed")
-    paths = ["a::{X, Y}", "a::*", "a::Z", "a::b", "std::io::Read", "std::{env, io}", "crate::x::Y", "a::B_C"]
-    names = ["self", "c", "f_g", "Ab", "AB", "B", "D_E", "x2", "X2"]
-    src = "".join(f"use {p};\n" for p in reversed(paths)) + f"use q::{{{', '.join(reversed(names))}}};\n"
+    assert rustfmt is not None, "rustfmt is not on PATH: `rustup component add rustfmt`"
     (tmp_path / "a.rs").write_text(src)
-    out = subprocess.run(
+    return subprocess.run(
         [rustfmt, "--edition", "2021", "--emit", "stdout", str(tmp_path / "a.rs")],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def test_lines_and_names_sort_as_the_installed_rustfmt_sorts_them(tmp_path: Path) -> None:
+    """rustfmt's own answer, style edition 2021: names before a glob before a list; inside braces
+    `self` first, then snake_case, CamelCase, UPPER_SNAKE (a one-letter capital is upper snake)."""
+    paths = ["a::{X, Y}", "a::*", "a::Z", "a::b", "std::io::Read", "std::{env, io}", "crate::x::Y", "a::B_C"]
+    names = ["self", "c", "f_g", "Ab", "AB", "B", "D_E", "x2", "X2"]
+    src = "".join(f"use {p};\n" for p in reversed(paths)) + f"use q::{{{', '.join(reversed(names))}}};\n"
+    out = _rustfmt(tmp_path, src)
     lines = [ln for ln in out.splitlines() if ln.startswith("use ") and not ln.startswith("use q::")]
     assert lines == [f"use {p};" for p in sorted(paths, key=sort_key)]
     listed = out.split("use q::{", 1)[1].split("}", 1)[0]
@@ -136,19 +139,10 @@ def test_lines_and_names_sort_as_the_installed_rustfmt_sorts_them(tmp_path: Path
 
 
 def test_a_list_wider_than_rustfmts_width_is_wrapped_as_rustfmt_wraps_it(tmp_path: Path) -> None:
-    rustfmt = shutil.which("rustfmt")
-    if rustfmt is None:
-        pytest.skip("no rustfmt installed")
     short = "use core::ops::{Add, BitAnd, BitOr, BitXor, Div, Mul, Neg, Rem, Shl, Shr, Sub};\n"
     assert wrapped(short) == short
     for n in (10, 30):
         names = ", ".join(f"Name{i:02d}Long" for i in range(n))  # in rustfmt's order already
         line = f"use crate::type_operators::{{{names}}};\n"
-        (tmp_path / "a.rs").write_text(line)
-        out = subprocess.run(
-            [rustfmt, "--edition", "2021", "--emit", "stdout", str(tmp_path / "a.rs")],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = _rustfmt(tmp_path, line)
         assert wrapped(line) == out[out.index("use ") :]  # after rustfmt's `file:` header
