@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, temporaries
 from engine.repair.types import Candidate, Edit
-from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
 
 _EMPTY = (
@@ -25,12 +24,7 @@ _EMPTY = (
 
 def empty_constant(d: Diagnostic, read: Reader) -> list[Candidate]:
     out: list[Candidate] = []
-    for s in d.spans:
-        if not (s.label or "").startswith("temporary value created here") or not in_user_crate(s.file_name):
-            continue
-        data = read(s.file_name)
-        if data is None or s.byte_end > len(data):
-            continue
+    for s, data in temporaries(d, read):
         text = data[s.byte_start : s.byte_end].decode("utf-8", "replace").strip()
         constant = next((c for rx, c in _EMPTY if rx.fullmatch(text)), None)
         amp = data.rfind(b"&", 0, s.byte_start)

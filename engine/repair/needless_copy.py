@@ -7,9 +7,8 @@ whether the borrow left fits (with the `&` before it kept, or dropped)."""
 
 from __future__ import annotations
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, temporaries
 from engine.repair.types import Candidate, Edit
-from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
 
 _COPIES = ("to_string", "to_owned", "clone", "to_vec")
@@ -19,12 +18,7 @@ def drop_needless_copy(d: Diagnostic, read: Reader) -> list[Candidate]:
     from engine.syntax.tree import node_at, node_text
 
     out: list[Candidate] = []
-    for s in d.spans:
-        if not (s.label or "").startswith("temporary value created here") or not in_user_crate(s.file_name):
-            continue
-        data = read(s.file_name)
-        if data is None or s.byte_end > len(data):
-            continue
+    for s, data in temporaries(d, read):
         call = node_at(data, s.byte_start, s.byte_end)
         fn = call.child_by_field_name("function") if call.type == "call_expression" else None
         args = call.child_by_field_name("arguments") if fn is not None else None

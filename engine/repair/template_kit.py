@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from engine.edits import edit_id
 from engine.repair.types import Candidate, Edit
+from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic, Span
 
 Reader = Callable[[str], bytes | None]  # crate-relative path -> bytes, None if unreadable
@@ -51,3 +52,14 @@ def _short(ty: str) -> str:
     """A type as the code writes it: `std::vec::Vec<std::string::String>` -> `Vec<String>` (rustc
     spells paths out when the same output names two types alike)."""
     return re.sub(r"\b(?:[a-z_]\w*::)+", "", ty)
+
+
+def temporaries(d: Diagnostic, read: Reader) -> Iterator[tuple[Span, bytes]]:
+    """The temporaries rustc labels "temporary value created here" in the user's own files, each with
+    its file's bytes: the fixes that rewrite the temporary itself (E0515/E0716) all start there."""
+    for s in d.spans:
+        if not (s.label or "").startswith("temporary value created here") or not in_user_crate(s.file_name):
+            continue
+        data = read(s.file_name)
+        if data is not None and s.byte_end <= len(data):
+            yield s, data
