@@ -17,7 +17,6 @@ from modes.rendering import (  # noqa: F401 - re-exported
     WIDTH,
     Line,
     Rendered,
-    first_change,
     lines_for,
     pair_lines,
     render,

@@ -76,33 +76,6 @@ def _cap(text: str) -> str:
     return text if text.startswith(("rustc", "`", "cargo", "clippy")) else text[:1].upper() + text[1:]
 
 
-def first_change(diff: str) -> tuple[str, int, str, str] | None:
-    """(file, line, old line, new line) of the first changed line in a unified diff."""
-    file, old_no, removed = "", 0, None
-    for ln in diff.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("@@"):
-            m = re.match(r"@@ -(\d+)", ln)
-            old_no = int(m.group(1)) if m else 0
-        elif ln.startswith("---"):
-            continue
-        elif ln.startswith("-"):
-            removed = removed if removed is not None else (old_no, ln[1:])
-            old_no += 1
-        elif ln.startswith("+"):
-            if not ln[1:].strip() and removed is None:
-                continue  # a blank line added around an insertion says nothing
-            if removed is not None:
-                return file, removed[0], removed[1].strip(), ln[1:].strip()
-            return file, old_no, "", ln[1:].strip()
-        elif ln.startswith(" "):
-            if removed is not None:
-                return file, removed[0], removed[1].strip(), ""
-            old_no += 1
-    return None
-
-
 # a label that only points ("expected because of this") names a place, not a reason
 _POINTER_LABEL = re.compile(r"^expected (?:because of|due to) this\b")
 

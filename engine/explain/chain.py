@@ -33,10 +33,10 @@ from engine.edits import (
 )
 from engine.explain import blame
 from engine.explain.lifetimes_left import without_unused_lifetimes
-from engine.explain.options import _first_line as first_line
 from engine.explain.options import added_lines, public_derives
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import Finished
+from engine.patching.diffs import first_place
 from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.types import Candidate
@@ -350,7 +350,7 @@ def _one_derive(lines: list[bytes], had: list[bytes]) -> bytes:
 def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
     """The finished fix as one option: `o`'s name (its first step, or the step whose edit is all the
     patch keeps), the whole diff, every step."""
-    file, line = first_line(done.patch)
+    file, line = first_place(done.patch)
     return msgspec.structs.replace(
         o,
         name=done.name or o.name,

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 
 from engine.edits import EditError, apply_edits, by_file
 from engine.explain.types import Explanation, PatchOption
+from engine.patching.diffs import rows
 from engine.repair.targets import phase
 from engine.repair.types import Edit
 from toolbelt.diag_identity import distinct, trim_paths
@@ -151,17 +152,9 @@ def rewriter(i: int, o: PatchOption, at: tuple[str, int], stories: list[Explanat
 def new_lines(patch: str) -> dict[str, set[int]]:
     """Lines (in the edited file) that a diff wrote, from its new-side line numbers."""
     out: dict[str, set[int]] = {}
-    file, new_no = "", 0
-    for ln in patch.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("@@"):
-            new_no = int(ln.split("+")[1].split(",")[0].split(" ")[0])
-        elif ln.startswith("+"):
-            out.setdefault(file, set()).add(new_no)
-            new_no += 1
-        elif ln.startswith(" "):
-            new_no += 1
+    for r in rows(patch):
+        if r.kind == "+":
+            out.setdefault(r.path, set()).add(r.new_line)
     return out
 
 

@@ -35,6 +35,7 @@ from engine.explain.uninferred import CODES as UNINFERRED_CODES
 from engine.explain.uninferred import annotated_binding
 from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
+from engine.patching.diffs import first_place
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.registry import template_candidates
 from engine.repair.sender_drop import keeps_receiver_open
@@ -123,21 +124,6 @@ def public_derives(diff: str) -> str:
     return "; ".join(said)
 
 
-def _first_line(diff: str) -> tuple[str, int]:
-    file, old_no = "", 0
-    for ln in diff.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("@@"):
-            m = re.match(r"@@ -(\d+)", ln)
-            old_no = int(m.group(1)) if m else 0
-        elif ln.startswith(("-", "+")) and not ln.startswith(("---", "+++")):
-            return file, old_no
-        elif ln.startswith(" "):
-            old_no += 1
-    return file, old_no
-
-
 def _kind(c: Candidate) -> FixKind:
     """Borrow or clone, from what the edit writes (and the template's family where it has one)."""
     text = " ".join(e.replacement for e in c.edits)
@@ -214,7 +200,7 @@ def _option(
         return None
     if not diff:
         return None
-    file, line = _first_line(diff)
+    file, line = first_place(diff)
     kind = _kind(c)
     return PatchOption(
         id=c.id,
@@ -424,7 +410,8 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             o.panics_until_filled,
             # a fix that breaks the crate's tests goes below those that pass; untested, a transfer out
             # of a cursor's slot goes below the fixes that keep the container whole
-            bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run),
+            # a transfer whose later removal may take a second element goes below the clone
+            bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run) or bool(o.removal_unsure),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and o.validated in moves),
             inexpert(o),

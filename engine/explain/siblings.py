@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import msgspec
 
 from engine.edits import Edit, EditError, apply_edits, by_file, edit_id, unified_diff
-from engine.explain.options import _first_line as first_line
 from engine.explain.options import added_lines
 from engine.explain.types import Explanation, PatchOption
+from engine.patching.diffs import first_place
 
 
 def rustc_fix(options: Sequence[PatchOption]) -> PatchOption | None:
@@ -64,7 +64,7 @@ def union(options: Sequence[PatchOption], read) -> PatchOption | None:  # read: 
             return None
         before[rel] = old
     patch = unified_diff(before, after)
-    file, line = first_line(patch)
+    file, line = first_place(patch)
     first = options[0]
     return msgspec.structs.replace(
         first,

@@ -111,6 +111,50 @@ def parse_diff(text: str) -> tuple[FileChange, ...]:
     return tuple(changes)
 
 
+class Row(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a diff's hunks, numbered in both files: what the readers of a fix's patch (where it
+    first changes the file, which lines it writes) take from the diff, so that none of them walks hunk
+    headers itself and two of them never number one place differently."""
+
+    path: str  # the file the diff writes (the old one for a deletion), without git's a/ and b/
+    kind: str  # " " context, "-" removed, "+" added
+    old_line: int  # for an added line, the old line the hunk has reached (the one it goes before)
+    new_line: int  # for a removed line, the new line the hunk has reached
+    text: str  # without the marker and the line end
+
+
+def rows(text: str) -> tuple[Row, ...]:
+    """The context, removed and added lines of a unified diff, in order; () for text that is no diff.
+
+    Unlike `parse_diff`, which guards the paths a patch will write, this only reads: a fix's own diff,
+    numbered for showing and blaming, never refused."""
+    try:
+        ps = PatchSet(text)
+    except UnidiffParseError:
+        return ()
+    out: list[Row] = []
+    for pf in ps:
+        src, dst = pf.source_file, pf.target_file
+        path = src.removeprefix("a/") if dst == "/dev/null" else dst.removeprefix("b/")
+        for h in pf:
+            old, new = h.source_start, h.target_start
+            for line in h:
+                if line.line_type not in (" ", "-", "+"):
+                    continue  # "\ No newline at end of file" is no line of either file
+                kind = line.line_type
+                value = line.value.rstrip("\r\n")
+                out.append(Row(path=path, kind=kind, old_line=old, new_line=new, text=value))
+                old += kind != "+"
+                new += kind != "-"
+    return tuple(out)
+
+
+def first_place(text: str) -> tuple[str, int]:
+    """(file, old line) where a diff first removes or adds a line: the place a fix is shown at."""
+    first = next((r for r in rows(text) if r.kind != " "), None)
+    return (first.path, first.old_line) if first else ("", 0)
+
+
 def strip_prefix(changes: tuple[FileChange, ...], prefix: str) -> tuple[FileChange, ...]:
     """Paths relative to the crate when the diff was made from the repo's top (`crate/src/x.rs`).
 

@@ -13,7 +13,7 @@ from engine.explain.api import explain_report
 from engine.explain.kb_loader import load_kb
 from engine.explain.types import Explanation
 from modes.errors import UnknownMode
-from modes.rendering import first_change, render_ansi, rustc_lines
+from modes.rendering import render_ansi, rustc_lines
 from modes.study import why_text
 from modes.studytrim import passage_restates, relevant, states_invariant
 from toolbelt.cargo_run import run_check
@@ -149,16 +149,6 @@ def test_modes_render_stays_callable_after_the_submodule_is_imported(
     assert callable(modes.render)
     assert type(modes.render(stories[0], "pair")).__name__ == "Rendered"
     assert study_question(stories[0])[0].text.startswith(("error", "warning"))
-
-
-def test_first_change_skips_blank_added_lines() -> None:
-    diff = (
-        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,4 +1,6 @@\n // head\n+\n+use std::collections::HashMap;\n"
-        " \n pub fn f() {}\n"
-    )
-    assert first_change(diff) == ("src/lib.rs", 2, "", "use std::collections::HashMap;")
-    replace = "--- a/f.rs\n+++ b/f.rs\n@@ -3,2 +3,2 @@\n a\n-let v = 1;\n+let mut v = 1;\n"
-    assert first_change(replace) == ("f.rs", 4, "let v = 1;", "let mut v = 1;")
 
 
 def test_a_fix_that_changes_two_places_names_each_line() -> None:

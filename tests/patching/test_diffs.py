@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.patching.diffs import apply_changes, parse_diff, touched_paths
+from engine.patching.diffs import apply_changes, first_place, parse_diff, rows, touched_paths
 from engine.patching.errors import ContextMismatch, DiffParseError, NoExplanation
 from engine.patching.types import Patch
 
@@ -134,3 +134,24 @@ def test_difflib_diffs_round_trip(old: list[str], new: list[str], eol: bool) -> 
     diff = render({"f.rs": (a.encode(), b.encode())})
     assert apply_changes(parse_diff(diff), {"f.rs": a.encode()}.get)["f.rs"] == b.encode()
     assert difflib  # the renderer is difflib underneath
+
+
+def test_rows_number_both_files_for_the_readers_of_a_fix() -> None:
+    """Where a fix first changes the file and which new lines it writes come from one walk."""
+    insert = (
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,5 @@\n // head\n+\n+use std::collections::HashMap;\n"
+        " \n pub fn f() {}\n"
+    )
+    assert first_place(insert) == ("src/lib.rs", 2)
+    assert [(r.kind, r.old_line, r.new_line) for r in rows(insert) if r.kind == "+"] == [
+        ("+", 2, 2),
+        ("+", 2, 3),
+    ]
+    replace = "--- a/f.rs\n+++ b/f.rs\n@@ -3,2 +3,2 @@\n a\n-let v = 1;\n+let mut v = 1;\n"
+    assert [(r.kind, r.old_line, r.new_line, r.text) for r in rows(replace)[1:]] == [
+        ("-", 4, 4, "let v = 1;"),
+        ("+", 5, 4, "let mut v = 1;"),
+    ]
+    gone = "--- a/old.rs\n+++ /dev/null\n@@ -1 +0,0 @@\n-fn a() {}\n\\ No newline at end of file\n"
+    assert [(r.path, r.kind, r.text) for r in rows(gone)] == [("old.rs", "-", "fn a() {}")]
+    assert rows("not a diff") == () and first_place("") == ("", 0)
