@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from engine.explain.api import explain_report
 from engine.explain.types import Explanation
 from toolbelt.cargo_run import run_check
+from toolbelt.types import Diagnostic
 
 
 def write_lib(tmp: Path, name: str, src: str) -> Path:
@@ -15,6 +17,18 @@ def write_lib(tmp: Path, name: str, src: str) -> Path:
     (root / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
     (root / "src" / "lib.rs").write_text(src)
     return root
+
+
+def errors_of(root: Path, tmp: Path) -> list[Diagnostic]:
+    """The errors `cargo check` finds in the crate, with a target dir beside it: what a fix applied
+    by the test must leave empty."""
+    report = run_check(root, target_dir=tmp / "target")
+    return [d for d in report.diagnostics if d.level.startswith("error")]
+
+
+def cargo_test(root: Path) -> subprocess.CompletedProcess[str]:
+    """`cargo test -q` in the crate: a fix that compiles must also keep the crate's own tests green."""
+    return subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, text=True, timeout=600)
 
 
 def explain_lib(tmp: Path, name: str, src: str) -> tuple[Explanation, ...]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.explain.crates import write_lib
 from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
@@ -55,11 +56,7 @@ mod tests {
 
 
 def _crate(tmp_path: Path) -> Path:
-    root = tmp_path / "light"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "light"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LIB)
-    return root
+    return write_lib(tmp_path, "light", LIB)
 
 
 def _stories(root: Path) -> list[dict]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rusta_tui.cli.exitcodes import BY_COMMAND, COMMON
+from tests.explain.crates import write_lib
 from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
@@ -30,10 +31,7 @@ pub fn origin() -> Point {
 
 
 def test_apply_on_a_story_without_a_patch_exits_4_and_says_so(tmp_path: Path) -> None:
-    root = tmp_path / "points"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "points"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LIB)
+    root = write_lib(tmp_path, "points", LIB)
     r = rusta("explain", str(root), "--apply", "1", "--no-clippy")
     assert r.returncode == 4, r.stdout + r.stderr
     said = r.stderr.strip().splitlines()[-1]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.explain.crates import write_lib
 from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
@@ -65,11 +66,7 @@ mod tests {
 
 
 def _crate(tmp_path: Path, lib: str) -> Path:
-    root = tmp_path / "playlist"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "playlist"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(lib)
-    return root
+    return write_lib(tmp_path, "playlist", lib)
 
 
 def _options(root: Path) -> list[dict]:
@@ -153,10 +150,7 @@ mod tests {
 def test_a_fix_set_that_compiles_together_is_run_through_the_tests(tmp_path: Path) -> None:
     # alone, each fix leaves the other error, so no test can run; together they build, and the
     # buffer pushed as a clone and never cleared breaks the crate's test
-    root = tmp_path / "chunker"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "chunker"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(CHUNKS)
+    root = write_lib(tmp_path, "chunker", CHUNKS)
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     assert "cur.clone()" in r.stdout, r.stdout
     assert "fixes above compile, but the crate's test `tests::splits` fails with them." in r.stdout, r.stdout

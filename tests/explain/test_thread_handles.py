@@ -17,7 +17,7 @@ import pytest
 from engine.edits import apply_edits
 from engine.explain.validation import validate
 from modes.rendering import pair_lines
-from tests.explain.crates import explain_lib, line_of
+from tests.explain.crates import cargo_test, explain_lib, line_of
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def _fixed(tmp_path, name: str, src: str):
 def _tests_pass(root, option) -> None:
     path = root / "src" / "lib.rs"
     path.write_bytes(apply_edits(path.read_bytes(), option.edits))
-    done = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, text=True)
+    done = cargo_test(root)
     assert done.returncode == 0, done.stderr[-2000:]
 
 

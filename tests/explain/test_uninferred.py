@@ -5,15 +5,13 @@ crates written here; every patch is applied and compiled, and the crate's own te
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from engine.edits import apply_edits
 from engine.explain.uninferred import annotated_binding
-from tests.explain.crates import write_lib
-from toolbelt.cargo_run import run_check
+from tests.explain.crates import cargo_test, errors_of, write_lib
 
 # a product over `&i32` elements, then a cast: nothing but the element type names the result
 PRODUCT = """pub fn scaled(weights: &[i32]) -> f32 {
@@ -48,15 +46,10 @@ PARSED = """pub fn doubled(text: &str) -> String {
 """
 
 
-def _errors(root: Path, tmp: Path):
-    report = run_check(root, target_dir=tmp / "target")
-    return [d for d in report.diagnostics if d.level.startswith("error")]
-
-
 @pytest.mark.slow
 def test_product_gets_the_element_type_rustc_names(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "product", PRODUCT)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert [d.code_str for d in errs] == ["E0282"], errs
     cands, missing = annotated_binding(errs[0], root)
     assert missing is None
@@ -66,28 +59,28 @@ def test_product_gets_the_element_type_rustc_names(tmp_path: Path) -> None:
     for c, text in zip(cands, wanted, strict=True):
         lib.write_bytes(apply_edits(PRODUCT.encode(), list(c.edits)))
         assert text in lib.read_text()
-        assert not _errors(root, tmp_path), c.description
-        tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
-        assert tests.returncode == 0, tests.stderr.decode()
+        assert not errors_of(root, tmp_path), c.description
+        tests = cargo_test(root)
+        assert tests.returncode == 0, tests.stderr
 
 
 @pytest.mark.slow
 def test_a_returned_binding_takes_the_return_type(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "returned", RETURNED)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0282", "E0283"), errs
     cands, _ = annotated_binding(errs[0], root)
     assert cands and cands[0].family == "annotate-let", cands
     lib = root / "src" / "lib.rs"
     lib.write_bytes(apply_edits(RETURNED.encode(), list(cands[0].edits)))
     assert "let w: Vec<usize> = cols" in lib.read_text()
-    assert not _errors(root, tmp_path)
+    assert not errors_of(root, tmp_path)
 
 
 @pytest.mark.slow
 def test_no_fact_no_patch(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "parsed", PARSED)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0282", "E0283", "E0284"), errs
     cands, missing = annotated_binding(errs[0], root)
     assert cands == []

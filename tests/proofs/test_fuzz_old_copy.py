@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.explain.crates import write_lib
 from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
@@ -43,10 +44,7 @@ mod tests {
 
 
 def test_the_fuzz_proof_does_not_quote_a_pairing_artefact_as_the_old_error(tmp_path: Path) -> None:
-    root = tmp_path / "sums"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "sums"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LIB)
+    root = write_lib(tmp_path, "sums", LIB)
     r = rusta("explain", str(root), "--apply", "1", "--no-clippy")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Arc" in (root / "src" / "lib.rs").read_text()

@@ -5,14 +5,13 @@ the crate's own test passes; the method, left without a caller, goes with it."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from engine.edits import apply_edits
 from engine.repair.field_borrow import inline_field_method
-from tests.explain.crates import write_lib
+from tests.explain.crates import cargo_test, errors_of, write_lib
 from toolbelt.cargo_run import run_check
 
 RUNNER = """pub struct Job {
@@ -58,15 +57,10 @@ mod tests {
 SHARED = RUNNER.replace("self.total += n;", "self.total += n + self.jobs.len();")
 
 
-def _errors(root: Path, tmp: Path):
-    report = run_check(root, target_dir=tmp / "target")
-    return [d for d in report.diagnostics if d.level.startswith("error")]
-
-
 @pytest.mark.slow
 def test_a_method_on_other_fields_is_inlined(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "runner", RUNNER)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0499", "E0502"), errs
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
     cands = inline_field_method(errs[0], read)
@@ -77,14 +71,14 @@ def test_a_method_on_other_fields_is_inlined(tmp_path: Path) -> None:
     assert "fn note" not in lib.read_text()  # its only caller is gone: no dead code is left behind
     report = run_check(root, target_dir=tmp_path / "target")
     assert not report.diagnostics, report.diagnostics
-    tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
-    assert tests.returncode == 0, tests.stderr.decode()
+    tests = cargo_test(root)
+    assert tests.returncode == 0, tests.stderr
 
 
 @pytest.mark.slow
 def test_a_method_on_the_borrowed_field_is_not_inlined(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "shared", SHARED)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0499", "E0502"), errs
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
     assert not [c for d in errs for c in inline_field_method(d, read)]

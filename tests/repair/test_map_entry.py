@@ -10,9 +10,8 @@ import pytest
 
 from engine.edits import apply_edits
 from engine.repair.map_entry import entry_for_get_insert
-from tests.explain.crates import write_lib
+from tests.explain.crates import cargo_test, errors_of, write_lib
 from tests.explain.test_fix_chains import MEMO as UNIMPORTED_MEMO
-from toolbelt.cargo_run import run_check
 
 # the chain tests' memo, with its import: the borrow checker is all that rejects it
 MEMO = "use std::collections::HashMap;\n\n" + UNIMPORTED_MEMO
@@ -52,16 +51,11 @@ pub fn named(m: &mut Pairs, k: u32) -> &String {
 """
 
 
-def _errors(root: Path, tmp: Path):
-    report = run_check(root, target_dir=tmp / "target")
-    return [d for d in report.diagnostics if d.level.startswith("error")]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "src"), [("memo", MEMO), ("counts", COUNTS)])
 def test_the_get_then_insert_is_rewritten_and_compiles(tmp_path: Path, name: str, src: str) -> None:
     root = write_lib(tmp_path, name, src)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0502", "E0499"), errs
     lib = root / "src" / "lib.rs"
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
@@ -71,7 +65,7 @@ def test_the_get_then_insert_is_rewritten_and_compiles(tmp_path: Path, name: str
     for c in cands:
         lib.write_text(src)
         lib.write_bytes(apply_edits(src.encode(), list(c.edits)))
-        if not _errors(root, tmp_path):
+        if not errors_of(root, tmp_path):
             compiled.append(c.family)
     assert "map-two-lookups" in compiled, compiled
     if name == "memo":  # a Copy key: one lookup is enough
@@ -83,7 +77,7 @@ def test_the_get_then_insert_is_rewritten_and_compiles(tmp_path: Path, name: str
 @pytest.mark.slow
 def test_not_offered_for_a_map_of_ones_own(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "own", OWN)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
     assert not [c for d in errs for c in entry_for_get_insert(d, read)]
@@ -125,10 +119,9 @@ mod tests {
 
 @pytest.mark.slow
 def test_work_on_the_hit_path_stays_in_the_occupied_arm(tmp_path: Path) -> None:
-    import subprocess
 
     root = write_lib(tmp_path, "interned", INTERNED)
-    errs = _errors(root, tmp_path)
+    errs = errors_of(root, tmp_path)
     assert errs and errs[0].code_str in ("E0502", "E0499"), errs
     read = lambda rel: (root / rel).read_bytes()  # noqa: E731
     cands = entry_for_get_insert(errs[0], read)
@@ -138,8 +131,8 @@ def test_work_on_the_hit_path_stays_in_the_occupied_arm(tmp_path: Path) -> None:
     for c in cands:
         lib.write_bytes(apply_edits(INTERNED.encode(), list(c.edits)))
         assert "self.reused += 1;" in lib.read_text()
-        if _errors(root, tmp_path):
+        if errors_of(root, tmp_path):
             continue
-        tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
+        tests = cargo_test(root)
         passed += [c.family] * (tests.returncode == 0)
     assert passed == ["map-entry", "map-two-lookups"], passed

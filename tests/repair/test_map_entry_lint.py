@@ -5,14 +5,13 @@ the rewrite is applied, clippy no longer warns, and the crate's own test passes.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from engine.edits import apply_edits
 from engine.repair.map_entry_lint import LINT, entry_for_contains_insert
-from tests.explain.crates import write_lib
+from tests.explain.crates import cargo_test, write_lib
 from toolbelt.cargo_run import run_check
 
 # the present branch first, a deref'd look-up, a BTreeMap: a tally of scores per player
@@ -66,8 +65,8 @@ def test_contains_then_insert_becomes_one_entry_call(tmp_path: Path) -> None:
     lib.write_bytes(apply_edits(TALLY.encode(), list(cands[0].edits)))
     assert "totals.entry(name).and_modify(|e| *e += *pts).or_insert(*pts);" in lib.read_text()
     assert not _lints(root, tmp_path)
-    tests = subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, timeout=600)
-    assert tests.returncode == 0, tests.stderr.decode()
+    tests = cargo_test(root)
+    assert tests.returncode == 0, tests.stderr
 
 
 @pytest.mark.slow
