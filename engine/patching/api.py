@@ -6,6 +6,7 @@
     undo(root, op_id=None, force=False) -> OpRecord
     redo(root) -> OpRecord
     history(root) -> list[OpRecord]
+    op_diff(root, op_id) -> (OpRecord, str)     the unified diff one op wrote, from the snapshot store
     recover(root) -> list[str]                 finish or roll back what a crash interrupted
     pending_undo(root, op_id=None) -> (OpRecord, {path: (current, Rusta's)})  the edits undo would replace
     landed(patch, validation, record) -> Patch   the patch with its validation and snapshots filled in
@@ -29,8 +30,8 @@ from dulwich.objects import Blob
 from diary import gc
 from diary import snapshots as snaps
 from engine.patching import oplog, sandbox, transaction
-from engine.patching.diffs import apply_changes
-from engine.patching.errors import Busy, NotGreen, NothingToDo, StaleValidation, UserEdited
+from engine.patching.diffs import apply_changes, render
+from engine.patching.errors import Busy, NotGreen, NothingToDo, PatchError, StaleValidation, UserEdited
 from engine.patching.types import BenchPolicy, OpKind, OpRecord, Patch, Proof, ProofKind, Validation
 from toolbelt.cargo_workspace import project_root
 
@@ -328,8 +329,50 @@ def history(root: str | Path) -> list[OpRecord]:
     return oplog.history(crate_root(root))
 
 
+def op_diff(root: str | Path, op_id: str) -> tuple[OpRecord, str]:
+    """The unified diff one op wrote: its files from the snapshot before it to the one after it.
+
+    Read from the snapshot store, not from the files, so it is the change as it landed even after
+    later edits or an undo. `op_id` is an op id from `rusta history` (or its start) or a patch id
+    (`p-...`), which names the op that applied it.
+    """
+    r = crate_root(root)
+    ops = history(r)
+    hits = [o for o in ops if o.op_id.startswith(op_id)] or [
+        o for o in ops if o.patch_id == op_id and o.op == "apply"
+    ]
+    if len(hits) != 1:
+        which = "no operation matches" if not hits else f"{len(hits)} operations match"
+        raise PatchError(f"{which} {op_id!r}; `rusta history` lists each op's id and patch id.")
+    op = hits[0]
+    if op.state != "done" or not op.snapshot_after:
+        raise PatchError(
+            f"op {op.op_id} was rolled back after a crash: nothing of it landed, so it has no diff."
+        )
+    before, after = snaps.entries(r, op.snapshot_before), snaps.entries(r, op.snapshot_after)
+    changes: dict[str, tuple[bytes | None, bytes | None]] = {}
+    for path in op.files:
+        old, new = before.get(path), after.get(path)
+        changes[path] = (
+            None if old is None else snaps.read_blob(r, old.blob),
+            None if new is None else snaps.read_blob(r, new.blob),
+        )
+    return op, render(changes)
+
+
 def recover(root: str | Path) -> list[str]:
     return transaction.recover(crate_root(root))
 
 
-__all__ = ["Busy", "apply", "history", "landed", "pending_undo", "recover", "redo", "undo", "validate"]
+__all__ = [
+    "Busy",
+    "apply",
+    "history",
+    "landed",
+    "op_diff",
+    "pending_undo",
+    "recover",
+    "redo",
+    "undo",
+    "validate",
+]

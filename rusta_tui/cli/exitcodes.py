@@ -41,7 +41,10 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "apply": ((0, "applied"), (1, "declined at the prompt"), (3, "refused: the patch is not green")),
     "undo": ((0, "undone"), (1, "nothing to undo"), (3, "refused: your edits are in the way (--force)")),
     "redo": ((0, "redone"), (1, "nothing to redo"), (3, "refused: your edits are in the way")),
-    "history": ((0, "listed"),),
+    "history": (
+        (0, "listed (--diff: the op's diff printed)"),
+        (2, "bad input: not a crate, or no single op matches --diff ID; one sentence says which"),
+    ),
     "learn": ((0, "synced"),),
     "memory": ((0, "shown, forgotten or exported"),),
     "diary": ((0, "done"), (1, "verify found damage"), (4, "the DevLog cannot be written (full, I/O)")),

@@ -1,8 +1,11 @@
-"""`rusta history`: the op log of applied, undone and redone patches, newest last."""
+"""`rusta history`: the op log of applied, undone and redone patches, newest last; `--diff ID`
+prints what one of them wrote, so a patch can be read after it landed (undo --show only shows the
+last one, and only what undo would write now)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import msgspec
@@ -15,6 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per op per line")
     parser.add_argument("--files", action="store_true", help="list each op's files")
     parser.add_argument("-n", type=int, default=0, help="only the last N ops")
+    parser.add_argument(
+        "--diff",
+        metavar="ID",
+        default=None,
+        help="print the unified diff the op ID wrote (an op id or its start, or a patch id p-...)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +32,11 @@ def run(args: argparse.Namespace) -> int:
 
     root = api.crate_root(crate_arg(args))
     print_recovered(root)
+    if args.diff:
+        op, diff = api.op_diff(root, args.diff)
+        print(op_line(op))
+        sys.stdout.write(diff or "(no change: the op's files held the same bytes before and after)\n")
+        return 0
     ops = api.history(root)
     shown = ops[-args.n :] if args.n > 0 else ops
     if args.json:

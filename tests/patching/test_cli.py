@@ -185,3 +185,37 @@ def test_patch_from_stdin_needs_yes_and_history_as_json(crate: Path) -> None:
     assert last["op"] == "apply" and last["explanation"] == "Adds double() and extra::greet."
     assert last["files"] == ["NOTES.txt", "src/extra.rs", "src/lib.rs", "src/math.rs"]
     assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
+
+
+def test_history_diff_prints_what_an_op_wrote_even_after_it_was_undone(crate: Path) -> None:
+    import json
+
+    before = tree_hashes(crate)
+    applied = rusta(crate, "apply", str(DIFFS / "good.diff"), "--explain", "adds double()", "--yes")
+    assert applied.returncode == 0, applied.stderr
+    op = json.loads(rusta(crate, "history", "--json", "-n", "1").stdout)
+    assert rusta(crate, "undo").returncode == 0 and tree_hashes(crate) == before
+    undo = json.loads(rusta(crate, "history", "--json", "-n", "1").stdout)
+
+    want_added = {
+        ln for ln in (DIFFS / "good.diff").read_text().splitlines() if ln.startswith("+") and ln[1:2] != "+"
+    }
+    want_removed = {
+        ln[1:]
+        for ln in (DIFFS / "good.diff").read_text().splitlines()
+        if ln.startswith("-") and ln[1:2] != "-"
+    }
+    for ident in (op["op_id"], op["op_id"][:-2], op["patch_id"]):
+        shown = rusta(crate, "history", "--diff", ident)
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.splitlines()[0].startswith(op["op_id"])
+        lines = shown.stdout.splitlines()[1:]
+        assert {ln for ln in lines if ln.startswith("+") and not ln.startswith("+++")} == want_added
+        assert {ln[1:] for ln in lines if ln.startswith("-") and not ln.startswith("---")} == want_removed
+    reverted = rusta(crate, "history", "--diff", undo["op_id"]).stdout.splitlines()[1:]
+    assert {"-" + ln[1:] for ln in want_added} == {
+        ln for ln in reverted if ln.startswith("-") and not ln.startswith("---")
+    }, "the undo's diff takes out what the apply put in"
+    missing = rusta(crate, "history", "--diff", "no-such-op")
+    assert missing.returncode == 2 and "no operation matches 'no-such-op'" in missing.stderr
+    assert "Traceback" not in missing.stderr
