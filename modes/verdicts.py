@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from engine.explain.joint import ARTEFACT, JOINT_FAILS
+from engine.explain.patchwords import corrected
 from engine.explain.types import Explanation, PatchOption
 from modes.rendering import (
     KIND_FAILED,
@@ -234,6 +235,11 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     disproves; the failed templates not at all."""
     lines = [ln for ln in (rustc_failed_line(failed, e),) if ln is not None]
     lines += disproved_lines(e, failed)
+    lines += [  # a trade-off printed before the check that its patches contradict, taken back
+        Line(f"Way out {n}, {o.name}: checked, its trade-off here is: {o.tradeoff}", "yellow")
+        for n, o in enumerate(e.options, 1)
+        if corrected(o.tradeoff)
+    ]
     for f in distinct(e.fixes):  # [--fix M]: the M that `--apply N --fix M` takes, as --json counts it
         m = next(i for i, x in enumerate(e.fixes, 1) if x is f)
         lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f)}) [--fix {m}]", "bold"))

@@ -108,6 +108,9 @@ class PatchOption(Base, frozen=True):
     # a fix finished in steps (`engine.explain.chain`): each step after the first, in words, with
     # the error it answered
     steps: tuple[str, ...] = ()
+    # the first step in its own words, when the title was re-read off the finished patch
+    # (`engine.explain.patchwords`): "" means the title says what the first step did
+    first_step: str = ""
     # "compiles" with errors left or brought: the first of them (code, message, file:line)
     first_error: str = ""
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
@@ -219,7 +222,7 @@ class PatchOption(Base, frozen=True):
         """A fix finished in steps, step by step: what the first did, then each later one."""
         if not self.steps:
             return ""
-        first = self.name.split(";")[0].strip()
+        first = (self.first_step or self.name).split(";")[0].strip()
         return f", in {len(self.steps) + 1} steps: {first}" + "".join(f", then {s}" for s in self.steps)
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, joint, siblings, testing
+from engine.explain import chain, joint, patchwords, siblings, testing
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -98,7 +98,8 @@ def validate(
 
     def answer(i: int) -> None:
         fixes = tuple(_reached(root, run.clears(i, o, list(stories))) for o in out[i].fixes)
-        out[i] = run.tested(msgspec.structs.replace(out[i], fixes=fixes))
+        told = patchwords.settle(msgspec.structs.replace(out[i], fixes=fixes), lambda rel: _read(root, rel))
+        out[i] = run.tested(told)
         if on_failed is not None:
             on_failed(i, failed[i])
         if on_story is not None:
@@ -273,7 +274,9 @@ class _Run:
                 verdict = msgspec.structs.replace(verdict, finished=found, chained=True)
                 remember(key, verdict)
             if (f := verdict.finished) is not None:
-                out.append(self._known(i, chain.as_option(o, f), f.verdict, f.verdict.check_s))
+                out.append(
+                    self._known(i, patchwords.finished(chain.as_option(o, f)), f.verdict, f.verdict.check_s)
+                )
         return out
 
     def spelled(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:

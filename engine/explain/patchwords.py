@@ -1,0 +1,211 @@
+"""A fix's title, label and cost read off the patch it sits beside, never off a template.
+
+The general mistake: words written for the first step of a fix (or for a kind of fix) kept on the
+patch that is finally shown. A chain's later step rewrites the code the title quotes (`for v in
+&values` becomes `for v in values`), turns a borrow into a copy (`Ok(&key)` then `.cloned()`), or a
+knowledge-base trade-off says "No copy" where every checked patch copies; a bound rustc puts on an
+`impl` block is described as restricting "the function" while it restricts every method of the impl.
+Each claim here is checked against the final patch: the lines it adds, the calls it inserts, and the
+items its edits change (the syntax layer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import msgspec
+
+from engine.edits import EditError, apply_edits, by_file
+from engine.explain.evidence import tokens
+from engine.explain.types import Choice, Explanation, PatchOption
+
+# calls that copy or allocate: the patch's added lines hold more of them than its removed lines
+_COPYING = re.compile(
+    r"\.(?:clone|to_string|to_owned|to_vec|cloned|collect)\b(?:::<[^>]*>)?\(\)"
+    r"|\b(?:String::from|Box::new|Rc::new|Arc::new|Vec::from)\(|\b(?:format|vec)!\s*[(\[]"
+)
+_WHAT = {
+    "to_string": "allocates and copies the text into a new `String`",
+    "to_vec": "allocates and copies the elements into a new `Vec`",
+    "collect": "allocates a new collection",
+    "String::from": "allocates a new `String`",
+    "format": "allocates a new `String`",
+    "vec": "allocates a new `Vec`",
+    "Vec::from": "allocates a new `Vec`",
+    "Box::new": "allocates on the heap",
+    "Rc::new": "allocates on the heap",
+    "Arc::new": "allocates on the heap",
+}
+_NO_COPY = re.compile(r"\bNo (?:copy|allocation)\b[^;.]*", re.I)
+_BORROW_WORD = re.compile(r"\b[Bb]orrow\b")
+
+
+def _lines(patch: str, sign: str) -> list[str]:
+    return [ln[1:] for ln in patch.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)]
+
+
+def _call_name(m: re.Match[str]) -> str:
+    return re.sub(r"^\.|\b(?:::<.*)?\(\)$|[(\[!\s]+$", "", m.group(0)).removesuffix("()")
+
+
+def inserted_copies(patch: str) -> list[str]:
+    """The copying calls (`.clone()`, `.to_string()`, `format!`, `Box::new` ...) the patch's added
+    lines hold more of than its removed lines: the copies the patch itself makes."""
+    added = [_call_name(m) for ln in _lines(patch, "+") for m in _COPYING.finditer(ln)]
+    removed = [_call_name(m) for ln in _lines(patch, "-") for m in _COPYING.finditer(ln)]
+    out: list[str] = []
+    for name in added:
+        if name in removed:
+            removed.remove(name)
+        else:
+            out.append(name)
+    return out
+
+
+def copy_cost(patch: str) -> str:
+    """What the patch's inserted copies cost, in words ("" when it inserts none)."""
+    said = [_WHAT.get(c, f"copies the value (`{c}()`)") for c in inserted_copies(patch)]
+    return "; ".join(dict.fromkeys(said))
+
+
+def _aligned(snippet: str, added: list[str]) -> str | None:
+    """The stretch of an added line that says what `snippet` said: from the line's first token equal
+    to the snippet's first to the last token equal to the snippet's last ("" tokens: none)."""
+    want = tokens(snippet).split()
+    if len(want) < 2:
+        return None
+    for ln in added:
+        code = ln.strip()
+        got = list(re.finditer(r"\S+", tokens(code)))
+        words = [g.group(0) for g in got]
+        if want[0] not in words or want[-1] not in words:
+            continue
+        i = words.index(want[0])
+        j = len(words) - 1 - words[::-1].index(want[-1])
+        if j <= i or abs((j - i + 1) - len(want)) > 2:
+            continue
+        # rebuild the source text between those tokens from the line itself
+        start = _nth_token_at(code, i)
+        end = _nth_token_at(code, j) + len(words[j])
+        return code[start:end]
+    return None
+
+
+def _nth_token_at(code: str, n: int) -> int:
+    pos = 0
+    for k, tok in enumerate(tokens(code).split()):
+        pos = code.index(tok, pos)
+        if k == n:
+            return pos
+        pos += len(tok)
+    return pos
+
+
+def quoted_from_patch(title: str, patch: str) -> str:
+    """`title` with each quoted code that the patch does not write replaced by the code it writes
+    in its place (an added line's aligned stretch); a quote the patch writes, or a name (one token),
+    is kept."""
+    added = _lines(patch, "+")
+    shown = " ".join(tokens(ln) for ln in added)
+
+    def fix(m: re.Match[str]) -> str:
+        q = m.group(1)
+        if len(tokens(q).split()) < 2 or tokens(q) in shown:
+            return m.group(0)
+        new = _aligned(q, added)
+        return f"`{new}`" if new else m.group(0)
+
+    return re.sub(r"`([^`\n]+)`", fix, title)
+
+
+def copy_name(name: str, patch: str) -> str:
+    """A fix named as a borrow whose patch copies, named for the copy: "Borrow `key` instead of
+    moving it" finished by `.cloned()` is "Copy `key` instead of moving it (`cloned()`)"."""
+    calls = inserted_copies(patch)
+    if not calls or not _BORROW_WORD.search(name):
+        return name
+    said = ", ".join(f"`{c}()`" if c[:1].islower() else f"`{c}`" for c in dict.fromkeys(calls))
+    if name[:6].lower() == "borrow":  # the borrow is the fix's whole verb: the copy replaces it
+        return f"{'Copy' if name[0] == 'B' else 'copy'}{name[6:]} ({said})"
+    return f"{name.rstrip('. ')}, then copy it with {said}"  # a borrow somewhere, a copy after it
+
+
+def finished(o: PatchOption) -> PatchOption:
+    """A fix finished in steps (`engine.explain.chain.as_option`) with its name, kind and cost read
+    off its final patch: a copy any step inserts is said, and makes it a clone, whatever its first
+    step was; code its title quotes is the code the patch writes."""
+    cost = copy_cost(o.patch)
+    name = copy_name(quoted_from_patch(o.name, o.patch), o.patch)
+    return msgspec.structs.replace(
+        o,
+        name=name,
+        first_step=o.name if name != o.name and o.steps else o.first_step,
+        kind="clone" if cost else o.kind,
+        cost="; ".join(filter(None, dict.fromkeys((cost, o.cost)))),
+    )
+
+
+_BORROWED_COPY = re.compile(r"\(\s*&\s*([\w.\[\]]+)\s*\)\s*\.(?:to_string|to_owned)\(\)")
+
+
+def _as_clone(patch: str) -> str:
+    return _BORROWED_COPY.sub(r"\1.clone()", patch)
+
+
+def without_spelled_clones(fixes: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
+    """Fixes less the ones that are another shown fix's `x.clone()` spelled `(&x).to_string()` (or
+    `.to_owned()`): the same copy at the same cost, in a worse idiom, and never a borrow."""
+    fixes = tuple(fixes)
+    plain = {_as_clone(f.patch) for f in fixes if f.patch == _as_clone(f.patch)}
+    return tuple(f for f in fixes if f.patch == _as_clone(f.patch) or _as_clone(f.patch) not in plain)
+
+
+STILL_COPIES = "The checked borrow fix still copies"
+IMPL_WIDE = "with the bound on the impl, "
+
+
+def corrected(tradeoff: str) -> bool:
+    """Whether a trade-off is one this module corrected after the check: printed before the check
+    in its template words, it is taken back once the verdicts arrive (`modes.verdicts`)."""
+    return STILL_COPIES in tradeoff or IMPL_WIDE in tradeoff
+
+
+def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) -> tuple[Choice, ...]:
+    """The knowledge base's options with a "No copy"/"No allocation" claim on a borrow corrected
+    when the checked borrow fixes (those whose first step borrowed; every fix when none did) all
+    copy: the claim is then about code this crate's checked patches do not have."""
+    shown = [f for f in fixes if f.validated in ("compiles", "type-checks", "uncovers")]
+    borrows = [f for f in shown if f.kind == "borrow" or _BORROW_WORD.search(f.first_step)] or shown
+    copies = [c for f in borrows for c in inserted_copies(f.patch)]
+    if not copies or any(not inserted_copies(f.patch) for f in borrows):
+        return tuple(options)
+    said = ", ".join(f"`{c}`" for c in dict.fromkeys(copies))
+    out = []
+    for o in options:
+        if _BORROW_WORD.search(o.name) and _NO_COPY.search(o.tradeoff):
+            o = msgspec.structs.replace(
+                o, tradeoff=_NO_COPY.sub(f"{STILL_COPIES} ({said})", o.tradeoff, count=1)
+            )
+        out.append(o)
+    return tuple(out)
+
+
+def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:
+    """The story's shown words checked against its checked patches (see the module docstring)."""
+    from engine.explain import bounds  # the syntax layer, read only here
+
+    fixes = tuple(bounds.impl_wide(f, read) for f in without_spelled_clones(e.fixes))
+    options = bounds.impl_wide_options(honest_tradeoffs(e.options, fixes), fixes)
+    return msgspec.structs.replace(e, fixes=fixes, options=options)
+
+
+def new_text(o: PatchOption, rel: str, read: Callable[[str], bytes | None]) -> tuple[bytes, bytes] | None:
+    """The file `rel` before and after the option's edits, or None when it cannot be read."""
+    old = read(rel)
+    if old is None:
+        return None
+    try:
+        return old, apply_edits(old, by_file(o.edits).get(rel, []))
+    except EditError:
+        return None
