@@ -330,23 +330,8 @@ class CoreLoop:
     def _validate(
         self, patch: Patch, fuzz: Literal["refactor", "fix", "change"] | None, hot_bench: BenchPolicy | None
     ) -> Validation:
-        """The sandbox's verdict, made red for a `todo!()` that a test reaches while the tests cannot
-        run yet (engine.loop.holes): green there means only that the error count fell."""
-        from engine.loop.holes import reached_hole
-
-        v = self._proved(patch, fuzz, hot_bench)
-        if (
-            v.green
-            and v.test_status == "not_run"
-            and v.errors_after
-            and (why := reached_hole(self.root, patch.diff))
-        ):
-            return msgspec.structs.replace(v, verdict="red", reason=why)
-        return v
-
-    def _proved(
-        self, patch: Patch, fuzz: Literal["refactor", "fix", "change"] | None, hot_bench: BenchPolicy | None
-    ) -> Validation:
+        """The patch path's verdict (a `todo!()` a test reaches is red while the tests cannot run:
+        engine.patching.holes, in the patcher's validate, so `rusta apply` refuses it too)."""
         if fuzz is None and hot_bench is None:
             return self.patcher.validate(self.root, patch)
         from engine.proofs.bench_cover import coverage_proof

@@ -29,7 +29,7 @@ from dulwich.objects import Blob
 
 from diary import gc
 from diary import snapshots as snaps
-from engine.patching import oplog, sandbox, transaction
+from engine.patching import holes, oplog, sandbox, transaction
 from engine.patching.diffs import apply_changes, render
 from engine.patching.errors import Busy, NotGreen, NothingToDo, PatchError, StaleValidation, UserEdited
 from engine.patching.types import BenchPolicy, OpKind, OpRecord, Patch, Proof, ProofKind, Validation
@@ -56,7 +56,8 @@ def validate(
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
 
-    Setting `cancel` stops cargo; the result is then red ("cancelled"). `fuzz` adds differential
+    Setting `cancel` stops cargo; the result is then red ("cancelled"). A patch that writes a
+    `todo!()` a test reaches while other errors keep the tests from running is red (holes.gate). `fuzz` adds differential
     fuzzing of the changed fns once the rest is green: under "refactor" a behaviour change is red,
     under "fix" or "change" (intent unstated) it is shown as evidence. `bench` times the changed fns before and after once the
     rest is green: a slowdown beyond the policy's allowance is red unless the policy accepts it.
@@ -65,7 +66,7 @@ def validate(
     """
     r = crate_root(root)
     transaction.recover(r)
-    v = sandbox.validate(r, patch, env_extra, cancel=cancel)
+    v = holes.gate(r, patch.diff, sandbox.validate(r, patch, env_extra, cancel=cancel))
     if v.green and any(p.kind == "miri" for p in v.proofs):  # the patch changes unsafe code
         from engine.proofs.miri import with_miri
 

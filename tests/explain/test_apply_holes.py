@@ -1,6 +1,6 @@
 """`--apply` and `todo!()` holes while the crate's tests cannot run yet (#14). Two mistakes: landing
 rustc's `_ => todo!()` arm because, with another error left, validation can only count errors, though
-a test runs the fn (engine.loop.holes); then refusing the next, correct fix with "1 test that passed
+a test runs the fn (engine.patching.holes, which `rusta apply` shares); then refusing the next, correct fix with "1 test that passed
 before fails" when the crate never compiled before and the panic is in the earlier patch's hole
 (engine.patching.holes_blame). Real cargo on a crate written here: a traffic light with a match that
 misses a struct variant (E0004) and a struct variant matched as a unit (E0533), one test over both."""
@@ -87,11 +87,16 @@ def test_a_panic_in_an_earlier_patchs_hole_is_not_blamed_on_the_next_fix(tmp_pat
         if "todo!()" in (o["patch"] or "")
     )
     (tmp_path / "hole.diff").write_text(hole)
-    landed = rusta(
+    refused = rusta(
         "apply", str(tmp_path / "hole.diff"), "--yes", "--path", str(root), "--explain", "E0004: an arm"
     )
-    assert landed.returncode == 0, landed.stdout + landed.stderr  # `rusta apply` counts errors only
-    patch_id = next(w for w in landed.stdout.split() if w.startswith("p-"))
+    assert refused.returncode == 3, refused.stdout + refused.stderr  # the same gate as --apply
+    # A hole a Rusta patch landed anyway (one applied before the gate, on the sandbox's error count):
+    from engine.patching import api, sandbox
+    from engine.patching.types import Patch
+
+    patch = Patch.new(hole, "E0004: an arm", source="file")
+    patch_id = api.apply(root, patch, sandbox.validate(root, patch)).patch_id
     n = next(i for i, s in enumerate(_stories(root), 1) if s["code"] == "E0533")
     r = rusta("explain", str(root), "--apply", str(n), "--no-clippy")
     assert r.returncode == 1, r.stdout + r.stderr

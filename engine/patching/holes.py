@@ -5,6 +5,9 @@ one?", so a `todo!()` arm or `unimplemented!()` body passes: the tests that woul
 build yet. The mistake this answers is landing such a hole because the tests were silent, so that
 the next, correct fix is then refused for the hole's panic. Whether a test reaches the changed fn is
 read from the syntax (engine.syntax.test_reach), by the line each hole is added at.
+
+`gate` is the one place this is judged: `engine.patching.api.validate` calls it, so `rusta apply`,
+`rusta explain --apply` (through the core loop) and the app's v and f refuse the same patches.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine.syntax.test_reach import reach
+import msgspec
+
+from engine.patching.types import Validation
 
 _HOLE = re.compile(r"\b(todo|unimplemented)!\s*\(")
 _HUNK = re.compile(r"^@@ -(\d+)")
@@ -40,7 +45,12 @@ def _added_holes(diff: str) -> list[tuple[str, int, str]]:
 def reached_hole(root: Path, diff: str) -> str:
     """Why the patch must not land while the tests cannot run: it adds a `todo!()` (or
     `unimplemented!()`) in a fn a test reaches; "" when it adds none, or none a test reaches."""
-    for file, line, mac in _added_holes(diff):
+    added = _added_holes(diff)
+    if not added:
+        return ""
+    from engine.syntax.test_reach import reach  # tree-sitter, loaded only for a patch with a hole
+
+    for file, line, mac in added:
         try:
             lines = (root / file).read_bytes().splitlines(keepends=True)
         except OSError:
@@ -54,3 +64,11 @@ def reached_hole(root: Path, diff: str) -> str:
                 "other errors first, or write the real value in place of the hole."
             )
     return ""
+
+
+def gate(root: Path, diff: str, v: Validation) -> Validation:
+    """`v`, made red when it is green only because errors fell (other errors remain, so the tests
+    did not run) and the patch writes a hole a test reaches; any other verdict is left as it is."""
+    if v.green and v.test_status == "not_run" and v.errors_after and (why := reached_hole(root, diff)):
+        return msgspec.structs.replace(v, verdict="red", reason=why)
+    return v
