@@ -27,7 +27,7 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     "probe": ((0, "the compiler answered"),),
     "explain": (
         (0, "explained (with --apply: applied; with --reject: answered)"),
-        (1, "--apply: refused, the patch is not green; nothing changed"),
+        (3, "--apply: refused, the patch is not green; nothing changed"),
         (4, "--apply: story N has no fix to apply (its ways out are advice, not code); nothing changed"),
     ),
     "fix": (

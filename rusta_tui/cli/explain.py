@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from engine.explain.errors import ExplainError
 from engine.explain.types import Explanation
 from rusta_tui.cli.argtypes import add_selection_arguments, selection_from_args
+from rusta_tui.cli.exitcodes import EXIT_REFUSED
 
 if TYPE_CHECKING:
     from engine.patching.types import BenchPolicy
@@ -394,7 +395,7 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
             if result.option:
                 print(_next_word(chosen[i], args.apply, result.next_green))
         loop.reflect(f"refused {result.patch_id}: {result.verdict}", outcome="failed")
-        return 1
+        return EXIT_REFUSED  # a red patch refused on purpose, as rusta apply refuses one
     except BaseException as exc:  # an error or Ctrl-C: the task is settled with the reason, not left open
         loop.abandon(exc)
         raise

@@ -71,7 +71,7 @@ def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_pa
     red = next((n for n, o in enumerate(options, 1) if ".remove(self.at)" in str(o["patch"])), 0)
     assert red, options  # `remove` compiles and skips songs: the one fix here the test refutes
     r = rusta("explain", str(root), "--apply", "1", "--fix", str(red), "--no-clippy")
-    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.returncode == 3, r.stdout + r.stderr
     assert f"(fix {red} of the story)" in r.stdout and "Refused" in r.stdout, r.stdout
     assert (root / "src" / "lib.rs").read_text() == LIB  # refused: nothing written, nothing else tried
     said = next(ln for ln in r.stdout.splitlines() if ln.startswith(("Fix ", "No other fix")))
@@ -96,6 +96,6 @@ def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_pa
     if plain.returncode == 0:
         assert all(str(s) in now for s in options[0]["shows"]), now  # type: ignore[attr-defined]
     else:
-        assert plain.returncode == 1 and now == LIB, plain.stdout
+        assert plain.returncode == 3 and now == LIB, plain.stdout
     bad = rusta("explain", str(root), "--fix", "2", "--no-clippy")  # --fix without --apply: bad input
     assert bad.returncode == 2, bad.stdout + bad.stderr
