@@ -11,6 +11,7 @@ from pathlib import Path
 
 from diary import records
 from diary.devlog import DevLog
+from tests import cli_runner as cli
 from toolbelt.cargo_run import run_check
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,9 +19,7 @@ FIXED = "pub fn total(names: Vec<String>) -> usize {\n    let taken = names.clon
 
 
 def rusta(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "diary", "--root", str(root), *args]
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    return cli.rusta("diary", "--root", str(root), *args, timeout=60)
 
 
 def _record_fix_loop(crate: Path) -> tuple[str, str]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,15 +21,7 @@ REQUIRED = {"code", "message", "primary", "root_cause", "invariant", "options", 
 
 
 def _rusta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=cwd or REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return rusta(*args, cwd=cwd or REPO, columns=200, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
@@ -54,8 +55,8 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 def _explain(tmp: Path, crate: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--no-log"]
-    return subprocess.run([*argv, *args], env=_env(tmp), capture_output=True, text=True, timeout=300)
+    cache = {"RUSTA_CACHE_DIR": str(tmp / "cache")}
+    return rusta("explain", str(crate), "--no-clippy", "--no-log", *args, env=cache, columns=200, timeout=300)
 
 
 def test_a_failing_rustc_borrow_is_not_shown_its_reason_is_and_the_clone_gets_a_tick(tmp_path: Path) -> None:

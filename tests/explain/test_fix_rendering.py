@@ -9,15 +9,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from engine.edits import unified_diff
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
@@ -110,9 +108,8 @@ pub fn index(words: &[&str]) -> HashMap<String, Seen> {
 
 
 def _explain(tmp: Path, crate: Path, *args: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200", RUSTA_CACHE_DIR=str(tmp / "cache"))
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-log", *args]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    cache = {"RUSTA_CACHE_DIR": str(tmp / "cache")}
+    done = rusta("explain", str(crate), "--no-log", *args, env=cache, columns=200, timeout=300)
     assert done.returncode in (0, 1), done.stderr
     return done.stdout
 

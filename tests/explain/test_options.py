@@ -7,9 +7,6 @@ Real cargo on small crates written at test time; each shape appears in two diffe
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from engine.explain.jsonview import to_dict
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.validation import validate
 from modes.rendering import render_text
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
@@ -201,11 +199,8 @@ def test_kb_code_the_program_lacks_is_not_shown(crates: dict[str, Path]) -> None
 
 
 def test_cli_validate_flag(crates: dict[str, Path]) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crates["b"]), "--json", "--validate", "--no-log", "--no-clippy"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    argv = ("explain", str(crates["b"]), "--json", "--validate", "--no-log", "--no-clippy")
+    out = rusta(*argv, cwd=REPO, timeout=300)
     assert out.returncode == 0, out.stderr
     assert " checked in " in out.stderr and "Traceback" not in out.stderr
     states = {o["validated"] for ln in out.stdout.splitlines() for o in json.loads(ln)["options"]}

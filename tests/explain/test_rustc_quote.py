@@ -4,11 +4,9 @@ is quoted with the whole expression it borrows (`&self.shelf[k].title`), never c
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,9 +29,8 @@ impl Library {
 
 def test_rustcs_borrow_is_quoted_whole(tmp_path: Path) -> None:
     crate = write_lib(tmp_path, "quote", SRC)
-    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200", RUSTA_CACHE_DIR=str(tmp_path / "cache"))
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--no-log"]
-    text = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300).stdout
+    cache = {"RUSTA_CACHE_DIR": str(tmp_path / "cache")}
+    text = rusta("explain", str(crate), "--no-clippy", "--no-log", env=cache, columns=200, timeout=300).stdout
     said = [ln for ln in text.splitlines() if "rustc's `" in ln]
     assert said, text
     assert all("`&self.shelf[k].title`" in ln for ln in said), said

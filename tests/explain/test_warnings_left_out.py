@@ -4,13 +4,12 @@ here)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
@@ -24,9 +23,8 @@ ERROR_AND_WARNING = """pub fn total(xs: &[u32]) -> u32 {
 
 
 def _explain(tmp: Path, crate: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RUSTA_CACHE_DIR": str(tmp / "cache")}
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy", "--no-log"]
-    return subprocess.run([*argv, *args], env=env, capture_output=True, text=True, timeout=300)
+    cache = {"RUSTA_CACHE_DIR": str(tmp / "cache")}
+    return rusta("explain", str(crate), "--no-clippy", "--no-log", *args, env=cache, timeout=300)
 
 
 @pytest.mark.parametrize("mode", ["pair", "study"])

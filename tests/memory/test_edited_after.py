@@ -13,8 +13,8 @@ import pytest
 
 from engine.memory import priors, store
 from engine.memory.types import FamilyPref
+from tests.cli_runner import rusta
 from tests.memory.test_memory_cli import RUSTC, fix_json
-from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.memory.style import fact, mine
+from tests.cli_runner import rusta
 from tests.memory.generic_crates import FN_POINTER, TURBOFISH, UNBOUND, UNBOUND_TWICE, generic_crate
-from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
 

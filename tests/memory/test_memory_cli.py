@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.memory import store
-from tests.repair.test_fix_cli import rusta
+from tests.cli_runner import rusta
 
 pytestmark = pytest.mark.slow
 

@@ -6,14 +6,12 @@ that is only a trade-off line under a bare name."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("study-cli")]
@@ -55,12 +53,8 @@ INDEX_BY_I32 = """pub fn at(xs: &[f32], i: i32) -> f32 {
 
 
 def _study(root: Path) -> str:
-    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
-    out = subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(root), "--mode", "study", "--no-validate",
-         "--no-clippy", "--no-log"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    argv = ("explain", str(root), "--mode", "study", "--no-validate", "--no-clippy", "--no-log")
+    out = rusta(*argv, columns=200, timeout=300)
     assert out.returncode == 0, out.stderr
     return out.stdout
 

@@ -10,10 +10,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import cli_runner as cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("workspace-repo")]
 
@@ -37,16 +38,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def rusta(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=cwd,
-        env=env,
-        text=True,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        timeout=600,
-    )
+    return cli.rusta(*args, cwd=cwd)
 
 
 def test_check_sees_the_member_error_and_p_selects_a_member(ws: Path) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from engine.edits import unified_diff
+from tests.cli_runner import rusta
 
 
 def make_crate(
@@ -39,12 +38,4 @@ def diff_of(root: Path, new_lib: str) -> str:
 
 def run_rusta(crate: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """The real CLI in a child process, in `crate`, on this checkout (wide, so no line is folded)."""
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]), COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=crate,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=timeout,
-    )
+    return rusta(*args, cwd=crate, columns=200, timeout=timeout)

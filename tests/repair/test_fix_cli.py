@@ -4,27 +4,13 @@ crate is left in: never 0 while check or tests fail."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import rusta
 from tests.repair.test_baseline import ALREADY, BAD, GOOD, git, good_then_bad
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def rusta(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_help_lists_the_exit_codes() -> None:

@@ -3,10 +3,7 @@ exact line through the patch path, `rusta undo`, an honest abstention, and test 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ import pytest
 from diary.devlog import DevLog
 from engine.heads.naturalness import shipped_lm
 from engine.testrepair.localize import localize
+from tests.cli_runner import rusta
 from toolbelt.cargo_run import run_test
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,18 +24,6 @@ CASES = {
 }
 
 pytestmark = pytest.mark.slow
-
-
-def rusta(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def copy(name: str, dest: Path) -> Path:

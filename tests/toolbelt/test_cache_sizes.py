@@ -10,13 +10,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from diary import snapshots as snaps
 from engine.patching import transaction
+from tests.cli_runner import rusta
 from toolbelt.doctor import check_cache_size
 from toolbelt.paths import StorageLimits, cache_entries, crate_key, target_dir_for, tree_bytes
 
@@ -24,15 +24,7 @@ REPO = Path(__file__).parents[2]
 
 
 def _rusta(*argv: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, RUSTA_CACHE_DIR=str(cache), PYTHONPATH=str(REPO), COLUMNS="120")
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *argv],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
+    return rusta(*argv, cwd=cwd, env={"RUSTA_CACHE_DIR": str(cache)}, columns=120, timeout=120)
 
 
 def _crate(root: Path) -> Path:

@@ -4,11 +4,10 @@ sentence. Real cargo and rustup; the nightly the suite's machine has (see test_c
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import rusta
 from toolbelt.doctor import check_pin
 
 # compiles on nightly only: stable says E0554 "#![feature] may not be used on the stable release channel"
@@ -49,12 +48,7 @@ def _crate(at: Path) -> Path:
 
 
 def _rusta(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, RUSTA_CACHE_DIR=str(cache))
-    env.pop("RUSTUP_TOOLCHAIN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return rusta(*args, cwd=cwd, env={"RUSTA_CACHE_DIR": str(cache), "RUSTUP_TOOLCHAIN": None}, timeout=300)
 
 
 def test_a_pin_above_the_crate_reaches_the_sandbox_copy(tmp_path: Path) -> None:

@@ -1,0 +1,46 @@
+"""The real `rusta` CLI in a child process on this checkout: the one runner the CLI tests share.
+
+A test of the CLI runs it the way a user does, in its own process, so exit codes, stderr and what
+reaches the terminal are the real ones; only how it is started is common, and lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def rusta(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+    columns: int | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """`rusta ARGS` as a user runs it; `env` adds variables (None removes one), `columns` fixes the
+    width text folds at.
+
+    PYTHONPATH points at this checkout, so the child runs this code and not an installed rusta; stdin
+    is closed, so a command that would ask a question fails plainly instead of waiting on the test."""
+    child = dict(os.environ, PYTHONPATH=str(REPO))
+    if columns is not None:
+        child["COLUMNS"] = str(columns)
+    for name, value in (env or {}).items():
+        if value is None:
+            child.pop(name, None)
+        else:
+            child[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        cwd=cwd,
+        env=child,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
