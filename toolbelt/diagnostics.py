@@ -131,6 +131,13 @@ def user_site(span: Span) -> Span:
     return s if in_user_crate(s.file_name) else span
 
 
+def temporary_spans(d: Diagnostic) -> list[Span]:
+    """The spans rustc labels "temporary value created here" (E0515, E0716): the value a returned or
+    held reference points into. Explain's preconditions and repair's templates read the same spans,
+    so both find them here."""
+    return [s for s in d.spans if (s.label or "").startswith("temporary value created here")]
+
+
 def primary_user_span(d: Diagnostic) -> Span | None:
     """The primary span mapped to the user's code (see `user_site`); None for span-less messages."""
     p = d.primary

@@ -66,7 +66,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from toolbelt.diagnostics import in_user_crate
+from toolbelt.diagnostics import in_user_crate, temporary_spans
 from toolbelt.types import Diagnostic, Span
 
 NAMES = frozenset(
@@ -299,7 +299,7 @@ def _local_is_owned_return(diag: Diagnostic, crate_root: str | Path) -> bool:
 def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
     """Whether the marked temporary is an empty Vec/String whose constant fits the return type; None
     without a marked temporary."""
-    temps = [s for s in diag.spans if (s.label or "").startswith("temporary value created here")]
+    temps = temporary_spans(diag)
     if not temps:
         return None
     src = _source(crate_root, temps[0])
@@ -313,7 +313,7 @@ def _empty_temporary(diag: Diagnostic, crate_root: str | Path) -> bool | None:
 
 
 def _temporary_copies_input(diag: Diagnostic, crate_root: str | Path) -> bool:
-    temps = [s for s in diag.spans if (s.label or "").startswith("temporary value created here")]
+    temps = temporary_spans(diag)
     src = _source(crate_root, temps[0]) if temps else None
     if not temps or src is None:
         return False

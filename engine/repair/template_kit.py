@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from engine.edits import edit_id
 from engine.repair.types import Candidate, Edit
-from toolbelt.diagnostics import in_user_crate
+from toolbelt.diagnostics import in_user_crate, temporary_spans
 from toolbelt.types import Diagnostic, Span
 
 Reader = Callable[[str], bytes | None]  # crate-relative path -> bytes, None if unreadable
@@ -57,8 +57,8 @@ def _short(ty: str) -> str:
 def temporaries(d: Diagnostic, read: Reader) -> Iterator[tuple[Span, bytes]]:
     """The temporaries rustc labels "temporary value created here" in the user's own files, each with
     its file's bytes: the fixes that rewrite the temporary itself (E0515/E0716) all start there."""
-    for s in d.spans:
-        if not (s.label or "").startswith("temporary value created here") or not in_user_crate(s.file_name):
+    for s in temporary_spans(d):
+        if not in_user_crate(s.file_name):
             continue
         data = read(s.file_name)
         if data is not None and s.byte_end <= len(data):
