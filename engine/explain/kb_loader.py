@@ -54,6 +54,8 @@ PLACEHOLDERS = frozenset(
         "expected",
         "found",
         "trait",
+        "error_from",
+        "error_to",
         "method",
         "lint",
         "label",
@@ -74,6 +76,7 @@ PLACEHOLDERS = frozenset(
         "similar",
         "index_use",
         "place_root",
+        "dies",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -163,7 +166,9 @@ SHAPES = frozenset(
         "move_same_statement",
         "use_later_in_loop",
         "use_after_loop",
+        "moved_again_in_loop",
         "temporary_builds_new",
+        "feeds_question",
     }
 )
 

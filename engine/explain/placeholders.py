@@ -31,6 +31,8 @@ FALLBACK: dict[str, str] = {
     "better": "the borrowed form",
     # what a clone costs, from the type (options.clone_cost): a cost claim no type fact backs is dropped
     "clone_cost": "Costs an allocation and a copy of the data each time",
+    # when a local is dropped, from the block that declares it (engine/syntax/scopes.py)
+    "dies": "at the end of the block that declares it",
 }
 
 
@@ -136,7 +138,25 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     out["root_line"] = str(root.line)
     if path := import_path(diag):
         out["import_path"] = path
+    out.update(_error_conversion(said, out.get("found")))
     return out
+
+
+_FROM_MISSING = re.compile(r"the trait `From<(.+)>` is not implemented for `([^`]+)`")
+_ERR_BINDING = re.compile(r"`<.+ as \w+>::Err == ([^`]+)`")
+
+
+def _error_conversion(said: list[str], found: str | None) -> dict[str, str]:
+    """`{error_from}`/`{error_to}`: the error type `?` cannot convert and the one the fn returns, from
+    E0277's "the trait `From<E>` is not implemented for `T`" or E0271's "`<u16 as FromStr>::Err == T`"
+    with its "found `E`" label (the conversion rustc reports while inferring a `parse`)."""
+    for t in said:
+        if m := _FROM_MISSING.search(t):
+            return {"error_from": short_type(m.group(1)), "error_to": short_type(m.group(2))}
+    for t in said:
+        if (m := _ERR_BINDING.search(t)) and found:
+            return {"error_from": found, "error_to": short_type(m.group(1))}
+    return {}
 
 
 _USE = re.compile(r"\s*use\s+((?:\w+::)*\w+);\s*")

@@ -57,6 +57,8 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         tags.add("in_async")
     elif s.enclosing_fn is not None and s.in_closure is None:
         tags.add("in_sync_fn")  # `.await` is impossible here: only an executor can run a future
+    if feeds_question(source, prim.byte_start, prim.byte_end):
+        tags.add("feeds_question")
     tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
     if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
         tags.add("handle_escapes")
@@ -88,6 +90,8 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         vals["operand"] = cmp[1]
     tags.update(_index_loop_tags(diag, source, vals))
     tags.update(_loop_move_tags(diag, source))
+    if diag.code_str == "E0515" and (dies := _local_drop_point(diag, source)) is not None:
+        vals["dies"] = dies
     if diag.code_str == "E0515":
         from engine.explain.preconditions import holds
 
@@ -97,35 +101,124 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     return frozenset(tags), vals
 
 
+_LOCAL_REFERENCED = re.compile(r"referencing local (?:variable|data) `(\w+)`")
+
+
+def _local_drop_point(diag: Diagnostic, source: bytes) -> str | None:
+    """`{dies}`: when the local rustc names ("referencing local variable `lower`") is dropped, read
+    from the innermost block that declares it at the borrow rustc marks (engine/syntax/scopes.py):
+    a local of a loop body dies at the end of each iteration, not when the function returns."""
+    m = _LOCAL_REFERENCED.search(diag.message)
+    if m is None:
+        return None
+    at = next((sp for sp in diag.spans if (sp.label or "").endswith("is borrowed here")), diag.primary)
+    if at is None or at.byte_end > len(source):
+        return None
+    from engine.syntax.scopes import drop_point
+
+    return drop_point(source, m.group(1), at.byte_start)
+
+
+_CALL_THEN_Q = re.compile(rb"\s*(?:::\s*<[^;{}]*?>\s*)?\(")
+
+
+def feeds_question(source: bytes, start: int, end: int) -> bool:
+    """The span is a `?`, or names a call whose result goes straight into `?` (`parse` in
+    `s.parse()?`, `s.parse::<u16>()?`): an error rustc reports there about the error type (E0271
+    `<u16 as FromStr>::Err == ConfigError`, E0277 `From<..>`) is `?`'s conversion failing."""
+    if source[start:end] == b"?":
+        return True
+    m = _CALL_THEN_Q.match(source, end)
+    if m is None:
+        return False
+    depth, i = 1, m.end()
+    while i < len(source) and depth:
+        depth += (source[i : i + 1] == b"(") - (source[i : i + 1] == b")")
+        i += 1
+    return depth == 0 and source[i : i + 1] == b"?"
+
+
 _LOOPS = ("for_expression", "while_expression", "loop_expression")
 _STATEMENTS = ("expression_statement", "let_declaration")
 
 
 def _loop_move_tags(diag: Diagnostic, source: bytes) -> set[str]:
-    """A value moved "in previous iteration of loop": `move_same_statement` when the use rustc
-    reports is the moving statement itself (the same code, run again), `use_later_in_loop` when it is
-    another statement of the loop, `use_after_loop` when it comes after the loop. Decided from the
-    spans, so "the same code, run twice" is never said of a use after the loop."""
-    prim = diag.primary
-    moved = next((sp for sp in diag.spans if "in previous iteration of loop" in (sp.label or "")), None)
-    if prim is None or moved is None or moved.file_name != prim.file_name:
+    """A value moved "in previous iteration of loop" (facts.moved_in_loop): `move_same_statement`
+    when the use rustc reports is the moving statement itself (the same code, run again),
+    `use_later_in_loop` when it is another statement of the loop, `use_after_loop` when it comes
+    after the loop. Decided from the spans, so "the same code, run twice" is never said of a use after
+    the loop. A use after the loop whose move runs again on the next iteration (nothing after the move
+    leaves the loop or puts a value back) also gets `moved_again_in_loop`: rustc reports one use per
+    move, the first it finds, and the loop's own next iteration conflicts before the code after it;
+    moving that use, or reordering around it, cannot fix it."""
+    from engine.facts.parse import facts_of
+    from engine.facts.parse import place as facts_place
+
+    prim, facts = diag.primary, facts_of(diag)
+    moved = facts.moved_at if facts.moved_in_loop else None
+    if moved is None and prim is not None and "in previous iteration of loop" in (prim.label or ""):
+        moved = facts_place(prim)  # the move is the use itself: facts skip the primary span
+    if prim is None or moved is None or moved.file != prim.file_name:
         return set()
     from engine.syntax.tree import ancestors, enclosing, node_at
 
-    if max(moved.byte_end, prim.byte_end) > len(source):
+    if max(moved.end, prim.byte_end) > len(source):
         return set()
-    node = node_at(source, moved.byte_start, moved.byte_end)
+    node = node_at(source, moved.start, moved.end)
     loop = next((a for a in ancestors(node) if a.type in _LOOPS), None)
     if loop is None:
         return set()
     if not (loop.start_byte <= prim.byte_start and prim.byte_end <= loop.end_byte):
-        return {"use_after_loop"}
-    a = enclosing(source, moved.byte_start, moved.byte_end, _STATEMENTS)
+        again = facts.binding is not None and _runs_again(node, loop, facts.binding)
+        return {"use_after_loop", "moved_again_in_loop"} if again else {"use_after_loop"}
+    a = enclosing(source, moved.start, moved.end, _STATEMENTS)
     b = enclosing(source, prim.byte_start, prim.byte_end, _STATEMENTS)
-    same = (moved.byte_start, moved.byte_end) == (prim.byte_start, prim.byte_end) or (
+    same = (moved.start, moved.end) == (prim.byte_start, prim.byte_end) or (
         a is not None and b is not None and a[1].start == b[1].start and a[1].end == b[1].end
     )
     return {"move_same_statement" if same else "use_later_in_loop"}
+
+
+_EXITS = ("break_expression", "return_expression")
+
+
+def _runs_again(node, loop, name: str) -> bool:  # noqa: ANN001 - tree_sitter.Nodes
+    """Whether the move at `node` reaches the next iteration with `name` still moved: no statement
+    after it, in any block between it and the loop, leaves the loop (`break`, `return`) or assigns
+    `name` again. A move inside `break ..`/`return ..` itself never comes back."""
+    from engine.syntax.tree import ancestors, preorder
+
+    inner = node
+    for a in ancestors(node):
+        if a.type in _EXITS:
+            return False
+        if a.id == loop.id:
+            return True
+        if a.type == "block":
+            for later in (c for c in a.named_children if c.start_byte >= inner.end_byte):
+                for n in preorder(later):
+                    if n.type in _EXITS and not any(
+                        x.type == "closure_expression" for x in _between(n, later)
+                    ):
+                        return False
+                    if n.type == "assignment_expression":
+                        left = n.child_by_field_name("left")
+                        if left is not None and (left.text or b"").decode() == name:
+                            return False
+        inner = a
+    return True
+
+
+def _between(n, top):  # noqa: ANN001, ANN202 - tree_sitter.Nodes
+    """The ancestors of `n` up to and including `top`."""
+    from engine.syntax.tree import ancestors
+
+    out = []
+    for a in ancestors(n):
+        out.append(a)
+        if a.id == top.id:
+            break
+    return out
 
 
 def _index_loop_tags(diag: Diagnostic, source: bytes, vals: dict[str, str]) -> set[str]:

@@ -140,6 +140,7 @@ def facts_of(diag: Diagnostic) -> Facts:
         f["binding_type"], f["not_copy"] = _unticks(m.group(2)), bool(m.group(3))
     if hit := _first(diag, _MOVED):
         f["moved_at"], f["move_kind"] = hit[0], _move_kind(hit[1])
+        f["moved_in_loop"] = "in previous iteration of loop" in hit[1]
     for c in diag.children:
         if m := _CONSUMER.search(c.message):
             f["consumer"] = m.group(1)

@@ -65,6 +65,9 @@ class Facts(Base, frozen=True):
     not_copy: bool = False  # rustc says the type does not implement `Copy`
     moved_at: Place | None = None
     move_kind: MoveKind | None = None
+    # rustc's move label ends "in previous iteration of loop": the move reaches the use over the
+    # loop's back edge, so it runs again on every iteration that gets to it
+    moved_in_loop: bool = False
     consumer: str | None = None  # `S::consume` in "`S::consume` takes ownership of the receiver `self`"
     consumer_at: Place | None = None  # its `self` parameter, when that is the user's code
     closure_kind: Literal["Fn", "FnMut"] | None = None
