@@ -117,29 +117,12 @@ def method_items(impl, owner: str) -> list[Item]:
     ]
 
 
-def changed_methods(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
-    """Methods (and associated fns) of inherent, non-generic impls whose text differs from the
-    same-named one in the old file (None: the method is new). Trait impls are left out: their
-    methods answer to the trait, and an old copy cannot sit beside them under another name."""
-
-    def methods(src: bytes) -> dict[tuple[str, str], Item]:
-        out: dict[tuple[str, str], Item] = {}
-        for n in parse(src).root_node.named_children:
-            if n.type == "impl_item":
-                trait, owner, generic = impl_parts(n)
-                if not trait and not generic:
-                    for m in method_items(n, owner):
-                        out.setdefault((owner, m.name), m)
-        return out
-
-    olds = methods(old)
-    return [(olds.get(k), m) for k, m in methods(new).items() if k not in olds or olds[k].text != m.text]
-
-
-def _nested_fns(src: bytes) -> dict[tuple[str, str], tuple[Item, str]]:
-    """Every fn item of the file that is not a top-level free fn, by (where, name), with why the
-    fuzzer leaves it out: methods of trait impls and generic impls, a trait's default methods, fns
-    inside `mod` blocks. A fn inside another fn's body is part of that fn's text, so not listed."""
+def _fns_below_top(src: bytes) -> dict[tuple[str, str], tuple[Item, str]]:
+    """Every fn item of the file that is not a top-level free fn, each with why the fuzzer leaves it
+    out: "" for a method of a top-level inherent, non-generic impl (keyed by its type and name, so
+    two `impl T` blocks pair up whatever their headers), else a method of a trait impl or a generic
+    impl, a trait's default method, a fn inside a `mod` block (keyed by where it sits and its name).
+    A fn inside another fn's body is part of that fn's text, so not listed."""
     out: dict[tuple[str, str], tuple[Item, str]] = {}
 
     def walk(nodes, where: str, in_mod: bool) -> None:
@@ -159,8 +142,7 @@ def _nested_fns(src: bytes) -> dict[tuple[str, str], tuple[Item, str]]:
                 )
                 head = _item(n).name
                 for m in method_items(n, owner):
-                    if why:
-                        out.setdefault((f"{where}{head}", m.name), (m, why))
+                    out.setdefault((f"{where}{head}", m.name) if why else (owner, m.name), (m, why))
             elif n.type == "trait_item":
                 body = n.child_by_field_name("body")
                 name = _item(n).name
@@ -179,15 +161,30 @@ def _nested_fns(src: bytes) -> dict[tuple[str, str], tuple[Item, str]]:
     return out
 
 
+def _changed_below_top(old: bytes, new: bytes) -> list[tuple[Item | None, Item, str]]:
+    """The fns of `_fns_below_top(new)` whose text differs from the same one in `old` (None: new),
+    with why the fuzzer leaves each out ("" where it fuzzes it)."""
+    olds = _fns_below_top(old)
+    return [
+        (olds[k][0] if k in olds else None, it, why)
+        for k, (it, why) in _fns_below_top(new).items()
+        if k not in olds or olds[k][0].text != it.text
+    ]
+
+
+def changed_methods(old: bytes, new: bytes) -> list[tuple[Item | None, Item]]:
+    """Methods (and associated fns) of inherent, non-generic impls whose text differs from the
+    same-named one in the old file (None: the method is new). Trait impls are left out: their
+    methods answer to the trait, and an old copy cannot sit beside them under another name."""
+    return [(prev, it) for prev, it, why in _changed_below_top(old, new) if not why]
+
+
 def changed_nested_fns(old: bytes, new: bytes) -> list[tuple[Item, str]]:
     """The fns `changed_items` and `changed_methods` do not pair up whose text the patch changes (a
     method body in a trait impl or a generic impl, a trait's default method, a fn in a `mod`), each
     with why the fuzzer leaves it out. The mistake this prevents: saying a patch "changes no
     function body" because the changed body sits one level down, inside an impl or a module."""
-    olds = _nested_fns(old)
-    return [
-        (it, why) for k, (it, why) in _nested_fns(new).items() if k not in olds or olds[k][0].text != it.text
-    ]
+    return [(it, why) for _, it, why in _changed_below_top(old, new) if why]
 
 
 def rename_calls(fn_text: str, name: str, new_name: str, method: bool = False) -> str:
