@@ -61,16 +61,24 @@ def next_reset(source: bytes, start: int, end: int, place: str) -> tuple[str, tr
     enclosing blocks (up to the fn or closure) that mentions `place`; None when the place is read
     first, or never mentioned again. The flag says the reset is in the move's own block, so it runs
     whenever the move does (a reset after an `if` that holds the move also runs when it did not)."""
+    kind, stmt, same = _next_mention(source, start, end, place)
+    return (kind, stmt, same) if stmt is not None and kind in ("assign", "clear") else None
+
+
+def _next_mention(
+    source: bytes, start: int, end: int, place: str
+) -> tuple[str, tree_sitter.Node | None, bool]:
+    """The first later statement that mentions `place` after the move at [start, end), walking out
+    through the enclosing blocks: ("assign" | "clear" | "read", that statement, in the move's own
+    block); ("loop", None, _) when the loop body that holds the move ends first (the next use is in
+    the next round or after the loop); ("end", None, _) at the fn or closure."""
     node = node_at(source, start, end)
     stmt = _statement_of(node)
     same = True
     while stmt is not None and stmt.parent is not None:
         sib = stmt.next_named_sibling
         while sib is not None:
-            if sib.type.endswith("comment"):
-                sib = sib.next_named_sibling
-                continue
-            if not _mentions(sib, place):
+            if sib.type.endswith("comment") or not _mentions(sib, place):
                 sib = sib.next_named_sibling
                 continue
             expr = sib.named_children[0] if sib.type == "expression_statement" and sib.named_children else sib
@@ -83,13 +91,15 @@ def next_reset(source: bytes, start: int, end: int, place: str) -> tuple[str, tr
                 fn = expr.child_by_field_name("function")
                 if fn is not None and _compact(node_text(fn)) == _compact(place) + ".clear":
                     return "clear", sib, same
-            return None
+            return "read", sib, same
         owner = stmt.parent.parent  # the block's owner: an `if`, a loop, a fn, a block statement
-        if owner is None or owner.type in _STOP or owner.type in _LOOPS:
-            return None  # the next iteration (or the caller) reads the place before anything resets it
+        if owner is None or owner.type in _STOP:
+            return "end", None, same
+        if owner.type in _LOOPS:
+            return "loop", None, same  # the next iteration (or the code after the loop) uses it next
         stmt = _statement_of(owner)
         same = False
-    return None
+    return "end", None, same
 
 
 def _drop_statement(source: bytes, file: str, stmt: tree_sitter.Node) -> Edit:
@@ -293,9 +303,15 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
 
 
 def taken_before_reset(f: Facts, site: Site, source: bytes) -> list[Op]:
-    """E0382: a local moved (`out.push(cur)`) and then cleared or reassigned before any read: take it
-    with `std::mem::take`, which leaves it empty, so nothing is copied; a `cur.clear()` that only
-    emptied it goes."""
+    """E0382: a local buffer moved inside a loop (`out.push(cur)`, `tx.send(batch)`, `flush(buf)`)
+    that the code goes on using as a fresh buffer: cleared or reassigned before any read, or used
+    next only in the next round or after the loop (`batch.push(x)`, `if !batch.is_empty()`). The
+    mistake is handing the buffer itself over while keeping its name; the way out takes it and
+    leaves an empty one behind: `std::mem::take` (the type's `Default`, no capacity kept) or, when
+    the `let` shows the intended capacity (`Vec::with_capacity(n)`), `std::mem::replace` with that
+    same initializer (one new buffer per move). Nothing is copied; a `cur.clear()` right after the
+    move in the same block only emptied it and goes. A read right after the move in the same round
+    (`out.push(w); log(w.len())`) gets neither: it would see the empty buffer."""
     if not site.expression or site.shape.in_pattern or site.shape.kind != "identifier":
         return []
     if f.binding is None or site.text != f.binding:
@@ -303,16 +319,55 @@ def taken_before_reset(f: Facts, site: Site, source: bytes) -> list[Op]:
     node = node_at(source, site.place.start, site.place.end)
     if not any(a.type in _LOOPS for a in ancestors(node)):
         return []
-    reset = next_reset(source, site.place.start, site.place.end, site.text)
-    if reset is None:
+    kind, stmt, same = _next_mention(source, site.place.start, site.place.end, site.text)
+    if kind not in ("assign", "clear", "loop"):
         return []
-    kind, stmt, same = reset
-    edits = [site.replace(f"std::mem::take(&mut {site.text})")]
-    desc = f"take `{site.text}` with `std::mem::take`, which leaves it empty: no copy"
-    if kind == "clear" and same:  # a clear that also runs when the move did not stays
-        edits.append(_drop_statement(source, site.place.file, stmt))
-        desc += f"; the `{site.text}.clear()` after it goes"
-    return [(edits, desc, "op:mem-take", 0.7)]
+    drop = [_drop_statement(source, site.place.file, stmt)] if kind == "clear" and same and stmt else []
+    gone = f"; the `{site.text}.clear()` after it goes" if drop else ""
+    take = f"take `{site.text}` with `std::mem::take`, which leaves it empty"
+    take += ": no copy" if kind != "loop" else " (without its capacity) for the next use: no copy"
+    ops: list[Op] = [
+        ([site.replace(f"std::mem::take(&mut {site.text})"), *drop], take + gone, "op:mem-take", 0.7)
+    ]
+    init = _sized_initializer(source, site.text, site.place.start)
+    if init is not None:
+        desc = (
+            f"hand `{site.text}` over with `std::mem::replace`, which leaves a new `{init}` in its place: "
+            f"one allocation per move, no copy{gone}"
+        )
+        ops.insert(
+            0,
+            (
+                [site.replace(f"std::mem::replace(&mut {site.text}, {init})"), *drop],
+                desc,
+                "op:mem-replace",
+                0.71,
+            ),
+        )
+    return ops
+
+
+def _sized_initializer(source: bytes, name: str, before: int) -> str | None:
+    """The initializer of the last `let [mut] name = X::with_capacity(..)` before `before` in the
+    enclosing fn: the capacity the code meant the buffer to have, which `std::mem::replace` keeps."""
+    node = node_at(source, before, before + 1)
+    fn = next((a for a in ancestors(node) if a.type in _STOP), None)
+    found = None
+    for n in preorder(fn) if fn is not None else ():
+        if n.type != "let_declaration" or n.start_byte >= before:
+            continue
+        pat, value = n.child_by_field_name("pattern"), n.child_by_field_name("value")
+        if pat is None or _compact(node_text(pat)) not in (name, "mut" + name):
+            continue
+        found = None
+        callee = (
+            value.child_by_field_name("function")
+            if value is not None and value.type == "call_expression"
+            else None
+        )
+        if callee is not None and node_text(callee).endswith("::with_capacity"):
+            found = " ".join(node_text(value).split())
+    return found
 
 
 def overwritten_after(source: bytes, site: Site) -> str | None:
