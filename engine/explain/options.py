@@ -36,7 +36,7 @@ from engine.explain.uninferred import annotated_binding
 from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
 from engine.patching.diffs import first_place
-from engine.repair.derive import combined_derives, into_derive_lists
+from engine.repair.derive import combined_derives, into_derive_lists, names_derived
 from engine.repair.registry import template_candidates
 from engine.repair.sender_drop import keeps_receiver_open
 from engine.repair.suggestions import suggestion_candidates
@@ -259,6 +259,7 @@ def build(
     diag_of: dict[str, Diagnostic] = {}
     order: list[str] = []
     plain_of: dict[str, Candidate] = {}  # a rendering's id -> the original it falls back on
+    verbatim: set[str] = set()  # rustc suggestions Rusta rewrote, checked only to say if they fail
     diags = list(diags)
     combined = combined_derives(diags, read, rs_files)  # one derive for every trait the errors ask
     per_site: list[list[Candidate]] = []
@@ -269,7 +270,16 @@ def build(
             found = (
                 suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
             )
-            found = into_derive_lists(found, read, rs_files)
+            listed = into_derive_lists(found, read, rs_files)
+            # rustc's own words, rewritten above into something they do not say, are still checked as
+            # written: when they fail, the user who just read them learns why (`modes.verdicts`)
+            kept = [
+                c
+                for c in found
+                if c.source in ("rustc", "clippy") and c not in listed and names_derived(c, read)
+            ]
+            verbatim.update(c.id for c in kept)
+            found = listed + kept
             if (d.code_str or "") in UNINFERRED_CODES and not any(c.source == "rustc" for c in found):
                 found += annotated_binding(d, root)[0]  # rustc wrote no type in: one from a typed fact
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
@@ -301,7 +311,7 @@ def build(
         order.insert(min(at, len(order)), whole.id)
         best[whole.id] = (whole, best[parts[0]][1])
         found_of[whole.id], diag_of[whole.id] = found_of[parts[0]], diag_of[parts[0]]
-    ranked = sorted(order, key=lambda i: (best[i][0].source == "template", -best[i][0].score))
+    ranked = sorted(order, key=lambda i: (i in verbatim, best[i][0].source == "template", -best[i][0].score))
     edited = {e.file for i in ranked for c in (best[i][0], plain_of.get(i)) if c for e in c.edits}
     files = {rel: data for rel in edited if (data := read(rel))}
     out: list[PatchOption] = []

@@ -318,6 +318,20 @@ def derive_into_list(
     return _into_list(e, line, read, votes if votes is not None else _precedence(read, crate_files))
 
 
+def names_derived(c: Candidate, read: Reader) -> bool:
+    """rustc's `#[derive(..)]` line names a trait the type's existing derive list already has
+    (`#[derive(Eq, Hash, PartialEq)]` over `#[derive(PartialEq)]`): written into that list the trait
+    is dropped, so the rewrite no longer says what rustc says, and rustc's line must be checked as
+    written (a second derive of one trait is E0119)."""
+    line = _derive_line(c.edits[0]) if len(c.edits) == 1 else None
+    data = read(c.edits[0].file) if line is not None else None
+    if line is None or data is None:
+        return False
+    attrs = list(_ATTR_LIST.finditer(data[: c.edits[0].start].decode("utf-8", "replace")))
+    have = {t.strip() for t in attrs[-1].group("list").split(",")} if attrs else set()
+    return any(t in have for t in line[0])
+
+
 def into_derive_lists(cands: list[Candidate], read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """rustc's derive suggestions (`#[derive(Hash)]` on a line of its own) written into the type's
     existing `#[derive(..)]` list instead, in the crate's order: one list per type, as people keep
