@@ -144,10 +144,22 @@ def vocabulary(snippet: str) -> bool:
     return all(t in KEYWORDS or t in _LANGUAGE or not (t[0].isalnum() or t[0] in "_'") for t in toks)
 
 
+_IMPL_HEADER = re.compile(r"\s*impl\s+(?P<trait>\w+)(?:<(?P<arg>.+)>)?\s+for\s+(?P<ty>.+?)\s*")
+
+
 def backed(snippet: str, ev: Evidence) -> bool:
-    """The snippet is the program's text (token for token), something rustc quotes, or vocabulary."""
+    """The snippet is the program's text (token for token), something rustc quotes, or vocabulary;
+    or an impl header (`impl From<ParseIntError> for ConfigError`) of a prelude trait whose type
+    argument and self type are each backed: the impl a fix writes, named from rustc's types."""
     t = tokens(snippet)
-    return not t or vocabulary(snippet) or t in ev.rustc or f" {t} " in ev.program
+    if not t or vocabulary(snippet) or t in ev.rustc or f" {t} " in ev.program:
+        return True
+    m = _IMPL_HEADER.fullmatch(snippet)
+    if m is None or not backed(m.group("ty"), ev):
+        return False
+    arg = m.group("arg")
+    trait = m.group("trait") + (f"<{arg}>" if arg is not None else "")
+    return backed(trait, ev) or (m.group("trait") in PRELUDE and (arg is None or backed(arg, ev)))
 
 
 def sentences(text: str) -> list[str]:

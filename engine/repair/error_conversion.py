@@ -104,8 +104,10 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
         return []
     wraps = syn.variant_wrapping(body, name, src)
     if wraps is None:
-        return _new_variant(body, file, name, src, written_src, code) + _into_string_variant(
-            body, name, before_q
+        return (
+            _new_variant(body, file, name, src, written_src, code)
+            + _into_string_variant(body, name, before_q)
+            + _from_into_string_variant(body, file, end, name, src, written_src, code)
         )
     variant, written = wraps
     impl = (
@@ -152,6 +154,25 @@ def _into_string_variant(
             0.68,
         )
     ]
+
+
+def _from_into_string_variant(
+    body: bytes, file: str, end: int, name: str, src: str, written: str, code: str
+) -> list[Candidate]:
+    """The same message-holding variant (`BadNumber(String)`), reached through `impl From`: every
+    `?` on that error keeps its text there by itself, where `map_err` says it at one `?` only. No
+    new variant, so no `match` on the enum loses exhaustiveness (E0004)."""
+    variant = syn.variant_holding_string(body, name)
+    last = src.split("<")[0].split("::")[-1]
+    if variant is None or not re.fullmatch(r"[A-Z]\w*", last):
+        return []
+    path = written if "::" in written else _STD_ERRORS.get(src, src)
+    impl = (
+        f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
+        f"        {name}::{variant}(e.to_string())\n    }}\n}}"
+    )
+    why = f"implement `From<{last}>` for `{name}`, keeping the error's message in `{name}::{variant}`: every `?` on that error converts by itself"
+    return [_make([Edit(file=file, start=end, end=end, replacement=impl)], why, "op:impl-from", code, 0.67)]
 
 
 def _new_variant(body: bytes, file: str, name: str, src: str, written: str, code: str) -> list[Candidate]:
