@@ -14,6 +14,7 @@ import re
 
 from engine.explain.joint import ARTEFACT, JOINT_FAILS
 from engine.explain.patchwords import corrected
+from engine.explain.set_tests import PASSED
 from engine.explain.types import Explanation, PatchOption
 from modes.rendering import (
     KIND_FAILED,
@@ -274,25 +275,34 @@ def distinct(fixes: tuple[PatchOption, ...]) -> tuple[PatchOption, ...]:
     return tuple(out)
 
 
-def set_line(size: int, verdict: str, holes: bool = False) -> Line | None:
+def set_line(size: int, verdict: str, holes: bool = False, stories: tuple[int, ...] = ()) -> Line | None:
     """What the stories' lead ✓ fixes do applied at once, when validation built them together.
-    `holes`: some of them write a `todo!()` the crate's tests run, so compiling is not green."""
+    `holes`: some of them write a `todo!()` the crate's tests run, so compiling is not green.
+    `stories` (0-based) names the set ("the first fixes of #1 and #2"): in study mode, where each
+    story lists several fixes, "the 2 fixes above" would not say which."""
     if size < 2 or not verdict:
         return None
-    if verdict == "compiles" and holes:
+    if stories:
+        *rest, last = [f"#{i + 1}" for i in stories]
+        them = f"the first fixes of {', '.join(rest)} and {last}"
+    else:
+        them = f"the {size} fixes above"
+    ticked = them if stories else f"the {size} ✓ fixes above"
+    if holes and (verdict == "compiles" or verdict.startswith(PASSED)):
         return Line(
-            f"Together, the {size} fixes above compile; the todo!() they write panics where the crate's tests"
+            f"Together, {them} compile; the todo!() they write panics where the crate's tests"
             " run it, so write those branches first.",
             "yellow",
         )
     if verdict == "compiles":
-        return Line(f"Together, the {size} ✓ fixes above compile.", "green")
-    if verdict.startswith("compiles; "):  # built together, the crate's tests ran (engine.explain.testing)
-        return Line(
-            f"Together, the {size} fixes above compile, but {verdict.removeprefix('compiles; ')}.", "yellow"
-        )
+        return Line(f"Together, {ticked} compile.", "green")
+    if verdict.startswith(PASSED):  # built together, the crate's tests ran green (engine.explain.set_tests)
+        tail = verdict.removeprefix(PASSED)
+        return Line(f"Together, {ticked} compile, and the crate's tests pass with them{tail}.", "green")
+    if verdict.startswith("compiles; "):  # built together, the crate's tests ran (engine.explain.set_tests)
+        return Line(f"Together, {them} compile, but {verdict.removeprefix('compiles; ')}.", "yellow")
     return Line(
-        f"Together, the {size} ✓ fixes above do not compile: {verdict}. Apply one, then check again.",
+        f"Together, {ticked} do not compile: {verdict}. Apply one, then check again.",
         "yellow",
     )
 

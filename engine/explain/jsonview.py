@@ -1,9 +1,10 @@
 """The `--json` shape of an Explanation: one flat object per story, stable keys, grouped diagnostics
 summarised (code, message, file, line) rather than dumped whole.
 
-`options` lists the options that show code first (`patch` is their diff, `validated` is "compiles",
-"type-checks", "uncovers" (its error is gone; `state` quotes the one rustc reports next) or
-"not-checked"; one that failed is never listed), then the knowledge base's prose options (`patch` and
+`options` lists the options that show code first (`patch` is their diff, `validated` is "compiles"
+(the whole crate builds with it), "fixes-this" (its error is gone, other errors stay or appear:
+`errors_left`, `errors_new`), "type-checks", "uncovers" (its error is gone; `state` quotes the one
+rustc reports next) or "not-checked"; one that failed is never listed), then the knowledge base's prose options (`patch` and
 `validated` null: they show no code to check)."""
 
 from __future__ import annotations
@@ -20,6 +21,27 @@ def _loc(loc: Location) -> dict[str, Any]:
     return {"file": loc.file, "line": loc.line, "column": loc.column, "label": loc.label}
 
 
+def _builds(f: PatchOption) -> bool:
+    """The whole crate compiles with the option in: no error left, none brought."""
+    return f.validated == "compiles" and not f.errors_left and not f.errors_new
+
+
+def _validated(f: PatchOption) -> str:
+    """ "compiles" only where the crate does; an option that clears its own error while others stay
+    (or appear) is "fixes-this": its `state` says how many, and no test could run on it alone."""
+    if f.validated == "compiles" and not _builds(f):
+        return "fixes-this"
+    return f.validated
+
+
+def _tests(f: PatchOption) -> str:
+    """Whether a test reaches the changed fn, unless the crate cannot build with it: then no test
+    can run (a set run beside the other stories' fixes is `tests_run`)."""
+    if f.test_reach in ("reached", "unreached") and not _builds(f) and not f.tests_run:
+        return "cannot-run"
+    return f.test_reach
+
+
 def _fix(f: PatchOption) -> dict[str, Any]:
     """An option that shows code: its diff, the lines it adds, and what validation said of it."""
     return {
@@ -27,15 +49,17 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "how": "",
         "tradeoff": f.cost,
         "patch": f.patch,
-        "validated": f.validated,
+        "validated": _validated(f),
         "errors_left": f.errors_left,
         "errors_new": f.errors_new,  # errors that appear only with the fix in
         "together_with": list(f.together_with),  # the other fixes it compiles beside
         "steps": list(f.steps),  # a fix finished in steps: each step after the first, in words
         "first_error": f.first_error,  # the first error left or brought, when it compiles
         "state": f.state_words,
-        # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "" unknown; a ✓ only if ticked
-        "tests": f.test_reach,
+        # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "cannot-run" (the crate does
+        # not build with it and no set of fixes ran the tests), "" unknown; a ✓ only if ticked
+        "tests": _tests(f),
+        "test_reach": f.test_reach,
         "ticked": f.ticked,
         # the crate's tests with it in (engine.explain.testing): "passed", "failed", "" not run
         "tests_run": f.tests_run,

@@ -75,17 +75,6 @@ class Tester:
     def verdict(self, o: PatchOption) -> TestVerdict:
         return self.run(o.edits)
 
-    def set_words(self, leads: tuple[PatchOption, ...]) -> str:
-        """The lead fixes that compile together, run through the tests together: "compiles", or
-        "compiles; the crate's test `x` fails with them" (a fix set can break what each alone kept)."""
-        v = self.run(tuple(ed for o in leads for ed in o.edits))
-        bad = self.blamed(v.failed) if v.status == "failed" else ()
-        if not bad:
-            return "compiles"
-        n = len(bad)
-        them = ", ".join(f"`{t}`" for t in bad[:3]) + (f" and {n - 3} more" if n > 3 else "")
-        return f"compiles; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with them"
-
     def run(self, edits: tuple) -> TestVerdict:
         saved = self.trials.ws.try_edits(edits)
         try:
@@ -148,19 +137,33 @@ class Tester:
 
 def cursors(root: Path, e: Explanation) -> Explanation:
     """The story with each transfer that no test settled marked when it takes from a cursor's slot
-    (`engine.syntax.cursor`), re-ranked so a fix that keeps the container whole goes first."""
+    (`engine.syntax.cursor`), and each transfer out of `v[i]` marked when a later removal from `v`
+    may take a second element (`engine.syntax.repeated_removal`: not proven the same one, or kept by
+    the fix), re-ranked so a fix that keeps the container whole goes first."""
     from engine.syntax.cursor import advanced_index
+    from engine.syntax.repeated_removal import removal_after_read
 
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
-        if o.tests_run or not o.edits or not opts.transfers(o):
+        if not o.edits or not opts.transfers(o):
             continue
         ed = o.edits[0]
         try:
             src = (root / ed.file).read_bytes()
         except OSError:
             continue
-        key = advanced_index(src, ed.start, ed.end)
+        key = advanced_index(src, ed.start, ed.end) if not o.tests_run else None
         if key:
             fixes[i] = msgspec.structs.replace(o, cursor=key)
+        again = removal_after_read(src, ed.start, ed.end)
+        if again is not None and not (again.proven and _deletes(o, ed.file, again.start, again.end)):
+            why = again.why or "the fix keeps it"
+            fixes[i] = msgspec.structs.replace(fixes[i], removal_unsure=f"`{again.text}` ({why})")
     return msgspec.structs.replace(e, fixes=opts.rank(fixes)) if fixes != list(e.fixes) else e
+
+
+def _deletes(o: PatchOption, file: str, start: int, end: int) -> bool:
+    """Whether one of the option's edits deletes bytes [start, end) of `file`."""
+    return any(
+        ed.file == file and ed.start <= start and end <= ed.end and not ed.replacement for ed in o.edits
+    )

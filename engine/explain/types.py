@@ -125,9 +125,16 @@ class PatchOption(Base, frozen=True):
     # "passed", "failed" (the tests it breaks in `tests_failed`), "" not run
     tests_run: str = ""
     tests_failed: tuple[str, ...] = ()
+    # the other stories (0-based) whose lead fixes were in the run behind `tests_run`: a fix that
+    # leaves their errors can be tested only beside their fixes (`engine.explain.set_tests`)
+    set_with: tuple[int, ...] = ()
     # a transfer out of `v[i]` whose index the fn advances after the read (`engine.syntax.cursor`),
     # not settled by a test: the index text; ranked below fixes that keep the container whole
     cursor: str = ""
+    # a transfer out of `v[i]` with a later removal from `v` in the same block that cannot be proven
+    # to take the same element (`engine.syntax.repeated_removal`): "`stmt` (why)"; ranked below the
+    # clone, which keeps the code's own removal, since the two together may remove two elements
+    removal_unsure: str = ""
 
     @property
     def panics_until_filled(self) -> bool:
@@ -203,9 +210,17 @@ class PatchOption(Base, frozen=True):
             them = ", ".join(f"`{t}`" for t in self.tests_failed[:3]) + (
                 f" and {n - 3} more" if n > 3 else ""
             )
-            return f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
+            return (
+                f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
+                + self._beside
+            )
+        if self.removal_unsure:
+            return (
+                f"; the later {self.removal_unsure} also removes an element, which Rusta cannot prove is"
+                " this one, so the two may remove two: the clone keeps the code's own removal"
+            )
         if self.tests_run == "passed" and self.test_reach != "unreached":  # else passing says nothing
-            return "; the crate's tests pass with it"
+            return "; the crate's tests pass with it" + self._beside
         if self.cursor:
             return (
                 f"; `{self.cursor}` moves on after this read, so taking the element out shifts the one"
@@ -216,6 +231,15 @@ class PatchOption(Base, frozen=True):
         if self.test_reach == "unreached":
             return f"; no test runs `{self.reach_fn}`"
         return ""
+
+    @property
+    def _beside(self) -> str:
+        """The fixes a set run had beside this one: without them the crate does not build."""
+        if not self.set_with:
+            return ""
+        *rest, last = [f"#{j + 1}" for j in self.set_with]
+        them = ", ".join(rest) + f" and {last}" if rest else last
+        return f" beside {them}'s first fix{'es' if rest else ''}"
 
     @property
     def steps_words(self) -> str:

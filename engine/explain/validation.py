@@ -17,7 +17,9 @@ fix of each story that owns such an error (`engine.explain.joint`); only that jo
 the edit in are counted as new (`errors_new`), never among the errors that remain.
 
 A fix that leaves the whole crate compiling is then run through the crate's tests in the same copy
-(`engine.explain.testing`): compiling is not working, so a fix that breaks a test loses its ✓.
+(`engine.explain.testing`): compiling is not working, so a fix that breaks a test loses its ✓. A fix
+that leaves another story's error is tested only in the set of the stories' lead fixes, bisected when
+that set fails (`engine.explain.set_tests`); its story is answered once that set ran.
 
 `rusta explain` runs it after the stories' text is on screen (not with `--no-validate`); the app
 calls `validate` from a worker, with `cancel` and `on_story`. Verdicts are cached on disk (`engine.explain.verdict_cache`) by the bytes of the files the edit touches, the edit's id and
@@ -41,6 +43,7 @@ from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
 from engine.explain.joint import Key
+from engine.explain.set_tests import SetJudge
 from engine.explain.trials import Trials, reveals, trials_dir
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, cache_key, cached, remember
@@ -61,6 +64,7 @@ class ValidationRun(msgspec.Struct, frozen=True, kw_only=True):
     # "compiles" or the compiler's first new error; "" when not checked
     set_size: int = 0
     set_verdict: str = ""
+    set_stories: tuple[int, ...] = ()  # the stories (0-based) whose lead fixes made the set
 
 
 # a marker among a set check's companions, so its cache key never meets a joint check's
@@ -95,11 +99,19 @@ def validate(
     out: list[Explanation] = []
     failed: list[tuple[PatchOption, ...]] = []
     waiting: list[int] = []
+    deferred: list[int] = []  # answered, told once the set of lead fixes ran the tests
 
     def answer(i: int) -> None:
         fixes = tuple(_reached(root, run.clears(i, o, list(stories))) for o in out[i].fixes)
         told = patchwords.settle(msgspec.structs.replace(out[i], fixes=fixes), lambda rel: _read(root, rel))
         out[i] = run.tested(told)
+        lead = out[i].fixes[0] if out[i].fixes else None
+        if lead is not None and lead.validated == "compiles" and not testing.testable(lead):
+            deferred.append(i)  # its tests can run only beside the other stories' fixes: the set decides
+        else:
+            emit(i)
+
+    def emit(i: int) -> None:
         if on_failed is not None:
             on_failed(i, failed[i])
         if on_story is not None:
@@ -129,9 +141,12 @@ def validate(
             for i in g:
                 answer(i)
         leads = joint.lead_set(out)
+        idx = tuple(i for i, e in enumerate(out) if leads and e.fixes and e.fixes[0] in leads)
         verdict = run.as_set(stories[0], leads) if leads else ""
         if verdict == "compiles" and not run._stopped():  # the set builds: do the tests still pass?
-            verdict = run.get_tester().set_words(leads)
+            verdict = SetJudge(run.get_tester(), out, idx).verdict()
+        for i in deferred:
+            emit(i)
     return ValidationRun(
         explanations=tuple(out),
         checked=run.checked,
@@ -141,6 +156,7 @@ def validate(
         failed=tuple(failed),
         set_size=len(leads),
         set_verdict=verdict,
+        set_stories=idx,
     )
 
 

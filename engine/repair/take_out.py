@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import tree_sitter
 
 from engine.edits import Edit
@@ -204,6 +205,7 @@ def _element_binding(source: bytes, site: Site) -> list[Op]:
         return []
     file = site.place.file
     forms: list[tuple[str, str]] = []
+    idx = "0" if call == "first" else i
     if call == "last":
         forms.append(
             (
@@ -212,7 +214,6 @@ def _element_binding(source: bytes, site: Site) -> list[Op]:
             )
         )
     else:
-        idx = "0" if call == "first" else i
         guard = f"!{vec}.is_empty()" if call == "first" else f"{idx} < {vec}.len()"
         forms.append(
             (
@@ -227,13 +228,48 @@ def _element_binding(source: bytes, site: Site) -> list[Op]:
                 "the last element fills its slot, so the order changes",
             )
         )
+    from engine.syntax.repeated_removal import later_removal
+
+    again = later_removal(source, init.start, init.end, vec, None if call == "last" else idx)
     out: list[Op] = []
     for new, desc in forms:
         edits = [
             Edit(file=file, start=init.start, end=init.end, replacement=new),
             site.replace(name),
         ]
+        if again is not None and again.proven:  # the code's own removal of it goes, else two go
+            edits.append(Edit(file=file, start=again.start, end=again.end, replacement=""))
+            desc += f"; the `{again.text}` after it goes, as this removal replaces it"
         out.append((edits, desc, "op:vec-take", 0.74))
+    return out
+
+
+_TAKES = {
+    "remove": "which removes it from `{vec}`: the later elements shift down, order kept",
+    "swap_remove": "which removes it from `{vec}` in O(1): the last element fills its slot, so the order changes",
+}
+
+
+def _vec_takes(source: bytes, site: Site, vec: str, i: str, edits: list[Edit]) -> list[Op]:
+    """`vec.remove(i)` and `vec.swap_remove(i)` in place of the read; `edits[0]`'s replacement holds
+    `{m}` for the method. When the same block already removes that element after the read
+    (`engine.syntax.repeated_removal`, proven the same), that statement goes with it, else two
+    elements would be removed; the method the code itself used leads."""
+    from engine.syntax.repeated_removal import later_removal
+
+    first = edits[0]
+    again = later_removal(source, first.start, first.end, vec, i)
+    methods = ["remove", "swap_remove"]
+    if again is not None and again.proven and again.method == "swap_remove":
+        methods.reverse()
+    out: list[Op] = []
+    for n, m in enumerate(methods):
+        new = [msgspec.structs.replace(first, replacement=first.replacement.replace("{m}", m)), *edits[1:]]
+        desc = f"take it out of `{vec}` with `{m}({i})`, " + _TAKES[m].format(vec=vec)
+        if again is not None and again.proven:
+            new.append(Edit(file=site.place.file, start=again.start, end=again.end, replacement=""))
+            desc += f"; the `{again.text}` after it goes, as this removal replaces it"
+        out.append((new, desc, "op:vec-take", 0.71 - n / 100))
     return out
 
 
@@ -282,23 +318,7 @@ def out_of_place(f: Facts, site: Site, source: bytes) -> list[Op]:
     idx = node if node.type == "index_expression" else None
     if idx is not None and owner_mut and len(idx.named_children) == 2:
         vec, i = (node_text(c) for c in idx.named_children)
-        out.append(
-            (
-                [site.replace(f"{vec}.remove({i})")],
-                f"take it out of `{vec}` with `remove({i})`, which removes it from `{vec}`: the later elements shift down, order kept",
-                "op:vec-take",
-                0.71,
-            )
-        )
-        out.append(
-            (
-                [site.replace(f"{vec}.swap_remove({i})")],
-                f"take it out of `{vec}` with `swap_remove({i})`, which removes it from `{vec}` in O(1): "
-                "the last element fills its slot, so the order changes",
-                "op:vec-take",
-                0.7,
-            )
-        )
+        out += _vec_takes(source, site, vec, i, [site.replace(f"{vec}.{{m}}({i})")])
     return out
 
 

@@ -267,7 +267,7 @@ def _print_set(out: Out, checks: Checks) -> None:
     leads = [e.fixes[0] for e in checks.validated() if e.fixes and e.fixes[0].validated == "compiles"]
     # a todo!() the tests run: compiling is not green
     holes = any(f.panics_until_filled and not f.ticked for f in leads)
-    line = set_line(run.set_size, run.set_verdict, holes) if run is not None else None
+    line = set_line(run.set_size, run.set_verdict, holes, run.set_stories) if run is not None else None
     if line is not None:
         out.text("")
         out.text(line.text, line.style)
