@@ -3,7 +3,7 @@ adds lines of code, where one line of backticked fragments cannot be read as cod
 
 from __future__ import annotations
 
-import re
+from engine.patching import diffs
 
 
 def change_runs(diff: str) -> list[tuple[int, list[str]]]:
@@ -11,24 +11,28 @@ def change_runs(diff: str) -> list[tuple[int, list[str]]]:
     The one walk of a diff's hunks that pair mode's fix line and its hunk block both read, so the
     two never number a place differently; a `\\ No newline` marker belongs to the run around it."""
     runs: list[tuple[int, list[str]]] = []
-    old_no = 0
     current: list[str] | None = None
-    for ln in diff.splitlines():
-        if ln.startswith(("+++", "---")):
-            continue
-        if ln.startswith("@@"):
-            m = re.match(r"@@ -(\d+)", ln)
-            old_no, current = (int(m.group(1)) if m else 0), None
-        elif ln.startswith(("-", "+")):
-            if current is None:
-                current = []
-                runs.append((old_no, current))
-            current.append(ln)
-            old_no += ln.startswith("-")
-        elif not ln.startswith("\\"):
+    prev: diffs.Row | None = None
+    for r in diffs.rows(diff):
+        if r.kind == " ":
             current = None
-            old_no += 1
+        else:
+            if current is None or not _next_to(prev, r):  # a new hunk starts a new run
+                current = []
+                runs.append((r.old_line, current))
+            current.append(r.kind + r.text)
+        prev = r
     return runs
+
+
+def _next_to(prev: diffs.Row | None, r: diffs.Row) -> bool:
+    """Whether `r` is the row right after `prev` in one hunk: both files' numbering runs on."""
+    return (
+        prev is not None
+        and prev.path == r.path
+        and r.old_line == prev.old_line + (prev.kind != "+")
+        and r.new_line == prev.new_line + (prev.kind != "-")
+    )
 
 
 def _place(start: int, rows: list[str]) -> tuple[str, list[str]]:

@@ -14,50 +14,32 @@ removed has none), and the check after the edit is compared with it:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 
 from engine.explain.joint import Key, early_errors, key, new_lines
 from engine.explain.types import Explanation
+from engine.patching.diffs import Row, rows
 from toolbelt.diag_identity import distinct
 from toolbelt.types import CheckReport, Diagnostic
 
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 Place = tuple[Key, int | None]
 
 
 def line_map(patch: str) -> Callable[[str, int], int | None]:
     """old (file, line) -> its line after the diff; None for a line the diff removed."""
-    hunks: dict[str, list[tuple[int, list[str], int]]] = {}
-    cur: list[str] | None
-    file, cur = "", None
-    for ln in patch.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("--- "):
-            continue
-        elif (m := _HUNK.match(ln)) is not None:
-            cur = []
-            hunks.setdefault(file, []).append((int(m.group(1)), cur, int(m.group(3))))
-        elif cur is not None and ln[:1] in (" ", "+", "-"):
-            cur.append(ln)
+    by_file: dict[str, list[Row]] = {}
+    for r in rows(patch):
+        by_file.setdefault(r.path, []).append(r)
 
     def moved(name: str, line: int) -> int | None:
         delta = 0
-        for old_start, body, new_start in hunks.get(name, ()):
-            if line < old_start:
-                break
-            old_no, new_no = old_start, new_start
-            for b in body:
-                if b[0] == "+":
-                    new_no += 1
-                    continue
-                if old_no == line:
-                    return new_no if b[0] == " " else None
-                old_no += 1
-                new_no += b[0] == " "
-            delta = new_no - old_no
+        for r in by_file.get(name, ()):
+            if r.old_line > line:
+                break  # the rest of the diff lies below the line: it moves by what came before
+            if r.kind != "+" and r.old_line == line:
+                return r.new_line if r.kind == " " else None
+            delta = (r.new_line + (r.kind != "-")) - (r.old_line + (r.kind != "+"))
         return line + delta
 
     return moved

@@ -17,29 +17,19 @@ from pathlib import Path
 
 import msgspec
 
+from engine.patching.diffs import rows
 from engine.patching.types import Validation
 
 _HOLE = re.compile(r"\b(todo|unimplemented)!\s*\(")
-_HUNK = re.compile(r"^@@ -(\d+)")
 
 
 def _added_holes(diff: str) -> list[tuple[str, int, str]]:
     """(file, line of the old file the hole goes in at, the macro) for each added line with a hole."""
-    out: list[tuple[str, int, str]] = []
-    file, old = "", 0
-    for ln in diff.splitlines():
-        if ln.startswith("+++ "):
-            file = ln[4:].removeprefix("b/")
-        elif ln.startswith("--- "):
-            continue
-        elif m := _HUNK.match(ln):
-            old = int(m.group(1))
-        elif ln.startswith("+"):
-            if h := _HOLE.search(ln):
-                out.append((file, max(old, 1), h.group(1)))
-        elif ln.startswith((" ", "-")):
-            old += 1
-    return out
+    return [
+        (r.path, max(r.old_line, 1), h.group(1))
+        for r in rows(diff)
+        if r.kind == "+" and (h := _HOLE.search(r.text))
+    ]
 
 
 def reached_hole(root: Path, diff: str) -> str:
