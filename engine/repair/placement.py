@@ -108,7 +108,21 @@ def _after_header(data: bytes) -> int:
         offset = nxt
     if pos and data[pos : pos + 1] == b"\n":
         pos += 1
-    return pos
+    return _after_loose_doc(data, pos)
+
+
+def _after_loose_doc(data: bytes, pos: int) -> int:
+    """Past a `///` block at `pos` that a blank line parts from the next item. An outer doc comment
+    is written directly above the item it documents; one left standing before a blank line lost
+    that item (an import under a note about it), so a first import goes back under it. `pos` when
+    no such block is there."""
+    end = pos
+    while data.startswith(b"///", end) and not data.startswith(b"////", end):
+        nl = data.find(b"\n", end)
+        if nl < 0:
+            return pos
+        end = nl + 1
+    return end if end > pos and data[end : end + 1] == b"\n" else pos
 
 
 _KIND_RANK = {"std": 0, "extern": 1, "crate": 2}  # rustfmt's StdExternalCrate, the common grouping
@@ -148,8 +162,9 @@ def new_group(data: bytes, path: str) -> tuple[int, bool] | None:
     return at, data[at : at + 1] not in (b"\n", b"")
 
 
-def use_position(data: bytes, path: str) -> int:
-    """The byte offset where `use {path};` goes in `data` (see the module docstring)."""
+def use_position(data: bytes, path: str, reorder: bool = True) -> int:
+    """The byte offset where `use {path};` goes in `data` (see the module docstring). `reorder`
+    False (rustfmt's `reorder_imports = false`): the run keeps its written order, so the line ends it."""
     runs = _import_block(data, _runs(data))
     if not runs:
         return _after_header(data)
@@ -167,7 +182,7 @@ def use_position(data: bytes, path: str) -> int:
     ):
         best = runs[-1]
     keys = [sort_key(p) for p, _, _ in best]
-    if keys != sorted(keys):
+    if keys != sorted(keys) or not reorder:
         return best[-1][2]
     mine = sort_key(path)
     for (_, start, _), key in zip(best, keys, strict=True):
@@ -256,6 +271,8 @@ def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, 
     A candidate importing through a root the crate's files already import from gains `_SAME_ROOT`;
     a `std::` import is rooted where the file or the crate takes that module from (`_std_root`)."""
     cands = _own_root(cands, read, crate_files)
+    config = rustfmt_config(read)
+    reorder = config.get("reorder_imports", True) is not False
     out = []
     roots: set[str] | None = None
     for c in cands:
@@ -275,7 +292,7 @@ def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, 
             if any(p.split("::")[0] in roots for p in paths):
                 bonus = _SAME_ROOT
             for p in paths:
-                at = use_position(data, p)
+                at = use_position(data, p, reorder)
                 edits.append(Edit(file=e.file, start=at, end=at, replacement=f"use {p};\n"))
                 if not _runs(data) and data[at : at + 1] not in (b"\n", b""):
                     blank.add((e.file, at))  # a first import: a blank line between it and the code
@@ -284,12 +301,12 @@ def place_imports(cands: list[Candidate], read: Reader, crate_files: tuple[str, 
         if not moved:
             out.append(c)
             continue
-        merged = _merge(edits, blank)
+        merged = _merge(edits, blank, _max_width(config))
         out.append(msgspec.structs.replace(c, edits=merged, id=edit_id(merged), score=c.score + bonus))
     return out
 
 
-def _merge(edits: list[Edit], blank: set[tuple[str, int]]) -> tuple[Edit, ...]:
+def _merge(edits: list[Edit], blank: set[tuple[str, int]], width: int = 100) -> tuple[Edit, ...]:
     """Insertions at one place become one edit, their lines in rustfmt's order (then a blank line
     where the place is before code)."""
     at: dict[tuple[str, int, int], list[str]] = {}
@@ -299,26 +316,51 @@ def _merge(edits: list[Edit], blank: set[tuple[str, int]]) -> tuple[Edit, ...]:
     for (f, s, end), texts in sorted(at.items()):
         if s == end and all(_USE_LINES.fullmatch(t) for t in texts):
             lines = sorted(dict.fromkeys(texts), key=lambda t: sort_key(_USE.match(t).group(1)))  # type: ignore[union-attr]
-            lines = [wrapped(t) for t in lines]
+            lines = [wrapped(t, width) for t in lines]
             texts = [*lines, "\n"] if (f, s) in blank else lines
         merged.append(Edit(file=f, start=s, end=end, replacement="".join(texts)))
     return tuple(merged)
 
 
 MAX_WIDTH = 100  # rustfmt's default max_width
+_CONFIGS = ("rustfmt.toml", ".rustfmt.toml")
 
 
-def wrapped(line: str) -> str:
-    """`use a::{B, C, ..};` as rustfmt writes an item wider than `MAX_WIDTH`: the list opened on the
-    first line, its names filled onto lines indented 4 (each at most `MAX_WIDTH`), a trailing comma,
-    `};` alone. A line that fits, or one without a list, stays as it is."""
+def rustfmt_config(read: Reader) -> dict:
+    """The crate's rustfmt settings (`rustfmt.toml`, else `.rustfmt.toml`, at its root): a crate that
+    sets `max_width` or `reorder_imports` has its imports written by those, not by rustfmt's
+    defaults. An absent or unreadable file is rustfmt's defaults (empty)."""
+    import tomllib
+
+    for name in _CONFIGS:
+        raw = read(name)
+        if raw is None:
+            continue
+        try:
+            return tomllib.loads(raw.decode("utf-8", "replace"))
+        except tomllib.TOMLDecodeError:
+            return {}
+    return {}
+
+
+def _max_width(config: dict) -> int:
+    width = config.get("max_width", MAX_WIDTH)
+    return width if isinstance(width, int) and width > 20 else MAX_WIDTH
+
+
+def wrapped(line: str, max_width: int = MAX_WIDTH) -> str:
+    """`use a::{B, C, ..};` as rustfmt writes an item it does not keep on one line: the list opened
+    on the first line, its names filled onto lines indented 4 (each at most `max_width`), a trailing
+    comma, `};` alone. rustfmt keeps a list item on one line only while it is at most `max_width - 2`
+    wide (a 99-character item is wrapped at the default 100; checked against the installed rustfmt).
+    A line that fits, or one without a list, stays as it is."""
     body = line.rstrip("\n")
     m = re.fullmatch(r"use ([\w:]+)::\{([^{}]*)\};", body)
-    if len(body) <= MAX_WIDTH or m is None:
+    if len(body) <= max_width - 2 or m is None:
         return line
     out, cur = [f"use {m.group(1)}::{{"], "   "
     for name in (n.strip() for n in m.group(2).split(",")):
-        if len(cur) + 1 + len(name) + 1 > MAX_WIDTH:
+        if len(cur) + 1 + len(name) + 1 > max_width:
             out.append(cur)
             cur = "   "
         cur += f" {name},"

@@ -26,6 +26,7 @@ from engine.syntax.use_items import Exports, module_exports
 from toolbelt.types import Diagnostic
 
 IMPORT_CODES = frozenset({"E0412", "E0425", "E0433", "E0422", "E0531", "E0405", "E0404", "E0423"})
+TRAIT_CODES = frozenset({"E0599"})  # a method not found, answered by importing its trait
 _SUGGESTED = re.compile(r"use ((?:\w+::)*\w+);")
 _NAME = re.compile(r"`(?:[\w:]*::)?(\w+)`")
 
@@ -44,6 +45,35 @@ def _suggestions(d: Diagnostic) -> list[tuple[str, int, str]]:
             m = _SUGGESTED.fullmatch((s.suggested_replacement or "").strip())
             if m:
                 out.append((s.file_name, s.byte_start, m.group(1)))
+    return out
+
+
+_EXTERN_ROOT = re.compile(r"crate::(std|core|alloc)::")
+
+
+def _bound(d: Diagnostic) -> list[tuple[str, int, str, str]]:
+    """(file, offset, path, name) for each suggested `use` of `d`: the path cut to the name the
+    import must bind, and that name. Three shapes of the same fact, "this path brings the missing
+    name into scope":
+    - the path ends with the unresolved name (`std::io` for `io`): as it is;
+    - the unresolved name is a module the path passes through (`std::env::consts` for `env::consts::OS`
+      failing at `env`): the path cut after that segment (`std::env`), since the lost item bound the
+      module, not the item below it;
+    - a method error (E0599, `to_string` not found) whose suggestion imports a trait: the trait is
+      the name bound (`ToString`), as no path ends with a method's name.
+    A path through an `extern crate` declared at the root (`crate::std::string::ToString`) is the
+    crate's own path (`std::string::ToString`): the same item, written as every other import is."""
+    name = _name(d)
+    out = []
+    for f, at, path in _suggestions(d):
+        path = _EXTERN_ROOT.sub(r"\1::", path, count=1) if path.startswith("crate::") else path
+        segs = path.split("::")
+        if name is not None and segs[-1] == name:
+            out.append((f, at, path, name))
+        elif name is not None and name in segs[:-1]:
+            out.append((f, at, "::".join(segs[: segs.index(name) + 1]), name))
+        elif (d.code_str or "") == "E0599" and segs[-1][:1].isupper():
+            out.append((f, at, path, segs[-1]))
     return out
 
 
@@ -69,6 +99,25 @@ def _crate_exports(module: str, read: Reader, crate_files: tuple[str, ...]) -> E
     return None
 
 
+_FILE_USE = re.compile(r"^\s*use\s+(crate(?:::\w+)+)::(?:\{|\w+\s*;)", re.M)
+
+
+def _file_module(best: str, covered: set[str], file: str, read: Reader, crate_files: tuple[str, ...]) -> str:
+    """The crate module this file already imports from that defines every covered name, in place of
+    `best` when `best` is a module above it (rustc names the shortest public path, often a root
+    re-export: `crate::Abs` for `crate::type_operators::Abs`; the file that imports
+    `crate::type_operators::{IsLess, ..}` elsewhere wrote the lost item from that module too).
+    `best` itself when no such module exists."""
+    data = read(file) or b""
+    for m in dict.fromkeys(_FILE_USE.findall(data.decode("utf-8", "replace"))):
+        if m == best or not m.startswith(best + "::"):
+            continue
+        exports = _crate_exports(m, read, crate_files)
+        if exports is not None and covered <= exports.names:
+            return m
+    return best
+
+
 def group_imports(
     errors: list[Diagnostic], read: Reader | None = None, crate_files: tuple[str, ...] = ()
 ) -> list[Candidate]:
@@ -78,15 +127,15 @@ def group_imports(
     and the file needs more than half of what it exports, its glob `use m::*;` comes just before the
     braced item: such a module exists to be imported whole; one of its own items, by name."""
     per_file: dict[str, dict[str, list[tuple[int, str]]]] = {}  # file -> name -> (offset, path)
-    for d in errors:
-        name = _name(d)
-        if (d.code_str or "") not in IMPORT_CODES or name is None:
+    answered: dict[int, set[str]] = {}  # error index -> the names its suggestions bind
+    for i, d in enumerate(errors):
+        if (d.code_str or "") not in IMPORT_CODES | TRAIT_CODES:
             continue
-        for f, at, path in _suggestions(d):
-            if path.rsplit("::", 1)[-1] == name:
-                paths = per_file.setdefault(f, {}).setdefault(name, [])
-                if (at, path) not in paths:
-                    paths.append((at, path))
+        for f, at, path, name in _bound(d):
+            answered.setdefault(i, set()).add(name)
+            paths = per_file.setdefault(f, {}).setdefault(name, [])
+            if (at, path) not in paths:
+                paths.append((at, path))
     out: list[Candidate] = []
     for f, names in per_file.items():
         modules: dict[str, set[str]] = {}
@@ -105,6 +154,8 @@ def group_imports(
         covered = {m.removeprefix("self=") for m in members}
         if len(covered) < 2:
             continue
+        if read is not None and not any(m.startswith("self=") for m in members):
+            best = _file_module(best, covered, f, read, crate_files)
         listed = sorted(("self" if m.startswith("self=") else m for m in members), key=_member)
         at = min(a for n in covered for a, _ in names[n])
         lines = [f"use {best}::{{{', '.join(listed)}}};\n"]
@@ -112,7 +163,7 @@ def group_imports(
         edit = Edit(file=f, start=at, end=at, replacement="".join(lines))
         # rustc's suggestion for one name gains 0.1 per further error proposing it (`candidates_for`'s
         # votes); this item answers every error of every name it covers, so it counts them all alike
-        votes = sum(1 for d in errors if _name(d) in covered and (d.code_str or "") in IMPORT_CODES)
+        votes = sum(1 for names_ in answered.values() if names_ & covered)
         score = 0.6 + 0.1 * (votes - 1) + 0.01 * min(len(covered), 9)
         exports = _crate_exports(best, read, crate_files) if read is not None else None
         if (
