@@ -193,9 +193,10 @@ def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) ->
 
 def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:
     """The story's shown words checked against its checked patches (see the module docstring)."""
-    from engine.explain import bounds  # the syntax layer, read only here
+    from engine.explain import bounds, test_edits  # the syntax layer, read only here
 
     fixes = tuple(bounds.impl_wide(f, read) for f in without_spelled_clones(e.fixes))
+    fixes = test_edits.below_equals(test_edits.marked(f, read) for f in fixes)
     options = bounds.impl_wide_options(honest_tradeoffs(e.options, fixes), fixes)
     return msgspec.structs.replace(e, fixes=fixes, options=options)
 
