@@ -8,6 +8,25 @@ from pathlib import Path
 from engine.edits import unified_diff
 from tests.cli_runner import rusta
 
+# an unsafe read a test reaches and a safe fn beside it: what miri and the validation proofs check
+UNSAFE_LIB = """\
+pub fn first(v: &[u8]) -> u8 {
+    unsafe { *v.as_ptr() }
+}
+
+pub fn plain(x: u8) -> u8 {
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_is_first() { assert_eq!(super::first(&[7, 8]), 7); }
+    #[test]
+    fn plain_is_plain() { assert_eq!(super::plain(3), 3); }
+}
+"""
+
 
 def make_crate(
     root: Path, lib: str, name: str = "proofs_fixture", extra: dict[str, str] | None = None

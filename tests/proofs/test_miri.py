@@ -18,7 +18,7 @@ import pytest
 from engine.patching import api
 from engine.patching.types import Patch
 from engine.proofs.miri import miri_run_proof, reaching_tests, unsafe_fn_names, with_miri
-from tests.proofs.crates import diff_of, make_crate
+from tests.proofs.crates import UNSAFE_LIB, diff_of, make_crate
 from toolbelt.miri import MiriStatus, parse_miri_test, probe_miri
 
 UB = """\
@@ -100,30 +100,11 @@ mod tests {
     assert reaching_tests({"src/buf.rs": src}, {"at"}) == ["heads"]
 
 
-LIB = """\
-pub fn first(v: &[u8]) -> u8 {
-    unsafe { *v.as_ptr() }
-}
-
-pub fn plain(x: u8) -> u8 {
-    x
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn first_is_first() { assert_eq!(super::first(&[7, 8]), 7); }
-    #[test]
-    fn plain_is_plain() { assert_eq!(super::plain(3), 3); }
-}
-"""
-
-
 @pytest.fixture(scope="module")
 def green(tmp_path_factory: pytest.TempPathFactory):
     os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    root = make_crate(tmp_path_factory.mktemp("miri") / "crate", LIB, name="proofs_miri")
-    patch = Patch.new(diff_of(root, LIB.replace("*v.as_ptr()", "*v.as_ptr().add(0)")), "add(0)")
+    root = make_crate(tmp_path_factory.mktemp("miri") / "crate", UNSAFE_LIB, name="proofs_miri")
+    patch = Patch.new(diff_of(root, UNSAFE_LIB.replace("*v.as_ptr()", "*v.as_ptr().add(0)")), "add(0)")
     return root, patch, api.validate(root, patch)
 
 

@@ -14,29 +14,11 @@ from engine.patching.render import validation_lines
 from engine.patching.types import Patch
 from engine.proofs.collect import miri_proof
 from engine.proofs.fuzz import fuzz_patch
-from tests.proofs.crates import diff_of, make_crate
+from tests.proofs.crates import UNSAFE_LIB, diff_of, make_crate
 from toolbelt.doctor import check_miri
 from toolbelt.miri import probe_miri
 
 pytestmark = pytest.mark.slow
-
-LIB = """\
-pub fn first(v: &[u8]) -> u8 {
-    unsafe { *v.as_ptr() }
-}
-
-pub fn plain(x: u8) -> u8 {
-    x
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn first_is_first() { assert_eq!(super::first(&[7, 8]), 7); }
-    #[test]
-    fn plain_is_plain() { assert_eq!(super::plain(3), 3); }
-}
-"""
 
 
 def _miri_installed_per_rustup() -> bool:
@@ -67,8 +49,8 @@ def test_miri_availability_is_reported_truthfully_by_probe_and_doctor() -> None:
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory):
     os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    root = make_crate(tmp_path_factory.mktemp("val") / "crate", LIB, name="proofs_unsafe")
-    new = LIB.replace("unsafe { *v.as_ptr() }", "unsafe { *v.as_ptr().add(0) }")
+    root = make_crate(tmp_path_factory.mktemp("val") / "crate", UNSAFE_LIB, name="proofs_unsafe")
+    new = UNSAFE_LIB.replace("unsafe { *v.as_ptr() }", "unsafe { *v.as_ptr().add(0) }")
     patch = Patch.new(diff_of(root, new), "reads the first byte through add(0)")
     v = api.validate(root, patch)
     rec = api.apply(root, patch, v)
