@@ -144,16 +144,36 @@ def _run_one(
             why = f"cargo test {rep.status}{': ' + msg if msg else ''}"
         return Proof(kind="fuzz", status="skipped", detail=f"fuzz {name}: not run: {why}.", seconds=secs)
     count, ms, ndiff = int(done[1]), int(done[2]), int(done[3])
+    unstable = int(done[4]) if len(done) > 4 else 0
     note = _receiver_note(it, root, scratch)
     cases = tuple(
         FuzzCase(call=d[1], before=d[2], after=d[3])
         for d in (ln.split("\t") for ln in lines if ln.startswith("DIFF\t"))
-        if len(d) == 4
+        if len(d) == 4 and d[2] != d[3]  # a pair that prints the same is no evidence of a change
     )
+    if ndiff and not cases:  # nothing left to show: the differences did not reproduce
+        detail = (
+            f"fuzz {name}: not compared: old and new differed on {ndiff} of {count} inputs, but not again "
+            f"when those inputs were run once more, so the outcome varies from call to call{note}."
+        )
+        return Proof(kind="fuzz", status="skipped", detail=detail, count=count, seconds=ms / 1000)
+    if unstable:  # an outcome that varies by itself: a difference between old and new proves nothing
+        seen = f"old and new differed on {ndiff} of {count} inputs, but " if ndiff else ""
+        detail = (
+            f"fuzz {name}: not compared: {seen}on {unstable} of {count} inputs a version gave another "
+            "outcome when called again on the same input (an order or a value that varies from call to "
+            "call), so no difference is evidence."
+        )
+        return Proof(kind="fuzz", status="skipped", detail=detail, count=count, seconds=ms / 1000)
     if not ndiff:
         detail = f"fuzz {name}: old and new agree on {count} inputs in {ms} ms ({NOT_LIBFUZZER}){note}."
         return Proof(
-            kind="fuzz", status="passed", detail=detail, count=count, passed=count, seconds=ms / 1000
+            kind="fuzz",
+            status="passed",
+            detail=detail,
+            count=count,
+            passed=count,
+            seconds=ms / 1000,
         )
     shown = "; ".join(f"{c.call}: before {c.before}, after {c.after}" for c in cases)
     kinds = f"{len(cases)} distinct input{'s' if len(cases) != 1 else ''}, minimised"

@@ -3,7 +3,12 @@
 Rusta's own generator (engine.proofs.fuzz_prelude), not libFuzzer: edge cases first, then random
 values; both sides run under `catch_unwind`, an outcome is the `Debug` text of the result (for a
 `&mut self` method, and the receiver after the call when it has Debug) or "panic: <message>"; two
-panics count as the same behaviour. Fuzzing goes on after the first difference, within the budget:
+panics count as the same behaviour. When what is compared holds a HashMap or HashSet, the entries of
+its `{...}` groups are sorted first (`unordered` in the prelude): their Debug order is the map's
+RandomState, so comparing raw text calls two equal maps different. A differing input is run up to
+three times more on each side; an outcome that changes between calls on the same input (iteration
+order the types did not reveal, a clock) is not a difference: it is counted apart (UNSTABLE), and
+engine.proofs.fuzz then calls no difference evidence. Fuzzing goes on after the first difference, within the budget:
 it counts the inputs that differ and keeps the first input of each class (sign, boundary,
 emptiness...); it reports up to 3 of them, as far apart in kind as it can, each shrunk within its class and written to RUSTA_FUZZ_OUT with what each
 side gave. A watchdog thread reports a call that has not returned within RUSTA_FUZZ_HANG_MS (which
@@ -31,6 +36,7 @@ class Target(NamedTuple):
     call_old: str
     show: str
     dictionary: tuple[int, ...] = ()  # the integers the changed code names (engine.proofs.fuzz_plan)
+    unordered: bool = False  # what is compared holds a HashMap or HashSet: its `{...}` entries are sorted
 
 
 def _args(inputs: tuple[tuple[Shape, str], ...], start: int) -> str:
@@ -51,6 +57,7 @@ def target(
     self_kind: str = "",
     self_debug: bool = False,
     dictionary: tuple[int, ...] = (),
+    unordered: bool = False,
 ) -> Target:
     """The target for a free fn (`owner` ""), an associated fn (`owner`, no `self_kind`) or a method."""
     # a borrowed input is shown borrowed, as the call is written (a string literal is already a &str)
@@ -71,7 +78,7 @@ def target(
             return f'format!("{{:?}}", {path}{fn}({_args(inputs, 0)}))'
 
         shown = f"{owner}::{name}" if owner else name
-        return Target(shown, module, inputs, call(name), call(old_name), text, dictionary)
+        return Target(shown, module, inputs, call(name), call(old_name), text, dictionary, unordered)
     holes = ", ".join("{}" for _ in shows[1:])
     text = f'format!("{{}}.{name}({holes})"{"".join(", " + x for x in shows)})'
     recv = build(inputs[0][0], "a.0")
@@ -82,7 +89,9 @@ def target(
         after = 'format!("{:?}; self after: {:?}", out, r)' if self_debug else 'format!("{:?}", out)'
         return f"{{ let mut r = {recv}; let out = r.{fn}({_args(inputs, 1)}); {after} }}"
 
-    return Target(f"{owner}::{name}", module, inputs, mcall(name), mcall(old_name), text, dictionary)
+    return Target(
+        f"{owner}::{name}", module, inputs, mcall(name), mcall(old_name), text, dictionary, unordered
+    )
 
 
 def harness(t: Target) -> str:
@@ -97,6 +106,7 @@ def harness(t: Target) -> str:
     )
     total = " * ".join(f"e{i}.len()" for i in range(n))
     rand = ", ".join(f"<{r}>::random(&mut rng)" for r in raws)
+    new, old = (f"unordered({c})" if t.unordered else c for c in (t.call_new, t.call_old))
     return f"""
 #[cfg(test)]
 #[allow(unused, non_snake_case, clippy::all)]
@@ -110,14 +120,16 @@ mod {t.module} {{
     static CUR: std::sync::Mutex<Option<(Args, &'static str, std::time::Instant)>> = std::sync::Mutex::new(None);
     // with RUSTA_FUZZ_TRACE, each call is written down first: a crash (unsafe code) leaves its input
     static TRACE: std::sync::Mutex<Option<std::fs::File>> = std::sync::Mutex::new(None);
+    // inputs whose outcome changed between two calls on the same input (see `differs`)
+    static UNSTABLE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     fn mark(a: &Args, side: &'static str) {{
         if let Some(f) = TRACE.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {{
             let _ = writeln!(f, "TRY\\t{{}}\\t{{}}", side, show(a));
         }}
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = Some((a.clone(), side, std::time::Instant::now()));
     }}
-    fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {t.call_new}) }}
-    fn run_old(a: &Args) -> String {{ mark(a, "old"); outcome(|| {t.call_old}) }}
+    fn run_new(a: &Args) -> String {{ mark(a, "new"); outcome(|| {new}) }}
+    fn run_old(a: &Args) -> String {{ mark(a, "old"); outcome(|| {old}) }}
     fn watchdog(out: String, hang_ms: u128) {{
         std::thread::spawn(move || loop {{
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -137,6 +149,11 @@ mod {t.module} {{
         let (n, o) = (run_new(a), run_old(a));
         let (pn, po) = (n.starts_with("panic: "), o.starts_with("panic: "));
         if n == o || (pn && po) {{ return None; }}
+        // an outcome that changes from one call to the next on the same input is no evidence
+        if (0..3).any(|_| run_old(a) != o || run_new(a) != n) {{
+            UNSTABLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return None;
+        }}
         Some(format!("{{}}|{{}}{{}}", a.class(), po as u8, pn as u8))
     }}
     #[test]
@@ -183,7 +200,8 @@ mod {t.module} {{
         let found = picked;
         *CUR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let mut f = std::fs::File::create(&out).unwrap();
-        writeln!(f, "DONE\\t{{}}\\t{{}}\\t{{}}", k, t0.elapsed().as_millis(), ndiff).unwrap();
+        let unstable = UNSTABLE.load(std::sync::atomic::Ordering::Relaxed);
+        writeln!(f, "DONE\\t{{}}\\t{{}}\\t{{}}\\t{{}}", k, t0.elapsed().as_millis(), ndiff, unstable).unwrap();
         let mut shown: Vec<String> = Vec::new();
         for (c, mut a) in found {{
             // shrink within the class, so each reported input stays a different kind of input

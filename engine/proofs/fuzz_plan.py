@@ -69,6 +69,27 @@ def _primitive_why(prev: Item | None, it: Item) -> str | None:
 class Resolved(NamedTuple):
     inputs: tuple[tuple[Shape, str], ...]
     self_debug: bool  # a `&mut self` receiver prints, so it is compared after the call
+    unordered: bool = False  # what is compared holds a HashMap or HashSet (`order_unstable`)
+
+
+UNORDERED = frozenset({"HashMap", "HashSet"})
+
+
+def order_unstable(ty: str, res: Resolver, owner: str = "", seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a value of type `ty` holds a HashMap or HashSet, itself or through a field of one of
+    the crate's structs (`Self` is `owner`). Such a value's Debug lists entries in its RandomState's
+    order, different for every map: the mistake this answers is calling two equal maps different
+    because their Debug texts differ, so the fuzz harness sorts their entries before comparing."""
+    for word in re.findall(r"[A-Za-z_]\w*", ty):
+        if word in UNORDERED:
+            return True
+        name = owner if word == "Self" else word
+        sd = res.structs.get(name)
+        if sd is None or name in seen:
+            continue
+        if any(order_unstable(f.type_text, res, name, seen | {name}) for f in sd.fields):
+            return True
+    return False
 
 
 def resolve(prev: Item | None, it: Item, res: Resolver) -> Resolved | str:
@@ -94,7 +115,9 @@ def resolve(prev: Item | None, it: Item, res: Resolver) -> Resolved | str:
         if sd is not None and not sd.has_debug:
             return f"its result, {sd.name}, has neither a derived nor an implemented Debug to compare"
     own = res.structs.get(it.owner)
-    return Resolved(tuple(inputs), own is not None and own.has_debug)
+    self_debug = own is not None and own.has_debug
+    compared = (it.return_type or "") + (f" {it.owner}" if self_debug and it.self_kind == "&mut self" else "")
+    return Resolved(tuple(inputs), self_debug, order_unstable(compared, res, it.owner))
 
 
 def _read(root: Path, path: str) -> bytes | None:
@@ -209,6 +232,7 @@ def fuzz_target(prev: Item, it: Item, res: Resolver, old_name: str, source: byte
         self_kind=it.self_kind,
         self_debug=got.self_debug,
         dictionary=dictionary(prev, it, source),
+        unordered=got.unordered,
     )
 
 

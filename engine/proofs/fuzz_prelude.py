@@ -154,6 +154,44 @@ PRELUDE = (
     + _tuples()
     + r"""
     fn clean(s: String) -> String { s.replace('\t', "\\t").replace('\n', "\\n") }
+    // Debug text with the entries of every `{...}` group sorted: a HashMap's or HashSet's Debug lists
+    // them in its RandomState's order, which differs from map to map, so two equal maps can print
+    // differently. `[...]` and `(...)` keep their order; string and char literals are copied whole.
+    fn unordered(s: String) -> String {
+        fn group(c: &[char], i: &mut usize, close: char, split: bool) -> Vec<String> {
+            let (mut items, mut cur) = (Vec::new(), String::new());
+            while *i < c.len() {
+                let ch = c[*i];
+                *i += 1;
+                if ch == close { break; }
+                match ch {
+                    '"' | '\'' => {
+                        cur.push(ch);
+                        while *i < c.len() {
+                            let d = c[*i];
+                            *i += 1;
+                            cur.push(d);
+                            if d == '\\' && *i < c.len() { cur.push(c[*i]); *i += 1; } else if d == ch { break; }
+                        }
+                    }
+                    '{' | '[' | '(' => {
+                        let end = match ch { '{' => '}', '[' => ']', _ => ')' };
+                        let spaced = c.get(*i) == Some(&' ');
+                        let mut inner = group(c, i, end, true);
+                        if ch == '{' { inner.sort(); }
+                        let pad = if spaced && !inner.is_empty() { " " } else { "" };
+                        cur.push_str(&format!("{}{}{}{}{}", ch, pad, inner.join(", "), pad, end));
+                    }
+                    ',' if split => { items.push(cur.trim().to_string()); cur.clear(); }
+                    _ => cur.push(ch),
+                }
+            }
+            if split { let t = cur.trim(); if !t.is_empty() || !items.is_empty() { items.push(t.to_string()); } } else { items.push(cur); }
+            items
+        }
+        let c: Vec<char> = s.chars().collect();
+        group(&c, &mut 0, '\u{0}', false).concat()
+    }
     fn outcome(f: impl FnOnce() -> String) -> String {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(r) => clean(r),
