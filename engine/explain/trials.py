@@ -1,7 +1,8 @@
 """The scratch copy an explain validation run tries options in, and the checks it remembers: the
 baseline errors per check tool, the check each revealing fix left, and the time finishing fixes in
 steps may still spend. Split from `engine.explain.validation`, whose run sets it up on the first
-option the verdict cache cannot answer.
+option the verdict cache cannot answer. Every build is kept by the tree it built, so a step that
+finishes a fix reads the report of a tree this run already built instead of building it again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.edits import EditError, apply_edits, by_file
 from engine.explain import blame, chain, joint
 from engine.explain.followons import cleared
 from engine.explain.joint import Key
@@ -55,6 +57,10 @@ class Trials:
         self.reports: dict[str, CheckReport] = {}
         self.chain_s = CHAIN_BUDGET_S  # what finishing fixes may still spend in this run
         self.afters: dict[str, CheckReport] = {}  # a revealing fix's check, by option id
+        # each finished build by the tree it built (`_tree`): a later step that writes the same files
+        # reads its report instead of running cargo again
+        self.built: dict[tuple, CheckReport] = {}
+        self.shared = 0  # builds answered from `built` in this run
 
     def baseline(self, tool: CheckTool) -> Counter[Key] | None:
         if not self.synced:
@@ -66,6 +72,7 @@ class Trials:
                 return None
             self.baselines[tool] = _counted(report)
             self.reports[tool] = report
+            self.built[(tool,)] = report  # a step that writes the files back as they were builds this
         return self.baselines[tool]
 
     def trial(self, e: Explanation, o: PatchOption) -> CachedVerdict | None:
@@ -100,6 +107,9 @@ class Trials:
         runs = [0]
 
         def check(edits: tuple) -> CheckReport:
+            known = self._known(edits, tool_of(e))
+            if known is not None:
+                return known
             runs[0] += 1
             return self._check(edits, tool_of(e))
 
@@ -183,9 +193,42 @@ class Trials:
     def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:
         saved = self.ws.try_edits(edits)
         try:
-            return run_check(self.ws.root, tool=tool, cancel=self.cancel)
+            report = run_check(self.ws.root, tool=tool, cancel=self.cancel)
         finally:
             self.ws.revert(saved)
+        key = self._tree(edits, tool)
+        if key is not None and report.status in ("clean", "diagnostics"):
+            self.built[key] = report
+        return report
+
+    def _tree(self, edits: tuple, tool: CheckTool) -> tuple | None:
+        """What a build with `edits` on the scratch copy builds: the tool and each file the edits
+        change, by the digest of its new bytes (a file written back as it was counts as unchanged).
+        None when the edits do not apply."""
+        parts = []
+        for rel, mine in by_file(edits).items():
+            old = self.ws.read(rel)
+            if old is None:
+                return None
+            try:
+                new = apply_edits(old, mine)
+            except EditError:
+                return None
+            if new != old:
+                parts.append((rel, hashlib.sha256(new).hexdigest()))
+        return (tool, *sorted(parts))
+
+    def _known(self, edits: tuple, tool: CheckTool) -> CheckReport | None:
+        """The report of a build of the same tree earlier in this run, or None. Why: the steps that
+        finish fixes of one shape meet the same trees (three stories' moves out of `&self`, each
+        finished by cloning the other two fields, all end at the same three clones; a step that takes
+        back the first fix's `&` rebuilds the crate as it was), and the same tree gives the same
+        diagnostics, so each is built once."""
+        key = self._tree(edits, tool)
+        known = self.built.get(key) if key is not None else None
+        if known is not None:
+            self.shared += 1
+        return known
 
     def joint_trial(
         self, e: Explanation, o: PatchOption, others: tuple[PatchOption, ...]
