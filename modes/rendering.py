@@ -156,6 +156,8 @@ _RECOMMENDS = {
     ),
     "clone": re.compile(r"^(?:consider )?(?:clon|copy out|use cloned)"),
     "move": re.compile(r"`move`|^move the captures"),
+    # the closure-kind bound changed to `FnMut` (rustc's "change this to accept `FnMut`")
+    "fnmut": re.compile(r"`fnmut`"),
 }
 
 

@@ -66,6 +66,11 @@ def fix_kinds(o: PatchOption) -> set[str]:
         re.search(r"\bmove\s*\|", ln[1:]) for ln in o.patch.splitlines() if ln.startswith("-")
     ):
         kinds.add("move")
+    removed = " ".join(
+        ln[1:] for ln in o.patch.splitlines() if ln.startswith("-") and not ln.startswith("---")
+    )
+    if re.search(r"\bFnMut\b", " ".join(o.shows)) and not re.search(r"\bFnMut\b", removed):
+        kinds.add("fnmut")  # a bound made `FnMut`: "accept `FnMut`" in words is the same way out
     return kinds
 
 
@@ -173,6 +178,9 @@ def pair_verdict_lines(
     the later story points at it."""
     lines = [ln for ln in (rustc_failed_line(failed, e), rustc_uncovers_line(e)) if ln is not None]
     best = fix_line(e, failed_code(failed))
+    if not e.fixes and failed and best is not None and not any(o.source == "rustc" for o in failed):
+        # the way out shown next is not the one just checked: say that one fails, never hide it
+        lines.append(Line(_none_compiles_named(failed) + ".", "dim"))
     if best is not None and e.fixes and earlier is not None:
         patch = e.fixes[0].patch
         if patch in earlier:

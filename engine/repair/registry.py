@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
+from engine.repair.cell_capture import cell_capture
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
@@ -155,6 +156,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0616", add_getter, needs_files=True),
     _row("E0596 E0594", mut_sibling),
     _row("E0596 E0594", fnmut_bound),
+    _row("E0596 E0594", cell_capture),
     _row("E0596 E0384 E0594", add_mut),
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),
