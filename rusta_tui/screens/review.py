@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
@@ -61,18 +62,27 @@ def fit_columns(bundles: list[Bundle], inside: int) -> tuple[int, int, int, int]
 
     State and # are short and whole; Where takes what its longest value needs, up to two fifths of the
     row, so the rationale keeps the most room; the rationale takes the rest (at least 10)."""
-    state = max((len(_status(b)) for b in bundles), default=0)
+    state = max((cell_len(_status(b)) for b in bundles), default=0)
     state = max(state, len("State"))
-    story = max(max((len(b.story) for b in bundles), default=0), 1)
+    story = max(max((cell_len(b.story) for b in bundles), default=0), 1)
     left = inside - 2 * 4 - state - story
-    where = min(max((len(b.where) for b in bundles), default=0), max(8, left * 2 // 5))
+    where = min(max((cell_len(b.where) for b in bundles), default=0), max(8, left * 2 // 5))
     where = max(where, len("Where"))
     return state, where, story, max(10, left - where)
 
 
 def cut_left(text: str, width: int) -> str:
-    """The tail of a path: `…ger/src/lib.rs:3` keeps the file and line, the part a user looks for."""
-    return text if len(text) <= width else "\u2026" + text[len(text) - width + 1 :]
+    """The tail of a path: `…ger/src/lib.rs:3` keeps the file and line, the part a user looks for.
+
+    Counted in terminal cells, not characters: a path with wide (CJK) names takes two cells a
+    character, and cut by characters it overflowed its column, which then cut off the line number."""
+    if cell_len(text) <= width:
+        return text
+    room, kept = width - 1, len(text)
+    while kept > 0 and cell_len(text[kept - 1]) <= room:
+        kept -= 1
+        room -= cell_len(text[kept])
+    return "\u2026" + text[kept:]
 
 
 class ReviewScreen(RustaScreen):
