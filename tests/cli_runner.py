@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+ARGV = (sys.executable, "-m", "rusta_tui.cli.main")  # `rusta`, for a test that must hold the process itself
 
 
 def rusta(
@@ -36,7 +37,7 @@ def rusta(
         else:
             child[name] = value
     return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        [*ARGV, *args],
         cwd=cwd,
         env=child,
         capture_output=True,

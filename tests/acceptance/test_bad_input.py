@@ -12,24 +12,21 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests import cli_runner as cli
 from toolbelt import demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("acceptance")]
 REPO = Path(__file__).resolve().parents[2]
-RUSTA = [sys.executable, "-m", "rusta_tui.cli.main"]
+RUSTA = list(cli.ARGV)
 
 
 def rusta(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
-    return subprocess.run(
-        [*RUSTA, *args], capture_output=True, text=True, env=full, timeout=300, stdin=subprocess.DEVNULL
-    )
+    return cli.rusta(*args, env=env, timeout=300)
 
 
 def one_sentence(r: subprocess.CompletedProcess[str], code: int, *words: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from diary import records
@@ -140,9 +139,7 @@ def test_tail_follow_shows_new_records(tmp_path: Path) -> None:
         first = log.append("note", records.note("before tail"))
     env = dict(os.environ, PYTHONPATH=str(REPO))
     argv = [
-        sys.executable,
-        "-m",
-        "rusta_tui.cli.main",
+        *cli.ARGV,
         "diary",
         "--root",
         str(tmp_path),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
-from tests.repair.test_fix_cli import rusta
 
 pytestmark = pytest.mark.slow
 

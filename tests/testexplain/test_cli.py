@@ -4,24 +4,21 @@ results, failures with left/right and frames, --explain, --json, --failed, and t
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests import cli_runner as cli
 
-RUSTA = [sys.executable, "-m", "rusta_tui.cli.main", "test"]
+pytestmark = pytest.mark.slow
 
 
 def rusta(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    full = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run([*RUSTA, *args], capture_output=True, text=True, cwd=cwd, env=full, timeout=300)
+    return cli.rusta("test", *args, cwd=cwd, env=env, columns=200, timeout=300)
 
 
 def test_failures_shown_then_failed_rerun_with_explain(fixture_crate) -> None:
