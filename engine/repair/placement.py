@@ -162,9 +162,44 @@ def new_group(data: bytes, path: str) -> tuple[int, bool] | None:
     return at, data[at : at + 1] not in (b"\n", b"")
 
 
+def after_mod(data: bytes, path: str) -> int | None:
+    """Right after `mod m;` for a path into `m` (`m::..`, `self::m::..`), when the file pairs its
+    module declarations with their imports: another `mod x;` whose next line is a `use`/`pub use`
+    of `x`. Such a file keeps each module's import under its `mod` line, not in a block at the
+    top. None when the file does not pair them or declares no `mod m;`."""
+    segs = path.removeprefix("self::").split("::")
+    if len(segs) < 2:
+        return None
+    items = [n for n in parse(data).root_node.children if n.type not in ("line_comment", "block_comment")]
+    mine = None
+    paired = False
+    for node, nxt in zip(items, [*items[1:], None], strict=True):
+        if node.type != "mod_item" or node.child_by_field_name("body") is not None:
+            continue
+        name = node.child_by_field_name("name")
+        m = data[name.start_byte : name.end_byte].decode() if name is not None else ""
+        if m == segs[0]:
+            mine = node
+        elif (
+            nxt is not None and nxt.type == "use_declaration" and nxt.start_point[0] == node.end_point[0] + 1
+        ):
+            used = re.sub(
+                r"^(?:pub(?:\([\w ]+\))?\s+)?use\s+(?:self::)?",
+                "",
+                data[nxt.start_byte : nxt.end_byte].decode(),
+            )
+            paired = paired or used.startswith(f"{m}::")
+    if mine is None or not paired:
+        return None
+    nl = data.find(b"\n", mine.end_byte)
+    return len(data) if nl < 0 else nl + 1
+
+
 def use_position(data: bytes, path: str, reorder: bool = True) -> int:
     """The byte offset where `use {path};` goes in `data` (see the module docstring). `reorder`
     False (rustfmt's `reorder_imports = false`): the run keeps its written order, so the line ends it."""
+    if (paired := after_mod(data, path)) is not None:
+        return paired
     runs = _import_block(data, _runs(data))
     if not runs:
         return _after_header(data)

@@ -102,6 +102,30 @@ def _crate_exports(module: str, read: Reader, crate_files: tuple[str, ...]) -> E
 _FILE_USE = re.compile(r"^\s*use\s+(crate(?:::\w+)+)::(?:\{|\w+\s*;)", re.M)
 
 
+_LIST = re.compile(rb"^\s*(?:pub(?:\([\w ]+\))?\s+)?use\s+[\w:]+::\{([\w, ]+)\};", re.M)
+
+
+def _ordered(names: list[str], file: str, read: Reader | None, crate_files: tuple[str, ...]) -> list[str]:
+    """The names of a braced item in the order the crate writes lists: rustfmt's (`_member`) when
+    every one-line list in the crate follows it (or none exists); else, in a crate whose lists
+    rustfmt never sorted (`{self, BufRead, Read, BufReader}`), the order the names are first used in
+    the file, as a developer adds a name to the list when the code first needs it."""
+    ranked = sorted(names, key=_member)
+    if read is None:
+        return ranked
+    for f in crate_files:
+        for lst in _LIST.finditer(read(f) or b""):
+            written = [n.strip() for n in lst.group(1).decode().split(",") if n.strip()]
+            if written != sorted(written, key=_member):
+                text = (read(file) or b"").decode("utf-8", "replace")
+                first = {
+                    n: (m.start() if (m := re.search(rf"\b{re.escape(n)}\b", text)) else len(text))
+                    for n in names
+                }
+                return sorted(ranked, key=lambda n: (n != "self", first[n]))
+    return ranked
+
+
 def _file_module(best: str, covered: set[str], file: str, read: Reader, crate_files: tuple[str, ...]) -> str:
     """The crate module this file already imports from that defines every covered name, in place of
     `best` when `best` is a module above it (rustc names the shortest public path, often a root
@@ -156,7 +180,7 @@ def group_imports(
             continue
         if read is not None and not any(m.startswith("self=") for m in members):
             best = _file_module(best, covered, f, read, crate_files)
-        listed = sorted(("self" if m.startswith("self=") else m for m in members), key=_member)
+        listed = _ordered(["self" if m.startswith("self=") else m for m in members], f, read, crate_files)
         at = min(a for n in covered for a, _ in names[n])
         lines = [f"use {best}::{{{', '.join(listed)}}};\n"]
         lines += [f"use {names[n][0][1]};\n" for n in sorted(names) if n not in covered]

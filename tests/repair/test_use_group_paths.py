@@ -10,9 +10,10 @@ from pathlib import Path
 
 from engine.gym.families import removed_use_item
 from engine.gym.mutate import apply
-from engine.repair.placement import place_imports, rustfmt_config, use_position, wrapped
+from engine.repair.placement import after_mod, place_imports, rustfmt_config, use_position, wrapped
 from engine.repair.search import repair
 from engine.repair.types import Candidate, Edit
+from engine.repair.use_groups import _ordered
 from tests.explain.crates import write_lib
 
 
@@ -166,3 +167,23 @@ def test_real_cargo_the_module_the_file_imports_from_beats_a_root_re_export(tmp_
     lib = "mod aliases;\npub mod ops;\n\npub use aliases::{flip, twice};\npub use ops::{Double, Halve, Negate};\n"
     files = {"src/lib.rs": lib, "src/ops.rs": OPS, "src/aliases.rs": ALIASES}
     _restores(tmp_path, "aliases", files, "src/aliases.rs", "use crate::ops::{Double")
+
+
+def test_a_file_that_pairs_mod_lines_with_their_imports_gets_the_import_under_its_mod() -> None:
+    src = b"use std::cmp;\n\nmod sum;\n\nmod walk;\npub use self::walk::Walker;\n\nfn f() {}\n"
+    assert after_mod(src, "sum::{total, Sum}") == src.index(b"\nmod walk")  # the line after `mod sum;`
+    assert use_position(src, "self::sum::Sum") == src.index(b"\nmod walk")
+    unpaired = b"use std::cmp;\n\nmod sum;\nmod walk;\n\nfn f() {}\n"  # imports kept in the top block
+    assert after_mod(unpaired, "sum::Sum") is None
+    assert use_position(unpaired, "sum::Sum") == len(b"use std::cmp;\n")
+
+
+def test_names_follow_first_use_in_a_crate_whose_lists_rustfmt_never_sorted() -> None:
+    user = b"mod sum;\n\nfn f(s: Sum) -> u32 {\n    total(s)\n}\n"
+    for other, expected in (
+        (b"use std::io::{self, Read, BufRead};\n", ["Sum", "total"]),  # hand-written lists: first use
+        (b"use std::io::{self, BufRead, Read};\n", ["total", "Sum"]),  # rustfmt's order everywhere
+    ):
+        files = {"src/lib.rs": user, "src/other.rs": other}
+        assert _ordered(["total", "Sum"], "src/lib.rs", files.get, tuple(files)) == expected
+    assert _ordered(["Sum", "self"], "src/lib.rs", None, ()) == ["self", "Sum"]
