@@ -58,7 +58,13 @@ def compare(
     e: Explanation, patch: str, base: CheckReport, after: CheckReport
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(the story's errors still there, each at its own moved line or on a line the edit wrote;
-    the errors of `after` the baseline did not have at that place)."""
+    the errors of `after` the baseline did not have at that place).
+
+    A baseline error on a line the edit rewrote (the line has no old-to-new mapping) that is still
+    there, in the same words, on a line the edit wrote is the same error, not a new one: a fix is
+    judged on its own diagnostic, and another diagnostic of the same line that it leaves alone
+    (three E0507 moves out of `&self` in one struct literal, one suggestion each) does not make it
+    "not compile"."""
     moved, wrote = line_map(patch), new_lines(patch)
     own: set[Place] = set()
     for d in e.diagnostics:
@@ -66,9 +72,13 @@ def compare(
         own.add((key(d), moved(f, n)))
     keys = {k for k, _ in own}
     before: Counter[Place] = Counter()
+    rewritten: Counter[tuple[Key, str]] = Counter()  # (key, file) of errors on rewritten lines
     for d in _kept(base):
         f, n = _line(d)
-        before[(key(d), moved(f, n))] += 1
+        at = moved(f, n)
+        before[(key(d), at)] += 1
+        if at is None:
+            rewritten[(key(d), f)] += 1
     stays, new = [], []
     for d in _kept(after):
         f, n = _line(d)
@@ -77,6 +87,8 @@ def compare(
             stays.append(d)
         if before[(k, n)] > 0:
             before[(k, n)] -= 1
+        elif n in wrote.get(f, ()) and rewritten[(k, f)] > 0:
+            rewritten[(k, f)] -= 1  # left on the line the edit rewrote, as it was
         elif d.level.startswith("error"):
             new.append(d)
     return stays, new

@@ -28,8 +28,9 @@ from toolbelt.types import CheckTool
 # never answers the story's own error family again; 15: a kind of fix with no one-step fix compiling
 # is finished in steps too, and a let line two steps insert at one place is kept once; 16: a step may
 # answer several callers' errors at once, and a written collection type follows owned items (#14); 17: a
-# finished fix drops a lifetime its steps left naming nothing, and carries its own title (#14)
-CACHE_VERSION = 17
+# finished fix drops a lifetime its steps left naming nothing, and carries its own title (#14); 18: an
+# error the baseline had on a line the edit rewrote, left there as it was, is not new (blame.compare)
+CACHE_VERSION = 18
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -67,8 +67,11 @@ def test_every_tree_is_built_once_and_no_fix_is_lost(tmp_path: Path, monkeypatch
     again = [h for h, n in built.items() if n > 1]
     assert not again, f"{len(again)} trees built more than once: {built.most_common(3)}"
     assert run.checked + 1 == sum(built.values())  # the runs told are the runs made (+ the baseline)
-    for e in run.explanations:
-        lead = e.fixes[0]
+    # each story leads with a fix that compiles (rustc's clone fixes its own error and is judged on
+    # it: the other two moves it leaves are not its failure), and between them the leads clone all
+    # three fields: no fix is lost
+    leads = [e.fixes[0] for e in run.explanations]
+    for lead in leads:
         assert lead.validated == "compiles", (lead.validated, lead.fails_because)
-        for field in ("nick", "roles", "avatar"):
-            assert f"self.{field}.clone()" in lead.patch, lead.patch
+    for field in ("nick", "roles", "avatar"):
+        assert any(f"self.{field}.clone()" in lead.patch for lead in leads), [lead.patch for lead in leads]
