@@ -155,12 +155,31 @@ def derive_for_none(diag: Diagnostic | None, diff: str) -> str:
     return "derives `PartialEq` only to compare with `None`; `.is_none()` needs no derive"
 
 
-def adds_unwrap(diff: str) -> str:
-    """The flag of an edit that writes more `.unwrap()` calls than it removes, or ""."""
+_PANIC_CALL = re.compile(r"\.unwrap\(\)|\.expect\(")
+
+
+def adds_unwrap(diff: str, found: str | None = None) -> str:
+    """The flag of an edit that writes more `.unwrap()`/`.expect(..)` calls than it removes, or "".
+
+    The general mistake it avoids: naming both `None` and `Err` for every inserted unwrap, when the
+    receiver is one type. rustc's found type (`facts.found`, the value the unwrap is written after)
+    names the one variant that panics: `None` for an `Option`, `Err` for a `Result`; without it the
+    flag names neither."""
     removed, added = _changed(diff)
-    if sum(a.count(".unwrap()") for a in added) <= sum(r.count(".unwrap()") for r in removed):
+    if sum(len(_PANIC_CALL.findall(a)) for a in added) <= sum(len(_PANIC_CALL.findall(r)) for r in removed):
         return ""
-    return "`.unwrap()` panics where the value is `None` or `Err`"
+    call = "`.unwrap()`" if any(".unwrap()" in a for a in added) else "`.expect(..)`"
+    variant = unwrapped_variant(found)
+    if variant is None:
+        return f"{call} panics at run time where there is no value"
+    return f"{call} panics where the value is `{variant}`"
+
+
+def unwrapped_variant(found: str | None) -> str | None:
+    """`None` for an `Option<..>`, `Err` for a `Result<..>` (any path or alias: `io::Result<T>`), else
+    None: the variant whose unwrap panics."""
+    m = re.match(r"(?:&\s*)?(?:[\w]+::)*(Option|Result)<", (found or "").strip())
+    return None if m is None else {"Option": "None", "Result": "Err"}[m.group(1)]
 
 
 # a method name that asks a question: its call is a `bool`, whatever the receiver holds
@@ -231,8 +250,9 @@ def meaning_cost(
     diff: str,
     diag: Diagnostic | None = None,
     family: str = "",
+    found: str | None = None,
 ) -> str:
-    """The first flag the option earns, or ""."""
+    """The first flag the option earns, or "". `found` is rustc's found type at the fix's site."""
     return (
         chosen_value(family, diff)
         or frozen_value(edits)
@@ -240,7 +260,7 @@ def meaning_cost(
         or sentinel(diff)
         or derive_for_none(diag, diff)
         or disjoint_unwrap(diff)
-        or adds_unwrap(diff)
+        or adds_unwrap(diff, found)
         or renamed_to_question(diff)
         or ignored_field(diag, diff)
     )

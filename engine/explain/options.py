@@ -222,7 +222,9 @@ def _option(
                     or (
                         patch_clone_cost(added_lines(diff), diag, cost_type)
                         if kind == "clone"
-                        else (_casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family))
+                        else (
+                            _casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family, found)
+                        )
                     ),
                     public_derives(diff),  # said beside the cost, never instead of it
                 ),

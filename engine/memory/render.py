@@ -274,8 +274,9 @@ def _reason(before: bytes, scene: Scene) -> str:
 def _passing_on(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[Edit]:
     """An inserted `.unwrap()` or `.expect("..")` (rustc's `.expect("REASON")`) written the repo's
     way: `?` where the enclosing fn returns a `Result` or `Option` and the repo propagates, an
-    `.expect` naming the call in a repo that expects, `.unwrap()` in one that unwraps. A `?` is
-    never turned into a panic: propagating is not a habit to undo."""
+    `.expect` naming the call in a repo that expects, `.unwrap()` in one that unwraps, in test code
+    only (library code gets the `.expect` naming the call). A `?` is never turned into a panic:
+    propagating is not a habit to undo."""
     want = style.get("error-handling")
     if want not in ("?", ".expect(", ".unwrap()"):
         return edits
@@ -287,9 +288,12 @@ def _passing_on(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[
             out.append(e)
             continue
         head = e.replacement[: m.start()]
-        if want == "?":
+        how = want
+        if want == ".unwrap()" and not _in_test_code(e.file, data, e.start):
+            how = ".expect("  # a bare unwrap is no habit to bring into library code: name the call
+        if how == "?":
             text = head + "?" if _propagates(data, e.start, scene) else e.replacement
-        elif want == ".unwrap()":
+        elif how == ".unwrap()":
             text = head + ".unwrap()"
         elif m.group(0) == ".unwrap()" or re.search(r'"(?:REASON|reason|TODO|\.\.\.)"', m.group(0)):
             text = head + f'.expect("{_reason(data[: e.start], scene)}")'
@@ -297,6 +301,38 @@ def _passing_on(edits: list[Edit], style: dict[str, str], scene: Scene) -> list[
             text = e.replacement  # an expect with words of its own
         out.append(msgspec.structs.replace(e, replacement=text) if text != e.replacement else e)
     return out
+
+
+def _in_test_code(rel: str, data: bytes, at: int) -> bool:
+    """The edit at byte `at` lands in test code: a `#[cfg(test)]` item, a `#[test]` fn, or a file
+    under tests/, benches/ or examples/ (`engine.syntax.program.in_test_code`)."""
+    if rel.split("/")[0] in ("tests", "benches", "examples"):
+        return True
+    from engine.syntax.program import in_test_code
+    from engine.syntax.tree import node_at
+
+    return at <= len(data) and in_test_code(node_at(data, at, min(at + 1, len(data))))
+
+
+def _passing_on_words(before: tuple[Edit, ...], after: list[Edit], scene: Scene) -> str | None:
+    """The description of a fix whose unwrap the error-handling rule rewrote, from the rendered
+    edit: rustc's "consider using `Option::expect` to unwrap .." above a patch that writes `?` or
+    `.unwrap()` describes a change the user does not get. None when no such edit changed."""
+    old = {(e.file, e.start, e.end): e.replacement for e in before}
+    for e in after:
+        was = old.get((e.file, e.start, e.end))
+        if was is None or was == e.replacement or not _PANICS.search(was):
+            continue
+        f = scene.facts()
+        found = (f.found or "") if f is not None else ""
+        none = re.match(r"(?:(?:std|core)::\w+::)?Option<", found) is not None
+        if e.replacement.endswith("?"):
+            return f"Pass the {'`None`' if none else 'error'} on to the caller with `?`"
+        m = _PANICS.search(e.replacement)
+        if m is not None:
+            what = "`None`" if none else "`Err`" if re.match(r"(?:[\w]+::)*Result<", found) else "no value"
+            return f"Unwrap the value with `{m.group(0).lstrip()}`, panicking on {what}"
+    return None
 
 
 # --- import groups ----------------------------------------------------------------------------------
@@ -439,6 +475,8 @@ def render(
     if not used:
         return c
     desc = _described(c.description, c.edits, edits)
+    if "error-handling" in used:
+        desc = _passing_on_words(c.edits, edits, scene) or desc
     if "string-from-str" in used and "to_string" in desc:
         desc = desc.replace("to_string", facts["string-from-str"].strip(".()"))
     return msgspec.structs.replace(

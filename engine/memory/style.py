@@ -1,7 +1,7 @@
 """The repo's style, mined from its code and config: each habit with the counts it rests on.
 
 Mining counts habits in the crate's own `.rs` files (not `target/`, not `.rusta/`): how a `&str`
-becomes a `String`, `?` against `.expect`/`.unwrap`, blank-line groups among `use` lines, `impl
+becomes a `String`, `?` against `.expect`/`.unwrap` (in library code only: tests unwrap by habit), blank-line groups among `use` lines, `impl
 Trait` arguments against generic bounds, `Self` against the type's own name inside its `impl`, a
 closure that only calls (`|s| s.to_string()`) against a path (`ToString::to_string`), the error
 crate in Cargo.toml, and the keys set in `rustfmt.toml`/`.rustfmt.toml`/`clippy.toml`. A habit is
@@ -106,8 +106,9 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
             continue
         for k, rx in _STR_TO_STRING.items():
             strs[k] += len(rx.findall(text))
+        library = _library_code(p.relative_to(root), text)
         for k, rx in _ERRORS.items():
-            errs[k] += len(rx.findall(text))
+            errs[k] += len(rx.findall(library))
         g, one = _import_groups(text)
         groups["grouped"] += g
         groups["one block"] += one
@@ -151,6 +152,30 @@ def mine(root: str | Path) -> tuple[StyleFact, ...]:
             flat = ", ".join(f"{k} = {v!r}" for k, v in sorted(keys.items()) if not isinstance(v, dict))
             out.append(StyleFact(name="config", value=f"{cfg}: {flat or 'empty'}", source=cfg))
     return tuple(out)
+
+
+_TEST_DIRS = ("tests", "benches", "examples")
+
+
+def _library_code(rel: Path, text: bytes) -> bytes:
+    """`text` with its test code blanked out (`#[cfg(test)]` items, `#[test]` fns), b"" for a file
+    under tests/, benches/ or examples/. The general mistake it avoids: learning how a crate passes
+    errors on from its tests, where `.unwrap()` is the idiom (a panic is the failure report), and
+    then writing that `.unwrap()` into library code that passes errors on with `?`."""
+    if rel.parts and rel.parts[0] in _TEST_DIRS:
+        return b""
+    from engine.syntax.program import in_test_code
+    from engine.syntax.tree import parse
+
+    out = bytearray(text)
+    stack = [parse(text).root_node]
+    while stack:
+        n = stack.pop()
+        if n.type in ("mod_item", "function_item", "impl_item", "trait_item") and in_test_code(n):
+            out[n.start_byte : n.end_byte] = b" " * (n.end_byte - n.start_byte)
+            continue
+        stack.extend(n.named_children)
+    return bytes(out)
 
 
 def _self_uses(text: bytes) -> dict[str, int]:

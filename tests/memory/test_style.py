@@ -202,8 +202,9 @@ def test_an_unwrap_or_rustcs_expect_is_written_the_way_the_repo_passes_errors_on
     # a repo that expects: the unwrap and rustc's placeholder name the call instead
     assert (".copied().unwrap()", '.copied().expect("first gave None")') in rendered(head, e)
     assert rendered(num, e) == [('.expect("REASON")', '.expect("parse failed")')]
-    # a repo that unwraps: rustc's placeholder becomes the plain unwrap
-    assert rendered(num, u) == [('.expect("REASON")', ".unwrap()")]
+    # a repo that unwraps (in library code here): no bare unwrap goes into library code, rustc's
+    # placeholder names the call as in a repo that expects
+    assert rendered(num, u) == [('.expect("REASON")', '.expect("parse failed")')]
     for target, style in ((first, q), (head, e), (num, e)):
         cands = candidates_for(target, ws, errors)
         r = next(r for _, r in styled(cands, style, target, ws))
