@@ -38,6 +38,8 @@ not shown):
   and no type of the crate that has a lifetime parameter (`Record<'a>` has no owned form), no
   `impl`/`dyn`: only then does "change the return type to the owned type" name a type.
   `returns_str`: it returns a `&str`, the one type `Cow<'_, str>` replaces.
+- `not_loop_local`: the local rustc names is not declared in a loop body (`{dies}`, from
+  engine/syntax/scopes.py): a value made anew each iteration cannot be built once by the caller.
 - `local_is_owned_return`: the local the result references is declared (annotation or plain
   constructor, engine/syntax/owned_local.py) with the owned form of the return type (`String` for
   `&str`): only then is "return the local itself" a fix.
@@ -90,6 +92,7 @@ NAMES = frozenset(
         "owned_return_form",
         "local_is_owned_return",
         "returns_str",
+        "not_loop_local",
         "empty_temporary",
         "not_empty_temporary",
         "temporary_copies_input",
@@ -357,6 +360,8 @@ def _reference_fits_move(diag: Diagnostic, crate_root: str | Path) -> bool:
 
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
     """Whether one precondition holds for this story; unknown means no."""
+    if predicate == "not_loop_local":
+        return "dies" in vals and not vals["dies"].startswith("at the end of each iteration")
     if predicate == "last_use_movable":
         return _returned_use(diag, crate_root) is False and not any(
             "later used by call" in (s.label or "") for s in diag.spans

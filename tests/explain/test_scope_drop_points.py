@@ -41,6 +41,9 @@ def test_e0515_says_where_the_local_dies(tmp_path: Path) -> None:
     assert "when the function returns" not in looped.summary + looped.why
     body = next(e for e in stories if e.code == "E0515" and "`folded`" in e.message)
     assert "`folded`, a local that is dropped when the function returns" in body.summary
+    # a value made anew each iteration cannot be built once by the caller; a function's local can
+    assert "let the caller own it" not in option_names(looped)
+    assert "let the caller own it" in option_names(body)
 
 
 MOVED_EACH_TIME = """\
