@@ -245,6 +245,25 @@ def _written_root(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, s
     return Location(file=at[0], line=line, column=column, label=label), WRITTEN
 
 
+def _with_root_code(ev: evidence.Evidence, crate_root: str | Path, root: Location) -> evidence.Evidence:
+    """The evidence with the code around the root cause: a root the syntax layer places away from
+    rustc's spans (a signature, a parameter's type) is the program's text too, so words may quote it."""
+    source = _read(crate_root, root.file) if root.file and root.line > 0 else None
+    if source is None:
+        return ev
+    lines = source.split(b"\n")
+    if root.line > len(lines):
+        return ev
+    from engine.syntax.tree import enclosing, enclosing_fn
+
+    at = sum(len(ln) + 1 for ln in lines[: root.line - 1]) + max(root.column - 1, 0)
+    sig = enclosing_fn(source, at)
+    code = sig.range.text if sig is not None else lines[root.line - 1].decode("utf-8", "replace")
+    if (impl := enclosing(source, at, at + 1, ("impl_item",))) is not None:  # `impl<'a> Lexer<'a>`
+        code += "\n" + impl[1].text.split("{", 1)[0]
+    return msgspec.structs.replace(ev, program=f"{ev.program}{evidence.tokens(code)} ")
+
+
 def _where(loc: Location, *, column: bool = False) -> str:
     return f"{loc.file}:{loc.line}" + (f":{loc.column}" if column else "")
 
@@ -267,7 +286,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     members = tuple(m.diag for m in g.members)
     fixes = fix_options.build(fix_sources(g), crate_root, sites=g.kind in ("shape", "type"))
     if chosen is not None:
-        ev = evidence.gather(members, crate_root)
+        ev = _with_root_code(evidence.gather(members, crate_root), crate_root, root)
         costs_known = bool(fix_options.clone_cost(fix_options.value_type(diag)))
         invariant = chosen.invariant
         _, generic_summary, generic_why, _ = _generic(diag, vals, root_differs)

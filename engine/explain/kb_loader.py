@@ -77,6 +77,9 @@ PLACEHOLDERS = frozenset(
         "index_use",
         "place_root",
         "dies",
+        "lifetime",
+        "field",
+        "object",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -168,6 +171,9 @@ SHAPES = frozenset(
         "use_after_loop",
         "moved_again_in_loop",
         "temporary_builds_new",
+        "elided_self_output",
+        "object_lifetime_default",
+        "fn_object_param",
         "feeds_question",
     }
 )

@@ -261,6 +261,10 @@ def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tu
         return cmp[0], cmp[2]
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
         return shared[0], shared[1]
+    from engine.explain.signature_roots import signature_root
+
+    if (sig := signature_root(diag, crate_root)) is not None:  # a defaulted lifetime in a written type
+        return sig
     for rule in (_argument, _not_thread_safe, _branch_with_other_lifetime):
         if (found := rule(diag, f, crate_root)) is not None:
             return found

@@ -88,6 +88,11 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if (cmp := none_comparison(diag, crate_root)) is not None:
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]
+    from engine.explain.signature_roots import signature_tags
+
+    sig_tags, sig_vals = signature_tags(diag, crate_root)  # a defaulted lifetime in a written type
+    tags.update(sig_tags)
+    vals.update(sig_vals)
     tags.update(_index_loop_tags(diag, source, vals))
     tags.update(_loop_move_tags(diag, source))
     if diag.code_str == "E0515" and (dies := _local_drop_point(diag, source)) is not None:

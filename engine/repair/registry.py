@@ -53,11 +53,13 @@ from engine.repair.move_closure import move_closure
 from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.needless_copy import drop_needless_copy
+from engine.repair.object_lifetime import fnmut_object_lifetime, object_lifetime
 from engine.repair.okor import propagate_wrapped
 from engine.repair.op_bounds import closed_operators
 from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
 from engine.repair.outlives import outlives_bound
+from engine.repair.output_lifetime import named_output_lifetime
 from engine.repair.owned_return import return_owned
 from engine.repair.pattern_fields import pattern_field_count
 from engine.repair.placeholder_fill import filled_placeholders
@@ -138,10 +140,13 @@ TEMPLATES: tuple[Template, ...] = (
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
+    _row("E0499 E0502 E0515", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
+    _row("E0597 E0503 E0505 E0506", object_lifetime, needs_files=True),
+    _row("E0594 E0596", fnmut_object_lifetime, needs_files=True),
     _row("E0373", move_closure),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),

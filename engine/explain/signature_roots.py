@@ -1,0 +1,152 @@
+"""Root causes that live in a signature's defaulted lifetime, not where rustc reports the conflict.
+
+rustc reports a borrow conflict where it happens: the second `lx.next_token()` (E0499), the read of
+`keys` after a closure borrowed it (E0503), the closure that must be `'static` (E0597). When the
+borrow lasts that long only because a written type left its lifetime to a default, the conflict's
+spans are symptoms and no reordering at the call site can help:
+
+- an elided output lifetime tied to `&mut self`/`&self` (`fn next(&mut self) -> Option<&str>` in
+  `impl<'a> Lexer<'a>` slicing a `&'a str` field): every call's result keeps the receiver borrowed;
+  both conflicting borrows (or the returned one) are calls of that method;
+- a trait object written without a lifetime (`Box<dyn Fn(&Event)>` means `+ 'static`, rustc's note
+  "due to object lifetime defaults"): the closure coerced to it may borrow no local, and no thread
+  is involved;
+- an assignment in a closure taken as `Fn` where the `Fn` is written in the crate's own parameter
+  type (`f: Box<dyn Fn(&Event)>`), which rustc does not point at for a trait object.
+
+Each answer rests on rustc's spans and note, and on the crate's items read through the syntax layer
+(`engine/syntax/signature_lifetimes.py`). Tags and placeholder values for the KB's variants come
+from here too (`shapes.at_primary`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.explain.types import Location
+from engine.syntax.signature_lifetimes import (
+    ElidedOutput,
+    Written,
+    elided_self_output,
+    method_called_on,
+    object_default_site,
+)
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic, Span
+
+_BORROW_LABEL = re.compile(
+    r"^(?:first |second )?(?:mutable |immutable )?borrow(?: later)? occurs here|is borrowed here$"
+)
+_OBJECT_DEFAULT = "due to object lifetime defaults"
+_COERCED = re.compile(r"^(?:coercion|cast) requires that `[^`]+` is borrowed for `'static`")
+_FN_CLOSURE = "captured variable in a `Fn` closure"
+
+
+def _sources(crate_root: str | Path) -> list[tuple[str, bytes]]:
+    from engine.explain.options import crate_rs_files
+
+    root = Path(crate_root)
+    out = []
+    for rel in crate_rs_files(root):
+        try:
+            out.append((rel, (root / rel).read_bytes()))
+        except OSError:
+            continue
+    return out
+
+
+def _span_source(files: list[tuple[str, bytes]], s: Span) -> bytes | None:
+    source = dict(files).get(s.file_name)
+    return source if source is not None and s.byte_end <= len(source) else None
+
+
+def elided_output(diag: Diagnostic, crate_root: str | Path) -> ElidedOutput | None:
+    """E0499/E0502/E0515 whose borrows rustc marks are all calls of one crate method whose output
+    lifetime elision ties to the receiver, while the value it returns is read from a `&'a` field."""
+    if diag.code_str not in ("E0499", "E0502", "E0515"):
+        return None
+    marked = [s for s in diag.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
+    if diag.code_str == "E0515":  # the primary span is the returned value, the borrow is labelled
+        marked = [s for s in marked if not s.is_primary]
+    if len(marked) < (1 if diag.code_str == "E0515" else 2) or not all(
+        in_user_crate(s.file_name) for s in marked
+    ):
+        return None
+    files = _sources(crate_root)
+    methods = set()
+    for s in marked:
+        source = _span_source(files, s)
+        methods.add(method_called_on(source, s.byte_start, s.byte_end) if source is not None else None)
+    method = methods.pop() if len(methods) == 1 else None
+    if method is None:
+        return None
+    found = elided_self_output(files, method)
+    return found[1] if found is not None else None
+
+
+def object_default(diag: Diagnostic, crate_root: str | Path) -> tuple[Written, tuple[Written, ...]] | None:
+    """E0597/E0503 (any code) with rustc's note on object lifetime defaults: where the `dyn` type the
+    value is coerced to is written without a lifetime, and the other places writing it bare."""
+    if not any(_OBJECT_DEFAULT in c.message for c in diag.children):
+        return None
+    coerced = next((s for s in diag.spans if _COERCED.search(s.label or "")), None)
+    if coerced is None or not in_user_crate(coerced.file_name):
+        return None
+    return object_default_site(_sources(crate_root), coerced.file_name, coerced.byte_start, coerced.byte_end)
+
+
+def fn_object_param(diag: Diagnostic, crate_root: str | Path) -> Written | None:
+    """E0594/E0596 in an `Fn` closure passed where the crate writes `dyn Fn(..)`: that type."""
+    if _FN_CLOSURE not in diag.message:
+        return None
+    closure = next((s for s in diag.spans if (s.label or "") == "in this closure"), None)
+    if closure is None or not in_user_crate(closure.file_name):
+        return None
+    found = object_default_site(_sources(crate_root), closure.file_name, closure.byte_start, closure.byte_end)
+    if found is None or not re.match(r"dyn\s+Fn\s*\(", found[0].text):
+        return None
+    return found[0]
+
+
+def _at(w: Written, label: str) -> Location:
+    return Location(file=w.file, line=w.line, column=w.column, label=label)
+
+
+def signature_root(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str] | None:
+    """The written type that decides the borrow, and why: see the module docstring."""
+    if (out := elided_output(diag, crate_root)) is not None:
+        return _at(out.returns, f"`-> {out.returns.text}`: lifetime elided to the receiver"), (
+            f"`{out.method}` returns `{out.returns.text}` with its lifetime elided, so elision ties each "
+            f"result to the borrow of the receiver: the result keeps the whole `{out.owner}` borrowed as "
+            f"long as it is used, though it is read from `self.{out.field}`, which lives for `{out.lifetime}`"
+        )
+    if (obj := object_default(diag, crate_root)) is not None:
+        site = obj[0]
+        return _at(site, f"`{site.text}`: no lifetime, so `+ 'static`"), (
+            f"`{site.text}` is written here without a lifetime, so it means `{site.text} + 'static` "
+            "(rustc's note on object lifetime defaults): a closure coerced to it may hold no borrow of a "
+            "local, whatever the local's scope"
+        )
+    if (fn_obj := fn_object_param(diag, crate_root)) is not None:
+        return _at(fn_obj, f"`{fn_obj.text}`: the closure is taken as `Fn`"), (
+            f"the closure is passed where `{fn_obj.text}` is written: that type makes it an `Fn`, which "
+            "may only read its captures; the captured binding's declaration does not decide this"
+        )
+    return None
+
+
+def signature_tags(diag: Diagnostic, crate_root: str | Path) -> tuple[set[str], dict[str, str]]:
+    """Shape tags and placeholder values for the KB variants that tell these causes."""
+    tags: set[str] = set()
+    vals: dict[str, str] = {}
+    if (out := elided_output(diag, crate_root)) is not None:
+        tags.add("elided_self_output")
+        vals.update(method=out.method, written=out.returns.text, lifetime=out.lifetime, field=out.field)
+    elif (obj := object_default(diag, crate_root)) is not None:
+        tags.add("object_lifetime_default")
+        vals.update(object=obj[0].text)
+    elif (fn_obj := fn_object_param(diag, crate_root)) is not None:
+        tags.add("fn_object_param")
+        vals.update(object=fn_obj.text)
+    return tags, vals

@@ -1,0 +1,140 @@
+"""A trait object written without a lifetime is `'static`: give it the holding type's lifetime.
+
+The mistake: `callbacks: Vec<Box<dyn Fn(&Event)>>` and `fn register(&mut self, f: Box<dyn Fn(&Event)>)`
+mean `dyn Fn(&Event) + 'static` (rustc's note "due to object lifetime defaults"), so a closure that
+borrows a local is refused (E0597, then E0503 on a later use of the local) though the registry never
+outlives the local. The type, not the closure, is what to change: `Box<dyn Fn(&Event) + 'a>` in the
+parameter and in every field that stores it, with `'a` a lifetime parameter of the struct that holds
+them (`struct Registry<'a>`, `impl<'a> Registry<'a>`).
+
+With `fn_mut`, the same edits also write `FnMut` for `Fn`: the closure changes its capture (E0594
+"captured variable in a `Fn` closure"), and the code that calls the stored closures then needs
+`&mut` access, which the sandbox reports as the next step.
+
+Offered only when every place writing the type bare is a field of one struct without generics or a
+parameter of a method in its plain impls (engine/syntax/signature_lifetimes.py finds them). Pure; the
+sandbox says whether it compiles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.signature_lifetimes import Written, object_default_site
+from engine.syntax.tree import ancestors, node_at, node_text, parse, preorder
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic
+
+FAMILY = "object-lifetime"
+_OBJECT_DEFAULT = "due to object lifetime defaults"
+_COERCED = re.compile(r"^(?:coercion|cast) requires that `[^`]+` is borrowed for `'static`")
+_LIFETIME = "'a"
+
+
+def _holder(files: dict[str, bytes], w: Written) -> str | None:
+    """The struct a bare object belongs to: the struct of its field, or the type of its method's impl."""
+    node = node_at(files[w.file], w.start, w.end)
+    for a in ancestors(node):
+        if a.type == "struct_item":
+            return node_text(a.child_by_field_name("name"))
+        if a.type == "impl_item":
+            ty = a.child_by_field_name("type")
+            return node_text(ty) if ty is not None and ty.type == "type_identifier" else None
+    return None
+
+
+def _header_edits(files: dict[str, bytes], owner: str) -> list[Edit] | None:
+    """`<'a>` after the struct's name and on each of its impls; None when any of them has generics."""
+    edits: list[Edit] = []
+    found = False
+    for path, source in files.items():
+        for n in preorder(parse(source).root_node):
+            if n.type == "lifetime" and node_text(n) == _LIFETIME:
+                return None  # the name is taken somewhere: a fresh one would need a rename check
+            if n.type == "struct_item" and node_text(n.child_by_field_name("name")) == owner:
+                if n.child_by_field_name("type_parameters") is not None:
+                    return None
+                name = n.child_by_field_name("name")
+                assert name is not None
+                edits.append(
+                    Edit(file=path, start=name.end_byte, end=name.end_byte, replacement=f"<{_LIFETIME}>")
+                )
+                found = True
+            elif n.type == "impl_item":
+                ty = n.child_by_field_name("type")
+                if ty is None or node_text(ty) != owner or ty.type != "type_identifier":
+                    continue
+                if n.child_by_field_name("type_parameters") is not None:
+                    return None
+                kw = n.children[0]
+                edits.append(
+                    Edit(file=path, start=kw.end_byte, end=kw.end_byte, replacement=f"<{_LIFETIME}>")
+                )
+                edits.append(
+                    Edit(file=path, start=ty.end_byte, end=ty.end_byte, replacement=f"<{_LIFETIME}>")
+                )
+    return edits if found else None
+
+
+def _fn_trait_edit(files: dict[str, bytes], w: Written) -> Edit | None:
+    """`FnMut` in place of the `Fn` of a `dyn Fn(..)`."""
+    node = node_at(files[w.file], w.start, w.end)
+    fn_type = next((n for n in preorder(node) if n.type == "function_type"), None)
+    trait = fn_type.child_by_field_name("trait") if fn_type is not None else None
+    if trait is None or node_text(trait) != "Fn":
+        return None
+    return Edit(file=w.file, start=trait.start_byte, end=trait.end_byte, replacement="FnMut")
+
+
+def lifetime_edits(
+    files: dict[str, bytes], file: str, start: int, end: int, fn_mut: bool
+) -> list[Edit] | None:
+    """Every edit that gives the object coerced at [start, end) of `file` the holder's lifetime."""
+    found = object_default_site(list(files.items()), file, start, end)
+    if found is None:
+        return None
+    sites = [found[0], *found[1]]
+    owners = {_holder(files, w) for w in sites}
+    owner = owners.pop() if len(owners) == 1 else None
+    headers = _header_edits(files, owner) if owner is not None else None
+    if headers is None:
+        return None
+    edits = list(headers)
+    for w in sites:
+        edits.append(Edit(file=w.file, start=w.end, end=w.end, replacement=f" + {_LIFETIME}"))
+        if fn_mut:
+            if (e := _fn_trait_edit(files, w)) is None:
+                return None
+            edits.append(e)
+    return edits
+
+
+def object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    if not any(_OBJECT_DEFAULT in c.message for c in d.children):
+        return []
+    coerced = next((s for s in d.spans if _COERCED.search(s.label or "")), None)
+    if coerced is None or not in_user_crate(coerced.file_name):
+        return []
+    files = {f: text for f in crate_files if (text := read(f)) is not None}
+    edits = lifetime_edits(files, coerced.file_name, coerced.byte_start, coerced.byte_end, fn_mut=False)
+    if not edits:
+        return []
+    desc = f"give the trait object the holding type's lifetime (`+ {_LIFETIME}`), so the closure may borrow a local"
+    return [_make(edits, desc, FAMILY, d.code_str or "E0597", 0.8)]
+
+
+def fnmut_object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    """E0594 in a closure passed as a bare `dyn Fn(..)`: `FnMut` and the holder's lifetime together."""
+    if "captured variable in a `Fn` closure" not in d.message:
+        return []
+    closure = next((s for s in d.spans if (s.label or "") == "in this closure"), None)
+    if closure is None or not in_user_crate(closure.file_name):
+        return []
+    files = {f: text for f in crate_files if (text := read(f)) is not None}
+    edits = lifetime_edits(files, closure.file_name, closure.byte_start, closure.byte_end, fn_mut=True)
+    if not edits:
+        return []
+    desc = f"take the closures as `FnMut` with the holding type's lifetime (`+ {_LIFETIME}`)"
+    return [_make(edits, desc, FAMILY, d.code_str or "E0594", 0.75)]

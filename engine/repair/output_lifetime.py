@@ -1,0 +1,62 @@
+"""A method's result borrows the receiver only because elision says so: name the data's lifetime.
+
+The mistake: `fn next_token(&mut self) -> Option<&str>` in `impl<'a> Lexer<'a>`, whose body returns a
+slice of `self.input: &'a str`. Elision ties the output to `&mut self`, so every result keeps the
+lexer mutably borrowed: two calls in a row conflict (E0499), a shared use beside a call conflicts
+(E0502), and results of a local lexer cannot be returned (E0515). rustc reports the calls; the fix
+is in the signature, `-> Option<&'a str>`, and no order of the calls compiles without it.
+
+Offered when every borrow rustc marks is a call of one crate method whose receiver is `&self` or
+`&mut self` without a lifetime, whose return type elides a reference, and whose body reads a field
+the type declares `&'a` (engine/syntax/signature_lifetimes.py). Pure; the sandbox says whether the
+body really returns data that lives for `'a`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.signature_lifetimes import elided_self_output, method_called_on
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic
+
+FAMILY = "name-output-lifetime"
+_BORROW_LABEL = re.compile(
+    r"^(?:first |second )?(?:mutable |immutable )?borrow(?: later)? occurs here|is borrowed here$"
+)
+
+
+def named_output_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    marked = [s for s in d.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
+    if d.code_str == "E0515":
+        marked = [s for s in marked if not s.is_primary]  # the returned value; the borrow is labelled
+    if len(marked) < (1 if d.code_str == "E0515" else 2) or not all(
+        in_user_crate(s.file_name) for s in marked
+    ):
+        return []
+    methods = set()
+    for s in marked:
+        source = read(s.file_name)
+        ok = source is not None and s.byte_end <= len(source)
+        methods.add(method_called_on(source, s.byte_start, s.byte_end) if ok and source is not None else None)
+    method = methods.pop() if len(methods) == 1 else None
+    if method is None:
+        return []
+    files = [(f, text) for f in crate_files if (text := read(f)) is not None]
+    found = elided_self_output(files, method)
+    if found is None:
+        return []
+    path, out = found
+    edits = [Edit(file=path, start=h, end=h, replacement=f"{out.lifetime} ") for h in out.holes]
+    source = dict(files)[path]
+    written = source[out.returns.start : out.returns.end]
+    for h in sorted(out.holes, reverse=True):
+        at = h - out.returns.start
+        written = written[:at] + f"{out.lifetime} ".encode() + written[at:]
+    desc = (
+        f"return `{written.decode('utf-8', 'replace')}` from `{out.method}`: its results borrow "
+        f"`self.{out.field}` (`{out.lifetime}`), not the receiver"
+    )
+    return [_make(edits, desc, FAMILY, d.code_str or "E0499", 0.85)]
