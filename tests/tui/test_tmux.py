@@ -3,7 +3,11 @@
 This is the `make run` path as a user sees it: 80x24, keyboard only, see a diagnostic, read the
 explanation, validate and apply the fix, undo it. tmux must be installed (CI: `apt-get install tmux`).
 Waiting polls capture-pane against a deadline: the app runs in another process, so there is no
-message to await.
+message to await. A wait names every text the test then reads and returns the first capture that holds
+them all (asserting on the capture that first showed a pane's title raced the paint of its body).
+Each session runs on its own tmux server (`-L`): on the shared default server, one run in about four
+under load lost its session mid-test ("no server running"), and the app that runs in it stays on
+screen after it exits, so a crash shows its traceback in the failure instead.
 """
 
 from __future__ import annotations
@@ -24,13 +28,27 @@ pytestmark = pytest.mark.slow  # real cargo on the demo crate
 RUSTA = Path(sys.executable).with_name("rusta")
 
 
-def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True, timeout=10).stdout
+def _tmux(session: str, *args: str) -> str:
+    """tmux on the session's own server (`-L`): a server shared with other tests or other processes
+    on the machine can be exiting when its last session ends, and a session started on it then dies
+    with it ("no server running")."""
+    return subprocess.run(
+        ["tmux", "-L", session, *args], check=True, capture_output=True, text=True, timeout=10
+    ).stdout
+
+
+def _kill(session: str) -> None:
+    """Ends the session's server and removes its socket, which tmux leaves behind."""
+    subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=10)
+    (Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / session).unlink(missing_ok=True)
 
 
 def _wait_gone(session: str) -> None:
     deadline = time.monotonic() + 10
-    while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
+    while (
+        subprocess.run(["tmux", "-L", session, "has-session", "-t", session], capture_output=True).returncode
+        == 0
+    ):
         assert time.monotonic() < deadline, "q did not quit the app"
         time.sleep(0.2)
 
@@ -40,19 +58,26 @@ class Pane:
         self.session = session
 
     def text(self) -> str:
-        return _tmux("capture-pane", "-p", "-t", self.session)
+        return _tmux(self.session, "capture-pane", "-p", "-t", self.session)
 
     def keys(self, *keys: str) -> None:
-        _tmux("send-keys", "-t", self.session, *keys)
+        _tmux(self.session, "send-keys", "-t", self.session, *keys)
 
-    def wait_for(self, needle: str, timeout: float = 90.0) -> str:
+    def wait_for(self, *needles: str, timeout: float = 90.0) -> str:
+        """The first capture that shows every one of `needles` at once."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.text()
-            if needle in screen:
+            missing = [n for n in needles if n not in screen]
+            if not missing:
                 return screen
+            dead = _tmux(
+                self.session, "display-message", "-p", "-t", self.session, "#{pane_dead} #{pane_dead_status}"
+            )
+            if dead.startswith("1"):
+                raise AssertionError(f"the app exited ({dead.split()[-1]}) before {missing!r}:\n{screen}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+                raise AssertionError(f"{missing!r} never appeared; the screen was:\n{screen}")
             time.sleep(0.2)
 
 
@@ -65,6 +90,7 @@ def tmux_app(demo_crate: Path):
     cache = os.environ["RUSTA_CACHE_DIR"]
     command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui {demo_crate}"
     _tmux(
+        session,
         "new-session",
         "-d",
         "-s",
@@ -75,32 +101,39 @@ def tmux_app(demo_crate: Path):
         "24",
         *sum((["-e", f"{k}={v}"] for k, v in env.items()), []),
         command,
+        ";",
+        "set-option",
+        "-t",
+        session,
+        "remain-on-exit",
+        "on",  # an app that exits early leaves its last screen (a traceback) for the failure message
     )
     try:
         yield Pane(session), demo_crate
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+        _kill(session)
 
 
 def test_make_run_path_in_tmux(tmux_app) -> None:
     pane, crate = tmux_app
     lib = crate / "src" / "lib.rs"
     original = lib.read_bytes()
-    screen = pane.wait_for("from cargo clippy")
-    assert "E0382" in screen and "STUDY" in screen
+    screen = pane.wait_for("from cargo clippy", "E0382", "STUDY")
     # Home lists errors by file; E0382 is the second row of src/lib.rs's block.
     rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
     index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
     pane.keys(*(["Down"] * index), "Enter", "w")  # typed fast: w lands while Code is still composing
-    screen = pane.wait_for("Why (w closes)")
-    assert "src/lib.rs:33" in screen and "delivery" in screen
     # at 80x24 the drawer takes the Patch's and the bubble's place: rustc's evidence, word for word
-    assert "Evidence (rustc's words)" in screen and "value borrowed here after move" in screen
+    pane.wait_for(
+        "Why (w closes)",
+        "src/lib.rs:33",
+        "delivery",
+        "Evidence (rustc's words)",
+        "value borrowed here after move",
+    )
     pane.keys("w")
-    screen = pane.wait_for("Patch")
     # the patch is read whole before it is applied: its `+` line is on screen at 80x24
-    assert "32 +         self.items.extend(delivery.clone());" in screen
-    assert "Explain" in screen
+    pane.wait_for("Patch", "32 +         self.items.extend(delivery.clone());", "Explain")
     pane.keys("v")
     pane.wait_for("Validated green")
     assert lib.read_bytes() == original
@@ -120,18 +153,17 @@ def test_c_locale_and_16_colors_draw_ascii(demo_crate: Path) -> None:
     session = f"rusta-test-{uuid.uuid4().hex[:8]}"
     cache = os.environ["RUSTA_CACHE_DIR"]
     command = f"env TERM=screen LANG=C LC_ALL= RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {demo_crate}"
-    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+    _tmux(session, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     try:
         pane = Pane(session)
-        screen = pane.wait_for("from cargo clippy")
-        assert "+- Diagnostics" in screen
+        screen = pane.wait_for("from cargo clippy", "+- Diagnostics")
         assert not any(ch in screen for ch in "╭╮╰╯│─")
-        colored = _tmux("capture-pane", "-p", "-e", "-t", session)
+        colored = _tmux(session, "capture-pane", "-p", "-e", "-t", session)
         assert "38;5;" not in colored and "38;2;" not in colored  # no 256-colour or truecolor codes
         pane.keys("q")
         _wait_gone(session)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+        _kill(session)
 
 
 def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
@@ -146,15 +178,16 @@ def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
     pane.wait_for("Validated green")
     pane.keys("a")
     pane.wait_for("Applied E0382")
-    pid = int(_tmux("display-message", "-p", "-t", pane.session, "#{pane_pid}").strip())
+    pid = int(_tmux(pane.session, "display-message", "-p", "-t", pane.session, "#{pane_pid}").strip())
     os.kill(pid, 9)
-    subprocess.run(["tmux", "kill-session", "-t", pane.session], capture_output=True, timeout=10)
+    _kill(pane.session)
     lib = (crate / "src" / "lib.rs").read_bytes()
     assert b"delivery.clone()" in lib  # the applied patch is whole, never half-written
 
     again = Pane(f"{pane.session}-2")
     cache = os.environ["RUSTA_CACHE_DIR"]
     _tmux(
+        again.session,
         "new-session",
         "-d",
         "-s",
@@ -168,8 +201,7 @@ def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
     try:
         again.wait_for("Recovered on start")
         again.keys("3")
-        screen = again.wait_for("(open)")
-        assert "fix E0382 at src/lib.rs:33" in screen
+        again.wait_for("(open)", "fix E0382 at src/lib.rs:33")
         again.keys("u")  # the interrupted task's patch can still be undone
         again.wait_for("Undone")
         assert b"delivery.clone()" not in (crate / "src" / "lib.rs").read_bytes()
@@ -179,7 +211,7 @@ def test_kill_9_mid_task_is_recovered_on_next_start(tmux_app) -> None:
 
         assert DevLog.open(crate, readonly=True).open_intents() == []
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", again.session], capture_output=True, timeout=10)
+        _kill(again.session)
 
 
 def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
@@ -194,7 +226,7 @@ def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
     session = f"rusta-test-{uuid.uuid4().hex[:8]}"
     cache = os.environ["RUSTA_CACHE_DIR"]
     command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --mode pair --no-watch {root}"
-    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8", command)
+    _tmux(session, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8", command)
     try:
         pane = Pane(session)
         screen = pane.wait_for("E0382")
@@ -218,4 +250,4 @@ def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
 
         assert DevLog.open(root, readonly=True).open_intents() == []  # the cancelled repair is settled
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10)
+        _kill(session)
