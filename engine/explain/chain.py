@@ -8,7 +8,9 @@ here is the first suggestion (most trustworthy first, then Rusta's own repairs f
 the first new error that has one, applied on top of the steps before it in the scratch copy and
 checked; a step is kept only when the new errors shrink or the one it answered goes. The chain ends
 when no new error is left, and is given up (None) when a step finds nothing that helps, or at the
-step, check or time limit. Its final verdict is the caller's (`engine.explain.validation`), by the
+step, check or time limit. The finished patch is then tidied of the detours its steps left
+(`engine.syntax.detours`: `*(&x)`, `&a * &b` in arithmetic) and built again; the tidy form is kept
+only when it builds as well. Its final verdict is the caller's (`engine.explain.validation`), by the
 same rules as any option's: a chain whose last build still has a new error is never shown.
 """
 
@@ -40,6 +42,7 @@ from engine.patching.diffs import first_place
 from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
 from engine.repair.types import Candidate
+from engine.syntax.detours import tidy as without_detours
 from toolbelt.types import CheckReport, Diagnostic
 
 MAX_STEPS = 3  # steps after the fix itself
@@ -302,6 +305,18 @@ def finish(
             shown = "".join(added_lines(diff))
             if not any(w.strip() in shown for w in written):  # nothing of the first step is left
                 name, steps = names[-1], steps[:-1] if len(names) == 1 else steps
+    plain = {rel: without_detours(orig[rel], cur[rel]) for rel in cur}
+    if plain != cur:  # `*(&x) as f64 * &y` the steps left: `x as f64 * y`, kept only if it builds as well
+        edits = tuple(ed for rel in sorted(plain) for ed in edits_between(rel, orig[rel], plain[rel]))
+        diff = unified_diff({k: orig[k] for k in plain}, plain)
+        report = check(edits)
+        stays, left = blame.compare(e, diff, base, report)
+        if (
+            report.status not in ("timeout", "error", "failed")
+            and not blame.story_stays(e, stays)
+            and not left
+        ):
+            cur, patch, after = plain, diff, report
     edits = tuple(ed for rel in sorted(cur) for ed in edits_between(rel, orig[rel], cur[rel]))
     return Chain(
         edits=edits,

@@ -34,7 +34,7 @@ from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.selection import Selection, for_changes
-from toolbelt.types import CheckReport, Diagnostic
+from toolbelt.types import CheckReport, CheckTool, Diagnostic
 
 CHECK_TIMEOUT_S = 240.0
 TEST_TIMEOUT_S = 300.0
@@ -49,6 +49,8 @@ class _Manifest(msgspec.Struct, kw_only=True):
     baseline_errors: list[str] = msgspec.field(default_factory=list)
     baseline_failing: list[str] | None = None
     baseline_built: bool = True  # False: the tests did not compile without the patch, so none passed
+    lint_tree: str = ""  # the baseline key `baseline_warnings` was taken under
+    baseline_warnings: list[str] = msgspec.field(default_factory=list)
 
 
 def sandbox_home(root: Path) -> Path:
@@ -116,9 +118,29 @@ def _error_key(d: Diagnostic) -> str:
     return f"{d.code_str or '-'}|{trim_paths(d.message)}|{p.file_name if p else ''}"
 
 
+def _is_error(d: Diagnostic) -> bool:
+    """A compile error; a clippy lint at `deny` level is a lint, not a reason the crate does not build."""
+    return d.level.startswith("error") and not (d.code_str or "").startswith("clippy::")
+
+
 def _error_keys(report: CheckReport) -> list[str]:
     """One key per error, each counted once however many targets reported it."""
-    return [_error_key(d) for d in distinct(report.diagnostics) if d.level.startswith("error")]
+    return [_error_key(d) for d in distinct(report.diagnostics) if _is_error(d)]
+
+
+def _lint_name(key: str) -> str:
+    """A warning key's lint ("clippy::op_ref", "unused_variables"), "warning" when it has none."""
+    code = key.split("|")[0]
+    return code if code != "-" else "warning"
+
+
+def _warning_keys(report: CheckReport) -> list[str]:
+    """One key per warning or lint (code, message, file: not line), counted once across targets."""
+    return [
+        _error_key(d)
+        for d in distinct(report.diagnostics)
+        if d.level == "warning" or (d.level.startswith("error") and not _is_error(d))
+    ]
 
 
 def _first_line(d: Diagnostic) -> str:
@@ -173,9 +195,18 @@ def prepare(
 
 
 def validate(
-    root: Path, patch: Patch, env_extra: dict[str, str] | None = None, cancel: threading.Event | None = None
+    root: Path,
+    patch: Patch,
+    env_extra: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    lints: bool = True,
 ) -> Validation:
-    """Run the patched crate through cargo check and cargo test in the sandbox; never touches `root`."""
+    """Run the patched crate through cargo check and cargo test in the sandbox; never touches `root`.
+
+    With `lints` (and clippy installed) the check is cargo clippy, and the crate without the patch
+    is linted once too (cached by its tree), so the proof says how many warnings the patch adds: a
+    patch can compile and still write `*(&x)` or `&a * &b`, and "0 warning(s)" from a check that ran
+    no lint would call that clean."""
     t0 = time.monotonic()
     root = root.resolve()
     snap, before, after, new = prepare(root, patch)
@@ -194,10 +225,13 @@ def validate(
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
     fields["proofs"] = _unsafe_proofs(root, before, new)
 
+    tool: list[CheckTool] = ["clippy" if lints else "check"]
+
     def check() -> CheckReport:
         """cargo check of the sandbox as it is now synced: the patched tree, or the baseline."""
         return run_check(
             crate,
+            tool=tool[0],
             target_dir=target,
             timeout_s=CHECK_TIMEOUT_S,
             env_extra=env_extra,
@@ -212,11 +246,27 @@ def validate(
         except (OSError, snaps.SnapshotError) as e:
             raise PatchError(f"cannot prepare the sandbox in {crate}: {e}") from e
         chk = check()
+        if tool[0] == "clippy" and chk.status == "failed" and "clippy" in chk.message:
+            tool[0] = "check"  # clippy is not installed: the check stands without lints
+            chk = check()
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
         fields["errors_after"] = len(errors)
-        fields["warnings_after"] = sum(d.level == "warning" for d in chk.diagnostics)
+        fields["warnings_after"] = len(_warning_keys(chk))
         fields["check_status"] = chk.status
+        fields["check_tool"] = tool[0]
+        if tool[0] == "clippy" and chk.status in ("clean", "diagnostics"):
+            if m.lint_tree != baseline_key:
+                _sync(home, root, crate, m, before, {})
+                base_lints = check()
+                _sync(home, root, crate, m, after, overrides)  # the patched tree again, for the tests
+                if base_lints.status in ("clean", "diagnostics"):
+                    m.lint_tree, m.baseline_warnings = baseline_key, _warning_keys(base_lints)
+                    _save_manifest(home, m)
+            if m.lint_tree == baseline_key:
+                added = collections.Counter(_warning_keys(chk)) - collections.Counter(m.baseline_warnings)
+                fields["warnings_before"] = len(m.baseline_warnings)
+                fields["new_warnings"] = tuple(sorted(_lint_name(k) for k in added.elements()))
         if chk.status in ("failed", "timeout", "error"):
             return _done(fields, t0, "red", f"cargo check did not finish: {chk.message}")
         if errors:

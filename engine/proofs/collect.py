@@ -6,6 +6,7 @@ rustup's own reason when it is not); engine.proofs.miri runs it on a green patch
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Literal
 
 from engine.patching.types import Proof
@@ -46,15 +47,19 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
     status = f.get("check_status", "")
     secs = round(f.get("check_s", 0.0), 3)
     finished = status in ("clean", "diagnostics")
+    tool = f.get("check_tool", "check")
     if not finished:
-        check = Proof(kind="check", status="failed", detail=f"cargo check {status}.", seconds=secs)
+        check = Proof(kind="check", status="failed", detail=f"cargo {tool} {status}.", seconds=secs)
     elif errs and before is not None:
         added = len(f.get("new_errors", ()))
         good = not added and errs < before
-        detail = f"cargo check: errors {before} -> {errs}, {added or 'none'} added."
+        detail = f"cargo {tool}: errors {before} -> {errs}, {added or 'none'} added{_lints(f)}."
         check = Proof(kind="check", status="passed" if good else "failed", detail=detail, seconds=secs)
     else:
-        detail = f"cargo check {status}: {errs} error(s), {f.get('warnings_after', 0)} warning(s)."
+        warned = f.get("warnings_after", 0)
+        lints = _lints(f)
+        said = f"{errs} error(s){lints}" if lints else f"{errs} error(s), {warned} warning(s)"
+        detail = f"cargo {tool} {status}: {said}."
         check = Proof(kind="check", status="failed" if errs else "passed", detail=detail, seconds=secs)
     ts = f.get("test_status", "not_run")
     run = f.get("tests_run", 0)
@@ -78,6 +83,23 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
         if ts in ("build_failed", "timeout", "error"):
             tests = Proof(kind="tests", status="failed", detail=f"cargo test {ts}.", seconds=tests.seconds)
     return (check, tests)
+
+
+def _lints(f: dict[str, Any]) -> str:
+    """What clippy said of the patch, against the crate without it: "" when clippy did not run. Why:
+    a check that ran no lint cannot call a patch clean of warnings, and a patch that compiles can
+    still add some (`*(&x)`, `&a * &b`)."""
+    before = f.get("warnings_before")
+    if f.get("check_tool") != "clippy" or before is None:
+        return ""
+    if f.get("errors_after", 0):
+        return "; clippy lints the crate once it compiles, so no warning count yet"
+    added = f.get("new_warnings", ())
+    after = f.get("warnings_after", 0)
+    if not added:
+        return f"; clippy warnings {before} -> {after}, none added by the patch"
+    names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(added).items())
+    return f"; clippy warnings {before} -> {after}: the patch adds {len(added)} ({names})"
 
 
 def intent_for(level: str) -> Literal["refactor", "fix"]:

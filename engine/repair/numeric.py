@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
-from engine.edits import Edit
+from engine.edits import Edit, apply_edits, edits_between
 from engine.facts.types import Place
 from engine.repair.cast_uses import convert_variable
 from engine.repair.sites import Site
 from engine.repair.template_kit import Reader, _dot_before, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
+from engine.syntax.detours import tidy
 from engine.syntax.types import Range
 from toolbelt.types import Diagnostic
 
@@ -69,11 +70,25 @@ def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
                 site.insert(True, f" as {target}") if site.atomic else site.replace(f"({text}) as {target}")
             )
         out.append(
-            _make([edit], f"convert `{text}` with `as {target}`", "op:cast", d.code_str or "E0277", score)
+            _make(
+                list(_without_detours(span.file_name, source, edit)),
+                f"convert `{text}` with `as {target}`",
+                "op:cast",
+                d.code_str or "E0277",
+                score,
+            )
         )
         if not written.startswith("&"):  # a variable used elsewhere too: convert it once for all
             out += convert_variable(span.file_name, source, r.start, target, d.code_str or "E0277")
     return out
+
+
+def _without_detours(file: str, source: bytes, edit: Edit) -> tuple[Edit, ...]:
+    """The cast as a person writes it: `*(&l.qty) as f64 * &l.unit_price` is `l.qty as f64 *
+    l.unit_price` (numbers are `Copy`; `engine.syntax.detours`), and the operands rustc named are
+    numbers, so the borrow-free form type-checks wherever the detour did."""
+    new = apply_edits(source, [edit])
+    return edits_between(file, source, tidy(source, new)) or (edit,)
 
 
 def operator_mix(d: Diagnostic, read: Reader) -> Range | None:
