@@ -16,18 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 ARGV = (sys.executable, "-m", "rusta_tui.cli.main")  # `rusta`, for a test that must hold the process itself
 
 
-def rusta(
-    *args: str,
-    cwd: Path | None = None,
-    env: Mapping[str, str | None] | None = None,
-    columns: int | None = None,
-    timeout: float = 600,
-) -> subprocess.CompletedProcess[str]:
-    """`rusta ARGS` as a user runs it; `env` adds variables (None removes one), `columns` fixes the
-    width text folds at.
-
-    PYTHONPATH points at this checkout, so the child runs this code and not an installed rusta; stdin
-    is closed, so a command that would ask a question fails plainly instead of waiting on the test."""
+def child_env(env: Mapping[str, str | None] | None = None, columns: int | None = None) -> dict[str, str]:
+    """This process's environment with this checkout on PYTHONPATH, `env` added (None removes a
+    variable) and COLUMNS fixed when `columns` is given: what every rusta child of a test runs in."""
     child = dict(os.environ, PYTHONPATH=str(REPO))
     if columns is not None:
         child["COLUMNS"] = str(columns)
@@ -36,12 +27,30 @@ def rusta(
             child.pop(name, None)
         else:
             child[name] = value
+    return child
+
+
+def rusta(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+    columns: int | None = None,
+    timeout: float = 600,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`rusta ARGS` as a user runs it; `env` adds variables (None removes one), `columns` fixes the
+    width text folds at.
+
+    PYTHONPATH points at this checkout, so the child runs this code and not an installed rusta; stdin
+    is `input`, else closed, so a command that would ask a question fails plainly instead of waiting
+    on the test."""
     return subprocess.run(
         [*ARGV, *args],
         cwd=cwd,
-        env=child,
+        env=child_env(env, columns),
         capture_output=True,
         text=True,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
     )

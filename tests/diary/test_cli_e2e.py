@@ -4,7 +4,6 @@ subcommand run as a user would, in a subprocess."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -137,7 +136,7 @@ def test_tail_follow_shows_new_records(tmp_path: Path) -> None:
 
     with DevLog.open(tmp_path) as log:
         first = log.append("note", records.note("before tail"))
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = cli.child_env()
     argv = [
         *cli.ARGV,
         "diary",

@@ -15,7 +15,7 @@ import pytest
 from diary.devlog import DevLog
 from diary.errors import DiaryError, DiaryFull
 from diary.verify import verify
-from tests.cli_runner import ARGV
+from tests.cli_runner import ARGV, child_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,7 +68,7 @@ def test_file_size_limit_gives_clear_error_and_log_stays_whole(tmp_path: Path) -
 
 
 def test_cli_append_on_full_disk_exits_nonzero_with_one_line(tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = child_env()
     argv = [
         *ARGV,
         "diary",

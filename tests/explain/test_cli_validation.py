@@ -4,16 +4,14 @@ story's words first, then only fixes that compile, and one line on why rustc's o
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import rusta
+from tests.cli_runner import ARGV, child_env, rusta
 from tests.explain.crates import write_lib
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-cli")]
@@ -51,7 +49,7 @@ pub fn announce(tag: String) {
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200", RUSTA_CACHE_DIR=str(tmp / "cache"))
+    return child_env({"RUSTA_CACHE_DIR": str(tmp / "cache")}, columns=200)
 
 
 def _explain(tmp: Path, crate: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -182,7 +180,7 @@ SLOW_IN_SCRATCH = """fn main() {
 def test_ctrl_c_while_checking_keeps_the_stories_and_exits_cleanly(tmp_path: Path) -> None:
     crate = write_lib(tmp_path, "interrupted", BORROW_IN_LOOP)
     (crate / "build.rs").write_text(SLOW_IN_SCRATCH)  # only the scratch copy's check is slow
-    argv = [sys.executable, "-m", "rusta_tui.cli.main", "explain", str(crate), "--no-clippy"]
+    argv = [*ARGV, "explain", str(crate), "--no-clippy"]
     proc = subprocess.Popen(
         argv, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

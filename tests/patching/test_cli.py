@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from engine.patching.transaction import CRASH_ENV
+from tests import cli_runner as cli
 from tests.patching.helpers import DIFFS, make_crate, repo_fingerprint, tree_hashes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("patching-cli")]
@@ -32,19 +32,7 @@ def crate(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rusta(
     crate: Path, *args: str, crash_at: str | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop(CRASH_ENV, None)
-    if crash_at:
-        env[CRASH_ENV] = crash_at
-    return subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
-        cwd=crate,
-        env=env,
-        text=True,
-        capture_output=True,
-        input=stdin if stdin is not None else "",
-        timeout=300,
-    )
+    return cli.rusta(*args, cwd=crate, env={CRASH_ENV: crash_at or None}, input=stdin, timeout=300)
 
 
 def test_refusals_change_nothing(crate: Path) -> None:
@@ -124,13 +112,12 @@ def _on_a_terminal(crate: Path, answer: bytes, *args: str) -> tuple[int, str]:
     import select
     import time
 
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop(CRASH_ENV, None)
+    env = cli.child_env({CRASH_ENV: None})
     # openpty + Popen rather than pty.fork: forking a pytest worker that may hold JAX's threads and
     # running Python in the child before exec can deadlock
     fd, tty = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rusta_tui.cli.main", *args],
+        [*cli.ARGV, *args],
         cwd=crate,
         env=env,
         stdin=tty,
