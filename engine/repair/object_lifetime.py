@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+import tree_sitter
+
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
 from engine.syntax.signature_lifetimes import Written, object_default_site
@@ -88,6 +90,98 @@ def _fn_trait_edit(files: dict[str, bytes], w: Written) -> Edit | None:
     return Edit(file=w.file, start=trait.start_byte, end=trait.end_byte, replacement="FnMut")
 
 
+_MUT_SIBLING = {
+    "get": "get_mut",
+    "iter": "iter_mut",
+    "first": "first_mut",
+    "last": "last_mut",
+    "values": "values_mut",
+    "as_ref": "as_mut",
+}
+
+
+def _field_of(files: dict[str, bytes], w: Written) -> str | None:
+    node = node_at(files[w.file], w.start, w.end)
+    decl = next((a for a in ancestors(node) if a.type == "field_declaration"), None)
+    return node_text(decl.child_by_field_name("name")) if decl is not None else None
+
+
+def _calls_a_local(body: tree_sitter.Node, fns: set[str]) -> bool:
+    """The body calls a closure it holds: `f(e)` with `f` no crate fn, or `(self.f)()`."""
+    for n in preorder(body):
+        f = n.child_by_field_name("function") if n.type == "call_expression" else None
+        if f is not None and f.type == "parenthesized_expression":
+            return True
+        if (
+            f is not None
+            and f.type == "identifier"
+            and node_text(f) not in fns
+            and node_text(f)[:1].islower()
+        ):
+            return True
+    return False
+
+
+def _caller_edits(files: dict[str, bytes], owner: str, fields: set[str]) -> list[Edit]:
+    """Calling an `FnMut` needs `&mut` to it: each `&self` method of `owner` that reads a field storing
+    the closures and calls one takes `&mut self`, and lends the field `&mut` (`&mut self.f`,
+    `self.f.get_mut(..)`, `self.f.iter_mut()`)."""
+    fns = {
+        node_text(n.child_by_field_name("name"))
+        for src in files.values()
+        for n in preorder(parse(src).root_node)
+        if n.type == "function_item"
+    }
+    edits: list[Edit] = []
+    for path, source in files.items():
+        for impl in preorder(parse(source).root_node):
+            ty = impl.child_by_field_name("type") if impl.type == "impl_item" else None
+            if ty is None or node_text(ty) != owner:
+                continue
+            for fn in preorder(impl):
+                params = fn.child_by_field_name("parameters") if fn.type == "function_item" else None
+                body = fn.child_by_field_name("body") if fn.type == "function_item" else None
+                recv = params.named_children[0] if params is not None and params.named_children else None
+                if recv is None or body is None or recv.type != "self_parameter" or not recv.children:
+                    continue
+                if recv.children[0].type != "&" or any(c.type == "mutable_specifier" for c in recv.children):
+                    continue
+                uses = [
+                    n
+                    for n in preorder(body)
+                    if n.type == "field_expression"
+                    and node_text(n.child_by_field_name("value")) == "self"
+                    and node_text(n.child_by_field_name("field")) in fields
+                ]
+                if not uses or not _calls_a_local(body, fns):
+                    continue
+                amp = recv.children[0]
+                edits.append(Edit(file=path, start=amp.end_byte, end=amp.end_byte, replacement="mut "))
+                for u in uses:
+                    up = u.parent
+                    if (
+                        up is not None
+                        and up.type == "reference_expression"
+                        and not any(c.type == "mutable_specifier" for c in up.children)
+                    ):
+                        edits.append(
+                            Edit(
+                                file=path,
+                                start=up.children[0].end_byte,
+                                end=up.children[0].end_byte,
+                                replacement="mut ",
+                            )
+                        )
+                    elif (
+                        up is not None
+                        and up.type == "field_expression"
+                        and (m := up.child_by_field_name("field")) is not None
+                    ):
+                        if (sib := _MUT_SIBLING.get(node_text(m))) is not None:
+                            edits.append(Edit(file=path, start=m.start_byte, end=m.end_byte, replacement=sib))
+    return edits
+
+
 def lifetime_edits(
     files: dict[str, bytes], file: str, start: int, end: int, fn_mut: bool
 ) -> list[Edit] | None:
@@ -108,6 +202,8 @@ def lifetime_edits(
             if (e := _fn_trait_edit(files, w)) is None:
                 return None
             edits.append(e)
+    if fn_mut and owner is not None:
+        edits += _caller_edits(files, owner, {f for w in sites if (f := _field_of(files, w)) is not None})
     return edits
 
 

@@ -97,6 +97,14 @@ pub fn clicks_after(n: usize) -> usize {
     drop(b);
     clicks
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_clicks() {
+        assert_eq!(super::clicks_after(2), 2);
+    }
+}
 """
 
 THREADS = ("thread", "into_iter", "spawn")
@@ -121,7 +129,8 @@ def test_a_bare_trait_object_is_the_root_and_gets_a_lifetime(tmp_path: Path, mon
     assert "dyn Fn(&Event) + 'a" in shown and "impl<'a> Registry<'a>" in shown, shown
 
 
-def test_three_errors_from_one_bare_fn_object_are_one_story(tmp_path: Path) -> None:
+def test_three_errors_from_one_bare_fn_object_are_one_story(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     stories = explain_lib(tmp_path, "button", BUTTON)
     e = next(e for e in stories if e.code == "E0594")
     assert e.root_cause.line == line_of(BUTTON, "pub fn set_handler("), e.root_cause
@@ -131,6 +140,13 @@ def test_three_errors_from_one_bare_fn_object_are_one_story(tmp_path: Path) -> N
     assert "Copy what you need out" not in said, said
     assert "declared here" not in (e.root_cause.label or ""), e.root_cause
     assert "share the state through Rc" in option_names(e), option_names(e)
+    # FnMut with the holder's lifetime, and the method that calls the closure takes `&mut self`
+    run = validate(stories, tmp_path / "button")
+    fixes = [o for x in run.explanations if x.code == "E0594" for o in x.fixes]
+    green = [o for o in fixes if o.ticked and not o.errors_left]
+    assert green, [(o.name, o.validated, o.errors_left, o.tests_failed) for o in fixes]
+    shown = " ".join(green[0].shows)
+    assert "dyn FnMut() + 'a" in shown and "fn click(&mut self)" in shown, shown
 
 
 def test_a_trait_object_that_names_its_lifetime_is_not_blamed(tmp_path: Path) -> None:
