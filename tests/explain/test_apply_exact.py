@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import rusta
+from tests.explain.crates import write_lib
 
 pytestmark = pytest.mark.slow
 
@@ -63,10 +64,7 @@ def _options(root: Path) -> list[dict[str, object]]:
 
 
 def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_path: Path) -> None:
-    root = tmp_path / "playlist"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "playlist"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LIB)
+    root = write_lib(tmp_path, "playlist", LIB)
     options = _options(root)
     red = next((n for n, o in enumerate(options, 1) if ".remove(self.at)" in str(o["patch"])), 0)
     assert red, options  # `remove` compiles and skips songs: the one fix here the test refutes
@@ -86,10 +84,7 @@ def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_pa
     assert "wrote src/lib.rs:" in done.stdout and f"+{wrote[0]}" in done.stdout, done.stdout
     assert "let song = self.songs[self.at];" not in text
     # without --fix: story 1's first fix, the one pair mode shows, and no other
-    first = tmp_path / "first"
-    (first / "src").mkdir(parents=True)
-    (first / "Cargo.toml").write_text('[package]\nname = "first"\nversion = "0.1.0"\nedition = "2021"\n')
-    (first / "src" / "lib.rs").write_text(LIB)
+    first = write_lib(tmp_path, "first", LIB)
     plain = rusta("explain", str(first), "--apply", "1", "--no-clippy")
     assert "(fix 1 of the story)" in plain.stdout, plain.stdout + plain.stderr
     now = (first / "src" / "lib.rs").read_text()

@@ -11,6 +11,7 @@ import pytest
 from diary.devlog import DevLog
 from engine.explain.api import explain_report
 from engine.loop import CoreLoop, IllegalTransition, NoExplanation
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain-loop")]
@@ -164,10 +165,7 @@ pub fn display(p: &Profile) -> String {
 def test_do_lands_the_first_option_that_is_green_when_rustcs_first_is_not(tmp_path: Path) -> None:
     """rustc's `match &p.nickname` alone leaves `n` a `&String` where a `String` is returned (red);
     the next option, a clone, is green: `do` tries them in order, records the refusal, lands the clone."""
-    root = tmp_path / "matchref"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "matchref"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(MATCH_THROUGH_REF)
+    root = write_lib(tmp_path, "matchref", MATCH_THROUGH_REF)
     (e,) = explain_report(run_check(root))
     assert e.fixes and "&p.nickname" in e.fixes[0].patch  # rustc's borrow is offered first, unchecked
     loop = CoreLoop(root)

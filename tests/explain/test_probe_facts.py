@@ -9,6 +9,7 @@ import pytest
 
 from engine.explain.api import explain_report
 from engine.explain.probes import _is_type
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 IF_WITHOUT_ELSE = """pub fn discount(total: u32, member: bool) -> u32 {
@@ -27,10 +28,7 @@ def test_stand_in_words_are_not_types() -> None:
 
 @pytest.mark.slow
 def test_a_probe_never_contradicts_rustcs_found_type(tmp_path: Path) -> None:
-    root = tmp_path / "ifelse"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "ifelse"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(IF_WITHOUT_ELSE)
+    root = write_lib(tmp_path, "ifelse", IF_WITHOUT_ELSE)
     (e,) = [e for e in explain_report(run_check(root), probe=True) if e.level == "error"]
     assert "expected `u32`, found `()`" in e.facts
     assert not any("compiler probe" in f and "is `u32`" in f for f in e.facts), e.facts

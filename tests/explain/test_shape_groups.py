@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.explain.api import explain_report
+from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
 SRC = """pub fn ids() -> (u32, u32, u32) {
@@ -26,10 +27,7 @@ pub fn name() -> String {
 
 @pytest.mark.slow
 def test_three_places_one_shape_one_story_and_another_shape_apart(tmp_path: Path) -> None:
-    root = tmp_path / "shapes"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "shapes"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(SRC)
+    root = write_lib(tmp_path, "shapes", SRC)
     stories = [e for e in explain_report(run_check(root)) if e.level == "error"]
     assert len(stories) == 2
     same, other = sorted(stories, key=lambda e: -len(e.diagnostics))

@@ -14,6 +14,7 @@ import pytest
 from engine.memory import priors, store
 from engine.memory.types import FamilyPref
 from tests.cli_runner import rusta
+from tests.explain.crates import write_lib
 from tests.memory.test_memory_cli import RUSTC, fix_json
 
 pytestmark = pytest.mark.slow
@@ -24,10 +25,7 @@ LIB = (
 
 
 def git_crate(tmp: Path) -> Path:
-    root = tmp / "edited"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "edited"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LIB)
+    root = write_lib(tmp, "edited", LIB)
     git = ["git", "-C", str(root), "-c", "user.name=u", "-c", "user.email=u@example.org"]
     subprocess.run([*git[:3], "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.repair.search import repair
+from tests.explain.crates import write_lib
 
 STR_FIELD = """pub struct User {
     pub name: &str,
@@ -26,10 +27,7 @@ pub fn hold(names: Vec<String>) -> Vec<User> {
 
 @pytest.mark.slow
 def test_a_field_made_owned_and_every_use_converted(tmp_path: Path) -> None:
-    root = tmp_path / "users"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "users"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(STR_FIELD)
+    root = write_lib(tmp_path, "users", STR_FIELD)
     result = repair(root, budget=12, rank_with_lm=False, accept="maybe")
     assert result.status == "fixed", result.message
     text = dict(result.files)["src/lib.rs"].decode()

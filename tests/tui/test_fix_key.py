@@ -28,6 +28,7 @@ from rusta_tui.patchstatus import SEARCH_CANCELLED, none_chosen
 from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.types import Settings
 from rusta_tui.widgets.explain import ExplainBubble
+from tests.explain.crates import write_lib
 from tests.tui.conftest import Recorder, screen_text
 from tests.tui.test_app import static_text
 from tests.tui.test_honest_states import FIXTURES, _select, _until
@@ -57,10 +58,7 @@ mod tests {
 @pytest.fixture
 def label_crate(tmp_path: Path) -> Path:
     """One error (a `&str` returned as `String`) that several edits fix, with a test that passes."""
-    root = tmp_path / "label"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text('[package]\nname = "label"\nversion = "0.1.0"\nedition = "2021"\n')
-    (root / "src" / "lib.rs").write_text(LABEL_LIB)
+    root = write_lib(tmp_path, "label", LABEL_LIB)
     return root
 
 
