@@ -30,6 +30,8 @@ from engine.explain.copycost import clone_cost as clone_cost
 from engine.explain.copycost import patch_clone_cost
 from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
+from engine.explain.narrower import COST as NARROWER_COST
+from engine.explain.narrower import over_tied
 from engine.explain.types import FixKind, PatchOption
 from engine.explain.uninferred import CODES as UNINFERRED_CODES
 from engine.explain.uninferred import annotated_binding
@@ -414,6 +416,13 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
     options = list(options)
     moves = {o.validated for o in options if transfers(o)}
+    wide = over_tied(options)  # rustc's lifetime on every input, beside one on the borrowed ones only
+    options = [
+        msgspec.structs.replace(o, cost="; ".join(filter(None, (o.cost, NARROWER_COST))))
+        if o.id in wide and NARROWER_COST not in o.cost
+        else o
+        for o in options
+    ]
     kept = sorted(
         (o for o in options if o.validated != "fails"),
         # a `todo!()` hole goes last; among compiling fixes, the one that leaves fewer errors first
@@ -426,6 +435,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run) or bool(o.removal_unsure),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and o.validated in moves),
+            o.id in wide,
             inexpert(o),
             changes_meaning(o),
         ),

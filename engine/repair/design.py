@@ -327,4 +327,8 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
         out += borrowed_param(d, read, files)
     if code == "E0308":
         out += option_return(d, read)
+    if code == "E0106":
+        from engine.repair.narrow_lifetimes import narrow_lifetimes
+
+        out += narrow_lifetimes(d, read)  # rustc's lifetime on the borrowed inputs only
     return out
