@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 from rich.console import Console
 
 from engine.patching.types import Patch
 from rusta_tui.cli.fix import show_patch
+from tests.cli_runner import rusta
 
 LONG = "    /// " + "a very long doc comment line " * 6 + "END"
 DIFF = f"--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n{LONG}\n-#[derive(Debug)]\n+#[derive(Debug, PartialEq)]\n"
@@ -27,10 +26,5 @@ def test_explanation_and_diff_are_printed_verbatim() -> None:
 
 def test_counts_from_one_are_checked_by_the_parser() -> None:
     for flag in ("--pick", "--budget", "--alternatives"):
-        r = subprocess.run(
-            [sys.executable, "-m", "rusta_tui.cli.main", "fix", "/nonexistent", flag, "0"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        r = rusta("fix", "/nonexistent", flag, "0", timeout=60)
         assert r.returncode == 2 and "expected a whole number from 1" in r.stderr, r.stderr

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from toolbelt import demo
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.errors import DemoRefused
@@ -46,16 +45,15 @@ def test_reset_refuses_a_folder_that_is_not_the_demo(tmp_path: Path) -> None:
 
 
 def test_cli_reset_and_refusal(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "rusta_tui.cli.main", "demo"]
-    ok = subprocess.run([*cmd, "reset", str(tmp_path / "d")], capture_output=True, text=True)
+    ok = rusta("demo", "reset", str(tmp_path / "d"))
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "d" / "src" / "lib.rs").is_file()
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "keep.txt").write_text("keep")
-    bad = subprocess.run([*cmd, "reset", str(tmp_path / "x")], capture_output=True, text=True)
+    bad = rusta("demo", "reset", str(tmp_path / "x"))
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "refusing" in bad.stderr and "Traceback" not in bad.stderr
-    path = subprocess.run([*cmd, "path"], capture_output=True, text=True)
+    path = rusta("demo", "path")
     assert Path(path.stdout.strip()) == demo.source_dir()
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import rusta
 from toolbelt import offline_deps
 from toolbelt.offline_deps import missing_dependency, offline_sentence
 
@@ -79,11 +77,7 @@ def test_rusta_check_names_the_missing_dependency(tmp_path: Path) -> None:
     (crate / "Cargo.toml").write_text(
         '[package]\nname = "offline"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nzzz-not-here = "1.2"\n'
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO), CARGO_HOME=str(tmp_path / "cargo-home"))
-    out = subprocess.run(
-        [sys.executable, "-m", "rusta_tui.cli.main", "check", str(crate)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    out = rusta("check", str(crate), env={"CARGO_HOME": str(tmp_path / "cargo-home")}, timeout=300)
     assert out.returncode == 2, out.stdout + out.stderr
     line = out.stderr.strip()
     assert "Traceback" not in line and len(line.splitlines()) == 1
