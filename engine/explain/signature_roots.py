@@ -67,9 +67,11 @@ def elided_output(diag: Diagnostic, crate_root: str | Path) -> ElidedOutput | No
     if diag.code_str not in ("E0499", "E0502", "E0515"):
         return None
     marked = [s for s in diag.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
+    if diag.code_str == "E0502":  # the kept borrow is the earlier one; the later may be any call
+        marked = [s for s in marked if not s.is_primary]
     if diag.code_str == "E0515":  # the primary span is the returned value, the borrow is labelled
         marked = [s for s in marked if not s.is_primary]
-    if len(marked) < (1 if diag.code_str == "E0515" else 2) or not all(
+    if len(marked) < (2 if diag.code_str == "E0499" else 1) or not all(
         in_user_crate(s.file_name) for s in marked
     ):
         return None

@@ -30,9 +30,11 @@ _BORROW_LABEL = re.compile(
 
 def named_output_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     marked = [s for s in d.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
+    if d.code_str == "E0502":  # the kept borrow is the earlier one; the later may be any call
+        marked = [s for s in marked if not s.is_primary]
     if d.code_str == "E0515":
         marked = [s for s in marked if not s.is_primary]  # the returned value; the borrow is labelled
-    if len(marked) < (1 if d.code_str == "E0515" else 2) or not all(
+    if len(marked) < (2 if d.code_str == "E0499" else 1) or not all(
         in_user_crate(s.file_name) for s in marked
     ):
         return []

@@ -120,3 +120,54 @@ def test_a_method_returning_what_the_receiver_owns_is_not_blamed(tmp_path: Path)
     e = next(e for e in explain_lib(tmp_path, "owned", src) if e.code == "E0499")
     assert e.root_cause.line != line_of(src, "pub fn take(&mut self"), e.root_cause
     assert "name the output lifetime" not in option_names(e), option_names(e)
+
+
+# a scanner: a `peek` result kept alive across a `&mut self` call of another method (E0502)
+SCANNER = """pub struct Scanner<'src> {
+    text: &'src str,
+    at: usize,
+}
+
+impl<'src> Scanner<'src> {
+    pub fn new(text: &'src str) -> Self {
+        Scanner { text, at: 0 }
+    }
+
+    pub fn peek(&self) -> &str {
+        &self.text[self.at..(self.at + 1).min(self.text.len())]
+    }
+
+    pub fn bump(&mut self) {
+        self.at = (self.at + 1).min(self.text.len());
+    }
+}
+
+pub fn first_two(text: &str) -> String {
+    let mut s = Scanner::new(text);
+    let a = s.peek();
+    s.bump();
+    let b = s.peek();
+    format!("{a}{b}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn two() {
+        assert_eq!(super::first_two("xyz"), "xy");
+    }
+}
+"""
+
+
+def test_a_kept_result_of_an_elided_method_blames_its_signature_for_e0502(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "scanner", SCANNER)
+    e = next(e for e in stories if e.code == "E0502")
+    assert e.root_cause.line == line_of(SCANNER, "pub fn peek(&self)"), e.root_cause
+    assert option_names(e)[0] == "name the output lifetime", option_names(e)
+    run = validate(stories, tmp_path / "scanner")
+    green = _green(run, "E0502")
+    assert green and any("-> &'src str" in ln for ln in green[0].shows), green
