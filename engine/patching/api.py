@@ -335,13 +335,13 @@ def op_diff(root: str | Path, op_id: str) -> tuple[OpRecord, str]:
 
     Read from the snapshot store, not from the files, so it is the change as it landed even after
     later edits or an undo. `op_id` is an op id from `rusta history` (or its start) or a patch id
-    (`p-...`), which names the op that applied it.
+    (`p-...`), which names the op that applied it last.
     """
     r = crate_root(root)
     ops = history(r)
     hits = [o for o in ops if o.op_id.startswith(op_id)] or [
-        o for o in ops if o.patch_id == op_id and o.op == "apply"
-    ]
+        o for o in ops if o.patch_id == op_id and o.op == "apply" and o.state == "done"
+    ][-1:]  # the same patch applied again (after an undo) has the same id: its newest apply
     if len(hits) != 1:
         which = "no operation matches" if not hits else f"{len(hits)} operations match"
         raise PatchError(f"{which} {op_id!r}; `rusta history` lists each op's id and patch id.")

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--diff",
         metavar="ID",
         default=None,
-        help="print the unified diff the op ID wrote (an op id or its start, or a patch id p-...)",
+        help="print the unified diff the op ID wrote (an op id or its start, or a patch id p-...: its newest apply)",
     )
 
 
