@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at, node_text, parse, preorder
+from engine.syntax.tree import ancestors, names_in, node_at, node_text, parse, preorder
 
 Sources = Iterable[tuple[str, bytes]]  # (crate-relative path, bytes) of each .rs file of the crate
 
@@ -186,9 +186,14 @@ def _elided_method(
         return None  # `self` by value, or `&'x self`: elision is not what ties the result
     holes = _elided_refs(ret)
     block = fn.child_by_field_name("body")
-    body = node_text(block)
     for field, index in _borrowed_fields(files, owner):
-        if index < len(args) and args[index] != "'_" and f"self.{field}" in body and holes:
+        if (
+            index < len(args)
+            and args[index] != "'_"
+            and holes
+            and block is not None
+            and _returns_from(block, field)
+        ):
             return ElidedOutput(
                 method=node_text(fn.child_by_field_name("name")),
                 owner=owner,
@@ -198,6 +203,47 @@ def _elided_method(
                 holes=tuple(h.end_byte for h in holes),
             )
     return None
+
+
+def _returned(block: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The expressions a fn body returns: its tail expression and each `return` value."""
+    out = [n.named_children[0] for n in preorder(block) if n.type == "return_expression" and n.named_children]
+    tail = block.named_children[-1] if block.named_children else None
+    if tail is not None and tail.type not in ("let_declaration", "expression_statement"):
+        out.append(tail)
+    elif tail is not None and tail.type == "expression_statement" and tail.named_children:
+        last = tail.named_children[0]  # `if .. { .. } else { .. }` as the last statement
+        if last.type in ("if_expression", "match_expression", "block") and node_text(tail)[-1:] != ";":
+            out.append(last)
+    return out
+
+
+def _returns_from(block: tree_sitter.Node, field: str) -> bool:
+    """A returned value is made from `self.field`: directly, or through the `let` bindings it names
+    (`let rest = &self.input[..]; ..; Some(&rest[..end])`), followed back to a fixed point."""
+    lets = [
+        (names_in(p), init)
+        for n in preorder(block)
+        if n.type == "let_declaration"
+        and (p := n.child_by_field_name("pattern")) is not None
+        and (init := n.child_by_field_name("value")) is not None
+    ]
+    seen: list[tree_sitter.Node] = _returned(block)
+    wanted: set[str] = set()
+    for e in seen:
+        wanted |= names_in(e)
+    taken = {(e.start_byte, e.end_byte) for e in seen}
+    grew = True
+    while grew:
+        grew = False
+        for names, init in lets:
+            if names & wanted and (init.start_byte, init.end_byte) not in taken:
+                taken.add((init.start_byte, init.end_byte))
+                seen.append(init)
+                wanted |= names_in(init)
+                grew = True
+    target = f"self.{field}"
+    return any(n.type == "field_expression" and node_text(n) == target for e in seen for n in preorder(e))
 
 
 def _bare_objects(ty: tree_sitter.Node) -> list[tree_sitter.Node]:

@@ -171,3 +171,29 @@ def test_a_kept_result_of_an_elided_method_blames_its_signature_for_e0502(
     run = validate(stories, tmp_path / "scanner")
     green = _green(run, "E0502")
     assert green and any("-> &'src str" in ln for ln in green[0].shows), green
+
+
+def test_a_method_returning_its_own_buffer_is_not_taken_for_the_fields_data() -> None:
+    """The body reads the `&'a` field but returns a borrow of an owned field: elision is right."""
+    from engine.syntax.signature_lifetimes import elided_self_output
+
+    src = b"""pub struct Joiner<'a> {
+    parts: &'a [&'a str],
+    buf: String,
+}
+
+impl<'a> Joiner<'a> {
+    pub fn joined(&mut self) -> &str {
+        self.buf = self.parts.join(",");
+        &self.buf
+    }
+
+    pub fn first(&self) -> Option<&str> {
+        let p = self.parts;
+        p.first().copied()
+    }
+}
+"""
+    assert elided_self_output([("src/lib.rs", src)], "joined") is None
+    found = elided_self_output([("src/lib.rs", src)], "first")
+    assert found is not None and found[1].field == "parts" and found[1].lifetime == "'a", found
