@@ -327,6 +327,14 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
         out += borrowed_param(d, read, files)
     if code == "E0308":
         out += option_return(d, read)
+    if code == "E0616":
+        from engine.repair.field_methods import existing_accessors
+
+        out += existing_accessors(d, read, files)  # the type's own `pub fn deposit` for `x.balance +=`
+    if code == "E0624":
+        from engine.repair.field_methods import existing_wrappers
+
+        out += existing_wrappers(d, read, files)  # the type's `pub` method that calls the private one
     if code == "E0106":
         from engine.repair.narrow_lifetimes import narrow_lifetimes
 
