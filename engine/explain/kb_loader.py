@@ -148,6 +148,7 @@ SHAPES = frozenset(
         "binary_rhs",
         "binary_lhs",
         "assign_target",
+        "assign_in_inner_block",
         "returns_local_borrow",
         "for_iterable",
         "tail_expression",

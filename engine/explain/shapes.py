@@ -297,6 +297,11 @@ def _static_tags(diag: Diagnostic, source: bytes) -> set[str]:
     return set()
 
 
+def _first_assignments(diag: Diagnostic) -> list[int]:
+    """Where rustc's "first assignment to `x`" label puts the binding's declaration (E0384)."""
+    return [s.byte_start for s in diag.spans if (s.label or "").startswith("first assignment to")]
+
+
 def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[str]:
     """Tags that decide whether a way out is possible here (engine/syntax/story_shapes.py)."""
     from engine.syntax import story_shapes as ss
@@ -337,6 +342,13 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         ("get_mut_twice", lambda: ss.get_mut_twice(source, start, end, others)),
         ("literal_conversion", lambda: ss.literal_conversion(source, start, end)),
         ("assign_target", lambda: ss.assigned_to(source, start, end)),
+        (
+            "assign_in_inner_block",
+            lambda: (
+                diag.code_str == "E0384"
+                and any(ss.assigned_in_inner_block(source, start, end, s) for s in _first_assignments(diag))
+            ),
+        ),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
         ("calls_own_closure", lambda: ss.calls_own_closure(source, start, end)),
         (

@@ -21,6 +21,9 @@ possible for the code in front of Rusta.
 
 - `type_parameters_around`: the generic type parameters the enclosing items declare.
 
+- `assigned_in_inner_block`: a reassignment (E0384) in a block nested inside its binding's block: a
+  shadowing `let` there would not outlive that block.
+
 Pure: bytes and byte offsets in, booleans and names out. Tree-sitter nodes never leave this module.
 """
 
@@ -187,4 +190,19 @@ def assigned_to(source: bytes, start: int, end: int) -> bool:
             return left is not None and left.id == n.id
         if p is None or p.type not in _PLACE_KINDS:
             return False
+    return False
+
+
+def assigned_in_inner_block(source: bytes, start: int, end: int, decl_start: int) -> bool:
+    """The assignment at [start, end) sits in a block nested inside the block that declares the
+    binding at `decl_start` (an `if` branch, a `match` arm, a loop body): a shadowing `let` there
+    would end with that inner block, and the code after it would read the first value."""
+    node = node_at(source, start, end)
+    decl = node_at(source, decl_start, decl_start + 1)
+    home = next((a for a in ancestors(decl) if a.type == "block"), None)
+    if home is None:
+        return False
+    for a in ancestors(node):
+        if a.type == "block":
+            return a.id != home.id and home.start_byte <= a.start_byte and a.end_byte <= home.end_byte
     return False

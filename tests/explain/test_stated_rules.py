@@ -140,6 +140,23 @@ WHILE = """pub fn halvings(mut n: u64) -> u64 {
     steps
 }
 """
+# a total set in an `if` branch and read after it
+BRANCH = """pub fn fee(amount: u32, member: bool) -> u32 {
+    let rate = 5;
+    if member {
+        rate = 2;
+    }
+    amount * rate / 100
+}
+"""
+
+
+def test_an_assignment_in_an_inner_block_is_never_answered_with_shadowing(tmp_path: Path) -> None:
+    e = story(explain_lib(tmp_path, "fee", BRANCH), BRANCH, "rate = 2", "E0384")
+    assert "would compile but end with the block" in e.why, e.why
+    assert "should be a new binding (shadowing)" not in e.why, e.why
+
+
 # a straight-line reassignment: shadowing is a true way out there
 RENAME = """pub fn label(raw: &str) -> String {
     let name = raw.trim();
