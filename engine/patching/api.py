@@ -53,8 +53,12 @@ def validate(
     bench: BenchPolicy | None = None,
     proof_timeout_s: float | None = None,
     on_stage: Callable[[str], None] | None = None,
+    lints: bool = True,
 ) -> Validation:
     """Check and test the patched crate in Rusta's sandbox. Red or green, it is data, not an exception.
+
+    With `lints` (the default; False for a caller told --no-clippy) the check is cargo clippy and its
+    proof says how many warnings the patch adds (engine.patching.sandbox).
 
     Setting `cancel` stops cargo; the result is then red ("cancelled"). A patch that writes a
     `todo!()` a test reaches while other errors keep the tests from running is red (holes.gate). `fuzz` adds differential
@@ -66,7 +70,7 @@ def validate(
     """
     r = crate_root(root)
     transaction.recover(r)
-    v = holes.gate(r, patch.diff, sandbox.validate(r, patch, env_extra, cancel=cancel))
+    v = holes.gate(r, patch.diff, sandbox.validate(r, patch, env_extra, cancel=cancel, lints=lints))
     if v.green and any(p.kind == "miri" for p in v.proofs):  # the patch changes unsafe code
         from engine.proofs.miri import with_miri
 

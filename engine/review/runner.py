@@ -55,8 +55,10 @@ class FixGate:
         fuzz: bool = True,
         bench: BenchPolicy | None = None,
         timeout_s: float | None = None,
+        lints: bool = True,
     ) -> None:
         self.left, self.fuzz, self.bench, self.timeout_s = left, fuzz, bench, timeout_s
+        self.lints = lints  # the sandbox lints with clippy when the review does
 
 
 class SideRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,6 +122,7 @@ def _validated(
         fuzz=fuzz,
         bench=gate.bench,
         proof_timeout_s=gate.timeout_s,
+        lints=gate.lints,
     )
     if not v.green and not v.new_errors and v.errors_before and v.errors_after <= v.errors_before:
         # The crate has errors at head that this patch does not touch: it adds none, and that is all
@@ -365,7 +368,11 @@ def _review_sides(
         maps = {p: line_map(_s(base_files.get(p)), _s(head_files.get(p))) for p in changed}
         b = blame(base_run.check.diagnostics, head_run.check.diagnostics, maps)
         gate = FixGate(
-            MAX_VALIDATED_FIXES if validate_fixes else 0, fuzz=fuzz, bench=bench, timeout_s=timeout_s
+            MAX_VALIDATED_FIXES if validate_fixes else 0,
+            fuzz=fuzz,
+            bench=bench,
+            timeout_s=timeout_s,
+            lints=tool == "clippy",
         )
         found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, gate)
         found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, gate)

@@ -143,6 +143,7 @@ class Proving(msgspec.Struct, frozen=True, kw_only=True):
     refactor: bool = False
     bench: BenchPolicy | None = None
     timeout_s: float | None = None  # --time-limit: each harness's build and run
+    lints: bool = True  # the sandbox's check lints with clippy (not with --no-clippy)
 
 
 def _validate(
@@ -158,6 +159,7 @@ def _validate(
         fuzz=fuzz,
         bench=proving.bench,
         proof_timeout_s=proving.timeout_s,
+        lints=proving.lints,
     )
 
 
@@ -323,7 +325,11 @@ def run(args: argparse.Namespace) -> int:
         validate_fixes=args.validate_fixes,
         fail_on=args.fail_on,
         proving=Proving(
-            fuzz=not args.no_fuzz, refactor=args.refactor, bench=bench, timeout_s=args.time_limit
+            fuzz=not args.no_fuzz,
+            refactor=args.refactor,
+            bench=bench,
+            timeout_s=args.time_limit,
+            lints=not args.no_clippy,
         ),
     )
     if args.json:
