@@ -260,6 +260,7 @@ def run_test(
     backtrace: bool = False,
     on_event: Callable[[TestEvent], None] | None = None,
     selection: Selection | None = None,
+    doc: bool = False,
 ) -> TestReport:
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
@@ -267,7 +268,8 @@ def run_test(
     follow; libtest's default (pretty) format gives one `test NAME ... ok` line per test.
     `test_filters` (with `test_filter`) are libtest filters, matched exactly with `exact`;
     `backtrace` sets RUST_BACKTRACE=1 so a failure names its frames; `on_event` hears each suite and
-    test as the output streams in (on a reader thread).
+    test as the output streams in (on a reader thread). `doc` runs the doctests alone (`--doc`, in place
+    of the selection's targets): how one doctest is re-run, see `toolbelt.testparse.doc_filter`.
     """
     from toolbelt.testparse import LibtestAnalyzer, parse_run  # not on `rusta check`'s start-up path
 
@@ -280,7 +282,7 @@ def run_test(
         "--message-format=json",
         "--no-fail-fast",
         *sel.package_args(),
-        *sel.target_args("default"),
+        *(["--doc"] if doc else sel.target_args("default")),
     ]
     filters = ([test_filter] if test_filter else []) + list(test_filters)
     if filters or exact:

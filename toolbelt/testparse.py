@@ -17,6 +17,7 @@ from typing import Literal
 
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import (
+    DocSite,
     FailureKind,
     Frame,
     SuiteFinished,
@@ -37,6 +38,8 @@ _RESULT = re.compile(
     r"^test (?P<name>.+?)(?: - (?:should panic|compile fail|compile))? \.\.\. "
     r"(?P<st>ok|FAILED|ignored)(?:, .*)?$"
 )
+# rustdoc names a doctest FILE - ITEM (line N); ITEM is absent for a module's own `//!` docs.
+_DOC_NAME = re.compile(r"^(?P<file>\S+\.rs) - (?:(?P<item>.*?) )?\(line (?P<line>\d+)\)$")
 _SECTION = re.compile(r"^---- (?P<name>.+?) stdout ----$")
 _SUITE = re.compile(r"^\s*(?:Running (?P<unit>unittests )?(?P<suite>\S+)|Doc-tests (?P<doc>\S+))")
 _RUNNING = re.compile(r"^running (?P<n>\d+) tests?$")
@@ -145,7 +148,8 @@ class LibtestAnalyzer:
         failure = None
         if with_failure and status == "failed":
             failure = parse_failure(output, name, doctest=suite.startswith("doctests "))
-        return TestResult(name=name, status=status, output=output, suite=suite, failure=failure)
+        doc = doc_site(name) if suite.startswith("doctests ") else None
+        return TestResult(name=name, status=status, output=output, suite=suite, failure=failure, doc=doc)
 
     def results(self) -> tuple[TestResult, ...]:
         return tuple(self._result(k, with_failure=True) for k in self._status)
@@ -169,6 +173,30 @@ class LibtestAnalyzer:
     def running_suite(self) -> str | None:
         """The suite that started and never summed up: where a hung test is."""
         return self._suite if self._open else None
+
+
+def doc_site(name: str) -> DocSite | None:
+    """The file, fence line and item a doctest's name gives; None for a name that is not rustdoc's."""
+    m = _DOC_NAME.match(name)
+    if m is None:
+        return None
+    return DocSite(file=m.group("file"), line=int(m.group("line")), item=m.group("item") or "")
+
+
+def doc_filter(name: str) -> str:
+    """One space-free word of a doctest's name (or of a filter with spaces) to hand libtest.
+
+    rustdoc splits its test arguments on whitespace and libtest runs a test that contains any one of
+    them, so `src/lib.rs - parse (line 14)` given whole would run every doctest of the crate (all hold
+    `(line`). The item's path names the fewest (one per code block in that item's docs); a module's
+    own docs have no item, and then the line number with its closing bracket (`14)`) does. The
+    caller narrows the results to the names it asked for.
+    """
+    site = doc_site(name)
+    if site is not None:
+        return max(site.item.split(), key=len) if site.item.strip() else f"{site.line})"
+    words = [w for w in name.split() if w not in ("-", "(line")]
+    return max(words, key=len) if words else name.strip()
 
 
 def parse_libtest(text: str) -> tuple[TestResult, ...]:

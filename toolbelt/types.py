@@ -139,6 +139,17 @@ class TestFailure(Base, frozen=True):
     frames: tuple[Frame, ...] = ()
 
 
+class DocSite(Base, frozen=True):
+    """Where a doctest sits, read from rustdoc's name for it (`src/lib.rs - parse (line 14)`): the file,
+    the line of the code block's opening fence, and the item whose docs hold it ("" for a module's or
+    the crate's own `//!` docs). rustdoc numbers a doctest's panic in its own generated file, so this
+    is the one location of a failing doctest that points into the user's source."""
+
+    file: str
+    line: int
+    item: str = ""
+
+
 class TestResult(Base, frozen=True):
     name: str
     status: TestStatus
@@ -146,6 +157,7 @@ class TestResult(Base, frozen=True):
     duration_s: float | None = None  # stable libtest times suites, not tests: None there
     suite: str = ""
     failure: TestFailure | None = None
+    doc: DocSite | None = None  # set for a doctest only
 
 
 class SuiteResult(Base, frozen=True):

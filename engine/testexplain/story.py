@@ -57,7 +57,15 @@ def explain_failure(result: TestResult, sources: Mapping[str, str]) -> TestStory
     f = result.failure or TestFailure(message=result.output.strip() or "(libtest said nothing)", kind="other")
     states, states_at = _statement(result, f, sources)
     callees = _callees(states, sources) if states else ()
+    site = _DOCTEST_LINE.match(result.name) if result.suite.startswith("doctests ") else None
+    owner = None
+    if site is not None:  # a doctest: its whole block is the test, and it sits on an item's docs
+        file, fence = site.group("file"), int(site.group("line"))
+        owner = doc_owner(sources, file, fence)
+        callees = _doc_callees(states, _doc_code(sources, file, fence), owner, sources)
     where, where_at, basis = _where(result, f, callees)
+    if site is not None and basis != "backtrace":
+        where, where_at, basis = _doc_where(site.group("file"), int(site.group("line")), owner, callees)
     return TestStory(
         test=result.name,
         suite=result.suite,
@@ -128,6 +136,75 @@ def _doctest_assertion(sources: Mapping[str, str], file: str, fence: int) -> tup
     if len(found) == 1:
         return found[0][0], f"{file}:{found[0][1]}"
     return "", f"{file}:{fence}"
+
+
+_ITEM = re.compile(
+    r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+\"\w+\")\s+)*"
+    r"(?P<kw>fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s*(?P<name>\w+)"
+)
+
+
+def _doc_code(sources: Mapping[str, str], file: str, fence: int) -> str:
+    """The code of the doctest whose block opens at line `fence`, comment markers stripped."""
+    lines = sources.get(file, "").splitlines()
+    code: list[str] = []
+    for text in lines[fence : fence + 200]:
+        bare = text.strip().removeprefix("///").removeprefix("//!").strip()
+        if bare.startswith("```"):
+            break
+        code.append(bare.removeprefix("# "))
+    return "\n".join(code)
+
+
+def doc_owner(sources: Mapping[str, str], file: str, fence: int) -> tuple[str, int] | None:
+    """The item whose `///` docs hold the block opening at `fence`: its name and line, read from the
+    first line after the docs and attributes; None for a module's `//!` docs or an unread file."""
+    lines = sources.get(file, "").splitlines()
+    if not 1 <= fence <= len(lines) or lines[fence - 1].strip().startswith("//!"):
+        return None
+    for i in range(fence, min(len(lines), fence + 400)):
+        bare = lines[i].strip()
+        if not bare or bare.startswith(("///", "#[", "//")):
+            continue
+        m = _ITEM.match(lines[i])
+        return (m.group("name"), i + 1) if m else None
+    return None
+
+
+def _doc_callees(
+    states: str, code: str, owner: tuple[str, int] | None, sources: Mapping[str, str]
+) -> tuple[Callee, ...]:
+    """What a doctest calls: the failed statement's calls, then the rest of its block's; the item the
+    doctest documents first among them, since a doctest is written to show that item at work."""
+    found = list(_callees(states, sources)) if states else []
+    for c in _callees(code, sources, limit=None):
+        if c.name not in {x.name for x in found}:
+            found.append(c)
+    found.sort(key=lambda c: (not c.file, owner is None or c.name != owner[0]))
+    return tuple(found[:_MAX_CALLEES])
+
+
+def _doc_where(
+    file: str, fence: int, owner: tuple[str, int] | None, callees: tuple[Callee, ...]
+) -> tuple[str, str, WhereBasis]:
+    """Where a doctest went wrong when its backtrace names nothing of the crate: what its code calls,
+    and the item whose docs it sits in (rustdoc gives the block's line, not the panic's)."""
+    sits = (
+        f"The doctest sits in the docs of `{owner[0]}` ({file}:{owner[1]})"
+        if owner
+        else f"The doctest sits in the module's docs ({file}:{fence})"
+    )
+    defined = [c for c in callees if c.file]
+    if defined:
+        c = defined[0]
+        return (
+            f"My guess is `{c.name}` ({c.file}:{c.line}): the doctest's code calls it and its backtrace "
+            f"shows nothing of your crate below the doctest. {sits}.",
+            f"{c.file}:{c.line}",
+            "test_line",
+        )
+    at = f"{file}:{owner[1]}" if owner else f"{file}:{fence}"
+    return f"{sits}: the doctest calls nothing defined in your crate that I can find.", at, "test_line"
 
 
 # --- what happened instead --------------------------------------------------------------------
@@ -250,7 +327,9 @@ def _where(result: TestResult, f: TestFailure, callees: tuple[Callee, ...]) -> t
     return "I cannot say where: libtest gave no location in your crate.", "", "none"
 
 
-def _callees(statement: str, sources: Mapping[str, str]) -> tuple[Callee, ...]:
+def _callees(
+    statement: str, sources: Mapping[str, str], limit: int | None = _MAX_CALLEES
+) -> tuple[Callee, ...]:
     """Functions the statement calls, each with its definition outside test code, first found first."""
     names: list[str] = []
     for m in _CALL.finditer(statement):
@@ -260,7 +339,7 @@ def _callees(statement: str, sources: Mapping[str, str]) -> tuple[Callee, ...]:
     defs = _definitions(sources)
     found = [Callee(name=n, file=defs[n][0], line=defs[n][1]) for n in names if n in defs]
     missing = [Callee(name=n) for n in names if n not in defs]
-    return tuple([*found, *missing][:_MAX_CALLEES])
+    return tuple([*found, *missing][:limit])
 
 
 def _definitions(sources: Mapping[str, str]) -> dict[str, tuple[str, int]]:

@@ -2,7 +2,7 @@
 message, the assertion's left/right as a diff, its location and the frames in the user's crate.
 
 `--failed` re-runs only the tests that failed last time (remembered under `.rusta/tests/`), FILTER
-is libtest's name filter, `--explain` says for each failure what the test states, what happened
+is libtest's name filter (a doctest's whole name, spaces and all, re-runs that doctest), `--explain` says for each failure what the test states, what happened
 instead, where it went wrong and what to look at next. `--json` prints one object.
 
 Exit codes: 0 every test passed, 1 tests failed, 2 the tests could not run (a build error, a timeout,
@@ -17,6 +17,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from engine.testexplain.errors import TestExplainError
+from engine.testexplain.rerun import EventFilter, Rerun, merged, narrowed, plan
 from engine.testexplain.summary import EXIT_NO_VERDICT, build_error_list, build_errors, exit_code, run_view
 from toolbelt.cargo_run import TEST_TIMEOUT_S, run_test
 
@@ -61,10 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _filters(args: argparse.Namespace, root: Path) -> tuple[list[str], bool] | None:
-    """(libtest filters, exact) for this run; None when --failed has nothing to re-run."""
+def _plan(args: argparse.Namespace, root: Path) -> list[Rerun]:
+    """The cargo runs for this command (`engine.testexplain.rerun`): one plain run, or with --failed
+    one for the failed tests by exact name and one for the failed doctests; empty: nothing to re-run."""
     if not args.failed:
-        return ([args.filter] if args.filter else []), False
+        return plan(args.filter)
     from engine.testexplain.lastrun import recall
 
     memory = recall(root)
@@ -72,18 +74,7 @@ def _filters(args: argparse.Namespace, root: Path) -> tuple[list[str], bool] | N
         raise TestExplainError(
             "no earlier `rusta test` run is remembered for this crate; run `rusta test` first."
         )
-    names = sorted({f.name for f in memory.failed if not f.suite.startswith("doctests ")})
-    docs = len({f.name for f in memory.failed if f.suite.startswith("doctests ")})
-    if docs:
-        print(
-            f"rusta: note: {docs} failed doctest{'s are' if docs != 1 else ' is'} not re-run by name: rustdoc "
-            "splits its test arguments on spaces, so a doctest's name cannot be matched exactly; "
-            "a plain `rusta test` runs every doctest.",
-            file=sys.stderr,
-        )
-    if not names:
-        return None
-    return names, True
+    return plan(failed=memory.failed)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,21 +88,31 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_VERDICT
     selection_from_args(args)  # -p/--features/targets for every cargo run of this command
     root = project_root(args.path)
-    chosen = _filters(args, root)
-    if chosen is None:
-        print("No test that can be re-run by name failed last time; nothing to re-run.")
+    runs = _plan(args, root)
+    if not runs:
+        print("No test failed last time; nothing to re-run.")
         return 0
-    filters, exact = chosen
-    if args.json:
-        report = run_test(root, timeout_s=args.timeout, test_filters=filters, exact=exact, backtrace=True)
-        console = None
-    else:
-        console = _console()
-        if args.failed:
-            console.print(
-                f"Re-running {len(filters)} failed test{'s' if len(filters) != 1 else ''}.", style="dim"
+    console = None if args.json else _console()
+    if console is not None and args.failed:
+        n = sum(len(r.keep) if r.doc else len(r.filters) for r in runs)
+        console.print(f"Re-running {n} failed test{'s' if n != 1 else ''}.", style="dim")
+    reports = []
+    for r in runs:
+        if console is None:
+            one = run_test(
+                root,
+                timeout_s=args.timeout,
+                test_filters=list(r.filters),
+                exact=r.exact,
+                doc=r.doc,
+                backtrace=True,
             )
-        report = _run_streaming(root, args.timeout, filters, exact, console)
+        else:
+            one = _run_streaming(root, args.timeout, r, console)
+        reports.append(narrowed(one, r))
+        if one.status not in ("passed", "failed"):
+            break  # a build error or a timeout would only repeat in the next run
+    report = merged(reports)
     _remember(root, report)
     stories = _stories(report) if args.explain and report.status == "failed" else ()
     if args.json:
@@ -131,16 +132,16 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _run_streaming(
-    root: Path, timeout_s: float, filters: list[str], exact: bool, console: Console
-) -> TestReport:
+def _run_streaming(root: Path, timeout_s: float, run: Rerun, console: Console) -> TestReport:
     """Each suite and test printed as libtest reports it; the reader thread prints, one line at a time."""
     from rusta_tui.cli.test_render import event_line
 
     lock = threading.Lock()
+    narrow = EventFilter(run)
 
-    def on_event(event: TestEvent) -> None:
-        line = event_line(event)
+    def on_event(raw: TestEvent) -> None:
+        event = narrow(raw)
+        line = event_line(event) if event is not None else None
         if line is not None:
             with lock:
                 console.print(line)
@@ -148,8 +149,9 @@ def _run_streaming(
     return run_test(
         root,
         timeout_s=timeout_s,
-        test_filters=filters,
-        exact=exact,
+        test_filters=list(run.filters),
+        exact=run.exact,
+        doc=run.doc,
         backtrace=True,
         on_event=on_event,
     )

@@ -74,6 +74,9 @@ def render_failure(t: tt.TestResult, width: int = 100) -> RenderableType:
         return Group(head, Text("  " + (t.output.strip().splitlines() or ["(no output)"])[-1]))
     if f.file:
         head.append(f"  {f.file}:{f.line}:{f.column}", style="cyan")
+    elif t.doc is not None:  # rustdoc's panic line is its own numbering: the code block's fence is ours
+        head.append(f"  {t.doc.file}:{t.doc.line}", style="cyan")
+        head.append(f"  (doctest on `{t.doc.item}`)" if t.doc.item else "  (doctest in the module's docs)")
     head.append(f"  ({t.suite})", style="dim")
     parts: list[RenderableType] = [head]
     for ln in f.message.splitlines()[: 1 if f.left is not None else 12]:

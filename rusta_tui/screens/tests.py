@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from engine.testexplain.rerun import Rerun
 from engine.testexplain.types import TestStory
 from rusta_tui.screens.base import RustaScreen
 from toolbelt import types as tt
@@ -99,42 +100,58 @@ class TestsScreen(RustaScreen):
     # --- running --------------------------------------------------------------------------------
 
     def action_run_tests(self) -> None:
-        self._start([], "Running every test.")
+        self._start([Rerun()], "Running every test.")
 
     def action_rerun_failed(self) -> None:
-        names = sorted(
-            {t.name for t in self.results if t.status == "failed" and not t.suite.startswith("doctests ")}
-        )
-        if not names:
-            self.rusta.say("No failed test to re-run (a doctest cannot be re-run by name).")
-            return
-        self._start(names, f"Re-running {len(names)} failed test{'s' if len(names) != 1 else ''}.")
+        from engine.testexplain.rerun import plan
+        from engine.testexplain.types import FailedTest
 
-    def _start(self, names: list[str], note: str) -> None:
+        failed = {(t.suite, t.name) for t in self.results if t.status == "failed"}
+        if not failed:
+            self.rusta.say("No failed test to re-run.")
+            return
+        runs = plan(failed=[FailedTest(name=n, suite=s) for s, n in sorted(failed)])
+        n = len(failed)
+        self._start(runs, f"Re-running {n} failed test{'s' if n != 1 else ''}.")
+
+    def _start(self, runs: list[Rerun], note: str) -> None:
         self.results, self.report, self.note, self.running = [], None, note, True
         self.stories = {}
         cancel = self.session.start_job("tests", "tests").cancel
-        self.run_tests(names, cancel)
+        self.run_tests(runs, cancel)
         self.draw()
 
     @work(thread=True, exclusive=True, group="tests", exit_on_error=False)
-    def run_tests(self, names: list[str], cancel: threading.Event) -> None:
+    def run_tests(self, runs: list[Rerun], cancel: threading.Event) -> None:
+        """Every run of the plan (`engine.testexplain.rerun`: failed doctests go in a `--doc` run of
+        their own), streamed as they go, then one merged report."""
+        from engine.testexplain.rerun import EventFilter, merged, narrowed
         from toolbelt.cargo_run import run_test
 
-        def on_event(event: tt.TestEvent) -> None:
-            if isinstance(event, tt.TestFinished):
-                self.post_message(TestsStreamed(event.result))
-
+        reports: list[tt.TestReport] = []
         try:
-            report = run_test(
-                self.session.root,
-                test_filters=names,
-                exact=bool(names),
-                backtrace=True,
-                cancel=cancel,
-                on_event=on_event,
-                selection=self.session.selection,  # `rusta tui -p NAME` tests that package
-            )
+            for r in runs:
+                narrow = EventFilter(r)
+
+                def on_event(raw: tt.TestEvent, narrow: EventFilter = narrow) -> None:
+                    event = narrow(raw)
+                    if isinstance(event, tt.TestFinished):
+                        self.post_message(TestsStreamed(event.result))
+
+                one = run_test(
+                    self.session.root,
+                    test_filters=list(r.filters),
+                    exact=r.exact,
+                    doc=r.doc,
+                    backtrace=True,
+                    cancel=cancel,
+                    on_event=on_event,
+                    selection=self.session.selection,  # `rusta tui -p NAME` tests that package
+                )
+                reports.append(narrowed(one, r))
+                if one.status not in ("passed", "failed") or cancel.is_set():
+                    break
+            report = merged(reports)
         except Exception as e:  # not a crate, cargo missing: one sentence, never a dead worker
             self.post_message(TestsFinished(None, str(e) or type(e).__name__))
             return

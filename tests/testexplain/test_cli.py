@@ -35,14 +35,15 @@ def test_failures_shown_then_failed_rerun_with_explain(fixture_crate) -> None:
     assert "4 passed, 5 failed" in out
     assert r.stderr == ""
 
-    # make one pass: --failed re-runs the four named failures, the doctest is named as not re-run
+    # make one pass: --failed re-runs the four named failures and the failed doctest (its own --doc run)
     lib = root / "src" / "lib.rs"
     lib.write_text(lib.read_text().replace("n % 2 == 1", "n % 2 == 0"))
     again = rusta("--failed", "--explain", cwd=root)
     assert again.returncode == 1, again.stderr
-    assert "Re-running 4 failed tests." in again.stdout
-    assert "1 failed doctest is not re-run by name" in again.stderr
-    assert "1 passed, 3 failed" in again.stdout
+    assert "Re-running 5 failed tests." in again.stdout
+    assert "FAILED src/lib.rs - average (line 15)  src/lib.rs:15  (doctest on `average`)" in again.stdout
+    assert "src/lib.rs - double (line 6)" not in again.stdout  # passed last time: not re-run
+    assert "1 passed, 4 failed" in again.stdout
     assert "Instead: `average(&[1, 2, 3])` is 1, not 2." in again.stdout
     assert "Where:   It went wrong in `digit_value` at src/lib.rs:30" in again.stdout
     memory = json.loads((root / ".rusta" / "tests" / "last-run.json").read_text())

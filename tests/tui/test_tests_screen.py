@@ -83,6 +83,7 @@ async def test_tests_screen_runs_shows_a_failure_and_reruns_failed(fixture_crate
             "tests::digits_add_up": "failed",
             "tests::four_is_even": "ok",
             "greets_by_name": "failed",
+            "src/lib.rs - average (line 15)": "failed",  # the failed doctest, in a --doc run of its own
         }
-        assert table.row_count == 4
+        assert table.row_count == 5
         assert "tests" not in app.session.jobs
