@@ -175,11 +175,31 @@ def adds_unwrap(diff: str, found: str | None = None) -> str:
     return f"{call} panics where the value is `{variant}`"
 
 
+_ON_TYPE = re.compile(r"(?:on type |found for (?:enum|struct) )`([^`]+)`")
+
+
+def _receiver_type(diag: Diagnostic | None) -> str | None:
+    """The type rustc names as the receiver of a field or method error (E0609 "no field `x` on type
+    `Option<&T>`", E0599 "no method named `x` found for enum `Option`"): where an unwrap goes."""
+    m = _ON_TYPE.search(diag.message) if diag is not None else None
+    return m.group(1) if m else None
+
+
 def unwrapped_variant(found: str | None) -> str | None:
     """`None` for an `Option<..>`, `Err` for a `Result<..>` (any path or alias: `io::Result<T>`), else
     None: the variant whose unwrap panics."""
-    m = re.match(r"(?:&\s*)?(?:[\w]+::)*(Option|Result)<", (found or "").strip())
+    m = re.match(r"(?:&\s*)?(?:[\w]+::)*(Option|Result)(?:<|$)", (found or "").strip())
     return None if m is None else {"Option": "None", "Result": "Err"}[m.group(1)]
+
+
+def default_for_missing(diff: str) -> str:
+    """The flag of an inserted `.unwrap_or_default()`: the type's default (`0`, `""`) now stands for
+    "no value", which compiles and may not be what the program means; or ""."""
+    removed, added = _changed(diff)
+    n = ".unwrap_or_default()"
+    if sum(a.count(n) for a in added) <= sum(r.count(n) for r in removed):
+        return ""
+    return "a missing value becomes the type's default (`0`, an empty text), which the code may not mean"
 
 
 # a method name that asks a question: its call is a `bool`, whatever the receiver holds
@@ -260,7 +280,8 @@ def meaning_cost(
         or sentinel(diff)
         or derive_for_none(diag, diff)
         or disjoint_unwrap(diff)
-        or adds_unwrap(diff, found)
+        or adds_unwrap(diff, found or _receiver_type(diag))
+        or default_for_missing(diff)
         or renamed_to_question(diff)
         or ignored_field(diag, diff)
     )

@@ -47,7 +47,16 @@ def _nearby_error(body: str, call: re.Match[str] | None) -> str | None:
 
 
 def propagate_wrapped(d: Diagnostic, read: Reader) -> list[Candidate]:
-    """E0599 (a method called on the wrapper) or E0308 (the wrapper where its inside is expected)."""
+    """E0599 (a method called on the wrapper) or E0308 (the wrapper where its inside is expected);
+    for an `Option` where its inside is expected, also the ways that decide what "no value" means
+    without a nearby error to copy (`engine.repair.absent_value`)."""
+    from engine.repair.absent_value import absent_value
+
+    found = _propagated(d, read)
+    return found + [c for c in absent_value(d, read) if c.id not in {f.id for f in found}]
+
+
+def _propagated(d: Diagnostic, read: Reader) -> list[Candidate]:
     span = _primary(d)
     code = d.code_str or ""
     if span is None or code not in ("E0599", "E0308"):

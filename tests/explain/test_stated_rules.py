@@ -183,3 +183,35 @@ def test_an_assignment_in_a_loop_is_never_answered_with_shadowing(
 def test_a_straight_line_reassignment_still_offers_shadowing(tmp_path: Path) -> None:
     e = story(explain_lib(tmp_path, "label", RENAME), RENAME, "name = name.trim_start", "E0384")
     assert "should be a new binding (shadowing)" in e.why, e.why
+
+
+# an Option where its inside is expected, in a fn that returns `Result<_, String>` and in one that does not
+PORT = """pub fn port(line: &str) -> Result<u16, String> {
+    let port: u16 = line.split(':').nth(1).and_then(|p| p.parse().ok());
+    if port == 0 {
+        return Err("port 0".to_string());
+    }
+    Ok(port)
+}
+
+pub fn width(line: &str) -> usize {
+    let w: usize = line.find('|');
+    w * 2
+}
+"""
+
+
+def test_an_absent_value_gets_ways_that_decide_what_it_means_ranked_above_the_panic(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "port", PORT)
+    run = validate(stories, tmp_path / "port")
+    by_line = {e.primary.line: e for e in run.explanations}
+    port, width = by_line[2].fixes, by_line[10].fixes
+    shows = [" ".join(f.shows) for f in port]
+    ok_or = next(i for i, s in enumerate(shows) if '.ok_or("port is missing")?;' in s)
+    default = next(i for i, s in enumerate(shows) if ".unwrap_or_default();" in s)
+    expect = next(i for i, s in enumerate(shows) if ".expect(" in s)
+    assert port[ok_or].validated == port[default].validated == port[expect].validated == "compiles"
+    assert ok_or < expect and ok_or < default, shows  # passing the absence on states no cost
+    assert "becomes the type's default" in port[default].cost
+    assert not any(".ok_or(" in " ".join(f.shows) for f in width)  # `?` cannot go in a fn returning usize
+    assert any(".unwrap_or_default();" in " ".join(f.shows) for f in width)

@@ -1,0 +1,76 @@
+"""E0308 where an `Option<T>` stands where a `T` is expected: ways that decide what "no value" means
+instead of panicking on it.
+
+The general mistake this answers: rustc's only suggestion is `.expect("REASON")`, which panics at
+run time where the value is absent (a missing key in a config, an empty input). In library code the
+absence is usually an input error to pass on or a value to fall back to. Two candidates, each only
+where it type-checks by construction: `.ok_or("<name> is missing")?` in a fn returning
+`Result<_, String>` or a boxed error (`?` converts the `&str` with `From`), and `.unwrap_or_default()`
+for a `T` with a std `Default` (a number, `bool`, `String`, a collection), whose cost says the
+default stands for "missing". Cargo and the crate's tests decide between them and rustc's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.types import Candidate, Edit
+from toolbelt.types import Diagnostic
+
+_FN = re.compile(r"\bfn\s+\w+[^{;]*?\)\s*->\s*(?P<ret>[^{;]+?)\s*(?:where\b[^{]*)?\{", re.S)
+_TEXT_ERROR = re.compile(
+    r"(?:std::result::)?Result<.+,\s*(?:String|Box<dyn\s+(?:std::error::)?Error(?:\s*\+\s*\w+)*(?:\s*\+\s*'static)?>)>$|"
+    r"(?:anyhow|eyre|color_eyre)::Result<.+>$",
+    re.S,
+)
+_DEFAULTS = re.compile(
+    r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|String|Vec<.+>|(?:std::collections::)?(?:HashMap|BTreeMap|HashSet|BTreeSet|VecDeque)<.+>)"
+)
+_LET = re.compile(r"\blet\s+(?:mut\s+)?(\w+)\s*(?::[^=]+)?=\s*$")
+
+
+def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
+    from engine.facts.parse import facts_of
+
+    span = _primary(d)
+    f = facts_of(d)
+    if span is None or d.code_str != "E0308" or not f.expected or not f.found:
+        return []
+    inner = re.fullmatch(r"(?:(?:std|core)::option::)?Option<(.+)>", f.found.strip())
+    if inner is None or inner.group(1).strip() not in (f.expected.strip(), "_"):  # `_`: inferred from the use
+        return []
+    data = read(span.file_name)
+    if data is None or span.byte_end > len(data):
+        return []
+    head = data[: span.byte_start].decode("utf-8", "replace")
+    at = span.byte_end
+    out: list[Candidate] = []
+    fns = list(_FN.finditer(head))
+    if fns and _TEXT_ERROR.match(fns[-1].group("ret").strip()):
+        let = _LET.search(head[-200:])
+        name = let.group(1) if let else "value"
+        text = f'.ok_or("{name} is missing")?'
+        desc = f"pass a missing `{name}` on to the caller as an error with `{text}`"
+        out.append(
+            _make(
+                [Edit(file=span.file_name, start=at, end=at, replacement=text)],
+                desc,
+                "absent-error",
+                "E0308",
+                0.7,
+            )
+        )
+    if _DEFAULTS.fullmatch(f.expected.strip()):
+        text = ".unwrap_or_default()"
+        desc = f"use `{f.expected.strip()}`'s default where there is no value, with `{text}`"
+        out.append(
+            _make(
+                [Edit(file=span.file_name, start=at, end=at, replacement=text)],
+                desc,
+                "absent-default",
+                "E0308",
+                0.55,
+            )
+        )
+    return out
