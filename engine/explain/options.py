@@ -220,7 +220,7 @@ def _option(
                 None,
                 (
                     (keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
-                    or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES else "")
+                    or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES | _PRICED else "")
                     or (
                         patch_clone_cost(added_lines(diff), diag, cost_type)
                         if kind == "clone"
@@ -368,7 +368,20 @@ def changes_meaning(o: PatchOption) -> int:
     value, a derived order; `engine.explain.meaning`): it ranks after an option of its own state
     that has none, so `pixels[i] as i32` (widening) leads `amount as u8`. A clone's cost is a price,
     not a change of meaning."""
-    return int(bool(o.cost) and o.kind != "clone" and not transfers(o))
+    return int(bool(o.cost) and o.kind != "clone" and not transfers(o) and not copies_less(o))
+
+
+# the price a fix states when it moves or lends what rustc's clone copies: "no copies" of a consumed
+# receiver (`engine.repair.consuming_receiver`), "no copy of it" of a borrowed view
+# (`engine.repair.borrowed_view`)
+_NO_COPY = re.compile(r"\bno cop(?:y|ies)\b")
+
+
+def copies_less(o: PatchOption) -> bool:
+    """The option takes the receiver by value where every caller is done with it, or lends an
+    `Option`'s inside where the code only reads it: it moves or lends what a clone would copy, so
+    it goes before a clone of its own state (even one that converts the result it returns)."""
+    return bool(_NO_COPY.search(o.cost))
 
 
 _REBIND = re.compile(r"^\s*(\w+) = \1\s*\.\s*\w+\(")
@@ -382,6 +395,9 @@ def _rebinds(o: PatchOption) -> bool:
 # what a transfer leaves behind (a default, a stand-in, a shorter vector) is its behaviour: pair mode
 # shows it as the option's cost, as it shows a clone's copy
 _TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
+# a fix whose description states its own price in its closing parenthesis: the consumed receiver
+# (`engine.repair.consuming_receiver`), a public signature changed (`engine.repair.collect_target`)
+_PRICED = frozenset({"op:consume-self", "op:collect-target-api", "op:option-view"})
 _TRANSFER = re.compile(r"\bstd::mem::(?:take|replace)\(|\.(?:take|pop|remove|swap_remove)\(")
 
 
@@ -406,7 +422,10 @@ def transfers(o: PatchOption) -> bool:
 
 def clones(o: PatchOption) -> bool:
     """A clone, or a fix finished in steps that clones (its kind is "other" once finished)."""
-    return o.kind == "clone" or any(".clone()" in ln for ln in o.shows)
+    return o.kind == "clone" or any(".clone()" in ln or _UFCS_CLONE.search(ln) for ln in o.shows)
+
+
+_UFCS_CLONE = re.compile(r"\bClone>?::clone\(")  # rustc's `<Option<String> as Clone>::clone(&x)`
 
 
 def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
@@ -415,7 +434,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     borrow go before any clone; unchecked ones keep their order, rustc's own suggestions first: an unchecked borrow of
     Rusta's (`send(&names)` where `send` takes a `Vec`) must not push rustc's working clone aside."""
     options = list(options)
-    moves = {o.validated for o in options if transfers(o)}
+    moves = {o.validated for o in options if transfers(o) or copies_less(o)}
     wide = over_tied(options)  # rustc's lifetime on every input, beside one on the borrowed ones only
     options = [
         msgspec.structs.replace(o, cost="; ".join(filter(None, (o.cost, NARROWER_COST))))
@@ -434,7 +453,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             # a transfer whose later removal may take a second element goes below the clone
             bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run) or bool(o.removal_unsure),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
-            int(clones(o) and o.validated in moves),
+            int(clones(o) and not copies_less(o) and o.validated in moves),
             o.id in wide,
             inexpert(o),
             changes_meaning(o),

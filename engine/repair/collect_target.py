@@ -18,6 +18,7 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make, _primary, _short
 from engine.repair.types import Candidate, Edit
+from engine.syntax.design import map_body_before
 from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, node_text, preorder
 from toolbelt.types import Diagnostic
@@ -84,4 +85,55 @@ def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     edit = Edit(file=span.file_name, start=old.start_byte, end=old.end_byte, replacement=item)
     why = f"collect `{item}` items: `{base}<{item}>` in {where}, in place of `{node_text(written)}`"
+    fn = next((a for a in ancestors(call) if a.type == "function_item"), None) if call is not None else None
+    if where.startswith("the return type") and fn is not None and _public(fn):
+        # a caller outside the crate reads the old type: the price is said beside the fix
+        name = node_text(fn.child_by_field_name("name"))
+        why += f" (changes the public API of `{name}`, and allocates a `{item}` per element)"
+        return [_make([edit], why, "op:collect-target-api", d.code_str or "E0277", 0.66)]
     return [_make([edit], why, "op:collect-target", d.code_str or "E0277", 0.7)]
+
+
+def _public(fn: tree_sitter.Node) -> bool:
+    return any(c.type == "visibility_modifier" for c in fn.children)
+
+
+# an owning conversion and the borrowed element it leaves when taken out: `c.to_string()` -> `c`
+_CONVERTED = re.compile(
+    r"^(?P<e>.+)\.(?:to_string|to_owned|into|to_vec|to_path_buf|to_os_string|clone)\(\)$", re.S
+)
+_FROM = re.compile(r"^(?:\w+::)*\w+::from\((?P<e>.+)\)$", re.S)
+
+
+def drop_conversion(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 "`Vec<&str>` cannot be built from an iterator over `String`" where the `map` closure
+    before `collect` converts each item to the owned form (`.to_string()`, `.to_owned()`,
+    `String::from(..)`, `.into()`, `.to_vec()`) while the written collection wants the borrowed one.
+
+    The general mistake: a stray conversion in the closure, not a wrong declaration. Its input is
+    already the borrowed item the type asks for, so taking the conversion out fixes it with no
+    allocation and no change to a signature; changing the declared type (`own_collected_items`)
+    stays the fallback, ranked after it. The sandbox says whether the item really is borrowed."""
+    span = _primary(d)
+    m = _BUILT.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    want, item = _element(_short(m.group("coll"))), _short(m.group("item"))
+    if want is None or not want.startswith("&") or item.startswith("&"):
+        return []
+    mb = map_body_before(source, span.byte_start)
+    text = mb.body.text.strip() if mb is not None else ""
+    inner = _CONVERTED.match(text) or _FROM.match(text)
+    if mb is None or inner is None:
+        return []
+    e = inner.group("e").strip()
+    edit = Edit(file=span.file_name, start=mb.body.start, end=mb.body.end, replacement=e)
+    why = f"keep each item a `{want}`: drop the conversion `{text}` in the `map` closure, no allocation"
+    return [_make([edit], why, "op:drop-conversion", d.code_str or "E0277", 0.78)]
+
+
+def _element(coll: str) -> str | None:
+    """The one type argument of a written collection: `&str` for `Vec<&str>`."""
+    m = re.fullmatch(r"(?:\w+::)*(?:Vec|VecDeque|HashSet|BTreeSet|LinkedList)<(?P<e>.+)>", coll)
+    return m.group("e").strip() if m else None

@@ -3,8 +3,8 @@ and not rustc's suggestion. Each rule reads typed facts from the diagnostic and 
 syntax tree (`engine.syntax.design`), and proposes one or a few edits; the sandbox judges them.
 
 - collecting `&str` items into `Vec<String>`: convert each item before `collect` (`.map(String::from)`);
-  owned items into a written `Vec<&str>`: the written element type follows the items
-  (`engine.repair.collect_target`);
+  owned items into a written `Vec<&str>`: a stray conversion in the `map` closure is taken out, else
+  the written element type follows the items (`engine.repair.collect_target`);
 - `?` whose error has no `From` into the fn's error: `engine.repair.error_conversion`;
 - a `static`/`const` `String` built at run time (E0015): a `&str` literal;
 - arithmetic on two numeric types, or a sum wider than its items: `engine.repair.numeric`;
@@ -24,7 +24,7 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
-from engine.repair.collect_target import own_collected_items
+from engine.repair.collect_target import drop_conversion, own_collected_items
 from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
 from engine.repair.sites import site_at
@@ -315,6 +315,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
     if code == "E0277":
         out += (
             collect_items(d, read)
+            + drop_conversion(d, read)
             + own_collected_items(d, read)
             + numeric.operand_cast(d, read)
             + numeric.widen_items(d, read)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
+from engine.repair.borrowed_view import option_view
 from engine.repair.cell_capture import cell_capture
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
+from engine.repair.consuming_receiver import consume_receiver
 from engine.repair.containers import element_conversion
 from engine.repair.deref import (
     borrow_loop_source,
@@ -166,6 +168,8 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),
     _row("E0507", replace_state, needs_files=True),
+    _row("E0507", consume_receiver, needs_files=True),
+    _row("E0507", option_view),
     _row("E0382", rebind_self_method),
     _row("E0382", read_before_move),
     _row("E0425", binding_in_scope),
