@@ -82,6 +82,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         start, end = prim.byte_start, prim.byte_end
         if stored_in_self(source, start, end) and not returned(source, start, end):
             tags.add("stores_reference")
+    if diag.code_str == "E0616" and (way := _pub_way_in(diag, crate_root, "assign_target" in tags)):
+        tags.add(way[0])  # the type's own `pub` method that writes (or returns) the private field
+        vals.update(method=way[1], op=way[2])
     if (similar := similar_binding_at(diag, source)) is not None:
         tags.add("similar_binding")
         vals["similar"] = similar
@@ -295,6 +298,36 @@ def _static_tags(diag: Diagnostic, source: bytes) -> set[str]:
         if typ is not None:
             return {"static_atomic_type" if typ in _ATOMIC_TYPES else "static_other_type"}
     return set()
+
+
+_PRIVATE_FIELD = re.compile(r"field `(\w+)` of (?:struct|union) `(?:[\w:]+::)?(\w+)(?:<[^`]*)?` is private")
+
+
+def _pub_way_in(diag: Diagnostic, crate_root: str | Path, write: bool) -> tuple[str, str, str] | None:
+    """("pub_writer" or "pub_reader", the method, its operator) for a private field the type already
+    reaches through a `pub` method (`engine.syntax.field_methods`): the story names it where a
+    patch cannot be written (the method changes the field another way than the line does)."""
+    from engine.syntax.field_methods import readers, writers
+
+    m = _PRIVATE_FIELD.search(diag.message)
+    if m is None:
+        return None
+    field, type_name = m.group(1), m.group(2)
+    root = Path(crate_root)
+    for p in sorted(root.rglob("*.rs"))[:400]:
+        if {"target", ".rusta", ".git"} & set(p.relative_to(root).parts):
+            continue
+        try:
+            data = p.read_bytes()
+        except OSError:
+            continue
+        if f"struct {type_name}".encode() not in data:
+            continue
+        if write and (ws := writers(data, type_name, field)):
+            return "pub_writer", ws[0].name, ws[0].op
+        if not write and (rs := [r for r in readers(data, type_name, field) if r.name != field]):
+            return "pub_reader", rs[0].name, ""
+    return None
 
 
 def _first_assignments(diag: Diagnostic) -> list[int]:

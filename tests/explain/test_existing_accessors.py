@@ -13,7 +13,7 @@ import pytest
 
 from engine.explain.validation import validate
 from engine.syntax.field_methods import readers, writers
-from tests.explain.crates import errors_of, explain_lib
+from tests.explain.crates import errors_of, explain_lib, story
 
 pytestmark = [pytest.mark.slow]
 
@@ -134,3 +134,12 @@ def test_a_private_method_call_becomes_the_pub_method_that_calls_it(tmp_path: Pa
     fixes = [f for e in validate(stories, tmp_path / "meter").explanations for f in e.fixes]
     call = next(f for f in fixes if "`pub fn record`, which calls `charge`" in f.name)
     assert "m.record(3)" in " ".join(call.shows) and call.validated == "compiles", call
+
+
+def test_where_no_patch_fits_the_story_names_the_pub_method_that_writes_the_field(tmp_path: Path) -> None:
+    src = CART.replace("c.total += extra;", "c.total -= extra;")
+    stories = explain_lib(tmp_path, "cart3", src)
+    write = story(stories, src, "c.total -= extra;", "E0616")
+    assert "its pub method add_cost() writes the field (with +=)" in write.why, write.why
+    read = next(e for e in stories if e.code == "E0616" and e.primary.line == write.primary.line + 1)
+    assert "its pub method sum() returns it" in read.why, read.why
