@@ -49,10 +49,11 @@ def consume_receiver(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
     ]
     if not calls or not all(h.gives_up for h in calls):
         return []
+    calls_said = "its one call" if len(calls) == 1 else f"each of its {len(calls)} calls"
     owner = impl_type(source, fn.range.start) or "value"
     edit = Edit(file=span.file_name, start=fn.self_range.start, end=fn.self_range.end, replacement="self")
     why = (
-        f"take `self` by value in `{fn.name}`: each of its {len(calls)} call(s) in the crate is done with "
-        f"the `{owner}`, so the fields move out (the `{owner}` is consumed; {NO_COPIES})"
+        f"take `self` by value in `{fn.name}`: {calls_said} in the crate is done with the `{owner}`, "
+        f"so the fields move out (the `{owner}` is consumed; {NO_COPIES})"
     )
     return [_make([edit], why, FAMILY, d.code_str or "E0507", 0.9)]
