@@ -64,7 +64,8 @@ def compare(
     there, in the same words, on a line the edit wrote is the same error, not a new one: a fix is
     judged on its own diagnostic, and another diagnostic of the same line that it leaves alone
     (three E0507 moves out of `&self` in one struct literal, one suggestion each) does not make it
-    "not compile"."""
+    "not compile". An error in the words of the story's own is never exempt this way: the story's
+    other place on that line (`p[0]` fixed, `p[1]` left) is the next step, not the old error."""
     moved, wrote = line_map(patch), new_lines(patch)
     own: set[Place] = set()
     for d in e.diagnostics:
@@ -87,7 +88,7 @@ def compare(
             stays.append(d)
         if before[(k, n)] > 0:
             before[(k, n)] -= 1
-        elif n in wrote.get(f, ()) and rewritten[(k, f)] > 0:
+        elif k not in keys and n in wrote.get(f, ()) and rewritten[(k, f)] > 0:
             rewritten[(k, f)] -= 1  # left on the line the edit rewrote, as it was
         elif d.level.startswith("error"):
             new.append(d)
