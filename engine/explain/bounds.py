@@ -5,7 +5,9 @@ if it restricted only the function whose body needed it. A bound on the impl blo
 every method in it: `Type<String>` loses `new` and every other method when `T: Copy` is asked of the
 block for one method's arithmetic, and when the type is `pub` that is a change of its public API.
 The reach is read off the patch with the syntax layer: the impl items whose header the edits change,
-their methods, and the visibility of the type they implement.
+their methods, and the visibility of the type they implement. A bound written on one function (its
+generic list or `where` clause) says so too ("only `total` requires it"), and when both compile it
+is shown before the impl-wide one (`narrow_first`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from engine.explain.types import Choice, PatchOption
 from engine.syntax.fn_items import impl_parts, method_items, top_items
 from engine.syntax.tree import parse
 
+_EVERY = "every method of the impl"
 _FUNCTION_ONLY = re.compile(r"the function accepts only types with these impls")
 
 
@@ -62,9 +65,55 @@ def impl_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
     return "; ".join(dict.fromkeys(said))
 
 
+def _bounds_of(fn) -> str:  # noqa: ANN001 - a tree_sitter function_item node
+    """A fn item's generic list and `where` clause, the text its bounds are written in."""
+    parts = [
+        fn.child_by_field_name("type_parameters"),
+        *(c for c in fn.named_children if c.type == "where_clause"),
+    ]
+    return " ".join((c.text or b"").decode() for c in parts if c is not None)
+
+
+def _fn_bounds(source: bytes) -> dict[tuple[str, str], str]:
+    """(impl type or "", fn name) -> the bounds text of every fn at the top level or in an impl."""
+    out: dict[tuple[str, str], str] = {}
+    for n in parse(source).root_node.named_children:
+        if n.type == "function_item" and (name := n.child_by_field_name("name")) is not None:
+            out[("", (name.text or b"").decode())] = _bounds_of(n)
+        elif n.type == "impl_item" and not impl_parts(n)[0]:
+            owner = impl_parts(n)[1].split("<")[0].strip()
+            body = n.child_by_field_name("body")
+            for m in body.named_children if body is not None else []:
+                if m.type == "function_item" and (name := m.child_by_field_name("name")) is not None:
+                    out[(owner, (name.text or b"").decode())] = _bounds_of(m)
+    return out
+
+
+def fn_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
+    """ "only `total` requires it; the other methods of `Ledger` are unchanged" when the option's
+    edits change the bounds of functions only (their generic lists or `where` clauses); ""
+    otherwise."""
+    said: list[str] = []
+    for rel in sorted({e.file for e in o.edits}):
+        both = new_text(o, rel, read)
+        if both is None:
+            continue
+        old, new = map(_fn_bounds, both)
+        for key, text in new.items():
+            if key in old and old[key] != text:
+                owner, name = key
+                said.append(
+                    f"only `{name}` requires it; the other methods of `{owner}` are unchanged"
+                    if owner
+                    else f"only `{name}` requires it: its callers' types must meet it"
+                )
+    return "; ".join(dict.fromkeys(said))
+
+
 def impl_wide(o: PatchOption, read: Callable[[str], bytes | None]) -> PatchOption:
-    """The option with its cost saying how far an impl-wide bound reaches (see `impl_reach`)."""
-    reach = impl_reach(o, read)
+    """The option with its cost saying how far its bound reaches: every method of an impl block
+    (`impl_reach`), else the one function whose bounds it changes (`fn_reach`)."""
+    reach = impl_reach(o, read) or fn_reach(o, read)
     if not reach or reach in o.cost:
         return o
     return msgspec.structs.replace(o, cost="; ".join(filter(None, (o.cost, reach))))
@@ -74,10 +123,30 @@ def impl_wide_options(options: Iterable[Choice], fixes: Iterable[PatchOption]) -
     """The knowledge base's "the function accepts only types with these impls" corrected when every
     checked bound fix puts its bound on an impl block: the restriction is then the whole impl's."""
     bound = [f for f in fixes if f.validated in ("compiles", "type-checks", "uncovers")]
-    reaches = [r for f in bound for r in f.cost.split("; ") if r.startswith("every method of the impl")]
+    reaches = [r for f in bound for r in f.cost.split("; ") if r.startswith(_EVERY)]
     if not bound or not reaches or len(reaches) < len(bound):
         return tuple(options)
     return tuple(
         msgspec.structs.replace(o, tradeoff=_FUNCTION_ONLY.sub(f"{IMPL_WIDE}{reaches[0]}", o.tradeoff))
         for o in options
     )
+
+
+def narrow_first(fixes: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
+    """Each compiling fix whose bound reaches every method of an impl moved after the compiling
+    fixes (tests not failing, no more errors left) that do not: the narrower bound leads."""
+    out = list(fixes)
+    for wide in [f for f in out if f.validated == "compiles" and _EVERY in f.cost]:
+        mine = wide.errors_left + wide.errors_new
+        narrow = [
+            i
+            for i, f in enumerate(out)
+            if f.validated == "compiles"
+            and _EVERY not in f.cost
+            and not f.tests_failed
+            and f.errors_left + f.errors_new <= mine
+        ]
+        at = out.index(wide)
+        if narrow and narrow[-1] > at:
+            out.insert(narrow[-1], out.pop(at))
+    return tuple(out)

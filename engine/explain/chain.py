@@ -36,6 +36,7 @@ from engine.edits import (
 from engine.explain import blame
 from engine.explain.lifetimes_left import without_unused_lifetimes
 from engine.explain.options import added_lines, public_derives
+from engine.explain.stepwords import batch_words
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import Finished
 from engine.patching.diffs import first_place
@@ -61,6 +62,7 @@ class Chain(msgspec.Struct, frozen=True, kw_only=True):
     applicability: str
     report: CheckReport
     name: str = ""  # the fix's title when a later step's edit is all its patch keeps ("" : the first step's)
+    family: str = ""  # the repair family of the last step's candidate (a way out `avoid` can pass over)
 
 
 def short_words(d: Diagnostic, patch: str = "") -> str:
@@ -188,7 +190,7 @@ def _batch(
         source="rustc" if all(c.source in ("rustc", "clippy") for c, _ in picked) else "template",
         applicability=weakest([c.applicability for c, _ in picked]),
     )
-    return batch, ", then ".join(f"{c.description} ({short_words(d, patch)})" for c, d in picked)
+    return batch, batch_words([(c.description, short_words(d, patch)) for c, d in picked])
 
 
 def _overlay(cur: dict[str, bytes], read: Callable[[str], bytes | None]) -> Callable[[str], bytes | None]:
@@ -205,9 +207,11 @@ def finish(
     check: Callable[[tuple[Edit, ...]], CheckReport],
     files: tuple[str, ...],
     deadline: float,
+    avoid: frozenset[str] = frozenset(),
 ) -> Chain | None:
     """`o` carried on until its check has no new error, or None (see the module docstring).
-    `read` gives the original files, `check` builds the original crate with edits on it."""
+    `read` gives the original files, `check` builds the original crate with edits on it; no step
+    uses a candidate of a family in `avoid` (another way out of the same error, finished apart)."""
     cur: dict[str, bytes] = {}
     for rel, mine in by_file(o.edits).items():
         old = read(rel)
@@ -225,7 +229,7 @@ def finish(
     written = [ed.replacement for ed in o.edits if ed.replacement.strip()]
     sources, kinds = [o.source], [o.applicability]
     names: list[str] = []
-    checks = 0
+    checks, family = 0, ""
     while new:
         if len(steps) >= MAX_STEPS or checks >= MAX_CHECKS or time.monotonic() > deadline:
             return None
@@ -240,8 +244,10 @@ def finish(
                 for d in new
                 if (
                     cs := [
-                        c for c in _candidates(d, now, files) if not _restates(c, d, answered, written, now)
-                    ]
+                        c
+                        for c in _candidates(d, now, files, keep=PER_ERROR + len(avoid))
+                        if c.family not in avoid and not _restates(c, d, answered, written, now)
+                    ][:PER_ERROR]
                 )
             ),
             None,
@@ -249,7 +255,7 @@ def finish(
         if found is None:
             return None
         target, cands = found
-        batch = _batch(new, now, files, answered, written, patch)
+        batch = _batch(new, now, files, answered, written, patch) if not avoid else None
         words = {c.id: f"{c.description} ({short_words(target, patch)})" for c in cands}
         if batch is not None:  # every new error's first fix at once, tried before one at a time
             cands = [batch[0], *cands]
@@ -284,6 +290,7 @@ def finish(
             return None
         steps.append(words[took[0].id])
         names.append(took[0].description)
+        family = took[0].family
         c, cur, patch, after, new = took
         sources.append("rustc" if c.source in ("rustc", "clippy") else "template")
         kinds.append(c.applicability)
@@ -326,6 +333,7 @@ def finish(
         applicability=weakest(kinds),
         report=after,
         name=name,
+        family=family,
     )
 
 

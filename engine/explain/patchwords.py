@@ -194,9 +194,12 @@ def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) ->
 def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:
     """The story's shown words checked against its checked patches (see the module docstring)."""
     from engine.explain import bounds, test_edits  # the syntax layer, read only here
+    from engine.explain.options import rank  # the repair engine, read only here
 
     fixes = tuple(bounds.impl_wide(f, read) for f in without_spelled_clones(e.fixes))
     fixes = test_edits.below_equals(test_edits.marked(f, read) for f in fixes)
+    # ranked again with the costs just read (the tests run on the first ones), the narrower bound first
+    fixes = bounds.narrow_first(rank(fixes))
     options = bounds.impl_wide_options(honest_tradeoffs(e.options, fixes), fixes)
     return msgspec.structs.replace(e, fixes=fixes, options=options)
 

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
+
 from engine.edits import EditError, apply_edits, by_file
 from engine.explain import blame, chain, joint
 from engine.explain.followons import cleared
@@ -25,6 +27,7 @@ from engine.explain.types import Explanation, PatchOption, Validation
 from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, Finished
 from engine.explain.verdict_cache import tool as tool_of
 from engine.repair.errors import RepairError
+from engine.repair.move_bounds import WAYS
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct
@@ -154,9 +157,12 @@ class Trials:
         after: CheckReport,
         before: Counter[Key],
         check: Callable[[tuple], CheckReport],
+        avoid: frozenset[str] = frozenset(),
     ) -> Finished | None:
         """The fix carried on through the errors it reveals (`engine.explain.chain`), kept only when
-        its last check is "compiles" or "type-checks" with no new error."""
+        its last check is "compiles" or "type-checks" with no new error. When its last step is one
+        of several ways out of a moved generic value (`move_bounds.WAYS`), the others are finished
+        too, each alone (not for a first step on an impl block), and come as its `others`."""
         base = self.reports.get(tool_of(e))
         if base is None or self.chain_s <= 0:
             return None
@@ -171,6 +177,7 @@ class Trials:
                 check,
                 self.ws.files(),
                 t0 + self.chain_s,
+                avoid,
             )
         except RepairError:
             done = None
@@ -180,7 +187,7 @@ class Trials:
             return None
         if verdict.errors_new:
             return None
-        return Finished(
+        found = Finished(
             edits=done.edits,
             patch=done.patch,
             steps=done.steps,
@@ -188,7 +195,20 @@ class Trials:
             applicability=done.applicability,
             verdict=verdict,
             name=done.name,
+            family=done.family,
         )
+        if avoid or done.family not in WAYS or any(ln.lstrip().startswith("impl") for ln in o.shows):
+            return found  # a first step on an impl block is ranked below the method's own: not varied
+        others: list[Finished] = []
+        for way in sorted(WAYS - {done.family}):  # each other way out of the moved value, alone
+            other = self._finish(e, o, after, before, check, WAYS - {way})
+            if (
+                other is not None
+                and other.family == way
+                and all(other.edits != f.edits for f in (found, *others))
+            ):
+                others.append(other)
+        return msgspec.structs.replace(found, others=tuple(others))
 
     def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:
         saved = self.ws.try_edits(edits)

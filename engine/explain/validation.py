@@ -290,9 +290,12 @@ class _Run:
                 verdict = msgspec.structs.replace(verdict, finished=found, chained=True)
                 remember(key, verdict)
             if (f := verdict.finished) is not None:
-                out.append(
-                    self._known(i, patchwords.finished(chain.as_option(o, f)), f.verdict, f.verdict.check_s)
-                )
+                for way in (f, *f.others):  # each way out of the last step's error, checked
+                    out.append(
+                        self._known(
+                            i, patchwords.finished(chain.as_option(o, way)), way.verdict, way.verdict.check_s
+                        )
+                    )
         return out
 
     def spelled(self, i: int, e: Explanation, o: PatchOption) -> PatchOption:

@@ -29,8 +29,9 @@ from toolbelt.types import CheckTool
 # is finished in steps too, and a let line two steps insert at one place is kept once; 16: a step may
 # answer several callers' errors at once, and a written collection type follows owned items (#14); 17: a
 # finished fix drops a lifetime its steps left naming nothing, and carries its own title (#14); 18: an
-# error the baseline had on a line the edit rewrote, left there as it was, is not new (blame.compare)
-CACHE_VERSION = 18
+# error the baseline had on a line the edit rewrote, left there as it was, is not new (blame.compare);
+# 19: a finished fix carries the other ways out of its last step's error (Finished.others)
+CACHE_VERSION = 19
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -63,6 +64,10 @@ class Finished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     applicability: str
     verdict: CachedVerdict
     name: str = ""  # the title when a later step's edit is all the patch keeps (chain.Chain.name)
+    family: str = ""  # the repair family of its last step (chain.Chain.family)
+    # the same first step finished by each other way out of the last step's error (`Clone` and a
+    # clone beside `Copy` beside a borrowed return), each checked
+    others: tuple[Finished, ...] = ()
 
 
 _encoder = msgspec.json.Encoder()

@@ -7,6 +7,12 @@ time: `T: Mul` brings "cannot add `<T as Mul>::Output` to `T`", for which rustc 
 `T` is closed under the operators its body uses: `T: Add<Output = T> + Mul<Output = T>`, with
 `Copy` when rustc reports a `T` value used after a move (E0382), moved out from behind a reference (E0507) or out of a slice (E0508), and `std::ops::{..}` imported once.
 
+When `T` is an `impl` block's parameter (rustc points its help at `impl<T>`), a second candidate
+puts the same bound in the method's own `where` clause, merged with the predicate on `T` already
+there (`where T: Default` -> `where T: Default + Add<Output = T> + Copy`): a bound on the impl is a
+condition of every method in it, so `Type<String>` would lose `new` for one method's arithmetic. A
+later step (the `Copy` after E0507) goes where the operator bounds already are, never to both places.
+
 Offered only when both operands of the reported operator are `T` (or an `Output` of `T`), and never
 when the signature names an `Output` other than `T` (the result is another type by design) or an
 operator in the body takes a literal. Pure; the sandbox says whether it compiles.
@@ -15,6 +21,7 @@ operator in the body takes a literal. Pure; the sandbox says whether it compiles
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
@@ -86,7 +93,8 @@ class _Fn:
             if not (body <= at < end):
                 continue
             self.params = text[par + 1 : par_end - 1]
-            self.ret = text[par_end:body]
+            self.ret, self.ret_at = text[par_end:body], par_end
+            self.name = m.group().split()[1].rstrip("<(")
             self.body = (body, end)
             if gen and _declares(text[gen[0] : gen[1]], name):
                 self.generics, self.sig, self.ok = gen, self.ret, True
@@ -263,6 +271,29 @@ def closed_operators(d: Diagnostic, read: Reader) -> list[Candidate]:
     if not ops:
         return []
     head, _, bounds = parts[idx].partition(":")
+    narrow = _method_where(text, f, t, lambda had: _closed(had, ops, t, copy)) if f.sig is not f.ret else None
+    impl_ops = any(_is_op(b) for b in _split_top(bounds, "+"))
+    fn_ops = narrow is not None and narrow[3]
+    names = " + ".join(_bound(x, t) for x in ops)
+    out: list[Candidate] = []
+    if narrow is not None and narrow[2] and not impl_ops:
+        s, e, repl, _ = narrow
+        enc = lambda i: len(text[:i].encode())  # noqa: E731
+        edits = [Edit(file=prim.file_name, start=enc(s), end=enc(e), replacement=repl)]
+        imp = _import(text, ops)
+        if imp is not None:
+            edits.append(Edit(file=prim.file_name, start=enc(imp[0]), end=enc(imp[0]), replacement=imp[1]))
+        out.append(
+            _make(
+                sorted(edits, key=lambda e: e.start),
+                f"bound `{t}: {names}{' + Copy' if copy else ''}` on `{f.name}` only: its operators give back a `{t}`",
+                "closed-operators",
+                d.code_str or "E0369",
+                0.91,
+            )
+        )
+    if fn_ops:
+        return out
     kept = [
         b.strip()
         for b in _split_top(bounds, "+")
@@ -290,13 +321,55 @@ def closed_operators(d: Diagnostic, read: Reader) -> list[Candidate]:
     imp = _import(text, ops)
     if imp is not None:
         edits.append(Edit(file=prim.file_name, start=enc(imp[0]), end=enc(imp[0]), replacement=imp[1]))
-    names = " + ".join(_bound(x, t) for x in ops)
     return [
+        *out,
         _make(
             sorted(edits, key=lambda e: e.start),
             f"bound `{t}: {names}{' + Copy' if copy else ''}`: its operators give back a `{t}`",
             "closed-operators",
             d.code_str or "E0369",
             0.9,
-        )
+        ),
     ]
+
+
+def _is_op(bound: str) -> bool:
+    return re.sub(r"<.*", "", bound.strip(), flags=re.S).split("::")[-1] in _OPS
+
+
+def _closed(had: list[str], ops: list[str], t: str, copy: bool) -> list[str]:
+    """A predicate's bounds with the operator bounds written afresh (and `Copy` when asked)."""
+    kept = [b for b in had if not _is_op(b)]
+    return [*kept, *(_bound(x, t) for x in ops), *(["Copy"] if copy and "Copy" not in kept else [])]
+
+
+def _method_where(
+    text: str, f: _Fn, t: str, merge: Callable[[list[str]], list[str]]
+) -> tuple[int, int, str, bool] | None:
+    """The edit (start, end, text, in character offsets) that writes `t`'s bounds, `merge`d from the
+    ones the function's own `where` clause gives it, into that clause (a new one when it has none),
+    and whether that predicate already had an operator bound; the text is "" when `merge` changes
+    nothing. None when the clause has no predicate to put it beside."""
+    r0, sig = f.ret_at, f.ret
+    w = re.search(r"\bwhere\b", sig)
+    if w is None:
+        end = r0 + len(sig.rstrip())
+        return end, end, f" where {t}: {' + '.join(merge([]))}", False
+    pos = r0 + w.end()
+    parts = _split_top(sig[w.end() :], ",")
+    for p in parts:
+        m = re.match(rf"(\s*){t}\s*:(.*)$", p, re.S)
+        if m:
+            had = [b.strip() for b in _split_top(m.group(2), "+") if b.strip()]
+            new = merge(had)
+            s, e = pos + len(m.group(1)), pos + len(p.rstrip())
+            ops = any(_is_op(b) for b in had)
+            if had and new[: len(had)] == had:  # only added to: an insertion, which restates nothing
+                return e, e, "".join(f" + {b}" for b in new[len(had) :]), ops
+            return s, e, f"{t}: {' + '.join(new)}" if new != had else "", ops
+        pos += len(p) + 1
+    last = max((i for i, p in enumerate(parts) if p.strip()), default=None)
+    if last is None:
+        return None
+    end = r0 + w.end() + sum(len(p) + 1 for p in parts[:last]) + len(parts[last].rstrip())
+    return end, end, f", {t}: {' + '.join(merge([]))}", False
