@@ -199,12 +199,49 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
     terms = pair_terms(f)
+    head = f"Fix{fix_mark(f)}{elsewhere(e, f)}"
     if (block := hunk_block(f.patch)) is not None:
         where = f"{f.file}, {block[0]}" if block[0] else f.file
-        return Line(f"Fix{fix_mark(f)} ({terms}): {where}:", "green")
+        return Line(f"{head} ({terms}): {where}:", "green")
     changes = fix_changes(f.patch)
     where = f.file if changes.startswith("line ") else f"{f.file}:{f.line}"
-    return Line(f"Fix{fix_mark(f)} ({terms}): {where} {changes}", "green")
+    return Line(f"{head} ({terms}): {where} {changes}", "green")
+
+
+def _old_lines(patch: str) -> dict[str, set[int]]:
+    """The lines of each file (numbered before the change) that a unified diff removes or rewrites."""
+    out: dict[str, set[int]] = {}
+    file, n = "", 0
+    for ln in patch.splitlines():
+        if ln.startswith("--- "):
+            file = ln[4:].strip().removeprefix("a/")
+        elif ln.startswith("@@"):
+            m = re.match(r"@@ -(\d+)", ln)
+            n = int(m.group(1)) if m else 0
+        elif ln.startswith("-"):
+            out.setdefault(file, set()).add(n)
+            n += 1
+        elif not ln.startswith("+"):
+            n += 1
+    return out
+
+
+def elsewhere(e: Explanation, f: PatchOption) -> str:
+    """The words " for line N", when the fix changes another of the story's places than the one Rusta's words
+    name (its root cause) and leaves that one as it is: one mistake reported at several lines, whose
+    fix for the named place did not compile while one for another place did. The mistake it answers
+    is a fix printed under a sentence about line 15 that is for line 25, read as the fix for line 15."""
+    places = {(s.file_name, s.line_start) for d in e.diagnostics for s in d.spans if s.is_primary}
+    root = (e.root_cause.file, e.root_cause.line)
+    if len(places) < 2 or root not in places:
+        return ""
+    changed = _old_lines(f.patch)
+    if not changed or root[1] in changed.get(root[0], set()):
+        return ""
+    hit = sorted(n for file, n in places if n in changed.get(file, set()) and (file, n) != root)
+    if not hit:
+        return ""
+    return f" for line {hit[0]}, another place of this mistake, not line {root[1]}"
 
 
 def pair_terms(f: PatchOption) -> str:
@@ -217,8 +254,17 @@ def pair_terms(f: PatchOption) -> str:
     if f.steps:
         words = words.replace(f.steps_words, f", in {len(f.steps) + 1} steps")
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-    cost = f"; {f.cost}" if f.cost else ""
+    cost = f"; {f.cost}" if f.cost else ""  # pair's line does not show the title: the cost is said here
     return f"{words}, {by}{cost}"
+
+
+def _cost(f: PatchOption) -> str:
+    """The fix's cost after its verdict, unless its title already says it: a title written from the
+    finished patch often ends in what the edit costs ("..., which removes it from `v`: the later
+    elements shift down, order kept"), and saying it again in the brackets repeats the line's own text."""
+    if not f.cost or f.cost.strip().rstrip(".").lower() in f.name.lower():
+        return ""
+    return f"; {f.cost}"
 
 
 def fix_block_lines(e: Explanation) -> list[Line]:
@@ -238,8 +284,7 @@ def fix_mark(f: PatchOption) -> str:
 def fix_terms(f: PatchOption) -> str:
     """What a fix line says in brackets: what validation earned, who suggested it, what it costs."""
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-    cost = f"; {f.cost}" if f.cost else ""
-    return f"{f.state_words}, {by}{cost}"
+    return f"{f.state_words}, {by}{_cost(f)}"
 
 
 def diff_lines(patch: str) -> list[Line]:

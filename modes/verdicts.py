@@ -121,7 +121,8 @@ def rustc_uncovers_line(e: Explanation) -> Line | None:
 def _others(e: Explanation) -> Line | None:
     """The other fixes that validation showed to work, counted by the verdict study mode shows: one
     that brings new errors ("1 new error appears with it") is not counted, and one that leaves other
-    errors in the crate is said to fix this error, not to compile."""
+    errors in the crate is said to fix this error, not to compile, and one whose tests were not run
+    is said so (a ✓ and "compile" beside the lead's "tests pass" would read as tested too)."""
     ok = [o for o in distinct(e.fixes)[1:] if o.validated == "compiles" and not o.errors_new]
     n = len(ok)
     if not n:
@@ -129,7 +130,13 @@ def _others(e: Explanation) -> Line | None:
     fixes = f"+{n} other fix{'es' if n > 1 else ''}"
     if any(o.errors_left for o in ok):
         return Line(f"  {fixes} also fix{'' if n > 1 else 'es'} this error (--mode study shows them).", "dim")
-    return Line(f"  {fixes} compile{'' if n > 1 else 's'} (--mode study shows them).", "dim")
+    k = sum(o.untested for o in ok)  # compiled, tests not run: counted as compiling, never as passing
+    untested = (
+        ""
+        if not k
+        else (", tests not run on it" if n == 1 else f", tests not run on {'them' if k == n else k}")
+    )
+    return Line(f"  {fixes} compile{'' if n > 1 else 's'}{untested} (--mode study shows them).", "dim")
 
 
 def _none_compiles(n: int) -> str:
@@ -335,3 +342,71 @@ def verdict_lines(
     if mode == "study":
         return study_verdict_lines(e, failed)
     return pair_verdict_lines(e, failed, earlier, number)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _shown(e: Explanation, mode: str) -> list[PatchOption]:
+    """The fixes the verdict lines show: pair's lead and the others it counts, study's every edit once."""
+    each = distinct(e.fixes)
+    if mode != "pair" or not each:
+        return list(each)
+    return [each[0], *(o for o in each[1:] if o.validated == "compiles" and not o.errors_new)]
+
+
+def count_line(
+    announced: list[Explanation],
+    checked: list[tuple[Explanation, tuple[PatchOption, ...]]],
+    mode: str,
+    left: int = 0,
+) -> Line | None:
+    """What became of the fixes "Checking N fixes" announced (`announced`: the stories as sent to
+    the check), when the lines above show another number. The header is printed before cargo
+    answers, so it counts the fixes sent to the check; this line follows each of them by its id (shown,
+    did not compile, left out of pair's count, the same edit as another) and names the shown fixes
+    the check wrote itself (a fix finished in steps beside its first step). `left`: the fixes of
+    warnings told in one line while the crate has errors. The mistake it answers is a header and a
+    list that count different things with nothing to reconcile them."""
+    total = sum(len(e.fixes) for e in announced) + left
+    fate = {"failed": 0, "quiet": 0, "twice": 0, "extra": 0, "steps": 0}
+    shown_n = 0
+    for pre, (e, bad) in zip(announced, checked, strict=True):
+        shown = {o.id for o in _shown(e, mode)}
+        after = {o.id for o in e.fixes}
+        each = {o.id for o in distinct(e.fixes)}
+        failed = {o.id for o in bad}
+        ids = [o.id for o in pre.fixes]
+        shown_n += len(shown)
+        for i in ids:
+            if i in shown:
+                continue
+            fate["failed" if i in failed or i not in after else "quiet" if i in each else "twice"] += 1
+        new = [o for o in e.fixes if o.id in shown and o.id not in ids]
+        fate["steps"] += sum(bool(o.steps) for o in new)
+        fate["extra"] += sum(not o.steps for o in new)
+    if shown_n == total:
+        return None
+    parts = [f"{_plural(left, 'is', 'are')} for warnings left until the errors are fixed"] if left else []
+    if fate["failed"]:
+        parts.append(f"{fate['failed']} did not compile")
+    if fate["quiet"]:
+        q = fate["quiet"]
+        parts.append(
+            f"{_plural(q, 'is', 'are')} left out here (--mode study shows {'it' if q == 1 else 'them'})"
+        )
+    if fate["twice"]:
+        parts.append(f"{_plural(fate['twice'], 'repeats', 'repeat')} an edit shown")
+    if fate["steps"]:
+        n = fate["steps"]
+        parts.append(
+            f"{_plural(n, 'fix', 'fixes')} shown {'is' if n == 1 else 'are'} a checked one finished in steps"
+        )
+    if fate["extra"]:
+        n = fate["extra"]
+        parts.append(
+            f"{_plural(n, 'fix', 'fixes')} shown {'was' if n == 1 else 'were'} written while checking"
+        )
+    head = f"{_plural(total, 'fix', 'fixes')} checked, {shown_n} shown"
+    return Line(f"({head}: {'; '.join(parts)})." if parts else f"({head}).", "dim")

@@ -39,6 +39,8 @@ def _tests(f: PatchOption) -> str:
     can run (a set run beside the other stories' fixes is `tests_run`)."""
     if f.test_reach in ("reached", "unreached") and not _builds(f) and not f.tests_run:
         return "cannot-run"
+    if f.untested:  # it builds and a test could run it, but none ran: no ✓
+        return "not-run"
     return f.test_reach
 
 
@@ -57,7 +59,8 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "first_error": f.first_error,  # the first error left or brought, when it compiles
         "state": f.state_words,
         # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "cannot-run" (the crate does
-        # not build with it and no set of fixes ran the tests), "" unknown; a ✓ only if ticked
+        # not build with it and no set of fixes ran the tests), "not-run" (it builds, its tests were
+        # not run: engine.explain.testing), "" unknown; a ✓ only if ticked
         "tests": _tests(f),
         "test_reach": f.test_reach,
         "ticked": f.ticked,

@@ -51,7 +51,7 @@ def _marked(o: PatchOption, run: str, bad: tuple[str, ...], beside: tuple[int, .
     """The option with the set run that judged it; an own run (alone) is never overwritten."""
     if o.tests_run and not o.set_with:
         return o
-    return msgspec.structs.replace(o, tests_run=run, tests_failed=bad, set_with=beside)
+    return msgspec.structs.replace(o, tests_run=run, tests_failed=bad, set_with=beside, untested=False)
 
 
 class SetJudge:

@@ -10,7 +10,12 @@ under a hard timeout. A test that fails with it and did not already fail at the 
 is ranked below the fixes whose tests pass (`options.rank`).
 
 Only the fixes that are shown are tested: per story, in rank order, until one passes (at most
-`PER_STORY`), so a story whose first fix breaks a test tries the next one before showing it.
+`PER_STORY`), so a story whose first fix breaks a test tries the next one before showing it. The
+other whole-crate fixes are not run through `cargo test`: each distinct tree is a test build of its
+own (seconds each on a small crate), and a story with six compiling fixes would pay for five builds
+nobody asked about before the lead. Their tests were not run, so they are marked `untested` and
+lose the ✓ (`PatchOption.ticked`): the mistake this answers is a ✓ beside a fix whose tests
+never ran, read as "the tests pass with it" like the lead's. They say "compiles; tests not run".
 """
 
 from __future__ import annotations
@@ -118,31 +123,53 @@ class Tester:
         """The story's fixes with the shown ones tested, re-ranked: a fix that breaks a test loses
         its place to one whose tests pass."""
         fixes = list(e.fixes)
-        tried = 0
+        tried, done = 0, False
         for i, o in enumerate(fixes):
-            if tried >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
-                break
-            if not testable(o) or o.test_reach == "no-tests":
+            if not testable(o) or o.test_reach == "no-tests" or o.tests_run:
+                continue
+            if done or tried >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
+                fixes[i] = msgspec.structs.replace(o, untested=True)
                 continue
             tried += 1
             v = self.verdict(o)
             if v.status == "not-run":
+                fixes[i] = msgspec.structs.replace(o, untested=True)
                 continue
             bad = self.blamed(v.failed) if v.status == "failed" else ()
             fixes[i] = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
-            if not bad:
-                break
+            done = not bad
         return msgspec.structs.replace(e, fixes=opts.rank(fixes))
 
 
+def unrun(e: Explanation) -> Explanation:
+    """The story with each fix that clears its error while others stay marked `untested`: the crate
+    does not build with it alone, so its tests could not run, and a ✓ there would read as "tests
+    pass" like a set-tested lead's. The set of lead fixes (`engine.explain.set_tests`) runs later and
+    clears the mark on each fix it tests. A crate without tests (`no-tests`) has nothing to run: its
+    ✓ says compiles."""
+    fixes = tuple(
+        msgspec.structs.replace(o, untested=True)
+        if o.validated == "compiles"
+        and o.errors_left
+        and not o.errors_new
+        and not o.tests_run
+        and o.test_reach in ("reached", "unreached")
+        else o
+        for o in e.fixes
+    )
+    return msgspec.structs.replace(e, fixes=fixes) if fixes != e.fixes else e
+
+
 def cursors(root: Path, e: Explanation) -> Explanation:
-    """The story with each transfer that no test settled marked when it takes from a cursor's slot
+    """The story's last marks before it is told: each fix whose tests cannot run alone `untested`
+    (`unrun`), each transfer that no test settled marked when it takes from a cursor's slot
     (`engine.syntax.cursor`), and each transfer out of `v[i]` marked when a later removal from `v`
     may take a second element (`engine.syntax.repeated_removal`: not proven the same one, or kept by
     the fix), re-ranked so a fix that keeps the container whole goes first."""
     from engine.syntax.cursor import advanced_index
     from engine.syntax.repeated_removal import removal_after_read
 
+    e = unrun(e)
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
         if not o.edits or not opts.transfers(o):

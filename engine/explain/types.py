@@ -125,6 +125,9 @@ class PatchOption(Base, frozen=True):
     # "passed", "failed" (the tests it breaks in `tests_failed`), "" not run
     tests_run: str = ""
     tests_failed: tuple[str, ...] = ()
+    # the whole crate builds with it and a test could run it, but its tests were not run (the story's
+    # test budget went to the fixes ranked above it, or the run did not finish): no ✓
+    untested: bool = False
     # the other stories (0-based) whose lead fixes were in the run behind `tests_run`: a fix that
     # leaves their errors can be tested only beside their fixes (`engine.explain.set_tests`)
     set_with: tuple[int, ...] = ()
@@ -145,11 +148,12 @@ class PatchOption(Base, frozen=True):
     def ticked(self) -> bool:
         """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
         tests reach (a ✓ there reads as green where the tests would panic on it), nor one that
-        brings a new error or breaks one of the crate's tests."""
+        brings a new error or breaks one of the crate's tests, nor one whose tests were not run."""
         return (
             self.validated == "compiles"
             and not self.errors_new
             and not self.tests_failed
+            and not self.untested
             and not (self.panics_until_filled and self.test_reach == "reached")
         )
 
@@ -221,6 +225,10 @@ class PatchOption(Base, frozen=True):
             )
         if self.tests_run == "passed" and self.test_reach != "unreached":  # else passing says nothing
             return "; the crate's tests pass with it" + self._beside
+        if self.untested:
+            return "; tests not run" + (
+                f"; no test runs `{self.reach_fn}`" if self.test_reach == "unreached" else ""
+            )
         if self.cursor:
             return (
                 f"; `{self.cursor}` moves on after this read, so taking the element out shifts the one"

@@ -1,10 +1,11 @@
-"""Which code a failing test panicked in, when that code is a `todo!()` the patch did not write.
+"""Which code a failing test panicked in, when the patch did not write that code.
 
 A refusal that says "this test fails with the patch" blames the patch. The mistake this answers is
-blaming it for a panic in a hole (`todo!()`, `unimplemented!()`) that was already in the crate, often
-written by an earlier Rusta patch that landed while the tests could not run: the patch under test
-only let the crate compile, so the hole ran for the first time. The panic's location comes from
-libtest's report (toolbelt TestFailure); the earlier patch from the op log.
+blaming it for a panic in code that was already in the crate: a hole (`todo!()`, `unimplemented!()`)
+or any line an earlier Rusta patch wrote (an inserted `.unwrap()` that panics on `None`), landed
+while the tests could not run. The patch under test only let the crate compile, so that line ran
+for the first time. The panic's location comes from libtest's report (toolbelt TestFailure); the
+earlier patch from the op log and the snapshot store (the lines each applied patch added).
 """
 
 from __future__ import annotations
@@ -40,23 +41,34 @@ def _writer(root: Path, file: str, text: str) -> str:
     return ""
 
 
-def hole_notes(root: Path, crate: Path, tests: list[TestResult]) -> list[str]:
-    """One sentence per failing test that panicked in a hole the crate had before the patch."""
-    out = []
+def elsewhere(root: Path, crate: Path, tests: list[TestResult]) -> dict[str, str]:
+    """One sentence per failing test, by its name, that panicked in a line the patch did not write:
+    a hole the crate had before it, or a line an earlier Rusta patch wrote (named, with how to undo
+    it). A test not named here failed in code the patch wrote, or in the crate's own code."""
+    out: dict[str, str] = {}
     for t in tests:
         f = t.failure
-        mac = next((m for k, m in _HOLE_PANICS.items() if f and f.message.startswith(k)), None)
-        if f is None or mac is None or not f.file:
+        if f is None or not f.file:
             continue
+        mac = next((m for k, m in _HOLE_PANICS.items() if f.message.startswith(k)), None)
         text = _line(crate / f.file, f.line)
         current = (root / f.file).read_text(errors="replace") if (root / f.file).is_file() else ""
         if not text or text not in {x.strip() for x in current.splitlines()}:
-            continue  # the hole is the patch's own: the blame stands
+            continue  # the line is the patch's own: the blame stands
         by = _writer(root, f.file, text)
+        if mac is None:
+            if not by:
+                continue  # the crate's own code: the patch may well be what makes it panic
+            out[t.name] = (
+                f"{t.name} panics at {f.file}:{f.line} (`{text}`), a line Rusta's earlier patch {by} wrote,"
+                " not this one: this patch lets the crate compile, so that line runs for the first time"
+                " (`rusta undo` reverts the last patch; `rusta history` lists them)."
+            )
+            continue
         who = (
             f"which Rusta's earlier patch {by} wrote (`rusta undo` reverts the last patch; `rusta history` lists them)"
             if by
             else "which the crate already had before this patch"
         )
-        out.append(f"{t.name} panics in the `{mac}` at {f.file}:{f.line}, {who}.")
+        out[t.name] = f"{t.name} panics in the `{mac}` at {f.file}:{f.line}, {who}."
     return out

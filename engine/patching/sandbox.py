@@ -399,18 +399,22 @@ def _test(
     fields["failing_tests"] = tuple(blamed)
     fields["test_status"] = "failed"
     if blamed:
-        from engine.patching.holes_blame import hole_notes
+        from engine.patching.holes_blame import elsewhere
 
-        # "passed before" only when a baseline run built and ran them; a panic in a hole the crate
-        # already had (an earlier patch's `todo!()`) is named, not blamed on this patch
-        notes = hole_notes(root, crate, [t for t in rep.tests if t.name in blamed and t.status == "failed"])
+        # "passed before" only when a baseline run built and ran them; a panic in a line the patch
+        # did not write (a hole the crate had, a line an earlier Rusta patch wrote) is named, not
+        # blamed on this patch: then the tests fail "once the crate compiles", not "with the patch"
+        notes = elsewhere(root, crate, [t for t in rep.tests if t.name in blamed and t.status == "failed"])
         said = (
             f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}."
             if m.baseline_built
+            else f"{len(blamed)} test(s) fail once the crate compiles: {', '.join(blamed)}; the crate did not "
+            "compile without this patch, so they never ran before."
+            if set(blamed) <= set(notes)
             else f"{len(blamed)} test(s) fail with the patch: {', '.join(blamed)}; the crate did not "
             "compile without it, so they never ran before."
         )
-        return _done(fields, t0, "red", " ".join([said, *notes]))
+        return _done(fields, t0, "red", " ".join([said, *notes.values()]))
     return _done(
         fields,
         t0,

@@ -244,6 +244,7 @@ def show(
             for i, e in enumerate(chosen):
                 if e.fixes and i not in quiet:
                     _print_verdict(out, checks, i, mode, f"#{i + 1} ", printed)
+            _print_count(out, checks, n, mode, quiet)
         if checks is not None:
             checks.join()
     except KeyboardInterrupt:
@@ -258,6 +259,20 @@ def show(
     _print_set(out, checks)
     summary(checks)
     return checks.validated()
+
+
+def _print_count(out: Out, checks: Checks, n: int, mode: str, quiet: dict[int, str]) -> None:
+    """Where the difference went when the fixes shown are not the N the header announced."""
+    from modes.verdicts import count_line
+
+    idx = [i for i, e in enumerate(checks.stories) if e.fixes and i not in quiet]
+    got = [checks.wait(i) for i in idx]
+    if any(g is None for g in got):
+        return  # the check ended early: the fixes are "not checked yet", counted as announced
+    left = sum(len(e.fixes) for i, e in enumerate(checks.stories) if i in quiet)
+    line = count_line([checks.stories[i] for i in idx], [g for g in got if g is not None], mode, left)
+    if line is not None:
+        out.text(line.text, line.style)
 
 
 def _print_set(out: Out, checks: Checks) -> None:
