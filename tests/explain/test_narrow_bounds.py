@@ -172,3 +172,72 @@ def test_a_moved_generic_in_a_method_is_bounded_in_its_where_clause(tmp_path):
     assert all("impl<T> Gauge<T>" in w for w in ways.values())
     ops = [after(c) for c in closed_operators(d, read)]
     assert ops and all("impl<T> Gauge<T>" in w for w in ops), ops  # the operators are on the method
+
+
+# a comparison in one method of a generic shelf; a test keeps a `Shelf<Note>` whose `Note` has no
+# order, which rustc's `impl<T: PartialOrd>` would break
+SHELF = """#[derive(Debug)]
+pub struct Note;
+
+pub struct Shelf<T> {
+    items: Vec<T>,
+}
+
+impl<T> Shelf<T> {
+    pub fn new() -> Self {
+        Shelf { items: Vec::new() }
+    }
+
+    pub fn push(&mut self, t: T) {
+        self.items.push(t);
+    }
+
+    pub fn tallest(&self) -> Option<&T>
+    where
+        T: std::fmt::Debug,
+    {
+        let mut best = self.items.first()?;
+        for it in &self.items {
+            if it > best {
+                best = it;
+            }
+        }
+        Some(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shelves() {
+        let mut s = Shelf::new();
+        s.push(3);
+        s.push(8);
+        assert_eq!(s.tallest(), Some(&8));
+        let mut notes: Shelf<Note> = Shelf::new();
+        notes.push(Note);
+    }
+}
+"""
+
+
+def test_rustcs_bound_for_an_impl_parameter_is_moved_onto_the_method(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "shelf", SHELF)
+    run = validate(list(stories), tmp_path / "shelf")
+    e = next(e for e in run.explanations if e.code == "E0369")
+    lead = e.fixes[0]
+    assert lead.validated == "compiles" and lead.tests_run == "passed", [
+        (f.name, f.validated) for f in e.fixes
+    ]
+    assert any(s.strip() == "T: std::fmt::Debug + std::cmp::PartialOrd," for s in lead.shows), lead.shows
+    assert "only `tallest` requires it; the other methods of `Shelf` are unchanged" in lead.cost, lead.cost
+    wide = [f for f in e.fixes if any(s.lstrip().startswith("impl<T:") for s in f.shows)]
+    assert all(f.tests_failed or f.validated != "compiles" or e.fixes.index(f) > 0 for f in wide)
+    root = tmp_path / "shelf"
+    _apply(root, lead)
+    assert not errors_of(root, tmp_path)
+    done = cargo_test(root)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,65 @@
+"""rustc's bound for an impl block's type parameter, written on the one method that needs it.
+
+The general mistake: a method of `impl<T> Shelf<T>` uses `T` in a way only some types allow
+(`a > b`, `format!("{t}")`, `t.len()`), and rustc's help ("consider restricting type parameter `T`
+with trait `PartialOrd`") inserts the bound into `impl<T>`. That makes it a condition of every
+method in the block: `Shelf<Rope>` loses `new` and `push` for one method's comparison, which for a
+`pub` type is a change of its public API. The candidate here takes the trait from rustc's own
+suggestion (its span inside the impl's generic list) and puts it in the `where` clause of the
+method holding the error, merged with the predicate on `T` already there. Operator bounds that give
+`T` back (`Add<Output = T>`) are `engine.repair.op_bounds`'s. Pure; the sandbox checks it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.repair.op_bounds import _Fn, _is_op, _method_where
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from toolbelt.types import Diagnostic
+
+_BOUND = re.compile(
+    r"\s*[:+]\s*(?P<b>[A-Za-z_][\w:]*(?:<[^<>]*>)?(?:\s*\+\s*[A-Za-z_][\w:]*(?:<[^<>]*>)?)*)\s*"
+)
+
+
+def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """rustc's impl-wide bound suggestion, moved into the erring method's `where` clause."""
+    prim = d.primary
+    if d.code_str not in ("E0277", "E0369", "E0599") or prim is None:
+        return []
+    data = read(prim.file_name)
+    if data is None:
+        return []
+    text = data.decode("utf-8", "replace")
+    at = len(data[: prim.byte_start].decode("utf-8", "replace"))
+    out: list[Candidate] = []
+    for child in d.children:
+        for sp in child.spans:
+            m = _BOUND.fullmatch(sp.suggested_replacement or "")
+            if m is None or sp.file_name != prim.file_name or sp.byte_start != sp.byte_end:
+                continue
+            pos = len(data[: sp.byte_start].decode("utf-8", "replace"))
+            name = re.search(r"(\w+)\s*(?::[^,<>]*)?$", text[:pos])  # the parameter the bound follows
+            if name is None:
+                continue
+            t = name.group(1)
+            f = _Fn(text, at, t)
+            bounds = [b.strip() for b in m["b"].split("+")]
+            if not f.ok or f.sig is f.ret or not f.generics[0] <= pos <= f.generics[1] + 1:
+                continue  # rustc already points at the function, or not at this impl's list
+            if any(_is_op(b) for b in bounds):
+                continue
+            got = _method_where(text, f, t, lambda had, new=bounds: [*had, *(b for b in new if b not in had)])
+            if got is None or not got[2]:
+                continue
+            enc = lambda i: len(text[:i].encode())  # noqa: E731
+            edit = Edit(file=prim.file_name, start=enc(got[0]), end=enc(got[1]), replacement=got[2])
+            said = " + ".join(bounds)
+            out.append(
+                _make(
+                    [edit], f"bound `{t}: {said}` on `{f.name}` only", "method-bound", d.code_str or "", 0.9
+                )
+            )
+    return out
