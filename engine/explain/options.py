@@ -384,6 +384,13 @@ def copies_less(o: PatchOption) -> bool:
     return bool(_NO_COPY.search(o.cost))
 
 
+def panics(o: PatchOption) -> int:
+    """1 when the option's cost says its inserted unwrap panics (`engine.explain.meaning.adds_unwrap`):
+    among options of one state it goes after one that decides what "no value" means (a default, an
+    error passed on with `?`), rustc's `.expect("REASON")` included."""
+    return int("panics where" in o.cost or "panics at run time" in o.cost)
+
+
 _REBIND = re.compile(r"^\s*(\w+) = \1\s*\.\s*\w+\(")
 
 
@@ -457,6 +464,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             o.id in wide,
             inexpert(o),
             changes_meaning(o),
+            panics(o),
         ),
     )
     out: list[PatchOption] = []
