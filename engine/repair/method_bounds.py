@@ -12,6 +12,7 @@ method holding the error, merged with the predicate on `T` already there. Operat
 
 from __future__ import annotations
 
+import functools
 import re
 
 from engine.repair.op_bounds import _Fn, _is_op, _method_where
@@ -51,7 +52,7 @@ def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
                 continue  # rustc already points at the function, or not at this impl's list
             if any(_is_op(b) for b in bounds):
                 continue
-            got = _method_where(text, f, t, lambda had, new=bounds: [*had, *(b for b in new if b not in had)])
+            got = _method_where(text, f, t, functools.partial(_merged, bounds))
             if got is None or not got[2]:
                 continue
             enc = lambda i: len(text[:i].encode())  # noqa: E731
@@ -63,3 +64,7 @@ def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
                 )
             )
     return out
+
+
+def _merged(bounds: list[str], had: list[str]) -> list[str]:
+    return [*had, *(b for b in bounds if b not in had)]
