@@ -32,6 +32,7 @@ from engine.explain.types import Explanation, PatchOption
 from engine.repair import baseline as base
 from engine.repair.errors import RepairError
 from engine.repair.types import Baseline
+from engine.syntax.test_reach import has_tests
 from toolbelt.cargo_run import run_test
 from toolbelt.errors import ToolbeltError
 from toolbelt.paths import writable_cache_dir
@@ -141,19 +142,19 @@ class Tester:
         return msgspec.structs.replace(e, fixes=opts.rank(fixes))
 
 
-def unrun(e: Explanation) -> Explanation:
+def unrun(root: Path, e: Explanation) -> Explanation:
     """The story with each fix that clears its error while others stay marked `untested`: the crate
     does not build with it alone, so its tests could not run, and a ✓ there would read as "tests
     pass" like a set-tested lead's. The set of lead fixes (`engine.explain.set_tests`) runs later and
     clears the mark on each fix it tests. A crate without tests (`no-tests`) has nothing to run: its
-    ✓ says compiles."""
+    ✓ says compiles; an edit in no fn (a field's type) asks whether the package has tests at all."""
     fixes = tuple(
         msgspec.structs.replace(o, untested=True)
         if o.validated == "compiles"
         and o.errors_left
         and not o.errors_new
         and not o.tests_run
-        and o.test_reach in ("reached", "unreached")
+        and (o.test_reach in ("reached", "unreached") or (not o.test_reach and has_tests(root, o.file)))
         else o
         for o in e.fixes
     )
@@ -169,7 +170,7 @@ def cursors(root: Path, e: Explanation) -> Explanation:
     from engine.syntax.cursor import advanced_index
     from engine.syntax.repeated_removal import removal_after_read
 
-    e = unrun(e)
+    e = unrun(root, e)
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
         if not o.edits or not opts.transfers(o):

@@ -86,6 +86,20 @@ def _package(root: Path, rel: str) -> Path:
     return here
 
 
+def has_tests(root: Path, rel: str) -> bool:
+    """Whether `rel`'s package has a test (a `#[test]` fn or a doc example) in src/ or tests/: the
+    question `reach` cannot answer for an edit in no fn (a field's type), whose tests still run."""
+    pkg = _package(root, rel)
+    for d in ("src", "tests"):
+        for path in sorted((pkg / d).rglob("*.rs")) if (pkg / d).is_dir() else []:
+            try:
+                if any(f.test for f in _fns(path.read_bytes())[0]):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def reach(root: Path, rel: str, offset: int) -> Reach | None:
     """Whether a test of `rel`'s package reaches the fn holding byte `offset` of `rel` (the file as
     it is, before the fix); None when the offset is in no fn (an edit to a type or a `use`)."""

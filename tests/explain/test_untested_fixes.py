@@ -232,3 +232,21 @@ def test_a_fix_for_another_place_of_the_mistake_names_its_place() -> None:
         msgspec.structs.replace(e, fixes=(_fix("h", patch=here, shows=("for x in v {",), line=5),))
     )
     assert line is not None and "another place" not in line.text, line
+
+
+def test_a_fix_that_leaves_other_errors_is_untested_where_the_crate_has_tests(tmp_path: Path) -> None:
+    from engine.explain.testing import unrun
+
+    tested = write_lib(tmp_path, "tested", "pub struct S { pub n: u8 }\n#[test]\nfn t() {}\n")
+    bare = write_lib(tmp_path, "bare", "pub struct S { pub n: u8 }\n")
+    # an edit in no fn (a field's type): test_reach is "", the package's tests decide
+    o = _fix("f", errors_left=1)
+    assert unrun(tested, _story(o)).fixes[0].untested
+    assert not unrun(bare, _story(o)).fixes[0].untested  # no tests to run: its ✓ says compiles
+    assert (
+        not unrun(tested, _story(_fix("g", errors_left=1, tests_run="passed", set_with=(1,))))
+        .fixes[0]
+        .untested
+    )
+    marked = unrun(tested, _story(o)).fixes[0]
+    assert not marked.ticked and "tests not run" in marked.state_words, marked.state_words
