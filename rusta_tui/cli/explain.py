@@ -59,8 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the fast path: show the stories and their fixes unchecked, marked 'not checked yet'. "
         "Without it, pair and study print each story at once, then check its fixes in a scratch "
-        "copy (cached) and show only those that compile, with a line on why rustc's own suggestion "
-        "fails when it does",
+        "copy (cached) and show only those that compile, marked ✓ when the crate's tests pass with "
+        "them ('tests not run' otherwise), with a line on why rustc's own suggestion fails when it "
+        "does",
     )
     parser.add_argument(
         "--no-clippy", action="store_true", help="run cargo check only, without clippy's lints"
