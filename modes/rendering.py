@@ -17,6 +17,7 @@ from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.hunks import change_runs, hunk_block
+from modes.reasons import own_reason
 from modes.types import SPECS, Mode
 from toolbelt.types import Diagnostic
 
@@ -425,6 +426,8 @@ def lines_for(
             return lines
         # rustc's reason and help are in its own text now: Rusta's lines are only what she adds
         own = [ln for ln in lines[1:] if not ln.text.startswith(("Why (rustc):", "Help (rustc):"))]
+        if len(own) < len(lines) - 1 and (reason := own_reason(e, own)) is not None:
+            own.insert(0, reason)  # rustc's reason is in its text above; Rusta's own takes its slot
         if not own and pending:
             return [lines[0], *rustc_lines(e)]
         if not own or own[0].text.startswith("Nothing to add"):

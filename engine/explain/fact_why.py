@@ -1,0 +1,120 @@
+"""Pair mode's Why line for stories whose KB entry has only a generic summary, built from facts.
+
+Why: for a borrow error the entry's summary ("moves a value out of a reference") says no more than
+rustc's message, so pair mode printed rustc's text and a fix and nothing of Rusta's own. Each
+function here answers one general shape of mistake from rustc's spans and labels and the program's
+text at those spans (which place, which type, which call makes the temporary, where the borrow is
+used), and returns None when a fact it needs is missing: no fact, no line. Code it quotes is the
+program's, read at rustc's spans.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.explain.placeholders import short_type
+from toolbelt.diagnostics import in_user_crate
+from toolbelt.types import Diagnostic, Span
+
+_SHARED_MOVE = re.compile(r"^cannot move out of `([^`]+)` which is behind a shared reference$")
+_HAS_TYPE = re.compile(r"has type `([^`]+)`, which does not implement the `Copy` trait")
+_CONSUMER = re.compile(r"`(?:[\w:<>, ]+::)?(\w+)` takes ownership of the receiver `self`")
+_PLACE_ROOT = re.compile(r"^[(*&\s]*([A-Za-z_]\w*)\b")
+_LAST_CALL = re.compile(r"(?:\.|::|\b)(\w+)\s*(?:::<[^>]*>)?\s*\((?:[^()]|\([^()]*\))*\)\s*$")
+_NEXT_CALL = re.compile(rb"^\s*\.\s*(\w+)\s*\(")
+_LET = re.compile(r"\blet\s+(?:mut\s+)?([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*$")
+
+
+def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """The fact-built Why sentence for the diagnostic's shape, or None where no shape here fits."""
+    code = diag.code_str or ""
+    if code == "E0507":
+        return shared_field_move(diag)
+    if code == "E0716":
+        return temporary_borrowed(diag, crate_root)
+    return None
+
+
+def shared_field_move(diag: Diagnostic) -> str | None:
+    """E0507 on a place reached through a shared reference (`self.name`, `it.tags`): the general
+    mistake is using a non-`Copy` field by value where the code holds only a `&` to its owner. The
+    line names the place, its type (rustc's "has type" label), the reference it is reached through,
+    and the by-value method that moves it when rustc's note names one (`unwrap_or_else` takes its
+    receiver `self`)."""
+    m = _SHARED_MOVE.match(diag.message)
+    prim = diag.primary
+    if m is None or prim is None:
+        return None
+    place = m.group(1)
+    typed = next((t for t in _said(diag) if _HAS_TYPE.search(t)), None)
+    root = _PLACE_ROOT.match(place)
+    if typed is None or root is None or "." not in place.removeprefix(root.group(1))[:1]:
+        return None  # a plain local or an index: not a field reached through a reference
+    typ = short_type(_HAS_TYPE.search(typed).group(1))  # type: ignore[union-attr]
+    consumer = next((c.group(1) for t in _said(diag) if (c := _CONSUMER.search(t))), None)
+    where = f"{prim.file_name}:{prim.line_start}"
+    article = "an" if typ[:1] in "AEIOaeio" else "a"
+    through = (
+        f"`{place}` is {article} `{typ}` reached through `{root.group(1)}`, which this code only borrows"
+    )
+    if consumer is not None:
+        return (
+            f"{through}; `{consumer}` takes its receiver by value, so calling it on `{place}` at {where} "
+            f"would move the `{typ}` out of the borrowed data."
+        )
+    return (
+        f"{through}; using it by value at {where} would move it out of the borrowed data, and `{typ}` "
+        "is not `Copy`, so it cannot be copied out either."
+    )
+
+
+def temporary_borrowed(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """E0716: a value made inside an expression (a call's result) is borrowed by the next call in the
+    chain (`.as_str()`, `.iter()`) or by `&`, and the borrow is kept past the statement, where the
+    temporary is already dropped. The line names the call that makes the temporary, what borrows it,
+    the binding that keeps the borrow (`let level = ...`) and the line that uses it later, all read
+    at rustc's spans; without the making call or the later use it says nothing."""
+    prim = diag.primary
+    later = next((s for s in diag.spans if s.label and "later used here" in s.label), None)
+    if prim is None or later is None or not in_user_crate(prim.file_name):
+        return None
+    source = _source(crate_root, prim)
+    if source is None:
+        return None
+    made = source[prim.byte_start : prim.byte_end].decode("utf-8", "replace")
+    call = _LAST_CALL.search(made)
+    if call is None:
+        return None
+    after = _NEXT_CALL.match(source[prim.byte_end : prim.byte_end + 200])
+    before = source[max(0, prim.byte_start - 200) : prim.byte_start].decode("utf-8", "replace")
+    if after is not None:
+        borrower = f"`.{after.group(1).decode()}()` borrows it"
+    elif before.rstrip().endswith("&"):
+        borrower = "`&` borrows it"
+    else:
+        return None
+    bound = _LET.search(before.split(";")[-1].split("{")[-1])
+    into = f" into `{bound.group(1)}`" if bound else ""
+    used = (later.text[0].text[later.column_start - 1 : later.column_end - 1] if later.text else "").strip()
+    use = f"`{used}` is" if used and bound and used == bound.group(1) else "the borrow is"
+    return (
+        f"The value `{call.group(1)}()` returns at {prim.file_name}:{prim.line_end} is a temporary, dropped "
+        f"at the end of its statement; {borrower}{into}, and {use} still used at line {later.line_start}."
+    )
+
+
+def _said(diag: Diagnostic) -> list[str]:
+    out = [s.label for s in diag.spans if s.label]
+    for c in diag.children:
+        out.append(c.message)
+        out.extend(s.label for s in c.spans if s.label)
+    return out
+
+
+def _source(crate_root: str | Path, span: Span) -> bytes | None:
+    try:
+        source = (Path(crate_root) / span.file_name).read_bytes()
+    except OSError:
+        return None
+    return source if span.byte_end <= len(source) else None

@@ -1,0 +1,80 @@
+"""Pair mode's Why line built from facts where the KB's summary only restated rustc (#14).
+
+Real cargo on fixture crates: a field moved out of `&self` by a by-value Option method, a field moved
+out of a closure's `&T` parameter, a temporary whose `.as_bytes()` borrow is kept in a `let`. Each
+Why names the place, its type, the call and the line rustc's spans give, and pair mode shows it
+under rustc's text, where before it printed rustc and a fix only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modes.rendering import render_text
+from tests.explain.crates import explain_lib, line_of, story
+
+ROSTER = """\
+pub struct Player {
+    pub nick: String,
+    pub clan: Option<String>,
+}
+
+impl Player {
+    pub fn clan_or(&self) -> String {
+        self.clan.unwrap_or_default()
+    }
+}
+
+pub fn nicks(all: &[Player]) -> Vec<String> {
+    all.iter().map(|p| p.nick).collect()
+}
+"""
+
+BYTES = """\
+pub fn first_byte(word: &str) -> u8 {
+    let raw = word.trim().to_lowercase().as_bytes();
+    let n = raw.len();
+    if n == 0 { 0 } else { raw[0] }
+}
+"""
+
+
+def _pair(e) -> list[str]:
+    return [
+        ln
+        for ln in render_text(e, "pair", with_rustc=True, pending=True).splitlines()
+        if ln.startswith("Rusta:")
+    ]
+
+
+def test_field_moved_out_of_a_borrow_says_which_field_type_and_consumer(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "roster", ROSTER)
+    by_method = story(stories, ROSTER, "self.clan.unwrap_or_default()", "E0507")
+    line = line_of(ROSTER, "self.clan.unwrap_or_default()")
+    assert by_method.summary == (
+        "`self.clan` is an `Option<String>` reached through `self`, which this code only borrows; "
+        f"`unwrap_or_default` takes its receiver by value, so calling it on `self.clan` at src/lib.rs:{line} "
+        "would move the `Option<String>` out of the borrowed data."
+    )
+    assert _pair(by_method) == [f"Rusta: Why: {by_method.summary}"]
+    in_closure = story(stories, ROSTER, "|p| p.nick", "E0507")
+    assert in_closure.summary.startswith(
+        "`p.nick` is a `String` reached through `p`, which this code only borrows"
+    )
+    assert "`String` is not `Copy`" in in_closure.summary
+    assert _pair(in_closure) == [f"Rusta: Why: {in_closure.summary}"]
+
+
+def test_temporary_kept_past_its_statement_says_which_call_and_which_use(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "bytes", BYTES)
+    e = story(stories, BYTES, "to_lowercase()", "E0716")
+    assert e.summary == (
+        "The value `to_lowercase()` returns at src/lib.rs:2 is a temporary, dropped at the end of its "
+        "statement; `.as_bytes()` borrows it into `raw`, and `raw` is still used at line 3."
+    )
+    assert _pair(e) == [f"Rusta: Why: {e.summary}"]
+
+
+def test_a_local_moved_out_of_a_reference_gets_no_field_line(tmp_path: Path) -> None:
+    src = "pub fn take(s: &String) -> String {\n    *s\n}\n"
+    e = story(explain_lib(tmp_path, "deref", src), src, "*s", "E0507")
+    assert "reached through" not in e.summary  # `*s` is no field: the shape does not fit, no line
