@@ -88,7 +88,10 @@ def _without_detours(file: str, source: bytes, edit: Edit) -> tuple[Edit, ...]:
     l.unit_price` (numbers are `Copy`; `engine.syntax.detours`), and the operands rustc named are
     numbers, so the borrow-free form type-checks wherever the detour did."""
     new = apply_edits(source, [edit])
-    return edits_between(file, source, tidy(source, new)) or (edit,)
+    tidied = tidy(source, new)
+    if tidied == new:  # no detour: keep the template's own edit, whose inserted `as T` the costs read
+        return (edit,)
+    return edits_between(file, source, tidied) or (edit,)
 
 
 def operator_mix(d: Diagnostic, read: Reader) -> Range | None:
