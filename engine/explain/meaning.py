@@ -170,9 +170,16 @@ def adds_unwrap(diff: str, found: str | None = None) -> str:
         return ""
     call = "`.unwrap()`" if any(".unwrap()" in a for a in added) else "`.expect(..)`"
     variant = unwrapped_variant(found)
+    flag = f"{call} panics where the value is `{variant}`"
     if variant is None:
-        return f"{call} panics at run time where there is no value"
-    return f"{call} panics where the value is `{variant}`"
+        flag = f"{call} panics at run time where there is no value"
+    hole = next((m.group(0) for a in added if (m := _HOLE.search(a))), None)
+    return flag if hole is None else f"{flag}; {hole} is rustc's placeholder: the message is yours to write"
+
+
+# rustc's stand-in message in a HasPlaceholders suggestion (`.expect("REASON")`): not final text.
+# The general mistake: presenting a placeholder as the message the program will print when it panics.
+_HOLE = re.compile(r'(?<=\.expect\()"(?:REASON|reason|\.\.\.|TODO)"(?=\))')
 
 
 _ON_TYPE = re.compile(r"(?:on type |found for (?:enum|struct) )`([^`]+)`")

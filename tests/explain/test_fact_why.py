@@ -78,3 +78,12 @@ def test_a_local_moved_out_of_a_reference_gets_no_field_line(tmp_path: Path) -> 
     src = "pub fn take(s: &String) -> String {\n    *s\n}\n"
     e = story(explain_lib(tmp_path, "deref", src), src, "*s", "E0507")
     assert "reached through" not in e.summary  # `*s` is no field: the shape does not fit, no line
+
+
+def test_rustcs_expect_placeholder_is_said_to_be_the_users_to_write(tmp_path: Path) -> None:
+    src = "pub fn widest(cols: &[String]) -> usize {\n    let w: usize = cols.iter().map(|c| c.len()).max();\n    w\n}\n"
+    e = story(explain_lib(tmp_path, "widest", src), src, ".max()", "E0308")
+    expect = [f for f in e.fixes if '.expect("REASON")' in (f.patch or "")]
+    assert expect, [f.patch for f in e.fixes]
+    assert expect[0].cost.endswith('"REASON" is rustc\'s placeholder: the message is yours to write')
+    assert all("placeholder" not in f.cost for f in e.fixes if '"REASON"' not in (f.patch or ""))
