@@ -256,7 +256,8 @@ def pair_terms(f: PatchOption) -> str:
         words = words.replace(f.steps_words, f", in {len(f.steps) + 1} steps")
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
     cost = f"; {f.cost}" if f.cost else ""  # pair's line does not show the title: the cost is said here
-    return f"{words}, {by}{cost}"
+    lints = f"; {f.lint_words}" if f.new_lints else ""
+    return f"{words}, {by}{cost}{lints}"
 
 
 def _cost(f: PatchOption) -> str:
@@ -285,7 +286,8 @@ def fix_mark(f: PatchOption) -> str:
 def fix_terms(f: PatchOption) -> str:
     """What a fix line says in brackets: what validation earned, who suggested it, what it costs."""
     by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
-    return f"{f.state_words}, {by}{_cost(f)}"
+    lints = f"; {f.lint_words}" if f.new_lints else ""
+    return f"{f.state_words}, {by}{_cost(f)}{lints}"
 
 
 def diff_lines(patch: str) -> list[Line]:

@@ -67,6 +67,8 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         # the crate's tests with it in (engine.explain.testing): "passed", "failed", "" not run
         "tests_run": f.tests_run,
         "tests_failed": list(f.tests_failed),
+        # the lints cargo clippy reports with it in that the crate did not have (engine.explain.linting)
+        "new_lints": list(f.new_lints),
         "id": f.id,
         "shows": list(f.shows),
         "file": f.file,

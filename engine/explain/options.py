@@ -462,6 +462,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and not copies_less(o) and o.validated in moves),
             o.id in wide,
+            bool(o.new_lints),  # a fix that adds clippy lints goes below one that adds none
             inexpert(o),
             changes_meaning(o),
             panics(o),
@@ -471,7 +472,11 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
     for state in ("compiles", "type-checks", "uncovers", "not-checked"):
         group = [o for o in kept if o.validated == state]
         borrows = (
-            [o for o in group if (o.kind == "borrow" or _rebinds(o)) and not o.tests_failed]
+            [
+                o
+                for o in group
+                if (o.kind == "borrow" or _rebinds(o)) and not o.tests_failed and not o.new_lints
+            ]
             if state != "not-checked"
             else []
         )

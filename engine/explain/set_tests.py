@@ -16,7 +16,7 @@ from __future__ import annotations
 import msgspec
 
 from engine.explain import options as opts
-from engine.explain.testing import Tester, TestVerdict
+from engine.explain.testing import PER_STORY, Tester, TestVerdict
 from engine.explain.types import Explanation, PatchOption
 from engine.repair.types import Edit
 
@@ -75,8 +75,39 @@ class SetJudge:
         fixes = [_marked(f, run, bad, beside) if f.id == o.id else f for f in self.out[i].fixes]
         self.out[i] = msgspec.structs.replace(self.out[i], fixes=opts.rank(fixes))
 
+    def linted(self) -> None:
+        """Each story's first compiling fixes linted beside the other stories' leads (the crate builds
+        only with them), each credited with the lints on the lines it writes, and re-ranked: a lead
+        that adds a lint gives way to a fix that adds none (`engine.explain.linting`). A new set of
+        leads is kept only when it builds; otherwise the stories stay as they were."""
+        before = list(self.out)
+        for k, i in enumerate(self.idx):
+            rest = _edits(self.leads[:k] + self.leads[k + 1 :])
+            fixes: list[PatchOption] = []
+            n = 0
+            for alt in self.out[i].fixes:
+                if n >= PER_STORY or alt.validated != "compiles" or not alt.edits or alt.errors_new:
+                    fixes.append(alt)
+                    continue
+                if _overlaps(alt, self.leads[:k] + self.leads[k + 1 :]):
+                    fixes.append(alt)
+                    continue
+                n += 1
+                ids = {f.id for f in self.out[i].fixes}
+                fixes.extend(
+                    x for x in self.tester.linter.marked(alt, rest) if x.id == alt.id or x.id not in ids
+                )
+            self.out[i] = msgspec.structs.replace(self.out[i], fixes=opts.rank(fixes))
+        leads = [self.out[i].fixes[0] for i in self.idx]
+        if [o.id for o in leads] != [o.id for o in self.leads]:
+            if not self.tester.linter.builds(_edits(leads)):
+                self.out[:] = before
+                return
+        self.leads = leads
+
     def verdict(self) -> str:
         """The set's words for `modes.verdicts.set_line`, with the stories' fixes marked in `out`."""
+        self.linted()
         leads = self.leads
         bad = self._bad(self.tester.run(_edits(leads)))
         if bad is None:

@@ -27,6 +27,7 @@ from pathlib import Path
 import msgspec
 
 from engine.explain import options as opts
+from engine.explain.linting import Linter
 from engine.explain.trials import Trials
 from engine.explain.types import Explanation, PatchOption
 from engine.repair import baseline as base
@@ -77,6 +78,7 @@ class Tester:
         self._baseline: Baseline | None = None
         self._loaded = False
         self.runs = 0
+        self.linter = Linter(trials, cancel)
 
     def verdict(self, o: PatchOption) -> TestVerdict:
         return self.run(o.edits)
@@ -106,6 +108,19 @@ class Tester:
         (_home() / f"{key}.json").write_bytes(msgspec.json.encode(v))
         return v
 
+    def linted(self, fixes: list[PatchOption]) -> list[PatchOption]:
+        """The first `PER_STORY` whole-crate fixes, in rank order, with the lints each adds, each
+        after its slice form when it writes a `&Vec<T>` parameter that form does without."""
+        out: list[PatchOption] = []
+        n = 0
+        for o in fixes:
+            if not testable(o) or n >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
+                out.append(o)
+                continue
+            n += 1
+            out.extend(x for x in self.linter.marked(o) if all(x.id != y.id for y in fixes) or x.id == o.id)
+        return out
+
     def blamed(self, failed: tuple[str, ...]) -> tuple[str, ...]:
         """The failing tests that did not already fail at the last green state."""
         if not self._loaded:
@@ -122,8 +137,9 @@ class Tester:
 
     def story(self, e: Explanation) -> Explanation:
         """The story's fixes with the shown ones tested, re-ranked: a fix that breaks a test loses
-        its place to one whose tests pass."""
-        fixes = list(e.fixes)
+        its place to one whose tests pass. The same few are linted first (`engine.explain.linting`)
+        and re-ranked, so a fix that adds no clippy lint is the one tested and shown first."""
+        fixes = list(opts.rank(self.linted(list(e.fixes))))
         tried, done = 0, False
         for i, o in enumerate(fixes):
             if not testable(o) or o.test_reach == "no-tests" or o.tests_run:

@@ -138,6 +138,15 @@ class PatchOption(Base, frozen=True):
     # to take the same element (`engine.syntax.repeated_removal`): "`stmt` (why)"; ranked below the
     # clone, which keeps the code's own removal, since the two together may remove two elements
     removal_unsure: str = ""
+    # the lints cargo clippy reports with it in that the crate without it did not have, by name
+    # ("clippy::needless_borrow"; `engine.explain.linting`, run on the fixes the test gate runs):
+    # ranked below an otherwise equal fix that adds none, and said in its cost line
+    new_lints: tuple[str, ...] = ()
+
+    @property
+    def lint_words(self) -> str:
+        """ "adds clippy::needless_borrow": what its cost line says of the lints it adds, "" for none."""
+        return "adds " + " and ".join(self.new_lints) if self.new_lints else ""
 
     @property
     def panics_until_filled(self) -> bool:

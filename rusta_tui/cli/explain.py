@@ -149,6 +149,9 @@ def run(args: argparse.Namespace) -> int:
     where = project_root(args.path)  # a member's diagnostics name files from its workspace root
     study = args.mode == "study" and not args.json
     _prepare(where, args, study)  # while cargo runs (started early by main), not after it
+    from engine.explain.linting import use_clippy
+
+    use_clippy(not args.no_clippy)  # the fixes are linted only when the user's check is clippy's
     report = run_check(where, tool="check" if args.no_clippy else "clippy")
     if report.status == "failed" and not args.no_clippy and "clippy" in report.message:
         report = run_check(where, tool="check")

@@ -1,0 +1,257 @@
+"""Runs clippy on a fix that makes the whole crate compile, so a fix that adds a lint says which.
+
+The mistake it answers: a fix can compile, pass the tests and still write code clippy flags: a
+borrow taken only to be copied (`(&it.name).to_string()`, needless_borrow), a `&mut Vec<T>`
+parameter that only needs a slice (ptr_arg), or a signature change that turns the caller's
+`&vec![..]` into a needless allocation (useless_vec). Shown with a ✓ beside a fix that adds
+nothing, it reads as just as good. So each fix the test gate runs (`engine.explain.testing`) is also
+linted in the scratch copy, one `cargo clippy` per distinct tree (cached on disk by the bytes of
+every file; after `cargo check` on the same target it rebuilds only the crate itself), and the lints
+it adds are kept on the option (`PatchOption.new_lints`): `options.rank` puts it below an
+otherwise equal fix that adds none, and its cost line says "adds clippy::X".
+
+Added means: not in the crate's own lints without the patch (by lint, message and file, not line:
+a fix moves lines). When the crate without the patch does not compile, clippy never reached its
+lint passes, so every lint would look new: then only a lint on a line the fix writes counts, since
+that code is the fix's own.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import threading
+from pathlib import Path
+
+import msgspec
+
+from engine.edits import Edit, EditError, by_file, diff_of_edits, edit_id
+from engine.explain.options import added_lines
+from engine.explain.slice_params import slice_edits
+from engine.explain.trials import Trials
+from engine.explain.types import PatchOption
+from engine.patching.diffs import first_place
+from toolbelt.cargo_run import run_check
+from toolbelt.diag_identity import distinct, trim_paths
+from toolbelt.diagnostics import primary_user_span
+from toolbelt.errors import ToolbeltError
+from toolbelt.paths import writable_cache_dir
+from toolbelt.types import CheckReport, Diagnostic
+
+LINT_TIMEOUT_S = 60.0  # one `cargo clippy` of one fix
+_ON = [True]  # off for this process when the user asked for no clippy (`rusta explain --no-clippy`)
+
+
+def use_clippy(on: bool) -> None:
+    """Whether fixes are linted in this process: a user who turned clippy off gets no lint run."""
+    _ON[0] = on
+
+
+class Lint(msgspec.Struct, frozen=True):
+    """One warning of a clippy run: its name ("clippy::ptr_arg", "unused_variables"), its key (name,
+    message, file) and where its primary span starts."""
+
+    name: str
+    key: str
+    file: str
+    line: int
+
+
+class LintRun(msgspec.Struct, frozen=True):
+    """A tree's clippy verdict: `built` False when the crate had errors (its lint passes never ran)."""
+
+    built: bool
+    lints: tuple[Lint, ...] = ()
+
+
+_DEC = msgspec.json.Decoder(LintRun)
+
+
+def _home() -> Path:
+    return writable_cache_dir() / "explain-validation" / "lints"
+
+
+def _is_error(d: Diagnostic) -> bool:
+    """A compile error; a clippy lint at `deny` level is a lint, not a reason the crate does not build."""
+    return d.level.startswith("error") and not (d.code_str or "").startswith("clippy::")
+
+
+def lints_of(report: CheckReport) -> LintRun:
+    """The warnings and lints of a clippy report, each once however many targets reported it."""
+    out = []
+    errors = False
+    for d in distinct(report.diagnostics):
+        if _is_error(d):
+            errors = True
+            continue
+        if d.level != "warning" and not d.level.startswith("error"):
+            continue
+        p = primary_user_span(d)
+        name = d.code_str or "warning"
+        file = p.file_name if p else ""
+        out.append(
+            Lint(
+                name=name,
+                key=f"{name}|{trim_paths(d.message)}|{file}",
+                file=file,
+                line=p.line_start if p else 0,
+            )
+        )
+    return LintRun(built=not errors, lints=tuple(out))
+
+
+def written_lines(
+    old: dict[str, bytes], edits: tuple[Edit, ...], own: tuple[Edit, ...] | None = None
+) -> dict[str, set[int]]:
+    """{file: the 1-based lines of the patched file that the `own` edits (default: all) wrote}, with
+    every one of `edits` in: each edit starts on its old line moved by the lines the edits before it
+    added or took away."""
+    mine_ = set(edits if own is None else own)
+    out: dict[str, set[int]] = {}
+    for rel, mine in by_file(edits).items():
+        src = old.get(rel)
+        if src is None:
+            continue
+        moved = 0
+        lines: set[int] = set()
+        for ed in sorted(mine, key=lambda e: e.start):
+            first = src[: ed.start].count(b"\n") + 1 + moved
+            if ed in mine_:  # a whole-line replacement's closing newline writes no line after it
+                n = ed.replacement.count("\n") + (not ed.replacement.endswith("\n"))
+                lines.update(range(first, first + max(n, 1)))
+            moved += ed.replacement.count("\n") - src[ed.start : ed.end].count(b"\n")
+        out[rel] = lines
+    return out
+
+
+def added(before: LintRun, after: LintRun, wrote: dict[str, set[int]]) -> tuple[str, ...]:
+    """The lints `after` has that `before` has not, by name; only those on written lines when the
+    crate without the patch did not build (its lints never ran, so all would look new)."""
+    more = collections.Counter(x.key for x in after.lints) - collections.Counter(x.key for x in before.lints)
+    names = []
+    for x in after.lints:
+        if more[x.key] <= 0:
+            continue
+        if not before.built and not any(
+            x.file and (x.file.endswith(f) or f.endswith(x.file)) for f in wrote if x.line in wrote[f]
+        ):
+            continue
+        more[x.key] -= 1
+        names.append(x.name)
+    return tuple(sorted(set(names)))
+
+
+class Linter:
+    """The clippy runs of one explain run, on the scratch copy the fixes were checked in."""
+
+    def __init__(self, trials: Trials, cancel: threading.Event | None = None) -> None:
+        self.trials, self.cancel = trials, cancel
+        self._before: LintRun | None = None
+        self.runs = 0
+
+    def _tree_key(self) -> str:
+        h = hashlib.sha256(b"clippy\0")
+        for rel in sorted(self.trials.ws.files()):
+            h.update(rel.encode() + b"\0" + (self.trials.ws.read(rel) or b"") + b"\0")
+        return h.hexdigest()[:32]
+
+    def _run(self) -> LintRun | None:
+        """The scratch copy as it is now, linted (or its cached verdict); None when clippy did not finish."""
+        if not _ON[0]:
+            return None
+        key = self._tree_key()
+        path = _home() / f"{key}.json"
+        try:
+            return _DEC.decode(path.read_bytes())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            pass
+        try:
+            rep = run_check(self.trials.ws.root, tool="clippy", timeout_s=LINT_TIMEOUT_S, cancel=self.cancel)
+        except ToolbeltError:
+            return None
+        self.runs += 1
+        if rep.status not in ("clean", "diagnostics"):
+            return None  # clippy missing, a timeout: no claim either way, and nothing cached
+        run = lints_of(rep)
+        _home().mkdir(parents=True, exist_ok=True)
+        path.write_bytes(msgspec.json.encode(run))
+        return run
+
+    def before(self) -> LintRun | None:
+        if self._before is None:
+            self._before = self._run()
+        return self._before
+
+    def _after(self, edits: tuple[Edit, ...]) -> tuple[LintRun | None, dict[str, bytes]]:
+        old = {rel: self.trials.ws.read(rel) or b"" for rel in by_file(edits)}
+        saved = self.trials.ws.try_edits(edits)
+        try:
+            return self._run(), old
+        finally:
+            self.trials.ws.revert(saved)
+
+    def new_lints(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> tuple[str, ...] | None:
+        """The lints the option's edits add, by name, with `beside` (other stories' fixes, without
+        which the crate does not build) in too; None when a run did not finish or did not build."""
+        return self._added(o.edits, beside)
+
+    def _added(self, edits: tuple[Edit, ...], beside: tuple[Edit, ...]) -> tuple[str, ...] | None:
+        base = self.before()
+        if base is None:
+            return None
+        after, old = self._after((*edits, *beside))
+        if after is None or not after.built:
+            return None
+        return added(base, after, written_lines(old, (*edits, *beside), edits))
+
+    def slice_form(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption | None:
+        """The fix with the `&Vec<T>`/`&String` parameter it writes as a slice (`engine.explain.
+        slice_params`), when clippy::ptr_arg flags it and the slice form builds adding no such lint."""
+        if "clippy::ptr_arg" not in o.new_lints:
+            return None
+        old = {rel: self.trials.ws.read(rel) or b"" for rel in by_file(o.edits)}
+        got = slice_edits(old, o.edits, written_lines(old, o.edits))
+        if got is None:
+            return None
+        edits, _, params = got
+        lints = self._added(edits, beside)
+        if lints is None or "clippy::ptr_arg" in lints:
+            return None
+        try:
+            diff = diff_of_edits(old, edits)
+        except EditError:
+            return None
+        file, line = first_place(diff)
+        return msgspec.structs.replace(
+            o,
+            id=edit_id(edits),
+            name=f"{o.name}, taking a slice: `{params}`",
+            edits=edits,
+            patch=diff,
+            shows=added_lines(diff),
+            file=file,
+            line=line,
+            source="template",
+            new_lints=lints,
+            steps=(),
+            first_step="",
+            tests_run="",
+            tests_failed=(),
+            untested=False,
+            plain=(),
+        )
+
+    def marked(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> list[PatchOption]:
+        """The fix with its lints, after its slice form when that is the one that adds none."""
+        o = self.mark(o, beside)
+        alt = self.slice_form(o, beside)
+        return [alt, o] if alt is not None else [o]
+
+    def builds(self, edits: tuple[Edit, ...]) -> bool:
+        """Whether the crate builds with `edits` in (the lint run of that tree, cached like the rest)."""
+        after, _ = self._after(edits)
+        return after is not None and after.built
+
+    def mark(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption:
+        got = self.new_lints(o, beside)
+        return msgspec.structs.replace(o, new_lints=got) if got else o
