@@ -33,6 +33,10 @@ def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return shared_field_move(diag)
     if code == "E0716":
         return temporary_borrowed(diag, crate_root)
+    if code == "E0053":
+        return trait_signature_differs(diag, crate_root)
+    if code == "E0046":
+        return trait_item_missing(diag)
     return None
 
 
@@ -101,6 +105,87 @@ def temporary_borrowed(diag: Diagnostic, crate_root: str | Path) -> str | None:
     return (
         f"The value `{call.group(1)}()` returns at {prim.file_name}:{prim.line_end} is a temporary, dropped "
         f"at the end of its statement; {borrower}{into}, and {use} still used at line {later.line_start}."
+    )
+
+
+_METHOD = re.compile(r"^method `(\w+)` has an incompatible type for trait$")
+_EXPECTED_FOUND = re.compile(r"^expected `([^`]+)`, found `([^`]+)`$")
+_TRAIT_OF_IMPL = re.compile(r"^\s*(?:unsafe\s+)?impl\s*(?:<[^{]*?>)?\s*([\w:]+)(?:<[^{]*?>)?\s+for\s")
+_PARAM = re.compile(r"(?:^|[(,]\s*)(?:mut\s+)?([A-Za-z_]\w*)\s*:\s*$")
+
+
+def trait_signature_differs(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """E0053: an impl's method writes a parameter's (or the return) type other than the trait's
+    declaration. The general mistake is writing the impl's signature from memory (`u64` where the
+    trait says `&Self::Item`). The line names the method, the parameter at rustc's span, the type the
+    impl wrote, the trait (from the `impl .. for` header) and its declaration at the "type in trait"
+    span, with what that declaration is in this impl (rustc's expected type)."""
+    m = _METHOD.match(diag.message)
+    prim = diag.primary
+    ef = _EXPECTED_FOUND.match(prim.label or "") if prim is not None else None
+    decl = next((s for c in diag.children if c.message == "type in trait" for s in c.spans), None)
+    if m is None or prim is None or ef is None or decl is None or not decl.text:
+        return None
+    source = _source(crate_root, prim)
+    if source is None:
+        return None
+    from engine.syntax.tree import enclosing
+
+    impl = enclosing(source, prim.byte_start, prim.byte_end, ("impl_item",))
+    trait = _TRAIT_OF_IMPL.match(impl[1].text.split("{", 1)[0]) if impl is not None else None
+    if trait is None:
+        return None
+    line = source[: prim.byte_start].rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+    written = source[prim.byte_start : prim.byte_end].decode("utf-8", "replace")
+    declared = (
+        decl.text[0].text[decl.column_start - 1 : decl.column_end - 1]
+        if decl.line_start == decl.line_end
+        else ""
+    )
+    if not declared:
+        return None
+    param = _PARAM.search(line)
+    if param is not None:
+        what = f"takes `{param.group(1)}` as `{written}`"
+    elif line.rstrip().endswith("->"):
+        what = f"returns `{written}`"
+    elif written.endswith("self"):
+        what = f"takes its receiver as `{written}`"
+    else:
+        return None
+    there = f"`{declared}`" + (f", `{ef.group(1)}` in this impl" if ef.group(1) != declared else "")
+    return (
+        f"`{m.group(1)}` {what} at {prim.file_name}:{prim.line_start}, but the trait `{trait.group(1)}` "
+        f"declares {there} ({decl.file_name}:{decl.line_start}): an impl's method must keep the trait's signature."
+    )
+
+
+_MISSING = re.compile(r"^not all trait items implemented, missing: ((?:`\w+`(?:, )?)+)$")
+
+
+def trait_item_missing(diag: Diagnostic) -> str | None:
+    """E0046: an impl leaves out an item its trait declares without a default (rustc reports only
+    those). The general mistake is an impl written before the trait grew an item, or from a partial
+    memory of it. The line names the impl (rustc's span, the program's text), each missing item and
+    the line the trait declares it on (rustc's "`x` from trait" spans)."""
+    m = _MISSING.match(diag.message)
+    prim = diag.primary
+    if m is None or prim is None or not prim.text:
+        return None
+    header = prim.text[0].text[prim.column_start - 1 : prim.column_end - 1].strip()
+    names = re.findall(r"`(\w+)`", m.group(1))
+    lines = {
+        s.label.split("`")[1]: s
+        for s in diag.spans
+        if s.label and s.label.startswith("`") and s.label.endswith("` from trait")
+    }
+    if not header.startswith("impl") or any(n not in lines for n in names):
+        return None
+    declared = ", ".join(f"`{n}` at {lines[n].file_name}:{lines[n].line_start}" for n in names)
+    one = len(names) == 1
+    return (
+        f"`{header}` ({prim.file_name}:{prim.line_start}) writes no {', '.join(f'`{n}`' for n in names)}; "
+        f"the trait declares {declared} with no default body, so every impl must write {'it' if one else 'them'}."
     )
 
 

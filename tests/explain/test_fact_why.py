@@ -87,3 +87,36 @@ def test_rustcs_expect_placeholder_is_said_to_be_the_users_to_write(tmp_path: Pa
     assert expect, [f.patch for f in e.fixes]
     assert expect[0].cost.endswith('"REASON" is rustc\'s placeholder: the message is yours to write')
     assert all("placeholder" not in f.cost for f in e.fixes if '"REASON"' not in (f.patch or ""))
+
+
+SHAPES = """\
+pub trait Sized2 {
+    type Unit;
+    fn grow(&mut self, by: &Self::Unit);
+    fn label(&self) -> String;
+}
+
+pub struct Square(pub u32);
+
+impl Sized2 for Square {
+    type Unit = u32;
+    fn grow(&mut self, by: u32) {
+        self.0 += by;
+    }
+}
+"""
+
+
+def test_impl_signature_and_missing_item_name_the_trait_declaration(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "shapes2", SHAPES)
+    sig = story(stories, SHAPES, "fn grow(&mut self, by: u32)", "E0053")
+    assert sig.summary == (
+        "`grow` takes `by` as `u32` at src/lib.rs:11, but the trait `Sized2` declares `&Self::Unit`, "
+        "`&u32` in this impl (src/lib.rs:3): an impl's method must keep the trait's signature."
+    )
+    assert _pair(sig) == [f"Rusta: Why: {sig.summary}"]
+    missing = story(stories, SHAPES, "impl Sized2 for Square", "E0046")
+    assert missing.summary == (
+        "`impl Sized2 for Square` (src/lib.rs:9) writes no `label`; the trait declares `label` at "
+        "src/lib.rs:4 with no default body, so every impl must write it."
+    )
