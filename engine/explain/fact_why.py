@@ -37,6 +37,8 @@ def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return trait_signature_differs(diag, crate_root)
     if code == "E0046":
         return trait_item_missing(diag)
+    if code == "E0277":
+        return item_type_changed(diag)
     return None
 
 
@@ -186,6 +188,46 @@ def trait_item_missing(diag: Diagnostic) -> str | None:
     return (
         f"`{header}` ({prim.file_name}:{prim.line_start}) writes no {', '.join(f'`{n}`' for n in names)}; "
         f"the trait declares {declared} with no default body, so every impl must write {'it' if one else 'them'}."
+    )
+
+
+_BUILT = re.compile(
+    r"^a value of type `([^`]+)` cannot be (?:built from|made by (?:summing|multiplying)) an iterator "
+    r"over elements of type `([^`]+)`$"
+)
+_CHANGED = re.compile(r"^`Iterator::Item` changed to `([^`]+)` here$")
+_TAKES = (
+    re.compile(r"but trait `FromIterator<([^`]+)>` is implemented for it"),
+    re.compile(r"^`[^`]+` implements `(?:std::iter::)?(?:Sum|Product)<([^`]+)>`$"),
+    re.compile(r"^`([^`]+)` implements `(?:std::iter::)?(?:Sum|Product)`$"),
+)
+
+
+def item_type_changed(diag: Diagnostic) -> str | None:
+    """E0277 on `collect`/`sum`/`product` whose items are not what the target is built from: the
+    general mistake is a step of the chain (a `map` that converts, `iter` that yields references)
+    giving items of another type than the written target takes. The line quotes the step rustc
+    marks "`Iterator::Item` changed to `X` here" and names the item types the target is built from
+    (rustc's "but trait `FromIterator<Y>` is implemented" help or its "`T` implements `Sum<Y>`"
+    notes); without both it says nothing."""
+    m = _BUILT.match(diag.message)
+    if m is None:
+        return None
+    target, item = short_type(m.group(1)), short_type(m.group(2))
+    steps = [s for c in diag.children for s in c.spans if s.label and _CHANGED.match(s.label)]
+    step = next((s for s in reversed(steps) if s.text and s.line_start == s.line_end), None)
+    takes: list[str] = []
+    for t in _said(diag):
+        for rx in _TAKES:
+            if (k := rx.search(t)) is not None and short_type(k.group(1)) not in takes:
+                takes.append(short_type(k.group(1)))
+    if step is None or not takes or item in takes:
+        return None
+    code = step.text[0].text[step.column_start - 1 : step.column_end - 1].strip()
+    ok = " or ".join(f"`{t}`" for t in takes)
+    return (
+        f"`{code}` at {step.file_name}:{step.line_start} makes each item a `{item}`, but a `{target}` is "
+        f"built from {ok} items: what that step yields and the `{target}` expected here disagree."
     )
 
 

@@ -120,3 +120,28 @@ def test_impl_signature_and_missing_item_name_the_trait_declaration(tmp_path: Pa
         "`impl Sized2 for Square` (src/lib.rs:9) writes no `label`; the trait declares `label` at "
         "src/lib.rs:4 with no default body, so every impl must write it."
     )
+
+
+TOTALS = """\
+pub fn lengths(names: &[String]) -> Vec<&String> {
+    names.iter().map(|n| n.trim()).collect()
+}
+
+pub fn weight(parts: &[u8]) -> u16 {
+    parts.iter().map(|p| u32::from(*p)).sum()
+}
+"""
+
+
+def test_collect_and_sum_name_the_step_that_changed_the_item_type(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "totals", TOTALS)
+    built = story(stories, TOTALS, ".collect()", "E0277")
+    assert built.summary == (
+        "`map(|n| n.trim())` at src/lib.rs:2 makes each item a `&str`, but a `Vec<&String>` is built from "
+        "`&String` items: what that step yields and the `Vec<&String>` expected here disagree."
+    )
+    assert _pair(built) == [f"Rusta: Why: {built.summary}"]
+    summed = story(stories, TOTALS, ".sum()", "E0277")
+    assert summed.summary.startswith(
+        "`map(|p| u32::from(*p))` at src/lib.rs:6 makes each item a `u32`, but a `u16`"
+    )
