@@ -48,6 +48,7 @@ class TestVerdict(msgspec.Struct, frozen=True):
 
     status: str
     failed: tuple[str, ...] = ()
+    ran: int = -1  # tests that ran; -1 in verdicts cached before it was kept. 0: nothing to pass
 
 
 _DEC = msgspec.json.Decoder(TestVerdict)
@@ -99,7 +100,7 @@ class Tester:
         finally:
             self.trials.ws.revert(saved)
         if rep.status == "passed":
-            v = TestVerdict(status="passed")
+            v = TestVerdict(status="passed", ran=len(rep.tests))
         elif rep.status == "failed":
             v = TestVerdict(status="failed", failed=tuple(t.name for t in rep.tests if t.status == "failed"))
         else:
@@ -151,6 +152,10 @@ class Tester:
             v = self.verdict(o)
             if v.status == "not-run":
                 fixes[i] = msgspec.structs.replace(o, untested=True)
+                continue
+            if v.status == "passed" and v.ran == 0:  # a green run of no test says nothing
+                fixes[i] = msgspec.structs.replace(o, test_reach="no-tests")
+                done = True
                 continue
             bad = self.blamed(v.failed) if v.status == "failed" else ()
             fixes[i] = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
