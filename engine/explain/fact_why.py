@@ -39,6 +39,8 @@ def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return trait_item_missing(diag)
     if code == "E0277":
         return item_type_changed(diag)
+    if code == "E0004":
+        return tuple_arms_for_missing(diag, crate_root)
     return None
 
 
@@ -228,6 +230,75 @@ def item_type_changed(diag: Diagnostic) -> str | None:
     return (
         f"`{code}` at {step.file_name}:{step.line_start} makes each item a `{item}`, but a `{target}` is "
         f"built from {ok} items: what that step yields and the `{target}` expected here disagree."
+    )
+
+
+_NOT_COVERED = re.compile(r"^non-exhaustive patterns: `([^`]+)`")
+_BINDING = re.compile(r"^(?:ref\s+)?(?:mut\s+)?(?:_|[a-z_]\w*)$")
+
+
+def _top_level(pattern: str) -> list[str] | None:
+    """The elements of a tuple pattern `(a, B::C(x), ..)` split at its top-level commas, else None."""
+    p = pattern.strip()
+    if not (p.startswith("(") and p.endswith(")")):
+        return None
+    out, depth, cur = [], 0, ""
+    for ch in p[1:-1]:
+        depth += ch in "([{<"
+        depth -= ch in ")]}>"
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return [*out, cur.strip()] if cur.strip() else out
+
+
+def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """E0004 on a match over a tuple (`match (state, event)`): the general mistake is a state machine
+    whose arms for one first element do not pair it with every second one. The line takes rustc's
+    first missing pattern, reads the match's arms from the syntax tree, and lists the arms whose
+    first element can match its first element (the same variant, `_` or a binding), with their
+    lines: where the missing pair belongs. Not a tuple, or no arm found: no line."""
+    m = _NOT_COVERED.match(diag.message)
+    prim = diag.primary
+    if m is None or prim is None:
+        return None
+    missing = _top_level(m.group(1))
+    head = re.match(r"(?:\w+::)*(\w+)", missing[0]) if missing else None
+    source = _source(crate_root, prim)
+    if head is None or source is None:
+        return None
+    from engine.syntax.tree import ancestors, node_at
+
+    match = next(
+        (
+            n
+            for n in ancestors(node_at(source, prim.byte_start, prim.byte_end))
+            if n.type == "match_expression"
+        ),
+        None,
+    )
+    body = match.child_by_field_name("body") if match is not None else None
+    if body is None:
+        return None
+    arms = [a for a in body.named_children if a.type == "match_arm"]
+    hits: list[str] = []
+    for arm in arms:
+        pat = arm.child_by_field_name("pattern")
+        text = (pat.text or b"").decode("utf-8", "replace") if pat is not None else ""
+        elems = _top_level(text.split(" if ", 1)[0])
+        if elems and (re.search(rf"\b{re.escape(head.group(1))}\b", elems[0]) or _BINDING.match(elems[0])):
+            hits.append(f"`{text}` (line {arm.start_point[0] + 1})")
+    if not hits:
+        return None
+    only = " only" if len(hits) == 1 else ""
+    listed = ", ".join(hits[:4]) + (f" and {len(hits) - 4} more" if len(hits) > 4 else "")
+    if len(hits) in (2, 3, 4):
+        listed = ", ".join(hits[:-1]) + f" and {hits[-1]}"
+    return (
+        f"Of the {len(arms)} arms of the match at {prim.file_name}:{prim.line_start}, those whose first "
+        f"element can be `{missing[0]}` are {listed}{only}; rustc's missing `{m.group(1)}` is a pair they leave out."
     )
 
 

@@ -145,3 +145,40 @@ def test_collect_and_sum_name_the_step_that_changed_the_item_type(tmp_path: Path
     assert summed.summary.startswith(
         "`map(|p| u32::from(*p))` at src/lib.rs:6 makes each item a `u32`, but a `u16`"
     )
+
+
+LIGHTS = """\
+pub enum Light {
+    Red,
+    Amber(u8),
+    Green,
+}
+
+pub enum Input {
+    Tick,
+    Press,
+    Fault,
+}
+
+pub fn next(l: Light, i: Input) -> Light {
+    match (l, i) {
+        (Light::Red, Input::Tick) => Light::Green,
+        (Light::Red, Input::Press) => Light::Red,
+        (Light::Amber(0), Input::Tick) => Light::Red,
+        (Light::Amber(n), Input::Tick) => Light::Amber(n - 1),
+        (Light::Green, Input::Press) => Light::Amber(3),
+        (other, Input::Fault) => other,
+    }
+}
+"""
+
+
+def test_a_tuple_match_names_the_arms_where_the_missing_pair_belongs(tmp_path: Path) -> None:
+    e = story(explain_lib(tmp_path, "lights", LIGHTS), LIGHTS, "match (l, i)", "E0004")
+    first = e.message.split("`")[1]
+    head = first.strip("()").split(",")[0]
+    assert e.summary.startswith(
+        f"Of the 6 arms of the match at src/lib.rs:14, those whose first element can be `{head}` are "
+    )
+    assert "`(other, Input::Fault)` (line 20)" in e.summary  # a binding matches every light
+    assert _pair(e) == [f"Rusta: Why: {e.summary}"]
