@@ -265,7 +265,8 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
     if m is None or prim is None:
         return None
     missing = _top_level(m.group(1))
-    head = re.match(r"(?:\w+::)*(\w+)", missing[0]) if missing else None
+    first = missing[0] if missing else ""
+    head = re.match(r"(?:\w+::)*(\w+)", first) if first else None
     source = _source(crate_root, prim)
     if head is None or source is None:
         return None
@@ -298,7 +299,7 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
         listed = ", ".join(hits[:-1]) + f" and {hits[-1]}"
     return (
         f"Of the {len(arms)} arms of the match at {prim.file_name}:{prim.line_start}, those whose first "
-        f"element can be `{missing[0]}` are {listed}{only}; rustc's missing `{m.group(1)}` is a pair they leave out."
+        f"element can be `{first}` are {listed}{only}; rustc's missing `{m.group(1)}` is a pair they leave out."
     )
 
 
