@@ -156,6 +156,7 @@ def derive_for_none(diag: Diagnostic | None, diff: str) -> str:
 
 
 _PANIC_CALL = re.compile(r"\.unwrap\(\)|\.expect\(")
+_EXPECT_CALL = re.compile(r'\.expect\("(?:[^"\\]|\\.)*"\)')  # `.expect("...")` with one string literal
 
 
 def adds_unwrap(diff: str, found: str | None = None) -> str:
@@ -168,7 +169,8 @@ def adds_unwrap(diff: str, found: str | None = None) -> str:
     removed, added = _changed(diff)
     if sum(len(_PANIC_CALL.findall(a)) for a in added) <= sum(len(_PANIC_CALL.findall(r)) for r in removed):
         return ""
-    call = "`.unwrap()`" if any(".unwrap()" in a for a in added) else "`.expect(..)`"
+    written = next((m.group(0) for a in added if (m := _EXPECT_CALL.search(a))), ".expect(..)")
+    call = "`.unwrap()`" if any(".unwrap()" in a for a in added) else f"`{written}`"  # as the patch has it
     variant = unwrapped_variant(found)
     flag = f"{call} panics where the value is `{variant}`"
     if variant is None:

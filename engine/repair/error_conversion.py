@@ -207,7 +207,7 @@ def _new_variant(body: bytes, file: str, name: str, src: str, written: str, code
         Edit(file=file, start=end, end=end, replacement=impl),
     ]
     why = (
-        f"add a variant `{name}::{variant}({last})` and `impl From<{last}> for {name}`: "
+        f"add a variant `{variant}({path})` to `{name}` and `impl From<{path}> for {name}`: "
         f"every `?` on that error converts by itself"
     )
     return [_make(edits, why, "op:new-variant-from", code, 0.64)]

@@ -220,4 +220,10 @@ def judge(e, snippet: Snippet, program: str, quotes: set[str]) -> bool:  # noqa:
             return True
     if snippet.where == "patch":  # "type-checks" is shown as only that, without ✓ (borrowck did not run)
         return snippet.validated in ("compiles", "type-checks")
-    return f" {t} " in compiled_lines(e)
+    compiled = compiled_lines(e)
+    # a std path names the same item as its last segment: `ParseIntError` in prose is the
+    # `std::num::ParseIntError` a checked patch writes
+    return f" {t} " in compiled or f" {t} " in _STD_PATH.sub("", compiled)
+
+
+_STD_PATH = re.compile(r"\b(?:std|core|alloc) :: (?:[a-z_][a-z0-9_]* :: )*")

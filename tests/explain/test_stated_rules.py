@@ -25,7 +25,7 @@ _EXPECT = '--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1 +1 @@\n-    let p = x;\n+  
 def test_an_inserted_unwrap_names_only_the_variant_of_its_receivers_type() -> None:
     assert adds_unwrap(_UNWRAP, "Option<u16>") == "`.unwrap()` panics where the value is `None`"
     assert adds_unwrap(_UNWRAP, "std::io::Result<u16>") == "`.unwrap()` panics where the value is `Err`"
-    assert adds_unwrap(_EXPECT, "Result<u16, String>") == "`.expect(..)` panics where the value is `Err`"
+    assert adds_unwrap(_EXPECT, "Result<u16, String>") == '`.expect("no p")` panics where the value is `Err`'
     unknown = adds_unwrap(_UNWRAP, None)
     assert "`None`" not in unknown and "`Err`" not in unknown and "panics" in unknown
     assert adds_unwrap(_UNWRAP.replace(".unwrap()", ""), "Option<u16>") == ""
