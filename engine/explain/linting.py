@@ -36,7 +36,7 @@ from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.diagnostics import primary_user_span
 from toolbelt.errors import ToolbeltError
 from toolbelt.paths import writable_cache_dir
-from toolbelt.types import CheckReport, Diagnostic
+from toolbelt.types import CheckReport, Diagnostic, Span
 
 LINT_TIMEOUT_S = 60.0  # one `cargo clippy` of one fix
 _ON = [True]  # off for this process when the user asked for no clippy (`rusta explain --no-clippy`)
@@ -55,6 +55,9 @@ class Lint(msgspec.Struct, frozen=True):
     key: str
     file: str
     line: int
+    snippet: str = ""  # the code its primary span marks (one line), "" when it spans more
+    start: int = 0  # its primary span's bytes in the file as linted
+    end: int = 0
 
 
 class LintRun(msgspec.Struct, frozen=True):
@@ -76,6 +79,23 @@ def _is_error(d: Diagnostic) -> bool:
     return d.level.startswith("error") and not (d.code_str or "").startswith("clippy::")
 
 
+def _snippet(p: Span | None) -> str:
+    if p is None or len(p.text) != 1:
+        return ""
+    t = p.text[0]
+    return t.text[t.highlight_start - 1 : t.highlight_end - 1]
+
+
+def replaced(old: dict[str, bytes], own: tuple[Edit, ...]) -> dict[str, str]:
+    """{file: the old code the `own` edits replaced}: a lint on code the fix wrote back unchanged
+    (a `&mut Vec<i64>` on the signature line it rewrote for another parameter) is not the fix's."""
+    out: dict[str, str] = {}
+    for rel, mine in by_file(own).items():
+        src = old.get(rel, b"")
+        out[rel] = "\n".join(src[e.start : e.end].decode(errors="replace") for e in mine)
+    return out
+
+
 def lints_of(report: CheckReport) -> LintRun:
     """The warnings and lints of a clippy report, each once however many targets reported it."""
     out = []
@@ -95,6 +115,9 @@ def lints_of(report: CheckReport) -> LintRun:
                 key=f"{name}|{trim_paths(d.message)}|{file}",
                 file=file,
                 line=p.line_start if p else 0,
+                snippet=_snippet(p),
+                start=p.byte_start if p else 0,
+                end=p.byte_end if p else 0,
             )
         )
     return LintRun(built=not errors, lints=tuple(out))
@@ -124,9 +147,33 @@ def written_lines(
     return out
 
 
-def added(before: LintRun, after: LintRun, wrote: dict[str, set[int]]) -> tuple[str, ...]:
+def written_bytes(
+    old: dict[str, bytes], edits: tuple[Edit, ...], own: tuple[Edit, ...]
+) -> dict[str, list[tuple[int, int]]]:
+    """{file: the byte ranges of the patched file that the `own` edits wrote}, with all `edits` in."""
+    mine_ = set(own)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for rel, mine in by_file(edits).items():
+        shift = 0
+        for ed in sorted(mine, key=lambda e: e.start):
+            n = len(ed.replacement.encode())
+            if ed in mine_:
+                out.setdefault(rel, []).append((ed.start + shift, ed.start + shift + n))
+            shift += n - (ed.end - ed.start)
+    return out
+
+
+def added(
+    before: LintRun,
+    after: LintRun,
+    wrote: dict[str, set[int]],
+    was: dict[str, str] | None = None,
+    spans: dict[str, list[tuple[int, int]]] | None = None,
+) -> tuple[str, ...]:
     """The lints `after` has that `before` has not, by name; only those on written lines when the
-    crate without the patch did not build (its lints never ran, so all would look new)."""
+    crate without the patch did not build (its lints never ran, so all would look new), and of
+    those only the ones whose marked code is not in what the fix replaced (`was`, by file) and, when
+    the written bytes are known (`spans`), whose marked bytes overlap them."""
     more = collections.Counter(x.key for x in after.lints) - collections.Counter(x.key for x in before.lints)
     names = []
     for x in after.lints:
@@ -136,9 +183,26 @@ def added(before: LintRun, after: LintRun, wrote: dict[str, set[int]]) -> tuple[
             x.file and (x.file.endswith(f) or f.endswith(x.file)) for f in wrote if x.line in wrote[f]
         ):
             continue
+        if (
+            not before.built
+            and x.snippet
+            and any(x.snippet in t for f, t in (was or {}).items() if x.file.endswith(f))
+        ):
+            continue
+        if not before.built and spans is not None and not _overlaps(x, spans):
+            continue
         more[x.key] -= 1
         names.append(x.name)
     return tuple(sorted(set(names)))
+
+
+def _overlaps(x: Lint, spans: dict[str, list[tuple[int, int]]]) -> bool:
+    return any(
+        x.start < b and a < max(x.end, x.start + 1)
+        for f, ranges in spans.items()
+        if x.file and x.file.endswith(f)
+        for a, b in ranges
+    )
 
 
 class Linter:
@@ -150,7 +214,7 @@ class Linter:
         self.runs = 0
 
     def _tree_key(self) -> str:
-        h = hashlib.sha256(b"clippy\0")
+        h = hashlib.sha256(b"clippy v3\0")  # v3: lints carry their snippet and bytes
         for rel in sorted(self.trials.ws.files()):
             h.update(rel.encode() + b"\0" + (self.trials.ws.read(rel) or b"") + b"\0")
         return h.hexdigest()[:32]
@@ -202,7 +266,14 @@ class Linter:
         after, old = self._after((*edits, *beside))
         if after is None or not after.built:
             return None
-        return added(base, after, written_lines(old, (*edits, *beside), edits))
+        every = (*edits, *beside)
+        return added(
+            base,
+            after,
+            written_lines(old, every, edits),
+            replaced(old, edits),
+            written_bytes(old, every, edits),
+        )
 
     def slice_form(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption | None:
         """The fix with the `&Vec<T>`/`&String` parameter it writes as a slice (`engine.explain.

@@ -14,7 +14,7 @@ import msgspec
 import pytest
 
 from engine.edits import Edit
-from engine.explain.linting import Lint, LintRun, added, written_lines
+from engine.explain.linting import Lint, LintRun, added, written_bytes, written_lines
 from engine.explain.options import rank
 from engine.explain.slice_params import sliced
 from engine.explain.types import PatchOption
@@ -194,3 +194,17 @@ def test_lints_of_a_crate_that_did_not_build_count_only_on_written_lines() -> No
     after = LintRun(built=True, lints=(lint, other))
     assert added(LintRun(built=False), after, wrote) == ("clippy::ptr_arg",)
     assert added(LintRun(built=True, lints=(lint,)), after, wrote) == ("clippy::len_zero",)
+    # the fix rewrote the line but kept the flagged type as it was: not a lint it adds
+    kept = msgspec.structs.replace(lint, snippet="&Vec<u8>")
+    was = {"src/lib.rs": "fn b(v: &Vec<u8>) {}\n"}
+    assert added(LintRun(built=False), LintRun(built=True, lints=(kept,)), wrote, was) == ()
+    # a narrow edit on the line (another parameter's type): the flagged bytes are not the fix's
+    line = {"src/lib.rs": b"fn e(v: &Vec<u8>, f: fn()) {}\n"}
+    narrow = Edit(file="src/lib.rs", start=21, end=25, replacement="impl Fn()")
+    flagged = Lint(
+        name="clippy::ptr_arg", key="k", file="src/lib.rs", line=1, snippet="&Vec<u8>", start=8, end=16
+    )
+    spans = written_bytes(line, (narrow,), (narrow,))
+    assert spans == {"src/lib.rs": [(21, 30)]}
+    run = LintRun(built=True, lints=(flagged,))
+    assert added(LintRun(built=False), run, written_lines(line, (narrow,)), None, spans) == ()
