@@ -106,8 +106,13 @@ def temporary_borrowed(diag: Diagnostic, crate_root: str | Path) -> str | None:
     into = f" into `{bound.group(1)}`" if bound else ""
     used = (later.text[0].text[later.column_start - 1 : later.column_end - 1] if later.text else "").strip()
     use = f"`{used}` is" if used and bound and used == bound.group(1) else "the borrow is"
+    # the call quoted as the program writes it (`String::from("a")`, not `from()`), or its name alone
+    whole = " ".join(made.split())
+    value = (
+        f"`{whole}`" if "\n" not in made.strip() and len(whole) <= 48 else f"what `{call.group(1)}` returns"
+    )
     return (
-        f"The value `{call.group(1)}()` returns at {prim.file_name}:{prim.line_end} is a temporary, dropped "
+        f"The value of {value} at {prim.file_name}:{prim.line_end} is a temporary, dropped "
         f"at the end of its statement; {borrower}{into}, and {use} still used at line {later.line_start}."
     )
 

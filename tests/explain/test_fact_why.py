@@ -68,7 +68,7 @@ def test_temporary_kept_past_its_statement_says_which_call_and_which_use(tmp_pat
     stories = explain_lib(tmp_path, "bytes", BYTES)
     e = story(stories, BYTES, "to_lowercase()", "E0716")
     assert e.summary == (
-        "The value `to_lowercase()` returns at src/lib.rs:2 is a temporary, dropped at the end of its "
+        "The value of `word.trim().to_lowercase()` at src/lib.rs:2 is a temporary, dropped at the end of its "
         "statement; `.as_bytes()` borrows it into `raw`, and `raw` is still used at line 3."
     )
     assert _pair(e) == [f"Rusta: Why: {e.summary}"]
