@@ -27,31 +27,17 @@ import tree_sitter
 from engine.edits import Edit
 from engine.facts.types import Facts
 from engine.repair.sites import Op, Site
-from engine.syntax.tree import ancestors, node_at, node_text, preorder
+from engine.syntax.tree import ancestors, block_statement, compact, node_at, node_text, preorder
 
 _LOOPS = ("for_expression", "while_expression", "loop_expression")
 _STOP = ("function_item", "closure_expression")
 
 
-def _compact(s: str) -> str:
-    return "".join(s.split())
-
-
-def _statement_of(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    """The statement of a block that contains `node` (itself a block's child)."""
-    n: tree_sitter.Node | None = node
-    while n is not None and n.parent is not None and n.parent.type != "block":
-        if n.type in _STOP:
-            return None
-        n = n.parent
-    return n if n is not None and n.parent is not None else None
-
-
 def _mentions(node: tree_sitter.Node, place: str) -> bool:
-    want = _compact(place)
+    want = compact(place)
     return any(
         n.type in ("identifier", "field_expression", "index_expression", "unary_expression", "self")
-        and _compact(node_text(n)) == want
+        and compact(node_text(n)) == want
         for n in preorder(node)
     )
 
@@ -74,7 +60,7 @@ def _next_mention(
     block); ("loop", None, _) when the loop body that holds the move ends first (the next use is in
     the next round or after the loop); ("end", None, _) at the fn or closure."""
     node = node_at(source, start, end)
-    stmt = _statement_of(node)
+    stmt = block_statement(node)
     same = True
     while stmt is not None and stmt.parent is not None:
         sib = stmt.next_named_sibling
@@ -86,11 +72,11 @@ def _next_mention(
             if expr.type in ("assignment_expression",):
                 left = expr.child_by_field_name("left")
                 right = expr.child_by_field_name("right")
-                if _compact(node_text(left)) == _compact(place) and not (right and _mentions(right, place)):
+                if compact(node_text(left)) == compact(place) and not (right and _mentions(right, place)):
                     return "assign", sib, same
             if expr.type == "call_expression" and sib.type == "expression_statement":
                 fn = expr.child_by_field_name("function")
-                if fn is not None and _compact(node_text(fn)) == _compact(place) + ".clear":
+                if fn is not None and compact(node_text(fn)) == compact(place) + ".clear":
                     return "clear", sib, same
             return "read", sib, same
         owner = stmt.parent.parent  # the block's owner: an `if`, a loop, a fn, a block statement
@@ -98,7 +84,7 @@ def _next_mention(
             return "end", None, same
         if owner.type in _LOOPS:
             return "loop", None, same  # the next iteration (or the code after the loop) uses it next
-        stmt = _statement_of(owner)
+        stmt = block_statement(owner)
         same = False
     return "end", None, same
 
@@ -197,7 +183,7 @@ def _element_binding(source: bytes, site: Site) -> list[Op]:
     init = let_initializer(source, name, site.place.start)
     if init is None:
         return []
-    em = _ELEMENT.match(_compact(init.text))
+    em = _ELEMENT.match(compact(init.text))
     if em is None or not em.group("vec").startswith("self.") or em.group("q") is None:
         return []
     vec, call, i = em.group("vec"), em.group("call"), em.group("i")
@@ -377,7 +363,7 @@ def _sized_initializer(source: bytes, name: str, before: int) -> str | None:
         if n.type != "let_declaration" or n.start_byte >= before:
             continue
         pat, value = n.child_by_field_name("pattern"), n.child_by_field_name("value")
-        if pat is None or _compact(node_text(pat)) not in (name, "mut" + name):
+        if pat is None or compact(node_text(pat)) not in (name, "mut" + name):
             continue
         found = None
         callee = (
@@ -398,7 +384,7 @@ def overwritten_after(source: bytes, site: Site) -> str | None:
         body = node.parent.child_by_field_name("body")
         for n in preorder(body) if body is not None else ():
             left = n.child_by_field_name("left") if n.type == "assignment_expression" else None
-            if left is not None and _compact(node_text(left)) == _compact(site.text):
+            if left is not None and compact(node_text(left)) == compact(site.text):
                 return "overwritten"
     reset = next_reset(source, site.place.start, site.place.end, site.text)
     if reset is None:

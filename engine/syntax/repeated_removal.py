@@ -17,10 +17,9 @@ from __future__ import annotations
 import msgspec
 import tree_sitter
 
-from engine.syntax.tree import node_at, node_text, preorder
+from engine.syntax.tree import block_statement, compact, node_at, node_text, preorder
 
 _REMOVERS = ("remove", "swap_remove")
-_STOP = ("function_item", "closure_expression")
 _ASSIGN = ("assignment_expression", "compound_assignment_expr")
 _NESTED = (
     "block",
@@ -50,20 +49,6 @@ class Removal(msgspec.Struct, frozen=True, kw_only=True):
     why: str = ""
 
 
-def _compact(s: str) -> str:
-    return "".join(s.split())
-
-
-def _statement(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    """The statement of the nearest block that holds `node`, None past a fn or closure."""
-    n: tree_sitter.Node | None = node
-    while n is not None and n.parent is not None and n.parent.type != "block":
-        if n.type in _STOP:
-            return None
-        n = n.parent
-    return n if n is not None and n.parent is not None else None
-
-
 def _removes(call: tree_sitter.Node, receiver: str, index: str | None) -> str | None:
     """The method name when `call` is `receiver.remove(index)`/`.swap_remove(index)` (or, with no
     index, `receiver.pop()`)."""
@@ -71,14 +56,14 @@ def _removes(call: tree_sitter.Node, receiver: str, index: str | None) -> str | 
     if fn is None or fn.type != "field_expression":
         return None
     method = node_text(fn.child_by_field_name("field"))
-    if _compact(node_text(fn.child_by_field_name("value"))) != _compact(receiver):
+    if compact(node_text(fn.child_by_field_name("value"))) != compact(receiver):
         return None
     args = [
         a for a in (call.child_by_field_name("arguments") or call).named_children if "comment" not in a.type
     ]
     if index is None:
         return method if method == "pop" and not args else None
-    if method in _REMOVERS and len(args) == 1 and _compact(node_text(args[0])) == _compact(index):
+    if method in _REMOVERS and len(args) == 1 and compact(node_text(args[0])) == compact(index):
         return method
     return None
 
@@ -100,13 +85,13 @@ def _names(index: str | None) -> set[str]:
 def _changes(stmt: tree_sitter.Node, receiver: str, names: set[str]) -> str:
     """Why `stmt` may make a later removal name another element: it assigns the index, or touches
     the receiver (any call on it may add or remove elements). "" when it does neither."""
-    want = _compact(receiver)
+    want = compact(receiver)
     for n in preorder(stmt):
         if n.type in _ASSIGN:
-            left = _compact(node_text(n.child_by_field_name("left") or n.named_children[0]))
-            if left in {_compact(x) for x in names}:
+            left = compact(node_text(n.child_by_field_name("left") or n.named_children[0]))
+            if left in {compact(x) for x in names}:
                 return f"`{left}` is assigned between them"
-        if n.type in ("field_expression", "identifier", "self") and _compact(node_text(n)) == want:
+        if n.type in ("field_expression", "identifier", "self") and compact(node_text(n)) == want:
             return f"`{receiver}` is used between them"
     return ""
 
@@ -115,7 +100,7 @@ def later_removal(source: bytes, start: int, end: int, receiver: str, index: str
     """The first later statement of the read's block (bytes [start, end)) that removes from
     `receiver` at `index` (`pop()` when `index` is None), or that holds such a call; None when the
     block has none."""
-    stmt = _statement(node_at(source, start, end))
+    stmt = block_statement(node_at(source, start, end))
     if stmt is None:
         return None
     names = _names(index)

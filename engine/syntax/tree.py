@@ -92,6 +92,22 @@ def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         n = n.parent
 
 
+def compact(text: str) -> str:
+    """`text` without whitespace: two spellings of one place (`self.jobs [ i ]`) compare equal."""
+    return "".join(text.split())
+
+
+def block_statement(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The statement of the nearest block that holds `node`; None past a fn or closure, whose body
+    is another scope (a removal there is not the same statement sequence)."""
+    n: tree_sitter.Node | None = node
+    while n is not None and n.parent is not None and n.parent.type != "block":
+        if n.type in ("function_item", "closure_expression"):
+            return None
+        n = n.parent
+    return n if n is not None and n.parent is not None else None
+
+
 def _is_within(inner: tree_sitter.Node, outer: tree_sitter.Node | None) -> bool:
     return outer is not None and outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
