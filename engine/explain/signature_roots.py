@@ -25,19 +25,16 @@ import re
 from pathlib import Path
 
 from engine.explain.types import Location
+from engine.repair.output_lifetime import marked_method
 from engine.syntax.signature_lifetimes import (
     ElidedOutput,
     Written,
     elided_self_output,
-    method_called_on,
     object_default_site,
 )
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic, Span
+from toolbelt.types import Diagnostic
 
-_BORROW_LABEL = re.compile(
-    r"^(?:first |second )?(?:mutable |immutable )?borrow(?: later)? occurs here|is borrowed here$"
-)
 _OBJECT_DEFAULT = "due to object lifetime defaults"
 _COERCED = re.compile(r"^(?:coercion|cast) requires that `[^`]+` is borrowed for `'static`")
 _FN_CLOSURE = "captured variable in a `Fn` closure"
@@ -56,34 +53,12 @@ def _sources(crate_root: str | Path) -> list[tuple[str, bytes]]:
     return out
 
 
-def _span_source(files: list[tuple[str, bytes]], s: Span) -> bytes | None:
-    source = dict(files).get(s.file_name)
-    return source if source is not None and s.byte_end <= len(source) else None
-
-
 def elided_output(diag: Diagnostic, crate_root: str | Path) -> ElidedOutput | None:
     """E0499/E0502/E0515 whose borrows rustc marks are all calls of one crate method whose output
     lifetime elision ties to the receiver, while the value it returns is read from a `&'a` field."""
-    if diag.code_str not in ("E0499", "E0502", "E0515"):
-        return None
-    marked = [s for s in diag.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
-    if diag.code_str == "E0502":  # the kept borrow is the earlier one; the later may be any call
-        marked = [s for s in marked if not s.is_primary]
-    if diag.code_str == "E0515":  # the primary span is the returned value, the borrow is labelled
-        marked = [s for s in marked if not s.is_primary]
-    if len(marked) < (2 if diag.code_str == "E0499" else 1) or not all(
-        in_user_crate(s.file_name) for s in marked
-    ):
-        return None
     files = _sources(crate_root)
-    methods = set()
-    for s in marked:
-        source = _span_source(files, s)
-        methods.add(method_called_on(source, s.byte_start, s.byte_end) if source is not None else None)
-    method = methods.pop() if len(methods) == 1 else None
-    if method is None:
-        return None
-    found = elided_self_output(files, method)
+    method = marked_method(diag, dict(files).get)
+    found = elided_self_output(files, method) if method is not None else None
     return found[1] if found is not None else None
 
 

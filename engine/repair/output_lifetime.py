@@ -15,6 +15,7 @@ body really returns data that lives for `'a`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
@@ -23,27 +24,39 @@ from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
 
 FAMILY = "name-output-lifetime"
+
+
 _BORROW_LABEL = re.compile(
     r"^(?:first |second )?(?:mutable |immutable )?borrow(?: later)? occurs here|is borrowed here$"
 )
+_PREVIOUS_ITERATION = "in the previous iteration of the loop"
 
 
-def named_output_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+def marked_method(d: Diagnostic, read: Callable[[str], bytes | None]) -> str | None:
+    """The one crate method every borrow rustc marks in E0499/E0502/E0515 is a call of, or None.
+
+    E0499 marks two calls, or one call in a loop, borrowed again "in the previous iteration of the
+    loop" (`while let Some(w) = t.next_word() { out.push(w) }`); E0502 keeps the earlier borrow (the
+    later may be any call); E0515 labels the borrow, its primary span is the returned value."""
+    if d.code_str not in ("E0499", "E0502", "E0515"):
+        return None
     marked = [s for s in d.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
-    if d.code_str == "E0502":  # the kept borrow is the earlier one; the later may be any call
+    if d.code_str in ("E0502", "E0515"):
         marked = [s for s in marked if not s.is_primary]
-    if d.code_str == "E0515":
-        marked = [s for s in marked if not s.is_primary]  # the returned value; the borrow is labelled
-    if len(marked) < (2 if d.code_str == "E0499" else 1) or not all(
-        in_user_crate(s.file_name) for s in marked
-    ):
-        return []
+    looped = any(s.is_primary and _PREVIOUS_ITERATION in (s.label or "") for s in marked)
+    need = 2 if d.code_str == "E0499" and not looped else 1
+    if len(marked) < need or not all(in_user_crate(s.file_name) for s in marked):
+        return None
     methods = set()
     for s in marked:
         source = read(s.file_name)
         ok = source is not None and s.byte_end <= len(source)
         methods.add(method_called_on(source, s.byte_start, s.byte_end) if ok and source is not None else None)
-    method = methods.pop() if len(methods) == 1 else None
+    return methods.pop() if len(methods) == 1 else None
+
+
+def named_output_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
+    method = marked_method(d, read)
     if method is None:
         return []
     files = [(f, text) for f in crate_files if (text := read(f)) is not None]

@@ -197,3 +197,52 @@ impl<'a> Joiner<'a> {
     assert elided_self_output([("src/lib.rs", src)], "joined") is None
     found = elided_self_output([("src/lib.rs", src)], "first")
     assert found is not None and found[1].field == "parts" and found[1].lifetime == "'a", found
+
+
+# a line reader drained in a `while let` loop: one call, borrowed again "in the previous iteration of
+# the loop" (E0499 marks a single span)
+LINES = """pub struct Lines<'b> {
+    buf: &'b str,
+    at: usize,
+}
+
+impl<'b> Lines<'b> {
+    pub fn next_line(&mut self) -> Option<&str> {
+        if self.at >= self.buf.len() {
+            return None;
+        }
+        let rest = &self.buf[self.at..];
+        let end = rest.find('\\n').unwrap_or(rest.len());
+        self.at += end + 1;
+        Some(&rest[..end])
+    }
+}
+
+pub fn all_lines(buf: &str) -> Vec<&str> {
+    let mut r = Lines { buf, at: 0 };
+    let mut out = Vec::new();
+    while let Some(line) = r.next_line() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits() {
+        assert_eq!(super::all_lines("a\\nbc"), vec!["a", "bc"]);
+    }
+}
+"""
+
+
+def test_an_elided_method_called_in_a_loop_blames_its_signature(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "lines", LINES)
+    e = next(e for e in stories if e.code == "E0499")
+    assert e.root_cause.line == line_of(LINES, "pub fn next_line(&mut self"), e.root_cause
+    assert "do the second borrow's work first" not in option_names(e), option_names(e)
+    run = validate(stories, tmp_path / "lines")
+    green = _green(run, "E0499")
+    assert green and any("Option<&'b str>" in ln for ln in green[0].shows), green
