@@ -41,17 +41,30 @@ def _writer(root: Path, file: str, text: str) -> str:
     return ""
 
 
-def elsewhere(root: Path, crate: Path, tests: list[TestResult]) -> dict[str, str]:
+def panic_lines(crate: Path, tests: tuple[TestResult, ...] | list[TestResult]) -> dict[tuple[str, int], str]:
+    """The patched crate's text at each failing test's panic location, read while the sandbox still
+    holds the patched tree (a baseline run afterwards puts the old one back, whose line there is
+    another: a `}` where the patch's `todo!()` panicked)."""
+    out: dict[tuple[str, int], str] = {}
+    for t in tests:
+        f = t.failure
+        if t.status == "failed" and f is not None and f.file and (text := _line(crate / f.file, f.line)):
+            out[(f.file, f.line)] = text
+    return out
+
+
+def elsewhere(root: Path, panicked: dict[tuple[str, int], str], tests: list[TestResult]) -> dict[str, str]:
     """One sentence per failing test, by its name, that panicked in a line the patch did not write:
     a hole the crate had before it, or a line an earlier Rusta patch wrote (named, with how to undo
-    it). A test not named here failed in code the patch wrote, or in the crate's own code."""
+    it). A test not named here failed in code the patch wrote, or in the crate's own code.
+    `panicked`: the patched tree's line at each panic location (`panic_lines`)."""
     out: dict[str, str] = {}
     for t in tests:
         f = t.failure
         if f is None or not f.file:
             continue
         mac = next((m for k, m in _HOLE_PANICS.items() if f.message.startswith(k)), None)
-        text = _line(crate / f.file, f.line)
+        text = panicked.get((f.file, f.line))
         current = (root / f.file).read_text(errors="replace") if (root / f.file).is_file() else ""
         if not text or text not in {x.strip() for x in current.splitlines()}:
             continue  # the line is the patch's own: the blame stands

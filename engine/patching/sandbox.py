@@ -342,6 +342,9 @@ def _test(
         }[rep.status]
         return _done(fields, t0, "red", why + ".")
     failing = sorted({t.name for t in rep.tests if t.status == "failed"})
+    from engine.patching.holes_blame import panic_lines
+
+    panicked = panic_lines(crate, rep.tests)  # read now: the baseline run below puts the old tree back
     flaky = []
     for name in failing[:MAX_RERUNS]:
         again = run_test(
@@ -404,7 +407,7 @@ def _test(
         # "passed before" only when a baseline run built and ran them; a panic in a line the patch
         # did not write (a hole the crate had, a line an earlier Rusta patch wrote) is named, not
         # blamed on this patch: then the tests fail "once the crate compiles", not "with the patch"
-        notes = elsewhere(root, crate, [t for t in rep.tests if t.name in blamed and t.status == "failed"])
+        notes = elsewhere(root, panicked, [t for t in rep.tests if t.name in blamed and t.status == "failed"])
         said = (
             f"{len(blamed)} test(s) that passed before fail with the patch: {', '.join(blamed)}."
             if m.baseline_built
