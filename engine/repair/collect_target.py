@@ -89,9 +89,29 @@ def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     if where.startswith("the return type") and fn is not None and _public(fn):
         # a caller outside the crate reads the old type: the price is said beside the fix
         name = node_text(fn.child_by_field_name("name"))
-        why += f" (changes the public API of `{name}`, and allocates a `{item}` per element)"
+        why += f" (changes the public API of `{name}`{_item_cost(item)})"
         return [_make([edit], why, "op:collect-target-api", d.code_str or "E0277", 0.66)]
     return [_make([edit], why, "op:collect-target", d.code_str or "E0277", 0.7)]
+
+
+# the owned types whose every value holds a heap buffer: only these allocate one per element
+_HEAP_OWNING = re.compile(
+    r"^(?:\w+::)*(?:String|Vec|Box|PathBuf|OsString|CString|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque|Rc|Arc)\b"
+)
+
+
+def _item_cost(item: str) -> str:
+    """What each collected element costs, read from rustc's item type.
+
+    The general mistake this avoids: saying "allocates a `T` per element" from the shape of the fix
+    rather than from `T`. A reference item (`&String`) borrows from the source and allocates
+    nothing; a `Copy` scalar or a plain struct allocates nothing either; only an owned type that
+    holds a heap buffer allocates one per element."""
+    if item.startswith("&"):
+        return f"; each element is a `{item}` borrowed from the input, no allocation"
+    if _HEAP_OWNING.match(item):
+        return f", and allocates a `{item}` per element"
+    return ""
 
 
 def _public(fn: tree_sitter.Node) -> bool:

@@ -159,6 +159,39 @@ def test_stray_conversion_removed_before_the_signature_changes(tmp_path):
     assert _apply_and_test(tmp_path, "posts", lead) == "ok"
 
 
+TEAMS = """pub struct Team {
+    pub members: Vec<String>,
+}
+
+/// The first member of every team that has one.
+pub fn captains(teams: &[Team]) -> Vec<&str> {
+    teams.iter().filter_map(|t| t.members.first()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn firsts() {
+        let teams = vec![Team { members: vec!["ann".into()] }, Team { members: vec![] }];
+        assert_eq!(captains(&teams), vec!["ann"]);
+    }
+}
+"""
+
+
+def test_collecting_borrowed_items_is_not_priced_as_an_allocation(tmp_path):
+    """The items are `&String` borrowed from the input: changing the return type to `Vec<&String>`
+    changes the API but allocates nothing, so its cost must not say it allocates per element."""
+    e = _checked(tmp_path, "teams", TEAMS, "collect()", "E0277")
+    sig = [f for f in e.fixes if any("-> Vec<&String>" in ln for ln in f.shows)]
+    assert sig, [f.shows for f in e.fixes]
+    assert "changes the public API of `captains`" in sig[0].cost
+    assert "allocates" not in sig[0].cost, sig[0].cost
+    assert "borrowed from the input, no allocation" in sig[0].cost
+
+
 PROFILE = """pub struct Profile {
     nickname: Option<String>,
     avatar: Option<Vec<u8>>,
