@@ -44,8 +44,10 @@ supports is not shown. Predicates, each a fact and nothing else:
   layer): only then can the trait's declaration change (a default body, a new item);
 - `rustc_enum_alternative`, `generic_method`: rustc's words say so (its help offers an enum of the
   implementing types; its note says the method is generic), see `RUSTC_SAYS`;
-- `thread_ends_in_fn`: the function does not hand its thread out (no `JoinHandle` in its return type,
-  the spawn is not its tail), so a `std::thread::scope` inside it can hold the thread;
+- `thread_ends_in_fn`: rustc's spans name a thread (a `spawn(..)` call, or the closure is its
+  argument) and the function does not hand it out (no `JoinHandle` in its return type, the spawn is
+  not its tail), so a `std::thread::scope` inside it can hold the thread; a closure given to an
+  iterator adapter or returned has no thread to scope;
 - `indexed_iterable`: the `for` loop around rustc's span walks a collection whose written type is a
   `Vec`, `VecDeque`, slice or array (syntax layer): only those have positions to loop over (a
   `HashMap` has none);
@@ -187,7 +189,7 @@ def holds(
     if predicate == "not_moved_into_spawn":
         return "moved_into_spawn" not in tags
     if predicate == "thread_ends_in_fn":
-        return "handle_escapes" not in tags
+        return "thread_spawn" in tags and "handle_escapes" not in tags
     if predicate == "declaration_editable":
         return "trait_signature" not in tags
     if predicate == "rustc_import_path":

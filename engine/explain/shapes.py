@@ -62,6 +62,8 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
     if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
         tags.add("handle_escapes")
+    if _names_spawn(diag, source):
+        tags.add("thread_spawn")
     tags.update(_static_tags(diag, source))
     if diag.code_str == "E0106":
         from engine.syntax.owned_local import tail_root_local
@@ -277,6 +279,29 @@ def _handle_escapes(fn: FnSig | None, tail: bool, text: bytes) -> bool:
     if fn.return_type is not None and "JoinHandle" in fn.return_type:
         return True
     return tail and b"spawn(" in text
+
+
+_SPAWN_CALL = re.compile(rb"\bspawn\s*\(")
+
+
+def _names_spawn(diag: Diagnostic, source: bytes) -> bool:
+    """A thread is in the story: a span rustc gives (its own or a note's, such as "function requires
+    argument type to outlive `'static`") covers a `spawn(..)` call, or the closure it blames is an
+    argument of one. A closure handed to an iterator adapter (`find_map(|n| ..)`) or returned runs on
+    no other thread, so `std::thread::scope` is no way out for it: that advice needs this fact."""
+    prim = diag.primary
+    if prim is None:
+        return False
+    from engine.syntax import story_shapes as ss
+
+    if ss.closure_to_spawn(source, prim.byte_start, prim.byte_end):
+        return True
+    return any(
+        _SPAWN_CALL.search(source[s.byte_start : s.byte_end]) is not None
+        for node in (diag, *diag.children)
+        for s in node.spans
+        if s.file_name == prim.file_name and s.byte_end <= len(source)
+    )
 
 
 # the types std has a stable atomic for (`std::sync::atomic::AtomicU64` for `u64`)

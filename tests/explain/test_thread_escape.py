@@ -43,3 +43,28 @@ def test_a_function_returning_the_join_handle_gets_owned_or_shared_data_not_a_sc
 def test_a_thread_joined_inside_the_function_may_be_scoped(tmp_path):
     e = next(s for s in explain_lib(tmp_path, "joins_inside", JOINS_INSIDE) if s.code == "E0521")
     assert names(e)[-1] == "scoped threads"
+
+
+# A closure handed to an iterator adapter, borrowing a local through a method whose output lifetime
+# is elided to `&self`'s: rustc says E0373 ("closure is returned here"), and no thread is anywhere.
+ADAPTER_CLOSURE = """pub struct Shelf<'d> {
+    names: &'d [String],
+}
+
+impl<'d> Shelf<'d> {
+    pub fn name(&self, i: usize) -> Option<&str> {
+        self.names.get(i).map(|s| s.as_str())
+    }
+}
+
+pub fn first_named<'d>(names: &'d [String], slots: &[usize]) -> Option<&'d str> {
+    let shelf = Shelf { names };
+    slots.iter().find_map(|i| shelf.name(*i))
+}
+"""
+
+
+def test_a_closure_without_a_thread_gets_no_scoped_threads(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "adapter_closure", ADAPTER_CLOSURE) if s.code == "E0373")
+    assert "scoped threads" not in names(e)
+    assert "thread::scope" not in story_text(e)
