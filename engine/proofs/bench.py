@@ -18,7 +18,7 @@ from pathlib import Path
 import msgspec
 
 from engine.patching.sandbox import sandbox_home
-from engine.patching.types import BenchStats, Patch, Proof, ProofStatus, Validation
+from engine.patching.types import BenchStats, DiagnosticRef, Patch, Proof, ProofStatus, Validation
 from engine.proofs.bench_harness import bench_harness
 from engine.proofs.bench_stats import MAX_SLOWDOWN, NOISE, describe, summarise
 from engine.proofs.crate_benches import crate_bench_proofs
@@ -80,7 +80,9 @@ def bench_patch(
 
     def run(scratch: Path, _prev: Item, it: Item, at: OldCopy) -> Proof:
         limits = (time_s, build_timeout_s)
-        return _run_one(scratch, root, it.name, env, limits, noise, max_slowdown, accept_slower, at)
+        return _run_one(
+            scratch, root, it.name, env, limits, noise, max_slowdown, accept_slower, (at, patch.addresses)
+        )
 
     proofs = in_scratch(root, new, plan, "bench-crate", _harness, run)
     for s in skipped:
@@ -106,9 +108,10 @@ def _run_one(
     noise: float,
     max_slowdown: float,
     accept_slower: bool,
-    at: OldCopy,
+    old: tuple[OldCopy, tuple[DiagnosticRef, ...]],
 ) -> Proof:
     time_s, build_s = limits
+    at, before = old
     out = scratch / f".rusta-bench-{name}.txt"
     out.unlink(missing_ok=True)
     rep = run_test(
@@ -135,7 +138,7 @@ def _run_one(
     rounds = [(float(ln[1]), float(ln[2]), float(ln[3])) for ln in lines if ln[0] == "S" and len(ln) == 4]
     if "DONE" not in tags or not rounds:
         if rep.status == "build_failed":
-            why = old_does_not_compile(rep, at, name) or harness_error(rep, "the timing harness")
+            why = old_does_not_compile(rep, at, name, before) or harness_error(rep, "the timing harness")
         elif rep.status == "timeout":
             why = f"building and timing it took longer than {build_s + time_s * 3:.0f} s"
         else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from engine.patching.sandbox import sandbox_home
-from engine.patching.types import FuzzCase, Patch, Proof, ProofStatus
+from engine.patching.types import DiagnosticRef, FuzzCase, Patch, Proof, ProofStatus
 from engine.proofs.fuzz_harness import harness
 from engine.proofs.fuzz_plan import (
     OldCopy,
@@ -79,6 +79,7 @@ def fuzz_patch(
             seed,
             prev.has_unsafe or it.has_unsafe,
             at,
+            patch.addresses,
         ),
     )
     for s in skipped:
@@ -96,6 +97,7 @@ def _run_one(
     seed: int,
     trace: bool,
     at: OldCopy,
+    before: tuple[DiagnosticRef, ...] = (),
 ) -> Proof:
     time_s, build_s = limits
     name = label(it)
@@ -136,7 +138,7 @@ def _run_one(
         return crash
     if done is None:
         if rep.status == "build_failed":
-            why = old_does_not_compile(rep, at, name) or harness_error(rep)
+            why = old_does_not_compile(rep, at, name, before) or harness_error(rep)
         elif rep.status == "timeout":
             why = f"building and running the harness took longer than {build_s + time_s * 3:.0f} s"
         else:

@@ -20,7 +20,7 @@ import msgspec
 from diary import snapshots as snaps
 from engine.patching.diffs import apply_changes
 from engine.patching.sandbox import crate_changes, sandbox_home
-from engine.patching.types import Patch, Proof
+from engine.patching.types import DiagnosticRef, Patch, Proof
 from engine.proofs.fuzz_harness import Target, target
 from engine.proofs.fuzz_prelude import MAX_ARITY
 from engine.proofs.fuzz_shapes import Resolver, Shape, owned_type
@@ -247,14 +247,20 @@ class OldCopy(NamedTuple):
 # name-resolution errors: in the old fn's copy they come from the patched file around it (the patch
 # dropped a `use` or renamed an item), never from the old code as it was written
 _UNRESOLVED = frozenset({"E0405", "E0412", "E0422", "E0425", "E0433", "E0531", "E0532"})
+_RUSTC_CODE = re.compile(r"E\d{4}")  # a compile error's code; a test or lint a patch addresses has none
 
 
-def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
+def old_does_not_compile(
+    rep: TestReport, at: OldCopy, name: str, before: tuple[DiagnosticRef, ...] = ()
+) -> str | None:
     """One sentence when the harness failed to build because the old fn does not compile in it; None
     otherwise. The old fn is pasted into the patched file, so a name it uses that the patch removed
     (`Rc` once `use std::rc::Rc` became `Arc`) fails to resolve there: the mistake this answers is
-    quoting that artefact as the old code's own error. Its own errors are quoted first; with none,
-    the sentence says the old copy cannot be built beside the patched file, and which names."""
+    quoting that artefact as the old code's own error. Its own errors are quoted first. With none,
+    and `before` (what the patch addresses) holding a rustc error, the crate did not compile without
+    the patch: that error is why there is no old behaviour, not the missing names (an `Rc` moved
+    into a thread is E0277 in the old crate, and E0433 only in the pairing). Otherwise the sentence
+    says the old copy cannot be built beside the patched file, and which names."""
     own: list[Diagnostic] = []
     unresolved: list[Diagnostic] = []
     for d in rep.diagnostics:
@@ -268,6 +274,13 @@ def old_does_not_compile(rep: TestReport, at: OldCopy, name: str) -> str | None:
         return (
             f"the old version of {name} does not compile ({code}: {d.message}), "
             "so there is no old behaviour to compare with"
+        )
+    had = next((d for d in before if d.code and _RUSTC_CODE.fullmatch(d.code)), None)
+    if unresolved and had is not None:
+        where = f" at {had.file}:{had.line}" if had.file and had.line else ""
+        return (
+            f"the old version of {name} does not compile: the crate without the patch has "
+            f"error[{had.code}] ({had.message}{where}), so there is no old behaviour to compare with"
         )
     if unresolved:
         names = sorted({m for d in unresolved for m in re.findall(r"`([^`]+)`", d.message)})
