@@ -13,6 +13,8 @@ from pathlib import Path
 
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
+from engine.syntax.coercion_sites import written_target
+from engine.syntax.tree import compact
 from toolbelt.errors import ToolbeltError
 from toolbelt.types import Diagnostic
 
@@ -65,5 +67,33 @@ def probe_facts(
             continue  # not a type, or it contradicts what rustc said of the same expression
         if probe.type == "()" and "()" not in (said.expected or "") + (said.found or ""):
             continue  # the probe asks "is it `()`?": no error there may mean "unknown", not "unit"
+        target = _written_target(Path(crate_root), loc, probe.expr)
+        if target is not None and compact(target) != compact(probe.type):
+            out.append(
+                f"`{probe.expr}` on its own is `{probe.type}` at {loc.file}:{loc.line} (compiler probe); "
+                f"where it stands, the written `{target}` is expected"
+            )
+            continue
         out.append(f"`{probe.expr}` is `{probe.type}` at {loc.file}:{loc.line} (compiler probe)")
     return out
+
+
+def _written_target(crate_root: Path, loc: Location, expr: str) -> str | None:
+    """The written type of the coercion site (a returned value, a typed `let`) the probed expression
+    stands in, if any: a probe types the expression alone, so in such a place its answer is not the
+    type the value has there (`Some(&lower)` is `Option<&String>`, returned as `Option<&str>`)."""
+    try:
+        source = (crate_root / loc.file).read_bytes()
+    except OSError:
+        return None
+    lines = source.split(b"\n")
+    if not expr or not 0 < loc.line <= len(lines):
+        return None
+    line_start = sum(len(ln) + 1 for ln in lines[: loc.line - 1])
+    col = len(lines[loc.line - 1].decode("utf-8", "replace")[: max(loc.column - 1, 0)].encode("utf-8"))
+    first = expr.split("\n")[0].encode("utf-8")
+    starts = [i for i in range(len(lines[loc.line - 1])) if lines[loc.line - 1].startswith(first, i)]
+    if not starts:
+        return None
+    at = min(starts, key=lambda i: abs(i - col))  # the occurrence nearest the probed column
+    return written_target(source, line_start + at, expr)

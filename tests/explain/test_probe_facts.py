@@ -9,6 +9,7 @@ import pytest
 
 from engine.explain.api import explain_report
 from engine.explain.probes import _is_type
+from engine.syntax.coercion_sites import written_target
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
 
@@ -32,3 +33,33 @@ def test_a_probe_never_contradicts_rustcs_found_type(tmp_path: Path) -> None:
     (e,) = [e for e in explain_report(run_check(root), probe=True) if e.level == "error"]
     assert "expected `u32`, found `()`" in e.facts
     assert not any("compiler probe" in f and "is `u32`" in f for f in e.facts), e.facts
+
+
+RETURNED_LOCAL = """pub fn first_upper(words: &[String]) -> Option<&str> {
+    let up = words.first()?.to_uppercase();
+    Some(&up)
+}
+"""
+
+
+def test_the_written_type_of_a_coercion_site() -> None:
+    src = (
+        b"fn f(s: &String) -> Option<&str> {\n    if s.is_empty() { return Some(s); }\n"
+        b"    let t: &str = &s;\n    let u = &s;\n    Some(s)\n}\n"
+    )
+    at = [i for i in range(len(src)) if src.startswith(b"Some(s)", i)]
+    assert [written_target(src, i, "Some(s)") for i in at] == ["Option<&str>", "Option<&str>"]
+    assert written_target(src, src.index(b"&s;"), "&s") == "&str"  # the typed let
+    assert written_target(src, src.rindex(b"&s;"), "&s") is None  # an untyped let: no written type
+    assert written_target(src, src.rindex(b"s)"), "s") is None  # inside the returned value, not it
+
+
+@pytest.mark.slow
+def test_a_probe_in_a_coercion_site_says_the_written_type(tmp_path: Path) -> None:
+    """`Some(&up)` alone is `Option<&String>`; returned from `-> Option<&str>` it is coerced, so the
+    probe's answer is quoted beside the written return type, never as the type the code has there."""
+    root = write_lib(tmp_path, "upper", RETURNED_LOCAL)
+    (e,) = [e for e in explain_report(run_check(root), probe=True) if e.level == "error"]
+    (probed,) = [f for f in e.facts if "compiler probe" in f]
+    assert probed.startswith("`Some(&up)` on its own is `Option<&String>`"), probed
+    assert probed.endswith("the written `Option<&str>` is expected"), probed
