@@ -77,10 +77,12 @@ PLACEHOLDERS = frozenset(
         "similar",
         "index_use",
         "place_root",
+        "typed",
         "dies",
         "lifetime",
         "field",
         "object",
+        "param",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -179,6 +181,7 @@ SHAPES = frozenset(
         "object_lifetime_default",
         "fn_object_param",
         "feeds_question",
+        "bound_on_type_parameter",
     }
 )
 

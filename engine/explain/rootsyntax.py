@@ -13,6 +13,10 @@
 - A write through a binding rustc calls "a `&` reference" (E0594/E0596) that a std method lent
   shared (`counts.get(&w)`, `v.iter()`, `v.first()`): that call made the reference read-only, not a
   parameter or the binding, and its sibling (`get_mut`) lends `&mut`.
+- A method that exists but whose impl's bound (`impl<T: Display> Summary<T>`) a type parameter of
+  the calling function lacks (`fn render_all<T: Copy>`): the parameter's declaration, where the bound
+  goes. The caller picks that type, so no impl or derive can give it the trait, and the call rustc
+  points at is correct code.
 - "lifetime may not live long enough" where rustc says the function returns data with lifetime `'1`
   and marks `'1` on a parameter (`&self`): when the returned expression branches and only one branch
   uses that parameter (`None => &self.prefix`), that branch is where the other lifetime enters.
@@ -265,6 +269,8 @@ def source_root(diag: Diagnostic, f: Facts, crate_root: str | Path | None) -> tu
 
     if (sig := signature_root(diag, crate_root)) is not None:  # a defaulted lifetime in a written type
         return sig
+    if (param := unbounded_type_parameter(diag, crate_root)) is not None:
+        return param[0], param[1]
     for rule in (_argument, _not_thread_safe, _branch_with_other_lifetime):
         if (found := rule(diag, f, crate_root)) is not None:
             return found
@@ -302,3 +308,32 @@ def _branch_with_other_lifetime(
         f"where the signature promises `{want}`; of the values the expression at line {prim.line_start} "
         f"returns, only this one uses `{name}`"
     )
+
+
+# rustc's note on an unmet bound of a method's impl: "trait bound `T: std::fmt::Display` was not satisfied"
+_UNMET_PLAIN_BOUND = re.compile(r"^trait bound `([A-Za-z_]\w*): ([^`]+)` was not satisfied")
+
+
+def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str, str] | None:
+    """(where `T` is declared, why, `T`) for E0599 on a method whose impl asks a bound of a type
+    parameter that the function around the call declares without it. The general mistake: a generic
+    function calls a method that exists only for some `T` and its own `T` does not promise the trait;
+    the fix is on the function's `<...>` list or `where` clause, not an impl or derive at the call."""
+    prim = diag.primary
+    if diag.code_str != "E0599" or prim is None or not in_user_crate(prim.file_name):
+        return None
+    bounds = [m for c in diag.children if (m := _UNMET_PLAIN_BOUND.match(c.message)) is not None]
+    source = _source(crate_root, prim.file_name)
+    if not bounds or source is None or prim.byte_end > len(source):
+        return None
+    from engine.syntax.story_shapes import type_parameter_declared
+
+    for m in bounds:
+        start = type_parameter_declared(source, prim.byte_start, prim.byte_end, m.group(1))
+        if start is not None:
+            why = (
+                f"the function declares `{m.group(1)}` here without `{m.group(2)}`, which the method's "
+                "impl asks of it; the caller picks the type, so only a bound here can promise it"
+            )
+            return _location(source, prim.file_name, start), why, m.group(1)
+    return None

@@ -71,8 +71,12 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         if (local := tail_root_local(source, prim.byte_start)) is not None:
             tags.add("returns_local_borrow")  # no lifetime can fix it: the result borrows a local
             vals["binding"] = local
+    from engine.explain import rootsyntax
     from engine.explain.rootsyntax import cloned_reference, none_comparison, shared_ref_from_method
 
+    if (param := rootsyntax.unbounded_type_parameter(diag, crate_root)) is not None:
+        tags.add("bound_on_type_parameter")  # the fix is a bound where it is declared: vals["param"]
+        vals["param"] = param[2]
     if cloned_reference(diag, crate_root) is not None:
         tags.add("clones_reference")
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
@@ -285,10 +289,9 @@ _SPAWN_CALL = re.compile(rb"\bspawn\s*\(")
 
 
 def _names_spawn(diag: Diagnostic, source: bytes) -> bool:
-    """A thread is in the story: a span rustc gives (its own or a note's, such as "function requires
-    argument type to outlive `'static`") covers a `spawn(..)` call, or the closure it blames is an
-    argument of one. A closure handed to an iterator adapter (`find_map(|n| ..)`) or returned runs on
-    no other thread, so `std::thread::scope` is no way out for it: that advice needs this fact."""
+    """A thread is in the story: a span of rustc's (its own or a note's) covers a `spawn(..)` call, or
+    the closure it blames is spawn's argument. A closure handed to an iterator adapter or returned runs
+    on no other thread, so `std::thread::scope` is no way out for it: that advice needs this fact."""
     prim = diag.primary
     if prim is None:
         return False

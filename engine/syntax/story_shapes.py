@@ -175,6 +175,18 @@ def type_parameters_around(source: bytes, start: int, end: int) -> frozenset[str
     return frozenset(names)
 
 
+def type_parameter_declared(source: bytes, start: int, end: int, name: str) -> int | None:
+    """Where the nearest item enclosing [start, end) declares the generic type parameter `name` (the
+    byte offset of its `<...>` entry): the place a bound on it is written."""
+    for a in ancestors(node_at(source, start, end)):
+        params = a.child_by_field_name("type_parameters")
+        for p in params.named_children if params is not None else ():
+            node = p.child_by_field_name("name") if p.type == "type_parameter" else p
+            if node is not None and node.type == "type_identifier" and node.text == name.encode():
+                return p.start_byte
+    return None
+
+
 _PLACE_KINDS = ("field_expression", "index_expression", "identifier", "self", "parenthesized_expression")
 
 
