@@ -6,6 +6,7 @@ reports (the rules are that module's docstring).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from engine.explain import blame, joint
@@ -25,6 +26,27 @@ def reason_words(d: Diagnostic) -> str:
     where = f" at {p.file_name}:{p.line_start}" if p else ""
     head = f"{d.code_str + ' ' if d.code_str else ''}{trim_paths(d.message)}"
     return head + (f" ({label})" if label and label not in d.message else "") + where
+
+
+_NO_METHOD = re.compile(r"no method named `(?P<m>\w+)` found for (?:\w+ )?`(?P<t>[^`]+)`")
+
+
+def moved_receiver_words(d: Diagnostic) -> str:
+    """An E0599 "no method named `m` found for `T`" the edit caused on a line it did not write: the
+    call is the program's own and resolved before the edit, so the edit changed the type it is made
+    on. rustc's label there guesses from the method's name alone (`Option<String>` "is not an
+    iterator" for `.cloned()`, which Option has, for `Option<&T>`), so quoting it as the reason is
+    the mistake this answers; the sentence says what the edit did to the receiver instead. Other
+    errors keep rustc's words (`reason_words`)."""
+    m = _NO_METHOD.search(d.message) if d.code_str == "E0599" else None
+    if m is None:
+        return reason_words(d)
+    p = d.primary
+    where = f" at {p.file_name}:{p.line_start}" if p else ""
+    return (
+        f"{d.code_str} {trim_paths(d.message)}{where}: the edit changes the type `.{m['m']}()` is called on "
+        f"there to `{m['t']}`, and the call compiled on the type it had before the edit"
+    )
 
 
 Verdict = tuple[Validation, str, "tuple[str, int] | None"]
@@ -64,13 +86,17 @@ def judge(
         )
 
     for d in new:
-        if on_edit(d) or (phase(d) <= target_phase and target_phase >= joint.BORROWCK):
+        if on_edit(d):
             return "fails", reason_words(d), at(d)
+        if phase(d) <= target_phase and target_phase >= joint.BORROWCK:
+            return "fails", moved_receiver_words(d), at(d)
     # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
     # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
     # (no code) is not judged so: after one, the parser's recovery decides what rustc says next
     early = [d for d in new if phase(d) <= target_phase]
     coded = all(d.code_str for d in (*e.diagnostics, *early))
     if early:
-        return ("uncovers" if coded else "fails"), reason_words(early[0]), at(early[0])
+        first = early[0]
+        words = reason_words(first) if on_edit(first) else moved_receiver_words(first)
+        return ("uncovers" if coded else "fails"), words, at(first)
     return "compiles", "", None
