@@ -171,12 +171,36 @@ def corrected(tradeoff: str) -> bool:
     return STILL_COPIES in tradeoff or IMPL_WIDE in tradeoff
 
 
+# a unary `&`: after the start, an opening bracket, a separator, an operator or a keyword, never
+# after an operand (`x & y` is a bit-and)
+_AMP = re.compile(r"(?:^|[(\[{,;=:!|+\-*/<>]|\b(?:return|in|match|if|let))\s*&(?![&=])")
+
+
+def _lends(patch: str) -> bool:
+    """Whether the patch's added lines take more references (`&x`, `&mut x`) than its removed lines:
+    a fix that began as a borrow but whose final patch holds none (rustc's `&x` dereferenced, then
+    cloned: `x.clone()`) is a copy, not a borrow that copies."""
+    added = sum(len(_AMP.findall(ln)) for ln in _lines(patch, "+"))
+    return added > sum(len(_AMP.findall(ln)) for ln in _lines(patch, "-"))
+
+
 def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) -> tuple[Choice, ...]:
     """The knowledge base's options with a "No copy"/"No allocation" claim on a borrow corrected
-    when the checked borrow fixes (those whose first step borrowed; every fix when none did) all
-    copy: the claim is then about code this crate's checked patches do not have."""
+    when the checked borrow fixes (those whose first step borrowed) all copy: the claim is then
+    about code this crate's checked patches do not have.
+
+    When no borrow fix compiled there is no "checked borrow fix" to speak of (a fix that began as
+    `&x` and ends as `x.clone()` is a copy): the claim is dropped where every shown fix copies, and
+    no copy is blamed on a borrow; the failed borrow is judged on its own line
+    (`modes.verdicts.disproved_lines`)."""
     shown = [f for f in fixes if f.validated in ("compiles", "type-checks", "uncovers")]
-    borrows = [f for f in shown if f.kind == "borrow" or _BORROW_WORD.search(f.first_step)] or shown
+    borrows = [
+        f for f in shown if (f.kind == "borrow" or _BORROW_WORD.search(f.first_step)) and _lends(f.patch)
+    ]
+    if not borrows:
+        if not shown or any(not inserted_copies(f.patch) for f in shown):
+            return tuple(options)
+        return tuple(_without_no_copy(o) for o in options)
     copies = [c for f in borrows for c in inserted_copies(f.patch)]
     if not copies or any(not inserted_copies(f.patch) for f in borrows):
         return tuple(options)
@@ -189,6 +213,14 @@ def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) ->
             )
         out.append(o)
     return tuple(out)
+
+
+def _without_no_copy(o: Choice) -> Choice:
+    """A borrow way out less its "No copy"/"No allocation" claim, which no compiled borrow backs."""
+    if not (_BORROW_WORD.search(o.name) and _NO_COPY.search(o.tradeoff)):
+        return o
+    rest = _NO_COPY.sub("", o.tradeoff, count=1).lstrip(" ;.,")
+    return msgspec.structs.replace(o, tradeoff=rest[:1].upper() + rest[1:])
 
 
 def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:

@@ -17,6 +17,7 @@ _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 FALLBACK: dict[str, str] = {
     "name": "the value",
+    "typed": "the value",
     "type": "its type",
     "expected": "the expected type",
     "found": "the found type",
@@ -97,6 +98,12 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     )
     if typ:
         out["type"] = short_type(typ)
+        # the place the type belongs to: in a partial move rustc's message names `user` and its note
+        # "`user.name` has type `String`"; saying `user` has type `String` would name one place
+        # with another's type
+        place = _first((r"`([^`]+)` has type `" + re.escape(typ) + "`",), said)
+        if place or name:
+            out["typed"] = place or name or ""
     exp = _first((r"expected `([^`]+)`", r"expected (\w[\w ]*?), found", r"expected type `([^`]+)`"), said)
     found = _first((r"found `([^`]+)`", r", found ([\w&][^,`]*)$", r"found type `([^`]+)`"), said)
     if exp:
