@@ -32,9 +32,9 @@ _NO_METHOD = re.compile(r"no method named `(?P<m>\w+)` found for (?:\w+ )?`(?P<t
 
 
 def moved_receiver_words(d: Diagnostic) -> str:
-    """An E0599 "no method named `m` found for `T`" the edit caused on a line it did not write: the
-    call is the program's own and resolved before the edit, so the edit changed the type it is made
-    on. rustc's label there guesses from the method's name alone (`Option<String>` "is not an
+    """An E0599 "no method named `m` found for `T`" the edit caused on a line it did not write, in a
+    crate that type-checked without it (the story is a borrow error): the call is the program's own
+    and resolved before the edit, so the edit changed the type it is made on. rustc's label there guesses from the method's name alone (`Option<String>` "is not an
     iterator" for `.cloned()`, which Option has, for `Option<&T>`), so quoting it as the reason is
     the mistake this answers; the sentence says what the edit did to the receiver instead. Other
     errors keep rustc's words (`reason_words`)."""
@@ -89,6 +89,8 @@ def judge(
         if on_edit(d):
             return "fails", reason_words(d), at(d)
         if phase(d) <= target_phase and target_phase >= joint.BORROWCK:
+            # the story is a borrow error, so the crate type-checked without the edit: a type error
+            # away from the edit's lines is one the edit caused there
             return "fails", moved_receiver_words(d), at(d)
     # a resolve or type error stops rustc short in its body: a new one away from the edit is one the
     # story's error hid (or the same mistake made elsewhere), not a flaw of this edit. A syntax error
@@ -96,7 +98,5 @@ def judge(
     early = [d for d in new if phase(d) <= target_phase]
     coded = all(d.code_str for d in (*e.diagnostics, *early))
     if early:
-        first = early[0]
-        words = reason_words(first) if on_edit(first) else moved_receiver_words(first)
-        return ("uncovers" if coded else "fails"), words, at(first)
+        return ("uncovers" if coded else "fails"), reason_words(early[0]), at(early[0])
     return "compiles", "", None
