@@ -182,6 +182,7 @@ SHAPES = frozenset(
         "fn_object_param",
         "feeds_question",
         "bound_on_type_parameter",
+        "borrow_outlives_block",
     }
 )
 

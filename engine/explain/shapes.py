@@ -62,8 +62,11 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     tags.update(_way_out_tags(diag, source, prim.byte_start, prim.byte_end))
     if _handle_escapes(s.enclosing_fn, s.tail_expression, source[prim.byte_start : prim.byte_end]):
         tags.add("handle_escapes")
-    if _names_spawn(diag, source):
-        tags.add("thread_spawn")
+    from engine.explain.escape_tags import escape_tags
+
+    esc_tags, esc_vals = escape_tags(diag, source)  # a thread named; a borrow kept past its block
+    tags.update(esc_tags)
+    vals.update(esc_vals)
     tags.update(_static_tags(diag, source))
     if diag.code_str == "E0106":
         from engine.syntax.owned_local import tail_root_local
@@ -106,13 +109,27 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     tags.update(_loop_move_tags(diag, source))
     if diag.code_str == "E0515" and (dies := _local_drop_point(diag, source)) is not None:
         vals["dies"] = dies
-    if diag.code_str == "E0515":
+    if diag.code_str == "E0515" and (guard := _guard_temporary(diag, source)) is not None:
+        tags.add("temporary_is_guard")  # the data is the caller's; the guard is what dies
+        vals.update(guard=guard[0], place=guard[1], method=guard[2])
+    elif diag.code_str == "E0515":
         from engine.explain.preconditions import holds
 
         new_content = holds("not_empty_temporary", diag, crate_root, vals)
         if new_content and not holds("temporary_copies_input", diag, crate_root, vals):
             tags.add("temporary_builds_new")  # `&format!(..)`: content no input holds
     return frozenset(tags), vals
+
+
+def _guard_temporary(diag: Diagnostic, source: bytes) -> tuple[str, str, str] | None:
+    """The temporary rustc marks, when it is a lock or cell guard (engine/syntax/guards.py): what a
+    returned borrow cannot outlive is then the guard, not content the function built."""
+    from engine.syntax.guards import guard_temporary
+    from toolbelt.diagnostics import temporary_spans
+
+    prim = diag.primary
+    temps = [t for t in temporary_spans(diag) if prim is not None and t.file_name == prim.file_name]
+    return guard_temporary(source, temps[0].byte_start, temps[0].byte_end) if temps and source else None
 
 
 _LOCAL_REFERENCED = re.compile(r"referencing local (?:variable|data) `(\w+)`")
@@ -283,28 +300,6 @@ def _handle_escapes(fn: FnSig | None, tail: bool, text: bytes) -> bool:
     if fn.return_type is not None and "JoinHandle" in fn.return_type:
         return True
     return tail and b"spawn(" in text
-
-
-_SPAWN_CALL = re.compile(rb"\bspawn\s*\(")
-
-
-def _names_spawn(diag: Diagnostic, source: bytes) -> bool:
-    """A thread is in the story: a span of rustc's (its own or a note's) covers a `spawn(..)` call, or
-    the closure it blames is spawn's argument. A closure handed to an iterator adapter or returned runs
-    on no other thread, so `std::thread::scope` is no way out for it: that advice needs this fact."""
-    prim = diag.primary
-    if prim is None:
-        return False
-    from engine.syntax import story_shapes as ss
-
-    if ss.closure_to_spawn(source, prim.byte_start, prim.byte_end):
-        return True
-    return any(
-        _SPAWN_CALL.search(source[s.byte_start : s.byte_end]) is not None
-        for node in (diag, *diag.children)
-        for s in node.spans
-        if s.file_name == prim.file_name and s.byte_end <= len(source)
-    )
 
 
 # the types std has a stable atomic for (`std::sync::atomic::AtomicU64` for `u64`)

@@ -1,0 +1,92 @@
+"""Tags about where a borrow or a closure goes after rustc's span, read from rustc's spans and the
+syntax layer, for ways out that are possible only in one case.
+
+- `thread_spawn`: a thread is in the story. `std::thread::scope` is a way out only for a thread; a
+  closure handed to an iterator adapter (`find_map(|n| ..)`) or returned runs on no other thread.
+- `borrow_outlives_block` (E0716): the borrow of a temporary is still needed after the block that
+  holds the temporary's statement ends, so "give the value a name" (a `let` in that block) fails
+  with E0597: the name dies with the block too. The general mistake: naming a temporary whose
+  borrow is kept by something made before the block (`idx.insert(label, pos)` in a loop, `idx`
+  declared before it) or used after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from toolbelt.types import Diagnostic
+
+_SPAWN_CALL = re.compile(rb"\bspawn\s*\(")
+
+
+def escape_tags(diag: Diagnostic, source: bytes) -> tuple[set[str], dict[str, str]]:
+    """(tags, placeholder values) for the diagnostic: see the module docstring."""
+    tags: set[str] = set()
+    vals: dict[str, str] = {}
+    if names_spawn(diag, source):
+        tags.add("thread_spawn")
+    if diag.code_str == "E0716" and (holder := held_past_block(diag, source)) is not None:
+        tags.add("borrow_outlives_block")
+        vals["binding"] = holder
+    return tags, vals
+
+
+def names_spawn(diag: Diagnostic, source: bytes) -> bool:
+    """A thread is in the story: a span of rustc's (its own or a note's) covers a `spawn(..)` call, or
+    the closure it blames is spawn's argument."""
+    prim = diag.primary
+    if prim is None:
+        return False
+    from engine.syntax import story_shapes as ss
+
+    if ss.closure_to_spawn(source, prim.byte_start, prim.byte_end):
+        return True
+    return any(
+        _SPAWN_CALL.search(source[s.byte_start : s.byte_end]) is not None
+        for node in (diag, *diag.children)
+        for s in node.spans
+        if s.file_name == prim.file_name and s.byte_end <= len(source)
+    )
+
+
+def held_past_block(diag: Diagnostic, source: bytes) -> str | None:
+    """What keeps the borrow past the block a `let` for the temporary would go in (the innermost
+    block holding rustc's primary span): the place rustc labels "borrow later used here" when that
+    use is after the block, or the receiver of the method the borrow is handed to at that use when
+    the receiver was declared before the block (or is `self`). None when the use is inside the
+    block and goes to nothing older than it: there a name in the block lives long enough."""
+    from engine.syntax.tree import ancestors, binding_of, block_statement, node_at
+
+    prim = diag.primary
+    later = next((s for s in diag.spans if s.label and "later used" in s.label), None)
+    if prim is None or later is None or later.file_name != prim.file_name:
+        return None
+    if max(prim.byte_end, later.byte_end) > len(source):
+        return None
+    stmt = block_statement(node_at(source, prim.byte_start, prim.byte_end))
+    block = stmt.parent if stmt is not None else None
+    if block is None:
+        return None
+    use = node_at(source, later.byte_start, later.byte_end)
+    if not (block.start_byte <= later.byte_start and later.byte_end <= block.end_byte):
+        return (use.text or b"").decode("utf-8", "replace").strip() or None
+    for a in ancestors(use):
+        if a.start_byte < block.start_byte:
+            break
+        if a.type != "arguments" or a.parent is None or a.parent.type != "call_expression":
+            continue
+        callee = a.parent.child_by_field_name("function")
+        if callee is None or callee.type != "field_expression":
+            continue
+        root = callee.child_by_field_name("value")
+        while root is not None and root.type in ("field_expression", "reference_expression"):
+            root = root.child_by_field_name("value")
+        name = (root.text or b"").decode("utf-8", "replace") if root is not None else ""
+        if root is not None and root.type == "self":
+            return "self"
+        if root is None or root.type != "identifier":
+            continue
+        b = binding_of(source, name, root.start_byte)
+        if b is not None and b.range.start < block.start_byte:
+            return name
+    return None
