@@ -77,6 +77,8 @@ def changed(old: str, new: str) -> tuple[str, str] | None:
         inserted = nw[p : len(nw) - s]
         if len(inserted) == 1 and inserted[0] in _QUALIFIERS and s > 0:
             s -= 1
+            if inserted[0] == "mut" and p > 0 and nw[p - 1] == "&" and _glued(nt, p - 1):
+                p -= 1  # `&self` -> `&mut self`: `mut` makes the reference `&mut`, quoted whole
         else:
             while (
                 p > 0
