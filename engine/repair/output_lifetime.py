@@ -3,7 +3,8 @@
 The mistake: `fn next_token(&mut self) -> Option<&str>` in `impl<'a> Lexer<'a>`, whose body returns a
 slice of `self.input: &'a str`. Elision ties the output to `&mut self`, so every result keeps the
 lexer mutably borrowed: two calls in a row conflict (E0499), a shared use beside a call conflicts
-(E0502), and results of a local lexer cannot be returned (E0515). rustc reports the calls; the fix
+(E0502), and results of a local lexer cannot be returned (E0515), not even from a closure that
+calls the method on it (E0373, where rustc's `move` does not compile either). rustc reports the calls; the fix
 is in the signature, `-> Option<&'a str>`, and no order of the calls compiles without it.
 
 Offered when every borrow rustc marks is a call of one crate method whose receiver is `&self` or
@@ -30,6 +31,7 @@ _BORROW_LABEL = re.compile(
     r"^(?:first |second )?(?:mutable |immutable )?borrow(?: later)? occurs here|is borrowed here$"
 )
 _PREVIOUS_ITERATION = "in the previous iteration of the loop"
+_RETURNED_CLOSURE = "closure is returned here"
 
 
 def marked_method(d: Diagnostic, read: Callable[[str], bytes | None]) -> str | None:
@@ -37,11 +39,15 @@ def marked_method(d: Diagnostic, read: Callable[[str], bytes | None]) -> str | N
 
     E0499 marks two calls, or one call in a loop, borrowed again "in the previous iteration of the
     loop" (`while let Some(w) = t.next_word() { out.push(w) }`); E0502 keeps the earlier borrow (the
-    later may be any call); E0515 labels the borrow, its primary span is the returned value."""
-    if d.code_str not in ("E0499", "E0502", "E0515"):
+    later may be any call); E0515 labels the borrow, its primary span is the returned value; E0373
+    on a closure rustc says "is returned here" (`find_map(|n| h.first_match(n))`) labels the captured
+    local the closure calls the method on, and its primary span is the closure."""
+    if d.code_str not in ("E0499", "E0502", "E0515", "E0373"):
         return None
+    if d.code_str == "E0373" and not any(c.message == _RETURNED_CLOSURE for c in d.children):
+        return None  # a closure given to a thread needs `'static`: no lifetime name serves it
     marked = [s for s in d.spans if s.is_primary or _BORROW_LABEL.search(s.label or "")]
-    if d.code_str in ("E0502", "E0515"):
+    if d.code_str in ("E0502", "E0515", "E0373"):
         marked = [s for s in marked if not s.is_primary]
     looped = any(s.is_primary and _PREVIOUS_ITERATION in (s.label or "") for s in marked)
     need = 2 if d.code_str == "E0499" and not looped else 1

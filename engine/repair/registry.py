@@ -146,7 +146,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
-    _row("E0499 E0502 E0515", named_output_lifetime, needs_files=True),
+    _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),

@@ -246,3 +246,42 @@ def test_an_elided_method_called_in_a_loop_blames_its_signature(tmp_path: Path, 
     run = validate(stories, tmp_path / "lines")
     green = _green(run, "E0499")
     assert green and any("Option<&'b str>" in ln for ln in green[0].shows), green
+
+
+# a closure handed to `find_map` returns a method's result, borrowed (by elision) from a local (E0373)
+SHELF = """pub struct Shelf<'d> {
+    names: &'d [String],
+}
+
+impl<'d> Shelf<'d> {
+    pub fn name(&self, i: usize) -> Option<&str> {
+        self.names.get(i).map(|s| s.as_str())
+    }
+}
+
+pub fn first_named<'d>(names: &'d [String], slots: &[usize]) -> Option<&'d str> {
+    let shelf = Shelf { names };
+    slots.iter().find_map(|i| shelf.name(*i))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(super::first_named(&names, &[7, 1]), Some("b"));
+    }
+}
+"""
+
+
+def test_a_returned_closure_calling_an_elided_method_blames_its_signature(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "shelf", SHELF)
+    e = next(e for e in stories if e.code == "E0373")
+    assert e.root_cause.line == line_of(SHELF, "pub fn name(&self"), e.root_cause
+    run = validate(stories, tmp_path / "shelf")
+    green = _green(run, "E0373")
+    assert green and any("Option<&'d str>" in ln for ln in green[0].shows), green
