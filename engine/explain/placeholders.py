@@ -34,6 +34,9 @@ FALLBACK: dict[str, str] = {
     "clone_cost": "Costs an allocation and a copy of the data each time",
     # when a local is dropped, from the block that declares it (engine/syntax/scopes.py)
     "dies": "at the end of the block that declares it",
+    # a lock or cell guard a returned borrow goes through (engine/syntax/guards.py)
+    "guard": "the guard",
+    "place": "the guarded value",
 }
 
 
