@@ -282,6 +282,8 @@ def test_a_returned_closure_calling_an_elided_method_blames_its_signature(
     stories = explain_lib(tmp_path, "shelf", SHELF)
     e = next(e for e in stories if e.code == "E0373")
     assert e.root_cause.line == line_of(SHELF, "pub fn name(&self"), e.root_cause
+    assert option_names(e)[0] == "name the output lifetime", option_names(e)
+    assert "move the captures" not in option_names(e) and "thread::scope" not in story_text(e)
     run = validate(stories, tmp_path / "shelf")
     green = _green(run, "E0373")
     assert green and any("Option<&'d str>" in ln for ln in green[0].shows), green
