@@ -59,6 +59,10 @@ not shown):
   method (syntax layer), and that parameter's written type takes a reference (`&T`, `impl AsRef<..>`):
   only then does passing `&x` instead type-check. A std method (`Vec::push` on a `Vec<String>`) or
   an owned parameter is no fact that it does. `not_reference_fits_move`, its opposite.
+- `keys_ruled_distinct`: the two `get_mut` calls' keys are compared (`==`/`!=`) before the later
+  call in their function (syntax layer, engine/syntax/story_shapes.py), so equal keys are ruled out;
+  `keys_may_be_equal`, its opposite (nothing rules them out): a way out that panics on equal keys
+  does not lead then.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -73,6 +77,8 @@ from toolbelt.types import Diagnostic, Span
 
 NAMES = frozenset(
     {
+        "keys_may_be_equal",
+        "keys_ruled_distinct",
         "last_use_movable",
         "last_use_returned",
         "disjoint_self_fields",
@@ -358,6 +364,17 @@ def _reference_fits_move(diag: Diagnostic, crate_root: str | Path) -> bool:
     return all(takes_reference(t) for t in types)
 
 
+def _keys_ruled_distinct(diag: Diagnostic, crate_root: str | Path) -> bool:
+    from engine.syntax.story_shapes import keys_ruled_distinct
+
+    prim = diag.primary
+    src = _source(crate_root, prim)
+    if src is None or prim is None:
+        return False
+    spans = [(sp.byte_start, sp.byte_end) for sp in diag.spans if sp.file_name == prim.file_name]
+    return keys_ruled_distinct(src, spans) is True
+
+
 def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[str, str]) -> bool:
     """Whether one precondition holds for this story; unknown means no."""
     if predicate == "not_loop_local":
@@ -434,6 +451,9 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         return owned is not None and owned == (predicate == "deref_owned_copy")
     if predicate in ("reference_fits_move", "not_reference_fits_move"):
         return _reference_fits_move(diag, crate_root) == (predicate == "reference_fits_move")
+    if predicate in ("keys_may_be_equal", "keys_ruled_distinct"):
+        # unknown (not two one-key get_mut calls) reads as "may be equal": nothing rules it out
+        return _keys_ruled_distinct(diag, crate_root) is (predicate == "keys_ruled_distinct")
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

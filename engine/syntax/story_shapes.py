@@ -10,6 +10,9 @@ possible for the code in front of Rusta.
   `"x".to_string()`, `"x".to_owned()`, `"x".into()`): a `&'static str` holds the same text.
 - `get_mut_twice`: the span is the receiver of a `.get_mut(..)` call and so is another of the
   diagnostic's spans (two lookups on one map or slice, each holding a `&mut` into it).
+- `keys_ruled_distinct`: the two `get_mut` calls' keys are compared (`a != b`, `a == b`, either order)
+  in their function before the later call, so the code can rule equal keys out; with no such
+  comparison, nothing does, and the two lookups may name one entry.
 - `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
   or the tail of a function that returns nothing): only then can `if let` replace it.
 
@@ -33,7 +36,7 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at
+from engine.syntax.tree import ancestors, node_at, node_text, preorder
 
 _LOOPS = ("for_expression", "while_expression", "loop_expression")
 _BOUNDARY = ("function_item", "closure_expression", "impl_item", "trait_item")
@@ -109,6 +112,52 @@ def get_mut_twice(source: bytes, start: int, end: int, others: Iterable[tuple[in
     if method_on(source, start, end) != "get_mut":
         return False
     return any((s, e) != (start, end) and method_on(source, s, e) == "get_mut" for s, e in others)
+
+
+def _get_mut_call(source: bytes, start: int, end: int) -> tree_sitter.Node | None:
+    """The `recv.get_mut(key)` call whose receiver is the span."""
+    if method_on(source, start, end) != "get_mut":
+        return None
+    node = node_at(source, start, end)
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    field = node.parent
+    return field.parent if field is not None else None
+
+
+def _key_text(call: tree_sitter.Node) -> str | None:
+    args = call.child_by_field_name("arguments")
+    named = args.named_children if args is not None else []
+    if len(named) != 1:
+        return None
+    return "".join((named[0].text or b"").decode("utf-8", "replace").split()).lstrip("&*")
+
+
+def keys_ruled_distinct(source: bytes, spans: Iterable[tuple[int, int]]) -> bool | None:
+    """Whether the function compares the keys of its two `get_mut` calls (the spans are their
+    receivers) before the later one: True, it does; False, nothing rules equal keys out; None when
+    the spans are not two such calls with one key each. A fix that panics on equal keys
+    (`HashMap::get_disjoint_mut`) fits only where this is True."""
+    calls = [c for s, e in spans if (c := _get_mut_call(source, s, e)) is not None]
+    if len(calls) < 2:
+        return None
+    first, second = sorted(calls[:2], key=lambda c: c.start_byte)
+    keys = {_key_text(first), _key_text(second)}
+    if None in keys or len(keys) != 2:
+        return None
+    fn = next((a for a in ancestors(first) if a.type in ("function_item", "closure_expression")), None)
+    if fn is None:
+        return None
+    for n in preorder(fn):
+        if n.start_byte >= second.start_byte:
+            break
+        op = n.child_by_field_name("operator") if n.type == "binary_expression" else None
+        if op is None or node_text(op) not in ("==", "!="):
+            continue
+        sides = {"".join(node_text(n.child_by_field_name(f)).split()).lstrip("&*") for f in ("left", "right")}
+        if sides == keys:
+            return True
+    return False
 
 
 def _string_literal(n: tree_sitter.Node | None) -> bool:
