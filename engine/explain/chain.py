@@ -34,6 +34,7 @@ from engine.edits import (
     weakest,
 )
 from engine.explain import blame
+from engine.explain.casts import kept_cast_cost
 from engine.explain.lifetimes_left import without_unused_lifetimes
 from engine.explain.options import added_lines, public_derives
 from engine.explain.stepwords import batch_words
@@ -387,6 +388,8 @@ def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
         applicability=done.applicability,
         steps=done.steps,
         kind="other",  # a borrow finished by a conversion is no longer just a borrow
-        cost=public_derives(done.patch),
+        cost="; ".join(
+            filter(None, (kept_cast_cost(o.cost, o.patch, done.patch), public_derives(done.patch)))
+        ),
         validated="not-checked",
     )

@@ -25,6 +25,8 @@ import msgspec
 
 from engine.edits import EditError, diff_of_edits, edit_id
 from engine.explain import every_site
+from engine.explain.casts import cast_cost as cast_cost
+from engine.explain.casts import casts_cost
 from engine.explain.copycost import OWNING as _OWNING
 from engine.explain.copycost import clone_cost as clone_cost
 from engine.explain.copycost import patch_clone_cost
@@ -150,43 +152,6 @@ def moves_out(expected: str | None) -> bool:
     return bool(expected) and bool(_OWNING.fullmatch((expected or "").strip().split("<")[0]))
 
 
-_BITS = {"8": 8, "16": 16, "32": 32, "64": 64, "128": 128, "size": 64}  # usize/isize: a 64-bit target
-_MANTISSA = {"f32": 24, "f64": 53}
-_AS = re.compile(r"\bas\s+([iuf](?:8|16|32|64|128|size))\b")
-
-
-def cast_cost(source: str | None, target: str) -> str:
-    """What `as {target}` does to a `{source}` value that does not fit, from the two types alone;
-    "" when the cast is lossless or a type is not a primitive number."""
-    src, dst = (source or "").strip(), target.strip()
-    if (
-        src == dst
-        or src[:1] not in "iuf"
-        or dst[:1] not in "iuf"
-        or (src[1:] not in _BITS and src not in _MANTISSA)
-    ):
-        return ""
-    if src in _MANTISSA:
-        if dst in _MANTISSA:
-            return (
-                "" if dst == "f64" else "a `f64` loses precision as a `f32`, and large values become infinite"
-            )
-        return f"drops the fraction, and a value outside `{dst}`'s range saturates (NaN becomes 0)"
-    bits = _BITS.get(src[1:], 0)
-    if dst in _MANTISSA:
-        return f"a `{src}` beyond 2^{_MANTISSA[dst]} loses precision" if bits > _MANTISSA[dst] else ""
-    dbits = _BITS.get(dst[1:], 0)
-    if src[0] == "i" and dst[0] == "u" and dbits < bits:
-        return f"a negative `{src}`, or one above `{dst}::MAX`, is cut to its low bits"
-    if src[0] == "i" and dst[0] == "u":
-        return f"a negative `{src}` wraps to a huge `{dst}`"
-    if src[0] == "u" and dst[0] == "i" and dbits <= bits:
-        return f"a `{src}` above `{dst}::MAX` wraps to a negative `{dst}`"
-    if dbits < bits:
-        return f"a `{src}` that does not fit in `{dst}` is cut to its low bits"
-    return ""
-
-
 def _option(
     c: Candidate,
     files: Mapping[str, bytes],
@@ -225,7 +190,8 @@ def _option(
                         patch_clone_cost(added_lines(diff), diag, cost_type)
                         if kind == "clone"
                         else (
-                            _casts_cost(c, found) or meaning_cost(c.edits, files, diff, diag, c.family, found)
+                            casts_cost(c.edits, diff, found, diag, files.get)
+                            or meaning_cost(c.edits, files, diff, diag, c.family, found)
                         )
                     ),
                     public_derives(diff),  # said beside the cost, never instead of it
@@ -233,15 +199,6 @@ def _option(
             )
         ),
     )
-
-
-def _casts_cost(c: Candidate, found: str | None) -> str:
-    """The hazard of an `as` cast the edit writes, when rustc named the type it converts from."""
-    for e in c.edits:
-        m = _AS.search(e.replacement)
-        if m:
-            return cast_cost(found, m.group(1))
-    return ""
 
 
 def build(

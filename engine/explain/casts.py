@@ -1,0 +1,137 @@
+"""What an `as` cast a fix writes can do to a value, read from the types rustc named. Pure.
+
+The general mistake this module answers: a fix that narrows with `as` (`start as u32` on a `u64`,
+`cap as u32` on a `usize`) is shown with no word on the values it cuts, because the type it casts
+from was only read from rustc's "found" type. A binary operator's E0277 ("cannot subtract `u64`
+from `u32`") names both operands' types instead, and a fix finished in steps keeps the cast its
+first step wrote: both still say the hazard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from engine.edits import Edit
+from engine.syntax.tree import ancestors, node_at, node_text
+from toolbelt.types import Diagnostic
+
+_BITS = {"8": 8, "16": 16, "32": 32, "64": 64, "128": 128, "size": 64}  # usize/isize: a 64-bit target
+_MANTISSA = {"f32": 24, "f64": 53}
+_AS = re.compile(r"\bas\s+([iuf](?:8|16|32|64|128|size))\b")
+
+
+def cast_cost(source: str | None, target: str) -> str:
+    """What `as {target}` does to a `{source}` value that does not fit, from the two types alone;
+    "" when the cast is lossless or a type is not a primitive number."""
+    src, dst = (source or "").strip(), target.strip()
+    if (
+        src == dst
+        or src[:1] not in "iuf"
+        or dst[:1] not in "iuf"
+        or (src[1:] not in _BITS and src not in _MANTISSA)
+    ):
+        return ""
+    if src in _MANTISSA:
+        if dst in _MANTISSA:
+            return (
+                "" if dst == "f64" else "a `f64` loses precision as a `f32`, and large values become infinite"
+            )
+        return f"drops the fraction, and a value outside `{dst}`'s range saturates (NaN becomes 0)"
+    bits = _BITS.get(src[1:], 0)
+    if dst in _MANTISSA:
+        return f"a `{src}` beyond 2^{_MANTISSA[dst]} loses precision" if bits > _MANTISSA[dst] else ""
+    dbits = _BITS.get(dst[1:], 0)
+    if src[0] == "i" and dst[0] == "u" and dbits < bits:
+        return f"a negative `{src}`, or one above `{dst}::MAX`, is cut to its low bits"
+    if src[0] == "i" and dst[0] == "u":
+        return f"a negative `{src}` wraps to a huge `{dst}`"
+    if src[0] == "u" and dst[0] == "i" and dbits <= bits:
+        return f"a `{src}` above `{dst}::MAX` wraps to a negative `{dst}`"
+    if dbits < bits:
+        return f"a `{src}` that does not fit in `{dst}` is cut to its low bits"
+    return ""
+
+
+_CAST = re.compile(r"((?:\w+(?:\.\w+)*(?:\(\))?)|\([^()]*\))\s+as\s+([iuf](?:8|16|32|64|128|size))\b")
+# rustc's binary-operator E0277, both operand types: which side each `A`/`B` is depends on the verb
+_BINOP = re.compile(
+    r"^cannot (?P<verb>add|subtract|multiply|divide|calculate the remainder of) `(?P<a>[^`]+)` "
+    r"(?:to|from|by|divided by) `(?P<b>[^`]+)`"
+)
+_HAZARD = re.compile(r"cut to its low bits|wraps to|loses precision|drops the fraction|become infinite")
+
+
+def _bare(code: str) -> str:
+    code = " ".join(code.split())
+    while code.startswith("(") and code.endswith(")") and code.count("(") == 1:
+        code = code[1:-1].strip()
+    return code
+
+
+def _casts(lines: Iterable[str]) -> list[tuple[str, str]]:
+    return [(_bare(m.group(1)), m.group(2)) for ln in lines for m in _CAST.finditer(ln)]
+
+
+def _side(diff: str, sign: str) -> list[str]:
+    return [ln[1:] for ln in diff.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)]
+
+
+def inserted_casts(diff: str) -> list[tuple[str, str]]:
+    """The (operand, target) casts the patch's added lines hold more of than its removed lines."""
+    removed = _casts(_side(diff, "-"))
+    out = []
+    for c in _casts(_side(diff, "+")):
+        if c in removed:
+            removed.remove(c)
+        else:
+            out.append(c)
+    return out
+
+
+def operand_types(diag: Diagnostic | None, read: Callable[[str], bytes | None]) -> dict[str, str]:
+    """Each operand of the binary expression a binary-operator E0277 marks, with the type rustc
+    gives it: `{"now": "u32", "start": "u64"}` for "cannot subtract `u64` from `u32`"."""
+    m = _BINOP.search(diag.message) if diag is not None else None
+    span = next((s for s in diag.spans if s.is_primary), None) if diag is not None else None
+    source = read(span.file_name) if span is not None else None
+    if m is None or span is None or source is None:
+        return {}
+    lhs, rhs = (m["b"], m["a"]) if m["verb"] in ("add", "subtract") else (m["a"], m["b"])
+    n = node_at(source, span.byte_start, span.byte_end)
+    expr = next((a for a in (n, *ancestors(n)) if a.type == "binary_expression"), None)
+    left = expr.child_by_field_name("left") if expr is not None else None
+    right = expr.child_by_field_name("right") if expr is not None else None
+    if left is None or right is None:
+        return {}
+    return {_bare(node_text(left)): lhs, _bare(node_text(right)): rhs}
+
+
+def casts_cost(
+    edits: Iterable[Edit],
+    diff: str,
+    found: str | None,
+    diag: Diagnostic | None,
+    read: Callable[[str], bytes | None],
+) -> str:
+    """The hazard of every narrowing `as` cast the patch writes: from rustc's found type for the
+    expression it marks, or from the operand types of a binary operator's E0277."""
+    if found:
+        for e in edits:
+            m = _AS.search(e.replacement)
+            if m:
+                return cast_cost(found, m.group(1))
+        return ""
+    types = operand_types(diag, read)
+    said = [cast_cost(types.get(operand), target) for operand, target in inserted_casts(diff)]
+    return "; ".join(dict.fromkeys(s for s in said if s))
+
+
+def kept_cast_cost(first_cost: str, first_patch: str, final_patch: str) -> str:
+    """The cast hazards a fix's first step was priced with, when every cast that step wrote is still
+    in the finished patch: a later step (`.into()` around it) does not undo the narrowing."""
+    written = inserted_casts(first_patch)
+    final = inserted_casts(final_patch)
+    if not written or any(c not in final for c in written):
+        return ""
+    return "; ".join(c for c in first_cost.split("; ") if _HAZARD.search(c))
