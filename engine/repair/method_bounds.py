@@ -8,6 +8,11 @@ method in the block: `Shelf<Rope>` loses `new` and `push` for one method's compa
 suggestion (its span inside the impl's generic list) and puts it in the `where` clause of the
 method holding the error, merged with the predicate on `T` already there. Operator bounds that give
 `T` back (`Add<Output = T>`) are `engine.repair.op_bounds`'s. Pure; the sandbox checks it.
+
+A second mistake, the same edit: a generic function calls a method whose impl asks a bound
+(`impl<T: Display> Summary<T>`) that the function's own `T` does not promise (E0599, rustc's note
+"trait bound `T: std::fmt::Display` was not satisfied", with no suggestion of its own). The caller
+picks `T`, so the bound goes in that function's `where` clause (`unmet_param_bound`).
 """
 
 from __future__ import annotations
@@ -68,3 +73,33 @@ def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
 
 def _merged(bounds: list[str], had: list[str]) -> list[str]:
     return [*had, *(b for b in bounds if b not in had)]
+
+
+_UNMET = re.compile(r"^trait bound `([A-Za-z_]\w*): ([^`]+)` was not satisfied$")
+
+
+def unmet_param_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """The bound rustc's E0599 note says a type parameter lacks, in the calling function's `where`
+    clause, merged with the predicate on it already there."""
+    prim = d.primary
+    if d.code_str != "E0599" or prim is None:
+        return []
+    data = read(prim.file_name)
+    if data is None:
+        return []
+    text = data.decode("utf-8", "replace")
+    at = len(data[: prim.byte_start].decode("utf-8", "replace"))
+    out: list[Candidate] = []
+    for child in d.children:
+        m = _UNMET.match(child.message)
+        f = _Fn(text, at, m.group(1)) if m is not None else None
+        if m is None or f is None or not f.ok or _is_op(m.group(2)):
+            continue
+        t, bound = m.group(1), m.group(2)
+        got = _method_where(text, f, t, functools.partial(_merged, [bound]))
+        if got is None or not got[2]:
+            continue
+        enc = lambda i: len(text[:i].encode())  # noqa: E731
+        edit = Edit(file=prim.file_name, start=enc(got[0]), end=enc(got[1]), replacement=got[2])
+        out.append(_make([edit], f"bound `{t}: {bound}` on `{f.name}`", "param-bound", "E0599", 0.85))
+    return out

@@ -51,7 +51,7 @@ from engine.repair.lazy_iter import collect_or_count
 from engine.repair.map_entry import entry_for_get_insert
 from engine.repair.map_entry_lint import LINT as MAP_ENTRY_LINT
 from engine.repair.map_entry_lint import entry_for_contains_insert
-from engine.repair.method_bounds import method_bound
+from engine.repair.method_bounds import method_bound, unmet_param_bound
 from engine.repair.move_bounds import moved_generic
 from engine.repair.move_closure import move_closure
 from engine.repair.mut_sibling import mut_sibling
@@ -130,6 +130,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0308 E0369 E0277 E0382 E0507 E0508 E0600", closed_operators),
     _row("E0507 E0508", moved_generic),
     _row("E0277 E0369 E0599", method_bound),
+    _row("E0599", unmet_param_bound),
     _row("E0308 E0271", tail_semicolon),
     _row("E0599", deref_receiver),
     _row("E0599", collect_or_count),
