@@ -159,6 +159,8 @@ _RECOMMENDS = {
     "move": re.compile(r"`move`|^move the captures"),
     # the closure-kind bound changed to `FnMut` (rustc's "change this to accept `FnMut`")
     "fnmut": re.compile(r"`fnmut`"),
+    # a generic parameter replaced by a `dyn` trait object (E0038's "take a trait object argument")
+    "dyn": re.compile(r"^(?:take|pass|use) (?:a )?trait object"),
 }
 
 

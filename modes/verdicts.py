@@ -71,6 +71,8 @@ def fix_kinds(o: PatchOption) -> set[str]:
     )
     if re.search(r"\bFnMut\b", " ".join(o.shows)) and not re.search(r"\bFnMut\b", removed):
         kinds.add("fnmut")  # a bound made `FnMut`: "accept `FnMut`" in words is the same way out
+    if re.search(r"\bdyn\b", " ".join(o.shows)) and not re.search(r"\bdyn\b", removed):
+        kinds.add("dyn")  # a type parameter made a trait object: "take a trait object argument" in words
     return kinds
 
 
