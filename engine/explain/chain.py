@@ -298,33 +298,32 @@ def finish(
     if not steps:
         return None
     name = ""
+
+    def builds_clean(tree: dict[str, bytes]) -> tuple[str, CheckReport] | None:
+        """(its diff, its report) when `tree`, a tidier form of the finished steps, builds with the
+        story's errors gone and no new one; None when it does not, so the steps' own form stays."""
+        edits = tuple(ed for rel in sorted(tree) for ed in edits_between(rel, orig[rel], tree[rel]))
+        diff = unified_diff({k: orig[k] for k in tree}, tree)
+        report = check(edits)
+        stays, left = blame.compare(e, diff, base, report)
+        ok = (
+            report.status not in ("timeout", "error", "failed")
+            and not blame.story_stays(e, stays)
+            and not left
+        )
+        return (diff, report) if ok else None
+
     tidy = {rel: without_unused_lifetimes(orig[rel], cur[rel]) for rel in cur}
-    if tidy != cur and checks < MAX_CHECKS:  # a lifetime a later step left naming nothing: checked without it
-        edits = tuple(ed for rel in sorted(tidy) for ed in edits_between(rel, orig[rel], tidy[rel]))
-        diff = unified_diff({k: orig[k] for k in tidy}, tidy)
-        report = check(edits)
-        stays, left = blame.compare(e, diff, base, report)
-        if (
-            report.status not in ("timeout", "error", "failed")
-            and not blame.story_stays(e, stays)
-            and not left
-        ):
-            cur, patch, after = tidy, diff, report
-            shown = "".join(added_lines(diff))
-            if not any(w.strip() in shown for w in written):  # nothing of the first step is left
-                name, steps = names[-1], steps[:-1] if len(names) == 1 else steps
+    # a lifetime a later step left naming nothing: checked without it
+    if tidy != cur and checks < MAX_CHECKS and (built := builds_clean(tidy)) is not None:
+        cur, (patch, after) = tidy, built
+        shown = "".join(added_lines(patch))
+        if not any(w.strip() in shown for w in written):  # nothing of the first step is left
+            name, steps = names[-1], steps[:-1] if len(names) == 1 else steps
     plain = {rel: without_detours(orig[rel], cur[rel]) for rel in cur}
-    if plain != cur:  # `*(&x) as f64 * &y` the steps left: `x as f64 * y`, kept only if it builds as well
-        edits = tuple(ed for rel in sorted(plain) for ed in edits_between(rel, orig[rel], plain[rel]))
-        diff = unified_diff({k: orig[k] for k in plain}, plain)
-        report = check(edits)
-        stays, left = blame.compare(e, diff, base, report)
-        if (
-            report.status not in ("timeout", "error", "failed")
-            and not blame.story_stays(e, stays)
-            and not left
-        ):
-            cur, patch, after = plain, diff, report
+    # `*(&x) as f64 * &y` the steps left: `x as f64 * y`, kept only if it builds as well
+    if plain != cur and (built := builds_clean(plain)) is not None:
+        cur, (patch, after) = plain, built
     edits = tuple(ed for rel in sorted(cur) for ed in edits_between(rel, orig[rel], cur[rel]))
     return Chain(
         edits=edits,
