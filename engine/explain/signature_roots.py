@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from engine.explain.types import Location
+from engine.repair.object_lifetime import object_span
 from engine.repair.output_lifetime import marked_method
 from engine.syntax.signature_lifetimes import (
     ElidedOutput,
@@ -32,12 +33,7 @@ from engine.syntax.signature_lifetimes import (
     elided_self_output,
     object_default_site,
 )
-from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
-
-_OBJECT_DEFAULT = "due to object lifetime defaults"
-_COERCED = re.compile(r"^(?:coercion|cast) requires that `[^`]+` is borrowed for `'static`")
-_FN_CLOSURE = "captured variable in a `Fn` closure"
 
 
 def _sources(crate_root: str | Path) -> list[tuple[str, bytes]]:
@@ -72,20 +68,16 @@ def elided_output(diag: Diagnostic, crate_root: str | Path) -> ElidedOutput | No
 def object_default(diag: Diagnostic, crate_root: str | Path) -> tuple[Written, tuple[Written, ...]] | None:
     """E0597/E0503 (any code) with rustc's note on object lifetime defaults: where the `dyn` type the
     value is coerced to is written without a lifetime, and the other places writing it bare."""
-    if not any(_OBJECT_DEFAULT in c.message for c in diag.children):
-        return None
-    coerced = next((s for s in diag.spans if _COERCED.search(s.label or "")), None)
-    if coerced is None or not in_user_crate(coerced.file_name):
+    coerced = object_span(diag, fn_closure=False)
+    if coerced is None:
         return None
     return object_default_site(_sources(crate_root), coerced.file_name, coerced.byte_start, coerced.byte_end)
 
 
 def fn_object_param(diag: Diagnostic, crate_root: str | Path) -> Written | None:
     """E0594/E0596 in an `Fn` closure passed where the crate writes `dyn Fn(..)`: that type."""
-    if _FN_CLOSURE not in diag.message:
-        return None
-    closure = next((s for s in diag.spans if (s.label or "") == "in this closure"), None)
-    if closure is None or not in_user_crate(closure.file_name):
+    closure = object_span(diag, fn_closure=True)
+    if closure is None:
         return None
     found = object_default_site(_sources(crate_root), closure.file_name, closure.byte_start, closure.byte_end)
     if found is None or not re.match(r"dyn\s+Fn\s*\(", found[0].text):

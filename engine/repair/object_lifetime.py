@@ -27,12 +27,33 @@ from engine.repair.types import Candidate, Edit
 from engine.syntax.signature_lifetimes import Written, object_default_site
 from engine.syntax.tree import ancestors, node_at, node_text, parse, preorder
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 FAMILY = "object-lifetime"
 _OBJECT_DEFAULT = "due to object lifetime defaults"
 _COERCED = re.compile(r"^(?:coercion|cast) requires that `[^`]+` is borrowed for `'static`")
+_FN_CLOSURE = "captured variable in a `Fn` closure"
 _LIFETIME = "'a"
+
+
+def object_span(d: Diagnostic, fn_closure: bool) -> Span | None:
+    """The span of the crate's value that a bare `dyn` type constrains, or None.
+
+    Two ways rustc reports a trait object written without a lifetime, and both the fix here and the
+    root cause (engine/explain/signature_roots.py) start from the same span: with rustc's note "due
+    to object lifetime defaults", the value its label says must be borrowed for `'static` ("coercion
+    requires that `x` is borrowed for `'static`"); with `fn_closure`, an assignment in a closure taken
+    as `Fn` ("captured variable in a `Fn` closure"), the closure rustc labels "in this closure". A span
+    outside the user's crate is no place to edit or to blame."""
+    if fn_closure:
+        if _FN_CLOSURE not in d.message:
+            return None
+        span = next((s for s in d.spans if (s.label or "") == "in this closure"), None)
+    else:
+        if not any(_OBJECT_DEFAULT in c.message for c in d.children):
+            return None
+        span = next((s for s in d.spans if _COERCED.search(s.label or "")), None)
+    return span if span is not None and in_user_crate(span.file_name) else None
 
 
 def _holder(files: dict[str, bytes], w: Written) -> str | None:
@@ -208,10 +229,8 @@ def lifetime_edits(
 
 
 def object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    if not any(_OBJECT_DEFAULT in c.message for c in d.children):
-        return []
-    coerced = next((s for s in d.spans if _COERCED.search(s.label or "")), None)
-    if coerced is None or not in_user_crate(coerced.file_name):
+    coerced = object_span(d, fn_closure=False)
+    if coerced is None:
         return []
     files = {f: text for f in crate_files if (text := read(f)) is not None}
     edits = lifetime_edits(files, coerced.file_name, coerced.byte_start, coerced.byte_end, fn_mut=False)
@@ -223,10 +242,8 @@ def object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -
 
 def fnmut_object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """E0594 in a closure passed as a bare `dyn Fn(..)`: `FnMut` and the holder's lifetime together."""
-    if "captured variable in a `Fn` closure" not in d.message:
-        return []
-    closure = next((s for s in d.spans if (s.label or "") == "in this closure"), None)
-    if closure is None or not in_user_crate(closure.file_name):
+    closure = object_span(d, fn_closure=True)
+    if closure is None:
         return []
     files = {f: text for f in crate_files if (text := read(f)) is not None}
     edits = lifetime_edits(files, closure.file_name, closure.byte_start, closure.byte_end, fn_mut=True)
