@@ -53,4 +53,9 @@ class Declined(PatchError):
 
 
 class Busy(PatchError):
-    """Another Rusta process holds the patch lock for this crate."""
+    """Another Rusta process holds the patch lock for this crate.
+
+    Rusta declines to write while another process writes (3, refused on purpose): it is not bad
+    input (2), and a script that retries on 3 retries this too."""
+
+    exit_code = 3

@@ -32,9 +32,12 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
     ),
     "fix": (
         (0, "fixed (applied, or found with --dry-run), or nothing to fix: check clean and tests pass"),
-        (1, "compile errors remain: no green fix, a partial fix (applied or not), declined, or red"),
+        (1, "compile errors remain: no green fix, a partial fix (applied or not), or declined by you"),
         (2, "no verdict: bad input (one sentence says which), or cargo did not finish"),
-        (3, "refused: another repair of this crate is running, or the patch path refused"),
+        (
+            3,
+            "refused: the sandbox said red (nothing applied), another repair is running, or the patch path refused",
+        ),
         (4, "the DevLog (.rusta/) cannot be written"),
         (5, "check is clean but tests fail, before any fix or (already failing at HEAD) after one"),
     ),

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
+from rusta_tui.cli.exitcodes import EXIT_REFUSED
 from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy, not_asked
 
 if TYPE_CHECKING:
@@ -279,6 +280,8 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                 f"Dry run, not applied; the sandbox says {proved.verdict}: {proved.reason}", markup=False
             )
             _print_proofs(console, proved)
+        if proved is not None and not proved.green:
+            return EXIT_REFUSED  # the gate refused it: a red fix is one Rusta would not apply
         return after_fix
     if not args.yes:
         if not sys.stdin.isatty():
@@ -309,7 +312,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         else:
             console.print(f"Not applied: the sandbox says red: {validation.reason}", markup=False)
             _print_proofs(console, validation)
-        return EXIT_ERRORS
+        return EXIT_REFUSED  # refused on purpose, as `rusta apply` and `explain --apply` refuse a red patch
     op = flow.commit(root, proposal, validation, log=log)
     if args.json:
         _emit_json(

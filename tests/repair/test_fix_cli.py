@@ -87,3 +87,74 @@ def test_held_back_fix_says_why_and_accept_maybe_applies_it(fixture_crate) -> No
         "s.to_string()" in (root / "src" / "lib.rs").read_text()
         or "s.to_owned()" in (root / "src" / "lib.rs").read_text()
     )
+
+
+# A compile error whose fix compiles while a test fails at every version: with --no-tests the search
+# vouches by cargo check alone, and the last validation (which runs the tests) says red.
+RED_AT_THE_GATE = """pub fn total(v: &[u32]) -> u64 {
+    let s: u32 = v.iter().sum();
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sums() {
+        assert_eq!(super::total(&[1, 2]), 4);
+    }
+}
+"""
+
+
+def _crate(root: Path, lib: str) -> Path:
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "gate"\nversion = "0.1.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text(lib)
+    return root
+
+
+def test_a_fix_the_last_validation_calls_red_is_refused_with_exit_3(tmp_path: Path) -> None:
+    root = _crate(tmp_path / "gate", RED_AT_THE_GATE)
+    lib = root / "src" / "lib.rs"
+    red = rusta("fix", str(root), "--no-tests", "--yes", "--json")
+    assert red.returncode == 3, red.stdout + red.stderr
+    out = json.loads(red.stdout)
+    assert out["status"] == "red" and out["applied"] is None and "tests::sums" in out["message"]
+    assert lib.read_text() == RED_AT_THE_GATE
+    shown = rusta("fix", str(root), "--no-tests", "--dry-run", "--fuzz")  # proved on request: red too
+    assert shown.returncode == 3, shown.stdout + shown.stderr
+    assert "Dry run, not applied; the sandbox says red" in " ".join(shown.stdout.split())
+    assert lib.read_text() == RED_AT_THE_GATE
+    plain = rusta("fix", str(root), "--no-tests", "--dry-run")  # not proved: found, shown, exit 0
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+
+
+def test_another_process_holding_the_patch_lock_refuses_the_fix_with_exit_3(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    good = RED_AT_THE_GATE.replace("), 4)", "), 3)")
+    root = _crate(tmp_path / "held", good)
+    (root / ".rusta").mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(300)",
+            str(root / ".rusta" / "patching.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        busy = rusta("fix", str(root), "--yes")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert busy.returncode == 3, busy.stdout + busy.stderr
+    assert busy.stderr.strip() == (
+        "rusta: another Rusta process is changing files in this crate; try again in a moment."
+    )
+    assert (root / "src" / "lib.rs").read_text() == good
