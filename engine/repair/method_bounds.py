@@ -32,19 +32,15 @@ _BOUND = re.compile(
 
 def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
     """rustc's impl-wide bound suggestion, moved into the erring method's `where` clause."""
-    prim = d.primary
-    if d.code_str not in ("E0277", "E0369", "E0599") or prim is None:
+    got = _primary_source(d, read, ("E0277", "E0369", "E0599"))
+    if got is None:
         return []
-    data = read(prim.file_name)
-    if data is None:
-        return []
-    text = data.decode("utf-8", "replace")
-    at = len(data[: prim.byte_start].decode("utf-8", "replace"))
+    file, data, text, at = got
     out: list[Candidate] = []
     for child in d.children:
         for sp in child.spans:
             m = _BOUND.fullmatch(sp.suggested_replacement or "")
-            if m is None or sp.file_name != prim.file_name or sp.byte_start != sp.byte_end:
+            if m is None or sp.file_name != file or sp.byte_start != sp.byte_end:
                 continue
             pos = len(data[: sp.byte_start].decode("utf-8", "replace"))
             name = re.search(r"(\w+)\s*(?::[^,<>]*)?$", text[:pos])  # the parameter the bound follows
@@ -57,11 +53,9 @@ def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
                 continue  # rustc already points at the function, or not at this impl's list
             if any(_is_op(b) for b in bounds):
                 continue
-            got = _method_where(text, f, t, functools.partial(_merged, bounds))
-            if got is None or not got[2]:
+            edit = _where_edit(file, text, f, t, bounds)
+            if edit is None:
                 continue
-            enc = lambda i: len(text[:i].encode())  # noqa: E731
-            edit = Edit(file=prim.file_name, start=enc(got[0]), end=enc(got[1]), replacement=got[2])
             said = " + ".join(bounds)
             out.append(
                 _make(
@@ -69,6 +63,31 @@ def method_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
                 )
             )
     return out
+
+
+def _primary_source(
+    d: Diagnostic, read: Reader, codes: tuple[str, ...]
+) -> tuple[str, bytes, str, int] | None:
+    """The file of the primary span, its bytes and text, and the span's start in characters: both
+    candidates here find the erring function (`_Fn`) from there, in character offsets."""
+    prim = d.primary
+    if d.code_str not in codes or prim is None:
+        return None
+    data = read(prim.file_name)
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    return prim.file_name, data, text, len(data[: prim.byte_start].decode("utf-8", "replace"))
+
+
+def _where_edit(file: str, text: str, f: _Fn, t: str, bounds: list[str]) -> Edit | None:
+    """The edit that writes `bounds` for `t` into `f`'s `where` clause, merged with what is there;
+    None when there is nothing to write. `_method_where` answers in characters, an Edit in bytes."""
+    got = _method_where(text, f, t, functools.partial(_merged, bounds))
+    if got is None or not got[2]:
+        return None
+    start, end = len(text[: got[0]].encode()), len(text[: got[1]].encode())
+    return Edit(file=file, start=start, end=end, replacement=got[2])
 
 
 def _merged(bounds: list[str], had: list[str]) -> list[str]:
@@ -81,14 +100,10 @@ _UNMET = re.compile(r"^trait bound `([A-Za-z_]\w*): ([^`]+)` was not satisfied$"
 def unmet_param_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
     """The bound rustc's E0599 note says a type parameter lacks, in the calling function's `where`
     clause, merged with the predicate on it already there."""
-    prim = d.primary
-    if d.code_str != "E0599" or prim is None:
+    got = _primary_source(d, read, ("E0599",))
+    if got is None:
         return []
-    data = read(prim.file_name)
-    if data is None:
-        return []
-    text = data.decode("utf-8", "replace")
-    at = len(data[: prim.byte_start].decode("utf-8", "replace"))
+    file, _, text, at = got
     out: list[Candidate] = []
     for child in d.children:
         m = _UNMET.match(child.message)
@@ -96,10 +111,8 @@ def unmet_param_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
         if m is None or f is None or not f.ok or _is_op(m.group(2)):
             continue
         t, bound = m.group(1), m.group(2)
-        got = _method_where(text, f, t, functools.partial(_merged, [bound]))
-        if got is None or not got[2]:
+        edit = _where_edit(file, text, f, t, [bound])
+        if edit is None:
             continue
-        enc = lambda i: len(text[:i].encode())  # noqa: E731
-        edit = Edit(file=prim.file_name, start=enc(got[0]), end=enc(got[1]), replacement=got[2])
         out.append(_make([edit], f"bound `{t}: {bound}` on `{f.name}`", "param-bound", "E0599", 0.85))
     return out
