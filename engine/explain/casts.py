@@ -123,15 +123,19 @@ def casts_cost(
                 return cast_cost(found, m.group(1))
         return ""
     types = operand_types(diag, read)
-    said = [cast_cost(types.get(operand), target) for operand, target in inserted_casts(diff)]
+    # A cast the fix moves (`let n = n as T;` written, the `n as T` at one use dropped) cancels out
+    # in the diff but still narrows: the casts the edits write count too.
+    written = inserted_casts(diff) + _casts(e.replacement for e in edits)
+    said = [cast_cost(types.get(operand), target) for operand, target in written]
     return "; ".join(dict.fromkeys(s for s in said if s))
 
 
 def kept_cast_cost(first_cost: str, first_patch: str, final_patch: str) -> str:
     """The cast hazards a fix's first step was priced with, when every cast that step wrote is still
     in the finished patch: a later step (`.into()` around it) does not undo the narrowing."""
-    written = inserted_casts(first_patch)
-    final = inserted_casts(final_patch)
+    # the added lines, not the net count: a moved cast (`let n = n as T;`) cancels out in the count
+    written = _casts(_side(first_patch, "+"))
+    final = _casts(_side(final_patch, "+"))
     if not written or any(c not in final for c in written):
         return ""
     return "; ".join(c for c in first_cost.split("; ") if _HAZARD.search(c))

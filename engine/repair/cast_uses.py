@@ -6,6 +6,10 @@ while the conversion it names is right. The same conversion is offered where the
 (`let factor = factor as f64;` at the top of the body, or after the `let`), at every use in its
 scope, and as the parameter's type (`factor: f64`, which moves the conversion to the callers). The
 sandbox says which of them compiles.
+
+A use the code already casts (`(self.head + 1) % cap as u32`) needs no cast of its own: casting it
+again writes `(cap as u32) as u32`. It is left alone at every use, and where the variable itself
+becomes the target type, its now `T as T` cast is dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import tree_sitter
 from engine.edits import Edit
 from engine.repair.template_kit import _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import ancestors, binding_of, node_at
+from engine.syntax.tree import ancestors, binding_of, node_at, node_text
 
 _NAME = re.compile(r"[a-z_]\w*")
 _NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -42,6 +46,22 @@ def _uses(source: bytes, name: str, scope: tree_sitter.Node, bound_at: int) -> l
         if b is not None and b.range.start == bound_at:
             out.append(n)
     return sorted(out, key=lambda n: n.start_byte)
+
+
+def _cast_of(n: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The `x as T` whose operand is the use `n` (parentheses around `n` allowed), else None: such a
+    use already converts, so casting it again writes `(x as T) as T`."""
+    inner, p = n, n.parent
+    while p is not None and p.type == "parenthesized_expression":
+        inner, p = p, p.parent
+    if p is not None and p.type == "type_cast_expression" and p.child_by_field_name("value") == inner:
+        return p
+    return None
+
+
+def _drop_cast(file: str, n: tree_sitter.Node, cast: tree_sitter.Node) -> Edit:
+    """`x as T` back to `x`, once `x` itself is bound as `T` (the cast would be `T as T`)."""
+    return Edit(file=file, start=n.end_byte, end=cast.end_byte, replacement="")
 
 
 def _cast_at(file: str, n: tree_sitter.Node, target: str) -> Edit:
@@ -88,13 +108,21 @@ def convert_variable(file: str, source: bytes, at: int, target: str, code: str) 
     if len(uses) < 2:
         return []
     out: list[Candidate] = []
-    n_uses = len(uses)
-    edits = [_cast_at(file, u, target) for u in uses]
-    out.append(
-        _make(
-            edits, f"convert `{name}` with `as {target}` at each of its {n_uses} uses", "op:cast", code, 0.73
-        )
-    )
+    # A use already cast (`cap as u32`, `cap as usize`) converts by itself: no second cast there.
+    # Once the variable is rebound as `target`, a cast of it to `target` is `T as T`: it goes.
+    casts = {u.start_byte: _cast_of(u) for u in uses}
+    bare = [u for u in uses if casts[u.start_byte] is None]
+    if len(bare) >= 2:
+        edits = [_cast_at(file, u, target) for u in bare]
+        title = f"convert `{name}` with `as {target}` at each of its {len(bare)} uses"
+        if len(bare) < len(uses):
+            title = f"convert `{name}` with `as {target}` at the {len(bare)} of its {len(uses)} uses that have no cast"
+        out.append(_make(edits, title, "op:cast", code, 0.73))
+    redundant = [
+        _drop_cast(file, u, c)
+        for u in uses
+        if (c := casts[u.start_byte]) is not None and node_text(c.child_by_field_name("type")) == target
+    ]
     rebind = f"let {name} = {name} as {target};"
     if b.kind == "param":
         body = fn.child_by_field_name("body")
@@ -106,7 +134,11 @@ def convert_variable(file: str, source: bytes, at: int, target: str, code: str) 
             )
             out.append(
                 _make(
-                    [edit], f"convert `{name}` once at the top of the body: `{rebind}`", "op:cast", code, 0.74
+                    [edit, *redundant],
+                    f"convert `{name}` once at the top of the body: `{rebind}`",
+                    "op:cast",
+                    code,
+                    0.74,
                 )
             )
         if b.type_text in _NUMERIC:
@@ -114,13 +146,21 @@ def convert_variable(file: str, source: bytes, at: int, target: str, code: str) 
             ty = param.child_by_field_name("type")
             if ty is not None:
                 edit = Edit(file=file, start=ty.start_byte, end=ty.end_byte, replacement=target)
-                out.append(_make([edit], f"take `{name}` as `{target}`", "op:param-type", code, 0.71))
+                out.append(
+                    _make([edit, *redundant], f"take `{name}` as `{target}`", "op:param-type", code, 0.71)
+                )
     else:
         let = next((a for a in ancestors(decl) if a.type == "let_declaration"), None)
         if let is not None:
             indent = _line_indent(source, let.start_byte)
             edit = Edit(file=file, start=let.end_byte, end=let.end_byte, replacement=f"\n{indent}{rebind}")
             out.append(
-                _make([edit], f"convert `{name}` once where it is bound: `{rebind}`", "op:cast", code, 0.74)
+                _make(
+                    [edit, *redundant],
+                    f"convert `{name}` once where it is bound: `{rebind}`",
+                    "op:cast",
+                    code,
+                    0.74,
+                )
             )
     return out
