@@ -282,6 +282,21 @@ def diff_of_edits(files: Mapping[str, bytes], edits: Iterable[Edit]) -> str:
     return unified_diff({k: files[k] for k in after}, after)
 
 
+def diff_side(diff: str, sign: str) -> list[str]:
+    """The lines a unified diff adds (`sign="+"`) or removes (`"-"`), as they read in the file.
+
+    What explain says of a patch (the casts, clones, derives and panics it writes) rests on these
+    lines, and the `+++`/`---` file headers are none of them; one reader, so the modules that judge
+    a patch by its text agree on which lines it wrote."""
+    return [ln[1:] for ln in diff.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)]
+
+
+def added_lines(diff: str) -> tuple[str, ...]:
+    """The `+` lines of a unified diff, as they will read in the file (blank ones dropped): what an
+    option `shows`, so it names only what the program has or what the patch writes."""
+    return tuple(ln for ln in diff_side(diff, "+") if ln.strip())
+
+
 def line_col_to_byte(text: bytes, line: int, col: int) -> int:
     """rustc's 1-based line and 1-based *character* column to a byte offset."""
     lines = text.split(b"\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from engine.edits import diff_side
 from engine.explain.joint import ARTEFACT, JOINT_FAILS
 from engine.explain.patchwords import corrected
 from engine.explain.set_tests import PASSED
@@ -66,9 +67,7 @@ def fix_kinds(o: PatchOption) -> set[str]:
         re.search(r"\bmove\s*\|", ln[1:]) for ln in o.patch.splitlines() if ln.startswith("-")
     ):
         kinds.add("move")
-    removed = " ".join(
-        ln[1:] for ln in o.patch.splitlines() if ln.startswith("-") and not ln.startswith("---")
-    )
+    removed = " ".join(diff_side(o.patch, "-"))
     if re.search(r"\bFnMut\b", " ".join(o.shows)) and not re.search(r"\bFnMut\b", removed):
         kinds.add("fnmut")  # a bound made `FnMut`: "accept `FnMut`" in words is the same way out
     if re.search(r"\bdyn\b", " ".join(o.shows)) and not re.search(r"\bdyn\b", removed):

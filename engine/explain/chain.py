@@ -26,6 +26,7 @@ from engine.edits import (
     APPLICABILITY_RANK,
     Edit,
     EditError,
+    added_lines,
     apply_edits,
     by_file,
     edit_id,
@@ -36,7 +37,7 @@ from engine.edits import (
 from engine.explain import blame
 from engine.explain.casts import kept_cast_cost
 from engine.explain.lifetimes_left import without_unused_lifetimes
-from engine.explain.options import added_lines, public_derives
+from engine.explain.options import public_derives
 from engine.explain.stepwords import batch_words
 from engine.explain.types import Explanation, PatchOption
 from engine.explain.verdict_cache import Finished

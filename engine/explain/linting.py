@@ -25,8 +25,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import Edit, EditError, by_file, diff_of_edits, edit_id
-from engine.explain.options import added_lines
+from engine.edits import Edit, EditError, added_lines, by_file, diff_of_edits, edit_id
 from engine.explain.slice_params import slice_edits
 from engine.explain.trials import Trials
 from engine.explain.types import PatchOption

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from engine.edits import diff_side
 from engine.repair.types import Edit
 from toolbelt.types import Diagnostic
 
@@ -118,10 +119,7 @@ _DERIVES_EQ = re.compile(r"#\[derive\([^)]*\bPartialEq\b")
 
 
 def _changed(diff: str) -> tuple[list[str], list[str]]:
-    lines = diff.splitlines()
-    removed = [ln[1:] for ln in lines if ln.startswith("-") and not ln.startswith("---")]
-    added = [ln[1:] for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
-    return removed, added
+    return diff_side(diff, "-"), diff_side(diff, "+")
 
 
 def sentinel(diff: str) -> str:

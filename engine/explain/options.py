@@ -23,7 +23,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import EditError, diff_of_edits, edit_id
+from engine.edits import EditError, added_lines, diff_of_edits, edit_id
 from engine.explain import every_site
 from engine.explain.casts import cast_cost as cast_cost
 from engine.explain.casts import casts_cost
@@ -95,15 +95,6 @@ def _reader(root: Path, cache: dict[str, bytes | None]):  # -> Reader
         return cache[rel]
 
     return read
-
-
-def added_lines(diff: str) -> tuple[str, ...]:
-    """The `+` lines of a unified diff, as they will read in the file (blank ones dropped)."""
-    return tuple(
-        ln[1:]
-        for ln in diff.splitlines()
-        if ln.startswith("+") and not ln.startswith("+++") and ln[1:].strip()
-    )
 
 
 _DERIVE_LINE = re.compile(r"^[+\- ]\s*#\[derive\(([^()]*)\)\]\s*$")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 import msgspec
 
-from engine.edits import EditError, apply_edits, by_file
+from engine.edits import EditError, apply_edits, by_file, diff_side
 from engine.explain.evidence import tokens
 from engine.explain.types import Choice, Explanation, PatchOption
 
@@ -41,10 +41,6 @@ _NO_COPY = re.compile(r"\bNo (?:copy|allocation)\b[^;.]*", re.I)
 _BORROW_WORD = re.compile(r"\b[Bb]orrow\b")
 
 
-def _lines(patch: str, sign: str) -> list[str]:
-    return [ln[1:] for ln in patch.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)]
-
-
 def _call_name(m: re.Match[str]) -> str:
     return re.sub(r"^\.|\b(?:::<.*)?\(\)$|[(\[!\s]+$", "", m.group(0)).removesuffix("()")
 
@@ -52,8 +48,8 @@ def _call_name(m: re.Match[str]) -> str:
 def inserted_copies(patch: str) -> list[str]:
     """The copying calls (`.clone()`, `.to_string()`, `format!`, `Box::new` ...) the patch's added
     lines hold more of than its removed lines: the copies the patch itself makes."""
-    added = [_call_name(m) for ln in _lines(patch, "+") for m in _COPYING.finditer(ln)]
-    removed = [_call_name(m) for ln in _lines(patch, "-") for m in _COPYING.finditer(ln)]
+    added = [_call_name(m) for ln in diff_side(patch, "+") for m in _COPYING.finditer(ln)]
+    removed = [_call_name(m) for ln in diff_side(patch, "-") for m in _COPYING.finditer(ln)]
     out: list[str] = []
     for name in added:
         if name in removed:
@@ -106,7 +102,7 @@ def quoted_from_patch(title: str, patch: str) -> str:
     """`title` with each quoted code that the patch does not write replaced by the code it writes
     in its place (an added line's aligned stretch); a quote the patch writes, or a name (one token),
     is kept."""
-    added = _lines(patch, "+")
+    added = diff_side(patch, "+")
     shown = " ".join(tokens(ln) for ln in added)
 
     def fix(m: re.Match[str]) -> str:
@@ -180,8 +176,8 @@ def _lends(patch: str) -> bool:
     """Whether the patch's added lines take more references (`&x`, `&mut x`) than its removed lines:
     a fix that began as a borrow but whose final patch holds none (rustc's `&x` dereferenced, then
     cloned: `x.clone()`) is a copy, not a borrow that copies."""
-    added = sum(len(_AMP.findall(ln)) for ln in _lines(patch, "+"))
-    return added > sum(len(_AMP.findall(ln)) for ln in _lines(patch, "-"))
+    added = sum(len(_AMP.findall(ln)) for ln in diff_side(patch, "+"))
+    return added > sum(len(_AMP.findall(ln)) for ln in diff_side(patch, "-"))
 
 
 def honest_tradeoffs(options: Iterable[Choice], fixes: Iterable[PatchOption]) -> tuple[Choice, ...]:

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from engine.edits import Edit, EditError, apply_edits, by_file, edit_id, unified_diff
-from engine.explain.options import added_lines
+from engine.edits import Edit, EditError, added_lines, apply_edits, by_file, edit_id, unified_diff
 from engine.explain.types import Explanation, PatchOption
 from engine.patching.diffs import first_place
 

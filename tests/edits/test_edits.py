@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from engine.edits import (
     Edit,
     EditError,
+    added_lines,
     apply_edits,
     diff_of_edits,
+    diff_side,
     first_non_overlapping,
     suggestions,
     unified_diff,
@@ -180,3 +182,13 @@ def test_a_help_that_begins_if_you_joins_the_help_before_it() -> None:
         message="if you do it here too", edits=(E(file="a.rs", start=2, end=3, replacement="x"),)
     )
     assert _joined_dependents([ret, clash]) == [ret, clash]  # overlapping edits cannot be one fix
+
+
+def test_a_diffs_sides_are_the_lines_it_writes_and_drops_never_its_file_headers() -> None:
+    before = {"src/lib.rs": b"fn f(x: u64) -> u32 {\n    x\n}\n"}
+    edits = [Edit(file="src/lib.rs", start=26, end=27, replacement="let n = x as u32;\n\n    n")]
+    diff = diff_of_edits(before, edits)
+    assert diff.startswith("--- a/src/lib.rs\n+++ b/src/lib.rs\n")
+    assert diff_side(diff, "-") == ["    x"]
+    assert diff_side(diff, "+") == ["    let n = x as u32;", "", "    n"]
+    assert added_lines(diff) == ("    let n = x as u32;", "    n")  # what an option shows: no blank line
