@@ -16,9 +16,9 @@ import re
 
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import bound_by_let, enclosing_fn
 from toolbelt.types import Diagnostic
 
-_FN = re.compile(r"\bfn\s+\w+[^{;]*?\)\s*->\s*(?P<ret>[^{;]+?)\s*(?:where\b[^{]*)?\{", re.S)
 _TEXT_ERROR = re.compile(
     r"(?:std::result::)?Result<.+,\s*(?:String|Box<dyn\s+(?:std::error::)?Error(?:\s*\+\s*\w+)*(?:\s*\+\s*'static)?>)>$|"
     r"(?:anyhow|eyre|color_eyre)::Result<.+>$",
@@ -27,7 +27,6 @@ _TEXT_ERROR = re.compile(
 _DEFAULTS = re.compile(
     r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|String|Vec<.+>|(?:std::collections::)?(?:HashMap|BTreeMap|HashSet|BTreeSet|VecDeque)<.+>)"
 )
-_LET = re.compile(r"\blet\s+(?:mut\s+)?(\w+)\s*(?::[^=]+)?=\s*$")
 
 
 def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
@@ -43,13 +42,11 @@ def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     data = read(span.file_name)
     if data is None or span.byte_end > len(data):
         return []
-    head = data[: span.byte_start].decode("utf-8", "replace")
     at = span.byte_end
     out: list[Candidate] = []
-    fns = list(_FN.finditer(head))
-    if fns and _TEXT_ERROR.match(fns[-1].group("ret").strip()):
-        let = _LET.search(head[-200:])
-        name = let.group(1) if let else "value"
+    fn = enclosing_fn(data, span.byte_start, span.byte_end)  # `?` returns from it
+    if fn is not None and fn.return_type is not None and _TEXT_ERROR.match(fn.return_type.strip()):
+        name = bound_by_let(data, span.byte_start, span.byte_end) or "value"
         text = f'.ok_or("{name} is missing")?'
         desc = f"pass a missing `{name}` on to the caller as an error with `{text}`"
         out.append(

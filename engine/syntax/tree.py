@@ -392,6 +392,23 @@ def let_initializer(source: bytes, name: str, at: int) -> Range | None:
     return _range(value) if value is not None else None
 
 
+def bound_by_let(source: bytes, start: int, end: int) -> str | None:
+    """The name a `let` binds the value at [start, end) to (`port` in `let port: u16 = <value>;`),
+    None when the value is not a `let`'s whole initializer or the pattern is not one name: a fix that
+    names the value after its binding needs the binding, not the nearest `let` in the text."""
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.start_byte != start:
+            return None
+        parent = n.parent
+        if parent is not None and parent.type == "let_declaration":
+            value, pattern = parent.child_by_field_name("value"), parent.child_by_field_name("pattern")
+            if value is None or value.id != n.id or pattern is None or pattern.type != "identifier":
+                return None
+            return node_text(pattern)
+    return None
+
+
 def untyped_let_at(source: bytes, at: int) -> int | None:
     """The end of the pattern of the `let` whose value contains byte `at`, when it has no type
     annotation (where `: T` would go); None otherwise."""

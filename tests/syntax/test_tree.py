@@ -93,6 +93,21 @@ def test_let_initializer_is_the_bound_value_only_for_a_let() -> None:
     )  # let-else pattern, not a plain value
 
 
+def test_bound_by_let_names_the_binding_only_for_a_lets_whole_value() -> None:
+    from engine.syntax.tree import bound_by_let
+
+    def at(text: bytes) -> tuple[int, int]:
+        start = SRC.index(text)
+        return start, start + len(text)
+
+    assert bound_by_let(SRC, *at(b"vec![String::new()]")) == "v"
+    zero = SRC.index(b"usize = 0;") + len(b"usize = ")
+    assert bound_by_let(SRC, zero, zero + 1) == "total"  # `let mut total: usize = 0`
+    assert bound_by_let(SRC, *at(b"x + 1")) is None  # a closure's body, not the `let add` value
+    assert bound_by_let(SRC, *at(b"v.first()")) is None  # a let-else pattern binds no one name
+    assert bound_by_let(SRC, *at(b"v.len()")) is None  # a tail, no `let`
+
+
 def test_item_text_is_the_whole_declaration() -> None:
     from engine.syntax.tree import item_text
 
