@@ -16,10 +16,23 @@ from rusta_tui.types import MODES, Mode
 
 
 class Key(NamedTuple):
+    """One key: the footer's word is `description`; the command palette says `palette` where the
+    footer's word is too short to find by name (`Check` for r), else `description`."""
+
     key: str
     action: str
     description: str
     show: bool = True
+    palette: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.palette or self.description
+
+    @property
+    def label(self) -> str:
+        """The key as the help screen and the palette name it (`?`, not Textual's `question_mark`)."""
+        return self.key.replace("question_mark", "?")
 
 
 SCREENS: tuple[tuple[str, str, str], ...] = (
@@ -34,13 +47,13 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 
 COMMON: tuple[Key, ...] = (
     *(Key(k, f"goto('{name}')", title, False) for k, name, title in SCREENS),
-    Key("question_mark", "help", "Help"),
-    Key("m", "cycle_mode", "Mode"),
-    Key("r", "recheck", "Check", False),
-    Key("x", "cancel_jobs", "Cancel", False),
-    Key("n", "select(1)", "Next", False),
-    Key("p", "select(-1)", "Prev", False),
-    Key("o", "open_editor", "Open in $EDITOR", False),
+    Key("question_mark", "help", "Help", palette="Help: keys of this mode"),
+    Key("m", "cycle_mode", "Mode", palette="Switch to the next mode"),
+    Key("r", "recheck", "Check", False, palette="Check the crate now"),
+    Key("x", "cancel_jobs", "Cancel", False, palette="Cancel running jobs"),
+    Key("n", "select(1)", "Next", False, palette="Next diagnostic"),
+    Key("p", "select(-1)", "Prev", False, palette="Previous diagnostic"),
+    Key("o", "open_editor", "Open in $EDITOR", False, palette="Open the diagnostic in $EDITOR"),
     Key("q", "quit", "Quit"),
 )
 
@@ -74,11 +87,11 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
 # shows its own verb, H, rather than T, a way to another screen like 1-7: at 80 columns pair mode's
 # footer holds one of them beside `q Quit`.
 SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
-    "home": (Key("T", "app.goto('tests')", "Tests"),),
+    "home": (Key("T", "app.goto('tests')", "Tests", palette="Go to Tests"),),
     "code": (
-        Key("T", "app.goto('tests')", "Tests", False),
-        Key("H", "toggle_hot", "Hot fn"),
-        Key("t", "type_of", "Type at the error", False),
+        Key("T", "app.goto('tests')", "Tests", False, palette="Go to Tests"),
+        Key("H", "toggle_hot", "Hot fn", palette="Mark the fn of this diagnostic hot (or not)"),
+        Key("t", "type_of", "Type at the error", False, palette="Ask rustc the type at the error's column"),
     ),
 }
 
@@ -150,7 +163,7 @@ def next_mode(mode: Mode) -> Mode:
 
 def help_rows(mode: Mode) -> list[tuple[str, str]]:
     """(key, what it does) for the help screen, common keys first."""
-    rows = [(k.key.replace("question_mark", "?"), k.description) for k in COMMON]
+    rows = [(k.label, k.description) for k in COMMON]
     rows += [(k.key, k.description) for k in KEYMAPS[mode]]
     where: dict[tuple[str, str], list[str]] = {}
     for screen, keys in SCREEN_KEYS.items():
