@@ -16,7 +16,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make, _primary, _short
+from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short
 from engine.repair.types import Candidate, Edit
 from engine.syntax.design import map_body_before
 from engine.syntax.returned_tails import tails
@@ -157,3 +157,60 @@ def _element(coll: str) -> str | None:
     """The one type argument of a written collection: `&str` for `Vec<&str>`."""
     m = re.fullmatch(r"(?:\w+::)*(?:Vec|VecDeque|HashSet|BTreeSet|LinkedList)<(?P<e>.+)>", coll)
     return m.group("e").strip() if m else None
+
+
+# an owner and the borrowed view of it that its own method gives: `&String` -> `&str` by `as_str`
+_VIEWS = {
+    "String": ("str", "String::as_str", "as_str"),
+    "Vec": ("[", "Vec::as_slice", "as_slice"),
+    "PathBuf": ("Path", "PathBuf::as_path", "as_path"),
+    "OsString": ("OsStr", "OsString::as_os_str", "as_os_str"),
+    "CString": ("CStr", "CString::as_c_str", "as_c_str"),
+}
+
+
+def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 "`Vec<&str>` cannot be built from an iterator over elements of type `&String`": each
+    item borrows an owner (`&String`, `&Vec<T>`, `&PathBuf`) where the collection holds the view
+    that owner derefs to (`&str`, `&[T]`, `&Path`).
+
+    The general mistake: a borrowed owner where its borrowed view is declared. One element adapter
+    right before `collect` (`.map(String::as_str)`, the closure `.map(|s| s.as_str())`, or the
+    deref `.map(|x| &**x)` for any other `Deref` owner) turns each borrow into the view: no
+    allocation, and no signature changes, so these rank above rewriting the declared type
+    (`own_collected_items`). The pair of types comes from rustc's message; the sandbox says whether
+    the adapter compiles in place."""
+    span = _primary(d)
+    m = _BUILT.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    want, item = _element(_short(m.group("coll"))), _short(m.group("item"))
+    if want is None or not want.startswith("&") or not item.startswith("&") or want == item:
+        return []
+    if want.startswith("&mut ") or item.startswith("&mut "):
+        return []  # a `&mut` view needs `as_mut_str` and friends: left to the declared type
+    owner, view = item[1:].strip(), want[1:].strip()
+    dot = _dot_before(source, span.byte_start)
+    if dot is None:
+        return []
+    # the whitespace before `.collect`: a chain written one call a line gets the adapter on its own
+    gap_start = len(source[:dot].rstrip())
+    gap = source[gap_start:dot].decode()
+    base = re.match(r"\w+", owner)
+    named = _VIEWS.get(base.group(0)) if base is not None else None
+    adapters: list[tuple[str, str]] = []
+    if named is not None and view.startswith(named[0]):
+        adapters.append((f"map({named[1]})", ""))
+        adapters.append((f"map(|x| x.{named[2]}())", ""))
+    adapters.append(("map(|x| &**x)", f" (a deref: `{owner}` derefs to `{view}`)"))
+    out = []
+    for i, (adapter, how) in enumerate(adapters):
+        text = f".{adapter}{gap}" if "\n" in gap else f".{adapter}"
+        edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
+        why = (
+            f"borrow each `{item}` as a `{want}` before collecting with `.{adapter}`{how}; "
+            f"a `{want}` points into the same value, no allocation"
+        )
+        out.append(_make([edit], why, "op:view-items", d.code_str or "E0277", 0.77 - 0.02 * i))
+    return out

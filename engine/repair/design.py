@@ -24,7 +24,7 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
-from engine.repair.collect_target import drop_conversion, own_collected_items
+from engine.repair.collect_target import borrowed_view_items, drop_conversion, own_collected_items
 from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
 from engine.repair.sites import site_at
@@ -316,6 +316,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
         out += (
             collect_items(d, read)
             + drop_conversion(d, read)
+            + borrowed_view_items(d, read)
             + own_collected_items(d, read)
             + numeric.operand_cast(d, read)
             + numeric.widen_items(d, read)
