@@ -1,8 +1,9 @@
 """`rusta explain --apply N` lands exactly the fix shown for story N, or refuses it and names the next
 green one (#14). The mistake it guards: trying the story's options in order and landing the first
 green one, so a fix other than the one shown is written under "Applied" with no word that it differs.
-Real cargo on a crate written here: a cursor reads a non-`Copy` element out of a `Vec` by index
-(E0507); `remove` compiles but skips elements, which the crate's test sees."""
+Real cargo on the playlist of tests/explain/programs.py (test_fix_tests runs it too): a cursor reads
+a non-`Copy` element out of a `Vec` by index (E0507); `remove` compiles but skips elements, which
+the crate's test sees."""
 
 from __future__ import annotations
 
@@ -13,48 +14,11 @@ import pytest
 
 from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
+from tests.explain.programs import PLAYLIST
 
 pytestmark = pytest.mark.slow
 
-LIB = """\
-#[derive(Debug, Clone, PartialEq)]
-pub struct Song {
-    pub title: String,
-}
-
-pub struct Playlist {
-    songs: Vec<Song>,
-    at: usize,
-}
-
-impl Playlist {
-    pub fn new(titles: &[&str]) -> Self {
-        let songs = titles.iter().map(|t| Song { title: t.to_string() }).collect();
-        Playlist { songs, at: 0 }
-    }
-
-    pub fn play_next(&mut self) -> Option<Song> {
-        if self.at >= self.songs.len() {
-            return None;
-        }
-        let song = self.songs[self.at];
-        self.at += 1;
-        Some(song)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plays_in_order() {
-        let mut p = Playlist::new(&["a", "b", "c"]);
-        let got: Vec<String> = std::iter::from_fn(|| p.play_next()).map(|s| s.title).collect();
-        assert_eq!(got, vec!["a", "b", "c"]);
-    }
-}
-"""
+LIB = PLAYLIST
 
 
 def _options(root: Path) -> list[dict[str, object]]:
@@ -66,7 +30,7 @@ def _options(root: Path) -> list[dict[str, object]]:
 def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "playlist", LIB)
     options = _options(root)
-    red = next((n for n, o in enumerate(options, 1) if ".remove(self.at)" in str(o["patch"])), 0)
+    red = next((n for n, o in enumerate(options, 1) if ".remove(self.cur)" in str(o["patch"])), 0)
     assert red, options  # `remove` compiles and skips songs: the one fix here the test refutes
     r = rusta("explain", str(root), "--apply", "1", "--fix", str(red), "--no-clippy")
     assert r.returncode == 3, r.stdout + r.stderr
@@ -82,7 +46,7 @@ def test_apply_lands_the_fix_named_or_refuses_it_and_names_the_next_green(tmp_pa
     text = (root / "src" / "lib.rs").read_text()
     assert all(s in text for s in wrote), text  # exactly the fix named, and the diff says so
     assert "wrote src/lib.rs:" in done.stdout and f"+{wrote[0]}" in done.stdout, done.stdout
-    assert "let song = self.songs[self.at];" not in text
+    assert "let song = self.songs[self.cur];" not in text
     # without --fix: story 1's first fix, the one pair mode shows, and no other
     first = write_lib(tmp_path, "first", LIB)
     plain = rusta("explain", str(first), "--apply", "1", "--no-clippy")

@@ -11,6 +11,7 @@ import pytest
 
 from engine.explain.validation import validate
 from tests.explain.crates import explain_lib, line_of, option_names, story_text
+from tests.explain.programs import SHELF
 
 pytestmark = pytest.mark.slow
 
@@ -248,31 +249,8 @@ def test_an_elided_method_called_in_a_loop_blames_its_signature(tmp_path: Path, 
     assert green and any("Option<&'b str>" in ln for ln in green[0].shows), green
 
 
-# a closure handed to `find_map` returns a method's result, borrowed (by elision) from a local (E0373)
-SHELF = """pub struct Shelf<'d> {
-    names: &'d [String],
-}
-
-impl<'d> Shelf<'d> {
-    pub fn name(&self, i: usize) -> Option<&str> {
-        self.names.get(i).map(|s| s.as_str())
-    }
-}
-
-pub fn first_named<'d>(names: &'d [String], slots: &[usize]) -> Option<&'d str> {
-    let shelf = Shelf { names };
-    slots.iter().find_map(|i| shelf.name(*i))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn finds() {
-        let names = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(super::first_named(&names, &[7, 1]), Some("b"));
-    }
-}
-"""
+# SHELF: a closure handed to `find_map` returns a method's result, borrowed (by elision) from a local
+# (E0373); test_thread_escape runs the same program for its thread-free ways out
 
 
 def test_a_returned_closure_calling_an_elided_method_blames_its_signature(

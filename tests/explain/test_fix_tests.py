@@ -13,56 +13,11 @@ import pytest
 
 from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
+from tests.explain.programs import PLAYLIST
 
 pytestmark = pytest.mark.slow
 
-LIB = """\
-#[derive(Debug, Clone, PartialEq)]
-pub struct Song {
-    pub title: String,
-}
-
-pub struct Playlist {
-    songs: Vec<Song>,
-    cur: usize,
-}
-
-impl Playlist {
-    pub fn new(titles: &[&str]) -> Self {
-        let songs = titles.iter().map(|t| Song { title: t.to_string() }).collect();
-        Playlist { songs, cur: 0 }
-    }
-
-    pub fn next(&mut self) -> Option<Song> {
-        if self.cur >= self.songs.len() {
-            return None;
-        }
-        let song = self.songs[self.cur];
-        self.cur += 1;
-        Some(song)
-    }
-
-    pub fn len(&self) -> usize {
-        self.songs.len()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plays_all_and_keeps_them() {
-        let mut p = Playlist::new(&["a", "b", "c"]);
-        let mut played = Vec::new();
-        while let Some(s) = p.next() {
-            played.push(s.title);
-        }
-        assert_eq!(played, vec!["a", "b", "c"]);
-        assert_eq!(p.len(), 3);
-    }
-}
-"""
+LIB = PLAYLIST
 
 
 def _crate(tmp_path: Path, lib: str) -> Path:

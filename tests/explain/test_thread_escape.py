@@ -8,6 +8,7 @@ import pytest
 
 from tests.explain.crates import explain_lib, story_text
 from tests.explain.crates import option_names as names
+from tests.explain.programs import SHELF
 
 pytestmark = pytest.mark.slow
 
@@ -47,21 +48,7 @@ def test_a_thread_joined_inside_the_function_may_be_scoped(tmp_path):
 
 # A closure handed to an iterator adapter, borrowing a local through a method whose output lifetime
 # is elided to `&self`'s: rustc says E0373 ("closure is returned here"), and no thread is anywhere.
-ADAPTER_CLOSURE = """pub struct Shelf<'d> {
-    names: &'d [String],
-}
-
-impl<'d> Shelf<'d> {
-    pub fn name(&self, i: usize) -> Option<&str> {
-        self.names.get(i).map(|s| s.as_str())
-    }
-}
-
-pub fn first_named<'d>(names: &'d [String], slots: &[usize]) -> Option<&'d str> {
-    let shelf = Shelf { names };
-    slots.iter().find_map(|i| shelf.name(*i))
-}
-"""
+ADAPTER_CLOSURE = SHELF[: SHELF.index("#[cfg(test)]")].rstrip() + "\n"
 
 
 def test_a_closure_without_a_thread_gets_no_scoped_threads(tmp_path):
