@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
-from engine.explain.placeholders import clean_note
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.hunks import change_runs, hunk_block
 from modes.reasons import own_reason
+from modes.rustc_words import also_line, no_toolchain_paths, rustc_help, rustc_why
 from modes.types import SPECS, Mode
-from toolbelt.types import Diagnostic
 
 if TYPE_CHECKING:
     from modes.study import Shown
@@ -78,44 +77,6 @@ def _cap(text: str) -> str:
 
 
 # a label that only points ("expected because of this") names a place, not a reason
-_POINTER_LABEL = re.compile(r"^expected (?:because of|due to) this\b")
-
-
-def rustc_why(e: Explanation) -> str | None:
-    """rustc's own reason, in its words: a label that says "because", else its first note."""
-    if not e.diagnostics:
-        return None
-    d = e.diagnostics[0]
-    for s in (*d.spans, *(s for c in d.children for s in c.spans)):
-        if not s.is_primary or s not in d.spans:
-            if s.label and "because" in s.label and not _POINTER_LABEL.match(s.label):
-                return " ".join(s.label.split()).lstrip(".")
-    for c in d.children:
-        # "`Status` defined here", "function defined here": a place, not a reason
-        if c.level == "note" and "defined here" not in c.message and (note := clean_note(c.message)):
-            return note  # rustc's multi-line notes ("expected type `u32`\n found enum ..."): one line
-    return None
-
-
-# help text that restates the error (which trait is missing, which types do have it) is not advice,
-# also when rustc says first where the type sits ("within `{closure@..}`, the trait `Send` is not ...")
-_RESTATES = re.compile(
-    r"(?:within `.+?`, )?(?:the (?:trait|following|method)\b|`[^`]+` (?:is|are) not implemented)"
-)
-
-
-def rustc_help(e: Explanation) -> str | None:
-    """rustc's first help that is advice in words (not a patch: those are the story's fixes)."""
-    if not e.diagnostics:
-        return None
-    for c in e.diagnostics[0].children:
-        if c.level == "help" and not any(s.suggested_replacement is not None for s in c.spans):
-            note = clean_note(c.message)
-            if note and not _RESTATES.match(note):
-                return note
-    return None
-
-
 def _change_blocks(diff: str) -> list[tuple[int, list[str], list[str]]]:
     """(old line number, removed lines, added lines) for each run of changed lines in a diff."""
     blocks = [
@@ -354,13 +315,6 @@ def __getattr__(name: str):  # noqa: ANN202 - module attribute hook
 _MORE_INFO = re.compile(r"^(?:For more information about|Some errors have detailed explanations)")
 
 
-def _also(d: Diagnostic) -> str:
-    """A diagnostic folded into a story as one location line, in the heading's own form."""
-    code = f"[{d.code_str}]" if d.code_str else ""
-    at = f" {d.primary.file_name}:{d.primary.line_start}:{d.primary.column_start}" if d.primary else ""
-    return f"  also {d.level}{code}{at}: {d.message}"
-
-
 def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
     """rustc's own rendering of the story's lead diagnostic, below its first line, which the heading
     already says: pair mode adds to rustc and drops nothing of the error it explains. A second
@@ -377,32 +331,16 @@ def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
         if i:  # folded into the heading's "+1 more": one line, not rustc's 25 again (the JSON has it)
             while out and not out[-1].text.strip():
                 out.pop()
-            out.append(Line(_also(d), "dim"))
+            out.append(Line(also_line(d), "dim"))
             continue
         text = (d.rendered or "").rstrip("\n")
-        rows = _no_toolchain_paths([r for r in text.splitlines() if not _MORE_INFO.match(r)])
+        rows = no_toolchain_paths([r for r in text.splitlines() if not _MORE_INFO.match(r)])
         if i == 0 and rows and e.message in rows[0]:
             rows = rows[1:]
         out.extend(Line(r, "dim") for r in rows if r.strip() or out)
     while out and not out[-1].text.strip():
         out.pop()
     return out
-
-
-# rustc's arrow to the toolchain's own source, as its build machine named it
-_TOOLCHAIN_ARROW = re.compile(r"^\s*--> /rustc/[0-9a-f]{7,}/library/")
-_SOURCE_ROW = re.compile(r"^\s*\d+\s+\|")
-
-
-def _no_toolchain_paths(rows: list[str]) -> list[str]:
-    """rustc's rows without an arrow to `/rustc/<hash>/library/std/src/...:125:0` that shows no
-    source after it: that path exists only on rustc's build machine, the column is made up, and the
-    note above it already names the item (`required by a bound in `std::thread::spawn``)."""
-    return [
-        r
-        for i, r in enumerate(rows)
-        if not (_TOOLCHAIN_ARROW.match(r) and not any(_SOURCE_ROW.match(n) for n in rows[i + 1 : i + 3]))
-    ]
 
 
 def lines_for(
