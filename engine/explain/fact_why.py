@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from engine.explain.placeholders import short_type
-from engine.explain.signature_why import elided_output
+from engine.explain.signature_why import elided_output, generic_count
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic, Span
 
@@ -44,6 +44,8 @@ def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return tuple_arms_for_missing(diag, crate_root)
     if code == "E0106":
         return elided_output(diag, crate_root)
+    if code == "E0107":
+        return generic_count(diag, crate_root)
     return None
 
 

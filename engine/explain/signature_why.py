@@ -10,6 +10,7 @@ program's, read at rustc's spans or from the tree.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import tree_sitter
@@ -177,3 +178,112 @@ def _source(crate_root: str | Path, span: Span) -> bytes | None:
     except OSError:
         return None
     return source if span.byte_end <= len(source) else None
+
+
+_ARGS_COUNT = re.compile(
+    r"^(\w+) takes (\d+) (lifetime|generic) arguments? but (\d+) \3 arguments? (?:was|were) supplied$"
+)
+_DEFINED = re.compile(r"^(\w+) defined here, with \d+ (?:lifetime|generic) parameters?")
+_RETURN = "the return value"
+_ITEMS = ("struct_item", "enum_item", "union_item", "function_item", "type_item", "trait_item")
+
+
+def generic_count(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """E0107, a use of an item with more or fewer generic arguments than it declares: the general
+    mistake is writing the use from memory of another shape of the item (a lifetime it never grew,
+    a parameter added later). rustc counts; the line reads the declaration (rustc's "defined here"
+    span) and says what each parameter of the kind at stake is for there (the fields or the
+    function's parameters whose types name it), and, for a lifetime given to an item that declares
+    none, whether any of its fields borrows (a `&` without a named lifetime is what the `<'a>`
+    assumes; no borrowing field means the `<'a>` names nothing)."""
+    m = _ARGS_COUNT.match(diag.message)
+    prim = diag.primary
+    note = next((c for c in diag.children if _DEFINED.match(c.message)), None)
+    decl = next((s for s in note.spans if s.label is None), None) if note is not None else None
+    if m is None or prim is None or decl is None or not in_user_crate(decl.file_name):
+        return None
+    use_src, decl_src = _source(crate_root, prim), _source(crate_root, decl)
+    if use_src is None or decl_src is None:
+        return None
+    item = next(
+        (a for a in ancestors(node_at(decl_src, decl.byte_start, decl.byte_end)) if a.type in _ITEMS), None
+    )
+    name_node = item.child_by_field_name("name") if item is not None else None
+    if item is None or name_node is None:
+        return None
+    name = node_text(name_node)
+    at_use = node_at(use_src, prim.byte_start, prim.byte_end)
+    used = next((a for a in ancestors(at_use) if a.type in ("generic_type", "generic_function")), None)
+    written = " ".join(node_text(used).split()) if used is not None else name
+    if len(written) > 60 or not written.startswith(name):
+        return None
+    lifetimes = m.group(3) == "lifetime"
+    params = item.child_by_field_name("type_parameters")
+    declared = [
+        p
+        for p in (params.named_children if params is not None else [])
+        if (p.type == "lifetime") == lifetimes
+    ]
+    decl_at = f"{decl.file_name}:{decl.line_start}"
+    use_at = f"{prim.file_name}:{prim.line_start}"
+    kind = "lifetime" if lifetimes else "generic parameter"
+    if not declared:
+        head = f"`{name}` ({decl_at}) declares no {kind}, yet {use_at} writes `{written}`"
+    else:
+        head = f"`{name}` ({decl_at}) declares `{name}{node_text(params)}`; {use_at} writes `{written}`"
+    slots = _typed_slots(item)
+    if not declared and lifetimes:
+        refs = [(n, t, line) for n, t, line in slots if t.startswith("&")]
+        bare = [(n, t, line) for n, t, line in refs if not t.startswith("&'")]
+        if bare:
+            n, t, line = bare[0]
+            return (
+                f"{head}; its field `{n}: {t}` (line {line}) is a borrow with no named lifetime, so the "
+                f"lifetime written here is one `{name}` lacks in its declaration too."
+            )
+        statics = [(n, t, line) for n, t, line in refs if t.startswith("&'static")]
+        if item.type not in ("struct_item", "enum_item", "union_item") or len(statics) != len(refs):
+            return None
+        if statics:
+            n, t, line = statics[0]
+            return (
+                f"{head}; its borrows are `'static` (`{n}: {t}`, line {line}), so the lifetime written here "
+                "names nothing it holds."
+            )
+        return f"{head}; none of its fields is a borrow, so the lifetime written here names nothing it holds."
+    uses = []
+    for p in declared:
+        pname = node_text(p.child_by_field_name("name") or p) if p.type != "lifetime" else node_text(p)
+        pname = pname.split(":")[0].strip()
+        holders = [
+            f"{n if n == _RETURN else f'`{n}`'} (line {line})"
+            for n, t, line in slots
+            if _names_param(t, pname)
+        ]
+        if holders:
+            uses.append(
+                f"`{pname}` is the type of {', '.join(holders[:-1]) + ' and ' if len(holders) > 1 else ''}{holders[-1]}"
+            )
+    if not uses or len(uses) != len(declared):
+        return None
+    return f"{head}: {'; '.join(uses)}, and a use gives each of them, in that order."
+
+
+def _names_param(type_text: str, param: str) -> bool:
+    return re.search(rf"(?<![\w']){re.escape(param)}(?!\w)", type_text) is not None
+
+
+def _typed_slots(item: tree_sitter.Node) -> list[tuple[str, str, int]]:
+    """(name, type text, line) of each field of a struct (or enum variant) and each parameter of a
+    function (its return as `the return value`): where the item's generic parameters are used."""
+    out: list[tuple[str, str, int]] = []
+    for n in preorder(item):
+        if n.type == "field_declaration" or (n.type == "parameter" and item.type == "function_item"):
+            who = n.child_by_field_name("name") or n.child_by_field_name("pattern")
+            ty = n.child_by_field_name("type")
+            if who is not None and ty is not None:
+                out.append((node_text(who), " ".join(node_text(ty).split()), n.start_point[0] + 1))
+    ret = item.child_by_field_name("return_type") if item.type == "function_item" else None
+    if ret is not None:
+        out.append((_RETURN, " ".join(node_text(ret).split()), ret.start_point[0] + 1))
+    return out

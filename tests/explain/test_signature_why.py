@@ -75,3 +75,76 @@ def test_a_fallback_chain_traces_both_sources_and_leaves_the_limit_out(tmp_path:
     ), e.summary
     assert _pair(e) == [f"Rusta: Why: {e.summary}"]
     _honest(e, tmp_path / "units")
+
+
+LEDGER = """\
+pub struct Entry<K, V> {
+    pub key: K,
+    pub amount: V,
+}
+
+pub struct Tag {
+    pub label: &'static str,
+}
+
+pub fn total(entries: &[Entry<String>]) -> usize {
+    entries.len()
+}
+
+pub fn tag_label<'t>(t: &'t Tag<'t>) -> &'t str {
+    t.label
+}
+"""
+
+CURSOR = """\
+pub struct Cursor {
+    pub rest: &str,
+}
+
+pub fn advance<'s>(c: Cursor<'s>, n: usize) -> &'s str {
+    &c.rest[n..]
+}
+
+pub fn widen<T: Into<u64>>(x: T) -> u64 {
+    x.into()
+}
+
+pub fn wide_byte() -> u64 {
+    widen::<u8, u16>(7)
+}
+"""
+
+
+def test_too_few_generic_arguments_say_what_each_declared_parameter_types(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "ledger", LEDGER)
+    e = story(stories, LEDGER, "pub fn total", "E0107")
+    assert e.summary == (
+        "`Entry` (src/lib.rs:1) declares `Entry<K, V>`; src/lib.rs:10 writes `Entry<String>`: `K` is the type "
+        "of `key` (line 2); `V` is the type of `amount` (line 3), and a use gives each of them, in that order."
+    ), e.summary
+    assert _pair(e) == [f"Rusta: Why: {e.summary}"]
+    _honest(e, tmp_path / "ledger")
+    static = story(stories, LEDGER, "pub fn tag_label", "E0107")
+    assert static.summary == (
+        "`Tag` (src/lib.rs:6) declares no lifetime, yet src/lib.rs:14 writes `Tag<'t>`; its borrows are "
+        "`'static` (`label: &'static str`, line 7), so the lifetime written here names nothing it holds."
+    ), static.summary
+    _honest(static, tmp_path / "ledger")
+
+
+def test_a_lifetime_given_to_a_struct_whose_field_lacks_one_says_so(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "cursor", CURSOR)
+    e = story(stories, CURSOR, "pub fn advance", "E0107")
+    assert e.summary == (
+        "`Cursor` (src/lib.rs:1) declares no lifetime, yet src/lib.rs:5 writes `Cursor<'s>`; its field "
+        "`rest: &str` (line 2) is a borrow with no named lifetime, so the lifetime written here is one "
+        "`Cursor` lacks in its declaration too."
+    ), e.summary
+    _honest(e, tmp_path / "cursor")
+    extra = story(stories, CURSOR, "widen::<u8, u16>", "E0107")
+    assert extra.summary == (
+        "`widen` (src/lib.rs:9) declares `widen<T: Into<u64>>`; src/lib.rs:14 writes `widen::<u8, u16>`: "
+        "`T` is the type of `x` (line 9), and a use gives each of them, in that order."
+    ), extra.summary
+    assert _pair(extra) == [f"Rusta: Why: {extra.summary}"]
+    _honest(extra, tmp_path / "cursor")
