@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from engine.edits import Edit
+from engine.edits import Edit, diff_side
 from engine.syntax.tree import ancestors, node_at, node_text
 from toolbelt.types import Diagnostic
 
@@ -73,15 +73,11 @@ def _casts(lines: Iterable[str]) -> list[tuple[str, str]]:
     return [(_bare(m.group(1)), m.group(2)) for ln in lines for m in _CAST.finditer(ln)]
 
 
-def _side(diff: str, sign: str) -> list[str]:
-    return [ln[1:] for ln in diff.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)]
-
-
 def inserted_casts(diff: str) -> list[tuple[str, str]]:
     """The (operand, target) casts the patch's added lines hold more of than its removed lines."""
-    removed = _casts(_side(diff, "-"))
+    removed = _casts(diff_side(diff, "-"))
     out = []
-    for c in _casts(_side(diff, "+")):
+    for c in _casts(diff_side(diff, "+")):
         if c in removed:
             removed.remove(c)
         else:
@@ -134,8 +130,8 @@ def kept_cast_cost(first_cost: str, first_patch: str, final_patch: str) -> str:
     """The cast hazards a fix's first step was priced with, when every cast that step wrote is still
     in the finished patch: a later step (`.into()` around it) does not undo the narrowing."""
     # the added lines, not the net count: a moved cast (`let n = n as T;`) cancels out in the count
-    written = _casts(_side(first_patch, "+"))
-    final = _casts(_side(final_patch, "+"))
+    written = _casts(diff_side(first_patch, "+"))
+    final = _casts(diff_side(final_patch, "+"))
     if not written or any(c not in final for c in written):
         return ""
     return "; ".join(c for c in first_cost.split("; ") if _HAZARD.search(c))
