@@ -7,7 +7,7 @@ parameter that only needs a slice (ptr_arg), or a signature change that turns th
 nothing, it reads as just as good. So each fix the test gate runs (`engine.explain.testing`) is also
 linted in the scratch copy, one `cargo clippy` per distinct tree (cached on disk by the bytes of
 every file; after `cargo check` on the same target it rebuilds only the crate itself), and the lints
-it adds are kept on the option (`PatchOption.new_lints`): `options.rank` puts it below an
+it adds are kept on the option (`PatchOption.new_lints`): `ranking.rank` puts it below an
 otherwise equal fix that adds none, and its cost line says "adds clippy::X".
 
 Added means: not in the crate's own lints without the patch (by lint, message and file, not line:

@@ -3,7 +3,7 @@
 A ✓ says the crate compiles with the option in; it does not say the program still does what its
 author meant. Each flag here rests on the edit's own code read through the syntax tree, or on the
 two types of a cast, and is said as the option's cost; an option with such a flag ranks after one
-of the same verdict without (`engine.explain.options.rank`).
+of the same verdict without (`engine.explain.ranking.rank`).
 - A cast that can lose value (`cast_cost`: narrowing, or a sign change): `amount as u8` wraps a
   negative or large `i32`, where `pixels[i] as i32` widens and keeps every value.
 - A `LazyLock`/`OnceLock` whose value comes from a run-time source (a clock, the environment, a

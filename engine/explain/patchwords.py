@@ -222,7 +222,7 @@ def _without_no_copy(o: Choice) -> Choice:
 def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:
     """The story's shown words checked against its checked patches (see the module docstring)."""
     from engine.explain import bounds, test_edits  # the syntax layer, read only here
-    from engine.explain.options import rank  # the repair engine, read only here
+    from engine.explain.ranking import rank  # the repair engine, read only here
 
     fixes = tuple(bounds.impl_wide(f, read) for f in without_spelled_clones(e.fixes))
     fixes = test_edits.below_equals(test_edits.marked(f, read) for f in fixes)

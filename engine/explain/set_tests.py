@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import msgspec
 
-from engine.explain import options as opts
+from engine.explain import ranking
 from engine.explain.testing import PER_STORY, Tester, TestVerdict
 from engine.explain.types import Explanation, PatchOption
 from engine.repair.types import Edit
@@ -73,7 +73,7 @@ class SetJudge:
             return
         beside = tuple(j for j in self.idx if j != i)
         fixes = [_marked(f, run, bad, beside) if f.id == o.id else f for f in self.out[i].fixes]
-        self.out[i] = msgspec.structs.replace(self.out[i], fixes=opts.rank(fixes))
+        self.out[i] = msgspec.structs.replace(self.out[i], fixes=ranking.rank(fixes))
 
     def linted(self) -> None:
         """Each story's first compiling fixes linted beside the other stories' leads (the crate builds
@@ -97,7 +97,7 @@ class SetJudge:
                 fixes.extend(
                     x for x in self.tester.linter.marked(alt, rest) if x.id == alt.id or x.id not in ids
                 )
-            self.out[i] = msgspec.structs.replace(self.out[i], fixes=opts.rank(fixes))
+            self.out[i] = msgspec.structs.replace(self.out[i], fixes=ranking.rank(fixes))
         leads = [self.out[i].fixes[0] for i in self.idx]
         if [o.id for o in leads] != [o.id for o in self.leads]:
             if not self.tester.linter.builds(_edits(leads)):

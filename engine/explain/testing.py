@@ -7,7 +7,7 @@ first half, so a fix that leaves no error in the crate (none left, none new) is 
 `cargo test` there: one run per distinct resulting tree (cached on disk by the bytes of every file),
 under a hard timeout. A test that fails with it and did not already fail at the last green state
 (`engine.repair.baseline`, when there is one) is named in `tests_failed`; the fix loses its ✓ and
-is ranked below the fixes whose tests pass (`options.rank`).
+is ranked below the fixes whose tests pass (`ranking.rank`).
 
 Only the fixes that are shown are tested: per story, in rank order, until one passes (at most
 `PER_STORY`), so a story whose first fix breaks a test tries the next one before showing it. The
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.explain import options as opts
+from engine.explain import ranking
 from engine.explain.linting import Linter
 from engine.explain.trials import Trials
 from engine.explain.types import Explanation, PatchOption
@@ -140,7 +140,7 @@ class Tester:
         """The story's fixes with the shown ones tested, re-ranked: a fix that breaks a test loses
         its place to one whose tests pass. The same few are linted first (`engine.explain.linting`)
         and re-ranked, so a fix that adds no clippy lint is the one tested and shown first."""
-        fixes = list(opts.rank(self.linted(list(e.fixes))))
+        fixes = list(ranking.rank(self.linted(list(e.fixes))))
         tried, done = 0, False
         for i, o in enumerate(fixes):
             if not testable(o) or o.test_reach == "no-tests" or o.tests_run:
@@ -160,7 +160,7 @@ class Tester:
             bad = self.blamed(v.failed) if v.status == "failed" else ()
             fixes[i] = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
             done = not bad
-        return msgspec.structs.replace(e, fixes=opts.rank(fixes))
+        return msgspec.structs.replace(e, fixes=ranking.rank(fixes))
 
 
 def unrun(root: Path, e: Explanation) -> Explanation:
@@ -194,7 +194,7 @@ def cursors(root: Path, e: Explanation) -> Explanation:
     e = unrun(root, e)
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
-        if not o.edits or not opts.transfers(o):
+        if not o.edits or not ranking.transfers(o):
             continue
         ed = o.edits[0]
         try:
@@ -208,7 +208,7 @@ def cursors(root: Path, e: Explanation) -> Explanation:
         if again is not None and not (again.proven and _deletes(o, ed.file, again.start, again.end)):
             why = again.why or "the fix keeps it"
             fixes[i] = msgspec.structs.replace(fixes[i], removal_unsure=f"`{again.text}` ({why})")
-    return msgspec.structs.replace(e, fixes=opts.rank(fixes)) if fixes != list(e.fixes) else e
+    return msgspec.structs.replace(e, fixes=ranking.rank(fixes)) if fixes != list(e.fixes) else e
 
 
 def _deletes(o: PatchOption, file: str, start: int, end: int) -> bool:

@@ -38,7 +38,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, joint, patchwords, siblings, testing
+from engine.explain import chain, joint, patchwords, ranking, siblings, testing
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -123,7 +123,7 @@ def validate(
         for i, e in enumerate(stories):
             checked = [run.spelled(i, e, o) for o in e.fixes]
             checked += run.finished(i, e, checked)
-            out.append(msgspec.structs.replace(e, fixes=opts.rank(checked)))
+            out.append(msgspec.structs.replace(e, fixes=ranking.rank(checked)))
             failed.append(tuple(o for o in checked if o.validated == "fails"))
             if any(run.waits(i, o) for o in checked):
                 waiting.append(i)
@@ -132,7 +132,7 @@ def validate(
         for i in waiting:
             checked = [run.together(i, o, out) for o in (*out[i].fixes, *failed[i])]
             checked += run.finished(i, stories[i], checked, rest=True)
-            out[i] = msgspec.structs.replace(out[i], fixes=opts.rank(checked))
+            out[i] = msgspec.structs.replace(out[i], fixes=ranking.rank(checked))
             failed[i] = tuple(o for o in checked if o.validated == "fails")
             if i not in members:
                 answer(i)

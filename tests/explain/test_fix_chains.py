@@ -204,7 +204,7 @@ def test_a_fix_that_reveals_errors_names_the_first(tmp_path: Path, monkeypatch) 
 
 
 def test_a_chain_whose_step_writes_todo_keeps_the_label_and_ranks_below_one_without() -> None:
-    from engine.explain.options import rank
+    from engine.explain.ranking import rank
     from engine.explain.types import PatchOption
 
     def chain(i: str, line: str, left: int) -> PatchOption:

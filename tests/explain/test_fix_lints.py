@@ -15,7 +15,7 @@ import pytest
 
 from engine.edits import Edit
 from engine.explain.linting import Lint, LintRun, added, written_bytes, written_lines
-from engine.explain.options import rank
+from engine.explain.ranking import rank
 from engine.explain.slice_params import sliced
 from engine.explain.types import PatchOption
 from tests.cli_runner import rusta

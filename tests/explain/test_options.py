@@ -244,7 +244,7 @@ def opt(i: str, line: str, source: str = "rustc") -> PatchOption:
 
 
 def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
-    from engine.explain.options import rank
+    from engine.explain.ranking import rank
 
     hole, full = (
         opt("hole", "let Some(c) = p() else { todo!() };"),
@@ -255,7 +255,7 @@ def test_a_todo_hole_is_named_and_ranked_after_a_complete_fix() -> None:
 
 
 def test_a_placeholder_or_a_container_cloned_to_index_ranks_below_a_real_fix() -> None:
-    from engine.explain.options import rank
+    from engine.explain.ranking import rank
 
     placeholder = opt("placeholder", 'let n: u16 = arg.parse().expect("REASON");')
     real = opt("real", "let n: u16 = arg.parse().unwrap_or(0);", "template")
