@@ -7,7 +7,11 @@ syntax layer, for ways out that are possible only in one case.
   holds the temporary's statement ends, so "give the value a name" (a `let` in that block) fails
   with E0597: the name dies with the block too. The general mistake: naming a temporary whose
   borrow is kept by something made before the block (`idx.insert(label, pos)` in a loop, `idx`
-  declared before it) or used after it.
+  declared before it) or used after it. A method holds its argument only when its signature says
+  so: the parameter's type names a lifetime of the impl (`fn insert(&mut self, label: &'a str)` in
+  `impl<'a> LabelIndex<'a>`) or of the `self` parameter; `fn count(&self, label: &str)` only reads
+  it, so a name in the block is enough there. A method this file does not define (`Vec::push`) is
+  taken to hold it, as a collection's insert does.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ def held_past_block(diag: Diagnostic, source: bytes) -> str | None:
     use is after the block, or the receiver of the method the borrow is handed to at that use when
     the receiver was declared before the block (or is `self`). None when the use is inside the
     block and goes to nothing older than it: there a name in the block lives long enough."""
-    from engine.syntax.tree import ancestors, binding_of, block_statement, node_at
+    from engine.syntax.tree import ancestors, binding_of, block_statement, node_at, node_text
 
     prim = diag.primary
     later = next((s for s in diag.spans if s.label and "later used" in s.label), None)
@@ -88,5 +92,43 @@ def held_past_block(diag: Diagnostic, source: bytes) -> str | None:
             continue
         b = binding_of(source, name, root.start_byte)
         if b is not None and b.range.start < block.start_byte:
+            arg = next(
+                (i for i, c in enumerate(a.named_children) if c.start_byte <= use.start_byte < c.end_byte), -1
+            )
+            method = node_text(callee.child_by_field_name("field"))
+            if keeps_argument(source, method, arg) is False:
+                continue  # the method only reads the borrow: it does not keep it past the call
             return name
     return None
+
+
+_LIFETIME = re.compile(r"'([A-Za-z_]\w*)")
+
+
+def keeps_argument(source: bytes, method: str, index: int) -> bool | None:
+    """Whether the method `method` defined in this file keeps its `index`-th argument (self not
+    counted) in the value it is called on: the parameter's type names a lifetime the impl declares
+    or the `self` parameter carries. None when the file defines no such method, or its definitions
+    disagree: then nothing is known from the signature."""
+    from engine.syntax.tree import ancestors, node_text, parse, preorder
+
+    answers = set()
+    for fn in preorder(parse(source).root_node):
+        if fn.type != "function_item" or node_text(fn.child_by_field_name("name")) != method:
+            continue
+        impl = next((a for a in ancestors(fn) if a.type == "impl_item"), None)
+        params = fn.child_by_field_name("parameters")
+        if impl is None or params is None:
+            continue
+        plain = [p for p in params.named_children if p.type == "parameter"]
+        selfs = [p for p in params.named_children if p.type == "self_parameter"]
+        if not selfs or not 0 <= index < len(plain):
+            continue
+        typ = node_text(plain[index].child_by_field_name("type"))
+        if re.search(r"\bimpl\b|\bdyn\b", typ) or not typ.startswith("&"):
+            return None  # a generic or owned parameter: whether it keeps a borrow is not written here
+        outer = set(_LIFETIME.findall(node_text(impl.child_by_field_name("type_parameters"))))
+        outer |= set(_LIFETIME.findall(node_text(selfs[0])))
+        named = set(_LIFETIME.findall(typ))
+        answers.add(bool(named & (outer - {"_"})) or "static" in named)
+    return answers.pop() if len(answers) == 1 else None

@@ -23,6 +23,48 @@ KEPT_BY_OUTER_VEC = """pub fn shouted(lines: &[&str]) -> usize {
 }
 """
 
+# the holder's own method says in its signature that it keeps the argument (`&'a str`, impl<'a>)
+KEPT_BY_OWN_METHOD = """pub struct Tally<'a> {
+    seen: Vec<&'a str>,
+}
+
+impl<'a> Tally<'a> {
+    pub fn add(&mut self, tag: &'a str) {
+        self.seen.push(tag);
+    }
+}
+
+pub fn tally(words: &[&str]) -> usize {
+    let mut t = Tally { seen: Vec::new() };
+    for w in words {
+        let tag = w.to_lowercase().trim_matches('#');
+        t.add(tag);
+    }
+    t.seen.len()
+}
+"""
+
+# the same call shape, but the method only reads its argument (`&str`, no lifetime of the impl)
+READ_BY_OWN_METHOD = """pub struct Counter {
+    hits: usize,
+}
+
+impl Counter {
+    pub fn bump(&mut self, tag: &str) {
+        self.hits += tag.len();
+    }
+}
+
+pub fn count(words: &[&str]) -> usize {
+    let mut c = Counter { hits: 0 };
+    for w in words {
+        let tag = w.to_lowercase().trim_matches('#');
+        c.bump(tag);
+    }
+    c.hits
+}
+"""
+
 USED_IN_BLOCK = """pub fn loud_len(s: &str) -> usize {
     let loud = s.to_uppercase().trim_start();
     loud.len()
@@ -40,3 +82,15 @@ def test_a_borrow_kept_by_a_holder_made_before_the_loop_gets_no_give_it_a_name(t
 def test_a_borrow_used_inside_its_block_keeps_the_name_advice(tmp_path):
     e = next(s for s in explain_lib(tmp_path, "used_in_block", USED_IN_BLOCK) if s.code == "E0716")
     assert "Give the value a name" in e.why
+
+
+def test_a_method_whose_signature_keeps_the_argument_is_a_holder(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "kept_own", KEPT_BY_OWN_METHOD) if s.code == "E0716")
+    assert "Give the value a name" not in story_text(e)
+    assert "`t`" in e.why and "E0597" in e.why
+
+
+def test_a_method_that_only_reads_the_argument_is_no_holder(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "read_own", READ_BY_OWN_METHOD) if s.code == "E0716")
+    assert "Give the value a name" in e.why
+    assert "E0597" not in e.why
