@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engine.explain.closure_why import closure_outlives
 from engine.explain.placeholders import short_type
 from engine.explain.signature_why import elided_output, generic_count
 from toolbelt.diagnostics import in_user_crate
@@ -46,6 +47,8 @@ def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return elided_output(diag, crate_root)
     if code == "E0107":
         return generic_count(diag, crate_root)
+    if code == "E0373":
+        return closure_outlives(diag, crate_root)
     return None
 
 
