@@ -20,45 +20,32 @@ from diary import records
 from diary.devlog import DevLog
 from diary.gitobjects import ref
 from diary.worktree import file_lock
-from engine.edits import diff_of_edits
 from engine.patching.types import BenchPolicy
 from engine.review import revisions
 from engine.review.blame import blame
 from engine.review.errors import ReviewError
-from engine.review.findings import finding, from_api_change, from_hit, replacements
+from engine.review.finders import (
+    MAX_VALIDATED_FIXES,
+    FixGate,
+    api_findings,
+    as_text,
+    behaviour_findings,
+    diagnostic_findings,
+    pattern_findings,
+)
+from engine.review.findings import finding
 from engine.review.linemap import line_map
-from engine.review.patterns import new_hits
-from engine.review.publicapi import api_changes, package_edition, package_version, public_items
-from engine.review.rules import RULES, diagnostic_rule
+from engine.review.publicapi import package_version
+from engine.review.rules import RULES
 from engine.review.testdelta import delta_of_tests
-from engine.review.types import Finding, Place, Review, ReviewFix, Side, TestDelta
+from engine.review.types import Finding, Place, Review, Side, TestDelta
 from toolbelt.cargo_run import run_check, run_test
 from toolbelt.diag_identity import distinct
 from toolbelt.selection import Selection, for_changes
 from toolbelt.types import CheckReport, CheckTool, TestReport
 
 MODEL_NOTE = "no model: the findings come from cargo, the syntax tree and the sandbox"
-MAX_VALIDATED_FIXES = 3
 _LEVEL_RANK = {"error": 2, "warning": 1, "note": 0}
-
-
-class FixGate:
-    """How the review validates the fixes it offers: how many are left to validate, and the proofs
-    each one earns besides check and tests (fuzzing: a compiler's or clippy's fix for a warning
-    should not change what a fn returns, so a difference is red; a pattern's fix, such as a checked
-    cast, means to, so a difference is evidence; a timing with a slowdown allowance when asked)."""
-
-    def __init__(
-        self,
-        left: int,
-        *,
-        fuzz: bool = True,
-        bench: BenchPolicy | None = None,
-        timeout_s: float | None = None,
-        lints: bool = True,
-    ) -> None:
-        self.left, self.fuzz, self.bench, self.timeout_s = left, fuzz, bench, timeout_s
-        self.lints = lints  # the sandbox lints with clippy when the review does
 
 
 class SideRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,124 +86,6 @@ def _side(label: str, commit: str | None, run: SideRun, files: dict[str, bytes])
         tests_run=sum(1 for t in run.tests.tests if t.status != "ignored") if run.tests else 0,
         version=package_version(files.get("Cargo.toml"))[0],
     )
-
-
-def _validated(
-    head_dir: Path, fix: ReviewFix, gate: FixGate, intent: Literal["refactor", "fix"] = "refactor"
-) -> ReviewFix:
-    """The fix with the sandbox's verdict (check, tests, then the gate's proofs) and the applicability it earned."""
-    if gate.left <= 0:
-        return msgspec.structs.replace(
-            fix,
-            applicability="MaybeIncorrect",
-            reason=f"not validated: a review validates its first {MAX_VALIDATED_FIXES} fixes only",
-        )
-    gate.left -= 1
-    from engine.patching import api
-    from engine.patching.types import Patch
-
-    fuzz = intent if gate.fuzz else None
-    v = api.validate(
-        head_dir,
-        Patch.new(fix.diff, fix.description),
-        fuzz=fuzz,
-        bench=gate.bench,
-        proof_timeout_s=gate.timeout_s,
-        lints=gate.lints,
-    )
-    if not v.green and not v.new_errors and v.errors_before and v.errors_after <= v.errors_before:
-        # The crate has errors at head that this patch does not touch: it adds none, and that is all
-        # the sandbox can say; its tests could not run, so it earns no more than MaybeIncorrect.
-        why = (
-            f"adds no compile error, but head already has {v.errors_after} error(s) the patch does not "
-            "touch, so its tests could not run"
-        )
-        return msgspec.structs.replace(
-            fix, verdict="not_run", reason=why, applicability="MaybeIncorrect", proofs=v.proofs
-        )
-    earned = fix.applicability if v.green else "MaybeIncorrect"
-    return msgspec.structs.replace(
-        fix, verdict=v.verdict, reason=v.reason, applicability=earned, proofs=v.proofs
-    )
-
-
-def _diagnostic_findings(
-    new: tuple, head_dir: Path, files: dict[str, bytes], validate: bool, gate: FixGate
-) -> list[Finding]:
-    from engine.explain.api import explain_diagnostics
-
-    out = []
-    for e in explain_diagnostics(new, head_dir):
-        tool = e.diagnostics[0].tool if e.diagnostics else "rustc"
-        rule = diagnostic_rule(e.code, e.level, tool)
-        fix = None
-        if e.patch is not None:
-            fix = ReviewFix(
-                description=e.summary or e.message,
-                diff=e.patch.diff,
-                replacements=replacements(e.patch.diff, files),
-                source="clippy" if tool == "clippy" and e.patch.source == "rustc" else e.patch.source,
-                applicability=e.patch.applicability,
-            )
-            if validate:
-                fix = _validated(head_dir, fix, gate)
-        explanation = " ".join(x for x in (e.summary, e.why) if x).strip() or e.message
-        out.append(
-            finding(
-                rule=rule.id,
-                kind="diagnostic",
-                level="error" if e.level.startswith("error") else "warning",
-                place=Place(file=e.primary.file, line=e.primary.line, column=e.primary.column),
-                message=e.message,
-                explanation=explanation,
-                files=files,
-                fix=fix,
-            )
-        )
-    return out
-
-
-def _pattern_findings(
-    base: dict[str, bytes],
-    head: dict[str, bytes],
-    changed: list[str],
-    head_dir: Path,
-    validate: bool,
-    gate: FixGate,
-) -> list[Finding]:
-    edition = package_edition(head.get("Cargo.toml"))
-    out = []
-    for path in changed:
-        if not path.endswith(".rs") or path not in head:
-            continue
-        lines = frozenset(line_map(_s(base.get(path)), _s(head[path])).changed)
-        for h in new_hits(path, base.get(path), head[path], lines, edition):
-            fix = None
-            if h.fix:
-                diff = diff_of_edits(head, h.fix)
-                fix = ReviewFix(
-                    description=h.fix_description, diff=diff, replacements=replacements(diff, head)
-                )
-                if (
-                    validate
-                ):  # a pattern's fix means to change behaviour (a checked cast): fuzzing shows where
-                    fix = _validated(head_dir, fix, gate, "fix")
-            out.append(from_hit(path, h, head, fix))
-    return out
-
-
-def _s(b: bytes | None) -> str | None:
-    return None if b is None else b.decode("utf-8", "replace")
-
-
-def _api_findings(base: dict[str, bytes], head: dict[str, bytes]) -> list[Finding]:
-    bv, _ = package_version(base.get("Cargo.toml"))
-    hv, line = package_version(head.get("Cargo.toml"))
-    if bv != hv:
-        return []
-    return [
-        from_api_change(c, bv, hv, line, head) for c in api_changes(public_items(base), public_items(head))
-    ]
 
 
 def judge(findings: tuple[Finding, ...], fail_on: str) -> tuple[Literal["pass", "fail"], str]:
@@ -365,7 +234,7 @@ def _review_sides(
         changed = sorted(
             p for p in set(base_files) | set(head_files) if base_files.get(p) != head_files.get(p)
         )
-        maps = {p: line_map(_s(base_files.get(p)), _s(head_files.get(p))) for p in changed}
+        maps = {p: line_map(as_text(base_files.get(p)), as_text(head_files.get(p))) for p in changed}
         b = blame(base_run.check.diagnostics, head_run.check.diagnostics, maps)
         gate = FixGate(
             MAX_VALIDATED_FIXES if validate_fixes else 0,
@@ -374,11 +243,11 @@ def _review_sides(
             timeout_s=timeout_s,
             lints=tool == "clippy",
         )
-        found = _diagnostic_findings(b.new, head_dir, head_files, validate_fixes, gate)
-        found += _pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, gate)
-        found += _api_findings(base_files, head_files)
+        found = diagnostic_findings(b.new, head_dir, head_files, validate_fixes, gate)
+        found += pattern_findings(base_files, head_files, changed, head_dir, validate_fixes, gate)
+        found += api_findings(base_files, head_files)
         if refactor:
-            found += _behaviour_findings(base_dir, base_files, head_files, changed, timeout_s)
+            found += behaviour_findings(base_dir, base_files, head_files, changed, timeout_s)
         delta = (
             delta_of_tests(base_run.tests, head_run.tests)
             if run_tests
@@ -443,53 +312,3 @@ def _review_sides(
             )
         raise
     return review
-
-
-def _behaviour_findings(
-    base_dir: Path,
-    base_files: dict[str, bytes],
-    head_files: dict[str, bytes],
-    changed: list[str],
-    timeout_s: float,
-) -> list[Finding]:
-    """An error finding for each changed fn that fuzzing shows behaves differently at head than at
-    base (the change claims to keep behaviour), at the fn's first line at head, with the first
-    minimised input in the message (the input count varies with the time budget; fingerprints do not)."""
-    from engine.edits import unified_diff
-    from engine.patching.types import Patch
-    from engine.proofs.fuzz import fuzz_patch
-    from engine.proofs.hot import fns_of
-
-    paths = [p for p in changed if p.endswith(".rs") and p in base_files and p in head_files]
-    if not paths:
-        return []
-    diff = unified_diff({p: base_files[p] for p in paths}, {p: head_files[p] for p in paths})
-    out: list[Finding] = []
-    for proof in fuzz_patch(
-        base_dir, Patch.new(diff, "the reviewed change"), intent="refactor", build_timeout_s=timeout_s
-    ):
-        if proof.status != "failed":
-            continue
-        name = proof.detail.removeprefix("fuzz ").split(":", 1)[0]
-        file, line = next(
-            ((p, start + 1) for p in paths for label, start, _ in fns_of(head_files[p]) if label == name),
-            (paths[0], 1),
-        )
-        what = (
-            f"`{name}` behaves differently at head: {proof.cases[0].call}: before {proof.cases[0].before}, "
-            f"after {proof.cases[0].after}."
-            if proof.cases
-            else f"`{name}`: {proof.detail.split(': ', 1)[1]}"
-        )
-        out.append(
-            finding(
-                rule="rusta/behaviour-changed",
-                kind="pattern",
-                level="error",
-                place=Place(file=file, line=line),
-                message=what,
-                explanation=RULES["rusta/behaviour-changed"].help + " " + proof.detail,
-                files=head_files,
-            )
-        )
-    return out
