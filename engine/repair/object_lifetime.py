@@ -228,26 +228,27 @@ def lifetime_edits(
     return edits
 
 
-def object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    coerced = object_span(d, fn_closure=False)
-    if coerced is None:
+def _candidate(
+    d: Diagnostic, read: Reader, crate_files: tuple[str, ...], fn_mut: bool, desc: str, score: float
+) -> list[Candidate]:
+    """The one candidate both rows offer: the holder's lifetime on every bare object, from the span
+    `object_span` picks (with `fn_mut`, the "in this closure" span, and `FnMut` as well)."""
+    span = object_span(d, fn_closure=fn_mut)
+    if span is None:
         return []
     files = {f: text for f in crate_files if (text := read(f)) is not None}
-    edits = lifetime_edits(files, coerced.file_name, coerced.byte_start, coerced.byte_end, fn_mut=False)
+    edits = lifetime_edits(files, span.file_name, span.byte_start, span.byte_end, fn_mut=fn_mut)
     if not edits:
         return []
+    return [_make(edits, desc, FAMILY, d.code_str or ("E0594" if fn_mut else "E0597"), score)]
+
+
+def object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     desc = f"give the trait object the holding type's lifetime (`+ {_LIFETIME}`), so the closure may borrow a local"
-    return [_make(edits, desc, FAMILY, d.code_str or "E0597", 0.8)]
+    return _candidate(d, read, crate_files, False, desc, 0.8)
 
 
 def fnmut_object_lifetime(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     """E0594 in a closure passed as a bare `dyn Fn(..)`: `FnMut` and the holder's lifetime together."""
-    closure = object_span(d, fn_closure=True)
-    if closure is None:
-        return []
-    files = {f: text for f in crate_files if (text := read(f)) is not None}
-    edits = lifetime_edits(files, closure.file_name, closure.byte_start, closure.byte_end, fn_mut=True)
-    if not edits:
-        return []
     desc = f"take the closures as `FnMut` with the holding type's lifetime (`+ {_LIFETIME}`)"
-    return [_make(edits, desc, FAMILY, d.code_str or "E0594", 0.75)]
+    return _candidate(d, read, crate_files, True, desc, 0.75)
