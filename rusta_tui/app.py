@@ -104,10 +104,9 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         selection: Selection | None = None,
     ) -> None:
         super().__init__()
-        sel = selection or Selection()
-        self.session = Session(
-            root=root, settings=settings or settings_io.load(root), clock=clock, selection=sel
-        )
+        settings = settings or settings_io.load(root)
+        sel = settings_io.chosen_selection(selection or Selection(), settings)
+        self.session = Session(root=root, settings=settings, clock=clock, selection=sel)
         # the packages, features and targets chosen (`rusta tui -p NAME -F LIST ...`) are what every
         # cargo run covers: the check and the tests take the Session's, and the layers between (the
         # repair's trials, the sandbox's validation) read the process's, as under `rusta check`
@@ -275,8 +274,17 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
     def save_settings(self, new: Settings) -> Path:
         path = settings_io.save(self.session.root, new)
         mode_changed = new.mode != self.session.mode
-        watch_changed = new.watch != self.session.settings.watch
+        old = self.session.settings
+        watch_changed = new.watch != old.watch
         self.session.settings = new
+        sel = self.session.selection
+        chosen = (new.packages, new.features) != (sel.packages, sel.features)
+        if chosen:  # every cargo run from now on covers what was chosen, as `rusta tui -p -F` would
+            sel = settings_io.chosen_selection(Selection(targets=sel.targets), new)
+            self.session.selection = sel
+            cargo_selection.use(sel)
+        if chosen or (new.check_targets, new.check_tool) != (old.check_targets, old.check_tool):
+            self.start_probe("the selection changed")  # the report on screen answers the old question
         if watch_changed:
             self.watching = new.watch
             if new.watch:

@@ -9,6 +9,7 @@ import msgspec
 from rusta_tui.errors import SettingsError
 from rusta_tui.types import Settings
 from toolbelt.atomic_file import replace_file
+from toolbelt.selection import Selection
 
 SETTINGS_FILE = Path(".rusta") / "settings.toml"
 
@@ -66,3 +67,12 @@ def save(root: Path, settings: Settings) -> Path:
     except OSError as e:
         raise SettingsError(f"cannot write {path}: {e.strerror}.") from e
     return path
+
+
+def chosen_selection(given: Selection, settings: Settings) -> Selection:
+    """What the app's cargo runs cover: the command line's packages and features when it names any
+    (`rusta tui -p NAME -F LIST`, or the member the app was started in), else the ones chosen on the
+    Settings screen, so a choice made there holds at the next launch."""
+    if given.packages or given.features or given.all_features or given.no_default_features:
+        return given
+    return msgspec.structs.replace(given, packages=settings.packages, features=settings.features)

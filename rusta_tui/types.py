@@ -45,6 +45,10 @@ class Settings(Base, frozen=True, forbid_unknown_fields=True):
     undo_history_ops: int = _LIMITS.undo_history_ops
     # the targets a check covers when no --lib/--tests/--all-targets is given (`rusta check` and the app)
     check_targets: Literal["default", "lib", "tests", "all"] = "all"
+    # the packages (`-p`) and features (`--features`) the app's cargo runs cover, chosen on the Settings
+    # screen: the user's choice is kept for the next launch; `rusta tui -p/-F` overrides it for one
+    packages: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
 
 
 class JobView(Base, frozen=True):

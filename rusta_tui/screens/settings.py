@@ -1,8 +1,9 @@
-"""Settings: mode, repo and style prefs, the bench slowdown allowance, allow-lists of commands and paths; saved to `.rusta/settings.toml`."""
+"""Settings: mode, the packages, features and targets cargo covers, repo and style prefs, the bench
+slowdown allowance, allow-lists of commands and paths; saved to `.rusta/settings.toml`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import msgspec
 from rich.text import Text
@@ -13,6 +14,10 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from rusta_tui.screens.base import RustaScreen
 from rusta_tui.types import MODES, Settings
+from toolbelt.selection import TARGET_FLAGS, Targets
+
+ALL = "*"  # the Package choice that names none: cargo's default packages
+TARGETS = tuple(TARGET_FLAGS)
 
 if TYPE_CHECKING:
     from engine.memory.types import Memory
@@ -65,6 +70,15 @@ class SettingsScreen(RustaScreen):
                 yield Label("Checker", classes="field-label")
                 yield Select([("clippy", "clippy"), ("check", "check")], allow_blank=False, id="set-tool")
             with Horizontal(classes="field"):
+                yield Label("Package", classes="field-label")
+                yield Select(self._packages(), allow_blank=False, id="set-package")
+            with Horizontal(classes="field"):
+                yield Label("Features", classes="field-label")
+                yield Input(id="set-features", placeholder="comma-separated, as cargo's --features")
+            with Horizontal(classes="field"):
+                yield Label("Targets", classes="field-label")
+                yield Select([(t, t) for t in TARGETS], allow_blank=False, id="set-targets")
+            with Horizontal(classes="field"):
                 yield Label("Watch saves", classes="field-label")
                 yield Switch(id="set-watch")
                 yield Label("", id="set-watch-word", classes="field-label")
@@ -94,6 +108,11 @@ class SettingsScreen(RustaScreen):
         s = self.session.settings
         self.query_one("#set-mode", Select).value = s.mode
         self.query_one("#set-tool", Select).value = s.check_tool
+        sel = self.session.selection  # what the cargo runs cover now (`rusta tui -p` or Settings)
+        one = sel.packages[0] if len(sel.packages) == 1 else ALL
+        self.query_one("#set-package", Select).value = one if (one, one) in self._packages() else ALL
+        self.query_one("#set-features", Input).value = ", ".join(sel.features)
+        self.query_one("#set-targets", Select).value = s.check_targets
         self.query_one("#set-watch", Switch).value = s.watch
         self.query_one("#set-watch-word", Label).update("on" if s.watch else "off")
         self.query_one("#set-width", Input).value = str(s.max_line_width)
@@ -101,6 +120,13 @@ class SettingsScreen(RustaScreen):
         self.query_one("#set-commands", Input).value = ", ".join(s.allow_commands)
         self.query_one("#set-paths", Input).value = ", ".join(s.allow_paths)
         super().on_mount()
+
+    def _packages(self) -> list[tuple[str, str]]:
+        """The workspace's packages to pick one from (its manifests' members), or all of them."""
+        from toolbelt.cargo_workspace import package_dirs
+
+        names = sorted(set(package_dirs(self.session.root).values()))
+        return [("all (cargo's default)", ALL), *((n, n) for n in names)]
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         """The knob is colour only; the word says it on monochrome terminals too."""
@@ -124,6 +150,9 @@ class SettingsScreen(RustaScreen):
             self.session.settings,
             mode=str(self.query_one("#set-mode", Select).value),
             check_tool=str(self.query_one("#set-tool", Select).value),
+            packages=tuple(p for p in (str(self.query_one("#set-package", Select).value),) if p != ALL),
+            features=_split(self.query_one("#set-features", Input).value.replace(" ", ",")),
+            check_targets=cast(Targets, str(self.query_one("#set-targets", Select).value)),
             watch=self.query_one("#set-watch", Switch).value,
             max_line_width=int(width) if width.isdigit() else self.session.settings.max_line_width,
             bench_max_slowdown_pct=_percent(
