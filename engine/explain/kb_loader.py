@@ -85,6 +85,7 @@ PLACEHOLDERS = frozenset(
         "field",
         "object",
         "param",
+        "equal_call",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -186,6 +187,7 @@ SHAPES = frozenset(
         "feeds_question",
         "bound_on_type_parameter",
         "borrow_outlives_block",
+        "keys_equal_at_call",
     }
 )
 

@@ -68,6 +68,15 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     esc_tags, esc_vals = escape_tags(diag, source)  # a thread named; a borrow kept past its block
     tags.update(esc_tags)
     vals.update(esc_vals)
+    if diag.code_str == "E0499":
+        from engine.syntax.story_shapes import equal_keys_call
+
+        spans = [(sp.byte_start, sp.byte_end) for sp in diag.spans if sp.file_name == prim.file_name]
+        if (call := equal_keys_call(source, spans)) is not None:
+            # a call passes one key twice: the story names it. In plain words, not a quoted snippet:
+            # the call is often far from rustc's spans, where the evidence check looks
+            tags.add("keys_equal_at_call")
+            vals["equal_call"] = f"the call at {prim.file_name}:{call[0]}, {call[1]},"
     tags.update(_static_tags(diag, source))
     if diag.code_str == "E0106":
         from engine.syntax.owned_local import tail_root_local

@@ -13,6 +13,10 @@ possible for the code in front of Rusta.
 - `keys_ruled_distinct`: the two `get_mut` calls' keys are compared (`a != b`, `a == b`, either order)
   in their function before the later call, so the code can rule equal keys out; with no such
   comparison, nothing does, and the two lookups may name one entry.
+- `equal_keys_call`: a call of the function holding the two `get_mut` calls, in the same file,
+  that passes one expression as both keys (`c.merge_hits("a", "a")`, a test's call): equal keys are
+  a case the code must handle, so a way out that panics on them (`HashMap::get_disjoint_mut`) breaks
+  that call.
 - `match_value_unused`: the span is in the scrutinee of a `match` whose value nobody uses (a statement,
   or the tail of a function that returns nothing): only then can `if let` replace it.
 
@@ -158,6 +162,76 @@ def keys_ruled_distinct(source: bytes, spans: Iterable[tuple[int, int]]) -> bool
         if sides == keys:
             return True
     return False
+
+
+def _flat(n: tree_sitter.Node) -> str:
+    return "".join(node_text(n).split()).lstrip("&*")
+
+
+def _calls(root: tree_sitter.Node) -> Iterable[tuple[int, str, str, bool, list[str]]]:
+    """Each call under `root` as (start byte, its text, callee name, called with `.`, flattened arguments), those in
+    a macro's tokens too (`assert!(c.merge(a, a))` is a token tree to the parser, not a call)."""
+    for n in preorder(root):
+        f = n.child_by_field_name("function") if n.type == "call_expression" else None
+        args = n.child_by_field_name("arguments") if f is not None else None
+        if f is not None and args is not None:
+            dotted = f.type == "field_expression"
+            callee = node_text(f.child_by_field_name("field")) if dotted else node_text(f).split("::")[-1]
+            yield n.start_byte, node_text(n), callee, dotted, [_flat(a) for a in args.named_children]
+        elif n.type == "token_tree":
+            kids = n.children
+            for k, (name, paren) in enumerate(zip(kids, kids[1:], strict=False)):
+                if name.type != "identifier" or paren.type != "token_tree" or node_text(paren)[:1] != "(":
+                    continue
+                parts, cur = [], ""
+                for t in paren.children[1:-1]:
+                    if node_text(t) == ",":
+                        parts.append(cur)
+                        cur = ""
+                    else:
+                        cur += node_text(t)
+                parts.append(cur)
+                dotted = k > 0 and node_text(kids[k - 1]) == "."
+                first = kids[k - 2] if dotted and k > 1 else name
+                text = (root.text or b"")[
+                    first.start_byte - root.start_byte : paren.end_byte - root.start_byte
+                ]
+                flat = [p.lstrip("&*") for p in parts if p]
+                yield first.start_byte, text.decode("utf-8", "replace"), node_text(name), dotted, flat
+
+
+def equal_keys_call(source: bytes, spans: Iterable[tuple[int, int]]) -> tuple[int, str] | None:
+    """ "`c.merge_hits("a", "a")` at line 80": the first call in the file of the function holding
+    the two `get_mut` calls (spans: their receivers) whose arguments for the two key parameters are
+    one expression; None when the keys are not two of its parameters or no call passes them equal."""
+    calls = [c for s, e in spans if (c := _get_mut_call(source, s, e)) is not None]
+    if len(calls) < 2:
+        return None
+    first, second = sorted(calls[:2], key=lambda c: c.start_byte)
+    keys = (_key_text(first), _key_text(second))
+    fn = next((a for a in ancestors(first) if a.type == "function_item"), None)
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    if fn is None or params is None or None in keys or keys[0] == keys[1]:
+        return None
+    names = [
+        node_text(p.child_by_field_name("pattern")) for p in params.named_children if p.type == "parameter"
+    ]
+    if keys[0] not in names or keys[1] not in names:
+        return None
+    i, j = names.index(keys[0]), names.index(keys[1])
+    method = any(p.type == "self_parameter" for p in params.named_children)
+    name = node_text(fn.child_by_field_name("name"))
+    root = fn
+    while root.parent is not None:
+        root = root.parent
+    for at, text, callee, dotted, args in _calls(root):
+        if callee != name or fn.start_byte <= at < fn.end_byte:
+            continue
+        shift = int(method and not dotted)  # `Cache::merge_hits(&mut c, a, a)`: self is the first
+        if max(i, j) + shift < len(args) and args[i + shift] == args[j + shift]:
+            line = source[:at].count(b"\n") + 1
+            return line, " ".join(text.split())
+    return None
 
 
 def _string_literal(n: tree_sitter.Node | None) -> bool:
