@@ -60,6 +60,8 @@ from toolbelt import selection as cargo_selection
 from toolbelt.selection import Selection
 from toolbelt.toolchain import follow_pin
 
+COVERING = "covering "  # the reason of a check the Settings screen's package/features/targets asked for
+
 if TYPE_CHECKING:
     from engine.explain.types import Explanation
 
@@ -284,7 +286,8 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
             self.session.selection = sel
             cargo_selection.use(sel)
         if chosen or (new.check_targets, new.check_tool) != (old.check_targets, old.check_tool):
-            self.start_probe("the selection changed")  # the report on screen answers the old question
+            # the report on screen answers the old question; the new one's answer names what it covers
+            self.start_probe(f"{COVERING}{sel.describe() or 'the default packages'}")
         if watch_changed:
             self.watching = new.watch
             if new.watch:
@@ -340,7 +343,11 @@ class RustaApp(ProbeMixin, PatchFlowMixin, FixFlowMixin, MemoryMixin, EditorMixi
         ]
         picked = focus or same
         s.selected = picked[0] if picked else min(s.selected, max(0, len(all_rows) - 1))
-        if reason == "asked" or (reason.startswith("saved ") and not own_write):
+        if (
+            reason == "asked"
+            or reason.startswith(COVERING)
+            or (reason.startswith("saved ") and not own_write)
+        ):
             # the answer to r or a save, said even when nothing changed, so the old line does not return
             errors, warnings = counts(all_rows)
             if s.probe_state != "done":

@@ -60,8 +60,10 @@ async def test_package_and_features_chosen_in_settings_recheck_and_persist(
         only_parser = await _choose(app, pilot, recorder, "parser", "")
         assert _files(only_parser) == set() and only_parser.report.status == "clean"
         assert app.session.selection.packages == ("parser",)
+        assert app.session.last_message.startswith("Checked (covering -p parser) in ")  # not the old line
         strict = await _choose(app, pilot, recorder, "parser", "strict")
         assert _files(strict) == {"parser/src/lib.rs"}  # the feature-gated fn is checked now
+        assert "Checked (covering -p parser --features strict) in " in app.session.last_message
         assert any(d.code is not None and d.code.code == "E0308" for d in strict.report.diagnostics)
     saved = settings_io.load(root)
     assert saved.packages == ("parser",) and saved.features == ("strict",)
