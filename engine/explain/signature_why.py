@@ -20,8 +20,12 @@ from engine.syntax.tree import ancestors, node_at, node_text, preorder
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic, Span
 
-# methods whose argument (a value or a closure's result) can be what the chain returns
-_FALLBACKS = frozenset({"or", "or_else", "unwrap_or", "unwrap_or_else", "map_or", "map_or_else", "and_then"})
+# methods whose value argument can be what the chain returns
+_FALLBACKS = frozenset({"or", "unwrap_or", "map_or"})
+# methods whose closure's result is what the chain yields; a predicate's (`find`, `filter`) is a bool
+_YIELDS = frozenset(
+    {"map", "and_then", "or_else", "unwrap_or_else", "map_or", "map_or_else", "filter_map", "flat_map"}
+)
 _THROUGH = ("reference_expression", "field_expression", "try_expression", "parenthesized_expression")
 
 
@@ -166,7 +170,7 @@ def _sources(bound: dict[str, tree_sitter.Node], n: tree_sitter.Node, depth: int
         method = node_text(fn.child_by_field_name("field"))
         args = n.child_by_field_name("arguments")
         for a in args.named_children if args is not None else []:
-            if method in _FALLBACKS or a.type == "closure_expression":
+            if method in (_YIELDS if a.type == "closure_expression" else _FALLBACKS):
                 out = {**_sources(bound, a, depth + 1), **out}
         return out
     return {}

@@ -38,6 +38,12 @@ pub fn shorter(left: &[u32], right: &[u32], limit: &usize) -> &[u32] {
 }
 """
 
+KEPT = """\
+pub fn first_kept(words: &[String], banned: &str) -> &str {
+    words.iter().skip_while(|w| banned.contains(w.as_str())).next().map(|w| w.as_str()).unwrap_or("")
+}
+"""
+
 
 def _pair(e) -> list[str]:
     text = render_text(e, "pair", with_rustc=True, pending=True)
@@ -148,3 +154,8 @@ def test_a_lifetime_given_to_a_struct_whose_field_lacks_one_says_so(tmp_path: Pa
     ), extra.summary
     assert _pair(extra) == [f"Rusta: Why: {extra.summary}"]
     _honest(extra, tmp_path / "cursor")
+    kept = story(explain_lib(tmp_path, "kept", KEPT), KEPT, "pub fn first_kept", "E0106")
+    assert kept.summary.endswith(  # a predicate's closure (`skip_while`) yields a bool, not the value
+        "The returned values come from `words` (line 2) only: the output needs the lifetime of `words` "
+        "alone, and `banned` can keep its own."
+    ), kept.summary
