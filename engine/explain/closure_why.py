@@ -20,9 +20,11 @@ from toolbelt.types import Diagnostic, Span
 _BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
 _STATIC_NOTE = "function requires argument type to outlive `'static`"
 _RETURNED_NOTE = "closure is returned here"
-_COPY = re.compile(r"^(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&(?!mut\b)(?:'\w+\s+)?[^&].*|\(\))$")
+_COPY = re.compile(
+    r"^(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&(?:'\w+\s+(?!mut\b)|(?!mut\b|'))[^&\s].*|\(\))$"
+)
 _OWNING = re.compile(
-    r"^(?:String|Vec<.*>|Box<.*>|HashMap<.*>|HashSet<.*>|BTreeMap<.*>|VecDeque<.*>|&mut .*)$"
+    r"^(?:String|Vec<.*>|Box<.*>|HashMap<.*>|HashSet<.*>|BTreeMap<.*>|VecDeque<.*>|&(?:'\w+\s+)?mut\b.*)$"
 )
 # std constructors whose result type is fixed by std itself
 _MADE = (
@@ -80,12 +82,7 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return None
     parts = [goes + "."]
     ty = _written_type(source, name, at.byte_start)
-    if static and ty is not None and ty.startswith("&") and not ty.startswith(("&mut", "&'static")):
-        parts.append(
-            f"`{name}` is a `{ty}`: `move` copies the reference, which still borrows what it points to, so the "
-            "closure would not be `'static` either."
-        )
-    elif ty is not None and _COPY.match(ty):
+    if ty is not None and _COPY.match(ty):
         parts.append(
             f"`{name}` is a `{ty}`, which is `Copy`: `move` gives the closure its own copy, and `{fn_name}` "
             f"keeps `{name}`."

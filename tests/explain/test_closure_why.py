@@ -77,3 +77,26 @@ def test_a_returned_closure_copies_a_copy_local_and_moves_an_owned_one(tmp_path:
     ), greet.summary
     assert _pair(greet) == [f"Rusta: Why: {greet.summary}"]
     _honest(greet, tmp_path / "counters")
+
+
+SHOUT = """\
+use std::thread;
+
+pub fn shout(word: &str, times: usize) -> String {
+    let job = thread::spawn(|| word.repeat(times));
+    job.join().unwrap()
+}
+"""
+
+
+def test_a_copy_local_spawned_beside_a_borrowed_parameter_names_the_parameter(tmp_path: Path) -> None:
+    stories = explain_lib(tmp_path, "shout", SHOUT)
+    e = next(e for e in stories if e.code == "E0373")
+    assert e.summary == (
+        "The closure at line 4 is passed to `thread::spawn`, whose argument must be `'static` (rustc's note): "
+        "it may run after `shout` returns, so it cannot hold a borrow of `times`, a local of `shout`. `times` "
+        "is a `usize`, which is `Copy`: `move` gives the closure its own copy, and `shout` keeps `times`. The "
+        "closure also uses `word`, a `&str` parameter: `move` copies that reference, which borrows from "
+        "`shout`'s caller and is not `'static` either."
+    ), e.summary
+    _honest(e, tmp_path / "shout")
