@@ -141,6 +141,16 @@ def _validate(console: Console, root: Path, proposal: Proposal, log: DevLog, arg
     return msgspec.structs.replace(v, proofs=(*v.proofs, *not_asked(root, proposal.patch)))
 
 
+def _ask(console: Console, question: str) -> str:
+    """The answer typed at the terminal; "" (the default) when it ends the input (ctrl-D), which is
+    no answer, as `rusta apply` reads it, not an internal error."""
+    try:
+        return console.input(escape(question)).strip()
+    except EOFError:
+        console.print()
+        return ""
+
+
 def _emit_json(obj: dict, alternatives: list[dict] | None = None) -> None:
     sys.stdout.write(json.dumps({**obj, "alternatives": alternatives or []}) + "\n")
 
@@ -222,7 +232,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             console.print(f"  {i}. {a.description} ({a.family}, {a.verdict})", markup=False)
     pick = args.pick
     if pick is None and len(alts) > 1 and not args.yes and sys.stdin.isatty():
-        answer = console.input(escape(f"Which one? [1-{len(alts)}, default 1] ")).strip()
+        answer = _ask(console, f"Which one? [1-{len(alts)}, default 1] ")
         pick = int(answer) if answer.isdigit() else 1
     if not partial:
         proposal = flow.choose(proposal, (pick or 1) - 1)
@@ -289,7 +299,7 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
             console.print("Not applied: stdin is not a terminal; rerun with --yes to apply.")
             return EXIT_ERRORS
         what = "this partial fix" if partial else "it"
-        answer = console.input(escape(f"Validate {what} in the sandbox and apply? [y/N] ")).strip().lower()
+        answer = _ask(console, f"Validate {what} in the sandbox and apply? [y/N] ").lower()
         if answer not in ("y", "yes"):
             flow.decline(proposal, "the user declined the fix", log=log, by_user=True)
             console.print("Left as it was.")
