@@ -53,8 +53,10 @@ def _element_of(coll: str) -> str | None:
 
 
 def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
-    """`collect()` into a collection of owned items from an iterator of borrowed ones: convert each
-    item on the way (`.map(String::from)`, `.cloned()`, `.copied()`), right before `collect`."""
+    """`collect()` into a collection whose element type is not the items' type: convert each item on
+    the way, right before `collect`, with the adapter the two types call for: a borrowed item into
+    its owned form (`.map(String::from)`, `.cloned()`, `.copied()`), a number into its text
+    (`.map(|x| x.to_string())`), another owned type through its `From` impl (`.map(Into::into)`)."""
     span = _primary(d)
     m = _BUILT.search(d.message)
     source = read(span.file_name) if span is not None else None
@@ -77,6 +79,15 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
         maps.append((adapter, f"{adapter[1:-2]} each `{item}` into a `{want}` before collecting"))
     elif want == "PathBuf" and item in ("&Path", "&str", "&PathBuf"):
         maps.append((".map(PathBuf::from)", "turn each item into a `PathBuf` before collecting"))
+    elif want == "String" and item.lstrip("&") in numeric.NUMERIC | {"char", "bool"}:
+        # a number is no `Into<String>`: its text comes from `Display`
+        maps.append((".map(|x| x.to_string())", f"write each `{item}` as its text before collecting"))
+    elif not item.startswith("&") and not want.startswith("&") and item != want:
+        # an owned item of another type (`u32` into `Vec<u64>`): the `From` impl, if there is one,
+        # converts each; the sandbox says whether there is
+        maps.append(
+            (".map(Into::into)", f"convert each `{item}` into a `{want}` with `Into` before collecting")
+        )
     out = []
     for i, (text, why) in enumerate(maps):
         edit = Edit(file=span.file_name, start=dot, end=dot, replacement=text)
