@@ -96,11 +96,13 @@ def owned_before_loop(d: Diagnostic, read: Reader) -> list[Candidate]:
         if holder is not None and holder.parent == outer_stmt.parent
         else outer_stmt.start_byte
     )
-    # every local the iterator reads must be bound before the new `let`
-    for n in preorder(it):
+    # every local the iterator reads must be bound before the new `let`, and every one the temporary
+    # reads there too or by the loop's pattern (the closure gets the same pattern)
+    for n in (*preorder(it), *preorder(temp)):
         if n.type == "identifier":
             b = binding_of(source, node_text(n), n.start_byte)
-            if b is not None and b.range.start >= at:
+            in_pattern = b is not None and pat.start_byte <= b.range.start < pat.end_byte
+            if b is not None and b.range.start >= at and not in_pattern:
                 return []
     name = "owned"
     while (

@@ -89,3 +89,13 @@ def test_a_borrow_used_only_inside_the_loop_body_gets_no_such_patch(tmp_path: Pa
     text = (root / "src" / "lib.rs").read_text()
     d = next(e for e in errors_of(run_check(root, target_dir=tmp_path / "t")) if e.code_str == "E0716")
     assert owned_before_loop(d, lambda _: text.encode()) == []
+
+
+def test_a_temporary_reading_a_local_of_the_loop_body_gets_no_such_patch(tmp_path: Path) -> None:
+    src = JOINED.replace(
+        "let t = line.replace('#', \"\").trim();",
+        "let mark = '#';\n        let t = line.replace(mark, \"\").trim();",
+    )
+    root = write_lib(tmp_path, "body_local", src)
+    d = next(e for e in errors_of(run_check(root, target_dir=tmp_path / "t")) if e.code_str == "E0716")
+    assert owned_before_loop(d, lambda _: src.encode()) == []  # `mark` is not there before the loop
