@@ -200,10 +200,13 @@ def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     base = re.match(r"\w+", owner)
     named = _VIEWS.get(base.group(0)) if base is not None else None
     adapters: list[tuple[str, str]] = []
-    if named is not None and view.startswith(named[0]):
+    if owner == want:  # `&&str` items into `Vec<&str>`: the reference itself is `Copy`
+        adapters.append(("copied()", ""))
+    elif named is not None and view.startswith(named[0]):
         adapters.append((f"map({named[1]})", ""))
         adapters.append((f"map(|x| x.{named[2]}())", ""))
-    adapters.append(("map(|x| &**x)", f" (a deref: `{owner}` derefs to `{view}`)"))
+    if owner != want:
+        adapters.append(("map(|x| &**x)", f" (a deref: `{owner}` derefs to `{view}`)"))
     out = []
     for i, (adapter, how) in enumerate(adapters):
         text = f".{adapter}{gap}" if "\n" in gap else f".{adapter}"

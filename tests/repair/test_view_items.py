@@ -31,10 +31,20 @@ FRAMES = """pub fn non_empty(frames: &[Vec<u8>]) -> usize {
 }
 """
 
+# `&&str` items (a slice of `&str` walked by reference) into `Vec<&str>`: the reference is `Copy`
+WORDS = """pub fn long_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    words.iter().filter(|w| w.len() > 3).collect()
+}
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "src", "adapter"),
-    [("absolute", ABSOLUTE, ".map(PathBuf::as_path)"), ("frames", FRAMES, ".map(Vec::as_slice)")],
+    [
+        ("absolute", ABSOLUTE, ".map(PathBuf::as_path)"),
+        ("frames", FRAMES, ".map(Vec::as_slice)"),
+        ("words", WORDS, ".copied()"),
+    ],
 )
 def test_an_element_adapter_borrows_each_owner_as_its_view_and_compiles(
     tmp_path: Path, name: str, src: str, adapter: str
