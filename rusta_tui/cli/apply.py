@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "patch_file", help="a unified diff (git diff or diff -u), or - for stdin (needs --yes)"
     )
-    parser.add_argument("--path", default=".", help="the crate, or a folder inside it (default: .)")
+    add_crate_arguments(parser)  # `rusta apply PATCH_FILE [PATH]`: the crate positional, as everywhere
     parser.add_argument(
         "--explain",
         default=None,
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.patching.render import validation_lines
     from engine.patching.types import Patch, Proof
 
-    root = api.crate_root(args.path)
+    root = api.crate_root(crate_arg(args))
     follow_pin(root)  # the sandbox copy builds with the crate's pinned toolchain
     print_recovered(root)
     if args.patch_file == "-":

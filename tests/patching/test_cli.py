@@ -206,3 +206,17 @@ def test_history_diff_prints_what_an_op_wrote_even_after_it_was_undone(crate: Pa
     missing = rusta(crate, "history", "--diff", "no-such-op")
     assert missing.returncode == 2 and "no operation matches 'no-such-op'" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_apply_takes_the_crate_as_a_positional_path_like_every_command(crate: Path, tmp_path: Path) -> None:
+    before = tree_hashes(crate)
+    elsewhere = dict(cwd=tmp_path, timeout=300)  # not inside the crate: only PATH names it
+    two = cli.rusta("apply", str(DIFFS / "good.diff"), str(crate), "--path", str(tmp_path), **elsewhere)
+    assert two.returncode == 2 and "two crates given" in two.stderr, two.stderr
+    applied = cli.rusta(
+        "apply", str(DIFFS / "good.diff"), str(crate), "--explain", "adds double()", "--yes", **elsewhere
+    )
+    assert applied.returncode == 0 and "Applied p-" in applied.stdout, applied.stderr
+    assert tree_hashes(crate) != before
+    assert cli.rusta("undo", str(crate), **elsewhere).returncode == 0
+    assert tree_hashes(crate) == before
