@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from rusta_tui.cli.examples import examples
 from rusta_tui.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, epilog
 
 # name -> (module under rusta_tui.cli, one-line help)
@@ -67,7 +68,7 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
             name,
             help=help_text,
             description=help_text,
-            epilog=epilog(name),
+            epilog=epilog(name) + "\n\n" + examples(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if name == chosen:

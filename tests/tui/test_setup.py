@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -75,11 +76,19 @@ def test_every_command_help_ends_with_its_exit_codes(command: str) -> None:
         cli.main([command, "--help"])
     assert done.value.code == 0
     text = buf.getvalue()
-    head, _, tail = re.split(r"(?i)(exit codes:\n)", text.rstrip(), maxsplit=1)[-3:]
+    text, _, shown = text.rstrip().partition("\n\nExamples:\n")
+    head, _, tail = re.split(r"(?i)(exit codes:\n)", text, maxsplit=1)[-3:]
     codes = [int(line.split()[0]) for line in tail.splitlines() if line.strip()[:1].isdigit()]
     assert codes and codes[0] == 0, text
     if epilog(command) in text:  # the shared section; a command may write its own instead (fix)
         assert 70 in codes and 130 in codes and tail.rstrip().endswith("left behind"), text
+    lines = [line.split("  # ")[0].strip() for line in shown.splitlines()]
+    assert len(lines) == 2 and all(line.startswith(("rusta", "git diff | rusta")) for line in lines), shown
+    for line in lines:  # each example parses as this command, as a user would type it
+        argv = shlex.split(line.split("| ", 1)[-1])[1:]
+        chosen, argv = cli.route(argv, cli._available())
+        assert chosen == command, line
+        assert cli.build_parser(chosen).parse_args(argv).command == command, line
 
 
 def test_an_internal_error_exits_70_not_refused(tmp_path: Path) -> None:
