@@ -48,6 +48,25 @@ def _available() -> dict[str, tuple[str, str]]:
     return {n: v for n, v in COMMANDS.items() if (here / f"{v[0]}.py").exists()}
 
 
+def _version() -> str:
+    """The installed package's version (pyproject.toml's, through the package metadata): one place to
+    bump it, never a second copy here that falls behind."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rusta")
+    except PackageNotFoundError:  # run from a checkout that was never installed (PYTHONPATH)
+        return "(not installed: run `make run` or `pip install -e .`)"
+
+
+class _ShowVersion(argparse.Action):
+    """--version, read only when asked: importlib.metadata costs every `rusta check` milliseconds."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"rusta {_version()}")  # on stdout, as argparse's own version action writes it
+        parser.exit()
+
+
 def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rusta",
@@ -58,7 +77,7 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         epilog=epilog(None),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version="rusta 0.1.0")
+    parser.add_argument("--version", action=_ShowVersion, nargs=0, help="show Rusta's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = _available()
     if chosen is not None:  # the others are listed only by `rusta --help`; building them costs start-up

@@ -145,3 +145,12 @@ def test_the_exit_message_names_rusta_as_it_can_be_run_here() -> None:
     assert outside.endswith("bin/rusta") and Path(REPO, outside).exists(), outside
     readme = (REPO / "README.md").read_text()
     assert ".venv/bin/rusta" in readme and "make install" in readme
+
+
+def test_the_version_is_the_package_metadata_one() -> None:
+    """One place says the version (pyproject.toml); `rusta --version` reads it from the installed metadata."""
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    out = subprocess.run(
+        [sys.executable, "-m", "rusta_tui.cli.main", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and out.stdout == f"rusta {declared}\n", out.stdout + out.stderr
