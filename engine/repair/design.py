@@ -27,7 +27,7 @@ from engine.repair import numeric
 from engine.repair.collect_target import borrowed_view_items, drop_conversion, own_collected_items
 from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
-from engine.repair.owned_first import owned_before_loop
+from engine.repair.owned_first import holder_owns, owned_before_loop
 from engine.repair.sites import site_at
 from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short
 from engine.repair.types import Candidate
@@ -334,7 +334,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
             + numeric.widen_items(d, read)
         )
     if code == "E0716":
-        out += owned_before_loop(d, read)
+        out += owned_before_loop(d, read) + holder_owns(d, read)
     if code == "E0015":
         out += static_literal(d, read)
     if code == "E0451":

@@ -140,3 +140,78 @@ def owned_before_loop(d: Diagnostic, read: Reader) -> list[Candidate]:
         f"`{name}`, then borrow each one in the loop; they outlive it (the iterator runs twice)"
     )
     return [_make(edits, why, "op:owned-first", "E0716", 0.7)]
+
+
+# a borrowed type and the owned type `to_owned` gives for it
+_OWNED = {"str": "String", "Path": "PathBuf", "OsStr": "OsString", "CStr": "CString"}
+_REF_ARG = re.compile(r"&\s*(?:'\w+\s+)?(?:mut\s+)?(?P<t>\[[^\[\]]+\]|[A-Za-z_][\w:]*(?:<[^<>]*>)?)")
+
+
+def _owned_type(borrowed: str) -> str:
+    if borrowed.startswith("["):
+        return f"Vec<{borrowed[1:-1].strip()}>"
+    return _OWNED.get(borrowed, borrowed)
+
+
+def holder_owns(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0716 whose borrow, bound by a `let`, goes to a method of a binding made before the block
+    (`keep.push(t)`, the holder): let the holder own each value instead, made owned in that `let`
+    (`let t = line.replace(..).trim().to_owned();`, before the temporary dies), and its written type
+    follows (`Vec<&str>` -> `Vec<String>`). The general mistake: a collection of borrows filled from
+    values that die each iteration. Each value is copied into the holder (for `str`, a `String` per
+    value); the sandbox says whether the code that reads the holder takes the owned type."""
+    span = _primary(d)
+    source = read(span.file_name) if span is not None else None
+    later = next((s for s in d.spans if s.label and "later used" in s.label), None)
+    if (
+        d.code_str != "E0716"
+        or span is None
+        or source is None
+        or later is None
+        or later.byte_end > len(source)
+    ):
+        return []
+    use = node_at(source, later.byte_start, later.byte_end)
+    while use.parent is not None and use.parent.type != "arguments":
+        if use.parent.start_byte != use.start_byte or use.parent.end_byte != use.end_byte:
+            return []  # the borrow is part of a bigger argument (`(t, n)`): which part to own is unclear
+        use = use.parent
+    call = use.parent.parent if use.parent is not None else None
+    f = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    root = f.child_by_field_name("value") if f is not None and f.type == "field_expression" else None
+    if root is None or root.type != "identifier":
+        return []
+    b = binding_of(source, node_text(root), root.start_byte)
+    stmt = block_statement(node_at(source, span.byte_start, span.byte_end))
+    if (
+        b is None
+        or b.kind != "let"
+        or stmt is None
+        or stmt.parent is None
+        or b.range.start >= stmt.parent.start_byte
+    ):
+        return []
+    # the value is owned where the borrow is made: the `let` that binds it, handed to the holder by name
+    bind = stmt if stmt.type == "let_declaration" else None
+    value = bind.child_by_field_name("value") if bind is not None else None
+    if bind is None or value is None or node_text(bind.child_by_field_name("pattern")) != node_text(use):
+        return []
+    file = span.file_name
+    text = node_text(value)
+    owned = f"{text}.to_owned()" if value.type in _ATOMIC else f"({text}).to_owned()"
+    edits = [Edit(file=file, start=value.start_byte, end=value.end_byte, replacement=owned)]
+    decl = node_at(source, b.range.start, b.range.end)
+    let = next((a for a in ancestors(decl) if a.type == "let_declaration"), None)
+    written = let.child_by_field_name("type") if let is not None else None
+    typed, cost = "", "a copy of each value (its type is not written here)"
+    if written is not None:
+        old = node_text(written)
+        new = _REF_ARG.sub(lambda m: _owned_type(m.group("t")), old)
+        if new == old:
+            return []  # a written type with no borrow in it: the holder is not a collection of borrows
+        edits.append(Edit(file=file, start=written.start_byte, end=written.end_byte, replacement=new))
+        typed = f", `{new}` in place of `{old}`"
+        owned_types = [_owned_type(m.group("t")) for m in _REF_ARG.finditer(old)]
+        cost = " and ".join(f"a `{t}` per value" for t in dict.fromkeys(owned_types))
+    why = f"let `{node_text(root)}` own its values: store `{owned}`{typed}; costs {cost}"
+    return [_make(edits, why, "op:holder-owns", "E0716", 0.66)]

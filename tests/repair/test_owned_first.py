@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.edits import apply_edits
-from engine.repair.owned_first import owned_before_loop
+from engine.repair.owned_first import holder_owns, owned_before_loop
 from engine.repair.targets import errors_of
 from tests.explain.crates import write_lib
 from toolbelt.cargo_run import run_check
@@ -99,3 +99,61 @@ def test_a_temporary_reading_a_local_of_the_loop_body_gets_no_such_patch(tmp_pat
     root = write_lib(tmp_path, "body_local", src)
     d = next(e for e in errors_of(run_check(root, target_dir=tmp_path / "t")) if e.code_str == "E0716")
     assert owned_before_loop(d, lambda _: src.encode()) == []  # `mark` is not there before the loop
+
+
+SEEN = """use std::collections::HashSet;
+
+pub fn distinct(words: &[&str]) -> usize {
+    let mut seen = HashSet::new();
+    for w in words {
+        let k = w.to_lowercase();
+        let k = k.trim_matches('.').to_uppercase().as_str();
+        seen.insert(k);
+    }
+    seen.len()
+}
+
+#[test]
+fn folds() {
+    assert_eq!(distinct(&["a.", "A", "b"]), 2);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "stored", "cost"),
+    [
+        (
+            "joined_owned",
+            JOINED,
+            "let t = line.replace('#', \"\").trim().to_owned();",
+            "`Vec<String>` in place of `Vec<&str>`; costs a `String` per value",
+        ),
+        (
+            "seen",
+            SEEN,
+            "let k = k.trim_matches('.').to_uppercase().as_str().to_owned();",
+            "costs a copy of each value (its type is not written here)",
+        ),
+    ],
+)
+def test_the_holder_owns_its_values_and_its_written_type_follows(
+    tmp_path: Path, name: str, src: str, stored: str, cost: str
+) -> None:
+    root = write_lib(tmp_path, name, src)
+    target = tmp_path / "target"
+    d = next(e for e in errors_of(run_check(root, target_dir=target)) if e.code_str == "E0716")
+    cands = holder_owns(d, lambda _: src.encode())
+    assert len(cands) == 1 and cands[0].description.endswith(cost), [c.description for c in cands]
+    new = apply_edits(src.encode(), list(cands[0].edits)).decode()
+    assert stored in new, new
+    (root / "src" / "lib.rs").write_text(new)
+    assert not errors_of(run_check(root, target_dir=target)), new
+    run = subprocess.run(
+        ["cargo", "test", "--quiet", "--target-dir", str(target)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
