@@ -52,6 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     st.add_argument("--outcome", choices=("done", "failed", "abandoned", "rejected"), default="abandoned")
     st.add_argument("--why", default="", help="why it ends this way (recorded in the reflection)")
     cp = sub.add_parser("compact", help="Fold old segments under a size limit; open tasks are kept")
+    for action in (ls, tl, vf, rp, ex, cp):  # the crate positional, as in check, fix, undo and history
+        action.add_argument(
+            "crate", nargs="?", type=Path, default=None, metavar="PATH", help="the crate or repo (as --root)"
+        )
     cp.add_argument(
         "--max-bytes", type=int, default=None, help="size to fold down to (default: half the log's limit)"
     )
@@ -65,7 +69,7 @@ def find_root(start: Path | None) -> Path:
             from diary.errors import DiaryError
 
             what = "is not a folder" if here.exists() else "does not exist"
-            raise DiaryError(f"{start} {what}; --root takes the crate or repo folder.")
+            raise DiaryError(f"{start} {what}; PATH (or --root) is the crate or repo folder.")
         return here
     for d in (here, *here.parents):
         if (d / ".rusta" / "devlog").is_dir():
@@ -77,7 +81,12 @@ def find_root(start: Path | None) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root(args.root)
+    given = getattr(args, "crate", None)
+    if given is not None and args.root is not None and given.resolve() != args.root.resolve():
+        from diary.errors import DiaryError
+
+        raise DiaryError(f"two folders given ({given} and --root {args.root}); give one.")
+    root = find_root(given or args.root)
     cmd = args.diary_command
     handler = {
         "append": _append,

@@ -168,3 +168,17 @@ def test_tail_follow_shows_new_records(tmp_path: Path) -> None:
     finally:
         p.kill()
         p.wait()
+
+
+def test_the_crate_is_a_positional_path_as_in_every_command(fixture_crate, tmp_path: Path) -> None:  # noqa: ANN001
+    crate = fixture_crate("borrow_error")
+    _record_fix_loop(crate)
+    elsewhere = tmp_path / "elsewhere"  # not inside the crate: only PATH names it
+    elsewhere.mkdir()
+    by_root = rusta(crate, "list")
+    by_path = cli.rusta("diary", "list", str(crate), cwd=elsewhere, timeout=60)
+    assert by_path.returncode == 0 and by_path.stdout == by_root.stdout and by_root.stdout, by_path.stderr
+    assert cli.rusta("diary", "verify", str(crate), cwd=elsewhere, timeout=60).returncode == 0
+    two = cli.rusta("diary", "--root", str(elsewhere), "list", str(crate), cwd=elsewhere, timeout=60)
+    assert two.returncode == 2 and two.stderr.startswith("rusta: two folders given"), two.stderr
+    assert not (elsewhere / ".rusta").exists()
