@@ -101,12 +101,23 @@ def story_stays(e: Explanation, stays: list[Diagnostic]) -> bool:
     return all(left[k] >= n for k, n in need.items())
 
 
+def _moved_line(d: Diagnostic, moved: Callable[[str, int], int | None]) -> tuple[str, int | None]:
+    f, n = _line(d)
+    return f, moved(f, n)
+
+
 def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnostic | None:
     """A resolve or type error left with the edit in at the story's own place (within the lines its
     errors' spans cover, moved through the diff) or on a line the edit wrote: the edit does not
-    type-check there, so no label may say it does."""
+    type-check there, so no label may say it does.
+
+    An error of the story left as it was, in its words at its own moved line and on no line the edit
+    wrote, is not such a failure: the edit fixed one of the story's errors (the caller checks that one
+    went) and another of the same cause remains (`T: Clone` added, `T: Ord` still missing). The edit
+    type-checks where it wrote, so the fix is one that leaves other errors, never "does not compile"."""
     moved, wrote = line_map(patch), new_lines(patch)
     place: dict[str, set[int]] = {f: set(ns) for f, ns in wrote.items()}
+    companions = {(key(d), *_moved_line(d, moved)) for d in e.diagnostics}
     for d in e.diagnostics:
         p = d.primary
         if p is None:
@@ -117,8 +128,11 @@ def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnost
             place.setdefault(p.file_name, set()).update(range(lo, hi + 1))
     for d in early_errors(after):
         p = d.primary
-        if p is not None and any(
-            n in place.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
+        if p is None or (
+            (key(d), p.file_name, p.line_start) in companions
+            and not any(n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1))
         ):
+            continue
+        if any(n in place.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)):
             return d
     return None
