@@ -13,8 +13,9 @@ of the same verdict without (`engine.explain.ranking.rank`).
   `BinaryHeap`, that heap pops the greatest first, so an earliest-first queue needs `Reverse`.
 - A sentinel: `-1` made `usize::MAX` keeps "no value" as a number the type cannot tell from a real
   one, where `Option<usize>` says it in the type.
-- An `.unwrap()` the edit adds: where the value was `None` (or `Err`) the program now panics. On
-  `get_disjoint_mut([i, j])` that is also where `i == j`, which plain indexing allowed.
+- An `.unwrap()` the edit adds: where the value was `None` (or `Err`; for a lock's `LockResult`, a
+  poisoned lock) the program now panics. On `get_disjoint_mut([i, j])` that is also where
+  `i == j`, which plain indexing allowed.
 - A derive of `PartialEq` asked only because a value is compared with `None` (rustc's spans: one
   operand of the `==` is the `None` literal): `.is_none()` or `let Some(..) else` needs no derive.
 - A value picked only so that the code compiles: a missing struct field given its type's plain value
@@ -157,13 +158,20 @@ _PANIC_CALL = re.compile(r"\.unwrap\(\)|\.expect\(")
 _EXPECT_CALL = re.compile(r'\.expect\("(?:[^"\\]|\\.)*"\)')  # `.expect("...")` with one string literal
 
 
-def adds_unwrap(diff: str, found: str | None = None) -> str:
+def adds_unwrap(
+    diff: str,
+    found: str | None = None,
+    edits: Iterable[Edit] = (),
+    files: Mapping[str, bytes] | None = None,
+) -> str:
     """The flag of an edit that writes more `.unwrap()`/`.expect(..)` calls than it removes, or "".
 
-    The general mistake it avoids: naming both `None` and `Err` for every inserted unwrap, when the
-    receiver is one type. rustc's found type (`facts.found`, the value the unwrap is written after)
-    names the one variant that panics: `None` for an `Option`, `Err` for a `Result`; without it the
-    flag names neither."""
+    The general mistake it avoids: one panic condition for every inserted unwrap, when it is the
+    receiver's type's. rustc's found type (`facts.found`, the value the unwrap is written after)
+    names the one variant that panics: `None` for an `Option`, `Err` for a `Result`, and for a
+    `LockResult` (`Result<_, PoisonError<_>>`) a poisoned lock. Without it, the patched code's tree
+    says whether the unwrap takes a `Mutex`/`RwLock` guard (`engine.syntax.lock_guards`); otherwise
+    the flag names no variant."""
     removed, added = _changed(diff)
     if sum(len(_PANIC_CALL.findall(a)) for a in added) <= sum(len(_PANIC_CALL.findall(r)) for r in removed):
         return ""
@@ -171,8 +179,12 @@ def adds_unwrap(diff: str, found: str | None = None) -> str:
     call = "`.unwrap()`" if any(".unwrap()" in a for a in added) else f"`{written}`"  # as the patch has it
     variant = unwrapped_variant(found)
     flag = f"{call} panics where the value is `{variant}`"
-    if variant is None:
-        flag = f"{call} panics at run time where there is no value"
+    lock = _locked(edits, files) if variant is None else None
+    if variant == "poisoned" or lock is not None:
+        on, what = (f" on `{lock[1]}()`", f"the `{lock[0]}`") if lock else ("", "the lock")
+        flag = f"{call}{on} panics only where {what} is poisoned: another thread panicked while holding it"
+    elif variant is None:
+        flag = f"{call} panics at run time where its receiver holds no value or an error"
     hole = next((m.group(0) for a in added if (m := _HOLE.search(a))), None)
     return flag if hole is None else f"{flag}; {hole} is rustc's placeholder: the message is yours to write"
 
@@ -192,9 +204,38 @@ def _receiver_type(diag: Diagnostic | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _locked(edits: Iterable[Edit], files: Mapping[str, bytes] | None) -> tuple[str, str] | None:
+    """(lock type, method) where an edit writes `.unwrap()` on a lock method's result, read from the
+    patched file: the value the lock method is called on is followed to where it is made."""
+    from engine.edits import EditError, apply_edits
+    from engine.syntax.lock_guards import guarded_lock  # the parser only for a patch that unwraps
+
+    by_file: dict[str, list[Edit]] = {}
+    for e in edits:
+        by_file.setdefault(e.file, []).append(e)
+    for file, mine in by_file.items():
+        if files is None or file not in files:
+            continue
+        try:
+            patched = apply_edits(files[file], mine)
+        except EditError:
+            continue
+        shift = 0
+        for e in sorted(mine, key=lambda e: (e.start, e.end)):
+            start, size = e.start + shift, len(e.replacement.encode())
+            shift += size - (e.end - e.start)
+            if _PANIC_CALL.search(e.replacement) and (lock := guarded_lock(patched, start, start + size)):
+                return lock
+    return None
+
+
 def unwrapped_variant(found: str | None) -> str | None:
-    """`None` for an `Option<..>`, `Err` for a `Result<..>` (any path or alias: `io::Result<T>`), else
-    None: the variant whose unwrap panics."""
+    """`None` for an `Option<..>`, `Err` for a `Result<..>` (any path or alias: `io::Result<T>`),
+    `poisoned` for std's `LockResult`/`TryLockResult` or a `Result` whose error is a `PoisonError`,
+    else None: the variant whose unwrap panics."""
+    ty = (found or "").strip()
+    if re.match(r"(?:&\s*)?(?:[\w]+::)*(?:Try)?LockResult<", ty) or re.search(r"\bPoisonError<", ty):
+        return "poisoned"
     m = re.match(r"(?:&\s*)?(?:[\w]+::)*(Option|Result)(?:<|$)", (found or "").strip())
     return None if m is None else {"Option": "None", "Result": "Err"}[m.group(1)]
 
@@ -287,7 +328,7 @@ def meaning_cost(
         or sentinel(diff)
         or derive_for_none(diag, diff)
         or disjoint_unwrap(diff)
-        or adds_unwrap(diff, found or _receiver_type(diag))
+        or adds_unwrap(diff, found or _receiver_type(diag), edits, files)
         or default_for_missing(diff)
         or renamed_to_question(diff)
         or ignored_field(diag, diff)
