@@ -44,9 +44,24 @@ from toolbelt.types import CheckReport, Diagnostic
 EXPLAINED_LEVELS = ("error", "warning")
 
 
-def _matches(rx: str, diag: Diagnostic) -> bool:
+def _matches(rx: str, diag: Diagnostic, same_site: tuple[Diagnostic, ...] = ()) -> bool:
+    """`same_site`: the story's other diagnostics of the lead's code at the lead's primary span. rustc
+    reports one error per offending type there (two `Rc`s captured by one closure); which type
+    decides the way out (an `Rc<RefCell<..>>` needs a lock) is not a matter of which came first."""
     pattern = re.compile(rx)
-    return any(pattern.search(t) for t in placeholders.texts(diag))
+    return any(pattern.search(t) for d in (diag, *same_site) for t in placeholders.texts(d))
+
+
+def _same_site(diag: Diagnostic, members: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    """The members rustc reports with the lead's code at the lead's primary span."""
+
+    def at(d: Diagnostic) -> tuple[str, int, int] | None:
+        return None if d.primary is None else (d.primary.file_name, d.primary.byte_start, d.primary.byte_end)
+
+    lead = at(diag)
+    if lead is None:
+        return ()
+    return tuple(m for m in members if m is not diag and m.code_str == diag.code_str and at(m) == lead)
 
 
 class _Chosen:
@@ -54,12 +69,18 @@ class _Chosen:
     first matching variant that sets it wins (one variant may say which operator's trait is at stake,
     another where the derive goes)."""
 
-    def __init__(self, entry: KBEntry, diag: Diagnostic, tags: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        entry: KBEntry,
+        diag: Diagnostic,
+        tags: frozenset[str] = frozenset(),
+        same_site: tuple[Diagnostic, ...] = (),
+    ) -> None:
         self.entry = entry
         fields = ("summary", "why", "root_cause", "invariant", "title", "options")
         chosen: dict[str, Any] = {}
         for v in entry.variants:
-            if (v.shape is None or v.shape in tags) and (not v.when or _matches(v.when, diag)):
+            if (v.shape is None or v.shape in tags) and (not v.when or _matches(v.when, diag, same_site)):
                 for f in fields:
                     if f not in chosen and getattr(v, f):
                         chosen[f] = getattr(v, f)
@@ -282,9 +303,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     if entry is not None and any(v.shape for v in entry.variants):
         tags, shape_vals = shapes.at_primary(diag, crate_root)
         vals.update(shape_vals)
-    chosen = _Chosen(entry, diag, tags or frozenset()) if entry else None
-    root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     members = tuple(m.diag for m in g.members)
+    chosen = _Chosen(entry, diag, tags or frozenset(), _same_site(diag, members)) if entry else None
+    root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
     fixes = fix_options.build(fix_sources(g), crate_root, sites=g.kind in ("shape", "type"))
     if chosen is not None:
         ev = _with_root_code(evidence.gather(members, crate_root), crate_root, root)
