@@ -40,6 +40,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
 - `static_atomic_type`, `static_other_type`: rustc says a `static` item cannot be written to, and
   its declared type (syntax layer) is an integer or `bool`, which std has a stable atomic for, or not;
+- `arc_atomic_type`, `arc_other_type`: rustc says the code changes the data in an `Arc`, and the
+  type its help names inside the `Arc` is an integer or `bool` (a std atomic exists), or not;
 - `local_impl_trait`: rustc's span is in an `impl Trait for T` whose trait the crate defines (syntax
   layer): only then can the trait's declaration change (a default body, a new item);
 - `rustc_enum_alternative`, `generic_method`: rustc's words say so (its help offers an enum of the
@@ -108,6 +110,8 @@ PREDICATES = frozenset(
         "local_impl_trait",
         "static_atomic_type",
         "static_other_type",
+        "arc_atomic_type",
+        "arc_other_type",
         "indexed_iterable",
         "derivable_trait",
         "not_derivable_trait",
@@ -126,6 +130,8 @@ SHAPE_PREDICATES = frozenset(
         "literal_conversion",
         "static_atomic_type",
         "static_other_type",
+        "arc_atomic_type",
+        "arc_other_type",
         "indexed_iterable",
     }
 )

@@ -68,6 +68,7 @@ PLACEHOLDERS = frozenset(
         "operator",
         "operand",
         "clone_cost",
+        "atomic",
         "written",
         "better",
         "auto_traits",

@@ -78,6 +78,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
             tags.add("keys_equal_at_call")
             vals["equal_call"] = f"the call at {prim.file_name}:{call[0]}, {call[1]},"
     tags.update(_static_tags(diag, source))
+    arc_tags, arc_vals = arc_inner_tags(diag)
+    tags.update(arc_tags)
+    vals.update(arc_vals)
     if diag.code_str == "E0106":
         from engine.syntax.owned_local import tail_root_local
 
@@ -227,6 +230,26 @@ def _static_tags(diag: Diagnostic, source: bytes) -> set[str]:
         if typ is not None:
             return {"static_atomic_type" if typ in _ATOMIC_TYPES else "static_other_type"}
     return set()
+
+
+_ARC_WRITE = re.compile(r"data in an `Arc`")
+_ARC_TYPE = re.compile(r"not implemented for `(?:std::sync::)?Arc<(.+)>`")
+
+
+def arc_inner_tags(diag: Diagnostic) -> tuple[set[str], dict[str, str]]:
+    """`arc_atomic_type` / `arc_other_type`: rustc says the code writes to (or borrows as mutable) the
+    data in an `Arc`, and its help names the `Arc`'s type (`DerefMut` "is not implemented for
+    `Arc<u64>`"): an integer or `bool` inside has a std atomic (vals["atomic"]), anything else needs
+    a lock. An `Arc` gives every clone shared access, so no `&mut` or parameter change can help."""
+    if _ARC_WRITE.search(diag.message) is None:
+        return set(), {}
+    for c in diag.children:
+        if (m := _ARC_TYPE.search(c.message)) is not None:
+            inner = m.group(1).strip()
+            if inner in _ATOMIC_TYPES:
+                return {"arc_atomic_type"}, {"atomic": "Atomic" + inner.capitalize()}
+            return {"arc_other_type"}, {}
+    return set(), {}
 
 
 _PRIVATE_FIELD = re.compile(r"field `(\w+)` of (?:struct|union) `(?:[\w:]+::)?(\w+)(?:<[^`]*)?` is private")

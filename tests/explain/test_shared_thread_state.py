@@ -3,6 +3,10 @@
 - A closure sent to a thread captures two `Rc`s, and rustc reports one E0277 per `Rc` at the same
   span, the read-only one first. The story covers both, so the way out is decided by the one holding
   a `RefCell` (not `Sync`): pair mode names `std::sync::Mutex`, never `Arc` alone.
+- A thread writes to (E0594) or borrows as mutable (E0596) the data in an `Arc`: an `Arc` gives every
+  clone `&` only, so "take &mut" and "change a parameter" are no way out. The ways out are an atomic
+  of the integer's own width (from rustc's help naming `Arc<u32>`), a lock, or returning each
+  thread's part; a non-integer gets no atomic.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pytest
 
 from engine.explain.validation import validate
 from modes.rendering import pair_lines
-from tests.explain.crates import explain_lib, option_names, story
+from tests.explain.crates import explain_lib, option_names, story, story_text
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +48,43 @@ pub fn tally(words: Vec<String>, threads: usize) -> HashMap<String, usize> {
 }
 """
 
+# a hit counter and a log, each changed through an `Arc` by every thread
+HITS = """use std::sync::Arc;
+use std::thread;
+
+pub fn hits(pages: Vec<&'static str>) -> u32 {
+    let count = Arc::new(0u32);
+    let mut hs = Vec::new();
+    for p in pages {
+        let count = Arc::clone(&count);
+        hs.push(thread::spawn(move || {
+            if p.starts_with('/') {
+                *count += 1;
+            }
+        }));
+    }
+    for h in hs {
+        h.join().unwrap();
+    }
+    *count
+}
+
+pub fn visited(pages: Vec<&'static str>) -> Vec<String> {
+    let log = Arc::new(Vec::new());
+    let mut hs = Vec::new();
+    for p in pages {
+        let log = Arc::clone(&log);
+        hs.push(thread::spawn(move || log.push(p.to_uppercase())));
+    }
+    for h in hs {
+        h.join().unwrap();
+    }
+    log.to_vec()
+}
+"""
+
+NO_WAY = ("take &mut", "return a new value")
+
 
 def test_two_rcs_in_one_closure_the_refcell_decides_and_pair_names_the_mutex(
     tmp_path: Path, monkeypatch
@@ -57,3 +98,23 @@ def test_two_rcs_in_one_closure_the_refcell_decides_and_pair_names_the_mutex(
     run = validate([e], tmp_path / "tally")
     text = "\n".join(ln.text for ln in pair_lines(run.explanations[0]))
     assert "Mutex" in text, text
+
+
+def test_a_write_through_an_arc_is_an_atomic_a_lock_or_a_returned_part(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "hits", HITS)
+    counter = story(stories, HITS, "*count += 1", "E0594")
+    names = option_names(counter)
+    assert names[0] == "use an atomic", names
+    assert "`std::sync::atomic::AtomicU32`" in counter.options[0].how  # `u32` from rustc's help
+    assert "put it behind a lock" in names and "return each thread's part" in names
+    assert not set(NO_WAY) & set(names), names
+    assert "changing a parameter" not in story_text(counter) and "data behind a `&`" not in counter.invariant
+    text = "\n".join(ln.text for ln in pair_lines(counter))
+    assert "AtomicU32" in text, text
+
+    log = story(stories, HITS, "log.push(p.to_uppercase())", "E0596")
+    names = option_names(log)
+    assert "use an atomic" not in names, names  # a `Vec` has no atomic
+    assert names[0] == "put it behind a lock", names
+    assert not set(NO_WAY) & set(names) and "take &mut in the signature" not in names, names
