@@ -379,3 +379,64 @@ def best_suggestion(diag: Diagnostic) -> Suggestion | None:
     """rustc's most trustworthy suggestion (by applicability, then rustc's order)."""
     found = suggestions(diag)
     return min(found, key=lambda s: APPLICABILITY_RANK.get(s.applicability, 3)) if found else None
+
+
+# --- where a change lands --------------------------------------------------------------------------
+
+
+class Rewrite(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a change of one file landed in its new text, so a diagnostic of the new file can be told
+    apart from one of code that was already there: `written` holds the 1-based new lines the change
+    wrote (and, for lines it only took away, the line that now stands where they were); `spans` the
+    new bytes it wrote, found within those lines character by character (a rewritten signature line
+    keeps a parameter it did not touch); `origins` the old lines each new line comes from (itself for
+    an untouched line, the replaced range for a written one)."""
+
+    written: frozenset[int]
+    spans: tuple[tuple[int, int], ...]
+    origins: tuple[tuple[int, int], ...]  # index i: new line i+1 -> old lines [lo, hi], 1-based
+
+    def origin(self, line: int) -> tuple[int, int]:
+        """The old lines new `line` stands for; (0, 0) beyond the file."""
+        return self.origins[line - 1] if 0 < line <= len(self.origins) else (0, 0)
+
+    def wrote(self, line: int, end_line: int, start: int, end: int) -> bool:
+        """Whether code at new lines `line`..`end_line` (bytes `start`..`end`) is the change's own: each
+        of its lines written, and some of its bytes among those the change wrote."""
+        if not all(n in self.written for n in range(line, max(end_line, line) + 1)):
+            return False
+        return any(
+            start < b and a < max(end, start + 1) or a == b and start <= a <= end for a, b in self.spans
+        )
+
+
+def rewrite(old: bytes, new: bytes) -> Rewrite:
+    """Where `new` differs from `old` (see `Rewrite`), by whole lines first as `edits_between` does."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    starts = [0]
+    for ln in b:
+        starts.append(starts[-1] + len(ln))
+    written: set[int] = set()
+    spans: list[tuple[int, int]] = []
+    origins: list[tuple[int, int]] = [(0, 0)] * len(b)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(j2 - j1):
+                origins[j1 + k] = (i1 + k + 1, i1 + k + 1)
+            continue
+        lo, hi = (i1 + 1, i2) if i2 > i1 else (i1, i1 + 1)  # an insertion stands between two old lines
+        for j in range(j1, j2):
+            origins[j] = (lo, hi)
+        if j2 == j1:  # lines only taken away: the lines either side stand for them
+            written.update((j1, j1 + 1))
+            spans.append((starts[max(j1 - 1, 0)], starts[min(j1 + 1, len(b))]))
+            continue
+        written.update(range(j1 + 1, j2 + 1))
+        was, now = b"".join(a[i1:i2]), b"".join(b[j1:j2])
+        base = starts[j1]
+        for op, _, _, k1, k2 in difflib.SequenceMatcher(None, was, now, autojunk=False).get_opcodes():
+            if op in ("replace", "insert"):
+                spans.append((base + k1, base + k2))
+            elif op == "delete":
+                spans.append((base + k1, base + k1))
+    return Rewrite(written=frozenset(n for n in written if n > 0), spans=tuple(spans), origins=tuple(origins))

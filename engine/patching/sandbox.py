@@ -27,6 +27,7 @@ from dulwich.objects import Blob
 from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
+from engine.patching.lint_blame import PlacedLint, blame, placed_lints, rewrites
 from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
@@ -51,6 +52,8 @@ class _Manifest(msgspec.Struct, kw_only=True):
     baseline_built: bool = True  # False: the tests did not compile without the patch, so none passed
     lint_tree: str = ""  # the baseline key `baseline_warnings` was taken under
     baseline_warnings: list[str] = msgspec.field(default_factory=list)
+    baseline_lints: list[PlacedLint] = msgspec.field(default_factory=list)  # the same, with their places
+    baseline_lint_built: bool = True  # False: the crate had errors, so clippy's lint passes never ran
 
 
 def sandbox_home(root: Path) -> Path:
@@ -126,12 +129,6 @@ def _is_error(d: Diagnostic) -> bool:
 def _error_keys(report: CheckReport) -> list[str]:
     """One key per error, each counted once however many targets reported it."""
     return [_error_key(d) for d in distinct(report.diagnostics) if _is_error(d)]
-
-
-def _lint_name(key: str) -> str:
-    """A warning key's lint ("clippy::op_ref", "unused_variables"), "warning" when it has none."""
-    code = key.split("|")[0]
-    return code if code != "-" else "warning"
 
 
 def _warning_keys(report: CheckReport) -> list[str]:
@@ -255,18 +252,28 @@ def validate(
         fields["warnings_after"] = len(_warning_keys(chk))
         fields["check_status"] = chk.status
         fields["check_tool"] = tool[0]
+        lint_key = baseline_key + "|placed"  # baselines linted before lints kept their places are stale
         if tool[0] == "clippy" and chk.status in ("clean", "diagnostics"):
-            if m.lint_tree != baseline_key:
+            if m.lint_tree != lint_key:
                 _sync(home, root, crate, m, before, {})
                 base_lints = check()
                 _sync(home, root, crate, m, after, overrides)  # the patched tree again, for the tests
                 if base_lints.status in ("clean", "diagnostics"):
-                    m.lint_tree, m.baseline_warnings = baseline_key, _warning_keys(base_lints)
+                    m.lint_tree, m.baseline_warnings = lint_key, _warning_keys(base_lints)
+                    m.baseline_lints = list(placed_lints(base_lints))
+                    m.baseline_lint_built = not _error_keys(base_lints)
                     _save_manifest(home, m)
-            if m.lint_tree == baseline_key:
-                added = collections.Counter(_warning_keys(chk)) - collections.Counter(m.baseline_warnings)
+            if m.lint_tree == lint_key:
+                old = {p: snaps.read_blob(root, before[p].blob) if p in before else None for p in new}
+                found = blame(
+                    m.baseline_lints,
+                    m.baseline_lint_built,
+                    placed_lints(chk),
+                    rewrites({p: (old[p], d) for p, d in new.items()}),
+                )
                 fields["warnings_before"] = len(m.baseline_warnings)
-                fields["new_warnings"] = tuple(sorted(_lint_name(k) for k in added.elements()))
+                fields["new_warnings"] = found.added
+                fields["hidden_warnings"] = found.hidden
         if chk.status in ("failed", "timeout", "error"):
             return _done(fields, t0, "red", f"cargo check did not finish: {chk.message}")
         if errors:

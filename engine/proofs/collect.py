@@ -60,7 +60,8 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
         lints = _lints(f)
         said = f"{errs} error(s){lints}" if lints else f"{errs} error(s), {warned} warning(s)"
         detail = f"cargo {tool} {status}: {said}."
-        check = Proof(kind="check", status="failed" if errs else "passed", detail=detail, seconds=secs)
+        bad = errs or (f.get("check_tool") == "clippy" and f.get("new_warnings"))
+        check = Proof(kind="check", status="failed" if bad else "passed", detail=detail, seconds=secs)
     ts = f.get("test_status", "not_run")
     run = f.get("tests_run", 0)
     if ts == "not_run":
@@ -88,7 +89,8 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
 def _lints(f: dict[str, Any]) -> str:
     """What clippy said of the patch, against the crate without it: "" when clippy did not run. Why:
     a check that ran no lint cannot call a patch clean of warnings, and a patch that compiles can
-    still add some (`*(&x)`, `&a * &b`)."""
+    still add some (`*(&x)`, `&a * &b`). Warnings the compile errors hid (clippy lints only a crate
+    that builds) are said apart, with their places: they were in the code before the patch."""
     before = f.get("warnings_before")
     if f.get("check_tool") != "clippy" or before is None:
         return ""
@@ -96,10 +98,18 @@ def _lints(f: dict[str, Any]) -> str:
         return "; clippy lints the crate once it compiles, so no warning count yet"
     added = f.get("new_warnings", ())
     after = f.get("warnings_after", 0)
+    hidden = f.get("hidden_warnings", ())
+    also = ""
+    if hidden:
+        shown = ", ".join(hidden[:4]) + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")
+        also = (
+            f"; clippy also reports {len(hidden)} warning(s) the compile errors hid, "
+            f"not on the patch's lines: {shown}"
+        )
     if not added:
-        return f"; clippy warnings {before} -> {after}, none added by the patch"
+        return f"; clippy warnings {before} -> {after}, none added by the patch{also}"
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(added).items())
-    return f"; clippy warnings {before} -> {after}: the patch adds {len(added)} ({names})"
+    return f"; clippy warnings {before} -> {after}: the patch adds {len(added)} ({names}){also}"
 
 
 def intent_for(level: str) -> Literal["refactor", "fix"]:

@@ -1,0 +1,114 @@
+"""A patch is blamed only for the clippy warnings it writes (real cargo, real clippy).
+
+clippy lints a crate only once it builds, so a fix for a compile error lets clippy see every lint the
+crate already had. Those are reported apart, with their places, and never as the patch's; a lint on
+a line the fix writes is still the fix's; against a crate that compiled, a lint the patch causes on
+a line it did not write (a caller's `&vec![..]` once the parameter is a slice) is still added."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.patching import api
+from engine.patching.types import Patch, Validation
+from tests.proofs.crates import diff_of, make_crate
+
+pytestmark = pytest.mark.slow
+
+# an index loop clippy flags (needless_range_loop) well away from an E0308 in another fn
+LEDGER = """\
+/// Sum of the entries of one account.
+pub fn total(xs: &[i64]) -> i64 {
+    let mut t = 0;
+    for i in 0..xs.len() {
+        t += xs[i];
+    }
+    t
+}
+
+/// The entry as the report prints it.
+pub fn label(n: i64) -> String {
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sums_and_labels() {
+        assert_eq!(super::total(&[1, 2, 3]), 6);
+        assert_eq!(super::label(7), "7");
+    }
+}
+"""
+CONVERTS = LEDGER.replace("    n\n}", "    n.to_string()\n}")
+RETURNS = LEDGER.replace("    n\n}", "    return n.to_string();\n}")
+
+# a compiling crate with two `&Vec` parameters (ptr_arg twice, one line each) and a test passing `&vec![..]`
+GRID = """\
+pub fn dist(
+    a: &Vec<f64>,
+    b: &Vec<f64>,
+) -> f64 {
+    a.iter().zip(b.iter()).map(|(x, y)| (x - y).abs()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn apart() {
+        let far = vec![4.0, 0.0];
+        assert_eq!(super::dist(&vec![1.0, 0.0], &far), 3.0);
+    }
+}
+"""
+HALF = GRID.replace("a: &Vec<f64>", "a: &[f64]")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    os.environ.setdefault("RUSTA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def _check(v: Validation) -> tuple[str, str]:
+    p = next(p for p in v.proofs if p.kind == "check")
+    return p.status, p.detail
+
+
+def test_lints_the_errors_hid_are_not_the_patchs(cache: None, tmp_path: Path) -> None:
+    crate = make_crate(tmp_path / "ledger", LEDGER, name="hidden_lints")
+    v = api.validate(crate, Patch.new(diff_of(crate, CONVERTS), "converts the number to text"))
+    assert v.green and v.check_tool == "clippy", v.reason
+    assert v.new_warnings == (), v.new_warnings
+    assert v.hidden_warnings == ("clippy::needless_range_loop at src/lib.rs:4",), v.hidden_warnings
+    status, said = _check(v)
+    assert status == "passed", said
+    assert "none added by the patch" in said and "the patch adds" not in said, said
+    assert (
+        "clippy also reports 1 warning(s) the compile errors hid, not on the patch's lines: "
+        "clippy::needless_range_loop at src/lib.rs:4"
+    ) in said, said
+
+
+def test_a_lint_on_the_fixs_own_line_is_the_fixs(cache: None, tmp_path: Path) -> None:
+    crate = make_crate(tmp_path / "ledger", LEDGER, name="own_lint")
+    v = api.validate(crate, Patch.new(diff_of(crate, RETURNS), "returns the number as text"))
+    assert v.green, v.reason
+    assert v.new_warnings == ("clippy::needless_return",), v.new_warnings
+    assert v.hidden_warnings == ("clippy::needless_range_loop at src/lib.rs:4",), v.hidden_warnings
+    status, said = _check(v)
+    assert status == "failed", said
+    assert "the patch adds 1 (clippy::needless_return)" in said, said
+
+
+def test_a_half_fix_that_moves_a_warning_has_not_passed(cache: None, tmp_path: Path) -> None:
+    crate = make_crate(tmp_path / "grid", GRID, name="half_fix")
+    v = api.validate(crate, Patch.new(diff_of(crate, HALF), "takes a slice"))
+    assert v.green, v.reason
+    assert v.warnings_before == 2 and v.hidden_warnings == (), (v.warnings_before, v.hidden_warnings)
+    assert v.new_warnings == ("clippy::useless_vec",), v.new_warnings  # the kept `b: &Vec` is not new
+    status, said = _check(v)
+    assert status == "failed", said
+    assert "clippy warnings 2 -> 2: the patch adds 1 (clippy::useless_vec)" in said, said
