@@ -10,9 +10,10 @@ what the named value's type costs only when the receiver is that value. Otherwis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from engine.explain.placeholders import texts
+from engine.repair.types import Edit
 from toolbelt.types import Diagnostic
 
 _HAS_TYPE = re.compile(r"has type `([^`]+)`")
@@ -47,6 +48,7 @@ def clone_cost(type_text: str | None) -> str:
 
 
 _CALL = re.compile(r"((?:[*&]\s*)?[\w.\[\]]+(?:\(\))?)\.(clone|to_owned|to_vec|to_string|cloned)\(\)")
+_COPYING = re.compile(r"\.(?:clone|to_owned|to_vec|to_string|cloned)\(\)")  # an edit may write only the call
 _MADE = {
     "to_string": "allocates and copies the text into a new `String`",
     "to_vec": "allocates and copies the elements into a new `Vec`",
@@ -87,3 +89,18 @@ def patch_clone_cost(added: Iterable[str], diag: Diagnostic | None, cost_type: s
             return ""  # one call of unknown cost makes the whole claim unknown
         said.append(cost)
     return "; ".join(dict.fromkeys(said))
+
+
+def with_frequency(cost: str, edits: Iterable[Edit], files: Mapping[str, bytes]) -> str:
+    """`cost` said of every run of the clone the patch writes: a clone in a loop body copies on every
+    iteration, not once per call (`engine.syntax.run_count`). One cost only: of several, which runs
+    how often is not said."""
+    if not cost or ";" in cost:
+        return cost
+    for e in edits:
+        if e.file in files and _COPYING.search(e.replacement):
+            from engine.syntax.run_count import how_often  # the parser only for a priced clone
+
+            often = how_often(files[e.file], e.start, e.end if e.end > e.start else None)
+            return f"{cost} {often}" if often else cost
+    return cost

@@ -28,7 +28,7 @@ from engine.explain.casts import cast_cost as cast_cost
 from engine.explain.casts import casts_cost
 from engine.explain.copycost import OWNING as _OWNING
 from engine.explain.copycost import clone_cost as clone_cost
-from engine.explain.copycost import patch_clone_cost
+from engine.explain.copycost import patch_clone_cost, with_frequency
 from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
 from engine.explain.ranking import rank
@@ -175,7 +175,7 @@ def _option(
                     (keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
                     or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES | _PRICED else "")
                     or (
-                        patch_clone_cost(added_lines(diff), diag, cost_type)
+                        with_frequency(patch_clone_cost(added_lines(diff), diag, cost_type), c.edits, files)
                         if kind == "clone"
                         else (
                             casts_cost(c.edits, diff, found, diag, files.get)

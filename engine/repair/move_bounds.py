@@ -7,7 +7,8 @@ move out of a reference or slice of `T` shows (E0507/E0508), and rustc only says
 implemented `Clone`, you could clone the value". Each way out is a candidate the sandbox checks:
 
 - `T: Clone` and `.clone()` at the move site: callers' types must implement `Clone` (`String`,
-  `Vec` do), and each call copies one value;
+  `Vec` do), and each run of the site copies one value: once per call, or per iteration of a loop
+  around it (`engine.syntax.run_count`);
 - `T: Copy`: the site is unchanged, but callers with an owning type (`String`, `Vec`) are excluded;
 - return `&T` where the moved value is what the function returns (`*x` in its tail, `x: &T`): no
   bound at all, but the return type changes, so every caller gets a reference.
@@ -95,7 +96,11 @@ def moved_generic(d: Diagnostic, read: Reader) -> list[Candidate]:
             Edit(file=file, start=enc(clone[0]), end=enc(clone[1]), replacement=clone[2]),
             Edit(file=file, start=enc(at), end=enc(end), replacement=f"{place}.clone()"),
         ]
-        why = f"callers' types must implement `Clone` (`String`, `Vec` do); each call copies one `{t}`"
+        from engine.syntax.run_count import how_often  # the parser only for a clone built here
+
+        often = how_often(data, prim.byte_start, prim.byte_end)
+        copies = f"copies one `{t}` {often}" if often else f"each call copies one `{t}`"
+        why = f"callers' types must implement `Clone` (`String`, `Vec` do); {copies}"
         out.append(
             _make(
                 sorted(edits, key=lambda e: e.start),
