@@ -50,6 +50,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   argument) and the function does not hand it out (no `JoinHandle` in its return type, the spawn is
   not its tail), so a `std::thread::scope` inside it can hold the thread; a closure given to an
   iterator adapter or returned has no thread to scope;
+- `spawn_per_element`: a `spawn(..)` call rustc's spans cover runs once per element of an iteration
+  that borrows its collection (`.iter()`, `&v`): only then is `into_iter` a way to own each element;
 - `indexed_iterable`: the `for` loop around rustc's span walks a collection whose written type is a
   `Vec`, `VecDeque`, slice or array (syntax layer): only those have positions to loop over (a
   `HashMap` has none);
@@ -112,6 +114,7 @@ PREDICATES = frozenset(
         "static_other_type",
         "arc_atomic_type",
         "arc_other_type",
+        "spawn_per_element",
         "indexed_iterable",
         "derivable_trait",
         "not_derivable_trait",
@@ -132,6 +135,7 @@ SHAPE_PREDICATES = frozenset(
         "static_other_type",
         "arc_atomic_type",
         "arc_other_type",
+        "spawn_per_element",
         "indexed_iterable",
     }
 )

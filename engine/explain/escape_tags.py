@@ -3,6 +3,9 @@ syntax layer, for ways out that are possible only in one case.
 
 - `thread_spawn`: a thread is in the story. `std::thread::scope` is a way out only for a thread; a
   closure handed to an iterator adapter (`find_map(|n| ..)`) or returned runs on no other thread.
+- `spawn_per_element`: a span of rustc's covers a `spawn(..)` call that runs once per element of an
+  iteration borrowing its collection (engine/syntax/spawn_sites.py): only there does "iterate by
+  value, `into_iter` instead of `iter`" move each element into its own thread.
 - `borrow_outlives_block` (E0716): the borrow of a temporary is still needed after the block that
   holds the temporary's statement ends, so "give the value a name" (a `let` in that block) fails
   with E0597: the name dies with the block too. The general mistake: naming a temporary whose
@@ -29,6 +32,8 @@ def escape_tags(diag: Diagnostic, source: bytes) -> tuple[set[str], dict[str, st
     vals: dict[str, str] = {}
     if names_spawn(diag, source):
         tags.add("thread_spawn")
+        if _spawn_per_element(diag, source):
+            tags.add("spawn_per_element")
     if diag.code_str == "E0716" and (holder := held_past_block(diag, source)) is not None:
         tags.add("borrow_outlives_block")
         vals["binding"] = holder
@@ -50,6 +55,20 @@ def names_spawn(diag: Diagnostic, source: bytes) -> bool:
         for node in (diag, *diag.children)
         for s in node.spans
         if s.file_name == prim.file_name and s.byte_end <= len(source)
+    )
+
+
+def _spawn_per_element(diag: Diagnostic, source: bytes) -> bool:
+    from engine.syntax.spawn_sites import spawn_per_borrowed_element
+
+    prim = diag.primary
+    return prim is not None and any(
+        spawn_per_borrowed_element(source, s.byte_start, s.byte_end)
+        for node in (diag, *diag.children)
+        for s in node.spans
+        if s.file_name == prim.file_name
+        and s.byte_end <= len(source)
+        and _SPAWN_CALL.search(source[s.byte_start : s.byte_end]) is not None
     )
 
 

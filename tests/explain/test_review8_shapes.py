@@ -151,8 +151,9 @@ def test_a_borrow_handed_to_thread_spawn_is_static_not_a_scope_question(crates) 
     assert "'static" in e.summary and e.root_cause.line == line_of(BORROWS, "thread::spawn(")
     assert "outer scope" not in _text(e) and "Finish every use" not in _text(e)
     assert "outer variable, a collection" not in e.why and "join" in e.why
-    assert _names(e) == ["hand ownership over", "share with Arc", "scoped threads"]
-    assert "into_iter" in e.options[0].how and "std::thread::scope" in e.options[2].how
+    # one thread per element of `rows.iter()`: iterating by value moves each element in
+    assert _names(e) == ["iterate by value", "hand ownership over", "share with Arc", "scoped threads"]
+    assert "into_iter" in e.options[0].how and "std::thread::scope" in e.options[3].how
 
 
 def test_a_value_made_in_a_loop_pass_is_not_moved_to_the_outer_scope(crates) -> None:
