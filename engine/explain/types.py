@@ -116,6 +116,10 @@ class PatchOption(Base, frozen=True):
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
     # rustc or the template wrote it, validated and shown in its place only if this one fails
     plain: tuple[PatchOption, ...] = ()
+    # the id of the option as "Checking N fixes" announced it (set by `engine.explain.validation`):
+    # its other spelling, its settled words and its form finished in steps keep it through
+    # `msgspec.structs.replace`, so the count line (`modes.fixcount`) follows each announced fix
+    origin: str = ""
     # whether a test can run the code it changes (`engine.syntax.test_reach`): "no-tests",
     # "unreached", "reached" (by `reach_test`), "" when not known (the edit is in no fn)
     test_reach: str = ""

@@ -94,7 +94,7 @@ def validate(
     """
     t0 = time.monotonic()
     root = Path(crate_root).resolve()
-    stories = tuple(explanations)
+    stories = tuple(_announced(e) for e in explanations)
     run = _Run(root, cancel)
     out: list[Explanation] = []
     failed: list[tuple[PatchOption, ...]] = []
@@ -158,6 +158,17 @@ def validate(
         set_verdict=verdict,
         set_stories=idx,
     )
+
+
+def _announced(e: Explanation) -> Explanation:
+    """The story with each option (and its plain spelling) marked with the id it was announced
+    under: the checks rewrite ids (a spelling, steps), and the count line has to follow each one."""
+
+    def mark(o: PatchOption, origin: str) -> PatchOption:
+        plain = tuple(mark(p, origin) for p in o.plain)
+        return msgspec.structs.replace(o, origin=o.origin or origin, plain=plain)
+
+    return msgspec.structs.replace(e, fixes=tuple(mark(o, o.id) for o in e.fixes))
 
 
 def _reached(root: Path, o: PatchOption) -> PatchOption:

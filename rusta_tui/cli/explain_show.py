@@ -263,7 +263,7 @@ def show(
 
 def _print_count(out: Out, checks: Checks, n: int, mode: str, quiet: dict[int, str]) -> None:
     """Where the difference went when the fixes shown are not the N the header announced."""
-    from modes.verdicts import count_line
+    from modes.fixcount import count_line
 
     idx = [i for i, e in enumerate(checks.stories) if e.fixes and i not in quiet]
     got = [checks.wait(i) for i in idx]

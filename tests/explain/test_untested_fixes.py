@@ -18,7 +18,7 @@ import msgspec
 import pytest
 
 from engine.explain.types import Explanation, Location, PatchOption
-from modes.verdicts import count_line
+from modes.fixcount import count_line
 from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
 
@@ -141,14 +141,25 @@ def test_the_count_line_follows_each_announced_fix() -> None:
     assert line is not None and line.text == "(3 fixes checked, 2 shown: 1 did not compile).", line
     # all shown: nothing to reconcile
     assert count_line([_story(a, b)], [(_story(a, b), ())], "study") is None
-    # a fix finished in steps is shown beside its first step: 1 announced, 2 shown
-    done = _fix("a2", steps=("then add the arm",))
+    # a fix finished in steps shown beside its first step: 1 announced, 2 shown, the second named
+    done = _fix("a2", steps=("then add the arm",), origin="a")
     line = count_line([_story(a)], [(_story(done, a), ())], "study")
-    assert line is not None and "1 fix checked, 2 shown" in line.text and "finished in steps" in line.text
-    # pair counts the lead and the others that compile: one that brings a new error is left out
-    worse = _fix("w", errors_new=1)
-    line = count_line([_story(a, worse)], [(_story(a, worse), ())], "pair")
-    assert line is not None and "2 fixes checked, 1 shown: 1 is left out here" in line.text, line
+    assert line is not None and line.text == (
+        "(1 fix checked, 2 shown: 1 more shown is a checked one finished in steps)."
+    ), line
+    # only its finished form shown, the first step alone failed: it counts as shown, not as failed
+    line = count_line([_story(a, c)], [(_story(done), (c, a))], "pair")
+    assert line is not None and line.text == (
+        "(2 fixes checked, 1 shown: 1 did not compile; 1 fix shown is finished in steps)."
+    ), line
+    # pair prints the lead alone: a second fix that compiles is left out, never counted as shown
+    line = count_line([_story(a, b)], [(_story(a, b), ())], "pair")
+    assert line is not None and line.text == (
+        "(2 fixes checked, 1 shown: 1 is left out here (--mode study shows it))."
+    ), line
+    # a later story whose lead is the edit an earlier one printed: pointed at, not shown twice
+    line = count_line([_story(a), _story(_fix("a"))], [(_story(a), ()), (_story(_fix("a")), ())], "pair")
+    assert line is not None and line.text == "(2 fixes checked, 1 shown: 1 repeats an edit shown).", line
     # the fixes of warnings told in one line while the crate has errors
     line = count_line([_story(a)], [(_story(a), ())], "pair", left=1)
     assert line is not None and "1 is for warnings left until the errors are fixed" in line.text, line
