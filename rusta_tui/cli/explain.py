@@ -161,8 +161,9 @@ def run(args: argparse.Namespace) -> int:
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
     stopped = False
+    checked = not args.no_validate  # the fixes went through the scratch copy before any --apply
     if args.json or args.mode == "silent":  # no words to show first: checked, then written
-        checking = args.validate or (args.json and not args.no_validate)
+        checking = checked = args.validate or (args.json and not args.no_validate)
         failed: tuple[tuple, ...] = ()
         if checking:
             chosen, failed = _validated(chosen, crate_root)
@@ -181,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
             _log(crate_root, chosen, args)
         return 130
     if args.apply is not None or args.reject is not None:
-        return _act(crate_root, chosen, args)
+        return _act(crate_root, chosen, args, checked)
     silent = args.mode == "silent" and not args.json
     stories = f"{len(chosen)} {'story' if len(chosen) == 1 else 'stories'}"
     if args.no_log:
@@ -342,8 +343,49 @@ def _next_word(e: Explanation, n: int, green: int) -> str:
     )
 
 
-def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace) -> int:
-    """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands."""
+def _unshown(chosen: tuple[Explanation, ...], args: argparse.Namespace) -> str | None:
+    """Why `--apply N` refuses before the sandbox: the fix it would land is not one explain showed as
+    working. The mistake it answers is the apply path reaching past what was shown: rustc's own patch
+    when every fix of the story failed its check (pair showed none), or a fix the check already saw
+    break the crate's tests beside the other stories' fixes, which a sandbox run on this fix alone
+    cannot see while other errors keep the tests from running. None when the fix may be tried; the
+    first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3)."""
+    from engine.loop.errors import NoPatch
+
+    i = _story(chosen, args.apply)
+    e, n = chosen[i], args.apply
+    if not e.fixes:  # exit 4, as for a story whose ways out are advice: there is no fix to land
+        raise NoPatch(
+            f"story #{n} has no fix shown (none of its fixes compiled in the scratch copy), so there is "
+            "nothing checked to apply; nothing was changed."
+        )
+    m = args.fix if args.fix is not None else 1
+    if not 1 <= m <= len(e.fixes):
+        return None  # the loop names the numbers there are
+    f = e.fixes[m - 1]
+    if not f.tests_failed and not f.errors_new:
+        return None
+    broke = (
+        f"the crate's test{'s' if len(f.tests_failed) > 1 else ''} "
+        + ", ".join(f"`{t}`" for t in f.tests_failed[:3])
+        + " failing with it"
+        if f.tests_failed
+        else f"it bringing {f.errors_new} new error{'s' if f.errors_new > 1 else ''}"
+    )
+    ok = next((k for k, g in enumerate(e.fixes, 1) if g.ticked), 0)
+    then = (
+        f"; fix {ok} has a ✓ (`rusta explain --apply {n} --fix {ok}`)"
+        if ok
+        else f"; no fix of story #{n} has a ✓"
+    )
+    return f"Refused fix {m} of story #{n}: explain's check showed {broke}; nothing was changed{then}."
+
+
+def _act(
+    crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace, checked: bool = False
+) -> int:
+    """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands.
+    `checked`: the stories' fixes went through the scratch copy, so `--apply` lands only one shown."""
     import msgspec
 
     from engine.loop import CoreLoop
@@ -375,6 +417,13 @@ def _act(crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Names
         i = _story(chosen, args.apply)
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
         loop.explain(chosen)
+        if checked and (why := _unshown(chosen, args)) is not None:
+            if args.json:
+                _json_out({"kind": "do", "story": args.apply, "applied": False, "reason": why})
+            else:
+                print(why)
+            loop.reflect(f"refused: {why}", outcome="failed")
+            return EXIT_REFUSED
         from engine.proofs.collect import intent_for, proof_lines
 
         option = args.fix if args.fix is not None else (1 if chosen[i].fixes else None)
