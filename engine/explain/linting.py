@@ -12,8 +12,8 @@ otherwise equal fix that adds none, and its cost line says "adds clippy::X".
 
 Added means: not in the crate's own lints without the patch (by lint, message and file, not line:
 a fix moves lines). When the crate without the patch does not compile, clippy never reached its
-lint passes, so every lint would look new: then only a lint on a line the fix writes counts, since
-that code is the fix's own.
+lint passes, so every lint would look new: then only a lint whose span lies on lines the fix writes
+counts, since that code is the fix's own (the same rule as the sandbox's, engine.patching.lint_blame).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class Lint(msgspec.Struct, frozen=True):
     snippet: str = ""  # the code its primary span marks (one line), "" when it spans more
     start: int = 0  # its primary span's bytes in the file as linted
     end: int = 0
+    end_line: int = 0  # the line its primary span ends on (0: unknown, taken as `line`)
 
 
 class LintRun(msgspec.Struct, frozen=True):
@@ -114,6 +115,7 @@ def lints_of(report: CheckReport) -> LintRun:
                 key=f"{name}|{trim_paths(d.message)}|{file}",
                 file=file,
                 line=p.line_start if p else 0,
+                end_line=p.line_end if p else 0,
                 snippet=_snippet(p),
                 start=p.byte_start if p else 0,
                 end=p.byte_end if p else 0,
@@ -169,8 +171,10 @@ def added(
     was: dict[str, str] | None = None,
     spans: dict[str, list[tuple[int, int]]] | None = None,
 ) -> tuple[str, ...]:
-    """The lints `after` has that `before` has not, by name; only those on written lines when the
-    crate without the patch did not build (its lints never ran, so all would look new), and of
+    """The lints `after` has that `before` has not, by name; only those whose every line is a written
+    one when the crate without the patch did not build (its lints never ran, so all would look new:
+    a `collapsible_if` over a nested `if` the fix left alone is not the fix's because it rewrote the
+    outer `if`'s first line), and of
     those only the ones whose marked code is not in what the fix replaced (`was`, by file) and, when
     the written bytes are known (`spans`), whose marked bytes overlap them."""
     more = collections.Counter(x.key for x in after.lints) - collections.Counter(x.key for x in before.lints)
@@ -178,8 +182,11 @@ def added(
     for x in after.lints:
         if more[x.key] <= 0:
             continue
+        lines = range(x.line, max(x.end_line, x.line) + 1)
         if not before.built and not any(
-            x.file and (x.file.endswith(f) or f.endswith(x.file)) for f in wrote if x.line in wrote[f]
+            x.file and (x.file.endswith(f) or f.endswith(x.file))
+            for f in wrote
+            if all(n in wrote[f] for n in lines)
         ):
             continue
         if (
@@ -213,7 +220,7 @@ class Linter:
         self.runs = 0
 
     def _tree_key(self) -> str:
-        h = hashlib.sha256(b"clippy v3\0")  # v3: lints carry their snippet and bytes
+        h = hashlib.sha256(b"clippy v4\0")  # v4: lints carry the line their span ends on
         for rel in sorted(self.trials.ws.files()):
             h.update(rel.encode() + b"\0" + (self.trials.ws.read(rel) or b"") + b"\0")
         return h.hexdigest()[:32]

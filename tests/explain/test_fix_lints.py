@@ -208,3 +208,40 @@ def test_lints_of_a_crate_that_did_not_build_count_only_on_written_lines() -> No
     assert spans == {"src/lib.rs": [(21, 30)]}
     run = LintRun(built=True, lints=(flagged,))
     assert added(LintRun(built=False), run, written_lines(line, (narrow,)), None, spans) == ()
+
+
+BADGES = """\
+pub fn count_long_caps(words: &[String], min: u32) -> usize {
+    let mut n = 0;
+    for w in words {
+        if w.len() > min {
+            if w.starts_with(char::is_uppercase) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts() {
+        let w = vec!["Alpha".to_string(), "be".to_string(), "Gamma".to_string(), "Xy".to_string()];
+        assert_eq!(super::count_long_caps(&w, 2), 2);
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_lint_over_code_the_fix_only_touches_is_not_the_fixs(tmp_path: Path) -> None:
+    """The nested `if` clippy calls collapsible was there before; the E0308 fix rewrites only the outer
+    condition's line, so the lint spans lines the fix did not write and is not said to be added."""
+    root = write_lib(tmp_path, "badges", BADGES)
+    story = next(s for s in _stories(root) if s["code"] == "E0308")
+    built = [o for o in story["options"] if o.get("patch") and o["validated"] == "compiles"]
+    assert built, story["options"]
+    assert all(o["new_lints"] == [] for o in built), built
+    pair = rusta("explain", str(root), "--mode", "pair").stdout
+    assert "collapsible_if" not in pair, pair
