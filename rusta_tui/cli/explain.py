@@ -348,7 +348,8 @@ def _unshown(chosen: tuple[Explanation, ...], args: argparse.Namespace) -> str |
     working. The mistake it answers is the apply path reaching past what was shown: rustc's own patch
     when every fix of the story failed its check (pair showed none), or a fix the check already saw
     break the crate's tests beside the other stories' fixes, which a sandbox run on this fix alone
-    cannot see while other errors keep the tests from running. None when the fix may be tried; the
+    cannot see while other errors keep the tests from running (a fix the crate builds with alone is
+    left to the sandbox, whose refusal says where the test panicked). None when the fix may be tried; the
     first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3)."""
     from engine.loop.errors import NoPatch
 
@@ -363,15 +364,10 @@ def _unshown(chosen: tuple[Explanation, ...], args: argparse.Namespace) -> str |
     if not 1 <= m <= len(e.fixes):
         return None  # the loop names the numbers there are
     f = e.fixes[m - 1]
-    if not f.tests_failed and not f.errors_new:
-        return None
-    broke = (
-        f"the crate's test{'s' if len(f.tests_failed) > 1 else ''} "
-        + ", ".join(f"`{t}`" for t in f.tests_failed[:3])
-        + " failing with it"
-        if f.tests_failed
-        else f"it bringing {f.errors_new} new error{'s' if f.errors_new > 1 else ''}"
-    )
+    if not (f.tests_failed and f.set_with):
+        return None  # a fix the crate builds with alone: the sandbox runs the tests and says why itself
+    them = ", ".join(f"`{t}`" for t in f.tests_failed[:3])
+    broke = f"the crate's test{'s' if len(f.tests_failed) > 1 else ''} {them} failing with it beside the other stories' fixes"
     ok = next((k for k, g in enumerate(e.fixes, 1) if g.ticked), 0)
     then = (
         f"; fix {ok} has a ✓ (`rusta explain --apply {n} --fix {ok}`)"
