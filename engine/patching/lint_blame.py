@@ -12,7 +12,9 @@ mapped line by line (`engine.edits.rewrite`):
   message and file stood at the old lines its line comes from;
 - when it did not compile (its lint passes never ran), a warning is the patch's only when every line
   of its span is one the patch writes and some of its bytes are written ones; every other warning
-  is one the errors hid, reported apart and never held against the patch.
+  is reported apart, with its place, and never held against the patch. Most were in the code all
+  along, hidden by the errors; not all (a `move` fix leaves `x += 1` assigning a copy, so
+  unused_assignments fires on a line it did not write), so they are not called old either.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class PlacedLint(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Blame(msgspec.Struct, frozen=True, kw_only=True):
-    """The patch's warnings by lint name, and the ones the compile errors hid (`name at file:line`)."""
+    """The patch's warnings by lint name, and the unseen ones on code it did not write (`name at file:line`)."""
 
     added: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()

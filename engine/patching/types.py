@@ -119,7 +119,7 @@ class Validation(Base, frozen=True):
     check_tool: str = "check"  # "clippy" when the check ran clippy's lints too
     warnings_before: int | None = None  # clippy: the warnings of the crate without the patch
     new_warnings: tuple[str, ...] = ()  # clippy: the warnings the patch adds, by lint ("clippy::op_ref")
-    # clippy: warnings the crate's compile errors hid, not the patch's ("clippy::ptr_arg at src/lib.rs:7")
+    # clippy: warnings unseen before (the crate did not build) on code the patch did not write, with places
     hidden_warnings: tuple[str, ...] = ()
     test_status: TestStatus = "not_run"
     tests_run: int = 0

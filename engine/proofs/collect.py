@@ -89,8 +89,10 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
 def _lints(f: dict[str, Any]) -> str:
     """What clippy said of the patch, against the crate without it: "" when clippy did not run. Why:
     a check that ran no lint cannot call a patch clean of warnings, and a patch that compiles can
-    still add some (`*(&x)`, `&a * &b`). Warnings the compile errors hid (clippy lints only a crate
-    that builds) are said apart, with their places: they were in the code before the patch."""
+    still add some (`*(&x)`, `&a * &b`). Warnings on code the patch did not write, which clippy could
+    not reach before (it lints only a crate that builds), are said apart with their places and not
+    called the patch's; nor called old: a fix can change what unwritten code means (a `move` that
+    leaves `x += 1` assigning a copy), so the line says only what is known."""
     before = f.get("warnings_before")
     if f.get("check_tool") != "clippy" or before is None:
         return ""
@@ -101,13 +103,15 @@ def _lints(f: dict[str, Any]) -> str:
     hidden = f.get("hidden_warnings", ())
     also = ""
     if hidden:
-        shown = ", ".join(hidden[:4]) + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")
+        places = [f"{h} x{k}" if k > 1 else h for h, k in Counter(hidden).items()]
+        shown = ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
         also = (
-            f"; clippy also reports {len(hidden)} warning(s) the compile errors hid, "
-            f"not on the patch's lines: {shown}"
+            f"; clippy also reports {len(hidden)} on code the patch did not write, "
+            f"unseen before because the crate did not compile: {shown}"
         )
     if not added:
-        return f"; clippy warnings {before} -> {after}, none added by the patch{also}"
+        none = "none on the lines the patch writes" if hidden else "none added by the patch"
+        return f"; clippy warnings {before} -> {after}, {none}{also}"
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(added).items())
     return f"; clippy warnings {before} -> {after}: the patch adds {len(added)} ({names}){also}"
 
