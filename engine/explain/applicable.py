@@ -34,8 +34,10 @@ supports is not shown. Predicates, each a fact and nothing else:
 - `option_place`: rustc says the moved place has type `Option<..>` ("move occurs because `*r` has type
   `Option<Box<Node>>`"): only then can `Option::take` leave `None` behind;
 - `consuming_receiver`: rustc says a method "takes ownership of the receiver `self`";
-- `clone_possible`: the value can be cloned: rustc's help says "consider cloning", or the type is
-  not a std type whose installed documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
+- `clone_possible`: the value can be cloned: for a type the crate defines, a derive or an `impl` of
+  `Clone` gives it one (rustc's "consider cloning" may be about another value, a field the borrow
+  takes); else rustc's help says "consider cloning", or the type is not a std type whose installed
+  documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
 - `not_moved_into_spawn`: no span rustc labels "value moved into closure here" is a closure passed to
   `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
 - `static_atomic_type`, `static_other_type`: rustc says a `static` item cannot be written to, and
@@ -238,9 +240,9 @@ def holds(
     if predicate == "clone_possible":
         from engine.explain.stdtraits import std_implements
 
-        return (
-            facts.clone_help or local_type or not typ or std_implements(base_name(typ), "Clone") is not False
-        )
+        if local_type:  # the crate's own type: its derives and impls say, whatever rustc's help clones
+            return base_name(typ or "") in names.get("clone", frozenset())
+        return facts.clone_help or not typ or std_implements(base_name(typ), "Clone") is not False
     if predicate in ("derivable_trait", "not_derivable_trait"):
         trait = base_name(vals.get("trait") or "")
         return bool(trait) and (trait in DERIVABLE) == (predicate == "derivable_trait")

@@ -19,7 +19,7 @@ import msgspec
 from toolbelt.atomic_file import replace_file
 from toolbelt.cache_root import cache_dir, crate_key
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class _File(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -27,6 +27,7 @@ class _File(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     size: int
     types: tuple[str, ...]
     traits: tuple[str, ...]
+    clones: tuple[str, ...]  # the types the file gives `Clone` (a derive or an impl)
 
 
 class _Crate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -51,13 +52,14 @@ def _load(path: Path) -> dict[str, _File]:
 
 
 def crate_defined_names(root: str | Path, rels: Iterable[str]) -> dict[str, frozenset[str]]:
-    """{"type": ..., "trait": ...}: the names the files `rels` (relative to `root`) define."""
+    """{"type": ..., "trait": ..., "clone": ...}: the names the files `rels` (relative to `root`)
+    define, and the types among them they give `Clone`."""
     from engine.syntax.tree import defined_names  # tree-sitter only when a file must be parsed
 
     path = cache_path(root)
     old = _load(path)
     new: dict[str, _File] = {}
-    out: dict[str, set[str]] = {"type": set(), "trait": set()}
+    out: dict[str, set[str]] = {"type": set(), "trait": set(), "clone": set()}
     parsed = False
     for rel in rels:
         f = Path(root) / rel
@@ -71,6 +73,7 @@ def crate_defined_names(root: str | Path, rels: Iterable[str]) -> dict[str, froz
                     size=st.st_size,
                     types=tuple(sorted(names["type"])),
                     traits=tuple(sorted(names["trait"])),
+                    clones=tuple(sorted(names["clone"])),
                 )
                 parsed = True
         except OSError:
@@ -78,6 +81,7 @@ def crate_defined_names(root: str | Path, rels: Iterable[str]) -> dict[str, froz
         new[rel] = hit
         out["type"].update(hit.types)
         out["trait"].update(hit.traits)
+        out["clone"].update(hit.clones)
     if parsed or new.keys() != old.keys():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

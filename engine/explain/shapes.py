@@ -422,3 +422,17 @@ def impl_trait_name(diag: Diagnostic, crate_root: str | Path) -> str | None:
             path = trait.text.decode("utf-8", "replace").split("<", 1)[0]
             return path.rsplit("::", 1)[-1].strip() or None
     return None
+
+
+def declared_type_at(place, name: str, crate_root: str | Path) -> str:  # noqa: ANN001 - a facts Place or None
+    """The type the binding `name` in scope at `place` is declared with (parameter, annotation or
+    struct literal, engine/syntax/declared_types.py), or "" when the code does not write it."""
+    if place is None:
+        return ""
+    try:
+        source = (Path(crate_root) / place.file).read_bytes()
+    except OSError:
+        return ""
+    from engine.syntax.declared_types import declared_type  # the parser only for a clone option
+
+    return declared_type(source, name, place.start) or ""

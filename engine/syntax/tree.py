@@ -255,10 +255,24 @@ _TYPE_ITEMS = {
 }
 
 
+def _derived(item: tree_sitter.Node) -> set[str]:
+    """The traits the `#[derive(..)]` attributes right above an item name (last path segment)."""
+    out: set[str] = set()
+    n = item.prev_named_sibling
+    while n is not None and n.type in ("attribute_item", "line_comment", "block_comment"):
+        t = compact(node_text(n))
+        if t.startswith("#[derive(") and t.endswith(")]"):
+            out |= {w.split("::")[-1] for w in t[len("#[derive(") : -2].split(",") if w}
+        n = n.prev_named_sibling
+    return out
+
+
 def defined_names(source: bytes) -> dict[str, frozenset[str]]:
     """The names of the types ("type") and traits ("trait") this file defines, at any depth: what
-    "is this type the crate's own" means when the orphan rule decides whether it may get an impl."""
-    found: dict[str, set[str]] = {"type": set(), "trait": set()}
+    "is this type the crate's own" means when the orphan rule decides whether it may get an impl;
+    and of the types it gives `Clone` ("clone": a derive, or an `impl Clone for`), which decides
+    whether a way out that clones one of the crate's own values can compile."""
+    found: dict[str, set[str]] = {"type": set(), "trait": set(), "clone": set()}
     stack = [parse(source).root_node]
     while stack:
         n = stack.pop()
@@ -267,6 +281,12 @@ def defined_names(source: bytes) -> dict[str, frozenset[str]]:
             name = n.child_by_field_name("name")
             if name is not None:
                 found[kind].add((name.text or b"").decode())
+                if kind == "type" and "Clone" in _derived(n):
+                    found["clone"].add((name.text or b"").decode())
+        if n.type == "impl_item":
+            trait, ty = n.child_by_field_name("trait"), n.child_by_field_name("type")
+            if node_text(trait).split("::")[-1] == "Clone" and ty is not None:
+                found["clone"].add(node_text(ty).split("<", 1)[0].split("::")[-1].strip())
         if n.type in ("source_file", "mod_item", "declaration_list", "function_item", "block", "impl_item"):
             stack.extend(n.named_children)
     return {k: frozenset(v) for k, v in found.items()}

@@ -19,7 +19,9 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _crate(root: Path) -> Path:
     (root / "src" / "shapes").mkdir(parents=True)
-    (root / "src" / "lib.rs").write_text("pub mod shapes;\npub struct Pantry;\npub trait Stock {}\n")
+    (root / "src" / "lib.rs").write_text(
+        "pub mod shapes;\n#[derive(Clone)]\npub struct Pantry;\npub trait Stock {}\n"
+    )
     (root / "src" / "shapes" / "mod.rs").write_text(
         "pub enum Shape { A }\nmod inner { pub struct Hidden; }\n"
     )
@@ -32,7 +34,11 @@ def test_a_second_run_parses_nothing_and_a_changed_file_is_parsed_again(
     root = _crate(tmp_path / "c")
     rels = ["src/lib.rs", "src/shapes/mod.rs"]
     first = crate_defined_names(root, rels)
-    assert first == {"type": frozenset({"Pantry", "Shape", "Hidden"}), "trait": frozenset({"Stock"})}
+    assert first == {
+        "type": frozenset({"Pantry", "Shape", "Hidden"}),
+        "trait": frozenset({"Stock"}),
+        "clone": frozenset({"Pantry"}),
+    }
     parsed: list[bytes] = []
     real = tree.defined_names
 
@@ -46,6 +52,7 @@ def test_a_second_run_parses_nothing_and_a_changed_file_is_parsed_again(
     assert crate_defined_names(root, rels) == {
         "type": frozenset({"Larder", "Shape", "Hidden"}),
         "trait": frozenset(),
+        "clone": frozenset(),
     }
     assert len(parsed) == 1
     assert crate_defined_names(root, ["src/lib.rs"])["type"] == {"Larder"}  # the removed file drops out
@@ -59,4 +66,5 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path) -> None:
     assert crate_defined_names(root, ["src/lib.rs"]) == {
         "type": frozenset({"Pantry"}),
         "trait": frozenset({"Stock"}),
+        "clone": frozenset({"Pantry"}),
     }
