@@ -7,11 +7,15 @@ fail" names no culprit, and a later `--apply` of the innocent fix is refused for
 breakage. So the set is bisected: each lead whose own run did not settle it is swapped for the next
 fixes of its story (in rank order, each run cached by the tree's bytes); a swap after which the tests
 pass proves the swapped-out lead is the one that breaks them and clears every fix in the passing set.
-A lead whose own run passed keeps its ✓ and is never named. When no single swap passes, the leads
-that no run cleared lose their ✓ together and the line says Rusta could not tell which one it is.
+A lead whose own run passed keeps its ✓ and is never named. When no single swap passes, a failed
+test that panicked on a line exactly one lead writes (libtest's file:line, in the tree with every lead
+in) names that lead, and only it loses its ✓; otherwise the leads that no run cleared lose their ✓
+together and the line says Rusta could not tell which one it is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import msgspec
 
@@ -52,6 +56,26 @@ def _marked(o: PatchOption, run: str, bad: tuple[str, ...], beside: tuple[int, .
     if o.tests_run and not o.set_with:
         return o
     return msgspec.structs.replace(o, tests_run=run, tests_failed=bad, set_with=beside, untested=False)
+
+
+def written_lines(
+    read: Callable[[str], bytes | None], leads: list[PatchOption]
+) -> list[set[tuple[str, int]]]:
+    """The lines (file, line in the tree with every lead's edits in) each lead writes: where its
+    replacement text lands, counted through the edits before it in the same file."""
+    out: list[set[tuple[str, int]]] = [set() for _ in leads]
+    owned = sorted(
+        ((ed, k) for k, o in enumerate(leads) for ed in o.edits), key=lambda p: (p[0].file, p[0].start)
+    )
+    file, text, pos, line = "", b"", 0, 1
+    for ed, k in owned:
+        if ed.file != file:
+            file, text, pos, line = ed.file, read(ed.file) or b"", 0, 1
+        line += text[pos : ed.start].count(b"\n")
+        n = ed.replacement.encode().count(b"\n")
+        out[k].update((file, x) for x in range(line, line + n + 1))
+        line, pos = line + n, max(pos, ed.end)
+    return out
 
 
 class SetJudge:
@@ -109,7 +133,8 @@ class SetJudge:
         """The set's words for `modes.verdicts.set_line`, with the stories' fixes marked in `out`."""
         self.linted()
         leads = self.leads
-        bad = self._bad(self.tester.run(_edits(leads)))
+        ran = self.tester.run(_edits(leads))
+        bad = self._bad(ran)
         if bad is None:
             return "compiles"
         if not bad:
@@ -133,7 +158,7 @@ class SetJudge:
                     tried.append((alt, got))
                     continue
                 return self._culprit(i, lead, alt, bad, tried)
-        return self._unresolved(leads, bad)
+        return self._unresolved(leads, bad, ran.at)
 
     def _culprit(
         self,
@@ -153,8 +178,26 @@ class SetJudge:
         self._set(i, lead, bad, "failed")
         return f"{PASSED}; with #{i + 1}'s `{_code(lead)}` instead, {_tests(bad)}"
 
-    def _unresolved(self, leads: list[PatchOption], bad: tuple[str, ...]) -> str:
-        """No single swap passes: every lead that no run cleared loses its ✓, and is named."""
+    def _unresolved(
+        self, leads: list[PatchOption], bad: tuple[str, ...], at: tuple[tuple[str, int], ...] = ()
+    ) -> str:
+        """No single swap passes. A test that panicked on a line exactly one lead wrote names that
+        lead (only it loses its ✓); else every lead that no run cleared loses its ✓, and is named."""
+        wrote = written_lines(self.tester.trials.ws.read, leads)
+        hit = [
+            (k, place)
+            for k, o in enumerate(leads)
+            if not (o.tests_run == "passed" and not o.set_with)
+            for place in at
+            if place in wrote[k]
+        ]
+        if hit and len({k for k, _ in hit}) == 1:
+            k, (file, line) = hit[0]
+            self._set(self.idx[k], leads[k], bad, "failed")
+            return (
+                f"compiles; {_tests(bad)} with them, panicking at {file}:{line}, a line"
+                f" #{self.idx[k] + 1}'s `{_code(leads[k])}` writes, so that fix breaks it"
+            )
         named = []
         for i, o in zip(self.idx, leads, strict=True):
             if o.tests_run == "passed" and not o.set_with:

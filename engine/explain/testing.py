@@ -49,13 +49,16 @@ class TestVerdict(msgspec.Struct, frozen=True):
     status: str
     failed: tuple[str, ...] = ()
     ran: int = -1  # tests that ran; -1 in verdicts cached before it was kept. 0: nothing to pass
+    # where each failed test panicked (file relative to the crate, line), as libtest reports it: a
+    # line one fix of a set wrote names that fix (`engine.explain.set_tests`)
+    at: tuple[tuple[str, int], ...] = ()
 
 
 _DEC = msgspec.json.Decoder(TestVerdict)
 
 
 def _home() -> Path:
-    return writable_cache_dir() / "explain-validation" / "tests"
+    return writable_cache_dir() / "explain-validation" / "tests-v2"  # v2: verdicts carry `at`
 
 
 def _tree_key(trials: Trials) -> str:
@@ -102,7 +105,9 @@ class Tester:
         if rep.status == "passed":
             v = TestVerdict(status="passed", ran=len(rep.tests))
         elif rep.status == "failed":
-            v = TestVerdict(status="failed", failed=tuple(t.name for t in rep.tests if t.status == "failed"))
+            failed = [t for t in rep.tests if t.status == "failed"]
+            at = tuple(sorted({(f.file, f.line) for t in failed if (f := t.failure) is not None and f.file}))
+            v = TestVerdict(status="failed", failed=tuple(t.name for t in failed), at=at)
         else:
             return TestVerdict(status="not-run")  # a timeout is not cached: the next run may finish
         _home().mkdir(parents=True, exist_ok=True)
