@@ -54,6 +54,8 @@ supports is not shown. Predicates, each a fact and nothing else:
   iterator adapter or returned has no thread to scope;
 - `spawn_per_element`: a `spawn(..)` call rustc's spans cover runs once per element of an iteration
   that borrows its collection (`.iter()`, `&v`): only then is `into_iter` a way to own each element;
+- `static_bound`: the closure rustc says must outlive `'static` is passed to a crate fn whose own
+  signature writes that `'static` bound (engine/syntax/static_bounds.py): only then can it change;
 - `indexed_iterable`: the `for` loop around rustc's span walks a collection whose written type is a
   `Vec`, `VecDeque`, slice or array (syntax layer): only those have positions to loop over (a
   `HashMap` has none);
@@ -117,6 +119,7 @@ PREDICATES = frozenset(
         "arc_atomic_type",
         "arc_other_type",
         "spawn_per_element",
+        "static_bound",
         "indexed_iterable",
         "derivable_trait",
         "not_derivable_trait",
@@ -138,6 +141,7 @@ SHAPE_PREDICATES = frozenset(
         "arc_atomic_type",
         "arc_other_type",
         "spawn_per_element",
+        "static_bound",
         "indexed_iterable",
     }
 )

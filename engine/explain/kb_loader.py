@@ -168,6 +168,8 @@ SHAPES = frozenset(
         "loop_over_borrow",
         "in_loop",
         "captures_fresh",
+        "static_bound",
+        "mutated_copy_capture",
         "literal_conversion",
         "get_mut_twice",
         "returned_earlier",

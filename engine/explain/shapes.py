@@ -290,7 +290,7 @@ def _first_assignments(diag: Diagnostic) -> list[int]:
 def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[str]:
     """Tags that decide whether a way out is possible here (engine/syntax/story_shapes.py)."""
     from engine.syntax import story_shapes as ss
-    from engine.syntax.captures import captures_fresh_per_iteration
+    from engine.syntax.captures import captures_fresh_per_iteration, mutated_copy_captures
 
     prim = diag.primary
     others = [
@@ -339,6 +339,10 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
         (
             "captures_fresh",
             lambda: diag.code_str == "E0373" and captures_fresh_per_iteration(source, start, end),
+        ),
+        (
+            "mutated_copy_capture",
+            lambda: diag.code_str == "E0373" and bool(mutated_copy_captures(source, start, end)),
         ),
     ):
         if holds():

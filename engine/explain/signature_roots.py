@@ -12,7 +12,10 @@ spans are symptoms and no reordering at the call site can help:
   "due to object lifetime defaults"): the closure coerced to it may borrow no local, and no thread
   is involved;
 - an assignment in a closure taken as `Fn` where the `Fn` is written in the crate's own parameter
-  type (`f: Box<dyn Fn(&Event)>`), which rustc does not point at for a trait object.
+  type (`f: Box<dyn Fn(&Event)>`), which rustc does not point at for a trait object;
+- a closure that "may outlive the current function" (E0373, rustc's note "function requires argument
+  type to outlive `'static`") because the crate's own callee bounds its parameter by `'static`
+  (`F: FnMut(&str) + 'static`, engine/syntax/static_bounds.py): no thread or return is involved.
 
 Each answer rests on rustc's spans and note, and on the crate's items read through the syntax layer
 (`engine/syntax/signature_lifetimes.py`). Tags and placeholder values for the KB's variants come
@@ -33,6 +36,8 @@ from engine.syntax.signature_lifetimes import (
     elided_self_output,
     object_default_site,
 )
+from engine.syntax.tree import enclosing_fn
+from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
 
 
@@ -85,6 +90,31 @@ def fn_object_param(diag: Diagnostic, crate_root: str | Path) -> Written | None:
     return found[0]
 
 
+_OUTLIVE_STATIC = "function requires argument type to outlive `'static`"
+_INTRODUCED = "requirement that the value outlives `'static` introduced here"
+
+
+def static_bound(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Written] | None:
+    """(callee, the written `'static` bound) for a closure rustc says must outlive `'static` as the
+    argument of a call, when the callee is the crate's own fn and writes that bound."""
+    from engine.syntax.static_bounds import bound_around, static_bound_site
+
+    prim = diag.primary
+    if prim is None:
+        return None
+    if any(c.message == _OUTLIVE_STATIC for c in diag.children):
+        return static_bound_site(_sources(crate_root), prim.file_name, prim.byte_start, prim.byte_end)
+    for c in diag.children:  # E0503/E0597: rustc's note spans the `'static` the crate wrote
+        if c.message != _INTRODUCED or not c.spans or not in_user_crate(c.spans[0].file_name):
+            continue
+        s = c.spans[0]
+        sources = dict(_sources(crate_root))
+        if (bound := bound_around(sources.items(), s.file_name, s.byte_start, s.byte_end)) is not None:
+            fn = enclosing_fn(sources[s.file_name], s.byte_start)
+            return (fn.name if fn is not None else "the callee"), bound
+    return None
+
+
 def _at(w: Written, label: str) -> Location:
     return Location(file=w.file, line=w.line, column=w.column, label=label)
 
@@ -109,6 +139,11 @@ def signature_root(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, 
             f"the closure is passed where `{fn_obj.text}` is written: that type makes it an `Fn`, which "
             "may only read its captures; the captured binding's declaration does not decide this"
         )
+    if (bound := static_bound(diag, crate_root)) is not None:
+        return _at(bound[1], f"`{bound[1].text}`: the closure must be `'static`"), (
+            f"`{bound[0]}` bounds its argument by `'static` here (`{bound[1].text}`), so the closure passed "
+            "to it may hold no borrow of a local, whatever keeps the closure and for how long"
+        )
     return None
 
 
@@ -125,4 +160,7 @@ def signature_tags(diag: Diagnostic, crate_root: str | Path) -> tuple[set[str], 
     elif (fn_obj := fn_object_param(diag, crate_root)) is not None:
         tags.add("fn_object_param")
         vals.update(object=fn_obj.text)
+    elif (bound := static_bound(diag, crate_root)) is not None:
+        tags.add("static_bound")
+        vals.update(method=bound[0], written=bound[1].text)
     return tags, vals

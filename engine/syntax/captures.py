@@ -90,3 +90,33 @@ def captures_fresh_per_iteration(source: bytes, start: int, end: int) -> bool:
     closure, fn = found
     loop = next((a for a in ancestors(closure) if a.type in _LOOPS and a.start_byte >= fn.start_byte), None)
     return loop is not None and not reused_captures(source, closure, fn)[0]
+
+
+def mutated_copy_captures(source: bytes, start: int, end: int) -> list[str]:
+    """The `Copy` bindings (by the syntax, as `_plainly_copy`) that the closure around the span
+    assigns to (`n += 1`, `n = ..`) and that the function reads after the closure. `move` would give
+    the closure its own copy: its changes would never reach the outer binding, which stays as it was,
+    so `move` compiles and computes the wrong value."""
+    found = closure_at(source, start, end)
+    if found is None:
+        return []
+    closure, fn = found
+    out: list[str] = []
+    for n in preorder(closure):
+        if n.type not in ("assignment_expression", "compound_assignment_expr"):
+            continue
+        left = n.child_by_field_name("left")
+        if left is None or left.type != "identifier" or (name := _text(left)) in out:
+            continue
+        b = binding_of(source, name, left.start_byte)
+        if b is None or b.range.start >= closure.start_byte or not _plainly_copy(source, b):
+            continue
+        if any(
+            m.type == "identifier"
+            and m.start_byte > closure.end_byte
+            and _text(m) == name
+            and binding_of(source, name, m.start_byte) == b
+            for m in preorder(fn)
+        ):
+            out.append(name)
+    return out
