@@ -87,6 +87,7 @@ PLACEHOLDERS = frozenset(
         "object",
         "param",
         "equal_call",
+        "made",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -184,6 +185,7 @@ SHAPES = frozenset(
         "moved_again_in_loop",
         "temporary_builds_new",
         "temporary_is_guard",
+        "local_copies_input",
         "elided_self_output",
         "object_lifetime_default",
         "fn_object_param",

@@ -122,6 +122,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     tags.update(loop_move_tags(diag, source))
     if diag.code_str == "E0515" and (dies := _local_drop_point(diag, source)) is not None:
         vals["dies"] = dies
+    if diag.code_str == "E0515" and (copied := _copied_local(diag, source)) is not None:
+        tags.add("local_copies_input")  # `let best = xs[0];`: the result can borrow `xs` itself
+        vals.update(place=copied.place, param=copied.input, made=f"{prim.file_name}:{copied.line}")
     if diag.code_str == "E0515" and (guard := _guard_temporary(diag, source)) is not None:
         tags.add("temporary_is_guard")  # the data is the caller's; the guard is what dies
         vals.update(guard=guard[0], place=guard[1], method=guard[2])
@@ -146,6 +149,18 @@ def _guard_temporary(diag: Diagnostic, source: bytes) -> tuple[str, str, str] | 
 
 
 _LOCAL_REFERENCED = re.compile(r"referencing local (?:variable|data) `(\w+)`")
+
+
+def _copied_local(diag: Diagnostic, source: bytes):  # noqa: ANN202 - a CopiedLocal or None
+    """The local rustc says the result references, when its `let` reads a place out of a borrowed
+    parameter (engine/syntax/copied_locals.py)."""
+    m = re.search(r"(?:referencing|reference to) local (?:variable|data) `(\w+)`", diag.message)
+    prim = diag.primary
+    if m is None or prim is None:
+        return None
+    from engine.syntax.copied_locals import copied_from_input
+
+    return copied_from_input(source, m.group(1), prim.byte_start)
 
 
 def _local_drop_point(diag: Diagnostic, source: bytes) -> str | None:

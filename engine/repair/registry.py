@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
+from engine.repair.borrow_input import borrow_copied_input
 from engine.repair.borrowed_view import option_view
 from engine.repair.cell_capture import cell_capture
 from engine.repair.closure_moves import keep_captured
@@ -149,6 +150,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0499", disjoint_elements),
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
+    _row("E0515", borrow_copied_input),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
