@@ -12,7 +12,10 @@ origin, and every binding that copies it); which types change comes from the typ
   `std::sync::Mutex` when some copy calls `borrow_mut`, its calls `lock().unwrap()`; a `RefCell`
   only read becomes `std::sync::RwLock` with `read().unwrap()`;
 - a `Cell` inside would become an atomic, whose calls differ by type: not built, the prose option
-  stays.
+  stays;
+- every other `Rc` the same span uses changes in the same patch: rustc reports one error per type
+  there (a closure capturing an `Rc<Vec<..>>` and an `Rc<RefCell<..>>`), and a patch that changes one
+  handle leaves the other's error, so it fixes neither story.
 
 Pure: a Diagnostic and a file reader in, Candidates out; validation says whether the patch compiles.
 """
@@ -71,40 +74,36 @@ def thread_safe_handle(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     if cell == "Cell":
         return []  # an atomic per integer type, with other calls: not built here
-    from engine.syntax.origins import holder_of
-    from engine.syntax.shared_handles import handle_family, receiver_calls, type_sites
+    from engine.syntax.origins import holder_of, holders_of
 
-    origin = holder_of(source, span.byte_start, span.byte_end, head)
+    # one closure capturing two handles gets one error per type at one span: the binding whose value
+    # names the type's inner head (`RefCell` of `Rc<RefCell<..>>`, `Vec` of `Rc<Vec<..>>`) is this one
+    origin = (
+        holder_of(source, span.byte_start, span.byte_end, inner) if swap_rc and inner else None
+    ) or holder_of(source, span.byte_start, span.byte_end, head)
     if origin is None:
         return []
-    family = handle_family(source, origin)
     file = span.file_name
-    edits: list[Edit] = []
-    changed: list[tuple[str, str, tuple]] = []  # (old name, new path, sites)
-    if swap_rc:
-        sites = type_sites(source, family, "Rc")
-        edits += [
-            Edit(file=file, start=s.start, end=s.end, replacement=_renamed(s.text, "Arc")) for s in sites
-        ]
-        changed.append(("Rc", "std::sync::Arc", sites))
-    lock = ""
-    if cell == "RefCell":
-        calls = receiver_calls(source, family, ("borrow", "borrow_mut"))
-        lock = "Mutex" if any(m == "borrow_mut" for m, _ in calls) else "RwLock"
-        sites = type_sites(source, family, "RefCell")
-        if not sites:
-            return []
-        edits += [
-            Edit(file=file, start=s.start, end=s.end, replacement=_renamed(s.text, lock)) for s in sites
-        ]
-        for m, r in calls:
-            call = (
-                "lock().unwrap()"
-                if lock == "Mutex"
-                else ("write" if m == "borrow_mut" else "read") + "().unwrap()"
+    built = _origin_edits(source, file, origin, swap_rc, cell)
+    if built is None:
+        return []
+    edits, changed, lock = built
+    if swap_rc:  # every other `Rc` the span uses is refused too (rustc's other errors there): one patch
+        for other in holders_of(source, span.byte_start, span.byte_end, "Rc"):
+            if other == origin:
+                continue
+            from engine.syntax.shared_handles import names_type
+
+            if names_type(source, other, "Cell"):
+                continue  # no atomic built: that error stays, and validation says so
+            more = _origin_edits(
+                source, file, other, True, "RefCell" if names_type(source, other, "RefCell") else ""
             )
-            edits.append(Edit(file=file, start=r.start, end=r.end, replacement=call))
-        changed.append(("RefCell", f"std::sync::{lock}", sites))
+            if more is not None:
+                edits += more[0]
+                changed += more[1]
+                lock = lock or more[2]
+    changed = _merged(changed)
     if changed and not (uses := _imports(source, file, changed)) and _needs_use(source, changed):
         # no `use` item to replace or stand beside: every site writes the whole path
         edits = [msgspec.structs.replace(e, replacement=_whole(e.replacement)) for e in edits]
@@ -123,6 +122,55 @@ def thread_safe_handle(d: Diagnostic, read: Reader) -> list[Candidate]:
     )
     why = f"make the shared value thread-safe {where} and at every copy: {what}"
     return [_make(edits, why, "thread-safe-handle", d.code_str or "E0277", 0.7)]
+
+
+def _origin_edits(
+    source: bytes,
+    file: str,
+    origin,
+    swap_rc: bool,
+    cell: str,  # noqa: ANN001 - a syntax Binding
+) -> tuple[list[Edit], list[tuple[str, str, tuple]], str] | None:
+    """The edits that make one handle thread-safe at every copy, the (old, new path, sites) they
+    change, and the lock a `RefCell` became ("" when none)."""
+    from engine.syntax.shared_handles import handle_family, receiver_calls, type_sites
+
+    family = handle_family(source, origin)
+    edits: list[Edit] = []
+    changed: list[tuple[str, str, tuple]] = []
+    if swap_rc:
+        sites = type_sites(source, family, "Rc")
+        edits += [
+            Edit(file=file, start=s.start, end=s.end, replacement=_renamed(s.text, "Arc")) for s in sites
+        ]
+        changed.append(("Rc", "std::sync::Arc", sites))
+    lock = ""
+    if cell == "RefCell":
+        calls = receiver_calls(source, family, ("borrow", "borrow_mut"))
+        lock = "Mutex" if any(m == "borrow_mut" for m, _ in calls) else "RwLock"
+        sites = type_sites(source, family, "RefCell")
+        if not sites:
+            return None
+        edits += [
+            Edit(file=file, start=s.start, end=s.end, replacement=_renamed(s.text, lock)) for s in sites
+        ]
+        for m, r in calls:
+            call = (
+                "lock().unwrap()"
+                if lock == "Mutex"
+                else ("write" if m == "borrow_mut" else "read") + "().unwrap()"
+            )
+            edits.append(Edit(file=file, start=r.start, end=r.end, replacement=call))
+        changed.append(("RefCell", f"std::sync::{lock}", sites))
+    return edits, changed, lock
+
+
+def _merged(changed: list[tuple[str, str, tuple]]) -> list[tuple[str, str, tuple]]:
+    """One (old, new path, sites) per old name and new path, the sites of every handle together."""
+    out: dict[tuple[str, str], tuple] = {}
+    for old, new, sites in changed:
+        out[(old, new)] = out.get((old, new), ()) + tuple(sites)
+    return [(old, new, sites) for (old, new), sites in out.items()]
 
 
 def _whole(text: str) -> str:

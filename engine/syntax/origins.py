@@ -68,6 +68,22 @@ def holder_chain(source: bytes, start: int, end: int, head: str) -> tuple[Bindin
     return ()
 
 
+def holders_of(source: bytes, start: int, end: int, head: str) -> list[Binding]:
+    """Every distinct origin (`holder_of`'s maker) of the variables the span uses whose value holds a
+    `head`: a closure capturing two `Rc`s has two, and each needs the same change."""
+    from engine.syntax.shared_handles import names_type, origin_chain
+
+    out: list[Binding] = []
+    for ident in _used(node_at(source, start, end)):
+        b = binding_of(source, (ident.text or b"").decode(), ident.start_byte)
+        if b is None or b.range.start >= start:
+            continue
+        chain = origin_chain(source, b)
+        if chain and any(names_type(source, c, head) for c in chain) and chain[-1] not in out:
+            out.append(chain[-1])
+    return out
+
+
 def declaration_range(source: bytes, b: Binding):  # noqa: ANN201 - a Range
     """The whole `let` (or parameter) that binds `b`."""
     decl = declaration_of(source, b)

@@ -2,7 +2,8 @@
 
 - A closure sent to a thread captures two `Rc`s, and rustc reports one E0277 per `Rc` at the same
   span, the read-only one first. The story covers both, so the way out is decided by the one holding
-  a `RefCell` (not `Sync`): pair mode names `std::sync::Mutex`, never `Arc` alone.
+  a `RefCell` (not `Sync`): pair mode names `std::sync::Mutex`, never `Arc` alone; and the fix is one
+  patch over both handles (each `Rc` an `Arc`, the `RefCell` a `Mutex`), whose tests pass.
 - A thread writes to (E0594) or borrows as mutable (E0596) the data in an `Arc`: an `Arc` gives every
   clone `&` only, so "take &mut" and "change a parameter" are no way out. The ways out are an atomic
   of the integer's own width (from rustc's help naming `Arc<u32>`), a lock, or returning each
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.edits import apply_edits
 from engine.explain.validation import validate
 from modes.rendering import pair_lines
-from tests.explain.crates import explain_lib, option_names, story, story_text
+from tests.explain.crates import cargo_test, explain_lib, option_names, story, story_text
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +47,15 @@ pub fn tally(words: Vec<String>, threads: usize) -> HashMap<String, usize> {
     }
     let out = counts.borrow().clone();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_every_word() {
+        let words = ["a", "b", "a"].map(String::from).to_vec();
+        assert_eq!(super::tally(words, 2)["a"], 2);
+    }
 }
 """
 
@@ -98,6 +109,15 @@ def test_two_rcs_in_one_closure_the_refcell_decides_and_pair_names_the_mutex(
     run = validate([e], tmp_path / "tally")
     text = "\n".join(ln.text for ln in pair_lines(run.explanations[0]))
     assert "Mutex" in text, text
+    # one patch makes both handles thread-safe: `Arc` for each, `Mutex` for the one that is changed
+    (fix,) = run.explanations[0].fixes
+    assert fix.validated == "compiles", fix.validated
+    shown = " ".join(fix.shows)
+    assert "Arc::new(words)" in shown and "Arc::new(Mutex::new(HashMap::new()))" in shown, shown
+    path = tmp_path / "tally" / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), fix.edits))
+    done = cargo_test(tmp_path / "tally")
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_a_write_through_an_arc_is_an_atomic_a_lock_or_a_returned_part(tmp_path: Path, monkeypatch) -> None:
