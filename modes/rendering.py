@@ -35,13 +35,34 @@ def _where(loc: Location) -> str:
     return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else "(no location)"
 
 
+def _places(e: Explanation, shown: int = 6) -> str:
+    """Where one error of one cause is reported, each place once, in rustc's order: "lines 18, 19,
+    21:15 and 21:39" (a column only where two share a line; a file only when it is not the story's)."""
+    firsts = (next((s for s in d.spans if s.is_primary), None) for d in e.diagnostics)
+    at = list(dict.fromkeys((s.file_name, s.line_start, s.column_start) for s in firsts if s is not None))
+    lines = [(f, n) for f, n, _ in at]
+    words = [
+        (f"{f}:" if f != e.primary.file else "") + (f"{n}:{c}" if lines.count((f, n)) > 1 else f"{n}")
+        for f, n, c in at[:shown]
+    ]
+    more = f" and {len(at) - shown} more" if len(at) > shown else ""
+    head = "line" if len(at) == 1 else "lines"
+    if len(words) > 1 and not more:
+        return f"{head} {', '.join(words[:-1])} and {words[-1]}"
+    return f"{head} {', '.join(words)}{more}"
+
+
 def _heading(e: Explanation) -> Line:
+    """A story of one error made in several places says how many and where (`×4 at lines 18, 19, 21:15
+    and 21:39`): the places are the story's size, and rustc's text shows only the first of them."""
     level = e.level if e.level in ("error", "warning") else e.level.split(":")[0]
     code = f"[{e.code}]" if e.code else ""
     more = len(e.diagnostics) - 1
     # One lint repeated in many places is "places"; errors that one root cause produced are "same cause".
     repeated = all(d.code_str == e.code and not d.level.startswith("error") for d in e.diagnostics)
     tail = f" (+{more} more {'places' if repeated else 'from the same cause'})" if more > 0 else ""
+    if more > 0 and all(d.code_str == e.code and d.level.startswith("error") for d in e.diagnostics):
+        tail = f" (×{more + 1} at {_places(e)})"
     return Line(
         f"{level}{code} {_where(e.primary)}: {e.message}{tail}",
         "bold red" if level == "error" else "bold yellow",

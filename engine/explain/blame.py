@@ -106,7 +106,9 @@ def _moved_line(d: Diagnostic, moved: Callable[[str, int], int | None]) -> tuple
     return f, moved(f, n)
 
 
-def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnostic | None:
+def at_story_or_edit(
+    e: Explanation, patch: str, after: CheckReport, base: CheckReport | None = None
+) -> Diagnostic | None:
     """A resolve or type error left with the edit in at the story's own place (within the lines its
     errors' spans cover, moved through the diff) or on a line the edit wrote: the edit does not
     type-check there, so no label may say it does.
@@ -114,7 +116,11 @@ def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnost
     An error of the story left as it was, in its words at its own moved line and on no line the edit
     wrote, is not such a failure: the edit fixed one of the story's errors (the caller checks that one
     went) and another of the same cause remains (`T: Clone` added, `T: Ord` still missing). The edit
-    type-checks where it wrote, so the fix is one that leaves other errors, never "does not compile"."""
+    type-checks where it wrote, so the fix is one that leaves other errors, never "does not compile".
+
+    Nor is another story's error that `base` (the crate before the edit) had in the same words on a
+    line the edit rewrote, left on the line the edit wrote in its place: `c.total()` written into
+    `shop::tax(c.total)` leaves that line's private-fn error as it was; the edit did not bring it."""
     moved, wrote = line_map(patch), new_lines(patch)
     place: dict[str, set[int]] = {f: set(ns) for f, ns in wrote.items()}
     companions = {(key(d), *_moved_line(d, moved)) for d in e.diagnostics}
@@ -126,8 +132,21 @@ def at_story_or_edit(e: Explanation, patch: str, after: CheckReport) -> Diagnost
         lo, hi = (ends[0] or ends[1]), (ends[1] or ends[0])
         if lo is not None and hi is not None:
             place.setdefault(p.file_name, set()).update(range(lo, hi + 1))
+    keys = {key(d) for d in e.diagnostics}
+    rewritten: Counter[tuple[Key, str]] = Counter()  # (key, file) of other errors on rewritten lines
+    for d in _kept(base) if base is not None else ():
+        f, n = _line(d)
+        if moved(f, n) is None and key(d) not in keys:
+            rewritten[(key(d), f)] += 1
     for d in early_errors(after):
         p = d.primary
+        if (
+            p is not None
+            and rewritten[(key(d), p.file_name)] > 0
+            and p.line_start in wrote.get(p.file_name, ())
+        ):
+            rewritten[(key(d), p.file_name)] -= 1  # left on the line the edit rewrote, as it was
+            continue
         if p is None or (
             (key(d), p.file_name, p.line_start) in companions
             and not any(n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1))

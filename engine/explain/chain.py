@@ -283,7 +283,7 @@ def finish(
             if report.status in ("timeout", "error", "failed"):
                 return None
             stays, left = blame.compare(e, diff, base, report)
-            if blame.story_stays(e, stays) or blame.at_story_or_edit(e, diff, report) is not None:
+            if blame.story_stays(e, stays) or blame.at_story_or_edit(e, diff, report, base) is not None:
                 continue
             if len(left) < len(new) or not any(short_words(d) == short_words(target) for d in left):
                 took = (c, tried, diff, report, left)

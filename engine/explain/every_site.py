@@ -52,7 +52,8 @@ def combine(per_site: Sequence[Sequence[Candidate]]) -> list[tuple[Candidate, tu
         ids = tuple(dict.fromkeys(c.id for c in cs))
         if len(ids) < 2:
             continue
-        edits = tuple(e for c in cs for e in c.edits)
+        # an edit every site's fix makes alike (the getter each per-site fix adds) is made once
+        edits = tuple(dict.fromkeys(e for c in cs for e in c.edits))
         if not _disjoint(edits):
             continue
         lead = cs[0]

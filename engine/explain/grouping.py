@@ -105,6 +105,7 @@ def shape_key(d: Diagnostic) -> tuple | None:
 # one message word for word is one fact: the same missing method on one type (E0599), one trait that is
 # not dyn compatible wherever `dyn` names it (E0038), one type indexed with `[]` (E0608)
 _SAME_MESSAGE_CODES = frozenset({"E0599", "E0038", "E0608"})
+PRIVATE = "private"  # what a privacy error's `cause_key` says of its item
 _NOT_IMPL = re.compile(r"the trait `([^`]+)` is not implemented for `([^`]+)`")
 _ON_TYPE = re.compile(r"\bon type `([^`]+)`")
 
@@ -119,7 +120,7 @@ def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
         field is read on a type that only wraps the struct (E0609 whose label says where the field is;
         "unknown field" is a typo per place, not one cause), or the same method is missing on the same
         type (E0599), one trait that is not dyn compatible (E0038) or one type indexed (E0608): the same
-    message word for word."""
+    message word for word; or one item is private where these uses are (E0603, E0616, E0624, E0451)."""
     code = d.code_str or ""
     if _severity(d) != "error":
         return None
@@ -134,6 +135,12 @@ def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
     if code in _SAME_MESSAGE_CODES:
         names = _NAME_RE.findall(d.message)
         return (code, short_type(names[-1]), d.message) if names else None
+    if (item := (f := facts_of(d)).private_item) is not None:
+        # one private item: four reads of one private field, four calls of one private fn, four
+        # literals of one struct with private fields; where rustc says the item is defined, when it
+        # does, tells two items of one name apart
+        at = f.private_at
+        return code, item, PRIVATE + (f"@{at.file}:{at.start}" if at is not None else "")
     return None
 
 
@@ -166,6 +173,8 @@ def borrowed_place(d: Diagnostic) -> str | None:
 def cause_fact(key: tuple[str, str, str]) -> str:
     """The fact a `cause_key` stands for, in words."""
     code, typ, what = key
+    if what.startswith(PRIVATE):
+        return f"{typ} has private fields" if code == "E0451" else f"{typ} is private"
     return f"`{typ}` lacks `{what}`" if code == "E0277" else f"rustc reports the same {code} on `{typ}`"
 
 

@@ -127,7 +127,7 @@ class Trials:
         if state == "not-checked":
             return None
         hidden = joint.hiding(e, after) if state == "compiles" else ()
-        if hidden and (left := blame.at_story_or_edit(e, o.patch, after)) is not None:
+        if hidden and (left := blame.at_story_or_edit(e, o.patch, after, base)) is not None:
             # a type error still at the story's own place or on a line the edit wrote: the edit did
             # not type-check there, whatever the other errors hide
             state, why, at, hidden = "fails", reason_words(left), _at(left), ()

@@ -54,6 +54,9 @@ _BORROWED = re.compile(
     r"(?:immutable|mutable|first mutable|first) borrow occurs here|borrow of `[^`]+` occurs here"
 )
 _LATER_USED = re.compile(r"later used")
+# "field `total` of struct `Cart` is private", "fields `x` and `y` of struct `P` are private",
+# "function `tax` is private": `whole` the item, `item` the struct whose fields are named
+_PRIVATE = re.compile(r"^(?P<whole>(?:fields? .+? of )?(?P<item>[a-z ]+ `[^`]+`)) (?:is|are) private$")
 
 
 def place(span: Span, label: str | None = None) -> Place | None:
@@ -163,6 +166,10 @@ def facts_of(diag: Diagnostic) -> Facts:
         f["expected_due_to"] = hit[0]
     if hit := _first(diag, re.compile(r"(?:function|method|associated function) defined here")):
         f["callee_at"] = hit[0]
+    if m := _PRIVATE.match(diag.message):
+        f["private_item"] = m.group("item") if diag.code_str == "E0451" else m.group("whole")
+        if hit := _first(diag, re.compile(r"\bdefined here")):
+            f["private_at"] = hit[0]
     f["behind_reference"] = bool(re.search(r"behind a `&` reference", diag.message))
     f["similar_name_help"] = any(
         re.search(r"with a similar name exists|similarly named|a similar name", t)

@@ -87,6 +87,11 @@ class Facts(Base, frozen=True):
     type_defined_at: Place | None = (
         None  # "consider implementing `Clone` for this type", "... not found for this"
     )
+    # a privacy error (E0603, E0616, E0624, E0451): the item it is about, as rustc names it
+    # ("function `tax`", "field `total` of struct `Cart`"; for a struct literal, "struct `Point`",
+    # whose private fields bar every literal of it), and where rustc says it is defined, if it does
+    private_item: str | None = None
+    private_at: Place | None = None
     notes: tuple[Note, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     origin: Origin | None = None
