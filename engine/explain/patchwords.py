@@ -115,13 +115,33 @@ def quoted_from_patch(title: str, patch: str) -> str:
     return re.sub(r"`([^`\n]+)`", fix, title)
 
 
+def _copied(patch: str, calls: list[str]) -> list[str]:
+    """What each inserted method-call copy is made of, read off the added lines (`to.to_string()`:
+    `to`); a call with no plain receiver (`format!`, `String::from(..)`) is left out."""
+    out: list[str] = []
+    for c in dict.fromkeys(c for c in calls if c[:1].islower() and "!" not in c):
+        pat = re.compile(r"(\(\s*[*&]*[\w.]+\s*\)|[*&]*[\w.]+)\s*\." + re.escape(c) + r"\(\)")
+        got = [m.group(1) for ln in diff_side(patch, "+") for m in pat.finditer(ln)]
+        out += [g for g in got if g not in out]
+    return out
+
+
 def copy_name(name: str, patch: str) -> str:
     """A fix named as a borrow whose patch copies, named for the copy: "Borrow `key` instead of
-    moving it" finished by `.cloned()` is "Copy `key` instead of moving it (`cloned()`)"."""
+    moving it" finished by `.cloned()` is "Copy `key` instead of moving it (`cloned()`)".
+
+    When the final patch still takes the reference the title names (`&*tx`) and copies something
+    else (`to.to_string()`), the borrow stands and the copy is of that other value: "Borrow `*tx`
+    instead of moving it, and copy `to` with `to_string()`", never "Copy `*tx`"."""
     calls = inserted_copies(patch)
     if not calls or not _BORROW_WORD.search(name):
         return name
     said = ", ".join(f"`{c}()`" if c[:1].islower() else f"`{c}`" for c in dict.fromkeys(calls))
+    quoted = re.findall(r"`([^`\n]+)`", name)
+    what = _copied(patch, calls)
+    if _lends(patch) and what and not any(tokens(w) == tokens(q) for w in what for q in quoted):
+        them = ", ".join(f"`{w}`" for w in what)
+        return f"{name.rstrip('. ')}, and copy {them} with {said}"
     if name[:6].lower() == "borrow":  # the borrow is the fix's whole verb: the copy replaces it
         return f"{'Copy' if name[0] == 'B' else 'copy'}{name[6:]} ({said})"
     return f"{name.rstrip('. ')}, then copy it with {said}"  # a borrow somewhere, a copy after it

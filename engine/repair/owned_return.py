@@ -143,7 +143,9 @@ def return_owned(d: Diagnostic, read: Reader) -> list[Candidate]:
     for s in sites:
         start, end, text = _converted(source, s, method, typ)
         edits.append(Edit(file=prim.file_name, start=start, end=end, replacement=text))
-        moved += [text] if not text.endswith("()") else []
+        # a site that was already the owned value (`&x`/`&format!(..)` lose the `&`) is named as such;
+        # only a site given `.method()` is a conversion: the title says what each edit does
+        moved += [text] if not text.endswith(f".{method}()") else []
     if moved and len(moved) == len(sites):
         names = ", ".join(f"`{m}`" for m in moved)
         desc = f"return {names} itself as the `{typ}` it already is, instead of a reference to it"
