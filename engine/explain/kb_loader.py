@@ -186,6 +186,7 @@ SHAPES = frozenset(
         "temporary_builds_new",
         "temporary_is_guard",
         "local_copies_input",
+        "elided_receiver_param",
         "elided_self_output",
         "object_lifetime_default",
         "fn_object_param",

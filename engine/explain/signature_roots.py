@@ -7,7 +7,9 @@ spans are symptoms and no reordering at the call site can help:
 
 - an elided output lifetime tied to `&mut self`/`&self` (`fn next(&mut self) -> Option<&str>` in
   `impl<'a> Lexer<'a>` slicing a `&'a str` field): every call's result keeps the receiver borrowed;
-  both conflicting borrows (or the returned one) are calls of that method;
+  both conflicting borrows (or the returned one) are calls of that method; and, for a returned
+  borrow (E0515), a method whose values come from another reference parameter instead
+  (`fn first_field(&self, line: &str) -> &str`, engine/syntax/receiver_elision.py);
 - a trait object written without a lifetime (`Box<dyn Fn(&Event)>` means `+ 'static`, rustc's note
   "due to object lifetime defaults"): the closure coerced to it may borrow no local, and no thread
   is involved;
@@ -70,6 +72,29 @@ def elided_output(diag: Diagnostic, crate_root: str | Path) -> ElidedOutput | No
     return found[1] if found is not None else None
 
 
+def receiver_output(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Written, str] | None:
+    """E0515 whose borrow rustc marks is a call of one crate method that elision ties to its `&self`
+    receiver while its returned values come from another reference parameter:
+    (method, its written return type, that parameter)."""
+    if diag.code_str != "E0515":
+        return None
+    root = Path(crate_root)
+
+    def read(rel: str) -> bytes | None:
+        try:
+            return (root / rel).read_bytes()
+        except OSError:
+            return None
+
+    method = marked_method(diag, read)
+    if method is None:
+        return None
+    from engine.syntax.receiver_elision import elided_to_receiver
+
+    found = elided_to_receiver(_sources(crate_root), method)
+    return (method, found[0], found[1]) if found is not None else None
+
+
 def object_default(diag: Diagnostic, crate_root: str | Path) -> tuple[Written, tuple[Written, ...]] | None:
     """E0597/E0503 (any code) with rustc's note on object lifetime defaults: where the `dyn` type the
     value is coerced to is written without a lifetime, and the other places writing it bare."""
@@ -127,6 +152,12 @@ def signature_root(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, 
             f"result to the borrow of the receiver: the result keeps the whole `{out.owner}` borrowed as "
             f"long as it is used, though it is read from `self.{out.field}`, which lives for `{out.lifetime}`"
         )
+    if (rec := receiver_output(diag, crate_root)) is not None:
+        method, ret, param = rec
+        return _at(ret, f"`-> {ret.text}`: lifetime elided to the receiver"), (
+            f"`{method}` returns `{ret.text}` with its lifetime elided, so elision ties each result to the "
+            f"borrow of its receiver, though the values it returns come from its parameter `{param}`"
+        )
     if (obj := object_default(diag, crate_root)) is not None:
         site = obj[0]
         return _at(site, f"`{site.text}`: no lifetime, so `+ 'static`"), (
@@ -154,6 +185,9 @@ def signature_tags(diag: Diagnostic, crate_root: str | Path) -> tuple[set[str], 
     if (out := elided_output(diag, crate_root)) is not None:
         tags.add("elided_self_output")
         vals.update(method=out.method, written=out.returns.text, lifetime=out.lifetime, field=out.field)
+    elif (rec := receiver_output(diag, crate_root)) is not None:
+        tags.add("elided_receiver_param")
+        vals.update(method=rec[0], written=rec[1].text, param=rec[2])
     elif (obj := object_default(diag, crate_root)) is not None:
         tags.add("object_lifetime_default")
         vals.update(object=obj[0].text)
