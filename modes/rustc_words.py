@@ -58,17 +58,29 @@ def also_line(d: Diagnostic) -> str:
     return f"  also {d.level}{code}{at}: {d.message}"
 
 
-# rustc's arrow to the toolchain's own source, as its build machine named it
-_TOOLCHAIN_ARROW = re.compile(r"^\s*--> /rustc/[0-9a-f]{7,}/library/")
+# rustc's arrow to the toolchain's own source, as its build machine named it: `-->` for the span
+# itself, `:::` for one more span of the same note (an impl in `core::ops::arith`)
+_TOOLCHAIN_ARROW = re.compile(r"^\s*(?:-->|:::) /rustc/[0-9a-f]{7,}/library/")
 _SOURCE_ROW = re.compile(r"^\s*\d+\s+\|")
+_BARE_GUTTER = re.compile(r"^\s*\|\s*$")
+# the label of a span in a macro of the toolchain: it points at nothing once the arrow is gone
+_MACRO_NOTE = re.compile(r"^\s*\|?\s*= note: in this macro invocation\s*$")
 
 
 def no_toolchain_paths(rows: list[str]) -> list[str]:
     """rustc's rows without an arrow to `/rustc/<hash>/library/std/src/...:125:0` that shows no
     source after it: that path exists only on rustc's build machine, the column is made up, and the
-    note above it already names the item (`required by a bound in `std::thread::spawn``)."""
-    return [
-        r
-        for i, r in enumerate(rows)
-        if not (_TOOLCHAIN_ARROW.match(r) and not any(_SOURCE_ROW.match(n) for n in rows[i + 1 : i + 3]))
-    ]
+    note above it already names the item (`required by a bound in `std::thread::spawn``). The rows
+    that only framed that arrow go with it: the bare gutter under it and "in this macro invocation",
+    a label of the toolchain's span (rustc's list of the `Div` impls of `f64` has three)."""
+    out: list[str] = []
+    skipping = False
+    for i, r in enumerate(rows):
+        if _TOOLCHAIN_ARROW.match(r) and not any(_SOURCE_ROW.match(n) for n in rows[i + 1 : i + 3]):
+            skipping = True
+            continue
+        if skipping and (_BARE_GUTTER.match(r) or _MACRO_NOTE.match(r)):
+            continue
+        skipping = False
+        out.append(r)
+    return out
