@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.repair.arc_atomic import arc_atomic
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
@@ -72,6 +73,7 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
+from engine.repair.receiver_lifetime import receiver_param_lifetime
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
 from engine.repair.sender_drop import with_sender_drops
@@ -151,6 +153,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", borrow_copied_input),
+    _row("E0515", receiver_param_lifetime, needs_files=True),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
@@ -171,6 +174,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0596 E0594", mut_sibling),
     _row("E0596 E0594", fnmut_bound),
     _row("E0596 E0594", cell_capture),
+    _row("E0594", arc_atomic),
     _row("E0596 E0384 E0594", add_mut),
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),

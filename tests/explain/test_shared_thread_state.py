@@ -7,7 +7,8 @@
 - A thread writes to (E0594) or borrows as mutable (E0596) the data in an `Arc`: an `Arc` gives every
   clone `&` only, so "take &mut" and "change a parameter" are no way out. The ways out are an atomic
   of the integer's own width (from rustc's help naming `Arc<u32>`), a lock, or returning each
-  thread's part; a non-integer gets no atomic.
+  thread's part; a non-integer gets no atomic. The atomic is a patch too: the value made as the
+  atomic, each write an atomic operation, each read a load; its tests pass.
 """
 
 from __future__ import annotations
@@ -94,6 +95,36 @@ pub fn visited(pages: Vec<&'static str>) -> Vec<String> {
 }
 """
 
+# a length sum in an `Arc<usize>`, the handle copied inside an adapter's closure
+LENGTHS = """use std::sync::Arc;
+use std::thread;
+
+pub fn total_len(parts: Vec<String>) -> usize {
+    let sum = Arc::new(0usize);
+    let hs: Vec<_> = parts
+        .into_iter()
+        .map(|p| {
+            let sum = Arc::clone(&sum);
+            thread::spawn(move || {
+                *sum += p.len();
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
+    }
+    *sum
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn adds() {
+        assert_eq!(super::total_len(vec!["ab".into(), "cde".into()]), 5);
+    }
+}
+"""
+
 NO_WAY = ("take &mut", "return a new value")
 
 
@@ -138,3 +169,21 @@ def test_a_write_through_an_arc_is_an_atomic_a_lock_or_a_returned_part(tmp_path:
     assert "use an atomic" not in names, names  # a `Vec` has no atomic
     assert names[0] == "put it behind a lock", names
     assert not set(NO_WAY) & set(names) and "take &mut in the signature" not in names, names
+
+
+def test_an_integer_in_an_arc_becomes_its_atomic_in_one_patch_whose_tests_pass(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    (e,) = explain_lib(tmp_path, "lengths", LENGTHS)
+    run = validate([e], tmp_path / "lengths")
+    fix = next(f for f in run.explanations[0].fixes if "AtomicUsize::new(0usize)" in " ".join(f.shows))
+    shown = " ".join(fix.shows)
+    assert "sum.fetch_add(p.len(), Ordering::Relaxed)" in shown and "sum.load(Ordering::Relaxed)" in shown, (
+        shown
+    )
+    assert fix.validated == "compiles", fix.validated
+    path = tmp_path / "lengths" / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), fix.edits))
+    done = cargo_test(tmp_path / "lengths")
+    assert done.returncode == 0, done.stderr[-2000:]
