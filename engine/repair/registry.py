@@ -73,7 +73,6 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
-from engine.repair.receiver_lifetime import receiver_param_lifetime
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
 from engine.repair.sender_drop import with_sender_drops
@@ -153,7 +152,6 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", borrow_copied_input),
-    _row("E0515", receiver_param_lifetime, needs_files=True),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
