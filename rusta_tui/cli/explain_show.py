@@ -105,12 +105,14 @@ def summary(checks: Checks) -> None:
 def cost_words(run, fixes: int) -> str:  # noqa: ANN001 - engine.explain.validation.ValidationRun
     """What a check cost, in one line for stderr. `fixes` is the count "Checking N fixes" announced;
     cargo runs are counted apart and say why they can be more (a fix's other spelling, its later
-    steps, fixes checked together): two bare numbers side by side read as a contradiction."""
+    steps, fixes checked together): two bare numbers side by side read as a contradiction. Only then:
+    said on every run, the reason is noise where the numbers need none."""
     n, k = run.checked, run.cached
+    why = " (a fix's other spelling, later steps and fixes checked together take checks of their own)"
     return (
         f"rusta: {fixes} fix{'' if fixes == 1 else 'es'} checked in {run.wall_s:.1f} s with {n} cargo"
         f" check{'' if n == 1 else 's'} and {k} answer{'' if k == 1 else 's'} from the cache"
-        " (a fix's other spelling, later steps and fixes checked together take checks of their own)."
+        f"{why if n + k > fixes else ''}."
     )
 
 

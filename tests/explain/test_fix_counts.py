@@ -119,3 +119,15 @@ def test_the_numbers_printed_are_the_fixes_listed(tmp_path: Path, name: str, src
         gone, extra = _accounted(count.group(3))
         assert checked == announced and shown == listed, (mode, out)
         assert shown - extra + gone == checked, (mode, count.group(0))
+
+
+def test_the_cost_line_says_why_checks_outnumber_fixes_only_when_they_do() -> None:
+    from engine.explain.validation import ValidationRun
+    from rusta_tui.cli.explain_show import cost_words
+
+    even = cost_words(ValidationRun(explanations=(), checked=3, cached=1, wall_s=1.0), 4)
+    assert even == "rusta: 4 fixes checked in 1.0 s with 3 cargo checks and 1 answer from the cache.", even
+    more = cost_words(ValidationRun(explanations=(), checked=12, cached=0, wall_s=2.6), 4)
+    assert more.endswith(
+        "(a fix's other spelling, later steps and fixes checked together take checks of their own)."
+    )
