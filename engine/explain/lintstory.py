@@ -21,14 +21,16 @@ _LINT_LINE_RE = re.compile(r"unexpected_cfgs\s*=\s*\{[^}]*\}")
 _BUILD_RS_RE = re.compile(r"`(println!\(\"cargo::rustc-check-cfg=[^`]*\);)`")
 
 
-def _place(d: Diagnostic) -> str:
+def _place(d: Diagnostic, column: bool = False) -> str:
     p = d.primary
-    return f"{p.file_name}:{p.line_start}" if p else "?"
+    return (f"{p.file_name}:{p.line_start}" + (f":{p.column_start}" if column else "")) if p else "?"
 
 
 def places(g: Group, shown: int = SHOWN_PLACES) -> str:
-    """`src/lib.rs:3, src/lib.rs:8, src/lib.rs:19 and 2 more`: the first places in rustc's order."""
-    all_places = [_place(m.diag) for m in g.members]
+    """`src/lib.rs:3, src/lib.rs:8, src/lib.rs:19 and 2 more`: the first places in rustc's order,
+    with their columns when two share a line (`src/lib.rs:2:15, src/lib.rs:2:29`, not one line twice)."""
+    lines = [_place(m.diag) for m in g.members]
+    all_places = [_place(m.diag, column=lines.count(ln) > 1) for m, ln in zip(g.members, lines, strict=True)]
     head = ", ".join(all_places[:shown])
     rest = len(all_places) - shown
     return f"{head} and {rest} more" if rest > 0 else head
