@@ -117,6 +117,7 @@ def fn_object_param(diag: Diagnostic, crate_root: str | Path) -> Written | None:
 
 _OUTLIVE_STATIC = "function requires argument type to outlive `'static`"
 _INTRODUCED = "requirement that the value outlives `'static` introduced here"
+_BORROWED_STATIC = re.compile(r"requires that `[^`]+` is borrowed for `'static`")
 
 
 def static_bound(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Written] | None:
@@ -129,6 +130,11 @@ def static_bound(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Written
         return None
     if any(c.message == _OUTLIVE_STATIC for c in diag.children):
         return static_bound_site(_sources(crate_root), prim.file_name, prim.byte_start, prim.byte_end)
+    for s in diag.spans:  # E0597: the argument "requires that `x` is borrowed for `'static`"
+        if _BORROWED_STATIC.search(s.label or "") and s.file_name == prim.file_name:
+            found = static_bound_site(_sources(crate_root), s.file_name, s.byte_start, s.byte_end)
+            if found is not None:
+                return found
     for c in diag.children:  # E0503/E0597: rustc's note spans the `'static` the crate wrote
         if c.message != _INTRODUCED or not c.spans or not in_user_crate(c.spans[0].file_name):
             continue

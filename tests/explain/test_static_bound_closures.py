@@ -7,7 +7,9 @@ its parameter by `'static`, and a `move` that copies the state the closure chang
 - A `Copy` local the closure assigns to and the function reads afterwards: `move` compiles and gives
   the closure its own copy, so the function reads the old value. That `move` is not offered (neither
   as an option nor as a fix); shared state is, and the bound's lifetime when the crate wrote it.
-- A closure that only reads keeps `move` (rustc's fix compiles and the tests pass).
+- A closure that only reads keeps `move` (rustc's fix compiles).
+- A parameter written `Box<dyn Fn() -> usize + 'static>` (rustc: E0597, "borrowed for `'static`" on
+  the argument) is the root the same way, and no thread is named.
 
 Real cargo on crates written here.
 """
@@ -97,6 +99,24 @@ mod tests {
 }
 """
 
+# a hook registry whose parameter writes `Box<dyn Fn() -> usize + 'static>`: rustc says E0597
+HOOKS = """pub struct Hooks {
+    all: Vec<Box<dyn Fn() -> usize + 'static>>,
+}
+
+impl Hooks {
+    pub fn add(&mut self, f: Box<dyn Fn() -> usize + 'static>) {
+        self.all.push(f);
+    }
+}
+
+pub fn sizes(names: Vec<String>) -> usize {
+    let mut h = Hooks { all: Vec::new() };
+    h.add(Box::new(|| names.len()));
+    h.all.iter().map(|f| f()).sum()
+}
+"""
+
 
 def _only_move(fix) -> bool:  # noqa: ANN001 - a PatchOption
     return all(e.replacement.strip() == "move" for e in fix.edits)
@@ -134,3 +154,15 @@ def test_a_where_clause_static_bound_with_a_read_only_capture_keeps_move(tmp_pat
     run = validate([e], tmp_path / "filter")
     fix = next(f for f in run.explanations[0].fixes if _only_move(f))
     assert fix.validated == "compiles", fix.validated
+
+
+def test_a_static_trait_object_parameter_is_the_root_of_a_borrow_kept_for_static(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "hooks", HOOKS)
+    (e,) = [s for s in stories if s.code == "E0597"]
+    assert e.root_cause.line == line_of(HOOKS, "pub fn add("), e.root_cause
+    assert "passed to `add`, whose parameter is bounded by `'static`" in e.summary, e.summary
+    assert "thread" not in story_text(e), story_text(e)
+    assert option_names(e) == ["give the bound a lifetime", "hand ownership over"], option_names(e)
