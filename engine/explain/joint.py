@@ -122,8 +122,13 @@ def companions(
 
 def lead_set(stories: list[Explanation]) -> tuple[PatchOption, ...]:
     """The ✓ fix each story leads with, when two or more stories have one and none overlap: the set
-    a user applying every shown fix gets, which `validation` builds once."""
-    leads = [s.fixes[0] for s in stories if s.fixes and s.fixes[0].validated == "compiles"]
+    a user applying every shown fix gets, which `validation` builds once. A lead with the very edits
+    of an earlier one (one fix that clears two stories) is that fix again, not an overlap."""
+    leads: list[PatchOption] = []
+    for s in stories:  # one edit that clears two stories leads both: it goes in the set once
+        lead = s.fixes[0] if s.fixes and s.fixes[0].validated == "compiles" else None
+        if lead is not None and not any(set(lead.edits) == set(b.edits) for b in leads):
+            leads.append(lead)
     for n, a in enumerate(leads):
         if any(_overlaps(a.edits, b.edits) for b in leads[n + 1 :]):
             return ()

@@ -92,7 +92,7 @@ def receiver_output(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Writ
     from engine.syntax.receiver_elision import elided_to_receiver
 
     found = elided_to_receiver(_sources(crate_root), method)
-    return (method, found[0], found[1]) if found is not None else None
+    return (method, found.returns, found.param) if found is not None else None
 
 
 def object_default(diag: Diagnostic, crate_root: str | Path) -> tuple[Written, tuple[Written, ...]] | None:

@@ -16,7 +16,7 @@ from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
 from engine.repair.borrowed_view import option_view
-from engine.repair.cell_capture import cell_capture
+from engine.repair.cell_capture import cell_capture, rc_cell_capture
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
@@ -73,6 +73,7 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
+from engine.repair.receiver_lifetime import receiver_param_lifetime
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
 from engine.repair.sender_drop import with_sender_drops
@@ -152,12 +153,14 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", borrow_copied_input),
+    _row("E0515", receiver_param_lifetime, needs_files=True),
     _row("E0515", return_owned),
     _row("E0515", empty_constant),
     _row("E0597", hoist_out_of_block),
     _row("E0597 E0503 E0505 E0506", object_lifetime, needs_files=True),
     _row("E0594 E0596", fnmut_object_lifetime, needs_files=True),
     _row("E0373", move_closure),
+    _row("E0373", rc_cell_capture),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),
     _row("E0107", args_from_other_uses, needs_files=True),

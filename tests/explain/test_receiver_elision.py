@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.explain.crates import explain_lib, line_of
+from engine.edits import apply_edits
+from engine.explain.validation import validate
+from tests.explain.crates import errors_of, explain_lib, line_of
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +79,18 @@ def test_the_root_is_the_methods_elided_output_not_the_caller(
     assert e.root_cause.line == line_of(src, sig) != e.primary.line
     names = [o.name for o in e.options]
     assert names == ["name the output lifetime"], names
+
+
+def test_the_returned_borrows_fix_is_the_methods_signature_and_clears_both_errors(tmp_path) -> None:
+    stories = explain_lib(tmp_path, "tokens2", TOKENS)
+    run = validate(list(stories), tmp_path / "tokens2")
+    i = next(i for i, e in enumerate(run.explanations) if e.code == "E0515")
+    lead = run.explanations[i].fixes[0]
+    assert lead.validated == "compiles", (lead.name, lead.fails_because)
+    assert "    pub fn head<'a>(&self, text: &'a str) -> &'a str {" in lead.shows, lead.shows
+    other = next(e for j, e in enumerate(run.explanations) if j != i and e.fixes)
+    assert set(other.fixes[0].edits) == set(lead.edits)  # the lifetime error's fix is the same edit
+    root = tmp_path / "tokens2"
+    path = root / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), lead.edits))
+    assert not errors_of(root, tmp_path)
