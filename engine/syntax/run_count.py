@@ -65,7 +65,7 @@ def how_often(source: bytes, start: int, end: int | None = None) -> str:
         elif parent.type == "closure_expression" and _in_body(child, parent):
             method = _closure_caller(parent)
             if method:
-                return f"each time `.{method}(..)` calls the closure at line {_line(parent)}"
+                return f"each time `{method}` calls the closure at line {_line(parent)}"
             return f"each time the closure at line {_line(parent)} runs"
         child, parent = parent, parent.parent
     return ""

@@ -77,7 +77,7 @@ def test_straight_line_code_runs_once_and_a_closure_per_call_of_its_caller() -> 
     assert how_often(src, at, at + 5) == ""
     body = b"pub fn f(v: &[u8]) -> u32 {\n    v.iter().map(|x| *x as u32).sum()\n}\n"
     at = body.index(b"*x as")
-    assert how_often(body, at, at + 2) == "each time `.map(..)` calls the closure at line 2"
+    assert how_often(body, at, at + 2) == "each time `map` calls the closure at line 2"
     cond = b"fn g(v: Vec<u8>) {\n    for x in v.clone() {\n        drop(x);\n    }\n}\n"
     at = cond.index(b"v.clone()")
     assert how_often(cond, at, at + 9) == ""  # the iterable runs once, not per iteration
