@@ -30,6 +30,7 @@ from engine.explain.grouping import CFG_LINT, Group, Located, cause_fact, cause_
 from engine.explain.invariants import invariant_for, syntax_entry
 from engine.explain.kb_loader import KBEntry, KBOption, lookup
 from engine.explain.patch import suggested_patch
+from engine.explain.patchwords import rustc_said
 from engine.explain.probes import probe_facts
 from engine.explain.prompts import prompt_for
 from engine.explain.rootcause import DEFAULT_STRATEGY, locate, primary_span, to_location
@@ -395,6 +396,7 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     text = ""
     if with_explain_text and diag.code_str:
         text = references.explain_passage(references.explain_text(diag.code_str))
+    patch = suggested_patch((m.diag for m in g.members), crate_root)
     return Explanation(
         code=diag.code_str,
         level=diag.level,
@@ -406,9 +408,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         invariant=invariant,
         summary=summary,
         why=why,
-        options=options,
+        options=rustc_said(options, patch),
         references=refs,
-        patch=suggested_patch((m.diag for m in g.members), crate_root),
+        patch=patch,
         diagnostics=tuple(m.diag for m in g.members),
         facts=tuple(facts),
         explain_text=text,

@@ -18,7 +18,7 @@ import msgspec
 
 from engine.edits import EditError, apply_edits, by_file, diff_side
 from engine.explain.evidence import tokens
-from engine.explain.types import Choice, Explanation, PatchOption
+from engine.explain.types import Choice, Explanation, PatchOption, SuggestedPatch
 
 # calls that copy or allocate: the patch's added lines hold more of them than its removed lines
 _COPYING = re.compile(
@@ -261,3 +261,33 @@ def new_text(o: PatchOption, rel: str, read: Callable[[str], bytes | None]) -> t
         return old, apply_edits(old, by_file(o.edits).get(rel, []))
     except EditError:
         return None
+
+
+_AS_RUSTC = re.compile(r",? as rustc suggests")
+
+
+def _adds(code: str, diff: str) -> bool:
+    """Whether the diff's added lines hold `code` more often than its removed lines: the edit writes it."""
+    if tokens(code).strip() in ("&", "& mut"):
+        return _lends(diff)
+    t = tokens(code)
+    return sum(tokens(ln).count(t) for ln in diff_side(diff, "+")) > sum(
+        tokens(ln).count(t) for ln in diff_side(diff, "-")
+    )
+
+
+def rustc_said(options: Iterable[Choice], patch: SuggestedPatch | None) -> tuple[Choice, ...]:
+    """The knowledge base's "as rustc suggests" kept only where rustc's own patch does what the way
+    out says: the story has one, and the operation it quotes first (`&`, `move`; a quoted name is
+    not an operation) is one rustc's edit writes. The mistake it answers: "Put `&` before the matched
+    place, as rustc suggests" where rustc suggests removing a `*`; the way out may still hold, the
+    attribution does not, so only the clause goes."""
+    out = []
+    for o in options:
+        if _AS_RUSTC.search(o.how):
+            quoted = re.findall(r"`([^`\n]+)`", o.how.split("as rustc suggests")[0])
+            ops = [q for q in quoted if not re.fullmatch(r"[\w:]+", q)]
+            if patch is None or patch.source != "rustc" or (ops and not _adds(ops[0], patch.diff)):
+                o = msgspec.structs.replace(o, how=_AS_RUSTC.sub("", o.how, count=1))
+        out.append(o)
+    return tuple(out)

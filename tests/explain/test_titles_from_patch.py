@@ -79,3 +79,43 @@ def test_each_title_describes_its_own_patch(tmp_path: Path, monkeypatch, name: s
             assert re.search(re.escape(m.group(1)) + _COPY, added), (f.name, f.patch)
         if "as rustc suggests" in f.name:
             assert f.source == "rustc", (f.name, f.patch)
+
+
+# a field matched by value through `&self`: rustc's own help borrows it (`&self.nick`)
+PROFILE = """pub struct Profile {
+    pub nick: Option<String>,
+}
+
+impl Profile {
+    pub fn nick_len(&self) -> usize {
+        match self.nick {
+            Some(n) => n.len(),
+            None => 0,
+        }
+    }
+}
+"""
+
+
+def _refs(lines: list[str]) -> int:
+    return sum(len(re.findall(r"(?:^|[(\[{,;=:]|\b(?:match|in|let|return))\s*&(?![&=])", ln)) for ln in lines)
+
+
+@pytest.mark.parametrize(("name", "src", "kept"), [("ledger", LEDGER, False), ("profile", PROFILE, True)])
+def test_as_rustc_suggests_only_where_rustcs_patch_does_it(
+    tmp_path: Path, name: str, src: str, kept: bool
+) -> None:
+    """LEDGER: rustc removes the `*` of `*e`; PROFILE: rustc puts `&` before `self.nick`. A way out
+    that puts `&` before the place is offered on both, attributed to rustc only where its patch
+    adds a reference."""
+    said = []
+    for e in explain_lib(tmp_path, name, src):
+        for o in e.options:
+            if "`&`" not in o.how:
+                continue
+            said.append("as rustc suggests" in o.how)
+            if said[-1]:
+                assert e.patch is not None, o.how
+                added, removed = diff_side(e.patch.diff, "+"), diff_side(e.patch.diff, "-")
+                assert _refs(added) > _refs(removed), (o.how, e.patch.diff)
+    assert said and any(said) == kept, said
