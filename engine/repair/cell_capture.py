@@ -166,3 +166,75 @@ def cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
         else f"keep `{name}` in a `RefCell` and change it through `borrow_mut`, so the closure stays `Fn`"
     )
     return [_make(edits, what, FAMILY, d.code_str or "E0594", 0.7)]
+
+
+_BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
+
+
+def rc_cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0373 on a `Copy` local the closure changes and the function reads afterwards
+    (`engine.syntax.captures.mutated_copy_captures`): rustc's `move` would copy it, so the closure's
+    changes would never reach the function. The local becomes an `Rc<Cell<T>>`, the closure gets its
+    own handle (`{ let n = Rc::clone(&n); move || .. }`, an argument block, so no new name is made),
+    and every use becomes `get`/`set`, as `cell_capture` writes them."""
+    m = _BORROWS.match(d.message)
+    prim = d.primary
+    source = read(prim.file_name) if prim is not None else None
+    if m is None or prim is None or source is None or prim.byte_end > len(source):
+        return []
+    from engine.syntax.captures import closure_at, mutated_copy_captures
+
+    name, file = m.group(1), prim.file_name
+    found = closure_at(source, prim.byte_start, prim.byte_end)
+    if found is None or name not in mutated_copy_captures(source, prim.byte_start, prim.byte_end):
+        return []
+    closure, fn = found
+    b = binding_of(source, name, closure.start_byte)
+    decl = (
+        next(
+            (
+                a
+                for a in ancestors(node_at(source, b.range.start, b.range.end))
+                if a.type == "let_declaration"
+            ),
+            None,
+        )
+        if b is not None and b.kind == "let"
+        else None
+    )
+    value = decl.child_by_field_name("value") if decl is not None else None
+    pattern = decl.child_by_field_name("pattern") if decl is not None else None
+    if decl is None or value is None or pattern is None or pattern.type not in ("identifier", "mut_pattern"):
+        return []
+    cell = "std::rc::Rc::new(std::cell::Cell::new("
+    edits = [
+        Edit(file=file, start=value.start_byte, end=value.start_byte, replacement=cell),
+        Edit(file=file, start=value.end_byte, end=value.end_byte, replacement="))"),
+    ]
+    mut = next((c for c in decl.children if c.type == "mutable_specifier"), None)
+    if mut is not None:
+        edits.append(Edit(file=file, start=mut.start_byte, end=pattern.start_byte, replacement=""))
+    if (ty := decl.child_by_field_name("type")) is not None:
+        wrapped = f"std::rc::Rc<std::cell::Cell<{_text(ty)}>>"
+        edits.append(Edit(file=file, start=ty.start_byte, end=ty.end_byte, replacement=wrapped))
+    for ident in preorder(fn):
+        if ident.type != "identifier" or _text(ident) != name or ident.start_byte < decl.end_byte:
+            continue
+        if binding_of(source, name, ident.start_byte) != b:
+            continue  # a shadowing binding of the same name
+        e = _use_edit(ident, name, True, file)
+        if e is False:
+            return []
+        if isinstance(e, Edit):
+            edits.append(e)
+    edits += _inline_args(fn, decl, name, True, file)
+    handle = f"{{ let {name} = std::rc::Rc::clone(&{name}); move "
+    edits += [
+        Edit(file=file, start=closure.start_byte, end=closure.start_byte, replacement=handle),
+        Edit(file=file, start=closure.end_byte, end=closure.end_byte, replacement=" }"),
+    ]
+    spans = sorted((e.start, e.end) for e in edits if e.start != e.end)
+    if any(a[1] > b_[0] for a, b_ in zip(spans, spans[1:], strict=False)):
+        return []  # a use inside an assignment's right side: rewritten twice
+    what = f"share `{name}` through `Rc<Cell<..>>`, so the closure's changes reach the function"
+    return [_make(edits, what, "rc-cell-capture", d.code_str or "E0373", 0.7)]

@@ -7,6 +7,8 @@ its parameter by `'static`, and a `move` that copies the state the closure chang
 - A `Copy` local the closure assigns to and the function reads afterwards: `move` compiles and gives
   the closure its own copy, so the function reads the old value. That `move` is not offered (neither
   as an option nor as a fix); shared state is, and the bound's lifetime when the crate wrote it.
+- That state is shared through `Rc<Cell<T>>` in a patch: the local wrapped, the closure given its own
+  handle in an argument block with `move`, every use `get`/`set`; validated, and the tests pass.
 - A closure that only reads keeps `move` (rustc's fix compiles).
 - A parameter written `Box<dyn Fn() -> usize + 'static>` (rustc: E0597, "borrowed for `'static`" on
   the argument) is the root the same way, and no thread is named.
@@ -20,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.edits import apply_edits
 from engine.explain.validation import validate
-from tests.explain.crates import explain_lib, line_of, option_names, story_text
+from tests.explain.crates import cargo_test, explain_lib, line_of, option_names, story_text
 
 pytestmark = pytest.mark.slow
 
@@ -117,6 +120,46 @@ pub fn sizes(names: Vec<String>) -> usize {
 }
 """
 
+# a log sink keeping the longest line in an annotated `usize`: the Rc<Cell> patch, with a test
+LONGEST = """pub struct Log {
+    sinks: Vec<Box<dyn FnMut(&str)>>,
+}
+
+impl Log {
+    pub fn sink(&mut self, f: impl FnMut(&str) + 'static) {
+        self.sinks.push(Box::new(f));
+    }
+
+    pub fn write(&mut self, s: &str) {
+        for f in self.sinks.iter_mut() {
+            f(s);
+        }
+    }
+}
+
+pub fn longest(lines: &[&str]) -> usize {
+    let mut best: usize = 0;
+    let mut log = Log { sinks: Vec::new() };
+    log.sink(|s| {
+        if s.len() > best {
+            best = s.len();
+        }
+    });
+    for l in lines {
+        log.write(l);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn longest_line() {
+        assert_eq!(super::longest(&["a", "abc", "ab"]), 3);
+    }
+}
+"""
+
 
 def _only_move(fix) -> bool:  # noqa: ANN001 - a PatchOption
     return all(e.replacement.strip() == "move" for e in fix.edits)
@@ -166,3 +209,22 @@ def test_a_static_trait_object_parameter_is_the_root_of_a_borrow_kept_for_static
     assert "passed to `add`, whose parameter is bounded by `'static`" in e.summary, e.summary
     assert "thread" not in story_text(e), story_text(e)
     assert option_names(e) == ["give the bound a lifetime", "hand ownership over"], option_names(e)
+
+
+def test_the_copied_state_is_shared_through_rc_cell_in_a_patch_whose_tests_pass(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "longest", LONGEST)
+    (e,) = [s for s in stories if s.code == "E0373"]
+    run = validate([e], tmp_path / "longest")
+    fixes = run.explanations[0].fixes
+    assert not any(_only_move(f) for f in fixes)
+    fix = next(f for f in fixes if "std::rc::Rc::new(std::cell::Cell::new(0))" in " ".join(f.shows))
+    shown = " ".join(fix.shows)
+    assert "std::rc::Rc<std::cell::Cell<usize>>" in shown and "best.set(s.len())" in shown, shown
+    assert fix.validated == "compiles", fix.validated
+    path = tmp_path / "longest" / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), fix.edits))
+    done = cargo_test(tmp_path / "longest")
+    assert done.returncode == 0, done.stderr[-2000:]
