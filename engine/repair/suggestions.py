@@ -63,6 +63,8 @@ def titled(message: str, edits: tuple[Edit, ...]) -> str:
     head = message.rstrip(" :")
     if code and "\n" not in code and len(code) <= 60:
         return f"{head} `{code}`"
+    # "try adding this" names the code it points at: the patch replaces the word, not follows it
+    head = re.sub(r"\s+(?:this|these)$", "", head, flags=re.IGNORECASE)
     return f"{head} the code in the patch below"
 
 
