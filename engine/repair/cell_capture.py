@@ -236,5 +236,5 @@ def rc_cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     spans = sorted((e.start, e.end) for e in edits if e.start != e.end)
     if any(a[1] > b_[0] for a, b_ in zip(spans, spans[1:], strict=False)):
         return []  # a use inside an assignment's right side: rewritten twice
-    what = f"share `{name}` through `Rc<Cell<..>>`, so the closure's changes reach the function"
+    what = f"share `{name}` through `std::rc::Rc` around a `std::cell::Cell`, so the closure's changes reach the function"
     return [_make(edits, what, "rc-cell-capture", d.code_str or "E0373", 0.7)]
