@@ -17,7 +17,7 @@ from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.hunks import change_runs, hunk_block
 from modes.reasons import own_reason
-from modes.rustc_words import also_line, no_toolchain_paths, rustc_help, rustc_why
+from modes.rustc_words import also_line, no_toolchain_paths, no_unrelated_impls, rustc_help, rustc_why
 from modes.types import SPECS, Mode
 
 if TYPE_CHECKING:
@@ -355,7 +355,9 @@ def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
             out.append(Line(also_line(d), "dim"))
             continue
         text = (d.rendered or "").rstrip("\n")
-        rows = no_toolchain_paths([r for r in text.splitlines() if not _MORE_INFO.match(r)])
+        rows = no_unrelated_impls(
+            no_toolchain_paths([r for r in text.splitlines() if not _MORE_INFO.match(r)])
+        )
         if i == 0 and rows and e.message in rows[0]:
             rows = rows[1:]
         out.extend(Line(r, "dim") for r in rows if r.strip() or out)

@@ -84,3 +84,50 @@ def no_toolchain_paths(rows: list[str]) -> list[str]:
         skipping = False
         out.append(r)
     return out
+
+
+_IMPL_LIST = re.compile(r"^(\s*)= help: the following other types implement trait `([^`]+)`:\s*$")
+_IMPL_ROW = re.compile(r"^\s+`([^`]+)` implements `[^`]+`\s*$")
+_IMPL_MORE = re.compile(r"^\s+and (\d+) others\s*$")
+_LACKS = re.compile(r"the trait `([^`]+)` is not implemented for `([^`]+)`")
+_TYPE_WORD = re.compile(r"[A-Za-z_][\w:]*")
+
+
+def _names(ty: str) -> set[str]:
+    """The type names a type mentions, each by its last path segment (`std::vec::Vec<u8>`: Vec, u8)."""
+    return {w.split("::")[-1] for w in _TYPE_WORD.findall(ty)}
+
+
+def no_unrelated_impls(rows: list[str]) -> list[str]:
+    """rustc's list of the other types that implement a trait, in one line when it names none of the
+    types at stake: the type that lacks the trait, or a type among the trait's arguments (`Money`
+    lacks `Sum<i64>`; the list starts at `f128`). Such a list does not help choose a fix; one that
+    names them does (`f64` implements `Div<f64>` beside `f64 / usize`) and stays whole."""
+    stake: set[str] = set()  # the type that lacks the trait, and the trait's own arguments
+    for lacks in (x for r in rows for x in _LACKS.finditer(r)):
+        stake |= _names(lacks.group(2)) | _names(lacks.group(1).partition("<")[2])
+    out: list[str] = []
+    i = 0
+    while i < len(rows):
+        m = _IMPL_LIST.match(rows[i])
+        if m is None:
+            out.append(rows[i])
+            i += 1
+            continue
+        j, named, more = i + 1, [], 0
+        while j < len(rows) and (row := _IMPL_ROW.match(rows[j])):
+            named.append(row.group(1))
+            j += 1
+        if j < len(rows) and (extra := _IMPL_MORE.match(rows[j])):
+            more, j = int(extra.group(1)), j + 1
+        trait = m.group(2)
+        if not named or not stake or {w for n in named for w in _names(n)} & stake:
+            out.extend(rows[i:j])
+        else:
+            them = " or ".join(f"`{t}`" for t in sorted(stake))
+            out.append(
+                f"{m.group(1)}= help: rustc lists {len(named) + more} other types that implement `{trait}`;"
+                f" none of the {len(named)} it names is {them}"
+            )
+        i = j
+    return out
