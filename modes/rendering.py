@@ -17,7 +17,14 @@ from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
 from modes.hunks import change_runs, hunk_block
 from modes.reasons import own_reason
-from modes.rustc_words import also_line, no_toolchain_paths, no_unrelated_impls, rustc_help, rustc_why
+from modes.rustc_words import (
+    also_line,
+    also_notes,
+    no_toolchain_paths,
+    no_unrelated_impls,
+    rustc_help,
+    rustc_why,
+)
 from modes.types import SPECS, Mode
 
 if TYPE_CHECKING:
@@ -353,6 +360,7 @@ def rustc_lines(e: Explanation, *, same_twice: bool = True) -> list[Line]:
             while out and not out[-1].text.strip():
                 out.pop()
             out.append(Line(also_line(d), "dim"))
+            out.extend(Line(n, "dim") for n in also_notes(d, diags[0].rendered or ""))
             continue
         text = (d.rendered or "").rstrip("\n")
         rows = no_unrelated_impls(

@@ -58,6 +58,20 @@ def also_line(d: Diagnostic) -> str:
     return f"  also {d.level}{code}{at}: {d.message}"
 
 
+def also_notes(d: Diagnostic, lead: str, most: int = 2) -> list[str]:
+    """The notes of a diagnostic folded into the story that point into the crate and that the lead's
+    rendering does not already hold: the place rustc names as the origin (`'static` "introduced
+    here" at the bound) is often the most useful line it printed for that error."""
+    out: list[str] = []
+    for c in d.children:
+        spans = [s for s in c.spans if not s.file_name.startswith(("/", "<"))]
+        if c.level != "note" or not spans or not c.message or c.message in lead:
+            continue
+        s = spans[0]
+        out.append(f"    {c.level}: {c.message} ({s.file_name}:{s.line_start}:{s.column_start})")
+    return out[:most]
+
+
 # rustc's arrow to the toolchain's own source, as its build machine named it: `-->` for the span
 # itself, `:::` for one more span of the same note (an impl in `core::ops::arith`)
 _TOOLCHAIN_ARROW = re.compile(r"^\s*(?:-->|:::) /rustc/[0-9a-f]{7,}/library/")
