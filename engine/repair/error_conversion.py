@@ -106,7 +106,7 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
     if wraps is None:
         return (
             _new_variant(body, file, name, src, written_src, code)
-            + _into_string_variant(body, name, before_q)
+            + _into_string_variant(body, name, src, before_q)
             + _from_into_string_variant(body, file, end, name, src, written_src, code)
         )
     variant, written = wraps
@@ -139,20 +139,59 @@ _STD_ERRORS = {
 }
 
 
+# what a variant is called when it holds the failure of a kind of source error, beyond the words of
+# the error's own type name (`ParseIntError`: parse, int): a number that does not parse is "bad",
+# "invalid" or "malformed" input, and a "number"
+_KIND_WORDS = {
+    "parse": {"parse", "bad", "invalid", "malformed", "format", "syntax"},
+    "int": {"number", "num", "integer", "int", "digit", "digits"},
+    "float": {"number", "num", "float"},
+    "utf8": {"utf8", "encoding", "text", "invalid", "bad"},
+    "io": {"io", "read", "write", "file"},
+}
+
+
+def _words(ident: str) -> set[str]:
+    """The lower-cased words of a CamelCase or snake_case name (`BadNumber`: bad, number)."""
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", ident)}
+
+
+def ranked_variants(variants: list[str], src: str) -> list[tuple[str, int]]:
+    """The enum's message-holding variants, the one named for the source error's kind first: each
+    scored by the words it shares with the error's type name (`ParseIntError`, or `io::Error` by its
+    module) and the words such a failure goes by (`_KIND_WORDS`); ties keep declaration order. The
+    mistake it answers: the first `String` variant (`MissingKey`) chosen for a number that did not
+    parse while a `BadNumber(String)` stands beside it."""
+    parts = [p for p in src.split("<")[0].split("::") if p]
+    own = _words(parts[-1]) - {"error"} or (_words(parts[-2]) if len(parts) > 1 else set())
+    kind = own | {w for o in own for w in _KIND_WORDS.get(o, ())}
+    scored = [(v, len(_words(v) & kind)) for v in variants]
+    return sorted(scored, key=lambda vs: -vs[1])
+
+
+def variant_words(name: str, variant: str, ranked: list[tuple[str, int]]) -> str:
+    """Why this variant, when the enum has more than one that holds a message: the others named."""
+    if len(ranked) < 2:
+        return ""
+    others = ", ".join(f"`{v}`" for v, _ in ranked if v != variant)
+    if ranked[0][1] > 0 and variant == ranked[0][0]:
+        return f" (the variant named for this error; `{name}` also has {others})"
+    return f" (`{name}` also has {others})"
+
+
 def _into_string_variant(
-    body: bytes, name: str, before_q: Callable[[str, str, float], Candidate]
+    body: bytes, name: str, src: str, before_q: Callable[[str, str, float], Candidate]
 ) -> list[Candidate]:
-    """The user's error enum already has a variant holding a message (`Parse(String)`): the error's
-    text goes there, on the way out of `?`."""
-    variant = syn.variant_holding_string(body, name)
-    if variant is None:
-        return []
+    """The user's error enum already has variants holding a message (`Parse(String)`): the error's
+    text goes into the one named for its kind, on the way out of `?` (the others ranked after it)."""
+    ranked = ranked_variants(syn.variants_holding_string(body, name), src)
     return [
         before_q(
             f".map_err(|e| {name}::{variant}(e.to_string()))",
-            f"keep the error's message in `{name}::{variant}`",
-            0.68,
+            f"keep the error's message in `{name}::{variant}`{variant_words(name, variant, ranked)}",
+            0.68 - 0.01 * k,
         )
+        for k, (variant, _) in enumerate(ranked[:2])
     ]
 
 
@@ -162,17 +201,24 @@ def _from_into_string_variant(
     """The same message-holding variant (`BadNumber(String)`), reached through `impl From`: every
     `?` on that error keeps its text there by itself, where `map_err` says it at one `?` only. No
     new variant, so no `match` on the enum loses exhaustiveness (E0004)."""
-    variant = syn.variant_holding_string(body, name)
+    ranked = ranked_variants(syn.variants_holding_string(body, name), src)
     last = src.split("<")[0].split("::")[-1]
-    if variant is None or not re.fullmatch(r"[A-Z]\w*", last):
+    if not ranked or not re.fullmatch(r"[A-Z]\w*", last):
         return []
     path = written if "::" in written else _STD_ERRORS.get(src, src)
-    impl = (
-        f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
-        f"        {name}::{variant}(e.to_string())\n    }}\n}}"
-    )
-    why = f"implement `From<{last}>` for `{name}`, keeping the error's message in `{name}::{variant}`: every `?` on that error converts by itself"
-    return [_make([Edit(file=file, start=end, end=end, replacement=impl)], why, "op:impl-from", code, 0.67)]
+    out = []
+    for k, (variant, _) in enumerate(ranked[:2]):
+        impl = (
+            f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
+            f"        {name}::{variant}(e.to_string())\n    }}\n}}"
+        )
+        why = (
+            f"implement `From<{last}>` for `{name}`, keeping the error's message in `{name}::{variant}`"
+            f"{variant_words(name, variant, ranked)}: every `?` on that error converts by itself"
+        )
+        edit = Edit(file=file, start=end, end=end, replacement=impl)
+        out.append(_make([edit], why, "op:impl-from", code, 0.67 - 0.01 * k))
+    return out
 
 
 def _new_variant(body: bytes, file: str, name: str, src: str, written: str, code: str) -> list[Candidate]:

@@ -227,9 +227,10 @@ def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, st
     return next(((v, ty) for v, ty in _tuple_variants(source, enum_name) if ty.split("::")[-1] == want), None)
 
 
-def variant_holding_string(source: bytes, enum_name: str) -> str | None:
-    """The first tuple variant of `enum enum_name` whose only field is a `String` (`Parse(String)`)."""
-    return next((v for v, ty in _tuple_variants(source, enum_name) if ty.split("::")[-1] == "String"), None)
+def variants_holding_string(source: bytes, enum_name: str) -> list[str]:
+    """The tuple variants of `enum enum_name` whose only field is a `String` (`Parse(String)`), in
+    declaration order."""
+    return [v for v, ty in _tuple_variants(source, enum_name) if ty.split("::")[-1] == "String"]
 
 
 def enum_body_close(source: bytes, enum_name: str) -> tuple[int, bool, str] | None:

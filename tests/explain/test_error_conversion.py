@@ -79,3 +79,50 @@ def test_no_variant_or_impl_when_the_error_type_is_not_this_crates_enum(tmp_path
     e = _checked(tmp_path, "foreign", FOREIGN, "parse::<u32>()?", "E0277")
     shown = " ".join("".join(f.shows) for f in e.fixes)
     assert "impl From<" not in shown and "fmt::Error::" not in shown
+
+
+# two variants hold a message; the first is for a unit the parser does not know, the second for an
+# amount that is not a number. The crate's test says which one a bad amount becomes
+DURATIONS = """#[derive(Debug, PartialEq)]
+pub enum DurError {
+    Empty,
+    UnknownUnit(String),
+    InvalidAmount(String),
+}
+
+pub fn seconds(spec: &str) -> Result<u64, DurError> {
+    let spec = spec.trim();
+    let unit = spec.chars().last().ok_or(DurError::Empty)?;
+    let amount: u64 = spec[..spec.len() - unit.len_utf8()].parse()?;
+    match unit {
+        's' => Ok(amount),
+        'm' => Ok(amount * 60),
+        _ => Err(DurError::UnknownUnit(unit.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_amount_is_invalid() {
+        assert!(matches!(seconds("x5m"), Err(DurError::InvalidAmount(_))));
+    }
+}
+"""
+
+
+def test_the_message_goes_into_the_variant_named_for_the_errors_kind(tmp_path):
+    """A parse error's text goes into `InvalidAmount(String)`, not the first `String` variant
+    (`UnknownUnit`), in `map_err` and in `impl From` alike; the title names the variant passed over,
+    and the crate's test passes with the lead."""
+    e = _checked(tmp_path, "durations", DURATIONS, ".parse()?", None)
+    into = [f for f in e.fixes if "(e.to_string())" in "".join(f.shows)]
+    assert into, [(f.name, f.validated) for f in e.fixes]
+    for form in (".map_err(", "impl From<"):
+        same = ["InvalidAmount" in "".join(f.shows) for f in into if form in "".join(f.shows)]
+        assert same and same[0], (form, [f.shows for f in into])  # the kind's variant ranks first
+    lead = into[0]
+    assert "InvalidAmount" in "".join(lead.shows) and "`UnknownUnit`" in lead.name, (lead.name, lead.shows)
+    assert lead.ticked and lead.tests_run == "passed", (lead.validated, lead.tests_run, lead.tests_failed)
