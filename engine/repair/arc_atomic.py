@@ -10,7 +10,9 @@ synchronize each change. The type comes from rustc's help (`DerefMut` "is not im
 (`fetch_sub`, `fetch_or`, `fetch_and`, `fetch_xor`; `*h = e` a `store`), each other `*h` a `load`.
 Relaxed is enough: the joins that end the threads order the final read. A use this cannot rewrite
 (a method called through the `Arc`, a written type, `*h` on both sides of one write) gives no
-candidate. Pure; the sandbox says whether it compiles.
+candidate. Any other type inside (`Arc<Vec<String>>` pushed to, E0596 "cannot borrow data in an
+`Arc` as mutable") gets a `std::sync::Mutex` around it where it is made, and each use through a
+copy of the handle locks it (`arc_mutex`). Pure; the sandbox says whether it compiles.
 """
 
 from __future__ import annotations
@@ -45,41 +47,40 @@ def _atomic(inner: str) -> str:
     return "AtomicBool" if inner == "bool" else "Atomic" + inner[0].upper() + inner[1:]
 
 
-def arc_atomic(d: Diagnostic, read: Reader) -> list[Candidate]:
+def _made(d: Diagnostic, read: Reader):  # noqa: ANN202 - (source, fn, arg, family) or None
+    """The `Arc` rustc's span writes through: its `let` made by `Arc::new(x)` (no written type), the
+    fn around it, `x`, and every copy of the handle (`engine.syntax.shared_handles`)."""
     span = d.primary
     if span is None or "data in an `Arc`" not in d.message:
-        return []
-    m = next((m for c in d.children if (m := _INNER.search(c.message))), None)
+        return None
     source = read(span.file_name)
-    if m is None or source is None or span.byte_end > len(source):
-        return []
+    if source is None or span.byte_end > len(source):
+        return None
     from engine.syntax.origins import holder_of
-    from engine.syntax.shared_handles import _bound_to, first_use_end, handle_family
-    from engine.syntax.tree import ancestors, declaration_of, preorder
+    from engine.syntax.shared_handles import handle_family
+    from engine.syntax.tree import ancestors, declaration_of
 
     origin = holder_of(source, span.byte_start, span.byte_end, "Arc")
     decl = declaration_of(source, origin) if origin is not None else None
     if origin is None or decl is None or decl.type != "let_declaration" or decl.child_by_field_name("type"):
-        return []
+        return None
     value = decl.child_by_field_name("value")
     if value is None or value.type != "call_expression":
-        return []
+        return None
     args = value.child_by_field_name("arguments")
     if args is None or not _text(value.child_by_field_name("function")).endswith("Arc::new"):
-        return []
-    if len(args.named_children) != 1:
-        return []
+        return None
     fn = next((a for a in ancestors(decl) if a.type == "function_item"), None)
-    if fn is None:
-        return []
-    inner, file = m.group(1), span.file_name
-    atomic = _atomic(inner)
-    order = "Ordering::Relaxed" if b"Ordering" not in source else "std::sync::atomic::Ordering::Relaxed"
-    arg = args.named_children[0]
-    edits = [
-        Edit(file=file, start=arg.start_byte, end=arg.end_byte, replacement=f"{atomic}::new({_text(arg)})")
-    ]
-    family = handle_family(source, origin)
+    if fn is None or len(args.named_children) != 1:
+        return None
+    return source, fn, args.named_children[0], handle_family(source, origin)
+
+
+def _uses(source: bytes, fn, family):  # noqa: ANN001, ANN202 - the handle's uses in `fn`
+    """Each use of a copy of the handle other than a copy of it (`Arc::clone(&h)`, `h.clone()`)."""
+    from engine.syntax.shared_handles import _bound_to
+    from engine.syntax.tree import preorder
+
     spans = {(b.range.start, b.range.end) for b in family}
     for ident in preorder(fn):
         if ident.type != "identifier" or (ident.start_byte, ident.end_byte) in spans:
@@ -88,13 +89,64 @@ def arc_atomic(d: Diagnostic, read: Reader) -> list[Candidate]:
             continue
         parent = ident.parent
         if parent is not None and parent.type == "reference_expression":
-            continue  # `Arc::clone(&total)`: a copy of the handle
+            continue
         if (
             parent is not None
             and parent.type == "field_expression"
             and _text(parent.child_by_field_name("field")) == "clone"
         ):
             continue
+        yield ident
+
+
+def arc_mutex(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """Any other value changed through an `Arc` (a `Vec` pushed to, a `String` assigned): a
+    `std::sync::Mutex` around it where it is made, and each use through a copy of the handle locks
+    it (`h.lock().unwrap()`). A use that is neither a method call nor `*h` gives no candidate."""
+    made = _made(d, read)
+    if made is None or d.primary is None or any(_INNER.search(c.message) for c in d.children):
+        return []  # an integer or `bool` gets its atomic (`arc_atomic`)
+    source, fn, arg, family = made
+    file = d.primary.file_name
+    edits = [
+        Edit(
+            file=file,
+            start=arg.start_byte,
+            end=arg.end_byte,
+            replacement=f"std::sync::Mutex::new({_text(arg)})",
+        )
+    ]
+    for ident in _uses(source, fn, family):
+        parent = ident.parent
+        method = parent is not None and parent.type == "field_expression"
+        deref = parent is not None and parent.type == "unary_expression" and _text(parent).startswith("*")
+        if not (method or deref):
+            return []
+        edits.append(
+            Edit(file=file, start=ident.end_byte, end=ident.end_byte, replacement=".lock().unwrap()")
+        )
+    why = "put a `std::sync::Mutex` around the value where the `std::sync::Arc` is made, and lock it at each use"
+    return [_make(edits, why, "arc-mutex", d.code_str or "E0596", 0.7)]
+
+
+def arc_atomic(d: Diagnostic, read: Reader) -> list[Candidate]:
+    made = _made(d, read)
+    m = next((m for c in d.children if (m := _INNER.search(c.message))), None)
+    if made is None or m is None or d.primary is None:
+        return []
+    from engine.syntax.shared_handles import first_use_end
+    from engine.syntax.tree import preorder
+
+    source, fn, arg, family = made
+    span = d.primary
+    inner, file = m.group(1), span.file_name
+    atomic = _atomic(inner)
+    order = "Ordering::Relaxed" if b"Ordering" not in source else "std::sync::atomic::Ordering::Relaxed"
+    edits = [
+        Edit(file=file, start=arg.start_byte, end=arg.end_byte, replacement=f"{atomic}::new({_text(arg)})")
+    ]
+    for ident in _uses(source, fn, family):
+        parent = ident.parent
         if parent is None or parent.type != "unary_expression" or not _text(parent).startswith("*"):
             return []  # a method through the `Arc`, a move of the handle: not rewritten
         write = parent.parent

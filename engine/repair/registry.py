@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.repair.arc_atomic import arc_atomic
+from engine.repair.arc_atomic import arc_atomic, arc_mutex
 from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
@@ -176,6 +176,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0596 E0594", fnmut_bound),
     _row("E0596 E0594", cell_capture),
     _row("E0594", arc_atomic),
+    _row("E0594 E0596", arc_mutex),
     _row("E0596 E0384 E0594", add_mut),
     _row("E0382 E0505 E0507 E0509", moved_value),
     _row("E0382 E0505 E0507 E0509", receiver_by_reference),

@@ -8,7 +8,8 @@
   clone `&` only, so "take &mut" and "change a parameter" are no way out. The ways out are an atomic
   of the integer's own width (from rustc's help naming `Arc<u32>`), a lock, or returning each
   thread's part; a non-integer gets no atomic. The atomic is a patch too: the value made as the
-  atomic, each write an atomic operation, each read a load; its tests pass.
+  atomic, each write an atomic operation, each read a load; any other type a `std::sync::Mutex`
+  locked at each use. Both patches' tests pass.
 """
 
 from __future__ import annotations
@@ -125,6 +126,39 @@ mod tests {
 }
 """
 
+# a set of hosts filled by every thread through an `Arc<BTreeSet<String>>`: E0596, a lock
+HOSTS = """use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::thread;
+
+pub fn hosts(urls: Vec<String>) -> Vec<String> {
+    let seen = Arc::new(BTreeSet::new());
+    let hs: Vec<_> = urls
+        .into_iter()
+        .map(|u| {
+            let seen = Arc::clone(&seen);
+            thread::spawn(move || {
+                seen.insert(u.split('/').next().unwrap_or("").to_string());
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
+    }
+    let out: Vec<String> = seen.iter().cloned().collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn distinct() {
+        let urls = vec!["a/x".into(), "b/y".into(), "a/z".into()];
+        assert_eq!(super::hosts(urls), vec!["a", "b"]);
+    }
+}
+"""
+
 NO_WAY = ("take &mut", "return a new value")
 
 
@@ -186,4 +220,23 @@ def test_an_integer_in_an_arc_becomes_its_atomic_in_one_patch_whose_tests_pass(
     path = tmp_path / "lengths" / "src" / "lib.rs"
     path.write_bytes(apply_edits(path.read_bytes(), fix.edits))
     done = cargo_test(tmp_path / "lengths")
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_collection_in_an_arc_gets_a_mutex_in_one_patch_whose_tests_pass(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    (e,) = explain_lib(tmp_path, "hosts", HOSTS)
+    assert e.code == "E0596" and "use an atomic" not in option_names(e)
+    run = validate([e], tmp_path / "hosts")
+    fix = next(
+        f for f in run.explanations[0].fixes if "std::sync::Mutex::new(BTreeSet::new())" in " ".join(f.shows)
+    )
+    shown = " ".join(fix.shows)
+    assert "seen.lock().unwrap().insert(" in shown and "seen.lock().unwrap().iter()" in shown, shown
+    assert fix.validated == "compiles", fix.validated
+    path = tmp_path / "hosts" / "src" / "lib.rs"
+    path.write_bytes(apply_edits(path.read_bytes(), fix.edits))
+    done = cargo_test(tmp_path / "hosts")
     assert done.returncode == 0, done.stderr[-2000:]
