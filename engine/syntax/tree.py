@@ -281,7 +281,8 @@ def defined_names(source: bytes) -> dict[str, frozenset[str]]:
             name = n.child_by_field_name("name")
             if name is not None:
                 found[kind].add((name.text or b"").decode())
-                if kind == "type" and "Clone" in _derived(n):
+                # an alias (`type Rows = Vec<Row>`) is as `Clone` as what it names: not decided here
+                if kind == "type" and (n.type == "type_item" or "Clone" in _derived(n)):
                     found["clone"].add((name.text or b"").decode())
         if n.type == "impl_item":
             trait, ty = n.child_by_field_name("trait"), n.child_by_field_name("type")

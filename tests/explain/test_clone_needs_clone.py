@@ -52,5 +52,5 @@ def test_the_same_shape_with_a_derived_clone_offers_it(tmp_path) -> None:
 
 
 def test_an_impl_of_clone_counts_and_a_derive_of_other_traits_does_not() -> None:
-    src = b"#[derive(Debug)]\nstruct A;\nstruct B<T>(T);\nimpl<T: Copy> Clone for B<T> { fn clone(&self) -> Self { B(self.0) } }\n#[derive(Debug, Clone)]\nenum C { X }\n"
-    assert defined_names(src)["clone"] == frozenset({"B", "C"})
+    src = b"#[derive(Debug)]\nstruct A;\nstruct B<T>(T);\nimpl<T: Copy> Clone for B<T> { fn clone(&self) -> Self { B(self.0) } }\n#[derive(Debug, Clone)]\nenum C { X }\ntype D = Vec<u8>;\n"
+    assert defined_names(src)["clone"] == frozenset({"B", "C", "D"})  # an alias is not decided: kept
