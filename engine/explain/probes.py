@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from pathlib import Path
 
 from engine.explain.types import Location
@@ -67,6 +68,8 @@ def probe_facts(
             continue  # not a type, or it contradicts what rustc said of the same expression
         if probe.type == "()" and "()" not in (said.expected or "") + (said.found or ""):
             continue  # the probe asks "is it `()`?": no error there may mean "unknown", not "unit"
+        if restates(probe.expr, probe.type):
+            continue  # `Token::Ident(name)` is `Token`: the code says so itself
         target = _written_target(Path(crate_root), loc, probe.expr)
         if target is not None and compact(target) != compact(probe.type):
             out.append(
@@ -76,6 +79,19 @@ def probe_facts(
             continue
         out.append(f"`{probe.expr}` is `{probe.type}` at {loc.file}:{loc.line} (compiler probe)")
     return out
+
+
+_PATH_HEAD = re.compile(r"\s*((?:[A-Za-z_]\w*::)*[A-Za-z_]\w*)")
+
+
+def restates(expr: str, ty: str) -> bool:
+    """Whether "`expr` is `ty`" says only what the code already writes: the type, with no generic
+    argument the probe could add, is named in the path the expression starts with (a variant's
+    enum, a struct literal's struct, `Type::new`). Such a line reads as a fact and teaches nothing."""
+    m = _PATH_HEAD.match(expr)
+    if m is None or "<" in ty or "&" in ty:
+        return False
+    return ty.split("::")[-1].strip() in m.group(1).split("::")
 
 
 def _written_target(crate_root: Path, loc: Location, expr: str) -> str | None:
