@@ -19,7 +19,7 @@ import msgspec
 from toolbelt.atomic_file import replace_file
 from toolbelt.cache_root import cache_dir, crate_key
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 class _File(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
