@@ -1,7 +1,9 @@
-"""A compiler-probe fact that restates the code is not shown (#14, review J: j01).
+"""A compiler-probe fact that restates the code, or types a literal outside a type error, is not
+shown (#14, review J: j01, j11).
 
 "`Token::Ident(name)` is `Token`" reads as a fact and teaches nothing: the expression names its type
-itself (a variant's enum, a struct literal's struct, `Type::new`). Such a probe answer is skipped,
+itself (a variant's enum, a struct literal's struct, `Type::new`); "`0` is `usize`" under a
+clippy lint about a range loop answers no question the story asks. Such a probe answer is skipped,
 and the probe's one answer goes to the next place, where the type is news (`raw` is `&str`). Real
 cargo on a crate written here, and the rule alone.
 """
@@ -47,3 +49,22 @@ def test_the_probe_tells_the_type_the_code_does_not_write(tmp_path: Path) -> Non
     (story,) = [e for e in explain_report(report, probe=True) if e.code == "E0308"]
     probed = [f for f in story.facts if "(compiler probe)" in f]
     assert probed == ["`raw` is `&str` at src/lib.rs:9 (compiler probe)"], story.facts
+
+
+TOTAL = """\
+pub fn total(xs: &[u32]) -> u32 {
+    let mut t = 0;
+    for i in 0..xs.len() {
+        t += xs[i];
+    }
+    t
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_literal_is_not_typed_under_a_lint(tmp_path: Path) -> None:
+    report = run_check(write_lib(tmp_path, "total", TOTAL), tool="clippy", target_dir=tmp_path / "target")
+    stories = [e for e in explain_report(report, probe=True) if e.code == "clippy::needless_range_loop"]
+    assert stories, [e.code for e in explain_report(report)]
+    assert not any(f.startswith("`0` is") for f in stories[0].facts), stories[0].facts
