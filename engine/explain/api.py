@@ -144,7 +144,8 @@ def _generic(
         invariant = f"rustc's `{code}` lint."
     else:
         invariant = "The compiler's rule stated in the message."
-    where = f" It starts at {vals['root_cause']}." if root_differs else ""
+    what = f" (`{vals['root_code']}`)" if vals.get("root_code") else ""  # what starts there, not only where
+    where = f" It starts at {vals['root_cause']}{what}." if root_differs else ""
     summary = f"{_sentence(diag.message)[:-1]} ({vals['primary']}).{where}"
     notes = [
         note

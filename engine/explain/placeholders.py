@@ -68,6 +68,26 @@ def _first(patterns: tuple[str, ...], texts: list[str]) -> str | None:
     return None
 
 
+def root_code(diag: Diagnostic, root: Location, longest: int = 40) -> str:
+    """The code rustc highlights where the root cause starts (`&self` for a receiver that should
+    be `&mut self`), from the span of the diagnostic or of a child that starts there: a bare line
+    number says where, not what. "" when no span starts there or its code is long or spans lines."""
+    spans = [*diag.spans, *(s for c in diag.children for s in c.spans)]
+    for s in spans:
+        if (s.file_name, s.line_start) != (root.file, root.line) or s.line_start != s.line_end or not s.text:
+            continue
+        if not s.column_start <= root.column <= max(s.column_end, s.column_start + 1):
+            continue
+        t = s.text[0]
+        code = t.text[t.highlight_start - 1 : t.highlight_end - 1].strip()
+        if not code:  # an insertion point (rustc's `mut ` before `self`): the word it stands before
+            m = re.match(r"(&?)(\w+)", t.text[max(t.highlight_start - 2, 0) :].lstrip(" ("))
+            code = (m.group(1) + m.group(2)) if m else ""
+        if code and len(code) <= longest and "`" not in code:
+            return code
+    return ""
+
+
 def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str]:
     """Every placeholder the diagnostic provides (see kb/FORMAT.md); missing ones are left out."""
     said = list(texts(diag))
@@ -144,6 +164,8 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
         out["root_label"] = root.label
     out["primary"] = f"{primary.file}:{primary.line}"
     out["root_cause"] = f"{root.file}:{root.line}"
+    if code := root_code(diag, root):
+        out["root_code"] = code
     out["line"] = str(primary.line)
     out["root_line"] = str(root.line)
     if path := import_path(diag):
