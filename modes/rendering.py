@@ -67,7 +67,8 @@ def _heading(e: Explanation) -> Line:
     more = len(e.diagnostics) - 1
     # One lint repeated in many places is "places"; errors that one root cause produced are "same cause".
     repeated = all(d.code_str == e.code and not d.level.startswith("error") for d in e.diagnostics)
-    tail = f" (+{more} more {'places' if repeated else 'from the same cause'})" if more > 0 else ""
+    places = "place" if more == 1 else "places"
+    tail = f" (+{more} more {places if repeated else 'from the same cause'})" if more > 0 else ""
     if more > 0 and all(d.code_str == e.code and d.level.startswith("error") for d in e.diagnostics):
         tail = f" (×{more + 1} at {_places(e)})"
     return Line(

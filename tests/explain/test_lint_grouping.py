@@ -115,7 +115,8 @@ def test_pair_render_stays_short_and_json_is_one_object_per_story(stories: tuple
         if len(e.diagnostics) > 1:
             assert f"{len(e.diagnostics)} places" in text
             # A repeated lint is "N more places", not a root cause that produced several errors.
-            assert f"(+{len(e.diagnostics) - 1} more places)" in text.splitlines()[0]
+            more = len(e.diagnostics) - 1
+            assert f"(+{more} more {'place' if more == 1 else 'places'})" in text.splitlines()[0]
     e = _by(stories, "unexpected_cfgs", "fast_path")
     pair = render_text(e, "pair")
     assert "src/lib.rs:3, src/lib.rs:8, src/lib.rs:19" in pair and "Cargo.toml" in pair

@@ -33,3 +33,17 @@ def test_two_places_on_one_line_are_told_apart_by_column(tmp_path: Path) -> None
     said = next((ln for ln in out.splitlines() if re.match(r"Rusta: 3 places: ", ln)), None)
     assert said is not None, out
     assert re.search(r"src/lib\.rs:1:\d+, src/lib\.rs:1:\d+, src/lib\.rs:5\b(?!:)", said), said
+
+
+PAIR = """\
+pub fn join(a: &String, b: &String) -> usize {
+    a.len() + b.len()
+}
+"""
+
+
+@pytest.mark.slow
+def test_one_more_place_is_singular(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "pair", PAIR)
+    out = rusta("explain", str(root), "--mode", "pair", "--no-validate", columns=200).stdout
+    assert out.splitlines()[0].endswith("(+1 more place)"), out
