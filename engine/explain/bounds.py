@@ -93,7 +93,7 @@ def fn_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
     """ "only `total` requires it; the other methods of `Ledger` are unchanged" when the option's
     edits change the bounds of functions only (their generic lists or `where` clauses); ""
     otherwise."""
-    said: list[str] = []
+    changed: dict[str, list[str]] = {}  # owner -> the fns whose bounds change, one clause per owner
     for rel in sorted({e.file for e in o.edits}):
         both = new_text(o, rel, read)
         if both is None:
@@ -101,13 +101,18 @@ def fn_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
         old, new = map(_fn_bounds, both)
         for key, text in new.items():
             if key in old and old[key] != text:
-                owner, name = key
-                said.append(
-                    f"only `{name}` requires it; the other methods of `{owner}` are unchanged"
-                    if owner
-                    else f"only `{name}` requires it: its callers' types must meet it"
-                )
-    return "; ".join(dict.fromkeys(said))
+                changed.setdefault(key[0], []).append(key[1])
+    said: list[str] = []
+    for owner, names in changed.items():
+        names = list(dict.fromkeys(names))
+        which = " and ".join(f"`{n}`" for n in names)
+        only = f"only {which} requires it" if len(names) == 1 else f"the bounds go on {which} only"
+        said.append(
+            f"{only}; the other methods of `{owner}` are unchanged"
+            if owner
+            else f"{only}: {'its' if len(names) == 1 else 'their'} callers' types must meet {'it' if len(names) == 1 else 'them'}"
+        )
+    return "; ".join(said)
 
 
 def impl_wide(o: PatchOption, read: Callable[[str], bytes | None]) -> PatchOption:

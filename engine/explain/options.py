@@ -23,7 +23,7 @@ from pathlib import Path
 import msgspec
 
 from engine.edits import EditError, added_lines, diff_of_edits, edit_id
-from engine.explain import every_site
+from engine.explain import every_site, joint_bounds
 from engine.explain.casts import cast_cost as cast_cost
 from engine.explain.casts import casts_cost
 from engine.explain.copycost import OWNING as _OWNING
@@ -260,6 +260,17 @@ def build(
         order.insert(min(at, len(order)), whole.id)
         best[whole.id] = (whole, best[parts[0]][1])
         found_of[whole.id], diag_of[whole.id] = found_of[parts[0]], diag_of[parts[0]]
+    # several unmet bounds on one parameter: their union as one fix, tried before the single ones
+    for whole, parts in joint_bounds.joint_insertions(per_site, read) + joint_bounds.joint_method_bounds(
+        per_site
+    ):
+        if whole.id in best or not any(p in order for p in parts):
+            continue
+        order.insert(min(order.index(p) for p in parts if p in order), whole.id)
+        best[whole.id] = (whole, best[parts[0]][1] if parts[0] in best else None)
+        found_of[whole.id] = found_of.get(parts[0])
+        if parts[0] in diag_of:
+            diag_of[whole.id] = diag_of[parts[0]]
     ranked = sorted(order, key=lambda i: (i in verbatim, best[i][0].source == "template", -best[i][0].score))
     edited = {e.file for i in ranked for c in (best[i][0], plain_of.get(i)) if c for e in c.edits}
     files = {rel: data for rel in edited if (data := read(rel))}

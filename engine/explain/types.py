@@ -181,10 +181,11 @@ class PatchOption(Base, frozen=True):
             them = " and ".join(f"#{j + 1}" for j in self.also_clears)
             words += f"; {them} {'goes' if len(self.also_clears) == 1 else 'go'} with it too"
         if self.places > 1:
+            one = "one edit" if len(self.edits) == 1 else "this fix"  # a where clause on each of two fns
             words += (
-                "; one edit clears both places"
+                f"; {one} clears both places"
                 if self.places == 2
-                else f"; one edit clears all {self.places} places"
+                else f"; {one} clears all {self.places} places"
             )
         if self.shares and self.validated in ("compiles", "uncovers"):
             *rest, last = [f"#{j + 1}" for j in self.shares]
