@@ -12,13 +12,15 @@ in for the per-site ones, which say nothing true alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import msgspec
 
 from engine.edits import Edit, edit_id
 from engine.repair.types import Candidate
+from engine.syntax.tree import enclosing_fn
+from toolbelt.types import Diagnostic
 
 
 def _kind(c: Candidate) -> tuple[str, str, str]:
@@ -69,3 +71,21 @@ def combine(per_site: Sequence[Sequence[Candidate]]) -> list[tuple[Candidate, tu
             )
         )
     return out
+
+
+def by_fn(
+    per_site: Sequence[Sequence[Candidate]],
+    diags: Sequence[Diagnostic],
+    read: Callable[[str], bytes | None],
+) -> list[tuple[Candidate, tuple[str, ...]]]:
+    """`combine` within each function: a lint repeated at several places of one fn (clippy's
+    `ptr_arg` on two `&Vec` parameters of `dot`) is one change of that fn, made at every place. A
+    lint story spans the crate, and places in other functions stay fixes of their own."""
+    parts: dict[tuple[str, int], list[Sequence[Candidate]]] = {}
+    for d, found in zip(diags, per_site, strict=True):
+        p = d.primary
+        data = read(p.file_name) if p is not None else None
+        fn = enclosing_fn(data, p.byte_start, p.byte_end) if p is not None and data is not None else None
+        if p is not None and fn is not None:
+            parts.setdefault((p.file_name, fn.range.start), []).append(found)
+    return [got for sites in parts.values() if len(sites) > 1 for got in combine(sites)]

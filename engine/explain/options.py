@@ -190,13 +190,14 @@ def _option(
 
 
 def build(
-    diags: Iterable[Diagnostic], crate_root: str | Path, *, sites: bool = True
+    diags: Iterable[Diagnostic], crate_root: str | Path, *, sites: bool = True, group: str = ""
 ) -> tuple[PatchOption, ...]:
     """Every rustc suggestion and repair candidate for a story's diagnostics, as patches, best first.
 
     rustc's suggestions with a `/* placeholder */` are left out: they cannot compile as written.
     `sites`: the diagnostics are places of one mistake, so one edit kind at each is one fix
-    (`engine.explain.every_site`); not for one mistake reported twice at one place.
+    (`engine.explain.every_site`); not for one mistake reported twice at one place. `group`: the
+    story's kind; a "lint" story's places are one fix per function holding 2+ (`every_site.by_fn`).
     """
     root = Path(crate_root)
     memo = _run.get()
@@ -250,9 +251,14 @@ def build(
             held = best[c.id][0]
             keep = held if held.source != "template" or c.source == "template" else c
             best[c.id] = (msgspec.structs.replace(keep, score=max(held.score, c.score)), cost_type)
+    # one edit kind at every site: one fix, not N; a lint's sites, within each fn
     for whole, parts in (
-        every_site.combine(per_site) if sites else ()
-    ):  # one edit kind at every site: one fix, not N
+        every_site.combine(per_site)
+        if sites
+        else every_site.by_fn(per_site, diags, read)
+        if group == "lint"
+        else ()
+    ):
         if any(p not in best for p in parts) or whole.id in best:
             continue  # a site's edit was left out above (a long shot): the set is not every site
         at = min(order.index(p) for p in parts if p in order)
