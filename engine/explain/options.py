@@ -318,7 +318,7 @@ def _in_repo_words(
 _TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
 # a fix whose description states its own price in its closing parenthesis: the consumed receiver
 # (`engine.repair.consuming_receiver`), a public signature changed (`engine.repair.collect_target`)
-_PRICED = frozenset({"op:consume-self", "op:collect-target-api", "op:option-view"})
+_PRICED = frozenset({"op:consume-self", "op:collect-target-api", "op:option-view", "dyn-sized-method"})
 
 
 def behaviour(description: str) -> str:

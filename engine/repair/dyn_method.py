@@ -1,10 +1,11 @@
-"""A trait made not dyn compatible by one generic method (E0038 "because method `m` has generic type
-parameters"), turned into the two patches an expert weighs, so the sandbox can judge each:
+"""A trait made not dyn compatible by its methods (E0038 "because method `m` has generic type
+parameters", "... references the `Self` type in its return type"), turned into the patches an
+expert weighs, so the sandbox can judge each:
 
-- `where Self: Sized` on the method: the trait becomes dyn compatible and the method leaves the
-  vtable; it compiles only where nothing calls the method on a `dyn` value.
-- the type parameter replaced by a trait object (`out: &mut W` with `W: fmt::Write` becomes
-  `out: &mut dyn fmt::Write`), in the trait and in every impl of the method: it stays callable on
+- `where Self: Sized` on every method rustc's notes name: the trait becomes dyn compatible and the
+  methods leave the vtable; it compiles only where nothing calls them on a `dyn` value, and says so.
+- for one generic method, the type parameter replaced by a trait object (`out: &mut W` with
+  `W: fmt::Write` becomes `out: &mut dyn fmt::Write`), in the trait and in every impl of the method: it stays callable on
   `dyn`, at the price of dynamic dispatch. A parameter taken by value (`v: T`) cannot become a
   bare `dyn` (it has no size): it becomes `v: &dyn Display` and every `x.method(..)` call in the
   crate borrows that argument (`&v`): the signature change and its callers in one patch.
@@ -22,7 +23,11 @@ from engine.syntax.tree import parse, preorder
 from toolbelt.types import Diagnostic
 
 FAMILY = "dyn-compatible-method"
-_WHY = re.compile(r"because method `(?P<method>\w+)` has generic type parameters")
+SIZED = "dyn-sized-method"  # its price, what a `dyn` value can no longer call, closes its description
+# rustc's note on each method that keeps the trait out of a vtable: generic, or `Self` by value
+_WHY = re.compile(
+    r"because method `(?P<method>\w+)` (?P<why>has generic type parameters|references the `Self` type in)"
+)
 _TRAIT = re.compile(r"the trait `(?P<trait>\w+)` is not dyn compatible")
 
 
@@ -127,11 +132,38 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
         + " "
         + " ".join(s.label or "" for c in d.children for s in c.spans)
     )
-    why, trait = _WHY.search(said), _TRAIT.search(d.message)
-    if why is None or trait is None:
+    whys = {m["method"]: m["why"] for m in _WHY.finditer(said)}
+    trait = _TRAIT.search(d.message)
+    if not whys or trait is None:
         return []
-    method, code = why["method"], d.code_str or "E0038"
+    code = d.code_str or "E0038"
     sized: list[Edit] = []
+    for name in whys:  # every method rustc names leaves the vtable, or the trait stays out of reach
+        found = [
+            e
+            for f in crate_files
+            if (source := read(f)) is not None and name.encode() in source
+            for fn, in_trait in _methods(source, trait["trait"], name)
+            if in_trait and (e := _sized_edit(f, fn)) is not None
+        ]
+        sized += found if len(found) == 1 else []
+    out = []
+    if sized and len(sized) == len(whys):
+        which = " and ".join(f"`{m}`" for m in whys)
+        out.append(
+            _make(
+                sized,
+                f"keep {which} off the vtable with `where Self: Sized`"
+                f" (a `dyn {trait['trait']}` can no longer call {'it' if len(whys) == 1 else 'them'})",
+                SIZED,
+                code,
+                0.7,
+            )
+        )
+    generic = [m for m, why in whys.items() if why == "has generic type parameters"]
+    if len(whys) != 1 or not generic:
+        return out  # a trait object for a type parameter answers one generic method, not `Self`
+    method = generic[0]
     objects: list[Edit] = []
     object_ok = True
     by_value: set[int] = set()
@@ -139,9 +171,7 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
         source = read(f)
         if source is None or method.encode() not in source:
             continue
-        for fn, in_trait in _methods(source, trait["trait"], method):
-            if in_trait and (e := _sized_edit(f, fn)) is not None:
-                sized.append(e)
+        for fn, _ in _methods(source, trait["trait"], method):
             made = _object_edits(f, fn, by_value)
             object_ok = object_ok and made is not None
             objects += made or []
@@ -150,11 +180,6 @@ def dyn_compatible_method(d: Diagnostic, read: Reader, crate_files: tuple[str, .
             source = read(f)
             if source is not None and method.encode() in source:
                 objects += _call_edits(source, f, method, by_value)
-    out = []
-    if len(sized) == 1:
-        out.append(
-            _make(sized, f"keep `{method}` off the vtable with `where Self: Sized`", FAMILY, code, 0.7)
-        )
     if object_ok and objects:
         out.append(
             _make(
