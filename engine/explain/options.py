@@ -318,7 +318,9 @@ def _in_repo_words(
 _TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
 # a fix whose description states its own price in its closing parenthesis: the consumed receiver
 # (`engine.repair.consuming_receiver`), a public signature changed (`engine.repair.collect_target`)
-_PRICED = frozenset({"op:consume-self", "op:collect-target-api", "op:option-view", "dyn-sized-method"})
+_PRICED = frozenset(
+    {"op:consume-self", "op:collect-target-api", "op:option-view", "dyn-sized-method", "op:ok-question"}
+)
 
 
 def behaviour(description: str) -> str:

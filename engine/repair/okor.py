@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
+from engine.edits import edit_id
 from engine.repair.deref import _closes_at
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
@@ -63,7 +66,8 @@ def _propagated(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     m = _WRAPPER.search(" ".join([d.message, span.label or ""]))
     data = read(span.file_name)
-    if m is None or data is None or (code == "E0308" and "found enum" not in (span.label or "")):
+    said = " ".join([span.label or "", *(c.message for c in d.children)])  # rustc ≥1.80 says it in a note
+    if m is None or data is None or (code == "E0308" and "found enum" not in said):
         return []
     text = data.decode("utf-8", "replace")
     head = data[: span.byte_start].decode("utf-8", "replace")
@@ -95,7 +99,44 @@ def _propagated(d: Diagnostic, read: Reader) -> list[Candidate]:
         if err is None:
             return []
         insert = f".ok_or({err})?"
+    elif wrapper == "Result" and wants == "Option":
+        return [_ok_question(span.file_name, at, code)]
     else:
         return []
     edit = Edit(file=span.file_name, start=at, end=at, replacement=insert)
     return [_make([edit], f"propagate with `{insert}` as this fn already does", "question-mark", code, 0.75)]
+
+
+def _ok_question(file: str, at: int, code: str) -> Candidate:
+    """`.ok()?` at `at`: a `Result` in a fn returning `Option` ends it with `None` on `Err`. Its price
+    closes the description: the error value is dropped, so nothing says why."""
+    edit = Edit(file=file, start=at, end=at, replacement=".ok()?")
+    return _make(
+        [edit],
+        "return `None` on `Err` with `.ok()?` (the error value is dropped: the caller sees only `None`)",
+        "op:ok-question",
+        code,
+        0.75,
+    )
+
+
+_QUESTION_ON_RESULT = re.compile(r"the `\?` operator can only be used on `Option`s, not `Result`s")
+
+
+def ok_before_question(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 "the `?` operator can only be used on `Option`s, not `Result`s, in a function that
+    returns `Option`": the `Result` becomes an `Option` just before its `?` (`.ok()?`)."""
+    span = _primary(d)
+    data = read(span.file_name) if span is not None else None
+    if span is None or data is None or not _QUESTION_ON_RESULT.search(d.message):
+        return []
+    if data[span.byte_start : span.byte_end] != b"?":
+        return []
+    edit = Edit(file=span.file_name, start=span.byte_start, end=span.byte_start, replacement=".ok()")
+    return [
+        msgspec.structs.replace(
+            _ok_question(span.file_name, span.byte_start, d.code_str or "E0277"),
+            id=edit_id((edit,)),
+            edits=(edit,),
+        )
+    ]

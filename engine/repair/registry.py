@@ -60,7 +60,7 @@ from engine.repair.mut_sibling import mut_sibling
 from engine.repair.names import crate_root_import, method_typo, unresolved_name
 from engine.repair.needless_copy import drop_needless_copy
 from engine.repair.object_lifetime import fnmut_object_lifetime, object_lifetime
-from engine.repair.okor import propagate_wrapped
+from engine.repair.okor import ok_before_question, propagate_wrapped
 from engine.repair.op_bounds import closed_operators
 from engine.repair.optioncmp import none_comparison
 from engine.repair.optionview import view_before_default
@@ -195,6 +195,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0277", deref_range_bounds),
     _row("E0277", total_order),
     _row("E0277", thread_safe_handle),
+    _row("E0277", ok_before_question),
     _row("clippy::needless_range_loop", items_for_index_loop),
 )
 
