@@ -96,6 +96,24 @@ def replaced(old: dict[str, bytes], own: tuple[Edit, ...]) -> dict[str, str]:
     return out
 
 
+def writes(own: tuple[Edit, ...]) -> dict[str, str]:
+    """{file: the code the `own` edits write}, to weigh against what they replaced (`replaced`)."""
+    return {rel: "\n".join(e.replacement for e in mine) for rel, mine in by_file(own).items()}
+
+
+def _kept(snippet: str, file: str, was: dict[str, str] | None, now: dict[str, str] | None) -> bool:
+    """Whether the flagged code is only the old code written back: it is in what the fix replaced,
+    and the fix writes it no more often than it was there. The mistake the count answers: a short
+    snippet (`.enumerate()`) that the old line held once reads as old even where the fix wrote a new
+    copy of it on a line of its own (a hoisted `let` that keeps the adapter and drops its index)."""
+    for f, t in (was or {}).items():
+        if not file.endswith(f) or snippet not in t:
+            continue
+        if now is None or (now.get(f) or "").count(snippet) <= t.count(snippet):
+            return True
+    return False
+
+
 def lints_of(report: CheckReport) -> LintRun:
     """The warnings and lints of a clippy report, each once however many targets reported it."""
     out = []
@@ -170,12 +188,14 @@ def added(
     wrote: dict[str, set[int]],
     was: dict[str, str] | None = None,
     spans: dict[str, list[tuple[int, int]]] | None = None,
+    now: dict[str, str] | None = None,
 ) -> tuple[str, ...]:
     """The lints `after` has that `before` has not, by name; only those whose every line is a written
     one when the crate without the patch did not build (its lints never ran, so all would look new:
     a `collapsible_if` over a nested `if` the fix left alone is not the fix's because it rewrote the
     outer `if`'s first line), and of
-    those only the ones whose marked code is not in what the fix replaced (`was`, by file) and, when
+    those only the ones whose marked code is not in what the fix replaced (`was`, by file; unless the
+    fix writes it more often than it replaced it, `now`: then a copy is the fix's own) and, when
     the written bytes are known (`spans`), whose marked bytes overlap them."""
     more = collections.Counter(x.key for x in after.lints) - collections.Counter(x.key for x in before.lints)
     names = []
@@ -189,11 +209,7 @@ def added(
             if all(n in wrote[f] for n in lines)
         ):
             continue
-        if (
-            not before.built
-            and x.snippet
-            and any(x.snippet in t for f, t in (was or {}).items() if x.file.endswith(f))
-        ):
+        if not before.built and x.snippet and _kept(x.snippet, x.file, was, now):
             continue
         if not before.built and spans is not None and not _overlaps(x, spans):
             continue
@@ -279,6 +295,7 @@ class Linter:
             written_lines(old, every, edits),
             replaced(old, edits),
             written_bytes(old, every, edits),
+            writes(edits),
         )
 
     def slice_form(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption | None:

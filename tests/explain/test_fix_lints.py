@@ -245,3 +245,66 @@ def test_a_lint_over_code_the_fix_only_touches_is_not_the_fixs(tmp_path: Path) -
     assert all(o["new_lints"] == [] for o in built), built
     pair = rusta("explain", str(root), "--mode", "pair").stdout
     assert "collapsible_if" not in pair, pair
+
+
+TAGS = """\
+use std::collections::HashMap;
+
+/// The first column at which each tag appears, tags compared without case or outer spaces.
+pub fn first_seen(line: &str) -> Vec<(String, usize)> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (col, tag) in line.split(',').enumerate() {
+        let key = tag.to_ascii_lowercase().trim();
+        first.entry(key).or_insert(col);
+    }
+    let mut out: Vec<(String, usize)> = first.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_column_wins() {
+        let got = super::first_seen("a, B ,b,c");
+        assert_eq!(got, vec![("a".to_string(), 0), ("b".to_string(), 1), ("c".to_string(), 3)]);
+    }
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_lint_on_a_copy_the_fix_writes_of_replaced_code_is_the_fixs(tmp_path: Path) -> None:
+    """E0716 in an enumerated loop: the fix that hoists the owned values keeps `.enumerate()` in its
+    new `let` and drops the index there. The old loop line held `.enumerate()` too, so the flagged
+    snippet is in what the fix replaced; the fix writes it twice where it replaced one, so the lint
+    is the fix's, said, and the fix goes below one that adds none. Clippy on the applied lead agrees."""
+    root = write_lib(tmp_path, "tags", TAGS)
+    story = next(s for s in _stories(root) if s["code"] == "E0716")
+    built = [o for o in story["options"] if o.get("patch") and o["validated"] == "compiles"]
+    hoisted = [o for o in built if any(".enumerate().map(" in ln for ln in o["shows"])]
+    assert hoisted, built
+    assert "clippy::unused_enumerate_index" in hoisted[0]["new_lints"], hoisted[0]
+    assert built[0]["new_lints"] == [], built  # the lead adds none
+    r = rusta("explain", str(root), "--apply", "1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = subprocess.run(
+        ["cargo", "clippy", "--all-targets", "-q"], cwd=root, capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0 and "warning" not in out.stderr, out.stderr
+
+
+def test_a_snippet_written_more_often_than_replaced_counts_as_new() -> None:
+    lint = Lint(
+        name="clippy::unused_enumerate_index", key="k", file="src/lib.rs", line=1, snippet=".enumerate()"
+    )
+    after = LintRun(built=True, lints=(lint,))
+    wrote = {"src/lib.rs": {1, 2}}
+    was = {"src/lib.rs": "for (i, w) in s.split(' ').enumerate() {"}
+    once = {"src/lib.rs": "for (i, w) in s.split(' ').enumerate() {"}
+    twice = {
+        "src/lib.rs": "let o: Vec<_> = s.split(' ').enumerate().map(|(_, w)| w).collect();\n"
+        + once["src/lib.rs"]
+    }
+    assert added(LintRun(built=False), after, wrote, was, None, once) == ()  # written back: not the fix's
+    assert added(LintRun(built=False), after, wrote, was, None, twice) == ("clippy::unused_enumerate_index",)
