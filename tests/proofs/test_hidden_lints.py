@@ -99,16 +99,16 @@ def test_a_lint_on_the_fixs_own_line_is_the_fixs(cache: None, tmp_path: Path) ->
     assert v.new_warnings == ("clippy::needless_return",), v.new_warnings
     assert v.hidden_warnings == ("clippy::needless_range_loop at src/lib.rs:4",), v.hidden_warnings
     status, said = _check(v)
-    assert status == "failed", said
+    assert status == "passed", said  # a warning is said, never a failed proof of a green patch
     assert "the patch adds 1 (clippy::needless_return)" in said, said
 
 
-def test_a_half_fix_that_moves_a_warning_has_not_passed(cache: None, tmp_path: Path) -> None:
+def test_a_half_fix_that_moves_a_warning_says_so(cache: None, tmp_path: Path) -> None:
     crate = make_crate(tmp_path / "grid", GRID, name="half_fix")
     v = api.validate(crate, Patch.new(diff_of(crate, HALF), "takes a slice"))
     assert v.green, v.reason
     assert v.warnings_before == 2 and v.hidden_warnings == (), (v.warnings_before, v.hidden_warnings)
     assert v.new_warnings == ("clippy::useless_vec",), v.new_warnings  # the kept `b: &Vec` is not new
     status, said = _check(v)
-    assert status == "failed", said
+    assert status == "passed", said
     assert "clippy warnings 2 -> 2: the patch adds 1 (clippy::useless_vec)" in said, said
