@@ -63,6 +63,11 @@ not shown):
   call in their function (syntax layer, engine/syntax/story_shapes.py), so equal keys are ruled out;
   `keys_may_be_equal`, its opposite (nothing rules them out): a way out that panics on equal keys
   does not lead then.
+- `signature_own`: the fn at rustc's span is a free fn or an inherent method (syntax layer,
+  engine/syntax/trait_signature.py): a trait impl's method has the trait's signature, so tying its
+  lifetimes or adding an outlives bound there is E0195/E0308, not a fix. `trait_fixed_owned_field`:
+  it is a trait impl's method and reads an owned field of `self` (`String`, `Vec`, `Box`), the data
+  the returned borrow points into; the way out is then what the type holds.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -106,6 +111,8 @@ NAMES = frozenset(
         "not_reference_fits_move",
         "deref_owned_copy",
         "not_deref_owned_copy",
+        "signature_own",
+        "trait_fixed_owned_field",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -454,8 +461,23 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
     if predicate in ("keys_may_be_equal", "keys_ruled_distinct"):
         # unknown (not two one-key get_mut calls) reads as "may be equal": nothing rules it out
         return _keys_ruled_distinct(diag, crate_root) is (predicate == "keys_ruled_distinct")
+    if predicate in ("signature_own", "trait_fixed_owned_field"):
+        return _trait_signature(diag, crate_root, predicate)
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 
         return not any(_NAME_IS_RIGHT.search(t) for t in texts(diag))
     return False
+
+
+def _trait_signature(diag: Diagnostic, crate_root: str | Path, predicate: str) -> bool:
+    from engine.syntax.trait_signature import owned_self_fields_read, trait_fixes_signature
+
+    prim = diag.primary
+    source = _source(crate_root, prim)
+    if source is None or prim is None:
+        return False
+    fixed = trait_fixes_signature(source, prim.byte_start, prim.byte_end)
+    if predicate == "signature_own":
+        return fixed is False
+    return bool(fixed) and bool(owned_self_fields_read(source, prim.byte_start, prim.byte_end))
