@@ -208,7 +208,7 @@ def _mutable_binding(diag: Diagnostic) -> Found | None:
                 if in_user_crate(user_site(s).file_name):
                     return Found(
                         s,
-                        f'this binding is not `mut`; rustc\'s help: "{child.message}"',
+                        f'{"this borrow is shared" if _shared_borrow(s) else "this binding is not `mut`"}; rustc\'s help: "{child.message}"',
                         _unmut(s, child.message),
                     )
     return _declared_at(diag)
@@ -226,10 +226,31 @@ def _snippet(span: Span) -> str:
     return code
 
 
+def _shared_borrow(span: Span) -> str:
+    """The fact behind a `mut ` that rustc inserts right after a `&`: the place is reached through a
+    shared borrow, not a binding without `mut` (the general mistake: `&self` or `&xs` where the code
+    writes through it). A `&self` receiver is named as such: `mut self` would not help, `&mut self`
+    does. "" when the insertion does not follow a `&`."""
+    if not span.text or (span.suggested_replacement or "").strip() != "mut":
+        return ""
+    t = span.text[0]
+    if t.highlight_start != t.highlight_end or not t.text[: t.highlight_start - 1].endswith("&"):
+        return ""
+    m = re.match(r"\s*((?:\w+\.)*\w+)\s*([,)]?)", t.text[t.highlight_start - 1 :])
+    if m is None:
+        return "a shared `&` borrow"
+    if m.group(1) == "self" and m.group(2):
+        return "the `&self` receiver, a shared `&` reference; `&mut self` lets it write"
+    return f"`&{m.group(1)}` is a shared `&` borrow"
+
+
 def _unmut(span: Span, help_text: str = "") -> str | None:
     """The fact behind rustc's "consider making this binding mutable": the binding it points at is
     declared without `mut` (or, where the help's replacement writes `&mut`, it is a shared reference). A label states a cause; rustc's help is advice, not a cause."""
     name = _snippet(span)
+    shared = _shared_borrow(span)
+    if shared:
+        return shared
     if "&mut" in (span.suggested_replacement or "") or "mutable reference" in help_text:
         return f"`{name}` is a shared `&` reference" if name and " " not in name else "a shared `&` reference"
     return f"`{name}` is declared without `mut`" if name and " " not in name else "declared without `mut`"
@@ -266,7 +287,7 @@ def _declared_at(diag: Diagnostic) -> Found | None:
                 if in_user_crate(user_site(s).file_name):
                     return Found(
                         s,
-                        f'rustc\'s help points at the declaration: "{child.message}"',
+                        f'rustc\'s help points at the {"shared borrow" if _shared_borrow(s) else "declaration"}: "{child.message}"',
                         _unmut(s, child.message),
                     )
     return None
