@@ -160,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     explanations = explain_report(report, probe=bool(args.probe or study), with_explain_text=study)
     crate_root = Path(report.crate_root)
     chosen = select(explanations, crate_root, args.code, args.at)
+    offered = tuple(len(e.fixes) for e in chosen)  # code fixes per story before the check
     stopped = False
     checked = not args.no_validate  # the fixes went through the scratch copy before any --apply
     if args.json or args.mode == "silent":  # no words to show first: checked, then written
@@ -182,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
             _log(crate_root, chosen, args)
         return 130
     if args.apply is not None or args.reject is not None:
-        return _act(crate_root, chosen, args, checked)
+        return _act(crate_root, chosen, args, checked, offered)
     silent = args.mode == "silent" and not args.json
     stories = f"{len(chosen)} {'story' if len(chosen) == 1 else 'stories'}"
     if args.no_log:
@@ -343,21 +344,33 @@ def _next_word(e: Explanation, n: int, green: int) -> str:
     )
 
 
-def _unshown(chosen: tuple[Explanation, ...], args: argparse.Namespace) -> str | None:
+def _unshown(
+    chosen: tuple[Explanation, ...], args: argparse.Namespace, offered: tuple[int, ...] = ()
+) -> str | None:
     """Why `--apply N` refuses before the sandbox: the fix it would land is not one explain showed as
     working. The mistake it answers is the apply path reaching past what was shown: rustc's own patch
     when every fix of the story failed its check (pair showed none), or a fix the check already saw
     break the crate's tests beside the other stories' fixes, which a sandbox run on this fix alone
     cannot see while other errors keep the tests from running (a fix the crate builds with alone is
     left to the sandbox, whose refusal says where the test panicked). None when the fix may be tried; the
-    first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3)."""
+    first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3). A story that
+    had no code fix before the check (`offered`, per story; its ways out are words) is told apart from
+    one whose fixes all failed it: saying "none of its fixes compiled" of a story with none is false."""
     from engine.loop.errors import NoPatch
 
     i = _story(chosen, args.apply)
     e, n = chosen[i], args.apply
-    if not e.fixes:  # exit 4, as for a story whose ways out are advice: there is no fix to land
+    tried = offered[i] if i < len(offered) else len(e.fixes)
+    if not e.fixes and not tried and not (e.patch is not None and e.patch.diff.strip()):
         raise NoPatch(
-            f"story #{n} has no fix shown (none of its fixes compiled in the scratch copy), so there is "
+            f"story #{n} ({e.code or e.message} at {e.primary.file}:{e.primary.line}) has no code fix, "
+            "only advice, so there is nothing to apply. Nothing was changed; make the change yourself "
+            "(then `rusta apply` a diff of it), or let `rusta fix` look for a green one."
+        )
+    if not e.fixes:  # exit 4: every code fix the story had failed its check; none is landed unseen
+        none = f"none of its {tried} fixes passed" if tried != 1 else "its one fix did not pass"
+        raise NoPatch(
+            f"story #{n} has no fix shown ({none} the check in the scratch copy), so there is "
             "nothing checked to apply; nothing was changed."
         )
     m = args.fix if args.fix is not None else 1
@@ -378,10 +391,15 @@ def _unshown(chosen: tuple[Explanation, ...], args: argparse.Namespace) -> str |
 
 
 def _act(
-    crate_root: Path, chosen: tuple[Explanation, ...], args: argparse.Namespace, checked: bool = False
+    crate_root: Path,
+    chosen: tuple[Explanation, ...],
+    args: argparse.Namespace,
+    checked: bool = False,
+    offered: tuple[int, ...] = (),
 ) -> int:
     """Do or Reject through the core loop, so each step is a DevLog record and nothing red lands.
-    `checked`: the stories' fixes went through the scratch copy, so `--apply` lands only one shown."""
+    `checked`: the stories' fixes went through the scratch copy, so `--apply` lands only one shown;
+    `offered`: how many code fixes each story had before that check."""
     import msgspec
 
     from engine.loop import CoreLoop
@@ -413,7 +431,7 @@ def _act(
         i = _story(chosen, args.apply)
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
         loop.explain(chosen)
-        if checked and (why := _unshown(chosen, args)) is not None:
+        if checked and (why := _unshown(chosen, args, offered)) is not None:
             if args.json:
                 _json_out({"kind": "do", "story": args.apply, "applied": False, "reason": why})
             else:
