@@ -3,7 +3,8 @@ without `mut`" (#14, review D on d12).
 
 rustc's help inserts `mut ` right after a `&` (`for t in &tallies` -> `&mut tallies`, `&self` ->
 `&mut self`). Read as "make this binding mutable", it became "`self` is declared without `mut`",
-which is false: `mut self` would not help. The fact is that the place is reached through a `&`.
+which is false: `mut self` would not help. The fact is that the place is reached through a `&`,
+and E0596's heading says so rather than "mutable borrow of an immutable binding".
 
 Real cargo on a library crate written here (another program than the reviewer's crate).
 """
@@ -54,5 +55,6 @@ def test_a_write_through_a_shared_borrow_names_the_borrow(tmp_path: Path, monkey
     assert recv.root_cause.line == line_of(TALLY, "pub fn clear(&self)")
     assert "the `&self` receiver" in (recv.root_cause.label or ""), recv.root_cause.label
     assert "not `mut`" not in recv.root_cause_reason, recv.root_cause_reason
+    assert recv.title == "mutable borrow through a shared `&` reference", recv.title
     for e in (loop, recv):
         assert "declared without" not in (e.root_cause.label or ""), e.root_cause.label
