@@ -140,8 +140,21 @@ def cause_key(d: Diagnostic) -> tuple[str, str, str] | None:
         # literals of one struct with private fields; where rustc says the item is defined, when it
         # does, tells two items of one name apart
         at = f.private_at
-        return code, item, PRIVATE + (f"@{at.file}:{at.start}" if at is not None else "")
+        use = "=" if code == "E0616" and _assigned(d) else ""  # a write and a read need two fixes
+        return code, item, PRIVATE + use + (f"@{at.file}:{at.start}" if at is not None else "")
     return None
+
+
+_ASSIGNS = re.compile(r"\s*(?:<<|>>|[-+*/%&|^])?=(?!=)")
+
+
+def _assigned(d: Diagnostic) -> bool:
+    """rustc's primary span (a field's name) is the place an assignment writes: `c.total += x`.
+    Why: a type offers a write through one pub method and a read through another (or a getter), so
+    the writes of a private field and its reads are two stories, each with its own fix."""
+    span = next((s for s in d.spans if s.is_primary), None)
+    line = span.text[-1] if span is not None and span.text else None
+    return line is not None and _ASSIGNS.match(line.text[line.highlight_end - 1 :]) is not None
 
 
 def fix_site(d: Diagnostic) -> tuple[str, int] | None:
