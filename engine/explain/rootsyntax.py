@@ -312,6 +312,7 @@ def _branch_with_other_lifetime(
 
 # rustc's note on an unmet bound of a method's impl: "trait bound `T: std::fmt::Display` was not satisfied"
 _UNMET_PLAIN_BOUND = re.compile(r"^trait bound `([A-Za-z_]\w*): ([^`]+)` was not satisfied")
+_LISTED_PLAIN_BOUND = re.compile(r"^`([A-Za-z_]\w*): ([^`]+)`$", re.MULTILINE)
 
 
 def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str, str] | None:
@@ -323,6 +324,12 @@ def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[
     if diag.code_str != "E0599" or prim is None or not in_user_crate(prim.file_name):
         return None
     bounds = [m for c in diag.children if (m := _UNMET_PLAIN_BOUND.match(c.message)) is not None]
+    bounds += [  # rustc lists several unmet bounds one a line ("the following trait bounds were ...")
+        m
+        for c in diag.children
+        if c.message.startswith("the following trait bounds were not satisfied")
+        for m in _LISTED_PLAIN_BOUND.finditer(c.message)
+    ]
     source = _source(crate_root, prim.file_name)
     if not bounds or source is None or prim.byte_end > len(source):
         return None

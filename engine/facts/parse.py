@@ -232,10 +232,13 @@ def _with_origin(f: Facts) -> Facts:
             reason=f"{what}, so this call moves `{f.binding}`" if f.binding else what,
         )
     elif restrict is not None and f.trait_name and (at := _suggested_at(f, restrict)) is not None:
-        origin = Origin(
+        named = re.search(r"type parameter `([A-Za-z_]\w*)`", restrict.message)
+        who = f"`{named.group(1)}`" if named else "the type parameter"
+        origin = Origin(  # the place is where rustc's help writes the bound, not the declaration
             kind="trait-bound",
             place=at,
-            reason=f"this type parameter has no `{f.trait_name}` bound, and what it is passed to demands one",
+            reason=f"{who} has no `{f.trait_name}` bound, which what it is passed to demands; "
+            "rustc's help adds it here",
         )
     elif f.closure_kind is not None and (fn_bound := _note_place(f, "closures require captured values")):
         origin = Origin(
