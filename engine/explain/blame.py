@@ -120,7 +120,10 @@ def at_story_or_edit(
 
     Nor is another story's error that `base` (the crate before the edit) had in the same words on a
     line the edit rewrote, left on the line the edit wrote in its place: `c.total()` written into
-    `shop::tax(c.total)` leaves that line's private-fn error as it was; the edit did not bring it."""
+    `shop::tax(c.total)` leaves that line's private-fn error as it was; the edit did not bring it.
+    Nor another story's error `base` had in the same words at the same (moved) line, on a line the
+    edit did not write, even where it shares the story's place: `pub` on a private method leaves the
+    private-field error beside its call as it was."""
     moved, wrote = line_map(patch), new_lines(patch)
     place: dict[str, set[int]] = {f: set(ns) for f, ns in wrote.items()}
     companions = {(key(d), *_moved_line(d, moved)) for d in e.diagnostics}
@@ -134,10 +137,15 @@ def at_story_or_edit(
             place.setdefault(p.file_name, set()).update(range(lo, hi + 1))
     keys = {key(d) for d in e.diagnostics}
     rewritten: Counter[tuple[Key, str]] = Counter()  # (key, file) of other errors on rewritten lines
+    untouched: Counter[tuple[Key, str, int]] = Counter()  # other errors on lines kept, moved
     for d in _kept(base) if base is not None else ():
         f, n = _line(d)
-        if moved(f, n) is None and key(d) not in keys:
+        if key(d) in keys:
+            continue
+        if (m := moved(f, n)) is None:
             rewritten[(key(d), f)] += 1
+        else:
+            untouched[(key(d), f, m)] += 1
     for d in early_errors(after):
         p = d.primary
         if (
@@ -146,6 +154,13 @@ def at_story_or_edit(
             and p.line_start in wrote.get(p.file_name, ())
         ):
             rewritten[(key(d), p.file_name)] -= 1  # left on the line the edit rewrote, as it was
+            continue
+        if (
+            p is not None
+            and untouched[(key(d), p.file_name, p.line_start)] > 0
+            and not any(n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1))
+        ):
+            untouched[(key(d), p.file_name, p.line_start)] -= 1  # another story's, there before
             continue
         if p is None or (
             (key(d), p.file_name, p.line_start) in companions

@@ -210,16 +210,17 @@ def joint_judge(
     if after.status in ("timeout", "error", "failed"):
         return "type-checks", ""
     early = early_errors(after)
+    now, targets = counted(after), {key(d) for d in e.diagnostics}
     for d in early:  # a type error on a line the option wrote: it does not type-check there
         p = d.primary
+        if key(d) not in targets and now[key(d)] <= before[key(d)]:
+            continue  # another story's error the crate had, no more often: the line kept it, as it was
         if p is not None and any(
             n in wrote.get(p.file_name, ()) for n in range(p.line_start, p.line_end + 1)
         ):
             return "fails", reason(d) + JOINT_FAILS
     if early and not (is_lint(e) and not early_errors_new(before, after)):
         return "type-checks", ""  # a lint's joint build may keep an error no fix touches, in another body
-    now = counted(after)
-    targets = {key(d) for d in e.diagnostics}
     if not any(now[k] < before[k] for k in targets):
         return "fails", (
             "the warning" if is_lint(e) else "the error"

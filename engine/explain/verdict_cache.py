@@ -33,7 +33,7 @@ from toolbelt.types import CheckTool
 # 19: a finished fix carries the other ways out of its last step's error (Finished.others); 20: an
 # E0599 the edit caused on a line it did not write says the edit changed the receiver's type; 21: a
 # story's other error left as it was is a remaining error, not one the edit failed (blame)
-CACHE_VERSION = 22
+CACHE_VERSION = 23
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
