@@ -161,7 +161,9 @@ class PatchOption(Base, frozen=True):
     def ticked(self) -> bool:
         """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
         tests reach (a ✓ there reads as green where the tests would panic on it), nor one that
-        brings a new error or breaks one of the crate's tests, nor one whose tests were not run."""
+        brings a new error or breaks one of the crate's tests, nor one whose tests were not run. In a
+        crate with no tests the ✓ means it compiles, and its words say "the crate has no tests"
+        (`explain --help` says so), never that tests passed."""
         return (
             self.validated == "compiles"
             and not self.errors_new
@@ -237,7 +239,8 @@ class PatchOption(Base, frozen=True):
                 f"; the later {self.removal_unsure} also removes an element, which Rusta cannot prove is"
                 " this one, so the two may remove two: the clone keeps the code's own removal"
             )
-        if self.tests_run == "passed" and self.test_reach != "unreached":  # else passing says nothing
+        if self.tests_run == "passed" and self.test_reach not in ("unreached", "no-tests"):
+            # else passing says nothing: a green run of zero tests is not "the tests pass"
             return "; the crate's tests pass with it" + self._beside
         if self.untested:
             return "; tests not run" + (
@@ -249,7 +252,7 @@ class PatchOption(Base, frozen=True):
                 " it reads next: behaviour unchecked, no test ran it"
             )
         if self.test_reach == "no-tests":
-            return "; the crate has no tests to run it"
+            return "; the crate has no tests"
         if self.test_reach == "unreached":
             return f"; no test runs `{self.reach_fn}`"
         return ""

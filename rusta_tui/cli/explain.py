@@ -60,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the fast path: show the stories and their fixes unchecked, marked 'not checked yet'. "
         "Without it, pair and study print each story at once, then check its fixes in a scratch "
         "copy (cached) and show only those that compile, marked ✓ when the crate's tests pass with "
-        "them ('tests not run' otherwise), with a line on why rustc's own suggestion fails when it "
+        "them ('tests not run' otherwise; in a crate without tests ✓ means it compiles, said as "
+        "'compiles; the crate has no tests'), with a line on why rustc's own suggestion fails when it "
         "does",
     )
     parser.add_argument(

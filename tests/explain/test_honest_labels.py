@@ -75,7 +75,9 @@ def test_sibling_errors_and_todo_holes_the_tests_run_are_said(tmp_path: Path) ->
     # the crate's test runs `label`: its hole gets no ✓ and the label says why
     assert "Fix ✓" not in label and "the crate's tests run `label` (from names)" in label, label
     assert "Fix ✓" in cost and "tests run" not in cost, cost
-    assert "Together, the first fixes of #1 and #2 compile; the todo!() they write panics" in r.stdout, r.stdout
+    assert "Together, the first fixes of #1 and #2 compile; the todo!() they write panics" in r.stdout, (
+        r.stdout
+    )
     announced = next(ln for ln in r.stdout.splitlines() if ln.startswith("Checking "))
     assert announced.startswith("Checking 2 fixes"), announced
     assert "rusta: 2 fixes checked in " in r.stderr, r.stderr
@@ -85,8 +87,10 @@ def test_a_tick_on_code_no_test_runs_says_so(tmp_path: Path) -> None:
     root = write_lib(tmp_path, "sums", NO_TESTS)
     r = rusta("explain", str(root), "--no-clippy", "--no-log")
     assert r.returncode == 0, r.stderr
+    # no test anywhere: the ✓ means it compiles (explain --help), and the line says there are no tests
     ticked = [f for f in _fix_lines(r.stdout) if "Fix ✓" in f]
-    assert ticked and all("the crate has no tests to run it" in f for f in ticked), r.stdout
+    assert ticked and all("compiles; the crate has no tests" in f for f in ticked), r.stdout
+    assert not any("tests pass" in f for f in ticked), r.stdout
     lib = root / "src" / "lib.rs"  # a test now, but of another fn
     lib.write_text(
         NO_TESTS

@@ -57,9 +57,39 @@ def _first_fix_line(tmp_path: Path, name: str, src: str) -> str:
 def test_a_crate_without_tests_never_reads_tests_pass(tmp_path: Path) -> None:
     line = _first_fix_line(tmp_path, "reader", READER)
     assert "tests pass" not in line, line
-    assert "the crate has no tests to run it" in line, line
+    assert "compiles; the crate has no tests" in line, line
 
 
 def test_a_crate_with_a_test_still_reads_tests_pass(tmp_path: Path) -> None:
     line = _first_fix_line(tmp_path, "tested", TESTED)
     assert "the crate's tests pass with it" in line, line
+
+
+GREETER = """\
+pub struct Greeter {
+    pub name: String,
+}
+
+pub fn greet(g: Greeter) -> String {
+    let owned = g.name;
+    format!("hello {} ({} bytes)", owned, g.name.len())
+}
+"""
+
+
+def test_a_tick_in_a_crate_without_tests_says_it_means_compiles(tmp_path: Path) -> None:
+    """explain --help defines the ✓: the crate's tests pass with the fix, or, in a crate with no
+    tests, it compiles, said as "compiles; the crate has no tests", never "tests pass" (review D:
+    d09's follow-up read "the crate has no tests to run it" while the help promised tests passed)."""
+    import json
+
+    line = _first_fix_line(tmp_path, "greeter", GREETER)
+    assert line.startswith("#1 Fix ✓ (compiles; the crate has no tests"), line
+    assert "tests pass" not in line, line
+    root = tmp_path / "greeter"
+    r = rusta("explain", str(root), "--no-clippy", "--json", env={"RUSTA_CACHE_DIR": str(tmp_path / "c")})
+    opts = [o for ln in r.stdout.splitlines() if ln.strip() for o in json.loads(ln)["options"]]
+    coded = [o for o in opts if o["patch"]]
+    assert coded and all(o["test_reach"] == "no-tests" for o in coded), coded
+    helped = rusta("explain", "--help")
+    assert "in a crate without tests ✓ means it compiles" in " ".join(helped.stdout.split()), helped.stdout
