@@ -178,6 +178,23 @@ def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tupl
     )
 
 
+def _parameter_at(source: bytes, s: Span, name: str) -> int | None:
+    """Where the type parameter `name` is declared around the span, None when it is no parameter."""
+    from engine.syntax.story_shapes import type_parameter_declared
+
+    return type_parameter_declared(source, s.byte_start, s.byte_end, name)
+
+
+def cloned_parameter(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """The type parameter whose reference a `.clone()` cloned (`K` of "`K` does not implement
+    `Clone`, so `&K` was cloned instead"), None when the type is a concrete one a derive can fix."""
+    found = cloned_reference(diag, crate_root)
+    if found is None:
+        return None
+    m = re.match(r"`([A-Za-z_]\w*)` is a type parameter declared here", found[1])
+    return m.group(1) if m else None
+
+
 def cloned_reference(diag: Diagnostic, crate_root: str | Path) -> tuple[Location, str] | None:
     """A `.clone()` rustc gives the type `&T` (a label "this argument has type `&T`...", or its note
     "`T` does not implement `Clone`, so `&T` was cloned instead"): where it is, and why."""
@@ -192,13 +209,25 @@ def cloned_reference(diag: Diagnostic, crate_root: str | Path) -> tuple[Location
             if m is None or not in_user_crate(s.file_name):
                 continue
             source = _source(crate_root, s.file_name)
-            if (
-                source is None
-                or s.byte_end > len(source)
-                or not clones_by_method(source, s.byte_start, s.byte_end)
-            ):
+            if source is None or s.byte_end > len(source):
                 continue
             inner = m.group(1) or m.group(2).removeprefix("&")
+            prim = diag.primary  # rustc's note may mark only the receiver; its call is the primary
+            call = clones_by_method(source, s.byte_start, s.byte_end) or (
+                prim is not None
+                and prim.file_name == s.file_name
+                and prim.byte_start <= s.byte_start < s.byte_end <= prim.byte_end <= len(source)
+                and clones_by_method(source, prim.byte_start, prim.byte_end)
+                and _parameter_at(source, s, inner) is not None
+            )
+            if not call:
+                continue
+            if (at := _parameter_at(source, s, inner)) is not None:
+                # a type parameter has no definition to derive on: its bound is the fix
+                return _location(source, s.file_name, at), (
+                    f"`{inner}` is a type parameter declared here without `Clone`, so `.clone()` at "
+                    f"line {s.line_start} cloned the reference; only a `Clone` bound here changes that"
+                )
             return _span_location(s, "`.clone()` of a reference"), (
                 f"`.clone()` here gives `&{inner}`: `{inner}` is not known to implement `Clone` here, "
                 f"so method lookup cloned the reference instead of the `{inner}` behind it"

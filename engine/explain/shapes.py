@@ -95,6 +95,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         vals["param"] = param[2]
     if cloned_reference(diag, crate_root) is not None:
         tags.add("clones_reference")
+        if (cloned := rootsyntax.cloned_parameter(diag, crate_root)) is not None:
+            tags.add("bound_on_type_parameter")  # no definition to derive on: the bound is the fix
+            vals["param"] = cloned
     if (shared := shared_ref_from_method(diag, crate_root)) is not None:
         tags.add("ref_from_shared_method")
         vals.update(binding=shared[2].binding, method=shared[2].method, sibling=shared[2].sibling)

@@ -113,8 +113,9 @@ def test_an_rc_without_refcell_is_offered_arc_alone(crates) -> None:
 
 
 def test_a_clone_that_gives_a_reference_is_the_root_and_clone_is_what_is_missing(crates) -> None:
-    clone_line = line_of(TYPES, "it.clone()")
-    e = next(s for s in crates["types"] if s.code == "E0308" and s.root_cause.line == clone_line)
+    # `T` is a type parameter: the root is where it is declared, the bound's place (review D: d02)
+    declared = line_of(TYPES, "pub fn copies<T: std::fmt::Debug>")
+    e = next(s for s in crates["types"] if s.code == "E0308" and s.root_cause.line == declared)
     assert _names(e)[0] == "give the type `Clone`"
     assert "change the declaration" not in _names(e)
     assert "cloned the reference" in e.root_cause_reason
