@@ -4,8 +4,11 @@
 make; rustc's words are about `Box::new_uninit`. When the table never grows, the same elements are
 a constant array, `static UNITS: [Unit; 4] = [..]`, or a slice, `&[Unit] = &[..]`, both built at
 compile time and read the same way (`.iter()`, indexing, `.len()`). Only cargo can say whether each
-element is const-evaluable (a `String::from` is not), so both are checked fixes; `LazyLock` stays
-the way out for a table that must be a `Vec`.
+element is const-evaluable, so both are checked fixes; but an element that calls a function or a
+method by a lowercase name (`String::from("ann")`, `x.to_string()`) or a macro (`format!`) is
+built at run time as far as anything here can tell, and then no "built at compile time" is offered
+(a constructor, `Unit(1)`, stays): `LazyLock` is the way out for such a table, as for a table that
+must be a `Vec`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,23 @@ def _elements(tree) -> tuple[int, bool]:  # noqa: ANN001 - a token_tree node
     commas = sum(1 for c in inner if c.type == ",")
     trailing = bool(inner) and inner[-1].type == ","
     return (commas + (0 if trailing else 1)) if inner else 0, False
+
+
+def _runtime_call(tree) -> bool:  # noqa: ANN001 - a token_tree node
+    """A call of a lowercase-named fn or method, or a macro, among the macro's tokens."""
+    kids = tree.children
+    for a, b in zip(kids, kids[1:], strict=False):
+        name = (a.text or b"").decode("utf-8", "replace")
+        if (
+            a.type == "identifier"
+            and name[:1].islower()
+            and b.type == "token_tree"
+            and (b.text or b"")[:1] == b"("
+        ):
+            return True
+        if a.type == "identifier" and b.type == "!":
+            return True
+    return any(_runtime_call(c) for c in kids if c.type == "token_tree")
 
 
 def static_table(d: Diagnostic, read: Reader) -> list[Candidate]:
@@ -49,6 +69,8 @@ def static_table(d: Diagnostic, read: Reader) -> list[Candidate]:
     if elem is None:
         return []
     n, repeat = _elements(tree)
+    if _runtime_call(tree):
+        return []
     f, code = prim.file_name, d.code_str or "E0015"
     body = source[tree.start_byte + 1 : tree.end_byte - 1].decode("utf-8", "replace")
     kind = "static" if item.type == "static_item" else "const"
