@@ -25,11 +25,14 @@ def suggested_patch(diags: Iterable[Diagnostic], crate_root: str | Path) -> Sugg
     edits: list[Edit] = []
     applicabilities: list[str] = []
     root = Path(crate_root)
+    added = False  # Rusta wrote edits rustc's suggestions lack: the patch is no longer rustc's
     for d in diags:
         s = best_suggestion(d)
         if s is None:
             continue
-        edits.extend(sender_dropped(s.edits, d, lambda rel: _read(root, rel)))  # a cloned sender's original
+        more = sender_dropped(s.edits, d, lambda rel: _read(root, rel))  # a cloned sender's original
+        added = added or tuple(more) != tuple(s.edits)
+        edits.extend(more)
         applicabilities.append(s.applicability)
     files: dict[str, bytes] = {}
     for name in {e.file for e in edits}:
@@ -42,7 +45,9 @@ def suggested_patch(diags: Iterable[Diagnostic], crate_root: str | Path) -> Sugg
     diff = diff_of_edits(files, kept) if kept else ""
     if not diff:
         return None
-    return SuggestedPatch(diff=diff, applicability=weakest(applicabilities), source="rustc")
+    return SuggestedPatch(
+        diff=diff, applicability=weakest(applicabilities), source="template" if added else "rustc"
+    )
 
 
 def _read(root: Path, rel: str) -> bytes | None:

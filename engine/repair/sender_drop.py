@@ -86,10 +86,14 @@ def _with_drop(c: Candidate, drain: Drain, file: str) -> Candidate:
         file=file, start=drain.loop_end, end=drain.loop_end, replacement=f"\n{drain.indent}drop({tx});"
     )
     edits = (*c.edits, drop)
+    # a patch whose edits are no longer rustc's suggestion's is Rusta's: crediting rustc (and its
+    # MachineApplicable) for the added drop would hide that rustc's edits alone never end the loop
+    rustcs = c.source == "rustc"
     return msgspec.structs.replace(
         c,
         id=edit_id(edits),
         edits=edits,
+        source="template" if rustcs else c.source,
         description=f"{c.description}, and drop `{tx}` after the loop so the loop over `{rx}` ends",
     )
 

@@ -177,3 +177,48 @@ def test_where_no_drop_fits_the_option_says_the_drain_will_not_end(tmp_path: Pat
     clones = [f for f in validate(stories, root).explanations[0].fixes if "tx.clone()" in "".join(f.shows)]
     assert clones and all("drop(tx)" not in "".join(f.shows) for f in clones)
     assert all(f.cost == "the loop over `rx` will not end while `tx` lives" for f in clones)
+
+
+# a new shape: a worker per word, the results drained by `recv` in a `while let` after a `for` loop
+WORDS = """use std::sync::mpsc;
+use std::thread;
+
+pub fn lengths(words: Vec<String>) -> usize {
+    let (out, inbox) = mpsc::channel();
+    for w in words {
+        thread::spawn(move || {
+            out.send(w.len()).unwrap();
+        });
+    }
+    let mut sum = 0;
+    while let Ok(n) = inbox.recv() {
+        sum += n;
+    }
+    sum
+}
+
+#[test]
+fn adds_the_lengths() {
+    assert_eq!(lengths(vec!["ab".into(), "cde".into()]), 5);
+}
+"""
+
+
+def test_a_patch_rusta_added_to_is_not_credited_to_rustc(tmp_path: Path) -> None:
+    """rustc suggests the clone alone; the shown patch adds the drop, so its source is Rusta's, and
+    neither the fix nor the story's patch claims rustc (review B: b14, D: d15 read "rustc,
+    MachineApplicable")."""
+    root = write_lib(tmp_path, "word_lens", WORDS)
+    stories = [
+        e for e in explain_report(run_check(root, target_dir=tmp_path / "target")) if e.code == "E0382"
+    ]
+    assert len(stories) == 1
+    fix = validate(stories, root).explanations[0].fixes[0]
+    assert any(e.replacement.strip() == "drop(out);" for e in fix.edits), fix.edits
+    assert fix.source != "rustc", (fix.source, fix.name)
+    patch = stories[0].patch
+    assert patch is not None and "drop(out)" in patch.diff and patch.source != "rustc", patch
+    patched = apply_edits(WORDS.encode(), fix.edits)
+    (root / "src" / "lib.rs").write_bytes(patched)
+    done = _ends(root, tmp_path, "test")
+    assert done is not None and done.returncode == 0, done and done.stdout + done.stderr
