@@ -72,7 +72,11 @@ def test_a_todo_arm_a_test_runs_is_refused_while_the_tests_cannot_run(tmp_path: 
     assert holed, stories[n - 1]["options"]  # rustc's wildcard arm writes the hole
     r = rusta("explain", str(root), "--apply", str(n), "--fix", str(holed[0]), "--no-clippy")
     assert r.returncode == 3, r.stdout + r.stderr
-    assert "the patch writes `todo!()` in `next`" in r.stdout and "test `cycles` runs" in r.stdout, r.stdout
+    # refused before the sandbox since 5575272 (explain's own check saw `cycles` panic in the hole
+    # beside the other story's fix), or by the sandbox's hole gate: either way it names the test
+    gate = "the patch writes `todo!()` in `next`" in r.stdout and "test `cycles` runs" in r.stdout
+    early = "explain's check showed the crate's test `tests::cycles` failing with it" in r.stdout
+    assert gate or early, r.stdout
     assert (root / "src" / "lib.rs").read_text() == LIB
 
 
