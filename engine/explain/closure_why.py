@@ -15,7 +15,8 @@ from pathlib import Path
 
 from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, node_text, preorder
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic, Span
+from toolbelt.span_source import span_source as _source
+from toolbelt.types import Diagnostic
 
 _BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
 _STATIC_NOTE = "function requires argument type to outlive `'static`"
@@ -147,11 +148,3 @@ def _borrowed_params(source: bytes, closure, fn, skip: str) -> list[tuple[str, s
         if ty.startswith("&") and not ty.startswith("&'static"):
             out.append((text, ty))
     return out
-
-
-def _source(crate_root: str | Path, span: Span) -> bytes | None:
-    try:
-        source = (Path(crate_root) / span.file_name).read_bytes()
-    except OSError:
-        return None
-    return source if span.byte_end <= len(source) else None

@@ -17,7 +17,8 @@ from engine.explain.closure_why import closure_outlives
 from engine.explain.placeholders import short_type
 from engine.explain.signature_why import elided_output, generic_count
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic, Span
+from toolbelt.span_source import span_source as _source
+from toolbelt.types import Diagnostic
 
 _SHARED_MOVE = re.compile(r"^cannot move out of `([^`]+)` which is behind a shared reference$")
 _HAS_TYPE = re.compile(r"has type `([^`]+)`, which does not implement the `Copy` trait")
@@ -322,11 +323,3 @@ def _said(diag: Diagnostic) -> list[str]:
         out.append(c.message)
         out.extend(s.label for s in c.spans if s.label)
     return out
-
-
-def _source(crate_root: str | Path, span: Span) -> bytes | None:
-    try:
-        source = (Path(crate_root) / span.file_name).read_bytes()
-    except OSError:
-        return None
-    return source if span.byte_end <= len(source) else None

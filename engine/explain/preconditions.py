@@ -78,6 +78,7 @@ import re
 from pathlib import Path
 
 from toolbelt.diagnostics import in_user_crate, temporary_spans
+from toolbelt.span_source import span_source
 from toolbelt.types import Diagnostic, Span
 
 NAMES = frozenset(
@@ -134,13 +135,9 @@ _NAME_IS_RIGHT = re.compile(
 
 
 def _source(crate_root: str | Path, span: Span | None) -> bytes | None:
-    if span is None or not in_user_crate(span.file_name):
+    if span is None or not in_user_crate(span.file_name) or span.byte_start >= span.byte_end:
         return None
-    try:
-        source = (Path(crate_root) / span.file_name).read_bytes()
-    except OSError:
-        return None
-    return source if span.byte_start < span.byte_end <= len(source) else None
+    return span_source(crate_root, span)
 
 
 def _crate_sources(crate_root: str | Path) -> list[bytes]:

@@ -18,7 +18,8 @@ import tree_sitter
 from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, node_text, preorder
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic, Span
+from toolbelt.span_source import span_source as _source
+from toolbelt.types import Diagnostic
 
 # methods whose value argument can be what the chain returns
 _FALLBACKS = frozenset({"or", "unwrap_or", "map_or"})
@@ -174,14 +175,6 @@ def _sources(bound: dict[str, tree_sitter.Node], n: tree_sitter.Node, depth: int
                 out = {**_sources(bound, a, depth + 1), **out}
         return out
     return {}
-
-
-def _source(crate_root: str | Path, span: Span) -> bytes | None:
-    try:
-        source = (Path(crate_root) / span.file_name).read_bytes()
-    except OSError:
-        return None
-    return source if span.byte_end <= len(source) else None
 
 
 _ARGS_COUNT = re.compile(
