@@ -119,6 +119,23 @@ def _inline_args(fn, decl, name: str, copy: bool, file: str) -> list[Edit]:  # n
     return out
 
 
+def _use_edits(source: bytes, fn, decl, b, name: str, copy: bool, file: str) -> list[Edit] | None:  # noqa: ANN001
+    """Every later use of the binding `b` in `fn` rewritten through the cell (shadowing bindings of
+    the name left alone), and the argument inlining; None when one use cannot be rewritten."""
+    edits: list[Edit] = []
+    for ident in preorder(fn):
+        if ident.type != "identifier" or _text(ident) != name or ident.start_byte < decl.end_byte:
+            continue
+        if binding_of(source, name, ident.start_byte) != b:
+            continue  # a shadowing binding of the same name
+        e = _use_edit(ident, name, copy, file)
+        if e is False:
+            return None
+        if isinstance(e, Edit):
+            edits.append(e)
+    return edits + _inline_args(fn, decl, name, copy, file)
+
+
 def cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     m = _CAPTURED.match(d.message)
     prim = d.primary
@@ -146,17 +163,10 @@ def cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     edits = _let_edits(decl, name, wrapper, file)
     if edits is None:
         return []
-    for ident in preorder(fn):
-        if ident.type != "identifier" or _text(ident) != name or ident.start_byte < decl.end_byte:
-            continue
-        if binding_of(source, name, ident.start_byte) != b:
-            continue  # a shadowing binding of the same name
-        e = _use_edit(ident, name, copy, file)
-        if e is False:
-            return []
-        if isinstance(e, Edit):
-            edits.append(e)
-    edits += _inline_args(fn, decl, name, copy, file)
+    uses = _use_edits(source, fn, decl, b, name, copy, file)
+    if uses is None:
+        return []
+    edits += uses
     spans = sorted((e.start, e.end) for e in edits)
     if any(a[1] > b_[0] for a, b_ in zip(spans, spans[1:], strict=False)):
         return []  # a use inside an assignment's right side: rewritten twice
@@ -217,17 +227,10 @@ def rc_cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     if (ty := decl.child_by_field_name("type")) is not None:
         wrapped = f"std::rc::Rc<std::cell::Cell<{_text(ty)}>>"
         edits.append(Edit(file=file, start=ty.start_byte, end=ty.end_byte, replacement=wrapped))
-    for ident in preorder(fn):
-        if ident.type != "identifier" or _text(ident) != name or ident.start_byte < decl.end_byte:
-            continue
-        if binding_of(source, name, ident.start_byte) != b:
-            continue  # a shadowing binding of the same name
-        e = _use_edit(ident, name, True, file)
-        if e is False:
-            return []
-        if isinstance(e, Edit):
-            edits.append(e)
-    edits += _inline_args(fn, decl, name, True, file)
+    uses = _use_edits(source, fn, decl, b, name, True, file)
+    if uses is None:
+        return []
+    edits += uses
     handle = f"{{ let {name} = std::rc::Rc::clone(&{name}); move "
     edits += [
         Edit(file=file, start=closure.start_byte, end=closure.start_byte, replacement=handle),
