@@ -53,7 +53,7 @@ class Blame(msgspec.Struct, frozen=True, kw_only=True):
     hidden: tuple[str, ...] = ()
 
 
-def _is_error(d: Diagnostic) -> bool:
+def is_error(d: Diagnostic) -> bool:
     """A compile error; a clippy lint at `deny` level is a lint, not a reason the crate does not build."""
     return d.level.startswith("error") and not (d.code_str or "").startswith("clippy::")
 
@@ -62,7 +62,7 @@ def placed_lints(report: CheckReport) -> tuple[PlacedLint, ...]:
     """Every warning or lint of a check, once however many targets reported it, with its place."""
     out = []
     for d in distinct(report.diagnostics):
-        if not (d.level == "warning" or (d.level.startswith("error") and not _is_error(d))):
+        if not (d.level == "warning" or (d.level.startswith("error") and not is_error(d))):
             continue
         p = primary_user_span(d)
         name = d.code_str or "warning"

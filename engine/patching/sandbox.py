@@ -27,7 +27,7 @@ from dulwich.objects import Blob
 from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
-from engine.patching.lint_blame import PlacedLint, blame, placed_lints, rewrites
+from engine.patching.lint_blame import PlacedLint, blame, is_error, placed_lints, rewrites
 from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from toolbelt.atomic_file import replace_file
 from toolbelt.cargo_run import run_check, run_test
@@ -121,14 +121,9 @@ def _error_key(d: Diagnostic) -> str:
     return f"{d.code_str or '-'}|{trim_paths(d.message)}|{p.file_name if p else ''}"
 
 
-def _is_error(d: Diagnostic) -> bool:
-    """A compile error; a clippy lint at `deny` level is a lint, not a reason the crate does not build."""
-    return d.level.startswith("error") and not (d.code_str or "").startswith("clippy::")
-
-
 def _error_keys(report: CheckReport) -> list[str]:
     """One key per error, each counted once however many targets reported it."""
-    return [_error_key(d) for d in distinct(report.diagnostics) if _is_error(d)]
+    return [_error_key(d) for d in distinct(report.diagnostics) if is_error(d)]
 
 
 def _warning_keys(report: CheckReport) -> list[str]:
@@ -136,7 +131,7 @@ def _warning_keys(report: CheckReport) -> list[str]:
     return [
         _error_key(d)
         for d in distinct(report.diagnostics)
-        if d.level == "warning" or (d.level.startswith("error") and not _is_error(d))
+        if d.level == "warning" or (d.level.startswith("error") and not is_error(d))
     ]
 
 
