@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-import msgspec
-
-from engine.edits import edit_id
 from engine.repair.deref import _closes_at
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
@@ -107,10 +104,11 @@ def _propagated(d: Diagnostic, read: Reader) -> list[Candidate]:
     return [_make([edit], f"propagate with `{insert}` as this fn already does", "question-mark", code, 0.75)]
 
 
-def _ok_question(file: str, at: int, code: str) -> Candidate:
-    """`.ok()?` at `at`: a `Result` in a fn returning `Option` ends it with `None` on `Err`. Its price
-    closes the description: the error value is dropped, so nothing says why."""
-    edit = Edit(file=file, start=at, end=at, replacement=".ok()?")
+def _ok_question(file: str, at: int, code: str, text: str = ".ok()?") -> Candidate:
+    """`.ok()?` at `at` (`text` is `.ok()` where the `?` is already written): a `Result` in a fn
+    returning `Option` ends it with `None` on `Err`. Its price closes the description: the error
+    value is dropped, so nothing says why."""
+    edit = Edit(file=file, start=at, end=at, replacement=text)
     return _make(
         [edit],
         "return `None` on `Err` with `.ok()?` (the error value is dropped: the caller sees only `None`)",
@@ -132,11 +130,4 @@ def ok_before_question(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     if data[span.byte_start : span.byte_end] != b"?":
         return []
-    edit = Edit(file=span.file_name, start=span.byte_start, end=span.byte_start, replacement=".ok()")
-    return [
-        msgspec.structs.replace(
-            _ok_question(span.file_name, span.byte_start, d.code_str or "E0277"),
-            id=edit_id((edit,)),
-            edits=(edit,),
-        )
-    ]
+    return [_ok_question(span.file_name, span.byte_start, d.code_str or "E0277", ".ok()")]
