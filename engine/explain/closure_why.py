@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engine.explain.signature_roots import OUTLIVE_STATIC
 from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, node_text, preorder
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.span_source import span_source as _source
 from toolbelt.types import Diagnostic
 
 _BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
-_STATIC_NOTE = "function requires argument type to outlive `'static`"
 _RETURNED_NOTE = "closure is returned here"
 _COPY = re.compile(
     r"^(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&(?:'\w+\s+(?!mut\b)|(?!mut\b|'))[^&\s].*|\(\))$"
@@ -62,8 +62,8 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
     fn_name = node_text(fn.child_by_field_name("name"))
     notes = {c.message: c for c in diag.children}
     line = closure.start_point[0] + 1
-    if _STATIC_NOTE in notes and notes[_STATIC_NOTE].spans:
-        call = notes[_STATIC_NOTE].spans[0]
+    if OUTLIVE_STATIC in notes and notes[OUTLIVE_STATIC].spans:
+        call = notes[OUTLIVE_STATIC].spans[0]
         callee = source[call.byte_start : call.byte_end].split(b"(", 1)[0].decode("utf-8", "replace").strip()
         if not re.fullmatch(r"[\w:]+", callee):
             return None

@@ -48,7 +48,9 @@ def clone_cost(type_text: str | None) -> str:
 
 
 _CALL = re.compile(r"((?:[*&]\s*)?[\w.\[\]]+(?:\(\))?)\.(clone|to_owned|to_vec|to_string|cloned)\(\)")
-_COPYING = re.compile(r"\.(?:clone|to_owned|to_vec|to_string|cloned)\(\)")  # an edit may write only the call
+COPYING_CALL = re.compile(
+    r"\.(?:clone|to_owned|to_vec|to_string|cloned)\(\)"
+)  # an edit may write only the call
 _MADE = {
     "to_string": "allocates and copies the text into a new `String`",
     "to_vec": "allocates and copies the elements into a new `Vec`",
@@ -98,7 +100,7 @@ def with_frequency(cost: str, edits: Iterable[Edit], files: Mapping[str, bytes])
     if not cost or ";" in cost:
         return cost
     for e in edits:
-        if e.file in files and _COPYING.search(e.replacement):
+        if e.file in files and COPYING_CALL.search(e.replacement):
             from engine.syntax.run_count import how_often  # the parser only for a priced clone
 
             often = how_often(files[e.file], e.start, e.end if e.end > e.start else None)

@@ -26,9 +26,9 @@ from engine.edits import EditError, added_lines, diff_of_edits, edit_id
 from engine.explain import every_site, joint_bounds
 from engine.explain.casts import cast_cost as cast_cost
 from engine.explain.casts import casts_cost
+from engine.explain.copycost import COPYING_CALL, patch_clone_cost, with_frequency
 from engine.explain.copycost import OWNING as _OWNING
 from engine.explain.copycost import clone_cost as clone_cost
-from engine.explain.copycost import patch_clone_cost, with_frequency
 from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
 from engine.explain.ranking import rank
@@ -50,7 +50,6 @@ MAX_OPTIONS = 8  # per story: every rustc suggestion fits; the templates' long t
 # any type, `.unwrap()`): shown as a fix they were wrong more often than right in blind reviews.
 MIN_PRIOR = 0.4
 _SKIP_DIRS = {"target", ".git", ".rusta", ".hg", ".jj", "node_modules"}
-_CLONE_CALLS = (".clone()", ".to_owned()", ".to_vec()", ".to_string()", ".cloned()")
 _BORROW_FAMILIES = {"borrow", "ref-mut", "ref-self", "borrow-loop-source", "borrow-self-param"}
 
 
@@ -119,7 +118,7 @@ def public_derives(diff: str) -> str:
 def _kind(c: Candidate) -> FixKind:
     """Borrow or clone, from what the edit writes (and the template's family where it has one)."""
     text = " ".join(e.replacement for e in c.edits)
-    if c.family == "clone" or any(call in text for call in _CLONE_CALLS):
+    if c.family == "clone" or COPYING_CALL.search(text):
         return "clone"
     if (
         c.family in _BORROW_FAMILIES

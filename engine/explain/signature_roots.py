@@ -115,7 +115,7 @@ def fn_object_param(diag: Diagnostic, crate_root: str | Path) -> Written | None:
     return found[0]
 
 
-_OUTLIVE_STATIC = "function requires argument type to outlive `'static`"
+OUTLIVE_STATIC = "function requires argument type to outlive `'static`"
 _INTRODUCED = "requirement that the value outlives `'static` introduced here"
 _BORROWED_STATIC = re.compile(r"requires that `[^`]+` is borrowed for `'static`")
 
@@ -128,7 +128,7 @@ def static_bound(diag: Diagnostic, crate_root: str | Path) -> tuple[str, Written
     prim = diag.primary
     if prim is None:
         return None
-    if any(c.message == _OUTLIVE_STATIC for c in diag.children):
+    if any(c.message == OUTLIVE_STATIC for c in diag.children):
         return static_bound_site(_sources(crate_root), prim.file_name, prim.byte_start, prim.byte_end)
     for s in diag.spans:  # E0597: the argument "requires that `x` is borrowed for `'static`"
         if _BORROWED_STATIC.search(s.label or "") and s.file_name == prim.file_name:
