@@ -120,7 +120,11 @@ def test_a_member_bench_is_timed_with_its_package_and_a_member_refactor_is_caugh
     assert "a.saturating_add(b)" in (ws / "inner/src/lib.rs").read_text()  # red: the file is as it was
     swap = member_patch(ws, INNER.replace("a.saturating_add(b)", "b.saturating_add(a)"), "swap")
     (tmp_path / "swap.diff").write_text("Operands swapped.\n\n" + swap.diff)
-    out = run_rusta(ws / "inner", "apply", "--yes", "--json", "--fuzz", "refactor", "../../swap.diff")
+    # a nanosecond fn may time 1.2x slower from code placement alone: the verdict is the machine's,
+    # so the slowdown is accepted and only that it was timed is asserted
+    out = run_rusta(
+        ws / "inner", "apply", "--yes", "--json", "--fuzz", "refactor", "--accept-slower", "../../swap.diff"
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     proofs = json.loads(out.stdout)["validation"]["proofs"]
     (fuzz,) = [p for p in proofs if p["kind"] == "fuzz"]
