@@ -133,7 +133,7 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
         ops.append(
             (site.postfix(".to_vec()"), "copy the slice into a `Vec` with `to_vec()`", "op:to-owned", 0.68)
         )
-    if e_bare in NUMERIC and f_bare in NUMERIC and e_bare != f_bare and not e_ref:
+    if e_bare in NUMERIC and f_bare in NUMERIC and e_bare != f_bare and not e_ref and not site.cast:
         cast = site.postfix(f" as {e_bare}") if site.atomic else [site.replace(f"({text}) as {e_bare}")]
         if f_ref:
             cast = [site.replace(f"*{text} as {e_bare}")] if site.atomic else cast

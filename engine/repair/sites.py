@@ -13,7 +13,7 @@ from engine.edits import Edit
 from engine.facts.types import Place
 from engine.repair.idioms import owning_idiom
 from engine.repair.template_kit import Reader
-from engine.syntax.tree import shape
+from engine.syntax.tree import node_at, shape
 
 # Node kinds a postfix (`.m()`, `?`, `as T`) or prefix (`&`, `*`) attaches to without parentheses.
 ATOMIC = frozenset(
@@ -41,6 +41,20 @@ ATOMIC = frozenset(
 )
 
 
+def outer_cast(expr):  # tree_sitter.Node -> the outermost `as` cast node, parentheses skipped, or None
+    while expr.type == "parenthesized_expression" and expr.named_child_count:
+        expr = expr.named_children[0]
+    return expr if expr.type == "type_cast_expression" else None
+
+
+def wraps_cast(source: bytes, start: int, end: int) -> bool:
+    """Whether the expression at [start, end) is an `as` cast (in parentheses or not). A conversion
+    wrapped around it writes a round trip `(e as A) as B`: the fix is to retarget or delete the
+    cast already written (`engine.repair.turbofish`), never to add a second one."""
+    expr = node_at(source, start, end)
+    return (expr.start_byte, expr.end_byte) == (start, end) and outer_cast(expr) is not None
+
+
 def is_type(kind: str) -> bool:
     return kind.endswith("_type") or kind in (
         "type_identifier",
@@ -61,6 +75,7 @@ class Site:
         # the method-call part of `cfg.into_summary()` gives, and a type (`-> f64`) is no value.
         self.expression = self.shape.text == self.text and not is_type(self.shape.kind)
         self.atomic = self.expression and self.shape.kind in ATOMIC
+        self.cast = self.expression and wraps_cast(source, place.start, place.end)
 
     def insert(self, at_end: bool, text: str) -> Edit:
         pos = self.place.end if at_end else self.place.start

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.sites import wraps_cast
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic, Span
@@ -74,7 +75,9 @@ def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
                 0.5,
             )
         )
-    if exp in _NUMERIC and found in _NUMERIC:
+    source = read(span.file_name)
+    cast = source is not None and wraps_cast(source, span.byte_start, span.byte_end)
+    if exp in _NUMERIC and found in _NUMERIC and not cast:  # a cast is retargeted, never wrapped
         simple = re.fullmatch(r"[\w.]+", text) is not None
         edits = (
             [_insert(span, True, f" as {exp}")]

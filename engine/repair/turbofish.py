@@ -8,6 +8,12 @@ but the declaration is right and changing it often cannot compile (`u32: Sum<usi
 hold). The found type is the one written inside the expression, so that is the place to change:
 the turbofish or the cast gets the expected type. Read from the syntax tree at rustc's span and the
 expected/found types rustc states; the sandbox decides whether it compiles.
+
+A cast is also offered deleted (`total as usize` -> `total`): where the operand already has the
+expected type, the cast was the mistake, and retargeting it writes a no-op `total as u32`. Numbers
+never coerce, so the deletion compiles only where the operand's own type (or a literal's inferred
+one) is the expected type; the sandbox is that check. No template wraps such a cast in another one
+(`(total as usize) as u32`): `engine.repair.sites.wraps_cast` tells them it is there.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from __future__ import annotations
 import re
 
 from engine.facts.parse import facts_of
+from engine.repair.numeric import NUMERIC
+from engine.repair.sites import outer_cast
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import node_at
+from engine.syntax.tree import node_at, node_text
 from toolbelt.types import Diagnostic
 
 _TYPE = re.compile(r"[\w:<>, &']+")
@@ -93,4 +101,17 @@ def written_type_at_expression(d: Diagnostic, read: Reader) -> list[Candidate]:
     what = "cast" if expr.type == "type_cast_expression" else "turbofish"
     edit = Edit(file=d.primary.file_name, start=at[0], end=at[1], replacement=f.expected)
     desc = f"write `{f.expected}` in the {what} that fixes the type to `{written}`"
-    return [_make([edit], desc, "written-type", d.code_str or "E0308", 0.8)]
+    out = [_make([edit], desc, "written-type", d.code_str or "E0308", 0.8)]
+    cast, value = outer_cast(expr), None
+    if cast is not None:
+        value = cast.child_by_field_name("value")
+    if cast is not None and value is not None and {f.expected, f.found} <= NUMERIC:
+        # the cast node itself is replaced: its operand binds at least as tightly as `as` does
+        keep = node_text(value)
+        drop = Edit(file=d.primary.file_name, start=cast.start_byte, end=cast.end_byte, replacement=keep)
+        desc = (
+            f"drop the cast `as {written}`, so `{keep}` keeps its own type: numbers never convert "
+            f"on their own, so this compiles only where that type is `{f.expected}`"
+        )
+        out.insert(0, _make([drop], desc, "written-type", d.code_str or "E0308", 0.85))
+    return out

@@ -6,6 +6,7 @@ Real cargo on crates written here."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,39 @@ def test_the_written_type_is_changed(tmp_path: Path, monkeypatch, name: str, src
     written = src.splitlines()[e.root_cause.line - 1][e.root_cause.column - 1 :]
     assert written.startswith(("u64", "f32")), (e.root_cause, written)
     assert "better place to change" not in e.summary, e.summary
+
+
+# The cast is the mistake: its operand already has the expected type (a field, a local).
+GRID = """pub struct Grid {
+    pub width: u16,
+    pub cells: Vec<u8>,
+}
+
+pub fn row_start(g: &Grid, row: u16) -> u16 {
+    row * g.width as usize
+}
+"""
+
+DEPTH = """pub fn level(depth: u8) -> u8 {
+    let d = depth.min(9);
+    d as u32
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "src", "fixed"), [("grid", GRID, "row * g.width"), ("depth", DEPTH, "d")])
+def test_a_wrong_cast_is_deleted_not_wrapped(
+    tmp_path: Path, monkeypatch, name: str, src: str, fixed: str
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, name, src)
+    e0308 = [i for i, s in enumerate(stories) if s.code == "E0308"]
+    assert e0308, [(s.code, s.message) for s in stories]
+    run = validate(stories, tmp_path / name)
+    e = run.explanations[e0308[0]]
+    shown = [(o.name, o.validated, "".join(o.shows).strip()) for o in e.fixes]
+    ok = [s for s in shown if s[1] == "compiles"]
+    assert ok and ok[0][2] == fixed, shown
+    # no option converts a cast's result again: `(e as A) as B` or `e as A as B`
+    assert not [s for s in shown if re.search(r"as \w+\)? as ", s[2])], shown
