@@ -109,6 +109,17 @@ def rustc_failed_line(failed: tuple[PatchOption, ...], e: Explanation | None = N
     return Line(f"rustc's {fragment(o)} does not compile here: {why}.", "yellow")
 
 
+def rustc_alone_line(e: Explanation) -> Line | None:
+    """rustc's suggestion that the lead fix holds with Rusta's edits added, when the crate's tests
+    were run with rustc's edits alone and hung or failed (`engine.explain.rustc_alone`): it compiles,
+    and the line says what the tests did, so the added edit reads as needed, not as taste."""
+    lead = e.fixes[0] if e.fixes else None
+    if lead is None or not lead.alone or not lead.ticked:
+        return None
+    o = lead.alone[0]
+    return Line(f"rustc's {fragment(o)} alone compiles, but {o.fails_because}.", "yellow")
+
+
 def rustc_uncovers_line(e: Explanation) -> Line | None:
     """rustc's own suggestion that removes the story's error, after which rustc reports another one
     away from the edit (one the first error hid): it works, and the line says what comes next."""
@@ -184,7 +195,11 @@ def pair_verdict_lines(
     `earlier`: the patch of each fix line already printed, with its story's number (`number`,
     1-based), filled in here: one edit that fixes two stories (a derive that clears both errors) is printed once, and
     the later story points at it."""
-    lines = [ln for ln in (rustc_failed_line(failed, e), rustc_uncovers_line(e)) if ln is not None]
+    lines = [
+        ln
+        for ln in (rustc_failed_line(failed, e), rustc_alone_line(e), rustc_uncovers_line(e))
+        if ln is not None
+    ]
     best = fix_line(e, failed_code(failed))
     if not e.fixes and failed and best is not None and not any(o.source == "rustc" for o in failed):
         # the way out shown next is not the one just checked: say that one fails, never hide it
@@ -250,7 +265,7 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     """Study mode after the check: every fix that compiles as its diff (and those validation could
     not finish, marked so); rustc's failed suggestion in one line, and each way out above that it
     disproves; the failed templates not at all."""
-    lines = [ln for ln in (rustc_failed_line(failed, e),) if ln is not None]
+    lines = [ln for ln in (rustc_failed_line(failed, e), rustc_alone_line(e)) if ln is not None]
     lines += disproved_lines(e, failed)
     lines += [  # a trade-off printed before the check that its patches contradict, taken back
         Line(f"Way out {n}, {o.name}: checked, its trade-off here is: {o.tradeoff}", "yellow")

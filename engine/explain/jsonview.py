@@ -67,6 +67,9 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         # the crate's tests with it in (engine.explain.testing): "passed", "failed", "" not run
         "tests_run": f.tests_run,
         "tests_failed": list(f.tests_failed),
+        # rustc's suggestion inside this fix, run alone through the same tests: what they did with it
+        # (engine.explain.rustc_alone), "" when not run or they passed
+        "rustc_alone": f.alone[0].fails_because if f.alone else "",
         # the lints cargo clippy reports with it in that the crate did not have (engine.explain.linting)
         "new_lints": list(f.new_lints),
         "id": f.id,

@@ -44,7 +44,8 @@ PER_STORY = 3  # fixes tested per story, in rank order, until one passes
 
 
 class TestVerdict(msgspec.Struct, frozen=True):
-    """`status`: "passed", "failed" (`failed` names the tests), or "not-run" (timeout, build error)."""
+    """`status`: "passed", "failed" (`failed` names the tests), or "not-run" (timeout, build error);
+    "timeout" only from `Tester.run(..., hangs=True)`: a test binary ran and did not finish."""
 
     status: str
     failed: tuple[str, ...] = ()
@@ -87,16 +88,18 @@ class Tester:
     def verdict(self, o: PatchOption) -> TestVerdict:
         return self.run(o.edits)
 
-    def run(self, edits: tuple) -> TestVerdict:
+    def run(self, edits: tuple, *, timeout_s: float = TEST_TIMEOUT_S, hangs: bool = False) -> TestVerdict:
+        """`hangs`: a run stopped by `timeout_s` after a test binary started is the verdict "timeout"
+        (cached under its own key), not "not-run": the tests built and did not finish."""
         saved = self.trials.ws.try_edits(edits)
         try:
-            key = _tree_key(self.trials)
+            key = _tree_key(self.trials) + (f"-hang{timeout_s:.0f}" if hangs else "")
             try:
                 return _DEC.decode((_home() / f"{key}.json").read_bytes())
             except (OSError, msgspec.DecodeError, msgspec.ValidationError):
                 pass
             try:
-                rep = run_test(self.trials.ws.root, timeout_s=TEST_TIMEOUT_S, cancel=self.cancel)
+                rep = run_test(self.trials.ws.root, timeout_s=timeout_s, cancel=self.cancel)
             except ToolbeltError:
                 return TestVerdict(status="not-run")
             self.runs += 1
@@ -108,6 +111,8 @@ class Tester:
             failed = [t for t in rep.tests if t.status == "failed"]
             at = tuple(sorted({(f.file, f.line) for t in failed if (f := t.failure) is not None and f.file}))
             v = TestVerdict(status="failed", failed=tuple(t.name for t in failed), at=at)
+        elif hangs and rep.status == "timeout" and rep.suites:
+            v = TestVerdict(status="timeout")
         else:
             return TestVerdict(status="not-run")  # a timeout is not cached: the next run may finish
         _home().mkdir(parents=True, exist_ok=True)

@@ -116,6 +116,10 @@ class PatchOption(Base, frozen=True):
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
     # rustc or the template wrote it, validated and shown in its place only if this one fails
     plain: tuple[PatchOption, ...] = ()
+    # rustc's suggestion inside this fix (Rusta added edits to it), run alone through the crate's
+    # tests after this fix passed them: it hung or failed there (`fails_because`), so pair mode says
+    # why rustc's own suggestion is not the fix (`engine.explain.rustc_alone`)
+    alone: tuple[PatchOption, ...] = ()
     # the id of the option as "Checking N fixes" announced it (set by `engine.explain.validation`):
     # its other spelling, its settled words and its form finished in steps keep it through
     # `msgspec.structs.replace`, so the count line (`modes.fixcount`) follows each announced fix

@@ -38,7 +38,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, joint, patchwords, ranking, siblings, testing
+from engine.explain import chain, joint, patchwords, ranking, rustc_alone, siblings, testing
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -105,6 +105,8 @@ def validate(
         fixes = tuple(_reached(root, run.clears(i, o, list(stories))) for o in out[i].fixes)
         told = patchwords.settle(msgspec.structs.replace(out[i], fixes=fixes), lambda rel: _read(root, rel))
         out[i] = run.tested(told)
+        if not run._stopped() and out[i].fixes and out[i].fixes[0].tests_run == "passed":
+            out[i] = rustc_alone.judged(root, out[i], run.get_tester())
         lead = out[i].fixes[0] if out[i].fixes else None
         if lead is not None and lead.validated == "compiles" and not testing.testable(lead):
             deferred.append(i)  # its tests can run only beside the other stories' fixes: the set decides
