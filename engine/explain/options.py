@@ -316,9 +316,17 @@ def _in_repo_words(
 # shows it as the option's cost, as it shows a clone's copy
 _TRANSFER_FAMILIES = frozenset({"op:mem-take", "op:mem-replace", "op:vec-take", "op:take", "mem-replace"})
 # a fix whose description states its own price in its closing parenthesis: the consumed receiver
-# (`engine.repair.consuming_receiver`), a public signature changed (`engine.repair.collect_target`)
+# (`engine.repair.consuming_receiver`), a public signature changed (`engine.repair.collect_target`),
+# a borrowing twin that copies the items only (`engine.repair.twin_items`)
 _PRICED = frozenset(
-    {"op:consume-self", "op:collect-target-api", "op:option-view", "dyn-sized-method", "op:ok-question"}
+    {
+        "op:consume-self",
+        "op:collect-target-api",
+        "op:option-view",
+        "dyn-sized-method",
+        "op:ok-question",
+        "op:borrow-twin-items",
+    }
 )
 
 

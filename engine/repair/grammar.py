@@ -25,6 +25,7 @@ from engine.repair.rebind import discards_consumed_result
 from engine.repair.sites import Op, Site, receiver_of, site_at
 from engine.repair.take_out import out_of_place, overwritten_after, taken_before_reset
 from engine.repair.template_kit import Reader, _make
+from engine.repair.twin_items import BORROWING_TWIN, twin_items
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
 from engine.syntax.tree import enclosing, struct_base, untyped_let_at
@@ -171,10 +172,6 @@ def _conversions(site: Site, expected: str, found: str, returns: str | None) -> 
 def _types_meet(a: str, b: str) -> bool:
     """Loose: equal up to one outer reference (`&str` meets `str`, `String` meets `&String`)."""
     return _strip_refs(a)[1] == _strip_refs(b)[1]
-
-
-# std's consuming methods that have a borrowing twin with the same items by reference.
-BORROWING_TWIN = {"into_iter": "iter", "into_keys": "keys", "into_values": "values", "into_bytes": "as_bytes"}
 
 
 def _borrowing_twin(moved_at: Place, read: Reader) -> list[Op]:
@@ -377,6 +374,8 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     elif code in _MOVES and f.move_kind != "closure" and (hit := site_at(f.moved_at, read)):
         ops += _sharing(hit[0], hit[1]) or _update_base(hit[0], read)
         ops += taken_before_reset(f, hit[0], hit[1]) if code == "E0382" else []
+    if code == "E0507":
+        ops += twin_items(f, read)  # `self.map.into_keys()` behind `&self`: `keys()`, items copied
     if code == "E0507" and (hit := site_at(f.primary, read)):
         ops += _sharing(hit[0], hit[1], behind_ref=True)
         ops += _take_option(f, hit[0])

@@ -16,7 +16,14 @@ state. The placeholder is `std::mem::take` when the enum has `Default`, else a u
 variant built from plain values), which no arm can observe: each arm either replaces it or restores
 the state it took. Offered only when every arm that does not assign the place binds nothing (`_`,
 a unit variant), so restoring it is `other => ...`; where the match's value is used (a tail `match`
-returning `Some(job)` / `None`), the restore goes first in the arm so its value is unchanged. Pure; the sandbox checks the edit.
+returning `Some(job)` / `None`), the restore goes first in the arm so its value is unchanged.
+
+Where the match's value is assigned back to the very place it moved out of (`self.state = match
+self.state { Running(job) => Done(job.log), other => other }`, or `*r = match *r {..}` through a
+`&mut` parameter), every arm's value is stored there anyway: only the scrutinee changes, and arms
+that bind (`other => other`) need no restore. An arm that leaves the fn or loop early (`return`,
+`?`, `break`) would leave the placeholder behind, so that shape is not offered. Pure; the sandbox
+checks the edit (and the crate's tests catch a replace that loses state).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import tree_sitter
 from engine.repair.fields import plain_value
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
-from engine.syntax.tree import node_at, node_text, preorder
+from engine.syntax.tree import ancestors, compact, node_at, node_text, preorder
 from toolbelt.types import Diagnostic
 
 _MOVE_OUT = re.compile(r"cannot move out of `(?P<place>[\w.]+)` as enum variant `\w+` which is behind a")
@@ -48,6 +55,24 @@ def _assigns(body: tree_sitter.Node, place: str) -> bool:
         and node_text(n.child_by_field_name("left")).replace(" ", "") == place
         for n in preorder(body)
     )
+
+
+_EARLY_EXITS = ("return_expression", "try_expression", "break_expression", "continue_expression")
+
+
+def _assigned_back(match: tree_sitter.Node, place: str) -> bool:
+    """`place = match place {..}`, with no arm that leaves before the assignment stores its value."""
+    stmt = match.parent
+    if stmt is None or stmt.type != "assignment_expression" or stmt.child_by_field_name("right") != match:
+        return False
+    if compact(node_text(stmt.child_by_field_name("left"))) != compact(place):
+        return False
+    body = match.child_by_field_name("body")
+    for n in preorder(body) if body is not None else ():
+        inner = next((a for a in ancestors(n) if a.type in ("closure_expression", "function_item")), None)
+        if n.type in _EARLY_EXITS and (inner is None or inner.start_byte < match.start_byte):
+            return False  # an exit of the fn or loop around the match, not of a closure in an arm
+    return True
 
 
 def _unit_body(block: tree_sitter.Node) -> bool:
@@ -105,8 +130,15 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     scrutinee = node_at(source, prim.byte_start, prim.byte_end)
     match = scrutinee.parent
     place = node_text(scrutinee).replace(" ", "")
-    if match is None or match.type != "match_expression" or scrutinee.type != "field_expression":
+    deref = scrutinee.type == "unary_expression" and place.startswith("*") and place[1:].isidentifier()
+    if (
+        match is None
+        or match.type != "match_expression"
+        or not (scrutinee.type == "field_expression" or deref)
+    ):
         return []
+    back = _assigned_back(match, place)
+    mut_ref = place[1:] if deref else f"&mut {place}"
     # the match's value is used (a tail `match` that returns): the restore goes first in the arm,
     # so the arm's value stays its last expression
     stmt = match.parent
@@ -132,18 +164,18 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     files = [data for f in (crate_files or (prim.file_name,)) if (data := read(f)) is not None]
     if enum is None or "::" in enum:
         return []
-    holder = f"std::mem::take(&mut {place})" if _has_default(files, enum) else None
+    holder = f"std::mem::take({mut_ref})" if _has_default(files, enum) else None
     unit = _placeholder(files, enum)
     if holder is None and unit is None:
         return []
-    holder = holder or f"std::mem::replace(&mut {place}, {unit})"
+    holder = holder or f"std::mem::replace({mut_ref}, {unit})"
     file = prim.file_name
 
     def edit(start: int, end: int, text: str) -> Edit:
         return Edit(file=file, start=start, end=end, replacement=text)
 
     edits = [edit(scrutinee.start_byte, scrutinee.end_byte, holder)]
-    for a in arms:
+    for a in [] if back else arms:
         pat, value = a.child_by_field_name("pattern"), a.child_by_field_name("value")
         if pat is None or value is None or _assigns(value, place):
             continue
@@ -180,7 +212,10 @@ def replace_state(d: Diagnostic, read: Reader, crate_files: tuple[str, ...] = ()
     verb = "take" if holder.startswith("std::mem::take") else "replace"
     stand = "the default" if verb == "take" else f"`{unit}`"
     desc = (
-        f"take the state out with `std::mem::{verb}`, which leaves {stand} there until each arm stores "
-        "a state back: the new one, or the old one where the arm keeps it"
+        f"take the state out with `std::mem::{verb}`, which leaves {stand} in `{place}` only until the "
+        "match's result is assigned back to it"
+        if back
+        else f"take the state out with `std::mem::{verb}`, which leaves {stand} there until each arm "
+        "stores a state back: the new one, or the old one where the arm keeps it"
     )
     return [_make(edits, desc, "mem-replace", d.code_str or "E0507", 0.8)]
