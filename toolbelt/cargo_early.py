@@ -12,7 +12,7 @@ guess costs a wasted start, never a different result. Cases the guess does not c
 early: a flag that changes what cargo runs (a selection flag) or one the guess does not know, a crate
 inside another manifest's folder (a workspace member gets `-p`), a toolchain pin (rustup might try to
 install it), a read-only crate without Cargo.lock (it runs from a shadow copy), a
-`.rusta/settings.toml` that sets check_targets.
+`.rusta/settings.toml` that sets check_targets, packages or features.
 """
 
 from __future__ import annotations
@@ -83,7 +83,9 @@ def _sets_check_targets(root: Path) -> bool:
     import tomllib
 
     try:
-        return "check_targets" in tomllib.loads(f.read_text(encoding="utf-8"))
+        saved = tomllib.loads(f.read_text(encoding="utf-8"))
+        # the selection the app saved is the CLI's default too (rusta_tui.cli.argtypes)
+        return any(saved.get(k) for k in ("check_targets", "packages", "features"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return True  # broken: the settings module says so in its own words; start nothing
 

@@ -27,7 +27,8 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this workspace member (repeatable; default: the member PATH is in, else cargo's)",
+        help="only this workspace member (repeatable; default: the member PATH is in, else the packages "
+        "last chosen on the app's Settings screen (.rusta/settings.toml), else cargo's)",
     )
     group.add_argument(
         "-F",
@@ -35,7 +36,8 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="LIST",
-        help="features to enable, comma- or space-separated (repeatable)",
+        help="features to enable, comma- or space-separated (repeatable; default: those last chosen on "
+        "the Settings screen, when no package, feature or feature flag is given here)",
     )
     group.add_argument("--all-features", action="store_true", help="enable every feature")
     group.add_argument("--no-default-features", action="store_true", help="leave the default features off")
@@ -56,8 +58,10 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
 def selection_from_args(args: argparse.Namespace) -> Selection:
     """The command's Selection, made the process's default for every cargo run (toolbelt.selection.use).
 
-    A PATH inside a workspace member selects that member when no `-p` is given; the check's default
-    target set comes from `check_targets` in the crate's settings.
+    A PATH inside a workspace member selects that member when no `-p` is given. With no package and
+    no feature flag given either way, the packages and features come from the crate's settings, as
+    the app saved them (settings.chosen_selection, the app's own rule), and the check's default target
+    set from `check_targets`: one source of truth, so the CLI checks what the app shows.
     """
     from rusta_tui import settings as rusta_settings
     from toolbelt import selection
@@ -71,13 +75,15 @@ def selection_from_args(args: argparse.Namespace) -> Selection:
         member = member_package(path)
         packages = (member,) if member else ()
     features = tuple(f for chunk in args.features for f in chunk.replace(",", " ").split())
+    saved = rusta_settings.load(project_root(path))
     sel = Selection(
         packages=packages,
         features=features,
         all_features=args.all_features,
         no_default_features=args.no_default_features,
         targets=args.targets,
-        check_default=rusta_settings.load(project_root(path)).check_targets,
+        check_default=saved.check_targets,
     )
+    sel = rusta_settings.chosen_selection(sel, saved)
     selection.use(sel)
     return sel

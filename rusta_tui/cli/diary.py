@@ -13,10 +13,23 @@ from pathlib import Path
 KINDS = ("intent", "action", "validation", "reflection", "note")
 
 
+ACTIONS = ("append", "list", "show", "tail", "verify", "replay", "export", "settle", "compact")
+
+
+def crate_first(argv: list[str]) -> list[str]:
+    """`rusta diary PATH ACTION ...` as `rusta diary --root PATH ACTION ...`: the crate positional for
+    every action, append's included, whose text takes every word after it (so no PATH can follow it).
+    argparse cannot tell an optional positional before the action from the action itself; the
+    action names are a fixed set, so a first word that is none of them and no option is the PATH."""
+    if len(argv) > 2 and argv[1] not in ACTIONS and not argv[1].startswith("-"):
+        return [argv[0], "--root", argv[1], *argv[2:]]
+    return argv
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root", type=Path, default=None, help="crate or repo folder (default: found from cwd)"
-    )
+    parser.usage = "rusta diary [PATH] ACTION ... (or ACTION ... PATH where the action takes no text)"
+    # the crate before the action (crate_first) or after it; --root is the older spelling, kept for scripts
+    parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="diary_command", metavar="ACTION", required=True)
     ap = sub.add_parser("append", help="Write a record (a note by default); exits 0 once it is durable")
     ap.add_argument("--kind", choices=KINDS, default="note", help="the record's kind (default: note)")
@@ -52,9 +65,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     st.add_argument("--outcome", choices=("done", "failed", "abandoned", "rejected"), default="abandoned")
     st.add_argument("--why", default="", help="why it ends this way (recorded in the reflection)")
     cp = sub.add_parser("compact", help="Fold old segments under a size limit; open tasks are kept")
-    for action in (ls, tl, vf, rp, ex, cp):  # the crate positional, as in check, fix, undo and history
+    for action in (
+        ls,
+        sh,
+        tl,
+        vf,
+        rp,
+        ex,
+        st,
+        cp,
+    ):  # the crate positional, as in check, fix, undo and history
         action.add_argument(
-            "crate", nargs="?", type=Path, default=None, metavar="PATH", help="the crate or repo (as --root)"
+            "crate",
+            nargs="?",
+            type=Path,
+            default=None,
+            metavar="PATH",
+            help="the crate or repo (default: found from the current folder)",
         )
     cp.add_argument(
         "--max-bytes", type=int, default=None, help="size to fold down to (default: half the log's limit)"
@@ -69,7 +96,7 @@ def find_root(start: Path | None) -> Path:
             from diary.errors import DiaryError
 
             what = "is not a folder" if here.exists() else "does not exist"
-            raise DiaryError(f"{start} {what}; PATH (or --root) is the crate or repo folder.")
+            raise DiaryError(f"{start} {what}; PATH is the crate or repo folder.")
         return here
     for d in (here, *here.parents):
         if (d / ".rusta" / "devlog").is_dir():
@@ -85,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     if given is not None and args.root is not None and given.resolve() != args.root.resolve():
         from diary.errors import DiaryError
 
-        raise DiaryError(f"two folders given ({given} and --root {args.root}); give one.")
+        raise DiaryError(f"two folders given ({args.root} and {given}); give one.")
     root = find_root(given or args.root)
     cmd = args.diary_command
     handler = {

@@ -57,13 +57,16 @@ BY_COMMAND: dict[str, tuple[tuple[str, str], ...]] = {
         ("rusta memory show", "what Rusta remembers here"),
         ("rusta memory forget all", "forget it all"),
     ),
-    "diary": (("rusta diary list", "one line per DevLog entry"), ("rusta diary verify", "check every frame")),
+    "diary": (
+        ("rusta diary list ../app", "one line per DevLog entry"),
+        ("rusta diary ../app append TEXT", "your own note"),
+    ),
     "review": (
         ("rusta review --base main", "the changes since main"),
         ("rusta review --diff p.diff --json", "one diff, as JSON"),
     ),
     "tui": (
-        ("rusta", "the app on the crate here"),
+        ("rusta", "the app on the crate here (`rusta PATH`: on that one)"),
         ("rusta tui ../app -p core --mode study", "one package, study mode"),
     ),
     "lm": (

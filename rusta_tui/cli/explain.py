@@ -279,13 +279,18 @@ def _validated(chosen: tuple[Explanation, ...], crate_root: Path) -> tuple[tuple
 
 
 def _json_stories(chosen: tuple[Explanation, ...], failed: tuple) -> None:
-    """One object per story; `failed` lists the options that did not compile, with the reason."""
+    """One object per story; `failed` lists the options that did not compile, with the reason.
+
+    `story` is the `#N` pair and study print and `--apply N` takes; each option's `fix` is the M of
+    `--apply N --fix M` (null for advice, which has no code to apply), so a script never counts."""
     import msgspec
 
     from engine.explain.jsonview import to_dict
 
     for i, e in enumerate(chosen):
-        d = to_dict(e)
+        d = {"story": i + 1, **to_dict(e)}
+        for m, option in enumerate(d["options"], 1):
+            option["fix"] = m if m <= len(e.fixes) and e.fixes[m - 1].patch.strip() else None
         d["failed"] = [
             {"name": o.name, "patch": o.patch, "source": o.source, "fails_because": o.fails_because}
             for o in (failed[i] if i < len(failed) else ())

@@ -72,7 +72,8 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         prog="rusta",
         description=(
             "Rusta: a local-first pair-programmer for Rust. `rusta` alone opens the full-screen app on the "
-            "crate here (`rusta -p NAME -F LIST` on one package, with features); run `rusta COMMAND --help` for details."
+            "crate here, `rusta PATH` on the crate at PATH (`rusta -p NAME -F LIST` on one package, with features; "
+            "without them, the package and features last chosen on the Settings screen); run `rusta COMMAND --help` for details."
         ),
         epilog=epilog(None),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -136,13 +137,21 @@ def _exit_now(rc: int) -> NoReturn:
 
 
 def route(argv: list[str], available: dict[str, tuple[str, str]]) -> tuple[str | None, list[str]]:
-    """The subcommand `argv` runs and the arguments it parses. Bare `rusta` is the app, and so is
-    `rusta -p app -F serde`: options before any command are the app's (its selection, `--mode`)."""
+    """The subcommand `argv` runs and the arguments it parses. Bare `rusta` is the app, and so are
+    `rusta -p app -F serde` (options before any command are the app's: its selection, `--mode`) and
+    `rusta PATH`: a first word that is no command but a file or folder that exists is the crate to
+    open, as `rusta tui PATH` takes it. A word that is neither stays argparse's "invalid choice"."""
     if argv and argv[0] in available:
+        if argv[0] == "diary":
+            from rusta_tui.cli.diary import crate_first
+
+            return "diary", crate_first(argv)
         return argv[0], argv
     if "tui" not in available:
         return None, argv or ["--help"]
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        return "tui", ["tui", *argv]
+    if Path(argv[0]).exists():
         return "tui", ["tui", *argv]
     return None, argv
 

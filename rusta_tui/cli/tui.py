@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     root = app.session.root
     app.run()
     where = _shown(root)
-    print(f"Rusta closed. Every step is in the DevLog: {invocation()} diary --root {where} list")
+    print(f"Rusta closed. Every step is in the DevLog: {invocation()} diary list {where}")
     return int(app.return_code or 0)
 
 

@@ -171,8 +171,10 @@ def test_tail_follow_shows_new_records(tmp_path: Path) -> None:
 
 
 def test_the_crate_is_a_positional_path_as_in_every_command(fixture_crate, tmp_path: Path) -> None:  # noqa: ANN001
+    """Every action takes the crate as PATH (#18): before the action (`rusta diary PATH append TEXT`,
+    the one place append's text leaves for it) or after the action's own arguments (`show ID PATH`)."""
     crate = fixture_crate("borrow_error")
-    _record_fix_loop(crate)
+    _, open_task = _record_fix_loop(crate)
     elsewhere = tmp_path / "elsewhere"  # not inside the crate: only PATH names it
     elsewhere.mkdir()
     by_root = rusta(crate, "list")
@@ -182,3 +184,20 @@ def test_the_crate_is_a_positional_path_as_in_every_command(fixture_crate, tmp_p
     two = cli.rusta("diary", "--root", str(elsewhere), "list", str(crate), cwd=elsewhere, timeout=60)
     assert two.returncode == 2 and two.stderr.startswith("rusta: two folders given"), two.stderr
     assert not (elsewhere / ".rusta").exists()
+    note = cli.rusta("diary", str(crate), "append", "a", "note", "by", "PATH", cwd=elsewhere, timeout=60)
+    assert note.returncode == 0, note.stderr
+    note_id = note.stdout.strip()
+    shown = cli.rusta("diary", "show", note_id, str(crate), cwd=elsewhere, timeout=60)
+    assert shown.returncode == 0 and "a note by PATH" in shown.stdout, shown.stdout + shown.stderr
+    first = cli.rusta("diary", str(crate), "show", note_id, cwd=elsewhere, timeout=60)
+    assert first.stdout == shown.stdout, first.stderr
+    settled = cli.rusta(
+        "diary", "settle", open_task, str(crate), "--why", "moved on", cwd=elsewhere, timeout=60
+    )
+    assert settled.returncode == 0, settled.stderr
+    assert open_task not in rusta(crate, "list", "--open").stdout  # settled in the crate named, nowhere else
+    assert not (elsewhere / ".rusta").exists()
+    hidden = cli.rusta("diary", "--help", timeout=60).stdout
+    assert "--root" not in hidden and "[PATH] ACTION" in hidden, (
+        hidden
+    )  # the old spelling still works (above)

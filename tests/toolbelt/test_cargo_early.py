@@ -65,6 +65,23 @@ def test_a_workspace_member_starts_nothing_early_and_still_selects_itself(tmp_pa
     assert {r["file"] for r in rows} == {"app/src/lib.rs"}  # -p app, as the ordinary path decides
 
 
+def test_features_the_app_saved_start_nothing_early_and_are_checked(tmp_path) -> None:
+    """The selection the app saved in .rusta/settings.toml is the CLI's default (#18): the guess, which
+    knows no settings, starts nothing, and the check covers the saved feature's code."""
+    crate = _crate(
+        tmp_path / "saved",
+        "saved",
+        'pub fn one() -> u8 {\n    1\n}\n#[cfg(feature = "extra")]\npub fn two() -> u8 {\n    "two"\n}\n',
+    )
+    with (crate / "Cargo.toml").open("a") as f:
+        f.write("\n[features]\nextra = []\n")
+    (crate / ".rusta").mkdir()
+    (crate / ".rusta" / "settings.toml").write_text('features = ["extra"]\n')
+    how, rc, rows = _cli("main", "check", "--json", str(crate), cache=tmp_path / "cache")
+    assert how == "none" and rc == 1
+    assert {r["code"] for r in rows if r["level"] == "error"} == {"E0308"}
+
+
 def test_a_wrong_guess_is_killed_before_the_real_run(tmp_path) -> None:
     """The guess is `--all-targets`; a caller that asks for the lib alone gets a fresh run of that."""
     crate = _crate(tmp_path / "guess", "guess", BODY + "#[cfg(test)]\nmod t { fn x() -> u8 { 300 } }\n")

@@ -71,6 +71,24 @@ def test_options_before_any_command_open_the_app() -> None:
 
 
 @pytest.mark.slow
+async def test_a_bare_path_opens_the_app_on_that_crate(tmp_path: Path, recorder: Recorder) -> None:
+    """`rusta PATH` is `rusta tui PATH` (#18; it printed the usage): a first word that is no command but
+    names a file or folder that exists; a word that is neither is still bad input, said by argparse."""
+    ws = workspace(tmp_path / "ws")
+    member = ws / "crates" / "clean"
+    available = _available()
+    assert route([str(member), "--no-watch"], available) == ("tui", ["tui", str(member), "--no-watch"])
+    assert route(["chekc"], available) == (None, ["chekc"])  # a typo of a command is not a crate
+    assert route(["check", str(ws)], available)[0] == "check"  # a command wins over a folder named so
+    args = build_parser("tui").parse_args(route([str(member), "--no-watch"], available)[1])
+    app = tui.make_app(args)
+    async with app.run_test(size=(80, 24), message_hook=recorder):
+        await recorder.wait_for(ProbeFinished)
+        assert app.session.root == ws.resolve() and app.session.selection.packages == ("clean",)
+        assert error_files(app) == []
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("flags", "errors", "covers"),
     [

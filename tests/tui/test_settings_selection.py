@@ -4,6 +4,7 @@ workspace through Pilot."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from textual.widgets import Input, Select
 from rusta_tui import settings as settings_io
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import ProbeFinished
+from tests.cli_runner import rusta
 from tests.tui.conftest import Recorder, write_tree
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -27,6 +29,13 @@ WORKSPACE = {
         '#[cfg(feature = "strict")]\npub fn strict(s: &str) -> bool {\n    digits(s)\n}\n'
     ),
 }
+
+
+def _cli_error_files(root: Path, *flags: str) -> set[str]:
+    """The files of the errors `rusta check --json` reports, run as a user runs it."""
+    r = rusta("check", str(root), "--json", "--no-clippy", *flags)
+    assert r.returncode in (0, 1), r.stderr
+    return {d["file"] for d in map(json.loads, r.stdout.splitlines()) if d["level"] == "error"}
 
 
 def _files(message: ProbeFinished) -> set[str]:
@@ -67,6 +76,10 @@ async def test_package_and_features_chosen_in_settings_recheck_and_persist(
         assert any(d.code is not None and d.code.code == "E0308" for d in strict.report.diagnostics)
     saved = settings_io.load(root)
     assert saved.packages == ("parser",) and saved.features == ("strict",)
+    # one source of truth (#18): the CLI without -p/-F checks what the app chose; a flag overrides it
+    assert _cli_error_files(root) == {"parser/src/lib.rs"}
+    assert _cli_error_files(root, "-p", "ledger") == {"ledger/src/lib.rs"}
+    assert "last chosen on the app's Settings screen" in " ".join(rusta("check", "--help").stdout.split())
     again = RustaApp(root, watch=False, theme="textual-dark")  # the next launch keeps the choice
     assert again.session.selection.packages == ("parser",) and again.session.selection.features == ("strict",)
     heard = Recorder()  # the first app's messages are not this one's
