@@ -218,7 +218,12 @@ def _update_base(site: Site, read: Reader) -> list[Op]:
     return [(inner.postfix(".clone()"), f"fill the rest from a clone of `{inner.text}`", "op:clone", 0.56)]
 
 
-def _sharing(site: Site, source: bytes | None = None, behind_ref: bool = False) -> list[Op]:
+_DEREF_OF = re.compile(r"\*\s*(\w+)")
+
+
+def _sharing(
+    site: Site, source: bytes | None = None, behind_ref: bool = False, shared: bool = False
+) -> list[Op]:
     """A move that should have been a borrow, or a copy: borrow first, clone second. The clone's
     label says what it buys only where that is true: the original stays usable when the code reads it
     later (E0382), the owner keeps its value (E0507), and neither when the place is overwritten or
@@ -238,10 +243,19 @@ def _sharing(site: Site, source: bytes | None = None, behind_ref: bool = False) 
         clone = f"clone `{site.text}`: a copy, and the owner keeps its own"
     else:
         clone = f"clone `{site.text}` so the original stays usable"
-    return [
-        (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62),
-        (site.postfix(".clone()"), clone, "op:clone", 0.56),
-    ]
+    borrow = (site.prefix("&"), f"borrow `{site.text}` instead of moving it", "op:borrow", 0.62)
+    deref = _DEREF_OF.fullmatch(site.text) if shared else None
+    if deref is not None:
+        # rustc says `*r` is behind a shared reference: `r` is that `&T`, and `&*r` is `r` itself
+        # (clippy::borrow_deref_ref), so the borrow reads `r` where the code wrote `*r`
+        r = deref.group(1)
+        borrow = (
+            [site.replace(r)],
+            f"use the reference `{r}` instead of moving out of `*{r}`",
+            "op:borrow",
+            0.62,
+        )
+    return [borrow, (site.postfix(".clone()"), clone, "op:clone", 0.56)]
 
 
 _OWNED = {"str": "String", "Path": "PathBuf", "OsStr": "OsString", "CStr": "CString"}
@@ -377,7 +391,7 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
     if code == "E0507":
         ops += twin_items(f, read)  # `self.map.into_keys()` behind `&self`: `keys()`, items copied
     if code == "E0507" and (hit := site_at(f.primary, read)):
-        ops += _sharing(hit[0], hit[1], behind_ref=True)
+        ops += _sharing(hit[0], hit[1], behind_ref=True, shared="behind a shared reference" in f.message)
         ops += _take_option(f, hit[0])
         ops += out_of_place(f, hit[0], hit[1])
     if code in _MUTABILITY:

@@ -271,3 +271,49 @@ def test_a_consuming_method_on_a_borrowed_collection_gets_its_borrowing_twin(tmp
     p = _first_compiling(loop)
     assert p is not None and "for path in self.owners.values() {" in _shows(p), loop.fixes
     assert _tests_pass_with(tmp_path, "router", k, c, s, p) == "ok"
+
+
+LEDGER = """pub enum Entry {
+    Note(String),
+    Sum { label: String, cents: u64 },
+}
+
+pub fn label_width(entries: &[Entry]) -> usize {
+    let mut w = 0;
+    for e in entries {
+        if let Entry::Sum { label, .. } = *e {
+            w = w.max(label.len());
+        }
+    }
+    w
+}
+
+pub fn note_of(e: &Entry) -> &str {
+    match *e {
+        Entry::Note(text) => if text.is_empty() { "-" } else { "note" },
+        Entry::Sum { .. } => "sum",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn widths() {
+        let v = vec![Entry::Note("n".into()), Entry::Sum { label: "rent".into(), cents: 5 }];
+        assert_eq!(label_width(&v), 4);
+        assert_eq!(note_of(&v[0]), "note");
+    }
+}
+"""
+
+
+def test_a_pattern_moving_out_of_a_shared_reference_reads_the_reference_itself(tmp_path):
+    """`= *e` where `e: &Entry`: the borrow is `e` itself, never `&*e` (clippy::borrow_deref_ref)."""
+    loop, param = _checked(tmp_path, "ledger", LEDGER, "= *e {", "match *e {")
+    for e, want in ((loop, "if let Entry::Sum { label, .. } = e {"), (param, "match e {")):
+        fix = _first_compiling(e)
+        assert fix is not None and fix is e.fixes[0] and want in _shows(fix), [f.shows for f in e.fixes]
+        assert not fix.new_lints, fix.new_lints
+        assert all("&*e" not in _shows(f) for f in e.fixes), [f.shows for f in e.fixes]
+    assert _tests_pass_with(tmp_path, "ledger", loop.fixes[0], param.fixes[0]) == "ok"
