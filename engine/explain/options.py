@@ -39,6 +39,7 @@ from engine.facts.parse import facts_of
 from engine.memory.priors import spellings
 from engine.patching.diffs import first_place
 from engine.repair.derive import combined_derives, into_derive_lists, names_derived
+from engine.repair.method_bounds import required_bound_rewrites
 from engine.repair.registry import template_candidates
 from engine.repair.sender_drop import keeps_receiver_open
 from engine.repair.suggestions import suggestion_candidates
@@ -220,12 +221,17 @@ def build(
                 suggestion_candidates(d, read) + template_candidates(d, read, rs_files) + combined * (i == 0)
             )
             listed = into_derive_lists(found, read, rs_files)
+            rewrites = required_bound_rewrites(d, found, read)  # `T: Display`, not rustc's `T: ToString`
+            restated = {r.id for r, _ in rewrites}
+            listed = [w for c in listed for w in ([n for r, n in rewrites if r.id == c.id] or [c])]
             # rustc's own words, rewritten above into something they do not say, are still checked as
             # written: when they fail, the user who just read them learns why (`modes.verdicts`)
             kept = [
                 c
                 for c in found
-                if c.source in ("rustc", "clippy") and c not in listed and names_derived(c, read)
+                if c.source in ("rustc", "clippy")
+                and c not in listed
+                and (names_derived(c, read) or c.id in restated)
             ]
             verbatim.update(c.id for c in kept)
             found = listed + kept

@@ -350,8 +350,10 @@ def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[
     function calls a method that exists only for some `T` and its own `T` does not promise the trait;
     the fix is on the function's `<...>` list or `where` clause, not an impl or derive at the call."""
     prim = diag.primary
-    if diag.code_str != "E0599" or prim is None or not in_user_crate(prim.file_name):
+    if diag.code_str not in ("E0599", "E0277") or prim is None or not in_user_crate(prim.file_name):
         return None
+    if diag.code_str == "E0277":  # "the trait bound `K: Ord` is not satisfied" at a call in a generic fn
+        return _unbounded_at_call(diag, prim, crate_root)
     bounds = [m for c in diag.children if (m := _UNMET_PLAIN_BOUND.match(c.message)) is not None]
     bounds += [  # rustc lists several unmet bounds one a line ("the following trait bounds were ...")
         m
@@ -373,3 +375,28 @@ def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[
             )
             return _location(source, prim.file_name, start), why, m.group(1)
     return None
+
+
+_UNMET_AT_CALL = re.compile(r"^the trait bound `([A-Za-z_]\w*): ([^`]+)` is not satisfied")
+
+
+def _unbounded_at_call(
+    diag: Diagnostic, prim: Span, crate_root: str | Path
+) -> tuple[Location, str, str] | None:
+    """E0277's side of `unbounded_type_parameter`: a call whose callee bounds a plain type parameter
+    of the function around it. rustc's help writes the bound wherever it fits (often the end of a
+    `where` clause); the parameter's declaration, which the syntax layer finds, is what lacks it."""
+    m = _UNMET_AT_CALL.match(diag.message)
+    source = _source(crate_root, prim.file_name)
+    if m is None or source is None or prim.byte_end > len(source):
+        return None
+    from engine.syntax.story_shapes import type_parameter_declared
+
+    start = type_parameter_declared(source, prim.byte_start, prim.byte_end, m.group(1))
+    if start is None:
+        return None
+    why = (
+        f"the function declares `{m.group(1)}` here without `{m.group(2)}`, which the call at line "
+        f"{prim.line_start} requires of it; the caller picks the type, so only a bound here can promise it"
+    )
+    return _location(source, prim.file_name, start), why, m.group(1)

@@ -12,7 +12,9 @@ method holding the error, merged with the predicate on `T` already there. Operat
 A second mistake, the same edit: a generic function calls a method whose impl asks a bound
 (`impl<T: Display> Summary<T>`) that the function's own `T` does not promise (E0599, rustc's note
 "trait bound `T: std::fmt::Display` was not satisfied", with no suggestion of its own). The caller
-picks `T`, so the bound goes in that function's `where` clause (`unmet_param_bound`).
+picks `T`, so the bound goes in that function's `where` clause (`unmet_param_bound`). Where rustc
+lists the unmet bound as required by another (`T: Display` required by `T: ToString`, a blanket
+impl), the bound written is the one required, not the trait rustc's help names.
 """
 
 from __future__ import annotations
@@ -115,4 +117,64 @@ def unmet_param_bound(d: Diagnostic, read: Reader) -> list[Candidate]:
         if edit is None:
             continue
         out.append(_make([edit], f"bound `{t}: {bound}` on `{f.name}`", "param-bound", "E0599", 0.85))
+    return out
+
+
+# rustc's list of unmet bounds, one a line, each maybe followed by what needs it:
+# "`T: std::fmt::Display`\nwhich is required by `T: ToString`"
+_LISTED = re.compile(r"^`([A-Za-z_]\w*): ([^`]+)`(?:\s*\nwhich is required by `\1: ([^`]+)`)?", re.MULTILINE)
+
+
+def _required_by(d: Diagnostic) -> dict[tuple[str, str], str]:
+    """{(parameter, X): Y} from rustc's list of unmet bounds where it says `T: Y` is required by
+    `T: X`: X holds for `T` through an impl for every type with Y (`impl<T: Display> ToString for
+    T`), so Y is the bound the code needs, and the one its readers know."""
+    out: dict[tuple[str, str], str] = {}
+    for child in d.children:
+        if child.message.startswith("the following trait bounds were not satisfied"):
+            for m in _LISTED.finditer(child.message):
+                if m.group(3):
+                    out.setdefault((m.group(1), m.group(3)), m.group(2))
+    return out
+
+
+_ADDED_BOUND = re.compile(r"^(\s*[:+]\s*)([A-Za-z_][\w:]*)(\s*)$")
+_AFTER_PARAM = re.compile(r"([A-Za-z_]\w*)\s*(?::[^,<>()]*)?$")
+
+
+def required_bound_rewrites(
+    d: Diagnostic, found: list[Candidate], read: Reader
+) -> list[tuple[Candidate, Candidate]]:
+    """(rustc's suggestion, Rusta's rewrite) for each rustc help that bounds a type parameter with a
+    trait X that rustc's own note says holds through another trait Y: the same edit, writing Y.
+    The general mistake: a method that comes from a blanket impl (`to_string` from `ToString`,
+    implemented for every `Display` type) called on a `T` without the trait the impl asks; rustc's
+    help names the method's trait (`T: ToString`), the idiomatic bound is the impl's (`T: Display`).
+    rustc's edit stays as it was written, checked only to say whether it compiles."""
+    wanted = _required_by(d) if d.code_str == "E0599" else {}
+    out: list[tuple[Candidate, Candidate]] = []
+    for c in found:
+        if not wanted or c.source != "rustc" or len(c.edits) != 1:
+            continue
+        e = c.edits[0]
+        m = _ADDED_BOUND.match(e.replacement)
+        data = read(e.file) if m is not None and e.start == e.end else None
+        head = data[: e.start].decode("utf-8", "replace") if data is not None else ""
+        param = _AFTER_PARAM.search(head)
+        if m is None or param is None:
+            continue
+        t, written = param.group(1), m.group(2)
+        y = next(
+            (y for (p, x), y in wanted.items() if p == t and (x == written or written.endswith("::" + x))),
+            None,
+        )
+        if y is None:
+            continue
+        x = written.rsplit("::", 1)[-1]
+        edit = Edit(file=e.file, start=e.start, end=e.end, replacement=f"{m.group(1)}{y}{m.group(3)}")
+        desc = (
+            f"bound `{t}: {y}`, not rustc's `{x}`: `{x}` is implemented for every type with `{y}`, "
+            f"so the bound the method needs is `{y}` (rustc: `{t}: {y}` is required by `{t}: {x}`)"
+        )
+        out.append((c, _make([edit], desc, "param-bound", "E0599", c.score)))
     return out

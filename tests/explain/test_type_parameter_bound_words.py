@@ -42,4 +42,6 @@ def test_a_type_parameter_gets_a_bound_not_a_derive(tmp_path: Path, monkeypatch)
     assert listed.root_cause.line == line_of(SHOUT, "pub fn shout<N: Clone>")
     bound = story(stories, SHOUT, "xs.iter().max()", "E0277")
     assert "declared at" not in bound.summary, bound.summary
-    assert "`T` has no `Ord` bound" in (bound.root_cause.label or bound.root_cause_reason)
+    # the root is `T`'s declaration (the syntax layer), not the `where` clause rustc's help writes in
+    assert bound.root_cause.line == line_of(SHOUT, "pub fn biggest<T, U>"), bound.root_cause
+    assert "declares `T` here without `Ord`" in (bound.root_cause.label or bound.root_cause_reason)
