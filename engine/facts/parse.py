@@ -34,6 +34,7 @@ _BINDING_IN_MESSAGE = (
     re.compile(r"cannot (?:move out of|borrow|assign to|assign twice to immutable variable) `\*?([^`]+)`"),
     re.compile(r"`([^`]+)` does not live long enough"),
 )
+_CAPTURED_BORROW = re.compile(r"closure may outlive the current function, but it borrows `(\w+)`")
 _HAS_TYPE = re.compile(
     rf"move occurs because {_TICK} has type {_TICK}(, which does not implement the `Copy` trait)?"
 )
@@ -138,6 +139,8 @@ def facts_of(diag: Diagnostic) -> Facts:
         if m := rx.search(diag.message):
             f["binding"] = m.group(1)
             break
+    if m := _CAPTURED_BORROW.match(diag.message):
+        f["captured_borrow"] = m.group(1)
     if m := _HAS_TYPE.search(joined):
         f["binding"] = f.get("binding") or m.group(1)
         f["binding_type"], f["not_copy"] = _unticks(m.group(2)), bool(m.group(3))

@@ -61,6 +61,9 @@ class Facts(Base, frozen=True):
     expected: str | None = None  # the expected type, as rustc writes it
     found: str | None = None
     binding: str | None = None  # the variable the error is about (`v` in "use of moved value: `v`")
+    # the local a closure that may outlive the function borrows (E0373 "but it borrows `r`"); kept
+    # apart from `binding`, which the E0373 stories' words do not read
+    captured_borrow: str | None = None
     binding_type: str | None = None  # its type, from "move occurs because `v` has type `T`"
     not_copy: bool = False  # rustc says the type does not implement `Copy`
     moved_at: Place | None = None

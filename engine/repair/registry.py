@@ -73,6 +73,7 @@ from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
 from engine.repair.rebind import rebind_self_method
+from engine.repair.rebind_capture import rebind_capture
 from engine.repair.receiver_lifetime import receiver_param_lifetime
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
@@ -160,6 +161,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0597 E0503 E0505 E0506", object_lifetime, needs_files=True),
     _row("E0594 E0596", fnmut_object_lifetime, needs_files=True),
     _row("E0373", move_closure),
+    _row("E0373 E0597", rebind_capture),
     _row("E0373", rc_cell_capture),
     _row("E0023", pattern_field_count),
     _row("E0164", named_fields_pattern),
