@@ -7,6 +7,7 @@ sandbox compiles it:
 - `let [a, b] = v.get_disjoint_mut([i, j]).unwrap();` (stable since Rust 1.86, so only offered on a
   toolchain that has it). Its description says the change in behaviour: the `unwrap` panics when the
   indexes are equal as well as out of range, where the two borrows panicked only out of range.
+  Indexes with effects (a call, a `?`) are first bound to locals, in their order (`hoist`).
 - `v.swap(i, j)`, when the two borrows only feed `mem::swap`: same panics as before, no borrows.
 The syntax layer (`engine.syntax.element_borrows`) says the shape and that the indexes have no side
 effects, so evaluating the second one earlier changes nothing. Pure but for the cached `rustc -V`.
@@ -86,8 +87,18 @@ def _swaps(p: ElementPair, source: bytes, file: str) -> list[Candidate]:
     return [_make(edits, why, FAMILY, "E0499", 0.8)]
 
 
+_INDEX_NAMES = (("i", "j"), ("first_at", "second_at"), ("at_a", "at_b"))
+
+
 def _disjoint(p: ElementPair, source: bytes, file: str) -> list[Candidate]:
     i, j = p.first.index, p.second.index
+    bind = ""
+    if p.hoist:  # indexes with effects (`self.index_of(id)?`): once each, in their order, first
+        names = next((n for n in _INDEX_NAMES if not identifiers(source) & set(n)), None)
+        if names is None:
+            return []
+        bind = f"let {names[0]} = {i};\n{p.indent}let {names[1]} = {j};\n{p.indent}"
+        i, j = names
     call = f"{p.place}.get_disjoint_mut([{i}, {j}]).unwrap()"
     why = (
         f"take both elements in one call with `get_disjoint_mut`: it panics when `{i}` and `{j}` are "
@@ -97,7 +108,10 @@ def _disjoint(p: ElementPair, source: bytes, file: str) -> list[Candidate]:
         a, b = p.names
         edits = [
             Edit(
-                file=file, start=p.stmt_start, end=p.first_stmt_end, replacement=f"let [{a}, {b}] = {call};"
+                file=file,
+                start=p.stmt_start,
+                end=p.first_stmt_end,
+                replacement=f"{bind}let [{a}, {b}] = {call};",
             ),
             Edit(file=file, start=p.second_stmt_start, end=p.second_stmt_end, replacement=""),
         ]

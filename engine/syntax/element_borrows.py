@@ -5,7 +5,10 @@ the first lives (E0499). The repair asks for both elements in one call (`get_dis
 the two borrows only feed a swap, swaps by index. Both rewrites move where the indexes are
 evaluated or drop the borrows' bindings, so the syntax answers what they need: the place and the two
 index expressions (side-effect free: names, literals, fields, arithmetic), and the shape around the
-borrows: two `let`s in one block, or two arguments of one call. Pure: bytes in, Structs out.
+borrows: two `let`s in one block, or two arguments of one call. An index with a call or a `?`
+(`&mut self.accounts[self.index_of(from)?]`) is kept only for two adjacent `let`s: the rewrite then
+binds both indexes to locals first, in their order, so each is evaluated once and as before (`hoist`).
+Pure: bytes in, Structs out.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Borrow(Base, frozen=True):
     end: int
     index: str
     index_names: tuple[str, ...] = ()  # the names the index reads
+    pure: bool = True  # no call, no `?`: it may be evaluated earlier or twice
 
 
 class ElementPair(Base, frozen=True):
@@ -69,6 +73,7 @@ class ElementPair(Base, frozen=True):
     call_start: int = 0
     call_end: int = 0
     swaps: bool = False
+    hoist: bool = False  # an index has effects: bind both to locals before the first `let`
 
 
 def _borrow(source: bytes, start: int, end: int) -> tuple[tree_sitter.Node, str, Borrow] | None:
@@ -90,13 +95,12 @@ def _borrow(source: bytes, start: int, end: int) -> tuple[tree_sitter.Node, str,
         or not any(c.type == "mutable_specifier" for c in ref.children)
     ):
         return None
-    if any(c.type not in _PURE for c in preorder(index) if c.is_named):
-        return None
+    pure = all(c.type in _PURE for c in preorder(index) if c.is_named)
     names = tuple(sorted(names_in(index)))
     return (
         ref,
         node_text(place),
-        Borrow(start=ref.start_byte, end=ref.end_byte, index=node_text(index), index_names=names),
+        Borrow(start=ref.start_byte, end=ref.end_byte, index=node_text(index), index_names=names, pure=pure),
     )
 
 
@@ -119,7 +123,7 @@ def element_pair(source: bytes, first_at: tuple[int, int], second_at: tuple[int,
     base = ElementPair(place=place, first=first, second=second, shape="call", indent="")
     args = ref_a.parent
     if args is not None and args == ref_b.parent and args.type == "arguments":
-        return _in_one_call(source, base, args)
+        return _in_one_call(source, base, args) if first.pure and second.pure else None
     return _in_two_lets(source, base, ref_a.parent, ref_b.parent)
 
 
@@ -167,6 +171,9 @@ def _in_two_lets(
     moved = {*base.second.index_names, name_b}
     if any(names_in(c) & moved for c in between):
         return None  # the second index (or the name it binds) is touched before it would now be read
+    hoist = not (base.first.pure and base.second.pure)
+    if hoist and (between or node_text(pa).split()[-1] in base.second.index_names):
+        return None  # an index with effects moves only past the first borrow, which has none
     return msgspec.structs.replace(
         base,
         shape="lets",
@@ -176,7 +183,8 @@ def _in_two_lets(
         second_stmt_start=source.rfind(b"\n", 0, let_b.start_byte) + 1,
         second_stmt_end=_line_end(source, let_b.end_byte),
         names=(node_text(pa), node_text(pb)),
-        swap_stmt=_swap_after(let_a.parent, let_b, node_text(pa).split()[-1], name_b),
+        swap_stmt=None if hoist else _swap_after(let_a.parent, let_b, node_text(pa).split()[-1], name_b),
+        hoist=hoist,
     )
 
 

@@ -210,6 +210,8 @@ def test_two_mut_elements_are_different_elements_split_not_reordered(elements, t
     assert "split the slice" in _names(e), _names(e)
     words = " ".join([e.summary, e.why, *(o.how for o in e.options)])
     assert "same value" not in words and "cannot prove the two indexes differ" in words
+    # split_at_mut's halves follow the indexes' order, not the borrows' (`add_into(xs, 2, 1)`, review B b15)
+    assert "larger of the two indexes" in words and "first element from the left half" not in words, words
 
 
 INDEXES = """pub fn middle(s: &[u32]) -> u32 {

@@ -12,7 +12,7 @@ from engine.edits import apply_edits
 from engine.explain.api import explain_report
 from engine.explain.types import PatchOption
 from engine.explain.validation import validate
-from tests.explain.crates import write_lib
+from tests.explain.crates import line_of, write_lib
 from toolbelt.cargo_run import run_check
 
 # two `let`s into a `&mut Vec`, both written through
@@ -124,5 +124,70 @@ def test_borrows_that_only_swap_become_a_swap_by_index(tmp_path: Path) -> None:
     edits = [e for _, f in fixes for e in f.edits]
     (root / "src" / "lib.rs").write_bytes(apply_edits(SWAPS.encode(), edits))
     assert "let first" not in (root / "src" / "lib.rs").read_text()
+    done = _test(root, tmp_path)
+    assert done.returncode == 0 and "test result: ok. 1 passed" in done.stdout, done.stdout + done.stderr
+
+
+# indexes with effects (a lookup with `?`, a call): bound to locals first, in their order
+LOOKUPS = """pub struct Pool {
+    names: Vec<String>,
+    levels: Vec<u32>,
+}
+
+fn wrap(k: usize, n: usize) -> usize {
+    k % n
+}
+
+impl Pool {
+    fn slot(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    pub fn pour(&mut self, from: &str, to: &str) -> Option<u32> {
+        let a = &mut self.levels[self.slot(from)?];
+        let b = &mut self.levels[self.slot(to)?];
+        *b += *a;
+        *a = 0;
+        Some(*b)
+    }
+}
+
+pub fn shift(ring: &mut [u32], k: usize) {
+    let n = ring.len();
+    let here = &mut ring[wrap(k, n)];
+    let next = &mut ring[wrap(k + 1, n)];
+    *next += *here;
+}
+
+#[test]
+fn pours_in_either_direction() {
+    let mut p = Pool { names: vec!["x".into(), "y".into()], levels: vec![3, 4] };
+    assert_eq!(p.pour("y", "x"), Some(7));
+    assert_eq!(p.pour("x", "z"), None);
+    assert_eq!(p.levels, [7, 0]);
+    let mut ring = [1, 2, 3];
+    shift(&mut ring, 2);
+    assert_eq!(ring, [4, 2, 3]);
+}
+"""
+
+
+def test_indexes_with_effects_are_bound_first(tmp_path: Path) -> None:
+    root, fixes = _fixes(tmp_path, "pool", LOOKUPS)
+    shown = {line: f.shows for line, f in fixes}
+    assert shown.get(line_of(LOOKUPS, "let b = &mut")) == (
+        "        let i = self.slot(from)?;",
+        "        let j = self.slot(to)?;",
+        "        let [a, b] = self.levels.get_disjoint_mut([i, j]).unwrap();",
+    ), shown
+    assert shown.get(line_of(LOOKUPS, "let next = &mut")) == (
+        "    let i = wrap(k, n);",
+        "    let j = wrap(k + 1, n);",
+        "    let [here, next] = ring.get_disjoint_mut([i, j]).unwrap();",
+    ), shown
+    for _, fix in fixes:
+        assert fix.validated == "compiles" and "panics when two indexes are equal" in fix.cost, fix
+    edits = [e for _, f in fixes for e in f.edits]
+    (root / "src" / "lib.rs").write_bytes(apply_edits(LOOKUPS.encode(), edits))
     done = _test(root, tmp_path)
     assert done.returncode == 0 and "test result: ok. 1 passed" in done.stdout, done.stdout + done.stderr
