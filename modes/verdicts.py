@@ -120,6 +120,19 @@ def rustc_alone_line(e: Explanation) -> Line | None:
     return Line(f"rustc's {fragment(o)} alone compiles, but {o.fails_because}.", "yellow")
 
 
+def goes_with_line(e: Explanation) -> Line | None:
+    """A story another story's ✓ fix clears by changing a signature this story's code calls
+    (`engine.explain.cleared_by`): its root cause is that signature, said after the check, since
+    the words printed before it named rustc's span. The fix writes none of this story's lines."""
+    if not e.goes_with:
+        return None
+    at = e.root_cause
+    return Line(
+        f"Root cause: {at.file}:{at.line}, {e.root_cause_reason}; this code needs no change of its own.",
+        "green",
+    )
+
+
 def rustc_uncovers_line(e: Explanation) -> Line | None:
     """rustc's own suggestion that removes the story's error, after which rustc reports another one
     away from the edit (one the first error hid): it works, and the line says what comes next."""

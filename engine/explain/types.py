@@ -307,3 +307,7 @@ class Explanation(Base, frozen=True):
     # the summary is a shape's own (a KB variant's, from a fact or the syntax), not the code's generic
     # line: pair mode shows it as Rusta's reason when rustc gives none
     shape_summary: bool = False
+    # the story (1-based) whose validated fix also clears this one by changing the signature of a fn
+    # this story's code calls (`engine.explain.cleared_by`): the root cause is that signature, and the
+    # ways out in words, which restructure this story's code, are dropped; 0 when none
+    goes_with: int = 0

@@ -38,7 +38,7 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, joint, patchwords, ranking, rustc_alone, siblings, testing
+from engine.explain import chain, cleared_by, joint, patchwords, ranking, rustc_alone, siblings, testing
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -149,6 +149,7 @@ def validate(
             verdict = SetJudge(run.get_tester(), out, idx).verdict()
         for i in deferred:
             emit(i)
+    out = cleared_by.rooted(out, lambda rel: _read(root, rel))  # after every story's answer
     return ValidationRun(
         explanations=tuple(out),
         checked=run.checked,

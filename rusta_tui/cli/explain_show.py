@@ -246,6 +246,7 @@ def show(
             for i, e in enumerate(chosen):
                 if e.fixes and i not in quiet:
                     _print_verdict(out, checks, i, mode, f"#{i + 1} ", printed)
+            _print_goes_with(out, checks)
             _print_count(out, checks, n, mode, quiet)
         if checks is not None:
             checks.join()
@@ -288,6 +289,19 @@ def _print_set(out: Out, checks: Checks) -> None:
     if line is not None:
         out.text("")
         out.text(line.text, line.style)
+
+
+def _print_goes_with(out: Out, checks: Checks) -> None:
+    """Each story another story's ✓ fix clears through a signature it calls, its root cause moved
+    there (`engine.explain.cleared_by`): known only once every story was answered."""
+    from modes.verdicts import goes_with_line
+
+    checks.join()
+    if checks.run is None:
+        return
+    for i, e in enumerate(checks.run.explanations):
+        if (line := goes_with_line(e)) is not None:
+            out.text(f"#{i + 1} {line.text}", line.style)
 
 
 def _print_verdict(
