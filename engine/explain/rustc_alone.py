@@ -30,6 +30,8 @@ def rustc_inside(root: Path, e: Explanation) -> PatchOption | None:
     lead = e.fixes[0] if e.fixes else None
     if lead is None or lead.source == "rustc" or lead.tests_run != "passed" or len(e.diagnostics) != 1:
         return None
+    if lead.steps:  # finished in steps: rustc's first step alone does not compile, as its line says
+        return None
     d = e.diagnostics[0]
     s = best_suggestion(d)
     if s is None or not s.edits or not set(s.edits) < set(lead.edits):
