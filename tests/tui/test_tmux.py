@@ -251,3 +251,43 @@ def test_x_cancels_the_fix_keys_search_in_tmux(tmp_path: Path) -> None:
         assert DevLog.open(root, readonly=True).open_intents() == []  # the cancelled repair is settled
     finally:
         _kill(session)
+
+
+def test_x_cancels_a_validation_in_tmux(tmp_path: Path) -> None:
+    """v, then x while the sandbox's cargo runs (#18, seen 1): the screen says the validation was
+    cancelled and the code is unchanged; no "Validated red", no "cargo was cancelled.."."""
+    from engine.patching.sandbox import sandbox_home
+    from rusta_tui.patchstatus import VALIDATION_CANCELLED
+
+    root = shutil.copytree(
+        Path(__file__).resolve().parents[1] / "fixtures" / "slow_fix", tmp_path / "slow_fix"
+    )
+    original = (root / "src" / "lib.rs").read_bytes()
+    marker = sandbox_home(root) / "crate" / "building-the-fix"  # the fix's build script is running
+    session = f"rusta-test-{uuid.uuid4().hex[:8]}"
+    cache = os.environ["RUSTA_CACHE_DIR"]
+    command = f"env RUSTA_CACHE_DIR={cache} {RUSTA} tui --no-watch {root}"
+    _tmux(session, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8", command)
+    try:
+        pane = Pane(session)
+        screen = pane.wait_for("E0382")
+        rows = [ln for ln in screen.splitlines() if " E  " in ln or " W  " in ln]
+        index = next(i for i, ln in enumerate(rows) if "E0382" in ln)
+        pane.keys(*(["Down"] * index), "Enter")
+        pane.wait_for("Explain")
+        pane.keys("v")
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert time.monotonic() < deadline, f"the validation never built the fix:\n{pane.text()}"
+            time.sleep(0.1)
+        pane.keys("x")
+        screen = pane.wait_for("cancelled", timeout=30)
+        flat = " ".join(" ".join(ln.strip(" │|") for ln in screen.splitlines()).split())
+        assert "Validated red" not in screen and "cancelled.." not in flat, screen
+        assert VALIDATION_CANCELLED.split(";")[0] in flat, screen  # the bubble's one sentence
+        assert (root / "src" / "lib.rs").read_bytes() == original
+        pane.keys("4")  # the Review screen lists the patch as cancelled, not red
+        review = pane.wait_for("cancelled", timeout=30)
+        assert not re.search(r"^\s*\S?\s*red\b", review, re.MULTILINE), review
+    finally:
+        _kill(session)
