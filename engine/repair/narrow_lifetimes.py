@@ -62,7 +62,10 @@ def narrow_lifetimes(d: Diagnostic, read: Reader) -> list[Candidate]:
             Candidate(
                 id=edit_id(kept),
                 edits=kept,
-                description=f"Name the lifetime only on {names}, which the result borrows from; {elided} stays elided",
+                description=(
+                    f"Name the lifetime only on {names}, which the result borrows from;"
+                    f" {elided} {'stays' if len(loose) == 1 else 'stay'} elided"
+                ),
                 source="template",
                 family=FAMILY,
                 addresses=("E0106",),

@@ -125,6 +125,16 @@ class _Sources:
         f, args = n.child_by_field_name("function"), n.child_by_field_name("arguments")
         if f is None or f.type != "field_expression":
             return _named(n, self.params)  # another function: any reference argument may come back
+        from engine.syntax.method_outputs import call_sources
+
+        if (own := call_sources(n)) is not None and args is not None:
+            # the crate's own method: its signature says what the result borrows (`fields<'a>(&self,
+            # line: &'a str) -> Vec<&'a str>` borrows `line`, not the receiver)
+            listed = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")]
+            out = self.of(f.child_by_field_name("value") or f) if own[0] else set()
+            for i in own[1]:
+                out |= self.of(listed[i]) if i < len(listed) else set()
+            return out
         out = self.of(f.child_by_field_name("value") or f)
         method = node_text(f.child_by_field_name("field"))
         if method in _PASSES_ARGS and args is not None:

@@ -81,6 +81,10 @@ def tail_root_local(source: bytes, at: int) -> str | None:
     n = tail
     while n is not None and n.type != "identifier":
         if n.type == "call_expression":
+            from engine.syntax.method_outputs import call_sources
+
+            if (own := call_sources(n)) is not None and not own[0]:
+                return None  # the crate's method returns no borrow of its receiver (its signature says)
             f = n.child_by_field_name("function")
             n = f.child_by_field_name("value") if f is not None and f.type == "field_expression" else None
         elif n.type in _CHAIN:
