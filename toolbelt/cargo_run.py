@@ -30,6 +30,7 @@ from toolbelt.types import (
     ProcessResult,
     ReportStatus,
     SuiteResult,
+    SuiteStarted,
     TestEvent,
     TestReport,
     TestReportStatus,
@@ -261,6 +262,8 @@ def run_test(
     on_event: Callable[[TestEvent], None] | None = None,
     selection: Selection | None = None,
     doc: bool = False,
+    run_timeout_s: float | None = None,
+    run_timeout_why: str = "",
 ) -> TestReport:
     """`cargo test`: build diagnostics as JSON, each test's result parsed from libtest's output.
 
@@ -270,6 +273,10 @@ def run_test(
     `backtrace` sets RUST_BACKTRACE=1 so a failure names its frames; `on_event` hears each suite and
     test as the output streams in (on a reader thread). `doc` runs the doctests alone (`--doc`, in place
     of the selection's targets): how one doctest is re-run, see `toolbelt.testparse.doc_filter`.
+    `run_timeout_s` bounds the tests' own running, counted from the first `running N tests`: the
+    build before it may take minutes on a cold target, the tests of a suite that took a second do
+    not, so a hung test is stopped without waiting for `timeout_s`; the report then says "the tests
+    did not finish within N s" and `run_timeout_why` (why N was enough).
     """
     from toolbelt.testparse import LibtestAnalyzer, parse_run  # not on `rusta check`'s start-up path
 
@@ -289,20 +296,24 @@ def run_test(
         argv += ["--", *(["--exact"] if exact else []), *filters]
     env_base = {"RUST_BACKTRACE": "1"} if backtrace else {}
     on_line = None
-    if on_event is not None:
+    hung = _RunBound(cancel)
+    if on_event is not None or run_timeout_s is not None:
         stream = LibtestAnalyzer()
 
         def on_line(raw: bytes) -> None:
             if not raw.lstrip().startswith(b"{"):
                 for event in stream.feed(raw.decode("utf-8", "replace")):
-                    on_event(event)
+                    if run_timeout_s is not None and isinstance(event, SuiteStarted):
+                        hung.start(run_timeout_s)
+                    if on_event is not None:
+                        on_event(event)
 
     proc, toolchain = _run_cargo(
         root,
         argv,
         env=cargo_env(target_dir or target_dir_for(root), {**env_base, **(env_extra or {})}),
         timeout_s=timeout_s,
-        cancel=cancel,
+        cancel=hung if run_timeout_s is not None else cancel,
         isolate=isolate,
         merge_stderr=True,
         on_stdout_line=on_line,
@@ -313,8 +324,12 @@ def run_test(
     diags = parse_cargo_messages(out_lines)
     text = b"\n".join(ln for ln in out_lines if not ln.lstrip().startswith(b"{")).decode("utf-8", "replace")
     tests, suites, running = parse_run(text)
+    hung.stop()
     status: TestReportStatus
-    if proc.outcome == "timeout":
+    if proc.outcome == "killed" and hung.fired and run_timeout_s is not None:
+        said = f"the tests did not finish within {run_timeout_s:g} s{run_timeout_why}."
+        status, message = "timeout", said + _still_running(suites, running)
+    elif proc.outcome == "timeout":
         status, message = "timeout", _failure_sentence(proc) + _still_running(suites, running)
     elif proc.outcome in ("killed", "output_cap"):
         status, message = "error", _failure_sentence(proc)
@@ -336,6 +351,36 @@ def run_test(
         toolchain=toolchain,
         message=message,
     )
+
+
+class _RunBound(threading.Event):
+    """The cancel `finish` watches: the caller's own cancel, or the tests' run bound once it fired.
+
+    An Event, because `finish` only asks `is_set()`; `fired` tells the bound from the caller's cancel.
+    """
+
+    def __init__(self, user: threading.Event | None) -> None:
+        super().__init__()
+        self._user = user
+        self._timer: threading.Timer | None = None
+        self.fired = False
+
+    def start(self, limit_s: float) -> None:
+        if self._timer is None:  # the first suite starts the clock; later suites share it
+            self._timer = threading.Timer(limit_s, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        self.set()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def is_set(self) -> bool:
+        return super().is_set() or (self._user is not None and self._user.is_set())
 
 
 def _still_running(suites: tuple[SuiteResult, ...], running: str | None) -> str:

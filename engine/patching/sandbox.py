@@ -35,12 +35,41 @@ from toolbelt.cargo_workspace import absolutize_outside_paths, is_manifest
 from toolbelt.diag_identity import distinct, trim_paths
 from toolbelt.paths import target_dir_for, writable_cache_dir
 from toolbelt.selection import Selection, for_changes
-from toolbelt.types import CheckReport, CheckTool, Diagnostic
+from toolbelt.types import CheckReport, CheckTool, Diagnostic, TestReport
 
 CHECK_TIMEOUT_S = 240.0
 TEST_TIMEOUT_S = 300.0
 RERUN_TIMEOUT_S = 120.0
 MAX_RERUNS = 5
+HANG_FLOOR_S = 20.0
+HANG_FACTOR = 5.0
+
+
+def hang_bound(suite_s: float | None, cap_s: float = TEST_TIMEOUT_S) -> float | None:
+    """How long the tests may run before they count as hung: a multiple of the suite's own time.
+
+    A patch that makes a test block (a channel whose sender is never dropped, a lock taken twice)
+    runs no slower, it never ends; waiting for the whole limit costs minutes to learn that. A suite
+    that took M s runs well within 5 M (and 20 s, for noise and a loaded machine); never more than
+    the cap. None when no run of the suite ever finished: then only the cap stands.
+    """
+    if suite_s is None:
+        return None
+    bound = max(HANG_FLOOR_S, HANG_FACTOR * suite_s)
+    return bound if bound < cap_s else None
+
+
+def _seconds(t: float) -> str:
+    return f"{t:.1f} s" if t >= 0.05 else "under 0.1 s"
+
+
+def _suite_time(rep: TestReport) -> float | None:
+    """libtest's "finished in" summed over the suites, when the run finished: the tests, not the build."""
+    if rep.status not in ("passed", "failed") or not rep.suites:
+        return None
+    if any(s.duration_s is None for s in rep.suites):
+        return None
+    return sum(s.duration_s or 0.0 for s in rep.suites)
 
 
 class _Manifest(msgspec.Struct, kw_only=True):
@@ -54,6 +83,8 @@ class _Manifest(msgspec.Struct, kw_only=True):
     baseline_warnings: list[str] = msgspec.field(default_factory=list)
     baseline_lints: list[PlacedLint] = msgspec.field(default_factory=list)  # the same, with their places
     baseline_lint_built: bool = True  # False: the crate had errors, so clippy's lint passes never ran
+    suite_s: float | None = None  # libtest's own time for the whole suite, on its last run that finished
+    suite_tree: str = ""  # the baseline key of the tree that run tested ("" when it was a patched tree)
 
 
 def sandbox_home(root: Path) -> Path:
@@ -325,9 +356,21 @@ def _test(
     cancel: threading.Event | None,
     sel: Selection,
 ) -> Validation:
+    bound = hang_bound(m.suite_s)
+    took = "before the patch" if m.suite_tree == baseline_key else "on its last run that finished"
     rep = run_test(
-        crate, target_dir=target, timeout_s=TEST_TIMEOUT_S, env_extra=env_extra, cancel=cancel, selection=sel
+        crate,
+        target_dir=target,
+        timeout_s=TEST_TIMEOUT_S,
+        env_extra=env_extra,
+        cancel=cancel,
+        selection=sel,
+        run_timeout_s=bound,
+        run_timeout_why=f" (the suite took {_seconds(m.suite_s or 0.0)} {took}): a hang",
     )
+    if (ran := _suite_time(rep)) is not None:
+        m.suite_s, m.suite_tree = ran, ""
+        _save_manifest(home, m)
     fields["test_s"] = rep.process.duration_s if rep.process else 0.0
     fields["tests_run"] = sum(t.status != "ignored" for t in rep.tests)
     if rep.status == "passed":
@@ -337,10 +380,12 @@ def _test(
         )
     if rep.status in ("build_failed", "timeout", "error"):
         fields["test_status"] = rep.status
+        # run_test's sentences end with their own full stop and name cargo: say it once
+        said = rep.message.rstrip(".").replace("cargo was ", "cargo test was ", 1)
         why = {
             "build_failed": "the tests do not compile",
-            "timeout": f"cargo test {rep.message or 'timed out'}",
-            "error": f"cargo test failed to run: {rep.message}",
+            "timeout": said or "cargo test timed out",
+            "error": f"cargo test failed to run: {said}",
         }[rep.status]
         return _done(fields, t0, "red", why + ".")
     failing = sorted({t.name for t in rep.tests if t.status == "failed"})
@@ -383,6 +428,8 @@ def _test(
             selection=sel,
         )
         fields["test_s"] += base.process.duration_s if base.process else 0.0
+        if (ran := _suite_time(base)) is not None:
+            m.suite_s, m.suite_tree = ran, baseline_key
         if base.status not in ("passed", "failed", "build_failed"):
             fields["failing_tests"] = tuple(still)
             fields["test_status"] = "failed"
