@@ -87,8 +87,10 @@ def shared_fix(stories: list[Explanation], i: int, o: PatchOption, keys: tuple[K
     on a `ParseIntError` in a fn without `From<ParseIntError>`) are cleared by one `impl From`, and
     each story then says the other "follows from" it: a circular causal claim. A story that derives
     the same edit from its own diagnostic is an independent site, so one fix clears both, and no
-    error is said to follow from the other."""
-    return tuple(j for j in _cleared_stories(stories, i, o, keys) if _offers(stories[j], o))
+    error is said to follow from the other. A site on a line the edit rewrites counts too (the let
+    of a borrow that the fix moves into a closure): the same validated edit clears it, and no cause
+    is claimed, so nothing depends on the edit staying away from it."""
+    return tuple(j for j in _cleared_stories(stories, i, o, keys, on_written=True) if _offers(stories[j], o))
 
 
 def _offers(e: Explanation, o: PatchOption) -> bool:
@@ -96,7 +98,7 @@ def _offers(e: Explanation, o: PatchOption) -> bool:
 
 
 def _cleared_stories(
-    stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...]
+    stories: list[Explanation], i: int, o: PatchOption, keys: tuple[Key, ...], on_written: bool = False
 ) -> tuple[int, ...]:
     gone, wrote = set(keys), joint.new_lines(o.patch)
 
@@ -112,7 +114,7 @@ def _cleared_stories(
         if j != i
         and e.level.startswith("error")
         and e.diagnostics
-        and all(_key(d) in gone and away(d) for d in e.diagnostics)
+        and all(_key(d) in gone and (on_written or away(d)) for d in e.diagnostics)
     )
 
 

@@ -62,6 +62,43 @@ mod tests {
 """
 
 
+LABELS = """use std::sync::mpsc;
+use std::thread;
+
+/// Labels each reading with `unit` on a worker thread; the labels arrive on the receiver.
+pub fn label_all(unit: String, readings: Vec<f64>) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let suffix = unit.as_str();
+    thread::spawn(|| {
+        for r in readings {
+            tx.send(format!("{r:.1} {suffix}")).unwrap();
+        }
+    });
+    rx
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_in_order() {
+        let got: Vec<String> = super::label_all("kPa".into(), vec![1.0, 2.5]).iter().collect();
+        assert_eq!(got, vec!["1.0 kPa", "2.5 kPa"]);
+    }
+}
+"""
+
+
+def test_the_e0597_and_e0373_of_one_borrow_share_one_fix(tmp_path):
+    """One borrow gives two stories, E0597 on the owned value and E0373 on the closure: both offer
+    the same edit, which clears both (it rewrites the E0597's line), so each says one fix clears both."""
+    checked = validate(explain_lib(tmp_path, "labels", LABELS), tmp_path / "labels").explanations
+    by_code = {e.code: (i, e) for i, e in enumerate(checked)}
+    (i, a), (j, b) = by_code["E0597"], by_code["E0373"]
+    assert a.fixes[0].patch == b.fixes[0].patch and a.fixes[0].ticked, [f.name for f in a.fixes]
+    assert j in a.fixes[0].shares and i in b.fixes[0].shares, (a.fixes[0].shares, b.fixes[0].shares)
+    assert "one fix clears both" in a.fixes[0].state_words
+
+
 @pytest.mark.parametrize(
     ("name", "src", "code", "borrow", "owned"),
     [
