@@ -114,3 +114,8 @@ def test_status(snap_compare, snapshot_crate: Path) -> None:
 
 def test_help(snap_compare, snapshot_crate: Path) -> None:
     assert snap_compare(app_for(snapshot_crate), run_before=keys_then_settle("question_mark"))
+
+
+def test_home_wide(snap_compare, snapshot_crate: Path) -> None:
+    """120x40 (#18 asks each main screen at both sizes): the table's columns and the lower panels."""
+    assert snap_compare(app_for(snapshot_crate), run_before=keys_then_settle(), terminal_size=(120, 40))

@@ -53,3 +53,9 @@ def test_tests_screen(snap_compare, tmp_path: Path) -> None:
     """Failures first, then the rest by name; the selected failure's assertion and story beside them."""
     root = shutil.copytree(FIXTURES / "tests_failing", tmp_path / "tests_failing")
     assert snap_compare(app_for(root), run_before=_tests_with_a_failure)
+
+
+def test_tests_screen_wide(snap_compare, tmp_path: Path) -> None:
+    """120x40: the failure's assertion diff and story beside the list, at the size #18 asks too."""
+    root = shutil.copytree(FIXTURES / "tests_failing", tmp_path / "tests_failing")
+    assert snap_compare(app_for(root), run_before=_tests_with_a_failure, terminal_size=(120, 40))
