@@ -63,3 +63,37 @@ def test_a_probe_in_a_coercion_site_says_the_written_type(tmp_path: Path) -> Non
     (probed,) = [f for f in e.facts if "compiler probe" in f]
     assert probed.startswith("`Some(&up)` on its own is `Option<&String>`"), probed
     assert probed.endswith("the written `Option<&str>` is expected"), probed
+
+
+# the coerced value is an arm of the `if` that ends the body, with no `;`: the grammar calls that `if`
+# a statement, yet it is the fn's value and each branch's tail goes to the written return type
+BRANCH_TAIL = """pub fn title(words: &[String], caps: bool) -> Option<&str> {
+    if caps {
+        let up = words.first()?.to_uppercase();
+        Some(&up)
+    } else {
+        words.first().map(|w| w.as_str())
+    }
+}
+"""
+
+
+def test_a_branch_of_a_tail_if_or_match_is_a_coercion_site() -> None:
+    src = BRANCH_TAIL.encode()
+    assert written_target(src, src.index(b"Some(&up)"), "Some(&up)") == "Option<&str>"
+    matched = src.replace(b"if caps {", b"match caps {\n    true => {").replace(
+        b"} else {", b"}\n    false => {"
+    )
+    matched = matched.replace(b"w.as_str())\n    }", b"w.as_str())\n    }\n    }")
+    assert written_target(matched, matched.index(b"Some(&up)"), "Some(&up)") == "Option<&str>"
+    stated = src.replace(b"    }\n}\n", b"    };\n    None\n}\n")  # with `;` the `if` is no value
+    assert written_target(stated, stated.index(b"Some(&up)"), "Some(&up)") is None
+
+
+@pytest.mark.slow
+def test_a_probe_in_a_branch_of_the_tail_says_the_written_type(tmp_path: Path) -> None:
+    root = write_lib(tmp_path, "title", BRANCH_TAIL)
+    (e,) = [e for e in explain_report(run_check(root), probe=True) if e.level == "error"]
+    (probed,) = [f for f in e.facts if "compiler probe" in f]
+    assert probed.startswith("`Some(&up)` on its own is `Option<&String>`"), probed
+    assert probed.endswith("the written `Option<&str>` is expected"), probed
