@@ -151,6 +151,8 @@ _RECOMMENDS = {
     "fnmut": re.compile(r"`fnmut`"),
     # a generic parameter replaced by a `dyn` trait object (E0038's "take a trait object argument")
     "dyn": re.compile(r"^(?:take|pass|use) (?:a )?trait object"),
+    # a `&self` receiver made `&mut self` (rustc's "consider changing this to be a mutable reference")
+    "mut-self": re.compile(r"&mut self\b|^consider changing this to be a mutable reference"),
 }
 
 

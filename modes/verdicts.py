@@ -72,6 +72,10 @@ def fix_kinds(o: PatchOption) -> set[str]:
         kinds.add("fnmut")  # a bound made `FnMut`: "accept `FnMut`" in words is the same way out
     if re.search(r"\bdyn\b", " ".join(o.shows)) and not re.search(r"\bdyn\b", removed):
         kinds.add("dyn")  # a type parameter made a trait object: "take a trait object argument" in words
+    if re.search(r"&mut self\b", " ".join(diff_side(o.patch, "+"))) and not re.search(
+        r"&mut self\b", removed
+    ):
+        kinds.add("mut-self")  # a receiver made `&mut self`: "take &mut self" in words is the same way out
     return kinds
 
 

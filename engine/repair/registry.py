@@ -40,6 +40,7 @@ from engine.repair.dyn_method import dyn_compatible_method
 from engine.repair.elided_return import outer_lifetime_dropped
 from engine.repair.empty_constant import empty_constant
 from engine.repair.field_borrow import inline_field_method
+from engine.repair.field_cell import field_cell
 from engine.repair.fields import missing_fields, rename_field
 from engine.repair.float_order import total_order
 from engine.repair.fnmut_bound import fnmut_bound
@@ -177,6 +178,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0596 E0594", mut_sibling),
     _row("E0596 E0594", fnmut_bound),
     _row("E0596 E0594", cell_capture),
+    _row("E0596 E0594", field_cell, needs_files=True),
     _row("E0594", arc_atomic),
     _row("E0594 E0596", arc_mutex),
     _row("E0596 E0384 E0594", add_mut),

@@ -50,5 +50,13 @@ def test_a_code_runs_only_the_templates_that_serve_it(monkeypatch) -> None:
     assert (
         called
         == [t.make.__name__ for t in TEMPLATES if "E0596" in t.codes]
-        == ["fnmut_object_lifetime", "mut_sibling", "fnmut_bound", "cell_capture", "arc_mutex", "add_mut"]
+        == [
+            "fnmut_object_lifetime",
+            "mut_sibling",
+            "fnmut_bound",
+            "cell_capture",
+            "field_cell",
+            "arc_mutex",
+            "add_mut",
+        ]
     )
