@@ -264,6 +264,10 @@ def borrowed_param(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[
     p = syn.param_at(source, param_span.byte_start, param_span.byte_end)
     if p is None or p.type.text.startswith(("&", "impl ", "dyn ")):
         return []
+    from engine.syntax.param_uses import moves_param
+
+    if moves_param(source, param_span.byte_start, param_span.byte_end) is not False:
+        return []  # the body stores, passes or returns it: a borrow would need a copy inside
     ty = p.type.text
     vec = re.fullmatch(r"Vec<(.+)>", ty)
     new = _BORROWED.get(ty) or (f"&[{vec.group(1)}]" if vec else f"&{ty}")
@@ -272,7 +276,7 @@ def borrowed_param(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> list[
         body = read(f)
         if not body or p.fn_name.encode() not in body:
             continue
-        for arg in syn.call_arguments(body, p.fn_name, p.index, method=p.has_self):
+        for arg in syn.call_arguments(body, p.fn_name, p.index, method=p.has_self, owner=p.owner):
             text = arg.text
             if text.endswith(".clone()") and re.fullmatch(r"[\w.]+\.clone\(\)", text):
                 edits.append(

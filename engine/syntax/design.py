@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
+from engine.syntax.receivers import Receivers, base_type, struct_fields
 from engine.syntax.tree import _range, ancestors, node_at, node_text, parse, preorder
 from engine.syntax.types import Base, Range
 
@@ -46,6 +47,7 @@ class Param(Base, kw_only=True, frozen=True):
     index: int
     type: Range
     has_self: bool
+    owner: str = ""  # the base name of the impl's type, for a method ("" for a free fn)
 
 
 def _operation(source: bytes, op_start: int) -> tree_sitter.Node | None:
@@ -192,16 +194,28 @@ def param_at(source: bytes, start: int, end: int) -> Param | None:
     plist = [p for p in param.parent.named_children if p.type in ("parameter", "self_parameter")]
     has_self = any(p.type == "self_parameter" for p in plist)
     index = [p for p in plist if p.type == "parameter"].index(param)
+    impl = fn.parent.parent if fn.parent is not None and fn.parent.type == "declaration_list" else None
+    owner = (
+        node_text(impl.child_by_field_name("type")) if impl is not None and impl.type == "impl_item" else ""
+    )
     return Param(
-        fn_name=node_text(fn.child_by_field_name("name")), index=index, type=_range(ty), has_self=has_self
+        fn_name=node_text(fn.child_by_field_name("name")),
+        index=index,
+        type=_range(ty),
+        has_self=has_self,
+        owner=base_type(owner),
     )
 
 
-def call_arguments(source: bytes, fn_name: str, index: int, method: bool) -> list[Range]:
+def call_arguments(source: bytes, fn_name: str, index: int, method: bool, owner: str = "") -> list[Range]:
     """The `index`-th argument of every call of `fn_name` in the file: `f(a)`, `m::f(a)`,
-    `Type::f(a)`, and for a method `x.f(a)`."""
+    `Type::f(a)`, and for a method `x.f(a)`. Given the method's `owner` type, a call whose receiver
+    the tree shows to be of another type is not one (`self.items.push(m)` is `Vec::push`, not the
+    crate's `push`); a receiver of unknown type still counts."""
     out: list[Range] = []
-    for n in preorder(parse(source).root_node):
+    root = parse(source).root_node
+    fields = struct_fields(root) if owner else {}
+    for n in preorder(root):
         if n.type != "call_expression":
             continue
         callee, args = n.child_by_field_name("function"), n.child_by_field_name("arguments")
@@ -212,12 +226,27 @@ def call_arguments(source: bytes, fn_name: str, index: int, method: bool) -> lis
             ok = not method and node_text(name) == fn_name
         elif callee.type == "field_expression":
             ok = method and node_text(callee.child_by_field_name("field")) == fn_name
+            if ok and owner:
+                recv = _receiver_type(n, callee.child_by_field_name("value"), fields)
+                ok = recv in ("", owner)
         else:
             ok = False
         real = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")]
         if ok and index < len(real):
             out.append(_range(real[index]))
     return out
+
+
+def _receiver_type(
+    call: tree_sitter.Node, recv: tree_sitter.Node | None, fields: dict[str, dict[str, str]]
+) -> str:
+    """The base type the tree shows for a method call's receiver, "" when it does not."""
+    fn = next((a for a in ancestors(call) if a.type == "function_item"), None)
+    if fn is None:
+        return ""
+    impl = next((a for a in ancestors(fn) if a.type == "impl_item"), None)
+    owner = node_text(impl.child_by_field_name("type")) if impl is not None else ""
+    return Receivers(fn, owner, fields).of(recv)
 
 
 def variant_wrapping(source: bytes, enum_name: str, inner: str) -> tuple[str, str] | None:
