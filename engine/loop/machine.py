@@ -182,6 +182,10 @@ class CoreLoop:
         suggested patch. A picked option is never swapped for another: what lands is what was shown."""
         if diff is None and index in self.preferred:
             diff = self.preferred[index]
+        if diff is None and option is None:  # a fix the user picks by number is the one that lands
+            from engine.loop.preferred import recall
+
+            diff = recall(self.root, e)  # conceded to in an earlier run (`--reject N --alternative`)
         if diff is not None:
             return [(diff, "The user's chosen option.", 0)]
         if option is not None and e.fixes:
@@ -387,11 +391,15 @@ class CoreLoop:
             patch = self._patch_for(e, alternative_diff, f"The user's alternative: {reason}")
             v = self.patcher.validate(self.root, patch)
             if v.green:
+                from engine.loop.preferred import remember
+
                 text = (
                     f"Your alternative validates green ({v.reason.rstrip('.')}). I was wrong to insist on mine; "
-                    "Do will apply yours. Recorded."
+                    f"Do (`rusta explain --apply {index + 1}`) will apply yours while the files it touches "
+                    "stay as they are. Recorded."
                 )
                 self.preferred[index] = alternative_diff
+                remember(self.root, e, alternative_diff)
                 return self._concede(
                     e, reason, text, (Evidence(kind="validation", text=v.reason, where=patch.id),)
                 )

@@ -441,7 +441,11 @@ def _act(
         i = _story(chosen, args.apply)
         loop.say(f"apply the fix for {chosen[i].code or chosen[i].message}")
         loop.explain(chosen)
-        if checked and (why := _unshown(chosen, args, offered)) is not None:
+        from engine.loop.preferred import recall
+
+        # an alternative conceded to with --reject is what lands, whatever Rusta's own fixes did
+        mine = args.fix is None and recall(crate_root, chosen[i]) is not None
+        if checked and not mine and (why := _unshown(chosen, args, offered)) is not None:
             if args.json:
                 _json_out({"kind": "do", "story": args.apply, "applied": False, "reason": why})
             else:
@@ -450,7 +454,7 @@ def _act(
             return EXIT_REFUSED
         from engine.proofs.collect import intent_for, proof_lines
 
-        option = args.fix if args.fix is not None else (1 if chosen[i].fixes else None)
+        option = args.fix if args.fix is not None else (1 if chosen[i].fixes and not mine else None)
         result = loop.do(i, option=option, fuzz=intent_for(chosen[i].level), hot_bench=_hot_bench(crate_root))
         if args.json:
             _json_out({"kind": "do", "story": args.apply, **msgspec.to_builtins(result)})
