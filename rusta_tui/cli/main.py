@@ -140,7 +140,9 @@ def route(argv: list[str], available: dict[str, tuple[str, str]]) -> tuple[str |
     """The subcommand `argv` runs and the arguments it parses. Bare `rusta` is the app, and so are
     `rusta -p app -F serde` (options before any command are the app's: its selection, `--mode`) and
     `rusta PATH`: a first word that is no command but a file or folder that exists is the crate to
-    open, as `rusta tui PATH` takes it. A word that is neither stays argparse's "invalid choice"."""
+    open, as `rusta tui PATH` takes it, and so is a word spelled as a path (a `/`, a leading `.`), so
+    that a missing one is "no such file or directory", not the list of commands. Any other word stays
+    argparse's "invalid choice"."""
     if argv and argv[0] in available:
         if argv[0] == "diary":
             from rusta_tui.cli.diary import crate_first
@@ -151,8 +153,8 @@ def route(argv: list[str], available: dict[str, tuple[str, str]]) -> tuple[str |
         return None, argv or ["--help"]
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         return "tui", ["tui", *argv]
-    if Path(argv[0]).exists():
-        return "tui", ["tui", *argv]
+    if Path(argv[0]).exists() or "/" in argv[0] or argv[0].startswith("."):
+        return "tui", ["tui", *argv]  # spelled as a path (no command is): a missing one is said as such
     return None, argv
 
 

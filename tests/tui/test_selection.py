@@ -14,6 +14,7 @@ from rusta_tui.app import RustaApp
 from rusta_tui.cli import tui
 from rusta_tui.cli.main import _available, build_parser, route
 from rusta_tui.messages import PatchValidated, ProbeFinished
+from tests.cli_runner import rusta
 from tests.tui.conftest import Recorder, screen_text, write_tree
 from toolbelt import selection
 from toolbelt.selection import Selection
@@ -79,6 +80,10 @@ async def test_a_bare_path_opens_the_app_on_that_crate(tmp_path: Path, recorder:
     available = _available()
     assert route([str(member), "--no-watch"], available) == ("tui", ["tui", str(member), "--no-watch"])
     assert route(["chekc"], available) == (None, ["chekc"])  # a typo of a command is not a crate
+    missing = str(tmp_path / "nowhere")  # spelled as a path: the app's own sentence, not the usage
+    assert route([missing], available) == ("tui", ["tui", missing])
+    said = rusta(missing)
+    assert (said.returncode, said.stderr) == (2, f"rusta: {missing}: no such file or directory.\n"), said
     assert route(["check", str(ws)], available)[0] == "check"  # a command wins over a folder named so
     args = build_parser("tui").parse_args(route([str(member), "--no-watch"], available)[1])
     app = tui.make_app(args)
