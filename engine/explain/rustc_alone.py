@@ -4,8 +4,9 @@ The general mistake: rustc's suggestion compiles, yet without the edit Rusta add
 program no longer does its job (a sender cloned per loop iteration, the original never dropped, so
 the receiver's loop waits forever). The user has just read rustc's suggestion, often marked
 MachineApplicable, and pair mode promises one line on why it is not the fix. That line rests on one
-fact only: the crate's tests were run with rustc's edits alone and did not finish within
-`ALONE_TIMEOUT_S` after building (a test binary was running), or named tests failed. A cause is
+fact only: the crate's tests were run with rustc's edits alone and ran `ALONE_TIMEOUT_S` without
+finishing (counted from libtest's first `running N tests`, so a slow build is not a hang), or named
+tests failed. A cause is
 added only where a syntax fact gives one (`engine.repair.sender_drop.keeps_receiver_open`). Nothing
 is run unless the lead's own tests passed, so the line contrasts two runs of the same tests.
 """
@@ -68,7 +69,7 @@ def judged(root: Path, e: Explanation, tester: Tester) -> Explanation:
         return e
     v = tester.run(alone.edits, timeout_s=ALONE_TIMEOUT_S, hangs=True)
     if v.status == "timeout":
-        why = f"the crate's tests did not finish in {ALONE_TIMEOUT_S:.0f} s"
+        why = f"the crate's tests ran {ALONE_TIMEOUT_S:.0f} s without finishing"
     elif v.status == "failed" and (bad := tester.blamed(v.failed)):
         why = "the crate's test " + ", ".join(f"`{t}`" for t in bad[:3]) + " fails with it"
     else:

@@ -89,17 +89,22 @@ class Tester:
         return self.run(o.edits)
 
     def run(self, edits: tuple, *, timeout_s: float = TEST_TIMEOUT_S, hangs: bool = False) -> TestVerdict:
-        """`hangs`: a run stopped by `timeout_s` after a test binary started is the verdict "timeout"
-        (cached under its own key), not "not-run": the tests built and did not finish."""
+        """`hangs`: `timeout_s` bounds the tests' running from their first `running N tests` (the
+        build keeps cargo's own limit), and a run it stops is the verdict "timeout" (cached under its
+        own key), not "not-run": the tests built, ran that long, and did not finish."""
         saved = self.trials.ws.try_edits(edits)
         try:
-            key = _tree_key(self.trials) + (f"-hang{timeout_s:.0f}" if hangs else "")
+            key = _tree_key(self.trials) + (f"-hangrun{timeout_s:.0f}" if hangs else "")
             try:
                 return _DEC.decode((_home() / f"{key}.json").read_bytes())
             except (OSError, msgspec.DecodeError, msgspec.ValidationError):
                 pass
             try:
-                rep = run_test(self.trials.ws.root, timeout_s=timeout_s, cancel=self.cancel)
+                rep = (
+                    run_test(self.trials.ws.root, run_timeout_s=timeout_s, cancel=self.cancel)
+                    if hangs  # `timeout_s` bounds the tests' own running, never their build
+                    else run_test(self.trials.ws.root, timeout_s=timeout_s, cancel=self.cancel)
+                )
             except ToolbeltError:
                 return TestVerdict(status="not-run")
             self.runs += 1
