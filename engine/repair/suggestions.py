@@ -31,8 +31,8 @@ def suggestion_candidates(
     source: Source = "clippy" if diag.tool == "clippy" else "rustc"
     found = [
         Candidate(
-            id=edit_id(s.edits),
-            edits=s.edits,
+            id=edit_id(edits := _without_borrow_copied(s.edits, read)),
+            edits=edits,
             description=titled(s.message, s.edits),
             source=source,
             family=f"{source}:{s.applicability}",
@@ -46,6 +46,39 @@ def suggestion_candidates(
         and not (read is not None and any(_self_for_other_trait(e, read) for e in s.edits))
     ]
     return with_sender_drops(found, diag, read)  # a cloned sender's original is dropped after its loop
+
+
+_COPIES = re.compile(r"\)\.(?:to_string|to_owned|to_vec)\(\)")
+
+
+def _without_borrow_copied(
+    edits: tuple[Edit, ...], read: Callable[[str], bytes | None] | None
+) -> tuple[Edit, ...]:
+    """rustc's conversion wraps a borrow to copy it: `(&msg).to_string()`. The `&` only makes the
+    method autoref what it would autoref anyway, so the copy is written of the value itself,
+    `msg.to_string()` (the same text: a method of `&T` reaches `T`'s own)."""
+    if len(edits) != 2 or read is None:
+        return edits
+    open_, close = sorted(edits, key=lambda e: e.start)
+    if (
+        open_.file != close.file
+        or open_.replacement != "("
+        or open_.start != open_.end
+        or close.start != close.end
+    ):
+        return edits
+    source = read(open_.file)
+    if source is None or not _COPIES.fullmatch(close.replacement) or close.start > len(source):
+        return edits
+    inner = source[open_.start : close.start]
+    if not inner.startswith(b"&") or inner.startswith(b"&&") or inner[1:].lstrip().startswith(b"mut "):
+        return edits
+    body = inner[1:].decode("utf-8", "replace")
+    if not body.replace(".", "").replace("_", "").isalnum():
+        return edits  # only a plain place (`msg`, `self.name`): `&a + b` would change its meaning
+    return (
+        Edit(file=open_.file, start=open_.start, end=close.start, replacement=body + close.replacement[1:]),
+    )
 
 
 # rustc's help sentences that stop where its rendering shows the code ("replace it with", "change
