@@ -66,8 +66,9 @@ class TestsScreen(RustaScreen):
     DEFAULT_CSS = """
     #tests-body { height: 1fr; }
     #tests-table { width: 2fr; height: 1fr; }
-    #tests-right { width: 3fr; height: 1fr; }
+    #tests-right { width: 1fr; height: 1fr; }
     """
+    FAILURE_COLUMNS = 60  # the Failure pane's room before the list may widen: its left/right lines read whole
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "run_tests", "Run tests"),
         Binding("F", "rerun_failed", "Re-run failed"),
@@ -210,6 +211,20 @@ class TestsScreen(RustaScreen):
             self._add_row(t)
         self._subtitle()
         self._show_detail(table.cursor_row)
+        self.fit_table()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_table)
+
+    def fit_table(self) -> None:
+        """The list as wide as its columns need, once the Failure pane keeps FAILURE_COLUMNS, and never
+        under 2/5 of the screen: at 80 columns that is the 2/5 it always had; at 120 the Suite column
+        is no longer cut behind a sideways scrollbar while 70 columns stand beside it (#18: use the
+        full width when it helps)."""
+        table = self.query_one("#tests-table", DataTable)
+        width = self.size.width
+        need = sum(c.get_render_width(table) for c in table.columns.values()) + 3  # border, scrollbar
+        table.styles.width = max(width * 2 // 5, min(need, width - self.FAILURE_COLUMNS))
 
     def _add_row(self, t: tt.TestResult) -> None:
         word, style = _MARK[t.status]
