@@ -44,6 +44,17 @@ def test_json_story_and_fix_numbers_are_the_ones_text_and_apply_use(tmp_path: Pa
     pair = rusta("explain", str(root), "--no-clippy", "--no-validate")
     shown = {int(m.group(1)): m.group(2) for m in re.finditer(r"^#(\d+) .*?\b(E\d{4})\b", pair.stdout, re.M)}
     assert shown == {s["story"]: s["code"] for s in stories}, pair.stdout
+    # study mode's `[--fix M]` names the fix the JSON numbers M, story by story
+    study = rusta("explain", str(root), "--no-clippy", "--mode", "study", input="")
+    said: dict[tuple[int, int], str] = {}
+    story = 0
+    for line in study.stdout.splitlines():
+        m = re.match(r"^(?:#(\d+) |\s+)Fix[^:]*: (.+?) \(.*\[--fix (\d+)\]$", line)
+        if m:
+            story = int(m.group(1)) if m.group(1) else story
+            said[(story, int(m.group(3)))] = m.group(2).lower()
+    listed = {(s["story"], o["fix"]): o["name"].lower() for s in stories for o in s["options"] if o["fix"]}
+    assert said and said == listed, (said, listed)
     # `--apply N --fix M` on the JSON's numbers lands that story's fix M: the E0308 story's first fix
     n = next(s["story"] for s in stories if s["code"] == "E0308")
     fix = next(o for o in stories[n - 1]["options"] if o["fix"] == 1)
