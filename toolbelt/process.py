@@ -7,6 +7,7 @@ as such; it is never mistaken for a pass.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import resource
@@ -77,6 +78,47 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+# The groups started and not yet reaped. Each child has its own session, so neither a signal sent to
+# Rusta (`timeout`'s SIGTERM, a closed terminal's SIGHUP) nor Rusta's exit with a daemon thread still
+# waiting on one reaches it: a hung test binary outlived the `explain` run that started it by
+# minutes. `_kill_live` takes them down on exit and on those signals.
+_LIVE: set[subprocess.Popen[bytes]] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def _track(proc: subprocess.Popen[bytes], live: bool) -> None:
+    with _LIVE_LOCK:
+        (_LIVE.add if live else _LIVE.discard)(proc)
+
+
+def _kill_live() -> None:
+    """Kill every group still running: at exit, and on SIGTERM or SIGHUP before Rusta dies of it."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for proc in live:
+        _kill_group(proc)
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _kill_live()
+    signal.signal(signum, signal.SIG_DFL)  # then die of it as before, with the signal's exit status
+    os.kill(os.getpid(), signum)
+
+
+def _install_exit_kill() -> None:
+    """At import, in the main thread only (Python's rule), and only over the default handlers: an
+    app that handles these signals itself (a TUI) keeps its handler, and the atexit hook still runs."""
+    atexit.register(_kill_live)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) == signal.SIG_DFL:
+            signal.signal(sig, _on_signal)
+
+
+_install_exit_kill()
+
+
 class Started:
     """A program `start_limited` started: its output is read from the first byte on (so it never blocks on
     a full pipe), kept in memory, and handed to a line callback that may be attached later (`attach`
@@ -138,6 +180,7 @@ class Started:
         """Kill the whole group and reap it, so nothing it held (a cargo build lock) outlives this call."""
         _kill_group(self.proc)
         self.proc.wait()
+        _track(self.proc, False)
         for t in self.threads:
             t.join(timeout=5)
 
@@ -182,6 +225,7 @@ def start_limited(
             raise ToolMissing(f"`{argv[0]}` cannot be executed: {e.strerror}.") from e
         except NotADirectoryError as e:
             raise ToolMissing(f"cannot run `{argv[0]}` in {cwd}: not a directory.") from e
+        _track(proc, True)
         try:
             started = Started(
                 proc,
@@ -302,6 +346,7 @@ def finish(
     proc.wait()
     # The leader is gone; make sure no grandchild (build script, test binary) outlives it.
     _kill_group(proc)
+    _track(proc, False)
     from toolbelt.types import ProcessResult  # msgspec: imported once nothing is left running
 
     for t in started.threads:
