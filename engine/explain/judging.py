@@ -51,6 +51,41 @@ def moved_receiver_words(d: Diagnostic) -> str:
 
 Verdict = tuple[Validation, str, "tuple[str, int] | None"]
 
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+def _side(patch: str, sign: str) -> str:
+    return " ".join(
+        ln[1:] for ln in patch.splitlines() if ln.startswith(sign) and not ln.startswith(sign * 3)
+    )
+
+
+def _generic_types(text: str) -> set[str]:
+    """Every `Name<..>` written in `text`, its arguments balanced, nested ones too."""
+    out: set[str] = set()
+    for m in re.finditer(r"\b[A-Z]\w*<", text):
+        depth = 0
+        for k in range(m.end() - 1, len(text)):
+            if text[k] == ">" and text[k - 1] == "-":
+                continue  # the arrow of `Fn(u32) -> u32`
+            depth += {"<": 1, ">": -1}.get(text[k], 0)
+            if depth == 0:
+                out.add(text[m.start() : k + 1])
+                break
+    return out
+
+
+def _names_written_type(d: Diagnostic, wrote: tuple[str, str]) -> bool:
+    """A new error that quotes a type the edit itself wrote (`found `Vec<Result<u16, E>>`` after an
+    annotation became that type, `&Option<u32>` items summed after a turbofish became
+    `Vec<Option<u32>>`): the mismatch moved to where the new type is used, so the edit is no fix,
+    wherever that error is. An error that names none of the edit's new types is one rustc hid
+    behind the story's ("uncovers")."""
+    added, removed = wrote
+    new = _generic_types(added) - _generic_types(removed)
+    texts = [d.message, *(s.label or "" for s in d.spans), *(c.message for c in d.children)]
+    return any(t in q for x in texts for q in _QUOTED.findall(x) for t in new)
+
 
 def at(d: Diagnostic) -> tuple[str, int] | None:
     return (d.primary.file_name, d.primary.line_start) if d.primary else None
@@ -78,6 +113,7 @@ def judge(
         new = [d for d in distinct(after.diagnostics) if _key(d) in extra and d.level.startswith("error")]
     target_phase = min((phase(d) for d in e.diagnostics), default=0)
     wrote = joint.new_lines(o.patch)
+    wrote_text = _side(o.patch, "+"), _side(o.patch, "-")
 
     def on_edit(d: Diagnostic) -> bool:
         p = d.primary
@@ -86,7 +122,7 @@ def judge(
         )
 
     for d in new:
-        if on_edit(d):
+        if on_edit(d) or _names_written_type(d, wrote_text):
             return "fails", reason_words(d), at(d)
         if phase(d) <= target_phase and target_phase >= joint.BORROWCK:
             # the story is a borrow error, so the crate type-checked without the edit: a type error

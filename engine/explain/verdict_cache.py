@@ -32,8 +32,9 @@ from toolbelt.types import CheckTool
 # error the baseline had on a line the edit rewrote, left there as it was, is not new (blame.compare);
 # 19: a finished fix carries the other ways out of its last step's error (Finished.others); 20: an
 # E0599 the edit caused on a line it did not write says the edit changed the receiver's type; 21: a
-# story's other error left as it was is a remaining error, not one the edit failed (blame)
-CACHE_VERSION = 23
+# story's other error left as it was is a remaining error, not one the edit failed (blame); 24: a new
+# error that quotes a type the edit wrote fails it (the error moved), wherever it is
+CACHE_VERSION = 24
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

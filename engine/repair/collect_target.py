@@ -217,3 +217,61 @@ def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
         )
         out.append(_make([edit], why, "op:view-items", d.code_str or "E0277", 0.77 - 0.02 * i))
     return out
+
+
+def _fallible(item: str) -> str | None:
+    """`Result` or `Option` when rustc's item type is one (`Result<u16, ParseIntError>`), else None."""
+    m = re.match(r"(?:\w+::)*(Result|Option)<", item)
+    return m.group(1) if m is not None and item.endswith(">") else None
+
+
+def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0277 "`Vec<u16>` cannot be built from an iterator over elements of type `Result<u16, E>`"
+    inside a fn that itself returns a `Result` (or `Option` items in a fn returning `Option`).
+
+    The general mistake: collecting fallible items into a container of the values, as if each item
+    had already been checked. `Result<C, E>` (and `Option<C>`) is itself `FromIterator` over such
+    items: it stops at the first error and hands it back, so `collect::<Result<C, _>>()?` keeps the
+    container the code declares and returns the first error to the caller, which the fn's return
+    type already allows. Changing the declaration to `C<Result<..>>` (`own_collected_items`) only
+    moves the error to where the values are read, so this ranks first. The fn's return type is read
+    from the syntax tree (the nearest `fn`, not a closure, since `?` returns from the closure
+    there); whether the error converts (`E: Into<E2>`) is the sandbox's to say."""
+    span = _primary(d)
+    m = _BUILT.search(d.message)
+    source = read(span.file_name) if span is not None else None
+    if span is None or m is None or source is None:
+        return []
+    coll, item = _short(m.group("coll")), _short(m.group("item"))
+    kind = _fallible(item)
+    elem = _element(coll)
+    if kind is None or (elem is not None and not item.startswith(f"{kind}<{elem}")):
+        return []
+    call = _call_of(source, span.byte_start, span.byte_end)
+    f = call.child_by_field_name("function") if call is not None else None
+    if call is None or f is None or (call.parent is not None and call.parent.type == "try_expression"):
+        return []
+    owner = next((a for a in ancestors(call) if a.type in ("function_item", "closure_expression")), None)
+    ret = owner.child_by_field_name("return_type") if owner is not None else None
+    if owner is None or owner.type != "function_item" or ret is None or _fallible(node_text(ret)) != kind:
+        return []
+    wrapped = f"Result<{coll}, _>" if kind == "Result" else f"Option<{coll}>"
+    file = span.file_name
+    if f.type == "generic_function":  # `collect::<Vec<u16>>()`: the turbofish names the container
+        args = f.child_by_field_name("type_arguments")
+        if args is None or len(args.named_children) != 1:
+            return []
+        old = args.named_children[0]
+        edits = [Edit(file=file, start=old.start_byte, end=old.end_byte, replacement=wrapped)]
+    elif f.type == "field_expression" and node_text(f.child_by_field_name("field")) == "collect":
+        at = f.end_byte
+        edits = [Edit(file=file, start=at, end=at, replacement=f"::<{wrapped}>")]
+    else:
+        return []
+    edits.append(Edit(file=file, start=call.end_byte, end=call.end_byte, replacement="?"))
+    first = "error" if kind == "Result" else "`None`"
+    why = (
+        f"collect into `{wrapped}` and return the first {first} with `?`: `{coll}` holds the values, "
+        f"and the fn's `{kind}` carries the failure to its caller"
+    )
+    return [_make(edits, why, "op:collect-fallible", d.code_str or "E0277", 0.8)]

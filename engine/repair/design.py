@@ -24,7 +24,12 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
-from engine.repair.collect_target import borrowed_view_items, drop_conversion, own_collected_items
+from engine.repair.collect_target import (
+    borrowed_view_items,
+    collect_fallible,
+    drop_conversion,
+    own_collected_items,
+)
 from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
 from engine.repair.owned_first import holder_owns, owned_before_loop
@@ -331,6 +336,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
     if code == "E0277":
         out += (
             collect_items(d, read)
+            + collect_fallible(d, read)
             + drop_conversion(d, read)
             + borrowed_view_items(d, read)
             + own_collected_items(d, read)
