@@ -25,3 +25,18 @@ def own_reason(e: Explanation, own: list[Line]) -> Line | None:
     if e.summary.lower().startswith("expected ") or any(ln.text.startswith("Why:") for ln in own):
         return None
     return Line(f"Why: {e.summary.splitlines()[0]}")
+
+
+def rusta_only(e: Explanation, lines: list[Line], *, pending: bool = False) -> list[Line]:
+    """Pair mode's lines under `--no-rustc`, which promises only Rusta's: rustc's reason and help
+    go (they are rustc's words, relabelled), and her own reason takes their slot, as it does when
+    rustc's text is printed above. The mistake this answers: dropping rustc's rendering while
+    keeping "Why (rustc)" and losing her own Why (review F, f18; f19 kept only rustc's help)."""
+    from modes.rendering import Line
+
+    own = [ln for ln in lines[1:] if not ln.text.startswith(("Why (rustc):", "Help (rustc):"))]
+    if len(own) < len(lines) - 1 and (reason := own_reason(e, own)) is not None:
+        own.insert(0, reason)
+    if not own and not pending:
+        own = [Line("Nothing to add to rustc's words here.", "dim")]
+    return [lines[0], *own]

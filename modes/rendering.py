@@ -193,7 +193,7 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
             return Line(f"Way out: {o.name}. {o.how}", "green")
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
-    terms = pair_terms(f)
+    terms = pair_terms(f, e.code)
     head = f"Fix{fix_mark(f)}{elsewhere(e, f)}"
     if (block := hunk_block(f.patch)) is not None:
         where = f"{f.file}, {block[0]}" if block[0] else f.file
@@ -239,7 +239,16 @@ def elsewhere(e: Explanation, f: PatchOption) -> str:
     return f" for line {hit[0]}, another place of this mistake, not line {root[1]}"
 
 
-def pair_terms(f: PatchOption) -> str:
+def suggested_by(f: PatchOption, code: str | None = None) -> str:
+    """Who wrote a fix that Rusta did not: a clippy lint's suggestion is clippy's, though it reaches
+    Rusta in the same JSON as rustc's; naming rustc for it credits the wrong tool."""
+    if f.source != "rustc":
+        return "Rusta"
+    tool = "clippy" if (code or "").startswith("clippy::") else "rustc"
+    return f"{tool}, {f.applicability}"
+
+
+def pair_terms(f: PatchOption, code: str | None = None) -> str:
     """What a pair-mode fix line says in brackets, short enough to scan: the verdict without the
     first remaining error's full rustc message and without each step spelled out (study mode and
     `--json` carry both). A parenthetical that repeats a title and a compiler message buries the fix."""
@@ -248,7 +257,7 @@ def pair_terms(f: PatchOption) -> str:
         words = words.replace(f" (first: {f.first_error})", "")
     if f.steps:
         words = words.replace(f.steps_words, f", in {len(f.steps) + 1} steps")
-    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+    by = suggested_by(f, code)
     cost = f"; {f.cost}" if f.cost else ""  # pair's line does not show the title: the cost is said here
     lints = f"; {f.lint_words}" if f.new_lints else ""
     return f"{words}, {by}{cost}{lints}"
@@ -277,9 +286,9 @@ def fix_mark(f: PatchOption) -> str:
     return " ✓" if f.ticked else ""
 
 
-def fix_terms(f: PatchOption) -> str:
+def fix_terms(f: PatchOption, code: str | None = None) -> str:
     """What a fix line says in brackets: what validation earned, who suggested it, what it costs."""
-    by = f"rustc, {f.applicability}" if f.source == "rustc" else "Rusta"
+    by = suggested_by(f, code)
     lints = f"; {f.lint_words}" if f.new_lints else ""
     return f"{f.state_words}, {by}{_cost(f)}{lints}"
 

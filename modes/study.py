@@ -52,9 +52,10 @@ def _root(e: Explanation, width: int) -> list[Line]:
     at = _where(e.root_cause)
     elsewhere = (e.root_cause.file, e.root_cause.line) != (e.primary.file, e.primary.line)
     if not elsewhere and e.root_cause_reason.startswith("rustc's primary span"):
+        tool = "clippy" if (e.code or "").startswith("clippy::") else "rustc"  # a lint's span is clippy's
         if _marks_elsewhere(e):  # a label on another line is rustc's too: never claim nothing points there
-            return [Line(f"Root cause: {at}, where rustc points.", "bold")]
-        return [Line(f"Root cause: {at}, where rustc points; none of its notes points elsewhere.", "bold")]
+            return [Line(f"Root cause: {at}, where {tool} points.", "bold")]
+        return [Line(f"Root cause: {at}, where {tool} points; none of its notes points elsewhere.", "bold")]
     label = f" ({e.root_cause.label})" if e.root_cause.label else ""
     return [Line(f"Root cause: {at}{label}.", "bold"), *_wrap(_cap(e.root_cause_reason) + ".", width=width)]
 
@@ -192,7 +193,11 @@ def study_answer(
     lines[head:head] = _as_in(repeats, width)
     if spec.patch_diff and e.fixes:
         for f in distinct(e.fixes):
-            lines += [Line(""), Line(f"Fix: {_cap(f.name)} ({fix_terms(f)})", "bold"), *diff_lines(f.patch)]
+            lines += [
+                Line(""),
+                Line(f"Fix: {_cap(f.name)} ({fix_terms(f, e.code)})", "bold"),
+                *diff_lines(f.patch),
+            ]
     if listed:
         lines += [Line(""), Line(f"One story, {len(e.diagnostics)} diagnostics:", "bold")]
         lines.extend(Line(f"  - {item}") for item in listed)

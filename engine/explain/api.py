@@ -139,7 +139,7 @@ def _generic(
     if known is not None:
         invariant = known[1]
     elif code.startswith("clippy::"):
-        invariant = f"Clippy's `{code.removeprefix('clippy::')}` lint: code that says what it means, checked by a tool."
+        invariant = f"Clippy's `{code[8:]}` lint: {diag.message}."  # what it found, not filler
     elif code and not re.fullmatch(r"E\d{4}", code):  # a rustc lint: `rustc --explain` knows only error codes
         invariant = f"rustc's `{code}` lint."
     else:
@@ -156,9 +156,9 @@ def _generic(
     why = " ".join(_sentence(n) for n in notes[:2]) if notes else _sentence(diag.message)
     opts = tuple(
         Choice(
-            name="rustc's help",
+            name=f"{'clippy' if code.startswith('clippy::') else 'rustc'}'s help",  # whose words they are
             how=_sentence(c.message),
-            tradeoff="The compiler's own suggestion; check it keeps the meaning you intend.",
+            tradeoff="The tool's own suggestion; check it keeps the meaning you intend.",
         )
         for c in diag.children
         # a help that carries an edit is a fix, judged by validation; only advice in words is an option

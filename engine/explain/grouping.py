@@ -312,5 +312,6 @@ def _lint_group(lead: Located, members: list[Located]) -> Group:
             "one declaration clears all of them"
         )
         return Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="cfg")
-    reason = f"the first of {n} places where rustc reports the same `{code}` lint; each place needs the same change"
+    tool = "clippy" if code.startswith("clippy::") else "rustc"  # a clippy lint is clippy's report
+    reason = f"the first of {n} places where {tool} reports the same `{code}` lint; each place needs the same change"
     return Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="lint")

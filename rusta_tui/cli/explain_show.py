@@ -233,6 +233,10 @@ def show(
                 pending=pending,
                 shown=shown,
             )
+            if mode == "pair" and args.no_rustc:
+                from modes.reasons import rusta_only
+
+                lines = rusta_only(e, lines, pending=pending)
             out.lines(lines, prefix=f"#{i + 1} ")  # numbered as --apply N and --reject N count them
         if checks is not None and not interactive:
             n = sum(len(e.fixes) for e in chosen)
