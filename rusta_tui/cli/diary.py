@@ -27,10 +27,11 @@ def crate_first(argv: list[str]) -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "rusta diary [PATH] ACTION ... (or ACTION ... PATH where the action takes no text)"
     # the crate before the action (crate_first) or after it; --root is the older spelling, kept for scripts
     parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="diary_command", metavar="ACTION", required=True)
+    # set after add_subparsers, which builds each action's usage from this one
+    parser.usage = "rusta diary [PATH] ACTION ... (or ACTION ... PATH where the action takes no text)"
     ap = sub.add_parser("append", help="Write a record (a note by default); exits 0 once it is durable")
     ap.add_argument("--kind", choices=KINDS, default="note", help="the record's kind (default: note)")
     ap.add_argument("--task", default=None, help="task id (the intent's id) this record belongs to")
