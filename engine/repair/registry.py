@@ -16,6 +16,7 @@ from engine.repair.assignop import binary_for_assign
 from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
 from engine.repair.borrowed_view import option_view
+from engine.repair.boxed_impl import boxed_impl_return
 from engine.repair.cell_capture import cell_capture, rc_cell_capture
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
@@ -48,6 +49,7 @@ from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.generic_args import args_from_other_uses
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
+from engine.repair.impl_lifetime import impl_lifetime_in_item
 from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
@@ -130,6 +132,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0308", borrow_self_param),
     _row("E0308", deref_earlier_arm),
     _row("E0308", closure_for_fn_pointer),
+    _row("E0308", boxed_impl_return, needs_files=True),
     _row("E0308", view_before_default),
     _row("E0308 E0369 E0277", deref_at_binding),
     _row("E0308 E0369 E0277 E0382 E0507 E0508 E0600", closed_operators),
@@ -148,6 +151,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0063", missing_fields, needs_files=True),
     _row("", outlives_bound),
     _row("", outer_lifetime_dropped),
+    _row("", impl_lifetime_in_item),
     _row("E0502 E0499", entry_for_get_insert),
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
