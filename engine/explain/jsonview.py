@@ -39,6 +39,8 @@ def _tests(f: PatchOption) -> str:
     can run (a set run beside the other stories' fixes is `tests_run`)."""
     if f.test_reach in ("reached", "unreached") and not _builds(f) and not f.tests_run:
         return "cannot-run"
+    if f.tests_run == "timeout":  # they ran and did not finish: a hang, not "not-run"
+        return "timeout"
     if f.untested:  # it builds and a test could run it, but none ran: no ✓
         return "not-run"
     return f.test_reach
@@ -60,12 +62,14 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "state": f.state_words,
         # "no-tests", "unreached", "reached" (engine.syntax.test_reach), "cannot-run" (the crate does
         # not build with it and no set of fixes ran the tests), "not-run" (it builds, its tests were
-        # not run: engine.explain.testing), "" unknown; a ✓ only if ticked
+        # not run: engine.explain.testing), "timeout" (they ran and did not finish in `hung_s`
+        # seconds: a hang), "" unknown; a ✓ only if ticked
         "tests": _tests(f),
         "test_reach": f.test_reach,
         "ticked": f.ticked,
-        # the crate's tests with it in (engine.explain.testing): "passed", "failed", "" not run
+        # the crate's tests with it in (engine.explain.testing): "passed", "failed", "timeout", "" not run
         "tests_run": f.tests_run,
+        "hung_s": f.hung_s,
         "tests_failed": list(f.tests_failed),
         # rustc's suggestion inside this fix, run alone through the same tests: what they did with it
         # (engine.explain.rustc_alone), "" when not run or they passed

@@ -111,7 +111,10 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             # a fix that breaks the crate's tests goes below those that pass; untested, a transfer out
             # of a cursor's slot goes below the fixes that keep the container whole
             # a transfer whose later removal may take a second element goes below the clone
-            bool(o.tests_failed) or (bool(o.cursor) and not o.tests_run) or bool(o.removal_unsure),
+            bool(o.tests_failed)
+            or o.tests_run == "timeout"  # its tests hang: as bad as failing
+            or (bool(o.cursor) and not o.tests_run)
+            or bool(o.removal_unsure),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and not copies_less(o) and o.validated in moves),
             o.id in wide,

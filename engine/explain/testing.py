@@ -16,6 +16,12 @@ own (seconds each on a small crate), and a story with six compiling fixes would 
 nobody asked about before the lead. Their tests were not run, so they are marked `untested` and
 lose the ✓ (`PatchOption.ticked`): the mistake this answers is a ✓ beside a fix whose tests
 never ran, read as "the tests pass with it" like the lead's. They say "compiles; tests not run".
+
+A shown fix whose tests start and do not finish within `TEST_TIMEOUT_S` (counted from libtest's
+first `running N tests`, so a slow build is not a hang) is a verdict of its own, "timeout": the tests
+ran that long, so "tests not run" would be false (review E: a `MutexGuard` named to live to the end of
+the block, locked again on the next line, deadlocked the test, and the fix read as merely untested).
+It is cached like a pass, so the next run does not wait on the hang again.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ from toolbelt.errors import ToolbeltError
 from toolbelt.paths import writable_cache_dir
 from toolbelt.types import TestResult
 
-TEST_TIMEOUT_S = 60.0  # one `cargo test` of one fix
+TEST_TIMEOUT_S = 60.0  # one `cargo test` of one fix; in hangs mode, the tests' own running
+BUILD_S = 120.0  # in hangs mode, the build before the tests start, beside their own bound
 PER_STORY = 3  # fixes tested per story, in rank order, until one passes
 
 
@@ -53,6 +60,7 @@ class TestVerdict(msgspec.Struct, frozen=True):
     # where each failed test panicked (file relative to the crate, line), as libtest reports it: a
     # line one fix of a set wrote names that fix (`engine.explain.set_tests`)
     at: tuple[tuple[str, int], ...] = ()
+    hung_s: float = 0.0  # "timeout": how long the tests ran without finishing
 
 
 _DEC = msgspec.json.Decoder(TestVerdict)
@@ -86,22 +94,31 @@ class Tester:
         self.linter = Linter(trials, cancel)
 
     def verdict(self, o: PatchOption) -> TestVerdict:
-        return self.run(o.edits)
+        return self.run(o.edits, timeout_s=TEST_TIMEOUT_S, hangs=True)
 
     def run(self, edits: tuple, *, timeout_s: float = TEST_TIMEOUT_S, hangs: bool = False) -> TestVerdict:
         """`hangs`: `timeout_s` bounds the tests' running from their first `running N tests` (the
-        build keeps cargo's own limit), and a run it stops is the verdict "timeout" (cached under its
-        own key), not "not-run": the tests built, ran that long, and did not finish."""
+        build gets `BUILD_S` more), and a run that bound stops is the verdict "timeout" (cached under
+        its own key, since another bound may see it finish), not "not-run": the tests built, ran that
+        long, and did not finish. A pass or a failure is cached under the tree alone: any bound that
+        let it finish agrees on it."""
         saved = self.trials.ws.try_edits(edits)
         try:
-            key = _tree_key(self.trials) + (f"-hangrun{timeout_s:.0f}" if hangs else "")
-            try:
-                return _DEC.decode((_home() / f"{key}.json").read_bytes())
-            except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-                pass
+            plain = _tree_key(self.trials)
+            hung = f"{plain}-hangrun{timeout_s:.0f}"
+            for key in (plain, hung) if hangs else (plain,):
+                try:
+                    return _DEC.decode((_home() / f"{key}.json").read_bytes())
+                except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+                    pass
             try:
                 rep = (
-                    run_test(self.trials.ws.root, run_timeout_s=timeout_s, cancel=self.cancel)
+                    run_test(
+                        self.trials.ws.root,
+                        timeout_s=timeout_s + BUILD_S,
+                        run_timeout_s=timeout_s,
+                        cancel=self.cancel,
+                    )
                     if hangs  # `timeout_s` bounds the tests' own running, never their build
                     else run_test(self.trials.ws.root, timeout_s=timeout_s, cancel=self.cancel)
                 )
@@ -110,16 +127,20 @@ class Tester:
             self.runs += 1
         finally:
             self.trials.ws.revert(saved)
+        key = plain
         if rep.status == "passed":
             v = TestVerdict(status="passed", ran=len(rep.tests))
         elif rep.status == "failed":
             failed = [t for t in rep.tests if t.status == "failed"]
             at = tuple(sorted({(f.file, f.line) for t in failed if (f := t.failure) is not None and f.file}))
             v = TestVerdict(status="failed", failed=tuple(t.name for t in failed), at=at)
-        elif hangs and rep.status == "timeout" and rep.suites:
-            v = TestVerdict(status="timeout")
+        elif (
+            hangs and rep.status == "timeout" and rep.process is not None and rep.process.outcome == "killed"
+        ):
+            # "killed" with "timeout": the run bound fired (the whole limit is "timeout", a cancel "error")
+            v, key = TestVerdict(status="timeout", hung_s=timeout_s), hung
         else:
-            return TestVerdict(status="not-run")  # a timeout is not cached: the next run may finish
+            return TestVerdict(status="not-run")  # the build ran out of time: the next run may finish
         _home().mkdir(parents=True, exist_ok=True)
         (_home() / f"{key}.json").write_bytes(msgspec.json.encode(v))
         return v
@@ -167,6 +188,9 @@ class Tester:
             v = self.verdict(o)
             if v.status == "not-run":
                 fixes[i] = msgspec.structs.replace(o, untested=True)
+                continue
+            if v.status == "timeout":  # a fact like a failure: no ✓, ranked down, the next one tried
+                fixes[i] = msgspec.structs.replace(o, tests_run="timeout", hung_s=v.hung_s)
                 continue
             if v.status == "passed" and v.ran == 0:  # a green run of no test says nothing
                 fixes[i] = msgspec.structs.replace(o, test_reach="no-tests")

@@ -130,9 +130,11 @@ class PatchOption(Base, frozen=True):
     reach_fn: str = ""
     reach_test: str = ""
     # the crate's tests run with it (`engine.explain.testing`, only when the whole crate compiles):
-    # "passed", "failed" (the tests it breaks in `tests_failed`), "" not run
+    # "passed", "failed" (the tests it breaks in `tests_failed`), "timeout" (they started and did not
+    # finish in `hung_s` seconds: a hang, e.g. a lock held across a second lock), "" not run
     tests_run: str = ""
     tests_failed: tuple[str, ...] = ()
+    hung_s: float = 0.0
     # the whole crate builds with it and a test could run it, but its tests were not run (the story's
     # test budget went to the fixes ranked above it, or the run did not finish): no ✓
     untested: bool = False
@@ -165,13 +167,14 @@ class PatchOption(Base, frozen=True):
     def ticked(self) -> bool:
         """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
         tests reach (a ✓ there reads as green where the tests would panic on it), nor one that
-        brings a new error or breaks one of the crate's tests, nor one whose tests were not run. In a
+        brings a new error or breaks (or hangs) the crate's tests, nor one whose tests were not run. In a
         crate with no tests the ✓ means it compiles, and its words say "the crate has no tests"
         (`explain --help` says so), never that tests passed."""
         return (
             self.validated == "compiles"
             and not self.errors_new
             and not self.tests_failed
+            and self.tests_run != "timeout"
             and not self.untested
             and not (self.panics_until_filled and self.test_reach == "reached")
         )
@@ -236,6 +239,11 @@ class PatchOption(Base, frozen=True):
             )
             return (
                 f"; the crate's test{'s' if n > 1 else ''} {them} fail{'' if n > 1 else 's'} with it"
+                + self._beside
+            )
+        if self.tests_run == "timeout":
+            return (
+                f"; the crate's tests hang with it (they did not finish in {self.hung_s:.0f} s)"
                 + self._beside
             )
         if self.removal_unsure:
