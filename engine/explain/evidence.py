@@ -26,7 +26,8 @@ from toolbelt.types import Diagnostic
 
 _TICKED = re.compile(r"`([^`\n]+)`")
 _TOKEN = re.compile(r"'[A-Za-z_]\w*|[A-Za-z_]\w*|\d\w*(?:\.\d\w*)?|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]")
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z`(\"'])")
+# a sentence starts with a capital, code, a quote, or "rustc" (its name is never capitalised)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z`(\"']|rustc\b)")
 _AROUND = 12  # lines either side of a span outside any function
 # Cost words a template may not say unless a type fact supports them.
 _COST = re.compile(r"\b(?:allocat\w*|heap|copies|a copy of the data)\b", re.I)
@@ -176,16 +177,62 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+# A sentence that puts words in rustc's mouth: "as rustc says", "rustc's help", "rustc suggests".
+_ATTRIBUTED = re.compile(
+    r"\brustc(?:'s)?\s+(?:says|said|suggests|suggested|offers|offered|writes|wrote|shows|proposes|"
+    r"(?:own\s+)?(?:help|note|label|suggestion)s?)\b"
+)
+
+
+_PRELUDE_ITEM = re.compile(r"[A-Z]\w*::[a-z_]\w*")
+_PRIMITIVES = frozenset(t for t in _LANGUAGE if t[0].isalpha())
+
+
+def _claimed(snippet: str) -> bool:
+    """A std path (`std::option::Option::expect`) or a primitive type (`usize`): words a template or a
+    probe supplies, so in a sentence about what rustc says they are a claim about rustc's text. The
+    program's names and the prelude's (`Option`, `None`) are what the sentence talks about."""
+    s = snippet.strip()
+    if _STD_PATH.fullmatch(s) is not None or s in _PRIMITIVES:
+        return True
+    head, sep, _ = s.partition("::")  # `Option::expect`: a prelude type's method
+    return bool(sep) and head in PRELUDE and _PRELUDE_ITEM.fullmatch(s) is not None
+
+
+def said_by_rustc(snippet: str, ev: Evidence) -> bool:
+    """rustc quoted this code itself, or the `Type::method` end of a std path to it
+    (`std::option::Option::expect` for rustc's `Option::expect`)."""
+    t = tokens(snippet)
+    if t in ev.rustc or tokens(short_type(snippet)) in ev.rustc:
+        return True
+    s = snippet.strip()
+    return _STD_PATH.fullmatch(s) is not None and tokens("::".join(s.split("::")[-2:])) in ev.rustc
+
+
+def truthful(sentence: str, ev: Evidence) -> bool:
+    """A sentence that says rustc says something keeps its std paths and primitive types only when
+    rustc quoted them: the general mistake is crediting rustc with a type or a method that a probe
+    or Rusta's own template supplied ("rustc says the sum is over `usize`" when rustc wrote
+    `/* Type */`; "follow rustc's help and call `expect`" when its help offered `?`). The program
+    having the code is no evidence that rustc said it."""
+    if not _ATTRIBUTED.search(sentence):
+        return True
+    return all(said_by_rustc(c, ev) for c in snippets(sentence) if _claimed(c))
+
+
 def honest(text: str, ev: Evidence, *, costs_known: bool = True) -> str:
-    """The text without the sentences whose code the evidence does not back (or whose cost claim
-    no type fact supports, when `costs_known` is False). Paragraph breaks are kept."""
+    """The text without the sentences whose code the evidence does not back, that credit rustc with
+    code it did not quote (`truthful`), or whose cost claim no type fact supports, when
+    `costs_known` is False. Paragraph breaks are kept."""
     paras: list[str] = []
     for para in text.split("\n\n"):
         flat = " ".join(para.split())
         kept = [
             s
             for s in sentences(flat)
-            if all(backed(c, ev) for c in snippets(s)) and (costs_known or not _COST.search(s))
+            if all(backed(c, ev) for c in snippets(s))
+            and truthful(s, ev)
+            and (costs_known or not _COST.search(s))
         ]
         if kept:
             paras.append(_closed(" ".join(kept)))

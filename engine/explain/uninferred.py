@@ -174,7 +174,12 @@ def annotated_binding(d: Diagnostic, crate_root: str | Path) -> tuple[list[Candi
         elem = _element_type(root, rel, lt)
         base = (elem or "").removeprefix("&").strip()
         if base in _NUMBERS:
-            why = f"rustc says the {lt.method} is over `{elem}`, which std adds up into `{base}`"
+            # the element type is the probe's finding (rustc asked in a scratch copy), not the
+            # diagnostic's: rustc's E0282 says only `/* Type */`, so the words credit the probe
+            why = (
+                f"the type-of probe (rustc, asked in a scratch copy) finds the {lt.method} is over "
+                f"`{elem}`, which std adds up into `{base}`"
+            )
             return [
                 _make(
                     [_annotate(rel, lt, base)], f"`let {lt.name}: {base}`: {why}", "annotate-let", code, 0.9

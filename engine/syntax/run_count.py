@@ -1,8 +1,10 @@
 """How often the code at a byte runs per call of its function: once, per loop iteration, per
-closure call, or each time an `if` inside a loop holds.
+closure call, or each time an `if` inside a loop holds or a `match` arm there runs.
 
 Why: a cost stated for one run ("each call copies one `T`") is false for code in a loop body, which
-runs once per iteration, or under an `if` there, which runs each time the condition holds. The
+runs once per iteration, or under an `if` or in a `match` arm there, which runs each time the
+condition holds or the arm is taken (a `None =>` arm that inserts a new key runs once per new key,
+not on every iteration). The
 answer is read from the tree around the byte, up to the enclosing function; a loop's condition or
 iterable and an `if`'s condition run too, but are not what a fix inside the body changes.
 
@@ -17,6 +19,7 @@ from engine.syntax.tree import node_at, node_text
 
 _LOOPS = {"for_expression": "for", "while_expression": "while", "loop_expression": "loop"}
 _STOP = ("function_item", "source_file")
+_ARM_PATTERN_MAX = 40  # a longer pattern is named by its line instead
 
 
 def _line(n: tree_sitter.Node) -> int:
@@ -42,25 +45,43 @@ def _closure_caller(closure: tree_sitter.Node) -> str:
     return node_text(fn.child_by_field_name("field"))
 
 
+def _arm_runs(arm: tree_sitter.Node) -> str:
+    """`each time the `None` arm of the `match` at line 14 runs`: the arm named by its pattern."""
+    pattern = arm.child_by_field_name("pattern")
+    text = " ".join(node_text(pattern).split()) if pattern is not None else ""
+    match = arm.parent.parent if arm.parent is not None else None
+    at = (
+        f"the `match` at line {_line(match)}"
+        if match is not None
+        else f"the `match` arm at line {_line(arm)}"
+    )
+    if not text or len(text) > _ARM_PATTERN_MAX or "`" in text:
+        return f"each time the arm at line {_line(arm)} of {at} runs"
+    return f"each time the `{text}` arm of {at} runs"
+
+
 def how_often(source: bytes, start: int, end: int | None = None) -> str:
     """A phrase for how often the code at `start`..`end` runs per call of its function, or "" for
     once (straight-line code, or nothing the tree can tell)."""
     node = node_at(source, start, start + 1 if end is None else end)
-    guard: tuple[tree_sitter.Node, str] | None = None  # the innermost `if` around it, and its branch
+    guard: str | None = None  # when the innermost `if` or `match` arm around it runs, as words
     child, parent = node, node.parent
     while parent is not None and parent.type not in _STOP:
         if parent.type == "if_expression" and guard is None:
             if _within(child, parent.child_by_field_name("consequence")):
-                guard = parent, "holds"
+                guard = f"each time the `if` at line {_line(parent)} holds"
             elif _within(child, parent.child_by_field_name("alternative")):
-                guard = parent, "does not hold"
+                guard = f"each time the `if` at line {_line(parent)} does not hold"
+        elif (
+            parent.type == "match_arm"
+            and guard is None
+            and _within(child, parent.child_by_field_name("value"))
+        ):
+            guard = _arm_runs(parent)
         elif parent.type in _LOOPS and _in_body(child, parent):
             kind = _LOOPS[parent.type]
             if guard is not None:
-                return (
-                    f"each time the `if` at line {_line(guard[0])} {guard[1]}, up to once per iteration"
-                    f" of the `{kind}` loop at line {_line(parent)}"
-                )
+                return f"{guard}, up to once per iteration of the `{kind}` loop at line {_line(parent)}"
             return f"on every iteration of the `{kind}` loop at line {_line(parent)}"
         elif parent.type == "closure_expression" and _in_body(child, parent):
             method = _closure_caller(parent)

@@ -54,6 +54,8 @@ def test_product_gets_the_element_type_rustc_names(tmp_path: Path) -> None:
     cands, missing = annotated_binding(errs[0], root)
     assert missing is None
     assert [c.family for c in cands] == ["annotate-let", "turbofish"], cands
+    for c in cands:  # rustc's E0282 names no element type: the probe found it, and the words say so
+        assert "type-of probe" in c.description and "rustc says" not in c.description, c.description
     lib = root / "src" / "lib.rs"
     wanted = ["let factor: i32 = weights", ".product::<i32>()"]
     for c, text in zip(cands, wanted, strict=True):
