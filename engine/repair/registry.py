@@ -49,6 +49,7 @@ from engine.repair.fnpointer import closure_for_fn_pointer
 from engine.repair.generic_args import args_from_other_uses
 from engine.repair.grammar import grammar_candidates
 from engine.repair.hoist import hoist_out_of_block
+from engine.repair.impl_lifetime import impl_lifetime_in_item
 from engine.repair.index_method import index_by_method
 from engine.repair.into import conversion_before_into
 from engine.repair.lazy_iter import collect_or_count
@@ -150,6 +151,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0063", missing_fields, needs_files=True),
     _row("", outlives_bound),
     _row("", outer_lifetime_dropped),
+    _row("", impl_lifetime_in_item),
     _row("E0502 E0499", entry_for_get_insert),
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
