@@ -93,8 +93,30 @@ def _constructor_edits(file: str, root, owner: str, field: str, wrapper: str) ->
     return edits
 
 
+def _called(use) -> str:  # noqa: ANN001
+    """The method called on `x.field` (`insert` in `self.memo.insert(..)`), or ""."""
+    parent = use.parent
+    if parent is None or parent.type != "field_expression" or parent.parent is None:
+        return ""
+    return _text(parent.child_by_field_name("field")) if parent.parent.type == "call_expression" else ""
+
+
+def _exclusive(use) -> bool:  # noqa: ANN001
+    """`self.field` in a method whose receiver is `&mut self`: the cell is reached exclusively, so
+    `get_mut` gives the value with no run-time check (what compiled before keeps compiling)."""
+    if _text(use.child_by_field_name("value")) != "self":
+        return False
+    fn = next((a for a in ancestors(use) if a.type in ("function_item", "closure_expression")), None)
+    params = fn.child_by_field_name("parameters") if fn is not None and fn.type == "function_item" else None
+    recv = next((c for c in params.named_children if c.type == "self_parameter"), None) if params else None
+    return (
+        recv is not None and any(c.type == "mutable_specifier" for c in recv.children) and "&" in _text(recv)
+    )
+
+
 def _use_edit(use, file: str, copy: bool, at_error: bool) -> Edit | None:  # noqa: ANN001
-    """The edit for one `x.field`; None when this use cannot go through the cell."""
+    """The edit for one `x.field`; None when this use cannot go through the cell. `at_error`: the
+    use changes the value (rustc's span, or the same method called there)."""
     parent, text = use.parent, _text(use)
     if parent is not None and parent.type in _ASSIGNS and parent.child_by_field_name("left") == use:
         right = _text(parent.child_by_field_name("right"))
@@ -116,7 +138,7 @@ def _use_edit(use, file: str, copy: bool, at_error: bool) -> Edit | None:  # noq
         return None  # moved or read by value: a `RefCell`'s contents cannot leave it in place
     if parent.type == "index_expression" and parent.parent is not None and parent.parent.type in _ASSIGNS:
         at_error = at_error or parent.parent.child_by_field_name("left") == parent
-    call = ".borrow_mut()" if at_error else ".borrow()"
+    call = ".borrow_mut()" if at_error else ".get_mut()" if _exclusive(use) else ".borrow()"
     return Edit(file=file, start=use.end_byte, end=use.end_byte, replacement=call)
 
 
@@ -154,6 +176,8 @@ def field_cell(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> lis
     edits = [
         Edit(file=decl_file, start=ty.start_byte, end=ty.end_byte, replacement=f"{wrapper}<{_text(ty)}>")
     ]
+    at = node_at(source, prim.byte_start, prim.byte_end)
+    changers = {_called(at)} - {""} if at.type == "field_expression" else set()  # the method that changes it
     built = 0
     for file, root in trees.items():
         made = _constructor_edits(file, root, owner, field, wrapper)
@@ -169,7 +193,7 @@ def field_cell(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> lis
             if n.type != "field_expression" or _text(n.child_by_field_name("field")) != field:
                 continue
             at_error = file == prim.file_name and n.start_byte <= prim.byte_start < n.end_byte
-            e = _use_edit(n, file, copy, at_error)
+            e = _use_edit(n, file, copy, at_error or (_called(n) in changers and not _exclusive(n)))
             if e is None:
                 return []
             edits.append(e)

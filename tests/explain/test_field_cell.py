@@ -5,7 +5,8 @@ over `self` runs while the field changes) is never recommended (#14, review F f1
 
 Real cargo on crates written here: a `Copy` counter bumped in an inherent `&self` method and read in
 a `format!` (a `Cell`), and a memo table a trait's `&self` method fills while an iterator closure
-calls it recursively (a `RefCell`; rustc's `&mut self` fails there). Each fix compiles, keeps the
+calls it recursively (a `RefCell`; rustc's `&mut self` fails there), filled at two places and
+cleared by a `&mut self` method (`get_mut` there, no run-time check). Each fix compiles, keeps the
 crate's tests green once applied, and every snippet shown passes the honesty judge.
 """
 
@@ -71,12 +72,21 @@ impl Graph {
         let seen = HashMap::new();
         Graph { deps, seen }
     }
+
+    pub fn add(&mut self, name: &str, deps: &[&str]) {
+        self.seen.clear();
+        self.deps.insert(name.to_string(), deps.iter().map(|d| d.to_string()).collect());
+    }
 }
 
 impl Depth for Graph {
     fn depth(&self, name: &str) -> usize {
         if let Some(d) = self.seen.get(name) {
             return *d;
+        }
+        if !self.deps.contains_key(name) {
+            self.seen.insert(name.to_string(), 0);
+            return 0;
         }
         let below = self.deps.get(name).map_or(0, |ds| ds.iter().map(|d| self.depth(d) + 1).max().unwrap_or(0));
         self.seen.insert(name.to_string(), below);
@@ -93,6 +103,9 @@ mod tests {
         let g = Graph::new(&[("app", &["net", "log"]), ("net", &["log"]), ("log", &[])]);
         assert_eq!(g.depth("app"), 2);
         assert_eq!(g.depth("log"), 0);
+        let mut g = g;
+        g.add("log", &["disk"]);
+        assert_eq!(g.depth("app"), 3);
     }
 }
 """
@@ -117,6 +130,9 @@ def test_a_field_changed_through_shared_self_gets_a_cell(
     fix = cell[0]
     assert fix.validated == "compiles" and fix.tests_run == "passed", (fix.name, fix.validated)
     assert "no longer `Sync`" in fix.name, fix.name  # the cost, said from the type the fix writes
+    if wrapper == "RefCell":  # both fills change it; the `&mut self` method needs no run-time check
+        shown = " ".join(fix.shows)
+        assert shown.count("seen.borrow_mut().insert(") == 2 and "seen.get_mut().clear()" in shown, shown
     program = honesty.program_tokens(tmp_path / name)
     quotes = honesty.rustc_quotes(e.diagnostics)
     lies = [s.code for s in honesty.shown(e, render_text) if not honesty.judge(e, s, program, quotes)]
