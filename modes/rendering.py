@@ -42,16 +42,23 @@ def _where(loc: Location) -> str:
     return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else "(no location)"
 
 
+def _positions(e: Explanation) -> list[tuple[str, int, int]]:
+    """Each place the story's diagnostics point at, once, in reading order (file, line, column):
+    the places a fix's "clears all N places" counts too (`engine.explain.followons.one_edit_places`)."""
+    return sorted({(s.file_name, s.line_start, s.column_start) for d in e.diagnostics if (s := d.primary)})
+
+
 def _places(e: Explanation, shown: int = 6) -> str:
-    """Where one error of one cause is reported, each place once, in rustc's order: "lines 18, 19,
-    21:15 and 21:39" (a column only where two share a line; a file only when it is not the story's)."""
-    firsts = (next((s for s in d.spans if s.is_primary), None) for d in e.diagnostics)
-    at = list(dict.fromkeys((s.file_name, s.line_start, s.column_start) for s in firsts if s is not None))
+    """Where one error of one cause is reported, each place once, in reading order: "lines 18, 19,
+    21:15 and 21:39" (a column only where two share a line; a file only when it is not the story's).
+    rustc's order put line 32 between 26 and 30 (review F, f12)."""
+    at = _positions(e)
     lines = [(f, n) for f, n, _ in at]
     words = [
         (f"{f}:" if f != e.primary.file else "") + (f"{n}:{c}" if lines.count((f, n)) > 1 else f"{n}")
         for f, n, c in at[:shown]
     ]
+    shown = shown if len(at) > shown + 1 else len(at)  # "and 1 more" takes the room of the one it hides
     more = f" and {len(at) - shown} more" if len(at) > shown else ""
     head = "line" if len(at) == 1 else "lines"
     if len(words) > 1 and not more:
@@ -69,8 +76,14 @@ def _heading(e: Explanation) -> Line:
     repeated = all(d.code_str == e.code and not d.level.startswith("error") for d in e.diagnostics)
     places = "place" if more == 1 else "places"
     tail = f" (+{more} more {places if repeated else 'from the same cause'})" if more > 0 else ""
-    if more > 0 and all(d.code_str == e.code and d.level.startswith("error") for d in e.diagnostics):
-        tail = f" (×{more + 1} at {_places(e)})"
+    # errors counted and places listed say which is which when they differ (two errors at one
+    # place, or one at each of three lines): a fix then "clears all N places", N the places here
+    k = len(_positions(e))
+    if more > 0 and not repeated:
+        n = f"×{more + 1}" if k in (1, more + 1) else f"{more + 1} errors"
+        at = _places(e) if k in (1, more + 1) else f"{k} places: {_places(e)}"
+        same = all(d.code_str == e.code and d.level.startswith("error") for d in e.diagnostics)
+        tail = f" ({n} at {at})" if same else f" ({more + 1} errors from the same cause, at {at})"
     return Line(
         f"{level}{code} {_where(e.primary)}: {e.message}{tail}",
         "bold red" if level == "error" else "bold yellow",

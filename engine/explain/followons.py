@@ -123,14 +123,16 @@ def one_edit_places(e: Explanation, o: PatchOption) -> int:
     story reports the same mistake at 2+ lines, and with the edit in the crate has no error left
     (an `impl From` after the enum clears both `?`). 0 when that is not shown: then nothing is said
     about whether each place needs its own change."""
-    places = {(d.primary.file_name, d.primary.line_start) for d in e.diagnostics if d.primary is not None}
+    # the places pair's heading lists (modes.rendering._positions): the count the user reads there
+    at = {(p.file_name, p.line_start, p.column_start) for d in e.diagnostics if (p := d.primary) is not None}
+    places = {(f, n) for f, n, _ in at}
     wrote = joint.new_lines(o.patch)
     if (
-        len(places) < 2
+        len(at) < 2
         or o.validated != "compiles"
         or o.errors_left
         or o.errors_new
         or any(n in wrote.get(f, ()) for f, n in places)
     ):
         return 0
-    return len(places)
+    return len(at)
