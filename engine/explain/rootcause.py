@@ -229,8 +229,9 @@ def _snippet(span: Span) -> str:
 def _shared_borrow(span: Span) -> str:
     """The fact behind a `mut ` that rustc inserts right after a `&`: the place is reached through a
     shared borrow, not a binding without `mut` (the general mistake: `&self` or `&xs` where the code
-    writes through it). A `&self` receiver is named as such: `mut self` would not help, `&mut self`
-    does. "" when the insertion does not follow a `&`."""
+    writes through it). A `&self` receiver is named as such, without saying `&mut self` helps: that is
+    for the check to say (a closure over `self` while the field changes fails with E0500, a trait's
+    signature may not be ours to change). "" when the insertion does not follow a `&`."""
     if not span.text or (span.suggested_replacement or "").strip() != "mut":
         return ""
     t = span.text[0]
@@ -240,7 +241,7 @@ def _shared_borrow(span: Span) -> str:
     if m is None:
         return "a shared `&` borrow"
     if m.group(1) == "self" and m.group(2):
-        return "the `&self` receiver, a shared `&` reference; `&mut self` lets it write"
+        return "the `&self` receiver, a shared `&` reference, which only reads"
     return f"`&{m.group(1)}` is a shared `&` borrow"
 
 
