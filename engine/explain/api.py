@@ -342,8 +342,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         known = invariant_for(diag.code_str, diag.message, texts=_texts(diag))
         title = known[0] if known is not None else diag.message
     if not shape_summary and g.kind not in ("lint", "cfg", "shape", "type"):
-        if (fact_line := fact_why.why_line(diag, crate_root)) is not None:
-            summary, shape_summary = fact_line, True  # the entry's summary only restated rustc
+        if (fact_line := fact_why.why_line(diag, crate_root, members, root)) is not None:
+            summary, shape_summary, why = fact_line, True, fact_why.why_with(diag, fact_line, why)
     if reason == WRITTEN and (wf := facts_of(diag)).found and wf.expected:
         summary = (  # the declaration-first variants assume the found type came from the value
             f"Expected `{wf.expected}`, found `{wf.found}` at {_where(g.lead.primary)}: `{wf.found}` is written in "

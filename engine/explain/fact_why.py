@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.explain.closure_why import closure_outlives
 from engine.explain.placeholders import short_type
@@ -19,6 +20,9 @@ from engine.explain.signature_why import elided_output, generic_count
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.span_source import span_source as _source
 from toolbelt.types import Diagnostic
+
+if TYPE_CHECKING:
+    from engine.explain.types import Location
 
 _SHARED_MOVE = re.compile(r"^cannot move out of `([^`]+)` which is behind a shared reference$")
 _HAS_TYPE = re.compile(r"has type `([^`]+)`, which does not implement the `Copy` trait")
@@ -29,9 +33,17 @@ _NEXT_CALL = re.compile(rb"^\s*\.\s*(\w+)\s*\(")
 _LET = re.compile(r"\blet\s+(?:mut\s+)?([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*$")
 
 
-def why_line(diag: Diagnostic, crate_root: str | Path) -> str | None:
-    """The fact-built Why sentence for the diagnostic's shape, or None where no shape here fits."""
+def why_line(
+    diag: Diagnostic,
+    crate_root: str | Path,
+    members: tuple[Diagnostic, ...] = (),
+    root: Location | None = None,
+) -> str | None:
+    """The fact-built Why sentence for the diagnostic's shape, or None where no shape here fits.
+    `members` are the story's diagnostics and `root` its root cause, for shapes that need them."""
     code = diag.code_str or ""
+    if code == "E0596" and root is not None:
+        return mutable_borrows(members or (diag,), root.file, root.line, crate_root)
     if code == "E0507":
         return shared_field_move(diag)
     if code == "E0716":
@@ -323,3 +335,55 @@ def _said(diag: Diagnostic) -> list[str]:
         out.append(c.message)
         out.extend(s.label for s in c.spans if s.label)
     return out
+
+
+_NOT_MUT = re.compile(r"^cannot borrow `([A-Za-z_]\w*)` as mutable, as it is not declared as mutable$")
+
+
+def mutable_borrows(
+    diags: tuple[Diagnostic, ...], decl_file: str, decl_line: int, crate_root: str | Path
+) -> str | None:
+    """E0596 on a binding declared without `mut`: the declaration is the root cause (where `mut`
+    goes), but the user wrote the borrows, and rustc marks each one "cannot borrow as mutable" (a
+    label beside the declaration's span, or the primary span of a diagnostic of its own). The line
+    names every such line of the story's diagnostics for that binding, with what borrows there: the
+    method called on the place (`push`), or `&mut` written before it; no marked line, no sentence."""
+    names = {m.group(1) for d in diags if (m := _NOT_MUT.match(d.message))}
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    lines: list[int] = []
+    how: list[str] = []
+    for d in diags:
+        if not _NOT_MUT.match(d.message):
+            continue
+        for s in d.spans:
+            if not (s.label and "cannot borrow as mutable" in s.label) or s.file_name != decl_file:
+                continue
+            if s.line_start not in lines:
+                lines.append(s.line_start)
+            source = _source(crate_root, s)
+            if source is None:
+                continue
+            after = _NEXT_CALL.match(source[s.byte_end : s.byte_end + 200])
+            text = source[s.byte_start : s.byte_end].decode("utf-8", "replace")
+            what = f"`{after.group(1).decode()}`" if after else ("`&mut`" if text.startswith("&mut") else "")
+            if what and what not in how:
+                how.append(what)
+    lines = sorted(n for n in lines if n != decl_line)
+    if not lines:
+        return None
+    listed = (
+        f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
+    )
+    by = f" ({', '.join(how)})" if how else ""
+    return (
+        f"`{name}` is borrowed mutably at {listed} of {decl_file}{by}, and a mutable borrow needs the `mut` "
+        f"that the declaration of `{name}` at line {decl_line} lacks."
+    )
+
+
+def why_with(diag: Diagnostic, line: str, why: str) -> str:
+    """Study mode's Why with the fact line first where the entry's Why is generic: E0596's says a
+    binding is read-only unless it says `mut`, but not which lines of the user's need it to change."""
+    return f"{line} {why}" if diag.code_str == "E0596" else why
