@@ -206,6 +206,8 @@ def field_cell(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> lis
         if copy
         else f"; each access is checked at run time (a `borrow_mut` while a borrow is live panics), and `{owner}` is then no longer `Sync`"
     )
+    if any(c.type == "visibility_modifier" for c in decl.children):
+        cost += f"; `{field}` is a public field, so its new type is an API change"
     what = (
         f"keep `{field}` in a `std::cell::Cell` and change it with `set`, so `&self` may change it"
         if copy

@@ -3,7 +3,7 @@ validated way out keeps the field in a `Cell` or `RefCell` (`engine.repair.field
 out in words that a failed check just disproved (`&mut self`, failing with E0500 where a closure
 over `self` runs while the field changes) is never recommended (#14, review F f16).
 
-Real cargo on crates written here: a `Copy` counter bumped in an inherent `&self` method and read in
+Real cargo on crates written here: a public `Copy` counter bumped in an inherent `&self` method and read in
 a `format!` (a `Cell`), and a memo table a trait's `&self` method fills while an iterator closure
 calls it recursively (a `RefCell`; rustc's `&mut self` fails there), filled at two places and
 cleared by a `&mut self` method (`get_mut` there, no run-time check). Each fix compiles, keeps the
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 METER = """pub struct Meter {
     name: String,
-    reads: u32,
+    pub reads: u32,
 }
 
 impl Meter {
@@ -130,6 +130,7 @@ def test_a_field_changed_through_shared_self_gets_a_cell(
     fix = cell[0]
     assert fix.validated == "compiles" and fix.tests_run == "passed", (fix.name, fix.validated)
     assert "no longer `Sync`" in fix.name, fix.name  # the cost, said from the type the fix writes
+    assert ("API change" in fix.name) == (wrapper == "Cell"), fix.name  # `Meter::reads` is `pub`
     if wrapper == "RefCell":  # both fills change it; the `&mut self` method needs no run-time check
         shown = " ".join(fix.shows)
         assert shown.count("seen.borrow_mut().insert(") == 2 and "seen.get_mut().clear()" in shown, shown
