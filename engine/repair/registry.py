@@ -71,6 +71,7 @@ from engine.repair.outlives import outlives_bound
 from engine.repair.output_lifetime import named_output_lifetime
 from engine.repair.owned_return import return_owned
 from engine.repair.pattern_fields import pattern_field_count
+from engine.repair.peek_copy import copied_peek
 from engine.repair.placeholder_fill import filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
@@ -156,6 +157,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row(MAP_ENTRY_LINT, entry_for_contains_insert),
     _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
+    _row("E0499 E0502", copied_peek),
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", borrow_copied_input),
