@@ -19,6 +19,7 @@ from engine.explain import (
     auto_traits,
     evidence,
     fact_why,
+    grouping,
     lintstory,
     placeholders,
     preconditions,
@@ -381,10 +382,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
         lines = len({(m.primary.file, m.primary.line) for m in g.members}) == len(g.members)
         places = ", ".join(_where(m.primary, column=not lines) for m in g.members[:6])
         more = f" and {len(g.members) - 6} more" if len(g.members) > 6 else ""
-        key = cause_key(diag)
-        fact = cause_fact(key) if key else "one fact about one type"
+        fact = cause_fact(key) if (key := cause_key(diag)) else "one fact about one type"
         facts.append(f"{len(g.members)} errors, one cause: {fact} (at {places}{more}).")
-        summary = f"{len(g.members)} errors, one cause: {summary}"
+        summary = f"{len(g.members)} errors, one cause: {grouping.required_by(g.members, summary)}"
     elif g.kind == "consequence":
         for m in g.members[1:]:
             facts.append(

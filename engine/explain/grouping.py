@@ -191,6 +191,38 @@ def cause_fact(key: tuple[str, str, str]) -> str:
     return f"`{typ}` lacks `{what}`" if code == "E0277" else f"rustc reports the same {code} on `{typ}`"
 
 
+_FORMAT_PARAM = "required by this formatting parameter"
+
+
+def _obligation(d: Diagnostic) -> str | None:
+    """What asks for the trait at this use, as rustc's notes give it: a bound of a callee ("required
+    by a bound in `join_all`") or a `{}` in a format string; None when rustc names neither."""
+    if (bound := facts_of(d).bound_at) is not None:
+        return f"the bound at {bound.file}:{bound.line}"
+    param = next((s for s in d.spans if s.label == _FORMAT_PARAM), None)
+    if param is not None:
+        return f"the formatting parameter at {param.file_name}:{param.line_start}:{param.column_start}"
+    return None
+
+
+def required_by(members: tuple[Located, ...] | list[Located], summary: str) -> str:
+    """The summary of errors of one missing trait, with what asks for it at each use when that
+    differs. Why: one cause is the type lacking the trait, but the obligations are rustc's, per
+    diagnostic: the bound of `join_all` at one use and `format!`'s `{}` at the next are two asks, and
+    a summary naming the bound for both credits it with a use it has nothing to do with."""
+    key = cause_key(members[0].diag) if members else None
+    asks = [_obligation(m.diag) for m in members]
+    if key is None or key[0] != "E0277" or len(set(asks)) < 2:
+        return summary
+    where = [f"{m.primary.file}:{m.primary.line}:{m.primary.column}" for m in members]
+    clauses = [
+        f"{a} requires it for the use at {w}" if a else f"rustc names nothing that requires it at {w}"
+        for a, w in zip(asks, where, strict=True)
+    ]
+    said = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + ", and " + clauses[-1]
+    return f"`{key[1]}` does not implement `{key[2]}`: {said}."
+
+
 def _cause_reason(key: tuple[str, str, str], n: int) -> str:
     return f"the first of {n} places where {cause_fact(key)}: one cause, reported at each use"
 
