@@ -256,11 +256,13 @@ def old_does_not_compile(
     """One sentence when the harness failed to build because the old fn does not compile in it; None
     otherwise. The old fn is pasted into the patched file, so a name it uses that the patch removed
     (`Rc` once `use std::rc::Rc` became `Arc`) fails to resolve there: the mistake this answers is
-    quoting that artefact as the old code's own error. Its own errors are quoted first. With none,
-    and `before` (what the patch addresses) holding a rustc error, the crate did not compile without
-    the patch: that error is why there is no old behaviour, not the missing names (an `Rc` moved
-    into a thread is E0277 in the old crate, and E0433 only in the pairing). Otherwise the sentence
-    says the old copy cannot be built beside the patched file, and which names."""
+    quoting that artefact as the old code's own error. An error in the copy is quoted when it is one
+    the patch addresses (the old code's own). When `before` (what the patch addresses) holds another
+    rustc error, the crate did not compile without the patch: that error is why there is no old
+    behaviour, not what the pairing says (an `Rc` moved into a thread is E0277 in the old crate and
+    E0433 only in the pairing; a trait that is not dyn compatible is E0038, and the old body calling
+    the patched method E0308 only in the pairing: review F, f12). Otherwise the sentence says the old
+    copy cannot be built beside the patched file, with rustc's error or the names it misses."""
     own: list[Diagnostic] = []
     unresolved: list[Diagnostic] = []
     for d in rep.diagnostics:
@@ -268,15 +270,15 @@ def old_does_not_compile(
             continue
         if any(sp.file_name.endswith(at.path) and at.start <= sp.byte_start < at.end for sp in d.spans):
             (unresolved if d.code_str in _UNRESOLVED else own).append(d)
-    if own:
+    had = next((d for d in before if d.code and _RUSTC_CODE.fullmatch(d.code)), None)
+    if own and (had is None or own[0].code_str in {b.code for b in before}):
         d = own[0]
         code = f"error[{d.code_str}]" if d.code_str else "error"
-        return (
-            f"the old version of {name} does not compile ({code}: {d.message}), "
-            "so there is no old behaviour to compare with"
-        )
-    had = next((d for d in before if d.code and _RUSTC_CODE.fullmatch(d.code)), None)
-    if unresolved and had is not None:
+        # the user's own error when the patch addresses it; else one only the pairing makes (the
+        # old body calling a signature the patch changed), which the old crate never had
+        said = "does not compile" if had is not None else "cannot be built beside the patched file"
+        return f"the old version of {name} {said} ({code}: {d.message}), so there is no old behaviour to compare with"
+    if (own or unresolved) and had is not None:  # the crate's own error, not the pairing's
         where = f" at {had.file}:{had.line}" if had.file and had.line else ""
         return (
             f"the old version of {name} does not compile: the crate without the patch has "
