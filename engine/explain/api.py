@@ -239,11 +239,9 @@ def _possible(
                 names.update(applicable.crate_names(crate_root, fix_options.crate_rs_files(Path(crate_root))))
             return trait is not None and trait in names.get("trait", frozenset())
         said = vals
-        if predicate == "clone_possible" and not vals.get("type") and vals.get("name"):
-            said = {
-                **vals,
-                "type": shapes.declared_type_at(f.moved_at or f.primary, vals["name"], crate_root),
-            }
+        who = vals.get("name") or f.escaping  # the binding rustc names, whose declaration gives its type
+        if predicate in applicable.DECLARED and not vals.get("type") and who:
+            said = {**vals, "type": shapes.declared_type_at(f.moved_at or f.primary, who, crate_root)}
         return applicable.holds(predicate, f, said, names, shape_tags[0] if shape_tags else frozenset())
 
     return test

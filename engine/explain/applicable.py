@@ -38,6 +38,9 @@ supports is not shown. Predicates, each a fact and nothing else:
   `Clone` gives it one (rustc's "consider cloning" may be about another value, a field the borrow
   takes); else rustc's help says "consider cloning", or the type is not a std type whose installed
   documentation shows no `Clone` impl (`File`, `mpsc::Receiver`);
+- `owned_copy_possible`: `ToOwned` on the borrowed data gives an owned copy: the data's declared type
+  is a `str`, or a reference to (or slice of) a type `clone_possible` holds for. `to_owned()` on a
+  `&Job` whose `Job` is not `Clone` gives another `&Job`, so the owned copy is no way out there;
 - `not_moved_into_spawn`: no span rustc labels "value moved into closure here" is a closure passed to
   `thread::spawn` (which needs `'static`, so a borrow from the caller can never go in);
 - `static_atomic_type`, `static_other_type`: rustc says a `static` item cannot be written to, and
@@ -111,6 +114,7 @@ PREDICATES = frozenset(
         "option_place",
         "consuming_receiver",
         "clone_possible",
+        "owned_copy_possible",
         "not_moved_into_spawn",
         "thread_ends_in_fn",
         "local_impl_trait",
@@ -147,7 +151,12 @@ SHAPE_PREDICATES = frozenset(
 )
 # decided by the syntax tags at rustc's spans
 TAG_PREDICATES = SHAPE_PREDICATES | {"not_moved_into_spawn", "thread_ends_in_fn"}
-NAME_PREDICATES = frozenset({"local_type", "foreign_type", "local_type_or_trait", "clone_possible"})
+NAME_PREDICATES = frozenset(
+    {"local_type", "foreign_type", "local_type_or_trait", "clone_possible", "owned_copy_possible"}
+)
+# decided on the declared type of the binding rustc names, when rustc names no type
+DECLARED = frozenset({"clone_possible", "owned_copy_possible"})
+_BORROWED = re.compile(r"^&(?:'\w+\s+)?(?:mut\s+)?")
 # std's iterators and adapters: the types an iterator chain is made of
 _ITERATORS = frozenset(
     "Iter IterMut IntoIter Range RangeInclusive Chars CharIndices Bytes Lines Split SplitWhitespace Keys "
@@ -212,6 +221,13 @@ def holds(
         return bool(vals.get("import_path"))
     if predicate in ("rustc_bound_sets_output", "rustc_bound_bare"):
         return predicate == "rustc_bound_bare"  # the diagnostic's suggestions are read in api._possible
+    if predicate == "owned_copy_possible":
+        inner = _BORROWED.sub("", (vals.get("type") or "").strip()).strip()
+        if inner.startswith("[") and inner.endswith("]") and ";" not in inner:
+            inner = inner[1:-1].strip()  # `&[Job]`: `to_owned` builds a `Vec<Job>`, one clone per element
+        if inner in ("", "str") or inner == (vals.get("type") or "").strip():
+            return inner == "str"  # unknown, or not a borrow: no fact says a copy can be made
+        return holds("clone_possible", facts, {**vals, "type": inner}, names, tags)
     typ = vals.get("type")
     local_type = typ is not None and bool(typ) and base_name(typ) in names.get("type", frozenset())
     if predicate == "local_type":

@@ -35,6 +35,9 @@ _BINDING_IN_MESSAGE = (
     re.compile(r"`([^`]+)` does not live long enough"),
 )
 _CAPTURED_BORROW = re.compile(r"closure may outlive the current function, but it borrows `(\w+)`")
+_ESCAPING = re.compile(
+    r"^`(\w+)` (?:escapes the function body here|is a reference that is only valid in the function body)"
+)
 _HAS_TYPE = re.compile(
     rf"move occurs because {_TICK} has type {_TICK}(, which does not implement the `Copy` trait)?"
 )
@@ -141,6 +144,8 @@ def facts_of(diag: Diagnostic) -> Facts:
             break
     if m := _CAPTURED_BORROW.match(diag.message):
         f["captured_borrow"] = m.group(1)
+    if m := next((m for s in diag.spans if (m := _ESCAPING.match(s.label or ""))), None):
+        f["escaping"] = m.group(1)
     if m := _HAS_TYPE.search(joined):
         f["binding"] = f.get("binding") or m.group(1)
         f["binding_type"], f["not_copy"] = _unticks(m.group(2)), bool(m.group(3))

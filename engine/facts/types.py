@@ -64,6 +64,8 @@ class Facts(Base, frozen=True):
     # the local a closure that may outlive the function borrows (E0373 "but it borrows `r`"); kept
     # apart from `binding`, which the E0373 stories' words do not read
     captured_borrow: str | None = None
+    # the parameter whose borrow escapes (E0521: "`jobs` escapes the function body here")
+    escaping: str | None = None
     binding_type: str | None = None  # its type, from "move occurs because `v` has type `T`"
     not_copy: bool = False  # rustc says the type does not implement `Copy`
     moved_at: Place | None = None

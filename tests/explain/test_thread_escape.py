@@ -43,7 +43,37 @@ def test_a_function_returning_the_join_handle_gets_owned_or_shared_data_not_a_sc
 
 def test_a_thread_joined_inside_the_function_may_be_scoped(tmp_path):
     e = next(s for s in explain_lib(tmp_path, "joins_inside", JOINS_INSIDE) if s.code == "E0521")
-    assert names(e)[-1] == "scoped threads"
+    assert names(e)[0] == "scoped threads"  # no copy, no API change: first where it is possible
+
+
+# each task's thread borrows an element of a slice of a type that is not `Clone`: `task.to_owned()`
+# is another `&Task`, so "an owned copy" is no way out; the function joins its threads, so a scope is
+TASKS = """use std::thread;
+
+pub struct Task {
+    pub id: u32,
+    pub input: Vec<u8>,
+}
+
+fn weight(t: &Task) -> u32 {
+    t.id + t.input.len() as u32
+}
+
+pub fn weigh_all(tasks: &[Task]) -> Vec<u32> {
+    let mut handles = Vec::new();
+    for task in tasks {
+        handles.push(thread::spawn(|| weight(task)));
+    }
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+"""
+
+
+def test_no_owned_copy_of_a_type_without_clone(tmp_path):
+    e = next(s for s in explain_lib(tmp_path, "tasks", TASKS) if s.code == "E0521")
+    assert "move an owned copy in" not in names(e), names(e)
+    assert "`ToOwned`" not in story_text(e)
+    assert names(e)[0] == "scoped threads", names(e)
 
 
 # A closure handed to an iterator adapter, borrowing a local through a method whose output lifetime
