@@ -70,6 +70,10 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         # the crate's tests with it in (engine.explain.testing): "passed", "failed", "timeout", "" not run
         "tests_run": f.tests_run,
         "hung_s": f.hung_s,
+        # a fix that names a lock or cell guard: what holding it means, and whether a later line takes
+        # it again (it deadlocks or panics; no ✓) (engine.explain.guard_marks)
+        "guard_held": f.guard_held,
+        "relocks": f.relocks,
         "tests_failed": list(f.tests_failed),
         # rustc's suggestion inside this fix, run alone through the same tests: what they did with it
         # (engine.explain.rustc_alone), "" when not run or they passed

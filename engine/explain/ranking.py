@@ -113,6 +113,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             # a transfer whose later removal may take a second element goes below the clone
             bool(o.tests_failed)
             or o.tests_run == "timeout"  # its tests hang: as bad as failing
+            or o.relocks  # it holds a guard that a later line takes again (engine.explain.guard_marks)
             or (bool(o.cursor) and not o.tests_run)
             or bool(o.removal_unsure),
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,

@@ -128,7 +128,8 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if diag.code_str == "E0515" and (copied := _copied_local(diag, source)) is not None:
         tags.add("local_copies_input")  # `let best = xs[0];`: the result can borrow `xs` itself
         vals.update(place=copied.place, param=copied.input, made=f"{prim.file_name}:{copied.line}")
-    if diag.code_str == "E0515" and (guard := _guard_temporary(diag, source)) is not None:
+    guard = _guard_temporary(diag, source) if diag.code_str in ("E0515", "E0716") else None
+    if guard is not None:
         tags.add("temporary_is_guard")  # the data is the caller's; the guard is what dies
         vals.update(guard=guard[0], place=guard[1], method=guard[2])
     elif diag.code_str == "E0515":
@@ -142,12 +143,15 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
 
 def _guard_temporary(diag: Diagnostic, source: bytes) -> tuple[str, str, str] | None:
     """The temporary rustc marks, when it is a lock or cell guard (engine/syntax/guards.py): what a
-    returned borrow cannot outlive is then the guard, not content the function built."""
+    returned borrow cannot outlive is then the guard, not content the function built (E0515), and a
+    name given to it holds the lock to the end of the block (E0716)."""
     from engine.syntax.guards import guard_temporary
     from toolbelt.diagnostics import temporary_spans
 
     prim = diag.primary
     temps = [t for t in temporary_spans(diag) if prim is not None and t.file_name == prim.file_name]
+    if diag.code_str == "E0716" and prim is not None:
+        temps = [prim]  # E0716's primary span is the temporary ("creates a temporary value ...")
     return guard_temporary(source, temps[0].byte_start, temps[0].byte_end) if temps and source else None
 
 

@@ -176,10 +176,13 @@ class Tester:
         """The story's fixes with the shown ones tested, re-ranked: a fix that breaks a test loses
         its place to one whose tests pass. The same few are linted first (`engine.explain.linting`)
         and re-ranked, so a fix that adds no clippy lint is the one tested and shown first."""
-        fixes = list(ranking.rank(self.linted(list(e.fixes))))
+        from engine.explain.guard_marks import marked
+
+        # a fix that holds a guard a later line takes again deadlocks: never worth a test run
+        fixes = list(ranking.rank(self.linted(list(marked(self.root, e).fixes))))
         tried, done = 0, False
         for i, o in enumerate(fixes):
-            if not testable(o) or o.test_reach == "no-tests" or o.tests_run:
+            if not testable(o) or o.test_reach == "no-tests" or o.tests_run or o.relocks:
                 continue
             if done or tried >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
                 fixes[i] = msgspec.structs.replace(o, untested=True)
@@ -223,14 +226,15 @@ def unrun(root: Path, e: Explanation) -> Explanation:
 
 def cursors(root: Path, e: Explanation) -> Explanation:
     """The story's last marks before it is told: each fix whose tests cannot run alone `untested`
-    (`unrun`), each transfer that no test settled marked when it takes from a cursor's slot
+    (`unrun`), each fix that names a lock guard with what holding it means (`guard_marks`), each transfer that no test settled marked when it takes from a cursor's slot
     (`engine.syntax.cursor`), and each transfer out of `v[i]` marked when a later removal from `v`
     may take a second element (`engine.syntax.repeated_removal`: not proven the same one, or kept by
     the fix), re-ranked so a fix that keeps the container whole goes first."""
+    from engine.explain.guard_marks import marked
     from engine.syntax.cursor import advanced_index
     from engine.syntax.repeated_removal import removal_after_read
 
-    e = unrun(root, e)
+    e = marked(root, unrun(root, e))
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
         if not o.edits or not ranking.transfers(o):

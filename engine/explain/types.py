@@ -148,6 +148,11 @@ class PatchOption(Base, frozen=True):
     # to take the same element (`engine.syntax.repeated_removal`): "`stmt` (why)"; ranked below the
     # clone, which keeps the code's own removal, since the two together may remove two elements
     removal_unsure: str = ""
+    # a fix that names a lock or cell guard (rustc's E0716 `let binding = reg.lock().unwrap();`): what
+    # holding it to the end of the block means, and `relocks` when a later line of that block takes
+    # the same guard again, so it deadlocks or panics: no ✓ (`engine.explain.guard_marks`)
+    guard_held: str = ""
+    relocks: bool = False
     # the lints cargo clippy reports with it in that the crate without it did not have, by name
     # ("clippy::needless_borrow"; `engine.explain.linting`, run on the fixes the test gate runs):
     # ranked below an otherwise equal fix that adds none, and said in its cost line
@@ -175,6 +180,7 @@ class PatchOption(Base, frozen=True):
             and not self.errors_new
             and not self.tests_failed
             and self.tests_run != "timeout"
+            and not self.relocks
             and not self.untested
             and not (self.panics_until_filled and self.test_reach == "reached")
         )
@@ -231,6 +237,11 @@ class PatchOption(Base, frozen=True):
 
     @property
     def _reach_words(self) -> str:
+        """What holding a named guard means (`guard_held`), then what the tests said (`_tested_words`)."""
+        return (f"; {self.guard_held}" if self.guard_held else "") + self._tested_words
+
+    @property
+    def _tested_words(self) -> str:
         """What the ✓ does not cover: a compiling fix is behaviour-checked only where a test runs it."""
         if self.tests_failed:
             n = len(self.tests_failed)

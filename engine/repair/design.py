@@ -344,7 +344,9 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
             + numeric.widen_items(d, read)
         )
     if code == "E0716":
-        out += owned_before_loop(d, read) + holder_owns(d, read)
+        from engine.repair.guard_copy import copy_out_of_guard
+
+        out += owned_before_loop(d, read) + holder_owns(d, read) + copy_out_of_guard(d, read)
     if code == "E0015":
         out += static_literal(d, read)
     if code == "E0451":

@@ -6,7 +6,12 @@ temporary is a guard, the data is not something the function built (the caller's
 what cannot outlive the call is the guard, which the function drops at its end (unlocking, or
 ending the cell's borrow). Saying "no input holds that content" there is the mistake this answers.
 The guard's type comes from std's API for the guarded type as written (the field's or parameter's
-type, through `&`, `Arc` and `Rc`), never from the method name alone. Pure over the source.
+type, a local's annotation or the constructor path it is made with, `Arc::new(Mutex::new(..))`,
+through `&`, `Arc` and `Rc`), never from the method name alone. Pure over the source.
+
+`relocked` answers E0716's twin mistake: naming a guard temporary (`let binding = reg.lock().unwrap();`,
+rustc's own help) keeps the lock to the end of the block, and a later lock of the same place in that
+block waits for it forever (std's `Mutex` and `RwLock` are not reentrant) or, for a `RefCell`, panics.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import re
 import tree_sitter
 
 from engine.syntax.struct_items import struct_defs
-from engine.syntax.tree import ancestors, node_at, node_text
+from engine.syntax.tree import ancestors, binding_of, declaration_of, node_at, node_text, preorder
 
 # (guarded type, method) -> the guard std returns
 _GUARDS = {
@@ -62,6 +67,13 @@ def _written_type(source: bytes, recv: tree_sitter.Node) -> str | None:
             if s.name == owner:
                 return next((f.type_text for f in s.fields if f.name == field), None)
         return None
+    if recv.type == "identifier" and (b := binding_of(source, node_text(recv), recv.start_byte)) is not None:
+        decl = declaration_of(source, b) if b.kind == "let" else None
+        if decl is not None and decl.type == "let_declaration":
+            written = decl.child_by_field_name("type")
+            return (
+                node_text(written) if written is not None else _made_type(decl.child_by_field_name("value"))
+            )
     if recv.type == "identifier":
         fn = next((a for a in ancestors(recv) if a.type == "function_item"), None)
         params = fn.child_by_field_name("parameters") if fn is not None else None
@@ -69,6 +81,20 @@ def _written_type(source: bytes, recv: tree_sitter.Node) -> str | None:
             if p.type == "parameter" and node_text(p.child_by_field_name("pattern")) == node_text(recv):
                 return node_text(p.child_by_field_name("type"))
     return None
+
+
+def _made_type(value: tree_sitter.Node | None) -> str | None:
+    """The type a constructor chain names: `Arc<Mutex<_>>` for `Arc::new(Mutex::new(..))` (the path
+    before `::new`, through each first argument); None for anything else."""
+    names: list[str] = []
+    while value is not None and value.type == "call_expression":
+        f = value.child_by_field_name("function")
+        if f is None or f.type != "scoped_identifier" or node_text(f.child_by_field_name("name")) != "new":
+            break
+        names.append(node_text(f.child_by_field_name("path")).rsplit("::", 1)[-1])
+        args = value.child_by_field_name("arguments")
+        value = args.named_children[0] if args is not None and args.named_children else None
+    return "".join(f"{n}<" for n in names) + "_" + ">" * len(names) if names else None
 
 
 def guard_temporary(source: bytes, start: int, end: int) -> tuple[str, str, str] | None:
@@ -86,3 +112,39 @@ def guard_temporary(source: bytes, start: int, end: int) -> tuple[str, str, str]
     written = _written_type(source, recv)
     guard = _GUARDS.get((_outer_type(written), method)) if written else None
     return (guard, node_text(recv), method) if guard is not None else None
+
+
+# the guard methods of one guarded type, and what a second guard taken while the first is held does
+_TAKES = {"lock": "Mutex", "read": "RwLock", "write": "RwLock", "borrow": "RefCell", "borrow_mut": "RefCell"}
+
+
+def relocked(source: bytes, start: int, end: int) -> tuple[str, str, str, int] | None:
+    """(guard type, guarded place, outcome, line) when the guard temporary at [start, end) sits in a
+    statement after which the same block takes a guard of the same place again (`reg.lock()` on a
+    later line): holding the first to the end of the block, as a `let` for it does, makes that one
+    wait for it forever ("deadlocks"), or for a `RefCell` where either borrow is `borrow_mut`,
+    "panics". Two `read` guards of an `RwLock`, or two `borrow`s, may coexist: None."""
+    g = guard_temporary(source, start, end)
+    if g is None:
+        return None
+    guard, place, method = g
+    n = node_at(source, start, end)
+    stmt = next((a for a in ancestors(n) if a.parent is not None and a.parent.type == "block"), None)
+    block = stmt.parent if stmt is not None else None
+    if stmt is None or block is None:
+        return None
+    kind = _TAKES[method]
+    for later in block.named_children:
+        if later.start_byte < stmt.end_byte:
+            continue
+        for c in preorder(later):
+            call = _method_call(c)
+            if call is None or node_text(call[1]) != place or _TAKES.get(call[0]) != kind:
+                continue
+            if kind == "RefCell" and "borrow_mut" not in (method, call[0]):
+                continue
+            if kind == "RwLock" and method == call[0] == "read":
+                continue
+            outcome = "panics" if kind == "RefCell" else "deadlocks"
+            return guard, place, outcome, source[: c.start_byte].count(b"\n") + 1
+    return None
