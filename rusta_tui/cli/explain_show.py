@@ -238,6 +238,13 @@ def show(
 
                 lines = rusta_only(e, lines, pending=pending)
             out.lines(lines, prefix=f"#{i + 1} ")  # numbered as --apply N and --reject N count them
+            from engine.loop.preferred import recall
+
+            if recall(crate_root, e) is not None:  # what --apply N lands is said where the story is
+                out.text(
+                    f"#{i + 1} Your alternative, which Rusta conceded to (--reject {i + 1}), is what "
+                    f"`rusta explain --apply {i + 1}` lands; `--fix M` lands her fix M instead."
+                )
         if checks is not None and not interactive:
             n = sum(len(e.fixes) for e in chosen)
             out.text("")

@@ -89,6 +89,11 @@ def test_apply_lands_the_conceded_alternative_until_its_file_changes(tmp_path: P
     alt = tmp_path / "mine.diff"
     alt.write_text(render({"src/lib.rs": (_LIB.encode(), _MINE.encode())}))
     _reject(crate, alt)
+    shown = _explain(crate, "--no-validate")  # pair says, at the story, what --apply 1 lands now
+    assert (
+        "#1 Your alternative, which Rusta conceded to (--reject 1), is what `rusta explain --apply 1` lands"
+        in (shown.stdout)
+    ), shown.stdout
     applied = _explain(crate, "--apply", "1")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert lib.read_text() == _MINE, applied.stdout
@@ -99,6 +104,7 @@ def test_apply_lands_the_conceded_alternative_until_its_file_changes(tmp_path: P
     lib = crate / "src" / "lib.rs"
     _reject(crate, alt)
     lib.write_text(_LIB + "\n// edited after the concession\n")
+    assert "Your alternative" not in _explain(crate, "--no-validate").stdout
     applied = _explain(crate, "--apply", "1")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     now = lib.read_text()
