@@ -98,12 +98,17 @@ def _text(lines) -> str:  # noqa: ANN001 - modes.rendering.Line
 def test_a_lints_fix_that_breaks_the_errors_fix_loses_its_check(tmp_path: Path, name: str, src: str) -> None:
     stories = explain_lib(tmp_path, name, src)
     lint = next(i for i, e in enumerate(stories) if e.code == "unused_mut")
-    assert stories[lint].fixes  # rustc's "remove this `mut`"
     run = validate(stories, tmp_path / name)
 
     error = next(e for e in run.explanations if e.level == "error")
     assert error.fixes[0].validated == "compiles" and "&mut self" in error.fixes[0].shows[0]
     assert run.explanations[lint].fixes == ()  # no ✓ on a fix that breaks the other one
+    if not stories[lint].fixes:
+        # the error's other fix (the field in a `Cell`/`RefCell`, engine.repair.field_cell) rewrites
+        # the lint's binding's lines, and with it the `mut` is unused: which fix is chosen decides the
+        # lint, so it waits for the errors (engine.explain.api._after_errors)
+        assert any(o.name == "fix the errors first" for o in stories[lint].options)
+        return
     failed = run.failed[lint]
     assert failed and "E0596" in failed[0].fails_because, failed
     pair = _text(pair_verdict_lines(run.explanations[lint], failed))
