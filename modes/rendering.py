@@ -207,7 +207,7 @@ def fix_line(e: Explanation, failed: tuple[str, ...] = ()) -> Line | None:
         return Line(f"Help (rustc): {help_text}", "green") if help_text else None
     f = e.fixes[0]
     terms = pair_terms(f, e.code)
-    head = f"Fix{fix_mark(f)}{elsewhere(e, f)}"
+    head = f"{fix_word(f)}{fix_mark(f)}{elsewhere(e, f)}"
     if (block := hunk_block(f.patch)) is not None:
         where = f"{f.file}, {block[0]}" if block[0] else f.file
         return Line(f"{head} ({terms}): {where}:", "green")
@@ -291,6 +291,13 @@ def fix_block_lines(e: Explanation) -> list[Line]:
         return []
     colour = {"+": "green", "-": "red"}
     return [Line("  " + r, colour.get(r.lstrip()[:1], "")) for r in block[1]]
+
+
+def fix_word(f: PatchOption) -> str:
+    """ "Fix", or "Not a fix" for one that compiles but was seen to hang the crate's tests or to take
+    a guard a later line takes again (it deadlocks): a plain "Fix" line there (review E, e04 and e16)
+    invited the user to apply it by hand. Its brackets say what was seen."""
+    return "Not a fix" if f.tests_run == "timeout" or f.relocks else "Fix"
 
 
 def fix_mark(f: PatchOption) -> str:

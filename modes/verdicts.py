@@ -28,6 +28,7 @@ from modes.rendering import (
     fix_line,
     fix_mark,
     fix_terms,
+    fix_word,
     pair_lines,
     recommends,
     repeats,
@@ -291,7 +292,9 @@ def study_verdict_lines(e: Explanation, failed: tuple[PatchOption, ...]) -> list
     ]
     for f in distinct(e.fixes):  # [--fix M]: the M that `--apply N --fix M` takes, as --json counts it
         m = next(i for i, x in enumerate(e.fixes, 1) if x is f)
-        lines.append(Line(f"Fix{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f, e.code)}) [--fix {m}]", "bold"))
+        lines.append(
+            Line(f"{fix_word(f)}{fix_mark(f)}: {_cap(f.name)} ({fix_terms(f, e.code)}) [--fix {m}]", "bold")
+        )
         lines.extend(diff_lines(f.patch))
     # what was tried, named by its code and the first error it left; never a verdict on the ways out
     # in words, nor a second line on rustc's one suggestion, which the line above already judged

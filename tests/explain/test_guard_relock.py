@@ -99,6 +99,8 @@ def test_the_copy_leads_and_the_named_guard_is_said_to_deadlock(tmp_path, name, 
         assert f.relocks and not f.ticked and not f.tests_run, f
         assert f"holds the {guard} of `{place}` until the end of the block" in f.guard_held, f.guard_held
         assert "it deadlocks" in f.state_words, f.state_words
+    study = "\n".join(ln.text for ln in verdict_lines(e, failed, "study"))
+    assert re.search(r"^\s*Not a fix: .*it deadlocks", study, re.M), study
     opt = next(o for o in to_dict(e)["options"] if o.get("id") == named[0].id)
     assert opt["relocks"] and not opt["ticked"], opt
     program = honesty.program_tokens(tmp_path / name)
