@@ -81,6 +81,7 @@ from engine.repair.rebind_capture import rebind_capture
 from engine.repair.receiver_lifetime import receiver_param_lifetime
 from engine.repair.recursive import box_recursive
 from engine.repair.scope_names import binding_in_scope
+from engine.repair.scoped_threads import scoped_spawn
 from engine.repair.sender_drop import with_sender_drops
 from engine.repair.state_replace import replace_state
 from engine.repair.struct_pattern import named_fields_pattern
@@ -168,6 +169,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0597 E0503 E0505 E0506", object_lifetime, needs_files=True),
     _row("E0594 E0596", fnmut_object_lifetime, needs_files=True),
     _row("E0373", move_closure),
+    _row("E0521 E0373", scoped_spawn),
     _row("E0373 E0597", rebind_capture),
     _row("E0373", rc_cell_capture),
     _row("E0023", pattern_field_count),

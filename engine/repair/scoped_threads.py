@@ -1,0 +1,107 @@
+"""A thread that borrows the caller's data, in a function that joins its threads before it returns:
+the function's body runs inside `std::thread::scope`, and the spawn is the scope's.
+
+rustc (E0521 "borrowed data escapes outside of function", E0373 on a spawned closure): the closure
+given to `thread::spawn` must be `'static`, so it cannot hold a borrow of a parameter. The general
+mistake: a free-standing thread for work the function waits for anyway. A scoped thread may borrow
+for as long as the scope lasts, and the scope joins every thread before it returns, so nothing is
+copied and the signature stays. Offered only where the function joins (a `.join()` in its body) and
+does not hand a handle out (no `JoinHandle` in its return type); a spawn in a loop gets `move`, so
+each thread owns its copy of the loop's reference rather than borrowing the loop variable. The
+sandbox says whether the rewrite compiles. Pure; the syntax layer finds the call and the body.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from engine.repair.template_kit import Reader, _make
+from engine.repair.types import Candidate, Edit
+from engine.syntax.tree import ancestors, node_at, node_text
+from toolbelt.types import Diagnostic
+
+_SPAWNS = ("thread::spawn", "std::thread::spawn", "spawn")
+_LOOPS = ("for_expression", "while_expression", "loop_expression")
+_NAMES = ("s", "scope", "scoped")
+
+
+def _idents(n: tree_sitter.Node) -> set[str]:
+    out: set[str] = set()
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if x.type == "identifier":
+            out.add(node_text(x))
+        stack.extend(x.children)
+    return out
+
+
+def _joins(body: tree_sitter.Node) -> bool:
+    """A `.join()` call in the body: the function waits for a thread before it returns."""
+    stack = [body]
+    while stack:
+        x = stack.pop()
+        fn = x.child_by_field_name("function") if x.type == "call_expression" else None
+        if (
+            fn is not None
+            and fn.type == "field_expression"
+            and node_text(fn.child_by_field_name("field")) == "join"
+        ):
+            return True
+        stack.extend(x.children)
+    return False
+
+
+def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
+    prim = d.primary
+    source = read(prim.file_name) if prim is not None else None
+    if prim is None or source is None:
+        return []
+    node = node_at(source, prim.byte_start, prim.byte_end)
+    call = next(
+        (
+            a
+            for a in (node, *ancestors(node))
+            if a.type == "call_expression" and node_text(a.child_by_field_name("function")) in _SPAWNS
+        ),
+        None,
+    )
+    fn = next((a for a in ancestors(call) if a.type == "function_item"), None) if call is not None else None
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if (
+        call is None
+        or fn is None
+        or body is None
+        or b"JoinHandle" in (fn.text or b"")[: body.start_byte - fn.start_byte]
+    ):
+        return []
+    if not _joins(body) or any(
+        a.type == "closure_expression" for a in ancestors(call) if a.start_byte > body.start_byte
+    ):
+        return []
+    name = next((n for n in _NAMES if n not in _idents(body)), None)
+    args = call.child_by_field_name("arguments")
+    closure = args.named_children[0] if args is not None and args.named_children else None
+    if name is None or closure is None or closure.type != "closure_expression":
+        return []
+    in_loop = any(a.type in _LOOPS for a in ancestors(call) if a.start_byte > body.start_byte)
+    base = body.start_byte + 1
+    inner = bytearray(source[base : body.end_byte - 1])
+    if in_loop and not node_text(closure).startswith("move"):
+        inner[closure.start_byte - base : closure.start_byte - base] = b"move "
+    callee = call.child_by_field_name("function")
+    inner[callee.start_byte - base : callee.end_byte - base] = f"{name}.spawn".encode()
+    line = source.rfind(b"\n", 0, fn.start_byte) + 1
+    indent = source[line : fn.start_byte].decode("utf-8", "replace")
+    lines = inner.decode("utf-8", "replace").strip("\n").rstrip().split("\n")
+    text = "\n".join(("    " + ln) if ln.strip() else "" for ln in lines)
+    # `thread::spawn` names the module through a `use`: `thread::scope` keeps that import used
+    path = "thread::scope" if node_text(callee) == "thread::spawn" else "std::thread::scope"
+    new = f"{{\n{indent}    {path}(|{name}| {{\n{text}\n{indent}    }})\n{indent}}}"
+    who = node_text(fn.child_by_field_name("name"))
+    desc = (
+        f"run `{who}`'s threads in `{path}`: they may borrow its parameters, and the scope "
+        "joins them before it returns (no copy, no API change)"
+    )
+    edit = Edit(file=prim.file_name, start=body.start_byte, end=body.end_byte, replacement=new)
+    return [_make([edit], desc, "scoped-threads", d.code_str or "", 0.8)]

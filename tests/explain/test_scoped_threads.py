@@ -1,0 +1,66 @@
+"""A thread that borrows a parameter, in a function that joins its threads, gets a validated
+`std::thread::scope` rewrite: the scope's spawn may borrow, nothing is copied and the signature stays
+(#14, review E 7, top-5 #4). Real cargo on crates written here: the rewrite compiles and the crate's
+test passes; a function that returns its `JoinHandle` gets no scope.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.explain.validation import validate
+from engine.repair.scoped_threads import scoped_spawn
+from tests.explain.crates import errors_of, explain_lib, write_lib
+
+pytestmark = pytest.mark.slow
+
+# one thread per line of a borrowed text, summed after every join
+LINES = """pub fn total_width(text: &str) -> usize {
+    let mut handles = Vec::new();
+    for line in text.lines() {
+        handles.push(std::thread::spawn(|| line.trim().len()));
+    }
+    let mut sum = 0;
+    for h in handles {
+        sum += h.join().unwrap();
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn widths() {
+        assert_eq!(super::total_width(" ab \\ncde"), 5);
+    }
+}
+"""
+
+# the handle is the caller's: a scope would have to end inside the function
+HANDED_OUT = """use std::thread;
+
+pub fn count(words: &[String]) -> thread::JoinHandle<usize> {
+    let h = thread::spawn(move || words.len());
+    h
+}
+
+pub fn wait(words: &[String]) -> usize {
+    count(words).join().unwrap()
+}
+"""
+
+
+def test_a_joined_thread_borrows_inside_a_scope(tmp_path) -> None:
+    stories = validate(list(explain_lib(tmp_path, "lines", LINES)), tmp_path / "lines").explanations
+    fix = next(o for e in stories for o in e.fixes if any("std::thread::scope(|s| {" in ln for ln in o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    assert fix.tests_run == "passed", fix
+    assert "            handles.push(s.spawn(move || line.trim().len()));" in fix.shows, fix.shows
+    assert "`total_width`" in fix.name and "no copy, no API change" in fix.name, fix.name
+
+
+def test_a_handle_handed_out_gets_no_scope(tmp_path) -> None:
+    root = write_lib(tmp_path, "handed_out", HANDED_OUT)
+    errs = [d for d in errors_of(root, tmp_path) if d.code_str in ("E0521", "E0373")]
+    assert errs, errors_of(root, tmp_path)
+    assert all(scoped_spawn(d, lambda rel: (root / rel).read_bytes()) == [] for d in errs)
