@@ -90,6 +90,9 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
     if in_loop and not node_text(closure).startswith("move"):
         inner[closure.start_byte - base : closure.start_byte - base] = b"move "
     callee = call.child_by_field_name("function")
+    if callee is None:
+        return []
+    # the callee comes before the closure, so the `move ` inserted after it leaves its bytes in place
     inner[callee.start_byte - base : callee.end_byte - base] = f"{name}.spawn".encode()
     line = source.rfind(b"\n", 0, fn.start_byte) + 1
     indent = source[line : fn.start_byte].decode("utf-8", "replace")
