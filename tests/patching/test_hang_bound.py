@@ -7,7 +7,6 @@ receiver, so `rx.iter()` never ends: the shape a forgotten `drop(tx)` makes.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -60,10 +59,10 @@ def test_the_bound_is_a_multiple_of_the_suite_and_never_above_the_cap() -> None:
     assert hang_bound(TEST_TIMEOUT_S) is None  # the cap stands: the bound would be above it
 
 
-def test_a_hung_test_is_red_within_the_bound(tmp_path: Path) -> None:
+def test_a_hung_test_is_red_within_the_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "rusta-cache"
     cache.mkdir()
-    os.environ["RUSTA_CACHE_DIR"] = str(cache)
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(cache))
     root = _crate(tmp_path / "chan_total")
     lib = (root / "src" / "lib.rs").read_bytes()
     doubled = lib.replace(b"vec![3]]), 6)", b"vec![3], vec![4]]), 10)")
@@ -80,3 +79,26 @@ def test_a_hung_test_is_red_within_the_bound(tmp_path: Path) -> None:
     ), v.reason
     assert "): a hang. The suite src/lib.rs was still running: 0 of 1 tests had finished." in v.reason
     assert ".." not in v.reason and "cargo test cargo" not in v.reason
+
+
+def test_with_no_finished_run_the_cap_stands_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No run of the suite ever finished (a fresh sandbox): only the cap bounds the tests, and its
+    sentence names cargo test once and ends with one full stop (it read "cargo test cargo was killed
+    ... had finished.." in review F, f20). The cap is lowered so the test does not wait 300 s."""
+    from engine.patching import sandbox
+
+    cache = tmp_path / "rusta-cache"
+    cache.mkdir()
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(cache))
+    monkeypatch.setattr(sandbox, "TEST_TIMEOUT_S", 40.0)
+    root = _crate(tmp_path / "chan_total")
+    lib = (root / "src" / "lib.rs").read_bytes()
+    hung = lib.replace(b"    drop(tx);\n", b"")
+    v = api.validate(root, Patch.new(render({"src/lib.rs": (lib, hung)}), "keep the sender"))
+    assert v.verdict == "red" and v.test_status == "timeout", v.reason
+    assert v.reason == (
+        "cargo test was killed after the 40 s limit. "
+        "The suite src/lib.rs was still running: 0 of 1 tests had finished."
+    ), v.reason
