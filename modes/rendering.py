@@ -294,10 +294,11 @@ def fix_block_lines(e: Explanation) -> list[Line]:
 
 
 def fix_word(f: PatchOption) -> str:
-    """ "Fix", or "Not a fix" for one that compiles but was seen to hang the crate's tests or to take
-    a guard a later line takes again (it deadlocks): a plain "Fix" line there (review E, e04 and e16)
-    invited the user to apply it by hand. Its brackets say what was seen."""
-    return "Not a fix" if f.tests_run == "timeout" or f.relocks else "Fix"
+    """ "Fix"; "Not a fix" for one that takes a guard a later line of its block takes again (it
+    deadlocks, whatever else is wrong); "Fix, not enough" for one seen to hang the crate's tests: it
+    clears the error, but the hang may come from code it does not touch (e04's sender never dropped).
+    A plain "Fix" line there (review E, e04 and e16) invited applying it by hand."""
+    return "Not a fix" if f.relocks else "Fix, not enough" if f.tests_run == "timeout" else "Fix"
 
 
 def fix_mark(f: PatchOption) -> str:

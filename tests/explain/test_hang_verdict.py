@@ -61,7 +61,7 @@ def test_a_fix_whose_tests_hang_is_said_to_hang_and_cached(tmp_path, monkeypatch
     for mode in ("pair", "study"):
         text = "\n".join(ln.text for ln in verdict_lines(e, failed, mode))
         assert "hang with it" in text and "tests not run" not in text, text
-        assert "Fix ✓" not in text and "Not a fix" in text, text  # never a plain "Fix" line
+        assert "Fix ✓" not in text and "Fix, not enough" in text, text  # never a plain "Fix" line
     program = honesty.program_tokens(tmp_path / "halvings")
     quotes = honesty.rustc_quotes(e.diagnostics)
     for ln in verdict_lines(e, failed, "pair"):
