@@ -83,7 +83,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 # waiting on one reaches it: a hung test binary outlived the `explain` run that started it by
 # minutes. `_kill_live` takes them down on exit and on those signals.
 _LIVE: set[subprocess.Popen[bytes]] = set()
-_LIVE_LOCK = threading.Lock()
+_LIVE_LOCK = threading.RLock()  # re-entrant: the signal handler runs on the main thread, which may hold it
 
 
 def _track(proc: subprocess.Popen[bytes], live: bool) -> None:
