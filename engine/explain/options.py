@@ -113,7 +113,29 @@ def public_derives(diff: str) -> str:
         item = next((_PUB_ITEM.match(n) for n in lines[i + 1 : i + 4] if _PUB_ITEM.match(n)), None)
         if new and item:
             said.append(f"adds `{', '.join(new)}` to the public type `{item.group(1)}`")
+    said += _widened(lines)
     return "; ".join(said)
+
+
+_GAINS_PUB = re.compile(r"^\+(\s*)pub(?:\([^()]*\))?\s+(?P<rest>.*)$")
+_ITEM_NAME = re.compile(r"(?:(?:const|async|unsafe|fn|struct|enum|trait|type|static|mod)\s+)+(\w+)|(\w+)\s*:")
+
+
+def _widened(lines: list[str]) -> list[str]:
+    """ "makes `apply` `pub`" for a line whose only change is a `pub` in front: the item or field
+    leaves its module's privacy, so every caller outside may use it directly, past the methods that
+    guarded it. A fix that compiles by opening an item up changes the API, and says so."""
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        m = _GAINS_PUB.match(ln)
+        if m is None:
+            continue
+        rest = m.group("rest").strip()
+        was = next((p for p in lines[max(0, i - 3) : i] if p.startswith("-") and p[1:].strip() == rest), None)
+        name = _ITEM_NAME.match(rest) if was is not None else None
+        if name is not None:
+            out.append(f"makes `{name.group(1) or name.group(2)}` `pub`, widening the API beyond its module")
+    return out
 
 
 def _kind(c: Candidate) -> FixKind:
