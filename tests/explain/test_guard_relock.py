@@ -109,3 +109,34 @@ def test_the_copy_leads_and_the_named_guard_is_said_to_deadlock(tmp_path, name, 
     for text in texts:
         for code in re.findall(r"`([^`]+)`", text):
             assert honesty.judge(e, honesty.Snippet(code=code, where="text"), program, quotes), code
+
+
+LENGTH = """use std::sync::Mutex;
+
+/// The length of the first name, 0 when there is none.
+pub fn first_len(names: &Mutex<Vec<String>>) -> usize {
+    let first = names.lock().unwrap().first();
+    first.map(|s| s.len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn measures_the_first() {
+        let names = std::sync::Mutex::new(vec!["amy".to_string(), "bo".to_string()]);
+        assert_eq!(super::first_len(&names), 3);
+    }
+}
+"""
+
+
+def test_a_named_guard_no_later_line_locks_keeps_its_tick_and_says_it_holds_the_lock(tmp_path):
+    stories = [e for e in explain_lib(tmp_path, "length", LENGTH) if e.code == "E0716"]
+    assert stories, "rustc did not report E0716"
+    e = validate(stories, tmp_path / "length").explanations[0]
+    named = [f for f in e.fixes if f.guard_held]
+    assert named, [(f.name, f.shows) for f in e.fixes]
+    for f in named:
+        assert not f.relocks and "deadlocks" not in f.guard_held, f.guard_held
+        assert "holds the MutexGuard of `names` until the end of the block" in f.state_words, f.state_words
+    assert e.fixes[0].ticked, e.fixes[0]
