@@ -359,7 +359,9 @@ def _unshown(
     break the crate's tests beside the other stories' fixes, which a sandbox run on this fix alone
     cannot see while other errors keep the tests from running (a fix the crate builds with alone is
     left to the sandbox, whose refusal says where the test panicked). None when the fix may be tried; the
-    first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3). A story that
+    first case raises NoPatch (exit 4, no fix to apply), the second is a refusal (exit 3), as is a fix
+    the check saw hang the tests or that holds a guard a later line takes again (review E: the sandbox
+    took 5 to 7 minutes to refuse such a fix, waiting out its cap on the hang). A story that
     had no code fix before the check (`offered`, per story; its ways out are words) is told apart from
     one whose fixes all failed it: saying "none of its fixes compiled" of a story with none is false."""
     from engine.loop.errors import NoPatch
@@ -387,10 +389,15 @@ def _unshown(
     if not 1 <= m <= len(e.fixes):
         return None  # the loop names the numbers there are
     f = e.fixes[m - 1]
-    if not (f.tests_failed and f.set_with):
+    if f.relocks:  # the syntax shows it: a later line takes the guard it holds (engine.explain.guard_marks)
+        broke = f.guard_held
+    elif f.tests_run == "timeout":  # seen, and cached: the sandbox would wait out its own cap to say it
+        broke = f"the crate's tests hang with it (they did not finish in {f.hung_s:.0f} s)"
+    elif not (f.tests_failed and f.set_with):
         return None  # a fix the crate builds with alone: the sandbox runs the tests and says why itself
-    them = ", ".join(f"`{t}`" for t in f.tests_failed[:3])
-    broke = f"the crate's test{'s' if len(f.tests_failed) > 1 else ''} {them} failing with it beside the other stories' fixes"
+    else:
+        them = ", ".join(f"`{t}`" for t in f.tests_failed[:3])
+        broke = f"the crate's test{'s' if len(f.tests_failed) > 1 else ''} {them} failing with it beside the other stories' fixes"
     ok = next((k for k, g in enumerate(e.fixes, 1) if g.ticked), 0)
     then = (
         f"; fix {ok} has a ✓ (`rusta explain --apply {n} --fix {ok}`)"

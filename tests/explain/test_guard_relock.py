@@ -140,3 +140,24 @@ def test_a_named_guard_no_later_line_locks_keeps_its_tick_and_says_it_holds_the_
         assert not f.relocks and "deadlocks" not in f.guard_held, f.guard_held
         assert "holds the MutexGuard of `names` until the end of the block" in f.state_words, f.state_words
     assert e.fixes[0].ticked, e.fixes[0]
+
+
+def test_apply_refuses_the_named_guard_at_once(tmp_path):
+    """`--apply 1 --fix M` on the fix that deadlocks is refused from explain's own finding, without a
+    sandbox run that would wait out its cap on the hang (review E: 5 to 7 minutes)."""
+    import json
+
+    from tests.cli_runner import rusta
+    from tests.explain.crates import write_lib
+
+    root = write_lib(tmp_path, "inbox", INBOX)
+    before = (root / "src/lib.rs").read_text()
+    env = {"RUSTA_CACHE_DIR": str(tmp_path / "c")}
+    r = rusta("explain", str(root), "--json", "--no-clippy", env=env)
+    story = next(json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{"))
+    m = next(o["fix"] for o in story["options"] if o.get("relocks"))
+    r = rusta("explain", str(root), "--apply", "1", "--fix", str(m), "--no-clippy", env=env)
+    refusal = next((ln for ln in r.stdout.splitlines() if ln.startswith(f"Refused fix {m} of story #1")), "")
+    assert r.returncode == 3 and "it deadlocks" in refusal, r.stdout + r.stderr
+    assert "fix 1 has a ✓" in refusal, refusal
+    assert (root / "src/lib.rs").read_text() == before  # nothing written
