@@ -15,6 +15,7 @@ import pytest
 
 from engine.explain.jsonview import to_dict
 from engine.explain.validation import validate
+from modes.rendering import render_text
 from modes.verdicts import verdict_lines
 from tests.explain import honesty
 from tests.explain.crates import explain_lib
@@ -105,6 +106,8 @@ def test_the_copy_leads_and_the_named_guard_is_said_to_deadlock(tmp_path, name, 
     assert opt["relocks"] and not opt["ticked"], opt
     program = honesty.program_tokens(tmp_path / name)
     quotes = honesty.rustc_quotes(e.diagnostics)
+    for snippet in honesty.shown(e, render_text):  # every snippet pair and study render
+        assert honesty.judge(e, snippet, program, quotes), snippet
     texts = [e.why, *(ln.text for mode in ("pair", "study") for ln in verdict_lines(e, failed, mode))]
     for text in texts:
         for code in re.findall(r"`([^`]+)`", text):

@@ -17,6 +17,7 @@ import pytest
 from engine.explain import testing
 from engine.explain.jsonview import to_dict
 from engine.explain.validation import validate
+from modes.rendering import render_text
 from modes.verdicts import verdict_lines
 from tests.explain import honesty
 from tests.explain.crates import explain_lib
@@ -64,6 +65,8 @@ def test_a_fix_whose_tests_hang_is_said_to_hang_and_cached(tmp_path, monkeypatch
         assert "Fix ✓" not in text and "Fix, not enough" in text, text  # never a plain "Fix" line
     program = honesty.program_tokens(tmp_path / "halvings")
     quotes = honesty.rustc_quotes(e.diagnostics)
+    for snippet in honesty.shown(e, render_text):  # every snippet pair and study render
+        assert honesty.judge(e, snippet, program, quotes), snippet
     for ln in verdict_lines(e, failed, "pair"):
         for code in re.findall(r"`([^`]+)`", ln.text):
             assert honesty.judge(e, honesty.Snippet(code=code, where="text"), program, quotes), code
