@@ -53,12 +53,12 @@ def _places(e: Explanation, shown: int = 6) -> str:
     21:15 and 21:39" (a column only where two share a line; a file only when it is not the story's).
     rustc's order put line 32 between 26 and 30 (review F, f12)."""
     at = _positions(e)
+    shown = shown if len(at) > shown + 1 else len(at)  # "and 1 more" takes the room of the one it hides
     lines = [(f, n) for f, n, _ in at]
     words = [
         (f"{f}:" if f != e.primary.file else "") + (f"{n}:{c}" if lines.count((f, n)) > 1 else f"{n}")
         for f, n, c in at[:shown]
     ]
-    shown = shown if len(at) > shown + 1 else len(at)  # "and 1 more" takes the room of the one it hides
     more = f" and {len(at) - shown} more" if len(at) > shown else ""
     head = "line" if len(at) == 1 else "lines"
     if len(words) > 1 and not more:
