@@ -39,6 +39,7 @@ class HomeScreen(RustaScreen):
         table: DataTable[str | Text] = DataTable(id="diagnostics", cursor_type="row", zebra_stripes=False)
         table.border_title = "Diagnostics"
         yield table
+        yield Static(id="diag-message")
         with Horizontal(id="home-lower"):
             yield Static(id="hotspots", classes="panel")
             yield Static(id="suggestions", classes="panel")
@@ -70,10 +71,25 @@ class HomeScreen(RustaScreen):
             )
         if all_rows:
             table.move_cursor(row=min(s.selected, len(all_rows) - 1))
+        self.draw_message()
         self.draw_recurring()
         self.draw_members(all_rows)
         self.draw_lower()
         self.call_after_refresh(self.fit_lower)
+
+    def draw_message(self) -> None:
+        """The selected diagnostic's whole message, wrapped under the table. Why: the table's Message
+        column is the last and is cut at the screen's edge (after ~25 columns at 80x24), and a user
+        should read what rustc said without opening the Code screen."""
+        panel = self.query_one("#diag-message", Static)
+        all_rows = self.session.rows()
+        row = self.query_one("#diagnostics", DataTable).cursor_row
+        panel.display = bool(all_rows)
+        if all_rows:
+            r = all_rows[min(max(row, 0), len(all_rows) - 1)]
+            tag = level_tag(r.level)
+            code = r.code.removeprefix("clippy::")
+            panel.update(Text.assemble((f"{code}: " if code else "", LEVEL_STYLE.get(tag, "")), r.message))
 
     def draw_lower(self) -> None:
         """Hotspots and suggestions, or why there are none yet."""
@@ -173,6 +189,7 @@ class HomeScreen(RustaScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # The table's cursor now, not the event's: a redraw emits stale highlights (row 0 after clear).
         self.rusta.select_row(event.data_table.cursor_row)
+        self.draw_message()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.rusta.select_row(event.cursor_row)

@@ -44,13 +44,16 @@ async def test_home_shows_one_line_per_member_with_diagnostics(tmp_path: Path, r
         assert lines == ["1E 0W ledger", "0E 1W tally"]
 
 
-@pytest.mark.parametrize(("size", "fits"), [((80, 24), True), ((80, 20), False), ((120, 40), True)])
+@pytest.mark.parametrize(
+    ("size", "fits"), [((80, 24), False), ((80, 20), False), ((100, 30), True), ((120, 40), True)]
+)
 async def test_the_members_fold_into_the_table_title_only_where_the_table_needs_the_rows(
     tmp_path: Path, recorder: Recorder, size: tuple[int, int], fits: bool
 ) -> None:
-    """The room is measured on the laid-out screen: at 80x24 the two short lower panels leave the
-    members panel room beside ten table rows; at 80x20 it would take four of them, so one title
-    line says the same instead, and growing the terminal brings the panel back."""
+    """The room is measured on the laid-out screen: at 100x30 the two short lower panels leave the
+    members panel room beside ten table rows; at 80x24, under which the selected message's line
+    takes a row, and at 80x20 it would take some of them, so one title line says the same instead,
+    and growing the terminal brings the panel back."""
     app = make_app(workspace(tmp_path / "ws"))
     async with app.run_test(size=size, message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished)
@@ -59,7 +62,8 @@ async def test_the_members_fold_into_the_table_title_only_where_the_table_needs_
         table = app.screen.query_one("#diagnostics", DataTable)
         panel = app.screen.query_one("#members", Static)
         assert panel.display is fits
-        assert table.size.height - table.header_height >= MIN_TABLE_ROWS  # the table keeps its rows
+        message = app.screen.query_one("#diag-message", Static).outer_size.height  # the selected one's
+        assert table.size.height - table.header_height + message >= MIN_TABLE_ROWS  # the panel takes none
         folded = "Diagnostics: ledger 1E 0W, tally 0E 1W"
         assert table.border_title == ("Diagnostics" if fits else folded)
         screen = screen_text(app)
