@@ -45,7 +45,9 @@ def _fixes(tmp: Path, name: str, src: str) -> tuple[Path, list[str], list[bool]]
     return root, texts, green
 
 
-def test_a_local_adapter_is_collected_where_it_is_made_so_the_loop_after_still_has_the_items(tmp_path: Path) -> None:
+def test_a_local_adapter_is_collected_where_it_is_made_so_the_loop_after_still_has_the_items(
+    tmp_path: Path,
+) -> None:
     _, texts, green = _fixes(tmp_path, "report", REPORT)
     assert ".filter(|l| l.starts_with('E')).collect::<Vec<_>>();" in texts[0]
     assert green[0]
