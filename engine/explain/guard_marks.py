@@ -31,9 +31,10 @@ def _patched(src: bytes, o: PatchOption, file: str) -> bytes:
     return src
 
 
-def _names_guard(src: bytes, temp: str) -> str | None:
-    """The name a `let` in `src` gives the guard temporary `temp` (its text, spaces aside)."""
+def _names_guard(src: bytes, temp: str) -> list[str]:
+    """The names the `let`s in `src` give the guard temporary `temp` (its text, spaces aside)."""
     want = compact(temp)
+    out = []
     for n in preorder(parse(src).root_node):
         if n.type != "let_declaration":
             continue
@@ -44,7 +45,19 @@ def _names_guard(src: bytes, temp: str) -> str | None:
             and value is not None
             and compact(node_text(value)) == want
         ):
-            return node_text(pat)
+            out.append(node_text(pat))
+    return out
+
+
+def _named_by(src: bytes, patched: bytes, temp: str) -> str | None:
+    """The name the fix gives the guard: a `let` of it the patched file has and the original lacks
+    (a `let g = reg.lock().unwrap();` the program already wrote elsewhere is not the fix's)."""
+    before = _names_guard(src, temp)
+    for name in _names_guard(patched, temp):
+        if name in before:
+            before.remove(name)
+        else:
+            return name
     return None
 
 
@@ -66,7 +79,7 @@ def marked(root: Path, e: Explanation) -> Explanation:
     temp = src[prim.byte_start : prim.byte_end].decode("utf-8", "replace")
     fixes = list(e.fixes)
     for i, o in enumerate(fixes):
-        if not o.edits or (name := _names_guard(_patched(src, o, prim.file_name), temp)) is None:
+        if not o.edits or (name := _named_by(src, _patched(src, o, prim.file_name), temp)) is None:
             continue
         words = f"`{name}` holds the {g[0]} of `{g[1]}` until the end of the block"
         if again is not None:
