@@ -29,6 +29,7 @@ from engine.explain.consequences import merge_consequences
 from engine.explain.placeholders import short_type, texts
 from engine.explain.types import Location
 from engine.facts.parse import facts_of
+from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
 
 RESOLUTION_CODES = frozenset(
@@ -223,6 +224,32 @@ def required_by(members: tuple[Located, ...] | list[Located], summary: str) -> s
     return f"`{key[1]}` does not implement `{key[2]}`: {said}."
 
 
+def _lacking_type_at(members: list[Located]) -> Location | None:
+    """Where rustc's help says the type that lacks the trait is ("the trait `Display` is not
+    implemented for `Status`" at `pub enum Status`), when every error's help names that one place in
+    the crate. Why: errors of one missing trait at uses with different obligations (a bound, a `{}`)
+    share no bound; what they share is the type, and an impl or derive there clears them all."""
+    spots: set[tuple[str, int, int, str]] = set()
+    for m in members:
+        hit = next(
+            (
+                (s.file_name, s.line_start, s.column_start, c.message)
+                for c in m.diag.children
+                if _NOT_IMPL.search(c.message)
+                for s in c.spans
+                if in_user_crate(s.file_name)
+            ),
+            None,
+        )
+        if hit is None:
+            return None
+        spots.add(hit)
+    if len(spots) != 1:
+        return None
+    file, line, column, said = spots.pop()
+    return Location(file=file, line=line, column=column, label=said)
+
+
 def _cause_reason(key: tuple[str, str, str], n: int) -> str:
     return f"the first of {n} places where {cause_fact(key)}: one cause, reported at each use"
 
@@ -324,7 +351,9 @@ def group(items: list[Located]) -> list[Group]:
             off = (lead.root.file, lead.root.line) != (lead.primary.file, lead.primary.line)
             # the lead's own root, off its line and shared (a trait's generic method): that is the cause
             reason = lead.reason if shared and off else _cause_reason(cause, len(members))
-            out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=reason, kind="type"))
+            # one type lacks the trait, asked for by different obligations: the type is the root
+            root = lead.root if shared and off else (_lacking_type_at(members) or lead.root)
+            out.append(Group(lead=lead, members=tuple(members), root=root, reason=reason, kind="type"))
         elif len(members) > 1 and (traits := _traits_reason(members)) is not None:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=traits))
         else:

@@ -57,6 +57,8 @@ def test_each_use_names_its_own_obligation(tmp_path) -> None:
     )
     assert f", and the formatting parameter at src/lib.rs:{use}:" in e.summary, e.summary
     assert "which the bound" not in e.summary, e.summary
+    # what the two uses share is the type: its definition is the root, not the first use's bound
+    assert (e.root_cause.file, e.root_cause.line) == ("src/lib.rs", line_of(MIXED, "pub struct Celsius"))
 
 
 def test_one_bound_for_every_use_is_said_once(tmp_path) -> None:
