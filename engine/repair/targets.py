@@ -12,6 +12,7 @@ from collections import Counter
 
 import msgspec
 
+from engine.patching.uncovered import BORROW, RESOLVE
 from engine.repair.derive import combined_derives, into_derive_lists
 from engine.repair.names import combined_imports
 from engine.repair.numeric import inner_mix
@@ -24,14 +25,8 @@ from engine.repair.use_groups import group_imports
 from engine.repair.workspace import Workspace
 from toolbelt.types import CheckReport, Diagnostic
 
-_RESOLVE = {"E0432", "E0433", "E0412", "E0425", "E0422", "E0423", "E0531", "E0405", "E0407", "E0583"}
-# The borrow checker's own codes (rustc_borrowck). Not every E05xx: E0599 (no method) and E0560 (no
-# field) are type errors that hide borrow errors, and were once ordered after them.
-_BORROW = {
-    "E0373", "E0381", "E0382", "E0384", "E0499", "E0500", "E0501", "E0502", "E0503", "E0505",
-    "E0506", "E0507", "E0508", "E0509", "E0510", "E0515", "E0521", "E0524", "E0594", "E0596",
-    "E0597", "E0626", "E0712", "E0713", "E0716",
-}  # fmt: skip
+# the codes of rustc's passes live with the patch gate's own use of them (`engine.patching.uncovered`)
+_RESOLVE, _BORROW = RESOLVE, BORROW
 _ERROR_CODE = re.compile(r"E\d{4}")
 
 
