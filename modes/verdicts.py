@@ -99,10 +99,12 @@ def rustc_failed_line(failed: tuple[PatchOption, ...], e: Explanation | None = N
     if o is None:
         return None
     why = o.fails_because or "the check failed"
-    if e is not None and any(f.steps and f.name == o.name and f.validated != "fails" for f in e.fixes):
+    f = next(
+        (f for f in (e.fixes if e else ()) if f.steps and f.name == o.name and f.validated != "fails"), None
+    )
+    if f is not None:
         return Line(
-            f"rustc's {fragment(o)} alone is not enough: rustc then reports {why}; with the next step it compiles.",
-            "yellow",
+            f"rustc's {fragment(o)} alone is not enough: rustc then reports {why}; {_next_step(f)}.", "yellow"
         )
     if why == ARTEFACT:  # a lint's fix for a warning that fixing the errors makes go away
         return Line(f"rustc's {fragment(o)} is not needed: {why}.", "yellow")
@@ -112,6 +114,22 @@ def rustc_failed_line(failed: tuple[PatchOption, ...], e: Explanation | None = N
             "yellow",
         )
     return Line(f"rustc's {fragment(o)} does not compile here: {why}.", "yellow")
+
+
+def _next_step(f: PatchOption) -> str:
+    """What rustc's suggestion finished in steps earned: "it compiles" only when the crate compiled
+    with it, no error left or new (h12: a `move` then a clone of a `Vec<&[u64]>` still fails E0521)."""
+    if f.validated == "compiles" and not (f.errors_left or f.errors_new):
+        return "with the next step it compiles" + (
+            " beside the other stories' fixes" if f.together_with else ""
+        )
+    if f.validated == "compiles":
+        return "the next step fixes this error, but the crate still does not compile" + (
+            f" ({f.first_error})" if f.first_error else ""
+        )
+    if f.validated == "uncovers":
+        return f"the next step fixes this error; rustc then reports {f.fails_because or 'another error'}"
+    return f"the next step {'type-checks' if f.validated == 'type-checks' else 'is not checked yet'}"
 
 
 def rustc_alone_line(e: Explanation) -> Line | None:

@@ -82,3 +82,35 @@ def test_a_patch_that_does_not_parse_disproves_no_way_out() -> None:
     e, failed = _story_with_way_out("the error stays: E0382 use of moved value: `cfg` at src/lib.rs:4")
     (line,) = disproved_lines(e, failed)
     assert "does not hold here" in line.text
+
+
+# E0373: a spawned closure borrows the loop index; rustc's `move` then needs a clone of `parts`
+# (E0507), and the clone, a `Vec<&String>` of the caller's data, still cannot be `'static` (E0521)
+SPAWN_OVER_BORROWS = """use std::thread;
+
+pub fn lengths(words: &[String]) -> Vec<usize> {
+    let parts: Vec<&String> = words.iter().collect();
+    let hs: Vec<_> = (0..parts.len()).map(|k| thread::spawn(|| parts[k].len())).collect();
+    hs.into_iter().map(|h| h.join().unwrap()).collect()
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_finished_way_out_that_leaves_an_error_is_never_said_to_compile(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """ "with the next step it compiles" rests on the finished fix compiling with no error left."""
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "spawn_over_borrows", SPAWN_OVER_BORROWS)
+    run = validate(stories, tmp_path / "spawn_over_borrows")
+    i = stories.index(story(stories, SPAWN_OVER_BORROWS, "thread::spawn(||", "E0373"))
+    e, failed = run.explanations[i], run.failed[i]
+    finished = [f for f in e.fixes if f.steps and f.source == "rustc" and f.validated != "fails"]
+    assert finished and all(f.errors_left or f.errors_new for f in finished), [
+        (f.name, f.validated, f.errors_left, f.steps) for f in e.fixes
+    ]
+    said = " ".join(ln.text for ln in pair_verdict_lines(e, failed))
+    assert "alone is not enough" in said, said
+    assert "with the next step it compiles" not in said, said
+    assert "the next step fixes this error, but the crate still does not compile (E0521" in said, said
