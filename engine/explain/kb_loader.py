@@ -172,6 +172,7 @@ SHAPES = frozenset(
         "static_bound",
         "mutated_copy_capture",
         "literal_conversion",
+        "written_value",
         "get_mut_twice",
         "returned_earlier",
         "ref_from_shared_method",

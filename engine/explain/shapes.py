@@ -116,6 +116,10 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     if (cmp := none_comparison(diag, crate_root)) is not None:
         tags.add("compares_with_none")
         vals["operand"] = cmp[1]
+    from engine.syntax.literal_values import written_value
+
+    if diag.code_str == "E0308" and written_value(source, prim.byte_start, prim.byte_end):
+        tags.add("written_value")  # `None`, `0`, `Vec::new()`: nothing in it may be missing or unwrap
     from engine.explain.signature_roots import signature_tags
 
     sig_tags, sig_vals = signature_tags(diag, crate_root)  # a defaulted lifetime in a written type

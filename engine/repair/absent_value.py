@@ -8,6 +8,8 @@ where it type-checks by construction: `.ok_or("<name> is missing")?` in a fn ret
 `Result<_, String>` or a boxed error (`?` converts the `&str` with `From`), and `.unwrap_or_default()`
 for a `T` with a std `Default` (a number, `bool`, `String`, a collection), whose cost says the
 default stands for "missing". Cargo and the crate's tests decide between them and rustc's.
+None where the found expression is written out whole (`None` as an arm's value): nothing there
+may be missing, and `None.unwrap_or_default()` only spells a fixed value the long way.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
+from engine.syntax.literal_values import written_value
 from engine.syntax.tree import bound_by_let, enclosing_fn
 from toolbelt.types import Diagnostic
 
@@ -42,6 +45,8 @@ def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     data = read(span.file_name)
     if data is None or span.byte_end > len(data):
         return []
+    if written_value(data, span.byte_start, span.byte_end):
+        return []  # `None` written as the value: nothing to unwrap, the branch needs the right value
     at = span.byte_end
     out: list[Candidate] = []
     fn = enclosing_fn(data, span.byte_start, span.byte_end)  # `?` returns from it

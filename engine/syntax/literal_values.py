@@ -1,0 +1,43 @@
+"""Whether the expression at a span is a value the code writes out whole: a literal (`0`, `"x"`,
+`true`), `None`, or an empty constructor (`Vec::new()`, `String::default()`, `vec![]`).
+
+Why it matters: a type mismatch whose found expression is such a value has nothing in it that may be
+missing or to unwrap. rustc's "expected `u16`, found `Option<_>`" on `Err(_) => None` reads like an
+`Option` that may be `None`, and `.unwrap_or_default()` on it type-checks, yet `None.unwrap_or_default()`
+is a roundabout `0`: the branch gives a value of the wrong type, and the fix is the right value.
+
+Pure: bytes and byte offsets in, a boolean out. Tree-sitter nodes never leave this module.
+"""
+
+from __future__ import annotations
+
+from engine.syntax.tree import node_at, node_text
+
+_LITERALS = {"integer_literal", "float_literal", "string_literal", "raw_string_literal", "char_literal",
+             "boolean_literal"}  # fmt: skip
+_EMPTY_CONSTRUCTORS = ("new", "default")
+
+
+def written_value(source: bytes, start: int, end: int) -> bool:
+    """The span covers exactly a literal, `None` (any path to it) or a no-argument `T::new()` /
+    `T::default()` / empty `vec![]`."""
+    node = node_at(source, start, end)
+    if node.start_byte != start or node.end_byte != end:
+        return False
+    if node.type in _LITERALS:
+        return True
+    text = node_text(node).strip()
+    if node.type in ("identifier", "scoped_identifier"):
+        return text == "None" or text.endswith("::None")
+    if node.type == "macro_invocation":
+        return text.replace(" ", "") in ("vec![]", "vec!()")
+    if node.type == "call_expression":
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        return (
+            fn is not None
+            and fn.type == "scoped_identifier"
+            and node_text(fn).rsplit("::", 1)[-1] in _EMPTY_CONSTRUCTORS
+            and args is not None
+            and args.named_child_count == 0
+        )
+    return False
