@@ -24,6 +24,7 @@ import re
 from engine.edits import Edit
 from engine.facts.parse import facts_of
 from engine.repair import numeric
+from engine.repair.closure_try import closure_collects_result
 from engine.repair.collect_target import (
     borrowed_view_items,
     collect_fallible,
@@ -337,6 +338,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
         out += (
             collect_items(d, read)
             + collect_fallible(d, read)
+            + closure_collects_result(d, read)
             + drop_conversion(d, read)
             + borrowed_view_items(d, read)
             + own_collected_items(d, read)
