@@ -86,8 +86,18 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "line": f.line,
         "kind": f.kind,
         "source": f.source,
-        "applicability": f.applicability,
+        **applicability(f.source, f.applicability),
     }
+
+
+def applicability(source: str, kind: str) -> dict[str, str | None]:
+    """rustc's applicability is rustc's promise about its own suggestion's edits. A patch Rusta wrote
+    or extended (rustc's clone plus a `drop(tx)`) is not the edit rustc vouched for, so it carries
+    none; the suggestion it started from keeps its word apart, as `rustc_applicability` (None when
+    that word is only "Unspecified", which a patch of Rusta's own also reads as)."""
+    if source in ("rustc", "clippy"):
+        return {"applicability": kind, "rustc_applicability": kind}
+    return {"applicability": None, "rustc_applicability": None if kind == "Unspecified" else kind}
 
 
 def to_dict(e: Explanation) -> dict[str, Any]:
@@ -125,7 +135,11 @@ def to_dict(e: Explanation) -> dict[str, Any]:
         "references": [{"title": r.title, "kind": r.kind, "target": r.target} for r in e.references],
         "patch": None
         if e.patch is None
-        else {"diff": e.patch.diff, "applicability": e.patch.applicability, "source": e.patch.source},
+        else {
+            "diff": e.patch.diff,
+            **applicability(e.patch.source, e.patch.applicability),
+            "source": e.patch.source,
+        },
         "facts": list(e.facts),
         "diagnostics": grouped,
         "prompt": e.prompt,
