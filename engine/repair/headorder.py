@@ -168,6 +168,16 @@ def default_threshold() -> float | None:
     return head.threshold if head is not None else None
 
 
+def _percents(c: float, t: float) -> tuple[str, str]:
+    """`c` and `t` as percentages with the fewest decimals that keep them apart: 0.9976 below 1.0 is
+    "99.8%" below "100%", never "100%" below "100%"."""
+    for digits in range(4):
+        pc, pt = f"{c:.{digits}%}", f"{t:.{digits}%}"
+        if (pc == pt) == (c == t):
+            return pc, pt
+    return pc, pt
+
+
 def apply_decision(result: RepairResult, threshold: float | None = None) -> ApplyDecision:
     """What `rusta fix --yes` should do with `result`: apply a fix whose confidence reaches
     `threshold` (the user's setting, or the head's own when None), show and hold back one below it.
@@ -183,19 +193,20 @@ def apply_decision(result: RepairResult, threshold: float | None = None) -> Appl
             threshold=t,
             reason="No confidence head ran; the fix is applied on the compiler's word.",
         )
+    pc, pt = _percents(c, t)
     if c >= t:
         return ApplyDecision(
             apply=True,
             confidence=c,
             threshold=t,
-            reason=f"{c:.0%} likely to be the fix a developer would write; `--yes` applies at {t:.0%}.",
+            reason=f"{pc} likely to be the fix a developer would write; `--yes` applies at {pt}.",
         )
     return ApplyDecision(
         apply=False,
         confidence=c,
         threshold=t,
         reason=(
-            f"Held back: it compiles, but it is only {c:.0%} likely to be the fix a developer would "
-            f"write, below the {t:.0%} `--yes` needs. Review it and apply it yourself."
+            f"Held back: it compiles, but it is only {pc} likely to be the fix a developer would "
+            f"write, below the {pt} `--yes` needs. Review it and apply it yourself."
         ),
     )

@@ -18,6 +18,18 @@ def positive(text: str) -> int:
     return n
 
 
+def probability(text: str) -> float:
+    """A share from 0 to 1 (`--min-confidence 0.8`); `1.5`, `-1` or `80%` is a usage error, not a gate
+    that silently holds back or applies everything."""
+    try:
+        p = float(text)
+    except ValueError:
+        p = -1.0
+    if not 0.0 <= p <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return p
+
+
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     """`-p`, `--features`, `--all-features`, `--no-default-features` and one target set, as cargo spells them."""
     group = parser.add_argument_group("what cargo covers (as cargo's own flags)")

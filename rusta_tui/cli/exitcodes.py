@@ -36,7 +36,8 @@ BY_COMMAND: dict[str, tuple[tuple[int, str], ...]] = {
         (2, "no verdict: bad input (one sentence says which), or cargo did not finish"),
         (
             3,
-            "refused: the sandbox said red (nothing applied), another repair is running, or the patch path refused",
+            "refused: the sandbox said red, or --yes held back a fix below the confidence threshold "
+            "(nothing applied), another repair is running, or the patch path refused",
         ),
         (4, "the DevLog (.rusta/) cannot be written"),
         (5, "check is clean but tests fail, before any fix or (already failing at HEAD) after one"),

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from rusta_tui.cli.argtypes import add_selection_arguments, positive, selection_from_args
+from rusta_tui.cli.argtypes import add_selection_arguments, positive, probability, selection_from_args
 from rusta_tui.cli.exitcodes import EXIT_REFUSED
 from rusta_tui.cli.proofargs import add_bench_arguments, bench_note, bench_policy, hot_policy, not_asked
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from engine.patching.types import Patch, Validation
     from engine.repair.flow import Proposal
     from engine.repair.search import Accept
-    from engine.repair.types import RepairResult
+    from engine.repair.types import ApplyDecision, RepairResult
 
 
 EXIT_OK = 0
@@ -58,7 +58,19 @@ def _read_only(root: Path) -> str | None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_selection_arguments(parser)
     parser.add_argument("path", nargs="?", default=".", help="the crate, or a folder inside it (default: .)")
-    parser.add_argument("--yes", action="store_true", help="apply the green fix without asking")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="apply the green fix without asking, when the Confidence head rates it at the threshold or above; "
+        "below it the fix is shown and held back (exit 3), saying why",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=probability,
+        metavar="P",
+        help="the --yes threshold for this run, 0 to 1 (0 applies every green fix); default: "
+        "fix_min_confidence in .rusta/settings.toml, else the head's own (0.75)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="show the validated fix, change nothing")
     parser.add_argument(
         "--reject",
@@ -247,6 +259,10 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
                 f"not mine: {', '.join(pre)}",
                 markup=False,
             )
+    # the head rated Rusta's first choice; a fix picked by hand (--pick 2) is the user's choice, not hers
+    top = partial or (pick or 1) == 1
+    decision = _decision(args, root, result)
+    facts |= {"confidence": decision.confidence if top else None, "threshold": decision.threshold}
     after_fix = EXIT_ERRORS if partial else (EXIT_TESTS if result.preexisting_failures else EXIT_OK)
     if args.reject is not None:
         reason = args.reject.strip() or "no reason given"
@@ -293,6 +309,27 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         if proved is not None and not proved.green:
             return EXIT_REFUSED  # the gate refused it: a red fix is one Rusta would not apply
         return after_fix
+    if args.yes and top and not decision.apply:
+        # nobody looks at a --yes fix before it lands, so the head's doubt is the only review it gets
+        flow.decline(proposal, decision.reason, log=log)
+        if args.json:
+            _emit_json(
+                {
+                    "status": "held-back",
+                    "message": decision.reason,
+                    "diff": patch.diff,
+                    "explanation": patch.explanation,
+                    "tried": tried,
+                    "applied": None,
+                    **facts,
+                },
+                greens,
+            )
+        else:
+            console.print(decision.reason, markup=False, soft_wrap=True)
+        return EXIT_REFUSED
+    if args.yes and top and decision.confidence is not None and not args.json:
+        console.print(decision.reason, markup=False, soft_wrap=True)
     if not args.yes:
         if not sys.stdin.isatty():
             flow.decline(proposal, "not confirmed: no terminal to ask and no --yes", log=log)
@@ -348,6 +385,19 @@ def _finish(args: argparse.Namespace, console: Console, root: Path, log: DevLog,
         return EXIT_ERRORS
     tests_fail = validation.test_status == "failed" or bool(validation.preexisting_failures)
     return EXIT_TESTS if tests_fail else EXIT_OK
+
+
+def _decision(args: argparse.Namespace, root: Path, result: RepairResult) -> ApplyDecision:
+    """Whether --yes may apply `result` by the Confidence head, against --min-confidence, else the
+    crate's `fix_min_confidence`, else the head's own threshold (a broken settings file is an error)."""
+    from engine.repair.headorder import apply_decision
+
+    threshold = args.min_confidence
+    if threshold is None:
+        from rusta_tui import settings
+
+        threshold = settings.load(root).fix_min_confidence
+    return apply_decision(result, threshold)
 
 
 def _facts(result: RepairResult) -> dict:

@@ -134,7 +134,8 @@ def test_ctrl_c_in_fix_leaves_whole_files_and_a_settled_task(demo_copy: Path) ->
 
 def test_two_fixes_at_once_apply_one_patch(demo_copy: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    argv = [*RUSTA, "fix", str(demo_copy), "--yes", "--no-tests"]
+    # threshold 0: what is tested is two writers, not the Confidence head (the demo's fix rates below 75%)
+    argv = [*RUSTA, "fix", str(demo_copy), "--yes", "--no-tests", "--min-confidence", "0"]
     procs = [
         subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env
@@ -162,7 +163,8 @@ def test_fix_explain_undo_redo_agree_in_history_and_replay(demo_copy: Path) -> N
     long_line = "/// The label printed on the shelf: the item's name, or a warning when it ran out."
     assert long_line in (demo_copy / "src" / "inventory.rs").read_text()
     assert long_line in shown.stdout  # a diff shown to the user is never cut at the console width
-    fixed = rusta("fix", str(demo_copy), "--yes")
+    # threshold 0: the demo's four-step fix rates below the default 75%; the history is under test
+    fixed = rusta("fix", str(demo_copy), "--yes", "--min-confidence", "0")
     assert fixed.returncode == 0 and "Applied as" in fixed.stdout and ".)" not in fixed.stdout, fixed
     assert rusta("explain", str(demo_copy), "--apply", "1").returncode == 0
     assert rusta("undo", "--path", str(demo_copy)).returncode == 0
@@ -222,7 +224,7 @@ def test_a_file_name_that_is_not_utf8_does_not_break_fix_undo_redo(demo_copy: Pa
     odd = os.fsencode(demo_copy) + b"/notes-\xff.txt"
     with open(odd, "wb") as f:
         f.write(b"kept as it is\n")
-    fixed = rusta("fix", str(demo_copy), "--yes", "--no-tests")
+    fixed = rusta("fix", str(demo_copy), "--yes", "--no-tests", "--min-confidence", "0")
     assert fixed.returncode == 0 and "Applied as" in fixed.stdout, fixed.stderr
     assert rusta("undo", str(demo_copy)).returncode == 0
     assert rusta("redo", str(demo_copy)).returncode == 0

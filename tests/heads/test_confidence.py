@@ -60,3 +60,11 @@ def test_the_threshold_setting_round_trips_through_settings_toml(tmp_path) -> No
     save(tmp_path, Settings(fix_min_confidence=0.6))
     assert load(tmp_path).fix_min_confidence == 0.6
     assert apply_decision(_result("fixed", 0.65), load(tmp_path).fix_min_confidence).apply
+
+
+def test_the_reason_never_says_a_fix_is_held_back_at_the_percentage_it_needs() -> None:
+    held = apply_decision(_result("fixed", 0.9976), 1.0)
+    assert not held.apply and "only 99.8% likely" in held.reason and "below the 100.0%" in held.reason
+    near = apply_decision(_result("fixed", 0.7496), 0.75)
+    assert not near.apply and "74.96%" in near.reason and "75.00%" in near.reason
+    assert "75%" in apply_decision(_result("fixed", 0.75), 0.75).reason

@@ -202,7 +202,8 @@ def test_two_undos_of_a_styled_fix_retire_it_in_both_spellings(tmp_path: Path) -
         tmp_path, "shop", lib, files={"src/names.rs": 'pub fn label() -> String {\n    "label"\n}\n'}
     )
     for _ in range(2):
-        done = fix_json(root, "--yes", "--accept", "maybe")
+        # threshold 0: the memory is under test, not the Confidence gate
+        done = fix_json(root, "--yes", "--accept", "maybe", "--min-confidence", "0")
         assert done["applied"] and '"label".to_owned()' in done["diff"], done
         assert rusta("undo", str(root)).returncode == 0
     again = fix_json(root, "--dry-run", "--accept", "maybe")
