@@ -174,8 +174,20 @@ def rejudge(v: Validation, result: RepairResult) -> Validation:
         f"cargo check is clean and no test fails that did not fail at {result.baseline}; "
         f"{len(pre)} already failed there: {', '.join(pre)}."
     )
+    # the gate's tests proof blamed them too; under the baseline rule the proof holds, and says why
+    proofs = tuple(
+        msgspec.structs.replace(
+            p,
+            status="passed",
+            detail=f"cargo test: {p.passed} of {p.count} test(s) passed; no test that passed at "
+            f"{result.baseline} fails, and the {len(pre)} that failed there are not the patch's.",
+        )
+        if p.kind == "tests" and p.status == "failed"
+        else p
+        for p in v.proofs
+    )
     return msgspec.structs.replace(
-        v, verdict="green", reason=reason, failing_tests=(), preexisting_failures=pre
+        v, verdict="green", reason=reason, failing_tests=(), preexisting_failures=pre, proofs=proofs
     )
 
 

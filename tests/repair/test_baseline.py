@@ -151,6 +151,10 @@ def test_flow_applies_the_fix_the_gate_alone_would_refuse(fixture_crate) -> None
         v = flow.validate(root, proposal, log=log)
         assert v.green and set(v.preexisting_failures) == ALREADY and not v.failing_tests
         assert "did not fail at HEAD (" in v.reason
+        tests = next(p for p in v.proofs if p.kind == "tests")  # the proof agrees with the verdict
+        assert tests.status == "passed" and tests.detail.endswith(
+            f"the {len(ALREADY)} that failed there are not the patch's."
+        )
         # A test the baseline passed is never excused: the same verdict with `tests::doubles` blamed stays red.
         worse = msgspec.structs.replace(raw, failing_tests=(*raw.failing_tests, "tests::doubles"))
         assert not flow.rejudge(worse, proposal.result).green
