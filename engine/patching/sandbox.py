@@ -334,6 +334,7 @@ def _judge_errors(fields: dict, t0: float, chk: CheckReport, baseline: list[str]
     new = [d for d in distinct(chk.diagnostics) if is_error(d) and _error_key(d) in added]
     hid = [d for d in new if uncovered(d, fixed, wrote)]
     fields["new_errors"] = tuple(_first_line(d) for d in new if d not in hid)[:10]
+    fields["uncovered_errors"] = tuple(_first_line(d) for d in hid)[:10]
     if fields["new_errors"]:
         why = f"the patch adds {len(new) - len(hid)} compile error(s): {fields['new_errors'][0]}."
         return _done(fields, t0, "red", why)

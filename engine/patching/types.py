@@ -116,6 +116,8 @@ class Validation(Base, frozen=True):
     errors_after: int = 0
     warnings_after: int = 0
     new_errors: tuple[str, ...] = ()
+    # errors of a later rustc pass, off the patch's lines, that it let rustc reach (`patching.uncovered`)
+    uncovered_errors: tuple[str, ...] = ()
     check_tool: str = "check"  # "clippy" when the check ran clippy's lints too
     warnings_before: int | None = None  # clippy: the warnings of the crate without the patch
     new_warnings: tuple[str, ...] = ()  # clippy: the warnings the patch adds, by lint ("clippy::op_ref")

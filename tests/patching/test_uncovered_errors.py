@@ -83,6 +83,9 @@ def test_a_privacy_error_rustc_hid_is_uncovered_not_added(ledger: Path) -> None:
     assert v.new_errors == () and v.errors_before == 1 and v.errors_after == 1
     assert "adds none" in v.reason and "1 uncovered" in v.reason and "E0451" in v.reason, v.reason
     assert "src/lib.rs:23" in v.reason, v.reason
+    assert len(v.uncovered_errors) == 1 and "E0451" in v.uncovered_errors[0], v.uncovered_errors
+    check = next(p for p in v.proofs if p.kind == "check")
+    assert check.status == "passed" and "1 uncovered" in check.detail, check
 
 
 def test_a_later_pass_error_on_a_written_line_is_the_patchs(ledger: Path) -> None:
@@ -96,3 +99,6 @@ def test_a_later_pass_error_on_a_written_line_is_the_patchs(ledger: Path) -> Non
     assert v.verdict == "red", v.reason
     assert "the patch adds 1 compile error(s): error[E0451]" in v.reason, v.reason
     assert "src/lib.rs:19" in v.reason, v.reason
+    # the untouched literal in zero() is still one rustc hid; the written one is the patch's
+    assert v.new_errors == (v.new_errors[0],) and "src/lib.rs:19" in v.new_errors[0], v.new_errors
+    assert len(v.uncovered_errors) == 1 and "src/lib.rs:23" in v.uncovered_errors[0], v.uncovered_errors
