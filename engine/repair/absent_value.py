@@ -8,8 +8,9 @@ where it type-checks by construction: `.ok_or("<name> is missing")?` in a fn ret
 `Result<_, String>` or a boxed error (`?` converts the `&str` with `From`), and `.unwrap_or_default()`
 for a `T` with a std `Default` (a number, `bool`, `String`, a collection), whose cost says the
 default stands for "missing". Cargo and the crate's tests decide between them and rustc's.
-None where the found expression is written out whole (`None` as an arm's value): nothing there
-may be missing, and `None.unwrap_or_default()` only spells a fixed value the long way.
+Neither where the found expression is written out whole (`None` as an arm's value): nothing there
+may be missing, and `None.unwrap_or_default()` only spells a fixed value the long way; the
+candidates there are the constants the match's other arms give, for cargo and the tests to judge.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 
 from engine.repair.template_kit import Reader, _make, _primary
 from engine.repair.types import Candidate, Edit
-from engine.syntax.literal_values import written_value
+from engine.syntax.literal_values import sibling_values, written_value
 from engine.syntax.tree import bound_by_let, enclosing_fn
 from toolbelt.types import Diagnostic
 
@@ -45,8 +46,17 @@ def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     data = read(span.file_name)
     if data is None or span.byte_end > len(data):
         return []
-    if written_value(data, span.byte_start, span.byte_end):
-        return []  # `None` written as the value: nothing to unwrap, the branch needs the right value
+    if written_value(data, span.byte_start, span.byte_end):  # `None` written: nothing to unwrap
+        return [
+            _make(
+                [Edit(file=span.file_name, start=span.byte_start, end=span.byte_end, replacement=v)],
+                f"give `{v}` here, the value another arm of the match gives",
+                "arm-value",
+                "E0308",
+                0.6,
+            )
+            for v in sibling_values(data, span.byte_start, span.byte_end)
+        ]
     at = span.byte_end
     out: list[Candidate] = []
     fn = enclosing_fn(data, span.byte_start, span.byte_end)  # `?` returns from it

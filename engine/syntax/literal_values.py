@@ -5,11 +5,14 @@ Why it matters: a type mismatch whose found expression is such a value has nothi
 missing or to unwrap. rustc's "expected `u16`, found `Option<_>`" on `Err(_) => None` reads like an
 `Option` that may be `None`, and `.unwrap_or_default()` on it type-checks, yet `None.unwrap_or_default()`
 is a roundabout `0`: the branch gives a value of the wrong type, and the fix is the right value.
+`sibling_values` names the candidates a match offers for it: the constants its other arms give.
 
 Pure: bytes and byte offsets in, a boolean out. Tree-sitter nodes never leave this module.
 """
 
 from __future__ import annotations
+
+import tree_sitter
 
 from engine.syntax.tree import node_at, node_text
 
@@ -41,3 +44,27 @@ def written_value(source: bytes, start: int, end: int) -> bool:
             and args.named_child_count == 0
         )
     return False
+
+
+def _constant(node: tree_sitter.Node) -> bool:
+    """A literal or a path to a constant (`DEFAULT_PORT`, `Port::MAX`): a value that means the same in any arm."""
+    if node.type in _LITERALS:
+        return True
+    last = node_text(node).rsplit("::", 1)[-1]
+    return node.type in ("identifier", "scoped_identifier") and last.isupper()
+
+
+def sibling_values(source: bytes, start: int, end: int) -> list[str]:
+    """The constant values the other arms of the match give, when the span is one arm's whole value:
+    the candidates for what this arm means (`Ok(0) => DEFAULT_PORT` beside `Err(_) => None`). A binding
+    (`Ok(p) => p`) means nothing outside its arm, so it is not one."""
+    node = node_at(source, start, end)
+    arm = node.parent
+    if arm is None or arm.type != "match_arm" or arm.child_by_field_name("value") != node:
+        return []
+    out: list[str] = []
+    for other in arm.parent.named_children if arm.parent is not None else ():
+        v = other.child_by_field_name("value") if other.type == "match_arm" else None
+        if v is not None and other != arm and _constant(v) and (t := node_text(v)) not in out:
+            out.append(t)
+    return out

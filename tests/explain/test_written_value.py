@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.explain.validation import validate
-from engine.syntax.literal_values import written_value
+from engine.syntax.literal_values import sibling_values, written_value
 from tests.explain.crates import explain_lib, story, story_text
 
 LEVELS = """pub const QUIET: u8 = 1;
@@ -55,6 +55,8 @@ def test_a_written_none_is_a_wrong_value_not_a_missing_one(
     assert not any("unwrap" in ln or "expect(" in ln for f in fixes for ln in f.shows), [
         f.shows for f in fixes
     ]
+    if name == "levels":  # the constant another arm gives is a candidate
+        assert any("_ => QUIET," in ln for f in fixes for ln in f.shows), [f.shows for f in fixes]
 
 
 @pytest.mark.slow
@@ -71,3 +73,12 @@ def test_written_values_by_syntax() -> None:
         src = f"fn f() {{ let _ = {text}; }}".encode()
         start = src.index(text.encode())
         assert written_value(src, start, start + len(text)) is whole, text
+
+
+def test_sibling_values_are_the_other_arms_constants() -> None:
+    src = b"fn f(r: Result<u16, ()>) -> u16 { match r { Ok(0) => DEF, Ok(p) => p, Ok(1) => m::MAX, Err(_) => None } }"
+    start = src.index(b"None")
+    assert sibling_values(src, start, start + 4) == ["DEF", "m::MAX"]  # `p` is a binding of its own arm
+    let_src = b"fn g() -> u8 { let x = None; 0 }"
+    at = let_src.index(b"None")
+    assert sibling_values(let_src, at, at + 4) == []  # not a match arm
