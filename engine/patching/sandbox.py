@@ -343,7 +343,7 @@ def _judge_errors(fields: dict, t0: float, chk: CheckReport, baseline: list[str]
         return _done(fields, t0, "red", why)
     why = f"the patch fixes {len(fixed)} compile error(s) and adds none; {len(errors)} remain"
     if hid:  # named, so `--apply` never hides what the next build shows
-        why += f", {len(hid)} uncovered (rustc reports it only once those are gone): {_first_line(hid[0])}"
+        why += f", {len(hid)} uncovered (rustc reports {'them' if hid[1:] else 'it'} only once those are gone): {_first_line(hid[0])}"
     return _done(fields, t0, "green", why + ", so tests cannot run yet.")
 
 

@@ -53,7 +53,11 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
     elif errs and before is not None:
         added, hid = len(f.get("new_errors", ())), len(f.get("uncovered_errors", ()))
         good = not added and errs - hid < before  # an error rustc hid is no error the patch left
-        also = f", {hid} uncovered (rustc hid it behind the fixed ones)" if hid else ""
+        also = (
+            f", {hid} uncovered (rustc hid {'them' if hid > 1 else 'it'} behind the fixed ones)"
+            if hid
+            else ""
+        )
         detail = f"cargo {tool}: errors {before} -> {errs}, {added or 'none'} added{also}{_lints(f)}."
         check = Proof(kind="check", status="passed" if good else "failed", detail=detail, seconds=secs)
     else:
