@@ -88,6 +88,8 @@ PLACEHOLDERS = frozenset(
         "param",
         "equal_call",
         "made",
+        "owned_return",
+        "returned_place",
     }
 )
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")

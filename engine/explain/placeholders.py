@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from engine.explain.owned_return import owned_return
 from engine.explain.types import Location
 from toolbelt.types import Diagnostic
 
@@ -37,6 +38,8 @@ FALLBACK: dict[str, str] = {
     # a lock or cell guard a returned borrow goes through (engine/syntax/guards.py)
     "guard": "the guard",
     "place": "the guarded value",
+    # the owned form of the returned reference type (owned_return.py)
+    "owned_return": "an owned value instead of the reference",
 }
 
 
@@ -170,6 +173,13 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     out["root_line"] = str(root.line)
     if path := import_path(diag):
         out["import_path"] = path
+    if owned := owned_return(diag):
+        out["owned_return"] = owned
+    # the place whose borrow a return keeps alive, as rustc's label names it ("returning this value
+    # requires that `self.map` is borrowed for `'1`"), which may be narrower than the message's
+    returned = _first((r"returning this value requires that `([^`]+)` is borrowed",), said)
+    if returned or name:
+        out["returned_place"] = returned or name or ""
     out.update(_error_conversion(said, out.get("found")))
     return out
 
