@@ -378,6 +378,29 @@ def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[
 
 
 _UNMET_AT_CALL = re.compile(r"^the trait bound `([A-Za-z_]\w*): ([^`]+)` is not satisfied")
+_NOT_IMPL_FOR_PARAM = re.compile(
+    r"the trait `(?P<trait>[^`]+)` is not implemented for `(?P<param>[A-Za-z_]\w*)`"
+)
+_PARAM_LACKS = (  # rustc's other wordings of one unmet bound on a plain type parameter
+    re.compile(r"^`(?P<param>[A-Za-z_]\w*)` doesn't implement `(?P<trait>[^`]+)`"),
+    re.compile(
+        r"^consider restricting type parameter `(?P<param>[A-Za-z_]\w*)` with trait `(?P<trait>[^`]+)`"
+    ),
+    _NOT_IMPL_FOR_PARAM,
+)
+
+
+def _unmet_parameter_bound(diag: Diagnostic) -> tuple[str, str] | None:
+    """(parameter, trait) of an E0277 on a plain type parameter, in any of rustc's wordings:
+    "the trait bound `T: Ord` is not satisfied", a trait's own message ("`T` doesn't implement
+    `std::fmt::Display`"), or its help ("consider restricting type parameter `T` with trait
+    `Display`"). Why all: two bounds one parameter lacks are one story rooted at its declaration
+    (joint bounds); rooting only the first wording there split them."""
+    if (m := _UNMET_AT_CALL.match(diag.message)) is not None:
+        return m.group(1), m.group(2)
+    said = [diag.message, *(s.label or "" for s in diag.spans), *(c.message for c in diag.children)]
+    hit = next((m for t in said for rx in _PARAM_LACKS if (m := rx.search(t)) is not None), None)
+    return (hit.group("param"), hit.group("trait")) if hit is not None else None
 
 
 def _unbounded_at_call(
@@ -386,17 +409,18 @@ def _unbounded_at_call(
     """E0277's side of `unbounded_type_parameter`: a call whose callee bounds a plain type parameter
     of the function around it. rustc's help writes the bound wherever it fits (often the end of a
     `where` clause); the parameter's declaration, which the syntax layer finds, is what lacks it."""
-    m = _UNMET_AT_CALL.match(diag.message)
+    unmet = _unmet_parameter_bound(diag)
     source = _source(crate_root, prim.file_name)
-    if m is None or source is None or prim.byte_end > len(source):
+    if unmet is None or source is None or prim.byte_end > len(source):
         return None
     from engine.syntax.story_shapes import type_parameter_declared
 
-    start = type_parameter_declared(source, prim.byte_start, prim.byte_end, m.group(1))
+    param, trait = unmet
+    start = type_parameter_declared(source, prim.byte_start, prim.byte_end, param)
     if start is None:
         return None
     why = (
-        f"the function declares `{m.group(1)}` here without `{m.group(2)}`, which the call at line "
+        f"the function declares `{param}` here without `{trait}`, which the use at line "
         f"{prim.line_start} requires of it; the caller picks the type, so only a bound here can promise it"
     )
-    return _location(source, prim.file_name, start), why, m.group(1)
+    return _location(source, prim.file_name, start), why, param

@@ -37,6 +37,24 @@ pub fn count(words: &[&str]) -> u64 {
 }
 """
 
+# the same conflict where no cell can hold the change: the `&self` method assigns `*self`, so the
+# error's only fix is `&mut self`, and with it the `mut` rustc calls unused is needed (E0596 without it)
+UNUSED_MUT_SELF = """/// A tally that can be started over.
+pub struct Tally(u64);
+
+impl Tally {
+    pub fn restart(&self) {
+        *self = Tally(0);
+    }
+}
+
+pub fn fresh(start: u64) -> u64 {
+    let mut t = Tally(start);
+    t.restart();
+    t.0
+}
+"""
+
 # the same shape through a method call (E0596 on `push`), in a different program
 UNUSED_MUT_PUSH = """pub struct Shelf {
     books: Vec<String>,
@@ -94,7 +112,9 @@ def _text(lines) -> str:  # noqa: ANN001 - modes.rendering.Line
     return "\n".join(ln.text for ln in lines)
 
 
-@pytest.mark.parametrize(("name", "src"), [("assign", UNUSED_MUT_ASSIGN), ("push", UNUSED_MUT_PUSH)])
+@pytest.mark.parametrize(
+    ("name", "src"), [("assign", UNUSED_MUT_ASSIGN), ("push", UNUSED_MUT_PUSH), ("whole", UNUSED_MUT_SELF)]
+)
 def test_a_lints_fix_that_breaks_the_errors_fix_loses_its_check(tmp_path: Path, name: str, src: str) -> None:
     stories = explain_lib(tmp_path, name, src)
     lint = next(i for i, e in enumerate(stories) if e.code == "unused_mut")

@@ -9,7 +9,7 @@ import pytest
 from rusta_tui.app import RustaApp
 from rusta_tui.messages import OptionsChecked, OptionsDone, ProbeFinished
 from tests.explain.crates import write_lib
-from tests.explain.test_fix_sets import UNUSED_MUT_ASSIGN
+from tests.explain.test_fix_sets import UNUSED_MUT_SELF
 from tests.tui.conftest import Recorder, screen_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -48,8 +48,9 @@ async def test_a_new_check_stops_the_old_options_check(demo_crate: Path, recorde
         assert e0382.fixes and all(o.validated == "compiles" for o in e0382.fixes)
 
 
-# rustc's "remove this `mut`" passes alone and breaks `bump(&mut self)`'s fix: the pane says so
-UNUSED_MUT = UNUSED_MUT_ASSIGN
+# rustc's "remove this `mut`" passes alone and breaks `restart(&mut self)`'s fix: the pane says so
+# (a `&self` method that assigns `*self`: no cell fix can take the error's place, see test_fix_sets)
+UNUSED_MUT = UNUSED_MUT_SELF
 
 
 async def test_the_pane_says_why_rustcs_fix_failed(
