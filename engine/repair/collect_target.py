@@ -21,7 +21,7 @@ from engine.repair.types import Candidate, Edit
 from engine.syntax.design import map_body_before
 from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, node_text, preorder
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 _BUILT = re.compile(
     r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
@@ -62,13 +62,22 @@ def _written(call: tree_sitter.Node) -> tuple[tree_sitter.Node, str] | None:
     return ret, f"the return type of `{node_text(fn.child_by_field_name('name'))}`"
 
 
-def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+def _built_at(d: Diagnostic, read: Reader) -> tuple[Span, bytes, str, str] | None:
+    """rustc's primary span of a "`C` cannot be built from an iterator over elements of type `T`"
+    E0277, its file's text, and the container and item types, short; None for another message."""
     span = _primary(d)
     m = _BUILT.search(d.message)
     source = read(span.file_name) if span is not None else None
     if span is None or m is None or source is None:
+        return None
+    return span, source, _short(m.group("coll")), _short(m.group("item"))
+
+
+def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
+    built = _built_at(d, read)
+    if built is None:
         return []
-    coll, item = _short(m.group("coll")), _short(m.group("item"))
+    span, source, coll, item = built
     call = _call_of(source, span.byte_start, span.byte_end)
     found = _written(call) if call is not None else None
     if found is None:
@@ -237,12 +246,10 @@ def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
     moves the error to where the values are read, so this ranks first. The fn's return type is read
     from the syntax tree (the nearest `fn`, not a closure, since `?` returns from the closure
     there); whether the error converts (`E: Into<E2>`) is the sandbox's to say."""
-    span = _primary(d)
-    m = _BUILT.search(d.message)
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
+    built = _built_at(d, read)
+    if built is None:
         return []
-    coll, item = _short(m.group("coll")), _short(m.group("item"))
+    span, source, coll, item = built
     kind = _fallible(item)
     elem = _element(coll)
     if kind is None or (elem is not None and not item.startswith(f"{kind}<{elem}")):
