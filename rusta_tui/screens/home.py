@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.css.scalar import Scalar
 from textual.widgets import DataTable, Static
 
 from rusta_tui.keymaps import screen_bindings
@@ -28,6 +29,11 @@ LEVEL_STYLE = {"E": "bold red", "W": "yellow"}
 MIN_TABLE_ROWS = 10
 # The lower panels are as tall as their longest list, up to this share of the terminal's rows.
 LOWER_SHARE = 1 / 3
+
+
+def _cells(size: Scalar | None, default: int) -> int:
+    """A tcss height given in cells, or `default` where it is unset or relative."""
+    return int(size.value) if size is not None and size.is_cells else default
 
 
 class HomeScreen(RustaScreen):
@@ -147,20 +153,22 @@ class HomeScreen(RustaScreen):
 
     def fit_members(self) -> None:
         """Where the members panel would leave the table fewer than MIN_TABLE_ROWS rows (80x24), the
-        counts go in the table's title instead. The room is what the table and the panel take
-        together on the laid-out screen, so showing or hiding the panel never changes the answer."""
+        counts go in the table's title instead. The room is what the table, the panel and the
+        message line take together on the laid-out screen, less the message line at its tallest:
+        showing or hiding the panel, or a selected message that wraps to more or fewer lines (the
+        line may be sized after this runs), never changes the answer."""
         panel = self.query_one("#members", Static)
         table = self.query_one("#diagnostics", DataTable)
+        message = self.query_one("#diag-message", Static)
         members = by_member(self.session.rows())
         if not members or table.outer_size.height == 0:  # nothing to fit, or not laid out yet
             return
-        room = table.outer_size.height + (panel.outer_size.height if panel.display else 0)
+        room = sum(w.outer_size.height for w in (table, panel, message) if w.display)
+        room -= _cells(message.styles.max_height, default=message.outer_size.height)
         table_chrome = table.outer_size.height - table.size.height + table.header_height
-        cap = panel.styles.max_height
-        frame = panel.styles.gutter.height
-        wanted = len(members) + frame
-        if cap is not None and cap.is_cells:
-            wanted = min(wanted, int(cap.value))
+        wanted = min(
+            len(members) + panel.styles.gutter.height, _cells(panel.styles.max_height, default=10**6)
+        )
         fits = room - wanted - table_chrome >= MIN_TABLE_ROWS
         panel.display = fits
         compact = ", ".join(f"{m} {e}E {w}W" for m, e, w in members)
