@@ -1,7 +1,9 @@
 """DevLog viewer: every record, searchable, filtered by kind.
 
-Records in the order they were written; the view opens on the newest (selected and in view), and End
-jumps back to it. The summary column takes the table's width and no more, so the table never scrolls
+Newest first, as the issue asks of a log read to see what just happened: the view opens on the
+newest record (the top row, selected), and End jumps back to it from anywhere; Home goes to the
+oldest, at the bottom. The keys are named for the log's ends in time (`less`'s G, `tail`), not for
+rows on the screen. The summary column takes the table's width and no more, so the table never scrolls
 sideways (End once scrolled it to the tail of the longest summary, Time and Kind out of view). The
 selected record is shown in full in a pane that scrolls; the two share the height the layout leaves.
 """
@@ -30,8 +32,9 @@ FIXED_COLUMNS = (("Time", 14), ("Kind", 10), ("Task", 8))  # the summary takes w
 
 
 class LogTable(DataTable[str]):
-    """Home goes to the oldest record, End to the newest (a DataTable's own Home and End scroll
-    sideways, which showed the tail of the longest summary and nothing else)."""
+    """End goes to the newest record (the top row), Home to the oldest (the bottom row). A
+    DataTable's own Home and End scroll sideways, which showed the tail of the longest summary and
+    nothing else."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("home", "oldest", "Oldest", show=False),
@@ -39,11 +42,11 @@ class LogTable(DataTable[str]):
     ]
 
     def action_oldest(self) -> None:
-        self.move_cursor(row=0, column=0)
+        self.move_cursor(row=max(0, self.row_count - 1), column=0)
         self.scroll_x = 0
 
     def action_newest(self) -> None:
-        self.move_cursor(row=max(0, self.row_count - 1), column=0)
+        self.move_cursor(row=0, column=0)
         self.scroll_x = 0
 
 
@@ -109,8 +112,9 @@ class DevLogScreen(DevLogScreenBase):
             self.query_one("#devlog-detail", Pane).set_body(detail(entry), key=entry.id)
 
     def _shown(self) -> list[Entry]:
+        """The records the filters keep, newest first (the table's row order)."""
         kind = str(self.query_one("#devlog-kind", Select).value)
-        return filter_entries(self.entries, kind, self.query_one("#devlog-search", Input).value)
+        return filter_entries(self.entries, kind, self.query_one("#devlog-search", Input).value)[::-1]
 
     def draw_entries(self) -> None:
         shown = self._shown()
@@ -124,11 +128,13 @@ class DevLogScreen(DevLogScreenBase):
             summary = Text(e.summary or repr(e.payload), no_wrap=True, overflow="ellipsis")
             summary.truncate(width, overflow="ellipsis")
             table.add_row(stamp, e.kind, (e.task or "")[-8:], summary)
-        table.border_subtitle = self.note or f"{len(shown)} of {len(self.entries)} records, End: newest"
+        table.border_subtitle = (
+            self.note or f"{len(shown)} of {len(self.entries)} records, newest first; End: newest"
+        )
         pane = self.query_one("#devlog-detail", Pane)
-        pane.set_body(detail(shown[-1]) if shown else "", key=shown[-1].id if shown else None)
+        pane.set_body(detail(shown[0]) if shown else "", key=shown[0].id if shown else None)
         if shown:
-            table.move_cursor(row=len(shown) - 1, column=0, animate=False, scroll=True)
+            table.move_cursor(row=0, column=0, animate=False, scroll=True)
 
 
 def detail(entry: Entry) -> Text:

@@ -1,7 +1,7 @@
 """Heights come from the layout: the Patch pane grows with the terminal up to 70% of its column (it
 was held to 12 rows at any size), and the DevLog's list and record share the screen (the record was
-7 rows, cut, at any size). The DevLog opens on the newest record and never scrolls sideways. The real
-app on the demo crate through Pilot."""
+7 rows, cut, at any size). The DevLog lists the newest record first, opens on it, and never scrolls
+sideways. The real app on the demo crate through Pilot."""
 
 from __future__ import annotations
 
@@ -69,17 +69,22 @@ async def test_devlog_opens_on_the_newest_record_and_never_scrolls_sideways(
         await pilot.pause()
         table = app.screen.query_one("#devlog-table", DataTable)
         shown = table.row_count
-        assert table.cursor_row == shown - 1, "opens on the newest record"
+        assert table.cursor_row == 0, "opens on the newest record, at the top"
+        summaries = [str(table.get_row_at(i)[3]) for i in range(shown)]
+        assert summaries[0] == "the newest" and summaries[1].startswith("record 29")  # newest first
+        assert summaries[-1].startswith("record 00")
         text = screen_text(app)
-        assert "the newest" in text and "record 29" in text
+        assert "the newest" in text and "record 29" in text and "newest first" in text
         assert table.max_scroll_x == 0, "the summary column is cut to fit"
-        await pilot.press("home")
+        await pilot.press("home")  # the log's other end in time: the oldest, at the bottom
         await pilot.pause()
-        assert table.cursor_row == 0 and "record 29" not in screen_text(app)
-        await pilot.press("end")
+        assert table.cursor_row == shown - 1 and "record 00" in screen_text(app)
+        assert "record 29" not in screen_text(app)
+        await pilot.press("end")  # back to the newest
         await pilot.pause()
-        assert table.cursor_row == shown - 1 and table.scroll_x == 0
+        assert table.cursor_row == 0 and table.scroll_x == 0
         assert "Time" in screen_text(app) and "the newest" in screen_text(app)
+        assert "record 00" not in screen_text(app)
 
         detail = app.screen.query_one("#devlog-detail", Pane)
         small = detail.size.height
