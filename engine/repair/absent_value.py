@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.literal_values import sibling_values, written_value
 from engine.syntax.tree import bound_by_let, enclosing_fn
@@ -36,16 +36,16 @@ _DEFAULTS = re.compile(
 def absent_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     from engine.facts.parse import facts_of
 
-    span = _primary(d)
     f = facts_of(d)
-    if span is None or d.code_str != "E0308" or not f.expected or not f.found:
+    if d.code_str != "E0308" or not f.expected or not f.found:
         return []
     inner = re.fullmatch(r"(?:(?:std|core)::option::)?Option<(.+)>", f.found.strip())
     if inner is None or inner.group(1).strip() not in (f.expected.strip(), "_"):  # `_`: inferred from the use
         return []
-    data = read(span.file_name)
-    if data is None or span.byte_end > len(data):
+    opened = primary_source(d, read)
+    if opened is None:
         return []
+    span, data = opened
     if written_value(data, span.byte_start, span.byte_end):  # `None` written: nothing to unwrap
         return [
             _make(

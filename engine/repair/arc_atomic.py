@@ -21,7 +21,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
@@ -50,12 +50,10 @@ def _atomic(inner: str) -> str:
 def _made(d: Diagnostic, read: Reader):  # noqa: ANN202 - (source, fn, arg, family) or None
     """The `Arc` rustc's span writes through: its `let` made by `Arc::new(x)` (no written type), the
     fn around it, `x`, and every copy of the handle (`engine.syntax.shared_handles`)."""
-    span = d.primary
-    if span is None or "data in an `Arc`" not in d.message:
+    opened = primary_source(d, read) if "data in an `Arc`" in d.message else None
+    if opened is None:
         return None
-    source = read(span.file_name)
-    if source is None or span.byte_end > len(source):
-        return None
+    span, source = opened
     from engine.syntax.origins import holder_of
     from engine.syntax.shared_handles import handle_family
     from engine.syntax.tree import ancestors, declaration_of

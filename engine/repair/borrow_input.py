@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
@@ -22,10 +22,10 @@ _LOCAL = re.compile(r"(?:referencing|reference to) local (?:variable|data) `(\w+
 
 def borrow_copied_input(d: Diagnostic, read: Reader) -> list[Candidate]:
     m = _LOCAL.search(d.message)
-    span = _primary(d)
-    data = read(span.file_name) if span is not None else None
-    if m is None or span is None or data is None or span.byte_end > len(data):
+    opened = primary_source(d, read)
+    if m is None or opened is None:
         return []
+    span, data = opened
     from engine.syntax.copied_locals import borrows_of, copied_from_input
 
     name = m.group(1)

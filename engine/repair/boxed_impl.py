@@ -19,7 +19,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, parse, preorder
@@ -100,10 +100,10 @@ def _value_edits(value: tree_sitter.Node, variant: str | None, file: str) -> lis
 
 
 def boxed_impl_return(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
-    prim = d.primary
-    source = read(prim.file_name) if prim is not None else None
-    if prim is None or source is None or prim.byte_end > len(source):
+    opened = primary_source(d, read)
+    if opened is None:
         return []
+    prim, source = opened
     node = node_at(source, prim.byte_start, prim.byte_end)
     fn = next((a for a in ancestors(node) if a.type in ("function_item", "closure_expression")), None)
     ret = fn.child_by_field_name("return_type") if fn is not None and fn.type == "function_item" else None

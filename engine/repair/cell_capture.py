@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, binding_of, node_at, preorder
 from toolbelt.types import Diagnostic
@@ -138,12 +138,10 @@ def _use_edits(source: bytes, fn, decl, b, name: str, copy: bool, file: str) -> 
 
 def cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     m = _CAPTURED.match(d.message)
-    prim = d.primary
-    if m is None or prim is None:
+    opened = primary_source(d, read) if m is not None else None
+    if m is None or opened is None:
         return []
-    source = read(prim.file_name)
-    if source is None or prim.byte_end > len(source):
-        return []
+    prim, source = opened
     name, file = m.group(1), prim.file_name
     node = node_at(source, prim.byte_start, prim.byte_end)
     closure = next((a for a in ancestors(node) if a.type == "closure_expression"), None)
@@ -188,10 +186,10 @@ def rc_cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     own handle (`{ let n = Rc::clone(&n); move || .. }`, an argument block, so no new name is made),
     and every use becomes `get`/`set`, as `cell_capture` writes them."""
     m = _BORROWS.match(d.message)
-    prim = d.primary
-    source = read(prim.file_name) if prim is not None else None
-    if m is None or prim is None or source is None or prim.byte_end > len(source):
+    opened = primary_source(d, read)
+    if m is None or opened is None:
         return []
+    prim, source = opened
     from engine.syntax.captures import closure_at, mutated_copy_captures
 
     name, file = m.group(1), prim.file_name

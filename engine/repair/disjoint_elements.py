@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from engine.facts.parse import facts_of
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.element_borrows import ElementPair, element_pair
 from engine.syntax.tree import identifiers
@@ -46,9 +46,10 @@ def disjoint_elements(d: Diagnostic, read: Reader) -> list[Candidate]:
     first = f.borrowed_at
     if d.code_str != "E0499" or prim is None or first is None or first.file != prim.file_name:
         return []
-    source = read(prim.file_name)
-    if source is None or prim.byte_end > len(source):
+    opened = primary_source(d, read)
+    if opened is None:
         return []
+    prim, source = opened
     pair = element_pair(source, (first.start, first.end), (prim.byte_start, prim.byte_end))
     if pair is None:
         return []

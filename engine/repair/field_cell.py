@@ -21,7 +21,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, node_at, parse, preorder
 from toolbelt.types import Diagnostic
@@ -154,10 +154,10 @@ def _overlap(edits: list[Edit]) -> bool:
 
 def field_cell(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]) -> list[Candidate]:
     m = _THROUGH_REF.match(d.message)
-    prim = d.primary
-    source = read(prim.file_name) if prim is not None else None
-    if m is None or prim is None or source is None or prim.byte_end > len(source):
+    opened = primary_source(d, read)
+    if m is None or opened is None:
         return []
+    prim, source = opened
     field = m.group(1)
     owner = _shared_self_impl(node_at(source, prim.byte_start, prim.byte_end))
     if owner is None:

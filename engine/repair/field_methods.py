@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
@@ -25,10 +25,10 @@ def existing_accessors(d: Diagnostic, read: Reader, crate_files: tuple[str, ...]
     from engine.syntax.field_methods import readers, writers
     from engine.syntax.tree import node_at, node_text
 
-    m, span = _FIELD.search(d.message), d.primary
-    here = read(span.file_name) if span is not None else None
-    if m is None or span is None or here is None or span.byte_end > len(here):
+    m, opened = _FIELD.search(d.message), primary_source(d, read)
+    if m is None or opened is None:
         return []
+    span, here = opened
     field, type_name = m.group(1), m.group(2)
     node = node_at(here, span.byte_start, span.byte_end)
     place = next((a for a in (node, node.parent) if a is not None and a.type == "field_expression"), None)
@@ -84,11 +84,11 @@ def existing_wrappers(d: Diagnostic, read: Reader, crate_files: tuple[str, ...])
     from engine.syntax.field_methods import wrappers
     from engine.syntax.tree import node_at, node_text
 
-    m, span = _METHOD.search(d.message), d.primary
+    m, opened = _METHOD.search(d.message), primary_source(d, read)
     defined = next((s for s in d.spans if "defined here" in (s.label or "")), None)
-    here = read(span.file_name) if span is not None else None
-    if m is None or span is None or here is None or defined is None or span.byte_end > len(here):
+    if m is None or opened is None or defined is None:
         return []
+    span, here = opened
     where = read(defined.file_name)
     owner = None
     if where is not None and defined.byte_start < len(where):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.guards import guard_temporary
 from engine.syntax.tree import binding_of, block_statement, node_at, node_text, preorder
@@ -39,10 +39,10 @@ def _copy_at(use: tree_sitter.Node) -> tuple[str, tree_sitter.Node] | None:
 
 
 def copy_out_of_guard(d: Diagnostic, read: Reader) -> list[Candidate]:
-    span = _primary(d)
-    source = read(span.file_name) if span is not None else None
-    if d.code_str != "E0716" or span is None or source is None or span.byte_end > len(source):
+    opened = primary_source(d, read)
+    if d.code_str != "E0716" or opened is None:
         return []
+    span, source = opened
     g = guard_temporary(source, span.byte_start, span.byte_end)
     stmt = block_statement(node_at(source, span.byte_start, span.byte_end))
     if g is None or stmt is None or stmt.type != "let_declaration" or stmt.parent is None:

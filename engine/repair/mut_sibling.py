@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
@@ -26,11 +26,14 @@ _SHARED_REF = re.compile(r"^`(\w+)` is a `&` reference, so it cannot be")
 def mut_sibling(d: Diagnostic, read: Reader) -> list[Candidate]:
     prim = d.primary
     name = next((m.group(1) for s in d.spans if (m := _SHARED_REF.match(s.label or ""))), None)
-    if prim is None or name is None or not in_user_crate(prim.file_name):
+    if (
+        prim is None
+        or name is None
+        or not in_user_crate(prim.file_name)
+        or (opened := primary_source(d, read)) is None
+    ):
         return []
-    data = read(prim.file_name)
-    if data is None or prim.byte_end > len(data):
-        return []
+    prim, data = opened
     from engine.syntax.option_shapes import shared_ref_source
     from engine.syntax.tree import binding_of
 

@@ -16,7 +16,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, _primary, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, binding_of, block_statement, node_at, node_text, preorder
 from toolbelt.types import Diagnostic
@@ -76,10 +76,10 @@ def _names(node: tree_sitter.Node, skip: tree_sitter.Node | None = None) -> set[
 
 
 def owned_before_loop(d: Diagnostic, read: Reader) -> list[Candidate]:
-    span = _primary(d)
-    source = read(span.file_name) if span is not None else None
-    if d.code_str != "E0716" or span is None or source is None or span.byte_end > len(source):
+    opened = primary_source(d, read)
+    if d.code_str != "E0716" or opened is None:
         return []
+    span, source = opened
     temp = node_at(source, span.byte_start, span.byte_end)
     stmt = block_statement(temp)
     body = stmt.parent if stmt is not None else None

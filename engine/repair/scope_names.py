@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make, _span_text
+from engine.repair.template_kit import Reader, _make, _span_text, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.types import Diagnostic
@@ -21,11 +21,9 @@ _UNRESOLVED_VALUE = re.compile(r"^cannot find value `(\w+)` in this scope")
 
 def binding_in_scope(d: Diagnostic, read: Reader) -> list[Candidate]:
     prim = d.primary
-    if prim is None or not in_user_crate(prim.file_name):
+    if prim is None or not in_user_crate(prim.file_name) or (opened := primary_source(d, read)) is None:
         return []
-    data = read(prim.file_name)
-    if data is None or prim.byte_end > len(data):
-        return []
+    prim, data = opened
     from engine.syntax.option_shapes import similar_binding
 
     m = _UNRESOLVED_VALUE.match(d.message)

@@ -17,6 +17,17 @@ def _primary(d: Diagnostic) -> Span | None:
     return d.primary
 
 
+def primary_source(d: Diagnostic, read: Reader) -> tuple[Span, bytes] | None:
+    """rustc's primary span and its file's bytes, when the span lies within them. Every template that
+    reads the syntax around the span opens this way; a span past the file's end (the file changed
+    since the check) is no place to edit."""
+    span = d.primary
+    data = read(span.file_name) if span is not None else None
+    if span is None or data is None or span.byte_end > len(data):
+        return None
+    return span, data
+
+
 def _make(edits: list[Edit], description: str, family: str, code: str, score: float) -> Candidate:
     t = tuple(edits)
     return Candidate(

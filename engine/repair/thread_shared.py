@@ -26,7 +26,7 @@ import re
 
 import msgspec
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
@@ -58,11 +58,11 @@ def named_type(d: Diagnostic) -> tuple[str, str] | None:
 
 
 def thread_safe_handle(d: Diagnostic, read: Reader) -> list[Candidate]:
-    span = _primary(d)
     said = named_type(d)
-    source = read(span.file_name) if span is not None else None
-    if span is None or said is None or source is None or span.byte_end > len(source):
+    opened = primary_source(d, read)
+    if said is None or opened is None:
         return []
+    span, source = opened
     _trait, typ = said
     outer, inner = _heads(typ)
     if outer == "Rc":
