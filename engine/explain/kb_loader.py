@@ -186,6 +186,7 @@ SHAPES = frozenset(
         "use_later_in_loop",
         "use_after_loop",
         "moved_again_in_loop",
+        "discarded_self_result",
         "temporary_builds_new",
         "temporary_is_guard",
         "local_copies_input",

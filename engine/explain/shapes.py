@@ -127,6 +127,9 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
     vals.update(sig_vals)
     tags.update(index_loop_tags(diag, source, vals))
     tags.update(loop_move_tags(diag, source))
+    if diag.code_str == "E0382" and (call := _discarded_self_call(diag, crate_root)) is not None:
+        tags.add("discarded_self_result")  # `b.m(..);` drops the `Self` that `m(self)` returned
+        vals["method"] = call.method
     if diag.code_str == "E0515" and (dies := _local_drop_point(diag, source)) is not None:
         vals["dies"] = dies
     if diag.code_str == "E0515" and (copied := _copied_local(diag, source)) is not None:
@@ -143,6 +146,13 @@ def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str]
         if new_content and not holds("temporary_copies_input", diag, crate_root, vals):
             tags.add("temporary_builds_new")  # `&format!(..)`: content no input holds
     return frozenset(tags), vals
+
+
+def _discarded_self_call(diag: Diagnostic, crate_root: str | Path):  # noqa: ANN202 - a DiscardedCall
+    from engine.explain.options import _reader
+    from engine.repair.rebind import discarded_self_call
+
+    return discarded_self_call(diag, _reader(Path(crate_root), {}))
 
 
 def _guard_temporary(diag: Diagnostic, source: bytes) -> tuple[str, str, str] | None:

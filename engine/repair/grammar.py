@@ -385,6 +385,8 @@ def grammar_candidates(d: Diagnostic, read: Reader) -> list[Candidate]:
         if receiver is not None and not receiver.shape.in_pattern and not discards_consumed_result(d, read):
             text = receiver.text
             ops.append((receiver.postfix(".clone()"), f"call it on a clone of `{text}`", "op:clone", 0.5))
+    elif code == "E0382" and discards_consumed_result(d, read):
+        pass  # `b.m(..);` drops what `m(self)` returned: only keeping it (`rebind`) keeps the change
     elif code in _MOVES and f.move_kind != "closure" and (hit := site_at(f.moved_at, read)):
         ops += _sharing(hit[0], hit[1]) or _update_base(hit[0], read)
         ops += taken_before_reset(f, hit[0], hit[1]) if code == "E0382" else []

@@ -1,18 +1,32 @@
-"""E0382 in a loop where a method takes `self` and returns the value (a builder's `append`): the
-statement `b.method(..);` throws the result away, so the next turn has nothing. `b = b.method(..);`
-keeps it (and `let mut b`); a clone would lose every call's change. Pure.
+"""E0382 where the move is a by-value method whose result the statement throws away: `b.m(..);`.
 
-`discards_consumed_result` names that shape for the other rules: a statement whose value is the
-result of a by-value method that returns something; cloning the receiver there compiles and throws
-the change away (`builder.clone().header(..);` sets no header on `builder`)."""
+The general mistake: a consuming method (a builder's `header`, a `with_*` setter, any `fn m(self,
+..) -> Self`) returns the updated value, and the caller wrote the call as if it changed `b` in place.
+The change lives only in the result the statement drops, and `b` is moved, so the next use of `b`
+(the next turn of a loop, or the code after an `if`) is E0382. `b = b.m(..);` keeps it (and `let mut
+b`); a clone would compile and lose every call's change. Pure.
+
+The facts: rustc's move place and the moved binding and its type (engine.facts), the statement kind
+and the method's signature from the syntax tree (engine.syntax.discarded_results). rustc's note
+"`T::m` takes ownership of the receiver `self`" is used when it is there, but it is not needed: rustc
+leaves it out when an argument borrows a temporary (`b.header("k", &format!(..))`).
+
+`discards_consumed_result` names that shape for the other rules: cloning the receiver there compiles
+and throws the change away (`builder.clone().header(..);` sets no header on `builder`)."""
 
 from __future__ import annotations
 
 import re
 
+from engine.facts.parse import facts_of
 from engine.repair.template_kit import Reader, _make, _span_text
 from engine.repair.types import Candidate, Edit
+from engine.syntax.discarded_results import DiscardedCall, discarded_call, self_return
 from toolbelt.types import Diagnostic
+
+
+def _consumer_note(d: Diagnostic) -> bool:
+    return any("takes ownership of the receiver `self`" in c.message for c in d.children)
 
 
 def _returns_value(d: Diagnostic, read: Reader) -> bool:
@@ -35,47 +49,53 @@ def _returns_value(d: Diagnostic, read: Reader) -> bool:
     return True
 
 
+def _span_files(d: Diagnostic) -> list[str]:
+    """The files rustc's spans name (the move's first): where the method's impl is looked for."""
+    files: list[str] = []
+    for s in (*d.spans, *(s for c in d.children for s in c.spans)):
+        if s.file_name not in files:
+            files.append(s.file_name)
+    return files
+
+
+def discarded_self_call(d: Diagnostic, read: Reader) -> DiscardedCall | None:
+    """rustc's move of the binding is `b.m(..);`, a whole statement, and `m` takes `self` by value
+    and returns the receiver's type (the crate's own signature), or rustc's note says it takes `self`
+    and its signature returns something. None otherwise: the result is used, so the move is real."""
+    if d.code_str != "E0382":
+        return None
+    f = facts_of(d)
+    moved, name = f.moved_at, f.binding
+    data = read(moved.file) if moved is not None else None
+    if moved is None or data is None or not name:
+        return None
+    call = discarded_call(data, moved.start, moved.end)
+    if call is None or call.receiver != name:
+        return None
+    sources = [b for b in (read(p) for p in _span_files(d)) if b is not None]
+    sig = self_return(sources, f.binding_type, call.method) if f.binding_type else None
+    if sig is not None:
+        return call if sig.by_value and sig.returns_receiver_type else None
+    return call if _consumer_note(d) and _returns_value(d, read) else None
+
+
 def discards_consumed_result(d: Diagnostic, read: Reader) -> bool:
-    """rustc's move is a method call taking `self` that is a whole statement (`b.m(..);`) and the
-    method returns a value: whatever the call changed lives only in the result it throws away."""
-    moved = next((s for s in d.spans if s.label and "moved due to this method call" in s.label), None)
-    data = read(moved.file_name) if moved else None
-    if moved is None or data is None:
-        return False
-    line_start = data.rfind(b"\n", 0, moved.byte_start) + 1
-    lead = data[line_start : moved.byte_start]
-    statement = re.fullmatch(rb"\s*[A-Za-z_][\w.]*\s*\.\s*", lead) is not None
-    prev = data[:line_start].rstrip()
-    starts = not prev or prev[-1:] in (b";", b"{", b"}")
-    after = data[moved.byte_end : moved.byte_end + 2].lstrip()
-    return statement and starts and after.startswith(b";") and _returns_value(d, read)
+    """The move is a by-value method call whose result the statement drops (see the module)."""
+    return discarded_self_call(d, read) is not None
 
 
 def rebind_self_method(d: Diagnostic, read: Reader) -> list[Candidate]:
-    if d.code_str != "E0382" or not any(
-        "takes ownership of the receiver `self`" in c.message for c in d.children
-    ):
-        return []
-    moved = next((s for s in d.spans if s.label and "moved due to this method call" in s.label), None)
+    call = discarded_self_call(d, read)
+    f = facts_of(d)
     bound = next((s for s in d.spans if s.label and s.label.startswith("move occurs because")), None)
-    data = read(moved.file_name) if moved else None
-    if moved is None or bound is None or data is None or bound.file_name != moved.file_name:
+    if call is None or f.moved_at is None or bound is None or bound.file_name != f.moved_at.file:
         return []
-    name = _span_text(bound, read) or ""
-    line_start = data.rfind(b"\n", 0, moved.byte_start) + 1
-    lead = data[line_start : moved.byte_start].decode("utf-8", "replace")
-    m = re.fullmatch(rf"(?P<ws>\s*){re.escape(name)}\s*\.\s*", lead)
-    after = data[moved.byte_end : moved.byte_end + 2].decode("utf-8", "replace")
-    if not re.fullmatch(r"[a-z_]\w*", name) or m is None or not after.startswith(";"):
+    name = call.receiver
+    if (_span_text(bound, read) or "") != name:
         return []
-    edits = [
-        Edit(
-            file=moved.file_name,
-            start=line_start + len(m.group("ws")),
-            end=line_start + len(m.group("ws")),
-            replacement=f"{name} = ",
-        )
-    ]
+    at = call.statement.start
+    edits = [Edit(file=f.moved_at.file, start=at, end=at, replacement=f"{name} = ")]
+    data = read(bound.file_name) or b""
     before = data[max(0, bound.byte_start - 8) : bound.byte_start].decode("utf-8", "replace")
     if re.search(r"\blet\s+$", before):
         edits.insert(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from engine.repair.rebind import discards_consumed_result
 from engine.repair.sites import wraps_cast
 from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
@@ -226,6 +227,8 @@ def moved_value(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0382/E0505/E0507: clone at the move, or borrow instead of moving."""
     code = d.code_str or "E0382"
     out: list[Candidate] = []
+    if code == "E0382" and discards_consumed_result(d, read):
+        return out  # `b.m(..);` drops what `m(self)` returned: a clone or a borrow keeps no change
     for s in d.spans:
         if s.label and (
             "value moved here" in s.label
