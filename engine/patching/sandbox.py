@@ -247,7 +247,10 @@ def validate(
     baseline_key += "|errors-v2"  # error keys trim module paths now: baselines cached before are stale
     baseline_key = Blob.from_string(baseline_key.encode("utf-8", "surrogateescape")).id.decode()
     fields: dict = dict(patch_id=patch.id, snapshot_before=snap, base=base, result=result)
-    fields["proofs"] = _unsafe_proofs(root, before, new)
+    # each changed file as it was and as the patch writes it: the miri proof, the lint blame and the
+    # error judgement all compare the two, so the old blobs are read once here
+    pairs = {p: (snaps.read_blob(root, before[p].blob) if p in before else None, d) for p, d in new.items()}
+    fields["proofs"] = _unsafe_proofs(pairs)
 
     tool: list[CheckTool] = ["clippy" if lints else "check"]
 
@@ -291,13 +294,7 @@ def validate(
                     m.baseline_lint_built = not _error_keys(base_lints)
                     _save_manifest(home, m)
             if m.lint_tree == lint_key:
-                old = {p: snaps.read_blob(root, before[p].blob) if p in before else None for p in new}
-                found = blame(
-                    m.baseline_lints,
-                    m.baseline_lint_built,
-                    placed_lints(chk),
-                    rewrites({p: (old[p], d) for p, d in new.items()}),
-                )
+                found = blame(m.baseline_lints, m.baseline_lint_built, placed_lints(chk), rewrites(pairs))
                 fields["warnings_before"] = len(m.baseline_warnings)
                 fields["new_warnings"] = found.added
                 fields["hidden_warnings"] = found.hidden
@@ -316,9 +313,6 @@ def validate(
                     None,
                 )
                 _save_manifest(home, m)
-            pairs = {
-                p: (snaps.read_blob(root, before[p].blob) if p in before else None, d) for p, d in new.items()
-            }
             return _judge_errors(fields, t0, chk, m.baseline_errors, rewrites(pairs))
         return _test(root, crate, target, m, home, before, baseline_key, fields, t0, env_extra, cancel, sel)
 
@@ -361,15 +355,30 @@ def _test(
     cancel: threading.Event | None,
     sel: Selection,
 ) -> Validation:
+    def suite(
+        timeout_s: float,
+        test_filter: str | None = None,
+        run_timeout_s: float | None = None,
+        run_timeout_why: str = "",
+    ) -> TestReport:
+        """cargo test of the sandbox as it is now synced (the patched tree, or the baseline), under
+        this validation's package selection and environment."""
+        return run_test(
+            crate,
+            target_dir=target,
+            timeout_s=timeout_s,
+            test_filter=test_filter,
+            env_extra=env_extra,
+            cancel=cancel,
+            selection=sel,
+            run_timeout_s=run_timeout_s,
+            run_timeout_why=run_timeout_why,
+        )
+
     bound = hang_bound(m.suite_s)
     took = "before the patch" if m.suite_tree == baseline_key else "on its last run that finished"
-    rep = run_test(
-        crate,
-        target_dir=target,
-        timeout_s=TEST_TIMEOUT_S,
-        env_extra=env_extra,
-        cancel=cancel,
-        selection=sel,
+    rep = suite(
+        TEST_TIMEOUT_S,
         run_timeout_s=bound,
         run_timeout_why=f" (the suite took {_seconds(m.suite_s or 0.0)} {took}): a hang",
     )
@@ -399,15 +408,7 @@ def _test(
     panicked = panic_lines(crate, rep.tests)  # read now: the baseline run below puts the old tree back
     flaky = []
     for name in failing[:MAX_RERUNS]:
-        again = run_test(
-            crate,
-            target_dir=target,
-            timeout_s=RERUN_TIMEOUT_S,
-            test_filter=name,
-            env_extra=env_extra,
-            cancel=cancel,
-            selection=sel,
-        )
+        again = suite(RERUN_TIMEOUT_S, test_filter=name)
         fields["test_s"] += again.process.duration_s if again.process else 0.0
         if any(t.name == name and t.status == "ok" for t in again.tests):
             flaky.append(name)
@@ -424,14 +425,7 @@ def _test(
         )
     if m.baseline_tree != baseline_key or m.baseline_failing is None:
         _sync(home, root, crate, m, before, {})
-        base = run_test(
-            crate,
-            target_dir=target,
-            timeout_s=TEST_TIMEOUT_S,
-            env_extra=env_extra,
-            cancel=cancel,
-            selection=sel,
-        )
+        base = suite(TEST_TIMEOUT_S)
         fields["test_s"] += base.process.duration_s if base.process else 0.0
         if (ran := _suite_time(base)) is not None:
             m.suite_s, m.suite_tree = ran, baseline_key
@@ -480,16 +474,11 @@ def _test(
     )
 
 
-def _unsafe_proofs(
-    root: Path, before: dict[str, snaps.FileEntry], new: dict[str, bytes | None]
-) -> tuple[Proof, ...]:
+def _unsafe_proofs(pairs: dict[str, tuple[bytes | None, bytes | None]]) -> tuple[Proof, ...]:
     """The miri proof (installed or not, and that it did not run) when changed items hold `unsafe`."""
     from engine.proofs.collect import miri_proof, unsafe_changed
 
-    def old(p: str) -> bytes | None:
-        return snaps.read_blob(root, before[p].blob) if p in before else None
-
-    proof = miri_proof(unsafe_changed({p: (old(p), d) for p, d in new.items() if p.endswith(".rs")}))
+    proof = miri_proof(unsafe_changed({p: pair for p, pair in pairs.items() if p.endswith(".rs")}))
     return () if proof is None else (proof,)
 
 
