@@ -44,6 +44,7 @@ from engine.explain.verdict_cache import Finished
 from engine.patching.diffs import first_place
 from engine.repair.registry import template_candidates
 from engine.repair.suggestions import suggestion_candidates
+from engine.repair.targets import phase
 from engine.repair.types import Candidate
 from engine.syntax.detours import tidy as without_detours
 from toolbelt.types import CheckReport, Diagnostic
@@ -195,6 +196,14 @@ def _batch(
     return batch, batch_words([(c.description, short_words(d, patch)) for c, d in picked])
 
 
+def _goes_back(new: list[Diagnostic], left: list[Diagnostic]) -> bool:
+    """A step that leaves an error of an earlier rustc pass than every error it answered went
+    backwards, however few errors are left: borrow errors (moves out of a slice) are reported only
+    once the crate type-checks, so `&xs[0]` trading them for one "mismatched types" is a fix that no
+    longer type-checks, and the chain spent its next checks chasing that mismatch elsewhere."""
+    return bool(new) and any(phase(d) < min(phase(n) for n in new) for d in left)
+
+
 def _overlay(cur: dict[str, bytes], read: Callable[[str], bytes | None]) -> Callable[[str], bytes | None]:
     """The files as the steps so far left them."""
     return lambda rel: cur[rel] if rel in cur else read(rel)
@@ -284,6 +293,8 @@ def finish(
                 return None
             stays, left = blame.compare(e, diff, base, report)
             if blame.story_stays(e, stays) or blame.at_story_or_edit(e, diff, report, base) is not None:
+                continue
+            if _goes_back(new, left):
                 continue
             if len(left) < len(new) or not any(short_words(d) == short_words(target) for d in left):
                 took = (c, tried, diff, report, left)

@@ -56,6 +56,7 @@ def _fix(f: PatchOption) -> dict[str, Any]:
         "validated": _validated(f),
         "errors_left": f.errors_left,
         "errors_new": f.errors_new,  # errors that appear only with the fix in
+        "hidden_errors": list(f.hidden_new),  # of those, the ones rustc hid behind the story's error
         "together_with": list(f.together_with),  # the other fixes it compiles beside
         "steps": list(f.steps),  # a fix finished in steps: each step after the first, in words
         "first_error": f.first_error,  # the first error left or brought, when it compiles

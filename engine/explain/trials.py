@@ -26,6 +26,7 @@ from engine.explain.judging import judge, reason_words
 from engine.explain.types import Explanation, PatchOption, Validation
 from engine.explain.verdict_cache import CACHE_VERSION, CachedVerdict, Finished
 from engine.explain.verdict_cache import tool as tool_of
+from engine.patching.uncovered import hidden_behind
 from engine.repair.errors import RepairError
 from engine.repair.move_bounds import WAYS
 from engine.repair.workspace import Workspace
@@ -148,6 +149,7 @@ class Trials:
             first_error=chain.short_words(first, o.patch)
             if first is not None and state == "compiles"
             else "",
+            hidden_new=hidden_new(e, o, fresh) if state == "compiles" else (),
         )
 
     def _finish(
@@ -296,3 +298,15 @@ def error_count(report: CheckReport) -> int:
     """Every error left counts, three "mismatched types" in one file included (distinct() already
     folds the same error reported by two targets)."""
     return sum(1 for d in distinct(report.diagnostics) if d.level.startswith("error"))
+
+
+def hidden_new(e: Explanation, o: PatchOption, fresh: list) -> tuple[str, ...]:
+    """The new errors with `o` in that rustc hid behind the story's error, in short words. The
+    mistake it answers: rustc reports the borrow checker's errors (and the privacy pass's) only once
+    type checking is clean, so a fix of the last type error lets rustc report moves out of a slice
+    that were in the code all along, and "2 new errors appear with it" blamed the fix for them. The
+    test is `engine.patching.uncovered`'s, the one `--apply`'s guard uses: a later pass than one of
+    the story's errors, on no line the edit wrote."""
+    codes = [d.code_str or "" for d in e.diagnostics]
+    wrote = joint.new_lines(o.patch)
+    return tuple(chain.short_words(d, o.patch) for d in fresh if hidden_behind(d, codes, wrote))

@@ -113,6 +113,9 @@ class PatchOption(Base, frozen=True):
     first_step: str = ""
     # "compiles" with errors left or brought: the first of them (code, message, file:line)
     first_error: str = ""
+    # of its `errors_new`, those rustc hid behind the story's error (a later pass, on no line the
+    # edit wrote; `engine.patching.uncovered`), in short words: said as hidden, never as brought
+    hidden_new: tuple[str, ...] = ()
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
     # rustc or the template wrote it, validated and shown in its place only if this one fails
     plain: tuple[PatchOption, ...] = ()
@@ -222,9 +225,8 @@ class PatchOption(Base, frozen=True):
         n, k = self.errors_left, self.errors_new
         words = f"fixes this; {n} other error{'s' if n > 1 else ''} remain{'' if n > 1 else 's'}" if n else ""
         if k:
-            brought = f"{k} new error{'s' if k > 1 else ''} appear{'' if k > 1 else 's'} with it"
-            words = f"{words}, and {brought}" if words else f"fixes this; {brought}"
-        if words and self.first_error:
+            words = f"{words}, and {self._brought_words}" if words else f"fixes this; {self._brought_words}"
+        if words and self.first_error and not (k and len(self.hidden_new) == k):
             words += f" (first: {self.first_error})"
         if self.panics_until_filled:  # the errors left first: "compiles" alone would hide them
             words = (
@@ -234,6 +236,20 @@ class PatchOption(Base, frozen=True):
                 words += f"; the crate's tests run `{self.reach_fn}` (from {self.reach_test}), so they may panic on it"
             return words + self.steps_words + self._reach_words
         return (words or "compiles") + self.steps_words + self._reach_words
+
+    @property
+    def _brought_words(self) -> str:
+        """The errors the crate has only with it in: those rustc hid behind this one are named as
+        hidden, in code the edit did not write (`hidden_new`); the rest appear with it."""
+        k, hid = self.errors_new, self.hidden_new[: self.errors_new]
+        words = []
+        if k > len(hid):
+            n = k - len(hid)
+            words.append(f"{n} new error{'s' if n > 1 else ''} appear{'' if n > 1 else 's'} with it")
+        if hid:
+            they = f"{len(hid)} error{'s' if len(hid) > 1 else ''} it had hidden behind this one"
+            words.append(f"rustc then reports {they}, on lines the fix does not write ({'; '.join(hid)})")
+        return ", and ".join(words)
 
     @property
     def _reach_words(self) -> str:

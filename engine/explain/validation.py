@@ -351,7 +351,12 @@ class _Run:
         if verdict.fails_at is not None:
             self.fails_at[(i, o.id)] = verdict.fails_at
         done = opts.with_state(o, verdict.validated, took, verdict.errors_left, verdict.reason)
-        return msgspec.structs.replace(done, errors_new=verdict.errors_new, first_error=verdict.first_error)
+        return msgspec.structs.replace(
+            done,
+            errors_new=verdict.errors_new,
+            first_error=verdict.first_error,
+            hidden_new=verdict.hidden_new,
+        )
 
     def as_set(self, e: Explanation, leads: tuple[PatchOption, ...]) -> str:
         """The lead fixes applied at once: "compiles", or the compiler's first new error ("" when

@@ -34,7 +34,7 @@ from toolbelt.types import CheckTool
 # E0599 the edit caused on a line it did not write says the edit changed the receiver's type; 21: a
 # story's other error left as it was is a remaining error, not one the edit failed (blame); 24: a new
 # error that quotes a type the edit wrote fails it (the error moved), wherever it is
-CACHE_VERSION = 24
+CACHE_VERSION = 25
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -52,6 +52,9 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     # errors are all among them follows from this one
     cleared: tuple[Key, ...] = ()
     first_error: str = ""  # "compiles" with errors left or brought: the first of them, in short words
+    # of the `errors_new`, those rustc hid behind the story's error (`engine.patching.uncovered`), in
+    # short words: a later pass, on no line the edit wrote
+    hidden_new: tuple[str, ...] = ()
     finished: Finished | None = None  # the fix carried on through the errors it reveals
     chained: bool = False  # whether `finished` was looked for (it is only when no one-step fix compiles)
 

@@ -12,7 +12,7 @@ patch's own, whatever its pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from engine.edits import Rewrite
 from toolbelt.types import Diagnostic
@@ -45,19 +45,22 @@ def pass_of(code: str) -> int | None:
     return None
 
 
-def _changed(file: str, changes: Mapping[str, Rewrite]) -> Rewrite | None:
-    return next((r for f, r in changes.items() if file == f or file.endswith("/" + f)), None)
-
-
 def uncovered(d: Diagnostic, fixed_codes: Iterable[str], changes: Mapping[str, Rewrite]) -> bool:
     """Whether new error `d` is one rustc hid behind the errors the patch fixed (`fixed_codes`): a
     later pass than one of them, and on no line the patch wrote (`changes`, by file)."""
+    return hidden_behind(d, fixed_codes, {f: r.written for f, r in changes.items()})
+
+
+def hidden_behind(d: Diagnostic, fixed_codes: Iterable[str], written: Mapping[str, Collection[int]]) -> bool:
+    """`uncovered` from the lines a patch wrote (`written`, by file, as the explain check reads them
+    off the diff): the same rule for `--apply`'s guard and for the fix line of pair, study and
+    `--json`, so no surface calls an error the patch "brings" that another calls hidden."""
     mine = pass_of(d.code_str or "")
     earlier = [k for c in fixed_codes if (k := pass_of(c)) is not None]
     if mine is None or not earlier or mine <= min(earlier) or d.primary is None:
         return False
     p = d.primary
-    r = _changed(p.file_name, changes)
-    return r is None or not any(
-        n in r.written for n in range(p.line_start, max(p.line_end, p.line_start) + 1)
+    lines = next((w for f, w in written.items() if p.file_name == f or p.file_name.endswith("/" + f)), None)
+    return lines is None or not any(
+        n in lines for n in range(p.line_start, max(p.line_end, p.line_start) + 1)
     )

@@ -199,7 +199,11 @@ def test_a_fix_that_reveals_errors_names_the_first(tmp_path: Path, monkeypatch) 
     assert lead.shows == ("use std::collections::HashMap;",)
     assert lead.errors_new >= 1
     line = line_of(MEMO, "self.seen.insert")
-    assert "(first: E0502 cannot borrow `self.seen` as mutable" in lead.state_words
+    # the import lets rustc borrow-check the body: the E0502 was there, hidden, not brought
+    assert (
+        "it had hidden behind this one, on lines the fix does not write (E0502 cannot borrow `self.seen` as mutable"
+        in (lead.state_words)
+    )
     assert f"at src/lib.rs:{line})" in lead.state_words, lead.state_words
 
 

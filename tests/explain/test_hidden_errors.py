@@ -1,0 +1,66 @@
+"""Errors rustc hid behind a story's error are named as hidden, never as errors the fix brings: a
+later rustc pass (borrow checking after type checking and name resolution) on lines the fix did not
+write. The fix line of pair and study (`state_words`) and `--json` (`hidden_errors`) say the same
+(real cargo on crates written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.explain.jsonview import to_dict
+from engine.explain.validation import validate
+from tests.explain.crates import explain_lib, line_of, story
+
+# `<` on an unbounded `T`: rustc's `T: PartialOrd` lets the borrow checker see `items[0]` moved out
+SMALLEST = """pub fn smallest<T>(items: &[T]) -> T {
+    let mut low = items[0];
+    for i in 1..items.len() {
+        if items[i] < low {
+            low = items[i];
+        }
+    }
+    low
+}
+"""
+
+# an unresolved name hides a use after move in the same fn: rustc does not borrow-check a body that
+# did not resolve
+TALLY = """pub fn distinct(words: Vec<String>) -> usize {
+    let kept = words;
+    let set: HashSet<&String> = kept.iter().collect();
+    set.len() + words.len()
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "src", "at", "hidden", "line"),
+    [
+        ("smallest", SMALLEST, "items[i] < low", "E0508", "let mut low = items[0]"),
+        ("tally", TALLY, "HashSet<&String>", "E0382", "set.len() + words.len()"),
+    ],
+)
+def test_errors_a_fix_uncovers_are_named_as_hidden(
+    tmp_path: Path, monkeypatch, name: str, src: str, at: str, hidden: str, line: str
+) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, name, src)
+    e = story(stories, src, at)
+    run = validate(stories, tmp_path / name)
+    i = stories.index(e)
+    fixes = [o for o in run.explanations[i].fixes if o.source == "rustc" and not o.steps]
+    assert fixes, run.explanations[i].fixes
+    f = fixes[0]
+    assert f.validated == "compiles" and f.errors_new >= 1, f
+    assert len(f.hidden_new) == f.errors_new, f
+    assert any(
+        h.startswith(hidden) and h.endswith(f"at src/lib.rs:{line_of(src, line)}") for h in f.hidden_new
+    )
+    words = f.state_words
+    assert "it had hidden behind this one, on lines the fix does not write" in words, words
+    assert "appear with it" not in words and "appears with it" not in words, words
+    fix = next(x for x in to_dict(run.explanations[i])["options"] if x.get("id") == f.id)
+    assert fix["validated"] == "fixes-this" and fix["hidden_errors"] == list(f.hidden_new), fix
