@@ -16,18 +16,12 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _make, _primary
+from engine.repair.template_kit import Reader, _make, _primary, fallible
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, node_at, node_text
 from toolbelt.types import Diagnostic
 
 _IN_CLOSURE = re.compile(r"operator can only be used in a closure that returns")
-
-
-def _kind(ret: tree_sitter.Node | None) -> str | None:
-    """`Result` or `Option` when the written return type is one."""
-    m = re.match(r"(?:\w+::)*(Result|Option)\b", node_text(ret)) if ret is not None else None
-    return m.group(1) if m is not None else None
 
 
 def _tail(closure: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -69,7 +63,8 @@ def closure_collects_result(d: Diagnostic, read: Reader) -> list[Candidate]:
     at = node_at(source, span.byte_start, span.byte_end)
     closure = next((a for a in (at, *ancestors(at)) if a.type == "closure_expression"), None)
     fn = next((a for a in ancestors(closure) if a.type == "function_item"), None) if closure else None
-    kind = _kind(fn.child_by_field_name("return_type")) if fn is not None else None
+    ret = fn.child_by_field_name("return_type") if fn is not None else None
+    kind = fallible(node_text(ret)) if ret is not None else None
     tail = _tail(closure) if closure is not None else None
     call = _collect_of(closure) if closure is not None else None
     if closure is None or kind is None or tail is None or call is None:

@@ -16,7 +16,7 @@ import re
 
 import tree_sitter
 
-from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short
+from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short, fallible
 from engine.repair.types import Candidate, Edit
 from engine.syntax.design import map_body_before
 from engine.syntax.returned_tails import tails
@@ -228,12 +228,6 @@ def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     return out
 
 
-def _fallible(item: str) -> str | None:
-    """`Result` or `Option` when rustc's item type is one (`Result<u16, ParseIntError>`), else None."""
-    m = re.match(r"(?:\w+::)*(Result|Option)<", item)
-    return m.group(1) if m is not None and item.endswith(">") else None
-
-
 def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0277 "`Vec<u16>` cannot be built from an iterator over elements of type `Result<u16, E>`"
     inside a fn that itself returns a `Result` (or `Option` items in a fn returning `Option`).
@@ -250,7 +244,7 @@ def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
     if built is None:
         return []
     span, source, coll, item = built
-    kind = _fallible(item)
+    kind = fallible(item)
     elem = _element(coll)
     if kind is None or (elem is not None and not item.startswith(f"{kind}<{elem}")):
         return []
@@ -260,7 +254,7 @@ def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
         return []
     owner = next((a for a in ancestors(call) if a.type in ("function_item", "closure_expression")), None)
     ret = owner.child_by_field_name("return_type") if owner is not None else None
-    if owner is None or owner.type != "function_item" or ret is None or _fallible(node_text(ret)) != kind:
+    if owner is None or owner.type != "function_item" or ret is None or fallible(node_text(ret)) != kind:
         return []
     wrapped = f"Result<{coll}, _>" if kind == "Result" else f"Option<{coll}>"
     file = span.file_name

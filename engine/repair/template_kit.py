@@ -65,6 +65,14 @@ def _short(ty: str) -> str:
     return re.sub(r"\b(?:[a-z_]\w*::)+", "", ty)
 
 
+def fallible(ty: str) -> str | None:
+    """`Result` or `Option` when a type, rustc's or as the code writes it, is one with its parameters
+    (`Result<u16, ParseIntError>`, `io::Result<()>`), else None: the templates that wrap a value in
+    `Ok`/`Some` or collect into `Result<C, _>` write those parameters, which a bare alias lacks."""
+    m = re.match(r"(?:\w+::)*(Result|Option)<", ty)
+    return m.group(1) if m is not None and ty.endswith(">") else None
+
+
 def temporaries(d: Diagnostic, read: Reader) -> Iterator[tuple[Span, bytes]]:
     """The temporaries rustc labels "temporary value created here" in the user's own files, each with
     its file's bytes: the fixes that rewrite the temporary itself (E0515/E0716) all start there."""
