@@ -98,12 +98,7 @@ def _names(names: list[str], quoted: bool = True) -> str:
 def _returned(body: tree_sitter.Node) -> list[tree_sitter.Node]:
     """The values a fn body hands back: its tails and each `return`'s value (closures' own returns
     are theirs, not the fn's)."""
-    last = body.named_children[-1] if body.named_children else None
-    if last is not None and last.type == "expression_statement" and not node_text(last).endswith(";"):
-        body_tails = tails(last.named_children[0])  # a trailing `if`/`match` parses as a statement
-    else:
-        body_tails = tails(body)
-    out = [t for r in body_tails for t in _expand(r)]
+    out = [t for r in tails(body) for t in _expand(r)]
     for n in preorder(body):
         if n.type == "return_expression" and n.named_children:
             if not any(

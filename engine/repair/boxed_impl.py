@@ -69,11 +69,7 @@ def _returned(fn: tree_sitter.Node) -> list[tree_sitter.Node]:
     body = fn.child_by_field_name("body")
     if body is None:
         return []
-    last = body.named_children[-1] if body.named_children else None
-    if last is not None and last.type == "expression_statement" and not _text(last).endswith(";"):
-        out = [t for c in last.named_children for t in tails(c)]  # a `match` or `if` ending the body
-    else:
-        out = list(tails(body))
+    out = list(tails(body))
     for r in preorder(body):
         if r.type == "return_expression" and r.named_children:
             inner = next((a for a in ancestors(r) if a.type in ("function_item", "closure_expression")), None)

@@ -18,21 +18,11 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make, _primary, fallible
 from engine.repair.types import Candidate, Edit
+from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, node_text
 from toolbelt.types import Diagnostic
 
 _IN_CLOSURE = re.compile(r"operator can only be used in a closure that returns")
-
-
-def _tail(closure: tree_sitter.Node) -> tree_sitter.Node | None:
-    """The expression the closure's body ends in: the body itself, or a block's final expression."""
-    body = closure.child_by_field_name("body")
-    if body is None or body.type != "block":
-        return body
-    last = body.named_children[-1] if body.named_children else None
-    if last is None or last.type.endswith("_statement") or last.type.endswith("declaration"):
-        return None
-    return last
 
 
 def _collect_of(closure: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -65,9 +55,10 @@ def closure_collects_result(d: Diagnostic, read: Reader) -> list[Candidate]:
     fn = next((a for a in ancestors(closure) if a.type == "function_item"), None) if closure else None
     ret = fn.child_by_field_name("return_type") if fn is not None else None
     kind = fallible(node_text(ret)) if ret is not None else None
-    tail = _tail(closure) if closure is not None else None
+    body = closure.child_by_field_name("body") if closure is not None else None
+    ends = tails(body) if body is not None else []  # what the closure yields: a `match`, each arm's value
     call = _collect_of(closure) if closure is not None else None
-    if closure is None or kind is None or tail is None or call is None:
+    if closure is None or kind is None or not ends or call is None:
         return []
     if call.parent is not None and call.parent.type == "try_expression":
         return []
@@ -76,8 +67,12 @@ def closure_collects_result(d: Diagnostic, read: Reader) -> list[Candidate]:
     file = span.file_name
     f = call.child_by_field_name("function")
     edits = [
-        Edit(file=file, start=tail.start_byte, end=tail.start_byte, replacement=f"{wrap}("),
-        Edit(file=file, start=tail.end_byte, end=tail.end_byte, replacement=")"),
+        e
+        for t in ends
+        for e in (
+            Edit(file=file, start=t.start_byte, end=t.start_byte, replacement=f"{wrap}("),
+            Edit(file=file, start=t.end_byte, end=t.end_byte, replacement=")"),
+        )
     ]
     if f is not None and f.type == "generic_function":
         args = f.child_by_field_name("type_arguments")

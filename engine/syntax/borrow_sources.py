@@ -68,10 +68,6 @@ def _returned(fn: tree_sitter.Node) -> list[tree_sitter.Node]:
     if body is None:
         return []
     out = list(tails(body))
-    last = body.named_children[-1] if body.named_children else None
-    if not out and last is not None and last.type == "expression_statement" and last.named_children:
-        if not node_text(last).rstrip().endswith(";"):  # a tail `match`/`if` the grammar calls a statement
-            out = list(tails(last.named_children[0]))
     for n in preorder(body):
         if n.type == "return_expression" and n.named_children:
             out += tails(n.named_children[0]) or [n.named_children[0]]  # (in a closure too: more, never less)

@@ -36,20 +36,9 @@ def _written_for(
 ) -> str | None:
     if body is None or written is None:
         return None
-    if any(t.id == n.id for t in _value_tails(body)):
+    if any(t.id == n.id for t in tails(body)):
         return node_text(written)
     return None
-
-
-def _value_tails(body: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """`tails`, also through a block's last `match`/`if` that the grammar files as a statement (no
-    `;` after it, so it is the block's value): a fn whose body ends in `match` returns each arm."""
-    out = tails(body)
-    last = body.named_children[-1] if body.type == "block" and body.named_children else None
-    if not out and last is not None and last.type == "expression_statement" and last.named_children:
-        if not node_text(last).rstrip().endswith(";"):
-            out = tails(last.named_children[0])
-    return out
 
 
 def written_target(source: bytes, start: int, text: str) -> str | None:

@@ -13,16 +13,21 @@ import re
 
 import tree_sitter
 
-from engine.syntax.tree import ancestors, node_at, preorder
+from engine.syntax.tree import ancestors, node_at, node_text, preorder
 
 _DIVERGES = re.compile(r"(?:panic|unreachable|todo|unimplemented)!")
 _NOT_VALUES = ("return_expression", "break_expression", "continue_expression")
 
 
 def tails(n: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """The expressions a value-producing node ends in: itself, or the tails of its branches."""
+    """The expressions a value-producing node ends in: itself, or the tails of its branches.
+
+    A block's last `match`/`if` (any block-like expression) with no `;` after it is the block's
+    value, though the grammar files it as an `expression_statement`: its tails are the block's."""
     if n.type == "block":
         last = n.named_children[-1] if n.named_children else None
+        if last is not None and last.type == "expression_statement" and last.named_children:
+            return [] if node_text(last).endswith(";") else tails(last.named_children[0])
         if (
             last is None
             or last.type.endswith("_statement")
