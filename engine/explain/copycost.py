@@ -47,6 +47,38 @@ def clone_cost(type_text: str | None) -> str:
     return ""
 
 
+def _type_args(t: str) -> list[str] | None:
+    """The generic arguments of `Name<..>` at the top level, or None when `t` has none."""
+    if "<" not in t or not t.endswith(">"):
+        return None
+    inner, depth, parts, cur = t[t.index("<") + 1 : -1], 0, [], ""
+    for ch in inner:
+        depth += {"<": 1, "(": 1, "[": 1, ">": -1, ")": -1, "]": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return [*parts, cur.strip()] if cur.strip() else parts
+
+
+def declared_clone_cost(type_text: str) -> str:
+    """What `.clone()` of a value of this written type costs, references told apart from owned data.
+
+    The mistake it answers: "copies the value (`clone()`)" said of a clone of a `Vec<&[u64]>`,
+    which reads as a copy of the numbers while it copies only the references to them (the data
+    stays borrowed, so a clone cannot make it `'static` either). A std collection whose type
+    arguments are all references allocates a new collection of the same references; any other type
+    is priced by `clone_cost` ("" when it does not tell; `r.clone()` on a `&String` clones the
+    `String`, method lookup reaching `String::clone` first)."""
+    bare = type_text.strip().removeprefix("mut ").strip()
+    args = _type_args(bare)
+    if OWNING.match(bare) and args and all(a.startswith("&") for a in args):
+        outer = bare[: bare.index("<")].split("::")[-1]
+        return f"allocates a new `{outer}` of the same references: the data they point to is not copied"
+    return clone_cost(bare)
+
+
 _CALL = re.compile(r"((?:[*&]\s*)?[\w.\[\]]+(?:\(\))?)\.(clone|to_owned|to_vec|to_string|cloned)\(\)")
 COPYING_CALL = re.compile(
     r"\.(?:clone|to_owned|to_vec|to_string|cloned)\(\)"

@@ -59,10 +59,38 @@ def inserted_copies(patch: str) -> list[str]:
     return out
 
 
-def copy_cost(patch: str) -> str:
-    """What the patch's inserted copies cost, in words ("" when it inserts none)."""
+def copy_cost(patch: str, typed: tuple[str, ...] = ()) -> str:
+    """What the patch's inserted copies cost, in words ("" when it inserts none); `typed`, the cost
+    of each `.clone()` it writes read off the receiver's declared type (`typed_clone_costs`), is said
+    in place of the untyped "copies the value"."""
     said = [_WHAT.get(c, f"copies the value (`{c}()`)") for c in inserted_copies(patch)]
+    if typed and len(typed) == sum(1 for c in inserted_copies(patch) if c == "clone"):
+        said = [w for w in said if w != "copies the value (`clone()`)"] + list(typed)
     return "; ".join(dict.fromkeys(said))
+
+
+def typed_clone_costs(o: PatchOption, read: Callable[[str], bytes | None] | None) -> tuple[str, ...]:
+    """The cost of each `name.clone()` the fix's edits write, from the type `name` is declared with
+    in the original file (`engine.syntax.declared_types`, `engine.explain.copycost`); empty when
+    one of them has no written type or an unknown cost, so no claim rests on a guess."""
+    if read is None:
+        return ()
+    from engine.explain.copycost import declared_clone_cost
+    from engine.syntax.declared_types import declared_type
+
+    out: list[str] = []
+    for ed in o.edits:
+        for m in re.finditer(r"(?<![\w.])([a-z_]\w*)\.clone\(\)", ed.replacement):
+            src = read(ed.file)
+            # in scope where the edit starts, or after it when the edit rewrites the declaration too
+            t = next(
+                (t for at in (ed.start, ed.end) if src and (t := declared_type(src, m.group(1), at))), None
+            )
+            cost = declared_clone_cost(t) if t else ""
+            if not cost:
+                return ()
+            out.append(cost)
+    return tuple(out)
 
 
 def _aligned(snippet: str, added: list[str]) -> str | None:
@@ -147,11 +175,12 @@ def copy_name(name: str, patch: str) -> str:
     return f"{name.rstrip('. ')}, then copy it with {said}"  # a borrow somewhere, a copy after it
 
 
-def finished(o: PatchOption) -> PatchOption:
+def finished(o: PatchOption, read: Callable[[str], bytes | None] | None = None) -> PatchOption:
     """A fix finished in steps (`engine.explain.chain.as_option`) with its name, kind and cost read
     off its final patch: a copy any step inserts is said, and makes it a clone, whatever its first
-    step was; code its title quotes is the code the patch writes."""
-    cost = copy_cost(o.patch)
+    step was; code its title quotes is the code the patch writes. With `read` (the original files),
+    a clone's cost is read off its receiver's declared type (`typed_clone_costs`)."""
+    cost = copy_cost(o.patch, typed_clone_costs(o, read))
     name = copy_name(quoted_from_patch(o.name, o.patch), o.patch)
     return msgspec.structs.replace(
         o,

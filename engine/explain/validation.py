@@ -307,7 +307,10 @@ class _Run:
                 for way in (f, *f.others):  # each way out of the last step's error, checked
                     out.append(
                         self._known(
-                            i, patchwords.finished(chain.as_option(o, way)), way.verdict, way.verdict.check_s
+                            i,
+                            patchwords.finished(chain.as_option(o, way), self._read),
+                            way.verdict,
+                            way.verdict.check_s,
                         )
                     )
         return out
