@@ -15,7 +15,7 @@ import re
 import msgspec
 
 from engine.explain import notes
-from engine.explain.evidence import sentences, writable
+from engine.explain.evidence import kept_whole, sentences, writable
 from engine.explain.types import Explanation
 from modes.rendering import WIDTH, Line, _cap, _heading, _where, _wrap, diff_lines, fix_terms, rustc_lines
 from modes.studytrim import facts_beside_list, passage_restates, references_line, relevant, states_invariant
@@ -78,7 +78,8 @@ def why_text(e: Explanation) -> str:
     rustc = notes.rustc_texts(e.diagnostics)
     said = list(notes.digest(e.diagnostics))
     for para in e.why.split("\n\n"):
-        said.extend(s for s in sentences(" ".join(para.split())) if not notes.restates(s, rustc))
+        parts = sentences(" ".join(para.split()))
+        said.extend(kept_whole(parts, [not notes.restates(s, rustc) for s in parts]))
     summary = _GROUP_PREFIX.sub("", e.summary.splitlines()[0]) if e.summary else ""
     if not said and summary and not notes.restates(_PLACE.sub("", summary), rustc):
         said.append(summary)

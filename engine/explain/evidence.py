@@ -220,20 +220,47 @@ def truthful(sentence: str, ev: Evidence) -> bool:
     return all(said_by_rustc(c, ev) for c in snippets(sentence) if _claimed(c))
 
 
+# A sentence that opens on a word pointing back ("Here nothing does.", "This moves it.") says
+# nothing without the sentence before it.
+_LEANS_BACK = re.compile(r"(?:Here|This|That|These|Those|It|Its|Then|So|Thus|Such|Otherwise|Instead)\b")
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether the sentence opens on a demonstrative or pronoun that needs the one before it."""
+    return _LEANS_BACK.match(sentence.lstrip()) is not None
+
+
+def kept_whole(parts: list[str], keep: list[bool]) -> list[str]:
+    """The kept sentences, less any that leans back on a dropped one: a filter removes whole
+    thoughts, never leaves the fragment ("Here nothing does." after its subject went)."""
+    out: list[str] = []
+    dropped = False
+    for s, k in zip(parts, keep, strict=True):
+        if k and not (dropped and leans_back(s)):
+            out.append(s)
+            dropped = False
+        else:
+            dropped = True
+    return out
+
+
 def honest(text: str, ev: Evidence, *, costs_known: bool = True) -> str:
     """The text without the sentences whose code the evidence does not back, that credit rustc with
     code it did not quote (`truthful`), or whose cost claim no type fact supports, when
-    `costs_known` is False. Paragraph breaks are kept."""
+    `costs_known` is False, and without a sentence that only pointed back at a dropped one
+    (`kept_whole`). Paragraph breaks are kept."""
     paras: list[str] = []
     for para in text.split("\n\n"):
-        flat = " ".join(para.split())
-        kept = [
-            s
-            for s in sentences(flat)
-            if all(backed(c, ev) for c in snippets(s))
-            and truthful(s, ev)
-            and (costs_known or not _COST.search(s))
-        ]
+        parts = sentences(" ".join(para.split()))
+        kept = kept_whole(
+            parts,
+            [
+                all(backed(c, ev) for c in snippets(s))
+                and truthful(s, ev)
+                and (costs_known or not _COST.search(s))
+                for s in parts
+            ],
+        )
         if kept:
             paras.append(_closed(" ".join(kept)))
     return "\n\n".join(paras)
@@ -255,6 +282,5 @@ def writable(snippet: str) -> bool:
 
 def without_unwritable(text: str) -> str:
     """The text without the sentences that ask for a type no program can write."""
-    return _closed(
-        " ".join(s for s in sentences(" ".join(text.split())) if all(writable(c) for c in snippets(s)))
-    )
+    parts = sentences(" ".join(text.split()))
+    return _closed(" ".join(kept_whole(parts, [all(writable(c) for c in snippets(s)) for s in parts])))

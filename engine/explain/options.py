@@ -257,7 +257,10 @@ def build(
             ]
             verbatim.update(c.id for c in kept)
             found = listed + kept
-            if (d.code_str or "") in UNINFERRED_CODES and not any(c.source == "rustc" for c in found):
+            if (d.code_str or "") in UNINFERRED_CODES and not any(
+                c.source == "rustc" and (c.applicability != "HasPlaceholders" or _names_a_type(c, d))
+                for c in found
+            ):
                 found += annotated_binding(d, root)[0]  # rustc wrote no type in: one from a typed fact
         except (OSError, ValueError, IndexError):  # a template reading a file changed under it
             found = suggestion_candidates(d)
@@ -319,6 +322,14 @@ def build(
         if len(out) >= MAX_OPTIONS:
             break
     return rank(out)
+
+
+def _names_a_type(c: Candidate, d: Diagnostic) -> bool:
+    """rustc's placeholder suggestion writes a type (`: Vec<_>`), not the parameter it could not
+    infer (`::<S>` for "the type parameter `S` declared on the method `sum`"), which no program has."""
+    written = "".join(e.replacement for e in c.edits)
+    param = re.search(r"type parameter `(\w+)`", " ".join(s.label or "" for s in d.spans))
+    return "/*" not in written and not (param and written.strip() == f"::<{param.group(1)}>")
 
 
 def _in_repo_words(

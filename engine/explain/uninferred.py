@@ -13,6 +13,11 @@ filled only from facts, never from a name:
 3. `collect`: the element type needs no name, the container is the choice: `collect::<Vec<_>>()`
    keeps every element in order (the sandbox then says whether the rest of the program agrees).
 
+A `sum`/`product` need not initialize a `let` to go uninferred: `xs.iter().sum() as f64` (a cast
+converts whatever the call produced, so it fixes no type) or a call in any other expression. Then
+rustc's span is the method's name, and the fix is the turbofish on that call, `.sum::<u32>()`, with
+the type from the same probe (`sum_call`); rustc's own `sum::<S>` names a parameter no program has.
+
 No fact, no patch: `missing_fact` says which fact is missing, for the story to say so.
 """
 
@@ -114,6 +119,21 @@ def _returned_type(lt: _Let) -> str | None:
     return None if "impl " in ty else ty
 
 
+def sum_call(source: bytes, start: int, end: int):  # -> tree_sitter.Node | None
+    """The `sum`/`product` call whose method name is rustc's span [start, end), wherever it stands
+    (a cast's operand, an argument, a tail), with no turbofish yet."""
+    node = node_at(source, start, end)
+    for n in (node, *ancestors(node)):
+        if n.type != "call_expression":
+            continue
+        fn = n.child_by_field_name("function")
+        field = fn.child_by_field_name("field") if fn is not None and fn.type == "field_expression" else None
+        if field is None or (field.start_byte, field.end_byte) != (start, end):
+            return None
+        return n if source[start:end].decode() in _SUMS else None
+    return None
+
+
 def _element_type(root: Path, rel: str, lt: _Let) -> str | None:
     """rustc's element type of the iterator a `sum`/`product` consumes, asked in a scratch copy."""
     if lt.call is None:
@@ -160,10 +180,15 @@ def annotated_binding(d: Diagnostic, crate_root: str | Path) -> tuple[list[Candi
         source = (root / p.file_name).read_bytes()
     except OSError:
         return [], None
+    code, rel = d.code_str or "", p.file_name
     lt = _untyped_let(source, p.byte_start)
+    call = sum_call(source, p.byte_start, p.byte_end)
+    if call is not None and (lt is None or lt.call is None or lt.call.start_byte != call.start_byte):
+        return _summed(
+            root, rel, code, _Let(source, call, "", call, source[p.byte_start : p.byte_end].decode(), call)
+        )
     if lt is None:
         return [], None
-    code, rel = d.code_str or "", p.file_name
     ret = _returned_type(lt)
     if ret is not None:
         why = f"the function returns `{lt.name}` as `{ret}`"
@@ -171,27 +196,7 @@ def annotated_binding(d: Diagnostic, crate_root: str | Path) -> tuple[list[Candi
             _make([_annotate(rel, lt, ret)], f"`let {lt.name}: {ret}`: {why}", "annotate-let", code, 0.9)
         ], None
     if lt.method in _SUMS:
-        elem = _element_type(root, rel, lt)
-        base = (elem or "").removeprefix("&").strip()
-        if base in _NUMBERS:
-            # the element type is the probe's finding (rustc asked in a scratch copy), not the
-            # diagnostic's: rustc's E0282 says only `/* Type */`, so the words credit the probe
-            why = (
-                f"the type-of probe (rustc, asked in a scratch copy) finds the {lt.method} is over "
-                f"`{elem}`, which std adds up into `{base}`"
-            )
-            return [
-                _make(
-                    [_annotate(rel, lt, base)], f"`let {lt.name}: {base}`: {why}", "annotate-let", code, 0.9
-                ),
-                _make(
-                    [_turbofish(rel, lt, base)], f"`{lt.method}::<{base}>()`: {why}", "turbofish", code, 0.85
-                ),
-            ], None
-        missing = f"rustc named no number type as the element type of the `{lt.method}`" + (
-            f" (it says `{elem}`)" if elem else ""
-        )
-        return [], missing
+        return _summed(root, rel, code, lt)
     if lt.method == "collect":
         why = "a `Vec` keeps every element, in order; the element type stays rustc's to infer"
         return [
@@ -203,3 +208,26 @@ def annotated_binding(d: Diagnostic, crate_root: str | Path) -> tuple[list[Candi
         f"no fact names the type {what} should produce: `{lt.name}` is not returned by the function, "
         "and no later use gives rustc an expected type"
     )
+
+
+def _summed(root: Path, rel: str, code: str, lt: _Let) -> tuple[list[Candidate], str | None]:
+    """`sum`/`product` over numbers: the type std adds them up into, from the probe. `lt.name` is ""
+    for a call that initializes no `let` of its own: then only the turbofish can say it."""
+    elem = _element_type(root, rel, lt)
+    base = (elem or "").removeprefix("&").strip()
+    if base not in _NUMBERS:
+        missing = f"rustc named no number type as the element type of the `{lt.method}`" + (
+            f" (it says `{elem}`)" if elem else ""
+        )
+        return [], missing
+    # the element type is the probe's finding (rustc asked in a scratch copy), not the diagnostic's:
+    # rustc's E0282 says only `/* Type */` or `S`, so the words credit the probe
+    why = (
+        f"the type-of probe (rustc, asked in a scratch copy) finds the {lt.method} is over "
+        f"`{elem}`, which std adds up into `{base}`"
+    )
+    fish = _make([_turbofish(rel, lt, base)], f"`{lt.method}::<{base}>()`: {why}", "turbofish", code, 0.85)
+    if not lt.name:
+        return [fish], None
+    annotate = _make([_annotate(rel, lt, base)], f"`let {lt.name}: {base}`: {why}", "annotate-let", code, 0.9)
+    return [annotate, fish], None
