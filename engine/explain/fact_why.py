@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.explain.closure_why import closure_outlives
+from engine.explain.notes import chain_steps
 from engine.explain.placeholders import short_type
 from engine.explain.signature_why import elided_output, generic_count
 from toolbelt.diagnostics import in_user_crate
@@ -53,7 +54,7 @@ def why_line(
     if code == "E0046":
         return trait_item_missing(diag)
     if code == "E0277":
-        return item_type_changed(diag)
+        return item_type_changed(diag, crate_root)
     if code == "E0004":
         return tuple_arms_for_missing(diag, crate_root)
     if code == "E0106":
@@ -223,7 +224,6 @@ _BUILT = re.compile(
     r"^a value of type `([^`]+)` cannot be (?:built from|made by (?:summing|multiplying)) an iterator "
     r"over elements of type `([^`]+)`$"
 )
-_CHANGED = re.compile(r"^`Iterator::Item` changed to `([^`]+)` here$")
 _TAKES = (
     re.compile(r"but trait `FromIterator<([^`]+)>` is implemented for it"),
     re.compile(r"^`[^`]+` implements `(?:std::iter::)?(?:Sum|Product)<([^`]+)>`$"),
@@ -231,18 +231,30 @@ _TAKES = (
 )
 
 
-def item_type_changed(diag: Diagnostic) -> str | None:
+def item_type_changed(diag: Diagnostic, crate_root: str | Path) -> str | None:
     """E0277 on `collect`/`sum`/`product` whose items are not what the target is built from: the
     general mistake is a step of the chain (a `map` that converts, `iter` that yields references)
     giving items of another type than the written target takes. The line quotes the step rustc
     marks "`Iterator::Item` changed to `X` here" and names the item types the target is built from
     (rustc's "but trait `FromIterator<Y>` is implemented" help or its "`T` implements `Sum<Y>`"
-    notes); without both it says nothing."""
+    notes); without both it says nothing. The step is one of the failing call's own receiver chain
+    (`notes.chain_steps`, narrowed by the syntax layer's `receiver_chain`) that yields the very item
+    type rustc names: a `map` of another statement's chain is never blamed."""
     m = _BUILT.match(diag.message)
-    if m is None:
+    prim = diag.primary
+    if m is None or prim is None:
         return None
     target, item = short_type(m.group(1)), short_type(m.group(2))
-    steps = [s for c in diag.children for s in c.spans if s.label and _CHANGED.match(s.label)]
+    source = _source(crate_root, prim)
+    within = None
+    if source is not None:
+        from engine.syntax.receiver_chain import receiver_chain
+
+        # no method call at the span (`Vec::from_iter(it)`): rustc's labels alone split the chains
+        within = (
+            tuple((r.start, r.end) for r in receiver_chain(source, prim.byte_start, prim.byte_end)) or None
+        )
+    steps = [st.span for st in chain_steps(diag, within) if st.kind == "changed to" and st.type == item]
     step = next((s for s in reversed(steps) if s.text and s.line_start == s.line_end), None)
     takes: list[str] = []
     for t in _said(diag):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from engine.explain.placeholders import short_type, texts
 from toolbelt.diagnostics import in_user_crate
@@ -116,33 +117,62 @@ def _code(s: Span) -> str:
     return ln.text[ln.highlight_start - 1 : ln.highlight_end - 1].strip()
 
 
-def chain(d: Diagnostic) -> str | None:
-    """rustc's method-chain note read along the chain: where the item type is set, where it last
-    changes, and so what reaches the call rustc flags."""
+class ChainStep(NamedTuple):
+    """One labelled span of rustc's method-chain note: "`Iterator::Item` changed to `X` here"."""
+
+    span: Span
+    assoc: str  # `Iterator::Item`
+    kind: str  # is, remains, changed to
+    type: str
+    code: str
+
+
+def chain_steps(d: Diagnostic, within: tuple[tuple[int, int], ...] | None = None) -> list[ChainStep]:
+    """The steps of the chain that reaches rustc's primary span, in source order.
+
+    rustc's note follows a local back to its `let`, so it can show two chains in one note (`hits`
+    built by one chain, then `hits.iter().map(..)` collected by another). The general mistake this
+    prevents is splicing them: "is `(&String, &Vec<usize>)` from `iter()` and changes to `&&String`"
+    where no step makes that change. A chain starts at rustc's "is `X` here" label, so the steps
+    kept are those before the primary span, walked back to the nearest start. `within` (byte ranges
+    of the failing call's receiver chain, from the syntax layer) narrows them further when known."""
     note = next((c for c in d.children if c.message.startswith(_CHAIN_NOTE)), None)
-    if note is None:
-        return None
-    steps: list[tuple[int, int, str, str, str, str]] = []
+    prim = d.primary
+    if note is None or prim is None:
+        return []
+    steps: list[ChainStep] = []
     for s in note.spans:
         m = _ITEM.match(s.label or "")
-        if m and (code := _code(s)):
-            steps.append((s.line_start, s.column_start, m.group(1), m.group(2), short_type(m.group(3)), code))
+        if m is None or not (code := _code(s)) or s.file_name != prim.file_name:
+            continue
+        if s.byte_start >= prim.byte_start:
+            continue
+        if within is not None and not any(lo <= s.byte_start and s.byte_end <= hi for lo, hi in within):
+            continue
+        steps.append(ChainStep(s, m.group(1), m.group(2), short_type(m.group(3)), code))
+    steps.sort(key=lambda st: st.span.byte_start)
+    starts = [i for i, st in enumerate(steps) if st.kind == "is"]
+    return steps[starts[-1] :] if starts else []
+
+
+def chain(d: Diagnostic) -> str | None:
+    """rustc's method-chain note read along the chain that reaches the flagged call (`chain_steps`):
+    where the item type is set, where it last changes, and so what reaches the call rustc flags."""
+    steps = chain_steps(d)
     if not steps:
         return None
-    steps.sort()
-    assoc = steps[0][2]
     start = steps[0]
-    changes = [s for s in steps[1:] if s[3] == "changed to"]
-    stays = [s for s in steps[1:] if s[3] == "remains"]
-    text = f"Along the chain, `{assoc}` is `{start[4]}` from `{start[5]}`"
+    changes = [s for s in steps[1:] if s.kind == "changed to"]
+    stays = [s for s in steps[1:] if s.kind == "remains"]
+    text = f"Along the chain, `{start.assoc}` is `{start.type}` from `{start.code}`"
     if changes:
         last = changes[-1]
-        text += f" and changes to `{last[4]}` at `{last[5]}`"
-        final = last[4]
+        text += f" and changes to `{last.type}` at `{last.code}`"
+        final = last.type
     else:
-        final = start[4]
+        final = start.type
         if stays:
-            text += f" and stays `{final}` through {_join([s[5] for s in stays])}"
+            text += f" and stays `{final}` through {_join([s.code for s in stays])}"
     prim = d.primary
     target = _code(prim) if prim is not None else ""
     return text + (f"; `{target}` receives `{final}` items." if target else ".")

@@ -115,9 +115,10 @@ def _item_cost(item: str) -> str:
     The general mistake this avoids: saying "allocates a `T` per element" from the shape of the fix
     rather than from `T`. A reference item (`&String`) borrows from the source and allocates
     nothing; a `Copy` scalar or a plain struct allocates nothing either; only an owned type that
-    holds a heap buffer allocates one per element."""
+    holds a heap buffer allocates one per element. What a reference borrows from (an input, or a
+    local the fn drops) is not in rustc's type, so the cost names no owner."""
     if item.startswith("&"):
-        return f"; each element is a `{item}` borrowed from the input, no allocation"
+        return f"; each element is a `{item}`, a borrow, no allocation"
     if _HEAP_OWNING.match(item):
         return f", and allocates a `{item}` per element"
     return ""
