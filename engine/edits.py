@@ -99,6 +99,31 @@ def by_file(edits: Iterable[Edit]) -> dict[str, list[Edit]]:
     return grouped
 
 
+def written_lines(
+    old: Mapping[str, bytes], edits: tuple[Edit, ...], own: tuple[Edit, ...] | None = None
+) -> dict[str, set[int]]:
+    """{file: the 1-based lines of the patched file that the `own` edits (default: all) wrote}, with
+    every one of `edits` in: each edit starts on its old line moved by the lines the edits before it
+    added or took away. The one count of where a patch's text lands: the lint blame and the set
+    judge's culprit both read it."""
+    mine_ = set(edits if own is None else own)
+    out: dict[str, set[int]] = {}
+    for rel, mine in by_file(edits).items():
+        src = old.get(rel)
+        if src is None:
+            continue
+        moved = 0
+        lines: set[int] = set()
+        for ed in sorted(mine, key=lambda e: e.start):
+            first = src[: ed.start].count(b"\n") + 1 + moved
+            if ed in mine_:  # a whole-line replacement's closing newline writes no line after it
+                n = ed.replacement.count("\n") + (not ed.replacement.endswith("\n"))
+                lines.update(range(first, first + max(n, 1)))
+            moved += ed.replacement.count("\n") - src[ed.start : ed.end].count(b"\n")
+        out[rel] = lines
+    return out
+
+
 def apply_to_files(files: Mapping[str, bytes], edits: Iterable[Edit]) -> dict[str, bytes]:
     """The new bytes of every file the edits touch (files missing from `files` are an EditError)."""
     out: dict[str, bytes] = {}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.edits import Edit, EditError, added_lines, by_file, diff_of_edits, edit_id
+from engine.edits import Edit, EditError, added_lines, by_file, diff_of_edits, edit_id, written_lines
 from engine.explain.slice_params import slice_edits
 from engine.explain.trials import Trials
 from engine.explain.types import PatchOption
@@ -140,30 +140,6 @@ def lints_of(report: CheckReport) -> LintRun:
             )
         )
     return LintRun(built=not errors, lints=tuple(out))
-
-
-def written_lines(
-    old: dict[str, bytes], edits: tuple[Edit, ...], own: tuple[Edit, ...] | None = None
-) -> dict[str, set[int]]:
-    """{file: the 1-based lines of the patched file that the `own` edits (default: all) wrote}, with
-    every one of `edits` in: each edit starts on its old line moved by the lines the edits before it
-    added or took away."""
-    mine_ = set(edits if own is None else own)
-    out: dict[str, set[int]] = {}
-    for rel, mine in by_file(edits).items():
-        src = old.get(rel)
-        if src is None:
-            continue
-        moved = 0
-        lines: set[int] = set()
-        for ed in sorted(mine, key=lambda e: e.start):
-            first = src[: ed.start].count(b"\n") + 1 + moved
-            if ed in mine_:  # a whole-line replacement's closing newline writes no line after it
-                n = ed.replacement.count("\n") + (not ed.replacement.endswith("\n"))
-                lines.update(range(first, first + max(n, 1)))
-            moved += ed.replacement.count("\n") - src[ed.start : ed.end].count(b"\n")
-        out[rel] = lines
-    return out
 
 
 def written_bytes(

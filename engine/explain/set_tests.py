@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import msgspec
 
+from engine import edits
 from engine.explain import ranking
 from engine.explain.testing import PER_STORY, Tester, TestVerdict
 from engine.explain.types import Explanation, PatchOption
@@ -62,20 +63,13 @@ def written_lines(
     read: Callable[[str], bytes | None], leads: list[PatchOption]
 ) -> list[set[tuple[str, int]]]:
     """The lines (file, line in the tree with every lead's edits in) each lead writes: where its
-    replacement text lands, counted through the edits before it in the same file."""
-    out: list[set[tuple[str, int]]] = [set() for _ in leads]
-    owned = sorted(
-        ((ed, k) for k, o in enumerate(leads) for ed in o.edits), key=lambda p: (p[0].file, p[0].start)
-    )
-    file, text, pos, line = "", b"", 0, 1
-    for ed, k in owned:
-        if ed.file != file:
-            file, text, pos, line = ed.file, read(ed.file) or b"", 0, 1
-        line += text[pos : ed.start].count(b"\n")
-        n = ed.replacement.encode().count(b"\n")
-        out[k].update((file, x) for x in range(line, line + n + 1))
-        line, pos = line + n, max(pos, ed.end)
-    return out
+    replacement text lands, counted through the edits before it in the same file (`edits.written_lines`)."""
+    every = _edits(leads)
+    old = {f: read(f) or b"" for f in {ed.file for ed in every}}
+    return [
+        {(f, n) for f, lines in edits.written_lines(old, every, o.edits).items() for n in lines}
+        for o in leads
+    ]
 
 
 class SetJudge:

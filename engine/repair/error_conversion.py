@@ -104,10 +104,11 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
         return []
     wraps = syn.variant_wrapping(body, name, src)
     if wraps is None:
+        ranked = ranked_variants(syn.variants_holding_string(body, name), src)
         return (
             _new_variant(body, file, name, src, written_src, code)
-            + _into_string_variant(body, name, src, before_q)
-            + _from_into_string_variant(body, file, end, name, src, written_src, code)
+            + _into_string_variant(name, ranked, before_q)
+            + _from_into_string_variant(file, end, name, src, written_src, code, ranked)
         )
     variant, written = wraps
     impl = (
@@ -180,11 +181,11 @@ def variant_words(name: str, variant: str, ranked: list[tuple[str, int]]) -> str
 
 
 def _into_string_variant(
-    body: bytes, name: str, src: str, before_q: Callable[[str, str, float], Candidate]
+    name: str, ranked: list[tuple[str, int]], before_q: Callable[[str, str, float], Candidate]
 ) -> list[Candidate]:
-    """The user's error enum already has variants holding a message (`Parse(String)`): the error's
-    text goes into the one named for its kind, on the way out of `?` (the others ranked after it)."""
-    ranked = ranked_variants(syn.variants_holding_string(body, name), src)
+    """The user's error enum already has variants holding a message (`Parse(String)`, `ranked` by
+    `ranked_variants`): the error's text goes into the one named for its kind, on the way out of `?`
+    (the others ranked after it)."""
     return [
         before_q(
             f".map_err(|e| {name}::{variant}(e.to_string()))",
@@ -196,12 +197,11 @@ def _into_string_variant(
 
 
 def _from_into_string_variant(
-    body: bytes, file: str, end: int, name: str, src: str, written: str, code: str
+    file: str, end: int, name: str, src: str, written: str, code: str, ranked: list[tuple[str, int]]
 ) -> list[Candidate]:
     """The same message-holding variant (`BadNumber(String)`), reached through `impl From`: every
     `?` on that error keeps its text there by itself, where `map_err` says it at one `?` only. No
     new variant, so no `match` on the enum loses exhaustiveness (E0004)."""
-    ranked = ranked_variants(syn.variants_holding_string(body, name), src)
     last = src.split("<")[0].split("::")[-1]
     if not ranked or not re.fullmatch(r"[A-Z]\w*", last):
         return []

@@ -13,8 +13,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from engine.edits import Edit
-from engine.explain.linting import Lint, LintRun, added, written_bytes, written_lines
+from engine.edits import Edit, written_lines
+from engine.explain.linting import Lint, LintRun, added, written_bytes
 from engine.explain.ranking import rank
 from engine.explain.slice_params import sliced
 from engine.explain.types import PatchOption
