@@ -96,6 +96,7 @@ def stopped(
             why = reason(attempts[k], label, note)
         elif k in dropped:
             why = "its fix brought new errors that Rusta could not fix, so it is left out"
+            why += f"; {stop}" if stop else ""
         else:
             why = f"not tried: {stop or 'the search stopped'}"
         left.append(

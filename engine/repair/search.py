@@ -47,7 +47,6 @@ from toolbelt.types import CheckReport, Diagnostic
 
 Accept = Literal["safe", "maybe"]
 
-_MAX_BACKTRACKS = 3  # dead-end steps undone per repair; the budget bounds the work as well
 _TRADE = 2  # new errors a step may trade its target for (see _Search.trade)
 
 
@@ -129,7 +128,8 @@ class _Search:
         self.head: Ranker | None = None  # the Action head (or the bench's random order), from repair()
         self.focus: Callable[[Diagnostic], bool] | None = None  # the errors aimed at, from repair()
         self.on_note: Callable[[dict], None] | None = None  # what is not a trial, from repair()
-        self.banned: dict[tuple, set[str]] = {}  # target key -> step edits undone by a backtrack
+        # (tree before the step, target key) -> step edits undone by a backtrack from that tree
+        self.banned: dict[tuple[str, tuple], set[str]] = {}
         self.seen: set[str] = {hashlib.sha256(b"").hexdigest()}  # trees the steps have made
         # (errors fixed, steps, states, attempts) of the best partial fix before a backtrack
         self.best_partial: tuple[int, list[Trial], list, dict] | None = None
@@ -178,7 +178,6 @@ class _Search:
         held: list[tuple[Trial, dict[str, tuple[bytes, bytes]]]] = []
         depth: dict[tuple, int] = {}  # attempt key -> steps in effect when it was made
         stop = ""
-        backtracks = 0
         while True:
             errors = errors_of(report)
             keys = stable_keys(errors)
@@ -189,9 +188,14 @@ class _Search:
                 if self.focus is not None:
                     stop = "the fix was aimed at another error"
                     break
-                if not self.can_backtrack(backtracks):
+                if not self.can_backtrack():
+                    if self.steps and not self.cancelled():  # a dead end that only the budget keeps
+                        stop = (
+                            f"the budget of {count(self.budget, 'validation')} ran out before the "
+                            "steps that led to a dead end could be undone; a larger --budget lets "
+                            "the search go on"
+                        )
                     break
-                backtracks += 1
                 self.remember_partial(initial, attempts)
                 report = self.backtrack(initial)
                 attempts = {k: a for k, a in attempts.items() if depth[k] <= len(self.steps)}
@@ -207,7 +211,8 @@ class _Search:
                 break
             target = next_target(open_, ws.read)
             att = Attempt(target)
-            after = self.attempt(att, errors, greens, held, self.banned.get(keys[id(target)], set()))
+            banned = self.banned.get((self.tree_key(), keys[id(target)]), set())
+            after = self.attempt(att, errors, greens, held, banned)
             if greens:
                 first, files = greens[0]
                 for rel, (_, new) in files.items():
@@ -241,26 +246,28 @@ class _Search:
             and all(phase(d) >= phase(target) and d.code_str != target.code_str for d in new)
         )
 
-    def unseen(self) -> bool:
-        """The tree after this step was never a state of this search: a step may not undo another."""
-        key = hashlib.sha256(
+    def tree_key(self) -> str:
+        """The scratch tree's identity: the files the steps in effect changed, hashed."""
+        return hashlib.sha256(
             b"".join(rel.encode() + b"\0" + data for rel, data in sorted(self.snapshot().items()))
         ).hexdigest()
+
+    def unseen(self) -> bool:
+        """The tree after this step was never a state of this search: a step may not undo another."""
+        key = self.tree_key()
         if key in self.seen:
             return False
         self.seen.add(key)
         return True
 
-    def can_backtrack(self, done: int) -> bool:
-        """Every open error was tried and none has a green fix: if a step led here, undo it once more
-        is affordable (a step that removes its target can still be the wrong edit: rustc's `buf?` at
-        one use, where `?` at the binding fixes every use)."""
-        return (
-            bool(self.steps)
-            and done < _MAX_BACKTRACKS
-            and self.budget - self.validations >= 2
-            and not self.cancelled()
-        )
+    def can_backtrack(self) -> bool:
+        """Every open error was tried and none has a green fix: if a step led here, undo it while the
+        user's budget affords a try after it (a step that removes its target can still be the wrong
+        edit: rustc's `buf?` at one use, where `?` at the binding fixes every use).
+
+        No count of its own bounds this: each backtrack undoes a step, each step cost a validation,
+        so backtracks never outnumber validations and `--budget` bounds them with the rest."""
+        return bool(self.steps) and self.budget - self.validations >= 2 and not self.cancelled()
 
     def remember_partial(self, initial: CheckReport, attempts: dict[tuple, Attempt]) -> None:
         """Before undoing steps, keep the best partial fix found so far: a backtrack that finds no
@@ -288,12 +295,20 @@ class _Search:
         return then
 
     def backtrack(self, initial: CheckReport) -> CheckReport:
-        """Undo the last step, ban its edit for its target, and return the report from before it."""
+        """Undo the last step, ban its edit for its target in the tree it was taken from, and return
+        the report from before it.
+
+        The ban holds in that tree only, as a depth-first search marks one node's explored child: when
+        a later backtrack undoes an earlier step too, the tree below differs and the edit is fresh
+        there. Banned for the target everywhere, a right step undone only because it came after a
+        wrong one (two independent `buf?` slips: the second function's fix popped while the first
+        function's dead end is unwound) could never be taken again. `seen` still keeps every step
+        to a tree the search never made, so the search cannot go round in circles."""
         step = self.steps.pop()
         _, _, target_key = self.states.pop()
-        self.banned.setdefault(target_key, set()).add(step.candidate.id)
         snapshot, report = (self.states[-1][0], self.states[-1][1]) if self.states else ({}, initial)
         self.ws.set_state(snapshot)
+        self.banned.setdefault((self.tree_key(), target_key), set()).add(step.candidate.id)
         return report
 
     def attempt(
