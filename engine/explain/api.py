@@ -313,7 +313,9 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     members = tuple(m.diag for m in g.members)
     chosen = _Chosen(entry, diag, tags or frozenset(), _same_site(diag, members)) if entry else None
     root_differs = (root.file, root.line) != (g.lead.primary.file, g.lead.primary.line)
-    fixes = fix_options.build(fix_sources(g), crate_root, sites=g.kind in ("shape", "type"), group=g.kind)
+    fixes = fix_options.build(
+        fix_sources(g), crate_root, sites=g.kind in ("shape", "type", "declaration"), group=g.kind
+    )
     if tags and "mutated_copy_capture" in tags:  # `move` copies the counter: compiles, wrong value
         fixes = tuple(f for f in fixes if not all(e.replacement.strip() == "move" for e in f.edits))
     if chosen is not None:

@@ -14,6 +14,8 @@ an earlier step lacks `Clone`; `u32 + usize` reported as a type mismatch and aga
 about one type (`ConfigError` lacks `From<ParseIntError>` at every `?`; a field read twice on a
 future that was never awaited; one missing method called twice) are one story as well: one cause,
 reported at each use (`cause_key`; also one trait not dyn compatible, one type indexed with `[]`).
+References without a lifetime in one item's declaration (E0106 on three fields of one struct) are one
+story rooted at the item, where rustc's help declares the one lifetime for all of them (`lifetime_site`).
 A diagnostic that shares a key with two stories joins them into one, whatever order rustc reports
 them in. Knock-on errors (a query cycle on a type E0072 says contains itself, ...) join their
 cause's story in `engine.explain.consequences`.
@@ -40,7 +42,7 @@ _TICKED_RE = re.compile(r"`[^`]*`")
 _ERROR_CODE_RE = re.compile(r"E\d{4}")
 CFG_LINT = "unexpected_cfgs"
 
-GroupKind = Literal["root", "name", "lint", "cfg", "shape", "consequence", "type"]
+GroupKind = Literal["root", "name", "lint", "cfg", "shape", "consequence", "type", "declaration"]
 
 
 class Located(NamedTuple):
@@ -171,6 +173,24 @@ def fix_site(d: Diagnostic) -> tuple[str, int] | None:
     return None
 
 
+_DECLARES_LIFETIME = re.compile(r"^<?'[A-Za-z_]\w*\s*(?:,|>)")
+
+
+def lifetime_site(d: Diagnostic) -> tuple[str, int, int] | None:
+    """Where rustc's help declares the named lifetime a missing lifetime specifier (E0106) needs
+    (`<'a>` after `struct Section`), as (file, line, column). The mistake it answers: three `&str`
+    fields of one struct are three E0106 at three places, so three stories, although one edit (the
+    struct's lifetime parameter, each field's `&'a`) fixes all of them; rustc's own help says so by
+    declaring the lifetime at the same place for each. A fn's signature has a site of its own."""
+    if (d.code_str or "") != "E0106":
+        return None
+    for c in d.children:
+        for sp in c.spans:
+            if sp.suggested_replacement is not None and _DECLARES_LIFETIME.match(sp.suggested_replacement):
+                return sp.file_name, sp.line_start, sp.column_start
+    return None
+
+
 _BORROW_CODES = frozenset({"E0499", "E0502", "E0505", "E0506"})
 
 
@@ -292,7 +312,9 @@ def group(items: list[Located]) -> list[Group]:
         key_shape = ("shape", *shape) if shape else None
         cause = cause_key(it.diag)
         key_cause = ("type", *cause, fix_site(it.diag)) if cause else None
-        keyset = (key_name, key_lint, key_root, key_shape, key_cause)
+        site = lifetime_site(it.diag)
+        key_site = ("lifetime", sev, site) if site else None
+        keyset = (key_name, key_lint, key_root, key_shape, key_cause, key_site)
         hits = sorted({keys[k] for k in keyset if k is not None and k in keys})
         if not hits:
             hits = [len(buckets)]
@@ -354,6 +376,18 @@ def group(items: list[Located]) -> list[Group]:
             # one type lacks the trait, asked for by different obligations: the type is the root
             root = lead.root if shared and off else (_lacking_type_at(members) or lead.root)
             out.append(Group(lead=lead, members=tuple(members), root=root, reason=reason, kind="type"))
+        elif (
+            len(members) > 1
+            and (site := lifetime_site(lead.diag)) is not None
+            and all(lifetime_site(m.diag) == site for m in members[1:])
+        ):
+            n = len(members)
+            reason = (
+                f"the item declared here has {n} references without a lifetime; rustc's help declares "
+                f"one lifetime here for all of them, so one edit fixes the {n}"
+            )
+            root = Location(file=site[0], line=site[1], column=site[2], label="the item's declaration")
+            out.append(Group(lead=lead, members=tuple(members), root=root, reason=reason, kind="declaration"))
         elif len(members) > 1 and (traits := _traits_reason(members)) is not None:
             out.append(Group(lead=lead, members=tuple(members), root=lead.root, reason=traits))
         else:

@@ -29,7 +29,11 @@ def test_sibling_suggestions_are_checked_as_one_fix(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     stories = explain_lib(tmp_path, "three_refs", THREE_REFS)
     e0106 = [i for i, s in enumerate(stories) if s.diagnostics[0].code_str == "E0106"]
-    assert len(e0106) == 3, [s.diagnostics[0].code_str for s in stories]
+    # one story since rustc's help declares the lifetime at one place for all three
+    # (`grouping.lifetime_site`; review H h04 read three stories for one struct as noise)
+    assert len(e0106) == 1 and len(stories[e0106[0]].diagnostics) == 3, [
+        (s.code, len(s.diagnostics)) for s in stories
+    ]
     run = validate(stories, tmp_path / "three_refs")
     for i in e0106:
         lead = run.explanations[i].fixes[0]
