@@ -3,7 +3,8 @@
 Episodes: one realistic mistake injected into a real Debian crate (never one of the held-out crates),
 kept only if it fails `cargo check`. Needs `make crates`. Environment knobs: RUSTA_GYM_CRATES
 (comma list), RUSTA_GYM_SPLIT (dev, the crates the templates were tuned on; heldout, other crates; families, the
-mutation kinds of engine/gym/families.py that no rule was written against, on both crate lists),
+mutation kinds of engine/gym/families.py that no rule was written against, on both crate lists, plus
+one "failing-suite" episode per crate whose suite already fails before the mistake),
 RUSTA_GYM_PER_CRATE (episodes per crate), RUSTA_GYM_SEED. Results go to bench/results/repair.json
 (dev) and repair_heldout.json (heldout), with an `episodes` list (id, crate, kind, error codes) that
 engine/diagindex indexes. RUSTA_GYM_METHODS (comma list) runs fewer methods.
@@ -14,12 +15,14 @@ from __future__ import annotations
 import os
 import statistics
 from collections import defaultdict
+from pathlib import Path
 
 import msgspec
 
 from bench.quick import quick
 from engine.gym.crates import prepare, verify
 from engine.gym.episodes import Episode, generate
+from engine.gym.failing_suite import break_one_test, mend
 from engine.gym.families import FAMILY_OPERATORS, USE_ITEM_OPERATORS
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
 from engine.gym.splits import DEV_CRATES, HELDOUT_CRATES
@@ -83,10 +86,41 @@ def confidence_figures(outcomes: list[Outcome], method: str = "rusta") -> dict |
 _QUICK_RUNS: dict[tuple, tuple[list[Outcome], list[dict], str]] = {}
 
 
-def _episodes(
-    crates: list[str], per_crate: int, seed: int, operators: object, methods: list[str], notes: list[str]
+def _failing_suite(
+    name: str, root: Path, seed: int, methods: list[str], notes: list[str]
 ) -> tuple[list[Outcome], list[dict]]:
-    """Every episode of `crates`, each run by every method: the outcomes and the episode records."""
+    """The "failing-suite" family: one test of `root` broken and committed as HEAD before a dev-family
+    mistake is made (gym.failing_suite). Solved means the suite builds and only that test fails."""
+    broken = break_one_test(root)
+    if broken is None:
+        notes.append(f"no failing-suite episode on {name}: no plain #[test] whose failure is the only one")
+        return [], []
+    pre, failing = broken
+    outcomes: list[Outcome] = []
+    records: list[dict] = []
+    try:
+        pristine = _snapshot(root)
+        for ep in generate(name, root, seed=seed, count=1):
+            mutation = msgspec.structs.replace(ep.mutation, kind="failing-suite")
+            ep = msgspec.structs.replace(ep, id=f"{ep.id}:failing-suite", mutation=mutation, pre=pre)
+            records.append(episode_record(ep))
+            outcomes.extend(run_episode(ep, root, pristine, methods, excused=failing))
+    finally:
+        mend(root, pre)
+    return outcomes, records
+
+
+def _episodes(
+    crates: list[str],
+    per_crate: int,
+    seed: int,
+    operators: object,
+    methods: list[str],
+    notes: list[str],
+    failing_suite: bool = False,
+) -> tuple[list[Outcome], list[dict]]:
+    """Every episode of `crates`, each run by every method: the outcomes and the episode records;
+    with `failing_suite`, one more per crate whose suite already fails (`_failing_suite`)."""
     outcomes: list[Outcome] = []
     records: list[dict] = []
     for name in crates:
@@ -99,6 +133,10 @@ def _episodes(
         for ep in generate(name, root, seed=seed, count=per_crate, operators=operators):
             records.append(episode_record(ep))
             outcomes.extend(run_episode(ep, root, pristine, methods))
+        if failing_suite:
+            more, more_records = _failing_suite(name, root, seed, methods, notes)
+            outcomes.extend(more)
+            records.extend(more_records)
     return outcomes, records
 
 
@@ -117,7 +155,9 @@ def run(split: str | None = None, per_crate_default: int = 5) -> dict:
         outcomes, records, first = _QUICK_RUNS[key]
         notes.append(f"quick: the {first} split's episodes (same crate, seed and mutations), not run again")
     else:
-        outcomes, records = _episodes(crates, per_crate, seed, operators, methods, notes)
+        outcomes, records = _episodes(
+            crates, per_crate, seed, operators, methods, notes, failing_suite=split == "families"
+        )
         _QUICK_RUNS.setdefault(key, (outcomes, records, split))
     episodes = len(records)
     kinds: dict[str, list[Outcome]] = defaultdict(list)

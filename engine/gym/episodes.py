@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.gym.mutate import Mutation, Operators, apply, sites
+from engine.gym.mutate import TEST_CODE_KINDS, Mutation, Operators, apply, sites
 from engine.repair.workspace import write_fresh
 from toolbelt.cargo_run import run_check
 
@@ -22,6 +22,9 @@ class Episode(msgspec.Struct, frozen=True, kw_only=True):
     crate: str
     mutation: Mutation
     codes: tuple[str, ...]  # the error codes the mutation produced
+    # an edit made before the mistake and committed as the crate's HEAD (gym.failing_suite: one test
+    # that already fails); None: the crate's suite passed before the mistake
+    pre: Mutation | None = None
 
 
 def _lib_files(root: Path) -> list[str]:
@@ -44,7 +47,8 @@ def _interleave(groups: dict[str, list[Mutation]], rng: random.Random) -> list[M
 def generate(
     crate: str, root: Path, *, seed: int, count: int, max_tries: int = 60, operators: Operators | None = None
 ) -> list[Episode]:
-    """Try sites in `root` (a prepared, passing crate) until `count` of them fail `cargo check`.
+    """Try sites in `root` (a prepared, passing crate) until `count` of them fail `cargo check` (with
+    the test build for a mistake in test code).
 
     The crate is restored after every try, whatever happens.
     """
@@ -68,7 +72,8 @@ def generate(
         tried += 1
         try:
             write_fresh(path, apply(original, m))
-            report = run_check(root, all_targets=False)
+            # a mistake in test code breaks only the test build
+            report = run_check(root, all_targets=m.kind in TEST_CODE_KINDS)
         finally:
             write_fresh(path, original)
         codes = tuple(sorted({d.code_str or "" for d in report.diagnostics if d.level == "error"}))

@@ -53,6 +53,11 @@ def _in_code(text: str, pos: int) -> bool:
     return prefix.count('"') % 2 == 0
 
 
+# Kinds whose mistakes are made in test code (gym.families): their sites are kept only inside the
+# `#[cfg(test)]` region, and the gym checks them with the test build (`cargo check --all-targets`).
+TEST_CODE_KINDS = frozenset({"test-module-mistake"})
+
+
 def _test_region_start(text: str) -> int:
     """Offset of `#[cfg(test)]`; mutations after it would only break tests, not the library."""
     m = re.search(r"#\[cfg\(test\)\]", text)
@@ -170,7 +175,8 @@ Operators = dict[str, Callable[[str, str], Iterator[Mutation]]]
 
 
 def sites(file: str, text: str, operators: Operators | None = None) -> list[Mutation]:
-    """Every site of every operator in the library part of a file (tests excluded), in a stable order.
+    """Every site of every operator in the library part of a file (tests excluded), in a stable order;
+    a kind of TEST_CODE_KINDS keeps only its sites in the test part.
 
     `operators` defaults to the dev families (OPERATORS); gym.families holds the held-out ones.
     """
@@ -179,7 +185,7 @@ def sites(file: str, text: str, operators: Operators | None = None) -> list[Muta
     for op in (OPERATORS if operators is None else operators).values():
         for mut in op(file, text):
             char_pos = len(text.encode()[: mut.start].decode("utf-8", "replace"))
-            if mut.start < limit and _in_code(text, char_pos):
+            if (mut.start < limit) != (mut.kind in TEST_CODE_KINDS) and _in_code(text, char_pos):
                 out.append(mut)
     return out
 

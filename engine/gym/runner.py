@@ -148,11 +148,21 @@ METHODS: dict[str, Callable[[Path], int | tuple[int, float | None]]] = {
 }
 
 
-def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: list[str]) -> list[Outcome]:
+def run_episode(
+    ep: Episode,
+    root: Path,
+    pristine: dict[str, bytes],
+    methods: list[str],
+    excused: frozenset[str] = frozenset(),
+) -> list[Outcome]:
     """Each method starts from the same mutated crate; the crate is pristine again afterwards. The
     methods take turns going first (rotated by a stable hash of the episode): the first to run on a
     mutation pays for building it (1.5-2 s on a loaded 2-core machine), and with a fixed order that
-    cost landed on one method's median every time."""
+    cost landed on one method's median every time.
+
+    `excused`: tests that already failed in the pristine crate (gym.failing_suite). A case is then
+    solved when the suite builds and no other test fails: the rule `rusta fix` must follow, judged
+    from the gym's own run of the pristine suite, not from what the method says."""
     outcomes: list[Outcome] = []
     turn = int.from_bytes(hashlib.blake2b(ep.id.encode(), digest_size=4).digest(), "little") % max(
         1, len(methods)
@@ -175,7 +185,10 @@ def run_episode(ep: Episode, root: Path, pristine: dict[str, bytes], methods: li
             )
         )
         tests = run_test(root)
-        passed = tests.status == "passed"
+        failing = {t.name for t in tests.tests if t.status == "failed"}
+        passed = tests.status == "passed" or (
+            tests.status == "failed" and bool(failing) and failing <= excused
+        )
         others = [c for c in changed if c != ep.mutation.file]
         exact = now.get(ep.mutation.file) == pristine[ep.mutation.file] and not others
         outcomes.append(
