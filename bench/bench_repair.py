@@ -26,6 +26,7 @@ from engine.gym.failing_suite import break_one_test, mend
 from engine.gym.families import FAMILY_OPERATORS, USE_ITEM_OPERATORS
 from engine.gym.runner import METHODS, Outcome, _snapshot, run_episode, workdir_for
 from engine.gym.splits import DEV_CRATES, HELDOUT_CRATES
+from engine.repair.headorder import default_threshold
 from toolbelt.paths import cache_dir
 
 
@@ -80,6 +81,34 @@ def confidence_figures(outcomes: list[Outcome], method: str = "rusta") -> dict |
         "mean confidence": round(float(conf_N.mean()), 3),
         "ECE": round(float(ece(conf_N, exact_N)), 3),
         "AUROC": round(float(auroc(conf_N, exact_N)), 3) if both else None,  # undefined with one class
+    }
+
+
+def gated_row(outcomes: list[Outcome], threshold: float | None, method: str = "rusta") -> dict | None:
+    """`rusta fix --yes` as shipped: `method`'s fix applied only when the Confidence head rates it at
+    or above `threshold` (headorder.apply_decision: a fix the head did not rate is applied). The gym
+    applies every green fix to measure the search; this row says what the gate changes. "abstained":
+    green fixes held back; "abstained, not exact": of those, the ones that are not the author's code,
+    the fixes abstaining is for; "applied, not exact": the ones the gate let through anyway.
+    None without a threshold (no head shipped)."""
+    mine = [o for o in outcomes if o.method == method]
+    if threshold is None or not mine:
+        return None
+    fixed = [o for o in mine if o.solved]
+    held = [o for o in fixed if o.confidence is not None and o.confidence < threshold]
+    out = {id(o) for o in held}  # by identity: two episodes' outcomes may be equal field by field
+    applied = [o for o in fixed if id(o) not in out]
+    return {
+        "method": f"{method} --yes (confidence >= {threshold:.2f})",
+        "episodes": len(mine),
+        "fix rate": round(len(applied) / len(mine), 3),
+        "exact among fixes": round(sum(o.exact for o in applied) / len(applied), 3) if applied else 0.0,
+        "broken apply": round(sum(o.broken_apply for o in mine if id(o) not in out) / len(mine), 3),
+        "validations/fixed": round(sum(o.validations for o in applied) / len(applied), 2) if applied else 0,
+        "median s/case": round(statistics.median(o.seconds for o in mine), 2),
+        "abstained": len(held),
+        "abstained, not exact": sum(not o.exact for o in held),
+        "applied, not exact": sum(not o.exact for o in applied),
     }
 
 
@@ -171,10 +200,19 @@ def run(split: str | None = None, per_crate_default: int = 5) -> dict:
         notes.append(
             f"confidence head on rusta's {conf['fixes rated']} fixes: ECE {conf['ECE']}, AUROC {conf['AUROC']}"
         )
+    rows = _rows(outcomes)
+    gated = gated_row(outcomes, default_threshold())
+    if gated is not None:
+        rows.append(gated)
+        notes.append(
+            f"the Confidence gate holds back {gated['abstained']} of rusta's green fixes, "
+            f"{gated['abstained, not exact']} of them not the author's code; it lets through "
+            f"{gated['applied, not exact']} that are not"
+        )
     return {
         "title": f"Repair gym ({split}): {episodes} single-mistake episodes on {len(crates)} Debian crates (seed {seed})",
         "split": split,
-        "rows": _rows(outcomes),
+        "rows": rows,
         "notes": notes,
         "confidence": conf,
         "outcomes": [msgspec.to_builtins(o) for o in outcomes],

@@ -111,3 +111,25 @@ def test_the_bench_rates_the_confidence_head_on_rustas_fixes() -> None:
     assert got is not None and got["fixes rated"] == 3 and got["AUROC"] == 1.0
     assert 0 < got["ECE"] < 0.3
     assert confidence_figures([o(None, True), o(0.5, True, method="rusta-no-heads")]) is None
+
+
+def test_the_bench_counts_what_the_confidence_gate_holds_back() -> None:
+    from bench.bench_repair import gated_row
+    from engine.gym.runner import Outcome
+
+    def o(conf: float | None, exact: bool, solved: bool = True, method: str = "rusta") -> Outcome:
+        return Outcome(
+            episode="e", kind="k", method=method, solved=solved, exact=exact, changed=(),
+            broken_apply=False, validations=2, seconds=0.1, confidence=conf,
+        )  # fmt: skip
+
+    outcomes = [
+        o(0.9, True), o(0.8, False), o(0.3, False), o(0.5, True), o(None, False), o(0.99, True, solved=False),
+        o(0.1, False, method="rusta-no-heads"),
+    ]  # fmt: skip
+    row = gated_row(outcomes, 0.75)
+    assert row is not None and row["episodes"] == 6
+    assert row["abstained"] == 2 and row["abstained, not exact"] == 1  # 0.3 and 0.5 held back
+    assert row["applied, not exact"] == 2  # 0.8 and the unrated fix go through
+    assert row["fix rate"] == 0.5 and row["exact among fixes"] == 0.333
+    assert gated_row(outcomes, None) is None
