@@ -83,7 +83,14 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
         return None
     parts = [goes + "."]
     ty = _written_type(source, name, at.byte_start)
-    if ty is not None and _COPY.match(ty):
+    own = _borrowed_params(source, closure, fn, "")
+    if static and any(p == name for p, _ in own):
+        # a reference parameter is `Copy`, but its copy borrows what the caller lent: still not `'static`
+        parts.append(
+            f"`{name}` is a `{ty}` parameter: `move` copies the reference, and the copy still borrows from "
+            f"`{fn_name}`'s caller, so it is no more `'static` than before and `move` does not end this error."
+        )
+    elif ty is not None and _COPY.match(ty):
         parts.append(
             f"`{name}` is a `{ty}`, which is `Copy`: `move` gives the closure its own copy, and `{fn_name}` "
             f"keeps `{name}`."
@@ -104,6 +111,28 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
                 f"borrows from `{fn_name}`'s caller and is not `'static` either."
             )
     return " ".join(parts)
+
+
+def move_keeps_caller_borrow(diag: Diagnostic, crate_root: str | Path) -> bool:
+    """Whether `move` on the closure rustc marks still leaves it borrowing from the caller: the
+    closure goes where `'static` is required (rustc's note) and uses a parameter of a non-`'static`
+    reference type (syntax layer). The general mistake this prevents is offering `move` as the way
+    out for any `Copy` capture: a copied `&str` parameter is still a borrow of the caller's data,
+    and rustc answers `move` with E0521 (borrowed data escapes). Unknown (no closure, no note): no."""
+    prim = diag.primary
+    if (
+        prim is None
+        or not in_user_crate(prim.file_name)
+        or OUTLIVE_STATIC not in {c.message for c in diag.children}
+    ):
+        return False
+    source = _source(crate_root, prim)
+    if source is None:
+        return False
+    marked = node_at(source, prim.byte_start, prim.byte_end)
+    closure = next((a for a in (marked, *ancestors(marked)) if a.type == "closure_expression"), None)
+    fn = next((a for a in ancestors(closure) if a.type == "function_item"), None) if closure else None
+    return closure is not None and fn is not None and bool(_borrowed_params(source, closure, fn, ""))
 
 
 def _written_type(source: bytes, name: str, at: int, depth: int = 0) -> str | None:

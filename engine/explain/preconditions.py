@@ -68,6 +68,8 @@ not shown):
   lifetimes or adding an outlives bound there is E0195/E0308, not a fix. `trait_fixed_owned_field`:
   it is a trait impl's method and reads an owned field of `self` (`String`, `Vec`, `Box`), the data
   the returned borrow points into; the way out is then what the type holds.
+- `move_frees_captures`: `move` can make the closure own what it uses: unless it goes where `'static`
+  is required and uses a `&` parameter (engine/explain/closure_why.py), whose copy still borrows.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
 """
@@ -114,6 +116,7 @@ NAMES = frozenset(
         "not_deref_owned_copy",
         "signature_own",
         "trait_fixed_owned_field",
+        "move_frees_captures",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -460,6 +463,10 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         return _keys_ruled_distinct(diag, crate_root) is (predicate == "keys_ruled_distinct")
     if predicate in ("signature_own", "trait_fixed_owned_field"):
         return _trait_signature(diag, crate_root, predicate)
+    if predicate == "move_frees_captures":
+        from engine.explain.closure_why import move_keeps_caller_borrow
+
+        return not move_keeps_caller_borrow(diag, crate_root)
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

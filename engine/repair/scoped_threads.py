@@ -5,7 +5,8 @@ rustc (E0521 "borrowed data escapes outside of function", E0373 on a spawned clo
 given to `thread::spawn` must be `'static`, so it cannot hold a borrow of a parameter. The general
 mistake: a free-standing thread for work the function waits for anyway. A scoped thread may borrow
 for as long as the scope lasts, and the scope joins every thread before it returns, so nothing is
-copied and the signature stays. Offered only where the function joins (a `.join()` in its body) and
+copied and the signature stays. Every spawn of the function becomes the scope's, and the locals
+the threads borrow, declared before the first spawn, stay outside the scope and outlive it. Offered only where the function joins (a `.join()` in its body) and
 does not hand a handle out (no `JoinHandle` in its return type); a spawn in a loop gets `move`, so
 each thread owns its copy of the loop's reference rather than borrowing the loop variable. The
 sandbox says whether the rewrite compiles. Pure; the syntax layer finds the call and the body.
@@ -52,6 +53,40 @@ def _joins(body: tree_sitter.Node) -> bool:
     return False
 
 
+def _spawns(body: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Every `thread::spawn(..)` of the function itself, in source order: not one inside a closure or
+    a nested fn, which the scope could not hold. The general mistake this prevents is converting only
+    the spawn rustc pointed at: a second `thread::spawn` left beside `s.spawn` still needs `'static`."""
+    out = []
+    stack = [body]
+    while stack:
+        x = stack.pop()
+        if x.type == "call_expression" and node_text(x.child_by_field_name("function")) in _SPAWNS:
+            out.append(x)
+        if x is body or x.type not in ("closure_expression", "function_item"):
+            stack.extend(x.children)
+    return sorted(out, key=lambda n: n.start_byte)
+
+
+def _scope_start(body: tree_sitter.Node, spawns: list[tree_sitter.Node]) -> tree_sitter.Node:
+    """The statement the scope starts at: the one after the last `let` before the first spawn that
+    binds a name a spawned closure uses (`let (left, right) = lines.split_at(mid)`). Those locals
+    must outlive the scope, or its threads borrow locals of the scope's closure (E0597); what
+    follows, the handles included, stays inside, since a handle's type names the scope."""
+    used: set[str] = set()
+    for c in spawns:
+        args = c.child_by_field_name("arguments")
+        used |= _idents(args) if args is not None else set()
+    stmts = body.named_children
+    at = next(i for i, c in enumerate(stmts) if c.start_byte <= spawns[0].start_byte < c.end_byte)
+    start = 0
+    for i, c in enumerate(stmts[:at]):
+        pattern = c.child_by_field_name("pattern") if c.type == "let_declaration" else None
+        if pattern is not None and _idents(pattern) & used:
+            start = i + 1
+    return stmts[start]
+
+
 def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
     prim = d.primary
     source = read(prim.file_name) if prim is not None else None
@@ -80,27 +115,35 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
     ):
         return []
     name = next((n for n in _NAMES if n not in _idents(body)), None)
-    args = call.child_by_field_name("arguments")
-    closure = args.named_children[0] if args is not None and args.named_children else None
-    if name is None or closure is None or closure.type != "closure_expression":
+    spawns = _spawns(body)
+    if name is None or call.start_byte not in {c.start_byte for c in spawns}:
         return []
-    in_loop = any(a.type in _LOOPS for a in ancestors(call) if a.start_byte > body.start_byte)
-    base = body.start_byte + 1
-    inner = bytearray(source[base : body.end_byte - 1])
-    if in_loop and not node_text(closure).startswith("move"):
-        inner[closure.start_byte - base : closure.start_byte - base] = b"move "
-    callee = call.child_by_field_name("function")
-    if callee is None:
-        return []
-    # the callee comes before the closure, so the `move ` inserted after it leaves its bytes in place
-    inner[callee.start_byte - base : callee.end_byte - base] = f"{name}.spawn".encode()
+    first = _scope_start(body, spawns)
+    cut = max(source.rfind(b"\n", 0, first.start_byte) + 1, body.start_byte + 1)
+    inner = bytearray(source[cut : body.end_byte - 1])
+    paths: set[str] = set()
+    for c in reversed(spawns):  # from the last, so each edit leaves the earlier offsets in place
+        callee = c.child_by_field_name("function")
+        args = c.child_by_field_name("arguments")
+        closure = args.named_children[0] if args is not None and args.named_children else None
+        if callee is None or closure is None or closure.type != "closure_expression":
+            return []
+        in_loop = any(a.type in _LOOPS for a in ancestors(c) if a.start_byte > body.start_byte)
+        if in_loop and not node_text(closure).startswith("move"):
+            inner[closure.start_byte - cut : closure.start_byte - cut] = b"move "
+        # the callee comes before the closure, so the `move ` inserted after it leaves its bytes in place
+        inner[callee.start_byte - cut : callee.end_byte - cut] = f"{name}.spawn".encode()
+        paths.add(node_text(callee))
     line = source.rfind(b"\n", 0, fn.start_byte) + 1
     indent = source[line : fn.start_byte].decode("utf-8", "replace")
     lines = inner.decode("utf-8", "replace").strip("\n").rstrip().split("\n")
     text = "\n".join(("    " + ln) if ln.strip() else "" for ln in lines)
     # `thread::spawn` names the module through a `use`: `thread::scope` keeps that import used
-    path = "thread::scope" if node_text(callee) == "thread::spawn" else "std::thread::scope"
-    new = f"{{\n{indent}    {path}(|{name}| {{\n{text}\n{indent}    }})\n{indent}}}"
+    path = "thread::scope" if "thread::spawn" in paths else "std::thread::scope"
+    head = source[body.start_byte + 1 : cut].decode("utf-8", "replace")
+    if not head.endswith("\n"):
+        head += "\n"
+    new = f"{{{head}{indent}    {path}(|{name}| {{\n{text}\n{indent}    }})\n{indent}}}"
     who = node_text(fn.child_by_field_name("name"))
     desc = (
         f"run `{who}`'s threads in `{path}`: they may borrow its parameters, and the scope "

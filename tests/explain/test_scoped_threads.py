@@ -64,3 +64,45 @@ def test_a_handle_handed_out_gets_no_scope(tmp_path) -> None:
     errs = [d for d in errors_of(root, tmp_path) if d.code_str in ("E0521", "E0373")]
     assert errs, errors_of(root, tmp_path)
     assert all(scoped_spawn(d, lambda rel: (root / rel).read_bytes()) == [] for d in errs)
+
+
+# two threads over two halves of a local, each capturing a `&str` parameter: `move` only copies that
+# reference (rustc then says E0521), and the scope must take both spawns and leave the halves outside
+HALVES = """use std::thread;
+
+/// How many comma-separated fields start with `prefix`, in the first half and in the second.
+pub fn prefixed(text: &str, prefix: &str) -> (usize, usize) {
+    let fields: Vec<&str> = text.split(',').collect();
+    let half = fields.len() / 2;
+    let (front, back) = fields.split_at(half);
+    let first = thread::spawn(|| front.iter().filter(|f| f.starts_with(prefix)).count());
+    let second = thread::spawn(|| back.iter().filter(|f| f.starts_with(prefix)).count());
+    (first.join().unwrap(), second.join().unwrap())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn halves() {
+        assert_eq!(super::prefixed("ab,ac,b,ad,x,ae", "a"), (2, 2));
+    }
+}
+"""
+
+
+def test_every_spawn_joins_the_scope_and_move_of_a_reference_parameter_is_no_way_out(tmp_path) -> None:
+    stories = validate(list(explain_lib(tmp_path, "halves", HALVES)), tmp_path / "halves").explanations
+    fix = next(o for e in stories for o in e.fixes if any("thread::scope(|s| {" in ln for ln in o.shows))
+    assert fix.validated == "compiles", fix.fails_because
+    assert fix.tests_run == "passed", fix
+    shown = "\n".join(fix.shows)
+    assert shown.count("s.spawn(||") == 2 and "thread::spawn" not in shown, fix.shows
+    # the halves the threads borrow stay declared before the scope, so they outlive it
+    assert "let (front, back) = fields.split_at(half);" not in shown, fix.shows
+    closures = [e for e in stories if e.code == "E0373" and "`prefix`" in e.message]
+    assert closures, [e.code for e in stories]
+    for e in closures:
+        assert "`prefix` is a `&str` parameter: `move` copies the reference" in e.summary, e.summary
+        assert "gives the closure its own copy" not in e.summary, e.summary
+        assert "move the captures" not in [o.name for o in e.options], [o.name for o in e.options]
+        assert "scoped threads" in [o.name for o in e.options], [o.name for o in e.options]
