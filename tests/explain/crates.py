@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+from engine.edits import apply_to_files
 from engine.explain.api import explain_report
-from engine.explain.types import Explanation
+from engine.explain.types import Explanation, PatchOption
 from toolbelt.cargo_run import run_check
 from toolbelt.types import Diagnostic
 
@@ -29,6 +31,33 @@ def errors_of(root: Path, tmp: Path) -> list[Diagnostic]:
 def cargo_test(root: Path) -> subprocess.CompletedProcess[str]:
     """`cargo test -q` in the crate: a fix that compiles must also keep the crate's own tests green."""
     return subprocess.run(["cargo", "test", "-q"], cwd=root, capture_output=True, text=True, timeout=600)
+
+
+def apply_fixes(root: Path, *fixes: PatchOption) -> None:
+    """Write the fixes' edits into the crate's files, as `--apply` would land them."""
+    edits = [e for f in fixes for e in f.edits]
+    files = {e.file: (root / e.file).read_bytes() for e in edits}
+    for rel, data in apply_to_files(files, edits).items():
+        (root / rel).write_bytes(data)
+
+
+def run_crate_tests(root: Path, tmp: Path) -> str:
+    """The crate's own tests (`cargo test -q --offline`, the target dir beside it): "ok", or what
+    cargo said, so a failing assert shows it."""
+    run = subprocess.run(
+        ["cargo", "test", "-q", "--offline"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CARGO_TARGET_DIR": str(tmp / "target")},
+    )
+    return "ok" if run.returncode == 0 else run.stdout + run.stderr
+
+
+def crate_tests_with(tmp: Path, name: str, *fixes: PatchOption) -> str:
+    """Apply the fixes to the crate `tmp/name` and run its tests: "ok", or what cargo said."""
+    apply_fixes(tmp / name, *fixes)
+    return run_crate_tests(tmp / name, tmp)
 
 
 def explain_lib(tmp: Path, name: str, src: str) -> tuple[Explanation, ...]:

@@ -7,15 +7,11 @@ keeps the crate's own tests green."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
-from engine.edits import apply_to_files
 from engine.explain.validation import validate
 from engine.repair.state_replace import replace_state
-from tests.explain.crates import explain_lib, story, write_lib
+from tests.explain.crates import crate_tests_with, explain_lib, story, write_lib
 from toolbelt.cargo_run import run_check
 
 pytestmark = pytest.mark.slow
@@ -38,23 +34,6 @@ def _shows(f) -> str:
 
 def _first_compiling(e):
     return next((f for f in e.fixes if f.validated == "compiles"), None)
-
-
-def _tests_pass_with(tmp_path, name, *fixes) -> str:
-    """Apply the fixes to the crate and run its tests: "ok", or what cargo said."""
-    root = tmp_path / name
-    edits = [e for f in fixes for e in f.edits]
-    files = {e.file: (root / e.file).read_bytes() for e in edits}
-    for rel, data in apply_to_files(files, edits).items():
-        (root / rel).write_bytes(data)
-    run = subprocess.run(
-        ["cargo", "test", "-q", "--offline"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CARGO_TARGET_DIR": str(tmp_path / "target")},
-    )
-    return "ok" if run.returncode == 0 else run.stdout + run.stderr
 
 
 LOADER = """#[derive(Debug, PartialEq)]
@@ -144,7 +123,7 @@ def test_a_match_assigned_back_to_the_place_it_moves_from_takes_the_state_out(tm
     take = _first_compiling(deref)
     assert take is not None and "std::mem::take(light)" in _shows(take), [f.shows for f in deref.fixes]
     assert all(".clone()" not in _shows(f) for f in deref.fixes[: deref.fixes.index(take)])
-    assert _tests_pass_with(tmp_path, "loader", fix, take) == "ok"
+    assert crate_tests_with(tmp_path, "loader", fix, take) == "ok"
 
 
 EARLY = """pub enum Step {
@@ -270,7 +249,7 @@ def test_a_consuming_method_on_a_borrowed_collection_gets_its_borrowing_twin(tmp
     # a loop that only reads each item: the plain twin compiles and copies nothing
     p = _first_compiling(loop)
     assert p is not None and "for path in self.owners.values() {" in _shows(p), loop.fixes
-    assert _tests_pass_with(tmp_path, "router", k, c, s, p) == "ok"
+    assert crate_tests_with(tmp_path, "router", k, c, s, p) == "ok"
 
 
 LEDGER = """pub enum Entry {
@@ -316,4 +295,4 @@ def test_a_pattern_moving_out_of_a_shared_reference_reads_the_reference_itself(t
         assert fix is not None and fix is e.fixes[0] and want in _shows(fix), [f.shows for f in e.fixes]
         assert not fix.new_lints, fix.new_lints
         assert all("&*e" not in _shows(f) for f in e.fixes), [f.shows for f in e.fixes]
-    assert _tests_pass_with(tmp_path, "ledger", loop.fixes[0], param.fixes[0]) == "ok"
+    assert crate_tests_with(tmp_path, "ledger", loop.fixes[0], param.fixes[0]) == "ok"

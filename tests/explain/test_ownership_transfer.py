@@ -7,15 +7,11 @@ written here."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
-from engine.edits import apply_to_files
 from engine.explain.validation import validate
 from engine.repair.grammar import grammar_candidates
-from tests.explain.crates import explain_lib, story
+from tests.explain.crates import crate_tests_with, explain_lib, story
 from toolbelt.cargo_run import run_check
 
 pytestmark = pytest.mark.slow
@@ -34,23 +30,6 @@ def _checked(tmp_path, name, src, text, code, *more):
 
 def _compiling(e, text):
     return [f for f in e.fixes if f.validated == "compiles" and text in "\n".join(f.shows)]
-
-
-def _tests_pass_with(tmp_path, name, *fixes) -> str:
-    """Apply the fixes to the crate and run its tests: "ok", or what cargo said."""
-    root = tmp_path / name
-    edits = [e for f in fixes for e in f.edits]
-    files = {e.file: (root / e.file).read_bytes() for e in edits}
-    for rel, data in apply_to_files(files, edits).items():
-        (root / rel).write_bytes(data)
-    run = subprocess.run(
-        ["cargo", "test", "-q", "--offline"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CARGO_TARGET_DIR": str(tmp_path / "target")},
-    )
-    return "ok" if run.returncode == 0 else run.stdout + run.stderr
 
 
 def _shown(e):
@@ -116,7 +95,7 @@ def test_a_field_behind_mut_self_overwritten_after_is_taken_before_any_clone(tmp
             if any("derive" in ln for ln in f.shows):  # `Batch` is pub: the derive is named
                 assert "public type `Batch`" in f.cost, (f.name, f.cost)
     assert "through `&mut`" in e.invariant and "valid value" in e.invariant
-    assert _tests_pass_with(tmp_path, "outbox", take[0]) == "ok"
+    assert crate_tests_with(tmp_path, "outbox", take[0]) == "ok"
 
 
 JOBS = """pub struct Jobs {
@@ -171,7 +150,7 @@ def test_an_element_a_mut_self_method_hands_out_is_removed_from_the_vector(tmp_p
     # `let job = self.queue.last()?; Some(*job)` hands the last element out: `pop()` takes it
     pop = _compiling(last, "self.queue.pop()?")
     assert pop and last.fixes[0].id == pop[0].id, _shown(last)
-    assert _tests_pass_with(tmp_path, "jobs", remove[0], pop[0]) == "ok"
+    assert crate_tests_with(tmp_path, "jobs", remove[0], pop[0]) == "ok"
 
 
 WORDS = """pub fn words(text: &str) -> Vec<String> {
@@ -207,7 +186,7 @@ def test_a_local_cleared_right_after_the_move_in_a_loop_is_taken_not_cloned(tmp_
         not any("word.clear()" in ln for ln in take[0].shows)
         and "-            word.clear();" in take[0].patch
     )
-    assert _tests_pass_with(tmp_path, "words", take[0]) == "ok"
+    assert crate_tests_with(tmp_path, "words", take[0]) == "ok"
 
 
 KEPT = WORDS.replace("            word.clear();\n", '            println!("{}", word.len());\n')
@@ -274,7 +253,7 @@ def test_a_tail_match_that_returns_what_it_moved_replaces_and_restores_first(tmp
     assert "other => { self.conn = other; None }," in "\n".join(fix[0].shows)
     assert "through `&mut`" in e.invariant, e.invariant
     assert "behind `&mut`" in e.why and "cannot take ownership" not in e.invariant
-    assert _tests_pass_with(tmp_path, "conn", fix[0]) == "ok"
+    assert crate_tests_with(tmp_path, "conn", fix[0]) == "ok"
 
 
 SHARED = """pub struct Shelf {

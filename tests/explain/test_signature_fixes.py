@@ -13,14 +13,10 @@ Real cargo on library crates written here (other programs than the reviewers' cr
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
-from engine.edits import apply_to_files
 from engine.explain.validation import validate
-from tests.explain.crates import errors_of, explain_lib, story
+from tests.explain.crates import apply_fixes, errors_of, explain_lib, run_crate_tests, story
 
 pytestmark = pytest.mark.slow
 
@@ -35,19 +31,9 @@ def _checked(tmp_path, name, src, text, code):
 def _apply_and_test(tmp_path, name, *fixes) -> str:
     """Apply the fixes and run the crate's tests: "ok", or what cargo said."""
     root = tmp_path / name
-    edits = [e for f in fixes for e in f.edits]
-    files = {e.file: (root / e.file).read_bytes() for e in edits}
-    for rel, data in apply_to_files(files, edits).items():
-        (root / rel).write_bytes(data)
+    apply_fixes(root, *fixes)
     assert errors_of(root, tmp_path) == []
-    run = subprocess.run(
-        ["cargo", "test", "-q", "--offline"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CARGO_TARGET_DIR": str(tmp_path / "target")},
-    )
-    return "ok" if run.returncode == 0 else run.stdout + run.stderr
+    return run_crate_tests(root, tmp_path)
 
 
 DRAFT = """pub struct Email {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,3 +74,26 @@ def spawn_driver(root: Path, args: list[str], env: dict[str, str]) -> subprocess
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+@contextlib.contextmanager
+def lock_held(lock: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding `lock` with `flock`, as a second Rusta holds the patch lock, for
+    `seconds` at most: the block runs once it holds, and the holder is gone when the block ends."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+            f"fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep({seconds})",
+            str(lock),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()

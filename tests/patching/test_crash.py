@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from diary.devlog import DevLog
 from diary.replay import check_repo, replay
 from engine.patching import api
 from engine.patching.transaction import CRASH_ENV, is_patch_intent
-from tests.patching.helpers import git, repo_fingerprint, spawn_driver, tree_hashes
+from tests.patching.helpers import git, lock_held, repo_fingerprint, spawn_driver, tree_hashes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("patching-crash")]  # one real validation (cargo)
 
@@ -195,22 +193,8 @@ def test_recovery_waits_a_moment_for_the_patch_lock(validated_template, crate_co
         run_driver(root, driver_args(tmp_path, validated_template), crash_at="after_intent")
         == -signal.SIGKILL
     )
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
-            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(0.5)",
-            str(root / ".rusta" / "patching.lock"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        said = api.recover(root)
-    finally:
-        holder.wait(timeout=30)
+    with lock_held(root / ".rusta" / "patching.lock", 0.5):
+        said = api.recover(root)  # returns once the holder let go by itself
     patch_id = validated_template.patch.id
     assert said == [f"interrupted apply of {patch_id}: stopped before writing any file; nothing to undo."]
     assert_whole(root, fp, {"before": before}, ("before",))

@@ -13,7 +13,7 @@ from diary.devlog import DevLog
 from diary.replay import check_repo, replay
 from engine.patching import api
 from engine.patching.errors import NothingToDo, StaleValidation, UserEdited
-from tests.patching.helpers import GOOD_FILES, git, repo_fingerprint, tree_hashes
+from tests.patching.helpers import GOOD_FILES, git, lock_held, repo_fingerprint, tree_hashes
 
 pytestmark = [
     pytest.mark.slow,
@@ -132,8 +132,6 @@ def test_nothing_to_undo_is_one_sentence(crate_copy) -> None:
 
 
 def test_a_second_process_waits_then_says_busy(validated_template, crate_copy, monkeypatch) -> None:
-    import subprocess
-    import sys
 
     from engine.patching import transaction
     from engine.patching.errors import Busy
@@ -141,25 +139,10 @@ def test_a_second_process_waits_then_says_busy(validated_template, crate_copy, m
     root = crate_copy()
     api.apply(root, validated_template.patch, validated_template.validation)
     applied = tree_hashes(root)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
-            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
-            str(root / ".rusta" / "patching.lock"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held(root / ".rusta" / "patching.lock", 30):
         monkeypatch.setattr(transaction, "LOCK_WAIT_S", 0.3)
         with pytest.raises(Busy, match="another Rusta process"):
             api.undo(root)
         assert api.recover(root) == ["another Rusta process is patching this crate; recovery is left to it."]
-    finally:
-        holder.kill()
-        holder.wait()
     assert tree_hashes(root) == applied
     api.undo(root)  # the lock is free again

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from tests.cli_runner import rusta
+from tests.patching.helpers import lock_held
 from tests.repair.test_baseline import ALREADY, BAD, GOOD, git, good_then_bad
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,30 +135,12 @@ def test_a_fix_the_last_validation_calls_red_is_refused_with_exit_3(tmp_path: Pa
 
 
 def test_another_process_holding_the_patch_lock_refuses_the_fix_with_exit_3(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     good = RED_AT_THE_GATE.replace("), 4)", "), 3)")
     root = _crate(tmp_path / "held", good)
     (root / ".rusta").mkdir()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
-            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(300)",
-            str(root / ".rusta" / "patching.lock"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held(root / ".rusta" / "patching.lock", 300):
         # threshold 0: the lock, not the Confidence head, is what refuses with exit 3
         busy = rusta("fix", str(root), "--yes", "--min-confidence", "0")
-    finally:
-        holder.kill()
-        holder.wait()
     assert busy.returncode == 3, busy.stdout + busy.stderr
     assert busy.stderr.strip() == (
         "rusta: another Rusta process is changing files in this crate; try again in a moment."
