@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from engine.repair.arc_atomic import arc_atomic, arc_mutex
 from engine.repair.assignop import binary_for_assign
+from engine.repair.bind_temporary import bind_temporary
 from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
 from engine.repair.borrowed_view import option_view
@@ -84,6 +85,7 @@ from engine.repair.scope_names import binding_in_scope
 from engine.repair.scoped_threads import scoped_spawn
 from engine.repair.sender_drop import with_sender_drops
 from engine.repair.state_replace import replace_state
+from engine.repair.str_index import str_char_index
 from engine.repair.struct_pattern import named_fields_pattern
 from engine.repair.template_kit import Reader
 from engine.repair.templates import (
@@ -208,6 +210,8 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0277", total_order),
     _row("E0277", thread_safe_handle),
     _row("E0277", ok_before_question),
+    _row("E0277", str_char_index),
+    _row("E0716", bind_temporary),
     _row("clippy::needless_range_loop", items_for_index_loop),
 )
 
