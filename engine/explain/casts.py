@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from engine.edits import Edit, diff_side
+from engine.syntax import quotients
 from engine.syntax.tree import ancestors, node_at, node_text
 from toolbelt.types import Diagnostic
 
@@ -22,8 +23,12 @@ _AS = re.compile(r"\bas\s+([iuf](?:8|16|32|64|128|size))\b")
 
 
 def cast_cost(source: str | None, target: str) -> str:
-    """What `as {target}` does to a `{source}` value that does not fit, from the two types alone;
-    "" when the cast is lossless or a type is not a primitive number."""
+    """What `as {target}` does to a `{source}` value that does not fit, from the two types' widths
+    and signedness alone; "" when the cast is lossless or a type is not a primitive number.
+
+    The mistake this avoids: calling every unsigned-to-signed cast a wrap to a negative value. Only a
+    cast between types of one width just reinterprets the sign; a narrowing `as` keeps the low bits,
+    so `(1usize << 32) as i32 == 0` and `((1usize << 32) + 5) as i32 == 5`."""
     src, dst = (source or "").strip(), target.strip()
     if (
         src == dst
@@ -42,14 +47,20 @@ def cast_cost(source: str | None, target: str) -> str:
     if dst in _MANTISSA:
         return f"a `{src}` beyond 2^{_MANTISSA[dst]} loses precision" if bits > _MANTISSA[dst] else ""
     dbits = _BITS.get(dst[1:], 0)
-    if src[0] == "i" and dst[0] == "u" and dbits < bits:
-        return f"a negative `{src}`, or one above `{dst}::MAX`, is cut to its low bits"
-    if src[0] == "i" and dst[0] == "u":
+    if dbits < bits:  # `as` keeps the low bits: no wrap of the sign alone, any high bit is lost
+        what = (
+            f"a `{src}` above `{dst}::MAX`"
+            if src[0] == "u"
+            else f"a negative `{src}`, or one above `{dst}::MAX`,"
+            if dst[0] == "u"
+            else f"a `{src}` outside `{dst}`'s range"
+        )
+        turn = "may turn negative or zero" if dst[0] == "i" else "may turn zero"
+        return f"keeps the low {dbits} bits: {what} changes, and {turn}"
+    if src[0] == "i" and dst[0] == "u":  # as wide or wider: the sign is extended, then read unsigned
         return f"a negative `{src}` wraps to a huge `{dst}`"
-    if src[0] == "u" and dst[0] == "i" and dbits <= bits:
+    if src[0] == "u" and dst[0] == "i" and dbits == bits:  # same bits, read signed
         return f"a `{src}` above `{dst}::MAX` wraps to a negative `{dst}`"
-    if dbits < bits:
-        return f"a `{src}` that does not fit in `{dst}` is cut to its low bits"
     return ""
 
 
@@ -59,7 +70,7 @@ _BINOP = re.compile(
     r"^cannot (?P<verb>add|subtract|multiply|divide|calculate the remainder of) `(?P<a>[^`]+)` "
     r"(?:to|from|by|divided by) `(?P<b>[^`]+)`"
 )
-_HAZARD = re.compile(r"cut to its low bits|wraps to|loses precision|drops the fraction|become infinite")
+_HAZARD = re.compile(r"keeps the low \d+ bits|wraps to|loses precision|drops the fraction|become infinite")
 
 
 def _bare(code: str) -> str:
@@ -135,3 +146,32 @@ def kept_cast_cost(first_cost: str, first_patch: str, final_patch: str) -> str:
     if not written or any(c not in final for c in written):
         return ""
     return "; ".join(c for c in first_cost.split("; ") if _HAZARD.search(c))
+
+
+TRUNCATES = "integer division truncates (5 / 2 == 2)"
+
+
+def _typed_int_division(diag: Diagnostic | None, read: Callable[[str], bytes | None]) -> bool:
+    """rustc typed the division the error marks as one of integers: the operator's E0277 names two
+    integer types, or the marked `a / b` (or one of its operands) was found to be an integer."""
+    if diag is None:
+        return False
+    m = _BINOP.search(diag.message)
+    if m is not None:
+        return m["verb"] == "divide" and {m["a"].lstrip("&"), m["b"].lstrip("&")} <= quotients.INTS
+    span = next((s for s in diag.spans if s.is_primary), None)
+    found = re.search(r"found `([^`]+)`", span.label or "") if span is not None else None
+    source = read(span.file_name) if span is not None and found else None
+    if span is None or found is None or source is None or found.group(1) not in quotients.INTS:
+        return False
+    return quotients.division(source, span.byte_start, span.byte_end) is not None
+
+
+def division_cost(diff: str, diag: Diagnostic | None, read: Callable[[str], bytes | None]) -> str:
+    """TRUNCATES when the patch's written lines turn an integer quotient into a float (`(a / b as
+    i32).into()`, `(a as usize / b) as f64`): the fix type-checks and drops the fraction the float
+    was there to keep. Integer operands are known from a cast or rebind the patch writes, or from
+    rustc's types for the division the error marks."""
+    lines = diff_side(diff, "+")
+    known = _typed_int_division(diag, read)
+    return TRUNCATES if quotients.truncates(lines, quotients.int_rebinds(lines), known) else ""

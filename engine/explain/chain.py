@@ -35,7 +35,7 @@ from engine.edits import (
     weakest,
 )
 from engine.explain import blame
-from engine.explain.casts import kept_cast_cost
+from engine.explain.casts import division_cost, kept_cast_cost
 from engine.explain.lifetimes_left import without_unused_lifetimes
 from engine.explain.options import public_derives
 from engine.explain.stepwords import batch_words
@@ -400,7 +400,15 @@ def as_option(o: PatchOption, done: Chain | Finished) -> PatchOption:
         steps=done.steps,
         kind="other",  # a borrow finished by a conversion is no longer just a borrow
         cost="; ".join(
-            filter(None, (kept_cast_cost(o.cost, o.patch, done.patch), public_derives(done.patch)))
+            filter(
+                None,
+                (
+                    kept_cast_cost(o.cost, o.patch, done.patch),
+                    # a later step's `.into()` or `as f64` may convert a quotient still made of integers
+                    division_cost(done.patch, None, lambda _f: None),
+                    public_derives(done.patch),
+                ),
+            )
         ),
         validated="not-checked",
     )

@@ -25,12 +25,14 @@ import msgspec
 from engine.edits import EditError, added_lines, diff_of_edits, edit_id
 from engine.explain import every_site, joint_bounds
 from engine.explain.casts import cast_cost as cast_cost
-from engine.explain.casts import casts_cost
+from engine.explain.casts import casts_cost, division_cost
 from engine.explain.copycost import COPYING_CALL, patch_clone_cost, with_frequency
 from engine.explain.copycost import OWNING as _OWNING
 from engine.explain.copycost import clone_cost as clone_cost
 from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
+from engine.explain.open_constructors import opened_by
+from engine.explain.patchwords import typed_clone_costs
 from engine.explain.ranking import rank
 from engine.explain.types import FixKind, PatchOption
 from engine.explain.uninferred import CODES as UNINFERRED_CODES
@@ -197,14 +199,21 @@ def _option(
                     (keeps_receiver_open(c.edits, diag, files.get) if diag is not None else "")
                     or (behaviour(c.description) if c.family in _TRANSFER_FAMILIES | _PRICED else "")
                     or (
-                        with_frequency(patch_clone_cost(added_lines(diff), diag, cost_type), c.edits, files)
+                        with_frequency(
+                            patch_clone_cost(added_lines(diff), diag, cost_type)
+                            or "; ".join(typed_clone_costs(c.edits, files.get)),  # the receiver's written type
+                            c.edits,
+                            files,
+                        )
                         if kind == "clone"
                         else (
                             casts_cost(c.edits, diff, found, diag, files.get)
                             or meaning_cost(c.edits, files, diff, diag, c.family, found)
                         )
                     ),
+                    division_cost(diff, diag, files.get),  # a cast's hazard does not hide a lost fraction
                     public_derives(diff),  # said beside the cost, never instead of it
+                    opened_by(c.edits, files.get),  # a public constructor that sets private fields
                 ),
             )
         ),

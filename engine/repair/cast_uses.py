@@ -9,7 +9,9 @@ sandbox says which of them compiles.
 
 A use the code already casts (`(self.head + 1) % cap as u32`) needs no cast of its own: casting it
 again writes `(cap as u32) as u32`. It is left alone at every use, and where the variable itself
-becomes the target type, its now `T as T` cast is dropped.
+becomes the target type, its now `T as T` cast is dropped. Nor does a use beside a plain integer
+literal (`n == 0`): the literal takes the variable's type, so that use compiled, and a fix for
+another error must not rewrite it.
 """
 
 from __future__ import annotations
@@ -64,6 +66,24 @@ def _drop_cast(file: str, n: tree_sitter.Node, cast: tree_sitter.Node) -> Edit:
     return Edit(file=file, start=n.end_byte, end=cast.end_byte, replacement="")
 
 
+_PLAIN_INT = re.compile(r"[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+")
+
+
+def _beside_literal(n: tree_sitter.Node) -> bool:
+    """The use is an operand beside an unsuffixed integer literal (`n == 0`, `n + 1`): the literal
+    takes the variable's type, so that use compiled as it was and a cast there rewrites code no
+    error is about (`if n as i32 == 0`, which for `n = 1 << 32` is even true)."""
+    inner, p = n, n.parent
+    while p is not None and p.type == "parenthesized_expression":
+        inner, p = p, p.parent
+    if p is None or p.type != "binary_expression":
+        return False
+    other = p.child_by_field_name("right" if p.child_by_field_name("left") == inner else "left")
+    return (
+        other is not None and other.type == "integer_literal" and bool(_PLAIN_INT.fullmatch(node_text(other)))
+    )
+
+
 def _cast_at(file: str, n: tree_sitter.Node, target: str) -> Edit:
     p = n.parent
     bare = p is not None and p.type in (
@@ -111,12 +131,15 @@ def convert_variable(file: str, source: bytes, at: int, target: str, code: str) 
     # A use already cast (`cap as u32`, `cap as usize`) converts by itself: no second cast there.
     # Once the variable is rebound as `target`, a cast of it to `target` is `T as T`: it goes.
     casts = {u.start_byte: _cast_of(u) for u in uses}
-    bare = [u for u in uses if casts[u.start_byte] is None]
+    bare = [u for u in uses if casts[u.start_byte] is None and not _beside_literal(u)]
     if len(bare) >= 2:
         edits = [_cast_at(file, u, target) for u in bare]
         title = f"convert `{name}` with `as {target}` at each of its {len(bare)} uses"
         if len(bare) < len(uses):
-            title = f"convert `{name}` with `as {target}` at the {len(bare)} of its {len(uses)} uses that have no cast"
+            need = "need one" if any(_beside_literal(u) for u in uses) else "have no cast"
+            title = (
+                f"convert `{name}` with `as {target}` at the {len(bare)} of its {len(uses)} uses that {need}"
+            )
         out.append(_make(edits, title, "op:cast", code, 0.73))
     redundant = [
         _drop_cast(file, u, c)

@@ -343,6 +343,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
             + borrowed_view_items(d, read)
             + own_collected_items(d, read)
             + numeric.operand_cast(d, read)
+            + numeric.float_division(d, read)
             + numeric.widen_items(d, read)
         )
     if code == "E0716":
@@ -356,7 +357,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
     if code in ("E0382", "E0505"):
         out += borrowed_param(d, read, files)
     if code == "E0308":
-        out += option_return(d, read)
+        out += option_return(d, read) + numeric.float_division(d, read)
     if code == "E0616":
         from engine.repair.field_methods import existing_accessors
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 from engine.edits import Edit, apply_edits, edits_between
+from engine.facts.parse import facts_of
 from engine.facts.types import Place
 from engine.repair.cast_uses import convert_variable
 from engine.repair.sites import Site
 from engine.repair.template_kit import Reader, _dot_before, _make
 from engine.repair.types import Candidate
 from engine.syntax import design as syn
+from engine.syntax import quotients
 from engine.syntax.detours import tidy
 from engine.syntax.types import Range
 from toolbelt.types import Diagnostic
@@ -81,6 +83,49 @@ def operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
         if not written.startswith("&"):  # a variable used elsewhere too: convert it once for all
             out += convert_variable(span.file_name, source, r.start, target, d.code_str or "E0277")
     return out
+
+
+def float_division(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """An integer division whose value the code declares a float: each operand made the float first.
+
+    The general mistake: for `m.trace() / n` (i32 / usize) returned as `f64`, the fixes that make
+    the operands agree (`n as i32`, `m.trace() as usize`) and then convert the quotient (`.into()`,
+    `as f64`) all divide in integers: 5 / 2 gives 2.0. The float is known from rustc (an E0308 that
+    expects `f64` where the division gave an integer) or from the declared type the quotient goes
+    to (`engine.syntax.quotients.float_place`); the operands are integers by rustc's types (the
+    operator's E0277, an operand's E0308). `a as f64 / b as f64` keeps the fraction."""
+    span = d.primary
+    source = read(span.file_name) if span is not None else None
+    if span is None or source is None:
+        return []
+    f = facts_of(d)
+    expected, found = (f.expected or "").strip(), (f.found or "").strip()
+    m = _NO_IMPL.search(span.label or "")
+    ints = quotients.INTS
+    if m is not None:
+        operands_int = m.group("op") == "/" and {m.group("l").lstrip("&"), m.group("r").lstrip("&")} <= ints
+    else:
+        operands_int = found in ints and (expected in ints or expected in quotients.FLOATS)
+    div = quotients.division(source, span.byte_start, span.byte_end) if operands_int else None
+    if div is None:
+        return []
+    whole = expected in quotients.FLOATS and (div.start_byte, div.end_byte) == (
+        span.byte_start,
+        span.byte_end,
+    )
+    if expected in quotients.FLOATS and not whole:
+        return []  # an operand that must be a float itself: the cast at that operand is the fix
+    ty = expected if whole else quotients.float_place(source, div)
+    if ty is None:
+        return []
+    edit = Edit(
+        file=span.file_name,
+        start=div.start_byte,
+        end=div.end_byte,
+        replacement=quotients.float_quotient(div, ty),
+    )
+    why = f"divide in `{ty}`: convert each operand to `{ty}` first, so the quotient keeps its fraction"
+    return [_make([edit], why, "op:float-division", d.code_str or "E0308", 0.9)]
 
 
 def _without_detours(file: str, source: bytes, edit: Edit) -> tuple[Edit, ...]:

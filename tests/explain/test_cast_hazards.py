@@ -45,7 +45,10 @@ def test_a_fix_that_narrows_an_operand_says_it_cuts(tmp_path: Path, monkeypatch)
     # at the use (rustc's found type) and where `n` is bound (the operator's E0277 types it)
     assert any("let n = n as u32;" in ln for f in narrowing for ln in f.shows), [f.patch for f in fixes]
     for f in narrowing:
-        assert "a `usize` that does not fit in `u32` is cut to its low bits" in f.cost, (f.patch, f.cost)
+        assert "keeps the low 32 bits: a `usize` above `u32::MAX` changes, and may turn zero" in f.cost, (
+            f.patch,
+            f.cost,
+        )
     widening = [f for f in fixes if ("hash", "usize") in inserted_casts(f.patch)]
     for f in widening:  # `u32 as usize` loses nothing on a 64-bit target: no hazard is made up
         assert "low bits" not in f.cost, (f.patch, f.cost)
@@ -54,7 +57,7 @@ def test_a_fix_that_narrows_an_operand_says_it_cuts(tmp_path: Path, monkeypatch)
 def test_a_later_step_keeps_the_first_steps_cast_hazard() -> None:
     first = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-    a - b\n+    a - b as u8\n"
     final = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-    a - b\n+    (a - b as u8).into()\n"
-    cost = "a `u32` that does not fit in `u8` is cut to its low bits"
+    cost = "keeps the low 8 bits: a `u32` above `u8::MAX` changes, and may turn zero"
     assert kept_cast_cost(cost, first, final) == cost
     undone = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-    a - b\n+    u32::from(a) - b\n"
     assert kept_cast_cost(cost, first, undone) == ""  # the cast is gone: so is its hazard

@@ -220,7 +220,14 @@ def test_cast_costs_come_from_the_two_types() -> None:
     from engine.explain.options import cast_cost
 
     assert cast_cost("i32", "usize") == "a negative `i32` wraps to a huge `usize`"
-    assert cast_cost("usize", "u32") == "a `usize` that does not fit in `u32` is cut to its low bits"
+    assert (
+        cast_cost("usize", "u32")
+        == "keeps the low 32 bits: a `usize` above `u32::MAX` changes, and may turn zero"
+    )
+    assert cast_cost("usize", "i32") == (
+        "keeps the low 32 bits: a `usize` above `i32::MAX` changes, and may turn negative or zero"
+    )
+    assert cast_cost("u32", "i64") == ""
     assert cast_cost("u32", "i32") == "a `u32` above `i32::MAX` wraps to a negative `i32`"
     assert "fraction" in cast_cost("f64", "u8")
     assert cast_cost("u64", "f64") == "a `u64` beyond 2^53 loses precision"

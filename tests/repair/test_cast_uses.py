@@ -37,7 +37,13 @@ BUCKET = """pub fn bucket(hash: u64) -> u64 {
 @pytest.mark.parametrize(
     ("name", "src", "var", "target", "hazard"),
     [
-        ("spread", SPREAD, "parts", "u32", "a `usize` that does not fit in `u32` is cut to its low bits"),
+        (
+            "spread",
+            SPREAD,
+            "parts",
+            "u32",
+            "keeps the low 32 bits: a `usize` above `u32::MAX` changes, and may turn zero",
+        ),
         ("bucket", BUCKET, "slots", "u64", ""),
     ],
 )
