@@ -68,14 +68,14 @@ def declared_clone_cost(type_text: str) -> str:
     The mistake it answers: "copies the value (`clone()`)" said of a clone of a `Vec<&[u64]>`,
     which reads as a copy of the numbers while it copies only the references to them (the data
     stays borrowed, so a clone cannot make it `'static` either). A std collection whose type
-    arguments are all references allocates a new collection of the same references; any other type
+    arguments are all references copies only those references into a new collection; any other type
     is priced by `clone_cost` ("" when it does not tell; `r.clone()` on a `&String` clones the
     `String`, method lookup reaching `String::clone` first)."""
     bare = type_text.strip().removeprefix("mut ").strip()
     args = _type_args(bare)
     if OWNING.match(bare) and args and all(a.startswith("&") for a in args):
         outer = bare[: bare.index("<")].split("::")[-1]
-        return f"allocates a new `{outer}` of the same references: the data they point to is not copied"
+        return f"copies only the references (not the data they point to) into a new `{outer}`"
     return clone_cost(bare)
 
 
@@ -127,14 +127,43 @@ def patch_clone_cost(added: Iterable[str], diag: Diagnostic | None, cost_type: s
 
 def with_frequency(cost: str, edits: Iterable[Edit], files: Mapping[str, bytes]) -> str:
     """`cost` said of every run of the clone the patch writes: a clone in a loop body copies on every
-    iteration, not once per call (`engine.syntax.run_count`). One cost only: of several, which runs
-    how often is not said."""
+    iteration, not once per call, and one in a closure that `or_insert_with`/`map_err`/... runs on
+    one path only copies only on that path (`engine.syntax.run_count`). The place is read in the
+    patched file, where the clone will run, not in the code the patch replaces. A clone the replaced
+    code already made (the same call in the old text) is no new cost: the general mistake this
+    prevents is pricing a rewrite (`if !m.contains_key(&k) { m.insert(k, t.to_string()) }` into
+    `m.entry(k).or_insert_with(|| t.to_string())`) as if it added the allocation. One cost only: of
+    several, which runs how often is not said."""
     if not cost or ";" in cost:
         return cost
+    edits = tuple(edits)
     for e in edits:
-        if e.file in files and COPYING_CALL.search(e.replacement):
-            from engine.syntax.run_count import how_often  # the parser only for a priced clone
+        m = COPYING_CALL.search(e.replacement)
+        if e.file not in files or m is None:
+            continue
+        from engine.syntax.run_count import how_often  # the parser only for a priced clone
 
-            often = how_often(files[e.file], e.start, e.end if e.end > e.start else None)
-            return f"{cost} {often}" if often else cost
+        old = files[e.file]
+        shift = sum(
+            len(o.replacement) - (o.end - o.start)
+            for o in edits
+            if o.file == e.file and o.end <= e.start and o is not e
+        )
+        new = bytearray(old)
+        for o in sorted((o for o in edits if o.file == e.file), key=lambda o: o.start, reverse=True):
+            new[o.start : o.end] = o.replacement.encode()
+        at = e.start + shift + len(e.replacement[: m.start()].encode())
+        often = how_often(bytes(new), at, at + 1)
+        call = _call_at(e.replacement, m.start())
+        if call and call in old[e.start : e.end].decode("utf-8", "replace"):
+            return f"no new allocation: the replaced code already ran `{call}`" + (
+                f"; it now runs {often}" if often else ""
+            )
+        return f"{cost} {often}" if often else cost
     return cost
+
+
+def _call_at(text: str, dot: int) -> str:
+    """The whole copying call whose `.method()` starts at `dot` (`tag.to_string()`), or ""."""
+    m = next((m for m in _CALL.finditer(text) if m.start(2) - 1 == dot), None)
+    return m.group(0) if m is not None else ""
