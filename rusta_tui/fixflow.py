@@ -3,8 +3,12 @@
 `rusta fix` runs `engine.repair.flow`: propose (the repair search in a scratch copy), choose among
 green alternatives, validate at the patch gate, commit or decline, each step in the DevLog. The app
 runs the same functions with the CLI's defaults; the only difference is `focus`, which aims the
-search at the story's errors instead of every error in the crate. When the search finds several
-green fixes, the user picks one (the ChooseFix screen) before anything is validated again or lands.
+search at the story's errors instead of every error in the crate. Nothing lands unread: the fix, or
+each of several green fixes, is shown with its diff (the ChooseFix screen) and the user confirms or
+picks one before it is validated again and lands. `rusta fix --yes`'s Confidence gate
+(`engine.repair.headorder.apply_decision`, the threshold from Settings `fix_min_confidence`, else
+the head's own) decides whether Enter may take Rusta's first choice; below it only the fix's number
+applies it, the user's explicit choice.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from rusta_tui.messages import (
 )
 from rusta_tui.patchflow import sentence
 from rusta_tui.patchstatus import FIX_CANCELLED, SEARCH_CANCELLED, judge, none_chosen
-from rusta_tui.screens.choose import ChooseFixScreen
+from rusta_tui.screens.choose import Choice, ChooseFixScreen
 from rusta_tui.views import patch_key
 
 if TYPE_CHECKING:
@@ -72,6 +76,24 @@ def pick_label(proposal: Proposal, index: int) -> str:
     return f"rusta fix's fix: {alts[0].description}" if alts else "rusta fix's fix"
 
 
+def choices_of(proposal: Proposal) -> tuple[Choice, ...]:
+    """What the ChooseFix screen shows: every green alternative, or a partial fix's one patch (a
+    partial result has no alternatives; its patch is all its steps together)."""
+    alts = proposal.result.alternatives
+    if alts:
+        return tuple(Choice(a.description, f"{a.family}, {a.verdict}", a.diff) for a in alts)
+    assert proposal.patch is not None
+    steps = proposal.result.steps
+    left = len(proposal.result.left)
+    return (
+        Choice(
+            "; ".join(t.candidate.description for t in steps) or "Rusta's fix",
+            f"{proposal.result.status}, {left} error(s) left" if left else proposal.result.status,
+            proposal.patch.diff,
+        ),
+    )
+
+
 def no_fix_sentence(result: RepairResult) -> str:
     """Why there is no patch, in the repair's words; the best held-back fix is named when there is one."""
     text = result.message or f"No fix: the repair ended {result.status}."
@@ -91,8 +113,8 @@ class FixFlowMixin:
     post_message: Callable[[Message], bool]
 
     def action_fix(self) -> None:
-        """f: `rusta fix`'s repair aimed at this story; it lands when green, and when it finds several
-        green fixes the user picks one (ChooseFixScreen)."""
+        """f: `rusta fix`'s repair aimed at this story; what it finds is shown (ChooseFixScreen) and
+        lands only when the user confirms it, or picks one of several."""
         expl = self.session.selected_explanation()
         if expl is None:
             self.say("No story here to fix: select a diagnostic first.", severity="warning")
@@ -111,12 +133,16 @@ class FixFlowMixin:
         self.refresh_active()
 
     def on_fix_proposed(self, message: FixProposed) -> None:
-        """Several green fixes: show them all and let the user pick; nothing lands until then."""
+        """A fix, or several: show each diff and let the user confirm or pick; nothing lands until then."""
         s = self.session
         s.end_job("patch")
         s.choosing, s.choosing_key = message.proposal, message.key
-        alts = message.proposal.result.alternatives
-        self.say(f"{len(alts)} green fixes for {message.key}: pick one (1-{len(alts)}), Esc keeps the code.")
+        choices = choices_of(message.proposal)
+        n = len(choices)
+        if n == 1:
+            self.say(f"Rusta's fix for {message.key}: read it; Esc keeps the code.")
+        else:
+            self.say(f"{n} green fixes for {message.key}: pick one (1-{n}), Esc keeps the code.")
         self.refresh_active()
 
         def picked(index: int | None) -> None:
@@ -129,7 +155,8 @@ class FixFlowMixin:
             if index is not None:
                 self.say(f"Validating fix {index + 1} for {key} in a sandbox.")
 
-        cast("App[None]", self).push_screen(ChooseFixScreen(message.key, alts), picked)
+        screen = ChooseFixScreen(message.key, choices, message.decision)
+        cast("App[None]", self).push_screen(screen, picked)
 
     def _decline_pending_choice(self, why: str) -> None:
         """Quitting with the choice open settles the repair task, so nothing looks interrupted later."""
@@ -150,10 +177,11 @@ class FixFlowMixin:
 
     @work(thread=True, exclusive=True, group="patch", exit_on_error=False)
     def repair_story(self, key: str, expl: Explanation, cancel: threading.Event) -> None:
-        """Propose a fix for the story as `rusta fix` would; land it when it is the only green one."""
+        """Propose a fix for the story as `rusta fix` would, and show it with `--yes`'s gate."""
         from diary.devlog import DevLog
         from diary.tasks import settling
         from engine.repair import flow
+        from engine.repair.headorder import apply_decision
 
         root = self.session.root
         try:
@@ -175,10 +203,9 @@ class FixFlowMixin:
                         self._post(PatchCancelled(key, SEARCH_CANCELLED, SEARCH_SAID))
                     elif proposal.patch is None:
                         self._post(PatchFailed("fix", no_fix_sentence(proposal.result)))
-                    elif len(proposal.result.alternatives) > 1:
-                        self._post(FixProposed(key, proposal))  # the intent stays open until the pick
-                    else:
-                        self._land(key, proposal, log, cancel, pick_label(proposal, 0))
+                    else:  # the intent stays open until the user confirms, picks or declines
+                        threshold = self.session.settings.fix_min_confidence
+                        self._post(FixProposed(key, proposal, apply_decision(proposal.result, threshold)))
         except Exception as e:
             self._post(
                 PatchCancelled(key, SEARCH_CANCELLED, SEARCH_SAID)
@@ -195,16 +222,16 @@ class FixFlowMixin:
 
         try:
             with DevLog.open(self.session.root) as log, settling(log, lambda: proposal.task):
+                n = len(proposal.result.alternatives)
                 if index is None:
-                    n = len(proposal.result.alternatives)
-                    flow.decline(proposal, "the user chose none of the green fixes", log=log, by_user=True)
-                    self._post(
-                        PatchCancelled(
-                            key, none_chosen(n), f"Left as it was: none of the {n} green fixes chosen."
-                        )
-                    )
+                    why = "the user chose none of the green fixes" if n > 1 else "the user kept the code"
+                    flow.decline(proposal, why, log=log, by_user=True)
+                    said = f"none of the {n} green fixes chosen" if n > 1 else "the fix was not applied"
+                    self._post(PatchCancelled(key, none_chosen(n), f"Left as it was: {said}."))
                 else:
-                    self._land(key, flow.choose(proposal, index), log, cancel, pick_label(proposal, index))
+                    # a partial fix has no alternatives: its one patch is the proposal's own
+                    chosen = flow.choose(proposal, index) if n else proposal
+                    self._land(key, chosen, log, cancel, pick_label(proposal, index))
         except Exception as e:
             self._post(
                 PatchCancelled(key, FIX_CANCELLED)

@@ -1,7 +1,7 @@
 """Keymaps per mode, as data: which keys exist, what they do, and which ones the footer shows.
 
 Study mode teaches (the Why drawer opens by itself, validate and apply are separate steps);
-pair mode acts (`f` validates and applies on green in one go); silent mode keeps the screen quiet
+pair mode acts (`f` finds `rusta fix`'s fix, shows it, and lands it green once confirmed); silent mode keeps the screen quiet
 (no Explain bubble, no one-key fix). The app builds its bindings from these tables and hides a
 binding whose action the current mode does not list.
 """
@@ -67,7 +67,7 @@ KEYMAPS: dict[Mode, tuple[Key, ...]] = {
         Key("e", "export", "Export", False),
     ),
     "pair": (
-        Key("f", "fix", "Fix"),
+        Key("f", "fix", "Fix", palette="Fix this story: show rusta fix's fix, apply it on confirm"),
         Key("w", "toggle_why", "Why"),
         Key("v", "validate", "Validate"),
         Key("a", "apply", "Apply"),

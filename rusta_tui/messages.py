@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from engine.explain.types import Explanation, PatchOption
     from engine.patching.types import OpRecord, Patch, Validation
     from engine.repair.flow import Proposal
+    from engine.repair.types import ApplyDecision
 
 
 class ProbeStarted(Message):
@@ -118,13 +119,16 @@ class PatchValidated(Message):
 
 
 class FixProposed(Message):
-    """The repair (`engine.repair.flow.propose`, as `rusta fix` runs it) found several green fixes for
-    story `key`; the user picks one before anything is validated again or applied."""
+    """The repair (`engine.repair.flow.propose`, as `rusta fix` runs it) found a fix, or several, for
+    story `key`; the user reads it and confirms (or picks one) before anything is validated again or
+    applied. `decision` is `rusta fix --yes`'s Confidence gate on Rusta's first choice
+    (`engine.repair.headorder.apply_decision`): below it she would not apply it on her own."""
 
-    def __init__(self, key: str, proposal: Proposal) -> None:
+    def __init__(self, key: str, proposal: Proposal, decision: ApplyDecision) -> None:
         super().__init__()
         self.key = key
         self.proposal = proposal
+        self.decision = decision
 
 
 class PatchCancelled(Message):

@@ -27,6 +27,8 @@ FIX_CANCELLED = "Fix cancelled before it landed; your code is unchanged, and f s
 
 
 def none_chosen(n: int) -> str:
+    if n <= 1:  # one fix shown (or a partial fix's one patch), and Esc kept the code
+        return "The fix was not applied; your code is unchanged, and f offers it again."
     return f"None of the {n} green fixes chosen; your code is unchanged, and f offers them again."
 
 

@@ -168,7 +168,7 @@ def default_threshold() -> float | None:
     return head.threshold if head is not None else None
 
 
-def _percents(c: float, t: float) -> tuple[str, str]:
+def percents(c: float, t: float) -> tuple[str, str]:
     """`c` and `t` as percentages with the fewest decimals that keep them apart: 0.9976 below 1.0 is
     "99.8%" below "100%", never "100%" below "100%"."""
     for digits in range(4):
@@ -193,7 +193,7 @@ def apply_decision(result: RepairResult, threshold: float | None = None) -> Appl
             threshold=t,
             reason="No confidence head ran; the fix is applied on the compiler's word.",
         )
-    pc, pt = _percents(c, t)
+    pc, pt = percents(c, t)
     if c >= t:
         return ApplyDecision(
             apply=True,

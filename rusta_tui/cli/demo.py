@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
         for m in demo.MISTAKES:
             print(f"{m.code:<28} {m.file}:{m.function}  fix: {m.fix}")
         return 0
+    from rusta_tui.cli.tui import invocation  # `make run` leaves `rusta` off PATH: name what runs here
+
     root = demo.reset(Path(args.dest))
     print(
-        f"Demo crate reset at {root}: {len(demo.MISTAKES)} planted mistakes. Try `rusta check {args.dest}`."
+        f"Demo crate reset at {root}: {len(demo.MISTAKES)} planted mistakes. "
+        f"Try `{invocation()} check {args.dest}`."
     )
     return 0

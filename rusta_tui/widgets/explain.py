@@ -43,14 +43,18 @@ def _patch_state(state: PatchState | None, expl: Explanation, mode: Mode) -> Tex
     picked = state is not None and bool(state.chosen)  # then the story's own patch is beside the point
     if not picked and expl.patch is None:
         if mode == "pair" and expl.level.startswith("error"):
-            return Text("f looks for a fix as rusta fix does and applies it when green.", style="bold")
+            return Text(
+                "f looks for a fix as rusta fix does and shows it; it lands when you confirm it.",
+                style="bold",
+            )
         return Text("No machine fix for this one; the options above are yours to pick.", style="italic")
     if not picked and placeholders(expl):
         return Text(placeholder_sentence(expl), style="bold yellow")
     if state is None:
         if mode == "pair" and expl.level.startswith("error"):
             return Text(
-                "Fix ready: f validates rusta fix's fix for it in a sandbox and applies it when green.",
+                "Fix ready: f shows rusta fix's fix for it; once you confirm, it is validated in a "
+                "sandbox and applied when green.",
                 style="bold",
             )
         return Text("Fix ready: v validates it in a sandbox (w: why).", style="bold")

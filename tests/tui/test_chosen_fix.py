@@ -21,7 +21,7 @@ from rusta_tui.messages import (
     ProbeFinished,
 )
 from tests.tui.conftest import Recorder, screen_text
-from tests.tui.test_fix_key import LABEL_LIB, pair_app
+from tests.tui.test_fix_key import LABEL_LIB, fix_and_take_first, pair_app
 from tests.tui.test_fix_key import label_crate as label_crate  # the fixture
 from tests.tui.test_honest_states import _select
 
@@ -115,7 +115,7 @@ async def test_u_after_f_undoes_fs_patch_not_an_older_tasks(demo_crate: Path, re
         await _settle(app, pilot, recorder, gen)
         await _select(pilot, app, "E0369")
         gen = app.session.generation
-        await pilot.press("f")
+        await fix_and_take_first(pilot, recorder)
         await recorder.wait_for(PatchApplied, lambda _m: len(recorder.of(PatchApplied)) > 1)
         await _settle(app, pilot, recorder, gen)
         gen = app.session.generation

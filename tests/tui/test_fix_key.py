@@ -1,7 +1,7 @@
 """The fix key (f) runs `rusta fix`'s engine on the selected story, through Pilot on real crates.
 
-One mistake, one answer: pressing f on every error story of the demo crate leaves it exactly as
-`rusta fix --yes` leaves a second copy. Several green fixes are shown with their diffs and the user
+One mistake, one answer: pressing f (and 1 on the fix it shows) on every error story of the demo
+crate leaves it exactly as `rusta fix --yes` leaves a second copy. Several green fixes are shown with their diffs and the user
 picks one by its number (Esc keeps the code); x during the search cancels it and settles its task.
 """
 
@@ -77,6 +77,19 @@ def crate_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.rs"))}
 
 
+async def fix_and_take_first(pilot, recorder: Recorder) -> FixProposed:
+    """f, then 1 on the preview f always opens: Rusta's first choice by the user's explicit pick. What
+    these tests check is the fix that lands, not the Confidence gate (which keeps Enter from taking a
+    fix rated below the threshold; tests/tui/test_fix_preview.py tests it)."""
+    seen = len(recorder.of(FixProposed))
+    await pilot.press("f")
+    proposed = await recorder.wait_for(FixProposed, lambda _m: len(recorder.of(FixProposed)) > seen)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChooseFixScreen)
+    await pilot.press("1")
+    return proposed
+
+
 async def test_fix_key_on_every_story_leaves_the_crate_as_rusta_fix_does(
     demo_crate: Path, tmp_path: Path, recorder: Recorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,7 +110,7 @@ async def test_fix_key_on_every_story_leaves_the_crate_as_rusta_fix_does(
             gen = app.session.generation
             applied = len(recorder.of(PatchApplied))
             await _select(pilot, app, code)
-            await pilot.press("f")
+            await fix_and_take_first(pilot, recorder)
             await recorder.wait_for(PatchApplied, lambda _m, n=applied: len(recorder.of(PatchApplied)) > n)
             await recorder.wait_for(ProbeFinished, lambda m, g=gen: m.generation > g)
             await app.workers.wait_for_complete()
@@ -244,7 +257,7 @@ async def test_f_fixes_the_mistake_in_view_not_its_namesakes(fixture_crate, reco
         gen = app.session.generation
         await _select(pilot, app, "E0308")
         aimed = app.session.selected_row()
-        await pilot.press("f")
+        await fix_and_take_first(pilot, recorder)
         await recorder.wait_for(PatchApplied)
         await recorder.wait_for(ProbeFinished, lambda m: m.generation > gen)
         await app.workers.wait_for_complete()

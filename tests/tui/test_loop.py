@@ -12,6 +12,7 @@ from rusta_tui.screens.code import CodeScreen
 from rusta_tui.widgets.explain import ExplainBubble, WhyDrawer
 from tests.tui.conftest import Recorder
 from tests.tui.test_app import static_text
+from tests.tui.test_fix_key import fix_and_take_first
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -94,7 +95,7 @@ async def test_pair_mode_fix_key_validates_and_applies(demo_crate: Path, recorde
         await pilot.press("m")
         assert app.session.mode == "pair"
         await _select(pilot, app, "E0382")
-        await pilot.press("f")
+        await fix_and_take_first(pilot, recorder)
         await recorder.wait_for(PatchApplied)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -127,9 +128,9 @@ async def test_undo_never_overwrites_an_edit_made_after_apply(demo_crate: Path, 
     app = RustaApp(demo_crate, watch=False, theme="textual-dark")
     async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
         await recorder.wait_for(ProbeFinished)
-        await pilot.press("m")  # pair mode: f finds rusta fix's fix, validates and applies it
+        await pilot.press("m")  # pair mode: f shows rusta fix's fix; 1 validates and applies it
         await _select(pilot, app, "E0382")
-        await pilot.press("f")
+        await fix_and_take_first(pilot, recorder)
         await recorder.wait_for(PatchApplied)
         await app.workers.wait_for_complete()
         edited = lib.read_text().replace("delivery.len()", "delivery.len() // my own edit")

@@ -83,7 +83,7 @@ async def test_tab_focuses_each_pane_and_the_keys_scroll_it(demo_crate: Path, re
         assert bubble.scroll_y > 0
         await pilot.press("end")
         await pilot.pause()
-        assert "Fix ready: f validates rusta fix's fix" in screen_text(app)  # the last line, by keys
+        assert "Fix ready: f shows rusta fix's fix" in screen_text(app)  # the last line, by keys
 
 
 async def test_why_drawer_scrolls_itself_and_keeps_its_border(demo_crate: Path, recorder: Recorder) -> None:

@@ -1,5 +1,6 @@
-"""Snapshots at 80x24 of the screens a flow opens: Choose a fix (f with several green fixes) and
-Tests (T on a crate with failing tests, a failure selected). Clocks frozen, theme pinned.
+"""Snapshots at 80x24 of the screens a flow opens: Choose a fix (f with several green fixes, and f
+with one fix the Confidence gate holds back) and Tests (T on a crate with failing tests, a failure
+selected). Clocks frozen, theme pinned.
 
 Update after an intended change with `pytest tests/tui/test_snapshots_flows.py --snapshot-update`
 and look at the SVGs in tests/tui/__snapshots__/ before committing them.
@@ -16,6 +17,7 @@ from textual.pilot import Pilot
 from rusta_tui.screens.choose import ChooseFixScreen
 from rusta_tui.types import Settings
 from tests.tui.test_fix_key import label_crate as label_crate  # the fixture: a fixed folder name
+from tests.tui.test_fix_preview import squares_crate as squares_crate  # the fixture: one error, one fix
 from tests.tui.test_snapshots import app_for, settle
 
 pytestmark = pytest.mark.slow  # real cargo
@@ -35,6 +37,13 @@ async def _choose_a_fix(pilot: Pilot) -> None:
 def test_choose_a_fix(snap_compare, label_crate: Path) -> None:
     """Every green fix's diff on screen, best first, with the keys that pick, take 1 or keep the code."""
     app = app_for(label_crate, settings=Settings(mode="pair"))
+    assert snap_compare(app, run_before=_choose_a_fix)
+
+
+def test_one_fix_held_back(snap_compare, squares_crate: Path) -> None:
+    """f shows even a lone fix before it lands; under a threshold no fix reaches (1.0) it is marked
+    held back, with both percentages, and only its number applies it."""
+    app = app_for(squares_crate, settings=Settings(mode="pair", fix_min_confidence=1.0))
     assert snap_compare(app, run_before=_choose_a_fix)
 
 

@@ -17,6 +17,7 @@ from rusta_tui.app import RustaApp
 from rusta_tui.messages import PatchApplied, PatchFailed, PatchValidated, ProbeFinished
 from rusta_tui.types import Settings
 from tests.tui.conftest import Recorder, screen_text
+from tests.tui.test_fix_key import fix_and_take_first
 from tests.tui.test_honest_states import _select
 from toolbelt import cargo_early
 from toolbelt.toolchain import follow_pin
@@ -78,7 +79,7 @@ async def test_the_fix_key_validates_with_the_pin_above_the_crate(
         codes = {r.code for r in app.session.rows() if r.level == "error"}
         assert codes == {"E0596"}, codes  # nightly: the feature compiles, only the missing `mut`
         await _select(pilot, app, "E0596")
-        await pilot.press("f")
+        await fix_and_take_first(pilot, recorder)
         await recorder.wait_for(PatchApplied)
         await app.workers.wait_for_complete()
         await pilot.pause()
