@@ -201,7 +201,9 @@ def _option(
                     or (
                         with_frequency(
                             patch_clone_cost(added_lines(diff), diag, cost_type)
-                            or "; ".join(typed_clone_costs(c.edits, files.get)),  # the receiver's written type
+                            or "; ".join(
+                                typed_clone_costs(c.edits, files.get)
+                            ),  # the receiver's written type
                             c.edits,
                             files,
                         )

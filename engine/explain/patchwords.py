@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 
 import msgspec
 
-from engine.edits import EditError, apply_edits, by_file, diff_side
+from engine.edits import Edit, EditError, apply_edits, by_file, diff_side
 from engine.explain.evidence import tokens
+from engine.explain.open_constructors import opened_by
 from engine.explain.types import Choice, Explanation, PatchOption, SuggestedPatch
 
 # calls that copy or allocate: the patch's added lines hold more of them than its removed lines
@@ -69,7 +70,7 @@ def copy_cost(patch: str, typed: tuple[str, ...] = ()) -> str:
     return "; ".join(dict.fromkeys(said))
 
 
-def typed_clone_costs(o: PatchOption, read: Callable[[str], bytes | None] | None) -> tuple[str, ...]:
+def typed_clone_costs(edits: Iterable[Edit], read: Callable[[str], bytes | None] | None) -> tuple[str, ...]:
     """The cost of each `name.clone()` the fix's edits write, from the type `name` is declared with
     in the original file (`engine.syntax.declared_types`, `engine.explain.copycost`); empty when
     one of them has no written type or an unknown cost, so no claim rests on a guess."""
@@ -79,7 +80,7 @@ def typed_clone_costs(o: PatchOption, read: Callable[[str], bytes | None] | None
     from engine.syntax.declared_types import declared_type
 
     out: list[str] = []
-    for ed in o.edits:
+    for ed in edits:
         for m in re.finditer(r"(?<![\w.])([a-z_]\w*)\.clone\(\)", ed.replacement):
             src = read(ed.file)
             # in scope where the edit starts, or after it when the edit rewrites the declaration too
@@ -180,14 +181,14 @@ def finished(o: PatchOption, read: Callable[[str], bytes | None] | None = None) 
     off its final patch: a copy any step inserts is said, and makes it a clone, whatever its first
     step was; code its title quotes is the code the patch writes. With `read` (the original files),
     a clone's cost is read off its receiver's declared type (`typed_clone_costs`)."""
-    cost = copy_cost(o.patch, typed_clone_costs(o, read))
+    cost = copy_cost(o.patch, typed_clone_costs(o.edits, read))
     name = copy_name(quoted_from_patch(o.name, o.patch), o.patch)
     return msgspec.structs.replace(
         o,
         name=name,
         first_step=o.name if name != o.name and o.steps else o.first_step,
         kind="clone" if cost else o.kind,
-        cost="; ".join(filter(None, dict.fromkeys((cost, o.cost)))),
+        cost="; ".join(filter(None, dict.fromkeys((cost, o.cost, opened_by(o.edits, read))))),
     )
 
 
