@@ -13,23 +13,34 @@ from typing import TYPE_CHECKING
 
 from engine.explain.loop_shapes import index_loop_tags, loop_move_tags
 from toolbelt.diagnostics import in_user_crate
-from toolbelt.types import Diagnostic
+from toolbelt.types import Diagnostic, Span
 
 if TYPE_CHECKING:
     from engine.syntax.types import FnSig
 
 
-def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str], dict[str, str]]:
-    """(tags, extra placeholder values) for the diagnostic's primary span."""
+def _primary_source(diag: Diagnostic, crate_root: str | Path) -> tuple[Span, bytes] | None:
+    """rustc's primary span in the user's crate and its file's bytes, when the span is not empty and
+    lies within them: the shapes below read the syntax there, and a span past the end (the file
+    changed since the check) has none."""
     prim = diag.primary
     if prim is None or not in_user_crate(prim.file_name):
-        return frozenset(), {}
+        return None
     try:
         source = (Path(crate_root) / prim.file_name).read_bytes()
     except OSError:
-        return frozenset(), {}
+        return None
     if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
+        return None
+    return prim, source
+
+
+def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str], dict[str, str]]:
+    """(tags, extra placeholder values) for the diagnostic's primary span."""
+    opened = _primary_source(diag, crate_root)
+    if opened is None:
         return frozenset(), {}
+    prim, source = opened
     from engine.syntax.tree import enclosing, shape
 
     s = shape(source, prim.byte_start, prim.byte_end)
@@ -425,14 +436,10 @@ def bound_on_type_parameter(diag: Diagnostic, typ: str | None, crate_root: str |
     wanted = {base_name(typ)} if typ and "<" not in typ else set()
     for node in (diag, *diag.children):
         wanted.update(m.group(1) for m in _PLAIN_BOUND.finditer(node.message))
-    if not wanted:
+    opened = _primary_source(diag, crate_root) if wanted else None
+    if opened is None:
         return False
-    try:
-        source = (Path(crate_root) / prim.file_name).read_bytes()
-    except OSError:
-        return False
-    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
-        return False
+    prim, source = opened
     from engine.syntax.story_shapes import type_parameters_around
 
     return bool(wanted & type_parameters_around(source, prim.byte_start, prim.byte_end))
@@ -442,15 +449,10 @@ def impl_trait_name(diag: Diagnostic, crate_root: str | Path) -> str | None:
     """The trait of the `impl Trait for T` block rustc's primary span is in (`Iterator` for
     `impl<A> std::iter::Iterator for Merge<A>`), its last path segment without generics; None when
     the span is not in a trait impl of the user's crate."""
-    prim = diag.primary
-    if prim is None or not in_user_crate(prim.file_name):
+    opened = _primary_source(diag, crate_root)
+    if opened is None:
         return None
-    try:
-        source = (Path(crate_root) / prim.file_name).read_bytes()
-    except OSError:
-        return None
-    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
-        return None
+    prim, source = opened
     from engine.syntax.tree import ancestors, node_at
 
     node = node_at(source, prim.byte_start, prim.byte_end)
