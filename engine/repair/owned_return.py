@@ -9,6 +9,11 @@ other shape, `&local` returned, where the `&` goes; here too, a local that alrea
 type (its annotation, or a constructor or std method that makes that type: `.join(..)`, `format!`,
 `.collect::<Vec<_>>()`) is returned itself, never copied again with `.to_string()`. Pure; the sandbox
 says whether callers still compile with the owned value.
+
+The same mistake behind an `Option`: `fn longest_line(&self) -> Option<&str>` whose tail finds a line
+of a `String` made in the function (`normalized.lines().fold(..)`) returns `Option<String>`: a
+returned `Option` is converted with `.map(str::to_string)`, `Some(x)` converts `x`, and `None`
+stays. Callers that compare with `Some("..")` then change too; the sandbox and the tests say so.
 """
 
 from __future__ import annotations
@@ -30,6 +35,37 @@ _OWNED = {
 }
 _ATOMIC = ("identifier", "field_expression", "call_expression", "index_expression", "string_literal", "self")
 _NESTED = ("closure_expression", "function_item", "async_block")
+
+
+# the owned counterpart's conversion as a path, for `Option::map`: by the borrowed type
+_MAP_PATHS = {"str": "str::to_string", "Path": "Path::to_path_buf", "OsStr": "OsStr::to_os_string"}
+_OPTION = re.compile(r"^Option\s*<\s*(?P<inner>&(?!\s*mut\b).+)>$", re.S)
+
+
+def _owned_option(ret: str) -> tuple[str, str, str] | None:
+    """`Option<&str>` -> (`Option<String>`, `to_string`, `str::to_string`); None for other types."""
+    m = _OPTION.match(ret.strip())
+    owned = _owned(m["inner"].strip()) if m is not None else None
+    if m is None or owned is None:
+        return None
+    borrowed = re.sub(r"^&\s*(?:'\w+\s+)?", "", m["inner"].strip()).strip()
+    path = _MAP_PATHS.get(borrowed, f"<{borrowed}>::to_vec")
+    return f"Option<{owned[0]}>", owned[1], path
+
+
+def _option_site(
+    source: bytes, n: tree_sitter.Node, method: str, typ: str, path: str
+) -> tuple[int, int, str] | None:
+    """The edit that makes one returned `Option<&T>` an `Option` of the owned type; None for `None`."""
+    if n.type == "identifier" and _decoded(n) == "None":
+        return None
+    f = n.child_by_field_name("function") if n.type == "call_expression" else None
+    args = n.child_by_field_name("arguments") if f is not None else None
+    if f is not None and _decoded(f) == "Some" and args is not None and args.named_child_count == 1:
+        return _converted(source, args.named_children[0], method, typ)
+    if n.type in _ATOMIC:
+        return n.end_byte, n.end_byte, f".map({path})"
+    return n.start_byte, n.end_byte, f"({_decoded(n)}).map({path})"
 
 
 def _owned(ret: str) -> tuple[str, str] | None:
@@ -131,13 +167,18 @@ def return_owned(d: Diagnostic, read: Reader) -> list[Candidate]:
     fn = next((a for a in (node, *ancestors(node)) if a.type in _NESTED), None)
     ret = fn.child_by_field_name("return_type") if fn is not None and fn.type == "function_item" else None
     body = fn.child_by_field_name("body") if fn is not None else None
-    owned = _owned((ret.text or b"").decode("utf-8", "replace")) if ret is not None else None
-    if fn is None or ret is None or body is None or owned is None:
+    written = (ret.text or b"").decode("utf-8", "replace") if ret is not None else ""
+    owned = _owned(written)
+    option = _owned_option(written) if owned is None else None
+    if fn is None or ret is None or body is None or (owned is None and option is None):
         return []
-    typ, method = owned
     sites = _returns(body)
     if not sites or not any(s.start_byte <= prim.byte_start and prim.byte_end <= s.end_byte for s in sites):
         return []
+    if option is not None:
+        return _option_returned(d, ret, sites, source, option)
+    assert owned is not None
+    typ, method = owned
     edits = [Edit(file=prim.file_name, start=ret.start_byte, end=ret.end_byte, replacement=typ)]
     moved: list[str] = []
     for s in sites:
@@ -151,4 +192,28 @@ def return_owned(d: Diagnostic, read: Reader) -> list[Candidate]:
         desc = f"return {names} itself as the `{typ}` it already is, instead of a reference to it"
     else:
         desc = f"return an owned `{typ}`: `.{method}()` where the function returns"
+    return [_make(edits, desc, "owned-return", d.code_str or "E0515", 0.7)]
+
+
+def _option_returned(
+    d: Diagnostic,
+    ret: tree_sitter.Node,
+    sites: list[tree_sitter.Node],
+    source: bytes,
+    option: tuple[str, str, str],
+) -> list[Candidate]:
+    """`-> Option<&T>` becomes `-> Option<Owned>`, each returned `Option` converted (see the module)."""
+    prim = d.primary
+    assert prim is not None
+    typ, method, path = option
+    inner = typ[len("Option<") : -1]
+    edits = [Edit(file=prim.file_name, start=ret.start_byte, end=ret.end_byte, replacement=typ)]
+    for s in sites:
+        if (site := _option_site(source, s, method, inner, path)) is not None:
+            edits.append(Edit(file=prim.file_name, start=site[0], end=site[1], replacement=site[2]))
+    if len(edits) == 1:
+        return []
+    desc = (
+        f"return an owned `{typ}`: `.map({path})` (or `.{method}()` in a `Some`) where the function returns"
+    )
     return [_make(edits, desc, "owned-return", d.code_str or "E0515", 0.7)]
