@@ -192,14 +192,16 @@ class _Scanner:
             return True
         return t.kind == "ident" and (t.text not in KEYWORDS or t.text in _PATH_KEYWORDS)
 
-    def angle_back(self, k: int) -> int:
-        """Index of the `<` matching the `>` at k, or -1."""
+    def _angle_match(self, k: int, step: int) -> int:
+        """Index of the angle bracket matching the one at k, walking back (`step` -1, from a `>`) or
+        forward (+1, from a `<`); -1 when a `;`, `{` or `}` comes first (generics never span one)."""
+        opening, closing = (">", "<") if step < 0 else ("<", ">")
         depth = 0
-        for j in range(k, -1, -1):
+        for j in range(k, -1 if step < 0 else len(self.toks), step):
             s = self.text(j)
-            if s == ">":
+            if s == opening:
                 depth += 1
-            elif s == "<":
+            elif s == closing:
                 depth -= 1
                 if depth == 0:
                     return j
@@ -207,19 +209,13 @@ class _Scanner:
                 return -1
         return -1
 
+    def angle_back(self, k: int) -> int:
+        """Index of the `<` matching the `>` at k, or -1."""
+        return self._angle_match(k, -1)
+
     def angle_fwd(self, k: int) -> int:
-        depth = 0
-        for j in range(k, len(self.toks)):
-            s = self.text(j)
-            if s == "<":
-                depth += 1
-            elif s == ">":
-                depth -= 1
-                if depth == 0:
-                    return j
-            elif s in (";", "{", "}"):
-                return -1
-        return -1
+        """Index of the `>` matching the `<` at k, or -1."""
+        return self._angle_match(k, 1)
 
     def is_turbofish_close(self, k: int) -> bool:
         o = self.angle_back(k) if self.text(k) == ">" else -1

@@ -144,12 +144,11 @@ def drop_conversion(d: Diagnostic, read: Reader) -> list[Candidate]:
     already the borrowed item the type asks for, so taking the conversion out fixes it with no
     allocation and no change to a signature; changing the declared type (`own_collected_items`)
     stays the fallback, ranked after it. The sandbox says whether the item really is borrowed."""
-    span = _primary(d)
-    m = _BUILT.search(d.message)
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
+    built = _built_at(d, read)
+    if built is None:
         return []
-    want, item = _element(_short(m.group("coll"))), _short(m.group("item"))
+    span, source, coll, item = built
+    want = _element(coll)
     if want is None or not want.startswith("&") or item.startswith("&"):
         return []
     mb = map_body_before(source, span.byte_start)
@@ -190,12 +189,11 @@ def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     allocation, and no signature changes, so these rank above rewriting the declared type
     (`own_collected_items`). The pair of types comes from rustc's message; the sandbox says whether
     the adapter compiles in place."""
-    span = _primary(d)
-    m = _BUILT.search(d.message)
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
+    built = _built_at(d, read)
+    if built is None:
         return []
-    want, item = _element(_short(m.group("coll"))), _short(m.group("item"))
+    span, source, coll, item = built
+    want = _element(coll)
     if want is None or not want.startswith("&") or not item.startswith("&") or want == item:
         return []
     if want.startswith("&mut ") or item.startswith("&mut "):
