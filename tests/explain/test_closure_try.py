@@ -95,3 +95,49 @@ def test_question_mark_in_a_closure_speaks_of_the_closure(tmp_path: Path, monkey
     lib = tmp_path / "scores" / "src" / "lib.rs"
     lib.write_text(lib.read_text().replace("w.parse::<usize>()?", "w.len()"))
     assert cargo_test(tmp_path / "scores").returncode == 0
+
+
+SIZES = """use std::num::ParseIntError;
+
+pub fn sizes(specs: &[&str]) -> Result<Vec<u32>, ParseIntError> {
+    let out: Vec<u32> = specs
+        .iter()
+        .map(|s| {
+            let t = s.trim();
+            match t.strip_suffix('k') {
+                Some(n) => n.parse::<u32>()? * 1024,
+                None => t.parse::<u32>()?,
+            }
+        })
+        .collect();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kilo() {
+        assert_eq!(super::sizes(&["2k", " 3"]).unwrap(), vec![2048, 3]);
+        assert!(super::sizes(&["x"]).is_err());
+    }
+}
+"""
+
+
+def test_a_closure_ending_in_match_yields_ok_from_every_arm(tmp_path: Path, monkeypatch) -> None:
+    """The closure's value is its tail `match` (a statement to the grammar): each arm's value is
+    wrapped, so the fix compiles and the crate's tests pass with it."""
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "sizes", SIZES)
+    run = validate(stories, tmp_path / "sizes")
+    at = line_of(SIZES, "Some(n) =>")
+    i, e = next((i, e) for i, e in enumerate(run.explanations) if e.primary.line == at)
+    assert e.fixes, [(o.name, o.validated, o.fails_because) for o in run.failed[i]]
+    first = e.fixes[0]
+    shown = " ".join(first.shows)
+    assert first.validated in ("compiles", "type-checks"), first.validated
+    assert "Ok(n.parse::<u32>()? * 1024)" in shown and "Ok(t.parse::<u32>()?)" in shown, first.shows
+    for rel, es in by_file(first.edits).items():
+        p = tmp_path / "sizes" / rel
+        p.write_bytes(apply_edits(p.read_bytes(), es))
+    assert cargo_test(tmp_path / "sizes").returncode == 0
