@@ -40,6 +40,9 @@ class PlacedLint(msgspec.Struct, frozen=True, kw_only=True):
     end_line: int = 0
     start: int = 0
     end: int = 0
+    # clippy's JSON level: "error" for a lint at deny level (deny-by-default, clippy::correctness),
+    # on which `cargo clippy` fails; such a lint is no compile error, and no warning either
+    level: str = "warning"
 
     @property
     def place(self) -> str:
@@ -76,9 +79,16 @@ def placed_lints(report: CheckReport) -> tuple[PlacedLint, ...]:
                 end_line=p.line_end if p else 0,
                 start=p.byte_start if p else 0,
                 end=p.byte_end if p else 0,
+                level="error" if d.level.startswith("error") else "warning",
             )
         )
     return tuple(out)
+
+
+def denied(lints: tuple[PlacedLint, ...] | list[PlacedLint]) -> tuple[str, ...]:
+    """The lints at error level (deny), by key once: the general mistake this prevents is counting
+    them as warnings, so a proof says "0 error(s)" while `cargo clippy` ends with `error:`."""
+    return tuple(dict.fromkeys(x.key for x in lints if x.level == "error"))
 
 
 def _rewrite_of(file: str, changes: Mapping[str, Rewrite]) -> Rewrite | None:

@@ -27,7 +27,7 @@ from dulwich.objects import Blob
 from diary import snapshots as snaps
 from engine.patching.diffs import FileChange, apply_changes, parse_diff, strip_prefix, touched_paths
 from engine.patching.errors import DiffParseError, PatchError
-from engine.patching.lint_blame import PlacedLint, blame, is_error, placed_lints, rewrites
+from engine.patching.lint_blame import PlacedLint, blame, denied, is_error, placed_lints, rewrites
 from engine.patching.types import FileState, Patch, Proof, Validation, Verdict
 from engine.patching.uncovered import uncovered
 from toolbelt.atomic_file import replace_file
@@ -279,10 +279,12 @@ def validate(
         fields["check_s"] = chk.process.duration_s if chk.process else 0.0
         errors = _error_keys(chk)
         fields["errors_after"] = len(errors)
-        fields["warnings_after"] = len(_warning_keys(chk))
+        fields["lint_errors_after"] = len(denied(placed_lints(chk)))  # deny lints: not warnings
+        fields["warnings_after"] = len(_warning_keys(chk)) - fields["lint_errors_after"]
         fields["check_status"] = chk.status
         fields["check_tool"] = tool[0]
-        lint_key = baseline_key + "|placed"  # baselines linted before lints kept their places are stale
+        # baselines linted before lints kept their places and levels are stale
+        lint_key = baseline_key + "|placed|level"
         if tool[0] == "clippy" and chk.status in ("clean", "diagnostics"):
             if m.lint_tree != lint_key:
                 _sync(home, root, crate, m, before, {})
@@ -295,7 +297,8 @@ def validate(
                     _save_manifest(home, m)
             if m.lint_tree == lint_key:
                 found = blame(m.baseline_lints, m.baseline_lint_built, placed_lints(chk), rewrites(pairs))
-                fields["warnings_before"] = len(m.baseline_warnings)
+                fields["lint_errors_before"] = len(denied(m.baseline_lints))
+                fields["warnings_before"] = len(m.baseline_warnings) - fields["lint_errors_before"]
                 fields["new_warnings"] = found.added
                 fields["hidden_warnings"] = found.hidden
         if chk.status in ("failed", "timeout", "error"):

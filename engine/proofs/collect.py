@@ -63,7 +63,10 @@ def run_proofs(f: dict[str, Any]) -> tuple[Proof, ...]:
     else:
         warned = f.get("warnings_after", 0)
         lints = _lints(f)
-        said = f"{errs} error(s){lints}" if lints else f"{errs} error(s), {warned} warning(s)"
+        # a deny-level lint is an `error:` of `cargo clippy`, not of the compiler: said apart, never
+        # hidden in "0 error(s)" (review A a08: clippy::approx_constant)
+        errors = f"{errs} compile error(s)" if tool == "clippy" else f"{errs} error(s)"
+        said = f"{errors}{lints}" if lints else f"{errors}, {warned} warning(s)"
         detail = f"cargo {tool} {status}: {said}."
         # a lint the patch adds is said in the detail, never a failed proof: the verdict gates on
         # errors and tests, so "proof failed" beside "Applied" would contradict itself (reviews B, D)
@@ -115,11 +118,18 @@ def _lints(f: dict[str, Any]) -> str:
             f"; clippy also reports {len(hidden)} on code the patch did not write, "
             f"unseen before because the crate did not compile: {shown}"
         )
+    denied_before, denied_after = f.get("lint_errors_before") or 0, f.get("lint_errors_after", 0)
+    counts = f"clippy warnings {before} -> {after}"
+    if denied_before or denied_after:
+        counts = (
+            f"clippy errors {denied_before} -> {denied_after} (lints at deny level: `cargo clippy` fails "
+            f"on them), warnings {before} -> {after}"
+        )
     if not added:
         none = "none on the lines the patch writes" if hidden else "none added by the patch"
-        return f"; clippy warnings {before} -> {after}, {none}{also}"
+        return f"; {counts}, {none}{also}"
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(added).items())
-    return f"; clippy warnings {before} -> {after}: the patch adds {len(added)} ({names}){also}"
+    return f"; {counts}: the patch adds {len(added)} ({names}){also}"
 
 
 def intent_for(level: str) -> Literal["refactor", "fix"]:
