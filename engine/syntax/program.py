@@ -14,7 +14,7 @@ from __future__ import annotations
 import tree_sitter
 
 from engine.syntax.receivers import Receivers, struct_fields
-from engine.syntax.tree import ancestors, parse
+from engine.syntax.tree import _range, ancestors, parse
 from engine.syntax.types import Base, Range
 
 _TEST_ATTRS = ("test", "tokio::test", "async_std::test", "quickcheck", "proptest")
@@ -151,15 +151,6 @@ def _owner(node: tree_sitter.Node) -> str:
             t = a.child_by_field_name("name")
             return (t.text or b"").decode() if t is not None else ""
     return ""
-
-
-def _range(node: tree_sitter.Node) -> Range:
-    return Range(
-        start=node.start_byte,
-        end=node.end_byte,
-        line=node.start_point[0] + 1,
-        text=(node.text or b"").decode("utf-8", "replace"),
-    )
 
 
 def functions(source: bytes) -> list[FnInfo]:
