@@ -7,8 +7,11 @@ reaches the terminal are the real ones; only how it is started is common, and li
 from __future__ import annotations
 
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,3 +57,40 @@ def rusta(
         input=input,
         stdin=subprocess.DEVNULL if input is None else None,
     )
+
+
+def on_a_terminal(
+    *args: str, answer: bytes, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+) -> tuple[int, str, bool]:
+    """`rusta ARGS` with a pseudo-terminal as stdin, stdout and stderr, answering its first `[y/N]`
+    question with `answer` (`b"y\\n"`, or ctrl-D `b"\\x04"`): (exit code, what the terminal showed,
+    whether the question came). openpty and Popen rather than pty.fork: forking a pytest worker that
+    may hold JAX's threads and running Python in the child before exec can deadlock."""
+    fd, tty = pty.openpty()
+    proc = subprocess.Popen(
+        [*ARGV, *args],
+        cwd=cwd,
+        env=child_env(env),
+        stdin=tty,
+        stdout=tty,
+        stderr=tty,
+        start_new_session=True,
+    )
+    os.close(tty)
+    out, answered, deadline = b"", False, time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not answered and b"[y/N]" in out:
+            os.write(fd, answer)
+            answered = True
+    code = proc.wait(timeout=60)
+    os.close(fd)
+    return code, out.decode("utf-8", "replace"), answered

@@ -107,45 +107,9 @@ def test_kill_9_in_the_middle_of_rusta_apply(crate: Path) -> None:
 
 
 def _on_a_terminal(crate: Path, answer: bytes, *args: str) -> tuple[int, str]:
-    """Run rusta with a pseudo-terminal as stdin/stdout, answer its question, return (exit code, output)."""
-    import pty
-    import select
-    import time
-
-    env = cli.child_env({CRASH_ENV: None})
-    # openpty + Popen rather than pty.fork: forking a pytest worker that may hold JAX's threads and
-    # running Python in the child before exec can deadlock
-    fd, tty = pty.openpty()
-    proc = subprocess.Popen(
-        [*cli.ARGV, *args],
-        cwd=crate,
-        env=env,
-        stdin=tty,
-        stdout=tty,
-        stderr=tty,
-        start_new_session=True,
-    )
-    os.close(tty)
-    out = b""
-    answered = False
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not answered and b"[y/N]" in out:
-            os.write(fd, answer)
-            answered = True
-    code = proc.wait(timeout=60)
-    os.close(fd)
-    return code, out.decode("utf-8", "replace")
+    """rusta on a pseudo-terminal in the crate, its question answered: (exit code, output)."""
+    code, out, _ = cli.on_a_terminal(*args, answer=answer, cwd=crate, env={CRASH_ENV: None})
+    return code, out
 
 
 def test_apply_asks_on_a_terminal(crate: Path) -> None:

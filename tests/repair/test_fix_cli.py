@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.cli_runner import rusta
+from tests.cli_runner import on_a_terminal, rusta
 from tests.patching.helpers import lock_held
 from tests.repair.test_baseline import ALREADY, BAD, GOOD, git, good_then_bad
 
@@ -150,35 +150,10 @@ def test_another_process_holding_the_patch_lock_refuses_the_fix_with_exit_3(tmp_
 
 def test_ctrl_d_at_the_prompt_is_a_no_not_an_internal_error(tmp_path: Path) -> None:
     """The prompt reads a terminal; ctrl-D there ends the input, which Python raises as EOFError."""
-    import os
-    import pty
-    import select
-    import time
-
-    from tests.cli_runner import ARGV, child_env
-
     good = RED_AT_THE_GATE.replace("), 4)", "), 3)")
     root = _crate(tmp_path / "eof", good)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: rusta on a terminal, as a user runs it
-        os.execve(ARGV[0], [*ARGV, "fix", str(root), "--no-tests"], child_env())
-    out, sent, deadline = b"", False, time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if not select.select([fd], [], [], 0.5)[0]:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not sent and b"[y/N]" in out:
-            os.write(fd, b"\x04")  # ctrl-D
-            sent = True
-    _, status = os.waitpid(pid, 0)
-    said = out.decode(errors="replace")
+    code, said, sent = on_a_terminal("fix", str(root), "--no-tests", answer=b"\x04")  # ctrl-D
     assert sent, said
-    assert os.waitstatus_to_exitcode(status) == 1, said  # declined: errors remain
+    assert code == 1, said  # declined: errors remain
     assert "Left as it was." in said and "internal error" not in said
     assert (root / "src" / "lib.rs").read_text() == good
