@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from engine.explain.placeholders import short_type, texts
+from engine.repair.send_result import returned_across
 from toolbelt.types import Diagnostic
 
 _NOT_IMPLEMENTED = re.compile(
@@ -102,3 +103,28 @@ def statement(diag: Diagnostic) -> str:
             )
             break
     return " ".join(out)
+
+
+def crossing(diag: Diagnostic, where: str) -> str:
+    """Which value crosses a thread boundary, said from rustc's notes.
+
+    The general mistake this replaces: "the code hands a value to another thread" said of every
+    `Send` error at a `spawn`, while the value may be the one the closure returns, which goes back
+    to the joining thread through `JoinHandle<T>` (spawn asks `F: Send` of the closure and its
+    captures, `T: Send` of its result)."""
+    said = named(diag)
+    if said is None:
+        return ""
+    trait, typ = said
+    result = returned_across(diag)
+    if result is not None:
+        return (
+            f"What crosses threads at {where} is the value the spawned closure returns: `spawn` asks that"
+            " the closure's result be Send as well as the closure, since the result goes back to the thread"
+            f" that calls `join`; rustc finds `{short_type(typ)}`, which is not `Send`, inside that result,"
+            f" `{short_type(result)}`. The closure's captures are not the problem."
+        )
+    return (
+        f"The code at {where} hands a value to another thread (or shares it with one), and rustc says"
+        f" its type is not `{trait}`."
+    )

@@ -72,6 +72,7 @@ PLACEHOLDERS = frozenset(
         "written",
         "better",
         "auto_traits",
+        "crossing",
         "import_path",
         "binding",
         "sibling",

@@ -34,6 +34,7 @@ from engine.repair.collect_target import (
 from engine.repair.error_conversion import error_conversion
 from engine.repair.idioms import owning_idiom
 from engine.repair.owned_first import holder_owns, owned_before_loop
+from engine.repair.send_result import send_error_result
 from engine.repair.sites import site_at
 from engine.repair.template_kit import Reader, _dot_before, _make, _primary, _short
 from engine.repair.types import Candidate
@@ -344,6 +345,7 @@ def design_candidates(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> li
             + own_collected_items(d, read)
             + numeric.operand_cast(d, read)
             + numeric.float_division(d, read)
+            + send_error_result(d, read)
             + numeric.widen_items(d, read)
         )
     if code == "E0716":
