@@ -5,7 +5,10 @@ rustc (E0499/E0502): the first borrow is the call in an `if let`/`while let` con
 a reference into it, is still used. The general mistake: binding the reference when the code only
 needs the value. Matching `Some(&c)` copies the item out of the reference, so the borrow ends with
 the condition; every `*c` in the body becomes `c`. It compiles only when the item is `Copy` (a
-`char`, a number): the sandbox decides, so the fix is never shown for an item that would move.
+`char`, a number): where the code writes the item's type (a field's `HashMap<String, String>`, a
+binding's annotation) and it is not `Copy`, no fix is made, since "copy the item out" would be
+false (review A a02); where the type is not written, the sandbox decides and the name says "if its
+type is `Copy`".
 Pure; the syntax layer finds the pattern and the derefs.
 """
 
@@ -15,6 +18,7 @@ import tree_sitter
 
 from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate, Edit
+from engine.syntax.item_types import is_copy, looked_up_item
 from engine.syntax.tree import ancestors, node_at, node_text
 from toolbelt.types import Diagnostic
 
@@ -73,10 +77,19 @@ def copied_peek(d: Diagnostic, read: Reader) -> list[Candidate]:
     )
     if body is None:
         return []
+    item = looked_up_item(source, value)
+    copy = is_copy(item, source) if item is not None else None
+    if copy is False:  # `Some(&v)` would move a `String` out of the borrow (E0507): no way out
+        return []
     edits = [Edit(file=first.file_name, start=bound.start_byte, end=bound.start_byte, replacement="&")]
     edits += [
         Edit(file=first.file_name, start=n.start_byte, end=n.end_byte, replacement=name)
         for n in _derefs(body, name)
     ]
-    desc = f"match `Some(&{name})`: copy the item out of the reference, so the borrow ends with the condition"
+    desc = (
+        f"match `Some(&{name})`: copy the `{item}` out of the reference, so the borrow ends with the condition"
+        if copy
+        else f"match `Some(&{name})`: copy the item out of the reference (if its type is `Copy`), so the "
+        "borrow ends with the condition"
+    )
     return [_make(edits, desc, "copy-out-of-borrow", d.code_str or "", 0.85)]

@@ -71,3 +71,48 @@ def test_an_owned_item_gets_no_copy(tmp_path) -> None:
     (d,) = errors_of(root, tmp_path)
     (cand,) = copied_peek(d, lambda rel: (root / rel).read_bytes())
     assert cand.edits[0].replacement == "&", cand
+
+
+# lookups in fields whose written types tell the item: a `u32` copies out, a `String` would move
+STOCK = """use std::collections::HashMap;
+
+pub struct Stock {
+    levels: HashMap<String, u32>,
+    names: HashMap<u32, String>,
+}
+
+impl Stock {
+    pub fn bump(&mut self, k: &str) -> u32 {
+        if let Some(n) = self.levels.get(k) {
+            self.levels.insert(k.to_string(), *n + 1);
+            return *n + 1;
+        }
+        0
+    }
+
+    pub fn rename(&mut self, id: u32) -> usize {
+        if let Some(name) = self.names.get(&id) {
+            self.names.insert(id + 1, String::new());
+            return name.len();
+        }
+        0
+    }
+}
+"""
+
+
+def test_a_written_item_type_decides_whether_the_copy_is_offered(tmp_path) -> None:
+    """The general mistake (review A a02): "copy the item out of the reference" offered for a
+    `String` item. The field's written `HashMap<u32, String>` says the item is not `Copy`: no
+    candidate at all; its `HashMap<String, u32>` twin says it is, and the name says what is copied."""
+    from tests.explain.crates import write_lib
+
+    root = write_lib(tmp_path, "stock", STOCK)
+    errs = [d for d in errors_of(root, tmp_path) if d.code_str == "E0502"]
+    assert len(errs) == 2, errs
+    by_line = {d.primary.line_start: d for d in errs if d.primary is not None}
+    read = lambda rel: (root / rel).read_bytes()  # noqa: E731
+    bump = by_line[min(by_line)]
+    (cand,) = copied_peek(bump, read)
+    assert "copy the `u32` out of the reference" in cand.description, cand.description
+    assert copied_peek(by_line[max(by_line)], read) == []
