@@ -18,6 +18,7 @@ import msgspec
 
 from engine.edits import EditError, apply_edits, by_file
 from engine.explain import blame, chain, joint
+from engine.explain.dead_ends import left_in_edit
 from engine.explain.followons import cleared
 from engine.explain.joint import Key
 from engine.explain.joint import counted as _counted
@@ -150,6 +151,7 @@ class Trials:
             if first is not None and state == "compiles"
             else "",
             hidden_new=hidden_new(e, o, fresh) if state == "compiles" else (),
+            left_in_edit=left_in_edit(o, rest, self.ws.read) if state == "compiles" and rest else "",
         )
 
     def _finish(

@@ -116,6 +116,9 @@ class PatchOption(Base, frozen=True):
     # of its `errors_new`, those rustc hid behind the story's error (a later pass, on no line the
     # edit wrote; `engine.patching.uncovered`), in short words: said as hidden, never as brought
     hidden_new: tuple[str, ...] = ()
+    # an error the crate had that stays on the code this fix wrote (`engine.explain.dead_ends`): a
+    # later fix must rewrite this one's code, so it is no step toward a build and earns no ✓
+    left_in_edit: str = ""
     # when this option is a fix written in the repo's style (`engine.memory.render`): the fix as
     # rustc or the template wrote it, validated and shown in its place only if this one fails
     plain: tuple[PatchOption, ...] = ()
@@ -184,6 +187,7 @@ class PatchOption(Base, frozen=True):
             and not self.tests_failed
             and self.tests_run != "timeout"
             and not self.relocks
+            and not self.left_in_edit
             and not self.untested
             and not (self.panics_until_filled and self.test_reach == "reached")
         )
@@ -228,6 +232,11 @@ class PatchOption(Base, frozen=True):
             words = f"{words}, and {self._brought_words}" if words else f"fixes this; {self._brought_words}"
         if words and self.first_error and not (k and len(self.hidden_new) == k):
             words += f" (first: {self.first_error})"
+        if self.left_in_edit:
+            words += (
+                f"; {self.left_in_edit} stays on the code this fix writes, so a later fix must rewrite"
+                " it: no step toward a build that compiles"
+            )
         if self.panics_until_filled:  # the errors left first: "compiles" alone would hide them
             words = (
                 words + ", and" if words else "compiles, but"

@@ -359,6 +359,7 @@ class _Run:
             errors_new=verdict.errors_new,
             first_error=verdict.first_error,
             hidden_new=verdict.hidden_new,
+            left_in_edit=verdict.left_in_edit,
         )
 
     def as_set(self, e: Explanation, leads: tuple[PatchOption, ...]) -> str:

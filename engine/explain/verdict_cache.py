@@ -34,7 +34,7 @@ from toolbelt.types import CheckTool
 # E0599 the edit caused on a line it did not write says the edit changed the receiver's type; 21: a
 # story's other error left as it was is a remaining error, not one the edit failed (blame); 24: a new
 # error that quotes a type the edit wrote fails it (the error moved), wherever it is
-CACHE_VERSION = 25
+CACHE_VERSION = 26
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -55,6 +55,8 @@ class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     # of the `errors_new`, those rustc hid behind the story's error (`engine.patching.uncovered`), in
     # short words: a later pass, on no line the edit wrote
     hidden_new: tuple[str, ...] = ()
+    # an error the crate had that stays on the code the edit wrote (`engine.explain.dead_ends`)
+    left_in_edit: str = ""
     finished: Finished | None = None  # the fix carried on through the errors it reveals
     chained: bool = False  # whether `finished` was looked for (it is only when no one-step fix compiles)
 

@@ -393,6 +393,8 @@ def _unshown(
         broke = f.guard_held
     elif f.tests_run == "timeout":  # seen, and cached: the sandbox would wait out its own cap to say it
         broke = f"the crate's tests hang with it (they did not finish in {f.hung_s:.0f} s)"
+    elif f.left_in_edit:  # a dead end: the sandbox would count the errors it removes as progress
+        return _dead_end(chosen, n, m, f)
     elif not (f.tests_failed and f.set_with):
         return None  # a fix the crate builds with alone: the sandbox runs the tests and says why itself
     else:
@@ -405,6 +407,39 @@ def _unshown(
         else f"; no fix of story #{n} has a ✓"
     )
     return f"Refused fix {m} of story #{n}: explain's check showed {broke}; nothing was changed{then}."
+
+
+def _dead_end(chosen: tuple[Explanation, ...], n: int, m: int, f) -> str:  # noqa: ANN001 (a PatchOption)
+    """The refusal of a fix whose own code keeps an error the crate had (`engine.explain.dead_ends`):
+    the sandbox would accept it as progress (it removes errors, adds none), yet no later fix completes
+    it without rewriting it. Names a ✓ fix of any story that edits the same code, when one was checked."""
+    spans = {(e.file, e.start, e.end) for e in f.edits}
+
+    def overlaps(g) -> bool:  # noqa: ANN001
+        return any(
+            e.file == a and e.start < c and b < e.end or e.start == b for e in g.edits for a, b, c in spans
+        )
+
+    alt = next(
+        (
+            (k, j, g)
+            for k, s in enumerate(chosen, 1)
+            for j, g in enumerate(s.fixes, 1)
+            if g.ticked and overlaps(g)
+        ),
+        None,
+    )
+    then = (
+        f"; fix {alt[1]} of story #{alt[0]} has a ✓ and rewrites that code (`rusta explain --apply {alt[0]}"
+        + (f" --fix {alt[1]}" if alt[1] > 1 else "")
+        + "`)"
+        if alt
+        else "; no checked fix of that code has a ✓"
+    )
+    return (
+        f"Refused fix {m} of story #{n}: explain's check left {f.left_in_edit} on the code the fix writes, "
+        f"so it is no step toward a build that compiles (a later fix would rewrite it); nothing was changed{then}."
+    )
 
 
 def _act(
