@@ -221,8 +221,11 @@ def truthful(sentence: str, ev: Evidence) -> bool:
 
 
 # A sentence that opens on a word pointing back ("Here nothing does.", "This moves it.") says
-# nothing without the sentence before it.
-_LEANS_BACK = re.compile(r"(?:Here|This|That|These|Those|It|Its|Then|So|Thus|Such|Otherwise|Instead)\b")
+# nothing without the sentence before it
+# ("Taking it by value ..." after the sentence that said what "it" is went too).
+_LEANS_BACK = re.compile(
+    r"(?:Here|This|That|These|Those|It|Its|Then|So|Thus|Such|Otherwise|Instead)\b|[A-Z][a-z]+ (?:it|them)\b"
+)
 
 
 def leans_back(sentence: str) -> bool:
