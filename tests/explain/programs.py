@@ -83,3 +83,31 @@ mod tests {
     }
 }
 """
+
+# a private field read four times (two of them on one line) and a private fn called three times from
+# outside their module: the groups of E0616/E0603 stories, and fixes that only type-check while the
+# other errors stand
+SHOP = """\
+pub mod shop {
+    pub struct Cart {
+        total: u32,
+    }
+
+    impl Cart {
+        pub fn empty() -> Cart {
+            Cart { total: 0 }
+        }
+    }
+
+    fn tax(n: u32) -> u32 {
+        n / 10
+    }
+}
+
+pub fn report(c: &shop::Cart) -> u32 {
+    let a = c.total + 1;
+    let b = c.total * 2;
+    let t = shop::tax(a) + shop::tax(b);
+    a + b + c.total + t + shop::tax(c.total)
+}
+"""

@@ -17,6 +17,7 @@ import pytest
 
 from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
+from tests.explain.programs import SHOP
 
 # a moved `Vec` in a `for` loop, `f64 / usize`, a `&str` tail where `String` is due: several fixes
 # compile per story, so pair leaves some out, and some fail
@@ -54,33 +55,6 @@ mod tests {
 }
 """
 
-# a private fn and a private field read from outside their module: fixes that only type-check
-# while the other errors stand, and fixes that fail
-PRIVATE = """\
-pub mod shop {
-    pub struct Cart {
-        total: u32,
-    }
-
-    impl Cart {
-        pub fn empty() -> Cart {
-            Cart { total: 0 }
-        }
-    }
-
-    fn tax(n: u32) -> u32 {
-        n / 10
-    }
-}
-
-pub fn report(c: &shop::Cart) -> u32 {
-    let a = c.total + 1;
-    let b = c.total * 2;
-    let t = shop::tax(a) + shop::tax(b);
-    a + b + c.total + t + shop::tax(c.total)
-}
-"""
-
 _ANNOUNCED = re.compile(r"^Checking (\d+) fix(?:es)? in a scratch copy")
 _FIX = re.compile(r"^(?:#\d+ )?\s*Fix(?: ✓)?[ :](?! the same edit as)")
 _COUNT = re.compile(r"^\((\d+) fix(?:es)? checked, (\d+) shown: (.*)\)\.$")
@@ -102,7 +76,7 @@ def _accounted(parts: str) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "src"), [("tally", TALLY), ("shop", PRIVATE)])
+@pytest.mark.parametrize(("name", "src"), [("tally", TALLY), ("shop", SHOP)])
 def test_the_numbers_printed_are_the_fixes_listed(tmp_path: Path, name: str, src: str) -> None:
     root = write_lib(tmp_path, name, src)
     for mode in ("pair", "study"):

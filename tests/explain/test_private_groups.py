@@ -19,32 +19,7 @@ import pytest
 
 from tests.cli_runner import rusta
 from tests.explain.crates import write_lib
-
-# a private field read four times (two of them on one line) and a private fn called three times
-SHOP = """\
-pub mod shop {
-    pub struct Cart {
-        total: u32,
-    }
-
-    impl Cart {
-        pub fn empty() -> Cart {
-            Cart { total: 0 }
-        }
-    }
-
-    fn tax(n: u32) -> u32 {
-        n / 10
-    }
-}
-
-pub fn report(c: &shop::Cart) -> u32 {
-    let a = c.total + 1;
-    let b = c.total * 2;
-    let t = shop::tax(a) + shop::tax(b);
-    a + b + c.total + t + shop::tax(c.total)
-}
-"""
+from tests.explain.programs import SHOP
 
 # three literals of a struct with one private field, two of another whose fields are all private
 CANVAS = """\
