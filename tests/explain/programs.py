@@ -111,3 +111,17 @@ pub fn report(c: &shop::Cart) -> u32 {
     a + b + c.total + t + shop::tax(c.total)
 }
 """
+
+# a loop spawning threads over a `Vec<&str>`: a fix clones the vector of references, and `move` plus
+# that clone still borrows `text` (E0521 stays on the `spawn` the fix rewrote)
+LENGTHS = """use std::thread;
+
+pub fn lengths(text: &str) -> Vec<usize> {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        out.push(thread::spawn(|| words[i].len()).join().unwrap());
+    }
+    out
+}
+"""

@@ -10,20 +10,7 @@ import pytest
 from engine.explain.validation import validate
 from tests.cli_runner import rusta
 from tests.explain.crates import explain_lib, write_lib
-
-# threads over a `Vec<&str>`: `move` plus a clone of the vector still borrows `text` (E0521 stays
-# on the `spawn` the fix rewrote)
-LENGTHS = """use std::thread;
-
-pub fn lengths(text: &str) -> Vec<usize> {
-    let words: Vec<&str> = text.split(' ').collect();
-    let mut out = Vec::new();
-    for i in 0..words.len() {
-        out.push(thread::spawn(|| words[i].len()).join().unwrap());
-    }
-    out
-}
-"""
+from tests.explain.programs import LENGTHS
 
 # two independent mistakes: the fix of one leaves the other in code it did not write
 APART = """pub fn first(v: &Vec<String>) -> String {

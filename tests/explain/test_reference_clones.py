@@ -11,19 +11,7 @@ import pytest
 from engine.explain.copycost import declared_clone_cost
 from engine.explain.validation import validate
 from tests.explain.crates import explain_lib
-
-# a loop spawning threads over a `Vec<&str>`: a fix clones the vector of references
-LENGTHS = """use std::thread;
-
-pub fn lengths(text: &str) -> Vec<usize> {
-    let words: Vec<&str> = text.split(' ').collect();
-    let mut out = Vec::new();
-    for i in 0..words.len() {
-        out.push(thread::spawn(|| words[i].len()).join().unwrap());
-    }
-    out
-}
-"""
+from tests.explain.programs import LENGTHS
 
 
 def test_a_collection_of_references_is_priced_as_references() -> None:
