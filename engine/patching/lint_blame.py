@@ -11,8 +11,10 @@ mapped line by line (`engine.edits.rewrite`):
 - when the crate without the patch compiled, a warning is added when no warning of the same lint,
   message and file stood at the old lines its line comes from;
 - when it did not compile (its lint passes never ran), a warning is the patch's only when every line
-  of its span is one the patch writes and some of its bytes are written ones; every other warning
-  is reported apart, with its place, and never held against the patch. Most were in the code all
+  of its span is one the patch writes and some of its bytes are written ones; one on lines the
+  patch rewrote but on none of the bytes it wrote is said as on a line the patch rewrote (neither
+  "not written" nor surely the patch's); every other warning is reported apart, with its place,
+  and never held against the patch. Most were in the code all
   along, hidden by the errors; not all (a `move` fix leaves `x += 1` assigning a copy, so
   unused_assignments fires on a line it did not write), so they are not called old either.
 """
@@ -54,6 +56,9 @@ class Blame(msgspec.Struct, frozen=True, kw_only=True):
 
     added: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
+    # unseen before, on lines the patch rewrote but on none of the bytes it wrote there (`name at
+    # file:line`): neither the patch's own for sure nor "on code it did not write"
+    rewritten: tuple[str, ...] = ()
 
 
 def is_error(d: Diagnostic) -> bool:
@@ -127,6 +132,7 @@ def blame(
                 pool.remove(match)
         return Blame(added=tuple(sorted(added)))
     counts = collections.Counter(b.key for b in before)  # rustc's own warnings ran even so
+    rewrote: list[str] = []
     for x in after:
         if counts[x.key] > 0:
             counts[x.key] -= 1
@@ -134,6 +140,15 @@ def blame(
         r = _rewrite_of(x.file, changes)
         if r is not None and r.wrote(x.line, x.end_line, x.start, x.end):
             added.append(x.name)
+        elif (
+            r is not None
+            and x.line
+            and all(n in r.written for n in range(x.line, max(x.end_line, x.line) + 1))
+        ):
+            # `<T: Copy>` written beside a `where T: Add` clause: clippy's multiple_bound_locations
+            # points at the `T` the patch kept on the line it rewrote; "on code the patch did not
+            # write" would be false, and the patch's own cannot be shown from the bytes
+            rewrote.append(x.place)
         else:
             hidden.append(x.place)
-    return Blame(added=tuple(sorted(added)), hidden=tuple(hidden))
+    return Blame(added=tuple(sorted(added)), hidden=tuple(hidden), rewritten=tuple(rewrote))

@@ -301,6 +301,7 @@ def validate(
                 fields["warnings_before"] = len(m.baseline_warnings) - fields["lint_errors_before"]
                 fields["new_warnings"] = found.added
                 fields["hidden_warnings"] = found.hidden
+                fields["rewritten_warnings"] = found.rewritten
         if chk.status in ("failed", "timeout", "error"):
             return _done(fields, t0, "red", f"cargo check did not finish: {chk.message}")
         if errors:

@@ -123,6 +123,8 @@ class Validation(Base, frozen=True):
     new_warnings: tuple[str, ...] = ()  # clippy: the warnings the patch adds, by lint ("clippy::op_ref")
     # clippy: warnings unseen before (the crate did not build) on code the patch did not write, with places
     hidden_warnings: tuple[str, ...] = ()
+    # clippy: warnings unseen before on lines the patch rewrote, on none of the bytes it wrote
+    rewritten_warnings: tuple[str, ...] = ()
     # clippy: lints at deny level (`cargo clippy` fails on them), counted apart from the warnings
     lint_errors_after: int = 0
     lint_errors_before: int | None = None

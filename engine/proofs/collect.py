@@ -125,8 +125,17 @@ def _lints(f: dict[str, Any]) -> str:
             f"clippy errors {denied_before} -> {denied_after} (lints at deny level: `cargo clippy` fails "
             f"on them), warnings {before} -> {after}"
         )
+    if rewrote := f.get("rewritten_warnings", ()):
+        places = [f"{h} x{k}" if k > 1 else h for h, k in Counter(rewrote).items()]
+        also = (
+            f"; clippy reports {len(rewrote)} on a line the patch rewrote (not on the code it wrote there), "
+            f"unseen before because the crate did not compile: {', '.join(places[:4])}"
+            + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+            + also
+        )
     if not added:
-        none = "none on the lines the patch writes" if hidden else "none added by the patch"
+        none = "none on the lines the patch writes" if hidden and not rewrote else "none added by the patch"
+        none = "none on the code the patch writes" if rewrote else none
         return f"; {counts}, {none}{also}"
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(added).items())
     return f"; {counts}: the patch adds {len(added)} ({names}){also}"

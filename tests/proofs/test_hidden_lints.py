@@ -112,3 +112,40 @@ def test_a_half_fix_that_moves_a_warning_says_so(cache: None, tmp_path: Path) ->
     status, said = _check(v)
     assert status == "passed", said
     assert "clippy warnings 2 -> 2: the patch adds 1 (clippy::useless_vec)" in said, said
+
+
+# a move out of `&T` in a fn whose `T` is bounded in a `where` clause: the fix writes `<T: Copy>` on
+# the signature's line, and clippy's multiple_bound_locations points at the `T` that line kept
+SUMS = """\
+use std::ops::Add;
+
+pub fn sum_all<T>(xs: &[T]) -> T
+where
+    T: Add<Output = T> + Default,
+{
+    let mut acc = T::default();
+    for x in xs {
+        acc = acc + *x;
+    }
+    acc
+}
+"""
+SPLIT = SUMS.replace("pub fn sum_all<T>(", "pub fn sum_all<T: Copy>(")
+
+
+def test_a_lint_on_a_line_the_fix_rewrote_is_not_said_to_be_elsewhere(cache: None, tmp_path: Path) -> None:
+    crate = make_crate(tmp_path / "sums", SUMS, name="rewritten_lint")
+    v = api.validate(crate, Patch.new(diff_of(crate, SPLIT), "bounds T with Copy"))
+    assert v.check_tool == "clippy", v.reason
+    assert v.rewritten_warnings == ("clippy::multiple_bound_locations at src/lib.rs:3",), (
+        v.rewritten_warnings,
+        v.hidden_warnings,
+        v.new_warnings,
+    )
+    assert v.hidden_warnings == (), v.hidden_warnings
+    status, said = _check(v)
+    assert "on code the patch did not write" not in said, said
+    assert (
+        "clippy reports 1 on a line the patch rewrote (not on the code it wrote there), unseen before "
+        "because the crate did not compile: clippy::multiple_bound_locations at src/lib.rs:3"
+    ) in said, said
