@@ -199,6 +199,7 @@ SHAPES = frozenset(
         "bound_on_type_parameter",
         "borrow_outlives_block",
         "keys_equal_at_call",
+        "in_thread_spawn",
     }
 )
 

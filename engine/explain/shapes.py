@@ -163,7 +163,7 @@ def _discarded_self_call(diag: Diagnostic, crate_root: str | Path):  # noqa: ANN
     from engine.explain.options import _reader
     from engine.repair.rebind import discarded_self_call
 
-    return discarded_self_call(diag, _reader(Path(crate_root), {}))
+    return discarded_self_call(diag, _reader(Path(crate_root), {}), signed=True)
 
 
 def _guard_temporary(diag: Diagnostic, source: bytes) -> tuple[str, str, str] | None:
@@ -382,6 +382,7 @@ def _way_out_tags(diag: Diagnostic, source: bytes, start: int, end: int) -> set[
             ),
         ),
         ("match_value_unused", lambda: ss.match_value_unused(source, start, end)),
+        ("in_thread_spawn", lambda: diag.code_str == "E0521" and ss.in_thread_spawn(source, start, end)),
         ("calls_own_closure", lambda: ss.calls_own_closure(source, start, end)),
         (
             "captures_fresh",

@@ -97,6 +97,20 @@ def closure_to_spawn(source: bytes, start: int, end: int) -> bool:
     return fn is not None and (fn.text or b"").replace(b" ", b"") in (b"thread::spawn", b"std::thread::spawn")
 
 
+def in_thread_spawn(source: bytes, start: int, end: int) -> bool:
+    """The span is a `thread::spawn(..)` call or lies inside one: the place where a borrow meets
+    spawn's `'static` bound (rustc's E0521 points at the call, not at the bound)."""
+    node = node_at(source, start, end)
+    for a in (node, *ancestors(node)):
+        fn = a.child_by_field_name("function") if a.type == "call_expression" else None
+        if fn is not None and (fn.text or b"").replace(b" ", b"") in (
+            b"thread::spawn",
+            b"std::thread::spawn",
+        ):
+            return True
+    return False
+
+
 def method_on(source: bytes, start: int, end: int) -> str | None:
     """The method called on the expression at the span (`m` in `m.get_mut(k)` gives "get_mut")."""
     node = node_at(source, start, end)
