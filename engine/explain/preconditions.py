@@ -21,7 +21,8 @@ not shown):
   is it a call of the crate's own method that rustc says takes the receiver `self` by value.
 - `consumed_result_kept`: the move is not a statement `b.m(..);` that throws away what a by-value
   method returns (engine/repair/rebind.py): a clone consumed there keeps no change.
-  `consumed_result_dropped`, its opposite: only keeping the result (`b = b.m(..)`) keeps the change.
+  `consumed_result_dropped`, its opposite where the method's own signature returns the receiver's
+  type (`-> Self`): only keeping the result (`b = b.m(..)`) keeps the change.
 - `dyn_bound_compatible`: every trait bounding the generic method's type parameters can be a trait
   object (`&dyn Debug`), never `Into`, `From`, `Clone`, `PartialEq`, ... nor a crate trait with a
   generic method or a `Self: Sized` supertrait. `into_only_bound`: the only bound is `Into<X>`, so
@@ -401,7 +402,7 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         name = re.search(r"`([^`]+)`", diag.message)
         return name is not None and _reference_at_move(diag, crate_root, name.group(1))
     if predicate in ("consumed_result_kept", "consumed_result_dropped"):
-        from engine.repair.rebind import discards_consumed_result
+        from engine.repair.rebind import discarded_self_call, discards_consumed_result
 
         def read(rel: str) -> bytes | None:
             try:
@@ -409,7 +410,9 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
             except OSError:
                 return None
 
-        return discards_consumed_result(diag, read) == (predicate == "consumed_result_dropped")
+        if predicate == "consumed_result_dropped":  # said only of a signature that returns the type
+            return discarded_self_call(diag, read, signed=True) is not None
+        return not discards_consumed_result(diag, read)
     if predicate in ("dyn_bound_compatible", "into_only_bound"):
         bounds = _generic_bounds(diag, crate_root)
         if not bounds:

@@ -58,10 +58,12 @@ def _span_files(d: Diagnostic) -> list[str]:
     return files
 
 
-def discarded_self_call(d: Diagnostic, read: Reader) -> DiscardedCall | None:
+def discarded_self_call(d: Diagnostic, read: Reader, *, signed: bool = False) -> DiscardedCall | None:
     """rustc's move of the binding is `b.m(..);`, a whole statement, and `m` takes `self` by value
     and returns the receiver's type (the crate's own signature), or rustc's note says it takes `self`
-    and its signature returns something. None otherwise: the result is used, so the move is real."""
+    and its signature returns something. None otherwise: the result is used, so the move is real.
+    `signed`: only the first, a signature read that returns the receiver's type, which is what a
+    sentence saying so needs (a std method's result may be another type: `unwrap_or`)."""
     if d.code_str != "E0382":
         return None
     f = facts_of(d)
@@ -76,7 +78,7 @@ def discarded_self_call(d: Diagnostic, read: Reader) -> DiscardedCall | None:
     sig = self_return(sources, f.binding_type, call.method) if f.binding_type else None
     if sig is not None:
         return call if sig.by_value and sig.returns_receiver_type else None
-    return call if _consumer_note(d) and _returns_value(d, read) else None
+    return call if not signed and _consumer_note(d) and _returns_value(d, read) else None
 
 
 def discards_consumed_result(d: Diagnostic, read: Reader) -> bool:

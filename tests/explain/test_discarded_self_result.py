@@ -84,6 +84,23 @@ def test_a_discarded_self_result_is_kept_first_and_nothing_false_is_offered(tmp_
     assert cargo_test(root).returncode == 0
 
 
+# a std method whose result is another type (`Vec<u8>`), thrown away: no sentence says it returns `s`
+STD = """pub fn size(text: &str) -> usize {
+    let s = text.to_string();
+    s.into_bytes();
+    s.len()
+}
+"""
+
+
+def test_a_std_method_of_another_result_type_is_not_said_to_return_the_receiver(tmp_path: Path) -> None:
+    e = next(e for e in explain_lib(tmp_path, "std", STD) if e.code == "E0382")
+    assert "keep what the method returns" not in option_names(e)
+    assert "returns a `String`" not in story_text(e)
+    (checked,) = validate([e], tmp_path / "std").explanations
+    assert not any("s = s.into_bytes()" in " ".join(f.shows) for f in checked.fixes)
+
+
 def test_a_used_result_is_a_real_move_and_gets_no_rebind(tmp_path: Path) -> None:
     e = story(explain_lib(tmp_path, "used", USED), USED, "p.parts.len()", "E0382")
     assert "keep what the method returns" not in option_names(e)
