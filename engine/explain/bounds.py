@@ -7,7 +7,8 @@ block for one method's arithmetic, and when the type is `pub` that is a change o
 The reach is read off the patch with the syntax layer: the impl items whose header the edits change,
 their methods, and the visibility of the type they implement. A bound written on one function (its
 generic list or `where` clause) says so too ("only `total` requires it"), and when both compile it
-is shown before the impl-wide one (`narrow_first`).
+is shown before the impl-wide one (`narrow_first`). A fix that relaxes a bound (`Fn` to `FnMut`,
+a bound removed) asks nothing new of callers, and says so.
 """
 
 from __future__ import annotations
@@ -89,11 +90,32 @@ def _fn_bounds(source: bytes) -> dict[tuple[str, str], str]:
     return out
 
 
+_CLOSURE_TRAITS = {"Fn": 0, "FnMut": 1, "FnOnce": 2}  # each admits every closure the one before admits
+_TERMS = re.compile(r"[^\s+,:{}]+(?:\([^)]*\))?(?:\s*->\s*[^\s+,{}]+)?")
+
+
+def _relaxes(old: str, new: str) -> bool:
+    """Whether bounds `new` ask no more than `old`: the same text with `Fn` turned into `FnMut` or
+    `FnOnce` (or `FnMut` into `FnOnce`), or with bounds removed. The general mistake this prevents
+    is saying "its callers' types must meet it" of a fix that relaxes a bound (review A a07: `F:
+    Fn(u32)` to `F: FnMut(u32)`), where every caller that met the old bound meets the new one."""
+    a, b = " ".join(old.split()), " ".join(new.split())
+    words = re.compile(r"\b(FnOnce|FnMut|Fn)\b")
+    if words.sub("F#", a) == words.sub("F#", b):
+        pairs = list(zip(words.findall(a), words.findall(b), strict=False))
+        return any(_CLOSURE_TRAITS[n] > _CLOSURE_TRAITS[o] for o, n in pairs) and all(
+            _CLOSURE_TRAITS[n] >= _CLOSURE_TRAITS[o] for o, n in pairs
+        )
+    olds, news = set(_TERMS.findall(a)), set(_TERMS.findall(b))
+    return news < olds  # only removed: nothing new is asked
+
+
 def fn_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
     """ "only `total` requires it; the other methods of `Ledger` are unchanged" when the option's
     edits change the bounds of functions only (their generic lists or `where` clauses); ""
     otherwise."""
     changed: dict[str, list[str]] = {}  # owner -> the fns whose bounds change, one clause per owner
+    relaxed: list[bool] = []
     for rel in sorted({e.file for e in o.edits}):
         both = new_text(o, rel, read)
         if both is None:
@@ -102,6 +124,13 @@ def fn_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
         for key, text in new.items():
             if key in old and old[key] != text:
                 changed.setdefault(key[0], []).append(key[1])
+                relaxed.append(_relaxes(old[key], text))
+    if changed and all(relaxed):
+        names = [f"`{n}`" for ns in changed.values() for n in dict.fromkeys(ns)]
+        return (
+            f"the bound on {' and '.join(names)} asks less than before: every type that met the old "
+            "bound meets the new one, so callers face no new requirement"
+        )
     said: list[str] = []
     for owner, names in changed.items():
         names = list(dict.fromkeys(names))
