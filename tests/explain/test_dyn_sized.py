@@ -13,7 +13,7 @@ import pytest
 from engine.explain.validation import validate
 from modes.rendering import render_text
 from tests.explain import honesty
-from tests.explain.crates import cargo_test, errors_of, explain_lib
+from tests.explain.crates import apply_fixes, cargo_test, errors_of, explain_lib
 
 pytestmark = pytest.mark.slow
 
@@ -89,10 +89,7 @@ def test_every_method_rustc_names_leaves_the_vtable_in_one_fix(tmp_path, monkeyp
     lies = [s.code for s in honesty.shown(e, render_text) if not honesty.judge(e, s, program, quotes)]
     assert not lies, lies
     root = tmp_path / "tokens"
-    data = (root / "src/lib.rs").read_bytes()
-    for ed in sorted(fix.edits, key=lambda x: -x.start):
-        data = data[: ed.start] + ed.replacement.encode() + data[ed.end :]
-    (root / "src/lib.rs").write_bytes(data)
+    apply_fixes(root, fix)
     assert not errors_of(root, tmp_path)
     assert cargo_test(root).returncode == 0
 

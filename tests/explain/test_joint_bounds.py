@@ -14,7 +14,7 @@ import pytest
 from engine.explain.validation import validate
 from modes.rendering import render_text
 from tests.explain import honesty
-from tests.explain.crates import cargo_test, errors_of, explain_lib
+from tests.explain.crates import apply_fixes, cargo_test, errors_of, explain_lib
 
 pytestmark = pytest.mark.slow
 
@@ -67,15 +67,6 @@ mod tests {
 """
 
 
-def _apply(root, o) -> None:  # noqa: ANN001
-    for rel in {e.file for e in o.edits}:
-        path = root / rel
-        data = path.read_bytes()
-        for ed in sorted((e for e in o.edits if e.file == rel), key=lambda e: -e.start):
-            data = data[: ed.start] + ed.replacement.encode() + data[ed.end :]
-        path.write_bytes(data)
-
-
 def _story(tmp_path, name: str, src: str):  # noqa: ANN202
     stories = explain_lib(tmp_path, name, src)
     run = validate(list(stories), tmp_path / name)
@@ -98,7 +89,7 @@ def test_two_bounds_a_free_fn_lacks_are_one_fix_where_t_is_declared(tmp_path, mo
     singles = [f for f in e.fixes if f.source == "rustc"]
     assert singles and all(f.validated != "compiles" for f in singles), singles  # each leaves the other
     root = tmp_path / "report"
-    _apply(root, lead)
+    apply_fixes(root, lead)
     assert not errors_of(root, tmp_path)
     assert cargo_test(root).returncode == 0
 
@@ -117,6 +108,6 @@ def test_two_methods_bounds_are_made_together_before_the_joint_impl_bound(tmp_pa
     assert wide.validated == "compiles" and e.fixes.index(wide) > 0, wide
     assert "every method of the impl of `Board`" in wide.cost, wide.cost
     root = tmp_path / "board"
-    _apply(root, lead)
+    apply_fixes(root, lead)
     assert not errors_of(root, tmp_path)
     assert cargo_test(root).returncode == 0

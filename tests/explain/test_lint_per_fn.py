@@ -13,7 +13,7 @@ from engine.explain.api import explain_report
 from engine.explain.validation import validate
 from modes.rendering import render_text
 from tests.explain import honesty
-from tests.explain.crates import cargo_test, write_lib
+from tests.explain.crates import apply_fixes, cargo_test, write_lib
 from toolbelt.cargo_run import run_check
 
 pytestmark = pytest.mark.slow
@@ -55,10 +55,7 @@ def test_ptr_arg_on_two_parameters_of_one_fn_is_one_fix(tmp_path, monkeypatch) -
     program, quotes = honesty.program_tokens(root), honesty.rustc_quotes(e.diagnostics)
     lies = [s.code for s in honesty.shown(e, render_text) if not honesty.judge(e, s, program, quotes)]
     assert not lies, lies
-    data = (root / "src/lib.rs").read_bytes()
-    for ed in sorted(both.edits, key=lambda x: -x.start):
-        data = data[: ed.start] + ed.replacement.encode() + data[ed.end :]
-    (root / "src/lib.rs").write_bytes(data)
+    apply_fixes(root, both)
     again = run_check(root, tool="clippy", target_dir=tmp_path / "target")
     lines = {d.primary.line_start for d in again.diagnostics if d.code_str == "clippy::ptr_arg" and d.primary}
     assert lines == {7}, lines  # only `shout`'s is left

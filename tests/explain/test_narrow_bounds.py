@@ -13,7 +13,7 @@ import pytest
 from engine.explain.validation import validate
 from engine.repair.move_bounds import moved_generic
 from engine.repair.op_bounds import closed_operators
-from tests.explain.crates import cargo_test, errors_of, explain_lib, write_lib
+from tests.explain.crates import apply_fixes, cargo_test, errors_of, explain_lib, write_lib
 from toolbelt.cargo_run import run_check
 
 pytestmark = pytest.mark.slow
@@ -86,15 +86,6 @@ pub fn peak<R>(readings: &[R]) -> Option<R> {
 """
 
 
-def _apply(root, o) -> None:  # noqa: ANN001
-    for rel in {e.file for e in o.edits}:
-        path = root / rel
-        data = path.read_bytes()
-        for ed in sorted((e for e in o.edits if e.file == rel), key=lambda e: -e.start):
-            data = data[: ed.start] + ed.replacement.encode() + data[ed.end :]
-        path.write_bytes(data)
-
-
 def test_an_impl_parameter_bound_goes_on_the_method_and_leads_the_impl_wide_one(tmp_path, monkeypatch):
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     stories = explain_lib(tmp_path, "gauge", GAUGE)
@@ -119,7 +110,7 @@ def test_an_impl_parameter_bound_goes_on_the_method_and_leads_the_impl_wide_one(
         assert e.fixes.index(f) > e.fixes.index(lead)
         assert "every method of the impl of `Gauge` (`new`, `record`, `sum`, `labels`)" in f.cost, f.cost
     root = tmp_path / "gauge"
-    _apply(root, lead)
+    apply_fixes(root, lead)
     assert not errors_of(root, tmp_path)
     done = cargo_test(root)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -144,7 +135,7 @@ def test_the_move_a_comparison_bound_uncovers_is_finished_three_ways(tmp_path, m
     assert "the return type changes" in " ".join(lent[0].steps), lent[0].steps
     lead = e.fixes[0]
     root = tmp_path / "peak"
-    _apply(root, lead)
+    apply_fixes(root, lead)
     assert not errors_of(root, tmp_path)
     done = cargo_test(root)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -237,7 +228,7 @@ def test_rustcs_bound_for_an_impl_parameter_is_moved_onto_the_method(tmp_path, m
     wide = [f for f in e.fixes if any(s.lstrip().startswith("impl<T:") for s in f.shows)]
     assert all(f.tests_failed or f.validated != "compiles" or e.fixes.index(f) > 0 for f in wide)
     root = tmp_path / "shelf"
-    _apply(root, lead)
+    apply_fixes(root, lead)
     assert not errors_of(root, tmp_path)
     done = cargo_test(root)
     assert done.returncode == 0, done.stdout + done.stderr

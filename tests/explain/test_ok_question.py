@@ -12,7 +12,7 @@ import pytest
 from engine.explain.validation import validate
 from modes.rendering import render_text
 from tests.explain import honesty
-from tests.explain.crates import cargo_test, errors_of, explain_lib
+from tests.explain.crates import apply_fixes, cargo_test, errors_of, explain_lib
 
 pytestmark = pytest.mark.slow
 
@@ -75,9 +75,6 @@ def test_a_result_in_an_option_fn_becomes_ok_question(tmp_path, monkeypatch, nam
     lies = [s.code for s in said if not honesty.judge(e, s, program, quotes)]
     assert not lies, lies
     root = tmp_path / name
-    data = (root / "src/lib.rs").read_bytes()
-    for ed in sorted(fix.edits, key=lambda x: -x.start):
-        data = data[: ed.start] + ed.replacement.encode() + data[ed.end :]
-    (root / "src/lib.rs").write_bytes(data)
+    apply_fixes(root, fix)
     assert not errors_of(root, tmp_path)
     assert cargo_test(root).returncode == 0
