@@ -62,7 +62,7 @@ def _written(call: tree_sitter.Node) -> tuple[tree_sitter.Node, str] | None:
     return ret, f"the return type of `{node_text(fn.child_by_field_name('name'))}`"
 
 
-def _built_at(d: Diagnostic, read: Reader) -> tuple[Span, bytes, str, str] | None:
+def built_at(d: Diagnostic, read: Reader) -> tuple[Span, bytes, str, str] | None:
     """rustc's primary span of a "`C` cannot be built from an iterator over elements of type `T`"
     E0277, its file's text, and the container and item types, short; None for another message."""
     span = _primary(d)
@@ -74,7 +74,7 @@ def _built_at(d: Diagnostic, read: Reader) -> tuple[Span, bytes, str, str] | Non
 
 
 def own_collected_items(d: Diagnostic, read: Reader) -> list[Candidate]:
-    built = _built_at(d, read)
+    built = built_at(d, read)
     if built is None:
         return []
     span, source, coll, item = built
@@ -144,7 +144,7 @@ def drop_conversion(d: Diagnostic, read: Reader) -> list[Candidate]:
     already the borrowed item the type asks for, so taking the conversion out fixes it with no
     allocation and no change to a signature; changing the declared type (`own_collected_items`)
     stays the fallback, ranked after it. The sandbox says whether the item really is borrowed."""
-    built = _built_at(d, read)
+    built = built_at(d, read)
     if built is None:
         return []
     span, source, coll, item = built
@@ -189,7 +189,7 @@ def borrowed_view_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     allocation, and no signature changes, so these rank above rewriting the declared type
     (`own_collected_items`). The pair of types comes from rustc's message; the sandbox says whether
     the adapter compiles in place."""
-    built = _built_at(d, read)
+    built = built_at(d, read)
     if built is None:
         return []
     span, source, coll, item = built
@@ -239,7 +239,7 @@ def collect_fallible(d: Diagnostic, read: Reader) -> list[Candidate]:
     moves the error to where the values are read, so this ranks first. The fn's return type is read
     from the syntax tree (the nearest `fn`, not a closure, since `?` returns from the closure
     there); whether the error converts (`E: Into<E2>`) is the sandbox's to say."""
-    built = _built_at(d, read)
+    built = built_at(d, read)
     if built is None:
         return []
     span, source, coll, item = built

@@ -27,6 +27,7 @@ from engine.repair import numeric
 from engine.repair.closure_try import closure_collects_result
 from engine.repair.collect_target import (
     borrowed_view_items,
+    built_at,
     collect_fallible,
     drop_conversion,
     own_collected_items,
@@ -42,9 +43,6 @@ from engine.syntax import design as syn
 from toolbelt.types import Diagnostic, Span
 
 _COPY = numeric.NUMERIC | {"bool", "char"}
-_BUILT = re.compile(
-    r"a value of type `(?P<coll>.+)` cannot be built from an iterator over elements of type `(?P<item>.+)`$"
-)
 _LITERAL_STRING = re.compile(
     r'^(?:String::from\((?P<a>r?#*"[^"]*"#*)\)|(?P<b>r?#*"[^"]*"#*)\.(?:to_string|to_owned|into)\(\))$', re.S
 )
@@ -64,12 +62,11 @@ def collect_items(d: Diagnostic, read: Reader) -> list[Candidate]:
     the way, right before `collect`, with the adapter the two types call for: a borrowed item into
     its owned form (`.map(String::from)`, `.cloned()`, `.copied()`), a number into its text
     (`.map(|x| x.to_string())`), another owned type through its `From` impl (`.map(Into::into)`)."""
-    span = _primary(d)
-    m = _BUILT.search(d.message)
-    source = read(span.file_name) if span is not None else None
-    if span is None or m is None or source is None:
+    built = built_at(d, read)
+    if built is None:
         return []
-    want, item = _element_of(_short(m.group("coll"))), _short(m.group("item"))
+    span, source, coll, item = built
+    want = _element_of(coll)
     dot = _dot_before(source, span.byte_start)
     if want is None or dot is None:
         return []
