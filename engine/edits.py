@@ -346,8 +346,25 @@ def _edit(span: Span) -> Edit:
         file=span.file_name,
         start=span.byte_start,
         end=span.byte_end,
-        replacement=span.suggested_replacement or "",
+        replacement=_indented(span, span.suggested_replacement or ""),
     )
+
+
+def _indented(span: Span, text: str) -> str:
+    """rustc's inserted lines given the indentation of the line they are put before.
+
+    rustc inserts `use crate::units::Metric;\n` at the first `use` of a `mod` body, after its
+    indentation: the new line gets the indentation, and the line it pushed down starts at column 1
+    (review A a17). The general mistake is pasting a whole-line insertion at a column as is: when the
+    insertion point has only whitespace before it on its line and the text ends with a newline, each
+    line the text starts after a newline gets that whitespace, so both the new lines and the old one
+    keep the block's indentation."""
+    line = span.text[0].text if span.text else ""
+    indent = line[: span.column_start - 1]
+    if span.byte_start != span.byte_end or not indent or indent.strip() or not text.endswith("\n"):
+        return text
+    head, *rest = text.split("\n")
+    return "\n".join([head, *(indent + ln if ln else ln for ln in rest[:-1]), indent])
 
 
 def suggestions(diag: Diagnostic) -> list[Suggestion]:

@@ -192,3 +192,51 @@ def test_a_diffs_sides_are_the_lines_it_writes_and_drops_never_its_file_headers(
     assert diff_side(diff, "-") == ["    x"]
     assert diff_side(diff, "+") == ["    let n = x as u32;", "", "    n"]
     assert added_lines(diff) == ("    let n = x as u32;", "    n")  # what an option shows: no blank line
+
+
+SCALES = """pub mod weights {
+    pub trait Kilos {
+        fn kilos(&self) -> f64;
+    }
+
+    impl Kilos for u32 {
+        fn kilos(&self) -> f64 {
+            f64::from(*self) / 1000.0
+        }
+    }
+}
+
+pub mod report {
+    use std::fmt::Write;
+
+    pub fn line(grams: u32) -> String {
+        let mut s = String::new();
+        let _ = write!(s, "{:.1} kg", grams.kilos());
+        s
+    }
+}
+"""
+
+
+def test_a_use_inserted_in_a_mod_keeps_the_mod_indentation(tmp_path) -> None:
+    """rustc inserts `use crate::weights::Kilos;\\n` at the mod's first `use`, after its indentation
+    (review A a17): applied as is, the pushed-down `use std::fmt::Write;` started at column 1. Real
+    cargo on a crate written here: the suggestion applied gives both lines the mod's indentation
+    and the crate compiles."""
+    import subprocess
+
+    from engine.edits import apply_edits, suggestions
+    from tests.explain.crates import errors_of, write_lib
+
+    root = write_lib(tmp_path, "scales", SCALES)
+    (d,) = [d for d in errors_of(root, tmp_path) if d.code_str == "E0599"]
+    sug = next(s for s in suggestions(d) if "Kilos" in s.edits[0].replacement)
+    src = (root / "src/lib.rs").read_bytes()
+    new = apply_edits(src, sug.edits).decode()
+    assert "\n    use crate::weights::Kilos;\n    use std::fmt::Write;\n" in new, new
+    (root / "src/lib.rs").write_text(new)
+    assert errors_of(root, tmp_path) == []
+    fmt = subprocess.run(
+        ["rustfmt", "--check", "--edition", "2021", "src/lib.rs"], cwd=root, capture_output=True
+    )
+    assert fmt.returncode == 0, fmt.stdout
