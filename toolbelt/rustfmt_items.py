@@ -57,3 +57,28 @@ def format_item(text: str, crate: Path, timeout_s: float = RUSTFMT_TIMEOUT_S) ->
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RustfmtUnavailable(f"rustfmt did not format the item: {err[0] if err else proc.outcome}")
     return proc.stdout.decode("utf-8", "replace")
+
+
+def format_statements(code: str, indent: str, crate: Path | None = None) -> str:
+    """Statements a fix writes (`code`, maybe all on one line) as rustfmt lays them out at the depth
+    of a place whose first line is at `indent` (4-space levels: the code is formatted inside as many
+    nested blocks, so line widths are the real ones): the first line bare (the edit starts after the
+    indent), the others indented as rustfmt put them. `code` itself when the indent is not in spaces
+    or rustfmt is missing or fails. A generated one-liner is what nobody writes, and `cargo fmt
+    --check` would flag it."""
+    depth = len(indent) // 4
+    if indent.strip(" ") or len(indent) % 4 or depth < 1:
+        return code
+    opened = "".join("{\n" for _ in range(depth - 1))
+    closed = "".join("}\n" for _ in range(depth - 1))
+    try:
+        out = format_item(
+            f"fn __rusta_fmt() {{\n{opened}{code}\n{closed}}}", crate or Path("/nonexistent-crate")
+        )
+    except RustfmtUnavailable:
+        return code
+    lines = out.rstrip("\n").split("\n")
+    body = lines[depth : len(lines) - depth]
+    if not body or not body[0].startswith(indent):
+        return code
+    return "\n".join([body[0][len(indent) :], *body[1:]])
