@@ -11,11 +11,10 @@ import re
 from collections.abc import Callable
 
 from engine.repair.idioms import owning_idiom
-from engine.repair.template_kit import Reader, _make, _primary, _span_text
+from engine.repair.template_kit import EXPECTED_FOUND, Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
-_EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
 _WRAPPERS = ("Option", "Result", "Vec")
 _STRS = ("&str", "&String", "&&str", "&mut str")
 
@@ -67,7 +66,7 @@ def _closure_body(text: str) -> tuple[int, int] | None:
 
 def element_conversion(d: Diagnostic, read: Reader) -> list[Candidate]:
     span = _primary(d)
-    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+    if span is None or not span.label or not (m := EXPECTED_FOUND.search(span.label)):
         return []
     exp, found = _element(m.group("exp")), _element(m.group("found"))
     if exp is None or found is None or exp[0] != found[0] or exp[1] == found[1]:

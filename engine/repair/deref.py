@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 
-from engine.repair.template_kit import Reader, _make, _primary, _span_text
+from engine.repair.template_kit import EXPECTED_FOUND, Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic
 
-_EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
 _INDIRECTION = ("*mut ", "*const ", "&mut ", "&")
 _POINTER_TYPE = re.compile(r"(?:\*mut |\*const |&mut |&)\S")
 
@@ -32,7 +31,7 @@ def _ref_prefix(ty: str) -> str | None:
 def deref_under_borrow(d: Diagnostic, read: Reader) -> list[Candidate]:
     """Expected `&mut T`, found `&mut *mut T` (or `&&T`): the borrow wants the pointee, `&mut *p`."""
     span = _primary(d)
-    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+    if span is None or not span.label or not (m := EXPECTED_FOUND.search(span.label)):
         return []
     exp, found = m.group("exp"), m.group("found")
     ref = _ref_prefix(exp)
@@ -57,7 +56,7 @@ def borrow_loop_source(d: Diagnostic, read: Reader) -> list[Candidate]:
     borrowing where the loop takes its items is the fix when the loop lost its `&`.
     """
     span = _primary(d)
-    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+    if span is None or not span.label or not (m := EXPECTED_FOUND.search(span.label)):
         return []
     exp, found = m.group("exp"), m.group("found")
     ref = _ref_prefix(exp)
@@ -83,7 +82,7 @@ def borrow_self_param(d: Diagnostic, read: Reader) -> list[Candidate]:
     for `fn m(&self)`). rustc's `&self` at the use compiles, but the method still consumes its
     receiver, so callers that use the value afterwards (tests, other methods) break."""
     span = _primary(d)
-    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+    if span is None or not span.label or not (m := EXPECTED_FOUND.search(span.label)):
         return []
     ref = _ref_prefix(m.group("exp"))
     data = read(span.file_name)
@@ -107,7 +106,7 @@ def deref_earlier_arm(d: Diagnostic, read: Reader) -> list[Candidate]:
     that "is found to be of type `&T`" lost its `*` (`Included(o) => o` beside `Excluded(o) => *o + 1`).
     rustc's `&(*o + 1)` on the later arm makes the whole match a reference its users do not want."""
     span = _primary(d)
-    if span is None or not span.label or not (m := _EXPECTED_FOUND.search(span.label)):
+    if span is None or not span.label or not (m := EXPECTED_FOUND.search(span.label)):
         return []
     exp, found = m.group("exp"), m.group("found")
     ref = _ref_prefix(exp)

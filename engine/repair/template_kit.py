@@ -12,6 +12,10 @@ from toolbelt.types import Diagnostic, Span
 
 Reader = Callable[[str], bytes | None]  # crate-relative path -> bytes, None if unreadable
 
+# rustc's label on a mismatched type, "expected `&str`, found `String`": the templates that rewrite
+# the expression at the span read both types from it
+EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
+
 
 def _primary(d: Diagnostic) -> Span | None:
     return d.primary

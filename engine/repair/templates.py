@@ -10,11 +10,10 @@ import re
 
 from engine.repair.rebind import discards_consumed_result
 from engine.repair.sites import wraps_cast
-from engine.repair.template_kit import Reader, _insert, _make, _primary, _span_text
+from engine.repair.template_kit import EXPECTED_FOUND, Reader, _insert, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
 from toolbelt.types import Diagnostic, Span
 
-_EXPECTED_FOUND = re.compile(r"expected `(?P<exp>.+?)`, found `(?P<found>.+?)`")
 _NUMERIC = {
     "i8",
     "i16",
@@ -37,7 +36,7 @@ def mismatched_types(d: Diagnostic, read: Reader) -> list[Candidate]:
     span = _primary(d)
     if span is None or not span.label:
         return []
-    m = _EXPECTED_FOUND.search(span.label)
+    m = EXPECTED_FOUND.search(span.label)
     if not m:
         return []
     exp, found, code = m.group("exp"), m.group("found"), d.code_str or "E0308"
