@@ -84,7 +84,7 @@ def choices_of(proposal: Proposal) -> tuple[Choice, ...]:
         return tuple(Choice(a.description, f"{a.family}, {a.verdict}", a.diff) for a in alts)
     assert proposal.patch is not None
     steps = proposal.result.steps
-    left = len(proposal.result.left)
+    left = len({(x.code, x.where) for x in proposal.result.left})  # one error a lib and its tests both report
     return (
         Choice(
             "; ".join(t.candidate.description for t in steps) or "Rusta's fix",

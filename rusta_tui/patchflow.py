@@ -10,7 +10,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Final, cast
 
 from textual import work
 from textual.message import Message
@@ -123,6 +123,9 @@ class Tasks:
             self.loops.clear()
 
 
+SHOWS_PATCH: Final = frozenset({"code", "review"})  # the screens whose panes show the patch `a` lands
+
+
 class PatchFlowMixin:
     """Mixed into RustaApp: the keys and workers of Do and Undo (v, a, u, U).
 
@@ -135,6 +138,8 @@ class PatchFlowMixin:
     say: Callable[..., None]
     refresh_active: Callable[[], None]
     post_message: Callable[[Message], bool]
+    current_mode: str
+    action_goto: Callable[[str], None]
 
     def _selected_patch(self) -> tuple[str, Explanation, PatchState | None] | None:
         """The selected story, its key and where its patch stands; None (said) when it has no patch
@@ -172,6 +177,17 @@ class PatchFlowMixin:
         key, expl, state = picked
         if state is not None and state.status == "not_run":
             self.say(state.summary, severity="warning")
+            return
+        landing = (
+            state is not None
+            and not state.applied
+            and state.patch is not None
+            and (state.ok or slower(state.validation))
+        )
+        if landing and self.current_mode not in SHOWS_PATCH:
+            # a patch is read before it lands: from a screen without it (Home, Tasks) a opens Code first
+            self.action_goto("code")
+            self.say(f"The patch for {key} is on screen; a applies it.")
             return
         if state is not None and not state.applied and state.patch is not None and slower(state.validation):
             self._ask_consent(key, expl, state)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
@@ -124,9 +125,23 @@ class ChooseFixScreen(ModalScreen[int | None]):
             return
         self.dismiss(0)
 
+    def keys_said(self) -> str:
+        n = min(len(self.choices), MAX_SHOWN)
+        numbers = "1" if n == 1 else f"1-{n}"
+        enter = "" if held_back(self.decision) else ", Enter takes 1"
+        return f"Here {numbers} applies{enter}, Esc keeps the code; arrows and PageUp/PageDown scroll."
+
+    def on_key(self, event: events.Key) -> None:
+        """The app's keys are off while the choice is open (`RustaApp.check_action`); one of them, or
+        any other key with no meaning here, answers with the keys that have one instead of nothing."""
+        if event.is_printable and event.key not in self.active_bindings:  # the bound ones answer themselves
+            event.stop()
+            self.notify(self.keys_said(), severity="warning", timeout=4)
+
     def action_pick(self, index: int) -> None:
-        """A number with no fix behind it does nothing (and does not fall through to the tabs)."""
+        """A number with no fix behind it is answered (and does not fall through to the tabs)."""
         if index >= min(len(self.choices), MAX_SHOWN):
             self.app.bell()
+            self.notify(self.keys_said(), severity="warning", timeout=4)
             return
         self.dismiss(index if index >= 0 else None)

@@ -5,7 +5,8 @@ Pilot on a real crate with one error that one edit fixes; real cargo, no mocks.
 Enter applies (the crate then checks clean, the DevLog has the repair, u takes it back); Esc applies
 nothing (every file unchanged, byte for byte) and says so; a threshold no fix reaches (1.0, as
 tests/repair/test_fix_confidence.py uses for the CLI) shows the held-back line, Enter then applies
-nothing and says how to, and the fix's number applies it: the user's explicit choice.
+nothing and says how to, and the fix's number applies it: the user's explicit choice. `a` on Home,
+which has no Patch pane, opens the validated patch in Code first.
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from rich.text import Text
 from diary.devlog import DevLog
 from rusta_tui import difftext
 from rusta_tui.app import RustaApp
-from rusta_tui.messages import FixProposed, PatchApplied, PatchCancelled, PatchUndone, ProbeFinished
+from rusta_tui.messages import (
+    FixProposed,
+    PatchApplied,
+    PatchCancelled,
+    PatchUndone,
+    PatchValidated,
+    ProbeFinished,
+)
 from rusta_tui.screens.choose import ChooseFixScreen
+from rusta_tui.screens.code import CodeScreen
 from rusta_tui.types import Settings
 from rusta_tui.widgets.panes import Pane
 from tests.explain.crates import write_lib
@@ -172,3 +181,46 @@ async def test_below_the_threshold_enter_holds_back_and_1_applies(
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert FIXED in (squares_crate / "src" / "lib.rs").read_text()
+
+
+async def test_a_on_home_opens_the_patch_before_it_lands(squares_crate: Path, recorder: Recorder) -> None:
+    """Home has no Patch pane: a there shows the validated patch in Code and says so; a again applies."""
+    before = crate_files(squares_crate)
+    app = pair_app(squares_crate, None)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await recorder.wait_for(ProbeFinished)
+        await pilot.pause()
+        assert app.current_mode == "home" and app.session.selected_row().code == "E0596"
+        await pilot.press("v")
+        validated = await recorder.wait_for(PatchValidated)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert validated.ok, validated.summary
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, CodeScreen) and not recorder.of(PatchApplied)
+        assert crate_files(squares_crate) == before
+        assert "a applies it" in app.session.last_message
+        assert FIXED.strip() in screen_text(app)  # the + line, read at 80x24 before it lands
+        await pilot.press("a")
+        await recorder.wait_for(PatchApplied)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert FIXED in (squares_crate / "src" / "lib.rs").read_text()
+
+
+async def test_keys_with_no_meaning_on_the_preview_answer(squares_crate: Path, recorder: Recorder) -> None:
+    """v, a or 7 on the preview land nothing and say which keys work there (#18: every key answers)."""
+    before = crate_files(squares_crate)
+    app = pair_app(squares_crate, 0.0)
+    async with app.run_test(size=(80, 24), message_hook=recorder) as pilot:
+        await _preview(pilot, app, recorder)
+        for key in ("v", "a", "7"):
+            shown = len(app._notifications)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ChooseFixScreen), key
+            assert len(app._notifications) > shown, key
+            assert "Esc keeps the code" in str(list(app._notifications)[-1].message), key
+        assert "patch" not in app.session.jobs and not recorder.of(PatchApplied)
+    assert crate_files(squares_crate) == before
