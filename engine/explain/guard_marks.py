@@ -18,6 +18,7 @@ import msgspec
 from engine.explain.types import Explanation, PatchOption
 from engine.syntax.guards import guard_temporary, relocked
 from engine.syntax.tree import compact, node_text, parse, preorder
+from toolbelt.span_source import span_source
 
 _WHY = {
     "deadlocks": "std's locks are not reentrant",
@@ -66,11 +67,8 @@ def marked(root: Path, e: Explanation) -> Explanation:
     `relocks` when the same block takes that guard again after it); E0716 only."""
     d = e.diagnostics[0] if e.code == "E0716" and e.diagnostics else None
     prim = d.primary if d is not None else None
-    try:
-        src = (root / prim.file_name).read_bytes() if prim is not None else None
-    except OSError:
-        src = None
-    if prim is None or src is None or prim.byte_end > len(src):
+    src = span_source(root, prim) if prim is not None else None
+    if prim is None or src is None:
         return e
     g = guard_temporary(src, prim.byte_start, prim.byte_end)
     if g is None:

@@ -32,6 +32,7 @@ from pathlib import Path
 from engine.explain.types import Location
 from engine.facts.types import Facts
 from toolbelt.diagnostics import in_user_crate
+from toolbelt.span_source import span_source
 from toolbelt.types import Diagnostic, Span
 
 _ARGUMENT = re.compile(r"arguments to this (?:function|method|associated function) are incorrect")
@@ -49,14 +50,6 @@ def _source(crate_root: str | Path, file: str) -> bytes | None:
         return (Path(crate_root) / file).read_bytes()
     except OSError:
         return None
-
-
-def _spanned(crate_root: str | Path, span: Span) -> bytes | None:
-    """The bytes of the span's file when the span lies within them: every root read from the syntax
-    around one of rustc's spans opens this way, and a span past the end (the file changed since the
-    check) roots nothing."""
-    source = _source(crate_root, span.file_name)
-    return source if source is not None and span.byte_end <= len(source) else None
 
 
 def _location(source: bytes, file: str, start: int, label: str | None = None) -> Location:
@@ -151,7 +144,7 @@ def _not_thread_safe(diag: Diagnostic, f: Facts, crate_root: str | Path) -> tupl
     texts = [diag.message, *(c.message for c in diag.children)]
     m = next((m for t in texts if (m := _NOT_IMPLEMENTED.search(t))), None)
     head = _head(m.group(2)) if m else None
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if m is None or head is None or source is None:
         return None
     from engine.syntax.origins import holder_chain
@@ -216,7 +209,7 @@ def cloned_reference(diag: Diagnostic, crate_root: str | Path) -> tuple[Location
             m = _CLONED_REF.search(text)
             if m is None or not in_user_crate(s.file_name):
                 continue
-            source = _spanned(crate_root, s)
+            source = span_source(crate_root, s)
             if source is None:
                 continue
             inner = m.group(1) or m.group(2).removeprefix("&")
@@ -249,7 +242,7 @@ def none_comparison(diag: Diagnostic, crate_root: str | Path) -> tuple[Location,
     prim = diag.primary
     if diag.code_str != "E0369" or prim is None or not in_user_crate(prim.file_name):
         return None
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if source is None:
         return None
     from engine.syntax.origins import compared_with_none
@@ -274,7 +267,7 @@ def shared_ref_from_method(diag: Diagnostic, crate_root: str | Path):  # noqa: A
     if diag.code_str not in ("E0594", "E0596") or prim is None or not in_user_crate(prim.file_name):
         return None
     name = next((m.group(1) for s in diag.spans if (m := _SHARED_REF.match(s.label or ""))), None)
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if name is None or source is None:
         return None
     from engine.syntax.option_shapes import shared_ref_source
@@ -331,7 +324,7 @@ def _branch_with_other_lifetime(
         (s for s in diag.spans if (s.label or "").endswith(f"call the lifetime of this reference `{got}`")),
         None,
     )
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if marked is None or source is None or marked.file_name != prim.file_name:
         return None
     from engine.syntax.returned_tails import only_branch_using, param_name_at
@@ -369,7 +362,7 @@ def unbounded_type_parameter(diag: Diagnostic, crate_root: str | Path) -> tuple[
         if c.message.startswith("the following trait bounds were not satisfied")
         for m in _LISTED_PLAIN_BOUND.finditer(c.message)
     ]
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if not bounds or source is None:
         return None
     from engine.syntax.story_shapes import type_parameter_declared
@@ -418,7 +411,7 @@ def _unbounded_at_call(
     of the function around it. rustc's help writes the bound wherever it fits (often the end of a
     `where` clause); the parameter's declaration, which the syntax layer finds, is what lacks it."""
     unmet = _unmet_parameter_bound(diag)
-    source = _spanned(crate_root, prim)
+    source = span_source(crate_root, prim)
     if unmet is None or source is None:
         return None
     from engine.syntax.story_shapes import type_parameter_declared

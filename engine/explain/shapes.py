@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine.explain.loop_shapes import index_loop_tags, loop_move_tags
 from toolbelt.diagnostics import in_user_crate
+from toolbelt.span_source import span_source
 from toolbelt.types import Diagnostic, Span
 
 if TYPE_CHECKING:
@@ -24,15 +25,10 @@ def _primary_source(diag: Diagnostic, crate_root: str | Path) -> tuple[Span, byt
     lies within them: the shapes below read the syntax there, and a span past the end (the file
     changed since the check) has none."""
     prim = diag.primary
-    if prim is None or not in_user_crate(prim.file_name):
+    if prim is None or not in_user_crate(prim.file_name) or prim.byte_start >= prim.byte_end:
         return None
-    try:
-        source = (Path(crate_root) / prim.file_name).read_bytes()
-    except OSError:
-        return None
-    if prim.byte_end > len(source) or prim.byte_start >= prim.byte_end:
-        return None
-    return prim, source
+    source = span_source(crate_root, prim)
+    return (prim, source) if source is not None else None
 
 
 def at_primary(diag: Diagnostic, crate_root: str | Path) -> tuple[frozenset[str], dict[str, str]]:
