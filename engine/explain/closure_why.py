@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 from engine.explain.signature_roots import OUTLIVE_STATIC
+from engine.facts.parse import facts_of
 from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, node_text, preorder
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.span_source import span_source as _source
 from toolbelt.types import Diagnostic
 
-_BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
 _RETURNED_NOTE = "closure is returned here"
 _COPY = re.compile(
     r"^(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|&(?:'\w+\s+(?!mut\b)|(?!mut\b|'))[^&\s].*|\(\))$"
@@ -45,15 +45,14 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
     with the function's later use of it when there is one), and, for a `'static` destination, a
     captured borrowed parameter that `move` would only copy as a reference, which is no more
     `'static` than before."""
-    m = _BORROWS.match(diag.message)
+    name = facts_of(diag).captured_borrow
     prim = diag.primary
-    at = next((s for s in diag.spans if s.label == f"`{m.group(1)}` is borrowed here"), None) if m else None
-    if m is None or prim is None or at is None or not in_user_crate(prim.file_name):
+    at = next((s for s in diag.spans if s.label == f"`{name}` is borrowed here"), None) if name else None
+    if name is None or prim is None or at is None or not in_user_crate(prim.file_name):
         return None
     source = _source(crate_root, prim)
     if source is None:
         return None
-    name = m.group(1)
     marked = node_at(source, prim.byte_start, prim.byte_end)  # rustc marks the outliving closure's `||`
     closure = next((a for a in (marked, *ancestors(marked)) if a.type == "closure_expression"), None)
     fn = next((a for a in ancestors(closure) if a.type == "function_item"), None) if closure else None

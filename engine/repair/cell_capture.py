@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from engine.facts.parse import facts_of
 from engine.repair.template_kit import Reader, _make, primary_source
 from engine.repair.types import Candidate, Edit
 from engine.syntax.tree import ancestors, binding_of, node_at, preorder
@@ -176,23 +177,20 @@ def cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     return [_make(edits, what, FAMILY, d.code_str or "E0594", 0.7)]
 
 
-_BORROWS = re.compile(r"^closure may outlive the current function, but it borrows `(\w+)`")
-
-
 def rc_cell_capture(d: Diagnostic, read: Reader) -> list[Candidate]:
     """E0373 on a `Copy` local the closure changes and the function reads afterwards
     (`engine.syntax.captures.mutated_copy_captures`): rustc's `move` would copy it, so the closure's
     changes would never reach the function. The local becomes an `Rc<Cell<T>>`, the closure gets its
     own handle (`{ let n = Rc::clone(&n); move || .. }`, an argument block, so no new name is made),
     and every use becomes `get`/`set`, as `cell_capture` writes them."""
-    m = _BORROWS.match(d.message)
+    name = facts_of(d).captured_borrow  # rustc's "closure may outlive .., but it borrows `n`"
     opened = primary_source(d, read)
-    if m is None or opened is None:
+    if name is None or opened is None:
         return []
     prim, source = opened
     from engine.syntax.captures import closure_at, mutated_copy_captures
 
-    name, file = m.group(1), prim.file_name
+    file = prim.file_name
     found = closure_at(source, prim.byte_start, prim.byte_end)
     if found is None or name not in mutated_copy_captures(source, prim.byte_start, prim.byte_end):
         return []
