@@ -30,6 +30,7 @@ from engine.explain.verdict_cache import tool as tool_of
 from engine.patching.uncovered import hidden_behind
 from engine.repair.errors import RepairError
 from engine.repair.move_bounds import WAYS
+from engine.repair.op_bounds import _param_name
 from engine.repair.workspace import Workspace
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct
@@ -187,6 +188,8 @@ class Trials:
             done = None
         verdict = self._verdict(e, chain.as_option(o, done), before, done.report, t0) if done else None
         self.chain_s -= time.monotonic() - t0
+        if done is None and not avoid and _moves_generic(after):
+            return self._one_way(e, o, after, before, check)
         if done is None or verdict is None or verdict.validated not in ("compiles", "type-checks"):
             return None
         if verdict.errors_new:
@@ -213,6 +216,25 @@ class Trials:
             ):
                 others.append(other)
         return msgspec.structs.replace(found, others=tuple(others))
+
+    def _one_way(
+        self,
+        e: Explanation,
+        o: PatchOption,
+        after: CheckReport,
+        before: Counter[Key],
+        check: Callable[[tuple], CheckReport],
+    ) -> Finished | None:
+        """The fix finished through the moves it uncovered by one way out alone, `Copy` first (one
+        bound answers every move of `T`), when the chain that took the best-scored way first gave up.
+        The mistake it answers: h09's `T: PartialOrd` uncovers a move out of `xs[0]` and one out of
+        `for &x in xs`; the chain's two candidates per error were rustc's `&xs[0]` and a clone, whose
+        second step spent the checks, so the green `T: PartialOrd + Copy` was never named."""
+        for way in ("generic-copy", "generic-borrow", "generic-clone"):
+            found = self._finish(e, o, after, before, check, WAYS - {way})
+            if found is not None:
+                return found
+        return None
 
     def _check(self, edits: tuple, tool: CheckTool) -> CheckReport:
         saved = self.ws.try_edits(edits)
@@ -312,3 +334,10 @@ def hidden_new(e: Explanation, o: PatchOption, fresh: list) -> tuple[str, ...]:
     codes = [d.code_str or "" for d in e.diagnostics]
     wrote = joint.new_lines(o.patch)
     return tuple(chain.short_words(d, o.patch) for d in fresh if hidden_behind(d, codes, wrote))
+
+
+def _moves_generic(after: CheckReport) -> bool:
+    """The check reports a move of a type parameter out of a borrow or a slice (E0507/E0508, as the
+    repair reads it, `op_bounds._param_name`): the errors whose ways out (`move_bounds.WAYS`) are
+    alternatives, each finished alone."""
+    return any(d.code_str in ("E0507", "E0508") and _param_name(d) is not None for d in after.diagnostics)

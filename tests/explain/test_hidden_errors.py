@@ -64,3 +64,55 @@ def test_errors_a_fix_uncovers_are_named_as_hidden(
     assert "appear with it" not in words and "appears with it" not in words, words
     fix = next(x for x in to_dict(run.explanations[i])["options"] if x.get("id") == f.id)
     assert fix["validated"] == "fixes-this" and fix["hidden_errors"] == list(f.hidden_new), fix
+
+
+# `>` on an unbounded `T` whose moves out of `*x` the bound then lets borrowck see
+BIGGEST = """pub fn biggest<T>(xs: &[T], floor: T) -> T {
+    let mut best = floor;
+    for x in xs {
+        if *x > best {
+            best = *x;
+        }
+    }
+    best
+}
+"""
+
+
+# a `&v` pattern moves out of each element as well: a clone at `vals[0]` leaves that move, and only
+# `Copy` answers both
+LOWEST = """pub fn lowest<T>(vals: &[T]) -> T {
+    let mut m = vals[0];
+    for &v in vals.iter() {
+        if v < m {
+            m = v;
+        }
+    }
+    m
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "src", "at"),
+    [("biggest", BIGGEST, "*x > best"), ("lowest", LOWEST, "v < m")],
+)
+def test_the_green_next_step_through_the_hidden_moves_is_named(
+    tmp_path: Path, monkeypatch, name: str, src: str, at: str
+) -> None:
+    """The operator's bound finished through the moves it uncovered, green and shown first; `Copy`
+    beside the operator's bound among the ways, found alone when the chain's first ways gave up
+    (`trials._one_way`)."""
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, name, src)
+    e = story(stories, src, at)
+    run = validate(stories, tmp_path / name)
+    fixes = run.explanations[stories.index(e)].fixes
+    green = [
+        f for f in fixes if f.steps and f.validated == "compiles" and not f.errors_new and not f.errors_left
+    ]
+    assert green, [(f.name, f.state_words) for f in fixes]
+    assert fixes[0] is green[0], [(f.name, f.state_words) for f in fixes]
+    shown = [" ".join(f.shows) for f in green]
+    assert all("PartialOrd" in x for x in shown) and any("Clone" in x or "Copy" in x for x in shown), shown
