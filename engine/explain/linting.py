@@ -29,6 +29,8 @@ from engine.edits import Edit, EditError, added_lines, by_file, diff_of_edits, e
 from engine.explain.slice_params import slice_edits
 from engine.explain.trials import Trials
 from engine.explain.types import PatchOption
+from engine.explain.unused_mut import LINT as UNUSED_MUT
+from engine.explain.unused_mut import flagged_names, without_mut
 from engine.patching.diffs import first_place
 from toolbelt.cargo_run import run_check
 from toolbelt.diag_identity import distinct, trim_paths
@@ -311,11 +313,55 @@ class Linter:
             plain=(),
         )
 
+    def unmut_form(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption | None:
+        """The fix with the `mut` it leaves unneeded removed (`engine.explain.unused_mut`), when the
+        lint run of the patched tree flags `unused_mut` on a binding the fix's code names and the
+        form without it builds adding no `unused_mut`."""
+        if UNUSED_MUT not in o.new_lints:
+            return None
+        after, old = self._after((*o.edits, *beside))
+        if after is None:
+            return None
+        before = {x.key for x in (self.before() or LintRun(built=False, lints=())).lints}
+        names = flagged_names(x.snippet for x in after.lints if x.name == UNUSED_MUT and x.key not in before)
+        full = {rel: self.trials.ws.read(rel) or b"" for rel in by_file(o.edits)}
+        edits = without_mut(full, o.edits, names) if names else None
+        if edits is None:
+            return None
+        lints = self._added(edits, beside)
+        if lints is None or UNUSED_MUT in lints:
+            return None
+        try:
+            diff = diff_of_edits(full, edits)
+        except EditError:
+            return None
+        file, line = first_place(diff)
+        gone = ", ".join(f"`{n}`" for n in sorted(names))
+        return msgspec.structs.replace(
+            o,
+            id=edit_id(edits),
+            name=f"{o.name}; {gone} no longer needs `mut`",
+            edits=edits,
+            patch=diff,
+            shows=added_lines(diff),
+            file=file,
+            line=line,
+            new_lints=lints,
+            tests_run="",
+            tests_failed=(),
+            untested=False,
+            plain=(),
+        )
+
     def marked(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> list[PatchOption]:
-        """The fix with its lints, after its slice form when that is the one that adds none."""
+        """The fix with its lints, after its slice form when that is the one that adds none; in its
+        form without the `mut` it leaves unneeded, when there is one, in its place."""
         o = self.mark(o, beside)
         alt = self.slice_form(o, beside)
-        return [alt, o] if alt is not None else [o]
+        if alt is not None:
+            return [alt, o]
+        unmut = self.unmut_form(o, beside)
+        return [unmut] if unmut is not None else [o]
 
     def builds(self, edits: tuple[Edit, ...]) -> bool:
         """Whether the crate builds with `edits` in (the lint run of that tree, cached like the rest)."""
