@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from engine.edits import diff_side
+from engine.explain.doc_moves import kept_in_item_docs
 from engine.repair.types import Edit
 from toolbelt.types import Diagnostic
 
@@ -332,4 +333,5 @@ def meaning_cost(
         or default_for_missing(diff)
         or renamed_to_question(diff)
         or ignored_field(diag, diff)
+        or kept_in_item_docs(edits, files)
     )
