@@ -14,6 +14,8 @@ The same mistake behind an `Option`: `fn longest_line(&self) -> Option<&str>` wh
 of a `String` made in the function (`normalized.lines().fold(..)`) returns `Option<String>`: a
 returned `Option` is converted with `.map(str::to_string)`, `Some(x)` converts `x`, and `None`
 stays. Callers that compare with `Some("..")` then change too; the sandbox and the tests say so.
+Any other named type `&T` (`&Doc`, `&u32`) returns `T`, a `.clone()` (`Option<&T>`: `.cloned()`);
+whether `T` is `Clone` is the sandbox's to say, and what it costs is the type's.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _NESTED = ("closure_expression", "function_item", "async_block")
 
 # the owned counterpart's conversion as a path, for `Option::map`: by the borrowed type
 _MAP_PATHS = {"str": "str::to_string", "Path": "Path::to_path_buf", "OsStr": "OsStr::to_os_string"}
+_NAMED = re.compile(r"(?:[A-Za-z_]\w*::)*[A-Z]\w*(?:<.+>)?")
 _OPTION = re.compile(r"^Option\s*<\s*(?P<inner>&(?!\s*mut\b).+)>$", re.S)
 
 
@@ -49,6 +52,8 @@ def _owned_option(ret: str) -> tuple[str, str, str] | None:
     if m is None or owned is None:
         return None
     borrowed = re.sub(r"^&\s*(?:'\w+\s+)?", "", m["inner"].strip()).strip()
+    if owned[1] == "clone":
+        return f"Option<{owned[0]}>", "clone", ""  # `Option<&T>::cloned()`
     path = _MAP_PATHS.get(borrowed, f"<{borrowed}>::to_vec")
     return f"Option<{owned[0]}>", owned[1], path
 
@@ -63,9 +68,10 @@ def _option_site(
     args = n.child_by_field_name("arguments") if f is not None else None
     if f is not None and _decoded(f) == "Some" and args is not None and args.named_child_count == 1:
         return _converted(source, args.named_children[0], method, typ)
+    tail = f".map({path})" if path else ".cloned()"
     if n.type in _ATOMIC:
-        return n.end_byte, n.end_byte, f".map({path})"
-    return n.start_byte, n.end_byte, f"({_decoded(n)}).map({path})"
+        return n.end_byte, n.end_byte, tail
+    return n.start_byte, n.end_byte, f"({_decoded(n)}){tail}"
 
 
 def _owned(ret: str) -> tuple[str, str] | None:
@@ -80,6 +86,8 @@ def _owned(ret: str) -> tuple[str, str] | None:
         return _OWNED[inner]
     if inner.startswith("[") and inner.endswith("]") and ";" not in inner:
         return f"Vec<{inner[1:-1]}>", "to_vec"
+    if _NAMED.fullmatch(inner) and not inner.startswith(("dyn ", "impl ")):
+        return inner, "clone"  # `&Doc` -> `Doc`, a clone: the sandbox says whether `Doc: Clone`
     return None
 
 
@@ -213,7 +221,6 @@ def _option_returned(
             edits.append(Edit(file=prim.file_name, start=site[0], end=site[1], replacement=site[2]))
     if len(edits) == 1:
         return []
-    desc = (
-        f"return an owned `{typ}`: `.map({path})` (or `.{method}()` in a `Some`) where the function returns"
-    )
+    tail = f".map({path})" if path else ".cloned()"
+    desc = f"return an owned `{typ}`: `{tail}` (or `.{method}()` in a `Some`) where the function returns"
     return [_make(edits, desc, "owned-return", d.code_str or "E0515", 0.7)]

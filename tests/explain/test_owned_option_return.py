@@ -68,3 +68,49 @@ def test_some_converts_its_value_and_none_stays(tmp_path: Path) -> None:
         .replace('unwrap_or(""))', 'unwrap_or("").to_string())')
     )
     assert cargo_test(root).returncode == 0
+
+
+# a crate type behind the reference: the owned return is the type itself, a clone
+SCORES = """#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub name: String,
+    pub score: u32,
+}
+
+pub struct Board {
+    pub raw: String,
+}
+
+impl Board {
+    fn entries(&self) -> Vec<Entry> {
+        self.raw
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(n, s)| Entry { name: n.to_string(), score: s.parse().unwrap_or(0) })
+            .collect()
+    }
+
+    pub fn first(&self) -> &Entry {
+        let all = self.entries();
+        &all[0]
+    }
+
+    pub fn best(&self) -> Option<&Entry> {
+        let all = self.entries();
+        all.iter().max_by_key(|e| e.score)
+    }
+}
+"""
+
+
+def test_a_crate_type_is_returned_as_a_clone(tmp_path: Path) -> None:
+    stories = [e for e in explain_lib(tmp_path, "scores", SCORES) if e.code == "E0515"]
+    checked = validate(stories, tmp_path / "scores").explanations
+    shows = [(" ".join(f.shows), f.validated) for e in checked for f in e.fixes]
+    assert any("-> Entry" in s and "all[0].clone()" in s and v in GREEN for s, v in shows), shows
+    assert any(
+        "-> Option<Entry>" in s and ".max_by_key(|e| e.score).cloned()" in s and v in GREEN for s, v in shows
+    )
+
+
+GREEN = ("compiles", "type-checks")  # type-checks: the other fn's error is still there
