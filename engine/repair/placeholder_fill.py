@@ -11,6 +11,11 @@ argument belongs to a std fn whose source the docs ship (`toolbelt.std_source`),
 name and its `# Panics` section decide: a radix gets 10, a parameter the docs forbid to be zero gets
 1, and any other panic the docs state is said with the option instead of being hidden.
 
+rustc's `'lifetime` hole (E0106's "consider using one of the available lifetimes here") is filled with
+each named lifetime its note says is available (`these named lifetimes are available to use`, the
+note's spans on the declaration): a reference field or return type whose lifetime was dropped gets
+the lifetime it needs among those in scope, and cargo says which one compiles.
+
 A `/* Type */` hole stands where a type goes (`let total: /* Type */ = ….sum();`), so no value can
 fill it: the type comes from rustc's own note, `cannot satisfy `_: Sum<u32>`` (the sum of `u32`s,
 or of `&u32`s, is a `u32`; what collects `T`s is at least a `Vec<T>`), or the suggestion is left out.
@@ -152,4 +157,46 @@ def filled_placeholders(diag: Diagnostic, callee: StdItem | None = None) -> list
                     0.6,
                 )
             )
+    return out
+
+
+LIFETIME_FAMILY = "fill-lifetime"
+_LIFETIME_HOLE = "'lifetime"
+_AVAILABLE = re.compile(r"^th(?:is|ese) named lifetimes? (?:is|are) available")
+
+
+def available_lifetimes(diag: Diagnostic) -> list[str]:
+    """The named lifetimes rustc's note says are in scope, in the note's order (`'a`, `'text`)."""
+    out: list[str] = []
+    for c in diag.children:
+        if not _AVAILABLE.match(c.message):
+            continue
+        for sp in c.spans:
+            line = sp.text[0] if sp.text else None
+            name = line.text[line.highlight_start - 1 : line.highlight_end - 1] if line else ""
+            if re.fullmatch(r"'\w+", name) and name not in out and name != "'_":
+                out.append(name)
+    return out
+
+
+def filled_lifetimes(diag: Diagnostic) -> list[Candidate]:
+    """One candidate per available named lifetime for each suggestion that writes rustc's `'lifetime`."""
+    names = available_lifetimes(diag)
+    code = diag.code_str or diag.message
+    out = []
+    for s in suggestions(diag):
+        if not names or not any(_LIFETIME_HOLE in e.replacement for e in s.edits):
+            continue
+        for name in names:
+            edits = [
+                Edit(
+                    file=e.file,
+                    start=e.start,
+                    end=e.end,
+                    replacement=e.replacement.replace(_LIFETIME_HOLE, name),
+                )
+                for e in s.edits
+            ]
+            why = f"{s.message[:1].lower()}{s.message[1:]}, with `{name}` (rustc's note: it is in scope)"
+            out.append(_make(edits, why, LIFETIME_FAMILY, code, 0.6))
     return out

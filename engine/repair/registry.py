@@ -73,7 +73,7 @@ from engine.repair.output_lifetime import named_output_lifetime
 from engine.repair.owned_return import return_owned
 from engine.repair.pattern_fields import pattern_field_count
 from engine.repair.peek_copy import copied_peek
-from engine.repair.placeholder_fill import filled_placeholders
+from engine.repair.placeholder_fill import filled_lifetimes, filled_placeholders
 from engine.repair.privacy import add_getter, make_pub
 from engine.repair.range_loop import items_for_index_loop
 from engine.repair.read_before_move import read_before_move
@@ -221,6 +221,7 @@ def template_candidates(d: Diagnostic, read: Reader, crate_files: tuple[str, ...
     code = d.code_str or NO_CODE
     # rustc's `/* usize */` holes with plain values, or the ones a std callee's docs allow
     out: list[Candidate] = filled_placeholders(d, std_callee(d) if code == "E0061" else None)
+    out += filled_lifetimes(d)  # rustc's `'lifetime` hole, with each named lifetime its note lists
     for t in TEMPLATES:
         if code in t.codes:
             out += t.make(d, read, crate_files) if t.needs_files else t.make(d, read)
