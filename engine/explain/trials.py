@@ -151,7 +151,7 @@ class Trials:
             first_error=chain.short_words(first, o.patch)
             if first is not None and state == "compiles"
             else "",
-            hidden_new=hidden_new(e, o, fresh) if state == "compiles" else (),
+            hidden_new=hidden_new(e, o, fresh) if state in ("compiles", "uncovers") else (),
             left_in_edit=left_in_edit(o, rest, self.ws.read) if state == "compiles" and rest else "",
         )
 

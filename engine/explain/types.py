@@ -218,6 +218,8 @@ class PatchOption(Base, frozen=True):
     def _state_words(self) -> str:
         if self.validated == "type-checks":
             return "type-checks; the full check waits on the other errors" + self.steps_words
+        if self.validated == "uncovers" and self.hidden_new:  # a later pass: hidden, said so
+            return "fixes this error; " + self._hidden_words(self.hidden_new)
         if self.validated == "uncovers":
             return "fixes this error; rustc then reports " + (self.fails_because or "another error")
         if self.validated != "compiles":
@@ -256,9 +258,13 @@ class PatchOption(Base, frozen=True):
             n = k - len(hid)
             words.append(f"{n} new error{'s' if n > 1 else ''} appear{'' if n > 1 else 's'} with it")
         if hid:
-            they = f"{len(hid)} error{'s' if len(hid) > 1 else ''} it had hidden behind this one"
-            words.append(f"rustc then reports {they}, on lines the fix does not write ({'; '.join(hid)})")
+            words.append(self._hidden_words(hid))
         return ", and ".join(words)
+
+    @staticmethod
+    def _hidden_words(hid: tuple[str, ...]) -> str:
+        they = f"{len(hid)} error{'s' if len(hid) > 1 else ''} it had hidden behind this one"
+        return f"rustc then reports {they}, on lines the fix does not write ({'; '.join(hid)})"
 
     @property
     def _reach_words(self) -> str:

@@ -116,3 +116,48 @@ def test_the_green_next_step_through_the_hidden_moves_is_named(
     assert fixes[0] is green[0], [(f.name, f.state_words) for f in fixes]
     shown = [" ".join(f.shows) for f in green]
     assert all("PartialOrd" in x for x in shown) and any("Clone" in x or "Copy" in x for x in shown), shown
+
+
+# a private fn called from outside its module hides a struct literal with a private field (privacy
+# runs after type checking)
+SHAPES = """pub mod shapes {
+    pub struct Circle {
+        r: f64,
+    }
+
+    impl Circle {
+        fn unit() -> Self {
+            Circle { r: 1.0 }
+        }
+        pub fn area(&self) -> f64 {
+            3.14 * self.r * self.r
+        }
+    }
+}
+
+pub fn unit_area() -> f64 {
+    shapes::Circle::unit().area()
+}
+
+pub fn big() -> shapes::Circle {
+    shapes::Circle { r: 9.0 }
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_privacy_error_a_fix_uncovers_is_named_as_hidden(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    stories = explain_lib(tmp_path, "shapes", SHAPES)
+    e = story(stories, SHAPES, "Circle::unit().area()")
+    run = validate(stories, tmp_path / "shapes")
+    fixes = run.explanations[stories.index(e)].fixes
+    f = next((f for f in fixes if f.validated == "uncovers"), None)
+    assert f is not None, [(x.name, x.state_words) for x in fixes]
+    line = line_of(SHAPES, "shapes::Circle { r: 9.0 }")
+    assert [h[:5] for h in f.hidden_new] == ["E0451"] and f.hidden_new[0].endswith(f"src/lib.rs:{line}")
+    assert f.state_words.startswith(
+        "fixes this error; rustc then reports 1 error it had hidden behind this one"
+    )
+    fix = next(x for x in to_dict(run.explanations[stories.index(e)])["options"] if x.get("id") == f.id)
+    assert fix["hidden_errors"] == list(f.hidden_new), fix
