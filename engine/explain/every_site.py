@@ -19,12 +19,14 @@ import msgspec
 
 from engine.edits import Edit, edit_id
 from engine.repair.types import Candidate
-from engine.syntax.tree import enclosing_fn
+from engine.syntax.tree import ancestors, enclosing_fn, node_at
 from toolbelt.types import Diagnostic
 
 
-def _kind(c: Candidate) -> tuple[str, str, str]:
-    return (c.source, c.family, c.description)
+def _kind(c: Candidate, loose: bool = False) -> tuple[str, str, str]:
+    """One edit kind: same origin, family and words; `loose`, the words left out (a lint's per-place
+    fix names its own loop variable: `i` at one place, `j` at the next)."""
+    return (c.source, c.family, "" if loose else c.description)
 
 
 def _disjoint(edits: Sequence[Edit]) -> bool:
@@ -34,7 +36,9 @@ def _disjoint(edits: Sequence[Edit]) -> bool:
     return all(a[0] != b[0] or a[2] <= b[1] and (a[1], a[2]) != (b[1], b[2]) for a, b in pairwise(spans))
 
 
-def combine(per_site: Sequence[Sequence[Candidate]]) -> list[tuple[Candidate, tuple[str, ...]]]:
+def combine(
+    per_site: Sequence[Sequence[Candidate]], loose: bool = False
+) -> list[tuple[Candidate, tuple[str, ...]]]:
     """Each edit kind that 2+ sites offer exactly once: the union of their edits as one candidate
     named "… at each of the N places", with the ids of the per-site candidates it stands in for.
 
@@ -45,7 +49,7 @@ def combine(per_site: Sequence[Sequence[Candidate]]) -> list[tuple[Candidate, tu
         mine: dict[tuple[str, str, str], list[Candidate]] = {}
         for c in found:
             if c.edits:
-                mine.setdefault(_kind(c), []).append(c)
+                mine.setdefault(_kind(c, loose), []).append(c)
         for k, cs in mine.items():
             if len(cs) == 1:
                 seen.setdefault(k, []).append(cs[0])
@@ -80,7 +84,10 @@ def by_fn(
 ) -> list[tuple[Candidate, tuple[str, ...]]]:
     """`combine` within each function: a lint repeated at several places of one fn (clippy's
     `ptr_arg` on two `&Vec` parameters of `dot`) is one change of that fn, made at every place. A
-    lint story spans the crate, and places in other functions stay fixes of their own."""
+    lint story spans the crate, and places in other functions whose fix changes a signature stay
+    fixes of their own. When every place's edit of one kind lies inside a fn body (needless_range_loop
+    rewriting two loops in two fns), the edits at every place are the one fix: a story that says
+    "2 places" and whose `--apply` changed one loop left the other flagged."""
     parts: dict[tuple[str, int], list[Sequence[Candidate]]] = {}
     for d, found in zip(diags, per_site, strict=True):
         p = d.primary
@@ -88,4 +95,23 @@ def by_fn(
         fn = enclosing_fn(data, p.byte_start, p.byte_end) if p is not None and data is not None else None
         if p is not None and fn is not None:
             parts.setdefault((p.file_name, fn.range.start), []).append(found)
+    if len(parts) > 1 and sum(len(v) for v in parts.values()) == len(per_site):
+        whole = [got for got in combine(per_site, loose=True) if _inside_bodies(got[0].edits, read)]
+        if whole:
+            return whole  # every place the story covers, across its fns: nothing a caller sees
     return [got for sites in parts.values() if len(sites) > 1 for got in combine(sites)]
+
+
+def _inside_bodies(edits: Sequence[Edit], read: Callable[[str], bytes | None]) -> bool:
+    """Every edit lies inside a fn's body: the change is local to each fn, so no caller sees it (a
+    signature change, such as ptr_arg's slice parameter, stays one fn's own choice)."""
+    for e in edits:
+        data = read(e.file)
+        if data is None:
+            return False
+        n = node_at(data, e.start, max(e.end, e.start + 1))
+        fn = next((a for a in (n, *ancestors(n)) if a.type == "function_item"), None)
+        body = fn.child_by_field_name("body") if fn is not None else None
+        if body is None or not (body.start_byte < e.start and e.end < body.end_byte):
+            return False
+    return True
