@@ -348,11 +348,13 @@ _CAST_REF = re.compile(r"casting `((?:&(?:'\w+ )?)+)(\w+)` as `(\w+)` is invalid
 
 
 def _deref_cast(d: Diagnostic, f: Facts, read: Reader) -> list[Op]:
-    """`b as char` where `b: &&u8` (E0606): one `*` per reference level reaches the number; rustc
-    suggests the `*` for one level only."""
+    """`b as char` where `b: &&u8` (E0606): one `*` per reference level reaches the value; rustc
+    suggests the `*` for one level only, or, for a reference to a fieldless enum (`self as u8` in a
+    `&self` method), only a cast through a raw pointer. The value may be a number, `bool`, `char` or
+    an enum whose discriminant the cast reads; whether it can be copied out is cargo's to say."""
     m = _CAST_REF.search(d.message)
     source = read(f.primary.file) if f.primary is not None and m is not None else None
-    if m is None or source is None or f.primary is None or m.group(2) not in NUMERIC | {"bool", "char"}:
+    if m is None or source is None or f.primary is None:
         return []
     value = syn.cast_operand(source, f.primary.start, f.primary.end)
     if value is None:

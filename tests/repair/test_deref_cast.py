@@ -31,3 +31,38 @@ def test_a_double_reference_is_dereferenced_to_the_number(
     tmp_path: Path, name: str, good: str, cast: str
 ) -> None:
     assert_restored(tmp_path, name, good.replace(cast, cast.lstrip("*")), good)
+
+
+MODE = """#[derive(Clone, Copy)]
+pub enum Mode {
+    Fast = 1,
+    Best = 9,
+}
+
+impl Mode {
+    pub fn level(&self) -> u8 {
+        *self as u8
+    }
+}
+"""
+
+PRIORITY = """#[derive(Clone, Copy, PartialEq)]
+pub enum Priority {
+    Low,
+    High,
+}
+
+pub fn weights(ps: &[Priority]) -> i32 {
+    ps.iter().map(|p| *p as i32).sum()
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "good", "cast"), [("mode", MODE, "*self as u8"), ("priority", PRIORITY, "*p as i32")]
+)
+def test_a_reference_to_a_fieldless_enum_is_dereferenced_before_its_cast(
+    tmp_path: Path, name: str, good: str, cast: str
+) -> None:
+    """rustc offers only 'cast through a raw pointer first' for `&Enum as u8`; `*` reads the copy."""
+    assert_restored(tmp_path, name, good.replace(cast, cast.lstrip("*")), good)
