@@ -33,8 +33,10 @@ from toolbelt.types import CheckTool
 # 19: a finished fix carries the other ways out of its last step's error (Finished.others); 20: an
 # E0599 the edit caused on a line it did not write says the edit changed the receiver's type; 21: a
 # story's other error left as it was is a remaining error, not one the edit failed (blame); 24: a new
-# error that quotes a type the edit wrote fails it (the error moved), wherever it is
-CACHE_VERSION = 26
+# error that quotes a type the edit wrote fails it (the error moved), wherever it is; 25: the errors
+# rustc hid behind the story's (hidden_new); 26: an error left on the edit's own code (left_in_edit);
+# 27: hidden_new for "uncovers" verdicts too, and a step never goes back to an earlier pass (chain)
+CACHE_VERSION = 27
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
