@@ -120,22 +120,33 @@ def _skeleton(d: Diagnostic) -> tuple[str, str]:
     return d.code_str or "", re.sub(r"`[^`]*`", "``", " ".join(d.message.split()))
 
 
+Answered = tuple[set[tuple[str, str]], set[str], set[str]]
+
+
+def _subject(d: Diagnostic) -> str:
+    """The place or name an error is about, its first quoted word (`t.title` in "cannot move out of
+    `t.title` which is behind a shared reference"), or ""."""
+    m = re.search(r"`([^`]*)`", d.message)
+    return m.group(1) if m else ""
+
+
 def _answered(
     e: Explanation, o: PatchOption, read: Callable[[str], bytes | None], files: tuple[str, ...]
-) -> tuple[set[tuple[str, str]], set[str]]:
-    """The story's error families, and the other fixes offered alone for the error `o` answers."""
+) -> Answered:
+    """The story's error families, the other fixes offered alone for the error `o` answers, and the
+    places its errors are about."""
     alone: set[str] = set()
     for d in e.diagnostics:
         mine = {c.description for c in _candidates(d, read, files, keep=99)}
         if any(n.lower() == o.name.lower() for n in mine):
             alone |= mine
-    return {_skeleton(d) for d in e.diagnostics}, alone
+    return {_skeleton(d) for d in e.diagnostics}, alone, {_subject(d) for d in e.diagnostics}
 
 
 def _restates(
     c: Candidate,
     d: Diagnostic,
-    answered: tuple[set[tuple[str, str]], set[str]],
+    answered: Answered,
     written: list[str],
     now: Callable[[str], bytes | None],
 ) -> bool:
@@ -143,11 +154,14 @@ def _restates(
     call `String::from`, a variable cast at one use): a fix the story was offered alone (`let k = k
     as f64;` on top of `k as f64`), or one that rewrites what the first fix wrote (`[String; 2]`
     wrapped in `LazyLock`), is a different answer to the same mistake, not a next step. The same
-    error at another place (`pair[1]` after `pair[0]`) is still finished."""
-    families, alone = answered
+    error at another place (`pair[1]` after `pair[0]`) is still finished, and so is a fix worded
+    like one offered alone but for another named place: `&self.tracks` leaves "cannot move out of
+    `t.title`", whose "consider cloning" clones the one field, not the `Vec` the story's own clone
+    copied (review A a19)."""
+    families, alone, subjects = answered
     if _skeleton(d) not in families:
         return False
-    if c.description in alone:
+    if c.description in alone and not (_subject(d) and subjects and _subject(d) not in subjects):
         return True
     for ed in c.edits:
         text = now(ed.file) or b""
@@ -161,7 +175,7 @@ def _batch(
     new: list[Diagnostic],
     now: Callable[[str], bytes | None],
     files: tuple[str, ...],
-    answered: tuple[set[tuple[str, str]], set[str]],
+    answered: Answered,
     written: list[str],
     patch: str,
 ) -> tuple[Candidate, str] | None:

@@ -33,6 +33,19 @@ def inexpert(o: PatchOption) -> int:
     return int(any(_PLACEHOLDER.search(ln) or _CLONE_TO_INDEX.search(ln) for ln in o.shows))
 
 
+# the price `copycost` states for a clone of a whole std collection
+_COLLECTION_CLONE = re.compile(
+    r"allocates and copies the `(?:\w+::)*(?:Vec|VecDeque|HashMap|BTreeMap|HashSet|BTreeSet)<"
+)
+
+
+def clones_collection(o: PatchOption) -> int:
+    """1 when the option's clone copies a whole collection (its cost says so): one that borrows the
+    collection and clones only what it moves out of each element (`for t in &self.tracks` with
+    `t.title.clone()`) copies at most the same, so it goes first (review A a19)."""
+    return int(bool(_COLLECTION_CLONE.search(o.cost)))
+
+
 def changes_meaning(o: PatchOption) -> int:
     """1 when the option's cost flags a change of meaning (a cast that loses value, a frozen run-time
     value, a derived order; `engine.explain.meaning`): it ranks after an option of its own state
@@ -121,6 +134,7 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             o.id in wide,
             bool(o.new_lints),  # a fix that adds clippy lints goes below one that adds none
             inexpert(o),
+            clones_collection(o),
             changes_meaning(o),
             panics(o),
         ),
