@@ -103,6 +103,7 @@ from engine.repair.trait_item_body import body_from_fields
 from engine.repair.turbofish import written_type_at_expression
 from engine.repair.types import Candidate
 from engine.repair.unsized import borrow_unsized_type
+from engine.repair.variant_call import called_unit_variant
 from toolbelt.std_source import std_callee
 from toolbelt.types import Diagnostic
 
@@ -123,6 +124,7 @@ def _row(codes: str, make: Callable[..., list[Candidate]], needs_files: bool = F
 
 
 TEMPLATES: tuple[Template, ...] = (
+    _row("E0618", called_unit_variant),
     _row("E0308", mismatched_types),
     _row("E0308", written_type_at_expression),
     _row("E0308", differ_in_mutability),
