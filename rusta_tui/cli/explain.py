@@ -416,8 +416,9 @@ def _dead_end(chosen: tuple[Explanation, ...], n: int, m: int, f) -> str:  # noq
     spans = {(e.file, e.start, e.end) for e in f.edits}
 
     def overlaps(g) -> bool:  # noqa: ANN001
+        """An edit of `g` in the same file that shares bytes with one of `f`'s (or inserts where one starts)."""
         return any(
-            e.file == a and e.start < c and b < e.end or e.start == b for e in g.edits for a, b, c in spans
+            e.file == a and (e.start < c and b < e.end or e.start == b) for e in g.edits for a, b, c in spans
         )
 
     alt = next(
