@@ -64,6 +64,8 @@ def _written_type(source: bytes, recv: tree_sitter.Node) -> str | None:
         impl = next((a for a in ancestors(recv) if a.type == "impl_item"), None)
         owner = node_text(impl.child_by_field_name("type")).split("<", 1)[0] if impl is not None else ""
         for s in struct_defs("", source):
+            if s.name == owner and s.tuple_struct and field.isdigit():  # `self.0` of `struct S(Mutex<T>)`
+                return s.fields[int(field)].type_text if int(field) < len(s.fields) else None
             if s.name == owner:
                 return next((f.type_text for f in s.fields if f.name == field), None)
         return None
