@@ -61,6 +61,8 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
     fn_name = node_text(fn.child_by_field_name("name"))
     notes = {c.message: c for c in diag.children}
     line = closure.start_point[0] + 1
+    bound = binding_of(source, name, at.byte_start)
+    whose = "a parameter of" if bound is not None and bound.kind == "param" else "a local of"
     if OUTLIVE_STATIC in notes and notes[OUTLIVE_STATIC].spans:
         call = notes[OUTLIVE_STATIC].spans[0]
         callee = source[call.byte_start : call.byte_end].split(b"(", 1)[0].decode("utf-8", "replace").strip()
@@ -68,14 +70,14 @@ def closure_outlives(diag: Diagnostic, crate_root: str | Path) -> str | None:
             return None
         goes = (
             f"The closure at line {line} is passed to `{callee}`, whose argument must be `'static` (rustc's "
-            f"note): it may run after `{fn_name}` returns, so it cannot hold a borrow of `{name}`, a local of "
+            f"note): it may run after `{fn_name}` returns, so it cannot hold a borrow of `{name}`, {whose} "
             f"`{fn_name}`"
         )
         static = True
     elif _RETURNED_NOTE in notes:
         goes = (
             f"The closure at line {line} is returned from `{fn_name}`, so it lives on after the call, and "
-            f"with it its borrow of `{name}`, a local of `{fn_name}`"
+            f"with it its borrow of `{name}`, {whose} `{fn_name}`"
         )
         static = False
     else:

@@ -94,7 +94,7 @@ def test_a_copy_local_spawned_beside_a_borrowed_parameter_names_the_parameter(tm
     e = next(e for e in stories if e.code == "E0373")
     assert e.summary == (
         "The closure at line 4 is passed to `thread::spawn`, whose argument must be `'static` (rustc's note): "
-        "it may run after `shout` returns, so it cannot hold a borrow of `times`, a local of `shout`. `times` "
+        "it may run after `shout` returns, so it cannot hold a borrow of `times`, a parameter of `shout`. `times` "
         "is a `usize`, which is `Copy`: `move` gives the closure its own copy, and `shout` keeps `times`. The "
         "closure also uses `word`, a `&str` parameter: `move` copies that reference, which borrows from "
         "`shout`'s caller and is not `'static` either."

@@ -102,6 +102,7 @@ def test_every_spawn_joins_the_scope_and_move_of_a_reference_parameter_is_no_way
     closures = [e for e in stories if e.code == "E0373" and "`prefix`" in e.message]
     assert closures, [e.code for e in stories]
     for e in closures:
+        assert "a borrow of `prefix`, a parameter of `prefixed`" in e.summary, e.summary
         assert "`prefix` is a `&str` parameter: `move` copies the reference" in e.summary, e.summary
         assert "gives the closure its own copy" not in e.summary, e.summary
         assert "move the captures" not in [o.name for o in e.options], [o.name for o in e.options]
