@@ -21,9 +21,10 @@ import re
 import tree_sitter
 
 from engine.edits import Edit
-from engine.repair.template_kit import _make
+from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
-from engine.syntax.tree import ancestors, binding_of, node_at, node_text
+from engine.syntax.tree import ancestors, binding_of, let_initializer, node_at, node_text
+from toolbelt.types import Diagnostic
 
 _NAME = re.compile(r"[a-z_]\w*")
 _NUMERIC = frozenset("i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64".split())
@@ -186,4 +187,73 @@ def convert_variable(file: str, source: bytes, at: int, target: str, code: str) 
                     0.74,
                 )
             )
+    return out
+
+
+_BECAUSE = re.compile(r"expected because this is `(\w+)`")
+_FOUND = re.compile(r"expected `(\w+)`, found `(\w+)`")
+_POSTFIX_OK = ("call_expression", "identifier", "field_expression", "index_expression", "try_expression")
+
+
+def other_operand_cast(d: Diagnostic, read: Reader) -> list[Candidate]:
+    """E0308 between two operands (`calced != stored`, `expected because this is `u32``): rustc
+    converts the side it reports, but the dropped cast may be the other one's, where that operand was
+    bound (`let calced = crc.sum() as u16;`). The other operand is cast to the reported side's type
+    where its `let` gives it a value, and at the operator; the tests decide which side was wrong."""
+    p = d.primary
+    because = next((s for s in d.spans if not s.is_primary and _BECAUSE.match(s.label or "")), None)
+    found = _FOUND.search(p.label or "") if p is not None else None
+    source = read(p.file_name) if p is not None else None
+    if p is None or because is None or found is None or source is None or because.file_name != p.file_name:
+        return []
+    target = found.group(2)
+    if found.group(1) not in _NUMERIC or target not in _NUMERIC:
+        return []
+    operand = node_at(source, because.byte_start, because.byte_end)
+    if operand.type != "identifier":
+        return []
+    name = node_text(operand)
+    code = d.code_str or "E0308"
+    out = [
+        _make(
+            [
+                Edit(
+                    file=p.file_name,
+                    start=operand.start_byte,
+                    end=operand.end_byte,
+                    replacement=f"({name} as {target})",
+                )
+            ],
+            f"convert `{name}` to `{target}` at the comparison",
+            "op:cast-other",
+            code,
+            0.6,
+        )
+    ]
+    value = let_initializer(source, name, operand.start_byte)
+    if value is not None:
+        init = node_at(source, value.start, value.end)
+        cast = f" as {target}" if init.type in _POSTFIX_OK else None
+        edits = (
+            [Edit(file=p.file_name, start=value.end, end=value.end, replacement=cast)]
+            if cast
+            else [
+                Edit(
+                    file=p.file_name,
+                    start=value.start,
+                    end=value.end,
+                    replacement=f"({value.text}) as {target}",
+                )
+            ]
+        )
+        out.insert(
+            0,
+            _make(
+                edits,
+                f"convert `{name}` to `{target}` where it is bound (line {value.line})",
+                "op:cast-other",
+                code,
+                0.62,
+            ),
+        )
     return out

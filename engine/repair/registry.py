@@ -18,6 +18,7 @@ from engine.repair.blocks import tail_semicolon
 from engine.repair.borrow_input import borrow_copied_input
 from engine.repair.borrowed_view import option_view
 from engine.repair.boxed_impl import boxed_impl_return
+from engine.repair.cast_uses import other_operand_cast
 from engine.repair.cell_capture import cell_capture, rc_cell_capture
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
@@ -125,6 +126,7 @@ def _row(codes: str, make: Callable[..., list[Candidate]], needs_files: bool = F
 
 TEMPLATES: tuple[Template, ...] = (
     _row("E0618", called_unit_variant),
+    _row("E0308", other_operand_cast),
     _row("E0308", mismatched_types),
     _row("E0308", written_type_at_expression),
     _row("E0308", differ_in_mutability),
