@@ -339,10 +339,14 @@ def _judge_errors(fields: dict, t0: float, chk: CheckReport, baseline: list[str]
     if not fixed:
         why = "the patch fixes no compile error and the crate still does not compile, so tests cannot run."
         return _done(fields, t0, "red", why)
-    why = f"the patch fixes {len(fixed)} compile error(s) and adds none; {len(errors)} remain"
-    if hid:  # named, so `--apply` never hides what the next build shows
-        why += f", {len(hid)} uncovered (rustc reports {'them' if hid[1:] else 'it'} only once those are gone): {_first_line(hid[0])}"
-    return _done(fields, t0, "green", why + ", so tests cannot run yet.")
+    why = f"the patch fixes {len(fixed)} compile error(s) and adds none"
+    if hid:  # named, so `--apply` never hides what the next build shows, nor calls them the patch's
+        them = "; ".join(_first_line(d) for d in hid[:3]) + (f"; and {len(hid) - 3} more" if hid[3:] else "")
+        why += (
+            f"; rustc then reports {len(hid)} error(s) it had hidden behind {'them' if fixed[1:] else 'it'}"
+            f" (a later pass), on lines the patch did not write: {them}"
+        )
+    return _done(fields, t0, "green", why + f"; {len(errors)} remain, so tests cannot run yet.")
 
 
 def _test(
