@@ -25,6 +25,16 @@ def change_runs(diff: str) -> list[tuple[int, list[str]]]:
     return runs
 
 
+def blank_change(diff: str) -> str:
+    """What a diff that changes only empty lines does, in words ("delete 1 empty line"): a fix line
+    built from the lines' text alone would say "delete " and show nothing."""
+    signs = [r[0] for _, rows in change_runs(diff) for r in rows if r[:1] in ("-", "+")]
+    n, verb = (signs.count("-"), "delete") if "+" not in signs else (signs.count("+"), "insert")
+    if not n or len(set(signs)) != 1:
+        return "change blank space only"
+    return f"{verb} {n} empty line{'s' if n > 1 else ''}"
+
+
 def _next_to(prev: diffs.Row | None, r: diffs.Row) -> bool:
     """Whether `r` is the row right after `prev` in one hunk: both files' numbering runs on."""
     return (

@@ -15,7 +15,7 @@ import msgspec
 
 from engine.explain.types import Explanation, Location, PatchOption
 from modes.errors import UnknownMode
-from modes.hunks import change_runs, hunk_block
+from modes.hunks import blank_change, change_runs, hunk_block
 from modes.reasons import own_reason
 from modes.rustc_words import (
     also_line,
@@ -144,6 +144,8 @@ def fix_changes(diff: str) -> str:
             blocks.extend((n + i, [x], [y]) for i, (x, y) in enumerate(zip(a, b, strict=True)))
         else:
             blocks.append((n, a, b))
+    if not blocks:  # only empty lines change: a bare "delete " showed nothing (review A a06)
+        return blank_change(diff)
     if len(blocks) <= 1:
         old = [x for _, a, _ in blocks for x in a]
         new = [x for _, _, b in blocks for x in b]

@@ -61,3 +61,12 @@ def test_between_items_the_delete_names_the_item_and_no_inner_variant(tmp_path) 
     delete = next(o for o in story["options"] if "rustdoc unchanged" in o.get("tradeoff", ""))
     assert "(line 5) stays in `two`'s docs" in delete["tradeoff"], delete["tradeoff"]
     assert "//!" not in delete["tradeoff"], delete["tradeoff"]
+
+
+def test_the_fix_line_names_the_deleted_empty_line(tmp_path) -> None:
+    """Pair's fix line for a delete of an empty line said "delete " and nothing after it."""
+    from modes.rendering import fix_changes
+
+    story = _story(write_lib(tmp_path, "two", MIDDLE))
+    delete = next(o for o in story["options"] if "rustdoc unchanged" in o.get("tradeoff", ""))
+    assert fix_changes(delete["patch"]) == "delete 1 empty line", delete["patch"]
