@@ -90,6 +90,35 @@ def rustc_lint_page(lint: str) -> str | None:
     return None
 
 
+_UNMET = re.compile(
+    r"the trait `(?:\w+::)*(\w+)(?:<[^`]*>)?` is not implemented for|cannot be (sent|shared) between threads"
+)
+_CLOSURE_CAPTURE = re.compile(r"captured variable in an? `Fn` closure|in an? `Fn` closure")
+
+
+def _fitted(r: Reference, diag: Diagnostic) -> Reference | None:
+    """The reference as it fits this diagnostic: an error code's entry lists chapters for its usual
+    shapes, and some do not fit the shape in front of Rusta (review A: "Appendix C: Derivable Traits"
+    for a `Send` or `FromIterator` error, "Variables and Mutability" for a `Fn` closure's capture).
+    The derive appendix stays only when the unmet trait rustc names is one a derive writes; a
+    closure's capture gets the closures chapter in place of the variables one."""
+    from engine.explain.applicable import DERIVABLE
+    from engine.explain.placeholders import texts
+
+    said = "\n".join(texts(diag))
+    if r.target.endswith("appendix-03-derivable-traits.html"):
+        traits = {m.group(1) or ("Send" if m.group(2) == "sent" else "Sync") for m in _UNMET.finditer(said)}
+        return r if traits and traits <= DERIVABLE else None
+    if r.target.endswith("ch03-01-variables-and-mutability.html") and _CLOSURE_CAPTURE.search(said):
+        path = r.target.replace("ch03-01-variables-and-mutability.html", "ch13-01-closures.html")
+        return (
+            Reference(title="The Rust Book, 13.1 Closures", kind=r.kind, target=path)
+            if os.path.isfile(path)
+            else None
+        )
+    return r
+
+
 def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tuple[Reference, ...]:
     """The entry's references with local paths made absolute; missing files dropped; defaults added."""
     out: list[Reference] = []
@@ -106,6 +135,7 @@ def resolve(entry: KBEntry | None, diag: Diagnostic, lint_url: str | None) -> tu
                     out.append(Reference(title=r.title, kind=r.kind, target=str(path)))
             else:
                 out.append(Reference(title=r.title, kind=r.kind, target=r.target))
+    out = [r for r in (_fitted(r, diag) for r in out) if r is not None]
     code = diag.code_str or ""
     have = {r.target for r in out}
     if _CODE_RE.match(code) and f"rustc --explain {code}" not in have:
