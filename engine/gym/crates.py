@@ -85,7 +85,10 @@ def prepare(name: str, dest: Path) -> Path:
     src = find_source(name)
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(src, dest, ignore=_top_level_ignore(src))
+    # Fresh mtimes (shutil.copy, not copy2): the registry's sources are years old, and cargo calls a
+    # build fresh when no source is newer than it, so a copy keeping them would reuse the test binary
+    # of whatever this path last built (a mutated or deliberately failing test) instead of rebuilding.
+    shutil.copytree(src, dest, ignore=_top_level_ignore(src), copy_function=shutil.copy)
     manifest = dest / "Cargo.toml"
     manifest.write_text(strip_manifest(manifest.read_text()))
     (dest / ".cargo").mkdir(exist_ok=True)

@@ -133,3 +133,26 @@ def test_the_bench_counts_what_the_confidence_gate_holds_back() -> None:
     assert row["applied, not exact"] == 2  # 0.8 and the unrated fix go through
     assert row["fix rate"] == 0.5 and row["exact among fixes"] == 0.333
     assert gated_row(outcomes, None) is None
+
+
+def test_a_fresh_copy_is_rebuilt_not_judged_by_the_last_build_at_its_path(tmp_path, monkeypatch):
+    """The registry's sources are years old: a copy that kept their mtimes looked older than the last
+    build at the same path, so cargo reused that build's test binary (one with a failing test)."""
+    import os
+
+    import engine.gym.crates as crates
+    from toolbelt.cargo_run import run_test
+
+    src = tmp_path / "registry" / "demo-1.0.0"
+    (src / "src").mkdir(parents=True)
+    (src / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "1.0.0"\nedition = "2021"\n')
+    (src / "src" / "lib.rs").write_text("#[cfg(test)]\nmod tests {\n    #[test]\n    fn ok() {}\n}\n")
+    for p in (src / "Cargo.toml", src / "src" / "lib.rs"):
+        os.utime(p, (1_500_000_000, 1_500_000_000))  # 2017, as Debian's sources are
+    monkeypatch.setattr(crates, "REGISTRY", tmp_path / "registry")
+    out = crates.prepare("demo", tmp_path / "out")
+    lib = out / "src" / "lib.rs"
+    lib.write_text(lib.read_text().replace("fn ok() {}", "fn ok() { assert!(false) }"))
+    assert run_test(out).status == "failed"
+    out = crates.prepare("demo", tmp_path / "out")
+    assert run_test(out).status == "passed"
