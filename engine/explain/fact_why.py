@@ -297,7 +297,8 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
     whose arms for one first element do not pair it with every second one. The line takes rustc's
     first missing pattern, reads the match's arms from the syntax tree, and lists the arms whose
     first element can match its first element (the same variant, `_` or a binding), with their
-    lines: where the missing pair belongs. Not a tuple, or no arm found: no line."""
+    lines: where the missing pair belongs. An arm with a missing pattern's shape but a guard is named
+    too (`_guarded_arm`), for a tuple or not. No arm found: no line."""
     m = _NOT_COVERED.match(diag.message)
     prim = diag.primary
     if m is None or prim is None:
@@ -306,7 +307,7 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
     first = missing[0] if missing else ""
     head = re.match(r"(?:\w+::)*(\w+)", first) if first else None
     source = _source(crate_root, prim)
-    if head is None or source is None:
+    if source is None:
         return None
     from engine.syntax.tree import ancestors, node_at
 
@@ -322,6 +323,9 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
     if body is None:
         return None
     arms = [a for a in body.named_children if a.type == "match_arm"]
+    guarded = _guarded_arm(diag.message, arms)
+    if head is None:  # not a tuple: only the guarded arm, if one has the missing shape
+        return guarded
     hits: list[str] = []
     for arm in arms:
         pat = arm.child_by_field_name("pattern")
@@ -330,7 +334,7 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
         if elems and (re.search(rf"\b{re.escape(head.group(1))}\b", elems[0]) or _BINDING.match(elems[0])):
             hits.append(f"`{text}` (line {arm.start_point[0] + 1})")
     if not hits:
-        return None
+        return guarded
     only = " only" if len(hits) == 1 else ""
     listed = ", ".join(hits[:4]) + (f" and {len(hits) - 4} more" if len(hits) > 4 else "")
     if len(hits) in (2, 3, 4):
@@ -338,7 +342,47 @@ def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | No
     return (
         f"Of the {len(arms)} arms of the match at {prim.file_name}:{prim.line_start}, those whose first "
         f"element can be `{first}` are {listed}{only}; rustc's missing `{m.group(1)}` is a pair they leave out."
-    )
+    ) + (f" {guarded}" if guarded else "")
+
+
+def _heads(elem: str) -> set[str] | None:
+    """The variant names one pattern element can match (`Event::Push | Event::Lock(_)` -> Push,
+    Lock), or None for a binding or `_`, which matches any."""
+    alts = [a.strip() for a in elem.split("|")]
+    if any(_BINDING.match(a) for a in alts):
+        return None
+    return {h.group(1) for a in alts if (h := re.match(r"(?:\w+\s*@\s*)?(?:\w+::)*(\w+)", a))}
+
+
+def _guarded_arm(message: str, arms: list) -> str | None:  # noqa: ANN001 - tree-sitter match arms
+    """The arm that has the shape of a pattern rustc says is missing, but a guard: the general
+    mistake is expecting `(Locked { code }, Unlock(given)) if given == code` to cover
+    `(Locked { .. }, Unlock(_))`, while rustc counts no guarded arm toward exhaustiveness (the guard
+    may fail). None when no guarded arm has a missing pattern's shape."""
+    head = message.split(" not covered", 1)[0]
+    for missing in re.findall(r"`([^`]+)`", head):
+        want = _top_level(missing) or [missing]
+        for arm in arms:
+            pat = arm.child_by_field_name("pattern")
+            cond = pat.child_by_field_name("condition") if pat is not None else None
+            if cond is None:
+                continue
+            text = (pat.text or b"").decode("utf-8", "replace")
+            bare = text[: cond.start_byte - pat.start_byte].strip().removesuffix("if").strip()
+            elems = _top_level(bare) or [bare]
+            if len(elems) != len(want):
+                continue
+            if all(
+                (h := _heads(e)) is None or (w := _heads(x)) is None or bool(h & w)
+                for e, x in zip(elems, want, strict=True)
+            ):
+                guard = " ".join((cond.text or b"").decode("utf-8", "replace").split())
+                return (
+                    f"The arm `{bare}` at line {arm.start_point[0] + 1} has the shape of `{missing}` but a guard "
+                    f"(`if {guard}`): rustc counts no guarded arm toward exhaustiveness, since the guard may "
+                    "fail, so the pattern is uncovered whenever it does."
+                )
+    return None
 
 
 def _said(diag: Diagnostic) -> list[str]:

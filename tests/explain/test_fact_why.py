@@ -182,3 +182,45 @@ def test_a_tuple_match_names_the_arms_where_the_missing_pair_belongs(tmp_path: P
     )
     assert "`(other, Input::Fault)` (line 20)" in e.summary  # a binding matches every light
     assert _pair(e) == [f"Rusta: Why: {e.summary}"]
+
+
+COINS = """\
+pub enum Coin {
+    Penny,
+    Dime,
+    Quarter(u8),
+}
+
+pub fn value(c: Coin, bonus: bool) -> u32 {
+    match (c, bonus) {
+        (Coin::Penny, _) => 1,
+        (Coin::Dime, _) => 10,
+        (Coin::Quarter(y), true) if y > 50 => 30,
+        (Coin::Quarter(_), false) => 25,
+    }
+}
+
+pub fn sign(n: Option<i32>) -> i32 {
+    match n {
+        None => 0,
+        Some(x) if x >= 0 => 1,
+        Some(x) if x < 0 => -1,
+    }
+}
+"""
+
+
+def test_a_guarded_arm_with_the_missing_shape_is_named(tmp_path: Path) -> None:
+    """E0004 where an arm has the missing pattern's shape but a guard (review A a05): rustc counts no
+    guarded arm toward exhaustiveness, and its message does not say that an arm looks like a cover."""
+    stories = explain_lib(tmp_path, "coins", COINS)
+    pair = story(stories, COINS, "match (c, bonus)", "E0004")
+    assert pair.summary.endswith(
+        "The arm `(Coin::Quarter(y), true)` at line 11 has the shape of `(Coin::Quarter(_), true)` but a guard "
+        "(`if y > 50`): rustc counts no guarded arm toward exhaustiveness, since the guard may fail, so the "
+        "pattern is uncovered whenever it does."
+    ), pair.summary
+    single = story(stories, COINS, "match n {", "E0004")
+    assert single.summary.startswith(
+        "The arm `Some(x)` at line 19 has the shape of `Some(_)` but a guard (`if x >= 0`)"
+    ), single.summary
