@@ -376,6 +376,7 @@ _PRICED = frozenset(
         "dyn-sized-method",
         "op:ok-question",
         "op:borrow-twin-items",
+        "op:send-error",
     }
 )
 

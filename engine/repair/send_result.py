@@ -114,14 +114,18 @@ def send_error_result(d: Diagnostic, read: Reader) -> list[Candidate]:
     if not edits:
         return []
     why = "make the closure's boxed error `Send + Sync`, so its result may go back to the joining thread"
-    out = [_make(edits, why, "op:send-error", d.code_str or "E0277", 0.8)]
+    out = [
+        _make(edits, f"{why} (only that fn's signature changes)", "op:send-error", d.code_str or "E0277", 0.8)
+    ]
     spawner = next((a for a in ancestors(at) if a.type == "function_item"), None)
     outer = _send_edits(span.file_name, spawner) if spawner is not None else []
-    if outer:
+    if outer and spawner is not None:
+        name = node_text(spawner.child_by_field_name("name"))
         out.append(
             _make(
                 edits + outer,
-                why + ", in the spawning fn's signature too (its `?` on the joined result keeps the box)",
+                f"{why}, and in `{name}`'s return type, which changes what `{name}` returns to its callers:"
+                " `?` does not turn a `Box<dyn Error + Send + Sync>` back into a `Box<dyn Error>`",
                 "op:send-error",
                 d.code_str or "E0277",
                 0.82,

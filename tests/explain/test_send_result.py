@@ -69,6 +69,7 @@ def test_the_result_is_named_and_its_error_made_send(tmp_path: Path, monkeypatch
     assert any("parse_line" in ln and "dyn std::error::Error + Send + Sync" in ln for ln in lead.shows)
     assert any("doubled" in ln and "dyn Error + Send + Sync" in ln for ln in lead.shows), lead.shows
     assert lead.tests_run == "passed"
+    assert "changes what `doubled` returns to its callers" in lead.cost, lead.cost  # a signature's price
 
 
 @pytest.mark.slow
