@@ -20,6 +20,7 @@ from engine.repair.borrowed_view import option_view
 from engine.repair.boxed_impl import boxed_impl_return
 from engine.repair.cast_uses import other_operand_cast
 from engine.repair.cell_capture import cell_capture, rc_cell_capture
+from engine.repair.check_then_borrow import checked_lookup
 from engine.repair.closure_moves import keep_captured
 from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
@@ -165,6 +166,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0499 E0502", inline_field_method),
     _row("E0499", disjoint_elements),
     _row("E0499 E0502", copied_peek),
+    _row("E0499 E0502", checked_lookup),
     _row("E0499 E0502 E0515 E0373", named_output_lifetime, needs_files=True),
     _row("E0515", drop_needless_copy),
     _row("E0515", borrow_copied_input),

@@ -66,9 +66,10 @@ def _field_type(source: bytes, node: tree_sitter.Node, field: str) -> str | None
     return None
 
 
-def looked_up_item(source: bytes, value: tree_sitter.Node) -> str | None:
-    """The item type `value` (`self.map.get(key)`, `xs.first()`) looks up, when the code writes the
-    receiver's type (a field of the impl's struct, a parameter or an annotated `let`)."""
+def container_of(source: bytes, value: tree_sitter.Node) -> str | None:
+    """The written type of the receiver of the lookup `value` (`self.map.get(key)`, `xs.first()`):
+    a field of the impl's struct, a parameter or an annotated `let`; None when the code does not
+    write it or `value` is no lookup."""
     fn = value.child_by_field_name("function") if value.type == "call_expression" else None
     if (
         fn is None
@@ -77,15 +78,26 @@ def looked_up_item(source: bytes, value: tree_sitter.Node) -> str | None:
     ):
         return None
     recv = fn.child_by_field_name("value")
-    written: str | None = None
     if (
         recv is not None
         and recv.type == "field_expression"
         and node_text(recv.child_by_field_name("value")) == "self"
     ):
-        written = _field_type(source, recv, node_text(recv.child_by_field_name("field")))
-    elif recv is not None and recv.type == "identifier":
-        written = declared_type(source, node_text(recv), recv.start_byte)
+        return _field_type(source, recv, node_text(recv.child_by_field_name("field")))
+    if recv is not None and recv.type == "identifier":
+        return declared_type(source, node_text(recv), recv.start_byte)
+    return None
+
+
+def is_map(type_text: str) -> bool:
+    """A `HashMap`/`BTreeMap` (maybe behind a reference): the containers with `contains_key`."""
+    return bool(_MAPS.match(re.sub(r"^&\s*(?:'\w+\s+)?(?:mut\s+)?", "", type_text.strip())))
+
+
+def looked_up_item(source: bytes, value: tree_sitter.Node) -> str | None:
+    """The item type `value` (`self.map.get(key)`, `xs.first()`) looks up, when the code writes the
+    receiver's type."""
+    written = container_of(source, value)
     return item_of(written) if written else None
 
 
