@@ -36,7 +36,8 @@ from toolbelt.types import CheckTool
 # error that quotes a type the edit wrote fails it (the error moved), wherever it is; 25: the errors
 # rustc hid behind the story's (hidden_new); 26: an error left on the edit's own code (left_in_edit);
 # 27: hidden_new for "uncovers" verdicts too, and a step never goes back to an earlier pass (chain)
-CACHE_VERSION = 27
+# 28: a chain step worded like a fix offered alone but for another place is taken (a19's t.title)
+CACHE_VERSION = 28
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
