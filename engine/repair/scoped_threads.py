@@ -72,11 +72,18 @@ def _scope_start(body: tree_sitter.Node, spawns: list[tree_sitter.Node]) -> tree
     """The statement the scope starts at: the one after the last `let` before the first spawn that
     binds a name a spawned closure uses (`let (left, right) = lines.split_at(mid)`). Those locals
     must outlive the scope, or its threads borrow locals of the scope's closure (E0597); what
-    follows, the handles included, stays inside, since a handle's type names the scope."""
+    follows, the handles included, stays inside, since a handle's type names the scope. A spawn in a
+    `for` loop also borrows what the loop iterates (`for chunk in words.chunks(2)` hands each thread a
+    piece of `words`), so the names in the loop's iterated expression count as used too."""
     used: set[str] = set()
     for c in spawns:
         args = c.child_by_field_name("arguments")
         used |= _idents(args) if args is not None else set()
+        for a in ancestors(c):
+            if a.start_byte <= body.start_byte:
+                break
+            value = a.child_by_field_name("value") if a.type == "for_expression" else None
+            used |= _idents(value) if value is not None else set()
     stmts = body.named_children
     at = next(i for i, c in enumerate(stmts) if c.start_byte <= spawns[0].start_byte < c.end_byte)
     start = 0
@@ -122,6 +129,7 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
     cut = max(source.rfind(b"\n", 0, first.start_byte) + 1, body.start_byte + 1)
     inner = bytearray(source[cut : body.end_byte - 1])
     paths: set[str] = set()
+    moved: set[str] = set()  # what the closures that gain `move` name
     for c in reversed(spawns):  # from the last, so each edit leaves the earlier offsets in place
         callee = c.child_by_field_name("function")
         args = c.child_by_field_name("arguments")
@@ -131,23 +139,65 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
         in_loop = any(a.type in _LOOPS for a in ancestors(c) if a.start_byte > body.start_byte)
         if in_loop and not node_text(closure).startswith("move"):
             inner[closure.start_byte - cut : closure.start_byte - cut] = b"move "
+            moved |= _idents(closure)
         # the callee comes before the closure, so the `move ` inserted after it leaves its bytes in place
         inner[callee.start_byte - cut : callee.end_byte - cut] = f"{name}.spawn".encode()
         paths.add(node_text(callee))
     line = source.rfind(b"\n", 0, fn.start_byte) + 1
     indent = source[line : fn.start_byte].decode("utf-8", "replace")
-    lines = inner.decode("utf-8", "replace").strip("\n").rstrip().split("\n")
-    text = "\n".join(("    " + ln) if ln.strip() else "" for ln in lines)
     # `thread::spawn` names the module through a `use`: `thread::scope` keeps that import used
     path = "thread::scope" if "thread::spawn" in paths else "std::thread::scope"
     head = source[body.start_byte + 1 : cut].decode("utf-8", "replace")
     if not head.endswith("\n"):
         head += "\n"
-    new = f"{{{head}{indent}    {path}(|{name}| {{\n{text}\n{indent}    }})\n{indent}}}"
     who = node_text(fn.child_by_field_name("name"))
     desc = (
         f"run `{who}`'s threads in `{path}`: they may borrow its parameters, and the scope "
         "joins them before it returns (no copy, no API change)"
     )
+    out = [_candidate(d, body, head, indent, path, name, inner, (), desc)]
+    shadows = tuple(sorted(_head_locals(body, first) & moved))
+    if shadows:
+        said = ", ".join(f"`{n}`" for n in shadows)
+        desc2 = f"{desc}; the threads spawned in the loop take {said} by reference"
+        out.append(_candidate(d, body, head, indent, path, name, inner, shadows, desc2))
+    return out
+
+
+def _head_locals(body: tree_sitter.Node, first: tree_sitter.Node) -> set[str]:
+    """The names the `let`s before the scope bind: they outlive the scope, so a thread may borrow
+    them, but a `move` closure spawned in a loop would move one into its first thread (E0382)."""
+    out: set[str] = set()
+    for c in body.named_children:
+        if c.start_byte >= first.start_byte:
+            break
+        pattern = c.child_by_field_name("pattern") if c.type == "let_declaration" else None
+        out |= _idents(pattern) if pattern is not None else set()
+    return out
+
+
+def _candidate(
+    d: Diagnostic,
+    body: tree_sitter.Node,
+    head: str,
+    indent: str,
+    path: str,
+    name: str,
+    inner: bytearray,
+    shadows: tuple[str, ...],
+    desc: str,
+) -> Candidate:
+    """The rewritten body. Each name in `shadows` is rebound to a reference at the scope's top, so a
+    `move` closure in a loop copies the reference and every thread borrows the one local. The
+    general mistake this answers: `move` added for the loop's own variable also moves a `Vec` the
+    loop indexes (`words[i]`), and the second iteration finds it gone. A `Copy` number rebound so
+    may no longer compare with its own type, so this variant is a second candidate the sandbox
+    judges beside the plain one."""
+    lines = inner.decode("utf-8", "replace").strip("\n").rstrip().split("\n")
+    lines = [f"{indent}    let {n} = &{n};" for n in shadows] + lines
+    text = "\n".join(("    " + ln) if ln.strip() else "" for ln in lines)
+    new = f"{{{head}{indent}    {path}(|{name}| {{\n{text}\n{indent}    }})\n{indent}}}"
+    prim = d.primary
+    assert prim is not None
     edit = Edit(file=prim.file_name, start=body.start_byte, end=body.end_byte, replacement=new)
-    return [_make([edit], desc, "scoped-threads", d.code_str or "", 0.8)]
+    return _make([edit], desc, "scoped-threads", d.code_str or "", 0.8)

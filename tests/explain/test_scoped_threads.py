@@ -107,3 +107,70 @@ def test_every_spawn_joins_the_scope_and_move_of_a_reference_parameter_is_no_way
         assert "gives the closure its own copy" not in e.summary, e.summary
         assert "move the captures" not in [o.name for o in e.options], [o.name for o in e.options]
         assert "scoped threads" in [o.name for o in e.options], [o.name for o in e.options]
+
+
+# threads over a local `Vec<&str>` in a loop: over its chunks (the loop borrows the Vec, which must
+# outlive the scope), and by index (the `move` the loop variable needs must not move the Vec)
+CHUNKS = """use std::thread;
+
+pub fn count_long(text: &str, min: usize) -> usize {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut handles = Vec::new();
+    for chunk in words.chunks(2) {
+        handles.push(thread::spawn(move || chunk.iter().filter(|w| w.len() >= min).count()));
+    }
+    handles.into_iter().map(|h| h.join().unwrap()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long() {
+        assert_eq!(super::count_long("aaa b cccc dd eeeee", 3), 3);
+    }
+}
+"""
+
+INDEXED = """use std::thread;
+
+pub fn long_words(text: &str) -> usize {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut handles = Vec::new();
+    for i in 0..words.len() {
+        handles.push(thread::spawn(|| words[i].len() > 3));
+    }
+    handles.into_iter().map(|h| h.join().unwrap() as usize).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long() {
+        assert_eq!(super::long_words("abcd ab abcde"), 2);
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "src", "outside", "shadow"),
+    [
+        ("chunks", CHUNKS, "    let words: Vec<&str> = text.split_whitespace().collect();", None),
+        (
+            "indexed",
+            INDEXED,
+            "    let words: Vec<&str> = text.split(' ').collect();",
+            "        let words = &words;",
+        ),
+    ],
+)
+def test_threads_over_a_local_vec_of_str_in_a_loop(tmp_path, name, src, outside, shadow) -> None:
+    stories = validate(list(explain_lib(tmp_path, name, src)), tmp_path / name).explanations
+    fixes = [o for e in stories for o in e.fixes if any("thread::scope(|s| {" in ln for ln in o.shows)]
+    good = [o for o in fixes if o.validated == "compiles" and o.tests_run == "passed"]
+    assert good, [(o.validated, o.fails_because) for o in fixes]
+    shown = good[0].shows
+    # the Vec the loop reads is declared before the scope, so it outlives every thread
+    assert outside not in shown, shown
+    if shadow is not None:
+        assert shadow in shown, shown
