@@ -193,13 +193,12 @@ class CoreLoop:
                 raise NoExplanation(
                     f"story #{index + 1} has {len(e.fixes)} fix(es) with code; there is no fix {option}."
                 )
-            f = e.fixes[option - 1]
-            return [(f.patch, f"Option: {f.name}.", option)]
+            return [self._landing(e, index, option)]
         if option not in (None, 1):
             raise NoExplanation(f"story #{index + 1} has no fixes with code; there is no fix {option}.")
         numbered = [(n, f) for n, f in enumerate(e.fixes, 1) if f.validated != "fails" and f.patch.strip()]
         if numbered:
-            return [(f.patch, f"Option: {f.name}.", n) for n, f in numbered[: self.MAX_TRIES]]
+            return [self._landing(e, index, n) for n, _ in numbered[: self.MAX_TRIES]]
         if e.patch is not None and e.patch.applicability == "HasPlaceholders":
             # rustc's `<item>`-style suggestion cannot compile as written: say so instead of a red validation
             raise NoPatch(
@@ -216,6 +215,21 @@ class CoreLoop:
                 "yourself (then `rusta apply` a diff of it), or let `rusta fix` look for a green one."
             )
         return [(text, "", 0)]
+
+    def _landing(self, e: Explanation, index: int, option: int) -> tuple[str, str, int]:
+        """Fix `option` of story `index` as the diff that lands: with the fixes its ✓ was checked
+        beside, in one patch (engine.explain.joint_apply), so applying it never leaves half a pair.
+        Raises NoPatch, naming the fix it needs, when the pair cannot be one patch."""
+        from engine.explain.joint_apply import joint_patch
+
+        f = e.fixes[option - 1]
+        joint = joint_patch(self.explanations, index, f, lambda p: (self.root / p).read_bytes())
+        if joint.refused:
+            raise NoPatch(
+                f"fix {option} of story #{index + 1} was not applied: {joint.refused}. Nothing was changed."
+            )
+        them = "".join(f" With story #{j + 1}'s first fix." for j in joint.with_stories)
+        return (joint.diff, f"Option: {f.name}.{them}", option)
 
     def do(
         self,

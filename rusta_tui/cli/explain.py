@@ -506,6 +506,11 @@ def _act(
                 print(
                     f"Applied {result.patch_id}{_which(result.option)}: {result.reason} `rusta undo` reverts it."
                 )
+                if 1 <= result.option <= len(chosen[i].fixes):
+                    from engine.explain.joint_apply import companions, joint_words
+
+                    if said := joint_words(companions(chosen, i, chosen[i].fixes[result.option - 1])):
+                        print(said)
                 print(_written(result.diff))
                 print("\n".join(proof_lines(result.proofs)))
             loop.reflect(f"applied {result.patch_id}")
