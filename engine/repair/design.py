@@ -200,13 +200,49 @@ def constructor_call(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
     for f in files:
         body = read(f)
         for ctor in syn.constructors(body, name) if body and name.encode() in body else ():
-            if not ctor.public or set(ctor.params) != set(values):
+            if not ctor.public or not set(ctor.params) <= set(values) or (values and not ctor.params):
                 continue
-            call = f"{lit.path}::{ctor.name}({', '.join(values[p] for p in ctor.params)})"
+            fixed = dict(ctor.fixed)
+            if any(fixed.get(f) != " ".join(v.split()) for f, v in values.items() if f not in ctor.params):
+                continue  # a field it does not take must already hold what it sets there
+            types = ctor.types if len(ctor.types) == len(ctor.params) else ("",) * len(ctor.params)
+            args = ", ".join(_as_param(values[p], t) for p, t in zip(ctor.params, types, strict=True))
+            call = f"{lit.path}::{ctor.name}({args})"
             edit = Edit(file=span.file_name, start=lit.range.start, end=lit.range.end, replacement=call)
-            why = f"build it with `{name}::{ctor.name}`, which can set the private fields"
+            why = f"build it with `{name}::{ctor.name}`, which can set the private fields" + _ctor_warning(
+                ctor, values
+            )
             out.append(_make([edit], why, "op:constructor", d.code_str or "E0451", 0.72))
     return out or _new_constructor(d, span, lit, values, name, read, files)
+
+
+def _as_param(value: str, ty: str) -> str:
+    """The literal's field value as the constructor's parameter takes it: a string literal made
+    owned for a `String` field (`"x".to_string()`, `String::from("x")`) is the literal itself where
+    the parameter is a `&str`; any other value is passed as written, and the sandbox judges it."""
+    m = _LITERAL_STRING.match(value.strip())
+    if m is not None and ty.replace(" ", "") in ("&str", "&'staticstr"):
+        return m.group("a") or m.group("b")
+    return value
+
+
+def _ctor_warning(ctor: syn.Constructor, values: dict[str, str]) -> str:
+    """What the call does that the literal did not, read off the constructor's body: the fields it
+    sets itself (to the literal's value, or it is not offered), the inputs it transforms, the asserts
+    it runs. The general mistake this prevents is calling a constructor "the same value, built the
+    allowed way": `new` may upper-case a name or panic on an empty one."""
+    said = []
+    dropped = [f for f in values if f not in ctor.params]
+    if dropped:
+        them = ", ".join(f"`{f}` to `{values[f]}`" for f in dropped)
+        said.append(f"`{ctor.name}` sets {them} itself, as the literal did")
+    if ctor.transforms:
+        said.append(
+            f"it transforms its inputs (`{ctor.transforms[0]}`), so the fields may differ from the literal's"
+        )
+    if ctor.checks:
+        said.append(f"it asserts on them (`{ctor.checks[0][:60]}`) and panics where that fails")
+    return "; " + "; ".join(said) if said else ""
 
 
 def _new_constructor(

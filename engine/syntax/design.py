@@ -38,6 +38,13 @@ class Constructor(Base, kw_only=True, frozen=True):
     name: str
     params: tuple[str, ...]
     public: bool
+    types: tuple[str, ...] = ()  # each parameter's written type, in order
+    # what its body does to its inputs besides storing them: the assert and panic macros it runs
+    # (`assert!(!sku.is_empty(), ..)`) and the method calls on a parameter (`sku.to_uppercase()`)
+    checks: tuple[str, ...] = ()
+    transforms: tuple[str, ...] = ()
+    # the fields its body's struct literal sets to a value of no parameter (`reserved: 0`), by text
+    fixed: tuple[tuple[str, str], ...] = ()
 
 
 class Param(Base, kw_only=True, frozen=True):
@@ -175,10 +182,65 @@ def constructors(source: bytes, type_name: str) -> list[Constructor]:
                 continue
             public = any(c.type == "visibility_modifier" for c in f.children)
             names = tuple(_param_name(p) for p in plist if p.type == "parameter")
+            types = tuple(node_text(p.child_by_field_name("type")) for p in plist if p.type == "parameter")
+            checks, transforms = _handling(f.child_by_field_name("body"), set(names))
+            fixed = _fixed_fields(source, f, set(names))
             out.append(
-                Constructor(name=node_text(f.child_by_field_name("name")), params=names, public=public)
+                Constructor(
+                    name=node_text(f.child_by_field_name("name")),
+                    params=names,
+                    public=public,
+                    types=types,
+                    checks=checks,
+                    transforms=transforms,
+                    fixed=fixed,
+                )
             )
     return out
+
+
+def _fixed_fields(source: bytes, fn: tree_sitter.Node, params: set[str]) -> tuple[tuple[str, str], ...]:
+    """The fields the fn's own struct literal sets from no parameter, with their value's text: what
+    a caller's literal must already hold for those fields before a call to this fn can replace it."""
+    out: list[tuple[str, str]] = []
+    for n in preorder(fn):
+        if n.type != "struct_expression":
+            continue
+        lit = struct_literal_at(source, n.start_byte, n.start_byte + 1)
+        for name, value in lit.fields if lit is not None else ():
+            if not _idents_in(value) & params:
+                out.append((name, " ".join(value.split())))
+        break
+    return tuple(out)
+
+
+def _idents_in(text: str) -> set[str]:
+    """The identifiers of a short expression's text, by the syntax tree of `text` as a statement."""
+    root = parse(text.encode() + b";").root_node
+    return {node_text(n) for n in preorder(root) if n.type == "identifier"}
+
+
+# conversions that own or retype a value without changing what it holds: storing `name.into()`
+# stores the caller's text, so they are no transform of the input
+_KEEPS_VALUE = frozenset({"into", "to_string", "to_owned", "clone", "to_vec", "into_owned"})
+_CHECKS = ("assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "panic")
+
+
+def _handling(body: tree_sitter.Node | None, params: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The asserts (and panics) a fn body runs and the method calls it makes on its parameters: a
+    caller who swaps a struct literal for this fn gets values that pass through them, so a call is not
+    the same as the literal when either is there."""
+    checks: list[str] = []
+    transforms: list[str] = []
+    for n in preorder(body) if body is not None else ():
+        if n.type == "macro_invocation" and node_text(n.child_by_field_name("macro")) in _CHECKS:
+            checks.append(" ".join(node_text(n).split()))
+        fn = n.child_by_field_name("function") if n.type == "call_expression" else None
+        recv = fn.child_by_field_name("value") if fn is not None and fn.type == "field_expression" else None
+        kept = fn is not None and node_text(fn.child_by_field_name("field")) in _KEEPS_VALUE
+        if recv is not None and recv.type == "identifier" and node_text(recv) in params and not kept:
+            transforms.append(" ".join(node_text(n).split()))
+    return tuple(dict.fromkeys(checks)), tuple(dict.fromkeys(transforms))
 
 
 def param_at(source: bytes, start: int, end: int) -> Param | None:
