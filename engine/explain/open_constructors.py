@@ -125,3 +125,49 @@ def opened_by(edits: Iterable[Edit], read: Callable[[str], bytes | None] | None)
             continue
         said += opened(old, new)
     return "; ".join(dict.fromkeys(said))
+
+
+def called_through(edits: Iterable[Edit], read: Callable[[str], bytes | None] | None) -> str:
+    """What a fix that replaces a struct literal with a constructor call (`Item::new("demo", 1)` for
+    `Item { sku: .., qty: 1, reserved: 0 }`) lets the constructor do to the literal's values, read
+    off the constructor's body in the patched file (`engine.syntax.design.constructors`): the calls
+    it makes on its inputs and the asserts it runs. The general mistake it prevents is presenting
+    the call as the same value built the allowed way: `new` may upper-case a name the literal gave
+    as written, or panic on a value the literal accepted. "" when it only stores its inputs."""
+    from engine.syntax.design import constructors
+
+    if read is None:
+        return ""
+    said: list[str] = []
+    for rel, mine in by_file(tuple(edits)).items():
+        old = read(rel)
+        if old is None or not rel.endswith(".rs"):
+            continue
+        try:
+            new = apply_edits(old, mine)
+        except EditError:
+            continue
+        old_root = parse(old).root_node
+        for e in mine:
+            # the types whose struct literal the edit removes (a whole-line edit holds more than it)
+            built = {
+                node_text(n.child_by_field_name("name")).split("<")[0].split("::")[-1]
+                for n in preorder(old_root)
+                if n.type == "struct_expression"
+                and e.start <= n.start_byte
+                and n.end_byte <= max(e.end, e.start)
+            }
+            for n in preorder(parse(e.replacement.encode()).root_node) if built else ():
+                fn = n.child_by_field_name("function") if n.type == "call_expression" else None
+                *path, name = node_text(fn).split("::") if fn is not None else ("",)
+                if not path or path[-1].split("<")[0] not in built:
+                    continue
+                ctor = next((c for c in constructors(new, path[-1].split("<")[0]) if c.name == name), None)
+                if ctor is None or not (ctor.transforms or ctor.checks):
+                    continue
+                does = [f"transforms its inputs (`{ctor.transforms[0]}`)"] if ctor.transforms else []
+                does += [f"asserts on them (`{ctor.checks[0][:60]}`)"] if ctor.checks else []
+                said.append(
+                    f"`{node_text(fn)}` {' and '.join(does)}: the value may differ from the literal's, or panic"
+                )
+    return "; ".join(dict.fromkeys(said))

@@ -31,7 +31,7 @@ from engine.explain.copycost import OWNING as _OWNING
 from engine.explain.copycost import clone_cost as clone_cost
 from engine.explain.copycost import value_type as value_type
 from engine.explain.meaning import meaning_cost
-from engine.explain.open_constructors import opened_by
+from engine.explain.open_constructors import called_through, opened_by
 from engine.explain.patchwords import typed_clone_costs
 from engine.explain.ranking import rank
 from engine.explain.types import FixKind, PatchOption
@@ -216,6 +216,7 @@ def _option(
                     division_cost(diff, diag, files.get),  # a cast's hazard does not hide a lost fraction
                     public_derives(diff),  # said beside the cost, never instead of it
                     opened_by(c.edits, files.get),  # a public constructor that sets private fields
+                    called_through(c.edits, files.get),  # a constructor that transforms or asserts
                 ),
             )
         ),

@@ -18,7 +18,7 @@ import msgspec
 
 from engine.edits import Edit, EditError, apply_edits, by_file, diff_side
 from engine.explain.evidence import tokens
-from engine.explain.open_constructors import opened_by
+from engine.explain.open_constructors import called_through, opened_by
 from engine.explain.types import Choice, Explanation, PatchOption, SuggestedPatch
 
 # calls that copy or allocate: the patch's added lines hold more of them than its removed lines
@@ -188,7 +188,11 @@ def finished(o: PatchOption, read: Callable[[str], bytes | None] | None = None) 
         name=name,
         first_step=o.name if name != o.name and o.steps else o.first_step,
         kind="clone" if cost else o.kind,
-        cost="; ".join(filter(None, dict.fromkeys((cost, o.cost, opened_by(o.edits, read))))),
+        cost="; ".join(
+            filter(
+                None, dict.fromkeys((cost, o.cost, opened_by(o.edits, read), called_through(o.edits, read)))
+            )
+        ),
     )
 
 

@@ -98,6 +98,8 @@ def test_the_now_public_new_is_the_next_green_step(tmp_path) -> None:
     assert "`new` sets `visits` to `0` itself, as the literal did" in said, said
     assert "transforms its inputs (`name.trim()" in said, said
     assert "asserts on them (`assert!(age < 150" in said, said
+    # pair shows the cost beside the ✓: what the call does to the literal's values
+    assert "`Profile::new` transforms its inputs (`name.trim()`) and asserts on them" in fix.cost, fix.cost
     assert crate_tests_with(tmp_path, "profile", fix) == "ok"
 
 
@@ -108,3 +110,4 @@ def test_a_constructor_that_only_stores_gets_no_transform_warning(tmp_path) -> N
     assert fix.ticked, (fix.validated, fix.state_words)
     assert "`at` sets `hits` to `0` itself, as the literal did" in fix.name, fix.name
     assert "transforms" not in fix.name and "asserts" not in fix.name, fix.name
+    assert "transforms" not in fix.cost and "asserts" not in fix.cost, fix.cost
