@@ -53,17 +53,29 @@ def _joins(body: tree_sitter.Node) -> bool:
     return False
 
 
+def _in_place(closure: tree_sitter.Node) -> bool:
+    """A closure handed to a method call that is no spawn (`(0..n).map(|i| ..)`): an iterator
+    adapter's closure, which runs where the chain is consumed, inside the scope; its parameters die
+    with each call, as a loop's variable does with each iteration."""
+    args = closure.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return fn is not None and fn.type == "field_expression" and node_text(fn) not in _SPAWNS
+
+
 def _spawns(body: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """Every `thread::spawn(..)` of the function itself, in source order: not one inside a closure or
-    a nested fn, which the scope could not hold. The general mistake this prevents is converting only
-    the spawn rustc pointed at: a second `thread::spawn` left beside `s.spawn` still needs `'static`."""
+    """Every `thread::spawn(..)` of the function itself, in source order: not one inside a nested fn
+    or a closure that may run elsewhere, which the scope could not hold (an iterator adapter's
+    closure runs in place, so its spawns count). The general mistake this prevents is converting
+    only the spawn rustc pointed at: a second `thread::spawn` left beside `s.spawn` still needs
+    `'static`."""
     out = []
     stack = [body]
     while stack:
         x = stack.pop()
         if x.type == "call_expression" and node_text(x.child_by_field_name("function")) in _SPAWNS:
             out.append(x)
-        if x is body or x.type not in ("closure_expression", "function_item"):
+        if x is body or x.type != "function_item" and (x.type != "closure_expression" or _in_place(x)):
             stack.extend(x.children)
     return sorted(out, key=lambda n: n.start_byte)
 
@@ -118,7 +130,9 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
     ):
         return []
     if not _joins(body) or any(
-        a.type == "closure_expression" for a in ancestors(call) if a.start_byte > body.start_byte
+        a.type == "closure_expression" and not _in_place(a)
+        for a in ancestors(call)
+        if a.start_byte > body.start_byte
     ):
         return []
     name = next((n for n in _NAMES if n not in _idents(body)), None)
@@ -136,7 +150,11 @@ def scoped_spawn(d: Diagnostic, read: Reader) -> list[Candidate]:
         closure = args.named_children[0] if args is not None and args.named_children else None
         if callee is None or closure is None or closure.type != "closure_expression":
             return []
-        in_loop = any(a.type in _LOOPS for a in ancestors(c) if a.start_byte > body.start_byte)
+        in_loop = any(
+            a.type in _LOOPS or a.type == "closure_expression"
+            for a in ancestors(c)
+            if a.start_byte > body.start_byte
+        )
         if in_loop and not node_text(closure).startswith("move"):
             inner[closure.start_byte - cut : closure.start_byte - cut] = b"move "
             moved |= _idents(closure)

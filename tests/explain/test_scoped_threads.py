@@ -174,3 +174,32 @@ def test_threads_over_a_local_vec_of_str_in_a_loop(tmp_path, name, src, outside,
     assert outside not in shown, shown
     if shadow is not None:
         assert shadow in shown, shown
+
+
+# spawns in an iterator adapter's closure: the closure runs in place (inside the scope), its `i`
+# dies with each call as a loop variable does, and the Vec it indexes is borrowed through a reference
+MAPPED = """use std::thread;
+
+pub fn line_lengths(text: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let handles: Vec<_> = (0..lines.len()).map(|i| thread::spawn(|| lines[i].len())).collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lengths() {
+        assert_eq!(super::line_lengths("ab\\ncde"), vec![2, 3]);
+    }
+}
+"""
+
+
+def test_spawns_in_a_map_closure_join_the_scope(tmp_path) -> None:
+    stories = validate(list(explain_lib(tmp_path, "mapped", MAPPED)), tmp_path / "mapped").explanations
+    fixes = [o for e in stories for o in e.fixes if any("thread::scope(|s| {" in ln for ln in o.shows)]
+    good = [o for o in fixes if o.validated == "compiles" and o.tests_run == "passed"]
+    assert good, [(o.validated, o.fails_because) for o in fixes]
+    shown = "\n".join(good[0].shows)
+    assert "s.spawn(move || lines[i].len())" in shown and "let lines = &lines;" in shown, shown
