@@ -73,3 +73,25 @@ def test_a_fix_green_only_beside_another_lands_with_it(
     undo = rusta("undo", str(root), "--yes", env=env)
     assert undo.returncode == 0, undo.stdout + undo.stderr
     assert (root / "src/lib.rs").read_text() == src  # one undo takes the pair back
+
+
+def test_a_fix_that_compiles_together_with_another_takes_it_along(tmp_path: Path) -> None:
+    """The other joint check: rustc's `for n in &names` fails alone and compiles beside the other
+    story's `.clone()` (`together_with`). Its landing diff holds both, and the crate then builds."""
+    from engine.explain.joint_apply import companions, joint_patch
+    from engine.explain.validation import validate
+    from tests.explain.crates import errors_of, explain_lib
+    from tests.explain.test_fix_sets import LOOP_BORROW_AND_CLONE
+
+    stories = explain_lib(tmp_path, "initials", LOOP_BORROW_AND_CLONE)
+    root = tmp_path / "initials"
+    run = validate(list(stories), root).explanations
+    i, f = next((i, o) for i, e in enumerate(run) for o in e.fixes if o.together_with)
+    need = companions(run, i, f)
+    assert need and all(j != i for j in need), (i, need)
+    joint = joint_patch(run, i, f, lambda rel: (root / rel).read_bytes())
+    assert not joint.refused and joint.with_stories == need, joint
+    assert "for who in &people {" in joint.diff and "first = who.clone();" in joint.diff, joint.diff
+    done = subprocess.run(["git", "apply", "-"], cwd=root, input=joint.diff, text=True, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert errors_of(root, tmp_path) == []
