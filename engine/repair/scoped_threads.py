@@ -8,8 +8,10 @@ for as long as the scope lasts, and the scope joins every thread before it retur
 copied and the signature stays. Every spawn of the function becomes the scope's, and the locals
 the threads borrow, declared before the first spawn, stay outside the scope and outlive it. Offered only where the function joins (a `.join()` in its body) and
 does not hand a handle out (no `JoinHandle` in its return type); a spawn in a loop gets `move`, so
-each thread owns its copy of the loop's reference rather than borrowing the loop variable. The
-sandbox says whether the rewrite compiles. Pure; the syntax layer finds the call and the body.
+each thread owns its copy of the loop's reference rather than borrowing the loop variable (an
+iterator adapter's closure, `(0..n).map(|i| ..)`, counts as a loop); a second candidate rebinds the
+locals such a `move` closure names to references at the scope's top, so the first thread does not
+take a `Vec` the others index (E0382). The sandbox says whether the rewrite compiles. Pure; the syntax layer finds the call and the body.
 """
 
 from __future__ import annotations
