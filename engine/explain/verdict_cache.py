@@ -37,7 +37,8 @@ from toolbelt.types import CheckTool
 # rustc hid behind the story's (hidden_new); 26: an error left on the edit's own code (left_in_edit);
 # 27: hidden_new for "uncovers" verdicts too, and a step never goes back to an earlier pass (chain)
 # 28: a chain step worded like a fix offered alone but for another place is taken (a19's t.title)
-CACHE_VERSION = 28
+# 29: a struct literal's next step may be an existing constructor covering its fields (h08's new)
+CACHE_VERSION = 29
 
 
 class CachedVerdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
