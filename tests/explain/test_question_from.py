@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from engine.explain.validation import validate
-from tests.explain.crates import explain_lib
-from tests.explain.test_ownership_transfer import _shown, _tests_pass_with
+from tests.explain.crates import crate_tests_with, explain_lib
+from tests.explain.test_ownership_transfer import _shown
 
 pytestmark = pytest.mark.slow
 
@@ -101,4 +101,4 @@ def test_question_names_the_from_impl_and_offers_impl_and_map_err(tmp_path, name
     assert impl[0].validated == "compiles" and map_err[0].validated == "compiles", _shown(e)
     # the impl goes into the existing message variant: no new variant, so no match loses a case
     assert "LoadError::Bad(e.to_string())" in impl[0].patch and "+    " not in impl[0].patch.split("impl")[0]
-    assert _tests_pass_with(tmp_path, name, impl[0]) == "ok"
+    assert crate_tests_with(tmp_path, name, impl[0]) == "ok"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from engine.explain.validation import validate
-from tests.explain.crates import explain_lib
-from tests.explain.test_ownership_transfer import _shown, _tests_pass_with
+from tests.explain.crates import crate_tests_with, explain_lib
+from tests.explain.test_ownership_transfer import _shown
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ def test_a_buffer_sent_in_a_loop_is_replaced_with_its_declared_capacity(tmp_path
     assert take and "empty" in take[0].cost and "capacity" in take[0].cost, _shown(e)
     clones = [i for i, f in enumerate(e.fixes) if ".clone()" in "\n".join(f.shows)]
     assert all(i > 0 for i in clones), _shown(e)
-    assert _tests_pass_with(tmp_path, "lines", first) == "ok"
+    assert crate_tests_with(tmp_path, "lines", first) == "ok"
 
 
 GROUPS = """use std::collections::HashMap;
@@ -108,4 +108,4 @@ def test_a_map_pushed_then_cleared_in_a_loop_is_taken_and_the_clear_goes(tmp_pat
     # no with_capacity at the `let`: nothing to replace it with
     assert not any("mem::replace" in "\n".join(f.shows) for f in e.fixes), _shown(e)
     assert "-            counts.clear();" in first.patch, first.patch
-    assert _tests_pass_with(tmp_path, "groups", first) == "ok"
+    assert crate_tests_with(tmp_path, "groups", first) == "ok"
