@@ -279,7 +279,8 @@ def settle(e: Explanation, read: Callable[[str], bytes | None]) -> Explanation:
     from engine.explain.ranking import rank  # the repair engine, read only here
 
     fixes = tuple(bounds.impl_wide(f, read) for f in without_spelled_clones(e.fixes))
-    fixes = test_edits.below_equals(test_edits.marked(f, read) for f in fixes)
+    in_tests = test_edits.errors_in_tests(e, read)
+    fixes = test_edits.below_equals(test_edits.marked(f, read, in_tests) for f in fixes)
     # ranked again with the costs just read (the tests run on the first ones), the narrower bound first
     fixes = bounds.narrow_first(rank(fixes))
     options = bounds.impl_wide_options(honest_tradeoffs(e.options, fixes), fixes)

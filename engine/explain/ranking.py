@@ -128,7 +128,8 @@ def rank(options: Iterable[PatchOption]) -> tuple[PatchOption, ...]:
             or o.tests_run == "timeout"  # its tests hang: as bad as failing
             or o.relocks  # it holds a guard that a later line takes again (engine.explain.guard_marks)
             or (bool(o.cursor) and not o.tests_run)
-            or bool(o.removal_unsure),
+            or bool(o.removal_unsure)
+            or o.rewrites_tests,  # green only through its edits to the tests (engine.explain.test_edits)
             o.errors_left + o.errors_new if o.validated == "compiles" else 0,
             int(clones(o) and not copies_less(o) and o.validated in moves),
             o.id in wide,

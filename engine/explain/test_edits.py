@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import msgspec
 
 from engine.edits import by_file
-from engine.explain.types import PatchOption
+from engine.explain.types import Explanation, PatchOption
 
 MARK = "also rewrites"
 
@@ -79,12 +79,37 @@ def edits_tests(o: PatchOption) -> bool:
     return f"; {MARK} " in f"; {o.cost}"
 
 
-def marked(o: PatchOption, read: Callable[[str], bytes | None]) -> PatchOption:
-    """The option with the words added to its cost (once): what it pays is part of its price."""
+def marked(o: PatchOption, read: Callable[[str], bytes | None], errors_in_tests: bool = False) -> PatchOption:
+    """The option with the words added to its cost (once): what it pays is part of its price. Where
+    none of the story's errors sits in test code, editing the tests is no part of the fix: the tests
+    then pass only as the patch rewrote them, so the option loses its ✓ (`rewrites_tests`; reviews
+    I i15 and O o11: a public `Option<&str>` made `Option<String>`, and a `derive(Clone)` added to a
+    test struct kept non-Clone on purpose, both green only through their edits to the tests)."""
     words = test_code_edits(o, read)
     if not words or edits_tests(o):
         return o
-    return msgspec.structs.replace(o, cost="; ".join(filter(None, (o.cost, words))))
+    cost = "; ".join(filter(None, (o.cost, words)))
+    return msgspec.structs.replace(o, cost=cost, rewrites_tests=not errors_in_tests)
+
+
+def errors_in_tests(e: Explanation, read: Callable[[str], bytes | None]) -> bool:
+    """Whether one of the story's errors sits in test code (a `#[cfg(test)]` module, a `#[test]` fn,
+    a file under `tests/`): there the fix has to edit the tests."""
+    from engine.syntax.program import in_test_code
+    from engine.syntax.tree import node_at
+
+    for d in e.diagnostics:
+        span = d.primary
+        if span is None:
+            continue
+        if span.file_name.startswith("tests/"):
+            return True
+        source = read(span.file_name)
+        if source is None or span.byte_end > len(source):
+            continue
+        if in_test_code(node_at(source, span.byte_start, max(span.byte_end, span.byte_start + 1))):
+            return True
+    return False
 
 
 def below_equals(fixes: Iterable[PatchOption]) -> tuple[PatchOption, ...]:

@@ -144,6 +144,9 @@ class PatchOption(Base, frozen=True):
     # the whole crate builds with it and a test could run it, but its tests were not run (the story's
     # test budget went to the fixes ranked above it, or the run did not finish): no ✓
     untested: bool = False
+    # the patch edits test code that none of the story's errors sits in (engine.explain.test_edits):
+    # its tests pass only as the patch rewrote them, so they prove nothing and it loses the ✓
+    rewrites_tests: bool = False
     # the other stories (0-based) whose lead fixes were in the run behind `tests_run`: a fix that
     # leaves their errors can be tested only beside their fixes (`engine.explain.set_tests`)
     set_with: tuple[int, ...] = ()
@@ -178,7 +181,8 @@ class PatchOption(Base, frozen=True):
     def ticked(self) -> bool:
         """Whether it earns the ✓: it compiled, and it is not a `todo!()` hole that the crate's own
         tests reach (a ✓ there reads as green where the tests would panic on it), nor one that
-        brings a new error or breaks (or hangs) the crate's tests, nor one whose tests were not run. In a
+        brings a new error or breaks (or hangs) the crate's tests, nor one whose tests were not run or
+        were rewritten by it to pass. In a
         crate with no tests the ✓ means it compiles, and its words say "the crate has no tests"
         (`explain --help` says so), never that tests passed."""
         return (
@@ -189,6 +193,7 @@ class PatchOption(Base, frozen=True):
             and not self.relocks
             and not self.left_in_edit
             and not self.untested
+            and not self.rewrites_tests
             and not (self.panics_until_filled and self.test_reach == "reached")
         )
 
@@ -293,6 +298,8 @@ class PatchOption(Base, frozen=True):
                 f"; the later {self.removal_unsure} also removes an element, which Rusta cannot prove is"
                 " this one, so the two may remove two: the clone keeps the code's own removal"
             )
+        if self.tests_run == "passed" and self.rewrites_tests:
+            return "; the crate's tests pass only as it rewrites them, which proves nothing" + self._beside
         if self.tests_run == "passed" and self.test_reach not in ("unreached", "no-tests"):
             # else passing says nothing: a green run of zero tests is not "the tests pass"
             return "; the crate's tests pass with it" + self._beside
