@@ -14,14 +14,20 @@ syntax layer, for ways out that are possible only in one case.
   so: the parameter's type names a lifetime of the impl (`fn insert(&mut self, label: &'a str)` in
   `impl<'a> LabelIndex<'a>`) or of the `self` parameter; `fn count(&self, label: &str)` only reads
   it, so a name in the block is enough there. A method this file does not define (`Vec::push`) is
-  taken to hold it, as a collection's insert does.
+  taken to hold it, as a collection's insert does. `self` holds it only when its impl names a
+  lifetime or a generic parameter: a call through the `self` of `impl Pantry` (`self.stock.get(key)`
+  in a closure) keeps nothing past the block (review O, o13).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from toolbelt.types import Diagnostic
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 _SPAWN_CALL = re.compile(rb"\bspawn\s*\(")
 
@@ -106,19 +112,37 @@ def held_past_block(diag: Diagnostic, source: bytes) -> str | None:
             root = root.child_by_field_name("value")
         name = (root.text or b"").decode("utf-8", "replace") if root is not None else ""
         if root is not None and root.type == "self":
-            return "self"
-        if root is None or root.type != "identifier":
+            if not _self_may_hold_borrows(root):
+                continue  # `self`'s type has no lifetime: none of its fields can keep this borrow
+        elif root is None or root.type != "identifier":
             continue
-        b = binding_of(source, name, root.start_byte)
-        if b is not None and b.range.start < block.start_byte:
-            arg = next(
-                (i for i, c in enumerate(a.named_children) if c.start_byte <= use.start_byte < c.end_byte), -1
-            )
-            method = node_text(callee.child_by_field_name("field"))
-            if keeps_argument(source, method, arg) is False:
-                continue  # the method only reads the borrow: it does not keep it past the call
-            return name
+        else:
+            b = binding_of(source, name, root.start_byte)
+            if b is None or b.range.start >= block.start_byte:
+                continue
+        arg = next(
+            (i for i, c in enumerate(a.named_children) if c.start_byte <= use.start_byte < c.end_byte), -1
+        )
+        method = node_text(callee.child_by_field_name("field"))
+        if keeps_argument(source, method, arg) is False:
+            continue  # the method only reads the borrow: it does not keep it past the call
+        return name
     return None
+
+
+def _self_may_hold_borrows(self_node: tree_sitter.Node) -> bool:
+    """Whether the `self` of the method around `self_node` can keep a reference at all: its impl
+    names a lifetime or a generic parameter (`impl<'a> Tally<'a>`, `impl<T> Ring<T>`). A type with
+    neither (`impl Pantry`) holds only owned or `'static` data, so a call through `self`
+    (`self.stock.get(key)`) cannot keep a borrow of a temporary past the block, and a name given
+    to the temporary in that block is enough."""
+    from engine.syntax.tree import ancestors, node_text
+
+    impl = next((a for a in ancestors(self_node) if a.type == "impl_item"), None)
+    if impl is None:
+        return True  # a trait's default method: what `Self` holds is not written here
+    generics = node_text(impl.child_by_field_name("type_parameters"))
+    return bool(generics.strip()) or "'" in node_text(impl.child_by_field_name("type"))
 
 
 _LIFETIME = re.compile(r"'([A-Za-z_]\w*)")

@@ -94,3 +94,53 @@ def test_a_method_that_only_reads_the_argument_is_no_holder(tmp_path):
     e = next(s for s in explain_lib(tmp_path, "read_own", READ_BY_OWN_METHOD) if s.code == "E0716")
     assert "Give the value a name" in e.why
     assert "E0597" not in e.why
+
+
+# review O (o13): the borrow goes to a call through `self` inside a closure's block, but `self`'s
+# type has no lifetime, so nothing there can keep it: a `let` in the closure's block is enough
+READ_THROUGH_SELF_IN_CLOSURE = """use std::collections::HashMap;
+
+pub struct Shelf {
+    stock: HashMap<String, u32>,
+}
+
+impl Shelf {
+    pub fn has_all(&self, names: &[String]) -> bool {
+        names.iter().all(|n| {
+            let key = n.trim().to_lowercase().as_str();
+            self.stock.contains_key(key)
+        })
+    }
+}
+"""
+
+# a second shape: a plain method body, `self.count(..)` on the same kind of lifetime-free type
+READ_THROUGH_SELF_METHOD = """pub struct Tags {
+    n: usize,
+}
+
+impl Tags {
+    fn count(&self, t: &str) -> usize {
+        self.n + t.len()
+    }
+
+    pub fn total(&self, words: &[&str]) -> usize {
+        let mut sum = 0;
+        for w in words {
+            let t = w.to_uppercase().trim_end();
+            sum += self.count(t);
+        }
+        sum
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "name,src", [("self_closure", READ_THROUGH_SELF_IN_CLOSURE), ("self_method", READ_THROUGH_SELF_METHOD)]
+)
+def test_a_call_through_a_self_without_lifetimes_is_no_holder(tmp_path, name, src):
+    e = next(s for s in explain_lib(tmp_path, name, src) if s.code == "E0716")
+    text = story_text(e)
+    assert "Give the value a name" in e.why
+    assert "E0597" not in text and "still too early" not in text and "as long as `self`" not in text
