@@ -18,6 +18,7 @@ from engine.explain.closure_why import closure_outlives
 from engine.explain.notes import chain_steps
 from engine.explain.placeholders import short_type
 from engine.explain.signature_why import elided_output, generic_count
+from engine.syntax.top_level import split_top
 from toolbelt.diagnostics import in_user_crate
 from toolbelt.span_source import span_source as _source
 from toolbelt.types import Diagnostic
@@ -63,7 +64,32 @@ def why_line(
         return generic_count(diag, crate_root)
     if code == "E0373":
         return closure_outlives(diag, crate_root)
+    if code == "E0434":
+        return recursive_capture(diag, crate_root)
     return None
+
+
+def recursive_fn(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """The name of the `fn` item around rustc's primary span when its body calls it, else None."""
+    from engine.syntax.recursive_fn import self_calling_fn
+
+    prim = diag.primary
+    source = _source(crate_root, prim) if prim is not None and in_user_crate(prim.file_name) else None
+    return self_calling_fn(source, prim.byte_start, prim.byte_end) if source and prim else None
+
+
+def recursive_capture(diag: Diagnostic, crate_root: str | Path) -> str | None:
+    """E0434 in an inner `fn` that calls itself: rustc's help to use the closure form cannot work
+    there (a closure cannot name itself), so the line says so and names the way that does."""
+    name = recursive_fn(diag, crate_root)
+    prim = diag.primary
+    local = _source(crate_root, prim).decode("utf-8", "replace").strip() if name and prim else ""
+    if not name or not local.isidentifier():
+        return None
+    return (
+        f"`{name}` calls itself, and a closure cannot name itself, so rustc's closure form cannot "
+        f"work here; give `{name}` a parameter for `{local}` and pass it at each call."
+    )
 
 
 def shared_field_move(diag: Diagnostic) -> str | None:
@@ -280,16 +306,7 @@ def _top_level(pattern: str) -> list[str] | None:
     p = pattern.strip()
     if not (p.startswith("(") and p.endswith(")")):
         return None
-    out, depth, cur = [], 0, ""
-    for ch in p[1:-1]:
-        depth += ch in "([{<"
-        depth -= ch in ")]}>"
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    return [*out, cur.strip()] if cur.strip() else out
+    return split_top(p[1:-1])
 
 
 def tuple_arms_for_missing(diag: Diagnostic, crate_root: str | Path) -> str | None:

@@ -13,28 +13,11 @@ from collections.abc import Callable
 from engine.repair.idioms import owning_idiom
 from engine.repair.template_kit import EXPECTED_FOUND, Reader, _make, _primary, _span_text
 from engine.repair.types import Candidate, Edit
+from engine.syntax.top_level import split_top
 from toolbelt.types import Diagnostic
 
 _WRAPPERS = ("Option", "Result", "Vec")
 _STRS = ("&str", "&String", "&&str", "&mut str")
-
-
-def split_top(s: str) -> list[str]:
-    """Split at commas outside brackets: `(u32, &Assoc)` inner -> [`u32`, `&Assoc`]."""
-    out, depth, cur = [], 0, ""
-    for ch in s:
-        if ch in "<([{":
-            depth += 1
-        elif ch in ">)]}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
 
 
 def _element(ty: str) -> tuple[str, str] | None:

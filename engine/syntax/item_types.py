@@ -15,6 +15,7 @@ import re
 import tree_sitter
 
 from engine.syntax.declared_types import declared_type
+from engine.syntax.top_level import split_top
 from engine.syntax.tree import ancestors, compact, node_text, parse
 
 # lookups that give `Option<&Item>` of their receiver's item
@@ -29,16 +30,7 @@ _OWNING = re.compile(
 
 def _args(t: str) -> list[str]:
     """The top-level generic arguments of `Name<..>`."""
-    inner, depth, out, cur = t[t.index("<") + 1 : t.rindex(">")], 0, [], ""
-    for ch in inner:
-        depth += ch in "<(["
-        depth -= ch in ">)]"
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    return [*out, cur.strip()] if cur.strip() else out
+    return split_top(t[t.index("<") + 1 : t.rindex(">")])
 
 
 def item_of(container: str) -> str | None:
