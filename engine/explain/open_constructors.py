@@ -12,7 +12,7 @@ new `pub fn`, the struct literal it returns, which fields are private, which sib
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from engine.edits import Edit, EditError, apply_edits, by_file
 from engine.syntax.tree import node_text, parse, preorder
@@ -110,20 +110,26 @@ def opened(old: bytes, new: bytes) -> list[str]:
     return out
 
 
-def opened_by(edits: Iterable[Edit], read: Callable[[str], bytes | None] | None) -> str:
-    """`opened` for a fix's edits on the original files ("" when none, or a file cannot be read)."""
+def _patched(
+    edits: Iterable[Edit], read: Callable[[str], bytes | None] | None
+) -> Iterator[tuple[tuple[Edit, ...], bytes, bytes]]:
+    """Each Rust file a fix edits: its edits, and its bytes before and after them (a file that
+    cannot be read, or whose edits do not apply, is passed over)."""
     if read is None:
-        return ""
-    said: list[str] = []
+        return
     for rel, mine in by_file(tuple(edits)).items():
         old = read(rel)
         if old is None or not rel.endswith(".rs"):
             continue
         try:
-            new = apply_edits(old, mine)
+            yield tuple(mine), old, apply_edits(old, mine)
         except EditError:
             continue
-        said += opened(old, new)
+
+
+def opened_by(edits: Iterable[Edit], read: Callable[[str], bytes | None] | None) -> str:
+    """`opened` for a fix's edits on the original files ("" when none, or a file cannot be read)."""
+    said = [w for _mine, old, new in _patched(edits, read) for w in opened(old, new)]
     return "; ".join(dict.fromkeys(said))
 
 
@@ -136,17 +142,8 @@ def called_through(edits: Iterable[Edit], read: Callable[[str], bytes | None] | 
     as written, or panic on a value the literal accepted. "" when it only stores its inputs."""
     from engine.syntax.design import constructors
 
-    if read is None:
-        return ""
     said: list[str] = []
-    for rel, mine in by_file(tuple(edits)).items():
-        old = read(rel)
-        if old is None or not rel.endswith(".rs"):
-            continue
-        try:
-            new = apply_edits(old, mine)
-        except EditError:
-            continue
+    for mine, old, new in _patched(edits, read):
         old_root = parse(old).root_node
         for e in mine:
             # the types whose struct literal the edit removes (a whole-line edit holds more than it)
