@@ -81,9 +81,9 @@ def recursive_fn(diag: Diagnostic, crate_root: str | Path) -> str | None:
 def recursive_capture(diag: Diagnostic, crate_root: str | Path) -> str | None:
     """E0434 in an inner `fn` that calls itself: rustc's help to use the closure form cannot work
     there (a closure cannot name itself), so the line says so and names the way that does."""
-    name = recursive_fn(diag, crate_root)
-    prim = diag.primary
-    local = _source(crate_root, prim).decode("utf-8", "replace").strip() if name and prim else ""
+    name, prim = recursive_fn(diag, crate_root), diag.primary
+    source = _source(crate_root, prim) if name and prim else None
+    local = source[prim.byte_start : prim.byte_end].decode("utf-8", "replace") if source and prim else ""
     if not name or not local.isidentifier():
         return None
     return (

@@ -73,6 +73,8 @@ not shown):
   is required and uses a `&` parameter (engine/explain/closure_why.py), whose copy still borrows.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
+- `fn_not_recursive`: the `fn` item around rustc's span never calls itself (engine/syntax/recursive_fn.py):
+  a closure has no name to call itself by, so only then can the inner `fn` become one.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ NAMES = frozenset(
         "signature_own",
         "trait_fixed_owned_field",
         "move_frees_captures",
+        "fn_not_recursive",
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -470,6 +473,10 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         from engine.explain.closure_why import move_keeps_caller_borrow
 
         return not move_keeps_caller_borrow(diag, crate_root)
+    if predicate == "fn_not_recursive":
+        from engine.explain.fact_why import recursive_fn
+
+        return recursive_fn(diag, crate_root) is None and _source(crate_root, diag.primary) is not None
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 
