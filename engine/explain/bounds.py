@@ -8,7 +8,8 @@ The reach is read off the patch with the syntax layer: the impl items whose head
 their methods, and the visibility of the type they implement. A bound written on one function (its
 generic list or `where` clause) says so too ("only `total` requires it"), and when both compile it
 is shown before the impl-wide one (`narrow_first`). A fix that relaxes a bound (`Fn` to `FnMut`,
-a bound removed) asks nothing new of callers, and says so.
+a bound removed) asks nothing new of callers, and says so. On a generic `pub` type it also says that
+the bound narrows which types the type accepts (`Ring<T>` then holds only `T: Clone`; review O, o11).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def impl_reach(o: PatchOption, read: Callable[[str], bytes | None]) -> str:
             )
             if public:
                 text += f"; `{name}` is `pub`, so this changes its public API"
+                if "<" in ty:  # a generic type: the bound narrows which types its users may put in it
+                    text += f": `{ty.strip()}` then accepts only the types that meet the new bound"
             said.append(text)
     return "; ".join(dict.fromkeys(said))
 

@@ -46,6 +46,7 @@ from engine.repair.empty_constant import empty_constant
 from engine.repair.field_borrow import inline_field_method
 from engine.repair.field_cell import field_cell
 from engine.repair.fields import missing_fields, rename_field
+from engine.repair.fill_each_slot import fill_each_slot
 from engine.repair.float_order import total_order
 from engine.repair.fnmut_bound import fnmut_bound
 from engine.repair.fnpointer import closure_for_fn_pointer
@@ -217,6 +218,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0277", thread_safe_handle),
     _row("E0277", ok_before_question),
     _row("E0277", str_char_index),
+    _row("E0277", fill_each_slot),
     _row("E0716", bind_temporary),
     _row("clippy::needless_range_loop", items_for_index_loop),
 )

@@ -136,6 +136,7 @@ def test_a_bound_on_the_impl_block_says_it_reaches_every_method_and_the_public_a
     for f in on_impl:
         assert "every method of the impl of `Tally` (`new`, `push`, `sum`)" in f.cost, f.cost
         assert "`Tally` is `pub`, so this changes its public API" in f.cost, f.cost
+        assert "`Tally<N>` then accepts only the types that meet the new bound" in f.cost, f.cost
     # the knowledge base's "the function accepts only types with these impls" is true of the bound
     # on `sum` alone, which is offered beside them and leads (tests/explain/test_narrow_bounds.py)
     narrow = [f for f in e.fixes if f.validated == "compiles" and "only `sum` requires it" in f.cost]
