@@ -74,7 +74,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="N",
         help="Do: validate story N's fix, the one pair mode shows, in a sandbox (check, tests, fuzzing: a fix "
-        "for a warning must keep behaviour; a fn marked hot is timed) and apply exactly it, only if green; "
+        "for a warning must keep behaviour; a fn marked hot is timed) and apply it, only if green; "
+        "a fix whose check passed only beside another story's fix lands with that fix as one patch; "
         "the diff written is printed. Refused, Rusta names the next fix of the story that is green",
     )
     act.add_argument(
