@@ -289,29 +289,8 @@ class Linter:
         lints = self._added(edits, beside)
         if lints is None or "clippy::ptr_arg" in lints:
             return None
-        try:
-            diff = diff_of_edits(old, edits)
-        except EditError:
-            return None
-        file, line = first_place(diff)
-        return msgspec.structs.replace(
-            o,
-            id=edit_id(edits),
-            name=f"{o.name}, taking a slice: `{params}`",
-            edits=edits,
-            patch=diff,
-            shows=added_lines(diff),
-            file=file,
-            line=line,
-            source="template",
-            new_lints=lints,
-            steps=(),
-            first_step="",
-            tests_run="",
-            tests_failed=(),
-            untested=False,
-            plain=(),
-        )
+        alt = _reformed(o, old, edits, f"{o.name}, taking a slice: `{params}`", lints)
+        return msgspec.structs.replace(alt, source="template", steps=(), first_step="") if alt else None
 
     def unmut_form(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption | None:
         """The fix with the `mut` it leaves unneeded removed (`engine.explain.unused_mut`), when the
@@ -331,27 +310,8 @@ class Linter:
         lints = self._added(edits, beside)
         if lints is None or UNUSED_MUT in lints:
             return None
-        try:
-            diff = diff_of_edits(full, edits)
-        except EditError:
-            return None
-        file, line = first_place(diff)
         gone = ", ".join(f"`{n}`" for n in sorted(names))
-        return msgspec.structs.replace(
-            o,
-            id=edit_id(edits),
-            name=f"{o.name}; {gone} no longer needs `mut`",
-            edits=edits,
-            patch=diff,
-            shows=added_lines(diff),
-            file=file,
-            line=line,
-            new_lints=lints,
-            tests_run="",
-            tests_failed=(),
-            untested=False,
-            plain=(),
-        )
+        return _reformed(o, full, edits, f"{o.name}; {gone} no longer needs `mut`", lints)
 
     def marked(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> list[PatchOption]:
         """The fix with its lints, after its slice form when that is the one that adds none; in its
@@ -371,3 +331,30 @@ class Linter:
     def mark(self, o: PatchOption, beside: tuple[Edit, ...] = ()) -> PatchOption:
         got = self.new_lints(o, beside)
         return msgspec.structs.replace(o, new_lints=got) if got else o
+
+
+def _reformed(
+    o: PatchOption, files: dict[str, bytes], edits: tuple[Edit, ...], name: str, lints: tuple[str, ...]
+) -> PatchOption | None:
+    """The fix rewritten as `edits` (a lint-free form of it): its diff, lines and place anew, and its
+    test verdict cleared, since the tests ran on the old form. None when the edits do not apply."""
+    try:
+        diff = diff_of_edits(files, edits)
+    except EditError:
+        return None
+    file, line = first_place(diff)
+    return msgspec.structs.replace(
+        o,
+        id=edit_id(edits),
+        name=name,
+        edits=edits,
+        patch=diff,
+        shows=added_lines(diff),
+        file=file,
+        line=line,
+        new_lints=lints,
+        tests_run="",
+        tests_failed=(),
+        untested=False,
+        plain=(),
+    )
