@@ -2,6 +2,13 @@
 `impl From<E> for Local` (or `.map_err(Local::Variant)`) where a local enum wraps `E`, or a new
 variant that wraps it. Split from `engine.repair.design`, whose rule table calls it.
 
+The general mistake it also answers (review O, o09): converting the error into a message-holding
+variant named for something else (`UnknownUnit` for a number that did not parse, beside
+`BadNumber(String)`), and keeping the parser's message where the variant is meant to hold the input
+that failed (`BadNumber("x1")`): only the variants named for the error's kind are offered when one
+is, and beside the message, the `?` operand's receiver goes in (`map_err(|_| ..(num.to_string()))`);
+the crate's tests say which one it means.
+
 Pure: a Diagnostic, a file reader and the crate's files in, Candidates out.
 """
 
@@ -108,6 +115,7 @@ def error_conversion(d: Diagnostic, read: Reader, files: tuple[str, ...]) -> lis
         return (
             _new_variant(body, file, name, src, written_src, code)
             + _into_string_variant(name, ranked, before_q)
+            + _input_into_variant(name, ranked, _question_receiver(source, at), before_q)
             + _from_into_string_variant(file, end, name, src, written_src, code, ranked)
         )
     variant, written = wraps
@@ -170,6 +178,14 @@ def ranked_variants(variants: list[str], src: str) -> list[tuple[str, int]]:
     return sorted(scored, key=lambda vs: -vs[1])
 
 
+def offered(ranked: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The variants a fix may put the error in: only those named for its kind when one is (review O,
+    o09: `impl From<ParseFloatError>` into `UnknownUnit` beside `BadNumber` reported a number that
+    did not parse as "unknown unit", and led); every message-holding one when none is."""
+    named = [vs for vs in ranked if vs[1] > 0]
+    return named or ranked
+
+
 def variant_words(name: str, variant: str, ranked: list[tuple[str, int]]) -> str:
     """Why this variant, when the enum has more than one that holds a message: the others named."""
     if len(ranked) < 2:
@@ -192,7 +208,51 @@ def _into_string_variant(
             f"keep the error's message in `{name}::{variant}`{variant_words(name, variant, ranked)}",
             0.68 - 0.01 * k,
         )
-        for k, (variant, _) in enumerate(ranked[:2])
+        for k, (variant, _) in enumerate(offered(ranked)[:2])
+    ]
+
+
+def _question_receiver(source: bytes, at: int) -> str | None:
+    """The value the failing call under `?` reads (`num` in `num.parse()?`, `self.raw` in
+    `self.raw.parse()?`): a name or a field path, or None. That is the input the user got wrong,
+    which a variant such as `BadNumber(String)` usually reports, rather than the parser's message."""
+    from engine.syntax.tree import parse
+
+    tree = parse(source)
+    q = tree.root_node.descendant_for_byte_range(at, at + 1)
+    try_expr = q.parent if q is not None and q.type == "?" else q
+    if try_expr is None or try_expr.type != "try_expression" or not try_expr.named_children:
+        return None
+    call = try_expr.named_children[0]
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn is not None and fn.type == "generic_function":  # `raw.parse::<u32>()`
+        fn = fn.child_by_field_name("function")
+    recv = fn.child_by_field_name("value") if fn is not None and fn.type == "field_expression" else None
+    if recv is None or recv.type not in ("identifier", "field_expression"):
+        return None
+    text = (recv.text or b"").decode("utf-8", "replace")
+    return text if re.fullmatch(r"[A-Za-z_][\w.]*", text) else None
+
+
+def _input_into_variant(
+    name: str,
+    ranked: list[tuple[str, int]],
+    receiver: str | None,
+    before_q: Callable[[str, str, float], Candidate],
+) -> list[Candidate]:
+    """The variant named for this error holds the input that failed (`num`), not the parser's
+    message: `ConvError::BadNumber("x1")` reports what the user typed, where `e.to_string()` would
+    keep "invalid float literal". Which of the two the crate means is for its tests to say, so both
+    are offered and validated; offered only for a variant named for the error's kind."""
+    if receiver is None or not ranked or ranked[0][1] == 0:
+        return []
+    variant = ranked[0][0]
+    return [
+        before_q(
+            f".map_err(|_| {name}::{variant}({receiver}.to_string()))",
+            f"keep the input that failed, `{receiver}`, in `{name}::{variant}`{variant_words(name, variant, ranked)}",
+            0.675,
+        )
     ]
 
 
@@ -207,7 +267,7 @@ def _from_into_string_variant(
         return []
     path = written if "::" in written else _STD_ERRORS.get(src, src)
     out = []
-    for k, (variant, _) in enumerate(ranked[:2]):
+    for k, (variant, _) in enumerate(offered(ranked)[:2]):
         impl = (
             f"\n\nimpl From<{path}> for {name} {{\n    fn from(e: {path}) -> Self {{\n"
             f"        {name}::{variant}(e.to_string())\n    }}\n}}"
