@@ -38,6 +38,16 @@ _WHAT = {
     "Rc::new": "allocates on the heap",
     "Arc::new": "allocates on the heap",
 }
+# constructors that each allocate one heap block: one replacing another is no new allocation
+_ONE_BLOCK = frozenset({"Box::new", "Rc::new", "Arc::new"})
+# what replacing a std type's constructor by another's costs instead, where the replaced code
+# already paid the allocation: the difference is how the new type counts or guards
+_SWAPS = (
+    ("Rc::new", "Arc::new", "no new allocation, `Rc` made one too; its owner count becomes atomic"),
+    ("RefCell::new", "Mutex::new", "each access takes a lock where `RefCell` checked a flag"),
+    ("RefCell::new", "RwLock::new", "each access takes a lock where `RefCell` checked a flag"),
+)
+_CONSTRUCTOR = re.compile(r"\b(\w+::new)\(")
 _NO_COPY = re.compile(r"\bNo (?:copy|allocation)\b[^;.]*", re.I)
 _BORROW_WORD = re.compile(r"\b[Bb]orrow\b")
 
@@ -53,11 +63,29 @@ def inserted_copies(patch: str) -> list[str]:
     removed = [_call_name(m) for ln in diff_side(patch, "-") for m in _COPYING.finditer(ln)]
     out: list[str] = []
     for name in added:
-        if name in removed:
-            removed.remove(name)
+        same = name if name in removed else None
+        if same is None and name in _ONE_BLOCK:  # `Rc::new` -> `Arc::new`: the block was paid already
+            same = next((r for r in removed if r in _ONE_BLOCK), None)
+        if same is not None:
+            removed.remove(same)
         else:
             out.append(name)
     return out
+
+
+def swap_cost(patch: str) -> str:
+    """What a patch that replaces one std constructor by another costs instead of the old one
+    (`Rc::new` -> `Arc::new`: atomic counts; `RefCell::new` -> `Mutex::new`: a lock), "" when it
+    replaces none. Why: a replacement's cost is the difference from what the replaced code already
+    paid, never the new code's whole cost (the `Rc` allocated as much as the `Arc`)."""
+    added = [m.group(1) for ln in diff_side(patch, "+") for m in _CONSTRUCTOR.finditer(ln)]
+    removed = [m.group(1) for ln in diff_side(patch, "-") for m in _CONSTRUCTOR.finditer(ln)]
+    said = [
+        w
+        for old, new, w in _SWAPS
+        if old in removed and new in added and added.count(new) > removed.count(new)
+    ]
+    return "; ".join(dict.fromkeys(said))
 
 
 def copy_cost(patch: str, typed: tuple[str, ...] = ()) -> str:
@@ -190,7 +218,16 @@ def finished(o: PatchOption, read: Callable[[str], bytes | None] | None = None) 
         kind="clone" if cost else o.kind,
         cost="; ".join(
             filter(
-                None, dict.fromkeys((cost, o.cost, opened_by(o.edits, read), called_through(o.edits, read)))
+                None,
+                dict.fromkeys(
+                    (
+                        cost,
+                        swap_cost(o.patch),
+                        o.cost,
+                        opened_by(o.edits, read),
+                        called_through(o.edits, read),
+                    )
+                ),
             )
         ),
     )
