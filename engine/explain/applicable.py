@@ -51,6 +51,10 @@ supports is not shown. Predicates, each a fact and nothing else:
   layer): only then can the trait's declaration change (a default body, a new item);
 - `rustc_enum_alternative`, `generic_method`: rustc's words say so (its help offers an enum of the
   implementing types; its note says the method is generic), see `RUSTC_SAYS`;
+- `numeric_operands`, `option_operand`: rustc's unmet operator trait (`the trait `Add<u32>` is not
+  implemented for `u64``) has a numeric primitive on both sides, so a conversion (`as`, `From`,
+  `TryFrom`) applies; or its operand is an `Option<..>`, where no cast applies and the `None` case is
+  the question (`unwrap_or`, `?`, `match`);
 - `thread_ends_in_fn`: rustc's spans name a thread (a `spawn(..)` call, or the closure is its
   argument) and the function does not hand it out (no `JoinHandle` in its return type, the spawn is
   not its tail), so a `std::thread::scope` inside it can hold the thread; a closure given to an
@@ -84,11 +88,16 @@ from pathlib import Path
 from engine.explain.preconditions import NAMES as PRECONDITIONS
 from engine.facts.types import Facts
 
+_NUM = r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|\{integer\}|\{float\})"
 # Predicates that hold where rustc's own words say so (a message, a label or a help): rustc's
 # alternatives stay among the options, and an option for one kind of method is kept to that kind.
 RUSTC_SAYS = {
     "rustc_enum_alternative": re.compile(r"consider defining an enum where each variant holds"),
     "generic_method": re.compile(r"method `[^`]+` has generic type parameters"),
+    "numeric_operands": re.compile(rf"the trait `[\w:]+<{_NUM}>` is not implemented for `{_NUM}`"),
+    "option_operand": re.compile(
+        r"the trait `[\w:]+<(?:(?:std|core)::option::)?Option<[^`]*>` is not implemented"
+    ),
 }
 PREDICATES = frozenset(
     {
