@@ -24,6 +24,7 @@ from engine.explain import (
     placeholders,
     preconditions,
     references,
+    retract,
     shapes,
 )
 from engine.explain import options as fix_options
@@ -305,7 +306,8 @@ def _explanation(g: Group, crate_root: str | Path, *, probe: bool, with_explain_
     vals = placeholders.values(diag, g.lead.primary, root)
     if said := auto_traits.named(diag):  # which type lacks `Send`/`Sync`, and why, from rustc's type
         vals["auto_traits"] = auto_traits.statement(diag) or f"rustc says `{said[1]}` is not `{said[0]}`."
-        vals["crossing"] = auto_traits.crossing(diag, vals.get("primary", ""))  # which value: captures or result
+        # which value: captures or result
+        vals["crossing"] = auto_traits.crossing(diag, vals.get("primary", ""))
     if cost := fix_options.clone_cost(fix_options.value_type(diag)):
         vals["clone_cost"] = f"Each clone {cost}"  # an Arc's clone is a count update, not a copy
     if entry is not None and any(v.shape for v in entry.variants):
@@ -487,7 +489,7 @@ def _after_errors(e: Explanation, near: set[str]) -> Explanation:
         how="This warning names what an error's fix touches, so it may change or vanish once the errors are fixed.",
         tradeoff="",
     )
-    return msgspec.structs.replace(e, fixes=(), options=(wait,), facts=(*e.facts, CASCADE))
+    return retract.held(msgspec.structs.replace(e, fixes=(), options=(wait,), facts=(*e.facts, CASCADE)))
 
 
 def explain_report(

@@ -38,7 +38,17 @@ from pathlib import Path
 import msgspec
 
 from diary.worktree import file_lock
-from engine.explain import chain, cleared_by, joint, patchwords, ranking, rustc_alone, siblings, testing
+from engine.explain import (
+    chain,
+    cleared_by,
+    joint,
+    patchwords,
+    ranking,
+    retract,
+    rustc_alone,
+    siblings,
+    testing,
+)
 from engine.explain import options as opts
 from engine.explain.errors import ExplainError
 from engine.explain.followons import also_cleared, follow_ons, one_edit_places, shared_fix
@@ -114,6 +124,7 @@ def validate(
             emit(i)
 
     def emit(i: int) -> None:
+        out[i] = retract.retracted(out[i], failed[i])  # advice a failed option disproved is taken back
         if on_failed is not None:
             on_failed(i, failed[i])
         if on_story is not None:

@@ -1,0 +1,59 @@
+"""A story's advice that the sandbox disproved is taken back: its `why` and `patch` no longer give it.
+
+The general mistake (review I, i02): a lint story without a knowledge-base entry takes its `why`
+from rustc's help ("Remove this `mut`.") and its `patch` from the help's edit. Where the crate also
+has errors, that help can be wrong: `let mut b` is unused only while `fn try_acquire(&self)` is
+(E0596); once the error's fix (`&mut self`) lands, removing the `mut` breaks the build. Validation
+knows it (the option fails, "with the other errors fixed"), and pair mode says the lint is left
+until the errors are fixed, but the story's `why` and `patch` (study mode, `--json`) still gave
+the advice. A `why` that only restates a failed option's words, and a `patch` that is a failed
+option's diff, are replaced by what the check found. Pure.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from engine.explain.joint import JOINT_FAILS
+from engine.explain.types import Explanation, PatchOption
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.strip().rstrip(".").lower() == b.strip().rstrip(".").lower() != ""
+
+
+def retracted(e: Explanation, failed: tuple[PatchOption, ...]) -> Explanation:
+    """The story with advice that one of its `failed` options disproved taken back (see above)."""
+    if not failed:
+        return e
+    diffs = {o.patch for o in failed if o.patch.strip()}
+    patch = None if e.patch is not None and e.patch.diff in diffs else e.patch
+    why = e.why
+    bad = next((o for o in failed if _same_words(o.name, e.why)), None)
+    if bad is not None:
+        reason = bad.fails_because.removesuffix(JOINT_FAILS)
+        if bad.fails_because.endswith(JOINT_FAILS):
+            why = (
+                f"rustc's help, {bad.name}, holds only while the crate's errors stand: once they are"
+                f" fixed, following it breaks the build ({reason}). Leave it until the errors are fixed."
+            )
+        else:
+            why = f"rustc's help, {bad.name}, does not compile here ({reason or 'the check failed'})."
+    if patch is e.patch and why == e.why:
+        return e
+    return msgspec.structs.replace(e, patch=patch, why=why)
+
+
+def held(e: Explanation) -> Explanation:
+    """A warning story whose fixes wait until the crate's errors are fixed (`api._after_errors`):
+    rustc's help in words as its `why` ("Remove this `mut`.") and the help's edit as its `patch`
+    would give the very advice held back, so both wait too."""
+    helps = [c.message for d in e.diagnostics for c in d.children if c.level == "help" and c.message]
+    said = next((h for h in helps if _same_words(h, e.why)), None)
+    why = (
+        f"Rusta holds rustc's help ({said}) until the errors are fixed: this warning names what an"
+        " error's fix touches, so it may change or vanish then."
+        if said is not None
+        else e.why
+    )
+    return msgspec.structs.replace(e, why=why, patch=None)
