@@ -54,6 +54,7 @@ PLACEHOLDERS = frozenset(
         "expected",
         "found",
         "trait",
+        "param_bound",
         "error_from",
         "error_to",
         "method",

@@ -23,6 +23,7 @@ FALLBACK: dict[str, str] = {
     "expected": "the expected type",
     "found": "the found type",
     "trait": "the trait",
+    "param_bound": "the bound",
     "method": "the method",
     "lint": "the lint",
     "label": "rustc's label",
@@ -147,6 +148,22 @@ def values(diag: Diagnostic, primary: Location, root: Location) -> dict[str, str
     )
     if trait:
         out["trait"] = short_type(trait)
+    # the bound the type parameter lacks: rustc's restricting help writes it; the headline's trait
+    # may belong to a container of the parameter (`Vec<T>: FromIterator<&T>` for a missing `T: Clone`)
+    from engine.facts.parse import restricted_bound
+
+    bound = next(
+        (
+            b
+            for c in diag.children
+            if re.match(r"consider (?:further )?restricting type parameter", c.message)
+            for sp in c.spans
+            if (b := restricted_bound(sp.suggested_replacement or ""))
+        ),
+        None,
+    )
+    if bound or trait:
+        out["param_bound"] = short_type(bound) if bound else out["trait"]
     method = _first(
         (
             r"no method named `([^`]+)`",

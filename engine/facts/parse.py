@@ -242,10 +242,11 @@ def _with_origin(f: Facts) -> Facts:
     elif restrict is not None and f.trait_name and (at := _suggested_at(f, restrict)) is not None:
         named = re.search(r"type parameter `([A-Za-z_]\w*)`", restrict.message)
         who = f"`{named.group(1)}`" if named else "the type parameter"
+        lacks = next((b for e in restrict.edits[:1] if (b := restricted_bound(e.replacement))), f.trait_name)
         origin = Origin(  # the place is where rustc's help writes the bound, not the declaration
             kind="trait-bound",
             place=at,
-            reason=f"{who} has no `{f.trait_name}` bound, which what it is passed to demands; "
+            reason=f"{who} has no `{lacks}` bound, which what it is passed to demands; "
             "rustc's help adds it here",
         )
     elif f.closure_kind is not None and (fn_bound := _note_place(f, "closures require captured values")):
@@ -283,6 +284,17 @@ def _with_origin(f: Facts) -> Facts:
             reason=f"`{f.expected}` is expected because of this",
         )
     return msgspec.structs.replace(f, origin=origin)
+
+
+_RESTRICT_HEAD = re.compile(r"^(?:where\s+|,\s*)?(?:[A-Za-z_]\w*\s*:|:|\+)\s*(?P<bound>\S.*?)\s*$")
+
+
+def restricted_bound(replacement: str) -> str | None:
+    """The bound rustc's "consider (further) restricting type parameter `T`" writes (`Clone` from
+    ` where T: Clone`, `: Clone` or ` + Clone`). Why: that bound is the one the parameter lacks; the
+    headline's trait may be a container's (`Vec<T>: FromIterator<&T>` when `T: Clone` is missing)."""
+    m = _RESTRICT_HEAD.match(replacement.strip())
+    return m.group("bound") if m else None
 
 
 def _suggested_at(f: Facts, s: Suggestion) -> Place | None:
