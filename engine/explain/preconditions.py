@@ -73,8 +73,8 @@ not shown):
   is required and uses a `&` parameter (engine/explain/closure_why.py), whose copy still borrows.
 - `name_may_be_slip`: rustc says nothing that shows the name is right (an unmet bound, a trait that
   defines the item, a bound to add to a type parameter, a trait not in scope).
-- `fn_not_recursive`: the `fn` item around rustc's span never calls itself (engine/syntax/recursive_fn.py):
-  a closure has no name to call itself by, so only then can the inner `fn` become one.
+- `fn_not_recursive`, `impl_assoc_type_expected`: decided on the item around rustc's span, in
+  engine/explain/impl_preconditions.py.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engine.explain import impl_preconditions
 from toolbelt.diagnostics import in_user_crate, temporary_spans
 from toolbelt.span_source import span_source
 from toolbelt.types import Diagnostic, Span
@@ -120,7 +121,7 @@ NAMES = frozenset(
         "signature_own",
         "trait_fixed_owned_field",
         "move_frees_captures",
-        "fn_not_recursive",
+        *impl_preconditions.NAMES,
     }
 )
 # std traits that are not dyn compatible: a generic method, a `Self` parameter or a `Sized` bound
@@ -473,10 +474,8 @@ def holds(predicate: str, diag: Diagnostic, crate_root: str | Path, vals: dict[s
         from engine.explain.closure_why import move_keeps_caller_borrow
 
         return not move_keeps_caller_borrow(diag, crate_root)
-    if predicate == "fn_not_recursive":
-        from engine.explain.fact_why import recursive_fn
-
-        return recursive_fn(diag, crate_root) is None and _source(crate_root, diag.primary) is not None
+    if predicate in impl_preconditions.NAMES:
+        return impl_preconditions.holds(predicate, diag, crate_root, vals)
     if predicate == "name_may_be_slip":
         from engine.explain.placeholders import texts
 

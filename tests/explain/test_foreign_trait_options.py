@@ -1,4 +1,5 @@
-"""Options that edit a trait's declaration are offered only for a trait the crate declares.
+"""Options that edit a trait's declaration are offered only for a trait the crate declares; an impl
+whose method returns another type than its associated type may change that type instead.
 
 The general mistake: a knowledge-base option "change the trait" (E0053) or "declare it in the
 trait" (E0407) was shown for `impl Iterator for T` and `impl Index<usize> for T`, whose traits are
@@ -70,3 +71,40 @@ def test_the_crates_own_trait_may_change(tmp_path):
     reset = story(stories, OWN_TRAIT, "fn reset(&mut self)", "E0407")
     assert "change the trait" in names(read)
     assert "declare it in the trait" in names(reset)
+
+
+ITEMS = """pub struct Evens {
+    pub at: u64,
+}
+
+impl Iterator for Evens {
+    type Item = u64;
+    fn next(&mut self) -> Option<u32> {
+        self.at += 2;
+        Some(self.at as u32)
+    }
+}
+
+pub struct Steps(pub usize);
+
+impl Iterator for Steps {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        None
+    }
+    fn nth(&mut self, n: u32) -> Option<usize> {
+        Some(n as usize)
+    }
+}
+"""
+
+
+def test_an_impls_associated_type_may_change_where_the_return_type_differs(tmp_path):
+    stories = explain_lib(tmp_path, "items", ITEMS)
+    evens = story(stories, ITEMS, "fn next(&mut self) -> Option<u32>", "E0053")
+    steps = story(stories, ITEMS, "fn nth(&mut self, n: u32)", "E0053")
+    assert names(evens) == ["match the trait", "change the associated type"]
+    change = next(o for o in evens.options if o.name == "change the associated type")
+    assert "from `u64` to `u32`" in change.how
+    # `usize` is the Item, but the difference is the argument's type: the Item is no way out there
+    assert "change the associated type" not in names(steps)
