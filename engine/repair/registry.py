@@ -26,6 +26,7 @@ from engine.repair.closure_params import unannotated_closure
 from engine.repair.const_table import static_table
 from engine.repair.consuming_receiver import consume_receiver
 from engine.repair.containers import element_conversion
+from engine.repair.debug_format import debug_format
 from engine.repair.deref import (
     borrow_loop_source,
     borrow_self_param,
@@ -219,6 +220,7 @@ TEMPLATES: tuple[Template, ...] = (
     _row("E0277", ok_before_question),
     _row("E0277", str_char_index),
     _row("E0277", fill_each_slot),
+    _row("E0277", debug_format),
     _row("E0716", bind_temporary),
     _row("clippy::needless_range_loop", items_for_index_loop),
 )
