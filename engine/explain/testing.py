@@ -11,7 +11,8 @@ is ranked below the fixes whose tests pass (`ranking.rank`).
 
 Only the fixes that are shown are tested: per story, in rank order, until one passes (at most
 `PER_STORY`), so a story whose first fix breaks a test tries the next one before showing it. The
-other whole-crate fixes are not run through `cargo test`: each distinct tree is a test build of its
+other whole-crate fixes are not run through `cargo test` (but for up to `LEAD_EXTRA` more when every
+fix tried failed its tests and an untested one would lead): each distinct tree is a test build of its
 own (seconds each on a small crate), and a story with six compiling fixes would pay for five builds
 nobody asked about before the lead. Their tests were not run, so they are marked `untested` and
 lose the ✓ (`PatchOption.ticked`): the mistake this answers is a ✓ beside a fix whose tests
@@ -48,6 +49,7 @@ from toolbelt.types import TestResult
 TEST_TIMEOUT_S = 60.0  # one `cargo test` of one fix; in hangs mode, the tests' own running
 BUILD_S = 120.0  # in hangs mode, the build before the tests start, beside their own bound
 PER_STORY = 3  # fixes tested per story, in rank order, until one passes
+LEAD_EXTRA = 2  # more runs, when all of those failed, so that an untested fix does not lead
 
 
 class TestVerdict(msgspec.Struct, frozen=True):
@@ -184,25 +186,44 @@ class Tester:
         for i, o in enumerate(fixes):
             if not testable(o) or o.test_reach == "no-tests" or o.tests_run or o.relocks:
                 continue
-            if done or tried >= PER_STORY or (self.cancel is not None and self.cancel.is_set()):
+            if done or tried >= PER_STORY or self._cancelled():
                 fixes[i] = msgspec.structs.replace(o, untested=True)
                 continue
             tried += 1
-            v = self.verdict(o)
-            if v.status == "not-run":
-                fixes[i] = msgspec.structs.replace(o, untested=True)
-                continue
-            if v.status == "timeout":  # a fact like a failure: no ✓, ranked down, the next one tried
-                fixes[i] = msgspec.structs.replace(o, tests_run="timeout", hung_s=v.hung_s)
-                continue
-            if v.status == "passed" and v.ran == 0:  # a green run of no test says nothing
-                fixes[i] = msgspec.structs.replace(o, test_reach="no-tests")
-                done = True
-                continue
-            bad = self.blamed(v.failed) if v.status == "failed" else ()
-            fixes[i] = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
-            done = not bad and not o.rewrites_tests  # tests it rewrote prove nothing: try the next
-        return msgspec.structs.replace(e, fixes=ranking.rank(fixes))
+            fixes[i], done = self._judged(o)
+        # every fix tried failed its tests, and an untested one now leads: pair mode would show (and
+        # --apply take) a fix nobody ran ahead of the tested ones (review O, o09). It is run too.
+        ranked = list(ranking.rank(fixes))
+        for _ in range(LEAD_EXTRA):
+            lead = ranked[0] if ranked else None
+            if (
+                done
+                or lead is None
+                or not lead.untested
+                or not testable(lead)
+                or lead.relocks
+                or self._cancelled()
+            ):
+                break
+            ranked[0], done = self._judged(msgspec.structs.replace(lead, untested=False))
+            ranked = list(ranking.rank(ranked))
+        return msgspec.structs.replace(e, fixes=tuple(ranked))
+
+    def _cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def _judged(self, o: PatchOption) -> tuple[PatchOption, bool]:
+        """The fix with its test verdict, and whether it settles the story (its tests pass)."""
+        v = self.verdict(o)
+        if v.status == "not-run":
+            return msgspec.structs.replace(o, untested=True), False
+        if v.status == "timeout":  # a fact like a failure: no ✓, ranked down, the next one tried
+            return msgspec.structs.replace(o, tests_run="timeout", hung_s=v.hung_s), False
+        if v.status == "passed" and v.ran == 0:  # a green run of no test says nothing
+            return msgspec.structs.replace(o, test_reach="no-tests"), True
+        bad = self.blamed(v.failed) if v.status == "failed" else ()
+        o = msgspec.structs.replace(o, tests_run="failed" if bad else "passed", tests_failed=bad)
+        return o, not bad and not o.rewrites_tests  # tests it rewrote prove nothing: try the next
 
 
 def unrun(root: Path, e: Explanation) -> Explanation:
