@@ -118,10 +118,14 @@ def rustc_failed_line(failed: tuple[PatchOption, ...], e: Explanation | None = N
 
 def _next_step(f: PatchOption) -> str:
     """What rustc's suggestion finished in steps earned: "it compiles" only when the crate compiled
-    with it, no error left or new (h12: a `move` then a clone of a `Vec<&[u64]>` still fails E0521)."""
+    with it, no error left or new (h12: a `move` then a clone of a `Vec<&[u64]>` still fails E0521),
+    and said with its price when the steps edit the tests (review O, o11)."""
     if f.validated == "compiles" and not (f.errors_left or f.errors_new):
-        return "with the next step it compiles" + (
-            " beside the other stories' fixes" if f.together_with else ""
+        return (
+            "with the next step it compiles"
+            + (" beside the other stories' fixes" if f.together_with else "")
+            # o11: the steps derived Clone on a test type kept non-Clone on purpose
+            + (", but only as the steps rewrite the crate's tests" if f.rewrites_tests else "")
         )
     if f.validated == "compiles":
         return "the next step fixes this error, but the crate still does not compile" + (

@@ -107,3 +107,18 @@ def test_an_element_that_is_a_call_is_not_built_per_slot(tmp_path, monkeypatch):
     monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
     e = _lead(tmp_path, "counter", COUNTER)
     assert not any(".map(|_|" in s for f in e.fixes for s in f.shows), [(f.name, f.shows) for f in e.fixes]
+
+
+def test_rustcs_steps_that_rewrite_the_tests_say_so(tmp_path, monkeypatch):
+    """rustc's `&None` finished in steps (E0308, then `T: Clone`, then `derive(Clone)` on the test's
+    `Token`) compiles only as it edits the test: the line on rustc's suggestion says that price."""
+    from modes.verdicts import rustc_failed_line
+
+    monkeypatch.setenv("RUSTA_CACHE_DIR", str(tmp_path / "cache"))
+    run = validate(list(explain_lib(tmp_path, "pool_steps", POOL)), tmp_path / "pool_steps")
+    i, e = next((i, e) for i, e in enumerate(run.explanations) if e.code == "E0277")
+    line = rustc_failed_line(run.failed[i], e)
+    assert line is not None, [(o.name, o.fails_because) for o in run.failed[i]]
+    steps = [f for f in e.fixes if f.steps and f.rewrites_tests]
+    assert steps, [(f.name, f.steps, f.rewrites_tests) for f in e.fixes]
+    assert "only as the steps rewrite the crate's tests" in line.text, line.text
