@@ -378,6 +378,7 @@ _PRICED = frozenset(
         "op:ok-question",
         "op:borrow-twin-items",
         "op:send-error",
+        "op:debug-format",
     }
 )
 

@@ -48,8 +48,8 @@ def debug_format(d: Diagnostic, read: Reader) -> list[Candidate]:
     spec = m.group(2).decode() if m.group(2) is not None else None
     new = f"{{{name}:{spec or ''}?}}"
     edits = [Edit(file=span.file_name, start=param.byte_start, end=param.byte_end, replacement=new)]
-    why = (
-        f"print the value with Debug, `{new}`: the text printed changes from a Display form to"
-        " Debug's, as Rust writes the value (quotes, brackets, field names)"
+    why = (  # the closing parenthesis is the fix's cost (`explain.options.behaviour`)
+        f"print the value with Debug, `{new}` (the printed text changes from a Display form to Debug's,"
+        " as Rust writes the value: quotes, brackets, field names)"
     )
     return [_make(edits, why, "op:debug-format", "E0277", 0.7)]

@@ -61,6 +61,7 @@ def test_display_missing_offers_debug_with_its_cost(tmp_path, monkeypatch, name,
     assert debug, [(f.name, f.shows) for f in e.fixes]
     assert debug[0].validated == "compiles", debug[0].validated
     assert "Debug" in debug[0].name and "changes" in debug[0].name, debug[0].name
+    assert "printed text changes" in debug[0].cost, debug[0].cost  # pair mode shows the cost
     assert crate_tests_with(tmp_path, name, debug[0]) == "ok"
 
 
