@@ -445,51 +445,9 @@ def explain_diagnostics(
         )
     errors = [d for d in wanted if d.level == "error" and re.fullmatch(r"E\d{4}", d.code_str or "E0000")]
     if errors:
-        near = _error_words(errors, stories)
-        stories = tuple(_after_errors(e, near) for e in stories)
+        near = retract.error_words(errors, stories)
+        stories = tuple(retract.after_errors(e, near) for e in stories)
     return lintstory.with_combined_cfg_fact(stories)
-
-
-CASCADE = (
-    "The crate does not compile yet, and this warning names what an error's fix touches (a mut that "
-    "the fix needs looks unused until then); Rusta offers no fix for it until the errors are fixed."
-)
-_WORD = re.compile(r"[A-Za-z_]\w*")
-_NOT_NAMES = frozenset({"mut", "let", "ref", "self", "fn", "pub", "use", "impl", "for", "in", "as"})
-
-
-def _error_words(errors: list[Diagnostic], stories: tuple[Explanation, ...]) -> set[str]:
-    """Every name on the lines the compile errors point at, and in the lines their fixes write."""
-    words: set[str] = set()
-    for d in errors:
-        for s in d.spans:
-            for ln in s.text:
-                words.update(_WORD.findall(ln.text))
-    for e in stories:
-        if e.level == "error":
-            words.update(w for f in e.fixes for ln in f.shows for w in _WORD.findall(ln))
-    return words - _NOT_NAMES
-
-
-def _after_errors(e: Explanation, near: set[str]) -> Explanation:
-    """A warning story about a name that a compile error's lines or fixes also use: its fix may fight
-    the error's (`unused_mut` on `players` while `players.iter()` needs `iter_mut()`), so no fix
-    options until the errors are gone, and the reason said once."""
-    if e.level != "warning" or not e.fixes:
-        return e
-    named: set[str] = set()
-    for d in e.diagnostics:
-        for s in d.spans:
-            for ln in s.text:
-                named.update(_WORD.findall(ln.text[max(0, ln.highlight_start - 1) : ln.highlight_end - 1]))
-    if not (named - _NOT_NAMES) & near:
-        return e
-    wait = Choice(
-        name="fix the errors first",
-        how="This warning names what an error's fix touches, so it may change or vanish once the errors are fixed.",
-        tradeoff="",
-    )
-    return retract.held(msgspec.structs.replace(e, fixes=(), options=(wait,), facts=(*e.facts, CASCADE)))
 
 
 def explain_report(

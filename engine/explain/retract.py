@@ -7,15 +7,19 @@ has errors, that help can be wrong: `let mut b` is unused only while `fn try_acq
 knows it (the option fails, "with the other errors fixed"), and pair mode says the lint is left
 until the errors are fixed, but the story's `why` and `patch` (study mode, `--json`) still gave
 the advice. A `why` that only restates a failed option's words, and a `patch` that is a failed
-option's diff, are replaced by what the check found. Pure.
+option's diff, are replaced by what the check found. A warning whose fix would fight an error's
+is held before any check (`after_errors`), its reason said once (`CASCADE`). Pure.
 """
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 from engine.explain.joint import JOINT_FAILS
-from engine.explain.types import Explanation, PatchOption
+from engine.explain.types import Choice, Explanation, PatchOption
+from toolbelt.types import Diagnostic
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -45,7 +49,7 @@ def retracted(e: Explanation, failed: tuple[PatchOption, ...]) -> Explanation:
 
 
 def held(e: Explanation) -> Explanation:
-    """A warning story whose fixes wait until the crate's errors are fixed (`api._after_errors`):
+    """A warning story whose fixes wait until the crate's errors are fixed (`after_errors`):
     rustc's help in words as its `why` ("Remove this `mut`.") and the help's edit as its `patch`
     would give the very advice held back, so both wait too."""
     helps = [c.message for d in e.diagnostics for c in d.children if c.level == "help" and c.message]
@@ -57,3 +61,45 @@ def held(e: Explanation) -> Explanation:
         else e.why
     )
     return msgspec.structs.replace(e, why=why, patch=None)
+
+
+CASCADE = (
+    "The crate does not compile yet, and this warning names what an error's fix touches (a mut that "
+    "the fix needs looks unused until then); Rusta offers no fix for it until the errors are fixed."
+)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_NOT_NAMES = frozenset({"mut", "let", "ref", "self", "fn", "pub", "use", "impl", "for", "in", "as"})
+
+
+def error_words(errors: list[Diagnostic], stories: tuple[Explanation, ...]) -> set[str]:
+    """Every name on the lines the compile errors point at, and in the lines their fixes write."""
+    words: set[str] = set()
+    for d in errors:
+        for s in d.spans:
+            for ln in s.text:
+                words.update(_WORD.findall(ln.text))
+    for e in stories:
+        if e.level == "error":
+            words.update(w for f in e.fixes for ln in f.shows for w in _WORD.findall(ln))
+    return words - _NOT_NAMES
+
+
+def after_errors(e: Explanation, near: set[str]) -> Explanation:
+    """A warning story about a name that a compile error's lines or fixes also use: its fix may fight
+    the error's (`unused_mut` on `players` while `players.iter()` needs `iter_mut()`), so no fix
+    options until the errors are gone, and the reason said once."""
+    if e.level != "warning" or not e.fixes:
+        return e
+    named: set[str] = set()
+    for d in e.diagnostics:
+        for s in d.spans:
+            for ln in s.text:
+                named.update(_WORD.findall(ln.text[max(0, ln.highlight_start - 1) : ln.highlight_end - 1]))
+    if not (named - _NOT_NAMES) & near:
+        return e
+    wait = Choice(
+        name="fix the errors first",
+        how="This warning names what an error's fix touches, so it may change or vanish once the errors are fixed.",
+        tradeoff="",
+    )
+    return held(msgspec.structs.replace(e, fixes=(), options=(wait,), facts=(*e.facts, CASCADE)))

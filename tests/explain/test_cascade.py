@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.explain.api import CASCADE, explain_report
+from engine.explain.api import explain_report
+from engine.explain.retract import CASCADE
 from toolbelt.cargo_run import run_check
 
 PLAYERS = """pub struct Player { pub score: u32 }
