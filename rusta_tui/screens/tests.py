@@ -223,7 +223,12 @@ class TestsScreen(RustaScreen):
         full width when it helps)."""
         table = self.query_one("#tests-table", DataTable)
         width = self.size.width
-        need = sum(c.get_render_width(table) for c in table.columns.values()) + 3  # border, scrollbar
+        # measured from the cells, not from the columns' widths: the table updates those only when
+        # it is next idle, so rows added just before would not count yet (a flaky width at 120x40)
+        need = 3  # border, scrollbar
+        for i, column in enumerate(table.columns.values()):
+            cells = [_cells(v) for v in table.get_column_at(i)] if table.row_count else []
+            need += 2 * table.cell_padding + max([_cells(column.label), *cells])
         table.styles.width = max(width * 2 // 5, min(need, width - self.FAILURE_COLUMNS))
 
     def _add_row(self, t: tt.TestResult) -> None:
@@ -307,3 +312,10 @@ def _remember(report: tt.TestReport) -> None:
         remember(report.crate_root, updated(recall(report.crate_root), report))
     except TestExplainError:
         pass  # the memory is a convenience; the run's results are on screen either way
+
+
+def _cells(value: object) -> int:
+    """The terminal cells a table cell or label takes."""
+    from rich.cells import cell_len
+
+    return cell_len(value.plain if isinstance(value, Text) else str(value))
