@@ -55,4 +55,6 @@ def test_a_deny_lint_is_a_clippy_error_in_the_apply_proof(tmp_path: Path) -> Non
         text=True,
         timeout=600,
     )
-    assert clippy.returncode != 0 and "error: approximate value" in clippy.stderr, clippy.stderr  # an error indeed
+    assert clippy.returncode != 0 and "error: approximate value" in clippy.stderr, (
+        clippy.stderr
+    )  # an error indeed
