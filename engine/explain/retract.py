@@ -1,4 +1,4 @@
-"""A story's advice that the sandbox disproved is taken back: its `why` and `patch` no longer give it.
+"""A story's advice that the sandbox disproved is taken back: its `why` no longer gives it.
 
 The general mistake (review I, i02): a lint story without a knowledge-base entry takes its `why`
 from rustc's help ("Remove this `mut`.") and its `patch` from the help's edit. Where the crate also
@@ -6,8 +6,9 @@ has errors, that help can be wrong: `let mut b` is unused only while `fn try_acq
 (E0596); once the error's fix (`&mut self`) lands, removing the `mut` breaks the build. Validation
 knows it (the option fails, "with the other errors fixed"), and pair mode says the lint is left
 until the errors are fixed, but the story's `why` and `patch` (study mode, `--json`) still gave
-the advice. A `why` that only restates a failed option's words, and a `patch` that is a failed
-option's diff, are replaced by what the check found. A warning whose fix would fight an error's
+the advice. A `why` that only restates a failed option's words is replaced by what the check
+found. The story's `patch` stays (the app reads its honest states off it: a lint fix "not run", a
+placeholder that "needs input"); the fixes shown are the checked ones. A warning whose fix would fight an error's
 is held before any check (`after_errors`), its reason said once (`CASCADE`). Pure.
 """
 
@@ -30,8 +31,6 @@ def retracted(e: Explanation, failed: tuple[PatchOption, ...]) -> Explanation:
     """The story with advice that one of its `failed` options disproved taken back (see above)."""
     if not failed:
         return e
-    diffs = {o.patch for o in failed if o.patch.strip()}
-    patch = None if e.patch is not None and e.patch.diff in diffs else e.patch
     why = e.why
     bad = next((o for o in failed if _same_words(o.name, e.why)), None)
     if bad is not None:
@@ -43,15 +42,17 @@ def retracted(e: Explanation, failed: tuple[PatchOption, ...]) -> Explanation:
             )
         else:
             why = f"rustc's help, {bad.name}, does not compile here ({reason or 'the check failed'})."
-    if patch is e.patch and why == e.why:
+    if why == e.why:
         return e
-    return msgspec.structs.replace(e, patch=patch, why=why)
+    # the patch stays: the app's honest states ("not run", "needs input") are read off it
+    return msgspec.structs.replace(e, why=why)
 
 
 def held(e: Explanation) -> Explanation:
     """A warning story whose fixes wait until the crate's errors are fixed (`after_errors`):
-    rustc's help in words as its `why` ("Remove this `mut`.") and the help's edit as its `patch`
-    would give the very advice held back, so both wait too."""
+    rustc's help in words as its `why` ("Remove this `mut`.") would give the very advice held back,
+    so the why says it waits. The help's edit stays the story's `patch`: the app's honest states
+    (a lint fix "not run" while a member is broken, a placeholder that "needs input") read it."""
     helps = [c.message for d in e.diagnostics for c in d.children if c.level == "help" and c.message]
     said = next((h for h in helps if _same_words(h, e.why)), None)
     why = (
@@ -60,7 +61,7 @@ def held(e: Explanation) -> Explanation:
         if said is not None
         else e.why
     )
-    return msgspec.structs.replace(e, why=why, patch=None)
+    return msgspec.structs.replace(e, why=why)  # the patch stays, as in `retracted`
 
 
 CASCADE = (
