@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import msgspec
@@ -142,3 +142,17 @@ def primary_user_span(d: Diagnostic) -> Span | None:
     """The primary span mapped to the user's code (see `user_site`); None for span-less messages."""
     p = d.primary
     return user_site(p) if p is not None else None
+
+
+def texts(diag: Diagnostic) -> Iterator[str]:
+    """Every text rustc attached to a diagnostic: its message, its labels, its children's messages
+    and labels (the one walk explain's placeholders and repair's templates both read)."""
+    yield diag.message
+    for s in diag.spans:
+        if s.label:
+            yield s.label
+    for c in diag.children:
+        yield c.message
+        for s in c.spans:
+            if s.label:
+                yield s.label

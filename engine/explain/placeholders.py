@@ -7,10 +7,10 @@ are shortened (`std::vec::Vec<std::string::String>` -> `Vec<String>`) where Rust
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from engine.explain.owned_return import owned_return
 from engine.explain.types import Location
+from toolbelt.diagnostics import texts
 from toolbelt.types import Diagnostic
 
 _STD_PATH = re.compile(r"\b(?:std|core|alloc)::(?:[a-z_][a-z0-9_]*::)+")
@@ -47,19 +47,6 @@ FALLBACK: dict[str, str] = {
 def short_type(text: str) -> str:
     """Drop std module paths so `std::vec::Vec<std::string::String>` reads `Vec<String>`."""
     return _STD_PATH.sub("", text)
-
-
-def texts(diag: Diagnostic) -> Iterator[str]:
-    """Every text rustc attached to a diagnostic: its message, its labels, its children's messages and labels."""
-    yield diag.message
-    for s in diag.spans:
-        if s.label:
-            yield s.label
-    for c in diag.children:
-        yield c.message
-        for s in c.spans:
-            if s.label:
-                yield s.label
 
 
 def _first(patterns: tuple[str, ...], texts: list[str]) -> str | None:

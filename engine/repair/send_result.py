@@ -15,7 +15,6 @@ The sandbox says which compiles.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import tree_sitter
 
@@ -24,6 +23,7 @@ from engine.repair.template_kit import Reader, _make
 from engine.repair.types import Candidate
 from engine.syntax.returned_tails import tails
 from engine.syntax.tree import ancestors, node_at, node_text, parse, preorder
+from toolbelt.diagnostics import texts
 from toolbelt.types import Diagnostic
 
 _NOT_SEND = re.compile(r"the trait `(?:std::marker::|core::marker::)?Send` is not implemented for `([^`]+)`")
@@ -34,29 +34,17 @@ _CLOSURE = re.compile(r"\{closure|within this closure|captured value|has type `"
 _DYN_ERROR = re.compile(r"\bdyn\s+(?:[\w:]+::)?Error\b(?!\s*\+\s*Send)")
 
 
-def _texts(d: Diagnostic) -> Iterable[str]:
-    yield d.message
-    for s in d.spans:
-        if s.label:
-            yield s.label
-    for c in d.children:
-        yield c.message
-        for s in c.spans:
-            if s.label:
-                yield s.label
-
-
 def returned_across(d: Diagnostic) -> str | None:
     """The type of the value a spawned closure returns, when rustc's notes show it is what lacks
     `Send` (the chain of types ends at it with no closure in between, under `spawn`'s bound);
     None when the chain goes through the closure (a capture) or the bound is not `spawn`'s."""
-    texts = list(_texts(d))
-    lacking = next((m.group(1) for t in texts if (m := _NOT_SEND.search(t))), None)
-    if lacking is None or not any(_SPAWN_BOUND.search(t) for t in texts):
+    said = list(texts(d))
+    lacking = next((m.group(1) for t in said if (m := _NOT_SEND.search(t))), None)
+    if lacking is None or not any(_SPAWN_BOUND.search(t) for t in said):
         return None
-    if any(_CLOSURE.search(t) for t in texts):
+    if any(_CLOSURE.search(t) for t in said):
         return None
-    within = [m.group(1) for t in texts for m in _WITHIN.finditer(t)]
+    within = [m.group(1) for t in said for m in _WITHIN.finditer(t)]
     return within[-1] if within else lacking
 
 
